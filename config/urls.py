@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+urlpatterns = [
+    path("", include("kring.web.urls")),
+    path("cases/", include("kring.cases.urls")),
+    path("access-log/", include("kring.audit.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("kring.cases.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
+]
+
+handler400 = "kring.web.views.bad_request"
+handler403 = "kring.web.views.permission_denied"
+handler404 = "kring.web.views.page_not_found"
+handler500 = "kring.web.views.server_error"

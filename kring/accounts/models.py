@@ -1,0 +1,143 @@
+"""Organisations, their teams, the people who work there, and the role each person has per organisation."""
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Jurisdiction(models.TextChoices):
+    NETHERLANDS = "NL", _("the Netherlands")
+    FLANDERS = "VL", _("Flanders")
+
+
+class Role(models.TextChoices):
+    CASE_WORKER = "case_worker", _("case worker")
+    COORDINATOR = "coordinator", _("coordinator")
+    TEAM_LEAD = "team_lead", _("team lead")
+    RESEARCHER = "researcher", _("researcher")
+    ADMINISTRATOR = "administrator", _("functional administrator")
+    PRIVACY_OFFICER = "privacy_officer", _("privacy officer")
+
+
+# Roles that work with families and may therefore sit on a case team.
+CASE_ROLES = frozenset({Role.CASE_WORKER, Role.COORDINATOR, Role.TEAM_LEAD})
+# Roles whose accounts must use two-factor login.
+TWO_FACTOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.PRIVACY_OFFICER})
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    code = models.SlugField(
+        _("code"), max_length=20, unique=True, help_text=_("Short code used in case numbers, e.g. 'KOM'.")
+    )
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=2, choices=Jurisdiction.choices)
+    region = models.CharField(_("region"), max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(_("name"), max_length=120)
+    region = models.CharField(_("region"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique_per_org")]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation.code})"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A staff account. Family and network members never get one (they use personal links)."""
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def roles_in(self, organisation_id) -> set[str]:
+        return {m.role for m in self.active_memberships() if m.organisation_id == organisation_id}
+
+    def has_role(self, *roles) -> bool:
+        return any(m.role in roles for m in self.active_memberships())
+
+    def active_memberships(self):
+        # Cached per request object: roles are read by several checks on one page.
+        if not hasattr(self, "_active_memberships"):
+            self._active_memberships = list(self.memberships.filter(active=True).select_related("organisation"))
+        return self._active_memberships
+
+
+class Membership(models.Model):
+    """One role of one person at one organisation. A person may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role")
+        ]
+        verbose_name = _("role at an organisation")
+        verbose_name_plural = _("roles at organisations")
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.organisation.code}"
+
+
+class TeamMember(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="team_memberships")
+    is_lead = models.BooleanField(_("team lead"), default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="team_member_unique")]
+        indexes = [models.Index(fields=["user", "is_lead"])]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+
+    def __str__(self):
+        return f"{self.user} @ {self.team}"

@@ -1,0 +1,57 @@
+"""The access log: who read or changed which record of case or person data, when and from where.
+
+In the spirit of NEN 7513. Entries are append-only: the model refuses updates and deletes, and a database
+trigger (see the migration) refuses them too, so not even a slip in our own code can rewrite history.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("viewed")
+    LIST = "list", _("listed")
+    SEARCH = "search", _("searched")
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    DELETE = "delete", _("removed")
+    EXPORT = "export", _("exported")
+    DENIED = "denied", _("refused access")
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AccessLogEntry(models.Model):
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The e-mail address at the time, so the entry still says who it was if the account is renamed.
+    user_label = models.CharField(_("user"), max_length=254, blank=True)
+    organisation_id = models.BigIntegerField(_("organisation"), null=True, blank=True, db_index=True)
+    case_id = models.BigIntegerField(_("case"), null=True, blank=True)
+    record_type = models.CharField(_("record type"), max_length=40)
+    record_id = models.CharField(_("record"), max_length=64, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    path = models.CharField(_("page or endpoint"), max_length=300, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["case_id", "at"]),
+            models.Index(fields=["user", "at"]),
+        ]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log entries")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Access log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Access log entries cannot be deleted.")

@@ -1,0 +1,113 @@
+"""Forms of the case pages. They parse and show input; the services decide and validate again."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kring.accounts.models import CASE_ROLES, Team, User
+
+from .choices import CaseRole, CaseStatus, LegalContext, legal_context_choices
+from .models import Case, Consent, Person
+from .services import PERSON_FIELDS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the form was opened at, so a stale save can be detected."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def changes(self):
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class CaseForm(VersionedForm):
+    class Meta:
+        model = Case
+        fields = [
+            "family_name", "team", "legal_context", "safety_concern", "central_reason", "referral_date",
+            "referrer_name", "referral_route", "question", "concerns", "status", "closure_reason",
+        ]
+        widgets = {
+            "referral_date": DATE,
+            "question": forms.Textarea(attrs={"rows": 4}),
+            "concerns": forms.Textarea(attrs={"rows": 4}),
+            "central_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.instance.organisation = organisation
+        self.fields["team"].queryset = Team.objects.filter(organisation=organisation)
+        self.fields["legal_context"].choices = [("", "---------")] + legal_context_choices(organisation.jurisdiction)
+
+
+class ReferralForm(CaseForm):
+    class Meta(CaseForm.Meta):
+        fields = [f for f in CaseForm.Meta.fields if f not in ("status", "closure_reason")]
+
+
+class PersonForm(VersionedForm):
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+        widgets = {"birth_date": DATE}
+
+
+# The first row is the central person and required; empty extra rows are ignored.
+ReferralPersonFormSet = forms.formset_factory(PersonForm, extra=2, min_num=1, max_num=12, validate_max=True)
+
+
+class TeamMemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("colleague"), queryset=User.objects.none())
+    role = forms.ChoiceField(label=_("role on this case"), choices=CaseRole.choices)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        on_team = case.team_members.values_list("user_id", flat=True)
+        self.fields["user"].queryset = (
+            User.objects.filter(
+                is_active=True,
+                memberships__organisation=case.organisation,
+                memberships__active=True,
+                memberships__role__in=CASE_ROLES,
+            )
+            .exclude(pk__in=on_team)
+            .distinct()
+        )
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["person", "purpose", "given_on", "withdrawn_on", "note"]
+        widgets = {"given_on": DATE, "withdrawn_on": DATE}
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.case = case
+        self.instance.organisation = case.organisation
+        self.fields["person"].queryset = case.persons.all()
+
+
+class WithdrawConsentForm(forms.Form):
+    withdrawn_on = forms.DateField(label=_("withdrawn on"), widget=DATE)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CaseloadFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or case number"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("status"), required=False, choices=[("", _("all"))] + CaseStatus.choices)
+    legal_context = forms.ChoiceField(
+        label=_("legal context"), required=False, choices=[("", _("all"))] + LegalContext.choices
+    )
+    team = forms.ModelChoiceField(label=_("team"), required=False, queryset=Team.objects.none(), empty_label=_("all"))
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams

@@ -1,0 +1,230 @@
+"""The case file: a family and its question, the people in it, the case team, and consent."""
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kring.accounts.models import Organisation, Team
+
+from .choices import (
+    LEGAL_CONTEXTS_BY_JURISDICTION,
+    CaseRole,
+    CaseStatus,
+    ClosureReason,
+    ConsentPurpose,
+    Gender,
+    LegalContext,
+    ReferralRoute,
+    SafetyConcern,
+)
+
+NAME_LENGTH = 100
+LONG_TEXT_LENGTH = 5000
+
+
+def search_key(text: str) -> str:
+    """Lower case without accents, so 'Özdemir' is found by 'ozdemir' and 'Sénéchal' by 'senechal'."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
+
+
+class Case(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases", verbose_name=_("team"))
+    number = models.CharField(_("case number"), max_length=30, editable=False)
+    family_name = models.CharField(
+        _("family"), max_length=NAME_LENGTH, help_text=_("How the case is called, e.g. 'family Peeters'.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.REFERRED)
+    closure_reason = models.CharField(_("reason for closing"), max_length=30, choices=ClosureReason.choices, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    legal_context = models.CharField(_("legal context"), max_length=40, choices=LegalContext.choices)
+    safety_concern = models.CharField(_("safety concern"), max_length=10, choices=SafetyConcern.choices)
+    central_reason = models.CharField(
+        _("why this central person"),
+        max_length=1000,
+        help_text=_("Why the child, or a parent, is at the centre of this case."),
+    )
+    referral_date = models.DateField(_("referral date"))
+    referrer_name = models.CharField(_("referred by"), max_length=200, blank=True)
+    referral_route = models.CharField(_("referral route"), max_length=20, choices=ReferralRoute.choices)
+    question = models.TextField(
+        _("question in the family's own words"), max_length=LONG_TEXT_LENGTH
+    )
+    concerns = models.TextField(_("concerns"), max_length=LONG_TEXT_LENGTH, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
+
+    class Meta:
+        ordering = ["-referral_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="case_number_unique_per_org"),
+        ]
+        indexes = [
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["number"]),
+        ]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self):
+        return f"{self.number} {self.family_name}"
+
+    def clean(self):
+        errors = {}
+        if self.organisation_id and self.legal_context:
+            allowed = {c.value for c in LEGAL_CONTEXTS_BY_JURISDICTION[self.organisation.jurisdiction]}
+            if self.legal_context not in allowed:
+                errors["legal_context"] = _("This legal context does not exist in %(jurisdiction)s.") % {
+                    "jurisdiction": self.organisation.get_jurisdiction_display()
+                }
+        if self.team_id and self.organisation_id and self.team.organisation_id != self.organisation_id:
+            errors["team"] = _("The team must belong to the case's organisation.")
+        if self.referral_date and self.referral_date > timezone.localdate():
+            errors["referral_date"] = _("The referral date cannot be in the future.")
+        if self.status == CaseStatus.CLOSED and not self.closure_reason:
+            errors["closure_reason"] = _("A closed case needs a reason for closing.")
+        if self.status != CaseStatus.CLOSED and self.closure_reason:
+            errors["closure_reason"] = _("Only a closed case has a reason for closing.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CaseNumberSequence(models.Model):
+    """The last case number handed out per organisation and year."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="case_sequence_unique")]
+
+
+class Person(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="persons")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    first_name = models.CharField(_("first name"), max_length=NAME_LENGTH)
+    last_name = models.CharField(_("last name"), max_length=NAME_LENGTH, blank=True)
+    search_name = models.CharField(max_length=2 * NAME_LENGTH + 1, editable=False, default="")
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    gender = models.CharField(
+        _("sex/gender"),
+        max_length=12,
+        choices=Gender.choices,
+        default=Gender.UNKNOWN,
+        help_text=_("As the person states it."),
+    )
+    gender_description = models.CharField(_("in their own words"), max_length=NAME_LENGTH, blank=True)
+    relation = models.CharField(
+        _("relation to the central person"), max_length=NAME_LENGTH, blank=True, help_text=_("e.g. mother, uncle")
+    )
+    is_central = models.BooleanField(_("central person"), default=False)
+    in_household = models.BooleanField(_("part of the household"), default=False)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    language = models.CharField(_("language"), max_length=60, blank=True, help_text=_("Language spoken at home."))
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at", "search_name"])
+
+    class Meta:
+        ordering = ["-is_central", "birth_date", "first_name"]
+        indexes = [models.Index(fields=["case", "is_central"])]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def save(self, *args, **kwargs):
+        self.search_name = search_key(self.full_name)
+        if self.case_id and not self.organisation_id:
+            self.organisation_id = self.case.organisation_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        if self.birth_date and self.birth_date > today:
+            errors["birth_date"] = _("The birth date cannot be in the future.")
+        elif self.birth_date and self.birth_date.year < 1900:
+            errors["birth_date"] = _("The birth date must be after 1900.")
+        if self.gender == Gender.OTHER and not self.gender_description.strip():
+            errors["gender_description"] = _("Write how the person describes themselves.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CaseTeamMember(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="team_members")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_roles")
+    role = models.CharField(_("role on this case"), max_length=20, choices=CaseRole.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["added_at"])
+
+    class Meta:
+        ordering = ["role", "user__last_name"]
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="case_team_member_unique")]
+        indexes = [models.Index(fields=["user", "case"])]
+        verbose_name = _("case team member")
+        verbose_name_plural = _("case team")
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class Consent(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="consents", verbose_name=_("given by")
+    )
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    given_on = models.DateField(_("given on"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["recorded_at"])
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self):
+        return f"{self.person} – {self.get_purpose_display()}"
+
+    @property
+    def is_active(self):
+        return self.withdrawn_on is None or self.withdrawn_on > timezone.localdate()
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        if self.given_on and self.given_on > today:
+            errors["given_on"] = _("Consent cannot be given in the future.")
+        if self.withdrawn_on and self.given_on and self.withdrawn_on < self.given_on:
+            errors["withdrawn_on"] = _("Consent cannot be withdrawn before it was given.")
+        elif self.withdrawn_on and self.withdrawn_on > today:
+            errors["withdrawn_on"] = _("The withdrawal date cannot be in the future.")
+        if self.person_id and self.case_id and self.person.case_id != self.case_id:
+            errors["person"] = _("This person is not part of the case.")
+        if errors:
+            raise ValidationError(errors)

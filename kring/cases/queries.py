@@ -1,0 +1,175 @@
+"""Reads of case data. Every one starts from ``visible_cases``: what this user may see, and nothing else.
+
+Need-to-know: a user sees a case as a member of its case team, or as lead of the team that owns it, and
+only while they hold an active role at the case's organisation. Researchers and administrators have no
+special access: they see a case only if they are on its case team (and researchers cannot be).
+"""
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+
+from kring.accounts.models import CASE_ROLES, TeamMember
+from kring.audit.services import Access, Action, case_access, log_access, person_access
+from kring.core.errors import NotFound
+
+from .models import Case, CaseTeamMember, Consent, Person, search_key
+
+
+@dataclass(frozen=True)
+class Scope:
+    organisation_ids: frozenset
+    lead_team_ids: frozenset
+    case_ids: frozenset
+
+    @property
+    def empty(self):
+        return not (self.lead_team_ids or self.case_ids)
+
+
+def scope_for(user) -> Scope:
+    """The ids that bound what ``user`` may see; worked out once per request and kept on the user object.
+
+    Literal id lists (rather than subqueries joined by OR) let the database use its indexes, so the cost
+    does not grow with the number of cases in other teams and organisations.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Scope(frozenset(), frozenset(), frozenset())
+    cached = getattr(user, "_kring_scope", None)
+    if cached is not None:
+        return cached
+    organisation_ids = frozenset(
+        m.organisation_id for m in user.active_memberships() if m.role in CASE_ROLES
+    )
+    lead_team_ids = frozenset(
+        TeamMember.objects.filter(user=user, is_lead=True, team__organisation_id__in=organisation_ids)
+        .values_list("team_id", flat=True)
+    ) if organisation_ids else frozenset()
+    case_ids = frozenset(
+        CaseTeamMember.objects.filter(user=user, organisation_id__in=organisation_ids).values_list("case_id", flat=True)
+    ) if organisation_ids else frozenset()
+    scope = Scope(organisation_ids, lead_team_ids, case_ids)
+    user._kring_scope = scope
+    return scope
+
+
+def visible_cases(user):
+    scope = scope_for(user)
+    if scope.empty:
+        return Case.objects.none()
+    return Case.objects.filter(
+        Q(id__in=scope.case_ids) | Q(team_id__in=scope.lead_team_ids),
+        organisation_id__in=scope.organisation_ids,
+    )
+
+
+def can_see_case(user, case_id) -> bool:
+    scope = scope_for(user)
+    return visible_cases(user).filter(pk=case_id).exists() if not scope.empty else False
+
+
+@dataclass
+class CaseloadFilter:
+    text: str = ""
+    status: str = ""
+    legal_context: str = ""
+    team_id: int | None = None
+    page: int = 1
+
+
+def caseload(actor, filters: CaseloadFilter, path: str = ""):
+    """A page of the user's cases, with their central persons, logged as listed (or searched)."""
+    cases = visible_cases(actor.user).select_related("team", "organisation")
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.legal_context:
+        cases = cases.filter(legal_context=filters.legal_context)
+    if filters.team_id:
+        cases = cases.filter(team_id=filters.team_id)
+    text = filters.text.strip()
+    if text:
+        key = search_key(text)
+        name_match = Person.objects.filter(case=OuterRef("pk"), search_name__contains=key)
+        cases = cases.filter(Q(number__iexact=text) | Q(family_name__icontains=text) | Exists(name_match))
+    cases = cases.order_by("-referral_date", "-id")
+    paginator = Paginator(cases, settings.KRING_CASELOAD_PAGE_SIZE)
+    page = paginator.get_page(filters.page)
+    rows = list(page.object_list)
+    centrals = {}
+    for person in Person.objects.filter(case__in=[c.pk for c in rows], is_central=True).order_by("birth_date"):
+        centrals.setdefault(person.case_id, []).append(person)
+    for case in rows:
+        case.central_persons = centrals.get(case.pk, [])
+    accesses = [case_access(c) for c in rows] + [person_access(p) for ps in centrals.values() for p in ps]
+    log_access(actor, Action.SEARCH if text else Action.LIST, accesses, path=path, detail=text[:100])
+    return page, rows
+
+
+def get_case(actor, case_id, path: str = "", log: bool = True) -> Case:
+    """One case the user may see, or NotFound (whether it exists elsewhere is not revealed)."""
+    case = visible_cases(actor.user).select_related("organisation", "team").filter(pk=case_id).first()
+    if case is None:
+        log_access(actor, Action.DENIED, [Access("case", case_id)], path=path)
+        raise NotFound()
+    if log:
+        log_access(actor, Action.VIEW, [case_access(case)], path=path)
+    return case
+
+
+def case_detail(actor, case_id, path: str = ""):
+    """Everything the case page shows: the case, its persons, team and consents; every person read is logged."""
+    case = get_case(actor, case_id, path=path, log=False)
+    persons = list(case.persons.all())
+    team = list(case.team_members.select_related("user"))
+    consents = list(case.consents.select_related("person", "recorded_by"))
+    log_access(actor, Action.VIEW, [case_access(case)] + [person_access(p) for p in persons], path=path)
+    return case, persons, team, consents
+
+
+def get_person(actor, case, person_id, path: str = "") -> Person:
+    person = case.persons.filter(pk=person_id).first()
+    if person is None:
+        raise NotFound()
+    log_access(actor, Action.VIEW, [person_access(person)], path=path)
+    return person
+
+
+def case_history(actor, case, path: str = ""):
+    """The change history of the case and its records, newest first: (when, who, what, field changes)."""
+    entries = []
+    sources = [
+        (case.history.all(), "case"),
+        (Person.history.filter(case_id=case.pk), "person"),
+        (CaseTeamMember.history.filter(case_id=case.pk), "case team"),
+        (Consent.history.filter(case_id=case.pk), "consent"),
+    ]
+    for records, kind in sources:
+        records = list(records.select_related("history_user").order_by("history_date"))
+        previous_by_id = {}
+        for record in records:
+            previous = previous_by_id.get(record.id)
+            changes = []
+            if previous is not None and record.history_type == "~":
+                delta = record.diff_against(previous)
+                changes = [
+                    (record.instance_type._meta.get_field(c.field).verbose_name, c.old, c.new)
+                    for c in delta.changes
+                    if c.field != "version"
+                ]
+            previous_by_id[record.id] = record
+            entries.append({"record": record, "kind": kind, "changes": changes})
+    entries.sort(key=lambda e: e["record"].history_date, reverse=True)
+    log_access(actor, Action.VIEW, [Access("case_history", case.pk, case.pk, case.organisation_id)], path=path)
+    return entries
+
+
+def teams_for_filter(user):
+    from kring.accounts.models import Team
+
+    scope = scope_for(user)
+    return Team.objects.filter(organisation_id__in=scope.organisation_ids).select_related("organisation")
+
+
+def case_counts_by_status(user):
+    return dict(visible_cases(user).values_list("status").annotate(n=Count("id")).order_by())

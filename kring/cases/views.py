@@ -1,0 +1,273 @@
+"""Case pages. Thin: parse the request, call a query or a service, render. Visibility lives in queries.py."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kring.accounts.models import CASE_ROLES, Organisation
+from kring.core.actor import Actor
+from kring.core.errors import NotFound, StaleEdit
+
+from . import queries, services
+from .forms import (
+    CaseForm,
+    CaseloadFilterForm,
+    ConsentForm,
+    PersonForm,
+    ReferralForm,
+    ReferralPersonFormSet,
+    TeamMemberForm,
+    WithdrawConsentForm,
+)
+
+
+def _case_or_404(request, pk, log=True):
+    try:
+        return queries.get_case(Actor.from_request(request), pk, path=request.path, log=log)
+    except NotFound:
+        raise Http404 from None
+
+
+def _apply_errors(form, error: ValidationError):
+    """Put a service's validation errors next to the fields they belong to."""
+    for field, messages_ in error.message_dict.items():
+        target = field if field in form.fields else None
+        for message in messages_:
+            form.add_error(target, message)
+
+
+@login_required
+def caseload(request):
+    teams = queries.teams_for_filter(request.user)
+    form = CaseloadFilterForm(request.GET or None, teams=teams)
+    filters = queries.CaseloadFilter(page=request.GET.get("page", 1))
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters.text = data["q"]
+        filters.status = data["status"]
+        filters.legal_context = data["legal_context"]
+        filters.team_id = data["team"].pk if data["team"] else None
+    page, rows = queries.caseload(Actor.from_request(request), filters, path=request.path)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/caseload.html", {
+        "form": form, "page": page, "cases": rows, "query": query.urlencode(),
+    })
+
+
+@login_required
+def referral_start(request):
+    organisations = [
+        m.organisation for m in request.user.active_memberships() if m.role in CASE_ROLES
+    ]
+    organisations = list({o.pk: o for o in organisations}.values())
+    if not organisations:
+        raise PermissionDenied(_("You cannot record referrals."))
+    if len(organisations) == 1:
+        return redirect("cases:referral_for", organisation_id=organisations[0].pk)
+    return render(request, "cases/referral_start.html", {"organisations": organisations})
+
+
+@login_required
+def referral(request, organisation_id):
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None or not request.user.roles_in(organisation.pk) & set(CASE_ROLES):
+        raise Http404
+    form = ReferralForm(request.POST or None, organisation=organisation)
+    persons = ReferralPersonFormSet(request.POST or None, prefix="person",
+                                    initial=[{"is_central": True, "in_household": True}])
+    if request.method == "POST" and form.is_valid() and persons.is_valid():
+        person_rows = [f.changes() for i, f in enumerate(persons.forms) if f.cleaned_data and (i == 0 or f.has_changed())]
+        try:
+            case = services.create_referral(
+                Actor.from_request(request), organisation, form.changes(), person_rows, path=request.path
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Referral recorded as case %(number)s.") % {"number": case.number})
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/referral.html", {"form": form, "persons": persons, "organisation": organisation})
+
+
+@login_required
+def case_detail(request, pk):
+    try:
+        case, persons, team, consents = queries.case_detail(Actor.from_request(request), pk, path=request.path)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "cases/detail.html", {
+        "case": case, "persons": persons, "team": team, "consents": consents,
+    })
+
+
+@login_required
+def case_edit(request, pk):
+    case = _case_or_404(request, pk)
+    form = CaseForm(request.POST or None, instance=case, organisation=case.organisation)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_case(Actor.from_request(request), pk, form.changes(),
+                                 form.cleaned_data.get("version"), path=request.path)
+        except StaleEdit as error:
+            stale = error
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The case was saved."))
+            return redirect("cases:detail", pk=pk)
+    if stale:
+        # Show the form again with the user's input, but against the current version, beside what changed.
+        case = _case_or_404(request, pk, log=False)
+    return render(request, "cases/case_form.html", {"form": form, "case": case, "stale": stale}, status=409 if stale else 200)
+
+
+@login_required
+def person_add(request, pk):
+    case = _case_or_404(request, pk)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_person(Actor.from_request(request), pk, form.changes(), path=request.path)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The person was added."))
+            return redirect("cases:detail", pk=pk)
+    return render(request, "cases/person_form.html", {"form": form, "case": case})
+
+
+@login_required
+def person_edit(request, pk, person_id):
+    case = _case_or_404(request, pk, log=False)
+    actor = Actor.from_request(request)
+    try:
+        person = queries.get_person(actor, case, person_id, path=request.path)
+    except NotFound:
+        raise Http404 from None
+    form = PersonForm(request.POST or None, instance=person)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(actor, pk, person_id, form.changes(), form.cleaned_data.get("version"),
+                                   path=request.path)
+        except StaleEdit as error:
+            stale = error
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The person was saved."))
+            return redirect("cases:detail", pk=pk)
+    return render(request, "cases/person_form.html", {"form": form, "case": case, "person": person, "stale": stale},
+                  status=409 if stale else 200)
+
+
+@login_required
+@require_POST
+def person_remove(request, pk, person_id):
+    _case_or_404(request, pk, log=False)
+    try:
+        services.remove_person(Actor.from_request(request), pk, person_id, path=request.path)
+    except NotFound:
+        raise Http404 from None
+    except ValidationError as error:
+        for message in sum(error.message_dict.values(), []):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The person was removed from the case."))
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+def team(request, pk):
+    case = _case_or_404(request, pk)
+    form = TeamMemberForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_team_member(Actor.from_request(request), pk, form.cleaned_data["user"].pk,
+                                     form.cleaned_data["role"], path=request.path)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The colleague was added to the case team."))
+            return redirect("cases:team", pk=pk)
+    members = list(case.team_members.select_related("user"))
+    return render(request, "cases/team.html", {"case": case, "form": form, "members": members})
+
+
+@login_required
+@require_POST
+def team_remove(request, pk, member_id):
+    _case_or_404(request, pk, log=False)
+    try:
+        services.remove_team_member(Actor.from_request(request), pk, member_id, path=request.path)
+    except NotFound:
+        raise Http404 from None
+    except ValidationError as error:
+        for message in sum(error.message_dict.values(), []):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The colleague was removed from the case team."))
+    if not queries.can_see_case(_fresh(request.user), pk):
+        return redirect("cases:caseload")
+    return redirect("cases:team", pk=pk)
+
+
+def _fresh(user):
+    if hasattr(user, "_kring_scope"):
+        del user._kring_scope
+    return user
+
+
+@login_required
+def consent_add(request, pk):
+    case = _case_or_404(request, pk)
+    form = ConsentForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_consent(Actor.from_request(request), pk, form.cleaned_data, path=request.path)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The consent was recorded."))
+            return redirect("cases:detail", pk=pk)
+    return render(request, "cases/consent_form.html", {"form": form, "case": case})
+
+
+@login_required
+def consent_withdraw(request, pk, consent_id):
+    case = _case_or_404(request, pk)
+    consent = case.consents.select_related("person").filter(pk=consent_id).first()
+    if consent is None:
+        raise Http404
+    form = WithdrawConsentForm(request.POST or None, initial={"version": consent.version})
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_consent(Actor.from_request(request), pk, consent_id, form.cleaned_data["withdrawn_on"],
+                                      form.cleaned_data.get("version"), path=request.path)
+        except StaleEdit as error:
+            stale = error
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The withdrawal was recorded."))
+            return redirect("cases:detail", pk=pk)
+    return render(request, "cases/consent_withdraw.html", {"form": form, "case": case, "consent": consent,
+                                                            "stale": stale})
+
+
+@login_required
+def history(request, pk):
+    case = _case_or_404(request, pk, log=False)
+    entries = queries.case_history(Actor.from_request(request), case, path=request.path)
+    return render(request, "cases/history.html", {"case": case, "entries": entries})
+
+
+def detail_url(case):
+    return reverse("cases:detail", kwargs={"pk": case.pk})

@@ -1,0 +1,21 @@
+"""Errors that services raise and views translate into messages."""
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class NotFound(Exception):
+    """The record does not exist or the user may not know that it exists."""
+
+
+class StaleEdit(Exception):
+    """Someone else saved the record after the form was opened; the save is refused.
+
+    ``changes`` lists (field label, value the form started from, current value, who changed it).
+    """
+
+    def __init__(self, changes):
+        self.changes = changes
+        super().__init__(str(_("This record was changed by someone else after you opened it.")))
+
+
+__all__ = ["NotFound", "StaleEdit", "ValidationError"]

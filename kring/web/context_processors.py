@@ -1,0 +1,13 @@
+from kring.accounts.models import CASE_ROLES, Role
+
+
+def navigation(request):
+    """What the navigation bar may offer this user; the pages themselves check again."""
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {}
+    return {
+        "nav_caseload": user.has_role(*CASE_ROLES),
+        "nav_access_log": user.has_role(Role.PRIVACY_OFFICER),
+        "nav_admin": user.is_staff,
+    }

@@ -1,0 +1,37 @@
+"""Shared fixtures: two organisations (one Dutch, one Flemish) with a user in every role."""
+import os
+from types import SimpleNamespace
+
+import pytest
+
+from kring.accounts.models import Role
+
+from .factories import make_case, make_organisation, make_team, make_user
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def world(db):
+    """Organisation A (NL) and B (VL), each with a team, a user per role, and one case in A's team.
+
+    a.case_worker is on the case team of a.case; a.lead leads a.team; a.other_worker works at A but is not
+    on the case team; b.* mirror A at the other organisation.
+    """
+    result = {}
+    for key, jurisdiction in (("a", "NL"), ("b", "VL")):
+        org = make_organisation(jurisdiction, name=f"Organisatie {key.upper()}", code=f"org{key}")
+        team = make_team(org, name=f"Team {key.upper()}")
+        ns = SimpleNamespace(org=org, team=team)
+        ns.case_worker = make_user(org, Role.CASE_WORKER, team, email=f"case_worker@{key}.example.org")
+        ns.coordinator = make_user(org, Role.COORDINATOR, team, email=f"coordinator@{key}.example.org")
+        ns.lead = make_user(org, Role.TEAM_LEAD, team, is_lead=True, email=f"lead@{key}.example.org")
+        ns.other_worker = make_user(org, Role.CASE_WORKER, team, email=f"other_worker@{key}.example.org")
+        ns.researcher = make_user(org, Role.RESEARCHER, email=f"researcher@{key}.example.org")
+        ns.administrator = make_user(org, Role.ADMINISTRATOR, email=f"administrator@{key}.example.org",
+                                     is_staff=True)
+        ns.privacy_officer = make_user(org, Role.PRIVACY_OFFICER, email=f"privacy_officer@{key}.example.org")
+        ns.case = make_case(team, case_worker=ns.case_worker, persons=2)
+        result[key] = ns
+    return SimpleNamespace(**result)

@@ -1,0 +1,64 @@
+"""Small builders for test data. Plain functions: each says what it makes."""
+import datetime
+import itertools
+
+from kring.accounts.models import Membership, Organisation, Role, Team, TeamMember, User
+from kring.cases.choices import CaseRole
+from kring.cases.models import Case, CaseTeamMember, Person
+from kring.core.actor import Actor
+
+PASSWORD = "correct-horse-battery-staple"
+_counter = itertools.count(1)
+
+
+def make_organisation(jurisdiction="NL", name=None, code=None):
+    n = next(_counter)
+    return Organisation.objects.create(
+        name=name or f"Organisation {n}", code=code or f"org{n}", jurisdiction=jurisdiction
+    )
+
+
+def make_team(organisation, name=None):
+    return Team.objects.create(organisation=organisation, name=name or f"Team {next(_counter)}")
+
+
+def make_user(organisation=None, role=None, team=None, is_lead=False, email=None, **extra):
+    user = User.objects.create_user(email or f"user{next(_counter)}@example.org", PASSWORD, **extra)
+    if organisation and role:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    if team:
+        TeamMember.objects.create(team=team, user=user, is_lead=is_lead)
+    return user
+
+
+def make_case(team, case_worker=None, legal_context=None, persons=1, **fields):
+    organisation = team.organisation
+    legal_context = legal_context or ("nl_voluntary" if organisation.jurisdiction == "NL" else "vl_voluntary")
+    n = next(_counter)
+    case = Case.objects.create(
+        organisation=organisation,
+        team=team,
+        number=f"{organisation.code.upper()}-T-{n:05d}",
+        family_name=fields.pop("family_name", f"Familie Test{n}"),
+        legal_context=legal_context,
+        safety_concern=fields.pop("safety_concern", "some"),
+        central_reason="Het kind staat centraal.",
+        referral_date=fields.pop("referral_date", datetime.date(2026, 1, 15)),
+        referral_route="professional",
+        question="Wij willen dat het thuis rustiger wordt.",
+        **fields,
+    )
+    for i in range(persons):
+        Person.objects.create(case=case, organisation=organisation, first_name=f"Kind{i}", last_name=f"Test{n}",
+                              is_central=(i == 0), birth_date=datetime.date(2015, 3, 1))
+    if case_worker:
+        CaseTeamMember.objects.create(case=case, organisation=organisation, user=case_worker,
+                                      role=CaseRole.CASE_WORKER)
+    return case
+
+
+def actor(user, ip="127.0.0.1"):
+    return Actor(user=user, ip_address=ip)
+
+
+__all__ = ["PASSWORD", "Role", "make_organisation", "make_team", "make_user", "make_case", "actor"]
