@@ -6,7 +6,7 @@ import pytest
 
 from kring.accounts.models import Role
 
-from .factories import make_case, make_organisation, make_team, make_user
+from .factories import enable_totp, make_case, make_organisation, make_team, make_user
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -17,7 +17,8 @@ def world(db):
     """Organisation A (NL) and B (VL), each with a team, a user per role, and one case in A's team.
 
     a.case_worker is on the case team of a.case; a.lead leads a.team; a.other_worker works at A but is not
-    on the case team; b.* mirror A at the other organisation.
+    on the case team; b.* mirror A at the other organisation. Administrators and privacy officers
+    have an authenticator app (their roles require two-factor login).
     """
     result = {}
     for key, jurisdiction in (("a", "NL"), ("b", "VL")):
@@ -32,6 +33,9 @@ def world(db):
         ns.administrator = make_user(org, Role.ADMINISTRATOR, email=f"administrator@{key}.example.org",
                                      is_staff=True)
         ns.privacy_officer = make_user(org, Role.PRIVACY_OFFICER, email=f"privacy_officer@{key}.example.org")
+        # Their roles require two-factor login; give them an authenticator so pages open.
+        enable_totp(ns.administrator)
+        enable_totp(ns.privacy_officer)
         ns.case = make_case(team, case_worker=ns.case_worker, persons=2)
         result[key] = ns
     return SimpleNamespace(**result)

@@ -62,3 +62,18 @@ def actor(user, ip="127.0.0.1"):
 
 
 __all__ = ["PASSWORD", "Role", "make_organisation", "make_team", "make_user", "make_case", "actor"]
+
+
+def enable_totp(user, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"):
+    """Give the user an authenticator app (as if they had scanned the QR code); returns the secret."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret):
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))

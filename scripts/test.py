@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Set up and run Kring's whole test suite (unit, pages, API, and the real-browser journeys).
+
+    python3 scripts/test.py                     # on SQLite
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/kring python3 scripts/test.py
+    python3 scripts/test.py -k caseload         # extra arguments go to pytest
+
+The browser tests drive Debian's Chromium (/usr/bin/chromium, or CHROMIUM_PATH). On a Debian or Ubuntu
+machine where this runs as root, missing system packages (chromium, gettext) are installed with apt-get.
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+from _setup import ROOT, ensure_venv, manage
+
+SYSTEM_PACKAGES = {"chromium": "chromium", "xgettext": "gettext"}
+
+
+def ensure_system_packages():
+    missing = [package for command, package in SYSTEM_PACKAGES.items() if not shutil.which(command)]
+    if os.environ.get("CHROMIUM_PATH"):
+        missing = [p for p in missing if p != "chromium"]
+    if not missing:
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        print(f"Installing system packages: {' '.join(missing)} ...", flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    else:
+        print(f"Missing system packages: {' '.join(missing)}. Install them (e.g. apt-get install {' '.join(missing)})"
+              " or set CHROMIUM_PATH; the browser and translation tests need them.", file=sys.stderr)
+
+
+def main():
+    ensure_system_packages()
+    python = ensure_venv("test")
+    manage("compile_translations", "-v0")
+    result = subprocess.run([str(python), "-m", "pytest", *sys.argv[1:]], cwd=ROOT)
+    return result.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
