@@ -38,7 +38,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("Unsafe production configuration: " + "; ".join(problems) + ".")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kring.accounts.admin_config.KringAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -171,6 +171,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -12,6 +12,12 @@ from .factories import enable_totp, make_case, make_organisation, make_team, mak
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs a third of a second per user; tests create dozens of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     """Organisation A (NL) and B (VL), each with a team, a user per role, and one case in A's team.

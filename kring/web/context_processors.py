@@ -1,3 +1,5 @@
+from django.contrib import admin
+
 from kring.accounts.models import CASE_ROLES, Role
 
 
@@ -9,5 +11,5 @@ def navigation(request):
     return {
         "nav_caseload": user.has_role(*CASE_ROLES),
         "nav_access_log": user.has_role(Role.PRIVACY_OFFICER),
-        "nav_admin": user.is_staff,
+        "nav_admin": admin.site.has_permission(request),
     }
