@@ -91,7 +91,7 @@ def caseload(actor, filters: CaseloadFilter, path: str = ""):
     if text:
         key = search_key(text)
         name_match = Person.objects.filter(case=OuterRef("pk"), search_name__contains=key)
-        cases = cases.filter(Q(number__iexact=text) | Q(family_name__icontains=text) | Exists(name_match))
+        cases = cases.filter(Q(number=text.upper()) | Q(family_name__icontains=text) | Exists(name_match))
     cases = cases.order_by("-referral_date", "-id")
     paginator = Paginator(cases, settings.KRING_CASELOAD_PAGE_SIZE)
     page = paginator.get_page(filters.page)
