@@ -1,3 +1,20 @@
+"""The case file's REST API, version 1 (mounted at /api/v1/)."""
 from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+app_name = "cases_api"
+urlpatterns = [
+    path("cases/", api.CaseListView.as_view(), name="cases"),
+    path("cases/<int:case_id>/", api.CaseDetailView.as_view(), name="case"),
+    path("cases/<int:case_id>/persons/", api.PersonListView.as_view(), name="persons"),
+    path("cases/<int:case_id>/persons/<int:person_id>/", api.PersonDetailView.as_view(), name="person"),
+    path("cases/<int:case_id>/team/", api.TeamListView.as_view(), name="team"),
+    path("cases/<int:case_id>/team/<int:member_id>/", api.TeamMemberDetailView.as_view(), name="team_member"),
+    path("cases/<int:case_id>/consents/", api.ConsentListView.as_view(), name="consents"),
+    path(
+        "cases/<int:case_id>/consents/<int:consent_id>/withdraw/",
+        api.ConsentWithdrawView.as_view(),
+        name="consent_withdraw",
+    ),
+]

@@ -1,0 +1,307 @@
+"""The case file's REST API. Thin, like the pages: parse with a serializer, call a query or a service, answer.
+
+Who may see and change what, validation and the access log all live in ``queries.py`` and ``services.py``;
+``kring.core.api.exception_handler`` turns their errors into 400, 403, 404 and 409 answers.
+"""
+from django.core.exceptions import RequestDataTooBig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
+
+from kring.core.actor import Actor
+
+from . import queries, services
+from .serializers import (
+    CaseChangesSerializer,
+    CaseDetailSerializer,
+    CaseListItemSerializer,
+    CaseListPageSerializer,
+    CaseloadQuerySerializer,
+    CaseSerializer,
+    ConsentInputSerializer,
+    ConsentSerializer,
+    ConsentWithdrawalSerializer,
+    ErrorSerializer,
+    PersonChangesSerializer,
+    PersonInputSerializer,
+    PersonSerializer,
+    ReferralSerializer,
+    StaleEditSerializer,
+    TeamMemberInputSerializer,
+    TeamMemberSerializer,
+)
+
+INVALID = OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: a list of messages per field.")
+FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Your role does not allow this change.")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such case, or not one of yours.")
+STALE = OpenApiResponse(StaleEditSerializer, description="Someone else changed the record since you read it.")
+
+
+def _parse(serializer_class, data):
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _check_visible(request, case_id):
+    """Answer 404 for a case the user may not see, and log the refusal, before looking at the input."""
+    queries.get_case(Actor.from_request(request), case_id, path=request.path, log=False)
+
+
+def _detail(case, persons, team, consents):
+    """Present what queries.case_detail returned (and logged), not a fresh read of the case's lists."""
+    case.detail_persons, case.detail_team, case.detail_consents = persons, team, consents
+    return CaseDetailSerializer(case).data
+
+
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request is too large.")
+    default_code = "request_too_large"
+
+
+class CaseApiView(APIView):
+    # JSON only: the browsable API and form posts would add ways in that the pages and tests do not cover.
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+
+    def handle_exception(self, exc):
+        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE; answer in JSON, not with the HTML error page.
+        if isinstance(exc, RequestDataTooBig):
+            exc = RequestTooLarge()
+        return super().handle_exception(exc)
+
+
+class CaseListView(CaseApiView):
+    @extend_schema(
+        operation_id="cases_list",
+        tags=["cases"],
+        summary="Your cases",
+        parameters=[CaseloadQuerySerializer],
+        responses={200: CaseListPageSerializer, 400: INVALID},
+    )
+    def get(self, request):
+        query = _parse(CaseloadQuerySerializer, request.query_params)
+        filters = queries.CaseloadFilter(
+            text=query.get("q", ""),
+            status=query.get("status", ""),
+            legal_context=query.get("legal_context", ""),
+            team_id=query.get("team"),
+            page=query["page"],
+        )
+        page, rows = queries.caseload(Actor.from_request(request), filters, path=request.path)
+        url = request.build_absolute_uri()
+        return Response({
+            "count": page.paginator.count,
+            "next": replace_query_param(url, "page", page.next_page_number()) if page.has_next() else None,
+            "previous": _previous_page_url(url, page) if page.has_previous() else None,
+            "results": CaseListItemSerializer(rows, many=True).data,
+        })
+
+    @extend_schema(
+        operation_id="cases_create",
+        tags=["cases"],
+        summary="Record a referral",
+        request=ReferralSerializer,
+        responses={201: CaseDetailSerializer, 400: INVALID, 403: FORBIDDEN},
+    )
+    def post(self, request):
+        data = _parse(ReferralSerializer, request.data)
+        organisation = data.pop("organisation")
+        persons = [dict(person) for person in data.pop("persons")]
+        actor = Actor.from_request(request)
+        case = services.create_referral(actor, organisation, data, persons, path=request.path)
+        detail = queries.case_detail(actor, case.pk, path=request.path)
+        headers = {"Location": request.build_absolute_uri(reverse("cases_api:case", args=[case.pk]))}
+        return Response(_detail(*detail), status=status.HTTP_201_CREATED, headers=headers)
+
+
+def _previous_page_url(url, page):
+    previous = page.previous_page_number()
+    return remove_query_param(url, "page") if previous == 1 else replace_query_param(url, "page", previous)
+
+
+class CaseDetailView(CaseApiView):
+    @extend_schema(
+        operation_id="cases_retrieve",
+        tags=["cases"],
+        summary="A case with its persons, case team and consents",
+        responses={200: CaseDetailSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, case_id):
+        detail = queries.case_detail(Actor.from_request(request), case_id, path=request.path)
+        return Response(_detail(*detail))
+
+    @extend_schema(
+        operation_id="cases_partial_update",
+        tags=["cases"],
+        summary="Change a case",
+        description="Send only the fields to change, and always the version you read.",
+        request=CaseChangesSerializer,
+        responses={200: CaseSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
+    def patch(self, request, case_id):
+        _check_visible(request, case_id)
+        changes = _parse(CaseChangesSerializer, request.data)
+        version = changes.pop("version")
+        case = services.update_case(Actor.from_request(request), case_id, changes, version, path=request.path)
+        return Response(CaseSerializer(case).data)
+
+
+class PersonListView(CaseApiView):
+    @extend_schema(
+        operation_id="case_persons_list",
+        tags=["persons"],
+        summary="The persons of a case",
+        responses={200: PersonSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, case_id):
+        _case, persons, _team, _consents = queries.case_detail(Actor.from_request(request), case_id,
+                                                               path=request.path)
+        return Response(PersonSerializer(persons, many=True).data)
+
+    @extend_schema(
+        operation_id="case_persons_create",
+        tags=["persons"],
+        summary="Add a person to a case",
+        request=PersonInputSerializer,
+        responses={201: PersonSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, case_id):
+        _check_visible(request, case_id)
+        data = _parse(PersonInputSerializer, request.data)
+        person = services.add_person(Actor.from_request(request), case_id, data, path=request.path)
+        return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+
+class PersonDetailView(CaseApiView):
+    @extend_schema(
+        operation_id="case_persons_retrieve",
+        tags=["persons"],
+        summary="One person of a case",
+        responses={200: PersonSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, case_id, person_id):
+        actor = Actor.from_request(request)
+        case = queries.get_case(actor, case_id, path=request.path, log=False)
+        person = queries.get_person(actor, case, person_id, path=request.path)
+        return Response(PersonSerializer(person).data)
+
+    @extend_schema(
+        operation_id="case_persons_partial_update",
+        tags=["persons"],
+        summary="Change a person",
+        description="Send only the fields to change, and always the version you read.",
+        request=PersonChangesSerializer,
+        responses={200: PersonSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
+    def patch(self, request, case_id, person_id):
+        _check_visible(request, case_id)
+        changes = _parse(PersonChangesSerializer, request.data)
+        version = changes.pop("version")
+        person = services.update_person(Actor.from_request(request), case_id, person_id, changes, version,
+                                        path=request.path)
+        return Response(PersonSerializer(person).data)
+
+    @extend_schema(
+        operation_id="case_persons_destroy",
+        tags=["persons"],
+        summary="Remove a person from a case",
+        responses={204: None, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def delete(self, request, case_id, person_id):
+        _check_visible(request, case_id)
+        services.remove_person(Actor.from_request(request), case_id, person_id, path=request.path)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TeamListView(CaseApiView):
+    @extend_schema(
+        operation_id="case_team_list",
+        tags=["case team"],
+        summary="The case team",
+        responses={200: TeamMemberSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, case_id):
+        case = queries.get_case(Actor.from_request(request), case_id, path=request.path)
+        members = case.team_members.select_related("user")
+        return Response(TeamMemberSerializer(members, many=True).data)
+
+    @extend_schema(
+        operation_id="case_team_create",
+        tags=["case team"],
+        summary="Add a colleague to the case team",
+        request=TeamMemberInputSerializer,
+        responses={201: TeamMemberSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, case_id):
+        _check_visible(request, case_id)
+        data = _parse(TeamMemberInputSerializer, request.data)
+        member = services.add_team_member(Actor.from_request(request), case_id, data["user"], data["role"],
+                                          path=request.path)
+        return Response(TeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
+
+class TeamMemberDetailView(CaseApiView):
+    @extend_schema(
+        operation_id="case_team_destroy",
+        tags=["case team"],
+        summary="Remove a colleague from the case team",
+        responses={204: None, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def delete(self, request, case_id, member_id):
+        _check_visible(request, case_id)
+        services.remove_team_member(Actor.from_request(request), case_id, member_id, path=request.path)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ConsentListView(CaseApiView):
+    @extend_schema(
+        operation_id="case_consents_list",
+        tags=["consent"],
+        summary="The consents recorded for a case",
+        responses={200: ConsentSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, case_id):
+        # Through case_detail: the consents name persons, so the person reads are logged with them.
+        _case, _persons, _team, consents = queries.case_detail(Actor.from_request(request), case_id,
+                                                               path=request.path)
+        return Response(ConsentSerializer(consents, many=True).data)
+
+    @extend_schema(
+        operation_id="case_consents_create",
+        tags=["consent"],
+        summary="Record a consent",
+        request=ConsentInputSerializer,
+        responses={201: ConsentSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, case_id):
+        _check_visible(request, case_id)
+        data = _parse(ConsentInputSerializer, request.data)
+        consent = services.record_consent(Actor.from_request(request), case_id, data, path=request.path)
+        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+class ConsentWithdrawView(CaseApiView):
+    @extend_schema(
+        operation_id="case_consents_withdraw",
+        tags=["consent"],
+        summary="Record that a consent was withdrawn",
+        request=ConsentWithdrawalSerializer,
+        responses={200: ConsentSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
+    def post(self, request, case_id, consent_id):
+        _check_visible(request, case_id)
+        data = _parse(ConsentWithdrawalSerializer, request.data)
+        consent = services.withdraw_consent(Actor.from_request(request), case_id, consent_id, data["withdrawn_on"],
+                                            data["version"], path=request.path)
+        return Response(ConsentSerializer(consent).data)
+

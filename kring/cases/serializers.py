@@ -1,0 +1,235 @@
+"""Shapes of the case file in the REST API.
+
+Field descriptions are API documentation for integrators and stay in English; messages shown to people
+(errors) are translated.
+
+Input serializers parse JSON into the plain values the services take (types, lengths and choices come
+from the model fields); the services and the models' ``clean`` decide what is valid, exactly as for the
+pages. Output serializers present what a query or service returned, including each record's ``version``
+so a client can send it back and have a stale edit refused.
+"""
+from collections.abc import Mapping
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from kring.accounts.models import Organisation
+
+from .choices import CaseRole, CaseStatus, LegalContext
+from .forms import ReferralPersonFormSet
+from .models import Case, CaseTeamMember, Consent, Person
+from .services import CASE_FIELDS, CONSENT_FIELDS, PERSON_FIELDS
+
+# The largest id a database key column holds; bigger numbers are refused as input, not sent to the database.
+MAX_ID = 2**63 - 1
+# A referral starts as "referred"; status and closure are changed later, on the case itself.
+REFERRAL_FIELDS = [name for name in CASE_FIELDS if name not in ("status", "closure_reason")]
+
+VERSION_HELP = "The version you read. If the record changed since, the change is refused with 409."
+
+
+def _id_field(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def _version_field():
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=VERSION_HELP)
+
+
+def _all_optional(fields):
+    return {name: {"required": False} for name in fields}
+
+
+# --- Output -------------------------------------------------------------------------------------------
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", *PERSON_FIELDS, "version"]
+        read_only_fields = fields
+
+
+class CentralPersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "first_name", "last_name", "birth_date"]
+        read_only_fields = fields
+
+
+class TeamMemberSerializer(serializers.ModelSerializer):
+    user_name = serializers.CharField(source="user.__str__", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+
+    class Meta:
+        model = CaseTeamMember
+        fields = ["id", "user", "user_name", "email", "role", "added_at"]
+        read_only_fields = fields
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    is_active = serializers.BooleanField(read_only=True, help_text="Whether the consent is in force today.")
+    recorded_by = serializers.CharField(source="recorded_by.__str__", read_only=True)
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id", "person", "person_name", "purpose", "given_on", "withdrawn_on", "note", "is_active",
+            "recorded_by", "recorded_at", "version",
+        ]
+        read_only_fields = fields
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    team_name = serializers.CharField(source="team.name", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "number", "organisation", "team", "team_name", "family_name", "status", "closure_reason",
+            "closed_on", "legal_context", "safety_concern", "central_reason", "referral_date", "referrer_name",
+            "referral_route", "question", "concerns", "version", "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CaseListItemSerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    team_name = serializers.CharField(source="team.name", read_only=True)
+    central_persons = CentralPersonSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "number", "organisation", "team", "team_name", "family_name", "status", "legal_context",
+            "safety_concern", "referral_date", "central_persons", "version",
+        ]
+        read_only_fields = fields
+
+
+class CaseListPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(read_only=True)
+    next = serializers.URLField(read_only=True, allow_null=True)
+    previous = serializers.URLField(read_only=True, allow_null=True)
+    results = CaseListItemSerializer(many=True, read_only=True)
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """The case with what the case page shows; the lists are those ``queries.case_detail`` returned."""
+
+    persons = PersonSerializer(many=True, read_only=True, source="detail_persons")
+    team_members = TeamMemberSerializer(many=True, read_only=True, source="detail_team")
+    consents = ConsentSerializer(many=True, read_only=True, source="detail_consents")
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "persons", "team_members", "consents"]
+        read_only_fields = fields
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(read_only=True)
+
+
+class StaleChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(read_only=True)
+    was = serializers.CharField(read_only=True)
+    now = serializers.CharField(read_only=True)
+    changed_by = serializers.CharField(read_only=True)
+
+
+class StaleEditSerializer(serializers.Serializer):
+    detail = serializers.CharField(read_only=True)
+    changes = StaleChangeSerializer(many=True, read_only=True)
+
+
+# --- Input --------------------------------------------------------------------------------------------
+
+
+class RefuseUnknownFields:
+    """Refuse fields the endpoint does not take, so a misspelt or read-only field is not silently ignored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(str(name)[:100] for name in data if name not in writable)
+            if unknown:
+                message = _("This field is unknown or cannot be changed here.")
+                raise serializers.ValidationError({name: [message] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class CaseloadQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="A name or a case number."
+    )
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
+    legal_context = serializers.ChoiceField(choices=LegalContext.choices, required=False)
+    team = _id_field(required=False, help_text="Only cases of this team.")
+    page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, default=1)
+
+
+class PersonInputSerializer(RefuseUnknownFields, serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+
+
+class PersonChangesSerializer(RefuseUnknownFields, serializers.ModelSerializer):
+    version = _version_field()
+
+    class Meta:
+        model = Person
+        fields = [*PERSON_FIELDS, "version"]
+        extra_kwargs = _all_optional(PERSON_FIELDS)
+
+
+class ReferralSerializer(RefuseUnknownFields, serializers.ModelSerializer):
+    organisation = serializers.CharField(max_length=20, help_text="The organisation's code.")
+    # An id, resolved by the service within the organisation, so other organisations' teams stay unknown.
+    team = _id_field(help_text="The id of the team of the organisation that takes the case.")
+    persons = PersonInputSerializer(
+        many=True,
+        max_length=ReferralPersonFormSet.max_num,
+        help_text="The persons of the family; at least one is the central person.",
+    )
+
+    class Meta:
+        model = Case
+        fields = ["organisation", *REFERRAL_FIELDS, "persons"]
+
+    def validate_organisation(self, code):
+        organisation = Organisation.objects.filter(code=code).first()
+        if organisation is None:
+            raise serializers.ValidationError(_("There is no organisation with this code."))
+        return organisation
+
+
+class CaseChangesSerializer(RefuseUnknownFields, serializers.ModelSerializer):
+    team = _id_field(required=False, help_text="The id of a team of the case's organisation.")
+    version = _version_field()
+
+    class Meta:
+        model = Case
+        fields = [*CASE_FIELDS, "version"]
+        extra_kwargs = _all_optional(CASE_FIELDS)
+
+
+class TeamMemberInputSerializer(RefuseUnknownFields, serializers.Serializer):
+    user = _id_field(help_text="The id of a case worker, coordinator or team lead of the case's organisation.")
+    role = serializers.ChoiceField(choices=CaseRole.choices)
+
+
+class ConsentInputSerializer(RefuseUnknownFields, serializers.ModelSerializer):
+    # An id, resolved by the service among this case's persons only.
+    person = _id_field(help_text="The id of a person of this case.")
+
+    class Meta:
+        model = Consent
+        fields = CONSENT_FIELDS
+
+
+class ConsentWithdrawalSerializer(RefuseUnknownFields, serializers.Serializer):
+    withdrawn_on = serializers.DateField()
+    version = _version_field()
