@@ -26,7 +26,7 @@ def main():
     manage("createcachetable", env=env)
     manage("compile_translations", "-v0", env=env)
     if not args.no_demo:
-        manage("demo_world", "--if-empty", env=env)
+        manage("demo_world", "--if-empty", "-v0", env=env)
 
     worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker"], cwd=ROOT, env=env)
     web = subprocess.Popen(

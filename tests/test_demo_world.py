@@ -1,0 +1,235 @@
+"""The demo world: deterministic, idempotent, complete, usable, and refused in production."""
+from io import StringIO
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import validate_totp_code
+from allauth.mfa.utils import decrypt
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.urls import reverse
+
+from kring.accounts.models import Membership, Organisation, Role, Team, TeamMember, User
+from kring.audit.models import AccessLogEntry
+from kring.cases import services
+from kring.cases.choices import (
+    LEGAL_CONTEXTS_BY_JURISDICTION,
+    CaseRole,
+    CaseStatus,
+    ClosureReason,
+    ReferralRoute,
+    SafetyConcern,
+)
+from kring.cases.models import Case, CaseTeamMember, Consent, Person
+from kring.cases.queries import visible_cases
+from kring.web import demo
+
+from .factories import actor, make_organisation, totp_code
+
+
+def run(*args):
+    out = StringIO()
+    call_command("demo_world", *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    """Everything a second run could change, in a comparable form."""
+    return {
+        "counts": {
+            "organisations": Organisation.objects.count(),
+            "teams": Team.objects.count(),
+            "users": User.objects.count(),
+            "memberships": Membership.objects.count(),
+            "team members": TeamMember.objects.count(),
+            "cases": Case.objects.count(),
+            "persons": Person.objects.count(),
+            "case team": CaseTeamMember.objects.count(),
+            "consents": Consent.objects.count(),
+            "authenticators": Authenticator.objects.count(),
+        },
+        "numbers": sorted(Case.objects.values_list("number", flat=True)),
+        "cases": sorted(Case.objects.values_list(
+            "number", "family_name", "status", "closure_reason", "closed_on", "referral_date", "version")),
+        "persons": sorted(Person.objects.values_list("case__number", "first_name", "last_name", "birth_date",
+                                                     "relation", "language", "interpreter_needed")),
+        "consents": sorted(Consent.objects.values_list("case__number", "purpose", "given_on", "withdrawn_on")),
+        "passwords": sorted(User.objects.values_list("email", "password")),
+        # Writes would show here even where the data ends up the same.
+        "history": (Case.history.count(), Person.history.count(), Consent.history.count(),
+                    CaseTeamMember.history.count(), AccessLogEntry.objects.count()),
+    }
+
+
+def test_a_second_run_changes_nothing(db):
+    first_output = run()
+    first = snapshot()
+    second_output = run()
+
+    assert snapshot() == first
+    assert first["counts"]["organisations"] == 2
+    assert 35 <= first["counts"]["cases"] <= 45
+    assert first["numbers"][0] == "JBR-2025-0001"
+    assert "(40 new cases" in first_output
+    assert "(0 new cases, 0 new accounts)" in second_output
+
+
+def test_the_plan_does_not_depend_on_the_run():
+    first, second = demo.plan_world(), demo.plan_world()
+    assert [(p.number, p.referral_date, p.persons, p.consents, p.team_additions) for p in first] == [
+        (p.number, p.referral_date, p.persons, p.consents, p.team_additions) for p in second
+    ]
+    assert all(p.referral_date < demo.REFERENCE_DATE for p in first)
+
+
+def test_the_world_covers_every_choice(db):
+    run()
+    cases = list(Case.objects.select_related("organisation"))
+    for jurisdiction, contexts in LEGAL_CONTEXTS_BY_JURISDICTION.items():
+        found = {c.legal_context for c in cases if c.organisation.jurisdiction == jurisdiction}
+        assert found == {c.value for c in contexts}, jurisdiction
+    assert {c.status for c in cases} == set(CaseStatus.values)
+    assert {c.closure_reason for c in cases if c.status == CaseStatus.CLOSED} == set(ClosureReason.values)
+    assert {c.safety_concern for c in cases} == set(SafetyConcern.values)
+    assert {c.referral_route for c in cases} == set(ReferralRoute.values)
+    for organisation in Organisation.objects.all():
+        roles = set(Membership.objects.filter(organisation=organisation, active=True).values_list("role", flat=True))
+        assert roles == set(Role.values), organisation
+    assert Consent.objects.filter(withdrawn_on__isnull=False).exists()
+    assert Consent.objects.filter(withdrawn_on__isnull=True).exists()
+    assert Person.objects.filter(interpreter_needed=True).exists()
+    languages = set(Person.objects.values_list("language", flat=True))
+    assert {"Nederlands", "Arabisch", "Turks", "Pools", "Frans"} <= languages
+
+
+def test_every_case_is_whole_and_valid(db):
+    run()
+    for case in Case.objects.select_related("organisation", "team"):
+        assert case.team.organisation_id == case.organisation_id, case
+        persons = list(case.persons.all())
+        assert 3 <= len(persons) <= 8, case
+        assert any(p.is_central for p in persons), case
+        assert all(p.organisation_id == case.organisation_id and p.search_name for p in persons), case
+        assert case.team_members.filter(role=CaseRole.CASE_WORKER).exists(), case
+        assert case.referral_date < demo.REFERENCE_DATE, case
+        assert (case.status == CaseStatus.CLOSED) == bool(case.closed_on) == bool(case.closure_reason), case
+        if case.closed_on:
+            assert case.referral_date <= case.closed_on < demo.REFERENCE_DATE, case
+        case.full_clean()
+        for person in persons:
+            person.full_clean()
+        for consent in case.consents.all():
+            consent.full_clean()
+
+
+def test_history_and_access_log_name_the_case_worker(db):
+    run()
+    case = Case.objects.get(number="KOM-2026-0005")  # Peeters, referred and made active by the case worker
+    worker = User.objects.get(email="casemanager@kompas.demo")
+    assert case.family_name == "Familie Peeters"
+    assert list(case.history.order_by("history_date").values_list("status", "history_user")) == [
+        (CaseStatus.REFERRED, worker.pk), (CaseStatus.ACTIVE, worker.pk)
+    ]
+    assert AccessLogEntry.objects.filter(case_id=case.pk, user=worker, action="create", record_type="person").count() \
+        == case.persons.count()
+
+
+def test_case_workers_see_their_cases_and_researchers_none(db):
+    run()
+    worker = User.objects.get(email="casemanager@kompas.demo")
+    visible = set(visible_cases(worker))
+    assert visible
+    assert visible == set(Case.objects.filter(team_members__user=worker))
+    assert {c.organisation.code for c in visible} == {"kom"}
+
+    for email in ("onderzoeker@kompas.demo", "onderzoeker@rivierenland.demo"):
+        assert not visible_cases(User.objects.get(email=email)).exists(), email
+
+    lead = User.objects.get(email="teamleider@kompas.demo")
+    assert set(visible_cases(lead)) >= set(Case.objects.filter(team__name="Team Gent"))
+
+    shared = User.objects.get(email="netwerkcoordinator@kring.demo")
+    assert {c.organisation.code for c in visible_cases(shared)} == {"kom", "jbr"}
+
+
+def test_accounts_roles_and_two_factor(db, client):
+    run()
+    users = {u.email: u for u in User.objects.all()}
+    assert set(users) == set(demo.demo_emails())
+    assert not any(u.is_superuser for u in users.values())
+    for user in users.values():
+        roles = {m.role for m in user.memberships.all()}
+        assert not user.is_staff, user  # the admin site admits by role, not by the staff flag
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if roles & {Role.ADMINISTRATOR, Role.PRIVACY_OFFICER}:
+            secret = decrypt(totp.data["secret"])
+            assert secret == demo.DEMO_TOTP_SECRET
+            assert validate_totp_code(secret, totp_code(secret))
+        else:
+            assert totp is None, user
+    for membership in Membership.objects.filter(role=Role.TEAM_LEAD):
+        assert TeamMember.objects.filter(user=membership.user, is_lead=True,
+                                         team__organisation=membership.organisation).exists()
+    assert not TeamMember.objects.filter(is_lead=True).exclude(user__memberships__role=Role.TEAM_LEAD).exists()
+    shared = users["netwerkcoordinator@kring.demo"]
+    assert set(shared.memberships.values_list("organisation__code", "role")) == {
+        ("kom", Role.COORDINATOR), ("jbr", Role.COORDINATOR)
+    }
+
+    assert client.login(email="casemanager@rivierenland.demo", password=demo.DEMO_PASSWORD)
+    client.logout()
+    client.force_login(users["beheerder@kompas.demo"])
+    # With an authenticator in place the two-factor middleware lets them through, into the admin too.
+    assert client.get(reverse("web:home")).status_code == 200
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200 and "/admin/accounts/organisation/" in response.content.decode()
+
+
+def test_referrals_made_after_the_build_get_fresh_numbers(db):
+    run()
+    worker = User.objects.get(email="casemanager@kompas.demo")
+    organisation = Organisation.objects.get(code="kom")
+    numbers = set(Case.objects.values_list("number", flat=True))
+    case = services.create_referral(actor(worker), organisation, {
+        "family_name": "Familie Nieuw", "team": Team.objects.get(name="Team Gent"), "legal_context": "vl_voluntary",
+        "safety_concern": "none", "central_reason": "Het kind.", "referral_date": demo.REFERENCE_DATE,
+        "referral_route": "family", "question": "Wij willen hulp.",
+    }, [{"first_name": "Mona", "is_central": True}])
+    assert case.number not in numbers
+    assert case.number.startswith("KOM-2026-")
+
+
+def test_logins_are_printed(db):
+    assert "no demo world" in run("--print-logins")
+    assert not Organisation.objects.exists()
+
+    built = run()
+    printed = run("--print-logins")
+    for output in (built, printed):
+        for email in demo.demo_emails():
+            assert email in output
+        assert demo.DEMO_PASSWORD in output and demo.DEMO_TOTP_SECRET in output
+    assert printed.count("netwerkcoordinator@kring.demo") == 2
+
+
+def test_if_empty_leaves_an_existing_installation_alone(db):
+    make_organisation("NL", name="Echte organisatie", code="echt")
+    run("--if-empty")
+    assert list(Organisation.objects.values_list("code", flat=True)) == ["echt"]
+    assert not User.objects.exists() and not Case.objects.exists()
+
+
+def test_if_empty_builds_on_an_empty_database(db):
+    run("--if-empty")
+    assert Organisation.objects.count() == 2 and Case.objects.count() == len(demo.CASES)
+
+
+@override_settings(PRODUCTION=True)
+def test_refused_in_production_unless_forced(db):
+    for args in ((), ("--if-empty",), ("--print-logins",)):
+        with pytest.raises(CommandError, match="production"):
+            run(*args)
+    assert not Organisation.objects.exists() and not User.objects.exists()
+
+    run("--force")
+    assert Organisation.objects.count() == 2
