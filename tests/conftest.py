@@ -3,10 +3,20 @@ import os
 from types import SimpleNamespace
 
 import pytest
+from django.db.backends.signals import connection_created
 
 from kring.accounts.models import Role
 
 from .factories import enable_totp, make_case, make_organisation, make_team, make_user
+
+def _allow_flushing_the_access_log(sender, connection, **kwargs):
+    """Django empties tables with TRUNCATE between transactional tests; the log refuses that unless allowed."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET kring.allow_audit_truncate = 'on'")
+
+
+connection_created.connect(_allow_flushing_the_access_log)
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

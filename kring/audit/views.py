@@ -44,6 +44,16 @@ def log(request):
     return render(request, "audit/log.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A cell a spreadsheet shows as text: a leading =, +, -, @ would make it a formula (CSV injection), and
+    search texts and paths in the log are typed by users."""
+    value = "" if value is None else str(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def _csv(entries):
     writer = csv.writer(_Echo())
     header = ["when", "user", "organisation_id", "case_id", "record_type", "record_id", "action", "ip_address",
@@ -52,8 +62,9 @@ def _csv(entries):
     def rows():
         yield writer.writerow(header)
         for e in entries.iterator(chunk_size=2000):
-            yield writer.writerow([e.at.isoformat(), e.user_label, e.organisation_id or "", e.case_id or "",
-                                   e.record_type, e.record_id, e.action, e.ip_address or "", e.path, e.detail])
+            yield writer.writerow([_cell(value) for value in (
+                e.at.isoformat(), e.user_label, e.organisation_id or "", e.case_id or "", e.record_type, e.record_id,
+                e.action, e.ip_address or "", e.path, e.detail)])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

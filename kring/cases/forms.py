@@ -18,8 +18,11 @@ class VersionedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
+        if self.instance.pk:
+            # Without the starting version a save could silently overwrite someone else's change.
+            self.fields["version"].required = True
+            if not self.is_bound:
+                self.initial["version"] = self.instance.version
 
     def changes(self):
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
@@ -97,7 +100,7 @@ class ConsentForm(forms.ModelForm):
 
 class WithdrawConsentForm(forms.Form):
     withdrawn_on = forms.DateField(label=_("withdrawn on"), widget=DATE)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class CaseloadFilterForm(forms.Form):

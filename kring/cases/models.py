@@ -67,6 +67,9 @@ class Case(models.Model):
             models.UniqueConstraint(fields=["organisation", "number"], name="case_number_unique_per_org"),
         ]
         indexes = [
+            # A team's caseload from one index, newest first: answers the team and organisation conditions of
+            # visible_cases() and the caseload's order without reading the rest of the organisation.
+            models.Index(fields=["team", "organisation", "-referral_date", "-id"], name="cases_case_team_org_recent"),
             models.Index(fields=["team", "status"]),
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["number"]),

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, Value
+from django.template.defaultfilters import yesno
 
 from kring.accounts.models import CASE_ROLES, TeamMember
 from kring.audit.services import Access, Action, case_access, log_access, person_access
@@ -42,14 +43,22 @@ def scope_for(user) -> Scope:
     organisation_ids = frozenset(
         m.organisation_id for m in user.active_memberships() if m.role in CASE_ROLES
     )
-    lead_team_ids = frozenset(
-        TeamMember.objects.filter(user=user, is_lead=True, team__organisation_id__in=organisation_ids)
-        .values_list("team_id", flat=True)
-    ) if organisation_ids else frozenset()
-    case_ids = frozenset(
-        CaseTeamMember.objects.filter(user=user, organisation_id__in=organisation_ids).values_list("case_id", flat=True)
-    ) if organisation_ids else frozenset()
-    scope = Scope(organisation_ids, lead_team_ids, case_ids)
+    lead_team_ids, case_ids = set(), set()
+    if organisation_ids:
+        # One round trip for both lists: (team led, None) and (None, case on whose team the user is).
+        no_id = Value(None, output_field=BigIntegerField())
+        led = TeamMember.objects.filter(
+            user=user, is_lead=True, team__organisation_id__in=organisation_ids
+        ).order_by().values_list("team_id", no_id)
+        joined = CaseTeamMember.objects.filter(
+            user=user, organisation_id__in=organisation_ids
+        ).order_by().values_list(no_id, "case_id")
+        for team_id, case_id in led.union(joined, all=True):
+            if team_id is not None:
+                lead_team_ids.add(team_id)
+            if case_id is not None:
+                case_ids.add(case_id)
+    scope = Scope(organisation_ids, frozenset(lead_team_ids), frozenset(case_ids))
     user._kring_scope = scope
     return scope
 
@@ -102,15 +111,31 @@ def caseload(actor, filters: CaseloadFilter, path: str = ""):
     for case in rows:
         case.central_persons = centrals.get(case.pk, [])
     accesses = [case_access(c) for c in rows] + [person_access(p) for ps in centrals.values() for p in ps]
+    if text:
+        # The search itself is on record too, also when it found nothing.
+        accesses.append(Access("case_search", ""))
     log_access(actor, Action.SEARCH if text else Action.LIST, accesses, path=path, detail=text[:100])
     return page, rows
+
+
+def refused_case_access(case_id) -> Access:
+    """What a refused request for a case is logged against: the case and its organisation if it exists, so the
+    privacy officer of that organisation sees the attempt. (The user is told nothing either way.)"""
+    try:
+        case_id = int(case_id)
+    except (TypeError, ValueError):
+        return Access("case", case_id)
+    organisation_id = Case.objects.filter(pk=case_id).values_list("organisation_id", flat=True).first()
+    if organisation_id is None:
+        return Access("case", case_id)
+    return Access("case", case_id, case_id, organisation_id)
 
 
 def get_case(actor, case_id, path: str = "", log: bool = True) -> Case:
     """One case the user may see, or NotFound (whether it exists elsewhere is not revealed)."""
     case = visible_cases(actor.user).select_related("organisation", "team").filter(pk=case_id).first()
     if case is None:
-        log_access(actor, Action.DENIED, [Access("case", case_id)], path=path)
+        log_access(actor, Action.DENIED, [refused_case_access(case_id)], path=path)
         raise NotFound()
     if log:
         log_access(actor, Action.VIEW, [case_access(case)], path=path)
@@ -135,6 +160,20 @@ def get_person(actor, case, person_id, path: str = "") -> Person:
     return person
 
 
+def field_display(field, value):
+    """A stored value as people read it: the label of a choice, the name of a related record, yes or no."""
+    if value is None or value == "":
+        return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return related if related is not None else value
+    if isinstance(value, bool):
+        return yesno(value)
+    return value
+
+
 def case_history(actor, case, path: str = ""):
     """The change history of the case and its records, newest first: (when, who, what, field changes)."""
     entries = []
@@ -152,10 +191,11 @@ def case_history(actor, case, path: str = ""):
             changes = []
             if previous is not None and record.history_type == "~":
                 delta = record.diff_against(previous)
+                fields = [(record.instance_type._meta.get_field(c.field), c) for c in delta.changes
+                          if c.field != "version"]
                 changes = [
-                    (record.instance_type._meta.get_field(c.field).verbose_name, c.old, c.new)
-                    for c in delta.changes
-                    if c.field != "version"
+                    (field.verbose_name, field_display(field, c.old), field_display(field, c.new))
+                    for field, c in fields
                 ]
             previous_by_id[record.id] = record
             entries.append({"record": record, "kind": kind, "changes": changes})
@@ -167,8 +207,14 @@ def case_history(actor, case, path: str = ""):
 def teams_for_filter(user):
     from kring.accounts.models import Team
 
+    """The teams worth filtering on: those the user leads and those owning one of the user's cases."""
     scope = scope_for(user)
-    return Team.objects.filter(organisation_id__in=scope.organisation_ids).select_related("organisation")
+    own_case_teams = Case.objects.filter(pk__in=scope.case_ids).values("team_id")
+    return (
+        Team.objects.filter(organisation_id__in=scope.organisation_ids)
+        .filter(Q(pk__in=scope.lead_team_ids) | Q(pk__in=own_case_teams))
+        .select_related("organisation")
+    )
 
 
 def case_counts_by_status(user):

@@ -2,6 +2,9 @@
 
 Views and API endpoints call these and nothing else to change case data.
 """
+import functools
+import inspect
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -64,6 +67,26 @@ def _check_can_edit(user, case):
     raise PermissionDenied(_("Only the case worker, the coordinator or the team lead can change this case."))
 
 
+def _logs_refusal(service):
+    """Log a refused change as 'denied'. The entry is written after the service's transaction rolled back,
+    so the refusal stays on record while nothing of the change does."""
+    signature = inspect.signature(service)
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except PermissionDenied:
+            from .queries import refused_case_access
+
+            arguments = signature.bind(*args, **kwargs).arguments
+            log_access(arguments["actor"], Action.DENIED, [refused_case_access(arguments["case_id"])],
+                       path=arguments.get("path", ""))
+            raise
+
+    return wrapper
+
+
 def _lock_case(case_id, user):
     """Re-read the case inside the transaction, locked, and only if the user may still see it."""
     from .queries import visible_cases
@@ -91,14 +114,14 @@ def _refuse_if_stale(instance, expected_version, fields):
     base = instance.history.filter(version=int(expected_version)).order_by("-history_date").first()
     latest = instance.history.order_by("-history_date").select_related("history_user").first()
     who = str(latest.history_user) if latest and latest.history_user else _("someone else")
+    from .queries import field_display
+
     for name in fields:
         field = instance._meta.get_field(name)
         old = getattr(base, field.attname) if base else None
         new = getattr(instance, field.attname)
         if old != new:
-            label = field.verbose_name
-            display = dict(field.flatchoices) if field.choices else {}
-            changes.append((label, display.get(old, old), display.get(new, new), who))
+            changes.append((field.verbose_name, field_display(field, old), field_display(field, new), who))
     raise StaleEdit(changes)
 
 
@@ -156,6 +179,7 @@ def create_referral(actor, organisation, data: dict, persons: list[dict], path: 
     return case
 
 
+@_logs_refusal
 @transaction.atomic
 def update_case(actor, case_id, changes: dict, expected_version, path: str = "") -> Case:
     case = _lock_case(case_id, actor.user)
@@ -179,6 +203,7 @@ def update_case(actor, case_id, changes: dict, expected_version, path: str = "")
     return case
 
 
+@_logs_refusal
 @transaction.atomic
 def add_person(actor, case_id, data: dict, path: str = "") -> Person:
     case = _lock_case(case_id, actor.user)
@@ -191,6 +216,7 @@ def add_person(actor, case_id, data: dict, path: str = "") -> Person:
     return person
 
 
+@_logs_refusal
 @transaction.atomic
 def update_person(actor, case_id, person_id, changes: dict, expected_version, path: str = "") -> Person:
     case = _lock_case(case_id, actor.user)
@@ -212,6 +238,7 @@ def update_person(actor, case_id, person_id, changes: dict, expected_version, pa
     return person
 
 
+@_logs_refusal
 @transaction.atomic
 def remove_person(actor, case_id, person_id, path: str = "") -> None:
     case = _lock_case(case_id, actor.user)
@@ -228,6 +255,7 @@ def remove_person(actor, case_id, person_id, path: str = "") -> None:
     person.delete()
 
 
+@_logs_refusal
 @transaction.atomic
 def add_team_member(actor, case_id, user_id, role, path: str = "") -> CaseTeamMember:
     from kring.accounts.models import User
@@ -249,6 +277,7 @@ def add_team_member(actor, case_id, user_id, role, path: str = "") -> CaseTeamMe
     return member
 
 
+@_logs_refusal
 @transaction.atomic
 def remove_team_member(actor, case_id, member_id, path: str = "") -> None:
     case = _lock_case(case_id, actor.user)
@@ -264,6 +293,7 @@ def remove_team_member(actor, case_id, member_id, path: str = "") -> None:
     member.delete()
 
 
+@_logs_refusal
 @transaction.atomic
 def record_consent(actor, case_id, data: dict, path: str = "") -> Consent:
     case = _lock_case(case_id, actor.user)
@@ -287,6 +317,7 @@ def record_consent(actor, case_id, data: dict, path: str = "") -> Consent:
     return consent
 
 
+@_logs_refusal
 @transaction.atomic
 def withdraw_consent(actor, case_id, consent_id, withdrawn_on, expected_version, path: str = "") -> Consent:
     case = _lock_case(case_id, actor.user)

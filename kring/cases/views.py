@@ -32,6 +32,13 @@ def _case_or_404(request, pk, log=True):
         raise Http404 from None
 
 
+def _at_version(data, version):
+    """The user's input, shown again after a refused stale save, now based on the record's current version."""
+    data = data.copy()
+    data["version"] = version
+    return data
+
+
 def _apply_errors(form, error: ValidationError):
     """Put a service's validation errors next to the fields they belong to."""
     for field, messages_ in error.message_dict.items():
@@ -124,6 +131,7 @@ def case_edit(request, pk):
     if stale:
         # Show the form again with the user's input, but against the current version, beside what changed.
         case = _case_or_404(request, pk, log=False)
+        form = CaseForm(_at_version(request.POST, case.version), instance=case, organisation=case.organisation)
     return render(request, "cases/case_form.html", {"form": form, "case": case, "stale": stale}, status=409 if stale else 200)
 
 
@@ -163,6 +171,12 @@ def person_edit(request, pk, person_id):
         else:
             messages.success(request, _("The person was saved."))
             return redirect("cases:detail", pk=pk)
+    if stale:
+        try:
+            person = queries.get_person(actor, case, person_id, path=request.path)
+        except NotFound:
+            raise Http404 from None
+        form = PersonForm(_at_version(request.POST, person.version), instance=person)
     return render(request, "cases/person_form.html", {"form": form, "case": case, "person": person, "stale": stale},
                   status=409 if stale else 200)
 
@@ -258,8 +272,11 @@ def consent_withdraw(request, pk, consent_id):
         else:
             messages.success(request, _("The withdrawal was recorded."))
             return redirect("cases:detail", pk=pk)
+    if stale:
+        consent = case.consents.select_related("person").get(pk=consent_id)
+        form = WithdrawConsentForm(_at_version(request.POST, consent.version))
     return render(request, "cases/consent_withdraw.html", {"form": form, "case": case, "consent": consent,
-                                                            "stale": stale})
+                                                            "stale": stale}, status=409 if stale else 200)
 
 
 @login_required

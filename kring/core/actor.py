@@ -1,4 +1,5 @@
 """Who is acting, and from where: every service call receives one, so the access log can say so."""
+import ipaddress
 from dataclasses import dataclass
 
 
@@ -16,8 +17,17 @@ def client_ip(request) -> str | None:
     """The client's address. Behind a proxy, only the proxy's own X-Forwarded-For entry is trusted."""
     from django.conf import settings
 
+    address = request.META.get("REMOTE_ADDR")
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+            address = forwarded.split(",")[-1].strip()
+    return _valid_address(address)
+
+
+def _valid_address(address):
+    """Only a real IP address goes into the log; a malformed header must not break the write."""
+    try:
+        return str(ipaddress.ip_address((address or "").strip()))
+    except ValueError:
+        return None
