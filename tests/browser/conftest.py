@@ -1,0 +1,97 @@
+"""Playwright drives the machine's own Chromium: `playwright install` cannot download browsers here.
+
+Run these with `pytest tests/browser` (they are marked `browser`); CHROMIUM_PATH points at another Chromium.
+"""
+import os
+
+import pytest
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    # Without these Chromium tries to reach the internet and gets refused.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "headless": browser_type_launch_args.get("headless", True),
+        "args": CHROMIUM_FLAGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A laptop-sized window; the language comes from Kring's own switch, never the browser's.
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
+
+
+@pytest.fixture
+def page(page):
+    page.set_default_timeout(15_000)
+    return page
+
+
+# The access log is append-only down to the database: triggers refuse to change or delete its rows. The live
+# server needs a transactional database, which pytest-django empties with `flush` after each test; so the
+# triggers step aside for that flush and are put back, exactly as they were, before any other test runs.
+_AUDIT_TABLE = "audit_accesslogentry"
+_SAVED_TRIGGERS = pytest.StashKey()
+_BLOCKER = pytest.StashKey()
+
+
+def _suspend_audit_triggers():
+    """Switch the access log's triggers off; returns what `_restore_audit_triggers` needs."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {_AUDIT_TABLE} DISABLE TRIGGER USER")
+            return []
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [_AUDIT_TABLE])
+        saved = cursor.fetchall()
+        for name, _sql in saved:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        return saved
+
+
+def _restore_audit_triggers(saved):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {_AUDIT_TABLE} ENABLE TRIGGER USER")
+        for name, sql in saved:
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+            cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _flushable_access_log(request, transactional_db, django_db_blocker):
+    request.node.stash[_BLOCKER] = django_db_blocker
+    yield
+    # Runs before transactional_db's flush (this fixture depends on it).
+    request.node.stash[_SAVED_TRIGGERS] = _suspend_audit_triggers()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    # Runs after every fixture of the test has been torn down, so after the flush. After the last test the
+    # test database is gone (and Django points at the real one again): nothing to put back then.
+    blocker = item.stash.get(_BLOCKER, None)
+    saved = item.stash.get(_SAVED_TRIGGERS, None)
+    if blocker is not None and saved is not None and nextitem is not None:
+        from django.db import connection
+
+        with blocker.unblock():
+            _restore_audit_triggers(saved)
+            # Outside any test now: let go of the connection, or PostgreSQL cannot drop the test database.
+            connection.close()
