@@ -2,6 +2,9 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connections, router
+from django.utils import timezone
+
 from .models import AccessLogEntry, Action
 
 
@@ -15,26 +18,49 @@ class Access:
     organisation_id: int | None = None
 
 
+COLUMNS = ("at", "user_id", "user_label", "organisation_id", "case_id", "record_type", "record_id", "action",
+           "ip_address", "path", "detail")
+
+
 def log_access(actor, action: str, accesses: Iterable[Access], path: str = "", detail: str = "") -> None:
-    """Write one entry per record, in one query."""
+    """Write one entry per record, in one INSERT.
+
+    Written as plain SQL rather than bulk_create: a caseload page logs fifty records on every view, and building
+    fifty model instances cost more than the rest of the page's queries together. Entries are only ever
+    inserted, so nothing of the model's behaviour is bypassed.
+    """
     user = actor.user if getattr(actor.user, "is_authenticated", False) else None
-    entries = [
-        AccessLogEntry(
-            user=user,
-            user_label=(user.email if user else "")[:254],
-            organisation_id=access.organisation_id,
-            case_id=access.case_id,
-            record_type=access.record_type,
-            record_id=str(access.record_id or "")[:64],
-            action=action,
-            ip_address=actor.ip_address,
-            path=path[:300],
-            detail=detail[:300],
-        )
+    at = timezone.now()
+    common = (user.pk if user else None, (user.email if user else "")[:254])
+    rows = [
+        (at, *common, access.organisation_id, access.case_id, access.record_type[:40],
+         str(access.record_id or "")[:64], action, actor.ip_address, path[:300], detail[:300])
         for access in accesses
     ]
-    if entries:
-        AccessLogEntry.objects.bulk_create(entries)
+    if not rows:
+        return
+    connection = connections[router.db_for_write(AccessLogEntry)]
+    table = connection.ops.quote_name(AccessLogEntry._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    at_value = AccessLogEntry._meta.get_field("at").get_db_prep_value(at, connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # What differs per record travels as four arrays; eleven parameters however many records.
+            varying = list(zip(*[(r[3], r[4], r[5], r[6]) for r in rows]))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT %s, %s, %s, o, c, t, i, %s, %s, %s, %s "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) AS r(o, c, t, i)",
+                [at_value, *common, action, actor.ip_address, path[:300], detail[:300], *map(list, varying)],
+            )
+            return
+        width = len(COLUMNS)
+        placeholders = "(" + ", ".join(["%s"] * width) + ")"
+        params = [value for row in rows for value in (at_value, *row[1:])]
+        # Batches keep the statement within SQLite's limit on parameters.
+        for start in range(0, len(rows), 500):
+            batch = params[start * width:(start + 500) * width]
+            values = ", ".join([placeholders] * (len(batch) // width))
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", batch)
 
 
 def case_access(case) -> Access:

@@ -61,8 +61,12 @@ def caseload(request):
     page, rows = queries.caseload(Actor.from_request(request), filters, path=request.path)
     query = request.GET.copy()
     query.pop("page", None)
+    filter_selects = [
+        (form[name], list(form.fields[name].choices), str(form[name].value() or ""))
+        for name in ("status", "legal_context", "team")
+    ]
     return render(request, "cases/caseload.html", {
-        "form": form, "page": page, "cases": rows, "query": query.urlencode(),
+        "form": form, "filter_selects": filter_selects, "page": page, "cases": rows, "query": query.urlencode(),
     })
 
 
