@@ -196,15 +196,15 @@ def test_history_shows_who_changed_which_field_from_what_to_what(w):
     changed = [(who, what, sorted(changes)) for who, what, changes in rows if changes]
     with translation.override("en"):
         assert changed == [
-            ("Lies Leiding", f"changed person: {w.a.other_person.full_name}",
+            ("Lies Leiding", f"Person changed: {w.a.other_person.full_name}",
              [("Part of the household", gettext("no"), gettext("yes")),
               ("Relation to the central person", "—", "broer")]),
-            ("Lies Leiding", "changed case: " + str(Case.objects.get(pk=w.a.case.pk)), sorted([
+            ("Lies Leiding", "Case changed: " + str(Case.objects.get(pk=w.a.case.pk)), sorted([
                 ("Status", gettext("referred"), gettext("active")),
                 ("Legal context", gettext("voluntary help"), gettext("supervision order (OTS)")),
             ])),
-            ("Carla Consulent", f"changed case: {w.a.case.number} Familie Maes",
+            ("Carla Consulent", f"Case changed: {w.a.case.number} Familie Maes",
              [("Family", old_name, "Familie Maes")]),
         ]
     # The oldest entries are the creation of the case and its records.
-    assert rows[-1][1].startswith("created ")
+    assert rows[-1][1].startswith("Case created: ")

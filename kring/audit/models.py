@@ -19,6 +19,18 @@ class Action(models.TextChoices):
     DENIED = "denied", _("refused access")
 
 
+# What kind of record an entry is about, in words for the privacy officer's page.
+RECORD_TYPE_LABELS = {
+    "case": _("case"),
+    "person": _("person"),
+    "case_team": _("case team member"),
+    "consent": _("consent"),
+    "case_history": _("case history"),
+    "case_search": _("search"),
+    "access_log": _("access log"),
+}
+
+
 class AppendOnlyError(Exception):
     pass
 
@@ -47,6 +59,10 @@ class AccessLogEntry(models.Model):
         ]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log entries")
+
+    @property
+    def record_type_label(self):
+        return RECORD_TYPE_LABELS.get(self.record_type, self.record_type)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

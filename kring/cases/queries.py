@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, Value
+from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, Value, Window
 from django.template.defaultfilters import yesno
+from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import CASE_ROLES, TeamMember
 from kring.audit.services import Access, Action, case_access, log_access, person_access
@@ -102,14 +103,19 @@ def caseload(actor, filters: CaseloadFilter, path: str = ""):
         name_match = Person.objects.filter(case=OuterRef("pk"), search_name__contains=key)
         cases = cases.filter(Q(number=text.upper()) | Q(family_name__icontains=text) | Exists(name_match))
     cases = cases.order_by("-referral_date", "-id")
-    paginator = Paginator(cases, settings.KRING_CASELOAD_PAGE_SIZE)
-    page = paginator.get_page(filters.page)
-    rows = list(page.object_list)
+    page, rows = _page_with_count(cases, filters.page, settings.KRING_CASELOAD_PAGE_SIZE)
     centrals = {}
     for person in Person.objects.filter(case__in=[c.pk for c in rows], is_central=True).order_by("birth_date"):
         centrals.setdefault(person.case_id, []).append(person)
+    # Labels looked up once per page: Model.get_FOO_display() rebuilds its choices dictionary on every call.
+    labels = {
+        name: dict(Case._meta.get_field(name).flatchoices) for name in ("status", "legal_context", "safety_concern")
+    }
     for case in rows:
         case.central_persons = centrals.get(case.pk, [])
+        case.status_label = labels["status"].get(case.status, case.status)
+        case.legal_context_label = labels["legal_context"].get(case.legal_context, case.legal_context)
+        case.safety_concern_label = labels["safety_concern"].get(case.safety_concern, case.safety_concern)
     accesses = [case_access(c) for c in rows] + [person_access(p) for ps in centrals.values() for p in ps]
     if text:
         # The search itself is on record too, also when it found nothing.
@@ -129,6 +135,28 @@ def refused_case_access(case_id) -> Access:
     if organisation_id is None:
         return Access("case", case_id)
     return Access("case", case_id, case_id, organisation_id)
+
+
+def _page_with_count(queryset, number, per_page):
+    """One page and the total in one query: the total rides along as a window count on every row.
+
+    Saves the separate COUNT(*) a Paginator would run. Only an empty page needs a count of its own (to tell
+    an empty list from a page number past the end).
+    """
+    paginator = Paginator(queryset, per_page)
+    try:
+        # Bounded so the offset fits any database's integer; a page past the end falls back to the last one.
+        number = min(max(int(number), 1), 10**8)
+    except (TypeError, ValueError):
+        number = 1
+    offset = (number - 1) * per_page
+    rows = list(queryset.annotate(total_count=Window(Count("id")))[offset:offset + per_page])
+    paginator.count = rows[0].total_count if rows else queryset.count()
+    if not rows and paginator.count:
+        return _page_with_count(queryset, paginator.num_pages, per_page)
+    page = paginator.page(min(number, paginator.num_pages))
+    page.object_list = rows
+    return page, rows
 
 
 def get_case(actor, case_id, path: str = "", log: bool = True) -> Case:
@@ -174,6 +202,23 @@ def field_display(field, value):
     return value
 
 
+# One whole sentence per kind of record and change, so each language can use its own word order.
+HISTORY_EVENTS = {
+    ("case", "+"): _("Case created"),
+    ("case", "~"): _("Case changed"),
+    ("case", "-"): _("Case removed"),
+    ("person", "+"): _("Person added"),
+    ("person", "~"): _("Person changed"),
+    ("person", "-"): _("Person removed"),
+    ("case team", "+"): _("Added to the case team"),
+    ("case team", "~"): _("Role on the case team changed"),
+    ("case team", "-"): _("Removed from the case team"),
+    ("consent", "+"): _("Consent recorded"),
+    ("consent", "~"): _("Consent changed"),
+    ("consent", "-"): _("Consent removed"),
+}
+
+
 def case_history(actor, case, path: str = ""):
     """The change history of the case and its records, newest first: (when, who, what, field changes)."""
     entries = []
@@ -198,7 +243,8 @@ def case_history(actor, case, path: str = ""):
                     for field, c in fields
                 ]
             previous_by_id[record.id] = record
-            entries.append({"record": record, "kind": kind, "changes": changes})
+            entries.append({"record": record, "kind": kind, "changes": changes,
+                            "event": HISTORY_EVENTS[(kind, record.history_type)]})
     entries.sort(key=lambda e: e["record"].history_date, reverse=True)
     log_access(actor, Action.VIEW, [Access("case_history", case.pk, case.pk, case.organisation_id)], path=path)
     return entries
