@@ -23,7 +23,7 @@ def main():
     ensure_venv()
     env = dict(os.environ)
     manage("migrate", "--no-input", "-v0", env=env)
-    manage("createcachetable", env=env)
+    manage("createcachetable", "-v0", env=env)
     manage("compile_translations", "-v0", env=env)
     if not args.no_demo:
         manage("demo_world", "--if-empty", "-v0", env=env)
