@@ -21,11 +21,6 @@ CSV_HEADER = ["when", "user", "organisation_id", "case_id", "record_type", "reco
               "path", "detail"]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def w(world):
     a = world.a

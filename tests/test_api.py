@@ -33,11 +33,6 @@ OUTSIDERS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def api_client(user, **headers):
     token, _created = Token.objects.get_or_create(user=user)
     client = APIClient()

@@ -19,12 +19,9 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings, stra
 from kring.audit.models import AccessLogEntry
 from kring.cases.models import Case, CaseNumberSequence, CaseTeamMember, Consent, Person
 
+from .factories import case_form_data, person_form_data
+
 TEN_MB = 10 * 1024 * 1024
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -106,25 +103,11 @@ def referral_data(w, **changes):
 
 
 def case_data(case, **changes):
-    data = {
-        "family_name": case.family_name, "team": case.team_id, "legal_context": case.legal_context,
-        "safety_concern": case.safety_concern, "central_reason": case.central_reason,
-        "referral_date": case.referral_date.isoformat(), "referrer_name": case.referrer_name,
-        "referral_route": case.referral_route, "question": case.question, "concerns": case.concerns,
-        "status": case.status, "closure_reason": case.closure_reason, "version": case.version,
-    }
-    data.update(changes)
-    return data
+    return case_form_data(case, **changes)
 
 
 def person_data(person, **changes):
-    data = {"first_name": person.first_name, "last_name": person.last_name,
-            "birth_date": person.birth_date.isoformat() if person.birth_date else "", "gender": person.gender,
-            "version": person.version}
-    if person.is_central:
-        data["is_central"] = "on"
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
+    return {k: v for k, v in person_form_data(person, **changes).items() if v is not None}
 
 
 REQUIRED = lambda: forms.Field.default_error_messages["required"]  # noqa: E731

@@ -19,11 +19,6 @@ from kring.cases.models import Case, CaseTeamMember, Consent, Person
 from .factories import make_case
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _listed(response):
     assert response.status_code == 200
     return [case.number for case in response.context["cases"]]

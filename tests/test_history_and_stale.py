@@ -13,11 +13,6 @@ from kring.accounts.models import Team, User
 from kring.cases.models import Case, Consent, Person
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def w(world):
     User.objects.filter(pk=world.a.case_worker.pk).update(first_name="Carla", last_name="Consulent")

@@ -16,15 +16,10 @@ from kring.audit.models import AccessLogEntry, Action
 from kring.cases.choices import CaseRole
 from kring.cases.models import Case, CaseTeamMember, Consent, Person
 
-from .factories import make_case, make_user
+from .factories import case_form_data, make_case, make_user, person_form_data
 
 IP = "198.51.100.23"
 MISSING = 987654
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -41,32 +36,6 @@ def w(world):
                                             purpose="contact_network", given_on=datetime.date(2026, 1, 20),
                                             recorded_by=ns.case_worker)
     return world
-
-
-def case_form_data(case, **changes):
-    data = {
-        "family_name": case.family_name, "team": case.team_id, "legal_context": case.legal_context,
-        "safety_concern": case.safety_concern, "central_reason": case.central_reason,
-        "referral_date": case.referral_date.isoformat(), "referrer_name": case.referrer_name,
-        "referral_route": case.referral_route, "question": case.question, "concerns": case.concerns,
-        "status": case.status, "closure_reason": case.closure_reason, "version": case.version,
-    }
-    data.update(changes)
-    return data
-
-
-def person_form_data(person, **changes):
-    data = {
-        "first_name": person.first_name, "last_name": person.last_name,
-        "birth_date": person.birth_date.isoformat() if person.birth_date else "", "gender": person.gender,
-        "gender_description": person.gender_description, "relation": person.relation, "phone": person.phone,
-        "email": person.email, "address": person.address, "language": person.language, "version": person.version,
-    }
-    for flag in ("is_central", "in_household", "interpreter_needed"):
-        if getattr(person, flag):
-            data[flag] = "on"
-    data.update(changes)
-    return data
 
 
 @dataclass(frozen=True)
