@@ -165,13 +165,15 @@ def symbol_svg(member: Member, size: float, options: RenderOptions, *, fill: str
 
 
 def _label_svg(lines: list[str], top: float, font: float = LABEL_FONT, line: float = LABEL_LINE) -> str:
-    # A white halo behind the text keeps it readable where a line runs underneath.
+    # A white halo behind the text keeps it readable where a line runs underneath. The halo is a copy of the
+    # text drawn first, rather than paint-order, which PDF and PNG converters such as cairosvg ignore.
     out = []
     for n, text in enumerate(lines):
         weight = ' font-weight="bold"' if n == 0 else ""
-        out.append(f'<text class="label" y="{_f(top + font + n * line - 2)}" text-anchor="middle" '
-                   f'font-size="{_f(font)}"{weight} stroke="#fff" stroke-width="3" paint-order="stroke">'
-                   f'{escape(text)}</text>')
+        common = (f'y="{_f(top + font + n * line - 2)}" text-anchor="middle" font-size="{_f(font)}"{weight}')
+        out.append(f'<text class="label-halo" {common} fill="#fff" stroke="#fff" stroke-width="3" '
+                   f'aria-hidden="true">{escape(text)}</text>'
+                   f'<text class="label" {common} fill="#000">{escape(text)}</text>')
     return "".join(out)
 
 
