@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kring.accounts",
     "kring.audit",
     "kring.cases",
+    "kring.network",
     "kring.web",
 ]
 
@@ -222,6 +223,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a field called "kind"; each choice set gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "SymbolKindEnum": "kring.network.models.SymbolKind",
+        "RelationshipKindEnum": "kring.network.models.RelationshipKind",
+    },
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -4,12 +4,14 @@ from drf_spectacular.views import SpectacularAPIView
 
 urlpatterns = [
     path("", include("kring.web.urls")),
+    path("cases/<int:pk>/network/", include("kring.network.urls")),
     path("cases/", include("kring.cases.urls")),
     path("access-log/", include("kring.audit.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("kring.cases.api_urls")),
+    path("api/v1/", include("kring.network.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
 ]
 

@@ -28,6 +28,10 @@ RECORD_TYPE_LABELS = {
     "case_history": _("case history"),
     "case_search": _("search"),
     "access_log": _("access log"),
+    "network_member": _("network details of a person"),
+    "relationship": _("relationship"),
+    "system_tie": _("tie to a system"),
+    "network": _("network map"),
 }
 
 

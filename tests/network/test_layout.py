@@ -144,14 +144,23 @@ def test_genogram_properties(net):
         assert ra == rb and pos[p.a][1] == pos[p.b][1]
         between = lay.rows[ra][min(na, nb) + 1:max(na, nb)]
         assert all(m in chain.get(p.a, ()) or m in chain.get(p.b, ()) for m in between)
-    # siblings of one couple in birth order (known dates; unknown dates after known)
-    by_id = net.by_id()
+    # siblings of one couple in birth order (known dates; unknown dates after known). Twins in one sibship hang
+    # from one point, so they stand side by side, and an undated twin was born on the day of their dated twin.
     sibships = {}
     for child, ps in lay.placement_parents.items():
         sibships.setdefault(tuple(sorted(ps)), []).append(child)
     for kids in sibships.values():
         kids.sort(key=lambda k: pos[k][0])
-        dated = [by_id[k].birth_date for k in kids]
+    sibship_of = {child: tuple(sorted(ps)) for child, ps in lay.placement_parents.items()}
+    born = {m.id: m.birth_date for m in net.members}
+    for t in net.twins:
+        if t.a in sibship_of and sibship_of.get(t.a) == sibship_of.get(t.b):
+            kids = sibships[sibship_of[t.a]]
+            assert abs(kids.index(t.a) - kids.index(t.b)) == 1, (t, kids)
+            born[t.a] = born[t.a] or born[t.b]
+            born[t.b] = born[t.b] or born[t.a]
+    for kids in sibships.values():
+        dated = [born[k] for k in kids]
         known = [d for d in dated if d]
         assert known == sorted(known)
         if None in dated:

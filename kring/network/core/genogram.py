@@ -312,15 +312,24 @@ def layout_genogram(network: Network, moment: date | None = None, *, sweeps: int
         component_rank.setdefault(_find(component_uf, i), len(component_rank))
     component = {i: component_rank[_find(component_uf, i)] for i in placed}
 
+    # Twins hang from one point of their sibship line, so they share one birth key: that of the eldest dated
+    # twin (or, with no dates at all, of the first entered). Only twins in the same sibship are grouped — a twin
+    # who hangs from other parents (say, a biological link where the other twin has an adoptive one) is ordered
+    # by their own date in their own sibship, not dragged to their twin's place.
     twin_group = {i: i for i in placed}
     for t in network.twins:
-        if t.a in twin_group and t.b in twin_group:
+        if t.a in twin_group and t.b in twin_group and t.a != t.b and \
+                set(parents_of.get(t.a, ())) == set(parents_of.get(t.b, ())):
             _union(twin_group, t.a, t.b)
+    own_key = {i: _birth_key(by_id[i], entry[i]) for i in placed}
+    group_key: dict[str, tuple] = {}
+    for i in placed:
+        root = _find(twin_group, i)
+        if root not in group_key or own_key[i] < group_key[root]:
+            group_key[root] = own_key[i]
 
     def birth_rank(i: str) -> tuple:
-        # Twins share the eldest twin's key so they end up next to each other.
-        root = _find(twin_group, i)
-        return _birth_key(by_id[root] if by_id[root].birth_date else by_id[i], entry[root]) + (entry[i],)
+        return group_key[_find(twin_group, i)] + own_key[i]
 
     children_of: dict[str, list[str]] = {}
     for child, ps in parents_of.items():
