@@ -7,7 +7,7 @@ such as a school or a GP (``SystemTie``). All dated (from / until) so a map can 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kring.accounts.models import Organisation
@@ -131,7 +131,7 @@ RELATIONSHIP_SUBTYPES = {
         "identical": _("identical twins"),
     },
     RelationshipKind.EMOTIONAL: {
-        "close": _("close"),
+        "close": pgettext_lazy("emotional tie", "close"),
         "very_close": _("very close / fused"),
         "distant": _("distant"),
         "conflict": _("conflict"),

@@ -8,6 +8,7 @@ import math
 from collections import defaultdict
 from datetime import date
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import JSONField, Q
@@ -661,7 +662,7 @@ def _build_document(case, payload):
             if not isinstance(ref, str | int) or str(ref) == "" or str(ref) in refs:
                 raise ValidationError(_("Each person needs its own reference ('ref')."))
             if not item.get("first_name"):
-                raise ValidationError({"first_name": [_("This field is required.")]})
+                raise ValidationError({"first_name": [forms.Field.default_error_messages["required"]]})
             person = Person(case=case, organisation=case.organisation,
                             **{k: item[k] for k in EXPORT_PERSON_FIELDS if k in item and item[k] is not None})
             person.full_clean(exclude=["case", "organisation"])

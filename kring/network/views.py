@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonRespo
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 from django.db import transaction
 from django.views.decorators.http import require_POST
 
@@ -151,8 +151,8 @@ def map_labels():
         "engaged": _("Engaged"), "separated": _("Separated"), "divorced": _("Divorced"), "widowed": _("Widowed"),
         "biological": _("Biological child"), "adoptive": _("Adopted child"), "foster": _("Foster child"),
         "step": _("Stepchild"), "guardian": _("Guardianship"), "twins": _("Twins"),
-        "identical_twins": _("Identical twins"), "household": _("Household"), "close": _("Close"),
-        "very_close": _("Very close"), "distant": _("Distant"), "conflict": _("Conflict"), "hostile": _("Hostile"),
+        "identical_twins": _("Identical twins"), "household": _("Household"), "close": pgettext("emotional tie", "Close"),
+        "very_close": pgettext("emotional tie", "Very close"), "distant": _("Distant"), "conflict": _("Conflict"), "hostile": _("Hostile"),
         "cut_off": _("Cut off"), "physical_abuse": _("Physical abuse"), "emotional_abuse": _("Emotional abuse"),
         "sexual_abuse": _("Sexual abuse"), "neglect": _("Neglect"), "strong": _("Strong"),
         "tenuous": _("Tenuous"), "stressful": _("Stressful"), "energy": _("Flow of energy"),

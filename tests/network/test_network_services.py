@@ -141,7 +141,8 @@ def test_stale_member_save_is_refused(w):
     services.save_member(actor(w.a.lead), w.a.case.pk, w.a.mother.pk, {"ring": 2}, expected_version=1)
     with pytest.raises(StaleEdit) as error:
         services.save_member(w.a.me, w.a.case.pk, w.a.mother.pk, {"ring": 3}, expected_version=1)
-    assert any(str(change[0]) == "closeness" for change in error.value.changes)
+    ring_label = str(NetworkMember._meta.get_field("ring").verbose_name)
+    assert any(str(change[0]) == ring_label for change in error.value.changes)
     assert NetworkMember.objects.get(pk=w.a.mother.pk).ring == 2
 
 
