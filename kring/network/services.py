@@ -821,6 +821,8 @@ GEDCOM_MESSAGES = {
     "syntax": gettext_lazy("Line %(line)s is not a valid GEDCOM line."),
     "level_jump": gettext_lazy("Line %(line)s jumps from level %(previous)s to level %(level)s."),
     "invalid_age": gettext_lazy("Line %(line)s has an age the GEDCOM standard does not allow: '%(value)s'."),
+    "invalid_dual_year": gettext_lazy("Line %(line)s has the dual year %(value)s, but after the slash must come the "
+                                      "year after the first one (as in 1699/00)."),
     "duplicate_xref": gettext_lazy("The identifier %(xref)s on line %(line)s is already used on line "
                                    "%(first_line)s."),
     "no_trlr": gettext_lazy("The file ends on line %(line)s without the closing '0 TRLR' line; it may be cut off."),

@@ -311,6 +311,8 @@ def _tree(text: str) -> tuple[list[_Node], str]:
         if tag == "AGE" and value and not (_AGE7 if v7 else _AGE5).match(value.strip() if not v7 else value):
             raise GedcomError(number, f"Line {number} has an age the GEDCOM {version} standard does not allow: "
                                       f"'{value}'.", "invalid_age", value=value)
+        if tag == "DATE" and value and not v7:
+            _check_dual_years(value, number)
         node = _Node(level, None, tag, value, pointer, number)
         if level == 0:
             if xref:
@@ -346,6 +348,25 @@ _MONTH_NAMES = {"JANUARY": 1, "FEBRUARY": 2, "MARCH": 3, "APRIL": 4, "JUNE": 6, 
                 "SEPT": 9, "SEPTEMBER": 9, "OCTOBER": 10, "NOVEMBER": 11, "DECEMBER": 12}
 _APPROX = {"ABT", "CAL", "EST", "BEF", "AFT", "BET", "AND", "FROM", "TO", "INT", "ABOUT", "CIRCA", "C.", "CA",
            "CA.", "BEFORE", "AFTER"}
+
+
+_DUAL_YEAR = re.compile(r"(?<![\d/])(\d{3,4})/(\d{1,2})(?![\d/])")
+
+
+def _check_dual_years(value: str, number: int) -> None:
+    """GEDCOM 5.5.1 writes a dual year (old and new style, before 1752) as the year and the last digits of the
+    year after it: 1699/00, 1513/4. Anything else after the slash is not a dual year but an error."""
+    # A date phrase in parentheses is free text, not a date.
+    plain = re.sub(r"\([^)]*\)", "", value)
+    for year, suffix in _DUAL_YEAR.findall(plain):
+        following = str(int(year) + 1)
+        if following[-len(suffix):].zfill(len(suffix)) != suffix:
+            raise GedcomError(
+                number,
+                f"Line {number} has the dual year {year}/{suffix}; after the slash must come the year after "
+                f"{year} ({following[-2:]}).",
+                "invalid_dual_year", value=f"{year}/{suffix}",
+            )
 
 
 def parse_date(text: str) -> GedcomDate:
