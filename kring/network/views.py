@@ -111,7 +111,7 @@ def _map_url(case, request=None, **extra):
     source = request.GET if request is not None else {}
     if request is not None and request.method == "POST":
         source = request.POST
-    for name in ("map", "at", "emotional", "death"):
+    for name in ("map", "at", "emotional", "death", "legend"):
         if source.get(name):
             params[name] = source.get(name)
     params.update({k: v for k, v in extra.items() if v})
@@ -212,7 +212,8 @@ def network_map(request, pk):
     case, full_network = records.case, records.network
     network = full_network.at(moment)
     settings = queries.network_settings(case.organisation)
-    svg = _render_svg(request, case, network, kind, settings, moment=moment)
+    svg = _render_svg(request, case, network, kind, settings, moment=moment,
+                      legend=request.GET.get("legend") == "on")
     if request.GET.get("fragment") == "svg":
         return HttpResponse(svg, content_type="text/html; charset=utf-8")
     summary = queries.summary(case, network, moment=moment)
@@ -238,6 +239,7 @@ def network_map(request, pk):
         "moment": moment,
         "at": request.GET.get("at", ""),
         "emotional": request.GET.get("emotional", "on") != "off",
+        "legend": request.GET.get("legend") == "on",
         "death": request.GET.get("death") or settings.death_mark,
         "tab_query": query.urlencode(),
         "can_edit": can_edit(request.user, case),

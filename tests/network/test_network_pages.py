@@ -455,3 +455,15 @@ def test_labels_carry_their_halo_as_a_copy_beneath_so_cairo_shows_the_letters():
     letters = svg.index('class="label"')
     assert halo < letters
     assert svg.count(">Ria Peeters</text>") == 2
+
+
+def test_the_legend_can_be_shown_beside_the_map(net, client):
+    from django.utils import translation
+
+    client.force_login(net.a.case_worker)
+    with translation.override("nl"):
+        legend_title = translation.gettext("Legend")
+    plain = client.get(net.base, {"map": "genogram"}).content.decode()
+    with_legend = client.get(net.base, {"map": "genogram", "legend": "on"}).content.decode()
+    assert f">{legend_title}</text>" not in plain
+    assert f">{legend_title}</text>" in with_legend
