@@ -213,8 +213,15 @@ def reset_positions(actor, case_id, map_kind, path: str = "") -> int:
 @_logs_refusal
 @transaction.atomic
 def add_network_person(actor, case_id, person_data: dict, member_data: dict | None = None,
-                       path: str = "") -> Person:
-    """Add a person to the case (through the case file's service) together with what the map knows of them."""
+                       position: tuple | None = None, path: str = "") -> Person:
+    """Add a person to the case (through the case file's service) together with what the map knows of them.
+
+    ``position`` (map kind, x, y) pins the person where they were placed on the map, in the same change, so one
+    undo takes the whole addition back.
+    """
+    if position:
+        map_kind, x, y = position
+        position = (map_kind, *_check_position(map_kind, x, y))
     case = _lock_case(case_id, actor.user)
     _check_can_edit(actor.user, case)
     member = NetworkMember(case=case, organisation=case.organisation)
@@ -233,6 +240,8 @@ def add_network_person(actor, case_id, person_data: dict, member_data: dict | No
         _clean(probe, errors=member_errors)
     person = case_services.add_person(actor, case_id, person_data, path=path)
     member.person = person
+    if position:
+        member.positions = {position[0]: [position[1], position[2]]}
     _clean(member)
     member._history_user = actor.user
     member.save()

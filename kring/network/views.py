@@ -316,12 +316,8 @@ def person_add(request, pk):
     if request.method == "POST" and form.is_valid():
         actor = _actor(request)
         try:
-            with transaction.atomic():
-                person = services.add_network_person(actor, pk, form.person_data(), form.member_data(),
-                                                     path=request.path)
-                position = form.position()
-                if position:
-                    services.move_member(actor, pk, person.pk, *position, path=request.path)
+            person = services.add_network_person(actor, pk, form.person_data(), form.member_data(),
+                                                 position=form.position(), path=request.path)
         except ValidationError as error:
             _apply_errors(form, error)
         else:

@@ -467,3 +467,19 @@ def test_the_legend_can_be_shown_beside_the_map(net, client):
     with_legend = client.get(net.base, {"map": "genogram", "legend": "on"}).content.decode()
     assert f">{legend_title}</text>" not in plain
     assert f">{legend_title}</text>" in with_legend
+
+
+def test_a_person_placed_on_the_map_is_undone_in_one_step(net, client):
+    from kring.cases.models import Person
+
+    client.force_login(net.a.case_worker)
+    before = Person.objects.filter(case=net.a.case).count()
+    response = client.post(net.base + "persons/new/", {
+        "first_name": "Geplaatst", "gender": "female", "safety": "unknown", "kind": "person",
+        "map": "circle", "x": 120, "y": -40,
+    })
+    assert response.status_code == 302
+    placed = Person.objects.get(case=net.a.case, first_name="Geplaatst")
+    assert NetworkMember.objects.get(pk=placed.pk).positions == {"circle": [120.0, -40.0]}
+    assert client.post(net.base + "undo/").status_code == 302
+    assert Person.objects.filter(case=net.a.case).count() == before
