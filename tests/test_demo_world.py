@@ -233,3 +233,120 @@ def test_refused_in_production_unless_forced(db):
 
     run("--force")
     assert Organisation.objects.count() == 2
+
+
+# --- The network of every case ----------------------------------------------------------------------------
+
+def network_counts():
+    from kring.network.models import NetworkEdit, NetworkMember, Relationship, SystemTie
+
+    return {
+        "members": NetworkMember.objects.count(),
+        "relationships": Relationship.objects.count(),
+        "system ties": SystemTie.objects.count(),
+        "edits": NetworkEdit.objects.count(),
+        "history": (NetworkMember.history.count(), Relationship.history.count(), SystemTie.history.count()),
+    }
+
+
+def test_every_case_has_a_believable_network(db):
+    from kring.network.models import NetworkMember, Relationship, SystemTie
+
+    run()
+    worker_edits = 0
+    for case in Case.objects.all():
+        persons = list(case.persons.all())
+        central = next(p for p in persons if p.is_central)
+        members = {m.person_id: m for m in NetworkMember.objects.filter(case=case)}
+        assert set(members) == {p.pk for p in persons}, case
+        relationships = list(Relationship.objects.filter(case=case))
+        age = (case.referral_date - central.birth_date).days // 365
+        if age < 18:
+            assert any(r.kind == "parent" and r.person_b_id == central.pk for r in relationships), case
+        else:
+            assert any(r.kind == "partner" for r in relationships) or any(
+                r.kind == "parent" and r.person_a_id == central.pk for r in relationships), case
+        by_id = {p.pk: p for p in persons}
+        for r in relationships:
+            r.full_clean()
+            if r.kind == "parent" and r.subtype == "biological":
+                assert by_id[r.person_a_id].birth_date < by_id[r.person_b_id].birth_date, (case, r)
+        ties = list(SystemTie.objects.filter(case=case))
+        assert 2 <= len(ties) <= 4, case
+        for tie in ties:
+            tie.full_clean()
+        for person in persons:
+            member = members[person.pk]
+            member.full_clean()
+            assert member.domain and member.ring in (1, 2, 3), (case, person)
+            if person.in_household:
+                assert member.domain == "household", (case, person)
+            if member.may_invite:
+                assert member.safety == "safe" and member.domain != "professional", (case, person)
+        worker = case.team_members.get(role=CaseRole.CASE_WORKER).user
+        assert {r.history.first().history_user_id for r in relationships} == {worker.pk}, case
+        worker_edits += AccessLogEntry.objects.filter(case_id=case.pk, user=worker, record_type="relationship").count()
+    assert worker_edits == Relationship.objects.count()
+
+    unsafe = NetworkMember.objects.filter(safety="unsafe")
+    assert 2 <= unsafe.values("case").distinct().count() <= 3
+    assert set(unsafe.values_list("case__safety_concern", flat=True)) <= {SafetyConcern.SERIOUS, SafetyConcern.ACUTE}
+    assert NetworkMember.objects.filter(safety="unknown").exists()
+    assert NetworkMember.objects.filter(deceased=True, death_date__isnull=False).exists()
+    assert Relationship.objects.filter(kind="partner", subtype__in=["separated", "divorced"]).exists()
+    assert Relationship.objects.filter(kind="partner", subtype="married").exists()
+    assert Relationship.objects.filter(kind="parent", subtype="step").exists()
+    assert Relationship.objects.filter(kind="parent", subtype="foster").exists()
+    assert Relationship.objects.filter(kind="emotional", subtype="conflict").exists()
+    assert Relationship.objects.filter(kind="emotional", subtype="close").exists()
+    assert {"school", "gp", "work", "youth_care", "sports_club"} <= set(
+        SystemTie.objects.values_list("system_kind", flat=True))
+    assert SystemTie.objects.filter(system_kind="school", strength="stressful").exists()
+    assert SystemTie.objects.filter(system_kind="school", strength="strong").exists()
+
+
+def test_a_second_run_adds_no_network(db):
+    run()
+    first = network_counts()
+    assert first["members"] == Person.objects.count()
+    output = run()
+    assert network_counts() == first
+    assert "(0 new cases, 0 new accounts)" in output
+
+
+def test_the_network_plan_does_not_depend_on_the_run():
+    first = [demo.plan_network(plan) for plan in demo.plan_world()]
+    assert first == [demo.plan_network(plan) for plan in demo.plan_world()]
+
+
+def test_an_existing_demo_case_gets_its_network(db):
+    from kring.network.models import Relationship, SystemTie
+
+    run()
+    case = Case.objects.get(number="KOM-2026-0005")  # Peeters
+    before = network_counts()
+    Relationship.objects.filter(case=case).delete()
+    SystemTie.objects.filter(case=case).delete()
+    run()
+    after = network_counts()
+    assert (after["relationships"], after["system ties"], after["members"]) == (
+        before["relationships"], before["system ties"], before["members"])
+
+
+def test_the_genogram_of_a_demo_case_renders(db):
+    import re
+
+    from kring.network.core.svg import render_map
+    from kring.network.queries import network_for_case
+
+    run()
+    case = Case.objects.get(number="KOM-2026-0005")  # Peeters: divorced parents, a grandfather
+    worker = User.objects.get(email="casemanager@kompas.demo")
+    _case, network = network_for_case(actor(worker), case.pk)
+    assert network.parents and network.partners
+    for kind in ("genogram", "ecomap", "circle"):
+        svg = render_map(network, kind)
+        assert svg.startswith("<svg") or "<svg" in svg[:200]
+    svg = render_map(network, "genogram")
+    drawn = set(re.findall(r'<g class="member[^"]*" data-id="(\d+)"', svg))
+    assert drawn == {str(pk) for pk in case.persons.values_list("pk", flat=True)}
