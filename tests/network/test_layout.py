@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kring.network.core.circle import layout_circle
+from kring.network.core.circle import layout_circle, name_width
 from kring.network.core.ecomap import layout_ecomap
 from kring.network.core.genogram import SYMBOL, Box, layout_genogram
 from kring.network.core.graph import (
@@ -275,7 +275,10 @@ def test_ecomap_no_overlaps(net):
 def test_circle_rings_and_sectors(net):
     lay = layout_circle(net)
     assert set(lay.positions) == {m.id for m in net.members}
-    _no_overlaps(_symbol_boxes(lay.positions, 30))
+    # Symbols and the names under them (drawn 10 px high, from 2 px below the 30 px symbol) never collide.
+    names = [Box(x - name_width(lay.labels[i]) / 2, y + 17, x + name_width(lay.labels[i]) / 2, y + 29)
+             for i, (x, y) in lay.positions.items() if not lay.domain.get(i) is None]
+    _no_overlaps(_symbol_boxes(lay.positions, 30) + names)
     for m in net.members:
         x, y = lay.positions[m.id]
         if m.central:
@@ -341,3 +344,13 @@ def test_pedigree_file_renders(path):
 
 def test_symbol_size_constant():
     assert SYMBOL == 40.0
+
+
+def test_circle_keeps_long_names_apart():
+    # Six relatives in one cell with names as long as real ones: the names must not run into each other.
+    relatives = tuple(Member(f"r{n}", f"Wendy van den Berg-Claessens {n}", "female", domain="family", ring=2)
+                      for n in range(6))
+    lay = layout_circle(Network((Member("c", "Kind", central=True),) + relatives))
+    names = [Box(x - name_width(lay.labels[i]) / 2, y + 17, x + name_width(lay.labels[i]) / 2, y + 29)
+             for i, (x, y) in lay.positions.items() if i != "c"]
+    _no_overlaps(names)

@@ -14,6 +14,7 @@ from .genogram import label_lines
 from .graph import DOMAINS, RINGS, Network
 
 SPACING = 76.0  # minimum centre-to-centre distance between two persons
+NAME_CHAR_WIDTH = 0.62 * 10  # the circle writes names at 10 px (svg.py); generous average glyph width
 ARC_GAP = 70.0  # distance between two arcs in one band
 CENTRE_SPACING = 64.0
 FIRST_RING_MIN = 130.0
@@ -44,6 +45,11 @@ def member_domain(member) -> str:
 
 def member_ring(member) -> int:
     return member.ring if member.ring in RINGS else RINGS[-1]
+
+
+def name_width(lines: list[str]) -> float:
+    """How wide the name under a person is drawn on the circle (only the first label line is shown there)."""
+    return len(lines[0]) * NAME_CHAR_WIDTH if lines else 0.0
 
 
 def _chord(radius: float, angle: float) -> float:
@@ -86,13 +92,14 @@ def layout_circle(network: Network, moment=None) -> CircleLayout:
             ids = cells.get((r, d), [])
             if not ids:
                 continue
-            # Fill arcs from the inside; an arc at radius R holds as many as fit at SPACING chord distance.
+            # Fill arcs from the inside; an arc at radius R holds as many as fit side by side, names included.
+            need = max(SPACING, max(name_width(labels[i]) for i in ids) + 8)
             placed = 0
             arc = 0
             while placed < len(ids):
                 radius = first_arc + arc * ARC_GAP
                 capacity = 1
-                while capacity < len(ids) - placed and _chord(radius, sector_angle / (capacity + 1)) >= SPACING:
+                while capacity < len(ids) - placed and _chord(radius, sector_angle / (capacity + 1)) >= need:
                     capacity += 1
                 chunk = ids[placed:placed + capacity]
                 start, _ = sectors[d]
