@@ -30,7 +30,22 @@ def scoped_choices(db_field, request):
     return queryset
 
 
-class OrganisationScopedAdmin(admin.ModelAdmin):
+class ScopedPermissions:
+    """Whoever may enter the admin site may work here; what they see is narrowed by get_queryset and choices."""
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    has_change_permission = has_view_permission
+    has_add_permission = has_view_permission
+    has_delete_permission = has_view_permission
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", scoped_choices(db_field, request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OrganisationScopedAdmin(ScopedPermissions, admin.ModelAdmin):
     """Functional administrators see and change only records of the organisations they administer."""
 
     organisation_path = "organisation_id"
@@ -48,19 +63,8 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
         return self.admin_site.has_permission(request)
 
-    def has_view_permission(self, request, obj=None):
-        return self.admin_site.has_permission(request)
 
-    has_change_permission = has_view_permission
-    has_add_permission = has_view_permission
-    has_delete_permission = has_view_permission
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs.setdefault("queryset", scoped_choices(db_field, request))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ScopedInline(admin.TabularInline):
+class ScopedInline(ScopedPermissions, admin.TabularInline):
     extra = 0
     organisation_path = "organisation_id"
 
@@ -69,17 +73,6 @@ class ScopedInline(admin.TabularInline):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(**{f"{self.organisation_path}__in": administered_organisation_ids(request.user)})
-
-    def has_view_permission(self, request, obj=None):
-        return self.admin_site.has_permission(request)
-
-    has_change_permission = has_view_permission
-    has_add_permission = has_view_permission
-    has_delete_permission = has_view_permission
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs.setdefault("queryset", scoped_choices(db_field, request))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class TeamInline(ScopedInline):
