@@ -87,6 +87,15 @@ def _logs_refusal(service):
     return wrapper
 
 
+def can_edit_case(user, case) -> bool:
+    """Whether the user may change this case (pages use it to offer or hide the editing tools)."""
+    try:
+        _check_can_edit(user, case)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def _lock_case(case_id, user):
     """Re-read the case inside the transaction, locked, and only if the user may still see it."""
     from .queries import visible_cases

@@ -58,13 +58,9 @@ def _case_or_404(request, pk, log=True):
 
 def can_edit(user, case) -> bool:
     """Whether the user may change this case's network (case worker, coordinator, lead); co-workers only read."""
-    from kring.cases.services import _check_can_edit
+    from kring.cases.services import can_edit_case
 
-    try:
-        _check_can_edit(user, case)
-    except PermissionDenied:
-        return False
-    return True
+    return can_edit_case(user, case)
 
 
 def _require_edit(request, case):
