@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kring.audit",
     "kring.cases",
     "kring.network",
+    "kring.methods",
     "kring.web",
 ]
 

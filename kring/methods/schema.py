@@ -1,0 +1,169 @@
+"""The schema every method definition file must satisfy (pydantic v2).
+
+Django-free on purpose: the files are checked at start-up and in tests without settings.
+The value lists for referral routes and legal contexts mirror ``kring.cases.choices``;
+a test keeps them equal.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+DEFAULT_DURATION = "default"  # duration_source value: no source confirms it; the organisation sets it
+
+RequestKind = Literal[
+    "parenting", "safety", "school", "placement", "transition_adulthood", "crisis", "disability",
+    "restoration", "future_planning", "lost_contacts", "violence_at_home", "justice",
+]
+Setting = Literal[
+    "family", "foster_care", "residential", "school", "disability", "transition_adulthood", "crisis", "justice",
+]
+ReferralRouteCode = Literal["professional", "family", "school", "hospital", "gp", "police", "other"]
+LegalContextCode = Literal[
+    "nl_voluntary", "nl_preventive", "nl_supervision", "nl_provisional_supervision", "nl_juvenile_probation",
+    "nl_guardianship", "nl_closed_care", "vl_voluntary", "vl_socially_urgent", "vl_judicial",
+]
+Leader = Literal["independent_coordinator", "own_case_worker", "facilitator", "therapist"]
+SafetyLevel = Literal["none", "some", "serious", "acute"]
+SAFETY_ORDER: tuple[str, ...] = ("none", "some", "serious", "acute")
+ContraIndicationCode = Literal[
+    "fighting_divorce", "loyalty_conflict", "no_motivation", "unsafe_network",
+    "network_is_source_of_conflict", "acute_danger", "no_network",
+]
+Severity = Literal["warning", "exclude"]
+
+Code = Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=60)
+NonEmpty = Field(min_length=1)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Text(_Strict):
+    """The same text in Dutch and English."""
+
+    nl: str = NonEmpty
+    en: str = NonEmpty
+
+
+class Variant(_Strict):
+    code: str = Code
+    name: Text
+    description: Text
+
+
+class Continua(_Strict):
+    """Place on the two continua of the Flemish comparative study (seed 003, section 4.1.4)."""
+
+    family_lead: float = Field(ge=0, le=1)  # 1 = the family leads; 0 = shared with the worker
+    network_breadth: float = Field(ge=0, le=1)  # 1 = wide community; 0 = nuclear family
+    source: str | None = None  # source id; absent = an estimate by the Kring team, not a sourced fact
+
+
+class ContraIndication(_Strict):
+    code: ContraIndicationCode
+    severity: Severity
+    text: Text
+    source: str = NonEmpty
+
+
+class Conditions(_Strict):
+    participants: Text
+    service: Text
+
+
+class Phase(_Strict):
+    code: str = Code
+    name: Text
+    # max_weeks is declared before default_weeks so the check on default_weeks can see it.
+    max_weeks: float | None = Field(default=None, gt=0)
+    default_weeks: float = Field(gt=0)
+    duration_source: str = NonEmpty
+    roles: list[str] = Field(default_factory=list)
+    artefacts: list[str] = Field(default_factory=list)
+    description: Text
+
+    @field_validator("default_weeks")
+    @classmethod
+    def _default_within_max(cls, value: float, info: ValidationInfo) -> float:
+        maximum = info.data.get("max_weeks")
+        if maximum is not None and value > maximum:
+            raise PydanticCustomError("default_above_max", "must be at most max_weeks ({maximum})", {"maximum": maximum})
+        return value
+
+
+class Source(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    citation: str = NonEmpty
+
+
+class MethodDefinition(_Strict):
+    code: str = Code
+    version: str = Field(pattern=r"^\d{4}\.\d+$")
+    name: Text
+    variants: list[Variant] = Field(default_factory=list)
+    origin: Text
+    vision: Text
+    target_group: Text
+    request_kinds: list[RequestKind]
+    settings: list[Setting]
+    referral_routes: list[ReferralRouteCode]
+    leader: Leader
+    volunteer_allowed: bool
+    continua: Continua
+    max_safety_concern: SafetyLevel
+    legal_contexts: list[LegalContextCode] = Field(default_factory=list)  # empty = any
+    contra_indications: list[ContraIndication] = Field(default_factory=list)
+    conditions: Conditions
+    phases: list[Phase] = Field(min_length=1)
+    sources: list[Source] = Field(min_length=1)
+
+    @field_validator("code")
+    @classmethod
+    def _code_matches_file(cls, value: str, info: ValidationInfo) -> str:
+        stem = (info.context or {}).get("file_stem")
+        if stem is not None and value != stem:
+            raise PydanticCustomError("code_mismatch", "must equal the file name '{stem}'", {"stem": stem})
+        return value
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> "MethodDefinition":
+        def fail(path: str, message: str) -> None:
+            # The path travels in ctx so the catalogue can name the exact field.
+            raise PydanticCustomError("reference", "{path}: {message}", {"path": path, "message": message})
+
+        for label, items in (("variants", self.variants), ("phases", self.phases), ("sources", self.sources)):
+            seen: set[str] = set()
+            for index, item in enumerate(items):
+                key = item.id if label == "sources" else item.code
+                if key in seen:
+                    fail(f"{label}.{index}.{'id' if label == 'sources' else 'code'}", f"duplicate '{key}'")
+                seen.add(key)
+        ids = {source.id for source in self.sources}
+        for index, phase in enumerate(self.phases):
+            if phase.duration_source != DEFAULT_DURATION and phase.duration_source not in ids:
+                fail(f"phases.{index}.duration_source", f"unknown source id '{phase.duration_source}'")
+        for index, item in enumerate(self.contra_indications):
+            if item.source not in ids:
+                fail(f"contra_indications.{index}.source", f"unknown source id '{item.source}'")
+        if self.continua.source is not None and self.continua.source not in ids:
+            fail("continua.source", f"unknown source id '{self.continua.source}'")
+        for label in ("request_kinds", "settings", "referral_routes", "legal_contexts"):
+            values = getattr(self, label)
+            if len(set(values)) != len(values):
+                fail(label, "contains a value twice")
+        return self
+
+    # Convenience for callers (selector, trajectories).
+    def phase(self, code: str) -> Phase:
+        for phase in self.phases:
+            if phase.code == code:
+                return phase
+        raise KeyError(code)
+
+    @property
+    def safety_rank(self) -> int:
+        return SAFETY_ORDER.index(self.max_safety_concern)
