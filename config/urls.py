@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("kring.web.urls")),
     path("cases/<int:pk>/network/", include("kring.network.urls")),
     path("cases/", include("kring.cases.urls")),
+    path("methods/", include("kring.methods.urls")),
     path("access-log/", include("kring.audit.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
