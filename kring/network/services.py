@@ -355,6 +355,29 @@ def _validate_relationship(case, relationship, errors):
            else None, errors=errors)
 
 
+def _save_change(actor, case, instance, record_type, before, path):
+    """Save a changed relationship or system tie: new version, history, undo record and access log."""
+    instance.version += 1
+    instance._history_user = actor.user
+    instance.save()
+    _record_edit(case, actor.user, record_type, instance.pk, before, _snapshot(instance))
+    log_access(actor, Action.UPDATE, [_access(case, record_type, instance.pk)], path=path)
+    return instance
+
+
+def _remove(actor, case_id, model, record_id, record_type, path):
+    """Remove a relationship or system tie of the case, keeping what it was for undo."""
+    case = _lock_case(case_id, actor.user)
+    _check_can_edit(actor.user, case)
+    instance = model.objects.select_for_update().filter(case=case, pk=record_id).first()
+    if instance is None:
+        raise NotFound()
+    _record_edit(case, actor.user, record_type, instance.pk, _snapshot(instance), None)
+    log_access(actor, Action.DELETE, [_access(case, record_type, instance.pk)], path=path)
+    instance._history_user = actor.user
+    instance.delete()
+
+
 @_logs_refusal
 @transaction.atomic
 def add_relationship(actor, case_id, data: dict, path: str = "") -> Relationship:
@@ -386,26 +409,13 @@ def update_relationship(actor, case_id, relationship_id, data: dict, expected_ve
     before = _snapshot(relationship)
     errors = _apply_relationship(case, relationship, data)
     _validate_relationship(case, relationship, errors)
-    relationship.version += 1
-    relationship._history_user = actor.user
-    relationship.save()
-    _record_edit(case, actor.user, "relationship", relationship.pk, before, _snapshot(relationship))
-    log_access(actor, Action.UPDATE, [_access(case, "relationship", relationship.pk)], path=path)
-    return relationship
+    return _save_change(actor, case, relationship, "relationship", before, path)
 
 
 @_logs_refusal
 @transaction.atomic
 def remove_relationship(actor, case_id, relationship_id, path: str = "") -> None:
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
-    relationship = Relationship.objects.select_for_update().filter(case=case, pk=relationship_id).first()
-    if relationship is None:
-        raise NotFound()
-    _record_edit(case, actor.user, "relationship", relationship.pk, _snapshot(relationship), None)
-    log_access(actor, Action.DELETE, [_access(case, "relationship", relationship.pk)], path=path)
-    relationship._history_user = actor.user
-    relationship.delete()
+    _remove(actor, case_id, Relationship, relationship_id, "relationship", path)
 
 
 # --- ties to systems ------------------------------------------------------------------------------------
@@ -458,26 +468,13 @@ def update_system_tie(actor, case_id, tie_id, data: dict, expected_version=None,
     before = _snapshot(tie)
     errors = _apply_system_tie(case, tie, data)
     _clean(tie, errors=errors)
-    tie.version += 1
-    tie._history_user = actor.user
-    tie.save()
-    _record_edit(case, actor.user, "system_tie", tie.pk, before, _snapshot(tie))
-    log_access(actor, Action.UPDATE, [_access(case, "system_tie", tie.pk)], path=path)
-    return tie
+    return _save_change(actor, case, tie, "system_tie", before, path)
 
 
 @_logs_refusal
 @transaction.atomic
 def remove_system_tie(actor, case_id, tie_id, path: str = "") -> None:
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
-    tie = SystemTie.objects.select_for_update().filter(case=case, pk=tie_id).first()
-    if tie is None:
-        raise NotFound()
-    _record_edit(case, actor.user, "system_tie", tie.pk, _snapshot(tie), None)
-    log_access(actor, Action.DELETE, [_access(case, "system_tie", tie.pk)], path=path)
-    tie._history_user = actor.user
-    tie.delete()
+    _remove(actor, case_id, SystemTie, tie_id, "system_tie", path)
 
 
 # --- undo -----------------------------------------------------------------------------------------------
