@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "kring.cases",
     "kring.network",
     "kring.methods",
+    "kring.trajectories",
+    "kring.meetings",
     "kring.web",
 ]
 

@@ -5,6 +5,9 @@ from drf_spectacular.views import SpectacularAPIView
 urlpatterns = [
     path("", include("kring.web.urls")),
     path("cases/<int:pk>/network/", include("kring.network.urls")),
+    path("cases/<int:pk>/trajectories/", include("kring.trajectories.urls")),
+    path("cases/<int:pk>/meetings/", include("kring.meetings.urls")),
+    path("work/", include("kring.trajectories.worklist_urls")),
     path("cases/", include("kring.cases.urls")),
     path("methods/", include("kring.methods.urls")),
     path("access-log/", include("kring.audit.urls")),
@@ -13,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("kring.cases.api_urls")),
     path("api/v1/", include("kring.network.api_urls")),
+    path("api/v1/", include("kring.trajectories.api_urls")),
+    path("api/v1/", include("kring.meetings.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
 ]
 

@@ -1438,6 +1438,7 @@ class BuildResult:
     cases_created: int = 0
     users_created: int = 0
     network_records_created: int = 0
+    stage_records_created: int = 0
 
 
 def demo_emails() -> list[str]:
@@ -1630,6 +1631,13 @@ def build_world() -> BuildResult:
             case = _create_case(plan, organisation, teams[(plan.spec.organisation, plan.spec.team)], users)
             result.cases_created += 1
         result.network_records_created += _ensure_network(plan, case, users)
+    # Later stages add their part, in journey order, each through its own services.
+    from kring.meetings import demo as meetings_demo
+    from kring.methods import demo as methods_demo
+    from kring.trajectories import demo as trajectories_demo
+
+    for stage in (methods_demo, trajectories_demo, meetings_demo):
+        result.stage_records_created += stage.ensure(organisations, users)
     return result
 
 

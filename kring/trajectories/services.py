@@ -1,0 +1,562 @@
+"""Writes of the trajectory stage. Like the case services: permission, validation and one transaction, the
+access log, and version checks so a concurrent edit is refused rather than lost."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kring.accounts.models import Jurisdiction, Role
+from kring.audit.services import Access, Action, log_access
+from kring.cases.choices import CaseRole
+from kring.cases.models import CaseTeamMember
+from kring.cases.services import _check_can_edit, _full_clean, _lock_case, _logs_refusal, _refuse_if_stale
+from kring.core.errors import NotFound
+from kring.methods.catalogue import MethodDefinitionError, catalogue, with_duration_overrides
+from kring.methods import selector
+
+from . import deadlines
+from .choices import Status
+from .core import jeugdwet, schedule, states
+from .models import (
+    DurationOverride,
+    FamilyPlanRight,
+    SelectorRun,
+    StrengthsExploration,
+    Trajectory,
+    TrajectoryEvent,
+    TrajectoryPhase,
+)
+
+FAMILY_PLAN_FIELDS = [
+    "exemption", "offered_on", "offered_by_party", "reasonable_term_until", "support_offered", "parents_answer",
+    "parents_answered_on", "dropped_on", "drop_ground", "drop_note", "family_plan_made_on",
+    "professional_plan_adopted_on", "written_copy_requested_on", "written_copy_given_on",
+]
+STRENGTHS_FIELDS = ["explored_on", "how_explored", "strengths_found", "methods_used"]
+
+def _status_label(code):
+    return str(Status(code).label)
+
+
+def _illegal_message(error: states.IllegalTransition) -> str:
+    allowed = ", ".join(_status_label(s) for s in error.allowed) or _("nothing: the trajectory is closed")
+    return _("A trajectory that is %(current)s cannot become %(target)s. Possible next steps: %(allowed)s.") % {
+        "current": _status_label(error.current), "target": _status_label(error.target), "allowed": allowed,
+    }
+
+
+def _legal_messages():
+    """The pure core's codes as sentences in the user's language."""
+    return {
+        "unknown_exemption": _("Choose an exemption from the list."),
+        "exempt_case_has_no_offer": _("In an exempt case no family group plan is offered; remove the offer or the "
+                                      "exemption."),
+        "term_without_offer": _("A reasonable term needs the date of the offer."),
+        "term_before_offer": _("The reasonable term must end after the offer."),
+        "answer_without_offer": _("The parents can only answer an offer that was made."),
+        "answer_before_offer": _("The answer cannot come before the offer."),
+        "ground_required": _("Dropping the offer needs one of the three grounds of the law."),
+        "dropped_before_offer": _("The offer cannot be dropped before it was made."),
+        "parents_did_not_decline": _("This ground needs the parents' answer that they decline."),
+        "dropped_but_plan_made": _("A family group plan was made, so the offer was not dropped."),
+        "ground_without_date": _("Give the date on which the offer was dropped."),
+        "professional_plan_without_drop": _("A professional plan follows only when the family group plan route was "
+                                            "dropped."),
+        "copy_without_request": _("Give the date on which the plan in writing was requested."),
+        "copy_before_request": _("The plan in writing cannot be given before it was requested."),
+    }
+
+
+def _trajectory_access(trajectory) -> Access:
+    return Access("trajectory", trajectory.pk, trajectory.case_id, trajectory.organisation_id)
+
+
+def _is_team_lead(user, case) -> bool:
+    if case.team.members.filter(user=user, is_lead=True).exists():
+        return True
+    return CaseTeamMember.objects.filter(case=case, user=user, role=CaseRole.TEAM_LEAD).exists()
+
+
+def _lock_trajectory(case, trajectory_id) -> Trajectory:
+    trajectory = Trajectory.objects.select_for_update().filter(pk=trajectory_id, case=case).first()
+    if trajectory is None:
+        raise NotFound()
+    return trajectory
+
+
+# ---- durations ---------------------------------------------------------------------------------------------
+
+
+def overrides_for(organisation_id, method_code) -> dict[str, dict[str, float]]:
+    result = {}
+    for row in DurationOverride.objects.filter(organisation_id=organisation_id, method_code=method_code):
+        values = {"default_weeks": float(row.default_weeks)}
+        if row.max_weeks is not None:
+            values["max_weeks"] = float(row.max_weeks)
+        result[row.phase_code] = values
+    return result
+
+
+def definition_for(organisation_id, method_code):
+    """The method's definition with the organisation's durations."""
+    definition = catalogue().get(method_code)
+    if definition is None:
+        raise ValidationError({"method_code": [_("Choose a method from the list.")]})
+    overrides = overrides_for(organisation_id, method_code)
+    return with_duration_overrides(definition, overrides) if overrides else definition
+
+
+@transaction.atomic
+def save_duration_override(actor, organisation, method_code, phase_code, default_weeks, max_weeks=None):
+    """An organisation's own durations for one phase. Team leads and administrators of the organisation."""
+    if not actor.user.roles_in(organisation.pk) & {Role.TEAM_LEAD, Role.ADMINISTRATOR}:
+        raise PermissionDenied(_("Only team leads and administrators set the organisation's durations."))
+    definition = catalogue().get(method_code)
+    if definition is None:
+        raise ValidationError({"method_code": [_("Choose a method from the list.")]})
+    if phase_code not in {p.code for p in definition.phases}:
+        raise ValidationError({"phase_code": [_("This method has no such phase.")]})
+    values = {"default_weeks": float(default_weeks)}
+    if max_weeks not in (None, ""):
+        values["max_weeks"] = float(max_weeks)
+    merged = {**overrides_for(organisation.pk, method_code), phase_code: values}
+    try:
+        with_duration_overrides(definition, merged)
+    except MethodDefinitionError:
+        raise ValidationError({"default_weeks": [_("The default cannot be longer than the maximum.")]}) from None
+    row = DurationOverride.objects.filter(organisation=organisation, method_code=method_code,
+                                          phase_code=phase_code).first() or DurationOverride(
+        organisation=organisation, method_code=method_code, phase_code=phase_code)
+    row.default_weeks = Decimal(str(default_weeks))
+    row.max_weeks = Decimal(str(max_weeks)) if max_weeks not in (None, "") else None
+    row.changed_by = actor.user
+    row._history_user = actor.user
+    _full_clean(row, exclude=["organisation", "changed_by"])
+    row.save()
+    return row
+
+
+@transaction.atomic
+def remove_duration_override(actor, organisation, method_code, phase_code) -> None:
+    if not actor.user.roles_in(organisation.pk) & {Role.TEAM_LEAD, Role.ADMINISTRATOR}:
+        raise PermissionDenied(_("Only team leads and administrators set the organisation's durations."))
+    DurationOverride.objects.filter(organisation=organisation, method_code=method_code, phase_code=phase_code).delete()
+
+
+# ---- the selector ------------------------------------------------------------------------------------------
+
+
+def _suggestion_data(suggestions) -> list[dict]:
+    def reasons(items):
+        return [{"code": r.code, "text": dict(r.text), "source": r.source, "points": r.points} for r in items]
+
+    return [
+        {
+            "method": s.method, "name": dict(s.name), "score": s.score, "excluded": s.excluded,
+            "continua": dict(s.continua), "reasons_for": reasons(s.reasons_for),
+            "reasons_against": reasons(s.reasons_against), "warnings": reasons(s.warnings),
+        }
+        for s in suggestions
+    ]
+
+
+def answers_from(data: dict) -> selector.Answers:
+    """The selector's answers from plain data; bad values become a ValidationError naming the field."""
+    values = {k: v for k, v in data.items() if k in selector.ANSWER_FIELDS}
+    unknown = set(data) - set(selector.ANSWER_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("Unknown question.")] for name in sorted(unknown)})
+    for name in ("conflicts", "earlier_attempts"):
+        if name in values:
+            values[name] = frozenset(values[name] or ())
+    methods = set(catalogue())
+    bad_attempts = set(values.get("earlier_attempts", ())) - methods
+    if bad_attempts:
+        raise ValidationError({"earlier_attempts": [_("Choose methods from the list.")]})
+    try:
+        return selector.Answers(**values)
+    except (TypeError, ValueError) as error:
+        field = str(error).split(":", 1)[0].removeprefix("Answers.") if "Answers." in str(error) else None
+        raise ValidationError({field or "answers": [_("Choose an answer from the list.")]}) from None
+
+
+@_logs_refusal
+@transaction.atomic
+def run_selector(actor, case_id, data: dict, path: str = "") -> SelectorRun:
+    """Rank the methods for a case from the answers and keep answers and ranking on the case."""
+    case = _lock_case(case_id, actor.user)
+    _check_can_edit(actor.user, case)
+    answers = answers_from(data)
+    methods = catalogue()
+    ranking = selector.rank(answers, methods.values())
+    stored_answers = {
+        name: sorted(value) if isinstance(value, frozenset) else value
+        for name, value in dataclasses.asdict(answers).items()
+    }
+    run = SelectorRun.objects.create(
+        case=case, organisation=case.organisation, answers=stored_answers, suggestion=_suggestion_data(ranking),
+        method_versions={code: d.version for code, d in methods.items()}, created_by=actor.user,
+    )
+    log_access(actor, Action.CREATE, [Access("selector_run", run.pk, case.pk, case.organisation_id)], path=path)
+    return run
+
+
+@_logs_refusal
+@transaction.atomic
+def choose_method(actor, case_id, run_id, method_code, variant_code="", reason="", expected_version=None,
+                  path: str = "") -> SelectorRun:
+    """Record the method chosen, by whom, and why when it is not the top suggestion."""
+    case = _lock_case(case_id, actor.user)
+    _check_can_edit(actor.user, case)
+    run = SelectorRun.objects.select_for_update().filter(pk=run_id, case=case).first()
+    if run is None:
+        raise NotFound()
+    _check_version(run, expected_version)
+    errors = {}
+    definition = catalogue().get(method_code)
+    if definition is None:
+        errors["chosen_method"] = [_("Choose a method from the list.")]
+    elif variant_code and variant_code not in {v.code for v in definition.variants}:
+        errors["chosen_variant"] = [_("This method has no such variant.")]
+    reason = (reason or "").strip()
+    if definition is not None and method_code != run.top_method and not reason:
+        errors["choice_reason"] = [_("Say why you choose another method than the top suggestion.")]
+    if errors:
+        raise ValidationError(errors)
+    run.chosen_method = method_code
+    run.chosen_variant = variant_code or ""
+    run.choice_reason = reason
+    run.chosen_by = actor.user
+    run.chosen_at = timezone.now()
+    run.version += 1
+    run.save()
+    log_access(actor, Action.UPDATE, [Access("selector_run", run.pk, case.pk, case.organisation_id)], path=path)
+    return run
+
+
+def _check_version(record, expected_version):
+    """For records without field history: refuse a stale save, naming who saved in between is not possible."""
+    from kring.core.errors import StaleEdit
+
+    if expected_version is not None and int(expected_version) != record.version:
+        raise StaleEdit([])
+
+
+# ---- trajectories ------------------------------------------------------------------------------------------
+
+
+def _refresh_next_due(trajectory: Trajectory, phases=None) -> None:
+    phases = list(trajectory.phases.all()) if phases is None else phases
+    trajectory.next_due_on = deadlines.earliest_open(deadlines.phase_deadlines(trajectory, phases))
+
+
+def _plan(trajectory: Trajectory, phases: list[TrajectoryPhase]) -> None:
+    """Recompute planned dates from the acceptance date and the actual dates so far."""
+    if trajectory.accepted_on is None:
+        return
+    actual = {p.code: (p.started_on, p.ended_on) for p in phases}
+    planned = {p.code: p for p in schedule.plan_phases(deadlines.phase_specs(trajectory), trajectory.accepted_on,
+                                                       actual)}
+    for phase in phases:
+        plan = planned[phase.code]
+        phase.planned_start, phase.planned_end, phase.latest_end = plan.planned_start, plan.planned_end, plan.latest_end
+
+
+def _event(actor, trajectory, kind, from_value, to_value, on, reason="", note=""):
+    TrajectoryEvent.objects.create(trajectory=trajectory, organisation_id=trajectory.organisation_id, kind=kind,
+                                   from_value=from_value or "", to_value=to_value, on=on, reason=reason,
+                                   note=note, by=actor.user)
+
+
+def _check_date(on: date, field="on", not_before: date | None = None):
+    if on > timezone.localdate():
+        raise ValidationError({field: [_("This date cannot be in the future.")]})
+    if not_before and on < not_before:
+        raise ValidationError({field: [_("This date cannot be before %(date)s.") % {"date": not_before.isoformat()}]})
+
+
+@_logs_refusal
+@transaction.atomic
+def offer_trajectory(actor, case_id, method_code, offered_on: date, variant_code="", selector_run_id=None,
+                     note="", path: str = "") -> Trajectory:
+    """Offer a method to the family: a new trajectory that keeps the method version and the organisation's
+    durations as they are today."""
+    case = _lock_case(case_id, actor.user)
+    _check_can_edit(actor.user, case)
+    if case.status == "closed":
+        raise ValidationError({"method_code": [_("A closed case cannot get a new trajectory.")]})
+    try:
+        definition = definition_for(case.organisation_id, method_code)
+    except MethodDefinitionError:
+        raise ValidationError({"method_code": [_("The organisation's durations for this method are invalid.")]}) from None
+    if variant_code and variant_code not in {v.code for v in definition.variants}:
+        raise ValidationError({"variant_code": [_("This method has no such variant.")]})
+    _check_date(offered_on, "offered_on", case.referral_date)
+    run = None
+    if selector_run_id:
+        run = SelectorRun.objects.filter(pk=selector_run_id, case=case).first()
+        if run is None:
+            raise ValidationError({"selector_run": [_("This selection does not belong to the case.")]})
+    busy = Trajectory.objects.filter(case=case, method_code=method_code, status__in=states.ACTIVE).exists()
+    if busy:
+        raise ValidationError({"method_code": [_("This case already has an active trajectory with this method.")]})
+    trajectory = Trajectory(
+        case=case, organisation=case.organisation, team=case.team, method_code=definition.code,
+        method_version=definition.version, variant_code=variant_code or "", selector_run=run,
+        phases_followed=[
+            {"code": p.code, "name": p.name.model_dump(), "default_weeks": p.default_weeks, "max_weeks": p.max_weeks}
+            for p in definition.phases
+        ],
+        status=Status.OFFERED, offered_on=offered_on, offered_by=actor.user,
+    )
+    trajectory._history_user = actor.user
+    trajectory.save()
+    TrajectoryPhase.objects.bulk_create([
+        TrajectoryPhase(trajectory=trajectory, organisation=case.organisation, code=p.code, position=i)
+        for i, p in enumerate(definition.phases)
+    ])
+    _event(actor, trajectory, "status", "", Status.OFFERED, offered_on, note=note)
+    log_access(actor, Action.CREATE, [_trajectory_access(trajectory)], path=path)
+    return trajectory
+
+
+DATE_FIELD = {
+    Status.ACCEPTED: "accepted_on", Status.DECLINED: "declined_on", Status.MEETING_HELD: "meeting_held_on",
+    Status.PLAN_MADE: "plan_made_on", Status.ABANDONED: "abandoned_on", Status.CLOSED: "closed_on",
+}
+
+
+@_logs_refusal
+@transaction.atomic
+def change_status(actor, case_id, trajectory_id, target, on: date, reason="", note="", expected_version=None,
+                  path: str = "") -> Trajectory:
+    """Move the trajectory one step through its status machine; illegal steps are refused with the options."""
+    case = _lock_case(case_id, actor.user)
+    trajectory = _lock_trajectory(case, trajectory_id)
+    _check_can_work_on(actor.user, case, trajectory)
+    _refuse_if_stale(trajectory, expected_version, ["status", "current_phase", "coordinator"])
+    try:
+        states.check_transition(trajectory.status, target, reason)
+    except states.IllegalTransition as error:
+        raise ValidationError({"status": [_illegal_message(error)]}) from None
+    except states.MissingReason:
+        raise ValidationError({"reason": [_("Choose a reason from the list.")]}) from None
+    except ValueError:
+        raise ValidationError({"status": [_("Choose a status from the list.")]}) from None
+    last = TrajectoryEvent.objects.filter(trajectory=trajectory, kind="status").order_by("-on").values_list(
+        "on", flat=True).first()
+    _check_date(on, "on", last or trajectory.offered_on)
+    if target == Status.PREPARING and trajectory.coordinator_id is None and _needs_coordinator(trajectory):
+        raise ValidationError({"status": [_("Allocate a coordinator before the preparation starts.")]})
+    previous = trajectory.status
+    trajectory.status = target
+    if target in DATE_FIELD:
+        setattr(trajectory, DATE_FIELD[target], on)
+    if target == Status.ABANDONED:
+        trajectory.abandonment_reason = reason
+    if target == Status.CLOSED:
+        trajectory.closure_reason = reason
+    phases = list(trajectory.phases.all())
+    if target == Status.ACCEPTED and phases:
+        phases[0].started_on = on
+        trajectory.current_phase = phases[0].code
+    if target in (Status.DECLINED, Status.ABANDONED, Status.CLOSED):
+        for phase in phases:
+            if phase.started_on and not phase.ended_on:
+                phase.ended_on = on
+        trajectory.current_phase = ""
+    _plan(trajectory, phases)
+    TrajectoryPhase.objects.bulk_update(phases, ["started_on", "ended_on", "planned_start", "planned_end", "latest_end"])
+    _refresh_next_due(trajectory, phases)
+    trajectory.version += 1
+    trajectory._history_user = actor.user
+    trajectory.save()
+    _event(actor, trajectory, "status", previous, target, on, reason=reason, note=note)
+    log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)], path=path)
+    return trajectory
+
+
+def _needs_coordinator(trajectory) -> bool:
+    definition = catalogue().get(trajectory.method_code)
+    return definition is not None and definition.leader == "independent_coordinator"
+
+
+def _check_can_work_on(user, case, trajectory):
+    if trajectory.coordinator_id == user.pk:
+        return
+    _check_can_edit(user, case)
+
+
+@_logs_refusal
+@transaction.atomic
+def advance_phase(actor, case_id, trajectory_id, on: date, expected_version=None, path: str = "") -> Trajectory:
+    """End the current phase and start the next, in the order of the method; later phases are re-planned."""
+    case = _lock_case(case_id, actor.user)
+    trajectory = _lock_trajectory(case, trajectory_id)
+    _check_can_work_on(actor.user, case, trajectory)
+    _refuse_if_stale(trajectory, expected_version, ["status", "current_phase", "coordinator"])
+    if trajectory.status in (Status.OFFERED, *[s for s in Status if s not in states.ACTIVE]):
+        raise ValidationError({"current_phase": [_("Phases move only while the trajectory is under way.")]})
+    phases = list(trajectory.phases.all())
+    current = next((p for p in phases if p.code == trajectory.current_phase), None)
+    if current is None:
+        raise ValidationError({"current_phase": [_("This trajectory has no current phase.")]})
+    _check_date(on, "on", current.started_on)
+    current.ended_on = on
+    following = next((p for p in phases if p.position == current.position + 1), None)
+    if following is not None:
+        following.started_on = on
+        trajectory.current_phase = following.code
+    else:
+        trajectory.current_phase = ""
+    _plan(trajectory, phases)
+    TrajectoryPhase.objects.bulk_update(phases, ["started_on", "ended_on", "planned_start", "planned_end", "latest_end"])
+    _refresh_next_due(trajectory, phases)
+    trajectory.version += 1
+    trajectory._history_user = actor.user
+    trajectory.save()
+    _event(actor, trajectory, "phase", current.code, trajectory.current_phase or "-", on)
+    log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)], path=path)
+    return trajectory
+
+
+def coordinator_is_case_worker(case, user_id) -> bool:
+    return CaseTeamMember.objects.filter(case=case, user_id=user_id, role=CaseRole.CASE_WORKER).exists()
+
+
+@_logs_refusal
+@transaction.atomic
+def allocate_coordinator(actor, case_id, trajectory_id, user_id, accept_case_worker=False, expected_version=None,
+                         path: str = "") -> Trajectory:
+    """The team lead allocates a coordinator. The family's own case worker may be chosen only after the
+    warning was seen (``accept_case_worker``): the methods want an independent coordinator."""
+    from kring.accounts.models import User
+
+    case = _lock_case(case_id, actor.user)
+    trajectory = _lock_trajectory(case, trajectory_id)
+    if not _is_team_lead(actor.user, case):
+        raise PermissionDenied(_("Only the team lead allocates a coordinator."))
+    _refuse_if_stale(trajectory, expected_version, ["status", "current_phase", "coordinator"])
+    if trajectory.status not in states.ACTIVE:
+        raise ValidationError({"coordinator": [_("This trajectory has ended.")]})
+    coordinator = User.objects.filter(pk=user_id, is_active=True).first()
+    if coordinator is None or Role.COORDINATOR not in coordinator.roles_in(case.organisation_id):
+        raise ValidationError({"coordinator": [_("Choose a coordinator of this organisation.")]})
+    is_worker = coordinator_is_case_worker(case, coordinator.pk)
+    if is_worker and not accept_case_worker:
+        warning = ValidationError(_("%(name)s is the family's case worker. The method asks for an independent "
+                                    "coordinator; confirm if you allocate them anyway.") % {"name": coordinator},
+                                  code="coordinator_is_case_worker")
+        raise ValidationError({"coordinator": [warning]})
+    previous = trajectory.coordinator
+    trajectory.coordinator = coordinator
+    trajectory.coordinator_is_case_worker = is_worker
+    trajectory.coordinator_allocated_by = actor.user
+    trajectory.coordinator_allocated_on = timezone.localdate()
+    trajectory.version += 1
+    trajectory._history_user = actor.user
+    trajectory.save()
+    if not CaseTeamMember.objects.filter(case=case, user=coordinator).exists():
+        member = CaseTeamMember(case=case, organisation=case.organisation, user=coordinator, role=CaseRole.COORDINATOR)
+        member._history_user = actor.user
+        member.save()
+        from kring.cases.services import _forget_scope
+
+        _forget_scope(coordinator)
+    _event(actor, trajectory, "coordinator", str(previous.pk) if previous else "", str(coordinator.pk),
+           timezone.localdate())
+    log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)], path=path)
+    return trajectory
+
+
+# ---- the law -----------------------------------------------------------------------------------------------
+
+
+def _jurisdiction_guard(case, jurisdiction, message):
+    if case.organisation.jurisdiction != jurisdiction:
+        raise ValidationError({"__all__": [message]})
+
+
+@_logs_refusal
+@transaction.atomic
+def save_family_plan_right(actor, case_id, data: dict, expected_version=None, path: str = "") -> FamilyPlanRight:
+    """Record the Jeugdwet art. 4.1.2 offer and what followed; the law's rules are checked as a whole."""
+    case = _lock_case(case_id, actor.user)
+    _check_can_edit(actor.user, case)
+    _jurisdiction_guard(case, Jurisdiction.NETHERLANDS, _("The family group plan of the Jeugdwet applies to Dutch "
+                                                         "organisations only."))
+    record = FamilyPlanRight.objects.select_for_update().filter(case=case).first()
+    creating = record is None
+    if creating:
+        record = FamilyPlanRight(case=case, organisation=case.organisation)
+    else:
+        _refuse_if_stale(record, expected_version, FAMILY_PLAN_FIELDS)
+    unknown = set(data) - set(FAMILY_PLAN_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+    for name, value in data.items():
+        text_field = not (name.endswith("_on") or name.endswith("_until"))
+        setattr(record, name, "" if value is None and text_field else value)
+    if "offered_on" in data and record.offered_on and not record.offered_by_id:
+        record.offered_by = actor.user
+    _full_clean(record, exclude=["case", "organisation", "offered_by"])
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    for name in FAMILY_PLAN_FIELDS:
+        value = getattr(record, name)
+        if isinstance(value, date) and name != "reasonable_term_until" and value > today:
+            errors.setdefault(name, []).append(_("This date cannot be in the future."))
+    messages = _legal_messages()
+    for problem in jeugdwet.problems(deadlines.as_core(record)):
+        errors.setdefault(problem.field, []).append(messages[problem.code])
+    if errors:
+        raise ValidationError(errors)
+    record.next_due_on = deadlines.earliest_open(deadlines.legal_deadlines(record))
+    if not creating:
+        record.version += 1
+    record._history_user = actor.user
+    record.save()
+    log_access(actor, Action.CREATE if creating else Action.UPDATE,
+               [Access("family_plan_right", record.pk, case.pk, case.organisation_id)], path=path)
+    return record
+
+
+@_logs_refusal
+@transaction.atomic
+def save_strengths_exploration(actor, case_id, data: dict, expected_version=None, path: str = "") -> StrengthsExploration:
+    """Flanders: how the family's own strengths were explored, as the intersectoral access gate asks."""
+    case = _lock_case(case_id, actor.user)
+    _check_can_edit(actor.user, case)
+    _jurisdiction_guard(case, Jurisdiction.FLANDERS, _("The exploration of own strengths is asked by the Flemish "
+                                                      "access gate; it applies to Flemish organisations only."))
+    record = StrengthsExploration.objects.select_for_update().filter(case=case).first()
+    creating = record is None
+    if creating:
+        record = StrengthsExploration(case=case, organisation=case.organisation, recorded_by=actor.user)
+    else:
+        _refuse_if_stale(record, expected_version, STRENGTHS_FIELDS)
+    unknown = set(data) - set(STRENGTHS_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+    for name, value in data.items():
+        setattr(record, name, value)
+    methods = set(catalogue())
+    if not isinstance(record.methods_used, list) or set(record.methods_used) - methods:
+        raise ValidationError({"methods_used": [_("Choose methods from the list.")]})
+    _full_clean(record, exclude=["case", "organisation", "recorded_by"])
+    if record.explored_on and record.explored_on > timezone.localdate():
+        raise ValidationError({"explored_on": [_("This date cannot be in the future.")]})
+    if not creating:
+        record.version += 1
+    record.recorded_by = actor.user
+    record._history_user = actor.user
+    record.save()
+    log_access(actor, Action.CREATE if creating else Action.UPDATE,
+               [Access("strengths_exploration", record.pk, case.pk, case.organisation_id)], path=path)
+    return record
