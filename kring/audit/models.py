@@ -32,6 +32,16 @@ RECORD_TYPE_LABELS = {
     "relationship": _("relationship"),
     "system_tie": _("tie to a system"),
     "network": _("network map"),
+    "method_offer": _("method offer"),
+    "selector_run": _("method selection"),
+    "trajectory": _("trajectory"),
+    "family_plan_right": _("family group plan offer (Jeugdwet)"),
+    "strengths_exploration": _("exploration of own strengths"),
+    "meeting": _("meeting"),
+    "invitation": _("invitation"),
+    "attendance": _("attendance"),
+    "information_contribution": _("information from professionals"),
+    "reminder": _("reminder"),
 }
 
 

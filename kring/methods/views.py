@@ -1,12 +1,25 @@
-"""The public method guide: no login, read-only, straight from the method definition files."""
+"""The public method guide (no login, read-only, straight from the method definition files), the public overview
+of who offers which method where, and the page where an organisation maintains its own offer."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from . import labels
+from kring.accounts.models import Organisation
+from kring.core.actor import Actor
+from kring.core.errors import NotFound, StaleEdit
+
+from . import labels, queries, services
 from .catalogue import catalogue
 from .continua import Point, draw_continua
+from .forms import OfferFilterForm, OfferForm, RemoveOfferForm
+from .models import Referrer
+from .regions import ORDER as REGION_ORDER
+from .regions import region_label
 from .schema import DEFAULT_DURATION
 
 
@@ -101,4 +114,151 @@ def method(request, code):
         ],
         "phases": phases,
         "sources": list(sources.items()),
+        "offer_groups": _grouped_rows(queries.public_offers(method=definition.code), language),
     })
+
+
+# --- Who offers what, where ---------------------------------------------------------------------------------
+
+def _offer_row(offer, language):
+    """What the public pages and the maintenance list show of one offer."""
+    definition = catalogue().get(offer.method_code)
+    variants = {v.code: _pick(v.name, language) for v in definition.variants} if definition else {}
+    return {
+        "offer": offer,
+        "organisation": offer.organisation,
+        "method_code": offer.method_code,
+        "method_name": _pick(definition.name, language) if definition else offer.method_code,
+        "variants": [variants.get(code, code) for code in offer.variants],
+        "regions": [region_label(code) for code in sorted(offer.regions, key=lambda c: REGION_ORDER.get(c, 99))],
+        "referrers": [Referrer(code).label if code in Referrer.values else code for code in offer.referrers],
+    }
+
+
+def _grouped_rows(offers, language, region=None):
+    rows = {offer.pk: _offer_row(offer, language) for offer in offers}
+    return [
+        {"code": group.code, "label": region_label(group.code), "rows": [rows[o.pk] for o in group.offers]}
+        for group in queries.offers_by_region(offers, region)
+    ]
+
+
+def offers(request):
+    """Public: which organisations offer which method in which region, filtered by region and method."""
+    form = OfferFilterForm(request.GET or None)
+    region = method = None
+    if form.is_bound and form.is_valid():
+        region = form.cleaned_data["region"] or None
+        method = form.cleaned_data["method"] or None
+    found = queries.public_offers(region=region, method=method)
+    return render(request, "methods/offers.html", {
+        "form": form,
+        "groups": _grouped_rows(found, request.LANGUAGE_CODE, region),
+        "filtered": bool(region or method),
+        "count": len(found),
+    }, status=200 if not form.is_bound or form.is_valid() else 400)
+
+
+def _organisation_or_404(request, organisation_id):
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None or not services.can_maintain(request.user, organisation.pk):
+        raise Http404
+    return organisation
+
+
+@login_required
+def our_offer(request):
+    """The organisations whose offer the user maintains: straight to the one, or a choice between several."""
+    organisations = services.maintainable_organisations(request.user)
+    if not organisations:
+        raise PermissionDenied(_("Only team leads and functional administrators maintain their organisation's "
+                                 "method offer."))
+    if len(organisations) == 1:
+        return redirect("methods:our_offer_for", organisation_id=organisations[0].pk)
+    return render(request, "methods/our_offer.html", {"organisations": organisations, "organisation": None})
+
+
+@login_required
+def our_offer_for(request, organisation_id):
+    organisation = _organisation_or_404(request, organisation_id)
+    try:
+        own = queries.organisation_offers(request.user, organisation.pk)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "methods/our_offer.html", {
+        "organisation": organisation,
+        "organisations": services.maintainable_organisations(request.user),
+        "rows": [_offer_row(offer, request.LANGUAGE_CODE) for offer in own],
+    })
+
+
+def _apply_errors(form, error: ValidationError):
+    """Put a service's validation errors next to the fields they belong to."""
+    for name, messages_ in error.message_dict.items():
+        target = name if name in form.fields else None
+        for message in messages_:
+            form.add_error(target, message)
+
+
+@login_required
+def offer_edit(request, organisation_id, offer_id=None):
+    """Add an offer (no ``offer_id``) or change one; a stale save answers 409 with what changed."""
+    organisation = _organisation_or_404(request, organisation_id)
+    offer = None
+    if offer_id is not None:
+        try:
+            offer = queries.get_offer(request.user, organisation.pk, offer_id)
+        except NotFound:
+            raise Http404 from None
+    initial = None
+    if offer is None:
+        from .regions import guess_region
+
+        guessed = guess_region(organisation.jurisdiction, organisation.region)
+        initial = {"active": True, "regions": [guessed] if guessed else []}
+    form = OfferForm(request.POST or None, organisation=organisation, offer=offer, initial=initial)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_offer(Actor.from_request(request), organisation.pk, form.changes(),
+                                offer_id=offer_id, expected_version=form.cleaned_data.get("version"),
+                                path=request.path)
+        except StaleEdit as error:
+            stale = error
+        except NotFound:
+            raise Http404 from None
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The offer was saved."))
+            return redirect("methods:our_offer_for", organisation_id=organisation.pk)
+    if stale:
+        # The user's input again, now based on the current version, beside what changed.
+        offer = queries.get_offer(request.user, organisation.pk, offer_id)
+        data = request.POST.copy()
+        data["version"] = offer.version
+        form = OfferForm(data, organisation=organisation, offer=offer)
+    return render(request, "methods/offer_form.html", {
+        "form": form, "organisation": organisation, "offer": offer, "stale": stale,
+    }, status=409 if stale else 200)
+
+
+@login_required
+@require_POST
+def offer_remove(request, organisation_id, offer_id):
+    organisation = _organisation_or_404(request, organisation_id)
+    form = RemoveOfferForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The offer was not removed: the form was incomplete."))
+        return redirect("methods:our_offer_for", organisation_id=organisation.pk)
+    try:
+        services.remove_offer(Actor.from_request(request), organisation.pk, offer_id,
+                              expected_version=form.cleaned_data["version"], path=request.path)
+    except NotFound:
+        raise Http404 from None
+    except StaleEdit:
+        messages.error(request, _("The offer was not removed: someone else changed it after you opened the page. "
+                                  "Check it and try again."))
+    else:
+        messages.success(request, _("The offer was removed."))
+    return redirect("methods:our_offer_for", organisation_id=organisation.pk)
