@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/<int:pk>/trajectories/", include("kring.trajectories.urls")),
     path("cases/<int:pk>/meetings/", include("kring.meetings.urls")),
     path("work/", include("kring.trajectories.worklist_urls")),
+    path("organisation/", include("kring.trajectories.organisation_urls")),
     path("cases/", include("kring.cases.urls")),
     path("methods/", include("kring.methods.urls")),
     path("access-log/", include("kring.audit.urls")),

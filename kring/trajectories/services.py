@@ -496,7 +496,8 @@ def save_family_plan_right(actor, case_id, data: dict, expected_version=None, pa
     if creating:
         record = FamilyPlanRight(case=case, organisation=case.organisation)
     else:
-        _refuse_if_stale(record, expected_version, FAMILY_PLAN_FIELDS)
+        # A form opened before the record existed carries no version: someone else created it meanwhile.
+        _refuse_if_stale(record, 0 if expected_version is None else expected_version, FAMILY_PLAN_FIELDS)
     unknown = set(data) - set(FAMILY_PLAN_FIELDS)
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
@@ -540,7 +541,7 @@ def save_strengths_exploration(actor, case_id, data: dict, expected_version=None
     if creating:
         record = StrengthsExploration(case=case, organisation=case.organisation, recorded_by=actor.user)
     else:
-        _refuse_if_stale(record, expected_version, STRENGTHS_FIELDS)
+        _refuse_if_stale(record, 0 if expected_version is None else expected_version, STRENGTHS_FIELDS)
     unknown = set(data) - set(STRENGTHS_FIELDS)
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
