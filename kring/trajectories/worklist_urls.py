@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import worklist_views
 
 app_name = "worklists"
-urlpatterns = []
+urlpatterns = [
+    path("", worklist_views.my_work, name="mine"),
+    path("reminders/read/", worklist_views.mark_read, name="mark_read"),
+    path("team/<int:team_id>/", worklist_views.team, name="team"),
+    path("reminder-settings/", worklist_views.reminder_settings, name="reminder_settings"),
+]

@@ -12,4 +12,5 @@ def navigation(request):
         "nav_caseload": user.has_role(*CASE_ROLES),
         "nav_access_log": user.has_role(Role.PRIVACY_OFFICER),
         "nav_admin": admin.site.has_permission(request),
+        "nav_organisation": user.has_role(Role.TEAM_LEAD, Role.ADMINISTRATOR),
     }

@@ -1,0 +1,284 @@
+"""Reminders of what is due: made by the background worker, shown in the application and sent by e-mail.
+
+``scan(today)`` is one set-based pass. It reads only trajectories and Jeugdwet records whose ``next_due_on``
+falls in the window [today - OVERDUE_NOTICE_DAYS, today + the longest lead time] (plus trajectories whose
+current phase reaches its maximum in that window while an earlier date is long past), works out per open
+deadline which reminder is due, and writes them with one INSERT ... ON CONFLICT DO NOTHING against the
+unique constraint ``reminder_once``. Whatever was new is e-mailed in the same transaction and marked, so
+however often the scan runs, each reminder is created and e-mailed once.
+
+Which reminder: the lead times of the organisation (ReminderSettings, default 7 and 1 days), the day itself
+(lead 0) and one overdue notice (lead -1, the day after). Only the most advanced stage reached is made, so a
+scan that was not run for a few days catches up with one reminder, never with a pile of stale ones, and a
+reminder is never made before its day.
+
+Who: the case workers on the case team, and for a trajectory also its coordinator; only people who are on
+the case team and hold an active case role at the organisation (need-to-know). E-mails name the case number,
+never a family member.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kring.accounts.models import CASE_ROLES, Membership, Organisation, Role
+from kring.audit.services import Access, Action, log_access
+from kring.cases.choices import CaseRole
+from kring.cases.models import CaseTeamMember
+from kring.cases.queries import visible_cases
+
+from . import deadlines
+from .choices import DeadlineKind
+from .core import jeugdwet, schedule
+from .core.states import ACTIVE
+from .models import FamilyPlanRight, Reminder, ReminderSettings, Trajectory, TrajectoryPhase
+
+OVERDUE = -1
+# An overdue notice is made at most this many days after the date (a worker that was down longer does not
+# send notices about things long past: the work lists show them).
+OVERDUE_NOTICE_DAYS = 14
+MAX_LEAD_DAYS = 60
+MAX_LEAD_TIMES = 5
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    candidates: int
+    created: int
+    emailed: int
+
+
+def stage(due_on: date, today: date, lead_days: list[int]) -> int | None:
+    """The reminder due today for a date: the smallest lead time already reached (0 on the day, -1 once
+    overdue within the notice window), or None when no reminder is due yet (or any more)."""
+    if today > due_on:
+        return OVERDUE if (today - due_on).days <= OVERDUE_NOTICE_DAYS else None
+    left = (due_on - today).days
+    reached = [d for d in (*lead_days, 0) if d >= left]
+    return min(reached) if reached else None
+
+
+def _settings_by_organisation():
+    found = {row.organisation_id: row for row in ReminderSettings.objects.all()}
+    default = list(ReminderSettings.DEFAULT_LEAD_DAYS)
+    days = {org: row.days() for org, row in found.items()}
+    email = {org: row.email for org, row in found.items()}
+    longest = max([max(default)] + [max(d) for d in days.values() if d])
+    return (lambda org: days.get(org, sorted(default, reverse=True))), (lambda org: email.get(org, True)), longest
+
+
+def _recipients(case_filter) -> dict[int, dict[int, str]]:
+    """case id -> {user id: case role} of the people on the case team who hold an active case role there."""
+    has_role = Membership.objects.filter(
+        user_id=OuterRef("user_id"), organisation_id=OuterRef("organisation_id"), active=True, role__in=CASE_ROLES)
+    rows = (CaseTeamMember.objects.filter(case_filter, user__is_active=True).filter(Exists(has_role))
+            .values_list("case_id", "user_id", "role"))
+    result: dict[int, dict[int, str]] = defaultdict(dict)
+    for case_id, user_id, role in rows:
+        result[case_id][user_id] = role
+    return result
+
+
+def scan(today: date | None = None) -> ScanResult:
+    """Make the reminders due today and e-mail the new ones. Safe to run as often as one likes."""
+    today = today or timezone.localdate()
+    days_for, email_for, longest = _settings_by_organisation()
+    low, high = today - timedelta(days=OVERDUE_NOTICE_DAYS), today + timedelta(days=longest)
+    started = timezone.now()
+
+    # Phase deadlines: the open (current) phases of active trajectories due in the window. An earlier date
+    # long past keeps next_due_on low while the phase's maximum may still come up: those are found too.
+    maximum_in_window = TrajectoryPhase.objects.filter(
+        trajectory_id=OuterRef("pk"), started_on__isnull=False, ended_on__isnull=True,
+        latest_end__gte=low, latest_end__lte=high)
+    due = Trajectory.objects.filter(status__in=ACTIVE, next_due_on__lte=high).filter(
+        Q(next_due_on__gte=low) | Exists(maximum_in_window))
+    phases = list(
+        TrajectoryPhase.objects.filter(trajectory__in=due.values("pk"), started_on__isnull=False,
+                                       ended_on__isnull=True)
+        .values_list("trajectory_id", "code", "planned_end", "latest_end", "trajectory__case_id",
+                     "trajectory__organisation_id", "trajectory__coordinator_id")
+    )
+    # Legal deadlines of Dutch cases still open.
+    rights = list(
+        FamilyPlanRight.objects.filter(next_due_on__gte=low, next_due_on__lte=high, organisation__jurisdiction="NL")
+        .exclude(case__status="closed")
+        .only(*[f for f in (
+            "id", "case_id", "organisation_id", "exemption", "offered_on", "reasonable_term_until",
+            "parents_answered_on", "parents_answer", "dropped_on", "drop_ground", "family_plan_made_on",
+            "professional_plan_adopted_on", "written_copy_requested_on", "written_copy_given_on")])
+    )
+    if not phases and not rights:
+        return ScanResult(0, 0, 0)
+
+    phase_cases = {row[4] for row in phases}
+    right_cases = {r.case_id for r in rights}
+    team = _recipients(Q(case_id__in=(phase_cases | right_cases)))
+
+    candidates: list[Reminder] = []
+
+    def remind(org, case_id, trajectory_id, kind, subject, due_on, users):
+        lead = stage(due_on, today, days_for(org))
+        if lead is None:
+            return
+        for user_id in users:
+            candidates.append(Reminder(organisation_id=org, user_id=user_id, case_id=case_id,
+                                       trajectory_id=trajectory_id, kind=kind, subject=subject[:60],
+                                       due_on=due_on, lead_days=lead))
+
+    for trajectory_id, code, planned_end, latest_end, case_id, org, coordinator_id in phases:
+        members = team.get(case_id, {})
+        users = {u for u, role in members.items() if role == CaseRole.CASE_WORKER}
+        if coordinator_id in members:
+            users.add(coordinator_id)
+        subject = f"t{trajectory_id}:{code}"
+        if planned_end:
+            remind(org, case_id, trajectory_id, DeadlineKind.PHASE_END, subject, planned_end, users)
+        if latest_end and latest_end != planned_end:
+            remind(org, case_id, trajectory_id, DeadlineKind.PHASE_LATEST, subject, latest_end, users)
+    for record in rights:
+        members = team.get(record.case_id, {})
+        users = {u for u, role in members.items() if role == CaseRole.CASE_WORKER}
+        for deadline in schedule.open_deadlines(jeugdwet.deadlines(deadlines.as_core(record))):
+            remind(record.organisation_id, record.case_id, None, deadline.kind, f"fpr{record.pk}",
+                   deadline.due_on, users)
+
+    if not candidates:
+        return ScanResult(0, 0, 0)
+    with transaction.atomic():
+        Reminder.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=1000)
+        # What is new: made from ``started`` on and not yet e-mailed. A concurrent scan that inserted first has
+        # e-mailed (and marked) its rows in its own transaction, so they are not sent twice.
+        new = Reminder.objects.filter(
+            user_id__in={c.user_id for c in candidates}, created_at__gte=started, emailed_at__isnull=True,
+            due_on__gte=low - timedelta(days=1), due_on__lte=high,
+        )
+        created = new.count()
+        emailed = _email(new.filter(organisation_id__in=_email_organisations(candidates, email_for)))
+    return ScanResult(len(candidates), created, emailed)
+
+
+def _email_organisations(candidates, email_for):
+    return [org for org in {c.organisation_id for c in candidates} if email_for(org)]
+
+
+def _email(reminders) -> int:
+    """One e-mail per person with their new reminders; the reminders are marked as e-mailed."""
+    rows = list(reminders.select_for_update(skip_locked=True, of=("self",))
+                .select_related("user", "case").order_by("user_id", "due_on", "id"))
+    if not rows:
+        return 0
+    per_user = defaultdict(list)
+    for reminder in rows:
+        per_user[reminder.user].append(reminder)
+    for user, items in per_user.items():
+        language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            subject, body = email_text(items)
+        send_mail(subject, body, None, [user.email])
+    Reminder.objects.filter(pk__in=[r.pk for r in rows]).update(emailed_at=timezone.now())
+    return len(rows)
+
+
+def reminder_sentence(reminder: Reminder, today: date | None = None) -> str:
+    """One line about one reminder, in the active language; names only the case number (need-to-know)."""
+    kind = str(dict(DeadlineKind.choices).get(reminder.kind, reminder.kind))
+    values = {"number": reminder.case.number, "kind": kind, "date": reminder.due_on.isoformat(),
+              "days": reminder.lead_days}
+    if reminder.lead_days < 0:
+        return _("Case %(number)s: %(kind)s was due on %(date)s and is overdue.") % values
+    if reminder.lead_days == 0:
+        return _("Case %(number)s: %(kind)s is due today (%(date)s).") % values
+    left = (reminder.due_on - (today or timezone.localdate())).days
+    values["days"] = max(left, 0)
+    return _("Case %(number)s: %(kind)s is due on %(date)s (in %(days)s days).") % values
+
+
+def email_text(items: list[Reminder]) -> tuple[str, str]:
+    overdue = any(r.lead_days < 0 for r in items)
+    subject = _("Kring: overdue steps") if overdue else _("Kring: steps coming up")
+    lines = [_("This is a reminder from Kring about steps in your cases:"), ""]
+    lines += [f"- {reminder_sentence(r)}" for r in items]
+    lines += ["", _("Open your work list in Kring for the details.")]
+    return subject, "\n".join(lines)
+
+
+# ---- in the application ------------------------------------------------------------------------------------
+
+
+def unread(actor, path: str = "", limit: int = 50) -> list[Reminder]:
+    """The user's unread reminders, for cases they may still see."""
+    rows = list(
+        Reminder.objects.filter(user=actor.user, read_at__isnull=True, case__in=visible_cases(actor.user))
+        .select_related("case").order_by("due_on", "id")[:limit]
+    )
+    if rows:
+        log_access(actor, Action.LIST, [Access("reminder", r.pk, r.case_id, r.organisation_id) for r in rows],
+                   path=path)
+    return rows
+
+
+def mark_read(actor, reminder_ids=None) -> int:
+    """Mark the user's own reminders read (all unread ones when no ids are given)."""
+    mine = Reminder.objects.filter(user=actor.user, read_at__isnull=True)
+    if reminder_ids is not None:
+        mine = mine.filter(pk__in=list(reminder_ids))
+    return mine.update(read_at=timezone.now())
+
+
+# ---- settings ------------------------------------------------------------------------------------------------
+
+
+SETTINGS_ROLES = {Role.TEAM_LEAD, Role.ADMINISTRATOR}
+
+
+def settings_organisations(user) -> list[Organisation]:
+    """The organisations whose reminder settings the user may change: team lead or functional administrator."""
+    found = {m.organisation_id: m.organisation for m in user.active_memberships() if m.role in SETTINGS_ROLES}
+    return sorted(found.values(), key=lambda o: o.name)
+
+
+def settings_for(organisation) -> ReminderSettings:
+    return (ReminderSettings.objects.filter(organisation=organisation).first()
+            or ReminderSettings(organisation=organisation, lead_days=list(ReminderSettings.DEFAULT_LEAD_DAYS)))
+
+
+def parse_lead_days(text: str) -> list[int]:
+    """'7, 1' -> [7, 1]; whole days from 1 to MAX_LEAD_DAYS, at most MAX_LEAD_TIMES of them."""
+    parts = [p for p in str(text or "").replace(";", ",").replace(" ", ",").split(",") if p.strip()]
+    try:
+        values = sorted({int(p) for p in parts}, reverse=True)
+    except ValueError:
+        raise ValidationError({"lead_days": [_("Give whole numbers of days, separated by commas, e.g. 7, 1.")]}) \
+            from None
+    if not values:
+        raise ValidationError({"lead_days": [_("Give at least one number of days.")]})
+    if any(v < 1 or v > MAX_LEAD_DAYS for v in values):
+        raise ValidationError({"lead_days": [_("Each number of days must be between 1 and %(max)s.")
+                                             % {"max": MAX_LEAD_DAYS}]})
+    if len(values) > MAX_LEAD_TIMES:
+        raise ValidationError({"lead_days": [_("Give at most %(n)s numbers of days.") % {"n": MAX_LEAD_TIMES}]})
+    return values
+
+
+@transaction.atomic
+def save_settings(actor, organisation_id, lead_days_text: str, email: bool) -> ReminderSettings:
+    organisation = next((o for o in settings_organisations(actor.user) if o.pk == int(organisation_id)), None)
+    if organisation is None:
+        raise PermissionDenied(_("Only team leads and functional administrators set the reminders."))
+    values = parse_lead_days(lead_days_text)
+    row = ReminderSettings.objects.select_for_update().filter(organisation=organisation).first() \
+        or ReminderSettings(organisation=organisation)
+    row.lead_days = values
+    row.email = bool(email)
+    row.save()
+    return row
