@@ -230,6 +230,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SymbolKindEnum": "kring.network.models.SymbolKind",
         "RelationshipKindEnum": "kring.network.models.RelationshipKind",
+        "MeetingKindEnum": "kring.meetings.choices.MeetingKind",
+        "MeetingStatusEnum": "kring.meetings.choices.MeetingStatus",
+        "MeetingPartKindEnum": "kring.meetings.choices.PartKind",
+        "InvitationRoleEnum": "kring.meetings.choices.InvitationRole",
+        "CaseStatusEnum": "kring.cases.choices.CaseStatus",
+        "CaseRoleEnum": "kring.cases.choices.CaseRole",
     },
 }
 

@@ -38,9 +38,9 @@ RECORD_TYPE_LABELS = {
     "family_plan_right": _("family group plan offer (Jeugdwet)"),
     "strengths_exploration": _("exploration of own strengths"),
     "meeting": _("meeting"),
-    "invitation": _("invitation"),
-    "attendance": _("attendance"),
-    "information_contribution": _("information from professionals"),
+    "invitation": _("invitation to a meeting"),
+    "attendance": _("attendance at a meeting"),
+    "meeting_information": _("information for a meeting"),
     "reminder": _("reminder"),
 }
 

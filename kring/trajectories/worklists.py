@@ -159,7 +159,7 @@ def team_worklist(actor, team_id, filters: TeamFilter, today: date, path: str = 
     """One page of a team's active trajectories with their clocks, counts per status, and the phases to filter
     on. A lead sees all the team's cases; other members only the trajectories of cases visible to them.
 
-    Queries: the team, the counts, the phases, the page's ids, its rows, the log; plus the
+    Queries: the team, the counts with the phases, the page's ids, its rows, the log; plus the
     user's scope once per request.
     """
     user = actor.user
@@ -173,14 +173,22 @@ def team_worklist(actor, team_id, filters: TeamFilter, today: date, path: str = 
     if filters.overdue_only:
         filtered = filtered.filter(next_due_on__lt=today)
 
-    # Counts per status under the other filters (so the status filter shows what each choice would give),
-    # with the overdue number riding along: one grouped query.
-    counts, overdue = {}, 0
-    for status, n, late in (filtered.order_by().values_list("status")
-                            .annotate(n=Count("id"), late=Count("id", filter=Q(next_due_on__lt=today)))):
-        counts[status] = n
+    # Counts per status under the other filters (so the status filter shows what each choice would give), the
+    # overdue number, and the phases in use (for the phase filter, unfiltered): one grouped query.
+    chosen = Q()
+    if filters.phase:
+        chosen &= Q(current_phase=filters.phase)
+    if filters.overdue_only:
+        chosen &= Q(next_due_on__lt=today)
+    counts, overdue, phase_pairs = {}, 0, set()
+    grouped = (base.order_by().values_list("status", "method_code", "current_phase")
+               .annotate(n=Count("id", filter=chosen), late=Count("id", filter=chosen & Q(next_due_on__lt=today))))
+    for status, method_code, current_phase, n, late in grouped:
+        counts[status] = counts.get(status, 0) + n
         overdue += late
-    phases = _phases_found(base)
+        if current_phase:
+            phase_pairs.add((method_code, current_phase))
+    phases = _phase_names(phase_pairs)
 
     if filters.status:
         filtered = filtered.filter(status=filters.status)
@@ -208,14 +216,13 @@ def team_worklist(actor, team_id, filters: TeamFilter, today: date, path: str = 
     )
 
 
-def _phases_found(base) -> list[tuple[str, str]]:
-    """The current phases of the team's active trajectories, by code, with a name in the current language."""
+def _phase_names(pairs) -> list[tuple[str, str]]:
+    """The current phases in use, by code, with a name in the current language."""
     from kring.methods.catalogue import catalogue
 
     language = (get_language() or "nl")[:2]
     names = {}
-    for method_code, code in base.exclude(current_phase="").order_by().values_list(
-            "method_code", "current_phase").distinct():
+    for method_code, code in sorted(pairs):
         definition = catalogue().get(method_code)
         name = code
         if definition is not None:

@@ -1,0 +1,152 @@
+"""The meeting's documents: a calendar invitation (.ics) and an invitation letter (PDF).
+
+A letter to a family is read as a whole, so its wording lives in the template per language (Dutch, and English
+on request) rather than in the interface's message catalogue; the names of meeting kinds and parts for the
+documents are kept here for the same reason. Both hold no more person data than the invitee needs: the
+letter is addressed to them; the calendar file names nobody but the contact person.
+"""
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.template.loader import render_to_string
+
+from .models import TIMEZONES
+
+DOC_LANGUAGES = ("nl", "en")
+
+KIND_WORDS = {
+    "nl": {
+        "conference": "Eigen Kracht-conferentie", "network_meeting": "netwerkberaad",
+        "round_table_start": "startoverleg (ronde tafel)", "round_table_interim": "tussentijds overleg (ronde tafel)",
+        "round_table_closing": "slotoverleg (ronde tafel)", "hergo_circle": "herstelgericht groepsoverleg (HERGO)",
+        "path_session": "PATH-bijeenkomst", "maps_session": "MAPS-bijeenkomst", "review": "evaluatiebijeenkomst",
+    },
+    "en": {
+        "conference": "family group conference", "network_meeting": "network meeting",
+        "round_table_start": "round table (start)", "round_table_interim": "round table (interim)",
+        "round_table_closing": "round table (closing)", "hergo_circle": "restorative group conference (HERGO)",
+        "path_session": "PATH session", "maps_session": "MAPS session", "review": "review meeting",
+    },
+}
+
+PART_WORDS = {
+    "nl": {
+        "information": "informatiedeel", "private_family_time": "besloten familiedeel",
+        "plan_presentation": "presentatie van het plan", "opening": "opening", "conversation": "gesprek",
+        "agreements": "afspraken", "repair": "herstel", "statement_of_intent": "intentieverklaring (besloten)",
+        "path_north_star": "de droom", "path_goal": "het doel", "path_now": "het nu", "path_enrol": "wie doet mee",
+        "path_get_stronger": "sterker worden", "path_next_steps": "volgende stappen",
+        "path_next_month": "de komende maand", "path_first_steps": "eerste stappen",
+        "maps_history": "geschiedenis", "maps_dreams": "dromen", "maps_nightmares": "nachtmerries",
+        "maps_who": "wie is de persoon", "maps_gifts": "talenten en sterke kanten", "maps_needs": "behoeften",
+        "maps_action_plan": "actieplan", "review": "evaluatie", "other": "overig",
+    },
+    "en": {
+        "information": "information", "private_family_time": "private family time",
+        "plan_presentation": "presentation of the plan", "opening": "opening", "conversation": "conversation",
+        "agreements": "agreements", "repair": "repair", "statement_of_intent": "statement of intent (private)",
+        "path_north_star": "the dream", "path_goal": "the goal", "path_now": "the now", "path_enrol": "who joins",
+        "path_get_stronger": "getting stronger", "path_next_steps": "next steps", "path_next_month": "next month",
+        "path_first_steps": "first steps", "maps_history": "history", "maps_dreams": "dreams",
+        "maps_nightmares": "nightmares", "maps_who": "who is the person", "maps_gifts": "gifts and strengths",
+        "maps_needs": "needs", "maps_action_plan": "plan of action", "review": "review", "other": "other",
+    },
+}
+
+MONTHS = {
+    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
+}
+WEEKDAYS = {
+    "nl": ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"],
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+}
+
+
+def zone_of(meeting) -> ZoneInfo:
+    return ZoneInfo(TIMEZONES.get(meeting.organisation.jurisdiction, "Europe/Brussels"))
+
+
+def long_date(day: datetime.date, lang: str) -> str:
+    return f"{WEEKDAYS[lang][day.weekday()]} {day.day} {MONTHS[lang][day.month - 1]} {day.year}"
+
+
+def part_name(part, lang: str) -> str:
+    return part.label or PART_WORDS[lang].get(part.kind, part.kind)
+
+
+def contact_of(view):
+    """The coordinator of the trajectory, or else the case worker: name and e-mail for the invitee."""
+    coordinator = view.meeting.trajectory.coordinator
+    if coordinator is not None:
+        return coordinator, "coordinator"
+    worker = next((m.user for m in view.team if m.role == "case_worker"), None)
+    return worker, "case_worker"
+
+
+def _facts(view, lang):
+    meeting = view.meeting
+    zone = zone_of(meeting)
+    start, end = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
+    contact, contact_role = contact_of(view)
+    return {
+        "lang": lang,
+        "meeting": meeting,
+        "kind": KIND_WORDS[lang][meeting.kind],
+        "date": long_date(start.date(), lang),
+        "end_date": long_date(end.date(), lang) if end.date() != start.date() else "",
+        "start_time": start.strftime("%H:%M"),
+        "end_time": end.strftime("%H:%M"),
+        "parts": [{"name": part_name(p, lang), "private": p.private} for p in view.parts],
+        "has_private": any(p.private for p in view.parts),
+        "contact": contact,
+        "contact_name": str(contact) if contact else "",
+        "contact_email": getattr(contact, "email", "") if contact else "",
+        "contact_role": contact_role,
+        "organisation": meeting.organisation.name,
+        "cancelled": meeting.status == "cancelled",
+    }
+
+
+def calendar_file(view, lang: str = "nl") -> bytes:
+    """An iCalendar file with one event; its UID stays the same for the meeting and SEQUENCE follows its
+    version, so calendars update the event instead of adding another."""
+    from icalendar import Calendar, Event, vText
+
+    facts = _facts(view, lang)
+    meeting = view.meeting
+    zone = zone_of(meeting)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Kring//Meetings//NL")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"kring-meeting-{meeting.pk}@{meeting.organisation.code}.kring")
+    event.add("sequence", meeting.version)
+    event.add("dtstamp", datetime.datetime.now(datetime.UTC))
+    event.add("dtstart", meeting.starts_at.astimezone(zone))
+    event.add("dtend", meeting.ends_at.astimezone(zone))
+    event.add("summary", facts["kind"][:1].upper() + facts["kind"][1:])
+    event.add("location", vText(meeting.place))
+    event.add("description", render_to_string("meetings/calendar_description.txt", facts).strip())
+    event.add("status", "CANCELLED" if facts["cancelled"] else "CONFIRMED")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def letter_html(view, invitation, lang: str = "nl") -> str:
+    facts = _facts(view, lang)
+    facts.update({"invitation": invitation, "person": invitation.person, "today": long_date(
+        datetime.datetime.now(zone_of(view.meeting)).date(), lang)})
+    return render_to_string("meetings/letter.html", facts)
+
+
+def letter_pdf(view, invitation, lang: str = "nl") -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=letter_html(view, invitation, lang)).write_pdf()

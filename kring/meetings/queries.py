@@ -1,0 +1,138 @@
+"""Reads of the meeting stage. Every read starts from the case's visibility query (``get_case``) and logs the
+meeting, invitation and person records it returns."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kring.audit.services import Action, case_access, log_access, person_access
+from kring.cases import queries as case_queries
+from kring.cases.models import CaseTeamMember
+from kring.core.errors import NotFound
+from kring.trajectories.models import Trajectory
+
+from . import core, services
+from .models import Attendance, Meeting
+
+
+@dataclass
+class MeetingView:
+    """Everything the meeting page, the API and the documents show of one meeting."""
+
+    case: object
+    meeting: Meeting
+    parts: list
+    invitations: list
+    contributions: list  # shared with all participants: shown
+    unshared: list  # not (yet) shared with everyone: only listed for the professionals, marked as such
+    attendees: dict = field(default_factory=dict)  # key -> core.Attendee
+    present: dict = field(default_factory=dict)  # part id -> set of keys present, or None if not recorded
+    private_checks: list = field(default_factory=list)
+    team: list = field(default_factory=list)
+
+    @property
+    def private_time_holds(self) -> bool | None:
+        """True when every private part has attendance recorded without professionals; None if none recorded."""
+        if not self.private_checks or not any(c.recorded for c in self.private_checks):
+            return None
+        return all(c.holds for c in self.private_checks)
+
+
+def meetings_for_case(actor, case_id, path: str = ""):
+    """(case, trajectories, meetings) of a case the user may see; the meetings are logged as listed."""
+    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    trajectories = list(Trajectory.objects.filter(case=case).select_related("coordinator"))
+    meetings = list(Meeting.objects.filter(case=case).select_related("trajectory", "organisation")
+                    .prefetch_related("parts").order_by("-starts_at", "-id"))
+    log_access(actor, Action.LIST, [case_access(case)] + [services.meeting_access(m) for m in meetings], path=path)
+    return case, trajectories, meetings
+
+
+def get_trajectory(actor, case_id, trajectory_id, path: str = ""):
+    case = case_queries.get_case(actor, case_id, path=path)
+    trajectory = Trajectory.objects.filter(case=case, pk=trajectory_id).select_related("coordinator").first()
+    if trajectory is None:
+        raise NotFound()
+    return case, trajectory
+
+
+def _load(case, meeting_id) -> Meeting:
+    meeting = (Meeting.objects.filter(case=case, pk=meeting_id)
+               .select_related("trajectory__coordinator", "organisation", "case").first())
+    if meeting is None:
+        raise NotFound()
+    return meeting
+
+
+def meeting_view(case, meeting) -> MeetingView:
+    parts = list(meeting.parts.all())
+    invitations = list(meeting.invitations.select_related("person", "represented_by_person", "invited_by"))
+    contributions = list(meeting.contributions.select_related("author_user"))
+    team = list(CaseTeamMember.objects.filter(case=case).select_related("user"))
+    attendees = services.attendees_of(case, meeting, invitations, team)
+    present = {p.pk: None for p in parts}
+    for row in Attendance.objects.filter(part__meeting=meeting).values("part_id", "invitation_id", "user_id",
+                                                                         "present"):
+        keys = present[row["part_id"]]
+        if keys is None:
+            keys = present[row["part_id"]] = set()
+        if row["present"]:
+            keys.add(f"i{row['invitation_id']}" if row["invitation_id"] else f"u{row['user_id']}")
+    checks = core.check_private_time([p.pk for p in parts if p.private], attendees, present)
+    names = {p.pk: p.name for p in parts}
+    for check in checks:
+        check.part_name = names[check.part_id]
+    return MeetingView(
+        case=case, meeting=meeting, parts=parts, invitations=invitations,
+        contributions=[c for c in contributions if c.shared_with_all],
+        unshared=[c for c in contributions if not c.shared_with_all],
+        attendees=attendees, present=present, private_checks=checks, team=team,
+    )
+
+
+def _log_view(actor, view: MeetingView, action=Action.VIEW, path=""):
+    case = view.case
+    log_access(actor, action, [case_access(case), services.meeting_access(view.meeting)]
+               + [services.invitation_access(i) for i in view.invitations]
+               + [person_access(i.person) for i in view.invitations], path=path)
+
+
+def meeting_detail(actor, case_id, meeting_id, path: str = "") -> MeetingView:
+    """One meeting of a visible case, with its parts, invitations, attendance and information; every
+    invitation and person shown is logged."""
+    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    view = meeting_view(case, _load(case, meeting_id))
+    _log_view(actor, view, path=path)
+    return view
+
+
+def invitation_candidates(actor, case_id, meeting_id, path: str = ""):
+    """(case, meeting, persons, invited person ids): the case's persons from the map with ``invitability`` and
+    ``proposed_role``; every person shown is logged."""
+    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    meeting = _load(case, meeting_id)
+    persons = services.map_candidates(case)
+    invited = set(meeting.invitations.values_list("person_id", flat=True))
+    log_access(actor, Action.VIEW, [case_access(case), services.meeting_access(meeting)]
+               + [person_access(p) for p in persons], path=path)
+    return case, meeting, persons, invited
+
+
+def calendar_export(actor, case_id, meeting_id, path: str = "") -> MeetingView:
+    """The meeting for its .ics file; logged as an export of the meeting."""
+    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    view = meeting_view(case, _load(case, meeting_id))
+    log_access(actor, Action.EXPORT, [services.meeting_access(view.meeting)], path=path)
+    return view
+
+
+def letter_export(actor, case_id, meeting_id, invitation_id, path: str = ""):
+    """(meeting view, invitation) for one invitation letter; the invitation and its person are logged as
+    exported."""
+    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    view = meeting_view(case, _load(case, meeting_id))
+    invitation = next((i for i in view.invitations if i.pk == int(invitation_id)), None)
+    if invitation is None:
+        raise NotFound()
+    log_access(actor, Action.EXPORT, [services.meeting_access(view.meeting), services.invitation_access(invitation),
+                                      person_access(invitation.person)], path=path)
+    return view, invitation

@@ -1,0 +1,563 @@
+"""Writes of the meeting stage. Like the case services: permission, validation and one transaction, the
+access log, and version checks so a concurrent edit is refused rather than lost.
+
+Who may change a meeting: whoever may change the case (case worker, coordinator and team lead on the case
+team, the lead of the owning team) and the trajectory's coordinator.
+"""
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kring.audit.services import Access, Action, log_access, person_access
+from kring.cases.models import CaseTeamMember, Person
+from kring.cases.services import _check_can_edit, _full_clean, _lock_case, _logs_refusal, _refuse_if_stale
+from kring.core.errors import NotFound
+from kring.network.core import stats
+from kring.network.queries import load_records
+from kring.trajectories.core.states import ACTIVE
+from kring.trajectories.models import Trajectory
+
+from . import core
+from .choices import Answer, InvitationRole, MeetingStatus, Mode, PartKind
+from .models import Attendance, InformationContribution, Invitation, Meeting, MeetingPart
+
+MEETING_FIELDS = ["kind", "starts_at", "ends_at", "place", "language", "interpreter_needed", "interpreter_language",
+                  "note"]
+INVITATION_FIELDS = ["role", "answer", "mode", "represented_by_person", "represented_by_name",
+                     "preparation_contact_on", "preparation_note"]
+CONTRIBUTION_FIELDS = ["author_user", "author_name", "author_organisation", "text", "shared_with_all", "shared_on"]
+
+
+# ---- access log records ------------------------------------------------------------------------------------
+
+
+def meeting_access(meeting) -> Access:
+    return Access("meeting", meeting.pk, meeting.case_id, meeting.organisation_id)
+
+
+def invitation_access(invitation) -> Access:
+    return Access("invitation", invitation.pk, invitation.case_id, invitation.organisation_id)
+
+
+def contribution_access(contribution, case_id) -> Access:
+    return Access("meeting_information", contribution.pk, case_id, contribution.organisation_id)
+
+
+# ---- helpers -----------------------------------------------------------------------------------------------
+
+
+def can_work_on(user, case, trajectory) -> bool:
+    """Whether the user may change this trajectory's meetings (pages use it to offer or hide the forms)."""
+    try:
+        _check_can_work_on(user, case, trajectory)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _check_can_work_on(user, case, trajectory):
+    if trajectory.coordinator_id == user.pk:
+        return
+    try:
+        _check_can_edit(user, case)
+    except PermissionDenied:
+        raise PermissionDenied(_("Only the case worker, the coordinator or the team lead can change this "
+                                 "meeting.")) from None
+
+
+def _lock_trajectory(case, trajectory_id) -> Trajectory:
+    trajectory = Trajectory.objects.select_for_update().filter(pk=trajectory_id, case=case).first()
+    if trajectory is None:
+        raise NotFound()
+    return trajectory
+
+
+def _lock_meeting(case, meeting_id) -> Meeting:
+    meeting = (Meeting.objects.select_for_update().select_related("trajectory", "organisation")
+               .filter(pk=meeting_id, case=case).first())
+    if meeting is None:
+        raise NotFound()
+    return meeting
+
+
+def _open_meeting(actor, case_id, meeting_id):
+    """Lock case and meeting, check the permission; (case, meeting)."""
+    case = _lock_case(case_id, actor.user)
+    meeting = _lock_meeting(case, meeting_id)
+    _check_can_work_on(actor.user, case, meeting.trajectory)
+    return case, meeting
+
+
+def _refuse_cancelled(meeting):
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError({"__all__": [_("This meeting was cancelled; it cannot be changed.")]})
+
+
+def _refuse_unknown(data, allowed):
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+
+
+def local_zone(organisation) -> ZoneInfo:
+    from .models import TIMEZONES
+    from django.conf import settings
+
+    return ZoneInfo(TIMEZONES.get(organisation.jurisdiction, settings.TIME_ZONE))
+
+
+def _aware(value, zone):
+    """A date-time as given by a form (naive: the organisation's local time) or by the API (with offset)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value  # full_clean reports it
+    if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+        return timezone.make_aware(value, zone)
+    return value
+
+
+def _default_role(person) -> str:
+    if person.is_central:
+        today = timezone.localdate()
+        if person.birth_date and (today - person.birth_date).days < 18 * 365.25:
+            return InvitationRole.CHILD
+        return InvitationRole.PARENT
+    member = getattr(person, "member", None)
+    if member is not None and member.domain == "professional":
+        return InvitationRole.INFORMATION_GIVER
+    if member is not None and member.domain in ("household", "family"):
+        return InvitationRole.FAMILY
+    return InvitationRole.NETWORK_MEMBER
+
+
+def _create_parts(meeting, trajectory, kinds=None):
+    if kinds is None:
+        parts = core.default_parts(meeting.kind, trajectory.method_code, trajectory.variant_code)
+    else:
+        valid = set(PartKind.values)
+        if not kinds or any(k not in valid for k in kinds):
+            raise ValidationError({"parts": [_("Choose the parts from the list.")]})
+        parts = [(k, k in core.PRIVATE_PARTS) for k in kinds]
+    MeetingPart.objects.bulk_create([
+        MeetingPart(meeting=meeting, organisation_id=meeting.organisation_id, kind=kind, order=i + 1, private=private)
+        for i, (kind, private) in enumerate(parts)
+    ])
+
+
+# ---- meetings ----------------------------------------------------------------------------------------------
+
+
+@_logs_refusal
+@transaction.atomic
+def schedule_meeting(actor, case_id, trajectory_id, data: dict, path: str = "") -> Meeting:
+    """Plan a meeting of a trajectory; its parts follow from the kind of meeting and the method."""
+    case = _lock_case(case_id, actor.user)
+    trajectory = _lock_trajectory(case, trajectory_id)
+    _check_can_work_on(actor.user, case, trajectory)
+    data = dict(data)
+    part_kinds = data.pop("parts", None)
+    _refuse_unknown(data, MEETING_FIELDS)
+    if trajectory.status not in ACTIVE:
+        raise ValidationError({"__all__": [_("This trajectory has ended; it gets no new meetings.")]})
+    meeting = Meeting(trajectory=trajectory, case=case, organisation=case.organisation, created_by=actor.user)
+    zone = local_zone(case.organisation)
+    for name, value in data.items():
+        if name in ("starts_at", "ends_at"):
+            value = _aware(value, zone)
+        setattr(meeting, name, "" if value is None and name not in ("starts_at", "ends_at") else value)
+    _full_clean(meeting, exclude=["trajectory", "case", "organisation", "created_by"])
+    _check_not_before_referral(meeting, case)
+    meeting._history_user = actor.user
+    meeting.save()
+    _create_parts(meeting, trajectory, part_kinds)
+    log_access(actor, Action.CREATE, [meeting_access(meeting)], path=path)
+    return meeting
+
+
+def _check_not_before_referral(meeting, case):
+    if meeting.starts_at and meeting.starts_at.date() < case.referral_date:
+        raise ValidationError({"starts_at": [_("A meeting cannot be before the referral date.")]})
+
+
+@_logs_refusal
+@transaction.atomic
+def update_meeting(actor, case_id, meeting_id, changes: dict, expected_version, path: str = "") -> Meeting:
+    """Change date, place, language or interpreter. A new kind brings its own parts, until attendance exists."""
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    _refuse_if_stale(meeting, expected_version, MEETING_FIELDS)
+    _refuse_unknown(changes, MEETING_FIELDS)
+    old_kind = meeting.kind
+    zone = local_zone(case.organisation)
+    for name, value in changes.items():
+        if name in ("starts_at", "ends_at"):
+            value = _aware(value, zone)
+        setattr(meeting, name, value)
+    _full_clean(meeting, exclude=["trajectory", "case", "organisation", "created_by"])
+    _check_not_before_referral(meeting, case)
+    if meeting.kind != old_kind:
+        if Attendance.objects.filter(part__meeting=meeting).exists():
+            raise ValidationError({"kind": [_("Attendance was recorded; the kind of meeting cannot change any "
+                                              "more.")]})
+        meeting.parts.all().delete()
+        _create_parts(meeting, meeting.trajectory)
+    meeting.version += 1
+    meeting._history_user = actor.user
+    meeting.save()
+    log_access(actor, Action.UPDATE, [meeting_access(meeting)], path=path)
+    return meeting
+
+
+@_logs_refusal
+@transaction.atomic
+def cancel_meeting(actor, case_id, meeting_id, reason: str, expected_version, path: str = "") -> Meeting:
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    _refuse_if_stale(meeting, expected_version, MEETING_FIELDS)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"cancel_reason": [_("Say why the meeting is cancelled.")]})
+    if meeting.status == MeetingStatus.HELD:
+        raise ValidationError({"__all__": [_("This meeting was held; it cannot be cancelled.")]})
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancel_reason = reason[:300]
+    meeting.version += 1
+    meeting._history_user = actor.user
+    meeting.save()
+    log_access(actor, Action.UPDATE, [meeting_access(meeting)], path=path)
+    return meeting
+
+
+@_logs_refusal
+@transaction.atomic
+def add_part(actor, case_id, meeting_id, kind: str, label: str = "", private: bool | None = None,
+             expected_version=None, path: str = "") -> MeetingPart:
+    """Add a part at the end, e.g. the method's own part."""
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    _refuse_if_stale(meeting, expected_version, MEETING_FIELDS)
+    if kind not in PartKind.values:
+        raise ValidationError({"kind": [_("Choose a part from the list.")]})
+    if kind == PartKind.OTHER and not (label or "").strip():
+        raise ValidationError({"label": [_("Give the part a name.")]})
+    last = meeting.parts.order_by("-order").values_list("order", flat=True).first() or 0
+    part = MeetingPart(meeting=meeting, organisation_id=meeting.organisation_id, kind=kind, label=(label or "")[:120],
+                       order=last + 1, private=(kind in core.PRIVATE_PARTS) if private is None else bool(private))
+    _full_clean(part, exclude=["meeting", "organisation"])
+    part.save()
+    meeting.version += 1
+    meeting._history_user = actor.user
+    meeting.save()
+    log_access(actor, Action.UPDATE, [meeting_access(meeting)], path=path)
+    return part
+
+
+# ---- invitations -------------------------------------------------------------------------------------------
+
+
+def invitability(person, invitable_ids) -> str:
+    """'safe' when the map says the person may be invited (or they are a central person not marked unsafe),
+    'unsafe' when marked unsafe, 'deceased', or 'not_cleared' (safety unknown, not to be invited, unreachable)."""
+    member = person.member
+    if member.deceased or member.death_date:
+        return "deceased"
+    if member.safety == "unsafe":
+        return "unsafe"
+    if str(person.pk) in invitable_ids or person.is_central:
+        return "safe"
+    return "not_cleared"
+
+
+def map_candidates(case):
+    """The case's persons with their map details, each with ``invitability`` and a proposed ``role``."""
+    records = load_records(case)
+    invitable_ids = {m.id for m in stats.invitable(records.network)}
+    for person in records.persons:
+        person.invitability = invitability(person, invitable_ids)
+        person.proposed_role = _default_role(person)
+    return records.persons
+
+
+@_logs_refusal
+@transaction.atomic
+def invite_from_map(actor, case_id, meeting_id, person_ids=None, roles: dict | None = None,
+                    overrides: dict | None = None, path: str = "") -> list[Invitation]:
+    """Invite persons from the network map. Without ``person_ids``: every safe, invitable person and the central
+    persons not yet invited. A person marked unsafe, or not cleared on the map, is invited only with a reason
+    in ``overrides`` (person id -> reason); a deceased person never."""
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    roles = {str(k): v for k, v in (roles or {}).items()}
+    overrides = {str(k): (v or "").strip() for k, v in (overrides or {}).items()}
+    persons = {str(p.pk): p for p in map_candidates(case)}
+    already = set(Invitation.objects.filter(meeting=meeting).values_list("person_id", flat=True))
+    if person_ids is None:
+        chosen = [p for p in persons.values() if p.invitability == "safe" and p.pk not in already]
+    else:
+        chosen, errors = [], []
+        for raw in person_ids:
+            person = persons.get(str(raw))
+            if person is None:
+                errors.append(_("Person %(id)s does not belong to this case.") % {"id": raw})
+                continue
+            if person.pk in already:
+                continue
+            reason = overrides.get(str(person.pk), "")
+            if person.invitability == "deceased":
+                errors.append(_("%(name)s has died and cannot be invited.") % {"name": person.full_name})
+            elif person.invitability == "unsafe" and not reason:
+                errors.append(_("%(name)s is marked unsafe on the network map. Invite them only with a reason.")
+                              % {"name": person.full_name})
+            elif person.invitability == "not_cleared" and not reason:
+                errors.append(_("%(name)s is not marked safe and invitable on the network map. Invite them only "
+                                "with a reason.") % {"name": person.full_name})
+            chosen.append(person)
+        if errors:
+            raise ValidationError({"persons": errors})
+    today = timezone.localdate()
+    created = []
+    for person in chosen:
+        role = roles.get(str(person.pk)) or person.proposed_role
+        if role not in InvitationRole.values:
+            raise ValidationError({"role": [_("Choose a role from the list.")]})
+        reason = "" if person.invitability == "safe" else overrides.get(str(person.pk), "")
+        invitation = Invitation(meeting=meeting, case=case, organisation=case.organisation, person=person,
+                                role=role, unsafe_override_reason=reason[:500], invited_on=today,
+                                invited_by=actor.user)
+        invitation._history_user = actor.user
+        invitation.save()
+        created.append(invitation)
+    if created:
+        log_access(actor, Action.CREATE, [invitation_access(i) for i in created]
+                   + [person_access(i.person) for i in created], path=path)
+    return created
+
+
+@_logs_refusal
+@transaction.atomic
+def update_invitation(actor, case_id, meeting_id, invitation_id, changes: dict, expected_version,
+                      path: str = "") -> Invitation:
+    """Record the answer, how the person takes part, who represents them, the preparation contact, the role."""
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    invitation = (Invitation.objects.select_for_update().select_related("person")
+                  .filter(pk=invitation_id, meeting=meeting).first())
+    if invitation is None:
+        raise NotFound()
+    _refuse_if_stale(invitation, expected_version, INVITATION_FIELDS)
+    _refuse_unknown(changes, INVITATION_FIELDS)
+    for name, value in changes.items():
+        if name == "represented_by_person" and value not in (None, "") and not isinstance(value, Person):
+            found = Person.objects.filter(pk=value, case=case).first()
+            if found is None:
+                raise ValidationError({name: [_("Choose a person of this case.")]})
+            value = found
+        if value is None and name not in ("represented_by_person", "preparation_contact_on"):
+            value = ""
+        if value == "" and name in ("represented_by_person", "preparation_contact_on"):
+            value = None
+        setattr(invitation, name, value)
+    _full_clean(invitation, exclude=["meeting", "case", "organisation", "person", "invited_by"])
+    errors = {}
+    if invitation.represented_by_person_id:
+        if invitation.represented_by_person.case_id != case.pk:
+            errors["represented_by_person"] = [_("Choose a person of this case.")]
+        elif invitation.represented_by_person_id == invitation.person_id:
+            errors["represented_by_person"] = [_("A person cannot represent themselves.")]
+    if invitation.mode == Mode.REPRESENTED and not (invitation.represented_by_person_id
+                                                    or invitation.represented_by_name.strip()):
+        errors["represented_by_name"] = [_("Say who represents this person.")]
+    if invitation.mode and invitation.answer in (Answer.NONE, Answer.NO) and invitation.mode != Mode.REPRESENTED:
+        errors["mode"] = [_("How someone takes part follows from a yes or maybe.")]
+    if invitation.preparation_contact_on and invitation.preparation_contact_on > timezone.localdate():
+        errors["preparation_contact_on"] = [_("This date cannot be in the future.")]
+    if invitation.preparation_note.strip() and not invitation.preparation_contact_on:
+        errors["preparation_contact_on"] = [_("Give the date of the preparation contact.")]
+    if invitation.is_professional and Attendance.objects.filter(invitation=invitation, present=True,
+                                                                part__private=True).exists():
+        errors["role"] = [_("This person was present during private family time, so they cannot be a "
+                            "professional at this meeting.")]
+    if errors:
+        raise ValidationError(errors)
+    invitation.version += 1
+    invitation._history_user = actor.user
+    invitation.save()
+    log_access(actor, Action.UPDATE, [invitation_access(invitation), person_access(invitation.person)], path=path)
+    return invitation
+
+
+@_logs_refusal
+@transaction.atomic
+def withdraw_invitation(actor, case_id, meeting_id, invitation_id, path: str = "") -> None:
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    invitation = Invitation.objects.select_for_update().filter(pk=invitation_id, meeting=meeting).first()
+    if invitation is None:
+        raise NotFound()
+    if Attendance.objects.filter(invitation=invitation, present=True).exists():
+        raise ValidationError({"__all__": [_("This person's attendance was recorded; the invitation stays.")]})
+    access = invitation_access(invitation)
+    invitation._history_user = actor.user
+    invitation.delete()
+    log_access(actor, Action.DELETE, [access], path=path)
+
+
+# ---- attendance --------------------------------------------------------------------------------------------
+
+
+def attendees_of(case, meeting, invitations=None, team=None) -> dict[str, core.Attendee]:
+    """The rows of the attendance grid: every invitee, then the professionals of the case team and the
+    trajectory's coordinator. Keys: "i<invitation id>", "u<user id>"."""
+    invitations = list(meeting.invitations.select_related("person")) if invitations is None else invitations
+    rows = {}
+    for invitation in invitations:
+        rows[f"i{invitation.pk}"] = core.Attendee(f"i{invitation.pk}", invitation.person.full_name,
+                                                  professional=invitation.is_professional)
+    coordinator_id = meeting.trajectory.coordinator_id
+    team = list(CaseTeamMember.objects.filter(case=case).select_related("user")) if team is None else team
+    users = {m.user_id: m.user for m in team}
+    if coordinator_id and coordinator_id not in users:
+        users[coordinator_id] = meeting.trajectory.coordinator
+    for user_id, user in users.items():
+        rows[f"u{user_id}"] = core.Attendee(f"u{user_id}", str(user), professional=True,
+                                            coordinator=user_id == coordinator_id)
+    return rows
+
+
+@_logs_refusal
+@transaction.atomic
+def record_attendance(actor, case_id, meeting_id, present, part_times: dict | None = None, expected_version=None,
+                      path: str = "") -> Meeting:
+    """Save the whole attendance grid at once. ``present``: (part id, attendee key) pairs of who was there;
+    every other cell of the grid is stored as absent. ``part_times``: part id -> (started_at, ended_at).
+
+    Refused when a professional or the coordinator is marked present in a private part."""
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    _refuse_if_stale(meeting, expected_version, MEETING_FIELDS)
+    if meeting.starts_at > timezone.now():
+        raise ValidationError({"__all__": [_("Attendance can be recorded once the meeting has begun.")]})
+    parts = {p.pk: p for p in MeetingPart.objects.select_for_update().filter(meeting=meeting)}
+    invitations = list(meeting.invitations.select_related("person"))
+    attendees = attendees_of(case, meeting, invitations)
+    cells = set()
+    errors = []
+    for part_id, key in present:
+        try:
+            part_id = int(part_id)
+        except (TypeError, ValueError):
+            part_id = None
+        part = parts.get(part_id)
+        if part is None:
+            errors.append(_("This part does not belong to the meeting."))
+            continue
+        attendee = attendees.get(str(key))
+        if attendee is None:
+            errors.append(_("Only invited persons and the case's professionals can be recorded as present."))
+            continue
+        if part.private and core.refused_in_private(attendee):
+            if attendee.coordinator:
+                errors.append(_("%(name)s is the coordinator and cannot be present during %(part)s: the family "
+                                "and its network are on their own.") % {"name": attendee.name, "part": part.name})
+            else:
+                errors.append(_("%(name)s is a professional and cannot be present during %(part)s: the family "
+                                "and its network are on their own.") % {"name": attendee.name, "part": part.name})
+            continue
+        cells.add((part.pk, attendee.key))
+    zone = local_zone(case.organisation)
+    for raw_id, (started, ended) in (part_times or {}).items():
+        try:
+            part = parts.get(int(raw_id))
+        except (TypeError, ValueError):
+            part = None
+        if part is None:
+            errors.append(_("This part does not belong to the meeting."))
+            continue
+        part.started_at = _aware(started, zone) if started not in (None, "") else None
+        part.ended_at = _aware(ended, zone) if ended not in (None, "") else None
+        if not all(v is None or isinstance(v, datetime.datetime) for v in (part.started_at, part.ended_at)):
+            errors.append(_("Enter a valid date and time."))
+        elif part.started_at and part.ended_at and part.ended_at <= part.started_at:
+            errors.append(_("%(part)s must end after it starts.") % {"part": part.name})
+    if errors:
+        raise ValidationError({"attendance": sorted(set(errors), key=errors.index)})
+    MeetingPart.objects.bulk_update(parts.values(), ["started_at", "ended_at"])
+    Attendance.objects.filter(part__meeting=meeting).delete()
+    by_key = {f"i{i.pk}": i for i in invitations}
+    Attendance.objects.bulk_create([
+        Attendance(part=part, organisation_id=meeting.organisation_id,
+                   invitation=by_key.get(key), user_id=int(key[1:]) if key.startswith("u") else None,
+                   present=(part.pk, key) in cells)
+        for part in parts.values() for key in attendees
+    ])
+    if cells and meeting.status == MeetingStatus.PLANNED:
+        meeting.status = MeetingStatus.HELD
+    meeting.version += 1
+    meeting._history_user = actor.user
+    meeting.save()
+    log_access(actor, Action.UPDATE, [meeting_access(meeting), Access("attendance", meeting.pk, case.pk,
+                                                                       case.organisation_id)]
+               + [person_access(i.person) for i in invitations], path=path)
+    return meeting
+
+
+# ---- information from professionals ------------------------------------------------------------------------
+
+
+@_logs_refusal
+@transaction.atomic
+def add_contribution(actor, case_id, meeting_id, data: dict, path: str = "") -> InformationContribution:
+    """Information from a professional for the meeting; it shows only once shared equally with everyone."""
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    _refuse_unknown(data, CONTRIBUTION_FIELDS)
+    contribution = InformationContribution(meeting=meeting, organisation=case.organisation, created_by=actor.user)
+    for name, value in data.items():
+        if name == "author_user" and value not in (None, "") and not hasattr(value, "pk"):
+            member = CaseTeamMember.objects.filter(case=case, user_id=value).select_related("user").first()
+            if member is None:
+                raise ValidationError({"author_user": [_("Choose a member of the case team.")]})
+            value = member.user
+        if value is None and name not in ("author_user", "shared_on"):
+            value = ""
+        if value == "" and name in ("author_user", "shared_on"):
+            value = None
+        setattr(contribution, name, value)
+    _check_contribution(case, contribution)
+    contribution.save()
+    log_access(actor, Action.CREATE, [contribution_access(contribution, case.pk)], path=path)
+    return contribution
+
+
+def _check_contribution(case, contribution):
+    _full_clean(contribution, exclude=["meeting", "organisation", "created_by"])
+    if contribution.author_user_id and not CaseTeamMember.objects.filter(
+            case=case, user_id=contribution.author_user_id).exists():
+        raise ValidationError({"author_user": [_("Choose a member of the case team.")]})
+    if contribution.shared_on and contribution.shared_on > timezone.localdate():
+        raise ValidationError({"shared_on": [_("This date cannot be in the future.")]})
+
+
+@_logs_refusal
+@transaction.atomic
+def share_contribution(actor, case_id, meeting_id, contribution_id, shared_on: datetime.date,
+                       path: str = "") -> InformationContribution:
+    """Record that the information went to all participants alike; from then on it is shown."""
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    contribution = InformationContribution.objects.select_for_update().filter(pk=contribution_id,
+                                                                              meeting=meeting).first()
+    if contribution is None:
+        raise NotFound()
+    contribution.shared_with_all = True
+    contribution.shared_on = shared_on
+    _check_contribution(case, contribution)
+    contribution.save()
+    log_access(actor, Action.UPDATE, [contribution_access(contribution, case.pk)], path=path)
+    return contribution

@@ -1,0 +1,376 @@
+"""Meeting pages. Thin, like the case pages: parse the request, call a query or a service, render.
+
+Every form works without JavaScript. Date-times are entered and shown in the organisation's own time zone.
+"""
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kring.core.actor import Actor
+from kring.core.errors import NotFound, StaleEdit
+
+from . import documents, queries, services
+from .choices import InvitationRole
+from .forms import CancelForm, ContributionForm, InvitationForm, MeetingForm, PartForm, ShareForm
+
+
+def _actor(request):
+    return Actor.from_request(request)
+
+
+def _apply_errors(form, error: ValidationError):
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for name, items in error.message_dict.items():
+        for message in items:
+            form.add_error(name if name in form.fields else None, message)
+
+
+def _messages_of(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [m for items in error.message_dict.values() for m in items]
+    return list(error.messages)
+
+
+def _in_local_time(view_func):
+    """Show and parse date-times in the time zone of the case's organisation."""
+    import functools
+
+    @functools.wraps(view_func)
+    def wrapper(request, pk, *args, **kwargs):
+        from kring.cases.models import Case
+
+        organisation = Case.objects.filter(pk=pk).select_related("organisation").values_list(
+            "organisation__jurisdiction", flat=True).first()
+        from .models import TIMEZONES
+
+        with timezone.override(TIMEZONES.get(organisation, "Europe/Brussels")):
+            try:
+                return view_func(request, pk, *args, **kwargs)
+            except NotFound:
+                raise Http404 from None
+
+    return login_required(wrapper)
+
+
+def _detail_url(pk, meeting_id):
+    from django.urls import reverse
+
+    return reverse("meetings:detail", kwargs={"pk": pk, "meeting_id": meeting_id})
+
+
+@_in_local_time
+def meeting_list(request, pk):
+    case, trajectories, meetings = queries.meetings_for_case(_actor(request), pk, path=request.path)
+    by_trajectory = {t.pk: [] for t in trajectories}
+    for meeting in meetings:
+        by_trajectory.setdefault(meeting.trajectory_id, []).append(meeting)
+    rows = [(t, by_trajectory[t.pk], services.can_work_on(request.user, case, t)) for t in trajectories]
+    return render(request, "meetings/list.html", {"case": case, "rows": rows})
+
+
+@_in_local_time
+def meeting_create(request, pk, trajectory_id):
+    actor = _actor(request)
+    case, trajectory = queries.get_trajectory(actor, pk, trajectory_id, path=request.path)
+    from .core import suggested_kind
+
+    initial = {"kind": suggested_kind(trajectory.method_code), "language": "Nederlands"}
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.schedule_meeting(actor, pk, trajectory_id, form.changes(), path=request.path)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was planned."))
+            return redirect(_detail_url(pk, meeting.pk))
+    return render(request, "meetings/meeting_form.html", {"case": case, "trajectory": trajectory, "form": form})
+
+
+@_in_local_time
+def meeting_detail(request, pk, meeting_id):
+    view = queries.meeting_detail(_actor(request), pk, meeting_id, path=request.path)
+    can_edit = services.can_work_on(request.user, view.case, view.meeting.trajectory)
+    part_form = PartForm(initial={"version": view.meeting.version})
+    return render(request, "meetings/detail.html", {
+        "case": view.case, "meeting": view.meeting, "view": view, "can_edit": can_edit, "part_form": part_form,
+        "grid": _grid(view),
+    })
+
+
+def _grid(view):
+    """Rows of the attendance grid: (attendee, [(part, checked, refused), ...])."""
+    rows = []
+    for key, attendee in view.attendees.items():
+        cells = []
+        for part in view.parts:
+            keys = view.present.get(part.pk) or set()
+            cells.append({"part": part, "name": f"p{part.pk}_{key}", "checked": key in keys,
+                          "refused": part.private and (attendee.professional or attendee.coordinator)})
+        rows.append({"attendee": attendee, "cells": cells})
+    return rows
+
+
+@_in_local_time
+def meeting_edit(request, pk, meeting_id):
+    actor = _actor(request)
+    view = queries.meeting_detail(actor, pk, meeting_id, path=request.path)
+    meeting = view.meeting
+    form = MeetingForm(request.POST or None, instance=meeting)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_meeting(actor, pk, meeting_id, form.changes(), form.cleaned_data["version"],
+                                    path=request.path)
+        except StaleEdit as error:
+            stale = error
+            fresh = queries.meeting_detail(actor, pk, meeting_id, path=request.path).meeting
+            data = request.POST.copy()
+            data["version"] = fresh.version
+            form = MeetingForm(data, instance=fresh)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was saved."))
+            return redirect(_detail_url(pk, meeting_id))
+    cancel_form = CancelForm(initial={"version": meeting.version})
+    return render(request, "meetings/meeting_form.html", {
+        "case": view.case, "trajectory": meeting.trajectory, "form": form, "meeting": meeting, "stale": stale,
+        "cancel_form": cancel_form,
+    }, status=409 if stale else 200)
+
+
+@_in_local_time
+@require_POST
+def meeting_cancel(request, pk, meeting_id):
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cancel_meeting(_actor(request), pk, meeting_id, form.cleaned_data["cancel_reason"],
+                                    form.cleaned_data["version"], path=request.path)
+        except StaleEdit:
+            messages.error(request, _("Not saved: someone else changed this meeting after you opened it."))
+        except ValidationError as error:
+            for message in _messages_of(error):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The meeting was cancelled."))
+    else:
+        messages.error(request, _("Say why the meeting is cancelled."))
+    return redirect(_detail_url(pk, meeting_id))
+
+
+@_in_local_time
+@require_POST
+def part_add(request, pk, meeting_id):
+    form = PartForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_part(_actor(request), pk, meeting_id, data["kind"], data["label"],
+                              private=data["private"] or None, expected_version=data["version"], path=request.path)
+        except StaleEdit:
+            messages.error(request, _("Not saved: someone else changed this meeting after you opened it."))
+        except ValidationError as error:
+            for message in _messages_of(error):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The part was added."))
+    return redirect(_detail_url(pk, meeting_id))
+
+
+@_in_local_time
+def invite(request, pk, meeting_id):
+    """The persons of the network map: safe candidates ticked, others only with a reason."""
+    actor = _actor(request)
+    case, meeting, persons, invited = queries.invitation_candidates(actor, pk, meeting_id, path=request.path)
+    errors = []
+    if request.method == "POST":
+        chosen = request.POST.getlist("person")
+        roles = {pid: request.POST.get(f"role_{pid}", "") for pid in chosen}
+        overrides = {pid: request.POST.get(f"reason_{pid}", "") for pid in chosen}
+        if not chosen:
+            errors.append(_("Choose at least one person."))
+        else:
+            try:
+                created = services.invite_from_map(actor, pk, meeting_id, chosen, roles=roles, overrides=overrides,
+                                                   path=request.path)
+            except ValidationError as error:
+                errors = _messages_of(error)
+            else:
+                messages.success(request, _("%(count)d persons were invited.") % {"count": len(created)})
+                return redirect(_detail_url(pk, meeting_id))
+    rows = []
+    for person in persons:
+        checked = (str(person.pk) in request.POST.getlist("person") if request.method == "POST"
+                   else person.invitability == "safe")
+        rows.append({
+            "person": person, "invited": person.pk in invited, "checked": checked,
+            "role": request.POST.get(f"role_{person.pk}", person.proposed_role),
+            "reason": request.POST.get(f"reason_{person.pk}", ""),
+        })
+    return render(request, "meetings/invite.html", {
+        "case": case, "meeting": meeting, "rows": rows, "errors": errors, "roles": InvitationRole.choices,
+    }, status=400 if errors else 200)
+
+
+@_in_local_time
+def invitation_edit(request, pk, meeting_id, invitation_id):
+    actor = _actor(request)
+    view = queries.meeting_detail(actor, pk, meeting_id, path=request.path)
+    invitation = next((i for i in view.invitations if i.pk == invitation_id), None)
+    if invitation is None:
+        raise Http404
+    form = InvitationForm(request.POST or None, instance=invitation, case=view.case)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        try:
+            services.update_invitation(actor, pk, meeting_id, invitation_id, changes, form.cleaned_data["version"],
+                                       path=request.path)
+        except StaleEdit as error:
+            stale = error
+            fresh = next(i for i in queries.meeting_detail(actor, pk, meeting_id, path=request.path).invitations
+                         if i.pk == invitation_id)
+            data = request.POST.copy()
+            data["version"] = fresh.version
+            form = InvitationForm(data, instance=fresh, case=view.case)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The invitation was saved."))
+            return redirect(_detail_url(pk, meeting_id))
+    return render(request, "meetings/invitation_form.html", {
+        "case": view.case, "meeting": view.meeting, "invitation": invitation, "form": form, "stale": stale,
+    }, status=409 if stale else 200)
+
+
+@_in_local_time
+@require_POST
+def invitation_withdraw(request, pk, meeting_id, invitation_id):
+    try:
+        services.withdraw_invitation(_actor(request), pk, meeting_id, invitation_id, path=request.path)
+    except ValidationError as error:
+        for message in _messages_of(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The invitation was withdrawn."))
+    return redirect(_detail_url(pk, meeting_id))
+
+
+def _parse_local(value):
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return timezone.make_aware(datetime.datetime.strptime(value, fmt))
+        except ValueError:
+            continue
+    return value  # the service refuses it with a message
+
+
+@_in_local_time
+def attendance(request, pk, meeting_id):
+    """Hold the meeting: per part its times, and who was present, saved in one form."""
+    actor = _actor(request)
+    view = queries.meeting_detail(actor, pk, meeting_id, path=request.path)
+    errors, stale = [], None
+    if request.method == "POST":
+        present = []
+        for name in request.POST:
+            if name.startswith("p") and "_" in name:
+                part_id, _sep, key = name[1:].partition("_")
+                present.append((part_id, key))
+        times = {p.pk: (_parse_local(request.POST.get(f"start_{p.pk}")), _parse_local(request.POST.get(f"end_{p.pk}")))
+                 for p in view.parts}
+        try:
+            services.record_attendance(actor, pk, meeting_id, present, times,
+                                       expected_version=request.POST.get("version") or None, path=request.path)
+        except StaleEdit as error:
+            stale = error
+        except ValidationError as error:
+            errors = _messages_of(error)
+        else:
+            messages.success(request, _("Attendance was saved."))
+            return redirect(_detail_url(pk, meeting_id))
+        if stale:
+            view = queries.meeting_detail(actor, pk, meeting_id, path=request.path)
+    grid = _grid(view)
+    if errors:
+        posted = set(request.POST)
+        for row in grid:
+            for cell in row["cells"]:
+                cell["checked"] = cell["name"] in posted
+    return render(request, "meetings/attendance.html", {
+        "case": view.case, "meeting": view.meeting, "view": view, "grid": grid, "errors": errors, "stale": stale,
+    }, status=409 if stale else (400 if errors else 200))
+
+
+@_in_local_time
+def contribution_add(request, pk, meeting_id):
+    actor = _actor(request)
+    view = queries.meeting_detail(actor, pk, meeting_id, path=request.path)
+    form = ContributionForm(request.POST or None, team=view.team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_contribution(actor, pk, meeting_id, form.values(), path=request.path)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The information was added."))
+            return redirect(_detail_url(pk, meeting_id))
+    return render(request, "meetings/contribution_form.html", {"case": view.case, "meeting": view.meeting,
+                                                                "form": form})
+
+
+@_in_local_time
+@require_POST
+def contribution_share(request, pk, meeting_id, contribution_id):
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date on which it was shared with all participants."))
+    else:
+        try:
+            services.share_contribution(_actor(request), pk, meeting_id, contribution_id,
+                                        form.cleaned_data["shared_on"], path=request.path)
+        except ValidationError as error:
+            for message in _messages_of(error):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The information is marked as shared with all participants."))
+    return redirect(_detail_url(pk, meeting_id))
+
+
+def _doc_language(request):
+    lang = request.GET.get("lang") or "nl"
+    return lang if lang in documents.DOC_LANGUAGES else "nl"
+
+
+@_in_local_time
+def calendar_file(request, pk, meeting_id):
+    view = queries.calendar_export(_actor(request), pk, meeting_id, path=request.path)
+    response = HttpResponse(documents.calendar_file(view, _doc_language(request)),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bijeenkomst-{view.meeting.pk}.ics"'
+    return response
+
+
+@_in_local_time
+def letter(request, pk, meeting_id, invitation_id):
+    view, invitation = queries.letter_export(_actor(request), pk, meeting_id, invitation_id, path=request.path)
+    lang = _doc_language(request)
+    response = HttpResponse(documents.letter_pdf(view, invitation, lang), content_type="application/pdf")
+    name = "uitnodiging" if lang == "nl" else "invitation"
+    response["Content-Disposition"] = f'attachment; filename="{name}-{view.meeting.pk}-{invitation.pk}.pdf"'
+    return response
+
