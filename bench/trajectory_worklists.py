@@ -10,8 +10,8 @@ Goals (the run exits non-zero when one is missed):
 * Queries per page: the team page runs the same number of queries for a team of SMALL_TEAM trajectories as for
   the measured team (10,000), and at most MAX_QUERIES. Counting, ordering and paging are done by SQL.
 * Team page / /ping/ (the minimal logged-in page, measured in the same rounds) ≤ MAX_PAGE_VS_PING. /ping/ costs a
-  session, a user and a template; the team page counts 10,000 rows by status and overdue, finds the phases in
-  use, orders and pages with a window count, and draws 50 rows with clocks: a few ms of SQL over 10,000 rows on
+  session, a user and a template; the team page counts 10,000 rows by status and overdue with the phases in
+  use (one grouped query), orders and pages (ids first, then the page's rows), and draws 50 rows with clocks: a few ms of SQL over 10,000 rows on
   top of /ping/ is the budget, which at a /ping/ of ~3 ms is about 10×.
 * Reminder scan / raw SQL scan of the same trajectories (`SELECT id, case_id, next_due_on FROM trajectory WHERE
   status IN (...) AND next_due_on <= today + lead`), both over the whole table, in the same rounds:

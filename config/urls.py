@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("kring.network.api_urls")),
     path("api/v1/", include("kring.trajectories.api_urls")),
     path("api/v1/", include("kring.meetings.api_urls")),
+    path("api/v1/", include("kring.methods.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
 ]
 

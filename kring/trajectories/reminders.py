@@ -12,15 +12,20 @@ Which reminder: the lead times of the organisation (ReminderSettings, default 7 
 scan that was not run for a few days catches up with one reminder, never with a pile of stale ones, and a
 reminder is never made before its day.
 
-Who: the case workers on the case team, and for a trajectory also its coordinator; only people who are on
-the case team and hold an active case role at the organisation (need-to-know). E-mails name the case number,
-never a family member.
+Planned meetings (of active trajectories) are read by ``starts_at`` in the same window and reminded of like a
+date: kind MEETING, subject ``meeting:<id>``, due on the meeting's local date. A cancelled or held meeting is not
+read, so it gets no new reminders; a meeting moved to another day has a new date and so gets its own.
+
+Who: the case workers on the case team, and for a trajectory (and its meetings) also its coordinator; only
+people who are on the case team and hold an active case role at the organisation (need-to-know). E-mails name
+the case number (and for a meeting its kind, time and place), never a family member.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,6 +46,7 @@ from .choices import DeadlineKind
 from .core import jeugdwet, schedule
 from .core.states import ACTIVE
 from .models import FamilyPlanRight, Reminder, ReminderSettings, Trajectory, TrajectoryPhase
+from .worklists import PLANNED, meeting_support
 
 OVERDUE = -1
 # An overdue notice is made at most this many days after the date (a worker that was down longer does not
@@ -48,6 +54,60 @@ OVERDUE = -1
 OVERDUE_NOTICE_DAYS = 14
 MAX_LEAD_DAYS = 60
 MAX_LEAD_TIMES = 5
+MEETING_SUBJECT = "meeting:"
+
+
+@dataclass(frozen=True)
+class MeetingInfo:
+    """What a meeting reminder says besides the case number: the kind of meeting, when (local time), where."""
+
+    kind: str
+    starts_at: datetime
+    place: str
+    planned: bool
+
+
+def meeting_subject(meeting_id) -> str:
+    return f"{MEETING_SUBJECT}{meeting_id}"
+
+
+def _meeting_id(subject: str) -> int | None:
+    if subject.startswith(MEETING_SUBJECT):
+        try:
+            return int(subject[len(MEETING_SUBJECT):])
+        except ValueError:
+            return None
+    return None
+
+
+def attach_meetings(reminders) -> None:
+    """Give each meeting reminder its meeting's kind, local time and place (``reminder.meeting``): one query for
+    all of them, none when there is no meeting reminder."""
+    wanted = {}
+    for reminder in reminders:
+        reminder.meeting = None
+        if reminder.kind == DeadlineKind.MEETING:
+            meeting_id = _meeting_id(reminder.subject)
+            if meeting_id is not None:
+                wanted.setdefault(meeting_id, []).append(reminder)
+    if not wanted:
+        return
+    Meeting, zones, _kinds = meeting_support()
+    rows = Meeting.objects.filter(pk__in=list(wanted)).values_list(
+        "id", "kind", "starts_at", "place", "status", "organisation__jurisdiction")
+    for meeting_id, kind, starts_at, place, status, jurisdiction in rows:
+        local = starts_at.astimezone(ZoneInfo(zones.get(jurisdiction, settings.TIME_ZONE)))
+        info = MeetingInfo(kind=kind, starts_at=local, place=place, planned=status == PLANNED)
+        for reminder in wanted[meeting_id]:
+            reminder.meeting = info
+
+
+def _is_current(reminder) -> bool:
+    """False for a meeting reminder whose meeting was cancelled, held or moved to another day since."""
+    if reminder.kind != DeadlineKind.MEETING:
+        return True
+    info = getattr(reminder, "meeting", None)
+    return info is not None and info.planned and info.starts_at.date() == reminder.due_on
 
 
 @dataclass(frozen=True)
@@ -117,12 +177,25 @@ def scan(today: date | None = None) -> ScanResult:
             "parents_answered_on", "parents_answer", "dropped_on", "drop_ground", "family_plan_made_on",
             "professional_plan_adopted_on", "written_copy_requested_on", "written_copy_given_on")])
     )
-    if not phases and not rights:
+    # Planned meetings of active trajectories that start in the window (a day wider on each side for the time
+    # zones; the stage below works on each meeting's local date).
+    Meeting, zones, _kinds = meeting_support()
+    zone = timezone.get_default_timezone()
+    meetings = list(
+        Meeting.objects.filter(
+            status=PLANNED, trajectory__status__in=ACTIVE,
+            starts_at__gte=datetime.combine(low - timedelta(days=1), time.min, tzinfo=zone),
+            starts_at__lt=datetime.combine(high + timedelta(days=2), time.min, tzinfo=zone),
+        ).values_list("id", "case_id", "organisation_id", "trajectory_id", "trajectory__coordinator_id",
+                      "starts_at", "organisation__jurisdiction")
+    )
+    if not phases and not rights and not meetings:
         return ScanResult(0, 0, 0)
 
     phase_cases = {row[4] for row in phases}
     right_cases = {r.case_id for r in rights}
-    team = _recipients(Q(case_id__in=(phase_cases | right_cases)))
+    meeting_cases = {row[1] for row in meetings}
+    team = _recipients(Q(case_id__in=(phase_cases | right_cases | meeting_cases)))
 
     candidates: list[Reminder] = []
 
@@ -151,6 +224,14 @@ def scan(today: date | None = None) -> ScanResult:
         for deadline in schedule.open_deadlines(jeugdwet.deadlines(deadlines.as_core(record))):
             remind(record.organisation_id, record.case_id, None, deadline.kind, f"fpr{record.pk}",
                    deadline.due_on, users)
+    for meeting_id, case_id, org, trajectory_id, coordinator_id, starts_at, jurisdiction in meetings:
+        members = team.get(case_id, {})
+        users = {u for u, role in members.items() if role == CaseRole.CASE_WORKER}
+        if coordinator_id in members:
+            users.add(coordinator_id)
+        local_day = starts_at.astimezone(ZoneInfo(zones.get(jurisdiction, settings.TIME_ZONE))).date()
+        if low <= local_day <= high:
+            remind(org, case_id, trajectory_id, DeadlineKind.MEETING, meeting_subject(meeting_id), local_day, users)
 
     if not candidates:
         return ScanResult(0, 0, 0)
@@ -177,6 +258,7 @@ def _email(reminders) -> int:
                 .select_related("user", "case").order_by("user_id", "due_on", "id"))
     if not rows:
         return 0
+    attach_meetings(rows)
     per_user = defaultdict(list)
     for reminder in rows:
         per_user[reminder.user].append(reminder)
@@ -191,6 +273,8 @@ def _email(reminders) -> int:
 
 def reminder_sentence(reminder: Reminder, today: date | None = None) -> str:
     """One line about one reminder, in the active language; names only the case number (need-to-know)."""
+    if reminder.kind == DeadlineKind.MEETING and getattr(reminder, "meeting", None) is not None:
+        return meeting_sentence(reminder, today)
     kind = str(dict(DeadlineKind.choices).get(reminder.kind, reminder.kind))
     values = {"number": reminder.case.number, "kind": kind, "date": reminder.due_on.isoformat(),
               "days": reminder.lead_days}
@@ -201,6 +285,22 @@ def reminder_sentence(reminder: Reminder, today: date | None = None) -> str:
     left = (reminder.due_on - (today or timezone.localdate())).days
     values["days"] = max(left, 0)
     return _("Case %(number)s: %(kind)s is due on %(date)s (in %(days)s days).") % values
+
+
+def meeting_sentence(reminder: Reminder, today: date | None = None) -> str:
+    """One line about a meeting: case number, kind of meeting, local date and time, place; no names."""
+    info = reminder.meeting
+    _meeting, _zones, kinds = meeting_support()
+    values = {"number": reminder.case.number, "kind": str(kinds.get(info.kind, info.kind)),
+              "date": info.starts_at.date().isoformat(), "time": info.starts_at.strftime("%H:%M"),
+              "place": info.place}
+    if reminder.lead_days < 0:
+        return _("Case %(number)s: the %(kind)s of %(date)s at %(time)s (%(place)s) was not recorded as held; "
+                 "record what happened.") % values
+    if reminder.lead_days == 0:
+        return _("Case %(number)s: %(kind)s today (%(date)s) at %(time)s, %(place)s.") % values
+    values["days"] = max((reminder.due_on - (today or timezone.localdate())).days, 0)
+    return _("Case %(number)s: %(kind)s on %(date)s at %(time)s, %(place)s (in %(days)s days).") % values
 
 
 def email_text(items: list[Reminder]) -> tuple[str, str]:
@@ -221,6 +321,10 @@ def unread(actor, path: str = "", limit: int = 50) -> list[Reminder]:
         Reminder.objects.filter(user=actor.user, read_at__isnull=True, case__in=visible_cases(actor.user))
         .select_related("case").order_by("due_on", "id")[:limit]
     )
+    # A meeting reminder shows the meeting as it is now; one whose meeting was cancelled, held or moved to
+    # another day since no longer holds (the moved meeting has its own reminders).
+    attach_meetings(rows)
+    rows = [r for r in rows if _is_current(r)]
     if rows:
         log_access(actor, Action.LIST, [Access("reminder", r.pk, r.case_id, r.organisation_id) for r in rows],
                    path=path)

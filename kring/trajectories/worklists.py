@@ -8,7 +8,8 @@ from __future__ import annotations
 
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -29,6 +30,7 @@ from .models import FamilyPlanRight, Trajectory, TrajectoryPhase
 # In journey order, for the status counts and the filter.
 ACTIVE_STATUSES = [s for s in Status.values if s in ACTIVE]
 SOON_DAYS = 7
+PLANNED = "planned"  # a meeting's status while it is neither held nor cancelled
 TEAM_PAGE_SIZE = 50
 
 
@@ -62,14 +64,34 @@ class Step:
     due_on: date
     state: str  # overdue, due_soon, upcoming
     url: str
+    # A meeting: when it starts (in the organisation's local time) and where.
+    starts_at: datetime | None = None
+    place: str = ""
+
+    @property
+    def is_meeting(self) -> bool:
+        return self.kind == DeadlineKind.MEETING
+
+
+def meeting_support():
+    """The meeting model, the time zones per jurisdiction and the meeting kinds' labels.
+
+    Meetings are a later stage that builds on trajectories; they are reached here only when a work list or the
+    reminder scan runs (the app registry is ready then), so this module does not import a later app at load.
+    """
+    from kring.meetings.models import TIMEZONES, Meeting
+
+    kinds = dict(Meeting._meta.get_field("kind").flatchoices)
+    return Meeting, TIMEZONES, kinds
 
 
 def my_steps(actor, today: date, path: str = "") -> list[Step]:
     """The user's upcoming and overdue steps, earliest first.
 
-    Phase ends of the active trajectories the user coordinates or whose case team they are on, and the open
-    Jeugdwet deadlines of the Dutch cases on whose case team they are; always within the cases they may see.
-    Three queries, bounded by the user's own cases.
+    Phase ends of the active trajectories the user coordinates or whose case team they are on, the planned
+    meetings of those trajectories (from today on, and earlier ones never recorded as held, as overdue), and
+    the open Jeugdwet deadlines of the Dutch cases on whose case team they are; always within the cases they may
+    see. Four queries, bounded by the user's own cases.
     """
     user = actor.user
     scope = scope_for(user)
@@ -116,6 +138,28 @@ def my_steps(actor, today: date, path: str = "") -> list[Step]:
                 what="", due_on=deadline.due_on, state=deadline.state(today, SOON_DAYS),
                 url=reverse("cases:detail", args=[record.case_id]),
             ))
+
+    Meeting, zones, kinds = meeting_support()
+    meetings = (
+        Meeting.objects.filter(
+            status=PLANNED, trajectory__status__in=ACTIVE, case__in=visible,
+        )
+        .filter(Q(trajectory__coordinator=user) | Q(case_id__in=scope.case_ids))
+        .order_by("starts_at", "id")
+        .values_list("id", "case_id", "case__number", "organisation_id", "organisation__jurisdiction",
+                     "trajectory_id", "trajectory__method_code", "kind", "starts_at", "place")
+    )
+    for (meeting_id, case_id, number, organisation_id, jurisdiction, trajectory_id, method_code, kind,
+         starts_at, place) in meetings:
+        accesses.append(Access("meeting", meeting_id, case_id, organisation_id))
+        local = starts_at.astimezone(ZoneInfo(zones.get(jurisdiction, settings.TIME_ZONE)))
+        steps.append(Step(
+            case_id=case_id, case_number=number, organisation_id=organisation_id, trajectory_id=trajectory_id,
+            method_code=method_code, kind=DeadlineKind.MEETING, kind_label=str(kinds.get(kind, kind)),
+            what="", due_on=local.date(),
+            state=schedule.Deadline(DeadlineKind.MEETING, local.date()).state(today, SOON_DAYS),
+            url=reverse("meetings:detail", args=[case_id, meeting_id]), starts_at=local, place=place,
+        ))
 
     if accesses:
         log_access(actor, Action.LIST, accesses, path=path)

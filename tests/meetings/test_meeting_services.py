@@ -225,7 +225,8 @@ def test_stale_meeting_edit_is_refused_with_the_changes(mw):
                             first)
     with pytest.raises(StaleEdit) as error:
         services.update_meeting(mw.worker, mw.case.pk, mw.meeting.pk, {"place": "School"}, first)
-    assert any(str(label) == "place" and new == "Bibliotheek" for label, _old, new, _who in error.value.changes)
+    place_label = str(Meeting._meta.get_field("place").verbose_name)
+    assert any(str(label) == place_label and new == "Bibliotheek" for label, _old, new, _who in error.value.changes)
     assert Meeting.objects.get(pk=mw.meeting.pk).place == "Bibliotheek"
 
 
