@@ -186,7 +186,7 @@ def measure_scan(runs, warmup):
     from django.core import mail
     from django.test.utils import override_settings
 
-    from kring.trajectories import reminders
+    from kring.worklists import reminders
     from kring.trajectories.models import Reminder, ReminderSettings
 
     high = TODAY + datetime.timedelta(days=max(ReminderSettings.DEFAULT_LEAD_DAYS))

@@ -7,7 +7,7 @@ urlpatterns = [
     path("cases/<int:pk>/network/", include("kring.network.urls")),
     path("cases/<int:pk>/trajectories/", include("kring.trajectories.urls")),
     path("cases/<int:pk>/meetings/", include("kring.meetings.urls")),
-    path("work/", include("kring.trajectories.worklist_urls")),
+    path("work/", include("kring.worklists.urls")),
     path("organisation/", include("kring.trajectories.organisation_urls")),
     path("cases/", include("kring.cases.urls")),
     path("methods/", include("kring.methods.urls")),

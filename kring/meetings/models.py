@@ -41,6 +41,8 @@ class Meeting(models.Model):
         indexes = [
             models.Index(fields=["trajectory", "starts_at"], name="meeting_trajectory_start"),
             models.Index(fields=["case", "starts_at"], name="meeting_case_start"),
+            # The reminder scan reads planned meetings by date, whatever the case.
+            models.Index(fields=["starts_at"], condition=models.Q(status="planned"), name="meeting_planned_start"),
         ]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")

@@ -170,7 +170,8 @@ def test_stale_edit_is_refused_and_says_what_changed_and_by_whom(world):
     offer.refresh_from_db()
     assert (offer.waiting_weeks, offer.version) == (9, 2)
     changes = {str(label): (old, new, who) for label, old, new, who in excinfo.value.changes}
-    assert changes == {"waiting time in weeks": (4, 9, str(world.a.administrator))}
+    label = str(MethodOffer._meta.get_field("waiting_weeks").verbose_name)
+    assert changes == {label: (4, 9, str(world.a.administrator))}
     # Based on the current version the save goes through.
     assert _save(world.a.lead, world.a.org, offer_id=offer.pk, version=2, waiting_weeks=2).version == 3
 

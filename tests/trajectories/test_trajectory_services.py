@@ -4,11 +4,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from kring.audit.models import AccessLogEntry
 from kring.core.errors import NotFound, StaleEdit
 from kring.methods.catalogue import catalogue
 from kring.trajectories import services
+from kring.trajectories.choices import Status
 from kring.trajectories.models import FamilyPlanRight, Trajectory, TrajectoryEvent
 from tests.factories import actor, make_user
 
@@ -70,7 +72,7 @@ def test_the_whole_journey_and_an_illegal_step(world):
     t = offer(world)
     with pytest.raises(ValidationError) as error:
         step(world, t, "plan_made", D(2026, 2, 3))
-    assert "accepted" in error.value.message_dict["status"][0]
+    assert str(Status.ACCEPTED.label) in error.value.message_dict["status"][0]  # names the possible step
     t = step(world, t, "accepted", D(2026, 2, 3))
     services.allocate_coordinator(actor(world.a.lead), world.a.case.pk, t.pk, world.a.coordinator.pk)
     t = step(world, t, "preparing", D(2026, 2, 5), user=world.a.coordinator)
@@ -98,7 +100,8 @@ def test_preparation_of_coordinated_method_needs_a_coordinator(world):
     t = step(world, offer(world), "accepted", D(2026, 2, 2))
     with pytest.raises(ValidationError) as error:
         step(world, t, "preparing", D(2026, 2, 3))
-    assert "coordinator" in error.value.message_dict["status"][0]
+    assert error.value.message_dict["status"][0] == translation.gettext(
+        "Allocate a coordinator before the preparation starts.")
 
 
 def test_allocating_the_case_worker_warns_and_needs_confirmation(world):

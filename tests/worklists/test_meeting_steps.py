@@ -13,7 +13,8 @@ from kring.audit.models import AccessLogEntry
 from kring.meetings import services as meeting_services
 from kring.meetings.choices import MeetingKind
 from kring.meetings.models import Meeting
-from kring.trajectories import reminders, services, worklists
+from kring.trajectories import services
+from kring.worklists import queries as worklists, reminders
 from kring.trajectories.models import Reminder
 from tests.factories import actor, make_case
 

@@ -14,8 +14,8 @@ from kring.cases.queries import teams_for_filter
 from kring.core.actor import Actor
 from kring.core.errors import NotFound
 
-from . import reminders, worklists
-from .choices import Status
+from . import queries as worklists, reminders
+from kring.trajectories.choices import Status
 
 
 @login_required
@@ -26,7 +26,7 @@ def my_work(request):
     inbox = reminders.unread(actor, path=request.path)
     for reminder in inbox:
         reminder.sentence = reminders.reminder_sentence(reminder, today)
-    return render(request, "trajectories/work_mine.html", {
+    return render(request, "worklists/work_mine.html", {
         "steps": steps, "reminders": inbox, "teams": list(teams_for_filter(request.user)),
         "can_set_reminders": bool(reminders.settings_organisations(request.user)), "today": today,
     })
@@ -73,7 +73,7 @@ def team(request, team_id):
     query = request.GET.copy()
     query.pop("page", None)
     status_labels = dict(Status.choices)
-    return render(request, "trajectories/work_team.html", {
+    return render(request, "worklists/work_team.html", {
         "result": result, "form": form, "filters": filters, "query": query.urlencode(), "today": today,
         "status_counts": [(s, status_labels[s], result.counts[s]) for s in worklists.ACTIVE_STATUSES],
     })
@@ -121,6 +121,6 @@ def reminder_settings(request):
             "organisation": chosen.pk, "lead_days": ", ".join(str(d) for d in current.days()),
             "email": current.email,
         }, organisations=organisations)
-    return render(request, "trajectories/work_reminder_settings.html", {
+    return render(request, "worklists/work_reminder_settings.html", {
         "form": form, "organisations": organisations, "chosen": chosen,
     })

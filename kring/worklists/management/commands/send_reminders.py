@@ -3,7 +3,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kring.trajectories import reminders
+from kring.worklists import reminders
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Start the hourly reminder scan in the background worker, unless a run is already waiting."""
 from django.core.management.base import BaseCommand
 
-from kring.trajectories import tasks
+from kring.worklists import tasks
 
 
 class Command(BaseCommand):

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from kring.audit.models import AccessLogEntry
 from kring.core.errors import NotFound
-from kring.trajectories import services, worklists
+from kring.trajectories import services
+from kring.worklists import queries as worklists
 from kring.trajectories.models import FamilyPlanRight
 from tests.factories import actor, make_case
 

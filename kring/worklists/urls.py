@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import worklist_views
+from . import views as worklist_views
 
 app_name = "worklists"
 urlpatterns = [

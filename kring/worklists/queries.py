@@ -20,12 +20,13 @@ from django.utils.translation import get_language
 from kring.audit.services import Access, Action, log_access
 from kring.cases.queries import scope_for, teams_for_filter, visible_cases
 from kring.core.errors import NotFound
+from kring.meetings.models import TIMEZONES, Meeting
 
-from . import deadlines
-from .choices import DeadlineKind, Status
-from .core import schedule
-from .core.states import ACTIVE
-from .models import FamilyPlanRight, Trajectory, TrajectoryPhase
+from kring.trajectories import deadlines
+from kring.trajectories.choices import DeadlineKind, Status
+from kring.trajectories.core import schedule
+from kring.trajectories.core.states import ACTIVE
+from kring.trajectories.models import FamilyPlanRight, Trajectory, TrajectoryPhase
 
 # In journey order, for the status counts and the filter.
 ACTIVE_STATUSES = [s for s in Status.values if s in ACTIVE]
@@ -74,13 +75,7 @@ class Step:
 
 
 def meeting_support():
-    """The meeting model, the time zones per jurisdiction and the meeting kinds' labels.
-
-    Meetings are a later stage that builds on trajectories; they are reached here only when a work list or the
-    reminder scan runs (the app registry is ready then), so this module does not import a later app at load.
-    """
-    from kring.meetings.models import TIMEZONES, Meeting
-
+    """The meeting model, the time zones per jurisdiction and the meeting kinds' labels."""
     kinds = dict(Meeting._meta.get_field("kind").flatchoices)
     return Meeting, TIMEZONES, kinds
 

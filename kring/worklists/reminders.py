@@ -41,12 +41,12 @@ from kring.cases.choices import CaseRole
 from kring.cases.models import CaseTeamMember
 from kring.cases.queries import visible_cases
 
-from . import deadlines
-from .choices import DeadlineKind
-from .core import jeugdwet, schedule
-from .core.states import ACTIVE
-from .models import FamilyPlanRight, Reminder, ReminderSettings, Trajectory, TrajectoryPhase
-from .worklists import PLANNED, meeting_support
+from kring.trajectories import deadlines
+from kring.trajectories.choices import DeadlineKind
+from kring.trajectories.core import jeugdwet, schedule
+from kring.trajectories.core.states import ACTIVE
+from kring.trajectories.models import FamilyPlanRight, Reminder, ReminderSettings, Trajectory, TrajectoryPhase
+from .queries import PLANNED, meeting_support
 
 OVERDUE = -1
 # An overdue notice is made at most this many days after the date (a worker that was down longer does not
