@@ -65,7 +65,14 @@ def _build(case, index, worker, lead, coordinator) -> int:
     last_day = timezone.localdate()
     day = min(case.referral_date + datetime.timedelta(days=10 + index % 7), last_day)
     method = _method(case, index)
-    trajectory = services.offer_trajectory(worker, case.pk, method, day, path="demo")
+    # The worker first asks the selector, then offers the method chosen (saying why when it is not the top one).
+    run = services.run_selector(worker, case.pk, {
+        "safety_concern": case.safety_concern, "legal_context": case.legal_context,
+        "setting": "foster_care" if index % 5 == 0 else "family", "motivation": "high" if index % 2 else "some",
+    }, path="demo")
+    reason = "" if method == run.top_method else "Het gezin en de verwijzer kozen samen voor deze methodiek."
+    services.choose_method(worker, case.pk, run.pk, method, reason=reason, path="demo")
+    trajectory = services.offer_trajectory(worker, case.pk, method, day, selector_run_id=run.pk, path="demo")
     created = 1 + _legal(case, worker, day, index)
     for step in SCENARIOS[index % len(SCENARIOS)]:
         status, _sep, reason = step.partition(":")

@@ -262,7 +262,7 @@ def _detail_context(request, case, trajectory, **forms):
     can_work = can_edit_case(request.user, case) or trajectory.coordinator_id == request.user.pk
     context = {
         "case": case, "trajectory": trajectory, "phases": phases, "clocks": deadlines.clocks(trajectory, today),
-        "method_name": _method_name(trajectory.method_code, language), "events": list(trajectory.events.all()),
+        "method_name": _method_name(trajectory.method_code, language), "events": _timeline(trajectory, names),
         "phase_names": names, "allowed": allowed, "can_work": can_work, "is_lead": is_lead,
         "status_form": forms.get("status_form") or StatusForm(initial={"version": trajectory.version},
                                                               allowed=allowed),
@@ -279,6 +279,32 @@ def _detail_context(request, case, trajectory, **forms):
                               if v.code == trajectory.variant_code), ""),
     }
     return context
+
+
+def _timeline(trajectory, phase_names):
+    """The trajectory's events in words, in the order of their dates."""
+    from .choices import AbandonmentReason, ClosureReason
+
+    reasons = {**dict(AbandonmentReason.choices), **dict(ClosureReason.choices)}
+    events = sorted(trajectory.events.all(), key=lambda e: (e.on, e.at))
+    for event in events:
+        if event.kind == "status":
+            event.text = _("status: %(status)s") % {"status": _status_label(event.to_value)}
+        elif event.kind == "phase":
+            event.text = _("phase %(ended)s ended") % {"ended": phase_names.get(event.from_value, event.from_value)}
+            if event.to_value in phase_names:
+                event.text += "; " + _("%(started)s started") % {"started": phase_names[event.to_value]}
+        else:
+            event.text = _("coordinator allocated")
+        if event.reason:
+            event.text += f" ({reasons.get(event.reason, event.reason)})"
+    return events
+
+
+def _status_label(code):
+    from .choices import Status
+
+    return Status(code).label if code in Status.values else code
 
 
 def _trajectory(request, pk, trajectory_id):
