@@ -116,6 +116,9 @@ def _selector_initial(actor, case, request):
         return initial
     summary = network_queries.summary(case, network)
     initial["network_size"] = summary.informal
+    # Persons the map marks unsafe are shown beside the question; whether the network as such is a danger
+    # stays the worker's judgement.
+    initial["unsafe_on_map"] = sorted(m.name for m in network.members if m.safety == "unsafe")
     return initial
 
 
@@ -134,8 +137,14 @@ def selector(request, pk):
                 _apply_errors(form, error)
             else:
                 return redirect("trajectories:selector_run", pk=pk, run_id=run.pk)
+        unsafe = []
     else:
-        form = SelectorForm(initial=_selector_initial(actor, case, request), **kwargs)
+        initial = _selector_initial(actor, case, request)
+        unsafe = initial.pop("unsafe_on_map", [])
+        form = SelectorForm(initial=initial, **kwargs)
+    if unsafe:
+        form.fields["network_unsafe"].help_text = _("The network map marks as unsafe: %(names)s.") % {
+            "names": ", ".join(unsafe)}
     return render(request, "trajectories/selector.html", {"case": case, "form": form})
 
 

@@ -168,3 +168,18 @@ def test_durations_page_for_leads_only(world, client):
     assert float(DurationOverride.objects.get().default_weeks) == 5.5
     # Another organisation cannot be chosen.
     assert client.get(f"/organisation/durations/?organisation={world.b.org.pk}").status_code == 404
+
+
+def test_selector_starts_from_the_map(world, client):
+    from kring.network import services as network_services
+
+    for first, safety in (("Oma", "safe"), ("Kees", "unsafe")):
+        network_services.add_network_person(actor(world.a.case_worker), world.a.case.pk,
+                                            {"first_name": first, "last_name": "Jansen"},
+                                            {"domain": "family", "safety": safety})
+    client.force_login(world.a.case_worker)
+    page = client.get(url(world.a.case, "selector/"))
+    form = page.context["form"]
+    assert form.initial["network_size"] == 3  # the sibling already on the case, Oma and Kees
+    assert "Kees Jansen" in str(form.fields["network_unsafe"].help_text)
+    assert "Oma Jansen" not in str(form.fields["network_unsafe"].help_text)
