@@ -6,7 +6,8 @@
     python3 scripts/test.py -k caseload         # extra arguments go to pytest
 
 The browser tests drive Debian's Chromium (/usr/bin/chromium, or CHROMIUM_PATH). On a Debian or Ubuntu
-machine where this runs as root, missing system packages (chromium, gettext) are installed with apt-get.
+machine where this runs as root, missing system packages (chromium, gettext, and the cairo and Pango
+libraries of the PDF exports) are installed with apt-get.
 """
 import os
 import shutil
@@ -16,10 +17,15 @@ import sys
 from _setup import ROOT, ensure_venv, manage
 
 SYSTEM_PACKAGES = {"chromium": "chromium", "xgettext": "gettext"}
+# Shared libraries the PNG/PDF exports load (cairosvg, WeasyPrint), by the name ctypes looks for.
+SYSTEM_LIBRARIES = {"cairo": "libcairo2", "pango-1.0": "libpango-1.0-0", "pangoft2-1.0": "libpangoft2-1.0-0"}
 
 
 def ensure_system_packages():
+    from ctypes.util import find_library
+
     missing = [package for command, package in SYSTEM_PACKAGES.items() if not shutil.which(command)]
+    missing += [package for library, package in SYSTEM_LIBRARIES.items() if not find_library(library)]
     if os.environ.get("CHROMIUM_PATH"):
         missing = [p for p in missing if p != "chromium"]
     if not missing:
