@@ -2,6 +2,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kring.cases.forms import VersionedForm
+
 from .choices import InvitationRole, PartKind
 from .models import InformationContribution, Invitation, Meeting
 
@@ -14,20 +16,6 @@ def datetime_field(label, required=True):
         label=label, required=required, input_formats=DATETIME_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-
-
-class VersionedForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].required = True
-            if not self.is_bound:
-                self.initial["version"] = self.instance.version
-
-    def changes(self):
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 class MeetingForm(VersionedForm):

@@ -478,29 +478,34 @@ def allocate_coordinator(actor, case_id, trajectory_id, user_id, accept_case_wor
 # ---- the law -----------------------------------------------------------------------------------------------
 
 
-def _jurisdiction_guard(case, jurisdiction, message):
+def _open_case_record(actor, case_id, model, jurisdiction, message, expected_version, fields, data, **new):
+    """Lock the case and its one record of ``model`` (or start one), for an editor in the right jurisdiction;
+    refuse a stale form and unknown fields. Returns (case, record, creating)."""
+    case = _lock_case(case_id, actor.user)
+    _check_can_edit(actor.user, case)
     if case.organisation.jurisdiction != jurisdiction:
         raise ValidationError({"__all__": [message]})
+    record = model.objects.select_for_update().filter(case=case).first()
+    creating = record is None
+    if creating:
+        record = model(case=case, organisation=case.organisation, **new)
+    else:
+        # A form opened before the record existed carries no version: someone else created it meanwhile.
+        _refuse_if_stale(record, 0 if expected_version is None else expected_version, fields)
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+    return case, record, creating
 
 
 @_logs_refusal
 @transaction.atomic
 def save_family_plan_right(actor, case_id, data: dict, expected_version=None, path: str = "") -> FamilyPlanRight:
     """Record the Jeugdwet art. 4.1.2 offer and what followed; the law's rules are checked as a whole."""
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
-    _jurisdiction_guard(case, Jurisdiction.NETHERLANDS, _("The family group plan of the Jeugdwet applies to Dutch "
-                                                         "organisations only."))
-    record = FamilyPlanRight.objects.select_for_update().filter(case=case).first()
-    creating = record is None
-    if creating:
-        record = FamilyPlanRight(case=case, organisation=case.organisation)
-    else:
-        # A form opened before the record existed carries no version: someone else created it meanwhile.
-        _refuse_if_stale(record, 0 if expected_version is None else expected_version, FAMILY_PLAN_FIELDS)
-    unknown = set(data) - set(FAMILY_PLAN_FIELDS)
-    if unknown:
-        raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+    case, record, creating = _open_case_record(
+        actor, case_id, FamilyPlanRight, Jurisdiction.NETHERLANDS,
+        _("The family group plan of the Jeugdwet applies to Dutch organisations only."),
+        expected_version, FAMILY_PLAN_FIELDS, data)
     for name, value in data.items():
         text_field = not (name.endswith("_on") or name.endswith("_until"))
         setattr(record, name, "" if value is None and text_field else value)
@@ -532,19 +537,11 @@ def save_family_plan_right(actor, case_id, data: dict, expected_version=None, pa
 @transaction.atomic
 def save_strengths_exploration(actor, case_id, data: dict, expected_version=None, path: str = "") -> StrengthsExploration:
     """Flanders: how the family's own strengths were explored, as the intersectoral access gate asks."""
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
-    _jurisdiction_guard(case, Jurisdiction.FLANDERS, _("The exploration of own strengths is asked by the Flemish "
-                                                      "access gate; it applies to Flemish organisations only."))
-    record = StrengthsExploration.objects.select_for_update().filter(case=case).first()
-    creating = record is None
-    if creating:
-        record = StrengthsExploration(case=case, organisation=case.organisation, recorded_by=actor.user)
-    else:
-        _refuse_if_stale(record, 0 if expected_version is None else expected_version, STRENGTHS_FIELDS)
-    unknown = set(data) - set(STRENGTHS_FIELDS)
-    if unknown:
-        raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+    case, record, creating = _open_case_record(
+        actor, case_id, StrengthsExploration, Jurisdiction.FLANDERS,
+        _("The exploration of own strengths is asked by the Flemish access gate; it applies to Flemish "
+          "organisations only."),
+        expected_version, STRENGTHS_FIELDS, data, recorded_by=actor.user)
     for name, value in data.items():
         setattr(record, name, value)
     methods = set(catalogue())
