@@ -5,7 +5,7 @@ reminder scan over 100,000 trajectories, each measured beside a reference in the
     python bench/trajectory_worklists.py            # 100,000 trajectories, 10,000 in the measured team (PostgreSQL)
     python bench/trajectory_worklists.py --tiny     # what CI runs: 3,000 trajectories, 300 in the team; seconds
 
-Goals (the run exits non-zero when one is missed):
+Goals (the run exits non-zero when one is missed; with --tiny only the query counts are judged):
 
 * Queries per page: the team page runs the same number of queries for a team of SMALL_TEAM trajectories as for
   the measured team (10,000), and at most MAX_QUERIES. Counting, ordering and paging are done by SQL.
@@ -269,9 +269,13 @@ def main():
     print(f"  repeated scan: {statistics.median(scan['scan_ms']):.1f} ms; raw SQL scan "
           f"{statistics.median(scan['raw_ms']):.1f} ms; ratio {scan_ratio:.1f}× (paired median)")
     print()
+    # At the tiny size (CI, on a shared machine) the timings are a few milliseconds and too noisy to judge:
+    # they are reported, and only the query counts decide the exit code.
+    judged = {label: ok for label, ok in checks.items() if not args.tiny or label.startswith("queries")}
     for label, ok in checks.items():
-        print(f"{'PASS' if ok else 'FAIL'}  {label}")
-    return 0 if all(checks.values()) else 1
+        verdict = ("PASS" if ok else "FAIL") if label in judged else ("pass" if ok else "over") + " (not judged at --tiny)"
+        print(f"{verdict}  {label}")
+    return 0 if all(judged.values()) else 1
 
 
 if __name__ == "__main__":
