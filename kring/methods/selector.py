@@ -392,11 +392,23 @@ def _continua(method) -> dict[str, float]:
     return {k: float(_get(c, k)) for k in ("family_lead", "network_breadth") if _get(c, k) is not None}
 
 
-def _fmt(text: dict[str, str], **kw) -> dict[str, str]:
+def _word(value, lang: str, words: Mapping[str, Mapping[str, str]] | None):
+    """A value as the reader should see it: a per-language text in that language, a list as words joined by
+    commas, and an answer code (e.g. ``nl_supervision``) as its word from ``words`` when the caller gave one."""
+    if isinstance(value, Mapping):
+        return value.get(lang) or value.get("en") or next(iter(value.values()), "")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(_word(v, lang, words)) for v in value)
+    if words and isinstance(value, str) and value in words:
+        return words[value].get(lang) or value
+    return value
+
+
+def _fmt(text: dict[str, str], words=None, **kw) -> dict[str, str]:
     out = {}
     for lang, t in text.items():
         try:
-            out[lang] = t.format(**kw)
+            out[lang] = t.format(**{key: _word(value, lang, words) for key, value in kw.items()})
         except (KeyError, IndexError, ValueError):
             out[lang] = t
     return out
@@ -412,14 +424,13 @@ def _generic(s: Suggestion, g: GenericCheck, kind: str, code: str, source: str =
     {"for": s.reasons_for, "against": s.reasons_against, "warning": s.warnings}[kind].append(reason)
 
 
-def evaluate(answers: Answers, method, rules: Rules) -> Suggestion:
-    """All checks for one method; not sorted."""
+def evaluate(answers: Answers, method, rules: Rules, words=None) -> Suggestion:
+    """All checks for one method; not sorted. ``words`` maps answer codes to {language: word} for the texts."""
     code = str(_get(method, "code"))
     name = _as_text(_get(method, "name")) or {"nl": code, "en": code}
     s = Suggestion(method=code, name=name, continua=_continua(method))
     g = rules.generic
-    label = name.get("en", code)
-    kw = {"method": label}
+    kw = {"method": name, "words": words}
 
     # Setting and request kind.
     settings = _values(_get(method, "settings"))
@@ -438,7 +449,7 @@ def evaluate(answers: Answers, method, rules: Rules) -> Suggestion:
     legal = _values(_get(method, "legal_contexts"))
     if answers.legal_context and legal and answers.legal_context not in legal:
         _generic(s, g["legal_context_outside"], "against", "legal_context_outside",
-                 legal_context=answers.legal_context, allowed=", ".join(legal), **kw)
+                 legal_context=answers.legal_context, allowed=list(legal), **kw)
 
     # Safety concern above what the method is meant for.
     max_safety = getattr(_get(method, "max_safety_concern"), "value", _get(method, "max_safety_concern"))
@@ -493,13 +504,16 @@ def evaluate(answers: Answers, method, rules: Rules) -> Suggestion:
     return s
 
 
-def rank(answers: Answers, methods, rules: Rules | None = None) -> list[Suggestion]:
-    """Every method scored and explained; sorted by (not excluded, score) desc, then METHOD_ORDER."""
+def rank(answers: Answers, methods, rules: Rules | None = None, words=None) -> list[Suggestion]:
+    """Every method scored and explained; sorted by (not excluded, score) desc, then METHOD_ORDER.
+
+    ``words`` ({code: {language: word}}) lets the texts name answers in words rather than codes; the caller
+    supplies them because this core has no translations of its own."""
     if rules is None:
         rules = load_rules()
     if isinstance(methods, Mapping):
         methods = methods.values()
-    suggestions = [evaluate(answers, m, rules) for m in methods]
+    suggestions = [evaluate(answers, m, rules, words) for m in methods]
     suggestions.sort(key=lambda s: _order_key(s.method))
     suggestions.sort(key=lambda s: (not s.excluded, s.score), reverse=True)
     return suggestions

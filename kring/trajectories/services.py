@@ -166,6 +166,24 @@ def _suggestion_data(suggestions) -> list[dict]:
     ]
 
 
+def answer_words() -> dict[str, dict[str, str]]:
+    """The answer codes the selector's texts mention (legal contexts, settings, requests, safety levels), as
+    words in Dutch and English, so a stored ranking reads as sentences in either language."""
+    from django.utils import translation
+
+    from kring.cases.choices import LegalContext, SafetyConcern
+    from kring.methods import labels
+
+    words: dict[str, dict[str, str]] = {}
+    for language in ("nl", "en"):
+        with translation.override(language):
+            for mapping in (dict(LegalContext.choices), dict(SafetyConcern.choices), labels.SETTINGS,
+                            labels.REQUEST_KINDS):
+                for code, label in mapping.items():
+                    words.setdefault(code, {})[language] = str(label).lower()
+    return words
+
+
 def answers_from(data: dict) -> selector.Answers:
     """The selector's answers from plain data; bad values become a ValidationError naming the field."""
     values = {k: v for k, v in data.items() if k in selector.ANSWER_FIELDS}
@@ -194,7 +212,7 @@ def run_selector(actor, case_id, data: dict, path: str = "") -> SelectorRun:
     _check_can_edit(actor.user, case)
     answers = answers_from(data)
     methods = catalogue()
-    ranking = selector.rank(answers, methods.values())
+    ranking = selector.rank(answers, methods.values(), words=answer_words())
     stored_answers = {
         name: sorted(value) if isinstance(value, frozenset) else value
         for name, value in dataclasses.asdict(answers).items()

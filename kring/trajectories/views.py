@@ -168,7 +168,9 @@ def _ranking_rows(run, language):
 
 def _answer_rows(run, language):
     """The answers as the worker gave them, in readable words."""
-    form = SelectorForm(language=language)
+    from kring.cases.choices import LegalContext
+
+    form = SelectorForm(language=language, legal_contexts=LegalContext.choices)
     rows = []
     for name, field in form.fields.items():
         value = run.answers.get(name)

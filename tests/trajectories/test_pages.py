@@ -183,3 +183,23 @@ def test_selector_starts_from_the_map(world, client):
     assert form.initial["network_size"] == 3  # the sibling already on the case, Oma and Kees
     assert "Kees Jansen" in str(form.fields["network_unsafe"].help_text)
     assert "Oma Jansen" not in str(form.fields["network_unsafe"].help_text)
+
+
+def test_ranking_and_answers_read_as_words_in_both_languages(world, client):
+    from django.utils import translation
+
+    client.force_login(world.a.case_worker)
+    response = client.post(url(world.a.case, "selector/"), {**SELECTOR_ANSWERS, "setting": "school"})
+    run = SelectorRun.objects.get(case=world.a.case)
+    texts = [r["text"] for item in run.suggestion for r in item["reasons_against"] + item["reasons_for"]]
+    assert texts and not any("school" == t["nl"] for t in texts)
+    with translation.override("nl"):
+        school_nl = str(translation.gettext("School")).lower()
+    assert any(f"({school_nl})" in t["nl"] for t in texts)  # the setting as a word, not a code
+    assert not any("nl_supervision" in t["nl"] or "nl_supervision" in t["en"] for t in texts)
+    with translation.override("en"):
+        supervision_en = str(translation.gettext("supervision order (OTS)")).lower()
+    assert any(supervision_en in t["en"] for t in texts)  # e.g. a method not used under a supervision order
+    page = client.get(response["Location"])
+    answers = dict(page.context["answers"])
+    assert "nl_supervision" not in answers.values()
