@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kring.accounts.models import CASE_ROLES, Organisation, Role, Team
 from kring.audit.services import Access, Action, case_access, log_access, person_access
-from kring.core.errors import NotFound, StaleEdit
+from kring.core.errors import NotFound, StaleEdit, form_version
 
 from .choices import CaseRole, CaseStatus
 from .models import Case, CaseNumberSequence, CaseTeamMember, Consent, Person
@@ -117,10 +117,11 @@ def _next_case_number(organisation: Organisation, year: int) -> str:
 
 def _refuse_if_stale(instance, expected_version, fields):
     """Compare the form's starting version with the stored one; explain what changed in between."""
-    if expected_version is None or int(expected_version) == instance.version:
+    expected_version = form_version(expected_version)
+    if expected_version is None or expected_version == instance.version:
         return
     changes = []
-    base = instance.history.filter(version=int(expected_version)).order_by("-history_date").first()
+    base = instance.history.filter(version=expected_version).order_by("-history_date").first()
     latest = instance.history.order_by("-history_date").select_related("history_user").first()
     who = str(latest.history_user) if latest and latest.history_user else _("someone else")
     from .queries import field_display

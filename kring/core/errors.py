@@ -18,4 +18,14 @@ class StaleEdit(Exception):
         super().__init__(str(_("This record was changed by someone else after you opened it.")))
 
 
-__all__ = ["NotFound", "StaleEdit", "ValidationError"]
+def form_version(value) -> int | None:
+    """The version a form or request started from, as a number; a damaged value is bad input, not a crash."""
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({"version": [_("The form was damaged; open it again.")]}) from None
+
+
+__all__ = ["NotFound", "StaleEdit", "ValidationError", "form_version"]

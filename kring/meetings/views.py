@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kring.core.actor import Actor
-from kring.core.errors import NotFound, StaleEdit
+from kring.core.errors import NotFound, StaleEdit, form_version
 
 from . import documents, queries, services
 from .choices import InvitationRole
@@ -294,8 +294,10 @@ def attendance(request, pk, meeting_id):
         times = {p.pk: (_parse_local(request.POST.get(f"start_{p.pk}")), _parse_local(request.POST.get(f"end_{p.pk}")))
                  for p in view.parts}
         try:
-            services.record_attendance(actor, pk, meeting_id, present, times,
-                                       expected_version=request.POST.get("version") or None, path=request.path)
+            # The grid always carries the version it was drawn at; without it a save could overwrite another's.
+            version = form_version(request.POST.get("version") or "missing")
+            services.record_attendance(actor, pk, meeting_id, present, times, expected_version=version,
+                                       path=request.path)
         except StaleEdit as error:
             stale = error
         except ValidationError as error:

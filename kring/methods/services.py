@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kring.accounts.models import Organisation, Role
 from kring.audit.services import Access, Action, log_access
-from kring.core.errors import NotFound, StaleEdit
+from kring.core.errors import NotFound, StaleEdit, form_version
 
 from .models import MethodOffer
 
@@ -78,9 +78,10 @@ def _display(field, value):
 
 def _refuse_if_stale(offer, expected_version):
     """Compare the form's starting version with the stored one; explain what changed in between."""
-    if expected_version is None or int(expected_version) == offer.version:
+    expected_version = form_version(expected_version)
+    if expected_version is None or expected_version == offer.version:
         return
-    base = offer.history.filter(version=int(expected_version)).order_by("-history_date").first()
+    base = offer.history.filter(version=expected_version).order_by("-history_date").first()
     who = str(offer.updated_by) if offer.updated_by else _("someone else")
     changes = []
     for name in OFFER_FIELDS:

@@ -16,7 +16,7 @@ from kring.audit.services import Access, Action, log_access
 from kring.cases.choices import CaseRole
 from kring.cases.models import CaseTeamMember
 from kring.cases.services import _check_can_edit, _full_clean, _lock_case, _logs_refusal, _refuse_if_stale
-from kring.core.errors import NotFound
+from kring.core.errors import NotFound, StaleEdit, form_version
 from kring.methods.catalogue import MethodDefinitionError, catalogue, with_duration_overrides
 from kring.methods import selector
 
@@ -260,9 +260,8 @@ def choose_method(actor, case_id, run_id, method_code, variant_code="", reason="
 
 def _check_version(record, expected_version):
     """For records without field history: refuse a stale save, naming who saved in between is not possible."""
-    from kring.core.errors import StaleEdit
-
-    if expected_version is not None and int(expected_version) != record.version:
+    expected_version = form_version(expected_version)
+    if expected_version is not None and expected_version != record.version:
         raise StaleEdit([])
 
 
@@ -536,6 +535,9 @@ def save_family_plan_right(actor, case_id, data: dict, expected_version=None, pa
         value = getattr(record, name)
         if isinstance(value, date) and name != "reasonable_term_until" and value > today:
             errors.setdefault(name, []).append(_("This date cannot be in the future."))
+    if not (record.offered_on or record.exemption):
+        errors.setdefault("offered_on", []).append(_("Record when the family group plan was offered, or the "
+                                                     "exemption that applies."))
     messages = _legal_messages()
     for problem in jeugdwet.problems(deadlines.as_core(record)):
         errors.setdefault(problem.field, []).append(messages[problem.code])

@@ -37,7 +37,8 @@ def my_work(request):
 def mark_read(request):
     ids = request.POST.getlist("reminder")
     try:
-        ids = [int(i) for i in ids] if ids else None
+        # Ids outside the database's integer range cannot be reminders; they are ignored, not an error.
+        ids = [n for n in map(int, ids) if 0 < n < 2**63] if ids else None
     except ValueError:
         ids = []
     reminders.mark_read(Actor.from_request(request), ids)
