@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from kring.audit.services import Access, Action, log_access
+from kring.cases.choices import CaseStatus
 from kring.cases.queries import scope_for, teams_for_filter, visible_cases
 from kring.core.errors import NotFound
 from kring.meetings.models import TIMEZONES, Meeting
@@ -31,6 +32,7 @@ from kring.trajectories.models import FamilyPlanRight, Trajectory, TrajectoryPha
 # In journey order, for the status counts and the filter.
 ACTIVE_STATUSES = [s for s in Status.values if s in ACTIVE]
 SOON_DAYS = 7
+CLOSED = CaseStatus.CLOSED
 PLANNED = "planned"  # a meeting's status while it is neither held nor cancelled
 TEAM_PAGE_SIZE = 50
 
@@ -102,6 +104,7 @@ def my_steps(actor, today: date, path: str = "") -> list[Step]:
             started_on__isnull=False, ended_on__isnull=True,
             trajectory__status__in=ACTIVE, trajectory__case__in=visible,
         )
+        .exclude(trajectory__case__status=CLOSED)
         .filter(Q(trajectory__coordinator=user) | Q(trajectory__case_id__in=scope.case_ids))
         .select_related("trajectory", "trajectory__case")
     )
@@ -123,7 +126,7 @@ def my_steps(actor, today: date, path: str = "") -> list[Step]:
     rights = FamilyPlanRight.objects.filter(
         case__in=visible, case_id__in=scope.case_ids, next_due_on__isnull=False,
         organisation__jurisdiction="NL",
-    ).exclude(case__status="closed").select_related("case")
+    ).exclude(case__status=CLOSED).select_related("case")
     for record in rights:
         accesses.append(Access("family_plan_right", record.pk, record.case_id, record.organisation_id))
         for deadline in schedule.open_deadlines(deadlines.legal_deadlines(record)):
@@ -139,6 +142,7 @@ def my_steps(actor, today: date, path: str = "") -> list[Step]:
         Meeting.objects.filter(
             status=PLANNED, trajectory__status__in=ACTIVE, case__in=visible,
         )
+        .exclude(case__status=CLOSED)
         .filter(Q(trajectory__coordinator=user) | Q(case_id__in=scope.case_ids))
         .order_by("starts_at", "id")
         .values_list("id", "case_id", "case__number", "organisation_id", "organisation__jurisdiction",
@@ -204,7 +208,9 @@ def team_worklist(actor, team_id, filters: TeamFilter, today: date, path: str = 
     user = actor.user
     team = team_for(user, team_id)
     scope = scope_for(user)
-    base = Trajectory.objects.filter(team_id=team.pk, status__in=ACTIVE, case__in=visible_cases(user))
+    # A closed case's trajectories are nobody's work any more, whatever status they were left in.
+    base = Trajectory.objects.filter(team_id=team.pk, status__in=ACTIVE, case__in=visible_cases(user)).exclude(
+        case__status=CLOSED)
 
     filtered = base
     if filters.phase:

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from kring.accounts.models import CASE_ROLES, Membership, Organisation, Role
 from kring.audit.services import Access, Action, log_access
-from kring.cases.choices import CaseRole
+from kring.cases.choices import CaseRole, CaseStatus
 from kring.cases.models import CaseTeamMember
 from kring.cases.queries import visible_cases
 
@@ -160,8 +160,9 @@ def scan(today: date | None = None) -> ScanResult:
     maximum_in_window = TrajectoryPhase.objects.filter(
         trajectory_id=OuterRef("pk"), started_on__isnull=False, ended_on__isnull=True,
         latest_end__gte=low, latest_end__lte=high)
-    due = Trajectory.objects.filter(status__in=ACTIVE, next_due_on__lte=high).filter(
-        Q(next_due_on__gte=low) | Exists(maximum_in_window))
+    # Closed cases are left alone whatever their trajectories' status.
+    due = Trajectory.objects.filter(status__in=ACTIVE, next_due_on__lte=high).exclude(
+        case__status=CaseStatus.CLOSED).filter(Q(next_due_on__gte=low) | Exists(maximum_in_window))
     phases = list(
         TrajectoryPhase.objects.filter(trajectory__in=due.values("pk"), started_on__isnull=False,
                                        ended_on__isnull=True)
@@ -171,7 +172,7 @@ def scan(today: date | None = None) -> ScanResult:
     # Legal deadlines of Dutch cases still open.
     rights = list(
         FamilyPlanRight.objects.filter(next_due_on__gte=low, next_due_on__lte=high, organisation__jurisdiction="NL")
-        .exclude(case__status="closed")
+        .exclude(case__status=CaseStatus.CLOSED)
         .only(*[f for f in (
             "id", "case_id", "organisation_id", "exemption", "offered_on", "reasonable_term_until",
             "parents_answered_on", "parents_answer", "dropped_on", "drop_ground", "family_plan_made_on",
@@ -186,7 +187,7 @@ def scan(today: date | None = None) -> ScanResult:
             status=PLANNED, trajectory__status__in=ACTIVE,
             starts_at__gte=datetime.combine(low - timedelta(days=1), time.min, tzinfo=zone),
             starts_at__lt=datetime.combine(high + timedelta(days=2), time.min, tzinfo=zone),
-        ).values_list("id", "case_id", "organisation_id", "trajectory_id", "trajectory__coordinator_id",
+        ).exclude(case__status=CaseStatus.CLOSED).values_list("id", "case_id", "organisation_id", "trajectory_id", "trajectory__coordinator_id",
                       "starts_at", "organisation__jurisdiction")
     )
     if not phases and not rights and not meetings:

@@ -314,3 +314,19 @@ def test_several_cases_in_one_scan(world):
     assert len(mail.outbox) == 2  # one e-mail per person, listing their reminders
     worker_mail = next(m for m in mail.outbox if m.to == [world.a.case_worker.email])
     assert world.a.case.number in worker_mail.body and other.number in worker_mail.body
+
+
+def test_a_closed_case_leaves_the_work_lists_and_gets_no_reminders(world):
+    from kring.cases import services as case_services
+    from kring.worklists import queries as worklists
+
+    t = started_trajectory(world)
+    due = due_of(t)
+    assert [s.trajectory_id for s in worklists.my_steps(actor(world.a.case_worker), due)] == [t.pk]
+    case = world.a.case
+    case_services.update_case(actor(world.a.case_worker), case.pk,
+                              {"status": "closed", "closure_reason": "plan_in_place"}, case.version)
+    assert worklists.my_steps(actor(world.a.case_worker), due) == []
+    team = worklists.team_worklist(actor(world.a.lead), world.a.team.pk, worklists.TeamFilter(), due)
+    assert team.total == 0
+    assert reminders.scan(due).created == 0
