@@ -146,6 +146,10 @@ class Trajectory(models.Model):
             models.Index(fields=["team", "status", "offered_on"], name="traj_team_status"),
             models.Index(fields=["coordinator", "status"], name="traj_coordinator_status"),
             models.Index(fields=["status", "next_due_on"], name="traj_status_due"),
+            # The team work list's order (next due first) among the active ones: a page is read off the index.
+            models.Index(fields=["team", "next_due_on", "offered_on", "id"], name="traj_team_active_due",
+                         condition=models.Q(status__in=[
+                             "offered", "accepted", "preparing", "meeting_held", "plan_made", "follow_up"])),
             models.Index(fields=["case", "-offered_on"], name="traj_case_recent"),
         ]
         verbose_name = _("trajectory")

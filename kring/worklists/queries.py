@@ -209,8 +209,9 @@ def team_worklist(actor, team_id, filters: TeamFilter, today: date, path: str = 
     team = team_for(user, team_id)
     scope = scope_for(user)
     # A closed case's trajectories are nobody's work any more, whatever status they were left in.
-    base = Trajectory.objects.filter(team_id=team.pk, status__in=ACTIVE, case__in=visible_cases(user)).exclude(
-        case__status=CLOSED)
+    # (In the visibility subquery rather than as a join: the counts then read the trajectories alone.)
+    base = Trajectory.objects.filter(team_id=team.pk, status__in=ACTIVE,
+                                     case__in=visible_cases(user).exclude(status=CLOSED))
 
     filtered = base
     if filters.phase:

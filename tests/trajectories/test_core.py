@@ -146,3 +146,11 @@ def test_choice_values_match_the_core():
     assert tuple(ClosureReason.values) == states.CLOSURE_REASONS
     assert tuple(DropGround.values) == jeugdwet.DROP_GROUNDS
     assert tuple(v for v in Exemption.values if v) == jeugdwet.EXEMPTIONS
+
+
+def test_the_work_list_index_covers_exactly_the_active_statuses():
+    from kring.trajectories.models import Trajectory
+
+    index = next(i for i in Trajectory._meta.indexes if i.name == "traj_team_active_due")
+    (lookup, statuses), = index.condition.children
+    assert lookup == "status__in" and set(statuses) == set(states.ACTIVE)
