@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from kring.accounts.models import CASE_ROLES, Organisation
 from kring.core.actor import Actor
 from kring.core.errors import NotFound, StaleEdit
+from kring.core.forms import apply_service_errors
 
 from . import queries, services
 from .forms import (
@@ -37,14 +38,6 @@ def _at_version(data, version):
     data = data.copy()
     data["version"] = version
     return data
-
-
-def _apply_errors(form, error: ValidationError):
-    """Put a service's validation errors next to the fields they belong to."""
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 @login_required
@@ -98,7 +91,7 @@ def referral(request, organisation_id):
                 Actor.from_request(request), organisation, form.changes(), person_rows, path=request.path
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Referral recorded as case %(number)s.") % {"number": case.number})
             return redirect("cases:detail", pk=case.pk)
@@ -128,7 +121,7 @@ def case_edit(request, pk):
         except StaleEdit as error:
             stale = error
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The case was saved."))
             return redirect("cases:detail", pk=pk)
@@ -147,7 +140,7 @@ def person_add(request, pk):
         try:
             services.add_person(Actor.from_request(request), pk, form.changes(), path=request.path)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The person was added."))
             return redirect("cases:detail", pk=pk)
@@ -171,7 +164,7 @@ def person_edit(request, pk, person_id):
         except StaleEdit as error:
             stale = error
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The person was saved."))
             return redirect("cases:detail", pk=pk)
@@ -210,7 +203,7 @@ def team(request, pk):
             services.add_team_member(Actor.from_request(request), pk, form.cleaned_data["user"].pk,
                                      form.cleaned_data["role"], path=request.path)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The colleague was added to the case team."))
             return redirect("cases:team", pk=pk)
@@ -250,7 +243,7 @@ def consent_add(request, pk):
         try:
             services.record_consent(Actor.from_request(request), pk, form.cleaned_data, path=request.path)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The consent was recorded."))
             return redirect("cases:detail", pk=pk)
@@ -272,7 +265,7 @@ def consent_withdraw(request, pk, consent_id):
         except StaleEdit as error:
             stale = error
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The withdrawal was recorded."))
             return redirect("cases:detail", pk=pk)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kring.core.actor import Actor
 from kring.core.errors import NotFound, StaleEdit, form_version
+from kring.core.forms import apply_service_errors
 
 from . import documents, queries, services
 from .choices import InvitationRole
@@ -23,16 +24,6 @@ from .forms import CancelForm, ContributionForm, InvitationForm, MeetingForm, Pa
 
 def _actor(request):
     return Actor.from_request(request)
-
-
-def _apply_errors(form, error: ValidationError):
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for name, items in error.message_dict.items():
-        for message in items:
-            form.add_error(name if name in form.fields else None, message)
 
 
 def _messages_of(error: ValidationError) -> list[str]:
@@ -90,7 +81,7 @@ def meeting_create(request, pk, trajectory_id):
         try:
             meeting = services.schedule_meeting(actor, pk, trajectory_id, form.changes(), path=request.path)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The meeting was planned."))
             return redirect(_detail_url(pk, meeting.pk))
@@ -139,7 +130,7 @@ def meeting_edit(request, pk, meeting_id):
             data["version"] = fresh.version
             form = MeetingForm(data, instance=fresh)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The meeting was saved."))
             return redirect(_detail_url(pk, meeting_id))
@@ -246,7 +237,7 @@ def invitation_edit(request, pk, meeting_id, invitation_id):
             data["version"] = fresh.version
             form = InvitationForm(data, instance=fresh, case=view.case)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The invitation was saved."))
             return redirect(_detail_url(pk, meeting_id))
@@ -327,7 +318,7 @@ def contribution_add(request, pk, meeting_id):
         try:
             services.add_contribution(actor, pk, meeting_id, form.values(), path=request.path)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The information was added."))
             return redirect(_detail_url(pk, meeting_id))

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kring.accounts.models import Organisation
 from kring.core.actor import Actor
 from kring.core.errors import NotFound, StaleEdit
+from kring.core.forms import apply_service_errors
 
 from . import labels, queries, services
 from .catalogue import catalogue
@@ -192,14 +193,6 @@ def our_offer_for(request, organisation_id):
     })
 
 
-def _apply_errors(form, error: ValidationError):
-    """Put a service's validation errors next to the fields they belong to."""
-    for name, messages_ in error.message_dict.items():
-        target = name if name in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
-
-
 @login_required
 def offer_edit(request, organisation_id, offer_id=None):
     """Add an offer (no ``offer_id``) or change one; a stale save answers 409 with what changed."""
@@ -228,7 +221,7 @@ def offer_edit(request, organisation_id, offer_id=None):
         except NotFound:
             raise Http404 from None
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The offer was saved."))
             return redirect("methods:our_offer_for", organisation_id=organisation.pk)

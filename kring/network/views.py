@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from kring.audit.services import Action, case_access, log_access
 from kring.core.actor import Actor
 from kring.core.errors import NotFound, StaleEdit
+from kring.core.forms import apply_service_errors
 
 from . import exports, queries, services
 from .core import stats
@@ -66,18 +67,6 @@ def can_edit(user, case) -> bool:
 def _require_edit(request, case):
     if not can_edit(request.user, case):
         raise PermissionDenied(_("Only the case worker, the coordinator or the team lead can change this case."))
-
-
-def _apply_errors(form, error: ValidationError):
-    """Put a service's validation errors next to the fields they belong to."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 def _at_version(data, version):
@@ -315,7 +304,7 @@ def person_add(request, pk):
             person = services.add_network_person(actor, pk, form.person_data(), form.member_data(),
                                                  position=form.position(), path=request.path)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _done(request, case, _("%(name)s was added to the network.") % {"name": person.full_name})
     return _form_page(request, "member_form", {"case": case, "form": form})
@@ -366,7 +355,7 @@ def person_edit(request, pk, person_id):
         except StaleEdit as error:
             stale = error
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _done(request, case, _("%(name)s was saved.") % {"name": person.full_name})
     if stale:
@@ -460,7 +449,7 @@ def relation_add(request, pk):
         try:
             services.add_relationship(_actor(request), pk, form.changes(), path=request.path)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _done(request, case, _("The relationship was added."))
     return _form_page(request, "relation_form", {"case": case, "form": form})
@@ -488,7 +477,7 @@ def relation_edit(request, pk, relation_id):
         except StaleEdit as error:
             stale = error
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _done(request, case, _("The relationship was saved."))
     if stale:
@@ -523,7 +512,7 @@ def tie_add(request, pk):
         try:
             services.add_system_tie(_actor(request), pk, form.changes(), path=request.path)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _done(request, case, _("The tie was added."))
     return _form_page(request, "tie_form", {"case": case, "form": form, "map_kind": "ecomap"})
@@ -551,7 +540,7 @@ def tie_edit(request, pk, tie_id):
         except StaleEdit as error:
             stale = error
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _done(request, case, _("The tie was saved."))
     if stale:

@@ -18,7 +18,7 @@ from kring.cases.choices import legal_context_choices
 from kring.cases.services import can_edit_case
 from kring.core.actor import Actor
 from kring.core.errors import NotFound, StaleEdit
-from kring.methods import labels
+from kring.core.forms import apply_service_errors
 from kring.methods.catalogue import catalogue
 
 from . import deadlines, queries, services
@@ -45,17 +45,6 @@ def _case(request, pk, log=True):
         return case_queries.get_case(_actor(request), pk, path=request.path, log=log)
     except NotFound:
         raise Http404 from None
-
-
-def _apply_errors(form, error: ValidationError):
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, field_messages in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in field_messages:
-            form.add_error(target, message)
 
 
 def _pick(text: dict, language: str) -> str:
@@ -134,7 +123,7 @@ def selector(request, pk):
             try:
                 run = services.run_selector(actor, pk, form.answers(), path=request.path)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 return redirect("trajectories:selector_run", pk=pk, run_id=run.pk)
         unsafe = []
@@ -207,7 +196,7 @@ def selector_run(request, pk, run_id):
             except StaleEdit as error:
                 stale = error
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("The choice was recorded."))
                 return redirect("trajectories:selector_run", pk=pk, run_id=run_id)
@@ -241,7 +230,7 @@ def offer(request, pk):
                 _actor(request), pk, data["method_code"], data["offered_on"], data["variant_code"],
                 data.get("selector_run"), data["note"], path=request.path)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The method was offered to the family."))
             return redirect("trajectories:detail", pk=pk, trajectory_id=trajectory.pk)
@@ -349,7 +338,7 @@ def change_status(request, pk, trajectory_id):
         except StaleEdit as error:
             return _redisplay(request, pk, trajectory_id, status=409, stale=error)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The trajectory is now %(status)s.") % {
                 "status": dict(form.fields["status"].choices)[data["status"]]})
@@ -368,7 +357,7 @@ def advance_phase(request, pk, trajectory_id):
         except StaleEdit as error:
             return _redisplay(request, pk, trajectory_id, status=409, stale=error)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The next phase has started."))
             return redirect("trajectories:detail", pk=pk, trajectory_id=trajectory_id)
@@ -390,7 +379,7 @@ def allocate_coordinator(request, pk, trajectory_id):
             return _redisplay(request, pk, trajectory_id, status=409, stale=error)
         except ValidationError as error:
             warning = any(e.code == "coordinator_is_case_worker" for e in getattr(error, "error_dict", {}).get("coordinator", []))
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The coordinator was allocated."))
             return redirect("trajectories:detail", pk=pk, trajectory_id=trajectory_id)
@@ -422,7 +411,7 @@ def legal(request, pk):
             except StaleEdit as error:
                 stale = error
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("trajectories:overview", pk=pk)
