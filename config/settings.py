@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kring.methods",
     "kring.trajectories",
     "kring.meetings",
+    "kring.plans",
     "kring.worklists",
     "kring.web",
 ]

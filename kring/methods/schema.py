@@ -33,6 +33,12 @@ ContraIndicationCode = Literal[
     "network_is_source_of_conflict", "acute_danger", "no_network",
 ]
 Severity = Literal["warning", "exclude"]
+# The kind of plan a method produces; the plans app names and shapes its page after it.
+PlanType = Literal[
+    "family_group_plan", "safety_plan", "restoration_plan", "future_plan", "round_table_agreements",
+    "action_plan", "care_plan",
+]
+ReviewBy = Literal["coordinator", "case_worker", "facilitator", "family"]
 
 Code = Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=60)
 NonEmpty = Field(min_length=1)
@@ -95,6 +101,16 @@ class Phase(_Strict):
         return value
 
 
+class ReviewMoment(_Strict):
+    """A follow-up moment the method schedules, counted from the day the plan is accepted."""
+
+    code: str = Code
+    name: Text
+    after_weeks: float = Field(gt=0, le=104)
+    by: ReviewBy
+    source: str = NonEmpty  # a source id, or "default" when the organisation's own practice sets it
+
+
 class Source(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     citation: str = NonEmpty
@@ -119,6 +135,8 @@ class MethodDefinition(_Strict):
     contra_indications: list[ContraIndication] = Field(default_factory=list)
     conditions: Conditions
     phases: list[Phase] = Field(min_length=1)
+    plan_type: PlanType
+    reviews: list[ReviewMoment] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
 
     @field_validator("code")
@@ -135,7 +153,8 @@ class MethodDefinition(_Strict):
             # The path travels in ctx so the catalogue can name the exact field.
             raise PydanticCustomError("reference", "{path}: {message}", {"path": path, "message": message})
 
-        for label, items in (("variants", self.variants), ("phases", self.phases), ("sources", self.sources)):
+        for label, items in (("variants", self.variants), ("phases", self.phases), ("reviews", self.reviews),
+                             ("sources", self.sources)):
             seen: set[str] = set()
             for index, item in enumerate(items):
                 key = item.id if label == "sources" else item.code
@@ -149,6 +168,9 @@ class MethodDefinition(_Strict):
         for index, item in enumerate(self.contra_indications):
             if item.source not in ids:
                 fail(f"contra_indications.{index}.source", f"unknown source id '{item.source}'")
+        for index, review in enumerate(self.reviews):
+            if review.source != DEFAULT_DURATION and review.source not in ids:
+                fail(f"reviews.{index}.source", f"unknown source id '{review.source}'")
         if self.continua.source is not None and self.continua.source not in ids:
             fail("continua.source", f"unknown source id '{self.continua.source}'")
         for label in ("request_kinds", "settings", "referral_routes", "legal_contexts"):

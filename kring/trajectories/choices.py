@@ -72,3 +72,6 @@ class DeadlineKind(models.TextChoices):
     PROFESSIONAL_PLAN = "professional_plan", _("professional plan (within six weeks)")
     WRITTEN_COPY = "written_copy", _("plan in writing (within fourteen days)")
     MEETING = "meeting", _("meeting")
+    AGREEMENT = "agreement", _("agreement due")
+    REVIEW = "review", _("plan review")
+    SAFETY_ALERT = "safety_alert", _("safety agreement not kept")

@@ -1,0 +1,203 @@
+"""Reads of the plan stage. Professionals' reads start from the case's visibility query (``get_case``); a network
+member's read starts from their personal link and reaches only their own agreements and the parts shared with
+them. Every read of plan records and persons is logged."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, Q
+
+from kring.audit.services import Access, Action, case_access, log_access, person_access
+from kring.cases import queries as case_queries
+from kring.core.actor import Actor
+from kring.core.errors import NotFound
+from kring.trajectories.models import Trajectory
+
+from . import core, services
+from .choices import RUNNING_AGREEMENT, AgreementStatus, PlanPart, PlanType, Sharing
+from .models import (
+    Agreement, AgreementReport, BottomLine, BottomLineCheck, ChildToolAttachment, DangerStatement, PersonalLink,
+    Plan, PlanDecision, Review, ReviewItem, SafetyMapEntry, SafetyNetworkMember, SafetyScaleRating,
+)
+
+RECENT_REPORTS = 3
+
+
+@dataclass
+class KeepingPoint:
+    review: Review
+    rate: float | None  # 0..1
+
+
+@dataclass
+class PlanView:
+    """Everything the plan page, the API and the documents show of one plan."""
+
+    case: object
+    trajectory: Trajectory
+    plan: Plan | None
+    bottom_lines: list  # in force first, then withdrawn
+    agreements: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)
+    reviews: list = field(default_factory=list)
+    links: list = field(default_factory=list)
+    keeping: list = field(default_factory=list)
+    map_entries: list = field(default_factory=list)
+    danger_statements: list = field(default_factory=list)
+    ratings: list = field(default_factory=list)
+    safety_network: list = field(default_factory=list)
+    attachments: list = field(default_factory=list)
+
+    @property
+    def lines_in_force(self):
+        return [line for line in self.bottom_lines if line.withdrawn_on is None]
+
+    @property
+    def is_safety_plan(self) -> bool:
+        return bool(self.plan and self.plan.plan_type == PlanType.SAFETY_PLAN)
+
+    @property
+    def latest_decision(self):
+        return self.decisions[0] if self.decisions else None
+
+    @property
+    def overdue(self):
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        return [a for a in self.agreements
+                if core.is_overdue(a.due_on, a.in_force and a.status in RUNNING_AGREEMENT, today)]
+
+
+def get_trajectory(actor, case_id, trajectory_id, path: str = ""):
+    case = case_queries.get_case(actor, case_id, path=path)
+    trajectory = Trajectory.objects.filter(case=case, pk=trajectory_id).select_related("coordinator").first()
+    if trajectory is None:
+        raise NotFound()
+    return case, trajectory
+
+
+def plan_view(actor, case_id, trajectory_id, path: str = "") -> PlanView:
+    """The plan of a trajectory with its bottom lines, agreements, decisions, reviews and links, in a fixed
+    number of queries whatever the plan's size."""
+    case, trajectory = get_trajectory(actor, case_id, trajectory_id, path=path)
+    lines = list(BottomLine.objects.filter(trajectory=trajectory).select_related("set_by")
+                 .order_by("withdrawn_on", "order", "id"))
+    plan = Plan.objects.filter(trajectory=trajectory).select_related("organisation", "meeting", "written_by").first()
+    view = PlanView(case=case, trajectory=trajectory, plan=plan, bottom_lines=lines)
+    accesses = [services.bottom_line_access(line) for line in lines]
+    if plan is not None:
+        reports = AgreementReport.objects.select_related("link__person", "reported_by").order_by("-reported_at", "-id")
+        view.agreements = list(
+            plan.agreements.select_related("owner_person", "backup_person", "checker_person", "checker_user")
+            .prefetch_related("bottom_lines", Prefetch("reports", queryset=reports))
+        )
+        view.decisions = list(
+            plan.decisions.select_related("decided_by")
+            .prefetch_related(Prefetch("checks", queryset=BottomLineCheck.objects.select_related("bottom_line")))
+        )
+        view.reviews = list(
+            plan.reviews.select_related("held_by")
+            .prefetch_related(Prefetch("items", queryset=ReviewItem.objects.select_related("agreement")))
+        )
+        view.links = list(plan.links.select_related("person", "created_by"))
+        view.keeping = [KeepingPoint(r, core.keeping_rate([i.keeping for i in r.items.all()]))
+                        for r in view.reviews if r.held_on]
+        view.map_entries = list(plan.map_entries.all())
+        view.danger_statements = list(plan.danger_statements.all())
+        view.ratings = list(plan.ratings.select_related("person", "rater_user"))
+        view.safety_network = list(plan.safety_network.select_related("person"))
+        view.attachments = list(plan.attachments.defer("content").select_related("child", "uploaded_by"))
+        accesses.append(services.plan_access(plan))
+        accesses += [services.agreement_access(a) for a in view.agreements]
+        persons = {p.pk: p for a in view.agreements for p in (a.owner_person, a.backup_person, a.checker_person) if p}
+        accesses += [person_access(p) for p in persons.values()]
+    log_access(actor, Action.VIEW, accesses, path=path)
+    return view
+
+
+def plans_for_case(actor, case_id, path: str = ""):
+    """(case, [(trajectory, plan or None)]) for the case's plans overview."""
+    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    trajectories = list(Trajectory.objects.filter(case=case).order_by("-offered_on", "-id"))
+    plans = {p.trajectory_id: p for p in Plan.objects.filter(case=case)}
+    log_access(actor, Action.LIST, [case_access(case)] + [services.plan_access(p) for p in plans.values()], path=path)
+    return case, [(t, plans.get(t.pk)) for t in trajectories]
+
+
+def bottom_line_history(actor, case_id, bottom_line_id, path: str = ""):
+    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    line = BottomLine.objects.filter(case=case, pk=bottom_line_id).first()
+    if line is None:
+        raise NotFound()
+    log_access(actor, Action.VIEW, [services.bottom_line_access(line)], path=path, detail="history")
+    return case, line, list(line.history.select_related("history_user").order_by("-history_date"))
+
+
+def attachment_for_team(actor, case_id, attachment_id, path: str = "") -> ChildToolAttachment:
+    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    attachment = ChildToolAttachment.objects.filter(case=case, pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    log_access(actor, Action.VIEW, [Access("child_tool", attachment.pk, case.pk, case.organisation_id)], path=path)
+    return attachment
+
+
+# ---- the network member's view through a personal link -----------------------------------------------------
+
+
+@dataclass
+class LinkView:
+    link: PersonalLink
+    plan: Plan
+    agreements: list  # their own (owner or backup)
+    shared: set  # plan parts shared with them
+    bottom_lines: list = field(default_factory=list)
+    reviews: list = field(default_factory=list)
+    all_agreements: list = field(default_factory=list)
+    attachments: list = field(default_factory=list)
+
+
+def link_view(link: PersonalLink, ip_address=None, path: str = "") -> LinkView:
+    """What the link's holder may see: their own agreements in force and the plan parts shared with them."""
+    plan = link.plan
+    person_id = link.person_id
+    own = list(Agreement.objects.filter(Q(owner_person_id=person_id) | Q(backup_person_id=person_id), plan=plan,
+                                        in_force=True).exclude(status=AgreementStatus.STOPPED)
+               .select_related("owner_person", "backup_person", "checker_person", "checker_user"))
+    shared = set(link.shared_parts or []) & set(PlanPart.values)
+    view = LinkView(link=link, plan=plan, agreements=own, shared=shared)
+    if PlanPart.BOTTOM_LINES in shared:
+        view.bottom_lines = list(services.lines_in_force(plan.trajectory_id))
+    if PlanPart.REVIEWS in shared:
+        view.reviews = list(plan.reviews.filter(held_on__isnull=True))
+    if PlanPart.ALL_AGREEMENTS in shared:
+        view.all_agreements = list(plan.agreements.filter(in_force=True).exclude(status=AgreementStatus.STOPPED)
+                                   .select_related("owner_person"))
+    person = link.person
+    allowed = [Sharing.NETWORK] + ([Sharing.FAMILY] if person.is_central or person.in_household else [])
+    view.attachments = list(plan.attachments.filter(sharing__in=allowed).defer("content"))
+    actor = Actor(user=None, ip_address=ip_address)
+    accesses = [services.plan_access(plan)] + [services.agreement_access(a) for a in own + view.all_agreements]
+    log_access(actor, Action.VIEW, accesses, path=path, detail=f"via personal link {link.pk}")
+    return view
+
+
+# ---- follow-up across cases --------------------------------------------------------------------------------
+
+
+def overdue_agreements(today: date, organisation_ids=None, since: date | None = None):
+    """Agreements in force, still to be carried out, whose date has passed (optionally only since a date), across
+    the given organisations (a region) or all. Returns (id, case_id, organisation_id, due_on, is_safety) rows,
+    read through the partial index on running agreements."""
+    rows = Agreement.objects.filter(in_force=True, status__in=[s.value for s in RUNNING_AGREEMENT],
+                                    due_on__lt=today)
+    if since is not None:
+        rows = rows.filter(due_on__gte=since)
+    if organisation_ids is not None:
+        rows = rows.filter(organisation_id__in=list(organisation_ids))
+    return rows.exclude(case__status="closed").values_list("id", "case_id", "organisation_id", "due_on", "is_safety")
+
+
+__all__ = ["LinkView", "PlanView", "link_view", "overdue_agreements", "plan_view", "plans_for_case"]
