@@ -7,6 +7,8 @@ urlpatterns = [
     path("cases/<int:pk>/network/", include("kring.network.urls")),
     path("cases/<int:pk>/trajectories/", include("kring.trajectories.urls")),
     path("cases/<int:pk>/meetings/", include("kring.meetings.urls")),
+    path("cases/<int:pk>/plans/", include("kring.plans.urls")),
+    path("l/", include("kring.plans.link_urls")),
     path("work/", include("kring.worklists.urls")),
     path("organisation/", include("kring.trajectories.organisation_urls")),
     path("cases/", include("kring.cases.urls")),
@@ -19,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("kring.network.api_urls")),
     path("api/v1/", include("kring.trajectories.api_urls")),
     path("api/v1/", include("kring.meetings.api_urls")),
+    path("api/v1/", include("kring.plans.api_urls")),
     path("api/v1/", include("kring.methods.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
 ]
