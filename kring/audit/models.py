@@ -42,6 +42,12 @@ RECORD_TYPE_LABELS = {
     "attendance": _("attendance at a meeting"),
     "meeting_information": _("information for a meeting"),
     "reminder": _("reminder"),
+    "bottom_line": _("bottom line"),
+    "plan": _("plan"),
+    "agreement": _("agreement"),
+    "plan_review": _("plan review"),
+    "personal_link": _("personal link"),
+    "child_tool": _("child's tool"),
 }
 
 

@@ -1634,9 +1634,10 @@ def build_world() -> BuildResult:
     # Later stages add their part, in journey order, each through its own services.
     from kring.meetings import demo as meetings_demo
     from kring.methods import demo as methods_demo
+    from kring.plans import demo as plans_demo
     from kring.trajectories import demo as trajectories_demo
 
-    for stage in (methods_demo, trajectories_demo, meetings_demo):
+    for stage in (methods_demo, trajectories_demo, meetings_demo, plans_demo):
         result.stage_records_created += stage.ensure(organisations, users)
     return result
 
