@@ -48,6 +48,10 @@ RECORD_TYPE_LABELS = {
     "plan_review": _("plan review"),
     "personal_link": _("personal link"),
     "child_tool": _("child's tool"),
+    "safety_map_entry": _("entry on the safety map"),
+    "danger_statement": _("danger statement"),
+    "safety_rating": _("safety scale rating"),
+    "safety_network_member": _("safety network member"),
 }
 
 
