@@ -1,0 +1,605 @@
+"""The professionals' plan pages. Thin, like the meeting pages: parse the request, call a query or a service,
+render.
+
+Every page reads through ``queries.plan_view`` (or another query), which starts from the case's visibility query
+and logs what it returns, so an outsider gets the same 404 as for a missing case and the refusal is logged.
+Writes go through the services, which check the permission again, validate and refuse stale edits. Editing
+controls are shown only to those the services would let through; a GET of a form someone may not use answers
+403, and a POST is refused (and logged) by the service. Every form works without JavaScript.
+"""
+import functools
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from kring.core.actor import Actor
+from kring.core.errors import NotFound, StaleEdit
+from kring.core.forms import apply_service_errors
+from kring.meetings.models import TIMEZONES
+from kring.methods.catalogue import catalogue
+
+from . import charts, queries, services
+from .choices import AgreementStatus, PlanPart, PlanStatus
+from .forms import (
+    AgreementForm, BottomLineForm, DecideForm, HoldReviewForm, LinkForm, PlanForm, ReportForm, ReviewForm,
+    VersionForm, WithdrawForm,
+)
+
+# ---- helpers -------------------------------------------------------------------------------------------------
+
+
+def _actor(request):
+    return Actor.from_request(request)
+
+
+def _page(view_func):
+    """Logged-in pages; a record the user may not know about answers 404, like a missing one."""
+
+    @functools.wraps(view_func)
+    def wrapper(request, pk, *args, **kwargs):
+        try:
+            return view_func(request, pk, *args, **kwargs)
+        except NotFound:
+            raise Http404 from None
+
+    return login_required(wrapper)
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _render(request, template, context, status=200):
+    """Render in the time zone of the case's organisation (decisions and links carry a time)."""
+    zone = TIMEZONES.get(context["case"].organisation.jurisdiction, settings.TIME_ZONE)
+    with timezone.override(zone):
+        return render(request, template, context, status=status)
+
+
+def _method_name(code):
+    definition = catalogue().get(code)
+    if definition is None:
+        return code
+    return definition.name.en if translation.get_language() == "en" else definition.name.nl
+
+
+def _plan_url(pk, trajectory_id, anchor=""):
+    url = reverse("plans:plan", kwargs={"pk": pk, "trajectory_id": trajectory_id})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _load(request, pk, trajectory_id):
+    return queries.plan_view(_actor(request), pk, trajectory_id, path=request.path)
+
+
+def _plan_of(view):
+    if view.plan is None:
+        raise NotFound()
+    return view.plan
+
+
+def _find(records, record_id):
+    record = next((r for r in records if r.pk == record_id), None)
+    if record is None:
+        raise NotFound()
+    return record
+
+
+def _context(view, **extra):
+    return {"case": view.case, "trajectory": view.trajectory, "plan": view.plan, "view": view,
+            "method_name": _method_name(view.trajectory.method_code), **extra}
+
+
+def _may_work(request, view) -> bool:
+    return services.can_work_on(request.user, view.case, view.trajectory)
+
+
+def _may_decide(request, view) -> bool:
+    return services.can_decide(request.user, view.case)
+
+
+def _refuse_form(request, allowed: bool):
+    """A form the user may not use is refused on opening; a post goes to the service, which refuses and logs."""
+    if request.method != "POST" and not allowed:
+        raise PermissionDenied(_("You cannot change this plan."))
+
+
+def _persons(case):
+    return list(case.persons.order_by("last_name", "first_name", "pk"))
+
+
+def _team(case):
+    return list(case.team_members.select_related("user").order_by("pk"))
+
+
+def _confirm(request, view, *, title, text, form, button, cancel, danger=False, stale=None, status=200, item=None,
+             errors=()):
+    """One confirmation page for the one-button steps (start, submit, new version, take out, revoke)."""
+    return _render(request, "plans/confirm.html", _context(
+        view, title=title, text=text, form=form, button=button, cancel=cancel, danger=danger, stale=stale,
+        item=item, errors=list(errors)), status=status)
+
+
+# ---- the case's plans and the plan page ----------------------------------------------------------------------
+
+
+@_page
+def plan_list(request, pk):
+    case, rows = queries.plans_for_case(_actor(request), pk, path=request.path)
+    items = [{"trajectory": t, "plan": plan, "method_name": _method_name(t.method_code),
+              "can_work": services.can_work_on(request.user, case, t)} for t, plan in rows]
+    return _render(request, "plans/list.html", {"case": case, "rows": items})
+
+
+def _plan_context(request, view):
+    """What the plan page shows beside the view: per agreement its last report and whether it is overdue, the
+    keeping chart with its numbers, and the parts shared through each personal link. All from what plan_view
+    loaded, so the page costs the same whatever the plan's size."""
+    overdue = {a.pk for a in view.overdue}
+    agreements = [{"agreement": a, "last_report": next(iter(a.reports.all()), None), "overdue": a.pk in overdue,
+                   "lines": list(a.bottom_lines.all())} for a in view.agreements]
+    points = [{"review": p.review, "percent": None if p.rate is None else round(p.rate * 100)} for p in view.keeping]
+    chart = ""
+    series = [(p["review"].held_on, float(p["percent"])) for p in points if p["percent"] is not None]
+    if series:
+        chart = mark_safe(charts.line_chart_svg(  # noqa: S308 (the chart escapes every text it draws)
+            {_("agreements kept"): series}, 0, 100, _("How well the plan is kept"), _("percent kept")))
+    part_names = dict(PlanPart.choices)
+    links = [{"link": link, "parts": [part_names.get(p, p) for p in link.shared_parts or []]} for link in view.links]
+    plan = view.plan
+    can_work, can_decide = _may_work(request, view), _may_decide(request, view)
+    status = plan.status if plan else None
+    editable = status in (PlanStatus.DRAFT, PlanStatus.SENT_BACK) and can_work
+    return _context(
+        view, agreements=agreements, keeping=points, chart=chart, links=links, can_work=can_work,
+        can_decide=can_decide, editable=editable, may_submit=editable,
+        may_decide=status == PlanStatus.SUBMITTED and can_decide,
+        may_adjust=status == PlanStatus.ACCEPTED and can_work,
+        version_form=VersionForm(initial={"version": plan.version}) if plan else None,
+    )
+
+
+@_page
+def plan_page(request, pk, trajectory_id):
+    view = _load(request, pk, trajectory_id)
+    return _render(request, "plans/plan.html", _plan_context(request, view))
+
+
+@_page
+def plan_start(request, pk, trajectory_id):
+    actor = _actor(request)
+    view = _load(request, pk, trajectory_id)
+    _refuse_form(request, _may_work(request, view))
+    errors = []
+    if request.method == "POST":
+        try:
+            services.start_plan(actor, pk, trajectory_id, path=request.path)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("The plan was started."))
+            return redirect(_plan_url(pk, trajectory_id))
+    return _confirm(request, view, title=_("Start the plan"), button=_("Start the plan"),
+                    text=_("The plan is written down once the family presents it. Its kind follows the method."),
+                    form=None, cancel=_plan_url(pk, trajectory_id), errors=errors, status=200)
+
+
+@_page
+def plan_edit(request, pk, trajectory_id):
+    actor = _actor(request)
+    view = _load(request, pk, trajectory_id)
+    plan = _plan_of(view)
+    _refuse_form(request, _may_work(request, view))
+    form = PlanForm(_posted(request), instance=plan)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_plan(actor, pk, plan.pk, form.changes(), form.cleaned_data["version"], path=request.path)
+        except StaleEdit as error:
+            stale = error
+            fresh = _plan_of(_load(request, pk, trajectory_id))
+            data = request.POST.copy()
+            data["version"] = fresh.version
+            form = PlanForm(data, instance=fresh)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The plan was saved."))
+            return redirect(_plan_url(pk, trajectory_id))
+    return _render(request, "plans/plan_form.html", _context(view, form=form, stale=stale),
+                   status=409 if stale else 200)
+
+
+# ---- bottom lines --------------------------------------------------------------------------------------------
+
+
+@_page
+def bottom_line_add(request, pk, trajectory_id):
+    actor = _actor(request)
+    view = _load(request, pk, trajectory_id)
+    _refuse_form(request, _may_decide(request, view))
+    form = BottomLineForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_bottom_line(actor, pk, trajectory_id, form.changes(), path=request.path)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The bottom line was added."))
+            return redirect(_plan_url(pk, trajectory_id, "bottom-lines"))
+    return _render(request, "plans/bottom_line_form.html", _context(view, form=form, line=None))
+
+
+@_page
+def bottom_line_edit(request, pk, trajectory_id, line_id):
+    actor = _actor(request)
+    view = _load(request, pk, trajectory_id)
+    line = _find(view.bottom_lines, line_id)
+    _refuse_form(request, _may_decide(request, view))
+    form = BottomLineForm(_posted(request), instance=line)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_bottom_line(actor, pk, line_id, form.changes(), form.cleaned_data["version"],
+                                        path=request.path)
+        except StaleEdit as error:
+            stale = error
+            line = _find(_load(request, pk, trajectory_id).bottom_lines, line_id)
+            data = request.POST.copy()
+            data["version"] = line.version
+            form = BottomLineForm(data, instance=line)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The bottom line was saved."))
+            return redirect(_plan_url(pk, trajectory_id, "bottom-lines"))
+    return _render(request, "plans/bottom_line_form.html", _context(view, form=form, line=line, stale=stale),
+                   status=409 if stale else 200)
+
+
+@_page
+def bottom_line_withdraw(request, pk, trajectory_id, line_id):
+    actor = _actor(request)
+    view = _load(request, pk, trajectory_id)
+    line = _find(view.bottom_lines, line_id)
+    _refuse_form(request, _may_decide(request, view))
+    form = WithdrawForm(_posted(request), initial={"version": line.version})
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_bottom_line(actor, pk, line_id, form.cleaned_data["withdrawal_reason"],
+                                          form.cleaned_data["version"], path=request.path)
+        except StaleEdit as error:
+            stale = error
+            line = _find(_load(request, pk, trajectory_id).bottom_lines, line_id)
+            data = request.POST.copy()
+            data["version"] = line.version
+            form = WithdrawForm(data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The bottom line was withdrawn."))
+            return redirect(_plan_url(pk, trajectory_id, "bottom-lines"))
+    return _render(request, "plans/bottom_line_withdraw.html", _context(view, form=form, line=line, stale=stale),
+                   status=409 if stale else 200)
+
+
+@_page
+def bottom_line_history(request, pk, trajectory_id, line_id):
+    case, line, versions = queries.bottom_line_history(_actor(request), pk, line_id, path=request.path)
+    if line.trajectory_id != trajectory_id:
+        raise NotFound()
+    return _render(request, "plans/bottom_line_history.html", {
+        "case": case, "trajectory_id": trajectory_id, "line": line, "versions": versions})
+
+
+# ---- agreements ----------------------------------------------------------------------------------------------
+
+
+def _agreement_form(request, view, instance=None, data=None):
+    return AgreementForm(data, instance=instance, persons=_persons(view.case), team=_team(view.case),
+                         lines=view.lines_in_force, plan_version=view.plan.version)
+
+
+@_page
+def agreement_add(request, pk, trajectory_id):
+    actor = _actor(request)
+    view = _load(request, pk, trajectory_id)
+    plan = _plan_of(view)
+    _refuse_form(request, _may_work(request, view))
+    form = _agreement_form(request, view, data=_posted(request))
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_agreement(actor, pk, plan.pk, form.changes(), form.cleaned_data["version"],
+                                   path=request.path)
+        except StaleEdit as error:
+            stale = error
+            view = _load(request, pk, trajectory_id)
+            data = request.POST.copy()
+            data["version"] = view.plan.version
+            form = _agreement_form(request, view, data=data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The agreement was added."))
+            return redirect(_plan_url(pk, trajectory_id, "agreements"))
+    return _render(request, "plans/agreement_form.html", _context(view, form=form, agreement=None, stale=stale),
+                   status=409 if stale else 200)
+
+
+@_page
+def agreement_edit(request, pk, trajectory_id, agreement_id):
+    actor = _actor(request)
+    view = _load(request, pk, trajectory_id)
+    _plan_of(view)
+    agreement = _find(view.agreements, agreement_id)
+    _refuse_form(request, _may_work(request, view))
+    form = _agreement_form(request, view, instance=agreement, data=_posted(request))
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_agreement(actor, pk, agreement_id, form.changes(), form.cleaned_data["version"],
+                                      path=request.path)
+        except StaleEdit as error:
+            stale = error
+            view = _load(request, pk, trajectory_id)
+            agreement = _find(view.agreements, agreement_id)
+            data = request.POST.copy()
+            data["version"] = agreement.version
+            form = _agreement_form(request, view, instance=agreement, data=data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The agreement was saved."))
+            return redirect(_plan_url(pk, trajectory_id, "agreements"))
+    return _render(request, "plans/agreement_form.html",
+                   _context(view, form=form, agreement=agreement, stale=stale), status=409 if stale else 200)
+
+
+@_page
+def agreement_remove(request, pk, trajectory_id, agreement_id):
+    actor = _actor(request)
+    view = _load(request, pk, trajectory_id)
+    _plan_of(view)
+    agreement = _find(view.agreements, agreement_id)
+    _refuse_form(request, _may_work(request, view))
+    form = VersionForm(_posted(request), initial={"version": agreement.version})
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_agreement(actor, pk, agreement_id, form.cleaned_data["version"], path=request.path)
+        except StaleEdit as error:
+            stale = error
+            agreement = _find(_load(request, pk, trajectory_id).agreements, agreement_id)
+            form = VersionForm(initial={"version": agreement.version})
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The agreement was taken out of the plan."))
+            return redirect(_plan_url(pk, trajectory_id, "agreements"))
+    return _confirm(request, view, title=_("Take this agreement out of the plan"), button=_("Take it out"),
+                    text=_("An agreement that was ever in force is stopped, not deleted: its history stays."),
+                    form=form, cancel=_plan_url(pk, trajectory_id, "agreements"), danger=True, stale=stale,
+                    status=409 if stale else 200, item=agreement.what)
+
+
+@_page
+def agreement_report(request, pk, trajectory_id, agreement_id):
+    actor = _actor(request)
+    view = _load(request, pk, trajectory_id)
+    _plan_of(view)
+    agreement = _find(view.agreements, agreement_id)
+    _refuse_form(request, _may_work(request, view))
+    form = ReportForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_report(actor, pk, agreement_id, form.cleaned_data["outcome"], form.cleaned_data["note"],
+                                   path=request.path)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The report was recorded."))
+            return redirect(_plan_url(pk, trajectory_id, "agreements"))
+    return _render(request, "plans/agreement_report.html", _context(
+        view, form=form, agreement=agreement, reports=list(agreement.reports.all())))
+
+
+# ---- submit, decide, new version -----------------------------------------------------------------------------
+
+
+@_page
+def plan_submit(request, pk, trajectory_id):
+    actor = _actor(request)
+    view = _load(request, pk, trajectory_id)
+    plan = _plan_of(view)
+    _refuse_form(request, _may_work(request, view))
+    form = VersionForm(_posted(request), initial={"version": plan.version})
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_plan(actor, pk, plan.pk, form.cleaned_data["version"], path=request.path)
+        except StaleEdit as error:
+            stale = error
+            form = VersionForm(initial={"version": _plan_of(_load(request, pk, trajectory_id)).version})
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The plan was submitted for approval."))
+            return redirect(_plan_url(pk, trajectory_id))
+    return _confirm(request, view, title=_("Submit the plan for approval"), button=_("Submit for approval"),
+                    text=_("The case worker checks the plan against every bottom line and accepts it or sends it "
+                           "back. The plan cannot change while it waits."),
+                    form=form, cancel=_plan_url(pk, trajectory_id), stale=stale, status=409 if stale else 200)
+
+
+@_page
+def plan_decide(request, pk, trajectory_id):
+    actor = _actor(request)
+    view = _load(request, pk, trajectory_id)
+    plan = _plan_of(view)
+    _refuse_form(request, _may_decide(request, view))
+    form = DecideForm(_posted(request), lines=view.lines_in_force, initial={"version": plan.version})
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = services.decide_plan(actor, pk, plan.pk, data["outcome"], data["reason"], form.checks(),
+                                            data["version"], path=request.path)
+        except StaleEdit as error:
+            stale = error
+            view = _load(request, pk, trajectory_id)
+            posted = request.POST.copy()
+            posted["version"] = view.plan.version
+            form = DecideForm(posted, lines=view.lines_in_force)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if decision.outcome == "accepted":
+                messages.success(request, _("The plan was accepted."))
+            else:
+                messages.success(request, _("The plan was sent back."))
+            return redirect(_plan_url(pk, trajectory_id, f"decision-{decision.pk}"))
+    return _render(request, "plans/decide.html", _context(view, form=form, stale=stale, agreements=[
+        a for a in view.agreements if a.status != AgreementStatus.STOPPED]), status=409 if stale else 200)
+
+
+@_page
+def plan_new_version(request, pk, trajectory_id):
+    actor = _actor(request)
+    view = _load(request, pk, trajectory_id)
+    plan = _plan_of(view)
+    _refuse_form(request, _may_work(request, view))
+    form = VersionForm(_posted(request), initial={"version": plan.version})
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.start_new_edition(actor, pk, plan.pk, form.cleaned_data["version"], path=request.path)
+        except StaleEdit as error:
+            stale = error
+            form = VersionForm(initial={"version": _plan_of(_load(request, pk, trajectory_id)).version})
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("A new version of the plan was started."))
+            return redirect(_plan_url(pk, trajectory_id))
+    return _confirm(request, view, title=_("Start a new version of the plan"), button=_("Start a new version"),
+                    text=_("The new version starts as a draft from the accepted plan. The agreements in force stay "
+                           "in force until the new version is accepted."),
+                    form=form, cancel=_plan_url(pk, trajectory_id), stale=stale, status=409 if stale else 200)
+
+
+# ---- personal links ------------------------------------------------------------------------------------------
+
+
+def _link_address(request, token):
+    """The full address of a personal link. The network member's pages live at /l/<token>/."""
+    try:
+        path = reverse("plan_links:home", args=[token])
+    except NoReverseMatch:
+        path = "/l/" + token + "/"
+    return request.build_absolute_uri(path)
+
+
+@_page
+def link_add(request, pk, trajectory_id):
+    actor = _actor(request)
+    view = _load(request, pk, trajectory_id)
+    plan = _plan_of(view)
+    _refuse_form(request, _may_work(request, view))
+    form = LinkForm(_posted(request), persons=_persons(view.case))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            link, token = services.create_link(actor, pk, plan.pk, data["person"], data["shared_parts"],
+                                               data["valid_days"], path=request.path)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            # The secret is shown this once; only its digest is stored. Nothing may keep a copy of this page.
+            response = _render(request, "plans/personal_link_created.html", _context(
+                view, link=link, address=_link_address(request, token),
+                parts=[dict(PlanPart.choices).get(p, p) for p in link.shared_parts]))
+            response["Cache-Control"] = "no-store"
+            return response
+    return _render(request, "plans/personal_link_form.html", _context(view, form=form))
+
+
+@_page
+def link_revoke(request, pk, trajectory_id, link_id):
+    actor = _actor(request)
+    view = _load(request, pk, trajectory_id)
+    _plan_of(view)
+    link = _find(view.links, link_id)
+    _refuse_form(request, _may_work(request, view))
+    if request.method == "POST":
+        services.revoke_link(actor, pk, link_id, path=request.path)
+        messages.success(request, _("The link was revoked. It no longer opens."))
+        return redirect(_plan_url(pk, trajectory_id, "links"))
+    return _confirm(request, view, title=_("Revoke this personal link"), button=_("Revoke"),
+                    text=_("The person can no longer open the plan with this link."), form=None,
+                    cancel=_plan_url(pk, trajectory_id, "links"), danger=True, item=str(link.person))
+
+
+# ---- reviews -------------------------------------------------------------------------------------------------
+
+
+@_page
+def review_add(request, pk, trajectory_id):
+    actor = _actor(request)
+    view = _load(request, pk, trajectory_id)
+    plan = _plan_of(view)
+    _refuse_form(request, _may_work(request, view))
+    form = ReviewForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_review(actor, pk, plan.pk, dict(form.cleaned_data), path=request.path)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The review was planned."))
+            return redirect(_plan_url(pk, trajectory_id, "reviews"))
+    return _render(request, "plans/review_form.html", _context(view, form=form))
+
+
+def _agreements_to_review(view):
+    return [a for a in view.agreements if a.in_force and a.status != AgreementStatus.STOPPED]
+
+
+@_page
+def review_hold(request, pk, trajectory_id, review_id):
+    actor = _actor(request)
+    view = _load(request, pk, trajectory_id)
+    _plan_of(view)
+    review = _find(view.reviews, review_id)
+    _refuse_form(request, _may_work(request, view))
+    form = HoldReviewForm(_posted(request), agreements=_agreements_to_review(view),
+                          initial={"version": review.version, "held_on": timezone.localdate()})
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.hold_review(actor, pk, review_id, form.items(), data["decision"], data["note"], data["held_on"],
+                                 expected_version=data["version"], path=request.path)
+        except StaleEdit as error:
+            stale = error
+            view = _load(request, pk, trajectory_id)
+            review = _find(view.reviews, review_id)
+            posted = request.POST.copy()
+            posted["version"] = review.version
+            form = HoldReviewForm(posted, agreements=_agreements_to_review(view))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The review was recorded."))
+            return redirect(_plan_url(pk, trajectory_id, f"review-{review_id}"))
+    return _render(request, "plans/review_hold.html", _context(view, form=form, review=review, stale=stale),
+                   status=409 if stale else 200)
