@@ -1,3 +1,12 @@
 """The network member's pages behind a personal link, mounted at /l/ (no account, no login)."""
+from django.urls import path
+
+from . import views_links
+
 app_name = "plan_links"
-urlpatterns = []
+urlpatterns = [
+    path("<str:token>/", views_links.home, name="home"),
+    path("<str:token>/agreements/<int:agreement_id>/confirm/", views_links.confirm, name="confirm"),
+    path("<str:token>/agreements/<int:agreement_id>/report/", views_links.report, name="report"),
+    path("<str:token>/attachments/<int:attachment_id>/", views_links.attachment, name="attachment"),
+]

@@ -179,7 +179,12 @@ def link_view(link: PersonalLink, ip_address=None, path: str = "") -> LinkView:
     allowed = [Sharing.NETWORK] + ([Sharing.FAMILY] if person.is_central or person.in_household else [])
     view.attachments = list(plan.attachments.filter(sharing__in=allowed).defer("content"))
     actor = Actor(user=None, ip_address=ip_address)
-    accesses = [services.plan_access(plan)] + [services.agreement_access(a) for a in own + view.all_agreements]
+    # Every record the page shows, once.
+    agreements = {a.pk: a for a in own + view.all_agreements}
+    accesses = [services.plan_access(plan)] + [services.agreement_access(a) for a in agreements.values()]
+    accesses += [services.bottom_line_access(line) for line in view.bottom_lines]
+    accesses += [services.review_access(review) for review in view.reviews]
+    accesses += [Access("child_tool", a.pk, a.case_id, a.organisation_id) for a in view.attachments]
     log_access(actor, Action.VIEW, accesses, path=path, detail=f"via personal link {link.pk}")
     return view
 

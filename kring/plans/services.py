@@ -653,7 +653,9 @@ def _apply_report(agreement, outcome, note, *, link=None, user=None) -> Agreemen
         raise ValidationError({"__all__": [_("This agreement is not in force.")]})
     if agreement.status == AgreementStatus.STOPPED:
         raise ValidationError({"__all__": [_("This agreement was stopped.")]})
-    note = (note or "").strip()
+    note = str(note or "").strip()
+    if "\x00" in note:  # no database keeps it in text
+        raise ValidationError({"note": [_("The note contains a character that cannot be saved.")]})
     if len(note) > 4000:
         raise ValidationError({"note": [_("Keep the note under 4000 characters.")]})
     now = timezone.now()
@@ -674,18 +676,30 @@ def alert_case_team(agreement, today: date, outcome: str | None = None) -> int:
     """Tell the case worker (and whoever checks) at once: a safety agreement not done or overdue is a safety
     alert, by e-mail too; a request for help on another agreement appears in their work list. Once per
     agreement, day and kind (the reminder's unique key)."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from kring.accounts.models import CASE_ROLES, Membership
+
     kind = DeadlineKind.SAFETY_ALERT if agreement.is_safety else DeadlineKind.AGREEMENT
     if not agreement.is_safety and outcome != ReportOutcome.HELP_NEEDED:
         return 0
-    users = set(CaseTeamMember.objects.filter(case_id=agreement.case_id, role=CaseRole.CASE_WORKER)
-                .values_list("user_id", flat=True))
+    # A request for help has its own subject: it must not coincide with the scan's reminder of the due date (the
+    # same row would hide the request from whoever read that reminder already).
+    subject = agreement_subject(agreement.pk) if agreement.is_safety else f"{HELP_SUBJECT}{agreement.pk}"
+    # Need-to-know, as in the reminder scan: the case workers and the checker, while on the case team with an
+    # active case role at the organisation.
+    has_role = Membership.objects.filter(user_id=OuterRef("user_id"), organisation_id=OuterRef("organisation_id"),
+                                         active=True, role__in=CASE_ROLES)
+    whom = Q(role=CaseRole.CASE_WORKER)
     if agreement.checker_user_id:
-        users.add(agreement.checker_user_id)
+        whom |= Q(user_id=agreement.checker_user_id)
+    users = set(CaseTeamMember.objects.filter(whom, case_id=agreement.case_id, user__is_active=True)
+                .filter(Exists(has_role)).values_list("user_id", flat=True))
     trajectory_id = Plan.objects.filter(pk=agreement.plan_id).values_list("trajectory_id", flat=True).first()
     made = []
-    for user_id in users:
+    for user_id in sorted(users):
         reminder, created = Reminder.objects.get_or_create(
-            user_id=user_id, case_id=agreement.case_id, kind=kind, subject=agreement_subject(agreement.pk),
+            user_id=user_id, case_id=agreement.case_id, kind=kind, subject=subject,
             due_on=agreement.due_on or today, lead_days=0 if outcome else -1,
             defaults={"organisation_id": agreement.organisation_id, "trajectory_id": trajectory_id},
         )
@@ -697,6 +711,7 @@ def alert_case_team(agreement, today: date, outcome: str | None = None) -> int:
 
 
 AGREEMENT_SUBJECT = "agreement:"
+HELP_SUBJECT = "help:"  # a request for help with an (ordinary) agreement
 
 
 def agreement_subject(agreement_id) -> str:
@@ -802,10 +817,14 @@ def open_link(token: str, ip_address: str | None, path: str = "") -> PersonalLin
                 .filter(token_digest=_digest(token)).first())
     today = timezone.localdate()
     if link is None or link.revoked_at is not None or link.expires_on < today or link.case.status == "closed":
+        # Count the wrong try. incr() on the database cache stores the new count with the cache's default timeout,
+        # so the window is set again explicitly: it runs from the latest wrong try.
         try:
             cache.incr(key)
         except ValueError:
             cache.set(key, 1, LINK_TRY_WINDOW)
+        else:
+            cache.touch(key, LINK_TRY_WINDOW)
         reason = ("unknown" if link is None else "revoked" if link.revoked_at else
                   "expired" if link.expires_on < today else "case closed")
         log_access(actor, Action.DENIED,
@@ -816,17 +835,23 @@ def open_link(token: str, ip_address: str | None, path: str = "") -> PersonalLin
     return link
 
 
-def _link_agreement(link, agreement_id) -> Agreement:
-    """Only the link holder's own agreements (they carry them out or stand in for them)."""
+def _link_agreement(link, agreement_id, *, owner_only=False) -> Agreement:
+    """Only the link holder's own agreements in force, as the link's page shows them (they carry them out or, unless
+    ``owner_only``, stand in for them); stopped ones are gone from the page and so out of reach."""
     try:
         agreement_id = int(agreement_id)
     except (TypeError, ValueError):
         raise NotFound() from None
+    if not 0 < agreement_id < 2**63:  # beyond the database's integers: no such record
+        raise NotFound()
     from django.db.models import Q
 
+    whose = Q(owner_person_id=link.person_id)
+    if not owner_only:
+        whose |= Q(backup_person_id=link.person_id)
     agreement = (Agreement.objects.select_for_update()
-                 .filter(Q(owner_person_id=link.person_id) | Q(backup_person_id=link.person_id),
-                         pk=agreement_id, plan_id=link.plan_id, in_force=True).first())
+                 .filter(whose, pk=agreement_id, plan_id=link.plan_id, in_force=True)
+                 .exclude(status=AgreementStatus.STOPPED).first())
     if agreement is None:
         raise NotFound()
     return agreement
@@ -836,27 +861,43 @@ def _link_actor(link, ip_address):
     return Actor(user=None, ip_address=ip_address)
 
 
-@transaction.atomic
+def _refused_via_link(link, agreement_id, ip_address, path):
+    """Log a link holder's try at an agreement that is not theirs (after the transaction rolled back)."""
+    log_access(_link_actor(link, ip_address), Action.DENIED,
+               [Access("agreement", str(agreement_id)[:64], link.case_id, link.organisation_id)], path=path,
+               detail=f"not an agreement of personal link {link.pk}")
+
+
 def confirm_via_link(link, agreement_id, ip_address=None, path: str = "") -> Agreement:
-    """The network member confirms they take this agreement on."""
-    agreement = _link_agreement(link, agreement_id)
-    if agreement.confirmed_on is None:
-        agreement.confirmed_on = timezone.localdate()
-        agreement.version += 1
-        agreement.save(update_fields=["confirmed_on", "version"])
-    log_access(_link_actor(link, ip_address), Action.UPDATE, [agreement_access(agreement)], path=path,
-               detail=f"confirmed via personal link {link.pk}")
-    return agreement
+    """The network member confirms they take this agreement on. Only its owner: ``confirmed_on`` says the owner
+    took it on, which the backup person cannot say for them. Confirming again changes nothing."""
+    try:
+        with transaction.atomic():
+            agreement = _link_agreement(link, agreement_id, owner_only=True)
+            if agreement.confirmed_on is None:
+                agreement.confirmed_on = timezone.localdate()
+                agreement.version += 1
+                agreement.save(update_fields=["confirmed_on", "version"])
+            log_access(_link_actor(link, ip_address), Action.UPDATE, [agreement_access(agreement)], path=path,
+                       detail=f"confirmed via personal link {link.pk}")
+            return agreement
+    except NotFound:
+        _refused_via_link(link, agreement_id, ip_address, path)
+        raise
 
 
-@transaction.atomic
 def report_via_link(link, agreement_id, outcome, note="", ip_address=None, path: str = "") -> AgreementReport:
     """The network member reports back: done, not done, or I need help."""
-    agreement = _link_agreement(link, agreement_id)
-    report = _apply_report(agreement, outcome, note, link=link)
-    log_access(_link_actor(link, ip_address), Action.UPDATE, [agreement_access(agreement)], path=path,
-               detail=f"report {outcome} via personal link {link.pk}")
-    return report
+    try:
+        with transaction.atomic():
+            agreement = _link_agreement(link, agreement_id)
+            report = _apply_report(agreement, outcome, note, link=link)
+            log_access(_link_actor(link, ip_address), Action.UPDATE, [agreement_access(agreement)], path=path,
+                       detail=f"report {outcome} via personal link {link.pk}"[:300])
+            return report
+    except NotFound:
+        _refused_via_link(link, agreement_id, ip_address, path)
+        raise
 
 
 # ---- reviews -----------------------------------------------------------------------------------------------

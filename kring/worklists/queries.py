@@ -8,7 +8,7 @@ from __future__ import annotations
 
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -18,11 +18,13 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from kring.audit.services import Access, Action, log_access
-from kring.cases.choices import CaseStatus
+from kring.cases.choices import CaseRole, CaseStatus
+from kring.cases.models import CaseTeamMember
 from kring.cases.queries import scope_for, teams_for_filter, visible_cases
 from kring.core.errors import NotFound
 from kring.meetings.models import TIMEZONES, Meeting
-
+from kring.plans.choices import RUNNING_AGREEMENT
+from kring.plans.models import Agreement, Review
 from kring.trajectories import deadlines
 from kring.trajectories.choices import DeadlineKind, Status
 from kring.trajectories.core import schedule
@@ -35,6 +37,12 @@ SOON_DAYS = 7
 CLOSED = CaseStatus.CLOSED
 PLANNED = "planned"  # a meeting's status while it is neither held nor cancelled
 TEAM_PAGE_SIZE = 50
+# The plan's agreements and reviews come on my work list this many days ahead (and for as long as they are overdue).
+PLAN_STEP_DAYS = 28
+
+
+def plan_url(case_id, trajectory_id) -> str:
+    return reverse("plans:plan", args=[case_id, trajectory_id])
 
 
 def trajectory_url(case_id, trajectory_id) -> str:
@@ -70,10 +78,16 @@ class Step:
     # A meeting: when it starts (in the organisation's local time) and where.
     starts_at: datetime | None = None
     place: str = ""
+    # An agreement of the plan that is a safety agreement.
+    safety: bool = False
 
     @property
     def is_meeting(self) -> bool:
         return self.kind == DeadlineKind.MEETING
+
+    @property
+    def is_safety_overdue(self) -> bool:
+        return self.safety and self.state == "overdue"
 
 
 def meeting_support():
@@ -87,8 +101,10 @@ def my_steps(actor, today: date, path: str = "") -> list[Step]:
 
     Phase ends of the active trajectories the user coordinates or whose case team they are on, the planned
     meetings of those trajectories (from today on, and earlier ones never recorded as held, as overdue), and
-    the open Jeugdwet deadlines of the Dutch cases on whose case team they are; always within the cases they may
-    see. Four queries, bounded by the user's own cases.
+    the open Jeugdwet deadlines of the Dutch cases on whose case team they are, the plan's agreements in force due
+    within PLAN_STEP_DAYS or overdue (for the case workers and whoever checks the agreement) and the open reviews
+    planned within PLAN_STEP_DAYS or overdue (for the case workers and the coordinator); always within the cases
+    they may see. Six queries, bounded by the user's own cases.
     """
     user = actor.user
     scope = scope_for(user)
@@ -160,9 +176,58 @@ def my_steps(actor, today: date, path: str = "") -> list[Step]:
             url=reverse("meetings:detail", args=[case_id, meeting_id]), starts_at=local, place=place,
         ))
 
+    steps += _plan_steps(user, scope, visible, today, labels, accesses)
+
     if accesses:
         log_access(actor, Action.LIST, accesses, path=path)
     steps.sort(key=lambda s: (s.due_on, s.case_number, s.kind))
+    return steps
+
+
+def _plan_steps(user, scope, visible, today, labels, accesses) -> list[Step]:
+    """The plan's agreements and reviews on the user's work list: two queries, whatever their number."""
+    steps = []
+    until = today + timedelta(days=PLAN_STEP_DAYS)
+    # The cases where the user is a case worker (a subquery within their own case-team cases, so on an index).
+    worker_of = CaseTeamMember.objects.filter(
+        user=user, role=CaseRole.CASE_WORKER, case_id__in=scope.case_ids).values("case_id")
+    agreements = (
+        Agreement.objects.filter(in_force=True, status__in=[s.value for s in RUNNING_AGREEMENT], due_on__lte=until,
+                                 case__in=visible)
+        .exclude(case__status=CLOSED)
+        .filter(Q(case_id__in=worker_of) | Q(checker_user=user))
+        .order_by("due_on", "id")
+        .values_list("id", "case_id", "case__number", "organisation_id", "plan__trajectory_id",
+                     "plan__trajectory__method_code", "what", "due_on", "is_safety")
+    )
+    for (agreement_id, case_id, number, organisation_id, trajectory_id, method_code, what, due_on,
+         is_safety) in agreements:
+        accesses.append(Access("agreement", agreement_id, case_id, organisation_id))
+        steps.append(Step(
+            case_id=case_id, case_number=number, organisation_id=organisation_id, trajectory_id=trajectory_id,
+            method_code=method_code, kind=DeadlineKind.AGREEMENT, kind_label=str(labels[DeadlineKind.AGREEMENT]),
+            what=what, due_on=due_on, state=schedule.Deadline(DeadlineKind.AGREEMENT, due_on).state(today, SOON_DAYS),
+            url=plan_url(case_id, trajectory_id), safety=is_safety,
+        ))
+
+    reviews = (
+        Review.objects.filter(held_on__isnull=True, planned_on__lte=until, case__in=visible,
+                              plan__trajectory__status__in=ACTIVE)
+        .exclude(case__status=CLOSED)
+        .filter(Q(case_id__in=worker_of) | Q(plan__trajectory__coordinator=user))
+        .order_by("planned_on", "id")
+        .values_list("id", "case_id", "case__number", "organisation_id", "plan__trajectory_id",
+                     "plan__trajectory__method_code", "name", "planned_on")
+    )
+    for review_id, case_id, number, organisation_id, trajectory_id, method_code, name, planned_on in reviews:
+        accesses.append(Access("plan_review", review_id, case_id, organisation_id))
+        steps.append(Step(
+            case_id=case_id, case_number=number, organisation_id=organisation_id, trajectory_id=trajectory_id,
+            method_code=method_code, kind=DeadlineKind.REVIEW, kind_label=str(labels[DeadlineKind.REVIEW]),
+            what=name, due_on=planned_on,
+            state=schedule.Deadline(DeadlineKind.REVIEW, planned_on).state(today, SOON_DAYS),
+            url=plan_url(case_id, trajectory_id),
+        ))
     return steps
 
 

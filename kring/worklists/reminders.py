@@ -16,6 +16,14 @@ Planned meetings (of active trajectories) are read by ``starts_at`` in the same 
 date: kind MEETING, subject ``meeting:<id>``, due on the meeting's local date. A cancelled or held meeting is not
 read, so it gets no new reminders; a meeting moved to another day has a new date and so gets its own.
 
+The plan's agreements in force, still to be carried out, are reminded of by their due date (kind AGREEMENT,
+subject ``agreement:<id>``), to the case workers and the professional who checks them; the overdue ones are read
+through ``plans.queries.overdue_agreements`` (the partial index on running agreements). An overdue safety
+agreement gets no ordinary notice: ``plans.services.alert_case_team`` makes a SAFETY_ALERT and e-mails it at once,
+once. Open reviews of active trajectories are reminded of by their planned date (kind REVIEW, subject
+``review:<id>``), to the case workers and the coordinator. Network members who own an agreement are not e-mailed
+(a reminder needs a user; they see their agreements behind their personal link).
+
 Who: the case workers on the case team, and for a trajectory (and its meetings) also its coordinator; only
 people who are on the case team and hold an active case role at the organisation (need-to-know). E-mails name
 the case number (and for a meeting its kind, time and place), never a family member.
@@ -41,6 +49,10 @@ from kring.cases.choices import CaseRole, CaseStatus
 from kring.cases.models import CaseTeamMember
 from kring.cases.queries import visible_cases
 
+from kring.plans import queries as plan_queries
+from kring.plans import services as plan_services
+from kring.plans.choices import RUNNING_AGREEMENT
+from kring.plans.models import Agreement, Review
 from kring.trajectories import deadlines
 from kring.trajectories.choices import DeadlineKind
 from kring.trajectories.core import jeugdwet, schedule
@@ -55,6 +67,7 @@ OVERDUE_NOTICE_DAYS = 14
 MAX_LEAD_DAYS = 60
 MAX_LEAD_TIMES = 5
 MEETING_SUBJECT = "meeting:"
+REVIEW_SUBJECT = "review:"
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,10 @@ class MeetingInfo:
 
 def meeting_subject(meeting_id) -> str:
     return f"{MEETING_SUBJECT}{meeting_id}"
+
+
+def review_subject(review_id) -> str:
+    return f"{REVIEW_SUBJECT}{review_id}"
 
 
 def _meeting_id(subject: str) -> int | None:
@@ -187,16 +204,41 @@ def scan(today: date | None = None) -> ScanResult:
             status=PLANNED, trajectory__status__in=ACTIVE,
             starts_at__gte=datetime.combine(low - timedelta(days=1), time.min, tzinfo=zone),
             starts_at__lt=datetime.combine(high + timedelta(days=2), time.min, tzinfo=zone),
-        ).exclude(case__status=CaseStatus.CLOSED).values_list("id", "case_id", "organisation_id", "trajectory_id", "trajectory__coordinator_id",
-                      "starts_at", "organisation__jurisdiction")
+        ).exclude(case__status=CaseStatus.CLOSED)
+        .values_list("id", "case_id", "organisation_id", "trajectory_id", "trajectory__coordinator_id", "starts_at",
+                     "organisation__jurisdiction")
     )
-    if not phases and not rights and not meetings:
+    # The plan's agreements in force still to be carried out: those due from today to the end of the window, and
+    # those overdue since the window's start (both read through the partial index on running agreements).
+    upcoming = list(
+        Agreement.objects.filter(in_force=True, status__in=[s.value for s in RUNNING_AGREEMENT], due_on__gte=today,
+                                 due_on__lte=high)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .values_list("id", "case_id", "organisation_id", "due_on", "is_safety", "checker_user_id",
+                     "plan__trajectory_id")
+    )
+    overdue_ids = [row[0] for row in plan_queries.overdue_agreements(today, since=low)]
+    overdue = list(
+        Agreement.objects.filter(pk__in=overdue_ids).select_related("plan").only(
+            "id", "case_id", "organisation_id", "due_on", "is_safety", "checker_user_id", "plan_id",
+            "plan__trajectory_id")
+    ) if overdue_ids else []
+    # Open reviews of active trajectories planned in the window.
+    reviews = list(
+        Review.objects.filter(held_on__isnull=True, planned_on__gte=low, planned_on__lte=high,
+                              plan__trajectory__status__in=ACTIVE)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .values_list("id", "case_id", "organisation_id", "planned_on", "plan__trajectory_id",
+                     "plan__trajectory__coordinator_id")
+    )
+    if not phases and not rights and not meetings and not upcoming and not overdue and not reviews:
         return ScanResult(0, 0, 0)
 
     phase_cases = {row[4] for row in phases}
     right_cases = {r.case_id for r in rights}
     meeting_cases = {row[1] for row in meetings}
-    team = _recipients(Q(case_id__in=(phase_cases | right_cases | meeting_cases)))
+    plan_cases = {row[1] for row in upcoming} | {a.case_id for a in overdue} | {row[1] for row in reviews}
+    team = _recipients(Q(case_id__in=(phase_cases | right_cases | meeting_cases | plan_cases)))
 
     candidates: list[Reminder] = []
 
@@ -234,8 +276,37 @@ def scan(today: date | None = None) -> ScanResult:
         if low <= local_day <= high:
             remind(org, case_id, trajectory_id, DeadlineKind.MEETING, meeting_subject(meeting_id), local_day, users)
 
+    def remind_of_agreement(agreement_id, case_id, org, due_on, checker_id, trajectory_id):
+        members = team.get(case_id, {})
+        users = {u for u, role in members.items() if role == CaseRole.CASE_WORKER}
+        if checker_id in members:
+            users.add(checker_id)
+        remind(org, case_id, trajectory_id, DeadlineKind.AGREEMENT, plan_services.agreement_subject(agreement_id),
+               due_on, users)
+
+    for agreement_id, case_id, org, due_on, _is_safety, checker_id, trajectory_id in upcoming:
+        remind_of_agreement(agreement_id, case_id, org, due_on, checker_id, trajectory_id)
+    # Overdue: a safety agreement alerts the case team at once (below); any other gets the one overdue notice.
+    safety = [a for a in overdue if a.is_safety]
+    for a in overdue:
+        if not a.is_safety:
+            remind_of_agreement(a.pk, a.case_id, a.organisation_id, a.due_on, a.checker_user_id,
+                                a.plan.trajectory_id)
+    for review_id, case_id, org, planned_on, trajectory_id, coordinator_id in reviews:
+        members = team.get(case_id, {})
+        users = {u for u, role in members.items() if role == CaseRole.CASE_WORKER}
+        if coordinator_id in members:
+            users.add(coordinator_id)
+        remind(org, case_id, trajectory_id, DeadlineKind.REVIEW, review_subject(review_id), planned_on, users)
+
+    alerts = 0
+    for agreement in safety:
+        # A safety alert and its e-mail, once per agreement and due date (the reminder's unique key).
+        with transaction.atomic():
+            alerts += plan_services.alert_case_team(agreement, today)
+
     if not candidates:
-        return ScanResult(0, 0, 0)
+        return ScanResult(alerts, alerts, alerts)
     with transaction.atomic():
         Reminder.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=1000)
         # What is new: made from ``started`` on and not yet e-mailed. A concurrent scan that inserted first has
@@ -246,7 +317,7 @@ def scan(today: date | None = None) -> ScanResult:
         )
         created = new.count()
         emailed = _email(new.filter(organisation_id__in=_email_organisations(candidates, email_for)))
-    return ScanResult(len(candidates), created, emailed)
+    return ScanResult(len(candidates) + alerts, created + alerts, emailed + alerts)
 
 
 def _email_organisations(candidates, email_for):
@@ -278,14 +349,43 @@ def reminder_sentence(reminder: Reminder, today: date | None = None) -> str:
         return meeting_sentence(reminder, today)
     kind = str(dict(DeadlineKind.choices).get(reminder.kind, reminder.kind))
     values = {"number": reminder.case.number, "kind": kind, "date": reminder.due_on.isoformat(),
-              "days": reminder.lead_days}
+              "days": max((reminder.due_on - (today or timezone.localdate())).days, 0)}
+    if reminder.kind in PLAN_KINDS:
+        return plan_sentence(reminder, values)
     if reminder.lead_days < 0:
         return _("Case %(number)s: %(kind)s was due on %(date)s and is overdue.") % values
     if reminder.lead_days == 0:
         return _("Case %(number)s: %(kind)s is due today (%(date)s).") % values
-    left = (reminder.due_on - (today or timezone.localdate())).days
-    values["days"] = max(left, 0)
     return _("Case %(number)s: %(kind)s is due on %(date)s (in %(days)s days).") % values
+
+
+PLAN_KINDS = (DeadlineKind.AGREEMENT, DeadlineKind.REVIEW, DeadlineKind.SAFETY_ALERT)
+
+
+def plan_sentence(reminder: Reminder, values: dict) -> str:
+    """One line about an agreement, a review or a safety alert: the case number and the date, nothing of what was
+    agreed or by whom."""
+    overdue, on_the_day = reminder.lead_days < 0, reminder.lead_days == 0
+    if reminder.kind == DeadlineKind.SAFETY_ALERT:
+        if overdue:
+            return _("Case %(number)s: a safety agreement was due on %(date)s and has not been reported done. Check "
+                     "the safety at once.") % values
+        return _("Case %(number)s: a safety agreement was reported as not done, or help was asked with it. Check the "
+                 "safety at once.") % values
+    if reminder.kind == DeadlineKind.REVIEW:
+        if overdue:
+            return _("Case %(number)s: the review of the plan planned on %(date)s has not been recorded.") % values
+        if on_the_day:
+            return _("Case %(number)s: a review of the plan is planned today (%(date)s).") % values
+        return _("Case %(number)s: a review of the plan is planned on %(date)s (in %(days)s days).") % values
+    if reminder.subject.startswith(plan_services.HELP_SUBJECT):
+        return _("Case %(number)s: help was asked with an agreement of the plan.") % values
+    if overdue:
+        return _("Case %(number)s: an agreement of the plan was due on %(date)s and has not been reported done.") \
+            % values
+    if on_the_day:
+        return _("Case %(number)s: an agreement of the plan is due today (%(date)s).") % values
+    return _("Case %(number)s: an agreement of the plan is due on %(date)s (in %(days)s days).") % values
 
 
 def meeting_sentence(reminder: Reminder, today: date | None = None) -> str:

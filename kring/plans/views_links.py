@@ -1,0 +1,173 @@
+"""The network member's pages behind a personal link: no account and no login; the link's secret is the key.
+
+Thin, like every page: each request resolves the secret with ``services.open_link`` (wrong, expired and revoked
+links get the same 404 page; an address that keeps trying gets 429), then calls a query or a service and renders.
+The secret is in the address, so these pages keep it to themselves: no referrer to other sites, nothing cached,
+nothing indexed, and the access log gets the address with the secret left out.
+"""
+import functools
+from types import SimpleNamespace
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from kring.audit.services import Access, Action, log_access
+from kring.core.actor import Actor, client_ip
+from kring.core.errors import NotFound
+from kring.core.forms import apply_service_errors
+
+from . import queries, services
+from .choices import PlanPart, ReportOutcome
+
+# No referrer leaves these pages. Except within Kring from a page with a form (every HTML page: the language
+# switch at least): with "no-referrer" browsers send ``Origin: null`` with a form post, which Django's CSRF check
+# refuses. "same-origin" still gives other sites nothing.
+WITH_FORMS = "same-origin"
+WITHOUT_FORMS = "no-referrer"
+
+
+class ReportForm(forms.Form):
+    outcome = forms.ChoiceField(label=gettext_lazy("How did it go?"), choices=ReportOutcome.choices,
+                                widget=forms.RadioSelect)
+    note = forms.CharField(label=gettext_lazy("Note (optional)"), required=False, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _report_form(agreement_id, data=None):
+    # Several report forms on one page: each gets its own element ids, the field names stay the same.
+    return ReportForm(data, auto_id=f"report-{agreement_id}-%s")
+
+
+def _logged_path(request, token: str) -> str:
+    """The page's address for the access log, without the secret (whoever reads the log must not get the key)."""
+    head, found, tail = request.path.partition(f"/{token}/")
+    return f"{head}/…/{tail}" if found else request.path
+
+
+def _private(view_func):
+    """Answer every outcome of a link page the same careful way: the 404 page that looks alike for unknown, expired
+    and revoked links (and for records outside the link), 429 for an address that keeps trying, and on every
+    response the headers that keep the secret out of caches, referrers and search engines."""
+
+    @functools.wraps(view_func)
+    def wrapper(request, token, *args, **kwargs):
+        try:
+            response = view_func(request, token, *args, **kwargs)
+        except NotFound:
+            response = render(request, "plans/link_not_found.html", status=404)
+        except services.LinkThrottled:
+            response = HttpResponse(_("Too many attempts from your address. Please wait a quarter of an hour and "
+                                      "try again."), status=429, content_type="text/plain; charset=utf-8")
+            response["Retry-After"] = str(services.LINK_TRY_WINDOW)
+        html = response.get("Content-Type", "").startswith("text/html")
+        response["Referrer-Policy"] = WITH_FORMS if html else WITHOUT_FORMS
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapper
+
+
+def _open(request, token):
+    """(link, address, path for the log) for this request, or NotFound / LinkThrottled."""
+    ip_address, path = client_ip(request), _logged_path(request, token)
+    return services.open_link(token, ip_address, path), ip_address, path
+
+
+def _checker_name(agreement) -> str:
+    if agreement.checker_person_id:
+        return agreement.checker_person.full_name
+    if agreement.checker_user_id:
+        return agreement.checker_user.get_full_name() or _("a professional")
+    return ""
+
+
+def _page(request, token, link, ip_address, path, *, failed=None, status=200):
+    """The link's page: the holder's own agreements with their buttons and forms, and what is shared with them.
+    ``failed`` is (agreement id, bound form) of a report that was refused, shown again with its errors."""
+    view = queries.link_view(link, ip_address, path)
+    if failed is not None and failed[0] not in {a.pk for a in view.agreements}:
+        # A form for someone else's agreement (the service, which logs this itself, was not reached).
+        log_access(Actor(user=None, ip_address=ip_address), Action.DENIED,
+                   [Access("agreement", failed[0], link.case_id, link.organisation_id)], path=path,
+                   detail=f"not an agreement of personal link {link.pk}")
+        raise NotFound()
+    items = []
+    for agreement in view.agreements:
+        form = failed[1] if failed and failed[0] == agreement.pk else _report_form(agreement.pk)
+        items.append(SimpleNamespace(
+            agreement=agreement, is_owner=agreement.owner_person_id == link.person_id,
+            checker=_checker_name(agreement), form=form,
+        ))
+    shared = view.shared
+    return render(request, "plans/link_home.html", {
+        "token": token, "person": link.person, "plan": view.plan, "items": items,
+        "concerns": view.plan.concerns if PlanPart.CONCERNS in shared else "",
+        "if_wrong": view.plan.if_it_goes_wrong if PlanPart.IF_WRONG in shared else "",
+        "bottom_lines": view.bottom_lines, "reviews": view.reviews,
+        "all_agreements": [(a, a.owner_person.first_name if a.owner_person_id else a.owner_professional)
+                           for a in view.all_agreements],
+        "attachments": view.attachments, "failed_id": failed[0] if failed else None,
+    }, status=status)
+
+
+@_private
+@require_safe
+def home(request, token):
+    link, ip_address, path = _open(request, token)
+    return _page(request, token, link, ip_address, path)
+
+
+@_private
+@require_POST
+def confirm(request, token, agreement_id):
+    link, ip_address, path = _open(request, token)
+    services.confirm_via_link(link, agreement_id, ip_address=ip_address, path=path)
+    messages.success(request, _("Thank you: you have taken this agreement on."))
+    return redirect("plan_links:home", token=token)
+
+
+@_private
+@require_POST
+def report(request, token, agreement_id):
+    link, ip_address, path = _open(request, token)
+    form = _report_form(agreement_id, request.POST)
+    if form.is_valid():
+        try:
+            services.report_via_link(link, agreement_id, form.cleaned_data["outcome"], form.cleaned_data["note"],
+                                     ip_address=ip_address, path=path)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Thank you: your report has been passed on."))
+            return redirect("plan_links:home", token=token)
+    return _page(request, token, link, ip_address, path, failed=(agreement_id, form), status=400)
+
+
+@_private
+@require_safe
+def attachment(request, token, attachment_id):
+    """A child's tool shared with the link holder, as a download; only those the link's page lists."""
+    link, ip_address, path = _open(request, token)
+    view = queries.link_view(link, ip_address, path)
+    found = next((a for a in view.attachments if a.pk == attachment_id), None)
+    actor = Actor(user=None, ip_address=ip_address)
+    if found is None:
+        log_access(actor, Action.DENIED, [Access("child_tool", attachment_id, link.case_id, link.organisation_id)],
+                   path=path, detail=f"not shared with personal link {link.pk}")
+        raise NotFound()
+    content = bytes(found.content)  # deferred in the list: read now, for this one file only
+    log_access(actor, Action.EXPORT, [Access("child_tool", found.pk, found.case_id, found.organisation_id)],
+               path=path, detail=f"download via personal link {link.pk}")
+    response = HttpResponse(content, content_type=found.content_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, found.filename or "download")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
