@@ -12,6 +12,7 @@ from kring.audit.services import Access, Action, case_access, log_access, person
 from kring.cases import queries as case_queries
 from kring.core.actor import Actor
 from kring.core.errors import NotFound
+from kring.trajectories.core.states import ACTIVE
 from kring.trajectories.models import Trajectory
 
 from . import core, services
@@ -177,6 +178,12 @@ def link_view(link: PersonalLink, ip_address=None, path: str = "") -> LinkView:
                                    .select_related("owner_person"))
     person = link.person
     allowed = [Sharing.NETWORK] + ([Sharing.FAMILY] if person.is_central or person.in_household else [])
+    # Shared only while the consent that allowed it is still in force: a withdrawal hides it at once.
+    from kring.cases.choices import ConsentPurpose
+    from kring.cases.services import has_consent
+
+    consent_for = {Sharing.NETWORK: ConsentPurpose.SHARE_WITH_NETWORK, Sharing.FAMILY: ConsentPurpose.SHARE_PLAN}
+    allowed = [level for level in allowed if has_consent(link.case, consent_for[level])]
     view.attachments = list(plan.attachments.filter(sharing__in=allowed).defer("content"))
     actor = Actor(user=None, ip_address=ip_address)
     # Every record the page shows, once.
@@ -194,10 +201,10 @@ def link_view(link: PersonalLink, ip_address=None, path: str = "") -> LinkView:
 
 def overdue_agreements(today: date, organisation_ids=None, since: date | None = None):
     """Agreements in force, still to be carried out, whose date has passed (optionally only since a date), across
-    the given organisations (a region) or all. Returns (id, case_id, organisation_id, due_on, is_safety) rows,
+    the given organisations (a region) or all; only while the trajectory runs (decision 46). Returns (id, case_id, organisation_id, due_on, is_safety) rows,
     read through the partial index on running agreements."""
     rows = Agreement.objects.filter(in_force=True, status__in=[s.value for s in RUNNING_AGREEMENT],
-                                    due_on__lt=today)
+                                    due_on__lt=today, plan__trajectory__status__in=ACTIVE)
     if since is not None:
         rows = rows.filter(due_on__gte=since)
     if organisation_ids is not None:

@@ -653,6 +653,8 @@ def _apply_report(agreement, outcome, note, *, link=None, user=None) -> Agreemen
         raise ValidationError({"__all__": [_("This agreement is not in force.")]})
     if agreement.status == AgreementStatus.STOPPED:
         raise ValidationError({"__all__": [_("This agreement was stopped.")]})
+    if Trajectory.objects.filter(plan__pk=agreement.plan_id).exclude(status__in=ACTIVE).exists():
+        raise ValidationError({"__all__": [_("This plan's trajectory has ended; reports are no longer taken.")]})
     note = str(note or "").strip()
     if "\x00" in note:  # no database keeps it in text
         raise ValidationError({"note": [_("The note contains a character that cannot be saved.")]})

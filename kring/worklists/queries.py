@@ -193,7 +193,7 @@ def _plan_steps(user, scope, visible, today, labels, accesses) -> list[Step]:
         user=user, role=CaseRole.CASE_WORKER, case_id__in=scope.case_ids).values("case_id")
     agreements = (
         Agreement.objects.filter(in_force=True, status__in=[s.value for s in RUNNING_AGREEMENT], due_on__lte=until,
-                                 case__in=visible)
+                                 case__in=visible, plan__trajectory__status__in=ACTIVE)
         .exclude(case__status=CLOSED)
         .filter(Q(case_id__in=worker_of) | Q(checker_user=user))
         .order_by("due_on", "id")

@@ -212,7 +212,7 @@ def scan(today: date | None = None) -> ScanResult:
     # those overdue since the window's start (both read through the partial index on running agreements).
     upcoming = list(
         Agreement.objects.filter(in_force=True, status__in=[s.value for s in RUNNING_AGREEMENT], due_on__gte=today,
-                                 due_on__lte=high)
+                                 due_on__lte=high, plan__trajectory__status__in=ACTIVE)
         .exclude(case__status=CaseStatus.CLOSED)
         .values_list("id", "case_id", "organisation_id", "due_on", "is_safety", "checker_user_id",
                      "plan__trajectory_id")

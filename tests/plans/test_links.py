@@ -15,6 +15,7 @@ from django.utils.translation import gettext, override
 
 from kring.audit.models import AccessLogEntry
 from kring.cases import services as case_services
+from kring.cases.models import Consent
 from kring.plans import services
 from kring.plans.choices import PlanPart
 from kring.plans.models import Agreement, AgreementReport, ChildToolAttachment, PersonalLink
@@ -118,6 +119,11 @@ def test_attachments_only_those_shared_with_the_network(accepted, client):
     shared = attach("Drie huizen van Sam", "network")
     private = attach("Alleen voor het team", "case_team")
     link, token = link_for(p, p.mw.oma)
+    # Shared with the network, but without the family's consent to share with the network: not shown.
+    assert shared.title not in text_of(client.get(home(token)))
+    consent = Consent.objects.create(case=p.case, organisation=p.case.organisation, person=p.mw.child,
+                                     purpose="share_with_network", given_on=datetime.date.today(),
+                                     recorded_by=p.world.a.case_worker)
     text = text_of(client.get(home(token)))
     assert shared.title in text and private.title not in text
     download = client.get(reverse("plan_links:attachment", args=[token, shared.pk]), REMOTE_ADDR=ADDRESS)
@@ -131,6 +137,10 @@ def test_attachments_only_those_shared_with_the_network(accepted, client):
     assert client.get(reverse("plan_links:attachment", args=[token, 10**9])).status_code == 404
     assert denied(record_type="child_tool", record_id=str(private.pk)).exists()
     assert p.case.number not in text
+    # The consent withdrawn: the drawing is hidden again at once.
+    Consent.objects.filter(pk=consent.pk).update(withdrawn_on=datetime.date.today())
+    assert shared.title not in text_of(client.get(home(token)))
+    assert client.get(reverse("plan_links:attachment", args=[token, shared.pk])).status_code == 404
 
 
 # ---- confirming and reporting ------------------------------------------------------------------------------------

@@ -300,3 +300,18 @@ def test_bottom_lines_are_withdrawn_not_deleted(pw):
     decision = services.decide_plan(pw.worker, pw.case.pk, pw.plan.pk, "accepted", "goed",
                                     {pw.must.pk: (True, "ja")}, pw.plan.version)
     assert [c.bottom_line_id for c in decision.checks.all()] == [pw.must.pk]
+
+
+def test_when_the_trajectory_ends_its_agreements_leave_the_lists(accepted):
+    from kring.trajectories import services as trajectory_services
+    from kring.trajectories.core.states import CLOSURE_REASONS
+
+    p = accepted
+    Agreement.objects.filter(pk=p.sleep.pk).update(due_on=TODAY() - datetime.timedelta(days=2))
+    assert [row[0] for row in queries.overdue_agreements(TODAY())] == [p.sleep.pk]
+    trajectory_services.change_status(p.worker, p.case.pk, p.trajectory.pk, "closed", TODAY(),
+                                      reason=CLOSURE_REASONS[0])
+    assert list(queries.overdue_agreements(TODAY())) == []
+    with pytest.raises(ValidationError):
+        services.record_report(p.coordinator, p.case.pk, p.school.pk, "done")
+    assert Agreement.objects.get(pk=p.school.pk).status == "open"
