@@ -367,3 +367,19 @@ class ChildToolAttachment(CaseScoped):
         ordering = ["plan", "-uploaded_at", "-id"]
         verbose_name = _("child's tool")
         verbose_name_plural = _("child's tools")
+
+
+class MemberReminder(models.Model):
+    """A reminder e-mailed to a network member before their agreement is due; unique so it is sent once."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="member_reminders")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    lead_days = models.SmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agreement", "person", "due_on", "lead_days"],
+                                               name="member_reminder_once")]

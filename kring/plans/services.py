@@ -39,7 +39,8 @@ from .choices import (
     ReviewDecision, ReviewKeeping,
 )
 from .models import (
-    Agreement, AgreementReport, BottomLine, BottomLineCheck, PersonalLink, Plan, PlanDecision, Review, ReviewItem,
+    Agreement, AgreementReport, BottomLine, BottomLineCheck, MemberReminder, PersonalLink, Plan, PlanDecision, Review,
+    ReviewItem,
 )
 
 BOTTOM_LINE_FIELDS = ["order", "text", "reason", "legal_basis", "kind"]
@@ -742,6 +743,47 @@ def record_report(actor, case_id, agreement_id, outcome: str, note: str = "", pa
     report = _apply_report(agreement, outcome, note, user=actor.user)
     log_access(actor, Action.UPDATE, [agreement_access(agreement)], path=path, detail=f"report: {outcome}")
     return report
+
+
+def remind_members(today: date, upcoming, stage_for) -> int:
+    """E-mail network members before their agreements are due, once per agreement, date and lead time.
+
+    ``upcoming``: (agreement id, organisation id, due date) of agreements in force; ``stage_for(org, due_on)``
+    gives the lead time reached today (the organisation's reminder settings) or None. Only owners with an e-mail
+    address and a personal link in force are written to: they agreed to hear from Kring that way. The e-mail
+    names no case, family or agreement, only the date, and points to their own link."""
+    due = {row[0]: row for row in upcoming}
+    if not due:
+        return 0
+    now = timezone.now()
+    holders = PersonalLink.objects.filter(revoked_at__isnull=True, expires_on__gte=today).values("person_id")
+    owners = (Agreement.objects.filter(pk__in=list(due), owner_person__email__gt="", owner_person_id__in=holders)
+              .values_list("id", "owner_person_id"))
+    candidates = []
+    for agreement_id, person_id in owners:
+        _id, organisation_id, due_on = due[agreement_id]
+        lead = stage_for(organisation_id, due_on)
+        if lead is None or lead < 0:
+            continue
+        candidates.append(MemberReminder(agreement_id=agreement_id, organisation_id=organisation_id,
+                                         person_id=person_id, due_on=due_on, lead_days=lead))
+    if not candidates:
+        return 0
+    with transaction.atomic():
+        MemberReminder.objects.bulk_create(candidates, ignore_conflicts=True)
+        new = list(MemberReminder.objects.select_for_update(skip_locked=True, of=("self",))
+                   .filter(agreement_id__in=[c.agreement_id for c in candidates], created_at__gte=now,
+                           emailed_at__isnull=True).select_related("person"))
+        for reminder in new:
+            # Members have no language setting; Dutch unless their stated home language is English.
+            language = "en" if reminder.person.language.strip().lower() in ("en", "english", "engels") else "nl"
+            with translation.override(language):
+                subject = _("Reminder: an agreement of yours")
+                body = _("You have an agreement that is to be done by %(date)s. Open the personal link you received "
+                         "to see which one, and to let us know how it went.") % {"date": reminder.due_on.isoformat()}
+            send_mail(subject, body, None, [reminder.person.email])
+        MemberReminder.objects.filter(pk__in=[r.pk for r in new]).update(emailed_at=timezone.now())
+    return len(new)
 
 
 # ---- personal links ----------------------------------------------------------------------------------------

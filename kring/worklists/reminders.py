@@ -217,6 +217,10 @@ def scan(today: date | None = None) -> ScanResult:
         .values_list("id", "case_id", "organisation_id", "due_on", "is_safety", "checker_user_id",
                      "plan__trajectory_id")
     )
+    # The members who carry these agreements hear of them too, before the date (through their own link).
+    plan_services.remind_members(
+        today, [(row[0], row[2], row[3]) for row in upcoming],
+        lambda org, due_on: stage(due_on, today, days_for(org)) if email_for(org) else None)
     overdue_ids = [row[0] for row in plan_queries.overdue_agreements(today, since=low)]
     overdue = list(
         Agreement.objects.filter(pk__in=overdue_ids).select_related("plan").only(

@@ -371,3 +371,28 @@ def test_the_my_work_page_links_plan_reminders_to_the_plan(accepted, client):
     with override("nl"):
         assert gettext("open the plan") in text
     assert f'href="{plan_path(p)}"' in text
+
+
+def test_members_with_a_link_get_one_email_before_their_agreement_is_due(accepted):  # noqa: F811
+    p = accepted
+    today = datetime.date.today()
+    type(p.mw.oma).objects.filter(pk=p.mw.oma.pk).update(email="oma@example.org")
+    type(p.mw.piet).objects.filter(pk=p.mw.piet.pk).update(email="piet@example.org")
+    Agreement.objects.filter(pk=p.sleep.pk).update(due_on=today + datetime.timedelta(days=7))  # Oma's: 7 days
+    Agreement.objects.filter(pk=p.school.pk).update(due_on=today + datetime.timedelta(days=7))  # Piet's
+    plan_services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk)  # only Oma has a link
+    mail.outbox.clear()
+    reminders.scan(today)
+    reminders.scan(today)
+    to_members = [m for m in mail.outbox if m.to[0].endswith("@example.org") and m.to[0].startswith(("oma", "piet"))]
+    assert [m.to for m in to_members] == [["oma@example.org"]]
+    body = to_members[0].body
+    assert (today + datetime.timedelta(days=7)).isoformat() in body
+    for secret in (p.case.number, p.sleep.what, "Oma", p.case.family_name):
+        assert secret not in body
+    # A revoked link: no more reminders for the next lead time.
+    link = p.plan.links.get()
+    plan_services.revoke_link(p.coordinator, p.case.pk, link.pk)
+    mail.outbox.clear()
+    reminders.scan(today + datetime.timedelta(days=6))
+    assert not [m for m in mail.outbox if m.to == ["oma@example.org"]]
