@@ -86,4 +86,39 @@ def _build(trajectory) -> int:
         lines[1].pk: (True, "Het contact met school is belegd."),
     }, plan.version, path="demo")
     services.create_link(writer, case.pk, plan.pk, network[0].pk, path="demo")
-    return len(lines) + 2 + len(AGREEMENTS)
+    made = len(lines) + 2 + len(AGREEMENTS)
+    if plan.plan_type == "safety_plan":
+        made += _safety_records(decider, case, plan, network, worker.user, today)
+    return made
+
+
+MAP = [
+    ("harm", "De kinderen zagen twee keer dat papa mama sloeg."),
+    ("complicating", "Papa drinkt in het weekend veel; er is weinig geld."),
+    ("strengths", "Mama zoekt hulp; oma woont dichtbij en wil helpen."),
+    ("existing_safety", "De kinderen slapen bij oma als het thuis onrustig is."),
+    ("next_steps", "Het netwerk maakt samen een veiligheidsplan."),
+]
+
+
+def _safety_records(actor, case, plan, network, worker, today) -> int:
+    """A filled Signs of Safety map, one danger statement with its goal, the network, and scaling over time."""
+    from . import safety
+
+    for column, text in MAP:
+        safety.add_map_entry(actor, case.pk, plan.pk, {"column": column, "text": text}, path="demo")
+    safety.add_danger_statement(actor, case.pk, plan.pk, {
+        "statement": "De hulpverlener en oma maken zich zorgen dat de kinderen opnieuw geweld zien als papa "
+                     "gedronken heeft, en dat ze daar bang en onrustig van worden.",
+        "safety_goal": "De kinderen zijn altijd bij een veilige volwassene als er thuis ruzie is, drie maanden "
+                       "lang, en iedereen in het netwerk weet wat te doen.",
+    }, path="demo")
+    for person in network[:2]:
+        safety.add_network_member(actor, case.pk, plan.pk, person.pk, "let op de kinderen", path="demo")
+    for weeks, worker_score, family_score in ((8, 3, 5), (4, 5, 6), (0, 6, 7)):
+        day = today - datetime.timedelta(weeks=weeks)
+        safety.record_rating(actor, case.pk, plan.pk, {"rater_user": worker.pk, "score": worker_score,
+                                                       "rated_on": day}, path="demo")
+        safety.record_rating(actor, case.pk, plan.pk, {"person": network[0].pk, "score": family_score,
+                                                       "rated_on": day}, path="demo")
+    return len(MAP) + 1 + min(len(network), 2) + 6
