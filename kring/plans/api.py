@@ -8,19 +8,15 @@ from the case's visibility query and log exactly the records they answer with.
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from kring.audit.services import Action, log_access, person_access
-from kring.cases import queries as case_queries
 from kring.cases.api import FORBIDDEN, INVALID, NOT_FOUND, STALE, CaseApiView, _check_visible, _parse
 from kring.core.actor import Actor
 from kring.core.errors import NotFound
 
 from . import queries, services
-from .models import Agreement, AgreementReport, BottomLine, Plan, ReviewItem
 from .serializers import (
     AgreementChangesSerializer,
     AgreementInputSerializer,
@@ -62,27 +58,7 @@ def _fields_renamed(names: dict):
                                for name, messages in error.message_dict.items()}) from None
 
 
-# ---- reads: from the case's visibility query, logging what they answer with ---------------------------------
-
-
-def _agreements(queryset):
-    reports = AgreementReport.objects.select_related("link__person", "reported_by").order_by("-reported_at", "-id")
-    return (queryset.select_related("owner_person", "backup_person", "checker_person", "checker_user")
-            .prefetch_related("bottom_lines", Prefetch("reports", queryset=reports)))
-
-
-def _agreement_accesses(agreements):
-    accesses = [services.agreement_access(a) for a in agreements]
-    persons = {p.pk: p for a in agreements for p in (a.owner_person, a.backup_person, a.checker_person) if p}
-    return accesses + [person_access(p) for p in persons.values()]
-
-
-def _visible_plan(actor, case_id, plan_id, path):
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
-    plan = Plan.objects.filter(case=case, pk=plan_id).first()
-    if plan is None:
-        raise NotFound()
-    return plan
+# ---- reads: the queries start from the case's visibility query and log what they return --------------------
 
 
 def _plan_detail(view):
@@ -95,10 +71,6 @@ def _plan_detail(view):
     return PlanDetailSerializer(plan).data
 
 
-def _reviews(queryset):
-    return queryset.prefetch_related(Prefetch("items", queryset=ReviewItem.objects.select_related("agreement")))
-
-
 # ---- bottom lines ------------------------------------------------------------------------------------------
 
 
@@ -107,11 +79,8 @@ class BottomLineListView(CaseApiView):
                    description="In force first, then withdrawn ones.",
                    responses={200: BottomLineSerializer(many=True), 404: NOT_FOUND})
     def get(self, request, case_id, trajectory_id):
-        actor = Actor.from_request(request)
-        _case, trajectory = queries.get_trajectory(actor, case_id, trajectory_id, path=request.path)
-        lines = list(BottomLine.objects.filter(trajectory=trajectory).select_related("set_by")
-                     .order_by("withdrawn_on", "order", "id"))
-        log_access(actor, Action.LIST, [services.bottom_line_access(line) for line in lines], path=request.path)
+        lines = queries.bottom_lines_of_trajectory(Actor.from_request(request), case_id, trajectory_id,
+                                                   path=request.path)
         return Response(BottomLineSerializer(lines, many=True).data)
 
     @extend_schema(operation_id="plan_bottom_lines_create", tags=TAGS, summary="Set a bottom line",
@@ -129,12 +98,7 @@ class BottomLineDetailView(CaseApiView):
     @extend_schema(operation_id="plan_bottom_lines_retrieve", tags=TAGS, summary="One bottom line",
                    responses={200: BottomLineSerializer, 404: NOT_FOUND})
     def get(self, request, case_id, bottom_line_id):
-        actor = Actor.from_request(request)
-        case = case_queries.get_case(actor, case_id, path=request.path, log=False)
-        line = BottomLine.objects.filter(case=case, pk=bottom_line_id).select_related("set_by").first()
-        if line is None:
-            raise NotFound()
-        log_access(actor, Action.VIEW, [services.bottom_line_access(line)], path=request.path)
+        line = queries.bottom_line_detail(Actor.from_request(request), case_id, bottom_line_id, path=request.path)
         return Response(BottomLineSerializer(line).data)
 
     @extend_schema(operation_id="plan_bottom_lines_partial_update", tags=TAGS, summary="Change a bottom line",
@@ -194,9 +158,7 @@ class PlanView(CaseApiView):
         _check_visible(request, case_id)
         changes = _parse(PlanChangesSerializer, request.data)
         version = changes.pop("version")
-        plan_id = Plan.objects.filter(case_id=case_id, trajectory_id=trajectory_id).values_list("pk", flat=True).first()
-        if plan_id is None:
-            raise NotFound()
+        plan_id = queries.plan_id_of_trajectory(actor, case_id, trajectory_id, path=request.path)
         plan = services.update_plan(actor, case_id, plan_id, changes, version, path=request.path)
         return Response(PlanSerializer(plan).data)
 
@@ -248,11 +210,7 @@ class AgreementListView(CaseApiView):
     @extend_schema(operation_id="plan_agreements_list", tags=TAGS, summary="The agreements of a plan",
                    responses={200: AgreementSerializer(many=True), 404: NOT_FOUND})
     def get(self, request, case_id, plan_id):
-        actor = Actor.from_request(request)
-        plan = _visible_plan(actor, case_id, plan_id, request.path)
-        agreements = list(_agreements(plan.agreements.all()))
-        log_access(actor, Action.LIST, [services.plan_access(plan)] + _agreement_accesses(agreements),
-                   path=request.path)
+        agreements = queries.agreements_of_plan(Actor.from_request(request), case_id, plan_id, path=request.path)
         return Response(AgreementSerializer(agreements, many=True).data)
 
     @extend_schema(operation_id="plan_agreements_create", tags=TAGS, summary="Add an agreement to the draft plan",
@@ -271,12 +229,7 @@ class AgreementDetailView(CaseApiView):
     @extend_schema(operation_id="plan_agreements_retrieve", tags=TAGS, summary="One agreement with its reports",
                    responses={200: AgreementSerializer, 404: NOT_FOUND})
     def get(self, request, case_id, agreement_id):
-        actor = Actor.from_request(request)
-        case = case_queries.get_case(actor, case_id, path=request.path, log=False)
-        agreement = _agreements(Agreement.objects.filter(case=case, pk=agreement_id)).first()
-        if agreement is None:
-            raise NotFound()
-        log_access(actor, Action.VIEW, _agreement_accesses([agreement]), path=request.path)
+        agreement = queries.agreement_detail(Actor.from_request(request), case_id, agreement_id, path=request.path)
         return Response(AgreementSerializer(agreement).data)
 
     @extend_schema(operation_id="plan_agreements_partial_update", tags=TAGS, summary="Change an agreement",
@@ -325,11 +278,7 @@ class ReviewListView(CaseApiView):
     @extend_schema(operation_id="plan_reviews_list", tags=TAGS, summary="The reviews of a plan",
                    responses={200: ReviewSerializer(many=True), 404: NOT_FOUND})
     def get(self, request, case_id, plan_id):
-        actor = Actor.from_request(request)
-        plan = _visible_plan(actor, case_id, plan_id, request.path)
-        reviews = list(_reviews(plan.reviews.all()))
-        log_access(actor, Action.LIST, [services.plan_access(plan)] + [services.review_access(r) for r in reviews],
-                   path=request.path)
+        reviews = queries.reviews_of_plan(Actor.from_request(request), case_id, plan_id, path=request.path)
         return Response(ReviewSerializer(reviews, many=True).data)
 
     @extend_schema(operation_id="plan_reviews_create", tags=TAGS, summary="Add a review moment",
@@ -366,11 +315,6 @@ class PersonalLinkListView(CaseApiView):
                    description="Without their secret: links are made and handed out on the plan page only.",
                    responses={200: PersonalLinkSerializer(many=True), 404: NOT_FOUND})
     def get(self, request, case_id, plan_id):
-        actor = Actor.from_request(request)
-        plan = _visible_plan(actor, case_id, plan_id, request.path)
-        links = list(plan.links.select_related("person"))
-        accesses = [services.plan_access(plan)] + [services.link_access(link) for link in links]
-        accesses += [person_access(p) for p in {link.person_id: link.person for link in links}.values()]
-        log_access(actor, Action.LIST, accesses, path=request.path)
+        links = queries.links_of_plan(Actor.from_request(request), case_id, plan_id, path=request.path)
         return Response(PersonalLinkSerializer(links, many=True).data)
 

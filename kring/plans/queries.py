@@ -71,6 +71,20 @@ class PlanView:
                 if core.is_overdue(a.due_on, a.in_force and a.status in RUNNING_AGREEMENT, today)]
 
 
+def _with_follow_up(agreements):
+    """Agreements with their persons, bottom lines and reports (newest first), in a fixed number of queries."""
+    reports = AgreementReport.objects.select_related("link__person", "reported_by").order_by("-reported_at", "-id")
+    return (agreements.select_related("owner_person", "backup_person", "checker_person", "checker_user")
+            .prefetch_related("bottom_lines", Prefetch("reports", queryset=reports)))
+
+
+def _agreement_accesses(agreements) -> list:
+    """Log entries for the agreements and, once each, the persons named on them."""
+    accesses = [services.agreement_access(a) for a in agreements]
+    persons = {p.pk: p for a in agreements for p in (a.owner_person, a.backup_person, a.checker_person) if p}
+    return accesses + [person_access(p) for p in persons.values()]
+
+
 def get_trajectory(actor, case_id, trajectory_id, path: str = ""):
     case = case_queries.get_case(actor, case_id, path=path)
     trajectory = Trajectory.objects.filter(case=case, pk=trajectory_id).select_related("coordinator").first()
@@ -89,11 +103,7 @@ def plan_view(actor, case_id, trajectory_id, path: str = "") -> PlanView:
     view = PlanView(case=case, trajectory=trajectory, plan=plan, bottom_lines=lines)
     accesses = [services.bottom_line_access(line) for line in lines]
     if plan is not None:
-        reports = AgreementReport.objects.select_related("link__person", "reported_by").order_by("-reported_at", "-id")
-        view.agreements = list(
-            plan.agreements.select_related("owner_person", "backup_person", "checker_person", "checker_user")
-            .prefetch_related("bottom_lines", Prefetch("reports", queryset=reports))
-        )
+        view.agreements = list(_with_follow_up(plan.agreements.all()))
         view.decisions = list(
             plan.decisions.select_related("decided_by")
             .prefetch_related(Prefetch("checks", queryset=BottomLineCheck.objects.select_related("bottom_line")))
@@ -111,9 +121,7 @@ def plan_view(actor, case_id, trajectory_id, path: str = "") -> PlanView:
         view.safety_network = list(plan.safety_network.select_related("person"))
         view.attachments = list(plan.attachments.defer("content").select_related("child", "uploaded_by"))
         accesses.append(services.plan_access(plan))
-        accesses += [services.agreement_access(a) for a in view.agreements]
-        persons = {p.pk: p for a in view.agreements for p in (a.owner_person, a.backup_person, a.checker_person) if p}
-        accesses += [person_access(p) for p in persons.values()]
+        accesses += _agreement_accesses(view.agreements)
     log_access(actor, Action.VIEW, accesses, path=path)
     return view
 
@@ -143,6 +151,84 @@ def attachment_for_team(actor, case_id, attachment_id, path: str = "") -> ChildT
         raise NotFound()
     log_access(actor, Action.VIEW, [Access("child_tool", attachment.pk, case.pk, case.organisation_id)], path=path)
     return attachment
+
+
+# ---- one list or record of a plan (the API) ----------------------------------------------------------------
+
+
+def _plan_of(actor, case_id, plan_id, path: str = "") -> Plan:
+    """A plan of a visible case, or NotFound. Not logged here: the callers log the plan with what they answer."""
+    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    plan = Plan.objects.filter(case=case, pk=plan_id).first()
+    if plan is None:
+        raise NotFound()
+    return plan
+
+
+def plan_id_of_trajectory(actor, case_id, trajectory_id, path: str = "") -> int:
+    """The id of a trajectory's plan, for a write addressed by trajectory; only an id, so nothing is logged."""
+    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    plan_id = Plan.objects.filter(case=case, trajectory_id=trajectory_id).values_list("pk", flat=True).first()
+    if plan_id is None:
+        raise NotFound()
+    return plan_id
+
+
+def bottom_lines_of_trajectory(actor, case_id, trajectory_id, path: str = "") -> list:
+    """A trajectory's bottom lines, in force first, then withdrawn ones; logged as listed."""
+    _case, trajectory = get_trajectory(actor, case_id, trajectory_id, path=path)
+    lines = list(BottomLine.objects.filter(trajectory=trajectory).select_related("set_by")
+                 .order_by("withdrawn_on", "order", "id"))
+    log_access(actor, Action.LIST, [services.bottom_line_access(line) for line in lines], path=path)
+    return lines
+
+
+def bottom_line_detail(actor, case_id, bottom_line_id, path: str = "") -> BottomLine:
+    """One bottom line of a visible case, logged as viewed."""
+    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    line = BottomLine.objects.filter(case=case, pk=bottom_line_id).select_related("set_by").first()
+    if line is None:
+        raise NotFound()
+    log_access(actor, Action.VIEW, [services.bottom_line_access(line)], path=path)
+    return line
+
+
+def agreements_of_plan(actor, case_id, plan_id, path: str = "") -> list:
+    """A plan's agreements with their reports; the plan, the agreements and their persons are logged as listed."""
+    plan = _plan_of(actor, case_id, plan_id, path=path)
+    agreements = list(_with_follow_up(plan.agreements.all()))
+    log_access(actor, Action.LIST, [services.plan_access(plan)] + _agreement_accesses(agreements), path=path)
+    return agreements
+
+
+def agreement_detail(actor, case_id, agreement_id, path: str = "") -> Agreement:
+    """One agreement with its reports; the agreement and its persons are logged."""
+    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    agreement = _with_follow_up(Agreement.objects.filter(case=case, pk=agreement_id)).first()
+    if agreement is None:
+        raise NotFound()
+    log_access(actor, Action.VIEW, _agreement_accesses([agreement]), path=path)
+    return agreement
+
+
+def reviews_of_plan(actor, case_id, plan_id, path: str = "") -> list:
+    """A plan's reviews with their items; the plan and the reviews are logged as listed."""
+    plan = _plan_of(actor, case_id, plan_id, path=path)
+    items = ReviewItem.objects.select_related("agreement")
+    reviews = list(plan.reviews.prefetch_related(Prefetch("items", queryset=items)))
+    log_access(actor, Action.LIST, [services.plan_access(plan)] + [services.review_access(r) for r in reviews],
+               path=path)
+    return reviews
+
+
+def links_of_plan(actor, case_id, plan_id, path: str = "") -> list:
+    """A plan's personal links with their persons; the plan, the links and the persons are logged as listed."""
+    plan = _plan_of(actor, case_id, plan_id, path=path)
+    links = list(plan.links.select_related("person"))
+    accesses = [services.plan_access(plan)] + [services.link_access(link) for link in links]
+    accesses += [person_access(p) for p in {link.person_id: link.person for link in links}.values()]
+    log_access(actor, Action.LIST, accesses, path=path)
+    return links
 
 
 # ---- the network member's view through a personal link -----------------------------------------------------
@@ -196,6 +282,22 @@ def link_view(link: PersonalLink, ip_address=None, path: str = "") -> LinkView:
     return view
 
 
+def link_attachment(link: PersonalLink, attachment_id, ip_address=None, path: str = "") -> ChildToolAttachment:
+    """A child's tool the link's page lists, with its content, logged as exported; any other is refused (logged as
+    denied) with NotFound. Reads through ``link_view``, so exactly what the holder may see is reachable."""
+    view = link_view(link, ip_address, path)
+    found = next((a for a in view.attachments if a.pk == attachment_id), None)
+    actor = Actor(user=None, ip_address=ip_address)
+    if found is None:
+        log_access(actor, Action.DENIED, [Access("child_tool", attachment_id, link.case_id, link.organisation_id)],
+                   path=path, detail=f"not shared with personal link {link.pk}")
+        raise NotFound()
+    found.content = bytes(found.content)  # deferred in the list: read now, for this one file only
+    log_access(actor, Action.EXPORT, [Access("child_tool", found.pk, found.case_id, found.organisation_id)],
+               path=path, detail=f"download via personal link {link.pk}")
+    return found
+
+
 # ---- follow-up across cases --------------------------------------------------------------------------------
 
 
@@ -212,4 +314,8 @@ def overdue_agreements(today: date, organisation_ids=None, since: date | None = 
     return rows.exclude(case__status="closed").values_list("id", "case_id", "organisation_id", "due_on", "is_safety")
 
 
-__all__ = ["LinkView", "PlanView", "link_view", "overdue_agreements", "plan_view", "plans_for_case"]
+__all__ = [
+    "LinkView", "PlanView", "agreement_detail", "agreements_of_plan", "attachment_for_team", "bottom_line_detail",
+    "bottom_line_history", "bottom_lines_of_trajectory", "get_trajectory", "link_attachment", "link_view",
+    "links_of_plan", "overdue_agreements", "plan_id_of_trajectory", "plan_view", "plans_for_case", "reviews_of_plan",
+]

@@ -157,17 +157,8 @@ def report(request, token, agreement_id):
 def attachment(request, token, attachment_id):
     """A child's tool shared with the link holder, as a download; only those the link's page lists."""
     link, ip_address, path = _open(request, token)
-    view = queries.link_view(link, ip_address, path)
-    found = next((a for a in view.attachments if a.pk == attachment_id), None)
-    actor = Actor(user=None, ip_address=ip_address)
-    if found is None:
-        log_access(actor, Action.DENIED, [Access("child_tool", attachment_id, link.case_id, link.organisation_id)],
-                   path=path, detail=f"not shared with personal link {link.pk}")
-        raise NotFound()
-    content = bytes(found.content)  # deferred in the list: read now, for this one file only
-    log_access(actor, Action.EXPORT, [Access("child_tool", found.pk, found.case_id, found.organisation_id)],
-               path=path, detail=f"download via personal link {link.pk}")
-    response = HttpResponse(content, content_type=found.content_type or "application/octet-stream")
+    found = queries.link_attachment(link, attachment_id, ip_address, path)
+    response = HttpResponse(found.content, content_type=found.content_type or "application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, found.filename or "download")
     response["X-Content-Type-Options"] = "nosniff"
     return response
