@@ -303,7 +303,8 @@ class ReviewHoldView(CaseApiView):
         items = {item["agreement"]: {"keeping": item["keeping"], "note": item.get("note", "")}
                  for item in data["items"]}
         review = services.hold_review(Actor.from_request(request), case_id, review_id, items, data["decision"],
-                                      data.get("note", ""), data.get("held_on"), data["version"], path=request.path)
+                                      data.get("note", ""), data.get("held_on"), data["version"], path=request.path,
+                                      ratings=data.get("ratings", ()))
         return Response(ReviewSerializer(review).data)
 
 

@@ -182,15 +182,41 @@ class HoldReviewForm(forms.Form):
     decision = forms.ChoiceField(label=_("decision"), choices=ReviewDecision.choices, widget=forms.RadioSelect)
     note = forms.CharField(label=_("note"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, agreements=(), **kwargs):
+    # The safety scale again (0 = the children cannot live at home, 10 = safe enough to close): the reviewer's
+    # own number and, if given, one of a person of the family or network.
+    my_score = forms.IntegerField(label=_("your safety scale score (0-10)"), min_value=0, max_value=10,
+                                  required=False)
+    person = forms.TypedChoiceField(label=_("score of a person of the family or network"), coerce=int,
+                                    required=False, empty_value=None)
+    person_score = forms.IntegerField(label=_("their score (0-10)"), min_value=0, max_value=10, required=False)
+
+    def __init__(self, *args, agreements=(), persons=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.agreements = list(agreements)
         for agreement in self.agreements:
             self.fields[f"keeping_{agreement.pk}"] = forms.ChoiceField(
                 label=_("kept?"), choices=ReviewKeeping.choices, widget=forms.RadioSelect)
             self.fields[f"note_{agreement.pk}"] = forms.CharField(label=_("note"), max_length=1000, required=False)
+        self.fields["person"].choices = [("", "—")] + [(p.pk, p.full_name) for p in persons]
         self.order_fields([name for a in self.agreements for name in (f"keeping_{a.pk}", f"note_{a.pk}")]
-                          + ["held_on", "decision", "note", "version"])
+                          + ["my_score", "person", "person_score", "held_on", "decision", "note", "version"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("person") and data.get("person_score") is None:
+            self.add_error("person_score", _("Give this person's score, or leave the person empty."))
+        if data.get("person_score") is not None and not data.get("person"):
+            self.add_error("person", _("Say whose score this is."))
+        return data
+
+    def ratings(self, user) -> list[dict]:
+        """The scale as the service takes it."""
+        data, ratings = self.cleaned_data, []
+        if data.get("my_score") is not None:
+            ratings.append({"rater_user": user.pk, "score": data["my_score"]})
+        if data.get("person") and data.get("person_score") is not None:
+            ratings.append({"person": data["person"], "score": data["person_score"]})
+        return ratings
 
     def agreement_rows(self):
         return [(a, self[f"keeping_{a.pk}"], self[f"note_{a.pk}"]) for a in self.agreements]

@@ -118,6 +118,8 @@ def plan_view(actor, case_id, trajectory_id, path: str = "") -> PlanView:
         view.map_entries = list(plan.map_entries.all())
         view.danger_statements = list(plan.danger_statements.all())
         view.ratings = list(plan.ratings.select_related("person", "rater_user"))
+        for review in view.reviews:  # the safety scale as given at each review, without a query per review
+            review.scale = [r for r in view.ratings if r.review_id == review.pk]
         view.safety_network = list(plan.safety_network.select_related("person"))
         view.attachments = list(plan.attachments.defer("content").select_related("child", "uploaded_by"))
         accesses.append(services.plan_access(plan))

@@ -34,7 +34,7 @@ from kring.cases.services import _full_clean, _logs_refusal, _refuse_if_stale, h
 from kring.core.errors import NotFound
 from kring.network.models import NetworkMember, Safety
 
-from . import queries
+from . import queries, services
 from .charts import line_chart_svg
 from .choices import MAP_GROUPS, ChildTool, MapColumn, PlanType, Sharing
 from .models import (
@@ -119,32 +119,9 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _person_of_case(case, value, field_name, *, required=False):
-    if value in (None, ""):
-        if required:
-            raise ValidationError({field_name: [_("Choose a person of this case.")]})
-        return None
-    value = getattr(value, "pk", value)
-    try:
-        person = Person.objects.filter(case=case, pk=int(value)).first()
-    except (TypeError, ValueError):
-        person = None
-    if person is None:
-        raise ValidationError({field_name: [_("Choose a person of this case.")]})
-    return person
-
-
-def _team_user(case, value, field_name):
-    if value in (None, ""):
-        return None
-    value = getattr(value, "pk", value)
-    try:
-        member = CaseTeamMember.objects.filter(case=case, user_id=int(value)).select_related("user").first()
-    except (TypeError, ValueError):
-        member = None
-    if member is None:
-        raise ValidationError({field_name: [_("Choose a member of the case team.")]})
-    return member.user
+# Persons and team members are looked up as the plan services do (ids of other cases are refused alike).
+_person_of_case = services._person_of_case
+_team_user = services._team_user
 
 
 def _score(value) -> int:

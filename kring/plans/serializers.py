@@ -341,10 +341,20 @@ class ReviewItemInputSerializer(RefuseUnknownFields, serializers.Serializer):
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
 
 
+class ReviewRatingInputSerializer(RefuseUnknownFields, serializers.Serializer):
+    """The safety scale at a review: one person of the case or one professional of the case team, 0 to 10."""
+
+    person = _id_field(required=False, allow_null=True, help_text="A person of the case.")
+    rater_user = _id_field(required=False, allow_null=True, help_text="A user on the case team.")
+    score = serializers.IntegerField(min_value=0, max_value=10)
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
 class HoldReviewSerializer(RefuseUnknownFields, serializers.Serializer):
     """A review as it was held."""
 
     items = ReviewItemInputSerializer(many=True, help_text="How every agreement in force was kept.")
+    ratings = ReviewRatingInputSerializer(many=True, required=False, help_text="The safety scale again.")
     decision = NamedChoiceField(ReviewDecision)
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     held_on = serializers.DateField(required=False, allow_null=True, help_text="Default: today.")

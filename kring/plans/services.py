@@ -40,7 +40,7 @@ from .choices import (
 )
 from .models import (
     Agreement, AgreementReport, BottomLine, BottomLineCheck, MemberReminder, PersonalLink, Plan, PlanDecision, Review,
-    ReviewItem,
+    ReviewItem, SafetyScaleRating,
 )
 
 BOTTOM_LINE_FIELDS = ["order", "text", "reason", "legal_basis", "kind"]
@@ -189,8 +189,11 @@ def _save(record, actor):
     record.save()
 
 
-def _person_of_case(case, value, field):
+def _person_of_case(case, value, field, *, required=False):
+    """The person of this case with this id, or a message under ``field`` (also for ids of other cases)."""
     if value in (None, ""):
+        if required:
+            raise ValidationError({field: [_("Choose a person of this case.")]})
         return None
     if isinstance(value, Person):
         value = value.pk
@@ -204,6 +207,7 @@ def _person_of_case(case, value, field):
 
 
 def _team_user(case, value, field):
+    """The case-team member with this user id, or a message under ``field``."""
     if value in (None, ""):
         return None
     user_id = getattr(value, "pk", value)
@@ -984,9 +988,10 @@ def add_review(actor, case_id, plan_id, data: dict, path: str = "") -> Review:
 @_logs_refusal
 @transaction.atomic
 def hold_review(actor, case_id, review_id, items: dict, decision: str, note: str = "", held_on=None,
-                expected_version=None, path: str = "") -> Review:
-    """Record a review: per agreement in force how it was kept, and the decision. Adjusting starts a new
-    version of the plan. ``items``: agreement id -> (keeping, note)."""
+                expected_version=None, path: str = "", ratings=()) -> Review:
+    """Record a review: per agreement in force how it was kept, the safety scale again, and the decision.
+    Adjusting starts a new version of the plan. ``items``: agreement id -> (keeping, note); ``ratings``: dicts
+    with a ``person`` (of the case) or a ``rater_user`` (of the case team) and a ``score`` from 0 to 10."""
     case = _lock_case(case_id, actor.user)
     review = _lock(Review, case, review_id)
     case, plan = open_plan(actor, case_id, review.plan_id)
@@ -1027,7 +1032,11 @@ def hold_review(actor, case_id, review_id, items: dict, decision: str, note: str
         rows.append(ReviewItem(review=review, agreement=agreement, keeping=keeping, note=(item_note or "")[:1000]))
     if errors:
         raise ValidationError({"items": sorted(set(errors))})
+    scale = _review_ratings(case, plan, ratings, held_on, actor.user)
     ReviewItem.objects.bulk_create(rows)
+    for rating in scale:
+        rating.review = review
+    SafetyScaleRating.objects.bulk_create(scale)
     stopped = [row.agreement_id for row in rows if row.keeping == ReviewKeeping.STOPPED]
     if stopped:
         Agreement.objects.filter(pk__in=stopped).update(status=AgreementStatus.STOPPED)
@@ -1040,6 +1049,29 @@ def hold_review(actor, case_id, review_id, items: dict, decision: str, note: str
     if decision == ReviewDecision.ADJUST and plan.status == PlanStatus.ACCEPTED:
         start_new_edition(actor, case_id, plan.pk, plan.version, path=path)
     return review
+
+
+def _review_ratings(case, plan, ratings, rated_on, user) -> list:
+    """The safety scale as given at a review, checked like any rating (the Signs of Safety rules)."""
+    from .safety import _score
+
+    made = []
+    for index, rating in enumerate(ratings or ()):
+        if not isinstance(rating, dict):
+            raise ValidationError({"ratings": [_("Give each rating as a person or professional and a score.")]})
+        person = _person_of_case(case, rating.get("person"), "ratings")
+        professional = _team_user(case, rating.get("rater_user"), "ratings")
+        if (person is None) == (professional is None):
+            raise ValidationError({"ratings": [_("Each rating is given by one person of the case or one "
+                                                 "professional of the case team.")]})
+        try:
+            score = _score(rating.get("score"))
+        except ValidationError as error:
+            raise ValidationError({"ratings": error.message_dict["score"]}) from None
+        made.append(SafetyScaleRating(plan=plan, case=case, organisation=case.organisation, rated_on=rated_on,
+                                      person=person, rater_user=professional, score=score, recorded_by=user,
+                                      note=str(rating.get("note") or "")[:1000]))
+    return made
 
 
 def running_statuses():

@@ -581,21 +581,22 @@ def review_hold(request, pk, trajectory_id, review_id):
     _plan_of(view)
     review = _find(view.reviews, review_id)
     _refuse_form(request, _may_work(request, view))
-    form = HoldReviewForm(_posted(request), agreements=_agreements_to_review(view),
+    form = HoldReviewForm(_posted(request), agreements=_agreements_to_review(view), persons=view.case.persons.all(),
                           initial={"version": review.version, "held_on": timezone.localdate()})
     stale = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.hold_review(actor, pk, review_id, form.items(), data["decision"], data["note"], data["held_on"],
-                                 expected_version=data["version"], path=request.path)
+                                 expected_version=data["version"], path=request.path,
+                                 ratings=form.ratings(request.user))
         except StaleEdit as error:
             stale = error
             view = _load(request, pk, trajectory_id)
             review = _find(view.reviews, review_id)
             posted = request.POST.copy()
             posted["version"] = review.version
-            form = HoldReviewForm(posted, agreements=_agreements_to_review(view))
+            form = HoldReviewForm(posted, agreements=_agreements_to_review(view), persons=view.case.persons.all())
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

@@ -134,7 +134,10 @@ def test_plan_made_approved_kept_through_a_link_and_reviewed(page, live_server, 
     expect(page.locator(f"#keeping-{sleep.pk}")).to_contain_text("Ik lag zelf in het ziekenhuis.")
     page.locator(f"#keeping-{school.pk} input[value=kept]").check()
     page.locator(f"#keeping-{sleep.pk} input[value=not_kept]").check()
+    page.fill("[name=my_score]", "4")
     page.locator("input[name=decision][value=new_meeting]").check()
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator("#keeping")).to_contain_text("50")
     assert Review.objects.get(pk=review.pk).decision == "new_meeting"
+    assert list(review.ratings.values_list("score", flat=True)) == [4]
+    expect(page.locator(f"#review-{review.pk}")).to_contain_text("4")

@@ -331,14 +331,17 @@ def test_reports_and_reviews(accepted):
         ({"decision": "stop"}, "decision"),
         ({"held_on": (TODAY + datetime.timedelta(days=1)).isoformat()}, "held_on"),
         ({"held_on": "gisteren"}, "held_on"),
+        ({"ratings": [{"rater_user": p.world.a.case_worker.pk, "score": 11}]}, "ratings"),
+        ({"ratings": [{"person": p.mw.oma.pk, "rater_user": p.world.a.case_worker.pk, "score": 5}]}, "ratings"),
     ):
         response = client.post(hold, {**body, **changes}, format="json")
         assert response.status_code == 400 and field in response.json(), (changes, response.json())
     assert client.post(hold, {**body, "version": review.version + 1}, format="json").status_code == 409
     review.refresh_from_db()
     assert review.held_on is None and not review.items.exists()
-    response = client.post(hold, body, format="json")
+    response = client.post(hold, {**body, "ratings": [{"person": p.mw.oma.pk, "score": 7}]}, format="json")
     assert response.status_code == 200, response.json()
+    assert list(review.ratings.values_list("person_id", "score")) == [(p.mw.oma.pk, 7)]
     held = response.json()
     assert held["decision"] == "continue" and held["held_on"] == TODAY.isoformat()
     assert {(i["agreement"], i["keeping"]) for i in held["items"]} == {(p.sleep.pk, "kept"), (p.school.pk, "partly")}

@@ -315,3 +315,24 @@ def test_when_the_trajectory_ends_its_agreements_leave_the_lists(accepted):
     with pytest.raises(ValidationError):
         services.record_report(p.coordinator, p.case.pk, p.school.pk, "done")
     assert Agreement.objects.get(pk=p.school.pk).status == "open"
+
+
+def test_a_review_takes_the_safety_scale_again_and_saves_nothing_on_a_bad_score(accepted):
+    from kring.plans.models import ReviewItem, SafetyScaleRating
+
+    p = accepted
+    review = Review.objects.filter(plan=p.plan).order_by("planned_on").first()
+    items = {p.sleep.pk: ("kept", ""), p.school.pk: ("kept", "")}
+    for bad in ([{"rater_user": p.world.a.case_worker.pk, "score": 11}],
+                [{"person": p.mw.oma.pk, "rater_user": p.world.a.case_worker.pk, "score": 5}],
+                [{"person": p.world.b.case.persons.first().pk, "score": 5}], ["7"]):
+        with pytest.raises(ValidationError) as error:
+            services.hold_review(p.worker, p.case.pk, review.pk, items, "continue", ratings=bad)
+        assert "ratings" in error.value.message_dict
+    assert not ReviewItem.objects.exists() and not SafetyScaleRating.objects.exists()
+    assert Review.objects.get(pk=review.pk).held_on is None
+    services.hold_review(p.worker, p.case.pk, review.pk, items, "continue", ratings=[
+        {"rater_user": p.world.a.case_worker.pk, "score": 6}, {"person": p.mw.oma.pk, "score": 8}])
+    assert sorted(SafetyScaleRating.objects.filter(review=review).values_list("score", flat=True)) == [6, 8]
+    view = queries.plan_view(p.worker, p.case.pk, p.trajectory.pk)
+    assert [r.score for r in next(r for r in view.reviews if r.pk == review.pk).scale] == [6, 8]
