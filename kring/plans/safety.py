@@ -187,29 +187,40 @@ def add_map_entry(actor, case_id, plan_id, data: dict, path: str = "") -> Safety
     return entry
 
 
+def _change(actor, case_id, plan_id, model, record_id, changes, expected_version, fields, apply, access, path):
+    """Change one record of the safety plan: version-checked, validated by ``apply``, kept in its history."""
+    case, plan = _open_safety_plan(actor, case_id, plan_id)
+    record = _lock_in_plan(model, case, plan, record_id)
+    _refuse_if_stale(record, expected_version, fields)
+    _refuse_unknown(changes, fields)
+    apply(record, changes)
+    _save(record, actor)
+    log_access(actor, Action.UPDATE, [access(record)], path=path)
+    return record
+
+
+def _remove(actor, case_id, plan_id, model, record_id, expected_version, fields, access, path):
+    """Remove one record of the safety plan, version-checked; its history keeps who removed it."""
+    case, plan = _open_safety_plan(actor, case_id, plan_id)
+    record = _lock_in_plan(model, case, plan, record_id)
+    _refuse_if_stale(record, expected_version, fields)
+    log_access(actor, Action.DELETE, [access(record)], path=path)
+    record._history_user = actor.user
+    record.delete()
+
+
 @_logs_refusal
 @transaction.atomic
 def update_map_entry(actor, case_id, plan_id, entry_id, changes: dict, expected_version,
                      path: str = "") -> SafetyMapEntry:
-    case, plan = _open_safety_plan(actor, case_id, plan_id)
-    entry = _lock_in_plan(SafetyMapEntry, case, plan, entry_id)
-    _refuse_if_stale(entry, expected_version, ENTRY_FIELDS)
-    _refuse_unknown(changes, ENTRY_FIELDS)
-    _apply_entry(entry, changes)
-    _save(entry, actor)
-    log_access(actor, Action.UPDATE, [entry_access(entry)], path=path)
-    return entry
+    return _change(actor, case_id, plan_id, SafetyMapEntry, entry_id, changes, expected_version, ENTRY_FIELDS,
+                   _apply_entry, entry_access, path)
 
 
 @_logs_refusal
 @transaction.atomic
 def remove_map_entry(actor, case_id, plan_id, entry_id, expected_version, path: str = "") -> None:
-    case, plan = _open_safety_plan(actor, case_id, plan_id)
-    entry = _lock_in_plan(SafetyMapEntry, case, plan, entry_id)
-    _refuse_if_stale(entry, expected_version, ENTRY_FIELDS)
-    log_access(actor, Action.DELETE, [entry_access(entry)], path=path)
-    entry._history_user = actor.user
-    entry.delete()
+    _remove(actor, case_id, plan_id, SafetyMapEntry, entry_id, expected_version, ENTRY_FIELDS, entry_access, path)
 
 
 # ---- danger statements and safety goals --------------------------------------------------------------------
@@ -255,26 +266,16 @@ def add_danger_statement(actor, case_id, plan_id, data: dict, path: str = "") ->
 @transaction.atomic
 def update_danger_statement(actor, case_id, plan_id, statement_id, changes: dict, expected_version,
                             path: str = "") -> DangerStatement:
-    case, plan = _open_safety_plan(actor, case_id, plan_id)
-    statement = _lock_in_plan(DangerStatement, case, plan, statement_id)
-    _refuse_if_stale(statement, expected_version, STATEMENT_FIELDS)
-    _refuse_unknown(changes, STATEMENT_FIELDS)
-    _apply_statement(statement, changes)
-    _save(statement, actor)
-    log_access(actor, Action.UPDATE, [statement_access(statement)], path=path)
-    return statement
+    return _change(actor, case_id, plan_id, DangerStatement, statement_id, changes, expected_version,
+                   STATEMENT_FIELDS, _apply_statement, statement_access, path)
 
 
 @_logs_refusal
 @transaction.atomic
 def remove_danger_statement(actor, case_id, plan_id, statement_id, expected_version, path: str = "") -> None:
     """Removes the statement together with its goal: the two only exist as a pair."""
-    case, plan = _open_safety_plan(actor, case_id, plan_id)
-    statement = _lock_in_plan(DangerStatement, case, plan, statement_id)
-    _refuse_if_stale(statement, expected_version, STATEMENT_FIELDS)
-    log_access(actor, Action.DELETE, [statement_access(statement)], path=path)
-    statement._history_user = actor.user
-    statement.delete()
+    _remove(actor, case_id, plan_id, DangerStatement, statement_id, expected_version, STATEMENT_FIELDS,
+            statement_access, path)
 
 
 # ---- safety scaling ----------------------------------------------------------------------------------------

@@ -416,8 +416,8 @@ def agreement_report(request, pk, trajectory_id, agreement_id):
 # ---- submit, decide, new version -----------------------------------------------------------------------------
 
 
-@_page
-def plan_submit(request, pk, trajectory_id):
+def _plan_step(request, pk, trajectory_id, service, *, done, title, button, text):
+    """A confirmation page for one step on the whole plan (submit, start a new version): version-checked."""
     actor = _actor(request)
     view = _load(request, pk, trajectory_id)
     plan = _plan_of(view)
@@ -426,19 +426,26 @@ def plan_submit(request, pk, trajectory_id):
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.submit_plan(actor, pk, plan.pk, form.cleaned_data["version"], path=request.path)
+            service(actor, pk, plan.pk, form.cleaned_data["version"], path=request.path)
         except StaleEdit as error:
             stale = error
             form = VersionForm(initial={"version": _plan_of(_load(request, pk, trajectory_id)).version})
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("The plan was submitted for approval."))
+            messages.success(request, done)
             return redirect(_plan_url(pk, trajectory_id))
-    return _confirm(request, view, title=_("Submit the plan for approval"), button=_("Submit for approval"),
-                    text=_("The case worker checks the plan against every bottom line and accepts it or sends it "
-                           "back. The plan cannot change while it waits."),
-                    form=form, cancel=_plan_url(pk, trajectory_id), stale=stale, status=409 if stale else 200)
+    return _confirm(request, view, title=title, button=button, text=text, form=form,
+                    cancel=_plan_url(pk, trajectory_id), stale=stale, status=409 if stale else 200)
+
+
+@_page
+def plan_submit(request, pk, trajectory_id):
+    return _plan_step(
+        request, pk, trajectory_id, services.submit_plan, done=_("The plan was submitted for approval."),
+        title=_("Submit the plan for approval"), button=_("Submit for approval"),
+        text=_("The case worker checks the plan against every bottom line and accepts it or sends it back. The plan "
+               "cannot change while it waits."))
 
 
 @_page
@@ -474,27 +481,11 @@ def plan_decide(request, pk, trajectory_id):
 
 @_page
 def plan_new_version(request, pk, trajectory_id):
-    actor = _actor(request)
-    view = _load(request, pk, trajectory_id)
-    plan = _plan_of(view)
-    _refuse_form(request, _may_work(request, view))
-    form = VersionForm(_posted(request), initial={"version": plan.version})
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.start_new_edition(actor, pk, plan.pk, form.cleaned_data["version"], path=request.path)
-        except StaleEdit as error:
-            stale = error
-            form = VersionForm(initial={"version": _plan_of(_load(request, pk, trajectory_id)).version})
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("A new version of the plan was started."))
-            return redirect(_plan_url(pk, trajectory_id))
-    return _confirm(request, view, title=_("Start a new version of the plan"), button=_("Start a new version"),
-                    text=_("The new version starts as a draft from the accepted plan. The agreements in force stay "
-                           "in force until the new version is accepted."),
-                    form=form, cancel=_plan_url(pk, trajectory_id), stale=stale, status=409 if stale else 200)
+    return _plan_step(
+        request, pk, trajectory_id, services.start_new_edition, done=_("A new version of the plan was started."),
+        title=_("Start a new version of the plan"), button=_("Start a new version"),
+        text=_("The new version starts as a draft from the accepted plan. The agreements in force stay in force "
+               "until the new version is accepted."))
 
 
 # ---- personal links ------------------------------------------------------------------------------------------
