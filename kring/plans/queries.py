@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 
 from kring.audit.services import Access, Action, case_access, log_access, person_access
 from kring.cases import queries as case_queries
@@ -23,6 +23,8 @@ from .models import (
 )
 
 RECENT_REPORTS = 3
+# Bottom lines in force (no withdrawal date) first, on every database: NULLs sort last on PostgreSQL by default.
+IN_FORCE_FIRST = F("withdrawn_on").asc(nulls_first=True)
 
 
 @dataclass
@@ -44,6 +46,9 @@ class PlanView:
     reviews: list = field(default_factory=list)
     links: list = field(default_factory=list)
     keeping: list = field(default_factory=list)
+    latest_checks: list = field(default_factory=list)  # compact view: the latest decision's checks
+    latest_review: object = None  # compact view: the latest review held and its judgements
+    latest_items: list = field(default_factory=list)
     map_entries: list = field(default_factory=list)
     danger_statements: list = field(default_factory=list)
     ratings: list = field(default_factory=list)
@@ -71,9 +76,14 @@ class PlanView:
                 if core.is_overdue(a.due_on, a.in_force and a.status in RUNNING_AGREEMENT, today)]
 
 
-def _with_follow_up(agreements):
-    """Agreements with their persons, bottom lines and reports (newest first), in a fixed number of queries."""
+def _with_follow_up(agreements, latest_report_only: bool = False):
+    """Agreements with their persons, bottom lines and reports (newest first), in a fixed number of queries;
+    with ``latest_report_only`` each agreement's newest report alone, however many it has."""
     reports = AgreementReport.objects.select_related("link__person", "reported_by").order_by("-reported_at", "-id")
+    if latest_report_only:
+        newest = (AgreementReport.objects.filter(agreement_id=OuterRef("agreement_id"))
+                  .order_by("-reported_at", "-id").values("pk")[:1])
+        reports = reports.filter(pk=Subquery(newest))
     return (agreements.select_related("owner_person", "backup_person", "checker_person", "checker_user")
             .prefetch_related("bottom_lines", Prefetch("reports", queryset=reports)))
 
@@ -93,39 +103,72 @@ def get_trajectory(actor, case_id, trajectory_id, path: str = ""):
     return case, trajectory
 
 
-def plan_view(actor, case_id, trajectory_id, path: str = "") -> PlanView:
+def plan_view(actor, case_id, trajectory_id, path: str = "", *, complete: bool = True) -> PlanView:
     """The plan of a trajectory with its bottom lines, agreements, decisions, reviews and links, in a fixed
-    number of queries whatever the plan's size."""
+    number of queries whatever the plan's size.
+
+    ``complete=False`` is the plan page's view of a plan with a long history: the checks of the latest decision
+    only (``latest_checks``), the per-agreement judgements of the latest review held only (``latest_items``),
+    each agreement's latest report only, and no decision snapshots. Earlier checks have a page of their own
+    (``decision_history``); how well the plan was kept at every review is still computed from all of them."""
     case, trajectory = get_trajectory(actor, case_id, trajectory_id, path=path)
     lines = list(BottomLine.objects.filter(trajectory=trajectory).select_related("set_by")
-                 .order_by("withdrawn_on", "order", "id"))
+                 .order_by(IN_FORCE_FIRST, "order", "id"))
     plan = Plan.objects.filter(trajectory=trajectory).select_related("organisation", "meeting", "written_by").first()
     view = PlanView(case=case, trajectory=trajectory, plan=plan, bottom_lines=lines)
     accesses = [services.bottom_line_access(line) for line in lines]
     if plan is not None:
-        view.agreements = list(_with_follow_up(plan.agreements.all()))
-        view.decisions = list(
-            plan.decisions.select_related("decided_by")
-            .prefetch_related(Prefetch("checks", queryset=BottomLineCheck.objects.select_related("bottom_line")))
-        )
-        view.reviews = list(
-            plan.reviews.select_related("held_by")
-            .prefetch_related(Prefetch("items", queryset=ReviewItem.objects.select_related("agreement")))
-        )
+        view.agreements = list(_with_follow_up(plan.agreements.all(), latest_report_only=not complete))
+        decisions = plan.decisions.select_related("decided_by")
+        reviews = plan.reviews.select_related("held_by")
+        if complete:
+            decisions = decisions.prefetch_related(
+                Prefetch("checks", queryset=BottomLineCheck.objects.select_related("bottom_line")))
+            reviews = reviews.prefetch_related(
+                Prefetch("items", queryset=ReviewItem.objects.select_related("agreement")))
+        else:
+            decisions = decisions.defer("snapshot")
+        view.decisions, view.reviews = list(decisions), list(reviews)
+        if complete:
+            judged = {r.pk: [i.keeping for i in r.items.all()] for r in view.reviews}
+        else:
+            judged = {}
+            for review_id, keeping in ReviewItem.objects.filter(review__plan=plan).values_list("review_id", "keeping"):
+                judged.setdefault(review_id, []).append(keeping)
+            if view.decisions:
+                view.latest_checks = list(BottomLineCheck.objects.filter(decision=view.decisions[0])
+                                          .select_related("bottom_line"))
+            held = [r for r in view.reviews if r.held_on]
+            if held:
+                latest = max(held, key=lambda r: (r.held_on, r.pk))
+                view.latest_review = latest
+                view.latest_items = list(latest.items.select_related("agreement"))
         view.links = list(plan.links.select_related("person", "created_by"))
-        view.keeping = [KeepingPoint(r, core.keeping_rate([i.keeping for i in r.items.all()]))
-                        for r in view.reviews if r.held_on]
-        view.map_entries = list(plan.map_entries.all())
-        view.danger_statements = list(plan.danger_statements.all())
+        view.keeping = [KeepingPoint(r, core.keeping_rate(judged.get(r.pk, []))) for r in view.reviews if r.held_on]
         view.ratings = list(plan.ratings.select_related("person", "rater_user"))
         for review in view.reviews:  # the safety scale as given at each review, without a query per review
             review.scale = [r for r in view.ratings if r.review_id == review.pk]
-        view.safety_network = list(plan.safety_network.select_related("person"))
-        view.attachments = list(plan.attachments.defer("content").select_related("child", "uploaded_by"))
+        if view.is_safety_plan:  # the Signs of Safety records exist only on a safety plan
+            view.map_entries = list(plan.map_entries.all())
+            view.danger_statements = list(plan.danger_statements.all())
+            view.safety_network = list(plan.safety_network.select_related("person"))
+            view.attachments = list(plan.attachments.defer("content").select_related("child", "uploaded_by"))
         accesses.append(services.plan_access(plan))
         accesses += _agreement_accesses(view.agreements)
     log_access(actor, Action.VIEW, accesses, path=path)
     return view
+
+
+def decision_history(actor, case_id, trajectory_id, path: str = ""):
+    """(case, trajectory, plan, decisions with their checks against the bottom lines), newest first."""
+    case, trajectory = get_trajectory(actor, case_id, trajectory_id, path=path)
+    plan = Plan.objects.filter(trajectory=trajectory).first()
+    if plan is None:
+        raise NotFound()
+    decisions = list(plan.decisions.select_related("decided_by").defer("snapshot").prefetch_related(
+        Prefetch("checks", queryset=BottomLineCheck.objects.select_related("bottom_line"))))
+    log_access(actor, Action.VIEW, [services.plan_access(plan)], path=path, detail="decisions")
+    return case, trajectory, plan, decisions
 
 
 def plans_for_case(actor, case_id, path: str = ""):
@@ -180,7 +223,7 @@ def bottom_lines_of_trajectory(actor, case_id, trajectory_id, path: str = "") ->
     """A trajectory's bottom lines, in force first, then withdrawn ones; logged as listed."""
     _case, trajectory = get_trajectory(actor, case_id, trajectory_id, path=path)
     lines = list(BottomLine.objects.filter(trajectory=trajectory).select_related("set_by")
-                 .order_by("withdrawn_on", "order", "id"))
+                 .order_by(IN_FORCE_FIRST, "order", "id"))
     log_access(actor, Action.LIST, [services.bottom_line_access(line) for line in lines], path=path)
     return lines
 
@@ -317,6 +360,7 @@ def overdue_agreements(today: date, organisation_ids=None, since: date | None = 
 
 
 __all__ = [
+    "decision_history",
     "LinkView", "PlanView", "agreement_detail", "agreements_of_plan", "attachment_for_team", "bottom_line_detail",
     "bottom_line_history", "bottom_lines_of_trajectory", "get_trajectory", "link_attachment", "link_view",
     "links_of_plan", "overdue_agreements", "plan_id_of_trajectory", "plan_view", "plans_for_case", "reviews_of_plan",

@@ -76,8 +76,8 @@ def _plan_url(pk, trajectory_id, anchor=""):
     return f"{url}#{anchor}" if anchor else url
 
 
-def _load(request, pk, trajectory_id):
-    return queries.plan_view(_actor(request), pk, trajectory_id, path=request.path)
+def _load(request, pk, trajectory_id, complete=True):
+    return queries.plan_view(_actor(request), pk, trajectory_id, path=request.path, complete=complete)
 
 
 def _plan_of(view):
@@ -169,8 +169,18 @@ def _plan_context(request, view):
 
 @_page
 def plan_page(request, pk, trajectory_id):
-    view = _load(request, pk, trajectory_id)
+    view = _load(request, pk, trajectory_id, complete=False)
     return _render(request, "plans/plan.html", _plan_context(request, view))
+
+
+@_page
+def plan_decisions(request, pk, trajectory_id):
+    """Every decision on the plan with its check against each bottom line."""
+    case, trajectory, plan, decisions = queries.decision_history(_actor(request), pk, trajectory_id,
+                                                                 path=request.path)
+    return _render(request, "plans/decisions.html", {
+        "case": case, "trajectory": trajectory, "plan": plan, "decisions": decisions,
+        "method_name": _method_name(trajectory.method_code)})
 
 
 @_page

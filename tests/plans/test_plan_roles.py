@@ -74,3 +74,23 @@ def test_the_deliberation_is_shown_to_nobody_unless_the_family_chose_to_keep_it(
     services.update_plan(pw.coordinator, pw.case.pk, pw.plan.pk, {
         "deliberation_kept": True, "deliberation_notes": note, "deliberation_chosen_by": "mama"}, pw.plan.version)
     assert note in plan_page(client, pw.world.a.case_worker, pw).content.decode()
+
+
+def test_every_decision_keeps_its_checks_on_the_decisions_page(client, pw):
+    services.decide_plan(pw.worker, pw.case.pk, pw.plan.pk, "sent_back", "Slaapplek ontbreekt.",
+                         {pw.must.pk: (False, "Niemand vangt 's nachts op."), pw.wish.pk: (True, "ja")},
+                         pw.plan.version)
+    pw.plan.refresh_from_db()
+    services.submit_plan(pw.coordinator, pw.case.pk, pw.plan.pk, pw.plan.version)
+    pw.plan.refresh_from_db()
+    services.decide_plan(pw.worker, pw.case.pk, pw.plan.pk, "accepted", "Nu goed.",
+                         {pw.must.pk: (True, "Oma vangt op."), pw.wish.pk: (True, "ja")}, pw.plan.version)
+    address = reverse("plans:decisions", args=[pw.case.pk, pw.trajectory.pk])
+    client.force_login(pw.world.a.case_worker)
+    html = client.get(address).content.decode()
+    assert "Niemand vangt" in html and "Oma vangt op." in html
+    page = plan_page(client, pw.world.a.case_worker, pw).content.decode()
+    assert "Oma vangt op." in page and "Niemand vangt" not in page  # the page shows the latest checks
+    assert "Slaapplek ontbreekt." in page  # and the earlier decision's reason
+    client.force_login(pw.world.b.case_worker)
+    assert client.get(address).status_code == 404
