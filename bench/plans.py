@@ -244,6 +244,13 @@ def build_page_plan(world, label, agreements, versions, seed):
         else:
             services.start_new_edition(coordinator, case.pk, plan.pk, plan.version)
     plan.refresh_from_db()
+    if not Review.objects.filter(plan=plan, held_on__isnull=False).exists():
+        # Both measured plans at the same stage (accepted, a review held), so only their size differs.
+        review = Review.objects.filter(plan=plan, held_on__isnull=True).order_by("planned_on", "id").first()
+        in_force = plan.agreements.filter(in_force=True).exclude(status=AgreementStatus.STOPPED)
+        services.hold_review(coordinator, case.pk, review.pk, {a.pk: ("kept", "") for a in in_force},
+                             ReviewDecision.CONTINUE, "Het gaat goed.", expected_version=review.version)
+        plan.refresh_from_db()
     for person in persons[1:4]:
         services.create_link(coordinator, case.pk, plan.pk, person.pk)
     return case, t, plan, reports

@@ -16,7 +16,7 @@ from kring.trajectories.core.states import ACTIVE
 from kring.trajectories.models import Trajectory
 
 from . import core, services
-from .choices import RUNNING_AGREEMENT, AgreementStatus, PlanPart, PlanType, Sharing
+from .choices import RUNNING_AGREEMENT, AgreementStatus, PlanPart, PlanType, ReviewKeeping, Sharing
 from .models import (
     Agreement, AgreementReport, BottomLine, BottomLineCheck, ChildToolAttachment, DangerStatement, PersonalLink,
     Plan, PlanDecision, Review, ReviewItem, SafetyMapEntry, SafetyNetworkMember, SafetyScaleRating,
@@ -25,6 +25,15 @@ from .models import (
 RECENT_REPORTS = 3
 # Bottom lines in force (no withdrawal date) first, on every database: NULLs sort last on PostgreSQL by default.
 IN_FORCE_FIRST = F("withdrawn_on").asc(nulls_first=True)
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    """How one agreement was kept at a review, as the plan page shows it."""
+
+    what: str
+    keeping: str  # in words
+    note: str
 
 
 @dataclass
@@ -76,16 +85,44 @@ class PlanView:
                 if core.is_overdue(a.due_on, a.in_force and a.status in RUNNING_AGREEMENT, today)]
 
 
-def _with_follow_up(agreements, latest_report_only: bool = False):
-    """Agreements with their persons, bottom lines and reports (newest first), in a fixed number of queries;
-    with ``latest_report_only`` each agreement's newest report alone, however many it has."""
+def _with_follow_up(agreements):
+    """Agreements with their persons, bottom lines and reports (newest first), in a fixed number of queries."""
     reports = AgreementReport.objects.select_related("link__person", "reported_by").order_by("-reported_at", "-id")
-    if latest_report_only:
-        newest = (AgreementReport.objects.filter(agreement_id=OuterRef("agreement_id"))
-                  .order_by("-reported_at", "-id").values("pk")[:1])
-        reports = reports.filter(pk=Subquery(newest))
     return (agreements.select_related("owner_person", "backup_person", "checker_person", "checker_user")
             .prefetch_related("bottom_lines", Prefetch("reports", queryset=reports)))
+
+
+# What the plan page shows of an agreement and of the people on it (their names; case and organisation for the
+# access log): reading only these keeps a long plan's agreements light.
+SHOWN_AGREEMENT_FIELDS = (
+    [f.name for f in Agreement._meta.concrete_fields]
+    + [f"{person}__{name}" for person in ("owner_person", "backup_person", "checker_person")
+       for name in ("first_name", "last_name", "case", "organisation")]
+    + [f"checker_user__{name}" for name in ("first_name", "last_name", "email")]
+)
+
+
+def _with_latest_report(agreements, lines) -> list:
+    """Agreements with their persons, the bottom lines they answer (as ``answers``, taken from ``lines``, the
+    trajectory's bottom lines already loaded) and only their newest report (``latest_report``), however many
+    they have, in a fixed number of queries."""
+    newest = (AgreementReport.objects.filter(agreement_id=OuterRef("pk")).order_by("-reported_at", "-id")
+              .values("pk")[:1])
+    rows = list(agreements.select_related("owner_person", "backup_person", "checker_person", "checker_user")
+                .only(*SHOWN_AGREEMENT_FIELDS).annotate(newest_report_id=Subquery(newest)))
+    by_id = {line.pk: line for line in lines}
+    answers = {}
+    links = Agreement.bottom_lines.through.objects.filter(agreement_id__in=[a.pk for a in rows])
+    for agreement_id, line_id in links.values_list("agreement_id", "bottomline_id").order_by("bottomline_id"):
+        if line_id in by_id:
+            answers.setdefault(agreement_id, []).append(by_id[line_id])
+    wanted = [a.newest_report_id for a in rows if a.newest_report_id]
+    reports = {r.pk: r for r in AgreementReport.objects.filter(pk__in=wanted)
+               .select_related("link__person", "reported_by")} if wanted else {}
+    for agreement in rows:
+        agreement.latest_report = reports.get(agreement.newest_report_id)
+        agreement.answers = answers.get(agreement.pk, [])
+    return rows
 
 
 def _agreement_accesses(agreements) -> list:
@@ -95,8 +132,9 @@ def _agreement_accesses(agreements) -> list:
     return accesses + [person_access(p) for p in persons.values()]
 
 
-def get_trajectory(actor, case_id, trajectory_id, path: str = ""):
-    case = case_queries.get_case(actor, case_id, path=path)
+def get_trajectory(actor, case_id, trajectory_id, path: str = "", log: bool = True):
+    """The case (logged as viewed, unless the caller logs it with the rest) and one of its trajectories."""
+    case = case_queries.get_case(actor, case_id, path=path, log=log)
     trajectory = Trajectory.objects.filter(case=case, pk=trajectory_id).select_related("coordinator").first()
     if trajectory is None:
         raise NotFound()
@@ -111,14 +149,24 @@ def plan_view(actor, case_id, trajectory_id, path: str = "", *, complete: bool =
     only (``latest_checks``), the per-agreement judgements of the latest review held only (``latest_items``),
     each agreement's latest report only, and no decision snapshots. Earlier checks have a page of their own
     (``decision_history``); how well the plan was kept at every review is still computed from all of them."""
-    case, trajectory = get_trajectory(actor, case_id, trajectory_id, path=path)
+    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    # The plan with its trajectory in one query; the trajectory alone when it has no plan yet.
+    plan = (Plan.objects.filter(case=case, trajectory_id=trajectory_id)
+            .select_related("trajectory__coordinator", "organisation", "meeting", "written_by").first())
+    if plan is not None:
+        trajectory = plan.trajectory
+    else:
+        trajectory = Trajectory.objects.filter(case=case, pk=trajectory_id).select_related("coordinator").first()
+        if trajectory is None:
+            raise NotFound()
     lines = list(BottomLine.objects.filter(trajectory=trajectory).select_related("set_by")
                  .order_by(IN_FORCE_FIRST, "order", "id"))
-    plan = Plan.objects.filter(trajectory=trajectory).select_related("organisation", "meeting", "written_by").first()
     view = PlanView(case=case, trajectory=trajectory, plan=plan, bottom_lines=lines)
-    accesses = [services.bottom_line_access(line) for line in lines]
+    # One log statement for the whole page: the case, then every record shown.
+    accesses = [case_access(case)] + [services.bottom_line_access(line) for line in lines]
     if plan is not None:
-        view.agreements = list(_with_follow_up(plan.agreements.all(), latest_report_only=not complete))
+        view.agreements = (list(_with_follow_up(plan.agreements.all())) if complete
+                           else _with_latest_report(plan.agreements.all(), lines))
         decisions = plan.decisions.select_related("decided_by")
         reviews = plan.reviews.select_related("held_by")
         if complete:
@@ -132,20 +180,27 @@ def plan_view(actor, case_id, trajectory_id, path: str = "", *, complete: bool =
         if complete:
             judged = {r.pk: [i.keeping for i in r.items.all()] for r in view.reviews}
         else:
-            judged = {}
-            for review_id, keeping in ReviewItem.objects.filter(review__plan=plan).values_list("review_id", "keeping"):
+            # Every judgement as plain values (for the keeping over time); the latest review's shown in full.
+            judged, lines_of = {}, {}
+            rows = (ReviewItem.objects.filter(review__plan=plan)
+                    .values_list("review_id", "keeping", "note", "agreement__what")
+                    .order_by("review_id", "agreement__order", "agreement_id"))
+            keeping_names = dict(ReviewKeeping.choices)
+            for review_id, keeping, note, what in rows:
                 judged.setdefault(review_id, []).append(keeping)
-            if view.decisions:
-                view.latest_checks = list(BottomLineCheck.objects.filter(decision=view.decisions[0])
-                                          .select_related("bottom_line"))
+                lines_of.setdefault(review_id, []).append(ReviewLine(what, keeping_names.get(keeping, keeping), note))
+            # Always one query each, found or not, so the page costs the same at every stage of the plan.
+            newest_decision = plan.decisions.order_by("-decided_at", "-id").values("pk")[:1]
+            view.latest_checks = list(BottomLineCheck.objects.filter(decision=Subquery(newest_decision))
+                                      .select_related("bottom_line"))
             held = [r for r in view.reviews if r.held_on]
-            if held:
-                latest = max(held, key=lambda r: (r.held_on, r.pk))
-                view.latest_review = latest
-                view.latest_items = list(latest.items.select_related("agreement"))
+            view.latest_review = max(held, key=lambda r: (r.held_on, r.pk)) if held else None
+            view.latest_items = lines_of.get(view.latest_review.pk, []) if view.latest_review else []
         view.links = list(plan.links.select_related("person", "created_by"))
         view.keeping = [KeepingPoint(r, core.keeping_rate(judged.get(r.pk, []))) for r in view.reviews if r.held_on]
-        view.ratings = list(plan.ratings.select_related("person", "rater_user"))
+        # Ratings come from the Signs of Safety records or from a review held: none to read otherwise.
+        if view.is_safety_plan or any(r.held_on for r in view.reviews):
+            view.ratings = list(plan.ratings.select_related("person", "rater_user"))
         for review in view.reviews:  # the safety scale as given at each review, without a query per review
             review.scale = [r for r in view.ratings if r.review_id == review.pk]
         if view.is_safety_plan:  # the Signs of Safety records exist only on a safety plan

@@ -18,13 +18,14 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kring.audit.services import Access, Action, log_access
 from kring.cases.choices import CaseRole
 from kring.cases.models import CaseTeamMember, Person
-from kring.cases.services import _check_can_edit, _full_clean, _lock_case, _logs_refusal, _refuse_if_stale
+from kring.cases.services import EDITING_CASE_ROLES, _full_clean, _lock_case, _logs_refusal, _refuse_if_stale
 from kring.core.actor import Actor
 from kring.core.errors import NotFound, form_version
 from kring.meetings.models import Meeting, MeetingPart
@@ -90,23 +91,39 @@ def link_access(link) -> Access:
 # ---- permissions -------------------------------------------------------------------------------------------
 
 
+def _standing(user, case) -> tuple[str | None, bool]:
+    """(the user's role on the case team, whether they lead the owning team), read in one query and kept on the
+    case object for the rest of the request: the plan page asks both permission questions."""
+    cache = case.__dict__.setdefault("_kring_standing", {})
+    if user.pk not in cache:
+        from kring.accounts.models import TeamMember
+
+        role = CaseTeamMember.objects.filter(case_id=case.pk, user_id=user.pk).values("role")[:1]
+        lead = TeamMember.objects.filter(team_id=case.team_id, user_id=user.pk, is_lead=True)
+        row = (type(case).objects.filter(pk=case.pk).annotate(my_role=Subquery(role), my_lead=Exists(lead))
+               .values_list("my_role", "my_lead").first())
+        cache[user.pk] = row or (None, False)
+    return cache[user.pk]
+
+
 def _check_can_decide(user, case):
     """Bottom lines and the decision on the plan belong to the responsible professional."""
-    role = CaseTeamMember.objects.filter(case=case, user=user).values_list("role", flat=True).first()
-    if role in DECIDING_ROLES or case.team.members.filter(user=user, is_lead=True).exists():
+    role, leads = _standing(user, case)
+    if role in DECIDING_ROLES or leads:
         return
     raise PermissionDenied(_("Only the case worker or the team lead sets the bottom lines and decides on the "
                              "plan."))
 
 
 def _check_can_work_on(user, case, trajectory):
+    """The trajectory's coordinator, and whoever may change the case (as ``cases.services`` rules it: an editing
+    role on the case team, or the lead of the owning team)."""
     if trajectory.coordinator_id == user.pk:
         return
-    try:
-        _check_can_edit(user, case)
-    except PermissionDenied:
-        raise PermissionDenied(_("Only the case worker, the coordinator or the team lead can change this "
-                                 "plan.")) from None
+    role, leads = _standing(user, case)
+    if role in EDITING_CASE_ROLES or leads:
+        return
+    raise PermissionDenied(_("Only the case worker, the coordinator or the team lead can change this plan."))
 
 
 def can_decide(user, case) -> bool:

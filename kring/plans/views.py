@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from kring.core.actor import Actor
@@ -144,8 +145,11 @@ def _plan_context(request, view):
     keeping chart with its numbers, and the parts shared through each personal link. All from what plan_view
     loaded, so the page costs the same whatever the plan's size."""
     overdue = {a.pk for a in view.overdue}
-    agreements = [{"agreement": a, "last_report": next(iter(a.reports.all()), None), "overdue": a.pk in overdue,
-                   "lines": list(a.bottom_lines.all())} for a in view.agreements]
+    # One reverse() for the rows' links rather than three per agreement: agreement_edit is "<plan>agreements/<id>/"
+    # and its remove and report pages hang below it (urls_pages.py).
+    base = reverse("plans:plan", args=[view.case.pk, view.trajectory.pk]) + "agreements/"
+    agreements = [{"agreement": a, "last_report": a.latest_report, "overdue": a.pk in overdue,
+                   "answers": "; ".join(Truncator(line.text).chars(40) for line in a.answers), "url": f"{base}{a.pk}/"} for a in view.agreements]
     points = [{"review": p.review, "percent": None if p.rate is None else round(p.rate * 100)} for p in view.keeping]
     chart = ""
     series = [(p["review"].held_on, float(p["percent"])) for p in points if p["percent"] is not None]

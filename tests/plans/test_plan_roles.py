@@ -30,6 +30,14 @@ def test_the_case_team_sees_the_plan_with_the_tools_of_its_role(client, pw, who,
     assert pw.sleep.what in html and pw.must.text in html
     shown = {tool for tool in (DECIDE, BOTTOM_LINE, LINK) if f"/plans/{pw.trajectory.pk}{tool}" in html}
     assert shown == tools
+    # The rows' links, built from one reverse(), are the agreement pages' real addresses.
+    if who == "coordinator":
+        pw.plan.refresh_from_db()
+        services.decide_plan(pw.worker, pw.case.pk, pw.plan.pk, "sent_back", "nog niet",
+                             {pw.must.pk: (False, "nee"), pw.wish.pk: (True, "ja")}, pw.plan.version)
+        html = plan_page(client, pw.world.a.coordinator, pw).content.decode()
+        for name in ("agreement_edit", "agreement_remove"):
+            assert reverse(f"plans:{name}", args=[pw.case.pk, pw.trajectory.pk, pw.sleep.pk]) in html
 
 
 @pytest.mark.parametrize("who", [("a", "other_worker"), ("a", "researcher"), ("b", "case_worker"), ("b", "lead"),
