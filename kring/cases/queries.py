@@ -219,15 +219,11 @@ HISTORY_EVENTS = {
 }
 
 
-def case_history(actor, case, path: str = ""):
-    """The change history of the case and its records, newest first: (when, who, what, field changes)."""
+def history_entries(sources, events) -> list[dict]:
+    """Field-level change history, newest first, of the given (historical records, kind) sources: per change
+    when, who, the sentence for its kind (``events[(kind, "+"|"~"|"-")]``) and each field's old and new value.
+    The plan stage shows its own records' history with it."""
     entries = []
-    sources = [
-        (case.history.all(), "case"),
-        (Person.history.filter(case_id=case.pk), "person"),
-        (CaseTeamMember.history.filter(case_id=case.pk), "case team"),
-        (Consent.history.filter(case_id=case.pk), "consent"),
-    ]
     for records, kind in sources:
         records = list(records.select_related("history_user").order_by("history_date"))
         previous_by_id = {}
@@ -244,8 +240,19 @@ def case_history(actor, case, path: str = ""):
                 ]
             previous_by_id[record.id] = record
             entries.append({"record": record, "kind": kind, "changes": changes,
-                            "event": HISTORY_EVENTS[(kind, record.history_type)]})
+                            "event": events[(kind, record.history_type)]})
     entries.sort(key=lambda e: e["record"].history_date, reverse=True)
+    return entries
+
+
+def case_history(actor, case, path: str = ""):
+    """The change history of the case and its records, newest first: (when, who, what, field changes)."""
+    entries = history_entries([
+        (case.history.all(), "case"),
+        (Person.history.filter(case_id=case.pk), "person"),
+        (CaseTeamMember.history.filter(case_id=case.pk), "case team"),
+        (Consent.history.filter(case_id=case.pk), "consent"),
+    ], HISTORY_EVENTS)
     log_access(actor, Action.VIEW, [Access("case_history", case.pk, case.pk, case.organisation_id)], path=path)
     return entries
 

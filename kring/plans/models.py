@@ -87,7 +87,8 @@ class Plan(CaseScoped):
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    # The notes of private time stay out of the history: when the family takes its choice back, they are gone.
+    history = HistoricalRecords(excluded_fields=["created_at", "deliberation_notes"])
 
     class Meta:
         verbose_name = _("plan")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from kring.audit.services import Access, Action, case_access, log_access, person_access
 from kring.cases import queries as case_queries
@@ -235,6 +236,36 @@ def plans_for_case(actor, case_id, path: str = ""):
     return case, [(t, plans.get(t.pk)) for t in trajectories]
 
 
+# One whole sentence per kind of record and change, so each language can use its own word order.
+PLAN_HISTORY_EVENTS = {
+    ("plan", "+"): _("Plan started"),
+    ("plan", "~"): _("Plan changed"),
+    ("plan", "-"): _("Plan removed"),
+    ("agreement", "+"): _("Agreement added"),
+    ("agreement", "~"): _("Agreement changed"),
+    ("agreement", "-"): _("Agreement taken out"),
+    ("bottom line", "+"): _("Bottom line set"),
+    ("bottom line", "~"): _("Bottom line changed"),
+    ("bottom line", "-"): _("Bottom line removed"),
+}
+
+
+def plan_history(actor, case_id, trajectory_id, path: str = ""):
+    """(case, trajectory, plan, entries): every change to the plan, its agreements and its bottom lines, newest
+    first, with who made it and each field's old and new value."""
+    case, trajectory = get_trajectory(actor, case_id, trajectory_id, path=path, log=False)
+    plan = Plan.objects.filter(trajectory=trajectory).first()
+    if plan is None:
+        raise NotFound()
+    entries = case_queries.history_entries([
+        (plan.history.all(), "plan"),
+        (Agreement.history.filter(plan_id=plan.pk), "agreement"),
+        (BottomLine.history.filter(trajectory_id=trajectory.pk), "bottom line"),
+    ], PLAN_HISTORY_EVENTS)
+    log_access(actor, Action.VIEW, [case_access(case), services.plan_access(plan)], path=path, detail="history")
+    return case, trajectory, plan, entries
+
+
 def bottom_line_history(actor, case_id, bottom_line_id, path: str = ""):
     case = case_queries.get_case(actor, case_id, path=path, log=False)
     line = BottomLine.objects.filter(case=case, pk=bottom_line_id).first()
@@ -415,6 +446,7 @@ def overdue_agreements(today: date, organisation_ids=None, since: date | None = 
 
 
 __all__ = [
+    "plan_history",
     "decision_history",
     "LinkView", "PlanView", "agreement_detail", "agreements_of_plan", "attachment_for_team", "bottom_line_detail",
     "bottom_line_history", "bottom_lines_of_trajectory", "get_trajectory", "link_attachment", "link_view",

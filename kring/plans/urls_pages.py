@@ -21,6 +21,7 @@ urlpatterns = [
     path(T + "submit/", views.plan_submit, name="submit"),
     path(T + "decide/", views.plan_decide, name="decide"),
     path(T + "decisions/", views.plan_decisions, name="decisions"),
+    path(T + "history/", views.plan_history, name="history"),
     path(T + "new-version/", views.plan_new_version, name="new_version"),
     path(T + "links/new/", views.link_add, name="link_add"),
     path(T + "links/<int:link_id>/revoke/", views.link_revoke, name="link_revoke"),

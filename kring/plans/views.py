@@ -178,6 +178,15 @@ def plan_page(request, pk, trajectory_id):
 
 
 @_page
+def plan_history(request, pk, trajectory_id):
+    """Every change to the plan, its agreements and its bottom lines, with who made it."""
+    case, trajectory, plan, entries = queries.plan_history(_actor(request), pk, trajectory_id, path=request.path)
+    return _render(request, "plans/history.html", {
+        "case": case, "trajectory": trajectory, "plan": plan, "entries": entries,
+        "method_name": _method_name(trajectory.method_code)})
+
+
+@_page
 def plan_decisions(request, pk, trajectory_id):
     """Every decision on the plan with its check against each bottom line."""
     case, trajectory, plan, decisions = queries.decision_history(_actor(request), pk, trajectory_id,

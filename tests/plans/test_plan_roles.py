@@ -102,3 +102,22 @@ def test_every_decision_keeps_its_checks_on_the_decisions_page(client, pw):
     assert "Slaapplek ontbreekt." in page  # and the earlier decision's reason
     client.force_login(pw.world.b.case_worker)
     assert client.get(address).status_code == 404
+
+
+def test_the_history_page_shows_every_change_but_not_private_notes(client, pw):
+    services.decide_plan(pw.worker, pw.case.pk, pw.plan.pk, "sent_back", "nog niet",
+                         {pw.must.pk: (False, "nee"), pw.wish.pk: (True, "ja")}, pw.plan.version)
+    pw.plan.refresh_from_db()
+    plan = services.update_plan(pw.coordinator, pw.case.pk, pw.plan.pk, {
+        "concerns": "Nieuwe zorgen in eigen woorden.", "deliberation_kept": True,
+        "deliberation_notes": "Tante Els huilde.", "deliberation_chosen_by": "mama"}, pw.plan.version)
+    services.update_plan(pw.coordinator, pw.case.pk, plan.pk, {
+        "deliberation_kept": False, "deliberation_notes": "", "deliberation_chosen_by": ""}, plan.version)
+    client.force_login(pw.world.a.case_worker)
+    html = client.get(reverse("plans:history", args=[pw.case.pk, pw.trajectory.pk])).content.decode()
+    assert "Nieuwe zorgen in eigen woorden." in html and pw.sleep.what[:40] in html
+    assert pw.world.a.coordinator.email in html  # who made the change
+    assert "Tante Els" not in html  # the family took its choice back: the notes are gone everywhere
+    assert not any("Tante Els" in str(vars(h)) for h in pw.plan.history.all())
+    client.force_login(pw.world.b.case_worker)
+    assert client.get(reverse("plans:history", args=[pw.case.pk, pw.trajectory.pk])).status_code == 404
