@@ -49,6 +49,8 @@ PLAN_FIELDS = ["concerns", "if_it_goes_wrong", "child_view", "presented_on", "de
                "deliberation_notes", "deliberation_chosen_by"]
 AGREEMENT_FIELDS = ["order", "what", "owner_person", "owner_professional", "starts_on", "ends_on", "frequency",
                     "backup_person", "checker_person", "checker_user", "due_on", "is_safety", "bottom_lines"]
+# The fields a stale plan form is explained by; the notes of private time are not in the history (decision 41).
+PLAN_HISTORY_FIELDS = [f for f in PLAN_FIELDS if f != "deliberation_notes"]
 REVIEW_FIELDS = ["name", "planned_on"]
 EDITABLE_PLAN = (PlanStatus.DRAFT, PlanStatus.SENT_BACK)
 DECIDING_ROLES = {CaseRole.CASE_WORKER, CaseRole.TEAM_LEAD}
@@ -352,7 +354,7 @@ def update_plan(actor, case_id, plan_id, changes: dict, expected_version, path: 
     case, plan = open_plan(actor, case_id, plan_id)
     _refuse_ended(plan.trajectory)
     _refuse_not_editable(plan)
-    _refuse_if_stale(plan, expected_version, PLAN_FIELDS)
+    _refuse_if_stale(plan, expected_version, PLAN_HISTORY_FIELDS)
     _refuse_unknown(changes, PLAN_FIELDS)
     _refuse_during_private_time(plan)
     for name, value in changes.items():
@@ -437,7 +439,7 @@ def add_agreement(actor, case_id, plan_id, data: dict, expected_plan_version=Non
     case, plan = open_plan(actor, case_id, plan_id)
     _refuse_ended(plan.trajectory)
     _refuse_not_editable(plan)
-    _refuse_if_stale(plan, expected_plan_version, PLAN_FIELDS)
+    _refuse_if_stale(plan, expected_plan_version, PLAN_HISTORY_FIELDS)
     _refuse_unknown(data, AGREEMENT_FIELDS)
     _refuse_during_private_time(plan)
     last = plan.agreements.order_by("-order").values_list("order", flat=True).first()
@@ -499,7 +501,7 @@ def submit_plan(actor, case_id, plan_id, expected_version, path: str = "") -> Pl
     case, plan = open_plan(actor, case_id, plan_id)
     _refuse_ended(plan.trajectory)
     _refuse_not_editable(plan)
-    _refuse_if_stale(plan, expected_version, PLAN_FIELDS)
+    _refuse_if_stale(plan, expected_version, PLAN_HISTORY_FIELDS)
     agreements = [a for a in plan.agreements.all() if a.status != AgreementStatus.STOPPED]
     problems = core.submission_problems(plan.concerns, [_draft(a) for a in agreements])
     messages = {
@@ -555,7 +557,7 @@ def decide_plan(actor, case_id, plan_id, outcome: str, reason: str, checks: dict
     (met, explanation)."""
     case, plan = open_plan(actor, case_id, plan_id, deciding=True)
     _refuse_ended(plan.trajectory)
-    _refuse_if_stale(plan, expected_version, PLAN_FIELDS)
+    _refuse_if_stale(plan, expected_version, PLAN_HISTORY_FIELDS)
     if plan.status != PlanStatus.SUBMITTED:
         raise ValidationError({"__all__": [_("Only a plan submitted for approval can be decided on.")]})
     if outcome not in DecisionOutcome.values:
@@ -650,7 +652,7 @@ def start_new_edition(actor, case_id, plan_id, expected_version, path: str = "")
     stay in force until the new version is accepted."""
     case, plan = open_plan(actor, case_id, plan_id)
     _refuse_ended(plan.trajectory)
-    _refuse_if_stale(plan, expected_version, PLAN_FIELDS)
+    _refuse_if_stale(plan, expected_version, PLAN_HISTORY_FIELDS)
     if plan.status != PlanStatus.ACCEPTED:
         raise ValidationError({"__all__": [_("Only an accepted plan gets a new version.")]})
     plan.edition += 1
