@@ -577,8 +577,9 @@ def safety_page(actor, case_id, trajectory_id, path: str = "") -> SafetyPage:
     ]
     page.statements = view.danger_statements
     page.ratings = sorted(view.ratings, key=lambda r: (r.rated_on, r.pk))
+    # The axis label stays short to fit beside the chart; the page explains 0 and 10 above it.
     page.chart = line_chart_svg(rating_series(page.ratings), SCORE_MIN, SCORE_MAX, _("Safety scale over time"),
-                                _("0 = not safe, 10 = safe enough to close"))
+                                _("score (0-10)"))
     page.rules = [a for a in view.agreements if a.is_safety]
     page.network = view.safety_network
     consent = {sharing: has_consent(view.case, purpose) for sharing, purpose in SHARING_CONSENT.items()}
