@@ -1,0 +1,119 @@
+"""Read and validate the instrument definition files (``instruments/*.toml``).
+
+``load_all()`` stops on the first problem with ``InstrumentDefinitionError``, whose message names the file and
+the dotted field path, e.g. ``fes.toml: items.3.text: must be absent: the licence does not allow shipping the
+item wording``. ``check_definitions()`` returns the problems as strings for a start-up check.
+
+The shipped files live beside this module; an installation may point ``KRING_INSTRUMENT_DEFINITIONS_DIR`` at its
+own reviewed copy (read when a function is called, so tests and start-up checks see the same directory).
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .instrument_schema import InstrumentDefinition
+
+ENV_VAR = "KRING_INSTRUMENT_DEFINITIONS_DIR"
+SHIPPED_DIR = Path(__file__).resolve().parent / "instruments"
+
+
+def definitions_dir() -> Path:
+    """The directory the definitions are read from: the environment variable's, or the shipped one."""
+    return Path(os.environ.get(ENV_VAR) or SHIPPED_DIR)
+
+
+DEFINITIONS_DIR = definitions_dir()
+
+
+class InstrumentDefinitionError(Exception):
+    def __init__(self, file: str, field_path: str, message: str):
+        self.file = file
+        self.field_path = field_path
+        self.message = message
+        where = f"{file}: {field_path}" if field_path else file
+        super().__init__(f"{where}: {message}")
+
+
+def _first_error(file: str, error: ValidationError) -> InstrumentDefinitionError:
+    detail = error.errors(include_url=False)[0]
+    ctx = detail.get("ctx") or {}
+    location = ".".join(str(part) for part in detail["loc"])
+    if detail["type"] == "reference" and "path" in ctx:
+        # The path in ctx is relative to the model that raised it; loc says where that model sits.
+        path = f"{location}.{ctx['path']}" if location else ctx["path"]
+        return InstrumentDefinitionError(file, path, ctx["message"])
+    message = detail["msg"]
+    if detail["type"] == "missing":
+        message = "required field is missing"
+    elif detail["type"] == "extra_forbidden":
+        message = "unknown field"
+    return InstrumentDefinitionError(file, location or "(file)", message)
+
+
+def load_file(path: Path | str) -> InstrumentDefinition:
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise InstrumentDefinitionError(path.name, "(syntax)", f"not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise InstrumentDefinitionError(path.name, "(file)", f"cannot be read: {exc.strerror}") from None
+    try:
+        return InstrumentDefinition.model_validate(data, context={"file_stem": path.stem})
+    except ValidationError as exc:
+        raise _first_error(path.name, exc) from None
+
+
+def _files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.toml"))
+
+
+@lru_cache(maxsize=8)
+def _load_directory(directory: Path) -> dict[str, InstrumentDefinition]:
+    files = _files(directory)
+    if not files:
+        raise InstrumentDefinitionError(str(directory), "(directory)", "holds no instrument definition files")
+    return {definition.code: definition for definition in map(load_file, files)}
+
+
+def load_all(directory: Path | str | None = None) -> dict[str, InstrumentDefinition]:
+    """Every ``*.toml`` in the directory, by instrument code, in file-name order; read once per process.
+
+    The definitions are frozen, so the cached dictionary is handed out as a fresh copy of itself.
+    """
+    directory = Path(directory) if directory is not None else definitions_dir()
+    return dict(_load_directory(directory.resolve()))
+
+
+def clear_cache() -> None:
+    """Forget what was read (for tests that write definition files)."""
+    _load_directory.cache_clear()
+
+
+def get(code: str) -> InstrumentDefinition | None:
+    """One instrument of the configured directory, or ``None``."""
+    return load_all().get(code)
+
+
+def check_definitions(directory: Path | str | None = None) -> list[str]:
+    """Problems with the definition files, as messages naming file and field; empty when all is well.
+
+    Checks every file, not only up to the first broken one, and does not use the cache.
+    """
+    directory = Path(directory) if directory is not None else definitions_dir()
+    files = _files(directory)
+    if not files:
+        return [f"{directory}: (directory): holds no instrument definition files"]
+    problems: list[str] = []
+    for file in files:
+        try:
+            load_file(file)
+        except InstrumentDefinitionError as exc:
+            problems.append(str(exc))
+    return problems
