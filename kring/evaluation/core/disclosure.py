@@ -1,0 +1,321 @@
+"""What may leave Kring: pseudonyms for a research extract, and small-cell suppression for public dashboards.
+
+Pure: plain data in, plain data out, no Django.
+
+Pseudonyms
+----------
+``pseudonym(key, kind, id)`` is HMAC-SHA256 under a per-project key, so the same record keeps the same pseudonym
+inside one research project, gets an unrelated one in another project, and nobody without the key can compute or
+reverse it. Record ids are small integers, so a plain hash would be reversed by hashing 1, 2, 3, ... — the key is
+what makes that impossible, and it must therefore stay with Kring, never travel with the extract.
+
+Small cells
+-----------
+``suppress_counts`` blanks the counts of a table that a dashboard may show; ``suppress_rates`` blanks what was
+computed from them. The decisions:
+
+- **Every count below the threshold is suppressed, zero included.** A zero is not harmless: "0 of 12 families had
+  a plan" tells everyone who knows one of those families that it had none. Counts, row totals and column totals
+  follow the same rule, so an empty group shows as suppressed rather than as 0.
+- **The categories of a row are exhaustive** (their counts add up to the row total). A category left out is still
+  published as "total minus the others", so it has to be a cell like the rest; a table that does not add up is
+  refused.
+- **The table is protected as published with its margins**: the row totals, and a totals row of column totals and
+  the grand total (returned as ``SuppressedTable.totals``). A reader is assumed to see all of these, whether or not
+  the page shows the totals row.
+- **Complementary suppression, per line** (a row with its total, a column with its total): a line with suppressed
+  cells needs at least two of them, and when its total is shown the suppressed cells together must reach the
+  threshold too, because their sum (total minus what is shown) is published as one merged count; two suppressed
+  zeros would otherwise be recovered as zeros. An unsafe line gets one more cell suppressed: the smallest shown
+  one, preferring a cell whose crossing line then needs nothing more (two small cells in a square close each
+  other's gaps instead of spreading over the table). Repeat until every line is safe.
+- **Then across lines**: in a two-way table, rows and columns combined can still pin down a cell that each line on
+  its own protects (a "bridge" between two blocks of suppressed cells). After the lines are safe, the linear
+  system of all published totals is solved exactly; any suppressed cell it determines gets a neighbour
+  suppressed, and the line rules run again.
+- Not covered: bounds a reader can derive from non-negativity across several lines (protection intervals, which
+  tools like tau-ARGUS solve as linear programs), and differencing between two tables published separately
+  (for example this month and last month). Publish one table per question and keep the threshold the same.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import math
+import numbers
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .errors import EvaluationInputError
+
+__all__ = [
+    "KEY_BYTES", "PSEUDONYM_LENGTH", "SUPPRESSED", "SuppressedTable", "new_project_key", "pseudonym",
+    "suppress_counts", "suppress_rates",
+]
+
+KEY_BYTES = 32
+# 16 base32 characters carry 80 bits (the first 10 bytes of the HMAC). The chance that two of n records of one
+# kind share a pseudonym is at most n(n-1)/2 / 2**80: for a million records about 4e-13, for a hundred million
+# about 4e-9. Guessing needs the key (256 bits), not the pseudonym's length, so 80 bits is plenty and stays short
+# enough to read aloud over the phone when a researcher asks about one record.
+PSEUDONYM_LENGTH = 16
+_PSEUDONYM_BYTES = PSEUDONYM_LENGTH * 5 // 8
+# A fixed label in front of the message, so these HMACs cannot be confused with any other use of the same key.
+_DOMAIN = b"kring.evaluation.pseudonym.v1\x00"
+
+SUPPRESSED = "suppressed"  # the key that lists, per returned row, which fields were blanked
+
+
+# -- pseudonyms ------------------------------------------------------------------------------------------------
+
+def new_project_key() -> bytes:
+    """A fresh random key for one research project (32 bytes from the operating system's CSPRNG)."""
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def _field(value: str) -> bytes:
+    # Length-prefixed, so ("case", "12") and ("case1", "2") cannot encode to the same bytes.
+    data = value.encode("utf-8")
+    return len(data).to_bytes(4, "big") + data
+
+
+def _canonical(kind: str, record_id: int | str) -> bytes:
+    if not isinstance(kind, str) or not kind:
+        raise EvaluationInputError("invalid_argument", argument="kind", value=repr(kind))
+    if isinstance(record_id, bool) or not isinstance(record_id, (numbers.Integral, str)):
+        raise TypeError("record_id must be an integer or a text")
+    # An integer id and its decimal text are the same record (an id read back from a CSV file is text).
+    text = str(int(record_id)) if isinstance(record_id, numbers.Integral) else record_id
+    if not text:
+        raise EvaluationInputError("invalid_argument", argument="record_id", value="an empty text")
+    return _DOMAIN + _field(kind) + _field(text)
+
+
+def pseudonym(project_key: bytes, kind: str, record_id: int | str) -> str:
+    """The pseudonym of one record (``kind`` such as "case" or "person", and its id) in one research project.
+
+    Stable for the same key, kind and id; different under another key or for another kind with the same id.
+    Refuses (``EvaluationInputError``, a ``ValueError``) a key shorter than 32 bytes: use ``new_project_key``.
+    """
+    if not isinstance(project_key, (bytes, bytearray)):
+        raise TypeError("project_key must be bytes")
+    if len(project_key) < KEY_BYTES:
+        # Never the key itself in a message: only its length.
+        raise EvaluationInputError("invalid_argument", argument="project_key",
+                                   value=f"{len(project_key)} bytes (at least {KEY_BYTES} needed)")
+    digest = hmac.new(bytes(project_key), _canonical(kind, record_id), hashlib.sha256).digest()
+    return base64.b32encode(digest[:_PSEUDONYM_BYTES]).decode("ascii")  # 10 bytes: exactly 16 characters, no "="
+
+
+# -- small cells -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SuppressedTable:
+    """The result of ``suppress_counts``: the rows in their order, and the totals row.
+
+    Suppressed counts are ``None``, and every row (and ``totals``) names them in ``row["suppressed"]``.
+    """
+
+    rows: list[dict]
+    totals: dict
+    threshold: int
+
+
+def _count(row: Mapping, key: str, position: int) -> int:
+    if key not in row:
+        raise EvaluationInputError("missing_column", column=key)
+    value = row[key]
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        raise EvaluationInputError("invalid_argument", argument=f"row {position} {key}",
+                                   value=f"{value!r} (a whole number of at least 0 needed)")
+    return int(value)
+
+
+def _check_threshold(threshold) -> int:
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Integral) or threshold < 1:
+        raise EvaluationInputError("invalid_argument", argument="threshold", value=repr(threshold))
+    return int(threshold)
+
+
+def suppress_counts(table: Iterable[Mapping], threshold: int = 5, *, count_keys: Sequence[str],
+                    total_key: str | None = "total", totals_label: Mapping | None = None) -> SuppressedTable:
+    """Blank the counts of ``table`` that are below ``threshold``, and the further counts that would give them away.
+
+    ``table``: one mapping per row with the group keys (copied as they are), one count per category in
+    ``count_keys``, and the row total under ``total_key`` (``None`` when the table publishes no row totals).
+    The counts of a row must add up to its total. ``totals_label`` gives the group keys of the returned totals row
+    (for example ``{"method": "All methods"}``). The input is not changed. See the module docstring for the rules.
+    """
+    threshold = _check_threshold(threshold)
+    if isinstance(count_keys, str):
+        count_keys = (count_keys,)
+    count_keys = tuple(count_keys)
+    if not count_keys or len(set(count_keys)) != len(count_keys):
+        raise EvaluationInputError("invalid_argument", argument="count_keys", value=repr(count_keys))
+    if total_key is not None and total_key in count_keys:
+        raise EvaluationInputError("invalid_argument", argument="total_key", value=f"{total_key!r} is also a count key")
+    rows = [dict(row) for row in table]
+    columns = count_keys + ((total_key,) if total_key is not None else ())
+
+    # The grid: one line of cells per row, then the totals row; cell (i, j) holds row i's value of columns[j].
+    values: dict[tuple[int, int], int] = {}
+    for i, row in enumerate(rows):
+        if SUPPRESSED in row:
+            raise EvaluationInputError("invalid_argument", argument=f"row {i}", value=f"already has a {SUPPRESSED!r} key")
+        for j, key in enumerate(count_keys):
+            values[i, j] = _count(row, key, i)
+        if total_key is not None:
+            values[i, len(count_keys)] = total = _count(row, total_key, i)
+            if total != sum(values[i, j] for j in range(len(count_keys))):
+                # A category left out is published anyway, as the total minus the others: make it a count.
+                raise EvaluationInputError("invalid_argument", argument=f"row {i} {total_key}",
+                                           value=f"{total} is not the sum of {', '.join(count_keys)}")
+    n = len(rows)
+    for j in range(len(columns)):
+        values[n, j] = sum(values[i, j] for i in range(n))
+
+    # A line is (its cells, its total cell): every column including the total column, and, when rows have
+    # totals, every row including the totals row.
+    lines: list[tuple[tuple[tuple[int, int], ...], tuple[int, int]]] = [
+        (tuple((i, j) for i in range(n)), (n, j)) for j in range(len(columns))
+    ]
+    if total_key is not None:
+        last = len(count_keys)
+        lines += [(tuple((i, j) for j in range(last)), (i, last)) for i in range(n + 1)]
+    lines_of: dict[tuple[int, int], list[int]] = {cell: [] for cell in values}
+    for index, (cells, margin) in enumerate(lines):
+        for cell in (*cells, margin):
+            lines_of[cell].append(index)
+
+    hidden = {cell for cell, value in values.items() if value < threshold}  # primary suppression, zeros too
+
+    def unsafe(index: int, hide: set) -> bool:
+        cells, margin = lines[index]
+        inner = [c for c in cells if c in hide]
+        if margin in hide:
+            return not inner  # a hidden total with all its cells shown is their sum
+        if not inner:
+            return False
+        return len(inner) == 1 or sum(values[c] for c in inner) < threshold
+
+    def best(candidates: Iterable[tuple[int, int]]) -> tuple[int, int] | None:
+        # The smallest shown cell, preferring one that leaves its other lines no worse off.
+        def cost(cell):
+            with_it = hidden | {cell}
+            worse = sum(unsafe(k, with_it) - unsafe(k, hidden) for k in lines_of[cell])
+            return worse, values[cell], cell
+        shown = [c for c in candidates if c not in hidden]
+        return min(shown, key=cost) if shown else None
+
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for index, (cells, _margin) in enumerate(lines):
+                while unsafe(index, hidden):
+                    cell = best(cells)
+                    if cell is None:
+                        break
+                    hidden.add(cell)
+                    changed = True
+        found = _determined_cell(lines, hidden)
+        if found is None:
+            break
+        neighbours = [c for k in lines_of[found] for c in lines[k][0]]
+        cell = best(neighbours) or best(values)
+        if cell is None:
+            break  # everything is suppressed already
+        hidden.add(cell)
+
+    result = []
+    for i, row in enumerate(rows):
+        blanked = {columns[j] for j in range(len(columns)) if (i, j) in hidden}
+        for key in blanked:
+            row[key] = None
+        row[SUPPRESSED] = frozenset(blanked)
+        result.append(row)
+    totals = dict(totals_label or {})
+    blanked = {columns[j] for j in range(len(columns)) if (n, j) in hidden}
+    for j, key in enumerate(columns):
+        totals[key] = None if key in blanked else values[n, j]
+    totals[SUPPRESSED] = frozenset(blanked)
+    return SuppressedTable(rows=result, totals=totals, threshold=threshold)
+
+
+def _determined_cell(lines, hidden: set) -> tuple[int, int] | None:
+    """A suppressed cell that the published totals fix exactly, or None.
+
+    Every line says: sum of its cells - its total = 0. Keep only the suppressed cells as unknowns; a cell is fixed
+    exactly when its unit vector lies in the row space of that system, which in reduced row echelon form means a
+    row with a single non-zero entry. Exact fractions: the tables are small and rounding must not decide this.
+    """
+    unknowns = sorted(hidden)
+    column = {cell: k for k, cell in enumerate(unknowns)}
+    matrix = []
+    for cells, margin in lines:
+        row = [Fraction(0)] * len(unknowns)
+        for cell in cells:
+            if cell in column:
+                row[column[cell]] += 1
+        if margin in column:
+            row[column[margin]] -= 1
+        if any(row):
+            matrix.append(row)
+    pivot_row = 0
+    pivots = []
+    for col in range(len(unknowns)):
+        found = next((r for r in range(pivot_row, len(matrix)) if matrix[r][col] != 0), None)
+        if found is None:
+            continue
+        matrix[pivot_row], matrix[found] = matrix[found], matrix[pivot_row]
+        lead = matrix[pivot_row][col]
+        matrix[pivot_row] = [v / lead for v in matrix[pivot_row]]
+        for r in range(len(matrix)):
+            if r != pivot_row and matrix[r][col] != 0:
+                factor = matrix[r][col]
+                matrix[r] = [a - factor * b for a, b in zip(matrix[r], matrix[pivot_row])]
+        pivots.append(col)
+        pivot_row += 1
+    for r, col in enumerate(pivots):
+        if sum(1 for v in matrix[r] if v != 0) == 1:
+            return unknowns[col]
+    return None
+
+
+def _number(value) -> float | None:
+    if value is None or isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def suppress_rates(rows: Iterable[Mapping], count_key: str, denominator_key: str, value_keys: Sequence[str] | str,
+                   threshold: int = 5) -> list[dict]:
+    """Blank the values computed from a count (a rate, its interval, a mean) where that count may not be shown.
+
+    A row's ``value_keys`` become ``None`` when its numerator (``count_key``) or denominator is suppressed (``None``
+    or listed in the row's ``"suppressed"``), or either is below ``threshold``: a rate with its denominator gives the
+    numerator back, and with its numerator gives the denominator. For a mean, pass the group size as both keys.
+    The blanked keys are added to ``"suppressed"``. Returns new rows; the input is not changed.
+    """
+    threshold = _check_threshold(threshold)
+    if isinstance(value_keys, str):
+        value_keys = (value_keys,)
+    value_keys = tuple(value_keys)
+    result = []
+    for row in rows:
+        row = dict(row)
+        marked = frozenset(row.get(SUPPRESSED) or ())
+        numerator, denominator = _number(row.get(count_key)), _number(row.get(denominator_key))
+        blank = (count_key in marked or denominator_key in marked or numerator is None or denominator is None
+                 or numerator < threshold or denominator < threshold)
+        if blank:
+            for key in value_keys:
+                row[key] = None
+            marked |= set(value_keys)
+        row[SUPPRESSED] = marked
+        result.append(row)
+    return result
