@@ -74,8 +74,7 @@ def _files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.toml"))
 
 
-@lru_cache(maxsize=8)
-def _load_directory(directory: Path) -> dict[str, InstrumentDefinition]:
+def _read_directory(directory: Path) -> dict[str, InstrumentDefinition]:
     files = _files(directory)
     if not files:
         raise InstrumentDefinitionError(str(directory), "(directory)", "holds no instrument definition files")
@@ -83,17 +82,29 @@ def _load_directory(directory: Path) -> dict[str, InstrumentDefinition]:
 
 
 def load_all(directory: Path | str | None = None) -> dict[str, InstrumentDefinition]:
-    """Every ``*.toml`` in the directory, by instrument code, in file-name order; read once per process.
+    """Every ``*.toml`` in the directory, by instrument code, in file-name order.
 
-    The definitions are frozen, so the cached dictionary is handed out as a fresh copy of itself.
+    Without an argument: the configured directory, read once per process (``clear_cache`` forgets it). A
+    directory passed in is read afresh each time. The definitions are frozen; the dictionary is a new copy.
     """
-    directory = Path(directory) if directory is not None else definitions_dir()
-    return dict(_load_directory(directory.resolve()))
+    if directory is not None:
+        return _read_directory(Path(directory))
+    return dict(_cached(definitions_dir().resolve()))
+
+
+@lru_cache(maxsize=4)
+def _cached(directory: Path) -> dict[str, InstrumentDefinition]:
+    return _read_directory(directory)
 
 
 def clear_cache() -> None:
-    """Forget what was read (for tests that write definition files)."""
-    _load_directory.cache_clear()
+    """Forget what was read (for tests that change the configured directory)."""
+    _cached.cache_clear()
+
+
+def catalogue() -> dict[str, InstrumentDefinition]:
+    """The configured definitions, read once per process (the name the methods app uses)."""
+    return load_all()
 
 
 def get(code: str) -> InstrumentDefinition | None:

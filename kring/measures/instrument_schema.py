@@ -296,6 +296,9 @@ class InstrumentDefinition(_Strict):
             if score.method == "sum" and rule.impute == "none" and allows_missing:
                 fail(f"{path}.missing.impute",
                      "a sum without prorating would count a missing item as 0: prorate, or allow no missing item")
+            if score.method == "mean" and rule.impute == "none" and allows_missing:
+                fail(f"{path}.missing.impute",
+                     "a mean of the answered items fills in the missing ones: say 'prorate', or allow no missing item")
             if score.method == "share" and rule.impute == "prorate":
                 fail(f"{path}.missing.impute", "a share is taken over the answered items: use 'none'")
         scale = self.response_scales[members[0].scale] if members else None
@@ -368,6 +371,14 @@ class InstrumentDefinition(_Strict):
         derived = self._derived_range(score)
         assert derived is not None  # a score without items always declares its range (checked above)
         return derived
+
+    def is_whole_number(self, code: str) -> bool:
+        """Whether a score can only be a whole number: a sum of item scores that allows no missing item."""
+        score = self.score(code)
+        if score.method != "sum" or score.items == "none":
+            return False
+        rule = score.missing
+        return not ((rule.max_missing or 0) > 0 or (rule.max_missing_share or 0) > 0)
 
     @property
     def shows_item_text(self) -> bool:
