@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kring.trajectories",
     "kring.meetings",
     "kring.plans",
+    "kring.measures",
     "kring.worklists",
     "kring.web",
 ]

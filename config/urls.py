@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/<int:pk>/trajectories/", include("kring.trajectories.urls")),
     path("cases/<int:pk>/meetings/", include("kring.meetings.urls")),
     path("cases/<int:pk>/plans/", include("kring.plans.urls")),
+    path("cases/<int:pk>/registration/", include("kring.measures.urls")),
     path("l/", include("kring.plans.link_urls")),
     path("work/", include("kring.worklists.urls")),
     path("organisation/", include("kring.trajectories.organisation_urls")),

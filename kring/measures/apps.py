@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeasuresConfig(AppConfig):
+    name = "kring.measures"
+    label = "measures"
+    verbose_name = _("Registration and measures")
+
+    def ready(self):
+        # A broken instrument file stops start-up with its file and field, as a broken method file does.
+        from django.core import checks
+
+        from .instrument_catalogue import check_definitions
+
+        @checks.register("kring")
+        def instrument_definitions(app_configs, **kwargs):
+            return [checks.Error(problem, id="measures.E001") for problem in check_definitions()]

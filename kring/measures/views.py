@@ -1,0 +1,177 @@
+"""The registration pages of a trajectory: the family characteristics, the outcomes per moment, and the
+instruments filled in. Thin: parse, call a query or a service, render. Every page reads through
+``queries.registration_view``, which starts from the case's visibility query and logs what it returns."""
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kring.core.actor import Actor
+from kring.core.errors import NotFound, StaleEdit
+from kring.core.forms import apply_service_errors
+from kring.methods.templatetags.method_names import method_name
+
+from . import instruments, queries, services
+from .choices import EntryMode, Moment, ProblemArea
+from .forms import AdministrationForm, OutcomeForm, RegistrationForm, RemoveForm
+
+
+def _page(view_func):
+    """Logged-in pages; a record the user may not know about answers 404, like a missing one."""
+
+    @functools.wraps(view_func)
+    def wrapper(request, pk, trajectory_id, *args, **kwargs):
+        try:
+            return view_func(request, pk, trajectory_id, *args, **kwargs)
+        except NotFound:
+            raise Http404 from None
+
+    return login_required(wrapper)
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _load(request, pk, trajectory_id):
+    return queries.registration_view(Actor.from_request(request), pk, trajectory_id, path=request.path)
+
+
+def _context(request, view, **extra):
+    return {"case": view.case, "trajectory": view.trajectory, "view": view,
+            "method_name": method_name(view.trajectory.method_code),
+            "may_register": services.can_register(request.user, view.case, view.trajectory), **extra}
+
+
+def _refuse_form(request, view):
+    if request.method != "POST" and not services.can_register(request.user, view.case, view.trajectory):
+        raise PermissionDenied(_("You cannot change this registration."))
+
+
+def _overview_url(pk, trajectory_id, anchor=""):
+    url = reverse("measures:registration", kwargs={"pk": pk, "trajectory_id": trajectory_id})
+    return f"{url}#{anchor}" if anchor else url
+
+
+@login_required
+def registration_list(request, pk):
+    try:
+        case, trajectories = queries.case_registrations(Actor.from_request(request), pk, path=request.path)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "measures/list.html", {"case": case, "trajectories": trajectories})
+
+
+@_page
+def registration(request, pk, trajectory_id):
+    view = _load(request, pk, trajectory_id)
+    rows = [(a, instruments.display(a)) for a in view.administrations]
+    chosen = view.registration.problem_areas if view.registration else []
+    return render(request, "measures/registration.html", _context(
+        request, view, administrations=rows, instrument_choices=instruments.entry_choices(),
+        problem_area_labels=[label for code, label in ProblemArea.choices if code in chosen]))
+
+
+@_page
+def characteristics(request, pk, trajectory_id):
+    view = _load(request, pk, trajectory_id)
+    _refuse_form(request, view)
+    form = RegistrationForm(_posted(request), instance=view.registration)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_registration(
+                Actor.from_request(request), pk, trajectory_id, form.changes(), form.cleaned_data.get("version"),
+                path=request.path, refresh_snapshot=form.cleaned_data.get("refresh_snapshot", False))
+        except StaleEdit as error:
+            stale = error
+            fresh = _load(request, pk, trajectory_id).registration
+            data = request.POST.copy()
+            data["version"] = fresh.version
+            form = RegistrationForm(data, instance=fresh)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The registration was saved."))
+            return redirect(_overview_url(pk, trajectory_id))
+    return render(request, "measures/characteristics_form.html", _context(request, view, form=form, stale=stale),
+                  status=409 if stale else 200)
+
+
+@_page
+def outcome(request, pk, trajectory_id, moment):
+    if moment not in Moment.values:
+        raise Http404
+    view = _load(request, pk, trajectory_id)
+    _refuse_form(request, view)
+    record = view.outcome(moment)
+    form = OutcomeForm(_posted(request), instance=record)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_outcome(Actor.from_request(request), pk, trajectory_id, moment, form.changes(),
+                                    form.cleaned_data.get("version"), path=request.path)
+        except StaleEdit as error:
+            stale = error
+            fresh = _load(request, pk, trajectory_id).outcome(moment)
+            data = request.POST.copy()
+            data["version"] = fresh.version
+            form = OutcomeForm(data, instance=fresh)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The outcomes were saved."))
+            return redirect(_overview_url(pk, trajectory_id, "moments"))
+    return render(request, "measures/outcome_form.html", _context(
+        request, view, form=form, stale=stale, moment=Moment(moment)), status=409 if stale else 200)
+
+
+@_page
+def administration_add(request, pk, trajectory_id, instrument_code, mode):
+    definition = instruments.definition(instrument_code)
+    if definition is None or mode not in (EntryMode.ITEMS, EntryMode.TOTALS) or mode not in definition.entry_modes:
+        raise Http404
+    view = _load(request, pk, trajectory_id)
+    _refuse_form(request, view)
+    form = AdministrationForm(
+        _posted(request), fields=instruments.entry_fields(definition, mode), respondents=definition.respondents,
+        persons=list(view.case.persons.order_by("last_name", "first_name", "pk")),
+        initial={"moment": request.GET.get("moment", Moment.T0)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_administration(
+                Actor.from_request(request), pk, trajectory_id,
+                {"instrument": definition.code, "mode": mode, **form.meta()}, form.values(), path=request.path)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The instrument was entered and scored."))
+            return redirect(_overview_url(pk, trajectory_id, "instruments"))
+    return render(request, "measures/administration_form.html", _context(
+        request, view, form=form, definition=definition, instrument=instruments.describe(definition),
+        mode=EntryMode(mode)))
+
+
+@_page
+def administration_remove(request, pk, trajectory_id, administration_id):
+    view = _load(request, pk, trajectory_id)
+    record = view.administration(administration_id)
+    _refuse_form(request, view)
+    form = RemoveForm(_posted(request), initial={"version": record.version})
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_administration(Actor.from_request(request), pk, trajectory_id, record.pk,
+                                           form.cleaned_data["version"], path=request.path)
+        except ValidationError as error:
+            errors = [m for messages_ in error.message_dict.values() for m in messages_]
+        else:
+            messages.success(request, _("The instrument was taken out."))
+            return redirect(_overview_url(pk, trajectory_id, "instruments"))
+    return render(request, "measures/administration_remove.html", _context(
+        request, view, form=form, record=record, display=instruments.display(record), errors=errors))
