@@ -12,6 +12,7 @@ wrong in the user's language: ``unknown_item``, ``unknown_score``, ``not_an_inte
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
 
@@ -121,8 +122,10 @@ def find_band(score: Score, value: float) -> Band | None:
 
 
 def _check_item_value(code: str, scale: ResponseScale, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    # Any integer type (int, a numpy integer from a data frame), but not a bool and not 3.0.
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ScoringError("not_an_integer", item=code, value=value)
+    value = int(value)
     if not scale.allows(value):
         raise ScoringError("out_of_range", item=code, value=value, min=scale.min, max=scale.max, step=scale.step)
     return value
@@ -203,8 +206,9 @@ def score_totals(definition: InstrumentDefinition, totals: Mapping[str, float | 
         if value is None:
             results.append(ScoreValue(value=None, computable=False, reason="not_entered", **common))
             continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
             raise ScoringError("not_a_number", score=score.code, value=value)
+        value = int(value) if isinstance(value, numbers.Integral) else float(value)
         if definition.is_whole_number(score.code) and not float(value).is_integer():
             raise ScoringError("not_an_integer", score=score.code, value=value)
         low, high = value_range

@@ -143,3 +143,13 @@ def test_an_empty_directory_is_a_problem(tmp_path):
     assert check_definitions(tmp_path) == [f"{tmp_path}: (directory): holds no instrument definition files"]
     with pytest.raises(catalogue.InstrumentDefinitionError, match="holds no instrument definition files"):
         load_all(tmp_path)
+
+
+def test_the_instrument_core_imports_without_django():
+    import subprocess
+    import sys
+    code = ("import sys; import kring.measures.instrument_catalogue, kring.measures.scoring; "
+            "kring.measures.instrument_catalogue.load_all(); assert 'django' not in sys.modules, 'django imported'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(SHIPPED_DIR.parents[2])})
+    assert result.returncode == 0, result.stderr
