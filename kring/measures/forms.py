@@ -46,7 +46,7 @@ class AdministrationForm(forms.Form):
 
     def __init__(self, data=None, *, fields, respondents, persons, **kwargs):
         """``fields``: (name, label, help, minimum, maximum, step) per value to enter, as
-        ``instruments.entry_fields`` gives them."""
+        ``instrument_entry.entry_fields`` gives them."""
         super().__init__(data, **kwargs)
         self.fields["respondent"].choices = [(r.value, r.label) for r in Respondent if r.value in respondents]
         self.fields["respondent_person"].choices = [("", "—")] + [(p.pk, str(p)) for p in persons]

@@ -23,7 +23,7 @@ from kring.network.core import stats as network_stats
 from kring.network.queries import load_records
 from kring.trajectories.models import Trajectory
 
-from . import instruments
+from . import instrument_entry
 from .choices import EntryMode, Moment, ProblemArea, Respondent
 from .models import Administration, AdministrationScore, OutcomeMeasurement, Registration
 
@@ -210,7 +210,7 @@ def record_administration(actor: Actor, case_id, trajectory_id, data: dict, valu
     instrument's own rules; nothing is saved when one value is refused.
     """
     case, trajectory = _open(actor, case_id, trajectory_id)
-    definition = instruments.definition(data.get("instrument"))
+    definition = instrument_entry.definition(data.get("instrument"))
     if definition is None:
         raise ValidationError({"instrument": [_("Unknown instrument.")]})
     mode = data.get("mode")
@@ -227,7 +227,7 @@ def record_administration(actor: Actor, case_id, trajectory_id, data: dict, valu
         raise ValidationError({"administered_on": [_("Enter the date it was filled in.")]})
     _check_measured_on(administered_on, trajectory, field="administered_on")
     person = _respondent_person(case, data.get("respondent_person"))
-    result = instruments.score(definition, mode, values)  # ValidationError per value, in the user's language
+    result = instrument_entry.score(definition, mode, values)  # ValidationError per value, in the user's language
     record = Administration(
         case=case, organisation_id=case.organisation_id, trajectory=trajectory, instrument_code=definition.code,
         instrument_version=definition.version, moment=moment, respondent=respondent, respondent_person=person,
@@ -242,7 +242,7 @@ def record_administration(actor: Actor, case_id, trajectory_id, data: dict, valu
         AdministrationScore(administration=record, organisation_id=record.organisation_id, trajectory=trajectory,
                             instrument_code=record.instrument_code, moment=moment, respondent=respondent,
                             score_code=code, value=value)
-        for code, value in instruments.score_values(result).items())
+        for code, value in instrument_entry.score_values(result).items())
     accesses = [administration_access(record)]
     if person is not None:
         accesses.append(Access("person", person.pk, case.pk, case.organisation_id))

@@ -16,7 +16,7 @@ from kring.core.errors import NotFound, StaleEdit
 from kring.core.forms import apply_service_errors
 from kring.methods.templatetags.method_names import method_name
 
-from . import instruments, queries, services
+from . import instrument_entry, queries, services
 from .choices import EntryMode, Moment, ProblemArea
 from .forms import AdministrationForm, OutcomeForm, RegistrationForm, RemoveForm
 
@@ -70,10 +70,10 @@ def registration_list(request, pk):
 @_page
 def registration(request, pk, trajectory_id):
     view = _load(request, pk, trajectory_id)
-    rows = [(a, instruments.display(a)) for a in view.administrations]
+    rows = [(a, instrument_entry.display(a)) for a in view.administrations]
     chosen = view.registration.problem_areas if view.registration else []
     return render(request, "measures/registration.html", _context(
-        request, view, administrations=rows, instrument_choices=instruments.entry_choices(),
+        request, view, administrations=rows, instrument_choices=instrument_entry.entry_choices(),
         problem_area_labels=[label for code, label in ProblemArea.choices if code in chosen]))
 
 
@@ -133,13 +133,13 @@ def outcome(request, pk, trajectory_id, moment):
 
 @_page
 def administration_add(request, pk, trajectory_id, instrument_code, mode):
-    definition = instruments.definition(instrument_code)
+    definition = instrument_entry.definition(instrument_code)
     if definition is None or mode not in (EntryMode.ITEMS, EntryMode.TOTALS) or mode not in definition.entry_modes:
         raise Http404
     view = _load(request, pk, trajectory_id)
     _refuse_form(request, view)
     form = AdministrationForm(
-        _posted(request), fields=instruments.entry_fields(definition, mode), respondents=definition.respondents,
+        _posted(request), fields=instrument_entry.entry_fields(definition, mode), respondents=definition.respondents,
         persons=list(view.case.persons.order_by("last_name", "first_name", "pk")),
         initial={"moment": request.GET.get("moment", Moment.T0)})
     if request.method == "POST" and form.is_valid():
@@ -153,7 +153,7 @@ def administration_add(request, pk, trajectory_id, instrument_code, mode):
             messages.success(request, _("The instrument was entered and scored."))
             return redirect(_overview_url(pk, trajectory_id, "instruments"))
     return render(request, "measures/administration_form.html", _context(
-        request, view, form=form, definition=definition, instrument=instruments.describe(definition),
+        request, view, form=form, definition=definition, instrument=instrument_entry.describe(definition),
         mode=EntryMode(mode)))
 
 
@@ -174,4 +174,4 @@ def administration_remove(request, pk, trajectory_id, administration_id):
             messages.success(request, _("The instrument was taken out."))
             return redirect(_overview_url(pk, trajectory_id, "instruments"))
     return render(request, "measures/administration_remove.html", _context(
-        request, view, form=form, record=record, display=instruments.display(record), errors=errors))
+        request, view, form=form, record=record, display=instrument_entry.display(record), errors=errors))

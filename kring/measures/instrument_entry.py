@@ -95,7 +95,7 @@ def entry_fields(definition, mode) -> list[tuple]:
     else:
         for score in definition.scores:
             low, high = scoring.possible_range(definition, score.code)
-            integral = score.method == "sum" and float(low).is_integer() and (high is None or float(high).is_integer())
+            integral = definition.is_whole_number(score.code)
             help_text = _("%(min)s to %(max)s") % {"min": _format(low), "max": _format(high)} if high is not None else ""
             fields.append((score.code, text(score.name), help_text, low, high, 1 if integral else None))
     return fields
