@@ -2,6 +2,8 @@
 import base64
 import copy
 import hashlib
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -304,3 +306,8 @@ def test_rates_on_a_suppressed_table():
     rows[0]["rate"] = 3 / 25
     result = suppress_rates(rows, "plan", "total", "rate")
     assert [row["rate"] for row in result] == [None, 8 / 24, None]
+
+
+def test_the_module_needs_no_django():
+    code = "import sys; sys.modules['django'] = None; import kring.evaluation.core.disclosure"
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,5 +1,7 @@
 """The report's SVG figures: valid XML, text alternatives, escaping, markers, and points where the axes say."""
 import math
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -300,3 +302,8 @@ def test_weasyprint_draws_every_figure():
     ]
     pdf = weasyprint.HTML(string="<html><body>" + "".join(figures) + "</body></html>").write_pdf()
     assert pdf.startswith(b"%PDF")
+
+
+def test_the_module_needs_no_django():
+    code = "import sys; sys.modules['django'] = None; import kring.evaluation.core.figures"
+    subprocess.run([sys.executable, "-c", code], check=True)
