@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kring.meetings",
     "kring.plans",
     "kring.measures",
+    "kring.evaluation",
     "kring.worklists",
     "kring.web",
 ]

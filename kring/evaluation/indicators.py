@@ -1,0 +1,237 @@
+"""Indicators per method, organisation, team, region or period, computed in the database: the counts in one
+grouped query, the weeks to a plan or to abandonment in one grouped query per week, and the follow-up outcomes and
+instrument scores grouped per moment. Python only turns those counts into rates with Wilson intervals and
+cumulative incidence curves (``core``), so the cost grows with the number of groups and weeks, not of trajectories.
+
+"A plan and abandonment compete" (decision 48): an offer ends in a plan, or without one (abandoned, declined, or
+closed before a plan); what is still open is censored at today.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.expressions import Func
+
+from kring.measures.models import AdministrationScore, OutcomeMeasurement
+from kring.plans.choices import ReviewKeeping
+from kring.plans.models import ReviewItem
+from kring.trajectories.models import Trajectory
+
+from .core.competing_risks import cumulative_incidence
+from .core.proportions import proportion
+
+GROUPINGS = ("method", "organisation", "team", "region", "year", "quarter", "all")
+CAUSES = ("plan", "abandoned")
+HORIZONS = (4, 8, 12, 26, 52)
+
+
+class DaysBetween(Func):
+    """Whole days from ``start`` to ``end`` (dates), on SQLite and PostgreSQL alike."""
+
+    output_field = IntegerField()
+
+    def __init__(self, end, start):
+        super().__init__(end, start)
+
+    def as_sql(self, compiler, connection, **extra):
+        end, start = (compiler.compile(e) for e in self.source_expressions)
+        if connection.vendor == "postgresql":
+            return f"({end[0]} - {start[0]})", (*end[1], *start[1])
+        return f"CAST(julianday({end[0]}) - julianday({start[0]}) AS INTEGER)", (*end[1], *start[1])
+
+
+GROUP_COLUMNS = {"method": "method_code", "organisation": "organisation__name", "team": "team__name",
+                 "region": "organisation__region"}
+
+
+@dataclass
+class GroupIndicators:
+    key: str
+    offered: int
+    accepted: int
+    plans: int
+    without_plan: int
+    running: int
+    plan_rate: dict  # core.proportions.Proportion as a dict: plans of offered
+    plan_rate_accepted: dict  # plans of accepted offers
+    incidence: dict | None = None  # core.competing_risks.CumulativeIncidence as a dict
+    agreements: dict = field(default_factory=dict)  # judged, kept, partly, not_kept, kept_rate
+    outcomes: dict = field(default_factory=dict)  # moment -> {name: proportion or mean}
+
+
+def _base(organisation_ids, date_from=None, date_to=None, methods=None):
+    query = Trajectory.objects.filter(organisation_id__in=list(organisation_ids))
+    if date_from:
+        query = query.filter(offered_on__gte=date_from)
+    if date_to:
+        query = query.filter(offered_on__lte=date_to)
+    if methods:
+        query = query.filter(method_code__in=list(methods))
+    return query
+
+
+def _annotated(query, grouping, prefix=""):
+    """The group key as columns: year and quarter of the offer come from its date parts (a quarter is counted
+    per month and added up in Python), the rest from a column."""
+    if grouping in ("year", "quarter"):
+        query = query.annotate(g_year=ExtractYear(f"{prefix}offered_on"))
+        if grouping == "quarter":
+            return query.annotate(g_month=ExtractMonth(f"{prefix}offered_on")), ("g_year", "g_month")
+        return query, ("g_year",)
+    if grouping == "all":
+        return query.annotate(g=Value("all", output_field=CharField())), ("g",)
+    return query.annotate(g=F(prefix + GROUP_COLUMNS[grouping])), ("g",)
+
+
+def _key(grouping, row, names) -> str:
+    if grouping == "year":
+        return str(row["g_year"])
+    if grouping == "quarter":
+        return f"{row['g_year']}-Q{(row['g_month'] - 1) // 3 + 1}"
+    value = row["g"]
+    return "" if value is None else str(value)
+
+
+NO_PLAN = Q(plan_made_on__isnull=True) & (
+    Q(abandoned_on__isnull=False) | Q(declined_on__isnull=False) | Q(closed_on__isnull=False))
+RUNNING = Q(plan_made_on__isnull=True, abandoned_on__isnull=True, declined_on__isnull=True, closed_on__isnull=True)
+
+
+def _event_expression(today: date):
+    """(event, days) per trajectory as database expressions."""
+    event = Case(When(plan_made_on__isnull=False, then=Value("plan")), When(NO_PLAN, then=Value("abandoned")),
+                 default=Value("running"), output_field=CharField())
+    end = Case(When(plan_made_on__isnull=False, then=F("plan_made_on")),
+               When(abandoned_on__isnull=False, then=F("abandoned_on")),
+               When(declined_on__isnull=False, then=F("declined_on")),
+               When(closed_on__isnull=False, then=F("closed_on")),
+               default=Value(today))
+    return event, DaysBetween(end, F("offered_on"))
+
+
+def compute(organisation_ids, grouping="method", *, today: date, date_from=None, date_to=None, methods=None,
+            with_curves=True, with_outcomes=True) -> list[GroupIndicators]:
+    """The indicators of the trajectories offered by these organisations (in the period, of these methods),
+    per group. Every figure is computed from counts the database returns."""
+    if grouping not in GROUPINGS:
+        raise ValueError(grouping)
+    query, names = _annotated(_base(organisation_ids, date_from, date_to, methods), grouping)
+    counts = list(query.values(*names).annotate(
+        offered=Count("id"), accepted=Count("id", filter=Q(accepted_on__isnull=False)),
+        plans=Count("id", filter=Q(plan_made_on__isnull=False)), without_plan=Count("id", filter=NO_PLAN),
+        running=Count("id", filter=RUNNING)).order_by())
+    groups = {}
+    for row in counts:
+        key = _key(grouping, row, names)
+        found = groups.get(key)
+        if found is None:
+            groups[key] = found = GroupIndicators(key, 0, 0, 0, 0, 0, {}, {})
+        for name in ("offered", "accepted", "plans", "without_plan", "running"):
+            setattr(found, name, getattr(found, name) + row[name])
+    for group in groups.values():
+        group.plan_rate = proportion(group.plans, group.offered).as_dict()
+        group.plan_rate_accepted = proportion(min(group.plans, group.accepted), group.accepted).as_dict()
+    if with_curves:
+        _add_curves(groups, query, grouping, names, today)
+    _add_agreements(groups, organisation_ids, grouping, date_from, date_to, methods)
+    if with_outcomes:
+        _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, methods)
+    return sorted(groups.values(), key=lambda g: g.key)
+
+
+def _add_curves(groups, query, grouping, names, today):
+    event, days = _event_expression(today)
+    per_week = defaultdict(lambda: defaultdict(lambda: [{}, 0]))
+    rows = (query.annotate(event=event, weeks=days / 7).values(*names, "event", "weeks")
+            .annotate(n=Count("id")).order_by())
+    for row in rows:
+        key = _key(grouping, row, names)
+        weeks = max(int(row["weeks"] or 0), 0)  # a date before the offer is a data error, counted at week 0
+        slot = per_week[key][weeks]
+        if row["event"] == "running":
+            slot[1] += row["n"]
+        else:
+            slot[0][row["event"]] = slot[0].get(row["event"], 0) + row["n"]
+    for key, weeks in per_week.items():
+        table = [(week, events, censored) for week, (events, censored) in sorted(weeks.items())]
+        if key in groups and table:
+            groups[key].incidence = cumulative_incidence(table, causes=CAUSES, horizons=HORIZONS).as_dict()
+
+
+def _related(model_query, prefix, organisation_ids, grouping, date_from, date_to, methods):
+    """A query on a table that hangs on a trajectory, filtered and grouped like the trajectories."""
+    filters = {f"{prefix}organisation_id__in": list(organisation_ids)}
+    if date_from:
+        filters[f"{prefix}offered_on__gte"] = date_from
+    if date_to:
+        filters[f"{prefix}offered_on__lte"] = date_to
+    if methods:
+        filters[f"{prefix}method_code__in"] = list(methods)
+    return _annotated(model_query.filter(**filters), grouping, prefix)
+
+
+def _add_agreements(groups, organisation_ids, grouping, date_from, date_to, methods):
+    """How the agreements were kept, over every judgement at a review held (kept, partly, not kept)."""
+    query, names = _related(ReviewItem.objects.exclude(keeping=ReviewKeeping.STOPPED), "review__plan__trajectory__",
+                            organisation_ids, grouping, date_from, date_to, methods)
+    rows = query.values(*names, "keeping").annotate(n=Count("id")).order_by()
+    totals = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        totals[_key(grouping, row, names)][row["keeping"]] += row["n"]
+    for key, counts in totals.items():
+        if key in groups:
+            judged = sum(counts.values())
+            groups[key].agreements = {
+                "judged": judged, "kept": counts[ReviewKeeping.KEPT], "partly": counts[ReviewKeeping.PARTLY],
+                "not_kept": counts[ReviewKeeping.NOT_KEPT],
+                "kept_rate": proportion(counts[ReviewKeeping.KEPT], judged).as_dict(),
+            }
+
+
+OUTCOME_SHARES = (
+    # (name, field, counted values, of values)
+    ("out_of_home", "placement", ("in_network", "outside_network"), ("in_network", "outside_network", "at_home")),
+    ("placed_in_network", "placement", ("in_network",), ("in_network", "outside_network")),
+    ("maltreatment", "maltreatment_indication", ("yes",), ("yes", "no")),
+    ("high_risk", "risk_level", ("high",), ("low", "medium", "high")),
+    ("professional_care", "professional_care", ("yes",), ("yes", "no")),
+    ("supervision_order", "supervision_order", ("yes",), ("yes", "no")),
+    ("returned_home", "returned_home", ("yes",), ("yes", "no")),
+    ("without_help", "without_help", ("yes",), ("yes", "no")),
+)
+
+
+def _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, methods):
+    query, names = _related(OutcomeMeasurement.objects.all(), "trajectory__", organisation_ids, grouping, date_from,
+                            date_to, methods)
+    aggregates = {}
+    for name, column, counted, of in OUTCOME_SHARES:
+        aggregates[f"{name}__k"] = Count("id", filter=Q(**{f"{column}__in": counted}))
+        aggregates[f"{name}__n"] = Count("id", filter=Q(**{f"{column}__in": of}))
+    for row in query.values(*names, "moment").annotate(measured=Count("id"), **aggregates).order_by():
+        key = _key(grouping, row, names)
+        if key not in groups:
+            continue
+        moment = groups[key].outcomes.setdefault(row["moment"], {"measured": 0, "shares": {}, "scores": {}})
+        moment["measured"] += row["measured"]
+        for name, *_rest in OUTCOME_SHARES:
+            previous = moment["shares"].get(name, {"k": 0, "n": 0})
+            k, n = previous["k"] + row[f"{name}__k"], previous["n"] + row[f"{name}__n"]
+            moment["shares"][name] = {"k": k, "n": n, **proportion(k, n).as_dict()}
+    score_query, names = _related(AdministrationScore.objects.filter(value__isnull=False), "trajectory__",
+                                  organisation_ids, grouping, date_from, date_to, methods)
+    for row in (score_query.values(*names, "moment", "instrument_code", "score_code")
+                .annotate(total=Sum("value"), n=Count("id")).order_by()):
+        key = _key(grouping, row, names)
+        if key not in groups:
+            continue
+        moment = groups[key].outcomes.setdefault(row["moment"], {"measured": 0, "shares": {}, "scores": {}})
+        score = moment["scores"].setdefault(f"{row['instrument_code']}.{row['score_code']}",
+                                            {"total": 0.0, "n": 0, "mean": None})
+        score["total"] += row["total"]
+        score["n"] += row["n"]
+        score["mean"] = score["total"] / score["n"]
