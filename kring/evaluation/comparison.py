@@ -1,0 +1,145 @@
+"""Effect evaluation on Kring's own registration: a method against regular care (or method A against method B)
+on each outcome at a follow-up moment, adjusted for the outcome at baseline and the case characteristics, with
+the estimators of ``core.effects``. The rows come from the minimum dataset (``dataset.build_rows``), so the
+analysis sees exactly what a research extract would hold.
+"""
+from __future__ import annotations
+
+import secrets
+
+import numpy as np
+import pandas as pd
+
+from kring.trajectories.models import Trajectory
+
+from . import dataset
+from .core import effects
+from .core.errors import EvaluationInputError
+
+# Outcomes at a follow-up moment: (stem, kind); binary stems are made 0/1 from the registered codes.
+OUTCOMES = (
+    ("out_of_home", "binary"),
+    ("high_risk", "binary"),
+    ("maltreatment", "binary"),
+    ("professional_care", "binary"),
+    ("supervision_order", "binary"),
+    ("without_help", "binary"),
+    ("safety_scale", "continuous"),
+    ("satisfaction", "continuous"),
+    ("social_support", "continuous"),
+    ("empowerment", "continuous"),
+    ("goals_realised", "continuous"),
+)
+# Outcomes of the trajectory itself (no baseline).
+TRAJECTORY_OUTCOMES = (("plan_made", "binary"), ("ended_as_planned", "binary"))
+# Case characteristics every model adjusts for (numeric columns of the frame).
+COVARIATES = ("safety_serious", "children", "child_age_mean", "informal_network_size", "supervision_context")
+# Family characteristics tried as moderators (0/1 columns).
+MODERATORS = ("high_conflict_divorce_yes", "migration_background_yes", "parent_intellectual_disability_yes",
+              "small_network", "young_children")
+YES_NO = {"yes": 1.0, "no": 0.0}
+SUPERVISION = {"nl_supervision", "nl_provisional_supervision", "nl_guardianship", "vl_judicial"}
+
+
+def _binary_codes(series: pd.Series) -> pd.Series:
+    return series.map(YES_NO).astype(float)
+
+
+def frame(trajectories, *, today, moment="t1") -> pd.DataFrame:
+    """The minimum dataset of these trajectories as a data frame, with the analysis columns added."""
+    key = secrets.token_bytes(32)  # pseudonyms are not needed for an analysis that never leaves the server
+    df = pd.DataFrame(list(dataset.build_rows(trajectories, project_key=key, today=today)))
+    if df.empty:
+        return df
+    for stem in ("maltreatment", "professional_care", "supervision_order", "without_help"):
+        for m in ("t0", moment):
+            df[f"{m}_{stem}_bin"] = _binary_codes(df[f"{m}_{stem}"])
+    df["safety_serious"] = df["safety_concern"].isin(["serious", "acute"]).astype(float)
+    df["supervision_context"] = df["legal_context"].isin(SUPERVISION).astype(float)
+    for name in ("high_conflict_divorce", "migration_background", "parent_intellectual_disability"):
+        df[f"{name}_yes"] = _binary_codes(df[name])
+    df["small_network"] = (pd.to_numeric(df["informal_network_size"], errors="coerce") < 5).astype(float)
+    df.loc[df["informal_network_size"].isna(), "small_network"] = np.nan
+    df["young_children"] = (pd.to_numeric(df["child_age_mean"], errors="coerce") < 6).astype(float)
+    df.loc[df["child_age_mean"].isna(), "young_children"] = np.nan
+    for column in ("children", "child_age_mean", "informal_network_size", "plan_made", "ended_as_planned"):
+        df[column] = pd.to_numeric(df[column], errors="coerce")
+    return df
+
+
+def _column(stem: str, moment: str) -> str:
+    if stem in ("maltreatment", "professional_care", "supervision_order", "without_help"):
+        return f"{moment}_{stem}_bin"
+    return f"{moment}_{stem}"
+
+
+def compare(organisation_ids, *, method: str, comparison: str = dataset.REGULAR_CARE, moment: str = "t1",
+            today, date_from=None, date_to=None, correction: str = "holm", progress=None) -> dict:
+    """The method against the comparison on every outcome; a plain dict (JSON) for the page, report and API.
+
+    Each outcome at ``moment`` is adjusted for the same outcome at T0 (when it was measured) and the case
+    characteristics. An outcome the data cannot answer (too few rows, no variation) carries its error code
+    instead of estimates. P-values are corrected across outcomes per estimator (Holm by default)."""
+    if method == comparison:
+        raise EvaluationInputError("invalid_argument", argument="comparison", value=comparison)
+    query = Trajectory.objects.filter(organisation_id__in=list(organisation_ids),
+                                      method_code__in=[method, comparison])
+    if date_from:
+        query = query.filter(offered_on__gte=date_from)
+    if date_to:
+        query = query.filter(offered_on__lte=date_to)
+    df = frame(query, today=today, moment=moment)
+    result = {"method": method, "comparison": comparison, "moment": moment, "correction": correction,
+              "n_treated": 0, "n_control": 0, "outcomes": [], "moderation": []}
+    if df.empty:
+        return result
+    df["treated"] = (df["method"] == method).astype(float)
+    result["n_treated"], result["n_control"] = int(df["treated"].sum()), int((1 - df["treated"]).sum())
+    wanted = [(stem, kind, _column(stem, moment), _column(stem, "t0")) for stem, kind in OUTCOMES]
+    wanted += [(stem, kind, stem, None) for stem, kind in TRAJECTORY_OUTCOMES]
+    for index, (stem, kind, column, baseline) in enumerate(wanted):
+        covariates = [c for c in COVARIATES if df[c].notna().any()]
+        if baseline and baseline in df and df[baseline].notna().sum() > 0:
+            covariates.append(baseline)
+        entry = {"stem": stem, "kind": kind, "column": column, "baseline": baseline}
+        try:
+            entry.update(effects.evaluate_outcome(df, "treated", column, covariates, kind))
+        except EvaluationInputError as error:
+            entry["error"] = error.as_dict()
+        entry["moderation"] = []
+        if "error" not in entry:
+            for moderator in MODERATORS:
+                try:
+                    found = effects.moderator_effects(df, "treated", column, [moderator], covariates, kind=kind)
+                except EvaluationInputError as error:
+                    entry["moderation"].append({"moderator": moderator, "error": error.as_dict()})
+                else:
+                    entry["moderation"] += [m.as_dict() for m in found]
+        result["outcomes"].append(entry)
+        if progress:
+            progress(index + 1, len(wanted))
+    _correct(result, correction)
+    return result
+
+
+def main_estimate(entry: dict) -> dict | None:
+    """The estimate a summary shows first: the regression-adjusted difference (risk difference for a binary
+    outcome), else the raw difference."""
+    if "error" in entry:
+        return None
+    regression = entry.get("regression")
+    if regression:
+        return regression.get("risk_difference") if entry["kind"] == "binary" else regression.get("classical")
+    return (entry.get("raw") or {}).get("classical")
+
+
+def _correct(result, correction):
+    """Holm (or Benjamini–Hochberg) across the outcomes, for the main estimate and for each moderator."""
+    estimates = [main_estimate(e) for e in result["outcomes"]]
+    present = [e for e in estimates if e is not None and e.get("p_value") is not None]
+    for estimate, p in zip(present, effects.adjust_pvalues([e["p_value"] for e in present], correction)):
+        estimate["p_adjusted"] = p
+    interactions = [m["interaction"] for e in result["outcomes"] for m in e.get("moderation", [])
+                    if m.get("interaction") and m["interaction"].get("p_value") is not None]
+    for estimate, p in zip(interactions, effects.adjust_pvalues([e["p_value"] for e in interactions], correction)):
+        estimate["p_adjusted"] = p
