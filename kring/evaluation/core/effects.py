@@ -828,16 +828,29 @@ def cohens_d(treated: Sequence[float], control: Sequence[float], level: float = 
 
 
 def _nct_bound(t_obs: float, df: int, target: float) -> float:
-    """The noncentrality nc with P(T <= t_obs | nc) = target (the cdf falls as nc grows)."""
+    """The noncentrality nc with P(T <= t_obs | nc) = target (the cdf falls as nc grows).
+
+    Searched near the normal approximation nc = t_obs -/+ z sqrt(1 + t_obs^2 / (2 df)): far from it scipy's
+    noncentral t returns NaN. If the search still fails, that approximation is returned.
+    """
+    spread = math.sqrt(1 + t_obs * t_obs / (2 * df))
+    guess = t_obs - float(stats.norm.ppf(target)) * spread
+
     def f(nc):
-        return stats.nct.cdf(t_obs, df, nc) - target
-    width = 10.0 + abs(t_obs)
-    lo, hi = t_obs - width, t_obs + width
-    while f(lo) < 0:
-        lo -= width
-    while f(hi) > 0:
-        hi += width
-    return float(optimize.brentq(f, lo, hi, xtol=1e-12))
+        return float(stats.nct.cdf(t_obs, df, nc)) - target
+
+    lo, hi = guess - spread - 0.5, guess + spread + 0.5
+    for _ in range(20):
+        f_lo, f_hi = f(lo), f(hi)
+        if not (math.isfinite(f_lo) and math.isfinite(f_hi)):
+            return guess
+        if f_lo >= 0 >= f_hi:
+            return float(optimize.brentq(f, lo, hi, xtol=1e-12))
+        if f_lo < 0:
+            lo -= spread
+        if f_hi > 0:
+            hi += spread
+    return guess
 
 
 def _check_two_by_two(k1, n1, k0, n0):
