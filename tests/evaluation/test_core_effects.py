@@ -453,6 +453,12 @@ def test_evaluate_applies_the_correction_across_outcomes():
     assert [e["p_adjusted"] for e in interactions] == pytest.approx(
         effects.adjust_pvalues([e["p_value"] for e in interactions], "holm"))
     json.dumps(result, allow_nan=False)
+    # a moderator with one value fails its own model only
+    df["one_value"] = 1.0
+    partly = effects.evaluate(df, "t", ["y"], ["x1"], moderators=["one_value", "x2"])
+    assert partly["moderation"][0] == {"outcome": "y", "moderator": "one_value",
+                                       "error": {"code": "no_variation", "column": "one_value"}}
+    assert "interaction" in partly["moderation"][1] and "error" not in partly["outcomes"][0]
     uncorrected = effects.evaluate(df, "t", {"y": "continuous"}, COVARIATES, correction=None)
     assert "p_adjusted" not in uncorrected["outcomes"][0]["ipw"]["ATT"]
 

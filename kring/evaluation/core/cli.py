@@ -96,6 +96,11 @@ def render(result: dict) -> str:
             lines.append(f"  warning: {describe(params.pop('code'), params)}")
     coding = result.get("extract", {}).get("coding", {})
     for m in result["moderation"]:
+        if "error" in m:
+            error = dict(m["error"])
+            lines.append(f"\nmoderator {m['moderator']} on {m['outcome']}: not estimated: "
+                         f"{describe(error.pop('code'), error)}")
+            continue
         i = m["interaction"]
         labels = coding.get(m["moderator"], {})
         lines.append(f"\nmoderator {m['moderator']} on {m['outcome']}: interaction {_fmt(i['estimate'])}"

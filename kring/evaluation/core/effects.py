@@ -176,6 +176,21 @@ class _Data:
     warnings: list[dict]
     n_rows: int  # before dropping missing values
     n_dropped: int
+    cache: dict = field(default_factory=dict)  # fits and designs shared by the estimators of one evaluation
+
+    def design(self) -> np.ndarray:
+        """[1, t, X], built once."""
+        if "design" not in self.cache:
+            self.cache["design"] = np.column_stack([np.ones(len(self.t)), self.t, self.X])
+        return self.cache["design"]
+
+    def ols(self, with_covariates: bool):
+        """The OLS fit of y on [1, t] or [1, t, X], fitted once and shared by its classical and HC1 SEs."""
+        key = ("ols", with_covariates)
+        if key not in self.cache:
+            design = self.design() if with_covariates else self.design()[:, :2]
+            self.cache[key] = _ols(design, self.y)
+        return self.cache[key]
 
     @property
     def n_treated(self) -> int:
@@ -275,20 +290,33 @@ def _drop_constant_covariates(data: _Data) -> None:
 def _check_collinearity(data: _Data) -> None:
     """Refuse covariates that are linear combinations of the treatment and earlier covariates.
 
-    QR of the column-scaled design [1, t, X]: a near-zero diagonal of R marks a column explained by the
-    columns before it. Scaling first makes the test blind to units (earnings in euros next to 0/1 dummies).
+    From the correlation matrix of [t, X] (centring takes care of the intercept), column by column: the
+    share of a column's variance not explained by the independent columns before it, 1 - R^2. Below 1e-10
+    the column is (numerically) a linear combination of them. Correlations make the test blind to units
+    (earnings in euros next to 0/1 dummies), and a p x p matrix keeps it cheap on many rows.
     """
     if not data.covariates:
         return
-    design = np.column_stack([np.ones(len(data.t)), data.t, data.X])
-    centred = design - np.r_[0.0, design[:, 1:].mean(axis=0)]
-    scale = np.linalg.norm(centred, axis=0)
-    scale[scale == 0] = 1.0
-    r = np.linalg.qr(centred / scale, mode="r")
-    dependent = np.abs(np.diag(r)) < 1e-8  # columns have unit norm, so the diagonal lies in [0, 1]
-    if dependent[2:].any():
-        raise EvaluationInputError("collinear_covariates",
-                                   columns=[c for c, d in zip(data.covariates, dependent[2:], strict=True) if d])
+    columns = np.column_stack([data.t, data.X])
+    centred = columns - columns.mean(axis=0)
+    norm = np.linalg.norm(centred, axis=0)
+    norm[norm == 0] = 1.0
+    corr = (centred.T @ centred) / np.outer(norm, norm)
+    independent: list[int] = []
+    dependent: list[str] = []
+    for j in range(corr.shape[0]):
+        if independent:
+            sub = corr[np.ix_(independent, independent)]
+            cross = corr[independent, j]
+            unexplained = corr[j, j] - cross @ np.linalg.solve(sub, cross)
+        else:
+            unexplained = corr[j, j]
+        if unexplained < 1e-10:
+            dependent.append(data.covariates[j - 1])
+        else:
+            independent.append(j)
+    if dependent:
+        raise EvaluationInputError("collinear_covariates", columns=dependent)
 
 
 # --- model fits -------------------------------------------------------------------------------------------
@@ -309,27 +337,42 @@ def _standardise(X: np.ndarray):
     return (X - np.r_[0.0, shift]) / np.r_[1.0, scale], d
 
 
-def _ols(X: np.ndarray, y: np.ndarray, cov_type: str = "classical"):
-    """Coefficients, covariance and residual df of OLS by QR. cov_type 'classical' or 'HC1'.
+@dataclass(frozen=True)
+class _OLS:
+    beta: np.ndarray
+    cov: dict[str, np.ndarray]  # "classical" and "HC1"
+    df: int
 
-    X must start with the intercept column.
+    def for_type(self, cov_type: str) -> np.ndarray:
+        if cov_type not in self.cov:
+            raise EvaluationInputError("invalid_argument", argument="cov_type", value=cov_type)
+        return self.cov[cov_type]
+
+
+def _ols(X: np.ndarray, y: np.ndarray) -> _OLS:
+    """OLS with classical and HC1 covariances. X must start with the intercept column.
+
+    Normal equations on the centred and scaled design (whose condition number stays modest), Cholesky, and
+    one step of iterative refinement: as accurate as QR here (the tests compare with statsmodels to 1e-10)
+    at a fraction of its cost on 100,000 rows.
     """
-    X, back = _standardise(X)
-    n, p = X.shape
-    q, r = np.linalg.qr(X)
-    beta = linalg.solve_triangular(r, q.T @ y)
-    resid = y - X @ beta
-    r_inv = linalg.solve_triangular(r, np.eye(p))
-    bread = r_inv @ r_inv.T  # (X'X)^-1
+    Xs, back = _standardise(X)
+    n, p = Xs.shape
+    gram = Xs.T @ Xs
+    try:
+        factor = linalg.cho_factor(gram)
+    except linalg.LinAlgError:
+        raise EvaluationInputError("collinear_covariates", columns=[]) from None
+    beta = linalg.cho_solve(factor, Xs.T @ y)
+    resid = y - Xs @ beta
+    beta = beta + linalg.cho_solve(factor, Xs.T @ resid)
+    resid = y - Xs @ beta
+    bread = linalg.cho_solve(factor, np.eye(p))  # (X'X)^-1
     df = n - p
-    if cov_type == "classical":
-        cov = bread * (resid @ resid / df)
-    elif cov_type == "HC1":
-        scored = X * resid[:, None]
-        cov = bread @ (scored.T @ scored) @ bread * (n / df)
-    else:
-        raise EvaluationInputError("invalid_argument", argument="cov_type", value=cov_type)
-    return back @ beta, back @ cov @ back.T, df
+    scored = Xs * resid[:, None]
+    classical = bread * (resid @ resid / df)
+    hc1 = bread @ (scored.T @ scored) @ bread * (n / df)
+    return _OLS(back @ beta, {"classical": back @ classical @ back.T, "HC1": back @ hc1 @ back.T}, df)
 
 
 @dataclass(frozen=True)
@@ -410,8 +453,8 @@ def _fit_warnings(fit: _Logit, model: str) -> list[dict]:
 # --- difference in means and regression adjustment ------------------------------------------------------------
 
 def _difference_in_means(data: _Data, cov_type: str, level: float) -> Estimate:
-    design = np.column_stack([np.ones(len(data.t)), data.t])
-    beta, cov, df = _ols(design, data.y, cov_type)
+    fit = data.ols(with_covariates=False)
+    beta, cov, df = fit.beta, fit.for_type(cov_type), fit.df
     details = {"mean_treated": float(data.y[data.t == 1].mean()), "mean_control": float(data.y[data.t == 0].mean())}
     make = _t_estimate if cov_type == "classical" else _normal_estimate
     args = (df,) if cov_type == "classical" else ()
@@ -426,8 +469,8 @@ def difference_in_means(df: pd.DataFrame, treatment: str, outcome: str, *, cov_t
 
 
 def _ancova(data: _Data, cov_type: str, level: float) -> Estimate:
-    design = np.column_stack([np.ones(len(data.t)), data.t, data.X])
-    beta, cov, df = _ols(design, data.y, cov_type)
+    fit = data.ols(with_covariates=True)
+    beta, cov, df = fit.beta, fit.for_type(cov_type), fit.df
     make = _t_estimate if cov_type == "classical" else _normal_estimate
     args = (df,) if cov_type == "classical" else ()
     return make("regression_adjustment", "ATE", "difference", beta[1], math.sqrt(cov[1, 1]), *args,
@@ -454,7 +497,7 @@ def _logistic_adjustment(data: _Data, level: float, target: str = "ATE") -> Logi
     if target not in ("ATE", "ATT"):
         raise EvaluationInputError("invalid_argument", argument="target", value=target)
     n = len(data.t)
-    design = np.column_stack([np.ones(n), data.t, data.X])
+    design = data.design()
     fit = _logit(design, data.y)
     warnings = list(data.warnings) + _fit_warnings(fit, "outcome")
     se_log = math.sqrt(fit.cov[1, 1]) if np.isfinite(fit.cov[1, 1]) else None
@@ -521,7 +564,7 @@ class PropensityScore:
 
 
 def _propensity(data: _Data) -> PropensityScore:
-    design = np.column_stack([np.ones(len(data.t)), data.X])
+    design = np.delete(data.design(), 1, axis=1)
     fit = _logit(design, data.t)
     names = ["(intercept)"] + list(data.covariates)
     return PropensityScore(fit.fitted, fit.eta, data.t, design, dict(zip(names, map(float, fit.beta), strict=True)),
@@ -710,41 +753,41 @@ def nearest_neighbour_matching(df: pd.DataFrame, treatment: str, outcome: str, c
 
 # --- balance and overlap ------------------------------------------------------------------------------------
 
-def _weighted_mean_var(x, w):
-    total = w.sum()
-    if total <= 0:
-        return None, None
-    mean = float(w @ x / total)
-    return mean, float(w @ (x - mean) ** 2 / total)
-
-
 def _ratio(a, b):
     return None if a is None or b is None or b == 0 else a / b
 
 
+def _group_moments(X: np.ndarray, w: np.ndarray):
+    """Weighted means and (biased) weighted variances of every column; None where the weights sum to 0."""
+    total = w.sum()
+    if total <= 0:
+        return [None] * X.shape[1], [None] * X.shape[1]
+    mean = w @ X / total
+    var = w @ (X - mean) ** 2 / total
+    return list(map(float, mean)), list(map(float, var))
+
+
 def _balance(data: _Data, weights: Mapping[str, np.ndarray]) -> list[dict]:
     t = data.t == 1
+    X1, X0 = data.X[t], data.X[~t]
+    m1, m0 = X1.mean(axis=0), X0.mean(axis=0)
+    v1 = X1.var(axis=0, ddof=1) if len(X1) > 1 else np.zeros(X1.shape[1])
+    v0 = X0.var(axis=0, ddof=1) if len(X0) > 1 else np.zeros(X0.shape[1])
+    sd = np.sqrt((v1 + v0) / 2)
+
+    def smd(a, b, j):
+        if a is None or b is None:
+            return None
+        return float((a - b) / sd[j]) if sd[j] > 0 else 0.0
+
+    after = {label: (_group_moments(X1, w[t]), _group_moments(X0, w[~t])) for label, w in weights.items()}
     rows = []
     for j, name in enumerate(data.covariates):
-        x = data.X[:, j]
-        x1, x0 = x[t], x[~t]
-        m1, m0 = float(x1.mean()), float(x0.mean())
-        v1 = float(x1.var(ddof=1)) if len(x1) > 1 else 0.0
-        v0 = float(x0.var(ddof=1)) if len(x0) > 1 else 0.0
-        sd = math.sqrt((v1 + v0) / 2)
-
-        def smd(a, b, sd=sd):
-            if a is None or b is None:
-                return None
-            return (a - b) / sd if sd > 0 else 0.0
-
-        row = {"covariate": name, "mean_treated": m1, "mean_control": m0, "smd": smd(m1, m0),
-               "variance_ratio": _ratio(v1, v0), "after": {}}
-        for label, w in weights.items():
-            wm1, wv1 = _weighted_mean_var(x1, w[t])
-            wm0, wv0 = _weighted_mean_var(x0, w[~t])
-            row["after"][label] = {"mean_treated": wm1, "mean_control": wm0, "smd": smd(wm1, wm0),
-                                   "variance_ratio": _ratio(wv1, wv0)}
+        row = {"covariate": name, "mean_treated": float(m1[j]), "mean_control": float(m0[j]),
+               "smd": smd(m1[j], m0[j], j), "variance_ratio": _ratio(float(v1[j]), float(v0[j])), "after": {}}
+        for label, ((wm1, wv1), (wm0, wv0)) in after.items():
+            row["after"][label] = {"mean_treated": wm1[j], "mean_control": wm0[j], "smd": smd(wm1[j], wm0[j], j),
+                                   "variance_ratio": _ratio(wv1[j], wv0[j])}
         rows.append(row)
     return rows
 
@@ -912,7 +955,8 @@ def _moderation(data: _Data, moderator: str, values: np.ndarray, kind: str, leve
     if len(distinct) < 2:
         raise EvaluationInputError("no_variation", column=moderator)
     if kind == "continuous":
-        beta, cov, df = _ols(design, data.y, "classical")
+        fit = _ols(design, data.y)
+        beta, cov, df = fit.beta, fit.cov["classical"], fit.df
         interaction = _t_estimate("interaction", "interaction", "difference", beta[3], math.sqrt(cov[3, 3]), df,
                                   data.n_treated, data.n_control, level, "classical")
     else:
@@ -1180,12 +1224,18 @@ def evaluate(df: pd.DataFrame, treatment: str, outcomes: Sequence[str] | Mapping
             data.warnings[:0] = base.warnings[:1] if base.n_dropped else []
             entry = _evaluate_prepared(data, outcome, kind, ps, level=level, k=k, caliper=caliper, bins=bins,
                                        alpha=alpha, power=power)
-            for m in moderators:
-                moderation.append({"outcome": outcome, **_moderation(data, m, _moderator_values(data, m), kind,
-                                                                      level).as_dict()})
         except EvaluationInputError as error:
-            entry = {"outcome": outcome, "kind": kind, "error": error.as_dict()}
+            results.append({"outcome": outcome, "kind": kind, "error": error.as_dict()})
+            continue
         results.append(entry)
+        for m in moderators:
+            try:
+                found = _moderation(data, m, _moderator_values(data, m), kind, level).as_dict()
+            except EvaluationInputError as error:
+                # a moderator without variation fails that model only, not the outcome
+                moderation.append({"outcome": outcome, "moderator": m, "error": error.as_dict()})
+                continue
+            moderation.append({"outcome": outcome, **found})
 
     if correction is not None:
         for _, path in _FAMILIES:
@@ -1194,7 +1244,7 @@ def evaluate(df: pd.DataFrame, treatment: str, outcomes: Sequence[str] | Mapping
             adjusted = adjust_pvalues([e["p_value"] for e in present], correction)
             for e, p in zip(present, adjusted, strict=True):
                 e["p_adjusted"] = p
-        interactions = [m["interaction"] for m in moderation]
+        interactions = [m["interaction"] for m in moderation if "interaction" in m]
         for e, p in zip(interactions, adjust_pvalues([e["p_value"] for e in interactions], correction), strict=True):
             e["p_adjusted"] = p
     return {
