@@ -127,7 +127,8 @@ def test_cps_overlap_is_flagged(cps_evaluation):
     assert "poor_overlap" in codes
     # the ATE is not identified from a CPS population that looks nothing like the treated: its weighting
     # leaves large imbalance, and the warning says so
-    assert any(w["code"] == "imbalance_after_adjustment" and w["method"] == "ipw_ate" for w in cps_evaluation["warnings"])
+    assert any(w["code"] == "imbalance_after_adjustment" and w["method"] == "ipw_ate"
+               for w in cps_evaluation["warnings"])
 
 
 def test_nsw_experiment_needs_no_adjustment(nsw):

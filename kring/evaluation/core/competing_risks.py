@@ -155,7 +155,8 @@ def cumulative_incidence(
         try:
             time, events, censored = row
         except (TypeError, ValueError):
-            raise EvaluationInputError("invalid_counts", time="?", reason="row is not (time, events, censored)") from None
+            raise EvaluationInputError("invalid_counts", time="?",
+                                       reason="row is not (time, events, censored)") from None
         t = _check_time(time)
         counter, cens = by_time.setdefault(t, (Counter(), [0]))
         cens[0] += _count(censored, t)

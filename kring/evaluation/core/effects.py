@@ -545,7 +545,7 @@ class PropensityScore:
     score: np.ndarray
     logit: np.ndarray
     treatment: np.ndarray
-    design: np.ndarray  # [1, covariates], for the sandwich
+    design: np.ndarray  # [1, covariates] centred and scaled: a well-conditioned basis for the IPW sandwich
     coefficients: dict[str, float]
     cov: np.ndarray
     converged: bool
@@ -567,7 +567,10 @@ def _propensity(data: _Data) -> PropensityScore:
     design = np.delete(data.design(), 1, axis=1)
     fit = _logit(design, data.t)
     names = ["(intercept)"] + list(data.covariates)
-    return PropensityScore(fit.fitted, fit.eta, data.t, design, dict(zip(names, map(float, fit.beta), strict=True)),
+    # The sandwich's variance of mu1 - mu0 does not depend on how the score's coefficients are parametrised;
+    # in the standardised basis the Jacobian stays invertible with earnings squared among the covariates.
+    basis = _standardise(design)[0]
+    return PropensityScore(fit.fitted, fit.eta, data.t, basis, dict(zip(names, map(float, fit.beta), strict=True)),
                            fit.cov, fit.converged, fit.separated, tuple(_fit_warnings(fit, "propensity")))
 
 
@@ -1160,8 +1163,18 @@ def evaluate_outcome(df: pd.DataFrame, treatment: str, outcome: str, covariates:
                      kind: str = "continuous", *, level: float = 0.95, k: int = 1,
                      caliper: float | None = DEFAULT_CALIPER, bins: int = 20, alpha: float = 0.05,
                      power: float = 0.8) -> dict:
-    """Everything for one outcome as a plain dict: raw difference, regression adjustment, IPW (ATT, ATE),
-    matching (ATT), balance, overlap, effect sizes, minimum detectable effect, and the warnings."""
+    """Everything for one outcome as a plain dict of JSON values (estimates are ``Estimate.as_dict()``):
+
+    ``outcome, kind, n, n_treated, n_control, n_rows_dropped, covariates`` (those used);
+    ``raw``: {"classical", "HC1"} difference in means; for binary outcomes also ``proportions``
+    {"treated", "control"} with Wilson intervals;
+    ``regression``: continuous {"classical", "HC1"} ANCOVA, binary {"odds_ratio", "risk_difference"};
+    ``propensity``: the score model; ``ipw``: {"ATT", "ATE"}; ``matching``: the ATT;
+    ``balance``: one row per covariate with "after" {"ipw_att", "ipw_ate", "matching"};
+    ``overlap``: histogram bins and common support; ``effect_size``: {"cohens_d"} or
+    {"risk_difference", "odds_ratio"}; ``mde``: minimum detectable effect; ``warnings``: deduplicated.
+    Without covariates ``regression``, ``propensity``, ``ipw``, ``matching`` and ``overlap`` are None.
+    """
     data = _prepare(df, treatment, outcome, covariates, kind)
     return _evaluate_prepared(data, outcome, kind, None, level=level, k=k, caliper=caliper, bins=bins,
                               alpha=alpha, power=power)

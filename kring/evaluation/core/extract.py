@@ -198,7 +198,8 @@ def _binary_column(series: pd.Series, column: str, code: str, decimal_comma: boo
     present = values.dropna()
     invalid = present[(present != 0) & (present != 1)]
     if bad.any() or len(invalid):
-        found = list(dict.fromkeys([str(v) for v in series[bad].unique()[:5]] + [f"{v:g}" for v in invalid.unique()[:5]]))
+        texts = [str(v) for v in series[bad].unique()[:5]]
+        found = list(dict.fromkeys(texts + [f"{v:g}" for v in invalid.unique()[:5]]))
         raise EvaluationInputError(code, column=column, values=found[:5])
     return values
 
