@@ -55,6 +55,7 @@ class EvaluationJob(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)  # percent
     stage = models.CharField(max_length=200, blank=True)  # what it is doing, in the job's language
     error = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(null=True, blank=True)  # a report's figures and tables, shown on its page
     result = models.BinaryField(null=True, editable=False)
     filename = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)

@@ -170,3 +170,14 @@ def project_for(actor, project_id) -> ResearchProject:
     if project is None:
         raise NotFound()
     return project
+
+
+def log_compare(actor, organisation_ids, method, path=""):
+    """An effect evaluation reads every registered trajectory of the method and the comparison: logged as such."""
+    log_access(actor, Action.VIEW, [Access("effect_evaluation", method, None, o) for o in organisation_ids],
+               path=path)
+
+
+def log_upload(actor, filename, path=""):
+    log_access(actor, Action.VIEW, [Access("external_extract", "", None, None)], path=path,
+               detail=str(filename)[:200])

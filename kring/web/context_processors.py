@@ -13,4 +13,5 @@ def navigation(request):
         "nav_access_log": user.has_role(Role.PRIVACY_OFFICER),
         "nav_admin": admin.site.has_permission(request),
         "nav_organisation": user.has_role(Role.TEAM_LEAD, Role.ADMINISTRATOR),
+        "nav_evaluation": user.has_role(Role.TEAM_LEAD, Role.ADMINISTRATOR, Role.RESEARCHER),
     }

@@ -1,0 +1,314 @@
+"""The evaluation report: the three questions of the source study answered from the registered data.
+
+1. How often does an offer lead to a plan, and how long does that take (and how long until an offer is given up)?
+2. What are the outcomes compared with regular care?
+3. Which family characteristics matter (do they change the effect)?
+
+``build`` returns plain data (JSON): it is stored with the job, and the page and the PDF are both drawn from it
+(``figures_for`` draws the SVG figures in the reader's language), so the page and the PDF always agree.
+"""
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kring.methods.catalogue import catalogue
+from kring.trajectories.models import Trajectory
+
+from . import comparison, dataset, indicators, queries
+from .core import figures
+
+OUTCOME_LABELS = {
+    "out_of_home": gettext_lazy("placed out of home"),
+    "high_risk": gettext_lazy("high risk"),
+    "maltreatment": gettext_lazy("indications of maltreatment"),
+    "professional_care": gettext_lazy("professional care in use"),
+    "supervision_order": gettext_lazy("supervision order"),
+    "without_help": gettext_lazy("can carry on without help"),
+    "safety_scale": gettext_lazy("safety scale (0-10)"),
+    "satisfaction": gettext_lazy("client satisfaction (1-5)"),
+    "social_support": gettext_lazy("social support (SSL-I-12)"),
+    "empowerment": gettext_lazy("family empowerment (FES)"),
+    "goals_realised": gettext_lazy("share of goals realised"),
+    "plan_made": gettext_lazy("a plan was made"),
+    "ended_as_planned": gettext_lazy("help ended as planned"),
+}
+MODERATOR_LABELS = {
+    "high_conflict_divorce_yes": gettext_lazy("high-conflict divorce"),
+    "migration_background_yes": gettext_lazy("migration background of a parent"),
+    "parent_intellectual_disability_yes": gettext_lazy("a parent with a mild intellectual disability"),
+    "small_network": gettext_lazy("small informal network (fewer than 5)"),
+    "young_children": gettext_lazy("young children (mean age under 6)"),
+}
+COVARIATE_LABELS = {
+    "safety_serious": gettext_lazy("serious or acute safety concern"),
+    "children": gettext_lazy("number of children"),
+    "child_age_mean": gettext_lazy("mean age of the children"),
+    "informal_network_size": gettext_lazy("informal network size"),
+    "supervision_context": gettext_lazy("under a child protection measure"),
+}
+
+
+def method_label(code: str) -> str:
+    definition = catalogue().get(code)
+    if definition is None:
+        return code
+    return definition.name.en if translation.get_language() == "en" else definition.name.nl
+
+
+def _methods_present(organisation_ids, date_from, date_to) -> list[str]:
+    query = Trajectory.objects.filter(organisation_id__in=organisation_ids)
+    if date_from:
+        query = query.filter(offered_on__gte=date_from)
+    if date_to:
+        query = query.filter(offered_on__lte=date_to)
+    return sorted(set(query.values_list("method_code", flat=True).distinct()))
+
+
+def _plain(row: indicators.GroupIndicators) -> dict:
+    return {"key": row.key, "offered": row.offered, "accepted": row.accepted, "plans": row.plans,
+            "without_plan": row.without_plan, "running": row.running, "plan_rate": row.plan_rate,
+            "plan_rate_accepted": row.plan_rate_accepted, "incidence": row.incidence, "agreements": row.agreements,
+            "suppressed": sorted(getattr(row, "suppressed", set()))}
+
+
+def build(organisation_ids, *, today, date_from=None, date_to=None, suppressed=False, moment="t1",
+          progress=None) -> dict:
+    """The report's data. ``progress(percent, stage)`` is called as it goes (the job shows it)."""
+    def step(percent, stage):
+        if progress:
+            progress(percent, stage)
+
+    step(5, _("Counting offers and plans"))
+    rows = indicators.compute(organisation_ids, "method", today=today, date_from=date_from, date_to=date_to)
+    if suppressed:
+        rows = queries._suppress(rows)
+    q1 = [_plain(r) for r in rows]
+    step(30, _("Comparing with regular care"))
+    methods = [m for m in _methods_present(organisation_ids, date_from, date_to) if m != dataset.REGULAR_CARE]
+    has_regular = dataset.REGULAR_CARE in _methods_present(organisation_ids, date_from, date_to)
+    q2 = []
+    for index, method in enumerate(methods if has_regular else []):
+        def outcome_progress(done, total, index=index):
+            share = (index + done / total) / max(len(methods), 1)
+            step(30 + int(60 * share), _("Comparing with regular care"))
+
+        result = comparison.compare(organisation_ids, method=method, moment=moment, today=today,
+                                    date_from=date_from, date_to=date_to, progress=outcome_progress)
+        if suppressed and min(result["n_treated"], result["n_control"]) < queries.SMALL_CELL:
+            result = {**result, "outcomes": [], "moderation": [], "suppressed": True}
+        q2.append(result)
+    step(92, _("Writing the report"))
+    return {"organisation_ids": list(organisation_ids), "today": today.isoformat(),
+            "date_from": date_from.isoformat() if date_from else None,
+            "date_to": date_to.isoformat() if date_to else None, "moment": moment, "suppressed": suppressed,
+            "methods": q1, "comparisons": q2, "has_regular_care": has_regular}
+
+
+# ---- presenting ----------------------------------------------------------------------------------------------
+
+
+def _fmt(value, digits=2):
+    if value is None:
+        return "—"
+    return formats.number_format(round(value, digits), digits, use_l10n=True, force_grouping=True)
+
+
+def _pct(value):
+    return "—" if value is None else f"{formats.number_format(value * 100, 0, use_l10n=True)} %"
+
+
+def _interval(estimate, scale=1.0, digits=2):
+    if not estimate or estimate.get("estimate") is None:
+        return "—"
+    e, low, high = (None if estimate.get(k) is None else estimate[k] * scale for k in ("estimate", "ci_low", "ci_high"))
+    return f"{_fmt(e, digits)} [{_fmt(low, digits)}; {_fmt(high, digits)}]"
+
+
+def _decimal_comma() -> bool:
+    return translation.get_language() != "en"
+
+
+def presentation(data: dict) -> dict:
+    """Tables and figures of a report in the current language, from ``build``'s data."""
+    comma = _decimal_comma()
+    methods = []
+    curves, labels = {}, {}
+    bars = []
+    for row in data["methods"]:
+        name = method_label(row["key"])
+        incidence = row.get("incidence")
+        plan_times = abandon_times = {}
+        at_12 = None
+        if incidence:
+            plan = incidence["causes"]["plan"]
+            abandoned = incidence["causes"]["abandoned"]
+            plan_times, abandon_times = plan["event_times"], abandoned["event_times"]
+            at_12 = next((h for h in plan["at_horizons"] if h["horizon"] == 12), None)
+            curves[f"{row['key']}:plan"] = {"times": incidence["times"], "values": plan["cif"],
+                                            "low": plan["ci_low"], "high": plan["ci_high"]}
+            labels[f"{row['key']}:plan"] = _("%(method)s: plan") % {"method": name}
+            curves[f"{row['key']}:abandoned"] = {"times": incidence["times"], "values": abandoned["cif"]}
+            labels[f"{row['key']}:abandoned"] = _("%(method)s: given up") % {"method": name}
+        rate = row.get("plan_rate")
+        bars.append({"label": name, "value": rate["estimate"] if rate else None,
+                     "low": rate["low"] if rate else None, "high": rate["high"] if rate else None,
+                     "note": _("too few to show") if not rate else ""})
+        methods.append({
+            "name": name, "offered": row["offered"], "plans": row["plans"], "without_plan": row["without_plan"],
+            "running": row["running"],
+            "rate": _interval(rate, 100, 0) if rate else "—",
+            "plan_median": plan_times.get("median"), "plan_mean": _fmt(plan_times.get("mean"), 1),
+            "plan_range": (f"{plan_times['min']}–{plan_times['max']}" if plan_times.get("n") else "—"),
+            "abandon_median": abandon_times.get("median"), "abandon_mean": _fmt(abandon_times.get("mean"), 1),
+            "abandon_range": (f"{abandon_times['min']}–{abandon_times['max']}" if abandon_times.get("n") else "—"),
+            "cif_12": _pct(at_12["cif"]) if at_12 and at_12.get("cif") is not None else "—",
+            "kept": _pct(row["agreements"]["kept_rate"]["estimate"]) if row.get("agreements") else "—",
+        })
+    figure_rate = figures.bar_with_intervals_svg(
+        bars, title=_("Offers that led to a plan, per method"), x_label=_("share of offers with a plan"),
+        no_data=_("No offers in this period."), decimal_comma=comma, figure_id="fig-plan-rate")
+    figure_curves = figures.cumulative_incidence_svg(
+        curves, title=_("Cumulative incidence of a plan and of giving up, with a plan and giving up competing"),
+        x_label=_("weeks since the offer"), y_label=_("share of offers"), labels=labels, horizon=52,
+        band_label=_("95% interval"), no_data=_("No offers in this period."), decimal_comma=comma,
+        figure_id="fig-incidence")
+    comparisons = [_comparison_presentation(c, comma) for c in data["comparisons"]]
+    return {"methods": methods, "figure_rate": figure_rate, "figure_curves": figure_curves,
+            "comparisons": comparisons, "data": data}
+
+
+def _label(stem):
+    return str(OUTCOME_LABELS.get(stem, stem))
+
+
+def _comparison_presentation(result: dict, comma: bool) -> dict:
+    name = method_label(result["method"])
+    rows, binary_forest, continuous_forest, moderators = [], [], [], []
+    balance_source = None
+    for entry in result.get("outcomes", []):
+        label = _label(entry["stem"])
+        if "error" in entry:
+            rows.append({"label": label, "error": _error_text(entry["error"])})
+            (binary_forest if entry["kind"] == "binary" else continuous_forest).append(
+                {"label": label, "estimate": None, "low": None, "high": None, "note": _("not estimable")})
+            continue
+        main = comparison.main_estimate(entry)
+        raw = entry["raw"]["classical"]
+        ipw = (entry.get("ipw") or {}).get("ATT")
+        matching = entry.get("matching")
+        scale = 100 if entry["kind"] == "binary" else 1
+        rows.append({
+            "label": label, "kind": entry["kind"], "n": f"{entry['n_treated']} / {entry['n_control']}",
+            "raw": _interval(raw, scale), "adjusted": _interval(main, scale), "ipw": _interval(ipw, scale),
+            "matching": _interval(matching, scale),
+            "p": _fmt(main.get("p_value"), 3) if main else "—",
+            "p_adjusted": _fmt(main.get("p_adjusted"), 3) if main else "—",
+            "effect_size": _effect_size(entry), "mde": _mde(entry),
+            "warnings": [_warning_text(w) for w in entry.get("warnings", [])][:4],
+        })
+        target = binary_forest if entry["kind"] == "binary" else continuous_forest
+        if main and main.get("estimate") is not None:
+            target.append({"label": label, "estimate": main["estimate"] * scale,
+                           "low": main["ci_low"] * scale if main.get("ci_low") is not None else None,
+                           "high": main["ci_high"] * scale if main.get("ci_high") is not None else None})
+        if balance_source is None and entry.get("balance"):
+            balance_source = entry
+        for m in entry.get("moderation", []):
+            if "error" in m:
+                continue
+            interaction = m["interaction"]
+            moderators.append({"outcome": label, "moderator": str(MODERATOR_LABELS.get(m["moderator"], m["moderator"])),
+                               "estimate": _interval(interaction, 1), "p": _fmt(interaction.get("p_value"), 3),
+                               "p_adjusted": _fmt(interaction.get("p_adjusted"), 3),
+                               "significant": (interaction.get("p_adjusted") or 1) < 0.05})
+    favours = _("favours %(method)s") % {"method": name}
+    forest_binary = figures.forest_plot_svg(
+        binary_forest, title=_("%(method)s against regular care: adjusted risk differences (percentage points)")
+        % {"method": name}, x_label=_("difference in percentage points"), label_heading=_("outcome"),
+        estimate_heading=_("estimate [95% interval]"), no_data=_("No outcome could be estimated."),
+        decimal_comma=comma, figure_id=f"fig-forest-binary-{result['method']}")
+    forest_continuous = figures.forest_plot_svg(
+        continuous_forest, title=_("%(method)s against regular care: adjusted differences in scores") % {"method": name},
+        x_label=_("difference in score points"), label_heading=_("outcome"),
+        estimate_heading=_("estimate [95% interval]"), no_data=_("No outcome could be estimated."),
+        decimal_comma=comma, figure_id=f"fig-forest-continuous-{result['method']}")
+    balance = overlap = ""
+    if balance_source:
+        balance = figures.balance_plot_svg(
+            [{"label": str(COVARIATE_LABELS.get(b["covariate"], b["covariate"])), "before": b["smd"],
+              "after": b["after"].get("ipw_att", {}).get("smd")} for b in balance_source["balance"]],
+            title=_("Covariate balance before and after weighting (%(outcome)s)") % {
+                "outcome": _label(balance_source["stem"])},
+            before_label=_("before"), after_label=_("after weighting"), x_label=_("standardised mean difference"),
+            threshold_label=_("±0.1"), decimal_comma=comma, figure_id=f"fig-balance-{result['method']}")
+        if balance_source.get("overlap"):
+            o = balance_source["overlap"]
+            overlap = figures.overlap_svg(
+                o["treated"], o["control"], o["bin_edges"], title=_("Overlap of the propensity scores"),
+                labels={"treated": name, "control": _("regular care")}, x_label=_("propensity score"),
+                y_label=_("trajectories"), decimal_comma=comma, figure_id=f"fig-overlap-{result['method']}")
+    return {"method": result["method"], "name": name, "n_treated": result["n_treated"],
+            "n_control": result["n_control"], "rows": rows, "forest_binary": forest_binary,
+            "forest_continuous": forest_continuous, "balance": balance, "overlap": overlap,
+            "moderators": moderators, "suppressed": result.get("suppressed", False), "favours": favours}
+
+
+def _effect_size(entry):
+    sizes = entry.get("effect_size") or {}
+    if "cohens_d" in sizes:
+        return "d = " + _interval(sizes["cohens_d"])
+    if "odds_ratio" in sizes:
+        return "OR = " + _interval(sizes["odds_ratio"])
+    return "—"
+
+
+def _mde(entry):
+    mde = entry.get("mde") or {}
+    if mde.get("standardised") is None:
+        return "—"
+    return "d ≥ " + _fmt(mde["standardised"])
+
+
+ERROR_TEXTS = {
+    "too_few_rows": gettext_lazy("too few trajectories with this outcome in one of the groups"),
+    "no_variation": gettext_lazy("the outcome is the same for everyone"),
+    "missing_column": gettext_lazy("not registered"),
+    "not_numeric": gettext_lazy("not registered"),
+    "collinear_covariates": gettext_lazy("the characteristics overlap too much to adjust for"),
+}
+WARNING_TEXTS = {
+    "small_group": gettext_lazy("small group"),
+    "poor_overlap": gettext_lazy("the groups overlap poorly"),
+    "imbalance_after_adjustment": gettext_lazy("characteristics remain unbalanced after adjustment"),
+    "perfect_separation": gettext_lazy("a model separated the groups perfectly; estimates unreliable"),
+    "not_converged": gettext_lazy("a model did not converge"),
+    "rows_dropped_missing": gettext_lazy("trajectories with missing values left out"),
+    "treated_unmatched": gettext_lazy("some trajectories found no comparable case"),
+    "zero_cell_correction": gettext_lazy("a zero cell (0.5 added for the odds ratio)"),
+    "constant_covariate_dropped": gettext_lazy("a characteristic with one value left out"),
+}
+
+
+def _error_text(error):
+    return str(ERROR_TEXTS.get(error.get("code"), _("not estimable")))
+
+
+def _warning_text(warning):
+    return str(WARNING_TEXTS.get(warning.get("code"), warning.get("code")))
+
+
+def render_html(data: dict, *, for_pdf: bool) -> str:
+    context = presentation(data)
+    context.update(for_pdf=for_pdf, generated=timezone.localtime())
+    return render_to_string("evaluation/report_document.html" if for_pdf else "evaluation/_report_body.html",
+                            context)
+
+
+def render_pdf(data: dict, language: str) -> bytes:
+    from weasyprint import HTML
+
+    with translation.override(language):
+        return HTML(string=render_html(data, for_pdf=True)).write_pdf()
