@@ -101,6 +101,19 @@ def test_missing_values_are_dropped_listwise_with_a_count(tmp_path):
     assert extract.as_dict()["n_rows"] == 4
 
 
+def test_parquet_nullable_and_categorical_columns():
+    frame = pd.DataFrame({
+        "t": pd.array([True, False, True, False, None, True], dtype="boolean"),
+        "y": pd.array([1, 2, None, 4, 5, 6], dtype="Int64"),
+        "c": pd.Categorical(["a", "b", "a", "b", "a", "c"]),
+    })
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    extract = read_extract(buffer.getvalue(), treatment="t", outcomes="y", covariates=["c"])
+    assert extract.frame["t"].tolist() == [1, 0, 0, 1] and extract.frame["y"].tolist() == [1, 2, 4, 6]
+    assert extract.categories == {"c": ["c=b", "c=c"]} and extract.n_rows_dropped == 2
+
+
 def test_sniffing():
     assert sniff_delimiter("a;b;c\n1,5;2;3\n") == ";"
     assert sniff_delimiter("a,b,c\n1,2,3\n") == ","
