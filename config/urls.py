@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/v1/", include("kring.plans.api_urls")),
     path("api/v1/", include("kring.methods.api_urls")),
     path("api/v1/", include("kring.measures.api_urls")),
+    path("api/v1/", include("kring.evaluation.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
 ]
 
