@@ -102,6 +102,10 @@ def compare(organisation_ids, *, method: str, comparison: str = dataset.REGULAR_
         if baseline and baseline in df and df[baseline].notna().sum() > 0:
             covariates.append(baseline)
         entry = {"stem": stem, "kind": kind, "column": column, "baseline": baseline}
+        if column not in df or df[column].notna().sum() == 0:
+            entry.update(error={"code": "not_registered", "column": column}, moderation=[])
+            result["outcomes"].append(entry)
+            continue
         try:
             entry.update(effects.evaluate_outcome(df, "treated", column, covariates, kind))
         except EvaluationInputError as error:

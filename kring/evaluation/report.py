@@ -159,7 +159,8 @@ def presentation(data: dict) -> dict:
         methods.append({
             "name": name, "offered": row["offered"], "plans": row["plans"], "without_plan": row["without_plan"],
             "running": row["running"],
-            "rate": _interval(rate, 100, 0) if rate else "—",
+            "rate": _interval({"estimate": rate["estimate"], "ci_low": rate["low"], "ci_high": rate["high"]}, 100, 0)
+            if rate else "—",
             "plan_median": plan_times.get("median"), "plan_mean": _fmt(plan_times.get("mean"), 1),
             "plan_range": (f"{plan_times['min']}–{plan_times['max']}" if plan_times.get("n") else "—"),
             "abandon_median": abandon_times.get("median"), "abandon_mean": _fmt(abandon_times.get("mean"), 1),
@@ -276,7 +277,8 @@ ERROR_TEXTS = {
     "too_few_rows": gettext_lazy("too few trajectories with this outcome in one of the groups"),
     "no_variation": gettext_lazy("the outcome is the same for everyone"),
     "missing_column": gettext_lazy("not registered"),
-    "not_numeric": gettext_lazy("not registered"),
+    "not_registered": gettext_lazy("not registered"),
+    "not_numeric": gettext_lazy("not registered as a number"),
     "collinear_covariates": gettext_lazy("the characteristics overlap too much to adjust for"),
 }
 WARNING_TEXTS = {

@@ -243,10 +243,9 @@ def record_administration(actor: Actor, case_id, trajectory_id, data: dict, valu
                             instrument_code=record.instrument_code, moment=moment, respondent=respondent,
                             score_code=code, value=value)
         for code, value in instrument_entry.score_values(result).items())
-    accesses = [administration_access(record)]
-    if person is not None:
-        accesses.append(Access("person", person.pk, case.pk, case.organisation_id))
-    log_access(actor, Action.CREATE, accesses, path=path)
+    log_access(actor, Action.CREATE, [administration_access(record)], path=path)
+    if person is not None:  # the respondent was looked up and is named in the record
+        log_access(actor, Action.VIEW, [person_access(person)], path=path, detail="instrument respondent")
     return record
 
 

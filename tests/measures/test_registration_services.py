@@ -128,7 +128,10 @@ def test_item_scores_are_scored_by_the_instruments_rules_and_kept_per_score(rw):
     assert record.scores["scores"]["score"]["value"] == 4
     row = AdministrationScore.objects.get(administration=record)
     assert (row.instrument_code, row.score_code, row.moment, row.value) == ("sos_safety_scale", "score", "t0", 4)
-    assert AccessLogEntry.objects.filter(record_type="person", record_id=str(rw.mw.oma.pk), action="create").exists()
+    assert AccessLogEntry.objects.filter(record_type="instrument_administration", record_id=str(record.pk),
+                                         action="create").exists()
+    assert AccessLogEntry.objects.filter(record_type="person", record_id=str(rw.mw.oma.pk), action="view",
+                                         detail="instrument respondent").exists()
 
 
 def test_a_licensed_instrument_is_entered_as_totals_and_checked_against_its_range(rw):
