@@ -34,6 +34,9 @@ METHOD_BY_SAFETY = {"acute": "signs_of_safety", "serious": "signs_of_safety", "s
 
 
 def _method(case: Case, index: int) -> str:
+    # Every fifth case is a comparison case in regular care, so the registration has something to compare with.
+    if index % 5 == 4:
+        return "regular_care"
     if case.organisation.jurisdiction == "VL" and case.safety_concern in ("none", "some") and index % 3 == 0:
         return "ptp" if index % 2 else "fnb"
     return METHOD_BY_SAFETY.get(case.safety_concern, "fnb")
