@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<int:pk>/plans/", include("kring.plans.urls")),
     path("cases/<int:pk>/registration/", include("kring.measures.urls")),
     path("l/", include("kring.plans.link_urls")),
+    path("l/", include("kring.measures.link_urls")),
     path("evaluation/", include("kring.evaluation.urls")),
     path("work/", include("kring.worklists.urls")),
     path("organisation/", include("kring.trajectories.organisation_urls")),

@@ -8,6 +8,14 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("Registration and measures")
 
     def ready(self):
+        # The link holder's page (plans) lists the questionnaires asked of them, without importing this app.
+        from kring.plans.views_links import LINK_SECTIONS
+
+        from .views_links import link_items
+
+        if link_items not in LINK_SECTIONS:
+            LINK_SECTIONS.append(link_items)
+
         # A broken instrument file stops start-up with its file and field, as a broken method file does.
         from django.core import checks
 

@@ -76,3 +76,18 @@ class AdministrationForm(forms.Form):
 
 class RemoveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class QuestionnaireRequestForm(forms.Form):
+    """Ask a link holder to fill in an instrument whose questions may be shown."""
+
+    link = forms.TypedChoiceField(label=_("who (personal link)"), coerce=int)
+    instrument = forms.ChoiceField(label=_("instrument"))
+    moment = forms.ChoiceField(label=_("moment"), choices=Moment.choices)
+    respondent = forms.ChoiceField(label=_("as"), choices=[(r.value, r.label) for r in Respondent
+                                                           if r.value != "professional"])
+
+    def __init__(self, data=None, *, links, instruments, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["link"].choices = [(link.pk, str(link.person)) for link in links]
+        self.fields["instrument"].choices = instruments

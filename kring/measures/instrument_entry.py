@@ -164,3 +164,9 @@ def display(administration) -> dict:
             "band": (band["label"].get(_lang()) if band else ""), "note": _reason(data),
         })
     return {"name": name, "scores": rows}
+
+
+def link_choices() -> list[tuple[str, str]]:
+    """(code, name) of the instruments a network member can fill in through a link."""
+    return [(d.code, text(d.name)) for d in sorted(load_all().values(), key=lambda d: d.code)
+            if EntryMode.LINK in d.entry_modes]

@@ -133,3 +133,23 @@ class AdministrationScore(models.Model):
     class Meta:
         indexes = [models.Index(fields=["instrument_code", "score_code", "moment"], name="score_by_instrument")]
         constraints = [models.UniqueConstraint(fields=["administration", "score_code"], name="score_once")]
+
+
+class QuestionnaireRequest(CaseScoped):
+    """A questionnaire a network member (or parent) is asked to fill in through their personal link. Only
+    instruments whose wording Kring may show can be asked for this way."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="+")
+    link = models.ForeignKey("plans.PersonalLink", on_delete=models.CASCADE, related_name="questionnaires")
+    instrument_code = models.CharField(_("instrument"), max_length=60)
+    moment = models.CharField(_("moment"), max_length=4, choices=Moment.choices)
+    respondent = models.CharField(_("respondent"), max_length=20, choices=Respondent.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    administration = models.OneToOneField(Administration, on_delete=models.SET_NULL, null=True, blank=True,
+                                          related_name="request")
+
+    class Meta:
+        ordering = ["trajectory", "requested_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["link", "instrument_code", "moment"],
+                                               name="questionnaire_once_per_link")]

@@ -13,7 +13,9 @@ from kring.trajectories import queries as trajectory_queries
 
 from . import services
 from .choices import MOMENT_MONTHS, Moment
-from .models import Administration, OutcomeMeasurement, Registration
+from kring.plans.models import PersonalLink
+
+from .models import Administration, OutcomeMeasurement, QuestionnaireRequest, Registration
 
 
 def _add_months(day: date, months: int) -> date:
@@ -52,6 +54,8 @@ class RegistrationView:
     registration: Registration | None
     moments: list  # MomentRow per moment, in order
     administrations: list
+    links: list = field(default_factory=list)  # personal links of the plan still valid, to ask a questionnaire
+    requests: list = field(default_factory=list)  # questionnaires asked through a link
 
     def administration(self, administration_id) -> Administration:
         found = next((a for a in self.administrations if a.pk == administration_id), None)
@@ -83,9 +87,15 @@ def registration_view(actor, case_id, trajectory_id, path: str = "") -> Registra
     accesses += [services.outcome_access(o) for o in outcomes.values()]
     accesses += [services.administration_access(a) for a in administrations]
     accesses += [person_access(a.respondent_person) for a in administrations if a.respondent_person is not None]
+    links = list(PersonalLink.objects.filter(plan__trajectory=trajectory, revoked_at__isnull=True,
+                                             expires_on__gte=timezone.localdate()).select_related("person"))
+    requests = list(QuestionnaireRequest.objects.filter(trajectory=trajectory).select_related("link__person"))
+    accesses += [services.questionnaire_access(r) for r in requests]
+    persons = {link.person_id: link.person for link in links} | {r.link.person_id: r.link.person for r in requests}
+    accesses += [person_access(p) for p in persons.values()]
     if accesses:
         log_access(actor, Action.VIEW, accesses, path=path)
-    return RegistrationView(case, trajectory, registration, rows, administrations)
+    return RegistrationView(case, trajectory, registration, rows, administrations, links, requests)
 
 
 def case_registrations(actor, case_id, path: str = "") -> tuple:

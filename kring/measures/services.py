@@ -262,3 +262,99 @@ def remove_administration(actor: Actor, case_id, trajectory_id, administration_i
         raise ValidationError({"version": [_("This record was changed by someone else after you opened it.")]})
     log_access(actor, Action.DELETE, [administration_access(record)], path=path)
     record.delete()
+
+
+# ---- questionnaires through a personal link ------------------------------------------------------------------
+
+
+def questionnaire_access(record) -> Access:
+    return Access("questionnaire_request", record.pk, record.case_id, record.organisation_id)
+
+
+@_logs_refusal
+@transaction.atomic
+def request_questionnaire(actor: Actor, case_id, trajectory_id, data: dict, path: str = ""):
+    """Ask the holder of a personal link of this trajectory's plan to fill in an instrument at a moment."""
+    from kring.plans.models import PersonalLink
+
+    from .models import QuestionnaireRequest
+
+    case, trajectory = _open(actor, case_id, trajectory_id)
+    try:
+        link_id = int(data.get("link"))
+    except (TypeError, ValueError):
+        raise ValidationError({"link": [_("Choose a personal link of this plan.")]}) from None
+    link = PersonalLink.objects.filter(pk=link_id, plan__trajectory=trajectory, revoked_at__isnull=True,
+                                       expires_on__gte=timezone.localdate()).select_related("person").first()
+    if link is None:
+        raise ValidationError({"link": [_("Choose a personal link of this plan that is still valid.")]})
+    definition = instrument_entry.definition(data.get("instrument"))
+    if definition is None or EntryMode.LINK not in definition.entry_modes:
+        raise ValidationError({"instrument": [_("This instrument cannot be filled in through a link: its questions "
+                                                "may not be shown.")]})
+    moment, respondent = data.get("moment"), data.get("respondent")
+    if moment not in Moment.values:
+        raise ValidationError({"moment": [_("Unknown moment.")]})
+    if respondent not in definition.respondents or respondent == Respondent.PROFESSIONAL:
+        raise ValidationError({"respondent": [_("This instrument is not meant for this respondent.")]})
+    if QuestionnaireRequest.objects.filter(link=link, instrument_code=definition.code, moment=moment).exists():
+        raise ValidationError({"instrument": [_("This person was already asked to fill in this instrument at this "
+                                                "moment.")]})
+    record = QuestionnaireRequest.objects.create(
+        case=case, organisation_id=case.organisation_id, trajectory=trajectory, link=link,
+        instrument_code=definition.code, moment=moment, respondent=respondent, requested_by=actor.user)
+    log_access(actor, Action.CREATE, [questionnaire_access(record), person_access(link.person)], path=path)
+    return record
+
+
+def open_questionnaires(link) -> list:
+    from .models import QuestionnaireRequest
+
+    return list(QuestionnaireRequest.objects.filter(link=link, administration__isnull=True))
+
+
+def link_questionnaire(link, request_id):
+    """A questionnaire of this link that is still to be filled in; NotFound for anything else."""
+    from .models import QuestionnaireRequest
+
+    try:
+        request_id = int(request_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not 0 < request_id < 2**63:  # beyond the database's integers: no such record
+        raise NotFound()
+    record = QuestionnaireRequest.objects.filter(pk=request_id, link=link, administration__isnull=True).first()
+    if record is None:
+        raise NotFound()
+    return record
+
+
+@transaction.atomic
+def answer_questionnaire(link, request_id, values: dict, *, ip_address=None, path: str = "") -> Administration:
+    """The link holder's answers: scored like any administration, with the link holder as respondent."""
+    from .models import QuestionnaireRequest
+
+    record = link_questionnaire(link, request_id)
+    record = QuestionnaireRequest.objects.select_for_update().get(pk=record.pk)
+    if record.administration_id:
+        raise NotFound()  # answered meanwhile (a second tab): nothing to fill in any more
+    definition = instrument_entry.definition(record.instrument_code)
+    if definition is None:
+        raise NotFound()
+    result = instrument_entry.score(definition, EntryMode.ITEMS, values)
+    administration = Administration.objects.create(
+        case_id=record.case_id, organisation_id=record.organisation_id, trajectory_id=record.trajectory_id,
+        instrument_code=definition.code, instrument_version=definition.version, moment=record.moment,
+        respondent=record.respondent, respondent_person_id=link.person_id, administered_on=timezone.localdate(),
+        mode=EntryMode.LINK, responses=dict(values), scores=result.as_dict(), entered_by=None)
+    AdministrationScore.objects.bulk_create(
+        AdministrationScore(administration=administration, organisation_id=administration.organisation_id,
+                            trajectory_id=record.trajectory_id, instrument_code=definition.code,
+                            moment=record.moment, respondent=record.respondent, score_code=code, value=value)
+        for code, value in instrument_entry.score_values(result).items())
+    record.administration = administration
+    record.save(update_fields=["administration"])
+    log_access(Actor(user=None, ip_address=ip_address), Action.CREATE,
+               [administration_access(administration), questionnaire_access(record)], path=path,
+               detail=f"through personal link {link.pk}")
+    return administration

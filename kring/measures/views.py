@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 
 from kring.core.actor import Actor
@@ -18,7 +19,7 @@ from kring.methods.templatetags.method_names import method_name
 
 from . import instrument_entry, queries, services
 from .choices import EntryMode, Moment, ProblemArea
-from .forms import AdministrationForm, OutcomeForm, RegistrationForm, RemoveForm
+from .forms import AdministrationForm, OutcomeForm, QuestionnaireRequestForm, RegistrationForm, RemoveForm
 
 
 def _page(view_func):
@@ -72,9 +73,32 @@ def registration(request, pk, trajectory_id):
     view = _load(request, pk, trajectory_id)
     rows = [(a, instrument_entry.display(a)) for a in view.administrations]
     chosen = view.registration.problem_areas if view.registration else []
+    ask = QuestionnaireRequestForm(links=view.links, instruments=instrument_entry.link_choices(),
+                                   initial={"respondent": "network_member"})
     return render(request, "measures/registration.html", _context(
         request, view, administrations=rows, instrument_choices=instrument_entry.entry_choices(),
-        problem_area_labels=[label for code, label in ProblemArea.choices if code in chosen]))
+        problem_area_labels=[label for code, label in ProblemArea.choices if code in chosen], ask_form=ask,
+        requests=[(r, instrument_entry.text(instrument_entry.definition(r.instrument_code).name)
+                   if instrument_entry.definition(r.instrument_code) else r.instrument_code)
+                  for r in view.requests]))
+
+
+@_page
+@require_POST
+def questionnaire_request(request, pk, trajectory_id):
+    view = _load(request, pk, trajectory_id)
+    form = QuestionnaireRequestForm(request.POST, links=view.links, instruments=instrument_entry.link_choices())
+    if form.is_valid():
+        try:
+            services.request_questionnaire(Actor.from_request(request), pk, trajectory_id, form.cleaned_data,
+                                           path=request.path)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The questionnaire is waiting on the person's own link page."))
+    else:
+        messages.error(request, _("Choose a person, an instrument, a moment and a respondent."))
+    return redirect(_overview_url(pk, trajectory_id, "questionnaires"))
 
 
 @_page

@@ -33,6 +33,10 @@ from .choices import PlanPart, ReportOutcome
 WITH_FORMS = "same-origin"
 WITHOUT_FORMS = "no-referrer"
 
+# Later stages add their own items to the link's page (a questionnaire to fill in, say) without this app
+# importing them: each registers a callable (link, token) -> list of {"title", "text", "url"}.
+LINK_SECTIONS = []
+
 
 class ReportForm(forms.Form):
     outcome = forms.ChoiceField(label=gettext_lazy("How did it go?"), choices=ReportOutcome.choices,
@@ -116,6 +120,7 @@ def _page(request, token, link, ip_address, path, *, failed=None, status=200):
         "all_agreements": [(a, a.owner_person.first_name if a.owner_person_id else a.owner_professional)
                            for a in view.all_agreements],
         "attachments": view.attachments, "failed_id": failed[0] if failed else None,
+        "extras": [item for section in LINK_SECTIONS for item in section(link, token)],
     }, status=status)
 
 
