@@ -227,4 +227,4 @@ class HoldReviewForm(forms.Form):
 
 
 __all__ = ["AgreementForm", "BottomLineForm", "DecideForm", "HoldReviewForm", "LinkForm", "PlanForm", "ReportForm",
-           "ReviewForm", "VersionForm", "WithdrawForm", "_int_or_none"]
+           "ReviewForm", "VersionForm", "WithdrawForm"]

@@ -19,8 +19,8 @@ from kring.trajectories.models import Trajectory
 from . import core, services
 from .choices import RUNNING_AGREEMENT, AgreementStatus, PlanPart, PlanType, ReviewKeeping, Sharing
 from .models import (
-    Agreement, AgreementReport, BottomLine, BottomLineCheck, ChildToolAttachment, DangerStatement, PersonalLink,
-    Plan, PlanDecision, Review, ReviewItem, SafetyMapEntry, SafetyNetworkMember, SafetyScaleRating,
+    Agreement, AgreementReport, BottomLine, BottomLineCheck, ChildToolAttachment, PersonalLink,
+    Plan, Review, ReviewItem,
 )
 
 RECENT_REPORTS = 3

@@ -1,5 +1,4 @@
 """The method definition files: every file loads, and broken copies fail naming file and field."""
-import shutil
 from pathlib import Path
 
 import pytest

@@ -12,7 +12,7 @@ from kring.methods.catalogue import catalogue
 from kring.trajectories import services
 from kring.trajectories.choices import Status
 from kring.trajectories.models import FamilyPlanRight, Trajectory, TrajectoryEvent
-from tests.factories import actor, make_user
+from tests.factories import actor
 
 D = datetime.date
 

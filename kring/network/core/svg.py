@@ -297,7 +297,6 @@ def _emotional_layer(network: Network, positions: dict[str, tuple[float, float]]
 
 def _draw_genogram(network: Network, lay: GenogramLayout, options: RenderOptions) -> tuple[str, tuple]:
     pos = lay.positions
-    by_id = network.by_id()
     h = SYMBOL / 2
     out: list[str] = []
 
