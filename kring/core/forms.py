@@ -19,3 +19,27 @@ def apply_service_errors(form, error):
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+def submit_versioned(request, form_class, instance, save, reload, **form_kwargs):
+    """The edit-a-versioned-record dance of a page: bind the form, call ``save(form)`` (a service) on a valid post,
+    and on a stale edit show the other person's record again with this person's input and the new version, so
+    nothing is lost. Returns (saved, form, stale): ``stale`` is the StaleEdit to show (answer 409), else None."""
+    from django.core.exceptions import ValidationError
+
+    from .errors import StaleEdit
+
+    form = form_class(request.POST if request.method == "POST" else None, instance=instance, **form_kwargs)
+    if request.method != "POST" or not form.is_valid():
+        return False, form, None
+    try:
+        save(form)
+    except StaleEdit as error:
+        fresh = reload()
+        data = request.POST.copy()
+        data["version"] = fresh.version
+        return False, form_class(data, instance=fresh, **form_kwargs), error
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return False, form, None
+    return True, form, None

@@ -10,11 +10,11 @@ own reviewed copy (read when a function is called, so tests and start-up checks 
 from __future__ import annotations
 
 import os
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import ValidationError
+
+from kring.core.definitions import DefinitionError, check_files, load_toml
 
 from .instrument_schema import InstrumentDefinition
 
@@ -30,44 +30,12 @@ def definitions_dir() -> Path:
 DEFINITIONS_DIR = definitions_dir()
 
 
-class InstrumentDefinitionError(Exception):
-    def __init__(self, file: str, field_path: str, message: str):
-        self.file = file
-        self.field_path = field_path
-        self.message = message
-        where = f"{file}: {field_path}" if field_path else file
-        super().__init__(f"{where}: {message}")
-
-
-def _first_error(file: str, error: ValidationError) -> InstrumentDefinitionError:
-    detail = error.errors(include_url=False)[0]
-    ctx = detail.get("ctx") or {}
-    location = ".".join(str(part) for part in detail["loc"])
-    if detail["type"] == "reference" and "path" in ctx:
-        # The path in ctx is relative to the model that raised it; loc says where that model sits.
-        path = f"{location}.{ctx['path']}" if location else ctx["path"]
-        return InstrumentDefinitionError(file, path, ctx["message"])
-    message = detail["msg"]
-    if detail["type"] == "missing":
-        message = "required field is missing"
-    elif detail["type"] == "extra_forbidden":
-        message = "unknown field"
-    return InstrumentDefinitionError(file, location or "(file)", message)
+class InstrumentDefinitionError(DefinitionError):
+    """A problem in an instrument definition file."""
 
 
 def load_file(path: Path | str) -> InstrumentDefinition:
-    path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise InstrumentDefinitionError(path.name, "(syntax)", f"not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise InstrumentDefinitionError(path.name, "(file)", f"cannot be read: {exc.strerror}") from None
-    try:
-        return InstrumentDefinition.model_validate(data, context={"file_stem": path.stem})
-    except ValidationError as exc:
-        raise _first_error(path.name, exc) from None
+    return load_toml(path, InstrumentDefinition, InstrumentDefinitionError)
 
 
 def _files(directory: Path) -> list[Path]:
@@ -118,13 +86,4 @@ def check_definitions(directory: Path | str | None = None) -> list[str]:
     Checks every file, not only up to the first broken one, and does not use the cache.
     """
     directory = Path(directory) if directory is not None else definitions_dir()
-    files = _files(directory)
-    if not files:
-        return [f"{directory}: (directory): holds no instrument definition files"]
-    problems: list[str] = []
-    for file in files:
-        try:
-            load_file(file)
-        except InstrumentDefinitionError as exc:
-            problems.append(str(exc))
-    return problems
+    return check_files(_files(directory), load_file, InstrumentDefinitionError, directory, "instrument")

@@ -17,8 +17,10 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
+
+from kring.core.definitions import Strict, Text
 
 RespondentCode = Literal["parent", "child", "youth", "network_member", "professional"]
 RESPONDENTS: tuple[str, ...] = ("parent", "child", "youth", "network_member", "professional")
@@ -33,18 +35,9 @@ Code = Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=60)
 NonEmpty = Field(min_length=1)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-class Text(_Strict):
-    """The same text in Dutch and English."""
-
-    nl: str = NonEmpty
-    en: str = NonEmpty
-
-
-class Licence(_Strict):
+class Licence(Strict):
     kind: LicenceKind
     holder: str = NonEmpty
     note: Text  # shown in the interface: what may be shown, and where the form is to be had
@@ -52,12 +45,12 @@ class Licence(_Strict):
     labels_source: str | None = Field(default=None, min_length=1)
 
 
-class ScaleLabel(_Strict):
+class ScaleLabel(Strict):
     value: int
     label: Text
 
 
-class ResponseScale(_Strict):
+class ResponseScale(Strict):
     """The values one item may take: ``min``, ``min + step``, ... up to ``max`` (no ``max``: a count)."""
 
     min: int
@@ -103,7 +96,7 @@ class ResponseScale(_Strict):
         return None
 
 
-class Item(_Strict):
+class Item(Strict):
     code: str = Code
     scale: str = Code  # key of a response scale of the same file
     label: Text | None = None  # short name (a domain name, "Goal 1"), shown beside the entry field
@@ -112,7 +105,7 @@ class Item(_Strict):
     subscales: list[str] = Field(default_factory=list)  # codes of scores this item counts in
 
 
-class ValueRange(_Strict):
+class ValueRange(Strict):
     min: float
     max: float
 
@@ -124,7 +117,7 @@ class ValueRange(_Strict):
         return self
 
 
-class Missing(_Strict):
+class Missing(Strict):
     """How many unanswered items a score tolerates, and what is done about them.
 
     ``prorate``: a sum is scaled up from the mean of the answered items (sum × items / answered); a mean is the
@@ -148,7 +141,7 @@ class Missing(_Strict):
         return missing <= self.max_missing_share * items + 1e-9
 
 
-class NormBand(_Strict):
+class NormBand(Strict):
     """A published band of score values (a cut-off): ``from`` and ``to`` both belong to the band."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
@@ -169,7 +162,7 @@ class NormBand(_Strict):
         return self.from_ <= value <= self.to
 
 
-class Score(_Strict):
+class Score(Strict):
     """A score of the instrument.
 
     ``items``: ``subscale`` (the items that list this code in their ``subscales``), ``all`` (every item of the
@@ -189,7 +182,7 @@ class Score(_Strict):
     note: Text | None = None
 
 
-class InstrumentDefinition(_Strict):
+class InstrumentDefinition(Strict):
     code: str = Code
     version: str = Field(pattern=r"^\d+\.\d+$")
     name: Text

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 
 from kring.core.actor import Actor
-from kring.core.errors import NotFound, StaleEdit
-from kring.core.forms import apply_service_errors
+from kring.core.errors import NotFound
+from kring.core.forms import apply_service_errors, submit_versioned
 from kring.methods.templatetags.method_names import method_name
 
 from . import instrument_entry, queries, services
@@ -105,24 +105,17 @@ def questionnaire_request(request, pk, trajectory_id):
 def characteristics(request, pk, trajectory_id):
     view = _load(request, pk, trajectory_id)
     _refuse_form(request, view)
-    form = RegistrationForm(_posted(request), instance=view.registration)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_registration(
-                Actor.from_request(request), pk, trajectory_id, form.changes(), form.cleaned_data.get("version"),
-                path=request.path, refresh_snapshot=form.cleaned_data.get("refresh_snapshot", False))
-        except StaleEdit as error:
-            stale = error
-            fresh = _load(request, pk, trajectory_id).registration
-            data = request.POST.copy()
-            data["version"] = fresh.version
-            form = RegistrationForm(data, instance=fresh)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The registration was saved."))
-            return redirect(_overview_url(pk, trajectory_id))
+
+    def save(form):
+        services.save_registration(Actor.from_request(request), pk, trajectory_id, form.changes(),
+                                   form.cleaned_data.get("version"), path=request.path,
+                                   refresh_snapshot=form.cleaned_data.get("refresh_snapshot", False))
+
+    saved, form, stale = submit_versioned(request, RegistrationForm, view.registration, save,
+                                          lambda: _load(request, pk, trajectory_id).registration)
+    if saved:
+        messages.success(request, _("The registration was saved."))
+        return redirect(_overview_url(pk, trajectory_id))
     return render(request, "measures/characteristics_form.html", _context(request, view, form=form, stale=stale),
                   status=409 if stale else 200)
 
@@ -133,24 +126,16 @@ def outcome(request, pk, trajectory_id, moment):
         raise Http404
     view = _load(request, pk, trajectory_id)
     _refuse_form(request, view)
-    record = view.outcome(moment)
-    form = OutcomeForm(_posted(request), instance=record)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_outcome(Actor.from_request(request), pk, trajectory_id, moment, form.changes(),
-                                    form.cleaned_data.get("version"), path=request.path)
-        except StaleEdit as error:
-            stale = error
-            fresh = _load(request, pk, trajectory_id).outcome(moment)
-            data = request.POST.copy()
-            data["version"] = fresh.version
-            form = OutcomeForm(data, instance=fresh)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The outcomes were saved."))
-            return redirect(_overview_url(pk, trajectory_id, "moments"))
+
+    def save(form):
+        services.record_outcome(Actor.from_request(request), pk, trajectory_id, moment, form.changes(),
+                                form.cleaned_data.get("version"), path=request.path)
+
+    saved, form, stale = submit_versioned(request, OutcomeForm, view.outcome(moment), save,
+                                          lambda: _load(request, pk, trajectory_id).outcome(moment))
+    if saved:
+        messages.success(request, _("The outcomes were saved."))
+        return redirect(_overview_url(pk, trajectory_id, "moments"))
     return render(request, "measures/outcome_form.html", _context(
         request, view, form=form, stale=stale, moment=Moment(moment)), status=409 if stale else 200)
 

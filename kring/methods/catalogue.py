@@ -7,12 +7,13 @@ file and the dotted field path, e.g. ``fnb.toml: phases.2.default_weeks: must be
 from __future__ import annotations
 
 import os
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
 from pydantic import ValidationError
+
+from kring.core.definitions import DefinitionError, check_files, first_error, load_toml
 
 from .schema import MethodDefinition
 
@@ -20,42 +21,12 @@ from .schema import MethodDefinition
 DEFINITIONS_DIR = Path(os.environ.get("KRING_METHOD_DEFINITIONS_DIR") or Path(__file__).resolve().parent / "definitions")
 
 
-class MethodDefinitionError(Exception):
-    def __init__(self, file: str, field_path: str, message: str):
-        self.file = file
-        self.field_path = field_path
-        self.message = message
-        where = f"{file}: {field_path}" if field_path else file
-        super().__init__(f"{where}: {message}")
-
-
-def _first_error(file: str, error: ValidationError) -> MethodDefinitionError:
-    detail = error.errors(include_url=False)[0]
-    ctx = detail.get("ctx") or {}
-    if detail["type"] == "reference" and "path" in ctx:
-        return MethodDefinitionError(file, ctx["path"], ctx["message"])
-    path = ".".join(str(part) for part in detail["loc"])
-    message = detail["msg"]
-    if detail["type"] == "missing":
-        message = "required field is missing"
-    elif detail["type"] == "extra_forbidden":
-        message = "unknown field"
-    return MethodDefinitionError(file, path or "(file)", message)
+class MethodDefinitionError(DefinitionError):
+    """A problem in a method definition file."""
 
 
 def load_file(path: Path | str) -> MethodDefinition:
-    path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise MethodDefinitionError(path.name, "(syntax)", f"not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise MethodDefinitionError(path.name, "(file)", f"cannot be read: {exc.strerror}") from None
-    try:
-        return MethodDefinition.model_validate(data, context={"file_stem": path.stem})
-    except ValidationError as exc:
-        raise _first_error(path.name, exc) from None
+    return load_toml(path, MethodDefinition, MethodDefinitionError)
 
 
 def load_all(directory: Path | str | None = None) -> dict[str, MethodDefinition]:
@@ -79,16 +50,7 @@ def check_definitions(directory: Path | str | None = None) -> list[str]:
     Checks every file, not only up to the first broken one.
     """
     directory = Path(directory) if directory is not None else DEFINITIONS_DIR
-    files = sorted(directory.glob("*.toml"))
-    if not files:
-        return [f"{directory}: (directory): holds no method definition files"]
-    problems: list[str] = []
-    for file in files:
-        try:
-            load_file(file)
-        except MethodDefinitionError as exc:
-            problems.append(str(exc))
-    return problems
+    return check_files(sorted(directory.glob("*.toml")), load_file, MethodDefinitionError, directory, "method")
 
 
 def with_duration_overrides(
@@ -114,4 +76,4 @@ def with_duration_overrides(
     try:
         return MethodDefinition.model_validate(data)
     except ValidationError as exc:
-        raise _first_error(label, exc) from None
+        raise first_error(label, exc, MethodDefinitionError) from None

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
+
+from kring.core.definitions import Strict, Text
 
 DEFAULT_DURATION = "default"  # duration_source value: no source confirms it; the organisation sets it
 
@@ -44,24 +46,15 @@ Code = Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=60)
 NonEmpty = Field(min_length=1)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-class Text(_Strict):
-    """The same text in Dutch and English."""
-
-    nl: str = NonEmpty
-    en: str = NonEmpty
-
-
-class Variant(_Strict):
+class Variant(Strict):
     code: str = Code
     name: Text
     description: Text
 
 
-class Continua(_Strict):
+class Continua(Strict):
     """Place on the two continua of the Flemish comparative study (seed 003, section 4.1.4)."""
 
     family_lead: float = Field(ge=0, le=1)  # 1 = the family leads; 0 = shared with the worker
@@ -69,19 +62,19 @@ class Continua(_Strict):
     source: str | None = None  # source id; absent = an estimate by the Kring team, not a sourced fact
 
 
-class ContraIndication(_Strict):
+class ContraIndication(Strict):
     code: ContraIndicationCode
     severity: Severity
     text: Text
     source: str = NonEmpty
 
 
-class Conditions(_Strict):
+class Conditions(Strict):
     participants: Text
     service: Text
 
 
-class Phase(_Strict):
+class Phase(Strict):
     code: str = Code
     name: Text
     # max_weeks is declared before default_weeks so the check on default_weeks can see it.
@@ -101,7 +94,7 @@ class Phase(_Strict):
         return value
 
 
-class ReviewMoment(_Strict):
+class ReviewMoment(Strict):
     """A follow-up moment the method schedules, counted from the day the plan is accepted."""
 
     code: str = Code
@@ -111,12 +104,12 @@ class ReviewMoment(_Strict):
     source: str = NonEmpty  # a source id, or "default" when the organisation's own practice sets it
 
 
-class Source(_Strict):
+class Source(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     citation: str = NonEmpty
 
 
-class MethodDefinition(_Strict):
+class MethodDefinition(Strict):
     code: str = Code
     version: str = Field(pattern=r"^\d{4}\.\d+$")
     name: Text
