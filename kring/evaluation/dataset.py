@@ -8,11 +8,14 @@ the quarter of the offer and durations in weeks; persons become counts and ages;
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import Avg, Count, Min, Q
+from django.db.models.expressions import RawSQL
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -237,6 +240,17 @@ TRAJECTORY_COLUMNS = (
     "coordinator_is_case_worker", "case__legal_context", "case__safety_concern", "case__referral_route",
 )
 
+# The columns the rows are made of (and no others: reading fewer columns is most of what a chunk's query costs).
+REGISTRATION_COLUMNS = (
+    "trajectory_id", "problem_areas", "household", "household_size", "high_conflict_divorce", "migration_background",
+    "parent_intellectual_disability", "network_size", "informal_network_size", "professional_network_size",
+    "ending", "children_ages",
+)
+OUTCOME_COLUMNS = (
+    "trajectory_id", "moment", "measured_on", "maltreatment_indication", "risk_level", "professional_care",
+    "supervision_order", "placement", "returned_home", "without_help", "informant",
+)
+
 
 def build_rows(trajectories, *, project_key: bytes, today: date, chunk_size: int = 5000):
     """Yield one row (a dict keyed by variable name) per trajectory of the queryset ``trajectories``.
@@ -249,34 +263,48 @@ def build_rows(trajectories, *, project_key: bytes, today: date, chunk_size: int
         yield from _rows_for(chunk, project_key, today)
 
 
+def _one_of(ids):
+    """The right-hand side of ``__in`` for many ids as one parameter: on PostgreSQL ``IN (SELECT
+    unnest(array))``, on SQLite ``IN (SELECT value FROM json_each(list))``. Thousands of ids as separate
+    parameters cost more to compose and parse than the queries take to run; one array costs little, and the
+    planner still sees how many ids there are (so it reads the tables by their trajectory index)."""
+    ids = [int(i) for i in ids]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+
+
 def _rows_for(ids, project_key, today):
-    base = list(Trajectory.objects.filter(id__in=ids).order_by("id").values(*TRAJECTORY_COLUMNS))
-    registrations = {r["trajectory_id"]: r for r in Registration.objects.filter(trajectory_id__in=ids).values()}
+    chunk = _one_of(ids)
+    base = list(Trajectory.objects.filter(id__in=chunk).order_by("id").values(*TRAJECTORY_COLUMNS))
+    registrations = {r["trajectory_id"]: r for r in Registration.objects.filter(trajectory_id__in=chunk)
+                     .order_by().values(*REGISTRATION_COLUMNS)}
     outcomes = defaultdict(dict)
-    for o in OutcomeMeasurement.objects.filter(trajectory_id__in=ids).values():
+    # No order: the measurements' default order (by trajectory) would join the trajectories to sort them.
+    for o in OutcomeMeasurement.objects.filter(trajectory_id__in=chunk).order_by().values(*OUTCOME_COLUMNS):
         outcomes[o["trajectory_id"]][o["moment"]] = o
     scores = defaultdict(dict)
-    for s in (AdministrationScore.objects.filter(trajectory_id__in=ids, value__isnull=False)
+    for s in (AdministrationScore.objects.filter(trajectory_id__in=chunk, value__isnull=False)
               .values("trajectory_id", "moment", "instrument_code", "score_code").annotate(mean=Avg("value"))
               .order_by()):
         scores[s["trajectory_id"]][(s["moment"], s["instrument_code"], s["score_code"])] = s["mean"]
-    plans = {p["trajectory_id"]: p for p in Plan.objects.filter(trajectory_id__in=ids).values(
+    plans = {p["trajectory_id"]: p for p in Plan.objects.filter(trajectory_id__in=chunk).values(
         "id", "trajectory_id", "edition", "status", "presented_on", "child_view", "accepted_on")}
-    plan_ids = [p["id"] for p in plans.values()]
+    plan_ids = _one_of(p["id"] for p in plans.values())
     agreements = dict(Agreement.objects.filter(plan_id__in=plan_ids).filter(Q(in_force=True) | Q(status="stopped"))
                       .values("plan_id").annotate(n=Count("id")).order_by().values_list("plan_id", "n"))
-    keeping = _latest_keeping(plan_ids)
     reviews = defaultdict(list)
-    for r in Review.objects.filter(plan_id__in=plan_ids, held_on__isnull=False).values("plan_id", "planned_on",
-                                                                                       "held_on"):
+    for r in (Review.objects.filter(plan_id__in=plan_ids, held_on__isnull=False).order_by("plan_id", "held_on", "id")
+              .values("id", "plan_id", "planned_on", "held_on")):
         reviews[r["plan_id"]].append(r)
+    keeping = _latest_keeping(reviews)
     first_meeting = dict(
-        MeetingPart.objects.filter(meeting__trajectory_id__in=ids).values("meeting__trajectory_id")
+        MeetingPart.objects.filter(meeting__trajectory_id__in=chunk).values("meeting__trajectory_id")
         .annotate(first=Min("meeting__starts_at")).order_by().values_list("meeting__trajectory_id", "first"))
-    private_held = set(MeetingPart.objects.filter(meeting__trajectory_id__in=ids, private=True,
+    private_held = set(MeetingPart.objects.filter(meeting__trajectory_id__in=chunk, private=True,
                                                   ended_at__isnull=False)
                        .values_list("meeting__trajectory_id", flat=True).distinct())
-    first_line = dict(BottomLine.objects.filter(trajectory_id__in=ids).values("trajectory_id")
+    first_line = dict(BottomLine.objects.filter(trajectory_id__in=chunk).values("trajectory_id")
                       .annotate(first=Min("set_on")).order_by().values_list("trajectory_id", "first"))
     ages = _children_ages(registrations)
     definitions = instrument_definitions()
@@ -366,17 +394,15 @@ def _add_moments(row, t, outcomes, scores, definitions):
                 row[f"{m}_{definition.code}_{s.code}"] = scores.get((m, definition.code, s.code))
 
 
-def _latest_keeping(plan_ids) -> dict:
+def _latest_keeping(reviews) -> dict:
     """Per plan, how well its agreements were kept at the latest review held: kept counts 1, partly 0.5, not
-    kept 0; agreements no longer needed are left out."""
-    latest = {}
-    for review_id, plan_id, _held in (Review.objects.filter(plan_id__in=plan_ids, held_on__isnull=False)
-                                      .order_by("plan_id", "held_on", "id").values_list("id", "plan_id", "held_on")):
-        latest[plan_id] = review_id
+    kept 0; agreements no longer needed are left out. ``reviews``: the held reviews per plan, oldest first."""
+    by_review = {held[-1]["id"]: plan_id for plan_id, held in reviews.items() if held}
     weights = {ReviewKeeping.KEPT: 1.0, ReviewKeeping.PARTLY: 0.5, ReviewKeeping.NOT_KEPT: 0.0}
     sums = defaultdict(lambda: [0.0, 0])
-    by_review = {review_id: plan_id for plan_id, review_id in latest.items()}
-    for review_id, keeping in ReviewItem.objects.filter(review_id__in=by_review).values_list("review_id", "keeping"):
+    # No order: the items' default order would join the agreements to sort by their order.
+    for review_id, keeping in (ReviewItem.objects.filter(review_id__in=_one_of(by_review)).order_by()
+                               .values_list("review_id", "keeping")):
         if keeping in weights:
             entry = sums[by_review[review_id]]
             entry[0] += weights[keeping]
