@@ -5,9 +5,6 @@ analysis sees exactly what a research extract would hold.
 """
 from __future__ import annotations
 
-import secrets
-
-import numpy as np
 import pandas as pd
 
 from kring.trajectories.models import Trajectory
@@ -45,10 +42,27 @@ def _binary_codes(series: pd.Series) -> pd.Series:
     return series.map(YES_NO).astype(float)
 
 
+# The columns of the minimum dataset an analysis uses (the rest, such as every instrument's own score columns,
+# would only cost memory and time on a quarter of a million rows).
+def _analysis_columns(moments) -> list[str]:
+    names = ["method", "safety_concern", "legal_context", "children", "child_age_mean", "informal_network_size",
+             "high_conflict_divorce", "migration_background", "parent_intellectual_disability",
+             "plan_made", "ended_as_planned"]
+    for m in moments:
+        names += [f"{m}_{stem}" for stem in ("maltreatment", "professional_care", "supervision_order", "without_help",
+                                             "out_of_home", "high_risk")]
+        names += [f"{m}_{stem}" for stem, *_rest in dataset.INSTRUMENT_OUTCOMES]
+    return names
+
+
 def frame(trajectories, *, today, moment="t1") -> pd.DataFrame:
-    """The minimum dataset of these trajectories as a data frame, with the analysis columns added."""
-    key = secrets.token_bytes(32)  # pseudonyms are not needed for an analysis that never leaves the server
-    df = pd.DataFrame(list(dataset.build_rows(trajectories, project_key=key, today=today)))
+    """The minimum dataset of these trajectories as a data frame (no identifiers), with the analysis columns."""
+    columns = _analysis_columns(("t0", moment))
+    table = {name: [] for name in columns}
+    for row in dataset.build_rows(trajectories, project_key=None, today=today):
+        for name in columns:
+            table[name].append(row[name])
+    df = pd.DataFrame(table)
     if df.empty:
         return df
     for stem in ("maltreatment", "professional_care", "supervision_order", "without_help"):
@@ -58,13 +72,23 @@ def frame(trajectories, *, today, moment="t1") -> pd.DataFrame:
     df["supervision_context"] = df["legal_context"].isin(SUPERVISION).astype(float)
     for name in ("high_conflict_divorce", "migration_background", "parent_intellectual_disability"):
         df[f"{name}_yes"] = _binary_codes(df[name])
-    df["small_network"] = (pd.to_numeric(df["informal_network_size"], errors="coerce") < 5).astype(float)
-    df.loc[df["informal_network_size"].isna(), "small_network"] = np.nan
-    df["young_children"] = (pd.to_numeric(df["child_age_mean"], errors="coerce") < 6).astype(float)
-    df.loc[df["child_age_mean"].isna(), "young_children"] = np.nan
     for column in ("children", "child_age_mean", "informal_network_size", "plan_made", "ended_as_planned"):
         df[column] = pd.to_numeric(df[column], errors="coerce")
+    df["small_network"] = (df["informal_network_size"] < 5).astype(float).where(df["informal_network_size"].notna())
+    df["young_children"] = (df["child_age_mean"] < 6).astype(float).where(df["child_age_mean"].notna())
+    for m in ("t0", moment):
+        for stem in ("out_of_home", "high_risk", *[s for s, *_r in dataset.INSTRUMENT_OUTCOMES]):
+            df[f"{m}_{stem}"] = pd.to_numeric(df[f"{m}_{stem}"], errors="coerce")
     return df
+
+
+def trajectories_in(organisation_ids, methods, date_from=None, date_to=None):
+    query = Trajectory.objects.filter(organisation_id__in=list(organisation_ids), method_code__in=list(methods))
+    if date_from:
+        query = query.filter(offered_on__gte=date_from)
+    if date_to:
+        query = query.filter(offered_on__lte=date_to)
+    return query
 
 
 def _column(stem: str, moment: str) -> str:
@@ -74,7 +98,7 @@ def _column(stem: str, moment: str) -> str:
 
 
 def compare(organisation_ids, *, method: str, comparison: str = dataset.REGULAR_CARE, moment: str = "t1",
-            today, date_from=None, date_to=None, correction: str = "holm", progress=None) -> dict:
+            today, date_from=None, date_to=None, correction: str = "holm", progress=None, df=None) -> dict:
     """The method against the comparison on every outcome; a plain dict (JSON) for the page, report and API.
 
     Each outcome at ``moment`` is adjusted for the same outcome at T0 (when it was measured) and the case
@@ -82,13 +106,11 @@ def compare(organisation_ids, *, method: str, comparison: str = dataset.REGULAR_
     instead of estimates. P-values are corrected across outcomes per estimator (Holm by default)."""
     if method == comparison:
         raise EvaluationInputError("invalid_argument", argument="comparison", value=comparison)
-    query = Trajectory.objects.filter(organisation_id__in=list(organisation_ids),
-                                      method_code__in=[method, comparison])
-    if date_from:
-        query = query.filter(offered_on__gte=date_from)
-    if date_to:
-        query = query.filter(offered_on__lte=date_to)
-    df = frame(query, today=today, moment=moment)
+    if df is None:
+        df = frame(trajectories_in(organisation_ids, [method, comparison], date_from, date_to), today=today,
+                   moment=moment)
+    elif not df.empty:  # a frame of several methods, made once for a whole report
+        df = df[df["method"].isin([method, comparison])].copy()
     result = {"method": method, "comparison": comparison, "moment": moment, "correction": correction,
               "n_treated": 0, "n_control": 0, "outcomes": [], "moderation": []}
     if df.empty:

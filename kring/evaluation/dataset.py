@@ -252,7 +252,7 @@ OUTCOME_COLUMNS = (
 )
 
 
-def build_rows(trajectories, *, project_key: bytes, today: date, chunk_size: int = 5000):
+def build_rows(trajectories, *, project_key: bytes | None, today: date, chunk_size: int = 5000):
     """Yield one row (a dict keyed by variable name) per trajectory of the queryset ``trajectories``.
 
     The caller decides which trajectories (a research project's organisations, a dashboard's filter); nothing
@@ -315,10 +315,11 @@ def _rows_for(ids, project_key, today):
         plan = plans.get(tid)
         event, event_weeks = event_of(t, today)
         row = {
-            "trajectory": pseudonym(project_key, "trajectory", tid),
-            "case": pseudonym(project_key, "case", t["case_id"]),
-            "organisation": pseudonym(project_key, "organisation", t["organisation_id"]),
-            "team": pseudonym(project_key, "team", t["team_id"]),
+            # No key: an analysis that never leaves the server needs no identifiers at all.
+            "trajectory": pseudonym(project_key, "trajectory", tid) if project_key else None,
+            "case": pseudonym(project_key, "case", t["case_id"]) if project_key else None,
+            "organisation": pseudonym(project_key, "organisation", t["organisation_id"]) if project_key else None,
+            "team": pseudonym(project_key, "team", t["team_id"]) if project_key else None,
             "jurisdiction": t["organisation__jurisdiction"],
             "region": t["organisation__region"],
             "method": t["method_code"], "method_version": t["method_version"], "variant": t["variant_code"],

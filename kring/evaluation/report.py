@@ -90,13 +90,17 @@ def build(organisation_ids, *, today, date_from=None, date_to=None, suppressed=F
     methods = [m for m in _methods_present(organisation_ids, date_from, date_to) if m != dataset.REGULAR_CARE]
     has_regular = dataset.REGULAR_CARE in _methods_present(organisation_ids, date_from, date_to)
     q2 = []
+    # One frame of the minimum dataset for every comparison: regular care is read once, not once per method.
+    shared = comparison.frame(comparison.trajectories_in(organisation_ids, [*methods, dataset.REGULAR_CARE],
+                                                         date_from, date_to), today=today, moment=moment) \
+        if has_regular and methods else None
     for index, method in enumerate(methods if has_regular else []):
         def outcome_progress(done, total, index=index):
             share = (index + done / total) / max(len(methods), 1)
             step(30 + int(60 * share), _("Comparing with regular care"))
 
         result = comparison.compare(organisation_ids, method=method, moment=moment, today=today,
-                                    date_from=date_from, date_to=date_to, progress=outcome_progress)
+                                    date_from=date_from, date_to=date_to, progress=outcome_progress, df=shared)
         if suppressed and min(result["n_treated"], result["n_control"]) < queries.SMALL_CELL:
             result = {**result, "outcomes": [], "moderation": [], "suppressed": True}
         q2.append(result)
