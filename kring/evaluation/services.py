@@ -163,7 +163,7 @@ def create_project(actor: Actor, data: dict, path: str = "") -> ResearchProject:
                                                % {"user": user}]})
     name = (data.get("name") or "").strip()
     if not name:
-        raise ValidationError({"name": [_("This field is required.")]})
+        raise ValidationError({"name": [_("Give the project a name.")]})
     project = ResearchProject(name=name, description=data.get("description", ""), key=new_project_key(),
                               offered_from=data.get("offered_from"), offered_until=data.get("offered_until"),
                               created_by=actor.user)
