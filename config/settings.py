@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "simple_history",
     "django_htmx",
@@ -210,10 +209,14 @@ TASKS = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Kring's tokens (only a digest stored) and the browser session, which must have passed the second
+        # factor for roles that need two-factor login.
+        "kring.accounts.api_tokens.DigestTokenAuthentication",
+        "kring.accounts.two_factor.TwoFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only, with a nesting limit: a body nested thousands deep is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": ["kring.core.parsers.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

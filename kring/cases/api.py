@@ -10,13 +10,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from kring.core.actor import Actor
+from kring.core.parsers import BoundedJSONParser
 
 from . import queries, services
 from .serializers import (
@@ -70,7 +70,7 @@ class RequestTooLarge(APIException):
 
 class CaseApiView(APIView):
     # JSON only: the browsable API and form posts would add ways in that the pages and tests do not cover.
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     renderer_classes = [JSONRenderer]
 
     def handle_exception(self, exc):

@@ -26,6 +26,7 @@ from kring.audit.services import Action, case_access, log_access
 from kring.core.actor import Actor
 from kring.core.errors import NotFound, StaleEdit
 from kring.core.forms import apply_service_errors
+from kring.core.parsers import JSONTooDeep, load_bounded_json, too_deep_message
 
 from . import exports, queries, services
 from .core import stats
@@ -682,10 +683,12 @@ def import_page(request, pk):
         if upload.name.lower().endswith(".json"):
             text = _decode(raw)
             try:
-                payload = json.loads(text)
+                payload = load_bounded_json(text)
             except json.JSONDecodeError as error:
                 form.add_error("file", _("This is not a valid network document: line %(line)s: %(msg)s")
                                % {"line": error.lineno, "msg": error.msg})
+            except JSONTooDeep as error:
+                form.add_error("file", too_deep_message(error.limit))
             else:
                 try:
                     services.import_json(_actor(request), pk, payload, path=request.path)
