@@ -871,35 +871,39 @@ def _throttle_key(ip_address) -> str:
 
 def open_link(token: str, ip_address: str | None, path: str = "") -> PersonalLink:
     """The link for this secret, if it is valid. Wrong, expired and revoked links are refused alike (NotFound)
-    and logged; an address that keeps trying is refused for a while (LinkThrottled)."""
+    and logged; an address that keeps trying is refused for a while (LinkThrottled).
+
+    A valid link opens even from a throttled address: the throttle is there against guessing, and a family
+    member on the same home or school network as the guesser holds their own secret (256 random bits, which no
+    number of tries finds). While throttled, every secret that does not open a link gets the same 429, so the
+    answer tells a guesser nothing it would not have told them before."""
     key = _throttle_key(ip_address)
     actor = Actor(user=None, ip_address=ip_address)
-    tries = cache.get(key, 0)
-    if tries >= LINK_TRIES:
-        log_access(actor, Action.DENIED, [Access("personal_link", "")], path=path, detail="throttled")
-        raise LinkThrottled()
     link = None
     if isinstance(token, str) and 20 <= len(token) <= 100:
         link = (PersonalLink.objects.select_related("person", "plan", "plan__trajectory", "case", "organisation")
                 .filter(token_digest=_digest(token)).first())
     today = timezone.localdate()
-    if link is None or link.revoked_at is not None or link.expires_on < today or link.case.status == "closed":
-        # Count the wrong try. incr() on the database cache stores the new count with the cache's default timeout,
-        # so the window is set again explicitly: it runs from the latest wrong try.
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, LINK_TRY_WINDOW)
-        else:
-            cache.touch(key, LINK_TRY_WINDOW)
-        reason = ("unknown" if link is None else "revoked" if link.revoked_at else
-                  "expired" if link.expires_on < today else "case closed")
-        log_access(actor, Action.DENIED,
-                   [Access("personal_link", link.pk if link else "", link.case_id if link else None,
-                           link.organisation_id if link else None)], path=path, detail=f"link {reason}")
-        raise NotFound()
-    PersonalLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
-    return link
+    if link is not None and link.revoked_at is None and link.expires_on >= today and link.case.status != "closed":
+        PersonalLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+        return link
+    named = Access("personal_link", link.pk if link else "", link.case_id if link else None,
+                   link.organisation_id if link else None)
+    if cache.get(key, 0) >= LINK_TRIES:
+        log_access(actor, Action.DENIED, [named], path=path, detail="throttled")
+        raise LinkThrottled()
+    # Count the wrong try. incr() on the database cache stores the new count with the cache's default timeout,
+    # so the window is set again explicitly: it runs from the latest wrong try.
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, LINK_TRY_WINDOW)
+    else:
+        cache.touch(key, LINK_TRY_WINDOW)
+    reason = ("unknown" if link is None else "revoked" if link.revoked_at else
+              "expired" if link.expires_on < today else "case closed")
+    log_access(actor, Action.DENIED, [named], path=path, detail=f"link {reason}")
+    raise NotFound()
 
 
 def _link_agreement(link, agreement_id, *, owner_only=False) -> Agreement:
