@@ -91,6 +91,13 @@ def actor(user, ip="127.0.0.1"):
 __all__ = ["PASSWORD", "Role", "make_organisation", "make_team", "make_user", "make_case", "actor"]
 
 
+def make_api_token(user, label="test") -> str:
+    """Issue an API token for the user as an administrator would; returns the key (only its digest is stored)."""
+    from kring.accounts.api_tokens import issue_token
+
+    return issue_token(user, label=label)[1]
+
+
 def enable_totp(user, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"):
     """Give the user an authenticator app (as if they had scanned the QR code); returns the secret."""
     from allauth.mfa.totp.internal.auth import TOTP

@@ -9,14 +9,13 @@ import json
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from kring.audit.models import AccessLogEntry, Action
 from kring.cases.choices import CaseRole
 from kring.cases.models import Case, CaseNumberSequence, CaseTeamMember, Consent, Person
 
-from .factories import make_case
+from .factories import make_api_token, make_case
 
 CASES = "/api/v1/cases/"
 TEN_MEGABYTES = "x" * (10 * 1024 * 1024)
@@ -34,9 +33,9 @@ OUTSIDERS = [
 
 
 def api_client(user, **headers):
-    token, _created = Token.objects.get_or_create(user=user)
+    key = make_api_token(user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", **headers)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}", **headers)
     return client
 
 

@@ -1,14 +1,17 @@
-from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import TWO_FACTOR_ROLES
+from .two_factor import has_authenticator, needs_two_factor
 
 
 class RequireTwoFactorMiddleware:
-    """Administrators and privacy officers must set up an authenticator app before doing anything else."""
+    """Administrators and privacy officers must set up an authenticator app before doing anything else.
+
+    The API is left out here because a redirect means nothing to an API client: its session login
+    (``two_factor.TwoFactorSessionAuthentication``) answers 403 instead, and token calls are exempt.
+    """
 
     ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/")
 
@@ -21,12 +24,8 @@ class RequireTwoFactorMiddleware:
             user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and needs_two_factor(user)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            and not has_authenticator(user)
         ):
             messages.warning(request, _("Your role requires two-factor login. Set up an authenticator app first."))
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
-
-
-def needs_two_factor(user) -> bool:
-    return user.is_superuser or user.has_role(*TWO_FACTOR_ROLES)

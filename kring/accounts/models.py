@@ -141,3 +141,29 @@ class TeamMember(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.team}"
+
+
+class ApiToken(models.Model):
+    """A key for an integration to call the API as a user. Only a digest of the key is kept (see api_tokens.py).
+
+    The key is shown once, when it is made; the prefix (its first characters, not secret) lets an administrator
+    recognise which key an integration holds.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    label = models.CharField(_("label"), max_length=100, blank=True,
+                             help_text=_("What the key is for, e.g. the name of the integration."))
+    prefix = models.CharField(_("key begins with"), max_length=8, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+                                   related_name="+", verbose_name=_("created by"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"

@@ -52,6 +52,14 @@ RECORD_TYPE_LABELS = {
     "danger_statement": _("danger statement"),
     "safety_rating": _("safety scale rating"),
     "safety_network_member": _("safety network member"),
+    # Changes made in the administration (accounts), and refused API calls of a browser session.
+    "user_account": _("user account"),
+    "membership": _("role at an organisation"),
+    "team": _("team"),
+    "team_member": _("place in a team"),
+    "api_token": _("API token"),
+    "organisation": _("organisation"),
+    "api_session": _("API call with a browser session"),
 }
 
 

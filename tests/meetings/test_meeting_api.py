@@ -1,19 +1,19 @@
 """The meetings' REST API: same permissions, validation, stale-edit refusal and access log as the pages; the
 endpoints are in the OpenAPI document."""
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from kring.audit.models import AccessLogEntry
 from kring.meetings.models import Invitation, Meeting
+from tests.factories import make_api_token
 
 pytestmark = pytest.mark.django_db
 
 
 def api_client(user):
-    token, _created = Token.objects.get_or_create(user=user)
+    key = make_api_token(user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

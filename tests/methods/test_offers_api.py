@@ -10,7 +10,6 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
@@ -18,6 +17,7 @@ from kring.audit.models import AccessLogEntry, Action
 from kring.core.actor import Actor
 from kring.methods import services
 from kring.methods.models import MethodOffer
+from tests.factories import make_api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +25,9 @@ PUBLIC = "/api/v1/method-offers/"
 
 
 def api(user, language="en"):
-    token, _created = Token.objects.get_or_create(user=user)
+    key = make_api_token(user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE=language)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE=language)
     return client
 
 

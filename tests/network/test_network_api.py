@@ -2,21 +2,20 @@
 import datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from kring.audit.models import AccessLogEntry, Action
 from kring.cases.models import CaseTeamMember, Person
 from kring.network.models import NetworkMember, Relationship, SystemTie
-from tests.factories import make_case
+from tests.factories import make_api_token, make_case
 
 D = datetime.date
 
 
 def api(user):
-    token, _created = Token.objects.get_or_create(user=user)
+    key = make_api_token(user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE="en")
     return client
 
 

@@ -4,14 +4,13 @@ document."""
 import datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from kring.audit.models import AccessLogEntry
 from kring.plans import services
 from kring.plans.models import Agreement, AgreementReport, BottomLine, Plan, PlanDecision, Review
 from kring.trajectories import services as trajectory_services
-from tests.factories import actor
+from tests.factories import actor, make_api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +18,9 @@ TODAY = datetime.date.today()
 
 
 def api_client(user):
-    token, _created = Token.objects.get_or_create(user=user)
+    key = make_api_token(user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

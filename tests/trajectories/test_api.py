@@ -9,7 +9,6 @@ import json
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from kring.audit.models import AccessLogEntry, Action
@@ -17,13 +16,13 @@ from kring.cases.models import CaseTeamMember
 from kring.methods.catalogue import catalogue
 from kring.trajectories import services
 from kring.trajectories.models import FamilyPlanRight, SelectorRun, StrengthsExploration, Trajectory, TrajectoryEvent
-from tests.factories import actor
+from tests.factories import actor, make_api_token
 
 
 def api(user, language="en"):
-    token, _created = Token.objects.get_or_create(user=user)
+    key = make_api_token(user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE=language)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE=language)
     return client
 
 
