@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 
 class LanguageMiddleware:
@@ -26,4 +27,26 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy and `Cache-Control: no-store` on every answer Kring itself produces.
+
+    Every page and API answer may carry case data or at least the logged-in person's name, so none may stay in
+    a browser's or proxy's cache after logout. Static files never reach this middleware (WhiteNoise answers them
+    first, with their own long caching). The Content-Security-Policy comes from django-csp's middleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.permissions_policy = ", ".join(
+            f"{feature}=({' '.join(allowed)})" for feature, allowed in settings.KRING_PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        # Added to whatever a view set (e.g. never_cache's directives), never replacing it.
+        patch_cache_control(response, no_store=True)
         return response
