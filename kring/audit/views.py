@@ -33,6 +33,9 @@ def log(request):
             "date_until": data["date_until"],
         }
     entries = access_log(request.user, **filters)
+    if form.is_bound and not form.is_valid():
+        # A filter that cannot be applied shows no entries (and exports none) rather than the whole log.
+        entries = entries.none()
     if request.GET.get("format") == "csv" and (not form.is_bound or form.is_valid()):
         log_access(Actor.from_request(request), Action.EXPORT, [Access("access_log", "")], path=request.path,
                    detail=request.GET.urlencode()[:300])

@@ -104,7 +104,9 @@ class WithdrawConsentForm(forms.Form):
 
 
 class CaseloadFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name or case number"), required=False, max_length=100)
+    q = forms.CharField(label=_("Name or case number"), required=False, max_length=100, error_messages={
+        "max_length": _("The search is too long: use at most %(limit_value)d characters (it has %(show_value)d). "
+                        "Nothing was searched.")})
     status = forms.ChoiceField(label=_("status"), required=False, choices=[("", _("all"))] + CaseStatus.choices)
     legal_context = forms.ChoiceField(
         label=_("legal context"), required=False, choices=[("", _("all"))] + LegalContext.choices

@@ -1,7 +1,9 @@
 """Case pages. Thin: parse the request, call a query or a service, render. Visibility lives in queries.py."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,7 +53,11 @@ def caseload(request):
         filters.status = data["status"]
         filters.legal_context = data["legal_context"]
         filters.team_id = data["team"].pk if data["team"] else None
-    page, rows = queries.caseload(Actor.from_request(request), filters, path=request.path)
+    if form.is_bound and not form.is_valid():
+        # A search that cannot be run shows nothing and says why; without its filters it would list every case.
+        page, rows = Paginator([], settings.KRING_CASELOAD_PAGE_SIZE).get_page(1), []
+    else:
+        page, rows = queries.caseload(Actor.from_request(request), filters, path=request.path)
     query = request.GET.copy()
     query.pop("page", None)
     filter_selects = [

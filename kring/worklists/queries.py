@@ -240,6 +240,7 @@ class TeamFilter:
     phase: str = ""
     overdue_only: bool = False
     page: int = 1
+    matches_nothing: bool = False  # the filter form was invalid: show no rows rather than all of them
 
 
 @dataclass
@@ -278,6 +279,8 @@ def team_worklist(actor, team_id, filters: TeamFilter, today: date, path: str = 
     base = Trajectory.objects.filter(team_id=team.pk, status__in=ACTIVE,
                                      case__in=visible_cases(user).exclude(status=CLOSED))
 
+    if filters.matches_nothing:
+        base = base.none()
     filtered = base
     if filters.phase:
         filtered = filtered.filter(current_phase=filters.phase)

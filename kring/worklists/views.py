@@ -65,6 +65,9 @@ def team(request, team_id):
         filters.status = form.cleaned_data["status"]
         filters.phase = form.cleaned_data["phase"]
         filters.overdue_only = form.cleaned_data["overdue"]
+    elif form.is_bound:
+        # A filter that cannot be applied shows nothing and says why, not the whole team's work.
+        filters.matches_nothing = True
     today = timezone.localdate()
     try:
         result = worklists.team_worklist(actor, team_id, filters, today, path=request.path,
