@@ -54,10 +54,16 @@ GETS = {
     "person_edit": (lambda w: f"/cases/{w.a.case.pk}/persons/{w.a.other_person.pk}/",
                     lambda w: {("person", w.a.other_person.pk, "view")}),
     "team": (lambda w: f"/cases/{w.a.case.pk}/team/", lambda w: {("case", w.a.case.pk, "view")}),
-    "consent_add": (lambda w: f"/cases/{w.a.case.pk}/consents/new/", lambda w: {("case", w.a.case.pk, "view")}),
+    # The consent form offers the case's persons by name; the withdrawal names the consent's person.
+    "consent_add": (lambda w: f"/cases/{w.a.case.pk}/consents/new/",
+                    lambda w: {("case", w.a.case.pk, "view"), ("person", w.a.central.pk, "list"),
+                               ("person", w.a.other_person.pk, "list")}),
     "consent_withdraw": (lambda w: f"/cases/{w.a.case.pk}/consents/{w.a.consent.pk}/withdraw/",
-                         lambda w: {("case", w.a.case.pk, "view")}),
-    "history": (lambda w: f"/cases/{w.a.case.pk}/history/", lambda w: {("case_history", w.a.case.pk, "view")}),
+                         lambda w: {("case", w.a.case.pk, "view"), ("person", w.a.central.pk, "view")}),
+    # The history names every person whose record changed.
+    "history": (lambda w: f"/cases/{w.a.case.pk}/history/",
+                lambda w: {("case_history", w.a.case.pk, "view"), ("person", w.a.central.pk, "view"),
+                           ("person", w.a.other_person.pk, "view")}),
 }
 
 

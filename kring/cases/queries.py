@@ -188,6 +188,37 @@ def get_person(actor, case, person_id, path: str = "") -> Person:
     return person
 
 
+def persons_offered(actor, case, path: str = "", persons=None) -> list:
+    """The persons a form offers to choose from: their names are on the page, so they are logged as listed.
+    ``persons`` narrows the offer (a queryset or list of the case's persons); by default all, by name."""
+    if persons is None:
+        persons = case.persons.order_by("last_name", "first_name", "pk")
+    persons = list(persons)
+    if persons:
+        log_access(actor, Action.LIST, [person_access(p) for p in persons], path=path)
+    return persons
+
+
+def log_person_choices(actor, *forms, path: str = "") -> None:
+    """Log, once each, the persons that the forms' person fields (model choices over ``Person``) offer by name."""
+    from django.forms import ModelChoiceField
+
+    offered = {}
+    for form in forms:
+        for field in form.fields.values():
+            if isinstance(field, ModelChoiceField) and field.queryset.model is Person:
+                offered.update((p.pk, p) for p in field.queryset)
+    if offered:
+        log_access(actor, Action.LIST, [person_access(p) for p in offered.values()], path=path)
+
+
+def log_persons_shown(actor, persons, path: str = "", action: str = Action.VIEW) -> None:
+    """Log persons a page names beside its own record (a consent's person, the persons a list of ties names)."""
+    unique = {p.pk: p for p in persons if p is not None}
+    if unique:
+        log_access(actor, action, [person_access(p) for p in unique.values()], path=path)
+
+
 def field_display(field, value):
     """A stored value as people read it: the label of a choice, the name of a related record, yes or no."""
     if value is None or value == "":
@@ -253,7 +284,10 @@ def case_history(actor, case, path: str = ""):
         (CaseTeamMember.history.filter(case_id=case.pk), "case team"),
         (Consent.history.filter(case_id=case.pk), "consent"),
     ], HISTORY_EVENTS)
-    log_access(actor, Action.VIEW, [Access("case_history", case.pk, case.pk, case.organisation_id)], path=path)
+    # The entries name the persons whose records changed (also removed ones): each is a read of that person.
+    persons = {e["record"].id: e["record"] for e in entries if e["kind"] == "person"}
+    log_access(actor, Action.VIEW, [Access("case_history", case.pk, case.pk, case.organisation_id)]
+               + [Access("person", pk, case.pk, record.organisation_id) for pk, record in persons.items()], path=path)
     return entries
 
 

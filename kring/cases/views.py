@@ -253,6 +253,7 @@ def consent_add(request, pk):
         else:
             messages.success(request, _("The consent was recorded."))
             return redirect("cases:detail", pk=pk)
+    queries.log_person_choices(Actor.from_request(request), form, path=request.path)
     return render(request, "cases/consent_form.html", {"form": form, "case": case})
 
 
@@ -278,6 +279,7 @@ def consent_withdraw(request, pk, consent_id):
     if stale:
         consent = case.consents.select_related("person").get(pk=consent_id)
         form = WithdrawConsentForm(_at_version(request.POST, consent.version))
+    queries.log_persons_shown(Actor.from_request(request), [consent.person], path=request.path)
     return render(request, "cases/consent_withdraw.html", {"form": form, "case": case, "consent": consent,
                                                             "stale": stale}, status=409 if stale else 200)
 

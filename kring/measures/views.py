@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 
+from kring.cases import queries as case_queries
 from kring.core.actor import Actor
 from kring.core.errors import NotFound
 from kring.core.forms import apply_service_errors, submit_versioned
@@ -149,7 +150,7 @@ def administration_add(request, pk, trajectory_id, instrument_code, mode):
     _refuse_form(request, view)
     form = AdministrationForm(
         _posted(request), fields=instrument_entry.entry_fields(definition, mode), respondents=definition.respondents,
-        persons=list(view.case.persons.order_by("last_name", "first_name", "pk")),
+        persons=case_queries.persons_offered(Actor.from_request(request), view.case, path=request.path),
         initial={"moment": request.GET.get("moment", Moment.T0)})
     if request.method == "POST" and form.is_valid():
         try:

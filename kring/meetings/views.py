@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kring.cases import queries as case_queries
 from kring.core.actor import Actor
 from kring.core.errors import NotFound, StaleEdit, form_version
 from kring.core.forms import apply_service_errors
@@ -241,6 +242,7 @@ def invitation_edit(request, pk, meeting_id, invitation_id):
         else:
             messages.success(request, _("The invitation was saved."))
             return redirect(_detail_url(pk, meeting_id))
+    case_queries.log_person_choices(actor, form, path=request.path)
     return render(request, "meetings/invitation_form.html", {
         "case": view.case, "meeting": view.meeting, "invitation": invitation, "form": form, "stale": stale,
     }, status=409 if stale else 200)

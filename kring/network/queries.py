@@ -7,6 +7,7 @@ statistics and GEDCOM work on.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Q
 from django.utils import timezone
 
 from kring.audit.services import Action, case_access, log_access, person_access
@@ -130,6 +131,25 @@ def network_records(actor, case_id, path: str = "", action: str = Action.VIEW) -
     records = load_records(case)
     log_access(actor, action, [case_access(case)] + [person_access(p) for p in records.persons], path=path)
     return records
+
+
+def relations_of_case(actor, case_id, a: str = "", b: str = "", person: str = "", path: str = ""):
+    """(case, relationships, system ties) for the list of ties: all, those between persons ``a`` and ``b`` (a line
+    clicked on the map), or those of one ``person``. The case and every person the list names are logged."""
+    case = get_case(actor, case_id, path=path, log=False)
+    relations = Relationship.objects.filter(case=case).select_related("person_a", "person_b").order_by("kind", "id")
+    ties = SystemTie.objects.filter(case=case).select_related("person").order_by("system")
+    if a.isdigit() and b.isdigit():
+        relations = relations.filter(Q(person_a_id=a, person_b_id=b) | Q(person_a_id=b, person_b_id=a))
+        ties = ties.none()
+    elif person.isdigit():
+        relations = relations.filter(Q(person_a_id=person) | Q(person_b_id=person))
+        ties = ties.filter(person_id=person)
+    relations, ties = list(relations), list(ties)
+    named = {p.pk: p for r in relations for p in (r.person_a, r.person_b)}
+    named.update((t.person_id, t.person) for t in ties if t.person_id)
+    log_access(actor, Action.VIEW, [case_access(case)] + [person_access(p) for p in named.values()], path=path)
+    return case, relations, ties
 
 
 def network_for_case(actor, case_id, moment: date | None = None, path: str = "") -> tuple[Case, graph.Network]:

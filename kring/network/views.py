@@ -123,6 +123,10 @@ def _form_page(request, template, context, status=200):
     """A form as a full page, or as the side panel's fragment when htmx asks for it."""
     context.setdefault("map_kind", _map_kind(request))
     context["fragment"] = bool(request.htmx)
+    if context.get("form") is not None:  # its person fields offer the case's persons by name
+        from kring.cases import queries as case_queries
+
+        case_queries.log_person_choices(_actor(request), context["form"], path=request.path)
     name = f"network/_{template}.html" if request.htmx else f"network/{template}.html"
     return render(request, name, context, status=status)
 
@@ -567,21 +571,14 @@ def tie_remove(request, pk, tie_id):
 def relations_list(request, pk):
     """Every relationship and tie as a list: the way to open one without pointing at a line on the map.
     ``?a=&b=`` (a line clicked on the map) or ``?person=`` narrow it down."""
-    from django.db.models import Q
-
     from .models import RELATIONSHIP_SUBTYPES
 
-    case = _case_or_404(request, pk)
-    relations = Relationship.objects.filter(case=case).select_related("person_a", "person_b").order_by("kind", "id")
-    ties = SystemTie.objects.filter(case=case).select_related("person").order_by("system")
     a, b, person = (request.GET.get(n, "") for n in ("a", "b", "person"))
-    if a.isdigit() and b.isdigit():
-        relations = relations.filter(Q(person_a_id=a, person_b_id=b) | Q(person_a_id=b, person_b_id=a))
-        ties = ties.none()
-    elif person.isdigit():
-        relations = relations.filter(Q(person_a_id=person) | Q(person_b_id=person))
-        ties = ties.filter(person_id=person)
-    relations = list(relations)
+    try:
+        case, relations, ties = queries.relations_of_case(_actor(request), pk, a=a, b=b, person=person,
+                                                          path=request.path)
+    except NotFound:
+        raise Http404 from None
     for r in relations:
         r.subtype_label = RELATIONSHIP_SUBTYPES.get(r.kind, {}).get(r.subtype, r.subtype)
     return _form_page(request, "relations", {"case": case, "relations": relations, "ties": ties})

@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from kring.cases import queries as case_queries
 from kring.core.actor import Actor
 from kring.core.errors import NotFound, StaleEdit
 from kring.core.forms import apply_service_errors
@@ -113,8 +114,9 @@ def _refuse_form(request, allowed: bool):
         raise PermissionDenied(_("You cannot change this plan."))
 
 
-def _persons(case):
-    return list(case.persons.order_by("last_name", "first_name", "pk"))
+def _persons(request, case):
+    """The case's persons a form offers by name: logged as listed."""
+    return case_queries.persons_offered(_actor(request), case, path=request.path)
 
 
 def _team(case):
@@ -328,7 +330,7 @@ def bottom_line_history(request, pk, trajectory_id, line_id):
 
 
 def _agreement_form(request, view, instance=None, data=None):
-    return AgreementForm(data, instance=instance, persons=_persons(view.case), team=_team(view.case),
+    return AgreementForm(data, instance=instance, persons=_persons(request, view.case), team=_team(view.case),
                          lines=view.lines_in_force, plan_version=view.plan.version)
 
 
@@ -529,7 +531,7 @@ def link_add(request, pk, trajectory_id):
     view = _load(request, pk, trajectory_id)
     plan = _plan_of(view)
     _refuse_form(request, _may_work(request, view))
-    form = LinkForm(_posted(request), persons=_persons(view.case))
+    form = LinkForm(_posted(request), persons=_persons(request, view.case))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -595,7 +597,8 @@ def review_hold(request, pk, trajectory_id, review_id):
     _plan_of(view)
     review = _find(view.reviews, review_id)
     _refuse_form(request, _may_work(request, view))
-    form = HoldReviewForm(_posted(request), agreements=_agreements_to_review(view), persons=view.case.persons.all(),
+    form = HoldReviewForm(_posted(request), agreements=_agreements_to_review(view),
+                          persons=_persons(request, view.case),
                           initial={"version": review.version, "held_on": timezone.localdate()})
     stale = None
     if request.method == "POST" and form.is_valid():
@@ -610,7 +613,8 @@ def review_hold(request, pk, trajectory_id, review_id):
             review = _find(view.reviews, review_id)
             posted = request.POST.copy()
             posted["version"] = review.version
-            form = HoldReviewForm(posted, agreements=_agreements_to_review(view), persons=view.case.persons.all())
+            form = HoldReviewForm(posted, agreements=_agreements_to_review(view),
+                                  persons=_persons(request, view.case))
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
