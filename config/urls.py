@@ -1,6 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
+
+from kring.core.api import not_found
 
 urlpatterns = [
     path("", include("kring.web.urls")),
@@ -29,6 +31,8 @@ urlpatterns = [
     path("api/v1/", include("kring.measures.api_urls")),
     path("api/v1/", include("kring.evaluation.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
+    # Last: whatever under /api/ no route above matched answers the API's JSON 404, not the HTML page.
+    re_path(r"^api/", not_found, name="api-not-found"),
 ]
 
 handler400 = "kring.web.views.bad_request"
