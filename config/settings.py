@@ -9,6 +9,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from kring.core.deployment import allowed_hosts_problem, secret_key_problem
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("KRING_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -26,14 +28,27 @@ SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Reverse proxies: how many stand in front of Kring, each appending the address it saw to X-Forwarded-For. The
+# client's address (access log, login limits, API throttling) is the entry the outermost of them appended; with 0
+# the header is ignored, so a client cannot choose its own address. Production must state it (0 when none).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=None if PRODUCTION else 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 if PRODUCTION:
     problems = []
     if DEBUG:
         problems.append("DEBUG must be off")
-    if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
-        problems.append("SECRET_KEY must be set to a random value of at least 50 characters")
-    if not ALLOWED_HOSTS:
-        problems.append("ALLOWED_HOSTS must name the host(s) Kring is served on")
+    key_problem = secret_key_problem(SECRET_KEY, DEVELOPMENT_SECRET_KEY)
+    if key_problem:
+        problems.append(f"SECRET_KEY must be set to a random value of at least 50 characters ({key_problem})")
+    hosts_problem = allowed_hosts_problem(ALLOWED_HOSTS) if ALLOWED_HOSTS else "none given"
+    if hosts_problem:
+        problems.append(f"ALLOWED_HOSTS must name the host(s) Kring is served on ({hosts_problem})")
+    if TRUSTED_PROXY_COUNT is None or TRUSTED_PROXY_COUNT < 0:
+        problems.append(
+            "TRUSTED_PROXY_COUNT must say how many reverse proxies are in front of Kring (0 when none): "
+            "without it every login would be counted against the proxy's address"
+        )
     if problems:
         raise ImproperlyConfigured("Unsafe production configuration: " + "; ".join(problems) + ".")
 
@@ -123,10 +138,17 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # An unreachable Redis fails a login within seconds instead of hanging the worker.
+        "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
+    }}
 else:
     # A database cache is shared by every process, so login lockouts hold across workers.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kring_cache"}}
+# Several Kring installations (or test runs) may share one Redis; a prefix keeps their counters apart.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
 
 FORM_RENDERER = "kring.core.forms.KringFormRenderer"
 
@@ -157,9 +179,19 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # Lockout: after LOGIN_FAILURES_ALLOWED failed attempts an account is locked for the period below.
 LOGIN_FAILURES_ALLOWED = env.int("LOGIN_FAILURES_ALLOWED", default=5)
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+# Password logins are counted by kring.accounts.login_throttle (decision in its docstring): per (account, address)
+# pair, per address across accounts, and per account across addresses, the last never for a browser the owner
+# logged in with before, which instead waits LOGIN_KNOWN_DEVICE_WAIT_SECONDS between tries once past its own
+# allowance. "login_failed" itself now only counts wrong two-factor codes (allauth's own use of it).
+LOGIN_KNOWN_DEVICE_DAYS = env.int("LOGIN_KNOWN_DEVICE_DAYS", default=90)
+LOGIN_KNOWN_DEVICE_WAIT_SECONDS = 60
 ACCOUNT_RATE_LIMITS = {
     "login_failed": f"{LOGIN_FAILURES_ALLOWED * 4}/{LOGIN_LOCKOUT_MINUTES}m/ip,"
     f"{LOGIN_FAILURES_ALLOWED}/{LOGIN_LOCKOUT_MINUTES}m/key",
+    "kring_login_pair": f"{LOGIN_FAILURES_ALLOWED}/{LOGIN_LOCKOUT_MINUTES}m/key",
+    "kring_login_address": f"{LOGIN_FAILURES_ALLOWED * 4}/{LOGIN_LOCKOUT_MINUTES}m/ip",
+    "kring_login_account": f"{LOGIN_FAILURES_ALLOWED * 10}/{LOGIN_LOCKOUT_MINUTES}m/key",
+    "kring_login_known_device": f"{LOGIN_FAILURES_ALLOWED}/{LOGIN_LOCKOUT_MINUTES}m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kring"
@@ -230,6 +262,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "1200/min"},
 }
+# The API throttles anonymous clients per address, which it must take from the same trusted proxy entry.
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kring API",
     "DESCRIPTION": "Cases, persons, case teams and consent for network-oriented youth care.",
@@ -290,7 +324,9 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if TRUSTED_PROXY_COUNT:
+        # Only a proxy of ours may say the request came in over HTTPS.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 """Shared fixtures: two organisations (one Dutch, one Flemish) with a user in every role."""
 import os
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -20,6 +21,20 @@ connection_created.connect(_allow_flushing_the_access_log)
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def cache_of_its_own(settings):
+    """Each test starts with an empty cache, so none inherits another's login failures or link tries.
+
+    The database cache is emptied with the test's transaction; Redis (REDIS_URL set, as CI runs the suite once)
+    outlives the test, so each test gets a key prefix of its own there instead of a FLUSHDB, which would also
+    empty the keys of other runs sharing that Redis. The abandoned keys expire with their own timeouts.
+    """
+    default = settings.CACHES["default"]
+    if default["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        prefix = f"{default.get('KEY_PREFIX', '')}test-{uuid.uuid4().hex}"
+        settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}
 
 
 @pytest.fixture(autouse=True)

@@ -46,7 +46,8 @@ def read_settings(tmp_path, *names, **environment):
 
 
 def production(**overrides):
-    environment = {"KRING_MODE": "production", "SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "kring.example.org"}
+    environment = {"KRING_MODE": "production", "SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "kring.example.org",
+                   "TRUSTED_PROXY_COUNT": "1"}
     environment.update(overrides)
     return environment
 
@@ -104,6 +105,8 @@ def test_unknown_mode_is_refused(tmp_path):
 
 
 def test_safe_production_passes_the_deployment_check(tmp_path):
+    # The deployment check reaches the cache, so its table must exist, as the README's start-up order has it.
+    assert run(["manage.py", "createcachetable"], tmp_path, **production()).returncode == 0
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], tmp_path, **production())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -180,4 +183,5 @@ def test_redis_url_moves_the_cache_to_redis(tmp_path):
     values = read_settings(tmp_path, "CACHES", REDIS_URL="redis://127.0.0.1:6379/0")
     assert values["CACHES"]["default"] == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/0",
+        "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3}, "KEY_PREFIX": "",
     }

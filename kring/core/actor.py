@@ -14,15 +14,24 @@ class Actor:
 
 
 def client_ip(request) -> str | None:
-    """The client's address. Behind a proxy, only the proxy's own X-Forwarded-For entry is trusted."""
+    """The client's address: the entry the outermost trusted proxy appended to X-Forwarded-For.
+
+    TRUSTED_PROXY_COUNT proxies of ours each append the address they saw, so the Nth entry from the right is the
+    one our outermost proxy wrote; everything left of it came from the client and is not believed. With 0 proxies
+    the header is ignored. Fewer entries than proxies means the request skipped the outer ones, and then the
+    leftmost entry was still written by one of ours. A missing or broken entry falls back to the connection.
+    """
     from django.conf import settings
 
-    address = request.META.get("REMOTE_ADDR")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            address = forwarded.split(",")[-1].strip()
-    return _valid_address(address)
+    trusted_proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0
+    if trusted_proxies > 0:
+        entries = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        entries = [entry for entry in entries if entry]
+        if entries:
+            forwarded = _valid_address(entries[-min(trusted_proxies, len(entries))])
+            if forwarded:
+                return forwarded
+    return _valid_address(request.META.get("REMOTE_ADDR"))
 
 
 def _valid_address(address):
