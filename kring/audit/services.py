@@ -1,4 +1,6 @@
 """Writing the access log. Every service and query that touches case or person data calls these."""
+import contextlib
+import contextvars
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,6 +18,26 @@ class Access:
     record_id: object
     case_id: int | None = None
     organisation_id: int | None = None
+
+
+@dataclass
+class RefusalCounter:
+    count: int = 0
+
+
+# The refusals logged during the current request (see kring.web.refusals), so none is logged twice.
+_refusals: contextvars.ContextVar = contextvars.ContextVar("kring_refusals", default=None)
+
+
+@contextlib.contextmanager
+def counting_refusals():
+    """Count the ``denied`` entries written inside the block (one request)."""
+    counter = RefusalCounter()
+    token = _refusals.set(counter)
+    try:
+        yield counter
+    finally:
+        _refusals.reset(token)
 
 
 COLUMNS = ("at", "user_id", "user_label", "organisation_id", "case_id", "record_type", "record_id", "action",
@@ -39,6 +61,10 @@ def log_access(actor, action: str, accesses: Iterable[Access], path: str = "", d
     ]
     if not rows:
         return
+    if action == Action.DENIED:
+        counter = _refusals.get()
+        if counter is not None:
+            counter.count += 1
     connection = connections[router.db_for_write(AccessLogEntry)]
     table = connection.ops.quote_name(AccessLogEntry._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
@@ -71,4 +97,4 @@ def person_access(person) -> Access:
     return Access("person", person.pk, person.case_id, person.organisation_id)
 
 
-__all__ = ["Access", "Action", "log_access", "case_access", "person_access"]
+__all__ = ["Access", "Action", "counting_refusals", "log_access", "case_access", "person_access"]

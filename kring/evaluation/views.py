@@ -228,6 +228,7 @@ def project_new(request, scope):
 @_page
 @require_POST
 def extract_request(request, scope, project_id):
+    queries.project_for(Actor.from_request(request), project_id)  # another's project is refused whatever the form
     form = ExtractRequestForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose CSV or Parquet."))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
+
 from kring.audit.services import Action, case_access, log_access, person_access
 from kring.cases import queries as case_queries
 from kring.cases.models import CaseTeamMember
@@ -61,6 +63,36 @@ def _load(case, meeting_id) -> Meeting:
     if meeting is None:
         raise NotFound()
     return meeting
+
+
+def meeting_to_change(actor, case_id, meeting_id, path: str = "", contribution_id=None):
+    """(case, meeting) for a change by this user, checked before the form is read: NotFound for a meeting (or a
+    contribution of it) the user may not see, PermissionDenied (the refusal is logged) for one they may not
+    change. Nothing else is logged: the service that makes the change logs it."""
+    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    meeting = _load(case, meeting_id)
+    if contribution_id is not None and not meeting.contributions.filter(pk=contribution_id).exists():
+        raise NotFound()
+    try:
+        services._check_can_work_on(actor.user, case, meeting.trajectory)
+    except PermissionDenied:
+        log_access(actor, Action.DENIED, [services.meeting_access(meeting)], path=path)
+        raise
+    return case, meeting
+
+
+def trajectory_to_change(actor, case_id, trajectory_id, path: str = ""):
+    """Like ``meeting_to_change``, for a meeting to be planned on a trajectory."""
+    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    trajectory = Trajectory.objects.filter(case=case, pk=trajectory_id).select_related("coordinator").first()
+    if trajectory is None:
+        raise NotFound()
+    try:
+        services._check_can_work_on(actor.user, case, trajectory)
+    except PermissionDenied:
+        log_access(actor, Action.DENIED, [case_access(case)], path=path)
+        raise
+    return case, trajectory
 
 
 def meeting_view(case, meeting) -> MeetingView:

@@ -54,6 +54,13 @@ def _in_local_time(view_func):
     return login_required(wrapper)
 
 
+def _check_change(request, pk, meeting_id):
+    """A posted change is checked before its form: a meeting the user may not see answers 404, one they may not
+    change 403, each logged as refused, whatever the form holds."""
+    if request.method == "POST":
+        queries.meeting_to_change(_actor(request), pk, meeting_id, path=request.path)
+
+
 def _detail_url(pk, meeting_id):
     from django.urls import reverse
 
@@ -73,6 +80,8 @@ def meeting_list(request, pk):
 @_in_local_time
 def meeting_create(request, pk, trajectory_id):
     actor = _actor(request)
+    if request.method == "POST":
+        queries.trajectory_to_change(actor, pk, trajectory_id, path=request.path)
     case, trajectory = queries.get_trajectory(actor, pk, trajectory_id, path=request.path)
     from .core import suggested_kind
 
@@ -116,6 +125,7 @@ def _grid(view):
 @_in_local_time
 def meeting_edit(request, pk, meeting_id):
     actor = _actor(request)
+    _check_change(request, pk, meeting_id)
     view = queries.meeting_detail(actor, pk, meeting_id, path=request.path)
     meeting = view.meeting
     form = MeetingForm(request.POST or None, instance=meeting)
@@ -145,6 +155,7 @@ def meeting_edit(request, pk, meeting_id):
 @_in_local_time
 @require_POST
 def meeting_cancel(request, pk, meeting_id):
+    _check_change(request, pk, meeting_id)
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
@@ -165,6 +176,7 @@ def meeting_cancel(request, pk, meeting_id):
 @_in_local_time
 @require_POST
 def part_add(request, pk, meeting_id):
+    _check_change(request, pk, meeting_id)
     form = PartForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -185,6 +197,7 @@ def part_add(request, pk, meeting_id):
 def invite(request, pk, meeting_id):
     """The persons of the network map: safe candidates ticked, others only with a reason."""
     actor = _actor(request)
+    _check_change(request, pk, meeting_id)
     case, meeting, persons, invited = queries.invitation_candidates(actor, pk, meeting_id, path=request.path)
     errors = []
     if request.method == "POST":
@@ -219,6 +232,7 @@ def invite(request, pk, meeting_id):
 @_in_local_time
 def invitation_edit(request, pk, meeting_id, invitation_id):
     actor = _actor(request)
+    _check_change(request, pk, meeting_id)
     view = queries.meeting_detail(actor, pk, meeting_id, path=request.path)
     invitation = next((i for i in view.invitations if i.pk == invitation_id), None)
     if invitation is None:
@@ -251,6 +265,7 @@ def invitation_edit(request, pk, meeting_id, invitation_id):
 @_in_local_time
 @require_POST
 def invitation_withdraw(request, pk, meeting_id, invitation_id):
+    _check_change(request, pk, meeting_id)
     try:
         services.withdraw_invitation(_actor(request), pk, meeting_id, invitation_id, path=request.path)
     except ValidationError as error:
@@ -276,6 +291,7 @@ def _parse_local(value):
 def attendance(request, pk, meeting_id):
     """Hold the meeting: per part its times, and who was present, saved in one form."""
     actor = _actor(request)
+    _check_change(request, pk, meeting_id)
     view = queries.meeting_detail(actor, pk, meeting_id, path=request.path)
     errors, stale = [], None
     if request.method == "POST":
@@ -314,6 +330,7 @@ def attendance(request, pk, meeting_id):
 @_in_local_time
 def contribution_add(request, pk, meeting_id):
     actor = _actor(request)
+    _check_change(request, pk, meeting_id)
     view = queries.meeting_detail(actor, pk, meeting_id, path=request.path)
     form = ContributionForm(request.POST or None, team=view.team)
     if request.method == "POST" and form.is_valid():
@@ -331,6 +348,7 @@ def contribution_add(request, pk, meeting_id):
 @_in_local_time
 @require_POST
 def contribution_share(request, pk, meeting_id, contribution_id):
+    queries.meeting_to_change(_actor(request), pk, meeting_id, path=request.path, contribution_id=contribution_id)
     form = ShareForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the date on which it was shared with all participants."))

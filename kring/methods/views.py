@@ -240,6 +240,10 @@ def offer_edit(request, organisation_id, offer_id=None):
 @require_POST
 def offer_remove(request, organisation_id, offer_id):
     organisation = _organisation_or_404(request, organisation_id)
+    try:  # the offer first: another organisation's is refused (and logged) whatever the form holds
+        queries.get_offer(request.user, organisation.pk, offer_id)
+    except NotFound:
+        raise Http404 from None
     form = RemoveOfferForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The offer was not removed: the form was incomplete."))

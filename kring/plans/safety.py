@@ -637,6 +637,13 @@ def safety_record(actor, case_id, trajectory_id, model, record_id, path: str = "
     return context, record
 
 
+def require_record(context, model, record_id) -> None:
+    """NotFound unless the record belongs to the context's safety plan: checked before a posted form is read, so a
+    record of another plan is refused (and logged as refused) whatever the form holds."""
+    if not model.objects.filter(case=context.case, plan=context.plan, pk=record_id).exists():
+        raise NotFound()
+
+
 def case_persons(case):
     """The persons of a case, central persons first (the caller logs them)."""
     return list(Person.objects.filter(case=case).order_by("-is_central", "last_name", "first_name"))

@@ -22,7 +22,7 @@ from .forms_safety import (
     RATING_ERROR_FIELDS, AttachmentForm, DangerStatementForm, MapEntryForm, NetworkMemberForm, RatingForm,
     RemoveForm, SharingForm,
 )
-from .models import DangerStatement, SafetyMapEntry
+from .models import ChildToolAttachment, DangerStatement, SafetyMapEntry, SafetyNetworkMember, SafetyScaleRating
 
 
 def _actor(request):
@@ -83,10 +83,19 @@ def safety_view(request, pk, trajectory_id):
     return _render_safety(request, pk, trajectory_id)
 
 
+# The record each removal takes away, looked up before its form is read.
+REMOVED_RECORD = {
+    safety.remove_map_entry: SafetyMapEntry, safety.remove_danger_statement: DangerStatement,
+    safety.remove_rating: SafetyScaleRating, safety.remove_network_member: SafetyNetworkMember,
+    safety.remove_attachment: ChildToolAttachment,
+}
+
+
 def _remove(request, pk, trajectory_id, service, record_id, anchor, done, *, versioned=True):
     """Run a removal posted from the safety page; a stale one shows the page again with what changed (409)."""
     actor = _actor(request)
     context = safety.safety_plan_for(actor, pk, trajectory_id, path=request.path)
+    safety.require_record(context, REMOVED_RECORD[service], record_id)
     form = RemoveForm(request.POST)
     if not form.is_valid() or (versioned and form.cleaned_data["version"] is None):
         messages.error(request, _("The form was damaged; open it again."))
@@ -279,6 +288,7 @@ def attachment_add(request, pk, trajectory_id):
 def attachment_sharing(request, pk, trajectory_id, attachment_id):
     actor = _actor(request)
     context = safety.safety_plan_for(actor, pk, trajectory_id, path=request.path)
+    safety.require_record(context, ChildToolAttachment, attachment_id)
     form = SharingForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose with whom it is shared."))
