@@ -3,6 +3,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kring.core.names import NameField
+
 
 class Jurisdiction(models.TextChoices):
     NETHERLANDS = "NL", _("the Netherlands")
@@ -25,7 +27,7 @@ TWO_FACTOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.PRIVACY_OFFICER})
 
 
 class Organisation(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = NameField(_("name"), max_length=200, unique=True)
     code = models.SlugField(
         _("code"), max_length=20, unique=True, help_text=_("Short code used in case numbers, e.g. 'KOM'.")
     )
@@ -44,7 +46,7 @@ class Organisation(models.Model):
 
 class Team(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
-    name = models.CharField(_("name"), max_length=120)
+    name = NameField(_("name"), max_length=120)
     region = models.CharField(_("region"), max_length=120, blank=True)
 
     class Meta:
@@ -83,6 +85,8 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
+    first_name = NameField(_("first name"), max_length=150, blank=True)
+    last_name = NameField(_("last name"), max_length=150, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kring.accounts.models import Organisation, Team
+from kring.core.names import NameField
 
 from .choices import (
     LEGAL_CONTEXTS_BY_JURISDICTION,
@@ -36,7 +37,7 @@ class Case(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases", verbose_name=_("team"))
     number = models.CharField(_("case number"), max_length=30, editable=False)
-    family_name = models.CharField(
+    family_name = NameField(
         _("family"), max_length=NAME_LENGTH, help_text=_("How the case is called, e.g. 'family Peeters'.")
     )
     status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.REFERRED)
@@ -50,7 +51,7 @@ class Case(models.Model):
         help_text=_("Why the child, or a parent, is at the centre of this case."),
     )
     referral_date = models.DateField(_("referral date"))
-    referrer_name = models.CharField(_("referred by"), max_length=200, blank=True)
+    referrer_name = NameField(_("referred by"), max_length=200, blank=True)
     referral_route = models.CharField(_("referral route"), max_length=20, choices=ReferralRoute.choices)
     question = models.TextField(
         _("question in the family's own words"), max_length=LONG_TEXT_LENGTH
@@ -114,8 +115,8 @@ class CaseNumberSequence(models.Model):
 class Person(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="persons")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    first_name = models.CharField(_("first name"), max_length=NAME_LENGTH)
-    last_name = models.CharField(_("last name"), max_length=NAME_LENGTH, blank=True)
+    first_name = NameField(_("first name"), max_length=NAME_LENGTH)
+    last_name = NameField(_("last name"), max_length=NAME_LENGTH, blank=True)
     search_name = models.CharField(max_length=2 * NAME_LENGTH + 1, editable=False, default="")
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     gender = models.CharField(

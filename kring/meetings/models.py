@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from kring.accounts.models import Organisation
 from kring.cases.models import Case, Person
+from kring.core.names import NameField
 from kring.trajectories.models import Trajectory
 
 from .choices import Answer, InvitationRole, MeetingKind, MeetingStatus, Mode, PartKind
@@ -105,7 +106,7 @@ class Invitation(models.Model):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("represented by (person of the case)"),
     )
-    represented_by_name = models.CharField(_("represented by (name)"), max_length=200, blank=True)
+    represented_by_name = NameField(_("represented by (name)"), max_length=200, blank=True)
     preparation_contact_on = models.DateField(_("preparation contact on"), null=True, blank=True)
     preparation_note = models.TextField(_("preparation note"), max_length=TEXT_LENGTH, blank=True)
     unsafe_override_reason = models.CharField(
@@ -168,7 +169,7 @@ class InformationContribution(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     author_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("author (user)"))
-    author_name = models.CharField(_("author"), max_length=200, blank=True)
+    author_name = NameField(_("author"), max_length=200, blank=True)
     author_organisation = models.CharField(_("author's organisation"), max_length=200, blank=True)
     text = models.TextField(_("information"), max_length=TEXT_LENGTH)
     shared_with_all = models.BooleanField(

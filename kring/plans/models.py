@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from kring.accounts.models import Organisation
 from kring.cases.models import Case, Person
+from kring.core.names import NameField
 from kring.meetings.models import Meeting
 from kring.trajectories.models import Trajectory
 
@@ -106,7 +107,7 @@ class Agreement(CaseScoped):
     what = models.TextField(_("what"), max_length=TEXT_LENGTH)
     owner_person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                      verbose_name=_("who (from the network)"))
-    owner_professional = models.CharField(_("who (professional)"), max_length=200, blank=True)
+    owner_professional = NameField(_("who (professional)"), max_length=200, blank=True)
     starts_on = models.DateField(_("from"), null=True, blank=True)
     ends_on = models.DateField(_("until"), null=True, blank=True)
     frequency = models.CharField(_("how often"), max_length=200, blank=True)
