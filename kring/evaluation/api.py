@@ -40,7 +40,8 @@ class IndicatorsView(CaseApiView):
     @extend_schema(operation_id="evaluation_indicators", tags=TAGS, summary="Indicators per group",
                    description="Offers, plans (Wilson 95% intervals), cumulative incidence of a plan and of giving "
                                "up, agreements kept and outcomes, per method, organisation, team, region, year or "
-                               "quarter. For researchers counts under 5 are null.",
+                               "quarter. For researchers counts under 5, and those that would reveal them, are null; "
+                               "no minimum or maximum times.",
                    parameters=[IndicatorQuerySerializer],
                    responses={200: IndicatorResultSerializer, 400: INVALID, 404: NOT_FOUND})
     def get(self, request):

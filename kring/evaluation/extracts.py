@@ -71,6 +71,9 @@ def build(project, fmt: str, *, today, progress=None) -> tuple[bytes, int]:
         rows.append(row)
         if progress and len(rows) % 1000 == 0:
             progress(int(80 * len(rows) / max(total, 1)), len(rows))
+    # In the order of the project's own pseudonyms: rows in database order would line up, row by row, with the
+    # extract of another project over the same trajectories and link the two sets of pseudonyms (issue 12).
+    rows.sort(key=lambda row: row["trajectory"])
     entries = dataset.dictionary()
     names = [e["name"] for e in entries]
     data = _csv_bytes(rows, names) if fmt == "csv" else _parquet_bytes(rows, entries)

@@ -26,6 +26,10 @@ def error_message(error: dict) -> str:
         if "column" in p else "",
         "moderator_not_binary": _("The moderator %(column)s must have exactly two values.") % p if "column" in p else "",
         "unreadable_file": _("The file could not be read."),
+        "too_many_rows": _("The file has %(rows)s rows; at most %(limit)s rows can be evaluated here. Take a sample "
+                           "or evaluate it with the command line tool.") % p if {"rows", "limit"} <= set(p) else "",
+        "too_many_columns": _("The file has %(columns)s columns; at most %(limit)s columns can be evaluated here. "
+                              "Keep only the columns you use.") % p if {"columns", "limit"} <= set(p) else "",
         "unsupported_format": _("Upload a CSV or Parquet file."),
         "invalid_argument": _("A choice was not valid (%(argument)s).") % p if "argument" in p else "",
         "small_group": _("Small group: %(n)s in %(group)s.") % p if {"n", "group"} <= set(p) else "",

@@ -35,6 +35,7 @@ class ResearchProject(models.Model):
 class JobKind(models.TextChoices):
     REPORT = "report", _("report")
     EXTRACT = "extract", _("research extract")
+    UPLOADED = "uploaded", _("evaluation of an uploaded extract")
 
 
 class JobStatus(models.TextChoices):
@@ -57,6 +58,8 @@ class EvaluationJob(models.Model):
     error = models.CharField(max_length=500, blank=True)
     data = models.JSONField(null=True, blank=True)  # a report's figures and tables, shown on its page
     result = models.BinaryField(null=True, editable=False)
+    # An uploaded extract waiting for the worker; emptied as soon as the job ends (nothing of it is kept).
+    upload = models.BinaryField(null=True, editable=False)
     filename = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

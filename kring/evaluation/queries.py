@@ -18,7 +18,7 @@ from kring.audit.services import Access, Action, log_access
 from kring.core.errors import NotFound
 
 from . import indicators
-from .core.disclosure import suppress_counts, suppress_rates
+from .core.disclosure import SUPPRESSED, protected_incidence, suppress_linked
 from .models import EvaluationJob, ResearchProject
 
 MANAGING_ROLES = {Role.TEAM_LEAD, Role.ADMINISTRATOR}
@@ -76,32 +76,106 @@ class IndicatorView:
 
 
 COUNT_FIELDS = ("plans", "without_plan", "running")
+# The groupings the public overview offers; the researcher's dashboard and API offer every one of indicators'.
+PUBLIC_GROUPINGS = ("method", "region", "year")
 
 
-def _suppress(rows: list) -> list:
-    """Blank small counts (and what would give them away) in the indicator rows, and the rates, curves and
-    outcomes built on a group too small to show."""
-    table = [{"key": r.key, "plans": r.plans, "without_plan": r.without_plan, "running": r.running,
-              "total": r.offered} for r in rows]
-    safe = suppress_counts(table, SMALL_CELL, count_keys=COUNT_FIELDS, total_key="total").rows
-    rates = suppress_rates(table, "plans", "total", ["rate"], SMALL_CELL)
-    for row, shown, rate in zip(rows, safe, rates):
-        row.suppressed = set(shown["suppressed"]) | ({"plan_rate"} if "rate" in rate["suppressed"] else set())
+def protected_rows(organisation_ids, grouping, *, today, groupings=indicators.GROUPINGS, date_from=None,
+                   date_to=None, methods=None, with_outcomes=True) -> list:
+    """The indicator rows of ``grouping`` as a researcher or the public may see them (decision 49, issue 12).
+
+    Every grouping a reader can ask for breaks down the same trajectories, so each table is suppressed together
+    with the tables of the other groupings (``suppress_linked``): their totals, and the one-row table of "all",
+    hide the same cells, and no total minus the shown groups gives a hidden one away. The same for every count
+    published beside the offers (agreements judged, measurements per moment, outcome shares, instrument scores).
+    """
+    per_grouping = {g: indicators.compute(organisation_ids, g, today=today, date_from=date_from, date_to=date_to,
+                                          methods=methods, with_curves=(g == grouping), with_outcomes=with_outcomes)
+                    for g in dict.fromkeys((grouping, *groupings, "all"))}
+    _protect(per_grouping, with_outcomes)
+    return per_grouping[grouping]
+
+
+def _link(per_grouping, extract, count_keys, total_key, apply):
+    tables = {g: [extract(row) for row in rows] for g, rows in per_grouping.items()}
+    results = suppress_linked(tables, SMALL_CELL, count_keys=count_keys, total_key=total_key)
+    for g, rows in per_grouping.items():
+        for row, shown in zip(rows, results[g].rows):
+            apply(row, shown)
+
+
+def _protect(per_grouping: dict, with_outcomes: bool) -> None:
+    """Blank, in place, every count under the threshold and every further one that would give it away, and what
+    is built on them: rates, curves, times, agreements, outcome shares and mean scores."""
+    def offers(row):
+        return {"plans": row.plans, "without_plan": row.without_plan, "running": row.running, "total": row.offered}
+
+    def apply_offers(row, shown):
         for name in COUNT_FIELDS:
             setattr(row, name, shown[name])
         row.offered = shown["total"]
-        row.accepted = row.accepted if row.offered is not None and row.accepted >= SMALL_CELL else None
-        if "plan_rate" in row.suppressed or row.offered is None:
-            row.plan_rate = None
-            row.plan_rate_accepted = None
-            row.incidence = None
-        if row.agreements and row.agreements.get("judged", 0) < SMALL_CELL:
+        row.suppressed = {("offered" if key == "total" else key) for key in shown[SUPPRESSED]}
+        # Accepted offers are a second breakdown of the same offers; they stay with the exact view.
+        row.accepted = row.plan_rate_accepted = None
+        row.suppressed |= {"accepted", "plan_rate_accepted"}
+        if row.plans is None or row.offered is None:
+            row.plan_rate = None  # a rate with its Wilson interval gives its count and its denominator back
+            row.suppressed.add("plan_rate")
+        row.incidence = protected_incidence(row.incidence, {"plan": row.plans, "abandoned": row.without_plan},
+                                            SMALL_CELL)
+
+    _link(per_grouping, offers, COUNT_FIELDS, "total", apply_offers)
+
+    def judged(row):
+        a = row.agreements or {}
+        return {"kept": a.get("kept", 0), "partly": a.get("partly", 0), "not_kept": a.get("not_kept", 0),
+                "judged": a.get("judged", 0)}
+
+    def apply_judged(row, shown):
+        if shown["kept"] is None or shown["judged"] is None:
             row.agreements = {}
-        for moment in list(row.outcomes.values()):
-            moment["shares"] = {name: share for name, share in moment["shares"].items() if share["n"] >= SMALL_CELL
-                                and SMALL_CELL <= share["k"] <= share["n"] - SMALL_CELL}
-            moment["scores"] = {name: s for name, s in moment["scores"].items() if s["n"] >= SMALL_CELL}
-    return rows
+        else:
+            row.agreements = {**{k: shown[k] for k in ("judged", "kept", "partly", "not_kept")},
+                              "kept_rate": row.agreements["kept_rate"]}
+
+    _link(per_grouping, judged, ("kept", "partly", "not_kept"), "judged", apply_judged)
+    if not with_outcomes:
+        return
+    every_row = [row for rows in per_grouping.values() for row in rows]
+    moments = sorted({m for row in every_row for m in row.outcomes})
+    published = {id(row): {m: {"measured": None, "shares": {}, "scores": {}} for m in moments} for row in every_row}
+    for moment in moments:
+        def measured(row, moment=moment):
+            return {"measured": row.outcomes.get(moment, {}).get("measured", 0)}
+
+        def apply_measured(row, shown, moment=moment):
+            published[id(row)][moment]["measured"] = shown["measured"]
+
+        _link(per_grouping, measured, ("measured",), None, apply_measured)
+        names = sorted({n for row in every_row for n in row.outcomes.get(moment, {}).get("shares", {})})
+        for name in names:
+            def share(row, moment=moment, name=name):
+                found = row.outcomes.get(moment, {}).get("shares", {}).get(name) or {"k": 0, "n": 0}
+                return {"k": found["k"], "rest": found["n"] - found["k"], "n": found["n"]}
+
+            def apply_share(row, shown, moment=moment, name=name):
+                if shown["k"] is not None and shown["n"] is not None:
+                    published[id(row)][moment]["shares"][name] = row.outcomes[moment]["shares"][name]
+
+            _link(per_grouping, share, ("k", "rest"), "n", apply_share)
+        codes = sorted({c for row in every_row for c in row.outcomes.get(moment, {}).get("scores", {})})
+        for code in codes:
+            def score(row, moment=moment, code=code):
+                return {"n": (row.outcomes.get(moment, {}).get("scores", {}).get(code) or {"n": 0})["n"]}
+
+            def apply_score(row, shown, moment=moment, code=code):
+                if shown["n"] is not None:
+                    found = row.outcomes[moment]["scores"][code]
+                    published[id(row)][moment]["scores"][code] = {"n": found["n"], "mean": found["mean"]}
+
+            _link(per_grouping, score, ("n",), None, apply_score)
+    for row in every_row:
+        row.outcomes = published[id(row)]
 
 
 def indicator_view(actor, *, grouping, today, organisation_ids=None, date_from=None, date_to=None, methods=None,
@@ -110,11 +184,12 @@ def indicator_view(actor, *, grouping, today, organisation_ids=None, date_from=N
     if scope.empty:
         raise NotFound()
     chosen = _chosen(scope, organisation_ids)
-    rows = indicators.compute(chosen, grouping, today=today, date_from=date_from, date_to=date_to, methods=methods)
     suppressed = scope.suppressed(chosen)
     if suppressed:
-        rows = _suppress(rows)
+        rows = protected_rows(chosen, grouping, today=today, date_from=date_from, date_to=date_to, methods=methods)
     else:
+        rows = indicators.compute(chosen, grouping, today=today, date_from=date_from, date_to=date_to,
+                                  methods=methods)
         for row in rows:
             row.suppressed = set()
     log_access(actor, Action.VIEW, [Access("indicators", grouping, None, o) for o in chosen], path=path,
@@ -124,30 +199,31 @@ def indicator_view(actor, *, grouping, today, organisation_ids=None, date_from=N
 
 def public_indicators(*, grouping, today, date_from=None, date_to=None) -> list:
     """The public overview over every organisation: only per method or region, always suppressed."""
-    if grouping not in ("method", "region", "year"):
+    if grouping not in PUBLIC_GROUPINGS:
         raise NotFound()
     ids = list(Organisation.objects.values_list("id", flat=True))
-    return _suppress(indicators.compute(ids, grouping, today=today, date_from=date_from, date_to=date_to,
-                                        with_outcomes=False))
+    return protected_rows(ids, grouping, today=today, groupings=PUBLIC_GROUPINGS, date_from=date_from,
+                          date_to=date_to, with_outcomes=False)
 
 
 # ---- jobs and projects -------------------------------------------------------------------------------------
 
 
 def jobs_of(actor, limit=10) -> list[EvaluationJob]:
-    return list(EvaluationJob.objects.filter(requested_by=actor.user).defer("result")[:limit])
+    return list(EvaluationJob.objects.filter(requested_by=actor.user).defer("result", "upload")[:limit])
 
 
 def job_for(actor, job_id, path="") -> EvaluationJob:
     """A job of this user (only the one who asked for it sees it); NotFound otherwise."""
-    job = EvaluationJob.objects.filter(pk=job_id, requested_by=actor.user).defer("result").first()
+    job = EvaluationJob.objects.filter(pk=job_id, requested_by=actor.user).defer("result", "upload").first()
     if job is None:
         raise NotFound()
     return job
 
 
 def job_result(actor, job_id, path="") -> EvaluationJob:
-    job = EvaluationJob.objects.filter(pk=job_id, requested_by=actor.user, status="done").first()
+    job = EvaluationJob.objects.filter(pk=job_id, requested_by=actor.user, status="done",
+                                       result__isnull=False).first()
     if job is None:
         raise NotFound()
     log_access(actor, Action.EXPORT, [Access(job.kind, job.pk, None, o) for o in job.organisation_ids or [None]],

@@ -82,9 +82,10 @@ def build(organisation_ids, *, today, date_from=None, date_to=None, suppressed=F
             progress(percent, stage)
 
     step(5, _("Counting offers and plans"))
-    rows = indicators.compute(organisation_ids, "method", today=today, date_from=date_from, date_to=date_to)
     if suppressed:
-        rows = queries._suppress(rows)
+        rows = queries.protected_rows(organisation_ids, "method", today=today, date_from=date_from, date_to=date_to)
+    else:
+        rows = indicators.compute(organisation_ids, "method", today=today, date_from=date_from, date_to=date_to)
     q1 = [_plain(r) for r in rows]
     step(30, _("Comparing with regular care"))
     methods = [m for m in _methods_present(organisation_ids, date_from, date_to) if m != dataset.REGULAR_CARE]
@@ -166,9 +167,10 @@ def presentation(data: dict) -> dict:
             "rate": _interval({"estimate": rate["estimate"], "ci_low": rate["low"], "ci_high": rate["high"]}, 100, 0)
             if rate else "—",
             "plan_median": plan_times.get("median"), "plan_mean": _fmt(plan_times.get("mean"), 1),
-            "plan_range": (f"{plan_times['min']}–{plan_times['max']}" if plan_times.get("n") else "—"),
+            "plan_range": (f"{plan_times['min']}–{plan_times['max']}" if plan_times.get("min") is not None else ""),
             "abandon_median": abandon_times.get("median"), "abandon_mean": _fmt(abandon_times.get("mean"), 1),
-            "abandon_range": (f"{abandon_times['min']}–{abandon_times['max']}" if abandon_times.get("n") else "—"),
+            "abandon_range": (f"{abandon_times['min']}–{abandon_times['max']}" if abandon_times.get("min") is not None
+                              else ""),
             "cif_12": _pct(at_12["cif"]) if at_12 and at_12.get("cif") is not None else "—",
             "kept": _pct(row["agreements"]["kept_rate"]["estimate"]) if row.get("agreements") else "—",
         })

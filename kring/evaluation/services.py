@@ -2,8 +2,10 @@
 its progress, and research projects. Nothing here writes case data."""
 from __future__ import annotations
 
+import json
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -16,6 +18,8 @@ from kring.core.errors import NotFound
 
 from . import extracts, queries, report
 from .core.disclosure import new_project_key
+from .core.errors import EvaluationInputError
+from .messages import error_message
 from .models import EvaluationJob, JobKind, JobStatus, ResearchProject
 
 MAX_WAITING_JOBS = 3  # per person: a double click or an impatient reload does not fill the queue
@@ -82,6 +86,28 @@ def request_extract(actor: Actor, project_id, fmt: str, path: str = "") -> Evalu
     return job
 
 
+def limits() -> dict:
+    """The largest extract the web pages evaluate, and the size above which they evaluate it in the worker."""
+    return {"max_rows": settings.KRING_EXTRACT_MAX_ROWS, "max_columns": settings.KRING_EXTRACT_MAX_COLUMNS,
+            "inline_bytes": settings.KRING_EXTRACT_INLINE_BYTES}
+
+
+@transaction.atomic
+def request_upload_evaluation(actor: Actor, data: bytes, filename: str, spec: dict, path: str = "") -> EvaluationJob:
+    """Evaluate an uploaded extract in the worker: the file waits in the job and is emptied when the job ends.
+    Its size was checked from its header by the caller (``core.extract.check_shape``); the worker checks again."""
+    if queries.scope_for(actor.user).empty:
+        raise NotFound()
+    _check_queue(actor)
+    job = EvaluationJob.objects.create(kind=JobKind.UPLOADED, requested_by=actor.user, organisation_ids=[],
+                                       params={"spec": spec, "filename": str(filename)[:200]}, upload=bytes(data),
+                                       language=translation.get_language() or "nl")
+    log_access(actor, Action.CREATE, [Access("external_extract", job.pk, None, None)], path=path,
+               detail=str(filename)[:200])
+    _enqueue(job)
+    return job
+
+
 def _enqueue(job):
     from .tasks import run_evaluation_job
 
@@ -109,11 +135,19 @@ def run_job(job_id, today: date | None = None) -> str:
         with translation.override(job.language):
             if job.kind == JobKind.REPORT:
                 _run_report(job, today)
+            elif job.kind == JobKind.UPLOADED:
+                _run_upload(job)
             else:
                 _run_extract(job, today)
+    except EvaluationInputError as error:  # the file's own fault: a refusal the person can read, not a crash
+        with translation.override(job.language):
+            message = error_message(error.as_dict())
+        EvaluationJob.objects.filter(pk=job_id).update(status=JobStatus.FAILED, error=message[:500], upload=None,
+                                                       finished_at=timezone.now())
+        return "failed"
     except Exception as error:  # noqa: BLE001 - the job records why it failed; the worker goes on
         EvaluationJob.objects.filter(pk=job_id).update(status=JobStatus.FAILED, error=str(error)[:500],
-                                                       finished_at=timezone.now())
+                                                       upload=None, finished_at=timezone.now())
         raise
     return "done"
 
@@ -129,6 +163,35 @@ def _run_report(job, today):
         status=JobStatus.DONE, progress=100, stage="", data=data, result=pdf,
         filename=f"kring-evaluatie-{today.isoformat()}.pdf" if job.language != "en" else
         f"kring-evaluation-{today.isoformat()}.pdf", content_type="application/pdf", finished_at=timezone.now())
+
+
+def _run_upload(job):
+    from .core import effects
+    from .core import extract as extract_core
+
+    spec, limit = job.params["spec"], limits()
+    _progress(job.pk, 5, _("Reading the file"))
+    extract = extract_core.read_extract(
+        bytes(job.upload), treatment=spec["treatment"], outcomes=spec["outcomes"], covariates=spec["covariates"],
+        moderators=spec["moderators"], binary=spec["binary"], format=spec.get("format"),
+        max_rows=limit["max_rows"], max_columns=limit["max_columns"])
+    _progress(job.pk, 20, _("%(n)s rows read; estimating") % {"n": len(extract.frame)})
+    kinds = {o: ("binary" if o in extract.binary else "continuous") for o in extract.outcomes}
+    result = effects.evaluate(extract.frame, extract.treatment, kinds, extract.covariates, extract.moderators,
+                              spec["correction"])
+    result["read"] = extract.as_dict()
+    EvaluationJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.DONE, progress=100, stage="", data=json.loads(json.dumps(result, default=_plain_json)),
+        upload=None, filename=job.params.get("filename", ""), finished_at=timezone.now())
+
+
+def _plain_json(value):
+    """numpy numbers and arrays in an estimator's result, as JSON."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(type(value).__name__)
 
 
 def _run_extract(job, today):

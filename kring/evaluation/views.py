@@ -108,11 +108,13 @@ def report_request(request, scope):
 @_page
 def job_page(request, scope, job_id):
     job = queries.job_for(Actor.from_request(request), job_id, path=request.path)
-    body = None
+    body = presented = None
     if job.status == "done" and job.kind == "report":
         with_data = queries.job_result(Actor.from_request(request), job_id, path=request.path)
         body = report.render_html(with_data.data, for_pdf=False)
-    return render(request, "evaluation/job.html", {"job": job, "report_body": body})
+    if job.status == "done" and job.kind == "uploaded":
+        presented = _extract_presentation(job.data)
+    return render(request, "evaluation/job.html", {"job": job, "report_body": body, "presented": presented})
 
 
 @_page
@@ -160,22 +162,40 @@ def compare_extract(request, scope):
     """The estimators on an extract from elsewhere: nothing of it is stored, only the access is logged."""
     form = ExtractUploadForm(request.POST or None, request.FILES or None)
     result = None
+    limit = services.limits()
     if request.method == "POST" and form.is_valid():
         spec = form.spec()
-        queries.log_upload(Actor.from_request(request), form.cleaned_data["file"].name, path=request.path)
+        upload = form.cleaned_data["file"]
+        actor = Actor.from_request(request)
+        queries.log_upload(actor, upload.name, path=request.path)
         try:
-            extract = extract_core.read_extract(
-                form.cleaned_data["file"], treatment=spec["treatment"], outcomes=spec["outcomes"],
-                covariates=spec["covariates"], moderators=spec["moderators"], binary=spec["binary"])
-            result = effects.evaluate(extract.frame, extract.treatment,
-                                      {o: ("binary" if o in extract.binary else "continuous") for o in extract.outcomes},
-                                      extract.covariates, extract.moderators, spec["correction"])
-            result["read"] = extract.as_dict()
+            data = upload.read()
+            # From the header only: a small file may hold millions of rows (issue 12).
+            shape = extract_core.check_shape(data, max_rows=limit["max_rows"], max_columns=limit["max_columns"],
+                                             name=upload.name)
+            spec["format"] = shape["format"]
+            if len(data) > limit["inline_bytes"]:
+                try:
+                    job = services.request_upload_evaluation(actor, data, upload.name, spec, path=request.path)
+                except ValidationError as error:
+                    form.add_error(None, " ".join(error.messages))
+                else:
+                    return redirect("evaluation:job", job_id=job.pk)
+            else:
+                extract = extract_core.read_extract(
+                    data, treatment=spec["treatment"], outcomes=spec["outcomes"], covariates=spec["covariates"],
+                    moderators=spec["moderators"], binary=spec["binary"], format=spec["format"],
+                    max_rows=limit["max_rows"], max_columns=limit["max_columns"])
+                result = effects.evaluate(
+                    extract.frame, extract.treatment,
+                    {o: ("binary" if o in extract.binary else "continuous") for o in extract.outcomes},
+                    extract.covariates, extract.moderators, spec["correction"])
+                result["read"] = extract.as_dict()
         except EvaluationInputError as error:
             form.add_error(None, error_message(error.as_dict()))
     presented = _extract_presentation(result) if result else None
     return render(request, "evaluation/compare_extract.html", {"form": form, "result": result,
-                                                               "presented": presented})
+                                                               "presented": presented, "limits": limit})
 
 
 def _extract_presentation(result):

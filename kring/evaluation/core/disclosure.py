@@ -53,7 +53,7 @@ from .errors import EvaluationInputError
 
 __all__ = [
     "KEY_BYTES", "PSEUDONYM_LENGTH", "SUPPRESSED", "SuppressedTable", "new_project_key", "pseudonym",
-    "suppress_counts", "suppress_rates",
+    "protected_event_times", "protected_incidence", "suppress_counts", "suppress_linked", "suppress_rates",
 ]
 
 KEY_BYTES = 32
@@ -141,13 +141,15 @@ def _check_threshold(threshold) -> int:
 
 
 def suppress_counts(table: Iterable[Mapping], threshold: int = 5, *, count_keys: Sequence[str],
-                    total_key: str | None = "total", totals_label: Mapping | None = None) -> SuppressedTable:
+                    total_key: str | None = "total", totals_label: Mapping | None = None,
+                    hidden_totals: Iterable[str] = ()) -> SuppressedTable:
     """Blank the counts of ``table`` that are below ``threshold``, and the further counts that would give them away.
 
     ``table``: one mapping per row with the group keys (copied as they are), one count per category in
     ``count_keys``, and the row total under ``total_key`` (``None`` when the table publishes no row totals).
     The counts of a row must add up to its total. ``totals_label`` gives the group keys of the returned totals row
-    (for example ``{"method": "All methods"}``). The input is not changed. See the module docstring for the rules.
+    (for example ``{"method": "All methods"}``). ``hidden_totals`` names columns whose cell in the totals row is
+    suppressed from the start (``suppress_linked`` uses it). The input is not changed. See the module docstring.
     """
     threshold = _check_threshold(threshold)
     if isinstance(count_keys, str):
@@ -191,6 +193,10 @@ def suppress_counts(table: Iterable[Mapping], threshold: int = 5, *, count_keys:
             lines_of[cell].append(index)
 
     hidden = {cell for cell, value in values.items() if value < threshold}  # primary suppression, zeros too
+    unknown = set(hidden_totals) - set(columns)
+    if unknown:
+        raise EvaluationInputError("invalid_argument", argument="hidden_totals", value=repr(sorted(unknown)))
+    hidden |= {(n, j) for j, key in enumerate(columns) if key in set(hidden_totals)}
 
     def unsafe(index: int, hide: set) -> bool:
         cells, margin = lines[index]
@@ -245,6 +251,28 @@ def suppress_counts(table: Iterable[Mapping], threshold: int = 5, *, count_keys:
     return SuppressedTable(rows=result, totals=totals, threshold=threshold)
 
 
+def suppress_linked(tables: Mapping[str, Iterable[Mapping]], threshold: int = 5, *, count_keys: Sequence[str],
+                    total_key: str | None = "total") -> dict[str, SuppressedTable]:
+    """Suppress several tables that break down the same population in different ways (per method, per team, per
+    year, and the one-row table of everything), so that together they give nothing away.
+
+    Each table's totals row is the same population's total, so a reader holding two of the tables compares them
+    through it. The rule: the totals row is suppressed in the same cells in every table. Start with no totals
+    cell forced; suppress every table; force, in every table, the union of the totals cells any table suppressed;
+    repeat until no table adds one (at most once per column). Each table is then protected with the totals row
+    as every table publishes it, and the one-row table of everything shows exactly that totals row.
+    """
+    tables = {name: [dict(row) for row in rows] for name, rows in tables.items()}
+    forced: frozenset = frozenset()
+    while True:
+        results = {name: suppress_counts(rows, threshold, count_keys=count_keys, total_key=total_key,
+                                         hidden_totals=forced) for name, rows in tables.items()}
+        union = frozenset().union(*(r.totals[SUPPRESSED] for r in results.values())) if results else forced
+        if union == forced:
+            return results
+        forced = union
+
+
 def _determined_cell(lines, hidden: set) -> tuple[int, int] | None:
     """A suppressed cell that the published totals fix exactly, or None.
 
@@ -283,6 +311,76 @@ def _determined_cell(lines, hidden: set) -> tuple[int, int] | None:
         if sum(1 for v in matrix[r] if v != 0) == 1:
             return unknowns[col]
     return None
+
+
+def protected_event_times(times: Sequence, events: Sequence[int], published_n: int | None,
+                          threshold: int = 5) -> dict:
+    """What may be said of the times to an event (weeks) when counts are suppressed.
+
+    Never the minimum or the maximum: they are one family's value, however large the group. The mean only when
+    the number of events is published (``published_n``, at least the threshold; a mean with its count gives the
+    sum, and a sum over at least ``threshold`` families is no one family's value). The median only over at least
+    twice the threshold, and only when at least ``threshold`` families share the week it falls on (when it is the
+    mean of two middle weeks, each of them), so it is never a single family's value either.
+    """
+    threshold = _check_threshold(threshold)
+    pairs = [(float(t), int(e)) for t, e in zip(times, events) if int(e) > 0]
+    n = sum(e for _t, e in pairs)
+    empty = {"n": None, "median": None, "mean": None, "min": None, "max": None}
+    if published_n is None or published_n != n or n < threshold:
+        return empty
+    result = dict(empty, n=n, mean=sum(t * e for t, e in pairs) / n)
+    if n >= 2 * threshold:
+        middle = {(n - 1) // 2 + 1, n // 2 + 1}  # the ranks of the middle order statistic(s), from 1
+        seen, weeks = 0, []
+        for t, e in pairs:
+            if any(seen < rank <= seen + e for rank in middle):
+                weeks.append((t, e))
+            seen += e
+        if all(e >= threshold for _t, e in weeks):
+            median = sum(t for t, _e in weeks) / len(weeks) if len(weeks) > 1 else weeks[0][0]
+            result["median"] = int(median) if float(median).is_integer() else median
+    return result
+
+
+def protected_incidence(incidence: Mapping | None, published: Mapping[str, int | None],
+                        threshold: int = 5) -> dict | None:
+    """A cumulative incidence (``competing_risks.CumulativeIncidence.as_dict()``) cut down to what may be shown
+    when counts are suppressed: per cause only its values at the horizons, and only where the events counted by
+    then, those still without the event, and the events since the previous horizon shown are each at least the
+    threshold (a step of a curve over known numbers is a count). No numbers at risk, censored or events per week;
+    the times summarised by ``protected_event_times``. ``published``: the published count of each cause (None
+    where suppressed, which hides its curve). The shape stays that of ``as_dict`` with the horizons as the times.
+    """
+    if not incidence:
+        return None
+    threshold = _check_threshold(threshold)
+    times = list(incidence["times"])
+    n = int(incidence["n"])
+    causes = {}
+    horizons = None
+    for name, cause in incidence["causes"].items():
+        rows = cause.get("at_horizons") or []
+        if horizons is None:
+            horizons = [row["horizon"] for row in rows]
+        count = published.get(name)
+        shown_rows, previous = [], 0
+        for row in rows:
+            by_then = sum(e for t, e in zip(times, cause["events"]) if t <= row["horizon"])
+            ok = (count is not None and row.get("cif") is not None and by_then >= threshold
+                  and n - by_then >= threshold and by_then - previous >= threshold)
+            if ok:
+                previous = by_then
+            shown_rows.append({"horizon": row["horizon"], "cif": row["cif"] if ok else None, "se": None,
+                               "low": row.get("low") if ok else None, "high": row.get("high") if ok else None})
+        causes[name] = {
+            "cause": name, "n_events": count, "events": [], "se": [],
+            "cif": [r["cif"] for r in shown_rows], "ci_low": [r["low"] for r in shown_rows],
+            "ci_high": [r["high"] for r in shown_rows], "at_horizons": shown_rows, "time_to_half": None,
+            "event_times": protected_event_times(times, cause["events"], count, threshold),
+        }
+    return {"n": None, "n_censored": None, "times": horizons or [], "n_at_risk": [], "censored": [],
+            "event_free": [], "causes": causes, "level": incidence.get("level"), "warnings": []}
 
 
 def _number(value) -> float | None:

@@ -20,6 +20,8 @@ MESSAGES: dict[str, str] = {
     "too_many_levels": "column {column!r} has {levels} distinct text values, too many to use as categories",
     "moderator_not_binary": "text moderator {column!r} must have exactly two values (found {levels})",
     "unreadable_file": "the file could not be read ({reason})",
+    "too_many_rows": "the file has {rows} rows; at most {limit} are read",
+    "too_many_columns": "the file has {columns} columns; at most {limit} are read",
     "unsupported_format": "unsupported file format {format!r}; use CSV or Parquet",
     "invalid_argument": "invalid value for {argument}: {value}",
     "invalid_counts": "invalid event counts at time {time}: {reason}",

@@ -167,6 +167,50 @@ def _read_parquet(data: bytes) -> pd.DataFrame:
         raise EvaluationInputError("unreadable_file", reason=str(error).splitlines()[0][:200]) from None
 
 
+def _parquet_shape(data: bytes) -> tuple[int, int]:
+    """Rows and columns from the footer's metadata: nothing of the data is read or decompressed."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.ParquetFile(pa.BufferReader(data)).metadata
+    except (pa.ArrowException, OSError, ValueError) as error:
+        raise EvaluationInputError("unreadable_file", reason=str(error).splitlines()[0][:200]) from None
+    rows = max(metadata.num_rows, sum(metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)))
+    return rows, metadata.num_columns
+
+
+def _csv_shape(data: bytes) -> tuple[int, int]:
+    """At most this many rows (lines after the header; a quoted line break only overcounts) and the header's
+    columns, without decoding or splitting the file."""
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    header = data[:data.find(b"\n")] if b"\n" in data else data
+    text = _decode(header).strip("\r")
+    columns = max((len(next(csv.reader([text], delimiter=d), [])) for d in DELIMITERS), default=0)
+    return max(lines - 1, 0), columns
+
+
+def extract_shape(source, *, format: str | None = None, name: str | None = None) -> dict:
+    """``{"format", "rows", "columns"}`` of an extract, read from its header only (see ``check_shape``)."""
+    data, source_name = _read_source(source)
+    kind = _detect_format(data, name or source_name, format)
+    rows, columns = _parquet_shape(data) if kind == "parquet" else _csv_shape(data)
+    return {"format": kind, "rows": rows, "columns": columns}
+
+
+def check_shape(source, *, max_rows: int | None, max_columns: int | None, format: str | None = None,
+                name: str | None = None) -> dict:
+    """Refuse an extract with more rows or columns than allowed before reading its data: a Parquet file of a few
+    hundred kilobytes can hold twenty million rows of one repeated value, which would take gigabytes once read.
+    Refusals: ``too_many_rows`` and ``too_many_columns`` with the count and the limit. Returns its shape."""
+    shape = extract_shape(source, format=format, name=name)
+    if max_rows is not None and shape["rows"] > max_rows:
+        raise EvaluationInputError("too_many_rows", rows=shape["rows"], limit=max_rows)
+    if max_columns is not None and shape["columns"] > max_columns:
+        raise EvaluationInputError("too_many_columns", columns=shape["columns"], limit=max_columns)
+    return shape
+
+
 # --- converting ---------------------------------------------------------------------------------------------
 
 def _text(series: pd.Series) -> pd.Series:
@@ -225,8 +269,11 @@ def read_extract(
     binary: Sequence[str] = (),
     format: str | None = None,
     max_levels: int = 50,
+    max_rows: int | None = None,
+    max_columns: int | None = None,
 ) -> Extract:
-    """Read and validate an extract; see the module docstring for the rules. ``binary`` lists binary outcomes."""
+    """Read and validate an extract; see the module docstring for the rules. ``binary`` lists binary outcomes.
+    ``max_rows`` and ``max_columns`` refuse a larger file from its header, before its data is read."""
     outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
     if not outcomes:
         raise EvaluationInputError("invalid_argument", argument="outcomes", value=[])
@@ -235,6 +282,8 @@ def read_extract(
         raise EvaluationInputError("invalid_argument", argument="binary", value=unknown_binary)
     data, name = _read_source(source)
     kind = _detect_format(data, name, format)
+    if max_rows is not None or max_columns is not None:
+        check_shape(data, max_rows=max_rows, max_columns=max_columns, format=kind)
     if kind == "parquet":
         raw, delimiter = _read_parquet(data), None
     else:
