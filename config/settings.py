@@ -339,3 +339,9 @@ LOGGING = {
 
 # Kring's own settings.
 KRING_CASELOAD_PAGE_SIZE = 25
+# An uploaded extract at /evaluation/compare/extract/ is refused above these sizes, from the file's header
+# (Parquet metadata, CSV lines counted) before its data is read; above KRING_EXTRACT_INLINE_BYTES it is evaluated
+# as a job in the worker rather than in the web process (issue 12).
+KRING_EXTRACT_MAX_ROWS = env.int("KRING_EXTRACT_MAX_ROWS", default=500_000)
+KRING_EXTRACT_MAX_COLUMNS = env.int("KRING_EXTRACT_MAX_COLUMNS", default=500)
+KRING_EXTRACT_INLINE_BYTES = env.int("KRING_EXTRACT_INLINE_BYTES", default=1_000_000)
