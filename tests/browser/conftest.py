@@ -39,6 +39,37 @@ def page(page):
     return page
 
 
+# Reported in the page's console by the init script below, besides Chromium's own "Refused to ..." messages.
+_VIOLATION_PREFIX = "Content Security Policy violation:"
+_WATCH_VIOLATIONS = f"""
+document.addEventListener("securitypolicyviolation", (event) => {{
+  console.error("{_VIOLATION_PREFIX} " + event.violatedDirective + " blocked " + (event.blockedURI || "inline")
+                + " at " + event.sourceFile + ":" + event.lineNumber);
+}});
+"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations_fail_the_test(browser, monkeypatch):
+    """Every browser context a test opens (the `page` fixture's or its own) reports what the
+    Content-Security-Policy blocked; any such report fails the test, as a missing script or style would
+    otherwise fail silently in production."""
+    violations = []
+
+    def watch(context):
+        context.add_init_script(_WATCH_VIOLATIONS)
+        context.on("console", lambda message: violations.append(f"console {message.type}: {message.text}")
+                   if "Content Security Policy" in message.text else None)
+        context.on("weberror", lambda error: violations.append(f"page error: {error.error}")
+                   if "Content Security Policy" in str(error.error) else None)
+        return context
+
+    original_new_context = browser.new_context
+    monkeypatch.setattr(browser, "new_context", lambda **kwargs: watch(original_new_context(**kwargs)))
+    yield violations
+    assert not violations, "the Content-Security-Policy blocked something:\n" + "\n".join(violations)
+
+
 # The access log is append-only down to the database: triggers refuse to change or delete its rows. The live
 # server needs a transactional database, which pytest-django empties with `flush` after each test; so the
 # triggers step aside for that flush and are put back, exactly as they were, before any other test runs.

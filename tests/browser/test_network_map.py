@@ -88,6 +88,8 @@ def test_build_drag_undo_and_export(page, live_server, world):
     # --- Drag Mila with the mouse; the position is kept after a reload.
     mila_g = _member(page, "Mila")
     start = _translate(mila_g)
+    # The mouse only reaches what is inside the viewport; the map may extend below it.
+    mila_g.scroll_into_view_if_needed()
     b = mila_g.bounding_box()
     cx, cy = b["x"] + b["width"] / 2, b["y"] + 12
     page.mouse.move(cx, cy)
