@@ -272,6 +272,16 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # A PATCH body is read by the same serializer as its declared fields say (the version stays required), not
+    # as a "Patched" copy with every field optional.
+    "COMPONENT_SPLIT_PATCH": False,
+    # An unset choice is answered as "" (or null): the enum says so, as its own BlankEnum/NullEnum.
+    "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": True,
+    # After the enum names are settled: the answers every operation can give (401, 429; 409 for a removal).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kring.core.api.document_common_answers",
+    ],
     # Several models have a field called "kind"; each choice set gets its own name in the schema.
     "ENUM_NAME_OVERRIDES": {
         "SymbolKindEnum": "kring.network.models.SymbolKind",

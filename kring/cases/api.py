@@ -4,9 +4,9 @@ Who may see and change what, validation and the access log all live in ``queries
 ``kring.core.api.exception_handler`` turns their errors into 400, 403, 404 and 409 answers.
 """
 from django.core.exceptions import RequestDataTooBig
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -16,6 +16,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from kring.core.actor import Actor
+from kring.core.api import ValidationErrorSerializer
 from kring.core.parsers import BoundedJSONParser
 
 from . import queries, services
@@ -39,13 +40,17 @@ from .serializers import (
     TeamMemberSerializer,
 )
 
-INVALID = OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: a list of messages per field.")
+INVALID = OpenApiResponse(ValidationErrorSerializer, description="Invalid input: a list of messages per field.")
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Your role does not allow this change.")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such case, or not one of yours.")
 STALE = OpenApiResponse(StaleEditSerializer, description="Someone else changed the record since you read it.")
 
 
 def _parse(serializer_class, data):
+    # REST framework reads an empty query value ("?status=") of a QueryDict as left out; a plain dict has it
+    # validated like any other value, so a filter that may not be empty is refused with 400 as documented.
+    if isinstance(data, QueryDict):
+        data = data.dict()
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)

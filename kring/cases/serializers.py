@@ -11,9 +11,11 @@ so a client can send it back and have a stale edit refused.
 from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from kring.accounts.models import Organisation
+from kring.core.api import OutputModelSerializer
 
 from .choices import CaseRole, CaseStatus, LegalContext
 from .forms import ReferralPersonFormSet
@@ -43,21 +45,21 @@ def _all_optional(fields):
 # --- Output -------------------------------------------------------------------------------------------
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(OutputModelSerializer):
     class Meta:
         model = Person
         fields = ["id", *PERSON_FIELDS, "version"]
         read_only_fields = fields
 
 
-class CentralPersonSerializer(serializers.ModelSerializer):
+class CentralPersonSerializer(OutputModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "first_name", "last_name", "birth_date"]
         read_only_fields = fields
 
 
-class TeamMemberSerializer(serializers.ModelSerializer):
+class TeamMemberSerializer(OutputModelSerializer):
     user_name = serializers.CharField(source="user.__str__", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
 
@@ -67,7 +69,7 @@ class TeamMemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConsentSerializer(serializers.ModelSerializer):
+class ConsentSerializer(OutputModelSerializer):
     person_name = serializers.CharField(source="person.full_name", read_only=True)
     is_active = serializers.BooleanField(read_only=True, help_text="Whether the consent is in force today.")
     recorded_by = serializers.CharField(source="recorded_by.__str__", read_only=True)
@@ -81,7 +83,7 @@ class ConsentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(OutputModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
     team_name = serializers.CharField(source="team.name", read_only=True)
 
@@ -95,7 +97,7 @@ class CaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseListItemSerializer(serializers.ModelSerializer):
+class CaseListItemSerializer(OutputModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
     team_name = serializers.CharField(source="team.name", read_only=True)
     central_persons = CentralPersonSerializer(many=True, read_only=True)
@@ -158,6 +160,19 @@ class RefuseUnknownFields:
                 message = _("This field is unknown or cannot be changed here.")
                 raise serializers.ValidationError({name: [message] for name in unknown})
         return super().to_internal_value(data)
+
+
+class RefuseUnknownFieldsSchema(OpenApiSerializerExtension):
+    """The document says what ``RefuseUnknownFields`` does: a request body takes no other fields."""
+
+    target_class = RefuseUnknownFields
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["additionalProperties"] = False
+        return schema
 
 
 class CaseloadQuerySerializer(serializers.Serializer):

@@ -2,6 +2,7 @@
 from rest_framework import serializers
 
 from kring.cases.serializers import MAX_ID, RefuseUnknownFields
+from kring.core.api import OutputModelSerializer
 
 from . import indicators
 from .models import EvaluationJob, ResearchProject
@@ -72,7 +73,7 @@ class ExtractRequestSerializer(RefuseUnknownFields, serializers.Serializer):
     format = serializers.ChoiceField(choices=["csv", "parquet"])
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(OutputModelSerializer):
     download = serializers.SerializerMethodField()
 
     class Meta:
@@ -85,7 +86,7 @@ class JobSerializer(serializers.ModelSerializer):
         return f"/api/v1/evaluation-jobs/{job.pk}/download/" if job.status == "done" else None
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(OutputModelSerializer):
     organisations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:

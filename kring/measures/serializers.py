@@ -8,6 +8,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
 from kring.cases.serializers import MAX_ID, VERSION_HELP, RefuseUnknownFields
+from kring.core.api import OutputModelSerializer
 
 from .choices import (
     Ending, EntryMode, Household, Informant, Moment, Placement, ProblemArea, Respondent, RiskLevel, YesNoUnknown,
@@ -90,7 +91,7 @@ class InstrumentSerializer(serializers.Serializer):
 # ---- registration ------------------------------------------------------------------------------------------
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
+class RegistrationSerializer(OutputModelSerializer):
     household = RegistrationChoiceField(Household, read_only=True, allow_blank=True)
     high_conflict_divorce = RegistrationChoiceField(YesNoUnknown, read_only=True)
     migration_background = RegistrationChoiceField(YesNoUnknown, read_only=True)
@@ -118,7 +119,7 @@ class RegistrationInputSerializer(RefuseUnknownFields, serializers.Serializer):
     version = _version(required=False, help_text="Required when the registration exists: the version you read.")
 
 
-class OutcomeSerializer(serializers.ModelSerializer):
+class OutcomeSerializer(OutputModelSerializer):
     moment = RegistrationChoiceField(Moment, read_only=True)
     informant = RegistrationChoiceField(Informant, read_only=True)
     risk_level = RegistrationChoiceField(RiskLevel, read_only=True)
@@ -152,7 +153,7 @@ class OutcomeInputSerializer(RefuseUnknownFields, serializers.Serializer):
     version = _version(required=False, help_text="Required when this moment was recorded: the version you read.")
 
 
-class AdministrationSerializer(serializers.ModelSerializer):
+class AdministrationSerializer(OutputModelSerializer):
     moment = RegistrationChoiceField(Moment, read_only=True)
     respondent = RegistrationChoiceField(Respondent, read_only=True)
     mode = RegistrationChoiceField(EntryMode, read_only=True)

@@ -3,6 +3,7 @@ the services decide what is valid, exactly as for the pages."""
 from rest_framework import serializers
 
 from kring.cases.serializers import MAX_ID, VERSION_HELP, RefuseUnknownFields
+from kring.core.api import OutputModelSerializer
 
 from .choices import PartKind
 from .models import InformationContribution, Invitation, Meeting, MeetingPart
@@ -19,7 +20,7 @@ def _version_field():
 # --- Output -------------------------------------------------------------------------------------------
 
 
-class PartSerializer(serializers.ModelSerializer):
+class PartSerializer(OutputModelSerializer):
     name = serializers.CharField(read_only=True)
 
     class Meta:
@@ -28,7 +29,7 @@ class PartSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(OutputModelSerializer):
     parts = PartSerializer(many=True, read_only=True)
     coordinator = serializers.CharField(source="trajectory.coordinator", read_only=True, allow_null=True)
 
@@ -40,7 +41,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(OutputModelSerializer):
     person_name = serializers.CharField(source="person.full_name", read_only=True)
     represented_by = serializers.CharField(read_only=True)
     is_professional = serializers.BooleanField(read_only=True)
@@ -53,7 +54,7 @@ class InvitationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ContributionSerializer(serializers.ModelSerializer):
+class ContributionSerializer(OutputModelSerializer):
     author = serializers.CharField(read_only=True)
 
     class Meta:

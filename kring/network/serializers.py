@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from kring.cases.models import Person
 from kring.cases.serializers import MAX_ID, PersonInputSerializer, RefuseUnknownFields, _id_field, _version_field
+from kring.core.api import OutputModelSerializer
 
 from .models import NetworkMember, Relationship, RelationshipKind, SystemTie
 from .queries import MAP_KINDS, MEMBER_FIELDS, RELATIONSHIP_FIELDS, SYSTEM_TIE_FIELDS
@@ -17,7 +18,7 @@ from .queries import MAP_KINDS, MEMBER_FIELDS, RELATIONSHIP_FIELDS, SYSTEM_TIE_F
 # --- Output -------------------------------------------------------------------------------------------
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(OutputModelSerializer):
     positions = serializers.DictField(
         child=serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2),
         read_only=True, help_text="Where the person was dragged, per map: {\"genogram\": [x, y], ...}.",
@@ -30,7 +31,7 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NetworkPersonSerializer(serializers.ModelSerializer):
+class NetworkPersonSerializer(OutputModelSerializer):
     full_name = serializers.CharField(read_only=True)
     network = MemberSerializer(source="member", read_only=True)
 
@@ -41,14 +42,14 @@ class NetworkPersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RelationshipSerializer(serializers.ModelSerializer):
+class RelationshipSerializer(OutputModelSerializer):
     class Meta:
         model = Relationship
         fields = ["id", *RELATIONSHIP_FIELDS, "version"]
         read_only_fields = fields
 
 
-class SystemTieSerializer(serializers.ModelSerializer):
+class SystemTieSerializer(OutputModelSerializer):
     class Meta:
         model = SystemTie
         fields = ["id", *SYSTEM_TIE_FIELDS, "version"]

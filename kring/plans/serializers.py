@@ -13,6 +13,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
 from kring.cases.serializers import MAX_ID, VERSION_HELP, RefuseUnknownFields
+from kring.core.api import OutputModelSerializer
 
 from .choices import (
     AgreementStatus, BottomLineKind, DecisionOutcome, PlanPart, PlanStatus, PlanType, ReportOutcome, ReviewDecision,
@@ -75,7 +76,7 @@ class StrictBooleanField(serializers.BooleanField):
 # --- Output -------------------------------------------------------------------------------------------------
 
 
-class BottomLineSerializer(serializers.ModelSerializer):
+class BottomLineSerializer(OutputModelSerializer):
     kind = NamedChoiceField(BottomLineKind, read_only=True)
     set_by_name = serializers.CharField(source="set_by", read_only=True)
 
@@ -86,7 +87,7 @@ class BottomLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AgreementReportSerializer(serializers.ModelSerializer):
+class AgreementReportSerializer(OutputModelSerializer):
     outcome = NamedChoiceField(ReportOutcome, read_only=True)
     reporter = serializers.CharField(read_only=True)
     via_personal_link = serializers.SerializerMethodField()
@@ -100,7 +101,7 @@ class AgreementReportSerializer(serializers.ModelSerializer):
         return report.link_id is not None
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(OutputModelSerializer):
     status = NamedChoiceField(AgreementStatus, read_only=True)
     owner = serializers.CharField(read_only=True, help_text="Who carries it out, in words.")
     backup = serializers.CharField(source="backup_person", read_only=True, allow_null=True)
@@ -116,14 +117,14 @@ class AgreementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BottomLineCheckSerializer(serializers.ModelSerializer):
+class BottomLineCheckSerializer(OutputModelSerializer):
     class Meta:
         model = BottomLineCheck
         fields = ["bottom_line", "bottom_line_version", "met", "explanation"]
         read_only_fields = fields
 
 
-class PlanDecisionSerializer(serializers.ModelSerializer):
+class PlanDecisionSerializer(OutputModelSerializer):
     outcome = NamedChoiceField(DecisionOutcome, read_only=True)
     decided_by_name = serializers.CharField(source="decided_by", read_only=True)
     checks = BottomLineCheckSerializer(many=True, read_only=True)
@@ -135,7 +136,7 @@ class PlanDecisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewItemSerializer(serializers.ModelSerializer):
+class ReviewItemSerializer(OutputModelSerializer):
     keeping = NamedChoiceField(ReviewKeeping, read_only=True)
 
     class Meta:
@@ -144,7 +145,7 @@ class ReviewItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(OutputModelSerializer):
     decision = NamedChoiceField(ReviewDecision, read_only=True, allow_blank=True,
                                 help_text="Empty until the review is held.")
     items = ReviewItemSerializer(many=True, read_only=True)
@@ -156,7 +157,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PersonalLinkSerializer(serializers.ModelSerializer):
+class PersonalLinkSerializer(OutputModelSerializer):
     """A personal link without its secret."""
 
     person_name = serializers.CharField(source="person.full_name", read_only=True)
@@ -175,7 +176,7 @@ class PersonalLinkSerializer(serializers.ModelSerializer):
         return link.revoked_at is None and link.expires_on >= timezone.localdate()
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(OutputModelSerializer):
     plan_type = NamedChoiceField(PlanType, read_only=True)
     status = NamedChoiceField(PlanStatus, read_only=True)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.cases.choices import LegalContext, SafetyConcern
 from kring.cases.serializers import MAX_ID, VERSION_HELP, RefuseUnknownFields, _id_field, _version_field
+from kring.core.api import OutputModelSerializer
 from kring.methods import selector
 
 from .choices import AbandonmentReason, ClosureReason
@@ -331,10 +332,16 @@ class TrajectoryCoordinatorInputSerializer(RefuseUnknownFields, serializers.Seri
 
 
 class TrajectoryCoordinatorWarningSerializer(serializers.Serializer):
-    code = serializers.CharField(read_only=True, help_text='"coordinator_is_case_worker".')
-    detail = serializers.CharField(read_only=True)
-    confirm_with = serializers.CharField(read_only=True, help_text="The field to set to true to go ahead anyway.")
-    user = serializers.ListField(child=serializers.CharField(), read_only=True)
+    """The 400 body of the coordinator allocation: the usual messages per field, and with the warning about the
+    family's own case worker also its code. Only an answer, so no field is required: a refusal for another
+    reason (a version missing, an unknown field) carries just the fields concerned."""
+
+    code = serializers.ChoiceField(choices=["coordinator_is_case_worker"], required=False,
+                                   help_text="Only with the warning about the family's own case worker.")
+    detail = serializers.CharField(required=False)
+    confirm_with = serializers.ChoiceField(choices=["accept_case_worker"], required=False,
+                                           help_text="The field to set to true to go ahead anyway.")
+    user = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 # --- The law -------------------------------------------------------------------------------------------
@@ -342,7 +349,7 @@ class TrajectoryCoordinatorWarningSerializer(serializers.Serializer):
 RECORD_VERSION_HELP = VERSION_HELP + " Null (or left out) when no record exists yet."
 
 
-class FamilyPlanRightSerializer(serializers.ModelSerializer):
+class FamilyPlanRightSerializer(OutputModelSerializer):
     recorded = serializers.SerializerMethodField(help_text="False until the record is first saved.")
     offered_by = serializers.SerializerMethodField()
     version = serializers.SerializerMethodField(help_text="Null until the record is first saved.")
