@@ -323,7 +323,7 @@ CONTENT_SECURITY_POLICY = {
 KRING_PERMISSIONS_POLICY = {
     feature: []
     for feature in (
-        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture",
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
         "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone",
         "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
         "xr-spatial-tracking",
