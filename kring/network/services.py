@@ -799,18 +799,31 @@ def _save_imported(actor, case, persons, relationships, ties, path=""):
 
 
 @_logs_refusal
-@transaction.atomic
 def import_json(actor, case_id, payload: dict, path: str = "") -> dict:
     """Add the persons, relationships and ties of a Kring network document to the case, as new persons.
 
     The whole document is checked first; if anything is wrong nothing is imported and the ValidationError
     (under "document") lists the problems. Returns how many persons, relationships and system ties were added.
-    The import is one change for undo.
+    The import is one change for undo. The document is checked before the transaction begins, so the write
+    lock is held only while saving; inside it the case is read again, locked, and the permission checked again.
     """
-    case = _lock_case(case_id, actor.user)
+    case = _visible_case(case_id, actor.user)
     _check_can_edit(actor.user, case)
     persons, relationships, ties = _build_document(case, payload)
-    return _save_imported(actor, case, persons, relationships, ties, path=path)
+    with transaction.atomic():
+        case = _lock_case(case_id, actor.user)
+        _check_can_edit(actor.user, case)
+        return _save_imported(actor, case, persons, relationships, ties, path=path)
+
+
+def _visible_case(case_id, user):
+    """The case, if the user may see it, read without a lock (outside a transaction)."""
+    from kring.cases.queries import visible_cases
+
+    case = visible_cases(user).select_related("organisation", "team").filter(pk=case_id).first()
+    if case is None:
+        raise NotFound()
+    return case
 
 
 # Messages for the GEDCOM core's error codes, in the user's language; its own (English) text is the fallback.
@@ -939,7 +952,6 @@ def _gedcom_records(case, gedcom, network):
 
 
 @_logs_refusal
-@transaction.atomic
 def import_gedcom(actor, case_id, data, center_xref, generations_up: int = 1, generations_down: int = 1,
                   include_partners: bool = True, include_siblings: bool = True, include_associations: bool = True,
                   path: str = "") -> dict:
@@ -947,16 +959,18 @@ def import_gedcom(actor, case_id, data, center_xref, generations_up: int = 1, ge
 
     All or nothing, in one transaction; one change for undo. Birth dates before 1900 (which the case file does
     not keep) are left out and counted in ``dates_left_out``. Returns the counts of what was added.
+    The file is read before the transaction begins, so the write lock is held only while writing.
     """
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
     from .core.gedcom import to_network
 
     gedcom = _read_gedcom(data, center_xref, generations_up=generations_up, generations_down=generations_down,
                           include_partners=include_partners, include_siblings=include_siblings,
                           include_associations=include_associations)
     imported = to_network(gedcom)
-    persons, relationships, dropped = _gedcom_records(case, gedcom, imported.network)
-    counts = _save_imported(actor, case, persons, relationships, [], path=path)
+    with transaction.atomic():
+        case = _lock_case(case_id, actor.user)
+        _check_can_edit(actor.user, case)
+        persons, relationships, dropped = _gedcom_records(case, gedcom, imported.network)
+        counts = _save_imported(actor, case, persons, relationships, [], path=path)
     counts["dates_left_out"] = dropped
     return counts
