@@ -111,6 +111,11 @@ def _address_key(request) -> str:
 
 # --- Known browsers ---------------------------------------------------------------------------------------------
 
+def _account_key(user) -> str:
+    """The account as the cookie names it: not its id, which the browser's holder need not learn."""
+    return salted_hmac(_COOKIE_SALT + ".account", str(user.pk)).hexdigest()[:20]
+
+
 def _password_tie(user, browser: str) -> str:
     """Changes when the password changes, so a browser known under an old password is known no more."""
     return salted_hmac(_COOKIE_SALT, f"{user.pk}|{user.password}|{browser}").hexdigest()[:32]
@@ -138,7 +143,7 @@ def _known_browser_for(request, email: str) -> str | None:
     user = get_user_model().objects.filter(email__iexact=email).only("pk", "password").first()
     if user is None:
         return None
-    tie = data["accounts"].get(str(user.pk))
+    tie = data["accounts"].get(_account_key(user))
     if tie and secrets.compare_digest(str(tie), _password_tie(user, data["browser"])):
         return data["browser"]
     return None
@@ -147,8 +152,9 @@ def _known_browser_for(request, email: str) -> str | None:
 def remember_browser(request, response, user) -> None:
     """After a completed login: mark this browser as known for `user` (kept with up to nine other accounts)."""
     data = _read_cookie(request) or {"browser": secrets.token_urlsafe(18), "accounts": {}}
-    accounts = {key: tie for key, tie in data["accounts"].items() if key != str(user.pk)}
-    accounts[str(user.pk)] = _password_tie(user, data["browser"])
+    account = _account_key(user)
+    accounts = {key: tie for key, tie in data["accounts"].items() if key != account}
+    accounts[account] = _password_tie(user, data["browser"])
     data["accounts"] = dict(list(accounts.items())[-_MOST_ACCOUNTS_PER_BROWSER:])
     response.set_cookie(
         KNOWN_BROWSER_COOKIE,

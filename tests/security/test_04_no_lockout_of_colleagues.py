@@ -137,3 +137,15 @@ def test_a_password_change_ends_the_known_browsers(victim, settings):
     for attempt in range(settings.LOGIN_FAILURES_ALLOWED):
         log_in(owner, victim.email, f"guess-{attempt}")
     assert too_many_attempts() in page_text(log_in(owner, victim.email, "a-brand-new-long-passphrase"))
+
+
+def test_the_known_browser_cookie_is_signed_http_only_and_names_no_account(victim, settings):
+    client = browser(VICTIM)
+    log_in(client, victim.email, PASSWORD)
+    cookie = client.cookies["kring_known_device"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == settings.LOGIN_KNOWN_DEVICE_DAYS * 86400
+    from django.core import signing
+
+    content = signing.loads(cookie.value, salt="kring.accounts.known-browser")
+    assert str(victim.pk) not in content["accounts"] and victim.email not in cookie.value
