@@ -12,12 +12,14 @@ PostgreSQL; ``KRING_SCHEMATHESIS_EXAMPLES`` raises the number for a deeper run b
 import json
 import os
 import re
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import hypothesis
 import pytest
 import schemathesis
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from django.test import Client, override_settings
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -62,11 +64,27 @@ schema = schemathesis.openapi.from_dict(_generated_document(), config=schemathes
 schema.app = application
 
 
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+@contextmanager
+def _connections_kept_open():
+    """Schemathesis calls the WSGI application itself, whose request signals close the database connection
+    inside the test's transaction (on PostgreSQL); Django's test client leaves them out the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(scope="module")
 def rich(django_db_setup, django_db_blocker):
     """One case of every kind of record for all operations, built once: each operation's test then runs in its
     own savepoint (the ``db`` fixture), so what one operation deletes the next still finds."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=[FAST_HASHER]), _connections_kept_open():
         outer = transaction.atomic()
         outer.__enter__()
         try:
