@@ -7,6 +7,7 @@ import inspect
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -260,9 +261,19 @@ def remove_person(actor, case_id, person_id, path: str = "") -> None:
         raise ValidationError({"is_central": [_("A case needs at least one central person.")]})
     if person.consents.exists():
         raise ValidationError({"person": [_("This person gave consent; the consent record must stay.")]})
-    log_access(actor, Action.DELETE, [person_access(person)], path=path)
+    removed = person_access(person)  # taken before delete(), which clears the primary key
     person._history_user = actor.user
-    person.delete()
+    try:
+        # A savepoint, so a refused removal leaves the case as it was and the surrounding transaction usable.
+        with transaction.atomic():
+            person.delete()
+    except (ProtectedError, RestrictedError) as refused:
+        records = refused.protected_objects if isinstance(refused, ProtectedError) else refused.restricted_objects
+        kinds = sorted({str(record._meta.verbose_name) for record in records})
+        raise ValidationError({"person": [
+            _("This person cannot be removed: they are still named in: %(kinds)s.") % {"kinds": ", ".join(kinds)}
+        ]}) from None
+    log_access(actor, Action.DELETE, [removed], path=path)
 
 
 @_logs_refusal
