@@ -59,7 +59,10 @@ class CompareView(CaseApiView):
     @extend_schema(operation_id="evaluation_compare", tags=TAGS, summary="A method against regular care",
                    description="Every registered outcome at the follow-up moment: raw difference, regression "
                                "adjustment, inverse-probability weighting and matching with 95% intervals, balance, "
-                               "overlap, effect sizes, moderators and corrected p-values.",
+                               "overlap, effect sizes, moderators and corrected p-values. For researchers: refused "
+                               "(suppressed, group sizes null) when a group is under 5 or hidden in the indicators; "
+                               "counts under 5, shares of fewer than 5 events, small moderator cells, the common "
+                               "support and single families' values left out; overlap bins merged to 0 or 5+.",
                    request=CompareRequestSerializer,
                    responses={200: OpenApiTypes.OBJECT, 400: INVALID, 404: NOT_FOUND})
     def post(self, request):
@@ -68,14 +71,16 @@ class CompareView(CaseApiView):
         chosen = queries._chosen(scope, _organisations(data))
         queries.log_compare(Actor.from_request(request), chosen, data["method"], path=request.path)
         try:
+            today = timezone.localdate()
             result = comparison.compare(chosen, method=data["method"], comparison=data["comparison"],
-                                        moment=data["moment"], today=timezone.localdate(),
+                                        moment=data["moment"], today=today,
                                         date_from=data.get("date_from"), date_to=data.get("date_to"),
-                                        correction=data["correction"])
+                                        correction=data["correction"],
+                                        **queries.comparison_disclosure(
+                                            chosen, suppressed=scope.suppressed(chosen), today=today,
+                                            date_from=data.get("date_from"), date_to=data.get("date_to")))
         except EvaluationInputError as error:
             raise ApiValidationError({"comparison": [error_message(error.as_dict())]}) from None
-        if scope.suppressed(chosen) and min(result["n_treated"], result["n_control"]) < queries.SMALL_CELL:
-            result = {**result, "outcomes": [], "suppressed": True}
         return Response(result)
 
 

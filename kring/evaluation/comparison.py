@@ -11,6 +11,7 @@ from kring.trajectories.models import Trajectory
 
 from . import dataset
 from .core import effects
+from .core.effect_disclosure import effect_cells, protected_outcome
 from .core.errors import EvaluationInputError
 
 # Outcomes at a follow-up moment: (stem, kind); binary stems are made 0/1 from the registered codes.
@@ -98,12 +99,20 @@ def _column(stem: str, moment: str) -> str:
 
 
 def compare(organisation_ids, *, method: str, comparison: str = dataset.REGULAR_CARE, moment: str = "t1",
-            today, date_from=None, date_to=None, correction: str = "holm", progress=None, df=None) -> dict:
+            today, date_from=None, date_to=None, correction: str = "holm", progress=None, df=None,
+            threshold: int | None = None, published_groups=None) -> dict:
     """The method against the comparison on every outcome; a plain dict (JSON) for the page, report and API.
 
     Each outcome at ``moment`` is adjusted for the same outcome at T0 (when it was measured) and the case
     characteristics. An outcome the data cannot answer (too few rows, no variation) carries its error code
-    instead of estimates. P-values are corrected across outcomes per estimator (Holm by default)."""
+    instead of estimates. P-values are corrected across outcomes per estimator (Holm by default).
+
+    ``threshold``: for a reader without exact figures (a researcher), the smallest count that may be published
+    (issue 12, item 9). The comparison is then refused, without the sizes of its groups, when a group holds fewer
+    trajectories, or when ``published_groups`` (method code -> the offers the indicator tables publish for it, None
+    where hidden) hides a group's size there: a size shown here would undo that table's suppression. Each outcome
+    is cut down by ``core.effect_disclosure.protected_outcome``, and p-values are corrected across the outcomes
+    shown only, so a hidden outcome's p-value leaves no trace in the others."""
     if method == comparison:
         raise EvaluationInputError("invalid_argument", argument="comparison", value=comparison)
     if df is None:
@@ -114,9 +123,11 @@ def compare(organisation_ids, *, method: str, comparison: str = dataset.REGULAR_
     result = {"method": method, "comparison": comparison, "moment": moment, "correction": correction,
               "n_treated": 0, "n_control": 0, "outcomes": [], "moderation": []}
     if df.empty:
-        return result
+        return {**result, "suppressed": True} if threshold is not None else result
     df["treated"] = (df["method"] == method).astype(float)
     result["n_treated"], result["n_control"] = int(df["treated"].sum()), int((1 - df["treated"]).sum())
+    if threshold is not None and _refused(result, threshold, published_groups):
+        return {**result, "n_treated": None, "n_control": None, "suppressed": True}
     wanted = [(stem, kind, _column(stem, moment), _column(stem, "t0")) for stem, kind in OUTCOMES]
     wanted += [(stem, kind, stem, None) for stem, kind in TRAJECTORY_OUTCOMES]
     for index, (stem, kind, column, baseline) in enumerate(wanted):
@@ -141,11 +152,26 @@ def compare(organisation_ids, *, method: str, comparison: str = dataset.REGULAR_
                     entry["moderation"].append({"moderator": moderator, "error": error.as_dict()})
                 else:
                     entry["moderation"] += [m.as_dict() for m in found]
+        if threshold is not None:
+            entry = protected_outcome(entry, effect_cells(df, "treated", column, covariates, kind, MODERATORS),
+                                      threshold)
         result["outcomes"].append(entry)
         if progress:
             progress(index + 1, len(wanted))
     _correct(result, correction)
+    if threshold is not None:
+        result["suppressed"] = False
     return result
+
+
+def _refused(result, threshold, published_groups) -> bool:
+    sizes = (result["n_treated"], result["n_control"])
+    if min(sizes) < threshold:
+        return True
+    if published_groups is None:
+        return False
+    shown = (published_groups.get(result["method"]), published_groups.get(result["comparison"]))
+    return shown != sizes
 
 
 def main_estimate(entry: dict) -> dict | None:

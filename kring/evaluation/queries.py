@@ -197,6 +197,17 @@ def indicator_view(actor, *, grouping, today, organisation_ids=None, date_from=N
     return IndicatorView(rows, chosen, suppressed, grouping)
 
 
+def comparison_disclosure(organisation_ids, *, suppressed, today, date_from=None, date_to=None) -> dict:
+    """The keyword arguments of ``comparison.compare`` for a reader: none with exact figures; for a researcher the
+    threshold and the offers per method as the linked indicator tables publish them, so a comparison never shows
+    a group size those tables hide (issue 12, item 9)."""
+    if not suppressed:
+        return {}
+    rows = protected_rows(organisation_ids, "method", today=today, date_from=date_from, date_to=date_to,
+                          with_outcomes=False)
+    return {"threshold": SMALL_CELL, "published_groups": {row.key: row.offered for row in rows}}
+
+
 def public_indicators(*, grouping, today, date_from=None, date_to=None) -> list:
     """The public overview over every organisation: only per method or region, always suppressed."""
     if grouping not in PUBLIC_GROUPINGS:

@@ -19,6 +19,7 @@ from kring.trajectories.models import Trajectory
 
 from . import comparison, dataset, indicators, queries
 from .core import figures
+from .templatetags.evaluation_tags import HIDDEN
 
 OUTCOME_LABELS = {
     "out_of_home": gettext_lazy("placed out of home"),
@@ -87,6 +88,9 @@ def build(organisation_ids, *, today, date_from=None, date_to=None, suppressed=F
     else:
         rows = indicators.compute(organisation_ids, "method", today=today, date_from=date_from, date_to=date_to)
     q1 = [_plain(r) for r in rows]
+    # A researcher's comparisons show no group size the table above hides (issue 12, item 9).
+    disclosure = ({"threshold": queries.SMALL_CELL, "published_groups": {r["key"]: r["offered"] for r in q1}}
+                  if suppressed else {})
     step(30, _("Comparing with regular care"))
     methods = [m for m in _methods_present(organisation_ids, date_from, date_to) if m != dataset.REGULAR_CARE]
     has_regular = dataset.REGULAR_CARE in _methods_present(organisation_ids, date_from, date_to)
@@ -101,9 +105,8 @@ def build(organisation_ids, *, today, date_from=None, date_to=None, suppressed=F
             step(30 + int(60 * share), _("Comparing with regular care"))
 
         result = comparison.compare(organisation_ids, method=method, moment=moment, today=today,
-                                    date_from=date_from, date_to=date_to, progress=outcome_progress, df=shared)
-        if suppressed and min(result["n_treated"], result["n_control"]) < queries.SMALL_CELL:
-            result = {**result, "outcomes": [], "moderation": [], "suppressed": True}
+                                    date_from=date_from, date_to=date_to, progress=outcome_progress, df=shared,
+                                    **disclosure)
         q2.append(result)
     step(92, _("Writing the report"))
     return {"organisation_ids": list(organisation_ids), "today": today.isoformat(),
@@ -208,7 +211,7 @@ def _comparison_presentation(result: dict, comma: bool) -> dict:
         matching = entry.get("matching")
         scale = 100 if entry["kind"] == "binary" else 1
         rows.append({
-            "label": label, "kind": entry["kind"], "n": f"{entry['n_treated']} / {entry['n_control']}",
+            "label": label, "kind": entry["kind"], "n": f"{_count(entry['n_treated'])} / {_count(entry['n_control'])}",
             "raw": _interval(raw, scale), "adjusted": _interval(main, scale), "ipw": _interval(ipw, scale),
             "matching": _interval(matching, scale),
             "p": _fmt(main.get("p_value"), 3) if main else "—",
@@ -263,6 +266,10 @@ def _comparison_presentation(result: dict, comma: bool) -> dict:
             "moderators": moderators, "suppressed": result.get("suppressed", False), "favours": favours}
 
 
+def _count(value):
+    return HIDDEN if value is None else value
+
+
 def _effect_size(entry):
     sizes = entry.get("effect_size") or {}
     if "cohens_d" in sizes:
@@ -286,6 +293,7 @@ ERROR_TEXTS = {
     "not_registered": gettext_lazy("not registered"),
     "not_numeric": gettext_lazy("not registered as a number"),
     "collinear_covariates": gettext_lazy("the characteristics overlap too much to adjust for"),
+    "small_cells": gettext_lazy("too few families in a group to show"),
 }
 WARNING_TEXTS = {
     "small_group": gettext_lazy("small group"),

@@ -145,14 +145,16 @@ def compare(request, scope):
         chosen = queries._chosen(scope, form.organisation_ids())
         queries.log_compare(Actor.from_request(request), chosen, data["method"], path=request.path)
         try:
+            today = timezone.localdate()
             result = comparison.compare(chosen, method=data["method"], comparison=data["comparison"],
-                                        moment=data["moment"], today=timezone.localdate(),
-                                        date_from=data.get("date_from"), date_to=data.get("date_to"))
+                                        moment=data["moment"], today=today,
+                                        date_from=data.get("date_from"), date_to=data.get("date_to"),
+                                        **queries.comparison_disclosure(
+                                            chosen, suppressed=scope.suppressed(chosen), today=today,
+                                            date_from=data.get("date_from"), date_to=data.get("date_to")))
         except EvaluationInputError as error:
             form.add_error(None, error_message(error.as_dict()))
         else:
-            if scope.suppressed(chosen) and min(result["n_treated"], result["n_control"]) < queries.SMALL_CELL:
-                result = {**result, "outcomes": [], "suppressed": True}
             presented = report._comparison_presentation(result, _language() == "nl")
     return render(request, "evaluation/compare.html", {"form": form, "result": result, "presented": presented})
 

@@ -500,7 +500,7 @@ def _logistic_adjustment(data: _Data, level: float, target: str = "ATE") -> Logi
     design = data.design()
     fit = _logit(design, data.y)
     warnings = list(data.warnings) + _fit_warnings(fit, "outcome")
-    se_log = math.sqrt(fit.cov[1, 1]) if np.isfinite(fit.cov[1, 1]) else None
+    se_log = math.sqrt(fit.cov[1, 1]) if np.isfinite(fit.cov[1, 1]) and fit.cov[1, 1] > 0 else None
     odds = _exp_estimate("logistic_regression", "conditional", fit.beta[1], None if fit.separated else se_log,
                          data.n_treated, data.n_control, level, "model-based", warnings,
                          {"covariates": list(data.covariates)})
@@ -967,7 +967,8 @@ def _moderation(data: _Data, moderator: str, values: np.ndarray, kind: str, leve
         beta, cov, df = fit.beta, fit.cov, None
         warnings += _fit_warnings(fit, "outcome")
         interaction = _exp_estimate("interaction", "interaction", beta[3],
-                                    None if fit.separated else math.sqrt(cov[3, 3]), data.n_treated,
+                                    None if fit.separated or not cov[3, 3] > 0 else math.sqrt(cov[3, 3]),
+                                    data.n_treated,
                                     data.n_control, level, "model-based", warnings)
     levels = []
     if len(distinct) == 2:
