@@ -36,20 +36,30 @@ def _organisations(data):
     return [data["organisation"]] if data.get("organisation") else None
 
 
+def _chosen_view(scope, data):
+    """Refused with 400, before anything is read, when a suppressed view is asked with a filter."""
+    return queries.choose_view(scope, organisation_ids=_organisations(data), date_from=data.get("date_from"),
+                               date_to=data.get("date_to"), view=data.get("view"))
+
+
 class IndicatorsView(CaseApiView):
     @extend_schema(operation_id="evaluation_indicators", tags=TAGS, summary="Indicators per group",
                    description="Offers, plans (Wilson 95% intervals), cumulative incidence of a plan and of giving "
                                "up, agreements kept and outcomes, per method, organisation, team, region, year or "
                                "quarter. For researchers counts under 5, and those that would reveal them, are null; "
-                               "no minimum or maximum times.",
+                               "no minimum or maximum times. Suppressed figures always cover every organisation "
+                               "where you do research over the whole period: a period or an organisation with "
+                               "them is refused (400).",
                    parameters=[IndicatorQuerySerializer],
                    responses={200: IndicatorResultSerializer, 400: INVALID, 404: NOT_FOUND})
     def get(self, request):
         _scope_or_404(request)
         data = _parse(IndicatorQuerySerializer, request.query_params)
+        # indicator_view refuses a suppressed view with a filter (400) before it reads anything
         view = queries.indicator_view(Actor.from_request(request), grouping=data["grouping"],
                                       today=timezone.localdate(), organisation_ids=_organisations(data),
-                                      date_from=data.get("date_from"), date_to=data.get("date_to"), path=request.path)
+                                      date_from=data.get("date_from"), date_to=data.get("date_to"),
+                                      view=data.get("view"), path=request.path)
         rows = [{**report._plain(r), "outcomes": r.outcomes} for r in view.rows]
         return Response({"grouping": view.grouping, "organisation_ids": view.organisation_ids,
                          "suppressed": view.suppressed, "rows": rows})
@@ -68,7 +78,8 @@ class CompareView(CaseApiView):
     def post(self, request):
         scope = _scope_or_404(request)
         data = _parse(CompareRequestSerializer, request.data)
-        chosen = queries._chosen(scope, _organisations(data))
+        chosen_view = _chosen_view(scope, data)
+        chosen = chosen_view.organisation_ids
         queries.log_compare(Actor.from_request(request), chosen, data["method"], path=request.path)
         try:
             today = timezone.localdate()
@@ -77,8 +88,7 @@ class CompareView(CaseApiView):
                                         date_from=data.get("date_from"), date_to=data.get("date_to"),
                                         correction=data["correction"],
                                         **queries.comparison_disclosure(
-                                            chosen, suppressed=scope.suppressed(chosen), today=today,
-                                            date_from=data.get("date_from"), date_to=data.get("date_to")))
+                                            chosen, suppressed=chosen_view.suppressed, today=today))
         except EvaluationInputError as error:
             raise ApiValidationError({"comparison": [error_message(error.as_dict())]}) from None
         return Response(result)
@@ -94,7 +104,7 @@ class ReportRequestView(CaseApiView):
         data = _parse(ReportRequestSerializer, request.data)
         job = services.request_report(Actor.from_request(request), organisation_ids=_organisations(data),
                                       date_from=data.get("date_from"), date_to=data.get("date_to"),
-                                      moment=data["moment"], path=request.path)
+                                      moment=data["moment"], view=data.get("view"), path=request.path)
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 

@@ -1,11 +1,12 @@
 """Forms of the evaluation pages. Choices come from what the user may see; the services and queries check again."""
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Role, User
 from kring.methods.catalogue import catalogue
 
-from . import indicators
+from . import indicators, queries
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 GROUPINGS = [("method", _("method")), ("organisation", _("organisation")), ("team", _("team")),
@@ -19,30 +20,63 @@ def method_choices(language):
     return [(d.code, d.name.en if language == "en" else d.name.nl) for d in definitions]
 
 
+FILTERS = ("organisation", "date_from", "date_to")
+
+
 class PeriodForm(forms.Form):
+    """Which figures: the exact ones of organisations the user manages, in any period, or the suppressed ones of
+    every organisation where they do research, over the whole period (``queries.choose_view``). Someone who
+    manages nothing gets no filters, and one sent anyway is refused, not ignored."""
+
+    view = forms.ChoiceField(label=_("figures"), required=False, choices=[
+        (queries.EXACT, _("exact, of the organisations I manage")),
+        (queries.SUPPRESSED_VIEW, _("small counts hidden, of the organisations where I do research"))])
     organisation = forms.TypedChoiceField(label=_("organisation"), required=False, coerce=int, empty_value=None)
     date_from = forms.DateField(label=_("offered from"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("offered until"), required=False, widget=DATE)
 
     def __init__(self, data=None, *, scope, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["organisation"].choices = [("", _("all my organisations"))] + [
-            (o.pk, o.name) for o in scope.organisations]
+        self.scope = scope
+        self.chosen = None
+        if not (scope.exact and scope.researched):
+            del self.fields["view"]
+        if scope.exact:
+            self.fields["organisation"].choices = [("", _("all my organisations"))] + [
+                (o.pk, o.name) for o in scope.organisations if o.pk in scope.exact]
+        else:
+            for name in FILTERS:
+                del self.fields[name]
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_to"] < cleaned["date_from"]:
             self.add_error("date_to", _("The end of the period is before its start."))
+        if "organisation" not in self.fields:
+            refused = {queries.ORGANISATION_REFUSED if name == "organisation" else queries.PERIOD_REFUSED
+                       for name in FILTERS if self.data.get(name)}
+            for message in sorted(refused, key=str):
+                self.add_error(None, message)
+        if self.errors:
+            return cleaned
+        chosen = cleaned.get("organisation")
+        try:
+            self.chosen = queries.choose_view(self.scope, organisation_ids=[chosen] if chosen else None,
+                                              date_from=cleaned.get("date_from"), date_to=cleaned.get("date_to"),
+                                              view=cleaned.get("view") or None)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(name if name in self.fields else None, messages)
         return cleaned
 
-    def organisation_ids(self):
-        chosen = self.cleaned_data.get("organisation")
-        return [chosen] if chosen else None
+    def chosen_view(self) -> "queries.ChosenView":
+        """The organisations and kind of figures of a valid form."""
+        return self.chosen
 
 
 class IndicatorForm(PeriodForm):
     grouping = forms.ChoiceField(label=_("per"), choices=GROUPINGS, initial="method", required=False)
-    field_order = ["grouping", "organisation", "date_from", "date_to"]
+    field_order = ["grouping", "view", "organisation", "date_from", "date_to"]
 
     def clean_grouping(self):
         value = self.cleaned_data.get("grouping") or "method"
@@ -59,7 +93,7 @@ class CompareForm(PeriodForm):
     method = forms.ChoiceField(label=_("method"))
     comparison = forms.ChoiceField(label=_("compared with"))
     moment = forms.ChoiceField(label=_("follow-up moment"), choices=MOMENTS, initial="t1")
-    field_order = ["method", "comparison", "moment", "organisation", "date_from", "date_to"]
+    field_order = ["method", "comparison", "moment", "view", "organisation", "date_from", "date_to"]
 
     def __init__(self, data=None, *, scope, language, **kwargs):
         super().__init__(data, scope=scope, **kwargs)

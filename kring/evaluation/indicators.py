@@ -87,13 +87,16 @@ def _annotated(query, grouping, prefix=""):
     return query.annotate(g=F(prefix + GROUP_COLUMNS[grouping])), ("g",)
 
 
-def _key(grouping, row, names) -> str:
+def _key(grouping, row, names, region_keys=None) -> str:
     if grouping == "year":
         return str(row["g_year"])
     if grouping == "quarter":
         return f"{row['g_year']}-Q{(row['g_month'] - 1) // 3 + 1}"
     value = row["g"]
-    return "" if value is None else str(value)
+    key = "" if value is None else str(value)
+    if grouping == "region" and region_keys:
+        return region_keys.get(key, key)  # regions published together (the public overview), added up as one
+    return key
 
 
 NO_PLAN = Q(plan_made_on__isnull=True) & (
@@ -114,9 +117,10 @@ def _event_expression(today: date):
 
 
 def compute(organisation_ids, grouping="method", *, today: date, date_from=None, date_to=None, methods=None,
-            with_curves=True, with_outcomes=True) -> list[GroupIndicators]:
+            with_curves=True, with_outcomes=True, region_keys=None) -> list[GroupIndicators]:
     """The indicators of the trajectories offered by these organisations (in the period, of these methods),
-    per group. Every figure is computed from counts the database returns."""
+    per group. Every figure is computed from counts the database returns. ``region_keys`` renames regions, and
+    regions renamed alike are counted as one group."""
     if grouping not in GROUPINGS:
         raise ValueError(grouping)
     query, names = _annotated(_base(organisation_ids, date_from, date_to, methods), grouping)
@@ -126,7 +130,7 @@ def compute(organisation_ids, grouping="method", *, today: date, date_from=None,
         running=Count("id", filter=RUNNING)).order_by())
     groups = {}
     for row in counts:
-        key = _key(grouping, row, names)
+        key = _key(grouping, row, names, region_keys)
         found = groups.get(key)
         if found is None:
             groups[key] = found = GroupIndicators(key, 0, 0, 0, 0, 0, {}, {})
@@ -136,20 +140,20 @@ def compute(organisation_ids, grouping="method", *, today: date, date_from=None,
         group.plan_rate = proportion(group.plans, group.offered).as_dict()
         group.plan_rate_accepted = proportion(min(group.plans, group.accepted), group.accepted).as_dict()
     if with_curves:
-        _add_curves(groups, query, grouping, names, today)
-    _add_agreements(groups, organisation_ids, grouping, date_from, date_to, methods)
+        _add_curves(groups, query, grouping, names, today, region_keys)
+    _add_agreements(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys)
     if with_outcomes:
-        _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, methods)
+        _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys)
     return sorted(groups.values(), key=lambda g: g.key)
 
 
-def _add_curves(groups, query, grouping, names, today):
+def _add_curves(groups, query, grouping, names, today, region_keys=None):
     event, days = _event_expression(today)
     per_week = defaultdict(lambda: defaultdict(lambda: [{}, 0]))
     rows = (query.annotate(event=event, weeks=days / 7).values(*names, "event", "weeks")
             .annotate(n=Count("id")).order_by())
     for row in rows:
-        key = _key(grouping, row, names)
+        key = _key(grouping, row, names, region_keys)
         weeks = max(int(row["weeks"] or 0), 0)  # a date before the offer is a data error, counted at week 0
         slot = per_week[key][weeks]
         if row["event"] == "running":
@@ -174,14 +178,14 @@ def _related(model_query, prefix, organisation_ids, grouping, date_from, date_to
     return _annotated(model_query.filter(**filters), grouping, prefix)
 
 
-def _add_agreements(groups, organisation_ids, grouping, date_from, date_to, methods):
+def _add_agreements(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys=None):
     """How the agreements were kept, over every judgement at a review held (kept, partly, not kept)."""
     query, names = _related(ReviewItem.objects.exclude(keeping=ReviewKeeping.STOPPED), "review__plan__trajectory__",
                             organisation_ids, grouping, date_from, date_to, methods)
     rows = query.values(*names, "keeping").annotate(n=Count("id")).order_by()
     totals = defaultdict(lambda: defaultdict(int))
     for row in rows:
-        totals[_key(grouping, row, names)][row["keeping"]] += row["n"]
+        totals[_key(grouping, row, names, region_keys)][row["keeping"]] += row["n"]
     for key, counts in totals.items():
         if key in groups:
             judged = sum(counts.values())
@@ -205,7 +209,7 @@ OUTCOME_SHARES = (
 )
 
 
-def _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, methods):
+def _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys=None):
     query, names = _related(OutcomeMeasurement.objects.all(), "trajectory__", organisation_ids, grouping, date_from,
                             date_to, methods)
     aggregates = {}
@@ -213,7 +217,7 @@ def _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, method
         aggregates[f"{name}__k"] = Count("id", filter=Q(**{f"{column}__in": counted}))
         aggregates[f"{name}__n"] = Count("id", filter=Q(**{f"{column}__in": of}))
     for row in query.values(*names, "moment").annotate(measured=Count("id"), **aggregates).order_by():
-        key = _key(grouping, row, names)
+        key = _key(grouping, row, names, region_keys)
         if key not in groups:
             continue
         moment = groups[key].outcomes.setdefault(row["moment"], {"measured": 0, "shares": {}, "scores": {}})
@@ -226,7 +230,7 @@ def _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, method
                                   organisation_ids, grouping, date_from, date_to, methods)
     for row in (score_query.values(*names, "moment", "instrument_code", "score_code")
                 .annotate(total=Sum("value"), n=Count("id")).order_by()):
-        key = _key(grouping, row, names)
+        key = _key(grouping, row, names, region_keys)
         if key not in groups:
             continue
         moment = groups[key].outcomes.setdefault(row["moment"], {"measured": 0, "shares": {}, "scores": {}})

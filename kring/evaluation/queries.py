@@ -4,7 +4,9 @@ with pseudonyms. Who sees which aggregates:
 - a team lead or functional administrator: the indicators of their own organisations, with exact counts (they
   run those teams and already see the cases of their own team);
 - a researcher: the indicators of their own organisations and the extracts of their research projects, with
-  counts under 5 suppressed (decision 49);
+  counts under 5 suppressed (decision 49). That view always covers the same population: every organisation where
+  they see suppressed figures, over the whole period (``choose_view``), so no two suppressed tables can be
+  subtracted from each other;
 - anyone, without logging in: the public overview, per method and region over all organisations, suppressed.
 
 Every read is logged (record type ``indicators``, ``report`` or ``extract``), with no case named.
@@ -13,9 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
 from kring.accounts.models import Organisation, Role
 from kring.audit.services import Access, Action, log_access
 from kring.core.errors import NotFound
+from kring.trajectories.models import Trajectory
 
 from . import indicators
 from .core.disclosure import SUPPRESSED, protected_incidence, suppress_linked
@@ -39,6 +45,15 @@ class EvaluationScope:
     def empty(self) -> bool:
         return not self.organisations
 
+    @property
+    def researched(self) -> list[int]:
+        """The organisations whose figures this user sees only suppressed (researcher there, not managing)."""
+        return [o.pk for o in self.organisations if o.pk not in self.exact]
+
+    @property
+    def managed(self) -> list[int]:
+        return [o.pk for o in self.organisations if o.pk in self.exact]
+
     def suppressed(self, organisation_ids) -> bool:
         """Counts are suppressed unless the user manages every organisation they cover."""
         return not set(organisation_ids) <= self.exact
@@ -57,14 +72,66 @@ def can_evaluate(user) -> bool:
     return not scope_for(user).empty
 
 
-def _chosen(scope: EvaluationScope, organisation_ids) -> list[int]:
-    """The organisations asked for, within the scope; all of the scope when none is named."""
-    if not organisation_ids:
-        return scope.ids
-    wanted = {int(i) for i in organisation_ids}
+EXACT, SUPPRESSED_VIEW = "exact", "suppressed"
+VIEWS = (EXACT, SUPPRESSED_VIEW)
+PERIOD_REFUSED = _("Figures with small counts hidden always cover the whole period: two periods could be "
+                   "subtracted from each other. Choose the breakdown per year or per quarter instead.")
+ORGANISATION_REFUSED = _("Figures with small counts hidden always cover all organisations where you do research "
+                         "together: one organisation could be subtracted from them. Choose the breakdown per "
+                         "organisation instead.")
+NOT_MANAGED = _("You see the figures of this organisation only with small counts hidden: choose the view with "
+                "small counts hidden, without an organisation.")
+NO_EXACT_VIEW = _("You manage none of your organisations: you see their figures with small counts hidden only.")
+NO_SUPPRESSED_VIEW = _("You see the exact figures of all your organisations: there is no view with small counts "
+                       "hidden for you.")
+
+
+@dataclass(frozen=True)
+class ChosenView:
+    organisation_ids: list
+    suppressed: bool
+
+
+def default_view(scope: EvaluationScope) -> str:
+    """Managers start with their exact figures; someone who manages nothing has the suppressed view only."""
+    return EXACT if scope.exact else SUPPRESSED_VIEW
+
+
+def choose_view(scope: EvaluationScope, *, organisation_ids=None, date_from=None, date_to=None, view=None,
+                methods=None) -> ChosenView:
+    """The organisations and the kind of figures of a request, or a refusal before anything is read.
+
+    Exact figures (team lead, administrator): any of the organisations the user manages, any period. Suppressed
+    figures: always exactly the organisations where the user sees figures suppressed (researcher there, not
+    managing), over the whole period and every method. Two suppressed tables of different periods or
+    organisations, or a suppressed table beside an exact one of part of its population, give away by subtraction
+    what each hides (issue 12, item 9); the breakdowns per year, quarter, organisation and team are there instead,
+    suppressed together with the rest. An organisation outside the scope is NotFound, as everywhere.
+    """
+    wanted = {int(i) for i in organisation_ids or ()}
     if not wanted <= set(scope.ids):
         raise NotFound()
-    return sorted(wanted)
+    view = view or default_view(scope)
+    if view not in VIEWS:
+        raise ValidationError({"view": [_("Choose exact figures or figures with small counts hidden.")]})
+    if view == EXACT:
+        if not scope.exact:
+            raise ValidationError({"view": [NO_EXACT_VIEW]})
+        if not wanted <= scope.exact:
+            raise ValidationError({"organisation": [NOT_MANAGED]})
+        return ChosenView(sorted(wanted) if wanted else scope.managed, False)
+    if not scope.researched:
+        raise ValidationError({"view": [NO_SUPPRESSED_VIEW]})
+    errors = {}
+    if wanted:
+        errors["organisation"] = [ORGANISATION_REFUSED]
+    if date_from or date_to:
+        errors["date_from" if date_from else "date_to"] = [PERIOD_REFUSED]
+    if methods:
+        errors["methods"] = [ORGANISATION_REFUSED]
+    if errors:
+        raise ValidationError(errors)
+    return ChosenView(scope.researched, True)
 
 
 @dataclass
@@ -80,17 +147,21 @@ COUNT_FIELDS = ("plans", "without_plan", "running")
 PUBLIC_GROUPINGS = ("method", "region", "year")
 
 
-def protected_rows(organisation_ids, grouping, *, today, groupings=indicators.GROUPINGS, date_from=None,
-                   date_to=None, methods=None, with_outcomes=True) -> list:
+def protected_rows(organisation_ids, grouping, *, today, groupings=indicators.GROUPINGS, region_keys=None,
+                   with_outcomes=True) -> list:
     """The indicator rows of ``grouping`` as a researcher or the public may see them (decision 49, issue 12).
+
+    Always over the whole period and every method: no filter, so two suppressed tables are never of overlapping
+    but different populations (``choose_view``). ``region_keys`` renames regions (the public overview merges
+    regions of one organisation).
 
     Every grouping a reader can ask for breaks down the same trajectories, so each table is suppressed together
     with the tables of the other groupings (``suppress_linked``): their totals, and the one-row table of "all",
     hide the same cells, and no total minus the shown groups gives a hidden one away. The same for every count
     published beside the offers (agreements judged, measurements per moment, outcome shares, instrument scores).
     """
-    per_grouping = {g: indicators.compute(organisation_ids, g, today=today, date_from=date_from, date_to=date_to,
-                                          methods=methods, with_curves=(g == grouping), with_outcomes=with_outcomes)
+    per_grouping = {g: indicators.compute(organisation_ids, g, today=today, with_curves=(g == grouping),
+                                          with_outcomes=with_outcomes, region_keys=region_keys)
                     for g in dict.fromkeys((grouping, *groupings, "all"))}
     _protect(per_grouping, with_outcomes)
     return per_grouping[grouping]
@@ -179,14 +250,15 @@ def _protect(per_grouping: dict, with_outcomes: bool) -> None:
 
 
 def indicator_view(actor, *, grouping, today, organisation_ids=None, date_from=None, date_to=None, methods=None,
-                   path="") -> IndicatorView:
+                   view=None, path="") -> IndicatorView:
     scope = scope_for(actor.user)
     if scope.empty:
         raise NotFound()
-    chosen = _chosen(scope, organisation_ids)
-    suppressed = scope.suppressed(chosen)
+    chosen_view = choose_view(scope, organisation_ids=organisation_ids, date_from=date_from, date_to=date_to,
+                              view=view, methods=methods)
+    chosen, suppressed = chosen_view.organisation_ids, chosen_view.suppressed
     if suppressed:
-        rows = protected_rows(chosen, grouping, today=today, date_from=date_from, date_to=date_to, methods=methods)
+        rows = protected_rows(chosen, grouping, today=today)
     else:
         rows = indicators.compute(chosen, grouping, today=today, date_from=date_from, date_to=date_to,
                                   methods=methods)
@@ -197,24 +269,46 @@ def indicator_view(actor, *, grouping, today, organisation_ids=None, date_from=N
     return IndicatorView(rows, chosen, suppressed, grouping)
 
 
-def comparison_disclosure(organisation_ids, *, suppressed, today, date_from=None, date_to=None) -> dict:
+def comparison_disclosure(organisation_ids, *, suppressed, today) -> dict:
     """The keyword arguments of ``comparison.compare`` for a reader: none with exact figures; for a researcher the
     threshold and the offers per method as the linked indicator tables publish them, so a comparison never shows
-    a group size those tables hide (issue 12, item 9)."""
+    a group size those tables hide (issue 12, item 9). A suppressed comparison has no period (``choose_view``)."""
     if not suppressed:
         return {}
-    rows = protected_rows(organisation_ids, "method", today=today, date_from=date_from, date_to=date_to,
-                          with_outcomes=False)
+    rows = protected_rows(organisation_ids, "method", today=today, with_outcomes=False)
     return {"threshold": SMALL_CELL, "published_groups": {row.key: row.offered for row in rows}}
 
 
-def public_indicators(*, grouping, today, date_from=None, date_to=None) -> list:
-    """The public overview over every organisation: only per method or region, always suppressed."""
+OTHER_REGIONS = "other"  # the public overview's row of the regions merged together; the page names it
+
+
+def public_region_keys() -> dict:
+    """The public overview's name of each region (organisations' ``region``, "" for none) that holds fewer than
+    two organisations with trajectories: they are merged into one row "other regions" (issue 12, item 9).
+
+    A region row of one organisation is the same population as that organisation's researcher view, suppressed
+    with another pattern: the two together give away what each hides. When the merged row would again hold one
+    organisation, the region with the fewest organisations joins it, so every published row holds at least two.
+    """
+    per_region = {}
+    for organisation_id, region in (Trajectory.objects.values_list("organisation_id", "organisation__region")
+                                    .distinct().order_by()):
+        per_region.setdefault(region or "", set()).add(organisation_id)
+    merged = {region for region, members in per_region.items() if len(members) < 2}
+    if len(merged) == 1:
+        rest = sorted((r for r in per_region if r not in merged), key=lambda r: (len(per_region[r]), r))
+        merged |= set(rest[:1])
+    return {region: OTHER_REGIONS for region in merged}
+
+
+def public_indicators(*, grouping, today) -> list:
+    """The public overview over every organisation: only per method, region or year, always suppressed, over the
+    whole period; regions of a single organisation merged (``public_region_keys``)."""
     if grouping not in PUBLIC_GROUPINGS:
         raise NotFound()
     ids = list(Organisation.objects.values_list("id", flat=True))
-    return protected_rows(ids, grouping, today=today, groupings=PUBLIC_GROUPINGS, date_from=date_from,
-                          date_to=date_to, with_outcomes=False)
+    return protected_rows(ids, grouping, today=today, groupings=PUBLIC_GROUPINGS, region_keys=public_region_keys(),
+                          with_outcomes=False)
 
 
 # ---- jobs and projects -------------------------------------------------------------------------------------

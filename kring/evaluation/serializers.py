@@ -11,10 +11,16 @@ MOMENTS = ("t1", "t2", "t3")
 
 
 class PeriodSerializer(RefuseUnknownFields, serializers.Serializer):
+    view = serializers.ChoiceField(
+        choices=["exact", "suppressed"], required=False,
+        help_text="exact: the organisations you manage (team lead, administrator), any organisation and period; "
+                  "suppressed: every organisation where you do research and do not manage, over the whole period, "
+                  "with no organisation or period (refused with 400). Left out: exact when you manage one.")
     organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
-                                            help_text="One of your organisations; all of them when left out.")
-    date_from = serializers.DateField(required=False, help_text="Offers from this day.")
-    date_to = serializers.DateField(required=False, help_text="Offers until this day.")
+                                            help_text="One of the organisations you manage (exact figures only); "
+                                                      "all of them when left out.")
+    date_from = serializers.DateField(required=False, help_text="Offers from this day (exact figures only).")
+    date_to = serializers.DateField(required=False, help_text="Offers until this day (exact figures only).")
 
     def validate(self, data):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:

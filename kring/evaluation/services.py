@@ -48,14 +48,18 @@ def _check_queue(actor):
 
 
 @transaction.atomic
-def request_report(actor: Actor, *, organisation_ids=None, date_from=None, date_to=None, moment="t1",
+def request_report(actor: Actor, *, organisation_ids=None, date_from=None, date_to=None, moment="t1", view=None,
                    path: str = "") -> EvaluationJob:
-    """Ask for the evaluation report of these organisations (within the user's scope) and period."""
+    """Ask for the evaluation report of these organisations (within the user's scope) and period: exact figures
+    of organisations the user manages, or the suppressed ones of every organisation where they do research, over
+    the whole period (``queries.choose_view``)."""
     scope = queries.scope_for(actor.user)
     if scope.empty:
         raise NotFound()
-    chosen = queries._chosen(scope, organisation_ids)
     date_from, date_to = _dates({"date_from": date_from, "date_to": date_to})
+    chosen_view = queries.choose_view(scope, organisation_ids=organisation_ids, date_from=date_from,
+                                      date_to=date_to, view=view)
+    chosen = chosen_view.organisation_ids
     if moment not in ("t1", "t2", "t3"):
         raise ValidationError({"moment": [_("Choose a follow-up moment.")]})
     _check_queue(actor)
@@ -63,7 +67,7 @@ def request_report(actor: Actor, *, organisation_ids=None, date_from=None, date_
         kind=JobKind.REPORT, requested_by=actor.user, organisation_ids=chosen,
         params={"date_from": date_from.isoformat() if date_from else None,
                 "date_to": date_to.isoformat() if date_to else None, "moment": moment,
-                "suppressed": scope.suppressed(chosen)},
+                "suppressed": chosen_view.suppressed},
         language=translation.get_language() or "nl")
     log_access(actor, Action.CREATE, [Access("report", job.pk, None, o) for o in chosen], path=path)
     _enqueue(job)

@@ -63,6 +63,10 @@ def _figures_for(view):
         no_data=_("No offers in this period."), decimal_comma=_language() == "nl", figure_id="fig-dashboard-rate")
 
 
+def _organisation_asked(data):
+    return [data["organisation"]] if data.get("organisation") else None
+
+
 @_page
 def dashboard(request, scope):
     form = IndicatorForm(request.GET or None, scope=scope)
@@ -71,8 +75,8 @@ def dashboard(request, scope):
         data = form.cleaned_data if request.GET else {"grouping": "method"}
         view = queries.indicator_view(
             Actor.from_request(request), grouping=data.get("grouping") or "method", today=timezone.localdate(),
-            organisation_ids=form.organisation_ids() if request.GET else None, date_from=data.get("date_from"),
-            date_to=data.get("date_to"), path=request.path)
+            organisation_ids=_organisation_asked(data), date_from=data.get("date_from"),
+            date_to=data.get("date_to"), view=data.get("view") or None, path=request.path)
     rows = []
     if view:
         for row in view.rows:
@@ -94,14 +98,16 @@ def report_request(request, scope):
     if form.is_valid():
         try:
             job = services.request_report(
-                Actor.from_request(request), organisation_ids=form.organisation_ids(),
+                Actor.from_request(request), organisation_ids=_organisation_asked(form.cleaned_data),
                 date_from=form.cleaned_data.get("date_from"), date_to=form.cleaned_data.get("date_to"),
-                moment=form.cleaned_data["moment"], path=request.path)
+                moment=form.cleaned_data["moment"], view=form.cleaned_data.get("view") or None, path=request.path)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("evaluation:dashboard")
         return redirect("evaluation:job", job_id=job.pk)
-    messages.error(request, _("The report could not be asked for: check the period."))
+    refusals = [str(m) for m in form.non_field_errors()] + [
+        str(m) for name in ("view", "organisation", "date_from", "date_to") for m in form.errors.get(name, [])]
+    messages.error(request, " ".join(refusals) or _("The report could not be asked for: check the period."))
     return redirect("evaluation:dashboard")
 
 
@@ -142,7 +148,8 @@ def compare(request, scope):
     result = presented = None
     if request.GET and form.is_valid():
         data = form.cleaned_data
-        chosen = queries._chosen(scope, form.organisation_ids())
+        chosen_view = form.chosen_view()
+        chosen = chosen_view.organisation_ids
         queries.log_compare(Actor.from_request(request), chosen, data["method"], path=request.path)
         try:
             today = timezone.localdate()
@@ -150,8 +157,7 @@ def compare(request, scope):
                                         moment=data["moment"], today=today,
                                         date_from=data.get("date_from"), date_to=data.get("date_to"),
                                         **queries.comparison_disclosure(
-                                            chosen, suppressed=scope.suppressed(chosen), today=today,
-                                            date_from=data.get("date_from"), date_to=data.get("date_to")))
+                                            chosen, suppressed=chosen_view.suppressed, today=today))
         except EvaluationInputError as error:
             form.add_error(None, error_message(error.as_dict()))
         else:
@@ -288,7 +294,13 @@ def public(request):
     if grouping not in ("method", "region", "year"):
         grouping = "method"
     rows = queries.public_indicators(grouping=grouping, today=timezone.localdate())
-    shown = [{"label": report.method_label(r.key) if grouping == "method" else (r.key or "—"), "row": r}
-             for r in rows]
+    def label(key):
+        if grouping == "method":
+            return report.method_label(key)
+        if grouping == "region" and key == queries.OTHER_REGIONS:
+            return _("other regions")
+        return key or "—"
+
+    shown = [{"label": label(r.key), "row": r} for r in rows]
     return render(request, "evaluation/public.html", {"rows": shown, "grouping": grouping})
 
