@@ -275,8 +275,10 @@ class UserAdmin(OrganisationScopedAdmin, BaseUserAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.add_fieldsets
+        # The password field carries a "reset password" button; someone who may not change the person gets none.
+        account_fields = ("email", "password") if may_manage(request.user, obj) else ("email",)
         fieldsets = [
-            (None, {"fields": ("email", "password")}),
+            (None, {"fields": account_fields}),
             (_("Personal info"), {"fields": ("first_name", "last_name")}),
             (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
         ]

@@ -62,6 +62,8 @@ def test_a_user_with_a_role_elsewhere_is_shown_read_only(client, world, dual):
     body = page.content.decode()
     assert 'name="email"' not in body and 'name="is_active"' not in body
     assert "only a superuser" in body.lower() or "alleen een superuser" in body.lower()
+    # No "reset password" button that would lead to a refusal.
+    assert "password/\"" not in body
 
 
 def test_administrator_cannot_change_the_account_of_a_user_with_a_role_elsewhere(client, world, dual, root):
