@@ -61,6 +61,8 @@ class GroupIndicators:
     incidence: dict | None = None  # core.competing_risks.CumulativeIncidence as a dict
     agreements: dict = field(default_factory=dict)  # judged, kept, partly, not_kept, kept_rate
     outcomes: dict = field(default_factory=dict)  # moment -> {name: proportion or mean}
+    # organisation id -> the same counts of that organisation alone (``compute(..., per_organisation=True)``)
+    parts: dict = field(default_factory=dict)
 
 
 def _base(organisation_ids, date_from=None, date_to=None, methods=None):
@@ -74,9 +76,13 @@ def _base(organisation_ids, date_from=None, date_to=None, methods=None):
     return query
 
 
-def _annotated(query, grouping, prefix=""):
+def _annotated(query, grouping, prefix="", per_organisation=False):
     """The group key as columns: year and quarter of the offer come from its date parts (a quarter is counted
-    per month and added up in Python), the rest from a column."""
+    per month and added up in Python), the rest from a column. ``per_organisation`` adds the organisation as one
+    more column (``g_org``): the same query, counted per organisation too."""
+    if per_organisation:
+        query, names = _annotated(query.annotate(g_org=F(f"{prefix}organisation_id")), grouping, prefix)
+        return query, (*names, "g_org")
     if grouping in ("year", "quarter"):
         query = query.annotate(g_year=ExtractYear(f"{prefix}offered_on"))
         if grouping == "quarter":
@@ -85,6 +91,19 @@ def _annotated(query, grouping, prefix=""):
     if grouping == "all":
         return query.annotate(g=Value("all", output_field=CharField())), ("g",)
     return query.annotate(g=F(prefix + GROUP_COLUMNS[grouping])), ("g",)
+
+
+def _targets(groups, key, row) -> list:
+    """The group a database row counts towards and, when counted per organisation, that organisation's part."""
+    group = groups.get(key)
+    if group is None:
+        return []
+    if "g_org" not in row:
+        return [group]
+    part = group.parts.get(row["g_org"])
+    if part is None:
+        part = group.parts[row["g_org"]] = GroupIndicators(key, 0, 0, 0, 0, 0, {}, {})
+    return [group, part]
 
 
 def _key(grouping, row, names, region_keys=None) -> str:
@@ -117,14 +136,18 @@ def _event_expression(today: date):
 
 
 def compute(organisation_ids, grouping="method", *, today: date, date_from=None, date_to=None, methods=None,
-            with_curves=True, with_outcomes=True, region_keys=None) -> list[GroupIndicators]:
+            with_curves=True, with_outcomes=True, region_keys=None, per_organisation=False) -> list[GroupIndicators]:
     """The indicators of the trajectories offered by these organisations (in the period, of these methods),
     per group. Every figure is computed from counts the database returns. ``region_keys`` renames regions, and
-    regions renamed alike are counted as one group."""
+    regions renamed alike are counted as one group. ``per_organisation``: every group also carries, in
+    ``parts``, the counts of each organisation alone (one more grouping column in the same queries, not a
+    query per organisation); curves are not split."""
     if grouping not in GROUPINGS:
         raise ValueError(grouping)
     query, names = _annotated(_base(organisation_ids, date_from, date_to, methods), grouping)
-    counts = list(query.values(*names).annotate(
+    count_query, count_names = _annotated(_base(organisation_ids, date_from, date_to, methods), grouping,
+                                          per_organisation=per_organisation)
+    counts = list(count_query.values(*count_names).annotate(
         offered=Count("id"), accepted=Count("id", filter=Q(accepted_on__isnull=False)),
         plans=Count("id", filter=Q(plan_made_on__isnull=False)), without_plan=Count("id", filter=NO_PLAN),
         running=Count("id", filter=RUNNING)).order_by())
@@ -134,16 +157,18 @@ def compute(organisation_ids, grouping="method", *, today: date, date_from=None,
         found = groups.get(key)
         if found is None:
             groups[key] = found = GroupIndicators(key, 0, 0, 0, 0, 0, {}, {})
-        for name in ("offered", "accepted", "plans", "without_plan", "running"):
-            setattr(found, name, getattr(found, name) + row[name])
+        for target in _targets(groups, key, row):
+            for name in ("offered", "accepted", "plans", "without_plan", "running"):
+                setattr(target, name, getattr(target, name) + row[name])
     for group in groups.values():
         group.plan_rate = proportion(group.plans, group.offered).as_dict()
         group.plan_rate_accepted = proportion(min(group.plans, group.accepted), group.accepted).as_dict()
     if with_curves:
         _add_curves(groups, query, grouping, names, today, region_keys)
-    _add_agreements(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys)
+    _add_agreements(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys, per_organisation)
     if with_outcomes:
-        _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys)
+        _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys,
+                      per_organisation)
     return sorted(groups.values(), key=lambda g: g.key)
 
 
@@ -166,7 +191,7 @@ def _add_curves(groups, query, grouping, names, today, region_keys=None):
             groups[key].incidence = cumulative_incidence(table, causes=CAUSES, horizons=HORIZONS).as_dict()
 
 
-def _related(model_query, prefix, organisation_ids, grouping, date_from, date_to, methods):
+def _related(model_query, prefix, organisation_ids, grouping, date_from, date_to, methods, per_organisation=False):
     """A query on a table that hangs on a trajectory, filtered and grouped like the trajectories."""
     filters = {f"{prefix}organisation_id__in": list(organisation_ids)}
     if date_from:
@@ -175,25 +200,26 @@ def _related(model_query, prefix, organisation_ids, grouping, date_from, date_to
         filters[f"{prefix}offered_on__lte"] = date_to
     if methods:
         filters[f"{prefix}method_code__in"] = list(methods)
-    return _annotated(model_query.filter(**filters), grouping, prefix)
+    return _annotated(model_query.filter(**filters), grouping, prefix, per_organisation)
 
 
-def _add_agreements(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys=None):
+def _add_agreements(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys=None,
+                    per_organisation=False):
     """How the agreements were kept, over every judgement at a review held (kept, partly, not kept)."""
     query, names = _related(ReviewItem.objects.exclude(keeping=ReviewKeeping.STOPPED), "review__plan__trajectory__",
-                            organisation_ids, grouping, date_from, date_to, methods)
+                            organisation_ids, grouping, date_from, date_to, methods, per_organisation)
     rows = query.values(*names, "keeping").annotate(n=Count("id")).order_by()
-    totals = defaultdict(lambda: defaultdict(int))
+    totals = {}  # id of a group or part -> (it, its counts per keeping)
     for row in rows:
-        totals[_key(grouping, row, names, region_keys)][row["keeping"]] += row["n"]
-    for key, counts in totals.items():
-        if key in groups:
-            judged = sum(counts.values())
-            groups[key].agreements = {
-                "judged": judged, "kept": counts[ReviewKeeping.KEPT], "partly": counts[ReviewKeeping.PARTLY],
-                "not_kept": counts[ReviewKeeping.NOT_KEPT],
-                "kept_rate": proportion(counts[ReviewKeeping.KEPT], judged).as_dict(),
-            }
+        for target in _targets(groups, _key(grouping, row, names, region_keys), row):
+            totals.setdefault(id(target), (target, defaultdict(int)))[1][row["keeping"]] += row["n"]
+    for target, counts in totals.values():
+        judged = sum(counts.values())
+        target.agreements = {
+            "judged": judged, "kept": counts[ReviewKeeping.KEPT], "partly": counts[ReviewKeeping.PARTLY],
+            "not_kept": counts[ReviewKeeping.NOT_KEPT],
+            "kept_rate": proportion(counts[ReviewKeeping.KEPT], judged).as_dict(),
+        }
 
 
 OUTCOME_SHARES = (
@@ -209,33 +235,30 @@ OUTCOME_SHARES = (
 )
 
 
-def _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys=None):
+def _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys=None,
+                  per_organisation=False):
     query, names = _related(OutcomeMeasurement.objects.all(), "trajectory__", organisation_ids, grouping, date_from,
-                            date_to, methods)
+                            date_to, methods, per_organisation)
     aggregates = {}
     for name, column, counted, of in OUTCOME_SHARES:
         aggregates[f"{name}__k"] = Count("id", filter=Q(**{f"{column}__in": counted}))
         aggregates[f"{name}__n"] = Count("id", filter=Q(**{f"{column}__in": of}))
     for row in query.values(*names, "moment").annotate(measured=Count("id"), **aggregates).order_by():
-        key = _key(grouping, row, names, region_keys)
-        if key not in groups:
-            continue
-        moment = groups[key].outcomes.setdefault(row["moment"], {"measured": 0, "shares": {}, "scores": {}})
-        moment["measured"] += row["measured"]
-        for name, *_rest in OUTCOME_SHARES:
-            previous = moment["shares"].get(name, {"k": 0, "n": 0})
-            k, n = previous["k"] + row[f"{name}__k"], previous["n"] + row[f"{name}__n"]
-            moment["shares"][name] = {"k": k, "n": n, **proportion(k, n).as_dict()}
+        for target in _targets(groups, _key(grouping, row, names, region_keys), row):
+            moment = target.outcomes.setdefault(row["moment"], {"measured": 0, "shares": {}, "scores": {}})
+            moment["measured"] += row["measured"]
+            for name, *_rest in OUTCOME_SHARES:
+                previous = moment["shares"].get(name, {"k": 0, "n": 0})
+                k, n = previous["k"] + row[f"{name}__k"], previous["n"] + row[f"{name}__n"]
+                moment["shares"][name] = {"k": k, "n": n, **proportion(k, n).as_dict()}
     score_query, names = _related(AdministrationScore.objects.filter(value__isnull=False), "trajectory__",
-                                  organisation_ids, grouping, date_from, date_to, methods)
+                                  organisation_ids, grouping, date_from, date_to, methods, per_organisation)
     for row in (score_query.values(*names, "moment", "instrument_code", "score_code")
                 .annotate(total=Sum("value"), n=Count("id")).order_by()):
-        key = _key(grouping, row, names, region_keys)
-        if key not in groups:
-            continue
-        moment = groups[key].outcomes.setdefault(row["moment"], {"measured": 0, "shares": {}, "scores": {}})
-        score = moment["scores"].setdefault(f"{row['instrument_code']}.{row['score_code']}",
-                                            {"total": 0.0, "n": 0, "mean": None})
-        score["total"] += row["total"]
-        score["n"] += row["n"]
-        score["mean"] = score["total"] / score["n"]
+        for target in _targets(groups, _key(grouping, row, names, region_keys), row):
+            moment = target.outcomes.setdefault(row["moment"], {"measured": 0, "shares": {}, "scores": {}})
+            score = moment["scores"].setdefault(f"{row['instrument_code']}.{row['score_code']}",
+                                                {"total": 0.0, "n": 0, "mean": None})
+            score["total"] += row["total"]
+            score["n"] += row["n"]
+            score["mean"] = score["total"] / score["n"]

@@ -24,7 +24,7 @@ from kring.core.errors import NotFound
 from kring.trajectories.models import Trajectory
 
 from . import indicators
-from .core.disclosure import SUPPRESSED, protected_incidence, suppress_linked
+from .core.disclosure import PARTS, SUPPRESSED, protected_incidence, suppress_linked
 from .models import EvaluationJob, ResearchProject
 
 MANAGING_ROLES = {Role.TEAM_LEAD, Role.ADMINISTRATOR}
@@ -159,16 +159,33 @@ def protected_rows(organisation_ids, grouping, *, today, groupings=indicators.GR
     with the tables of the other groupings (``suppress_linked``): their totals, and the one-row table of "all",
     hide the same cells, and no total minus the shown groups gives a hidden one away. The same for every count
     published beside the offers (agreements judged, measurements per moment, outcome shares, instrument scores).
+
+    Over several organisations (the public overview, a researcher of more than one) the organisation is a
+    dimension of primary suppression too: a cell is shown only when each organisation's own count in it is 0 or
+    at least the threshold, so this cell minus the same cell of one organisation's own view is never a small count
+    (issue 12, item 9, nested populations). The counts per organisation come from the same queries, grouped by
+    the organisation as well.
     """
+    per_organisation = len(set(organisation_ids)) > 1
     per_grouping = {g: indicators.compute(organisation_ids, g, today=today, with_curves=(g == grouping),
-                                          with_outcomes=with_outcomes, region_keys=region_keys)
+                                          with_outcomes=with_outcomes, region_keys=region_keys,
+                                          per_organisation=per_organisation)
                     for g in dict.fromkeys((grouping, *groupings, "all"))}
     _protect(per_grouping, with_outcomes)
+    for rows in per_grouping.values():
+        for row in rows:
+            row.parts = {}  # what each organisation counts on its own never leaves
     return per_grouping[grouping]
 
 
 def _link(per_grouping, extract, count_keys, total_key, apply):
-    tables = {g: [extract(row) for row in rows] for g, rows in per_grouping.items()}
+    def cells(row):
+        found = extract(row)
+        if row.parts:
+            found[PARTS] = {organisation: extract(part) for organisation, part in row.parts.items()}
+        return found
+
+    tables = {g: [cells(row) for row in rows] for g, rows in per_grouping.items()}
     results = suppress_linked(tables, SMALL_CELL, count_keys=count_keys, total_key=total_key)
     for g, rows in per_grouping.items():
         for row, shown in zip(rows, results[g].rows):

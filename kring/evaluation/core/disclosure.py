@@ -33,6 +33,11 @@ computed from them. The decisions:
   its own protects (a "bridge" between two blocks of suppressed cells). After the lines are safe, the linear
   system of all published totals is solved exactly; any suppressed cell it determines gets a neighbour
   suppressed, and the line rules run again.
+- **Parts** (issue 12, item 9, nested populations): a row may carry, under ``PARTS``, its counts split into parts
+  (per organisation, in a view over several organisations). A cell is then also suppressed when any part's own
+  count in it is from 1 to threshold - 1, and a line's suppressed cells must also add up, per part, to 0 or at
+  least the threshold. The same cell published over fewer parts (one organisation's own view) then differs from
+  this one by counts that are each 0 or at least the threshold.
 - Not covered: bounds a reader can derive from non-negativity across several lines (protection intervals, which
   tools like tau-ARGUS solve as linear programs), and differencing between two tables published separately
   (for example this month and last month). Publish one table per question and keep the threshold the same.
@@ -52,7 +57,7 @@ from fractions import Fraction
 from .errors import EvaluationInputError
 
 __all__ = [
-    "KEY_BYTES", "PSEUDONYM_LENGTH", "SUPPRESSED", "SuppressedTable", "new_project_key", "pseudonym",
+    "KEY_BYTES", "PARTS", "PSEUDONYM_LENGTH", "SUPPRESSED", "SuppressedTable", "new_project_key", "pseudonym",
     "protected_event_times", "protected_incidence", "suppress_counts", "suppress_linked", "suppress_rates",
 ]
 
@@ -67,6 +72,7 @@ _PSEUDONYM_BYTES = PSEUDONYM_LENGTH * 5 // 8
 _DOMAIN = b"kring.evaluation.pseudonym.v1\x00"
 
 SUPPRESSED = "suppressed"  # the key that lists, per returned row, which fields were blanked
+PARTS = "parts"  # the optional key of a row's counts per part (organisation): part -> {count key: count}
 
 
 # -- pseudonyms ------------------------------------------------------------------------------------------------
@@ -149,7 +155,8 @@ def suppress_counts(table: Iterable[Mapping], threshold: int = 5, *, count_keys:
     ``count_keys``, and the row total under ``total_key`` (``None`` when the table publishes no row totals).
     The counts of a row must add up to its total. ``totals_label`` gives the group keys of the returned totals row
     (for example ``{"method": "All methods"}``). ``hidden_totals`` names columns whose cell in the totals row is
-    suppressed from the start (``suppress_linked`` uses it). The input is not changed. See the module docstring.
+    suppressed from the start (``suppress_linked`` uses it). A row's optional ``PARTS`` splits its counts per part
+    (they must add up to the row's); it is not returned. The input is not changed. See the module docstring.
     """
     threshold = _check_threshold(threshold)
     if isinstance(count_keys, str):
@@ -164,9 +171,17 @@ def suppress_counts(table: Iterable[Mapping], threshold: int = 5, *, count_keys:
 
     # The grid: one line of cells per row, then the totals row; cell (i, j) holds row i's value of columns[j].
     values: dict[tuple[int, int], int] = {}
+    # Each cell's counts per part, where rows carry parts; the totals row's are the parts' sums over the rows.
+    part_values: dict[tuple[int, int], dict] = {}
     for i, row in enumerate(rows):
         if SUPPRESSED in row:
             raise EvaluationInputError("invalid_argument", argument=f"row {i}", value=f"already has a {SUPPRESSED!r} key")
+        for part, counts in (row.pop(PARTS, None) or {}).items():
+            for j, key in enumerate(count_keys):
+                part_values.setdefault((i, j), {})[part] = _count(counts, key, i)
+            if total_key is not None:
+                part_values.setdefault((i, len(count_keys)), {})[part] = sum(
+                    part_values[i, j][part] for j in range(len(count_keys)))
         for j, key in enumerate(count_keys):
             values[i, j] = _count(row, key, i)
         if total_key is not None:
@@ -178,6 +193,24 @@ def suppress_counts(table: Iterable[Mapping], threshold: int = 5, *, count_keys:
     n = len(rows)
     for j in range(len(columns)):
         values[n, j] = sum(values[i, j] for i in range(n))
+    for (i, j), parts in list(part_values.items()):
+        if sum(parts.values()) != values[i, j]:
+            raise EvaluationInputError("invalid_argument", argument=f"row {i} {columns[j]}",
+                                       value=f"{values[i, j]} is not the sum of its parts")
+        for part, value in parts.items():
+            totals_parts = part_values.setdefault((n, j), {})
+            totals_parts[part] = totals_parts.get(part, 0) + value
+
+    def small(value: int) -> bool:
+        return 0 < value < threshold
+
+    def small_part(cells) -> bool:
+        """Some part's own count over these cells is from 1 to threshold - 1."""
+        sums: dict = {}
+        for cell in cells:
+            for part, value in part_values.get(cell, {}).items():
+                sums[part] = sums.get(part, 0) + value
+        return any(small(value) for value in sums.values())
 
     # A line is (its cells, its total cell): every column including the total column, and, when rows have
     # totals, every row including the totals row.
@@ -192,7 +225,8 @@ def suppress_counts(table: Iterable[Mapping], threshold: int = 5, *, count_keys:
         for cell in (*cells, margin):
             lines_of[cell].append(index)
 
-    hidden = {cell for cell, value in values.items() if value < threshold}  # primary suppression, zeros too
+    # Primary suppression: every count under the threshold, zeros too, and every cell with a small part.
+    hidden = {cell for cell, value in values.items() if value < threshold or small_part((cell,))}
     unknown = set(hidden_totals) - set(columns)
     if unknown:
         raise EvaluationInputError("invalid_argument", argument="hidden_totals", value=repr(sorted(unknown)))
@@ -205,7 +239,7 @@ def suppress_counts(table: Iterable[Mapping], threshold: int = 5, *, count_keys:
             return not inner  # a hidden total with all its cells shown is their sum
         if not inner:
             return False
-        return len(inner) == 1 or sum(values[c] for c in inner) < threshold
+        return len(inner) == 1 or sum(values[c] for c in inner) < threshold or small_part(inner)
 
     def best(candidates: Iterable[tuple[int, int]]) -> tuple[int, int] | None:
         # The smallest shown cell, preferring one that leaves its other lines no worse off.
