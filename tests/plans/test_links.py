@@ -402,19 +402,21 @@ def test_wrong_tries_are_counted_for_the_whole_window(accepted, client, settings
     from django.core.cache.backends.db import DatabaseCache
     from django.db import connection
 
-    if not isinstance(caches["default"], DatabaseCache):
-        pytest.skip("reads the database cache's table")
     for i in range(3):
         client.get(home(f"wrong-token-{i:02d}-" + "x" * 30), REMOTE_ADDR=ADDRESS)
     key = cache.make_key(services._throttle_key(ADDRESS))
-    table = connection.ops.quote_name(settings.CACHES["default"]["LOCATION"])
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT expires FROM {table} WHERE cache_key = %s", [key])
-        (expires,) = cursor.fetchone()
-    if isinstance(expires, str):
-        expires = datetime.datetime.fromisoformat(expires)
-    if timezone.is_naive(expires):
-        expires = timezone.make_aware(expires, datetime.timezone.utc)
-    left = (expires - timezone.now()).total_seconds()
+    if isinstance(caches["default"], DatabaseCache):
+        table = connection.ops.quote_name(settings.CACHES["default"]["LOCATION"])
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT expires FROM {table} WHERE cache_key = %s", [key])
+            (expires,) = cursor.fetchone()
+        if isinstance(expires, str):
+            expires = datetime.datetime.fromisoformat(expires)
+        if timezone.is_naive(expires):
+            expires = timezone.make_aware(expires, datetime.timezone.utc)
+        left = (expires - timezone.now()).total_seconds()
+    else:
+        # Redis (CI's PostgreSQL run): ask the server how long the key has left.
+        left = caches["default"]._cache.get_client(key).ttl(key)
     assert services.LINK_TRY_WINDOW - 60 < left <= services.LINK_TRY_WINDOW
     assert cache.get(services._throttle_key(ADDRESS)) == 3
