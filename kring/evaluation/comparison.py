@@ -36,6 +36,7 @@ COVARIATES = ("safety_serious", "children", "child_age_mean", "informal_network_
 MODERATORS = ("high_conflict_divorce_yes", "migration_background_yes", "parent_intellectual_disability_yes",
               "small_network", "young_children")
 YES_NO = {"yes": 1.0, "no": 0.0}
+ORGANISATION = "organisation_id"  # the frame's column of each row's organisation
 SUPERVISION = {"nl_supervision", "nl_provisional_supervision", "nl_guardianship", "vl_judicial"}
 
 
@@ -66,6 +67,8 @@ def frame(trajectories, *, today, moment="t1") -> pd.DataFrame:
     df = pd.DataFrame(table)
     if df.empty:
         return df
+    # Never an output column: only to check a suppressed comparison's counts per organisation (issue 12, item 9).
+    df[ORGANISATION] = list(trajectories.order_by("id").values_list("organisation_id", flat=True))
     for stem in ("maltreatment", "professional_care", "supervision_order", "without_help"):
         for m in ("t0", moment):
             df[f"{m}_{stem}_bin"] = _binary_codes(df[f"{m}_{stem}"])
@@ -153,8 +156,8 @@ def compare(organisation_ids, *, method: str, comparison: str = dataset.REGULAR_
                 else:
                     entry["moderation"] += [m.as_dict() for m in found]
         if threshold is not None:
-            entry = protected_outcome(entry, effect_cells(df, "treated", column, covariates, kind, MODERATORS),
-                                      threshold)
+            entry = protected_outcome(entry, effect_cells(df, "treated", column, covariates, kind, MODERATORS,
+                                                          part=ORGANISATION), threshold)
         result["outcomes"].append(entry)
         if progress:
             progress(index + 1, len(wanted))

@@ -141,7 +141,7 @@ def compute(organisation_ids, grouping="method", *, today: date, date_from=None,
     per group. Every figure is computed from counts the database returns. ``region_keys`` renames regions, and
     regions renamed alike are counted as one group. ``per_organisation``: every group also carries, in
     ``parts``, the counts of each organisation alone (one more grouping column in the same queries, not a
-    query per organisation); curves are not split."""
+    query per organisation); a part's ``incidence`` holds only its events per week (``_add_curves``)."""
     if grouping not in GROUPINGS:
         raise ValueError(grouping)
     query, names = _annotated(_base(organisation_ids, date_from, date_to, methods), grouping)
@@ -164,7 +164,7 @@ def compute(organisation_ids, grouping="method", *, today: date, date_from=None,
         group.plan_rate = proportion(group.plans, group.offered).as_dict()
         group.plan_rate_accepted = proportion(min(group.plans, group.accepted), group.accepted).as_dict()
     if with_curves:
-        _add_curves(groups, query, grouping, names, today, region_keys)
+        _add_curves(groups, count_query, grouping, count_names, today, region_keys)
     _add_agreements(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys, per_organisation)
     if with_outcomes:
         _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys,
@@ -177,6 +177,10 @@ def _add_curves(groups, query, grouping, names, today, region_keys=None):
     per_week = defaultdict(lambda: defaultdict(lambda: [{}, 0]))
     rows = (query.annotate(event=event, weeks=days / 7).values(*names, "event", "weeks")
             .annotate(n=Count("id")).order_by())
+    # Per organisation too when the query is grouped by it: a curve point of several organisations is published
+    # only when each one's counts by then are 0 or at least the threshold (queries.protected_rows).
+    part_weeks = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))  # (key, org) -> cause -> week -> n
+    part_sizes = defaultdict(int)
     for row in rows:
         key = _key(grouping, row, names, region_keys)
         weeks = max(int(row["weeks"] or 0), 0)  # a date before the offer is a data error, counted at week 0
@@ -185,10 +189,22 @@ def _add_curves(groups, query, grouping, names, today, region_keys=None):
             slot[1] += row["n"]
         else:
             slot[0][row["event"]] = slot[0].get(row["event"], 0) + row["n"]
+        if "g_org" in row:
+            part_sizes[key, row["g_org"]] += row["n"]
+            if row["event"] != "running":
+                part_weeks[key, row["g_org"]][row["event"]][weeks] += row["n"]
     for key, weeks in per_week.items():
         table = [(week, events, censored) for week, (events, censored) in sorted(weeks.items())]
         if key in groups and table:
             groups[key].incidence = cumulative_incidence(table, causes=CAUSES, horizons=HORIZONS).as_dict()
+    for (key, organisation), n in part_sizes.items():
+        part = groups[key].parts.get(organisation) if key in groups else None
+        if part is not None:
+            # Only what the protection needs, in the shape of ``CumulativeIncidence.as_dict``: never published.
+            times = sorted({w for per_cause in part_weeks[key, organisation].values() for w in per_cause})
+            part.incidence = {"n": n, "times": times, "causes": {
+                cause: {"events": [part_weeks[key, organisation][cause].get(w, 0) for w in times]}
+                for cause in CAUSES}}
 
 
 def _related(model_query, prefix, organisation_ids, grouping, date_from, date_to, methods, per_organisation=False):

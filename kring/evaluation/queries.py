@@ -209,8 +209,9 @@ def _protect(per_grouping: dict, with_outcomes: bool) -> None:
         if row.plans is None or row.offered is None:
             row.plan_rate = None  # a rate with its Wilson interval gives its count and its denominator back
             row.suppressed.add("plan_rate")
+        parts = {organisation: part.incidence for organisation, part in row.parts.items() if part.incidence}
         row.incidence = protected_incidence(row.incidence, {"plan": row.plans, "abandoned": row.without_plan},
-                                            SMALL_CELL)
+                                            SMALL_CELL, parts=parts or None)
 
     _link(per_grouping, offers, COUNT_FIELDS, "total", apply_offers)
 

@@ -378,13 +378,18 @@ def protected_event_times(times: Sequence, events: Sequence[int], published_n: i
 
 
 def protected_incidence(incidence: Mapping | None, published: Mapping[str, int | None],
-                        threshold: int = 5) -> dict | None:
+                        threshold: int = 5, *, parts: Mapping | None = None) -> dict | None:
     """A cumulative incidence (``competing_risks.CumulativeIncidence.as_dict()``) cut down to what may be shown
     when counts are suppressed: per cause only its values at the horizons, and only where the events counted by
     then, those still without the event, and the events since the previous horizon shown are each at least the
     threshold (a step of a curve over known numbers is a count). No numbers at risk, censored or events per week;
     the times summarised by ``protected_event_times``. ``published``: the published count of each cause (None
     where suppressed, which hides its curve). The shape stays that of ``as_dict`` with the horizons as the times.
+
+    ``parts`` (part -> ``{"n", "times", "causes": {name: {"events"}}}``, per organisation in a view over several):
+    a horizon is then also shown only where each part's events by then, its families without the event, and its
+    events since the previous horizon shown are each 0 or at least the threshold, as for ``PARTS`` in
+    ``suppress_counts``: the share times the published count, minus the same over fewer parts, is no small count.
     """
     if not incidence:
         return None
@@ -399,12 +404,21 @@ def protected_incidence(incidence: Mapping | None, published: Mapping[str, int |
             horizons = [row["horizon"] for row in rows]
         count = published.get(name)
         shown_rows, previous = [], 0
+        previous_parts = dict.fromkeys(parts or (), 0)
         for row in rows:
             by_then = sum(e for t, e in zip(times, cause["events"]) if t <= row["horizon"])
             ok = (count is not None and row.get("cif") is not None and by_then >= threshold
                   and n - by_then >= threshold and by_then - previous >= threshold)
+            parts_by_then = {}
+            for part, counts in (parts or {}).items():
+                events = (counts["causes"].get(name) or {}).get("events") or []
+                parts_by_then[part] = sum(e for t, e in zip(counts["times"], events) if t <= row["horizon"])
+                ok = ok and all(_fine(value, threshold) for value in (
+                    parts_by_then[part], int(counts["n"]) - parts_by_then[part],
+                    parts_by_then[part] - previous_parts[part]))
             if ok:
                 previous = by_then
+                previous_parts.update(parts_by_then)
             shown_rows.append({"horizon": row["horizon"], "cif": row["cif"] if ok else None, "se": None,
                                "low": row.get("low") if ok else None, "high": row.get("high") if ok else None})
         causes[name] = {
@@ -415,6 +429,11 @@ def protected_incidence(incidence: Mapping | None, published: Mapping[str, int |
         }
     return {"n": None, "n_censored": None, "times": horizons or [], "n_at_risk": [], "censored": [],
             "event_free": [], "causes": causes, "level": incidence.get("level"), "warnings": []}
+
+
+def _fine(value: int, threshold: int) -> bool:
+    """A count that may stand beside others of the same population: none, or at least the threshold."""
+    return value == 0 or value >= threshold
 
 
 def _number(value) -> float | None:

@@ -26,6 +26,11 @@ from 1 to ``threshold - 1``, or gives one away, and none is a single family's va
   because a kernel estimate over few families still shows each family's score as a bump. No common support (the
   largest of the minimum scores is one family's score), no quantiles, no minimum or maximum.
 * **Warnings and errors** keep their code only: their parameters are counts and shares.
+* **Several organisations** (a researcher of more than one): every count above is also checked per organisation,
+  from the frame's organisation column (``effect_cells(part=...)``): an outcome is shown only when each
+  organisation's group sizes and events are 0 or at least the threshold, a size only when its rest is too, a
+  balance row or moderator only when each organisation's cells are. Matched counts and the overlap histogram
+  are counted by the estimators without the organisation, so they are not shown over several organisations.
 
 Everything is built from a list of the keys that may be published (nothing unknown passes), so a new key in the
 estimators stays unpublished until it is added here. Plain data in and out, no Django.
@@ -99,14 +104,31 @@ def _is_binary(values: pd.Series) -> bool:
 
 
 def effect_cells(df: pd.DataFrame, treatment: str, outcome: str, covariates: Sequence[str], kind: str,
-                 moderators: Sequence[str] = ()) -> dict:
+                 moderators: Sequence[str] = (), part: str | None = None) -> dict:
     """The counts the protection needs for one outcome, counted again from the analysed frame (the estimators'
     results do not carry all of them): group sizes, events per group, 0/1 characteristics per group, and the
-    cells of every moderator."""
+    cells of every moderator.
+
+    ``part`` names a column (the organisation) that splits the frame: when it holds more than one value, the
+    same counts of each value's rows alone come under ``"parts"`` (value -> cells, a moderator's cells in the
+    same order as the whole's), so each published count can be checked per organisation too."""
+    cells = _cells(df, treatment, outcome, covariates, kind, moderators, None)
+    if part is not None and part in df.columns and df[part].nunique() > 1:
+        cells["parts"] = {value: _cells(df, treatment, outcome, covariates, kind, moderators, df[part] == value)
+                          for value in sorted(df[part].unique())}
+    return cells
+
+
+def _cells(df, treatment, outcome, covariates, kind, moderators, within) -> dict:
+    """``effect_cells`` of the rows ``within`` selects (all when None), the moderators' values of the whole."""
     covariates = [c for c in covariates if c not in (treatment, outcome)]
-    arm = df[treatment].astype(float) == 1
+    if within is None:
+        within = pd.Series(True, index=df.index)
+    arm = (df[treatment].astype(float) == 1)[within]
     rows = _complete(df, [treatment, outcome, *covariates])
-    treated = rows[treatment].astype(float) == 1
+    rows_within = within.loc[rows.index]
+    treated = (rows[treatment].astype(float) == 1)
+    rows, treated = rows[rows_within], treated[rows_within]
     cells = {"groups": (int(arm.sum()), int((~arm).sum())), "n": (int(treated.sum()), int((~treated).sum())),
              "events": None, "binary_covariates": {}, "moderators": {}}
     if kind == "binary":
@@ -123,10 +145,11 @@ def effect_cells(df: pd.DataFrame, treatment: str, outcome: str, covariates: Seq
         t = kept[treatment].astype(float) == 1
         m = pd.to_numeric(kept[moderator], errors="coerce").astype(float)
         y = kept[outcome].astype(float)
+        kept_within = within.loc[kept.index]
         found = []
         for value in sorted(m.unique()):
             for group in (t, ~t):
-                inside = group & (m == value)
+                inside = group & (m == value) & kept_within
                 found.append(int(inside.sum()))
                 if kind == "binary":
                     events = int(y[inside].sum())
@@ -174,11 +197,20 @@ def protected_outcome(entry: Mapping, cells: Mapping, threshold: int = 5) -> dic
         return _hidden(entry, base)  # the counts do not agree with the estimators': show nothing rather than guess
     if n1 < threshold or n0 < threshold:
         return _hidden(entry, base)
+    # Over several organisations each one's part of every count below must be 0 or at least the threshold too
+    # (``effect_cells(part=...)``): this comparison minus the same over fewer organisations is then no small count.
+    parts = [cells, *(cells.get("parts") or {}).values()]
+    if not all(_fine(v, threshold) for p in parts[1:] for v in p["n"]):
+        return _hidden(entry, base)  # a mean over a few of one organisation's families, by subtraction
     if cells["events"] is not None:
-        k1, k0 = cells["events"]
-        if not all(_fine(v, threshold) for v in (k1, n1 - k1, k0, n0 - k0)):
-            return _hidden(entry, base)
+        for p in parts:
+            (k1, k0), (m1, m0) = p["events"], p["n"]
+            if not all(_fine(v, threshold) for v in (k1, m1 - k1, k0, m0 - k0)):
+                return _hidden(entry, base)
     shown1, shown0 = safe_count(n1, g1, threshold), safe_count(n0, g0, threshold)
+    for p in parts[1:]:
+        shown1 = shown1 if safe_count(p["n"][0], p["groups"][0], threshold) is not None else None
+        shown0 = shown0 if safe_count(p["n"][1], p["groups"][1], threshold) is not None else None
     both = shown1 is not None and shown0 is not None
     result = {**base, "outcome": entry.get("outcome"), "covariates": list(entry.get("covariates", [])),
               "n": n1 + n0 if both else None, "n_treated": shown1, "n_control": shown0,
@@ -205,12 +237,16 @@ def protected_outcome(entry: Mapping, cells: Mapping, threshold: int = 5) -> dic
                              "converged": propensity.get("converged"), "separated": propensity.get("separated"),
                              "warnings": _codes(propensity.get("warnings"))} if propensity else None)
     result["ipw"] = _protected_ipw(entry.get("ipw"), estimate, threshold)
-    result["matching"] = _protected_matching(entry.get("matching"), n1, n0, estimate, threshold)
-    result["balance"] = _protected_balance(entry.get("balance") or [], cells["binary_covariates"], n1, n0, threshold)
-    result["overlap"] = _protected_overlap(entry.get("overlap"), n1, n0, threshold)
+    # Matched families and the overlap histogram are counted by the estimators, not per organisation: over
+    # several organisations their counts are not shown (the matched estimate itself is).
+    split = len(parts) > 1
+    result["matching"] = _protected_matching(entry.get("matching"), n1, n0, estimate, threshold, split)
+    result["balance"] = _protected_balance(entry.get("balance") or [], parts, threshold)
+    result["overlap"] = None if split else _protected_overlap(entry.get("overlap"), n1, n0, threshold)
     result["warnings"] = _codes(entry.get("warnings"))
-    result["moderation"] = [_protected_moderation(m, cells["moderators"].get(m.get("moderator")), threshold)
-                            for m in entry.get("moderation") or []]
+    result["moderation"] = [
+        _protected_moderation(m, [p["moderators"].get(m.get("moderator")) for p in parts], threshold)
+        for m in entry.get("moderation") or []]
     return result
 
 
@@ -228,24 +264,28 @@ def _protected_ipw(ipw: Mapping | None, estimate, threshold):
     return result
 
 
-def _protected_matching(matching: Mapping | None, n1, n0, estimate, threshold):
+def _protected_matching(matching: Mapping | None, n1, n0, estimate, threshold, split=False):
     if not matching:
         return None
     details = matching.get("details") or {}
     matched, used = details.get("n_treated_matched"), details.get("n_controls_used")
     if matched is None or used is None or matched < threshold or used < threshold:
         return {"error": {"code": SMALL_CELLS}}
+    if split:
+        return estimate(matching, {"n_treated_matched": None, "n_controls_used": None})
     return estimate(matching, {"n_treated_matched": safe_count(matched, n1, threshold),
                                "n_controls_used": safe_count(used, n0, threshold)})
 
 
-def _protected_balance(rows, binary, n1, n0, threshold):
+def _protected_balance(rows, parts, threshold):
+    """``parts``: the cells of the whole, then of each organisation (``protected_outcome``)."""
     result = []
     for row in rows:
         name = row.get("covariate")
-        if name in binary:
-            ones1, ones0 = binary[name]
-            if not all(_fine(v, threshold) for v in (ones1, n1 - ones1, ones0, n0 - ones0)):
+        if name in parts[0]["binary_covariates"]:
+            counts = [(p["binary_covariates"].get(name, (0, 0)), p["n"]) for p in parts]
+            if not all(_fine(v, threshold) for (ones1, ones0), (n1, n0) in counts
+                       for v in (ones1, n1 - ones1, ones0, n0 - ones0)):
                 continue
         result.append({"covariate": name, "mean_treated": row.get("mean_treated"),
                        "mean_control": row.get("mean_control"), "smd": row.get("smd"),
@@ -272,12 +312,13 @@ def _protected_overlap(overlap: Mapping | None, n1, n0, threshold):
             "warnings": _codes(overlap.get("warnings"))}
 
 
-def _protected_moderation(moderation: Mapping, cells, threshold) -> dict:
+def _protected_moderation(moderation: Mapping, cells_per_part, threshold) -> dict:
+    """``cells_per_part``: the moderator's cells of the whole, then of each organisation."""
     name = moderation.get("moderator")
     if "error" in moderation:
         error = {"code": moderation["error"].get("code")}
         return {"moderator": name, "error": error}
-    if cells is None or not all(_fine(v, threshold) for v in cells):
+    if any(cells is None or not all(_fine(v, threshold) for v in cells) for cells in cells_per_part):
         return {"moderator": name, "error": {"code": SMALL_CELLS}}
     return {"moderator": name, "interaction": _estimate(moderation.get("interaction"), None, None),
             "levels": [{"value": level.get("value"), "effect": _estimate(level.get("effect"), None, None)}
