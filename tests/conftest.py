@@ -1,5 +1,6 @@
 """Shared fixtures: two organisations (one Dutch, one Flemish) with a user in every role."""
 import os
+import time
 import uuid
 from types import SimpleNamespace
 
@@ -35,6 +36,38 @@ def cache_of_its_own(settings):
     if default["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
         prefix = f"{default.get('KEY_PREFIX', '')}test-{uuid.uuid4().hex}"
         settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}
+
+
+@pytest.fixture(autouse=True)
+def force_login_is_a_complete_login():
+    """``client.force_login`` stands for a login through the login page, both steps included: the session records
+    the password and, for a user with an authenticator, the code, as allauth does. Pass ``second_factor=False``
+    for a session that never entered the code (the pages and the API refuse such a session for roles that need
+    two factors)."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.mfa.models import Authenticator
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None, second_factor=True):
+        original(self, user, backend)
+        records = [{"method": "password", "at": time.time(), "email": user.email}]
+        if second_factor and Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            records.append({"method": "mfa", "at": time.time(), "type": "totp"})
+        session = self.session
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+        session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+        session.save()
+
+    # A patch of its own: tests that call ``monkeypatch.undo()`` must not take this one back.
+    patch = pytest.MonkeyPatch()
+    patch.setattr(Client, "force_login", force_login)
+    yield
+    patch.undo()
 
 
 @pytest.fixture(autouse=True)

@@ -286,6 +286,9 @@ def two_factor_user(request, org):
                      is_staff=request.param == Role.ADMINISTRATOR)
 
 
+# Setting the authenticator up counts as this session's second factor once allauth announces it, after its
+# transaction commits; a test transaction never commits, so this test runs with real commits, as a request does.
+@pytest.mark.django_db(transaction=True)
 def test_roles_that_need_two_factor_are_sent_to_the_setup_page(client, two_factor_user):
     response = log_in(client, two_factor_user.email, PASSWORD)
     assert response.status_code == 302  # no authenticator yet, so no code asked

@@ -63,14 +63,19 @@ class TwoFactorSessionAuthentication(SessionAuthentication):
 
 
 def refuse(request, user, reason, message):
+    log_refused_session(request._request, user, reason, record_type="api_session")
+    raise PermissionDenied(message)
+
+
+def log_refused_session(request, user, reason, record_type="login_session"):
+    """A session refused for want of the second factor, in the log of every organisation of the user."""
     from kring.audit.services import Access, log_access
     from kring.core.actor import Actor
 
     organisation_ids = sorted({m.organisation_id for m in user.active_memberships()}) or [None]
-    log_access(Actor.from_request(request._request), "denied",
-               [Access("api_session", user.pk, organisation_id=o) for o in organisation_ids],
-               path=request._request.path, detail=reason)
-    raise PermissionDenied(message)
+    log_access(Actor.from_request(request), "denied",
+               [Access(record_type, user.pk, organisation_id=o) for o in organisation_ids],
+               path=request.path, detail=reason)
 
 
 class TwoFactorSessionScheme(SessionScheme):

@@ -60,6 +60,7 @@ RECORD_TYPE_LABELS = {
     "api_token": _("API token"),
     "organisation": _("organisation"),
     "api_session": _("API call with a browser session"),
+    "login_session": _("login session"),
 }
 
 

@@ -55,13 +55,31 @@ def test_password_only_session_without_an_authenticator_cannot_use_the_api(clien
 
 @pytest.mark.parametrize("who", ["administrator", "privacy_officer"])
 def test_session_that_skipped_the_second_factor_cannot_use_the_api(client, world, who):
-    client.force_login(getattr(world.a, who))  # has an authenticator, but this session never entered a code
+    # Has an authenticator, but this session never entered a code.
+    client.force_login(getattr(world.a, who), second_factor=False)
     assert_refused_for_missing_second_factor(client.get(CASES))
     assert_refused_for_missing_second_factor(client.post(CASES, {}, content_type="application/json"))
 
 
+@pytest.mark.parametrize("who", ["administrator", "privacy_officer"])
+def test_page_session_that_skipped_the_second_factor_ends(client, world, who):
+    """A session opened before the authenticator was set up (here: made without the code) does not open pages:
+    it is logged out and sent to the login, and the refusal is in the log of the user's organisation."""
+    user = getattr(world.a, who)
+    client.force_login(user, second_factor=False)
+    page = "/access-log/" if who == "privacy_officer" else "/admin/"
+    response = client.get(page)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+    assert AccessLogEntry.objects.filter(user=user, action="denied", record_type="login_session",
+                                         organisation_id=world.a.org.pk).exists()
+    # After a login with both steps the same page opens.
+    client.force_login(user)
+    assert client.get(page).status_code == 200
+
+
 def test_the_refusal_is_in_dutch_by_default_and_logged(client, world):
-    client.force_login(world.a.privacy_officer)
+    client.force_login(world.a.privacy_officer, second_factor=False)
     response = client.get(CASES)
     assert response.status_code == 403 and "twee stappen" in response.json()["detail"]
     assert AccessLogEntry.objects.filter(user=world.a.privacy_officer, action="denied", path=CASES).exists()
