@@ -181,7 +181,8 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
-# Lockout: after LOGIN_FAILURES_ALLOWED failed attempts an account is locked for the period below.
+# Failed logins within LOGIN_LOCKOUT_MINUTES: LOGIN_FAILURES_ALLOWED per (account, address), more per address and
+# per account (decision 60).
 LOGIN_FAILURES_ALLOWED = env.int("LOGIN_FAILURES_ALLOWED", default=5)
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
 # Password logins are counted by kring.accounts.login_throttle (decision in its docstring): per (account, address)
