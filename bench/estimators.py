@@ -23,6 +23,7 @@ Each estimator's ratio is the median of its per-round ratios to the reference na
 With --tiny only completion and finite estimates decide the exit code; timings of milliseconds are noise.
 Exit code 1 when a judged goal fails. A JSON copy goes to bench/results/estimators.json (--output).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,21 +51,37 @@ COVARIATES = ["age", "earnings", "risk", "support", "network", "divorce", "prior
 
 def synthetic(n: int, seed: int = 2026) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    df = pd.DataFrame({
-        "age": rng.uniform(0, 18, n),
-        "earnings": rng.lognormal(10, 0.8, n) * rng.binomial(1, 0.8, n),
-        "risk": rng.normal(0, 1, n),
-        "support": rng.normal(0, 1, n),
-        "network": rng.poisson(6, n).astype(float),
-        "divorce": rng.binomial(1, 0.3, n).astype(float),
-        "prior_care": rng.binomial(1, 0.2, n).astype(float),
-        "single_parent": rng.binomial(1, 0.35, n).astype(float),
-    })
-    logit = (-1.0 + 0.03 * df.age - 0.00001 * df.earnings + 0.5 * df.risk - 0.4 * df.support + 0.6 * df.divorce
-             + 0.4 * df.prior_care)
+    df = pd.DataFrame(
+        {
+            "age": rng.uniform(0, 18, n),
+            "earnings": rng.lognormal(10, 0.8, n) * rng.binomial(1, 0.8, n),
+            "risk": rng.normal(0, 1, n),
+            "support": rng.normal(0, 1, n),
+            "network": rng.poisson(6, n).astype(float),
+            "divorce": rng.binomial(1, 0.3, n).astype(float),
+            "prior_care": rng.binomial(1, 0.2, n).astype(float),
+            "single_parent": rng.binomial(1, 0.35, n).astype(float),
+        }
+    )
+    logit = (
+        -1.0
+        + 0.03 * df.age
+        - 0.00001 * df.earnings
+        + 0.5 * df.risk
+        - 0.4 * df.support
+        + 0.6 * df.divorce
+        + 0.4 * df.prior_care
+    )
     df["treated"] = rng.binomial(1, 1 / (1 + np.exp(-logit))).astype(float)
-    df["score"] = (1.0 * df.treated + 0.1 * df.age + 1.2 * df.risk - 0.8 * df.support + 0.05 * df.network
-                   + 0.00002 * df.earnings + rng.normal(0, 2, n))
+    df["score"] = (
+        1.0 * df.treated
+        + 0.1 * df.age
+        + 1.2 * df.risk
+        - 0.8 * df.support
+        + 0.05 * df.network
+        + 0.00002 * df.earnings
+        + rng.normal(0, 2, n)
+    )
     outcome_logit = -0.8 + 0.5 * df.treated + 0.6 * df.risk - 0.3 * df.support + 0.4 * df.prior_care
     df["home"] = rng.binomial(1, 1 / (1 + np.exp(-outcome_logit))).astype(float)
     return df
@@ -87,21 +104,32 @@ def cases(df: pd.DataFrame, small: pd.DataFrame):
         ("difference_in_means", "lstsq", lambda: effects.difference_in_means(df, "treated", "score").estimate),
         ("ancova", "lstsq", lambda: effects.ancova(df, "treated", "score", COVARIATES).estimate),
         ("ancova HC1", "lstsq", lambda: effects.ancova(df, "treated", "score", COVARIATES, cov_type="HC1").se),
-        ("logistic_adjustment", "Logit",
-         lambda: effects.logistic_adjustment(df, "treated", "home", COVARIATES).risk_difference.se),
+        (
+            "logistic_adjustment",
+            "Logit",
+            lambda: effects.logistic_adjustment(df, "treated", "home", COVARIATES).risk_difference.se,
+        ),
         ("propensity_score", "Logit", lambda: effects.propensity_score(df, "treated", COVARIATES).coefficients["risk"]),
         ("ipw ATT", "Logit", lambda: effects.ipw(df, "treated", "score", COVARIATES).se),
         ("ipw ATE", "Logit", lambda: effects.ipw(df, "treated", "score", COVARIATES, estimand="ATE").se),
         ("matching 1:1", "Logit", lambda: effects.nearest_neighbour_matching(df, "treated", "score", COVARIATES).se),
-        ("matching 1:1, n/10", "Logit",
-         lambda: effects.nearest_neighbour_matching(small, "treated", "score", COVARIATES).se),
-        ("matching 1:5", "Logit",
-         lambda: effects.nearest_neighbour_matching(df, "treated", "score", COVARIATES, k=5).se),
+        (
+            "matching 1:1, n/10",
+            "Logit",
+            lambda: effects.nearest_neighbour_matching(small, "treated", "score", COVARIATES).se,
+        ),
+        (
+            "matching 1:5",
+            "Logit",
+            lambda: effects.nearest_neighbour_matching(df, "treated", "score", COVARIATES, k=5).se,
+        ),
         ("balance_table", "Logit", lambda: len(effects.balance_table(df, "treated", COVARIATES))),
-        ("evaluate_outcome continuous", "lstsq",
-         lambda: effects.evaluate_outcome(df, "treated", "score", COVARIATES)),
-        ("evaluate_outcome binary", "lstsq",
-         lambda: effects.evaluate_outcome(df, "treated", "home", COVARIATES, "binary")),
+        ("evaluate_outcome continuous", "lstsq", lambda: effects.evaluate_outcome(df, "treated", "score", COVARIATES)),
+        (
+            "evaluate_outcome binary",
+            "lstsq",
+            lambda: effects.evaluate_outcome(df, "treated", "home", COVARIATES, "binary"),
+        ),
     ]
 
 
@@ -111,8 +139,11 @@ def _finite_estimates(value) -> list[str]:
         return [] if value is not None and math.isfinite(float(value)) else ["value"]
     bad = []
     paths = [("raw", "classical"), ("ipw", "ATT"), ("ipw", "ATE"), ("matching",)]
-    paths += [("regression", "odds_ratio"), ("regression", "risk_difference")] if value["kind"] == "binary" else [
-        ("regression", "classical")]
+    paths += (
+        [("regression", "odds_ratio"), ("regression", "risk_difference")]
+        if value["kind"] == "binary"
+        else [("regression", "classical")]
+    )
     for path in paths:
         node = value
         for key in path:
@@ -135,8 +166,10 @@ def main() -> int:
 
     df = synthetic(rows)
     small = synthetic(rows // 10, seed=2027)
-    print(f"{rows:,} rows, {len(COVARIATES)} covariates, {int(df.treated.sum()):,} treated; "
-          f"{runs} rounds after 1 warm-up; load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"{rows:,} rows, {len(COVARIATES)} covariates, {int(df.treated.sum()):,} treated; "
+        f"{runs} rounds after 1 warm-up; load average {os.getloadavg()[0]:.2f}"
+    )
     plan = cases(df, small)
     times: dict[str, list[float]] = {name: [] for name, _, _ in plan}
     failures: list[str] = []
@@ -163,14 +196,30 @@ def main() -> int:
     if not args.tiny:
         for name in ("evaluate_outcome continuous", "evaluate_outcome binary"):
             row = next(r for r in table if r["estimator"] == name)
-            goals.append((f"{name} ≤ {MAX_EVALUATE_VS_OLS:g}× lstsq", row["ratio"] <= MAX_EVALUATE_VS_OLS,
-                          f"{row['ratio']:.1f}×"))
-            goals.append((f"{name} < {MAX_EVALUATE_SECONDS:g} s", row["median_s"] < MAX_EVALUATE_SECONDS,
-                          f"{row['median_s']:.2f} s"))
-        growth = statistics.median(a / b for a, b in zip(times["matching 1:1"], times["matching 1:1, n/10"],
-                                                          strict=True))
-        goals.append((f"matching at n over n/10 ≤ {MAX_MATCH_GROWTH:g} (not quadratic)", growth <= MAX_MATCH_GROWTH,
-                      f"{growth:.1f}"))
+            goals.append(
+                (
+                    f"{name} ≤ {MAX_EVALUATE_VS_OLS:g}× lstsq",
+                    row["ratio"] <= MAX_EVALUATE_VS_OLS,
+                    f"{row['ratio']:.1f}×",
+                )
+            )
+            goals.append(
+                (
+                    f"{name} < {MAX_EVALUATE_SECONDS:g} s",
+                    row["median_s"] < MAX_EVALUATE_SECONDS,
+                    f"{row['median_s']:.2f} s",
+                )
+            )
+        growth = statistics.median(
+            a / b for a, b in zip(times["matching 1:1"], times["matching 1:1, n/10"], strict=True)
+        )
+        goals.append(
+            (
+                f"matching at n over n/10 ≤ {MAX_MATCH_GROWTH:g} (not quadratic)",
+                growth <= MAX_MATCH_GROWTH,
+                f"{growth:.1f}",
+            )
+        )
     goals.append(("every estimate and SE finite", not failures, "; ".join(failures) or "yes"))
 
     print()
@@ -179,9 +228,17 @@ def main() -> int:
     if args.tiny:
         print("(--tiny: timings reported, not judged)")
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps({"rows": rows, "runs": runs, "table": table,
-                                             "goals": [{"goal": g, "pass": ok, "value": v} for g, ok, v in goals]},
-                                            indent=2))
+    Path(args.output).write_text(
+        json.dumps(
+            {
+                "rows": rows,
+                "runs": runs,
+                "table": table,
+                "goals": [{"goal": g, "pass": ok, "value": v} for g, ok, v in goals],
+            },
+            indent=2,
+        )
+    )
     return 0 if all(ok for _, ok, _ in goals) else 1
 
 

@@ -41,6 +41,7 @@ Goals (exit code 1 when a judged goal is missed):
 With --tiny only the counts and the query counts (and the report's completeness) decide; timings of a few
 milliseconds on a shared machine are noise. See bench/README.md. A JSON copy goes to bench/results/evaluation.json.
 """
+
 import argparse
 import datetime
 import gc
@@ -71,11 +72,16 @@ ORGANISATIONS = 10
 TEAMS_PER_ORG = 4
 # (name, region, jurisdiction): 10 organisations in 7 regions, so "region" groups differently from "organisation".
 ORGANISATION_LIST = [
-    ("Jeugdhulp Utrecht Stad", "Utrecht", "NL"), ("Jeugdhulp Utrechtse Heuvelrug", "Utrecht", "NL"),
-    ("Jeugdhulp Arnhem", "Gelderland", "NL"), ("Jeugdhulp Nijmegen", "Gelderland", "NL"),
-    ("Jeugdhulp Twente", "Overijssel", "NL"), ("Jeugdhulp Amsterdam", "Noord-Holland", "NL"),
-    ("Jeugdhulp Zaanstreek", "Noord-Holland", "NL"), ("Jeugdhulp Gent", "Oost-Vlaanderen", "VL"),
-    ("Jeugdhulp Antwerpen", "Antwerpen", "VL"), ("Jeugdhulp Hasselt", "Limburg", "VL"),
+    ("Jeugdhulp Utrecht Stad", "Utrecht", "NL"),
+    ("Jeugdhulp Utrechtse Heuvelrug", "Utrecht", "NL"),
+    ("Jeugdhulp Arnhem", "Gelderland", "NL"),
+    ("Jeugdhulp Nijmegen", "Gelderland", "NL"),
+    ("Jeugdhulp Twente", "Overijssel", "NL"),
+    ("Jeugdhulp Amsterdam", "Noord-Holland", "NL"),
+    ("Jeugdhulp Zaanstreek", "Noord-Holland", "NL"),
+    ("Jeugdhulp Gent", "Oost-Vlaanderen", "VL"),
+    ("Jeugdhulp Antwerpen", "Antwerpen", "VL"),
+    ("Jeugdhulp Hasselt", "Limburg", "VL"),
 ]
 METHODS = ("fnb", "ekc", "signs_of_safety")
 REGULAR = "regular_care"
@@ -84,30 +90,86 @@ PLAN_SHARE = {"fnb": 0.47, "ekc": 0.44, "signs_of_safety": 0.41, REGULAR: 0.40}
 NO_PLAN_SHARE = 0.36
 # How much lower the latent risk is at T1 after the method than after regular care (an effect to find).
 METHOD_EFFECT = {"fnb": 0.25, "ekc": 0.2, "signs_of_safety": 0.15, REGULAR: 0.0}
-LEGAL = {"NL": (("nl_voluntary", 50), ("nl_preventive", 20), ("nl_supervision", 22),
-                ("nl_provisional_supervision", 3), ("nl_guardianship", 5)),
-         "VL": (("vl_voluntary", 60), ("vl_socially_urgent", 20), ("vl_judicial", 20))}
+LEGAL = {
+    "NL": (
+        ("nl_voluntary", 50),
+        ("nl_preventive", 20),
+        ("nl_supervision", 22),
+        ("nl_provisional_supervision", 3),
+        ("nl_guardianship", 5),
+    ),
+    "VL": (("vl_voluntary", 60), ("vl_socially_urgent", 20), ("vl_judicial", 20)),
+}
 SAFETY = (("none", 20), ("some", 45), ("serious", 28), ("acute", 7))
 SAFETY_SHIFT = {"none": -0.6, "some": 0.0, "serious": 0.5, "acute": 1.0}
-ROUTES = (("professional", 55), ("family", 10), ("school", 12), ("hospital", 5), ("gp", 10), ("police", 6),
-          ("other", 2))
-ABANDON_REASONS = ("family_withdrew", "network_too_small", "safety", "consent_withdrawn", "no_agreement_on_plan",
-                   "coordinator_unavailable", "situation_changed", "referred_elsewhere", "other")
-PROBLEM_AREAS = ("parenting", "child_behaviour", "child_development", "school", "parent_mental_health",
-                 "addiction", "domestic_violence", "maltreatment", "divorce", "finances", "housing", "disability",
-                 "justice", "other")
-HOUSEHOLDS = (("two_parents", 35), ("single_parent", 35), ("blended", 15), ("kin", 7), ("foster", 5),
-              ("residential", 2), ("other", 1))
-YES_NO_SHARES = {"high_conflict_divorce": (0.15, 0.70), "migration_background": (0.25, 0.65),
-                 "parent_intellectual_disability": (0.08, 0.80)}  # (yes, no); the rest unknown
+ROUTES = (
+    ("professional", 55),
+    ("family", 10),
+    ("school", 12),
+    ("hospital", 5),
+    ("gp", 10),
+    ("police", 6),
+    ("other", 2),
+)
+ABANDON_REASONS = (
+    "family_withdrew",
+    "network_too_small",
+    "safety",
+    "consent_withdrawn",
+    "no_agreement_on_plan",
+    "coordinator_unavailable",
+    "situation_changed",
+    "referred_elsewhere",
+    "other",
+)
+PROBLEM_AREAS = (
+    "parenting",
+    "child_behaviour",
+    "child_development",
+    "school",
+    "parent_mental_health",
+    "addiction",
+    "domestic_violence",
+    "maltreatment",
+    "divorce",
+    "finances",
+    "housing",
+    "disability",
+    "justice",
+    "other",
+)
+HOUSEHOLDS = (
+    ("two_parents", 35),
+    ("single_parent", 35),
+    ("blended", 15),
+    ("kin", 7),
+    ("foster", 5),
+    ("residential", 2),
+    ("other", 1),
+)
+YES_NO_SHARES = {
+    "high_conflict_divorce": (0.15, 0.70),
+    "migration_background": (0.25, 0.65),
+    "parent_intellectual_disability": (0.08, 0.80),
+}  # (yes, no); the rest unknown
 # Instruments: (code, chance per trajectory with instruments, moments, respondents, {score: (low, high)}).
 INSTRUMENTS = (
     ("sos_safety_scale", 0.6, ("t0", "t1"), ("parent", "professional", "network_member"), {"score": (0, 10)}),
     ("kring_satisfaction", 0.5, ("t1",), ("parent", "youth"), {"experience": (1, 5), "mark": (1, 10)}),
-    ("ssl_i_12", 0.3, ("t0", "t1"), ("parent",), {"total": (12, 48), "everyday": (4, 16), "problem": (4, 16),
-                                                  "esteem": (4, 16)}),
-    ("fes", 0.25, ("t0", "t1"), ("parent",), {"total": (34, 170), "family": (12, 60), "service_system": (12, 60),
-                                              "community_political": (10, 50)}),
+    (
+        "ssl_i_12",
+        0.3,
+        ("t0", "t1"),
+        ("parent",),
+        {"total": (12, 48), "everyday": (4, 16), "problem": (4, 16), "esteem": (4, 16)},
+    ),
+    (
+        "fes",
+        0.25,
+        ("t0", "t1"),
+        ("parent",),
+        {"total": (34, 170), "family": (12, 60), "service_system": (12, 60), "community_political": (10, 50)},
+    ),
     ("goal_attainment", 0.3, ("t1",), ("professional",), {"realised": (0, 1), "fully_realised": (0, 1)}),
     ("zrm", 0.2, ("t0", "t1"), ("professional",), {"sum": (13, 65), "mean": (1, 5)}),
 )
@@ -116,11 +178,20 @@ WITH_PLAN_RECORD = 0.45  # share of the trajectories with a plan whose plan is i
 REGISTERED = 0.9
 T0_MEASURED = 0.88
 T1_MEASURED = 0.78
-PLAN_TYPES = {"fnb": "family_group_plan", "ekc": "family_group_plan", "signs_of_safety": "safety_plan",
-              REGULAR: "care_plan"}
-AGREEMENT_TEXTS = ("Oma haalt de kinderen op woensdag op.", "Mama belt de huisarts voor een afspraak.",
-                   "Er is elke avond iemand thuis bij de kinderen.", "Papa komt alleen op afspraak langs.",
-                   "De buurvrouw let op de kinderen als mama werkt.", "De juf laat mama weten als Sam niet komt.")
+PLAN_TYPES = {
+    "fnb": "family_group_plan",
+    "ekc": "family_group_plan",
+    "signs_of_safety": "safety_plan",
+    REGULAR: "care_plan",
+}
+AGREEMENT_TEXTS = (
+    "Oma haalt de kinderen op woensdag op.",
+    "Mama belt de huisarts voor een afspraak.",
+    "Er is elke avond iemand thuis bij de kinderen.",
+    "Papa komt alleen op afspraak langs.",
+    "De buurvrouw let op de kinderen als mama werkt.",
+    "De juf laat mama weten als Sam niet komt.",
+)
 KEEPING = (("kept", 0.55), ("partly", 0.80), ("not_kept", 0.92), ("stopped", 1.0))
 
 
@@ -152,26 +223,45 @@ def weighted(rng, pairs):
 
 # --- The world -----------------------------------------------------------------------------------------------
 
+
 def build_world():
     from django.contrib.auth.hashers import make_password
 
     from kring.accounts.models import Membership, Organisation, Role, Team, User
 
     password = make_password("bench-password-not-secret")
-    orgs = [Organisation.objects.create(name=name, code=f"ev{i + 1}", jurisdiction=jurisdiction, region=region)
-            for i, (name, region, jurisdiction) in enumerate(ORGANISATION_LIST[:ORGANISATIONS])]
-    teams = Team.objects.bulk_create([Team(organisation=o, name=f"Team {o.code} {t + 1}", region=o.region)
-                                      for o in orgs for t in range(TEAMS_PER_ORG)])
-    writers = User.objects.bulk_create([
-        User(email=f"writer.{o.code}@bench.example.org", password=password, first_name="Schrijver", last_name=o.code)
-        for o in orgs])
-    Membership.objects.bulk_create([Membership(user=u, organisation=o, role=Role.CASE_WORKER)
-                                    for u, o in zip(writers, orgs)])
-    return {"orgs": orgs, "teams": teams, "writers": {o.pk: w.pk for o, w in zip(orgs, writers)},
-            "org_by_id": {o.pk: o for o in orgs}}
+    orgs = [
+        Organisation.objects.create(name=name, code=f"ev{i + 1}", jurisdiction=jurisdiction, region=region)
+        for i, (name, region, jurisdiction) in enumerate(ORGANISATION_LIST[:ORGANISATIONS])
+    ]
+    teams = Team.objects.bulk_create(
+        [
+            Team(organisation=o, name=f"Team {o.code} {t + 1}", region=o.region)
+            for o in orgs
+            for t in range(TEAMS_PER_ORG)
+        ]
+    )
+    writers = User.objects.bulk_create(
+        [
+            User(
+                email=f"writer.{o.code}@bench.example.org", password=password, first_name="Schrijver", last_name=o.code
+            )
+            for o in orgs
+        ]
+    )
+    Membership.objects.bulk_create(
+        [Membership(user=u, organisation=o, role=Role.CASE_WORKER) for u, o in zip(writers, orgs)]
+    )
+    return {
+        "orgs": orgs,
+        "teams": teams,
+        "writers": {o.pk: w.pk for o, w in zip(orgs, writers)},
+        "org_by_id": {o.pk: o for o in orgs},
+    }
 
 
 # --- The fill: COPY in chunks of trajectories -----------------------------------------------------------------
+
 
 class Fill:
     """Rows of every table for a chunk of trajectories, written with COPY in dependency order."""
@@ -182,8 +272,18 @@ class Fill:
         from kring.plans.models import Agreement, Plan, Review, ReviewItem
         from kring.trajectories.models import Trajectory
 
-        self.models = [Case, Trajectory, Registration, OutcomeMeasurement, Administration, AdministrationScore,
-                       Plan, Agreement, Review, ReviewItem]
+        self.models = [
+            Case,
+            Trajectory,
+            Registration,
+            OutcomeMeasurement,
+            Administration,
+            AdministrationScore,
+            Plan,
+            Agreement,
+            Review,
+            ReviewItem,
+        ]
         self.makers = {m: Rows(m) for m in self.models}
         self.ids = {m: next_id(m) for m in self.models}
         self.buffers = {m: [] for m in self.models}
@@ -221,9 +321,20 @@ def fill(world, total, seed=2026):
     rng = random.Random(seed)
     now = timezone.now()
     definitions = catalogue()
-    phases = {code: json.dumps([{"code": p.code, "name": p.name.model_dump(), "default_weeks": p.default_weeks,
-                                 "max_weeks": p.max_weeks} for p in definitions[code].phases])
-              for code in (*METHODS, REGULAR)}
+    phases = {
+        code: json.dumps(
+            [
+                {
+                    "code": p.code,
+                    "name": p.name.model_dump(),
+                    "default_weeks": p.default_weeks,
+                    "max_weeks": p.max_weeks,
+                }
+                for p in definitions[code].phases
+            ]
+        )
+        for code in (*METHODS, REGULAR)
+    }
     versions = {code: definitions[code].version for code in phases}
     teams = world["teams"]
     out = Fill()
@@ -252,8 +363,16 @@ def fill(world, total, seed=2026):
             if offered + days * DAY >= TODAY:
                 event = "running"
         end = offered + days * DAY
-        t = {"accepted_on": None, "declined_on": None, "meeting_held_on": None, "plan_made_on": None,
-             "abandoned_on": None, "abandonment_reason": "", "closed_on": None, "closure_reason": ""}
+        t = {
+            "accepted_on": None,
+            "declined_on": None,
+            "meeting_held_on": None,
+            "plan_made_on": None,
+            "abandoned_on": None,
+            "abandonment_reason": "",
+            "closed_on": None,
+            "closure_reason": "",
+        }
         if event == "plan":
             t.update(accepted_on=offered + min(days, rng.randint(0, 14)) * DAY, meeting_held_on=end, plan_made_on=end)
             status = "plan_made" if (TODAY - end).days < 14 else "follow_up"
@@ -282,22 +401,44 @@ def fill(world, total, seed=2026):
                     t["accepted_on"] = offered
         else:
             running_days = (TODAY - offered).days
-            status = "offered" if running_days < 10 else rng.choice(("accepted", "preparing", "preparing",
-                                                                     "meeting_held"))
+            status = (
+                "offered" if running_days < 10 else rng.choice(("accepted", "preparing", "preparing", "meeting_held"))
+            )
             if status != "offered":
                 t["accepted_on"] = offered + min(running_days - 1, rng.randint(1, 10)) * DAY
         case_closed = status == "closed" or (status in ("abandoned", "declined") and rng.random() < 0.7)
         case_id = out.add(
-            Case, organisation=org.pk, team=team.pk, number=f"{org.code.upper()}-E-{out.ids[Case]:07d}",
-            family_name=f"Familie {out.ids[Case]}", status="closed" if case_closed else "active",
+            Case,
+            organisation=org.pk,
+            team=team.pk,
+            number=f"{org.code.upper()}-E-{out.ids[Case]:07d}",
+            family_name=f"Familie {out.ids[Case]}",
+            status="closed" if case_closed else "active",
             closure_reason=(("goals_reached" if event == "plan" else "family_withdrew") if case_closed else ""),
-            closed_on=(t["closed_on"] or min(TODAY, end + 14 * DAY)) if case_closed else None, legal_context=legal,
-            safety_concern=safety, central_reason="-", referral_date=offered - rng.randint(3, 30) * DAY,
-            referral_route=weighted(rng, ROUTES), question="-", created_at=now, updated_at=now)
+            closed_on=(t["closed_on"] or min(TODAY, end + 14 * DAY)) if case_closed else None,
+            legal_context=legal,
+            safety_concern=safety,
+            central_reason="-",
+            referral_date=offered - rng.randint(3, 30) * DAY,
+            referral_route=weighted(rng, ROUTES),
+            question="-",
+            created_at=now,
+            updated_at=now,
+        )
         trajectory_id = out.add(
-            Trajectory, case=case_id, organisation=org.pk, team=team.pk, method_code=method,
-            method_version=versions[method], phases_followed=phases[method], status=status, offered_on=offered,
-            offered_by=writer, created_at=now, **t)
+            Trajectory,
+            case=case_id,
+            organisation=org.pk,
+            team=team.pk,
+            method_code=method,
+            method_version=versions[method],
+            phases_followed=phases[method],
+            status=status,
+            offered_on=offered,
+            offered_by=writer,
+            created_at=now,
+            **t,
+        )
         if rng.random() >= REGISTERED:
             continue
         # The family: a latent risk drives the outcomes, lower after a plan and after a method than regular care.
@@ -312,15 +453,29 @@ def fill(world, total, seed=2026):
         ended = t["closed_on"] is not None
         ending = ""
         if ended:
-            ending = ("as_planned" if event == "plan" and rng.random() < 0.75
-                      else rng.choice(("early_client", "early_provider", "early_agreed", "early_external",
-                                       "other_provider")))
-        out.add(Registration, case=case_id, organisation=org.pk, trajectory=trajectory_id,
-                problem_areas=rng.sample(PROBLEM_AREAS, rng.randint(1, 4)), household=household, ending=ending,
-                snapshot_on=offered, children_ages=children,
-                household_size=len(children) + (2 if household in ("two_parents", "blended") else 1),
-                network_size=informal + professionals, informal_network_size=informal,
-                professional_network_size=professionals, updated_by=writer, updated_at=now, **answers)
+            ending = (
+                "as_planned"
+                if event == "plan" and rng.random() < 0.75
+                else rng.choice(("early_client", "early_provider", "early_agreed", "early_external", "other_provider"))
+            )
+        out.add(
+            Registration,
+            case=case_id,
+            organisation=org.pk,
+            trajectory=trajectory_id,
+            problem_areas=rng.sample(PROBLEM_AREAS, rng.randint(1, 4)),
+            household=household,
+            ending=ending,
+            snapshot_on=offered,
+            children_ages=children,
+            household_size=len(children) + (2 if household in ("two_parents", "blended") else 1),
+            network_size=informal + professionals,
+            informal_network_size=informal,
+            professional_network_size=professionals,
+            updated_by=writer,
+            updated_at=now,
+            **answers,
+        )
         risk = rng.gauss(0, 1) + SAFETY_SHIFT[safety] + (0.4 if legal.endswith(("supervision", "judicial")) else 0)
         risk += 0.3 if answers["high_conflict_divorce"] == "yes" else 0
         risk -= 0.03 * (informal - 8)
@@ -334,25 +489,37 @@ def fill(world, total, seed=2026):
                 measured["t1"] = (min(TODAY, offered + rng.randint(91, 112) * DAY), later)
         placed_at_t0 = False
         for moment, (on, level) in measured.items():
-            placement = ("outside_network" if level > 1.6 else "in_network" if level > 1.1 else "at_home")
+            placement = "outside_network" if level > 1.6 else "in_network" if level > 1.1 else "at_home"
             if rng.random() < 0.05:
                 placement = "unknown"
             if moment == "t0":
                 placed_at_t0 = placement in ("in_network", "outside_network")
             noisy = level + rng.gauss(0, 0.3)
-            out.add(OutcomeMeasurement, case=case_id, organisation=org.pk, trajectory=trajectory_id, moment=moment,
-                    measured_on=on, informant="professional" if rng.random() < 0.85 else "parent",
-                    maltreatment_indication=("unknown" if rng.random() < 0.1 else "yes" if noisy > 0.9 else "no"),
-                    risk_level=("unknown" if rng.random() < 0.04
-                                else "high" if noisy > 0.8 else "medium" if noisy > -0.3 else "low"),
-                    risk_instrument="ARIJ" if org.jurisdiction == "NL" else "LIRIK",
-                    professional_care="yes" if noisy > -0.5 else "no",
-                    supervision_order="yes" if legal.endswith(("supervision", "judicial")) or noisy > 1.8 else "no",
-                    placement=placement,
-                    returned_home=("yes" if placed_at_t0 and placement == "at_home" else "no" if placed_at_t0
-                                   else "unknown") if moment == "t1" else "unknown",
-                    without_help=("yes" if noisy < -0.6 else "no") if moment == "t1" else "no",
-                    recorded_by=writer, version=1)
+            out.add(
+                OutcomeMeasurement,
+                case=case_id,
+                organisation=org.pk,
+                trajectory=trajectory_id,
+                moment=moment,
+                measured_on=on,
+                informant="professional" if rng.random() < 0.85 else "parent",
+                maltreatment_indication=("unknown" if rng.random() < 0.1 else "yes" if noisy > 0.9 else "no"),
+                risk_level=(
+                    "unknown" if rng.random() < 0.04 else "high" if noisy > 0.8 else "medium" if noisy > -0.3 else "low"
+                ),
+                risk_instrument="ARIJ" if org.jurisdiction == "NL" else "LIRIK",
+                professional_care="yes" if noisy > -0.5 else "no",
+                supervision_order="yes" if legal.endswith(("supervision", "judicial")) or noisy > 1.8 else "no",
+                placement=placement,
+                returned_home=(
+                    "yes" if placed_at_t0 and placement == "at_home" else "no" if placed_at_t0 else "unknown"
+                )
+                if moment == "t1"
+                else "unknown",
+                without_help=("yes" if noisy < -0.6 else "no") if moment == "t1" else "no",
+                recorded_by=writer,
+                version=1,
+            )
         if measured and rng.random() < WITH_INSTRUMENTS:
             for code, chance, moments, respondents, scores in INSTRUMENTS:
                 if rng.random() >= chance and not (code == "sos_safety_scale" and method == "signs_of_safety"):
@@ -367,58 +534,131 @@ def fill(world, total, seed=2026):
                             # Higher is better on every one of these: lower risk, higher score.
                             share = min(1.0, max(0.0, 0.5 - 0.22 * level + rng.gauss(0, 0.12)))
                             value = low + share * (high - low)
-                            values[score] = None if rng.random() < 0.02 else (
-                                round(value, 3) if high <= 5 else float(round(value)))
+                            values[score] = (
+                                None if rng.random() < 0.02 else (round(value, 3) if high <= 5 else float(round(value)))
+                            )
                         administration = out.add(
-                            Administration, case=case_id, organisation=org.pk, trajectory=trajectory_id,
-                            instrument_code=code, instrument_version="1.0", moment=moment, respondent=respondent,
-                            administered_on=on, mode="totals", responses={}, totals=values,
-                            scores={"instrument": code, "version": "1.0", "mode": "totals",
-                                    "scores": {s: {"code": s, "value": v, "computable": v is not None}
-                                               for s, v in values.items()}, "item_scores": {}},
-                            entered_by=writer, entered_at=now, version=1)
+                            Administration,
+                            case=case_id,
+                            organisation=org.pk,
+                            trajectory=trajectory_id,
+                            instrument_code=code,
+                            instrument_version="1.0",
+                            moment=moment,
+                            respondent=respondent,
+                            administered_on=on,
+                            mode="totals",
+                            responses={},
+                            totals=values,
+                            scores={
+                                "instrument": code,
+                                "version": "1.0",
+                                "mode": "totals",
+                                "scores": {
+                                    s: {"code": s, "value": v, "computable": v is not None} for s, v in values.items()
+                                },
+                                "item_scores": {},
+                            },
+                            entered_by=writer,
+                            entered_at=now,
+                            version=1,
+                        )
                         for score, value in values.items():
-                            out.add(AdministrationScore, administration=administration, organisation=org.pk,
-                                    trajectory=trajectory_id, instrument_code=code, moment=moment,
-                                    respondent=respondent, score_code=score, value=value)
+                            out.add(
+                                AdministrationScore,
+                                administration=administration,
+                                organisation=org.pk,
+                                trajectory=trajectory_id,
+                                instrument_code=code,
+                                moment=moment,
+                                respondent=respondent,
+                                score_code=score,
+                                value=value,
+                            )
         if event == "plan" and rng.random() < WITH_PLAN_RECORD:
             plan_on = t["plan_made_on"]
             accepted = rng.random() < 0.92
             edition = rng.choice((1, 1, 1, 2, 2, 3)) if accepted else 1
             plan_id = out.add(
-                Plan, case=case_id, organisation=org.pk, trajectory=trajectory_id, plan_type=PLAN_TYPES[method],
-                status="accepted" if accepted else rng.choice(("draft", "submitted", "sent_back")), edition=edition,
+                Plan,
+                case=case_id,
+                organisation=org.pk,
+                trajectory=trajectory_id,
+                plan_type=PLAN_TYPES[method],
+                status="accepted" if accepted else rng.choice(("draft", "submitted", "sent_back")),
+                edition=edition,
                 concerns="Wij willen dat het thuis rustiger wordt.",
                 child_view="Sam wil bij oma kunnen logeren." if rng.random() < 0.6 else "",
-                presented_on=plan_on if rng.random() < 0.8 else None, submitted_on=plan_on if accepted else None,
-                accepted_on=plan_on if accepted else None, written_by=writer, created_at=now, version=1)
+                presented_on=plan_on if rng.random() < 0.8 else None,
+                submitted_on=plan_on if accepted else None,
+                accepted_on=plan_on if accepted else None,
+                written_by=writer,
+                created_at=now,
+                version=1,
+            )
             agreements = []
             for order in range(1, rng.randint(2, 7) + 1):
                 due = plan_on + rng.randint(7, 200) * DAY
-                status_ = weighted(rng, (("done", 45), ("open", 30), ("not_done", 8), ("help_needed", 4),
-                                         ("stopped", 13)))
-                agreements.append(out.add(
-                    Agreement, case=case_id, organisation=org.pk, plan=plan_id, order=order,
-                    what=AGREEMENT_TEXTS[rng.randrange(len(AGREEMENT_TEXTS))], starts_on=plan_on, due_on=due,
-                    frequency="elke week" if rng.random() < 0.4 else "", is_safety=rng.random() < 0.1,
-                    status=status_, in_force=accepted and status_ != "stopped",
-                    last_reported_on=min(due, TODAY) if status_ in ("done", "not_done", "help_needed") else None,
-                    version=1))
+                status_ = weighted(
+                    rng, (("done", 45), ("open", 30), ("not_done", 8), ("help_needed", 4), ("stopped", 13))
+                )
+                agreements.append(
+                    out.add(
+                        Agreement,
+                        case=case_id,
+                        organisation=org.pk,
+                        plan=plan_id,
+                        order=order,
+                        what=AGREEMENT_TEXTS[rng.randrange(len(AGREEMENT_TEXTS))],
+                        starts_on=plan_on,
+                        due_on=due,
+                        frequency="elke week" if rng.random() < 0.4 else "",
+                        is_safety=rng.random() < 0.1,
+                        status=status_,
+                        in_force=accepted and status_ != "stopped",
+                        last_reported_on=min(due, TODAY) if status_ in ("done", "not_done", "help_needed") else None,
+                        version=1,
+                    )
+                )
             if accepted:
                 for k in range(1, min(4, (TODAY - plan_on).days // 42) + 1):
                     planned = plan_on + 42 * k * DAY
                     held = planned + rng.randint(-3, 24) * DAY
                     if held >= TODAY or rng.random() < 0.15:
-                        out.add(Review, case=case_id, organisation=org.pk, plan=plan_id, code="review",
-                                name="Evaluatie", planned_on=planned, plan_edition=1, version=1)
+                        out.add(
+                            Review,
+                            case=case_id,
+                            organisation=org.pk,
+                            plan=plan_id,
+                            code="review",
+                            name="Evaluatie",
+                            planned_on=planned,
+                            plan_edition=1,
+                            version=1,
+                        )
                         break
-                    review = out.add(Review, case=case_id, organisation=org.pk, plan=plan_id, code="review",
-                                     name="Evaluatie", planned_on=planned, held_on=held, held_by=writer,
-                                     plan_edition=1, decision="continue", version=1)
+                    review = out.add(
+                        Review,
+                        case=case_id,
+                        organisation=org.pk,
+                        plan=plan_id,
+                        code="review",
+                        name="Evaluatie",
+                        planned_on=planned,
+                        held_on=held,
+                        held_by=writer,
+                        plan_edition=1,
+                        decision="continue",
+                        version=1,
+                    )
                     for agreement in agreements:
                         roll = rng.random()
-                        out.add(ReviewItem, review=review, agreement=agreement,
-                                keeping=next(k_ for k_, upto in KEEPING if roll < upto))
+                        out.add(
+                            ReviewItem,
+                            review=review,
+                            agreement=agreement,
+                            keeping=next(k_ for k_, upto in KEEPING if roll < upto),
+                        )
         if (n + 1) % 10_000 == 0:
             out.flush()
             if (n + 1) % 50_000 == 0:
@@ -432,10 +672,10 @@ GROUP_SQL = {
     "method": ("t.method_code", ""),
     "region": ("o.region", " JOIN accounts_organisation o ON o.id = t.organisation_id"),
 }
-NO_PLAN_SQL = ("t.plan_made_on IS NULL AND (t.abandoned_on IS NOT NULL OR t.declined_on IS NOT NULL "
-               "OR t.closed_on IS NOT NULL)")
-RUNNING_SQL = ("t.plan_made_on IS NULL AND t.abandoned_on IS NULL AND t.declined_on IS NULL "
-               "AND t.closed_on IS NULL")
+NO_PLAN_SQL = (
+    "t.plan_made_on IS NULL AND (t.abandoned_on IS NOT NULL OR t.declined_on IS NOT NULL OR t.closed_on IS NOT NULL)"
+)
+RUNNING_SQL = "t.plan_made_on IS NULL AND t.abandoned_on IS NULL AND t.declined_on IS NULL AND t.closed_on IS NULL"
 RAW_COUNTS = (
     "SELECT {key}, count(*), count(t.accepted_on), count(t.plan_made_on), "
     f"count(*) FILTER (WHERE {NO_PLAN_SQL}), count(*) FILTER (WHERE {RUNNING_SQL}) "
@@ -472,8 +712,10 @@ def _in(values):
 
 RAW_OUTCOMES = (
     "SELECT t.method_code, m.moment, count(*), "
-    + ", ".join(f"count(*) FILTER (WHERE m.{column} IN ({_in(counted)})), "
-                f"count(*) FILTER (WHERE m.{column} IN ({_in(of)}))" for _n, column, counted, of in RAW_SHARES)
+    + ", ".join(
+        f"count(*) FILTER (WHERE m.{column} IN ({_in(counted)})), count(*) FILTER (WHERE m.{column} IN ({_in(of)}))"
+        for _n, column, counted, of in RAW_SHARES
+    )
     + " FROM measures_outcomemeasurement m JOIN trajectories_trajectory t ON t.id = m.trajectory_id "
     "WHERE t.organisation_id = ANY(%s) GROUP BY 1, 2"
 )
@@ -502,18 +744,20 @@ def run_sql(statement, params):
 def raw_counts(grouping, orgs):
     """The reference: the counts and the events per week, two GROUP BYs over the trajectories."""
     key, join = GROUP_SQL[grouping]
-    return (run_sql(RAW_COUNTS.format(key=key, join=join), [orgs]),
-            run_sql(RAW_WEEKS.format(key=key, join=join), [TODAY, orgs]))
+    return (
+        run_sql(RAW_COUNTS.format(key=key, join=join), [orgs]),
+        run_sql(RAW_WEEKS.format(key=key, join=join), [TODAY, orgs]),
+    )
 
 
 def raw_all(orgs):
     """Everything compute() reads, by hand: the two above plus the agreements, outcomes and scores."""
     counts, weeks = raw_counts("method", orgs)
-    return (counts, weeks, run_sql(RAW_KEEPING, [orgs]), run_sql(RAW_OUTCOMES, [orgs]),
-            run_sql(RAW_SCORES, [orgs]))
+    return (counts, weeks, run_sql(RAW_KEEPING, [orgs]), run_sql(RAW_OUTCOMES, [orgs]), run_sql(RAW_SCORES, [orgs]))
 
 
 # --- Correctness --------------------------------------------------------------------------------------------
+
 
 def differences(rows, counts, weeks, extra=None):
     """Where compute()'s figures differ from the raw SQL's; an empty list when they agree."""
@@ -528,10 +772,20 @@ def differences(rows, counts, weeks, extra=None):
         slot = tables["" if key is None else str(key)][max(int(week), 0)]
         slot[{"plan": 0, "abandoned": 1, "running": 2}[event]] += n
     for key, row in by_key.items():
-        curve = row.incidence or {"times": [], "censored": [], "causes": {"plan": {"events": []},
-                                                                           "abandoned": {"events": []}}}
-        table = {t: [p, a, c] for t, p, a, c in zip(curve["times"], curve["causes"]["plan"]["events"],
-                                                    curve["causes"]["abandoned"]["events"], curve["censored"])}
+        curve = row.incidence or {
+            "times": [],
+            "censored": [],
+            "causes": {"plan": {"events": []}, "abandoned": {"events": []}},
+        }
+        table = {
+            t: [p, a, c]
+            for t, p, a, c in zip(
+                curve["times"],
+                curve["causes"]["plan"]["events"],
+                curve["causes"]["abandoned"]["events"],
+                curve["censored"],
+            )
+        }
         if table != dict(tables.get(key, {})):
             out.append(f"per-week table of {key!r} differs")
     if extra is not None:
@@ -541,8 +795,16 @@ def differences(rows, counts, weeks, extra=None):
             kept[key][keep] = n
         for key, row in by_key.items():
             k = kept.get(key, {})
-            want = {"judged": sum(k.values()), "kept": k.get("kept", 0), "partly": k.get("partly", 0),
-                    "not_kept": k.get("not_kept", 0)} if k else {}
+            want = (
+                {
+                    "judged": sum(k.values()),
+                    "kept": k.get("kept", 0),
+                    "partly": k.get("partly", 0),
+                    "not_kept": k.get("not_kept", 0),
+                }
+                if k
+                else {}
+            )
             got = {name: row.agreements.get(name) for name in want}
             if want != got:
                 out.append(f"agreements of {key!r}: raw {want} vs compute {got}")
@@ -557,8 +819,9 @@ def differences(rows, counts, weeks, extra=None):
         for key, moment, instrument, score, total, n in scores:
             got = by_key[key].outcomes.get(moment, {}).get("scores", {}).get(f"{instrument}.{score}", {})
             if got.get("n") != n or not math.isclose(got.get("total", math.nan), total, rel_tol=1e-9):
-                out.append(f"score {instrument}.{score} {key}/{moment}: raw {(total, n)} vs "
-                           f"{(got.get('total'), got.get('n'))}")
+                out.append(
+                    f"score {instrument}.{score} {key}/{moment}: raw {(total, n)} vs {(got.get('total'), got.get('n'))}"
+                )
     return out
 
 
@@ -583,12 +846,16 @@ def query_counts(orgs, slice_org):
             query = query.filter(offered_on__gte=kwargs["date_from"], offered_on__lte=kwargs["date_to"])
         with CaptureQueriesContext(connection) as ctx:
             indicators.compute(kwargs.pop("organisation_ids"), "method", today=TODAY, **kwargs)
-        out[label] = {"trajectories": query.count(), "queries": len(ctx.captured_queries),
-                      "sql": [q["sql"] for q in ctx.captured_queries]}
+        out[label] = {
+            "trajectories": query.count(),
+            "queries": len(ctx.captured_queries),
+            "sql": [q["sql"] for q in ctx.captured_queries],
+        }
     return out
 
 
 # --- Measuring ---------------------------------------------------------------------------------------------------
+
 
 def paired(a, b):
     return statistics.median(x / y for x, y in zip(a, b))
@@ -614,7 +881,7 @@ def measure_compute(orgs, runs, warmup):
     gc.collect()
     gc.freeze()
     for round_ in range(warmup + runs):
-        for key, job in (jobs.items() if round_ % 2 == 0 else reversed(jobs.items())):
+        for key, job in jobs.items() if round_ % 2 == 0 else reversed(jobs.items()):
             ms, _result = timed(job)
             if round_ >= warmup:
                 samples[key].append(ms)
@@ -635,8 +902,12 @@ class Breakdown:
 
         from kring.evaluation import comparison, dataset, indicators
 
-        self.patched = [(indicators, "compute"), (comparison, "frame"), (dataset, "build_rows"),
-                        (comparison, "compare")]
+        self.patched = [
+            (indicators, "compute"),
+            (comparison, "frame"),
+            (dataset, "build_rows"),
+            (comparison, "compare"),
+        ]
         self.originals = {(m, name): getattr(m, name) for m, name in self.patched}
 
         def wrap(module, name, materialise=False):
@@ -649,6 +920,7 @@ class Breakdown:
                     return iter(list(result)) if materialise else result
                 finally:
                     self.seconds[name] += time.perf_counter() - started
+
             return wrapper
 
         for module, name in self.patched:
@@ -661,6 +933,7 @@ class Breakdown:
             finally:
                 self.seconds["sql"] += time.perf_counter() - started
                 self.queries += 1
+
         self.wrapper = connection.execute_wrapper(count)
         self.wrapper.__enter__()
         return self
@@ -683,8 +956,9 @@ def measure_report(orgs, runs, pdf_runs):
             ms, data = timed(lambda: report.build(orgs, today=TODAY, suppressed=False, moment="t1"))
         after, _ = timed(lambda: raw_counts("method", orgs))
         builds.append((ms, (before + after) / 2))
-        breakdowns.append({"ms": ms, "queries": breakdown.queries,
-                           **{k: v * 1000 for k, v in breakdown.seconds.items()}})
+        breakdowns.append(
+            {"ms": ms, "queries": breakdown.queries, **{k: v * 1000 for k, v in breakdown.seconds.items()}}
+        )
     size = 0
     for _round in range(pdf_runs):
         before, _ = timed(lambda: raw_counts("method", orgs))
@@ -706,9 +980,17 @@ def report_complete(data, methods):
 def table_counts():
     from django.db import connection
 
-    tables = ["trajectories_trajectory", "measures_registration", "measures_outcomemeasurement",
-              "measures_administration", "measures_administrationscore", "plans_plan", "plans_agreement",
-              "plans_review", "plans_reviewitem"]
+    tables = [
+        "trajectories_trajectory",
+        "measures_registration",
+        "measures_outcomemeasurement",
+        "measures_administration",
+        "measures_administrationscore",
+        "plans_plan",
+        "plans_agreement",
+        "plans_review",
+        "plans_reviewitem",
+    ]
     with connection.cursor() as cursor:
         out = {}
         for table in tables:
@@ -723,9 +1005,13 @@ def mix(orgs):
     """The shares of the offers: plan, without a plan, running; and what share is regular care."""
     counts, _weeks = raw_counts("method", orgs)
     total = sum(r[1] for r in counts)
-    return {"total": total, "regular_care": sum(r[1] for r in counts if r[0] == REGULAR) / total,
-            "plan": sum(r[3] for r in counts) / total, "without_plan": sum(r[4] for r in counts) / total,
-            "running": sum(r[5] for r in counts) / total}
+    return {
+        "total": total,
+        "regular_care": sum(r[1] for r in counts if r[0] == REGULAR) / total,
+        "plan": sum(r[3] for r in counts) / total,
+        "without_plan": sum(r[4] for r in counts) / total,
+        "running": sum(r[5] for r in counts) / total,
+    }
 
 
 def main():
@@ -739,8 +1025,10 @@ def main():
     from django.db import connection
 
     if not raw_is_current():
-        sys.exit("The raw SQL's outcome shares differ from indicators.OUTCOME_SHARES: update RAW_SHARES in "
-                 "bench/evaluation.py.")
+        sys.exit(
+            "The raw SQL's outcome shares differ from indicators.OUTCOME_SHARES: update RAW_SHARES in "
+            "bench/evaluation.py."
+        )
     started = time.perf_counter()
     world = build_world()
     log(f"Filling {args.trajectories:,} trajectories over {ORGANISATIONS} organisations with COPY ...")
@@ -773,8 +1061,10 @@ def main():
         explained.append({"sql": sql, "ms": ms, "plan": plan})
     key, join = GROUP_SQL["method"]
     with connection.cursor() as cursor:
-        raw_explained = [explain(cursor.mogrify(RAW_COUNTS.format(key=key, join=join), [orgs])),
-                         explain(cursor.mogrify(RAW_WEEKS.format(key=key, join=join), [TODAY, orgs]))]
+        raw_explained = [
+            explain(cursor.mogrify(RAW_COUNTS.format(key=key, join=join), [orgs])),
+            explain(cursor.mogrify(RAW_WEEKS.format(key=key, join=join), [TODAY, orgs])),
+        ]
     log(f"Building the full report {args.report_runs}× and its PDF {args.pdf_runs}× ...")
     builds, pdfs, breakdowns, data, pdf_bytes = measure_report(orgs, args.report_runs, args.pdf_runs)
     complete, estimated = report_complete(data, METHODS)
@@ -790,8 +1080,9 @@ def main():
     pdf_ratio = statistics.median(ms / raw for ms, raw in pdfs)
     query_numbers = {label: q["queries"] for label, q in queries.items()}
     checks = {
-        "counts: compute() per method = raw SQL (counts, per-week table, agreements, outcomes, scores)":
-            not problems["method"],
+        "counts: compute() per method = raw SQL (counts, per-week table, agreements, outcomes, scores)": not problems[
+            "method"
+        ],
         "counts: compute() per region = raw SQL (counts, per-week table)": not problems["region"],
         "queries: compute() the same over a slice, one organisation and all": len(set(query_numbers.values())) == 1,
         "report: every method compared with regular care": complete,
@@ -801,21 +1092,36 @@ def main():
     }
 
     print()
-    print(f"Evaluation on PostgreSQL: {shares['total']:,} trajectories over {ORGANISATIONS} organisations "
-          f"({len({o.region for o in world['orgs']})} regions, {len(world['teams'])} teams); "
-          f"{100 * shares['regular_care']:.0f} % regular care; {100 * shares['plan']:.0f} % plan, "
-          f"{100 * shares['without_plan']:.0f} % without a plan, {100 * shares['running']:.0f} % running.")
-    print("Rows: " + ", ".join(f"{k.split('_', 1)[1]} {v:,}" for k, v in sizes.items() if k != "database size")
-          + f"; database {sizes['database size']}.")
-    print(f"Fill {fill_s:.0f} s (COPY {fill_rows_s:.0f} s, VACUUM ANALYZE {fill_s - fill_rows_s:.0f} s). "
-          f"today = {TODAY.isoformat()}; {args.runs} rounds after {args.warmup} warm-up; "
-          f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs.")
+    print(
+        f"Evaluation on PostgreSQL: {shares['total']:,} trajectories over {ORGANISATIONS} organisations "
+        f"({len({o.region for o in world['orgs']})} regions, {len(world['teams'])} teams); "
+        f"{100 * shares['regular_care']:.0f} % regular care; {100 * shares['plan']:.0f} % plan, "
+        f"{100 * shares['without_plan']:.0f} % without a plan, {100 * shares['running']:.0f} % running."
+    )
+    print(
+        "Rows: "
+        + ", ".join(f"{k.split('_', 1)[1]} {v:,}" for k, v in sizes.items() if k != "database size")
+        + f"; database {sizes['database size']}."
+    )
+    print(
+        f"Fill {fill_s:.0f} s (COPY {fill_rows_s:.0f} s, VACUUM ANALYZE {fill_s - fill_rows_s:.0f} s). "
+        f"today = {TODAY.isoformat()}; {args.runs} rounds after {args.warmup} warm-up; "
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs."
+    )
     print()
     print(f"{'measured':34} {'queries':>7} {'median ms':>10} {'× raw SQL':>10}")
-    raw_of = {"compute (method)": "raw SQL (method)", "compute (region)": "raw SQL (region)",
-              "raw SQL, all compute() reads": "raw SQL (method)"}
-    query_of = {"raw SQL (method)": 2, "raw SQL (region)": 2, "compute (method)": queries["all"]["queries"],
-                "compute (region)": queries["all"]["queries"], "raw SQL, all compute() reads": 5}
+    raw_of = {
+        "compute (method)": "raw SQL (method)",
+        "compute (region)": "raw SQL (region)",
+        "raw SQL, all compute() reads": "raw SQL (method)",
+    }
+    query_of = {
+        "raw SQL (method)": 2,
+        "raw SQL (region)": 2,
+        "compute (method)": queries["all"]["queries"],
+        "compute (region)": queries["all"]["queries"],
+        "raw SQL, all compute() reads": 5,
+    }
     for key_, values in samples.items():
         ratio = f"{paired(values, samples[raw_of[key_]]):10.2f}" if key_ in raw_of else f"{'':>10}"
         print(f"{key_:34} {query_of[key_]:>7} {statistics.median(values):>10.1f} {ratio}")
@@ -824,23 +1130,31 @@ def main():
     print(f"{'report.render_pdf':34} {0:>7} {pdf_s * 1000:>10.0f} {pdf_ratio:>10.0f}")
     print(f"compute() over all trajectories / over the raw SQL of everything it reads: {ratios['vs all']:.2f}×")
     print()
-    print("Queries of compute(): " + ", ".join(f"{label} ({q['trajectories']:,} trajectories) {q['queries']}"
-                                               for label, q in queries.items()))
-    print("EXPLAIN ANALYZE, compute() per method: " + ", ".join(f"{e['ms']:.0f}" for e in explained)
-          + " ms (counts, weeks, agreements, outcomes, scores); raw SQL: "
-          + ", ".join(f"{ms:.0f}" for _plan, ms in raw_explained) + " ms")
+    print(
+        "Queries of compute(): "
+        + ", ".join(f"{label} ({q['trajectories']:,} trajectories) {q['queries']}" for label, q in queries.items())
+    )
+    print(
+        "EXPLAIN ANALYZE, compute() per method: "
+        + ", ".join(f"{e['ms']:.0f}" for e in explained)
+        + " ms (counts, weeks, agreements, outcomes, scores); raw SQL: "
+        + ", ".join(f"{ms:.0f}" for _plan, ms in raw_explained)
+        + " ms"
+    )
     rows_ms = b.get("build_rows", 0)
     frame_ms = b.get("frame", 0)
     compare_ms = b.get("compare", 0)
     # The report reads the minimum dataset once, into one data frame, and hands it to every comparison (a compare()
     # called on its own, from the page or the API, builds its frame inside): compare() is then the estimators.
     estimators_ms = compare_ms
-    print(f"report.build ({len(data['comparisons'])} comparisons, {estimated} outcomes estimated, "
-          f"median of {len(builds)}): {build_s:.1f} s = indicators {b.get('compute', 0) / 1000:.1f} s + the "
-          f"minimum dataset read once {rows_ms / 1000:.1f} s (of which SQL "
-          f"{b.get('sql', 0) / 1000:.1f} s in all) + its data frame {(frame_ms - rows_ms) / 1000:.1f} s + the "
-          f"estimators {estimators_ms / 1000:.1f} s. The comparisons read every trajectory's row of the minimum "
-          f"dataset into Python: that part is not a SQL aggregate.")
+    print(
+        f"report.build ({len(data['comparisons'])} comparisons, {estimated} outcomes estimated, "
+        f"median of {len(builds)}): {build_s:.1f} s = indicators {b.get('compute', 0) / 1000:.1f} s + the "
+        f"minimum dataset read once {rows_ms / 1000:.1f} s (of which SQL "
+        f"{b.get('sql', 0) / 1000:.1f} s in all) + its data frame {(frame_ms - rows_ms) / 1000:.1f} s + the "
+        f"estimators {estimators_ms / 1000:.1f} s. The comparisons read every trajectory's row of the minimum "
+        f"dataset into Python: that part is not a SQL aggregate."
+    )
     print(f"report.render_pdf: {pdf_s:.1f} s, {pdf_bytes / 1024:.0f} KB (median of {len(pdfs)}).")
     for grouping, found in problems.items():
         for line in found[:10]:
@@ -848,21 +1162,44 @@ def main():
     print()
     judged = {label: ok for label, ok in checks.items() if not args.tiny or not label.startswith("time")}
     for label, ok in checks.items():
-        verdict = (("PASS" if ok else "FAIL") if label in judged
-                   else ("pass" if ok else "over") + " (not judged at --tiny)")
+        verdict = (
+            ("PASS" if ok else "FAIL") if label in judged else ("pass" if ok else "over") + " (not judged at --tiny)"
+        )
         print(f"{verdict}  {label}")
 
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps({
-        "trajectories": shares["total"], "tiny": args.tiny, "today": TODAY.isoformat(), "rows": sizes,
-        "filled": filled, "fill_seconds": fill_s, "shares": shares, "samples_ms": samples, "ratios": ratios,
-        "queries": {label: {"trajectories": q["trajectories"], "queries": q["queries"], "sql": q["sql"]}
-                    for label, q in queries.items()},
-        "explain": explained, "raw_explain": [{"ms": ms, "plan": plan} for plan, ms in raw_explained],
-        "report": {"build_ms": [ms for ms, _r in builds], "raw_ms": [r for _ms, r in builds],
-                   "breakdown_ms": breakdowns, "pdf_ms": [ms for ms, _r in pdfs], "pdf_bytes": pdf_bytes},
-        "problems": problems, "checks": checks,
-    }, indent=1, default=str))
+    Path(args.output).write_text(
+        json.dumps(
+            {
+                "trajectories": shares["total"],
+                "tiny": args.tiny,
+                "today": TODAY.isoformat(),
+                "rows": sizes,
+                "filled": filled,
+                "fill_seconds": fill_s,
+                "shares": shares,
+                "samples_ms": samples,
+                "ratios": ratios,
+                "queries": {
+                    label: {"trajectories": q["trajectories"], "queries": q["queries"], "sql": q["sql"]}
+                    for label, q in queries.items()
+                },
+                "explain": explained,
+                "raw_explain": [{"ms": ms, "plan": plan} for plan, ms in raw_explained],
+                "report": {
+                    "build_ms": [ms for ms, _r in builds],
+                    "raw_ms": [r for _ms, r in builds],
+                    "breakdown_ms": breakdowns,
+                    "pdf_ms": [ms for ms, _r in pdfs],
+                    "pdf_bytes": pdf_bytes,
+                },
+                "problems": problems,
+                "checks": checks,
+            },
+            indent=1,
+            default=str,
+        )
+    )
     return 0 if all(judged.values()) else 1
 
 

@@ -13,6 +13,7 @@ the machine is, nor on how busy it was at one moment.
 
 See bench/README.md.
 """
+
 import argparse
 import datetime
 import functools
@@ -36,14 +37,14 @@ DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/kring_bench"
 RESULTS = ROOT / "bench" / "results" / "foundation_pages.json"
 
 # The goals from the issue.
-MAX_QUERIES = 15          # per page, whatever the data size
-MAX_GROWTH = 1.2          # time at the large size / time at the small size
-MAX_VS_PING = 5.0         # time of a page / time of /ping/
+MAX_QUERIES = 15  # per page, whatever the data size
+MAX_GROWTH = 1.2  # time at the large size / time at the small size
+MAX_VS_PING = 5.0  # time of a page / time of /ping/
 SEARCH_INTERACTIVE_MS = 100.0  # a name lookup over all persons, answered from an index
 
 # The measured users' own cases; they stay the same when the database grows.
-FOCUS_TEAM_CASES = 500    # cases of the team the measured team lead leads
-WORKER_CASES = 40         # cases the measured case worker is on
+FOCUS_TEAM_CASES = 500  # cases of the team the measured team lead leads
+WORKER_CASES = 40  # cases the measured case worker is on
 TEAMS_PER_ORG = 100
 WORKERS_PER_TEAM = 5
 
@@ -77,6 +78,7 @@ def log(message):
 
 # --- The database ---------------------------------------------------------------------------------------
 
+
 class Databases:
     """The large database (DATABASE_URL) and a copy of it at the small size beside it (its name + '_small').
 
@@ -107,8 +109,13 @@ class Databases:
         """A connection to the 'postgres' database, to drop and create the benchmark databases."""
         import psycopg
 
-        params = {"dbname": "postgres", "host": self.config.get("HOST"), "port": self.config.get("PORT"),
-                  "user": self.config.get("USER"), "password": self.config.get("PASSWORD")}
+        params = {
+            "dbname": "postgres",
+            "host": self.config.get("HOST"),
+            "port": self.config.get("PORT"),
+            "user": self.config.get("USER"),
+            "password": self.config.get("PASSWORD"),
+        }
         return psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True)
 
     def recreate(self):
@@ -139,7 +146,8 @@ class Databases:
 
         connection.close()  # a template database must have no other connections
         statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-            sql.Identifier(self.small_name), sql.Identifier(self.name))
+            sql.Identifier(self.small_name), sql.Identifier(self.name)
+        )
         with self._admin() as conn:
             for _attempt in range(30):
                 try:
@@ -190,7 +198,8 @@ def write_rows(model, columns, rows):
         from psycopg import sql
 
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)))
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
         with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
@@ -260,56 +269,241 @@ FIRST_NAMES = (
 
 # Roughly by frequency, most common first; weights fall off like Zipf so the head is common, the tail less so.
 COMMON_SURNAMES = [
-    "Peeters", "de Jong", "Janssens", "Jansen", "Maes", "de Vries", "Jacobs", "van den Berg", "Mertens", "van Dijk",
-    "Willems", "Bakker", "Claes", "Visser", "Goossens", "Smit", "Wouters", "Meijer", "De Smet", "de Boer",
-    "Dubois", "Mulder", "Vermeulen", "de Groot", "Van Damme", "Bos", "Hermans", "Vos", "Aerts", "Hendriks",
-    "Michiels", "van Leeuwen", "Lemmens", "Dekker", "Stevens", "Brouwer", "Segers", "de Wit", "Desmet",
-    "Dijkstra", "De Clercq", "Smits", "Verstraete", "de Graaf", "Martens", "van der Meer", "Lambrechts",
-    "van der Linden", "Coppens", "Kok", "Vandenberghe", "de Haan", "Leclercq", "van den Heuvel", "Hoekstra",
-    "Verhoeven", "van der Veen", "Cools", "Huisman", "Van Acker", "Özdemir", "Yılmaz", "El Amrani", "Bakkali",
-    "Nowak", "Sénéchal", "Kowalski", "Boukhari", "Demir", "Şahin",
+    "Peeters",
+    "de Jong",
+    "Janssens",
+    "Jansen",
+    "Maes",
+    "de Vries",
+    "Jacobs",
+    "van den Berg",
+    "Mertens",
+    "van Dijk",
+    "Willems",
+    "Bakker",
+    "Claes",
+    "Visser",
+    "Goossens",
+    "Smit",
+    "Wouters",
+    "Meijer",
+    "De Smet",
+    "de Boer",
+    "Dubois",
+    "Mulder",
+    "Vermeulen",
+    "de Groot",
+    "Van Damme",
+    "Bos",
+    "Hermans",
+    "Vos",
+    "Aerts",
+    "Hendriks",
+    "Michiels",
+    "van Leeuwen",
+    "Lemmens",
+    "Dekker",
+    "Stevens",
+    "Brouwer",
+    "Segers",
+    "de Wit",
+    "Desmet",
+    "Dijkstra",
+    "De Clercq",
+    "Smits",
+    "Verstraete",
+    "de Graaf",
+    "Martens",
+    "van der Meer",
+    "Lambrechts",
+    "van der Linden",
+    "Coppens",
+    "Kok",
+    "Vandenberghe",
+    "de Haan",
+    "Leclercq",
+    "van den Heuvel",
+    "Hoekstra",
+    "Verhoeven",
+    "van der Veen",
+    "Cools",
+    "Huisman",
+    "Van Acker",
+    "Özdemir",
+    "Yılmaz",
+    "El Amrani",
+    "Bakkali",
+    "Nowak",
+    "Sénéchal",
+    "Kowalski",
+    "Boukhari",
+    "Demir",
+    "Şahin",
 ]
 SURNAME_WEIGHTS = [1 / (rank + 1) ** 0.8 for rank in range(len(COMMON_SURNAMES))]
 HEAD_SHARE = 0.2  # of persons with a surname from the list above: 'Peeters' is then about 2.7% of everyone
 # The long tail: a few hundred place-name surnames ('van den Broeck', 'Verhoeven' is in the head already).
-TAIL_SURNAMES = [f"{prefix} {stem}" for prefix in ("van", "van de", "van den", "van der", "de", "ten", "ter",
-                                                   "op de", "Vanden")
-                 for stem in ("Velde", "Broeck", "Bossche", "Wiele", "Kerckhove", "Poel", "Heuvel", "Berg",
-                              "Linden", "Steen", "Meulen", "Brink", "Hoeven", "Akker", "Kamp", "Beek", "Weyer",
-                              "Walle", "Putte", "Eynde", "Bulcke", "Driessche", "Abeele", "Hove", "Moortel",
-                              "Zande", "Leemput", "Voorde", "Heede", "Rijn")]
+TAIL_SURNAMES = [
+    f"{prefix} {stem}"
+    for prefix in ("van", "van de", "van den", "van der", "de", "ten", "ter", "op de", "Vanden")
+    for stem in (
+        "Velde",
+        "Broeck",
+        "Bossche",
+        "Wiele",
+        "Kerckhove",
+        "Poel",
+        "Heuvel",
+        "Berg",
+        "Linden",
+        "Steen",
+        "Meulen",
+        "Brink",
+        "Hoeven",
+        "Akker",
+        "Kamp",
+        "Beek",
+        "Weyer",
+        "Walle",
+        "Putte",
+        "Eynde",
+        "Bulcke",
+        "Driessche",
+        "Abeele",
+        "Hove",
+        "Moortel",
+        "Zande",
+        "Leemput",
+        "Voorde",
+        "Heede",
+        "Rijn",
+    )
+]
 # Rare surnames: together one person in a thousand, so each is found a few dozen times among a million.
 RARE_SURNAMES = [
-    RARE_SURNAME, "Vanhoutteghem", "Haesendonck", "Wijnschenk", "Zwanenburg", "Oosthoek", "Tjaden", "Vercruysse",
-    "Ghijsels", "Plasschaert", "Sneyers", "Bogaerts-Nuyts", "Ter Haar Romeny", "Vlietinck", "Dewaegenaere",
+    RARE_SURNAME,
+    "Vanhoutteghem",
+    "Haesendonck",
+    "Wijnschenk",
+    "Zwanenburg",
+    "Oosthoek",
+    "Tjaden",
+    "Vercruysse",
+    "Ghijsels",
+    "Plasschaert",
+    "Sneyers",
+    "Bogaerts-Nuyts",
+    "Ter Haar Romeny",
+    "Vlietinck",
+    "Dewaegenaere",
 ]
 RARE_SHARE = 0.001
-RELATIONS = ["mother", "father", "sister", "brother", "grandmother", "grandfather", "aunt", "uncle",
-             "neighbour", "teacher", "friend of the family", "football coach", "godmother", "stepfather"]
+RELATIONS = [
+    "mother",
+    "father",
+    "sister",
+    "brother",
+    "grandmother",
+    "grandfather",
+    "aunt",
+    "uncle",
+    "neighbour",
+    "teacher",
+    "friend of the family",
+    "football coach",
+    "godmother",
+    "stepfather",
+]
 # Family members usually share the surname; the wider network does not.
 FAMILY_RELATIONS = {"father", "sister", "brother", "grandfather", "uncle"}
 LANGUAGES = ["Nederlands"] * 8 + ["Frans", "Arabisch", "Turks", "Pools", "Engels", "Tamazight"]
-STREETS = ["Kerkstraat", "Dorpsstraat", "Stationsstraat", "Molenstraat", "Schoolstraat", "Nieuwstraat",
-           "Beukenlaan", "Julianastraat", "Lindenlaan", "Meerweg"]
+STREETS = [
+    "Kerkstraat",
+    "Dorpsstraat",
+    "Stationsstraat",
+    "Molenstraat",
+    "Schoolstraat",
+    "Nieuwstraat",
+    "Beukenlaan",
+    "Julianastraat",
+    "Lindenlaan",
+    "Meerweg",
+]
 TOWNS_NL = ["Utrecht", "Zwolle", "Amersfoort", "Deventer", "Arnhem", "Apeldoorn", "Ede", "Zeist"]
 TOWNS_VL = ["Gent", "Leuven", "Mechelen", "Aalst", "Brugge", "Kortrijk", "Hasselt", "Genk"]
-CONTEXTS = {"NL": ["nl_voluntary"] * 5 + ["nl_preventive", "nl_supervision", "nl_provisional_supervision",
-                                          "nl_juvenile_probation", "nl_guardianship", "nl_closed_care"],
-            "VL": ["vl_voluntary"] * 5 + ["vl_socially_urgent", "vl_judicial"]}
+CONTEXTS = {
+    "NL": ["nl_voluntary"] * 5
+    + [
+        "nl_preventive",
+        "nl_supervision",
+        "nl_provisional_supervision",
+        "nl_juvenile_probation",
+        "nl_guardianship",
+        "nl_closed_care",
+    ],
+    "VL": ["vl_voluntary"] * 5 + ["vl_socially_urgent", "vl_judicial"],
+}
 CLOSURE_REASONS = ["goals_reached", "plan_in_place", "family_withdrew", "referred_elsewhere", "moved", "other"]
 ROUTES = ["professional", "family", "school", "hospital", "gp", "police", "other"]
 SAFETY = ["none", "some", "some", "serious", "acute"]
 PURPOSES = ["contact_network", "share_with_network", "share_with_professionals", "share_plan"]
 
-CASE_COLUMNS = ["id", "organisation_id", "team_id", "number", "family_name", "status", "closure_reason",
-                "closed_on", "legal_context", "safety_concern", "central_reason", "referral_date", "referrer_name",
-                "referral_route", "question", "concerns", "version", "created_at", "updated_at"]
-PERSON_COLUMNS = ["id", "case_id", "organisation_id", "first_name", "last_name", "search_name", "birth_date",
-                  "gender", "gender_description", "relation", "is_central", "in_household", "phone", "email",
-                  "address", "language", "interpreter_needed", "version", "created_at"]
+CASE_COLUMNS = [
+    "id",
+    "organisation_id",
+    "team_id",
+    "number",
+    "family_name",
+    "status",
+    "closure_reason",
+    "closed_on",
+    "legal_context",
+    "safety_concern",
+    "central_reason",
+    "referral_date",
+    "referrer_name",
+    "referral_route",
+    "question",
+    "concerns",
+    "version",
+    "created_at",
+    "updated_at",
+]
+PERSON_COLUMNS = [
+    "id",
+    "case_id",
+    "organisation_id",
+    "first_name",
+    "last_name",
+    "search_name",
+    "birth_date",
+    "gender",
+    "gender_description",
+    "relation",
+    "is_central",
+    "in_household",
+    "phone",
+    "email",
+    "address",
+    "language",
+    "interpreter_needed",
+    "version",
+    "created_at",
+]
 MEMBER_COLUMNS = ["id", "case_id", "organisation_id", "user_id", "role", "added_at"]
-CONSENT_COLUMNS = ["id", "case_id", "organisation_id", "person_id", "purpose", "given_on", "withdrawn_on", "note",
-                   "recorded_by_id", "recorded_at", "version"]
+CONSENT_COLUMNS = [
+    "id",
+    "case_id",
+    "organisation_id",
+    "person_id",
+    "purpose",
+    "given_on",
+    "withdrawn_on",
+    "note",
+    "recorded_by_id",
+    "recorded_at",
+    "version",
+]
 
 
 @functools.lru_cache(maxsize=None)
@@ -349,22 +543,31 @@ def build_organisations():
 
     password = make_password("bench-password-not-secret")  # hashed once: hashing per user would take minutes
     rng = random.Random(7)
-    orgs = [Organisation.objects.create(name="Kompas Jeugdhulp", code="kom", jurisdiction="NL", region="Utrecht"),
-            Organisation.objects.create(name="Kring Vlaanderen", code="krv", jurisdiction="VL", region="Gent")]
+    orgs = [
+        Organisation.objects.create(name="Kompas Jeugdhulp", code="kom", jurisdiction="NL", region="Utrecht"),
+        Organisation.objects.create(name="Kring Vlaanderen", code="krv", jurisdiction="VL", region="Gent"),
+    ]
     teams, users, memberships, team_members = [], [], [], []
     for org in orgs:
         towns = TOWNS_NL if org.jurisdiction == "NL" else TOWNS_VL
         for t in range(TEAMS_PER_ORG):
-            teams.append(Team(organisation=org, name=f"Team {towns[t % len(towns)]} {t + 1:03d}",
-                              region=towns[t % len(towns)]))
+            teams.append(
+                Team(organisation=org, name=f"Team {towns[t % len(towns)]} {t + 1:03d}", region=towns[t % len(towns)])
+            )
     Team.objects.bulk_create(teams, batch_size=500)
     teams = list(Team.objects.select_related("organisation").order_by("id"))
     plan = []
     for team in teams:
         for k in range(WORKERS_PER_TEAM + 1):
             email = f"{'lead' if k == 0 else 'worker' + str(k)}.t{team.pk}@bench.example.org"
-            users.append(User(email=email, password=password, first_name=rng.choice(FIRST_NAMES),
-                              last_name=rng.choices(COMMON_SURNAMES, SURNAME_WEIGHTS)[0]))
+            users.append(
+                User(
+                    email=email,
+                    password=password,
+                    first_name=rng.choice(FIRST_NAMES),
+                    last_name=rng.choices(COMMON_SURNAMES, SURNAME_WEIGHTS)[0],
+                )
+            )
             plan.append((team, k == 0))
     User.objects.bulk_create(users, batch_size=1000)
     users = list(User.objects.filter(email__endswith="@bench.example.org").order_by("id"))
@@ -380,8 +583,16 @@ def build_organisations():
             by_team[team.pk]["workers"].append(user)
     Membership.objects.bulk_create(memberships, batch_size=1000)
     TeamMember.objects.bulk_create(team_members, batch_size=1000)
-    infos = [TeamInfo(t.pk, t.organisation_id, t.organisation.jurisdiction, t.organisation.code.upper(),
-                      [u.pk for u in by_team[t.pk]["workers"]]) for t in teams]
+    infos = [
+        TeamInfo(
+            t.pk,
+            t.organisation_id,
+            t.organisation.jurisdiction,
+            t.organisation.code.upper(),
+            [u.pk for u in by_team[t.pk]["workers"]],
+        )
+        for t in teams
+    ]
     focus = infos[0]
     # The measured case worker works in the focus team and leads none; the measured lead leads it only.
     worker = by_team[focus.id]["workers"][0]
@@ -416,17 +627,33 @@ def generate(world, rng, assignments, persons_for):
         surname = surname or random_surname(rng)
         roll = rng.random()
         status = "closed" if roll < 0.45 else ("active" if roll < 0.85 else "referred")
-        closed_on = min(today, referral + datetime.timedelta(days=rng.randrange(30, 400))) if status == "closed" else None
+        closed_on = (
+            min(today, referral + datetime.timedelta(days=rng.randrange(30, 400))) if status == "closed" else None
+        )
         family = ("Familie " if team.jurisdiction == "NL" else "Gezin ") + surname
-        cases.append((
-            case_id, org, team.id, f"{team.code}-{referral.year}-{case_id:06d}", family, status,
-            rng.choice(CLOSURE_REASONS) if status == "closed" else "", closed_on,
-            rng.choice(CONTEXTS[team.jurisdiction]), rng.choice(SAFETY),
-            "Het kind staat centraal; de ouders vragen hulp.", referral,
-            f"{rng.choice(FIRST_NAMES)} (wijkteam)", rng.choice(ROUTES),
-            "Wij willen dat het thuis rustiger wordt en dat de kinderen weer naar school gaan.",
-            "Spanningen tussen de ouders." if rng.random() < 0.5 else "", 1, now, now,
-        ))
+        cases.append(
+            (
+                case_id,
+                org,
+                team.id,
+                f"{team.code}-{referral.year}-{case_id:06d}",
+                family,
+                status,
+                rng.choice(CLOSURE_REASONS) if status == "closed" else "",
+                closed_on,
+                rng.choice(CONTEXTS[team.jurisdiction]),
+                rng.choice(SAFETY),
+                "Het kind staat centraal; de ouders vragen hulp.",
+                referral,
+                f"{rng.choice(FIRST_NAMES)} (wijkteam)",
+                rng.choice(ROUTES),
+                "Wij willen dat het thuis rustiger wordt en dat de kinderen weer naar school gaan.",
+                "Spanningen tussen de ouders." if rng.random() < 0.5 else "",
+                1,
+                now,
+                now,
+            )
+        )
         towns = TOWNS_NL if team.jurisdiction == "NL" else TOWNS_VL
         address = f"{rng.choice(STREETS)} {rng.randrange(1, 200)}, {rng.choice(towns)}"
         language = rng.choice(LANGUAGES)
@@ -440,26 +667,54 @@ def generate(world, rng, assignments, persons_for):
             else:
                 relation = rng.choice(RELATIONS)
                 last = surname if relation in FAMILY_RELATIONS or rng.random() < 0.2 else random_surname(rng)
-                born = today.year - (rng.randrange(2, 20) if relation in ("sister", "brother")
-                                     else rng.randrange(25, 80))
+                born = today.year - (
+                    rng.randrange(2, 20) if relation in ("sister", "brother") else rng.randrange(25, 80)
+                )
             first = rng.choice(FIRST_NAMES)
             household = p == 0 or relation in ("mother", "father", "sister", "brother", "stepfather")
-            persons.append((
-                person_id, case_id, org, first, last, name_key(first, last),
-                datetime.date(born, rng.randrange(1, 13), rng.randrange(1, 29)),
-                rng.choice(("female", "male", "unknown")), "", relation, p == 0, household,
-                f"06-{rng.randrange(10**8):08d}" if p else "", "", address if household else "",
-                language, language != "Nederlands" and rng.random() < 0.3, 1, now,
-            ))
+            persons.append(
+                (
+                    person_id,
+                    case_id,
+                    org,
+                    first,
+                    last,
+                    name_key(first, last),
+                    datetime.date(born, rng.randrange(1, 13), rng.randrange(1, 29)),
+                    rng.choice(("female", "male", "unknown")),
+                    "",
+                    relation,
+                    p == 0,
+                    household,
+                    f"06-{rng.randrange(10**8):08d}" if p else "",
+                    "",
+                    address if household else "",
+                    language,
+                    language != "Nederlands" and rng.random() < 0.3,
+                    1,
+                    now,
+                )
+            )
         for user_id, role in case_members:
             members.append((world.next_ids["member"], case_id, org, user_id, role, now))
             world.next_ids["member"] += 1
         for _ in range(rng.choice((0, 1, 1, 2))):
             given = referral + datetime.timedelta(days=rng.randrange(0, 30))
-            consents.append((
-                world.next_ids["consent"], case_id, org, rng.choice(person_ids[:3]), rng.choice(PURPOSES),
-                min(given, today), None, "", case_members[0][0], now, 1,
-            ))
+            consents.append(
+                (
+                    world.next_ids["consent"],
+                    case_id,
+                    org,
+                    rng.choice(person_ids[:3]),
+                    rng.choice(PURPOSES),
+                    min(given, today),
+                    None,
+                    "",
+                    case_members[0][0],
+                    now,
+                    1,
+                )
+            )
             world.next_ids["consent"] += 1
     return case_ids, (cases, persons, members, consents)
 
@@ -472,7 +727,8 @@ def fill(world, assignments, persons_total, seed):
     n = len(assignments)
     base, extra = divmod(persons_total, n)
     case_ids, (cases, persons, members, consents) = generate(
-        world, rng, assignments, lambda i: base + (1 if i < extra else 0))
+        world, rng, assignments, lambda i: base + (1 if i < extra else 0)
+    )
     write_rows(Case, CASE_COLUMNS, cases)
     write_rows(Person, PERSON_COLUMNS, persons)
     write_rows(CaseTeamMember, MEMBER_COLUMNS, members)
@@ -486,7 +742,7 @@ def fill_in_chunks(world, assignments, persons_total, seed, chunk=10_000):
     done_persons = 0
     case_ids = []
     for start in range(0, len(assignments), chunk):
-        part = assignments[start:start + chunk]
+        part = assignments[start : start + chunk]
         # Spread persons in proportion, so the total is exact.
         target = persons_total * (start + len(part)) // len(assignments)
         case_ids += fill(world, part, target - done_persons, seed + start)
@@ -543,6 +799,7 @@ def phase_two(world, extra_cases, extra_persons):
 
 # --- Measuring ---------------------------------------------------------------------------------------------
 
+
 def pages_for(world):
     return {
         "ping": "/ping/",
@@ -593,7 +850,10 @@ def measure(world, users, dbs, runs, warmup):
                 client.get(url)
             sql = [q["sql"] for q in ctx.captured_queries]
             results[(size, user_key, name)] = {
-                "url": url, "queries": len(sql), "sql": sql, "samples": [],
+                "url": url,
+                "queries": len(sql),
+                "sql": sql,
+                "samples": [],
                 "statements": sum(1 for q in sql if not TRANSACTION_CONTROL.match(q)),
             }
     for _ in range(warmup):
@@ -649,33 +909,48 @@ def name_search_check(results):
     from kring.cases.models import Person, search_key
 
     rare, common = search_key(RARE_SURNAME), search_key(COMMON_SURNAME)
-    out = {"vendor": connection.vendor, "matches": {
-        RARE_SURNAME: Person.objects.filter(search_name__contains=rare).count(),
-        COMMON_SURNAME: Person.objects.filter(search_name__contains=common).count(),
-    }}
+    out = {
+        "vendor": connection.vendor,
+        "matches": {
+            RARE_SURNAME: Person.objects.filter(search_name__contains=rare).count(),
+            COMMON_SURNAME: Person.objects.filter(search_name__contains=common).count(),
+        },
+    }
     if connection.vendor != "postgresql":
         out["note"] = "no trigram index on this database; the name lookup is judged on PostgreSQL only"
         return out
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_relation_size('cases_person_search_name_trgm'), pg_relation_size('cases_person'),"
-                       " current_setting('shared_buffers')")
+        cursor.execute(
+            "SELECT pg_relation_size('cases_person_search_name_trgm'), pg_relation_size('cases_person'),"
+            " current_setting('shared_buffers')"
+        )
         index_bytes, table_bytes, shared_buffers = cursor.fetchone()
-    out["index"] = {"name": "cases_person_search_name_trgm", "mb": round(index_bytes / 2**20, 1),
-                    "table_mb": round(table_bytes / 2**20, 1), "shared_buffers": shared_buffers}
+    out["index"] = {
+        "name": "cases_person_search_name_trgm",
+        "mb": round(index_bytes / 2**20, 1),
+        "table_mb": round(table_bytes / 2**20, 1),
+        "shared_buffers": shared_buffers,
+    }
     lookups = {
         # Every person with a rare name: what a search for one specific family looks like.
-        f"all persons named '{RARE_SURNAME}'": Person.objects.filter(search_name__contains=rare)
-        .values_list("id", "case_id"),
+        f"all persons named '{RARE_SURNAME}'": Person.objects.filter(search_name__contains=rare).values_list(
+            "id", "case_id"
+        ),
         # A first page for a common name: a search must not read all its matches to show some.
         f"first 25 persons named '{COMMON_SURNAME}'": Person.objects.filter(search_name__contains=common)
-        .order_by().values_list("id", "case_id")[:25],
+        .order_by()
+        .values_list("id", "case_id")[:25],
     }
     out["lookups"] = {}
     for label, queryset in lookups.items():
         statement = bound_sql(queryset)
         plan, ms = explain(statement)
-        out["lookups"][label] = {"sql": statement, "ms": ms, "uses_trigram_index": "_trgm" in "\n".join(plan),
-                                 "plan": plan}
+        out["lookups"][label] = {
+            "sql": statement,
+            "ms": ms,
+            "uses_trigram_index": "_trgm" in "\n".join(plan),
+            "plan": plan,
+        }
     # The search pages' own case queries, as the page ran them: the slowest one of each, explained.
     out["page_queries"] = {}
     for (size, user_key, page), result in results.items():
@@ -693,6 +968,7 @@ def name_search_check(results):
 
 
 # --- Report ------------------------------------------------------------------------------------------------
+
 
 def fmt_n(n):
     return f"{n:,}"
@@ -714,13 +990,21 @@ def judge(results, users, pages, search, vendor):
             vs_ping_large = paired_median(large["samples"], ping_large["samples"])
             growth = paired_median(large["samples"], small["samples"])
             row = {
-                "user": user_key, "page": page, "url": large["url"],
-                "queries_small": small["queries"], "queries_large": large["queries"],
-                "statements_small": small["statements"], "statements_large": large["statements"],
-                "ms_small": round(small["ms"], 2), "ms_large": round(large["ms"], 2),
-                "ms_p90_small": round(small["ms_p90"], 2), "ms_p90_large": round(large["ms_p90"], 2),
-                "vs_ping_small": round(vs_ping_small, 2), "vs_ping_large": round(vs_ping_large, 2),
-                "growth": round(growth, 3), "growth_of_ping_ratios": round(vs_ping_large / vs_ping_small, 3),
+                "user": user_key,
+                "page": page,
+                "url": large["url"],
+                "queries_small": small["queries"],
+                "queries_large": large["queries"],
+                "statements_small": small["statements"],
+                "statements_large": large["statements"],
+                "ms_small": round(small["ms"], 2),
+                "ms_large": round(large["ms"], 2),
+                "ms_p90_small": round(small["ms_p90"], 2),
+                "ms_p90_large": round(large["ms_p90"], 2),
+                "vs_ping_small": round(vs_ping_small, 2),
+                "vs_ping_large": round(vs_ping_large, 2),
+                "growth": round(growth, 3),
+                "growth_of_ping_ratios": round(vs_ping_large / vs_ping_small, 3),
                 "queries_ok": max(small["queries"], large["queries"]) <= MAX_QUERIES,
                 "growth_ok": growth <= MAX_GROWTH,
                 "vs_ping_ok": max(vs_ping_small, vs_ping_large) <= MAX_VS_PING,
@@ -738,22 +1022,49 @@ def judge(results, users, pages, search, vendor):
 
 def report(args, sizes, rows, failures, results, search, fill_seconds, vendor, load):
     s, l = fmt_n(sizes["small_cases"]), fmt_n(sizes["large_cases"])
-    header = ["user", "page", f"q@{s}", f"q@{l}", f"ms@{s}", f"ms@{l}", f"×ping@{s}", f"×ping@{l}",
-              f"{l}/{s}", "queries", "growth", "vs ping"]
+    header = [
+        "user",
+        "page",
+        f"q@{s}",
+        f"q@{l}",
+        f"ms@{s}",
+        f"ms@{l}",
+        f"×ping@{s}",
+        f"×ping@{l}",
+        f"{l}/{s}",
+        "queries",
+        "growth",
+        "vs ping",
+    ]
     ok = lambda flag: "PASS" if flag else "FAIL"  # noqa: E731
     table = [header] + [
-        [r["user"], r["page"], str(r["queries_small"]), str(r["queries_large"]), f"{r['ms_small']:.1f}",
-         f"{r['ms_large']:.1f}", f"{r['vs_ping_small']:.2f}", f"{r['vs_ping_large']:.2f}", f"{r['growth']:.2f}",
-         ok(r["queries_ok"]), ok(r["growth_ok"]), ok(r["vs_ping_ok"])]
+        [
+            r["user"],
+            r["page"],
+            str(r["queries_small"]),
+            str(r["queries_large"]),
+            f"{r['ms_small']:.1f}",
+            f"{r['ms_large']:.1f}",
+            f"{r['vs_ping_small']:.2f}",
+            f"{r['vs_ping_large']:.2f}",
+            f"{r['growth']:.2f}",
+            ok(r["queries_ok"]),
+            ok(r["growth_ok"]),
+            ok(r["vs_ping_ok"]),
+        ]
         for r in rows
     ]
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     print()
-    print(f"Foundation pages on {vendor}: {s} and {l} cases ({fmt_n(sizes['small_persons'])} and "
-          f"{fmt_n(sizes['large_persons'])} persons), both sizes measured in one interleaved loop; "
-          f"median of {args.runs} requests per page after {args.warmup} warm-up rounds.")
-    print(f"Goals: ≤{MAX_QUERIES} queries per page at both sizes (BEGIN/COMMIT included); {l}/{s} ≤{MAX_GROWTH}; "
-          f"every page ≤{MAX_VS_PING:g}× /ping/ at both sizes. Ratios are medians of per-round ratios.")
+    print(
+        f"Foundation pages on {vendor}: {s} and {l} cases ({fmt_n(sizes['small_persons'])} and "
+        f"{fmt_n(sizes['large_persons'])} persons), both sizes measured in one interleaved loop; "
+        f"median of {args.runs} requests per page after {args.warmup} warm-up rounds."
+    )
+    print(
+        f"Goals: ≤{MAX_QUERIES} queries per page at both sizes (BEGIN/COMMIT included); {l}/{s} ≤{MAX_GROWTH}; "
+        f"every page ≤{MAX_VS_PING:g}× /ping/ at both sizes. Ratios are medians of per-round ratios."
+    )
     for i, line in enumerate(table):
         print("  ".join(cell.ljust(widths[j]) if j < 2 else cell.rjust(widths[j]) for j, cell in enumerate(line)))
         if i == 0:
@@ -761,17 +1072,26 @@ def report(args, sizes, rows, failures, results, search, fill_seconds, vendor, l
     print()
     if load["load_before"] is not None:
         busy = max(load["load_before"], load["load_after"]) > load["cpus"]
-        print(f"Load average while measuring: {load['load_before']:.2f} → {load['load_after']:.2f} on "
-              f"{load['cpus']} CPUs" + ("  (the machine was busy: times are noisier)" if busy else ""))
-    print(f"Name search over {fmt_n(sizes['large_persons'])} persons: "
-          + ", ".join(f"'{name}' matches {fmt_n(n)}" for name, n in search["matches"].items()) + ".")
+        print(
+            f"Load average while measuring: {load['load_before']:.2f} → {load['load_after']:.2f} on "
+            f"{load['cpus']} CPUs" + ("  (the machine was busy: times are noisier)" if busy else "")
+        )
+    print(
+        f"Name search over {fmt_n(sizes['large_persons'])} persons: "
+        + ", ".join(f"'{name}' matches {fmt_n(n)}" for name, n in search["matches"].items())
+        + "."
+    )
     if vendor == "postgresql":
         index = search["index"]
-        print(f"  trigram index {index['name']}: {index['mb']} MB (table {index['table_mb']} MB, "
-              f"shared_buffers {index['shared_buffers']})")
+        print(
+            f"  trigram index {index['name']}: {index['mb']} MB (table {index['table_mb']} MB, "
+            f"shared_buffers {index['shared_buffers']})"
+        )
         for label, lookup in search["lookups"].items():
-            print(f"  {label}: {lookup['ms']:.2f} ms, trigram index "
-                  f"{'used' if lookup['uses_trigram_index'] else 'not used'} (goal ≤{SEARCH_INTERACTIVE_MS:.0f} ms)")
+            print(
+                f"  {label}: {lookup['ms']:.2f} ms, trigram index "
+                f"{'used' if lookup['uses_trigram_index'] else 'not used'} (goal ≤{SEARCH_INTERACTIVE_MS:.0f} ms)"
+            )
             for line in lookup["plan"]:
                 if not line.lstrip().startswith(("Buffers", "Planning:")):
                     print(f"      {line}")
@@ -780,7 +1100,9 @@ def report(args, sizes, rows, failures, results, search, fill_seconds, vendor, l
     else:
         print(f"  {search['note']}")
     print()
-    print(f"Fill: {fill_seconds['small']:.0f} s to the small size, {fill_seconds['large']:.0f} s more to the large size.")
+    print(
+        f"Fill: {fill_seconds['small']:.0f} s to the small size, {fill_seconds['large']:.0f} s more to the large size."
+    )
     for goal, labels in failures.items():
         print(f"{goal:12} {'PASS' if not labels else 'FAIL: ' + ', '.join(labels)}")
 
@@ -788,12 +1110,23 @@ def report(args, sizes, rows, failures, results, search, fill_seconds, vendor, l
     if args.output.parent == RESULTS.parent and not (RESULTS.parent / ".gitignore").exists():
         (RESULTS.parent / ".gitignore").write_text("*.json\n")
     payload = {
-        "benchmark": "foundation_pages", "vendor": vendor,
+        "benchmark": "foundation_pages",
+        "vendor": vendor,
         "at": datetime.datetime.now().isoformat(timespec="seconds"),
-        "sizes": sizes, "runs": args.runs, "warmup": args.warmup, "fill_seconds": fill_seconds, "load": load,
-        "goals": {"max_queries": MAX_QUERIES, "max_growth": MAX_GROWTH, "max_vs_ping": MAX_VS_PING,
-                  "search_interactive_ms": SEARCH_INTERACTIVE_MS},
-        "pages": rows, "name_search": search, "failures": failures,
+        "sizes": sizes,
+        "runs": args.runs,
+        "warmup": args.warmup,
+        "fill_seconds": fill_seconds,
+        "load": load,
+        "goals": {
+            "max_queries": MAX_QUERIES,
+            "max_growth": MAX_GROWTH,
+            "max_vs_ping": MAX_VS_PING,
+            "search_interactive_ms": SEARCH_INTERACTIVE_MS,
+        },
+        "pages": rows,
+        "name_search": search,
+        "failures": failures,
         "requests": {f"{size} / {user} / {page}": result for (size, user, page), result in results.items()},
     }
     args.output.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
@@ -810,8 +1143,12 @@ def main():
     setup_django(url)
 
     small_persons = args.persons * args.small // args.cases
-    sizes = {"small_cases": args.small, "small_persons": small_persons,
-             "large_cases": args.cases, "large_persons": args.persons}
+    sizes = {
+        "small_cases": args.small,
+        "small_persons": small_persons,
+        "large_cases": args.cases,
+        "large_persons": args.persons,
+    }
     started = time.perf_counter()
     log("Organisations, teams and users ...")
     world = build_organisations()

@@ -10,6 +10,7 @@ parent -> couple -> child, one rank=same per generation for the synthetic famili
 run as medians, and the verdict is the ratio ours/dot. Goals: faster than dot at every size, and under 1 s for
 2,000 persons. ``--tiny`` (CI): only 100 persons, basic.ged and bronte.ged. ``--strict``: exit 1 if a goal fails.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,6 +33,7 @@ TWO_THOUSAND_GOAL_S = 1.0
 
 
 # --- families ---------------------------------------------------------------------------------------------
+
 
 def synthetic_family(size: int, seed: int = 7) -> tuple[Network, dict[str, int]]:
     """A 'wide' family as in the reference §5: one founder couple per 60 persons, up to 6 generations."""
@@ -125,7 +127,7 @@ def read_gedcom(path: Path) -> Network:
 
 def marriage_node_dot(net: Network, generation: dict[str, int] | None = None) -> str:
     """The §5 'marriage node' DOT: couple = point, parent -> couple -> child; ranks per generation if known."""
-    lines = ["digraph family {", "node [shape=box, width=0.5, height=0.5, fixedsize=true, label=\"\"];"]
+    lines = ["digraph family {", 'node [shape=box, width=0.5, height=0.5, fixedsize=true, label=""];']
     for m in net.members:
         shape = "circle" if m.sex == "female" else "box"
         lines.append(f'"{m.id}" [shape={shape}];')
@@ -160,6 +162,7 @@ def marriage_node_dot(net: Network, generation: dict[str, int] | None = None) ->
 
 # --- timing -----------------------------------------------------------------------------------------------
 
+
 def time_ours(net: Network, runs: int) -> float:
     samples = []
     for _ in range(runs):
@@ -173,8 +176,13 @@ def time_dot(dot_source: str, runs: int) -> float:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(["dot", "-Tsvg"], input=dot_source.encode(), stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, check=True)
+        subprocess.run(
+            ["dot", "-Tsvg"],
+            input=dot_source.encode(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+        )
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
 
@@ -190,7 +198,7 @@ def main(argv=None) -> int:
     if not have_dot:
         print("Graphviz 'dot' is not installed: timing our layout only, no ratios (install graphviz to compare).")
     cases: list[tuple[str, Network, dict | None]] = []
-    for size in ((100,) if args.tiny else (100, 1000, 2000, 5000)):
+    for size in (100,) if args.tiny else (100, 1000, 2000, 5000):
         net, gens = synthetic_family(size)
         cases.append((f"synthetic {size}", net, gens))
     for path in sorted(GEDCOM_DIR.glob("*.ged")):
@@ -212,9 +220,11 @@ def main(argv=None) -> int:
         if name == "synthetic 2000" and ours >= TWO_THOUSAND_GOAL_S:
             verdict = "over 1 s"
             failures.append(f"{name}: {ours:.2f} s >= {TWO_THOUSAND_GOAL_S} s")
-        print(f"{name:<28}{len(net.members):>8}{ours:>10.3f}"
-              f"{(f'{dot:.3f}' if dot is not None else '—'):>10}{(f'{ratio:.2f}' if ratio is not None else '—'):>10}"
-              f"  {verdict}")
+        print(
+            f"{name:<28}{len(net.members):>8}{ours:>10.3f}"
+            f"{(f'{dot:.3f}' if dot is not None else '—'):>10}{(f'{ratio:.2f}' if ratio is not None else '—'):>10}"
+            f"  {verdict}"
+        )
     if failures:
         print("\nGoals failed:\n  " + "\n  ".join(failures))
     else:

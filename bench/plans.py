@@ -31,6 +31,7 @@ With --tiny (CI) the query counts, the same rows, the single query and (on Postg
 code; timings of a few milliseconds on a shared machine are noise, so the ratios are reported but not judged.
 The full size takes about 1½ minutes on 2 cores (the fill under a minute). See bench/README.md.
 """
+
 import argparse
 import datetime
 import gc
@@ -54,22 +55,29 @@ DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/kring_bench_plans"
 MAX_PAGE_VS_PING = 10.0
 MAX_SCAN_VS_RAW = 3.0
 ORGANISATIONS = 10
-REGION = 3                 # organisations in the measured region
+REGION = 3  # organisations in the measured region
 TEAMS_PER_ORG = 5
 PAGE_AGREEMENTS = 40
 PAGE_VERSIONS = 10
 BOTTOM_LINES = 4
-PAGE_PERSONS = 10          # the central child and the network on the measured cases
+PAGE_PERSONS = 10  # the central child and the network on the measured cases
 INDEX = "agreement_running_due"
 
 WHAT = [
-    "Sam slaapt bij oma als het thuis onrustig is.", "Piet brengt Sam op maandag naar school.",
-    "Mama belt de huisarts voor een afspraak.", "Oom Kees haalt de kinderen op woensdag op van de opvang.",
-    "Papa en mama gaan samen naar de opvoedcursus.", "De buurvrouw let op de kinderen als mama werkt.",
-    "Tante Fatima gaat elke week met Noor zwemmen.", "De juf laat mama weten als Sam niet op school is.",
-    "Opa rijdt Lotte naar de voetbaltraining.", "Mama zoekt samen met de schuldhulp een regeling.",
-    "Er is elke avond iemand thuis bij de kinderen.", "De jongens bellen oma als er ruzie is.",
-    "Papa komt alleen op afspraak langs, niet na het drinken.", "Ayşe gaat naar de huiswerkklas.",
+    "Sam slaapt bij oma als het thuis onrustig is.",
+    "Piet brengt Sam op maandag naar school.",
+    "Mama belt de huisarts voor een afspraak.",
+    "Oom Kees haalt de kinderen op woensdag op van de opvang.",
+    "Papa en mama gaan samen naar de opvoedcursus.",
+    "De buurvrouw let op de kinderen als mama werkt.",
+    "Tante Fatima gaat elke week met Noor zwemmen.",
+    "De juf laat mama weten als Sam niet op school is.",
+    "Opa rijdt Lotte naar de voetbaltraining.",
+    "Mama zoekt samen met de schuldhulp een regeling.",
+    "Er is elke avond iemand thuis bij de kinderen.",
+    "De jongens bellen oma als er ruzie is.",
+    "Papa komt alleen op afspraak langs, niet na het drinken.",
+    "Ayşe gaat naar de huiswerkklas.",
 ]
 FREQUENCIES = ["", "", "elke week", "elke dag", "elke maandag", "twee keer per week", "als het nodig is"]
 # Agreement statuses (cumulative shares): in closed cases most were done or stopped and some were left open; in
@@ -96,6 +104,7 @@ def parse_args():
 
 # --- The world: organisations, teams, users ----------------------------------------------------------------
 
+
 def build_world():
     """ORGANISATIONS organisations, the first REGION of them in one region; teams; one writer per organisation
     for the bulk plans; and the measured case worker, a lead and a coordinator in the first team."""
@@ -104,34 +113,67 @@ def build_world():
     from kring.accounts.models import Membership, Organisation, Role, Team, TeamMember, User
 
     password = make_password("bench-password-not-secret")  # hashed once
-    regions = ["Utrecht"] * REGION + ["Gelderland", "Overijssel", "Oost-Vlaanderen", "Limburg", "Antwerpen",
-                                      "Noord-Holland", "Zeeland"] * ORGANISATIONS
-    orgs = [Organisation.objects.create(
-        name=f"Jeugdhulp {regions[i]} {i + 1}", code=f"jh{i + 1}", jurisdiction="NL" if i % 4 != 3 else "VL",
-        region=regions[i]) for i in range(ORGANISATIONS)]
-    teams = Team.objects.bulk_create([Team(organisation=o, name=f"Team {o.code} {t + 1}") for o in orgs
-                                      for t in range(TEAMS_PER_ORG)])
-    writers = User.objects.bulk_create([
-        User(email=f"writer.{o.code}@bench.example.org", password=password, first_name="Schrijver",
-             last_name=o.code) for o in orgs])
-    Membership.objects.bulk_create([Membership(user=u, organisation=o, role=Role.CASE_WORKER)
-                                    for u, o in zip(writers, orgs)])
+    regions = ["Utrecht"] * REGION + [
+        "Gelderland",
+        "Overijssel",
+        "Oost-Vlaanderen",
+        "Limburg",
+        "Antwerpen",
+        "Noord-Holland",
+        "Zeeland",
+    ] * ORGANISATIONS
+    orgs = [
+        Organisation.objects.create(
+            name=f"Jeugdhulp {regions[i]} {i + 1}",
+            code=f"jh{i + 1}",
+            jurisdiction="NL" if i % 4 != 3 else "VL",
+            region=regions[i],
+        )
+        for i in range(ORGANISATIONS)
+    ]
+    teams = Team.objects.bulk_create(
+        [Team(organisation=o, name=f"Team {o.code} {t + 1}") for o in orgs for t in range(TEAMS_PER_ORG)]
+    )
+    writers = User.objects.bulk_create(
+        [
+            User(
+                email=f"writer.{o.code}@bench.example.org", password=password, first_name="Schrijver", last_name=o.code
+            )
+            for o in orgs
+        ]
+    )
+    Membership.objects.bulk_create(
+        [Membership(user=u, organisation=o, role=Role.CASE_WORKER) for u, o in zip(writers, orgs)]
+    )
     org, team = orgs[0], teams[0]
-    worker = User.objects.create(email="worker@bench.example.org", password=password, first_name="Wendy",
-                                 last_name="Werker")
+    worker = User.objects.create(
+        email="worker@bench.example.org", password=password, first_name="Wendy", last_name="Werker"
+    )
     lead = User.objects.create(email="lead@bench.example.org", password=password, first_name="Lea", last_name="Lead")
-    coordinator = User.objects.create(email="coordinator@bench.example.org", password=password,
-                                      first_name="Coby", last_name="Coördinator")
-    Membership.objects.bulk_create([Membership(user=worker, organisation=org, role=Role.CASE_WORKER),
-                                    Membership(user=lead, organisation=org, role=Role.TEAM_LEAD),
-                                    Membership(user=coordinator, organisation=org, role=Role.COORDINATOR)])
+    coordinator = User.objects.create(
+        email="coordinator@bench.example.org", password=password, first_name="Coby", last_name="Coördinator"
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(user=worker, organisation=org, role=Role.CASE_WORKER),
+            Membership(user=lead, organisation=org, role=Role.TEAM_LEAD),
+            Membership(user=coordinator, organisation=org, role=Role.COORDINATOR),
+        ]
+    )
     TeamMember.objects.bulk_create([TeamMember(team=team, user=worker), TeamMember(team=team, user=lead, is_lead=True)])
-    return {"orgs": orgs, "teams": teams, "writers": {o.pk: w for o, w in zip(orgs, writers)}, "worker": worker,
-            "lead": lead, "coordinator": coordinator,
-            "region": list(Organisation.objects.filter(region="Utrecht").order_by("id").values_list("id", flat=True))}
+    return {
+        "orgs": orgs,
+        "teams": teams,
+        "writers": {o.pk: w for o, w in zip(orgs, writers)},
+        "worker": worker,
+        "lead": lead,
+        "coordinator": coordinator,
+        "region": list(Organisation.objects.filter(region="Utrecht").order_by("id").values_list("id", flat=True)),
+    }
 
 
 # --- The measured plans, made through the services -----------------------------------------------------------
+
 
 def build_page_plan(world, label, agreements, versions, seed):
     """A case with PAGE_PERSONS persons and a trajectory (fnb) whose plan gets ``agreements`` agreements over
@@ -151,21 +193,47 @@ def build_page_plan(world, label, agreements, versions, seed):
     today = timezone.localdate()
     day = datetime.timedelta(days=1)
     org, team = world["orgs"][0], world["teams"][0]
-    worker, lead, coordinator = (Actor(user=world[key], ip_address="127.0.0.1")
-                                 for key in ("worker", "lead", "coordinator"))
+    worker, lead, coordinator = (
+        Actor(user=world[key], ip_address="127.0.0.1") for key in ("worker", "lead", "coordinator")
+    )
     case = Case.objects.create(
-        organisation=org, team=team, number=f"JH1-P-{seed:05d}", family_name=f"Familie {label}",
-        legal_context="nl_supervision", safety_concern="serious", central_reason="Het kind staat centraal.",
-        referral_date=today - 120 * day, referral_route="professional", status="active",
-        question="Wij willen dat de kinderen veilig thuis kunnen blijven wonen.")
-    names = [("Sam", "Jansen", ""), ("Oma", "Jansen", "grandmother"), ("Piet", "de Buurman", "neighbour"),
-             ("Fatima", "El Amrani", "aunt"), ("Kees", "Jansen", "uncle"), ("Anna", "Visser", "teacher"),
-             ("Mira", "Jansen", "mother"), ("Ruud", "Bakker", "father"), ("Noor", "Jansen", "sister"),
-             ("Henk", "de Vries", "football coach")]
-    persons = [Person.objects.create(case=case, organisation=org, first_name=f, last_name=last, relation=rel,
-                                     is_central=i == 0, in_household=rel in ("", "mother", "sister"),
-                                     birth_date=datetime.date(2014 if i in (0, 8) else 1970, 3, 1 + i))
-               for i, (f, last, rel) in enumerate(names[:PAGE_PERSONS])]
+        organisation=org,
+        team=team,
+        number=f"JH1-P-{seed:05d}",
+        family_name=f"Familie {label}",
+        legal_context="nl_supervision",
+        safety_concern="serious",
+        central_reason="Het kind staat centraal.",
+        referral_date=today - 120 * day,
+        referral_route="professional",
+        status="active",
+        question="Wij willen dat de kinderen veilig thuis kunnen blijven wonen.",
+    )
+    names = [
+        ("Sam", "Jansen", ""),
+        ("Oma", "Jansen", "grandmother"),
+        ("Piet", "de Buurman", "neighbour"),
+        ("Fatima", "El Amrani", "aunt"),
+        ("Kees", "Jansen", "uncle"),
+        ("Anna", "Visser", "teacher"),
+        ("Mira", "Jansen", "mother"),
+        ("Ruud", "Bakker", "father"),
+        ("Noor", "Jansen", "sister"),
+        ("Henk", "de Vries", "football coach"),
+    ]
+    persons = [
+        Person.objects.create(
+            case=case,
+            organisation=org,
+            first_name=f,
+            last_name=last,
+            relation=rel,
+            is_central=i == 0,
+            in_household=rel in ("", "mother", "sister"),
+            birth_date=datetime.date(2014 if i in (0, 8) else 1970, 3, 1 + i),
+        )
+        for i, (f, last, rel) in enumerate(names[:PAGE_PERSONS])
+    ]
     CaseTeamMember.objects.create(case=case, organisation=org, user=world["worker"], role=CaseRole.CASE_WORKER)
     _forget_scope(world["worker"])
     t = trajectory_services.offer_trajectory(worker, case.pk, "fnb", today - 100 * day)
@@ -175,25 +243,47 @@ def build_page_plan(world, label, agreements, versions, seed):
     t = trajectory_services.change_status(worker, case.pk, t.pk, "preparing", today - 96 * day)
     lines = []
     for k in range(BOTTOM_LINES if agreements > 2 else 2):
-        lines.append(services.add_bottom_line(worker, case.pk, t.pk, {
-            "text": f"Voorwaarde {k + 1}: de kinderen zijn elke nacht op een veilige plek.",
-            "reason": "Zorg over ruzies 's nachts.", "legal_basis": "OTS, art. 1:255 BW" if k == 0 else "",
-            "kind": "non_negotiable" if k % 2 == 0 else "wish"}))
+        lines.append(
+            services.add_bottom_line(
+                worker,
+                case.pk,
+                t.pk,
+                {
+                    "text": f"Voorwaarde {k + 1}: de kinderen zijn elke nacht op een veilige plek.",
+                    "reason": "Zorg over ruzies 's nachts.",
+                    "legal_basis": "OTS, art. 1:255 BW" if k == 0 else "",
+                    "kind": "non_negotiable" if k % 2 == 0 else "wish",
+                },
+            )
+        )
     t = trajectory_services.change_status(worker, case.pk, t.pk, "meeting_held", today - 60 * day)
     plan = services.start_plan(coordinator, case.pk, t.pk)
-    plan = services.update_plan(coordinator, case.pk, plan.pk, {
-        "concerns": "We willen dat Sam rustig kan slapen en elke dag naar school gaat.",
-        "if_it_goes_wrong": "Dan belt mama oma en gaan de kinderen bij oma slapen.",
-        "child_view": "Sam wil bij oma kunnen logeren.", "presented_on": today - 60 * day}, plan.version)
+    plan = services.update_plan(
+        coordinator,
+        case.pk,
+        plan.pk,
+        {
+            "concerns": "We willen dat Sam rustig kan slapen en elke dag naar school gaat.",
+            "if_it_goes_wrong": "Dan belt mama oma en gaan de kinderen bij oma slapen.",
+            "child_view": "Sam wil bij oma kunnen logeren.",
+            "presented_on": today - 60 * day,
+        },
+        plan.version,
+    )
     first = agreements - 3 * (versions - 1) if versions > 1 else agreements
     per_version = [first] + [3] * (versions - 1)
     made, reports = [], 0
     for edition, count in enumerate(per_version, start=1):
         for _ in range(count):
             owner, backup, checker = rng.sample(persons[1:], 3)
-            data = {"what": rng.choice(WHAT), "owner_person": owner.pk, "frequency": rng.choice(FREQUENCIES),
-                    "due_on": today + rng.randint(-10, 90) * day, "is_safety": rng.random() < 0.2,
-                    "bottom_lines": [line.pk for line in rng.sample(lines, rng.choice((1, 1, 2)))]}
+            data = {
+                "what": rng.choice(WHAT),
+                "owner_person": owner.pk,
+                "frequency": rng.choice(FREQUENCIES),
+                "due_on": today + rng.randint(-10, 90) * day,
+                "is_safety": rng.random() < 0.2,
+                "bottom_lines": [line.pk for line in rng.sample(lines, rng.choice((1, 1, 2)))],
+            }
             if rng.random() < 0.7:
                 data["backup_person"] = backup.pk
             if rng.random() < 0.5:
@@ -209,8 +299,7 @@ def build_page_plan(world, label, agreements, versions, seed):
             changed = made[rng.randrange(len(made) - count)]
             changed.refresh_from_db()
             if changed.status != AgreementStatus.STOPPED:
-                services.update_agreement(coordinator, case.pk, changed.pk, {"frequency": "elke week"},
-                                          changed.version)
+                services.update_agreement(coordinator, case.pk, changed.pk, {"frequency": "elke week"}, changed.version)
             if edition % 3 == 0:
                 stopped = made[rng.randrange(len(made) - count)]
                 stopped.refresh_from_db()
@@ -218,18 +307,19 @@ def build_page_plan(world, label, agreements, versions, seed):
             if edition == 5:
                 line = lines[1]
                 line.refresh_from_db()
-                services.update_bottom_line(worker, case.pk, line.pk, {"reason": "Verzuim is opgelopen."},
-                                            line.version)
+                services.update_bottom_line(worker, case.pk, line.pk, {"reason": "Verzuim is opgelopen."}, line.version)
         plan.refresh_from_db()
         plan = services.submit_plan(coordinator, case.pk, plan.pk, plan.version)
         checks = {line.pk: (True, f"Afgesproken in versie {edition}.") for line in lines}
-        services.decide_plan(worker, case.pk, plan.pk, "accepted", f"Versie {edition} is veilig genoeg.", checks,
-                             plan.version)
+        services.decide_plan(
+            worker, case.pk, plan.pk, "accepted", f"Versie {edition} is veilig genoeg.", checks, plan.version
+        )
         for agreement in rng.sample(made, min(len(made), 2)):
             agreement.refresh_from_db()
             if agreement.in_force and agreement.status != AgreementStatus.STOPPED:
-                services.record_report(worker, case.pk, agreement.pk, rng.choice(("done", "done", "not_done")),
-                                       "Gebeld met de eigenaar.")
+                services.record_report(
+                    worker, case.pk, agreement.pk, rng.choice(("done", "done", "not_done")), "Gebeld met de eigenaar."
+                )
                 reports += 1
         if edition == versions:
             break
@@ -239,8 +329,15 @@ def build_page_plan(world, label, agreements, versions, seed):
             review = Review.objects.filter(plan=plan, held_on__isnull=True).order_by("planned_on", "id").first()
             in_force = plan.agreements.filter(in_force=True).exclude(status=AgreementStatus.STOPPED)
             items = {a.pk: (rng.choice(("kept", "kept", "partly", "not_kept")), "") for a in in_force}
-            services.hold_review(coordinator, case.pk, review.pk, items, ReviewDecision.ADJUST,
-                                 "Het plan wordt bijgesteld.", expected_version=review.version)
+            services.hold_review(
+                coordinator,
+                case.pk,
+                review.pk,
+                items,
+                ReviewDecision.ADJUST,
+                "Het plan wordt bijgesteld.",
+                expected_version=review.version,
+            )
         else:
             services.start_new_edition(coordinator, case.pk, plan.pk, plan.version)
     plan.refresh_from_db()
@@ -248,8 +345,15 @@ def build_page_plan(world, label, agreements, versions, seed):
         # Both measured plans at the same stage (accepted, a review held), so only their size differs.
         review = Review.objects.filter(plan=plan, held_on__isnull=True).order_by("planned_on", "id").first()
         in_force = plan.agreements.filter(in_force=True).exclude(status=AgreementStatus.STOPPED)
-        services.hold_review(coordinator, case.pk, review.pk, {a.pk: ("kept", "") for a in in_force},
-                             ReviewDecision.CONTINUE, "Het gaat goed.", expected_version=review.version)
+        services.hold_review(
+            coordinator,
+            case.pk,
+            review.pk,
+            {a.pk: ("kept", "") for a in in_force},
+            ReviewDecision.CONTINUE,
+            "Het gaat goed.",
+            expected_version=review.version,
+        )
         plan.refresh_from_db()
     for person in persons[1:4]:
         services.create_link(coordinator, case.pk, plan.pk, person.pk)
@@ -257,6 +361,7 @@ def build_page_plan(world, label, agreements, versions, seed):
 
 
 # --- The region: a million agreements by COPY ------------------------------------------------------------------
+
 
 class Rows:
     """Rows for COPY: every concrete column of the model, its default unless given (COPY and the bulk inserts
@@ -317,8 +422,12 @@ def fill_region(world, total, seed=1):
     today = timezone.localdate()
     day = datetime.timedelta(days=1)
     definition = catalogue()["fnb"]
-    phases = json.dumps([{"code": p.code, "name": p.name.model_dump(), "default_weeks": p.default_weeks,
-                          "max_weeks": p.max_weeks} for p in definition.phases])
+    phases = json.dumps(
+        [
+            {"code": p.code, "name": p.name.model_dump(), "default_weeks": p.default_weeks, "max_weeks": p.max_weeks}
+            for p in definition.phases
+        ]
+    )
     case_row, trajectory_row, plan_row, agreement_row = (Rows(m) for m in (Case, Trajectory, Plan, Agreement))
     ids = {m: next_id(m) for m in (Case, Trajectory, Plan, Agreement)}
     teams = world["teams"]
@@ -326,8 +435,12 @@ def fill_region(world, total, seed=1):
     cases, trajectories, plans, agreements = [], [], [], []
 
     def flush():
-        for model, maker, rows in ((Case, case_row, cases), (Trajectory, trajectory_row, trajectories),
-                                   (Plan, plan_row, plans), (Agreement, agreement_row, agreements)):
+        for model, maker, rows in (
+            (Case, case_row, cases),
+            (Trajectory, trajectory_row, trajectories),
+            (Plan, plan_row, plans),
+            (Agreement, agreement_row, agreements),
+        ):
             write_rows(model, maker.columns_for_insert(), rows)
         for rows in (cases, trajectories, plans, agreements):
             rows.clear()
@@ -342,35 +455,74 @@ def fill_region(world, total, seed=1):
         closed_on = min(today - day, plan_made + rng.randint(90, 500) * day) if closed else None
         # Some trajectories of open cases are over: the plan is in place and the network carries on without us.
         ended = closed or rng.random() < 0.15
-        trajectory_closed_on = closed_on or (min(today - day, plan_made + rng.randint(60, 300) * day)
-                                             if ended else None)
+        trajectory_closed_on = closed_on or (
+            min(today - day, plan_made + rng.randint(60, 300) * day) if ended else None
+        )
         case_id, trajectory_id, plan_id = ids[Case], ids[Trajectory], ids[Plan]
         ids[Case] += 1
         ids[Trajectory] += 1
         ids[Plan] += 1
-        cases.append(case_row(
-            id=case_id, organisation=org, team=team.pk, number=f"{team.organisation.code.upper()}-B-{case_id:07d}",
-            family_name=f"Familie {case_id}", status="closed" if closed else "active",
-            closure_reason="goals_reached" if closed else "", closed_on=closed_on,
-            legal_context="vl_voluntary" if team.organisation.jurisdiction == "VL" else "nl_voluntary",
-            safety_concern=rng.choice(("none", "some", "some", "serious")), central_reason="-",
-            referral_date=referral, referral_route="professional", question="-", created_at=now, updated_at=now))
-        trajectories.append(trajectory_row(
-            id=trajectory_id, case=case_id, organisation=org, team=team.pk, method_code="fnb",
-            method_version=definition.version, phases_followed=phases,
-            status="closed" if ended else rng.choice(("plan_made", "follow_up", "follow_up")),
-            offered_on=referral + 7 * day, offered_by=writer, accepted_on=referral + 10 * day,
-            meeting_held_on=plan_made - 2 * day, plan_made_on=plan_made, closed_on=trajectory_closed_on,
-            closure_reason=("case_closed" if closed else rng.choice(("plan_in_place", "plan_carried_out"))
-                            if ended else ""), created_at=now))
+        cases.append(
+            case_row(
+                id=case_id,
+                organisation=org,
+                team=team.pk,
+                number=f"{team.organisation.code.upper()}-B-{case_id:07d}",
+                family_name=f"Familie {case_id}",
+                status="closed" if closed else "active",
+                closure_reason="goals_reached" if closed else "",
+                closed_on=closed_on,
+                legal_context="vl_voluntary" if team.organisation.jurisdiction == "VL" else "nl_voluntary",
+                safety_concern=rng.choice(("none", "some", "some", "serious")),
+                central_reason="-",
+                referral_date=referral,
+                referral_route="professional",
+                question="-",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        trajectories.append(
+            trajectory_row(
+                id=trajectory_id,
+                case=case_id,
+                organisation=org,
+                team=team.pk,
+                method_code="fnb",
+                method_version=definition.version,
+                phases_followed=phases,
+                status="closed" if ended else rng.choice(("plan_made", "follow_up", "follow_up")),
+                offered_on=referral + 7 * day,
+                offered_by=writer,
+                accepted_on=referral + 10 * day,
+                meeting_held_on=plan_made - 2 * day,
+                plan_made_on=plan_made,
+                closed_on=trajectory_closed_on,
+                closure_reason=(
+                    "case_closed" if closed else rng.choice(("plan_in_place", "plan_carried_out")) if ended else ""
+                ),
+                created_at=now,
+            )
+        )
         accepted = rng.random() < (0.95 if closed else 0.8)
         edition = rng.choice((1, 1, 1, 2, 2, 3))
-        plans.append(plan_row(
-            id=plan_id, case=case_id, organisation=org, trajectory=trajectory_id, plan_type="family_group_plan",
-            status="accepted" if accepted else rng.choice(("draft", "submitted", "sent_back")), edition=edition,
-            concerns="Wij willen dat het thuis rustiger wordt.", presented_on=plan_made,
-            submitted_on=plan_made if accepted else None, accepted_on=plan_made if accepted else None,
-            written_by=writer, created_at=now))
+        plans.append(
+            plan_row(
+                id=plan_id,
+                case=case_id,
+                organisation=org,
+                trajectory=trajectory_id,
+                plan_type="family_group_plan",
+                status="accepted" if accepted else rng.choice(("draft", "submitted", "sent_back")),
+                edition=edition,
+                concerns="Wij willen dat het thuis rustiger wordt.",
+                presented_on=plan_made,
+                submitted_on=plan_made if accepted else None,
+                accepted_on=plan_made if accepted else None,
+                written_by=writer,
+                created_at=now,
+            )
+        )
         in_force_plan = accepted or edition > 1  # a draft of a later version leaves the last one in force
         for order in range(1, min(rng.randint(1, 19), total - written) + 1):
             due = plan_made + rng.randint(7, 400) * day if rng.random() < 0.9 else None
@@ -378,15 +530,27 @@ def fill_region(world, total, seed=1):
             roll = rng.random()
             status = next(status for status, upto in shares if roll < upto)
             reported = status in ("done", "not_done", "help_needed")
-            agreements.append(agreement_row(
-                id=ids[Agreement], case=case_id, organisation=org, plan=plan_id, order=order,
-                what=WHAT[rng.randrange(len(WHAT))],
-                owner_professional=PROFESSIONALS[rng.randrange(len(PROFESSIONALS))],
-                starts_on=plan_made, frequency=FREQUENCIES[rng.randrange(len(FREQUENCIES))],
-                checker_user=writer if rng.random() < 0.5 else None, due_on=due, is_safety=rng.random() < 0.1,
-                status=status, in_force=in_force_plan and status != "stopped",
-                confirmed_on=plan_made + day if rng.random() < 0.6 else None,
-                last_reported_on=min(today, (due or plan_made)) if reported else None, version=1))
+            agreements.append(
+                agreement_row(
+                    id=ids[Agreement],
+                    case=case_id,
+                    organisation=org,
+                    plan=plan_id,
+                    order=order,
+                    what=WHAT[rng.randrange(len(WHAT))],
+                    owner_professional=PROFESSIONALS[rng.randrange(len(PROFESSIONALS))],
+                    starts_on=plan_made,
+                    frequency=FREQUENCIES[rng.randrange(len(FREQUENCIES))],
+                    checker_user=writer if rng.random() < 0.5 else None,
+                    due_on=due,
+                    is_safety=rng.random() < 0.1,
+                    status=status,
+                    in_force=in_force_plan and status != "stopped",
+                    confirmed_on=plan_made + day if rng.random() < 0.6 else None,
+                    last_reported_on=min(today, (due or plan_made)) if reported else None,
+                    version=1,
+                )
+            )
             ids[Agreement] += 1
             written += 1
         plan_count += 1
@@ -434,8 +598,7 @@ def raw_scan_is_current():
 def raw_statement(today, region):
     from django.db import connection
 
-    return RAW_SCAN.format(orgs=", ".join(["%s"] * len(region))), [connection.ops.adapt_datefield_value(today),
-                                                                    *region]
+    return RAW_SCAN.format(orgs=", ".join(["%s"] * len(region))), [connection.ops.adapt_datefield_value(today), *region]
 
 
 def raw_scan(today, region):
@@ -468,12 +631,17 @@ def mix(today):
     running = Q(in_force=True, status__in=[s.value for s in RUNNING_AGREEMENT])
     overdue = running & Q(due_on__lt=today)
     return Agreement.objects.aggregate(
-        total=Count("id"), done=Count("id", filter=Q(status="done")), stopped=Count("id", filter=Q(status="stopped")),
-        not_in_force=Count("id", filter=Q(in_force=False)), running=Count("id", filter=running),
+        total=Count("id"),
+        done=Count("id", filter=Q(status="done")),
+        stopped=Count("id", filter=Q(status="stopped")),
+        not_in_force=Count("id", filter=Q(in_force=False)),
+        running=Count("id", filter=running),
         overdue=Count("id", filter=overdue),
         overdue_closed=Count("id", filter=overdue & Q(case__status="closed")),
-        overdue_ended=Count("id", filter=overdue & ~Q(case__status="closed")
-                            & ~Q(plan__trajectory__status__in=list(ACTIVE))))
+        overdue_ended=Count(
+            "id", filter=overdue & ~Q(case__status="closed") & ~Q(plan__trajectory__status__in=list(ACTIVE))
+        ),
+    )
 
 
 def explain_scan(today, region):
@@ -524,9 +692,15 @@ def measure_scan(today, region, runs, warmup):
             elapsed = time.perf_counter() - started
             if round_ >= warmup:
                 samples[key].append(elapsed * 1000)
-    return {"rows": len(orm_rows), "raw_rows": len(raw_rows), "same": normalised(orm_rows) == normalised(raw_rows),
-            "queries": len(ctx.captured_queries), "all": len(list(queries.overdue_agreements(today))),
-            "scan_ms": samples["scan"], "raw_ms": samples["raw"]}
+    return {
+        "rows": len(orm_rows),
+        "raw_rows": len(raw_rows),
+        "same": normalised(orm_rows) == normalised(raw_rows),
+        "queries": len(ctx.captured_queries),
+        "all": len(list(queries.overdue_agreements(today))),
+        "scan_ms": samples["scan"],
+        "raw_ms": samples["raw"],
+    }
 
 
 def measure_pages(worker, urls, runs, warmup):
@@ -549,7 +723,7 @@ def measure_pages(worker, urls, runs, warmup):
     gc.freeze()
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     for round_ in range(warmup + runs):
-        for key, url in (urls.items() if round_ % 2 == 0 else reversed(urls.items())):
+        for key, url in urls.items() if round_ % 2 == 0 else reversed(urls.items()):
             started = time.perf_counter()
             client.get(url)
             elapsed = time.perf_counter() - started
@@ -577,15 +751,17 @@ def describe(plan):
     from kring.plans.models import AgreementReport, BottomLineCheck, PlanDecision, Review, ReviewItem
 
     agreements = plan.agreements.all()
-    return (f"{agreements.count()} agreements ({agreements.filter(status='stopped').count()} stopped, "
-            f"{AgreementReport.objects.filter(agreement__plan=plan).count()} reports, "
-            f"{plan.agreements.model.history.filter(plan_id=plan.pk).count()} history rows), "
-            f"{PlanDecision.objects.filter(plan=plan).count()} decisions "
-            f"({BottomLineCheck.objects.filter(decision__plan=plan).count()} bottom-line checks), "
-            f"{Review.objects.filter(plan=plan, held_on__isnull=False).count()} reviews held "
-            f"({ReviewItem.objects.filter(review__plan=plan).count()} items), "
-            f"{Review.objects.filter(plan=plan, held_on__isnull=True).count()} planned, "
-            f"{plan.links.count()} personal links")
+    return (
+        f"{agreements.count()} agreements ({agreements.filter(status='stopped').count()} stopped, "
+        f"{AgreementReport.objects.filter(agreement__plan=plan).count()} reports, "
+        f"{plan.agreements.model.history.filter(plan_id=plan.pk).count()} history rows), "
+        f"{PlanDecision.objects.filter(plan=plan).count()} decisions "
+        f"({BottomLineCheck.objects.filter(decision__plan=plan).count()} bottom-line checks), "
+        f"{Review.objects.filter(plan=plan, held_on__isnull=False).count()} reviews held "
+        f"({ReviewItem.objects.filter(review__plan=plan).count()} items), "
+        f"{Review.objects.filter(plan=plan, held_on__isnull=True).count()} planned, "
+        f"{plan.links.count()} personal links"
+    )
 
 
 def main():
@@ -602,8 +778,10 @@ def main():
 
     setup_test_environment()  # the test client's template and context capture; ALLOWED_HOSTS for 'testserver'
     if not raw_scan_is_current():
-        sys.exit("The raw SQL scan's statuses differ from RUNNING_AGREEMENT or the trajectories' ACTIVE: update "
-                 "RUNNING / TRAJECTORY_ACTIVE in bench/plans.py.")
+        sys.exit(
+            "The raw SQL scan's statuses differ from RUNNING_AGREEMENT or the trajectories' ACTIVE: update "
+            "RUNNING / TRAJECTORY_ACTIVE in bench/plans.py."
+        )
     started = time.perf_counter()
     today = timezone.localdate()
     world = build_world()
@@ -625,8 +803,11 @@ def main():
     big_label = f"plan ({PAGE_AGREEMENTS} agreements, {PAGE_VERSIONS} versions)"
     small_label = "plan (2 agreements, 1 version)"
     try:
-        urls = {"/ping/": "/ping/", big_label: reverse("plans:plan", args=[big[0].pk, big[1].pk]),
-                small_label: reverse("plans:plan", args=[small[0].pk, small[1].pk])}
+        urls = {
+            "/ping/": "/ping/",
+            big_label: reverse("plans:plan", args=[big[0].pk, big[1].pk]),
+            small_label: reverse("plans:plan", args=[small[0].pk, small[1].pk]),
+        }
     except NoReverseMatch:
         urls = None
         log("  there is no plan page (no 'plans:plan' URL); the page goals fail")
@@ -647,8 +828,9 @@ def main():
     if urls:
         page_ratio = paired(samples[big_label], samples["/ping/"])
         counts_per_page = {key: len(sql) for key, sql in page_queries.items()}
-        checks["queries: plan page equal for 2 and 40 agreements"] = (counts_per_page[big_label]
-                                                                      == counts_per_page[small_label])
+        checks["queries: plan page equal for 2 and 40 agreements"] = (
+            counts_per_page[big_label] == counts_per_page[small_label]
+        )
         checks[f"time: plan page ≤ {MAX_PAGE_VS_PING:g}× /ping/"] = page_ratio <= MAX_PAGE_VS_PING
     else:
         checks["queries: plan page exists"] = False
@@ -659,50 +841,68 @@ def main():
         checks[f"plan: scan uses the partial index {INDEX}"] = uses_index
 
     print()
-    print(f"Plans on {connection.vendor}: {counts['total']:,} agreements over {ORGANISATIONS} organisations "
-          f"({plans:,} bulk plans); median of {args.runs} rounds after {args.warmup} warm-up; "
-          f"fill {fill_s:.0f} s (of which {page_s:.0f} s the two plans through the services).")
+    print(
+        f"Plans on {connection.vendor}: {counts['total']:,} agreements over {ORGANISATIONS} organisations "
+        f"({plans:,} bulk plans); median of {args.runs} rounds after {args.warmup} warm-up; "
+        f"fill {fill_s:.0f} s (of which {page_s:.0f} s the two plans through the services)."
+    )
     print(f"Measured plan: {describe(big[2])}.")
     print(f"Small plan:    {describe(small[2])}.")
     if urls:
         print(f"{'page':36} {'queries':>7} {'ms':>8} {'× /ping/':>9} {'KB':>6}")
         for key in urls:
             ratio = 1.0 if key == "/ping/" else paired(samples[key], samples["/ping/"])
-            print(f"{key:36} {counts_per_page[key]:>7} {statistics.median(samples[key]):>8.2f} {ratio:>9.2f} "
-                  f"{sizes[key] / 1024:>6.1f}")
+            print(
+                f"{key:36} {counts_per_page[key]:>7} {statistics.median(samples[key]):>8.2f} {ratio:>9.2f} "
+                f"{sizes[key] / 1024:>6.1f}"
+            )
         for n, shape in repeated(page_queries[big_label]):
             print(f"  run {n}× by the big plan's page: {shape[:160]}")
         if load[0] is not None:
             busy = max(load) > (os.cpu_count() or 1)
-            print(f"Load average while measuring the pages: {load[0]:.2f} → {load[1]:.2f} on {os.cpu_count()} CPUs"
-                  + ("  (the machine was busy: times are noisier)" if busy else ""))
+            print(
+                f"Load average while measuring the pages: {load[0]:.2f} → {load[1]:.2f} on {os.cpu_count()} CPUs"
+                + ("  (the machine was busy: times are noisier)" if busy else "")
+            )
     print()
     pct = lambda n: f"{100 * n / counts['total']:.1f} %"  # noqa: E731
-    print(f"Agreements: {pct(counts['done'])} done, {pct(counts['stopped'])} stopped, {pct(counts['not_in_force'])} "
-          f"not in force, {pct(counts['running'])} running in force; {counts['overdue']:,} ({pct(counts['overdue'])}) "
-          f"running and overdue, of which {counts['overdue_closed']:,} in closed cases and "
-          f"{counts['overdue_ended']:,} in open cases whose trajectory ended (neither is reported).")
-    print(f"Overdue scan over the region ({len(region)} organisations, {in_region:,} agreements): "
-          f"{scan['rows']:,} rows ({scan['all']:,} over all organisations).")
+    print(
+        f"Agreements: {pct(counts['done'])} done, {pct(counts['stopped'])} stopped, {pct(counts['not_in_force'])} "
+        f"not in force, {pct(counts['running'])} running in force; {counts['overdue']:,} ({pct(counts['overdue'])}) "
+        f"running and overdue, of which {counts['overdue_closed']:,} in closed cases and "
+        f"{counts['overdue_ended']:,} in open cases whose trajectory ended (neither is reported)."
+    )
+    print(
+        f"Overdue scan over the region ({len(region)} organisations, {in_region:,} agreements): "
+        f"{scan['rows']:,} rows ({scan['all']:,} over all organisations)."
+    )
     print(f"  queries.overdue_agreements: {statistics.median(scan['scan_ms']):8.2f} ms, {scan['queries']} query")
-    print(f"  raw SQL, same conditions:   {statistics.median(scan['raw_ms']):8.2f} ms, "
-          f"{'the same' if scan['same'] else 'NOT the same'} {scan['raw_rows']:,} rows")
-    print(f"  ratio {scan_ratio:.2f}× (median of per-round ratios); partial index {INDEX} "
-          f"{'used' if uses_index else 'not used'} by the scan")
+    print(
+        f"  raw SQL, same conditions:   {statistics.median(scan['raw_ms']):8.2f} ms, "
+        f"{'the same' if scan['same'] else 'NOT the same'} {scan['raw_rows']:,} rows"
+    )
+    print(
+        f"  ratio {scan_ratio:.2f}× (median of per-round ratios); partial index {INDEX} "
+        f"{'used' if uses_index else 'not used'} by the scan"
+    )
     for label, (lines, ms) in plans_explained.items():
-        print(f"  {'EXPLAIN ANALYZE' if ms is not None else 'EXPLAIN QUERY PLAN'} ({label})"
-              + (f": {ms:.2f} ms" if ms is not None else ""))
+        print(
+            f"  {'EXPLAIN ANALYZE' if ms is not None else 'EXPLAIN QUERY PLAN'} ({label})"
+            + (f": {ms:.2f} ms" if ms is not None else "")
+        )
         for line in lines:
             if not line.lstrip().startswith(("Buffers", "Planning:")):
                 print(f"      {line}")
     print()
     # At the tiny size (CI, on a shared machine) the timings are a few milliseconds and too noisy to judge: the
     # query counts, the rows and the query plan decide there (the data are seeded, so the plan is stable).
-    judged = {label: ok for label, ok in checks.items()
-              if not args.tiny or label.startswith(("queries", "rows", "plan"))}
+    judged = {
+        label: ok for label, ok in checks.items() if not args.tiny or label.startswith(("queries", "rows", "plan"))
+    }
     for label, ok in checks.items():
-        verdict = (("PASS" if ok else "FAIL") if label in judged
-                   else ("pass" if ok else "over") + " (not judged at --tiny)")
+        verdict = (
+            ("PASS" if ok else "FAIL") if label in judged else ("pass" if ok else "over") + " (not judged at --tiny)"
+        )
         print(f"{verdict}  {label}")
     return 0 if all(judged.values()) else 1
 

@@ -21,6 +21,7 @@ Goals (the run exits non-zero when one is missed; with --tiny only the query cou
   first scan of a day (which inserts the new reminders and e-mails them) is reported beside it, with its
   absolute time, which must stay below MAX_FIRST_SCAN_S (it runs hourly in the background worker).
 """
+
 import argparse
 import datetime
 import os
@@ -43,7 +44,7 @@ MAX_PAGE_VS_PING = 10.0
 MAX_SCAN_VS_RAW = 30.0
 MAX_FIRST_SCAN_S = 60.0
 SMALL_TEAM = 100
-TEAMS = 20               # the trajectories not in the measured teams are spread over these
+TEAMS = 20  # the trajectories not in the measured teams are spread over these
 WORKERS_PER_TEAM = 8
 TODAY = datetime.date(2026, 11, 23)
 
@@ -81,25 +82,36 @@ def build(total, team_size):
     big, small, others = teams[0], teams[1], teams[2:]
     lead = User.objects.create(email="lead@bench.example.org", password=password, first_name="Lea", last_name="Lead")
     Membership.objects.create(user=lead, organisation=org, role=Role.TEAM_LEAD)
-    TeamMember.objects.bulk_create([TeamMember(team=big, user=lead, is_lead=True),
-                                    TeamMember(team=small, user=lead, is_lead=True)])
+    TeamMember.objects.bulk_create(
+        [TeamMember(team=big, user=lead, is_lead=True), TeamMember(team=small, user=lead, is_lead=True)]
+    )
     workers = {}
-    users = User.objects.bulk_create([
-        User(email=f"w{t.pk}.{k}@bench.example.org", password=password, first_name="Werker", last_name=f"{k}")
-        for t in teams for k in range(WORKERS_PER_TEAM)])
-    coordinators = User.objects.bulk_create([
-        User(email=f"c{k}@bench.example.org", password=password, first_name="Coördinator", last_name=f"{k}")
-        for k in range(20)])
-    Membership.objects.bulk_create([Membership(user=u, organisation=org, role=Role.CASE_WORKER) for u in users]
-                                   + [Membership(user=u, organisation=org, role=Role.COORDINATOR)
-                                      for u in coordinators])
+    users = User.objects.bulk_create(
+        [
+            User(email=f"w{t.pk}.{k}@bench.example.org", password=password, first_name="Werker", last_name=f"{k}")
+            for t in teams
+            for k in range(WORKERS_PER_TEAM)
+        ]
+    )
+    coordinators = User.objects.bulk_create(
+        [
+            User(email=f"c{k}@bench.example.org", password=password, first_name="Coördinator", last_name=f"{k}")
+            for k in range(20)
+        ]
+    )
+    Membership.objects.bulk_create(
+        [Membership(user=u, organisation=org, role=Role.CASE_WORKER) for u in users]
+        + [Membership(user=u, organisation=org, role=Role.COORDINATOR) for u in coordinators]
+    )
     for i, t in enumerate(teams):
-        workers[t.pk] = users[i * WORKERS_PER_TEAM:(i + 1) * WORKERS_PER_TEAM]
+        workers[t.pk] = users[i * WORKERS_PER_TEAM : (i + 1) * WORKERS_PER_TEAM]
     TeamMember.objects.bulk_create([TeamMember(team=t, user=u) for t in teams for u in workers[t.pk]])
 
     definition = catalogue()["fnb"]
-    phases_followed = [{"code": p.code, "name": p.name.model_dump(), "default_weeks": p.default_weeks,
-                        "max_weeks": p.max_weeks} for p in definition.phases]
+    phases_followed = [
+        {"code": p.code, "name": p.name.model_dump(), "default_weeks": p.default_weeks, "max_weeks": p.max_weeks}
+        for p in definition.phases
+    ]
     first = definition.phases[0]
     active = [s for s in ("offered", "accepted", "preparing", "meeting_held", "plan_made", "follow_up")]
     plan = [(big, True)] * team_size + [(small, True)] * SMALL_TEAM
@@ -107,13 +119,26 @@ def build(total, team_size):
     plan += [(others[i % len(others)], rng.random() > 0.33) for i in range(rest)]
     chunk = 10_000
     for start in range(0, len(plan), chunk):
-        part = plan[start:start + chunk]
-        cases = Case.objects.bulk_create([
-            Case(organisation=org, team=team, number=f"KOM-B-{start + i:06d}", family_name=f"Familie {start + i}",
-                 legal_context="nl_voluntary", safety_concern="some", central_reason="-",
-                 referral_date=TODAY - datetime.timedelta(days=200), referral_route="professional", question="-",
-                 status="active" if is_active else "closed")
-            for i, (team, is_active) in enumerate(part)], batch_size=2000)
+        part = plan[start : start + chunk]
+        cases = Case.objects.bulk_create(
+            [
+                Case(
+                    organisation=org,
+                    team=team,
+                    number=f"KOM-B-{start + i:06d}",
+                    family_name=f"Familie {start + i}",
+                    legal_context="nl_voluntary",
+                    safety_concern="some",
+                    central_reason="-",
+                    referral_date=TODAY - datetime.timedelta(days=200),
+                    referral_route="professional",
+                    question="-",
+                    status="active" if is_active else "closed",
+                )
+                for i, (team, is_active) in enumerate(part)
+            ],
+            batch_size=2000,
+        )
         members, trajectories = [], []
         for case, (team, is_active) in zip(cases, part):
             worker = rng.choice(workers[team.pk])
@@ -127,22 +152,44 @@ def build(total, team_size):
             offered = accepted - datetime.timedelta(days=rng.randint(0, 14))
             started = status != "offered"
             due = accepted + datetime.timedelta(weeks=first.default_weeks) if started and status in ACTIVE else None
-            t = Trajectory(case=case, organisation=org, team=team, method_code="fnb",
-                           method_version=definition.version, phases_followed=phases_followed, status=status,
-                           current_phase=first.code if due else "", offered_on=offered, offered_by=worker,
-                           accepted_on=accepted if started else None, coordinator=coordinator, next_due_on=due,
-                           closed_on=TODAY - datetime.timedelta(days=1) if status == "closed" else None)
+            t = Trajectory(
+                case=case,
+                organisation=org,
+                team=team,
+                method_code="fnb",
+                method_version=definition.version,
+                phases_followed=phases_followed,
+                status=status,
+                current_phase=first.code if due else "",
+                offered_on=offered,
+                offered_by=worker,
+                accepted_on=accepted if started else None,
+                coordinator=coordinator,
+                next_due_on=due,
+                closed_on=TODAY - datetime.timedelta(days=1) if status == "closed" else None,
+            )
             t.due = due
             t.started = accepted if started else None
             trajectories.append(t)
         CaseTeamMember.objects.bulk_create(members, batch_size=5000)
         Trajectory.objects.bulk_create(trajectories, batch_size=5000)
-        TrajectoryPhase.objects.bulk_create([
-            TrajectoryPhase(trajectory=t, organisation=org, code=p.code, position=i,
-                            started_on=t.started if i == 0 else None,
-                            ended_on=(TODAY - datetime.timedelta(days=1)) if i == 0 and t.status == "closed" else None,
-                            planned_end=t.due if i == 0 else None, latest_end=t.due if i == 0 else None)
-            for t in trajectories for i, p in enumerate(definition.phases)], batch_size=5000)
+        TrajectoryPhase.objects.bulk_create(
+            [
+                TrajectoryPhase(
+                    trajectory=t,
+                    organisation=org,
+                    code=p.code,
+                    position=i,
+                    started_on=t.started if i == 0 else None,
+                    ended_on=(TODAY - datetime.timedelta(days=1)) if i == 0 and t.status == "closed" else None,
+                    planned_end=t.due if i == 0 else None,
+                    latest_end=t.due if i == 0 else None,
+                )
+                for t in trajectories
+                for i, p in enumerate(definition.phases)
+            ],
+            batch_size=5000,
+        )
         log(f"  {start + len(part):,} trajectories")
     return lead, big, small
 
@@ -154,8 +201,12 @@ def measure_page(lead, big, small, runs, warmup):
 
     client = Client()
     client.force_login(lead)
-    urls = {"ping": "/ping/", "team": f"/work/team/{big.pk}/", "team (small)": f"/work/team/{small.pk}/",
-            "team, overdue": f"/work/team/{big.pk}/?overdue=on&status=preparing"}
+    urls = {
+        "ping": "/ping/",
+        "team": f"/work/team/{big.pk}/",
+        "team (small)": f"/work/team/{small.pk}/",
+        "team, overdue": f"/work/team/{big.pk}/?overdue=on&status=preparing",
+    }
     samples = {k: [] for k in urls}
     queries = {}
     for round_ in range(warmup + runs):
@@ -178,7 +229,9 @@ def raw_scan(high):
         cursor.execute(
             "SELECT id, case_id, next_due_on FROM trajectories_trajectory "
             "WHERE status IN ('offered', 'accepted', 'preparing', 'meeting_held', 'plan_made', 'follow_up') "
-            "AND next_due_on <= %s", [high])
+            "AND next_due_on <= %s",
+            [high],
+        )
         return len(cursor.fetchall())
 
 
@@ -210,8 +263,15 @@ def measure_scan(runs, warmup):
             if round_ >= warmup:
                 raw_ms.append(raw * 1000)
                 scan_ms.append(elapsed * 1000)
-    return {"first": first, "first_s": first_s, "emails": emails, "scan_ms": scan_ms, "raw_ms": raw_ms,
-            "raw_rows": rows, "reminders": Reminder.objects.count()}
+    return {
+        "first": first,
+        "first_s": first_s,
+        "emails": emails,
+        "scan_ms": scan_ms,
+        "raw_ms": raw_ms,
+        "raw_rows": rows,
+        "reminders": Reminder.objects.count(),
+    }
 
 
 def paired(a, b):
@@ -254,9 +314,11 @@ def main():
     }
 
     print()
-    print(f"Work lists on {connection.vendor}: {args.trajectories:,} trajectories; measured team {args.team:,} "
-          f"active, small team {SMALL_TEAM}; median of {args.runs} rounds after {args.warmup} warm-up; "
-          f"fill {fill_s:.0f} s.")
+    print(
+        f"Work lists on {connection.vendor}: {args.trajectories:,} trajectories; measured team {args.team:,} "
+        f"active, small team {SMALL_TEAM}; median of {args.runs} rounds after {args.warmup} warm-up; "
+        f"fill {fill_s:.0f} s."
+    )
     print(f"{'page':16} {'queries':>7} {'ms':>8} {'× /ping/':>9}")
     print(f"{'/ping/':16} {queries['ping']:>7} {statistics.median(ping):>8.2f} {1:>9.2f}")
     for key, q, ms, ratio in rows:
@@ -264,16 +326,22 @@ def main():
     print()
     first = scan["first"]
     print(f"Reminder scan over {args.trajectories:,} trajectories (raw scan returns {scan['raw_rows']:,} rows):")
-    print(f"  first scan of the day: {scan['first_s'] * 1000:.0f} ms, {first.candidates:,} candidates, "
-          f"{first.created:,} reminders made, {scan['emails']:,} e-mails queued")
-    print(f"  repeated scan: {statistics.median(scan['scan_ms']):.1f} ms; raw SQL scan "
-          f"{statistics.median(scan['raw_ms']):.1f} ms; ratio {scan_ratio:.1f}× (paired median)")
+    print(
+        f"  first scan of the day: {scan['first_s'] * 1000:.0f} ms, {first.candidates:,} candidates, "
+        f"{first.created:,} reminders made, {scan['emails']:,} e-mails queued"
+    )
+    print(
+        f"  repeated scan: {statistics.median(scan['scan_ms']):.1f} ms; raw SQL scan "
+        f"{statistics.median(scan['raw_ms']):.1f} ms; ratio {scan_ratio:.1f}× (paired median)"
+    )
     print()
     # At the tiny size (CI, on a shared machine) the timings are a few milliseconds and too noisy to judge:
     # they are reported, and only the query counts decide the exit code.
     judged = {label: ok for label, ok in checks.items() if not args.tiny or label.startswith("queries")}
     for label, ok in checks.items():
-        verdict = ("PASS" if ok else "FAIL") if label in judged else ("pass" if ok else "over") + " (not judged at --tiny)"
+        verdict = (
+            ("PASS" if ok else "FAIL") if label in judged else ("pass" if ok else "over") + " (not judged at --tiny)"
+        )
         print(f"{verdict}  {label}")
     return 0 if all(judged.values()) else 1
 

@@ -3,6 +3,7 @@
 Development (the default) needs nothing: SQLite under var/, mail to the console.
 Production (KRING_MODE=production) refuses to start unless the configuration is safe.
 """
+
 from pathlib import Path
 
 import environ
@@ -134,8 +135,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # lock when they begin and wait up to `timeout` seconds for it; a deferred one that read first and then
     # wrote failed at once with "database is locked" whenever another writer had come in between.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20,
-         "transaction_mode": "IMMEDIATE"}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
@@ -143,12 +147,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        # An unreachable Redis fails a login within seconds instead of hanging the worker.
-        "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
-    }}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # An unreachable Redis fails a login within seconds instead of hanging the worker.
+            "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
+        }
+    }
 else:
     # A database cache is shared by every process, so login lockouts hold across workers.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kring_cache"}}
@@ -327,9 +333,24 @@ CONTENT_SECURITY_POLICY = {
 KRING_PERMISSIONS_POLICY = {
     feature: []
     for feature in (
-        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
-        "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone",
-        "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
         "xr-spatial-tracking",
     )
 }

@@ -1,4 +1,5 @@
 """Shared by run.py and test.py: a virtual environment under .venv with Kring installed into it."""
+
 import hashlib
 import os
 import subprocess

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Set up and run Kring on this machine: SQLite under var/, demo data on first start, web and worker.
 
-    python3 scripts/run.py            # http://127.0.0.1:8000
-    python3 scripts/run.py --port 8080
+python3 scripts/run.py            # http://127.0.0.1:8000
+python3 scripts/run.py --port 8080
 """
+
 import argparse
 import os
 import signal

@@ -9,6 +9,7 @@ The browser tests drive Debian's Chromium (/usr/bin/chromium, or CHROMIUM_PATH).
 machine where this runs as root, missing system packages (chromium, gettext, and the cairo and Pango
 libraries of the PDF exports) are installed with apt-get.
 """
+
 import os
 import shutil
 import subprocess
@@ -33,11 +34,17 @@ def ensure_system_packages():
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
         print(f"Installing system packages: {' '.join(missing)} ...", flush=True)
         subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", *missing],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
     else:
-        print(f"Missing system packages: {' '.join(missing)}. Install them (e.g. apt-get install {' '.join(missing)})"
-              " or set CHROMIUM_PATH; the browser and translation tests need them.", file=sys.stderr)
+        print(
+            f"Missing system packages: {' '.join(missing)}. Install them (e.g. apt-get install {' '.join(missing)})"
+            " or set CHROMIUM_PATH; the browser and translation tests need them.",
+            file=sys.stderr,
+        )
 
 
 def main():

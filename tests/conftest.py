@@ -1,4 +1,5 @@
 """Shared fixtures: two organisations (one Dutch, one Flemish) with a user in every role."""
+
 import os
 import time
 import uuid
@@ -10,6 +11,7 @@ from django.db.backends.signals import connection_created
 from kring.accounts.models import Role
 
 from .factories import enable_totp, make_case, make_organisation, make_team, make_user
+
 
 def _allow_flushing_the_access_log(sender, connection, **kwargs):
     """Django empties tables with TRUNCATE between transactional tests; the log refuses that unless allowed."""
@@ -94,8 +96,7 @@ def world(db):
         ns.lead = make_user(org, Role.TEAM_LEAD, team, is_lead=True, email=f"lead@{key}.example.org")
         ns.other_worker = make_user(org, Role.CASE_WORKER, team, email=f"other_worker@{key}.example.org")
         ns.researcher = make_user(org, Role.RESEARCHER, email=f"researcher@{key}.example.org")
-        ns.administrator = make_user(org, Role.ADMINISTRATOR, email=f"administrator@{key}.example.org",
-                                     is_staff=True)
+        ns.administrator = make_user(org, Role.ADMINISTRATOR, email=f"administrator@{key}.example.org", is_staff=True)
         ns.privacy_officer = make_user(org, Role.PRIVACY_OFFICER, email=f"privacy_officer@{key}.example.org")
         # Their roles require two-factor login; give them an authenticator so pages open.
         enable_totp(ns.administrator)

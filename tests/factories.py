@@ -1,4 +1,5 @@
 """Small builders for test data. Plain functions: each says what it makes."""
+
 import datetime
 import itertools
 
@@ -49,22 +50,35 @@ def make_case(team, case_worker=None, legal_context=None, persons=1, **fields):
         **fields,
     )
     for i in range(persons):
-        Person.objects.create(case=case, organisation=organisation, first_name=f"Kind{i}", last_name=f"Test{n}",
-                              is_central=(i == 0), birth_date=datetime.date(2015, 3, 1))
+        Person.objects.create(
+            case=case,
+            organisation=organisation,
+            first_name=f"Kind{i}",
+            last_name=f"Test{n}",
+            is_central=(i == 0),
+            birth_date=datetime.date(2015, 3, 1),
+        )
     if case_worker:
-        CaseTeamMember.objects.create(case=case, organisation=organisation, user=case_worker,
-                                      role=CaseRole.CASE_WORKER)
+        CaseTeamMember.objects.create(case=case, organisation=organisation, user=case_worker, role=CaseRole.CASE_WORKER)
     return case
 
 
 # What the case and person edit forms post, filled from a record; ``changes`` overrides fields.
 def case_form_data(case, **changes):
     data = {
-        "family_name": case.family_name, "team": case.team_id, "legal_context": case.legal_context,
-        "safety_concern": case.safety_concern, "central_reason": case.central_reason,
-        "referral_date": case.referral_date.isoformat(), "referrer_name": case.referrer_name,
-        "referral_route": case.referral_route, "question": case.question, "concerns": case.concerns,
-        "status": case.status, "closure_reason": case.closure_reason, "version": case.version,
+        "family_name": case.family_name,
+        "team": case.team_id,
+        "legal_context": case.legal_context,
+        "safety_concern": case.safety_concern,
+        "central_reason": case.central_reason,
+        "referral_date": case.referral_date.isoformat(),
+        "referrer_name": case.referrer_name,
+        "referral_route": case.referral_route,
+        "question": case.question,
+        "concerns": case.concerns,
+        "status": case.status,
+        "closure_reason": case.closure_reason,
+        "version": case.version,
     }
     data.update(changes)
     return data
@@ -72,10 +86,17 @@ def case_form_data(case, **changes):
 
 def person_form_data(person, **changes):
     data = {
-        "first_name": person.first_name, "last_name": person.last_name,
-        "birth_date": person.birth_date.isoformat() if person.birth_date else "", "gender": person.gender,
-        "gender_description": person.gender_description, "relation": person.relation, "phone": person.phone,
-        "email": person.email, "address": person.address, "language": person.language, "version": person.version,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else "",
+        "gender": person.gender,
+        "gender_description": person.gender_description,
+        "relation": person.relation,
+        "phone": person.phone,
+        "email": person.email,
+        "address": person.address,
+        "language": person.language,
+        "version": person.version,
     }
     for flag in ("is_central", "in_household", "interpreter_needed"):
         if getattr(person, flag):

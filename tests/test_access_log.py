@@ -1,5 +1,6 @@
 """The access log: every read and change of case or person data is written, cannot be rewritten, and only the
 privacy officer of the organisation reads it (on the page and as CSV)."""
+
 import csv
 import datetime
 import io
@@ -17,8 +18,18 @@ from kring.cases.models import CaseTeamMember, Consent, Person
 from .factories import actor, make_case, make_user
 
 IP = "203.0.113.42"
-CSV_HEADER = ["when", "user", "organisation_id", "case_id", "record_type", "record_id", "action", "ip_address",
-              "path", "detail"]
+CSV_HEADER = [
+    "when",
+    "user",
+    "organisation_id",
+    "case_id",
+    "record_type",
+    "record_id",
+    "action",
+    "ip_address",
+    "path",
+    "detail",
+]
 
 
 @pytest.fixture
@@ -27,10 +38,17 @@ def w(world):
     a.central = a.case.persons.get(is_central=True)
     a.other_person = a.case.persons.get(is_central=False)
     a.co_worker = make_user(a.org, "case_worker", a.team, email="co_worker@a.example.org")
-    a.co_member = CaseTeamMember.objects.create(case=a.case, organisation=a.org, user=a.co_worker,
-                                                role=CaseRole.CO_WORKER)
-    a.consent = Consent.objects.create(case=a.case, organisation=a.org, person=a.central, purpose="contact_network",
-                                       given_on=datetime.date(2026, 1, 20), recorded_by=a.case_worker)
+    a.co_member = CaseTeamMember.objects.create(
+        case=a.case, organisation=a.org, user=a.co_worker, role=CaseRole.CO_WORKER
+    )
+    a.consent = Consent.objects.create(
+        case=a.case,
+        organisation=a.org,
+        person=a.central,
+        purpose="contact_network",
+        given_on=datetime.date(2026, 1, 20),
+        recorded_by=a.case_worker,
+    )
     return world
 
 
@@ -44,26 +62,44 @@ def _entries_since(since):
 
 # (url, the records a GET must log as (record_type, record_id, action))
 GETS = {
-    "caseload": (lambda w: "/cases/",
-                 lambda w: {("case", w.a.case.pk, "list"), ("person", w.a.central.pk, "list")}),
-    "detail": (lambda w: f"/cases/{w.a.case.pk}/",
-               lambda w: {("case", w.a.case.pk, "view"), ("person", w.a.central.pk, "view"),
-                          ("person", w.a.other_person.pk, "view")}),
+    "caseload": (lambda w: "/cases/", lambda w: {("case", w.a.case.pk, "list"), ("person", w.a.central.pk, "list")}),
+    "detail": (
+        lambda w: f"/cases/{w.a.case.pk}/",
+        lambda w: {
+            ("case", w.a.case.pk, "view"),
+            ("person", w.a.central.pk, "view"),
+            ("person", w.a.other_person.pk, "view"),
+        },
+    ),
     "edit": (lambda w: f"/cases/{w.a.case.pk}/edit/", lambda w: {("case", w.a.case.pk, "view")}),
     "person_add": (lambda w: f"/cases/{w.a.case.pk}/persons/new/", lambda w: {("case", w.a.case.pk, "view")}),
-    "person_edit": (lambda w: f"/cases/{w.a.case.pk}/persons/{w.a.other_person.pk}/",
-                    lambda w: {("person", w.a.other_person.pk, "view")}),
+    "person_edit": (
+        lambda w: f"/cases/{w.a.case.pk}/persons/{w.a.other_person.pk}/",
+        lambda w: {("person", w.a.other_person.pk, "view")},
+    ),
     "team": (lambda w: f"/cases/{w.a.case.pk}/team/", lambda w: {("case", w.a.case.pk, "view")}),
     # The consent form offers the case's persons by name; the withdrawal names the consent's person.
-    "consent_add": (lambda w: f"/cases/{w.a.case.pk}/consents/new/",
-                    lambda w: {("case", w.a.case.pk, "view"), ("person", w.a.central.pk, "list"),
-                               ("person", w.a.other_person.pk, "list")}),
-    "consent_withdraw": (lambda w: f"/cases/{w.a.case.pk}/consents/{w.a.consent.pk}/withdraw/",
-                         lambda w: {("case", w.a.case.pk, "view"), ("person", w.a.central.pk, "view")}),
+    "consent_add": (
+        lambda w: f"/cases/{w.a.case.pk}/consents/new/",
+        lambda w: {
+            ("case", w.a.case.pk, "view"),
+            ("person", w.a.central.pk, "list"),
+            ("person", w.a.other_person.pk, "list"),
+        },
+    ),
+    "consent_withdraw": (
+        lambda w: f"/cases/{w.a.case.pk}/consents/{w.a.consent.pk}/withdraw/",
+        lambda w: {("case", w.a.case.pk, "view"), ("person", w.a.central.pk, "view")},
+    ),
     # The history names every person whose record changed.
-    "history": (lambda w: f"/cases/{w.a.case.pk}/history/",
-                lambda w: {("case_history", w.a.case.pk, "view"), ("person", w.a.central.pk, "view"),
-                           ("person", w.a.other_person.pk, "view")}),
+    "history": (
+        lambda w: f"/cases/{w.a.case.pk}/history/",
+        lambda w: {
+            ("case_history", w.a.case.pk, "view"),
+            ("person", w.a.central.pk, "view"),
+            ("person", w.a.other_person.pk, "view"),
+        },
+    ),
 }
 
 
@@ -91,26 +127,57 @@ def test_allowed_get_logs_who_what_when_and_where(w, client, name):
 
 # (url, POST data, the records the change must log as (record_type, action); record ids are checked below)
 POSTS = {
-    "edit": (lambda w: f"/cases/{w.a.case.pk}/edit/",
-             lambda w: {"family_name": "Familie Nieuw", "team": w.a.team.pk, "legal_context": "nl_voluntary",
-                        "safety_concern": "some", "central_reason": "reden", "referral_date": "2026-01-15",
-                        "referral_route": "professional", "question": "vraag", "status": "referred", "version": 1},
-             ("case", "update")),
-    "person_add": (lambda w: f"/cases/{w.a.case.pk}/persons/new/",
-                   lambda w: {"first_name": "Buurvrouw", "gender": "female"}, ("person", "create")),
-    "person_edit": (lambda w: f"/cases/{w.a.case.pk}/persons/{w.a.other_person.pk}/",
-                    lambda w: {"first_name": "Anders", "gender": "unknown", "version": 1}, ("person", "update")),
-    "person_remove": (lambda w: f"/cases/{w.a.case.pk}/persons/{w.a.other_person.pk}/remove/",
-                      lambda w: {}, ("person", "delete")),
-    "team": (lambda w: f"/cases/{w.a.case.pk}/team/",
-             lambda w: {"user": w.a.coordinator.pk, "role": "coordinator"}, ("case_team", "create")),
-    "team_remove": (lambda w: f"/cases/{w.a.case.pk}/team/{w.a.co_member.pk}/remove/",
-                    lambda w: {}, ("case_team", "delete")),
-    "consent_add": (lambda w: f"/cases/{w.a.case.pk}/consents/new/",
-                    lambda w: {"person": w.a.central.pk, "purpose": "research", "given_on": "2026-02-01"},
-                    ("consent", "create")),
-    "consent_withdraw": (lambda w: f"/cases/{w.a.case.pk}/consents/{w.a.consent.pk}/withdraw/",
-                         lambda w: {"withdrawn_on": "2026-02-02", "version": 1}, ("consent", "update")),
+    "edit": (
+        lambda w: f"/cases/{w.a.case.pk}/edit/",
+        lambda w: {
+            "family_name": "Familie Nieuw",
+            "team": w.a.team.pk,
+            "legal_context": "nl_voluntary",
+            "safety_concern": "some",
+            "central_reason": "reden",
+            "referral_date": "2026-01-15",
+            "referral_route": "professional",
+            "question": "vraag",
+            "status": "referred",
+            "version": 1,
+        },
+        ("case", "update"),
+    ),
+    "person_add": (
+        lambda w: f"/cases/{w.a.case.pk}/persons/new/",
+        lambda w: {"first_name": "Buurvrouw", "gender": "female"},
+        ("person", "create"),
+    ),
+    "person_edit": (
+        lambda w: f"/cases/{w.a.case.pk}/persons/{w.a.other_person.pk}/",
+        lambda w: {"first_name": "Anders", "gender": "unknown", "version": 1},
+        ("person", "update"),
+    ),
+    "person_remove": (
+        lambda w: f"/cases/{w.a.case.pk}/persons/{w.a.other_person.pk}/remove/",
+        lambda w: {},
+        ("person", "delete"),
+    ),
+    "team": (
+        lambda w: f"/cases/{w.a.case.pk}/team/",
+        lambda w: {"user": w.a.coordinator.pk, "role": "coordinator"},
+        ("case_team", "create"),
+    ),
+    "team_remove": (
+        lambda w: f"/cases/{w.a.case.pk}/team/{w.a.co_member.pk}/remove/",
+        lambda w: {},
+        ("case_team", "delete"),
+    ),
+    "consent_add": (
+        lambda w: f"/cases/{w.a.case.pk}/consents/new/",
+        lambda w: {"person": w.a.central.pk, "purpose": "research", "given_on": "2026-02-01"},
+        ("consent", "create"),
+    ),
+    "consent_withdraw": (
+        lambda w: f"/cases/{w.a.case.pk}/consents/{w.a.consent.pk}/withdraw/",
+        lambda w: {"withdrawn_on": "2026-02-02", "version": 1},
+        ("consent", "update"),
+    ),
 }
 
 
@@ -141,27 +208,48 @@ def test_allowed_change_logs_the_change(w, client, name):
     change = changes[0]
     assert change.record_id == str(_changed_record_id(name, w))
     assert (change.user, change.case_id, change.organisation_id, change.ip_address, change.path) == (
-        w.a.lead, w.a.case.pk, w.a.org.pk, IP, url(w))
+        w.a.lead,
+        w.a.case.pk,
+        w.a.org.pk,
+        IP,
+        url(w),
+    )
 
 
 def test_referral_logs_the_case_and_every_person_as_created(w, client):
     client.force_login(w.a.case_worker)
     since = _last_id()
-    response = client.post(f"/cases/new/{w.a.org.pk}/", {
-        "family_name": "Familie Logboek", "team": w.a.team.pk, "legal_context": "nl_voluntary",
-        "safety_concern": "none", "central_reason": "Het kind", "referral_date": "2026-02-01",
-        "referral_route": "school", "question": "Rust", "person-TOTAL_FORMS": 3, "person-INITIAL_FORMS": 0,
-        "person-MIN_NUM_FORMS": 1, "person-MAX_NUM_FORMS": 12,
-        "person-0-first_name": "Lotte", "person-0-gender": "female", "person-0-is_central": "on",
-        "person-1-first_name": "Mama", "person-1-gender": "female",
-        "person-2-gender": "unknown",
-    }, REMOTE_ADDR=IP)
+    response = client.post(
+        f"/cases/new/{w.a.org.pk}/",
+        {
+            "family_name": "Familie Logboek",
+            "team": w.a.team.pk,
+            "legal_context": "nl_voluntary",
+            "safety_concern": "none",
+            "central_reason": "Het kind",
+            "referral_date": "2026-02-01",
+            "referral_route": "school",
+            "question": "Rust",
+            "person-TOTAL_FORMS": 3,
+            "person-INITIAL_FORMS": 0,
+            "person-MIN_NUM_FORMS": 1,
+            "person-MAX_NUM_FORMS": 12,
+            "person-0-first_name": "Lotte",
+            "person-0-gender": "female",
+            "person-0-is_central": "on",
+            "person-1-first_name": "Mama",
+            "person-1-gender": "female",
+            "person-2-gender": "unknown",
+        },
+        REMOTE_ADDR=IP,
+    )
     assert response.status_code == 302
     created = [e for e in _entries_since(since) if e.action == "create"]
     case_id = created[0].case_id
     persons = Person.objects.filter(case_id=case_id)
     assert sorted((e.record_type, e.record_id) for e in created) == sorted(
-        [("case", str(case_id))] + [("person", str(p.pk)) for p in persons])
+        [("case", str(case_id))] + [("person", str(p.pk)) for p in persons]
+    )
     assert persons.count() == 2
     assert all(e.ip_address == IP and e.user == w.a.case_worker for e in created)
 
@@ -177,8 +265,13 @@ def test_refused_get_logs_denied_against_the_case(w, client, who, name):
     assert client.get(url, REMOTE_ADDR=IP).status_code == 404
     entries = _entries_since(since)
     assert [(e.action, e.record_type, e.record_id) for e in entries] == [("denied", "case", str(w.a.case.pk))]
-    assert (entries[0].user, entries[0].case_id, entries[0].organisation_id, entries[0].ip_address,
-            entries[0].path) == (user, w.a.case.pk, w.a.org.pk, IP, url)
+    assert (
+        entries[0].user,
+        entries[0].case_id,
+        entries[0].organisation_id,
+        entries[0].ip_address,
+        entries[0].path,
+    ) == (user, w.a.case.pk, w.a.org.pk, IP, url)
 
 
 @pytest.mark.parametrize("name", list(POSTS))
@@ -191,16 +284,26 @@ def test_refused_change_by_a_co_worker_is_logged_and_nothing_else(w, client, nam
     denied = [e for e in entries if e.action == "denied"]
     assert len(denied) == 1
     assert (denied[0].user, denied[0].case_id, denied[0].ip_address, denied[0].path) == (
-        w.a.co_worker, w.a.case.pk, IP, url(w))
+        w.a.co_worker,
+        w.a.case.pk,
+        IP,
+        url(w),
+    )
     assert not [e for e in entries if e.action in ("create", "update", "delete")]
 
 
 # ---- append-only ---------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def entry(w):
-    log_access(actor(w.a.case_worker), Action.VIEW, [Access("case", w.a.case.pk, w.a.case.pk, w.a.org.pk)],
-               path="/cases/1/", detail="original")
+    log_access(
+        actor(w.a.case_worker),
+        Action.VIEW,
+        [Access("case", w.a.case.pk, w.a.case.pk, w.a.org.pk)],
+        path="/cases/1/",
+        detail="original",
+    )
     return AccessLogEntry.objects.get(detail="original")
 
 
@@ -223,11 +326,14 @@ def test_database_refuses_queryset_update_and_delete(entry):
     assert AccessLogEntry.objects.get(pk=entry.pk).detail == "original"
 
 
-@pytest.mark.parametrize("sql", [
-    "UPDATE audit_accesslogentry SET detail = 'rewritten' WHERE id = %s",
-    "UPDATE audit_accesslogentry SET user_id = NULL, user_label = '' WHERE id = %s",
-    "DELETE FROM audit_accesslogentry WHERE id = %s",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_accesslogentry SET detail = 'rewritten' WHERE id = %s",
+        "UPDATE audit_accesslogentry SET user_id = NULL, user_label = '' WHERE id = %s",
+        "DELETE FROM audit_accesslogentry WHERE id = %s",
+    ],
+)
 def test_database_trigger_refuses_raw_sql(entry, sql):
     with pytest.raises(DatabaseError, match="append-only"):
         with transaction.atomic(), connection.cursor() as cursor:
@@ -237,8 +343,9 @@ def test_database_trigger_refuses_raw_sql(entry, sql):
 
 
 def test_database_refuses_to_empty_the_log(entry):
-    statement = ("TRUNCATE audit_accesslogentry" if connection.vendor == "postgresql"
-                 else "DELETE FROM audit_accesslogentry")
+    statement = (
+        "TRUNCATE audit_accesslogentry" if connection.vendor == "postgresql" else "DELETE FROM audit_accesslogentry"
+    )
     with pytest.raises(DatabaseError, match="append-only"):
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -252,6 +359,7 @@ def test_database_refuses_to_empty_the_log(entry):
 
 # ---- the privacy officer's page ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def history(w, monkeypatch):
     """Entries on three days: a.case_worker on 1 Feb and 10 Feb, a.lead on 20 Feb (another case), and one of B."""
@@ -260,8 +368,12 @@ def history(w, monkeypatch):
     def at(day, user, case, action="view"):
         moment = timezone.make_aware(datetime.datetime(2026, 2, day, 10, 0))
         monkeypatch.setattr(timezone, "now", lambda: moment)
-        log_access(actor(user, ip="192.0.2.1"), action, [Access("case", case.pk, case.pk, case.organisation_id)],
-                   path=f"/cases/{case.pk}/")
+        log_access(
+            actor(user, ip="192.0.2.1"),
+            action,
+            [Access("case", case.pk, case.pk, case.organisation_id)],
+            path=f"/cases/{case.pk}/",
+        )
         monkeypatch.undo()
 
     at(1, w.a.case_worker, w.a.case)
@@ -299,15 +411,23 @@ def test_officer_sees_own_organisation_only(history, client):
     assert all(row[1] not in ("case_worker@a.example.org", "lead@a.example.org") for row in rows[1:])
 
 
-@pytest.mark.parametrize("query, expected", [
-    ({"user": "LEAD"}, [("lead@a.example.org", "SECOND", "view")]),
-    ({"case": "CASE"}, [("case_worker@a.example.org", "CASE", "update"), ("case_worker@a.example.org", "CASE", "view")]),
-    ({"date_from": "2026-02-05", "date_until": "2026-02-15"}, [("case_worker@a.example.org", "CASE", "update")]),
-    ({"date_from": "2026-02-05"}, [("lead@a.example.org", "SECOND", "view"),
-                                   ("case_worker@a.example.org", "CASE", "update")]),
-    ({"date_until": "2026-02-01"}, [("case_worker@a.example.org", "CASE", "view")]),
-    ({"user": "WORKER", "date_from": "2026-02-02"}, [("case_worker@a.example.org", "CASE", "update")]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"user": "LEAD"}, [("lead@a.example.org", "SECOND", "view")]),
+        (
+            {"case": "CASE"},
+            [("case_worker@a.example.org", "CASE", "update"), ("case_worker@a.example.org", "CASE", "view")],
+        ),
+        ({"date_from": "2026-02-05", "date_until": "2026-02-15"}, [("case_worker@a.example.org", "CASE", "update")]),
+        (
+            {"date_from": "2026-02-05"},
+            [("lead@a.example.org", "SECOND", "view"), ("case_worker@a.example.org", "CASE", "update")],
+        ),
+        ({"date_until": "2026-02-01"}, [("case_worker@a.example.org", "CASE", "view")]),
+        ({"user": "WORKER", "date_from": "2026-02-02"}, [("case_worker@a.example.org", "CASE", "update")]),
+    ],
+)
 def test_officer_filters_by_user_case_and_period(history, client, query, expected):
     w = history
     values = {"LEAD": w.a.lead.pk, "WORKER": w.a.case_worker.pk, "CASE": w.a.case.pk, "SECOND": w.a.second.pk}
@@ -334,7 +454,8 @@ def test_csv_export_is_itself_logged(history, client):
     assert len(_rows(response)) == 3
     export = _entries_since(since)
     assert [(e.user, e.action, e.record_type, e.ip_address, e.path) for e in export] == [
-        (w.a.privacy_officer, "export", "access_log", IP, "/access-log/")]
+        (w.a.privacy_officer, "export", "access_log", IP, "/access-log/")
+    ]
     assert f"case={w.a.case.pk}" in export[0].detail
     # The export shows up in the log the officer reads.
     assert ("privacy_officer@a.example.org", None, "export") in _page_entries(client.get("/access-log/"))
@@ -360,7 +481,8 @@ def test_officer_sees_refused_attempts_on_the_organisations_cases(w, client):
     assert client.get(f"/cases/{w.a.case.pk}/").status_code == 404
     client.force_login(w.a.privacy_officer)
     assert _page_entries(client.get("/access-log/", {"case": w.a.case.pk})) == [
-        ("case_worker@b.example.org", w.a.case.pk, "denied")]
+        ("case_worker@b.example.org", w.a.case.pk, "denied")
+    ]
 
 
 def test_invalid_filter_shows_the_error_and_no_foreign_entries(history, client):

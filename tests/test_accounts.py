@@ -3,6 +3,7 @@
 These go through allauth's real pages with the test client and the real (database) cache, so a lockout here
 is the same lockout a web worker would see.
 """
+
 import datetime
 import re
 
@@ -75,6 +76,7 @@ def is_logged_in(client) -> bool:
 
 # --- Login and logout -------------------------------------------------------------------------------------------
 
+
 def test_login_with_email_and_password(client, case_worker):
     response = log_in(client, case_worker.email, PASSWORD)
     assert response.status_code == 302
@@ -133,6 +135,7 @@ def test_every_page_offers_a_logout_button(client, case_worker):
 
 # --- Lockout ----------------------------------------------------------------------------------------------------
 
+
 def test_account_is_locked_after_the_allowed_failures(client, case_worker):
     allowed = settings.LOGIN_FAILURES_ALLOWED
     assert allowed == 5  # the documented default
@@ -175,6 +178,7 @@ def test_lockout_is_lifted_when_the_cache_entry_is_gone(client, case_worker):
 
 
 # --- Password reset ---------------------------------------------------------------------------------------------
+
 
 def request_reset_link(client, email) -> str:
     mail.outbox.clear()
@@ -248,6 +252,7 @@ def test_password_reset_unlocks_a_locked_account(client, case_worker):
 
 # --- Two-factor login -------------------------------------------------------------------------------------------
 
+
 def wrong_code(secret) -> str:
     return f"{(int(totp_code(secret)) + 1) % 1_000_000:06d}"
 
@@ -282,8 +287,9 @@ def test_code_page_cannot_be_skipped(client, case_worker):
 def two_factor_user(request, org):
     if request.param == "superuser":
         return User.objects.create_superuser("root@example.org", PASSWORD)
-    return make_user(org, request.param, email=f"{request.param}@example.org",
-                     is_staff=request.param == Role.ADMINISTRATOR)
+    return make_user(
+        org, request.param, email=f"{request.param}@example.org", is_staff=request.param == Role.ADMINISTRATOR
+    )
 
 
 # Setting the authenticator up counts as this session's second factor once allauth announces it, after its
@@ -326,6 +332,7 @@ def test_two_factor_is_optional_for_case_workers(client, case_worker):
 
 # --- Idle sessions ----------------------------------------------------------------------------------------------
 
+
 def test_session_lifetime_is_the_idle_time():
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
@@ -366,14 +373,20 @@ def test_idle_session_expires_and_asks_for_a_new_login(client, case_worker):
 
 # --- Sign-up ----------------------------------------------------------------------------------------------------
 
+
 def test_self_sign_up_is_closed(client, org):
     before = User.objects.count()
     response = client.get("/accounts/signup/")
     assert response.status_code == 200
     assert 'name="password1"' not in response.content.decode()
-    response = client.post("/accounts/signup/", {
-        "email": "zelf@example.org", "password1": "a-long-enough-passphrase", "password2": "a-long-enough-passphrase",
-    })
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "zelf@example.org",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
+    )
     assert User.objects.count() == before
     assert not User.objects.filter(email="zelf@example.org").exists()
     assert not is_logged_in(client)
@@ -386,6 +399,7 @@ def test_login_page_does_not_invite_sign_up(client):
 
 
 # --- Language ---------------------------------------------------------------------------------------------------
+
 
 def test_pages_are_dutch_by_default(client, case_worker):
     response = client.get(LOGIN)

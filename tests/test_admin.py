@@ -1,4 +1,5 @@
 """Administration: functional administrators manage their own organisation, and see no case data."""
+
 import pytest
 
 from kring.accounts.models import ApiToken, Membership, Role, User

@@ -3,6 +3,7 @@
 Clients authenticate with a token, as an integration would. ``world`` (tests/conftest.py) gives two
 organisations; a.case_worker is on the case team of a.case and a.lead leads the team that owns it.
 """
+
 import datetime
 import json
 
@@ -83,8 +84,13 @@ def referral(world, **changes):
         "referral_route": "school",
         "question": "Wij willen dat Lotte weer naar school gaat.",
         "persons": [
-            {"first_name": "Lotte", "last_name": "Peeters", "birth_date": "2014-05-02", "is_central": True,
-             "in_household": True},
+            {
+                "first_name": "Lotte",
+                "last_name": "Peeters",
+                "birth_date": "2014-05-02",
+                "is_central": True,
+                "in_household": True,
+            },
             {"first_name": "Ann", "last_name": "Peeters", "relation": "moeder", "in_household": True},
         ],
     }
@@ -103,17 +109,22 @@ def other_person(case):
 def add_consent(world, **fields):
     case = world.a.case
     return Consent.objects.create(
-        case=case, organisation=case.organisation, person=central_person(case), purpose="contact_network",
+        case=case,
+        organisation=case.organisation,
+        person=central_person(case),
+        purpose="contact_network",
         given_on=fields.pop("given_on", datetime.date.fromisoformat(days_ago(10))),
-        recorded_by=world.a.case_worker, **fields,
+        recorded_by=world.a.case_worker,
+        **fields,
     )
 
 
 @pytest.fixture
 def co_worker(world):
     """a.coordinator on a.case's team as co-worker: may read the case, not change it."""
-    CaseTeamMember.objects.create(case=world.a.case, organisation=world.a.org, user=world.a.coordinator,
-                                  role=CaseRole.CO_WORKER)
+    CaseTeamMember.objects.create(
+        case=world.a.case, organisation=world.a.org, user=world.a.coordinator, role=CaseRole.CO_WORKER
+    )
     return world.a.coordinator
 
 
@@ -169,8 +180,13 @@ def test_case_list_is_logged_per_case_and_central_person(world):
 
 
 def test_case_list_filters_and_logs_a_search(world):
-    second = make_case(world.a.team, case_worker=world.a.case_worker, family_name="Familie Özdemir",
-                       legal_context="nl_supervision", status="active")
+    second = make_case(
+        world.a.team,
+        case_worker=world.a.case_worker,
+        family_name="Familie Özdemir",
+        legal_context="nl_supervision",
+        status="active",
+    )
     client = api_client(world.a.case_worker)
 
     def ids(**params):
@@ -286,8 +302,9 @@ def test_case_roles_record_a_referral(world, who):
     assert created == {(Action.CREATE, "case"), (Action.CREATE, "person")}
 
 
-@pytest.mark.parametrize("who", [("a", "researcher"), ("a", "administrator"), ("a", "privacy_officer"),
-                                 ("b", "case_worker"), ("b", "lead")])
+@pytest.mark.parametrize(
+    "who", [("a", "researcher"), ("a", "administrator"), ("a", "privacy_officer"), ("b", "case_worker"), ("b", "lead")]
+)
 def test_referral_is_refused_for_those_without_a_case_role_at_the_organisation(world, who):
     before = snapshot()
     response = api_client(user_in(world, who)).post(CASES, referral(world), format="json")
@@ -396,7 +413,8 @@ def test_case_team_and_team_lead_change_a_case(world, who):
     case = world.a.case
     before = last_log_id()
     response = api_client(user_in(world, who)).patch(
-        f"{CASES}{case.pk}/", {"family_name": "Familie Janssens", "safety_concern": "serious", "version": 1},
+        f"{CASES}{case.pk}/",
+        {"family_name": "Familie Janssens", "safety_concern": "serious", "version": 1},
         format="json",
     )
     assert response.status_code == 200, response.json()
@@ -434,11 +452,12 @@ def test_stale_change_is_refused_with_409_and_the_record_keeps_the_other_change(
     original = case.family_name
     worker, lead = api_client(world.a.case_worker), api_client(world.a.lead)
     version = worker.get(f"{CASES}{case.pk}/").json()["version"]
-    assert lead.patch(f"{CASES}{case.pk}/", {"family_name": "Familie Lead", "version": version},
-                      format="json").status_code == 200
+    assert (
+        lead.patch(f"{CASES}{case.pk}/", {"family_name": "Familie Lead", "version": version}, format="json").status_code
+        == 200
+    )
     before = snapshot()
-    response = worker.patch(f"{CASES}{case.pk}/", {"family_name": "Familie Worker", "version": version},
-                            format="json")
+    response = worker.patch(f"{CASES}{case.pk}/", {"family_name": "Familie Worker", "version": version}, format="json")
     assert response.status_code == 409
     body = response.json()
     assert body["detail"]
@@ -478,7 +497,8 @@ def test_bad_case_changes_are_refused_on_the_field_and_change_nothing(world, cha
 
 def test_closing_a_case_with_a_reason_sets_the_closing_date(world):
     response = api_client(world.a.case_worker).patch(
-        f"{CASES}{world.a.case.pk}/", {"status": "closed", "closure_reason": "goals_reached", "version": 1},
+        f"{CASES}{world.a.case.pk}/",
+        {"status": "closed", "closure_reason": "goals_reached", "version": 1},
         format="json",
     )
     assert response.status_code == 200
@@ -495,7 +515,8 @@ def test_persons_are_listed_for_the_case_team(world, who):
     response = api_client(user_in(world, who)).get(f"{CASES}{case.pk}/persons/")
     assert response.status_code == 200
     assert [(p["id"], p["is_central"]) for p in response.json()] == [
-        (central_person(case).pk, True), (other_person(case).pk, False)
+        (central_person(case).pk, True),
+        (other_person(case).pk, False),
     ]
     logged_persons = {e.record_id for e in log_since(before) if e.record_type == "person"}
     assert logged_persons == {str(p.pk) for p in case.persons.all()}
@@ -573,8 +594,12 @@ def test_a_co_worker_cannot_add_change_or_remove_persons(world, co_worker):
     client = api_client(co_worker)
     before = snapshot()
     assert client.post(f"{CASES}{case.pk}/persons/", {"first_name": "Oma"}, format="json").status_code == 403
-    assert client.patch(f"{CASES}{case.pk}/persons/{person.pk}/", {"first_name": "X", "version": 1},
-                        format="json").status_code == 403
+    assert (
+        client.patch(
+            f"{CASES}{case.pk}/persons/{person.pk}/", {"first_name": "X", "version": 1}, format="json"
+        ).status_code
+        == 403
+    )
     assert client.delete(f"{CASES}{case.pk}/persons/{person.pk}/").status_code == 403
     assert snapshot() == before
 
@@ -641,8 +666,14 @@ def test_the_only_central_person_and_a_person_who_consented_stay(world):
     assert response.status_code == 400
     assert "is_central" in response.json()
     assert snapshot() == before
-    Consent.objects.create(case=case, organisation=case.organisation, person=other_person(case),
-                           purpose="research", given_on=timezone.localdate(), recorded_by=world.a.case_worker)
+    Consent.objects.create(
+        case=case,
+        organisation=case.organisation,
+        person=other_person(case),
+        purpose="research",
+        given_on=timezone.localdate(),
+        recorded_by=world.a.case_worker,
+    )
     before = snapshot()
     response = client.delete(f"{CASES}{case.pk}/persons/{other_person(case).pk}/")
     assert response.status_code == 400
@@ -692,8 +723,12 @@ def test_a_colleague_joins_the_case_team(world, who):
     ],
 )
 def test_bad_case_team_member_is_refused_and_saves_nothing(world, data, field):
-    users = {"researcher": world.a.researcher, "b_worker": world.b.case_worker,
-             "case_worker": world.a.case_worker, "coordinator": world.a.coordinator}
+    users = {
+        "researcher": world.a.researcher,
+        "b_worker": world.b.case_worker,
+        "case_worker": world.a.case_worker,
+        "coordinator": world.a.coordinator,
+    }
     if isinstance(data.get("user"), str):
         data = {**data, "user": users[data["user"]].pk}
     before = snapshot()
@@ -705,8 +740,9 @@ def test_bad_case_team_member_is_refused_and_saves_nothing(world, data, field):
 
 @pytest.mark.parametrize("who", INSIDERS)
 def test_a_colleague_leaves_the_case_team(world, who):
-    member = CaseTeamMember.objects.create(case=world.a.case, organisation=world.a.org, user=world.a.coordinator,
-                                           role=CaseRole.COORDINATOR)
+    member = CaseTeamMember.objects.create(
+        case=world.a.case, organisation=world.a.org, user=world.a.coordinator, role=CaseRole.COORDINATOR
+    )
     before = last_log_id()
     response = api_client(user_in(world, who)).delete(f"{CASES}{world.a.case.pk}/team/{member.pk}/")
     assert response.status_code == 204
@@ -744,8 +780,12 @@ def test_a_co_worker_cannot_change_the_case_team(world, co_worker):
     member = world.a.case.team_members.get(user=world.a.case_worker)
     client = api_client(co_worker)
     before = snapshot()
-    assert client.post(f"{CASES}{world.a.case.pk}/team/", {"user": world.a.other_worker.pk, "role": "co_worker"},
-                       format="json").status_code == 403
+    assert (
+        client.post(
+            f"{CASES}{world.a.case.pk}/team/", {"user": world.a.other_worker.pk, "role": "co_worker"}, format="json"
+        ).status_code
+        == 403
+    )
     assert client.delete(f"{CASES}{world.a.case.pk}/team/{member.pk}/").status_code == 403
     assert snapshot() == before
 
@@ -812,7 +852,8 @@ def test_a_consent_is_withdrawn(world, who):
     before = last_log_id()
     response = api_client(user_in(world, who)).post(
         f"{CASES}{world.a.case.pk}/consents/{consent.pk}/withdraw/",
-        {"withdrawn_on": days_ago(1), "version": 1}, format="json",
+        {"withdrawn_on": days_ago(1), "version": 1},
+        format="json",
     )
     assert response.status_code == 200, response.json()
     assert (response.json()["is_active"], response.json()["version"]) == (False, 2)
@@ -849,7 +890,8 @@ def test_a_second_withdrawal_is_refused(world):
     consent = add_consent(world, withdrawn_on=datetime.date.fromisoformat(days_ago(3)))
     before = snapshot()
     response = api_client(world.a.case_worker).post(
-        f"{CASES}{world.a.case.pk}/consents/{consent.pk}/withdraw/", {"withdrawn_on": days_ago(1), "version": 1},
+        f"{CASES}{world.a.case.pk}/consents/{consent.pk}/withdraw/",
+        {"withdrawn_on": days_ago(1), "version": 1},
         format="json",
     )
     assert response.status_code == 400
@@ -862,7 +904,8 @@ def test_a_withdrawal_based_on_an_old_version_is_refused_with_409(world):
     Consent.objects.filter(pk=consent.pk).update(version=2)  # someone else saved it since
     before = snapshot()
     response = api_client(world.a.case_worker).post(
-        f"{CASES}{world.a.case.pk}/consents/{consent.pk}/withdraw/", {"withdrawn_on": days_ago(1), "version": 1},
+        f"{CASES}{world.a.case.pk}/consents/{consent.pk}/withdraw/",
+        {"withdrawn_on": days_ago(1), "version": 1},
         format="json",
     )
     assert response.status_code == 409
@@ -878,10 +921,16 @@ def test_outsiders_get_404_on_every_consent_endpoint(world, who):
     before = snapshot()
     answers = [
         client.get(f"{CASES}{case.pk}/consents/"),
-        client.post(f"{CASES}{case.pk}/consents/", {"person": consent.person_id, "purpose": "research",
-                                                    "given_on": days_ago(1)}, format="json"),
-        client.post(f"{CASES}{case.pk}/consents/{consent.pk}/withdraw/", {"withdrawn_on": days_ago(1), "version": 1},
-                    format="json"),
+        client.post(
+            f"{CASES}{case.pk}/consents/",
+            {"person": consent.person_id, "purpose": "research", "given_on": days_ago(1)},
+            format="json",
+        ),
+        client.post(
+            f"{CASES}{case.pk}/consents/{consent.pk}/withdraw/",
+            {"withdrawn_on": days_ago(1), "version": 1},
+            format="json",
+        ),
     ]
     assert [a.status_code for a in answers] == [404] * 3
     assert snapshot() == before
@@ -891,26 +940,48 @@ def test_a_co_worker_cannot_record_or_withdraw_consent(world, co_worker):
     consent = add_consent(world)
     client = api_client(co_worker)
     before = snapshot()
-    assert client.post(f"{CASES}{world.a.case.pk}/consents/", {"person": consent.person_id, "purpose": "research",
-                                                                "given_on": days_ago(1)},
-                       format="json").status_code == 403
-    assert client.post(f"{CASES}{world.a.case.pk}/consents/{consent.pk}/withdraw/",
-                       {"withdrawn_on": days_ago(1), "version": 1}, format="json").status_code == 403
+    assert (
+        client.post(
+            f"{CASES}{world.a.case.pk}/consents/",
+            {"person": consent.person_id, "purpose": "research", "given_on": days_ago(1)},
+            format="json",
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"{CASES}{world.a.case.pk}/consents/{consent.pk}/withdraw/",
+            {"withdrawn_on": days_ago(1), "version": 1},
+            format="json",
+        ).status_code
+        == 403
+    )
     assert snapshot() == before
 
 
 # --- No server errors on odd input --------------------------------------------------------------------
 
 ODD_BODIES = [
-    [], "text", 12, None, True,
-    {"version": [1]}, {"version": {"a": 1}}, {"version": -1},
+    [],
+    "text",
+    12,
+    None,
+    True,
+    {"version": [1]},
+    {"version": {"a": 1}},
+    {"version": -1},
     {"first_name": {"nested": "object"}, "version": 1},
     {"birth_date": "0000-00-00", "version": 1},
     {"is_central": "maybe", "version": 1},
-    {"persons": "not a list"}, {"persons": [None]}, {"persons": [[1, 2]]},
-    {"team": True, "version": 1}, {"team": 1.5, "version": 1},
-    {"user": -5, "role": "co_worker"}, {"person": None, "given_on": "2026-01-01", "purpose": "research"},
-    {"organisation": None}, {"organisation": ["orga"]},
+    {"persons": "not a list"},
+    {"persons": [None]},
+    {"persons": [[1, 2]]},
+    {"team": True, "version": 1},
+    {"team": 1.5, "version": 1},
+    {"user": -5, "role": "co_worker"},
+    {"person": None, "given_on": "2026-01-01", "purpose": "research"},
+    {"organisation": None},
+    {"organisation": ["orga"]},
     {"family_name": "\ud800", "version": 1},
 ]
 
@@ -974,4 +1045,3 @@ def test_openapi_document_validates_without_warnings(db, tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     text = target.read_text()
     assert all(path in text for path in CASE_PATHS)
-

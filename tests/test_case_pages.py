@@ -1,5 +1,6 @@
 """The case pages doing their work: the caseload (search, filters, paging, a constant number of queries), the
 referral, the case page and its sub-pages, the interface language, and migrations that match the models."""
+
 import datetime
 import re
 from io import StringIO
@@ -26,24 +27,36 @@ def _listed(response):
 
 # ---- caseload ------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def caseload_world(world):
     a = world.a
-    a.ozturk = make_case(a.team, case_worker=a.case_worker, family_name="Familie Öztürk", persons=0,
-                         referral_date=datetime.date(2026, 3, 1))
+    a.ozturk = make_case(
+        a.team,
+        case_worker=a.case_worker,
+        family_name="Familie Öztürk",
+        persons=0,
+        referral_date=datetime.date(2026, 3, 1),
+    )
     Person.objects.create(case=a.ozturk, organisation=a.org, first_name="Ayşe", last_name="Öztürk", is_central=True)
     Person.objects.create(case=a.ozturk, organisation=a.org, first_name="Mehmet", last_name="Öztürk")
-    a.senechal = make_case(a.team, case_worker=a.case_worker, family_name="Gezin S.", persons=0,
-                           legal_context="nl_supervision", status="active", referral_date=datetime.date(2026, 2, 1))
-    Person.objects.create(case=a.senechal, organisation=a.org, first_name="Zoë", last_name="Sénéchal",
-                          is_central=True)
+    a.senechal = make_case(
+        a.team,
+        case_worker=a.case_worker,
+        family_name="Gezin S.",
+        persons=0,
+        legal_context="nl_supervision",
+        status="active",
+        referral_date=datetime.date(2026, 2, 1),
+    )
+    Person.objects.create(case=a.senechal, organisation=a.org, first_name="Zoë", last_name="Sénéchal", is_central=True)
     a.north = Team.objects.create(organisation=a.org, name="Team Noord")
-    a.north_case = make_case(a.north, case_worker=a.case_worker, family_name="Familie Noord",
-                             referral_date=datetime.date(2026, 1, 1))
+    a.north_case = make_case(
+        a.north, case_worker=a.case_worker, family_name="Familie Noord", referral_date=datetime.date(2026, 1, 1)
+    )
     # The same name in B: never found by A's users.
     b_case = make_case(world.b.team, case_worker=world.b.case_worker, persons=0, family_name="Familie Öztürk")
-    Person.objects.create(case=b_case, organisation=world.b.org, first_name="Ayşe", last_name="Öztürk",
-                          is_central=True)
+    Person.objects.create(case=b_case, organisation=world.b.org, first_name="Ayşe", last_name="Öztürk", is_central=True)
     world.b.ozturk = b_case
     return world
 
@@ -81,7 +94,9 @@ def test_search_is_logged_with_its_text(caseload_world, client):
     client.get("/cases/", {"q": "ozturk"})
     searched = AccessLogEntry.objects.filter(action="search", user=w.a.case_worker)
     assert {(e.record_type, e.case_id) for e in searched} == {
-        ("case", w.a.ozturk.pk), ("person", w.a.ozturk.pk), ("case_search", None)
+        ("case", w.a.ozturk.pk),
+        ("person", w.a.ozturk.pk),
+        ("case_search", None),
     }
     assert {e.detail for e in searched} == {"ozturk"}
 
@@ -94,18 +109,21 @@ def test_a_search_that_finds_nothing_is_logged_too(caseload_world, client):
     assert [(e.record_type, e.detail) for e in searched] == [("case_search", "niemand-heet-zo")]
 
 
-@pytest.mark.parametrize("query, expected", [
-    ({}, ["ozturk", "senechal", "case", "north_case"]),
-    ({"status": "active"}, ["senechal"]),
-    ({"status": "referred"}, ["ozturk", "case", "north_case"]),
-    ({"status": "closed"}, []),
-    ({"legal_context": "nl_supervision"}, ["senechal"]),
-    ({"legal_context": "nl_voluntary"}, ["ozturk", "case", "north_case"]),
-    ({"team": "NORTH"}, ["north_case"]),
-    ({"team": "A", "status": "referred"}, ["ozturk", "case"]),
-    ({"team": "A", "q": "ozturk"}, ["ozturk"]),
-    ({"team": "NORTH", "q": "ozturk"}, []),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({}, ["ozturk", "senechal", "case", "north_case"]),
+        ({"status": "active"}, ["senechal"]),
+        ({"status": "referred"}, ["ozturk", "case", "north_case"]),
+        ({"status": "closed"}, []),
+        ({"legal_context": "nl_supervision"}, ["senechal"]),
+        ({"legal_context": "nl_voluntary"}, ["ozturk", "case", "north_case"]),
+        ({"team": "NORTH"}, ["north_case"]),
+        ({"team": "A", "status": "referred"}, ["ozturk", "case"]),
+        ({"team": "A", "q": "ozturk"}, ["ozturk"]),
+        ({"team": "NORTH", "q": "ozturk"}, []),
+    ],
+)
 def test_caseload_filters(caseload_world, client, query, expected):
     w = caseload_world
     teams = {"NORTH": w.a.north.pk, "A": w.a.team.pk}
@@ -139,8 +157,13 @@ def test_team_filter_offers_only_own_organisations_teams(caseload_world, client)
 def many_cases(world):
     def make(n):
         for i in range(n):
-            make_case(world.a.team, case_worker=world.a.case_worker, family_name=f"Familie Stapel {i:02d}",
-                      referral_date=datetime.date(2026, 1, 1) + datetime.timedelta(days=i))
+            make_case(
+                world.a.team,
+                case_worker=world.a.case_worker,
+                family_name=f"Familie Stapel {i:02d}",
+                referral_date=datetime.date(2026, 1, 1) + datetime.timedelta(days=i),
+            )
+
     return make
 
 
@@ -160,7 +183,7 @@ def test_caseload_pages_by_25(world, client, many_cases):
     # Paging keeps the filters.
     filtered = client.get("/cases/", {"q": "stapel", "page": 1})
     assert filtered.context["page"].paginator.count == 25
-    assert 'q=stapel&amp;page=2' not in filtered.content.decode()  # 25 fit on one page
+    assert "q=stapel&amp;page=2" not in filtered.content.decode()  # 25 fit on one page
     assert filtered.context["page"].paginator.num_pages == 1
 
 
@@ -189,8 +212,14 @@ def test_case_page_queries_do_not_grow_with_the_number_of_persons(world, client)
         assert client.get(url).status_code == 200
     for i in range(20):
         person = Person.objects.create(case=world.a.case, organisation=world.a.org, first_name=f"Buur{i}")
-        Consent.objects.create(case=world.a.case, organisation=world.a.org, person=person, purpose="research",
-                               given_on=datetime.date(2026, 1, 20), recorded_by=world.a.case_worker)
+        Consent.objects.create(
+            case=world.a.case,
+            organisation=world.a.org,
+            person=person,
+            purpose="research",
+            given_on=datetime.date(2026, 1, 20),
+            recorded_by=world.a.case_worker,
+        )
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
     assert "Buur19" in response.content.decode()
@@ -198,6 +227,7 @@ def test_case_page_queries_do_not_grow_with_the_number_of_persons(world, client)
 
 
 # ---- referral ------------------------------------------------------------------------------------------------
+
 
 def test_referral_start_leads_to_the_organisations_form(world, client):
     client.force_login(world.a.case_worker)
@@ -223,17 +253,34 @@ def test_referral_records_case_persons_and_case_worker(world, client):
     client.force_login(world.a.case_worker)
     form = client.get(f"/cases/new/{world.a.org.pk}/").content.decode()
     assert re.search(r'name="person-INITIAL_FORMS" value="1"', form)
-    response = client.post(f"/cases/new/{world.a.org.pk}/", {
-        "family_name": "Familie Öztürk", "team": world.a.team.pk, "legal_context": "nl_voluntary",
-        "safety_concern": "some", "central_reason": "Ayşe is de jongste.", "referral_date": "2026-02-01",
-        "referral_route": "school", "question": "Dat het thuis rustiger wordt.",
-        "person-TOTAL_FORMS": "3", "person-INITIAL_FORMS": "1", "person-MIN_NUM_FORMS": "1",
-        "person-MAX_NUM_FORMS": "12",
-        "person-0-first_name": "Ayşe", "person-0-last_name": "Öztürk", "person-0-birth_date": "2016-05-01",
-        "person-0-gender": "female", "person-0-is_central": "on", "person-0-in_household": "on",
-        "person-1-first_name": "Fatma", "person-1-last_name": "Öztürk", "person-1-relation": "moeder",
-        "person-1-gender": "female", "person-2-gender": "unknown",
-    })
+    response = client.post(
+        f"/cases/new/{world.a.org.pk}/",
+        {
+            "family_name": "Familie Öztürk",
+            "team": world.a.team.pk,
+            "legal_context": "nl_voluntary",
+            "safety_concern": "some",
+            "central_reason": "Ayşe is de jongste.",
+            "referral_date": "2026-02-01",
+            "referral_route": "school",
+            "question": "Dat het thuis rustiger wordt.",
+            "person-TOTAL_FORMS": "3",
+            "person-INITIAL_FORMS": "1",
+            "person-MIN_NUM_FORMS": "1",
+            "person-MAX_NUM_FORMS": "12",
+            "person-0-first_name": "Ayşe",
+            "person-0-last_name": "Öztürk",
+            "person-0-birth_date": "2016-05-01",
+            "person-0-gender": "female",
+            "person-0-is_central": "on",
+            "person-0-in_household": "on",
+            "person-1-first_name": "Fatma",
+            "person-1-last_name": "Öztürk",
+            "person-1-relation": "moeder",
+            "person-1-gender": "female",
+            "person-2-gender": "unknown",
+        },
+    )
     case = Case.objects.get(family_name="Familie Öztürk")
     assert response.status_code == 302
     assert response["Location"] == f"/cases/{case.pk}/"
@@ -251,14 +298,26 @@ def test_case_numbers_count_up_per_organisation_and_year(world, client):
     for org_key in ("a", "a", "b"):
         ns = getattr(world, org_key)
         client.force_login(ns.case_worker)
-        response = client.post(f"/cases/new/{ns.org.pk}/", {
-            "family_name": "Familie Nummer", "team": ns.team.pk,
-            "legal_context": "nl_voluntary" if org_key == "a" else "vl_voluntary", "safety_concern": "none",
-            "central_reason": "r", "referral_date": "2026-02-01", "referral_route": "family", "question": "v",
-            "person-TOTAL_FORMS": "1", "person-INITIAL_FORMS": "1", "person-MIN_NUM_FORMS": "1",
-            "person-MAX_NUM_FORMS": "12", "person-0-first_name": "Kind", "person-0-gender": "unknown",
-            "person-0-is_central": "on",
-        })
+        response = client.post(
+            f"/cases/new/{ns.org.pk}/",
+            {
+                "family_name": "Familie Nummer",
+                "team": ns.team.pk,
+                "legal_context": "nl_voluntary" if org_key == "a" else "vl_voluntary",
+                "safety_concern": "none",
+                "central_reason": "r",
+                "referral_date": "2026-02-01",
+                "referral_route": "family",
+                "question": "v",
+                "person-TOTAL_FORMS": "1",
+                "person-INITIAL_FORMS": "1",
+                "person-MIN_NUM_FORMS": "1",
+                "person-MAX_NUM_FORMS": "12",
+                "person-0-first_name": "Kind",
+                "person-0-gender": "unknown",
+                "person-0-is_central": "on",
+            },
+        )
         assert response.status_code == 302
         numbers.append(Case.objects.order_by("-pk").first().number)
     assert numbers == ["ORGA-2026-0001", "ORGA-2026-0002", "ORGB-2026-0001"]
@@ -266,32 +325,59 @@ def test_case_numbers_count_up_per_organisation_and_year(world, client):
 
 # ---- case page and sub-pages ---------------------------------------------------------------------------------
 
+
 def test_case_page_shows_the_case_its_persons_team_and_consent(world, client):
     case = world.a.case
     central = case.persons.get(is_central=True)
-    Consent.objects.create(case=case, organisation=world.a.org, person=central, purpose="share_plan",
-                           given_on=datetime.date(2026, 1, 20), recorded_by=world.a.case_worker)
+    Consent.objects.create(
+        case=case,
+        organisation=world.a.org,
+        person=central,
+        purpose="share_plan",
+        given_on=datetime.date(2026, 1, 20),
+        recorded_by=world.a.case_worker,
+    )
     client.force_login(world.a.lead)
     client.cookies["django_language"] = "en"
     body = client.get(f"/cases/{case.pk}/").content.decode()
     with translation.override("en"):
-        for text in [case.number, case.family_name, world.a.org.name, world.a.team.name, central.full_name,
-                     "case_worker@a.example.org", str(gettext("share the plan with those involved")),
-                     str(gettext("voluntary help"))]:
+        for text in [
+            case.number,
+            case.family_name,
+            world.a.org.name,
+            world.a.team.name,
+            central.full_name,
+            "case_worker@a.example.org",
+            str(gettext("share the plan with those involved")),
+            str(gettext("voluntary help")),
+        ]:
             assert text in body, text
 
 
 def test_closing_a_case_records_the_date_and_reopening_clears_it(world, client):
     case = world.a.case
     client.force_login(world.a.case_worker)
-    data = {"family_name": case.family_name, "team": case.team_id, "legal_context": case.legal_context,
-            "safety_concern": case.safety_concern, "central_reason": case.central_reason,
-            "referral_date": case.referral_date.isoformat(), "referral_route": case.referral_route,
-            "question": case.question, "status": "closed", "closure_reason": "goals_reached", "version": 1}
+    data = {
+        "family_name": case.family_name,
+        "team": case.team_id,
+        "legal_context": case.legal_context,
+        "safety_concern": case.safety_concern,
+        "central_reason": case.central_reason,
+        "referral_date": case.referral_date.isoformat(),
+        "referral_route": case.referral_route,
+        "question": case.question,
+        "status": "closed",
+        "closure_reason": "goals_reached",
+        "version": 1,
+    }
     assert client.post(f"/cases/{case.pk}/edit/", data).status_code == 302
     case.refresh_from_db()
     assert (case.status, case.closure_reason, case.closed_on, case.version) == (
-        "closed", "goals_reached", timezone.localdate(), 2)
+        "closed",
+        "goals_reached",
+        timezone.localdate(),
+        2,
+    )
     data.update(status="active", closure_reason="", version=2)
     assert client.post(f"/cases/{case.pk}/edit/", data).status_code == 302
     case.refresh_from_db()
@@ -310,8 +396,14 @@ def test_the_central_person_cannot_be_removed(world, client):
 
 def test_a_person_who_gave_consent_cannot_be_removed(world, client):
     other = world.a.case.persons.get(is_central=False)
-    Consent.objects.create(case=world.a.case, organisation=world.a.org, person=other, purpose="research",
-                           given_on=datetime.date(2026, 1, 20), recorded_by=world.a.case_worker)
+    Consent.objects.create(
+        case=world.a.case,
+        organisation=world.a.org,
+        person=other,
+        purpose="research",
+        given_on=datetime.date(2026, 1, 20),
+        recorded_by=world.a.case_worker,
+    )
     client.force_login(world.a.case_worker)
     response = client.post(f"/cases/{world.a.case.pk}/persons/{other.pk}/remove/", follow=True)
     assert Person.objects.filter(pk=other.pk).exists()
@@ -347,6 +439,7 @@ def test_leaving_the_case_team_leads_back_to_the_caseload(world, client):
 
 # ---- language ------------------------------------------------------------------------------------------------
 
+
 def test_pages_are_dutch_by_default_whatever_the_browser_asks(world, client):
     client.force_login(world.a.case_worker)
     response = client.get("/cases/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
@@ -373,6 +466,7 @@ def test_unknown_language_cookie_falls_back_to_dutch(world, client):
 
 # ---- migrations ----------------------------------------------------------------------------------------------
 
+
 def test_migrations_match_the_models(db):
     output = StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=output, stderr=output)
@@ -384,8 +478,9 @@ def test_names_are_shown_as_text_not_markup(world, client):
     person = world.a.case.persons.get(is_central=True)
     client.force_login(world.a.case_worker)
     url = f"/cases/{world.a.case.pk}/persons/{person.pk}/"
-    response = client.post(url, {"first_name": script, "last_name": "<b>x</b>", "gender": "unknown",
-                                 "is_central": "on", "version": 1})
+    response = client.post(
+        url, {"first_name": script, "last_name": "<b>x</b>", "gender": "unknown", "is_central": "on", "version": 1}
+    )
     assert response.status_code == 302
     for page in ["/cases/", f"/cases/{world.a.case.pk}/", url, f"/cases/{world.a.case.pk}/history/"]:
         body = client.get(page).content.decode()

@@ -1,4 +1,5 @@
 """The demo world: deterministic, idempotent, complete, usable, and refused in production."""
+
 from io import StringIO
 
 import pytest
@@ -49,15 +50,26 @@ def snapshot():
             "authenticators": Authenticator.objects.count(),
         },
         "numbers": sorted(Case.objects.values_list("number", flat=True)),
-        "cases": sorted(Case.objects.values_list(
-            "number", "family_name", "status", "closure_reason", "closed_on", "referral_date", "version")),
-        "persons": sorted(Person.objects.values_list("case__number", "first_name", "last_name", "birth_date",
-                                                     "relation", "language", "interpreter_needed")),
+        "cases": sorted(
+            Case.objects.values_list(
+                "number", "family_name", "status", "closure_reason", "closed_on", "referral_date", "version"
+            )
+        ),
+        "persons": sorted(
+            Person.objects.values_list(
+                "case__number", "first_name", "last_name", "birth_date", "relation", "language", "interpreter_needed"
+            )
+        ),
         "consents": sorted(Consent.objects.values_list("case__number", "purpose", "given_on", "withdrawn_on")),
         "passwords": sorted(User.objects.values_list("email", "password")),
         # Writes would show here even where the data ends up the same.
-        "history": (Case.history.count(), Person.history.count(), Consent.history.count(),
-                    CaseTeamMember.history.count(), AccessLogEntry.objects.count()),
+        "history": (
+            Case.history.count(),
+            Person.history.count(),
+            Consent.history.count(),
+            CaseTeamMember.history.count(),
+            AccessLogEntry.objects.count(),
+        ),
     }
 
 
@@ -128,10 +140,13 @@ def test_history_and_access_log_name_the_case_worker(db):
     worker = User.objects.get(email="casemanager@kompas.demo")
     assert case.family_name == "Familie Peeters"
     assert list(case.history.order_by("history_date").values_list("status", "history_user")) == [
-        (CaseStatus.REFERRED, worker.pk), (CaseStatus.ACTIVE, worker.pk)
+        (CaseStatus.REFERRED, worker.pk),
+        (CaseStatus.ACTIVE, worker.pk),
     ]
-    assert AccessLogEntry.objects.filter(case_id=case.pk, user=worker, action="create", record_type="person").count() \
+    assert (
+        AccessLogEntry.objects.filter(case_id=case.pk, user=worker, action="create", record_type="person").count()
         == case.persons.count()
+    )
 
 
 def test_case_workers_see_their_cases_and_researchers_none(db):
@@ -168,12 +183,14 @@ def test_accounts_roles_and_two_factor(db, client):
         else:
             assert totp is None, user
     for membership in Membership.objects.filter(role=Role.TEAM_LEAD):
-        assert TeamMember.objects.filter(user=membership.user, is_lead=True,
-                                         team__organisation=membership.organisation).exists()
+        assert TeamMember.objects.filter(
+            user=membership.user, is_lead=True, team__organisation=membership.organisation
+        ).exists()
     assert not TeamMember.objects.filter(is_lead=True).exclude(user__memberships__role=Role.TEAM_LEAD).exists()
     shared = users["netwerkcoordinator@kring.demo"]
     assert set(shared.memberships.values_list("organisation__code", "role")) == {
-        ("kom", Role.COORDINATOR), ("jbr", Role.COORDINATOR)
+        ("kom", Role.COORDINATOR),
+        ("jbr", Role.COORDINATOR),
     }
 
     assert client.login(email="casemanager@rivierenland.demo", password=demo.DEMO_PASSWORD)
@@ -190,11 +207,21 @@ def test_referrals_made_after_the_build_get_fresh_numbers(db):
     worker = User.objects.get(email="casemanager@kompas.demo")
     organisation = Organisation.objects.get(code="kom")
     numbers = set(Case.objects.values_list("number", flat=True))
-    case = services.create_referral(actor(worker), organisation, {
-        "family_name": "Familie Nieuw", "team": Team.objects.get(name="Team Gent"), "legal_context": "vl_voluntary",
-        "safety_concern": "none", "central_reason": "Het kind.", "referral_date": demo.REFERENCE_DATE,
-        "referral_route": "family", "question": "Wij willen hulp.",
-    }, [{"first_name": "Mona", "is_central": True}])
+    case = services.create_referral(
+        actor(worker),
+        organisation,
+        {
+            "family_name": "Familie Nieuw",
+            "team": Team.objects.get(name="Team Gent"),
+            "legal_context": "vl_voluntary",
+            "safety_concern": "none",
+            "central_reason": "Het kind.",
+            "referral_date": demo.REFERENCE_DATE,
+            "referral_route": "family",
+            "question": "Wij willen hulp.",
+        },
+        [{"first_name": "Mona", "is_central": True}],
+    )
     assert case.number not in numbers
     assert case.number.startswith("KOM-2026-")
 
@@ -237,6 +264,7 @@ def test_refused_in_production_unless_forced(db):
 
 # --- The network of every case ----------------------------------------------------------------------------
 
+
 def network_counts():
     from kring.network.models import NetworkEdit, NetworkMember, Relationship, SystemTie
 
@@ -265,7 +293,8 @@ def test_every_case_has_a_believable_network(db):
             assert any(r.kind == "parent" and r.person_b_id == central.pk for r in relationships), case
         else:
             assert any(r.kind == "partner" for r in relationships) or any(
-                r.kind == "parent" and r.person_a_id == central.pk for r in relationships), case
+                r.kind == "parent" and r.person_a_id == central.pk for r in relationships
+            ), case
         by_id = {p.pk: p for p in persons}
         for r in relationships:
             r.full_clean()
@@ -300,7 +329,8 @@ def test_every_case_has_a_believable_network(db):
     assert Relationship.objects.filter(kind="emotional", subtype="conflict").exists()
     assert Relationship.objects.filter(kind="emotional", subtype="close").exists()
     assert {"school", "gp", "work", "youth_care", "sports_club"} <= set(
-        SystemTie.objects.values_list("system_kind", flat=True))
+        SystemTie.objects.values_list("system_kind", flat=True)
+    )
     assert SystemTie.objects.filter(system_kind="school", strength="stressful").exists()
     assert SystemTie.objects.filter(system_kind="school", strength="strong").exists()
 
@@ -330,7 +360,10 @@ def test_an_existing_demo_case_gets_its_network(db):
     run()
     after = network_counts()
     assert (after["relationships"], after["system ties"], after["members"]) == (
-        before["relationships"], before["system ties"], before["members"])
+        before["relationships"],
+        before["system ties"],
+        before["members"],
+    )
 
 
 def test_the_genogram_of_a_demo_case_renders(db):

@@ -1,5 +1,6 @@
 """Two people editing the same record: the second save is refused with an explanation, not lost. And the case
 history says who changed which field from what to what."""
+
 import datetime
 import html
 import re
@@ -20,8 +21,13 @@ def w(world):
     world.a.central = world.a.case.persons.get(is_central=True)
     world.a.other_person = world.a.case.persons.get(is_central=False)
     world.a.consent = Consent.objects.create(
-        case=world.a.case, organisation=world.a.org, person=world.a.central, purpose="contact_network",
-        given_on=datetime.date(2026, 1, 20), recorded_by=world.a.case_worker)
+        case=world.a.case,
+        organisation=world.a.org,
+        person=world.a.central,
+        purpose="contact_network",
+        given_on=datetime.date(2026, 1, 20),
+        recorded_by=world.a.case_worker,
+    )
     return world
 
 
@@ -59,8 +65,10 @@ def _form_values(response):
 def _stale_rows(response):
     table = re.search(r'<div class="stale" role="alert">.*?<tbody>(.*?)</tbody>', response.content.decode(), re.S)
     assert table, "no explanation of the stale save"
-    return [tuple(html.unescape(cell) for cell in re.findall(r"<td>(.*?)</td>", row))
-            for row in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)]
+    return [
+        tuple(html.unescape(cell) for cell in re.findall(r"<td>(.*?)</td>", row))
+        for row in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)
+    ]
 
 
 def test_stale_case_edit_is_refused_and_explained(w):
@@ -102,10 +110,12 @@ def test_stale_case_edit_explains_choices_and_teams_by_their_names(w):
     assert response.status_code == 409
     rows = _stale_rows(response)
     with translation.override("en"):
-        assert sorted(rows) == sorted([
-            ("Team", str(w.a.team), str(other_team), "Lies Leiding"),
-            ("Status", gettext("referred"), gettext("active"), "Lies Leiding"),
-        ])
+        assert sorted(rows) == sorted(
+            [
+                ("Team", str(w.a.team), str(other_team), "Lies Leiding"),
+                ("Status", gettext("referred"), gettext("active"), "Lies Leiding"),
+            ]
+        )
 
 
 def test_stale_person_edit_is_refused_and_explained(w):
@@ -165,8 +175,10 @@ def _history_rows(response):
     result = []
     for row in rows:
         cells = re.findall(r'<td data-label="[^"]*">(.*?)</td>', row, re.S)
-        changes = [tuple(html.unescape(part) for part in change) for change in
-                   re.findall(r"<li>(.*?): <del>(.*?)</del> → <ins>(.*?)</ins></li>", cells[3], re.S)]
+        changes = [
+            tuple(html.unescape(part) for part in change)
+            for change in re.findall(r"<li>(.*?): <del>(.*?)</del> → <ins>(.*?)</ins></li>", cells[3], re.S)
+        ]
         result.append((html.unescape(cells[1]), " ".join(html.unescape(cells[2]).split()), changes))
     return result
 
@@ -177,11 +189,19 @@ def test_history_shows_who_changed_which_field_from_what_to_what(w):
     url = f"/cases/{w.a.case.pk}/edit/"
     old_name = w.a.case.family_name
     assert client.post(url, {**_form_values(client.get(url)), "family_name": "Familie Maes"}).status_code == 302
-    assert lead.post(url, {**_form_values(lead.get(url)), "status": "active",
-                           "legal_context": "nl_supervision"}).status_code == 302
+    assert (
+        lead.post(
+            url, {**_form_values(lead.get(url)), "status": "active", "legal_context": "nl_supervision"}
+        ).status_code
+        == 302
+    )
     person_url = f"/cases/{w.a.case.pk}/persons/{w.a.other_person.pk}/"
-    assert lead.post(person_url, {**_form_values(lead.get(person_url)), "relation": "broer",
-                                  "in_household": "on"}).status_code == 302
+    assert (
+        lead.post(
+            person_url, {**_form_values(lead.get(person_url)), "relation": "broer", "in_household": "on"}
+        ).status_code
+        == 302
+    )
 
     client.cookies["django_language"] = "en"
     response = client.get(f"/cases/{w.a.case.pk}/history/")
@@ -191,15 +211,29 @@ def test_history_shows_who_changed_which_field_from_what_to_what(w):
     changed = [(who, what, sorted(changes)) for who, what, changes in rows if changes]
     with translation.override("en"):
         assert changed == [
-            ("Lies Leiding", f"Person changed: {w.a.other_person.full_name}",
-             [("Part of the household", gettext("no"), gettext("yes")),
-              ("Relation to the central person", "—", "broer")]),
-            ("Lies Leiding", "Case changed: " + str(Case.objects.get(pk=w.a.case.pk)), sorted([
-                ("Status", gettext("referred"), gettext("active")),
-                ("Legal context", gettext("voluntary help"), gettext("supervision order (OTS)")),
-            ])),
-            ("Carla Consulent", f"Case changed: {w.a.case.number} Familie Maes",
-             [("Family", old_name, "Familie Maes")]),
+            (
+                "Lies Leiding",
+                f"Person changed: {w.a.other_person.full_name}",
+                [
+                    ("Part of the household", gettext("no"), gettext("yes")),
+                    ("Relation to the central person", "—", "broer"),
+                ],
+            ),
+            (
+                "Lies Leiding",
+                "Case changed: " + str(Case.objects.get(pk=w.a.case.pk)),
+                sorted(
+                    [
+                        ("Status", gettext("referred"), gettext("active")),
+                        ("Legal context", gettext("voluntary help"), gettext("supervision order (OTS)")),
+                    ]
+                ),
+            ),
+            (
+                "Carla Consulent",
+                f"Case changed: {w.a.case.number} Familie Maes",
+                [("Family", old_name, "Familie Maes")],
+            ),
         ]
     # The oldest entries are the creation of the case and its records.
     assert rows[-1][1].startswith("Case created: ")

@@ -1,4 +1,5 @@
 """Mail leaves through the background worker: queued by the page, delivered by `db_worker`."""
+
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings

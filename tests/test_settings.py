@@ -3,6 +3,7 @@
 Every case starts a fresh Python process with an environment built here from nothing, so the settings module
 is imported exactly as a server would import it and nothing leaks in from the shell running the tests.
 """
+
 import json
 import secrets
 import subprocess
@@ -46,8 +47,12 @@ def read_settings(tmp_path, *names, **environment):
 
 
 def production(**overrides):
-    environment = {"KRING_MODE": "production", "SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "kring.example.org",
-                   "TRUSTED_PROXY_COUNT": "1"}
+    environment = {
+        "KRING_MODE": "production",
+        "SECRET_KEY": SAFE_KEY,
+        "ALLOWED_HOSTS": "kring.example.org",
+        "TRUSTED_PROXY_COUNT": "1",
+    }
     environment.update(overrides)
     return environment
 
@@ -61,6 +66,7 @@ def assert_refused(result, message):
 
 # --- Production refuses to start -------------------------------------------------------------------------------
 
+
 def test_safe_production_configuration_starts(tmp_path):
     result = start(tmp_path, **production())
     assert result.returncode == 0, result.stderr
@@ -70,13 +76,16 @@ def test_production_refuses_debug(tmp_path):
     assert_refused(start(tmp_path, **production(DEBUG="true")), "DEBUG must be off")
 
 
-@pytest.mark.parametrize("key", [
-    None,  # missing: the development default would be used
-    "kring-development-only-not-secret",  # the development default, given explicitly
-    "too-short-" + "x" * 20,
-    "a" * 80,  # long but not random
-    "",
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        None,  # missing: the development default would be used
+        "kring-development-only-not-secret",  # the development default, given explicitly
+        "too-short-" + "x" * 20,
+        "a" * 80,  # long but not random
+        "",
+    ],
+)
 def test_production_refuses_an_unsafe_secret_key(tmp_path, key):
     assert_refused(start(tmp_path, **production(SECRET_KEY=key)), "SECRET_KEY must be set")
 
@@ -114,12 +123,22 @@ def test_safe_production_passes_the_deployment_check(tmp_path):
 
 def test_production_settings_are_hardened(tmp_path):
     values = read_settings(
-        tmp_path, "DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT",
-        "SECURE_HSTS_SECONDS", "ALLOWED_HOSTS", **production(ALLOWED_HOSTS="kring.example.org,kring.example.be"),
+        tmp_path,
+        "DEBUG",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "ALLOWED_HOSTS",
+        **production(ALLOWED_HOSTS="kring.example.org,kring.example.be"),
     )
     assert values == {
-        "DEBUG": False, "SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True, "SECURE_SSL_REDIRECT": True,
-        "SECURE_HSTS_SECONDS": 31536000, "ALLOWED_HOSTS": ["kring.example.org", "kring.example.be"],
+        "DEBUG": False,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "ALLOWED_HOSTS": ["kring.example.org", "kring.example.be"],
     }
 
 
@@ -135,6 +154,7 @@ def test_development_needs_no_configuration(tmp_path):
 
 
 # --- Database URL ----------------------------------------------------------------------------------------------
+
 
 def test_database_url_sqlite(tmp_path):
     path = tmp_path / "elsewhere.sqlite3"
@@ -157,11 +177,18 @@ def test_database_url_postgresql(tmp_path):
 
 # --- Other settings from the environment ----------------------------------------------------------------------
 
+
 def test_idle_minutes_and_lockout_come_from_the_environment(tmp_path):
     values = read_settings(
-        tmp_path, "SESSION_IDLE_MINUTES", "SESSION_COOKIE_AGE", "SESSION_SAVE_EVERY_REQUEST",
-        "LOGIN_FAILURES_ALLOWED", "ACCOUNT_RATE_LIMITS",
-        SESSION_IDLE_MINUTES="10", LOGIN_FAILURES_ALLOWED="3", LOGIN_LOCKOUT_MINUTES="60",
+        tmp_path,
+        "SESSION_IDLE_MINUTES",
+        "SESSION_COOKIE_AGE",
+        "SESSION_SAVE_EVERY_REQUEST",
+        "LOGIN_FAILURES_ALLOWED",
+        "ACCOUNT_RATE_LIMITS",
+        SESSION_IDLE_MINUTES="10",
+        LOGIN_FAILURES_ALLOWED="3",
+        LOGIN_LOCKOUT_MINUTES="60",
     )
     assert values["SESSION_IDLE_MINUTES"] == 10
     assert values["SESSION_COOKIE_AGE"] == 600
@@ -182,6 +209,8 @@ def test_defaults_for_idle_minutes_and_lockout(tmp_path):
 def test_redis_url_moves_the_cache_to_redis(tmp_path):
     values = read_settings(tmp_path, "CACHES", REDIS_URL="redis://127.0.0.1:6379/0")
     assert values["CACHES"]["default"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/0",
-        "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3}, "KEY_PREFIX": "",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/0",
+        "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
+        "KEY_PREFIX": "",
     }

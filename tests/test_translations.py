@@ -4,6 +4,7 @@ Message ids are English, so English is complete by construction. This test extra
 from the source (GNU gettext's xgettext, through Django's makemessages, on a copy of the code) and checks
 that the Dutch catalogue translates every one of them, without fuzzy or empty entries.
 """
+
 import shutil
 import subprocess
 import sys
@@ -22,7 +23,9 @@ def _extracted_messages(tmp_path):
     shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
     subprocess.run(
         [sys.executable, str(tmp_path / "manage.py"), "makemessages", "-l", "nl", "--no-location", "-v0"],
-        cwd=copy, check=True, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+        cwd=copy,
+        check=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
     )
     return polib.pofile(str(copy / "locale" / "nl" / "LC_MESSAGES" / "django.po"))
 
@@ -35,9 +38,9 @@ def test_every_string_in_the_code_has_a_dutch_translation(tmp_path):
     extracted = {_key(e) for e in _extracted_messages(tmp_path)}
     catalogue = polib.pofile(str(CATALOGUE))
     translated = {
-        _key(e) for e in catalogue
-        if not e.obsolete and "fuzzy" not in e.flags
-        and (all(e.msgstr_plural.values()) if e.msgid_plural else e.msgstr)
+        _key(e)
+        for e in catalogue
+        if not e.obsolete and "fuzzy" not in e.flags and (all(e.msgstr_plural.values()) if e.msgid_plural else e.msgstr)
     }
     missing = sorted(extracted - translated)
     assert not missing, f"{len(missing)} strings lack a Dutch translation, e.g. {missing[:10]}"

@@ -4,6 +4,7 @@ Organisation A's case ``a.case`` is the subject of every cell. Its case team is 
 and ``a.co_worker`` (co-worker, read only); ``a.lead`` leads the team that owns it. Everybody else, in A and in
 B, must get the same 404 as for a case that does not exist, and nothing may change.
 """
+
 import datetime
 import re
 from dataclasses import dataclass
@@ -28,13 +29,19 @@ def w(world):
     for key in ("a", "b"):
         ns = getattr(world, key)
         ns.co_worker = make_user(ns.org, Role.CASE_WORKER, ns.team, email=f"co_worker@{key}.example.org")
-        ns.co_member = CaseTeamMember.objects.create(case=ns.case, organisation=ns.org, user=ns.co_worker,
-                                                     role=CaseRole.CO_WORKER)
+        ns.co_member = CaseTeamMember.objects.create(
+            case=ns.case, organisation=ns.org, user=ns.co_worker, role=CaseRole.CO_WORKER
+        )
         ns.central = ns.case.persons.get(is_central=True)
         ns.other_person = ns.case.persons.get(is_central=False)
-        ns.consent = Consent.objects.create(case=ns.case, organisation=ns.org, person=ns.central,
-                                            purpose="contact_network", given_on=datetime.date(2026, 1, 20),
-                                            recorded_by=ns.case_worker)
+        ns.consent = Consent.objects.create(
+            case=ns.case,
+            organisation=ns.org,
+            person=ns.central,
+            purpose="contact_network",
+            given_on=datetime.date(2026, 1, 20),
+            recorded_by=ns.case_worker,
+        )
     return world
 
 
@@ -57,35 +64,75 @@ def _case(w):
 PAGES = [
     Page("detail", "get", lambda w: f"/cases/{w.a.case.pk}/", shows=lambda w: w.a.central.full_name),
     Page("edit", "get", lambda w: f"/cases/{w.a.case.pk}/edit/"),
-    Page("edit", "post", lambda w: f"/cases/{w.a.case.pk}/edit/",
-         data=lambda w: case_form_data(w.a.case, family_name="Familie Gewijzigd"),
-         done=lambda w: _case(w).family_name == "Familie Gewijzigd"),
+    Page(
+        "edit",
+        "post",
+        lambda w: f"/cases/{w.a.case.pk}/edit/",
+        data=lambda w: case_form_data(w.a.case, family_name="Familie Gewijzigd"),
+        done=lambda w: _case(w).family_name == "Familie Gewijzigd",
+    ),
     Page("person_add", "get", lambda w: f"/cases/{w.a.case.pk}/persons/new/"),
-    Page("person_add", "post", lambda w: f"/cases/{w.a.case.pk}/persons/new/",
-         data=lambda w: {"first_name": "Nieuwe", "last_name": "Buur", "gender": "unknown"},
-         done=lambda w: Person.objects.filter(case=w.a.case, first_name="Nieuwe").exists()),
-    Page("person_edit", "get", lambda w: f"/cases/{w.a.case.pk}/persons/{w.a.other_person.pk}/",
-         shows=lambda w: w.a.other_person.full_name),
-    Page("person_edit", "post", lambda w: f"/cases/{w.a.case.pk}/persons/{w.a.other_person.pk}/",
-         data=lambda w: person_form_data(w.a.other_person, first_name="Hernoemd"),
-         done=lambda w: Person.objects.get(pk=w.a.other_person.pk).first_name == "Hernoemd"),
-    Page("person_remove", "post", lambda w: f"/cases/{w.a.case.pk}/persons/{w.a.other_person.pk}/remove/",
-         done=lambda w: not Person.objects.filter(pk=w.a.other_person.pk).exists()),
+    Page(
+        "person_add",
+        "post",
+        lambda w: f"/cases/{w.a.case.pk}/persons/new/",
+        data=lambda w: {"first_name": "Nieuwe", "last_name": "Buur", "gender": "unknown"},
+        done=lambda w: Person.objects.filter(case=w.a.case, first_name="Nieuwe").exists(),
+    ),
+    Page(
+        "person_edit",
+        "get",
+        lambda w: f"/cases/{w.a.case.pk}/persons/{w.a.other_person.pk}/",
+        shows=lambda w: w.a.other_person.full_name,
+    ),
+    Page(
+        "person_edit",
+        "post",
+        lambda w: f"/cases/{w.a.case.pk}/persons/{w.a.other_person.pk}/",
+        data=lambda w: person_form_data(w.a.other_person, first_name="Hernoemd"),
+        done=lambda w: Person.objects.get(pk=w.a.other_person.pk).first_name == "Hernoemd",
+    ),
+    Page(
+        "person_remove",
+        "post",
+        lambda w: f"/cases/{w.a.case.pk}/persons/{w.a.other_person.pk}/remove/",
+        done=lambda w: not Person.objects.filter(pk=w.a.other_person.pk).exists(),
+    ),
     Page("team", "get", lambda w: f"/cases/{w.a.case.pk}/team/"),
-    Page("team", "post", lambda w: f"/cases/{w.a.case.pk}/team/",
-         data=lambda w: {"user": w.a.coordinator.pk, "role": "coordinator"},
-         done=lambda w: CaseTeamMember.objects.filter(case=w.a.case, user=w.a.coordinator).exists()),
-    Page("team_remove", "post", lambda w: f"/cases/{w.a.case.pk}/team/{w.a.co_member.pk}/remove/",
-         done=lambda w: not CaseTeamMember.objects.filter(pk=w.a.co_member.pk).exists()),
+    Page(
+        "team",
+        "post",
+        lambda w: f"/cases/{w.a.case.pk}/team/",
+        data=lambda w: {"user": w.a.coordinator.pk, "role": "coordinator"},
+        done=lambda w: CaseTeamMember.objects.filter(case=w.a.case, user=w.a.coordinator).exists(),
+    ),
+    Page(
+        "team_remove",
+        "post",
+        lambda w: f"/cases/{w.a.case.pk}/team/{w.a.co_member.pk}/remove/",
+        done=lambda w: not CaseTeamMember.objects.filter(pk=w.a.co_member.pk).exists(),
+    ),
     Page("consent_add", "get", lambda w: f"/cases/{w.a.case.pk}/consents/new/"),
-    Page("consent_add", "post", lambda w: f"/cases/{w.a.case.pk}/consents/new/",
-         data=lambda w: {"person": w.a.central.pk, "purpose": "research", "given_on": "2026-02-01"},
-         done=lambda w: Consent.objects.filter(case=w.a.case, purpose="research").exists()),
-    Page("consent_withdraw", "get", lambda w: f"/cases/{w.a.case.pk}/consents/{w.a.consent.pk}/withdraw/",
-         shows=lambda w: w.a.central.full_name),
-    Page("consent_withdraw", "post", lambda w: f"/cases/{w.a.case.pk}/consents/{w.a.consent.pk}/withdraw/",
-         data=lambda w: {"withdrawn_on": "2026-03-01", "version": 1},
-         done=lambda w: Consent.objects.get(pk=w.a.consent.pk).withdrawn_on == datetime.date(2026, 3, 1)),
+    Page(
+        "consent_add",
+        "post",
+        lambda w: f"/cases/{w.a.case.pk}/consents/new/",
+        data=lambda w: {"person": w.a.central.pk, "purpose": "research", "given_on": "2026-02-01"},
+        done=lambda w: Consent.objects.filter(case=w.a.case, purpose="research").exists(),
+    ),
+    Page(
+        "consent_withdraw",
+        "get",
+        lambda w: f"/cases/{w.a.case.pk}/consents/{w.a.consent.pk}/withdraw/",
+        shows=lambda w: w.a.central.full_name,
+    ),
+    Page(
+        "consent_withdraw",
+        "post",
+        lambda w: f"/cases/{w.a.case.pk}/consents/{w.a.consent.pk}/withdraw/",
+        data=lambda w: {"withdrawn_on": "2026-03-01", "version": 1},
+        done=lambda w: Consent.objects.get(pk=w.a.consent.pk).withdrawn_on == datetime.date(2026, 3, 1),
+    ),
     Page("history", "get", lambda w: f"/cases/{w.a.case.pk}/history/"),
 ]
 
@@ -155,8 +202,9 @@ def test_permission_matrix(w, client, who, page):
     else:
         assert response.status_code == 302, response.content.decode()[:2000]
         assert page.done(w)
-        assert new_entries.filter(action__in=[Action.CREATE, Action.UPDATE, Action.DELETE],
-                                  case_id=w.a.case.pk, ip_address=IP).exists()
+        assert new_entries.filter(
+            action__in=[Action.CREATE, Action.UPDATE, Action.DELETE], case_id=w.a.case.pk, ip_address=IP
+        ).exists()
         assert not new_entries.filter(action=Action.DENIED).exists()
 
 
@@ -205,15 +253,23 @@ def test_missing_case_is_logged_as_refused(w, client):
     assert response.status_code == 404
     entry = AccessLogEntry.objects.get(action=Action.DENIED)
     assert (entry.user, entry.record_type, entry.record_id, entry.ip_address) == (
-        w.a.case_worker, "case", str(MISSING), IP)
+        w.a.case_worker,
+        "case",
+        str(MISSING),
+        IP,
+    )
 
 
-@pytest.mark.parametrize("url", [
-    lambda w: f"/cases/{w.a.case.pk}/persons/{w.b.other_person.pk}/",
-    lambda w: f"/cases/{w.a.case.pk}/persons/{w.b.other_person.pk}/remove/",
-    lambda w: f"/cases/{w.a.case.pk}/team/{w.b.co_member.pk}/remove/",
-    lambda w: f"/cases/{w.a.case.pk}/consents/{w.b.consent.pk}/withdraw/",
-], ids=["person_edit", "person_remove", "team_remove", "consent_withdraw"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda w: f"/cases/{w.a.case.pk}/persons/{w.b.other_person.pk}/",
+        lambda w: f"/cases/{w.a.case.pk}/persons/{w.b.other_person.pk}/remove/",
+        lambda w: f"/cases/{w.a.case.pk}/team/{w.b.co_member.pk}/remove/",
+        lambda w: f"/cases/{w.a.case.pk}/consents/{w.b.consent.pk}/withdraw/",
+    ],
+    ids=["person_edit", "person_remove", "team_remove", "consent_withdraw"],
+)
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_records_of_another_case_are_not_reachable_through_a_visible_case(w, client, url, method):
     """The case id in the path is visible to the user; the record id belongs to another organisation's case."""
@@ -223,8 +279,9 @@ def test_records_of_another_case_are_not_reachable_through_a_visible_case(w, cli
         response = client.get(target)
         assert response.status_code == 405
     else:
-        response = getattr(client, method)(target, {"withdrawn_on": "2026-03-01", "first_name": "X",
-                                                    "gender": "unknown"})
+        response = getattr(client, method)(
+            target, {"withdrawn_on": "2026-03-01", "first_name": "X", "gender": "unknown"}
+        )
         assert response.status_code == 404
     assert Person.objects.filter(pk=w.b.other_person.pk, first_name=w.b.other_person.first_name).exists()
     assert CaseTeamMember.objects.filter(pk=w.b.co_member.pk).exists()

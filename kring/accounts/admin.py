@@ -6,6 +6,7 @@ them (see admin_scope.py). Nobody gives themselves a role or a team place here. 
 team place, account or token is written to the access log of the organisations it concerns. Case data is
 deliberately not registered here: administrators see case content only as a member of a case team.
 """
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +21,10 @@ from .admin_scope import dependents, described, log_admin_change, manageable_use
 from .admin_site import administered_organisation_ids
 from .models import ApiToken, Membership, Organisation, Team, TeamMember, User
 
-ONLY_SUPERUSER = _("%(user)s also holds a role at another organisation. Only a superuser can change their account, "
-                   "roles, team places, password or API tokens.")
+ONLY_SUPERUSER = _(
+    "%(user)s also holds a role at another organisation. Only a superuser can change their account, "
+    "roles, team places, password or API tokens."
+)
 
 
 def scoped_choices(db_field, request):
@@ -69,14 +72,21 @@ class AccessLoggedAdmin:
         # Records that go with a deleted inline row (a team's places) are described while they still exist.
         # Deleted rows lose their id on deletion, so they and what goes with them (a team's places) are
         # described first.
-        going = [description for row in formset.deleted_forms if row.instance.pk
-                 for description in (described(row.instance), *map(described, dependents(row.instance)))]
+        going = [
+            description
+            for row in formset.deleted_forms
+            if row.instance.pk
+            for description in (described(row.instance), *map(described, dependents(row.instance)))
+        ]
         super().save_formset(request, form, formset, change)
         if formset.new_objects:
             log_admin_change(request, "create", [described(obj) for obj in formset.new_objects])
         if formset.changed_objects:
-            log_admin_change(request, "update", [described(obj, "changed=" + ",".join(fields))
-                                                 for obj, fields in formset.changed_objects])
+            log_admin_change(
+                request,
+                "update",
+                [described(obj, "changed=" + ",".join(fields)) for obj, fields in formset.changed_objects],
+            )
         if going:
             log_admin_change(request, "delete", going)
 
@@ -170,9 +180,14 @@ class TeamMemberFormSet(BaseInlineFormSet):
             if after is not None and after.pk == editor.pk:
                 becomes_lead = row.cleaned_data.get("is_lead") and not row.initial.get("is_lead")
                 if row.instance.pk is None or before != editor.pk or becomes_lead:
-                    errors.append(ValidationError(_(
-                        "You cannot give yourself a place in a team or make yourself its team lead. Ask another "
-                        "administrator.")))
+                    errors.append(
+                        ValidationError(
+                            _(
+                                "You cannot give yourself a place in a team or make yourself its team lead. Ask another "
+                                "administrator."
+                            )
+                        )
+                    )
         if errors:
             raise ValidationError(errors)
 
@@ -201,8 +216,11 @@ class MembershipFormSet(BaseInlineFormSet):
         for row in self.forms:
             if row in self.deleted_forms or not row.has_changed():
                 continue
-            grants = (row.instance.pk is None or {"role", "organisation"} & set(row.changed_data)
-                      or ("active" in row.changed_data and row.cleaned_data.get("active")))
+            grants = (
+                row.instance.pk is None
+                or {"role", "organisation"} & set(row.changed_data)
+                or ("active" in row.changed_data and row.cleaned_data.get("active"))
+            )
             if grants:
                 raise ValidationError(_("You cannot give yourself a role. Ask another administrator."))
 
@@ -230,8 +248,9 @@ class UserAdmin(OrganisationScopedAdmin, BaseUserAdmin):
     list_filter = ["is_active", "memberships__role", "memberships__organisation"]
     search_fields = ["email", "first_name", "last_name"]
     inlines = [MembershipInline]
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "password1",
-                                                              "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "password1", "password2")}),
+    )
 
     def get_queryset(self, request):
         queryset = super(OrganisationScopedAdmin, self).get_queryset(request)
@@ -241,9 +260,11 @@ class UserAdmin(OrganisationScopedAdmin, BaseUserAdmin):
         # New accounts have no role yet: show them so the administrator can give them one. Superusers are
         # never editable by a functional administrator (that would be a way up). People who also work elsewhere
         # are listed (they do work here) but read-only: see has_change_permission.
-        return queryset.filter(
-            Q(memberships__organisation_id__in=scope) | Q(memberships__isnull=True)
-        ).exclude(is_superuser=True).distinct()
+        return (
+            queryset.filter(Q(memberships__organisation_id__in=scope) | Q(memberships__isnull=True))
+            .exclude(is_superuser=True)
+            .distinct()
+        )
 
     # The password page asks has_change_permission too, so it is covered by the same rule.
     def has_change_permission(self, request, obj=None):
@@ -327,18 +348,26 @@ class ApiTokenAdmin(OrganisationScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         key = api_tokens.new_key()
-        obj.prefix, obj.digest, obj.created_by = key[:api_tokens.PREFIX_LENGTH], api_tokens.digest_of(key), request.user
+        obj.prefix, obj.digest, obj.created_by = (
+            key[: api_tokens.PREFIX_LENGTH],
+            api_tokens.digest_of(key),
+            request.user,
+        )
         request.kring_new_api_key = key
         super().save_model(request, obj, form, change)
 
     def response_add(self, request, obj, post_url_continue=None):
         # The key is put in this page only, never in a message (cookie or session) or anywhere else.
-        response = TemplateResponse(request, "admin/accounts/apitoken/key_once.html", {
-            **self.admin_site.each_context(request),
-            "title": gettext("API token made"),
-            "opts": self.opts,
-            "token": obj,
-            "key": request.kring_new_api_key,
-        })
+        response = TemplateResponse(
+            request,
+            "admin/accounts/apitoken/key_once.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("API token made"),
+                "opts": self.opts,
+                "token": obj,
+                "key": request.kring_new_api_key,
+            },
+        )
         response["Cache-Control"] = "no-store"
         return response

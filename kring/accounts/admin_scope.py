@@ -3,6 +3,7 @@
 A person who works for two organisations is managed by a superuser only: the administrator of either
 organisation could otherwise give them a password or token that opens the other organisation's files.
 """
+
 from django.db.models import Q
 
 from .admin_site import administered_organisation_ids
@@ -40,21 +41,27 @@ def manageable_users(admin_user):
     return (
         users.filter(memberships__organisation_id__in=scope)
         .exclude(is_superuser=True)
-        .exclude(Q(memberships__in=Membership.objects.exclude(organisation_id__in=scope))
-                 | Q(team_memberships__in=TeamMember.objects.exclude(team__organisation_id__in=scope)))
+        .exclude(
+            Q(memberships__in=Membership.objects.exclude(organisation_id__in=scope))
+            | Q(team_memberships__in=TeamMember.objects.exclude(team__organisation_id__in=scope))
+        )
         .distinct()
     )
 
 
 # --- The access log -----------------------------------------------------------------------------------------------
 
+
 def describe(obj):
     """(record type, organisation ids, detail) of an administered record, for its access log entries."""
     if isinstance(obj, Membership):
         return "membership", {obj.organisation_id}, f"user={obj.user.email} role={obj.role} active={obj.active}"
     if isinstance(obj, TeamMember):
-        return ("team_member", {obj.team.organisation_id},
-                f"user={obj.user.email} team={obj.team_id} lead={obj.is_lead}")
+        return (
+            "team_member",
+            {obj.team.organisation_id},
+            f"user={obj.user.email} team={obj.team_id} lead={obj.is_lead}",
+        )
     if isinstance(obj, Team):
         return "team", {obj.organisation_id}, f"name={obj.name}"
     if isinstance(obj, ApiToken):
@@ -69,8 +76,11 @@ def describe(obj):
 def dependents(obj) -> list:
     """The administered records that go when ``obj`` is deleted, so their removal is logged too."""
     if isinstance(obj, User):
-        return [*obj.memberships.select_related("user"), *obj.team_memberships.select_related("team", "user"),
-                *obj.api_tokens.select_related("user")]
+        return [
+            *obj.memberships.select_related("user"),
+            *obj.team_memberships.select_related("team", "user"),
+            *obj.api_tokens.select_related("user"),
+        ]
     if isinstance(obj, Team):
         return list(obj.members.select_related("team", "user"))
     return []

@@ -1,4 +1,5 @@
 """Kring's admin site: open to superusers and functional administrators, behind the one login."""
+
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,8 +20,10 @@ class KringAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         user = request.user
-        return user.is_active and user.is_authenticated and (
-            user.is_superuser or bool(administered_organisation_ids(user))
+        return (
+            user.is_active
+            and user.is_authenticated
+            and (user.is_superuser or bool(administered_organisation_ids(user)))
         )
 
     def login(self, request, extra_context=None):

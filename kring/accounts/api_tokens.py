@@ -4,6 +4,7 @@ The key has 256 bits of randomness, so one SHA-256 is enough to make a stolen da
 API (a slow password hash only matters for keys people choose). Clients send ``Authorization: Token <key>`` as
 they did with Django REST framework's own tokens, whose clear keys the migration turns into digests.
 """
+
 import datetime
 import hashlib
 import secrets
@@ -31,8 +32,9 @@ def issue_token(user, *, label="", created_by=None):
     from .models import ApiToken
 
     key = new_key()
-    token = ApiToken.objects.create(user=user, label=label, prefix=key[:PREFIX_LENGTH], digest=digest_of(key),
-                                    created_by=created_by)
+    token = ApiToken.objects.create(
+        user=user, label=label, prefix=key[:PREFIX_LENGTH], digest=digest_of(key), created_by=created_by
+    )
     return token, key
 
 
@@ -48,11 +50,14 @@ def import_clear_tokens(api_token_model, connection) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {connection.ops.quote_name('key')}, created, user_id FROM {old_table}")
         rows = cursor.fetchall()
-    api_token_model.objects.bulk_create([
-        api_token_model(user_id=user_id, label="REST framework token", prefix=key[:PREFIX_LENGTH],
-                        digest=digest_of(key))
-        for key, _created, user_id in rows
-    ])
+    api_token_model.objects.bulk_create(
+        [
+            api_token_model(
+                user_id=user_id, label="REST framework token", prefix=key[:PREFIX_LENGTH], digest=digest_of(key)
+            )
+            for key, _created, user_id in rows
+        ]
+    )
     # The carried-over tokens keep their original creation time.
     for key, created, _user_id in rows:
         api_token_model.objects.filter(digest=digest_of(key)).update(created_at=_as_utc(created))

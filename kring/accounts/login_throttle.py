@@ -19,6 +19,7 @@ Each attempt is counted before the password is checked and forgiven when it was 
 parallel guesses cannot slip past the limit. The counting is allauth's own rate-limit machinery, with the
 rates in ACCOUNT_RATE_LIMITS; allauth's per-address "login_failed" limit is no longer used for passwords.
 """
+
 import hashlib
 import ipaddress
 import secrets
@@ -77,8 +78,9 @@ def admit(request, email: str) -> Attempt:
 
 
 def _admit_known_browser(request, email: str, browser: str) -> Attempt:
-    usage = ratelimit.consume(request, app="allauth.account", action="kring_login_known_device",
-                              key=f"{email}|{browser}")
+    usage = ratelimit.consume(
+        request, app="allauth.account", action="kring_login_known_device", key=f"{email}|{browser}"
+    )
     if usage is not None:
         return Attempt([usage])
     # Past its own allowance the owner's browser is slowed down: one try per wait, then the next.
@@ -111,6 +113,7 @@ def _address_key(request) -> str:
 
 # --- Known browsers ---------------------------------------------------------------------------------------------
 
+
 def _account_key(user) -> str:
     """The account as the cookie names it: not its id, which the browser's holder need not learn."""
     return salted_hmac(_COOKIE_SALT + ".account", str(user.pk)).hexdigest()[:20]
@@ -129,8 +132,11 @@ def _read_cookie(request) -> dict:
         data = signing.loads(value, salt=_COOKIE_SALT, max_age=settings.LOGIN_KNOWN_DEVICE_DAYS * 86400)
     except signing.BadSignature:
         return {}
-    if not isinstance(data, dict) or not isinstance(data.get("browser"), str) \
-            or not isinstance(data.get("accounts"), dict):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("browser"), str)
+        or not isinstance(data.get("accounts"), dict)
+    ):
         return {}
     return data
 

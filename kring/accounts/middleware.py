@@ -23,11 +23,7 @@ class RequireTwoFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (
-            not user.is_authenticated
-            or request.path.startswith(self.ALLOWED_PREFIXES)
-            or not needs_two_factor(user)
-        ):
+        if not user.is_authenticated or request.path.startswith(self.ALLOWED_PREFIXES) or not needs_two_factor(user):
             return self.get_response(request)
         if not has_authenticator(user):
             messages.warning(request, _("Your role requires two-factor login. Set up an authenticator app first."))
@@ -37,7 +33,8 @@ class RequireTwoFactorMiddleware:
             # and the person logs in again with both steps.
             log_refused_session(request, user, "page session without the second factor")
             logout(request)
-            messages.warning(request, _("Your role requires two-factor login. Log in again with your "
-                                        "authenticator app."))
+            messages.warning(
+                request, _("Your role requires two-factor login. Log in again with your authenticator app.")
+            )
             return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -1,4 +1,5 @@
 """Organisations, their teams, the people who work there, and the role each person has per organisation."""
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -122,9 +123,7 @@ class Membership(models.Model):
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role")]
         verbose_name = _("role at an organisation")
         verbose_name_plural = _("roles at organisations")
 
@@ -155,13 +154,21 @@ class ApiToken(models.Model):
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
-    label = models.CharField(_("label"), max_length=100, blank=True,
-                             help_text=_("What the key is for, e.g. the name of the integration."))
+    label = models.CharField(
+        _("label"), max_length=100, blank=True, help_text=_("What the key is for, e.g. the name of the integration.")
+    )
     prefix = models.CharField(_("key begins with"), max_length=8, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, editable=False,
-                                   related_name="+", verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
 
     class Meta:

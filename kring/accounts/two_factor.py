@@ -5,6 +5,7 @@ who has an authenticator cannot get a session without that step through the logi
 code before it logs them in). Setting up the authenticator app also proves the code, but allauth does not note
 it, so Kring notes that itself.
 """
+
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added
@@ -53,12 +54,22 @@ class TwoFactorSessionAuthentication(SessionAuthentication):
         if not needs_two_factor(user):
             return result
         if not has_authenticator(user):
-            refuse(request, user, "no authenticator",
-                   _("Your role requires two-factor login. Set up an authenticator app first."))
+            refuse(
+                request,
+                user,
+                "no authenticator",
+                _("Your role requires two-factor login. Set up an authenticator app first."),
+            )
         if not session_passed_second_factor(request._request, user):
-            refuse(request, user, "second factor not passed in this session", _(
-                "Your role requires two-factor login, and this session did not pass the second step. Log in "
-                "again with your authenticator app, or use an API token."))
+            refuse(
+                request,
+                user,
+                "second factor not passed in this session",
+                _(
+                    "Your role requires two-factor login, and this session did not pass the second step. Log in "
+                    "again with your authenticator app, or use an API token."
+                ),
+            )
         return result
 
 
@@ -73,9 +84,13 @@ def log_refused_session(request, user, reason, record_type="login_session"):
     from kring.core.actor import Actor
 
     organisation_ids = sorted({m.organisation_id for m in user.active_memberships()}) or [None]
-    log_access(Actor.from_request(request), "denied",
-               [Access(record_type, user.pk, organisation_id=o) for o in organisation_ids],
-               path=request.path, detail=reason)
+    log_access(
+        Actor.from_request(request),
+        "denied",
+        [Access(record_type, user.pk, organisation_id=o) for o in organisation_ids],
+        path=request.path,
+        detail=reason,
+    )
 
 
 class TwoFactorSessionScheme(SessionScheme):

@@ -3,6 +3,7 @@
 The same role or notion has a different name on each side of the border (a Dutch 'jeugdprofessional' is a
 Flemish 'hulpverlener'). The message context names the jurisdiction so translators can tell them apart.
 """
+
 from django.utils.translation import pgettext_lazy
 
 from .models import Jurisdiction

@@ -3,6 +3,7 @@
 In the spirit of NEN 7513. Entries are append-only: the model refuses updates and deletes, and a database
 trigger (see the migration) refuses them too, so not even a slip in our own code can rewrite history.
 """
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _

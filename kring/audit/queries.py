@@ -1,4 +1,5 @@
 """Reading the access log: only privacy officers, and only entries of their own organisations."""
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _

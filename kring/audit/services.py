@@ -1,4 +1,5 @@
 """Writing the access log. Every service and query that touches case or person data calls these."""
+
 import contextlib
 import contextvars
 from collections.abc import Iterable
@@ -40,8 +41,19 @@ def counting_refusals():
         _refusals.reset(token)
 
 
-COLUMNS = ("at", "user_id", "user_label", "organisation_id", "case_id", "record_type", "record_id", "action",
-           "ip_address", "path", "detail")
+COLUMNS = (
+    "at",
+    "user_id",
+    "user_label",
+    "organisation_id",
+    "case_id",
+    "record_type",
+    "record_id",
+    "action",
+    "ip_address",
+    "path",
+    "detail",
+)
 
 
 def log_access(actor, action: str, accesses: Iterable[Access], path: str = "", detail: str = "") -> None:
@@ -55,8 +67,18 @@ def log_access(actor, action: str, accesses: Iterable[Access], path: str = "", d
     at = timezone.now()
     common = (user.pk if user else None, (user.email if user else "")[:254])
     rows = [
-        (at, *common, access.organisation_id, access.case_id, access.record_type[:40],
-         str(access.record_id or "")[:64], action, actor.ip_address, path[:300], detail[:300])
+        (
+            at,
+            *common,
+            access.organisation_id,
+            access.case_id,
+            access.record_type[:40],
+            str(access.record_id or "")[:64],
+            action,
+            actor.ip_address,
+            path[:300],
+            detail[:300],
+        )
         for access in accesses
     ]
     if not rows:
@@ -84,7 +106,7 @@ def log_access(actor, action: str, accesses: Iterable[Access], path: str = "", d
         params = [value for row in rows for value in (at_value, *row[1:])]
         # Batches keep the statement within SQLite's limit on parameters.
         for start in range(0, len(rows), 500):
-            batch = params[start * width:(start + 500) * width]
+            batch = params[start * width : (start + 500) * width]
             values = ", ".join([placeholders] * (len(batch) // width))
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", batch)
 

@@ -37,8 +37,13 @@ def log(request):
         # A filter that cannot be applied shows no entries (and exports none) rather than the whole log.
         entries = entries.none()
     if request.GET.get("format") == "csv" and (not form.is_bound or form.is_valid()):
-        log_access(Actor.from_request(request), Action.EXPORT, [Access("access_log", "")], path=request.path,
-                   detail=request.GET.urlencode()[:300])
+        log_access(
+            Actor.from_request(request),
+            Action.EXPORT,
+            [Access("access_log", "")],
+            path=request.path,
+            detail=request.GET.urlencode()[:300],
+        )
         return _csv(entries)
     page = Paginator(entries.select_related("user"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -59,15 +64,39 @@ def _cell(value):
 
 def _csv(entries):
     writer = csv.writer(_Echo())
-    header = ["when", "user", "organisation_id", "case_id", "record_type", "record_id", "action", "ip_address",
-              "path", "detail"]
+    header = [
+        "when",
+        "user",
+        "organisation_id",
+        "case_id",
+        "record_type",
+        "record_id",
+        "action",
+        "ip_address",
+        "path",
+        "detail",
+    ]
 
     def rows():
         yield writer.writerow(header)
         for e in entries.iterator(chunk_size=2000):
-            yield writer.writerow([_cell(value) for value in (
-                e.at.isoformat(), e.user_label, e.organisation_id or "", e.case_id or "", e.record_type, e.record_id,
-                e.action, e.ip_address or "", e.path, e.detail)])
+            yield writer.writerow(
+                [
+                    _cell(value)
+                    for value in (
+                        e.at.isoformat(),
+                        e.user_label,
+                        e.organisation_id or "",
+                        e.case_id or "",
+                        e.record_type,
+                        e.record_id,
+                        e.action,
+                        e.ip_address or "",
+                        e.path,
+                        e.detail,
+                    )
+                ]
+            )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -3,6 +3,7 @@
 Who may see and change what, validation and the access log all live in ``queries.py`` and ``services.py``;
 ``kring.core.api.exception_handler`` turns their errors into 400, 403, 404 and 409 answers.
 """
+
 from django.core.exceptions import RequestDataTooBig
 from django.http import QueryDict
 from django.urls import reverse
@@ -104,12 +105,14 @@ class CaseListView(CaseApiView):
         )
         page, rows = queries.caseload(Actor.from_request(request), filters, path=request.path)
         url = request.build_absolute_uri()
-        return Response({
-            "count": page.paginator.count,
-            "next": replace_query_param(url, "page", page.next_page_number()) if page.has_next() else None,
-            "previous": _previous_page_url(url, page) if page.has_previous() else None,
-            "results": CaseListItemSerializer(rows, many=True).data,
-        })
+        return Response(
+            {
+                "count": page.paginator.count,
+                "next": replace_query_param(url, "page", page.next_page_number()) if page.has_next() else None,
+                "previous": _previous_page_url(url, page) if page.has_previous() else None,
+                "results": CaseListItemSerializer(rows, many=True).data,
+            }
+        )
 
     @extend_schema(
         operation_id="cases_create",
@@ -169,8 +172,7 @@ class PersonListView(CaseApiView):
         responses={200: PersonSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, case_id):
-        _case, persons, _team, _consents = queries.case_detail(Actor.from_request(request), case_id,
-                                                               path=request.path)
+        _case, persons, _team, _consents = queries.case_detail(Actor.from_request(request), case_id, path=request.path)
         return Response(PersonSerializer(persons, many=True).data)
 
     @extend_schema(
@@ -212,8 +214,9 @@ class PersonDetailView(CaseApiView):
         _check_visible(request, case_id)
         changes = _parse(PersonChangesSerializer, request.data)
         version = changes.pop("version")
-        person = services.update_person(Actor.from_request(request), case_id, person_id, changes, version,
-                                        path=request.path)
+        person = services.update_person(
+            Actor.from_request(request), case_id, person_id, changes, version, path=request.path
+        )
         return Response(PersonSerializer(person).data)
 
     @extend_schema(
@@ -250,8 +253,9 @@ class TeamListView(CaseApiView):
     def post(self, request, case_id):
         _check_visible(request, case_id)
         data = _parse(TeamMemberInputSerializer, request.data)
-        member = services.add_team_member(Actor.from_request(request), case_id, data["user"], data["role"],
-                                          path=request.path)
+        member = services.add_team_member(
+            Actor.from_request(request), case_id, data["user"], data["role"], path=request.path
+        )
         return Response(TeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
@@ -277,8 +281,7 @@ class ConsentListView(CaseApiView):
     )
     def get(self, request, case_id):
         # Through case_detail: the consents name persons, so the person reads are logged with them.
-        _case, _persons, _team, consents = queries.case_detail(Actor.from_request(request), case_id,
-                                                               path=request.path)
+        _case, _persons, _team, consents = queries.case_detail(Actor.from_request(request), case_id, path=request.path)
         return Response(ConsentSerializer(consents, many=True).data)
 
     @extend_schema(
@@ -306,7 +309,7 @@ class ConsentWithdrawView(CaseApiView):
     def post(self, request, case_id, consent_id):
         _check_visible(request, case_id)
         data = _parse(ConsentWithdrawalSerializer, request.data)
-        consent = services.withdraw_consent(Actor.from_request(request), case_id, consent_id, data["withdrawn_on"],
-                                            data["version"], path=request.path)
+        consent = services.withdraw_consent(
+            Actor.from_request(request), case_id, consent_id, data["withdrawn_on"], data["version"], path=request.path
+        )
         return Response(ConsentSerializer(consent).data)
-

@@ -1,4 +1,5 @@
 """The fixed lists of the case file. Legal contexts differ between the Netherlands and Flanders."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -1,4 +1,5 @@
 """Forms of the case pages. They parse and show input; the services decide and validate again."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -32,8 +33,18 @@ class CaseForm(VersionedForm):
     class Meta:
         model = Case
         fields = [
-            "family_name", "team", "legal_context", "safety_concern", "central_reason", "referral_date",
-            "referrer_name", "referral_route", "question", "concerns", "status", "closure_reason",
+            "family_name",
+            "team",
+            "legal_context",
+            "safety_concern",
+            "central_reason",
+            "referral_date",
+            "referrer_name",
+            "referral_route",
+            "question",
+            "concerns",
+            "status",
+            "closure_reason",
         ]
         widgets = {
             "referral_date": DATE,
@@ -104,9 +115,17 @@ class WithdrawConsentForm(forms.Form):
 
 
 class CaseloadFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name or case number"), required=False, max_length=100, error_messages={
-        "max_length": _("The search is too long: use at most %(limit_value)d characters (it has %(show_value)d). "
-                        "Nothing was searched.")})
+    q = forms.CharField(
+        label=_("Name or case number"),
+        required=False,
+        max_length=100,
+        error_messages={
+            "max_length": _(
+                "The search is too long: use at most %(limit_value)d characters (it has %(show_value)d). "
+                "Nothing was searched."
+            )
+        },
+    )
     status = forms.ChoiceField(label=_("status"), required=False, choices=[("", _("all"))] + CaseStatus.choices)
     legal_context = forms.ChoiceField(
         label=_("legal context"), required=False, choices=[("", _("all"))] + LegalContext.choices

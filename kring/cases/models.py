@@ -1,4 +1,5 @@
 """The case file: a family and its question, the people in it, the case team, and consent."""
+
 import unicodedata
 
 from django.conf import settings
@@ -53,9 +54,7 @@ class Case(models.Model):
     referral_date = models.DateField(_("referral date"))
     referrer_name = NameField(_("referred by"), max_length=200, blank=True)
     referral_route = models.CharField(_("referral route"), max_length=20, choices=ReferralRoute.choices)
-    question = models.TextField(
-        _("question in the family's own words"), max_length=LONG_TEXT_LENGTH
-    )
+    question = models.TextField(_("question in the family's own words"), max_length=LONG_TEXT_LENGTH)
     concerns = models.TextField(_("concerns"), max_length=LONG_TEXT_LENGTH, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -195,9 +194,7 @@ class CaseTeamMember(models.Model):
 class Consent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="consents", verbose_name=_("given by")
-    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents", verbose_name=_("given by"))
     purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
     given_on = models.DateField(_("given on"))
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)

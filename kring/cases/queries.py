@@ -4,6 +4,7 @@ Need-to-know: a user sees a case as a member of its case team, or as lead of the
 only while they hold an active role at the case's organisation. Researchers and administrators have no
 special access: they see a case only if they are on its case team (and researchers cannot be).
 """
+
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -41,19 +42,21 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_kring_scope", None)
     if cached is not None:
         return cached
-    organisation_ids = frozenset(
-        m.organisation_id for m in user.active_memberships() if m.role in CASE_ROLES
-    )
+    organisation_ids = frozenset(m.organisation_id for m in user.active_memberships() if m.role in CASE_ROLES)
     lead_team_ids, case_ids = set(), set()
     if organisation_ids:
         # One round trip for both lists: (team led, None) and (None, case on whose team the user is).
         no_id = Value(None, output_field=BigIntegerField())
-        led = TeamMember.objects.filter(
-            user=user, is_lead=True, team__organisation_id__in=organisation_ids
-        ).order_by().values_list("team_id", no_id)
-        joined = CaseTeamMember.objects.filter(
-            user=user, organisation_id__in=organisation_ids
-        ).order_by().values_list(no_id, "case_id")
+        led = (
+            TeamMember.objects.filter(user=user, is_lead=True, team__organisation_id__in=organisation_ids)
+            .order_by()
+            .values_list("team_id", no_id)
+        )
+        joined = (
+            CaseTeamMember.objects.filter(user=user, organisation_id__in=organisation_ids)
+            .order_by()
+            .values_list(no_id, "case_id")
+        )
         for team_id, case_id in led.union(joined, all=True):
             if team_id is not None:
                 lead_team_ids.add(team_id)
@@ -150,7 +153,7 @@ def _page_with_count(queryset, number, per_page):
     except (TypeError, ValueError):
         number = 1
     offset = (number - 1) * per_page
-    rows = list(queryset.annotate(total_count=Window(Count("id")))[offset:offset + per_page])
+    rows = list(queryset.annotate(total_count=Window(Count("id")))[offset : offset + per_page])
     paginator.count = rows[0].total_count if rows else queryset.count()
     if not rows and paginator.count:
         return _page_with_count(queryset, paginator.num_pages, per_page)
@@ -263,31 +266,41 @@ def history_entries(sources, events) -> list[dict]:
             changes = []
             if previous is not None and record.history_type == "~":
                 delta = record.diff_against(previous)
-                fields = [(record.instance_type._meta.get_field(c.field), c) for c in delta.changes
-                          if c.field != "version"]
+                fields = [
+                    (record.instance_type._meta.get_field(c.field), c) for c in delta.changes if c.field != "version"
+                ]
                 changes = [
                     (field.verbose_name, field_display(field, c.old), field_display(field, c.new))
                     for field, c in fields
                 ]
             previous_by_id[record.id] = record
-            entries.append({"record": record, "kind": kind, "changes": changes,
-                            "event": events[(kind, record.history_type)]})
+            entries.append(
+                {"record": record, "kind": kind, "changes": changes, "event": events[(kind, record.history_type)]}
+            )
     entries.sort(key=lambda e: e["record"].history_date, reverse=True)
     return entries
 
 
 def case_history(actor, case, path: str = ""):
     """The change history of the case and its records, newest first: (when, who, what, field changes)."""
-    entries = history_entries([
-        (case.history.all(), "case"),
-        (Person.history.filter(case_id=case.pk), "person"),
-        (CaseTeamMember.history.filter(case_id=case.pk), "case team"),
-        (Consent.history.filter(case_id=case.pk), "consent"),
-    ], HISTORY_EVENTS)
+    entries = history_entries(
+        [
+            (case.history.all(), "case"),
+            (Person.history.filter(case_id=case.pk), "person"),
+            (CaseTeamMember.history.filter(case_id=case.pk), "case team"),
+            (Consent.history.filter(case_id=case.pk), "consent"),
+        ],
+        HISTORY_EVENTS,
+    )
     # The entries name the persons whose records changed (also removed ones): each is a read of that person.
     persons = {e["record"].id: e["record"] for e in entries if e["kind"] == "person"}
-    log_access(actor, Action.VIEW, [Access("case_history", case.pk, case.pk, case.organisation_id)]
-               + [Access("person", pk, case.pk, record.organisation_id) for pk, record in persons.items()], path=path)
+    log_access(
+        actor,
+        Action.VIEW,
+        [Access("case_history", case.pk, case.pk, case.organisation_id)]
+        + [Access("person", pk, case.pk, record.organisation_id) for pk, record in persons.items()],
+        path=path,
+    )
     return entries
 
 

@@ -8,6 +8,7 @@ from the model fields); the services and the models' ``clean`` decide what is va
 pages. Output serializers present what a query or service returned, including each record's ``version``
 so a client can send it back and have a stale edit refused.
 """
+
 from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
@@ -77,8 +78,17 @@ class ConsentSerializer(OutputModelSerializer):
     class Meta:
         model = Consent
         fields = [
-            "id", "person", "person_name", "purpose", "given_on", "withdrawn_on", "note", "is_active",
-            "recorded_by", "recorded_at", "version",
+            "id",
+            "person",
+            "person_name",
+            "purpose",
+            "given_on",
+            "withdrawn_on",
+            "note",
+            "is_active",
+            "recorded_by",
+            "recorded_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -90,9 +100,26 @@ class CaseSerializer(OutputModelSerializer):
     class Meta:
         model = Case
         fields = [
-            "id", "number", "organisation", "team", "team_name", "family_name", "status", "closure_reason",
-            "closed_on", "legal_context", "safety_concern", "central_reason", "referral_date", "referrer_name",
-            "referral_route", "question", "concerns", "version", "created_at", "updated_at",
+            "id",
+            "number",
+            "organisation",
+            "team",
+            "team_name",
+            "family_name",
+            "status",
+            "closure_reason",
+            "closed_on",
+            "legal_context",
+            "safety_concern",
+            "central_reason",
+            "referral_date",
+            "referrer_name",
+            "referral_route",
+            "question",
+            "concerns",
+            "version",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -105,8 +132,18 @@ class CaseListItemSerializer(OutputModelSerializer):
     class Meta:
         model = Case
         fields = [
-            "id", "number", "organisation", "team", "team_name", "family_name", "status", "legal_context",
-            "safety_concern", "referral_date", "central_persons", "version",
+            "id",
+            "number",
+            "organisation",
+            "team",
+            "team_name",
+            "family_name",
+            "status",
+            "legal_context",
+            "safety_concern",
+            "referral_date",
+            "central_persons",
+            "version",
         ]
         read_only_fields = fields
 
@@ -176,9 +213,7 @@ class RefuseUnknownFieldsSchema(OpenApiSerializerExtension):
 
 
 class CaseloadQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, help_text="A name or a case number."
-    )
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="A name or a case number.")
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
     legal_context = serializers.ChoiceField(choices=LegalContext.choices, required=False)
     team = _id_field(required=False, help_text="Only cases of this team.")

@@ -2,6 +2,7 @@
 
 Views and API endpoints call these and nothing else to change case data.
 """
+
 import functools
 import inspect
 
@@ -81,8 +82,12 @@ def _logs_refusal(service):
             from .queries import refused_case_access
 
             arguments = signature.bind(*args, **kwargs).arguments
-            log_access(arguments["actor"], Action.DENIED, [refused_case_access(arguments["case_id"])],
-                       path=arguments.get("path", ""))
+            log_access(
+                arguments["actor"],
+                Action.DENIED,
+                [refused_case_access(arguments["case_id"])],
+                path=arguments.get("path", ""),
+            )
             raise
 
     return wrapper
@@ -169,9 +174,15 @@ def create_referral(actor, organisation, data: dict, persons: list[dict], path: 
             person_errors.append((index, error.message_dict))
         person_objects.append(person)
     if person_errors:
-        raise ValidationError({"persons": [_("Person %(n)s: %(errors)s") % {
-            "n": index + 1, "errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in errs.items())
-        } for index, errs in person_errors]})
+        raise ValidationError(
+            {
+                "persons": [
+                    _("Person %(n)s: %(errors)s")
+                    % {"n": index + 1, "errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in errs.items())}
+                    for index, errs in person_errors
+                ]
+            }
+        )
     case.number = _next_case_number(organisation, case.referral_date.year)
     case._history_user = user
     case.save()
@@ -179,8 +190,10 @@ def create_referral(actor, organisation, data: dict, persons: list[dict], path: 
         person.case = case
         person._history_user = user
         person.save()
-    role = CaseRole.CASE_WORKER if Role.CASE_WORKER in user.roles_in(organisation.pk) else (
-        CaseRole.COORDINATOR if Role.COORDINATOR in user.roles_in(organisation.pk) else CaseRole.TEAM_LEAD
+    role = (
+        CaseRole.CASE_WORKER
+        if Role.CASE_WORKER in user.roles_in(organisation.pk)
+        else (CaseRole.COORDINATOR if Role.COORDINATOR in user.roles_in(organisation.pk) else CaseRole.TEAM_LEAD)
     )
     member = CaseTeamMember(case=case, organisation=organisation, user=user, role=role)
     member._history_user = user
@@ -270,9 +283,14 @@ def remove_person(actor, case_id, person_id, path: str = "") -> None:
     except (ProtectedError, RestrictedError) as refused:
         records = refused.protected_objects if isinstance(refused, ProtectedError) else refused.restricted_objects
         kinds = sorted({str(record._meta.verbose_name) for record in records})
-        raise ValidationError({"person": [
-            _("This person cannot be removed: they are still named in: %(kinds)s.") % {"kinds": ", ".join(kinds)}
-        ]}) from None
+        raise ValidationError(
+            {
+                "person": [
+                    _("This person cannot be removed: they are still named in: %(kinds)s.")
+                    % {"kinds": ", ".join(kinds)}
+                ]
+            }
+        ) from None
     log_access(actor, Action.DELETE, [removed], path=path)
 
 
@@ -287,8 +305,9 @@ def add_team_member(actor, case_id, user_id, role, path: str = "") -> CaseTeamMe
         raise ValidationError({"role": [_("Choose a valid role.")]})
     member_user = User.objects.filter(pk=user_id, is_active=True).first()
     if member_user is None or not member_user.roles_in(case.organisation_id) & set(CASE_ROLES):
-        raise ValidationError({"user": [_("Only case workers, coordinators and team leads of this organisation "
-                                          "can join the case team.")]})
+        raise ValidationError(
+            {"user": [_("Only case workers, coordinators and team leads of this organisation can join the case team.")]}
+        )
     if CaseTeamMember.objects.filter(case=case, user=member_user).exists():
         raise ValidationError({"user": [_("This person is already on the case team.")]})
     member = CaseTeamMember(case=case, organisation=case.organisation, user=member_user, role=role)

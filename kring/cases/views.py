@@ -1,4 +1,5 @@
 """Case pages. Thin: parse the request, call a query or a service, render. Visibility lives in queries.py."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -64,16 +65,22 @@ def caseload(request):
         (form[name], list(form.fields[name].choices), str(form[name].value() or ""))
         for name in ("status", "legal_context", "team")
     ]
-    return render(request, "cases/caseload.html", {
-        "form": form, "filter_selects": filter_selects, "page": page, "cases": rows, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "form": form,
+            "filter_selects": filter_selects,
+            "page": page,
+            "cases": rows,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_required
 def referral_start(request):
-    organisations = [
-        m.organisation for m in request.user.active_memberships() if m.role in CASE_ROLES
-    ]
+    organisations = [m.organisation for m in request.user.active_memberships() if m.role in CASE_ROLES]
     organisations = list({o.pk: o for o in organisations}.values())
     if not organisations:
         raise PermissionDenied(_("You cannot record referrals."))
@@ -88,10 +95,13 @@ def referral(request, organisation_id):
     if organisation is None or not request.user.roles_in(organisation.pk) & set(CASE_ROLES):
         raise Http404
     form = ReferralForm(request.POST or None, organisation=organisation)
-    persons = ReferralPersonFormSet(request.POST or None, prefix="person",
-                                    initial=[{"is_central": True, "in_household": True}])
+    persons = ReferralPersonFormSet(
+        request.POST or None, prefix="person", initial=[{"is_central": True, "in_household": True}]
+    )
     if request.method == "POST" and form.is_valid() and persons.is_valid():
-        person_rows = [f.changes() for i, f in enumerate(persons.forms) if f.cleaned_data and (i == 0 or f.has_changed())]
+        person_rows = [
+            f.changes() for i, f in enumerate(persons.forms) if f.cleaned_data and (i == 0 or f.has_changed())
+        ]
         try:
             case = services.create_referral(
                 Actor.from_request(request), organisation, form.changes(), person_rows, path=request.path
@@ -110,9 +120,16 @@ def case_detail(request, pk):
         case, persons, team, consents = queries.case_detail(Actor.from_request(request), pk, path=request.path)
     except NotFound:
         raise Http404 from None
-    return render(request, "cases/detail.html", {
-        "case": case, "persons": persons, "team": team, "consents": consents,
-    })
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "persons": persons,
+            "team": team,
+            "consents": consents,
+        },
+    )
 
 
 @login_required
@@ -122,8 +139,9 @@ def case_edit(request, pk):
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_case(Actor.from_request(request), pk, form.changes(),
-                                 form.cleaned_data.get("version"), path=request.path)
+            services.update_case(
+                Actor.from_request(request), pk, form.changes(), form.cleaned_data.get("version"), path=request.path
+            )
         except StaleEdit as error:
             stale = error
         except ValidationError as error:
@@ -135,7 +153,9 @@ def case_edit(request, pk):
         # Show the form again with the user's input, but against the current version, beside what changed.
         case = _case_or_404(request, pk, log=False)
         form = CaseForm(_at_version(request.POST, case.version), instance=case, organisation=case.organisation)
-    return render(request, "cases/case_form.html", {"form": form, "case": case, "stale": stale}, status=409 if stale else 200)
+    return render(
+        request, "cases/case_form.html", {"form": form, "case": case, "stale": stale}, status=409 if stale else 200
+    )
 
 
 @login_required
@@ -165,8 +185,9 @@ def person_edit(request, pk, person_id):
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_person(actor, pk, person_id, form.changes(), form.cleaned_data.get("version"),
-                                   path=request.path)
+            services.update_person(
+                actor, pk, person_id, form.changes(), form.cleaned_data.get("version"), path=request.path
+            )
         except StaleEdit as error:
             stale = error
         except ValidationError as error:
@@ -180,8 +201,12 @@ def person_edit(request, pk, person_id):
         except NotFound:
             raise Http404 from None
         form = PersonForm(_at_version(request.POST, person.version), instance=person)
-    return render(request, "cases/person_form.html", {"form": form, "case": case, "person": person, "stale": stale},
-                  status=409 if stale else 200)
+    return render(
+        request,
+        "cases/person_form.html",
+        {"form": form, "case": case, "person": person, "stale": stale},
+        status=409 if stale else 200,
+    )
 
 
 @login_required
@@ -206,8 +231,13 @@ def team(request, pk):
     form = TeamMemberForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_team_member(Actor.from_request(request), pk, form.cleaned_data["user"].pk,
-                                     form.cleaned_data["role"], path=request.path)
+            services.add_team_member(
+                Actor.from_request(request),
+                pk,
+                form.cleaned_data["user"].pk,
+                form.cleaned_data["role"],
+                path=request.path,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -267,8 +297,14 @@ def consent_withdraw(request, pk, consent_id):
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw_consent(Actor.from_request(request), pk, consent_id, form.cleaned_data["withdrawn_on"],
-                                      form.cleaned_data.get("version"), path=request.path)
+            services.withdraw_consent(
+                Actor.from_request(request),
+                pk,
+                consent_id,
+                form.cleaned_data["withdrawn_on"],
+                form.cleaned_data.get("version"),
+                path=request.path,
+            )
         except StaleEdit as error:
             stale = error
         except ValidationError as error:
@@ -280,8 +316,12 @@ def consent_withdraw(request, pk, consent_id):
         consent = case.consents.select_related("person").get(pk=consent_id)
         form = WithdrawConsentForm(_at_version(request.POST, consent.version))
     queries.log_persons_shown(Actor.from_request(request), [consent.person], path=request.path)
-    return render(request, "cases/consent_withdraw.html", {"form": form, "case": case, "consent": consent,
-                                                            "stale": stale}, status=409 if stale else 200)
+    return render(
+        request,
+        "cases/consent_withdraw.html",
+        {"form": form, "case": case, "consent": consent, "stale": stale},
+        status=409 if stale else 200,
+    )
 
 
 @login_required

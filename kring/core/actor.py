@@ -1,4 +1,5 @@
 """Who is acting, and from where: every service call receives one, so the access log can say so."""
+
 import ipaddress
 from dataclasses import dataclass
 

@@ -1,4 +1,5 @@
 """Shared API plumbing: errors become JSON in the caller's language, never a server error."""
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 from django.http import JsonResponse
@@ -98,8 +99,10 @@ _IN_USE = "The record is still used by other records and cannot be removed."
 def document_common_answers(result, generator, request, public):
     """drf-spectacular post-processing hook: add the answers every operation can give to every operation."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas.setdefault("Error", {"type": "object", "properties": {"detail": {"type": "string", "readOnly": True}},
-                                 "required": ["detail"]})
+    schemas.setdefault(
+        "Error",
+        {"type": "object", "properties": {"detail": {"type": "string", "readOnly": True}}, "required": ["detail"]},
+    )
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():

@@ -1,4 +1,5 @@
 """Deployment checks (`manage.py check --deploy`) for what Kring's safety depends on beyond Django's own."""
+
 import uuid
 
 from django.conf import settings
@@ -24,11 +25,13 @@ def cache_is_reachable(app_configs=None, **kwargs):
         reason = "it did not return what was stored"
     if answered == probe_value:
         return []
-    return [Error(
-        f"The cache ({settings.CACHES['default']['BACKEND']}) cannot be reached: {reason}",
-        hint="Start Redis at REDIS_URL, or without REDIS_URL run `manage.py createcachetable`.",
-        id="kring.E001",
-    )]
+    return [
+        Error(
+            f"The cache ({settings.CACHES['default']['BACKEND']}) cannot be reached: {reason}",
+            hint="Start Redis at REDIS_URL, or without REDIS_URL run `manage.py createcachetable`.",
+            id="kring.E001",
+        )
+    ]
 
 
 @register(Tags.security, deploy=True)
@@ -36,8 +39,13 @@ def secret_key_is_not_guessable(app_configs=None, **kwargs):
     problem = secret_key_problem(settings.SECRET_KEY, settings.DEVELOPMENT_SECRET_KEY)
     if problem is None:
         return []
-    return [Error(f"SECRET_KEY could be guessed: {problem}.",
-                  hint="Set SECRET_KEY to at least 50 random characters.", id="kring.E002")]
+    return [
+        Error(
+            f"SECRET_KEY could be guessed: {problem}.",
+            hint="Set SECRET_KEY to at least 50 random characters.",
+            id="kring.E002",
+        )
+    ]
 
 
 @register(Tags.security, deploy=True)
@@ -45,5 +53,10 @@ def allowed_hosts_name_real_hosts(app_configs=None, **kwargs):
     problem = allowed_hosts_problem(settings.ALLOWED_HOSTS)
     if problem is None:
         return []
-    return [Error(f"ALLOWED_HOSTS lets any host name in: {problem}.",
-                  hint="Name the host(s) Kring is served on, e.g. kring.example.org.", id="kring.E003")]
+    return [
+        Error(
+            f"ALLOWED_HOSTS lets any host name in: {problem}.",
+            hint="Name the host(s) Kring is served on, e.g. kring.example.org.",
+            id="kring.E003",
+        )
+    ]

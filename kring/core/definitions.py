@@ -2,6 +2,7 @@
 Dutch and English, and reading one TOML file into a model with an error that names the file and the dotted field.
 
 Pure Python (no Django), so the files can be checked at start-up and in tests without settings."""
+
 from __future__ import annotations
 
 import tomllib

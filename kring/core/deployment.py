@@ -5,8 +5,21 @@
 # Words that people type where a secret belongs. A random key contains one of them by chance less often than
 # once in a hundred thousand keys; that key is refused with the reason and the next one passes.
 PLACEHOLDER_WORDS = (
-    "changeme", "change-me", "change_me", "secret", "password", "passw0rd", "placeholder", "insecure",
-    "example", "replace", "development", "qwerty", "letmein", "kring", "django",
+    "changeme",
+    "change-me",
+    "change_me",
+    "secret",
+    "password",
+    "passw0rd",
+    "placeholder",
+    "insecure",
+    "example",
+    "replace",
+    "development",
+    "qwerty",
+    "letmein",
+    "kring",
+    "django",
 )
 MINIMUM_SECRET_KEY_LENGTH = 50
 # Fifty random characters from any usual alphabet (hexadecimal included) have at least ten different ones.
@@ -35,7 +48,7 @@ def _repeats_itself(text: str) -> bool:
 
     In a random key almost every run of three characters is new; in repeated text most have been seen before.
     """
-    runs = [text[index:index + 3] for index in range(len(text) - 2)]
+    runs = [text[index : index + 3] for index in range(len(text) - 2)]
     return len(set(runs)) < 0.75 * len(runs)
 
 

@@ -1,4 +1,5 @@
 """Errors that services raise and views translate into messages."""
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 

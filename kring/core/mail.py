@@ -1,4 +1,5 @@
 """E-mail goes out through the background worker, so a slow mail server never holds up a page."""
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
@@ -19,7 +20,9 @@ class QueuedEmailBackend(BaseEmailBackend):
                 "cc": list(message.cc),
                 "bcc": list(message.bcc),
                 "reply_to": list(message.reply_to),
-                "alternatives": [[str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])],
+                "alternatives": [
+                    [str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])
+                ],
             }
             # Only queue once the surrounding transaction commits: no mail about work that was rolled back.
             transaction.on_commit(lambda payload=payload: deliver_email.enqueue(payload))

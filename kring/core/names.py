@@ -6,6 +6,7 @@ combining mark) differs from the composed one in every comparison. The check its
 ``normalise_name``); ``validate_name`` and ``NameField`` put it on the model fields, so pages, the API, imports
 and the admin all refuse the same way through the model's validation.
 """
+
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -25,8 +26,9 @@ def hidden_characters(text: str) -> list[str]:
     """The characters of ``text`` that turn the reading direction or cannot be seen, each once, in order."""
     found = []
     for character in text or "":
-        if (character in BIDI_CONTROLS or character in INVISIBLE
-                or unicodedata.category(character) in HIDDEN_CATEGORIES) and character not in found:
+        if (
+            character in BIDI_CONTROLS or character in INVISIBLE or unicodedata.category(character) in HIDDEN_CATEGORIES
+        ) and character not in found:
             found.append(character)
     return found
 
@@ -45,9 +47,13 @@ def validate_name(value):
     found = hidden_characters(value)
     if found:
         raise ValidationError(
-            _("The name contains invisible characters or characters that reverse the reading direction; type it "
-              "again without them (found: %(characters)s)."),
-            code="hidden_characters", params={"characters": describe(found)})
+            _(
+                "The name contains invisible characters or characters that reverse the reading direction; type it "
+                "again without them (found: %(characters)s)."
+            ),
+            code="hidden_characters",
+            params={"characters": describe(found)},
+        )
 
 
 class NameField(models.CharField):

@@ -4,6 +4,7 @@ Python's JSON reader recurses once per level, so a body nested some thousands de
 no caller expected (a server error); a body nested a few hundred deep parses but then recurses through every
 serializer and validator after it. No Kring document needs more than a handful of levels.
 """
+
 import json
 
 from django.conf import settings
@@ -56,7 +57,8 @@ def load_bounded_json(text, max_depth: int = MAX_JSON_DEPTH, **options):
 
 def too_deep_message(limit: int) -> str:
     return _("The JSON is nested too deeply: at most %(limit)s levels of arrays and objects are allowed.") % {
-        "limit": limit}
+        "limit": limit
+    }
 
 
 class BoundedJSONParser(JSONParser):

@@ -3,6 +3,7 @@ on each outcome at a follow-up moment, adjusted for the outcome at baseline and 
 the estimators of ``core.effects``. The rows come from the minimum dataset (``dataset.build_rows``), so the
 analysis sees exactly what a research extract would hold.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -33,8 +34,13 @@ TRAJECTORY_OUTCOMES = (("plan_made", "binary"), ("ended_as_planned", "binary"))
 # Case characteristics every model adjusts for (numeric columns of the frame).
 COVARIATES = ("safety_serious", "children", "child_age_mean", "informal_network_size", "supervision_context")
 # Family characteristics tried as moderators (0/1 columns).
-MODERATORS = ("high_conflict_divorce_yes", "migration_background_yes", "parent_intellectual_disability_yes",
-              "small_network", "young_children")
+MODERATORS = (
+    "high_conflict_divorce_yes",
+    "migration_background_yes",
+    "parent_intellectual_disability_yes",
+    "small_network",
+    "young_children",
+)
 YES_NO = {"yes": 1.0, "no": 0.0}
 ORGANISATION = "organisation_id"  # the frame's column of each row's organisation
 SUPERVISION = {"nl_supervision", "nl_provisional_supervision", "nl_guardianship", "vl_judicial"}
@@ -47,12 +53,31 @@ def _binary_codes(series: pd.Series) -> pd.Series:
 # The columns of the minimum dataset an analysis uses (the rest, such as every instrument's own score columns,
 # would only cost memory and time on a quarter of a million rows).
 def _analysis_columns(moments) -> list[str]:
-    names = ["method", "safety_concern", "legal_context", "children", "child_age_mean", "informal_network_size",
-             "high_conflict_divorce", "migration_background", "parent_intellectual_disability",
-             "plan_made", "ended_as_planned"]
+    names = [
+        "method",
+        "safety_concern",
+        "legal_context",
+        "children",
+        "child_age_mean",
+        "informal_network_size",
+        "high_conflict_divorce",
+        "migration_background",
+        "parent_intellectual_disability",
+        "plan_made",
+        "ended_as_planned",
+    ]
     for m in moments:
-        names += [f"{m}_{stem}" for stem in ("maltreatment", "professional_care", "supervision_order", "without_help",
-                                             "out_of_home", "high_risk")]
+        names += [
+            f"{m}_{stem}"
+            for stem in (
+                "maltreatment",
+                "professional_care",
+                "supervision_order",
+                "without_help",
+                "out_of_home",
+                "high_risk",
+            )
+        ]
         names += [f"{m}_{stem}" for stem, *_rest in dataset.INSTRUMENT_OUTCOMES]
     return names
 
@@ -101,9 +126,21 @@ def _column(stem: str, moment: str) -> str:
     return f"{moment}_{stem}"
 
 
-def compare(organisation_ids, *, method: str, comparison: str = dataset.REGULAR_CARE, moment: str = "t1",
-            today, date_from=None, date_to=None, correction: str = "holm", progress=None, df=None,
-            threshold: int | None = None, published_groups=None) -> dict:
+def compare(
+    organisation_ids,
+    *,
+    method: str,
+    comparison: str = dataset.REGULAR_CARE,
+    moment: str = "t1",
+    today,
+    date_from=None,
+    date_to=None,
+    correction: str = "holm",
+    progress=None,
+    df=None,
+    threshold: int | None = None,
+    published_groups=None,
+) -> dict:
     """The method against the comparison on every outcome; a plain dict (JSON) for the page, report and API.
 
     Each outcome at ``moment`` is adjusted for the same outcome at T0 (when it was measured) and the case
@@ -119,12 +156,21 @@ def compare(organisation_ids, *, method: str, comparison: str = dataset.REGULAR_
     if method == comparison:
         raise EvaluationInputError("invalid_argument", argument="comparison", value=comparison)
     if df is None:
-        df = frame(trajectories_in(organisation_ids, [method, comparison], date_from, date_to), today=today,
-                   moment=moment)
+        df = frame(
+            trajectories_in(organisation_ids, [method, comparison], date_from, date_to), today=today, moment=moment
+        )
     elif not df.empty:  # a frame of several methods, made once for a whole report
         df = df[df["method"].isin([method, comparison])].copy()
-    result = {"method": method, "comparison": comparison, "moment": moment, "correction": correction,
-              "n_treated": 0, "n_control": 0, "outcomes": [], "moderation": []}
+    result = {
+        "method": method,
+        "comparison": comparison,
+        "moment": moment,
+        "correction": correction,
+        "n_treated": 0,
+        "n_control": 0,
+        "outcomes": [],
+        "moderation": [],
+    }
     if df.empty:
         return {**result, "suppressed": True} if threshold is not None else result
     df["treated"] = (df["method"] == method).astype(float)
@@ -156,8 +202,9 @@ def compare(organisation_ids, *, method: str, comparison: str = dataset.REGULAR_
                 else:
                     entry["moderation"] += [m.as_dict() for m in found]
         if threshold is not None:
-            entry = protected_outcome(entry, effect_cells(df, "treated", column, covariates, kind, MODERATORS,
-                                                          part=ORGANISATION), threshold)
+            entry = protected_outcome(
+                entry, effect_cells(df, "treated", column, covariates, kind, MODERATORS, part=ORGANISATION), threshold
+            )
         result["outcomes"].append(entry)
         if progress:
             progress(index + 1, len(wanted))
@@ -194,7 +241,11 @@ def _correct(result, correction):
     present = [e for e in estimates if e is not None and e.get("p_value") is not None]
     for estimate, p in zip(present, effects.adjust_pvalues([e["p_value"] for e in present], correction)):
         estimate["p_adjusted"] = p
-    interactions = [m["interaction"] for e in result["outcomes"] for m in e.get("moderation", [])
-                    if m.get("interaction") and m["interaction"].get("p_value") is not None]
+    interactions = [
+        m["interaction"]
+        for e in result["outcomes"]
+        for m in e.get("moderation", [])
+        if m.get("interaction") and m["interaction"].get("p_value") is not None
+    ]
     for estimate, p in zip(interactions, effects.adjust_pvalues([e["p_value"] for e in interactions], correction)):
         estimate["p_adjusted"] = p

@@ -6,6 +6,7 @@ What goes in is what a researcher needs and no more: no names, no dates of birth
 the quarter of the offer and durations in weeks; persons become counts and ages; records become pseudonyms
 (``core.disclosure``) that are stable within one research project only.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,15 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.cases.choices import LegalContext, ReferralRoute, SafetyConcern
 from kring.measures.choices import (
-    EARLY_ENDINGS, Ending, Household, Informant, Moment, Placement, ProblemArea, RiskLevel, YesNoUnknown,
+    EARLY_ENDINGS,
+    Ending,
+    Household,
+    Informant,
+    Moment,
+    Placement,
+    ProblemArea,
+    RiskLevel,
+    YesNoUnknown,
 )
 from kring.measures.instrument_catalogue import load_all as instrument_definitions
 from kring.measures.models import AdministrationScore, OutcomeMeasurement, Registration
@@ -80,8 +89,13 @@ def _moment_variables() -> list[Variable]:
             _v(f"{m}_out_of_home", _("placed out of home (1) or at home (0); empty when unknown"), "binary", m),
             _v(f"{m}_placed_in_network", _("placed within the network (1) among those placed"), "binary", m),
             _v(f"{m}_returned_home", _("returned home since the last moment"), "code", m, YesNoUnknown),
-            _v(f"{m}_without_help", _("the family can carry on without help (outcome indicator 3.1)"), "code", m,
-               YesNoUnknown),
+            _v(
+                f"{m}_without_help",
+                _("the family can carry on without help (outcome indicator 3.1)"),
+                "code",
+                m,
+                YesNoUnknown,
+            ),
             _v(f"{m}_informant", _("informant"), "code", m, Informant),
         ]
         out += [_v(f"{m}_{stem}", label, "number", m) for stem, _i, _s, label in INSTRUMENT_OUTCOMES]
@@ -92,8 +106,7 @@ def variables() -> list[Variable]:
     """Every variable of the minimum dataset, in the order of the extract's columns."""
     fixed = [
         _v("trajectory", _("pseudonym of the trajectory"), "pseudonym", "identification"),
-        _v("case", _("pseudonym of the case (a family may have several trajectories)"), "pseudonym",
-           "identification"),
+        _v("case", _("pseudonym of the case (a family may have several trajectories)"), "pseudonym", "identification"),
         _v("organisation", _("pseudonym of the organisation"), "pseudonym", "identification"),
         _v("team", _("pseudonym of the team"), "pseudonym", "identification"),
         _v("jurisdiction", _("the Netherlands (NL) or Flanders (VL)"), "code", "identification"),
@@ -117,41 +130,77 @@ def variables() -> list[Variable]:
         *[_v(f"problem_{area.value}", area.label, "binary", "case") for area in ProblemArea],
         _v("high_conflict_divorce", _("high-conflict divorce"), "code", "case", YesNoUnknown),
         _v("migration_background", _("migration background of a parent"), "code", "case", YesNoUnknown),
-        _v("parent_intellectual_disability", _("a parent with a mild intellectual disability"), "code", "case",
-           YesNoUnknown),
-        _v("network_size", _("network size at the offer (living persons on the map, central persons excluded)"),
-           "integer", "case"),
+        _v(
+            "parent_intellectual_disability",
+            _("a parent with a mild intellectual disability"),
+            "code",
+            "case",
+            YesNoUnknown,
+        ),
+        _v(
+            "network_size",
+            _("network size at the offer (living persons on the map, central persons excluded)"),
+            "integer",
+            "case",
+        ),
         _v("informal_network_size", _("informal network at the offer"), "integer", "case"),
         _v("professional_network_size", _("professionals in the network at the offer"), "integer", "case"),
         _v("status", _("status of the trajectory"), "code", "trajectory", Status),
         _v("accepted", _("the family accepted the offer"), "binary", "trajectory"),
-        _v("event", _("how the offer ended: plan, abandoned (abandoned, declined or closed before a plan), or "
-                      "running (still open: censored)"), "code", "trajectory"),
-        _v("event_weeks", _("weeks from the offer to the event, or to today while running"), "integer",
-           "trajectory", unit="weeks"),
+        _v(
+            "event",
+            _(
+                "how the offer ended: plan, abandoned (abandoned, declined or closed before a plan), or "
+                "running (still open: censored)"
+            ),
+            "code",
+            "trajectory",
+        ),
+        _v(
+            "event_weeks",
+            _("weeks from the offer to the event, or to today while running"),
+            "integer",
+            "trajectory",
+            unit="weeks",
+        ),
         _v("weeks_to_plan", _("weeks from the offer to the plan"), "integer", "trajectory", unit="weeks"),
-        _v("weeks_to_abandonment", _("weeks from the offer to abandonment"), "integer", "trajectory",
-           unit="weeks"),
+        _v("weeks_to_abandonment", _("weeks from the offer to abandonment"), "integer", "trajectory", unit="weeks"),
         _v("abandonment_reason", _("reason for abandoning"), "code", "trajectory", AbandonmentReason),
         _v("weeks_to_closure", _("weeks from the offer to closure"), "integer", "trajectory", unit="weeks"),
         _v("closure_reason", _("reason for closing"), "code", "trajectory", ClosureReason),
         _v("ending", _("how the help ended (after the iJw list JZ588)"), "code", "trajectory", Ending),
-        _v("ended_as_planned", _("the help ended as planned (1) or early (0); empty while it runs"), "binary",
-           "trajectory"),
+        _v(
+            "ended_as_planned",
+            _("the help ended as planned (1) or early (0); empty while it runs"),
+            "binary",
+            "trajectory",
+        ),
         _v("plan_made", _("a plan was made"), "binary", "plan"),
         _v("plan_editions", _("formal versions of the plan"), "integer", "plan"),
         _v("agreements", _("agreements ever in force"), "integer", "plan"),
-        _v("agreements_kept_share", _("share of the agreements kept at the latest review (kept = 1, partly = "
-                                      "0.5)"), "number", "plan"),
+        _v(
+            "agreements_kept_share",
+            _("share of the agreements kept at the latest review (kept = 1, partly = 0.5)"),
+            "number",
+            "plan",
+        ),
         _v("reviews_held", _("reviews held"), "integer", "plan"),
-        _v("fid_independent_coordinator", _("fidelity: a coordinator other than the family's case worker"),
-           "binary", "fidelity"),
-        _v("fid_bottom_lines_before_meeting", _("fidelity: bottom lines set before the first meeting"), "binary",
-           "fidelity"),
-        _v("fid_private_time_held", _("fidelity: private family time held without professionals"), "binary",
-           "fidelity"),
-        _v("fid_plan_presented_by_family", _("fidelity: the plan was presented by the family"), "binary",
-           "fidelity"),
+        _v(
+            "fid_independent_coordinator",
+            _("fidelity: a coordinator other than the family's case worker"),
+            "binary",
+            "fidelity",
+        ),
+        _v(
+            "fid_bottom_lines_before_meeting",
+            _("fidelity: bottom lines set before the first meeting"),
+            "binary",
+            "fidelity",
+        ),
+        _v(
+            "fid_private_time_held", _("fidelity: private family time held without professionals"), "binary", "fidelity"
+        ),
+        _v("fid_plan_presented_by_family", _("fidelity: the plan was presented by the family"), "binary", "fidelity"),
         _v("fid_child_view", _("fidelity: the child's view is in the plan"), "binary", "fidelity"),
         _v("fid_reviews_on_time", _("fidelity: every review held so far was held on time"), "binary", "fidelity"),
     ]
@@ -164,10 +213,15 @@ def _instrument_variables() -> list[Variable]:
     for definition in instrument_definitions().values():
         for score in definition.scores:
             for moment in Moment:
-                out.append(Variable(f"{moment.value}_{definition.code}_{score.code}",
-                                    f"{definition.name.nl} / {definition.name.en}: {score.name.nl} / {score.name.en}",
-                                    "number", "instrument",
-                                    note=_("mean over the respondents at this moment")))
+                out.append(
+                    Variable(
+                        f"{moment.value}_{definition.code}_{score.code}",
+                        f"{definition.name.nl} / {definition.name.en}: {score.name.nl} / {score.name.en}",
+                        "number",
+                        "instrument",
+                        note=_("mean over the respondents at this moment"),
+                    )
+                )
     return out
 
 
@@ -187,14 +241,19 @@ def dictionary() -> list[dict]:
         if variable.choices is not None:
             codes = [{"code": c.value, "nl": _in("nl", c.label), "en": _in("en", c.label)} for c in variable.choices]
         label = variable.label
-        entries.append({
-            "name": variable.name, "group": variable.group, "type": variable.kind, "unit": variable.unit,
-            "label_nl": label if isinstance(label, str) else _in("nl", label),
-            "label_en": label if isinstance(label, str) else _in("en", label),
-            "note_nl": _in("nl", variable.note) if variable.note else "",
-            "note_en": _in("en", variable.note) if variable.note else "",
-            "codes": codes,
-        })
+        entries.append(
+            {
+                "name": variable.name,
+                "group": variable.group,
+                "type": variable.kind,
+                "unit": variable.unit,
+                "label_nl": label if isinstance(label, str) else _in("nl", label),
+                "label_en": label if isinstance(label, str) else _in("en", label),
+                "note_nl": _in("nl", variable.note) if variable.note else "",
+                "note_en": _in("en", variable.note) if variable.note else "",
+                "codes": codes,
+            }
+        )
     return entries
 
 
@@ -234,21 +293,58 @@ def event_of(row: dict, today: date) -> tuple[str, int]:
 
 
 TRAJECTORY_COLUMNS = (
-    "id", "case_id", "organisation_id", "team_id", "organisation__jurisdiction", "organisation__region",
-    "method_code", "method_version", "variant_code", "status", "offered_on", "accepted_on", "declined_on",
-    "plan_made_on", "abandoned_on", "abandonment_reason", "closed_on", "closure_reason", "coordinator_id",
-    "coordinator_is_case_worker", "case__legal_context", "case__safety_concern", "case__referral_route",
+    "id",
+    "case_id",
+    "organisation_id",
+    "team_id",
+    "organisation__jurisdiction",
+    "organisation__region",
+    "method_code",
+    "method_version",
+    "variant_code",
+    "status",
+    "offered_on",
+    "accepted_on",
+    "declined_on",
+    "plan_made_on",
+    "abandoned_on",
+    "abandonment_reason",
+    "closed_on",
+    "closure_reason",
+    "coordinator_id",
+    "coordinator_is_case_worker",
+    "case__legal_context",
+    "case__safety_concern",
+    "case__referral_route",
 )
 
 # The columns the rows are made of (and no others: reading fewer columns is most of what a chunk's query costs).
 REGISTRATION_COLUMNS = (
-    "trajectory_id", "problem_areas", "household", "household_size", "high_conflict_divorce", "migration_background",
-    "parent_intellectual_disability", "network_size", "informal_network_size", "professional_network_size",
-    "ending", "children_ages",
+    "trajectory_id",
+    "problem_areas",
+    "household",
+    "household_size",
+    "high_conflict_divorce",
+    "migration_background",
+    "parent_intellectual_disability",
+    "network_size",
+    "informal_network_size",
+    "professional_network_size",
+    "ending",
+    "children_ages",
 )
 OUTCOME_COLUMNS = (
-    "trajectory_id", "moment", "measured_on", "maltreatment_indication", "risk_level", "professional_care",
-    "supervision_order", "placement", "returned_home", "without_help", "informant",
+    "trajectory_id",
+    "moment",
+    "measured_on",
+    "maltreatment_indication",
+    "risk_level",
+    "professional_care",
+    "supervision_order",
+    "placement",
+    "returned_home",
+    "without_help",
+    "informant",
 )
 
 
@@ -259,7 +355,7 @@ def build_rows(trajectories, *, project_key: bytes | None, today: date, chunk_si
     here widens that. Each chunk takes a fixed number of queries, whatever its length."""
     ids = list(trajectories.order_by("id").values_list("id", flat=True))
     for start in range(0, len(ids), chunk_size):
-        chunk = ids[start:start + chunk_size]
+        chunk = ids[start : start + chunk_size]
         yield from _rows_for(chunk, project_key, today)
 
 
@@ -277,35 +373,64 @@ def _one_of(ids):
 def _rows_for(ids, project_key, today):
     chunk = _one_of(ids)
     base = list(Trajectory.objects.filter(id__in=chunk).order_by("id").values(*TRAJECTORY_COLUMNS))
-    registrations = {r["trajectory_id"]: r for r in Registration.objects.filter(trajectory_id__in=chunk)
-                     .order_by().values(*REGISTRATION_COLUMNS)}
+    registrations = {
+        r["trajectory_id"]: r
+        for r in Registration.objects.filter(trajectory_id__in=chunk).order_by().values(*REGISTRATION_COLUMNS)
+    }
     outcomes = defaultdict(dict)
     # No order: the measurements' default order (by trajectory) would join the trajectories to sort them.
     for o in OutcomeMeasurement.objects.filter(trajectory_id__in=chunk).order_by().values(*OUTCOME_COLUMNS):
         outcomes[o["trajectory_id"]][o["moment"]] = o
     scores = defaultdict(dict)
-    for s in (AdministrationScore.objects.filter(trajectory_id__in=chunk, value__isnull=False)
-              .values("trajectory_id", "moment", "instrument_code", "score_code").annotate(mean=Avg("value"))
-              .order_by()):
+    for s in (
+        AdministrationScore.objects.filter(trajectory_id__in=chunk, value__isnull=False)
+        .values("trajectory_id", "moment", "instrument_code", "score_code")
+        .annotate(mean=Avg("value"))
+        .order_by()
+    ):
         scores[s["trajectory_id"]][(s["moment"], s["instrument_code"], s["score_code"])] = s["mean"]
-    plans = {p["trajectory_id"]: p for p in Plan.objects.filter(trajectory_id__in=chunk).values(
-        "id", "trajectory_id", "edition", "status", "presented_on", "child_view", "accepted_on")}
+    plans = {
+        p["trajectory_id"]: p
+        for p in Plan.objects.filter(trajectory_id__in=chunk).values(
+            "id", "trajectory_id", "edition", "status", "presented_on", "child_view", "accepted_on"
+        )
+    }
     plan_ids = _one_of(p["id"] for p in plans.values())
-    agreements = dict(Agreement.objects.filter(plan_id__in=plan_ids).filter(Q(in_force=True) | Q(status="stopped"))
-                      .values("plan_id").annotate(n=Count("id")).order_by().values_list("plan_id", "n"))
+    agreements = dict(
+        Agreement.objects.filter(plan_id__in=plan_ids)
+        .filter(Q(in_force=True) | Q(status="stopped"))
+        .values("plan_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("plan_id", "n")
+    )
     reviews = defaultdict(list)
-    for r in (Review.objects.filter(plan_id__in=plan_ids, held_on__isnull=False).order_by("plan_id", "held_on", "id")
-              .values("id", "plan_id", "planned_on", "held_on")):
+    for r in (
+        Review.objects.filter(plan_id__in=plan_ids, held_on__isnull=False)
+        .order_by("plan_id", "held_on", "id")
+        .values("id", "plan_id", "planned_on", "held_on")
+    ):
         reviews[r["plan_id"]].append(r)
     keeping = _latest_keeping(reviews)
     first_meeting = dict(
-        MeetingPart.objects.filter(meeting__trajectory_id__in=chunk).values("meeting__trajectory_id")
-        .annotate(first=Min("meeting__starts_at")).order_by().values_list("meeting__trajectory_id", "first"))
-    private_held = set(MeetingPart.objects.filter(meeting__trajectory_id__in=chunk, private=True,
-                                                  ended_at__isnull=False)
-                       .values_list("meeting__trajectory_id", flat=True).distinct())
-    first_line = dict(BottomLine.objects.filter(trajectory_id__in=chunk).values("trajectory_id")
-                      .annotate(first=Min("set_on")).order_by().values_list("trajectory_id", "first"))
+        MeetingPart.objects.filter(meeting__trajectory_id__in=chunk)
+        .values("meeting__trajectory_id")
+        .annotate(first=Min("meeting__starts_at"))
+        .order_by()
+        .values_list("meeting__trajectory_id", "first")
+    )
+    private_held = set(
+        MeetingPart.objects.filter(meeting__trajectory_id__in=chunk, private=True, ended_at__isnull=False)
+        .values_list("meeting__trajectory_id", flat=True)
+        .distinct()
+    )
+    first_line = dict(
+        BottomLine.objects.filter(trajectory_id__in=chunk)
+        .values("trajectory_id")
+        .annotate(first=Min("set_on"))
+        .order_by()
+        .values_list("trajectory_id", "first")
+    )
     ages = _children_ages(registrations)
     definitions = instrument_definitions()
 
@@ -322,16 +447,20 @@ def _rows_for(ids, project_key, today):
             "team": pseudonym(project_key, "team", t["team_id"]) if project_key else None,
             "jurisdiction": t["organisation__jurisdiction"],
             "region": t["organisation__region"],
-            "method": t["method_code"], "method_version": t["method_version"], "variant": t["variant_code"],
+            "method": t["method_code"],
+            "method_version": t["method_version"],
+            "variant": t["variant_code"],
             "regular_care": int(t["method_code"] == REGULAR_CARE),
             "offer_year": t["offered_on"].year,
             "offer_quarter": f"{t['offered_on'].year}-Q{(t['offered_on'].month - 1) // 3 + 1}",
-            "legal_context": t["case__legal_context"], "safety_concern": t["case__safety_concern"],
+            "legal_context": t["case__legal_context"],
+            "safety_concern": t["case__safety_concern"],
             "referral_route": t["case__referral_route"],
             "registered": int(reg is not None),
             "status": t["status"],
             "accepted": int(t["accepted_on"] is not None),
-            "event": event, "event_weeks": event_weeks,
+            "event": event,
+            "event_weeks": event_weeks,
             "weeks_to_plan": _weeks(t["offered_on"], t["plan_made_on"]),
             "weeks_to_abandonment": _weeks(t["offered_on"], t["abandoned_on"]),
             "abandonment_reason": t["abandonment_reason"],
@@ -342,9 +471,17 @@ def _rows_for(ids, project_key, today):
         child_ages = ages.get(tid, [])
         row["children"] = len(child_ages) if reg else None
         row["child_age_min"], row["child_age_max"], row["child_age_mean"] = _age(child_ages)
-        for name in ("household", "household_size", "high_conflict_divorce", "migration_background",
-                     "parent_intellectual_disability", "network_size", "informal_network_size",
-                     "professional_network_size", "ending"):
+        for name in (
+            "household",
+            "household_size",
+            "high_conflict_divorce",
+            "migration_background",
+            "parent_intellectual_disability",
+            "network_size",
+            "informal_network_size",
+            "professional_network_size",
+            "ending",
+        ):
             row[name] = reg[name] if reg else None
         areas = set(reg["problem_areas"]) if reg else None
         for area in ProblemArea:
@@ -358,17 +495,20 @@ def _rows_for(ids, project_key, today):
         held = reviews.get(plan["id"], []) if plan else []
         row["reviews_held"] = len(held)
         # How the method was carried out.
-        row["fid_independent_coordinator"] = int(t["coordinator_id"] is not None
-                                                 and not t["coordinator_is_case_worker"])
+        row["fid_independent_coordinator"] = int(
+            t["coordinator_id"] is not None and not t["coordinator_is_case_worker"]
+        )
         meeting_at = first_meeting.get(tid)
         line_on = first_line.get(tid)
         row["fid_bottom_lines_before_meeting"] = (
-            None if meeting_at is None else int(line_on is not None and line_on <= meeting_at.date()))
+            None if meeting_at is None else int(line_on is not None and line_on <= meeting_at.date())
+        )
         row["fid_private_time_held"] = None if meeting_at is None else int(tid in private_held)
         row["fid_plan_presented_by_family"] = None if plan is None else int(plan["presented_on"] is not None)
         row["fid_child_view"] = None if plan is None else int(bool((plan["child_view"] or "").strip()))
-        row["fid_reviews_on_time"] = None if not held else int(all(
-            (r["held_on"] - r["planned_on"]).days <= REVIEW_GRACE_DAYS for r in held))
+        row["fid_reviews_on_time"] = (
+            None if not held else int(all((r["held_on"] - r["planned_on"]).days <= REVIEW_GRACE_DAYS for r in held))
+        )
         _add_moments(row, t, outcomes.get(tid, {}), scores.get(tid, {}), definitions)
         yield row
 
@@ -379,10 +519,16 @@ def _add_moments(row, t, outcomes, scores, definitions):
         o = outcomes.get(m)
         row[f"{m}_measured"] = int(o is not None)
         row[f"{m}_weeks"] = _weeks(t["offered_on"], o["measured_on"]) if o else None
-        for field, name in (("maltreatment_indication", "maltreatment"), ("risk_level", "risk"),
-                            ("professional_care", "professional_care"), ("supervision_order", "supervision_order"),
-                            ("placement", "placement"), ("returned_home", "returned_home"),
-                            ("without_help", "without_help"), ("informant", "informant")):
+        for field, name in (
+            ("maltreatment_indication", "maltreatment"),
+            ("risk_level", "risk"),
+            ("professional_care", "professional_care"),
+            ("supervision_order", "supervision_order"),
+            ("placement", "placement"),
+            ("returned_home", "returned_home"),
+            ("without_help", "without_help"),
+            ("informant", "informant"),
+        ):
             row[f"{m}_{name}"] = o[field] if o else None
         placement = o["placement"] if o else None
         row[f"{m}_high_risk"] = _yes_no_binary(o["risk_level"] if o else None, {"high"}, {"low", "medium"})
@@ -402,8 +548,9 @@ def _latest_keeping(reviews) -> dict:
     weights = {ReviewKeeping.KEPT: 1.0, ReviewKeeping.PARTLY: 0.5, ReviewKeeping.NOT_KEPT: 0.0}
     sums = defaultdict(lambda: [0.0, 0])
     # No order: the items' default order would join the agreements to sort by their order.
-    for review_id, keeping in (ReviewItem.objects.filter(review_id__in=_one_of(by_review)).order_by()
-                               .values_list("review_id", "keeping")):
+    for review_id, keeping in (
+        ReviewItem.objects.filter(review_id__in=_one_of(by_review)).order_by().values_list("review_id", "keeping")
+    ):
         if keeping in weights:
             entry = sums[by_review[review_id]]
             entry[0] += weights[keeping]

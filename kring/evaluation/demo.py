@@ -1,5 +1,6 @@
 """A demo research project per organisation, set up by its functional administrator with its researcher, so the
 researcher can make a pseudonymised extract. Idempotent: an organisation with a project is left alone."""
+
 from kring.accounts.models import Membership, Role
 from kring.core.actor import Actor
 
@@ -14,16 +15,28 @@ def ensure(organisations: dict, users: dict) -> int:
     for organisation in organisations.values():
         if ResearchProject.objects.filter(organisations=organisation).exists():
             continue
-        admin = Membership.objects.filter(organisation=organisation, role=Role.ADMINISTRATOR,
-                                          active=True).select_related("user").first()
-        researchers = [m.user for m in Membership.objects.filter(organisation=organisation, role=Role.RESEARCHER,
-                                                                 active=True).select_related("user")]
+        admin = (
+            Membership.objects.filter(organisation=organisation, role=Role.ADMINISTRATOR, active=True)
+            .select_related("user")
+            .first()
+        )
+        researchers = [
+            m.user
+            for m in Membership.objects.filter(
+                organisation=organisation, role=Role.RESEARCHER, active=True
+            ).select_related("user")
+        ]
         if admin is None or not researchers:
             continue
-        services.create_project(Actor(admin.user), {
-            "name": NAMES.get(organisation.jurisdiction, "Onderzoek"), "organisations": [organisation],
-            "members": researchers,
-            "description": "Demo: vergelijkt trajecten met een netwerkmethodiek met reguliere hulp.",
-        }, path="demo")
+        services.create_project(
+            Actor(admin.user),
+            {
+                "name": NAMES.get(organisation.jurisdiction, "Onderzoek"),
+                "organisations": [organisation],
+                "members": researchers,
+                "description": "Demo: vergelijkt trajecten met een netwerkmethodiek met reguliere hulp.",
+            },
+            path="demo",
+        )
         created += 1
     return created

@@ -3,6 +3,7 @@
 
 No names, no dates of birth, no case numbers, no free text; record ids become the project's pseudonyms (the same
 in every extract of the project, unrelated to any other project's)."""
+
 from __future__ import annotations
 
 import csv
@@ -78,10 +79,15 @@ def build(project, fmt: str, *, today, progress=None) -> tuple[bytes, int]:
     names = [e["name"] for e in entries]
     data = _csv_bytes(rows, names) if fmt == "csv" else _parquet_bytes(rows, entries)
     readme = {
-        "project": project.name, "made_at": timezone.now().isoformat(), "rows": len(rows), "format": fmt,
+        "project": project.name,
+        "made_at": timezone.now().isoformat(),
+        "rows": len(rows),
+        "format": fmt,
         "pseudonyms": "HMAC-SHA256 with the project's key; stable within this project only",
-        "period": [project.offered_from.isoformat() if project.offered_from else None,
-                   project.offered_until.isoformat() if project.offered_until else None],
+        "period": [
+            project.offered_from.isoformat() if project.offered_from else None,
+            project.offered_until.isoformat() if project.offered_until else None,
+        ],
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

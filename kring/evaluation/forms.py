@@ -1,4 +1,5 @@
 """Forms of the evaluation pages. Choices come from what the user may see; the services and queries check again."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,8 +10,14 @@ from kring.methods.catalogue import catalogue
 from . import indicators, queries
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-GROUPINGS = [("method", _("method")), ("organisation", _("organisation")), ("team", _("team")),
-             ("region", _("region")), ("year", _("year of the offer")), ("quarter", _("quarter of the offer"))]
+GROUPINGS = [
+    ("method", _("method")),
+    ("organisation", _("organisation")),
+    ("team", _("team")),
+    ("region", _("region")),
+    ("year", _("year of the offer")),
+    ("quarter", _("quarter of the offer")),
+]
 MOMENTS = [("t1", _("T1: after 3 months")), ("t2", _("T2: after 6 months")), ("t3", _("T3: after 12 months"))]
 CORRECTIONS = [("holm", _("Holm (a family of outcomes)")), ("fdr_bh", _("Benjamini–Hochberg (exploratory)"))]
 
@@ -28,9 +35,14 @@ class PeriodForm(forms.Form):
     every organisation where they do research, over the whole period (``queries.choose_view``). Someone who
     manages nothing gets no filters, and one sent anyway is refused, not ignored."""
 
-    view = forms.ChoiceField(label=_("figures"), required=False, choices=[
-        (queries.EXACT, _("exact, of the organisations I manage")),
-        (queries.SUPPRESSED_VIEW, _("small counts hidden, of the organisations where I do research"))])
+    view = forms.ChoiceField(
+        label=_("figures"),
+        required=False,
+        choices=[
+            (queries.EXACT, _("exact, of the organisations I manage")),
+            (queries.SUPPRESSED_VIEW, _("small counts hidden, of the organisations where I do research")),
+        ],
+    )
     organisation = forms.TypedChoiceField(label=_("organisation"), required=False, coerce=int, empty_value=None)
     date_from = forms.DateField(label=_("offered from"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("offered until"), required=False, widget=DATE)
@@ -43,7 +55,8 @@ class PeriodForm(forms.Form):
             del self.fields["view"]
         if scope.exact:
             self.fields["organisation"].choices = [("", _("all my organisations"))] + [
-                (o.pk, o.name) for o in scope.organisations if o.pk in scope.exact]
+                (o.pk, o.name) for o in scope.organisations if o.pk in scope.exact
+            ]
         else:
             for name in FILTERS:
                 del self.fields[name]
@@ -53,17 +66,24 @@ class PeriodForm(forms.Form):
         if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_to"] < cleaned["date_from"]:
             self.add_error("date_to", _("The end of the period is before its start."))
         if "organisation" not in self.fields:
-            refused = {queries.ORGANISATION_REFUSED if name == "organisation" else queries.PERIOD_REFUSED
-                       for name in FILTERS if self.data.get(name)}
+            refused = {
+                queries.ORGANISATION_REFUSED if name == "organisation" else queries.PERIOD_REFUSED
+                for name in FILTERS
+                if self.data.get(name)
+            }
             for message in sorted(refused, key=str):
                 self.add_error(None, message)
         if self.errors:
             return cleaned
         chosen = cleaned.get("organisation")
         try:
-            self.chosen = queries.choose_view(self.scope, organisation_ids=[chosen] if chosen else None,
-                                              date_from=cleaned.get("date_from"), date_to=cleaned.get("date_to"),
-                                              view=cleaned.get("view") or None)
+            self.chosen = queries.choose_view(
+                self.scope,
+                organisation_ids=[chosen] if chosen else None,
+                date_from=cleaned.get("date_from"),
+                date_to=cleaned.get("date_to"),
+                view=cleaned.get("view") or None,
+            )
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 self.add_error(name if name in self.fields else None, messages)
@@ -100,7 +120,8 @@ class CompareForm(PeriodForm):
         choices = method_choices(language)
         self.fields["method"].choices = [c for c in choices if c[0] != "regular_care"]
         self.fields["comparison"].choices = [c for c in choices if c[0] == "regular_care"] + [
-            c for c in choices if c[0] != "regular_care"]
+            c for c in choices if c[0] != "regular_care"
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -118,8 +139,12 @@ class ExtractUploadForm(forms.Form):
 
     file = forms.FileField(label=_("extract (CSV or Parquet)"))
     treatment = forms.CharField(label=_("treatment column (0/1)"), max_length=100)
-    outcomes = forms.CharField(label=_("continuous outcome columns"), max_length=1000, required=False,
-                               help_text=_("Column names separated by commas."))
+    outcomes = forms.CharField(
+        label=_("continuous outcome columns"),
+        max_length=1000,
+        required=False,
+        help_text=_("Column names separated by commas."),
+    )
     binary = forms.CharField(label=_("binary outcome columns (0/1)"), max_length=1000, required=False)
     covariates = forms.CharField(label=_("covariate columns"), max_length=2000, required=False)
     moderators = forms.CharField(label=_("moderator columns"), max_length=1000, required=False)
@@ -142,9 +167,14 @@ class ExtractUploadForm(forms.Form):
     def spec(self):
         c = self.cleaned_data
         binary = _names(c.get("binary"))
-        return {"treatment": c["treatment"].strip(), "outcomes": _names(c.get("outcomes")) + binary,
-                "binary": binary, "covariates": _names(c.get("covariates")),
-                "moderators": _names(c.get("moderators")), "correction": c["correction"]}
+        return {
+            "treatment": c["treatment"].strip(),
+            "outcomes": _names(c.get("outcomes")) + binary,
+            "binary": binary,
+            "covariates": _names(c.get("covariates")),
+            "moderators": _names(c.get("moderators")),
+            "correction": c["correction"],
+        }
 
 
 class ExtractRequestForm(forms.Form):
@@ -153,12 +183,15 @@ class ExtractRequestForm(forms.Form):
 
 class ProjectForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
-    description = forms.CharField(label=_("purpose"), max_length=4000, required=False, widget=forms.Textarea(
-        attrs={"rows": 3}))
-    organisations = forms.ModelMultipleChoiceField(label=_("organisations"), queryset=None,
-                                                   widget=forms.CheckboxSelectMultiple)
-    members = forms.ModelMultipleChoiceField(label=_("researchers"), queryset=None, required=False,
-                                             widget=forms.CheckboxSelectMultiple)
+    description = forms.CharField(
+        label=_("purpose"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("organisations"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("researchers"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
     offered_from = forms.DateField(label=_("offers from"), required=False, widget=DATE)
     offered_until = forms.DateField(label=_("offers until"), required=False, widget=DATE)
 
@@ -168,6 +201,12 @@ class ProjectForm(forms.Form):
 
         administered = [m.organisation_id for m in user.active_memberships() if m.role == Role.ADMINISTRATOR]
         self.fields["organisations"].queryset = Organisation.objects.filter(pk__in=administered)
-        self.fields["members"].queryset = User.objects.filter(
-            memberships__organisation_id__in=administered, memberships__role=Role.RESEARCHER,
-            memberships__active=True).distinct().order_by("email")
+        self.fields["members"].queryset = (
+            User.objects.filter(
+                memberships__organisation_id__in=administered,
+                memberships__role=Role.RESEARCHER,
+                memberships__active=True,
+            )
+            .distinct()
+            .order_by("email")
+        )

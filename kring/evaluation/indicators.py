@@ -6,6 +6,7 @@ cumulative incidence curves (``core``), so the cost grows with the number of gro
 "A plan and abandonment compete" (decision 48): an offer ends in a plan, or without one (abandoned, declined, or
 closed before a plan); what is still open is censored at today.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -44,8 +45,12 @@ class DaysBetween(Func):
         return f"CAST(julianday({end[0]}) - julianday({start[0]}) AS INTEGER)", (*end[1], *start[1])
 
 
-GROUP_COLUMNS = {"method": "method_code", "organisation": "organisation__name", "team": "team__name",
-                 "region": "organisation__region"}
+GROUP_COLUMNS = {
+    "method": "method_code",
+    "organisation": "organisation__name",
+    "team": "team__name",
+    "region": "organisation__region",
+}
 
 
 @dataclass
@@ -119,24 +124,42 @@ def _key(grouping, row, names, region_keys=None) -> str:
 
 
 NO_PLAN = Q(plan_made_on__isnull=True) & (
-    Q(abandoned_on__isnull=False) | Q(declined_on__isnull=False) | Q(closed_on__isnull=False))
+    Q(abandoned_on__isnull=False) | Q(declined_on__isnull=False) | Q(closed_on__isnull=False)
+)
 RUNNING = Q(plan_made_on__isnull=True, abandoned_on__isnull=True, declined_on__isnull=True, closed_on__isnull=True)
 
 
 def _event_expression(today: date):
     """(event, days) per trajectory as database expressions."""
-    event = Case(When(plan_made_on__isnull=False, then=Value("plan")), When(NO_PLAN, then=Value("abandoned")),
-                 default=Value("running"), output_field=CharField())
-    end = Case(When(plan_made_on__isnull=False, then=F("plan_made_on")),
-               When(abandoned_on__isnull=False, then=F("abandoned_on")),
-               When(declined_on__isnull=False, then=F("declined_on")),
-               When(closed_on__isnull=False, then=F("closed_on")),
-               default=Value(today))
+    event = Case(
+        When(plan_made_on__isnull=False, then=Value("plan")),
+        When(NO_PLAN, then=Value("abandoned")),
+        default=Value("running"),
+        output_field=CharField(),
+    )
+    end = Case(
+        When(plan_made_on__isnull=False, then=F("plan_made_on")),
+        When(abandoned_on__isnull=False, then=F("abandoned_on")),
+        When(declined_on__isnull=False, then=F("declined_on")),
+        When(closed_on__isnull=False, then=F("closed_on")),
+        default=Value(today),
+    )
     return event, DaysBetween(end, F("offered_on"))
 
 
-def compute(organisation_ids, grouping="method", *, today: date, date_from=None, date_to=None, methods=None,
-            with_curves=True, with_outcomes=True, region_keys=None, per_organisation=False) -> list[GroupIndicators]:
+def compute(
+    organisation_ids,
+    grouping="method",
+    *,
+    today: date,
+    date_from=None,
+    date_to=None,
+    methods=None,
+    with_curves=True,
+    with_outcomes=True,
+    region_keys=None,
+    per_organisation=False,
+) -> list[GroupIndicators]:
     """The indicators of the trajectories offered by these organisations (in the period, of these methods),
     per group. Every figure is computed from counts the database returns. ``region_keys`` renames regions, and
     regions renamed alike are counted as one group. ``per_organisation``: every group also carries, in
@@ -145,12 +168,20 @@ def compute(organisation_ids, grouping="method", *, today: date, date_from=None,
     if grouping not in GROUPINGS:
         raise ValueError(grouping)
     query, names = _annotated(_base(organisation_ids, date_from, date_to, methods), grouping)
-    count_query, count_names = _annotated(_base(organisation_ids, date_from, date_to, methods), grouping,
-                                          per_organisation=per_organisation)
-    counts = list(count_query.values(*count_names).annotate(
-        offered=Count("id"), accepted=Count("id", filter=Q(accepted_on__isnull=False)),
-        plans=Count("id", filter=Q(plan_made_on__isnull=False)), without_plan=Count("id", filter=NO_PLAN),
-        running=Count("id", filter=RUNNING)).order_by())
+    count_query, count_names = _annotated(
+        _base(organisation_ids, date_from, date_to, methods), grouping, per_organisation=per_organisation
+    )
+    counts = list(
+        count_query.values(*count_names)
+        .annotate(
+            offered=Count("id"),
+            accepted=Count("id", filter=Q(accepted_on__isnull=False)),
+            plans=Count("id", filter=Q(plan_made_on__isnull=False)),
+            without_plan=Count("id", filter=NO_PLAN),
+            running=Count("id", filter=RUNNING),
+        )
+        .order_by()
+    )
     groups = {}
     for row in counts:
         key = _key(grouping, row, names, region_keys)
@@ -167,16 +198,16 @@ def compute(organisation_ids, grouping="method", *, today: date, date_from=None,
         _add_curves(groups, count_query, grouping, count_names, today, region_keys)
     _add_agreements(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys, per_organisation)
     if with_outcomes:
-        _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys,
-                      per_organisation)
+        _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys, per_organisation)
     return sorted(groups.values(), key=lambda g: g.key)
 
 
 def _add_curves(groups, query, grouping, names, today, region_keys=None):
     event, days = _event_expression(today)
     per_week = defaultdict(lambda: defaultdict(lambda: [{}, 0]))
-    rows = (query.annotate(event=event, weeks=days / 7).values(*names, "event", "weeks")
-            .annotate(n=Count("id")).order_by())
+    rows = (
+        query.annotate(event=event, weeks=days / 7).values(*names, "event", "weeks").annotate(n=Count("id")).order_by()
+    )
     # Per organisation too when the query is grouped by it: a curve point of several organisations is published
     # only when each one's counts by then are 0 or at least the threshold (queries.protected_rows).
     part_weeks = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))  # (key, org) -> cause -> week -> n
@@ -202,9 +233,14 @@ def _add_curves(groups, query, grouping, names, today, region_keys=None):
         if part is not None:
             # Only what the protection needs, in the shape of ``CumulativeIncidence.as_dict``: never published.
             times = sorted({w for per_cause in part_weeks[key, organisation].values() for w in per_cause})
-            part.incidence = {"n": n, "times": times, "causes": {
-                cause: {"events": [part_weeks[key, organisation][cause].get(w, 0) for w in times]}
-                for cause in CAUSES}}
+            part.incidence = {
+                "n": n,
+                "times": times,
+                "causes": {
+                    cause: {"events": [part_weeks[key, organisation][cause].get(w, 0) for w in times]}
+                    for cause in CAUSES
+                },
+            }
 
 
 def _related(model_query, prefix, organisation_ids, grouping, date_from, date_to, methods, per_organisation=False):
@@ -219,11 +255,20 @@ def _related(model_query, prefix, organisation_ids, grouping, date_from, date_to
     return _annotated(model_query.filter(**filters), grouping, prefix, per_organisation)
 
 
-def _add_agreements(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys=None,
-                    per_organisation=False):
+def _add_agreements(
+    groups, organisation_ids, grouping, date_from, date_to, methods, region_keys=None, per_organisation=False
+):
     """How the agreements were kept, over every judgement at a review held (kept, partly, not kept)."""
-    query, names = _related(ReviewItem.objects.exclude(keeping=ReviewKeeping.STOPPED), "review__plan__trajectory__",
-                            organisation_ids, grouping, date_from, date_to, methods, per_organisation)
+    query, names = _related(
+        ReviewItem.objects.exclude(keeping=ReviewKeeping.STOPPED),
+        "review__plan__trajectory__",
+        organisation_ids,
+        grouping,
+        date_from,
+        date_to,
+        methods,
+        per_organisation,
+    )
     rows = query.values(*names, "keeping").annotate(n=Count("id")).order_by()
     totals = {}  # id of a group or part -> (it, its counts per keeping)
     for row in rows:
@@ -232,7 +277,9 @@ def _add_agreements(groups, organisation_ids, grouping, date_from, date_to, meth
     for target, counts in totals.values():
         judged = sum(counts.values())
         target.agreements = {
-            "judged": judged, "kept": counts[ReviewKeeping.KEPT], "partly": counts[ReviewKeeping.PARTLY],
+            "judged": judged,
+            "kept": counts[ReviewKeeping.KEPT],
+            "partly": counts[ReviewKeeping.PARTLY],
             "not_kept": counts[ReviewKeeping.NOT_KEPT],
             "kept_rate": proportion(counts[ReviewKeeping.KEPT], judged).as_dict(),
         }
@@ -251,10 +298,19 @@ OUTCOME_SHARES = (
 )
 
 
-def _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, methods, region_keys=None,
-                  per_organisation=False):
-    query, names = _related(OutcomeMeasurement.objects.all(), "trajectory__", organisation_ids, grouping, date_from,
-                            date_to, methods, per_organisation)
+def _add_outcomes(
+    groups, organisation_ids, grouping, date_from, date_to, methods, region_keys=None, per_organisation=False
+):
+    query, names = _related(
+        OutcomeMeasurement.objects.all(),
+        "trajectory__",
+        organisation_ids,
+        grouping,
+        date_from,
+        date_to,
+        methods,
+        per_organisation,
+    )
     aggregates = {}
     for name, column, counted, of in OUTCOME_SHARES:
         aggregates[f"{name}__k"] = Count("id", filter=Q(**{f"{column}__in": counted}))
@@ -267,14 +323,26 @@ def _add_outcomes(groups, organisation_ids, grouping, date_from, date_to, method
                 previous = moment["shares"].get(name, {"k": 0, "n": 0})
                 k, n = previous["k"] + row[f"{name}__k"], previous["n"] + row[f"{name}__n"]
                 moment["shares"][name] = {"k": k, "n": n, **proportion(k, n).as_dict()}
-    score_query, names = _related(AdministrationScore.objects.filter(value__isnull=False), "trajectory__",
-                                  organisation_ids, grouping, date_from, date_to, methods, per_organisation)
-    for row in (score_query.values(*names, "moment", "instrument_code", "score_code")
-                .annotate(total=Sum("value"), n=Count("id")).order_by()):
+    score_query, names = _related(
+        AdministrationScore.objects.filter(value__isnull=False),
+        "trajectory__",
+        organisation_ids,
+        grouping,
+        date_from,
+        date_to,
+        methods,
+        per_organisation,
+    )
+    for row in (
+        score_query.values(*names, "moment", "instrument_code", "score_code")
+        .annotate(total=Sum("value"), n=Count("id"))
+        .order_by()
+    ):
         for target in _targets(groups, _key(grouping, row, names, region_keys), row):
             moment = target.outcomes.setdefault(row["moment"], {"measured": 0, "shares": {}, "scores": {}})
-            score = moment["scores"].setdefault(f"{row['instrument_code']}.{row['score_code']}",
-                                                {"total": 0.0, "n": 0, "mean": None})
+            score = moment["scores"].setdefault(
+                f"{row['instrument_code']}.{row['score_code']}", {"total": 0.0, "n": 0, "mean": None}
+            )
             score["total"] += row["total"]
             score["n"] += row["n"]
             score["mean"] = score["total"] / score["n"]

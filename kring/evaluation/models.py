@@ -2,6 +2,7 @@
 the long-running jobs (reports and extracts) with their progress and their result.
 
 Nothing here holds case data: a job's result is an aggregate report or a pseudonymised extract."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +14,9 @@ class ResearchProject(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("purpose"), max_length=4000, blank=True)
     organisations = models.ManyToManyField(Organisation, related_name="+", verbose_name=_("organisations"))
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="research_projects", blank=True,
-                                     verbose_name=_("researchers"))
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="research_projects", blank=True, verbose_name=_("researchers")
+    )
     # The key of the project's pseudonyms (HMAC-SHA256): the same record gets the same pseudonym in every extract
     # of this project and an unrelated one in any other project; without the key no pseudonym can be traced back.
     key = models.BinaryField(editable=False)

@@ -11,6 +11,7 @@ with pseudonyms. Who sees which aggregates:
 
 Every read is logged (record type ``indicators``, ``report`` or ``extract``), with no case named.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -74,16 +75,23 @@ def can_evaluate(user) -> bool:
 
 EXACT, SUPPRESSED_VIEW = "exact", "suppressed"
 VIEWS = (EXACT, SUPPRESSED_VIEW)
-PERIOD_REFUSED = _("Figures with small counts hidden always cover the whole period: two periods could be "
-                   "subtracted from each other. Choose the breakdown per year or per quarter instead.")
-ORGANISATION_REFUSED = _("Figures with small counts hidden always cover all organisations where you do research "
-                         "together: one organisation could be subtracted from them. Choose the breakdown per "
-                         "organisation instead.")
-NOT_MANAGED = _("You see the figures of this organisation only with small counts hidden: choose the view with "
-                "small counts hidden, without an organisation.")
+PERIOD_REFUSED = _(
+    "Figures with small counts hidden always cover the whole period: two periods could be "
+    "subtracted from each other. Choose the breakdown per year or per quarter instead."
+)
+ORGANISATION_REFUSED = _(
+    "Figures with small counts hidden always cover all organisations where you do research "
+    "together: one organisation could be subtracted from them. Choose the breakdown per "
+    "organisation instead."
+)
+NOT_MANAGED = _(
+    "You see the figures of this organisation only with small counts hidden: choose the view with "
+    "small counts hidden, without an organisation."
+)
 NO_EXACT_VIEW = _("You manage none of your organisations: you see their figures with small counts hidden only.")
-NO_SUPPRESSED_VIEW = _("You see the exact figures of all your organisations: there is no view with small counts "
-                       "hidden for you.")
+NO_SUPPRESSED_VIEW = _(
+    "You see the exact figures of all your organisations: there is no view with small counts hidden for you."
+)
 
 
 @dataclass(frozen=True)
@@ -97,8 +105,9 @@ def default_view(scope: EvaluationScope) -> str:
     return EXACT if scope.exact else SUPPRESSED_VIEW
 
 
-def choose_view(scope: EvaluationScope, *, organisation_ids=None, date_from=None, date_to=None, view=None,
-                methods=None) -> ChosenView:
+def choose_view(
+    scope: EvaluationScope, *, organisation_ids=None, date_from=None, date_to=None, view=None, methods=None
+) -> ChosenView:
     """The organisations and the kind of figures of a request, or a refusal before anything is read.
 
     Exact figures (team lead, administrator): any of the organisations the user manages, any period. Suppressed
@@ -147,8 +156,9 @@ COUNT_FIELDS = ("plans", "without_plan", "running")
 PUBLIC_GROUPINGS = ("method", "region", "year")
 
 
-def protected_rows(organisation_ids, grouping, *, today, groupings=indicators.GROUPINGS, region_keys=None,
-                   with_outcomes=True) -> list:
+def protected_rows(
+    organisation_ids, grouping, *, today, groupings=indicators.GROUPINGS, region_keys=None, with_outcomes=True
+) -> list:
     """The indicator rows of ``grouping`` as a researcher or the public may see them (decision 49, issue 12).
 
     Always over the whole period and every method: no filter, so two suppressed tables are never of overlapping
@@ -167,10 +177,18 @@ def protected_rows(organisation_ids, grouping, *, today, groupings=indicators.GR
     the organisation as well.
     """
     per_organisation = len(set(organisation_ids)) > 1
-    per_grouping = {g: indicators.compute(organisation_ids, g, today=today, with_curves=(g == grouping),
-                                          with_outcomes=with_outcomes, region_keys=region_keys,
-                                          per_organisation=per_organisation)
-                    for g in dict.fromkeys((grouping, *groupings, "all"))}
+    per_grouping = {
+        g: indicators.compute(
+            organisation_ids,
+            g,
+            today=today,
+            with_curves=(g == grouping),
+            with_outcomes=with_outcomes,
+            region_keys=region_keys,
+            per_organisation=per_organisation,
+        )
+        for g in dict.fromkeys((grouping, *groupings, "all"))
+    }
     _protect(per_grouping, with_outcomes)
     for rows in per_grouping.values():
         for row in rows:
@@ -195,6 +213,7 @@ def _link(per_grouping, extract, count_keys, total_key, apply):
 def _protect(per_grouping: dict, with_outcomes: bool) -> None:
     """Blank, in place, every count under the threshold and every further one that would give it away, and what
     is built on them: rates, curves, times, agreements, outcome shares and mean scores."""
+
     def offers(row):
         return {"plans": row.plans, "without_plan": row.without_plan, "running": row.running, "total": row.offered}
 
@@ -210,22 +229,29 @@ def _protect(per_grouping: dict, with_outcomes: bool) -> None:
             row.plan_rate = None  # a rate with its Wilson interval gives its count and its denominator back
             row.suppressed.add("plan_rate")
         parts = {organisation: part.incidence for organisation, part in row.parts.items() if part.incidence}
-        row.incidence = protected_incidence(row.incidence, {"plan": row.plans, "abandoned": row.without_plan},
-                                            SMALL_CELL, parts=parts or None)
+        row.incidence = protected_incidence(
+            row.incidence, {"plan": row.plans, "abandoned": row.without_plan}, SMALL_CELL, parts=parts or None
+        )
 
     _link(per_grouping, offers, COUNT_FIELDS, "total", apply_offers)
 
     def judged(row):
         a = row.agreements or {}
-        return {"kept": a.get("kept", 0), "partly": a.get("partly", 0), "not_kept": a.get("not_kept", 0),
-                "judged": a.get("judged", 0)}
+        return {
+            "kept": a.get("kept", 0),
+            "partly": a.get("partly", 0),
+            "not_kept": a.get("not_kept", 0),
+            "judged": a.get("judged", 0),
+        }
 
     def apply_judged(row, shown):
         if shown["kept"] is None or shown["judged"] is None:
             row.agreements = {}
         else:
-            row.agreements = {**{k: shown[k] for k in ("judged", "kept", "partly", "not_kept")},
-                              "kept_rate": row.agreements["kept_rate"]}
+            row.agreements = {
+                **{k: shown[k] for k in ("judged", "kept", "partly", "not_kept")},
+                "kept_rate": row.agreements["kept_rate"],
+            }
 
     _link(per_grouping, judged, ("kept", "partly", "not_kept"), "judged", apply_judged)
     if not with_outcomes:
@@ -234,6 +260,7 @@ def _protect(per_grouping: dict, with_outcomes: bool) -> None:
     moments = sorted({m for row in every_row for m in row.outcomes})
     published = {id(row): {m: {"measured": None, "shares": {}, "scores": {}} for m in moments} for row in every_row}
     for moment in moments:
+
         def measured(row, moment=moment):
             return {"measured": row.outcomes.get(moment, {}).get("measured", 0)}
 
@@ -243,6 +270,7 @@ def _protect(per_grouping: dict, with_outcomes: bool) -> None:
         _link(per_grouping, measured, ("measured",), None, apply_measured)
         names = sorted({n for row in every_row for n in row.outcomes.get(moment, {}).get("shares", {})})
         for name in names:
+
             def share(row, moment=moment, name=name):
                 found = row.outcomes.get(moment, {}).get("shares", {}).get(name) or {"k": 0, "n": 0}
                 return {"k": found["k"], "rest": found["n"] - found["k"], "n": found["n"]}
@@ -254,6 +282,7 @@ def _protect(per_grouping: dict, with_outcomes: bool) -> None:
             _link(per_grouping, share, ("k", "rest"), "n", apply_share)
         codes = sorted({c for row in every_row for c in row.outcomes.get(moment, {}).get("scores", {})})
         for code in codes:
+
             def score(row, moment=moment, code=code):
                 return {"n": (row.outcomes.get(moment, {}).get("scores", {}).get(code) or {"n": 0})["n"]}
 
@@ -267,23 +296,29 @@ def _protect(per_grouping: dict, with_outcomes: bool) -> None:
         row.outcomes = published[id(row)]
 
 
-def indicator_view(actor, *, grouping, today, organisation_ids=None, date_from=None, date_to=None, methods=None,
-                   view=None, path="") -> IndicatorView:
+def indicator_view(
+    actor, *, grouping, today, organisation_ids=None, date_from=None, date_to=None, methods=None, view=None, path=""
+) -> IndicatorView:
     scope = scope_for(actor.user)
     if scope.empty:
         raise NotFound()
-    chosen_view = choose_view(scope, organisation_ids=organisation_ids, date_from=date_from, date_to=date_to,
-                              view=view, methods=methods)
+    chosen_view = choose_view(
+        scope, organisation_ids=organisation_ids, date_from=date_from, date_to=date_to, view=view, methods=methods
+    )
     chosen, suppressed = chosen_view.organisation_ids, chosen_view.suppressed
     if suppressed:
         rows = protected_rows(chosen, grouping, today=today)
     else:
-        rows = indicators.compute(chosen, grouping, today=today, date_from=date_from, date_to=date_to,
-                                  methods=methods)
+        rows = indicators.compute(chosen, grouping, today=today, date_from=date_from, date_to=date_to, methods=methods)
         for row in rows:
             row.suppressed = set()
-    log_access(actor, Action.VIEW, [Access("indicators", grouping, None, o) for o in chosen], path=path,
-               detail=f"grouping={grouping}")
+    log_access(
+        actor,
+        Action.VIEW,
+        [Access("indicators", grouping, None, o) for o in chosen],
+        path=path,
+        detail=f"grouping={grouping}",
+    )
     return IndicatorView(rows, chosen, suppressed, grouping)
 
 
@@ -309,8 +344,9 @@ def public_region_keys() -> dict:
     organisation, the region with the fewest organisations joins it, so every published row holds at least two.
     """
     per_region = {}
-    for organisation_id, region in (Trajectory.objects.values_list("organisation_id", "organisation__region")
-                                    .distinct().order_by()):
+    for organisation_id, region in (
+        Trajectory.objects.values_list("organisation_id", "organisation__region").distinct().order_by()
+    ):
         per_region.setdefault(region or "", set()).add(organisation_id)
     merged = {region for region, members in per_region.items() if len(members) < 2}
     if len(merged) == 1:
@@ -325,8 +361,9 @@ def public_indicators(*, grouping, today) -> list:
     if grouping not in PUBLIC_GROUPINGS:
         raise NotFound()
     ids = list(Organisation.objects.values_list("id", flat=True))
-    return protected_rows(ids, grouping, today=today, groupings=PUBLIC_GROUPINGS, region_keys=public_region_keys(),
-                          with_outcomes=False)
+    return protected_rows(
+        ids, grouping, today=today, groupings=PUBLIC_GROUPINGS, region_keys=public_region_keys(), with_outcomes=False
+    )
 
 
 # ---- jobs and projects -------------------------------------------------------------------------------------
@@ -345,12 +382,16 @@ def job_for(actor, job_id, path="") -> EvaluationJob:
 
 
 def job_result(actor, job_id, path="") -> EvaluationJob:
-    job = EvaluationJob.objects.filter(pk=job_id, requested_by=actor.user, status="done",
-                                       result__isnull=False).first()
+    job = EvaluationJob.objects.filter(pk=job_id, requested_by=actor.user, status="done", result__isnull=False).first()
     if job is None:
         raise NotFound()
-    log_access(actor, Action.EXPORT, [Access(job.kind, job.pk, None, o) for o in job.organisation_ids or [None]],
-               path=path, detail=job.filename)
+    log_access(
+        actor,
+        Action.EXPORT,
+        [Access(job.kind, job.pk, None, o) for o in job.organisation_ids or [None]],
+        path=path,
+        detail=job.filename,
+    )
     return job
 
 
@@ -359,8 +400,11 @@ def projects_of(actor) -> list[ResearchProject]:
     one of its organisations."""
     user = actor.user
     administered = [m.organisation_id for m in user.active_memberships() if m.role == Role.ADMINISTRATOR]
-    found = (ResearchProject.objects.filter(members=user) | ResearchProject.objects.filter(
-        organisations__in=administered)).distinct().prefetch_related("organisations", "members")
+    found = (
+        (ResearchProject.objects.filter(members=user) | ResearchProject.objects.filter(organisations__in=administered))
+        .distinct()
+        .prefetch_related("organisations", "members")
+    )
     return list(found)
 
 
@@ -373,10 +417,8 @@ def project_for(actor, project_id) -> ResearchProject:
 
 def log_compare(actor, organisation_ids, method, path=""):
     """An effect evaluation reads every registered trajectory of the method and the comparison: logged as such."""
-    log_access(actor, Action.VIEW, [Access("effect_evaluation", method, None, o) for o in organisation_ids],
-               path=path)
+    log_access(actor, Action.VIEW, [Access("effect_evaluation", method, None, o) for o in organisation_ids], path=path)
 
 
 def log_upload(actor, filename, path=""):
-    log_access(actor, Action.VIEW, [Access("external_extract", "", None, None)], path=path,
-               detail=str(filename)[:200])
+    log_access(actor, Action.VIEW, [Access("external_extract", "", None, None)], path=path, detail=str(filename)[:200])

@@ -7,6 +7,7 @@
 ``build`` returns plain data (JSON): it is stored with the job, and the page and the PDF are both drawn from it
 (``figures_for`` draws the SVG figures in the reader's language), so the page and the PDF always agree.
 """
+
 from __future__ import annotations
 
 from django.template.loader import render_to_string
@@ -69,15 +70,26 @@ def _methods_present(organisation_ids, date_from, date_to) -> list[str]:
 
 
 def _plain(row: indicators.GroupIndicators) -> dict:
-    return {"key": row.key, "offered": row.offered, "accepted": row.accepted, "plans": row.plans,
-            "without_plan": row.without_plan, "running": row.running, "plan_rate": row.plan_rate,
-            "plan_rate_accepted": row.plan_rate_accepted, "incidence": row.incidence, "agreements": row.agreements,
-            "suppressed": sorted(getattr(row, "suppressed", set()))}
+    return {
+        "key": row.key,
+        "offered": row.offered,
+        "accepted": row.accepted,
+        "plans": row.plans,
+        "without_plan": row.without_plan,
+        "running": row.running,
+        "plan_rate": row.plan_rate,
+        "plan_rate_accepted": row.plan_rate_accepted,
+        "incidence": row.incidence,
+        "agreements": row.agreements,
+        "suppressed": sorted(getattr(row, "suppressed", set())),
+    }
 
 
-def build(organisation_ids, *, today, date_from=None, date_to=None, suppressed=False, moment="t1",
-          progress=None) -> dict:
+def build(
+    organisation_ids, *, today, date_from=None, date_to=None, suppressed=False, moment="t1", progress=None
+) -> dict:
     """The report's data. ``progress(percent, stage)`` is called as it goes (the job shows it)."""
+
     def step(percent, stage):
         if progress:
             progress(percent, stage)
@@ -92,30 +104,55 @@ def build(organisation_ids, *, today, date_from=None, date_to=None, suppressed=F
         rows = indicators.compute(organisation_ids, "method", today=today, date_from=date_from, date_to=date_to)
     q1 = [_plain(r) for r in rows]
     # A researcher's comparisons show no group size the table above hides (issue 12, item 9).
-    disclosure = ({"threshold": queries.SMALL_CELL, "published_groups": {r["key"]: r["offered"] for r in q1}}
-                  if suppressed else {})
+    disclosure = (
+        {"threshold": queries.SMALL_CELL, "published_groups": {r["key"]: r["offered"] for r in q1}}
+        if suppressed
+        else {}
+    )
     step(30, _("Comparing with regular care"))
     methods = [m for m in _methods_present(organisation_ids, date_from, date_to) if m != dataset.REGULAR_CARE]
     has_regular = dataset.REGULAR_CARE in _methods_present(organisation_ids, date_from, date_to)
     q2 = []
     # One frame of the minimum dataset for every comparison: regular care is read once, not once per method.
-    shared = comparison.frame(comparison.trajectories_in(organisation_ids, [*methods, dataset.REGULAR_CARE],
-                                                         date_from, date_to), today=today, moment=moment) \
-        if has_regular and methods else None
+    shared = (
+        comparison.frame(
+            comparison.trajectories_in(organisation_ids, [*methods, dataset.REGULAR_CARE], date_from, date_to),
+            today=today,
+            moment=moment,
+        )
+        if has_regular and methods
+        else None
+    )
     for index, method in enumerate(methods if has_regular else []):
+
         def outcome_progress(done, total, index=index):
             share = (index + done / total) / max(len(methods), 1)
             step(30 + int(60 * share), _("Comparing with regular care"))
 
-        result = comparison.compare(organisation_ids, method=method, moment=moment, today=today,
-                                    date_from=date_from, date_to=date_to, progress=outcome_progress, df=shared,
-                                    **disclosure)
+        result = comparison.compare(
+            organisation_ids,
+            method=method,
+            moment=moment,
+            today=today,
+            date_from=date_from,
+            date_to=date_to,
+            progress=outcome_progress,
+            df=shared,
+            **disclosure,
+        )
         q2.append(result)
     step(92, _("Writing the report"))
-    return {"organisation_ids": list(organisation_ids), "today": today.isoformat(),
-            "date_from": date_from.isoformat() if date_from else None,
-            "date_to": date_to.isoformat() if date_to else None, "moment": moment, "suppressed": suppressed,
-            "methods": q1, "comparisons": q2, "has_regular_care": has_regular}
+    return {
+        "organisation_ids": list(organisation_ids),
+        "today": today.isoformat(),
+        "date_from": date_from.isoformat() if date_from else None,
+        "date_to": date_to.isoformat() if date_to else None,
+        "moment": moment,
+        "suppressed": suppressed,
+        "methods": q1,
+        "comparisons": q2,
+        "has_regular_care": has_regular,
+    }
 
 
 # ---- presenting ----------------------------------------------------------------------------------------------
@@ -158,39 +195,77 @@ def presentation(data: dict) -> dict:
             abandoned = incidence["causes"]["abandoned"]
             plan_times, abandon_times = plan["event_times"], abandoned["event_times"]
             at_12 = next((h for h in plan["at_horizons"] if h["horizon"] == 12), None)
-            curves[f"{row['key']}:plan"] = {"times": incidence["times"], "values": plan["cif"],
-                                            "low": plan["ci_low"], "high": plan["ci_high"]}
+            curves[f"{row['key']}:plan"] = {
+                "times": incidence["times"],
+                "values": plan["cif"],
+                "low": plan["ci_low"],
+                "high": plan["ci_high"],
+            }
             labels[f"{row['key']}:plan"] = _("%(method)s: plan") % {"method": name}
             curves[f"{row['key']}:abandoned"] = {"times": incidence["times"], "values": abandoned["cif"]}
             labels[f"{row['key']}:abandoned"] = _("%(method)s: given up") % {"method": name}
         rate = row.get("plan_rate")
-        bars.append({"label": name, "value": rate["estimate"] if rate else None,
-                     "low": rate["low"] if rate else None, "high": rate["high"] if rate else None,
-                     "note": _("too few to show") if not rate else ""})
-        methods.append({
-            "name": name, "offered": row["offered"], "plans": row["plans"], "without_plan": row["without_plan"],
-            "running": row["running"],
-            "rate": _interval({"estimate": rate["estimate"], "ci_low": rate["low"], "ci_high": rate["high"]}, 100, 0)
-            if rate else "—",
-            "plan_median": plan_times.get("median"), "plan_mean": _fmt(plan_times.get("mean"), 1),
-            "plan_range": (f"{plan_times['min']}–{plan_times['max']}" if plan_times.get("min") is not None else ""),
-            "abandon_median": abandon_times.get("median"), "abandon_mean": _fmt(abandon_times.get("mean"), 1),
-            "abandon_range": (f"{abandon_times['min']}–{abandon_times['max']}" if abandon_times.get("min") is not None
-                              else ""),
-            "cif_12": _pct(at_12["cif"]) if at_12 and at_12.get("cif") is not None else "—",
-            "kept": _pct(row["agreements"]["kept_rate"]["estimate"]) if row.get("agreements") else "—",
-        })
+        bars.append(
+            {
+                "label": name,
+                "value": rate["estimate"] if rate else None,
+                "low": rate["low"] if rate else None,
+                "high": rate["high"] if rate else None,
+                "note": _("too few to show") if not rate else "",
+            }
+        )
+        methods.append(
+            {
+                "name": name,
+                "offered": row["offered"],
+                "plans": row["plans"],
+                "without_plan": row["without_plan"],
+                "running": row["running"],
+                "rate": _interval(
+                    {"estimate": rate["estimate"], "ci_low": rate["low"], "ci_high": rate["high"]}, 100, 0
+                )
+                if rate
+                else "—",
+                "plan_median": plan_times.get("median"),
+                "plan_mean": _fmt(plan_times.get("mean"), 1),
+                "plan_range": (f"{plan_times['min']}–{plan_times['max']}" if plan_times.get("min") is not None else ""),
+                "abandon_median": abandon_times.get("median"),
+                "abandon_mean": _fmt(abandon_times.get("mean"), 1),
+                "abandon_range": (
+                    f"{abandon_times['min']}–{abandon_times['max']}" if abandon_times.get("min") is not None else ""
+                ),
+                "cif_12": _pct(at_12["cif"]) if at_12 and at_12.get("cif") is not None else "—",
+                "kept": _pct(row["agreements"]["kept_rate"]["estimate"]) if row.get("agreements") else "—",
+            }
+        )
     figure_rate = figures.bar_with_intervals_svg(
-        bars, title=_("Offers that led to a plan, per method"), x_label=_("share of offers with a plan"),
-        no_data=_("No offers in this period."), decimal_comma=comma, figure_id="fig-plan-rate")
+        bars,
+        title=_("Offers that led to a plan, per method"),
+        x_label=_("share of offers with a plan"),
+        no_data=_("No offers in this period."),
+        decimal_comma=comma,
+        figure_id="fig-plan-rate",
+    )
     figure_curves = figures.cumulative_incidence_svg(
-        curves, title=_("Cumulative incidence of a plan and of giving up, with a plan and giving up competing"),
-        x_label=_("weeks since the offer"), y_label=_("share of offers"), labels=labels, horizon=52,
-        band_label=_("95% interval"), no_data=_("No offers in this period."), decimal_comma=comma,
-        figure_id="fig-incidence")
+        curves,
+        title=_("Cumulative incidence of a plan and of giving up, with a plan and giving up competing"),
+        x_label=_("weeks since the offer"),
+        y_label=_("share of offers"),
+        labels=labels,
+        horizon=52,
+        band_label=_("95% interval"),
+        no_data=_("No offers in this period."),
+        decimal_comma=comma,
+        figure_id="fig-incidence",
+    )
     comparisons = [_comparison_presentation(c, comma) for c in data["comparisons"]]
-    return {"methods": methods, "figure_rate": figure_rate, "figure_curves": figure_curves,
-            "comparisons": comparisons, "data": data}
+    return {
+        "methods": methods,
+        "figure_rate": figure_rate,
+        "figure_curves": figure_curves,
+        "comparisons": comparisons,
+        "data": data,
+    }
 
 
 def _label(stem):
@@ -206,67 +281,124 @@ def _comparison_presentation(result: dict, comma: bool) -> dict:
         if "error" in entry:
             rows.append({"label": label, "error": _error_text(entry["error"])})
             (binary_forest if entry["kind"] == "binary" else continuous_forest).append(
-                {"label": label, "estimate": None, "low": None, "high": None, "note": _("not estimable")})
+                {"label": label, "estimate": None, "low": None, "high": None, "note": _("not estimable")}
+            )
             continue
         main = comparison.main_estimate(entry)
         raw = entry["raw"]["classical"]
         ipw = (entry.get("ipw") or {}).get("ATT")
         matching = entry.get("matching")
         scale = 100 if entry["kind"] == "binary" else 1
-        rows.append({
-            "label": label, "kind": entry["kind"], "n": f"{_count(entry['n_treated'])} / {_count(entry['n_control'])}",
-            "raw": _interval(raw, scale), "adjusted": _interval(main, scale), "ipw": _interval(ipw, scale),
-            "matching": _interval(matching, scale),
-            "p": _fmt(main.get("p_value"), 3) if main else "—",
-            "p_adjusted": _fmt(main.get("p_adjusted"), 3) if main else "—",
-            "effect_size": _effect_size(entry), "mde": _mde(entry),
-            "warnings": [_warning_text(w) for w in entry.get("warnings", [])][:4],
-        })
+        rows.append(
+            {
+                "label": label,
+                "kind": entry["kind"],
+                "n": f"{_count(entry['n_treated'])} / {_count(entry['n_control'])}",
+                "raw": _interval(raw, scale),
+                "adjusted": _interval(main, scale),
+                "ipw": _interval(ipw, scale),
+                "matching": _interval(matching, scale),
+                "p": _fmt(main.get("p_value"), 3) if main else "—",
+                "p_adjusted": _fmt(main.get("p_adjusted"), 3) if main else "—",
+                "effect_size": _effect_size(entry),
+                "mde": _mde(entry),
+                "warnings": [_warning_text(w) for w in entry.get("warnings", [])][:4],
+            }
+        )
         target = binary_forest if entry["kind"] == "binary" else continuous_forest
         if main and main.get("estimate") is not None:
-            target.append({"label": label, "estimate": main["estimate"] * scale,
-                           "low": main["ci_low"] * scale if main.get("ci_low") is not None else None,
-                           "high": main["ci_high"] * scale if main.get("ci_high") is not None else None})
+            target.append(
+                {
+                    "label": label,
+                    "estimate": main["estimate"] * scale,
+                    "low": main["ci_low"] * scale if main.get("ci_low") is not None else None,
+                    "high": main["ci_high"] * scale if main.get("ci_high") is not None else None,
+                }
+            )
         if balance_source is None and entry.get("balance"):
             balance_source = entry
         for m in entry.get("moderation", []):
             if "error" in m:
                 continue
             interaction = m["interaction"]
-            moderators.append({"outcome": label, "moderator": str(MODERATOR_LABELS.get(m["moderator"], m["moderator"])),
-                               "estimate": _interval(interaction, 1), "p": _fmt(interaction.get("p_value"), 3),
-                               "p_adjusted": _fmt(interaction.get("p_adjusted"), 3),
-                               "significant": (interaction.get("p_adjusted") or 1) < 0.05})
+            moderators.append(
+                {
+                    "outcome": label,
+                    "moderator": str(MODERATOR_LABELS.get(m["moderator"], m["moderator"])),
+                    "estimate": _interval(interaction, 1),
+                    "p": _fmt(interaction.get("p_value"), 3),
+                    "p_adjusted": _fmt(interaction.get("p_adjusted"), 3),
+                    "significant": (interaction.get("p_adjusted") or 1) < 0.05,
+                }
+            )
     favours = _("favours %(method)s") % {"method": name}
     forest_binary = figures.forest_plot_svg(
-        binary_forest, title=_("%(method)s against regular care: adjusted risk differences (percentage points)")
-        % {"method": name}, x_label=_("difference in percentage points"), label_heading=_("outcome"),
-        estimate_heading=_("estimate [95% interval]"), no_data=_("No outcome could be estimated."),
-        decimal_comma=comma, figure_id=f"fig-forest-binary-{result['method']}")
+        binary_forest,
+        title=_("%(method)s against regular care: adjusted risk differences (percentage points)") % {"method": name},
+        x_label=_("difference in percentage points"),
+        label_heading=_("outcome"),
+        estimate_heading=_("estimate [95% interval]"),
+        no_data=_("No outcome could be estimated."),
+        decimal_comma=comma,
+        figure_id=f"fig-forest-binary-{result['method']}",
+    )
     forest_continuous = figures.forest_plot_svg(
-        continuous_forest, title=_("%(method)s against regular care: adjusted differences in scores") % {"method": name},
-        x_label=_("difference in score points"), label_heading=_("outcome"),
-        estimate_heading=_("estimate [95% interval]"), no_data=_("No outcome could be estimated."),
-        decimal_comma=comma, figure_id=f"fig-forest-continuous-{result['method']}")
+        continuous_forest,
+        title=_("%(method)s against regular care: adjusted differences in scores") % {"method": name},
+        x_label=_("difference in score points"),
+        label_heading=_("outcome"),
+        estimate_heading=_("estimate [95% interval]"),
+        no_data=_("No outcome could be estimated."),
+        decimal_comma=comma,
+        figure_id=f"fig-forest-continuous-{result['method']}",
+    )
     balance = overlap = ""
     if balance_source:
         balance = figures.balance_plot_svg(
-            [{"label": str(COVARIATE_LABELS.get(b["covariate"], b["covariate"])), "before": b["smd"],
-              "after": b["after"].get("ipw_att", {}).get("smd")} for b in balance_source["balance"]],
-            title=_("Covariate balance before and after weighting (%(outcome)s)") % {
-                "outcome": _label(balance_source["stem"])},
-            before_label=_("before"), after_label=_("after weighting"), x_label=_("standardised mean difference"),
-            threshold_label=_("±0.1"), decimal_comma=comma, figure_id=f"fig-balance-{result['method']}")
+            [
+                {
+                    "label": str(COVARIATE_LABELS.get(b["covariate"], b["covariate"])),
+                    "before": b["smd"],
+                    "after": b["after"].get("ipw_att", {}).get("smd"),
+                }
+                for b in balance_source["balance"]
+            ],
+            title=_("Covariate balance before and after weighting (%(outcome)s)")
+            % {"outcome": _label(balance_source["stem"])},
+            before_label=_("before"),
+            after_label=_("after weighting"),
+            x_label=_("standardised mean difference"),
+            threshold_label=_("±0.1"),
+            decimal_comma=comma,
+            figure_id=f"fig-balance-{result['method']}",
+        )
         if balance_source.get("overlap"):
             o = balance_source["overlap"]
             overlap = figures.overlap_svg(
-                o["treated"], o["control"], o["bin_edges"], title=_("Overlap of the propensity scores"),
-                labels={"treated": name, "control": _("regular care")}, x_label=_("propensity score"),
-                y_label=_("trajectories"), decimal_comma=comma, figure_id=f"fig-overlap-{result['method']}")
-    return {"method": result["method"], "name": name, "n_treated": result["n_treated"],
-            "n_control": result["n_control"], "rows": rows, "forest_binary": forest_binary,
-            "forest_continuous": forest_continuous, "balance": balance, "overlap": overlap,
-            "moderators": moderators, "suppressed": result.get("suppressed", False), "favours": favours}
+                o["treated"],
+                o["control"],
+                o["bin_edges"],
+                title=_("Overlap of the propensity scores"),
+                labels={"treated": name, "control": _("regular care")},
+                x_label=_("propensity score"),
+                y_label=_("trajectories"),
+                decimal_comma=comma,
+                figure_id=f"fig-overlap-{result['method']}",
+            )
+    return {
+        "method": result["method"],
+        "name": name,
+        "n_treated": result["n_treated"],
+        "n_control": result["n_control"],
+        "rows": rows,
+        "forest_binary": forest_binary,
+        "forest_continuous": forest_continuous,
+        "balance": balance,
+        "overlap": overlap,
+        "moderators": moderators,
+        "suppressed": result.get("suppressed", False),
+        "favours": favours,
+    }
 
 
 def _count(value):
@@ -322,8 +454,7 @@ def _warning_text(warning):
 def render_html(data: dict, *, for_pdf: bool) -> str:
     context = presentation(data)
     context.update(for_pdf=for_pdf, generated=timezone.localtime())
-    return render_to_string("evaluation/report_document.html" if for_pdf else "evaluation/_report_body.html",
-                            context)
+    return render_to_string("evaluation/report_document.html" if for_pdf else "evaluation/_report_body.html", context)
 
 
 def render_pdf(data: dict, language: str) -> bytes:

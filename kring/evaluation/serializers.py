@@ -1,4 +1,5 @@
 """Shapes of the evaluation stage in the REST API."""
+
 from rest_framework import serializers
 
 from kring.cases.serializers import MAX_ID, RefuseUnknownFields
@@ -12,13 +13,18 @@ MOMENTS = ("t1", "t2", "t3")
 
 class PeriodSerializer(RefuseUnknownFields, serializers.Serializer):
     view = serializers.ChoiceField(
-        choices=["exact", "suppressed"], required=False,
+        choices=["exact", "suppressed"],
+        required=False,
         help_text="exact: the organisations you manage (team lead, administrator), any organisation and period; "
-                  "suppressed: every organisation where you do research and do not manage, over the whole period, "
-                  "with no organisation or period (refused with 400). Left out: exact when you manage one.")
-    organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
-                                            help_text="One of the organisations you manage (exact figures only); "
-                                                      "all of them when left out.")
+        "suppressed: every organisation where you do research and do not manage, over the whole period, "
+        "with no organisation or period (refused with 400). Left out: exact when you manage one.",
+    )
+    organisation = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="One of the organisations you manage (exact figures only); all of them when left out.",
+    )
     date_from = serializers.DateField(required=False, help_text="Offers from this day (exact figures only).")
     date_to = serializers.DateField(required=False, help_text="Offers until this day (exact figures only).")
 
@@ -50,8 +56,10 @@ class IndicatorRowSerializer(serializers.Serializer):
     running = serializers.IntegerField(allow_null=True)
     plan_rate = ProportionSerializer(allow_null=True, help_text="Plans of offers, with a Wilson 95% interval.")
     plan_rate_accepted = ProportionSerializer(allow_null=True)
-    incidence = serializers.JSONField(allow_null=True, help_text="Aalen–Johansen cumulative incidence of a plan "
-                                                                 "and of giving up, per week since the offer.")
+    incidence = serializers.JSONField(
+        allow_null=True,
+        help_text="Aalen–Johansen cumulative incidence of a plan and of giving up, per week since the offer.",
+    )
     agreements = serializers.JSONField()
     outcomes = serializers.JSONField(help_text="Per moment: shares and mean instrument scores.")
     suppressed = serializers.ListField(child=serializers.CharField())
@@ -84,8 +92,19 @@ class JobSerializer(OutputModelSerializer):
 
     class Meta:
         model = EvaluationJob
-        fields = ["id", "kind", "status", "progress", "stage", "error", "created_at", "finished_at", "filename",
-                  "content_type", "download"]
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "progress",
+            "stage",
+            "error",
+            "created_at",
+            "finished_at",
+            "filename",
+            "content_type",
+            "download",
+        ]
         read_only_fields = fields
 
     def get_download(self, job) -> str | None:

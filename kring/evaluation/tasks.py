@@ -1,4 +1,5 @@
 """Reports and extracts run in the background worker; the page polls the job for its progress."""
+
 from django_tasks import task
 
 from . import services

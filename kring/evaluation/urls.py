@@ -1,4 +1,5 @@
 """Evaluation pages, mounted at /evaluation/ (namespace ``evaluation``)."""
+
 from django.urls import path
 
 from . import views

@@ -1,6 +1,7 @@
 """The evaluation pages: the dashboard of indicators, the effect evaluation (on the registration, or on an
 extract made elsewhere), the report with its progress, research projects and their extracts, the data
 dictionary, and the public overview. Thin: parse, call a query or a service, render."""
+
 from __future__ import annotations
 
 import csv
@@ -53,14 +54,25 @@ def _figures_for(view):
     rows = []
     for row in view.rows:
         rate = row.plan_rate
-        rows.append({"label": report.method_label(row.key) if view.grouping == "method" else (row.key or "—"),
-                     "value": rate["estimate"] if rate else None, "low": rate["low"] if rate else None,
-                     "high": rate["high"] if rate else None, "note": _("too few to show") if not rate else ""})
+        rows.append(
+            {
+                "label": report.method_label(row.key) if view.grouping == "method" else (row.key or "—"),
+                "value": rate["estimate"] if rate else None,
+                "low": rate["low"] if rate else None,
+                "high": rate["high"] if rate else None,
+                "note": _("too few to show") if not rate else "",
+            }
+        )
     from .core import figures
 
     return figures.bar_with_intervals_svg(
-        rows, title=_("Offers that led to a plan"), x_label=_("share of offers with a plan"),
-        no_data=_("No offers in this period."), decimal_comma=_language() == "nl", figure_id="fig-dashboard-rate")
+        rows,
+        title=_("Offers that led to a plan"),
+        x_label=_("share of offers with a plan"),
+        no_data=_("No offers in this period."),
+        decimal_comma=_language() == "nl",
+        figure_id="fig-dashboard-rate",
+    )
 
 
 def _organisation_asked(data):
@@ -74,21 +86,43 @@ def dashboard(request, scope):
     if not request.GET or form.is_valid():
         data = form.cleaned_data if request.GET else {"grouping": "method"}
         view = queries.indicator_view(
-            Actor.from_request(request), grouping=data.get("grouping") or "method", today=timezone.localdate(),
-            organisation_ids=_organisation_asked(data), date_from=data.get("date_from"),
-            date_to=data.get("date_to"), view=data.get("view") or None, path=request.path)
+            Actor.from_request(request),
+            grouping=data.get("grouping") or "method",
+            today=timezone.localdate(),
+            organisation_ids=_organisation_asked(data),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            view=data.get("view") or None,
+            path=request.path,
+        )
     rows = []
     if view:
         for row in view.rows:
             label = report.method_label(row.key) if view.grouping == "method" else row.key
-            rows.append({"label": label or "—", "row": row,
-                         "plan_times": (row.incidence or {}).get("causes", {}).get("plan", {}).get("event_times", {}),
-                         "abandon_times": (row.incidence or {}).get("causes", {}).get("abandoned", {}).get(
-                             "event_times", {})})
-    return render(request, "evaluation/dashboard.html", {
-        "form": form, "view": view, "rows": rows, "figure": _figures_for(view) if view else "",
-        "report_form": ReportForm(scope=scope), "jobs": queries.jobs_of(Actor.from_request(request)),
-        "may_manage_projects": request.user.has_role(Role.ADMINISTRATOR, Role.RESEARCHER)})
+            rows.append(
+                {
+                    "label": label or "—",
+                    "row": row,
+                    "plan_times": (row.incidence or {}).get("causes", {}).get("plan", {}).get("event_times", {}),
+                    "abandon_times": (row.incidence or {})
+                    .get("causes", {})
+                    .get("abandoned", {})
+                    .get("event_times", {}),
+                }
+            )
+    return render(
+        request,
+        "evaluation/dashboard.html",
+        {
+            "form": form,
+            "view": view,
+            "rows": rows,
+            "figure": _figures_for(view) if view else "",
+            "report_form": ReportForm(scope=scope),
+            "jobs": queries.jobs_of(Actor.from_request(request)),
+            "may_manage_projects": request.user.has_role(Role.ADMINISTRATOR, Role.RESEARCHER),
+        },
+    )
 
 
 @_page
@@ -98,15 +132,21 @@ def report_request(request, scope):
     if form.is_valid():
         try:
             job = services.request_report(
-                Actor.from_request(request), organisation_ids=_organisation_asked(form.cleaned_data),
-                date_from=form.cleaned_data.get("date_from"), date_to=form.cleaned_data.get("date_to"),
-                moment=form.cleaned_data["moment"], view=form.cleaned_data.get("view") or None, path=request.path)
+                Actor.from_request(request),
+                organisation_ids=_organisation_asked(form.cleaned_data),
+                date_from=form.cleaned_data.get("date_from"),
+                date_to=form.cleaned_data.get("date_to"),
+                moment=form.cleaned_data["moment"],
+                view=form.cleaned_data.get("view") or None,
+                path=request.path,
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("evaluation:dashboard")
         return redirect("evaluation:job", job_id=job.pk)
     refusals = [str(m) for m in form.non_field_errors()] + [
-        str(m) for name in ("view", "organisation", "date_from", "date_to") for m in form.errors.get(name, [])]
+        str(m) for name in ("view", "organisation", "date_from", "date_to") for m in form.errors.get(name, [])
+    ]
     messages.error(request, " ".join(refusals) or _("The report could not be asked for: check the period."))
     return redirect("evaluation:dashboard")
 
@@ -153,11 +193,16 @@ def compare(request, scope):
         queries.log_compare(Actor.from_request(request), chosen, data["method"], path=request.path)
         try:
             today = timezone.localdate()
-            result = comparison.compare(chosen, method=data["method"], comparison=data["comparison"],
-                                        moment=data["moment"], today=today,
-                                        date_from=data.get("date_from"), date_to=data.get("date_to"),
-                                        **queries.comparison_disclosure(
-                                            chosen, suppressed=chosen_view.suppressed, today=today))
+            result = comparison.compare(
+                chosen,
+                method=data["method"],
+                comparison=data["comparison"],
+                moment=data["moment"],
+                today=today,
+                date_from=data.get("date_from"),
+                date_to=data.get("date_to"),
+                **queries.comparison_disclosure(chosen, suppressed=chosen_view.suppressed, today=today),
+            )
         except EvaluationInputError as error:
             form.add_error(None, error_message(error.as_dict()))
         else:
@@ -179,8 +224,9 @@ def compare_extract(request, scope):
         try:
             data = upload.read()
             # From the header only: a small file may hold millions of rows (issue 12).
-            shape = extract_core.check_shape(data, max_rows=limit["max_rows"], max_columns=limit["max_columns"],
-                                             name=upload.name)
+            shape = extract_core.check_shape(
+                data, max_rows=limit["max_rows"], max_columns=limit["max_columns"], name=upload.name
+            )
             spec["format"] = shape["format"]
             if len(data) > limit["inline_bytes"]:
                 try:
@@ -191,19 +237,33 @@ def compare_extract(request, scope):
                     return redirect("evaluation:job", job_id=job.pk)
             else:
                 extract = extract_core.read_extract(
-                    data, treatment=spec["treatment"], outcomes=spec["outcomes"], covariates=spec["covariates"],
-                    moderators=spec["moderators"], binary=spec["binary"], format=spec["format"],
-                    max_rows=limit["max_rows"], max_columns=limit["max_columns"])
+                    data,
+                    treatment=spec["treatment"],
+                    outcomes=spec["outcomes"],
+                    covariates=spec["covariates"],
+                    moderators=spec["moderators"],
+                    binary=spec["binary"],
+                    format=spec["format"],
+                    max_rows=limit["max_rows"],
+                    max_columns=limit["max_columns"],
+                )
                 result = effects.evaluate(
-                    extract.frame, extract.treatment,
+                    extract.frame,
+                    extract.treatment,
                     {o: ("binary" if o in extract.binary else "continuous") for o in extract.outcomes},
-                    extract.covariates, extract.moderators, spec["correction"])
+                    extract.covariates,
+                    extract.moderators,
+                    spec["correction"],
+                )
                 result["read"] = extract.as_dict()
         except EvaluationInputError as error:
             form.add_error(None, error_message(error.as_dict()))
     presented = _extract_presentation(result) if result else None
-    return render(request, "evaluation/compare_extract.html", {"form": form, "result": result,
-                                                               "presented": presented, "limits": limit})
+    return render(
+        request,
+        "evaluation/compare_extract.html",
+        {"form": form, "result": result, "presented": presented, "limits": limit},
+    )
 
 
 def _extract_presentation(result):
@@ -213,16 +273,23 @@ def _extract_presentation(result):
             rows.append({"label": entry["outcome"], "error": error_message(entry["error"])})
             continue
         main = comparison.main_estimate(entry)
-        rows.append({"label": entry["outcome"], "kind": entry["kind"],
-                     "n": f"{entry['n_treated']} / {entry['n_control']}",
-                     "raw": report._interval(entry["raw"]["classical"]), "adjusted": report._interval(main),
-                     "ipw": report._interval((entry.get("ipw") or {}).get("ATT")),
-                     "matching": report._interval(entry.get("matching")),
-                     "p": report._fmt(main.get("p_value"), 3) if main else "—",
-                     "p_adjusted": report._fmt(main.get("p_adjusted"), 3) if main else "—",
-                     "effect_size": report._effect_size(entry), "mde": report._mde(entry),
-                     "warnings": [error_message(w) for w in entry.get("warnings", [])][:6],
-                     "balance": entry.get("balance") or []})
+        rows.append(
+            {
+                "label": entry["outcome"],
+                "kind": entry["kind"],
+                "n": f"{entry['n_treated']} / {entry['n_control']}",
+                "raw": report._interval(entry["raw"]["classical"]),
+                "adjusted": report._interval(main),
+                "ipw": report._interval((entry.get("ipw") or {}).get("ATT")),
+                "matching": report._interval(entry.get("matching")),
+                "p": report._fmt(main.get("p_value"), 3) if main else "—",
+                "p_adjusted": report._fmt(main.get("p_adjusted"), 3) if main else "—",
+                "effect_size": report._effect_size(entry),
+                "mde": report._mde(entry),
+                "warnings": [error_message(w) for w in entry.get("warnings", [])][:6],
+                "balance": entry.get("balance") or [],
+            }
+        )
     return {"rows": rows, "warnings": [error_message(w) for w in result.get("warnings", [])]}
 
 
@@ -232,9 +299,15 @@ def _extract_presentation(result):
 @_page
 def projects(request, scope):
     actor = Actor.from_request(request)
-    return render(request, "evaluation/projects.html", {
-        "projects": queries.projects_of(actor), "form": ExtractRequestForm(),
-        "may_create": request.user.has_role(Role.ADMINISTRATOR)})
+    return render(
+        request,
+        "evaluation/projects.html",
+        {
+            "projects": queries.projects_of(actor),
+            "form": ExtractRequestForm(),
+            "may_create": request.user.has_role(Role.ADMINISTRATOR),
+        },
+    )
 
 
 @_page
@@ -262,8 +335,9 @@ def extract_request(request, scope, project_id):
         messages.error(request, _("Choose CSV or Parquet."))
         return redirect("evaluation:projects")
     try:
-        job = services.request_extract(Actor.from_request(request), project_id, form.cleaned_data["format"],
-                                       path=request.path)
+        job = services.request_extract(
+            Actor.from_request(request), project_id, form.cleaned_data["format"], path=request.path
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("evaluation:projects")
@@ -272,8 +346,7 @@ def extract_request(request, scope, project_id):
 
 def dictionary_page(request):
     """The data dictionary is public: it describes variables, not people."""
-    return render(request, "evaluation/dictionary.html", {"entries": dataset.dictionary(),
-                                                          "language": _language()})
+    return render(request, "evaluation/dictionary.html", {"entries": dataset.dictionary(), "language": _language()})
 
 
 def dictionary_csv(request):
@@ -281,8 +354,17 @@ def dictionary_csv(request):
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["name", "group", "type", "unit", "label_nl", "label_en", "codes"])
     for e in dataset.dictionary():
-        writer.writerow([e["name"], e["group"], e["type"], e["unit"], e["label_nl"], e["label_en"],
-                         "; ".join(f"{c['code']} = {c['nl']} / {c['en']}" for c in e["codes"])])
+        writer.writerow(
+            [
+                e["name"],
+                e["group"],
+                e["type"],
+                e["unit"],
+                e["label_nl"],
+                e["label_en"],
+                "; ".join(f"{c['code']} = {c['nl']} / {c['en']}" for c in e["codes"]),
+            ]
+        )
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="kring-data-dictionary.csv"'
     return response
@@ -294,6 +376,7 @@ def public(request):
     if grouping not in ("method", "region", "year"):
         grouping = "method"
     rows = queries.public_indicators(grouping=grouping, today=timezone.localdate())
+
     def label(key):
         if grouping == "method":
             return report.method_label(key)
@@ -303,4 +386,3 @@ def public(request):
 
     shown = [{"label": label(r.key), "row": r} for r in rows]
     return render(request, "evaluation/public.html", {"rows": shown, "grouping": grouping})
-

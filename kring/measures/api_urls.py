@@ -1,4 +1,5 @@
 """The registration's REST API, version 1 (mounted at /api/v1/)."""
+
 from django.urls import path
 
 from . import api
@@ -12,6 +13,9 @@ urlpatterns = [
     path(trajectory + "outcomes/", api.OutcomeListView.as_view(), name="outcomes"),
     path(trajectory + "outcomes/<str:moment>/", api.OutcomeMomentView.as_view(), name="outcome"),
     path(trajectory + "administrations/", api.AdministrationListView.as_view(), name="administrations"),
-    path(trajectory + "administrations/<int:administration_id>/", api.AdministrationDetailView.as_view(),
-         name="administration"),
+    path(
+        trajectory + "administrations/<int:administration_id>/",
+        api.AdministrationDetailView.as_view(),
+        name="administration",
+    ),
 ]

@@ -1,6 +1,7 @@
 """Value lists of the registration: the uniform minimum dataset every trajectory gets, whatever its method.
 
 Codes are stable (they end up in research extracts and their data dictionary); the labels are for people."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

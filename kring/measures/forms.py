@@ -1,4 +1,5 @@
 """Forms of the registration pages. They parse and show input; the services decide and validate again."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,27 +12,46 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RegistrationForm(VersionedForm):
-    problem_areas = forms.MultipleChoiceField(label=_("problem areas"), choices=ProblemArea.choices,
-                                              required=False, widget=forms.CheckboxSelectMultiple)
+    problem_areas = forms.MultipleChoiceField(
+        label=_("problem areas"), choices=ProblemArea.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     refresh_snapshot = forms.BooleanField(
-        label=_("take the snapshot of the children and the network again"), required=False,
-        help_text=_("The ages and the network are counted as they were on the day of the offer."))
+        label=_("take the snapshot of the children and the network again"),
+        required=False,
+        help_text=_("The ages and the network are counted as they were on the day of the offer."),
+    )
 
     class Meta:
         model = Registration
-        fields = ["problem_areas", "household", "high_conflict_divorce", "migration_background",
-                  "parent_intellectual_disability", "ending"]
+        fields = [
+            "problem_areas",
+            "household",
+            "high_conflict_divorce",
+            "migration_background",
+            "parent_intellectual_disability",
+            "ending",
+        ]
 
     def changes(self):
-        return {name: value for name, value in self.cleaned_data.items()
-                if name not in ("version", "refresh_snapshot")}
+        return {name: value for name, value in self.cleaned_data.items() if name not in ("version", "refresh_snapshot")}
 
 
 class OutcomeForm(VersionedForm):
     class Meta:
         model = OutcomeMeasurement
-        fields = ["measured_on", "informant", "maltreatment_indication", "risk_level", "risk_instrument",
-                  "professional_care", "supervision_order", "placement", "returned_home", "without_help", "note"]
+        fields = [
+            "measured_on",
+            "informant",
+            "maltreatment_indication",
+            "risk_level",
+            "risk_instrument",
+            "professional_care",
+            "supervision_order",
+            "placement",
+            "returned_home",
+            "without_help",
+            "note",
+        ]
         widgets = {"measured_on": DATE, "note": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -40,8 +60,7 @@ class AdministrationForm(forms.Form):
 
     moment = forms.ChoiceField(label=_("moment"), choices=Moment.choices)
     respondent = forms.ChoiceField(label=_("respondent"))
-    respondent_person = forms.TypedChoiceField(label=_("who answered"), required=False, coerce=int,
-                                               empty_value=None)
+    respondent_person = forms.TypedChoiceField(label=_("who answered"), required=False, coerce=int, empty_value=None)
     administered_on = forms.DateField(label=_("filled in on"), widget=DATE)
 
     def __init__(self, data=None, *, fields, respondents, persons, **kwargs):
@@ -53,11 +72,18 @@ class AdministrationForm(forms.Form):
         self.value_names = []
         for name, label, help_text, minimum, maximum, step in fields:
             if step is None:
-                field = forms.FloatField(label=label, required=False, min_value=minimum, max_value=maximum,
-                                         help_text=help_text, localize=True)
+                field = forms.FloatField(
+                    label=label,
+                    required=False,
+                    min_value=minimum,
+                    max_value=maximum,
+                    help_text=help_text,
+                    localize=True,
+                )
             else:
-                field = forms.IntegerField(label=label, required=False, min_value=minimum, max_value=maximum,
-                                           help_text=help_text)
+                field = forms.IntegerField(
+                    label=label, required=False, min_value=minimum, max_value=maximum, help_text=help_text
+                )
             self.fields[f"v_{name}"] = field
             self.value_names.append(name)
 
@@ -84,8 +110,9 @@ class QuestionnaireRequestForm(forms.Form):
     link = forms.TypedChoiceField(label=_("who (personal link)"), coerce=int)
     instrument = forms.ChoiceField(label=_("instrument"))
     moment = forms.ChoiceField(label=_("moment"), choices=Moment.choices)
-    respondent = forms.ChoiceField(label=_("as"), choices=[(r.value, r.label) for r in Respondent
-                                                           if r.value != "professional"])
+    respondent = forms.ChoiceField(
+        label=_("as"), choices=[(r.value, r.label) for r in Respondent if r.value != "professional"]
+    )
 
     def __init__(self, data=None, *, links, instruments, **kwargs):
         super().__init__(data, **kwargs)

@@ -7,6 +7,7 @@ item wording``. ``check_definitions()`` returns the problems as strings for a st
 The shipped files live beside this module; an installation may point ``KRING_INSTRUMENT_DEFINITIONS_DIR`` at its
 own reviewed copy (read when a function is called, so tests and start-up checks see the same directory).
 """
+
 from __future__ import annotations
 
 import os

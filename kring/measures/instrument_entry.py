@@ -3,6 +3,7 @@ the fields of an entry form, and the scoring core's refusals turned into message
 
 The definitions and the scoring core (``instrument_catalogue``, ``scoring``) know nothing of Django; this module
 is the one place that translates between them and the pages, services and API."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -47,10 +48,15 @@ def _format(value) -> str:
 def describe(definition) -> dict:
     """What a page says about an instrument."""
     return {
-        "code": definition.code, "version": definition.version, "name": text(definition.name),
-        "description": text(definition.description), "measures": text(definition.measures),
-        "source": definition.source, "licence": definition.licence.kind,
-        "licence_holder": definition.licence.holder, "licence_note": text(definition.licence.note),
+        "code": definition.code,
+        "version": definition.version,
+        "name": text(definition.name),
+        "description": text(definition.description),
+        "measures": text(definition.measures),
+        "source": definition.source,
+        "licence": definition.licence.kind,
+        "licence_holder": definition.licence.holder,
+        "licence_note": text(definition.licence.note),
         "shows_text": definition.shows_item_text,
     }
 
@@ -90,13 +96,23 @@ def entry_fields(definition, mode) -> list[tuple]:
     if mode == EntryMode.ITEMS:
         for position, item in enumerate(definition.items, start=1):
             scale = definition.scale_of(item)
-            fields.append((item.code, _item_label(definition, item, position), _scale_help(scale, item.reverse),
-                           scale.min, scale.max, scale.step))
+            fields.append(
+                (
+                    item.code,
+                    _item_label(definition, item, position),
+                    _scale_help(scale, item.reverse),
+                    scale.min,
+                    scale.max,
+                    scale.step,
+                )
+            )
     else:
         for score in definition.scores:
             low, high = scoring.possible_range(definition, score.code)
             integral = definition.is_whole_number(score.code)
-            help_text = _("%(min)s to %(max)s") % {"min": _format(low), "max": _format(high)} if high is not None else ""
+            help_text = (
+                _("%(min)s to %(max)s") % {"min": _format(low), "max": _format(high)} if high is not None else ""
+            )
             fields.append((score.code, text(score.name), help_text, low, high, 1 if integral else None))
     return fields
 
@@ -104,8 +120,10 @@ def entry_fields(definition, mode) -> list[tuple]:
 def _message(error: scoring.ScoringError) -> str:
     params = error.params
     if error.code == "out_of_range":
-        return _("Enter a value from %(min)s to %(max)s.") % {"min": _format(params.get("min")),
-                                                              "max": _format(params.get("max"))}
+        return _("Enter a value from %(min)s to %(max)s.") % {
+            "min": _format(params.get("min")),
+            "max": _format(params.get("max")),
+        }
     if error.code == "not_an_integer":
         return _("Enter a whole number.")
     if error.code == "not_a_number":
@@ -143,7 +161,9 @@ def _reason(score_data) -> str:
     params = score_data.get("reason_params") or {}
     if reason == "too_many_missing":
         return _("not computed: %(missing)s of %(items)s questions empty") % {
-            "missing": score_data.get("missing"), "items": score_data.get("items")}
+            "missing": score_data.get("missing"),
+            "items": score_data.get("items"),
+        }
     if reason in ("totals_only", "not_entered"):
         return _("not entered")
     if score_data.get("prorated"):
@@ -159,14 +179,22 @@ def display(administration) -> dict:
     for code, data in (administration.scores.get("scores") or {}).items():
         score_def = next((s for s in found.scores if s.code == code), None) if found else None
         band = data.get("band")
-        rows.append({
-            "code": code, "name": text(score_def.name) if score_def else code, "value": _format(data.get("value")),
-            "band": (band["label"].get(_lang()) if band else ""), "note": _reason(data),
-        })
+        rows.append(
+            {
+                "code": code,
+                "name": text(score_def.name) if score_def else code,
+                "value": _format(data.get("value")),
+                "band": (band["label"].get(_lang()) if band else ""),
+                "note": _reason(data),
+            }
+        )
     return {"name": name, "scores": rows}
 
 
 def link_choices() -> list[tuple[str, str]]:
     """(code, name) of the instruments a network member can fill in through a link."""
-    return [(d.code, text(d.name)) for d in sorted(load_all().values(), key=lambda d: d.code)
-            if EntryMode.LINK in d.entry_modes]
+    return [
+        (d.code, text(d.name))
+        for d in sorted(load_all().values(), key=lambda d: d.code)
+        if EntryMode.LINK in d.entry_modes
+    ]

@@ -12,6 +12,7 @@ they are published.
 Cross-field problems raise a ``reference`` error whose context carries the dotted path of the field, so the
 catalogue can name it (``fes.toml: items.3.text: ...``).
 """
+
 from __future__ import annotations
 
 import math
@@ -33,8 +34,6 @@ TEXT_LICENCES: tuple[str, ...] = ("open", "own")
 CodeStr = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=60)]
 Code = Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=60)
 NonEmpty = Field(min_length=1)
-
-
 
 
 class Licence(Strict):
@@ -62,19 +61,29 @@ class ResponseScale(Strict):
     def _values(self) -> "ResponseScale":
         if self.max is not None:
             if self.max <= self.min:
-                raise PydanticCustomError("reference", "{path}: {message}",
-                                          {"path": "max", "message": f"must be above min ({self.min})"})
+                raise PydanticCustomError(
+                    "reference", "{path}: {message}", {"path": "max", "message": f"must be above min ({self.min})"}
+                )
             if (self.max - self.min) % self.step:
-                raise PydanticCustomError("reference", "{path}: {message}", {
-                    "path": "max", "message": f"must be min plus a whole number of steps of {self.step}"})
+                raise PydanticCustomError(
+                    "reference",
+                    "{path}: {message}",
+                    {"path": "max", "message": f"must be min plus a whole number of steps of {self.step}"},
+                )
         seen: set[int] = set()
         for index, label in enumerate(self.labels):
             if not self.allows(label.value):
-                raise PydanticCustomError("reference", "{path}: {message}", {
-                    "path": f"labels.{index}.value", "message": f"{label.value} is not a value of this scale"})
+                raise PydanticCustomError(
+                    "reference",
+                    "{path}: {message}",
+                    {"path": f"labels.{index}.value", "message": f"{label.value} is not a value of this scale"},
+                )
             if label.value in seen:
-                raise PydanticCustomError("reference", "{path}: {message}", {
-                    "path": f"labels.{index}.value", "message": f"duplicate label for {label.value}"})
+                raise PydanticCustomError(
+                    "reference",
+                    "{path}: {message}",
+                    {"path": f"labels.{index}.value", "message": f"duplicate label for {label.value}"},
+                )
             seen.add(label.value)
         return self
 
@@ -112,8 +121,9 @@ class ValueRange(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> "ValueRange":
         if not (math.isfinite(self.min) and math.isfinite(self.max)) or self.max <= self.min:
-            raise PydanticCustomError("reference", "{path}: {message}",
-                                      {"path": "max", "message": f"must be above min ({self.min})"})
+            raise PydanticCustomError(
+                "reference", "{path}: {message}", {"path": "max", "message": f"must be above min ({self.min})"}
+            )
         return self
 
 
@@ -131,8 +141,11 @@ class Missing(Strict):
     @model_validator(mode="after")
     def _one_limit(self) -> "Missing":
         if (self.max_missing is None) == (self.max_missing_share is None):
-            raise PydanticCustomError("reference", "{path}: {message}", {
-                "path": "max_missing", "message": "give exactly one of max_missing and max_missing_share"})
+            raise PydanticCustomError(
+                "reference",
+                "{path}: {message}",
+                {"path": "max_missing", "message": "give exactly one of max_missing and max_missing_share"},
+            )
         return self
 
     def allows(self, missing: int, items: int) -> bool:
@@ -154,8 +167,9 @@ class NormBand(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> "NormBand":
         if self.to < self.from_:
-            raise PydanticCustomError("reference", "{path}: {message}",
-                                      {"path": "to", "message": f"must not be below from ({self.from_})"})
+            raise PydanticCustomError(
+                "reference", "{path}: {message}", {"path": "to", "message": f"must not be below from ({self.from_})"}
+            )
         return self
 
     def contains(self, value: float) -> bool:
@@ -228,8 +242,10 @@ class InstrumentDefinition(Strict):
             score_codes[score.code] = score
         for name, scale in self.response_scales.items():
             if scale.labels and not shows_text and self.licence.labels_source is None:
-                fail(f"response_scales.{name}.labels",
-                     "labels of a licence_required instrument need licence.labels_source (where they are published)")
+                fail(
+                    f"response_scales.{name}.labels",
+                    "labels of a licence_required instrument need licence.labels_source (where they are published)",
+                )
 
         seen_items: set[str] = set()
         for index, item in enumerate(self.items):
@@ -247,8 +263,10 @@ class InstrumentDefinition(Strict):
             if not shows_text and item.text is not None:
                 fail(f"{path}.text", "must be absent: the licence does not allow shipping the item wording")
             if not shows_text and item.label is not None and self.licence.labels_source is None:
-                fail(f"{path}.label",
-                     "labels of a licence_required instrument need licence.labels_source (where they are published)")
+                fail(
+                    f"{path}.label",
+                    "labels of a licence_required instrument need licence.labels_source (where they are published)",
+                )
             if len(set(item.subscales)) != len(item.subscales):
                 fail(f"{path}.subscales", "contains a value twice")
             for position, code in enumerate(item.subscales):
@@ -256,8 +274,10 @@ class InstrumentDefinition(Strict):
                 if target is None:
                     fail(f"{path}.subscales.{position}", f"unknown subscale '{code}' (no score has that code)")
                 if target.items != "subscale":
-                    fail(f"{path}.subscales.{position}",
-                         f"score '{code}' takes items = '{target.items}', not its subscale members")
+                    fail(
+                        f"{path}.subscales.{position}",
+                        f"score '{code}' takes items = '{target.items}', not its subscale members",
+                    )
 
         for index, score in enumerate(self.scores):
             self._check_score(index, score, fail)
@@ -270,7 +290,9 @@ class InstrumentDefinition(Strict):
             if score.range is None:
                 fail(f"{path}.range", "required for a score entered only as a total")
             if "totals" not in self.entry_modes:
-                fail(f"{path}.items", "a score without items can only be entered as a total: add 'totals' to entry_modes")
+                fail(
+                    f"{path}.items", "a score without items can only be entered as a total: add 'totals' to entry_modes"
+                )
             if score.missing is not None:
                 fail(f"{path}.missing", "must be absent for a score without items")
         else:
@@ -283,15 +305,21 @@ class InstrumentDefinition(Strict):
                 fail(f"{path}.missing", "required field is missing")
             rule = score.missing
             if rule.max_missing is not None and rule.max_missing >= len(members):
-                fail(f"{path}.missing.max_missing",
-                     f"must be below the number of items ({len(members)}): at least one must be answered")
+                fail(
+                    f"{path}.missing.max_missing",
+                    f"must be below the number of items ({len(members)}): at least one must be answered",
+                )
             allows_missing = (rule.max_missing or 0) > 0 or (rule.max_missing_share or 0) > 0
             if score.method == "sum" and rule.impute == "none" and allows_missing:
-                fail(f"{path}.missing.impute",
-                     "a sum without prorating would count a missing item as 0: prorate, or allow no missing item")
+                fail(
+                    f"{path}.missing.impute",
+                    "a sum without prorating would count a missing item as 0: prorate, or allow no missing item",
+                )
             if score.method == "mean" and rule.impute == "none" and allows_missing:
-                fail(f"{path}.missing.impute",
-                     "a mean of the answered items fills in the missing ones: say 'prorate', or allow no missing item")
+                fail(
+                    f"{path}.missing.impute",
+                    "a mean of the answered items fills in the missing ones: say 'prorate', or allow no missing item",
+                )
             if score.method == "share" and rule.impute == "prorate":
                 fail(f"{path}.missing.impute", "a share is taken over the answered items: use 'none'")
         scale = self.response_scales[members[0].scale] if members else None
@@ -305,20 +333,26 @@ class InstrumentDefinition(Strict):
         derived = self._derived_range(score)
         if score.range is not None and derived is not None and derived[1] is not None:
             if (score.range.min, score.range.max) != derived:
-                fail(f"{path}.range",
-                     f"the items give {_fmt(derived[0])}-{_fmt(derived[1])}, not "
-                     f"{_fmt(score.range.min)}-{_fmt(score.range.max)}")
+                fail(
+                    f"{path}.range",
+                    f"the items give {_fmt(derived[0])}-{_fmt(derived[1])}, not "
+                    f"{_fmt(score.range.min)}-{_fmt(score.range.max)}",
+                )
         low, high = self.score_range(score.code)
         bands = sorted(enumerate(score.norms), key=lambda pair: pair[1].from_)
         for position, band in enumerate(score.norms):
             if band.from_ < low or (high is not None and band.to > high):
-                fail(f"{path}.norms.{position}",
-                     f"band {_fmt(band.from_)}-{_fmt(band.to)} lies outside the possible range "
-                     f"{_fmt(low)}-{_fmt(high) if high is not None else '...'}")
+                fail(
+                    f"{path}.norms.{position}",
+                    f"band {_fmt(band.from_)}-{_fmt(band.to)} lies outside the possible range "
+                    f"{_fmt(low)}-{_fmt(high) if high is not None else '...'}",
+                )
         for (_, before), (position, band) in zip(bands, bands[1:]):
             if band.from_ <= before.to:
-                fail(f"{path}.norms.{position}",
-                     f"band {_fmt(band.from_)}-{_fmt(band.to)} overlaps band {_fmt(before.from_)}-{_fmt(before.to)}")
+                fail(
+                    f"{path}.norms.{position}",
+                    f"band {_fmt(band.from_)}-{_fmt(band.to)} overlaps band {_fmt(before.from_)}-{_fmt(before.to)}",
+                )
 
     # ---- convenience for the scoring core and the Django app ------------------------------------------------
     def item(self, code: str) -> Item:

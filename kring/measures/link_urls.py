@@ -1,4 +1,5 @@
 """Questionnaires behind a network member's personal link, mounted at /l/ beside the plan's link pages."""
+
 from django.urls import path
 
 from . import views_links

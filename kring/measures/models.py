@@ -10,6 +10,7 @@
   own so the indicators can average them in the database.
 
 Every table carries the case and organisation ids, like the rest of the case file."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -33,8 +34,9 @@ class CaseScoped(models.Model):
 
 
 def _yes_no(label, help_text=""):
-    return models.CharField(label, max_length=8, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN,
-                            help_text=help_text)
+    return models.CharField(
+        label, max_length=8, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN, help_text=help_text
+    )
 
 
 class Registration(CaseScoped):
@@ -52,8 +54,9 @@ class Registration(CaseScoped):
     household_size = models.PositiveSmallIntegerField(_("persons in the household"), null=True, blank=True)
     network_size = models.PositiveSmallIntegerField(_("network size"), null=True, blank=True)
     informal_network_size = models.PositiveSmallIntegerField(_("informal network"), null=True, blank=True)
-    professional_network_size = models.PositiveSmallIntegerField(_("professionals in the network"), null=True,
-                                                                 blank=True)
+    professional_network_size = models.PositiveSmallIntegerField(
+        _("professionals in the network"), null=True, blank=True
+    )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -68,19 +71,24 @@ class OutcomeMeasurement(CaseScoped):
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="outcome_measurements")
     moment = models.CharField(_("moment"), max_length=4, choices=Moment.choices)
     measured_on = models.DateField(_("measured on"))
-    informant = models.CharField(_("informant"), max_length=20, choices=Informant.choices,
-                                 default=Informant.PROFESSIONAL)
+    informant = models.CharField(
+        _("informant"), max_length=20, choices=Informant.choices, default=Informant.PROFESSIONAL
+    )
     maltreatment_indication = _yes_no(_("indications of child maltreatment"))
     risk_level = models.CharField(_("risk"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.UNKNOWN)
-    risk_instrument = models.CharField(_("risk assessed with"), max_length=100, blank=True,
-                                       help_text=_("e.g. ARIJ or LIRIK"))
+    risk_instrument = models.CharField(
+        _("risk assessed with"), max_length=100, blank=True, help_text=_("e.g. ARIJ or LIRIK")
+    )
     professional_care = _yes_no(_("professional care in use"))
     supervision_order = _yes_no(_("supervision order"))
-    placement = models.CharField(_("where the child lives"), max_length=20, choices=Placement.choices,
-                                 default=Placement.UNKNOWN)
+    placement = models.CharField(
+        _("where the child lives"), max_length=20, choices=Placement.choices, default=Placement.UNKNOWN
+    )
     returned_home = _yes_no(_("returned home since the last moment"))
-    without_help = _yes_no(_("the family can carry on without help"),
-                           help_text=_("Outcome indicator 3.1 of the Dutch youth-care outcome set."))
+    without_help = _yes_no(
+        _("the family can carry on without help"),
+        help_text=_("Outcome indicator 3.1 of the Dutch youth-care outcome set."),
+    )
     note = models.TextField(_("note"), max_length=NOTE_LENGTH, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -99,15 +107,17 @@ class Administration(CaseScoped):
     instrument_version = models.CharField(_("instrument version"), max_length=20)
     moment = models.CharField(_("moment"), max_length=4, choices=Moment.choices)
     respondent = models.CharField(_("respondent"), max_length=20, choices=Respondent.choices)
-    respondent_person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                          verbose_name=_("who answered"))
+    respondent_person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("who answered")
+    )
     administered_on = models.DateField(_("filled in on"))
     mode = models.CharField(_("entered as"), max_length=10, choices=EntryMode.choices)
     responses = models.JSONField(default=dict, blank=True)  # item code -> value (None = not answered)
     totals = models.JSONField(default=dict, blank=True)  # score code -> value, for totals-only entry
     scores = models.JSONField(default=dict, blank=True)  # the scoring core's result
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     entered_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -146,10 +156,12 @@ class QuestionnaireRequest(CaseScoped):
     respondent = models.CharField(_("respondent"), max_length=20, choices=Respondent.choices)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
-    administration = models.OneToOneField(Administration, on_delete=models.SET_NULL, null=True, blank=True,
-                                          related_name="request")
+    administration = models.OneToOneField(
+        Administration, on_delete=models.SET_NULL, null=True, blank=True, related_name="request"
+    )
 
     class Meta:
         ordering = ["trajectory", "requested_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["link", "instrument_code", "moment"],
-                                               name="questionnaire_once_per_link")]
+        constraints = [
+            models.UniqueConstraint(fields=["link", "instrument_code", "moment"], name="questionnaire_once_per_link")
+        ]

@@ -1,5 +1,6 @@
 """Reads of the registration. Every read starts from the case's visibility query (through
 ``trajectories.queries.get_trajectory``) and logs the records it returns."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -72,23 +73,34 @@ def registration_view(actor, case_id, trajectory_id, path: str = "") -> Registra
     instruments filled in; NotFound as for a missing record otherwise."""
     case, trajectory = trajectory_queries.get_trajectory(actor, case_id, trajectory_id, path=path)
     registration = Registration.objects.filter(trajectory=trajectory).select_related("updated_by").first()
-    outcomes = {o.moment: o for o in OutcomeMeasurement.objects.filter(trajectory=trajectory)
-                .select_related("recorded_by")}
-    administrations = list(Administration.objects.filter(trajectory=trajectory)
-                           .select_related("respondent_person", "entered_by"))
+    outcomes = {
+        o.moment: o for o in OutcomeMeasurement.objects.filter(trajectory=trajectory).select_related("recorded_by")
+    }
+    administrations = list(
+        Administration.objects.filter(trajectory=trajectory).select_related("respondent_person", "entered_by")
+    )
     rows = []
     for moment in Moment:
-        rows.append(MomentRow(moment.value, moment.label, moment_due_on(trajectory.offered_on, moment.value),
-                              outcomes.get(moment.value),
-                              [a for a in administrations if a.moment == moment.value]))
+        rows.append(
+            MomentRow(
+                moment.value,
+                moment.label,
+                moment_due_on(trajectory.offered_on, moment.value),
+                outcomes.get(moment.value),
+                [a for a in administrations if a.moment == moment.value],
+            )
+        )
     accesses = []
     if registration is not None:
         accesses.append(services.registration_access(registration))
     accesses += [services.outcome_access(o) for o in outcomes.values()]
     accesses += [services.administration_access(a) for a in administrations]
     accesses += [person_access(a.respondent_person) for a in administrations if a.respondent_person is not None]
-    links = list(PersonalLink.objects.filter(plan__trajectory=trajectory, revoked_at__isnull=True,
-                                             expires_on__gte=timezone.localdate()).select_related("person"))
+    links = list(
+        PersonalLink.objects.filter(
+            plan__trajectory=trajectory, revoked_at__isnull=True, expires_on__gte=timezone.localdate()
+        ).select_related("person")
+    )
     requests = list(QuestionnaireRequest.objects.filter(trajectory=trajectory).select_related("link__person"))
     accesses += [services.questionnaire_access(r) for r in requests]
     persons = {link.person_id: link.person for link in links} | {r.link.person_id: r.link.person for r in requests}

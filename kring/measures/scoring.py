@@ -9,6 +9,7 @@ A refused value raises ``ScoringError`` with a stable ``code`` and its parameter
 wrong in the user's language: ``unknown_item``, ``unknown_score``, ``not_an_integer``, ``not_a_number``,
 ``out_of_range``, ``entry_mode_not_allowed``.
 """
+
 from __future__ import annotations
 
 import math
@@ -159,20 +160,36 @@ def score_items(definition: InstrumentDefinition, responses: Mapping[str, int | 
 def _score_from_items(definition: InstrumentDefinition, score: Score, scored: Mapping[str, int]) -> ScoreValue:
     members = definition.score_items(score.code)
     value_range = definition.score_range(score.code)
-    common = dict(code=score.code, method=score.method, items=len(members), range=value_range,
-                  higher_is_better=score.higher_is_better)
+    common = dict(
+        code=score.code,
+        method=score.method,
+        items=len(members),
+        range=value_range,
+        higher_is_better=score.higher_is_better,
+    )
     if not members:
-        return ScoreValue(value=None, computable=False, answered=0, missing=0, prorated=False,
-                          reason="totals_only", **common)
+        return ScoreValue(
+            value=None, computable=False, answered=0, missing=0, prorated=False, reason="totals_only", **common
+        )
     answered = [scored[item.code] for item in members if item.code in scored]
     missing = len(members) - len(answered)
     rule = score.missing
     if not answered or not rule.allows(missing, len(members)):
-        allowed = rule.max_missing if rule.max_missing is not None else math.floor(
-            rule.max_missing_share * len(members) + 1e-9)
-        return ScoreValue(value=None, computable=False, answered=len(answered), missing=missing, prorated=False,
-                          reason="too_many_missing", reason_params={"missing": missing, "allowed": allowed},
-                          **common)
+        allowed = (
+            rule.max_missing
+            if rule.max_missing is not None
+            else math.floor(rule.max_missing_share * len(members) + 1e-9)
+        )
+        return ScoreValue(
+            value=None,
+            computable=False,
+            answered=len(answered),
+            missing=missing,
+            prorated=False,
+            reason="too_many_missing",
+            reason_params={"missing": missing, "allowed": allowed},
+            **common,
+        )
     prorated = False
     if score.method == "sum":
         if missing:
@@ -185,8 +202,15 @@ def _score_from_items(definition: InstrumentDefinition, score: Score, scored: Ma
         prorated = bool(missing)
     else:  # share
         value = sum(1 for answer in answered if answer >= score.threshold) / len(answered)
-    return ScoreValue(value=value, computable=True, answered=len(answered), missing=missing, prorated=prorated,
-                      band=find_band(score, value), **common)
+    return ScoreValue(
+        value=value,
+        computable=True,
+        answered=len(answered),
+        missing=missing,
+        prorated=prorated,
+        band=find_band(score, value),
+        **common,
+    )
 
 
 # ---- scoring from totals --------------------------------------------------------------------------------------
@@ -201,8 +225,16 @@ def score_totals(definition: InstrumentDefinition, totals: Mapping[str, float | 
     for score in definition.scores:
         value = totals.get(score.code)
         value_range = definition.score_range(score.code)
-        common = dict(code=score.code, method=score.method, items=0, answered=0, missing=0, prorated=False,
-                      range=value_range, higher_is_better=score.higher_is_better)
+        common = dict(
+            code=score.code,
+            method=score.method,
+            items=0,
+            answered=0,
+            missing=0,
+            prorated=False,
+            range=value_range,
+            higher_is_better=score.higher_is_better,
+        )
         if value is None:
             results.append(ScoreValue(value=None, computable=False, reason="not_entered", **common))
             continue
@@ -228,11 +260,17 @@ def _missing_rule(score: Score) -> str:
     rule = score.missing
     if not rule.max_missing and not rule.max_missing_share:
         return "every item must be answered"
-    limit = (f"at most {rule.max_missing} items missing" if rule.max_missing is not None
-             else f"at most {rule.max_missing_share:.0%} of the items missing")
+    limit = (
+        f"at most {rule.max_missing} items missing"
+        if rule.max_missing is not None
+        else f"at most {rule.max_missing_share:.0%} of the items missing"
+    )
     if rule.impute == "prorate":
-        limit += ", " + ("sum prorated from the mean of the answered items" if score.method == "sum"
-                         else "mean of the answered items")
+        limit += ", " + (
+            "sum prorated from the mean of the answered items"
+            if score.method == "sum"
+            else "mean of the answered items"
+        )
     return limit
 
 
@@ -247,39 +285,48 @@ def dictionary_entries(definition: InstrumentDefinition) -> list[dict[str, Any]]
     for number, item in enumerate(definition.items, start=1):
         scale = definition.scale_of(item)
         label = item.label.model_dump() if item.label else {"nl": f"Item {number}", "en": f"Item {number}"}
-        entries.append({
-            "variable": f"{definition.code}_{item.code}",
-            "kind": "item",
-            "instrument": definition.code,
-            "version": definition.version,
-            "label": label,
-            "type": "integer",
-            "range": [scale.min, scale.max],
-            "step": scale.step,
-            "unit": "scale value",
-            "reverse": item.reverse,
-            "scores": [score.code for score in definition.scores
-                       if item.code in {member.code for member in definition.score_items(score.code)}],
-            "missing": "empty when unanswered",
-            "licence": dict(licence),
-        })
+        entries.append(
+            {
+                "variable": f"{definition.code}_{item.code}",
+                "kind": "item",
+                "instrument": definition.code,
+                "version": definition.version,
+                "label": label,
+                "type": "integer",
+                "range": [scale.min, scale.max],
+                "step": scale.step,
+                "unit": "scale value",
+                "reverse": item.reverse,
+                "scores": [
+                    score.code
+                    for score in definition.scores
+                    if item.code in {member.code for member in definition.score_items(score.code)}
+                ],
+                "missing": "empty when unanswered",
+                "licence": dict(licence),
+            }
+        )
     for score in definition.scores:
         low, high = definition.score_range(score.code)
         integral = definition.is_whole_number(score.code)
-        entries.append({
-            "variable": f"{definition.code}_{score.code}",
-            "kind": "score",
-            "instrument": definition.code,
-            "version": definition.version,
-            "label": score.name.model_dump(),
-            "type": "integer" if integral else "number",
-            "range": [low, high],
-            "unit": _UNITS[score.method],
-            "method": score.method,
-            "higher_is_better": score.higher_is_better,
-            "missing": _missing_rule(score),
-            "norms": [{"from": band.from_, "to": band.to, "label": band.label.model_dump(), "source": band.source}
-                      for band in score.norms],
-            "licence": dict(licence),
-        })
+        entries.append(
+            {
+                "variable": f"{definition.code}_{score.code}",
+                "kind": "score",
+                "instrument": definition.code,
+                "version": definition.version,
+                "label": score.name.model_dump(),
+                "type": "integer" if integral else "number",
+                "range": [low, high],
+                "unit": _UNITS[score.method],
+                "method": score.method,
+                "higher_is_better": score.higher_is_better,
+                "missing": _missing_rule(score),
+                "norms": [
+                    {"from": band.from_, "to": band.to, "label": band.label.model_dump(), "source": band.source}
+                    for band in score.norms
+                ],
+                "licence": dict(licence),
+            }
+        )
     return entries

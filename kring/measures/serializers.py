@@ -2,6 +2,7 @@
 take; the services validate exactly as for the pages. Output carries each record's ``version`` so a client can
 send it back and have a stale edit refused. Item texts of licensed instruments are never in the output: the
 definitions do not hold them."""
+
 from django.utils import translation
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
@@ -11,7 +12,16 @@ from kring.cases.serializers import MAX_ID, VERSION_HELP, RefuseUnknownFields
 from kring.core.api import OutputModelSerializer
 
 from .choices import (
-    Ending, EntryMode, Household, Informant, Moment, Placement, ProblemArea, Respondent, RiskLevel, YesNoUnknown,
+    Ending,
+    EntryMode,
+    Household,
+    Informant,
+    Moment,
+    Placement,
+    ProblemArea,
+    Respondent,
+    RiskLevel,
+    YesNoUnknown,
 )
 from .models import Administration, OutcomeMeasurement, Registration
 
@@ -32,9 +42,12 @@ class RegistrationChoiceFieldExtension(OpenApiSerializerFieldExtension):
         choices = self.target.choices_class
         with translation.override("en"):
             description = "\n".join(f"* `{value}` - {label}" for value, label in choices.choices)
-        component = ResolvedComponent(name=f"Registration{choices.__name__}Enum", type=ResolvedComponent.SCHEMA,
-                                      object=choices, schema={"type": "string", "enum": list(choices.values),
-                                                              "description": description})
+        component = ResolvedComponent(
+            name=f"Registration{choices.__name__}Enum",
+            type=ResolvedComponent.SCHEMA,
+            object=choices,
+            schema={"type": "string", "enum": list(choices.values), "description": description},
+        )
         auto_schema.registry.register_on_missing(component)
         if self.target.allow_blank:
             return {"oneOf": [component.ref, {"type": "string", "enum": [""]}]}
@@ -42,8 +55,9 @@ class RegistrationChoiceFieldExtension(OpenApiSerializerFieldExtension):
 
 
 def _version(**kwargs):
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=kwargs.pop("help_text", VERSION_HELP),
-                                    **kwargs)
+    return serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text=kwargs.pop("help_text", VERSION_HELP), **kwargs
+    )
 
 
 # ---- instruments ---------------------------------------------------------------------------------------------
@@ -100,9 +114,24 @@ class RegistrationSerializer(OutputModelSerializer):
 
     class Meta:
         model = Registration
-        fields = ["id", "trajectory", "problem_areas", "household", "high_conflict_divorce", "migration_background",
-                  "parent_intellectual_disability", "ending", "snapshot_on", "children_ages", "household_size",
-                  "network_size", "informal_network_size", "professional_network_size", "updated_at", "version"]
+        fields = [
+            "id",
+            "trajectory",
+            "problem_areas",
+            "household",
+            "high_conflict_divorce",
+            "migration_background",
+            "parent_intellectual_disability",
+            "ending",
+            "snapshot_on",
+            "children_ages",
+            "household_size",
+            "network_size",
+            "informal_network_size",
+            "professional_network_size",
+            "updated_at",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -113,9 +142,11 @@ class RegistrationInputSerializer(RefuseUnknownFields, serializers.Serializer):
     migration_background = RegistrationChoiceField(YesNoUnknown, required=False)
     parent_intellectual_disability = RegistrationChoiceField(YesNoUnknown, required=False)
     ending = RegistrationChoiceField(Ending, required=False, allow_blank=True)
-    refresh_snapshot = serializers.BooleanField(required=False, default=False,
-                                                help_text="Count the children and the network again as they were on "
-                                                          "the day of the offer.")
+    refresh_snapshot = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Count the children and the network again as they were on the day of the offer.",
+    )
     version = _version(required=False, help_text="Required when the registration exists: the version you read.")
 
 
@@ -132,9 +163,23 @@ class OutcomeSerializer(OutputModelSerializer):
 
     class Meta:
         model = OutcomeMeasurement
-        fields = ["id", "trajectory", "moment", "measured_on", "informant", "maltreatment_indication", "risk_level",
-                  "risk_instrument", "professional_care", "supervision_order", "placement", "returned_home",
-                  "without_help", "note", "version"]
+        fields = [
+            "id",
+            "trajectory",
+            "moment",
+            "measured_on",
+            "informant",
+            "maltreatment_indication",
+            "risk_level",
+            "risk_instrument",
+            "professional_care",
+            "supervision_order",
+            "placement",
+            "returned_home",
+            "without_help",
+            "note",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -160,9 +205,22 @@ class AdministrationSerializer(OutputModelSerializer):
 
     class Meta:
         model = Administration
-        fields = ["id", "trajectory", "instrument_code", "instrument_version", "moment", "respondent",
-                  "respondent_person", "administered_on", "mode", "responses", "totals", "scores", "entered_at",
-                  "version"]
+        fields = [
+            "id",
+            "trajectory",
+            "instrument_code",
+            "instrument_version",
+            "moment",
+            "respondent",
+            "respondent_person",
+            "administered_on",
+            "mode",
+            "responses",
+            "totals",
+            "scores",
+            "entered_at",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -174,8 +232,10 @@ class AdministrationInputSerializer(RefuseUnknownFields, serializers.Serializer)
     respondent_person = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     administered_on = serializers.DateField()
     values = serializers.DictField(
-        child=serializers.FloatField(allow_null=True), allow_empty=False,
-        help_text="Item codes (mode items) or score codes (mode totals) to numbers; null for an unanswered item.")
+        child=serializers.FloatField(allow_null=True),
+        allow_empty=False,
+        help_text="Item codes (mode items) or score codes (mode totals) to numbers; null for an unanswered item.",
+    )
 
     def validate_values(self, values):
         if len(values) > 500:

@@ -5,6 +5,7 @@ log, and version checks so a concurrent edit is refused rather than lost.
 Who may write: whoever may change the case (an editing role on the case team, or the lead of the owning team)
 and the trajectory's coordinator. Researchers never write here; they read pseudonymised extracts.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,10 +28,27 @@ from . import instrument_entry
 from .choices import EntryMode, Moment, ProblemArea, Respondent
 from .models import Administration, AdministrationScore, OutcomeMeasurement, Registration
 
-REGISTRATION_FIELDS = ["problem_areas", "household", "high_conflict_divorce", "migration_background",
-                       "parent_intellectual_disability", "ending"]
-OUTCOME_FIELDS = ["measured_on", "informant", "maltreatment_indication", "risk_level", "risk_instrument",
-                  "professional_care", "supervision_order", "placement", "returned_home", "without_help", "note"]
+REGISTRATION_FIELDS = [
+    "problem_areas",
+    "household",
+    "high_conflict_divorce",
+    "migration_background",
+    "parent_intellectual_disability",
+    "ending",
+]
+OUTCOME_FIELDS = [
+    "measured_on",
+    "informant",
+    "maltreatment_indication",
+    "risk_level",
+    "risk_instrument",
+    "professional_care",
+    "supervision_order",
+    "placement",
+    "returned_home",
+    "without_help",
+    "note",
+]
 
 
 def registration_access(record) -> Access:
@@ -54,8 +72,9 @@ def _check_can_register(user, case, trajectory):
     try:
         _check_can_edit(user, case)
     except PermissionDenied:
-        raise PermissionDenied(_("Only the case worker, the coordinator or the team lead can register outcomes "
-                                 "for this trajectory.")) from None
+        raise PermissionDenied(
+            _("Only the case worker, the coordinator or the team lead can register outcomes for this trajectory.")
+        ) from None
 
 
 def can_register(user, case, trajectory) -> bool:
@@ -93,7 +112,8 @@ def _take_snapshot(registration, case, trajectory) -> list:
     records = load_records(case)
     persons = records.persons
     registration.children_ages = sorted(
-        age for age in (_age_on(p.birth_date, day) for p in persons if p.is_central) if age is not None)
+        age for age in (_age_on(p.birth_date, day) for p in persons if p.is_central) if age is not None
+    )
     registration.household_size = sum(1 for p in persons if p.in_household)
     summary = network_stats.summarize(records.network, small_threshold=0, moment=day)
     registration.network_size = summary.size
@@ -116,8 +136,15 @@ def _clean_problem_areas(value):
 
 @_logs_refusal
 @transaction.atomic
-def save_registration(actor: Actor, case_id, trajectory_id, changes: dict, expected_version=None,
-                      path: str = "", refresh_snapshot: bool = False) -> Registration:
+def save_registration(
+    actor: Actor,
+    case_id,
+    trajectory_id,
+    changes: dict,
+    expected_version=None,
+    path: str = "",
+    refresh_snapshot: bool = False,
+) -> Registration:
     """Create the trajectory's registration, or change it. The snapshot is taken when it is created, and again
     only when asked (the network may have been drawn after the offer)."""
     case, trajectory = _open(actor, case_id, trajectory_id)
@@ -127,8 +154,9 @@ def save_registration(actor: Actor, case_id, trajectory_id, changes: dict, expec
     registration = Registration.objects.select_for_update().filter(trajectory=trajectory).first()
     created = registration is None
     if created:
-        registration = Registration(case=case, organisation_id=case.organisation_id, trajectory=trajectory,
-                                    updated_by=actor.user)
+        registration = Registration(
+            case=case, organisation_id=case.organisation_id, trajectory=trajectory, updated_by=actor.user
+        )
     else:
         _refuse_if_stale(registration, expected_version, REGISTRATION_FIELDS)
         registration.version += 1
@@ -140,8 +168,9 @@ def save_registration(actor: Actor, case_id, trajectory_id, changes: dict, expec
     registration.save()
     log_access(actor, Action.CREATE if created else Action.UPDATE, [registration_access(registration)], path=path)
     if persons_read:
-        log_access(actor, Action.VIEW, [person_access(p) for p in persons_read], path=path,
-                   detail="registration snapshot")
+        log_access(
+            actor, Action.VIEW, [person_access(p) for p in persons_read], path=path, detail="registration snapshot"
+        )
     return registration
 
 
@@ -150,8 +179,9 @@ def save_registration(actor: Actor, case_id, trajectory_id, changes: dict, expec
 
 @_logs_refusal
 @transaction.atomic
-def record_outcome(actor: Actor, case_id, trajectory_id, moment: str, data: dict, expected_version=None,
-                   path: str = "") -> OutcomeMeasurement:
+def record_outcome(
+    actor: Actor, case_id, trajectory_id, moment: str, data: dict, expected_version=None, path: str = ""
+) -> OutcomeMeasurement:
     """Record (or correct) the outcomes of one moment. A moment is measured once; a correction is a new version."""
     case, trajectory = _open(actor, case_id, trajectory_id)
     if moment not in Moment.values:
@@ -162,8 +192,13 @@ def record_outcome(actor: Actor, case_id, trajectory_id, moment: str, data: dict
     record = OutcomeMeasurement.objects.select_for_update().filter(trajectory=trajectory, moment=moment).first()
     created = record is None
     if created:
-        record = OutcomeMeasurement(case=case, organisation_id=case.organisation_id, trajectory=trajectory,
-                                    moment=moment, recorded_by=actor.user)
+        record = OutcomeMeasurement(
+            case=case,
+            organisation_id=case.organisation_id,
+            trajectory=trajectory,
+            moment=moment,
+            recorded_by=actor.user,
+        )
     else:
         _refuse_if_stale(record, expected_version, OUTCOME_FIELDS)
         record.version += 1
@@ -183,8 +218,14 @@ def _check_measured_on(day, trajectory, field="measured_on"):
     if day > timezone.localdate():
         raise ValidationError({field: [_("This date is in the future.")]})
     if day < trajectory.offered_on:
-        raise ValidationError({field: [_("This date is before the trajectory was offered (%(day)s).")
-                                       % {"day": trajectory.offered_on.isoformat()}]})
+        raise ValidationError(
+            {
+                field: [
+                    _("This date is before the trajectory was offered (%(day)s).")
+                    % {"day": trajectory.offered_on.isoformat()}
+                ]
+            }
+        )
 
 
 # ---- instrument administrations ------------------------------------------------------------------------------
@@ -201,8 +242,9 @@ def _respondent_person(case, person_id):
 
 @_logs_refusal
 @transaction.atomic
-def record_administration(actor: Actor, case_id, trajectory_id, data: dict, values: dict,
-                          path: str = "") -> Administration:
+def record_administration(
+    actor: Actor, case_id, trajectory_id, data: dict, values: dict, path: str = ""
+) -> Administration:
     """Enter one filled-in instrument: the item scores (``mode`` items) or only its totals (``mode`` totals).
 
     ``data`` holds instrument, moment, respondent, respondent_person (id or None), administered_on and mode;
@@ -229,9 +271,17 @@ def record_administration(actor: Actor, case_id, trajectory_id, data: dict, valu
     person = _respondent_person(case, data.get("respondent_person"))
     result = instrument_entry.score(definition, mode, values)  # ValidationError per value, in the user's language
     record = Administration(
-        case=case, organisation_id=case.organisation_id, trajectory=trajectory, instrument_code=definition.code,
-        instrument_version=definition.version, moment=moment, respondent=respondent, respondent_person=person,
-        administered_on=administered_on, mode=mode, entered_by=actor.user,
+        case=case,
+        organisation_id=case.organisation_id,
+        trajectory=trajectory,
+        instrument_code=definition.code,
+        instrument_version=definition.version,
+        moment=moment,
+        respondent=respondent,
+        respondent_person=person,
+        administered_on=administered_on,
+        mode=mode,
+        entered_by=actor.user,
         responses=dict(values) if mode == EntryMode.ITEMS else {},
         totals=dict(values) if mode == EntryMode.TOTALS else {},
         scores=result.as_dict(),
@@ -239,10 +289,18 @@ def record_administration(actor: Actor, case_id, trajectory_id, data: dict, valu
     _full_clean(record, exclude=["case", "organisation", "trajectory", "entered_by", "respondent_person"])
     record.save()
     AdministrationScore.objects.bulk_create(
-        AdministrationScore(administration=record, organisation_id=record.organisation_id, trajectory=trajectory,
-                            instrument_code=record.instrument_code, moment=moment, respondent=respondent,
-                            score_code=code, value=value)
-        for code, value in instrument_entry.score_values(result).items())
+        AdministrationScore(
+            administration=record,
+            organisation_id=record.organisation_id,
+            trajectory=trajectory,
+            instrument_code=record.instrument_code,
+            moment=moment,
+            respondent=respondent,
+            score_code=code,
+            value=value,
+        )
+        for code, value in instrument_entry.score_values(result).items()
+    )
     log_access(actor, Action.CREATE, [administration_access(record)], path=path)
     if person is not None:  # the respondent was looked up and is named in the record
         log_access(actor, Action.VIEW, [person_access(person)], path=path, detail="instrument respondent")
@@ -251,8 +309,9 @@ def record_administration(actor: Actor, case_id, trajectory_id, data: dict, valu
 
 @_logs_refusal
 @transaction.atomic
-def remove_administration(actor: Actor, case_id, trajectory_id, administration_id, expected_version,
-                          path: str = "") -> None:
+def remove_administration(
+    actor: Actor, case_id, trajectory_id, administration_id, expected_version, path: str = ""
+) -> None:
     """Take out an administration entered by mistake (its scores go with it)."""
     case, trajectory = _open(actor, case_id, trajectory_id)
     record = Administration.objects.select_for_update().filter(trajectory=trajectory, pk=administration_id).first()
@@ -284,25 +343,39 @@ def request_questionnaire(actor: Actor, case_id, trajectory_id, data: dict, path
         link_id = int(data.get("link"))
     except (TypeError, ValueError):
         raise ValidationError({"link": [_("Choose a personal link of this plan.")]}) from None
-    link = PersonalLink.objects.filter(pk=link_id, plan__trajectory=trajectory, revoked_at__isnull=True,
-                                       expires_on__gte=timezone.localdate()).select_related("person").first()
+    link = (
+        PersonalLink.objects.filter(
+            pk=link_id, plan__trajectory=trajectory, revoked_at__isnull=True, expires_on__gte=timezone.localdate()
+        )
+        .select_related("person")
+        .first()
+    )
     if link is None:
         raise ValidationError({"link": [_("Choose a personal link of this plan that is still valid.")]})
     definition = instrument_entry.definition(data.get("instrument"))
     if definition is None or EntryMode.LINK not in definition.entry_modes:
-        raise ValidationError({"instrument": [_("This instrument cannot be filled in through a link: its questions "
-                                                "may not be shown.")]})
+        raise ValidationError(
+            {"instrument": [_("This instrument cannot be filled in through a link: its questions may not be shown.")]}
+        )
     moment, respondent = data.get("moment"), data.get("respondent")
     if moment not in Moment.values:
         raise ValidationError({"moment": [_("Unknown moment.")]})
     if respondent not in definition.respondents or respondent == Respondent.PROFESSIONAL:
         raise ValidationError({"respondent": [_("This instrument is not meant for this respondent.")]})
     if QuestionnaireRequest.objects.filter(link=link, instrument_code=definition.code, moment=moment).exists():
-        raise ValidationError({"instrument": [_("This person was already asked to fill in this instrument at this "
-                                                "moment.")]})
+        raise ValidationError(
+            {"instrument": [_("This person was already asked to fill in this instrument at this moment.")]}
+        )
     record = QuestionnaireRequest.objects.create(
-        case=case, organisation_id=case.organisation_id, trajectory=trajectory, link=link,
-        instrument_code=definition.code, moment=moment, respondent=respondent, requested_by=actor.user)
+        case=case,
+        organisation_id=case.organisation_id,
+        trajectory=trajectory,
+        link=link,
+        instrument_code=definition.code,
+        moment=moment,
+        respondent=respondent,
+        requested_by=actor.user,
+    )
     log_access(actor, Action.CREATE, [questionnaire_access(record), person_access(link.person)], path=path)
     return record
 
@@ -343,18 +416,40 @@ def answer_questionnaire(link, request_id, values: dict, *, ip_address=None, pat
         raise NotFound()
     result = instrument_entry.score(definition, EntryMode.ITEMS, values)
     administration = Administration.objects.create(
-        case_id=record.case_id, organisation_id=record.organisation_id, trajectory_id=record.trajectory_id,
-        instrument_code=definition.code, instrument_version=definition.version, moment=record.moment,
-        respondent=record.respondent, respondent_person_id=link.person_id, administered_on=timezone.localdate(),
-        mode=EntryMode.LINK, responses=dict(values), scores=result.as_dict(), entered_by=None)
+        case_id=record.case_id,
+        organisation_id=record.organisation_id,
+        trajectory_id=record.trajectory_id,
+        instrument_code=definition.code,
+        instrument_version=definition.version,
+        moment=record.moment,
+        respondent=record.respondent,
+        respondent_person_id=link.person_id,
+        administered_on=timezone.localdate(),
+        mode=EntryMode.LINK,
+        responses=dict(values),
+        scores=result.as_dict(),
+        entered_by=None,
+    )
     AdministrationScore.objects.bulk_create(
-        AdministrationScore(administration=administration, organisation_id=administration.organisation_id,
-                            trajectory_id=record.trajectory_id, instrument_code=definition.code,
-                            moment=record.moment, respondent=record.respondent, score_code=code, value=value)
-        for code, value in instrument_entry.score_values(result).items())
+        AdministrationScore(
+            administration=administration,
+            organisation_id=administration.organisation_id,
+            trajectory_id=record.trajectory_id,
+            instrument_code=definition.code,
+            moment=record.moment,
+            respondent=record.respondent,
+            score_code=code,
+            value=value,
+        )
+        for code, value in instrument_entry.score_values(result).items()
+    )
     record.administration = administration
     record.save(update_fields=["administration"])
-    log_access(Actor(user=None, ip_address=ip_address), Action.CREATE,
-               [administration_access(administration), questionnaire_access(record)], path=path,
-               detail=f"through personal link {link.pk}")
+    log_access(
+        Actor(user=None, ip_address=ip_address),
+        Action.CREATE,
+        [administration_access(administration), questionnaire_access(record)],
+        path=path,
+        detail=f"through personal link {link.pk}",
+    )
     return administration

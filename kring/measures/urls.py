@@ -1,4 +1,5 @@
 """Registration pages, mounted at /cases/<pk>/registration/ (namespace ``measures``)."""
+
 from django.urls import path
 
 from . import views
@@ -13,6 +14,7 @@ urlpatterns = [
     path(T + "outcomes/<str:moment>/", views.outcome, name="outcome"),
     path(T + "instruments/<str:instrument_code>/<str:mode>/", views.administration_add, name="administration_add"),
     path(T + "questionnaires/", views.questionnaire_request, name="questionnaire_request"),
-    path(T + "administrations/<int:administration_id>/remove/", views.administration_remove,
-         name="administration_remove"),
+    path(
+        T + "administrations/<int:administration_id>/remove/", views.administration_remove, name="administration_remove"
+    ),
 ]

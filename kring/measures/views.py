@@ -1,6 +1,7 @@
 """The registration pages of a trajectory: the family characteristics, the outcomes per moment, and the
 instruments filled in. Thin: parse, call a query or a service, render. Every page reads through
 ``queries.registration_view``, which starts from the case's visibility query and logs what it returns."""
+
 import functools
 
 from django.contrib import messages
@@ -45,9 +46,14 @@ def _load(request, pk, trajectory_id):
 
 
 def _context(request, view, **extra):
-    return {"case": view.case, "trajectory": view.trajectory, "view": view,
-            "method_name": method_name(view.trajectory.method_code),
-            "may_register": services.can_register(request.user, view.case, view.trajectory), **extra}
+    return {
+        "case": view.case,
+        "trajectory": view.trajectory,
+        "view": view,
+        "method_name": method_name(view.trajectory.method_code),
+        "may_register": services.can_register(request.user, view.case, view.trajectory),
+        **extra,
+    }
 
 
 def _refuse_form(request, view):
@@ -74,14 +80,30 @@ def registration(request, pk, trajectory_id):
     view = _load(request, pk, trajectory_id)
     rows = [(a, instrument_entry.display(a)) for a in view.administrations]
     chosen = view.registration.problem_areas if view.registration else []
-    ask = QuestionnaireRequestForm(links=view.links, instruments=instrument_entry.link_choices(),
-                                   initial={"respondent": "network_member"})
-    return render(request, "measures/registration.html", _context(
-        request, view, administrations=rows, instrument_choices=instrument_entry.entry_choices(),
-        problem_area_labels=[label for code, label in ProblemArea.choices if code in chosen], ask_form=ask,
-        requests=[(r, instrument_entry.text(instrument_entry.definition(r.instrument_code).name)
-                   if instrument_entry.definition(r.instrument_code) else r.instrument_code)
-                  for r in view.requests]))
+    ask = QuestionnaireRequestForm(
+        links=view.links, instruments=instrument_entry.link_choices(), initial={"respondent": "network_member"}
+    )
+    return render(
+        request,
+        "measures/registration.html",
+        _context(
+            request,
+            view,
+            administrations=rows,
+            instrument_choices=instrument_entry.entry_choices(),
+            problem_area_labels=[label for code, label in ProblemArea.choices if code in chosen],
+            ask_form=ask,
+            requests=[
+                (
+                    r,
+                    instrument_entry.text(instrument_entry.definition(r.instrument_code).name)
+                    if instrument_entry.definition(r.instrument_code)
+                    else r.instrument_code,
+                )
+                for r in view.requests
+            ],
+        ),
+    )
 
 
 @_page
@@ -91,8 +113,9 @@ def questionnaire_request(request, pk, trajectory_id):
     form = QuestionnaireRequestForm(request.POST, links=view.links, instruments=instrument_entry.link_choices())
     if form.is_valid():
         try:
-            services.request_questionnaire(Actor.from_request(request), pk, trajectory_id, form.cleaned_data,
-                                           path=request.path)
+            services.request_questionnaire(
+                Actor.from_request(request), pk, trajectory_id, form.cleaned_data, path=request.path
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -108,17 +131,28 @@ def characteristics(request, pk, trajectory_id):
     _refuse_form(request, view)
 
     def save(form):
-        services.save_registration(Actor.from_request(request), pk, trajectory_id, form.changes(),
-                                   form.cleaned_data.get("version"), path=request.path,
-                                   refresh_snapshot=form.cleaned_data.get("refresh_snapshot", False))
+        services.save_registration(
+            Actor.from_request(request),
+            pk,
+            trajectory_id,
+            form.changes(),
+            form.cleaned_data.get("version"),
+            path=request.path,
+            refresh_snapshot=form.cleaned_data.get("refresh_snapshot", False),
+        )
 
-    saved, form, stale = submit_versioned(request, RegistrationForm, view.registration, save,
-                                          lambda: _load(request, pk, trajectory_id).registration)
+    saved, form, stale = submit_versioned(
+        request, RegistrationForm, view.registration, save, lambda: _load(request, pk, trajectory_id).registration
+    )
     if saved:
         messages.success(request, _("The registration was saved."))
         return redirect(_overview_url(pk, trajectory_id))
-    return render(request, "measures/characteristics_form.html", _context(request, view, form=form, stale=stale),
-                  status=409 if stale else 200)
+    return render(
+        request,
+        "measures/characteristics_form.html",
+        _context(request, view, form=form, stale=stale),
+        status=409 if stale else 200,
+    )
 
 
 @_page
@@ -129,16 +163,28 @@ def outcome(request, pk, trajectory_id, moment):
     _refuse_form(request, view)
 
     def save(form):
-        services.record_outcome(Actor.from_request(request), pk, trajectory_id, moment, form.changes(),
-                                form.cleaned_data.get("version"), path=request.path)
+        services.record_outcome(
+            Actor.from_request(request),
+            pk,
+            trajectory_id,
+            moment,
+            form.changes(),
+            form.cleaned_data.get("version"),
+            path=request.path,
+        )
 
-    saved, form, stale = submit_versioned(request, OutcomeForm, view.outcome(moment), save,
-                                          lambda: _load(request, pk, trajectory_id).outcome(moment))
+    saved, form, stale = submit_versioned(
+        request, OutcomeForm, view.outcome(moment), save, lambda: _load(request, pk, trajectory_id).outcome(moment)
+    )
     if saved:
         messages.success(request, _("The outcomes were saved."))
         return redirect(_overview_url(pk, trajectory_id, "moments"))
-    return render(request, "measures/outcome_form.html", _context(
-        request, view, form=form, stale=stale, moment=Moment(moment)), status=409 if stale else 200)
+    return render(
+        request,
+        "measures/outcome_form.html",
+        _context(request, view, form=form, stale=stale, moment=Moment(moment)),
+        status=409 if stale else 200,
+    )
 
 
 @_page
@@ -149,22 +195,39 @@ def administration_add(request, pk, trajectory_id, instrument_code, mode):
     view = _load(request, pk, trajectory_id)
     _refuse_form(request, view)
     form = AdministrationForm(
-        _posted(request), fields=instrument_entry.entry_fields(definition, mode), respondents=definition.respondents,
+        _posted(request),
+        fields=instrument_entry.entry_fields(definition, mode),
+        respondents=definition.respondents,
         persons=case_queries.persons_offered(Actor.from_request(request), view.case, path=request.path),
-        initial={"moment": request.GET.get("moment", Moment.T0)})
+        initial={"moment": request.GET.get("moment", Moment.T0)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.record_administration(
-                Actor.from_request(request), pk, trajectory_id,
-                {"instrument": definition.code, "mode": mode, **form.meta()}, form.values(), path=request.path)
+                Actor.from_request(request),
+                pk,
+                trajectory_id,
+                {"instrument": definition.code, "mode": mode, **form.meta()},
+                form.values(),
+                path=request.path,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The instrument was entered and scored."))
             return redirect(_overview_url(pk, trajectory_id, "instruments"))
-    return render(request, "measures/administration_form.html", _context(
-        request, view, form=form, definition=definition, instrument=instrument_entry.describe(definition),
-        mode=EntryMode(mode)))
+    return render(
+        request,
+        "measures/administration_form.html",
+        _context(
+            request,
+            view,
+            form=form,
+            definition=definition,
+            instrument=instrument_entry.describe(definition),
+            mode=EntryMode(mode),
+        ),
+    )
 
 
 @_page
@@ -176,12 +239,21 @@ def administration_remove(request, pk, trajectory_id, administration_id):
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            services.remove_administration(Actor.from_request(request), pk, trajectory_id, record.pk,
-                                           form.cleaned_data["version"], path=request.path)
+            services.remove_administration(
+                Actor.from_request(request),
+                pk,
+                trajectory_id,
+                record.pk,
+                form.cleaned_data["version"],
+                path=request.path,
+            )
         except ValidationError as error:
             errors = [m for messages_ in error.message_dict.values() for m in messages_]
         else:
             messages.success(request, _("The instrument was taken out."))
             return redirect(_overview_url(pk, trajectory_id, "instruments"))
-    return render(request, "measures/administration_remove.html", _context(
-        request, view, form=form, record=record, display=instrument_entry.display(record), errors=errors))
+    return render(
+        request,
+        "measures/administration_remove.html",
+        _context(request, view, form=form, record=record, display=instrument_entry.display(record), errors=errors),
+    )

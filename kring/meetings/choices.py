@@ -1,4 +1,5 @@
 """The meeting lists with their labels. The codes come from ``core``; a test keeps them equal."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -3,30 +3,55 @@ and whether private family time stayed private.
 
 Codes only; the Django side (``choices.py``) puts labels on them and a test keeps the two lists equal.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 MEETING_KINDS = (
-    "conference", "network_meeting", "round_table_start", "round_table_interim", "round_table_closing",
-    "hergo_circle", "path_session", "maps_session", "review",
+    "conference",
+    "network_meeting",
+    "round_table_start",
+    "round_table_interim",
+    "round_table_closing",
+    "hergo_circle",
+    "path_session",
+    "maps_session",
+    "review",
 )
 
 # Part kinds that are private: the family and its network only, no professional and not the coordinator.
 PRIVATE_PARTS = frozenset({"private_family_time", "statement_of_intent"})
 
 PART_KINDS = (
-    "information", "private_family_time", "plan_presentation",
+    "information",
+    "private_family_time",
+    "plan_presentation",
     # round tables
-    "opening", "conversation", "agreements",
+    "opening",
+    "conversation",
+    "agreements",
     # HERGO: first the conversation (facts, consequences, meaning), then repair; in youth justice the young
     # person drafts a statement of intent with their supporters, privately.
-    "repair", "statement_of_intent",
+    "repair",
+    "statement_of_intent",
     # PATH (O'Brien, Forest, Pearpoint): eight steps
-    "path_north_star", "path_goal", "path_now", "path_enrol", "path_get_stronger", "path_next_steps",
-    "path_next_month", "path_first_steps",
+    "path_north_star",
+    "path_goal",
+    "path_now",
+    "path_enrol",
+    "path_get_stronger",
+    "path_next_steps",
+    "path_next_month",
+    "path_first_steps",
     # MAPS: its questions
-    "maps_history", "maps_dreams", "maps_nightmares", "maps_who", "maps_gifts", "maps_needs", "maps_action_plan",
+    "maps_history",
+    "maps_dreams",
+    "maps_nightmares",
+    "maps_who",
+    "maps_gifts",
+    "maps_needs",
+    "maps_action_plan",
     # review of a plan
     "review",
     "other",
@@ -39,24 +64,52 @@ DEFAULT_PARTS = {
     "round_table_interim": ("conversation", "agreements"),
     "round_table_closing": ("conversation", "agreements"),
     "hergo_circle": ("conversation", "repair", "agreements"),
-    "path_session": ("path_north_star", "path_goal", "path_now", "path_enrol", "path_get_stronger",
-                     "path_next_steps", "path_next_month", "path_first_steps"),
-    "maps_session": ("maps_history", "maps_dreams", "maps_nightmares", "maps_who", "maps_gifts", "maps_needs",
-                     "maps_action_plan"),
+    "path_session": (
+        "path_north_star",
+        "path_goal",
+        "path_now",
+        "path_enrol",
+        "path_get_stronger",
+        "path_next_steps",
+        "path_next_month",
+        "path_first_steps",
+    ),
+    "maps_session": (
+        "maps_history",
+        "maps_dreams",
+        "maps_nightmares",
+        "maps_who",
+        "maps_gifts",
+        "maps_needs",
+        "maps_action_plan",
+    ),
     "review": ("review",),
 }
 
 # The meeting kind a method's trajectory usually holds first (the form proposes it).
 METHOD_MEETING = {
-    "ekc": "conference", "fnb": "network_meeting", "signs_of_safety": "network_meeting",
-    "columbus": "round_table_start", "hergo": "hergo_circle", "ptp": "path_session",
-    "netwerk_leerrecht": "round_table_start", "family_finding": "network_meeting", "nvr": "network_meeting",
+    "ekc": "conference",
+    "fnb": "network_meeting",
+    "signs_of_safety": "network_meeting",
+    "columbus": "round_table_start",
+    "hergo": "hergo_circle",
+    "ptp": "path_session",
+    "netwerk_leerrecht": "round_table_start",
+    "family_finding": "network_meeting",
+    "nvr": "network_meeting",
     "regular_care": "review",
 }
 
 INVITATION_ROLES = (
-    "parent", "child", "family", "network_member", "child_advocate", "trusted_person", "information_giver",
-    "referrer", "other",
+    "parent",
+    "child",
+    "family",
+    "network_member",
+    "child_advocate",
+    "trusted_person",
+    "information_giver",
+    "referrer",
+    "other",
 )
 # Roles that make an invitee a professional: present in the information part, never in private time.
 PROFESSIONAL_ROLES = frozenset({"information_giver", "referrer"})

@@ -5,6 +5,7 @@ network map invited; one whose meeting was held gets that meeting on its date, w
 part (the family and its network alone in private time) and information shared with all. Deterministic and
 idempotent: a trajectory that has a meeting is left alone.
 """
+
 import datetime
 
 from django.utils import timezone
@@ -23,9 +24,11 @@ PLACES = {"NL": "Buurthuis De Bron, Utrecht", "VL": "Ontmoetingscentrum De Linde
 
 def ensure(organisations: dict, users: dict) -> int:
     created = 0
-    trajectories = (Trajectory.objects.filter(organisation__in=organisations.values(),
-                                              status__in=("preparing", *HELD))
-                    .select_related("case__organisation", "coordinator").order_by("case__number", "id"))
+    trajectories = (
+        Trajectory.objects.filter(organisation__in=organisations.values(), status__in=("preparing", *HELD))
+        .select_related("case__organisation", "coordinator")
+        .order_by("case__number", "id")
+    )
     for trajectory in trajectories:
         if Meeting.objects.filter(trajectory=trajectory).exists():
             continue
@@ -44,20 +47,38 @@ def _build(trajectory) -> int:
     held = trajectory.status in HELD and trajectory.meeting_held_on
     day = trajectory.meeting_held_on if held else timezone.localdate() + datetime.timedelta(days=14)
     start = datetime.datetime.combine(day, datetime.time(19, 0), tzinfo=zone)
-    meeting = services.schedule_meeting(actor, case.pk, trajectory.pk, {
-        "kind": core.suggested_kind(trajectory.method_code), "starts_at": start,
-        "ends_at": start + datetime.timedelta(hours=3), "place": PLACES.get(case.organisation.jurisdiction, ""),
-        "language": "Nederlands",
-    }, path="demo")
+    meeting = services.schedule_meeting(
+        actor,
+        case.pk,
+        trajectory.pk,
+        {
+            "kind": core.suggested_kind(trajectory.method_code),
+            "starts_at": start,
+            "ends_at": start + datetime.timedelta(hours=3),
+            "place": PLACES.get(case.organisation.jurisdiction, ""),
+            "language": "Nederlands",
+        },
+        path="demo",
+    )
     invitations = services.invite_from_map(actor, case.pk, meeting.pk, path="demo")
     created = 1 + len(invitations)
     if not held:
         return created
     for invitation in invitations:
-        services.update_invitation(actor, case.pk, meeting.pk, invitation.pk, {
-            "answer": "yes", "mode": "in_person", "preparation_contact_on": day - datetime.timedelta(days=10),
-            "preparation_note": "Voorbereidend gesprek gevoerd.",
-        }, invitation.version, path="demo")
+        services.update_invitation(
+            actor,
+            case.pk,
+            meeting.pk,
+            invitation.pk,
+            {
+                "answer": "yes",
+                "mode": "in_person",
+                "preparation_contact_on": day - datetime.timedelta(days=10),
+                "preparation_note": "Voorbereidend gesprek gevoerd.",
+            },
+            invitation.version,
+            path="demo",
+        )
     meeting.refresh_from_db()
     attendees = services.attendees_of(case, meeting)
     present = []
@@ -67,10 +88,17 @@ def _build(trajectory) -> int:
                 continue
             present.append((part.pk, key))
     services.record_attendance(actor, case.pk, meeting.pk, present, expected_version=meeting.version, path="demo")
-    services.add_contribution(actor, case.pk, meeting.pk, {
-        "author_user": user.pk if CaseTeamMember.objects.filter(case=case, user=user).exists() else None,
-        "author_name": "" if CaseTeamMember.objects.filter(case=case, user=user).exists() else str(user),
-        "text": "Wat goed gaat, wat de zorgen zijn, en wat er in elk geval in het plan moet staan.",
-        "shared_with_all": True, "shared_on": day - datetime.timedelta(days=3),
-    }, path="demo")
+    services.add_contribution(
+        actor,
+        case.pk,
+        meeting.pk,
+        {
+            "author_user": user.pk if CaseTeamMember.objects.filter(case=case, user=user).exists() else None,
+            "author_name": "" if CaseTeamMember.objects.filter(case=case, user=user).exists() else str(user),
+            "text": "Wat goed gaat, wat de zorgen zijn, en wat er in elk geval in het plan moet staan.",
+            "shared_with_all": True,
+            "shared_on": day - datetime.timedelta(days=3),
+        },
+        path="demo",
+    )
     return created + 2

@@ -5,6 +5,7 @@ on request) rather than in the interface's message catalogue; the names of meeti
 documents are kept here for the same reason. Both hold no more person data than the invitee needs: the
 letter is addressed to them; the calendar file names nobody but the contact person.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -18,48 +19,115 @@ DOC_LANGUAGES = ("nl", "en")
 
 KIND_WORDS = {
     "nl": {
-        "conference": "Eigen Kracht-conferentie", "network_meeting": "netwerkberaad",
-        "round_table_start": "startoverleg (ronde tafel)", "round_table_interim": "tussentijds overleg (ronde tafel)",
-        "round_table_closing": "slotoverleg (ronde tafel)", "hergo_circle": "herstelgericht groepsoverleg (HERGO)",
-        "path_session": "PATH-bijeenkomst", "maps_session": "MAPS-bijeenkomst", "review": "evaluatiebijeenkomst",
+        "conference": "Eigen Kracht-conferentie",
+        "network_meeting": "netwerkberaad",
+        "round_table_start": "startoverleg (ronde tafel)",
+        "round_table_interim": "tussentijds overleg (ronde tafel)",
+        "round_table_closing": "slotoverleg (ronde tafel)",
+        "hergo_circle": "herstelgericht groepsoverleg (HERGO)",
+        "path_session": "PATH-bijeenkomst",
+        "maps_session": "MAPS-bijeenkomst",
+        "review": "evaluatiebijeenkomst",
     },
     "en": {
-        "conference": "family group conference", "network_meeting": "network meeting",
-        "round_table_start": "round table (start)", "round_table_interim": "round table (interim)",
-        "round_table_closing": "round table (closing)", "hergo_circle": "restorative group conference (HERGO)",
-        "path_session": "PATH session", "maps_session": "MAPS session", "review": "review meeting",
+        "conference": "family group conference",
+        "network_meeting": "network meeting",
+        "round_table_start": "round table (start)",
+        "round_table_interim": "round table (interim)",
+        "round_table_closing": "round table (closing)",
+        "hergo_circle": "restorative group conference (HERGO)",
+        "path_session": "PATH session",
+        "maps_session": "MAPS session",
+        "review": "review meeting",
     },
 }
 
 PART_WORDS = {
     "nl": {
-        "information": "informatiedeel", "private_family_time": "besloten familiedeel",
-        "plan_presentation": "presentatie van het plan", "opening": "opening", "conversation": "gesprek",
-        "agreements": "afspraken", "repair": "herstel", "statement_of_intent": "intentieverklaring (besloten)",
-        "path_north_star": "de droom", "path_goal": "het doel", "path_now": "het nu", "path_enrol": "wie doet mee",
-        "path_get_stronger": "sterker worden", "path_next_steps": "volgende stappen",
-        "path_next_month": "de komende maand", "path_first_steps": "eerste stappen",
-        "maps_history": "geschiedenis", "maps_dreams": "dromen", "maps_nightmares": "nachtmerries",
-        "maps_who": "wie is de persoon", "maps_gifts": "talenten en sterke kanten", "maps_needs": "behoeften",
-        "maps_action_plan": "actieplan", "review": "evaluatie", "other": "overig",
+        "information": "informatiedeel",
+        "private_family_time": "besloten familiedeel",
+        "plan_presentation": "presentatie van het plan",
+        "opening": "opening",
+        "conversation": "gesprek",
+        "agreements": "afspraken",
+        "repair": "herstel",
+        "statement_of_intent": "intentieverklaring (besloten)",
+        "path_north_star": "de droom",
+        "path_goal": "het doel",
+        "path_now": "het nu",
+        "path_enrol": "wie doet mee",
+        "path_get_stronger": "sterker worden",
+        "path_next_steps": "volgende stappen",
+        "path_next_month": "de komende maand",
+        "path_first_steps": "eerste stappen",
+        "maps_history": "geschiedenis",
+        "maps_dreams": "dromen",
+        "maps_nightmares": "nachtmerries",
+        "maps_who": "wie is de persoon",
+        "maps_gifts": "talenten en sterke kanten",
+        "maps_needs": "behoeften",
+        "maps_action_plan": "actieplan",
+        "review": "evaluatie",
+        "other": "overig",
     },
     "en": {
-        "information": "information", "private_family_time": "private family time",
-        "plan_presentation": "presentation of the plan", "opening": "opening", "conversation": "conversation",
-        "agreements": "agreements", "repair": "repair", "statement_of_intent": "statement of intent (private)",
-        "path_north_star": "the dream", "path_goal": "the goal", "path_now": "the now", "path_enrol": "who joins",
-        "path_get_stronger": "getting stronger", "path_next_steps": "next steps", "path_next_month": "next month",
-        "path_first_steps": "first steps", "maps_history": "history", "maps_dreams": "dreams",
-        "maps_nightmares": "nightmares", "maps_who": "who is the person", "maps_gifts": "gifts and strengths",
-        "maps_needs": "needs", "maps_action_plan": "plan of action", "review": "review", "other": "other",
+        "information": "information",
+        "private_family_time": "private family time",
+        "plan_presentation": "presentation of the plan",
+        "opening": "opening",
+        "conversation": "conversation",
+        "agreements": "agreements",
+        "repair": "repair",
+        "statement_of_intent": "statement of intent (private)",
+        "path_north_star": "the dream",
+        "path_goal": "the goal",
+        "path_now": "the now",
+        "path_enrol": "who joins",
+        "path_get_stronger": "getting stronger",
+        "path_next_steps": "next steps",
+        "path_next_month": "next month",
+        "path_first_steps": "first steps",
+        "maps_history": "history",
+        "maps_dreams": "dreams",
+        "maps_nightmares": "nightmares",
+        "maps_who": "who is the person",
+        "maps_gifts": "gifts and strengths",
+        "maps_needs": "needs",
+        "maps_action_plan": "plan of action",
+        "review": "review",
+        "other": "other",
     },
 }
 
 MONTHS = {
-    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
+    "nl": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
 }
 WEEKDAYS = {
     "nl": ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"],
@@ -141,8 +209,13 @@ def calendar_file(view, lang: str = "nl") -> bytes:
 
 def letter_html(view, invitation, lang: str = "nl") -> str:
     facts = _facts(view, lang)
-    facts.update({"invitation": invitation, "person": invitation.person, "today": long_date(
-        datetime.datetime.now(zone_of(view.meeting)).date(), lang)})
+    facts.update(
+        {
+            "invitation": invitation,
+            "person": invitation.person,
+            "today": long_date(datetime.datetime.now(zone_of(view.meeting)).date(), lang),
+        }
+    )
     return render_to_string("meetings/letter.html", facts)
 
 

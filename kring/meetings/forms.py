@@ -1,4 +1,5 @@
 """Forms of the meeting pages. They parse and show input; the services decide and validate again."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,9 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y
 
 def datetime_field(label, required=True):
     return forms.DateTimeField(
-        label=label, required=required, input_formats=DATETIME_FORMATS,
+        label=label,
+        required=required,
+        input_formats=DATETIME_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
@@ -24,8 +27,16 @@ class MeetingForm(VersionedForm):
 
     class Meta:
         model = Meeting
-        fields = ["kind", "starts_at", "ends_at", "place", "language", "interpreter_needed", "interpreter_language",
-                  "note"]
+        fields = [
+            "kind",
+            "starts_at",
+            "ends_at",
+            "place",
+            "language",
+            "interpreter_needed",
+            "interpreter_language",
+            "note",
+        ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -39,15 +50,23 @@ class PartForm(forms.Form):
     kind = forms.ChoiceField(label=_("part"), choices=PartKind.choices)
     label = forms.CharField(label=_("own name"), max_length=120, required=False)
     private = forms.BooleanField(
-        label=_("private: only the family and its network"), required=False,
+        label=_("private: only the family and its network"),
+        required=False,
     )
 
 
 class InvitationForm(VersionedForm):
     class Meta:
         model = Invitation
-        fields = ["role", "answer", "mode", "represented_by_person", "represented_by_name", "preparation_contact_on",
-                  "preparation_note"]
+        fields = [
+            "role",
+            "answer",
+            "mode",
+            "represented_by_person",
+            "represented_by_name",
+            "preparation_contact_on",
+            "preparation_note",
+        ]
         widgets = {"preparation_contact_on": DATE, "preparation_note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, case, **kwargs):

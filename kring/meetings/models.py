@@ -1,5 +1,6 @@
 """Meetings of a trajectory: the meeting, its parts, who was invited and answered, who was present in each
 part, and the information professionals shared with everyone."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -22,8 +23,7 @@ class Meeting(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meetings")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind of meeting"), max_length=30, choices=MeetingKind.choices)
-    status = models.CharField(_("status"), max_length=10, choices=MeetingStatus.choices,
-                              default=MeetingStatus.PLANNED)
+    status = models.CharField(_("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     place = models.CharField(_("place"), max_length=300)
@@ -74,7 +74,8 @@ class MeetingPart(models.Model):
     label = models.CharField(_("own name"), max_length=120, blank=True)
     order = models.PositiveSmallIntegerField(_("order"))
     private = models.BooleanField(
-        _("private"), default=False,
+        _("private"),
+        default=False,
         help_text=_("Only the family and its network: professionals and the coordinator are not present."),
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -96,21 +97,27 @@ class Invitation(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations",
-                               verbose_name=_("person"))
-    role = models.CharField(_("role at the meeting"), max_length=30, choices=InvitationRole.choices,
-                            default=InvitationRole.NETWORK_MEMBER)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("person"))
+    role = models.CharField(
+        _("role at the meeting"), max_length=30, choices=InvitationRole.choices, default=InvitationRole.NETWORK_MEMBER
+    )
     answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices, default=Answer.NONE)
     mode = models.CharField(_("takes part"), max_length=12, choices=Mode.choices, blank=True)
     represented_by_person = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("represented by (person of the case)"),
     )
     represented_by_name = NameField(_("represented by (name)"), max_length=200, blank=True)
     preparation_contact_on = models.DateField(_("preparation contact on"), null=True, blank=True)
     preparation_note = models.TextField(_("preparation note"), max_length=TEXT_LENGTH, blank=True)
     unsafe_override_reason = models.CharField(
-        _("why invited although not marked safe"), max_length=500, blank=True,
+        _("why invited although not marked safe"),
+        max_length=500,
+        blank=True,
     )
     invited_on = models.DateField(_("invited on"))
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -142,23 +149,28 @@ class Attendance(models.Model):
 
     part = models.ForeignKey(MeetingPart, on_delete=models.CASCADE, related_name="attendance")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, null=True, blank=True,
-                                   related_name="attendance")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+")
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, null=True, blank=True, related_name="attendance"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     present = models.BooleanField(_("present"), default=False)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=(Q(invitation__isnull=False, user__isnull=True) | Q(invitation__isnull=True,
-                                                                             user__isnull=False)),
+                condition=(
+                    Q(invitation__isnull=False, user__isnull=True) | Q(invitation__isnull=True, user__isnull=False)
+                ),
                 name="attendance_invitee_or_user",
             ),
-            models.UniqueConstraint(fields=["part", "invitation"], condition=Q(invitation__isnull=False),
-                                    name="attendance_once_per_invitee"),
-            models.UniqueConstraint(fields=["part", "user"], condition=Q(user__isnull=False),
-                                    name="attendance_once_per_user"),
+            models.UniqueConstraint(
+                fields=["part", "invitation"], condition=Q(invitation__isnull=False), name="attendance_once_per_invitee"
+            ),
+            models.UniqueConstraint(
+                fields=["part", "user"], condition=Q(user__isnull=False), name="attendance_once_per_user"
+            ),
         ]
 
 
@@ -167,13 +179,20 @@ class InformationContribution(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="contributions")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    author_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("author (user)"))
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author (user)"),
+    )
     author_name = NameField(_("author"), max_length=200, blank=True)
     author_organisation = models.CharField(_("author's organisation"), max_length=200, blank=True)
     text = models.TextField(_("information"), max_length=TEXT_LENGTH)
     shared_with_all = models.BooleanField(
-        _("shared equally with all participants"), default=False,
+        _("shared equally with all participants"),
+        default=False,
         help_text=_("Information is shown only once every participant has received the same."),
     )
     shared_on = models.DateField(_("shared on"), null=True, blank=True)

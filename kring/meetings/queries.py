@@ -1,5 +1,6 @@
 """Reads of the meeting stage. Every read starts from the case's visibility query (``get_case``) and logs the
 meeting, invitation and person records it returns."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -43,8 +44,12 @@ def meetings_for_case(actor, case_id, path: str = ""):
     """(case, trajectories, meetings) of a case the user may see; the meetings are logged as listed."""
     case = case_queries.get_case(actor, case_id, path=path, log=False)
     trajectories = list(Trajectory.objects.filter(case=case).select_related("coordinator"))
-    meetings = list(Meeting.objects.filter(case=case).select_related("trajectory", "organisation")
-                    .prefetch_related("parts").order_by("-starts_at", "-id"))
+    meetings = list(
+        Meeting.objects.filter(case=case)
+        .select_related("trajectory", "organisation")
+        .prefetch_related("parts")
+        .order_by("-starts_at", "-id")
+    )
     log_access(actor, Action.LIST, [case_access(case)] + [services.meeting_access(m) for m in meetings], path=path)
     return case, trajectories, meetings
 
@@ -58,8 +63,11 @@ def get_trajectory(actor, case_id, trajectory_id, path: str = ""):
 
 
 def _load(case, meeting_id) -> Meeting:
-    meeting = (Meeting.objects.filter(case=case, pk=meeting_id)
-               .select_related("trajectory__coordinator", "organisation", "case").first())
+    meeting = (
+        Meeting.objects.filter(case=case, pk=meeting_id)
+        .select_related("trajectory__coordinator", "organisation", "case")
+        .first()
+    )
     if meeting is None:
         raise NotFound()
     return meeting
@@ -102,8 +110,9 @@ def meeting_view(case, meeting) -> MeetingView:
     team = list(CaseTeamMember.objects.filter(case=case).select_related("user"))
     attendees = services.attendees_of(case, meeting, invitations, team)
     present = {p.pk: None for p in parts}
-    for row in Attendance.objects.filter(part__meeting=meeting).values("part_id", "invitation_id", "user_id",
-                                                                         "present"):
+    for row in Attendance.objects.filter(part__meeting=meeting).values(
+        "part_id", "invitation_id", "user_id", "present"
+    ):
         keys = present[row["part_id"]]
         if keys is None:
             keys = present[row["part_id"]] = set()
@@ -114,18 +123,29 @@ def meeting_view(case, meeting) -> MeetingView:
     for check in checks:
         check.part_name = names[check.part_id]
     return MeetingView(
-        case=case, meeting=meeting, parts=parts, invitations=invitations,
+        case=case,
+        meeting=meeting,
+        parts=parts,
+        invitations=invitations,
         contributions=[c for c in contributions if c.shared_with_all],
         unshared=[c for c in contributions if not c.shared_with_all],
-        attendees=attendees, present=present, private_checks=checks, team=team,
+        attendees=attendees,
+        present=present,
+        private_checks=checks,
+        team=team,
     )
 
 
 def _log_view(actor, view: MeetingView, action=Action.VIEW, path=""):
     case = view.case
-    log_access(actor, action, [case_access(case), services.meeting_access(view.meeting)]
-               + [services.invitation_access(i) for i in view.invitations]
-               + [person_access(i.person) for i in view.invitations], path=path)
+    log_access(
+        actor,
+        action,
+        [case_access(case), services.meeting_access(view.meeting)]
+        + [services.invitation_access(i) for i in view.invitations]
+        + [person_access(i.person) for i in view.invitations],
+        path=path,
+    )
 
 
 def meeting_detail(actor, case_id, meeting_id, path: str = "") -> MeetingView:
@@ -144,8 +164,12 @@ def invitation_candidates(actor, case_id, meeting_id, path: str = ""):
     meeting = _load(case, meeting_id)
     persons = services.map_candidates(case)
     invited = set(meeting.invitations.values_list("person_id", flat=True))
-    log_access(actor, Action.VIEW, [case_access(case), services.meeting_access(meeting)]
-               + [person_access(p) for p in persons], path=path)
+    log_access(
+        actor,
+        Action.VIEW,
+        [case_access(case), services.meeting_access(meeting)] + [person_access(p) for p in persons],
+        path=path,
+    )
     return case, meeting, persons, invited
 
 
@@ -165,6 +189,14 @@ def letter_export(actor, case_id, meeting_id, invitation_id, path: str = ""):
     invitation = next((i for i in view.invitations if i.pk == int(invitation_id)), None)
     if invitation is None:
         raise NotFound()
-    log_access(actor, Action.EXPORT, [services.meeting_access(view.meeting), services.invitation_access(invitation),
-                                      person_access(invitation.person)], path=path)
+    log_access(
+        actor,
+        Action.EXPORT,
+        [
+            services.meeting_access(view.meeting),
+            services.invitation_access(invitation),
+            person_access(invitation.person),
+        ],
+        path=path,
+    )
     return view, invitation

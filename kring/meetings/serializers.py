@@ -1,5 +1,6 @@
 """Shapes of meetings in the REST API. Input serializers parse JSON into the plain values the services take;
 the services decide what is valid, exactly as for the pages."""
+
 from rest_framework import serializers
 
 from kring.cases.serializers import MAX_ID, VERSION_HELP, RefuseUnknownFields
@@ -35,9 +36,23 @@ class MeetingSerializer(OutputModelSerializer):
 
     class Meta:
         model = Meeting
-        fields = ["id", "trajectory", "kind", "status", "starts_at", "ends_at", "place", "language",
-                  "interpreter_needed", "interpreter_language", "note", "cancel_reason", "coordinator", "parts",
-                  "version"]
+        fields = [
+            "id",
+            "trajectory",
+            "kind",
+            "status",
+            "starts_at",
+            "ends_at",
+            "place",
+            "language",
+            "interpreter_needed",
+            "interpreter_language",
+            "note",
+            "cancel_reason",
+            "coordinator",
+            "parts",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -48,9 +63,23 @@ class InvitationSerializer(OutputModelSerializer):
 
     class Meta:
         model = Invitation
-        fields = ["id", "person", "person_name", "role", "is_professional", "answer", "mode",
-                  "represented_by_person", "represented_by_name", "represented_by", "preparation_contact_on",
-                  "preparation_note", "unsafe_override_reason", "invited_on", "version"]
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "role",
+            "is_professional",
+            "answer",
+            "mode",
+            "represented_by_person",
+            "represented_by_name",
+            "represented_by",
+            "preparation_contact_on",
+            "preparation_note",
+            "unsafe_override_reason",
+            "invited_on",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -59,8 +88,16 @@ class ContributionSerializer(OutputModelSerializer):
 
     class Meta:
         model = InformationContribution
-        fields = ["id", "author", "author_user", "author_name", "author_organisation", "text", "shared_with_all",
-                  "shared_on"]
+        fields = [
+            "id",
+            "author",
+            "author_user",
+            "author_name",
+            "author_organisation",
+            "text",
+            "shared_with_all",
+            "shared_on",
+        ]
         read_only_fields = fields
 
 
@@ -98,13 +135,25 @@ class AttendanceSerializer(serializers.Serializer):
 
 
 class MeetingInputSerializer(RefuseUnknownFields, serializers.ModelSerializer):
-    parts = serializers.ListField(child=serializers.ChoiceField(choices=PartKind.choices), required=False,
-                                  help_text="The parts in order; default: those of the kind of meeting and method.")
+    parts = serializers.ListField(
+        child=serializers.ChoiceField(choices=PartKind.choices),
+        required=False,
+        help_text="The parts in order; default: those of the kind of meeting and method.",
+    )
 
     class Meta:
         model = Meeting
-        fields = ["kind", "starts_at", "ends_at", "place", "language", "interpreter_needed", "interpreter_language",
-                  "note", "parts"]
+        fields = [
+            "kind",
+            "starts_at",
+            "ends_at",
+            "place",
+            "language",
+            "interpreter_needed",
+            "interpreter_language",
+            "note",
+            "parts",
+        ]
 
 
 class MeetingChangesSerializer(RefuseUnknownFields, serializers.ModelSerializer):
@@ -112,8 +161,17 @@ class MeetingChangesSerializer(RefuseUnknownFields, serializers.ModelSerializer)
 
     class Meta:
         model = Meeting
-        fields = ["kind", "starts_at", "ends_at", "place", "language", "interpreter_needed", "interpreter_language",
-                  "note", "version"]
+        fields = [
+            "kind",
+            "starts_at",
+            "ends_at",
+            "place",
+            "language",
+            "interpreter_needed",
+            "interpreter_language",
+            "note",
+            "version",
+        ]
         extra_kwargs = {name: {"required": False} for name in fields if name != "version"}
 
 
@@ -124,14 +182,21 @@ class CancelSerializer(RefuseUnknownFields, serializers.Serializer):
 
 class InviteSerializer(RefuseUnknownFields, serializers.Serializer):
     persons = serializers.ListField(
-        child=_id_field(), required=False,
+        child=_id_field(),
+        required=False,
         help_text="Persons of the case to invite. Leave out to invite every safe, invitable person of the network "
-                  "map and the central persons.")
-    roles = serializers.DictField(child=serializers.CharField(max_length=30), required=False,
-                                  help_text="Person id -> role at the meeting (default: proposed from the map).")
+        "map and the central persons.",
+    )
+    roles = serializers.DictField(
+        child=serializers.CharField(max_length=30),
+        required=False,
+        help_text="Person id -> role at the meeting (default: proposed from the map).",
+    )
     overrides = serializers.DictField(
-        child=serializers.CharField(max_length=500), required=False,
-        help_text="Person id -> reason to invite a person the map does not mark safe and invitable.")
+        child=serializers.CharField(max_length=500),
+        required=False,
+        help_text="Person id -> reason to invite a person the map does not mark safe and invitable.",
+    )
 
 
 class InvitationChangesSerializer(RefuseUnknownFields, serializers.ModelSerializer):
@@ -140,8 +205,16 @@ class InvitationChangesSerializer(RefuseUnknownFields, serializers.ModelSerializ
 
     class Meta:
         model = Invitation
-        fields = ["role", "answer", "mode", "represented_by_person", "represented_by_name", "preparation_contact_on",
-                  "preparation_note", "version"]
+        fields = [
+            "role",
+            "answer",
+            "mode",
+            "represented_by_person",
+            "represented_by_name",
+            "preparation_contact_on",
+            "preparation_note",
+            "version",
+        ]
         extra_kwargs = {name: {"required": False} for name in fields if name != "version"}
 
 

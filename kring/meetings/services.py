@@ -4,6 +4,7 @@ access log, and version checks so a concurrent edit is refused rather than lost.
 Who may change a meeting: whoever may change the case (case worker, coordinator and team lead on the case
 team, the lead of the owning team) and the trajectory's coordinator.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -27,10 +28,25 @@ from . import core
 from .choices import Answer, InvitationRole, MeetingStatus, Mode, PartKind
 from .models import Attendance, InformationContribution, Invitation, Meeting, MeetingPart
 
-MEETING_FIELDS = ["kind", "starts_at", "ends_at", "place", "language", "interpreter_needed", "interpreter_language",
-                  "note"]
-INVITATION_FIELDS = ["role", "answer", "mode", "represented_by_person", "represented_by_name",
-                     "preparation_contact_on", "preparation_note"]
+MEETING_FIELDS = [
+    "kind",
+    "starts_at",
+    "ends_at",
+    "place",
+    "language",
+    "interpreter_needed",
+    "interpreter_language",
+    "note",
+]
+INVITATION_FIELDS = [
+    "role",
+    "answer",
+    "mode",
+    "represented_by_person",
+    "represented_by_name",
+    "preparation_contact_on",
+    "preparation_note",
+]
 CONTRIBUTION_FIELDS = ["author_user", "author_name", "author_organisation", "text", "shared_with_all", "shared_on"]
 
 
@@ -67,8 +83,9 @@ def _check_can_work_on(user, case, trajectory):
     try:
         _check_can_edit(user, case)
     except PermissionDenied:
-        raise PermissionDenied(_("Only the case worker, the coordinator or the team lead can change this "
-                                 "meeting.")) from None
+        raise PermissionDenied(
+            _("Only the case worker, the coordinator or the team lead can change this meeting.")
+        ) from None
 
 
 def _lock_trajectory(case, trajectory_id) -> Trajectory:
@@ -79,8 +96,12 @@ def _lock_trajectory(case, trajectory_id) -> Trajectory:
 
 
 def _lock_meeting(case, meeting_id) -> Meeting:
-    meeting = (Meeting.objects.select_for_update().select_related("trajectory", "organisation")
-               .filter(pk=meeting_id, case=case).first())
+    meeting = (
+        Meeting.objects.select_for_update()
+        .select_related("trajectory", "organisation")
+        .filter(pk=meeting_id, case=case)
+        .first()
+    )
     if meeting is None:
         raise NotFound()
     return meeting
@@ -146,10 +167,14 @@ def _create_parts(meeting, trajectory, kinds=None):
         if not kinds or any(k not in valid for k in kinds):
             raise ValidationError({"parts": [_("Choose the parts from the list.")]})
         parts = [(k, k in core.PRIVATE_PARTS) for k in kinds]
-    MeetingPart.objects.bulk_create([
-        MeetingPart(meeting=meeting, organisation_id=meeting.organisation_id, kind=kind, order=i + 1, private=private)
-        for i, (kind, private) in enumerate(parts)
-    ])
+    MeetingPart.objects.bulk_create(
+        [
+            MeetingPart(
+                meeting=meeting, organisation_id=meeting.organisation_id, kind=kind, order=i + 1, private=private
+            )
+            for i, (kind, private) in enumerate(parts)
+        ]
+    )
 
 
 # ---- meetings ----------------------------------------------------------------------------------------------
@@ -205,8 +230,7 @@ def update_meeting(actor, case_id, meeting_id, changes: dict, expected_version, 
     _check_not_before_referral(meeting, case)
     if meeting.kind != old_kind:
         if Attendance.objects.filter(part__meeting=meeting).exists():
-            raise ValidationError({"kind": [_("Attendance was recorded; the kind of meeting cannot change any "
-                                              "more.")]})
+            raise ValidationError({"kind": [_("Attendance was recorded; the kind of meeting cannot change any more.")]})
         meeting.parts.all().delete()
         _create_parts(meeting, meeting.trajectory)
     meeting.version += 1
@@ -238,8 +262,16 @@ def cancel_meeting(actor, case_id, meeting_id, reason: str, expected_version, pa
 
 @_logs_refusal
 @transaction.atomic
-def add_part(actor, case_id, meeting_id, kind: str, label: str = "", private: bool | None = None,
-             expected_version=None, path: str = "") -> MeetingPart:
+def add_part(
+    actor,
+    case_id,
+    meeting_id,
+    kind: str,
+    label: str = "",
+    private: bool | None = None,
+    expected_version=None,
+    path: str = "",
+) -> MeetingPart:
     """Add a part at the end, e.g. the method's own part."""
     case, meeting = _open_meeting(actor, case_id, meeting_id)
     _refuse_cancelled(meeting)
@@ -249,8 +281,14 @@ def add_part(actor, case_id, meeting_id, kind: str, label: str = "", private: bo
     if kind == PartKind.OTHER and not (label or "").strip():
         raise ValidationError({"label": [_("Give the part a name.")]})
     last = meeting.parts.order_by("-order").values_list("order", flat=True).first() or 0
-    part = MeetingPart(meeting=meeting, organisation_id=meeting.organisation_id, kind=kind, label=(label or "")[:120],
-                       order=last + 1, private=(kind in core.PRIVATE_PARTS) if private is None else bool(private))
+    part = MeetingPart(
+        meeting=meeting,
+        organisation_id=meeting.organisation_id,
+        kind=kind,
+        label=(label or "")[:120],
+        order=last + 1,
+        private=(kind in core.PRIVATE_PARTS) if private is None else bool(private),
+    )
     _full_clean(part, exclude=["meeting", "organisation"])
     part.save()
     meeting.version += 1
@@ -288,8 +326,15 @@ def map_candidates(case):
 
 @_logs_refusal
 @transaction.atomic
-def invite_from_map(actor, case_id, meeting_id, person_ids=None, roles: dict | None = None,
-                    overrides: dict | None = None, path: str = "") -> list[Invitation]:
+def invite_from_map(
+    actor,
+    case_id,
+    meeting_id,
+    person_ids=None,
+    roles: dict | None = None,
+    overrides: dict | None = None,
+    path: str = "",
+) -> list[Invitation]:
     """Invite persons from the network map. Without ``person_ids``: every safe, invitable person and the central
     persons not yet invited. A person marked unsafe, or not cleared on the map, is invited only with a reason
     in ``overrides`` (person id -> reason); a deceased person never."""
@@ -314,11 +359,15 @@ def invite_from_map(actor, case_id, meeting_id, person_ids=None, roles: dict | N
             if person.invitability == "deceased":
                 errors.append(_("%(name)s has died and cannot be invited.") % {"name": person.full_name})
             elif person.invitability == "unsafe" and not reason:
-                errors.append(_("%(name)s is marked unsafe on the network map. Invite them only with a reason.")
-                              % {"name": person.full_name})
+                errors.append(
+                    _("%(name)s is marked unsafe on the network map. Invite them only with a reason.")
+                    % {"name": person.full_name}
+                )
             elif person.invitability == "not_cleared" and not reason:
-                errors.append(_("%(name)s is not marked safe and invitable on the network map. Invite them only "
-                                "with a reason.") % {"name": person.full_name})
+                errors.append(
+                    _("%(name)s is not marked safe and invitable on the network map. Invite them only with a reason.")
+                    % {"name": person.full_name}
+                )
             chosen.append(person)
         if errors:
             raise ValidationError({"persons": errors})
@@ -329,27 +378,43 @@ def invite_from_map(actor, case_id, meeting_id, person_ids=None, roles: dict | N
         if role not in InvitationRole.values:
             raise ValidationError({"role": [_("Choose a role from the list.")]})
         reason = "" if person.invitability == "safe" else overrides.get(str(person.pk), "")
-        invitation = Invitation(meeting=meeting, case=case, organisation=case.organisation, person=person,
-                                role=role, unsafe_override_reason=reason[:500], invited_on=today,
-                                invited_by=actor.user)
+        invitation = Invitation(
+            meeting=meeting,
+            case=case,
+            organisation=case.organisation,
+            person=person,
+            role=role,
+            unsafe_override_reason=reason[:500],
+            invited_on=today,
+            invited_by=actor.user,
+        )
         invitation._history_user = actor.user
         invitation.save()
         created.append(invitation)
     if created:
-        log_access(actor, Action.CREATE, [invitation_access(i) for i in created]
-                   + [person_access(i.person) for i in created], path=path)
+        log_access(
+            actor,
+            Action.CREATE,
+            [invitation_access(i) for i in created] + [person_access(i.person) for i in created],
+            path=path,
+        )
     return created
 
 
 @_logs_refusal
 @transaction.atomic
-def update_invitation(actor, case_id, meeting_id, invitation_id, changes: dict, expected_version,
-                      path: str = "") -> Invitation:
+def update_invitation(
+    actor, case_id, meeting_id, invitation_id, changes: dict, expected_version, path: str = ""
+) -> Invitation:
     """Record the answer, how the person takes part, who represents them, the preparation contact, the role."""
     case, meeting = _open_meeting(actor, case_id, meeting_id)
     _refuse_cancelled(meeting)
-    invitation = (Invitation.objects.select_for_update().select_related("person")
-                  .filter(pk=invitation_id, meeting=meeting).first())
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("person")
+        .filter(pk=invitation_id, meeting=meeting)
+        .first()
+    )
     if invitation is None:
         raise NotFound()
     _refuse_if_stale(invitation, expected_version, INVITATION_FIELDS)
@@ -372,8 +437,9 @@ def update_invitation(actor, case_id, meeting_id, invitation_id, changes: dict, 
             errors["represented_by_person"] = [_("Choose a person of this case.")]
         elif invitation.represented_by_person_id == invitation.person_id:
             errors["represented_by_person"] = [_("A person cannot represent themselves.")]
-    if invitation.mode == Mode.REPRESENTED and not (invitation.represented_by_person_id
-                                                    or invitation.represented_by_name.strip()):
+    if invitation.mode == Mode.REPRESENTED and not (
+        invitation.represented_by_person_id or invitation.represented_by_name.strip()
+    ):
         errors["represented_by_name"] = [_("Say who represents this person.")]
     if invitation.mode and invitation.answer in (Answer.NONE, Answer.NO) and invitation.mode != Mode.REPRESENTED:
         errors["mode"] = [_("How someone takes part follows from a yes or maybe.")]
@@ -381,10 +447,13 @@ def update_invitation(actor, case_id, meeting_id, invitation_id, changes: dict, 
         errors["preparation_contact_on"] = [_("This date cannot be in the future.")]
     if invitation.preparation_note.strip() and not invitation.preparation_contact_on:
         errors["preparation_contact_on"] = [_("Give the date of the preparation contact.")]
-    if invitation.is_professional and Attendance.objects.filter(invitation=invitation, present=True,
-                                                                part__private=True).exists():
-        errors["role"] = [_("This person was present during private family time, so they cannot be a "
-                            "professional at this meeting.")]
+    if (
+        invitation.is_professional
+        and Attendance.objects.filter(invitation=invitation, present=True, part__private=True).exists()
+    ):
+        errors["role"] = [
+            _("This person was present during private family time, so they cannot be a professional at this meeting.")
+        ]
     if errors:
         raise ValidationError(errors)
     invitation.version += 1
@@ -418,23 +487,26 @@ def attendees_of(case, meeting, invitations=None, team=None) -> dict[str, core.A
     invitations = list(meeting.invitations.select_related("person")) if invitations is None else invitations
     rows = {}
     for invitation in invitations:
-        rows[f"i{invitation.pk}"] = core.Attendee(f"i{invitation.pk}", invitation.person.full_name,
-                                                  professional=invitation.is_professional)
+        rows[f"i{invitation.pk}"] = core.Attendee(
+            f"i{invitation.pk}", invitation.person.full_name, professional=invitation.is_professional
+        )
     coordinator_id = meeting.trajectory.coordinator_id
     team = list(CaseTeamMember.objects.filter(case=case).select_related("user")) if team is None else team
     users = {m.user_id: m.user for m in team}
     if coordinator_id and coordinator_id not in users:
         users[coordinator_id] = meeting.trajectory.coordinator
     for user_id, user in users.items():
-        rows[f"u{user_id}"] = core.Attendee(f"u{user_id}", str(user), professional=True,
-                                            coordinator=user_id == coordinator_id)
+        rows[f"u{user_id}"] = core.Attendee(
+            f"u{user_id}", str(user), professional=True, coordinator=user_id == coordinator_id
+        )
     return rows
 
 
 @_logs_refusal
 @transaction.atomic
-def record_attendance(actor, case_id, meeting_id, present, part_times: dict | None = None, expected_version=None,
-                      path: str = "") -> Meeting:
+def record_attendance(
+    actor, case_id, meeting_id, present, part_times: dict | None = None, expected_version=None, path: str = ""
+) -> Meeting:
     """Save the whole attendance grid at once. ``present``: (part id, attendee key) pairs of who was there;
     every other cell of the grid is stored as absent. ``part_times``: part id -> (started_at, ended_at).
 
@@ -464,11 +536,21 @@ def record_attendance(actor, case_id, meeting_id, present, part_times: dict | No
             continue
         if part.private and core.refused_in_private(attendee):
             if attendee.coordinator:
-                errors.append(_("%(name)s is the coordinator and cannot be present during %(part)s: the family "
-                                "and its network are on their own.") % {"name": attendee.name, "part": part.name})
+                errors.append(
+                    _(
+                        "%(name)s is the coordinator and cannot be present during %(part)s: the family "
+                        "and its network are on their own."
+                    )
+                    % {"name": attendee.name, "part": part.name}
+                )
             else:
-                errors.append(_("%(name)s is a professional and cannot be present during %(part)s: the family "
-                                "and its network are on their own.") % {"name": attendee.name, "part": part.name})
+                errors.append(
+                    _(
+                        "%(name)s is a professional and cannot be present during %(part)s: the family "
+                        "and its network are on their own."
+                    )
+                    % {"name": attendee.name, "part": part.name}
+                )
             continue
         cells.add((part.pk, attendee.key))
     zone = local_zone(case.organisation)
@@ -491,20 +573,31 @@ def record_attendance(actor, case_id, meeting_id, present, part_times: dict | No
     MeetingPart.objects.bulk_update(parts.values(), ["started_at", "ended_at"])
     Attendance.objects.filter(part__meeting=meeting).delete()
     by_key = {f"i{i.pk}": i for i in invitations}
-    Attendance.objects.bulk_create([
-        Attendance(part=part, organisation_id=meeting.organisation_id,
-                   invitation=by_key.get(key), user_id=int(key[1:]) if key.startswith("u") else None,
-                   present=(part.pk, key) in cells)
-        for part in parts.values() for key in attendees
-    ])
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                part=part,
+                organisation_id=meeting.organisation_id,
+                invitation=by_key.get(key),
+                user_id=int(key[1:]) if key.startswith("u") else None,
+                present=(part.pk, key) in cells,
+            )
+            for part in parts.values()
+            for key in attendees
+        ]
+    )
     if cells and meeting.status == MeetingStatus.PLANNED:
         meeting.status = MeetingStatus.HELD
     meeting.version += 1
     meeting._history_user = actor.user
     meeting.save()
-    log_access(actor, Action.UPDATE, [meeting_access(meeting), Access("attendance", meeting.pk, case.pk,
-                                                                       case.organisation_id)]
-               + [person_access(i.person) for i in invitations], path=path)
+    log_access(
+        actor,
+        Action.UPDATE,
+        [meeting_access(meeting), Access("attendance", meeting.pk, case.pk, case.organisation_id)]
+        + [person_access(i.person) for i in invitations],
+        path=path,
+    )
     return meeting
 
 
@@ -538,8 +631,10 @@ def add_contribution(actor, case_id, meeting_id, data: dict, path: str = "") -> 
 
 def _check_contribution(case, contribution):
     _full_clean(contribution, exclude=["meeting", "organisation", "created_by"])
-    if contribution.author_user_id and not CaseTeamMember.objects.filter(
-            case=case, user_id=contribution.author_user_id).exists():
+    if (
+        contribution.author_user_id
+        and not CaseTeamMember.objects.filter(case=case, user_id=contribution.author_user_id).exists()
+    ):
         raise ValidationError({"author_user": [_("Choose a member of the case team.")]})
     if contribution.shared_on and contribution.shared_on > timezone.localdate():
         raise ValidationError({"shared_on": [_("This date cannot be in the future.")]})
@@ -547,12 +642,14 @@ def _check_contribution(case, contribution):
 
 @_logs_refusal
 @transaction.atomic
-def share_contribution(actor, case_id, meeting_id, contribution_id, shared_on: datetime.date,
-                       path: str = "") -> InformationContribution:
+def share_contribution(
+    actor, case_id, meeting_id, contribution_id, shared_on: datetime.date, path: str = ""
+) -> InformationContribution:
     """Record that the information went to all participants alike; from then on it is shown."""
     case, meeting = _open_meeting(actor, case_id, meeting_id)
-    contribution = InformationContribution.objects.select_for_update().filter(pk=contribution_id,
-                                                                              meeting=meeting).first()
+    contribution = (
+        InformationContribution.objects.select_for_update().filter(pk=contribution_id, meeting=meeting).first()
+    )
     if contribution is None:
         raise NotFound()
     contribution.shared_with_all = True

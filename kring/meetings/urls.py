@@ -1,4 +1,5 @@
 """Meeting pages, mounted at /cases/<pk>/meetings/."""
+
 from django.urls import path
 
 from . import views
@@ -13,12 +14,16 @@ urlpatterns = [
     path("<int:meeting_id>/parts/", views.part_add, name="part_add"),
     path("<int:meeting_id>/invite/", views.invite, name="invite"),
     path("<int:meeting_id>/invitations/<int:invitation_id>/", views.invitation_edit, name="invitation"),
-    path("<int:meeting_id>/invitations/<int:invitation_id>/withdraw/", views.invitation_withdraw,
-         name="invitation_withdraw"),
+    path(
+        "<int:meeting_id>/invitations/<int:invitation_id>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("<int:meeting_id>/invitations/<int:invitation_id>/letter.pdf", views.letter, name="letter"),
     path("<int:meeting_id>/attendance/", views.attendance, name="attendance"),
     path("<int:meeting_id>/information/", views.contribution_add, name="contribution"),
-    path("<int:meeting_id>/information/<int:contribution_id>/share/", views.contribution_share,
-         name="contribution_share"),
+    path(
+        "<int:meeting_id>/information/<int:contribution_id>/share/", views.contribution_share, name="contribution_share"
+    ),
     path("<int:meeting_id>/calendar.ics", views.calendar_file, name="calendar"),
 ]

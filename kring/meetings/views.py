@@ -2,6 +2,7 @@
 
 Every form works without JavaScript. Date-times are entered and shown in the organisation's own time zone.
 """
+
 import datetime
 
 from django.contrib import messages
@@ -41,8 +42,12 @@ def _in_local_time(view_func):
     def wrapper(request, pk, *args, **kwargs):
         from kring.cases.models import Case
 
-        organisation = Case.objects.filter(pk=pk).select_related("organisation").values_list(
-            "organisation__jurisdiction", flat=True).first()
+        organisation = (
+            Case.objects.filter(pk=pk)
+            .select_related("organisation")
+            .values_list("organisation__jurisdiction", flat=True)
+            .first()
+        )
         from .models import TIMEZONES
 
         with timezone.override(TIMEZONES.get(organisation, "Europe/Brussels")):
@@ -103,10 +108,18 @@ def meeting_detail(request, pk, meeting_id):
     view = queries.meeting_detail(_actor(request), pk, meeting_id, path=request.path)
     can_edit = services.can_work_on(request.user, view.case, view.meeting.trajectory)
     part_form = PartForm(initial={"version": view.meeting.version})
-    return render(request, "meetings/detail.html", {
-        "case": view.case, "meeting": view.meeting, "view": view, "can_edit": can_edit, "part_form": part_form,
-        "grid": _grid(view),
-    })
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "case": view.case,
+            "meeting": view.meeting,
+            "view": view,
+            "can_edit": can_edit,
+            "part_form": part_form,
+            "grid": _grid(view),
+        },
+    )
 
 
 def _grid(view):
@@ -116,8 +129,14 @@ def _grid(view):
         cells = []
         for part in view.parts:
             keys = view.present.get(part.pk) or set()
-            cells.append({"part": part, "name": f"p{part.pk}_{key}", "checked": key in keys,
-                          "refused": part.private and (attendee.professional or attendee.coordinator)})
+            cells.append(
+                {
+                    "part": part,
+                    "name": f"p{part.pk}_{key}",
+                    "checked": key in keys,
+                    "refused": part.private and (attendee.professional or attendee.coordinator),
+                }
+            )
         rows.append({"attendee": attendee, "cells": cells})
     return rows
 
@@ -132,8 +151,9 @@ def meeting_edit(request, pk, meeting_id):
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_meeting(actor, pk, meeting_id, form.changes(), form.cleaned_data["version"],
-                                    path=request.path)
+            services.update_meeting(
+                actor, pk, meeting_id, form.changes(), form.cleaned_data["version"], path=request.path
+            )
         except StaleEdit as error:
             stale = error
             fresh = queries.meeting_detail(actor, pk, meeting_id, path=request.path).meeting
@@ -146,10 +166,19 @@ def meeting_edit(request, pk, meeting_id):
             messages.success(request, _("The meeting was saved."))
             return redirect(_detail_url(pk, meeting_id))
     cancel_form = CancelForm(initial={"version": meeting.version})
-    return render(request, "meetings/meeting_form.html", {
-        "case": view.case, "trajectory": meeting.trajectory, "form": form, "meeting": meeting, "stale": stale,
-        "cancel_form": cancel_form,
-    }, status=409 if stale else 200)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {
+            "case": view.case,
+            "trajectory": meeting.trajectory,
+            "form": form,
+            "meeting": meeting,
+            "stale": stale,
+            "cancel_form": cancel_form,
+        },
+        status=409 if stale else 200,
+    )
 
 
 @_in_local_time
@@ -159,8 +188,14 @@ def meeting_cancel(request, pk, meeting_id):
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
-            services.cancel_meeting(_actor(request), pk, meeting_id, form.cleaned_data["cancel_reason"],
-                                    form.cleaned_data["version"], path=request.path)
+            services.cancel_meeting(
+                _actor(request),
+                pk,
+                meeting_id,
+                form.cleaned_data["cancel_reason"],
+                form.cleaned_data["version"],
+                path=request.path,
+            )
         except StaleEdit:
             messages.error(request, _("Not saved: someone else changed this meeting after you opened it."))
         except ValidationError as error:
@@ -181,8 +216,16 @@ def part_add(request, pk, meeting_id):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.add_part(_actor(request), pk, meeting_id, data["kind"], data["label"],
-                              private=data["private"] or None, expected_version=data["version"], path=request.path)
+            services.add_part(
+                _actor(request),
+                pk,
+                meeting_id,
+                data["kind"],
+                data["label"],
+                private=data["private"] or None,
+                expected_version=data["version"],
+                path=request.path,
+            )
         except StaleEdit:
             messages.error(request, _("Not saved: someone else changed this meeting after you opened it."))
         except ValidationError as error:
@@ -208,8 +251,9 @@ def invite(request, pk, meeting_id):
             errors.append(_("Choose at least one person."))
         else:
             try:
-                created = services.invite_from_map(actor, pk, meeting_id, chosen, roles=roles, overrides=overrides,
-                                                   path=request.path)
+                created = services.invite_from_map(
+                    actor, pk, meeting_id, chosen, roles=roles, overrides=overrides, path=request.path
+                )
             except ValidationError as error:
                 errors = _messages_of(error)
             else:
@@ -217,16 +261,32 @@ def invite(request, pk, meeting_id):
                 return redirect(_detail_url(pk, meeting_id))
     rows = []
     for person in persons:
-        checked = (str(person.pk) in request.POST.getlist("person") if request.method == "POST"
-                   else person.invitability == "safe")
-        rows.append({
-            "person": person, "invited": person.pk in invited, "checked": checked,
-            "role": request.POST.get(f"role_{person.pk}", person.proposed_role),
-            "reason": request.POST.get(f"reason_{person.pk}", ""),
-        })
-    return render(request, "meetings/invite.html", {
-        "case": case, "meeting": meeting, "rows": rows, "errors": errors, "roles": InvitationRole.choices,
-    }, status=400 if errors else 200)
+        checked = (
+            str(person.pk) in request.POST.getlist("person")
+            if request.method == "POST"
+            else person.invitability == "safe"
+        )
+        rows.append(
+            {
+                "person": person,
+                "invited": person.pk in invited,
+                "checked": checked,
+                "role": request.POST.get(f"role_{person.pk}", person.proposed_role),
+                "reason": request.POST.get(f"reason_{person.pk}", ""),
+            }
+        )
+    return render(
+        request,
+        "meetings/invite.html",
+        {
+            "case": case,
+            "meeting": meeting,
+            "rows": rows,
+            "errors": errors,
+            "roles": InvitationRole.choices,
+        },
+        status=400 if errors else 200,
+    )
 
 
 @_in_local_time
@@ -242,12 +302,16 @@ def invitation_edit(request, pk, meeting_id, invitation_id):
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
         try:
-            services.update_invitation(actor, pk, meeting_id, invitation_id, changes, form.cleaned_data["version"],
-                                       path=request.path)
+            services.update_invitation(
+                actor, pk, meeting_id, invitation_id, changes, form.cleaned_data["version"], path=request.path
+            )
         except StaleEdit as error:
             stale = error
-            fresh = next(i for i in queries.meeting_detail(actor, pk, meeting_id, path=request.path).invitations
-                         if i.pk == invitation_id)
+            fresh = next(
+                i
+                for i in queries.meeting_detail(actor, pk, meeting_id, path=request.path).invitations
+                if i.pk == invitation_id
+            )
             data = request.POST.copy()
             data["version"] = fresh.version
             form = InvitationForm(data, instance=fresh, case=view.case)
@@ -257,9 +321,18 @@ def invitation_edit(request, pk, meeting_id, invitation_id):
             messages.success(request, _("The invitation was saved."))
             return redirect(_detail_url(pk, meeting_id))
     case_queries.log_person_choices(actor, form, path=request.path)
-    return render(request, "meetings/invitation_form.html", {
-        "case": view.case, "meeting": view.meeting, "invitation": invitation, "form": form, "stale": stale,
-    }, status=409 if stale else 200)
+    return render(
+        request,
+        "meetings/invitation_form.html",
+        {
+            "case": view.case,
+            "meeting": view.meeting,
+            "invitation": invitation,
+            "form": form,
+            "stale": stale,
+        },
+        status=409 if stale else 200,
+    )
 
 
 @_in_local_time
@@ -300,13 +373,16 @@ def attendance(request, pk, meeting_id):
             if name.startswith("p") and "_" in name:
                 part_id, _sep, key = name[1:].partition("_")
                 present.append((part_id, key))
-        times = {p.pk: (_parse_local(request.POST.get(f"start_{p.pk}")), _parse_local(request.POST.get(f"end_{p.pk}")))
-                 for p in view.parts}
+        times = {
+            p.pk: (_parse_local(request.POST.get(f"start_{p.pk}")), _parse_local(request.POST.get(f"end_{p.pk}")))
+            for p in view.parts
+        }
         try:
             # The grid always carries the version it was drawn at; without it a save could overwrite another's.
             version = form_version(request.POST.get("version") or "missing")
-            services.record_attendance(actor, pk, meeting_id, present, times, expected_version=version,
-                                       path=request.path)
+            services.record_attendance(
+                actor, pk, meeting_id, present, times, expected_version=version, path=request.path
+            )
         except StaleEdit as error:
             stale = error
         except ValidationError as error:
@@ -322,9 +398,19 @@ def attendance(request, pk, meeting_id):
         for row in grid:
             for cell in row["cells"]:
                 cell["checked"] = cell["name"] in posted
-    return render(request, "meetings/attendance.html", {
-        "case": view.case, "meeting": view.meeting, "view": view, "grid": grid, "errors": errors, "stale": stale,
-    }, status=409 if stale else (400 if errors else 200))
+    return render(
+        request,
+        "meetings/attendance.html",
+        {
+            "case": view.case,
+            "meeting": view.meeting,
+            "view": view,
+            "grid": grid,
+            "errors": errors,
+            "stale": stale,
+        },
+        status=409 if stale else (400 if errors else 200),
+    )
 
 
 @_in_local_time
@@ -341,8 +427,9 @@ def contribution_add(request, pk, meeting_id):
         else:
             messages.success(request, _("The information was added."))
             return redirect(_detail_url(pk, meeting_id))
-    return render(request, "meetings/contribution_form.html", {"case": view.case, "meeting": view.meeting,
-                                                                "form": form})
+    return render(
+        request, "meetings/contribution_form.html", {"case": view.case, "meeting": view.meeting, "form": form}
+    )
 
 
 @_in_local_time
@@ -354,8 +441,9 @@ def contribution_share(request, pk, meeting_id, contribution_id):
         messages.error(request, _("Give the date on which it was shared with all participants."))
     else:
         try:
-            services.share_contribution(_actor(request), pk, meeting_id, contribution_id,
-                                        form.cleaned_data["shared_on"], path=request.path)
+            services.share_contribution(
+                _actor(request), pk, meeting_id, contribution_id, form.cleaned_data["shared_on"], path=request.path
+            )
         except ValidationError as error:
             for message in _messages_of(error):
                 messages.error(request, message)
@@ -372,8 +460,9 @@ def _doc_language(request):
 @_in_local_time
 def calendar_file(request, pk, meeting_id):
     view = queries.calendar_export(_actor(request), pk, meeting_id, path=request.path)
-    response = HttpResponse(documents.calendar_file(view, _doc_language(request)),
-                            content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        documents.calendar_file(view, _doc_language(request)), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="bijeenkomst-{view.meeting.pk}.ics"'
     return response
 
@@ -386,4 +475,3 @@ def letter(request, pk, meeting_id, invitation_id):
     name = "uitnodiging" if lang == "nl" else "invitation"
     response["Content-Disposition"] = f'attachment; filename="{name}-{view.meeting.pk}-{invitation.pk}.pdf"'
     return response
-

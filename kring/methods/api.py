@@ -8,6 +8,7 @@ before the input is read. Validation, stale refusal and the log of changes live 
 ``kring.core.api.exception_handler`` turns their errors into 400, 403, 404 and 409 answers. The service names
 the method ``method_code``; its errors are renamed here to ``method``, the field the client sent.
 """
+
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -51,8 +52,9 @@ def _fields_named():
     except ValidationError as error:
         if not hasattr(error, "error_dict"):
             raise
-        raise ValidationError({FIELDS.get(field, field): errors for field, errors in error.error_dict.items()}) \
-            from None
+        raise ValidationError(
+            {FIELDS.get(field, field): errors for field, errors in error.error_dict.items()}
+        ) from None
 
 
 def _service_data(data):
@@ -70,12 +72,18 @@ def _check_maintainer(request, organisation_id, offer_id=None, change=False):
     if services.can_maintain(user, organisation_id):
         return
     if change:
-        log_access(Actor.from_request(request), Action.DENIED,
-                   [Access(services.RECORD_TYPE, offer_id, None, organisation_id)], path=request.path)
-        raise PermissionDenied(_("Only the organisation's team leads and functional administrators can change "
-                                 "its method offer."))
-    raise PermissionDenied(_("Only team leads and functional administrators maintain their organisation's "
-                             "method offer."))
+        log_access(
+            Actor.from_request(request),
+            Action.DENIED,
+            [Access(services.RECORD_TYPE, offer_id, None, organisation_id)],
+            path=request.path,
+        )
+        raise PermissionDenied(
+            _("Only the organisation's team leads and functional administrators can change its method offer.")
+        )
+    raise PermissionDenied(
+        _("Only team leads and functional administrators maintain their organisation's method offer.")
+    )
 
 
 class PublicMethodOfferListView(CaseApiView):
@@ -86,7 +94,7 @@ class PublicMethodOfferListView(CaseApiView):
         tags=TAGS,
         summary="Who offers which method where (public)",
         description="The active offers of all organisations, by organisation and method; no login needed. "
-                    "Filter by region and/or method; an unknown code answers 400.",
+        "Filter by region and/or method; an unknown code answers 400.",
         parameters=[MethodOfferQuerySerializer],
         responses={200: MethodOfferSerializer(many=True), 400: INVALID},
     )
@@ -123,10 +131,14 @@ class OrganisationMethodOfferListView(CaseApiView):
         _check_maintainer(request, organisation_id, change=True)
         data = _parse(MethodOfferInputSerializer, request.data)
         with _fields_named():
-            offer = services.save_offer(Actor.from_request(request), organisation_id, _service_data(data),
-                                        path=request.path)
-        headers = {"Location": request.build_absolute_uri(
-            reverse("methods_api:organisation_offer", args=[organisation_id, offer.pk]))}
+            offer = services.save_offer(
+                Actor.from_request(request), organisation_id, _service_data(data), path=request.path
+            )
+        headers = {
+            "Location": request.build_absolute_uri(
+                reverse("methods_api:organisation_offer", args=[organisation_id, offer.pk])
+            )
+        }
         return Response(MethodOfferDetailSerializer(offer).data, status=status.HTTP_201_CREATED, headers=headers)
 
 
@@ -154,8 +166,14 @@ class OrganisationMethodOfferDetailView(CaseApiView):
         _check_maintainer(request, organisation_id, offer_id, change=True)
         data = _parse(MethodOfferChangeSerializer, request.data)
         with _fields_named():
-            offer = services.save_offer(Actor.from_request(request), organisation_id, _service_data(data),
-                                        offer_id=offer_id, expected_version=data["version"], path=request.path)
+            offer = services.save_offer(
+                Actor.from_request(request),
+                organisation_id,
+                _service_data(data),
+                offer_id=offer_id,
+                expected_version=data["version"],
+                path=request.path,
+            )
         return Response(MethodOfferDetailSerializer(offer).data)
 
     @extend_schema(
@@ -169,6 +187,7 @@ class OrganisationMethodOfferDetailView(CaseApiView):
     def delete(self, request, organisation_id, offer_id):
         _check_maintainer(request, organisation_id, offer_id, change=True)
         query = _parse(MethodOfferRemoveQuerySerializer, request.query_params)
-        services.remove_offer(Actor.from_request(request), organisation_id, offer_id,
-                              expected_version=query["version"], path=request.path)
+        services.remove_offer(
+            Actor.from_request(request), organisation_id, offer_id, expected_version=query["version"], path=request.path
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

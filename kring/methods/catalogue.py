@@ -4,6 +4,7 @@
 file and the dotted field path, e.g. ``fnb.toml: phases.2.default_weeks: must be at most max_weeks (8.0)``.
 ``check_definitions()`` returns the problems as strings for a start-up check.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,9 @@ from kring.core.definitions import DefinitionError, check_files, first_error, lo
 from .schema import MethodDefinition
 
 # The shipped files; an installation may point KRING_METHOD_DEFINITIONS_DIR at its own reviewed copy.
-DEFINITIONS_DIR = Path(os.environ.get("KRING_METHOD_DEFINITIONS_DIR") or Path(__file__).resolve().parent / "definitions")
+DEFINITIONS_DIR = Path(
+    os.environ.get("KRING_METHOD_DEFINITIONS_DIR") or Path(__file__).resolve().parent / "definitions"
+)
 
 
 class MethodDefinitionError(DefinitionError):

@@ -4,6 +4,7 @@ x = family lead (0 shared with the worker ... 1 the family leads);
 y = network breadth (0 nuclear family ... 1 wide community), drawn upwards.
 All text arrives translated; everything is escaped here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,12 +31,20 @@ def _y(value: float) -> float:
 
 
 def draw_continua(
-    points: list[Point], *, title: str, x_label: str, y_label: str,
-    x_low: str = "", x_high: str = "", y_low: str = "", y_high: str = "", description_id: str = "",
+    points: list[Point],
+    *,
+    title: str,
+    x_label: str,
+    y_label: str,
+    x_low: str = "",
+    x_high: str = "",
+    y_low: str = "",
+    y_high: str = "",
+    description_id: str = "",
 ) -> str:
     """An SVG with one labelled dot (``circle class="dot"``) per point; ``<title>`` first for screen readers."""
     x0, x1, y0, y1 = _x(0), _x(1), _y(0), _y(1)
-    labelled_by = ' aria-describedby=%s' % quoteattr(description_id) if description_id else ""
+    labelled_by = " aria-describedby=%s" % quoteattr(description_id) if description_id else ""
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="continua" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="continua-title"{labelled_by}>',

@@ -1,4 +1,5 @@
 """Forms of the method offer pages. They parse and show input; the services decide and validate again."""
+
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +21,11 @@ def method_choices():
 
 def variant_choices():
     """Every variant of every method, as ``method:variant`` so equal variant codes of two methods stay apart."""
-    return [(f"{code}:{variant.code}", f"{_name(definition.name)}: {_name(variant.name)}")
-            for code, definition in catalogue().items() for variant in definition.variants]
+    return [
+        (f"{code}:{variant.code}", f"{_name(definition.name)}: {_name(variant.name)}")
+        for code, definition in catalogue().items()
+        for variant in definition.variants
+    ]
 
 
 def grouped_region_choices():
@@ -43,23 +47,37 @@ class OfferFilterForm(forms.Form):
 class OfferForm(forms.Form):
     method_code = forms.ChoiceField(label=_("Method"))
     variants = forms.MultipleChoiceField(
-        label=_("Variants offered"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Variants offered"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Only variants of the method chosen above."),
     )
     regions = forms.MultipleChoiceField(label=_("Regions"), widget=forms.CheckboxSelectMultiple)
     municipalities = forms.CharField(
-        label=_("Municipalities"), max_length=1000, required=False,
+        label=_("Municipalities"),
+        max_length=1000,
+        required=False,
         help_text=_("Optional: the municipalities within these regions, if you do not cover them all."),
     )
-    referrers = forms.MultipleChoiceField(label=_("Who may ask"), choices=Referrer.choices,
-                                          widget=forms.CheckboxSelectMultiple)
+    referrers = forms.MultipleChoiceField(
+        label=_("Who may ask"), choices=Referrer.choices, widget=forms.CheckboxSelectMultiple
+    )
     contact_email = forms.EmailField(label=_("Contact e-mail address"), max_length=254, required=False)
     contact_phone = forms.CharField(label=_("Contact telephone number"), max_length=30, required=False)
     contact_url = forms.URLField(label=_("Web address"), max_length=300, required=False, assume_scheme="https")
-    waiting_weeks = forms.IntegerField(label=_("Waiting time in weeks"), min_value=0, max_value=MAX_WAITING_WEEKS,
-                                       required=False, help_text=_("Leave empty if you do not know."))
-    notes = forms.CharField(label=_("Notes for families and referrers"), max_length=2000, required=False,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+    waiting_weeks = forms.IntegerField(
+        label=_("Waiting time in weeks"),
+        min_value=0,
+        max_value=MAX_WAITING_WEEKS,
+        required=False,
+        help_text=_("Leave empty if you do not know."),
+    )
+    notes = forms.CharField(
+        label=_("Notes for families and referrers"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     active = forms.BooleanField(label=_("Show this offer in the public guide"), required=False, initial=True)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -67,9 +85,22 @@ class OfferForm(forms.Form):
         data = args[0] if args else kwargs.get("data")
         if offer is not None and data is None:
             kwargs["initial"] = {
-                **{name: getattr(offer, name) for name in (
-                    "method_code", "regions", "municipalities", "referrers", "contact_email", "contact_phone",
-                    "contact_url", "waiting_weeks", "notes", "active", "version")},
+                **{
+                    name: getattr(offer, name)
+                    for name in (
+                        "method_code",
+                        "regions",
+                        "municipalities",
+                        "referrers",
+                        "contact_email",
+                        "contact_phone",
+                        "contact_url",
+                        "waiting_weeks",
+                        "notes",
+                        "active",
+                        "version",
+                    )
+                },
                 "variants": [f"{offer.method_code}:{v}" for v in offer.variants],
             }
         super().__init__(*args, **kwargs)

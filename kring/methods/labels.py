@@ -1,4 +1,5 @@
 """Readable, translatable labels for the value codes in method definitions (schema.py)."""
+
 from django.utils.translation import gettext_lazy as _
 
 SETTINGS = {

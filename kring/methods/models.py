@@ -5,6 +5,7 @@ The method and its variants are codes from the definition files (``catalogue()``
 are checked in ``clean()`` rather than by a foreign key or field choices (choices would put the catalogue into
 migrations).
 """
+
 import re
 
 from django.conf import settings
@@ -32,14 +33,18 @@ MAX_WAITING_WEEKS = 104
 
 class MethodOffer(models.Model):
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="method_offers",
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="method_offers",
         verbose_name=_("organisation"),
     )
     method_code = models.CharField(_("method"), max_length=60)
     variants = models.JSONField(_("variants offered"), default=list, blank=True)
     regions = models.JSONField(_("regions"), default=list)
     municipalities = models.CharField(
-        _("municipalities"), max_length=1000, blank=True,
+        _("municipalities"),
+        max_length=1000,
+        blank=True,
         help_text=_("Optional: the municipalities within these regions, if you do not cover them all."),
     )
     notes = models.TextField(_("notes"), max_length=2000, blank=True)
@@ -53,7 +58,11 @@ class MethodOffer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("last changed by"),
     )
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
@@ -106,14 +115,19 @@ class MethodOffer(models.Model):
         else:
             unknown = [r for r in regions if r not in REGIONS_BY_CODE]
             jurisdiction = self.organisation.jurisdiction if self.organisation_id else None
-            foreign = [r for r in regions if r in REGIONS_BY_CODE and jurisdiction
-                       and REGIONS_BY_CODE[r].jurisdiction != jurisdiction]
+            foreign = [
+                r
+                for r in regions
+                if r in REGIONS_BY_CODE and jurisdiction and REGIONS_BY_CODE[r].jurisdiction != jurisdiction
+            ]
             if unknown:
                 add("regions", _("Unknown region: %(codes)s.") % {"codes": ", ".join(unknown)})
             elif foreign:
-                add("regions", _("An organisation can only offer in regions of its own jurisdiction; "
-                                 "not in %(names)s.") % {
-                    "names": ", ".join(str(REGIONS_BY_CODE[r].label) for r in foreign)})
+                add(
+                    "regions",
+                    _("An organisation can only offer in regions of its own jurisdiction; not in %(names)s.")
+                    % {"names": ", ".join(str(REGIONS_BY_CODE[r].label) for r in foreign)},
+                )
             elif len(set(regions)) != len(regions):
                 add("regions", _("A region is listed twice."))
 
@@ -125,8 +139,9 @@ class MethodOffer(models.Model):
         elif any(r not in Referrer.values for r in referrers):
             add("referrers", _("Unknown kind of referrer."))
 
-        if self.contact_phone and (not PHONE.match(self.contact_phone)
-                                   or sum(c.isdigit() for c in self.contact_phone) < 6):
+        if self.contact_phone and (
+            not PHONE.match(self.contact_phone) or sum(c.isdigit() for c in self.contact_phone) < 6
+        ):
             add("contact_phone", _("Enter a telephone number of digits, spaces, dashes and an optional +."))
         if not (self.contact_email or self.contact_phone or self.contact_url):
             add("contact_email", _("Give at least one way to get in touch: e-mail, telephone or web address."))

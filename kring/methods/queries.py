@@ -3,6 +3,7 @@
 Offers are public information about organisations, not case or person data, so reads are not written to the
 access log; every change is (see ``services.py``).
 """
+
 from dataclasses import dataclass, field
 
 from kring.core.errors import NotFound
@@ -49,16 +50,18 @@ def organisation_offers(user, organisation_id) -> list[MethodOffer]:
     """Every offer of the organisation, active or not, for one of its maintainers; NotFound for anyone else."""
     if not can_maintain(user, organisation_id):
         raise NotFound()
-    return list(MethodOffer.objects.filter(organisation_id=organisation_id).select_related("updated_by")
-                .order_by("method_code"))
+    return list(
+        MethodOffer.objects.filter(organisation_id=organisation_id).select_related("updated_by").order_by("method_code")
+    )
 
 
 def get_offer(user, organisation_id, offer_id) -> MethodOffer:
     """One offer of the organisation for one of its maintainers; NotFound otherwise."""
     if not can_maintain(user, organisation_id):
         raise NotFound()
-    offer = MethodOffer.objects.filter(pk=offer_id, organisation_id=organisation_id).select_related(
-        "organisation").first()
+    offer = (
+        MethodOffer.objects.filter(pk=offer_id, organisation_id=organisation_id).select_related("organisation").first()
+    )
     if offer is None:
         raise NotFound()
     return offer

@@ -4,6 +4,7 @@ and Brussels. A fixed list, so that the public overview can be filtered and grou
 Each region belongs to one jurisdiction (``Organisation.jurisdiction``): a Dutch organisation offers in Dutch
 provinces, a Flemish one in Flemish provinces and Brussels (where Flemish youth care works too).
 """
+
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,9 @@ def guess_region(jurisdiction: str, text: str) -> str | None:
     """The region code an organisation's free-text region names, if it names one exactly (e.g. 'Gelderland')."""
     wanted = (text or "").strip().casefold()
     for region in REGIONS:
-        if region.jurisdiction == jurisdiction and wanted in (region.local_name.casefold(), str(region.label).casefold()):
+        if region.jurisdiction == jurisdiction and wanted in (
+            region.local_name.casefold(),
+            str(region.label).casefold(),
+        ):
             return region.code
     return None

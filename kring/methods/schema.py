@@ -4,6 +4,7 @@ Django-free on purpose: the files are checked at start-up and in tests without s
 The value lists for referral routes and legal contexts mirror ``kring.cases.choices``;
 a test keeps them equal.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -16,36 +17,69 @@ from kring.core.definitions import Strict, Text
 DEFAULT_DURATION = "default"  # duration_source value: no source confirms it; the organisation sets it
 
 RequestKind = Literal[
-    "parenting", "safety", "school", "placement", "transition_adulthood", "crisis", "disability",
-    "restoration", "future_planning", "lost_contacts", "violence_at_home", "justice",
+    "parenting",
+    "safety",
+    "school",
+    "placement",
+    "transition_adulthood",
+    "crisis",
+    "disability",
+    "restoration",
+    "future_planning",
+    "lost_contacts",
+    "violence_at_home",
+    "justice",
 ]
 Setting = Literal[
-    "family", "foster_care", "residential", "school", "disability", "transition_adulthood", "crisis", "justice",
+    "family",
+    "foster_care",
+    "residential",
+    "school",
+    "disability",
+    "transition_adulthood",
+    "crisis",
+    "justice",
 ]
 ReferralRouteCode = Literal["professional", "family", "school", "hospital", "gp", "police", "other"]
 LegalContextCode = Literal[
-    "nl_voluntary", "nl_preventive", "nl_supervision", "nl_provisional_supervision", "nl_juvenile_probation",
-    "nl_guardianship", "nl_closed_care", "vl_voluntary", "vl_socially_urgent", "vl_judicial",
+    "nl_voluntary",
+    "nl_preventive",
+    "nl_supervision",
+    "nl_provisional_supervision",
+    "nl_juvenile_probation",
+    "nl_guardianship",
+    "nl_closed_care",
+    "vl_voluntary",
+    "vl_socially_urgent",
+    "vl_judicial",
 ]
 Leader = Literal["independent_coordinator", "own_case_worker", "facilitator", "therapist"]
 SafetyLevel = Literal["none", "some", "serious", "acute"]
 SAFETY_ORDER: tuple[str, ...] = ("none", "some", "serious", "acute")
 ContraIndicationCode = Literal[
-    "fighting_divorce", "loyalty_conflict", "no_motivation", "unsafe_network",
-    "network_is_source_of_conflict", "acute_danger", "no_network",
+    "fighting_divorce",
+    "loyalty_conflict",
+    "no_motivation",
+    "unsafe_network",
+    "network_is_source_of_conflict",
+    "acute_danger",
+    "no_network",
 ]
 Severity = Literal["warning", "exclude"]
 # The kind of plan a method produces; the plans app names and shapes its page after it.
 PlanType = Literal[
-    "family_group_plan", "safety_plan", "restoration_plan", "future_plan", "round_table_agreements",
-    "action_plan", "care_plan",
+    "family_group_plan",
+    "safety_plan",
+    "restoration_plan",
+    "future_plan",
+    "round_table_agreements",
+    "action_plan",
+    "care_plan",
 ]
 ReviewBy = Literal["coordinator", "case_worker", "facilitator", "family"]
 
 Code = Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=60)
 NonEmpty = Field(min_length=1)
-
-
 
 
 class Variant(Strict):
@@ -90,7 +124,9 @@ class Phase(Strict):
     def _default_within_max(cls, value: float, info: ValidationInfo) -> float:
         maximum = info.data.get("max_weeks")
         if maximum is not None and value > maximum:
-            raise PydanticCustomError("default_above_max", "must be at most max_weeks ({maximum})", {"maximum": maximum})
+            raise PydanticCustomError(
+                "default_above_max", "must be at most max_weeks ({maximum})", {"maximum": maximum}
+            )
         return value
 
 
@@ -146,8 +182,12 @@ class MethodDefinition(Strict):
             # The path travels in ctx so the catalogue can name the exact field.
             raise PydanticCustomError("reference", "{path}: {message}", {"path": path, "message": message})
 
-        for label, items in (("variants", self.variants), ("phases", self.phases), ("reviews", self.reviews),
-                             ("sources", self.sources)):
+        for label, items in (
+            ("variants", self.variants),
+            ("phases", self.phases),
+            ("reviews", self.reviews),
+            ("sources", self.sources),
+        ):
             seen: set[str] = set()
             for index, item in enumerate(items):
                 key = item.id if label == "sources" else item.code

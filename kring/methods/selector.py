@@ -13,6 +13,7 @@ Pure Python, no Django. Two kinds of logic, both transparent:
 ties broken by :data:`METHOD_ORDER`. Each suggestion carries the reasons for, the reasons against
 and the warnings (contra-indications and safety limits) that produced its score.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -24,19 +25,43 @@ SAFETY_LEVELS = ("none", "some", "serious", "acute")
 MOTIVATION_LEVELS = ("none", "some", "high")
 CENTRAL = ("child", "parent", "young_adult")
 SETTINGS = (
-    "family", "foster_care", "residential", "school", "disability",
-    "transition_adulthood", "crisis", "justice",
+    "family",
+    "foster_care",
+    "residential",
+    "school",
+    "disability",
+    "transition_adulthood",
+    "crisis",
+    "justice",
 )
 REQUEST_KINDS = (
-    "parenting", "safety", "school", "placement", "transition_adulthood", "crisis", "disability",
-    "restoration", "future_planning", "lost_contacts", "violence_at_home", "justice",
+    "parenting",
+    "safety",
+    "school",
+    "placement",
+    "transition_adulthood",
+    "crisis",
+    "disability",
+    "restoration",
+    "future_planning",
+    "lost_contacts",
+    "violence_at_home",
+    "justice",
 )
 CONFLICTS = ("fighting_divorce", "loyalty_conflict", "network_danger")
 
 # Fixed tie-break order (most protective / most general first).
 METHOD_ORDER = (
-    "signs_of_safety", "ekc", "fnb", "ptp", "columbus", "hergo", "netwerk_leerrecht",
-    "family_finding", "nvr", "regular_care",
+    "signs_of_safety",
+    "ekc",
+    "fnb",
+    "ptp",
+    "columbus",
+    "hergo",
+    "netwerk_leerrecht",
+    "family_finding",
+    "nvr",
+    "regular_care",
 )
 
 DEFAULT_RULES_PATH = Path(__file__).with_name("selector_rules.toml")
@@ -51,9 +76,17 @@ CONDITION_OPS = ("equals", "in", "at_least", "at_most", "contains")
 
 # Generic checks whose points and texts live in the [generic] table of the rules file.
 GENERIC_KEYS = (
-    "setting_match", "setting_mismatch", "request_match", "request_mismatch",
-    "legal_context_outside", "safety_above_max", "safety_far_above_max",
-    "contra_indication_warning", "contra_indication_exclude", "earlier_attempt", "no_indication",
+    "setting_match",
+    "setting_mismatch",
+    "request_match",
+    "request_mismatch",
+    "legal_context_outside",
+    "safety_above_max",
+    "safety_far_above_max",
+    "contra_indication_warning",
+    "contra_indication_exclude",
+    "earlier_attempt",
+    "no_indication",
 )
 
 
@@ -64,14 +97,14 @@ GENERIC_KEYS = (
 
 @dataclass(frozen=True)
 class Answers:
-    safety_concern: str = "none"            # none / some / serious / acute
-    legal_context: str | None = None         # a LegalContext value, e.g. "nl_supervision"
-    central: str = "child"                   # child / parent / young_adult
-    setting: str = "family"                  # one of SETTINGS
-    request: str | None = None               # one of REQUEST_KINDS
-    network_size: int | None = None          # informal persons on the network map
+    safety_concern: str = "none"  # none / some / serious / acute
+    legal_context: str | None = None  # a LegalContext value, e.g. "nl_supervision"
+    central: str = "child"  # child / parent / young_adult
+    setting: str = "family"  # one of SETTINGS
+    request: str | None = None  # one of REQUEST_KINDS
+    network_size: int | None = None  # informal persons on the network map
     network_unsafe: bool = False
-    motivation: str = "some"                 # high / some / none
+    motivation: str = "some"  # high / some / none
     conflicts: frozenset[str] = frozenset()  # fighting_divorce / loyalty_conflict / network_danger
     earlier_attempts: frozenset[str] = frozenset()  # method codes tried before
     incident_with_victim: bool = False
@@ -251,10 +284,16 @@ def _parse_condition(rule_id: str, fld: str, spec) -> Condition:
             if value not in scale:
                 raise RulesError(f"{where}: {value!r} is not one of {', '.join(scale)}")
         elif fld != "network_size" or not isinstance(value, int):
-            raise RulesError(f"{where}: {op!r} needs an ordinal field ({', '.join(ORDINALS)}) or an integer network_size")
+            raise RulesError(
+                f"{where}: {op!r} needs an ordinal field ({', '.join(ORDINALS)}) or an integer network_size"
+            )
     allowed = {
-        "safety_concern": SAFETY_LEVELS, "motivation": MOTIVATION_LEVELS, "central": CENTRAL,
-        "setting": SETTINGS, "request": REQUEST_KINDS, "conflicts": CONFLICTS,
+        "safety_concern": SAFETY_LEVELS,
+        "motivation": MOTIVATION_LEVELS,
+        "central": CENTRAL,
+        "setting": SETTINGS,
+        "request": REQUEST_KINDS,
+        "conflicts": CONFLICTS,
     }.get(fld)
     if allowed is not None:
         values = value if isinstance(value, tuple) else (value,)
@@ -339,6 +378,7 @@ def load_rules(path: str | Path | None = None) -> Rules:
 # --------------------------------------------------------------------------------------------
 # Ranking
 # --------------------------------------------------------------------------------------------
+
 
 # Which answer raises which contra-indication code of a method definition.
 def answer_contra_indications(a: Answers) -> dict[str, str]:
@@ -448,20 +488,41 @@ def evaluate(answers: Answers, method, rules: Rules, words=None) -> Suggestion:
     # Legal context.
     legal = _values(_get(method, "legal_contexts"))
     if answers.legal_context and legal and answers.legal_context not in legal:
-        _generic(s, g["legal_context_outside"], "against", "legal_context_outside",
-                 legal_context=answers.legal_context, allowed=list(legal), **kw)
+        _generic(
+            s,
+            g["legal_context_outside"],
+            "against",
+            "legal_context_outside",
+            legal_context=answers.legal_context,
+            allowed=list(legal),
+            **kw,
+        )
 
     # Safety concern above what the method is meant for.
     max_safety = getattr(_get(method, "max_safety_concern"), "value", _get(method, "max_safety_concern"))
     if max_safety in SAFETY_LEVELS:
         above = SAFETY_LEVELS.index(answers.safety_concern) - SAFETY_LEVELS.index(max_safety)
         if above >= 2:
-            _generic(s, g["safety_far_above_max"], "warning", "safety_above_max",
-                     concern=answers.safety_concern, max=max_safety, **kw)
+            _generic(
+                s,
+                g["safety_far_above_max"],
+                "warning",
+                "safety_above_max",
+                concern=answers.safety_concern,
+                max=max_safety,
+                **kw,
+            )
             s.excluded = True
         elif above == 1:
-            _generic(s, g["safety_above_max"], "warning", "safety_above_max",
-                     concern=answers.safety_concern, max=max_safety, **kw)
+            _generic(
+                s,
+                g["safety_above_max"],
+                "warning",
+                "safety_above_max",
+                concern=answers.safety_concern,
+                max=max_safety,
+                **kw,
+            )
 
     # Contra-indications named in the method definition.
     raised = answer_contra_indications(answers)
@@ -473,8 +534,10 @@ def evaluate(answers: Answers, method, rules: Rules, words=None) -> Suggestion:
         key = "contra_indication_exclude" if severity == "exclude" else "contra_indication_warning"
         text = _as_text(_get(ci, "text")) or {"nl": ci_code, "en": ci_code}
         gen = g[key]
-        reason_text = {lang: _fmt({lang: gen.text.get(lang, "{ci}")}, ci=t, answer=raised[ci_code], **kw)[lang]
-                       for lang, t in text.items()}
+        reason_text = {
+            lang: _fmt({lang: gen.text.get(lang, "{ci}")}, ci=t, answer=raised[ci_code], **kw)[lang]
+            for lang, t in text.items()
+        }
         s.warnings.append(Reason(ci_code, reason_text, str(_get(ci, "source") or gen.source), gen.points))
         s.score += gen.points
         if severity == "exclude":

@@ -7,6 +7,7 @@ exactly as for the maintenance pages. Methods, variants, regions and referrers a
 document: the method catalogue is data, not a fixed choice set, and names like "method" already name other
 choice sets there.
 """
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -26,8 +27,7 @@ CODE_LENGTH = 60
 
 
 def _codes(max_length, **kwargs):
-    return serializers.ListField(child=serializers.CharField(max_length=CODE_LENGTH), max_length=max_length,
-                                 **kwargs)
+    return serializers.ListField(child=serializers.CharField(max_length=CODE_LENGTH), max_length=max_length, **kwargs)
 
 
 # --- Output --------------------------------------------------------------------------------------------
@@ -111,12 +111,19 @@ class MethodOfferInputSerializer(RefuseUnknownFields, serializers.Serializer):
     contact_email = serializers.CharField(required=False, allow_blank=True, max_length=254, default="")
     contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=30, default="")
     contact_url = serializers.CharField(
-        required=False, allow_blank=True, max_length=300, default="",
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        default="",
         help_text="At least one of contact_email, contact_phone and contact_url is required.",
     )
     referrers = _codes(len(Referrer.values), help_text="At least one. " + REFERRER_HELP)
     waiting_weeks = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=0, max_value=10000,
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+        max_value=10000,
         help_text="At most 104; null: not known.",
     )
     active = serializers.BooleanField(

@@ -3,6 +3,7 @@
 Each service checks the permission, re-reads the record locked inside a transaction, validates
 (``full_clean``), refuses stale edits, saves and logs (record type ``method_offer``, no case).
 """
+
 import functools
 import inspect
 
@@ -19,8 +20,17 @@ from .models import MethodOffer
 RECORD_TYPE = "method_offer"
 MAINTAINER_ROLES = frozenset({Role.TEAM_LEAD, Role.ADMINISTRATOR})
 OFFER_FIELDS = [
-    "method_code", "variants", "regions", "municipalities", "notes", "contact_email", "contact_phone",
-    "contact_url", "referrers", "waiting_weeks", "active",
+    "method_code",
+    "variants",
+    "regions",
+    "municipalities",
+    "notes",
+    "contact_email",
+    "contact_phone",
+    "contact_url",
+    "referrers",
+    "waiting_weeks",
+    "active",
 ]
 
 
@@ -33,8 +43,7 @@ def maintainable_organisations(user) -> list[Organisation]:
     """The organisations whose offer the user maintains, by name."""
     if not getattr(user, "is_authenticated", False):
         return []
-    organisations = {m.organisation.pk: m.organisation for m in user.active_memberships()
-                     if m.role in MAINTAINER_ROLES}
+    organisations = {m.organisation.pk: m.organisation for m in user.active_memberships() if m.role in MAINTAINER_ROLES}
     return sorted(organisations.values(), key=lambda o: o.name)
 
 
@@ -52,9 +61,12 @@ def _logs_refusal(service):
             return service(*args, **kwargs)
         except PermissionDenied:
             arguments = signature.bind(*args, **kwargs).arguments
-            log_access(arguments["actor"], Action.DENIED,
-                       [_access(arguments.get("offer_id"), arguments["organisation_id"])],
-                       path=arguments.get("path", ""))
+            log_access(
+                arguments["actor"],
+                Action.DENIED,
+                [_access(arguments.get("offer_id"), arguments["organisation_id"])],
+                path=arguments.get("path", ""),
+            )
             raise
 
     return wrapper
@@ -62,8 +74,9 @@ def _logs_refusal(service):
 
 def _check_can_maintain(user, organisation_id):
     if not can_maintain(user, organisation_id):
-        raise PermissionDenied(_("Only the organisation's team leads and functional administrators can change "
-                                 "its method offer."))
+        raise PermissionDenied(
+            _("Only the organisation's team leads and functional administrators can change its method offer.")
+        )
 
 
 def _display(field, value):
@@ -101,8 +114,12 @@ def _full_clean(offer):
 
 
 def _lock(organisation_id, offer_id) -> MethodOffer:
-    offer = (MethodOffer.objects.select_for_update(of=("self",)).select_related("organisation", "updated_by")
-             .filter(pk=offer_id, organisation_id=organisation_id).first())
+    offer = (
+        MethodOffer.objects.select_for_update(of=("self",))
+        .select_related("organisation", "updated_by")
+        .filter(pk=offer_id, organisation_id=organisation_id)
+        .first()
+    )
     if offer is None:
         raise NotFound()
     return offer
@@ -135,10 +152,15 @@ def save_offer(actor, organisation_id, data: dict, *, offer_id=None, expected_ve
             if name in ("municipalities", "notes", "contact_email", "contact_phone", "contact_url"):
                 value = (value or "").strip()
             setattr(offer, name, value)
-    if offer.method_code and MethodOffer.objects.filter(
-            organisation_id=organisation_id, method_code=offer.method_code).exclude(pk=offer.pk).exists():
-        raise ValidationError({"method_code": [_("Your organisation already offers this method; change that offer "
-                                                 "instead.")]})
+    if (
+        offer.method_code
+        and MethodOffer.objects.filter(organisation_id=organisation_id, method_code=offer.method_code)
+        .exclude(pk=offer.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"method_code": [_("Your organisation already offers this method; change that offer instead.")]}
+        )
     _full_clean(offer)
     if offer.pk:
         offer.version += 1
@@ -159,4 +181,3 @@ def remove_offer(actor, organisation_id, offer_id, *, expected_version=None, pat
     offer._history_user = actor.user
     offer.delete()
     log_access(actor, Action.DELETE, [_access(offer_id, organisation_id)], path=path)
-

@@ -1,5 +1,6 @@
 """The public method guide (no login, read-only, straight from the method definition files), the public overview
 of who offers which method where, and the page where an organisation maintains its own offer."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -62,12 +63,17 @@ def guide(request):
     figure = draw_continua(
         [Point(m["code"], m["name"], m["family_lead"], m["network_breadth"]) for m in methods],
         title=_("The methods on the two continua: who leads and how wide the network is"),
-        x_label=_("Family lead"), y_label=_("Network breadth"),
-        x_low=_("Shared with the worker"), x_high=_("The family leads"),
-        y_low=_("Nuclear family"), y_high=_("Wide community"),
+        x_label=_("Family lead"),
+        y_label=_("Network breadth"),
+        x_low=_("Shared with the worker"),
+        x_high=_("The family leads"),
+        y_low=_("Nuclear family"),
+        y_high=_("Wide community"),
         description_id="continua-list",
     )
-    return render(request, "methods/guide.html", {"methods": methods, "figure": mark_safe(figure)})  # escaped in draw_continua
+    return render(
+        request, "methods/guide.html", {"methods": methods, "figure": mark_safe(figure)}
+    )  # escaped in draw_continua
 
 
 def method(request, code):
@@ -91,35 +97,40 @@ def method(request, code):
         }
         for phase in definition.phases
     ]
-    return render(request, "methods/method.html", {
-        "method": _summary(definition, language),
-        "origin": _pick(definition.origin, language),
-        "vision": _pick(definition.vision, language),
-        "conditions": {
-            "participants": _pick(definition.conditions.participants, language),
-            "service": _pick(definition.conditions.service, language),
+    return render(
+        request,
+        "methods/method.html",
+        {
+            "method": _summary(definition, language),
+            "origin": _pick(definition.origin, language),
+            "vision": _pick(definition.vision, language),
+            "conditions": {
+                "participants": _pick(definition.conditions.participants, language),
+                "service": _pick(definition.conditions.service, language),
+            },
+            "contra_indications": [
+                {
+                    "label": labels.label(labels.CONTRA_INDICATIONS, item.code),
+                    "severity": labels.label(labels.SEVERITIES, item.severity),
+                    "exclude": item.severity == "exclude",
+                    "text": _pick(item.text, language),
+                    "source": item.source,
+                }
+                for item in definition.contra_indications
+            ],
+            "variants": [
+                {"name": _pick(variant.name, language), "description": _pick(variant.description, language)}
+                for variant in definition.variants
+            ],
+            "phases": phases,
+            "sources": list(sources.items()),
+            "offer_groups": _grouped_rows(queries.public_offers(method=definition.code), language),
         },
-        "contra_indications": [
-            {
-                "label": labels.label(labels.CONTRA_INDICATIONS, item.code),
-                "severity": labels.label(labels.SEVERITIES, item.severity),
-                "exclude": item.severity == "exclude",
-                "text": _pick(item.text, language),
-                "source": item.source,
-            }
-            for item in definition.contra_indications
-        ],
-        "variants": [
-            {"name": _pick(variant.name, language), "description": _pick(variant.description, language)}
-            for variant in definition.variants
-        ],
-        "phases": phases,
-        "sources": list(sources.items()),
-        "offer_groups": _grouped_rows(queries.public_offers(method=definition.code), language),
-    })
+    )
 
 
 # --- Who offers what, where ---------------------------------------------------------------------------------
+
 
 def _offer_row(offer, language):
     """What the public pages and the maintenance list show of one offer."""
@@ -152,12 +163,17 @@ def offers(request):
         region = form.cleaned_data["region"] or None
         method = form.cleaned_data["method"] or None
     found = queries.public_offers(region=region, method=method)
-    return render(request, "methods/offers.html", {
-        "form": form,
-        "groups": _grouped_rows(found, request.LANGUAGE_CODE, region),
-        "filtered": bool(region or method),
-        "count": len(found),
-    }, status=200 if not form.is_bound or form.is_valid() else 400)
+    return render(
+        request,
+        "methods/offers.html",
+        {
+            "form": form,
+            "groups": _grouped_rows(found, request.LANGUAGE_CODE, region),
+            "filtered": bool(region or method),
+            "count": len(found),
+        },
+        status=200 if not form.is_bound or form.is_valid() else 400,
+    )
 
 
 def _organisation_or_404(request, organisation_id):
@@ -172,8 +188,9 @@ def our_offer(request):
     """The organisations whose offer the user maintains: straight to the one, or a choice between several."""
     organisations = services.maintainable_organisations(request.user)
     if not organisations:
-        raise PermissionDenied(_("Only team leads and functional administrators maintain their organisation's "
-                                 "method offer."))
+        raise PermissionDenied(
+            _("Only team leads and functional administrators maintain their organisation's method offer.")
+        )
     if len(organisations) == 1:
         return redirect("methods:our_offer_for", organisation_id=organisations[0].pk)
     return render(request, "methods/our_offer.html", {"organisations": organisations, "organisation": None})
@@ -186,11 +203,15 @@ def our_offer_for(request, organisation_id):
         own = queries.organisation_offers(request.user, organisation.pk)
     except NotFound:
         raise Http404 from None
-    return render(request, "methods/our_offer.html", {
-        "organisation": organisation,
-        "organisations": services.maintainable_organisations(request.user),
-        "rows": [_offer_row(offer, request.LANGUAGE_CODE) for offer in own],
-    })
+    return render(
+        request,
+        "methods/our_offer.html",
+        {
+            "organisation": organisation,
+            "organisations": services.maintainable_organisations(request.user),
+            "rows": [_offer_row(offer, request.LANGUAGE_CODE) for offer in own],
+        },
+    )
 
 
 @login_required
@@ -213,9 +234,14 @@ def offer_edit(request, organisation_id, offer_id=None):
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_offer(Actor.from_request(request), organisation.pk, form.changes(),
-                                offer_id=offer_id, expected_version=form.cleaned_data.get("version"),
-                                path=request.path)
+            services.save_offer(
+                Actor.from_request(request),
+                organisation.pk,
+                form.changes(),
+                offer_id=offer_id,
+                expected_version=form.cleaned_data.get("version"),
+                path=request.path,
+            )
         except StaleEdit as error:
             stale = error
         except NotFound:
@@ -231,9 +257,17 @@ def offer_edit(request, organisation_id, offer_id=None):
         data = request.POST.copy()
         data["version"] = offer.version
         form = OfferForm(data, organisation=organisation, offer=offer)
-    return render(request, "methods/offer_form.html", {
-        "form": form, "organisation": organisation, "offer": offer, "stale": stale,
-    }, status=409 if stale else 200)
+    return render(
+        request,
+        "methods/offer_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "offer": offer,
+            "stale": stale,
+        },
+        status=409 if stale else 200,
+    )
 
 
 @login_required
@@ -249,13 +283,20 @@ def offer_remove(request, organisation_id, offer_id):
         messages.error(request, _("The offer was not removed: the form was incomplete."))
         return redirect("methods:our_offer_for", organisation_id=organisation.pk)
     try:
-        services.remove_offer(Actor.from_request(request), organisation.pk, offer_id,
-                              expected_version=form.cleaned_data["version"], path=request.path)
+        services.remove_offer(
+            Actor.from_request(request),
+            organisation.pk,
+            offer_id,
+            expected_version=form.cleaned_data["version"],
+            path=request.path,
+        )
     except NotFound:
         raise Http404 from None
     except StaleEdit:
-        messages.error(request, _("The offer was not removed: someone else changed it after you opened the page. "
-                                  "Check it and try again."))
+        messages.error(
+            request,
+            _("The offer was not removed: someone else changed it after you opened the page. Check it and try again."),
+        )
     else:
         messages.success(request, _("The offer was removed."))
     return redirect("methods:our_offer_for", organisation_id=organisation.pk)

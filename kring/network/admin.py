@@ -2,6 +2,7 @@
 
 The network itself is case data and is deliberately not registered here.
 """
+
 from django.contrib import admin
 
 from kring.accounts.admin import OrganisationScopedAdmin

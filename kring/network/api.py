@@ -2,6 +2,7 @@
 call a query or a service, answer. Permissions, validation and the access log live in ``queries.py`` and
 ``services.py``; ``kring.core.api.exception_handler`` turns their errors into 400, 403, 404 and 409 answers.
 """
+
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -53,17 +54,39 @@ class NetworkView(CaseApiView):
         network = records.network.at(moment)
         present = {m.id for m in network.members}
         persons = [p for p in records.persons if str(p.pk) in present]
-        relationships = [r for r in records.relationships if moment is None or (
-            str(r.person_a_id) in present and str(r.person_b_id) in present
-            and (r.start is None or r.start <= moment) and (r.end is None or r.end >= moment))]
-        ties = [t for t in records.system_ties if moment is None or (
-            (t.person_id is None or str(t.person_id) in present)
-            and (t.start is None or t.start <= moment) and (t.end is None or t.end >= moment))]
+        relationships = [
+            r
+            for r in records.relationships
+            if moment is None
+            or (
+                str(r.person_a_id) in present
+                and str(r.person_b_id) in present
+                and (r.start is None or r.start <= moment)
+                and (r.end is None or r.end >= moment)
+            )
+        ]
+        ties = [
+            t
+            for t in records.system_ties
+            if moment is None
+            or (
+                (t.person_id is None or str(t.person_id) in present)
+                and (t.start is None or t.start <= moment)
+                and (t.end is None or t.end >= moment)
+            )
+        ]
         summary = queries.summary(records.case, network, moment=moment)
-        return Response(NetworkSerializer({
-            "case": records.case.pk, "persons": persons, "relationships": relationships, "system_ties": ties,
-            "summary": summary.as_dict(),
-        }).data)
+        return Response(
+            NetworkSerializer(
+                {
+                    "case": records.case.pk,
+                    "persons": persons,
+                    "relationships": relationships,
+                    "system_ties": ties,
+                    "summary": summary.as_dict(),
+                }
+            ).data
+        )
 
 
 class NetworkPersonListView(CaseApiView):
@@ -79,8 +102,9 @@ class NetworkPersonListView(CaseApiView):
         data = _parse(NetworkPersonInputSerializer, request.data)
         member_data = dict(data.get("network") or {})
         member_data.pop("version", None)
-        person = services.add_network_person(Actor.from_request(request), case_id, dict(data["person"]),
-                                             member_data, path=request.path)
+        person = services.add_network_person(
+            Actor.from_request(request), case_id, dict(data["person"]), member_data, path=request.path
+        )
         person.member = person.network
         return Response(NetworkPersonSerializer(person).data, status=status.HTTP_201_CREATED)
 
@@ -109,8 +133,7 @@ class MemberView(CaseApiView):
             # PUT sets the whole record: what is left out goes back to its default.
             for name in queries.MEMBER_FIELDS:
                 data.setdefault(name, NetworkMember._meta.get_field(name).get_default())
-        member = services.save_member(Actor.from_request(request), case_id, person_id, data, version,
-                                      path=request.path)
+        member = services.save_member(Actor.from_request(request), case_id, person_id, data, version, path=request.path)
         return Response(MemberSerializer(member).data)
 
     @extend_schema(
@@ -147,8 +170,9 @@ class MemberPositionView(CaseApiView):
     def post(self, request, case_id, person_id):
         _check_visible(request, case_id)
         data = _parse(PositionInputSerializer, request.data)
-        member = services.move_member(Actor.from_request(request), case_id, person_id, data["map_kind"],
-                                      data["x"], data["y"], path=request.path)
+        member = services.move_member(
+            Actor.from_request(request), case_id, person_id, data["map_kind"], data["x"], data["y"], path=request.path
+        )
         return Response(MemberSerializer(member).data)
 
 
@@ -180,8 +204,9 @@ class RelationshipDetailView(CaseApiView):
         _check_visible(request, case_id)
         data = _parse(RelationshipChangesSerializer, request.data)
         version = data.pop("version")
-        relationship = services.update_relationship(Actor.from_request(request), case_id, relationship_id, data,
-                                                    version, path=request.path)
+        relationship = services.update_relationship(
+            Actor.from_request(request), case_id, relationship_id, data, version, path=request.path
+        )
         return Response(RelationshipSerializer(relationship).data)
 
     @extend_schema(
@@ -224,8 +249,7 @@ class SystemTieDetailView(CaseApiView):
         _check_visible(request, case_id)
         data = _parse(SystemTieChangesSerializer, request.data)
         version = data.pop("version")
-        tie = services.update_system_tie(Actor.from_request(request), case_id, tie_id, data, version,
-                                         path=request.path)
+        tie = services.update_system_tie(Actor.from_request(request), case_id, tie_id, data, version, path=request.path)
         return Response(SystemTieSerializer(tie).data)
 
     @extend_schema(
@@ -251,11 +275,13 @@ class UndoView(CaseApiView):
     def post(self, request, case_id):
         _check_visible(request, case_id)
         edit = services.undo_last(Actor.from_request(request), case_id, path=request.path)
-        return Response({
-            "undone": edit is not None,
-            "record_type": edit.record_type if edit else None,
-            "record_id": edit.record_id if edit else None,
-        })
+        return Response(
+            {
+                "undone": edit is not None,
+                "record_type": edit.record_type if edit else None,
+                "record_id": edit.record_id if edit else None,
+            }
+        )
 
 
 class ExportJsonView(CaseApiView):
@@ -263,13 +289,14 @@ class ExportJsonView(CaseApiView):
         operation_id="case_network_export_json",
         tags=TAGS,
         summary="The network as a Kring network document (format 'kring-network', version 1)",
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The network document."),
-                   404: NOT_FOUND},
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The network document."), 404: NOT_FOUND},
     )
     def get(self, request, case_id):
         document = queries.export_json(Actor.from_request(request), case_id, path=request.path)
-        response = HttpResponse(json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
-                                content_type="application/json; charset=utf-8")
+        response = HttpResponse(
+            json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
+            content_type="application/json; charset=utf-8",
+        )
         response["Content-Disposition"] = f'attachment; filename="network-{int(case_id)}.json"'
         return response
 
@@ -280,7 +307,7 @@ class ImportJsonView(CaseApiView):
         tags=TAGS,
         summary="Add the persons and ties of a Kring network document to the case",
         description="All or nothing: if the document has a problem, nothing is imported and the answer lists "
-                    "the problems under 'document'.",
+        "the problems under 'document'.",
         request=OpenApiTypes.OBJECT,
         responses={201: ImportResultSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
@@ -303,8 +330,9 @@ class SvgRenderer(BaseRenderer):
 
 
 class MapQuerySerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[(k, k) for k in queries.MAP_KINDS], default="genogram",
-                                   help_text="genogram, ecomap or circle")
+    kind = serializers.ChoiceField(
+        choices=[(k, k) for k in queries.MAP_KINDS], default="genogram", help_text="genogram, ecomap or circle"
+    )
     at = serializers.DateField(required=False, help_text="Draw the network as it was on this day.")
 
 

@@ -1,4 +1,5 @@
 """The network's REST API, version 1 (mounted at /api/v1/ beside the cases API)."""
+
 from django.urls import path
 
 from . import api
@@ -12,8 +13,7 @@ urlpatterns = [
     path(prefix + "members/<int:person_id>/", api.MemberView.as_view(), name="member"),
     path(prefix + "members/<int:person_id>/position/", api.MemberPositionView.as_view(), name="member_position"),
     path(prefix + "relationships/", api.RelationshipListView.as_view(), name="relationships"),
-    path(prefix + "relationships/<int:relationship_id>/", api.RelationshipDetailView.as_view(),
-         name="relationship"),
+    path(prefix + "relationships/<int:relationship_id>/", api.RelationshipDetailView.as_view(), name="relationship"),
     path(prefix + "system-ties/", api.SystemTieListView.as_view(), name="system_ties"),
     path(prefix + "system-ties/<int:tie_id>/", api.SystemTieDetailView.as_view(), name="system_tie"),
     path(prefix + "undo/", api.UndoView.as_view(), name="undo"),

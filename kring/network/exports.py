@@ -4,6 +4,7 @@ The SVG from ``core.svg.render_map`` already carries the legend, the case and th
 (A4 or A3) it is drawn for that page, landscape. Here it is only converted, and a PDF is made to measure the
 page exactly, whatever units the drawing uses.
 """
+
 import re
 
 import cairosvg
@@ -32,7 +33,7 @@ def _with_page_size(svg: str, page: str) -> str:
             tag = tag[:-1] + f' viewBox="0 0 {w.group(1)} {h.group(1)}">'
     tag = re.sub(r'\s(width|height)="[^"]*"', "", tag)
     tag = tag[:-1] + f' width="{width}pt" height="{height}pt">'
-    return svg[: match.start()] + tag + svg[match.end():]
+    return svg[: match.start()] + tag + svg[match.end() :]
 
 
 def svg_to_pdf(svg: str, page: str | None = "A4") -> bytes:

@@ -1,4 +1,5 @@
 """Forms of the network pages. They parse and show input; the services decide and validate again."""
+
 from django import forms
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
@@ -12,9 +13,21 @@ MAP_KINDS = ("genogram", "ecomap", "circle")
 
 PERSON_FIELDS = ["first_name", "last_name", "gender", "birth_date", "relation", "is_central", "in_household"]
 MEMBER_FIELDS = [
-    "kind", "deceased", "death_date", "domain", "ring", "practical_support", "emotional_support",
-    "information_support", "critical", "help_direction", "contact_frequency", "known_for", "safety",
-    "may_invite", "reachable",
+    "kind",
+    "deceased",
+    "death_date",
+    "domain",
+    "ring",
+    "practical_support",
+    "emotional_support",
+    "information_support",
+    "critical",
+    "help_direction",
+    "contact_frequency",
+    "known_for",
+    "safety",
+    "may_invite",
+    "reachable",
 ]
 
 
@@ -37,8 +50,9 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        fields = _dated({**fields_for_model(Person, fields=PERSON_FIELDS),
-                         **fields_for_model(NetworkMember, fields=MEMBER_FIELDS)})
+        fields = _dated(
+            {**fields_for_model(Person, fields=PERSON_FIELDS), **fields_for_model(NetworkMember, fields=MEMBER_FIELDS)}
+        )
         hidden = {n: self.fields.pop(n) for n in ("version", "person_version", "map", "x", "y")}
         self.fields.update(fields)
         self.fields.update(hidden)
@@ -71,13 +85,13 @@ class RelationshipForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("kind"), choices=RelationshipKind.choices)
     subtype = forms.ChoiceField(label=_("type"), choices=())
-    person_a = forms.ModelChoiceField(label=_("person (the parent, or the one who harms)"),
-                                      queryset=Person.objects.none())
+    person_a = forms.ModelChoiceField(
+        label=_("person (the parent, or the one who harms)"), queryset=Person.objects.none()
+    )
     person_b = forms.ModelChoiceField(label=_("other person"), queryset=Person.objects.none())
     start = forms.DateField(label=_("from"), required=False, widget=DATE)
     end = forms.DateField(label=_("until"), required=False, widget=DATE)
-    note = forms.CharField(label=_("note"), required=False, max_length=1000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, case, **kwargs):
@@ -111,8 +125,11 @@ class SystemTieForm(forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         version = self.fields.pop("version")
-        fields = _dated(fields_for_model(
-            SystemTie, fields=["system", "system_kind", "person", "strength", "energy", "start", "end", "note"]))
+        fields = _dated(
+            fields_for_model(
+                SystemTie, fields=["system", "system_kind", "person", "strength", "energy", "start", "end", "note"]
+            )
+        )
         fields["person"].queryset = case.persons.order_by("last_name", "first_name")
         fields["person"].empty_label = _("the household as a whole")
         fields["note"].widget = forms.Textarea(attrs={"rows": 2})

@@ -4,6 +4,7 @@ Persons themselves live in the case file (``cases.Person``); this app adds what 
 (``NetworkMember``), the ties between them (``Relationship``) and the ties from the household to systems
 such as a school or a GP (``SystemTie``). All dated (from / until) so a map can show a moment in time.
 """
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -77,10 +78,10 @@ class NetworkMember(models.Model):
     emotional_support = models.BooleanField(_("gives emotional support"), default=False)
     information_support = models.BooleanField(_("gives information or advice"), default=False)
     critical = models.BooleanField(_("critical of the family"), default=False)
-    help_direction = models.CharField(_("direction of help"), max_length=10, choices=HelpDirection.choices,
-                                      blank=True)
-    contact_frequency = models.CharField(_("how often seen"), max_length=20, choices=ContactFrequency.choices,
-                                         blank=True)
+    help_direction = models.CharField(_("direction of help"), max_length=10, choices=HelpDirection.choices, blank=True)
+    contact_frequency = models.CharField(
+        _("how often seen"), max_length=20, choices=ContactFrequency.choices, blank=True
+    )
     known_for = models.CharField(_("known for"), max_length=10, choices=KnownFor.choices, blank=True)
     safety = models.CharField(_("safety"), max_length=10, choices=Safety.choices, default=Safety.UNKNOWN)
     may_invite = models.BooleanField(_("may be invited"), default=False)
@@ -218,11 +219,19 @@ class SystemTie(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     system = models.CharField(_("system"), max_length=120, help_text=_("e.g. 'Basisschool De Regenboog'"))
     system_kind = models.CharField(_("kind of system"), max_length=20, choices=SystemKind.choices)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-                               verbose_name=_("person"), help_text=_("Empty: the household as a whole."))
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+        help_text=_("Empty: the household as a whole."),
+    )
     strength = models.CharField(_("strength"), max_length=10, choices=TieStrength.choices)
-    energy = models.CharField(_("flow of energy"), max_length=12, choices=EnergyDirection.choices,
-                              default=EnergyDirection.NONE)
+    energy = models.CharField(
+        _("flow of energy"), max_length=12, choices=EnergyDirection.choices, default=EnergyDirection.NONE
+    )
     start = models.DateField(_("from"), null=True, blank=True)
     end = models.DateField(_("until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=1000, blank=True)
@@ -248,12 +257,14 @@ class NetworkSettings(models.Model):
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="network_settings")
     small_network_threshold = models.PositiveSmallIntegerField(
-        _("small informal network below"), default=5,
+        _("small informal network below"),
+        default=5,
         help_text=_("Warn when fewer informal (non-professional) persons than this are in the network."),
     )
     death_mark = models.CharField(
-        _("death mark"), max_length=6, choices=[("cross", _("X through the symbol (genogram)")),
-                                                ("slash", _("slash through the symbol (pedigree)"))],
+        _("death mark"),
+        max_length=6,
+        choices=[("cross", _("X through the symbol (genogram)")), ("slash", _("slash through the symbol (pedigree)"))],
         default="cross",
     )
 

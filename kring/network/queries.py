@@ -4,6 +4,7 @@ and logs the person records it returns.
 The records are mapped to the plain ``Network`` of ``core.graph``, which the layouts, the SVG drawing, the
 statistics and GEDCOM work on.
 """
+
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,16 +20,34 @@ from .models import NetworkMember, NetworkSettings, Relationship, RelationshipKi
 
 # What the map knows of a person beyond the case file; the fields a member's form and the API take.
 MEMBER_FIELDS = [
-    "kind", "deceased", "death_date", "domain", "ring", "practical_support", "emotional_support",
-    "information_support", "critical", "help_direction", "contact_frequency", "known_for", "safety",
-    "may_invite", "reachable",
+    "kind",
+    "deceased",
+    "death_date",
+    "domain",
+    "ring",
+    "practical_support",
+    "emotional_support",
+    "information_support",
+    "critical",
+    "help_direction",
+    "contact_frequency",
+    "known_for",
+    "safety",
+    "may_invite",
+    "reachable",
 ]
 RELATIONSHIP_FIELDS = ["kind", "subtype", "person_a", "person_b", "start", "end", "note"]
 SYSTEM_TIE_FIELDS = ["system", "system_kind", "person", "strength", "energy", "start", "end", "note"]
 # The person fields a network document carries. Contact details (phone, e-mail, address) are left out: a map
 # does not need them, and a file that travels should hold as little as it can.
 EXPORT_PERSON_FIELDS = [
-    "first_name", "last_name", "birth_date", "gender", "gender_description", "relation", "is_central",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "gender",
+    "gender_description",
+    "relation",
+    "is_central",
     "in_household",
 ]
 EXPORT_FORMAT = "kring-network"
@@ -59,8 +78,13 @@ def member_of(person, case=None) -> NetworkMember:
 
 def to_member(person, member) -> graph.Member:
     support = frozenset(
-        kind for kind, flag in (("practical", member.practical_support), ("emotional", member.emotional_support),
-                                ("information", member.information_support)) if flag
+        kind
+        for kind, flag in (
+            ("practical", member.practical_support),
+            ("emotional", member.emotional_support),
+            ("information", member.information_support),
+        )
+        if flag
     )
     return graph.Member(
         id=str(person.pk),
@@ -100,14 +124,24 @@ def to_network(persons, relationships, system_ties) -> graph.Network:
         elif r.kind == RelationshipKind.EMOTIONAL:
             emotional.append(graph.EmotionalTie(a=a, b=b, kind=r.subtype, note=r.note, start=r.start, end=r.end))
     systems = [
-        graph.SystemTie(id=str(t.pk), system=t.system, kind=t.system_kind,
-                        member=str(t.person_id) if t.person_id else None, strength=t.strength, energy=t.energy,
-                        start=t.start, end=t.end)
+        graph.SystemTie(
+            id=str(t.pk),
+            system=t.system,
+            kind=t.system_kind,
+            member=str(t.person_id) if t.person_id else None,
+            strength=t.strength,
+            energy=t.energy,
+            start=t.start,
+            end=t.end,
+        )
         for t in system_ties
     ]
     return graph.Network(
         members=tuple(to_member(p, p.member) for p in persons),
-        parents=tuple(parents), partners=tuple(partners), twins=tuple(twins), emotional=tuple(emotional),
+        parents=tuple(parents),
+        partners=tuple(partners),
+        twins=tuple(twins),
+        emotional=tuple(emotional),
         systems=tuple(systems),
     )
 
@@ -193,15 +227,25 @@ def export_document(records: NetworkRecords) -> dict:
         persons.append(item)
     relationships = [
         {
-            "kind": r.kind, "subtype": r.subtype, "person_a": str(r.person_a_id), "person_b": str(r.person_b_id),
-            "start": _plain(r.start), "end": _plain(r.end), "note": r.note,
+            "kind": r.kind,
+            "subtype": r.subtype,
+            "person_a": str(r.person_a_id),
+            "person_b": str(r.person_b_id),
+            "start": _plain(r.start),
+            "end": _plain(r.end),
+            "note": r.note,
         }
         for r in records.relationships
     ]
     system_ties = [
         {
-            "system": t.system, "system_kind": t.system_kind, "person": str(t.person_id) if t.person_id else None,
-            "strength": t.strength, "energy": t.energy, "start": _plain(t.start), "end": _plain(t.end),
+            "system": t.system,
+            "system_kind": t.system_kind,
+            "person": str(t.person_id) if t.person_id else None,
+            "strength": t.strength,
+            "energy": t.energy,
+            "start": _plain(t.start),
+            "end": _plain(t.end),
             "note": t.note,
         }
         for t in records.system_ties
@@ -231,7 +275,21 @@ def export_gedcom(actor, case_id, version: str = "5.5.1", path: str = "") -> str
 
 
 __all__ = [
-    "MEMBER_FIELDS", "RELATIONSHIP_FIELDS", "SYSTEM_TIE_FIELDS", "EXPORT_FORMAT", "EXPORT_VERSION", "MAP_KINDS",
-    "NetworkRecords", "network_records", "network_for_case", "network_settings", "summary", "invitable_persons",
-    "export_json", "export_gedcom", "export_document", "to_network", "load_records",
+    "MEMBER_FIELDS",
+    "RELATIONSHIP_FIELDS",
+    "SYSTEM_TIE_FIELDS",
+    "EXPORT_FORMAT",
+    "EXPORT_VERSION",
+    "MAP_KINDS",
+    "NetworkRecords",
+    "network_records",
+    "network_for_case",
+    "network_settings",
+    "summary",
+    "invitable_persons",
+    "export_json",
+    "export_gedcom",
+    "export_document",
+    "to_network",
+    "load_records",
 ]

@@ -4,6 +4,7 @@ Field descriptions are API documentation for integrators and stay in English; me
 translated. Input serializers parse JSON into the plain values the services take; the services and the models
 decide what is valid, exactly as for the pages.
 """
+
 from rest_framework import serializers
 
 from kring.cases.models import Person
@@ -14,14 +15,14 @@ from .models import NetworkMember, Relationship, RelationshipKind, SystemTie
 from .queries import MAP_KINDS, MEMBER_FIELDS, RELATIONSHIP_FIELDS, SYSTEM_TIE_FIELDS
 
 
-
 # --- Output -------------------------------------------------------------------------------------------
 
 
 class MemberSerializer(OutputModelSerializer):
     positions = serializers.DictField(
         child=serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2),
-        read_only=True, help_text="Where the person was dragged, per map: {\"genogram\": [x, y], ...}.",
+        read_only=True,
+        help_text='Where the person was dragged, per map: {"genogram": [x, y], ...}.',
     )
     version = serializers.IntegerField(read_only=True, help_text="1 for a person the map knows nothing of yet.")
 
@@ -37,8 +38,19 @@ class NetworkPersonSerializer(OutputModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "first_name", "last_name", "full_name", "birth_date", "gender", "relation", "is_central",
-                  "in_household", "version", "network"]
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "full_name",
+            "birth_date",
+            "gender",
+            "relation",
+            "is_central",
+            "in_household",
+            "version",
+            "network",
+        ]
         read_only_fields = fields
 
 
@@ -64,8 +76,7 @@ class SummarySerializer(serializers.Serializer):
     central = serializers.ListField(child=serializers.CharField(), read_only=True)
     by_domain = serializers.DictField(child=serializers.IntegerField(), read_only=True)
     by_ring = serializers.DictField(child=serializers.IntegerField(), read_only=True)
-    domain_ring = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()),
-                                        read_only=True)
+    domain_ring = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()), read_only=True)
     support = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), read_only=True)
     invitable = serializers.ListField(child=serializers.CharField(), read_only=True)
     small_threshold = serializers.IntegerField(read_only=True)
@@ -102,7 +113,9 @@ class NetworkQuerySerializer(serializers.Serializer):
 
 class MemberInputSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     version = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
         help_text="The version you read. If the record changed since, the change is refused with 409.",
     )
 

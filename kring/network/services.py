@@ -4,6 +4,7 @@ transaction, keeps the field history (django-simple-history), logs the access, a
 
 Views and API endpoints call these and nothing else to change the network.
 """
+
 import math
 from collections import defaultdict
 from datetime import date
@@ -83,8 +84,9 @@ def _access(case, record_type, record_id) -> Access:
 
 
 def _record_edit(case, user, record_type, record_id, before, after) -> NetworkEdit:
-    return NetworkEdit.objects.create(case=case, user=user, record_type=record_type, record_id=str(record_id),
-                                      before=before, after=after)
+    return NetworkEdit.objects.create(
+        case=case, user=user, record_type=record_type, record_id=str(record_id), before=before, after=after
+    )
 
 
 def _clean(instance, exclude=None, errors=None):
@@ -192,7 +194,9 @@ def reset_positions(actor, case_id, map_kind, path: str = "") -> int:
         raise ValidationError({"map_kind": [_("Choose the genogram, the eco-map or the network circle.")]})
     case = _lock_case(case_id, actor.user)
     _check_can_edit(actor.user, case)
-    members = [m for m in NetworkMember.objects.select_for_update().filter(case=case) if map_kind in (m.positions or {})]
+    members = [
+        m for m in NetworkMember.objects.select_for_update().filter(case=case) if map_kind in (m.positions or {})
+    ]
     if not members:
         return 0
     before, after = {}, {}
@@ -212,8 +216,9 @@ def reset_positions(actor, case_id, map_kind, path: str = "") -> int:
 
 @_logs_refusal
 @transaction.atomic
-def add_network_person(actor, case_id, person_data: dict, member_data: dict | None = None,
-                       position: tuple | None = None, path: str = "") -> Person:
+def add_network_person(
+    actor, case_id, person_data: dict, member_data: dict | None = None, position: tuple | None = None, path: str = ""
+) -> Person:
     """Add a person to the case (through the case file's service) together with what the map knows of them.
 
     ``position`` (map kind, x, y) pins the person where they were placed on the map, in the same change, so one
@@ -235,8 +240,11 @@ def add_network_person(actor, case_id, person_data: dict, member_data: dict | No
     except ValidationError as error:
         member_errors = error.message_dict
     if member_errors:
-        probe = Person(case=case, organisation=case.organisation,
-                       **{k: v for k, v in person_data.items() if k in case_services.PERSON_FIELDS})
+        probe = Person(
+            case=case,
+            organisation=case.organisation,
+            **{k: v for k, v in person_data.items() if k in case_services.PERSON_FIELDS},
+        )
         _clean(probe, errors=member_errors)
     person = case_services.add_person(actor, case_id, person_data, path=path)
     member.person = person
@@ -245,15 +253,20 @@ def add_network_person(actor, case_id, person_data: dict, member_data: dict | No
     _clean(member)
     member._history_user = actor.user
     member.save()
-    _record_edit(case, actor.user, "person", person.pk, None,
-                 {"person": _snapshot(person), "member": _snapshot(member)})
+    _record_edit(
+        case, actor.user, "person", person.pk, None, {"person": _snapshot(person), "member": _snapshot(member)}
+    )
     log_access(actor, Action.CREATE, [_access(case, "member", person.pk)], path=path)
     return person
 
 
 def _ties_of(case, person_ids):
-    relationships = list(Relationship.objects.select_for_update().filter(case=case).filter(
-        Q(person_a_id__in=person_ids) | Q(person_b_id__in=person_ids)).order_by("id"))
+    relationships = list(
+        Relationship.objects.select_for_update()
+        .filter(case=case)
+        .filter(Q(person_a_id__in=person_ids) | Q(person_b_id__in=person_ids))
+        .order_by("id")
+    )
     system_ties = list(SystemTie.objects.select_for_update().filter(case=case, person_id__in=person_ids).order_by("id"))
     return relationships, system_ties
 
@@ -351,8 +364,11 @@ def _apply_relationship(case, relationship, data):
 def _validate_relationship(case, relationship, errors):
     if not errors:
         errors = _relationship_errors(case, relationship)
-    _clean(relationship, exclude=["person_a", "person_b"] if not (relationship.person_a_id and relationship.person_b_id)
-           else None, errors=errors)
+    _clean(
+        relationship,
+        exclude=["person_a", "person_b"] if not (relationship.person_a_id and relationship.person_b_id) else None,
+        errors=errors,
+    )
 
 
 def _save_change(actor, case, instance, record_type, before, path):
@@ -398,8 +414,9 @@ def add_relationship(actor, case_id, data: dict, path: str = "") -> Relationship
 
 @_logs_refusal
 @transaction.atomic
-def update_relationship(actor, case_id, relationship_id, data: dict, expected_version=None,
-                        path: str = "") -> Relationship:
+def update_relationship(
+    actor, case_id, relationship_id, data: dict, expected_version=None, path: str = ""
+) -> Relationship:
     case = _lock_case(case_id, actor.user)
     _check_can_edit(actor.user, case)
     relationship = Relationship.objects.select_for_update().filter(case=case, pk=relationship_id).first()
@@ -501,8 +518,12 @@ def _undo_record(actor, case, edit, path=""):
         fields = [f for f in (edit.after or {}) if f != "version"]
     if (edit.after is None) != (current is None) or _differences(current_data, edit.after, fields):
         changed = _differences(current_data, edit.after, fields)
-        raise _stale([(model._meta.get_field(f).verbose_name, edit.after.get(f), current_data.get(f),
-                       _("someone else")) for f in changed])
+        raise _stale(
+            [
+                (model._meta.get_field(f).verbose_name, edit.after.get(f), current_data.get(f), _("someone else"))
+                for f in changed
+            ]
+        )
     action = Action.UPDATE
     if edit.before is None:
         current._history_user = actor.user
@@ -553,8 +574,12 @@ def _delete_persons(actor, case, person_ids, relationship_ids=(), tie_ids=(), pa
     remaining = case.persons.exclude(pk__in=[p.pk for p in persons])
     if not remaining.filter(is_central=True).exists():
         raise ValidationError({"is_central": [_("A case needs at least one central person.")]})
-    for record in [*relationships, *system_ties, *NetworkMember.objects.filter(pk__in=[p.pk for p in persons]),
-                   *persons]:
+    for record in [
+        *relationships,
+        *system_ties,
+        *NetworkMember.objects.filter(pk__in=[p.pk for p in persons]),
+        *persons,
+    ]:
         record._history_user = actor.user
         record.delete()
     accesses = [person_access(p) for p in persons] + [_access(case, "member", p.pk) for p in persons]
@@ -608,8 +633,12 @@ def undo_last(actor, case_id, path: str = "") -> NetworkEdit | None:
     """
     case = _lock_case(case_id, actor.user)
     _check_can_edit(actor.user, case)
-    edit = NetworkEdit.objects.select_for_update().filter(case=case, user=actor.user, undone=False).order_by(
-        "-at", "-id").first()
+    edit = (
+        NetworkEdit.objects.select_for_update()
+        .filter(case=case, user=actor.user, undone=False)
+        .order_by("-at", "-id")
+        .first()
+    )
     if edit is None:
         return None
     if edit.record_type in RECORD_MODELS:
@@ -619,8 +648,9 @@ def undo_last(actor, case_id, path: str = "") -> NetworkEdit | None:
     elif edit.record_type == "person":
         _undo_person(actor, case, edit, path=path)
     elif edit.record_type == "import":
-        _delete_persons(actor, case, edit.after["persons"], edit.after["relationships"], edit.after["system_ties"],
-                        path=path)
+        _delete_persons(
+            actor, case, edit.after["persons"], edit.after["relationships"], edit.after["system_ties"], path=path
+        )
     edit.undone = True
     edit.save(update_fields=["undone"])
     return edit
@@ -642,17 +672,19 @@ def _document_lists(payload):
     if not isinstance(payload, dict) or payload.get("format") != EXPORT_FORMAT:
         raise ValidationError({"document": [_("This is not a Kring network document.")]})
     if payload.get("version") != EXPORT_VERSION:
-        raise ValidationError({"document": [
-            _("This network document has version %(version)s; Kring reads version %(supported)s.")
-            % {"version": str(payload.get("version"))[:20], "supported": EXPORT_VERSION}
-        ]})
+        raise ValidationError(
+            {
+                "document": [
+                    _("This network document has version %(version)s; Kring reads version %(supported)s.")
+                    % {"version": str(payload.get("version"))[:20], "supported": EXPORT_VERSION}
+                ]
+            }
+        )
     lists = []
     for key in ("persons", "relationships", "system_ties"):
         items = payload.get(key)
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-            raise ValidationError({"document": [
-                _("The document needs a list '%(name)s' of records.") % {"name": key}
-            ]})
+            raise ValidationError({"document": [_("The document needs a list '%(name)s' of records.") % {"name": key}]})
         lists.append(items)
     return lists
 
@@ -669,14 +701,20 @@ def _build_document(case, payload):
                 raise ValidationError(_("Each person needs its own reference ('ref')."))
             if not item.get("first_name"):
                 raise ValidationError({"first_name": [forms.Field.default_error_messages["required"]]})
-            person = Person(case=case, organisation=case.organisation,
-                            **{k: item[k] for k in EXPORT_PERSON_FIELDS if k in item and item[k] is not None})
+            person = Person(
+                case=case,
+                organisation=case.organisation,
+                **{k: item[k] for k in EXPORT_PERSON_FIELDS if k in item and item[k] is not None},
+            )
             person.full_clean(exclude=["case", "organisation"])
             network = item.get("network") or {}
             if not isinstance(network, dict):
                 raise ValidationError(_("'network' must be an object."))
-            member = NetworkMember(case=case, organisation=case.organisation,
-                                   **{k: network[k] for k in MEMBER_FIELDS if k in network and network[k] is not None})
+            member = NetworkMember(
+                case=case,
+                organisation=case.organisation,
+                **{k: network[k] for k in MEMBER_FIELDS if k in network and network[k] is not None},
+            )
             positions = network.get("positions") or {}
             if not isinstance(positions, dict):
                 raise ValidationError(_("'positions' must be an object."))
@@ -703,9 +741,13 @@ def _build_document(case, payload):
                 raise ValidationError(_("It refers to a person who is not in the document."))
             if a == b:
                 raise ValidationError(_("A relationship needs two different persons."))
-            relationship = Relationship(case=case, organisation=case.organisation,
-                                        **{k: item[k] for k in ("kind", "subtype", "start", "end", "note")
-                                           if k in item and item[k] is not None})
+            relationship = Relationship(
+                case=case,
+                organisation=case.organisation,
+                **{
+                    k: item[k] for k in ("kind", "subtype", "start", "end", "note") if k in item and item[k] is not None
+                },
+            )
             relationship.full_clean(exclude=["case", "organisation", "person_a", "person_b"])
         except ValidationError as error:
             errors.append(_("Relationship %(n)s: %(problem)s") % {"n": n, "problem": _messages(error)})
@@ -722,15 +764,23 @@ def _build_document(case, payload):
             ref = item.get("person")
             if ref is not None and str(ref) not in refs:
                 raise ValidationError(_("It refers to a person who is not in the document."))
-            tie = SystemTie(case=case, organisation=case.organisation,
-                            **{k: item[k] for k in ("system", "system_kind", "strength", "energy", "start", "end",
-                                                    "note") if k in item and item[k] is not None})
+            tie = SystemTie(
+                case=case,
+                organisation=case.organisation,
+                **{
+                    k: item[k]
+                    for k in ("system", "system_kind", "strength", "energy", "start", "end", "note")
+                    if k in item and item[k] is not None
+                },
+            )
             tie.full_clean(exclude=["case", "organisation", "person"])
         except ValidationError as error:
             errors.append(_("Tie to a system %(n)s: %(problem)s") % {"n": n, "problem": _messages(error)})
             continue
         except (TypeError, ValueError):
-            errors.append(_("Tie to a system %(n)s: %(problem)s") % {"n": n, "problem": _("a value has the wrong type.")})
+            errors.append(
+                _("Tie to a system %(n)s: %(problem)s") % {"n": n, "problem": _("a value has the wrong type.")}
+            )
             continue
         ties.append((tie, refs[str(ref)] if ref is not None else None))
     if errors:
@@ -786,11 +836,18 @@ def _save_imported(actor, case, persons, relationships, ties, path=""):
         tie._history_user = actor.user
         tie.save()
         saved_ties.append(tie)
-    _record_edit(case, actor.user, "import", saved_persons[0].pk if saved_persons else "", None, {
-        "persons": [p.pk for p in saved_persons],
-        "relationships": [r.pk for r in saved_relationships],
-        "system_ties": [t.pk for t in saved_ties],
-    })
+    _record_edit(
+        case,
+        actor.user,
+        "import",
+        saved_persons[0].pk if saved_persons else "",
+        None,
+        {
+            "persons": [p.pk for p in saved_persons],
+            "relationships": [r.pk for r in saved_relationships],
+            "system_ties": [t.pk for t in saved_ties],
+        },
+    )
     accesses = [person_access(p) for p in saved_persons] + [_access(case, "member", p.pk) for p in saved_persons]
     accesses += [_access(case, "relationship", r.pk) for r in saved_relationships]
     accesses += [_access(case, "system_tie", t.pk) for t in saved_ties]
@@ -829,21 +886,24 @@ def _visible_case(case_id, user):
 # Messages for the GEDCOM core's error codes, in the user's language; its own (English) text is the fallback.
 GEDCOM_MESSAGES = {
     "empty": gettext_lazy("The file is empty."),
-    "encoding": gettext_lazy("Line %(line)s cannot be read as %(encoding)s text, the character set the file says "
-                             "it uses."),
+    "encoding": gettext_lazy(
+        "Line %(line)s cannot be read as %(encoding)s text, the character set the file says it uses."
+    ),
     "binary": gettext_lazy("Line %(line)s contains binary data; this is not a GEDCOM text file."),
-    "no_head": gettext_lazy("Line %(line)s should be '0 HEAD': this is not a GEDCOM file, or it is damaged at the "
-                            "start."),
+    "no_head": gettext_lazy(
+        "Line %(line)s should be '0 HEAD': this is not a GEDCOM file, or it is damaged at the start."
+    ),
     "after_trlr": gettext_lazy("Line %(line)s comes after the closing TRLR line."),
     "missing_level": gettext_lazy("Line %(line)s does not start with a level number."),
     "missing_tag": gettext_lazy("Line %(line)s has no tag."),
     "syntax": gettext_lazy("Line %(line)s is not a valid GEDCOM line."),
     "level_jump": gettext_lazy("Line %(line)s jumps from level %(previous)s to level %(level)s."),
     "invalid_age": gettext_lazy("Line %(line)s has an age the GEDCOM standard does not allow: '%(value)s'."),
-    "invalid_dual_year": gettext_lazy("Line %(line)s has the dual year %(value)s, but after the slash must come the "
-                                      "year after the first one (as in 1699/00)."),
-    "duplicate_xref": gettext_lazy("The identifier %(xref)s on line %(line)s is already used on line "
-                                   "%(first_line)s."),
+    "invalid_dual_year": gettext_lazy(
+        "Line %(line)s has the dual year %(value)s, but after the slash must come the "
+        "year after the first one (as in 1699/00)."
+    ),
+    "duplicate_xref": gettext_lazy("The identifier %(xref)s on line %(line)s is already used on line %(first_line)s."),
     "no_trlr": gettext_lazy("The file ends on line %(line)s without the closing '0 TRLR' line; it may be cut off."),
     "dangling_pointer": gettext_lazy("Line %(line)s points to %(xref)s, which is not in the file."),
 }
@@ -890,8 +950,9 @@ def preview_gedcom(data, center_xref=None, generations_up: int = 1, generations_
     """
     from .core.gedcom import preview
 
-    gedcom = _read_gedcom(data, center_xref, generations_up=generations_up, generations_down=generations_down,
-                          **options)
+    gedcom = _read_gedcom(
+        data, center_xref, generations_up=generations_up, generations_down=generations_down, **options
+    )
     return preview(gedcom)
 
 
@@ -917,34 +978,68 @@ def _gedcom_records(case, gedcom, network):
         death = member.death_date
         if death and ((birth and death < birth) or death > today):
             death, dropped_dates = None, dropped_dates + 1
-        person = Person(case=case, organisation=case.organisation, first_name=first.strip()[:100],
-                        last_name=last.strip()[:100], birth_date=birth, gender=GEDCOM_SEXES.get(member.sex, "unknown"))
-        network_member = NetworkMember(case=case, organisation=case.organisation, kind="person",
-                                       deceased=member.deceased or bool(member.death_date), death_date=death,
-                                       domain=member.domain or "")
+        person = Person(
+            case=case,
+            organisation=case.organisation,
+            first_name=first.strip()[:100],
+            last_name=last.strip()[:100],
+            birth_date=birth,
+            gender=GEDCOM_SEXES.get(member.sex, "unknown"),
+        )
+        network_member = NetworkMember(
+            case=case,
+            organisation=case.organisation,
+            kind="person",
+            deceased=member.deceased or bool(member.death_date),
+            death_date=death,
+            domain=member.domain or "",
+        )
         try:
             person.full_clean(exclude=["case", "organisation"])
             network_member.full_clean(exclude=["person", "case", "organisation"])
         except ValidationError as error:
-            problems.append(_("Person %(n)s: %(problem)s") % {"n": member.name or member.id,
-                                                                "problem": _messages(error)})
+            problems.append(
+                _("Person %(n)s: %(problem)s") % {"n": member.name or member.id, "problem": _messages(error)}
+            )
             continue
         index[member.id] = len(persons)
         persons.append((person, network_member))
     relationships = []
     for link in network.parents:
         if link.parent in index and link.child in index and link.parent != link.child:
-            relationships.append((Relationship(case=case, organisation=case.organisation, kind="parent",
-                                               subtype=link.kind, start=link.start, end=link.end),
-                                  index[link.parent], index[link.child]))
+            relationships.append(
+                (
+                    Relationship(
+                        case=case,
+                        organisation=case.organisation,
+                        kind="parent",
+                        subtype=link.kind,
+                        start=link.start,
+                        end=link.end,
+                    ),
+                    index[link.parent],
+                    index[link.child],
+                )
+            )
     for partnership in network.partners:
         if partnership.a in index and partnership.b in index and partnership.a != partnership.b:
             start, end = partnership.start, partnership.end
             if start and end and end < start:
                 start = end = None
-            relationships.append((Relationship(case=case, organisation=case.organisation, kind="partner",
-                                               subtype=partnership.kind, start=start, end=end),
-                                  index[partnership.a], index[partnership.b]))
+            relationships.append(
+                (
+                    Relationship(
+                        case=case,
+                        organisation=case.organisation,
+                        kind="partner",
+                        subtype=partnership.kind,
+                        start=start,
+                        end=end,
+                    ),
+                    index[partnership.a],
+                    index[partnership.b],
+                )
+            )
     problems += _document_family_errors(relationships)
     if problems:
         raise ValidationError({"file": problems[:MAX_IMPORT_ERRORS]})
@@ -952,9 +1047,18 @@ def _gedcom_records(case, gedcom, network):
 
 
 @_logs_refusal
-def import_gedcom(actor, case_id, data, center_xref, generations_up: int = 1, generations_down: int = 1,
-                  include_partners: bool = True, include_siblings: bool = True, include_associations: bool = True,
-                  path: str = "") -> dict:
+def import_gedcom(
+    actor,
+    case_id,
+    data,
+    center_xref,
+    generations_up: int = 1,
+    generations_down: int = 1,
+    include_partners: bool = True,
+    include_siblings: bool = True,
+    include_associations: bool = True,
+    path: str = "",
+) -> dict:
     """Add the part of a family tree around ``center_xref`` to the case, as new (not central) persons.
 
     All or nothing, in one transaction; one change for undo. Birth dates before 1900 (which the case file does
@@ -963,9 +1067,15 @@ def import_gedcom(actor, case_id, data, center_xref, generations_up: int = 1, ge
     """
     from .core.gedcom import to_network
 
-    gedcom = _read_gedcom(data, center_xref, generations_up=generations_up, generations_down=generations_down,
-                          include_partners=include_partners, include_siblings=include_siblings,
-                          include_associations=include_associations)
+    gedcom = _read_gedcom(
+        data,
+        center_xref,
+        generations_up=generations_up,
+        generations_down=generations_down,
+        include_partners=include_partners,
+        include_siblings=include_siblings,
+        include_associations=include_associations,
+    )
     imported = to_network(gedcom)
     with transaction.atomic():
         case = _lock_case(case_id, actor.user)

@@ -1,4 +1,5 @@
 """The network pages of one case, under /cases/<pk>/network/."""
+
 from django.urls import path
 
 from . import views

@@ -7,6 +7,7 @@ every read through ``queries`` (which starts from what the user may see and logs
 Without JavaScript every action is a plain link to a full-page form; ``network.js`` opens the same forms in
 the side panel (htmx) and adds drawing on the map: click, drag, touch and keyboard.
 """
+
 import base64
 import datetime
 import json
@@ -134,27 +135,63 @@ def _form_page(request, template, context, status=200):
 def map_labels():
     """The words drawn on the maps and in their legend, in the user's language (keys of core.svg)."""
     return {
-        "legend": _("Legend"), "male": _("Male"), "female": _("Female"), "other": _("Other / non-binary"),
-        "unknown_sex": _("Sex unknown"), "central": _("Central person"), "deceased": _("Deceased"),
-        "pregnancy": _("Pregnancy"), "miscarriage": _("Miscarriage"), "stillbirth": _("Stillbirth"),
-        "married": _("Married"), "relationship": _("Relationship"), "cohabiting": _("Living together"),
-        "engaged": _("Engaged"), "separated": _("Separated"), "divorced": _("Divorced"), "widowed": _("Widowed"),
-        "biological": _("Biological child"), "adoptive": _("Adopted child"), "foster": _("Foster child"),
-        "step": _("Stepchild"), "guardian": _("Guardianship"), "twins": _("Twins"),
-        "identical_twins": _("Identical twins"), "household": _("Household"), "close": pgettext("emotional tie", "Close"),
-        "very_close": pgettext("emotional tie", "Very close"), "distant": _("Distant"), "conflict": _("Conflict"), "hostile": _("Hostile"),
-        "cut_off": _("Cut off"), "physical_abuse": _("Physical abuse"), "emotional_abuse": _("Emotional abuse"),
-        "sexual_abuse": _("Sexual abuse"), "neglect": _("Neglect"), "strong": _("Strong"),
-        "tenuous": _("Tenuous"), "stressful": _("Stressful"), "energy": _("Flow of energy"),
-        "ring_1": _("Very close"), "ring_2": _("Close"), "ring_3": _("Further away"),
-        "practical": _("Practical support"), "emotional": _("Emotional support"),
+        "legend": _("Legend"),
+        "male": _("Male"),
+        "female": _("Female"),
+        "other": _("Other / non-binary"),
+        "unknown_sex": _("Sex unknown"),
+        "central": _("Central person"),
+        "deceased": _("Deceased"),
+        "pregnancy": _("Pregnancy"),
+        "miscarriage": _("Miscarriage"),
+        "stillbirth": _("Stillbirth"),
+        "married": _("Married"),
+        "relationship": _("Relationship"),
+        "cohabiting": _("Living together"),
+        "engaged": _("Engaged"),
+        "separated": _("Separated"),
+        "divorced": _("Divorced"),
+        "widowed": _("Widowed"),
+        "biological": _("Biological child"),
+        "adoptive": _("Adopted child"),
+        "foster": _("Foster child"),
+        "step": _("Stepchild"),
+        "guardian": _("Guardianship"),
+        "twins": _("Twins"),
+        "identical_twins": _("Identical twins"),
+        "household": _("Household"),
+        "close": pgettext("emotional tie", "Close"),
+        "very_close": pgettext("emotional tie", "Very close"),
+        "distant": _("Distant"),
+        "conflict": _("Conflict"),
+        "hostile": _("Hostile"),
+        "cut_off": _("Cut off"),
+        "physical_abuse": _("Physical abuse"),
+        "emotional_abuse": _("Emotional abuse"),
+        "sexual_abuse": _("Sexual abuse"),
+        "neglect": _("Neglect"),
+        "strong": _("Strong"),
+        "tenuous": _("Tenuous"),
+        "stressful": _("Stressful"),
+        "energy": _("Flow of energy"),
+        "ring_1": _("Very close"),
+        "ring_2": _("Close"),
+        "ring_3": _("Further away"),
+        "practical": _("Practical support"),
+        "emotional": _("Emotional support"),
         "information": _("Information / advice"),
         # One-letter marks beside a person on the circle: Practical, Emotional, Information.
-        "support_letter_practical": _("P"), "support_letter_emotional": _("E"),
+        "support_letter_practical": _("P"),
+        "support_letter_emotional": _("E"),
         "support_letter_information": _("I"),
-        "unsafe": _("Unsafe"), "professional": _("Professional"), "informal": _("Informal"),
-        "critical": _("Critical"), "family": _("Family"), "friends": _("Friends"),
-        "school_work": _("School / work"), "neighbourhood_clubs": _("Neighbourhood / clubs"),
+        "unsafe": _("Unsafe"),
+        "professional": _("Professional"),
+        "informal": _("Informal"),
+        "critical": _("Critical"),
+        "family": _("Family"),
+        "friends": _("Friends"),
+        "school_work": _("School / work"),
+        "neighbourhood_clubs": _("Neighbourhood / clubs"),
         "professional_domain": _("Professionals"),
     }
 
@@ -166,7 +203,10 @@ def _options(request, case, kind, settings, *, legend=False, page=None, moment=N
     titles = {"genogram": _("Genogram"), "ecomap": _("Eco-map"), "circle": _("Network circle")}
     when = moment or datetime.date.today()
     subtitle = _("%(case)s · %(family)s · situation on %(date)s") % {
-        "case": case.number, "family": case.family_name, "date": when.isoformat()}
+        "case": case.number,
+        "family": case.family_name,
+        "date": when.isoformat(),
+    }
     from .core import svg as svg_core
 
     return svg_core.RenderOptions(
@@ -202,8 +242,7 @@ def network_map(request, pk):
     case, full_network = records.case, records.network
     network = full_network.at(moment)
     settings = queries.network_settings(case.organisation)
-    svg = _render_svg(request, case, network, kind, settings, moment=moment,
-                      legend=request.GET.get("legend") == "on")
+    svg = _render_svg(request, case, network, kind, settings, moment=moment, legend=request.GET.get("legend") == "on")
     if request.GET.get("fragment") == "svg":
         return HttpResponse(svg, content_type="text/html; charset=utf-8")
     summary = queries.summary(case, network, moment=moment)
@@ -211,38 +250,44 @@ def network_map(request, pk):
     changes = None
     names = {m.id: m.name for m in full_network.members}
     if compare.is_bound and compare.is_valid():
-        changes = _change_lines(stats.changes_between(
-            full_network, compare.cleaned_data["date_from"], compare.cleaned_data["date_to"]), names)
+        changes = _change_lines(
+            stats.changes_between(full_network, compare.cleaned_data["date_from"], compare.cleaned_data["date_to"]),
+            names,
+        )
     query = request.GET.copy()
     for name in ("map", "fragment"):
         query.pop(name, None)
-    return render(request, "network/map.html", {
-        "case": case,
-        "svg": svg,
-        "map_kind": kind,
-        "map_kinds": [("genogram", _("Genogram")), ("ecomap", _("Eco-map")), ("circle", _("Network circle"))],
-        "summary": summary,
-        "summary_rows": _summary_rows(summary),
-        "compare": compare,
-        "changes": changes,
-        "members": sorted(network.members, key=lambda m: m.name.lower()),
-        "moment": moment,
-        "at": request.GET.get("at", ""),
-        "emotional": request.GET.get("emotional", "on") != "off",
-        "legend": request.GET.get("legend") == "on",
-        "death": request.GET.get("death") or settings.death_mark,
-        "tab_query": query.urlencode(),
-        "can_edit": can_edit(request.user, case),
-        "js_text": {
-            "add-person": _("Click or tap an empty place on the map to put the new person there."),
-            "add-relation": _("Click or tap the first person of the relation (the parent, for a parent link)."),
-            "second": _("Now click or tap the second person."),
-            "add-tie": _("Click or tap a person, or an empty place for the household as a whole."),
-            "moved": _("Position kept."),
-            "failed": _("That did not work. Reload the page and try again."),
-            "cancelled": _("Cancelled."),
+    return render(
+        request,
+        "network/map.html",
+        {
+            "case": case,
+            "svg": svg,
+            "map_kind": kind,
+            "map_kinds": [("genogram", _("Genogram")), ("ecomap", _("Eco-map")), ("circle", _("Network circle"))],
+            "summary": summary,
+            "summary_rows": _summary_rows(summary),
+            "compare": compare,
+            "changes": changes,
+            "members": sorted(network.members, key=lambda m: m.name.lower()),
+            "moment": moment,
+            "at": request.GET.get("at", ""),
+            "emotional": request.GET.get("emotional", "on") != "off",
+            "legend": request.GET.get("legend") == "on",
+            "death": request.GET.get("death") or settings.death_mark,
+            "tab_query": query.urlencode(),
+            "can_edit": can_edit(request.user, case),
+            "js_text": {
+                "add-person": _("Click or tap an empty place on the map to put the new person there."),
+                "add-relation": _("Click or tap the first person of the relation (the parent, for a parent link)."),
+                "second": _("Now click or tap the second person."),
+                "add-tie": _("Click or tap a person, or an empty place for the household as a whole."),
+                "moved": _("Position kept."),
+                "failed": _("That did not work. Reload the page and try again."),
+                "cancelled": _("Cancelled."),
+            },
         },
-    })
+    )
 
 
 def _summary_rows(summary):
@@ -280,8 +325,11 @@ def _change_lines(changes, names):
             return _("%(parent)s parent of %(child)s") % {"parent": name(t.parent), "child": name(t.child)}
         if group == "systems":
             return _("%(who)s and %(system)s") % {"who": name(t.member), "system": t.system}
-        label = {"partners": RelationshipKind.PARTNER.label, "twins": RelationshipKind.TWIN.label,
-                 "emotional": RelationshipKind.EMOTIONAL.label}[group]
+        label = {
+            "partners": RelationshipKind.PARTNER.label,
+            "twins": RelationshipKind.TWIN.label,
+            "emotional": RelationshipKind.EMOTIONAL.label,
+        }[group]
         return f"{name(t.a)} – {name(t.b)} ({label})"
 
     lines = [_("Came into the network: %(name)s") % {"name": name(i)} for i in changes["members_added"]]
@@ -306,8 +354,9 @@ def person_add(request, pk):
     if request.method == "POST" and form.is_valid():
         actor = _actor(request)
         try:
-            person = services.add_network_person(actor, pk, form.person_data(), form.member_data(),
-                                                 position=form.position(), path=request.path)
+            person = services.add_network_person(
+                actor, pk, form.person_data(), form.member_data(), position=form.position(), path=request.path
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -350,11 +399,18 @@ def person_edit(request, pk, person_id):
         try:
             with transaction.atomic():
                 if person_changes:
-                    case_services.update_person(actor, pk, person_id, person_changes,
-                                                form.cleaned_data.get("person_version"), path=request.path)
+                    case_services.update_person(
+                        actor, pk, person_id, person_changes, form.cleaned_data.get("person_version"), path=request.path
+                    )
                 if member_changes:
-                    services.save_member(actor, pk, person_id, form.member_data(),
-                                         expected_version=form.cleaned_data.get("version"), path=request.path)
+                    services.save_member(
+                        actor,
+                        pk,
+                        person_id,
+                        form.member_data(),
+                        expected_version=form.cleaned_data.get("version"),
+                        path=request.path,
+                    )
         except NotFound:
             raise Http404 from None
         except StaleEdit as error:
@@ -369,8 +425,12 @@ def person_edit(request, pk, person_id):
         data = _at_version(request.POST, current["version"])
         data["person_version"] = current["person_version"]
         form = MemberForm(data, initial=current)
-    return _form_page(request, "member_form", {"case": case, "form": form, "person": person, "stale": stale,
-                                               "can_edit": editable}, status=409 if stale else 200)
+    return _form_page(
+        request,
+        "member_form",
+        {"case": case, "form": form, "person": person, "stale": stale, "can_edit": editable},
+        status=409 if stale else 200,
+    )
 
 
 @login_required
@@ -447,8 +507,11 @@ def undo(request, pk):
 def relation_add(request, pk):
     case = _case_or_404(request, pk, log=False)
     _require_edit(request, case)
-    initial = {"person_a": request.GET.get("a"), "person_b": request.GET.get("b"),
-               "kind": request.GET.get("kind") or "parent"}
+    initial = {
+        "person_a": request.GET.get("a"),
+        "person_b": request.GET.get("b"),
+        "kind": request.GET.get("kind") or "parent",
+    }
     form = RelationshipForm(request.POST or None, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -468,15 +531,23 @@ def relation_edit(request, pk, relation_id):
         raise Http404
     if request.method == "POST":
         _require_edit(request, case)
-    initial = {"kind": relation.kind, "subtype": relation.subtype, "person_a": relation.person_a_id,
-               "person_b": relation.person_b_id, "start": relation.start, "end": relation.end,
-               "note": relation.note, "version": relation.version}
+    initial = {
+        "kind": relation.kind,
+        "subtype": relation.subtype,
+        "person_a": relation.person_a_id,
+        "person_b": relation.person_b_id,
+        "start": relation.start,
+        "end": relation.end,
+        "note": relation.note,
+        "version": relation.version,
+    }
     form = RelationshipForm(request.POST or None, case=case, initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_relationship(_actor(request), pk, relation_id, form.changes(),
-                                         form.cleaned_data.get("version"), path=request.path)
+            services.update_relationship(
+                _actor(request), pk, relation_id, form.changes(), form.cleaned_data.get("version"), path=request.path
+            )
         except NotFound:
             raise Http404 from None
         except StaleEdit as error:
@@ -488,9 +559,12 @@ def relation_edit(request, pk, relation_id):
     if stale:
         relation.refresh_from_db()
         form = RelationshipForm(_at_version(request.POST, relation.version), case=case)
-    return _form_page(request, "relation_form", {"case": case, "form": form, "relation": relation, "stale": stale,
-                                                 "can_edit": can_edit(request.user, case)},
-                      status=409 if stale else 200)
+    return _form_page(
+        request,
+        "relation_form",
+        {"case": case, "form": form, "relation": relation, "stale": stale, "can_edit": can_edit(request.user, case)},
+        status=409 if stale else 200,
+    )
 
 
 @login_required
@@ -511,8 +585,11 @@ def relation_remove(request, pk, relation_id):
 def tie_add(request, pk):
     case = _case_or_404(request, pk, log=False)
     _require_edit(request, case)
-    form = SystemTieForm(request.POST or None, case=case,
-                         initial={"person": request.GET.get("person"), "strength": "strong", "energy": "none"})
+    form = SystemTieForm(
+        request.POST or None,
+        case=case,
+        initial={"person": request.GET.get("person"), "strength": "strong", "energy": "none"},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.add_system_tie(_actor(request), pk, form.changes(), path=request.path)
@@ -531,15 +608,17 @@ def tie_edit(request, pk, tie_id):
         raise Http404
     if request.method == "POST":
         _require_edit(request, case)
-    initial = {n: getattr(tie, n) for n in ("system", "system_kind", "strength", "energy", "start", "end", "note",
-                                            "version")}
+    initial = {
+        n: getattr(tie, n) for n in ("system", "system_kind", "strength", "energy", "start", "end", "note", "version")
+    }
     initial["person"] = tie.person_id
     form = SystemTieForm(request.POST or None, case=case, initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_system_tie(_actor(request), pk, tie_id, form.changes(), form.cleaned_data.get("version"),
-                                      path=request.path)
+            services.update_system_tie(
+                _actor(request), pk, tie_id, form.changes(), form.cleaned_data.get("version"), path=request.path
+            )
         except NotFound:
             raise Http404 from None
         except StaleEdit as error:
@@ -551,9 +630,19 @@ def tie_edit(request, pk, tie_id):
     if stale:
         tie.refresh_from_db()
         form = SystemTieForm(_at_version(request.POST, tie.version), case=case)
-    return _form_page(request, "tie_form", {"case": case, "form": form, "tie": tie, "stale": stale,
-                                            "map_kind": "ecomap", "can_edit": can_edit(request.user, case)},
-                      status=409 if stale else 200)
+    return _form_page(
+        request,
+        "tie_form",
+        {
+            "case": case,
+            "form": form,
+            "tie": tie,
+            "stale": stale,
+            "map_kind": "ecomap",
+            "can_edit": can_edit(request.user, case),
+        },
+        status=409 if stale else 200,
+    )
 
 
 @login_required
@@ -575,8 +664,9 @@ def relations_list(request, pk):
 
     a, b, person = (request.GET.get(n, "") for n in ("a", "b", "person"))
     try:
-        case, relations, ties = queries.relations_of_case(_actor(request), pk, a=a, b=b, person=person,
-                                                          path=request.path)
+        case, relations, ties = queries.relations_of_case(
+            _actor(request), pk, a=a, b=b, person=person, path=request.path
+        )
     except NotFound:
         raise Http404 from None
     for r in relations:
@@ -612,8 +702,9 @@ def export_map(request, pk):
         content = exports.svg_to_pdf(svg, page=page)
     else:
         content = svg.encode("utf-8")
-    log_access(actor, Action.EXPORT, [case_access(case)], path=request.path,
-               detail=f"{kind} {fmt}{' ' + page if page else ''}")
+    log_access(
+        actor, Action.EXPORT, [case_access(case)], path=request.path, detail=f"{kind} {fmt}{' ' + page if page else ''}"
+    )
     name = exports.file_name(case, kind, fmt, page=page if fmt == "pdf" else None, moment=moment)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -631,8 +722,7 @@ def export_gedcom(request, pk, version):
         raise Http404 from None
     case = _case_or_404(request, pk, log=False)
     response = HttpResponse(text.encode("utf-8"), content_type="text/vnd.familysearch.gedcom; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{slugify(case.number)}-{version.replace(".", "")}.ged"')
+    response["Content-Disposition"] = f'attachment; filename="{slugify(case.number)}-{version.replace(".", "")}.ged"'
     return response
 
 
@@ -682,8 +772,11 @@ def import_page(request, pk):
             try:
                 payload = load_bounded_json(text)
             except json.JSONDecodeError as error:
-                form.add_error("file", _("This is not a valid network document: line %(line)s: %(msg)s")
-                               % {"line": error.lineno, "msg": error.msg})
+                form.add_error(
+                    "file",
+                    _("This is not a valid network document: line %(line)s: %(msg)s")
+                    % {"line": error.lineno, "msg": error.msg},
+                )
             except JSONTooDeep as error:
                 form.add_error("file", too_deep_message(error.limit))
             else:
@@ -704,8 +797,11 @@ def import_page(request, pk):
             else:
                 request.session[_SESSION_KEY.format(pk)] = base64.b64encode(raw).decode("ascii")
                 return _gedcom_preview(request, case, preview)
-    return render(request, "network/import.html", {"case": case, "form": form, "can_edit": editable,
-                                                   "map_kind": _map_kind(request)})
+    return render(
+        request,
+        "network/import.html",
+        {"case": case, "form": form, "can_edit": editable, "map_kind": _map_kind(request)},
+    )
 
 
 def _preview_persons(preview):
@@ -720,10 +816,18 @@ def _preview_persons(preview):
 def _gedcom_preview(request, case, preview, form=None):
     persons = _preview_persons(preview)
     form = form or GedcomChoiceForm(persons=persons, initial={"center": persons[0][0] if persons else None})
-    return render(request, "network/import_preview.html", {
-        "case": case, "preview": preview, "persons": persons, "form": form,
-        "warnings": (preview.get("warnings") if isinstance(preview, dict) else None) or [], "map_kind": "genogram",
-    })
+    return render(
+        request,
+        "network/import_preview.html",
+        {
+            "case": case,
+            "preview": preview,
+            "persons": persons,
+            "form": form,
+            "warnings": (preview.get("warnings") if isinstance(preview, dict) else None) or [],
+            "map_kind": "genogram",
+        },
+    )
 
 
 @login_required
@@ -742,8 +846,9 @@ def import_confirm(request, pk):
         return _gedcom_preview(request, case, preview, form)
     data = form.cleaned_data
     try:
-        services.import_gedcom(_actor(request), pk, raw, data["center"], data["generations_up"],
-                               data["generations_down"])
+        services.import_gedcom(
+            _actor(request), pk, raw, data["center"], data["generations_up"], data["generations_down"]
+        )
     except ValidationError as error:
         for message in _error_messages(error):
             form.add_error(None, message)
@@ -751,4 +856,3 @@ def import_confirm(request, pk):
     request.session.pop(_SESSION_KEY.format(pk), None)
     messages.success(request, _("The family tree was imported."))
     return redirect(_map_url(case))
-

@@ -5,6 +5,7 @@ Writes check first that the case is visible (so an outsider gets 404 and the ref
 looked at), then call the service, which checks the role, validates, refuses stale versions and logs. Reads start
 from the case's visibility query and log exactly the records they answer with.
 """
+
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
@@ -54,8 +55,9 @@ def _fields_renamed(names: dict):
     except ValidationError as error:
         if not hasattr(error, "error_dict"):
             raise
-        raise ValidationError({names.get(name, name): messages
-                               for name, messages in error.message_dict.items()}) from None
+        raise ValidationError(
+            {names.get(name, name): messages for name, messages in error.message_dict.items()}
+        ) from None
 
 
 # ---- reads: the queries start from the case's visibility query and log what they return --------------------
@@ -75,18 +77,27 @@ def _plan_detail(view):
 
 
 class BottomLineListView(CaseApiView):
-    @extend_schema(operation_id="plan_bottom_lines_list", tags=TAGS, summary="The bottom lines of a trajectory",
-                   description="In force first, then withdrawn ones.",
-                   responses={200: BottomLineSerializer(many=True), 404: NOT_FOUND})
+    @extend_schema(
+        operation_id="plan_bottom_lines_list",
+        tags=TAGS,
+        summary="The bottom lines of a trajectory",
+        description="In force first, then withdrawn ones.",
+        responses={200: BottomLineSerializer(many=True), 404: NOT_FOUND},
+    )
     def get(self, request, case_id, trajectory_id):
-        lines = queries.bottom_lines_of_trajectory(Actor.from_request(request), case_id, trajectory_id,
-                                                   path=request.path)
+        lines = queries.bottom_lines_of_trajectory(
+            Actor.from_request(request), case_id, trajectory_id, path=request.path
+        )
         return Response(BottomLineSerializer(lines, many=True).data)
 
-    @extend_schema(operation_id="plan_bottom_lines_create", tags=TAGS, summary="Set a bottom line",
-                   description="Only the case worker or the team lead sets bottom lines.",
-                   request=BottomLineInputSerializer,
-                   responses={201: BottomLineSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND})
+    @extend_schema(
+        operation_id="plan_bottom_lines_create",
+        tags=TAGS,
+        summary="Set a bottom line",
+        description="Only the case worker or the team lead sets bottom lines.",
+        request=BottomLineInputSerializer,
+        responses={201: BottomLineSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
     def post(self, request, case_id, trajectory_id):
         _check_visible(request, case_id)
         data = _parse(BottomLineInputSerializer, request.data)
@@ -95,36 +106,50 @@ class BottomLineListView(CaseApiView):
 
 
 class BottomLineDetailView(CaseApiView):
-    @extend_schema(operation_id="plan_bottom_lines_retrieve", tags=TAGS, summary="One bottom line",
-                   responses={200: BottomLineSerializer, 404: NOT_FOUND})
+    @extend_schema(
+        operation_id="plan_bottom_lines_retrieve",
+        tags=TAGS,
+        summary="One bottom line",
+        responses={200: BottomLineSerializer, 404: NOT_FOUND},
+    )
     def get(self, request, case_id, bottom_line_id):
         line = queries.bottom_line_detail(Actor.from_request(request), case_id, bottom_line_id, path=request.path)
         return Response(BottomLineSerializer(line).data)
 
-    @extend_schema(operation_id="plan_bottom_lines_partial_update", tags=TAGS, summary="Change a bottom line",
-                   description="Send only the fields to change, and always the version you read.",
-                   request=BottomLineChangesSerializer,
-                   responses={200: BottomLineSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE})
+    @extend_schema(
+        operation_id="plan_bottom_lines_partial_update",
+        tags=TAGS,
+        summary="Change a bottom line",
+        description="Send only the fields to change, and always the version you read.",
+        request=BottomLineChangesSerializer,
+        responses={200: BottomLineSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
     def patch(self, request, case_id, bottom_line_id):
         _check_visible(request, case_id)
         changes = _parse(BottomLineChangesSerializer, request.data)
         version = changes.pop("version")
-        line = services.update_bottom_line(Actor.from_request(request), case_id, bottom_line_id, changes, version,
-                                           path=request.path)
+        line = services.update_bottom_line(
+            Actor.from_request(request), case_id, bottom_line_id, changes, version, path=request.path
+        )
         return Response(BottomLineSerializer(line).data)
 
 
 class BottomLineWithdrawView(CaseApiView):
-    @extend_schema(operation_id="plan_bottom_lines_withdraw", tags=TAGS, summary="Withdraw a bottom line",
-                   description="It stays on record with its checks; later decisions skip it.",
-                   request=WithdrawSerializer,
-                   responses={200: BottomLineSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE})
+    @extend_schema(
+        operation_id="plan_bottom_lines_withdraw",
+        tags=TAGS,
+        summary="Withdraw a bottom line",
+        description="It stays on record with its checks; later decisions skip it.",
+        request=WithdrawSerializer,
+        responses={200: BottomLineSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
     def post(self, request, case_id, bottom_line_id):
         _check_visible(request, case_id)
         data = _parse(WithdrawSerializer, request.data)
         with _fields_renamed({"withdrawal_reason": "reason"}):
-            line = services.withdraw_bottom_line(Actor.from_request(request), case_id, bottom_line_id,
-                                                 data["reason"], data["version"], path=request.path)
+            line = services.withdraw_bottom_line(
+                Actor.from_request(request), case_id, bottom_line_id, data["reason"], data["version"], path=request.path
+            )
         return Response(BottomLineSerializer(line).data)
 
 
@@ -132,27 +157,40 @@ class BottomLineWithdrawView(CaseApiView):
 
 
 class PlanView(CaseApiView):
-    @extend_schema(operation_id="plans_retrieve", tags=TAGS, summary="The plan of a trajectory",
-                   description="With its bottom lines, agreements, decisions (each with its checks) and reviews.",
-                   responses={200: PlanDetailSerializer, 404: NOT_FOUND})
+    @extend_schema(
+        operation_id="plans_retrieve",
+        tags=TAGS,
+        summary="The plan of a trajectory",
+        description="With its bottom lines, agreements, decisions (each with its checks) and reviews.",
+        responses={200: PlanDetailSerializer, 404: NOT_FOUND},
+    )
     def get(self, request, case_id, trajectory_id):
         view = queries.plan_view(Actor.from_request(request), case_id, trajectory_id, path=request.path)
         return Response(_plan_detail(view))
 
-    @extend_schema(operation_id="plans_create", tags=TAGS, summary="Start the plan",
-                   description="One plan per trajectory, of the kind its method makes.", request=PlanStartSerializer,
-                   responses={201: PlanSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND})
+    @extend_schema(
+        operation_id="plans_create",
+        tags=TAGS,
+        summary="Start the plan",
+        description="One plan per trajectory, of the kind its method makes.",
+        request=PlanStartSerializer,
+        responses={201: PlanSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
     def post(self, request, case_id, trajectory_id):
         _check_visible(request, case_id)
         _parse(PlanStartSerializer, request.data)
         plan = services.start_plan(Actor.from_request(request), case_id, trajectory_id, path=request.path)
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(operation_id="plans_partial_update", tags=TAGS, summary="Change the plan's text",
-                   description="While it is a draft or was sent back. Send only the fields to change, and always "
-                               "the version you read.",
-                   request=PlanChangesSerializer,
-                   responses={200: PlanSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE})
+    @extend_schema(
+        operation_id="plans_partial_update",
+        tags=TAGS,
+        summary="Change the plan's text",
+        description="While it is a draft or was sent back. Send only the fields to change, and always "
+        "the version you read.",
+        request=PlanChangesSerializer,
+        responses={200: PlanSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
     def patch(self, request, case_id, trajectory_id):
         actor = Actor.from_request(request)
         _check_visible(request, case_id)
@@ -164,9 +202,13 @@ class PlanView(CaseApiView):
 
 
 class PlanSubmitView(CaseApiView):
-    @extend_schema(operation_id="plans_submit", tags=TAGS, summary="Submit the plan for approval",
-                   request=VersionSerializer,
-                   responses={200: PlanSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE})
+    @extend_schema(
+        operation_id="plans_submit",
+        tags=TAGS,
+        summary="Submit the plan for approval",
+        request=VersionSerializer,
+        responses={200: PlanSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
     def post(self, request, case_id, plan_id):
         _check_visible(request, case_id)
         data = _parse(VersionSerializer, request.data)
@@ -175,31 +217,47 @@ class PlanSubmitView(CaseApiView):
 
 
 class PlanDecisionView(CaseApiView):
-    @extend_schema(operation_id="plans_decide", tags=TAGS, summary="Decide on the submitted plan",
-                   description="Only the case worker or the team lead. Judge every bottom line in force; a plan that "
-                               "fails a non-negotiable bottom line cannot be accepted.",
-                   request=DecisionInputSerializer,
-                   responses={201: PlanDecisionSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND,
-                              409: STALE})
+    @extend_schema(
+        operation_id="plans_decide",
+        tags=TAGS,
+        summary="Decide on the submitted plan",
+        description="Only the case worker or the team lead. Judge every bottom line in force; a plan that "
+        "fails a non-negotiable bottom line cannot be accepted.",
+        request=DecisionInputSerializer,
+        responses={201: PlanDecisionSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
     def post(self, request, case_id, plan_id):
         _check_visible(request, case_id)
         data = _parse(DecisionInputSerializer, request.data)
         checks = {c["bottom_line"]: (c["met"], c["explanation"]) for c in data["checks"]}
-        decision = services.decide_plan(Actor.from_request(request), case_id, plan_id, data["outcome"],
-                                        data["reason"], checks, data["version"], path=request.path)
+        decision = services.decide_plan(
+            Actor.from_request(request),
+            case_id,
+            plan_id,
+            data["outcome"],
+            data["reason"],
+            checks,
+            data["version"],
+            path=request.path,
+        )
         return Response(PlanDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
 class PlanNewVersionView(CaseApiView):
-    @extend_schema(operation_id="plans_new_version", tags=TAGS, summary="Start a new version of an accepted plan",
-                   description="The agreements in force stay in force until the new version is accepted.",
-                   request=VersionSerializer,
-                   responses={200: PlanSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE})
+    @extend_schema(
+        operation_id="plans_new_version",
+        tags=TAGS,
+        summary="Start a new version of an accepted plan",
+        description="The agreements in force stay in force until the new version is accepted.",
+        request=VersionSerializer,
+        responses={200: PlanSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
     def post(self, request, case_id, plan_id):
         _check_visible(request, case_id)
         data = _parse(VersionSerializer, request.data)
-        plan = services.start_new_edition(Actor.from_request(request), case_id, plan_id, data["version"],
-                                          path=request.path)
+        plan = services.start_new_edition(
+            Actor.from_request(request), case_id, plan_id, data["version"], path=request.path
+        )
         return Response(PlanSerializer(plan).data)
 
 
@@ -207,67 +265,95 @@ class PlanNewVersionView(CaseApiView):
 
 
 class AgreementListView(CaseApiView):
-    @extend_schema(operation_id="plan_agreements_list", tags=TAGS, summary="The agreements of a plan",
-                   responses={200: AgreementSerializer(many=True), 404: NOT_FOUND})
+    @extend_schema(
+        operation_id="plan_agreements_list",
+        tags=TAGS,
+        summary="The agreements of a plan",
+        responses={200: AgreementSerializer(many=True), 404: NOT_FOUND},
+    )
     def get(self, request, case_id, plan_id):
         agreements = queries.agreements_of_plan(Actor.from_request(request), case_id, plan_id, path=request.path)
         return Response(AgreementSerializer(agreements, many=True).data)
 
-    @extend_schema(operation_id="plan_agreements_create", tags=TAGS, summary="Add an agreement to the draft plan",
-                   request=AgreementInputSerializer,
-                   responses={201: AgreementSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE})
+    @extend_schema(
+        operation_id="plan_agreements_create",
+        tags=TAGS,
+        summary="Add an agreement to the draft plan",
+        request=AgreementInputSerializer,
+        responses={201: AgreementSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
     def post(self, request, case_id, plan_id):
         _check_visible(request, case_id)
         data = _parse(AgreementInputSerializer, request.data)
         plan_version = data.pop("plan_version", None)
-        agreement = services.add_agreement(Actor.from_request(request), case_id, plan_id, data, plan_version,
-                                           path=request.path)
+        agreement = services.add_agreement(
+            Actor.from_request(request), case_id, plan_id, data, plan_version, path=request.path
+        )
         return Response(AgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
 
 
 class AgreementDetailView(CaseApiView):
-    @extend_schema(operation_id="plan_agreements_retrieve", tags=TAGS, summary="One agreement with its reports",
-                   responses={200: AgreementSerializer, 404: NOT_FOUND})
+    @extend_schema(
+        operation_id="plan_agreements_retrieve",
+        tags=TAGS,
+        summary="One agreement with its reports",
+        responses={200: AgreementSerializer, 404: NOT_FOUND},
+    )
     def get(self, request, case_id, agreement_id):
         agreement = queries.agreement_detail(Actor.from_request(request), case_id, agreement_id, path=request.path)
         return Response(AgreementSerializer(agreement).data)
 
-    @extend_schema(operation_id="plan_agreements_partial_update", tags=TAGS, summary="Change an agreement",
-                   description="Send only the fields to change, and always the version you read.",
-                   request=AgreementChangesSerializer,
-                   responses={200: AgreementSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE})
+    @extend_schema(
+        operation_id="plan_agreements_partial_update",
+        tags=TAGS,
+        summary="Change an agreement",
+        description="Send only the fields to change, and always the version you read.",
+        request=AgreementChangesSerializer,
+        responses={200: AgreementSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
     def patch(self, request, case_id, agreement_id):
         _check_visible(request, case_id)
         changes = _parse(AgreementChangesSerializer, request.data)
         version = changes.pop("version")
-        agreement = services.update_agreement(Actor.from_request(request), case_id, agreement_id, changes, version,
-                                              path=request.path)
+        agreement = services.update_agreement(
+            Actor.from_request(request), case_id, agreement_id, changes, version, path=request.path
+        )
         return Response(AgreementSerializer(agreement).data)
 
-    @extend_schema(operation_id="plan_agreements_destroy", tags=TAGS, summary="Take an agreement out of the draft",
-                   description="Send the version you read as a query parameter. An agreement that was ever in force, "
-                               "or has reports, is stopped rather than deleted, so its follow-up keeps its "
-                               "history; it is then still listed, with status \"stopped\".",
-                   parameters=[AgreementRemovalQuerySerializer],
-                   responses={204: REMOVED, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE})
+    @extend_schema(
+        operation_id="plan_agreements_destroy",
+        tags=TAGS,
+        summary="Take an agreement out of the draft",
+        description="Send the version you read as a query parameter. An agreement that was ever in force, "
+        "or has reports, is stopped rather than deleted, so its follow-up keeps its "
+        'history; it is then still listed, with status "stopped".',
+        parameters=[AgreementRemovalQuerySerializer],
+        responses={204: REMOVED, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
     def delete(self, request, case_id, agreement_id):
         _check_visible(request, case_id)
         query = _parse(AgreementRemovalQuerySerializer, request.query_params)
-        services.remove_agreement(Actor.from_request(request), case_id, agreement_id, query["version"],
-                                  path=request.path)
+        services.remove_agreement(
+            Actor.from_request(request), case_id, agreement_id, query["version"], path=request.path
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AgreementReportView(CaseApiView):
-    @extend_schema(operation_id="plan_agreements_report", tags=TAGS, summary="Record how an agreement went",
-                   description="E.g. after a phone call with its owner. Not done or help needed alerts the case team.",
-                   request=ReportInputSerializer,
-                   responses={201: AgreementReportSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND})
+    @extend_schema(
+        operation_id="plan_agreements_report",
+        tags=TAGS,
+        summary="Record how an agreement went",
+        description="E.g. after a phone call with its owner. Not done or help needed alerts the case team.",
+        request=ReportInputSerializer,
+        responses={201: AgreementReportSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
     def post(self, request, case_id, agreement_id):
         _check_visible(request, case_id)
         data = _parse(ReportInputSerializer, request.data)
-        report = services.record_report(Actor.from_request(request), case_id, agreement_id, data["outcome"],
-                                        data.get("note", ""), path=request.path)
+        report = services.record_report(
+            Actor.from_request(request), case_id, agreement_id, data["outcome"], data.get("note", ""), path=request.path
+        )
         return Response(AgreementReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
@@ -275,15 +361,23 @@ class AgreementReportView(CaseApiView):
 
 
 class ReviewListView(CaseApiView):
-    @extend_schema(operation_id="plan_reviews_list", tags=TAGS, summary="The reviews of a plan",
-                   responses={200: ReviewSerializer(many=True), 404: NOT_FOUND})
+    @extend_schema(
+        operation_id="plan_reviews_list",
+        tags=TAGS,
+        summary="The reviews of a plan",
+        responses={200: ReviewSerializer(many=True), 404: NOT_FOUND},
+    )
     def get(self, request, case_id, plan_id):
         reviews = queries.reviews_of_plan(Actor.from_request(request), case_id, plan_id, path=request.path)
         return Response(ReviewSerializer(reviews, many=True).data)
 
-    @extend_schema(operation_id="plan_reviews_create", tags=TAGS, summary="Add a review moment",
-                   request=ReviewInputSerializer,
-                   responses={201: ReviewSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND})
+    @extend_schema(
+        operation_id="plan_reviews_create",
+        tags=TAGS,
+        summary="Add a review moment",
+        request=ReviewInputSerializer,
+        responses={201: ReviewSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
     def post(self, request, case_id, plan_id):
         _check_visible(request, case_id)
         data = _parse(ReviewInputSerializer, request.data)
@@ -292,19 +386,33 @@ class ReviewListView(CaseApiView):
 
 
 class ReviewHoldView(CaseApiView):
-    @extend_schema(operation_id="plan_reviews_hold", tags=TAGS, summary="Record a review",
-                   description="Per agreement in force how it was kept, and the decision. Adjusting starts a new "
-                               "version of the plan.",
-                   request=HoldReviewSerializer,
-                   responses={200: ReviewSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE})
+    @extend_schema(
+        operation_id="plan_reviews_hold",
+        tags=TAGS,
+        summary="Record a review",
+        description="Per agreement in force how it was kept, and the decision. Adjusting starts a new "
+        "version of the plan.",
+        request=HoldReviewSerializer,
+        responses={200: ReviewSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
     def post(self, request, case_id, review_id):
         _check_visible(request, case_id)
         data = _parse(HoldReviewSerializer, request.data)
-        items = {item["agreement"]: {"keeping": item["keeping"], "note": item.get("note", "")}
-                 for item in data["items"]}
-        review = services.hold_review(Actor.from_request(request), case_id, review_id, items, data["decision"],
-                                      data.get("note", ""), data.get("held_on"), data["version"], path=request.path,
-                                      ratings=data.get("ratings", ()))
+        items = {
+            item["agreement"]: {"keeping": item["keeping"], "note": item.get("note", "")} for item in data["items"]
+        }
+        review = services.hold_review(
+            Actor.from_request(request),
+            case_id,
+            review_id,
+            items,
+            data["decision"],
+            data.get("note", ""),
+            data.get("held_on"),
+            data["version"],
+            path=request.path,
+            ratings=data.get("ratings", ()),
+        )
         return Response(ReviewSerializer(review).data)
 
 
@@ -312,10 +420,13 @@ class ReviewHoldView(CaseApiView):
 
 
 class PersonalLinkListView(CaseApiView):
-    @extend_schema(operation_id="plan_links_list", tags=TAGS, summary="The personal links of a plan",
-                   description="Without their secret: links are made and handed out on the plan page only.",
-                   responses={200: PersonalLinkSerializer(many=True), 404: NOT_FOUND})
+    @extend_schema(
+        operation_id="plan_links_list",
+        tags=TAGS,
+        summary="The personal links of a plan",
+        description="Without their secret: links are made and handed out on the plan page only.",
+        responses={200: PersonalLinkSerializer(many=True), 404: NOT_FOUND},
+    )
     def get(self, request, case_id, plan_id):
         links = queries.links_of_plan(Actor.from_request(request), case_id, plan_id, path=request.path)
         return Response(PersonalLinkSerializer(links, many=True).data)
-

@@ -1,4 +1,5 @@
 """The plans' REST API, version 1 (mounted at /api/v1/)."""
+
 from django.urls import path
 
 from . import api

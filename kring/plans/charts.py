@@ -1,6 +1,7 @@
 """Small line charts drawn as SVG on the server: the safety scale per person over time, and how well a plan is
 kept from review to review. No JavaScript and no chart library: a few points on a fixed grid, with a title and a
 text alternative for screen readers (the pages show the numbers in a table too)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,16 +18,20 @@ def _marker(kind: str, x: float, y: float, colour: str) -> str:
     if kind == "square":
         return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
     if kind == "diamond":
-        return (f'<polygon points="{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} {x - 5:.1f},{y:.1f}" '
-                f'fill="{colour}"/>')
+        return (
+            f'<polygon points="{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} {x - 5:.1f},{y:.1f}" '
+            f'fill="{colour}"/>'
+        )
     if kind == "triangle":
-        return (f'<polygon points="{x:.1f},{y - 5:.1f} {x + 5:.1f},{y + 4:.1f} {x - 5:.1f},{y + 4:.1f}" '
-                f'fill="{colour}"/>')
+        return (
+            f'<polygon points="{x:.1f},{y - 5:.1f} {x + 5:.1f},{y + 4:.1f} {x - 5:.1f},{y + 4:.1f}" fill="{colour}"/>'
+        )
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
 
 
-def line_chart_svg(series: dict[str, list[tuple[date, float]]], y_min: float, y_max: float, title: str,
-                   y_label: str = "") -> str:
+def line_chart_svg(
+    series: dict[str, list[tuple[date, float]]], y_min: float, y_max: float, title: str, y_label: str = ""
+) -> str:
     """An SVG line chart: one line per series over shared dates. Every text is escaped, so the result can be
     marked safe. With no points at all, an empty frame with the title."""
     points = [d for values in series.values() for d, _v in values]
@@ -60,12 +65,16 @@ def line_chart_svg(series: dict[str, list[tuple[date, float]]], y_min: float, y_
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + plot_w}" y2="{y:.1f}" stroke="#ddd"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{value:g}</text>')
     if y_label:
-        parts.append(f'<text x="12" y="{TOP + plot_h / 2:.1f}" font-size="11" '
-                     f'transform="rotate(-90 12 {TOP + plot_h / 2:.1f})" text-anchor="middle">{escape(y_label)}</text>')
+        parts.append(
+            f'<text x="12" y="{TOP + plot_h / 2:.1f}" font-size="11" '
+            f'transform="rotate(-90 12 {TOP + plot_h / 2:.1f})" text-anchor="middle">{escape(y_label)}</text>'
+        )
     dates = sorted(set(points))
-    for day in (dates if len(dates) <= 6 else [dates[0], dates[len(dates) // 2], dates[-1]]):
-        parts.append(f'<text x="{x_of(day):.1f}" y="{HEIGHT - 12}" font-size="11" text-anchor="middle">'
-                     f'{day.strftime("%d-%m-%Y")}</text>')
+    for day in dates if len(dates) <= 6 else [dates[0], dates[len(dates) // 2], dates[-1]]:
+        parts.append(
+            f'<text x="{x_of(day):.1f}" y="{HEIGHT - 12}" font-size="11" text-anchor="middle">'
+            f"{day.strftime('%d-%m-%Y')}</text>"
+        )
     for index, (name, values) in enumerate(series.items()):
         colour, marker = COLOURS[index % len(COLOURS)], MARKERS[index % len(MARKERS)]
         ordered = sorted(values)

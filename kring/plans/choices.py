@@ -1,4 +1,5 @@
 """Value lists of the plan stage."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

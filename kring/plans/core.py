@@ -1,5 +1,6 @@
 """Rules of the plan stage in plain Python: checking a plan against its bottom lines, what a plan needs before it
 can be submitted, the review schedule, and how well a plan is kept. No Django here."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -117,8 +118,9 @@ def is_overdue(due_on: date | None, running: bool, today: date) -> bool:
     return running and due_on is not None and due_on < today
 
 
-def needs_safety_alert(is_safety: bool, running: bool, due_on: date | None, last_outcome: str | None,
-                       today: date) -> bool:
+def needs_safety_alert(
+    is_safety: bool, running: bool, due_on: date | None, last_outcome: str | None, today: date
+) -> bool:
     """A safety agreement alerts the case worker when it is overdue or its owner reports it not done."""
     if not is_safety:
         return False

@@ -5,6 +5,7 @@ worker's decision; one that made its plan gets an accepted plan with agreements 
 members, and a personal link for one of them. Deterministic and idempotent: a trajectory with bottom lines or a
 plan is left alone.
 """
+
 import datetime
 
 from django.utils import timezone
@@ -19,8 +20,11 @@ from . import services
 from .models import BottomLine, Plan
 
 BOTTOM_LINES = [
-    ("De kinderen zijn elke nacht op een veilige plek.", "Er waren nachtelijke ruzies waar de kinderen bij waren.",
-     "non_negotiable"),
+    (
+        "De kinderen zijn elke nacht op een veilige plek.",
+        "Er waren nachtelijke ruzies waar de kinderen bij waren.",
+        "non_negotiable",
+    ),
     ("Er is elke week contact met school over aanwezigheid.", "De oudste mist veel lessen.", "wish"),
 ]
 AGREEMENTS = [
@@ -32,12 +36,18 @@ AGREEMENTS = [
 
 def ensure(organisations: dict, users: dict) -> int:
     created = 0
-    trajectories = (Trajectory.objects.filter(organisation__in=organisations.values(),
-                                              status__in=("preparing", "meeting_held", "plan_made", "follow_up"))
-                    .select_related("case__organisation", "coordinator").order_by("case__number", "id"))
+    trajectories = (
+        Trajectory.objects.filter(
+            organisation__in=organisations.values(), status__in=("preparing", "meeting_held", "plan_made", "follow_up")
+        )
+        .select_related("case__organisation", "coordinator")
+        .order_by("case__number", "id")
+    )
     for trajectory in trajectories:
-        if BottomLine.objects.filter(trajectory=trajectory).exists() or Plan.objects.filter(
-                trajectory=trajectory).exists():
+        if (
+            BottomLine.objects.filter(trajectory=trajectory).exists()
+            or Plan.objects.filter(trajectory=trajectory).exists()
+        ):
             continue
         created += _build(trajectory)
     return created
@@ -49,9 +59,12 @@ def _build(trajectory) -> int:
     if worker is None:
         return 0
     decider = Actor(worker.user)
-    lines = [services.add_bottom_line(decider, case.pk, trajectory.pk,
-                                      {"text": text, "reason": reason, "kind": kind}, path="demo")
-             for text, reason, kind in BOTTOM_LINES]
+    lines = [
+        services.add_bottom_line(
+            decider, case.pk, trajectory.pk, {"text": text, "reason": reason, "kind": kind}, path="demo"
+        )
+        for text, reason, kind in BOTTOM_LINES
+    ]
     if trajectory.status == "preparing":
         return len(lines)
     writer = Actor(trajectory.coordinator) if trajectory.coordinator_id else decider
@@ -59,32 +72,59 @@ def _build(trajectory) -> int:
     if not network:
         return len(lines)
     plan = services.start_plan(writer, case.pk, trajectory.pk, path="demo")
-    plan = services.update_plan(writer, case.pk, plan.pk, {
-        "concerns": "We willen dat de kinderen rustig kunnen slapen en elke dag naar school gaan.",
-        "if_it_goes_wrong": "Dan belt mama meteen oma; lukt dat niet, dan belt ze de hulpverlener.",
-        "child_view": "Ik wil graag bij oma logeren als het thuis lawaai is.",
-        "presented_on": trajectory.meeting_held_on or timezone.localdate(),
-    }, plan.version, path="demo")
+    plan = services.update_plan(
+        writer,
+        case.pk,
+        plan.pk,
+        {
+            "concerns": "We willen dat de kinderen rustig kunnen slapen en elke dag naar school gaan.",
+            "if_it_goes_wrong": "Dan belt mama meteen oma; lukt dat niet, dan belt ze de hulpverlener.",
+            "child_view": "Ik wil graag bij oma logeren als het thuis lawaai is.",
+            "presented_on": trajectory.meeting_held_on or timezone.localdate(),
+        },
+        plan.version,
+        path="demo",
+    )
     today = timezone.localdate()
     for index, (what, safety, frequency) in enumerate(AGREEMENTS):
         owner = network[index % len(network)]
         backup = network[(index + 1) % len(network)] if len(network) > 1 else None
         plan.refresh_from_db()
-        services.add_agreement(writer, case.pk, plan.pk, {
-            "what": what % {"name": owner.first_name}, "owner_person": owner.pk,
-            "backup_person": backup.pk if backup else None, "checker_user": worker.user_id,
-            "frequency": frequency, "is_safety": safety, "starts_on": today,
-            "due_on": today + datetime.timedelta(days=7 * (index + 1)),
-            "bottom_lines": [lines[0].pk] if safety else [lines[1].pk],
-        }, plan.version, path="demo")
+        services.add_agreement(
+            writer,
+            case.pk,
+            plan.pk,
+            {
+                "what": what % {"name": owner.first_name},
+                "owner_person": owner.pk,
+                "backup_person": backup.pk if backup else None,
+                "checker_user": worker.user_id,
+                "frequency": frequency,
+                "is_safety": safety,
+                "starts_on": today,
+                "due_on": today + datetime.timedelta(days=7 * (index + 1)),
+                "bottom_lines": [lines[0].pk] if safety else [lines[1].pk],
+            },
+            plan.version,
+            path="demo",
+        )
     plan.refresh_from_db()
     plan = services.submit_plan(writer, case.pk, plan.pk, plan.version, path="demo")
     if trajectory.status == "meeting_held":
         return len(lines) + 1 + len(AGREEMENTS)
-    services.decide_plan(decider, case.pk, plan.pk, "accepted", "Het plan biedt de kinderen een veilige plek.", {
-        lines[0].pk: (True, "Er is een slaapplek bij de familie afgesproken."),
-        lines[1].pk: (True, "Het contact met school is belegd."),
-    }, plan.version, path="demo")
+    services.decide_plan(
+        decider,
+        case.pk,
+        plan.pk,
+        "accepted",
+        "Het plan biedt de kinderen een veilige plek.",
+        {
+            lines[0].pk: (True, "Er is een slaapplek bij de familie afgesproken."),
+            lines[1].pk: (True, "Het contact met school is belegd."),
+        },
+        plan.version,
+        path="demo",
+    )
     services.create_link(writer, case.pk, plan.pk, network[0].pk, path="demo")
     made = len(lines) + 2 + len(AGREEMENTS)
     if plan.plan_type == "safety_plan":
@@ -107,18 +147,26 @@ def _safety_records(actor, case, plan, network, worker, today) -> int:
 
     for column, text in MAP:
         safety.add_map_entry(actor, case.pk, plan.pk, {"column": column, "text": text}, path="demo")
-    safety.add_danger_statement(actor, case.pk, plan.pk, {
-        "statement": "De hulpverlener en oma maken zich zorgen dat de kinderen opnieuw geweld zien als papa "
-                     "gedronken heeft, en dat ze daar bang en onrustig van worden.",
-        "safety_goal": "De kinderen zijn altijd bij een veilige volwassene als er thuis ruzie is, drie maanden "
-                       "lang, en iedereen in het netwerk weet wat te doen.",
-    }, path="demo")
+    safety.add_danger_statement(
+        actor,
+        case.pk,
+        plan.pk,
+        {
+            "statement": "De hulpverlener en oma maken zich zorgen dat de kinderen opnieuw geweld zien als papa "
+            "gedronken heeft, en dat ze daar bang en onrustig van worden.",
+            "safety_goal": "De kinderen zijn altijd bij een veilige volwassene als er thuis ruzie is, drie maanden "
+            "lang, en iedereen in het netwerk weet wat te doen.",
+        },
+        path="demo",
+    )
     for person in network[:2]:
         safety.add_network_member(actor, case.pk, plan.pk, person.pk, "let op de kinderen", path="demo")
     for weeks, worker_score, family_score in ((8, 3, 5), (4, 5, 6), (0, 6, 7)):
         day = today - datetime.timedelta(weeks=weeks)
-        safety.record_rating(actor, case.pk, plan.pk, {"rater_user": worker.pk, "score": worker_score,
-                                                       "rated_on": day}, path="demo")
-        safety.record_rating(actor, case.pk, plan.pk, {"person": network[0].pk, "score": family_score,
-                                                       "rated_on": day}, path="demo")
+        safety.record_rating(
+            actor, case.pk, plan.pk, {"rater_user": worker.pk, "score": worker_score, "rated_on": day}, path="demo"
+        )
+        safety.record_rating(
+            actor, case.pk, plan.pk, {"person": network[0].pk, "score": family_score, "rated_on": day}, path="demo"
+        )
     return len(MAP) + 1 + min(len(network), 2) + 6

@@ -10,6 +10,7 @@ only when the family chose to keep them.
 The loaders below read through ``queries.plan_view`` (which starts from the case's visibility query) and log the
 download as an export of the plan and of the persons the document names.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -30,20 +31,30 @@ DOC_LANGUAGES = ("nl", "en")
 
 PLAN_TYPE_WORDS = {
     "nl": {
-        "family_group_plan": "familiegroepsplan", "safety_plan": "veiligheidsplan", "restoration_plan": "herstelplan",
-        "future_plan": "toekomstplan", "round_table_agreements": "afspraken van de rondetafel",
-        "action_plan": "actieplan", "care_plan": "zorgplan",
+        "family_group_plan": "familiegroepsplan",
+        "safety_plan": "veiligheidsplan",
+        "restoration_plan": "herstelplan",
+        "future_plan": "toekomstplan",
+        "round_table_agreements": "afspraken van de rondetafel",
+        "action_plan": "actieplan",
+        "care_plan": "zorgplan",
     },
     "en": {
-        "family_group_plan": "family group plan", "safety_plan": "safety plan", "restoration_plan": "restoration plan",
-        "future_plan": "future plan", "round_table_agreements": "round-table agreements",
-        "action_plan": "action plan", "care_plan": "care plan",
+        "family_group_plan": "family group plan",
+        "safety_plan": "safety plan",
+        "restoration_plan": "restoration plan",
+        "future_plan": "future plan",
+        "round_table_agreements": "round-table agreements",
+        "action_plan": "action plan",
+        "care_plan": "care plan",
     },
 }
 
 # The template of each document, per language.
-TEMPLATES = {kind: {lang: f"plans/document_{kind}_{lang}.html" for lang in DOC_LANGUAGES}
-             for kind in ("plan", "member", "bottom_lines")}
+TEMPLATES = {
+    kind: {lang: f"plans/document_{kind}_{lang}.html" for lang in DOC_LANGUAGES}
+    for kind in ("plan", "member", "bottom_lines")
+}
 
 
 def doc_language(value) -> str:
@@ -166,8 +177,12 @@ def agreements_per_person(agreements, lang: str) -> list[PersonGroup]:
 
 
 def _bottom_line(line) -> dict:
-    return {"text": line.text, "reason": line.reason, "legal_basis": line.legal_basis,
-            "non_negotiable": line.kind == BottomLineKind.NON_NEGOTIABLE}
+    return {
+        "text": line.text,
+        "reason": line.reason,
+        "legal_basis": line.legal_basis,
+        "non_negotiable": line.kind == BottomLineKind.NON_NEGOTIABLE,
+    }
 
 
 def _review_name(review, names: dict, lang: str) -> str:
@@ -182,8 +197,11 @@ def open_reviews(view, lang: str) -> list[dict]:
     """The evaluation dates still to come, with the method's name for each in the document's language."""
     definition = catalogue().get(view.trajectory.method_code)
     names = {r.code: r.name for r in definition.reviews} if definition else {}
-    return [{"name": _review_name(r, names, lang), "date": long_day(r.planned_on, lang)}
-            for r in view.reviews if r.held_on is None]
+    return [
+        {"name": _review_name(r, names, lang), "date": long_day(r.planned_on, lang)}
+        for r in view.reviews
+        if r.held_on is None
+    ]
 
 
 def _accepted_decision(view):
@@ -212,16 +230,18 @@ def plan_context(view, lang: str) -> dict:
     plan = view.plan
     decision = _accepted_decision(view)
     context = _common(view, lang)
-    context.update({
-        "groups": agreements_per_person(view.agreements, lang),
-        "bottom_lines": [_bottom_line(line) for line in view.lines_in_force],
-        "accepted": decision is not None,
-        "accepted_on": day(plan.accepted_on, lang) if decision else "",
-        "accepted_by": str(decision.decided_by) if decision else "",
-        "presented_on": day(plan.presented_on, lang),
-        "deliberation": plan.deliberation_notes.strip() if plan.deliberation_kept else "",
-        "deliberation_chosen_by": plan.deliberation_chosen_by if plan.deliberation_kept else "",
-    })
+    context.update(
+        {
+            "groups": agreements_per_person(view.agreements, lang),
+            "bottom_lines": [_bottom_line(line) for line in view.lines_in_force],
+            "accepted": decision is not None,
+            "accepted_on": day(plan.accepted_on, lang) if decision else "",
+            "accepted_by": str(decision.decided_by) if decision else "",
+            "presented_on": day(plan.presented_on, lang),
+            "deliberation": plan.deliberation_notes.strip() if plan.deliberation_kept else "",
+            "deliberation_chosen_by": plan.deliberation_chosen_by if plan.deliberation_kept else "",
+        }
+    )
     return context
 
 
@@ -229,8 +249,9 @@ def member_context(view, person, agreements, lang: str) -> dict:
     context = _common(view, lang)
     own = [_agreement(a, lang) for a in agreements if a.owner_person_id == person.pk]
     backup = [_agreement(a, lang) for a in agreements if a.backup_person_id == person.pk]
-    context.update({"person": person.full_name, "own": own, "backup": backup,
-                    "accepted": view.plan.status == PlanStatus.ACCEPTED})
+    context.update(
+        {"person": person.full_name, "own": own, "backup": backup, "accepted": view.plan.status == PlanStatus.ACCEPTED}
+    )
     return context
 
 
@@ -238,10 +259,12 @@ def bottom_lines_context(view, lang: str) -> dict:
     context = _common(view, lang)
     lines = view.lines_in_force
     setters = list(dict.fromkeys(str(line.set_by) for line in lines))
-    context.update({
-        "bottom_lines": [_bottom_line(line) for line in lines],
-        "set_by": setters,
-    })
+    context.update(
+        {
+            "bottom_lines": [_bottom_line(line) for line in lines],
+            "set_by": setters,
+        }
+    )
     return context
 
 

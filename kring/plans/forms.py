@@ -3,6 +3,7 @@
 Relations (persons of the case, members of the case team, bottom lines) are offered as plain choices and handed to
 the services as ids: the services check that each belongs to this case, so a hand-made post cannot reach another
 case's records."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -43,11 +44,20 @@ class WithdrawForm(forms.Form):
 class PlanForm(VersionedForm):
     class Meta:
         model = Plan
-        fields = ["concerns", "if_it_goes_wrong", "child_view", "presented_on", "deliberation_kept",
-                  "deliberation_notes", "deliberation_chosen_by"]
+        fields = [
+            "concerns",
+            "if_it_goes_wrong",
+            "child_view",
+            "presented_on",
+            "deliberation_kept",
+            "deliberation_notes",
+            "deliberation_chosen_by",
+        ]
         widgets = {
-            "concerns": forms.Textarea(attrs={"rows": 5}), "if_it_goes_wrong": forms.Textarea(attrs={"rows": 4}),
-            "child_view": forms.Textarea(attrs={"rows": 3}), "presented_on": DATE,
+            "concerns": forms.Textarea(attrs={"rows": 5}),
+            "if_it_goes_wrong": forms.Textarea(attrs={"rows": 4}),
+            "child_view": forms.Textarea(attrs={"rows": 3}),
+            "presented_on": DATE,
             "deliberation_notes": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -55,20 +65,36 @@ class PlanForm(VersionedForm):
 class AgreementForm(VersionedForm):
     """One agreement. For a new agreement the hidden version is the plan's (adding changes the plan)."""
 
-    owner_person = forms.TypedChoiceField(label=_("who (from the network)"), required=False, coerce=int,
-                                          empty_value=None)
+    owner_person = forms.TypedChoiceField(
+        label=_("who (from the network)"), required=False, coerce=int, empty_value=None
+    )
     backup_person = forms.TypedChoiceField(label=_("backup person"), required=False, coerce=int, empty_value=None)
-    checker_person = forms.TypedChoiceField(label=_("who checks (from the network)"), required=False, coerce=int,
-                                            empty_value=None)
-    checker_user = forms.TypedChoiceField(label=_("who checks (professional)"), required=False, coerce=int,
-                                          empty_value=None)
-    bottom_lines = forms.TypedMultipleChoiceField(label=_("answers the bottom lines"), required=False, coerce=int,
-                                                  widget=forms.CheckboxSelectMultiple)
+    checker_person = forms.TypedChoiceField(
+        label=_("who checks (from the network)"), required=False, coerce=int, empty_value=None
+    )
+    checker_user = forms.TypedChoiceField(
+        label=_("who checks (professional)"), required=False, coerce=int, empty_value=None
+    )
+    bottom_lines = forms.TypedMultipleChoiceField(
+        label=_("answers the bottom lines"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Agreement
-        fields = ["what", "owner_person", "owner_professional", "starts_on", "ends_on", "frequency",
-                  "backup_person", "checker_person", "checker_user", "due_on", "is_safety", "bottom_lines"]
+        fields = [
+            "what",
+            "owner_person",
+            "owner_professional",
+            "starts_on",
+            "ends_on",
+            "frequency",
+            "backup_person",
+            "checker_person",
+            "checker_user",
+            "due_on",
+            "is_safety",
+            "bottom_lines",
+        ]
         widgets = {"what": forms.Textarea(attrs={"rows": 3}), "starts_on": DATE, "ends_on": DATE, "due_on": DATE}
 
     def __init__(self, *args, persons=(), team=(), lines=(), plan_version=None, **kwargs):
@@ -80,12 +106,15 @@ class AgreementForm(VersionedForm):
         self.fields["bottom_lines"].choices = [(line.pk, line.text) for line in lines]
         if self.instance.pk:
             if not self.is_bound:
-                self.initial.update({
-                    "owner_person": self.instance.owner_person_id, "backup_person": self.instance.backup_person_id,
-                    "checker_person": self.instance.checker_person_id,
-                    "checker_user": self.instance.checker_user_id,
-                    "bottom_lines": [line.pk for line in self.instance.bottom_lines.all()],
-                })
+                self.initial.update(
+                    {
+                        "owner_person": self.instance.owner_person_id,
+                        "backup_person": self.instance.backup_person_id,
+                        "checker_person": self.instance.checker_person_id,
+                        "checker_user": self.instance.checker_user_id,
+                        "bottom_lines": [line.pk for line in self.instance.bottom_lines.all()],
+                    }
+                )
         else:
             # Adding an agreement changes the plan: the form carries the plan's version.
             self.fields["version"].required = True
@@ -132,19 +161,24 @@ class DecideForm(forms.Form):
         self.lines = list(lines)
         for line in self.lines:
             self.fields[f"met_{line.pk}"] = forms.ChoiceField(
-                label=_("Is this bottom line met?"), choices=MET_CHOICES, widget=forms.RadioSelect)
+                label=_("Is this bottom line met?"), choices=MET_CHOICES, widget=forms.RadioSelect
+            )
             self.fields[f"why_{line.pk}"] = forms.CharField(
-                label=_("why"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
-        self.order_fields([name for line in self.lines for name in (f"met_{line.pk}", f"why_{line.pk}")]
-                          + ["outcome", "reason", "version"])
+                label=_("why"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+            )
+        self.order_fields(
+            [name for line in self.lines for name in (f"met_{line.pk}", f"why_{line.pk}")]
+            + ["outcome", "reason", "version"]
+        )
 
     def line_rows(self):
         """(bottom line, its met field, its why field) for the template."""
         return [(line, self[f"met_{line.pk}"], self[f"why_{line.pk}"]) for line in self.lines]
 
     def checks(self):
-        return {line.pk: (self.cleaned_data[f"met_{line.pk}"], self.cleaned_data[f"why_{line.pk}"])
-                for line in self.lines}
+        return {
+            line.pk: (self.cleaned_data[f"met_{line.pk}"], self.cleaned_data[f"why_{line.pk}"]) for line in self.lines
+        }
 
 
 # ---- personal links ------------------------------------------------------------------------------------------
@@ -153,11 +187,17 @@ class DecideForm(forms.Form):
 class LinkForm(forms.Form):
     person = forms.TypedChoiceField(label=_("for"), coerce=int)
     shared_parts = forms.MultipleChoiceField(
-        label=_("plan parts shared"), required=False, choices=PlanPart.choices, widget=forms.CheckboxSelectMultiple,
-        help_text=_("The person always sees their own agreements. Other parts need the family's consent to share "
-                    "the plan."))
-    valid_days = forms.IntegerField(label=_("valid for (days)"), min_value=1, max_value=LINK_DAYS_MAX,
-                                    initial=LINK_DAYS_DEFAULT)
+        label=_("plan parts shared"),
+        required=False,
+        choices=PlanPart.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The person always sees their own agreements. Other parts need the family's consent to share the plan."
+        ),
+    )
+    valid_days = forms.IntegerField(
+        label=_("valid for (days)"), min_value=1, max_value=LINK_DAYS_MAX, initial=LINK_DAYS_DEFAULT
+    )
 
     def __init__(self, *args, persons=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,10 +224,10 @@ class HoldReviewForm(forms.Form):
 
     # The safety scale again (0 = the children cannot live at home, 10 = safe enough to close): the reviewer's
     # own number and, if given, one of a person of the family or network.
-    my_score = forms.IntegerField(label=_("your safety scale score (0-10)"), min_value=0, max_value=10,
-                                  required=False)
-    person = forms.TypedChoiceField(label=_("score of a person of the family or network"), coerce=int,
-                                    required=False, empty_value=None)
+    my_score = forms.IntegerField(label=_("your safety scale score (0-10)"), min_value=0, max_value=10, required=False)
+    person = forms.TypedChoiceField(
+        label=_("score of a person of the family or network"), coerce=int, required=False, empty_value=None
+    )
     person_score = forms.IntegerField(label=_("their score (0-10)"), min_value=0, max_value=10, required=False)
 
     def __init__(self, *args, agreements=(), persons=(), **kwargs):
@@ -195,11 +235,14 @@ class HoldReviewForm(forms.Form):
         self.agreements = list(agreements)
         for agreement in self.agreements:
             self.fields[f"keeping_{agreement.pk}"] = forms.ChoiceField(
-                label=_("kept?"), choices=ReviewKeeping.choices, widget=forms.RadioSelect)
+                label=_("kept?"), choices=ReviewKeeping.choices, widget=forms.RadioSelect
+            )
             self.fields[f"note_{agreement.pk}"] = forms.CharField(label=_("note"), max_length=1000, required=False)
         self.fields["person"].choices = [("", "—")] + [(p.pk, p.full_name) for p in persons]
-        self.order_fields([name for a in self.agreements for name in (f"keeping_{a.pk}", f"note_{a.pk}")]
-                          + ["my_score", "person", "person_score", "held_on", "decision", "note", "version"])
+        self.order_fields(
+            [name for a in self.agreements for name in (f"keeping_{a.pk}", f"note_{a.pk}")]
+            + ["my_score", "person", "person_score", "held_on", "decision", "note", "version"]
+        )
 
     def clean(self):
         data = super().clean()
@@ -222,9 +265,20 @@ class HoldReviewForm(forms.Form):
         return [(a, self[f"keeping_{a.pk}"], self[f"note_{a.pk}"]) for a in self.agreements]
 
     def items(self):
-        return {a.pk: (self.cleaned_data[f"keeping_{a.pk}"], self.cleaned_data[f"note_{a.pk}"])
-                for a in self.agreements}
+        return {
+            a.pk: (self.cleaned_data[f"keeping_{a.pk}"], self.cleaned_data[f"note_{a.pk}"]) for a in self.agreements
+        }
 
 
-__all__ = ["AgreementForm", "BottomLineForm", "DecideForm", "HoldReviewForm", "LinkForm", "PlanForm", "ReportForm",
-           "ReviewForm", "VersionForm", "WithdrawForm"]
+__all__ = [
+    "AgreementForm",
+    "BottomLineForm",
+    "DecideForm",
+    "HoldReviewForm",
+    "LinkForm",
+    "PlanForm",
+    "ReportForm",
+    "ReviewForm",
+    "VersionForm",
+    "WithdrawForm",
+]

@@ -1,5 +1,6 @@
 """Forms of the Signs of Safety pages. They parse and show input; the services in ``safety.py`` decide and
 validate again."""
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
@@ -40,9 +41,13 @@ class RatingForm(forms.Form):
     """One select for who gives the score: a person of the case ("p<id>") or a professional ("u<id>")."""
 
     rater = forms.ChoiceField(label=_("who gives this score"))
-    score = forms.IntegerField(label=_("score (0-10)"), min_value=SCORE_MIN, max_value=SCORE_MAX,
-                               help_text=_("0: the children cannot live at home; 10: safe enough to close the case."),
-                               widget=forms.NumberInput(attrs={"min": SCORE_MIN, "max": SCORE_MAX, "step": 1}))
+    score = forms.IntegerField(
+        label=_("score (0-10)"),
+        min_value=SCORE_MIN,
+        max_value=SCORE_MAX,
+        help_text=_("0: the children cannot live at home; 10: safe enough to close the case."),
+        widget=forms.NumberInput(attrs={"min": SCORE_MIN, "max": SCORE_MAX, "step": 1}),
+    )
     rated_on = forms.DateField(label=_("date"), widget=DATE)
     review = forms.ChoiceField(label=_("at the review"), required=False)
     note = forms.CharField(label=_("note"), max_length=1000, required=False)
@@ -55,15 +60,19 @@ class RatingForm(forms.Form):
             (_("Family and network"), [(f"p{p.pk}", p.full_name) for p in persons]),
             (_("Professionals of the case team"), [(f"u{m.user_id}", str(m.user)) for m in team]),
         ]
-        self.fields["review"].choices = [("", "—")] + [(str(r.pk), f"{r.name} ({r.planned_on:%d-%m-%Y})")
-                                                       for r in reviews]
+        self.fields["review"].choices = [("", "—")] + [
+            (str(r.pk), f"{r.name} ({r.planned_on:%d-%m-%Y})") for r in reviews
+        ]
 
     def values(self) -> dict:
         data = self.cleaned_data
         kind, rater_id = data["rater"][:1], data["rater"][1:]
         return {
-            "person": rater_id if kind == "p" else None, "rater_user": rater_id if kind == "u" else None,
-            "score": data["score"], "rated_on": data["rated_on"], "review": data.get("review") or None,
+            "person": rater_id if kind == "p" else None,
+            "rater_user": rater_id if kind == "u" else None,
+            "score": data["score"],
+            "rated_on": data["rated_on"],
+            "review": data.get("review") or None,
             "note": data.get("note", ""),
         }
 
@@ -74,8 +83,12 @@ RATING_ERROR_FIELDS = {"person": "rater", "rater_user": "rater"}
 
 class NetworkMemberForm(forms.Form):
     person = forms.ChoiceField(label=_("person"))
-    role = forms.CharField(label=_("role in the safety network"), max_length=300, required=False,
-                           help_text=_("For example: checks in every evening, takes the children when it is unsafe."))
+    role = forms.CharField(
+        label=_("role in the safety network"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: checks in every evening, takes the children when it is unsafe."),
+    )
 
     def __init__(self, *args, persons, unsafe_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,10 +103,17 @@ class AttachmentForm(forms.Form):
     tool = forms.ChoiceField(label=_("tool"), choices=ChildTool.choices)
     title = forms.CharField(label=_("title"), max_length=200)
     child = forms.ChoiceField(label=_("child"))
-    sharing = forms.ChoiceField(label=_("shared with"), choices=Sharing.choices, initial=Sharing.CASE_TEAM,
-                                help_text=_("Sharing with the parents or the network needs the family's consent."))
-    file = forms.FileField(label=_("file"), help_text=_("PDF, PNG or JPEG, at most 5 MB."),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}))
+    sharing = forms.ChoiceField(
+        label=_("shared with"),
+        choices=Sharing.choices,
+        initial=Sharing.CASE_TEAM,
+        help_text=_("Sharing with the parents or the network needs the family's consent."),
+    )
+    file = forms.FileField(
+        label=_("file"),
+        help_text=_("PDF, PNG or JPEG, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
 
     def __init__(self, *args, persons, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,8 +122,9 @@ class AttachmentForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_ATTACHMENT_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(size)s MB.")
-                                        % {"size": MAX_ATTACHMENT_BYTES // (1024 * 1024)})
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB.") % {"size": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
+            )
         return upload
 
     def values(self) -> dict:

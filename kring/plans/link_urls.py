@@ -1,4 +1,5 @@
 """The network member's pages behind a personal link, mounted at /l/ (no account, no login)."""
+
 from django.urls import path
 
 from . import views_links

@@ -3,6 +3,7 @@ the plan, personal links for network members, follow-up reviews, and the Signs o
 
 Every table carries the case and organisation ids (tenants stay apart; the access log names the case).
 Records people edit at the same time carry a ``version`` and a field history, so a stale save is refused."""
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,8 +18,18 @@ from kring.meetings.models import Meeting
 from kring.trajectories.models import Trajectory
 
 from .choices import (
-    RUNNING_AGREEMENT, AgreementStatus, BottomLineKind, ChildTool, DecisionOutcome, MapColumn, PlanStatus,
-    PlanType, ReportOutcome, ReviewDecision, ReviewKeeping, Sharing,
+    RUNNING_AGREEMENT,
+    AgreementStatus,
+    BottomLineKind,
+    ChildTool,
+    DecisionOutcome,
+    MapColumn,
+    PlanStatus,
+    PlanType,
+    ReportOutcome,
+    ReviewDecision,
+    ReviewKeeping,
+    Sharing,
 )
 
 TEXT_LENGTH = 4000
@@ -41,10 +52,12 @@ class BottomLine(CaseScoped):
     text = models.TextField(_("bottom line"), max_length=TEXT_LENGTH)
     reason = models.TextField(_("why"), max_length=TEXT_LENGTH)
     legal_basis = models.CharField(_("legal basis"), max_length=SHORT_TEXT, blank=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=BottomLineKind.choices,
-                            default=BottomLineKind.NON_NEGOTIABLE)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("set by"))
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=BottomLineKind.choices, default=BottomLineKind.NON_NEGOTIABLE
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("set by")
+    )
     set_on = models.DateField(_("set on"))
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawal_reason = models.CharField(_("why withdrawn"), max_length=SHORT_TEXT, blank=True)
@@ -69,13 +82,20 @@ class Plan(CaseScoped):
     that adjusts the plan starts the next edition from the accepted one."""
 
     trajectory = models.OneToOneField(Trajectory, on_delete=models.CASCADE, related_name="plan")
-    meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                verbose_name=_("made at the meeting"))
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("made at the meeting"),
+    )
     plan_type = models.CharField(_("kind of plan"), max_length=30, choices=PlanType.choices)
     status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     edition = models.PositiveSmallIntegerField(_("plan version"), default=1)
-    concerns = models.TextField(_("concerns and goals"), max_length=TEXT_LENGTH, blank=True,
-                                help_text=_("In the family's own words."))
+    concerns = models.TextField(
+        _("concerns and goals"), max_length=TEXT_LENGTH, blank=True, help_text=_("In the family's own words.")
+    )
     if_it_goes_wrong = models.TextField(_("what happens if it goes wrong"), max_length=TEXT_LENGTH, blank=True)
     child_view = models.TextField(_("the child's view"), max_length=TEXT_LENGTH, blank=True)
     presented_on = models.DateField(_("presented on"), null=True, blank=True)
@@ -105,25 +125,45 @@ class Agreement(CaseScoped):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="agreements")
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     what = models.TextField(_("what"), max_length=TEXT_LENGTH)
-    owner_person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                     verbose_name=_("who (from the network)"))
+    owner_person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who (from the network)"),
+    )
     owner_professional = NameField(_("who (professional)"), max_length=200, blank=True)
     starts_on = models.DateField(_("from"), null=True, blank=True)
     ends_on = models.DateField(_("until"), null=True, blank=True)
     frequency = models.CharField(_("how often"), max_length=200, blank=True)
-    backup_person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                      verbose_name=_("backup person"))
-    checker_person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                       verbose_name=_("who checks (from the network)"))
-    checker_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("who checks (professional)"))
+    backup_person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("backup person")
+    )
+    checker_person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who checks (from the network)"),
+    )
+    checker_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who checks (professional)"),
+    )
     due_on = models.DateField(_("to be done by"), null=True, blank=True)
-    is_safety = models.BooleanField(_("safety agreement"), default=False,
-                                    help_text=_("Overdue or not done: the case worker is alerted at once."))
-    bottom_lines = models.ManyToManyField(BottomLine, blank=True, related_name="agreements",
-                                          verbose_name=_("answers the bottom lines"))
-    status = models.CharField(_("status"), max_length=12, choices=AgreementStatus.choices,
-                              default=AgreementStatus.OPEN)
+    is_safety = models.BooleanField(
+        _("safety agreement"), default=False, help_text=_("Overdue or not done: the case worker is alerted at once.")
+    )
+    bottom_lines = models.ManyToManyField(
+        BottomLine, blank=True, related_name="agreements", verbose_name=_("answers the bottom lines")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=AgreementStatus.choices, default=AgreementStatus.OPEN)
     # True while the plan's current edition is accepted: only agreements in force are reminded and scanned.
     in_force = models.BooleanField(default=False, editable=False)
     confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True)
@@ -135,8 +175,11 @@ class Agreement(CaseScoped):
         ordering = ["plan", "order", "id"]
         indexes = [
             # The overdue scan reads running agreements in force by due date, across a region.
-            models.Index(fields=["due_on", "organisation"], name="agreement_running_due",
-                         condition=Q(in_force=True, status__in=[s.value for s in RUNNING_AGREEMENT])),
+            models.Index(
+                fields=["due_on", "organisation"],
+                name="agreement_running_due",
+                condition=Q(in_force=True, status__in=[s.value for s in RUNNING_AGREEMENT]),
+            ),
             models.Index(fields=["owner_person"], name="agreement_owner"),
         ]
         verbose_name = _("agreement")
@@ -164,8 +207,9 @@ class PlanDecision(CaseScoped):
     reason = models.TextField(_("why"), max_length=TEXT_LENGTH)
     formal_basis = models.CharField(_("formal status"), max_length=SHORT_TEXT, blank=True)
     snapshot = models.JSONField(default=dict)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("decided by"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
     decided_at = models.DateTimeField(_("decided at"))
 
     class Meta:
@@ -197,8 +241,9 @@ class PersonalLink(CaseScoped):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
     class Meta:
@@ -214,8 +259,9 @@ class AgreementReport(CaseScoped):
     outcome = models.CharField(_("how did it go"), max_length=12, choices=ReportOutcome.choices)
     note = models.TextField(_("note"), max_length=TEXT_LENGTH, blank=True)
     link = models.ForeignKey(PersonalLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reported_at = models.DateTimeField(_("reported at"))
 
     class Meta:
@@ -238,8 +284,14 @@ class Review(CaseScoped):
     name = models.CharField(_("review"), max_length=200)
     planned_on = models.DateField(_("planned on"))
     held_on = models.DateField(_("held on"), null=True, blank=True)
-    held_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+", verbose_name=_("held by"))
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("held by"),
+    )
     plan_edition = models.PositiveSmallIntegerField(_("plan version"), default=1)
     decision = models.CharField(_("decision"), max_length=12, choices=ReviewDecision.choices, blank=True)
     note = models.TextField(_("note"), max_length=TEXT_LENGTH, blank=True)
@@ -309,12 +361,25 @@ class SafetyScaleRating(CaseScoped):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="ratings")
     rated_on = models.DateField(_("date"))
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-                               verbose_name=_("person (family or network)"))
-    rater_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("professional"))
-    score = models.PositiveSmallIntegerField(_("score (0-10)"),
-                                             validators=[MinValueValidator(0), MaxValueValidator(10)])
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person (family or network)"),
+    )
+    rater_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("professional"),
+    )
+    score = models.PositiveSmallIntegerField(
+        _("score (0-10)"), validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
     review = models.ForeignKey(Review, on_delete=models.SET_NULL, null=True, blank=True, related_name="ratings")
     note = models.CharField(_("note"), max_length=1000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -324,9 +389,11 @@ class SafetyScaleRating(CaseScoped):
         constraints = [
             models.CheckConstraint(condition=Q(score__gte=0, score__lte=10), name="rating_score_0_10"),
             models.CheckConstraint(
-                condition=(Q(person__isnull=False, rater_user__isnull=True)
-                           | Q(person__isnull=True, rater_user__isnull=False)),
-                name="rating_person_or_professional"),
+                condition=(
+                    Q(person__isnull=False, rater_user__isnull=True) | Q(person__isnull=True, rater_user__isnull=False)
+                ),
+                name="rating_person_or_professional",
+            ),
         ]
         verbose_name = _("safety scale rating")
         verbose_name_plural = _("safety scale ratings")
@@ -355,8 +422,9 @@ class ChildToolAttachment(CaseScoped):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="attachments")
     tool = models.CharField(_("tool"), max_length=30, choices=ChildTool.choices)
     title = models.CharField(_("title"), max_length=200)
-    child = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                              verbose_name=_("child"))
+    child = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("child")
+    )
     sharing = models.CharField(_("shared with"), max_length=12, choices=Sharing.choices, default=Sharing.CASE_TEAM)
     filename = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
@@ -383,5 +451,6 @@ class MemberReminder(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["agreement", "person", "due_on", "lead_days"],
-                                               name="member_reminder_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "person", "due_on", "lead_days"], name="member_reminder_once")
+        ]

@@ -1,6 +1,7 @@
 """Reads of the plan stage. Professionals' reads start from the case's visibility query (``get_case``); a network
 member's read starts from their personal link and reaches only their own agreements and the parts shared with
 them. Every read of plan records and persons is logged."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,8 +20,15 @@ from kring.trajectories.models import Trajectory
 from . import core, services
 from .choices import RUNNING_AGREEMENT, AgreementStatus, PlanPart, PlanType, ReviewKeeping, Sharing
 from .models import (
-    Agreement, AgreementReport, BottomLine, BottomLineCheck, ChildToolAttachment, PersonalLink,
-    Plan, Review, ReviewItem,
+    Agreement,
+    AgreementReport,
+    BottomLine,
+    BottomLineCheck,
+    ChildToolAttachment,
+    PersonalLink,
+    Plan,
+    Review,
+    ReviewItem,
 )
 
 RECENT_REPORTS = 3
@@ -82,23 +90,28 @@ class PlanView:
         from django.utils import timezone
 
         today = timezone.localdate()
-        return [a for a in self.agreements
-                if core.is_overdue(a.due_on, a.in_force and a.status in RUNNING_AGREEMENT, today)]
+        return [
+            a for a in self.agreements if core.is_overdue(a.due_on, a.in_force and a.status in RUNNING_AGREEMENT, today)
+        ]
 
 
 def _with_follow_up(agreements):
     """Agreements with their persons, bottom lines and reports (newest first), in a fixed number of queries."""
     reports = AgreementReport.objects.select_related("link__person", "reported_by").order_by("-reported_at", "-id")
-    return (agreements.select_related("owner_person", "backup_person", "checker_person", "checker_user")
-            .prefetch_related("bottom_lines", Prefetch("reports", queryset=reports)))
+    return agreements.select_related(
+        "owner_person", "backup_person", "checker_person", "checker_user"
+    ).prefetch_related("bottom_lines", Prefetch("reports", queryset=reports))
 
 
 # What the plan page shows of an agreement and of the people on it (their names; case and organisation for the
 # access log): reading only these keeps a long plan's agreements light.
 SHOWN_AGREEMENT_FIELDS = (
     [f.name for f in Agreement._meta.concrete_fields]
-    + [f"{person}__{name}" for person in ("owner_person", "backup_person", "checker_person")
-       for name in ("first_name", "last_name", "case", "organisation")]
+    + [
+        f"{person}__{name}"
+        for person in ("owner_person", "backup_person", "checker_person")
+        for name in ("first_name", "last_name", "case", "organisation")
+    ]
     + [f"checker_user__{name}" for name in ("first_name", "last_name", "email")]
 )
 
@@ -107,10 +120,14 @@ def _with_latest_report(agreements, lines) -> list:
     """Agreements with their persons, the bottom lines they answer (as ``answers``, taken from ``lines``, the
     trajectory's bottom lines already loaded) and only their newest report (``latest_report``), however many
     they have, in a fixed number of queries."""
-    newest = (AgreementReport.objects.filter(agreement_id=OuterRef("pk")).order_by("-reported_at", "-id")
-              .values("pk")[:1])
-    rows = list(agreements.select_related("owner_person", "backup_person", "checker_person", "checker_user")
-                .only(*SHOWN_AGREEMENT_FIELDS).annotate(newest_report_id=Subquery(newest)))
+    newest = (
+        AgreementReport.objects.filter(agreement_id=OuterRef("pk")).order_by("-reported_at", "-id").values("pk")[:1]
+    )
+    rows = list(
+        agreements.select_related("owner_person", "backup_person", "checker_person", "checker_user")
+        .only(*SHOWN_AGREEMENT_FIELDS)
+        .annotate(newest_report_id=Subquery(newest))
+    )
     by_id = {line.pk: line for line in lines}
     answers = {}
     links = Agreement.bottom_lines.through.objects.filter(agreement_id__in=[a.pk for a in rows])
@@ -118,8 +135,11 @@ def _with_latest_report(agreements, lines) -> list:
         if line_id in by_id:
             answers.setdefault(agreement_id, []).append(by_id[line_id])
     wanted = [a.newest_report_id for a in rows if a.newest_report_id]
-    reports = {r.pk: r for r in AgreementReport.objects.filter(pk__in=wanted)
-               .select_related("link__person", "reported_by")} if wanted else {}
+    reports = (
+        {r.pk: r for r in AgreementReport.objects.filter(pk__in=wanted).select_related("link__person", "reported_by")}
+        if wanted
+        else {}
+    )
     for agreement in rows:
         agreement.latest_report = reports.get(agreement.newest_report_id)
         agreement.answers = answers.get(agreement.pk, [])
@@ -152,29 +172,40 @@ def plan_view(actor, case_id, trajectory_id, path: str = "", *, complete: bool =
     (``decision_history``); how well the plan was kept at every review is still computed from all of them."""
     case = case_queries.get_case(actor, case_id, path=path, log=False)
     # The plan with its trajectory in one query; the trajectory alone when it has no plan yet.
-    plan = (Plan.objects.filter(case=case, trajectory_id=trajectory_id)
-            .select_related("trajectory__coordinator", "organisation", "meeting", "written_by").first())
+    plan = (
+        Plan.objects.filter(case=case, trajectory_id=trajectory_id)
+        .select_related("trajectory__coordinator", "organisation", "meeting", "written_by")
+        .first()
+    )
     if plan is not None:
         trajectory = plan.trajectory
     else:
         trajectory = Trajectory.objects.filter(case=case, pk=trajectory_id).select_related("coordinator").first()
         if trajectory is None:
             raise NotFound()
-    lines = list(BottomLine.objects.filter(trajectory=trajectory).select_related("set_by")
-                 .order_by(IN_FORCE_FIRST, "order", "id"))
+    lines = list(
+        BottomLine.objects.filter(trajectory=trajectory)
+        .select_related("set_by")
+        .order_by(IN_FORCE_FIRST, "order", "id")
+    )
     view = PlanView(case=case, trajectory=trajectory, plan=plan, bottom_lines=lines)
     # One log statement for the whole page: the case, then every record shown.
     accesses = [case_access(case)] + [services.bottom_line_access(line) for line in lines]
     if plan is not None:
-        view.agreements = (list(_with_follow_up(plan.agreements.all())) if complete
-                           else _with_latest_report(plan.agreements.all(), lines))
+        view.agreements = (
+            list(_with_follow_up(plan.agreements.all()))
+            if complete
+            else _with_latest_report(plan.agreements.all(), lines)
+        )
         decisions = plan.decisions.select_related("decided_by")
         reviews = plan.reviews.select_related("held_by")
         if complete:
             decisions = decisions.prefetch_related(
-                Prefetch("checks", queryset=BottomLineCheck.objects.select_related("bottom_line")))
+                Prefetch("checks", queryset=BottomLineCheck.objects.select_related("bottom_line"))
+            )
             reviews = reviews.prefetch_related(
-                Prefetch("items", queryset=ReviewItem.objects.select_related("agreement")))
+                Prefetch("items", queryset=ReviewItem.objects.select_related("agreement"))
+            )
         else:
             decisions = decisions.defer("snapshot")
         view.decisions, view.reviews = list(decisions), list(reviews)
@@ -183,17 +214,20 @@ def plan_view(actor, case_id, trajectory_id, path: str = "", *, complete: bool =
         else:
             # Every judgement as plain values (for the keeping over time); the latest review's shown in full.
             judged, lines_of = {}, {}
-            rows = (ReviewItem.objects.filter(review__plan=plan)
-                    .values_list("review_id", "keeping", "note", "agreement__what")
-                    .order_by("review_id", "agreement__order", "agreement_id"))
+            rows = (
+                ReviewItem.objects.filter(review__plan=plan)
+                .values_list("review_id", "keeping", "note", "agreement__what")
+                .order_by("review_id", "agreement__order", "agreement_id")
+            )
             keeping_names = dict(ReviewKeeping.choices)
             for review_id, keeping, note, what in rows:
                 judged.setdefault(review_id, []).append(keeping)
                 lines_of.setdefault(review_id, []).append(ReviewLine(what, keeping_names.get(keeping, keeping), note))
             # Always one query each, found or not, so the page costs the same at every stage of the plan.
             newest_decision = plan.decisions.order_by("-decided_at", "-id").values("pk")[:1]
-            view.latest_checks = list(BottomLineCheck.objects.filter(decision=Subquery(newest_decision))
-                                      .select_related("bottom_line"))
+            view.latest_checks = list(
+                BottomLineCheck.objects.filter(decision=Subquery(newest_decision)).select_related("bottom_line")
+            )
             held = [r for r in view.reviews if r.held_on]
             view.latest_review = max(held, key=lambda r: (r.held_on, r.pk)) if held else None
             view.latest_items = lines_of.get(view.latest_review.pk, []) if view.latest_review else []
@@ -221,8 +255,11 @@ def decision_history(actor, case_id, trajectory_id, path: str = ""):
     plan = Plan.objects.filter(trajectory=trajectory).first()
     if plan is None:
         raise NotFound()
-    decisions = list(plan.decisions.select_related("decided_by").defer("snapshot").prefetch_related(
-        Prefetch("checks", queryset=BottomLineCheck.objects.select_related("bottom_line"))))
+    decisions = list(
+        plan.decisions.select_related("decided_by")
+        .defer("snapshot")
+        .prefetch_related(Prefetch("checks", queryset=BottomLineCheck.objects.select_related("bottom_line")))
+    )
     log_access(actor, Action.VIEW, [services.plan_access(plan)], path=path, detail="decisions")
     return case, trajectory, plan, decisions
 
@@ -257,11 +294,14 @@ def plan_history(actor, case_id, trajectory_id, path: str = ""):
     plan = Plan.objects.filter(trajectory=trajectory).first()
     if plan is None:
         raise NotFound()
-    entries = case_queries.history_entries([
-        (plan.history.all(), "plan"),
-        (Agreement.history.filter(plan_id=plan.pk), "agreement"),
-        (BottomLine.history.filter(trajectory_id=trajectory.pk), "bottom line"),
-    ], PLAN_HISTORY_EVENTS)
+    entries = case_queries.history_entries(
+        [
+            (plan.history.all(), "plan"),
+            (Agreement.history.filter(plan_id=plan.pk), "agreement"),
+            (BottomLine.history.filter(trajectory_id=trajectory.pk), "bottom line"),
+        ],
+        PLAN_HISTORY_EVENTS,
+    )
     log_access(actor, Action.VIEW, [case_access(case), services.plan_access(plan)], path=path, detail="history")
     return case, trajectory, plan, entries
 
@@ -308,8 +348,11 @@ def plan_id_of_trajectory(actor, case_id, trajectory_id, path: str = "") -> int:
 def bottom_lines_of_trajectory(actor, case_id, trajectory_id, path: str = "") -> list:
     """A trajectory's bottom lines, in force first, then withdrawn ones; logged as listed."""
     _case, trajectory = get_trajectory(actor, case_id, trajectory_id, path=path)
-    lines = list(BottomLine.objects.filter(trajectory=trajectory).select_related("set_by")
-                 .order_by(IN_FORCE_FIRST, "order", "id"))
+    lines = list(
+        BottomLine.objects.filter(trajectory=trajectory)
+        .select_related("set_by")
+        .order_by(IN_FORCE_FIRST, "order", "id")
+    )
     log_access(actor, Action.LIST, [services.bottom_line_access(line) for line in lines], path=path)
     return lines
 
@@ -347,8 +390,9 @@ def reviews_of_plan(actor, case_id, plan_id, path: str = "") -> list:
     plan = _plan_of(actor, case_id, plan_id, path=path)
     items = ReviewItem.objects.select_related("agreement")
     reviews = list(plan.reviews.prefetch_related(Prefetch("items", queryset=items)))
-    log_access(actor, Action.LIST, [services.plan_access(plan)] + [services.review_access(r) for r in reviews],
-               path=path)
+    log_access(
+        actor, Action.LIST, [services.plan_access(plan)] + [services.review_access(r) for r in reviews], path=path
+    )
     return reviews
 
 
@@ -381,9 +425,11 @@ def link_view(link: PersonalLink, ip_address=None, path: str = "") -> LinkView:
     """What the link's holder may see: their own agreements in force and the plan parts shared with them."""
     plan = link.plan
     person_id = link.person_id
-    own = list(Agreement.objects.filter(Q(owner_person_id=person_id) | Q(backup_person_id=person_id), plan=plan,
-                                        in_force=True).exclude(status=AgreementStatus.STOPPED)
-               .select_related("owner_person", "backup_person", "checker_person", "checker_user"))
+    own = list(
+        Agreement.objects.filter(Q(owner_person_id=person_id) | Q(backup_person_id=person_id), plan=plan, in_force=True)
+        .exclude(status=AgreementStatus.STOPPED)
+        .select_related("owner_person", "backup_person", "checker_person", "checker_user")
+    )
     shared = set(link.shared_parts or []) & set(PlanPart.values)
     view = LinkView(link=link, plan=plan, agreements=own, shared=shared)
     if PlanPart.BOTTOM_LINES in shared:
@@ -391,8 +437,9 @@ def link_view(link: PersonalLink, ip_address=None, path: str = "") -> LinkView:
     if PlanPart.REVIEWS in shared:
         view.reviews = list(plan.reviews.filter(held_on__isnull=True))
     if PlanPart.ALL_AGREEMENTS in shared:
-        view.all_agreements = list(plan.agreements.filter(in_force=True).exclude(status=AgreementStatus.STOPPED)
-                                   .select_related("owner_person"))
+        view.all_agreements = list(
+            plan.agreements.filter(in_force=True).exclude(status=AgreementStatus.STOPPED).select_related("owner_person")
+        )
     person = link.person
     allowed = [Sharing.NETWORK] + ([Sharing.FAMILY] if person.is_central or person.in_household else [])
     # Shared only while the consent that allowed it is still in force: a withdrawal hides it at once.
@@ -420,12 +467,22 @@ def link_attachment(link: PersonalLink, attachment_id, ip_address=None, path: st
     found = next((a for a in view.attachments if a.pk == attachment_id), None)
     actor = Actor(user=None, ip_address=ip_address)
     if found is None:
-        log_access(actor, Action.DENIED, [Access("child_tool", attachment_id, link.case_id, link.organisation_id)],
-                   path=path, detail=f"not shared with personal link {link.pk}")
+        log_access(
+            actor,
+            Action.DENIED,
+            [Access("child_tool", attachment_id, link.case_id, link.organisation_id)],
+            path=path,
+            detail=f"not shared with personal link {link.pk}",
+        )
         raise NotFound()
     found.content = bytes(found.content)  # deferred in the list: read now, for this one file only
-    log_access(actor, Action.EXPORT, [Access("child_tool", found.pk, found.case_id, found.organisation_id)],
-               path=path, detail=f"download via personal link {link.pk}")
+    log_access(
+        actor,
+        Action.EXPORT,
+        [Access("child_tool", found.pk, found.case_id, found.organisation_id)],
+        path=path,
+        detail=f"download via personal link {link.pk}",
+    )
     return found
 
 
@@ -436,21 +493,42 @@ def overdue_agreements(today: date, organisation_ids=None, since: date | None = 
     """Agreements in force, still to be carried out, whose date has passed (optionally only since a date), across
     the given organisations (a region) or all; only while the trajectory runs (decision 46). Returns (id, case_id, organisation_id, due_on, is_safety) rows,
     read through the partial index on running agreements."""
-    rows = Agreement.objects.filter(in_force=True, status__in=[s.value for s in RUNNING_AGREEMENT],
-                                    due_on__lt=today, plan__trajectory__status__in=ACTIVE)
+    rows = Agreement.objects.filter(
+        in_force=True,
+        status__in=[s.value for s in RUNNING_AGREEMENT],
+        due_on__lt=today,
+        plan__trajectory__status__in=ACTIVE,
+    )
     if since is not None:
         rows = rows.filter(due_on__gte=since)
     if organisation_ids is not None:
         rows = rows.filter(organisation_id__in=list(organisation_ids))
     # No ordering: callers take the rows as a set, and sorting thousands of rows costs the scan for nothing.
-    return (rows.exclude(case__status="closed").order_by()
-            .values_list("id", "case_id", "organisation_id", "due_on", "is_safety"))
+    return (
+        rows.exclude(case__status="closed")
+        .order_by()
+        .values_list("id", "case_id", "organisation_id", "due_on", "is_safety")
+    )
 
 
 __all__ = [
     "plan_history",
     "decision_history",
-    "LinkView", "PlanView", "agreement_detail", "agreements_of_plan", "attachment_for_team", "bottom_line_detail",
-    "bottom_line_history", "bottom_lines_of_trajectory", "get_trajectory", "link_attachment", "link_view",
-    "links_of_plan", "overdue_agreements", "plan_id_of_trajectory", "plan_view", "plans_for_case", "reviews_of_plan",
+    "LinkView",
+    "PlanView",
+    "agreement_detail",
+    "agreements_of_plan",
+    "attachment_for_team",
+    "bottom_line_detail",
+    "bottom_line_history",
+    "bottom_lines_of_trajectory",
+    "get_trajectory",
+    "link_attachment",
+    "link_view",
+    "links_of_plan",
+    "overdue_agreements",
+    "plan_id_of_trajectory",
+    "plan_view",
+    "plans_for_case",
+    "reviews_of_plan",
 ]

@@ -14,6 +14,7 @@ Writes go like the rest of the plan stage: ``open_plan`` locks the case and the 
 the record is validated and saved in one transaction, versioned records refuse a stale edit, and every write is
 in the access log. Only a plan of the kind "safety plan" takes these records.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,7 +39,13 @@ from . import queries, services
 from .charts import line_chart_svg
 from .choices import MAP_GROUPS, ChildTool, MapColumn, PlanType, Sharing
 from .models import (
-    ChildToolAttachment, DangerStatement, Plan, Review, SafetyMapEntry, SafetyNetworkMember, SafetyScaleRating,
+    ChildToolAttachment,
+    DangerStatement,
+    Plan,
+    Review,
+    SafetyMapEntry,
+    SafetyNetworkMember,
+    SafetyScaleRating,
 )
 from .services import _refuse_during_private_time, _refuse_ended, _refuse_unknown, _save, open_plan
 
@@ -93,9 +100,14 @@ def attachment_access(attachment) -> Access:
 
 def _refuse_not_safety_plan(plan):
     if plan.plan_type != PlanType.SAFETY_PLAN:
-        raise ValidationError({"__all__": [
-            _("Signs of Safety records belong to a safety plan; the plan of this trajectory is a %(kind)s.")
-            % {"kind": plan.get_plan_type_display()}]})
+        raise ValidationError(
+            {
+                "__all__": [
+                    _("Signs of Safety records belong to a safety plan; the plan of this trajectory is a %(kind)s.")
+                    % {"kind": plan.get_plan_type_display()}
+                ]
+            }
+        )
 
 
 def _open_safety_plan(actor, case_id, plan_id):
@@ -211,10 +223,22 @@ def _remove(actor, case_id, plan_id, model, record_id, expected_version, fields,
 
 @_logs_refusal
 @transaction.atomic
-def update_map_entry(actor, case_id, plan_id, entry_id, changes: dict, expected_version,
-                     path: str = "") -> SafetyMapEntry:
-    return _change(actor, case_id, plan_id, SafetyMapEntry, entry_id, changes, expected_version, ENTRY_FIELDS,
-                   _apply_entry, entry_access, path)
+def update_map_entry(
+    actor, case_id, plan_id, entry_id, changes: dict, expected_version, path: str = ""
+) -> SafetyMapEntry:
+    return _change(
+        actor,
+        case_id,
+        plan_id,
+        SafetyMapEntry,
+        entry_id,
+        changes,
+        expected_version,
+        ENTRY_FIELDS,
+        _apply_entry,
+        entry_access,
+        path,
+    )
 
 
 @_logs_refusal
@@ -240,8 +264,12 @@ def _apply_statement(statement, data):
     if not statement.statement:
         errors["statement"] = [_("A safety goal needs its danger statement: say what the danger is.")]
     if not statement.safety_goal:
-        errors["safety_goal"] = [_("A danger statement is always paired with its safety goal: say what has to be "
-                                   "true for the children to be safe.")]
+        errors["safety_goal"] = [
+            _(
+                "A danger statement is always paired with its safety goal: say what has to be "
+                "true for the children to be safe."
+            )
+        ]
     if errors:
         raise ValidationError(errors)
     _full_clean(statement, exclude=["plan", "case", "organisation"])
@@ -264,18 +292,39 @@ def add_danger_statement(actor, case_id, plan_id, data: dict, path: str = "") ->
 
 @_logs_refusal
 @transaction.atomic
-def update_danger_statement(actor, case_id, plan_id, statement_id, changes: dict, expected_version,
-                            path: str = "") -> DangerStatement:
-    return _change(actor, case_id, plan_id, DangerStatement, statement_id, changes, expected_version,
-                   STATEMENT_FIELDS, _apply_statement, statement_access, path)
+def update_danger_statement(
+    actor, case_id, plan_id, statement_id, changes: dict, expected_version, path: str = ""
+) -> DangerStatement:
+    return _change(
+        actor,
+        case_id,
+        plan_id,
+        DangerStatement,
+        statement_id,
+        changes,
+        expected_version,
+        STATEMENT_FIELDS,
+        _apply_statement,
+        statement_access,
+        path,
+    )
 
 
 @_logs_refusal
 @transaction.atomic
 def remove_danger_statement(actor, case_id, plan_id, statement_id, expected_version, path: str = "") -> None:
     """Removes the statement together with its goal: the two only exist as a pair."""
-    _remove(actor, case_id, plan_id, DangerStatement, statement_id, expected_version, STATEMENT_FIELDS,
-            statement_access, path)
+    _remove(
+        actor,
+        case_id,
+        plan_id,
+        DangerStatement,
+        statement_id,
+        expected_version,
+        STATEMENT_FIELDS,
+        statement_access,
+        path,
+    )
 
 
 # ---- safety scaling ----------------------------------------------------------------------------------------
@@ -315,13 +364,21 @@ def record_rating(actor, case_id, plan_id, data: dict, path: str = "") -> Safety
         if person is None and professional is None:
             errors["person"] = [_("Say who gives this score: a person of the case or a professional.")]
         elif person is not None and professional is not None:
-            errors["person"] = [_("A score is one person's: choose a person of the case or a professional, not "
-                                  "both.")]
+            errors["person"] = [_("A score is one person's: choose a person of the case or a professional, not both.")]
     if errors:
         raise ValidationError(errors)
-    rating = SafetyScaleRating(plan=plan, case=case, organisation=case.organisation, person=person,
-                               rater_user=professional, score=score, rated_on=rated_on, review=review,
-                               note=_text(data.get("note")), recorded_by=actor.user)
+    rating = SafetyScaleRating(
+        plan=plan,
+        case=case,
+        organisation=case.organisation,
+        person=person,
+        rater_user=professional,
+        score=score,
+        rated_on=rated_on,
+        review=review,
+        note=_text(data.get("note")),
+        recorded_by=actor.user,
+    )
     _full_clean(rating, exclude=["plan", "case", "organisation", "person", "rater_user", "review", "recorded_by"])
     rating.save()
     accesses = [rating_access(rating)] + ([person_access(person)] if person else [])
@@ -351,14 +408,21 @@ def add_network_member(actor, case_id, plan_id, person_id, role: str = "", path:
     person = _person_of_case(case, person_id, "person", required=True)
     safety = NetworkMember.objects.filter(person=person).values_list("safety", flat=True).first()
     if safety == Safety.UNSAFE:
-        raise ValidationError({"person": [
-            _("%(name)s is marked unsafe on the network map. Only trustworthy network members join a safety plan.")
-            % {"name": person.full_name}]})
+        raise ValidationError(
+            {
+                "person": [
+                    _(
+                        "%(name)s is marked unsafe on the network map. Only trustworthy network members join a safety plan."
+                    )
+                    % {"name": person.full_name}
+                ]
+            }
+        )
     if SafetyNetworkMember.objects.filter(plan=plan, person=person).exists():
-        raise ValidationError({"person": [_("%(name)s is already in the safety network.")
-                                          % {"name": person.full_name}]})
-    member = SafetyNetworkMember(plan=plan, case=case, organisation=case.organisation, person=person,
-                                 role=_text(role))
+        raise ValidationError(
+            {"person": [_("%(name)s is already in the safety network.") % {"name": person.full_name}]}
+        )
+    member = SafetyNetworkMember(plan=plan, case=case, organisation=case.organisation, person=person, role=_text(role))
     _full_clean(member, exclude=["plan", "case", "organisation", "person"])
     member.save()
     log_access(actor, Action.CREATE, [network_member_access(member), person_access(person)], path=path)
@@ -401,17 +465,27 @@ def check_file(filename, content) -> tuple[str, str]:
     if not content:
         raise ValidationError({"file": [_("The file is empty.")]})
     if len(content) > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": [_("The file is larger than %(size)s MB.")
-                                        % {"size": MAX_ATTACHMENT_BYTES // (1024 * 1024)}]})
+        raise ValidationError(
+            {"file": [_("The file is larger than %(size)s MB.") % {"size": MAX_ATTACHMENT_BYTES // (1024 * 1024)}]}
+        )
     name = _clean_filename(filename)
     ext = os.path.splitext(name)[1]
     content_type = sniff_content_type(content)
     if content_type is None:
-        raise ValidationError({"file": [_("Only PDF, PNG and JPEG files can be added; this file's content is none "
-                                          "of those.")]})
+        raise ValidationError(
+            {"file": [_("Only PDF, PNG and JPEG files can be added; this file's content is none of those.")]}
+        )
     if ext not in FILE_TYPES[content_type][1]:
-        raise ValidationError({"file": [_("The file's name does not match its content. Only PDF, PNG and JPEG "
-                                          "files can be added, named .pdf, .png, .jpg or .jpeg.")]})
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "The file's name does not match its content. Only PDF, PNG and JPEG "
+                        "files can be added, named .pdf, .png, .jpg or .jpeg."
+                    )
+                ]
+            }
+        )
     return name, content_type
 
 
@@ -420,15 +494,24 @@ def _refuse_sharing_without_consent(case, sharing):
         raise ValidationError({"sharing": [_("Choose with whom it is shared.")]})
     purpose = SHARING_CONSENT.get(sharing)
     if purpose and not has_consent(case, purpose):
-        raise ValidationError({"sharing": [
-            _("There is no consent in force to %(purpose)s. Record the family's consent first, or keep it within "
-              "the case team.") % {"purpose": ConsentPurpose(purpose).label}]})
+        raise ValidationError(
+            {
+                "sharing": [
+                    _(
+                        "There is no consent in force to %(purpose)s. Record the family's consent first, or keep it within "
+                        "the case team."
+                    )
+                    % {"purpose": ConsentPurpose(purpose).label}
+                ]
+            }
+        )
 
 
 @_logs_refusal
 @transaction.atomic
-def add_attachment(actor, case_id, plan_id, data: dict, filename: str, content: bytes,
-                   path: str = "") -> ChildToolAttachment:
+def add_attachment(
+    actor, case_id, plan_id, data: dict, filename: str, content: bytes, path: str = ""
+) -> ChildToolAttachment:
     """Keep a child's own tool (a drawing, a scan, a PDF) with the plan. Only PDF, PNG and JPEG, recognised by
     their content, up to 5 MB. Sharing beyond the case team needs the matching consent."""
     case, plan = _open_safety_plan(actor, case_id, plan_id)
@@ -458,8 +541,19 @@ def add_attachment(actor, case_id, plan_id, data: dict, filename: str, content: 
         raise ValidationError(errors)
     content = bytes(content)
     attachment = ChildToolAttachment(
-        plan=plan, case=case, organisation=case.organisation, tool=tool, title=title, child=child, sharing=sharing,
-        filename=clean_name, content_type=content_type, content=content, size=len(content), uploaded_by=actor.user)
+        plan=plan,
+        case=case,
+        organisation=case.organisation,
+        tool=tool,
+        title=title,
+        child=child,
+        sharing=sharing,
+        filename=clean_name,
+        content_type=content_type,
+        content=content,
+        size=len(content),
+        uploaded_by=actor.user,
+    )
     _full_clean(attachment, exclude=["plan", "case", "organisation", "child", "uploaded_by", "content"])
     attachment.save()
     log_access(actor, Action.CREATE, [attachment_access(attachment), person_access(child)], path=path)
@@ -494,8 +588,11 @@ def attachment_download(actor, case_id, trajectory_id, attachment_id, path: str 
     """One attachment with its content, for the case team; logged as an export. Outside the user's cases: NotFound,
     logged as refused."""
     case = case_queries.get_case(actor, case_id, path=path, log=False)
-    attachment = (ChildToolAttachment.objects.select_related("child")
-                  .filter(case=case, plan__trajectory_id=trajectory_id, pk=attachment_id).first())
+    attachment = (
+        ChildToolAttachment.objects.select_related("child")
+        .filter(case=case, plan__trajectory_id=trajectory_id, pk=attachment_id)
+        .first()
+    )
     if attachment is None:
         raise NotFound()
     accesses = [attachment_access(attachment)] + ([person_access(attachment.child)] if attachment.child else [])
@@ -578,18 +675,31 @@ def safety_page(actor, case_id, trajectory_id, path: str = "") -> SafetyPage:
     page.statements = view.danger_statements
     page.ratings = sorted(view.ratings, key=lambda r: (r.rated_on, r.pk))
     # The axis label stays short to fit beside the chart; the page explains 0 and 10 above it.
-    page.chart = line_chart_svg(rating_series(page.ratings), SCORE_MIN, SCORE_MAX, _("Safety scale over time"),
-                                _("score (0-10)"))
+    page.chart = line_chart_svg(
+        rating_series(page.ratings), SCORE_MIN, SCORE_MAX, _("Safety scale over time"), _("score (0-10)")
+    )
     page.rules = [a for a in view.agreements if a.is_safety]
     page.network = view.safety_network
     consent = {sharing: has_consent(view.case, purpose) for sharing, purpose in SHARING_CONSENT.items()}
     page.attachments = [AttachmentRow(a, consent.get(a.sharing, True)) for a in view.attachments]
     page.unsafe_ids = unsafe_person_ids(view.case)
-    persons = {p.pk: p for p in ([r.person for r in view.ratings] + [m.person for m in view.safety_network]
-                                 + [a.child for a in view.attachments]) if p is not None}
-    accesses = ([entry_access(e) for e in view.map_entries] + [statement_access(s) for s in view.danger_statements]
-                + [rating_access(r) for r in view.ratings] + [network_member_access(m) for m in view.safety_network]
-                + [attachment_access(a) for a in view.attachments] + [person_access(p) for p in persons.values()])
+    persons = {
+        p.pk: p
+        for p in (
+            [r.person for r in view.ratings]
+            + [m.person for m in view.safety_network]
+            + [a.child for a in view.attachments]
+        )
+        if p is not None
+    }
+    accesses = (
+        [entry_access(e) for e in view.map_entries]
+        + [statement_access(s) for s in view.danger_statements]
+        + [rating_access(r) for r in view.ratings]
+        + [network_member_access(m) for m in view.safety_network]
+        + [attachment_access(a) for a in view.attachments]
+        + [person_access(p) for p in persons.values()]
+    )
     log_access(actor, Action.VIEW, accesses, path=path)
     return page
 
@@ -654,8 +764,24 @@ def unsafe_person_ids(case) -> set:
 
 
 __all__ = [
-    "MAX_ATTACHMENT_BYTES", "SafetyPage", "add_attachment", "add_danger_statement", "add_map_entry",
-    "add_network_member", "attachment_download", "change_sharing", "check_file", "record_rating",
-    "remove_attachment", "remove_danger_statement", "remove_map_entry", "remove_network_member", "remove_rating",
-    "safety_page", "safety_plan_for", "safety_record", "update_danger_statement", "update_map_entry",
+    "MAX_ATTACHMENT_BYTES",
+    "SafetyPage",
+    "add_attachment",
+    "add_danger_statement",
+    "add_map_entry",
+    "add_network_member",
+    "attachment_download",
+    "change_sharing",
+    "check_file",
+    "record_rating",
+    "remove_attachment",
+    "remove_danger_statement",
+    "remove_map_entry",
+    "remove_network_member",
+    "remove_rating",
+    "safety_page",
+    "safety_plan_for",
+    "safety_record",
+    "update_danger_statement",
+    "update_map_entry",
 ]

@@ -6,6 +6,7 @@ Persons, users and bottom lines are taken as plain ids: the services check that 
 trajectory), so an id of another case is refused without revealing whether it exists. Personal links are shown
 without their secret, which is never stored anyway.
 """
+
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -16,11 +17,26 @@ from kring.cases.serializers import MAX_ID, VERSION_HELP, RefuseUnknownFields
 from kring.core.api import OutputModelSerializer
 
 from .choices import (
-    AgreementStatus, BottomLineKind, DecisionOutcome, PlanPart, PlanStatus, PlanType, ReportOutcome, ReviewDecision,
+    AgreementStatus,
+    BottomLineKind,
+    DecisionOutcome,
+    PlanPart,
+    PlanStatus,
+    PlanType,
+    ReportOutcome,
+    ReviewDecision,
     ReviewKeeping,
 )
 from .models import (
-    Agreement, AgreementReport, BottomLine, BottomLineCheck, PersonalLink, Plan, PlanDecision, Review, ReviewItem,
+    Agreement,
+    AgreementReport,
+    BottomLine,
+    BottomLineCheck,
+    PersonalLink,
+    Plan,
+    PlanDecision,
+    Review,
+    ReviewItem,
 )
 from .services import AGREEMENT_FIELDS, BOTTOM_LINE_FIELDS, PLAN_FIELDS
 
@@ -30,8 +46,9 @@ def _id_field(**kwargs):
 
 
 def _version_field(**kwargs):
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=kwargs.pop("help_text", VERSION_HELP),
-                                    **kwargs)
+    return serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text=kwargs.pop("help_text", VERSION_HELP), **kwargs
+    )
 
 
 # --- Choices --------------------------------------------------------------------------------------------------
@@ -55,9 +72,12 @@ class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
         name = choices.__name__ if choices.__name__.startswith("Plan") else f"Plan{choices.__name__}"
         with translation.override("en"):
             description = "\n".join(f"* `{value}` - {label}" for value, label in choices.choices)
-        component = ResolvedComponent(name=f"{name}Enum", type=ResolvedComponent.SCHEMA, object=choices,
-                                      schema={"type": "string", "enum": list(choices.values),
-                                              "description": description})
+        component = ResolvedComponent(
+            name=f"{name}Enum",
+            type=ResolvedComponent.SCHEMA,
+            object=choices,
+            schema={"type": "string", "enum": list(choices.values), "description": description},
+        )
         auto_schema.registry.register_on_missing(component)
         if self.target.allow_blank:
             return {"oneOf": [component.ref, {"type": "string", "enum": [""]}]}
@@ -82,8 +102,21 @@ class BottomLineSerializer(OutputModelSerializer):
 
     class Meta:
         model = BottomLine
-        fields = ["id", "trajectory", "order", "text", "reason", "legal_basis", "kind", "set_by", "set_by_name",
-                  "set_on", "withdrawn_on", "withdrawal_reason", "version"]
+        fields = [
+            "id",
+            "trajectory",
+            "order",
+            "text",
+            "reason",
+            "legal_basis",
+            "kind",
+            "set_by",
+            "set_by_name",
+            "set_on",
+            "withdrawn_on",
+            "withdrawal_reason",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -110,10 +143,32 @@ class AgreementSerializer(OutputModelSerializer):
 
     class Meta:
         model = Agreement
-        fields = ["id", "plan", "order", "what", "owner_person", "owner_professional", "owner", "starts_on",
-                  "ends_on", "frequency", "backup_person", "backup", "checker_person", "checker_user", "checker",
-                  "due_on", "is_safety", "bottom_lines", "status", "in_force", "confirmed_on", "last_reported_on",
-                  "reports", "version"]
+        fields = [
+            "id",
+            "plan",
+            "order",
+            "what",
+            "owner_person",
+            "owner_professional",
+            "owner",
+            "starts_on",
+            "ends_on",
+            "frequency",
+            "backup_person",
+            "backup",
+            "checker_person",
+            "checker_user",
+            "checker",
+            "due_on",
+            "is_safety",
+            "bottom_lines",
+            "status",
+            "in_force",
+            "confirmed_on",
+            "last_reported_on",
+            "reports",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -131,8 +186,19 @@ class PlanDecisionSerializer(OutputModelSerializer):
 
     class Meta:
         model = PlanDecision
-        fields = ["id", "plan", "edition", "outcome", "reason", "formal_basis", "decided_by", "decided_by_name",
-                  "decided_at", "checks", "snapshot"]
+        fields = [
+            "id",
+            "plan",
+            "edition",
+            "outcome",
+            "reason",
+            "formal_basis",
+            "decided_by",
+            "decided_by_name",
+            "decided_at",
+            "checks",
+            "snapshot",
+        ]
         read_only_fields = fields
 
 
@@ -146,14 +212,27 @@ class ReviewItemSerializer(OutputModelSerializer):
 
 
 class ReviewSerializer(OutputModelSerializer):
-    decision = NamedChoiceField(ReviewDecision, read_only=True, allow_blank=True,
-                                help_text="Empty until the review is held.")
+    decision = NamedChoiceField(
+        ReviewDecision, read_only=True, allow_blank=True, help_text="Empty until the review is held."
+    )
     items = ReviewItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = Review
-        fields = ["id", "plan", "code", "name", "planned_on", "held_on", "held_by", "plan_edition", "decision", "note",
-                  "items", "version"]
+        fields = [
+            "id",
+            "plan",
+            "code",
+            "name",
+            "planned_on",
+            "held_on",
+            "held_by",
+            "plan_edition",
+            "decision",
+            "note",
+            "items",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -166,8 +245,19 @@ class PersonalLinkSerializer(OutputModelSerializer):
 
     class Meta:
         model = PersonalLink
-        fields = ["id", "plan", "person", "person_name", "shared_parts", "expires_on", "created_by", "created_at",
-                  "revoked_at", "last_used_at", "active"]
+        fields = [
+            "id",
+            "plan",
+            "person",
+            "person_name",
+            "shared_parts",
+            "expires_on",
+            "created_by",
+            "created_at",
+            "revoked_at",
+            "last_used_at",
+            "active",
+        ]
         read_only_fields = fields
 
     def get_active(self, link) -> bool:
@@ -182,20 +272,45 @@ class PlanSerializer(OutputModelSerializer):
 
     class Meta:
         model = Plan
-        fields = ["id", "trajectory", "meeting", "plan_type", "status", "edition", "concerns", "if_it_goes_wrong",
-                  "child_view", "presented_on", "deliberation_kept", "deliberation_notes", "deliberation_chosen_by",
-                  "submitted_on", "accepted_on", "written_by", "created_at", "version"]
+        fields = [
+            "id",
+            "trajectory",
+            "meeting",
+            "plan_type",
+            "status",
+            "edition",
+            "concerns",
+            "if_it_goes_wrong",
+            "child_view",
+            "presented_on",
+            "deliberation_kept",
+            "deliberation_notes",
+            "deliberation_chosen_by",
+            "submitted_on",
+            "accepted_on",
+            "written_by",
+            "created_at",
+            "version",
+        ]
         read_only_fields = fields
 
 
 class PlanDetailSerializer(PlanSerializer):
     """The plan with its bottom lines, agreements, decisions and reviews."""
 
-    bottom_lines = BottomLineSerializer(source="detail_bottom_lines", many=True, read_only=True,
-                                        help_text="The trajectory's bottom lines: in force first, then withdrawn.")
+    bottom_lines = BottomLineSerializer(
+        source="detail_bottom_lines",
+        many=True,
+        read_only=True,
+        help_text="The trajectory's bottom lines: in force first, then withdrawn.",
+    )
     agreements = AgreementSerializer(source="detail_agreements", many=True, read_only=True)
-    decisions = PlanDecisionSerializer(source="detail_decisions", many=True, read_only=True,
-                                       help_text="Newest first, each with its check of every bottom line.")
+    decisions = PlanDecisionSerializer(
+        source="detail_decisions",
+        many=True,
+        read_only=True,
+        help_text="Newest first, each with its check of every bottom line.",
+    )
     reviews = ReviewSerializer(source="detail_reviews", many=True, read_only=True)
 
     class Meta(PlanSerializer.Meta):
@@ -265,11 +380,19 @@ class AgreementInputSerializer(RefuseUnknownFields, serializers.ModelSerializer)
     backup_person = _id_field(required=False, allow_null=True, help_text="A person of this case, not the owner.")
     checker_person = _id_field(required=False, allow_null=True, help_text="A person of this case.")
     checker_user = _id_field(required=False, allow_null=True, help_text="A professional on the case team.")
-    bottom_lines = serializers.ListField(child=_id_field(), required=False, max_length=200,
-                                         help_text="Bottom lines of this trajectory (in force) it answers.")
-    plan_version = _version_field(required=False, help_text=(
-        "The plan's version you read. Adding an agreement changes the plan; if it changed since, the agreement is "
-        "refused with 409."))
+    bottom_lines = serializers.ListField(
+        child=_id_field(),
+        required=False,
+        max_length=200,
+        help_text="Bottom lines of this trajectory (in force) it answers.",
+    )
+    plan_version = _version_field(
+        required=False,
+        help_text=(
+            "The plan's version you read. Adding an agreement changes the plan; if it changed since, the agreement is "
+            "refused with 409."
+        ),
+    )
 
     class Meta:
         model = Agreement

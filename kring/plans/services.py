@@ -7,6 +7,7 @@ Who may do what:
 - the plan text, its agreements, personal links and reviews: whoever may change the case, and the
   trajectory's coordinator (who writes the plan down after the family presents it).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,19 +37,55 @@ from kring.trajectories.services import definition_for
 
 from . import core
 from .choices import (
-    RUNNING_AGREEMENT, AgreementStatus, BottomLineKind, DecisionOutcome, PlanPart, PlanStatus, ReportOutcome,
-    ReviewDecision, ReviewKeeping,
+    RUNNING_AGREEMENT,
+    AgreementStatus,
+    BottomLineKind,
+    DecisionOutcome,
+    PlanPart,
+    PlanStatus,
+    ReportOutcome,
+    ReviewDecision,
+    ReviewKeeping,
 )
 from .models import (
-    Agreement, AgreementReport, BottomLine, BottomLineCheck, MemberReminder, PersonalLink, Plan, PlanDecision, Review,
-    ReviewItem, SafetyScaleRating,
+    Agreement,
+    AgreementReport,
+    BottomLine,
+    BottomLineCheck,
+    MemberReminder,
+    PersonalLink,
+    Plan,
+    PlanDecision,
+    Review,
+    ReviewItem,
+    SafetyScaleRating,
 )
 
 BOTTOM_LINE_FIELDS = ["order", "text", "reason", "legal_basis", "kind"]
-PLAN_FIELDS = ["concerns", "if_it_goes_wrong", "child_view", "presented_on", "deliberation_kept",
-               "deliberation_notes", "deliberation_chosen_by"]
-AGREEMENT_FIELDS = ["order", "what", "owner_person", "owner_professional", "starts_on", "ends_on", "frequency",
-                    "backup_person", "checker_person", "checker_user", "due_on", "is_safety", "bottom_lines"]
+PLAN_FIELDS = [
+    "concerns",
+    "if_it_goes_wrong",
+    "child_view",
+    "presented_on",
+    "deliberation_kept",
+    "deliberation_notes",
+    "deliberation_chosen_by",
+]
+AGREEMENT_FIELDS = [
+    "order",
+    "what",
+    "owner_person",
+    "owner_professional",
+    "starts_on",
+    "ends_on",
+    "frequency",
+    "backup_person",
+    "checker_person",
+    "checker_user",
+    "due_on",
+    "is_safety",
+    "bottom_lines",
+]
 # The fields a stale plan form is explained by; the notes of private time are not in the history (decision 41).
 PLAN_HISTORY_FIELDS = [f for f in PLAN_FIELDS if f != "deliberation_notes"]
 REVIEW_FIELDS = ["name", "planned_on"]
@@ -102,8 +139,13 @@ def _standing(user, case) -> tuple[str | None, bool]:
 
         role = CaseTeamMember.objects.filter(case_id=case.pk, user_id=user.pk).values("role")[:1]
         lead = TeamMember.objects.filter(team_id=case.team_id, user_id=user.pk, is_lead=True)
-        row = (type(case).objects.filter(pk=case.pk).annotate(my_role=Subquery(role), my_lead=Exists(lead))
-               .values_list("my_role", "my_lead").first())
+        row = (
+            type(case)
+            .objects.filter(pk=case.pk)
+            .annotate(my_role=Subquery(role), my_lead=Exists(lead))
+            .values_list("my_role", "my_lead")
+            .first()
+        )
         cache[user.pk] = row or (None, False)
     return cache[user.pk]
 
@@ -113,8 +155,7 @@ def _check_can_decide(user, case):
     role, leads = _standing(user, case)
     if role in DECIDING_ROLES or leads:
         return
-    raise PermissionDenied(_("Only the case worker or the team lead sets the bottom lines and decides on the "
-                             "plan."))
+    raise PermissionDenied(_("Only the case worker or the team lead sets the bottom lines and decides on the plan."))
 
 
 def _check_can_work_on(user, case, trajectory):
@@ -185,9 +226,11 @@ def _refuse_ended(trajectory):
 
 def _refuse_not_editable(plan):
     if plan.status not in EDITABLE_PLAN:
-        message = (_("The plan was submitted for approval; it can change again once it is sent back.")
-                   if plan.status == PlanStatus.SUBMITTED else
-                   _("This version of the plan was accepted. Start a new version to change it."))
+        message = (
+            _("The plan was submitted for approval; it can change again once it is sent back.")
+            if plan.status == PlanStatus.SUBMITTED
+            else _("This version of the plan was accepted. Start a new version to change it.")
+        )
         raise ValidationError({"__all__": [message]})
 
 
@@ -195,11 +238,19 @@ def _refuse_during_private_time(plan):
     """Nothing is written into the plan while the family deliberates in private: professionals record the plan
     the family presents, not the deliberation."""
     running = MeetingPart.objects.filter(
-        meeting__trajectory_id=plan.trajectory_id, private=True, started_at__isnull=False, ended_at__isnull=True,
+        meeting__trajectory_id=plan.trajectory_id,
+        private=True,
+        started_at__isnull=False,
+        ended_at__isnull=True,
     ).exists()
     if running:
-        raise ValidationError({"__all__": [_("Private family time is still going on. The plan is written down "
-                                             "once the family presents it.")]})
+        raise ValidationError(
+            {
+                "__all__": [
+                    _("Private family time is still going on. The plan is written down once the family presents it.")
+                ]
+            }
+        )
 
 
 def _save(record, actor):
@@ -252,8 +303,14 @@ def add_bottom_line(actor, case_id, trajectory_id, data: dict, path: str = "") -
     _refuse_ended(trajectory)
     _refuse_unknown(data, BOTTOM_LINE_FIELDS)
     last = BottomLine.objects.filter(trajectory=trajectory).order_by("-order").values_list("order", flat=True).first()
-    line = BottomLine(trajectory=trajectory, case=case, organisation=case.organisation, set_by=actor.user,
-                      set_on=timezone.localdate(), order=(last or 0) + 1)
+    line = BottomLine(
+        trajectory=trajectory,
+        case=case,
+        organisation=case.organisation,
+        set_by=actor.user,
+        set_on=timezone.localdate(),
+        order=(last or 0) + 1,
+    )
     for name, value in data.items():
         setattr(line, name, "" if value is None and name != "order" else value)
     if line.order is None:
@@ -323,10 +380,15 @@ def start_plan(actor, case_id, trajectory_id, path: str = "") -> Plan:
     if Plan.objects.filter(trajectory=trajectory).exists():
         raise ValidationError({"__all__": [_("This trajectory already has a plan.")]})
     definition = definition_for(case.organisation_id, trajectory.method_code)
-    meeting = (Meeting.objects.filter(trajectory=trajectory).exclude(status="cancelled")
-               .order_by("-starts_at").first())
-    plan = Plan(trajectory=trajectory, case=case, organisation=case.organisation, plan_type=definition.plan_type,
-                meeting=meeting, written_by=actor.user)
+    meeting = Meeting.objects.filter(trajectory=trajectory).exclude(status="cancelled").order_by("-starts_at").first()
+    plan = Plan(
+        trajectory=trajectory,
+        case=case,
+        organisation=case.organisation,
+        plan_type=definition.plan_type,
+        meeting=meeting,
+        written_by=actor.user,
+    )
     plan._history_user = actor.user
     plan.save()
     log_access(actor, Action.CREATE, [plan_access(plan)], path=path)
@@ -339,8 +401,7 @@ def _clean_plan(plan):
     if plan.deliberation_kept and not plan.deliberation_chosen_by.strip():
         errors["deliberation_chosen_by"] = [_("Say who in the family chose to keep these notes.")]
     if not plan.deliberation_kept and (plan.deliberation_notes.strip() or plan.deliberation_chosen_by.strip()):
-        errors["deliberation_kept"] = [_("Notes of the private family time are kept only when the family "
-                                         "chooses so.")]
+        errors["deliberation_kept"] = [_("Notes of the private family time are kept only when the family chooses so.")]
     if plan.presented_on and plan.presented_on > timezone.localdate():
         errors["presented_on"] = [_("This date cannot be in the future.")]
     if errors:
@@ -392,13 +453,17 @@ def _apply_agreement(case, plan, agreement, data):
             setattr(agreement, name, "" if value is None else value)
     if agreement.order is None:
         agreement.order = 1
-    _full_clean(agreement, exclude=["plan", "case", "organisation", "owner_person", "backup_person",
-                                    "checker_person", "checker_user"])
+    _full_clean(
+        agreement,
+        exclude=["plan", "case", "organisation", "owner_person", "backup_person", "checker_person", "checker_user"],
+    )
     problems = core.agreement_problems(_draft(agreement))
     messages = {
         "what_missing": (_("Say what is agreed."), "what"),
-        "owner_missing": (_("Say who carries out this agreement: a person of the network or a professional."),
-                          "owner_person"),
+        "owner_missing": (
+            _("Say who carries out this agreement: a person of the network or a professional."),
+            "owner_person",
+        ),
         "checker_missing": (_("Say who checks that this agreement is kept."), "checker_person"),
         "ends_before_start": (_("The end cannot be before the start."), "ends_on"),
         "due_before_start": (_("The due date cannot be before the start."), "due_on"),
@@ -416,9 +481,12 @@ def _apply_agreement(case, plan, agreement, data):
 
 def _draft(agreement) -> core.AgreementDraft:
     return core.AgreementDraft(
-        what=agreement.what or "", has_owner=bool(agreement.owner_person_id or agreement.owner_professional.strip()),
+        what=agreement.what or "",
+        has_owner=bool(agreement.owner_person_id or agreement.owner_professional.strip()),
         has_checker=bool(agreement.checker_person_id or agreement.checker_user_id),
-        starts_on=agreement.starts_on, ends_on=agreement.ends_on, due_on=agreement.due_on,
+        starts_on=agreement.starts_on,
+        ends_on=agreement.ends_on,
+        due_on=agreement.due_on,
     )
 
 
@@ -528,11 +596,22 @@ def snapshot(plan) -> dict:
         "child_view": plan.child_view,
         "presented_on": plan.presented_on.isoformat() if plan.presented_on else None,
         "agreements": [
-            {"id": a.pk, "what": a.what, "owner": a.owner, "starts_on": _iso(a.starts_on), "ends_on": _iso(a.ends_on),
-             "frequency": a.frequency, "backup": str(a.backup_person or ""), "checker": a.checker,
-             "due_on": _iso(a.due_on), "is_safety": a.is_safety, "status": a.status}
-            for a in plan.agreements.select_related("owner_person", "backup_person", "checker_person",
-                                                    "checker_user").order_by("order", "id")
+            {
+                "id": a.pk,
+                "what": a.what,
+                "owner": a.owner,
+                "starts_on": _iso(a.starts_on),
+                "ends_on": _iso(a.ends_on),
+                "frequency": a.frequency,
+                "backup": str(a.backup_person or ""),
+                "checker": a.checker,
+                "due_on": _iso(a.due_on),
+                "is_safety": a.is_safety,
+                "status": a.status,
+            }
+            for a in plan.agreements.select_related(
+                "owner_person", "backup_person", "checker_person", "checker_user"
+            ).order_by("order", "id")
         ],
     }
 
@@ -550,8 +629,9 @@ def formal_basis(plan) -> str:
 
 @_logs_refusal
 @transaction.atomic
-def decide_plan(actor, case_id, plan_id, outcome: str, reason: str, checks: dict, expected_version,
-                path: str = "") -> PlanDecision:
+def decide_plan(
+    actor, case_id, plan_id, outcome: str, reason: str, checks: dict, expected_version, path: str = ""
+) -> PlanDecision:
     """Check the submitted plan against every bottom line in force (met or not, and why) and accept it or send it
     back. A plan that fails a non-negotiable bottom line cannot be accepted. ``checks``: bottom line id ->
     (met, explanation)."""
@@ -567,8 +647,7 @@ def decide_plan(actor, case_id, plan_id, outcome: str, reason: str, checks: dict
         raise ValidationError({"reason": [_("Say why you decide so.")]})
     lines = list(lines_in_force(plan.trajectory_id))
     parsed = _parse_checks(checks, {line.pk for line in lines})
-    result = core.check_plan([core.Line(line.pk, line.kind == BottomLineKind.NON_NEGOTIABLE) for line in lines],
-                             parsed)
+    result = core.check_plan([core.Line(line.pk, line.kind == BottomLineKind.NON_NEGOTIABLE) for line in lines], parsed)
     errors = {}
     if result.unchecked:
         errors["checks"] = [_("Judge every bottom line: met or not met.")]
@@ -577,21 +656,39 @@ def decide_plan(actor, case_id, plan_id, outcome: str, reason: str, checks: dict
     if outcome == DecisionOutcome.ACCEPTED and result.failed_non_negotiable:
         texts = ", ".join(f"“{line.text[:60]}”" for line in lines if line.pk in result.failed_non_negotiable)
         errors.setdefault("outcome", []).append(
-            _("The plan does not meet the non-negotiable bottom line %(lines)s; it cannot be accepted. Send it "
-              "back with your reasons.") % {"lines": texts})
+            _(
+                "The plan does not meet the non-negotiable bottom line %(lines)s; it cannot be accepted. Send it "
+                "back with your reasons."
+            )
+            % {"lines": texts}
+        )
     if errors:
         raise ValidationError(errors)
     today = timezone.localdate()
     decision = PlanDecision.objects.create(
-        plan=plan, case=case, organisation=case.organisation, edition=plan.edition, outcome=outcome, reason=reason,
-        formal_basis=formal_basis(plan) if outcome == DecisionOutcome.ACCEPTED else "", snapshot=snapshot(plan),
-        decided_by=actor.user, decided_at=timezone.now(),
+        plan=plan,
+        case=case,
+        organisation=case.organisation,
+        edition=plan.edition,
+        outcome=outcome,
+        reason=reason,
+        formal_basis=formal_basis(plan) if outcome == DecisionOutcome.ACCEPTED else "",
+        snapshot=snapshot(plan),
+        decided_by=actor.user,
+        decided_at=timezone.now(),
     )
-    BottomLineCheck.objects.bulk_create([
-        BottomLineCheck(decision=decision, bottom_line=line, bottom_line_version=line.version,
-                        met=parsed[line.pk].met, explanation=parsed[line.pk].explanation[:4000])
-        for line in lines
-    ])
+    BottomLineCheck.objects.bulk_create(
+        [
+            BottomLineCheck(
+                decision=decision,
+                bottom_line=line,
+                bottom_line_version=line.version,
+                met=parsed[line.pk].met,
+                explanation=parsed[line.pk].explanation[:4000],
+            )
+            for line in lines
+        ]
+    )
     if outcome == DecisionOutcome.ACCEPTED:
         plan.status = PlanStatus.ACCEPTED
         plan.accepted_on = today
@@ -666,8 +763,11 @@ def start_new_edition(actor, case_id, plan_id, expected_version, path: str = "")
 # ---- reports on agreements ---------------------------------------------------------------------------------
 
 
-OUTCOME_STATUS = {ReportOutcome.DONE: AgreementStatus.DONE, ReportOutcome.NOT_DONE: AgreementStatus.NOT_DONE,
-                  ReportOutcome.HELP_NEEDED: AgreementStatus.HELP_NEEDED}
+OUTCOME_STATUS = {
+    ReportOutcome.DONE: AgreementStatus.DONE,
+    ReportOutcome.NOT_DONE: AgreementStatus.NOT_DONE,
+    ReportOutcome.HELP_NEEDED: AgreementStatus.HELP_NEEDED,
+}
 
 
 def _apply_report(agreement, outcome, note, *, link=None, user=None) -> AgreementReport:
@@ -686,8 +786,15 @@ def _apply_report(agreement, outcome, note, *, link=None, user=None) -> Agreemen
         raise ValidationError({"note": [_("Keep the note under 4000 characters.")]})
     now = timezone.now()
     report = AgreementReport.objects.create(
-        agreement=agreement, case_id=agreement.case_id, organisation_id=agreement.organisation_id, outcome=outcome,
-        note=note, link=link, reported_by=user, reported_at=now)
+        agreement=agreement,
+        case_id=agreement.case_id,
+        organisation_id=agreement.organisation_id,
+        outcome=outcome,
+        note=note,
+        link=link,
+        reported_by=user,
+        reported_at=now,
+    )
     agreement.status = OUTCOME_STATUS[outcome]
     agreement.last_reported_on = timezone.localdate()
     agreement.version += 1
@@ -714,19 +821,27 @@ def alert_case_team(agreement, today: date, outcome: str | None = None) -> int:
     subject = agreement_subject(agreement.pk) if agreement.is_safety else f"{HELP_SUBJECT}{agreement.pk}"
     # Need-to-know, as in the reminder scan: the case workers and the checker, while on the case team with an
     # active case role at the organisation.
-    has_role = Membership.objects.filter(user_id=OuterRef("user_id"), organisation_id=OuterRef("organisation_id"),
-                                         active=True, role__in=CASE_ROLES)
+    has_role = Membership.objects.filter(
+        user_id=OuterRef("user_id"), organisation_id=OuterRef("organisation_id"), active=True, role__in=CASE_ROLES
+    )
     whom = Q(role=CaseRole.CASE_WORKER)
     if agreement.checker_user_id:
         whom |= Q(user_id=agreement.checker_user_id)
-    users = set(CaseTeamMember.objects.filter(whom, case_id=agreement.case_id, user__is_active=True)
-                .filter(Exists(has_role)).values_list("user_id", flat=True))
+    users = set(
+        CaseTeamMember.objects.filter(whom, case_id=agreement.case_id, user__is_active=True)
+        .filter(Exists(has_role))
+        .values_list("user_id", flat=True)
+    )
     trajectory_id = Plan.objects.filter(pk=agreement.plan_id).values_list("trajectory_id", flat=True).first()
     made = []
     for user_id in sorted(users):
         reminder, created = Reminder.objects.get_or_create(
-            user_id=user_id, case_id=agreement.case_id, kind=kind, subject=subject,
-            due_on=agreement.due_on or today, lead_days=0 if outcome else -1,
+            user_id=user_id,
+            case_id=agreement.case_id,
+            kind=kind,
+            subject=subject,
+            due_on=agreement.due_on or today,
+            lead_days=0 if outcome else -1,
             defaults={"organisation_id": agreement.organisation_id, "trajectory_id": trajectory_id},
         )
         if created:
@@ -750,8 +865,10 @@ def _email_alerts(reminders):
     for reminder in rows:
         with translation.override(getattr(reminder.user, "language", "") or settings.LANGUAGE_CODE):
             subject = _("Kring: safety agreement needs attention")
-            body = _("Case %(number)s: a safety agreement was not kept or is overdue. Open the case in Kring to "
-                     "see what happened.") % {"number": reminder.case.number}
+            body = _(
+                "Case %(number)s: a safety agreement was not kept or is overdue. Open the case in Kring to "
+                "see what happened."
+            ) % {"number": reminder.case.number}
         send_mail(subject, body, None, [reminder.user.email])
     Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(emailed_at=timezone.now())
 
@@ -780,30 +897,42 @@ def remind_members(today: date, upcoming, stage_for) -> int:
         return 0
     now = timezone.now()
     holders = PersonalLink.objects.filter(revoked_at__isnull=True, expires_on__gte=today).values("person_id")
-    owners = (Agreement.objects.filter(pk__in=list(due), owner_person__email__gt="", owner_person_id__in=holders)
-              .values_list("id", "owner_person_id"))
+    owners = Agreement.objects.filter(
+        pk__in=list(due), owner_person__email__gt="", owner_person_id__in=holders
+    ).values_list("id", "owner_person_id")
     candidates = []
     for agreement_id, person_id in owners:
         _id, organisation_id, due_on = due[agreement_id]
         lead = stage_for(organisation_id, due_on)
         if lead is None or lead < 0:
             continue
-        candidates.append(MemberReminder(agreement_id=agreement_id, organisation_id=organisation_id,
-                                         person_id=person_id, due_on=due_on, lead_days=lead))
+        candidates.append(
+            MemberReminder(
+                agreement_id=agreement_id,
+                organisation_id=organisation_id,
+                person_id=person_id,
+                due_on=due_on,
+                lead_days=lead,
+            )
+        )
     if not candidates:
         return 0
     with transaction.atomic():
         MemberReminder.objects.bulk_create(candidates, ignore_conflicts=True)
-        new = list(MemberReminder.objects.select_for_update(skip_locked=True, of=("self",))
-                   .filter(agreement_id__in=[c.agreement_id for c in candidates], created_at__gte=now,
-                           emailed_at__isnull=True).select_related("person"))
+        new = list(
+            MemberReminder.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(agreement_id__in=[c.agreement_id for c in candidates], created_at__gte=now, emailed_at__isnull=True)
+            .select_related("person")
+        )
         for reminder in new:
             # Members have no language setting; Dutch unless their stated home language is English.
             language = "en" if reminder.person.language.strip().lower() in ("en", "english", "engels") else "nl"
             with translation.override(language):
                 subject = _("Reminder: an agreement of yours")
-                body = _("You have an agreement that is to be done by %(date)s. Open the personal link you received "
-                         "to see which one, and to let us know how it went.") % {"date": reminder.due_on.isoformat()}
+                body = _(
+                    "You have an agreement that is to be done by %(date)s. Open the personal link you received "
+                    "to see which one, and to let us know how it went."
+                ) % {"date": reminder.due_on.isoformat()}
             send_mail(subject, body, None, [reminder.person.email])
         MemberReminder.objects.filter(pk__in=[r.pk for r in new]).update(emailed_at=timezone.now())
     return len(new)
@@ -818,8 +947,9 @@ def _digest(token: str) -> str:
 
 @_logs_refusal
 @transaction.atomic
-def create_link(actor, case_id, plan_id, person_id, shared_parts=(), valid_days: int | None = None,
-                path: str = "") -> tuple[PersonalLink, str]:
+def create_link(
+    actor, case_id, plan_id, person_id, shared_parts=(), valid_days: int | None = None, path: str = ""
+) -> tuple[PersonalLink, str]:
     """Make a personal link for a network member; returns the link and its secret, which is shown once and
     stored only as a digest. Sharing plan parts beyond the member's own agreements needs the consent to share
     the plan."""
@@ -835,8 +965,16 @@ def create_link(actor, case_id, plan_id, person_id, shared_parts=(), valid_days:
     if any(p not in PlanPart.values for p in parts):
         raise ValidationError({"shared_parts": [_("Choose the parts from the list.")]})
     if parts and not has_consent(case, ConsentPurpose.SHARE_PLAN):
-        raise ValidationError({"shared_parts": [_("The family has not consented to sharing the plan; only the "
-                                                  "person's own agreements can be shown.")]})
+        raise ValidationError(
+            {
+                "shared_parts": [
+                    _(
+                        "The family has not consented to sharing the plan; only the "
+                        "person's own agreements can be shown."
+                    )
+                ]
+            }
+        )
     try:
         days = LINK_DAYS_DEFAULT if valid_days in (None, "") else int(valid_days)
     except (TypeError, ValueError):
@@ -845,8 +983,15 @@ def create_link(actor, case_id, plan_id, person_id, shared_parts=(), valid_days:
         raise ValidationError({"valid_days": [_("A link is valid for 1 to %(max)s days.") % {"max": LINK_DAYS_MAX}]})
     token = secrets.token_urlsafe(32)
     link = PersonalLink.objects.create(
-        plan=plan, case=case, organisation=case.organisation, person=person, token_digest=_digest(token),
-        shared_parts=parts, expires_on=timezone.localdate() + timedelta(days=days), created_by=actor.user)
+        plan=plan,
+        case=case,
+        organisation=case.organisation,
+        person=person,
+        token_digest=_digest(token),
+        shared_parts=parts,
+        expires_on=timezone.localdate() + timedelta(days=days),
+        created_by=actor.user,
+    )
     log_access(actor, Action.CREATE, [link_access(link)], path=path)
     return link, token
 
@@ -881,14 +1026,18 @@ def open_link(token: str, ip_address: str | None, path: str = "") -> PersonalLin
     actor = Actor(user=None, ip_address=ip_address)
     link = None
     if isinstance(token, str) and 20 <= len(token) <= 100:
-        link = (PersonalLink.objects.select_related("person", "plan", "plan__trajectory", "case", "organisation")
-                .filter(token_digest=_digest(token)).first())
+        link = (
+            PersonalLink.objects.select_related("person", "plan", "plan__trajectory", "case", "organisation")
+            .filter(token_digest=_digest(token))
+            .first()
+        )
     today = timezone.localdate()
     if link is not None and link.revoked_at is None and link.expires_on >= today and link.case.status != "closed":
         PersonalLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
         return link
-    named = Access("personal_link", link.pk if link else "", link.case_id if link else None,
-                   link.organisation_id if link else None)
+    named = Access(
+        "personal_link", link.pk if link else "", link.case_id if link else None, link.organisation_id if link else None
+    )
     if cache.get(key, 0) >= LINK_TRIES:
         log_access(actor, Action.DENIED, [named], path=path, detail="throttled")
         raise LinkThrottled()
@@ -900,8 +1049,15 @@ def open_link(token: str, ip_address: str | None, path: str = "") -> PersonalLin
         cache.set(key, 1, LINK_TRY_WINDOW)
     else:
         cache.touch(key, LINK_TRY_WINDOW)
-    reason = ("unknown" if link is None else "revoked" if link.revoked_at else
-              "expired" if link.expires_on < today else "case closed")
+    reason = (
+        "unknown"
+        if link is None
+        else "revoked"
+        if link.revoked_at
+        else "expired"
+        if link.expires_on < today
+        else "case closed"
+    )
     log_access(actor, Action.DENIED, [named], path=path, detail=f"link {reason}")
     raise NotFound()
 
@@ -920,9 +1076,12 @@ def _link_agreement(link, agreement_id, *, owner_only=False) -> Agreement:
     whose = Q(owner_person_id=link.person_id)
     if not owner_only:
         whose |= Q(backup_person_id=link.person_id)
-    agreement = (Agreement.objects.select_for_update()
-                 .filter(whose, pk=agreement_id, plan_id=link.plan_id, in_force=True)
-                 .exclude(status=AgreementStatus.STOPPED).first())
+    agreement = (
+        Agreement.objects.select_for_update()
+        .filter(whose, pk=agreement_id, plan_id=link.plan_id, in_force=True)
+        .exclude(status=AgreementStatus.STOPPED)
+        .first()
+    )
     if agreement is None:
         raise NotFound()
     return agreement
@@ -934,9 +1093,13 @@ def _link_actor(link, ip_address):
 
 def _refused_via_link(link, agreement_id, ip_address, path):
     """Log a link holder's try at an agreement that is not theirs (after the transaction rolled back)."""
-    log_access(_link_actor(link, ip_address), Action.DENIED,
-               [Access("agreement", str(agreement_id)[:64], link.case_id, link.organisation_id)], path=path,
-               detail=f"not an agreement of personal link {link.pk}")
+    log_access(
+        _link_actor(link, ip_address),
+        Action.DENIED,
+        [Access("agreement", str(agreement_id)[:64], link.case_id, link.organisation_id)],
+        path=path,
+        detail=f"not an agreement of personal link {link.pk}",
+    )
 
 
 def confirm_via_link(link, agreement_id, ip_address=None, path: str = "") -> Agreement:
@@ -949,8 +1112,13 @@ def confirm_via_link(link, agreement_id, ip_address=None, path: str = "") -> Agr
                 agreement.confirmed_on = timezone.localdate()
                 agreement.version += 1
                 agreement.save(update_fields=["confirmed_on", "version"])
-            log_access(_link_actor(link, ip_address), Action.UPDATE, [agreement_access(agreement)], path=path,
-                       detail=f"confirmed via personal link {link.pk}")
+            log_access(
+                _link_actor(link, ip_address),
+                Action.UPDATE,
+                [agreement_access(agreement)],
+                path=path,
+                detail=f"confirmed via personal link {link.pk}",
+            )
             return agreement
     except NotFound:
         _refused_via_link(link, agreement_id, ip_address, path)
@@ -963,8 +1131,13 @@ def report_via_link(link, agreement_id, outcome, note="", ip_address=None, path:
         with transaction.atomic():
             agreement = _link_agreement(link, agreement_id)
             report = _apply_report(agreement, outcome, note, link=link)
-            log_access(_link_actor(link, ip_address), Action.UPDATE, [agreement_access(agreement)], path=path,
-                       detail=f"report {outcome} via personal link {link.pk}"[:300])
+            log_access(
+                _link_actor(link, ip_address),
+                Action.UPDATE,
+                [agreement_access(agreement)],
+                path=path,
+                detail=f"report {outcome} via personal link {link.pk}"[:300],
+            )
             return report
     except NotFound:
         _refused_via_link(link, agreement_id, ip_address, path)
@@ -979,13 +1152,19 @@ def _schedule_reviews(plan, accepted_on):
     from an earlier version are moved, not doubled."""
     definition = definition_for(plan.organisation_id, plan.trajectory.method_code)
     moments = [core.Moment(r.code, r.after_weeks) for r in definition.reviews]
-    names = {r.code: getattr(r.name, translation.get_language() or "nl", None) or r.name.nl
-             for r in definition.reviews}
+    names = {r.code: getattr(r.name, translation.get_language() or "nl", None) or r.name.nl for r in definition.reviews}
     for code, planned_on in core.review_dates(accepted_on, moments):
         review = Review.objects.filter(plan=plan, code=code, held_on__isnull=True).first()
         if review is None:
-            Review.objects.create(plan=plan, case_id=plan.case_id, organisation_id=plan.organisation_id, code=code,
-                                  name=names[code], planned_on=planned_on, plan_edition=plan.edition)
+            Review.objects.create(
+                plan=plan,
+                case_id=plan.case_id,
+                organisation_id=plan.organisation_id,
+                code=code,
+                name=names[code],
+                planned_on=planned_on,
+                plan_edition=plan.edition,
+            )
         else:
             review.planned_on, review.plan_edition = planned_on, plan.edition
             review.save(update_fields=["planned_on", "plan_edition"])
@@ -998,9 +1177,15 @@ def add_review(actor, case_id, plan_id, data: dict, path: str = "") -> Review:
     case, plan = open_plan(actor, case_id, plan_id)
     _refuse_ended(plan.trajectory)
     _refuse_unknown(data, REVIEW_FIELDS)
-    review = Review(plan=plan, case=case, organisation=case.organisation, code="extra",
-                    name=(data.get("name") or "").strip(), planned_on=data.get("planned_on"),
-                    plan_edition=plan.edition)
+    review = Review(
+        plan=plan,
+        case=case,
+        organisation=case.organisation,
+        code="extra",
+        name=(data.get("name") or "").strip(),
+        planned_on=data.get("planned_on"),
+        plan_edition=plan.edition,
+    )
     _full_clean(review, exclude=["plan", "case", "organisation", "held_by"])
     review._history_user = actor.user
     review.save()
@@ -1010,8 +1195,18 @@ def add_review(actor, case_id, plan_id, data: dict, path: str = "") -> Review:
 
 @_logs_refusal
 @transaction.atomic
-def hold_review(actor, case_id, review_id, items: dict, decision: str, note: str = "", held_on=None,
-                expected_version=None, path: str = "", ratings=()) -> Review:
+def hold_review(
+    actor,
+    case_id,
+    review_id,
+    items: dict,
+    decision: str,
+    note: str = "",
+    held_on=None,
+    expected_version=None,
+    path: str = "",
+    ratings=(),
+) -> Review:
     """Record a review: per agreement in force how it was kept, the safety scale again, and the decision.
     Adjusting starts a new version of the plan. ``items``: agreement id -> (keeping, note); ``ratings``: dicts
     with a ``person`` (of the case) or a ``rater_user`` (of the case team) and a ``score`` from 0 to 10."""
@@ -1085,15 +1280,26 @@ def _review_ratings(case, plan, ratings, rated_on, user) -> list:
         person = _person_of_case(case, rating.get("person"), "ratings")
         professional = _team_user(case, rating.get("rater_user"), "ratings")
         if (person is None) == (professional is None):
-            raise ValidationError({"ratings": [_("Each rating is given by one person of the case or one "
-                                                 "professional of the case team.")]})
+            raise ValidationError(
+                {"ratings": [_("Each rating is given by one person of the case or one professional of the case team.")]}
+            )
         try:
             score = _score(rating.get("score"))
         except ValidationError as error:
             raise ValidationError({"ratings": error.message_dict["score"]}) from None
-        made.append(SafetyScaleRating(plan=plan, case=case, organisation=case.organisation, rated_on=rated_on,
-                                      person=person, rater_user=professional, score=score, recorded_by=user,
-                                      note=str(rating.get("note") or "")[:1000]))
+        made.append(
+            SafetyScaleRating(
+                plan=plan,
+                case=case,
+                organisation=case.organisation,
+                rated_on=rated_on,
+                person=person,
+                rater_user=professional,
+                score=score,
+                recorded_by=user,
+                note=str(rating.get("note") or "")[:1000],
+            )
+        )
     return made
 
 
@@ -1102,8 +1308,29 @@ def running_statuses():
 
 
 __all__ = [
-    "LinkThrottled", "add_agreement", "add_bottom_line", "add_review", "alert_case_team", "can_decide",
-    "can_work_on", "confirm_via_link", "create_link", "decide_plan", "form_version", "hold_review", "open_link",
-    "open_plan", "record_report", "remove_agreement", "report_via_link", "revoke_link", "start_new_edition",
-    "start_plan", "submit_plan", "update_agreement", "update_bottom_line", "update_plan", "withdraw_bottom_line",
+    "LinkThrottled",
+    "add_agreement",
+    "add_bottom_line",
+    "add_review",
+    "alert_case_team",
+    "can_decide",
+    "can_work_on",
+    "confirm_via_link",
+    "create_link",
+    "decide_plan",
+    "form_version",
+    "hold_review",
+    "open_link",
+    "open_plan",
+    "record_report",
+    "remove_agreement",
+    "report_via_link",
+    "revoke_link",
+    "start_new_edition",
+    "start_plan",
+    "submit_plan",
+    "update_agreement",
+    "update_bottom_line",
+    "update_plan",
+    "withdraw_bottom_line",
 ]

@@ -1,4 +1,5 @@
 """The plan's documents (PDF), part of the plan pages at /cases/<pk>/plans/ (namespace ``plans``)."""
+
 from django.urls import path
 
 from . import views_documents as views

@@ -1,4 +1,5 @@
 """The professionals' plan pages (namespace ``plans``, mounted at /cases/<pk>/plans/)."""
+
 from django.urls import path
 
 from . import views

@@ -7,6 +7,7 @@ Writes go through the services, which check the permission again, validate and r
 controls are shown only to those the services would let through; a GET of a form someone may not use answers
 403, and a POST is refused (and logged) by the service. Every form works without JavaScript.
 """
+
 import functools
 
 from django.conf import settings
@@ -31,8 +32,16 @@ from kring.methods.catalogue import catalogue
 from . import charts, queries, services
 from .choices import AgreementStatus, PlanPart, PlanStatus
 from .forms import (
-    AgreementForm, BottomLineForm, DecideForm, HoldReviewForm, LinkForm, PlanForm, ReportForm, ReviewForm,
-    VersionForm, WithdrawForm,
+    AgreementForm,
+    BottomLineForm,
+    DecideForm,
+    HoldReviewForm,
+    LinkForm,
+    PlanForm,
+    ReportForm,
+    ReviewForm,
+    VersionForm,
+    WithdrawForm,
 )
 
 # ---- helpers -------------------------------------------------------------------------------------------------
@@ -96,8 +105,14 @@ def _find(records, record_id):
 
 
 def _context(view, **extra):
-    return {"case": view.case, "trajectory": view.trajectory, "plan": view.plan, "view": view,
-            "method_name": _method_name(view.trajectory.method_code), **extra}
+    return {
+        "case": view.case,
+        "trajectory": view.trajectory,
+        "plan": view.plan,
+        "view": view,
+        "method_name": _method_name(view.trajectory.method_code),
+        **extra,
+    }
 
 
 def _may_work(request, view) -> bool:
@@ -123,12 +138,27 @@ def _team(case):
     return list(case.team_members.select_related("user").order_by("pk"))
 
 
-def _confirm(request, view, *, title, text, form, button, cancel, danger=False, stale=None, status=200, item=None,
-             errors=()):
+def _confirm(
+    request, view, *, title, text, form, button, cancel, danger=False, stale=None, status=200, item=None, errors=()
+):
     """One confirmation page for the one-button steps (start, submit, new version, take out, revoke)."""
-    return _render(request, "plans/confirm.html", _context(
-        view, title=title, text=text, form=form, button=button, cancel=cancel, danger=danger, stale=stale,
-        item=item, errors=list(errors)), status=status)
+    return _render(
+        request,
+        "plans/confirm.html",
+        _context(
+            view,
+            title=title,
+            text=text,
+            form=form,
+            button=button,
+            cancel=cancel,
+            danger=danger,
+            stale=stale,
+            item=item,
+            errors=list(errors),
+        ),
+        status=status,
+    )
 
 
 # ---- the case's plans and the plan page ----------------------------------------------------------------------
@@ -137,8 +167,15 @@ def _confirm(request, view, *, title, text, form, button, cancel, danger=False, 
 @_page
 def plan_list(request, pk):
     case, rows = queries.plans_for_case(_actor(request), pk, path=request.path)
-    items = [{"trajectory": t, "plan": plan, "method_name": _method_name(t.method_code),
-              "can_work": services.can_work_on(request.user, case, t)} for t, plan in rows]
+    items = [
+        {
+            "trajectory": t,
+            "plan": plan,
+            "method_name": _method_name(t.method_code),
+            "can_work": services.can_work_on(request.user, case, t),
+        }
+        for t, plan in rows
+    ]
     return _render(request, "plans/list.html", {"case": case, "rows": items})
 
 
@@ -150,14 +187,25 @@ def _plan_context(request, view):
     # One reverse() for the rows' links rather than three per agreement: agreement_edit is "<plan>agreements/<id>/"
     # and its remove and report pages hang below it (urls_pages.py).
     base = reverse("plans:plan", args=[view.case.pk, view.trajectory.pk]) + "agreements/"
-    agreements = [{"agreement": a, "last_report": a.latest_report, "overdue": a.pk in overdue,
-                   "answers": "; ".join(Truncator(line.text).chars(40) for line in a.answers), "url": f"{base}{a.pk}/"} for a in view.agreements]
+    agreements = [
+        {
+            "agreement": a,
+            "last_report": a.latest_report,
+            "overdue": a.pk in overdue,
+            "answers": "; ".join(Truncator(line.text).chars(40) for line in a.answers),
+            "url": f"{base}{a.pk}/",
+        }
+        for a in view.agreements
+    ]
     points = [{"review": p.review, "percent": None if p.rate is None else round(p.rate * 100)} for p in view.keeping]
     chart = ""
     series = [(p["review"].held_on, float(p["percent"])) for p in points if p["percent"] is not None]
     if series:
-        chart = mark_safe(charts.line_chart_svg(  # noqa: S308 (the chart escapes every text it draws)
-            {_("agreements kept"): series}, 0, 100, _("How well the plan is kept"), _("percent kept")))
+        chart = mark_safe(
+            charts.line_chart_svg(  # noqa: S308 (the chart escapes every text it draws)
+                {_("agreements kept"): series}, 0, 100, _("How well the plan is kept"), _("percent kept")
+            )
+        )
     part_names = dict(PlanPart.choices)
     links = [{"link": link, "parts": [part_names.get(p, p) for p in link.shared_parts or []]} for link in view.links]
     plan = view.plan
@@ -165,8 +213,15 @@ def _plan_context(request, view):
     status = plan.status if plan else None
     editable = status in (PlanStatus.DRAFT, PlanStatus.SENT_BACK) and can_work
     return _context(
-        view, agreements=agreements, keeping=points, chart=chart, links=links, can_work=can_work,
-        can_decide=can_decide, editable=editable, may_submit=editable,
+        view,
+        agreements=agreements,
+        keeping=points,
+        chart=chart,
+        links=links,
+        can_work=can_work,
+        can_decide=can_decide,
+        editable=editable,
+        may_submit=editable,
         may_decide=status == PlanStatus.SUBMITTED and can_decide,
         may_adjust=status == PlanStatus.ACCEPTED and can_work,
         version_form=VersionForm(initial={"version": plan.version}) if plan else None,
@@ -183,19 +238,34 @@ def plan_page(request, pk, trajectory_id):
 def plan_history(request, pk, trajectory_id):
     """Every change to the plan, its agreements and its bottom lines, with who made it."""
     case, trajectory, plan, entries = queries.plan_history(_actor(request), pk, trajectory_id, path=request.path)
-    return _render(request, "plans/history.html", {
-        "case": case, "trajectory": trajectory, "plan": plan, "entries": entries,
-        "method_name": _method_name(trajectory.method_code)})
+    return _render(
+        request,
+        "plans/history.html",
+        {
+            "case": case,
+            "trajectory": trajectory,
+            "plan": plan,
+            "entries": entries,
+            "method_name": _method_name(trajectory.method_code),
+        },
+    )
 
 
 @_page
 def plan_decisions(request, pk, trajectory_id):
     """Every decision on the plan with its check against each bottom line."""
-    case, trajectory, plan, decisions = queries.decision_history(_actor(request), pk, trajectory_id,
-                                                                 path=request.path)
-    return _render(request, "plans/decisions.html", {
-        "case": case, "trajectory": trajectory, "plan": plan, "decisions": decisions,
-        "method_name": _method_name(trajectory.method_code)})
+    case, trajectory, plan, decisions = queries.decision_history(_actor(request), pk, trajectory_id, path=request.path)
+    return _render(
+        request,
+        "plans/decisions.html",
+        {
+            "case": case,
+            "trajectory": trajectory,
+            "plan": plan,
+            "decisions": decisions,
+            "method_name": _method_name(trajectory.method_code),
+        },
+    )
 
 
 @_page
@@ -212,9 +282,17 @@ def plan_start(request, pk, trajectory_id):
         else:
             messages.success(request, _("The plan was started."))
             return redirect(_plan_url(pk, trajectory_id))
-    return _confirm(request, view, title=_("Start the plan"), button=_("Start the plan"),
-                    text=_("The plan is written down once the family presents it. Its kind follows the method."),
-                    form=None, cancel=_plan_url(pk, trajectory_id), errors=errors, status=200)
+    return _confirm(
+        request,
+        view,
+        title=_("Start the plan"),
+        button=_("Start the plan"),
+        text=_("The plan is written down once the family presents it. Its kind follows the method."),
+        form=None,
+        cancel=_plan_url(pk, trajectory_id),
+        errors=errors,
+        status=200,
+    )
 
 
 @_page
@@ -239,8 +317,9 @@ def plan_edit(request, pk, trajectory_id):
         else:
             messages.success(request, _("The plan was saved."))
             return redirect(_plan_url(pk, trajectory_id))
-    return _render(request, "plans/plan_form.html", _context(view, form=form, stale=stale),
-                   status=409 if stale else 200)
+    return _render(
+        request, "plans/plan_form.html", _context(view, form=form, stale=stale), status=409 if stale else 200
+    )
 
 
 # ---- bottom lines --------------------------------------------------------------------------------------------
@@ -273,8 +352,9 @@ def bottom_line_edit(request, pk, trajectory_id, line_id):
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_bottom_line(actor, pk, line_id, form.changes(), form.cleaned_data["version"],
-                                        path=request.path)
+            services.update_bottom_line(
+                actor, pk, line_id, form.changes(), form.cleaned_data["version"], path=request.path
+            )
         except StaleEdit as error:
             stale = error
             line = _find(_load(request, pk, trajectory_id).bottom_lines, line_id)
@@ -286,8 +366,12 @@ def bottom_line_edit(request, pk, trajectory_id, line_id):
         else:
             messages.success(request, _("The bottom line was saved."))
             return redirect(_plan_url(pk, trajectory_id, "bottom-lines"))
-    return _render(request, "plans/bottom_line_form.html", _context(view, form=form, line=line, stale=stale),
-                   status=409 if stale else 200)
+    return _render(
+        request,
+        "plans/bottom_line_form.html",
+        _context(view, form=form, line=line, stale=stale),
+        status=409 if stale else 200,
+    )
 
 
 @_page
@@ -300,8 +384,14 @@ def bottom_line_withdraw(request, pk, trajectory_id, line_id):
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw_bottom_line(actor, pk, line_id, form.cleaned_data["withdrawal_reason"],
-                                          form.cleaned_data["version"], path=request.path)
+            services.withdraw_bottom_line(
+                actor,
+                pk,
+                line_id,
+                form.cleaned_data["withdrawal_reason"],
+                form.cleaned_data["version"],
+                path=request.path,
+            )
         except StaleEdit as error:
             stale = error
             line = _find(_load(request, pk, trajectory_id).bottom_lines, line_id)
@@ -313,8 +403,12 @@ def bottom_line_withdraw(request, pk, trajectory_id, line_id):
         else:
             messages.success(request, _("The bottom line was withdrawn."))
             return redirect(_plan_url(pk, trajectory_id, "bottom-lines"))
-    return _render(request, "plans/bottom_line_withdraw.html", _context(view, form=form, line=line, stale=stale),
-                   status=409 if stale else 200)
+    return _render(
+        request,
+        "plans/bottom_line_withdraw.html",
+        _context(view, form=form, line=line, stale=stale),
+        status=409 if stale else 200,
+    )
 
 
 @_page
@@ -322,16 +416,25 @@ def bottom_line_history(request, pk, trajectory_id, line_id):
     case, line, versions = queries.bottom_line_history(_actor(request), pk, line_id, path=request.path)
     if line.trajectory_id != trajectory_id:
         raise NotFound()
-    return _render(request, "plans/bottom_line_history.html", {
-        "case": case, "trajectory_id": trajectory_id, "line": line, "versions": versions})
+    return _render(
+        request,
+        "plans/bottom_line_history.html",
+        {"case": case, "trajectory_id": trajectory_id, "line": line, "versions": versions},
+    )
 
 
 # ---- agreements ----------------------------------------------------------------------------------------------
 
 
 def _agreement_form(request, view, instance=None, data=None):
-    return AgreementForm(data, instance=instance, persons=_persons(request, view.case), team=_team(view.case),
-                         lines=view.lines_in_force, plan_version=view.plan.version)
+    return AgreementForm(
+        data,
+        instance=instance,
+        persons=_persons(request, view.case),
+        team=_team(view.case),
+        lines=view.lines_in_force,
+        plan_version=view.plan.version,
+    )
 
 
 @_page
@@ -344,8 +447,7 @@ def agreement_add(request, pk, trajectory_id):
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_agreement(actor, pk, plan.pk, form.changes(), form.cleaned_data["version"],
-                                   path=request.path)
+            services.add_agreement(actor, pk, plan.pk, form.changes(), form.cleaned_data["version"], path=request.path)
         except StaleEdit as error:
             stale = error
             view = _load(request, pk, trajectory_id)
@@ -357,8 +459,12 @@ def agreement_add(request, pk, trajectory_id):
         else:
             messages.success(request, _("The agreement was added."))
             return redirect(_plan_url(pk, trajectory_id, "agreements"))
-    return _render(request, "plans/agreement_form.html", _context(view, form=form, agreement=None, stale=stale),
-                   status=409 if stale else 200)
+    return _render(
+        request,
+        "plans/agreement_form.html",
+        _context(view, form=form, agreement=None, stale=stale),
+        status=409 if stale else 200,
+    )
 
 
 @_page
@@ -372,8 +478,9 @@ def agreement_edit(request, pk, trajectory_id, agreement_id):
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_agreement(actor, pk, agreement_id, form.changes(), form.cleaned_data["version"],
-                                      path=request.path)
+            services.update_agreement(
+                actor, pk, agreement_id, form.changes(), form.cleaned_data["version"], path=request.path
+            )
         except StaleEdit as error:
             stale = error
             view = _load(request, pk, trajectory_id)
@@ -386,8 +493,12 @@ def agreement_edit(request, pk, trajectory_id, agreement_id):
         else:
             messages.success(request, _("The agreement was saved."))
             return redirect(_plan_url(pk, trajectory_id, "agreements"))
-    return _render(request, "plans/agreement_form.html",
-                   _context(view, form=form, agreement=agreement, stale=stale), status=409 if stale else 200)
+    return _render(
+        request,
+        "plans/agreement_form.html",
+        _context(view, form=form, agreement=agreement, stale=stale),
+        status=409 if stale else 200,
+    )
 
 
 @_page
@@ -411,10 +522,19 @@ def agreement_remove(request, pk, trajectory_id, agreement_id):
         else:
             messages.success(request, _("The agreement was taken out of the plan."))
             return redirect(_plan_url(pk, trajectory_id, "agreements"))
-    return _confirm(request, view, title=_("Take this agreement out of the plan"), button=_("Take it out"),
-                    text=_("An agreement that was ever in force is stopped, not deleted: its history stays."),
-                    form=form, cancel=_plan_url(pk, trajectory_id, "agreements"), danger=True, stale=stale,
-                    status=409 if stale else 200, item=agreement.what)
+    return _confirm(
+        request,
+        view,
+        title=_("Take this agreement out of the plan"),
+        button=_("Take it out"),
+        text=_("An agreement that was ever in force is stopped, not deleted: its history stays."),
+        form=form,
+        cancel=_plan_url(pk, trajectory_id, "agreements"),
+        danger=True,
+        stale=stale,
+        status=409 if stale else 200,
+        item=agreement.what,
+    )
 
 
 @_page
@@ -427,15 +547,19 @@ def agreement_report(request, pk, trajectory_id, agreement_id):
     form = ReportForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_report(actor, pk, agreement_id, form.cleaned_data["outcome"], form.cleaned_data["note"],
-                                   path=request.path)
+            services.record_report(
+                actor, pk, agreement_id, form.cleaned_data["outcome"], form.cleaned_data["note"], path=request.path
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The report was recorded."))
             return redirect(_plan_url(pk, trajectory_id, "agreements"))
-    return _render(request, "plans/agreement_report.html", _context(
-        view, form=form, agreement=agreement, reports=list(agreement.reports.all())))
+    return _render(
+        request,
+        "plans/agreement_report.html",
+        _context(view, form=form, agreement=agreement, reports=list(agreement.reports.all())),
+    )
 
 
 # ---- submit, decide, new version -----------------------------------------------------------------------------
@@ -460,17 +584,34 @@ def _plan_step(request, pk, trajectory_id, service, *, done, title, button, text
         else:
             messages.success(request, done)
             return redirect(_plan_url(pk, trajectory_id))
-    return _confirm(request, view, title=title, button=button, text=text, form=form,
-                    cancel=_plan_url(pk, trajectory_id), stale=stale, status=409 if stale else 200)
+    return _confirm(
+        request,
+        view,
+        title=title,
+        button=button,
+        text=text,
+        form=form,
+        cancel=_plan_url(pk, trajectory_id),
+        stale=stale,
+        status=409 if stale else 200,
+    )
 
 
 @_page
 def plan_submit(request, pk, trajectory_id):
     return _plan_step(
-        request, pk, trajectory_id, services.submit_plan, done=_("The plan was submitted for approval."),
-        title=_("Submit the plan for approval"), button=_("Submit for approval"),
-        text=_("The case worker checks the plan against every bottom line and accepts it or sends it back. The plan "
-               "cannot change while it waits."))
+        request,
+        pk,
+        trajectory_id,
+        services.submit_plan,
+        done=_("The plan was submitted for approval."),
+        title=_("Submit the plan for approval"),
+        button=_("Submit for approval"),
+        text=_(
+            "The case worker checks the plan against every bottom line and accepts it or sends it back. The plan "
+            "cannot change while it waits."
+        ),
+    )
 
 
 @_page
@@ -484,8 +625,9 @@ def plan_decide(request, pk, trajectory_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            decision = services.decide_plan(actor, pk, plan.pk, data["outcome"], data["reason"], form.checks(),
-                                            data["version"], path=request.path)
+            decision = services.decide_plan(
+                actor, pk, plan.pk, data["outcome"], data["reason"], form.checks(), data["version"], path=request.path
+            )
         except StaleEdit as error:
             stale = error
             view = _load(request, pk, trajectory_id)
@@ -500,17 +642,31 @@ def plan_decide(request, pk, trajectory_id):
             else:
                 messages.success(request, _("The plan was sent back."))
             return redirect(_plan_url(pk, trajectory_id, f"decision-{decision.pk}"))
-    return _render(request, "plans/decide.html", _context(view, form=form, stale=stale, agreements=[
-        a for a in view.agreements if a.status != AgreementStatus.STOPPED]), status=409 if stale else 200)
+    return _render(
+        request,
+        "plans/decide.html",
+        _context(
+            view, form=form, stale=stale, agreements=[a for a in view.agreements if a.status != AgreementStatus.STOPPED]
+        ),
+        status=409 if stale else 200,
+    )
 
 
 @_page
 def plan_new_version(request, pk, trajectory_id):
     return _plan_step(
-        request, pk, trajectory_id, services.start_new_edition, done=_("A new version of the plan was started."),
-        title=_("Start a new version of the plan"), button=_("Start a new version"),
-        text=_("The new version starts as a draft from the accepted plan. The agreements in force stay in force "
-               "until the new version is accepted."))
+        request,
+        pk,
+        trajectory_id,
+        services.start_new_edition,
+        done=_("A new version of the plan was started."),
+        title=_("Start a new version of the plan"),
+        button=_("Start a new version"),
+        text=_(
+            "The new version starts as a draft from the accepted plan. The agreements in force stay in force "
+            "until the new version is accepted."
+        ),
+    )
 
 
 # ---- personal links ------------------------------------------------------------------------------------------
@@ -535,15 +691,23 @@ def link_add(request, pk, trajectory_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            link, token = services.create_link(actor, pk, plan.pk, data["person"], data["shared_parts"],
-                                               data["valid_days"], path=request.path)
+            link, token = services.create_link(
+                actor, pk, plan.pk, data["person"], data["shared_parts"], data["valid_days"], path=request.path
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             # The secret is shown this once; only its digest is stored. Nothing may keep a copy of this page.
-            response = _render(request, "plans/personal_link_created.html", _context(
-                view, link=link, address=_link_address(request, token),
-                parts=[dict(PlanPart.choices).get(p, p) for p in link.shared_parts]))
+            response = _render(
+                request,
+                "plans/personal_link_created.html",
+                _context(
+                    view,
+                    link=link,
+                    address=_link_address(request, token),
+                    parts=[dict(PlanPart.choices).get(p, p) for p in link.shared_parts],
+                ),
+            )
             response["Cache-Control"] = "no-store"
             return response
     return _render(request, "plans/personal_link_form.html", _context(view, form=form))
@@ -560,9 +724,17 @@ def link_revoke(request, pk, trajectory_id, link_id):
         services.revoke_link(actor, pk, link_id, path=request.path)
         messages.success(request, _("The link was revoked. It no longer opens."))
         return redirect(_plan_url(pk, trajectory_id, "links"))
-    return _confirm(request, view, title=_("Revoke this personal link"), button=_("Revoke"),
-                    text=_("The person can no longer open the plan with this link."), form=None,
-                    cancel=_plan_url(pk, trajectory_id, "links"), danger=True, item=str(link.person))
+    return _confirm(
+        request,
+        view,
+        title=_("Revoke this personal link"),
+        button=_("Revoke"),
+        text=_("The person can no longer open the plan with this link."),
+        form=None,
+        cancel=_plan_url(pk, trajectory_id, "links"),
+        danger=True,
+        item=str(link.person),
+    )
 
 
 # ---- reviews -------------------------------------------------------------------------------------------------
@@ -597,28 +769,43 @@ def review_hold(request, pk, trajectory_id, review_id):
     _plan_of(view)
     review = _find(view.reviews, review_id)
     _refuse_form(request, _may_work(request, view))
-    form = HoldReviewForm(_posted(request), agreements=_agreements_to_review(view),
-                          persons=_persons(request, view.case),
-                          initial={"version": review.version, "held_on": timezone.localdate()})
+    form = HoldReviewForm(
+        _posted(request),
+        agreements=_agreements_to_review(view),
+        persons=_persons(request, view.case),
+        initial={"version": review.version, "held_on": timezone.localdate()},
+    )
     stale = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.hold_review(actor, pk, review_id, form.items(), data["decision"], data["note"], data["held_on"],
-                                 expected_version=data["version"], path=request.path,
-                                 ratings=form.ratings(request.user))
+            services.hold_review(
+                actor,
+                pk,
+                review_id,
+                form.items(),
+                data["decision"],
+                data["note"],
+                data["held_on"],
+                expected_version=data["version"],
+                path=request.path,
+                ratings=form.ratings(request.user),
+            )
         except StaleEdit as error:
             stale = error
             view = _load(request, pk, trajectory_id)
             review = _find(view.reviews, review_id)
             posted = request.POST.copy()
             posted["version"] = review.version
-            form = HoldReviewForm(posted, agreements=_agreements_to_review(view),
-                                  persons=_persons(request, view.case))
+            form = HoldReviewForm(posted, agreements=_agreements_to_review(view), persons=_persons(request, view.case))
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The review was recorded."))
             return redirect(_plan_url(pk, trajectory_id, f"review-{review_id}"))
-    return _render(request, "plans/review_hold.html", _context(view, form=form, review=review, stale=stale),
-                   status=409 if stale else 200)
+    return _render(
+        request,
+        "plans/review_hold.html",
+        _context(view, form=form, review=review, stale=stale),
+        status=409 if stale else 200,
+    )

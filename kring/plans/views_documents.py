@@ -1,5 +1,6 @@
 """Downloads of the plan's documents (PDF). Thin: the export query checks visibility and logs the export, the
 documents module renders; a case, plan or person the user may not reach answers 404."""
+
 import functools
 
 from django.contrib.auth.decorators import login_required
@@ -46,8 +47,9 @@ def document_plan(request, pk, trajectory_id):
 @_document
 def document_member(request, pk, trajectory_id, person_id):
     lang = documents.doc_language(request.GET.get("lang"))
-    view, person, agreements = documents.member_export(Actor.from_request(request), pk, trajectory_id, person_id,
-                                                       path=request.path)
+    view, person, agreements = documents.member_export(
+        Actor.from_request(request), pk, trajectory_id, person_id, path=request.path
+    )
     name = f"{FILE_NAMES['member'][lang]}-{view.plan.pk}-{person.pk}"
     return _pdf_response(documents.member_pdf(view, person, agreements, lang), name)
 

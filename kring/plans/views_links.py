@@ -5,6 +5,7 @@ links get the same 404 page; an address that keeps trying gets 429), then calls 
 The secret is in the address, so these pages keep it to themselves: no referrer to other sites, nothing cached,
 nothing indexed, and the access log gets the address with the secret left out.
 """
+
 import functools
 from types import SimpleNamespace
 
@@ -39,10 +40,12 @@ LINK_SECTIONS = []
 
 
 class ReportForm(forms.Form):
-    outcome = forms.ChoiceField(label=gettext_lazy("How did it go?"), choices=ReportOutcome.choices,
-                                widget=forms.RadioSelect)
-    note = forms.CharField(label=gettext_lazy("Note (optional)"), required=False, max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("How did it go?"), choices=ReportOutcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note (optional)"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 def _report_form(agreement_id, data=None):
@@ -68,8 +71,11 @@ def _private(view_func):
         except NotFound:
             response = render(request, "plans/link_not_found.html", status=404)
         except services.LinkThrottled:
-            response = HttpResponse(_("Too many attempts from your address. Please wait a quarter of an hour and "
-                                      "try again."), status=429, content_type="text/plain; charset=utf-8")
+            response = HttpResponse(
+                _("Too many attempts from your address. Please wait a quarter of an hour and try again."),
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
             response["Retry-After"] = str(services.LINK_TRY_WINDOW)
         html = response.get("Content-Type", "").startswith("text/html")
         response["Referrer-Policy"] = WITH_FORMS if html else WITHOUT_FORMS
@@ -100,28 +106,48 @@ def _page(request, token, link, ip_address, path, *, failed=None, status=200):
     view = queries.link_view(link, ip_address, path)
     if failed is not None and failed[0] not in {a.pk for a in view.agreements}:
         # A form for someone else's agreement (the service, which logs this itself, was not reached).
-        log_access(Actor(user=None, ip_address=ip_address), Action.DENIED,
-                   [Access("agreement", failed[0], link.case_id, link.organisation_id)], path=path,
-                   detail=f"not an agreement of personal link {link.pk}")
+        log_access(
+            Actor(user=None, ip_address=ip_address),
+            Action.DENIED,
+            [Access("agreement", failed[0], link.case_id, link.organisation_id)],
+            path=path,
+            detail=f"not an agreement of personal link {link.pk}",
+        )
         raise NotFound()
     items = []
     for agreement in view.agreements:
         form = failed[1] if failed and failed[0] == agreement.pk else _report_form(agreement.pk)
-        items.append(SimpleNamespace(
-            agreement=agreement, is_owner=agreement.owner_person_id == link.person_id,
-            checker=_checker_name(agreement), form=form,
-        ))
+        items.append(
+            SimpleNamespace(
+                agreement=agreement,
+                is_owner=agreement.owner_person_id == link.person_id,
+                checker=_checker_name(agreement),
+                form=form,
+            )
+        )
     shared = view.shared
-    return render(request, "plans/link_home.html", {
-        "token": token, "person": link.person, "plan": view.plan, "items": items,
-        "concerns": view.plan.concerns if PlanPart.CONCERNS in shared else "",
-        "if_wrong": view.plan.if_it_goes_wrong if PlanPart.IF_WRONG in shared else "",
-        "bottom_lines": view.bottom_lines, "reviews": view.reviews,
-        "all_agreements": [(a, a.owner_person.first_name if a.owner_person_id else a.owner_professional)
-                           for a in view.all_agreements],
-        "attachments": view.attachments, "failed_id": failed[0] if failed else None,
-        "extras": [item for section in LINK_SECTIONS for item in section(link, token)],
-    }, status=status)
+    return render(
+        request,
+        "plans/link_home.html",
+        {
+            "token": token,
+            "person": link.person,
+            "plan": view.plan,
+            "items": items,
+            "concerns": view.plan.concerns if PlanPart.CONCERNS in shared else "",
+            "if_wrong": view.plan.if_it_goes_wrong if PlanPart.IF_WRONG in shared else "",
+            "bottom_lines": view.bottom_lines,
+            "reviews": view.reviews,
+            "all_agreements": [
+                (a, a.owner_person.first_name if a.owner_person_id else a.owner_professional)
+                for a in view.all_agreements
+            ],
+            "attachments": view.attachments,
+            "failed_id": failed[0] if failed else None,
+            "extras": [item for section in LINK_SECTIONS for item in section(link, token)],
+        },
+        status=status,
+    )
 
 
 @_private
@@ -147,8 +173,14 @@ def report(request, token, agreement_id):
     form = _report_form(agreement_id, request.POST)
     if form.is_valid():
         try:
-            services.report_via_link(link, agreement_id, form.cleaned_data["outcome"], form.cleaned_data["note"],
-                                     ip_address=ip_address, path=path)
+            services.report_via_link(
+                link,
+                agreement_id,
+                form.cleaned_data["outcome"],
+                form.cleaned_data["note"],
+                ip_address=ip_address,
+                path=path,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

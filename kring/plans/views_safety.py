@@ -1,6 +1,7 @@
 """Signs of Safety pages: the whole safety view of a trajectory's safety plan, and the forms that add to it. Thin,
 like the other pages: parse the request, call a read or a service from ``safety.py``, render. Every form works
 without JavaScript."""
+
 import functools
 
 from django.contrib import messages
@@ -19,8 +20,14 @@ from kring.core.forms import apply_service_errors
 
 from . import safety, services
 from .forms_safety import (
-    RATING_ERROR_FIELDS, AttachmentForm, DangerStatementForm, MapEntryForm, NetworkMemberForm, RatingForm,
-    RemoveForm, SharingForm,
+    RATING_ERROR_FIELDS,
+    AttachmentForm,
+    DangerStatementForm,
+    MapEntryForm,
+    NetworkMemberForm,
+    RatingForm,
+    RemoveForm,
+    SharingForm,
 )
 from .models import ChildToolAttachment, DangerStatement, SafetyMapEntry, SafetyNetworkMember, SafetyScaleRating
 
@@ -69,13 +76,29 @@ def _renamed(error: ValidationError, names: dict) -> ValidationError:
 def _render_safety(request, pk, trajectory_id, stale=None, status=200):
     page = safety.safety_page(_actor(request), pk, trajectory_id, path=request.path)
     can_edit = bool(page.plan) and services.can_work_on(request.user, page.case, page.trajectory)
-    rows = [{"row": row, "form": SharingForm(initial={"sharing": row.attachment.sharing},
-                                             auto_id=f"id_sharing_{row.attachment.pk}_%s")}
-            for row in page.attachments]
-    return render(request, "plans/safety.html", {
-        "case": page.case, "trajectory": page.trajectory, "plan": page.plan, "page": page, "can_edit": can_edit,
-        "attachment_rows": rows, "stale": stale,
-    }, status=status)
+    rows = [
+        {
+            "row": row,
+            "form": SharingForm(
+                initial={"sharing": row.attachment.sharing}, auto_id=f"id_sharing_{row.attachment.pk}_%s"
+            ),
+        }
+        for row in page.attachments
+    ]
+    return render(
+        request,
+        "plans/safety.html",
+        {
+            "case": page.case,
+            "trajectory": page.trajectory,
+            "plan": page.plan,
+            "page": page,
+            "can_edit": can_edit,
+            "attachment_rows": rows,
+            "stale": stale,
+        },
+        status=status,
+    )
 
 
 @_page
@@ -85,8 +108,10 @@ def safety_view(request, pk, trajectory_id):
 
 # The record each removal takes away, looked up before its form is read.
 REMOVED_RECORD = {
-    safety.remove_map_entry: SafetyMapEntry, safety.remove_danger_statement: DangerStatement,
-    safety.remove_rating: SafetyScaleRating, safety.remove_network_member: SafetyNetworkMember,
+    safety.remove_map_entry: SafetyMapEntry,
+    safety.remove_danger_statement: DangerStatement,
+    safety.remove_rating: SafetyScaleRating,
+    safety.remove_network_member: SafetyNetworkMember,
     safety.remove_attachment: ChildToolAttachment,
 }
 
@@ -116,8 +141,9 @@ def _remove(request, pk, trajectory_id, service, record_id, anchor, done, *, ver
 # ---- the map -----------------------------------------------------------------------------------------------
 
 
-def _versioned_form(request, pk, trajectory_id, record_id, *, model, form_class, add, update, anchor, saved,
-                    template_title):
+def _versioned_form(
+    request, pk, trajectory_id, record_id, *, model, form_class, add, update, anchor, saved, template_title
+):
     """Add or change a map entry or a danger statement; a stale change is shown again with what changed (409)."""
     actor = _actor(request)
     if record_id is None:
@@ -131,8 +157,15 @@ def _versioned_form(request, pk, trajectory_id, record_id, *, model, form_class,
             if record is None:
                 add(actor, pk, context.plan.pk, form.changes(), path=request.path)
             else:
-                update(actor, pk, context.plan.pk, record.pk, form.changes(), form.cleaned_data["version"],
-                       path=request.path)
+                update(
+                    actor,
+                    pk,
+                    context.plan.pk,
+                    record.pk,
+                    form.changes(),
+                    form.cleaned_data["version"],
+                    path=request.path,
+                )
         except StaleEdit as error:
             stale = error
             _context, fresh = safety.safety_record(actor, pk, trajectory_id, model, record_id, path=request.path)
@@ -144,31 +177,62 @@ def _versioned_form(request, pk, trajectory_id, record_id, *, model, form_class,
         else:
             messages.success(request, saved)
             return redirect(_safety_url(pk, trajectory_id, anchor))
-    return render(request, "plans/safety_form.html", {
-        "case": context.case, "trajectory": context.trajectory, "form": form, "stale": stale,
-        "title": template_title, "anchor": anchor, "multipart": False,
-    }, status=409 if stale else (400 if form.errors else 200))
+    return render(
+        request,
+        "plans/safety_form.html",
+        {
+            "case": context.case,
+            "trajectory": context.trajectory,
+            "form": form,
+            "stale": stale,
+            "title": template_title,
+            "anchor": anchor,
+            "multipart": False,
+        },
+        status=409 if stale else (400 if form.errors else 200),
+    )
 
 
 @_page
 def entry_add(request, pk, trajectory_id):
-    return _versioned_form(request, pk, trajectory_id, None, model=SafetyMapEntry, form_class=MapEntryForm,
-                           add=safety.add_map_entry, update=safety.update_map_entry, anchor="map",
-                           saved=_("The line was added to the map."), template_title=_("Add to the map"))
+    return _versioned_form(
+        request,
+        pk,
+        trajectory_id,
+        None,
+        model=SafetyMapEntry,
+        form_class=MapEntryForm,
+        add=safety.add_map_entry,
+        update=safety.update_map_entry,
+        anchor="map",
+        saved=_("The line was added to the map."),
+        template_title=_("Add to the map"),
+    )
 
 
 @_page
 def entry_edit(request, pk, trajectory_id, entry_id):
-    return _versioned_form(request, pk, trajectory_id, entry_id, model=SafetyMapEntry, form_class=MapEntryForm,
-                           add=safety.add_map_entry, update=safety.update_map_entry, anchor="map",
-                           saved=_("The line on the map was saved."), template_title=_("Change a line of the map"))
+    return _versioned_form(
+        request,
+        pk,
+        trajectory_id,
+        entry_id,
+        model=SafetyMapEntry,
+        form_class=MapEntryForm,
+        add=safety.add_map_entry,
+        update=safety.update_map_entry,
+        anchor="map",
+        saved=_("The line on the map was saved."),
+        template_title=_("Change a line of the map"),
+    )
 
 
 @_page
 @require_POST
 def entry_remove(request, pk, trajectory_id, entry_id):
-    return _remove(request, pk, trajectory_id, safety.remove_map_entry, entry_id, "map",
-                   _("The line was removed from the map."))
+    return _remove(
+        request, pk, trajectory_id, safety.remove_map_entry, entry_id, "map", _("The line was removed from the map.")
+    )
 
 
 # ---- danger statements -------------------------------------------------------------------------------------
@@ -176,26 +240,50 @@ def entry_remove(request, pk, trajectory_id, entry_id):
 
 @_page
 def statement_add(request, pk, trajectory_id):
-    return _versioned_form(request, pk, trajectory_id, None, model=DangerStatement, form_class=DangerStatementForm,
-                           add=safety.add_danger_statement, update=safety.update_danger_statement,
-                           anchor="statements", saved=_("The danger statement and its safety goal were added."),
-                           template_title=_("Add a danger statement with its safety goal"))
+    return _versioned_form(
+        request,
+        pk,
+        trajectory_id,
+        None,
+        model=DangerStatement,
+        form_class=DangerStatementForm,
+        add=safety.add_danger_statement,
+        update=safety.update_danger_statement,
+        anchor="statements",
+        saved=_("The danger statement and its safety goal were added."),
+        template_title=_("Add a danger statement with its safety goal"),
+    )
 
 
 @_page
 def statement_edit(request, pk, trajectory_id, statement_id):
-    return _versioned_form(request, pk, trajectory_id, statement_id, model=DangerStatement,
-                           form_class=DangerStatementForm, add=safety.add_danger_statement,
-                           update=safety.update_danger_statement, anchor="statements",
-                           saved=_("The danger statement and its safety goal were saved."),
-                           template_title=_("Change a danger statement and its safety goal"))
+    return _versioned_form(
+        request,
+        pk,
+        trajectory_id,
+        statement_id,
+        model=DangerStatement,
+        form_class=DangerStatementForm,
+        add=safety.add_danger_statement,
+        update=safety.update_danger_statement,
+        anchor="statements",
+        saved=_("The danger statement and its safety goal were saved."),
+        template_title=_("Change a danger statement and its safety goal"),
+    )
 
 
 @_page
 @require_POST
 def statement_remove(request, pk, trajectory_id, statement_id):
-    return _remove(request, pk, trajectory_id, safety.remove_danger_statement, statement_id, "statements",
-                   _("The danger statement and its safety goal were removed."))
+    return _remove(
+        request,
+        pk,
+        trajectory_id,
+        safety.remove_danger_statement,
+        statement_id,
+        "statements",
+        _("The danger statement and its safety goal were removed."),
+    )
 
 
 # ---- safety scaling ----------------------------------------------------------------------------------------
@@ -214,17 +302,34 @@ def rating_add(request, pk, trajectory_id):
         else:
             messages.success(request, _("The score was recorded."))
             return redirect(_safety_url(pk, trajectory_id, "scaling"))
-    return render(request, "plans/safety_form.html", {
-        "case": context.case, "trajectory": context.trajectory, "form": form, "anchor": "scaling",
-        "title": _("Record a score on the safety scale"), "multipart": False,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "plans/safety_form.html",
+        {
+            "case": context.case,
+            "trajectory": context.trajectory,
+            "form": form,
+            "anchor": "scaling",
+            "title": _("Record a score on the safety scale"),
+            "multipart": False,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @_page
 @require_POST
 def rating_remove(request, pk, trajectory_id, rating_id):
-    return _remove(request, pk, trajectory_id, safety.remove_rating, rating_id, "scaling",
-                   _("The score was removed."), versioned=False)
+    return _remove(
+        request,
+        pk,
+        trajectory_id,
+        safety.remove_rating,
+        rating_id,
+        "scaling",
+        _("The score was removed."),
+        versioned=False,
+    )
 
 
 # ---- the safety network ------------------------------------------------------------------------------------
@@ -237,26 +342,46 @@ def network_add(request, pk, trajectory_id):
     form = NetworkMemberForm(request.POST or None, persons=context.persons, unsafe_ids=context.unsafe_ids)
     if request.method == "POST" and form.is_valid():
         try:
-            safety.add_network_member(actor, pk, context.plan.pk, form.cleaned_data["person"],
-                                      form.cleaned_data["role"], path=request.path)
+            safety.add_network_member(
+                actor, pk, context.plan.pk, form.cleaned_data["person"], form.cleaned_data["role"], path=request.path
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The person joined the safety network."))
             return redirect(_safety_url(pk, trajectory_id, "network"))
-    return render(request, "plans/safety_form.html", {
-        "case": context.case, "trajectory": context.trajectory, "form": form, "anchor": "network",
-        "title": _("Add someone to the safety network"), "multipart": False,
-        "intro": _("Only trustworthy network members join a safety plan; persons marked unsafe on the network map "
-                   "are refused."),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "plans/safety_form.html",
+        {
+            "case": context.case,
+            "trajectory": context.trajectory,
+            "form": form,
+            "anchor": "network",
+            "title": _("Add someone to the safety network"),
+            "multipart": False,
+            "intro": _(
+                "Only trustworthy network members join a safety plan; persons marked unsafe on the network map "
+                "are refused."
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @_page
 @require_POST
 def network_remove(request, pk, trajectory_id, member_id):
-    return _remove(request, pk, trajectory_id, safety.remove_network_member, member_id, "network",
-                   _("The person was taken out of the safety network."), versioned=False)
+    return _remove(
+        request,
+        pk,
+        trajectory_id,
+        safety.remove_network_member,
+        member_id,
+        "network",
+        _("The person was taken out of the safety network."),
+        versioned=False,
+    )
 
 
 # ---- the child's own tools ---------------------------------------------------------------------------------
@@ -270,17 +395,33 @@ def attachment_add(request, pk, trajectory_id):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            safety.add_attachment(actor, pk, context.plan.pk, form.values(), upload.name,
-                                  upload.read(safety.MAX_ATTACHMENT_BYTES + 1), path=request.path)
+            safety.add_attachment(
+                actor,
+                pk,
+                context.plan.pk,
+                form.values(),
+                upload.name,
+                upload.read(safety.MAX_ATTACHMENT_BYTES + 1),
+                path=request.path,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The child's tool was added."))
             return redirect(_safety_url(pk, trajectory_id, "tools"))
-    return render(request, "plans/safety_form.html", {
-        "case": context.case, "trajectory": context.trajectory, "form": form, "anchor": "tools",
-        "title": _("Add a child's tool"), "multipart": True,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "plans/safety_form.html",
+        {
+            "case": context.case,
+            "trajectory": context.trajectory,
+            "form": form,
+            "anchor": "tools",
+            "title": _("Add a child's tool"),
+            "multipart": True,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @_page
@@ -294,8 +435,9 @@ def attachment_sharing(request, pk, trajectory_id, attachment_id):
         messages.error(request, _("Choose with whom it is shared."))
     else:
         try:
-            safety.change_sharing(actor, pk, context.plan.pk, attachment_id, form.cleaned_data["sharing"],
-                                  path=request.path)
+            safety.change_sharing(
+                actor, pk, context.plan.pk, attachment_id, form.cleaned_data["sharing"], path=request.path
+            )
         except ValidationError as error:
             for message in _messages_of(error):
                 messages.error(request, message)
@@ -307,8 +449,16 @@ def attachment_sharing(request, pk, trajectory_id, attachment_id):
 @_page
 @require_POST
 def attachment_remove(request, pk, trajectory_id, attachment_id):
-    return _remove(request, pk, trajectory_id, safety.remove_attachment, attachment_id, "tools",
-                   _("The child's tool was removed."), versioned=False)
+    return _remove(
+        request,
+        pk,
+        trajectory_id,
+        safety.remove_attachment,
+        attachment_id,
+        "tools",
+        _("The child's tool was removed."),
+        versioned=False,
+    )
 
 
 @_page

@@ -6,6 +6,7 @@ Who may see and change what, validation and the access log live in ``queries.py`
 names a field differently from the API (``method_code`` for ``method``), the error is renamed here so a
 client finds the message under the field it sent.
 """
+
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
@@ -50,11 +51,11 @@ from .serializers import (
 COORDINATOR_WARNING = OpenApiResponse(
     TrajectoryCoordinatorWarningSerializer,
     description='Invalid input; or, with code "coordinator_is_case_worker", the chosen coordinator is the family\'s '
-                "case worker: send accept_case_worker true to allocate them anyway.",
+    "case worker: send accept_case_worker true to allocate them anyway.",
 )
 WRONG_JURISDICTION = OpenApiResponse(
     ErrorSerializer,
-    description="No such case, not one of yours, or the record does not apply to the case's organisation."
+    description="No such case, not one of yours, or the record does not apply to the case's organisation.",
 )
 CASE_WORKER_WARNING = "coordinator_is_case_worker"
 
@@ -67,8 +68,7 @@ def _fields_named(names):
     except ValidationError as error:
         if not hasattr(error, "error_dict"):
             raise
-        raise ValidationError({names.get(field, field): errors for field, errors in error.error_dict.items()}) \
-            from None
+        raise ValidationError({names.get(field, field): errors for field, errors in error.error_dict.items()}) from None
 
 
 # --- The method catalogue --------------------------------------------------------------------------------
@@ -106,8 +106,7 @@ class MethodListView(CaseApiView):
     )
     def get(self, request):
         organisation_id = _organisation_asked(request)
-        return Response(MethodSerializer([_method_data(code, organisation_id) for code in catalogue()],
-                                         many=True).data)
+        return Response(MethodSerializer([_method_data(code, organisation_id) for code in catalogue()], many=True).data)
 
 
 class MethodDetailView(CaseApiView):
@@ -147,7 +146,7 @@ class SelectorRunListView(CaseApiView):
         tags=["selector"],
         summary="Rank the methods for a case from the answers",
         description="Every answer is optional; left out, it takes the selector's default. The ranking explains "
-                    "every point: reasons for and against, and warnings.",
+        "every point: reasons for and against, and warnings.",
         request=SelectorAnswersSerializer,
         responses={201: SelectorRunSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
@@ -155,8 +154,9 @@ class SelectorRunListView(CaseApiView):
         _check_visible(request, case_id)
         answers = _parse(SelectorAnswersSerializer, request.data)
         run = services.run_selector(Actor.from_request(request), case_id, answers, path=request.path)
-        headers = {"Location": request.build_absolute_uri(
-            reverse("trajectories_api:selector_run", args=[case_id, run.pk]))}
+        headers = {
+            "Location": request.build_absolute_uri(reverse("trajectories_api:selector_run", args=[case_id, run.pk]))
+        }
         return Response(SelectorRunSerializer(run).data, status=status.HTTP_201_CREATED, headers=headers)
 
 
@@ -187,8 +187,16 @@ class SelectorChoiceView(CaseApiView):
         _check_visible(request, case_id)
         data = _parse(SelectorChoiceSerializer, request.data)
         with _fields_named(CHOICE_FIELDS):
-            run = services.choose_method(Actor.from_request(request), case_id, run_id, data["method"],
-                                         data["variant"], data["reason"], data["version"], path=request.path)
+            run = services.choose_method(
+                Actor.from_request(request),
+                case_id,
+                run_id,
+                data["method"],
+                data["variant"],
+                data["reason"],
+                data["version"],
+                path=request.path,
+            )
         return Response(SelectorRunSerializer(run).data)
 
 
@@ -202,8 +210,13 @@ def _user(user):
 
 
 def _deadline(deadline, today):
-    return {"kind": deadline.kind, "label": str(DeadlineKind(deadline.kind).label), "due_on": deadline.due_on,
-            "done_on": deadline.done_on, "state": deadline.state(today)}
+    return {
+        "kind": deadline.kind,
+        "label": str(DeadlineKind(deadline.kind).label),
+        "due_on": deadline.due_on,
+        "done_on": deadline.done_on,
+        "state": deadline.state(today),
+    }
 
 
 def _trajectory_data(trajectory, with_events=False):
@@ -212,39 +225,69 @@ def _trajectory_data(trajectory, with_events=False):
     phases = list(trajectory.phases.all())
     followed = {p["code"]: p for p in trajectory.phases_followed}
     data = {
-        name: getattr(trajectory, name) for name in (
-            "id", "method_code", "method_version", "variant_code", "status", "current_phase", "offered_on",
-            "accepted_on", "declined_on", "meeting_held_on", "plan_made_on", "abandoned_on", "abandonment_reason",
-            "closed_on", "closure_reason", "coordinator_is_case_worker", "coordinator_allocated_on",
-            "next_due_on", "version",
+        name: getattr(trajectory, name)
+        for name in (
+            "id",
+            "method_code",
+            "method_version",
+            "variant_code",
+            "status",
+            "current_phase",
+            "offered_on",
+            "accepted_on",
+            "declined_on",
+            "meeting_held_on",
+            "plan_made_on",
+            "abandoned_on",
+            "abandonment_reason",
+            "closed_on",
+            "closure_reason",
+            "coordinator_is_case_worker",
+            "coordinator_allocated_on",
+            "next_due_on",
+            "version",
         )
     }
-    data.update({
-        "case": trajectory.case_id,
-        "status_label": str(Status(trajectory.status).label),
-        "allowed_next": list(states.allowed_from(trajectory.status)),
-        "offered_by": _user(trajectory.offered_by),
-        "coordinator": _user(trajectory.coordinator),
-        "selector_run": trajectory.selector_run_id,
-        "deadlines": [_deadline(d, today) for d in deadlines.phase_deadlines(trajectory, phases)],
-        "clocks": vars(queries.clocks_for(trajectory, today)),
-        "phases": [
-            {
-                "code": phase.code, "position": phase.position,
-                "name": followed.get(phase.code, {}).get("name", {"nl": phase.code, "en": phase.code}),
-                "default_weeks": followed.get(phase.code, {}).get("default_weeks"),
-                "max_weeks": followed.get(phase.code, {}).get("max_weeks"),
-                "planned_start": phase.planned_start, "planned_end": phase.planned_end,
-                "latest_end": phase.latest_end, "started_on": phase.started_on, "ended_on": phase.ended_on,
-                "is_current": phase.code == trajectory.current_phase,
-            }
-            for phase in phases
-        ],
-    })
+    data.update(
+        {
+            "case": trajectory.case_id,
+            "status_label": str(Status(trajectory.status).label),
+            "allowed_next": list(states.allowed_from(trajectory.status)),
+            "offered_by": _user(trajectory.offered_by),
+            "coordinator": _user(trajectory.coordinator),
+            "selector_run": trajectory.selector_run_id,
+            "deadlines": [_deadline(d, today) for d in deadlines.phase_deadlines(trajectory, phases)],
+            "clocks": vars(queries.clocks_for(trajectory, today)),
+            "phases": [
+                {
+                    "code": phase.code,
+                    "position": phase.position,
+                    "name": followed.get(phase.code, {}).get("name", {"nl": phase.code, "en": phase.code}),
+                    "default_weeks": followed.get(phase.code, {}).get("default_weeks"),
+                    "max_weeks": followed.get(phase.code, {}).get("max_weeks"),
+                    "planned_start": phase.planned_start,
+                    "planned_end": phase.planned_end,
+                    "latest_end": phase.latest_end,
+                    "started_on": phase.started_on,
+                    "ended_on": phase.ended_on,
+                    "is_current": phase.code == trajectory.current_phase,
+                }
+                for phase in phases
+            ],
+        }
+    )
     if with_events:
         data["events"] = [
-            {"kind": e.kind, "from_value": e.from_value, "to_value": e.to_value, "on": e.on, "reason": e.reason,
-             "note": e.note, "by": str(e.by), "at": e.at}
+            {
+                "kind": e.kind,
+                "from_value": e.from_value,
+                "to_value": e.to_value,
+                "on": e.on,
+                "reason": e.reason,
+                "note": e.note,
+                "by": str(e.by),
+                "at": e.at,
+            }
             for e in trajectory.events.select_related("by")
         ]
     return data
@@ -280,12 +323,20 @@ class TrajectoryListView(CaseApiView):
         data = _parse(TrajectoryOfferSerializer, request.data)
         with _fields_named(OFFER_FIELDS):
             trajectory = services.offer_trajectory(
-                Actor.from_request(request), case_id, data["method"], data["offered_on"],
-                variant_code=data["variant"], selector_run_id=data.get("selector_run"), note=data["note"],
+                Actor.from_request(request),
+                case_id,
+                data["method"],
+                data["offered_on"],
+                variant_code=data["variant"],
+                selector_run_id=data.get("selector_run"),
+                note=data["note"],
                 path=request.path,
             )
-        headers = {"Location": request.build_absolute_uri(
-            reverse("trajectories_api:trajectory", args=[case_id, trajectory.pk]))}
+        headers = {
+            "Location": request.build_absolute_uri(
+                reverse("trajectories_api:trajectory", args=[case_id, trajectory.pk])
+            )
+        }
         return Response(_detail(trajectory), status=status.HTTP_201_CREATED, headers=headers)
 
 
@@ -297,8 +348,9 @@ class TrajectoryDetailView(CaseApiView):
         responses={200: TrajectoryDetailSerializer, 404: NOT_FOUND},
     )
     def get(self, request, case_id, trajectory_id):
-        _case, trajectory = queries.get_trajectory(Actor.from_request(request), case_id, trajectory_id,
-                                                   path=request.path)
+        _case, trajectory = queries.get_trajectory(
+            Actor.from_request(request), case_id, trajectory_id, path=request.path
+        )
         return Response(_detail(trajectory))
 
 
@@ -308,7 +360,7 @@ class TrajectoryTransitionView(CaseApiView):
         tags=["trajectories"],
         summary="Move the trajectory to its next status",
         description="Only the steps in allowed_next are possible; abandoning and closing need a reason. "
-                    "Send the version you read.",
+        "Send the version you read.",
         request=TrajectoryTransitionSerializer,
         responses={200: TrajectoryDetailSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
@@ -316,8 +368,15 @@ class TrajectoryTransitionView(CaseApiView):
         _check_visible(request, case_id)
         data = _parse(TrajectoryTransitionSerializer, request.data)
         trajectory = services.change_status(
-            Actor.from_request(request), case_id, trajectory_id, data["status"], data["on"], reason=data["reason"],
-            note=data["note"], expected_version=data["version"], path=request.path,
+            Actor.from_request(request),
+            case_id,
+            trajectory_id,
+            data["status"],
+            data["on"],
+            reason=data["reason"],
+            note=data["note"],
+            expected_version=data["version"],
+            path=request.path,
         )
         return Response(_detail(trajectory))
 
@@ -334,8 +393,14 @@ class TrajectoryAdvancePhaseView(CaseApiView):
     def post(self, request, case_id, trajectory_id):
         _check_visible(request, case_id)
         data = _parse(TrajectoryAdvancePhaseSerializer, request.data)
-        trajectory = services.advance_phase(Actor.from_request(request), case_id, trajectory_id, data["on"],
-                                            expected_version=data["version"], path=request.path)
+        trajectory = services.advance_phase(
+            Actor.from_request(request),
+            case_id,
+            trajectory_id,
+            data["on"],
+            expected_version=data["version"],
+            path=request.path,
+        )
         return Response(_detail(trajectory))
 
 
@@ -345,10 +410,15 @@ class TrajectoryCoordinatorView(CaseApiView):
         tags=["trajectories"],
         summary="Allocate the coordinator (team lead)",
         description='The family\'s own case worker is refused with code "coordinator_is_case_worker" unless '
-                    "accept_case_worker is true: the methods ask for an independent coordinator.",
+        "accept_case_worker is true: the methods ask for an independent coordinator.",
         request=TrajectoryCoordinatorInputSerializer,
-        responses={200: TrajectoryDetailSerializer, 400: COORDINATOR_WARNING, 403: FORBIDDEN, 404: NOT_FOUND,
-                   409: STALE},
+        responses={
+            200: TrajectoryDetailSerializer,
+            400: COORDINATOR_WARNING,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: STALE,
+        },
     )
     def post(self, request, case_id, trajectory_id):
         _check_visible(request, case_id)
@@ -356,19 +426,28 @@ class TrajectoryCoordinatorView(CaseApiView):
         try:
             with _fields_named({"coordinator": "user"}):
                 trajectory = services.allocate_coordinator(
-                    Actor.from_request(request), case_id, trajectory_id, data["user"],
-                    accept_case_worker=data["accept_case_worker"], expected_version=data["version"],
+                    Actor.from_request(request),
+                    case_id,
+                    trajectory_id,
+                    data["user"],
+                    accept_case_worker=data["accept_case_worker"],
+                    expected_version=data["version"],
                     path=request.path,
                 )
         except ValidationError as error:
-            warning = next((e for e in getattr(error, "error_dict", {}).get("user", [])
-                            if e.code == CASE_WORKER_WARNING), None)
+            warning = next(
+                (e for e in getattr(error, "error_dict", {}).get("user", []) if e.code == CASE_WORKER_WARNING), None
+            )
             if warning is None:
                 raise
             message = " ".join(warning.messages)
             return Response(
-                {"code": CASE_WORKER_WARNING, "detail": message, "confirm_with": "accept_case_worker",
-                 "user": [message]},
+                {
+                    "code": CASE_WORKER_WARNING,
+                    "detail": message,
+                    "confirm_with": "accept_case_worker",
+                    "user": [message],
+                },
                 status=status.HTTP_400_BAD_REQUEST,
             )
         return Response(_detail(trajectory))
@@ -396,8 +475,10 @@ def _dutch_only():
 
 
 def _flemish_only():
-    return _("The exploration of own strengths is asked by the Flemish access gate; it applies to Flemish "
-             "organisations only.")
+    return _(
+        "The exploration of own strengths is asked by the Flemish access gate; it applies to Flemish "
+        "organisations only."
+    )
 
 
 class FamilyPlanRightView(CaseApiView):
@@ -418,10 +499,9 @@ class FamilyPlanRightView(CaseApiView):
         tags=["law"],
         summary="Record the offer of a family group plan and what followed (Jeugdwet art. 4.1.2 and 4.1.3)",
         description="Send the whole record: fields left out are emptied. Send the version you read; null when "
-                    "there is no record yet.",
+        "there is no record yet.",
         request=FamilyPlanRightInputSerializer,
-        responses={200: FamilyPlanRightSerializer, 400: INVALID, 403: FORBIDDEN, 404: WRONG_JURISDICTION,
-                   409: STALE},
+        responses={200: FamilyPlanRightSerializer, 400: INVALID, 403: FORBIDDEN, 404: WRONG_JURISDICTION, 409: STALE},
     )
     def put(self, request, case_id):
         _legal_case(request, case_id, Jurisdiction.NETHERLANDS, _dutch_only())
@@ -429,23 +509,26 @@ class FamilyPlanRightView(CaseApiView):
         version = data.pop("version", None)
         values = {name: data.get(name) for name in services.FAMILY_PLAN_FIELDS}
         # No version means "there is no record yet": if there is one after all, 0 makes the save stale.
-        record = services.save_family_plan_right(Actor.from_request(request), case_id, values,
-                                                 expected_version=version or 0, path=request.path)
+        record = services.save_family_plan_right(
+            Actor.from_request(request), case_id, values, expected_version=version or 0, path=request.path
+        )
         return Response(_family_plan_data(record))
 
 
 def _strengths_data(record):
     recorded = record is not None
-    return StrengthsExplorationSerializer({
-        "recorded": recorded,
-        "explored_on": record.explored_on if recorded else None,
-        "how_explored": record.how_explored if recorded else "",
-        "strengths_found": record.strengths_found if recorded else "",
-        "methods_used": list(record.methods_used) if recorded else [],
-        "recorded_by": str(record.recorded_by) if recorded else None,
-        "updated_at": record.updated_at if recorded else None,
-        "version": record.version if recorded else None,
-    }).data
+    return StrengthsExplorationSerializer(
+        {
+            "recorded": recorded,
+            "explored_on": record.explored_on if recorded else None,
+            "how_explored": record.how_explored if recorded else "",
+            "strengths_found": record.strengths_found if recorded else "",
+            "methods_used": list(record.methods_used) if recorded else [],
+            "recorded_by": str(record.recorded_by) if recorded else None,
+            "updated_at": record.updated_at if recorded else None,
+            "version": record.version if recorded else None,
+        }
+    ).data
 
 
 class StrengthsExplorationView(CaseApiView):
@@ -467,13 +550,19 @@ class StrengthsExplorationView(CaseApiView):
         summary="Record how the own strengths were explored",
         description="Send the whole record. Send the version you read; null when there is no record yet.",
         request=StrengthsExplorationInputSerializer,
-        responses={200: StrengthsExplorationSerializer, 400: INVALID, 403: FORBIDDEN, 404: WRONG_JURISDICTION,
-                   409: STALE},
+        responses={
+            200: StrengthsExplorationSerializer,
+            400: INVALID,
+            403: FORBIDDEN,
+            404: WRONG_JURISDICTION,
+            409: STALE,
+        },
     )
     def put(self, request, case_id):
         _legal_case(request, case_id, Jurisdiction.FLANDERS, _flemish_only())
         data = _parse(StrengthsExplorationInputSerializer, request.data)
         version = data.pop("version", None)
-        record = services.save_strengths_exploration(Actor.from_request(request), case_id, data,
-                                                      expected_version=version or 0, path=request.path)
+        record = services.save_strengths_exploration(
+            Actor.from_request(request), case_id, data, expected_version=version or 0, path=request.path
+        )
         return Response(_strengths_data(record))

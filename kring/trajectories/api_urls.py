@@ -1,4 +1,5 @@
 """The REST API of methods, the selector and trajectories, version 1 (mounted at /api/v1/ beside the cases API)."""
+
 from django.urls import path
 
 from . import api

@@ -3,6 +3,7 @@
 The values come from the pure core (``core/``) so the rules and the labels cannot drift apart; a test keeps
 them equal.
 """
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

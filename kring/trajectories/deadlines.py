@@ -1,4 +1,5 @@
 """From stored records to the pure core's deadlines and clocks (and back to ``next_due_on``)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -33,8 +34,9 @@ def phase_deadlines(trajectory: Trajectory, phases: list[TrajectoryPhase]) -> li
 
 def clocks(trajectory: Trajectory, today: date | None = None) -> schedule.Clocks:
     ended = trajectory.declined_on or trajectory.closed_on
-    return schedule.clocks(trajectory.offered_on, today or timezone.localdate(), trajectory.plan_made_on,
-                           trajectory.abandoned_on, ended)
+    return schedule.clocks(
+        trajectory.offered_on, today or timezone.localdate(), trajectory.plan_made_on, trajectory.abandoned_on, ended
+    )
 
 
 def as_core(record: FamilyPlanRight) -> jeugdwet.FamilyPlanRight:

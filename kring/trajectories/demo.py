@@ -5,6 +5,7 @@ over the statuses, so the work lists and clocks have something to show: some sti
 some with a plan, a few abandoned. Dutch cases get their Jeugdwet record, Flemish ones the exploration of own
 strengths. Deterministic (by case number) and idempotent (a case with a trajectory is left alone).
 """
+
 import datetime
 
 from django.utils import timezone
@@ -28,8 +29,15 @@ SCENARIOS = (
     ("accepted",),
     ("declined",),
 )
-STEP_DAYS = {"accepted": 9, "preparing": 6, "meeting_held": 45, "plan_made": 0, "follow_up": 14, "declined": 12,
-             "abandoned": 30}
+STEP_DAYS = {
+    "accepted": 9,
+    "preparing": 6,
+    "meeting_held": 45,
+    "plan_made": 0,
+    "follow_up": 14,
+    "declined": 12,
+    "abandoned": 30,
+}
 METHOD_BY_SAFETY = {"acute": "signs_of_safety", "serious": "signs_of_safety", "some": "fnb", "none": "ekc"}
 
 
@@ -69,10 +77,17 @@ def _build(case, index, worker, lead, coordinator) -> int:
     day = min(case.referral_date + datetime.timedelta(days=10 + index % 7), last_day)
     method = _method(case, index)
     # The worker first asks the selector, then offers the method chosen (saying why when it is not the top one).
-    run = services.run_selector(worker, case.pk, {
-        "safety_concern": case.safety_concern, "legal_context": case.legal_context,
-        "setting": "foster_care" if index % 5 == 0 else "family", "motivation": "high" if index % 2 else "some",
-    }, path="demo")
+    run = services.run_selector(
+        worker,
+        case.pk,
+        {
+            "safety_concern": case.safety_concern,
+            "legal_context": case.legal_context,
+            "setting": "foster_care" if index % 5 == 0 else "family",
+            "motivation": "high" if index % 2 else "some",
+        },
+        path="demo",
+    )
     reason = "" if method == run.top_method else "Het gezin en de verwijzer kozen samen voor deze methodiek."
     services.choose_method(worker, case.pk, run.pk, method, reason=reason, path="demo")
     trajectory = services.offer_trajectory(worker, case.pk, method, day, selector_run_id=run.pk, path="demo")
@@ -85,8 +100,9 @@ def _build(case, index, worker, lead, coordinator) -> int:
         if status == "preparing" and coordinator is None:
             break
         if status == "preparing" and trajectory.coordinator_id is None:
-            trajectory = services.allocate_coordinator(lead, case.pk, trajectory.pk, coordinator.pk,
-                                                       accept_case_worker=True, path="demo")
+            trajectory = services.allocate_coordinator(
+                lead, case.pk, trajectory.pk, coordinator.pk, accept_case_worker=True, path="demo"
+            )
         if status == "meeting_held":
             # The preparation phase ends with the meeting.
             trajectory = services.advance_phase(worker, case.pk, trajectory.pk, next_day, path="demo")
@@ -100,20 +116,32 @@ def _legal(case, worker, offered_on, index) -> int:
         if case.legal_context == "nl_juvenile_probation":
             data = {"exemption": "juvenile_probation"}
         else:
-            data = {"offered_on": offered_on, "offered_by_party": "provider",
-                    "reasonable_term_until": offered_on + datetime.timedelta(weeks=6),
-                    "support_offered": "Een onafhankelijke coördinator helpt het gezin het plan te maken."}
+            data = {
+                "offered_on": offered_on,
+                "offered_by_party": "provider",
+                "reasonable_term_until": offered_on + datetime.timedelta(weeks=6),
+                "support_offered": "Een onafhankelijke coördinator helpt het gezin het plan te maken.",
+            }
             answered = offered_on + datetime.timedelta(days=7)
             if index % 4 == 1 and answered <= timezone.localdate():
-                data.update(parents_answer="declined", parents_answered_on=answered, dropped_on=answered,
-                            drop_ground="parents_declined",
-                            drop_note="De ouders willen eerst zelf met de hulpverlener verder.")
+                data.update(
+                    parents_answer="declined",
+                    parents_answered_on=answered,
+                    dropped_on=answered,
+                    drop_ground="parents_declined",
+                    drop_note="De ouders willen eerst zelf met de hulpverlener verder.",
+                )
         services.save_family_plan_right(worker, case.pk, data, path="demo")
     else:
-        services.save_strengths_exploration(worker, case.pk, {
-            "explored_on": offered_on,
-            "how_explored": "Met de ouders een netwerkcirkel gemaakt en gevraagd wie in moeilijke tijden hielp.",
-            "strengths_found": "Grootmoeder en een buurvrouw willen helpen; de ouders zoeken zelf hulp.",
-            "methods_used": [],
-        }, path="demo")
+        services.save_strengths_exploration(
+            worker,
+            case.pk,
+            {
+                "explored_on": offered_on,
+                "how_explored": "Met de ouders een netwerkcirkel gemaakt en gevraagd wie in moeilijke tijden hielp.",
+                "strengths_found": "Grootmoeder en een buurvrouw willen helpen; de ouders zoeken zelf hulp.",
+                "methods_used": [],
+            },
+            path="demo",
+        )
     return 1

@@ -1,4 +1,5 @@
 """Forms of the trajectory pages. They parse input; the rules live in the services."""
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,11 +44,15 @@ class SelectorForm(forms.Form):
     central = forms.ChoiceField(label=_("Who is at the centre?"), choices=CENTRAL)
     setting = forms.ChoiceField(label=_("Setting"), choices=[(c, labels.SETTINGS[c]) for c in selector.SETTINGS])
     request = forms.ChoiceField(
-        label=_("What is the request about?"), required=False,
+        label=_("What is the request about?"),
+        required=False,
         choices=[("", "—")] + [(c, labels.REQUEST_KINDS[c]) for c in selector.REQUEST_KINDS],
     )
     network_size = forms.IntegerField(
-        label=_("Informal persons in the network"), min_value=0, max_value=500, required=False,
+        label=_("Informal persons in the network"),
+        min_value=0,
+        max_value=500,
+        required=False,
         help_text=_("Filled in from the network map; correct it if the map is not complete."),
     )
     network_unsafe = forms.BooleanField(label=_("The network itself is unsafe for the child"), required=False)
@@ -60,8 +65,7 @@ class SelectorForm(forms.Form):
     )
     incident_with_victim = forms.BooleanField(label=_("A serious incident with a victim"), required=False)
     left_school = forms.BooleanField(label=_("The young person left school"), required=False)
-    lost_contacts = forms.BooleanField(label=_("Relatives or contacts were lost and could be traced"),
-                                       required=False)
+    lost_contacts = forms.BooleanField(label=_("Relatives or contacts were lost and could be traced"), required=False)
     violence_by_child = forms.BooleanField(label=_("Violence or threats by the child at home"), required=False)
 
     def __init__(self, *args, legal_contexts=(), language="nl", **kwargs):
@@ -80,7 +84,10 @@ class ChoiceForm(forms.Form):
     chosen_method = forms.ChoiceField(label=_("Method chosen"))
     chosen_variant = forms.ChoiceField(label=_("Variant"), required=False)
     choice_reason = forms.CharField(
-        label=_("Why this choice"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Why this choice"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you choose another method than the top suggestion."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -114,7 +121,8 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Next step"))
     on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     reason = forms.ChoiceField(
-        label=_("Reason"), required=False,
+        label=_("Reason"),
+        required=False,
         choices=[("", "—")]
         + [(c.value, c.label) for c in AbandonmentReason]
         + [(c.value, c.label) for c in ClosureReason if c.value not in AbandonmentReason.values],
@@ -153,9 +161,19 @@ class FamilyPlanRightForm(forms.ModelForm):
     class Meta:
         model = FamilyPlanRight
         fields = [
-            "exemption", "offered_on", "offered_by_party", "reasonable_term_until", "support_offered",
-            "parents_answer", "parents_answered_on", "dropped_on", "drop_ground", "drop_note",
-            "family_plan_made_on", "professional_plan_adopted_on", "written_copy_requested_on",
+            "exemption",
+            "offered_on",
+            "offered_by_party",
+            "reasonable_term_until",
+            "support_offered",
+            "parents_answer",
+            "parents_answered_on",
+            "dropped_on",
+            "drop_ground",
+            "drop_note",
+            "family_plan_made_on",
+            "professional_plan_adopted_on",
+            "written_copy_requested_on",
             "written_copy_given_on",
         ]
         widgets = {name: DATE_WIDGET for name in fields if name.endswith("_on") or name.endswith("_until")}
@@ -165,14 +183,18 @@ class FamilyPlanRightForm(forms.ModelForm):
 
 class StrengthsExplorationForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    methods_used = forms.MultipleChoiceField(label=_("Methods used"), required=False,
-                                             widget=forms.CheckboxSelectMultiple)
+    methods_used = forms.MultipleChoiceField(
+        label=_("Methods used"), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = StrengthsExploration
         fields = ["explored_on", "how_explored", "strengths_found"]
-        widgets = {"explored_on": DATE_WIDGET, "how_explored": forms.Textarea(attrs={"rows": 4}),
-                   "strengths_found": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "explored_on": DATE_WIDGET,
+            "how_explored": forms.Textarea(attrs={"rows": 4}),
+            "strengths_found": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, language="nl", **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,5 +205,6 @@ class StrengthsExplorationForm(forms.ModelForm):
 
 class DurationForm(forms.Form):
     default_weeks = forms.DecimalField(label=_("Default weeks"), min_value=0.1, max_value=520, decimal_places=1)
-    max_weeks = forms.DecimalField(label=_("Maximum weeks"), min_value=0.1, max_value=520, decimal_places=1,
-                                   required=False)
+    max_weeks = forms.DecimalField(
+        label=_("Maximum weeks"), min_value=0.1, max_value=520, decimal_places=1, required=False
+    )

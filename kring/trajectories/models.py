@@ -1,5 +1,6 @@
 """A method applied to a case: the selector's advice, the trajectory with its phases and clocks, the legal
 steps around the family group plan, and the reminders that keep it moving."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -34,7 +35,11 @@ class DurationOverride(models.Model):
         _("default weeks"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0.1), MaxValueValidator(520)]
     )
     max_weeks = models.DecimalField(
-        _("maximum weeks"), max_digits=5, decimal_places=1, null=True, blank=True,
+        _("maximum weeks"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0.1), MaxValueValidator(520)],
     )
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -43,7 +48,9 @@ class DurationOverride(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "method_code", "phase_code"], name="duration_override_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "method_code", "phase_code"], name="duration_override_unique"
+            ),
         ]
         verbose_name = _("duration override")
         verbose_name_plural = _("duration overrides")
@@ -68,7 +75,9 @@ class SelectorRun(models.Model):
     chosen_method = models.CharField(_("method chosen"), max_length=60, blank=True)
     chosen_variant = models.CharField(_("variant"), max_length=60, blank=True)
     choice_reason = models.TextField(
-        _("why this choice"), max_length=TEXT_LENGTH, blank=True,
+        _("why this choice"),
+        max_length=TEXT_LENGTH,
+        blank=True,
         help_text=_("Required when the choice differs from the top suggestion."),
     )
     chosen_by = models.ForeignKey(
@@ -124,8 +133,12 @@ class Trajectory(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closure_reason = models.CharField(_("reason for closing"), max_length=30, choices=ClosureReason.choices, blank=True)
     coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coordinated_trajectories",
-        null=True, blank=True, verbose_name=_("coordinator"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="coordinated_trajectories",
+        null=True,
+        blank=True,
+        verbose_name=_("coordinator"),
     )
     coordinator_allocated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -147,9 +160,13 @@ class Trajectory(models.Model):
             models.Index(fields=["coordinator", "status"], name="traj_coordinator_status"),
             models.Index(fields=["status", "next_due_on"], name="traj_status_due"),
             # The team work list's order (next due first) among the active ones: a page is read off the index.
-            models.Index(fields=["team", "next_due_on", "offered_on", "id"], name="traj_team_active_due",
-                         condition=models.Q(status__in=[
-                             "offered", "accepted", "preparing", "meeting_held", "plan_made", "follow_up"])),
+            models.Index(
+                fields=["team", "next_due_on", "offered_on", "id"],
+                name="traj_team_active_due",
+                condition=models.Q(
+                    status__in=["offered", "accepted", "preparing", "meeting_held", "plan_made", "follow_up"]
+                ),
+            ),
             models.Index(fields=["case", "-offered_on"], name="traj_case_recent"),
         ]
         verbose_name = _("trajectory")
@@ -204,17 +221,21 @@ class FamilyPlanRight(models.Model):
     offered_on = models.DateField(_("offered on"), null=True, blank=True)
     offered_by_party = models.CharField(_("offered by"), max_length=30, choices=OfferedBy.choices, blank=True)
     offered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
         verbose_name=_("offered by (person)"),
     )
     reasonable_term_until = models.DateField(_("reasonable term until"), null=True, blank=True)
     support_offered = models.TextField(
-        _("support offered"), max_length=TEXT_LENGTH, blank=True,
+        _("support offered"),
+        max_length=TEXT_LENGTH,
+        blank=True,
         help_text=_("The support offered to draw up the plan, e.g. an independent coordinator."),
     )
-    parents_answer = models.CharField(
-        _("parents' answer"), max_length=10, choices=ParentsAnswer.choices, blank=True
-    )
+    parents_answer = models.CharField(_("parents' answer"), max_length=10, choices=ParentsAnswer.choices, blank=True)
     parents_answered_on = models.DateField(_("answered on"), null=True, blank=True)
     dropped_on = models.DateField(_("offer dropped on"), null=True, blank=True)
     drop_ground = models.CharField(_("ground for dropping"), max_length=30, choices=DropGround.choices, blank=True)
@@ -241,7 +262,8 @@ class StrengthsExploration(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     explored_on = models.DateField(_("explored on"))
     how_explored = models.TextField(
-        _("how the own strengths were explored"), max_length=TEXT_LENGTH,
+        _("how the own strengths were explored"),
+        max_length=TEXT_LENGTH,
         help_text=_("What was done to find and strengthen the strengths of the child, the parents and their network."),
     )
     strengths_found = models.TextField(_("strengths found"), max_length=TEXT_LENGTH, blank=True)
@@ -275,7 +297,9 @@ class Reminder(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="reminders", null=True, blank=True)
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="reminders", null=True, blank=True
+    )
     kind = models.CharField(max_length=20, choices=DeadlineKind.choices)
     subject = models.CharField(max_length=60)  # what is due: a phase code, a meeting id, a legal deadline
     due_on = models.DateField()

@@ -1,4 +1,5 @@
 """Organisation-wide settings of the trajectory stage, mounted at /organisation/."""
+
 from django.urls import path
 
 from . import views

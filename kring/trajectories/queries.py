@@ -1,4 +1,5 @@
 """Reads of the trajectory stage. Every read starts from the case's visibility query and is logged."""
+
 from __future__ import annotations
 
 from kring.audit.services import Access, Action, log_access
@@ -41,8 +42,9 @@ def get_trajectory(actor, case_id, trajectory_id, path: str = "") -> tuple:
 def selector_runs(actor, case, path: str = "") -> list[SelectorRun]:
     runs = list(SelectorRun.objects.filter(case=case).select_related("created_by", "chosen_by"))
     if runs:
-        log_access(actor, Action.LIST, [Access("selector_run", r.pk, case.pk, case.organisation_id) for r in runs],
-                   path=path)
+        log_access(
+            actor, Action.LIST, [Access("selector_run", r.pk, case.pk, case.organisation_id) for r in runs], path=path
+        )
     return runs
 
 

@@ -6,6 +6,7 @@ the plain values the services take; the services decide what is valid, exactly a
 serializers present what a query or service returned (``api.py`` builds the plain data), with each record's
 ``version`` to send back so a stale change is refused.
 """
+
 from rest_framework import serializers
 
 from django.utils.translation import gettext_lazy as _
@@ -107,7 +108,8 @@ class MethodSerializer(serializers.Serializer):
     phases = MethodPhaseSerializer(many=True, read_only=True)
     sources = MethodSourceSerializer(many=True, read_only=True)
     durations_of = serializers.IntegerField(
-        read_only=True, allow_null=True,
+        read_only=True,
+        allow_null=True,
         help_text="The organisation whose own durations the phases show; null: the durations of the definition.",
     )
 
@@ -130,7 +132,10 @@ class SelectorAnswersSerializer(RefuseUnknownFields, serializers.Serializer):
     setting = serializers.ChoiceField(choices=selector.SETTINGS, required=False)
     request = serializers.ChoiceField(choices=selector.REQUEST_KINDS, required=False, allow_null=True)
     network_size = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=100000,
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=100000,
         help_text="Informal persons on the network map.",
     )
     network_unsafe = serializers.BooleanField(required=False)
@@ -139,7 +144,10 @@ class SelectorAnswersSerializer(RefuseUnknownFields, serializers.Serializer):
         child=serializers.ChoiceField(choices=selector.CONFLICTS), required=False, max_length=len(selector.CONFLICTS)
     )
     earlier_attempts = serializers.ListField(
-        child=_method_field(), required=False, max_length=METHOD_LIST_MAX, help_text="Methods tried before.",
+        child=_method_field(),
+        required=False,
+        max_length=METHOD_LIST_MAX,
+        help_text="Methods tried before.",
     )
     incident_with_victim = serializers.BooleanField(required=False)
     left_school = serializers.BooleanField(required=False)
@@ -198,7 +206,10 @@ class SelectorChoiceSerializer(RefuseUnknownFields, serializers.Serializer):
     method = _method_field()
     variant = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
     reason = serializers.CharField(
-        required=False, allow_blank=True, max_length=TEXT_LENGTH, default="",
+        required=False,
+        allow_blank=True,
+        max_length=TEXT_LENGTH,
+        default="",
         help_text="Required when the method is not the top suggestion.",
     )
     version = _version_field()
@@ -305,7 +316,10 @@ class TrajectoryTransitionSerializer(RefuseUnknownFields, serializers.Serializer
     )
     on = serializers.DateField(help_text="The day it happened.")
     reason = serializers.CharField(
-        required=False, allow_blank=True, max_length=30, default="",
+        required=False,
+        allow_blank=True,
+        max_length=30,
+        default="",
         help_text="Required for abandoned (a reason for abandoning) and closed (a reason for closing).",
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LENGTH, default="")
@@ -325,7 +339,8 @@ class TrajectoryAdvancePhaseSerializer(RefuseUnknownFields, serializers.Serializ
 class TrajectoryCoordinatorInputSerializer(RefuseUnknownFields, serializers.Serializer):
     user = _id_field(help_text="The id of a coordinator of the case's organisation.")
     accept_case_worker = serializers.BooleanField(
-        required=False, default=False,
+        required=False,
+        default=False,
         help_text="Allocate the family's own case worker anyway, after the coordinator_is_case_worker warning.",
     )
     version = _version_field()
@@ -336,11 +351,15 @@ class TrajectoryCoordinatorWarningSerializer(serializers.Serializer):
     family's own case worker also its code. Only an answer, so no field is required: a refusal for another
     reason (a version missing, an unknown field) carries just the fields concerned."""
 
-    code = serializers.ChoiceField(choices=["coordinator_is_case_worker"], required=False,
-                                   help_text="Only with the warning about the family's own case worker.")
+    code = serializers.ChoiceField(
+        choices=["coordinator_is_case_worker"],
+        required=False,
+        help_text="Only with the warning about the family's own case worker.",
+    )
     detail = serializers.CharField(required=False)
-    confirm_with = serializers.ChoiceField(choices=["accept_case_worker"], required=False,
-                                           help_text="The field to set to true to go ahead anyway.")
+    confirm_with = serializers.ChoiceField(
+        choices=["accept_case_worker"], required=False, help_text="The field to set to true to go ahead anyway."
+    )
     user = serializers.ListField(child=serializers.CharField(), required=False)
 
 
@@ -399,9 +418,11 @@ class StrengthsExplorationInputSerializer(RefuseUnknownFields, serializers.Seria
     how_explored = serializers.CharField(max_length=TEXT_LENGTH)
     strengths_found = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LENGTH, default="")
     methods_used = serializers.ListField(
-        child=_method_field(), required=False, default=list, max_length=METHOD_LIST_MAX,
+        child=_method_field(),
+        required=False,
+        default=list,
+        max_length=METHOD_LIST_MAX,
     )
     version = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, required=False, allow_null=True, help_text=RECORD_VERSION_HELP
     )
-

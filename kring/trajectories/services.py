@@ -1,5 +1,6 @@
 """Writes of the trajectory stage. Like the case services: permission, validation and one transaction, the
 access log, and version checks so a concurrent edit is refused rather than lost."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -34,11 +35,23 @@ from .models import (
 )
 
 FAMILY_PLAN_FIELDS = [
-    "exemption", "offered_on", "offered_by_party", "reasonable_term_until", "support_offered", "parents_answer",
-    "parents_answered_on", "dropped_on", "drop_ground", "drop_note", "family_plan_made_on",
-    "professional_plan_adopted_on", "written_copy_requested_on", "written_copy_given_on",
+    "exemption",
+    "offered_on",
+    "offered_by_party",
+    "reasonable_term_until",
+    "support_offered",
+    "parents_answer",
+    "parents_answered_on",
+    "dropped_on",
+    "drop_ground",
+    "drop_note",
+    "family_plan_made_on",
+    "professional_plan_adopted_on",
+    "written_copy_requested_on",
+    "written_copy_given_on",
 ]
 STRENGTHS_FIELDS = ["explored_on", "how_explored", "strengths_found", "methods_used"]
+
 
 def _status_label(code):
     return str(Status(code).label)
@@ -47,7 +60,9 @@ def _status_label(code):
 def _illegal_message(error: states.IllegalTransition) -> str:
     allowed = ", ".join(_status_label(s) for s in error.allowed) or _("nothing: the trajectory is closed")
     return _("A trajectory that is %(current)s cannot become %(target)s. Possible next steps: %(allowed)s.") % {
-        "current": _status_label(error.current), "target": _status_label(error.target), "allowed": allowed,
+        "current": _status_label(error.current),
+        "target": _status_label(error.target),
+        "allowed": allowed,
     }
 
 
@@ -55,8 +70,9 @@ def _legal_messages():
     """The pure core's codes as sentences in the user's language."""
     return {
         "unknown_exemption": _("Choose an exemption from the list."),
-        "exempt_case_has_no_offer": _("In an exempt case no family group plan is offered; remove the offer or the "
-                                      "exemption."),
+        "exempt_case_has_no_offer": _(
+            "In an exempt case no family group plan is offered; remove the offer or the exemption."
+        ),
         "term_without_offer": _("A reasonable term needs the date of the offer."),
         "term_before_offer": _("The reasonable term must end after the offer."),
         "answer_without_offer": _("The parents can only answer an offer that was made."),
@@ -66,8 +82,9 @@ def _legal_messages():
         "parents_did_not_decline": _("This ground needs the parents' answer that they decline."),
         "dropped_but_plan_made": _("A family group plan was made, so the offer was not dropped."),
         "ground_without_date": _("Give the date on which the offer was dropped."),
-        "professional_plan_without_drop": _("A professional plan follows only when the family group plan route was "
-                                            "dropped."),
+        "professional_plan_without_drop": _(
+            "A professional plan follows only when the family group plan route was dropped."
+        ),
         "copy_without_request": _("Give the date on which the plan in writing was requested."),
         "copy_before_request": _("The plan in writing cannot be given before it was requested."),
     }
@@ -130,9 +147,9 @@ def save_duration_override(actor, organisation, method_code, phase_code, default
         with_duration_overrides(definition, merged)
     except MethodDefinitionError:
         raise ValidationError({"default_weeks": [_("The default cannot be longer than the maximum.")]}) from None
-    row = DurationOverride.objects.filter(organisation=organisation, method_code=method_code,
-                                          phase_code=phase_code).first() or DurationOverride(
-        organisation=organisation, method_code=method_code, phase_code=phase_code)
+    row = DurationOverride.objects.filter(
+        organisation=organisation, method_code=method_code, phase_code=phase_code
+    ).first() or DurationOverride(organisation=organisation, method_code=method_code, phase_code=phase_code)
     row.default_weeks = Decimal(str(default_weeks))
     row.max_weeks = Decimal(str(max_weeks)) if max_weeks not in (None, "") else None
     row.changed_by = actor.user
@@ -158,9 +175,14 @@ def _suggestion_data(suggestions) -> list[dict]:
 
     return [
         {
-            "method": s.method, "name": dict(s.name), "score": s.score, "excluded": s.excluded,
-            "continua": dict(s.continua), "reasons_for": reasons(s.reasons_for),
-            "reasons_against": reasons(s.reasons_against), "warnings": reasons(s.warnings),
+            "method": s.method,
+            "name": dict(s.name),
+            "score": s.score,
+            "excluded": s.excluded,
+            "continua": dict(s.continua),
+            "reasons_for": reasons(s.reasons_for),
+            "reasons_against": reasons(s.reasons_against),
+            "warnings": reasons(s.warnings),
         }
         for s in suggestions
     ]
@@ -177,8 +199,12 @@ def answer_words() -> dict[str, dict[str, str]]:
     words: dict[str, dict[str, str]] = {}
     for language in ("nl", "en"):
         with translation.override(language):
-            for mapping in (dict(LegalContext.choices), dict(SafetyConcern.choices), labels.SETTINGS,
-                            labels.REQUEST_KINDS):
+            for mapping in (
+                dict(LegalContext.choices),
+                dict(SafetyConcern.choices),
+                labels.SETTINGS,
+                labels.REQUEST_KINDS,
+            ):
                 for code, label in mapping.items():
                     words.setdefault(code, {})[language] = str(label).lower()
     return words
@@ -218,8 +244,12 @@ def run_selector(actor, case_id, data: dict, path: str = "") -> SelectorRun:
         for name, value in dataclasses.asdict(answers).items()
     }
     run = SelectorRun.objects.create(
-        case=case, organisation=case.organisation, answers=stored_answers, suggestion=_suggestion_data(ranking),
-        method_versions={code: d.version for code, d in methods.items()}, created_by=actor.user,
+        case=case,
+        organisation=case.organisation,
+        answers=stored_answers,
+        suggestion=_suggestion_data(ranking),
+        method_versions={code: d.version for code, d in methods.items()},
+        created_by=actor.user,
     )
     log_access(actor, Action.CREATE, [Access("selector_run", run.pk, case.pk, case.organisation_id)], path=path)
     return run
@@ -227,8 +257,9 @@ def run_selector(actor, case_id, data: dict, path: str = "") -> SelectorRun:
 
 @_logs_refusal
 @transaction.atomic
-def choose_method(actor, case_id, run_id, method_code, variant_code="", reason="", expected_version=None,
-                  path: str = "") -> SelectorRun:
+def choose_method(
+    actor, case_id, run_id, method_code, variant_code="", reason="", expected_version=None, path: str = ""
+) -> SelectorRun:
     """Record the method chosen, by whom, and why when it is not the top suggestion."""
     case = _lock_case(case_id, actor.user)
     _check_can_edit(actor.user, case)
@@ -278,17 +309,26 @@ def _plan(trajectory: Trajectory, phases: list[TrajectoryPhase]) -> None:
     if trajectory.accepted_on is None:
         return
     actual = {p.code: (p.started_on, p.ended_on) for p in phases}
-    planned = {p.code: p for p in schedule.plan_phases(deadlines.phase_specs(trajectory), trajectory.accepted_on,
-                                                       actual)}
+    planned = {
+        p.code: p for p in schedule.plan_phases(deadlines.phase_specs(trajectory), trajectory.accepted_on, actual)
+    }
     for phase in phases:
         plan = planned[phase.code]
         phase.planned_start, phase.planned_end, phase.latest_end = plan.planned_start, plan.planned_end, plan.latest_end
 
 
 def _event(actor, trajectory, kind, from_value, to_value, on, reason="", note=""):
-    TrajectoryEvent.objects.create(trajectory=trajectory, organisation_id=trajectory.organisation_id, kind=kind,
-                                   from_value=from_value or "", to_value=to_value, on=on, reason=reason,
-                                   note=note, by=actor.user)
+    TrajectoryEvent.objects.create(
+        trajectory=trajectory,
+        organisation_id=trajectory.organisation_id,
+        kind=kind,
+        from_value=from_value or "",
+        to_value=to_value,
+        on=on,
+        reason=reason,
+        note=note,
+        by=actor.user,
+    )
 
 
 def _check_date(on: date, field="on", not_before: date | None = None):
@@ -300,8 +340,9 @@ def _check_date(on: date, field="on", not_before: date | None = None):
 
 @_logs_refusal
 @transaction.atomic
-def offer_trajectory(actor, case_id, method_code, offered_on: date, variant_code="", selector_run_id=None,
-                     note="", path: str = "") -> Trajectory:
+def offer_trajectory(
+    actor, case_id, method_code, offered_on: date, variant_code="", selector_run_id=None, note="", path: str = ""
+) -> Trajectory:
     """Offer a method to the family: a new trajectory that keeps the method version and the organisation's
     durations as they are today."""
     case = _lock_case(case_id, actor.user)
@@ -311,7 +352,9 @@ def offer_trajectory(actor, case_id, method_code, offered_on: date, variant_code
     try:
         definition = definition_for(case.organisation_id, method_code)
     except MethodDefinitionError:
-        raise ValidationError({"method_code": [_("The organisation's durations for this method are invalid.")]}) from None
+        raise ValidationError(
+            {"method_code": [_("The organisation's durations for this method are invalid.")]}
+        ) from None
     if variant_code and variant_code not in {v.code for v in definition.variants}:
         raise ValidationError({"variant_code": [_("This method has no such variant.")]})
     _check_date(offered_on, "offered_on", case.referral_date)
@@ -324,35 +367,49 @@ def offer_trajectory(actor, case_id, method_code, offered_on: date, variant_code
     if busy:
         raise ValidationError({"method_code": [_("This case already has an active trajectory with this method.")]})
     trajectory = Trajectory(
-        case=case, organisation=case.organisation, team=case.team, method_code=definition.code,
-        method_version=definition.version, variant_code=variant_code or "", selector_run=run,
+        case=case,
+        organisation=case.organisation,
+        team=case.team,
+        method_code=definition.code,
+        method_version=definition.version,
+        variant_code=variant_code or "",
+        selector_run=run,
         phases_followed=[
             {"code": p.code, "name": p.name.model_dump(), "default_weeks": p.default_weeks, "max_weeks": p.max_weeks}
             for p in definition.phases
         ],
-        status=Status.OFFERED, offered_on=offered_on, offered_by=actor.user,
+        status=Status.OFFERED,
+        offered_on=offered_on,
+        offered_by=actor.user,
     )
     trajectory._history_user = actor.user
     trajectory.save()
-    TrajectoryPhase.objects.bulk_create([
-        TrajectoryPhase(trajectory=trajectory, organisation=case.organisation, code=p.code, position=i)
-        for i, p in enumerate(definition.phases)
-    ])
+    TrajectoryPhase.objects.bulk_create(
+        [
+            TrajectoryPhase(trajectory=trajectory, organisation=case.organisation, code=p.code, position=i)
+            for i, p in enumerate(definition.phases)
+        ]
+    )
     _event(actor, trajectory, "status", "", Status.OFFERED, offered_on, note=note)
     log_access(actor, Action.CREATE, [_trajectory_access(trajectory)], path=path)
     return trajectory
 
 
 DATE_FIELD = {
-    Status.ACCEPTED: "accepted_on", Status.DECLINED: "declined_on", Status.MEETING_HELD: "meeting_held_on",
-    Status.PLAN_MADE: "plan_made_on", Status.ABANDONED: "abandoned_on", Status.CLOSED: "closed_on",
+    Status.ACCEPTED: "accepted_on",
+    Status.DECLINED: "declined_on",
+    Status.MEETING_HELD: "meeting_held_on",
+    Status.PLAN_MADE: "plan_made_on",
+    Status.ABANDONED: "abandoned_on",
+    Status.CLOSED: "closed_on",
 }
 
 
 @_logs_refusal
 @transaction.atomic
-def change_status(actor, case_id, trajectory_id, target, on: date, reason="", note="", expected_version=None,
-                  path: str = "") -> Trajectory:
+def change_status(
+    actor, case_id, trajectory_id, target, on: date, reason="", note="", expected_version=None, path: str = ""
+) -> Trajectory:
     """Move the trajectory one step through its status machine; illegal steps are refused with the options."""
     case = _lock_case(case_id, actor.user)
     trajectory = _lock_trajectory(case, trajectory_id)
@@ -366,8 +423,12 @@ def change_status(actor, case_id, trajectory_id, target, on: date, reason="", no
         raise ValidationError({"reason": [_("Choose a reason from the list.")]}) from None
     except ValueError:
         raise ValidationError({"status": [_("Choose a status from the list.")]}) from None
-    last = TrajectoryEvent.objects.filter(trajectory=trajectory, kind="status").order_by("-on").values_list(
-        "on", flat=True).first()
+    last = (
+        TrajectoryEvent.objects.filter(trajectory=trajectory, kind="status")
+        .order_by("-on")
+        .values_list("on", flat=True)
+        .first()
+    )
     _check_date(on, "on", last or trajectory.offered_on)
     if target == Status.PREPARING and trajectory.coordinator_id is None and _needs_coordinator(trajectory):
         raise ValidationError({"status": [_("Allocate a coordinator before the preparation starts.")]})
@@ -389,7 +450,9 @@ def change_status(actor, case_id, trajectory_id, target, on: date, reason="", no
                 phase.ended_on = on
         trajectory.current_phase = ""
     _plan(trajectory, phases)
-    TrajectoryPhase.objects.bulk_update(phases, ["started_on", "ended_on", "planned_start", "planned_end", "latest_end"])
+    TrajectoryPhase.objects.bulk_update(
+        phases, ["started_on", "ended_on", "planned_start", "planned_end", "latest_end"]
+    )
     _refresh_next_due(trajectory, phases)
     trajectory.version += 1
     trajectory._history_user = actor.user
@@ -433,7 +496,9 @@ def advance_phase(actor, case_id, trajectory_id, on: date, expected_version=None
     else:
         trajectory.current_phase = ""
     _plan(trajectory, phases)
-    TrajectoryPhase.objects.bulk_update(phases, ["started_on", "ended_on", "planned_start", "planned_end", "latest_end"])
+    TrajectoryPhase.objects.bulk_update(
+        phases, ["started_on", "ended_on", "planned_start", "planned_end", "latest_end"]
+    )
     _refresh_next_due(trajectory, phases)
     trajectory.version += 1
     trajectory._history_user = actor.user
@@ -449,8 +514,9 @@ def coordinator_is_case_worker(case, user_id) -> bool:
 
 @_logs_refusal
 @transaction.atomic
-def allocate_coordinator(actor, case_id, trajectory_id, user_id, accept_case_worker=False, expected_version=None,
-                         path: str = "") -> Trajectory:
+def allocate_coordinator(
+    actor, case_id, trajectory_id, user_id, accept_case_worker=False, expected_version=None, path: str = ""
+) -> Trajectory:
     """The team lead allocates a coordinator. The family's own case worker may be chosen only after the
     warning was seen (``accept_case_worker``): the methods want an independent coordinator."""
     from kring.accounts.models import User
@@ -467,9 +533,14 @@ def allocate_coordinator(actor, case_id, trajectory_id, user_id, accept_case_wor
         raise ValidationError({"coordinator": [_("Choose a coordinator of this organisation.")]})
     is_worker = coordinator_is_case_worker(case, coordinator.pk)
     if is_worker and not accept_case_worker:
-        warning = ValidationError(_("%(name)s is the family's case worker. The method asks for an independent "
-                                    "coordinator; confirm if you allocate them anyway.") % {"name": coordinator},
-                                  code="coordinator_is_case_worker")
+        warning = ValidationError(
+            _(
+                "%(name)s is the family's case worker. The method asks for an independent "
+                "coordinator; confirm if you allocate them anyway."
+            )
+            % {"name": coordinator},
+            code="coordinator_is_case_worker",
+        )
         raise ValidationError({"coordinator": [warning]})
     previous = trajectory.coordinator
     trajectory.coordinator = coordinator
@@ -486,8 +557,14 @@ def allocate_coordinator(actor, case_id, trajectory_id, user_id, accept_case_wor
         from kring.cases.services import _forget_scope
 
         _forget_scope(coordinator)
-    _event(actor, trajectory, "coordinator", str(previous.pk) if previous else "", str(coordinator.pk),
-           timezone.localdate())
+    _event(
+        actor,
+        trajectory,
+        "coordinator",
+        str(previous.pk) if previous else "",
+        str(coordinator.pk),
+        timezone.localdate(),
+    )
     log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)], path=path)
     return trajectory
 
@@ -520,9 +597,15 @@ def _open_case_record(actor, case_id, model, jurisdiction, message, expected_ver
 def save_family_plan_right(actor, case_id, data: dict, expected_version=None, path: str = "") -> FamilyPlanRight:
     """Record the Jeugdwet art. 4.1.2 offer and what followed; the law's rules are checked as a whole."""
     case, record, creating = _open_case_record(
-        actor, case_id, FamilyPlanRight, Jurisdiction.NETHERLANDS,
+        actor,
+        case_id,
+        FamilyPlanRight,
+        Jurisdiction.NETHERLANDS,
         _("The family group plan of the Jeugdwet applies to Dutch organisations only."),
-        expected_version, FAMILY_PLAN_FIELDS, data)
+        expected_version,
+        FAMILY_PLAN_FIELDS,
+        data,
+    )
     for name, value in data.items():
         text_field = not (name.endswith("_on") or name.endswith("_until"))
         setattr(record, name, "" if value is None and text_field else value)
@@ -536,8 +619,9 @@ def save_family_plan_right(actor, case_id, data: dict, expected_version=None, pa
         if isinstance(value, date) and name != "reasonable_term_until" and value > today:
             errors.setdefault(name, []).append(_("This date cannot be in the future."))
     if not (record.offered_on or record.exemption):
-        errors.setdefault("offered_on", []).append(_("Record when the family group plan was offered, or the "
-                                                     "exemption that applies."))
+        errors.setdefault("offered_on", []).append(
+            _("Record when the family group plan was offered, or the exemption that applies.")
+        )
     messages = _legal_messages()
     for problem in jeugdwet.problems(deadlines.as_core(record)):
         errors.setdefault(problem.field, []).append(messages[problem.code])
@@ -548,20 +632,35 @@ def save_family_plan_right(actor, case_id, data: dict, expected_version=None, pa
         record.version += 1
     record._history_user = actor.user
     record.save()
-    log_access(actor, Action.CREATE if creating else Action.UPDATE,
-               [Access("family_plan_right", record.pk, case.pk, case.organisation_id)], path=path)
+    log_access(
+        actor,
+        Action.CREATE if creating else Action.UPDATE,
+        [Access("family_plan_right", record.pk, case.pk, case.organisation_id)],
+        path=path,
+    )
     return record
 
 
 @_logs_refusal
 @transaction.atomic
-def save_strengths_exploration(actor, case_id, data: dict, expected_version=None, path: str = "") -> StrengthsExploration:
+def save_strengths_exploration(
+    actor, case_id, data: dict, expected_version=None, path: str = ""
+) -> StrengthsExploration:
     """Flanders: how the family's own strengths were explored, as the intersectoral access gate asks."""
     case, record, creating = _open_case_record(
-        actor, case_id, StrengthsExploration, Jurisdiction.FLANDERS,
-        _("The exploration of own strengths is asked by the Flemish access gate; it applies to Flemish "
-          "organisations only."),
-        expected_version, STRENGTHS_FIELDS, data, recorded_by=actor.user)
+        actor,
+        case_id,
+        StrengthsExploration,
+        Jurisdiction.FLANDERS,
+        _(
+            "The exploration of own strengths is asked by the Flemish access gate; it applies to Flemish "
+            "organisations only."
+        ),
+        expected_version,
+        STRENGTHS_FIELDS,
+        data,
+        recorded_by=actor.user,
+    )
     for name, value in data.items():
         setattr(record, name, value)
     methods = set(catalogue())
@@ -575,6 +674,10 @@ def save_strengths_exploration(actor, case_id, data: dict, expected_version=None
     record.recorded_by = actor.user
     record._history_user = actor.user
     record.save()
-    log_access(actor, Action.CREATE if creating else Action.UPDATE,
-               [Access("strengths_exploration", record.pk, case.pk, case.organisation_id)], path=path)
+    log_access(
+        actor,
+        Action.CREATE if creating else Action.UPDATE,
+        [Access("strengths_exploration", record.pk, case.pk, case.organisation_id)],
+        path=path,
+    )
     return record

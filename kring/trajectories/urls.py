@@ -1,4 +1,5 @@
 """Pages of a case's trajectories, mounted at /cases/<pk>/trajectories/."""
+
 from django.urls import path
 
 from . import views

@@ -3,6 +3,7 @@ clocks and status steps, the coordinator, and the legal record (Jeugdwet or the 
 
 Thin: parse with a form, call a query or a service, render. Refused steps come back as messages beside the form.
 """
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -74,8 +75,12 @@ def overview(request, pk):
     today = timezone.localdate()
     trajectories = queries.trajectories_for_case(actor, case, path=request.path)
     rows = [
-        {"trajectory": t, "method": _method_name(t.method_code, language), "clocks": deadlines.clocks(t, today),
-         "phase": _phase_names(t, language).get(t.current_phase, "")}
+        {
+            "trajectory": t,
+            "method": _method_name(t.method_code, language),
+            "clocks": deadlines.clocks(t, today),
+            "phase": _phase_names(t, language).get(t.current_phase, ""),
+        }
         for t in trajectories
     ]
     runs = queries.selector_runs(actor, case, path=request.path)
@@ -83,12 +88,20 @@ def overview(request, pk):
     legal_deadlines = []
     if legal is not None and case.organisation.jurisdiction == "NL":
         legal_deadlines = [(DeadlineKind(d.kind).label, d, d.state(today)) for d in deadlines.legal_deadlines(legal)]
-    return render(request, "trajectories/overview.html", {
-        "case": case, "rows": rows, "runs": runs, "legal": legal, "legal_deadlines": legal_deadlines,
-        "can_edit": can_edit_case(request.user, case),
-        "offer_form": OfferForm(language=language),
-        "method_names": {code: _method_name(code, language) for code in catalogue()},
-    })
+    return render(
+        request,
+        "trajectories/overview.html",
+        {
+            "case": case,
+            "rows": rows,
+            "runs": runs,
+            "legal": legal,
+            "legal_deadlines": legal_deadlines,
+            "can_edit": can_edit_case(request.user, case),
+            "offer_form": OfferForm(language=language),
+            "method_names": {code: _method_name(code, language) for code in catalogue()},
+        },
+    )
 
 
 # ---- the selector --------------------------------------------------------------------------------------------
@@ -133,25 +146,28 @@ def selector(request, pk):
         form = SelectorForm(initial=initial, **kwargs)
     if unsafe:
         form.fields["network_unsafe"].help_text = _("The network map marks as unsafe: %(names)s.") % {
-            "names": ", ".join(unsafe)}
+            "names": ", ".join(unsafe)
+        }
     return render(request, "trajectories/selector.html", {"case": case, "form": form})
 
 
 def _ranking_rows(run, language):
     rows = []
     for position, item in enumerate(run.suggestion, 1):
-        rows.append({
-            "position": position,
-            "method": item["method"],
-            "name": _pick(item["name"], language),
-            "score": item["score"],
-            "excluded": item["excluded"],
-            "for": [_pick(r["text"], language) for r in item["reasons_for"]],
-            "against": [_pick(r["text"], language) for r in item["reasons_against"]],
-            "warnings": [_pick(r["text"], language) for r in item["warnings"]],
-            "family_lead": item["continua"].get("family_lead"),
-            "network_breadth": item["continua"].get("network_breadth"),
-        })
+        rows.append(
+            {
+                "position": position,
+                "method": item["method"],
+                "name": _pick(item["name"], language),
+                "score": item["score"],
+                "excluded": item["excluded"],
+                "for": [_pick(r["text"], language) for r in item["reasons_for"]],
+                "against": [_pick(r["text"], language) for r in item["reasons_against"]],
+                "warnings": [_pick(r["text"], language) for r in item["warnings"]],
+                "family_lead": item["continua"].get("family_lead"),
+                "network_breadth": item["continua"].get("network_breadth"),
+            }
+        )
     return rows
 
 
@@ -191,8 +207,16 @@ def selector_run(request, pk, run_id):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.choose_method(actor, pk, run_id, data["chosen_method"], data["chosen_variant"],
-                                       data["choice_reason"], data["version"], path=request.path)
+                services.choose_method(
+                    actor,
+                    pk,
+                    run_id,
+                    data["chosen_method"],
+                    data["chosen_variant"],
+                    data["choice_reason"],
+                    data["version"],
+                    path=request.path,
+                )
             except StaleEdit as error:
                 stale = error
             except ValidationError as error:
@@ -201,18 +225,36 @@ def selector_run(request, pk, run_id):
                 messages.success(request, _("The choice was recorded."))
                 return redirect("trajectories:selector_run", pk=pk, run_id=run_id)
     else:
-        form = ChoiceForm(initial={"chosen_method": run.chosen_method or run.top_method,
-                                   "chosen_variant": run.chosen_variant, "choice_reason": run.choice_reason,
-                                   "version": run.version}, language=language)
-    offer_form = OfferForm(initial={"method_code": run.chosen_method, "variant_code": run.chosen_variant,
-                                    "selector_run": run.pk}, language=language)
-    return render(request, "trajectories/selector_run.html", {
-        "case": case, "run": run, "rows": _ranking_rows(run, language), "answers": _answer_rows(run, language),
-        "form": form, "stale": stale, "offer_form": offer_form,
-        "top_name": _method_name(run.top_method, language),
-        "chosen_name": _method_name(run.chosen_method, language) if run.chosen_method else "",
-        "can_edit": can_edit_case(request.user, case),
-    }, status=409 if stale else 200)
+        form = ChoiceForm(
+            initial={
+                "chosen_method": run.chosen_method or run.top_method,
+                "chosen_variant": run.chosen_variant,
+                "choice_reason": run.choice_reason,
+                "version": run.version,
+            },
+            language=language,
+        )
+    offer_form = OfferForm(
+        initial={"method_code": run.chosen_method, "variant_code": run.chosen_variant, "selector_run": run.pk},
+        language=language,
+    )
+    return render(
+        request,
+        "trajectories/selector_run.html",
+        {
+            "case": case,
+            "run": run,
+            "rows": _ranking_rows(run, language),
+            "answers": _answer_rows(run, language),
+            "form": form,
+            "stale": stale,
+            "offer_form": offer_form,
+            "top_name": _method_name(run.top_method, language),
+            "chosen_name": _method_name(run.chosen_method, language) if run.chosen_method else "",
+            "can_edit": can_edit_case(request.user, case),
+        },
+        status=409 if stale else 200,
+    )
 
 
 # ---- offering and the trajectory ------------------------------------------------------------------------------
@@ -227,24 +269,41 @@ def offer(request, pk):
         data = form.cleaned_data
         try:
             trajectory = services.offer_trajectory(
-                _actor(request), pk, data["method_code"], data["offered_on"], data["variant_code"],
-                data.get("selector_run"), data["note"], path=request.path)
+                _actor(request),
+                pk,
+                data["method_code"],
+                data["offered_on"],
+                data["variant_code"],
+                data.get("selector_run"),
+                data["note"],
+                path=request.path,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The method was offered to the family."))
             return redirect("trajectories:detail", pk=pk, trajectory_id=trajectory.pk)
-    return render(request, "trajectories/offer.html", {"case": case, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "trajectories/offer.html",
+        {"case": case, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _coordinators(case):
     from kring.accounts.models import User
 
-    return User.objects.filter(
-        is_active=True, memberships__organisation=case.organisation, memberships__role=Role.COORDINATOR,
-        memberships__active=True,
-    ).distinct().order_by("last_name", "first_name", "email")
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=case.organisation,
+            memberships__role=Role.COORDINATOR,
+            memberships__active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
 
 
 def _detail_context(request, case, trajectory, **forms):
@@ -255,28 +314,47 @@ def _detail_context(request, case, trajectory, **forms):
     for phase in trajectory.phases.all():
         spec = next((p for p in trajectory.phases_followed if p["code"] == phase.code), {})
         late = bool(phase.started_on and not phase.ended_on and phase.planned_end and phase.planned_end < today)
-        phases.append({"phase": phase, "name": names.get(phase.code, phase.code), "spec": spec, "late": late,
-                       "current": phase.code == trajectory.current_phase})
+        phases.append(
+            {
+                "phase": phase,
+                "name": names.get(phase.code, phase.code),
+                "spec": spec,
+                "late": late,
+                "current": phase.code == trajectory.current_phase,
+            }
+        )
     allowed = states.allowed_from(trajectory.status)
     is_lead = services._is_team_lead(request.user, case)
     can_work = can_edit_case(request.user, case) or trajectory.coordinator_id == request.user.pk
     context = {
-        "case": case, "trajectory": trajectory, "phases": phases, "clocks": deadlines.clocks(trajectory, today),
-        "method_name": _method_name(trajectory.method_code, language), "events": _timeline(trajectory, names),
-        "phase_names": names, "allowed": allowed, "can_work": can_work, "is_lead": is_lead,
-        "status_form": forms.get("status_form") or StatusForm(initial={"version": trajectory.version},
-                                                              allowed=allowed),
-        "phase_form": forms.get("phase_form") or AdvancePhaseForm(initial={"version": trajectory.version,
-                                                                           "on": today}),
-        "coordinator_form": forms.get("coordinator_form") or CoordinatorForm(
+        "case": case,
+        "trajectory": trajectory,
+        "phases": phases,
+        "clocks": deadlines.clocks(trajectory, today),
+        "method_name": _method_name(trajectory.method_code, language),
+        "events": _timeline(trajectory, names),
+        "phase_names": names,
+        "allowed": allowed,
+        "can_work": can_work,
+        "is_lead": is_lead,
+        "status_form": forms.get("status_form") or StatusForm(initial={"version": trajectory.version}, allowed=allowed),
+        "phase_form": forms.get("phase_form") or AdvancePhaseForm(initial={"version": trajectory.version, "on": today}),
+        "coordinator_form": forms.get("coordinator_form")
+        or CoordinatorForm(
             initial={"version": trajectory.version, "coordinator": trajectory.coordinator_id},
-            coordinators=_coordinators(case)),
+            coordinators=_coordinators(case),
+        ),
         "coordinator_warning": forms.get("coordinator_warning", False),
         "stale": forms.get("stale"),
         "active": trajectory.status in states.ACTIVE,
-        "variant_name": next((_pick(v.name.model_dump(), language)
-                              for v in getattr(catalogue().get(trajectory.method_code), "variants", [])
-                              if v.code == trajectory.variant_code), ""),
+        "variant_name": next(
+            (
+                _pick(v.name.model_dump(), language)
+                for v in getattr(catalogue().get(trajectory.method_code), "variants", [])
+                if v.code == trajectory.variant_code
+            ),
+            "",
+        ),
     }
     return context
 
@@ -322,8 +400,9 @@ def detail(request, pk, trajectory_id):
 
 def _redisplay(request, pk, trajectory_id, status=400, **forms):
     case, trajectory = _trajectory(request, pk, trajectory_id)
-    return render(request, "trajectories/detail.html", _detail_context(request, case, trajectory, **forms),
-                  status=status)
+    return render(
+        request, "trajectories/detail.html", _detail_context(request, case, trajectory, **forms), status=status
+    )
 
 
 @login_required
@@ -333,15 +412,27 @@ def change_status(request, pk, trajectory_id):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.change_status(_actor(request), pk, trajectory_id, data["status"], data["on"], data["reason"],
-                                   data["note"], data["version"], path=request.path)
+            services.change_status(
+                _actor(request),
+                pk,
+                trajectory_id,
+                data["status"],
+                data["on"],
+                data["reason"],
+                data["note"],
+                data["version"],
+                path=request.path,
+            )
         except StaleEdit as error:
             return _redisplay(request, pk, trajectory_id, status=409, stale=error)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("The trajectory is now %(status)s.") % {
-                "status": dict(form.fields["status"].choices)[data["status"]]})
+            messages.success(
+                request,
+                _("The trajectory is now %(status)s.")
+                % {"status": dict(form.fields["status"].choices)[data["status"]]},
+            )
             return redirect("trajectories:detail", pk=pk, trajectory_id=trajectory_id)
     return _redisplay(request, pk, trajectory_id, status_form=form)
 
@@ -352,8 +443,14 @@ def advance_phase(request, pk, trajectory_id):
     form = AdvancePhaseForm(request.POST)
     if form.is_valid():
         try:
-            services.advance_phase(_actor(request), pk, trajectory_id, form.cleaned_data["on"],
-                                   form.cleaned_data["version"], path=request.path)
+            services.advance_phase(
+                _actor(request),
+                pk,
+                trajectory_id,
+                form.cleaned_data["on"],
+                form.cleaned_data["version"],
+                path=request.path,
+            )
         except StaleEdit as error:
             return _redisplay(request, pk, trajectory_id, status=409, stale=error)
         except ValidationError as error:
@@ -373,12 +470,21 @@ def allocate_coordinator(request, pk, trajectory_id):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.allocate_coordinator(_actor(request), pk, trajectory_id, int(data["coordinator"]),
-                                          data["accept_case_worker"], data["version"], path=request.path)
+            services.allocate_coordinator(
+                _actor(request),
+                pk,
+                trajectory_id,
+                int(data["coordinator"]),
+                data["accept_case_worker"],
+                data["version"],
+                path=request.path,
+            )
         except StaleEdit as error:
             return _redisplay(request, pk, trajectory_id, status=409, stale=error)
         except ValidationError as error:
-            warning = any(e.code == "coordinator_is_case_worker" for e in getattr(error, "error_dict", {}).get("coordinator", []))
+            warning = any(
+                e.code == "coordinator_is_case_worker" for e in getattr(error, "error_dict", {}).get("coordinator", [])
+            )
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The coordinator was allocated."))
@@ -423,16 +529,21 @@ def legal(request, pk):
     else:
         form = form_class(instance=record, initial={"version": getattr(record, "version", None)}, **extra)
     status = 409 if stale else (400 if request.method == "POST" else 200)
-    return render(request, "trajectories/legal.html", {"case": case, "form": form, "dutch": dutch, "stale": stale},
-                  status=status)
+    return render(
+        request, "trajectories/legal.html", {"case": case, "form": form, "dutch": dutch, "stale": stale}, status=status
+    )
 
 
 # ---- the organisation's durations ----------------------------------------------------------------------------
 
 
 def _override_organisations(user):
-    return [m.organisation for m in Membership.objects.filter(
-        user=user, active=True, role__in=[Role.TEAM_LEAD, Role.ADMINISTRATOR]).select_related("organisation")]
+    return [
+        m.organisation
+        for m in Membership.objects.filter(
+            user=user, active=True, role__in=[Role.TEAM_LEAD, Role.ADMINISTRATOR]
+        ).select_related("organisation")
+    ]
 
 
 @login_required
@@ -453,9 +564,14 @@ def durations(request):
             if request.POST.get("remove"):
                 services.remove_duration_override(_actor(request), organisation, method_code, phase_code)
             else:
-                services.save_duration_override(_actor(request), organisation, method_code, phase_code,
-                                                _decimal(request.POST.get("default_weeks")),
-                                                _decimal(request.POST.get("max_weeks"), required=False))
+                services.save_duration_override(
+                    _actor(request),
+                    organisation,
+                    method_code,
+                    phase_code,
+                    _decimal(request.POST.get("default_weeks")),
+                    _decimal(request.POST.get("max_weeks"), required=False),
+                )
         except ValidationError as error:
             errors[(method_code, phase_code)] = error.messages
         else:
@@ -466,17 +582,35 @@ def durations(request):
     for code, definition in catalogue().items():
         phases = []
         for phase in definition.phases:
-            phases.append({
-                "code": phase.code, "name": phase.name.en if language == "en" else phase.name.nl,
-                "default_weeks": phase.default_weeks, "max_weeks": phase.max_weeks,
-                "sourced": phase.duration_source != "default", "override": overrides.get((code, phase.code)),
-                "errors": errors.get((code, phase.code), []),
-            })
-        methods.append({"code": code, "name": definition.name.en if language == "en" else definition.name.nl,
-                        "version": definition.version, "phases": phases})
-    return render(request, "trajectories/durations.html", {
-        "organisation": organisation, "organisations": list(organisations.values()), "methods": methods,
-    }, status=400 if errors else 200)
+            phases.append(
+                {
+                    "code": phase.code,
+                    "name": phase.name.en if language == "en" else phase.name.nl,
+                    "default_weeks": phase.default_weeks,
+                    "max_weeks": phase.max_weeks,
+                    "sourced": phase.duration_source != "default",
+                    "override": overrides.get((code, phase.code)),
+                    "errors": errors.get((code, phase.code), []),
+                }
+            )
+        methods.append(
+            {
+                "code": code,
+                "name": definition.name.en if language == "en" else definition.name.nl,
+                "version": definition.version,
+                "phases": phases,
+            }
+        )
+    return render(
+        request,
+        "trajectories/durations.html",
+        {
+            "organisation": organisation,
+            "organisations": list(organisations.values()),
+            "methods": methods,
+        },
+        status=400 if errors else 200,
+    )
 
 
 def _decimal(value, required=True):

@@ -12,6 +12,7 @@ The world is deterministic and idempotent:
 Cases are written through the case services (``kring.cases.services``) by the case worker of the case, so
 the change history and the access log look like those of real work.
 """
+
 import datetime
 import random
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ _PASSWORD_SALT = "kringDemoWereld2026VasteZout"
 
 # --- Organisations, teams and staff -------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class TeamSpec:
     key: str
@@ -85,7 +87,10 @@ class UserSpec:
 
 ORGANISATIONS = (
     OrganisationSpec(
-        "kom", "Kompas Jeugdhulp", "VL", "Oost-Vlaanderen",
+        "kom",
+        "Kompas Jeugdhulp",
+        "VL",
+        "Oost-Vlaanderen",
         (
             TeamSpec("gent", "Team Gent", "Gent"),
             TeamSpec("meetjesland", "Team Meetjesland", "Eeklo"),
@@ -93,7 +98,10 @@ ORGANISATIONS = (
         ),
     ),
     OrganisationSpec(
-        "jbr", "Jeugdbescherming Rivierenland", "NL", "Gelderland",
+        "jbr",
+        "Jeugdbescherming Rivierenland",
+        "NL",
+        "Gelderland",
         (
             TeamSpec("tiel", "Team Tiel", "Tiel"),
             TeamSpec("culemborg", "Team Culemborg-Zaltbommel", "Culemborg"),
@@ -113,28 +121,36 @@ USERS = (
     UserSpec("begeleider@kompas.demo", "Amira", "Benali", (_m("kom", Role.CASE_WORKER, "waasland"),)),
     UserSpec("coordinator@kompas.demo", "Sofie", "De Wilde", (_m("kom", Role.COORDINATOR, "gent"),)),
     UserSpec("teamleider@kompas.demo", "Pieter", "De Clercq", (_m("kom", Role.TEAM_LEAD, "gent", True),)),
-    UserSpec("teamleider.meetjesland@kompas.demo", "Hilde", "Van Acker",
-             (_m("kom", Role.TEAM_LEAD, "meetjesland", True),)),
+    UserSpec(
+        "teamleider.meetjesland@kompas.demo", "Hilde", "Van Acker", (_m("kom", Role.TEAM_LEAD, "meetjesland", True),)
+    ),
     UserSpec("teamleider.waasland@kompas.demo", "Bram", "Coppens", (_m("kom", Role.TEAM_LEAD, "waasland", True),)),
     UserSpec("onderzoeker@kompas.demo", "Elke", "Van Laere", (_m("kom", Role.RESEARCHER),)),
     UserSpec("beheerder@kompas.demo", "Koen", "Verstraete", (_m("kom", Role.ADMINISTRATOR),)),
     UserSpec("privacy@kompas.demo", "Griet", "Vanhove", (_m("kom", Role.PRIVACY_OFFICER),)),
     # Jeugdbescherming Rivierenland (the Netherlands)
     UserSpec("casemanager@rivierenland.demo", "Femke", "de Graaf", (_m("jbr", Role.CASE_WORKER, "tiel"),)),
-    UserSpec("jeugdbeschermer@rivierenland.demo", "Ruben", "van der Linden",
-             (_m("jbr", Role.CASE_WORKER, "culemborg"),)),
+    UserSpec(
+        "jeugdbeschermer@rivierenland.demo", "Ruben", "van der Linden", (_m("jbr", Role.CASE_WORKER, "culemborg"),)
+    ),
     UserSpec("coordinator@rivierenland.demo", "Naima", "Ouali", (_m("jbr", Role.COORDINATOR, "tiel"),)),
     UserSpec("teamleider@rivierenland.demo", "Marloes", "van Dijk", (_m("jbr", Role.TEAM_LEAD, "tiel", True),)),
-    UserSpec("teamleider.culemborg@rivierenland.demo", "Hans", "Kuipers",
-             (_m("jbr", Role.TEAM_LEAD, "culemborg", True),)),
+    UserSpec(
+        "teamleider.culemborg@rivierenland.demo", "Hans", "Kuipers", (_m("jbr", Role.TEAM_LEAD, "culemborg", True),)
+    ),
     UserSpec("onderzoeker@rivierenland.demo", "Sanne", "Willemsen", (_m("jbr", Role.RESEARCHER),)),
     UserSpec("beheerder@rivierenland.demo", "Wouter", "Post", (_m("jbr", Role.ADMINISTRATOR),)),
     UserSpec("privacy@rivierenland.demo", "Esther", "Brouwer", (_m("jbr", Role.PRIVACY_OFFICER),)),
     # An independent coordinator who works for both organisations: one account, two memberships.
-    UserSpec("netwerkcoordinator@kring.demo", "Inge", "Verhoeven", (
-        _m("kom", Role.COORDINATOR, "waasland"),
-        _m("jbr", Role.COORDINATOR, "culemborg"),
-    )),
+    UserSpec(
+        "netwerkcoordinator@kring.demo",
+        "Inge",
+        "Verhoeven",
+        (
+            _m("kom", Role.COORDINATOR, "waasland"),
+            _m("jbr", Role.COORDINATOR, "culemborg"),
+        ),
+    ),
 )
 
 TWO_FACTOR_ROLES = (Role.ADMINISTRATOR, Role.PRIVACY_OFFICER)
@@ -142,6 +158,7 @@ TWO_FACTOR_ROLES = (Role.ADMINISTRATOR, Role.PRIVACY_OFFICER)
 
 
 # --- Families ------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PersonSpec:
@@ -190,51 +207,103 @@ R = ReferralRoute
 CASES = (
     # Kompas Jeugdhulp, Flanders
     CaseSpec(
-        "kom", "gent", "Peeters", "Gent", L.VL_VOLUNTARY, S.SOME, R.SCHOOL, "Mevr. K. Lemmens, CLB", "active",
+        "kom",
+        "gent",
+        "Peeters",
+        "Gent",
+        L.VL_VOLUNTARY,
+        S.SOME,
+        R.SCHOOL,
+        "Mevr. K. Lemmens, CLB",
+        "active",
         "Wij willen dat Noor terug naar school gaat en dat de ruzies thuis stoppen.",
         "Noor is sinds de herfstvakantie nauwelijks op school geweest. Thuis lopen de ruzies tussen Noor en haar "
         "mama hoog op; papa woont sinds de scheiding in Antwerpen en ziet de kinderen om het weekend. Geen "
         "signalen van geweld.",
         "Noor: het gaat om haar schoolgang en haar plek in het gezin.",
-        (C("Noor", "v", 13), P("Sarah", "v", 41, "moeder", "Van Damme"), P("Tom", "m", 43, "vader", home=False),
-         P("Lucas", "m", 9, "broer")),
+        (
+            C("Noor", "v", 13),
+            P("Sarah", "v", 41, "moeder", "Van Damme"),
+            P("Tom", "m", 43, "vader", home=False),
+            P("Lucas", "m", 9, "broer"),
+        ),
     ),
     CaseSpec(
-        "kom", "gent", "Janssens", "Sint-Amandsberg", L.VL_VOLUNTARY, S.NONE, R.FAMILY,
-        "Moeder zelf, via de website", "closed:goals_reached",
+        "kom",
+        "gent",
+        "Janssens",
+        "Sint-Amandsberg",
+        L.VL_VOLUNTARY,
+        S.NONE,
+        R.FAMILY,
+        "Moeder zelf, via de website",
+        "closed:goals_reached",
         "Ik sta er alleen voor met drie kinderen en ik kan het niet meer aan. Ik wil dat mijn familie en vrienden "
         "terug meer komen helpen, zoals vroeger.",
         "Mama is uitgeput sinds het overlijden van haar partner vorig jaar. Er zijn geen zorgen over de veiligheid "
         "van de kinderen, wel over haar draagkracht.",
         "Mama: het netwerk moet haar dragen, zodat zij de kinderen kan dragen.",
-        (C("Katrien", "v", 38), P("Emma", "v", 12, "dochter"), P("Jules", "m", 8, "zoon"),
-         P("Mila", "v", 4, "dochter")),
+        (
+            C("Katrien", "v", 38),
+            P("Emma", "v", 12, "dochter"),
+            P("Jules", "m", 8, "zoon"),
+            P("Mila", "v", 4, "dochter"),
+        ),
     ),
     CaseSpec(
-        "kom", "gent", "El Amrani", "Gent", L.VL_SOCIALLY_URGENT, S.SERIOUS, R.PROFESSIONAL,
-        "Vertrouwenscentrum Kindermishandeling", "active",
+        "kom",
+        "gent",
+        "El Amrani",
+        "Gent",
+        L.VL_SOCIALLY_URGENT,
+        S.SERIOUS,
+        R.PROFESSIONAL,
+        "Vertrouwenscentrum Kindermishandeling",
+        "active",
         "Wij willen dat Yasmina en Adam thuis kunnen blijven en dat er geen geweld meer is in ons huis.",
         "Twee politietussenkomsten voor partnergeweld in drie maanden; Adam was er telkens bij. Ouders gingen "
         "niet in op vrijwillige hulp, daarom aangemeld bij het ondersteuningscentrum jeugdzorg als maatschappelijke "
         "noodsituatie. Mama spreekt weinig Nederlands.",
         "Yasmina en Adam: hun veiligheid thuis is de ondergrens van elk plan.",
-        (C("Yasmina", "v", 10), C("Adam", "m", 6, relation="broer"),
-         P("Fatima", "v", 34, "moeder", "Bouzid", interpreter=True), P("Karim", "m", 39, "vader")),
+        (
+            C("Yasmina", "v", 10),
+            C("Adam", "m", 6, relation="broer"),
+            P("Fatima", "v", 34, "moeder", "Bouzid", interpreter=True),
+            P("Karim", "m", 39, "vader"),
+        ),
         language="Arabisch",
     ),
     CaseSpec(
-        "kom", "meetjesland", "Maes", "Eeklo", L.VL_JUDICIAL, S.SERIOUS, R.OTHER,
-        "Jeugdrechter, via de sociale dienst van de jeugdrechtbank", "active",
+        "kom",
+        "meetjesland",
+        "Maes",
+        "Eeklo",
+        L.VL_JUDICIAL,
+        S.SERIOUS,
+        R.OTHER,
+        "Jeugdrechter, via de sociale dienst van de jeugdrechtbank",
+        "active",
         "Wij willen onze zoon terug thuis. We willen tonen dat we met de familie rond hem kunnen staan.",
         "Wout verblijft sinds de zomer in een leefgroep na herhaald weglopen, drugsgebruik en spijbelen. De "
         "jeugdrechter vraagt een plan met het netwerk voor een terugkeer naar huis wordt overwogen.",
         "Wout: zijn veilige terugkeer naar huis is het doel.",
-        (C("Wout", "m", 15, home=False), P("Ann", "v", 46, "moeder", "Van de Velde"), P("Dirk", "m", 48, "vader"),
-         P("Lien", "v", 18, "zus")),
+        (
+            C("Wout", "m", 15, home=False),
+            P("Ann", "v", 46, "moeder", "Van de Velde"),
+            P("Dirk", "m", 48, "vader"),
+            P("Lien", "v", 18, "zus"),
+        ),
     ),
     CaseSpec(
-        "kom", "meetjesland", "De Smet", "Maldegem", L.VL_VOLUNTARY, S.SOME, R.GP,
-        "Dr. L. Vandenbussche, huisarts", "referred",
+        "kom",
+        "meetjesland",
+        "De Smet",
+        "Maldegem",
+        L.VL_VOLUNTARY,
+        S.SOME,
+        R.GP,
+        "Dr. L. Vandenbussche, huisarts",
+        "referred",
         "Ik wil dat er iemand is voor de kinderen als ik opnieuw opgenomen moet worden, zodat Robbe niet alles "
         "moet opvangen.",
         "Mama heeft een bipolaire stoornis en werd de voorbije twee jaar twee keer opgenomen. De kinderen vangen "
@@ -243,29 +312,58 @@ CASES = (
         (C("Els", "v", 40), P("Robbe", "m", 14, "zoon"), P("Fien", "v", 10, "dochter")),
     ),
     CaseSpec(
-        "kom", "waasland", "Claes", "Sint-Niklaas", L.VL_VOLUNTARY, S.NONE, R.FAMILY,
-        "Ouders zelf, na een infoavond", "closed:plan_in_place",
+        "kom",
+        "waasland",
+        "Claes",
+        "Sint-Niklaas",
+        L.VL_VOLUNTARY,
+        S.NONE,
+        R.FAMILY,
+        "Ouders zelf, na een infoavond",
+        "closed:plan_in_place",
         "Wij willen dat Lotte haar eigen plek vindt, thuis en op school, en dat wij als ouders terug op één lijn "
         "staan.",
         "Lotte heeft autisme en trekt zich steeds meer terug op haar kamer. Ouders verschillen sterk van mening "
         "over hoeveel ze van haar mogen vragen. Geen veiligheidszorgen.",
         "Lotte: haar welbevinden en haar plek in het gezin staan voorop.",
-        (C("Lotte", "v", 16), P("Ingrid", "v", 45, "moeder", "Wauters"), P("Bart", "m", 47, "vader"),
-         P("Senne", "m", 12, "broer")),
+        (
+            C("Lotte", "v", 16),
+            P("Ingrid", "v", 45, "moeder", "Wauters"),
+            P("Bart", "m", 47, "vader"),
+            P("Senne", "m", 12, "broer"),
+        ),
     ),
     CaseSpec(
-        "kom", "waasland", "Wouters", "Temse", L.VL_SOCIALLY_URGENT, S.ACUTE, R.POLICE,
-        "Politiezone, jeugdinspecteur", "active",
+        "kom",
+        "waasland",
+        "Wouters",
+        "Temse",
+        L.VL_SOCIALLY_URGENT,
+        S.ACUTE,
+        R.POLICE,
+        "Politiezone, jeugdinspecteur",
+        "active",
         "Wij willen dat Kiara veilig is en weet bij wie ze terecht kan als het thuis misloopt.",
         "Politietussenkomst na ernstig geweld van de stiefvader tegen mama, in het bijzijn van Kiara. Kiara "
         "verblijft voorlopig bij haar grootmoeder. Mama minimaliseert wat er gebeurde.",
         "Kiara: haar veiligheid gaat voor alles.",
-        (C("Kiara", "v", 11), P("Martine", "v", 61, "grootmoeder (moederskant)"),
-         P("Jessica", "v", 33, "moeder", home=False), P("Kevin", "m", 37, "stiefvader", "Smets", home=False)),
+        (
+            C("Kiara", "v", 11),
+            P("Martine", "v", 61, "grootmoeder (moederskant)"),
+            P("Jessica", "v", 33, "moeder", home=False),
+            P("Kevin", "m", 37, "stiefvader", "Smets", home=False),
+        ),
     ),
     CaseSpec(
-        "kom", "gent", "Mertens", "Ledeberg", L.VL_VOLUNTARY, S.SOME, R.SCHOOL,
-        "Leerlingenbegeleider secundaire school", "closed:family_withdrew",
+        "kom",
+        "gent",
+        "Mertens",
+        "Ledeberg",
+        L.VL_VOLUNTARY,
+        S.SOME,
+        R.SCHOOL,
+        "Leerlingenbegeleider secundaire school",
+        "closed:family_withdrew",
         "Jonas: 'Ik wil gewoon dat ze me met rust laten.' Mama: 'Ik wil dat hij zijn diploma haalt en terug een "
         "doel heeft.'",
         "Jonas spijbelt veel, verloor zijn studentenjob en blowt. Na het kennismakingsgesprek wilde het gezin geen "
@@ -274,69 +372,129 @@ CASES = (
         (C("Jonas", "m", 17), P("Veerle", "v", 47, "moeder", "Goethals"), P("Jan", "m", 49, "vader")),
     ),
     CaseSpec(
-        "kom", "waasland", "Yilmaz", "Sint-Niklaas", L.VL_VOLUNTARY, S.SOME, R.PROFESSIONAL,
-        "Maatschappelijk werker, CAW", "active",
+        "kom",
+        "waasland",
+        "Yilmaz",
+        "Sint-Niklaas",
+        L.VL_VOLUNTARY,
+        S.SOME,
+        R.PROFESSIONAL,
+        "Maatschappelijk werker, CAW",
+        "active",
         "Wij willen dat de familie helpt, zodat mijn vrouw na de bevalling kan rusten en de kinderen niets "
         "tekortkomen.",
         "Mama heeft sinds de geboorte van de tweeling een postnatale depressie. Papa werkt in ploegen. De familie "
         "woont dichtbij, maar er is schaamte om hulp te vragen. Oma spreekt alleen Turks.",
         "Mama: als zij hersteld en gesteund is, komen de kinderen niets tekort.",
-        (C("Elif", "v", 31, last_name="Kaya"), P("Murat", "m", 34, "echtgenoot"), P("Emir", "m", 6, "zoon"),
-         P("Can", "m", 0, "zoon"), P("Deniz", "v", 0, "dochter", twin=True),
-         P("Ayşe", "v", 58, "moeder", "Kaya", home=False, interpreter=True)),
-        language="Turks", extra=(0, 2),
+        (
+            C("Elif", "v", 31, last_name="Kaya"),
+            P("Murat", "m", 34, "echtgenoot"),
+            P("Emir", "m", 6, "zoon"),
+            P("Can", "m", 0, "zoon"),
+            P("Deniz", "v", 0, "dochter", twin=True),
+            P("Ayşe", "v", 58, "moeder", "Kaya", home=False, interpreter=True),
+        ),
+        language="Turks",
+        extra=(0, 2),
     ),
     CaseSpec(
-        "kom", "gent", "Nguyen", "Mariakerke", L.VL_VOLUNTARY, S.NONE, R.HOSPITAL,
-        "Sociale dienst kinderziekenhuis", "referred",
+        "kom",
+        "gent",
+        "Nguyen",
+        "Mariakerke",
+        L.VL_VOLUNTARY,
+        S.NONE,
+        R.HOSPITAL,
+        "Sociale dienst kinderziekenhuis",
+        "referred",
         "Wij willen leren hoe we voor Minh zorgen nu hij diabetes heeft, en wie ons kan helpen als wij in het "
         "restaurant staan.",
         "Minh heeft sinds kort type 1-diabetes. Ouders werken lange dagen in hun restaurant; er waren al twee "
         "ontregelingen waarvoor Minh op spoed belandde. Papa heeft een tolk nodig bij gesprekken.",
         "Minh: zijn gezondheid en een veilige opvang na school.",
-        (C("Minh", "m", 8), P("Lan", "v", 36, "moeder", "Tran"), P("Tuan", "m", 40, "vader", interpreter=True),
-         P("Anh", "v", 13, "zus")),
+        (
+            C("Minh", "m", 8),
+            P("Lan", "v", 36, "moeder", "Tran"),
+            P("Tuan", "m", 40, "vader", interpreter=True),
+            P("Anh", "v", 13, "zus"),
+        ),
         language="Vietnamees",
     ),
     CaseSpec(
-        "kom", "meetjesland", "Kowalski", "Assenede", L.VL_SOCIALLY_URGENT, S.SERIOUS, R.SCHOOL,
-        "Zorgcoördinator basisschool, via het CLB", "closed:moved",
+        "kom",
+        "meetjesland",
+        "Kowalski",
+        "Assenede",
+        L.VL_SOCIALLY_URGENT,
+        S.SERIOUS,
+        R.SCHOOL,
+        "Zorgcoördinator basisschool, via het CLB",
+        "closed:moved",
         "Wij willen dat Zofia terug lacht en dat haar papa stopt met drinken.",
         "Papa drinkt veel; Zofia komt vaak zonder boterhammen naar school en vertelde over ruzies 's nachts. "
         "Ouders gingen niet in op vrijwillige hulp. Tijdens de voorbereiding van het beraad verhuisde het gezin "
         "terug naar Polen.",
         "Zofia: haar veiligheid en verzorging.",
-        (C("Zofia", "v", 9), P("Agnieszka", "v", 35, "moeder", "Kowalska", interpreter=True),
-         P("Piotr", "m", 38, "vader")),
+        (
+            C("Zofia", "v", 9),
+            P("Agnieszka", "v", 35, "moeder", "Kowalska", interpreter=True),
+            P("Piotr", "m", 38, "vader"),
+        ),
         language="Pools",
     ),
     CaseSpec(
-        "kom", "gent", "Dubois", "Gent", L.VL_JUDICIAL, S.SERIOUS, R.POLICE,
-        "Jeugdrechter, na een proces-verbaal van de politie", "active",
+        "kom",
+        "gent",
+        "Dubois",
+        "Gent",
+        L.VL_JUDICIAL,
+        S.SERIOUS,
+        R.POLICE,
+        "Jeugdrechter, na een proces-verbaal van de politie",
+        "active",
         "Wij willen dat Nathan stopt met stelen en niet in een gemeenschapsinstelling terechtkomt. Hij wil zelf "
         "de schade terugbetalen.",
         "Nathan werd opgepakt voor een reeks winkeldiefstallen en een diefstal met geweld. De jeugdrechter legde "
         "voorwaarden op; een herstelgericht groepsoverleg (Hergo) met het netwerk wordt voorbereid. Oudere "
         "jongens uit de buurt zetten hem onder druk.",
         "Nathan: zijn gedrag, zijn herstel en zijn veiligheid in de buurt.",
-        (C("Nathan", "m", 16), P("Sylvie", "v", 44, "moeder", "Renard"), P("Chloé", "v", 11, "zus"),
-         P("Michel", "m", 70, "grootvader (moederskant)", "Renard", home=False)),
+        (
+            C("Nathan", "m", 16),
+            P("Sylvie", "v", 44, "moeder", "Renard"),
+            P("Chloé", "v", 11, "zus"),
+            P("Michel", "m", 70, "grootvader (moederskant)", "Renard", home=False),
+        ),
         language="Frans",
     ),
     CaseSpec(
-        "kom", "waasland", "Diallo", "Lokeren", L.VL_VOLUNTARY, S.SOME, R.OTHER,
-        "Buurtwerker, sociaal huis", "referred",
+        "kom",
+        "waasland",
+        "Diallo",
+        "Lokeren",
+        L.VL_VOLUNTARY,
+        S.SOME,
+        R.OTHER,
+        "Buurtwerker, sociaal huis",
+        "referred",
         "Ik ben hier nieuw en ken bijna niemand. Ik wil dat mijn kinderen iemand hebben als ik naar de "
         "Nederlandse les ga.",
         "Mama kwam anderhalf jaar geleden met de kinderen naar België. Ze heeft hier geen familie; het netwerk is "
         "klein en moet eerst opgebouwd worden. Ibrahim reageert zich af op school.",
         "Mama: een netwerk rond haar opbouwen is de eerste stap.",
         (C("Aminata", "v", 29), P("Ibrahim", "m", 7, "zoon"), P("Mariama", "v", 3, "dochter")),
-        language="Frans", extra=(0, 0),  # an isolated family: the network has yet to be found
+        language="Frans",
+        extra=(0, 0),  # an isolated family: the network has yet to be found
     ),
     CaseSpec(
-        "kom", "gent", "Van den Broeck", "Merelbeke", L.VL_VOLUNTARY, S.SERIOUS, R.HOSPITAL,
-        "Kraamafdeling, sociale dienst", "closed:safety_escalated",
+        "kom",
+        "gent",
+        "Van den Broeck",
+        "Merelbeke",
+        L.VL_VOLUNTARY,
+        S.SERIOUS,
+        R.HOSPITAL,
+        "Kraamafdeling, sociale dienst",
+        "closed:safety_escalated",
         "Wij willen dat de baby bij ons blijft en dat we leren hoe we goed voor haar zorgen.",
         "Beide ouders hebben een verstandelijke beperking. Lena verloor gewicht en er werden controles gemist. Het "
         "netwerk kon geen veiligheidsplan maken dat aan de ondergrenzen voldeed; de situatie is aangemeld bij het "
@@ -345,113 +503,232 @@ CASES = (
         (C("Lena", "v", 0), P("Jana", "v", 24, "moeder", "De Cock"), P("Glenn", "m", 27, "vader")),
     ),
     CaseSpec(
-        "kom", "meetjesland", "Jacobs", "Eeklo", L.VL_VOLUNTARY, S.NONE, R.FAMILY, "Ouders zelf",
+        "kom",
+        "meetjesland",
+        "Jacobs",
+        "Eeklo",
+        L.VL_VOLUNTARY,
+        S.NONE,
+        R.FAMILY,
+        "Ouders zelf",
         "closed:goals_reached",
         "Wij zijn uit elkaar, maar we willen samen met onze families afspraken maken zodat Lore en Finn niet "
         "moeten kiezen.",
         "Ouders gingen in goede verstandhouding uit elkaar, maar de grootouders aan beide kanten nemen partij. De "
         "kinderen voelen zich verscheurd bij de wissels.",
         "Lore en Finn: zij moeten zich thuis voelen bij allebei hun ouders.",
-        (C("Lore", "v", 10), C("Finn", "m", 7, relation="broer"), P("Hanne", "v", 37, "moeder", "Verbruggen"),
-         P("Wim", "m", 39, "vader", home=False)),
+        (
+            C("Lore", "v", 10),
+            C("Finn", "m", 7, relation="broer"),
+            P("Hanne", "v", 37, "moeder", "Verbruggen"),
+            P("Wim", "m", 39, "vader", home=False),
+        ),
     ),
     CaseSpec(
-        "kom", "waasland", "De Backer", "Beveren", L.VL_SOCIALLY_URGENT, S.SERIOUS, R.PROFESSIONAL,
-        "Regioverpleegkundige Kind en Gezin", "closed:referred_elsewhere",
+        "kom",
+        "waasland",
+        "De Backer",
+        "Beveren",
+        L.VL_SOCIALLY_URGENT,
+        S.SERIOUS,
+        R.PROFESSIONAL,
+        "Regioverpleegkundige Kind en Gezin",
+        "closed:referred_elsewhere",
         "Ik wil mijn kinderen zelf opvoeden, zonder dat iedereen zich ermee moeit.",
         "Drie jonge kinderen zijn vaak alleen thuis, er zijn grote schulden en de woning is onveilig. Mama "
         "weigerde eerst elke hulp. Na overleg met het ondersteuningscentrum jeugdzorg is het gezin doorverwezen "
         "naar intensieve contextbegeleiding.",
         "De kinderen: hun basisverzorging en het toezicht op hen schieten tekort.",
-        (C("Jayden", "m", 6), C("Amber", "v", 4, relation="zus"), P("Luna", "v", 2, "zus"),
-         P("Kimberly", "v", 26, "moeder")),
+        (
+            C("Jayden", "m", 6),
+            C("Amber", "v", 4, relation="zus"),
+            P("Luna", "v", 2, "zus"),
+            P("Kimberly", "v", 26, "moeder"),
+        ),
     ),
     CaseSpec(
-        "kom", "gent", "Lambert", "Gent", L.VL_VOLUNTARY, S.SOME, R.GP, "Huisarts", "active",
+        "kom",
+        "gent",
+        "Lambert",
+        "Gent",
+        L.VL_VOLUNTARY,
+        S.SOME,
+        R.GP,
+        "Huisarts",
+        "active",
         "Ik wil dat mijn ouders me zien zoals ik ben, en ik wil terug naar de jeugdbeweging.",
         "Sam identificeert zich als non-binair, trekt zich terug en sprak bij de huisarts over donkere gedachten. "
         "Ouders willen helpen maar weten niet hoe. Er is een afspraak bij het centrum geestelijke "
         "gezondheidszorg.",
         "Sam: hun welbevinden en hun plek in het gezin.",
-        (C("Sam", "x", 16), P("Isabelle", "v", 48, "moeder", "Leclercq"), P("Philippe", "m", 50, "vader"),
-         P("Louise", "v", 19, "zus", home=False)),
+        (
+            C("Sam", "x", 16),
+            P("Isabelle", "v", 48, "moeder", "Leclercq"),
+            P("Philippe", "m", 50, "vader"),
+            P("Louise", "v", 19, "zus", home=False),
+        ),
     ),
     CaseSpec(
-        "kom", "meetjesland", "Aydın", "Eeklo", L.VL_JUDICIAL, S.SOME, R.OTHER,
-        "Jeugdrechter (als misdrijf omschreven feit)", "referred",
+        "kom",
+        "meetjesland",
+        "Aydın",
+        "Eeklo",
+        L.VL_JUDICIAL,
+        S.SOME,
+        R.OTHER,
+        "Jeugdrechter (als misdrijf omschreven feit)",
+        "referred",
         "Wij willen dat Yusuf zijn gemeenschapsdienst afmaakt, terug gaat voetballen en dat zijn vrienden van "
         "vroeger hem niet meer meetrekken.",
         "Yusuf werd met vrienden betrapt op vandalisme en bedreiging. De jeugdrechter legde een leerproject en "
         "gemeenschapsdienst op. Papa is streng en schaamt zich tegenover de familie.",
         "Yusuf: hij is de jongere over wie de jeugdrechter besliste.",
-        (C("Yusuf", "m", 15), P("Hatice", "v", 42, "moeder", "Şahin", interpreter=True),
-         P("Mehmet", "m", 45, "vader"), P("Ela", "v", 9, "zus")),
+        (
+            C("Yusuf", "m", 15),
+            P("Hatice", "v", 42, "moeder", "Şahin", interpreter=True),
+            P("Mehmet", "m", 45, "vader"),
+            P("Ela", "v", 9, "zus"),
+        ),
         language="Turks",
     ),
     CaseSpec(
-        "kom", "waasland", "Vandenberghe", "Lokeren", L.VL_SOCIALLY_URGENT, S.ACUTE, R.HOSPITAL,
-        "Spoedgevallen, sociale dienst ziekenhuis", "active",
+        "kom",
+        "waasland",
+        "Vandenberghe",
+        "Lokeren",
+        L.VL_SOCIALLY_URGENT,
+        S.ACUTE,
+        R.HOSPITAL,
+        "Spoedgevallen, sociale dienst ziekenhuis",
+        "active",
         "Wij willen dat Lina niet meer wegloopt en dat ze weet dat we van haar houden, wat er ook gebeurd is.",
         "Lina werd opgenomen na een overdosis. Er zijn aanwijzingen van seksuele uitbuiting door een oudere "
         "vriend. Mama en stiefvader zijn radeloos; Lina vertrouwt alleen haar tante.",
         "Lina: haar veiligheid is acuut bedreigd.",
-        (C("Lina", "v", 14), P("Nathalie", "v", 40, "moeder"), P("Stijn", "m", 42, "stiefvader", "Bogaert"),
-         P("Kobe", "m", 6, "halfbroer", "Bogaert")),
+        (
+            C("Lina", "v", 14),
+            P("Nathalie", "v", 40, "moeder"),
+            P("Stijn", "m", 42, "stiefvader", "Bogaert"),
+            P("Kobe", "m", 6, "halfbroer", "Bogaert"),
+        ),
     ),
     CaseSpec(
-        "kom", "meetjesland", "Hermans", "Kaprijke", L.VL_VOLUNTARY, S.SOME, R.SCHOOL, "CLB-medewerker",
+        "kom",
+        "meetjesland",
+        "Hermans",
+        "Kaprijke",
+        L.VL_VOLUNTARY,
+        S.SOME,
+        R.SCHOOL,
+        "CLB-medewerker",
         "closed:other",
         "Wij willen dat Arne durft te zeggen wat hem dwarszit, en dat het pesten stopt.",
         "Arne wordt al twee jaar gepest en wil niet meer naar de jeugdbeweging. Het gezin koos na de eerste "
         "gesprekken voor begeleiding door de school zelf; een netwerkberaad was niet meer nodig.",
         "Arne: het gaat om zijn welbevinden op school en daarbuiten.",
-        (C("Arne", "m", 11), P("Lies", "v", 42, "moeder", "Vercammen"), P("Koen", "m", 44, "vader"),
-         P("Marthe", "v", 14, "zus")),
+        (
+            C("Arne", "m", 11),
+            P("Lies", "v", 42, "moeder", "Vercammen"),
+            P("Koen", "m", 44, "vader"),
+            P("Marthe", "v", 14, "zus"),
+        ),
     ),
     # Jeugdbescherming Rivierenland, the Netherlands
     CaseSpec(
-        "jbr", "tiel", "De Vries", "Tiel", L.NL_VOLUNTARY, S.SOME, R.PROFESSIONAL, "Sociaal wijkteam Tiel",
+        "jbr",
+        "tiel",
+        "De Vries",
+        "Tiel",
+        L.NL_VOLUNTARY,
+        S.SOME,
+        R.PROFESSIONAL,
+        "Sociaal wijkteam Tiel",
         "active",
         "Wij willen weer een gezin zijn waar we samen eten en niet alleen maar tegen elkaar schreeuwen.",
         "Veel ruzie tussen de ouders en de twee pubers sinds vader zijn baan verloor. Er zijn schulden en moeder "
         "werkt extra uren. Geen signalen van geweld, wel van uitputting.",
         "Jesse: hij is aangemeld omdat hij na ruzies het vaakst wegloopt; het plan gaat over het hele gezin.",
-        (C("Jesse", "m", 14), P("Ilse", "v", 44, "moeder", "Hoekstra"), P("Marco", "m", 46, "vader"),
-         P("Fleur", "v", 16, "zus")),
+        (
+            C("Jesse", "m", 14),
+            P("Ilse", "v", 44, "moeder", "Hoekstra"),
+            P("Marco", "m", 46, "vader"),
+            P("Fleur", "v", 16, "zus"),
+        ),
     ),
     CaseSpec(
-        "jbr", "tiel", "Jansen", "Geldermalsen", L.NL_PREVENTIVE, S.SERIOUS, R.PROFESSIONAL,
-        "Veilig Thuis (melding)", "active",
+        "jbr",
+        "tiel",
+        "Jansen",
+        "Geldermalsen",
+        L.NL_PREVENTIVE,
+        S.SERIOUS,
+        R.PROFESSIONAL,
+        "Veilig Thuis (melding)",
+        "active",
         "Ik wil dat mijn kinderen bij mij blijven. Ik wil laten zien dat ik het samen met mijn familie kan.",
         "Melding bij Veilig Thuis: moeder drinkt, de kinderen komen regelmatig te laat of niet op school. Bij "
         "onvoldoende verbetering volgt een verzoek tot onderzoek aan de Raad voor de Kinderbescherming.",
         "Lieke en Milan: hun veiligheid en dagelijkse verzorging.",
-        (C("Lieke", "v", 10), C("Milan", "m", 7, relation="broer"), P("Sandra", "v", 36, "moeder"),
-         P("Rob", "m", 38, "vader", "Verhoef", home=False)),
+        (
+            C("Lieke", "v", 10),
+            C("Milan", "m", 7, relation="broer"),
+            P("Sandra", "v", 36, "moeder"),
+            P("Rob", "m", 38, "vader", "Verhoef", home=False),
+        ),
     ),
     CaseSpec(
-        "jbr", "culemborg", "Bakker", "Culemborg", L.NL_SUPERVISION, S.SERIOUS, R.OTHER,
-        "Kinderrechter (ondertoezichtstelling)", "active",
+        "jbr",
+        "culemborg",
+        "Bakker",
+        "Culemborg",
+        L.NL_SUPERVISION,
+        S.SERIOUS,
+        R.OTHER,
+        "Kinderrechter (ondertoezichtstelling)",
+        "active",
         "Wij willen dat de OTS stopt en dat Daan en Sem gewoon thuis kunnen opgroeien.",
         "OTS sinds het voorjaar wegens verwaarlozing. Beide ouders hebben een licht verstandelijke beperking. Het "
         "netwerk is groot maar wordt weinig benut; de jeugdbeschermer stelt als voorwaarde dat er elke dag een "
         "volwassene uit het netwerk meekijkt.",
         "Daan en Sem: de ondertoezichtstelling gaat over hun ontwikkeling en veiligheid.",
-        (C("Daan", "m", 8), C("Sem", "m", 5, relation="broer"), P("Kim", "v", 30, "moeder", "Pronk"),
-         P("Dennis", "m", 33, "vader")),
+        (
+            C("Daan", "m", 8),
+            C("Sem", "m", 5, relation="broer"),
+            P("Kim", "v", 30, "moeder", "Pronk"),
+            P("Dennis", "m", 33, "vader"),
+        ),
     ),
     CaseSpec(
-        "jbr", "tiel", "Visser", "Buren", L.NL_VOLUNTARY, S.NONE, R.GP, "Huisarts", "closed:plan_in_place",
+        "jbr",
+        "tiel",
+        "Visser",
+        "Buren",
+        L.NL_VOLUNTARY,
+        S.NONE,
+        R.GP,
+        "Huisarts",
+        "closed:plan_in_place",
         "Ik wil niet meer alles alleen hoeven doen voor mama, en ik wil gewoon naar hockey kunnen.",
         "Sophie is mantelzorger voor haar moeder met MS. Haar cijfers gaan achteruit en ze ziet haar vriendinnen "
         "niet meer. Vader woont in Utrecht met een nieuw gezin.",
         "Sophie: een jonge mantelzorger die te veel draagt.",
-        (C("Sophie", "v", 15), P("Anja", "v", 48, "moeder"), P("Thomas", "m", 12, "broer"),
-         P("Erik", "m", 50, "vader", home=False)),
+        (
+            C("Sophie", "v", 15),
+            P("Anja", "v", 48, "moeder"),
+            P("Thomas", "m", 12, "broer"),
+            P("Erik", "m", 50, "vader", home=False),
+        ),
     ),
     CaseSpec(
-        "jbr", "culemborg", "Smit", "Zaltbommel", L.NL_JUVENILE_PROBATION, S.SOME, R.POLICE,
-        "Politie, na Halt-afdoening en strafzaak", "active",
+        "jbr",
+        "culemborg",
+        "Smit",
+        "Zaltbommel",
+        L.NL_JUVENILE_PROBATION,
+        S.SOME,
+        R.POLICE,
+        "Politie, na Halt-afdoening en strafzaak",
+        "active",
         "Ik wil mijn taakstraf afmaken en een stageplek vinden. Mijn moeder wil dat ik weer op tijd thuis ben.",
         "Jeugdreclassering na betrokkenheid bij een inbraak. Mike hangt veel rond met oudere jongens en blowt "
         "dagelijks. Moeder voedt hem alleen op en voelt zich machteloos.",
@@ -459,107 +736,210 @@ CASES = (
         (C("Mike", "m", 17), P("Monique", "v", 45, "moeder"), P("Ricardo", "m", 20, "broer", home=False)),
     ),
     CaseSpec(
-        "jbr", "tiel", "Meijer", "Tiel", L.NL_PROVISIONAL_SUPERVISION, S.ACUTE, R.POLICE,
-        "Politie, crisisdienst en kinderrechter (VOTS)", "active",
+        "jbr",
+        "tiel",
+        "Meijer",
+        "Tiel",
+        L.NL_PROVISIONAL_SUPERVISION,
+        S.ACUTE,
+        R.POLICE,
+        "Politie, crisisdienst en kinderrechter (VOTS)",
+        "active",
         "Wij willen dat Eva veilig is en zo snel mogelijk weer thuis kan wonen.",
         "Voorlopige ondertoezichtstelling na huiselijk geweld waarbij Eva gewond raakte. Eva verblijft tijdelijk "
         "bij haar tante. De kinderrechter beslist over drie maanden over een OTS; tot dan moet er een "
         "veiligheidsplan liggen.",
         "Eva: zij is jong en volledig afhankelijk van de volwassenen om haar heen.",
-        (C("Eva", "v", 5), P("Anouk", "v", 33, "tante (zus van moeder)"), P("Linda", "v", 29, "moeder", home=False),
-         P("Patrick", "m", 35, "vader", "de Wit", home=False)),
+        (
+            C("Eva", "v", 5),
+            P("Anouk", "v", 33, "tante (zus van moeder)"),
+            P("Linda", "v", 29, "moeder", home=False),
+            P("Patrick", "m", 35, "vader", "de Wit", home=False),
+        ),
     ),
     CaseSpec(
-        "jbr", "culemborg", "de Boer", "Culemborg", L.NL_GUARDIANSHIP, S.SOME, R.OTHER, "Kinderrechter (voogdij)",
+        "jbr",
+        "culemborg",
+        "de Boer",
+        "Culemborg",
+        L.NL_GUARDIANSHIP,
+        S.SOME,
+        R.OTHER,
+        "Kinderrechter (voogdij)",
         "active",
         "Ik wil weten waar ik vandaan kom en mijn broertje vaker zien.",
         "Noah woont sinds zijn vierde in een pleeggezin; zijn moeder is overleden, zijn vader is uit beeld. De "
         "voogdij ligt bij de gecertificeerde instelling. Het contact met zijn halfbroer en zijn oma is "
         "onregelmatig.",
         "Noah: als voogd dragen wij de verantwoordelijkheid voor zijn opvoeding.",
-        (C("Noah", "m", 12), P("Petra", "v", 45, "pleegmoeder", "Kok"), P("Gerrit", "m", 47, "pleegvader", "Kok"),
-         P("Tim", "m", 8, "halfbroer", "van Rijn", home=False), P("Wilma", "v", 66, "oma (moederskant)", home=False)),
+        (
+            C("Noah", "m", 12),
+            P("Petra", "v", 45, "pleegmoeder", "Kok"),
+            P("Gerrit", "m", 47, "pleegvader", "Kok"),
+            P("Tim", "m", 8, "halfbroer", "van Rijn", home=False),
+            P("Wilma", "v", 66, "oma (moederskant)", home=False),
+        ),
     ),
     CaseSpec(
-        "jbr", "tiel", "Mulder", "Lienden", L.NL_CLOSED_CARE, S.SERIOUS, R.OTHER,
-        "Kinderrechter (machtiging gesloten jeugdhulp)", "active",
+        "jbr",
+        "tiel",
+        "Mulder",
+        "Lienden",
+        L.NL_CLOSED_CARE,
+        S.SERIOUS,
+        R.OTHER,
+        "Kinderrechter (machtiging gesloten jeugdhulp)",
+        "active",
         "Ik wil hier weg en terug naar huis, en dan wil ik mijn school afmaken.",
         "Jade verblijft met een machtiging gesloten jeugdhulp na herhaald weglopen en seksuele uitbuiting. Het "
         "netwerk bereidt de terugkeer naar huis voor: wie is er wanneer, en wie let op contacten via haar "
         "telefoon.",
         "Jade: de machtiging en het plan gaan over haar veiligheid.",
-        (C("Jade", "v", 15, home=False), P("Wendy", "v", 43, "moeder", "Schipper"), P("Sander", "m", 45, "vader"),
-         P("Lars", "m", 10, "broer")),
+        (
+            C("Jade", "v", 15, home=False),
+            P("Wendy", "v", 43, "moeder", "Schipper"),
+            P("Sander", "m", 45, "vader"),
+            P("Lars", "m", 10, "broer"),
+        ),
     ),
     CaseSpec(
-        "jbr", "culemborg", "Bos", "Maasdriel", L.NL_VOLUNTARY, S.SOME, R.SCHOOL, "Intern begeleider basisschool",
+        "jbr",
+        "culemborg",
+        "Bos",
+        "Maasdriel",
+        L.NL_VOLUNTARY,
+        S.SOME,
+        R.SCHOOL,
+        "Intern begeleider basisschool",
         "referred",
         "Wij willen dat Thijs niet meer naar huis gestuurd wordt en dat hij thuis minder boos is.",
         "Thijs is dit schooljaar vier keer naar huis gestuurd na woede-uitbarstingen. Er loopt een onderzoek naar "
         "ADHD. Ouders zijn uitgeput en wonen ver van hun familie.",
         "Thijs: zijn gedrag op school en thuis staat centraal.",
-        (C("Thijs", "m", 9), P("Janneke", "v", 38, "moeder", "Vermeer"), P("Maarten", "m", 40, "vader"),
-         P("Roos", "v", 6, "zus")),
+        (
+            C("Thijs", "m", 9),
+            P("Janneke", "v", 38, "moeder", "Vermeer"),
+            P("Maarten", "m", 40, "vader"),
+            P("Roos", "v", 6, "zus"),
+        ),
     ),
     CaseSpec(
-        "jbr", "tiel", "Vos", "Tiel", L.NL_PREVENTIVE, S.SOME, R.GP, "Jeugdarts consultatiebureau",
+        "jbr",
+        "tiel",
+        "Vos",
+        "Tiel",
+        L.NL_PREVENTIVE,
+        S.SOME,
+        R.GP,
+        "Jeugdarts consultatiebureau",
         "closed:goals_reached",
         "Ik wil dat de kinderen weer naar de opvang gaan en dat ik hulp krijg met de schulden, zodat ik weer kan "
         "slapen.",
         "Alleenstaande moeder met drie jonge kinderen, oplopende schulden en een dreigende huisuitzetting. De "
         "jeugdarts zag een achterstand in de ontwikkeling van de jongste.",
         "Moeder: als zij weer grip krijgt, krijgen de kinderen rust.",
-        (C("Priscilla", "v", 27), P("Dylan", "m", 6, "zoon"), P("Zoë", "v", 3, "dochter"),
-         P("Luuk", "m", 1, "zoon")),
+        (C("Priscilla", "v", 27), P("Dylan", "m", 6, "zoon"), P("Zoë", "v", 3, "dochter"), P("Luuk", "m", 1, "zoon")),
     ),
     CaseSpec(
-        "jbr", "culemborg", "Öztürk", "Culemborg", L.NL_SUPERVISION, S.SERIOUS, R.OTHER,
-        "Raad voor de Kinderbescherming; OTS uitgesproken", "referred",
+        "jbr",
+        "culemborg",
+        "Öztürk",
+        "Culemborg",
+        L.NL_SUPERVISION,
+        S.SERIOUS,
+        R.OTHER,
+        "Raad voor de Kinderbescherming; OTS uitgesproken",
+        "referred",
         "Wij willen dat Zeynep stopt met weglopen en dat de familie weer met elkaar praat.",
         "Zeynep liep twee keer weg na hoog oplopende conflicten over vrijheid en vriendschappen. De kinderrechter "
         "sprak een OTS uit. Er zijn spanningen tussen de familie hier en in Turkije over wat goed voor haar is; "
         "oma spreekt alleen Turks.",
         "Zeynep: de ondertoezichtstelling gaat over haar.",
-        (C("Zeynep", "v", 16), P("Emine", "v", 44, "moeder", "Arslan"), P("Hasan", "m", 48, "vader"),
-         P("Fatma", "v", 70, "oma (moederskant)", "Arslan", interpreter=True), P("Burak", "m", 12, "broer")),
+        (
+            C("Zeynep", "v", 16),
+            P("Emine", "v", 44, "moeder", "Arslan"),
+            P("Hasan", "m", 48, "vader"),
+            P("Fatma", "v", 70, "oma (moederskant)", "Arslan", interpreter=True),
+            P("Burak", "m", 12, "broer"),
+        ),
         language="Turks",
     ),
     CaseSpec(
-        "jbr", "tiel", "Haddou", "Tiel", L.NL_SUPERVISION, S.SERIOUS, R.OTHER, "Kinderrechter (OTS)",
+        "jbr",
+        "tiel",
+        "Haddou",
+        "Tiel",
+        L.NL_SUPERVISION,
+        S.SERIOUS,
+        R.OTHER,
+        "Kinderrechter (OTS)",
         "closed:safety_escalated",
         "Wij willen dat Ayoub thuis blijft wonen en dat we leren opvoeden zonder slaan.",
         "Tijdens de OTS kwamen nieuwe signalen van fysieke mishandeling door vader. Het netwerkberaad werd "
         "afgebroken; de kinderrechter verleende een machtiging uithuisplaatsing en Ayoub woont nu bij zijn oom.",
         "Ayoub: zijn veiligheid is de ondergrens.",
-        (C("Ayoub", "m", 11), P("Samira", "v", 38, "moeder", "El Idrissi", interpreter=True),
-         P("Mohamed", "m", 43, "vader"), P("Nora", "v", 15, "zus"), P("Youssef", "m", 40, "oom", home=False)),
+        (
+            C("Ayoub", "m", 11),
+            P("Samira", "v", 38, "moeder", "El Idrissi", interpreter=True),
+            P("Mohamed", "m", 43, "vader"),
+            P("Nora", "v", 15, "zus"),
+            P("Youssef", "m", 40, "oom", home=False),
+        ),
         language="Arabisch",
     ),
     CaseSpec(
-        "jbr", "culemborg", "Nowak", "Zaltbommel", L.NL_VOLUNTARY, S.SOME, R.SCHOOL, "Mentor middelbare school",
+        "jbr",
+        "culemborg",
+        "Nowak",
+        "Zaltbommel",
+        L.NL_VOLUNTARY,
+        S.SOME,
+        R.SCHOOL,
+        "Mentor middelbare school",
         "closed:moved",
         "Wij willen dat Kacper Nederlands leert en vrienden maakt, en dat wij weten hoe school hier werkt.",
         "Het gezin woont sinds een jaar in Nederland; vader werkt via een uitzendbureau en maakt lange dagen. "
         "Kacper is somber en zit vaak alleen. Na enkele maanden verhuisde het gezin voor werk naar Noord-Brabant.",
         "Kacper: zijn welbevinden en aansluiting op school.",
-        (C("Kacper", "m", 13), P("Magdalena", "v", 37, "moeder", interpreter=True),
-         P("Tomasz", "m", 39, "vader", interpreter=True)),
+        (
+            C("Kacper", "m", 13),
+            P("Magdalena", "v", 37, "moeder", interpreter=True),
+            P("Tomasz", "m", 39, "vader", interpreter=True),
+        ),
         language="Pools",
     ),
     CaseSpec(
-        "jbr", "tiel", "Pinas", "Tiel", L.NL_PROVISIONAL_SUPERVISION, S.SERIOUS, R.HOSPITAL,
-        "Verloskundige en medisch maatschappelijk werk", "closed:other",
+        "jbr",
+        "tiel",
+        "Pinas",
+        "Tiel",
+        L.NL_PROVISIONAL_SUPERVISION,
+        S.SERIOUS,
+        R.HOSPITAL,
+        "Verloskundige en medisch maatschappelijk werk",
+        "closed:other",
         "Ik wil zelf voor mijn zoon zorgen, met hulp van mijn moeder.",
         "Shanice is zestien en beviel van Jaylen. Er waren zorgen over haar veiligheid thuis en over de vader van "
         "het kind. Na de voorlopige OTS sprak de kinderrechter geen OTS uit; moeder en oma kozen voor vrijwillige "
         "hulp.",
         "Shanice en Jaylen: een minderjarige moeder en haar baby.",
-        (C("Shanice", "v", 16), C("Jaylen", "m", 0, relation="zoon"), P("Marcia", "v", 42, "moeder"),
-         P("Romano", "m", 22, "vader van Jaylen", "Wijngaarde", home=False)),
+        (
+            C("Shanice", "v", 16),
+            C("Jaylen", "m", 0, relation="zoon"),
+            P("Marcia", "v", 42, "moeder"),
+            P("Romano", "m", 22, "vader van Jaylen", "Wijngaarde", home=False),
+        ),
     ),
     CaseSpec(
-        "jbr", "culemborg", "van Dam", "Kerkdriel", L.NL_JUVENILE_PROBATION, S.SERIOUS, R.POLICE,
-        "Officier van justitie (jeugdreclassering)", "closed:not_eligible",
+        "jbr",
+        "culemborg",
+        "van Dam",
+        "Kerkdriel",
+        L.NL_JUVENILE_PROBATION,
+        S.SERIOUS,
+        R.POLICE,
+        "Officier van justitie (jeugdreclassering)",
+        "closed:not_eligible",
         "Ik wil gewoon mijn leven weer oppakken. Mijn vader wil dat ik stop met die vrienden.",
         "Jeugdreclassering na een geweldsincident. Stefan werd achttien voordat het traject kon starten; de "
         "begeleiding is overgedragen aan de volwassenenreclassering.",
@@ -567,19 +947,37 @@ CASES = (
         (C("Stefan", "m", 17), P("Henk", "m", 52, "vader"), P("Marleen", "v", 50, "moeder", "Huisman", home=False)),
     ),
     CaseSpec(
-        "jbr", "tiel", "Martina", "Geldermalsen", L.NL_GUARDIANSHIP, S.NONE, R.OTHER,
-        "Kinderrechter (tijdelijke voogdij)", "closed:goals_reached",
+        "jbr",
+        "tiel",
+        "Martina",
+        "Geldermalsen",
+        L.NL_GUARDIANSHIP,
+        S.NONE,
+        R.OTHER,
+        "Kinderrechter (tijdelijke voogdij)",
+        "closed:goals_reached",
         "Ik wil dat tante Giselle mijn voogd wordt, zodat ik bij haar kan blijven.",
         "Moeder is overleden; Keanu woont bij zijn tante. De voogdij ligt tijdelijk bij de gecertificeerde "
         "instelling. Het netwerk bereidde de overdracht van de voogdij aan de tante voor.",
         "Keanu: wij zijn zijn voogd tot zijn tante dat kan overnemen.",
-        (C("Keanu", "m", 14), P("Giselle", "v", 41, "tante (zus van moeder)"),
-         P("Ruthmilda", "v", 68, "oma (moederskant)", home=False), P("Jurick", "m", 17, "neef", "Rosaria")),
+        (
+            C("Keanu", "m", 14),
+            P("Giselle", "v", 41, "tante (zus van moeder)"),
+            P("Ruthmilda", "v", 68, "oma (moederskant)", home=False),
+            P("Jurick", "m", 17, "neef", "Rosaria"),
+        ),
         language="Papiaments",
     ),
     CaseSpec(
-        "jbr", "culemborg", "de Jong", "Culemborg", L.NL_CLOSED_CARE, S.ACUTE, R.OTHER,
-        "Kinderrechter (spoedmachtiging gesloten jeugdhulp)", "referred",
+        "jbr",
+        "culemborg",
+        "de Jong",
+        "Culemborg",
+        L.NL_CLOSED_CARE,
+        S.ACUTE,
+        R.OTHER,
+        "Kinderrechter (spoedmachtiging gesloten jeugdhulp)",
+        "referred",
         "Ik wil niet terug naar de groep. Ik wil bij mijn oom wonen.",
         "Crisisplaatsing in een gesloten groep na ernstige zelfbeschadiging en agressie tegen begeleiders. Acute "
         "zorg om zijn veiligheid. Oom Richard wil Ryan opvangen, maar woont klein.",
@@ -587,37 +985,70 @@ CASES = (
         (C("Ryan", "m", 16, home=False), P("Mariska", "v", 42, "moeder"), P("Richard", "m", 45, "oom", home=False)),
     ),
     CaseSpec(
-        "jbr", "tiel", "van Leeuwen", "Buren", L.NL_VOLUNTARY, S.NONE, R.FAMILY,
-        "Gezin zelf, op aanraden van de huisarts", "referred",
+        "jbr",
+        "tiel",
+        "van Leeuwen",
+        "Buren",
+        L.NL_VOLUNTARY,
+        S.NONE,
+        R.FAMILY,
+        "Gezin zelf, op aanraden van de huisarts",
+        "referred",
         "Wij willen hulp van onze familie en vrienden nu papa ziek is, zodat de kinderen gewoon kunnen blijven "
         "sporten en naar school gaan.",
         "Vader is ongeneeslijk ziek. Moeder combineert de zorg met haar werk. Geen zorgen over de veiligheid, wel "
         "over hoe lang het gezin het volhoudt.",
         "Moeder: zij draagt de zorg voor haar man en de kinderen.",
-        (C("Karin", "v", 44), P("Jeroen", "m", 47, "echtgenoot"), P("Julia", "v", 15, "dochter"),
-         P("Bram", "m", 11, "zoon")),
+        (
+            C("Karin", "v", 44),
+            P("Jeroen", "m", 47, "echtgenoot"),
+            P("Julia", "v", 15, "dochter"),
+            P("Bram", "m", 11, "zoon"),
+        ),
     ),
     CaseSpec(
-        "jbr", "culemborg", "Dekker", "Zaltbommel", L.NL_PREVENTIVE, S.SOME, R.SCHOOL,
-        "Schoolmaatschappelijk werker", "active",
+        "jbr",
+        "culemborg",
+        "Dekker",
+        "Zaltbommel",
+        L.NL_PREVENTIVE,
+        S.SOME,
+        R.SCHOOL,
+        "Schoolmaatschappelijk werker",
+        "active",
         "Ik wil dat mama en ik weer samen dingen doen, en dat ik me thuis niet meer zo alleen voel.",
         "Lisa zit veel alleen op haar kamer sinds de nieuwe partner van moeder er woont. Er zijn signalen van "
         "zelfbeschadiging. Moeder erkent de zorgen maar onderneemt weinig; de jeugdbeschermer dringt aan op een "
         "netwerkberaad.",
         "Lisa: haar veiligheid en welbevinden.",
-        (C("Lisa", "v", 13), P("Yvonne", "v", 39, "moeder"), P("Ronald", "m", 41, "partner van moeder", "Kramer"),
-         P("Frank", "m", 42, "vader", "Dekker", home=False)),
+        (
+            C("Lisa", "v", 13),
+            P("Yvonne", "v", 39, "moeder"),
+            P("Ronald", "m", 41, "partner van moeder", "Kramer"),
+            P("Frank", "m", 42, "vader", "Dekker", home=False),
+        ),
     ),
     CaseSpec(
-        "jbr", "tiel", "Kaya", "Tiel", L.NL_SUPERVISION, S.SOME, R.OTHER, "Kinderrechter (verlenging OTS)",
+        "jbr",
+        "tiel",
+        "Kaya",
+        "Tiel",
+        L.NL_SUPERVISION,
+        S.SOME,
+        R.OTHER,
+        "Kinderrechter (verlenging OTS)",
         "closed:family_withdrew",
         "Wij willen dat de OTS zo kort mogelijk duurt en dat we het weer zelf doen.",
         "Verlenging van de OTS voor Melis en Mert na spanningen tussen de ouders. Na de eerste voorbereidende "
         "gesprekken wilde het gezin geen beraad met de familie: 'dit houden we binnen ons gezin'. De OTS loopt "
         "door via de jeugdbeschermer.",
         "Melis en Mert: de ondertoezichtstelling gaat over hen.",
-        (C("Melis", "v", 12), C("Mert", "m", 9, relation="broer"),
-         P("Gül", "v", 37, "moeder", "Doğan", interpreter=True), P("Ahmet", "m", 40, "vader")),
+        (
+            C("Melis", "v", 12),
+            C("Mert", "m", 9, relation="broer"),
+            P("Gül", "v", 37, "moeder", "Doğan", interpreter=True),
+            P("Ahmet", "m", 40, "vader"),
+        ),
         language="Turks",
     ),
 )
@@ -627,30 +1058,72 @@ CASES = (
 
 # Given names and family names per language, for the relatives and acquaintances added at random.
 NAMES = {
-    "VL": {"v": ["Els", "An", "Sofie", "Lies", "Veerle", "Inge", "Hilde", "Marleen", "Greet", "Kaat"],
-           "m": ["Koen", "Bart", "Wim", "Stijn", "Geert", "Filip", "Jan", "Luc", "Ward", "Pieter-Jan"],
-           "last": ["Vermeersch", "De Wolf", "Van Hoecke", "Bogaert", "De Meyer", "Verbeke", "De Pauw", "Cools",
-                    "Pauwels", "Segers", "Aerts", "Van Hove"]},
-    "NL": {"v": ["Anouk", "Marieke", "Petra", "Linda", "Femke", "Wendy", "Ingrid", "Tineke", "Ria", "Nicole"],
-           "m": ["Erik", "Mark", "Jeroen", "Rob", "Martijn", "Bas", "Henk", "Gert", "Arjen", "Kees"],
-           "last": ["van den Berg", "Kok", "Verbeek", "Peters", "Dijkstra", "van Wijk", "Schouten", "Prins",
-                    "Huisman", "Koster", "Timmermans", "van der Heijden"]},
-    "Arabisch": {"v": ["Khadija", "Nadia", "Malika", "Houda", "Zahra"],
-                 "m": ["Ahmed", "Hassan", "Abdelkader", "Mustafa", "Driss"],
-                 "last": ["Azzouzi", "Chakir", "El Khattabi", "Ouhadi", "Tahiri"]},
-    "Turks": {"v": ["Fatma", "Emine", "Hatice", "Sevgi", "Aylin"],
-              "m": ["Ali", "Hüseyin", "Mustafa", "Osman", "İbrahim"],
-              "last": ["Demir", "Çelik", "Aydın", "Arslan", "Doğan", "Koç"]},
-    "Pools": {"v": ["Katarzyna", "Magdalena", "Anna", "Ewa", "Joanna"],
-              "m": ["Tomasz", "Krzysztof", "Marek", "Paweł", "Andrzej"],
-              "last": ["Wiśniewski", "Wójcik", "Kamiński", "Lewandowski", "Zieliński"]},
-    "Frans": {"v": ["Marie", "Nathalie", "Christine", "Fatoumata", "Aïssatou"],
-              "m": ["Jean", "Olivier", "Luc", "Mamadou", "Ousmane"],
-              "last": ["Dupont", "Leclercq", "Martin", "Lefèvre", "Bah", "Sow"]},
-    "Vietnamees": {"v": ["Hoa", "Mai", "Thu", "Linh"], "m": ["Hung", "Duc", "Long", "Quang"],
-                   "last": ["Tran", "Le", "Pham", "Hoang"]},
-    "Papiaments": {"v": ["Shurmeley", "Quisette", "Ruthsel"], "m": ["Edsel", "Giovanni", "Ruendel"],
-                   "last": ["Statia", "Rosaria", "Isenia", "Janga"]},
+    "VL": {
+        "v": ["Els", "An", "Sofie", "Lies", "Veerle", "Inge", "Hilde", "Marleen", "Greet", "Kaat"],
+        "m": ["Koen", "Bart", "Wim", "Stijn", "Geert", "Filip", "Jan", "Luc", "Ward", "Pieter-Jan"],
+        "last": [
+            "Vermeersch",
+            "De Wolf",
+            "Van Hoecke",
+            "Bogaert",
+            "De Meyer",
+            "Verbeke",
+            "De Pauw",
+            "Cools",
+            "Pauwels",
+            "Segers",
+            "Aerts",
+            "Van Hove",
+        ],
+    },
+    "NL": {
+        "v": ["Anouk", "Marieke", "Petra", "Linda", "Femke", "Wendy", "Ingrid", "Tineke", "Ria", "Nicole"],
+        "m": ["Erik", "Mark", "Jeroen", "Rob", "Martijn", "Bas", "Henk", "Gert", "Arjen", "Kees"],
+        "last": [
+            "van den Berg",
+            "Kok",
+            "Verbeek",
+            "Peters",
+            "Dijkstra",
+            "van Wijk",
+            "Schouten",
+            "Prins",
+            "Huisman",
+            "Koster",
+            "Timmermans",
+            "van der Heijden",
+        ],
+    },
+    "Arabisch": {
+        "v": ["Khadija", "Nadia", "Malika", "Houda", "Zahra"],
+        "m": ["Ahmed", "Hassan", "Abdelkader", "Mustafa", "Driss"],
+        "last": ["Azzouzi", "Chakir", "El Khattabi", "Ouhadi", "Tahiri"],
+    },
+    "Turks": {
+        "v": ["Fatma", "Emine", "Hatice", "Sevgi", "Aylin"],
+        "m": ["Ali", "Hüseyin", "Mustafa", "Osman", "İbrahim"],
+        "last": ["Demir", "Çelik", "Aydın", "Arslan", "Doğan", "Koç"],
+    },
+    "Pools": {
+        "v": ["Katarzyna", "Magdalena", "Anna", "Ewa", "Joanna"],
+        "m": ["Tomasz", "Krzysztof", "Marek", "Paweł", "Andrzej"],
+        "last": ["Wiśniewski", "Wójcik", "Kamiński", "Lewandowski", "Zieliński"],
+    },
+    "Frans": {
+        "v": ["Marie", "Nathalie", "Christine", "Fatoumata", "Aïssatou"],
+        "m": ["Jean", "Olivier", "Luc", "Mamadou", "Ousmane"],
+        "last": ["Dupont", "Leclercq", "Martin", "Lefèvre", "Bah", "Sow"],
+    },
+    "Vietnamees": {
+        "v": ["Hoa", "Mai", "Thu", "Linh"],
+        "m": ["Hung", "Duc", "Long", "Quang"],
+        "last": ["Tran", "Le", "Pham", "Hoang"],
+    },
+    "Papiaments": {
+        "v": ["Shurmeley", "Quisette", "Ruthsel"],
+        "m": ["Edsel", "Giovanni", "Ruendel"],
+        "last": ["Statia", "Rosaria", "Isenia", "Janga"],
+    },
 }
 
 # (relation to the central person, sex, youngest, oldest, whose family name, local acquaintance?)
@@ -701,6 +1174,7 @@ PARENT_RELATIONS = ("moeder", "vader", "pleegmoeder", "pleegvader", "tante (zus 
 
 
 # --- The plan: everything a case will hold, worked out before anything is written ------------------------
+
 
 @dataclass
 class ConsentPlan:
@@ -772,8 +1246,22 @@ def _language(spec: CaseSpec, age: int) -> str:
     return spec.language
 
 
-def _person(spec, rng, referral, first, last, sex, age, relation, *, central=False, home=False,
-            interpreter=False, language=None, birth_date=None):
+def _person(
+    spec,
+    rng,
+    referral,
+    first,
+    last,
+    sex,
+    age,
+    relation,
+    *,
+    central=False,
+    home=False,
+    interpreter=False,
+    language=None,
+    birth_date=None,
+):
     birth_date = birth_date or (_years_before(referral, age) - datetime.timedelta(days=rng.randint(0, 364)))
     email = ""
     if age >= 18 and rng.random() < 0.3:
@@ -797,10 +1285,22 @@ def _persons(spec: CaseSpec, rng: random.Random, referral: datetime.date) -> lis
     persons = []
     for p in spec.persons:
         birth_date = persons[-1]["birth_date"] if p.twin else None
-        persons.append(_person(
-            spec, rng, referral, p.first_name, p.last_name or spec.family, p.sex, p.age, p.relation,
-            central=p.central, home=p.home, interpreter=p.interpreter, birth_date=birth_date,
-        ))
+        persons.append(
+            _person(
+                spec,
+                rng,
+                referral,
+                p.first_name,
+                p.last_name or spec.family,
+                p.sex,
+                p.age,
+                p.relation,
+                central=p.central,
+                home=p.home,
+                interpreter=p.interpreter,
+                birth_date=birth_date,
+            )
+        )
     jurisdiction = _jurisdiction(spec)
     central = spec.persons[0]
     pool = PARENT_NETWORK if central.age >= 18 else CHILD_NETWORK[jurisdiction]
@@ -826,8 +1326,20 @@ def _persons(spec: CaseSpec, rng: random.Random, referral: datetime.date) -> lis
             last = last[:-1] + "a"  # Polish family names take the feminine form
         language = "Nederlands" if local else spec.language
         interpreter = not local and spec.language != "Nederlands" and youngest >= 55 and rng.random() < 0.5
-        persons.append(_person(spec, rng, referral, first, last, sex, rng.randint(youngest, oldest), relation,
-                               interpreter=interpreter, language=language))
+        persons.append(
+            _person(
+                spec,
+                rng,
+                referral,
+                first,
+                last,
+                sex,
+                rng.randint(youngest, oldest),
+                relation,
+                interpreter=interpreter,
+                language=language,
+            )
+        )
     return persons
 
 
@@ -837,13 +1349,18 @@ def _consents(plan: CasePlan, rng: random.Random) -> list[ConsentPlan]:
     adults = [i for i, age in enumerate(ages) if age >= 18]
     giver = next((i for i in adults if persons[i]["is_central"]), None)
     if giver is None:
-        giver = next((i for i in adults if persons[i]["relation"] in PARENT_RELATIONS and persons[i]["in_household"]),
-                     adults[0])
+        giver = next(
+            (i for i in adults if persons[i]["relation"] in PARENT_RELATIONS and persons[i]["in_household"]), adults[0]
+        )
     last_day = plan.closed_on or REFERENCE_DATE - datetime.timedelta(days=1)
     first_day = min(plan.referral_date + datetime.timedelta(days=rng.randint(2, 14)), last_day)
-    note = rng.choice(["Mondeling gegeven tijdens het kennismakingsgesprek.",
-                       "Schriftelijk gegeven, formulier in het dossier.",
-                       "Gegeven na uitleg met tolk." if persons[giver]["interpreter_needed"] else "Gegeven thuis."])
+    note = rng.choice(
+        [
+            "Mondeling gegeven tijdens het kennismakingsgesprek.",
+            "Schriftelijk gegeven, formulier in het dossier.",
+            "Gegeven na uitleg met tolk." if persons[giver]["interpreter_needed"] else "Gegeven thuis.",
+        ]
+    )
     if plan.status == CaseStatus.REFERRED:
         return [ConsentPlan(giver, ConsentPurpose.CONTACT_NETWORK, first_day, note=note)] if rng.random() < 0.5 else []
     consents = [ConsentPlan(giver, ConsentPurpose.CONTACT_NETWORK, first_day, note=note)]
@@ -854,8 +1371,9 @@ def _consents(plan: CasePlan, rng: random.Random) -> list[ConsentPlan]:
         consents.append(ConsentPlan(giver, ConsentPurpose.SHARE_WITH_PROFESSIONALS, first_day, note=note))
     if plan.closure_reason in (ClosureReason.PLAN_IN_PLACE, ClosureReason.GOALS_REACHED):
         plan_day = max(first_day, last_day - datetime.timedelta(days=rng.randint(10, 40)))
-        consents.append(ConsentPlan(giver, ConsentPurpose.SHARE_PLAN, plan_day,
-                                    note="Bij de presentatie van het plan."))
+        consents.append(
+            ConsentPlan(giver, ConsentPurpose.SHARE_PLAN, plan_day, note="Bij de presentatie van het plan.")
+        )
     if rng.random() < 0.5:
         research = ConsentPlan(giver, ConsentPurpose.RESEARCH, first_day, note=note)
         if rng.random() < 0.3:  # some families change their mind about research
@@ -864,8 +1382,9 @@ def _consents(plan: CasePlan, rng: random.Random) -> list[ConsentPlan]:
     central = next(i for i, p in enumerate(persons) if p["is_central"])
     # Young people of sixteen and seventeen often sign for themselves as well.
     if central != giver and 16 <= ages[central] < 18 and rng.random() < 0.7:
-        consents.append(ConsentPlan(central, ConsentPurpose.SHARE_WITH_NETWORK, first_day,
-                                    note="De jongere gaf zelf toestemming."))
+        consents.append(
+            ConsentPlan(central, ConsentPurpose.SHARE_WITH_NETWORK, first_day, note="De jongere gaf zelf toestemming.")
+        )
     if plan.closure_reason == ClosureReason.FAMILY_WITHDREW:
         withdrawn = max(first_day, last_day - datetime.timedelta(days=rng.randint(0, 5)))
         for consent in consents:
@@ -877,8 +1396,11 @@ def _consents(plan: CasePlan, rng: random.Random) -> list[ConsentPlan]:
 def _case_team(spec: CaseSpec, plan: CasePlan, rng: random.Random, index: int) -> list[tuple[str, str]]:
     if plan.status == CaseStatus.REFERRED or plan.closure_reason == ClosureReason.NOT_ELIGIBLE:
         return []
-    coordinators = [u.email for u in USERS
-                    if any(m.organisation == spec.organisation and m.role == Role.COORDINATOR for m in u.memberships)]
+    coordinators = [
+        u.email
+        for u in USERS
+        if any(m.organisation == spec.organisation and m.role == Role.COORDINATOR for m in u.memberships)
+    ]
     # Alternate rather than draw, so the coordinator who works for both organisations has cases at both.
     additions = [(coordinators[index % len(coordinators)], CaseRole.COORDINATOR)]
     if rng.random() < 0.2:
@@ -891,8 +1413,12 @@ def _case_team(spec: CaseSpec, plan: CasePlan, rng: random.Random, index: int) -
 
 
 def _staff(organisation: str, role: str, team: str | None = None) -> list[str]:
-    return [u.email for u in USERS for m in u.memberships
-            if m.organisation == organisation and m.role == role and (team is None or m.team == team)]
+    return [
+        u.email
+        for u in USERS
+        for m in u.memberships
+        if m.organisation == organisation and m.role == role and (team is None or m.team == team)
+    ]
 
 
 def plan_world() -> list[CasePlan]:
@@ -926,6 +1452,7 @@ def plan_world() -> list[CasePlan]:
 # new build and for a demo case that exists already. Its own generator per case, so the rest of the plan does
 # not change when the network does.
 
+
 @dataclass
 class NetworkPlan:
     members: dict = field(default_factory=dict)  # person index -> NetworkMember fields
@@ -951,8 +1478,10 @@ SAFETY_UNKNOWN = {"Meijer": ("Linda", "Patrick"), "El Amrani": ("Karim",)}
 # Emotional ties the case descriptions speak of: (person a, person b, kind, note).
 EMOTIONAL_TIES = {
     "Peeters": [("Noor", "Sarah", "conflict", "Hoog oplopende ruzies thuis.")],
-    "Wouters": [("Kevin", "Jessica", "physical_abuse", "Politietussenkomst na ernstig geweld."),
-                ("Kiara", "Martine", "close", "Kiara verblijft bij haar oma.")],
+    "Wouters": [
+        ("Kevin", "Jessica", "physical_abuse", "Politietussenkomst na ernstig geweld."),
+        ("Kiara", "Martine", "close", "Kiara verblijft bij haar oma."),
+    ],
     "Haddou": [("Mohamed", "Ayoub", "physical_abuse", "Nieuwe signalen tijdens de OTS.")],
     "de Boer": [("Noah", "Tim", "close", "Noah wil zijn broertje vaker zien.")],
     "Meijer": [("Eva", "Anouk", "close", "Eva verblijft tijdelijk bij haar tante.")],
@@ -965,21 +1494,39 @@ EMOTIONAL_TIES = {
 AMICABLE = {"Jacobs"}
 
 SCHOOLS = {
-    "VL": {"childcare": ["Kinderdagverblijf 't Kabouterhuis", "Kinderopvang De Speelvogel"],
-           "primary": ["Basisschool De Regenboog", "Vrije Basisschool Sint-Jozef", "GO! Basisschool De Linde"],
-           "secondary": ["Sint-Lievenscollege", "Koninklijk Atheneum", "Technisch Instituut Sint-Vincentius"]},
-    "NL": {"childcare": ["Kinderopvang Dikkertje Dap", "Peuterspeelzaal Het Ukkepuk"],
-           "primary": ["Basisschool De Wegwijzer", "OBS De Klimop", "CBS De Fontein"],
-           "secondary": ["RSG Lingecollege", "Koningin Wilhelmina College", "Heerenlanden College"]},
+    "VL": {
+        "childcare": ["Kinderdagverblijf 't Kabouterhuis", "Kinderopvang De Speelvogel"],
+        "primary": ["Basisschool De Regenboog", "Vrije Basisschool Sint-Jozef", "GO! Basisschool De Linde"],
+        "secondary": ["Sint-Lievenscollege", "Koninklijk Atheneum", "Technisch Instituut Sint-Vincentius"],
+    },
+    "NL": {
+        "childcare": ["Kinderopvang Dikkertje Dap", "Peuterspeelzaal Het Ukkepuk"],
+        "primary": ["Basisschool De Wegwijzer", "OBS De Klimop", "CBS De Fontein"],
+        "secondary": ["RSG Lingecollege", "Koningin Wilhelmina College", "Heerenlanden College"],
+    },
 }
 WORKPLACES = {
-    "VL": ["AZ Sint-Lucas", "Volvo Car Gent", "Colruyt", "Bouwbedrijf Van Hoecke", "Stad {town}",
-           "Schoonmaakbedrijf Net & Proper"],
-    "NL": ["Ziekenhuis Rivierenland", "Albert Heijn {town}", "Gemeente {town}", "Transportbedrijf Van der Heijden",
-           "Uitzendbureau Flexwerk", "Thuiszorg Rivierenland"],
+    "VL": [
+        "AZ Sint-Lucas",
+        "Volvo Car Gent",
+        "Colruyt",
+        "Bouwbedrijf Van Hoecke",
+        "Stad {town}",
+        "Schoonmaakbedrijf Net & Proper",
+    ],
+    "NL": [
+        "Ziekenhuis Rivierenland",
+        "Albert Heijn {town}",
+        "Gemeente {town}",
+        "Transportbedrijf Van der Heijden",
+        "Uitzendbureau Flexwerk",
+        "Thuiszorg Rivierenland",
+    ],
 }
-CLUBS = {"VL": {"voetbal": "Voetbalclub KFC {town}", "jeugdbeweging": "Chiro {town}", "other": "Zwemclub {town}"},
-         "NL": {"voetbal": "VV {town}", "jeugdbeweging": "Scouting {town}", "other": "Hockeyclub {town}"}}
+CLUBS = {
+    "VL": {"voetbal": "Voetbalclub KFC {town}", "jeugdbeweging": "Chiro {town}", "other": "Zwemclub {town}"},
+    "NL": {"voetbal": "VV {town}", "jeugdbeweging": "Scouting {town}", "other": "Hockeyclub {town}"},
+}
 
 PROFESSIONAL_WORDS = ("jongerenwerker", "huisarts", "arts", "therapeut", "maatschappelijk", "begeleider")
 SCHOOL_WORK_WORDS = ("klastitularis", "mentor", "juf", "meester", "leerkracht", "collega")
@@ -1039,8 +1586,11 @@ class _Family:
         if self.child_centred:
             for i, p in enumerate(persons):
                 r = self.relation(i)
-                if i == self.central or r in ("broer", "zus") or (
-                        p["is_central"] and not r.startswith(("zoon", "dochter"))):
+                if (
+                    i == self.central
+                    or r in ("broer", "zus")
+                    or (p["is_central"] and not r.startswith(("zoon", "dochter")))
+                ):
                     self.children.append(i)
                 elif r == "moeder":
                     self.parents["mother"] = i
@@ -1101,15 +1651,25 @@ class _Family:
         """The side of the family of a grandparent, aunt or uncle: "m" (the mother's) or "f" (the father's)."""
         if "(" in r:
             words = r.split("(", 1)[1]
-            side = "m" if any(w in words for w in MATERNAL_WORDS) else "f" if any(w in words for w in PATERNAL_WORDS) \
+            side = (
+                "m"
+                if any(w in words for w in MATERNAL_WORDS)
+                else "f"
+                if any(w in words for w in PATERNAL_WORDS)
                 else None
+            )
         else:
             side = None
         if side is None:  # "oom": the side whose family name they share
             last = self.persons[i]["last_name"]
             father, mother = self.side.get("f"), self.side.get("m")
-            side = "f" if father is not None and self.persons[father]["last_name"] == last else \
-                "m" if mother is not None and self.persons[mother]["last_name"] == last else "f"
+            side = (
+                "f"
+                if father is not None and self.persons[father]["last_name"] == last
+                else "m"
+                if mother is not None and self.persons[mother]["last_name"] == last
+                else "f"
+            )
         return side
 
 
@@ -1167,9 +1727,20 @@ def _plan_relationships(plan, family, net, rng):
     if family.child_centred and not family.parents and not family.foster:
         # No parent in the case: the relative the child lives with is the network foster parent.
         carer = next((i for group in family.aunts.values() for i in group if persons[i]["in_household"]), None)
-        carer = carer if carer is not None else next(
-            (i for i in family.family if persons[i]["in_household"] and family.age(i) >= 21
-             and persons[i]["relation"].lower().startswith(AUNT_UNCLE_WORDS)), None)
+        carer = (
+            carer
+            if carer is not None
+            else next(
+                (
+                    i
+                    for i in family.family
+                    if persons[i]["in_household"]
+                    and family.age(i) >= 21
+                    and persons[i]["relation"].lower().startswith(AUNT_UNCLE_WORDS)
+                ),
+                None,
+            )
+        )
         if carer is not None:
             family.foster.append(carer)
     for carer in family.foster:
@@ -1182,7 +1753,9 @@ def _plan_relationships(plan, family, net, rng):
         young = min(family.age(mother), family.age(father)) < 21
         apart = persons[mother]["in_household"] != persons[father]["in_household"] or bool(family.step)
         if not family.child_centred and family.relation(father if mother == family.central else mother) in (
-                "echtgenoot", "echtgenote"):
+            "echtgenoot",
+            "echtgenote",
+        ):
             subtype = "married"
         elif young:
             subtype = "separated" if apart else "relationship"
@@ -1227,10 +1800,14 @@ def _plan_relationships(plan, family, net, rng):
     # Cousins: children of the aunt or uncle they live with or share a name with.
     for cousin in family.cousins:
         aunts = [i for group in family.aunts.values() for i in group] + [
-            i for i in family.foster if family.relation(i).startswith(AUNT_UNCLE_WORDS)]
+            i for i in family.foster if family.relation(i).startswith(AUNT_UNCLE_WORDS)
+        ]
         parent = next((i for i in aunts if persons[i]["in_household"] and persons[cousin]["in_household"]), None)
-        parent = parent if parent is not None else next(
-            (i for i in aunts if persons[i]["last_name"] == persons[cousin]["last_name"]), None)
+        parent = (
+            parent
+            if parent is not None
+            else next((i for i in aunts if persons[i]["last_name"] == persons[cousin]["last_name"]), None)
+        )
         if parent is not None:
             _parent_link(net, family, parent, cousin)
     # Twins: born on the same day to the same parent.
@@ -1265,20 +1842,36 @@ def _plan_members(plan, family, net, rng):
     grandparents = {i for group in family.grandparents.values() for i in group}
     # A grandfather who died, in a few cases: never one who lives with or looks after the child.
     deceased = None
-    candidates = [i for i in sorted(grandparents) if persons[i]["gender"] == Gender.MALE
-                  and not persons[i]["in_household"]]
+    candidates = [
+        i for i in sorted(grandparents) if persons[i]["gender"] == Gender.MALE and not persons[i]["in_household"]
+    ]
     if candidates and rng.random() < 0.4:
         deceased = candidates[0]
     for i, p in enumerate(persons):
         domain = _domain(family, i)
         age = family.age(i)
         adult = age >= 18
-        data = {"kind": "person", "domain": domain, "reachable": True, "deceased": False, "death_date": None,
-                "practical_support": False, "emotional_support": False, "information_support": False,
-                "critical": False, "help_direction": "", "contact_frequency": "", "known_for": "", "ring": None}
+        data = {
+            "kind": "person",
+            "domain": domain,
+            "reachable": True,
+            "deceased": False,
+            "death_date": None,
+            "practical_support": False,
+            "emotional_support": False,
+            "information_support": False,
+            "critical": False,
+            "help_direction": "",
+            "contact_frequency": "",
+            "known_for": "",
+            "ring": None,
+        }
         if domain == "household":
-            data.update(ring=1, contact_frequency="daily",
-                        known_for="over_5" if age >= 5 else "1_to_5" if age >= 1 else "under_1")
+            data.update(
+                ring=1,
+                contact_frequency="daily",
+                known_for="over_5" if age >= 5 else "1_to_5" if age >= 1 else "under_1",
+            )
             if adult and i != family.central:
                 data.update(practical_support=True, emotional_support=True, help_direction="both")
             elif age >= 12:
@@ -1287,37 +1880,74 @@ def _plan_members(plan, family, net, rng):
                 data["help_direction"] = "receives"
         elif domain == "family":
             close = i in family.parents.values() or i in grandparents and rng.random() < 0.4
-            data.update(ring=1 if close and rng.random() < 0.5 else 2 if close or rng.random() < 0.6 else 3,
-                        contact_frequency=rng.choice(["weekly", "weekly", "monthly", "few_times_a_year"]),
-                        known_for="over_5")
+            data.update(
+                ring=1 if close and rng.random() < 0.5 else 2 if close or rng.random() < 0.6 else 3,
+                contact_frequency=rng.choice(["weekly", "weekly", "monthly", "few_times_a_year"]),
+                known_for="over_5",
+            )
             if adult:
                 data["practical_support"] = rng.random() < 0.6
                 data["emotional_support"] = not data["practical_support"] or rng.random() < 0.5
                 data["critical"] = rng.random() < 0.15
                 data["help_direction"] = "gives"
         elif domain == "friends":
-            data.update(ring=2, emotional_support=True, practical_support=rng.random() < 0.5,
-                        contact_frequency=rng.choice(["weekly", "monthly"]),
-                        known_for=rng.choice(["1_to_5", "over_5"]), help_direction="both")
+            data.update(
+                ring=2,
+                emotional_support=True,
+                practical_support=rng.random() < 0.5,
+                contact_frequency=rng.choice(["weekly", "monthly"]),
+                known_for=rng.choice(["1_to_5", "over_5"]),
+                help_direction="both",
+            )
         elif domain == "neighbourhood_clubs":
-            data.update(ring=rng.choice([2, 3]), practical_support=True, emotional_support=rng.random() < 0.3,
-                        contact_frequency="weekly", known_for=rng.choice(["under_1", "1_to_5", "over_5"]),
-                        help_direction="gives")
+            data.update(
+                ring=rng.choice([2, 3]),
+                practical_support=True,
+                emotional_support=rng.random() < 0.3,
+                contact_frequency="weekly",
+                known_for=rng.choice(["under_1", "1_to_5", "over_5"]),
+                help_direction="gives",
+            )
         elif domain == "school_work":
-            data.update(ring=rng.choice([2, 3]), information_support=True, emotional_support=rng.random() < 0.4,
-                        contact_frequency="weekly", known_for=rng.choice(["under_1", "1_to_5"]),
-                        help_direction="gives")
+            data.update(
+                ring=rng.choice([2, 3]),
+                information_support=True,
+                emotional_support=rng.random() < 0.4,
+                contact_frequency="weekly",
+                known_for=rng.choice(["under_1", "1_to_5"]),
+                help_direction="gives",
+            )
         else:  # professional
-            data.update(ring=3, information_support=True, emotional_support=rng.random() < 0.5,
-                        contact_frequency=rng.choice(["weekly", "monthly"]), known_for="under_1",
-                        help_direction="gives")
+            data.update(
+                ring=3,
+                information_support=True,
+                emotional_support=rng.random() < 0.5,
+                contact_frequency=rng.choice(["weekly", "monthly"]),
+                known_for="under_1",
+                help_direction="gives",
+            )
         if i == deceased:
-            death = _between(rng, max(p["birth_date"] + datetime.timedelta(days=365 * 50),
-                                      plan.referral_date - datetime.timedelta(days=3650)),
-                             plan.referral_date - datetime.timedelta(days=200))
-            data.update(deceased=True, death_date=death, ring=3, reachable=False, practical_support=False,
-                        emotional_support=False, information_support=False, critical=False, help_direction="",
-                        contact_frequency="", known_for="")
+            death = _between(
+                rng,
+                max(
+                    p["birth_date"] + datetime.timedelta(days=365 * 50),
+                    plan.referral_date - datetime.timedelta(days=3650),
+                ),
+                plan.referral_date - datetime.timedelta(days=200),
+            )
+            data.update(
+                deceased=True,
+                death_date=death,
+                ring=3,
+                reachable=False,
+                practical_support=False,
+                emotional_support=False,
+                information_support=False,
+                critical=False,
+                help_direction="",
+                contact_frequency="",
+                known_for="",
+            )
         if p["first_name"] == unsafe:
             safety = "unsafe"
             data.update(practical_support=False, emotional_support=False, help_direction="", critical=False)
@@ -1326,7 +1956,7 @@ def _plan_members(plan, family, net, rng):
         else:
             safety = "safe"
         data["safety"] = safety
-        data["may_invite"] = (safety == "safe" and domain != "professional" and not data["deceased"] and age >= 12)
+        data["may_invite"] = safety == "safe" and domain != "professional" and not data["deceased"] and age >= 12
         net.members[i] = data
 
 
@@ -1340,14 +1970,24 @@ def _plan_emotional_ties(plan, family, net, rng):
             seen.add(frozenset((by_name[a], by_name[b])))
     # Separated parents who still fight; a child who is close to a grandmother.
     for r in list(net.relationships):
-        if (r.kind == "partner" and r.subtype in ("separated", "divorced") and plan.spec.family not in AMICABLE
-                and {r.a, r.b} <= set(family.parents.values()) and rng.random() < 0.6
-                and frozenset((r.a, r.b)) not in seen):
-            net.relationships.append(RelationshipPlan("emotional", "conflict", r.a, r.b,
-                                                      note="Ruzie over de omgang met de kinderen."))
+        if (
+            r.kind == "partner"
+            and r.subtype in ("separated", "divorced")
+            and plan.spec.family not in AMICABLE
+            and {r.a, r.b} <= set(family.parents.values())
+            and rng.random() < 0.6
+            and frozenset((r.a, r.b)) not in seen
+        ):
+            net.relationships.append(
+                RelationshipPlan("emotional", "conflict", r.a, r.b, note="Ruzie over de omgang met de kinderen.")
+            )
     if family.child_centred:
-        grandmothers = [i for group in family.grandparents.values() for i in group
-                        if persons[i]["gender"] == Gender.FEMALE and not net.members[i]["deceased"]]
+        grandmothers = [
+            i
+            for group in family.grandparents.values()
+            for i in group
+            if persons[i]["gender"] == Gender.FEMALE and not net.members[i]["deceased"]
+        ]
         for grandmother in grandmothers[:1]:
             if frozenset((family.central, grandmother)) not in seen and rng.random() < 0.7:
                 net.relationships.append(RelationshipPlan("emotional", "close", family.central, grandmother))
@@ -1362,76 +2002,165 @@ def _plan_system_ties(plan, family, rng) -> list[dict]:
     ties = []
     concerns = f"{spec.concerns} {spec.question}".lower()
     # The school (or childcare) of the central child, or of the eldest child of a central parent.
-    pupils = [family.central] if family.child_centred else sorted(
-        (c for c in family.children if 1 <= family.age(c) < 18), key=lambda c: persons[c]["birth_date"])
+    pupils = (
+        [family.central]
+        if family.child_centred
+        else sorted((c for c in family.children if 1 <= family.age(c) < 18), key=lambda c: persons[c]["birth_date"])
+    )
     if pupils:
         pupil = pupils[0]
         age = family.age(pupil)
         level = "childcare" if age < 4 else "primary" if age < 12 else "secondary"
         school = rng.choice(SCHOOLS[jurisdiction][level])
         stressful = spec.route == ReferralRoute.SCHOOL or any(
-            w in concerns for w in ("school", "spijbel", "gepest", "pesten", "naar huis gestuurd"))
+            w in concerns for w in ("school", "spijbel", "gepest", "pesten", "naar huis gestuurd")
+        )
         strength = "stressful" if stressful else "strong" if rng.random() < 0.7 else "tenuous"
         year = plan.referral_date.year - (0 if plan.referral_date.month >= 9 else 1)
-        ties.append({"system": f"{school}, {town}", "system_kind": "school", "person": pupil, "strength": strength,
-                     "energy": {"stressful": "to_system", "strong": "both"}.get(strength, "none"),
-                     "start": datetime.date(year - rng.randint(0, 2), 9, 1),
-                     "note": "Veel contact over afwezigheid en gedrag." if stressful else ""})
+        ties.append(
+            {
+                "system": f"{school}, {town}",
+                "system_kind": "school",
+                "person": pupil,
+                "strength": strength,
+                "energy": {"stressful": "to_system", "strong": "both"}.get(strength, "none"),
+                "start": datetime.date(year - rng.randint(0, 2), 9, 1),
+                "note": "Veel contact over afwezigheid en gedrag." if stressful else "",
+            }
+        )
     # The GP of the household.
     gp_strength = "strong" if spec.route == ReferralRoute.GP or rng.random() < 0.6 else "tenuous"
-    ties.append({"system": f"Huisartsenpraktijk {town}", "system_kind": "gp", "person": None,
-                 "strength": gp_strength, "energy": "from_system" if gp_strength == "strong" else "none"})
+    ties.append(
+        {
+            "system": f"Huisartsenpraktijk {town}",
+            "system_kind": "gp",
+            "person": None,
+            "strength": gp_strength,
+            "energy": "from_system" if gp_strength == "strong" else "none",
+        }
+    )
     extra = []
     # Youth care around the child.
     child = family.central if family.child_centred else None
     context = spec.legal_context
     if child is not None and not persons[child]["in_household"]:
         name = "Gesloten jeugdzorg De Hunnerberg" if jurisdiction == "NL" else "Leefgroep De Kering"
-        extra.append({"system": name, "system_kind": "youth_care", "person": child, "strength": "stressful",
-                      "energy": "both", "start": plan.referral_date - datetime.timedelta(days=rng.randint(30, 120))})
+        extra.append(
+            {
+                "system": name,
+                "system_kind": "youth_care",
+                "person": child,
+                "strength": "stressful",
+                "energy": "both",
+                "start": plan.referral_date - datetime.timedelta(days=rng.randint(30, 120)),
+            }
+        )
     elif family.foster:
-        extra.append({"system": "Pleegzorg Gelderland" if jurisdiction == "NL" else "Pleegzorg Oost-Vlaanderen",
-                      "system_kind": "youth_care", "person": child, "strength": "strong", "energy": "from_system"})
-    elif (context in (LegalContext.NL_JUVENILE_PROBATION, LegalContext.VL_JUDICIAL)
-          and spec.route == ReferralRoute.POLICE):
-        extra.append({"system": f"Politie, wijkagent {town}", "system_kind": "police", "person": child,
-                      "strength": "stressful", "energy": "to_system"})
+        extra.append(
+            {
+                "system": "Pleegzorg Gelderland" if jurisdiction == "NL" else "Pleegzorg Oost-Vlaanderen",
+                "system_kind": "youth_care",
+                "person": child,
+                "strength": "strong",
+                "energy": "from_system",
+            }
+        )
+    elif (
+        context in (LegalContext.NL_JUVENILE_PROBATION, LegalContext.VL_JUDICIAL) and spec.route == ReferralRoute.POLICE
+    ):
+        extra.append(
+            {
+                "system": f"Politie, wijkagent {town}",
+                "system_kind": "police",
+                "person": child,
+                "strength": "stressful",
+                "energy": "to_system",
+            }
+        )
     elif any(w in concerns for w in ("depressie", "bipolaire", "donkere gedachten", "zelfbeschadiging", "overdosis")):
         name = "CGG Eclips" if jurisdiction == "VL" else "GGZ Rivierenland"
-        extra.append({"system": name, "system_kind": "mental_health", "person": None, "strength": "tenuous",
-                      "energy": "from_system"})
+        extra.append(
+            {
+                "system": name,
+                "system_kind": "mental_health",
+                "person": None,
+                "strength": "tenuous",
+                "energy": "from_system",
+            }
+        )
     elif spec.safety in (SafetyConcern.SERIOUS, SafetyConcern.ACUTE):
         name = "Ondersteuningscentrum Jeugdzorg" if jurisdiction == "VL" else "Veilig Thuis Gelderland-Zuid"
-        extra.append({"system": name, "system_kind": "youth_care", "person": None,
-                      "strength": "stressful" if rng.random() < 0.5 else "tenuous", "energy": "to_system"})
+        extra.append(
+            {
+                "system": name,
+                "system_kind": "youth_care",
+                "person": None,
+                "strength": "stressful" if rng.random() < 0.5 else "tenuous",
+                "energy": "to_system",
+            }
+        )
     # A club the child goes to.
     relations = " ".join(family.relation(i) for i in range(len(persons)))
     clubs = CLUBS[jurisdiction]
     member = child if child is not None else (pupils[0] if pupils else None)
     if member is not None and family.age(member) >= 6:
-        club = clubs["voetbal"] if "voetbal" in relations else clubs["jeugdbeweging"] \
-            if "jeugdbeweging" in relations else clubs["other"] if rng.random() < 0.4 else None
+        club = (
+            clubs["voetbal"]
+            if "voetbal" in relations
+            else clubs["jeugdbeweging"]
+            if "jeugdbeweging" in relations
+            else clubs["other"]
+            if rng.random() < 0.4
+            else None
+        )
         if club:
-            extra.append({"system": club.format(town=town), "system_kind": "sports_club", "person": member,
-                          "strength": "strong" if rng.random() < 0.7 else "tenuous", "energy": "both"})
+            extra.append(
+                {
+                    "system": club.format(town=town),
+                    "system_kind": "sports_club",
+                    "person": member,
+                    "strength": "strong" if rng.random() < 0.7 else "tenuous",
+                    "energy": "both",
+                }
+            )
     # Income support or a social district team for a family with debts or without anyone around.
     if any(w in concerns for w in ("schulden", "ken bijna niemand", "nederlandse les")):
         name = "Sociaal Huis {town}" if jurisdiction == "VL" else "Sociaal wijkteam {town}"
-        extra.insert(0, {"system": name.format(town=town), "system_kind": "social_services", "person": None,
-                         "strength": rng.choice(["strong", "tenuous"]), "energy": "from_system"})
+        extra.insert(
+            0,
+            {
+                "system": name.format(town=town),
+                "system_kind": "social_services",
+                "person": None,
+                "strength": rng.choice(["strong", "tenuous"]),
+                "energy": "from_system",
+            },
+        )
     # The work of a parent at home.
-    workers = [i for i in family.parents.values() if persons[i]["in_household"] and 20 <= family.age(i) < 67
-               and not (family.child_centred and i == family.central)]
+    workers = [
+        i
+        for i in family.parents.values()
+        if persons[i]["in_household"]
+        and 20 <= family.age(i) < 67
+        and not (family.child_centred and i == family.central)
+    ]
     if workers:
         worker = workers[-1]
         strength = rng.choice(["strong", "strong", "stressful", "tenuous"])
-        extra.append({"system": rng.choice(WORKPLACES[jurisdiction]).format(town=town), "system_kind": "work",
-                      "person": worker, "strength": strength,
-                      "energy": {"stressful": "to_system", "strong": "both"}.get(strength, "none")})
-    return ties + extra[:4 - len(ties)]
+        extra.append(
+            {
+                "system": rng.choice(WORKPLACES[jurisdiction]).format(town=town),
+                "system_kind": "work",
+                "person": worker,
+                "strength": strength,
+                "energy": {"stressful": "to_system", "strong": "both"}.get(strength, "none"),
+            }
+        )
+    return ties + extra[: 4 - len(ties)]
 
 
 # --- Writing ----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class BuildResult:
@@ -1558,19 +2287,25 @@ def _create_case(plan: CasePlan, organisation, team, users) -> Case:
         services.add_team_member(actor, case.pk, users[email].pk, role, path=ACCESS_PATH)
     persons = list(case.persons.order_by("pk"))
     for consent_plan in plan.consents:
-        consent = services.record_consent(actor, case.pk, {
-            "person": persons[consent_plan.person],
-            "purpose": consent_plan.purpose,
-            "given_on": consent_plan.given_on,
-            "note": consent_plan.note,
-        }, path=ACCESS_PATH)
+        consent = services.record_consent(
+            actor,
+            case.pk,
+            {
+                "person": persons[consent_plan.person],
+                "purpose": consent_plan.purpose,
+                "given_on": consent_plan.given_on,
+                "note": consent_plan.note,
+            },
+            path=ACCESS_PATH,
+        )
         if consent_plan.withdrawn_on:
             services.withdraw_consent(actor, case.pk, consent.pk, consent_plan.withdrawn_on, None, path=ACCESS_PATH)
     if plan.status == CaseStatus.CLOSED:
         # update_case dates a closure today; set the planned date first, which it then keeps.
         Case.objects.filter(pk=case.pk).update(closed_on=plan.closed_on)
-        services.update_case(actor, case.pk, {"status": CaseStatus.CLOSED, "closure_reason": plan.closure_reason},
-                             None, path=ACCESS_PATH)
+        services.update_case(
+            actor, case.pk, {"status": CaseStatus.CLOSED, "closure_reason": plan.closure_reason}, None, path=ACCESS_PATH
+        )
     return case
 
 
@@ -1583,8 +2318,9 @@ def _ensure_network(plan: CasePlan, case: Case, users) -> int:
     by_key = {(p.first_name, p.last_name, p.birth_date): p for p in case.persons.all()}
     people = [by_key.get((d["first_name"], d["last_name"], d["birth_date"])) for d in plan.persons]
     members = set(NetworkMember.objects.filter(case=case).values_list("person_id", flat=True))
-    relationships = set(Relationship.objects.filter(case=case).values_list("kind", "subtype", "person_a_id",
-                                                                             "person_b_id"))
+    relationships = set(
+        Relationship.objects.filter(case=case).values_list("kind", "subtype", "person_a_id", "person_b_id")
+    )
     parent_links = {(a, b) for kind, _subtype, a, b in relationships if kind == "parent"}
     ties = set(SystemTie.objects.filter(case=case).values_list("system", "person_id"))
     added = 0
@@ -1600,9 +2336,20 @@ def _ensure_network(plan: CasePlan, case: Case, users) -> int:
         if r.kind == "parent" and (a.pk, b.pk) in parent_links:  # recorded with another subtype since
             continue
         try:
-            network_services.add_relationship(actor, case.pk, {
-                "kind": r.kind, "subtype": r.subtype, "person_a": a.pk, "person_b": b.pk, "start": r.start,
-                "end": r.end, "note": r.note}, path=ACCESS_PATH)
+            network_services.add_relationship(
+                actor,
+                case.pk,
+                {
+                    "kind": r.kind,
+                    "subtype": r.subtype,
+                    "person_a": a.pk,
+                    "person_b": b.pk,
+                    "start": r.start,
+                    "end": r.end,
+                    "note": r.note,
+                },
+                path=ACCESS_PATH,
+            )
         except ValidationError:  # the network was changed by hand so that this no longer fits
             continue
         added += 1
@@ -1612,8 +2359,9 @@ def _ensure_network(plan: CasePlan, case: Case, users) -> int:
             continue
         if (tie["system"], person.pk if person else None) in ties:
             continue
-        network_services.add_system_tie(actor, case.pk, {**tie, "person": person.pk if person else None},
-                                        path=ACCESS_PATH)
+        network_services.add_system_tie(
+            actor, case.pk, {**tie, "person": person.pk if person else None}, path=ACCESS_PATH
+        )
         added += 1
     return added
 
@@ -1639,8 +2387,7 @@ def build_world() -> BuildResult:
     from kring.plans import demo as plans_demo
     from kring.trajectories import demo as trajectories_demo
 
-    for stage in (methods_demo, trajectories_demo, meetings_demo, plans_demo, measures_demo,
-                  evaluation_demo):
+    for stage in (methods_demo, trajectories_demo, meetings_demo, plans_demo, measures_demo, evaluation_demo):
         result.stage_records_created += stage.ensure(organisations, users)
     return result
 
@@ -1665,20 +2412,24 @@ def world_counts() -> dict:
 
 # --- The logins table -------------------------------------------------------------------------------------
 
+
 def login_rows() -> list[tuple[str, str, str, bool]]:
     """(e-mail, role, organisation, needs two-factor) per role of each demo account that exists."""
-    users = {u.email: u for u in User.objects.filter(email__in=demo_emails()).prefetch_related(
-        "memberships__organisation")}
+    users = {
+        u.email: u for u in User.objects.filter(email__in=demo_emails()).prefetch_related("memberships__organisation")
+    }
     rows = []
     for spec in USERS:
         user = users.get(spec.email)
         if user is None:
             continue
-        memberships = sorted((m for m in user.memberships.all() if m.active), key=lambda m: m.organisation.code,
-                             reverse=True)
+        memberships = sorted(
+            (m for m in user.memberships.all() if m.active), key=lambda m: m.organisation.code, reverse=True
+        )
         for membership in memberships:
-            rows.append((spec.email, membership.role, membership.organisation.name,
-                         membership.role in TWO_FACTOR_ROLES))
+            rows.append(
+                (spec.email, membership.role, membership.organisation.name, membership.role in TWO_FACTOR_ROLES)
+            )
     return rows
 
 
@@ -1686,8 +2437,9 @@ def format_logins(rows) -> str:
     if not rows:
         return "There is no demo world in this database (run: manage.py demo_world)."
     header = ("e-mail", "role", "organisation", "password", "two-factor")
-    table = [header] + [(email, role, organisation, DEMO_PASSWORD, "TOTP *" if totp else "")
-                        for email, role, organisation, totp in rows]
+    table = [header] + [
+        (email, role, organisation, DEMO_PASSWORD, "TOTP *" if totp else "") for email, role, organisation, totp in rows
+    ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     lines = ["Demo logins (every account has the password %s):" % DEMO_PASSWORD, ""]
     for i, row in enumerate(table):

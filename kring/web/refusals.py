@@ -13,6 +13,7 @@ The record a route's parameter names is declared once, in ``RECORD_PARAMETERS``;
 not a record (a method code, a moment, a format). ``tests/security/test_07_refusals_logged.py`` walks every route
 and fails for a record parameter whose refusal lands at the wrong organisation.
 """
+
 from dataclasses import dataclass
 
 from kring.audit.services import Access, Action, counting_refusals, log_access
@@ -93,8 +94,11 @@ def _organisations_of(model, record_id) -> tuple[bool, tuple]:
     if model._meta.label == "evaluation.ResearchProject":
         if not model.objects.filter(pk=record_id).exists():
             return False, ()
-        return True, tuple(model.organisations.through.objects.filter(researchproject_id=record_id)
-                           .order_by("organisation_id").values_list("organisation_id", flat=True))
+        return True, tuple(
+            model.organisations.through.objects.filter(researchproject_id=record_id)
+            .order_by("organisation_id")
+            .values_list("organisation_id", flat=True)
+        )
     found = model.objects.filter(pk=record_id).values_list("organisation_id", flat=True).first()
     return found is not None, (found,) if found is not None else ()
 
@@ -124,8 +128,11 @@ def refused_record(user, route_name: str, route: str, kwargs: dict) -> Found | N
     innermost record. None when the route names no record."""
     from kring.cases.queries import can_see_case
 
-    found = [_look_up(p, value) for p, value in
-             ((record_parameter(route_name, name, route), value) for name, value in kwargs.items()) if p]
+    found = [
+        _look_up(p, value)
+        for p, value in ((record_parameter(route_name, name, route), value) for name, value in kwargs.items())
+        if p
+    ]
     if not found:
         return None
     container = found[0]
@@ -135,8 +142,7 @@ def refused_record(user, route_name: str, route: str, kwargs: dict) -> Found | N
         for record in found[1:]:
             if not record.exists:
                 # No such record: the attempt concerns the case it was tried under.
-                return Found(record.parameter, record.record_id, False, container.case_id,
-                             container.organisation_ids)
+                return Found(record.parameter, record.record_id, False, container.case_id, container.organisation_ids)
             if record.case_id != container.case_id:
                 return record
     elif container.parameter.model == "accounts.Organisation":
@@ -152,8 +158,10 @@ def refused_record(user, route_name: str, route: str, kwargs: dict) -> Found | N
 
 def _accesses(record: Found) -> list[Access]:
     """One entry per organisation the record concerns (each privacy officer sees it once), or one without."""
-    return [Access(record.parameter.record_type, record.record_id, record.case_id, organisation_id)
-            for organisation_id in (record.organisation_ids or (None,))]
+    return [
+        Access(record.parameter.record_type, record.record_id, record.case_id, organisation_id)
+        for organisation_id in (record.organisation_ids or (None,))
+    ]
 
 
 def log_unlogged_refusal(request, response) -> None:
@@ -171,8 +179,13 @@ def log_unlogged_refusal(request, response) -> None:
     elif getattr(user, "is_authenticated", False):
         # A page refused as a whole (not the user's role): on record for the user's own organisations.
         organisations = sorted({m.organisation_id for m in user.active_memberships()}) or [None]
-        log_access(actor, Action.DENIED, [Access("page", match.view_name, None, o) for o in organisations],
-                   path=request.path, detail=detail)
+        log_access(
+            actor,
+            Action.DENIED,
+            [Access("page", match.view_name, None, o) for o in organisations],
+            path=request.path,
+            detail=detail,
+        )
 
 
 class LogRefusalsMiddleware:

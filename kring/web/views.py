@@ -1,4 +1,5 @@
 """The shell: the start page, a minimal page, and friendly error pages in the user's language."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,13 +28,21 @@ def _error(request, status, title, text):
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400, _("The request could not be read"),
-                  _("What was sent is too large or malformed. Nothing was saved. Go back and try again."))
+    return _error(
+        request,
+        400,
+        _("The request could not be read"),
+        _("What was sent is too large or malformed. Nothing was saved. Go back and try again."),
+    )
 
 
 def permission_denied(request, exception=None):
-    return _error(request, 403, _("Not allowed"), str(exception) if exception and str(exception) else
-                  _("You are not allowed to do this."))
+    return _error(
+        request,
+        403,
+        _("Not allowed"),
+        str(exception) if exception and str(exception) else _("You are not allowed to do this."),
+    )
 
 
 def page_not_found(request, exception=None):
@@ -41,5 +50,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return _error(request, 500, _("Something went wrong"),
-                  _("Kring could not finish this request. Nothing was half-saved; please try again."))
+    return _error(
+        request,
+        500,
+        _("Something went wrong"),
+        _("Kring could not finish this request. Nothing was half-saved; please try again."),
+    )

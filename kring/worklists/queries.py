@@ -4,6 +4,7 @@ Like every read, both start from ``visible_cases(user)`` / ``scope_for(user)`` a
 team list lets the database count, order and page (the counts per status give the total), so a page
 costs the same few queries whether the team has ten trajectories or ten thousand.
 """
+
 from __future__ import annotations
 
 
@@ -117,8 +118,10 @@ def my_steps(actor, today: date, path: str = "") -> list[Step]:
 
     phases = (
         TrajectoryPhase.objects.filter(
-            started_on__isnull=False, ended_on__isnull=True,
-            trajectory__status__in=ACTIVE, trajectory__case__in=visible,
+            started_on__isnull=False,
+            ended_on__isnull=True,
+            trajectory__status__in=ACTIVE,
+            trajectory__case__in=visible,
         )
         .exclude(trajectory__case__status=CLOSED)
         .filter(Q(trajectory__coordinator=user) | Q(trajectory__case_id__in=scope.case_ids))
@@ -131,50 +134,105 @@ def my_steps(actor, today: date, path: str = "") -> list[Step]:
             seen.add(trajectory.pk)
             accesses.append(Access("trajectory", trajectory.pk, trajectory.case_id, trajectory.organisation_id))
         for deadline in deadlines.phase_deadlines(trajectory, [phase]):
-            steps.append(Step(
-                case_id=trajectory.case_id, case_number=trajectory.case.number,
-                organisation_id=trajectory.organisation_id, trajectory_id=trajectory.pk,
-                method_code=trajectory.method_code, kind=deadline.kind, kind_label=str(labels[deadline.kind]),
-                what=phase_name(trajectory.phases_followed, phase.code), due_on=deadline.due_on,
-                state=deadline.state(today, SOON_DAYS), url=trajectory_url(trajectory.case_id, trajectory.pk),
-            ))
+            steps.append(
+                Step(
+                    case_id=trajectory.case_id,
+                    case_number=trajectory.case.number,
+                    organisation_id=trajectory.organisation_id,
+                    trajectory_id=trajectory.pk,
+                    method_code=trajectory.method_code,
+                    kind=deadline.kind,
+                    kind_label=str(labels[deadline.kind]),
+                    what=phase_name(trajectory.phases_followed, phase.code),
+                    due_on=deadline.due_on,
+                    state=deadline.state(today, SOON_DAYS),
+                    url=trajectory_url(trajectory.case_id, trajectory.pk),
+                )
+            )
 
-    rights = FamilyPlanRight.objects.filter(
-        case__in=visible, case_id__in=scope.case_ids, next_due_on__isnull=False,
-        organisation__jurisdiction="NL",
-    ).exclude(case__status=CLOSED).select_related("case")
+    rights = (
+        FamilyPlanRight.objects.filter(
+            case__in=visible,
+            case_id__in=scope.case_ids,
+            next_due_on__isnull=False,
+            organisation__jurisdiction="NL",
+        )
+        .exclude(case__status=CLOSED)
+        .select_related("case")
+    )
     for record in rights:
         accesses.append(Access("family_plan_right", record.pk, record.case_id, record.organisation_id))
         for deadline in schedule.open_deadlines(deadlines.legal_deadlines(record)):
-            steps.append(Step(
-                case_id=record.case_id, case_number=record.case.number, organisation_id=record.organisation_id,
-                trajectory_id=None, method_code="", kind=deadline.kind, kind_label=str(labels[deadline.kind]),
-                what="", due_on=deadline.due_on, state=deadline.state(today, SOON_DAYS),
-                url=reverse("cases:detail", args=[record.case_id]),
-            ))
+            steps.append(
+                Step(
+                    case_id=record.case_id,
+                    case_number=record.case.number,
+                    organisation_id=record.organisation_id,
+                    trajectory_id=None,
+                    method_code="",
+                    kind=deadline.kind,
+                    kind_label=str(labels[deadline.kind]),
+                    what="",
+                    due_on=deadline.due_on,
+                    state=deadline.state(today, SOON_DAYS),
+                    url=reverse("cases:detail", args=[record.case_id]),
+                )
+            )
 
     Meeting, zones, kinds = meeting_support()
     meetings = (
         Meeting.objects.filter(
-            status=PLANNED, trajectory__status__in=ACTIVE, case__in=visible,
+            status=PLANNED,
+            trajectory__status__in=ACTIVE,
+            case__in=visible,
         )
         .exclude(case__status=CLOSED)
         .filter(Q(trajectory__coordinator=user) | Q(case_id__in=scope.case_ids))
         .order_by("starts_at", "id")
-        .values_list("id", "case_id", "case__number", "organisation_id", "organisation__jurisdiction",
-                     "trajectory_id", "trajectory__method_code", "kind", "starts_at", "place")
+        .values_list(
+            "id",
+            "case_id",
+            "case__number",
+            "organisation_id",
+            "organisation__jurisdiction",
+            "trajectory_id",
+            "trajectory__method_code",
+            "kind",
+            "starts_at",
+            "place",
+        )
     )
-    for (meeting_id, case_id, number, organisation_id, jurisdiction, trajectory_id, method_code, kind,
-         starts_at, place) in meetings:
+    for (
+        meeting_id,
+        case_id,
+        number,
+        organisation_id,
+        jurisdiction,
+        trajectory_id,
+        method_code,
+        kind,
+        starts_at,
+        place,
+    ) in meetings:
         accesses.append(Access("meeting", meeting_id, case_id, organisation_id))
         local = starts_at.astimezone(ZoneInfo(zones.get(jurisdiction, settings.TIME_ZONE)))
-        steps.append(Step(
-            case_id=case_id, case_number=number, organisation_id=organisation_id, trajectory_id=trajectory_id,
-            method_code=method_code, kind=DeadlineKind.MEETING, kind_label=str(kinds.get(kind, kind)),
-            what="", due_on=local.date(),
-            state=schedule.Deadline(DeadlineKind.MEETING, local.date()).state(today, SOON_DAYS),
-            url=reverse("meetings:detail", args=[case_id, meeting_id]), starts_at=local, place=place,
-        ))
+        steps.append(
+            Step(
+                case_id=case_id,
+                case_number=number,
+                organisation_id=organisation_id,
+                trajectory_id=trajectory_id,
+                method_code=method_code,
+                kind=DeadlineKind.MEETING,
+                kind_label=str(kinds.get(kind, kind)),
+                what="",
+                due_on=local.date(),
+                state=schedule.Deadline(DeadlineKind.MEETING, local.date()).state(today, SOON_DAYS),
+                url=reverse("meetings:detail", args=[case_id, meeting_id]),
+                starts_at=local,
+                place=place,
+            )
+        )
 
     steps += _plan_steps(user, scope, visible, today, labels, accesses)
 
@@ -189,45 +247,96 @@ def _plan_steps(user, scope, visible, today, labels, accesses) -> list[Step]:
     steps = []
     until = today + timedelta(days=PLAN_STEP_DAYS)
     # The cases where the user is a case worker (a subquery within their own case-team cases, so on an index).
-    worker_of = CaseTeamMember.objects.filter(
-        user=user, role=CaseRole.CASE_WORKER, case_id__in=scope.case_ids).values("case_id")
+    worker_of = CaseTeamMember.objects.filter(user=user, role=CaseRole.CASE_WORKER, case_id__in=scope.case_ids).values(
+        "case_id"
+    )
     agreements = (
-        Agreement.objects.filter(in_force=True, status__in=[s.value for s in RUNNING_AGREEMENT], due_on__lte=until,
-                                 case__in=visible, plan__trajectory__status__in=ACTIVE)
+        Agreement.objects.filter(
+            in_force=True,
+            status__in=[s.value for s in RUNNING_AGREEMENT],
+            due_on__lte=until,
+            case__in=visible,
+            plan__trajectory__status__in=ACTIVE,
+        )
         .exclude(case__status=CLOSED)
         .filter(Q(case_id__in=worker_of) | Q(checker_user=user))
         .order_by("due_on", "id")
-        .values_list("id", "case_id", "case__number", "organisation_id", "plan__trajectory_id",
-                     "plan__trajectory__method_code", "what", "due_on", "is_safety")
+        .values_list(
+            "id",
+            "case_id",
+            "case__number",
+            "organisation_id",
+            "plan__trajectory_id",
+            "plan__trajectory__method_code",
+            "what",
+            "due_on",
+            "is_safety",
+        )
     )
-    for (agreement_id, case_id, number, organisation_id, trajectory_id, method_code, what, due_on,
-         is_safety) in agreements:
+    for (
+        agreement_id,
+        case_id,
+        number,
+        organisation_id,
+        trajectory_id,
+        method_code,
+        what,
+        due_on,
+        is_safety,
+    ) in agreements:
         accesses.append(Access("agreement", agreement_id, case_id, organisation_id))
-        steps.append(Step(
-            case_id=case_id, case_number=number, organisation_id=organisation_id, trajectory_id=trajectory_id,
-            method_code=method_code, kind=DeadlineKind.AGREEMENT, kind_label=str(labels[DeadlineKind.AGREEMENT]),
-            what=what, due_on=due_on, state=schedule.Deadline(DeadlineKind.AGREEMENT, due_on).state(today, SOON_DAYS),
-            url=plan_url(case_id, trajectory_id), safety=is_safety,
-        ))
+        steps.append(
+            Step(
+                case_id=case_id,
+                case_number=number,
+                organisation_id=organisation_id,
+                trajectory_id=trajectory_id,
+                method_code=method_code,
+                kind=DeadlineKind.AGREEMENT,
+                kind_label=str(labels[DeadlineKind.AGREEMENT]),
+                what=what,
+                due_on=due_on,
+                state=schedule.Deadline(DeadlineKind.AGREEMENT, due_on).state(today, SOON_DAYS),
+                url=plan_url(case_id, trajectory_id),
+                safety=is_safety,
+            )
+        )
 
     reviews = (
-        Review.objects.filter(held_on__isnull=True, planned_on__lte=until, case__in=visible,
-                              plan__trajectory__status__in=ACTIVE)
+        Review.objects.filter(
+            held_on__isnull=True, planned_on__lte=until, case__in=visible, plan__trajectory__status__in=ACTIVE
+        )
         .exclude(case__status=CLOSED)
         .filter(Q(case_id__in=worker_of) | Q(plan__trajectory__coordinator=user))
         .order_by("planned_on", "id")
-        .values_list("id", "case_id", "case__number", "organisation_id", "plan__trajectory_id",
-                     "plan__trajectory__method_code", "name", "planned_on")
+        .values_list(
+            "id",
+            "case_id",
+            "case__number",
+            "organisation_id",
+            "plan__trajectory_id",
+            "plan__trajectory__method_code",
+            "name",
+            "planned_on",
+        )
     )
     for review_id, case_id, number, organisation_id, trajectory_id, method_code, name, planned_on in reviews:
         accesses.append(Access("plan_review", review_id, case_id, organisation_id))
-        steps.append(Step(
-            case_id=case_id, case_number=number, organisation_id=organisation_id, trajectory_id=trajectory_id,
-            method_code=method_code, kind=DeadlineKind.REVIEW, kind_label=str(labels[DeadlineKind.REVIEW]),
-            what=name, due_on=planned_on,
-            state=schedule.Deadline(DeadlineKind.REVIEW, planned_on).state(today, SOON_DAYS),
-            url=plan_url(case_id, trajectory_id),
-        ))
+        steps.append(
+            Step(
+                case_id=case_id,
+                case_number=number,
+                organisation_id=organisation_id,
+                trajectory_id=trajectory_id,
+                method_code=method_code,
+                kind=DeadlineKind.REVIEW,
+                kind_label=str(labels[DeadlineKind.REVIEW]),
+                what=name,
+                due_on=planned_on,
+                state=schedule.Deadline(DeadlineKind.REVIEW, planned_on).state(today, SOON_DAYS),
+                url=plan_url(case_id, trajectory_id),
+            )
+        )
     return steps
 
 
@@ -263,8 +372,9 @@ def team_for(user, team_id):
     return team
 
 
-def team_worklist(actor, team_id, filters: TeamFilter, today: date, path: str = "",
-                  per_page: int = TEAM_PAGE_SIZE) -> TeamWorklist:
+def team_worklist(
+    actor, team_id, filters: TeamFilter, today: date, path: str = "", per_page: int = TEAM_PAGE_SIZE
+) -> TeamWorklist:
     """One page of a team's active trajectories with their clocks, counts per status, and the phases to filter
     on. A lead sees all the team's cases; other members only the trajectories of cases visible to them.
 
@@ -276,8 +386,9 @@ def team_worklist(actor, team_id, filters: TeamFilter, today: date, path: str = 
     scope = scope_for(user)
     # A closed case's trajectories are nobody's work any more, whatever status they were left in.
     # (In the visibility subquery rather than as a join: the counts then read the trajectories alone.)
-    base = Trajectory.objects.filter(team_id=team.pk, status__in=ACTIVE,
-                                     case__in=visible_cases(user).exclude(status=CLOSED))
+    base = Trajectory.objects.filter(
+        team_id=team.pk, status__in=ACTIVE, case__in=visible_cases(user).exclude(status=CLOSED)
+    )
 
     if filters.matches_nothing:
         base = base.none()
@@ -295,8 +406,11 @@ def team_worklist(actor, team_id, filters: TeamFilter, today: date, path: str = 
     if filters.overdue_only:
         chosen &= Q(next_due_on__lt=today)
     counts, overdue, phase_pairs = {}, 0, set()
-    grouped = (base.order_by().values_list("status", "method_code", "current_phase")
-               .annotate(n=Count("id", filter=chosen), late=Count("id", filter=chosen & Q(next_due_on__lt=today))))
+    grouped = (
+        base.order_by()
+        .values_list("status", "method_code", "current_phase")
+        .annotate(n=Count("id", filter=chosen), late=Count("id", filter=chosen & Q(next_due_on__lt=today)))
+    )
     for status, method_code, current_phase, n, late in grouped:
         counts[status] = counts.get(status, 0) + n
         overdue += late
@@ -317,15 +431,20 @@ def team_worklist(actor, team_id, filters: TeamFilter, today: date, path: str = 
         t.clocks = deadlines.clocks(t, today)
         t.status_label = status_labels.get(t.status, t.status)
         t.phase_name = phase_name(t.phases_followed, t.current_phase) if t.current_phase else ""
-        t.due_state = (schedule.Deadline("next", t.next_due_on).state(today, SOON_DAYS)
-                       if t.next_due_on else "")
+        t.due_state = schedule.Deadline("next", t.next_due_on).state(today, SOON_DAYS) if t.next_due_on else ""
         t.url = trajectory_url(t.case_id, t.pk)
     if rows:
-        log_access(actor, Action.LIST, [Access("trajectory", t.pk, t.case_id, t.organisation_id) for t in rows],
-                   path=path)
+        log_access(
+            actor, Action.LIST, [Access("trajectory", t.pk, t.case_id, t.organisation_id) for t in rows], path=path
+        )
     return TeamWorklist(
-        team=team, is_lead=team.pk in scope.lead_team_ids, page=page, rows=rows,
-        counts={s: counts.get(s, 0) for s in ACTIVE_STATUSES}, overdue=overdue, total=sum(counts.values()),
+        team=team,
+        is_lead=team.pk in scope.lead_team_ids,
+        page=page,
+        rows=rows,
+        counts={s: counts.get(s, 0) for s in ACTIVE_STATUSES},
+        overdue=overdue,
+        total=sum(counts.values()),
         phases=phases,
     )
 
@@ -357,7 +476,7 @@ def _page(queryset, number, per_page, total):
         number = 1
     offset = (number - 1) * per_page
     # The page's ids first, narrow, so the sort carries only what it orders by; then those rows in full.
-    ids = list(queryset.values_list("id", flat=True)[offset:offset + per_page])
+    ids = list(queryset.values_list("id", flat=True)[offset : offset + per_page])
     found = {t.pk: t for t in queryset.model.objects.filter(pk__in=ids).select_related("case", "coordinator")}
     rows = [found[i] for i in ids if i in found]
     page = paginator.page(number)

@@ -28,6 +28,7 @@ Who: the case workers on the case team, and for a trajectory (and its meetings) 
 people who are on the case team and hold an active case role at the organisation (need-to-know). E-mails name
 the case number (and for a meeting its kind, time and place), never a family member.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -91,7 +92,7 @@ def review_subject(review_id) -> str:
 def _meeting_id(subject: str) -> int | None:
     if subject.startswith(MEETING_SUBJECT):
         try:
-            return int(subject[len(MEETING_SUBJECT):])
+            return int(subject[len(MEETING_SUBJECT) :])
         except ValueError:
             return None
     return None
@@ -111,7 +112,8 @@ def attach_meetings(reminders) -> None:
         return
     Meeting, zones, _kinds = meeting_support()
     rows = Meeting.objects.filter(pk__in=list(wanted)).values_list(
-        "id", "kind", "starts_at", "place", "status", "organisation__jurisdiction")
+        "id", "kind", "starts_at", "place", "status", "organisation__jurisdiction"
+    )
     for meeting_id, kind, starts_at, place, status, jurisdiction in rows:
         local = starts_at.astimezone(ZoneInfo(zones.get(jurisdiction, settings.TIME_ZONE)))
         info = MeetingInfo(kind=kind, starts_at=local, place=place, planned=status == PLANNED)
@@ -156,9 +158,13 @@ def _settings_by_organisation():
 def _recipients(case_filter) -> dict[int, dict[int, str]]:
     """case id -> {user id: case role} of the people on the case team who hold an active case role there."""
     has_role = Membership.objects.filter(
-        user_id=OuterRef("user_id"), organisation_id=OuterRef("organisation_id"), active=True, role__in=CASE_ROLES)
-    rows = (CaseTeamMember.objects.filter(case_filter, user__is_active=True).filter(Exists(has_role))
-            .values_list("case_id", "user_id", "role"))
+        user_id=OuterRef("user_id"), organisation_id=OuterRef("organisation_id"), active=True, role__in=CASE_ROLES
+    )
+    rows = (
+        CaseTeamMember.objects.filter(case_filter, user__is_active=True)
+        .filter(Exists(has_role))
+        .values_list("case_id", "user_id", "role")
+    )
     result: dict[int, dict[int, str]] = defaultdict(dict)
     for case_id, user_id, role in rows:
         result[case_id][user_id] = role
@@ -175,25 +181,56 @@ def scan(today: date | None = None) -> ScanResult:
     # Phase deadlines: the open (current) phases of active trajectories due in the window. An earlier date
     # long past keeps next_due_on low while the phase's maximum may still come up: those are found too.
     maximum_in_window = TrajectoryPhase.objects.filter(
-        trajectory_id=OuterRef("pk"), started_on__isnull=False, ended_on__isnull=True,
-        latest_end__gte=low, latest_end__lte=high)
+        trajectory_id=OuterRef("pk"),
+        started_on__isnull=False,
+        ended_on__isnull=True,
+        latest_end__gte=low,
+        latest_end__lte=high,
+    )
     # Closed cases are left alone whatever their trajectories' status.
-    due = Trajectory.objects.filter(status__in=ACTIVE, next_due_on__lte=high).exclude(
-        case__status=CaseStatus.CLOSED).filter(Q(next_due_on__gte=low) | Exists(maximum_in_window))
+    due = (
+        Trajectory.objects.filter(status__in=ACTIVE, next_due_on__lte=high)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .filter(Q(next_due_on__gte=low) | Exists(maximum_in_window))
+    )
     phases = list(
-        TrajectoryPhase.objects.filter(trajectory__in=due.values("pk"), started_on__isnull=False,
-                                       ended_on__isnull=True)
-        .values_list("trajectory_id", "code", "planned_end", "latest_end", "trajectory__case_id",
-                     "trajectory__organisation_id", "trajectory__coordinator_id")
+        TrajectoryPhase.objects.filter(
+            trajectory__in=due.values("pk"), started_on__isnull=False, ended_on__isnull=True
+        ).values_list(
+            "trajectory_id",
+            "code",
+            "planned_end",
+            "latest_end",
+            "trajectory__case_id",
+            "trajectory__organisation_id",
+            "trajectory__coordinator_id",
+        )
     )
     # Legal deadlines of Dutch cases still open.
     rights = list(
         FamilyPlanRight.objects.filter(next_due_on__gte=low, next_due_on__lte=high, organisation__jurisdiction="NL")
         .exclude(case__status=CaseStatus.CLOSED)
-        .only(*[f for f in (
-            "id", "case_id", "organisation_id", "exemption", "offered_on", "reasonable_term_until",
-            "parents_answered_on", "parents_answer", "dropped_on", "drop_ground", "family_plan_made_on",
-            "professional_plan_adopted_on", "written_copy_requested_on", "written_copy_given_on")])
+        .only(
+            *[
+                f
+                for f in (
+                    "id",
+                    "case_id",
+                    "organisation_id",
+                    "exemption",
+                    "offered_on",
+                    "reasonable_term_until",
+                    "parents_answered_on",
+                    "parents_answer",
+                    "dropped_on",
+                    "drop_ground",
+                    "family_plan_made_on",
+                    "professional_plan_adopted_on",
+                    "written_copy_requested_on",
+                    "written_copy_given_on",
+                )
+            ]
+        )
     )
     # Planned meetings of active trajectories that start in the window (a day wider on each side for the time
     # zones; the stage below works on each meeting's local date).
@@ -201,39 +238,71 @@ def scan(today: date | None = None) -> ScanResult:
     zone = timezone.get_default_timezone()
     meetings = list(
         Meeting.objects.filter(
-            status=PLANNED, trajectory__status__in=ACTIVE,
+            status=PLANNED,
+            trajectory__status__in=ACTIVE,
             starts_at__gte=datetime.combine(low - timedelta(days=1), time.min, tzinfo=zone),
             starts_at__lt=datetime.combine(high + timedelta(days=2), time.min, tzinfo=zone),
-        ).exclude(case__status=CaseStatus.CLOSED)
-        .values_list("id", "case_id", "organisation_id", "trajectory_id", "trajectory__coordinator_id", "starts_at",
-                     "organisation__jurisdiction")
+        )
+        .exclude(case__status=CaseStatus.CLOSED)
+        .values_list(
+            "id",
+            "case_id",
+            "organisation_id",
+            "trajectory_id",
+            "trajectory__coordinator_id",
+            "starts_at",
+            "organisation__jurisdiction",
+        )
     )
     # The plan's agreements in force still to be carried out: those due from today to the end of the window, and
     # those overdue since the window's start (both read through the partial index on running agreements).
     upcoming = list(
-        Agreement.objects.filter(in_force=True, status__in=[s.value for s in RUNNING_AGREEMENT], due_on__gte=today,
-                                 due_on__lte=high, plan__trajectory__status__in=ACTIVE)
+        Agreement.objects.filter(
+            in_force=True,
+            status__in=[s.value for s in RUNNING_AGREEMENT],
+            due_on__gte=today,
+            due_on__lte=high,
+            plan__trajectory__status__in=ACTIVE,
+        )
         .exclude(case__status=CaseStatus.CLOSED)
-        .values_list("id", "case_id", "organisation_id", "due_on", "is_safety", "checker_user_id",
-                     "plan__trajectory_id")
+        .values_list(
+            "id", "case_id", "organisation_id", "due_on", "is_safety", "checker_user_id", "plan__trajectory_id"
+        )
     )
     # The members who carry these agreements hear of them too, before the date (through their own link).
     plan_services.remind_members(
-        today, [(row[0], row[2], row[3]) for row in upcoming],
-        lambda org, due_on: stage(due_on, today, days_for(org)) if email_for(org) else None)
+        today,
+        [(row[0], row[2], row[3]) for row in upcoming],
+        lambda org, due_on: stage(due_on, today, days_for(org)) if email_for(org) else None,
+    )
     overdue_ids = [row[0] for row in plan_queries.overdue_agreements(today, since=low)]
-    overdue = list(
-        Agreement.objects.filter(pk__in=overdue_ids).select_related("plan").only(
-            "id", "case_id", "organisation_id", "due_on", "is_safety", "checker_user_id", "plan_id",
-            "plan__trajectory_id")
-    ) if overdue_ids else []
+    overdue = (
+        list(
+            Agreement.objects.filter(pk__in=overdue_ids)
+            .select_related("plan")
+            .only(
+                "id",
+                "case_id",
+                "organisation_id",
+                "due_on",
+                "is_safety",
+                "checker_user_id",
+                "plan_id",
+                "plan__trajectory_id",
+            )
+        )
+        if overdue_ids
+        else []
+    )
     # Open reviews of active trajectories planned in the window.
     reviews = list(
-        Review.objects.filter(held_on__isnull=True, planned_on__gte=low, planned_on__lte=high,
-                              plan__trajectory__status__in=ACTIVE)
+        Review.objects.filter(
+            held_on__isnull=True, planned_on__gte=low, planned_on__lte=high, plan__trajectory__status__in=ACTIVE
+        )
         .exclude(case__status=CaseStatus.CLOSED)
-        .values_list("id", "case_id", "organisation_id", "planned_on", "plan__trajectory_id",
-                     "plan__trajectory__coordinator_id")
+        .values_list(
+            "id", "case_id", "organisation_id", "planned_on", "plan__trajectory_id", "plan__trajectory__coordinator_id"
+        )
     )
     if not phases and not rights and not meetings and not upcoming and not overdue and not reviews:
         return ScanResult(0, 0, 0)
@@ -251,9 +320,18 @@ def scan(today: date | None = None) -> ScanResult:
         if lead is None:
             return
         for user_id in users:
-            candidates.append(Reminder(organisation_id=org, user_id=user_id, case_id=case_id,
-                                       trajectory_id=trajectory_id, kind=kind, subject=subject[:60],
-                                       due_on=due_on, lead_days=lead))
+            candidates.append(
+                Reminder(
+                    organisation_id=org,
+                    user_id=user_id,
+                    case_id=case_id,
+                    trajectory_id=trajectory_id,
+                    kind=kind,
+                    subject=subject[:60],
+                    due_on=due_on,
+                    lead_days=lead,
+                )
+            )
 
     for trajectory_id, code, planned_end, latest_end, case_id, org, coordinator_id in phases:
         members = team.get(case_id, {})
@@ -269,8 +347,9 @@ def scan(today: date | None = None) -> ScanResult:
         members = team.get(record.case_id, {})
         users = {u for u, role in members.items() if role == CaseRole.CASE_WORKER}
         for deadline in schedule.open_deadlines(jeugdwet.deadlines(deadlines.as_core(record))):
-            remind(record.organisation_id, record.case_id, None, deadline.kind, f"fpr{record.pk}",
-                   deadline.due_on, users)
+            remind(
+                record.organisation_id, record.case_id, None, deadline.kind, f"fpr{record.pk}", deadline.due_on, users
+            )
     for meeting_id, case_id, org, trajectory_id, coordinator_id, starts_at, jurisdiction in meetings:
         members = team.get(case_id, {})
         users = {u for u, role in members.items() if role == CaseRole.CASE_WORKER}
@@ -285,8 +364,15 @@ def scan(today: date | None = None) -> ScanResult:
         users = {u for u, role in members.items() if role == CaseRole.CASE_WORKER}
         if checker_id in members:
             users.add(checker_id)
-        remind(org, case_id, trajectory_id, DeadlineKind.AGREEMENT, plan_services.agreement_subject(agreement_id),
-               due_on, users)
+        remind(
+            org,
+            case_id,
+            trajectory_id,
+            DeadlineKind.AGREEMENT,
+            plan_services.agreement_subject(agreement_id),
+            due_on,
+            users,
+        )
 
     for agreement_id, case_id, org, due_on, _is_safety, checker_id, trajectory_id in upcoming:
         remind_of_agreement(agreement_id, case_id, org, due_on, checker_id, trajectory_id)
@@ -294,8 +380,7 @@ def scan(today: date | None = None) -> ScanResult:
     safety = [a for a in overdue if a.is_safety]
     for a in overdue:
         if not a.is_safety:
-            remind_of_agreement(a.pk, a.case_id, a.organisation_id, a.due_on, a.checker_user_id,
-                                a.plan.trajectory_id)
+            remind_of_agreement(a.pk, a.case_id, a.organisation_id, a.due_on, a.checker_user_id, a.plan.trajectory_id)
     for review_id, case_id, org, planned_on, trajectory_id, coordinator_id in reviews:
         members = team.get(case_id, {})
         users = {u for u, role in members.items() if role == CaseRole.CASE_WORKER}
@@ -316,8 +401,11 @@ def scan(today: date | None = None) -> ScanResult:
         # What is new: made from ``started`` on and not yet e-mailed. A concurrent scan that inserted first has
         # e-mailed (and marked) its rows in its own transaction, so they are not sent twice.
         new = Reminder.objects.filter(
-            user_id__in={c.user_id for c in candidates}, created_at__gte=started, emailed_at__isnull=True,
-            due_on__gte=low - timedelta(days=1), due_on__lte=high,
+            user_id__in={c.user_id for c in candidates},
+            created_at__gte=started,
+            emailed_at__isnull=True,
+            due_on__gte=low - timedelta(days=1),
+            due_on__lte=high,
         )
         created = new.count()
         emailed = _email(new.filter(organisation_id__in=_email_organisations(candidates, email_for)))
@@ -330,8 +418,11 @@ def _email_organisations(candidates, email_for):
 
 def _email(reminders) -> int:
     """One e-mail per person with their new reminders; the reminders are marked as e-mailed."""
-    rows = list(reminders.select_for_update(skip_locked=True, of=("self",))
-                .select_related("user", "case").order_by("user_id", "due_on", "id"))
+    rows = list(
+        reminders.select_for_update(skip_locked=True, of=("self",))
+        .select_related("user", "case")
+        .order_by("user_id", "due_on", "id")
+    )
     if not rows:
         return 0
     attach_meetings(rows)
@@ -352,8 +443,12 @@ def reminder_sentence(reminder: Reminder, today: date | None = None) -> str:
     if reminder.kind == DeadlineKind.MEETING and getattr(reminder, "meeting", None) is not None:
         return meeting_sentence(reminder, today)
     kind = str(dict(DeadlineKind.choices).get(reminder.kind, reminder.kind))
-    values = {"number": reminder.case.number, "kind": kind, "date": reminder.due_on.isoformat(),
-              "days": max((reminder.due_on - (today or timezone.localdate())).days, 0)}
+    values = {
+        "number": reminder.case.number,
+        "kind": kind,
+        "date": reminder.due_on.isoformat(),
+        "days": max((reminder.due_on - (today or timezone.localdate())).days, 0),
+    }
     if reminder.kind in PLAN_KINDS:
         return plan_sentence(reminder, values)
     if reminder.lead_days < 0:
@@ -372,10 +467,20 @@ def plan_sentence(reminder: Reminder, values: dict) -> str:
     overdue, on_the_day = reminder.lead_days < 0, reminder.lead_days == 0
     if reminder.kind == DeadlineKind.SAFETY_ALERT:
         if overdue:
-            return _("Case %(number)s: a safety agreement was due on %(date)s and has not been reported done. Check "
-                     "the safety at once.") % values
-        return _("Case %(number)s: a safety agreement was reported as not done, or help was asked with it. Check the "
-                 "safety at once.") % values
+            return (
+                _(
+                    "Case %(number)s: a safety agreement was due on %(date)s and has not been reported done. Check "
+                    "the safety at once."
+                )
+                % values
+            )
+        return (
+            _(
+                "Case %(number)s: a safety agreement was reported as not done, or help was asked with it. Check the "
+                "safety at once."
+            )
+            % values
+        )
     if reminder.kind == DeadlineKind.REVIEW:
         if overdue:
             return _("Case %(number)s: the review of the plan planned on %(date)s has not been recorded.") % values
@@ -385,8 +490,9 @@ def plan_sentence(reminder: Reminder, values: dict) -> str:
     if reminder.subject.startswith(plan_services.HELP_SUBJECT):
         return _("Case %(number)s: help was asked with an agreement of the plan.") % values
     if overdue:
-        return _("Case %(number)s: an agreement of the plan was due on %(date)s and has not been reported done.") \
-            % values
+        return (
+            _("Case %(number)s: an agreement of the plan was due on %(date)s and has not been reported done.") % values
+        )
     if on_the_day:
         return _("Case %(number)s: an agreement of the plan is due today (%(date)s).") % values
     return _("Case %(number)s: an agreement of the plan is due on %(date)s (in %(days)s days).") % values
@@ -396,12 +502,21 @@ def meeting_sentence(reminder: Reminder, today: date | None = None) -> str:
     """One line about a meeting: case number, kind of meeting, local date and time, place; no names."""
     info = reminder.meeting
     _meeting, _zones, kinds = meeting_support()
-    values = {"number": reminder.case.number, "kind": str(kinds.get(info.kind, info.kind)),
-              "date": info.starts_at.date().isoformat(), "time": info.starts_at.strftime("%H:%M"),
-              "place": info.place}
+    values = {
+        "number": reminder.case.number,
+        "kind": str(kinds.get(info.kind, info.kind)),
+        "date": info.starts_at.date().isoformat(),
+        "time": info.starts_at.strftime("%H:%M"),
+        "place": info.place,
+    }
     if reminder.lead_days < 0:
-        return _("Case %(number)s: the %(kind)s of %(date)s at %(time)s (%(place)s) was not recorded as held; "
-                 "record what happened.") % values
+        return (
+            _(
+                "Case %(number)s: the %(kind)s of %(date)s at %(time)s (%(place)s) was not recorded as held; "
+                "record what happened."
+            )
+            % values
+        )
     if reminder.lead_days == 0:
         return _("Case %(number)s: %(kind)s today (%(date)s) at %(time)s, %(place)s.") % values
     values["days"] = max((reminder.due_on - (today or timezone.localdate())).days, 0)
@@ -424,15 +539,17 @@ def unread(actor, path: str = "", limit: int = 50) -> list[Reminder]:
     """The user's unread reminders, for cases they may still see."""
     rows = list(
         Reminder.objects.filter(user=actor.user, read_at__isnull=True, case__in=visible_cases(actor.user))
-        .select_related("case").order_by("due_on", "id")[:limit]
+        .select_related("case")
+        .order_by("due_on", "id")[:limit]
     )
     # A meeting reminder shows the meeting as it is now; one whose meeting was cancelled, held or moved to
     # another day since no longer holds (the moved meeting has its own reminders).
     attach_meetings(rows)
     rows = [r for r in rows if _is_current(r)]
     if rows:
-        log_access(actor, Action.LIST, [Access("reminder", r.pk, r.case_id, r.organisation_id) for r in rows],
-                   path=path)
+        log_access(
+            actor, Action.LIST, [Access("reminder", r.pk, r.case_id, r.organisation_id) for r in rows], path=path
+        )
     return rows
 
 
@@ -457,8 +574,9 @@ def settings_organisations(user) -> list[Organisation]:
 
 
 def settings_for(organisation) -> ReminderSettings:
-    return (ReminderSettings.objects.filter(organisation=organisation).first()
-            or ReminderSettings(organisation=organisation, lead_days=list(ReminderSettings.DEFAULT_LEAD_DAYS)))
+    return ReminderSettings.objects.filter(organisation=organisation).first() or ReminderSettings(
+        organisation=organisation, lead_days=list(ReminderSettings.DEFAULT_LEAD_DAYS)
+    )
 
 
 def parse_lead_days(text: str) -> list[int]:
@@ -467,13 +585,15 @@ def parse_lead_days(text: str) -> list[int]:
     try:
         values = sorted({int(p) for p in parts}, reverse=True)
     except ValueError:
-        raise ValidationError({"lead_days": [_("Give whole numbers of days, separated by commas, e.g. 7, 1.")]}) \
-            from None
+        raise ValidationError(
+            {"lead_days": [_("Give whole numbers of days, separated by commas, e.g. 7, 1.")]}
+        ) from None
     if not values:
         raise ValidationError({"lead_days": [_("Give at least one number of days.")]})
     if any(v < 1 or v > MAX_LEAD_DAYS for v in values):
-        raise ValidationError({"lead_days": [_("Each number of days must be between 1 and %(max)s.")
-                                             % {"max": MAX_LEAD_DAYS}]})
+        raise ValidationError(
+            {"lead_days": [_("Each number of days must be between 1 and %(max)s.") % {"max": MAX_LEAD_DAYS}]}
+        )
     if len(values) > MAX_LEAD_TIMES:
         raise ValidationError({"lead_days": [_("Give at most %(n)s numbers of days.") % {"n": MAX_LEAD_TIMES}]})
     return values
@@ -485,8 +605,9 @@ def save_settings(actor, organisation_id, lead_days_text: str, email: bool) -> R
     if organisation is None:
         raise PermissionDenied(_("Only team leads and functional administrators set the reminders."))
     values = parse_lead_days(lead_days_text)
-    row = ReminderSettings.objects.select_for_update().filter(organisation=organisation).first() \
-        or ReminderSettings(organisation=organisation)
+    row = ReminderSettings.objects.select_for_update().filter(organisation=organisation).first() or ReminderSettings(
+        organisation=organisation
+    )
     row.lead_days = values
     row.email = bool(email)
     row.save()

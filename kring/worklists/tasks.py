@@ -4,6 +4,7 @@
 waiting. Each run, when done, enqueues the next one unless another run is already waiting, so two chains
 that were started at the same moment merge into one.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta

@@ -1,4 +1,5 @@
 """Work list pages. Thin: parse the request, call a query or a service, render."""
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,10 +27,17 @@ def my_work(request):
     inbox = reminders.unread(actor, path=request.path)
     for reminder in inbox:
         reminder.sentence = reminders.reminder_sentence(reminder, today)
-    return render(request, "worklists/work_mine.html", {
-        "steps": steps, "reminders": inbox, "teams": list(teams_for_filter(request.user)),
-        "can_set_reminders": bool(reminders.settings_organisations(request.user)), "today": today,
-    })
+    return render(
+        request,
+        "worklists/work_mine.html",
+        {
+            "steps": steps,
+            "reminders": inbox,
+            "teams": list(teams_for_filter(request.user)),
+            "can_set_reminders": bool(reminders.settings_organisations(request.user)),
+            "today": today,
+        },
+    )
 
 
 @login_required
@@ -53,7 +61,8 @@ class TeamFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("all"))] + [
-            (value, label) for value, label in Status.choices if value in worklists.ACTIVE_STATUSES]
+            (value, label) for value, label in Status.choices if value in worklists.ACTIVE_STATUSES
+        ]
 
 
 @login_required
@@ -70,24 +79,38 @@ def team(request, team_id):
         filters.matches_nothing = True
     today = timezone.localdate()
     try:
-        result = worklists.team_worklist(actor, team_id, filters, today, path=request.path,
-                                         per_page=worklists.page_size())
+        result = worklists.team_worklist(
+            actor, team_id, filters, today, path=request.path, per_page=worklists.page_size()
+        )
     except NotFound:
         raise Http404 from None
     query = request.GET.copy()
     query.pop("page", None)
     status_labels = dict(Status.choices)
-    return render(request, "worklists/work_team.html", {
-        "result": result, "form": form, "filters": filters, "query": query.urlencode(), "today": today,
-        "status_counts": [(s, status_labels[s], result.counts[s]) for s in worklists.ACTIVE_STATUSES],
-    })
+    return render(
+        request,
+        "worklists/work_team.html",
+        {
+            "result": result,
+            "form": form,
+            "filters": filters,
+            "query": query.urlencode(),
+            "today": today,
+            "status_counts": [(s, status_labels[s], result.counts[s]) for s in worklists.ACTIVE_STATUSES],
+        },
+    )
 
 
 class ReminderSettingsForm(forms.Form):
     organisation = forms.TypedChoiceField(label=gettext_lazy("Organisation"), coerce=int)
-    lead_days = forms.CharField(label=gettext_lazy("Remind this many days before"), max_length=40,
-                                help_text=gettext_lazy("Whole days separated by commas, e.g. 7, 1. Everyone is "
-                                                       "also reminded on the day and once when a step is overdue."))
+    lead_days = forms.CharField(
+        label=gettext_lazy("Remind this many days before"),
+        max_length=40,
+        help_text=gettext_lazy(
+            "Whole days separated by commas, e.g. 7, 1. Everyone is "
+            "also reminded on the day and once when a step is overdue."
+        ),
+    )
     email = forms.BooleanField(label=gettext_lazy("Also by e-mail"), required=False)
 
     def __init__(self, *args, organisations=(), **kwargs):
@@ -111,8 +134,9 @@ def reminder_settings(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                reminders.save_settings(Actor.from_request(request), data["organisation"], data["lead_days"],
-                                        data["email"])
+                reminders.save_settings(
+                    Actor.from_request(request), data["organisation"], data["lead_days"], data["email"]
+                )
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     for message in errors:
@@ -121,10 +145,20 @@ def reminder_settings(request):
                 messages.success(request, _("The reminder settings were saved."))
                 return redirect(f"{request.path}?organisation={data['organisation']}")
     else:
-        form = ReminderSettingsForm(initial={
-            "organisation": chosen.pk, "lead_days": ", ".join(str(d) for d in current.days()),
-            "email": current.email,
-        }, organisations=organisations)
-    return render(request, "worklists/work_reminder_settings.html", {
-        "form": form, "organisations": organisations, "chosen": chosen,
-    })
+        form = ReminderSettingsForm(
+            initial={
+                "organisation": chosen.pk,
+                "lead_days": ", ".join(str(d) for d in current.days()),
+                "email": current.email,
+            },
+            organisations=organisations,
+        )
+    return render(
+        request,
+        "worklists/work_reminder_settings.html",
+        {
+            "form": form,
+            "organisations": organisations,
+            "chosen": chosen,
+        },
+    )

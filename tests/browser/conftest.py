@@ -2,6 +2,7 @@
 
 Run these with `pytest tests/browser` (they are marked `browser`); CHROMIUM_PATH points at another Chromium.
 """
+
 import os
 
 import pytest
@@ -58,10 +59,22 @@ def csp_violations_fail_the_test(browser, monkeypatch):
 
     def watch(context):
         context.add_init_script(_WATCH_VIOLATIONS)
-        context.on("console", lambda message: violations.append(f"console {message.type}: {message.text}")
-                   if "Content Security Policy" in message.text else None)
-        context.on("weberror", lambda error: violations.append(f"page error: {error.error}")
-                   if "Content Security Policy" in str(error.error) else None)
+        context.on(
+            "console",
+            lambda message: (
+                violations.append(f"console {message.type}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        context.on(
+            "weberror",
+            lambda error: (
+                violations.append(f"page error: {error.error}")
+                if "Content Security Policy" in str(error.error)
+                else None
+            ),
+        )
         return context
 
     original_new_context = browser.new_context

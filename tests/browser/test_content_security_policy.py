@@ -5,6 +5,7 @@ not: the two-factor setup (its QR code is a data: image), Django's admin with it
 network map's panels and the evaluation job page that htmx polls are in their own journeys). Screenshots land in
 /tmp (kring-csp-*.png).
 """
+
 import re
 
 import pytest

@@ -3,6 +3,7 @@ progress while the worker builds it, sees the report on the page and downloads t
 
 The worker's part is the job runner itself, called here where the background worker would call it; the page
 learns of each step only through its own polling. Screenshots land in /tmp/kring-evaluation*.png."""
+
 import io
 
 import pytest

@@ -4,6 +4,7 @@ another organisation's cases. Plus the login form by keyboard alone.
 The live server runs Kring in a thread of this process on the test database; `world` gives two organisations
 (A in the Netherlands, B in Flanders) with a case worker each.
 """
+
 import re
 
 import pytest

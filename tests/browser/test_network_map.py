@@ -3,6 +3,7 @@ them where they were left after a reload, undo, use the keyboard, and export a P
 
 Screenshots of the genogram and the circle land in /tmp (kring-genogram.png, kring-circle.png).
 """
+
 import re
 import time
 
@@ -97,8 +98,9 @@ def test_build_drag_undo_and_export(page, live_server, world):
     for step in range(1, 11):
         page.mouse.move(cx + 8 * step, cy + 4 * step)
     page.mouse.up()
-    assert _wait_for(lambda: NetworkMember.objects.get(pk=mila.pk).positions.get("genogram", [None])[0]
-                     not in (None, *[start[0]]))
+    assert _wait_for(
+        lambda: NetworkMember.objects.get(pk=mila.pk).positions.get("genogram", [None])[0] not in (None, *[start[0]])
+    )
     saved = NetworkMember.objects.get(pk=mila.pk).positions["genogram"]
     assert saved[0] > start[0] + 20
     page.reload()
@@ -145,8 +147,12 @@ def test_keyboard_opens_moves_and_cancels(page, live_server, world):
     x0, y0 = _translate(member)
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Shift+ArrowDown")
-    assert _wait_for(lambda: (NetworkMember.objects.filter(pk=person.pk).first() is not None
-                              and "circle" in NetworkMember.objects.get(pk=person.pk).positions))
+    assert _wait_for(
+        lambda: (
+            NetworkMember.objects.filter(pk=person.pk).first() is not None
+            and "circle" in NetworkMember.objects.get(pk=person.pk).positions
+        )
+    )
     x, y = NetworkMember.objects.get(pk=person.pk).positions["circle"]
     assert abs(x - (x0 + 10)) < 0.6 and abs(y - (y0 + 50)) < 0.6
     # Focus comes back to the same person after the map is drawn again.
@@ -159,8 +165,9 @@ def test_keyboard_opens_moves_and_cancels(page, live_server, world):
 
 
 def test_tapping_on_a_touch_screen_opens_a_person(browser, live_server, world):
-    context = browser.new_context(has_touch=True, is_mobile=True, viewport={"width": 800, "height": 1100},
-                                  locale="en-GB")
+    context = browser.new_context(
+        has_touch=True, is_mobile=True, viewport={"width": 800, "height": 1100}, locale="en-GB"
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:

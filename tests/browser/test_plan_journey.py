@@ -6,6 +6,7 @@ case worker sees the safety alert on My work, and the review shows both reports.
 
 Screenshots land in /tmp/kring-plan.png and /tmp/kring-plan-link.png.
 """
+
 import datetime
 import re
 
@@ -42,8 +43,9 @@ def test_plan_made_approved_kept_through_a_link_and_reviewed(page, live_server, 
     log_out(page, live_server)
 
     # The meeting was held (the coordinator's step, recorded here directly).
-    trajectory_services.change_status(actor(world.a.coordinator), case.pk, trajectory.pk, "meeting_held",
-                                      datetime.date.today())
+    trajectory_services.change_status(
+        actor(world.a.coordinator), case.pk, trajectory.pk, "meeting_held", datetime.date.today()
+    )
 
     # The coordinator writes down the plan as the family presented it, on the plan page.
     log_in(page, live_server, world.a.coordinator.email)
@@ -55,8 +57,10 @@ def test_plan_made_approved_kept_through_a_link_and_reviewed(page, live_server, 
     page.fill("[name=child_view]", "Ik wil bij oma kunnen logeren.")
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator("#family-words")).to_contain_text("rustig kan slapen")
-    for what, safety in (("Sam slaapt bij oma als het thuis onrustig is.", True),
-                         ("Oma haalt Sam op woensdag van school.", False)):
+    for what, safety in (
+        ("Sam slaapt bij oma als het thuis onrustig is.", True),
+        ("Oma haalt Sam op woensdag van school.", False),
+    ):
         page.locator(f"#agreements a[href$='/plans/{trajectory.pk}/agreements/new/']").click()
         page.fill("[name=what]", what)
         page.select_option("[name=owner_person]", str(mw.oma.pk))

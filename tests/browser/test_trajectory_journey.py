@@ -4,6 +4,7 @@ record attendance per part, showing that professionals were absent during privat
 
 A screenshot of the meeting page lands in /tmp/kring-meeting.png.
 """
+
 import datetime
 import re
 
@@ -23,7 +24,8 @@ pytestmark = pytest.mark.browser
 
 def _on_map(world, first, last, **member):
     return network_services.add_network_person(
-        actor(world.a.case_worker), world.a.case.pk, {"first_name": first, "last_name": last}, member)
+        actor(world.a.case_worker), world.a.case.pk, {"first_name": first, "last_name": last}, member
+    )
 
 
 def _trajectory_url(live_server, case, trajectory):
@@ -95,8 +97,11 @@ def test_selector_offer_allocate_prepare_invite_and_hold_the_meeting(page, live_
     page.locator("main form button[type=submit]").first.click()
     expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/meetings/\d+/$"))
     meeting = Meeting.objects.get(trajectory=trajectory)
-    assert [p.kind for p in meeting.parts.order_by("order")] == ["information", "private_family_time",
-                                                                   "plan_presentation"]
+    assert [p.kind for p in meeting.parts.order_by("order")] == [
+        "information",
+        "private_family_time",
+        "plan_presentation",
+    ]
 
     # Invite from the map: the safe persons are ticked, the unsafe one is not.
     page.goto(f"{live_server.url}/cases/{case.pk}/meetings/{meeting.pk}/invite/")

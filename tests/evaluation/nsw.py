@@ -1,4 +1,5 @@
 """The Dehejia–Wahba NSW sample (185 treated, 260 controls) as shipped by the causaldata package."""
+
 from pathlib import Path
 
 import causaldata

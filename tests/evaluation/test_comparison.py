@@ -1,6 +1,7 @@
 """Effect evaluation on Kring's own registration: the frame holds what was registered, the raw difference on a
 binary outcome is the difference in shares counted by hand, the adjusted estimates come with p-values corrected
 across outcomes, and an outcome the data cannot answer says why instead of failing the whole comparison."""
+
 import datetime
 import random
 
@@ -23,22 +24,43 @@ def registered(small_world):
     counts = {"fnb": [0, 0], "regular_care": [0, 0]}  # out of home at T1: [yes, measured]
     for i in range(60):
         method = "fnb" if i % 2 else "regular_care"
-        case = make_case(small_world.team, case_worker=small_world.worker,
-                         safety_concern=rng.choice(["some", "serious"]))
-        t = Trajectory.objects.create(case=case, organisation=small_world.org, team=small_world.team,
-                                      method_code=method, method_version="1.0", offered_on=OFFERED,
-                                      offered_by=small_world.worker, status="plan_made", accepted_on=OFFERED,
-                                      plan_made_on=OFFERED + datetime.timedelta(weeks=rng.randint(0, 12)))
-        Registration.objects.create(case=case, organisation=small_world.org, trajectory=t, children_ages=[rng.randint(2, 16)],
-                                    informal_network_size=rng.randint(1, 12),
-                                    high_conflict_divorce=rng.choice(["yes", "no"]), updated_by=small_world.worker)
+        case = make_case(
+            small_world.team, case_worker=small_world.worker, safety_concern=rng.choice(["some", "serious"])
+        )
+        t = Trajectory.objects.create(
+            case=case,
+            organisation=small_world.org,
+            team=small_world.team,
+            method_code=method,
+            method_version="1.0",
+            offered_on=OFFERED,
+            offered_by=small_world.worker,
+            status="plan_made",
+            accepted_on=OFFERED,
+            plan_made_on=OFFERED + datetime.timedelta(weeks=rng.randint(0, 12)),
+        )
+        Registration.objects.create(
+            case=case,
+            organisation=small_world.org,
+            trajectory=t,
+            children_ages=[rng.randint(2, 16)],
+            informal_network_size=rng.randint(1, 12),
+            high_conflict_divorce=rng.choice(["yes", "no"]),
+            updated_by=small_world.worker,
+        )
         for moment, weeks in (("t0", 0), ("t1", 13)):
             out = rng.random() < (0.25 if method == "fnb" else 0.4)
             placement = "in_network" if out else "at_home"
             OutcomeMeasurement.objects.create(
-                case=case, organisation=small_world.org, trajectory=t, moment=moment,
-                measured_on=OFFERED + datetime.timedelta(weeks=weeks), placement=placement,
-                risk_level=rng.choice(["low", "medium", "high"]), recorded_by=small_world.worker)
+                case=case,
+                organisation=small_world.org,
+                trajectory=t,
+                moment=moment,
+                measured_on=OFFERED + datetime.timedelta(weeks=weeks),
+                placement=placement,
+                risk_level=rng.choice(["low", "medium", "high"]),
+                recorded_by=small_world.worker,
+            )
             if moment == "t1":
                 counts[method][0] += out
                 counts[method][1] += 1

@@ -1,4 +1,5 @@
 """The command line: a readable table, JSON, and a one-line refusal with a non-zero exit code."""
+
 import json
 import subprocess
 import sys
@@ -24,8 +25,20 @@ def extract(tmp_path_factory):
     return path
 
 
-ARGS = ["--treatment", "treat", "--outcome", "re78", "--outcome", "employed78", "--binary", "employed78",
-        "--covariates", "age,educ,black,origin,marr,nodegree,re74,re75", "--moderators", "origin"]
+ARGS = [
+    "--treatment",
+    "treat",
+    "--outcome",
+    "re78",
+    "--outcome",
+    "employed78",
+    "--binary",
+    "employed78",
+    "--covariates",
+    "age,educ,black,origin,marr,nodegree,re74,re75",
+    "--moderators",
+    "origin",
+]
 
 
 def test_table(extract, capsys):
@@ -59,11 +72,32 @@ def test_bad_input_is_one_line_and_exit_code_2(extract, capsys):
 
 
 def test_runs_as_a_module(extract):
-    done = subprocess.run([sys.executable, "-m", "kring.evaluation.core.cli", str(extract), "--treatment", "treat",
-                           "--outcome", "re78", "--covariates", "age,educ", "--json"],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kring.evaluation.core.cli",
+            str(extract),
+            "--treatment",
+            "treat",
+            "--outcome",
+            "re78",
+            "--covariates",
+            "age,educ",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["n"] == 445
-    missing = subprocess.run([sys.executable, "-m", "kring.evaluation.core.cli", "/nonexistent.csv", "--treatment",
-                              "t", "--outcome", "y"], capture_output=True, text=True, cwd=ROOT, check=False)
+    missing = subprocess.run(
+        [sys.executable, "-m", "kring.evaluation.core.cli", "/nonexistent.csv", "--treatment", "t", "--outcome", "y"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert missing.returncode == 2 and missing.stderr.startswith("error: the file could not be read")

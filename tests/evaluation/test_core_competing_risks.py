@@ -1,4 +1,5 @@
 """Aalen–Johansen on discrete weeks: a hand-computed example with ties at week 0, identities, and 1 - KM."""
+
 import math
 
 import numpy as np

@@ -1,4 +1,5 @@
 """The estimators against statsmodels, against independent brute-force code, by simulation, and by hand."""
+
 import json
 import math
 
@@ -33,6 +34,7 @@ COVARIATES = ["x1", "x2", "x3"]
 
 
 # --- OLS and logistic fits against statsmodels -------------------------------------------------------------
+
 
 @pytest.mark.parametrize("cov_type", ["classical", "HC1"])
 def test_ols_estimates_match_statsmodels(cov_type):
@@ -90,6 +92,7 @@ def test_logistic_with_a_perfect_predictor_is_flagged():
 
 # --- IPW ------------------------------------------------------------------------------------------------
 
+
 def _psi(theta, Z, t, y, estimand):
     """The stacked estimating functions written out independently of the module."""
     p = Z.shape[1]
@@ -131,8 +134,10 @@ def test_ipw_sandwich_matches_a_numerical_jacobian(estimand):
     assert result.se == pytest.approx(math.sqrt(c @ cov @ c), rel=1e-5)
     assert result.se_method.startswith("sandwich")
     # with the score taken as known: the plain weighted-mean sandwich
-    fixed = math.sqrt(np.sum((w * t * (y - mu1)) ** 2) / np.sum(w * t) ** 2
-                      + np.sum((w * (1 - t) * (y - mu0)) ** 2) / np.sum(w * (1 - t)) ** 2)
+    fixed = math.sqrt(
+        np.sum((w * t * (y - mu1)) ** 2) / np.sum(w * t) ** 2
+        + np.sum((w * (1 - t) * (y - mu0)) ** 2) / np.sum(w * (1 - t)) ** 2
+    )
     assert result.details["se_weights_fixed"] == pytest.approx(fixed, rel=1e-8)
 
 
@@ -178,6 +183,7 @@ def test_g_computation_risk_difference_and_its_se():
 
 # --- matching ---------------------------------------------------------------------------------------------
 
+
 def brute_force_matching(logit, t, y, k, width):
     """O(n^2) reference: for each treated, every control within the k-th distance (ties kept) and the caliper;
     Abadie–Imbens variance with J = 2 same-group neighbours for the controls' conditional variance."""
@@ -219,8 +225,9 @@ def test_matching_equals_a_brute_force_reference(k, caliper):
     width = np.inf if caliper is None else caliper * np.std(rounded, ddof=1)
     att, se, unmatched = brute_force_matching(rounded, df.t.to_numpy(), df.y.to_numpy(), k, width)
     data = effects._prepare(df, "t", "y", ["x2", "x1"])
-    patched = effects.PropensityScore(effects._expit(rounded), rounded, ps.treatment, ps.design, ps.coefficients,
-                                      ps.cov, ps.converged, ps.separated)
+    patched = effects.PropensityScore(
+        effects._expit(rounded), rounded, ps.treatment, ps.design, ps.coefficients, ps.cov, ps.converged, ps.separated
+    )
     ours, _ = effects._matching(data, patched, k, caliper, 0.95)
     assert ours.estimate == pytest.approx(att, rel=1e-12)
     # the J same-group neighbours can tie too, and then either may be picked: allow for that
@@ -266,6 +273,7 @@ def test_matching_is_not_quadratic():
 
 # --- balance and overlap ------------------------------------------------------------------------------------
 
+
 def test_balance_table_by_hand():
     df = pd.DataFrame({"t": [1, 1, 1, 0, 0, 0, 0], "x": [1.0, 2.0, 3.0, 0.0, 1.0, 1.0, 2.0]})
     rows = effects.balance_table(df, "t", ["x"], weights={"w": [1, 1, 1, 2, 0, 0, 2]})
@@ -293,6 +301,7 @@ def test_overlap_summary():
 
 
 # --- effect sizes -----------------------------------------------------------------------------------------
+
 
 def test_cohens_d_and_its_interval():
     rng = np.random.default_rng(2)
@@ -342,6 +351,7 @@ def test_odds_ratio_woolf():
 
 # --- moderators -------------------------------------------------------------------------------------------
 
+
 def test_moderator_interaction_and_effects_within_levels():
     df = synthetic(1500, seed=21)
     (mod,) = effects.moderator_effects(df, "t", "y", ["x2"], ["x1", "x3"])
@@ -365,6 +375,7 @@ def test_moderator_interaction_and_effects_within_levels():
 
 
 # --- multiple comparisons and power ------------------------------------------------------------------------
+
 
 def test_adjust_pvalues_by_hand_and_against_statsmodels():
     p = [0.01, 0.04, 0.03, 0.005]
@@ -405,14 +416,25 @@ def test_minimum_detectable_difference_in_proportions():
 
 # --- the entry points -----------------------------------------------------------------------------------
 
+
 def test_evaluate_outcome_returns_plain_json():
     df = synthetic(600, seed=30)
     for outcome, kind in (("y", "continuous"), ("yb", "binary")):
         result = effects.evaluate_outcome(df, "t", outcome, COVARIATES, kind)
         text = json.dumps(result, allow_nan=False)
         assert json.loads(text) == result
-        for key in ("raw", "regression", "propensity", "ipw", "matching", "balance", "overlap", "effect_size",
-                    "mde", "warnings"):
+        for key in (
+            "raw",
+            "regression",
+            "propensity",
+            "ipw",
+            "matching",
+            "balance",
+            "overlap",
+            "effect_size",
+            "mde",
+            "warnings",
+        ):
             assert key in result
         assert result["n_treated"] + result["n_control"] == 600
     binary = effects.evaluate_outcome(df, "t", "yb", COVARIATES, "binary")
@@ -441,8 +463,9 @@ def test_evaluate_applies_the_correction_across_outcomes():
     df = synthetic(800, seed=40)
     df["noise"] = np.random.default_rng(1).normal(size=len(df))
     df["flat"] = 1.0
-    result = effects.evaluate(df, "t", ["y", "yb", "noise", "flat"], COVARIATES, moderators=["x2"],
-                              correction="holm", binary=["yb"])
+    result = effects.evaluate(
+        df, "t", ["y", "yb", "noise", "flat"], COVARIATES, moderators=["x2"], correction="holm", binary=["yb"]
+    )
     by_name = {o["outcome"]: o for o in result["outcomes"]}
     assert by_name["flat"]["error"] == {"code": "no_variation", "column": "flat"}
     ipw = [by_name[o]["ipw"]["ATT"] for o in ("y", "yb", "noise")]
@@ -451,13 +474,17 @@ def test_evaluate_applies_the_correction_across_outcomes():
     interactions = [m["interaction"] for m in result["moderation"]]
     assert len(interactions) == 3
     assert [e["p_adjusted"] for e in interactions] == pytest.approx(
-        effects.adjust_pvalues([e["p_value"] for e in interactions], "holm"))
+        effects.adjust_pvalues([e["p_value"] for e in interactions], "holm")
+    )
     json.dumps(result, allow_nan=False)
     # a moderator with one value fails its own model only
     df["one_value"] = 1.0
     partly = effects.evaluate(df, "t", ["y"], ["x1"], moderators=["one_value", "x2"])
-    assert partly["moderation"][0] == {"outcome": "y", "moderator": "one_value",
-                                       "error": {"code": "no_variation", "column": "one_value"}}
+    assert partly["moderation"][0] == {
+        "outcome": "y",
+        "moderator": "one_value",
+        "error": {"code": "no_variation", "column": "one_value"},
+    }
     assert "interaction" in partly["moderation"][1] and "error" not in partly["outcomes"][0]
     uncorrected = effects.evaluate(df, "t", {"y": "continuous"}, COVARIATES, correction=None)
     assert "p_adjusted" not in uncorrected["outcomes"][0]["ipw"]["ATT"]
@@ -480,8 +507,11 @@ def test_evaluate_drops_incomplete_rows_once_for_all_outcomes():
         ({"yb": 0.5}, lambda df: effects.logistic_adjustment(df, "t", "yb", ["x1"]), "outcome_not_binary"),
         ({"y": 3.0, "_all": True}, lambda df: effects.ancova(df, "t", "y", ["x1"]), "no_variation"),
         ({"t": 1.0, "_all": True}, lambda df: effects.ancova(df, "t", "y", ["x1"]), "no_variation"),
-        ({}, lambda df: effects.ancova(df.assign(x4=2 * df.x1 + df.x2), "t", "y", ["x1", "x2", "x4"]),
-         "collinear_covariates"),
+        (
+            {},
+            lambda df: effects.ancova(df.assign(x4=2 * df.x1 + df.x2), "t", "y", ["x1", "x2", "x4"]),
+            "collinear_covariates",
+        ),
         ({}, lambda df: effects.ancova(df.assign(x4=df.t), "t", "y", ["x1", "x4"]), "collinear_covariates"),
         ({}, lambda df: effects.evaluate_outcome(df, "t", "y", ["x1"], kind="ordinal"), "invalid_argument"),
         ({}, lambda df: effects.ipw(df, "t", "y", ["x1"], estimand="ATC"), "invalid_argument"),
@@ -509,17 +539,24 @@ def test_too_few_rows():
     one_treated = pd.concat([df[df.t == 1].head(1), df[df.t == 0]])
     with pytest.raises(EvaluationInputError) as caught:
         effects.difference_in_means(one_treated, "t", "y")
-    assert caught.value.as_dict() == {"code": "too_few_rows", "n_treated": 1, "n_control": int((df.t == 0).sum()),
-                                      "minimum": 2}
+    assert caught.value.as_dict() == {
+        "code": "too_few_rows",
+        "n_treated": 1,
+        "n_control": int((df.t == 0).sum()),
+        "minimum": 2,
+    }
 
 
 def test_the_core_does_not_import_django():
     import subprocess
     import sys
 
-    code = ("import sys; import kring.evaluation.core.effects, kring.evaluation.core.extract, "
-            "kring.evaluation.core.competing_risks, kring.evaluation.core.cli; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PATH": "/usr/bin:/bin"})
+    code = (
+        "import sys; import kring.evaluation.core.effects, kring.evaluation.core.extract, "
+        "kring.evaluation.core.competing_risks, kring.evaluation.core.cli; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PATH": "/usr/bin:/bin"}
+    )
     assert out.stdout.strip() == "[]"

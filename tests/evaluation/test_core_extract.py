@@ -1,4 +1,5 @@
 """Reading extracts: CSV in its local dialects and Parquet, written from the NSW data; every refusal code."""
+
 import io
 from pathlib import Path
 
@@ -38,8 +39,9 @@ def _check_nsw(extract, nsw, tolerance=1e-6):
 def test_csv_dialects(tmp_path, nsw, sep, decimal, suffix):
     path = tmp_path / f"nsw{suffix}"
     nsw.to_csv(path, sep=sep, decimal=decimal, index=False, float_format="%.6f")
-    extract = read_extract(path, treatment="treat", outcomes=["re78", "employed78"], covariates=COVARIATES,
-                           binary=["employed78"])
+    extract = read_extract(
+        path, treatment="treat", outcomes=["re78", "employed78"], covariates=COVARIATES, binary=["employed78"]
+    )
     assert extract.delimiter == sep and extract.source_format == "csv"
     assert extract.covariates == tuple(COVARIATES) and extract.binary == ("employed78",)
     _check_nsw(extract, nsw)
@@ -77,8 +79,14 @@ def test_excel_style_csv_with_bom_cp1252_text_true_false_and_categories(tmp_path
     # the same export from an older Excel: Windows-1252, no byte-order mark
     fixed = text.replace("WAAR", "True").replace("Zuid", "Zuidwest-Vlaanderen é").lstrip("\ufeff")
     path.write_text(fixed, encoding="cp1252")
-    extract = read_extract(path, treatment="behandeld", outcomes=["score", "plan"], binary=["plan"],
-                           covariates=["regio", "vorm"], moderators=["vorm"])
+    extract = read_extract(
+        path,
+        treatment="behandeld",
+        outcomes=["score", "plan"],
+        binary=["plan"],
+        covariates=["regio", "vorm"],
+        moderators=["vorm"],
+    )
     frame = extract.frame
     assert frame["behandeld"].tolist() == [1, 1, 0, 0]
     assert frame["score"].tolist() == [3.5, 4.25, 2.0, 1.0]
@@ -102,11 +110,13 @@ def test_missing_values_are_dropped_listwise_with_a_count(tmp_path):
 
 
 def test_parquet_nullable_and_categorical_columns():
-    frame = pd.DataFrame({
-        "t": pd.array([True, False, True, False, None, True], dtype="boolean"),
-        "y": pd.array([1, 2, None, 4, 5, 6], dtype="Int64"),
-        "c": pd.Categorical(["a", "b", "a", "b", "a", "c"]),
-    })
+    frame = pd.DataFrame(
+        {
+            "t": pd.array([True, False, True, False, None, True], dtype="boolean"),
+            "y": pd.array([1, 2, None, 4, 5, 6], dtype="Int64"),
+            "c": pd.Categorical(["a", "b", "a", "b", "a", "c"]),
+        }
+    )
     buffer = io.BytesIO()
     frame.to_parquet(buffer)
     extract = read_extract(buffer.getvalue(), treatment="t", outcomes="y", covariates=["c"])
@@ -146,10 +156,18 @@ GOOD = "t,y,x,c\n" + "".join(f"{i % 2},{i * 1.5},{i % 3},{'ab'[i % 2]}\n" for i 
         ("a.xlsx", b"PK\x03\x04 zipped sheets", {}, "unsupported_format"),
         ("a.dta", b"<stata_dta>", {}, "unsupported_format"),
         ("a.csv", b"\x00\x01\x02binary", {}, "unsupported_format"),
-        ("a.csv", "t,y,x,c\n" + "".join(f"{i % 2},{i},{i},level{i}\n" for i in range(60)),
-         {"covariates": ["c"]}, "too_many_levels"),
-        ("a.csv", "t,y,x,c\n" + "".join(f"{i % 2},{i},{i},{'abc'[i % 3]}\n" for i in range(12)),
-         {"moderators": ["c"]}, "moderator_not_binary"),
+        (
+            "a.csv",
+            "t,y,x,c\n" + "".join(f"{i % 2},{i},{i},level{i}\n" for i in range(60)),
+            {"covariates": ["c"]},
+            "too_many_levels",
+        ),
+        (
+            "a.csv",
+            "t,y,x,c\n" + "".join(f"{i % 2},{i},{i},{'abc'[i % 3]}\n" for i in range(12)),
+            {"moderators": ["c"]},
+            "moderator_not_binary",
+        ),
         ("a.csv", GOOD, {"outcomes": []}, "invalid_argument"),
         ("a.csv", GOOD, {"binary": ["x"]}, "invalid_argument"),
     ],

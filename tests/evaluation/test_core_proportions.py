@@ -1,4 +1,5 @@
 """Wilson intervals: the textbook value, the edges, and agreement with statsmodels and scipy."""
+
 import pytest
 from scipy.stats import binomtest
 from statsmodels.stats.proportion import proportion_confint
@@ -32,8 +33,9 @@ def test_edges_and_no_denominator():
     assert p.as_dict() == {"k": 36, "n": 100, "estimate": 0.36, "low": p.low, "high": p.high, "level": 0.95}
 
 
-@pytest.mark.parametrize(("k", "n", "level"),
-                         [(3, 2, 0.95), (-1, 4, 0.95), (1.5, 4, 0.95), (1, 4, 1.0), (True, 4, 0.95)])
+@pytest.mark.parametrize(
+    ("k", "n", "level"), [(3, 2, 0.95), (-1, 4, 0.95), (1.5, 4, 0.95), (1, 4, 1.0), (True, 4, 0.95)]
+)
 def test_refusals(k, n, level):
     with pytest.raises(EvaluationInputError) as caught:
         wilson_interval(k, n, level)

@@ -9,6 +9,7 @@ Published (rounded) and recomputed values:
 
 The regression specification is age, age², educ, nodegree, black, hisp, re74, re75.
 """
+
 from pathlib import Path
 
 import causaldata
@@ -22,8 +23,23 @@ DATA = Path(causaldata.__file__).parent
 REGRESSION = ["age", "age2", "educ", "nodegree", "black", "hisp", "re74", "re75"]
 # The propensity score of Dehejia–Wahba for the CPS comparison: the list in their paper's CPS specification,
 # including the educ x re74 interaction.
-SCORE = ["age", "age2", "educ", "educ2", "marr", "nodegree", "black", "hisp", "re74", "re75", "re74_2", "re75_2",
-         "u74", "u75", "educ_re74"]
+SCORE = [
+    "age",
+    "age2",
+    "educ",
+    "educ2",
+    "marr",
+    "nodegree",
+    "black",
+    "hisp",
+    "re74",
+    "re75",
+    "re74_2",
+    "re75_2",
+    "u74",
+    "u75",
+    "educ_re74",
+]
 EXPERIMENTAL, EXPERIMENTAL_SE = 1794.3, 632.9
 
 
@@ -127,8 +143,9 @@ def test_cps_overlap_is_flagged(cps_evaluation):
     assert "poor_overlap" in codes
     # the ATE is not identified from a CPS population that looks nothing like the treated: its weighting
     # leaves large imbalance, and the warning says so
-    assert any(w["code"] == "imbalance_after_adjustment" and w["method"] == "ipw_ate"
-               for w in cps_evaluation["warnings"])
+    assert any(
+        w["code"] == "imbalance_after_adjustment" and w["method"] == "ipw_ate" for w in cps_evaluation["warnings"]
+    )
 
 
 def test_nsw_experiment_needs_no_adjustment(nsw):

@@ -1,5 +1,6 @@
 """The minimum dataset: one row per trajectory with every declared variable, pseudonyms instead of ids, the
 competing event and its week, outcomes per moment, and a data dictionary in Dutch and English."""
+
 import pytest
 
 from kring.evaluation import dataset

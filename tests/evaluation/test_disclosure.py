@@ -1,4 +1,5 @@
 """Pseudonyms and small-cell suppression; every expected table below is worked out by hand in its comment."""
+
 import base64
 import copy
 import hashlib
@@ -11,7 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kring.evaluation.core.disclosure import (
-    PSEUDONYM_LENGTH, SUPPRESSED, new_project_key, pseudonym, suppress_counts, suppress_rates,
+    PSEUDONYM_LENGTH,
+    SUPPRESSED,
+    new_project_key,
+    pseudonym,
+    suppress_counts,
+    suppress_rates,
 )
 from kring.evaluation.core.errors import EvaluationInputError
 
@@ -21,6 +27,7 @@ OUTCOMES = ("plan", "abandoned", "open")
 
 
 # -- pseudonyms ------------------------------------------------------------------------------------------------
+
 
 def test_stable_within_a_project_and_different_across_projects():
     first = pseudonym(KEY_A, "case", 42)
@@ -45,8 +52,11 @@ def test_not_a_plain_hash_of_the_id():
     for text in ("42", "case42", "case:42"):
         for algorithm in (hashlib.sha256, hashlib.md5, hashlib.sha1):
             digest = algorithm(text.encode()).digest()
-            plain = {digest.hex()[:PSEUDONYM_LENGTH], digest.hex()[:PSEUDONYM_LENGTH].upper(),
-                     base64.b32encode(digest).decode()[:PSEUDONYM_LENGTH]}
+            plain = {
+                digest.hex()[:PSEUDONYM_LENGTH],
+                digest.hex()[:PSEUDONYM_LENGTH].upper(),
+                base64.b32encode(digest).decode()[:PSEUDONYM_LENGTH],
+            }
             assert value not in plain
 
 
@@ -86,9 +96,9 @@ def test_bad_arguments_are_refused():
 
 # -- small cells -----------------------------------------------------------------------------------------------
 
+
 def _row(method, plan, abandoned, open_):
-    return {"method": method, "plan": plan, "abandoned": abandoned, "open": open_,
-            "total": plan + abandoned + open_}
+    return {"method": method, "plan": plan, "abandoned": abandoned, "open": open_, "total": plan + abandoned + open_}
 
 
 def _suppress(rows, **options):
@@ -107,21 +117,35 @@ def test_a_table_without_small_cells_is_unchanged():
 def test_a_single_small_cell_gets_complementary_suppressions():
     """EKC's 3 plans alone would come back as 25 - 10 - 12 from its row, and as 17 - 8 - 6 from the column.
 
-        method  plan abandoned open total           the smallest cells that close the gaps:
-        EKC       3     10      12    25            EKC plan (primary), EKC abandoned (row EKC),
-        FNB       8      9       7    24            PTP plan (column plan: 6 < 8), then column abandoned
-        PTP       6     12       9    27            takes PTP abandoned (12) over FNB (9): it closes row PTP
-        totals   17     31      28    76            as well, so four cells in a square, not six.
+    method  plan abandoned open total           the smallest cells that close the gaps:
+    EKC       3     10      12    25            EKC plan (primary), EKC abandoned (row EKC),
+    FNB       8      9       7    24            PTP plan (column plan: 6 < 8), then column abandoned
+    PTP       6     12       9    27            takes PTP abandoned (12) over FNB (9): it closes row PTP
+    totals   17     31      28    76            as well, so four cells in a square, not six.
     """
     rows = [_row("EKC", 3, 10, 12), _row("FNB", 8, 9, 7), _row("PTP", 6, 12, 9)]
     result = _suppress(rows, totals_label={"method": "All"})
     assert [row[SUPPRESSED] for row in result.rows] == [
-        {"plan", "abandoned"}, set(), {"plan", "abandoned"},
+        {"plan", "abandoned"},
+        set(),
+        {"plan", "abandoned"},
     ]
-    assert result.rows[0] == {"method": "EKC", "plan": None, "abandoned": None, "open": 12, "total": 25,
-                              SUPPRESSED: frozenset({"plan", "abandoned"})}
-    assert result.totals == {"method": "All", "plan": 17, "abandoned": 31, "open": 28, "total": 76,
-                             SUPPRESSED: frozenset()}
+    assert result.rows[0] == {
+        "method": "EKC",
+        "plan": None,
+        "abandoned": None,
+        "open": 12,
+        "total": 25,
+        SUPPRESSED: frozenset({"plan", "abandoned"}),
+    }
+    assert result.totals == {
+        "method": "All",
+        "plan": 17,
+        "abandoned": 31,
+        "open": 28,
+        "total": 76,
+        SUPPRESSED: frozenset(),
+    }
     _assert_protected(rows, result, 5)
 
 
@@ -184,8 +208,11 @@ def test_the_threshold_is_configurable():
 
 def test_rows_without_totals():
     """No row totals published: only the columns with their totals are lines."""
-    rows = [{"m": "EKC", "plan": 3, "abandoned": 12}, {"m": "FNB", "plan": 9, "abandoned": 7},
-            {"m": "PTP", "plan": 11, "abandoned": 8}]
+    rows = [
+        {"m": "EKC", "plan": 3, "abandoned": 12},
+        {"m": "FNB", "plan": 9, "abandoned": 7},
+        {"m": "PTP", "plan": 11, "abandoned": 8},
+    ]
     result = suppress_counts(rows, count_keys=("plan", "abandoned"), total_key=None)
     assert [row[SUPPRESSED] for row in result.rows] == [{"plan"}, {"plan"}, set()]
     assert "total" not in result.totals
@@ -205,13 +232,16 @@ def test_an_empty_table_has_suppressed_totals():
     assert result.totals["total"] is None
 
 
-@pytest.mark.parametrize("rows, message", [
-    ([{"method": "EKC", "plan": 3, "abandoned": 4, "open": 5, "total": 13}], "not the sum"),
-    ([{"method": "EKC", "plan": 3, "abandoned": 4, "total": 7}], "'open'"),
-    ([{"method": "EKC", "plan": -1, "abandoned": 4, "open": 5, "total": 8}], "at least 0"),
-    ([{"method": "EKC", "plan": 1.5, "abandoned": 4, "open": 5, "total": 10.5}], "at least 0"),
-    ([{**_row("EKC", 6, 6, 6), SUPPRESSED: set()}], "already has"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([{"method": "EKC", "plan": 3, "abandoned": 4, "open": 5, "total": 13}], "not the sum"),
+        ([{"method": "EKC", "plan": 3, "abandoned": 4, "total": 7}], "'open'"),
+        ([{"method": "EKC", "plan": -1, "abandoned": 4, "open": 5, "total": 8}], "at least 0"),
+        ([{"method": "EKC", "plan": 1.5, "abandoned": 4, "open": 5, "total": 10.5}], "at least 0"),
+        ([{**_row("EKC", 6, 6, 6), SUPPRESSED: set()}], "already has"),
+    ],
+)
 def test_bad_tables_are_refused(rows, message):
     with pytest.raises(EvaluationInputError, match=message):
         _suppress(rows)
@@ -260,9 +290,14 @@ def _assert_protected(rows, result, threshold, keys=OUTCOMES):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(1, 5).flatmap(lambda n: st.lists(
-    st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(0, 30)), min_size=n, max_size=n)),
-    st.integers(1, 8))
+@given(
+    st.integers(1, 5).flatmap(
+        lambda n: st.lists(
+            st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(0, 30)), min_size=n, max_size=n
+        )
+    ),
+    st.integers(1, 8),
+)
 def test_any_table_comes_out_protected(grid, threshold):
     rows = [_row(f"m{i}", *values) for i, values in enumerate(grid)]
     before = copy.deepcopy(rows)
@@ -273,13 +308,28 @@ def test_any_table_comes_out_protected(grid, threshold):
 
 # -- rates -----------------------------------------------------------------------------------------------------
 
+
 def test_rates_follow_their_counts():
     rows = [
         {"method": "EKC", "plan": 12, "total": 40, "rate": 0.3, "low": 0.18, "high": 0.45, SUPPRESSED: frozenset()},
-        {"method": "FNB", "plan": None, "total": 30, "rate": 0.1, "low": 0.03, "high": 0.26,
-         SUPPRESSED: frozenset({"plan"})},
-        {"method": "PTP", "plan": 6, "total": None, "rate": 0.5, "low": 0.25, "high": 0.75,
-         SUPPRESSED: frozenset({"total"})},
+        {
+            "method": "FNB",
+            "plan": None,
+            "total": 30,
+            "rate": 0.1,
+            "low": 0.03,
+            "high": 0.26,
+            SUPPRESSED: frozenset({"plan"}),
+        },
+        {
+            "method": "PTP",
+            "plan": 6,
+            "total": None,
+            "rate": 0.5,
+            "low": 0.25,
+            "high": 0.75,
+            SUPPRESSED: frozenset({"total"}),
+        },
         {"method": "Hergo", "plan": 3, "total": 4, "rate": 0.75, "low": 0.3, "high": 0.95},  # raw, never suppressed
     ]
     before = copy.deepcopy(rows)

@@ -1,6 +1,7 @@
 """The evaluation API: indicators (exact or suppressed by role), the effect evaluation, a report and an extract as
 jobs with their progress and download, research projects and the data dictionary; bad input gets 400 and
 outsiders 404."""
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -30,8 +31,15 @@ def test_indicators_exact_for_the_lead_and_suppressed_for_the_researcher(small_w
     assert all(r["offered"] is None and r["plan_rate"] is None for r in researcher["rows"])
 
 
-@pytest.mark.parametrize("query", [{"grouping": "galaxy"}, {"date_from": "yesterday"},
-                                   {"date_from": "2026-05-01", "date_to": "2026-01-01"}, {"colour": "red"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"grouping": "galaxy"},
+        {"date_from": "yesterday"},
+        {"date_from": "2026-05-01", "date_to": "2026-01-01"},
+        {"colour": "red"},
+    ],
+)
 def test_bad_indicator_queries_get_400(small_world, query):
     assert api(small_world.lead).get("/api/v1/indicators/", query).status_code == 400
 
@@ -71,16 +79,23 @@ def test_effects_through_the_api(small_world):
 
 def test_projects_extracts_and_the_dictionary(small_world):
     admin = make_user(small_world.org, Role.ADMINISTRATOR, email="admin2@noord.example.org")
-    project = services.create_project(actor(admin), {"name": "P", "organisations": [small_world.org],
-                                                     "members": [small_world.researcher]})
+    project = services.create_project(
+        actor(admin), {"name": "P", "organisations": [small_world.org], "members": [small_world.researcher]}
+    )
     client = api(small_world.researcher)
     assert [p["name"] for p in client.get("/api/v1/research-projects/").json()] == ["P"]
     created = client.post(f"/api/v1/research-projects/{project.pk}/extracts/", {"format": "parquet"}, format="json")
     assert created.status_code == 202
-    assert client.post(f"/api/v1/research-projects/{project.pk}/extracts/", {"format": "xlsx"},
-                       format="json").status_code == 400
-    assert api(small_world.lead).post(f"/api/v1/research-projects/{project.pk}/extracts/", {"format": "csv"},
-                                      format="json").status_code == 404
+    assert (
+        client.post(f"/api/v1/research-projects/{project.pk}/extracts/", {"format": "xlsx"}, format="json").status_code
+        == 400
+    )
+    assert (
+        api(small_world.lead)
+        .post(f"/api/v1/research-projects/{project.pk}/extracts/", {"format": "csv"}, format="json")
+        .status_code
+        == 404
+    )
     services.run_job(created.json()["id"], today=TODAY)
     assert EvaluationJob.objects.get(pk=created.json()["id"]).status == "done"
     dictionary = APIClient().get("/api/v1/data-dictionary/").json()

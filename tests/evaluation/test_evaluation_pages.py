@@ -1,6 +1,7 @@
 """The evaluation pages: who sees which aggregates, the report built as a job with its progress and downloaded as
 a PDF (text checked, Dutch and English), research projects and their pseudonymised extracts, the effect
 evaluation on the registration and on an uploaded extract, and the public pages."""
+
 import io
 import json
 import zipfile
@@ -88,8 +89,9 @@ def test_someone_else_cannot_see_or_download_a_job(client, small_world):
 def test_bad_report_requests_change_nothing(client, small_world):
     login(client, small_world.lead)
     client.post(reverse("evaluation:report_request"), {"moment": "t9"})
-    client.post(reverse("evaluation:report_request"), {"moment": "t1", "date_from": "2026-05-01",
-                                                        "date_to": "2026-01-01"})
+    client.post(
+        reverse("evaluation:report_request"), {"moment": "t1", "date_from": "2026-05-01", "date_to": "2026-01-01"}
+    )
     client.post(reverse("evaluation:report_request"), {"moment": "t1", "organisation": 999999})
     assert not EvaluationJob.objects.exists()
     for _ in range(5):
@@ -100,8 +102,10 @@ def test_bad_report_requests_change_nothing(client, small_world):
 def _project(small_world):
     admin = make_user(small_world.org, Role.ADMINISTRATOR, email="admin@noord.example.org", is_staff=True)
     enable_totp(admin)
-    return admin, services.create_project(actor(admin), {
-        "name": "Netwerkberaad Noord", "organisations": [small_world.org], "members": [small_world.researcher]})
+    return admin, services.create_project(
+        actor(admin),
+        {"name": "Netwerkberaad Noord", "organisations": [small_world.org], "members": [small_world.researcher]},
+    )
 
 
 def test_a_pseudonymised_extract_with_its_dictionary(client, small_world):
@@ -133,8 +137,10 @@ def test_only_an_administrator_sets_up_a_project_with_researchers_of_their_organ
     login(client, small_world.lead)
     assert client.get(reverse("evaluation:project_new")).status_code == 403
     login(client, admin)
-    refused = client.post(reverse("evaluation:project_new"), {"name": "X", "organisations": [small_world.org.pk],
-                                                             "members": [small_world.lead.pk]})
+    refused = client.post(
+        reverse("evaluation:project_new"),
+        {"name": "X", "organisations": [small_world.org.pk], "members": [small_world.lead.pk]},
+    )
     assert refused.status_code == 200
     assert ResearchProject.objects.count() == 1
 
@@ -159,21 +165,32 @@ def test_an_uploaded_extract_is_evaluated_with_the_same_estimators(client, small
     login(client, small_world.researcher)
     upload = io.BytesIO(_nsw_csv())
     upload.name = "nsw.csv"
-    response = client.post(reverse("evaluation:compare_extract"), {
-        "file": upload, "treatment": "treat", "outcomes": "re78", "covariates": "age, educ, black, hisp, marr, "
-        "nodegree, re74, re75", "correction": "holm"})
+    response = client.post(
+        reverse("evaluation:compare_extract"),
+        {
+            "file": upload,
+            "treatment": "treat",
+            "outcomes": "re78",
+            "covariates": "age, educ, black, hisp, marr, nodegree, re74, re75",
+            "correction": "holm",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200 and 'id="extract-effects"' in body
     assert "1.794" in body  # the experimental difference in means, Dutch number format
     bad = io.BytesIO(b"treat,re78\n0,1\n2,3\n")
     bad.name = "bad.csv"
-    refused = client.post(reverse("evaluation:compare_extract"), {
-        "file": bad, "treatment": "treat", "outcomes": "re78", "correction": "holm"}).content.decode()
+    refused = client.post(
+        reverse("evaluation:compare_extract"),
+        {"file": bad, "treatment": "treat", "outcomes": "re78", "correction": "holm"},
+    ).content.decode()
     assert 'id="extract-errors"' in refused
     missing = io.BytesIO(b"treat,re78\n0,1\n1,3\n")
     missing.name = "m.csv"
-    refused = client.post(reverse("evaluation:compare_extract"), {
-        "file": missing, "treatment": "treat", "outcomes": "income", "correction": "holm"}).content.decode()
+    refused = client.post(
+        reverse("evaluation:compare_extract"),
+        {"file": missing, "treatment": "treat", "outcomes": "income", "correction": "holm"},
+    ).content.decode()
     assert "income" in refused
 
 

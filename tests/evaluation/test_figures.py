@@ -1,4 +1,5 @@
 """The report's SVG figures: valid XML, text alternatives, escaping, markers, and points where the axes say."""
+
 import math
 import subprocess
 import sys
@@ -8,11 +9,16 @@ import pytest
 
 from kring.evaluation.core.errors import EvaluationInputError
 from kring.evaluation.core.figures import (
-    balance_plot_svg, bar_with_intervals_svg, cumulative_incidence_svg, forest_plot_svg, format_number, overlap_svg,
+    balance_plot_svg,
+    bar_with_intervals_svg,
+    cumulative_incidence_svg,
+    forest_plot_svg,
+    format_number,
+    overlap_svg,
 )
 
 NS = "{http://www.w3.org/2000/svg}"
-NASTY = '<script>alert(1)</script>&"\''
+NASTY = "<script>alert(1)</script>&\"'"
 
 
 def _parse(svg: str) -> ET.Element:
@@ -33,8 +39,10 @@ def _centre(element) -> tuple[float, float]:
     if element.tag == f"{NS}circle":
         return float(element.get("cx")), float(element.get("cy"))
     if element.tag == f"{NS}rect":
-        return (float(element.get("x")) + float(element.get("width")) / 2,
-                float(element.get("y")) + float(element.get("height")) / 2)
+        return (
+            float(element.get("x")) + float(element.get("width")) / 2,
+            float(element.get("y")) + float(element.get("height")) / 2,
+        )
     points = [tuple(map(float, p.split(","))) for p in element.get("points").split()]
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
@@ -58,17 +66,29 @@ def _assert_accessible(root, title, desc_part=""):
 
 def _curves():
     return {
-        "plan": {"times": [0, 2, 5, 10, 20], "values": [0.0, 0.1, 0.25, 0.5, 0.6],
-                 "low": [0.0, 0.04, 0.15, 0.38, 0.47], "high": [0.0, 0.2, 0.37, 0.62, 0.72]},
+        "plan": {
+            "times": [0, 2, 5, 10, 20],
+            "values": [0.0, 0.1, 0.25, 0.5, 0.6],
+            "low": [0.0, 0.04, 0.15, 0.38, 0.47],
+            "high": [0.0, 0.2, 0.37, 0.62, 0.72],
+        },
         "abandoned": {"times": [0, 3, 8, 30], "values": [0.0, 0.05, 0.12, 0.2], "low": None, "high": None},
     }
 
 
 # -- cumulative incidence --------------------------------------------------------------------------------------
 
+
 def test_cumulative_incidence_places_each_point_on_its_axes():
-    svg = cumulative_incidence_svg(_curves(), title="Plan en afhaken", x_label="Weken", y_label="Aandeel",
-                                   labels={"plan": "Plan", "abandoned": "Afgehaakt"}, horizon=25, decimal_comma=True)
+    svg = cumulative_incidence_svg(
+        _curves(),
+        title="Plan en afhaken",
+        x_label="Weken",
+        y_label="Aandeel",
+        labels={"plan": "Plan", "abandoned": "Afgehaakt"},
+        horizon=25,
+        decimal_comma=True,
+    )
     root = _parse(svg)
     _assert_accessible(root, "Plan en afhaken", "Plan: Weken 20: 60\u00a0% [47\u00a0%; 72\u00a0%]")
     # "Afgehaakt" is followed to week 30: at the horizon (25) it stands at its week-8 level.
@@ -83,8 +103,11 @@ def test_cumulative_incidence_places_each_point_on_its_axes():
 
 
 def test_cumulative_incidence_steps_bands_and_styles():
-    root = _parse(cumulative_incidence_svg(_curves(), title="t", x_label="x", y_label="y", labels={},
-                                           horizon=25, band_label="95 % interval"))
+    root = _parse(
+        cumulative_incidence_svg(
+            _curves(), title="t", x_label="x", y_label="y", labels={}, horizon=25, band_label="95 % interval"
+        )
+    )
     curves = _with_class(root, "curve")
     assert len(curves) == 2
     # Colour is never the only cue: the two curves differ in dash and in marker shape too.
@@ -114,16 +137,19 @@ def test_cumulative_incidence_escapes_and_handles_gaps():
 
 
 def test_cumulative_incidence_empty_and_bad_input():
-    root = _parse(cumulative_incidence_svg({}, title="Leeg", x_label="x", y_label="y", labels={},
-                                           no_data="Nog geen trajecten"))
+    root = _parse(
+        cumulative_incidence_svg({}, title="Leeg", x_label="x", y_label="y", labels={}, no_data="Nog geen trajecten")
+    )
     _assert_accessible(root, "Leeg", "Nog geen trajecten")
     assert [e.text for e in _with_class(root, "no-data")] == ["Nog geen trajecten"]
     with pytest.raises(EvaluationInputError):
-        cumulative_incidence_svg({"a": {"times": [0, 5, 3], "values": [0, 0.1, 0.2]}}, title="t", x_label="x",
-                                 y_label="y", labels={})
+        cumulative_incidence_svg(
+            {"a": {"times": [0, 5, 3], "values": [0, 0.1, 0.2]}}, title="t", x_label="x", y_label="y", labels={}
+        )
     with pytest.raises(EvaluationInputError, match="proportion"):
-        cumulative_incidence_svg({"a": {"times": [0, 5], "values": [0, 34]}}, title="t", x_label="x",
-                                 y_label="y", labels={})
+        cumulative_incidence_svg(
+            {"a": {"times": [0, 5], "values": [0, 34]}}, title="t", x_label="x", y_label="y", labels={}
+        )
 
 
 # -- forest plot -----------------------------------------------------------------------------------------------
@@ -131,15 +157,27 @@ def test_cumulative_incidence_empty_and_bad_input():
 NSW = [
     {"label": "Unadjusted", "estimate": 1794.34, "low": 552.93, "high": 3035.75, "group": "Earnings 1978"},
     {"label": "Regression", "estimate": 1676.34, "low": -1.2, "high": 3353.9, "group": "Earnings 1978"},
-    {"label": NASTY, "estimate": float("nan"), "low": None, "high": None, "note": "n too small",
-     "group": "Earnings 1978"},
+    {
+        "label": NASTY,
+        "estimate": float("nan"),
+        "low": None,
+        "high": None,
+        "note": "n too small",
+        "group": "Earnings 1978",
+    },
     {"label": "IPW", "estimate": None, "group": "Subgroup"},
 ]
 
 
 def test_forest_plot_rows_numbers_and_notes():
-    svg = forest_plot_svg(NSW, title="Effect", x_label="Difference", estimate_heading="Estimate [95% CI]",
-                          decimal_comma=True, missing="n/a")
+    svg = forest_plot_svg(
+        NSW,
+        title="Effect",
+        x_label="Difference",
+        estimate_heading="Estimate [95% CI]",
+        decimal_comma=True,
+        missing="n/a",
+    )
     root = _parse(svg)
     _assert_accessible(root, "Effect", "Unadjusted: 1.794 [553; 3.036]")
     texts = _texts(root)
@@ -155,9 +193,9 @@ def test_forest_plot_places_estimates_and_the_null_line():
     rows = [{"label": "a", "estimate": 1000.0, "low": 0.0, "high": 2000.0}]
     root = _parse(forest_plot_svg(rows, title="t", x_label="x"))
     x0, x1000 = _tick_x(root, "0"), _tick_x(root, "1,000")
-    marker, = _with_class(root, "marker")
+    (marker,) = _with_class(root, "marker")
     assert _centre(marker)[0] == pytest.approx(x1000, abs=0.2)
-    null, = _with_class(root, "null-line")
+    (null,) = _with_class(root, "null-line")
     assert float(null.get("x1")) == pytest.approx(x0, abs=0.2)
     assert "1,000 [0; 2,000]" in _texts(root)
 
@@ -166,18 +204,21 @@ def test_forest_plot_on_a_log_scale():
     rows = [{"label": "OR", "estimate": math.sqrt(2), "low": 0.5, "high": 4.0}]
     root = _parse(forest_plot_svg(rows, title="t", x_label="Odds ratio", null_value=1, log_scale=True))
     x1, x2 = _tick_x(root, "1"), _tick_x(root, "2")
-    marker, = _with_class(root, "marker")
+    (marker,) = _with_class(root, "marker")
     assert _centre(marker)[0] == pytest.approx((x1 + x2) / 2, abs=0.2)  # the geometric middle of 1 and 2
-    null, = _with_class(root, "null-line")
+    (null,) = _with_class(root, "null-line")
     assert float(null.get("x1")) == pytest.approx(x1, abs=0.2)
     assert "1.41 [0.50; 4.00]" in _texts(root)
 
 
-@pytest.mark.parametrize("row, null", [
-    ({"label": "a", "estimate": 0.0, "low": 0.5, "high": 2}, 1),
-    ({"label": "a", "estimate": 1.2, "low": -0.1, "high": 2}, 1),
-    ({"label": "a", "estimate": 1.2, "low": 0.5, "high": 2}, 0),
-])
+@pytest.mark.parametrize(
+    "row, null",
+    [
+        ({"label": "a", "estimate": 0.0, "low": 0.5, "high": 2}, 1),
+        ({"label": "a", "estimate": 1.2, "low": -0.1, "high": 2}, 1),
+        ({"label": "a", "estimate": 1.2, "low": 0.5, "high": 2}, 0),
+    ],
+)
 def test_a_log_scale_refuses_values_of_zero_and_below(row, null):
     with pytest.raises(ValueError):
         forest_plot_svg([row], title="t", x_label="x", null_value=null, log_scale=True)
@@ -194,16 +235,23 @@ def test_forest_plot_with_a_formatter_and_no_rows():
 
 # -- balance ---------------------------------------------------------------------------------------------------
 
+
 def test_balance_plot_markers_and_threshold_lines():
-    rows = [{"label": "age", "before": 0.24, "after": 0.03}, {"label": "married", "before": -0.72, "after": 0.05},
-            {"label": NASTY, "before": None, "after": -0.12}]
-    root = _parse(balance_plot_svg(rows, title="Balance", before_label="Before", after_label="After",
-                                   threshold_label="|SMD| = 0.1"))
+    rows = [
+        {"label": "age", "before": 0.24, "after": 0.03},
+        {"label": "married", "before": -0.72, "after": 0.05},
+        {"label": NASTY, "before": None, "after": -0.12},
+    ]
+    root = _parse(
+        balance_plot_svg(
+            rows, title="Balance", before_label="Before", after_label="After", threshold_label="|SMD| = 0.1"
+        )
+    )
     _assert_accessible(root, "Balance", "married: Before \u22120.72, After 0.05")
     assert len(_with_class(root, "marker")) == 5
     assert "\u2014 \u2192 \u22120.12" in _texts(root)
     lines = sorted(float(e.get("x1")) for e in _with_class(root, "threshold"))
-    zero, = _with_class(root, "null-line")
+    (zero,) = _with_class(root, "null-line")
     assert len(lines) == 2
     assert float(zero.get("x1")) - lines[0] == pytest.approx(lines[1] - float(zero.get("x1")), abs=0.2)
     # The +0.1 line and the "after" of age (0.03) sit where the axis labels 0.0 and 0.5 put them.
@@ -218,17 +266,33 @@ def test_balance_plot_absolute_and_empty():
     root = _parse(balance_plot_svg(rows, title="t", before_label="b", after_label="a", absolute=True))
     assert len(_with_class(root, "threshold")) == 1
     assert "0.30 \u2192 0.05" in _texts(root)
-    empty = _parse(balance_plot_svg([{"label": "x", "before": None, "after": None}], title="t", before_label="b",
-                                    after_label="a", no_data="none"))
+    empty = _parse(
+        balance_plot_svg(
+            [{"label": "x", "before": None, "after": None}],
+            title="t",
+            before_label="b",
+            after_label="a",
+            no_data="none",
+        )
+    )
     assert [e.text for e in _with_class(empty, "no-data")] == ["none"]
 
 
 # -- overlap ---------------------------------------------------------------------------------------------------
 
+
 def test_overlap_mirrors_the_groups():
     edges = [0, 0.25, 0.5, 0.75, 1.0]
-    root = _parse(overlap_svg([0, 2, 6, 4], [8, 4, 1, 0], edges, title="Overlap",
-                              labels={"treated": "EKC", "control": NASTY}, x_label="Propensity"))
+    root = _parse(
+        overlap_svg(
+            [0, 2, 6, 4],
+            [8, 4, 1, 0],
+            edges,
+            title="Overlap",
+            labels={"treated": "EKC", "control": NASTY},
+            x_label="Propensity",
+        )
+    )
     _assert_accessible(root, "Overlap", "EKC: 0.00\u20130.25: 0, 0.25\u20130.50: 2")
     treated, control = _with_class(root, "bar-treated"), _with_class(root, "bar-control")
     assert (len(treated), len(control)) == (3, 3)  # empty bins draw nothing
@@ -240,8 +304,9 @@ def test_overlap_mirrors_the_groups():
     assert tallest_treated / tallest_control == pytest.approx(6 / 8, abs=0.01)
     # Bins sit on their edges (each edge has a tick): the bin 0.5-0.75 starts at the 0.50 tick.
     x05 = _tick_x(root, "0.50")
-    assert min(float(b.get("x")) for b in treated if float(b.get("height")) == tallest_treated) == \
-        pytest.approx(x05 + 0.5, abs=0.2)
+    assert min(float(b.get("x")) for b in treated if float(b.get("height")) == tallest_treated) == pytest.approx(
+        x05 + 0.5, abs=0.2
+    )
     assert f"\u25bc {NASTY}" in _texts(root)
 
 
@@ -256,10 +321,13 @@ def test_overlap_empty_and_bad_edges():
 
 # -- bars ------------------------------------------------------------------------------------------------------
 
+
 def test_bars_with_intervals():
-    rows = [{"label": "EKC (n = 40)", "value": 0.34, "low": 0.21, "high": 0.49},
-            {"label": "FNB", "value": 0.5, "low": None, "high": None},
-            {"label": "Hergo", "value": None, "note": "fewer than 5"}]
+    rows = [
+        {"label": "EKC (n = 40)", "value": 0.34, "low": 0.21, "high": 0.49},
+        {"label": "FNB", "value": 0.5, "low": None, "high": None},
+        {"label": "Hergo", "value": None, "note": "fewer than 5"},
+    ]
     root = _parse(bar_with_intervals_svg(rows, title="Plan rate", x_label="Share with a plan", decimal_comma=True))
     _assert_accessible(root, "Plan rate", "EKC (n = 40): 34\u00a0% [21\u00a0%; 49\u00a0%]")
     bars = _with_class(root, "bar")
@@ -274,6 +342,7 @@ def test_bars_with_intervals():
 
 
 # -- shared ----------------------------------------------------------------------------------------------------
+
 
 def test_format_number():
     assert format_number(1794.34, 0, decimal_comma=True) == "1.794"

@@ -1,5 +1,6 @@
 """Indicators on the small hand-checked world (see conftest): counts, plan rates with Wilson intervals, the
 competing-risk curves with tied weeks and a plan in week 0, how the agreements were kept, and the outcomes."""
+
 import math
 
 import pytest
@@ -44,7 +45,8 @@ def test_competing_risk_curves_with_a_plan_in_week_0_and_tied_weeks(small_world)
     assert plan["cif"] == pytest.approx([0.2, 0.2, 0.4, 0.4], abs=1e-12)
     assert abandoned["cif"] == pytest.approx([0.0, 0.2, 0.4, 0.4], abs=1e-12)
     assert [e + a for e, a in zip(plan["cif"], abandoned["cif"])] == pytest.approx(
-        [1 - s for s in curves["event_free"]], abs=1e-12)
+        [1 - s for s in curves["event_free"]], abs=1e-12
+    )
     assert plan["event_times"] == {"n": 2, "median": 1, "mean": 1.0, "min": 0, "max": 2}
 
 
@@ -66,10 +68,17 @@ def test_outcomes_at_follow_up(small_world):
     assert (regular["k"], regular["n"]) == (1, 1)
 
 
-@pytest.mark.parametrize("grouping, keys", [
-    ("organisation", {"Noord"}), ("team", {"Team Noord"}), ("region", {"Utrecht"}), ("year", {"2026"}),
-    ("quarter", {"2026-Q1"}), ("all", {"all"}),
-])
+@pytest.mark.parametrize(
+    "grouping, keys",
+    [
+        ("organisation", {"Noord"}),
+        ("team", {"Team Noord"}),
+        ("region", {"Utrecht"}),
+        ("year", {"2026"}),
+        ("quarter", {"2026-Q1"}),
+        ("all", {"all"}),
+    ],
+)
 def test_every_grouping_counts_all_six(small_world, grouping, keys):
     rows = indicators.compute([small_world.org.pk], grouping, today=TODAY)
     assert {row.key for row in rows} == keys

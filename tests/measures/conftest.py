@@ -1,5 +1,6 @@
 """Registration fixtures: the meetings fixture ``mw`` (an FNB trajectory offered on 1 February 2026, with five
 persons on the map) plus a second case's trajectory at the other organisation."""
+
 import datetime
 from types import SimpleNamespace
 
@@ -22,7 +23,15 @@ def rw(mw):  # noqa: F811
     child.save()
     # A co-worker on the case team sees the case but may not change it.
     case_services.add_team_member(mw.worker, mw.case.pk, world.a.other_worker.pk, "co_worker")
-    return SimpleNamespace(mw=mw, world=world, case=mw.case, trajectory=mw.trajectory, worker=mw.worker,
-                           coordinator=actor(world.a.coordinator), lead=actor(world.a.lead),
-                           co_worker=actor(world.a.other_worker), stranger=actor(world.b.case_worker),
-                           researcher=actor(world.a.researcher))
+    return SimpleNamespace(
+        mw=mw,
+        world=world,
+        case=mw.case,
+        trajectory=mw.trajectory,
+        worker=mw.worker,
+        coordinator=actor(world.a.coordinator),
+        lead=actor(world.a.lead),
+        co_worker=actor(world.a.other_worker),
+        stranger=actor(world.b.case_worker),
+        researcher=actor(world.a.researcher),
+    )

@@ -1,4 +1,5 @@
 """The shipped instrument definition files: every file loads, and each says what the issue and its sources say."""
+
 from typing import get_args
 
 import pytest
@@ -101,13 +102,28 @@ def test_zrm(instruments):
     assert zrm.licence.kind == "licence_required" and zrm.licence.labels_source
     assert zrm.rated_by_professional and zrm.respondents == ["professional"]
     assert [item.label.nl for item in zrm.items] == [
-        "Financiën", "Werk & opleiding", "Tijdsbesteding", "Huisvesting", "Huiselijke relaties",
-        "Geestelijke gezondheid", "Lichamelijke gezondheid", "Middelengebruik", "Basale ADL", "Instrumentele ADL",
-        "Sociaal netwerk", "Maatschappelijke participatie", "Justitie"]
+        "Financiën",
+        "Werk & opleiding",
+        "Tijdsbesteding",
+        "Huisvesting",
+        "Huiselijke relaties",
+        "Geestelijke gezondheid",
+        "Lichamelijke gezondheid",
+        "Middelengebruik",
+        "Basale ADL",
+        "Instrumentele ADL",
+        "Sociaal netwerk",
+        "Maatschappelijke participatie",
+        "Justitie",
+    ]
     scale = zrm.scale_of(zrm.items[0])
     assert [label.label.nl for label in scale.labels] == [
-        "Acute problematiek", "Niet zelfredzaam", "Beperkt zelfredzaam", "Voldoende zelfredzaam",
-        "Volledig zelfredzaam"]
+        "Acute problematiek",
+        "Niet zelfredzaam",
+        "Beperkt zelfredzaam",
+        "Voldoende zelfredzaam",
+        "Volledig zelfredzaam",
+    ]
     assert zrm.score_range("sum") == (13, 65) and zrm.score_range("mean") == (1, 5)
     assert zrm.score("sum").missing.max_missing == 0 and zrm.score("mean").missing.max_missing == 0
 
@@ -148,8 +164,15 @@ def test_an_empty_directory_is_a_problem(tmp_path):
 def test_the_instrument_core_imports_without_django():
     import subprocess
     import sys
-    code = ("import sys; import kring.measures.instrument_catalogue, kring.measures.scoring; "
-            "kring.measures.instrument_catalogue.load_all(); assert 'django' not in sys.modules, 'django imported'")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(SHIPPED_DIR.parents[2])})
+
+    code = (
+        "import sys; import kring.measures.instrument_catalogue, kring.measures.scoring; "
+        "kring.measures.instrument_catalogue.load_all(); assert 'django' not in sys.modules, 'django imported'"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(SHIPPED_DIR.parents[2])},
+    )
     assert result.returncode == 0, result.stderr

@@ -1,4 +1,5 @@
 """The scoring core: item scores and totals in, plain JSON-serialisable scores out, under each instrument's rules."""
+
 import json
 import math
 from pathlib import Path
@@ -10,7 +11,12 @@ from hypothesis import strategies as st
 from kring.measures.instrument_catalogue import SHIPPED_DIR, load_all, load_file
 from kring.measures.instrument_schema import ResponseScale
 from kring.measures.scoring import (
-    ScoringError, dictionary_entries, possible_range, reverse_value, score_items, score_totals,
+    ScoringError,
+    dictionary_entries,
+    possible_range,
+    reverse_value,
+    score_items,
+    score_totals,
 )
 
 
@@ -20,8 +26,17 @@ def instruments():
 
 
 def _satisfaction(**answers):
-    base = dict(useful=4, heard=4, talked_about=2, family_lead=4, professionals_decided=2, coordinator=4,
-                own_plan=4, recommend=4, mark=8)
+    base = dict(
+        useful=4,
+        heard=4,
+        talked_about=2,
+        family_lead=4,
+        professionals_decided=2,
+        coordinator=4,
+        own_plan=4,
+        recommend=4,
+        mark=8,
+    )
     base.update(answers)
     return base
 
@@ -171,8 +186,12 @@ def test_norm_bands_from_items_and_totals(tmp_path):
     low = score_items(definition, {"a": 1, "b": 3})  # 1 + 2
     assert low.score("total").band.label == {"nl": "laag", "en": "low"}
     high = score_items(definition, {"a": 4, "b": 1})  # 4 + 4
-    assert high.score("total").band.as_dict() == {"from": 6, "to": 8, "label": {"nl": "hoog", "en": "high"},
-                                                  "source": "test"}
+    assert high.score("total").band.as_dict() == {
+        "from": 6,
+        "to": 8,
+        "label": {"nl": "hoog", "en": "high"},
+        "source": "test",
+    }
     assert score_totals(definition, {"total": 5}).score("total").band.label["en"] == "low"
     assert score_totals(definition, {"total": 5.5}).score("total").band is None  # between the bands
 
@@ -249,6 +268,7 @@ def test_item_sums_stay_within_the_possible_range(values):
 # ---- a small file with a norm -------------------------------------------------------------------------------
 def _demo(tmp_path: Path):
     from .test_instrument_schema_errors import BASE
+
     path = tmp_path / "demo.toml"
     path.write_text(BASE, encoding="utf-8")
     return load_file(path)

@@ -1,6 +1,7 @@
 """Questionnaires filled in by a network member through their personal link: only instruments whose questions
 may be shown can be asked for; the link holder sees only their own, answers once, and the answers are scored and
 registered with the link holder as respondent; everything else behind the link answers the same 404."""
+
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,8 +15,17 @@ from tests.plans.conftest import accept, submitted_plan
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {"useful": 4, "heard": 5, "talked_about": 2, "family_lead": 4, "professionals_decided": 1,
-           "coordinator": 5, "own_plan": 4, "recommend": 5, "mark": 8}
+ANSWERS = {
+    "useful": 4,
+    "heard": 5,
+    "talked_about": 2,
+    "family_lead": 4,
+    "professionals_decided": 1,
+    "coordinator": 5,
+    "own_plan": 4,
+    "recommend": 5,
+    "mark": 8,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -35,14 +45,21 @@ def linked(mw):
 
 
 def ask(p, link, **data):
-    return services.request_questionnaire(p.worker, p.case.pk, p.trajectory.pk, {
-        "link": link.pk, "instrument": "kring_satisfaction", "moment": "t1", "respondent": "network_member",
-        **data})
+    return services.request_questionnaire(
+        p.worker,
+        p.case.pk,
+        p.trajectory.pk,
+        {"link": link.pk, "instrument": "kring_satisfaction", "moment": "t1", "respondent": "network_member", **data},
+    )
 
 
 def ask_link_id(p, link_id):
-    return services.request_questionnaire(p.worker, p.case.pk, p.trajectory.pk, {
-        "link": link_id, "instrument": "kring_satisfaction", "moment": "t1", "respondent": "network_member"})
+    return services.request_questionnaire(
+        p.worker,
+        p.case.pk,
+        p.trajectory.pk,
+        {"link": link_id, "instrument": "kring_satisfaction", "moment": "t1", "respondent": "network_member"},
+    )
 
 
 def test_only_instruments_that_may_be_shown_can_be_asked_for(linked):
@@ -67,8 +84,12 @@ def test_a_co_worker_cannot_ask(linked):
 
     case_services.add_team_member(p.worker, p.case.pk, p.world.a.other_worker.pk, "co_worker")
     with pytest.raises(PermissionDenied):
-        services.request_questionnaire(actor(p.world.a.other_worker), p.case.pk, p.trajectory.pk, {
-            "link": link.pk, "instrument": "kring_satisfaction", "moment": "t1", "respondent": "network_member"})
+        services.request_questionnaire(
+            actor(p.world.a.other_worker),
+            p.case.pk,
+            p.trajectory.pk,
+            {"link": link.pk, "instrument": "kring_satisfaction", "moment": "t1", "respondent": "network_member"},
+        )
 
 
 def test_the_link_holder_fills_it_in_once_and_it_is_scored(linked):
@@ -86,14 +107,20 @@ def test_the_link_holder_fills_it_in_once_and_it_is_scored(linked):
     assert sent.status_code == 302
     administration = Administration.objects.get()
     assert (administration.mode, administration.respondent_person_id, administration.entered_by_id) == (
-        "link", p.mw.oma.pk, None)
+        "link",
+        p.mw.oma.pk,
+        None,
+    )
     assert AdministrationScore.objects.get(administration=administration, score_code="mark").value == 8
-    assert AccessLogEntry.objects.filter(record_type="instrument_administration", action="create",
-                                         user__isnull=True).exists()
+    assert AccessLogEntry.objects.filter(
+        record_type="instrument_administration", action="create", user__isnull=True
+    ).exists()
     # Answered: the questionnaire is gone from the link and cannot be sent again.
     assert client.get(f"/l/{token}/questionnaires/{request.pk}/").status_code == 404
-    assert client.post(f"/l/{token}/questionnaires/{request.pk}/",
-                       {f"v_{k}": v for k, v in ANSWERS.items()}).status_code == 404
+    assert (
+        client.post(f"/l/{token}/questionnaires/{request.pk}/", {f"v_{k}": v for k, v in ANSWERS.items()}).status_code
+        == 404
+    )
     assert Administration.objects.count() == 1
 
 

@@ -1,5 +1,6 @@
 """The registration's REST API: instruments without licensed item text, the registration, outcomes per moment
 and administrations, with the pages' permissions, validation, stale-version refusal and access log."""
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -35,8 +36,9 @@ def test_instruments_are_listed_without_the_text_of_licensed_items(rw):
 def test_registration_outcomes_and_administrations_round_trip(rw):
     client = api(rw.world.a.case_worker)
     assert client.get(base(rw) + "registration/").status_code == 404
-    created = client.put(base(rw) + "registration/", {"problem_areas": ["housing"], "household": "single_parent"},
-                         format="json")
+    created = client.put(
+        base(rw) + "registration/", {"problem_areas": ["housing"], "household": "single_parent"}, format="json"
+    )
     assert created.status_code == 200, created.content
     assert created.json()["children_ages"] == [9]
     stale = client.put(base(rw) + "registration/", {"household": "kin", "version": 99}, format="json")
@@ -44,17 +46,37 @@ def test_registration_outcomes_and_administrations_round_trip(rw):
     changed = client.put(base(rw) + "registration/", {"household": "kin", "version": 1}, format="json")
     assert changed.json()["household"] == "kin" and Registration.objects.get().version == 2
 
-    outcome = client.put(base(rw) + "outcomes/t1/", {"measured_on": "2026-05-01", "placement": "in_network",
-                                                      "risk_level": "medium"}, format="json")
+    outcome = client.put(
+        base(rw) + "outcomes/t1/",
+        {"measured_on": "2026-05-01", "placement": "in_network", "risk_level": "medium"},
+        format="json",
+    )
     assert outcome.status_code == 200, outcome.content
     assert [o["moment"] for o in client.get(base(rw) + "outcomes/").json()] == ["t1"]
     assert client.put(base(rw) + "outcomes/t8/", {}, format="json").status_code == 404
 
-    entered = client.post(base(rw) + "administrations/", {
-        "instrument": "kring_satisfaction", "mode": "items", "moment": "t1", "respondent": "parent",
-        "administered_on": "2026-05-02",
-        "values": {"useful": 4, "heard": 5, "talked_about": 2, "family_lead": 4, "professionals_decided": 2,
-                   "coordinator": 5, "own_plan": 4, "recommend": 5, "mark": 8}}, format="json")
+    entered = client.post(
+        base(rw) + "administrations/",
+        {
+            "instrument": "kring_satisfaction",
+            "mode": "items",
+            "moment": "t1",
+            "respondent": "parent",
+            "administered_on": "2026-05-02",
+            "values": {
+                "useful": 4,
+                "heard": 5,
+                "talked_about": 2,
+                "family_lead": 4,
+                "professionals_decided": 2,
+                "coordinator": 5,
+                "own_plan": 4,
+                "recommend": 5,
+                "mark": 8,
+            },
+        },
+        format="json",
+    )
     assert entered.status_code == 201, entered.content
     scores = entered.json()["scores"]["scores"]
     assert scores["mark"]["value"] == 8
@@ -65,18 +87,27 @@ def test_registration_outcomes_and_administrations_round_trip(rw):
     assert gone.status_code == 204 and not Administration.objects.exists()
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"values": {"safety": 12}}, "values.safety"),
-    ({"values": {"safety": 3}, "mode": "link"}, "mode"),
-    ({"values": {}}, "values"),
-    ({"values": {"safety": 3}, "respondent": "cat"}, "respondent"),
-    ({"values": {"safety": 3}, "administered_on": "not a date"}, "administered_on"),
-    ({"values": {"safety": 3}, "extra": 1}, "extra"),
-    ({"values": "four"}, "values"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"values": {"safety": 12}}, "values.safety"),
+        ({"values": {"safety": 3}, "mode": "link"}, "mode"),
+        ({"values": {}}, "values"),
+        ({"values": {"safety": 3}, "respondent": "cat"}, "respondent"),
+        ({"values": {"safety": 3}, "administered_on": "not a date"}, "administered_on"),
+        ({"values": {"safety": 3}, "extra": 1}, "extra"),
+        ({"values": "four"}, "values"),
+    ],
+)
 def test_bad_administrations_get_400_naming_the_field_and_save_nothing(rw, payload, field):
-    body = {"instrument": "sos_safety_scale", "mode": "items", "moment": "t0", "respondent": "parent",
-            "administered_on": "2026-02-10", **payload}
+    body = {
+        "instrument": "sos_safety_scale",
+        "mode": "items",
+        "moment": "t0",
+        "respondent": "parent",
+        "administered_on": "2026-02-10",
+        **payload,
+    }
     response = api(rw.world.a.case_worker).post(base(rw) + "administrations/", body, format="json")
     assert response.status_code == 400, response.content
     assert field in str(response.json())

@@ -1,4 +1,5 @@
 """A trajectory in preparation on world.a.case, with a coordinator and a network map of five persons."""
+
 import datetime
 from types import SimpleNamespace
 
@@ -15,7 +16,8 @@ D = datetime.date
 
 def _person(world, first, last, **member):
     return network_services.add_network_person(
-        actor(world.a.case_worker), world.a.case.pk, {"first_name": first, "last_name": last}, member)
+        actor(world.a.case_worker), world.a.case.pk, {"first_name": first, "last_name": last}, member
+    )
 
 
 @pytest.fixture
@@ -36,10 +38,30 @@ def mw(world):
     juf = _person(world, "Anna", "Juf", domain="professional", safety="safe", may_invite=True)
     start = timezone.localtime() - datetime.timedelta(days=2)
     start = start.replace(hour=19, minute=0, second=0, microsecond=0)
-    meeting = services.schedule_meeting(worker, case.pk, t.pk, {
-        "kind": "network_meeting", "starts_at": start, "ends_at": start + datetime.timedelta(hours=3),
-        "place": "Buurthuis De Kring, Utrecht", "language": "Nederlands", "interpreter_needed": True,
-        "interpreter_language": "Arabisch",
-    })
-    return SimpleNamespace(world=world, case=case, trajectory=t, meeting=meeting, child=child, sibling=sibling,
-                           oma=oma, piet=piet, kees=kees, juf=juf, worker=worker)
+    meeting = services.schedule_meeting(
+        worker,
+        case.pk,
+        t.pk,
+        {
+            "kind": "network_meeting",
+            "starts_at": start,
+            "ends_at": start + datetime.timedelta(hours=3),
+            "place": "Buurthuis De Kring, Utrecht",
+            "language": "Nederlands",
+            "interpreter_needed": True,
+            "interpreter_language": "Arabisch",
+        },
+    )
+    return SimpleNamespace(
+        world=world,
+        case=case,
+        trajectory=t,
+        meeting=meeting,
+        child=child,
+        sibling=sibling,
+        oma=oma,
+        piet=piet,
+        kees=kees,
+        juf=juf,
+        worker=worker,
+    )

@@ -1,5 +1,6 @@
 """The meetings' REST API: same permissions, validation, stale-edit refusal and access log as the pages; the
 endpoints are in the OpenAPI document."""
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -26,16 +27,35 @@ def test_list_create_and_update_meetings(mw):
     meetings = base(mw) + f"trajectories/{mw.trajectory.pk}/meetings/"
     response = client.get(meetings)
     assert response.status_code == 200 and [m["id"] for m in response.json()] == [mw.meeting.pk]
-    assert [p["kind"] for p in response.json()[0]["parts"]] == ["information", "private_family_time",
-                                                                 "plan_presentation"]
-    response = client.post(meetings, {"kind": "review", "starts_at": "2027-01-10T10:00:00+01:00",
-                                      "ends_at": "2027-01-10T11:00:00+01:00", "place": "Kantoor"}, format="json")
+    assert [p["kind"] for p in response.json()[0]["parts"]] == [
+        "information",
+        "private_family_time",
+        "plan_presentation",
+    ]
+    response = client.post(
+        meetings,
+        {
+            "kind": "review",
+            "starts_at": "2027-01-10T10:00:00+01:00",
+            "ends_at": "2027-01-10T11:00:00+01:00",
+            "place": "Kantoor",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     created = response.json()
     assert [p["kind"] for p in created["parts"]] == ["review"]
-    response = client.post(meetings, {"kind": "review", "starts_at": "2027-01-10T10:00:00+01:00",
-                                      "ends_at": "2027-01-10T09:00:00+01:00", "place": "K", "colour": "red"},
-                           format="json")
+    response = client.post(
+        meetings,
+        {
+            "kind": "review",
+            "starts_at": "2027-01-10T10:00:00+01:00",
+            "ends_at": "2027-01-10T09:00:00+01:00",
+            "place": "K",
+            "colour": "red",
+        },
+        format="json",
+    )
     assert response.status_code == 400 and "colour" in response.json()
     detail = base(mw) + f"meetings/{created['id']}/"
     response = client.patch(detail, {"place": "Stadhuis", "version": 1}, format="json")
@@ -57,8 +77,9 @@ def test_outsiders_and_co_workers(mw):
         assert response.status_code == 404
     from kring.cases.models import CaseTeamMember
 
-    CaseTeamMember.objects.create(case=mw.case, organisation=mw.world.a.org, user=mw.world.a.other_worker,
-                                  role="co_worker")
+    CaseTeamMember.objects.create(
+        case=mw.case, organisation=mw.world.a.org, user=mw.world.a.other_worker, role="co_worker"
+    )
     client = api_client(mw.world.a.other_worker)
     assert client.get(base(mw) + f"meetings/{mw.meeting.pk}/").status_code == 200
     response = client.post(base(mw) + f"meetings/{mw.meeting.pk}/invitations/", {}, format="json")
@@ -73,13 +94,16 @@ def test_invite_answer_attendance_and_information(mw):
     assert {i["person"] for i in response.json()} == {mw.child.pk, mw.oma.pk, mw.piet.pk, mw.juf.pk}
     response = client.post(meeting + "invitations/", {"persons": [mw.kees.pk]}, format="json")
     assert response.status_code == 400 and "persons" in response.json()
-    response = client.post(meeting + "invitations/", {"persons": [mw.kees.pk],
-                                                      "overrides": {str(mw.kees.pk): "Afspraak met de vader"}},
-                           format="json")
+    response = client.post(
+        meeting + "invitations/",
+        {"persons": [mw.kees.pk], "overrides": {str(mw.kees.pk): "Afspraak met de vader"}},
+        format="json",
+    )
     assert response.status_code == 201 and response.json()[0]["unsafe_override_reason"] == "Afspraak met de vader"
     oma = Invitation.objects.get(person=mw.oma)
-    response = client.patch(meeting + f"invitations/{oma.pk}/", {"answer": "yes", "mode": "in_person", "version": 1},
-                            format="json")
+    response = client.patch(
+        meeting + f"invitations/{oma.pk}/", {"answer": "yes", "mode": "in_person", "version": 1}, format="json"
+    )
     assert response.status_code == 200 and response.json()["answer"] == "yes"
     response = client.patch(meeting + f"invitations/{oma.pk}/", {"answer": "no", "version": 1}, format="json")
     assert response.status_code == 409
@@ -92,11 +116,19 @@ def test_invite_answer_attendance_and_information(mw):
     information = min(parts)
     juf = Invitation.objects.get(person=mw.juf).pk
     family = [Invitation.objects.get(person=p).pk for p in (mw.child, mw.oma, mw.piet)]
-    body = {"version": grid["version"], "parts": [
-        {"part": information, "invitations": family + [juf], "users": [mw.world.a.coordinator.pk],
-         "started_at": mw.meeting.starts_at.isoformat(), "ended_at": None},
-        {"part": private, "invitations": family, "users": [mw.world.a.coordinator.pk]},
-    ]}
+    body = {
+        "version": grid["version"],
+        "parts": [
+            {
+                "part": information,
+                "invitations": family + [juf],
+                "users": [mw.world.a.coordinator.pk],
+                "started_at": mw.meeting.starts_at.isoformat(),
+                "ended_at": None,
+            },
+            {"part": private, "invitations": family, "users": [mw.world.a.coordinator.pk]},
+        ],
+    }
     response = client.put(meeting + "attendance/", body, format="json")
     assert response.status_code == 400 and "attendance" in response.json()
     body["parts"][1]["users"] = []
@@ -107,9 +139,11 @@ def test_invite_answer_attendance_and_information(mw):
     assert sorted(next(p for p in result["parts"] if p["part"] == private)["invitations"]) == sorted(family)
     assert client.put(meeting + "attendance/", body, format="json").status_code == 409
 
-    response = client.post(meeting + "information/", {"author_name": "Juf Anna", "text": "Gaat goed op school.",
-                                                      "shared_with_all": True, "shared_on": "2026-11-01"},
-                           format="json")
+    response = client.post(
+        meeting + "information/",
+        {"author_name": "Juf Anna", "text": "Gaat goed op school.", "shared_with_all": True, "shared_on": "2026-11-01"},
+        format="json",
+    )
     assert response.status_code == 201
     client.post(meeting + "information/", {"author_name": "Dr. X", "text": "Nog niet gedeeld."}, format="json")
     assert [c["text"] for c in client.get(meeting + "information/").json()] == ["Gaat goed op school."]

@@ -1,5 +1,6 @@
 """The demo world gets meetings through the services: planned ones for trajectories in preparation, held ones
 with attendance where private time stayed private; a second run adds nothing."""
+
 from io import StringIO
 
 import pytest

@@ -1,5 +1,6 @@
 """The calendar invitation (.ics, parsed back with icalendar) and the invitation letter (PDF, text extracted with
 pypdf); both are exports in the access log."""
+
 import io
 from zoneinfo import ZoneInfo
 
@@ -50,8 +51,12 @@ def test_calendar_invitation(client, mw):
     services.update_meeting(mw.worker, mw.case.pk, mw.meeting.pk, {"place": "Bibliotheek"}, mw.meeting.version)
     again = list(_ics(client, mw).walk("VEVENT"))[0]
     assert str(again["UID"]) == str(event["UID"]) and int(again["SEQUENCE"]) == int(event["SEQUENCE"]) + 1
-    assert AccessLogEntry.objects.filter(record_type="meeting", record_id=str(mw.meeting.pk), action="export",
-                                         user=mw.world.a.case_worker).count() == 2
+    assert (
+        AccessLogEntry.objects.filter(
+            record_type="meeting", record_id=str(mw.meeting.pk), action="export", user=mw.world.a.case_worker
+        ).count()
+        == 2
+    )
 
 
 def test_flemish_meeting_uses_brussels_time(mw):
@@ -72,14 +77,24 @@ def test_invitation_letter_in_dutch_and_english(client, mw):
     services.invite_from_map(mw.worker, mw.case.pk, mw.meeting.pk)
     oma = Invitation.objects.get(person=mw.oma)
     client.force_login(mw.world.a.coordinator)
-    target = reverse("meetings:letter", kwargs={"pk": mw.case.pk, "meeting_id": mw.meeting.pk,
-                                                "invitation_id": oma.pk})
+    target = reverse("meetings:letter", kwargs={"pk": mw.case.pk, "meeting_id": mw.meeting.pk, "invitation_id": oma.pk})
     response = client.get(target)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content)
-    for words in ("Uitnodiging", "Beste Oma Jansen", "netwerkberaad", "Buurthuis De Kring", "Programma",
-                  "Informatiedeel", "Besloten familiedeel", "Presentatie van het plan", "tolk",
-                  "Arabisch", "Coördinator", mw.world.a.coordinator.email):
+    for words in (
+        "Uitnodiging",
+        "Beste Oma Jansen",
+        "netwerkberaad",
+        "Buurthuis De Kring",
+        "Programma",
+        "Informatiedeel",
+        "Besloten familiedeel",
+        "Presentatie van het plan",
+        "tolk",
+        "Arabisch",
+        "Coördinator",
+        mw.world.a.coordinator.email,
+    ):
         assert words in text, words
     english = _pdf_text(client.get(target + "?lang=en").content)
     assert "Dear Oma Jansen" in english and "Private family time" in english and "Programme" in english
@@ -88,8 +103,12 @@ def test_invitation_letter_in_dutch_and_english(client, mw):
     # Another organisation: 404, and an invitation of another meeting is not found under this one.
     client.force_login(mw.world.b.lead)
     assert client.get(target).status_code == 404
-    other = services.schedule_meeting(actor(mw.world.a.case_worker), mw.case.pk, mw.trajectory.pk, {
-        "kind": "review", "starts_at": mw.meeting.starts_at, "ends_at": mw.meeting.ends_at, "place": "X"})
+    other = services.schedule_meeting(
+        actor(mw.world.a.case_worker),
+        mw.case.pk,
+        mw.trajectory.pk,
+        {"kind": "review", "starts_at": mw.meeting.starts_at, "ends_at": mw.meeting.ends_at, "place": "X"},
+    )
     client.force_login(mw.world.a.coordinator)
     wrong = reverse("meetings:letter", kwargs={"pk": mw.case.pk, "meeting_id": other.pk, "invitation_id": oma.pk})
     assert client.get(wrong).status_code == 404

@@ -1,5 +1,6 @@
 """The meeting pages with the Django test client: plan, invite from the map, hold the meeting with its three
 parts, record attendance per part, answers, information; outsiders get 404, co-workers cannot change."""
+
 import datetime
 
 import pytest
@@ -31,17 +32,30 @@ def test_list_and_plan_a_meeting(client, mw):
     assert url("detail", mw, meeting_id=mw.meeting.pk) in response.content.decode()
     response = client.get(url("create", mw, trajectory_id=mw.trajectory.pk))
     assert response.status_code == 200 and 'value="network_meeting" selected' in response.content.decode()
-    response = client.post(url("create", mw, trajectory_id=mw.trajectory.pk), {
-        "kind": "conference", "starts_at": "2027-03-04T19:00", "ends_at": "2027-03-04T22:00",
-        "place": "Wijkcentrum", "language": "Nederlands", "interpreter_language": "",
-    })
+    response = client.post(
+        url("create", mw, trajectory_id=mw.trajectory.pk),
+        {
+            "kind": "conference",
+            "starts_at": "2027-03-04T19:00",
+            "ends_at": "2027-03-04T22:00",
+            "place": "Wijkcentrum",
+            "language": "Nederlands",
+            "interpreter_language": "",
+        },
+    )
     meeting = Meeting.objects.exclude(pk=mw.meeting.pk).get()
     assert response.status_code == 302 and response.url == url("detail", mw, meeting_id=meeting.pk)
     assert meeting.starts_at.astimezone(datetime.UTC).hour == 18  # 19:00 in Amsterdam, winter time
-    response = client.post(url("create", mw, trajectory_id=mw.trajectory.pk), {
-        "kind": "conference", "starts_at": "2027-03-04T19:00", "ends_at": "2027-03-04T18:00", "place": "X",
-        "language": "Nederlands",
-    })
+    response = client.post(
+        url("create", mw, trajectory_id=mw.trajectory.pk),
+        {
+            "kind": "conference",
+            "starts_at": "2027-03-04T19:00",
+            "ends_at": "2027-03-04T18:00",
+            "place": "X",
+            "language": "Nederlands",
+        },
+    )
     assert response.status_code == 200 and "errorlist" in response.content.decode()
 
 
@@ -58,14 +72,21 @@ def test_invite_from_the_map(client, mw):
     response = client.post(url("invite", mw, meeting_id=mw.meeting.pk), {"person": [mw.oma.pk, mw.kees.pk]})
     assert response.status_code == 400 and "Kees Onveilig" in response.content.decode()
     assert not Invitation.objects.exists()
-    response = client.post(url("invite", mw, meeting_id=mw.meeting.pk), {
-        "person": [mw.child.pk, mw.oma.pk, mw.juf.pk], f"role_{mw.oma.pk}": "trusted_person"})
+    response = client.post(
+        url("invite", mw, meeting_id=mw.meeting.pk),
+        {"person": [mw.child.pk, mw.oma.pk, mw.juf.pk], f"role_{mw.oma.pk}": "trusted_person"},
+    )
     assert response.status_code == 302
     assert dict(Invitation.objects.values_list("person_id", "role")) == {
-        mw.child.pk: "child", mw.oma.pk: "trusted_person", mw.juf.pk: "information_giver"}
+        mw.child.pk: "child",
+        mw.oma.pk: "trusted_person",
+        mw.juf.pk: "information_giver",
+    }
     page = client.get(url("detail", mw, meeting_id=mw.meeting.pk)).content.decode()
-    assert "Oma Jansen" in page and url("letter", mw, meeting_id=mw.meeting.pk,
-                                        invitation_id=Invitation.objects.get(person=mw.oma).pk) in page
+    assert (
+        "Oma Jansen" in page
+        and url("letter", mw, meeting_id=mw.meeting.pk, invitation_id=Invitation.objects.get(person=mw.oma).pk) in page
+    )
 
 
 def test_hold_the_meeting_and_record_attendance_per_part(client, mw):
@@ -79,8 +100,11 @@ def test_hold_the_meeting_and_record_attendance_per_part(client, mw):
     assert f'name="p{parts["private_family_time"]}_{coordinator}"' in page
     private_cell = page.split(f'name="p{parts["private_family_time"]}_{coordinator}"')[1].split(">")[0]
     assert "disabled" in private_cell
-    form = {"version": mw.meeting.version, f"start_{parts['information']}": "2026-11-21T19:00",
-            f"end_{parts['information']}": "2026-11-21T19:40"}
+    form = {
+        "version": mw.meeting.version,
+        f"start_{parts['information']}": "2026-11-21T19:00",
+        f"end_{parts['information']}": "2026-11-21T19:40",
+    }
     for kind in ("information", "private_family_time", "plan_presentation"):
         for person in (mw.child, mw.oma, mw.piet):
             form[f"p{parts[kind]}_{inv[person.pk]}"] = "on"
@@ -106,8 +130,15 @@ def test_answer_and_stale_answer(client, mw):
     login(client, mw.world.a.case_worker)
     target = url("invitation", mw, meeting_id=mw.meeting.pk, invitation_id=oma.pk)
     assert client.get(target).status_code == 200
-    data = {"role": "family", "answer": "maybe", "mode": "phone", "represented_by_name": "",
-            "preparation_contact_on": "2026-11-01", "preparation_note": "Gebeld", "version": 1}
+    data = {
+        "role": "family",
+        "answer": "maybe",
+        "mode": "phone",
+        "represented_by_name": "",
+        "preparation_contact_on": "2026-11-01",
+        "preparation_note": "Gebeld",
+        "version": 1,
+    }
     assert client.post(target, data).status_code == 302
     oma.refresh_from_db()
     assert (oma.answer, oma.mode, oma.preparation_contact_on) == ("maybe", "phone", datetime.date(2026, 11, 1))
@@ -120,8 +151,15 @@ def test_information_and_cancel(client, mw):
     login(client, mw.world.a.case_worker)
     target = url("contribution", mw, meeting_id=mw.meeting.pk)
     assert client.get(target).status_code == 200
-    response = client.post(target, {"author_user": mw.world.a.case_worker.pk, "author_name": "",
-                                    "author_organisation": "Jeugdteam", "text": "Het gaat beter op school."})
+    response = client.post(
+        target,
+        {
+            "author_user": mw.world.a.case_worker.pk,
+            "author_name": "",
+            "author_organisation": "Jeugdteam",
+            "text": "Het gaat beter op school.",
+        },
+    )
     assert response.status_code == 302
     page = client.get(url("detail", mw, meeting_id=mw.meeting.pk)).content.decode()
     contribution = mw.meeting.contributions.get()
@@ -140,11 +178,16 @@ def test_information_and_cancel(client, mw):
 def test_outsiders_get_404_and_co_workers_cannot_change(client, mw):
     for user in (mw.world.b.case_worker, mw.world.a.other_worker, mw.world.a.researcher):
         login(client, user)
-        for name, kwargs in (("list", {}), ("detail", {"meeting_id": mw.meeting.pk}),
-                             ("calendar", {"meeting_id": mw.meeting.pk}), ("invite", {"meeting_id": mw.meeting.pk})):
+        for name, kwargs in (
+            ("list", {}),
+            ("detail", {"meeting_id": mw.meeting.pk}),
+            ("calendar", {"meeting_id": mw.meeting.pk}),
+            ("invite", {"meeting_id": mw.meeting.pk}),
+        ):
             assert client.get(url(name, mw, **kwargs)).status_code == 404, (user, name)
-    CaseTeamMember.objects.create(case=mw.case, organisation=mw.world.a.org, user=mw.world.a.other_worker,
-                                  role=CaseRole.CO_WORKER)
+    CaseTeamMember.objects.create(
+        case=mw.case, organisation=mw.world.a.org, user=mw.world.a.other_worker, role=CaseRole.CO_WORKER
+    )
     login(client, mw.world.a.other_worker)
     page = client.get(url("detail", mw, meeting_id=mw.meeting.pk))
     assert page.status_code == 200 and url("invite", mw, meeting_id=mw.meeting.pk) not in page.content.decode()

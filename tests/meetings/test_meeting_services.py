@@ -1,5 +1,6 @@
 """Meeting services: parts per kind and method, validation, permissions, invitations from the map (safe only,
 unless a reason is given), the private-time rule, stale edits and the access log."""
+
 import datetime
 
 import pytest
@@ -21,8 +22,13 @@ pytestmark = pytest.mark.django_db
 
 def _data(start=None, **changes):
     start = start or timezone.localtime() + datetime.timedelta(days=10)
-    data = {"kind": "network_meeting", "starts_at": start, "ends_at": start + datetime.timedelta(hours=2),
-            "place": "Gemeentehuis", "language": "Nederlands"}
+    data = {
+        "kind": "network_meeting",
+        "starts_at": start,
+        "ends_at": start + datetime.timedelta(hours=2),
+        "place": "Gemeentehuis",
+        "language": "Nederlands",
+    }
     data.update(changes)
     return data
 
@@ -36,8 +42,11 @@ def test_core_lists_match_the_choices_and_the_document_words():
 
 
 def test_default_parts_follow_kind_and_method():
-    assert core.default_parts("conference") == [("information", False), ("private_family_time", True),
-                                                ("plan_presentation", False)]
+    assert core.default_parts("conference") == [
+        ("information", False),
+        ("private_family_time", True),
+        ("plan_presentation", False),
+    ]
     assert core.default_parts("review") == [("review", False)]
     assert [k for k, _p in core.default_parts("path_session")][0] == "path_north_star"
     school = [k for k, _p in core.default_parts("hergo_circle", "hergo", "school")]
@@ -52,8 +61,9 @@ def test_schedule_creates_the_method_parts_and_logs(mw):
     parts = list(mw.meeting.parts.values_list("kind", "private", "order"))
     assert parts == [("information", False, 1), ("private_family_time", True, 2), ("plan_presentation", False, 3)]
     assert mw.meeting.organisation_id == mw.case.organisation_id
-    assert AccessLogEntry.objects.filter(record_type="meeting", record_id=str(mw.meeting.pk), action="create",
-                                         user=mw.world.a.case_worker).exists()
+    assert AccessLogEntry.objects.filter(
+        record_type="meeting", record_id=str(mw.meeting.pk), action="create", user=mw.world.a.case_worker
+    ).exists()
 
 
 def test_schedule_validates_dates_interpreter_and_parts(mw):
@@ -65,8 +75,9 @@ def test_schedule_validates_dates_interpreter_and_parts(mw):
         services.schedule_meeting(mw.worker, mw.case.pk, mw.trajectory.pk, _data(interpreter_needed=True))
     assert "interpreter_language" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.schedule_meeting(mw.worker, mw.case.pk, mw.trajectory.pk,
-                                  _data(timezone.make_aware(datetime.datetime(2025, 1, 1, 10))))
+        services.schedule_meeting(
+            mw.worker, mw.case.pk, mw.trajectory.pk, _data(timezone.make_aware(datetime.datetime(2025, 1, 1, 10)))
+        )
     assert "starts_at" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         services.schedule_meeting(mw.worker, mw.case.pk, mw.trajectory.pk, _data(kind="party"))
@@ -78,8 +89,9 @@ def test_schedule_validates_dates_interpreter_and_parts(mw):
 
 
 def test_naive_times_are_the_organisations_local_time(mw):
-    meeting = services.schedule_meeting(mw.worker, mw.case.pk, mw.trajectory.pk,
-                                        _data(datetime.datetime(2027, 7, 1, 19, 0)))
+    meeting = services.schedule_meeting(
+        mw.worker, mw.case.pk, mw.trajectory.pk, _data(datetime.datetime(2027, 7, 1, 19, 0))
+    )
     assert meeting.starts_at.astimezone(datetime.UTC).hour == 17  # Amsterdam summer time is UTC+2
 
 
@@ -93,8 +105,7 @@ def test_who_may_plan(mw):
     with pytest.raises(NotFound):
         services.schedule_meeting(actor(w.a.other_worker), mw.case.pk, mw.trajectory.pk, _data())
     # A co-worker on the case team reads, but cannot change.
-    CaseTeamMember.objects.create(case=mw.case, organisation=w.a.org, user=w.a.other_worker,
-                                  role=CaseRole.CO_WORKER)
+    CaseTeamMember.objects.create(case=mw.case, organisation=w.a.org, user=w.a.other_worker, role=CaseRole.CO_WORKER)
     w.a.other_worker.__dict__.pop("_kring_scope", None)
     with pytest.raises(PermissionDenied):
         services.schedule_meeting(actor(w.a.other_worker), mw.case.pk, mw.trajectory.pk, _data())
@@ -117,8 +128,9 @@ def test_invite_from_map_takes_only_safe_persons(mw):
     # Again: nobody twice.
     assert services.invite_from_map(mw.worker, mw.case.pk, mw.meeting.pk) == []
     assert AccessLogEntry.objects.filter(record_type="invitation", action="create").count() == 4
-    assert AccessLogEntry.objects.filter(record_type="person", action="create", record_id=str(mw.oma.pk),
-                                         path="").exists()
+    assert AccessLogEntry.objects.filter(
+        record_type="person", action="create", record_id=str(mw.oma.pk), path=""
+    ).exists()
 
 
 def test_unsafe_person_needs_a_reason(mw):
@@ -130,8 +142,13 @@ def test_unsafe_person_needs_a_reason(mw):
     with pytest.raises(ValidationError):
         services.invite_from_map(mw.worker, mw.case.pk, mw.meeting.pk, [999999])
     assert not Invitation.objects.exists()
-    created = services.invite_from_map(mw.worker, mw.case.pk, mw.meeting.pk, [mw.kees.pk],
-                                       overrides={mw.kees.pk: "De vader wil hem erbij; afspraken met politie."})
+    created = services.invite_from_map(
+        mw.worker,
+        mw.case.pk,
+        mw.meeting.pk,
+        [mw.kees.pk],
+        overrides={mw.kees.pk: "De vader wil hem erbij; afspraken met politie."},
+    )
     assert created[0].unsafe_override_reason.startswith("De vader")
 
 
@@ -172,10 +189,13 @@ def test_attendance_grid_is_saved_and_private_time_shown_to_hold(mw):
     present += [(parts["private_family_time"].pk, k) for k in family]
     present += [(parts["plan_presentation"].pk, k) for k in family + professionals[1:]]
     start = mw.meeting.starts_at
-    times = {parts["information"].pk: (start, start + datetime.timedelta(minutes=45)),
-             parts["private_family_time"].pk: (start + datetime.timedelta(minutes=50), start + datetime.timedelta(hours=2))}
-    meeting = services.record_attendance(mw.worker, mw.case.pk, mw.meeting.pk, present, times,
-                                         expected_version=mw.meeting.version)
+    times = {
+        parts["information"].pk: (start, start + datetime.timedelta(minutes=45)),
+        parts["private_family_time"].pk: (start + datetime.timedelta(minutes=50), start + datetime.timedelta(hours=2)),
+    }
+    meeting = services.record_attendance(
+        mw.worker, mw.case.pk, mw.meeting.pk, present, times, expected_version=mw.meeting.version
+    )
     assert meeting.status == "held"
     # Every cell of the grid is stored: (4 invitees + case worker + coordinator) x 3 parts.
     rows = Attendance.objects.filter(part__meeting=meeting)
@@ -190,30 +210,39 @@ def test_attendance_grid_is_saved_and_private_time_shown_to_hold(mw):
     assert AccessLogEntry.objects.filter(record_type="attendance", action="update").exists()
     # A stale grid is refused.
     with pytest.raises(StaleEdit):
-        services.record_attendance(mw.worker, mw.case.pk, mw.meeting.pk, present,
-                                   expected_version=mw.meeting.version)
+        services.record_attendance(mw.worker, mw.case.pk, mw.meeting.pk, present, expected_version=mw.meeting.version)
     # Someone present in private time cannot become a professional afterwards.
     oma = invitations[mw.oma.pk]
     with pytest.raises(ValidationError) as error:
-        services.update_invitation(mw.worker, mw.case.pk, mw.meeting.pk, oma.pk, {"role": "information_giver"},
-                                   oma.version)
+        services.update_invitation(
+            mw.worker, mw.case.pk, mw.meeting.pk, oma.pk, {"role": "information_giver"}, oma.version
+        )
     assert "role" in error.value.message_dict
 
 
 def test_attendance_checks_parts_attendees_and_times(mw):
     invitations, parts = _keys(mw)
     oma = f"i{invitations[mw.oma.pk].pk}"
-    other = services.schedule_meeting(mw.worker, mw.case.pk, mw.trajectory.pk,
-                                      _data(mw.meeting.starts_at - datetime.timedelta(hours=1)))
+    other = services.schedule_meeting(
+        mw.worker, mw.case.pk, mw.trajectory.pk, _data(mw.meeting.starts_at - datetime.timedelta(hours=1))
+    )
     foreign_part = other.parts.first().pk
-    for present in ([(foreign_part, oma)], [(parts["information"].pk, "i999999")],
-                    [(parts["information"].pk, f"u{mw.world.b.case_worker.pk}")]):
+    for present in (
+        [(foreign_part, oma)],
+        [(parts["information"].pk, "i999999")],
+        [(parts["information"].pk, f"u{mw.world.b.case_worker.pk}")],
+    ):
         with pytest.raises(ValidationError):
             services.record_attendance(mw.worker, mw.case.pk, mw.meeting.pk, present)
     start = mw.meeting.starts_at
     with pytest.raises(ValidationError):
-        services.record_attendance(mw.worker, mw.case.pk, mw.meeting.pk, [],
-                                   {parts["information"].pk: (start, start - datetime.timedelta(minutes=5))})
+        services.record_attendance(
+            mw.worker,
+            mw.case.pk,
+            mw.meeting.pk,
+            [],
+            {parts["information"].pk: (start, start - datetime.timedelta(minutes=5))},
+        )
     future = services.schedule_meeting(mw.worker, mw.case.pk, mw.trajectory.pk, _data())
     with pytest.raises(ValidationError):
         services.record_attendance(mw.worker, mw.case.pk, future.pk, [])
@@ -221,8 +250,7 @@ def test_attendance_checks_parts_attendees_and_times(mw):
 
 def test_stale_meeting_edit_is_refused_with_the_changes(mw):
     first = mw.meeting.version
-    services.update_meeting(actor(mw.world.a.coordinator), mw.case.pk, mw.meeting.pk, {"place": "Bibliotheek"},
-                            first)
+    services.update_meeting(actor(mw.world.a.coordinator), mw.case.pk, mw.meeting.pk, {"place": "Bibliotheek"}, first)
     with pytest.raises(StaleEdit) as error:
         services.update_meeting(mw.worker, mw.case.pk, mw.meeting.pk, {"place": "School"}, first)
     place_label = str(Meeting._meta.get_field("place").verbose_name)
@@ -239,9 +267,19 @@ def test_invitation_answers_and_stale_edit(mw):
     invitations, _parts = _keys(mw)
     oma = invitations[mw.oma.pk]
     today = timezone.localdate()
-    oma = services.update_invitation(mw.worker, mw.case.pk, mw.meeting.pk, oma.pk, {
-        "answer": "yes", "mode": "in_person", "preparation_contact_on": today, "preparation_note": "Thuis bezocht.",
-    }, oma.version)
+    oma = services.update_invitation(
+        mw.worker,
+        mw.case.pk,
+        mw.meeting.pk,
+        oma.pk,
+        {
+            "answer": "yes",
+            "mode": "in_person",
+            "preparation_contact_on": today,
+            "preparation_note": "Thuis bezocht.",
+        },
+        oma.version,
+    )
     assert (oma.answer, oma.version) == ("yes", 2)
     with pytest.raises(StaleEdit):
         services.update_invitation(mw.worker, mw.case.pk, mw.meeting.pk, oma.pk, {"answer": "no"}, 1)
@@ -258,25 +296,40 @@ def test_invitation_answers_and_stale_edit(mw):
         with pytest.raises(ValidationError) as error:
             services.update_invitation(mw.worker, mw.case.pk, mw.meeting.pk, piet.pk, changes, piet.version)
         assert field in error.value.message_dict, changes
-    piet = services.update_invitation(mw.worker, mw.case.pk, mw.meeting.pk, piet.pk, {
-        "answer": "yes", "mode": "represented", "represented_by_person": mw.oma.pk}, piet.version)
+    piet = services.update_invitation(
+        mw.worker,
+        mw.case.pk,
+        mw.meeting.pk,
+        piet.pk,
+        {"answer": "yes", "mode": "represented", "represented_by_person": mw.oma.pk},
+        piet.version,
+    )
     assert piet.represented_by == "Oma Jansen"
     assert Invitation.history.filter(id=piet.pk).count() == 2
 
 
 def test_information_is_shown_only_when_shared_with_all(mw):
-    draft = services.add_contribution(mw.worker, mw.case.pk, mw.meeting.pk, {
-        "author_name": "Dr. Bakker", "author_organisation": "GGD", "text": "Zorgen over de gezondheid."})
+    draft = services.add_contribution(
+        mw.worker,
+        mw.case.pk,
+        mw.meeting.pk,
+        {"author_name": "Dr. Bakker", "author_organisation": "GGD", "text": "Zorgen over de gezondheid."},
+    )
     view = queries.meeting_detail(mw.worker, mw.case.pk, mw.meeting.pk)
     assert view.contributions == [] and view.unshared == [draft]
     with pytest.raises(ValidationError):
         services.add_contribution(mw.worker, mw.case.pk, mw.meeting.pk, {"text": "Zonder auteur"})
     with pytest.raises(ValidationError):
-        services.add_contribution(mw.worker, mw.case.pk, mw.meeting.pk, {
-            "author_user": mw.world.a.case_worker.pk, "text": "x", "shared_with_all": True})
+        services.add_contribution(
+            mw.worker,
+            mw.case.pk,
+            mw.meeting.pk,
+            {"author_user": mw.world.a.case_worker.pk, "text": "x", "shared_with_all": True},
+        )
     with pytest.raises(ValidationError):
-        services.add_contribution(mw.worker, mw.case.pk, mw.meeting.pk, {
-            "author_user": mw.world.b.case_worker.pk, "text": "x"})
+        services.add_contribution(
+            mw.worker, mw.case.pk, mw.meeting.pk, {"author_user": mw.world.b.case_worker.pk, "text": "x"}
+        )
     services.share_contribution(mw.worker, mw.case.pk, mw.meeting.pk, draft.pk, timezone.localdate())
     view = queries.meeting_detail(mw.worker, mw.case.pk, mw.meeting.pk)
     assert [c.pk for c in view.contributions] == [draft.pk] and view.unshared == []
@@ -294,15 +347,17 @@ def test_cancel_needs_a_reason_and_ends_changes(mw):
 def test_ended_trajectory_gets_no_meetings(mw):
     from kring.trajectories import services as trajectory_services
 
-    trajectory_services.change_status(mw.worker, mw.case.pk, mw.trajectory.pk, "abandoned",
-                                      datetime.date(2026, 2, 4), reason="family_withdrew")
+    trajectory_services.change_status(
+        mw.worker, mw.case.pk, mw.trajectory.pk, "abandoned", datetime.date(2026, 2, 4), reason="family_withdrew"
+    )
     with pytest.raises(ValidationError):
         services.schedule_meeting(mw.worker, mw.case.pk, mw.trajectory.pk, _data())
 
 
 def test_add_a_method_part(mw):
-    part = services.add_part(mw.worker, mw.case.pk, mw.meeting.pk, "other", "Afsluitend ritueel",
-                             expected_version=mw.meeting.version)
+    part = services.add_part(
+        mw.worker, mw.case.pk, mw.meeting.pk, "other", "Afsluitend ritueel", expected_version=mw.meeting.version
+    )
     assert (part.order, part.private, part.name) == (4, False, "Afsluitend ritueel")
     with pytest.raises(ValidationError):
         services.add_part(mw.worker, mw.case.pk, mw.meeting.pk, "other", "")

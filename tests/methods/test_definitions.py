@@ -1,12 +1,30 @@
 """The method definition files: every file loads, and broken copies fail naming file and field."""
+
 from pathlib import Path
 
 import pytest
 
-from kring.methods.catalogue import DEFINITIONS_DIR, MethodDefinitionError, check_definitions, load_all, with_duration_overrides
+from kring.methods.catalogue import (
+    DEFINITIONS_DIR,
+    MethodDefinitionError,
+    check_definitions,
+    load_all,
+    with_duration_overrides,
+)
 from kring.methods.schema import DEFAULT_DURATION, LegalContextCode, ReferralRouteCode
 
-EXPECTED = {"ekc", "fnb", "signs_of_safety", "ptp", "columbus", "hergo", "netwerk_leerrecht", "regular_care", "family_finding", "nvr"}
+EXPECTED = {
+    "ekc",
+    "fnb",
+    "signs_of_safety",
+    "ptp",
+    "columbus",
+    "hergo",
+    "netwerk_leerrecht",
+    "regular_care",
+    "family_finding",
+    "nvr",
+}
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +63,7 @@ def test_sources_referenced_exist(methods):
 def test_enum_lists_match_case_choices():
     from typing import get_args
     from kring.cases.choices import LegalContext, ReferralRoute
+
     assert set(get_args(ReferralRouteCode)) == set(ReferralRoute.values)
     assert set(get_args(LegalContextCode)) == set(LegalContext.values)
 
@@ -89,10 +108,20 @@ def _broken(tmp_path: Path, name: str, old: str, new: str, count: int = 1) -> Pa
     [
         ("fnb.toml", 'version = "2026.1"\n', "", "fnb.toml: version: required field is missing"),
         ("ekc.toml", "volunteer_allowed = true", 'volunteer_allowed = "sometimes"', "ekc.toml: volunteer_allowed:"),
-        ("fnb.toml", "default_weeks = 8\nmax_weeks = 8", "default_weeks = 12\nmax_weeks = 8", "fnb.toml: phases.0.default_weeks: must be at most max_weeks"),
+        (
+            "fnb.toml",
+            "default_weeks = 8\nmax_weeks = 8",
+            "default_weeks = 12\nmax_weeks = 8",
+            "fnb.toml: phases.0.default_weeks: must be at most max_weeks",
+        ),
         ("ptp.toml", 'leader = "facilitator"', 'leader = "guru"', "ptp.toml: leader:"),
         ("hergo.toml", 'severity = "exclude"', 'severity = "maybe"', "hergo.toml: contra_indications.0.severity:"),
-        ("columbus.toml", 'duration_source = "default"', 'duration_source = "nowhere"', "columbus.toml: phases.0.duration_source: unknown source id 'nowhere'"),
+        (
+            "columbus.toml",
+            'duration_source = "default"',
+            'duration_source = "nowhere"',
+            "columbus.toml: phases.0.duration_source: unknown source id 'nowhere'",
+        ),
         ("nvr.toml", 'code = "nvr"', 'code = "geweldloos"', "nvr.toml: code: must equal the file name 'nvr'"),
         ("ekc.toml", 'code = "ekc"', 'code = "ekc', "ekc.toml: (syntax): not valid TOML"),
     ],

@@ -1,4 +1,5 @@
 """The public method guide: list, comparison, continua figure, one page per method."""
+
 import re
 import xml.etree.ElementTree as ET
 
@@ -73,7 +74,9 @@ def test_figure_is_valid_svg_with_a_title_and_one_dot_per_method(client):
 def test_draw_continua_places_and_escapes():
     svg = draw_continua(
         [Point("a", "A & <b>", 0, 0), Point("b", "B", 1, 1)],
-        title="T", x_label="Family lead", y_label="Network <breadth>",
+        title="T",
+        x_label="Family lead",
+        y_label="Network <breadth>",
     )
     root = ET.fromstring(svg)
     dots = [c for c in root.iter(f"{SVG}circle") if c.get("class") == "dot"]

@@ -1,5 +1,6 @@
 """Who offers which method where: the model's rules, the services' permissions, stale edits and log, the public
 overview and the method page's section, the maintenance pages, and the demo offer."""
+
 import re
 
 import pytest
@@ -21,17 +22,31 @@ pytestmark = pytest.mark.django_db
 
 def _data(**changes):
     data = {
-        "method_code": "fnb", "variants": [], "regions": ["nl_gelderland"], "municipalities": "",
-        "notes": "", "contact_email": "aanmelden@example.org", "contact_phone": "", "contact_url": "",
-        "referrers": ["professional"], "waiting_weeks": 4, "active": True,
+        "method_code": "fnb",
+        "variants": [],
+        "regions": ["nl_gelderland"],
+        "municipalities": "",
+        "notes": "",
+        "contact_email": "aanmelden@example.org",
+        "contact_phone": "",
+        "contact_url": "",
+        "referrers": ["professional"],
+        "waiting_weeks": 4,
+        "active": True,
     }
     data.update(changes)
     return data
 
 
 def _save(user, organisation, offer_id=None, version=None, **changes):
-    return services.save_offer(Actor(user, "127.0.0.1"), organisation.pk, _data(**changes), offer_id=offer_id,
-                               expected_version=version, path="/test/")
+    return services.save_offer(
+        Actor(user, "127.0.0.1"),
+        organisation.pk,
+        _data(**changes),
+        offer_id=offer_id,
+        expected_version=version,
+        path="/test/",
+    )
 
 
 def _errors(excinfo):
@@ -44,6 +59,7 @@ def _html(response):
 
 # --- Regions ---------------------------------------------------------------------------------------------
 
+
 def test_regions_are_the_twelve_dutch_and_five_flemish_provinces_and_brussels():
     assert sum(r.jurisdiction == "NL" for r in REGIONS) == 12
     assert sum(r.jurisdiction == "VL" for r in REGIONS) == 6
@@ -53,11 +69,16 @@ def test_regions_are_the_twelve_dutch_and_five_flemish_provinces_and_brussels():
 
 # --- Validation ------------------------------------------------------------------------------------------
 
+
 def test_a_valid_offer_is_saved_with_its_author_and_version(world):
     offer = _save(world.a.lead, world.a.org, variants=[], regions=["nl_gelderland", "nl_utrecht"])
     offer.refresh_from_db()
     assert (offer.method_code, offer.regions, offer.version, offer.updated_by) == (
-        "fnb", ["nl_gelderland", "nl_utrecht"], 1, world.a.lead)
+        "fnb",
+        ["nl_gelderland", "nl_utrecht"],
+        1,
+        world.a.lead,
+    )
 
 
 def test_unknown_method_is_refused_on_the_method_field(world):
@@ -75,13 +96,16 @@ def test_variant_of_another_method_is_refused(world):
     assert offer.variants == ["sonestra"]
 
 
-@pytest.mark.parametrize("who, regions", [
-    ("a", ["vl_antwerpen"]),  # a Dutch organisation in a Flemish province
-    ("b", ["nl_limburg"]),  # a Flemish organisation in the Dutch Limburg
-    ("a", ["nl_gelderland", "vl_brussel"]),
-    ("a", ["atlantis"]),
-    ("a", []),
-])
+@pytest.mark.parametrize(
+    "who, regions",
+    [
+        ("a", ["vl_antwerpen"]),  # a Dutch organisation in a Flemish province
+        ("b", ["nl_limburg"]),  # a Flemish organisation in the Dutch Limburg
+        ("a", ["nl_gelderland", "vl_brussel"]),
+        ("a", ["atlantis"]),
+        ("a", []),
+    ],
+)
 def test_regions_outside_the_jurisdiction_unknown_or_none_are_refused(world, who, regions):
     side = getattr(world, who)
     with pytest.raises(ValidationError) as excinfo:
@@ -91,18 +115,23 @@ def test_regions_outside_the_jurisdiction_unknown_or_none_are_refused(world, who
 
 def test_flemish_organisation_may_offer_in_brussels(world):
     assert _save(world.b.lead, world.b.org, regions=["vl_brussel", "vl_limburg"]).regions == [
-        "vl_brussel", "vl_limburg"]
+        "vl_brussel",
+        "vl_limburg",
+    ]
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"contact_email": "not an address"}, "contact_email"),
-    ({"contact_email": "", "contact_phone": "call me maybe"}, "contact_phone"),
-    ({"contact_email": "", "contact_url": "javascript:alert(1)"}, "contact_url"),
-    ({"contact_email": "", "contact_phone": "", "contact_url": ""}, "contact_email"),  # no way to get in touch
-    ({"referrers": []}, "referrers"),
-    ({"referrers": ["neighbours"]}, "referrers"),
-    ({"waiting_weeks": 500}, "waiting_weeks"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"contact_email": "not an address"}, "contact_email"),
+        ({"contact_email": "", "contact_phone": "call me maybe"}, "contact_phone"),
+        ({"contact_email": "", "contact_url": "javascript:alert(1)"}, "contact_url"),
+        ({"contact_email": "", "contact_phone": "", "contact_url": ""}, "contact_email"),  # no way to get in touch
+        ({"referrers": []}, "referrers"),
+        ({"referrers": ["neighbours"]}, "referrers"),
+        ({"waiting_weeks": 500}, "waiting_weeks"),
+    ],
+)
 def test_bad_contact_and_other_fields_are_refused_by_name(world, changes, field):
     with pytest.raises(ValidationError) as excinfo:
         _save(world.a.lead, world.a.org, **changes)
@@ -126,6 +155,7 @@ def test_one_offer_per_method_per_organisation(world):
 
 # --- Permissions ---------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", ["case_worker", "coordinator", "researcher", "privacy_officer"])
 def test_only_team_leads_and_administrators_maintain_the_offer(world, role):
     with pytest.raises(PermissionDenied):
@@ -147,7 +177,9 @@ def test_other_organisations_lead_is_refused_and_the_refusal_logged(world):
     assert offer.waiting_weeks == 4
     denied = AccessLogEntry.objects.filter(action=Action.DENIED, record_type="method_offer")
     assert {(e.user_id, e.record_id, e.organisation_id) for e in denied} == {
-        (world.b.lead.pk, str(offer.pk), world.a.org.pk), (world.b.administrator.pk, str(offer.pk), world.a.org.pk)}
+        (world.b.lead.pk, str(offer.pk), world.a.org.pk),
+        (world.b.administrator.pk, str(offer.pk), world.a.org.pk),
+    }
 
 
 def test_an_offer_cannot_be_reached_through_another_organisation(world):
@@ -161,6 +193,7 @@ def test_an_offer_cannot_be_reached_through_another_organisation(world):
 
 
 # --- Stale edits and the log ---------------------------------------------------------------------------------
+
 
 def test_stale_edit_is_refused_and_says_what_changed_and_by_whom(world):
     offer = _save(world.a.lead, world.a.org)
@@ -188,12 +221,12 @@ def test_create_change_and_remove_are_logged_without_a_case(world):
     before = AccessLogEntry.objects.count()
     offer = _save(world.a.lead, world.a.org)
     _save(world.a.lead, world.a.org, offer_id=offer.pk, version=1, waiting_weeks=5)
-    services.remove_offer(Actor(world.a.lead, "10.0.0.1"), world.a.org.pk, offer.pk, expected_version=2,
-                          path="/gone/")
+    services.remove_offer(Actor(world.a.lead, "10.0.0.1"), world.a.org.pk, offer.pk, expected_version=2, path="/gone/")
     entries = list(AccessLogEntry.objects.order_by("id")[before:])
     assert [e.action for e in entries] == [Action.CREATE, Action.UPDATE, Action.DELETE]
     assert {(e.record_type, e.record_id, e.case_id, e.organisation_id, e.user_id) for e in entries} == {
-        ("method_offer", str(offer.pk), None, world.a.org.pk, world.a.lead.pk)}
+        ("method_offer", str(offer.pk), None, world.a.org.pk, world.a.lead.pk)
+    }
     assert (entries[-1].ip_address, entries[-1].path) == ("10.0.0.1", "/gone/")
     assert not MethodOffer.objects.filter(pk=offer.pk).exists()
 
@@ -207,6 +240,7 @@ def test_a_refused_save_logs_nothing_but_the_refusal(world):
 
 # --- Queries ------------------------------------------------------------------------------------------------
 
+
 def test_public_offers_filter_by_region_and_method_and_hide_inactive(world):
     fnb = _save(world.a.lead, world.a.org, regions=["nl_gelderland", "nl_utrecht"])
     nvr = _save(world.a.lead, world.a.org, method_code="nvr", regions=["nl_utrecht"])
@@ -218,10 +252,14 @@ def test_public_offers_filter_by_region_and_method_and_hide_inactive(world):
     assert {o.pk for o in queries.public_offers(region="nl_gelderland", method="nvr")} == set()
     groups = queries.offers_by_region(queries.public_offers())
     assert [(g.code, [o.pk for o in g.offers]) for g in groups] == [
-        ("nl_gelderland", [fnb.pk]), ("nl_utrecht", [fnb.pk, nvr.pk]), ("vl_antwerpen", [vl.pk])]
+        ("nl_gelderland", [fnb.pk]),
+        ("nl_utrecht", [fnb.pk, nvr.pk]),
+        ("vl_antwerpen", [vl.pk]),
+    ]
 
 
 # --- Public pages -------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def offers(world):
@@ -230,14 +268,33 @@ def offers(world):
     world.b.org.name = "Kompas Gent"
     world.b.org.save()
     return {
-        "a_fnb": _save(world.a.lead, world.a.org, regions=["nl_gelderland"], contact_phone="0344 000 100",
-                       waiting_weeks=3),
-        "a_ff": _save(world.a.lead, world.a.org, method_code="family_finding", regions=["nl_utrecht"],
-                      contact_email="ff@example.org", waiting_weeks=None),
-        "a_hidden": _save(world.a.lead, world.a.org, method_code="nvr", regions=["nl_gelderland"], active=False,
-                          contact_email="hidden@example.org"),
-        "b_fnb": _save(world.b.lead, world.b.org, variants=["sonestra"], regions=["vl_oost_vlaanderen"],
-                       contact_email="netwerk@kompas.example", contact_url="https://kompas.example/fnb"),
+        "a_fnb": _save(
+            world.a.lead, world.a.org, regions=["nl_gelderland"], contact_phone="0344 000 100", waiting_weeks=3
+        ),
+        "a_ff": _save(
+            world.a.lead,
+            world.a.org,
+            method_code="family_finding",
+            regions=["nl_utrecht"],
+            contact_email="ff@example.org",
+            waiting_weeks=None,
+        ),
+        "a_hidden": _save(
+            world.a.lead,
+            world.a.org,
+            method_code="nvr",
+            regions=["nl_gelderland"],
+            active=False,
+            contact_email="hidden@example.org",
+        ),
+        "b_fnb": _save(
+            world.b.lead,
+            world.b.org,
+            variants=["sonestra"],
+            regions=["vl_oost_vlaanderen"],
+            contact_email="netwerk@kompas.example",
+            contact_url="https://kompas.example/fnb",
+        ),
     }
 
 
@@ -281,7 +338,7 @@ def test_guide_links_to_the_overview(client, db):
 
 def test_method_page_lists_who_offers_it_by_region(client, offers):
     html = _html(client.get(reverse("methods:method", args=["fnb"])))
-    section = html[html.index('id="offered-by"'):html.index(">Bronnen<") if ">Bronnen<" in html else None]
+    section = html[html.index('id="offered-by"') : html.index(">Bronnen<") if ">Bronnen<" in html else None]
     assert "Jeugdhulp Betuwe" in _section(section, "nl_gelderland")
     assert "Kompas Gent" in _section(section, "vl_oost_vlaanderen")
     assert "ff@example.org" not in section  # family finding's offer belongs on its own page
@@ -290,6 +347,7 @@ def test_method_page_lists_who_offers_it_by_region(client, offers):
 
 
 # --- Maintenance pages --------------------------------------------------------------------------------------
+
 
 def test_maintenance_needs_login(client, db):
     response = client.get(reverse("methods:our_offer"))
@@ -329,8 +387,14 @@ def test_person_with_several_organisations_chooses(client, world):
 
 
 def _form_post(**changes):
-    data = {"method_code": "fnb", "regions": ["nl_gelderland"], "referrers": ["family", "professional"],
-            "contact_email": "aanmelden@example.org", "waiting_weeks": "2", "active": "on"}
+    data = {
+        "method_code": "fnb",
+        "regions": ["nl_gelderland"],
+        "referrers": ["family", "professional"],
+        "contact_email": "aanmelden@example.org",
+        "waiting_weeks": "2",
+        "active": "on",
+    }
     data.update(changes)
     return data
 
@@ -344,9 +408,14 @@ def test_add_form_get_and_post(client, world):
     assert response.status_code == 302
     offer = MethodOffer.objects.get()
     assert (offer.organisation, offer.referrers, offer.waiting_weeks, offer.active) == (
-        world.a.org, ["family", "professional"], 2, True)
-    assert AccessLogEntry.objects.filter(action=Action.CREATE, record_type="method_offer",
-                                         record_id=str(offer.pk)).exists()
+        world.a.org,
+        ["family", "professional"],
+        2,
+        True,
+    )
+    assert AccessLogEntry.objects.filter(
+        action=Action.CREATE, record_type="method_offer", record_id=str(offer.pk)
+    ).exists()
 
 
 def test_form_shows_errors_beside_the_fields(client, world):
@@ -395,12 +464,15 @@ def test_remove_through_the_page(client, offers, world):
     assert not MethodOffer.objects.filter(pk=offer.pk).exists()
     client.force_login(world.b.lead)
     other = offers["a_ff"]
-    assert client.post(reverse("methods:offer_remove", args=[world.a.org.pk, other.pk]),
-                       {"version": "1"}).status_code == 404
+    assert (
+        client.post(reverse("methods:offer_remove", args=[world.a.org.pk, other.pk]), {"version": "1"}).status_code
+        == 404
+    )
     assert MethodOffer.objects.filter(pk=other.pk).exists()
 
 
 # --- Demo ----------------------------------------------------------------------------------------------------
+
 
 def test_demo_offer_is_created_once_through_the_service(db):
     kom = make_organisation("VL", name="Kompas Jeugdhulp", code="kom")
@@ -415,6 +487,10 @@ def test_demo_offer_is_created_once_through_the_service(db):
     assert demo.ensure(organisations, users) == 0
     assert MethodOffer.objects.count() == expected
     assert set(MethodOffer.objects.filter(organisation=kom).values_list("method_code", flat=True)) == {
-        "fnb", "signs_of_safety", "hergo", "ptp"}
+        "fnb",
+        "signs_of_safety",
+        "hergo",
+        "ptp",
+    }
     assert not MethodOffer.objects.filter(method_code="ekc").exists()
     assert AccessLogEntry.objects.filter(record_type="method_offer", action=Action.CREATE).count() == expected

@@ -4,6 +4,7 @@ log), refusals (404 for another organisation, 403 for other roles), and the Open
 
 ``world`` (tests/conftest.py): A is Dutch, B Flemish; each has a lead, an administrator, a case worker, ...
 """
+
 import json
 
 import pytest
@@ -44,9 +45,17 @@ def own(organisation, offer_id=None):
 
 def body(**changes):
     data = {
-        "method": "fnb", "variants": [], "regions": ["nl_gelderland"], "municipalities": "Tiel, Culemborg",
-        "notes": "", "contact_email": "aanmelden@example.org", "contact_phone": "", "contact_url": "",
-        "referrers": ["professional"], "waiting_weeks": 4, "active": True,
+        "method": "fnb",
+        "variants": [],
+        "regions": ["nl_gelderland"],
+        "municipalities": "Tiel, Culemborg",
+        "notes": "",
+        "contact_email": "aanmelden@example.org",
+        "contact_phone": "",
+        "contact_url": "",
+        "referrers": ["professional"],
+        "waiting_weeks": 4,
+        "active": True,
     }
     data.update(changes)
     return data
@@ -73,11 +82,23 @@ def offers(world):
     world.b.org.save()
     return {
         "a_fnb": save(world.a.lead, world.a.org, regions=["nl_gelderland", "nl_utrecht"], waiting_weeks=3),
-        "a_ff": save(world.a.lead, world.a.org, method="family_finding", regions=["nl_utrecht"],
-                     waiting_weeks=None, referrers=["family", "school"]),
+        "a_ff": save(
+            world.a.lead,
+            world.a.org,
+            method="family_finding",
+            regions=["nl_utrecht"],
+            waiting_weeks=None,
+            referrers=["family", "school"],
+        ),
         "a_hidden": save(world.a.lead, world.a.org, method="nvr", regions=["nl_gelderland"], active=False),
-        "b_fnb": save(world.b.lead, world.b.org, variants=["sonestra"], regions=["vl_oost_vlaanderen"],
-                      contact_email="", contact_url="https://kompas.example/fnb"),
+        "b_fnb": save(
+            world.b.lead,
+            world.b.org,
+            variants=["sonestra"],
+            regions=["vl_oost_vlaanderen"],
+            contact_email="",
+            contact_url="https://kompas.example/fnb",
+        ),
     }
 
 
@@ -91,11 +112,20 @@ def test_public_list_needs_no_login_and_shows_active_offers_only(offers):
     assert [o["id"] for o in listed] == [offers["a_ff"].pk, offers["a_fnb"].pk, offers["b_fnb"].pk]
     b_fnb = listed[-1]
     assert b_fnb == {
-        "id": offers["b_fnb"].pk, "organisation": offers["b_fnb"].organisation_id,
-        "organisation_name": "Kompas Gent", "method": "fnb", "method_name": b_fnb["method_name"],
-        "variants": ["sonestra"], "regions": ["vl_oost_vlaanderen"], "municipalities": "Tiel, Culemborg",
-        "notes": "", "contact_email": "", "contact_phone": "", "contact_url": "https://kompas.example/fnb",
-        "referrers": ["professional"], "waiting_weeks": 4,
+        "id": offers["b_fnb"].pk,
+        "organisation": offers["b_fnb"].organisation_id,
+        "organisation_name": "Kompas Gent",
+        "method": "fnb",
+        "method_name": b_fnb["method_name"],
+        "variants": ["sonestra"],
+        "regions": ["vl_oost_vlaanderen"],
+        "municipalities": "Tiel, Culemborg",
+        "notes": "",
+        "contact_email": "",
+        "contact_phone": "",
+        "contact_url": "https://kompas.example/fnb",
+        "referrers": ["professional"],
+        "waiting_weeks": 4,
     }
     assert b_fnb["method_name"]["nl"] and b_fnb["method_name"]["en"]
     assert listed[0]["waiting_weeks"] is None and listed[0]["referrers"] == ["family", "school"]
@@ -107,24 +137,30 @@ def test_public_list_is_the_same_with_a_login(offers, world):
     assert api(world.b.case_worker).get(PUBLIC).json() == anonymous().get(PUBLIC).json()
 
 
-@pytest.mark.parametrize("query, expected", [
-    ({"region": "nl_utrecht"}, ["a_ff", "a_fnb"]),
-    ({"method": "fnb"}, ["a_fnb", "b_fnb"]),
-    ({"region": "nl_gelderland", "method": "fnb"}, ["a_fnb"]),
-    ({"region": "nl_gelderland", "method": "nvr"}, []),  # only inactive
-    ({"region": "", "method": ""}, ["a_ff", "a_fnb", "b_fnb"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"region": "nl_utrecht"}, ["a_ff", "a_fnb"]),
+        ({"method": "fnb"}, ["a_fnb", "b_fnb"]),
+        ({"region": "nl_gelderland", "method": "fnb"}, ["a_fnb"]),
+        ({"region": "nl_gelderland", "method": "nvr"}, []),  # only inactive
+        ({"region": "", "method": ""}, ["a_ff", "a_fnb", "b_fnb"]),
+    ],
+)
 def test_public_list_filters_by_region_and_method(offers, query, expected):
     response = anonymous().get(PUBLIC, query)
     assert response.status_code == 200
     assert [o["id"] for o in response.json()] == [offers[key].pk for key in expected]
 
 
-@pytest.mark.parametrize("query, field, message", [
-    ({"region": "atlantis"}, "region", "Unknown region: atlantis."),
-    ({"method": "no_such_method"}, "method", "There is no method with the code “no_such_method”."),
-    ({"region": "x" * 500}, "region", None),
-])
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ({"region": "atlantis"}, "region", "Unknown region: atlantis."),
+        ({"method": "no_such_method"}, "method", "There is no method with the code “no_such_method”."),
+        ({"region": "x" * 500}, "region", None),
+    ],
+)
 def test_public_list_refuses_unknown_filters_with_a_clear_message(offers, query, field, message):
     response = anonymous().get(PUBLIC, query)
     assert response.status_code == 400
@@ -185,17 +221,26 @@ def test_maintainer_creates_an_offer_through_the_service_and_it_is_logged(world)
     offer = MethodOffer.objects.get(pk=created["id"])
     assert response["Location"].endswith(own(world.a.org, offer.pk))
     assert (offer.organisation, offer.method_code, offer.notes, offer.updated_by, offer.version) == (
-        world.a.org, "fnb", "Ook in het weekend.", world.a.lead, 1)
+        world.a.org,
+        "fnb",
+        "Ook in het weekend.",
+        world.a.lead,
+        1,
+    )
     assert (created["version"], created["active"], created["municipalities"]) == (1, True, "Tiel, Culemborg")
     entries = list(AccessLogEntry.objects.order_by("id")[before:])
     assert [(e.action, e.record_type, e.record_id, e.case_id, e.organisation_id) for e in entries] == [
-        (Action.CREATE, "method_offer", str(offer.pk), None, world.a.org.pk)]
+        (Action.CREATE, "method_offer", str(offer.pk), None, world.a.org.pk)
+    ]
     # Left out, the optional fields take their defaults.
     minimal = {"method": "nvr", "regions": ["nl_utrecht"], "referrers": ["family"], "contact_phone": "0344 000 100"}
     response = api(world.a.administrator).post(own(world.a.org), minimal, format="json")
     assert response.status_code == 201, response.content
     assert (response.json()["variants"], response.json()["waiting_weeks"], response.json()["active"]) == (
-        [], None, True)
+        [],
+        None,
+        True,
+    )
 
 
 def test_maintainer_reads_one_offer(offers, world):
@@ -208,21 +253,24 @@ def test_maintainer_reads_one_offer(offers, world):
 def test_maintainer_changes_an_offer_with_the_version_read(offers, world):
     offer = offers["a_fnb"]
     response = api(world.a.administrator).put(
-        own(world.a.org, offer.pk), body(regions=["nl_utrecht"], waiting_weeks=9, active=False, version=1),
-        format="json")
+        own(world.a.org, offer.pk),
+        body(regions=["nl_utrecht"], waiting_weeks=9, active=False, version=1),
+        format="json",
+    )
     assert response.status_code == 200, response.content
     assert (response.json()["version"], response.json()["updated_by"]) == (2, str(world.a.administrator))
     offer.refresh_from_db()
     assert (offer.regions, offer.waiting_weeks, offer.active, offer.version) == (["nl_utrecht"], 9, False, 2)
     assert offer.id not in {o["id"] for o in anonymous().get(PUBLIC).json()}
-    assert AccessLogEntry.objects.filter(action=Action.UPDATE, record_type="method_offer",
-                                         record_id=str(offer.pk)).count() == 1
+    assert (
+        AccessLogEntry.objects.filter(action=Action.UPDATE, record_type="method_offer", record_id=str(offer.pk)).count()
+        == 1
+    )
 
 
 def test_a_stale_change_answers_409_with_what_changed(offers, world):
     offer = offers["a_fnb"]
-    first = api(world.a.administrator).put(own(world.a.org, offer.pk), body(waiting_weeks=9, version=1),
-                                           format="json")
+    first = api(world.a.administrator).put(own(world.a.org, offer.pk), body(waiting_weeks=9, version=1), format="json")
     assert first.status_code == 200
     stale = api(world.a.lead).put(own(world.a.org, offer.pk), body(waiting_weeks=2, version=1), format="json")
     assert stale.status_code == 409
@@ -256,24 +304,27 @@ def test_maintainer_removes_an_offer_with_the_version_read(offers, world):
 # --- Validation -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"method": "no_such_method"}, "method"),  # the service's method_code, under the name the client sent
-    ({"method": "fnb", "variants": ["path"]}, "variants"),
-    ({"regions": ["vl_antwerpen"]}, "regions"),  # a Flemish province for a Dutch organisation
-    ({"regions": []}, "regions"),
-    ({"regions": "nl_gelderland"}, "regions"),  # not a list
-    ({"referrers": ["neighbours"]}, "referrers"),
-    ({"contact_email": "not an address"}, "contact_email"),
-    ({"contact_email": "", "contact_phone": "call me maybe"}, "contact_phone"),
-    ({"contact_email": "", "contact_url": "javascript:alert(1)"}, "contact_url"),
-    ({"contact_email": ""}, "contact_email"),  # no way to get in touch
-    ({"waiting_weeks": 500}, "waiting_weeks"),
-    ({"waiting_weeks": -1}, "waiting_weeks"),
-    ({"notes": "x" * 2001}, "notes"),
-    ({"active": "perhaps"}, "active"),
-    ({"colour": "blue"}, "colour"),  # unknown fields are refused, not ignored
-    ({"version": 1}, "version"),  # a new offer has no version to send
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"method": "no_such_method"}, "method"),  # the service's method_code, under the name the client sent
+        ({"method": "fnb", "variants": ["path"]}, "variants"),
+        ({"regions": ["vl_antwerpen"]}, "regions"),  # a Flemish province for a Dutch organisation
+        ({"regions": []}, "regions"),
+        ({"regions": "nl_gelderland"}, "regions"),  # not a list
+        ({"referrers": ["neighbours"]}, "referrers"),
+        ({"contact_email": "not an address"}, "contact_email"),
+        ({"contact_email": "", "contact_phone": "call me maybe"}, "contact_phone"),
+        ({"contact_email": "", "contact_url": "javascript:alert(1)"}, "contact_url"),
+        ({"contact_email": ""}, "contact_email"),  # no way to get in touch
+        ({"waiting_weeks": 500}, "waiting_weeks"),
+        ({"waiting_weeks": -1}, "waiting_weeks"),
+        ({"notes": "x" * 2001}, "notes"),
+        ({"active": "perhaps"}, "active"),
+        ({"colour": "blue"}, "colour"),  # unknown fields are refused, not ignored
+        ({"version": 1}, "version"),  # a new offer has no version to send
+    ],
+)
 def test_bad_input_is_refused_by_field(world, changes, field):
     before = AccessLogEntry.objects.count()
     response = api(world.a.lead).post(own(world.a.org), body(**changes), format="json")
@@ -296,8 +347,7 @@ def test_a_second_offer_of_the_same_method_is_refused_on_the_method(offers, worl
 
 
 def test_validation_messages_follow_the_language(world):
-    response = api(world.a.lead, language="nl").post(own(world.a.org), body(method="no_such_method"),
-                                                     format="json")
+    response = api(world.a.lead, language="nl").post(own(world.a.org), body(method="no_such_method"), format="json")
     assert response.json()["method"] == ["Er is geen methodiek met de code “no_such_method”."]
 
 
@@ -339,7 +389,8 @@ def test_other_roles_of_the_organisation_are_refused_with_403(offers, world, rol
     # Every refusal once, the two refused reads too (issue 12, item 7): the organisation's list, then the offer.
     assert [(e.action, e.record_type, e.organisation_id, e.user_id) for e in denied] == [
         (Action.DENIED, record_type, world.a.org.pk, getattr(world.a, role).pk)
-        for record_type in ["organisation"] + ["method_offer"] * 5]
+        for record_type in ["organisation"] + ["method_offer"] * 5
+    ]
 
 
 @pytest.mark.parametrize("who", ["lead", "administrator", "case_worker"])

@@ -1,4 +1,5 @@
 """GEDCOM import/export core: every test file, malformed input, selection, round trip."""
+
 import re
 import time
 from datetime import date
@@ -7,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from kring.network.core.gedcom import (
-    GedcomError, parse_date, parse_gedcom, preview, select, to_gedcom, to_network,
+    GedcomError,
+    parse_date,
+    parse_gedcom,
+    preview,
+    select,
+    to_gedcom,
+    to_network,
 )
 from kring.network.core.graph import Member, Network, ParentLink, Partnership
 
@@ -24,9 +31,16 @@ NOT_REJECTABLE = {"spec/7/age-invalid.ged", "spec/7/date-dual-invalid.ged"}
 REJECTED_ALL_THE_SAME = {"spec/5/date-all.ged"}
 
 README_COUNTS = {
-    "basic.ged": (5, 2), "bronte.ged": (14, 4), "shakespeare.ged": (31, 11), "bach.ged": (33, 14),
-    "kennedy.ged": (208, 75), "bourbon.ged": (303, 139), "EnglishTudorRoyalFamily.ged": (347, 200),
-    "washington.ged": (529, 114), "IvarKingOfDublin.ged": (1288, 495), "pres2020.ged": (2322, 1115),
+    "basic.ged": (5, 2),
+    "bronte.ged": (14, 4),
+    "shakespeare.ged": (31, 11),
+    "bach.ged": (33, 14),
+    "kennedy.ged": (208, 75),
+    "bourbon.ged": (303, 139),
+    "EnglishTudorRoyalFamily.ged": (347, 200),
+    "washington.ged": (529, 114),
+    "IvarKingOfDublin.ged": (1288, 495),
+    "pres2020.ged": (2322, 1115),
 }
 
 
@@ -239,8 +253,10 @@ def test_names():
 
 
 def test_sex_birth_death():
-    text = ("0 HEAD\n0 @A@ INDI\n1 SEX M\n1 DEAT Y\n0 @B@ INDI\n1 SEX X\n1 BIRT\n2 DATE 2 JAN 2010\n"
-            "0 @C@ INDI\n1 SEX F\n1 DEAT\n2 DATE 2001\n0 @D@ INDI\n0 TRLR\n")
+    text = (
+        "0 HEAD\n0 @A@ INDI\n1 SEX M\n1 DEAT Y\n0 @B@ INDI\n1 SEX X\n1 BIRT\n2 DATE 2 JAN 2010\n"
+        "0 @C@ INDI\n1 SEX F\n1 DEAT\n2 DATE 2001\n0 @D@ INDI\n0 TRLR\n"
+    )
     net = to_network(parse_gedcom(text.encode())).network
     m = net.by_id()
     assert (m["A"].sex, m["A"].deceased) == ("male", True)
@@ -251,18 +267,22 @@ def test_sex_birth_death():
 
 # --- malformed input ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, code, line", [
-    ("0 HEAD\n1 GEDC\n3 VERS 5.5.1\n0 TRLR\n", "level_jump", 3),
-    ("0 HEAD\n0 @I1@ INDI\n1 NAME A\n", "no_trlr", 3),
-    ("0 HEAD\n0 @I1@ INDI\n1 FAMC @F9@\n0 TRLR\n", "dangling_pointer", 3),
-    ("0 HEAD\n0 @I1@ INDI\n0 @I1@ INDI\n0 TRLR\n", "duplicate_xref", 3),
-    ("0 HEAD\n0 @I1@ INDI\nNAME Bob\n0 TRLR\n", "missing_level", 3),
-    ("0 HEAD\n0 @I1@ INDI\n1\n0 TRLR\n", "missing_tag", 3),
-    ("0 HEAD\n0 TRLR\n0 @I1@ INDI\n", "after_trlr", 3),
-    ("0 @I1@ INDI\n0 TRLR\n", "no_head", 1),
-    ("", "empty", 1),
-    ("\n\n", "empty", 1),
-])
+
+@pytest.mark.parametrize(
+    "text, code, line",
+    [
+        ("0 HEAD\n1 GEDC\n3 VERS 5.5.1\n0 TRLR\n", "level_jump", 3),
+        ("0 HEAD\n0 @I1@ INDI\n1 NAME A\n", "no_trlr", 3),
+        ("0 HEAD\n0 @I1@ INDI\n1 FAMC @F9@\n0 TRLR\n", "dangling_pointer", 3),
+        ("0 HEAD\n0 @I1@ INDI\n0 @I1@ INDI\n0 TRLR\n", "duplicate_xref", 3),
+        ("0 HEAD\n0 @I1@ INDI\nNAME Bob\n0 TRLR\n", "missing_level", 3),
+        ("0 HEAD\n0 @I1@ INDI\n1\n0 TRLR\n", "missing_tag", 3),
+        ("0 HEAD\n0 TRLR\n0 @I1@ INDI\n", "after_trlr", 3),
+        ("0 @I1@ INDI\n0 TRLR\n", "no_head", 1),
+        ("", "empty", 1),
+        ("\n\n", "empty", 1),
+    ],
+)
 def test_malformed(text, code, line):
     with pytest.raises(GedcomError) as info:
         parse_gedcom(text.encode())
@@ -285,6 +305,7 @@ def test_bad_utf8_names_the_line():
 
 # --- selection ------------------------------------------------------------------------------------------------
 
+
 def test_select_around_jfk():
     g = _load("real/kennedy.ged")
     jfk = next(p.xref for p in g.individuals.values() if p.name == "John Fitzgerald KENNEDY")
@@ -295,13 +316,19 @@ def test_select_around_jfk():
     assert any("Bouvier" in n for n in names)  # his wife
     kids = {c for f in g.individuals[jfk].fams for c in g.families[f].children}
     assert kids and kids <= set(part.individuals)
-    grandparents = {q for p in ("Joseph Patrick Kennedy", "Rose Elizabeth Fitzgerald")
-                    for x in g.individuals.values() if x.name == p for link in x.famc
-                    for q in g.families[link.family].partners}
+    grandparents = {
+        q
+        for p in ("Joseph Patrick Kennedy", "Rose Elizabeth Fitzgerald")
+        for x in g.individuals.values()
+        if x.name == p
+        for link in x.famc
+        for q in g.families[link.family].partners
+    }
     assert grandparents and not grandparents & set(part.individuals)
     narrow = select(g, f"@{jfk}@", 1, 0, include_partners=False, include_siblings=False)
-    assert set(narrow.individuals) == {jfk} | {q for link in g.individuals[jfk].famc
-                                               for q in g.families[link.family].partners}
+    assert set(narrow.individuals) == {jfk} | {
+        q for link in g.individuals[jfk].famc for q in g.families[link.family].partners
+    }
     summary = preview(part)
     assert summary["persons"] == len(part.individuals)
     gens = {r["id"]: r["generation"] for r in summary["people"]}
@@ -313,6 +340,7 @@ def test_select_around_jfk():
 
 
 # --- export ---------------------------------------------------------------------------------------------------
+
 
 def _synthetic() -> Network:
     members = (
@@ -326,13 +354,18 @@ def _synthetic() -> Network:
         Member("x", "Kim @home", "other"),
     )
     parents = (
-        ParentLink("mum", "kid"), ParentLink("dad", "kid"),
-        ParentLink("foster", "kid", "foster"), ParentLink("fmum", "kid", "foster"),
-        ParentLink("fmum", "adopted", "adoptive"), ParentLink("opa", "dad"),
+        ParentLink("mum", "kid"),
+        ParentLink("dad", "kid"),
+        ParentLink("foster", "kid", "foster"),
+        ParentLink("fmum", "kid", "foster"),
+        ParentLink("fmum", "adopted", "adoptive"),
+        ParentLink("opa", "dad"),
         ParentLink("x", "adopted", "step"),
     )
-    partners = (Partnership("mum", "dad", "divorced", date(2010, 5, 1), date(2016, 3, 3)),
-                Partnership("foster", "fmum", "married"))
+    partners = (
+        Partnership("mum", "dad", "divorced", date(2010, 5, 1), date(2016, 3, 3)),
+        Partnership("foster", "fmum", "married"),
+    )
     return Network(members=members, parents=parents, partners=partners)
 
 
@@ -348,8 +381,12 @@ def test_round_trip(version):
     for m in network.members:
         other = by_name[m.name]
         expected_sex = m.sex if (version == "7.0" or m.sex != "other") else "unknown"
-        assert (other.sex, other.birth_date, other.death_date, other.deceased) == \
-            (expected_sex, m.birth_date, m.death_date, m.deceased)
+        assert (other.sex, other.birth_date, other.death_date, other.deceased) == (
+            expected_sex,
+            m.birth_date,
+            m.death_date,
+            m.deceased,
+        )
     name_of = {m.id: m.name for m in network.members}
     back_name = {m.id: m.name for m in back.members}
     original = {(name_of[p.parent], name_of[p.child], p.kind) for p in network.parents}
@@ -362,8 +399,9 @@ def test_round_trip(version):
 def test_export_associations_and_ids():
     net = Network(members=(Member("I7", "Ann"), Member("I8", "Bo")))
     for version in ("5.5.1", "7.0"):
-        g = parse_gedcom(to_gedcom(net, version, associations=[("I7", "I8", "friend"),
-                                                               ("I8", "I7", "coach")]).encode())
+        g = parse_gedcom(to_gedcom(net, version, associations=[("I7", "I8", "friend"), ("I8", "I7", "coach")]).encode())
         assert set(g.individuals) == {"I7", "I8"}
-        assert {(a.source, a.target, a.label) for a in g.associations} == {("I7", "I8", "friend"),
-                                                                           ("I8", "I7", "coach")}
+        assert {(a.source, a.target, a.label) for a in g.associations} == {
+            ("I7", "I8", "friend"),
+            ("I8", "I7", "coach"),
+        }

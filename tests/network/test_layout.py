@@ -1,4 +1,5 @@
 """Properties of the genogram, eco-map and network-circle layouts and of the SVG drawing (no database)."""
+
 from __future__ import annotations
 
 import math
@@ -15,7 +16,14 @@ from kring.network.core.circle import layout_circle, name_width
 from kring.network.core.ecomap import layout_ecomap
 from kring.network.core.genogram import SYMBOL, Box, layout_genogram
 from kring.network.core.graph import (
-    DOMAINS, EmotionalTie, Member, Network, ParentLink, Partnership, SystemTie, Twins,
+    DOMAINS,
+    EmotionalTie,
+    Member,
+    Network,
+    ParentLink,
+    Partnership,
+    SystemTie,
+    Twins,
 )
 from kring.network.core.pedigree import parse_ped, read_ped
 from kring.network.core.svg import RenderOptions, layout, render_map
@@ -25,6 +33,7 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 
 # --- a random family ----------------------------------------------------------------------------------
+
 
 @st.composite
 def families(draw, max_persons: int = 60) -> Network:
@@ -37,9 +46,15 @@ def families(draw, max_persons: int = 60) -> Network:
 
     def person(sex=None, born=None, **kw):
         i = f"p{len(members)}"
-        members.append(Member(i, f"Person {len(members)} " + "x" * draw(st.integers(0, 14)),
-                              sex=sex or draw(st.sampled_from(["male", "female", "other", "unknown"])),
-                              birth_date=born, **kw))
+        members.append(
+            Member(
+                i,
+                f"Person {len(members)} " + "x" * draw(st.integers(0, 14)),
+                sex=sex or draw(st.sampled_from(["male", "female", "other", "unknown"])),
+                birth_date=born,
+                **kw,
+            )
+        )
         return i
 
     def couple(a, b, kind):
@@ -94,6 +109,7 @@ def families(draw, max_persons: int = 60) -> Network:
 
 # --- helpers ------------------------------------------------------------------------------------------
 
+
 def _drawn_ids(svg: str) -> list[str]:
     root = ET.fromstring(svg.split("\n", 1)[1] if svg.startswith("<?xml") else svg)
     ns = "{http://www.w3.org/2000/svg}"
@@ -110,7 +126,7 @@ def _assert_clean_svg(svg: str) -> None:
 def _no_overlaps(boxes: list[Box]) -> None:
     boxes = sorted(boxes, key=lambda b: b.x0)
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             if b.x0 >= a.x1:
                 break
             assert not a.overlaps(b), (a, b)
@@ -121,6 +137,7 @@ def _symbol_boxes(positions, size):
 
 
 # --- genogram properties ------------------------------------------------------------------------------
+
 
 @SETTINGS
 @given(families())
@@ -142,7 +159,7 @@ def test_genogram_properties(net):
     for p in net.partners:
         (ra, na), (rb, nb) = row_of[p.a], row_of[p.b]
         assert ra == rb and pos[p.a][1] == pos[p.b][1]
-        between = lay.rows[ra][min(na, nb) + 1:max(na, nb)]
+        between = lay.rows[ra][min(na, nb) + 1 : max(na, nb)]
         assert all(m in chain.get(p.a, ()) or m in chain.get(p.b, ()) for m in between)
     # siblings of one couple in birth order (known dates; unknown dates after known). Twins in one sibship hang
     # from one point, so they stand side by side, and an undated twin was born on the day of their dated twin.
@@ -164,7 +181,7 @@ def test_genogram_properties(net):
         known = [d for d in dated if d]
         assert known == sorted(known)
         if None in dated:
-            assert all(d is None for d in dated[dated.index(None):]), dated
+            assert all(d is None for d in dated[dated.index(None) :]), dated
     # half-siblings beside the shared parent: children of the left couple left of those of the right couple
     for person_id, others in chain.items():
         if len(others) != 2:
@@ -181,11 +198,16 @@ def test_genogram_properties(net):
 
 
 @SETTINGS
-@given(families(), st.sampled_from(["genogram", "ecomap", "circle"]), st.sampled_from(["cross", "slash"]),
-       st.sampled_from([None, "A4", "A3"]))
+@given(
+    families(),
+    st.sampled_from(["genogram", "ecomap", "circle"]),
+    st.sampled_from(["cross", "slash"]),
+    st.sampled_from([None, "A4", "A3"]),
+)
 def test_every_member_drawn_once_and_svg_clean(net, kind, death_mark, page):
-    svg = render_map(net, kind, options=RenderOptions(death_mark=death_mark, page=page, title="A & <B>",
-                                                       subtitle="case 1 – 2024"))
+    svg = render_map(
+        net, kind, options=RenderOptions(death_mark=death_mark, page=page, title="A & <B>", subtitle="case 1 – 2024")
+    )
     _assert_clean_svg(svg)
     ids = _drawn_ids(svg)
     assert sorted(ids) == sorted(m.id for m in net.members)
@@ -193,11 +215,25 @@ def test_every_member_drawn_once_and_svg_clean(net, kind, death_mark, page):
 
 
 def test_pinned_positions_kept_and_no_overlap():
-    members = [Member("a", "Anna", "female"), Member("b", "Bert", "male"), Member("c", "Cas", "male"),
-               Member("d", "Dirk", "male"), Member("e", "Eva", "female")]
-    net = Network(tuple(members), (ParentLink("a", "c"), ParentLink("b", "c"), ParentLink("a", "d"),
-                                   ParentLink("b", "d"), ParentLink("a", "e"), ParentLink("b", "e")),
-                  (Partnership("a", "b", "married"),))
+    members = [
+        Member("a", "Anna", "female"),
+        Member("b", "Bert", "male"),
+        Member("c", "Cas", "male"),
+        Member("d", "Dirk", "male"),
+        Member("e", "Eva", "female"),
+    ]
+    net = Network(
+        tuple(members),
+        (
+            ParentLink("a", "c"),
+            ParentLink("b", "c"),
+            ParentLink("a", "d"),
+            ParentLink("b", "d"),
+            ParentLink("a", "e"),
+            ParentLink("b", "e"),
+        ),
+        (Partnership("a", "b", "married"),),
+    )
     free = layout_genogram(net).positions
     # pin Cas right on top of where Dirk stands now
     pinned = Member("c", "Cas", "male", pinned={"genogram": [free["d"][0], free["d"][1]]})
@@ -210,12 +246,25 @@ def test_pinned_positions_kept_and_no_overlap():
 
 def test_symbols_and_marks_in_svg():
     net = Network(
-        (Member("f", "Frank", "male", deceased=True), Member("m", "Mia", "female", central=True, household=True),
-         Member("k", "Kim", "unknown", household=True), Member("t1", "T1", "male"), Member("t2", "T2", "male"),
-         Member("p", "", kind="pregnancy"), Member("x", "Misc", kind="miscarriage")),
-        (ParentLink("f", "k"), ParentLink("m", "k"), ParentLink("f", "t1"), ParentLink("m", "t1"),
-         ParentLink("f", "t2"), ParentLink("m", "t2"), ParentLink("m", "p", "biological"),
-         ParentLink("m", "x")),
+        (
+            Member("f", "Frank", "male", deceased=True),
+            Member("m", "Mia", "female", central=True, household=True),
+            Member("k", "Kim", "unknown", household=True),
+            Member("t1", "T1", "male"),
+            Member("t2", "T2", "male"),
+            Member("p", "", kind="pregnancy"),
+            Member("x", "Misc", kind="miscarriage"),
+        ),
+        (
+            ParentLink("f", "k"),
+            ParentLink("m", "k"),
+            ParentLink("f", "t1"),
+            ParentLink("m", "t1"),
+            ParentLink("f", "t2"),
+            ParentLink("m", "t2"),
+            ParentLink("m", "p", "biological"),
+            ParentLink("m", "x"),
+        ),
         (Partnership("f", "m", "divorced"),),
         (Twins("t1", "t2", "identical"),),
         (EmotionalTie("f", "k", "physical_abuse"), EmotionalTie("m", "k", "very_close")),
@@ -231,26 +280,38 @@ def test_symbols_and_marks_in_svg():
 
 # --- eco-map and circle -------------------------------------------------------------------------------
 
+
 @st.composite
 def ego_networks(draw) -> Network:
     members = []
     for n in range(draw(st.integers(1, 45))):
-        members.append(Member(
-            f"m{n}", f"Name {n}", draw(st.sampled_from(["male", "female", "other", "unknown"])),
-            central=(n == 0 or (n == 1 and draw(st.booleans()))),
-            household=draw(st.booleans()),
-            domain=draw(st.sampled_from(list(DOMAINS) + [None])),
-            ring=draw(st.sampled_from([1, 2, 3, None])),
-            support=frozenset(draw(st.sets(st.sampled_from(["practical", "emotional", "information"])))),
-            safety=draw(st.sampled_from(["safe", "unsafe", "unknown"])),
-        ))
+        members.append(
+            Member(
+                f"m{n}",
+                f"Name {n}",
+                draw(st.sampled_from(["male", "female", "other", "unknown"])),
+                central=(n == 0 or (n == 1 and draw(st.booleans()))),
+                household=draw(st.booleans()),
+                domain=draw(st.sampled_from(list(DOMAINS) + [None])),
+                ring=draw(st.sampled_from([1, 2, 3, None])),
+                support=frozenset(draw(st.sets(st.sampled_from(["practical", "emotional", "information"])))),
+                safety=draw(st.sampled_from(["safe", "unsafe", "unknown"])),
+            )
+        )
     systems = []
     for n in range(draw(st.integers(0, 14))):
         name = f"System {draw(st.integers(0, 9))}"
         member = draw(st.sampled_from([None] + [m.id for m in members]))
-        systems.append(SystemTie(f"s{n}", name, draw(st.sampled_from(["school", "gp", "police", "other"])), member,
-                                 draw(st.sampled_from(["strong", "tenuous", "stressful"])),
-                                 draw(st.sampled_from(["to_system", "from_system", "both", "none"]))))
+        systems.append(
+            SystemTie(
+                f"s{n}",
+                name,
+                draw(st.sampled_from(["school", "gp", "police", "other"])),
+                member,
+                draw(st.sampled_from(["strong", "tenuous", "stressful"])),
+                draw(st.sampled_from(["to_system", "from_system", "both", "none"])),
+            )
+        )
     return Network(tuple(members), systems=tuple(systems))
 
 
@@ -276,8 +337,11 @@ def test_circle_rings_and_sectors(net):
     lay = layout_circle(net)
     assert set(lay.positions) == {m.id for m in net.members}
     # Symbols and the names under them (drawn 10 px high, from 2 px below the 30 px symbol) never collide.
-    names = [Box(x - name_width(lay.labels[i]) / 2, y + 17, x + name_width(lay.labels[i]) / 2, y + 29)
-             for i, (x, y) in lay.positions.items() if not lay.domain.get(i) is None]
+    names = [
+        Box(x - name_width(lay.labels[i]) / 2, y + 17, x + name_width(lay.labels[i]) / 2, y + 29)
+        for i, (x, y) in lay.positions.items()
+        if not lay.domain.get(i) is None
+    ]
     _no_overlaps(_symbol_boxes(lay.positions, 30) + names)
     for m in net.members:
         x, y = lay.positions[m.id]
@@ -296,15 +360,20 @@ def test_circle_rings_and_sectors(net):
 
 
 def test_circle_marks_unsafe_and_professional():
-    net = Network((Member("c", "Child", central=True), Member("u", "Uncle", "male", domain="family", ring=2,
-                                                                 safety="unsafe", support=frozenset({"practical"})),
-                   Member("w", "Worker", "female", domain="professional", ring=3)))
+    net = Network(
+        (
+            Member("c", "Child", central=True),
+            Member("u", "Uncle", "male", domain="family", ring=2, safety="unsafe", support=frozenset({"practical"})),
+            Member("w", "Worker", "female", domain="professional", ring=3),
+        )
+    )
     svg = render_map(net, "circle", options=RenderOptions())
     _assert_clean_svg(svg)
     assert 'class="member unsafe"' in svg and 'class="unsafe-mark"' in svg and 'class="member professional"' in svg
 
 
 # --- pedigree files -----------------------------------------------------------------------------------
+
 
 def test_parse_ped_basics():
     nets = parse_ped("#fam id pa ma sex\nF1 c f m 1 2\nF1 f 0 0 1 1\nF1 m 0 0 2 1\nF2 x 0 y 0 1\n")
@@ -348,9 +417,13 @@ def test_symbol_size_constant():
 
 def test_circle_keeps_long_names_apart():
     # Six relatives in one cell with names as long as real ones: the names must not run into each other.
-    relatives = tuple(Member(f"r{n}", f"Wendy van den Berg-Claessens {n}", "female", domain="family", ring=2)
-                      for n in range(6))
+    relatives = tuple(
+        Member(f"r{n}", f"Wendy van den Berg-Claessens {n}", "female", domain="family", ring=2) for n in range(6)
+    )
     lay = layout_circle(Network((Member("c", "Kind", central=True),) + relatives))
-    names = [Box(x - name_width(lay.labels[i]) / 2, y + 17, x + name_width(lay.labels[i]) / 2, y + 29)
-             for i, (x, y) in lay.positions.items() if i != "c"]
+    names = [
+        Box(x - name_width(lay.labels[i]) / 2, y + 17, x + name_width(lay.labels[i]) / 2, y + 29)
+        for i, (x, y) in lay.positions.items()
+        if i != "c"
+    ]
     _no_overlaps(names)

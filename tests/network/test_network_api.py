@@ -1,4 +1,5 @@
 """The network's REST API: the same services and queries as the pages, so the same permissions and log."""
+
 import datetime
 
 import pytest
@@ -77,8 +78,12 @@ def test_co_worker_reads_but_cannot_change(w):
     assert client.get(w.a.url + "export.json").status_code == 200
     assert client.post(w.a.url + "relationships/", _rel(w), format="json").status_code == 403
     assert client.put(w.a.url + f"members/{w.a.mother.pk}/", {"ring": 1}, format="json").status_code == 403
-    assert client.post(w.a.url + "system-ties/", {"system": "GP", "system_kind": "gp", "strength": "strong"},
-                       format="json").status_code == 403
+    assert (
+        client.post(
+            w.a.url + "system-ties/", {"system": "GP", "system_kind": "gp", "strength": "strong"}, format="json"
+        ).status_code
+        == 403
+    )
     assert client.post(w.a.url + "undo/").status_code == 403
     assert client.post(w.a.url + "import.json", {"format": "kring-network"}, format="json").status_code == 403
     assert not NetworkMember.objects.exists() and not Relationship.objects.exists()
@@ -121,26 +126,37 @@ def test_relationship_endpoints(w):
 
 def test_system_tie_endpoints(w):
     client = api(w.a.case_worker)
-    response = client.post(w.a.url + "system-ties/", {"system": "School", "system_kind": "school",
-                                                      "strength": "tenuous", "person": w.a.child.pk}, format="json")
+    response = client.post(
+        w.a.url + "system-ties/",
+        {"system": "School", "system_kind": "school", "strength": "tenuous", "person": w.a.child.pk},
+        format="json",
+    )
     assert response.status_code == 201
     url = w.a.url + f"system-ties/{response.json()['id']}/"
     assert client.patch(url, {"strength": "strong", "person": None, "version": 1}, format="json").status_code == 200
     assert SystemTie.objects.get().person_id is None
-    assert client.post(w.a.url + "system-ties/", {"system": "X", "system_kind": "moon", "strength": "strong"},
-                       format="json").status_code == 400
+    assert (
+        client.post(
+            w.a.url + "system-ties/", {"system": "X", "system_kind": "moon", "strength": "strong"}, format="json"
+        ).status_code
+        == 400
+    )
     assert client.delete(url).status_code == 204
 
 
 def test_persons_position_and_undo(w):
     client = api(w.a.case_worker)
-    response = client.post(w.a.url + "persons/", {"person": {"first_name": "Opa", "gender": "male"},
-                                                  "network": {"domain": "family", "ring": 2}}, format="json")
+    response = client.post(
+        w.a.url + "persons/",
+        {"person": {"first_name": "Opa", "gender": "male"}, "network": {"domain": "family", "ring": 2}},
+        format="json",
+    )
     assert response.status_code == 201
     person_id = response.json()["id"]
     assert response.json()["network"]["domain"] == "family"
-    response = client.post(w.a.url + f"members/{person_id}/position/", {"map_kind": "circle", "x": 1, "y": 2},
-                           format="json")
+    response = client.post(
+        w.a.url + f"members/{person_id}/position/", {"map_kind": "circle", "x": 1, "y": 2}, format="json"
+    )
     assert response.status_code == 200 and response.json()["positions"] == {"circle": [1.0, 2.0]}
     assert client.post(w.a.url + "undo/").json()["record_type"] == "member"
     response = client.post(w.a.url + "undo/")

@@ -1,6 +1,7 @@
 """The network pages through the test client: the map page with its SVG and side panel, editing from the map
 (full-page forms and htmx fragments), need-to-know (case team edits, co-worker reads, outsiders get 404),
 exports (SVG, PNG, PDF on A4 and A3) and imports (a malformed GEDCOM is refused with its line number)."""
+
 import datetime
 import re
 
@@ -22,23 +23,61 @@ def net(world):
     a = world.a
     case = a.case
     child = case.persons.get(is_central=True)
-    mother = Person.objects.create(case=case, organisation=a.org, first_name="Sara", last_name="Jansen",
-                                   gender="female", birth_date=datetime.date(1985, 4, 2), in_household=True)
-    father = Person.objects.create(case=case, organisation=a.org, first_name="Tom", last_name="Jansen",
-                                   gender="male", birth_date=datetime.date(1982, 1, 9))
-    neighbour = Person.objects.create(case=case, organisation=a.org, first_name="Ria", last_name="Buur",
-                                      gender="female")
-    NetworkMember.objects.create(person=father, case=case, organisation=a.org, deceased=True,
-                                 death_date=datetime.date(2024, 6, 1), domain="family", ring=2)
-    NetworkMember.objects.create(person=neighbour, case=case, organisation=a.org, domain="neighbourhood_clubs",
-                                 ring=2, practical_support=True, safety="safe", may_invite=True)
+    mother = Person.objects.create(
+        case=case,
+        organisation=a.org,
+        first_name="Sara",
+        last_name="Jansen",
+        gender="female",
+        birth_date=datetime.date(1985, 4, 2),
+        in_household=True,
+    )
+    father = Person.objects.create(
+        case=case,
+        organisation=a.org,
+        first_name="Tom",
+        last_name="Jansen",
+        gender="male",
+        birth_date=datetime.date(1982, 1, 9),
+    )
+    neighbour = Person.objects.create(
+        case=case, organisation=a.org, first_name="Ria", last_name="Buur", gender="female"
+    )
+    NetworkMember.objects.create(
+        person=father,
+        case=case,
+        organisation=a.org,
+        deceased=True,
+        death_date=datetime.date(2024, 6, 1),
+        domain="family",
+        ring=2,
+    )
+    NetworkMember.objects.create(
+        person=neighbour,
+        case=case,
+        organisation=a.org,
+        domain="neighbourhood_clubs",
+        ring=2,
+        practical_support=True,
+        safety="safe",
+        may_invite=True,
+    )
     for parent in (mother, father):
-        Relationship.objects.create(case=case, organisation=a.org, kind="parent", subtype="biological",
-                                    person_a=parent, person_b=child)
-    Relationship.objects.create(case=case, organisation=a.org, kind="partner", subtype="married",
-                                person_a=mother, person_b=father, start=datetime.date(2010, 5, 1))
-    SystemTie.objects.create(case=case, organisation=a.org, system="Basisschool De Regenboog",
-                             system_kind="school", strength="strong")
+        Relationship.objects.create(
+            case=case, organisation=a.org, kind="parent", subtype="biological", person_a=parent, person_b=child
+        )
+    Relationship.objects.create(
+        case=case,
+        organisation=a.org,
+        kind="partner",
+        subtype="married",
+        person_a=mother,
+        person_b=father,
+        start=datetime.date(2010, 5, 1),
+    )
+    SystemTie.objects.create(
+        case=case, organisation=a.org, system="Basisschool De Regenboog", system_kind="school", strength="strong"
+    )
     a.co_worker = make_user(a.org, Role.CASE_WORKER, a.team, email="co_worker@a.example.org")
     CaseTeamMember.objects.create(case=case, organisation=a.org, user=a.co_worker, role=CaseRole.CO_WORKER)
     world.child, world.mother, world.father, world.neighbour = child, mother, father, neighbour
@@ -51,10 +90,20 @@ def _page_urls(w):
     rel = Relationship.objects.filter(case=w.a.case).first()
     tie = SystemTie.objects.filter(case=w.a.case).first()
     return [
-        base, base + "?map=ecomap", base + "?map=circle&emotional=off&death=slash",
-        base + "persons/new/", f"{base}persons/{w.mother.pk}/", base + "relations/", base + "relations/new/",
-        f"{base}relations/{rel.pk}/", base + "ties/new/", f"{base}ties/{tie.pk}/", base + "import/",
-        base + "export/?map=genogram&format=svg", base + "export/json/", base + "export/gedcom/5.5.1/",
+        base,
+        base + "?map=ecomap",
+        base + "?map=circle&emotional=off&death=slash",
+        base + "persons/new/",
+        f"{base}persons/{w.mother.pk}/",
+        base + "relations/",
+        base + "relations/new/",
+        f"{base}relations/{rel.pk}/",
+        base + "ties/new/",
+        f"{base}ties/{tie.pk}/",
+        base + "import/",
+        base + "export/?map=genogram&format=svg",
+        base + "export/json/",
+        base + "export/gedcom/5.5.1/",
     ]
 
 
@@ -74,7 +123,9 @@ def test_outsiders_get_404_everywhere(net, client, who):
         assert client.get(url).status_code == 404, url
     assert client.post(net.base + "persons/new/", {"first_name": "X"}).status_code == 404
     assert client.post(net.base + "undo/").status_code == 404
-    assert client.post(f"{net.base}persons/{net.mother.pk}/move/", {"x": 1, "y": 2, "map": "genogram"}).status_code == 404
+    assert (
+        client.post(f"{net.base}persons/{net.mother.pk}/move/", {"x": 1, "y": 2, "map": "genogram"}).status_code == 404
+    )
 
 
 def test_other_organisation_gets_404(net, client):
@@ -92,7 +143,7 @@ def test_co_worker_reads_but_every_change_is_refused(net, client):
     client.force_login(net.a.co_worker)
     page = client.get(net.base)
     assert page.status_code == 200
-    assert b'<svg' in page.content
+    assert b"<svg" in page.content
     assert b'id="undo-form"' not in page.content  # no editing toolbar
     assert client.get(f"{net.base}persons/{net.mother.pk}/").status_code == 200
     before = (Person.objects.count(), Relationship.objects.count(), SystemTie.objects.count())
@@ -103,14 +154,25 @@ def test_co_worker_reads_but_every_change_is_refused(net, client):
         (f"persons/{net.mother.pk}/", {"first_name": "Anders", "version": 1, "person_version": 1}),
         (f"persons/{net.mother.pk}/remove/", {}),
         (f"persons/{net.mother.pk}/move/", {"x": 10, "y": 10, "map": "genogram"}),
-        ("relations/new/", {"kind": "partner", "subtype": "married", "person_a": net.mother.pk,
-                            "person_b": net.neighbour.pk}),
-        (f"relations/{rel.pk}/", {"kind": "parent", "subtype": "foster", "person_a": rel.person_a_id,
-                                  "person_b": rel.person_b_id, "version": rel.version}),
+        (
+            "relations/new/",
+            {"kind": "partner", "subtype": "married", "person_a": net.mother.pk, "person_b": net.neighbour.pk},
+        ),
+        (
+            f"relations/{rel.pk}/",
+            {
+                "kind": "parent",
+                "subtype": "foster",
+                "person_a": rel.person_a_id,
+                "person_b": rel.person_b_id,
+                "version": rel.version,
+            },
+        ),
         (f"relations/{rel.pk}/remove/", {}),
         ("ties/new/", {"system": "Huisarts", "system_kind": "gp", "strength": "strong", "energy": "none"}),
         (f"ties/{tie.pk}/remove/", {}),
-        ("undo/", {}), ("reset/", {"map": "genogram"}),
+        ("undo/", {}),
+        ("reset/", {"map": "genogram"}),
     ]
     for url, data in refused:
         assert client.post(net.base + url, data).status_code == 403, url
@@ -136,8 +198,16 @@ def test_map_page_shows_the_svg_the_summary_and_the_tools(net, client, kind):
     assert "Ria Buur" in html
     assert 'role="alert"' in html
     # toolbar and exports
-    for part in ('data-mode="add-person"', 'data-mode="add-relation"', 'data-mode="add-tie"', 'id="undo-form"',
-                 "format=png", "format=pdf&amp;page=A4", "format=pdf&amp;page=A3", "export/gedcom/7.0/"):
+    for part in (
+        'data-mode="add-person"',
+        'data-mode="add-relation"',
+        'data-mode="add-tie"',
+        'id="undo-form"',
+        "format=png",
+        "format=pdf&amp;page=A4",
+        "format=pdf&amp;page=A3",
+        "export/gedcom/7.0/",
+    ):
         assert part in html, part
     # the visit is logged with the persons on the map
     logged = AccessLogEntry.objects.filter(case_id=net.a.case.pk, record_type="person", action="view")
@@ -177,10 +247,22 @@ def test_add_a_person_where_clicked_keeps_the_position(net, client):
     client.force_login(net.a.case_worker)
     form = client.get(net.base + "persons/new/", {"map": "circle", "x": "120.5", "y": "-40"})
     assert form.status_code == 200 and 'value="120.5"' in form.content.decode()
-    response = client.post(net.base + "persons/new/", {
-        "first_name": "Opa", "last_name": "Jansen", "gender": "male", "kind": "person", "safety": "safe",
-        "domain": "family", "ring": 1, "map": "circle", "x": "120.5", "y": "-40", "reachable": "on",
-    })
+    response = client.post(
+        net.base + "persons/new/",
+        {
+            "first_name": "Opa",
+            "last_name": "Jansen",
+            "gender": "male",
+            "kind": "person",
+            "safety": "safe",
+            "domain": "family",
+            "ring": 1,
+            "map": "circle",
+            "x": "120.5",
+            "y": "-40",
+            "reachable": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     person = Person.objects.get(first_name="Opa")
     assert person.network.positions["circle"] == [120.5, -40.0]
@@ -191,15 +273,19 @@ def test_add_person_via_htmx_refreshes_the_page(net, client):
     client.force_login(net.a.case_worker)
     fragment = client.get(net.base + "persons/new/", HTTP_HX_REQUEST="true")
     assert b"<html" not in fragment.content and b"hx-post" in fragment.content
-    response = client.post(net.base + "persons/new/", {"first_name": "Buurman", "gender": "male", "kind": "person",
-                                                       "safety": "unknown"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        net.base + "persons/new/",
+        {"first_name": "Buurman", "gender": "male", "kind": "person", "safety": "unknown"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 204 and response["HX-Refresh"] == "true"
 
 
 def test_invalid_person_shows_errors_next_to_the_fields(net, client):
     client.force_login(net.a.case_worker)
-    response = client.post(net.base + "persons/new/", {"first_name": "", "kind": "person", "safety": "unknown",
-                                                       "gender": "unknown"})
+    response = client.post(
+        net.base + "persons/new/", {"first_name": "", "kind": "person", "safety": "unknown", "gender": "unknown"}
+    )
     assert response.status_code == 200
     assert 'aria-invalid="true"' in response.content.decode()
     assert not Person.objects.filter(first_name="").exists()
@@ -207,9 +293,22 @@ def test_invalid_person_shows_errors_next_to_the_fields(net, client):
 
 def test_edit_person_saves_case_file_and_map_fields(net, client):
     client.force_login(net.a.case_worker)
-    data = {"first_name": "Sara", "last_name": "Jansen-De Vries", "gender": "female", "birth_date": "1985-04-02",
-            "in_household": "on", "kind": "person", "safety": "safe", "domain": "household", "ring": 1,
-            "emotional_support": "on", "may_invite": "on", "reachable": "on", "version": 1, "person_version": 1}
+    data = {
+        "first_name": "Sara",
+        "last_name": "Jansen-De Vries",
+        "gender": "female",
+        "birth_date": "1985-04-02",
+        "in_household": "on",
+        "kind": "person",
+        "safety": "safe",
+        "domain": "household",
+        "ring": 1,
+        "emotional_support": "on",
+        "may_invite": "on",
+        "reachable": "on",
+        "version": 1,
+        "person_version": 1,
+    }
     response = client.post(f"{net.base}persons/{net.mother.pk}/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     net.mother.refresh_from_db()
@@ -220,8 +319,16 @@ def test_edit_person_saves_case_file_and_map_fields(net, client):
 def test_stale_member_save_is_refused_with_409(net, client):
     client.force_login(net.a.case_worker)
     neighbour = net.neighbour
-    base = {"first_name": "Ria", "last_name": "Buur", "gender": "female", "kind": "person", "safety": "safe",
-            "domain": "neighbourhood_clubs", "reachable": "on", "person_version": neighbour.version}
+    base = {
+        "first_name": "Ria",
+        "last_name": "Buur",
+        "gender": "female",
+        "kind": "person",
+        "safety": "safe",
+        "domain": "neighbourhood_clubs",
+        "reachable": "on",
+        "person_version": neighbour.version,
+    }
     first = client.post(f"{net.base}persons/{neighbour.pk}/", {**base, "ring": 1, "version": 1})
     assert first.status_code == 302
     second = client.post(f"{net.base}persons/{neighbour.pk}/", {**base, "ring": 3, "version": 1})
@@ -236,17 +343,26 @@ def test_add_relation_prefilled_from_two_clicks(net, client):
     html = form.content.decode()
     assert form.status_code == 200
     assert f'<option value="{net.mother.pk}" selected' in html
-    response = client.post(net.base + "relations/new/", {
-        "kind": "emotional", "subtype": "conflict", "person_a": net.mother.pk, "person_b": net.neighbour.pk,
-        "note": "ruzie over de schutting"})
+    response = client.post(
+        net.base + "relations/new/",
+        {
+            "kind": "emotional",
+            "subtype": "conflict",
+            "person_a": net.mother.pk,
+            "person_b": net.neighbour.pk,
+            "note": "ruzie over de schutting",
+        },
+    )
     assert response.status_code == 302
     assert Relationship.objects.filter(kind="emotional", subtype="conflict").exists()
 
 
 def test_relation_subtype_must_fit_the_kind(net, client):
     client.force_login(net.a.case_worker)
-    response = client.post(net.base + "relations/new/", {
-        "kind": "parent", "subtype": "married", "person_a": net.mother.pk, "person_b": net.neighbour.pk})
+    response = client.post(
+        net.base + "relations/new/",
+        {"kind": "parent", "subtype": "married", "person_a": net.mother.pk, "person_b": net.neighbour.pk},
+    )
     assert response.status_code == 200 and 'class="errorlist' in response.content.decode()
     assert not Relationship.objects.filter(subtype="married", person_b=net.neighbour).exists()
 
@@ -254,21 +370,44 @@ def test_relation_subtype_must_fit_the_kind(net, client):
 def test_edit_and_remove_relation_and_tie(net, client):
     client.force_login(net.a.case_worker)
     rel = Relationship.objects.get(kind="partner")
-    response = client.post(f"{net.base}relations/{rel.pk}/", {
-        "kind": "partner", "subtype": "divorced", "person_a": rel.person_a_id, "person_b": rel.person_b_id,
-        "start": "2010-05-01", "end": "2020-01-01", "version": rel.version})
+    response = client.post(
+        f"{net.base}relations/{rel.pk}/",
+        {
+            "kind": "partner",
+            "subtype": "divorced",
+            "person_a": rel.person_a_id,
+            "person_b": rel.person_b_id,
+            "start": "2010-05-01",
+            "end": "2020-01-01",
+            "version": rel.version,
+        },
+    )
     assert response.status_code == 302
     rel.refresh_from_db()
     assert rel.subtype == "divorced"
-    stale = client.post(f"{net.base}relations/{rel.pk}/", {
-        "kind": "partner", "subtype": "separated", "person_a": rel.person_a_id, "person_b": rel.person_b_id,
-        "version": 1})
+    stale = client.post(
+        f"{net.base}relations/{rel.pk}/",
+        {
+            "kind": "partner",
+            "subtype": "separated",
+            "person_a": rel.person_a_id,
+            "person_b": rel.person_b_id,
+            "version": 1,
+        },
+    )
     assert stale.status_code == 409
     assert client.post(f"{net.base}relations/{rel.pk}/remove/").status_code == 302
     assert not Relationship.objects.filter(pk=rel.pk).exists()
-    response = client.post(net.base + "ties/new/", {"system": "Huisarts Peters", "system_kind": "gp",
-                                                   "person": net.mother.pk, "strength": "tenuous",
-                                                   "energy": "from_system"})
+    response = client.post(
+        net.base + "ties/new/",
+        {
+            "system": "Huisarts Peters",
+            "system_kind": "gp",
+            "person": net.mother.pk,
+            "strength": "tenuous",
+            "energy": "from_system",
+        },
+    )
     assert response.status_code == 302
     tie = SystemTie.objects.get(system="Huisarts Peters")
     assert client.post(f"{net.base}ties/{tie.pk}/remove/").status_code == 302
@@ -303,8 +442,10 @@ def test_remove_person_from_the_map(net, client):
 
 def test_every_change_is_in_the_access_log(net, client):
     client.force_login(net.a.case_worker)
-    client.post(net.base + "ties/new/", {"system": "Voetbalclub", "system_kind": "sports_club",
-                                         "strength": "strong", "energy": "both"})
+    client.post(
+        net.base + "ties/new/",
+        {"system": "Voetbalclub", "system_kind": "sports_club", "strength": "strong", "energy": "both"},
+    )
     assert AccessLogEntry.objects.filter(case_id=net.a.case.pk, action="create").exists()
 
 
@@ -414,8 +555,7 @@ def test_gedcom_preview_then_confirm_imports(net, client):
     html = response.content.decode()
     assert "Lotte Peeters" in html and "Anna Claes" in html
     assert Person.objects.filter(case=net.a.case).count() == before  # nothing yet
-    response = client.post(net.base + "import/confirm/", {"center": "I3", "generations_up": 1,
-                                                          "generations_down": 0})
+    response = client.post(net.base + "import/confirm/", {"center": "I3", "generations_up": 1, "generations_down": 0})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Person.objects.filter(case=net.a.case).count() == before + 3
 
@@ -474,10 +614,18 @@ def test_a_person_placed_on_the_map_is_undone_in_one_step(net, client):
 
     client.force_login(net.a.case_worker)
     before = Person.objects.filter(case=net.a.case).count()
-    response = client.post(net.base + "persons/new/", {
-        "first_name": "Geplaatst", "gender": "female", "safety": "unknown", "kind": "person",
-        "map": "circle", "x": 120, "y": -40,
-    })
+    response = client.post(
+        net.base + "persons/new/",
+        {
+            "first_name": "Geplaatst",
+            "gender": "female",
+            "safety": "unknown",
+            "kind": "person",
+            "map": "circle",
+            "x": 120,
+            "y": -40,
+        },
+    )
     assert response.status_code == 302
     placed = Person.objects.get(case=net.a.case, first_name="Geplaatst")
     assert NetworkMember.objects.get(pk=placed.pk).positions == {"circle": [120.0, -40.0]}

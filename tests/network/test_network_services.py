@@ -1,4 +1,5 @@
 """Writes to a case's network: permissions, validation, the access log, stale saves, undo, JSON export and import."""
+
 import copy
 import datetime
 
@@ -20,17 +21,24 @@ def w(world):
     case = world.a.case
     world.a.child = case.persons.get(is_central=True)
     world.a.sibling = case.persons.get(is_central=False)
-    world.a.mother = Person.objects.create(case=case, organisation=world.a.org, first_name="Mama", gender="female",
-                                           birth_date=D(1985, 5, 5))
-    world.a.father = Person.objects.create(case=case, organisation=world.a.org, first_name="Papa", gender="male",
-                                           birth_date=D(1983, 1, 1))
+    world.a.mother = Person.objects.create(
+        case=case, organisation=world.a.org, first_name="Mama", gender="female", birth_date=D(1985, 5, 5)
+    )
+    world.a.father = Person.objects.create(
+        case=case, organisation=world.a.org, first_name="Papa", gender="male", birth_date=D(1983, 1, 1)
+    )
     world.a.me = actor(world.a.case_worker)
     return world
 
 
 def _rel(w, kind="parent", subtype="biological", a=None, b=None, **extra):
-    return {"kind": kind, "subtype": subtype, "person_a": (a or w.a.mother).pk, "person_b": (b or w.a.child).pk,
-            **extra}
+    return {
+        "kind": kind,
+        "subtype": subtype,
+        "person_a": (a or w.a.mother).pk,
+        "person_b": (b or w.a.child).pk,
+        **extra,
+    }
 
 
 def _other_case(w):
@@ -48,8 +56,9 @@ def _last_log():
 
 
 def test_network_for_case_maps_records_and_logs_every_person_in_one_go(w, django_assert_max_num_queries):
-    services.save_member(w.a.me, w.a.case.pk, w.a.mother.pk, {"domain": "family", "ring": 1,
-                                                                "practical_support": True, "safety": "safe"})
+    services.save_member(
+        w.a.me, w.a.case.pk, w.a.mother.pk, {"domain": "family", "ring": 1, "practical_support": True, "safety": "safe"}
+    )
     services.add_relationship(w.a.me, w.a.case.pk, _rel(w))
     services.add_relationship(w.a.me, w.a.case.pk, _rel(w, "partner", "married", w.a.mother, w.a.father))
     services.add_system_tie(w.a.me, w.a.case.pk, {"system": "School", "system_kind": "school", "strength": "strong"})
@@ -61,7 +70,12 @@ def test_network_for_case_maps_records_and_logs_every_person_in_one_go(w, django
     assert len(network.members) == 4
     mother = network.member(str(w.a.mother.pk))
     assert (mother.sex, mother.domain, mother.ring, mother.support, mother.safety) == (
-        "female", "family", 1, frozenset({"practical"}), "safe")
+        "female",
+        "family",
+        1,
+        frozenset({"practical"}),
+        "safe",
+    )
     child = network.member(str(w.a.child.pk))
     assert child.central and child.domain is None and child.sex == "unknown"
     assert network.parents[0].parent == str(w.a.mother.pk) and network.parents[0].kind == "biological"
@@ -73,8 +87,11 @@ def test_network_for_case_maps_records_and_logs_every_person_in_one_go(w, django
 
 
 def test_network_at_a_moment_leaves_out_later_ties(w):
-    services.add_relationship(w.a.me, w.a.case.pk, _rel(w, "partner", "married", w.a.mother, w.a.father,
-                                                         start=D(2010, 1, 1), end=D(2018, 1, 1)))
+    services.add_relationship(
+        w.a.me,
+        w.a.case.pk,
+        _rel(w, "partner", "married", w.a.mother, w.a.father, start=D(2010, 1, 1), end=D(2018, 1, 1)),
+    )
     _case, network = queries.network_for_case(w.a.me, w.a.case.pk, moment=D(2020, 1, 1))
     assert network.partners == ()
     _case, network = queries.network_for_case(w.a.me, w.a.case.pk, moment=D(2012, 1, 1))
@@ -128,7 +145,11 @@ def test_save_member_creates_then_updates_logs_and_keeps_history(w):
     assert member.version == 1
     entry = _last_log()
     assert (entry.record_type, entry.record_id, entry.action, entry.case_id) == (
-        "network_member", str(w.a.mother.pk), Action.CREATE, w.a.case.pk)
+        "network_member",
+        str(w.a.mother.pk),
+        Action.CREATE,
+        w.a.case.pk,
+    )
     member = services.save_member(w.a.me, w.a.case.pk, w.a.mother.pk, {"ring": 2}, expected_version=1)
     assert member.version == 2 and member.domain == "family"
     assert _last_log().action == Action.UPDATE
@@ -177,8 +198,9 @@ def test_reset_positions_and_undo(w):
 
 
 def test_add_network_person_and_undo_removes_them(w):
-    person = services.add_network_person(w.a.me, w.a.case.pk, {"first_name": "Oma", "gender": "female"},
-                                         {"domain": "family", "ring": 1})
+    person = services.add_network_person(
+        w.a.me, w.a.case.pk, {"first_name": "Oma", "gender": "female"}, {"domain": "family", "ring": 1}
+    )
     assert person.network.domain == "family"
     edit = services.undo_last(w.a.me, w.a.case.pk)
     assert edit.record_type == "person" and edit.undone
@@ -189,8 +211,9 @@ def test_add_network_person_and_undo_removes_them(w):
 def test_add_network_person_validates_person_and_member_together(w):
     count = Person.objects.count()
     with pytest.raises(ValidationError) as error:
-        services.add_network_person(w.a.me, w.a.case.pk, {"first_name": "Oma", "birth_date": D(2999, 1, 1)},
-                                    {"ring": 9})
+        services.add_network_person(
+            w.a.me, w.a.case.pk, {"first_name": "Oma", "birth_date": D(2999, 1, 1)}, {"ring": 9}
+        )
     assert {"birth_date", "ring"} <= set(error.value.message_dict)
     assert Person.objects.count() == count
 
@@ -198,8 +221,9 @@ def test_add_network_person_validates_person_and_member_together(w):
 def test_remove_network_person_removes_ties_and_undo_brings_all_back(w):
     services.save_member(w.a.me, w.a.case.pk, w.a.mother.pk, {"domain": "family"})
     services.add_relationship(w.a.me, w.a.case.pk, _rel(w))
-    services.add_system_tie(w.a.me, w.a.case.pk, {"system": "Work", "system_kind": "work", "strength": "tenuous",
-                                                  "person": w.a.mother.pk})
+    services.add_system_tie(
+        w.a.me, w.a.case.pk, {"system": "Work", "system_kind": "work", "strength": "tenuous", "person": w.a.mother.pk}
+    )
     services.remove_network_person(w.a.me, w.a.case.pk, w.a.mother.pk)
     assert not Person.objects.filter(pk=w.a.mother.pk).exists()
     assert not Relationship.objects.exists() and not SystemTie.objects.exists()
@@ -215,8 +239,14 @@ def test_remove_network_person_follows_the_case_rules(w):
     with pytest.raises(ValidationError) as error:
         services.remove_network_person(w.a.me, other.pk, other.persons.get().pk)
     assert "is_central" in error.value.message_dict
-    Consent.objects.create(case=w.a.case, organisation=w.a.org, person=w.a.mother, purpose="contact_network",
-                           given_on=D(2026, 1, 20), recorded_by=w.a.case_worker)
+    Consent.objects.create(
+        case=w.a.case,
+        organisation=w.a.org,
+        person=w.a.mother,
+        purpose="contact_network",
+        given_on=D(2026, 1, 20),
+        recorded_by=w.a.case_worker,
+    )
     services.add_relationship(w.a.me, w.a.case.pk, _rel(w))
     with pytest.raises(ValidationError):
         services.remove_network_person(w.a.me, w.a.case.pk, w.a.mother.pk)
@@ -237,12 +267,15 @@ def test_add_update_remove_relationship_with_log_and_stale(w):
     assert _last_log().action == Action.DELETE and not Relationship.objects.exists()
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"subtype": "married"}, "subtype"),
-    ({"person_b": "mother"}, "person_b"),
-    ({"person_b": "stranger"}, "person_b"),
-    ({"start": D(2020, 1, 1), "end": D(2019, 1, 1)}, "end"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"subtype": "married"}, "subtype"),
+        ({"person_b": "mother"}, "person_b"),
+        ({"person_b": "stranger"}, "person_b"),
+        ({"start": D(2020, 1, 1), "end": D(2019, 1, 1)}, "end"),
+    ],
+)
 def test_relationship_rules(w, change, field):
     change = dict(change)
     if change.get("person_b") == "mother":
@@ -278,8 +311,9 @@ def test_no_one_is_their_own_ancestor(w):
     # Also when an existing link is changed into a loop.
     link = Relationship.objects.get(person_a=w.a.child)
     with pytest.raises(ValidationError):
-        services.update_relationship(w.a.me, w.a.case.pk, link.pk, {"person_a": w.a.child.pk,
-                                                                    "person_b": w.a.mother.pk}, link.version)
+        services.update_relationship(
+            w.a.me, w.a.case.pk, link.pk, {"person_a": w.a.child.pk, "person_b": w.a.mother.pk}, link.version
+        )
 
 
 def test_at_most_two_biological_parents(w):
@@ -298,15 +332,23 @@ def test_at_most_two_biological_parents(w):
 def test_system_ties_add_update_remove_and_rules(w):
     tie = services.add_system_tie(w.a.me, w.a.case.pk, {"system": "GP", "system_kind": "gp", "strength": "strong"})
     assert _last_log().record_type == "system_tie"
-    tie = services.update_system_tie(w.a.me, w.a.case.pk, tie.pk, {"strength": "stressful",
-                                                                  "person": w.a.mother.pk}, 1)
+    tie = services.update_system_tie(w.a.me, w.a.case.pk, tie.pk, {"strength": "stressful", "person": w.a.mother.pk}, 1)
     assert (tie.strength, tie.person_id, tie.version) == ("stressful", w.a.mother.pk, 2)
     with pytest.raises(StaleEdit):
         services.update_system_tie(w.a.me, w.a.case.pk, tie.pk, {"strength": "strong"}, 1)
     with pytest.raises(ValidationError) as error:
-        services.add_system_tie(w.a.me, w.a.case.pk, {"system": "", "system_kind": "moon", "strength": "strong",
-                                                      "start": D(2020, 1, 2), "end": D(2020, 1, 1),
-                                                      "person": make_case(w.a.team).persons.get().pk})
+        services.add_system_tie(
+            w.a.me,
+            w.a.case.pk,
+            {
+                "system": "",
+                "system_kind": "moon",
+                "strength": "strong",
+                "start": D(2020, 1, 2),
+                "end": D(2020, 1, 1),
+                "person": make_case(w.a.team).persons.get().pk,
+            },
+        )
     assert {"system", "system_kind", "end", "person"} <= set(error.value.message_dict)
     services.remove_system_tie(w.a.me, w.a.case.pk, tie.pk)
     assert not SystemTie.objects.exists()
@@ -369,27 +411,57 @@ def test_undo_of_an_added_person_refused_when_someone_tied_them_in(w):
 
 def _build_network(w):
     case_id = w.a.case.pk
-    services.save_member(w.a.me, case_id, w.a.mother.pk, {"domain": "household", "ring": 1, "safety": "safe",
-                                                           "may_invite": True, "emotional_support": True})
+    services.save_member(
+        w.a.me,
+        case_id,
+        w.a.mother.pk,
+        {"domain": "household", "ring": 1, "safety": "safe", "may_invite": True, "emotional_support": True},
+    )
     services.save_member(w.a.me, case_id, w.a.father.pk, {"deceased": True, "death_date": D(2020, 2, 2)})
     services.move_member(w.a.me, case_id, w.a.father.pk, "genogram", 3, 4)
     services.add_relationship(w.a.me, case_id, _rel(w, a=w.a.mother))
     services.add_relationship(w.a.me, case_id, _rel(w, a=w.a.father, start=D(2015, 3, 1)))
-    services.add_relationship(w.a.me, case_id, _rel(w, "partner", "divorced", w.a.mother, w.a.father,
-                                                    end=D(2019, 1, 1)))
+    services.add_relationship(
+        w.a.me, case_id, _rel(w, "partner", "divorced", w.a.mother, w.a.father, end=D(2019, 1, 1))
+    )
     services.add_relationship(w.a.me, case_id, _rel(w, "twin", "identical", w.a.child, w.a.sibling))
     services.add_relationship(w.a.me, case_id, _rel(w, "emotional", "conflict", w.a.mother, w.a.sibling, note="n"))
-    services.add_system_tie(w.a.me, case_id, {"system": "School", "system_kind": "school", "strength": "tenuous",
-                                              "energy": "from_system", "person": w.a.child.pk})
-    services.add_system_tie(w.a.me, case_id, {"system": "Wijkteam", "system_kind": "social_services",
-                                              "strength": "stressful"})
+    services.add_system_tie(
+        w.a.me,
+        case_id,
+        {
+            "system": "School",
+            "system_kind": "school",
+            "strength": "tenuous",
+            "energy": "from_system",
+            "person": w.a.child.pk,
+        },
+    )
+    services.add_system_tie(
+        w.a.me, case_id, {"system": "Wijkteam", "system_kind": "social_services", "strength": "stressful"}
+    )
 
 
 def _shape(network):
     names = {m.id: m.name for m in network.members}
     members = sorted(
-        (m.name, m.sex, m.kind, m.birth_date, m.death_date, m.deceased, m.central, m.household, m.domain, m.ring,
-         tuple(sorted(m.support)), m.safety, m.may_invite, m.reachable, tuple(sorted(m.pinned.items())))
+        (
+            m.name,
+            m.sex,
+            m.kind,
+            m.birth_date,
+            m.death_date,
+            m.deceased,
+            m.central,
+            m.household,
+            m.domain,
+            m.ring,
+            tuple(sorted(m.support)),
+            m.safety,
+            m.may_invite,
+            m.reachable,
+            tuple(sorted(m.pinned.items())),
+        )
         for m in network.members
     )
     ties = sorted(
@@ -435,27 +507,51 @@ def _document(w):
     return queries.export_json(w.a.me, w.a.case.pk)
 
 
-@pytest.mark.parametrize("breakage", [
-    lambda d: d.update(format="gedcom"),
-    lambda d: d.update(version=2),
-    lambda d: d.pop("relationships"),
-    lambda d: d.update(persons="everyone"),
-    lambda d: d["persons"][0].pop("first_name"),
-    lambda d: d["persons"][1].update(ref=d["persons"][0]["ref"]),
-    lambda d: d["persons"][0].update(gender="robot"),
-    lambda d: d["persons"][0].update(birth_date="yesterday"),
-    lambda d: d["persons"][0]["network"].update(ring=7),
-    lambda d: d["persons"][0]["network"].update(positions={"genogram": ["a", 1]}),
-    lambda d: d["relationships"][0].update(person_a="nobody"),
-    lambda d: d["relationships"][0].update(subtype="married"),
-    lambda d: d["relationships"][0].update(person_b=d["relationships"][0]["person_a"]),
-    lambda d: d["relationships"].append({**d["relationships"][0], "person_a": d["relationships"][0]["person_b"],
-                                         "person_b": d["relationships"][0]["person_a"]}),
-    lambda d: d["system_ties"][0].update(strength="mighty"),
-    lambda d: d["system_ties"][0].update(person="nobody"),
-], ids=["format", "version", "missing list", "not a list", "missing name", "duplicate ref", "bad gender",
-        "bad date", "bad ring", "bad position", "unknown person", "bad subtype", "same person", "ancestor loop",
-        "bad strength", "tie to unknown person"])
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda d: d.update(format="gedcom"),
+        lambda d: d.update(version=2),
+        lambda d: d.pop("relationships"),
+        lambda d: d.update(persons="everyone"),
+        lambda d: d["persons"][0].pop("first_name"),
+        lambda d: d["persons"][1].update(ref=d["persons"][0]["ref"]),
+        lambda d: d["persons"][0].update(gender="robot"),
+        lambda d: d["persons"][0].update(birth_date="yesterday"),
+        lambda d: d["persons"][0]["network"].update(ring=7),
+        lambda d: d["persons"][0]["network"].update(positions={"genogram": ["a", 1]}),
+        lambda d: d["relationships"][0].update(person_a="nobody"),
+        lambda d: d["relationships"][0].update(subtype="married"),
+        lambda d: d["relationships"][0].update(person_b=d["relationships"][0]["person_a"]),
+        lambda d: d["relationships"].append(
+            {
+                **d["relationships"][0],
+                "person_a": d["relationships"][0]["person_b"],
+                "person_b": d["relationships"][0]["person_a"],
+            }
+        ),
+        lambda d: d["system_ties"][0].update(strength="mighty"),
+        lambda d: d["system_ties"][0].update(person="nobody"),
+    ],
+    ids=[
+        "format",
+        "version",
+        "missing list",
+        "not a list",
+        "missing name",
+        "duplicate ref",
+        "bad gender",
+        "bad date",
+        "bad ring",
+        "bad position",
+        "unknown person",
+        "bad subtype",
+        "same person",
+        "ancestor loop",
+        "bad strength",
+        "tie to unknown person",
+    ],
+)
 def test_invalid_documents_import_nothing(w, breakage):
     document = copy.deepcopy(_document(w))
     breakage(document)
@@ -529,8 +625,12 @@ def test_preview_and_import_gedcom(w):
     counts = services.import_gedcom(w.a.me, w.a.case.pk, GEDCOM, "@I3@", 1, 0)
     assert counts == {"persons": 3, "relationships": 3, "system_ties": 0, "dates_left_out": 1}
     lotte = w.a.case.persons.get(first_name="Lotte")
-    assert (lotte.last_name, lotte.gender, lotte.birth_date, lotte.is_central) == ("Peeters", "female",
-                                                                                  D(1980, 5, 5), False)
+    assert (lotte.last_name, lotte.gender, lotte.birth_date, lotte.is_central) == (
+        "Peeters",
+        "female",
+        D(1980, 5, 5),
+        False,
+    )
     jan = w.a.case.persons.get(first_name="Jan")
     assert jan.birth_date is None  # 1850: before what the case file keeps
     kinds = sorted(Relationship.objects.filter(case=w.a.case).values_list("kind", "subtype"))

@@ -1,4 +1,5 @@
 """Network figures on a small hand-built network; every expected number is counted by hand below."""
+
 import datetime
 
 from kring.network.core.graph import EmotionalTie, Member, Network, ParentLink, Partnership, SystemTie
@@ -11,28 +12,73 @@ def _network():
     return Network(
         members=(
             Member("c", "Kim", central=True, household=True, birth_date=D(2015, 3, 1)),
-            Member("m", "Mama", sex="female", domain="household", ring=1, support=frozenset({"practical", "emotional"}),
-                   safety="safe", may_invite=True, birth_date=D(1985, 1, 1)),
-            Member("f", "Papa", sex="male", domain="family", ring=2, death_date=D(2018, 6, 1), deceased=True,
-                   safety="safe", may_invite=True),  # died: not in the network any more
-            Member("g", "Oma", domain="family", ring=1, support=frozenset({"information"}), safety="safe",
-                   may_invite=True, reachable=False),  # cannot be reached: not invitable
-            Member("fr", "Fien", domain="friends", ring=2, support=frozenset({"emotional"}), safety="safe",
-                   may_invite=True),
-            Member("t", "Juf", domain="school_work", ring=3, support=frozenset({"information"}), safety="unknown",
-                   may_invite=True),  # safety unknown: not invitable
-            Member("p", "Consulent", domain="professional", ring=3, support=frozenset({"information"}),
-                   safety="safe", may_invite=True),
+            Member(
+                "m",
+                "Mama",
+                sex="female",
+                domain="household",
+                ring=1,
+                support=frozenset({"practical", "emotional"}),
+                safety="safe",
+                may_invite=True,
+                birth_date=D(1985, 1, 1),
+            ),
+            Member(
+                "f",
+                "Papa",
+                sex="male",
+                domain="family",
+                ring=2,
+                death_date=D(2018, 6, 1),
+                deceased=True,
+                safety="safe",
+                may_invite=True,
+            ),  # died: not in the network any more
+            Member(
+                "g",
+                "Oma",
+                domain="family",
+                ring=1,
+                support=frozenset({"information"}),
+                safety="safe",
+                may_invite=True,
+                reachable=False,
+            ),  # cannot be reached: not invitable
+            Member(
+                "fr", "Fien", domain="friends", ring=2, support=frozenset({"emotional"}), safety="safe", may_invite=True
+            ),
+            Member(
+                "t",
+                "Juf",
+                domain="school_work",
+                ring=3,
+                support=frozenset({"information"}),
+                safety="unknown",
+                may_invite=True,
+            ),  # safety unknown: not invitable
+            Member(
+                "p",
+                "Consulent",
+                domain="professional",
+                ring=3,
+                support=frozenset({"information"}),
+                safety="safe",
+                may_invite=True,
+            ),
             Member("n", "Buur"),  # no domain and no ring: informal, unspecified
             Member("x", "Zwangerschap", kind="pregnancy"),  # a symbol, not a person
         ),
         parents=(ParentLink("m", "c"), ParentLink("f", "c")),
-        partners=(Partnership("m", "f", "married", start=D(2005, 1, 1), end=D(2016, 1, 1)),
-                  Partnership("m", "f", "divorced", start=D(2016, 1, 1))),
+        partners=(
+            Partnership("m", "f", "married", start=D(2005, 1, 1), end=D(2016, 1, 1)),
+            Partnership("m", "f", "divorced", start=D(2016, 1, 1)),
+        ),
         emotional=(EmotionalTie("m", "g", "conflict", start=D(2018, 1, 1)),),
-        systems=(SystemTie("1", "School", "school", member="c", strength="strong", start=D(2016, 1, 1)),
-                 SystemTie("2", "Huisarts", "gp", strength="strong"),
-                 SystemTie("3", "Wijkteam", "social_services", strength="stressful")),
+        systems=(
+            SystemTie("1", "School", "school", member="c", strength="strong", start=D(2016, 1, 1)),
+            SystemTie("2", "Huisarts", "gp", strength="strong"),
+            SystemTie("3", "Wijkteam", "social_services", strength="stressful"),
+        ),
     )
 
 
@@ -43,8 +89,15 @@ def test_size_and_composition():
     assert (s.informal, s.professional) == (5, 1)
     assert s.informal_share == round(5 / 6, 4)
     assert s.central == ("Kim",)
-    assert s.by_domain == {"household": 1, "family": 1, "friends": 1, "school_work": 1, "neighbourhood_clubs": 0,
-                           "professional": 1, "unspecified": 1}
+    assert s.by_domain == {
+        "household": 1,
+        "family": 1,
+        "friends": 1,
+        "school_work": 1,
+        "neighbourhood_clubs": 0,
+        "professional": 1,
+        "unspecified": 1,
+    }
     assert s.by_ring == {"1": 2, "2": 1, "3": 2, "unspecified": 1}
     assert s.domain_ring["household"] == {"1": 1, "2": 0, "3": 0, "unspecified": 0}
     assert s.domain_ring["family"]["1"] == 1 and s.domain_ring["friends"]["2"] == 1
@@ -55,8 +108,11 @@ def test_size_and_composition():
 
 def test_support_invitable_and_system_ties():
     s = summarize(_network(), small_threshold=6)
-    assert s.support == {"practical": ("Mama",), "emotional": ("Mama", "Fien"),
-                         "information": ("Oma", "Juf", "Consulent")}
+    assert s.support == {
+        "practical": ("Mama",),
+        "emotional": ("Mama", "Fien"),
+        "information": ("Oma", "Juf", "Consulent"),
+    }
     assert s.invitable == ("Mama", "Fien", "Consulent")
     assert [m.id for m in invitable(_network())] == ["m", "fr", "p"]
     assert s.system_ties == {"strong": 2, "tenuous": 0, "stressful": 1}

@@ -2,6 +2,7 @@
 confirming and reporting back (a safety agreement not done alerts the case worker at once), the same 404 for
 unknown, expired and revoked links (logged as refused), throttling per address, the access log, and headers
 that keep the secret out of caches, referrers and search engines."""
+
 import datetime
 import re
 
@@ -34,9 +35,15 @@ def clean_cache(db):
 
 def link_for(p, person, parts=()):
     if parts:
-        case_services.record_consent(p.worker, p.case.pk, {
-            "person": p.case.persons.order_by("pk").first().pk, "purpose": "share_plan",
-            "given_on": timezone.localdate()})
+        case_services.record_consent(
+            p.worker,
+            p.case.pk,
+            {
+                "person": p.case.persons.order_by("pk").first().pk,
+                "purpose": "share_plan",
+                "given_on": timezone.localdate(),
+            },
+        )
     return services.create_link(p.coordinator, p.case.pk, p.plan.pk, person.pk, list(parts))
 
 
@@ -74,8 +81,15 @@ def test_the_page_shows_only_the_holders_own_agreements(accepted, client):
     assert p.school.what not in text  # Piet's agreement
     assert confirm_url(token, p.sleep.pk) in text and report_url(token, p.sleep.pk) in text
     # Nothing else of the case: not its number, nor its family name, nor other persons or the plan's parts.
-    for absent in (p.case.number, p.case.family_name, "Piet", p.mw.kees.first_name, p.plan.concerns,
-                   p.plan.if_it_goes_wrong, p.must.text):
+    for absent in (
+        p.case.number,
+        p.case.family_name,
+        "Piet",
+        p.mw.kees.first_name,
+        p.plan.concerns,
+        p.plan.if_it_goes_wrong,
+        p.must.text,
+    ):
         assert absent not in text
     with override("nl"):
         assert gettext("safety agreement") in text  # the page is Dutch by default
@@ -96,8 +110,9 @@ def test_the_backup_person_sees_the_agreement_they_stand_in_for_but_cannot_take_
 def test_shared_parts_only_when_shared(accepted, client):
     p = accepted
     _link, plain = link_for(p, p.mw.oma)
-    _link, sharing = link_for(p, p.mw.oma, [PlanPart.CONCERNS, PlanPart.BOTTOM_LINES, PlanPart.IF_WRONG,
-                                            PlanPart.ALL_AGREEMENTS])
+    _link, sharing = link_for(
+        p, p.mw.oma, [PlanPart.CONCERNS, PlanPart.BOTTOM_LINES, PlanPart.IF_WRONG, PlanPart.ALL_AGREEMENTS]
+    )
     text = text_of(client.get(home(plain)))
     for part in (p.plan.concerns, p.must.text, p.plan.if_it_goes_wrong, p.school.what):
         assert part not in text
@@ -112,18 +127,32 @@ def test_attachments_only_those_shared_with_the_network(accepted, client):
 
     def attach(title, sharing):
         return ChildToolAttachment.objects.create(
-            plan=p.plan, case=p.case, organisation=p.case.organisation, tool="three_houses", title=title,
-            sharing=sharing, filename=f"{title}.png", content_type="image/png", content=b"\x89PNG-" + title.encode(),
-            size=10, uploaded_by=p.world.a.case_worker)
+            plan=p.plan,
+            case=p.case,
+            organisation=p.case.organisation,
+            tool="three_houses",
+            title=title,
+            sharing=sharing,
+            filename=f"{title}.png",
+            content_type="image/png",
+            content=b"\x89PNG-" + title.encode(),
+            size=10,
+            uploaded_by=p.world.a.case_worker,
+        )
 
     shared = attach("Drie huizen van Sam", "network")
     private = attach("Alleen voor het team", "case_team")
     link, token = link_for(p, p.mw.oma)
     # Shared with the network, but without the family's consent to share with the network: not shown.
     assert shared.title not in text_of(client.get(home(token)))
-    consent = Consent.objects.create(case=p.case, organisation=p.case.organisation, person=p.mw.child,
-                                     purpose="share_with_network", given_on=datetime.date.today(),
-                                     recorded_by=p.world.a.case_worker)
+    consent = Consent.objects.create(
+        case=p.case,
+        organisation=p.case.organisation,
+        person=p.mw.child,
+        purpose="share_with_network",
+        given_on=datetime.date.today(),
+        recorded_by=p.world.a.case_worker,
+    )
     text = text_of(client.get(home(token)))
     assert shared.title in text and private.title not in text
     download = client.get(reverse("plan_links:attachment", args=[token, shared.pk]), REMOTE_ADDR=ADDRESS)
@@ -131,8 +160,13 @@ def test_attachments_only_those_shared_with_the_network(accepted, client):
     assert download.content == b"\x89PNG-" + shared.title.encode()
     assert download["Content-Type"] == "image/png" and "attachment" in download["Content-Disposition"]
     assert download["Referrer-Policy"] == "no-referrer" and "no-store" in download["Cache-Control"]
-    assert AccessLogEntry.objects.filter(action="export", record_type="child_tool", record_id=str(shared.pk),
-                                         detail__contains=f"personal link {link.pk}", ip_address=ADDRESS).exists()
+    assert AccessLogEntry.objects.filter(
+        action="export",
+        record_type="child_tool",
+        record_id=str(shared.pk),
+        detail__contains=f"personal link {link.pk}",
+        ip_address=ADDRESS,
+    ).exists()
     assert client.get(reverse("plan_links:attachment", args=[token, private.pk])).status_code == 404
     assert client.get(reverse("plan_links:attachment", args=[token, 10**9])).status_code == 404
     assert denied(record_type="child_tool", record_id=str(private.pk)).exists()
@@ -160,9 +194,14 @@ def test_confirm_works_once(accepted, client):
         assert gettext("Thank you: you have taken this agreement on.") in text_of(page)
     assert client.post(confirm_url(token, p.sleep.pk)).status_code == 302
     assert Agreement.objects.get(pk=p.sleep.pk).version == version  # nothing changed the second time
-    assert AccessLogEntry.objects.filter(action="update", record_type="agreement", record_id=str(p.sleep.pk),
-                                         detail=f"confirmed via personal link {link.pk}", ip_address=ADDRESS,
-                                         user__isnull=True).exists()
+    assert AccessLogEntry.objects.filter(
+        action="update",
+        record_type="agreement",
+        record_id=str(p.sleep.pk),
+        detail=f"confirmed via personal link {link.pk}",
+        ip_address=ADDRESS,
+        user__isnull=True,
+    ).exists()
 
 
 def other_plans_agreement(p):
@@ -171,10 +210,22 @@ def other_plans_agreement(p):
     from kring.trajectories import services as trajectory_services
 
     t2 = trajectory_services.offer_trajectory(p.worker, p.case.pk, "ekc", timezone.localdate())
-    plan = Plan.objects.create(trajectory=t2, case=p.case, organisation=p.case.organisation,
-                               plan_type="family_group_plan", status="accepted", written_by=p.world.a.coordinator)
-    return Agreement.objects.create(plan=plan, case=p.case, organisation=p.case.organisation, owner_person=p.mw.oma,
-                                    what="Oma kookt op woensdag.", in_force=True)
+    plan = Plan.objects.create(
+        trajectory=t2,
+        case=p.case,
+        organisation=p.case.organisation,
+        plan_type="family_group_plan",
+        status="accepted",
+        written_by=p.world.a.coordinator,
+    )
+    return Agreement.objects.create(
+        plan=plan,
+        case=p.case,
+        organisation=p.case.organisation,
+        owner_person=p.mw.oma,
+        what="Oma kookt op woensdag.",
+        in_force=True,
+    )
 
 
 def test_an_agreement_of_another_person_or_plan_is_not_found_and_nothing_changes(accepted, client):
@@ -188,8 +239,14 @@ def test_an_agreement_of_another_person_or_plan_is_not_found_and_nothing_changes
         assert client.post(confirm_url(token, agreement_id)).status_code == 404
         assert client.post(report_url(token, agreement_id), {"outcome": "done"}).status_code == 404
         assert client.post(report_url(token, agreement_id), {"outcome": "nonsense"}).status_code == 404
-        assert denied(record_type="agreement", record_id=str(agreement_id),
-                      detail=f"not an agreement of personal link {link.pk}").count() == 3
+        assert (
+            denied(
+                record_type="agreement",
+                record_id=str(agreement_id),
+                detail=f"not an agreement of personal link {link.pk}",
+            ).count()
+            == 3
+        )
     assert list(Agreement.objects.order_by("pk").values_list("pk", "status", "confirmed_on", "version")) == before
     assert not AgreementReport.objects.exists()
     assert not Reminder.objects.exists() and mail.outbox == []
@@ -198,21 +255,33 @@ def test_an_agreement_of_another_person_or_plan_is_not_found_and_nothing_changes
 def test_report_not_done_on_the_safety_agreement_alerts_the_case_worker_at_once(accepted, client):
     p = accepted
     link, token = link_for(p, p.mw.oma)
-    response = client.post(report_url(token, p.sleep.pk), {"outcome": "not_done", "note": "Oma was ziek."},
-                           REMOTE_ADDR=ADDRESS)
+    response = client.post(
+        report_url(token, p.sleep.pk), {"outcome": "not_done", "note": "Oma was ziek."}, REMOTE_ADDR=ADDRESS
+    )
     assert response.status_code == 302 and response["Location"] == home(token)
     report = AgreementReport.objects.get()
     assert (report.agreement_id, report.outcome, report.note, report.link_id) == (
-        p.sleep.pk, "not_done", "Oma was ziek.", link.pk)
+        p.sleep.pk,
+        "not_done",
+        "Oma was ziek.",
+        link.pk,
+    )
     assert Agreement.objects.get(pk=p.sleep.pk).status == "not_done"
     alert = Reminder.objects.get(kind="safety_alert")
-    assert (alert.user, alert.case, alert.subject) == (p.world.a.case_worker, p.case,
-                                                       services.agreement_subject(p.sleep.pk))
+    assert (alert.user, alert.case, alert.subject) == (
+        p.world.a.case_worker,
+        p.case,
+        services.agreement_subject(p.sleep.pk),
+    )
     assert alert.emailed_at is not None
     assert [m.to for m in mail.outbox] == [[p.world.a.case_worker.email]]
     assert p.case.number in mail.outbox[0].body and "Oma" not in mail.outbox[0].body
-    assert AccessLogEntry.objects.filter(action="update", record_type="agreement", record_id=str(p.sleep.pk),
-                                         detail=f"report not_done via personal link {link.pk}").exists()
+    assert AccessLogEntry.objects.filter(
+        action="update",
+        record_type="agreement",
+        record_id=str(p.sleep.pk),
+        detail=f"report not_done via personal link {link.pk}",
+    ).exists()
 
 
 def test_the_safety_alert_email_is_queued_for_the_worker(accepted, settings, django_capture_on_commit_callbacks):
@@ -229,12 +298,15 @@ def test_the_safety_alert_email_is_queued_for_the_worker(accepted, settings, dja
     assert queued.get().args_kwargs["args"][0]["to"] == [p.world.a.case_worker.email]
 
 
-@pytest.mark.parametrize("data, field", [
-    ({"outcome": "perhaps"}, "outcome"),
-    ({"outcome": ""}, "outcome"),
-    ({"outcome": "done", "note": "x" * 4001}, "note"),
-    ({"outcome": "done", "note": "nul\x00byte"}, "note"),
-])
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"outcome": "perhaps"}, "outcome"),
+        ({"outcome": ""}, "outcome"),
+        ({"outcome": "done", "note": "x" * 4001}, "note"),
+        ({"outcome": "done", "note": "nul\x00byte"}, "note"),
+    ],
+)
 def test_bad_reports_show_the_page_again_and_change_nothing(accepted, client, data, field):
     p = accepted
     _link, token = link_for(p, p.mw.oma)
@@ -286,8 +358,9 @@ def test_unknown_expired_and_revoked_links_get_the_same_404_and_are_logged(accep
         pages.append(re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text_of(response).replace(token, "")))
     assert len(set(pages)) == 1  # the same page whatever the reason
     assert p.sleep.what not in pages[0]
-    assert denied(record_type="personal_link", record_id=str(expired.pk), detail="link expired",
-                  ip_address=ADDRESS).exists()
+    assert denied(
+        record_type="personal_link", record_id=str(expired.pk), detail="link expired", ip_address=ADDRESS
+    ).exists()
     assert denied(record_type="personal_link", record_id=str(revoked.pk), detail="link revoked").exists()
     assert denied(record_type="personal_link", record_id="", detail="link unknown").count() == 2
     # The secret itself never lands in the log.
@@ -308,8 +381,9 @@ def test_ten_wrong_tokens_from_one_address_then_guesses_are_refused_but_the_vali
     assert response.status_code == 429
     assert response["Content-Type"].startswith("text/plain")
     with override("nl"):
-        assert gettext("Too many attempts from your address. Please wait a quarter of an hour and try again.") \
-            in text_of(response)
+        assert gettext(
+            "Too many attempts from your address. Please wait a quarter of an hour and try again."
+        ) in text_of(response)
     assert denied(record_type="personal_link", detail="throttled", ip_address=ADDRESS).count() == 1
     # Posting with a wrong secret is refused the same way.
     assert client.post(confirm_url("wrong-token-post-" + "x" * 30, p.sleep.pk), REMOTE_ADDR=ADDRESS).status_code == 429
@@ -328,7 +402,10 @@ def test_views_are_logged_with_the_link_and_without_the_secret(accepted, client)
     client.get(home(token), REMOTE_ADDR=ADDRESS)
     views = AccessLogEntry.objects.filter(action="view", detail=f"via personal link {link.pk}")
     assert set(views.values_list("record_type", "record_id")) >= {
-        ("plan", str(p.plan.pk)), ("agreement", str(p.sleep.pk)), ("bottom_line", str(p.must.pk))}
+        ("plan", str(p.plan.pk)),
+        ("agreement", str(p.sleep.pk)),
+        ("bottom_line", str(p.must.pk)),
+    }
     assert not views.filter(record_type="agreement", record_id=str(p.school.pk)).exists()
     assert set(views.values_list("ip_address", flat=True)) == {ADDRESS}
     assert set(views.values_list("case_id", flat=True)) == {p.case.pk}
@@ -340,8 +417,11 @@ def test_views_are_logged_with_the_link_and_without_the_secret(accepted, client)
 def test_headers_keep_the_secret_private(accepted, client):
     p = accepted
     _link, token = link_for(p, p.mw.oma)
-    for response in (client.get(home(token)), client.get(home("y" * 43)),
-                     client.post(report_url(token, p.sleep.pk), {"outcome": ""})):
+    for response in (
+        client.get(home(token)),
+        client.get(home("y" * 43)),
+        client.post(report_url(token, p.sleep.pk), {"outcome": ""}),
+    ):
         assert response["Referrer-Policy"] in ("no-referrer", "same-origin")
         assert "no-store" in response["Cache-Control"]
         assert "noindex" in response["X-Robots-Tag"]
@@ -364,11 +444,16 @@ def test_forms_keep_csrf_protection(accepted):
     csrf = browser.cookies["csrftoken"].value
     # What a browser sends from a page with "same-origin": its own origin. (With "no-referrer" it would send
     # "null", which is refused: that is why pages with forms keep their referrer within Kring.)
-    assert browser.post(confirm_url(token, p.sleep.pk), {"csrfmiddlewaretoken": csrf},
-                        HTTP_ORIGIN="http://testserver").status_code == 302
+    assert (
+        browser.post(
+            confirm_url(token, p.sleep.pk), {"csrfmiddlewaretoken": csrf}, HTTP_ORIGIN="http://testserver"
+        ).status_code
+        == 302
+    )
     assert Agreement.objects.get(pk=p.sleep.pk).confirmed_on is not None
-    refused = browser.post(report_url(token, p.sleep.pk), {"csrfmiddlewaretoken": csrf, "outcome": "done"},
-                           HTTP_ORIGIN="null")
+    refused = browser.post(
+        report_url(token, p.sleep.pk), {"csrfmiddlewaretoken": csrf, "outcome": "done"}, HTTP_ORIGIN="null"
+    )
     assert refused.status_code == 403
 
 

@@ -1,6 +1,7 @@
 """The plans' REST API: the same permissions, validation, stale-edit refusal and access log as the services; bad
 input is refused with 400 and changes nothing; outsiders get 404 (logged); the endpoints are in the OpenAPI
 document."""
+
 import datetime
 
 import pytest
@@ -45,13 +46,22 @@ def denied(user):
 def test_bottom_lines(mw):
     worker = api_client(mw.world.a.case_worker)
     lines = base(mw.case) + f"trajectories/{mw.trajectory.pk}/bottom-lines/"
-    response = worker.post(lines, {"text": "Sam slaapt thuis veilig.", "reason": "Ruzies 's nachts.",
-                                   "legal_basis": "Jeugdwet", "kind": "non_negotiable"}, format="json")
+    response = worker.post(
+        lines,
+        {
+            "text": "Sam slaapt thuis veilig.",
+            "reason": "Ruzies 's nachts.",
+            "legal_basis": "Jeugdwet",
+            "kind": "non_negotiable",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     line = response.json()
     assert line["kind"] == "non_negotiable" and line["version"] == 1 and line["order"] == 1
-    response = worker.post(lines, {"text": "Oma helpt mee.", "reason": "Zij is dichtbij.", "kind": "wish"},
-                           format="json")
+    response = worker.post(
+        lines, {"text": "Oma helpt mee.", "reason": "Zij is dichtbij.", "kind": "wish"}, format="json"
+    )
     assert response.status_code == 201 and response.json()["order"] == 2
     listed = worker.get(lines).json()
     assert [item["text"] for item in listed] == ["Sam slaapt thuis veilig.", "Oma helpt mee."]
@@ -111,9 +121,12 @@ def test_bottom_line_garbage_is_refused(mw):
     ):
         response = client.post(lines, body, format="json")
         assert response.status_code == 400 and field in response.json(), body
-    for body, field in (({"text": "X"}, "version"), ({"text": "X", "version": "one"}, "version"),
-                        ({"text": "", "version": 1}, "text"), ({"withdrawn_on": "2026-01-01", "version": 1},
-                                                               "withdrawn_on")):
+    for body, field in (
+        ({"text": "X"}, "version"),
+        ({"text": "X", "version": "one"}, "version"),
+        ({"text": "", "version": 1}, "text"),
+        ({"withdrawn_on": "2026-01-01", "version": 1}, "withdrawn_on"),
+    ):
         response = client.patch(detail, body, format="json")
         assert response.status_code == 400 and field in response.json(), body
     response = client.post(lines, data="{not json", content_type="application/json")
@@ -140,8 +153,11 @@ def test_start_and_write_the_plan(mw):
     assert client.post(plan_url, {}, format="json").status_code == 400
     assert Plan.objects.count() == 1
 
-    response = client.patch(plan_url, {"concerns": "Sam moet rustig slapen.", "child_view": "Ik wil naar oma.",
-                                       "version": plan["version"]}, format="json")
+    response = client.patch(
+        plan_url,
+        {"concerns": "Sam moet rustig slapen.", "child_view": "Ik wil naar oma.", "version": plan["version"]},
+        format="json",
+    )
     assert response.status_code == 200, response.json()
     version = response.json()["version"]
     response = client.patch(plan_url, {"concerns": "Iets anders.", "version": plan["version"]}, format="json")
@@ -167,8 +183,15 @@ def test_start_and_write_the_plan(mw):
 
 def test_agreements(pw):
     p = pw
-    services.decide_plan(p.worker, p.case.pk, p.plan.pk, "sent_back", "Graag ook school.", {
-        p.must.pk: (True, "Ja."), p.wish.pk: (False, "Nee.")}, Plan.objects.get(pk=p.plan.pk).version)
+    services.decide_plan(
+        p.worker,
+        p.case.pk,
+        p.plan.pk,
+        "sent_back",
+        "Graag ook school.",
+        {p.must.pk: (True, "Ja."), p.wish.pk: (False, "Nee.")},
+        Plan.objects.get(pk=p.plan.pk).version,
+    )
     plan = Plan.objects.get(pk=p.plan.pk)
     client = api_client(p.world.a.coordinator)
     agreements = base(p.case) + f"plans/{plan.pk}/agreements/"
@@ -181,29 +204,46 @@ def test_agreements(pw):
     count = Agreement.objects.count()
     for body, field in (
         ({"what": "X", "owner_person": stranger.pk, "checker_person": p.mw.oma.pk}, "owner_person"),
-        ({"what": "X", "owner_person": p.mw.oma.pk, "checker_person": p.mw.piet.pk,
-          "bottom_lines": [elsewhere.pk]}, "bottom_lines"),
-        ({"what": "X", "owner_person": p.mw.oma.pk, "backup_person": p.mw.oma.pk, "checker_person": p.mw.piet.pk},
-         "backup_person"),
+        (
+            {"what": "X", "owner_person": p.mw.oma.pk, "checker_person": p.mw.piet.pk, "bottom_lines": [elsewhere.pk]},
+            "bottom_lines",
+        ),
+        (
+            {"what": "X", "owner_person": p.mw.oma.pk, "backup_person": p.mw.oma.pk, "checker_person": p.mw.piet.pk},
+            "backup_person",
+        ),
         ({"what": "X", "owner_person": p.mw.oma.pk, "checker_user": p.world.b.case_worker.pk}, "checker_user"),
         ({"what": "X", "owner_person": "Oma"}, "owner_person"),
-        ({"what": "X", "owner_person": p.mw.oma.pk, "checker_person": p.mw.piet.pk, "bottom_lines": "all"},
-         "bottom_lines"),
+        (
+            {"what": "X", "owner_person": p.mw.oma.pk, "checker_person": p.mw.piet.pk, "bottom_lines": "all"},
+            "bottom_lines",
+        ),
         ({"what": "X", "owner_person": p.mw.oma.pk, "checker_person": p.mw.piet.pk, "due_on": "soon"}, "due_on"),
-        ({"what": "X", "owner_person": p.mw.oma.pk, "checker_person": p.mw.piet.pk, "in_force": True},
-         "in_force"),
+        ({"what": "X", "owner_person": p.mw.oma.pk, "checker_person": p.mw.piet.pk, "in_force": True}, "in_force"),
         ({"what": "X", "owner_person": p.mw.oma.pk}, "checker_person"),
     ):
         response = client.post(agreements, body, format="json")
         assert response.status_code == 400 and field in response.json(), (body, response.json())
-    response = client.post(agreements, {"what": "X", "owner_professional": "Juf", "checker_person": p.mw.oma.pk,
-                                        "plan_version": plan.version - 1}, format="json")
+    response = client.post(
+        agreements,
+        {"what": "X", "owner_professional": "Juf", "checker_person": p.mw.oma.pk, "plan_version": plan.version - 1},
+        format="json",
+    )
     assert response.status_code == 409
     assert Agreement.objects.count() == count and Plan.objects.get(pk=plan.pk).version == plan.version
 
-    response = client.post(agreements, {
-        "what": "Juf Anna belt mama elke vrijdag.", "owner_professional": "Juf Anna", "checker_person": p.mw.oma.pk,
-        "frequency": "elke vrijdag", "bottom_lines": [p.wish.pk], "plan_version": plan.version}, format="json")
+    response = client.post(
+        agreements,
+        {
+            "what": "Juf Anna belt mama elke vrijdag.",
+            "owner_professional": "Juf Anna",
+            "checker_person": p.mw.oma.pk,
+            "frequency": "elke vrijdag",
+            "bottom_lines": [p.wish.pk],
+            "plan_version": plan.version,
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     created = response.json()
     assert created["owner"] == "Juf Anna" and created["bottom_lines"] == [p.wish.pk] and created["version"] == 1
@@ -214,8 +254,9 @@ def test_agreements(pw):
     assert response.status_code == 200 and response.json()["version"] == 2
     response = client.patch(detail, {"frequency": "nooit", "version": 1}, format="json")
     assert response.status_code == 409
-    response = client.patch(detail, {"owner_person": stranger.pk, "owner_professional": "", "version": 2},
-                            format="json")
+    response = client.patch(
+        detail, {"owner_person": stranger.pk, "owner_professional": "", "version": 2}, format="json"
+    )
     assert response.status_code == 400
     response = client.patch(detail, {"frequency": "X"}, format="json")
     assert response.status_code == 400 and "version" in response.json()
@@ -233,8 +274,15 @@ def test_agreements(pw):
 
 def test_submit_decide_and_new_version(pw):
     p = pw
-    services.decide_plan(p.worker, p.case.pk, p.plan.pk, "sent_back", "Nog eens.", {
-        p.must.pk: (True, "Ja."), p.wish.pk: (True, "Ja.")}, Plan.objects.get(pk=p.plan.pk).version)
+    services.decide_plan(
+        p.worker,
+        p.case.pk,
+        p.plan.pk,
+        "sent_back",
+        "Nog eens.",
+        {p.must.pk: (True, "Ja."), p.wish.pk: (True, "Ja.")},
+        Plan.objects.get(pk=p.plan.pk).version,
+    )
     plan = Plan.objects.get(pk=p.plan.pk)
     coordinator = api_client(p.world.a.coordinator)
     url = base(p.case) + f"plans/{plan.pk}/"
@@ -245,8 +293,10 @@ def test_submit_decide_and_new_version(pw):
     assert response.status_code == 200 and response.json()["status"] == "submitted"
     version = response.json()["version"]
 
-    checks = [{"bottom_line": p.must.pk, "met": True, "explanation": "Oma biedt een slaapplek."},
-              {"bottom_line": p.wish.pk, "met": False, "explanation": "School nog niet betrokken."}]
+    checks = [
+        {"bottom_line": p.must.pk, "met": True, "explanation": "Oma biedt een slaapplek."},
+        {"bottom_line": p.wish.pk, "met": False, "explanation": "School nog niet betrokken."},
+    ]
     body = {"outcome": "accepted", "reason": "Veilig genoeg.", "checks": checks, "version": version}
     # The coordinator does not decide.
     before = denied(p.world.a.coordinator)
@@ -313,14 +363,19 @@ def test_reports_and_reviews(accepted):
     listed = client.get(reviews).json()
     assert [r["code"] for r in listed] == ["review", "second_review"] and listed[0]["decision"] == ""
     assert client.post(reviews, {"name": "Extra", "planned_on": "next week"}, format="json").status_code == 400
-    response = client.post(reviews, {"name": "Na de vakantie", "planned_on": (TODAY + datetime.timedelta(days=40))
-                                     .isoformat()}, format="json")
+    response = client.post(
+        reviews,
+        {"name": "Na de vakantie", "planned_on": (TODAY + datetime.timedelta(days=40)).isoformat()},
+        format="json",
+    )
     assert response.status_code == 201 and response.json()["code"] == "extra"
 
     review = Review.objects.get(pk=listed[0]["id"])
     hold = base(p.case) + f"reviews/{review.pk}/hold/"
-    items = [{"agreement": p.sleep.pk, "keeping": "kept", "note": "Goed."},
-             {"agreement": p.school.pk, "keeping": "partly"}]
+    items = [
+        {"agreement": p.sleep.pk, "keeping": "kept", "note": "Goed."},
+        {"agreement": p.school.pk, "keeping": "partly"},
+    ]
     body = {"items": items, "decision": "continue", "note": "Het gaat beter.", "version": review.version}
     for changes, field in (
         ({"items": [items[0]]}, "items"),
@@ -366,8 +421,15 @@ def test_outsiders_get_404_and_change_nothing(accepted):
     review = p.plan.reviews.first()
     c = base(p.case)
     t = f"{c}trajectories/{p.trajectory.pk}/"
-    reads = [t + "bottom-lines/", f"{c}bottom-lines/{p.must.pk}/", t + "plan/", f"{c}plans/{p.plan.pk}/agreements/",
-             f"{c}agreements/{p.sleep.pk}/", f"{c}plans/{p.plan.pk}/reviews/", f"{c}plans/{p.plan.pk}/links/"]
+    reads = [
+        t + "bottom-lines/",
+        f"{c}bottom-lines/{p.must.pk}/",
+        t + "plan/",
+        f"{c}plans/{p.plan.pk}/agreements/",
+        f"{c}agreements/{p.sleep.pk}/",
+        f"{c}plans/{p.plan.pk}/reviews/",
+        f"{c}plans/{p.plan.pk}/links/",
+    ]
     writes = [
         ("post", t + "bottom-lines/", {"text": "X", "reason": "Y"}),
         ("patch", f"{c}bottom-lines/{p.must.pk}/", {"text": "X", "version": p.must.version}),
@@ -375,8 +437,11 @@ def test_outsiders_get_404_and_change_nothing(accepted):
         ("post", t + "plan/", {}),
         ("patch", t + "plan/", {"concerns": "X", "version": p.plan.version}),
         ("post", f"{c}plans/{p.plan.pk}/submit/", {"version": p.plan.version}),
-        ("post", f"{c}plans/{p.plan.pk}/decision/", {"outcome": "accepted", "reason": "X", "checks": [],
-                                                     "version": p.plan.version}),
+        (
+            "post",
+            f"{c}plans/{p.plan.pk}/decision/",
+            {"outcome": "accepted", "reason": "X", "checks": [], "version": p.plan.version},
+        ),
         ("post", f"{c}plans/{p.plan.pk}/new-version/", {"version": p.plan.version}),
         ("post", f"{c}plans/{p.plan.pk}/agreements/", {"what": "X"}),
         ("patch", f"{c}agreements/{p.sleep.pk}/", {"what": "X", "version": p.sleep.version}),
@@ -418,10 +483,19 @@ def test_the_team_lead_may_decide_and_reads_are_logged(pw):
     assert logged.filter(record_type="plan", record_id=str(plan.pk)).exists()
     assert {e.record_id for e in logged.filter(record_type="agreement")} == {str(p.sleep.pk), str(p.school.pk)}
     assert logged.filter(record_type="person", record_id=str(p.mw.oma.pk)).exists()
-    response = lead.post(base(p.case) + f"plans/{plan.pk}/decision/", {
-        "outcome": "sent_back", "reason": "Wie helpt op woensdag?", "version": plan.version, "checks": [
-            {"bottom_line": p.must.pk, "met": True, "explanation": "Ja."},
-            {"bottom_line": p.wish.pk, "met": True, "explanation": "Ja."}]}, format="json")
+    response = lead.post(
+        base(p.case) + f"plans/{plan.pk}/decision/",
+        {
+            "outcome": "sent_back",
+            "reason": "Wie helpt op woensdag?",
+            "version": plan.version,
+            "checks": [
+                {"bottom_line": p.must.pk, "met": True, "explanation": "Ja."},
+                {"bottom_line": p.wish.pk, "met": True, "explanation": "Ja."},
+            ],
+        },
+        format="json",
+    )
     assert response.status_code == 201 and Plan.objects.get(pk=plan.pk).status == "sent_back"
 
 

@@ -1,6 +1,7 @@
 """The plan stage's rules through its services: bottom lines and their versions, the plan and its agreements,
 approval against the bottom lines, stale saves, private family time, reports and alerts, reviews and new
 versions."""
+
 import datetime
 
 import pytest
@@ -32,8 +33,15 @@ def test_only_the_responsible_professional_sets_bottom_lines_and_decides(pw):
     with pytest.raises(PermissionDenied):
         services.add_bottom_line(pw.coordinator, pw.case.pk, pw.trajectory.pk, {"text": "x", "reason": "y"})
     with pytest.raises(PermissionDenied):
-        services.decide_plan(pw.coordinator, pw.case.pk, pw.plan.pk, "accepted", "goed",
-                             {pw.must.pk: (True, "a"), pw.wish.pk: (True, "b")}, pw.plan.version)
+        services.decide_plan(
+            pw.coordinator,
+            pw.case.pk,
+            pw.plan.pk,
+            "accepted",
+            "goed",
+            {pw.must.pk: (True, "a"), pw.wish.pk: (True, "b")},
+            pw.plan.version,
+        )
     assert AccessLogEntry.objects.filter(action="denied", user=pw.world.a.coordinator).count() == 2
     assert PlanDecision.objects.count() == 0
 
@@ -47,15 +55,27 @@ def test_outsider_cannot_reach_a_plan(pw):
 
 def test_a_plan_failing_a_non_negotiable_bottom_line_cannot_be_accepted(pw):
     with pytest.raises(ValidationError) as error:
-        services.decide_plan(pw.worker, pw.case.pk, pw.plan.pk, "accepted", "Toch goed",
-                             {pw.must.pk: (False, "Geen slaapplek geregeld."), pw.wish.pk: (True, "ok")},
-                             pw.plan.version)
+        services.decide_plan(
+            pw.worker,
+            pw.case.pk,
+            pw.plan.pk,
+            "accepted",
+            "Toch goed",
+            {pw.must.pk: (False, "Geen slaapplek geregeld."), pw.wish.pk: (True, "ok")},
+            pw.plan.version,
+        )
     assert "outcome" in error.value.message_dict
     pw.plan.refresh_from_db()
     assert pw.plan.status == "submitted" and PlanDecision.objects.count() == 0
-    decision = services.decide_plan(pw.worker, pw.case.pk, pw.plan.pk, "sent_back", "Slaapplek ontbreekt",
-                                    {pw.must.pk: (False, "Geen slaapplek geregeld."), pw.wish.pk: (True, "ok")},
-                                    pw.plan.version)
+    decision = services.decide_plan(
+        pw.worker,
+        pw.case.pk,
+        pw.plan.pk,
+        "sent_back",
+        "Slaapplek ontbreekt",
+        {pw.must.pk: (False, "Geen slaapplek geregeld."), pw.wish.pk: (True, "ok")},
+        pw.plan.version,
+    )
     pw.plan.refresh_from_db()
     assert pw.plan.status == "sent_back" and decision.outcome == "sent_back"
     assert [c.met for c in decision.checks.order_by("bottom_line__order")] == [False, True]
@@ -63,19 +83,31 @@ def test_a_plan_failing_a_non_negotiable_bottom_line_cannot_be_accepted(pw):
 
 def test_a_failed_wish_does_not_block_acceptance_and_every_line_needs_a_judgement_with_a_reason(pw):
     with pytest.raises(ValidationError) as error:
-        services.decide_plan(pw.worker, pw.case.pk, pw.plan.pk, "accepted", "goed", {pw.must.pk: (True, "ok")},
-                             pw.plan.version)
+        services.decide_plan(
+            pw.worker, pw.case.pk, pw.plan.pk, "accepted", "goed", {pw.must.pk: (True, "ok")}, pw.plan.version
+        )
     assert "checks" in error.value.message_dict
     with pytest.raises(ValidationError):
-        services.decide_plan(pw.worker, pw.case.pk, pw.plan.pk, "accepted", "goed",
-                             {pw.must.pk: (True, ""), pw.wish.pk: (False, "nee")}, pw.plan.version)
+        services.decide_plan(
+            pw.worker,
+            pw.case.pk,
+            pw.plan.pk,
+            "accepted",
+            "goed",
+            {pw.must.pk: (True, ""), pw.wish.pk: (False, "nee")},
+            pw.plan.version,
+        )
     decision = accept(pw)
     assert decision.outcome == "accepted"
 
 
 def test_acceptance_makes_the_formal_plan_and_schedules_the_methods_reviews(pw):
-    right = FamilyPlanRight.objects.create(case=pw.case, organisation=pw.case.organisation,
-                                           offered_on=datetime.date(2026, 2, 1), offered_by=pw.world.a.case_worker)
+    right = FamilyPlanRight.objects.create(
+        case=pw.case,
+        organisation=pw.case.organisation,
+        offered_on=datetime.date(2026, 2, 1),
+        offered_by=pw.world.a.case_worker,
+    )
     decision = accept(pw)
     plan = Plan.objects.get(pk=pw.plan.pk)
     assert plan.status == "accepted" and plan.accepted_on == TODAY()
@@ -89,7 +121,9 @@ def test_acceptance_makes_the_formal_plan_and_schedules_the_methods_reviews(pw):
     assert set(Agreement.objects.filter(plan=plan).values_list("in_force", flat=True)) == {True}
     # fnb: reviews after 13 and 26 weeks
     assert [(r.code, (r.planned_on - TODAY()).days) for r in Review.objects.filter(plan=plan)] == [
-        ("review", 91), ("second_review", 182)]
+        ("review", 91),
+        ("second_review", 182),
+    ]
 
 
 def test_an_accepted_plan_is_fixed_until_a_new_version_starts(accepted):
@@ -100,24 +134,42 @@ def test_an_accepted_plan_is_fixed_until_a_new_version_starts(accepted):
     assert plan.edition == 2 and plan.status == "draft"
     # the agreements of the accepted version stay in force while the next one is drafted
     assert Agreement.objects.filter(plan=plan, in_force=True).count() == 2
-    new = services.add_agreement(p.coordinator, p.case.pk, plan.pk, {
-        "what": "Oma belt elke zondag.", "owner_person": p.mw.oma.pk, "checker_user": p.world.a.case_worker.pk},
-        plan.version)
+    new = services.add_agreement(
+        p.coordinator,
+        p.case.pk,
+        plan.pk,
+        {"what": "Oma belt elke zondag.", "owner_person": p.mw.oma.pk, "checker_user": p.world.a.case_worker.pk},
+        plan.version,
+    )
     assert not new.in_force
     services.remove_agreement(p.coordinator, p.case.pk, p.school.pk, p.school.version)
     assert Agreement.objects.get(pk=p.school.pk).status == "stopped"  # was in force: kept, stopped
     plan.refresh_from_db()
     plan = services.submit_plan(p.coordinator, p.case.pk, plan.pk, plan.version)
-    services.decide_plan(p.worker, p.case.pk, plan.pk, "accepted", "Beter zo",
-                         {p.must.pk: (True, "ja"), p.wish.pk: (True, "ja")}, plan.version)
+    services.decide_plan(
+        p.worker,
+        p.case.pk,
+        plan.pk,
+        "accepted",
+        "Beter zo",
+        {p.must.pk: (True, "ja"), p.wish.pk: (True, "ja")},
+        plan.version,
+    )
     assert Agreement.objects.get(pk=new.pk).in_force
     assert not Agreement.objects.get(pk=p.school.pk).in_force
     assert list(PlanDecision.objects.filter(plan=plan).values_list("edition", flat=True)) == [2, 1]
 
 
 def test_a_stale_save_is_refused_and_the_other_work_kept(pw):
-    services.decide_plan(pw.worker, pw.case.pk, pw.plan.pk, "sent_back", "Slaapplek ontbreekt",
-                         {pw.must.pk: (False, "nee"), pw.wish.pk: (True, "ja")}, pw.plan.version)
+    services.decide_plan(
+        pw.worker,
+        pw.case.pk,
+        pw.plan.pk,
+        "sent_back",
+        "Slaapplek ontbreekt",
+        {pw.must.pk: (False, "nee"), pw.wish.pk: (True, "ja")},
+        pw.plan.version,
+    )
     plan = Plan.objects.get(pk=pw.plan.pk)
     opened = plan.version
     services.update_plan(pw.coordinator, pw.case.pk, plan.pk, {"concerns": "Versie van de coördinator"}, opened)
@@ -127,29 +179,45 @@ def test_a_stale_save_is_refused_and_the_other_work_kept(pw):
     assert Plan.objects.get(pk=plan.pk).concerns == "Versie van de coördinator"
     # adding an agreement from a plan form opened before is refused too
     with pytest.raises(StaleEdit):
-        services.add_agreement(pw.coordinator, pw.case.pk, plan.pk, {
-            "what": "x", "owner_professional": "Juf", "checker_user": pw.world.a.case_worker.pk}, opened)
+        services.add_agreement(
+            pw.coordinator,
+            pw.case.pk,
+            plan.pk,
+            {"what": "x", "owner_professional": "Juf", "checker_user": pw.world.a.case_worker.pk},
+            opened,
+        )
     agreement = Agreement.objects.get(pk=pw.school.pk)
-    services.update_agreement(pw.coordinator, pw.case.pk, agreement.pk, {"frequency": "elke dinsdag"},
-                              agreement.version)
+    services.update_agreement(
+        pw.coordinator, pw.case.pk, agreement.pk, {"frequency": "elke dinsdag"}, agreement.version
+    )
     with pytest.raises(StaleEdit):
         services.update_agreement(pw.worker, pw.case.pk, agreement.pk, {"frequency": "nooit"}, agreement.version)
     assert Agreement.objects.get(pk=agreement.pk).frequency == "elke dinsdag"
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"owner_person": None, "owner_professional": ""}, "owner_person"),
-    ({"checker_person": None, "checker_user": None}, "checker_person"),
-    ({"what": "  "}, "what"),
-    ({"starts_on": datetime.date(2026, 5, 1), "ends_on": datetime.date(2026, 4, 1)}, "ends_on"),
-    ({"backup_person": "oma"}, "backup_person"),
-    ({"checker_user": 999999}, "checker_user"),
-    ({"bottom_lines": [999999]}, "bottom_lines"),
-    ({"owner_person": "abc"}, "owner_person"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"owner_person": None, "owner_professional": ""}, "owner_person"),
+        ({"checker_person": None, "checker_user": None}, "checker_person"),
+        ({"what": "  "}, "what"),
+        ({"starts_on": datetime.date(2026, 5, 1), "ends_on": datetime.date(2026, 4, 1)}, "ends_on"),
+        ({"backup_person": "oma"}, "backup_person"),
+        ({"checker_user": 999999}, "checker_user"),
+        ({"bottom_lines": [999999]}, "bottom_lines"),
+        ({"owner_person": "abc"}, "owner_person"),
+    ],
+)
 def test_an_agreement_needs_an_owner_a_checker_and_sane_dates(pw, changes, field):
-    services.decide_plan(pw.worker, pw.case.pk, pw.plan.pk, "sent_back", "nog niet",
-                         {pw.must.pk: (False, "nee"), pw.wish.pk: (True, "ja")}, pw.plan.version)
+    services.decide_plan(
+        pw.worker,
+        pw.case.pk,
+        pw.plan.pk,
+        "sent_back",
+        "nog niet",
+        {pw.must.pk: (False, "nee"), pw.wish.pk: (True, "ja")},
+        pw.plan.version,
+    )
     changes = {k: (pw.mw.oma.pk if v == "oma" else v) for k, v in changes.items()}
     if field == "backup_person":
         changes = {"backup_person": pw.mw.piet.pk, "owner_person": pw.mw.piet.pk}
@@ -163,12 +231,24 @@ def test_an_agreement_needs_an_owner_a_checker_and_sane_dates(pw, changes, field
 
 def test_a_person_of_another_case_cannot_own_an_agreement(pw):
     stranger = pw.world.b.case.persons.first()
-    services.decide_plan(pw.worker, pw.case.pk, pw.plan.pk, "sent_back", "nog niet",
-                         {pw.must.pk: (False, "nee"), pw.wish.pk: (True, "ja")}, pw.plan.version)
+    services.decide_plan(
+        pw.worker,
+        pw.case.pk,
+        pw.plan.pk,
+        "sent_back",
+        "nog niet",
+        {pw.must.pk: (False, "nee"), pw.wish.pk: (True, "ja")},
+        pw.plan.version,
+    )
     plan = Plan.objects.get(pk=pw.plan.pk)
     with pytest.raises(ValidationError):
-        services.add_agreement(pw.coordinator, pw.case.pk, plan.pk, {
-            "what": "x", "owner_person": stranger.pk, "checker_user": pw.world.a.case_worker.pk}, plan.version)
+        services.add_agreement(
+            pw.coordinator,
+            pw.case.pk,
+            plan.pk,
+            {"what": "x", "owner_person": stranger.pk, "checker_user": pw.world.a.case_worker.pk},
+            plan.version,
+        )
     assert Agreement.objects.filter(plan=plan).count() == 2
 
 
@@ -184,35 +264,56 @@ def test_submission_needs_concerns_and_complete_agreements(mw):
 
 
 def test_nothing_is_written_into_the_plan_during_private_family_time(pw):
-    services.decide_plan(pw.worker, pw.case.pk, pw.plan.pk, "sent_back", "nog niet",
-                         {pw.must.pk: (False, "nee"), pw.wish.pk: (True, "ja")}, pw.plan.version)
+    services.decide_plan(
+        pw.worker,
+        pw.case.pk,
+        pw.plan.pk,
+        "sent_back",
+        "nog niet",
+        {pw.must.pk: (False, "nee"), pw.wish.pk: (True, "ja")},
+        pw.plan.version,
+    )
     part = MeetingPart.objects.filter(meeting=pw.mw.meeting, private=True).first()
     part.started_at, part.ended_at = timezone.now(), None
     part.save()
     plan = Plan.objects.get(pk=pw.plan.pk)
     with pytest.raises(ValidationError):
-        services.update_plan(pw.coordinator, pw.case.pk, plan.pk, {"concerns": "tijdens besloten tijd"},
-                             plan.version)
+        services.update_plan(pw.coordinator, pw.case.pk, plan.pk, {"concerns": "tijdens besloten tijd"}, plan.version)
     part.ended_at = timezone.now()
     part.save()
     services.update_plan(pw.coordinator, pw.case.pk, plan.pk, {"concerns": "na de presentatie"}, plan.version)
 
 
 def test_deliberation_notes_are_kept_only_when_the_family_chooses(pw):
-    services.decide_plan(pw.worker, pw.case.pk, pw.plan.pk, "sent_back", "nog niet",
-                         {pw.must.pk: (False, "nee"), pw.wish.pk: (True, "ja")}, pw.plan.version)
+    services.decide_plan(
+        pw.worker,
+        pw.case.pk,
+        pw.plan.pk,
+        "sent_back",
+        "nog niet",
+        {pw.must.pk: (False, "nee"), pw.wish.pk: (True, "ja")},
+        pw.plan.version,
+    )
     plan = Plan.objects.get(pk=pw.plan.pk)
     with pytest.raises(ValidationError) as error:
-        services.update_plan(pw.coordinator, pw.case.pk, plan.pk, {"deliberation_notes": "wat oma zei"},
-                             plan.version)
+        services.update_plan(pw.coordinator, pw.case.pk, plan.pk, {"deliberation_notes": "wat oma zei"}, plan.version)
     assert "deliberation_kept" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.update_plan(pw.coordinator, pw.case.pk, plan.pk, {
-            "deliberation_kept": True, "deliberation_notes": "wat oma zei"}, plan.version)
+        services.update_plan(
+            pw.coordinator,
+            pw.case.pk,
+            plan.pk,
+            {"deliberation_kept": True, "deliberation_notes": "wat oma zei"},
+            plan.version,
+        )
     assert "deliberation_chosen_by" in error.value.message_dict
-    plan = services.update_plan(pw.coordinator, pw.case.pk, plan.pk, {
-        "deliberation_kept": True, "deliberation_notes": "wat oma zei", "deliberation_chosen_by": "mama en oma"},
-        plan.version)
+    plan = services.update_plan(
+        pw.coordinator,
+        pw.case.pk,
+        plan.pk,
+        {"deliberation_kept": True, "deliberation_notes": "wat oma zei", "deliberation_chosen_by": "mama en oma"},
+        plan.version,
+    )
     assert plan.deliberation_notes == "wat oma zei"
 
 
@@ -246,17 +347,24 @@ def test_a_review_judges_every_agreement_and_shows_how_well_the_plan_is_kept(acc
     with pytest.raises(ValidationError):
         services.hold_review(p.coordinator, p.case.pk, review.pk, {p.sleep.pk: ("kept", "")}, "continue")
     with pytest.raises(ValidationError):
-        services.hold_review(p.coordinator, p.case.pk, review.pk,
-                             {p.sleep.pk: ("kept", ""), p.school.pk: ("sort of", "")}, "continue")
-    services.hold_review(p.coordinator, p.case.pk, review.pk,
-                         {p.sleep.pk: ("kept", "goed"), p.school.pk: ("partly", "twee keer gemist")}, "adjust",
-                         note="Schoolafspraak aanpassen")
+        services.hold_review(
+            p.coordinator, p.case.pk, review.pk, {p.sleep.pk: ("kept", ""), p.school.pk: ("sort of", "")}, "continue"
+        )
+    services.hold_review(
+        p.coordinator,
+        p.case.pk,
+        review.pk,
+        {p.sleep.pk: ("kept", "goed"), p.school.pk: ("partly", "twee keer gemist")},
+        "adjust",
+        note="Schoolafspraak aanpassen",
+    )
     view = queries.plan_view(p.worker, p.case.pk, p.trajectory.pk)
     assert [round(point.rate, 2) for point in view.keeping] == [0.75]
     assert view.plan.edition == 2 and view.plan.status == "draft"  # adjust: a new version
     with pytest.raises(ValidationError):
-        services.hold_review(p.coordinator, p.case.pk, review.pk,
-                             {p.sleep.pk: ("kept", ""), p.school.pk: ("kept", "")}, "continue")
+        services.hold_review(
+            p.coordinator, p.case.pk, review.pk, {p.sleep.pk: ("kept", ""), p.school.pk: ("kept", "")}, "continue"
+        )
 
 
 def test_personal_link_sharing_needs_consent(accepted):
@@ -293,12 +401,12 @@ def test_core_approval_rules():
 
 
 def test_bottom_lines_are_withdrawn_not_deleted(pw):
-    line = services.withdraw_bottom_line(pw.worker, pw.case.pk, pw.wish.pk, "School is al betrokken.",
-                                         pw.wish.version)
+    line = services.withdraw_bottom_line(pw.worker, pw.case.pk, pw.wish.pk, "School is al betrokken.", pw.wish.version)
     assert line.withdrawn_on == TODAY()
     assert BottomLine.objects.filter(pk=pw.wish.pk).exists()
-    decision = services.decide_plan(pw.worker, pw.case.pk, pw.plan.pk, "accepted", "goed",
-                                    {pw.must.pk: (True, "ja")}, pw.plan.version)
+    decision = services.decide_plan(
+        pw.worker, pw.case.pk, pw.plan.pk, "accepted", "goed", {pw.must.pk: (True, "ja")}, pw.plan.version
+    )
     assert [c.bottom_line_id for c in decision.checks.all()] == [pw.must.pk]
 
 
@@ -309,8 +417,9 @@ def test_when_the_trajectory_ends_its_agreements_leave_the_lists(accepted):
     p = accepted
     Agreement.objects.filter(pk=p.sleep.pk).update(due_on=TODAY() - datetime.timedelta(days=2))
     assert [row[0] for row in queries.overdue_agreements(TODAY())] == [p.sleep.pk]
-    trajectory_services.change_status(p.worker, p.case.pk, p.trajectory.pk, "closed", TODAY(),
-                                      reason=CLOSURE_REASONS[0])
+    trajectory_services.change_status(
+        p.worker, p.case.pk, p.trajectory.pk, "closed", TODAY(), reason=CLOSURE_REASONS[0]
+    )
     assert list(queries.overdue_agreements(TODAY())) == []
     with pytest.raises(ValidationError):
         services.record_report(p.coordinator, p.case.pk, p.school.pk, "done")
@@ -323,16 +432,25 @@ def test_a_review_takes_the_safety_scale_again_and_saves_nothing_on_a_bad_score(
     p = accepted
     review = Review.objects.filter(plan=p.plan).order_by("planned_on").first()
     items = {p.sleep.pk: ("kept", ""), p.school.pk: ("kept", "")}
-    for bad in ([{"rater_user": p.world.a.case_worker.pk, "score": 11}],
-                [{"person": p.mw.oma.pk, "rater_user": p.world.a.case_worker.pk, "score": 5}],
-                [{"person": p.world.b.case.persons.first().pk, "score": 5}], ["7"]):
+    for bad in (
+        [{"rater_user": p.world.a.case_worker.pk, "score": 11}],
+        [{"person": p.mw.oma.pk, "rater_user": p.world.a.case_worker.pk, "score": 5}],
+        [{"person": p.world.b.case.persons.first().pk, "score": 5}],
+        ["7"],
+    ):
         with pytest.raises(ValidationError) as error:
             services.hold_review(p.worker, p.case.pk, review.pk, items, "continue", ratings=bad)
         assert "ratings" in error.value.message_dict
     assert not ReviewItem.objects.exists() and not SafetyScaleRating.objects.exists()
     assert Review.objects.get(pk=review.pk).held_on is None
-    services.hold_review(p.worker, p.case.pk, review.pk, items, "continue", ratings=[
-        {"rater_user": p.world.a.case_worker.pk, "score": 6}, {"person": p.mw.oma.pk, "score": 8}])
+    services.hold_review(
+        p.worker,
+        p.case.pk,
+        review.pk,
+        items,
+        "continue",
+        ratings=[{"rater_user": p.world.a.case_worker.pk, "score": 6}, {"person": p.mw.oma.pk, "score": 8}],
+    )
     assert sorted(SafetyScaleRating.objects.filter(review=review).values_list("score", flat=True)) == [6, 8]
     view = queries.plan_view(p.worker, p.case.pk, p.trajectory.pk)
     assert [r.score for r in next(r for r in view.reviews if r.pk == review.pk).scale] == [6, 8]

@@ -1,6 +1,7 @@
 """Signs of Safety on a safety plan: the three-column map, danger statements paired with safety goals, safety
 scaling 0-10 drawn as a chart, the safety network (never someone unsafe on the network map), the rules, and the
 child's own tools as attachments shared only as the consent allows. Services and pages; no mocks."""
+
 import datetime
 import re
 from types import SimpleNamespace
@@ -21,7 +22,11 @@ from kring.network import services as network_services
 from kring.plans import safety, services
 from kring.plans.choices import MAP_GROUPS, MapColumn, Sharing
 from kring.plans.models import (
-    ChildToolAttachment, DangerStatement, SafetyMapEntry, SafetyNetworkMember, SafetyScaleRating,
+    ChildToolAttachment,
+    DangerStatement,
+    SafetyMapEntry,
+    SafetyNetworkMember,
+    SafetyScaleRating,
 )
 from kring.trajectories import services as trajectory_services
 from tests.factories import actor, make_case
@@ -38,7 +43,8 @@ HTML = b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>"
 
 def _person(world, first, last, **member):
     return network_services.add_network_person(
-        actor(world.a.case_worker), world.a.case.pk, {"first_name": first, "last_name": last}, member)
+        actor(world.a.case_worker), world.a.case.pk, {"first_name": first, "last_name": last}, member
+    )
 
 
 @pytest.fixture
@@ -54,13 +60,14 @@ def sos(world):
     oma = _person(world, "Oma", "Jansen", domain="family", safety="safe", may_invite=True)
     kees = _person(world, "Kees", "Onveilig", domain="family", safety="unsafe", may_invite=False)
     child = case.persons.order_by("pk").first()
-    return SimpleNamespace(world=world, case=case, worker=worker, trajectory=t, plan=plan, oma=oma, kees=kees,
-                           child=child)
+    return SimpleNamespace(
+        world=world, case=case, worker=worker, trajectory=t, plan=plan, oma=oma, kees=kees, child=child
+    )
 
 
 def _normalised(response, path):
     """A page without what differs between two renderings: CSRF tokens and the requested path."""
-    body = re.sub(r'[A-Za-z0-9]{64}', "TOKEN", response.content.decode())
+    body = re.sub(r"[A-Za-z0-9]{64}", "TOKEN", response.content.decode())
     return body.replace(path, "URL")
 
 
@@ -73,14 +80,22 @@ def errors_of(excinfo) -> dict:
 
 
 def consent(s, purpose):
-    return case_services.record_consent(s.worker, s.case.pk, {
-        "person": s.child.pk, "purpose": purpose, "given_on": timezone.localdate() - datetime.timedelta(days=3)})
+    return case_services.record_consent(
+        s.worker,
+        s.case.pk,
+        {"person": s.child.pk, "purpose": purpose, "given_on": timezone.localdate() - datetime.timedelta(days=3)},
+    )
 
 
 def attachment(s, content=PNG, name="huis.png", sharing=Sharing.CASE_TEAM):
-    return safety.add_attachment(s.worker, s.case.pk, s.plan.pk, {
-        "tool": "three_houses", "title": "De drie huizen van Sam", "child": s.child.pk, "sharing": sharing},
-        name, content)
+    return safety.add_attachment(
+        s.worker,
+        s.case.pk,
+        s.plan.pk,
+        {"tool": "three_houses", "title": "De drie huizen van Sam", "child": s.child.pk, "sharing": sharing},
+        name,
+        content,
+    )
 
 
 # ---- the map -----------------------------------------------------------------------------------------------
@@ -88,8 +103,12 @@ def attachment(s, content=PNG, name="huis.png", sharing=Sharing.CASE_TEAM):
 
 def test_map_lines_in_each_column_with_who_agrees(sos):
     for column in MapColumn.values:
-        safety.add_map_entry(sos.worker, sos.case.pk, sos.plan.pk, {
-            "column": column, "text": f"Regel {column}", "who_agrees": "mama", "who_disagrees": "papa"})
+        safety.add_map_entry(
+            sos.worker,
+            sos.case.pk,
+            sos.plan.pk,
+            {"column": column, "text": f"Regel {column}", "who_agrees": "mama", "who_disagrees": "papa"},
+        )
     assert set(SafetyMapEntry.objects.values_list("column", flat=True)) == set(MapColumn.values)
     # Every column belongs to exactly one of the three questions.
     assert sorted(c for _title, columns in MAP_GROUPS for c in columns) == sorted(MapColumn.values)
@@ -106,8 +125,9 @@ def test_map_lines_in_each_column_with_who_agrees(sos):
     assert (entry.who_disagrees, entry.version) == ("", 2)
     safety.remove_map_entry(sos.worker, sos.case.pk, sos.plan.pk, entry.pk, entry.version)
     assert not SafetyMapEntry.objects.filter(pk=entry.pk).exists()
-    assert AccessLogEntry.objects.filter(record_type="safety_map_entry", record_id=str(entry.pk),
-                                         action="delete").exists()
+    assert AccessLogEntry.objects.filter(
+        record_type="safety_map_entry", record_id=str(entry.pk), action="delete"
+    ).exists()
 
 
 # ---- danger statements -------------------------------------------------------------------------------------
@@ -117,22 +137,36 @@ def test_a_danger_statement_is_always_paired_with_its_safety_goal(sos):
     add = safety.add_danger_statement
     with pytest.raises(ValidationError) as excinfo:
         add(sos.worker, sos.case.pk, sos.plan.pk, {"statement": "Sam kan gewond raken bij ruzies.", "safety_goal": ""})
-    assert errors_of(excinfo) == {"safety_goal": [gettext(
-        "A danger statement is always paired with its safety goal: say what has to be true for the children to "
-        "be safe.")]}
+    assert errors_of(excinfo) == {
+        "safety_goal": [
+            gettext(
+                "A danger statement is always paired with its safety goal: say what has to be true for the children to "
+                "be safe."
+            )
+        ]
+    }
     with pytest.raises(ValidationError) as excinfo:
         add(sos.worker, sos.case.pk, sos.plan.pk, {"safety_goal": "Sam is veilig als er ruzie is."})
     assert list(errors_of(excinfo)) == ["statement"]
     assert not DangerStatement.objects.exists()
-    first = add(sos.worker, sos.case.pk, sos.plan.pk, {
-        "statement": "Sam kan gewond raken bij ruzies.", "safety_goal": "Sam is veilig als er ruzie is."})
-    second = add(sos.worker, sos.case.pk, sos.plan.pk, {
-        "statement": "Sam gaat niet naar school.", "safety_goal": "Sam gaat elke dag naar school."})
+    first = add(
+        sos.worker,
+        sos.case.pk,
+        sos.plan.pk,
+        {"statement": "Sam kan gewond raken bij ruzies.", "safety_goal": "Sam is veilig als er ruzie is."},
+    )
+    second = add(
+        sos.worker,
+        sos.case.pk,
+        sos.plan.pk,
+        {"statement": "Sam gaat niet naar school.", "safety_goal": "Sam gaat elke dag naar school."},
+    )
     assert (first.order, second.order) == (1, 2)
     # Changing one may not break the pair either.
     with pytest.raises(ValidationError) as excinfo:
-        safety.update_danger_statement(sos.worker, sos.case.pk, sos.plan.pk, first.pk, {"safety_goal": " "},
-                                       first.version)
+        safety.update_danger_statement(
+            sos.worker, sos.case.pk, sos.plan.pk, first.pk, {"safety_goal": " "}, first.version
+        )
     assert "safety_goal" in errors_of(excinfo)
     first.refresh_from_db()
     assert (first.safety_goal, first.version) == ("Sam is veilig als er ruzie is.", 1)
@@ -144,8 +178,9 @@ def test_danger_statement_page_refuses_a_statement_without_goal(client, sos):
     response = client.post(url("safety_statement_add", sos), {"statement": "Sam kan gewond raken.", "safety_goal": ""})
     assert response.status_code == 400 and "errorlist" in response.content.decode()
     assert not DangerStatement.objects.exists()
-    response = client.post(url("safety_statement_add", sos), {"statement": "Sam kan gewond raken.",
-                                                              "safety_goal": "Sam is veilig."})
+    response = client.post(
+        url("safety_statement_add", sos), {"statement": "Sam kan gewond raken.", "safety_goal": "Sam is veilig."}
+    )
     assert response.status_code == 302 and response.url.startswith(url("safety", sos))
     assert DangerStatement.objects.get().safety_goal == "Sam is veilig."
 
@@ -156,8 +191,9 @@ def test_danger_statement_page_refuses_a_statement_without_goal(client, sos):
 @pytest.mark.parametrize("score", [11, -1, "abc", "5.5", 5.5, "", None, True, "1e3", 10**30])
 def test_a_score_outside_0_to_10_or_garbage_is_refused(sos, score):
     with pytest.raises(ValidationError) as excinfo:
-        safety.record_rating(sos.worker, sos.case.pk, sos.plan.pk, {"person": sos.oma.pk, "score": score,
-                                                                      "rated_on": D(2026, 3, 1)})
+        safety.record_rating(
+            sos.worker, sos.case.pk, sos.plan.pk, {"person": sos.oma.pk, "score": score, "rated_on": D(2026, 3, 1)}
+        )
     assert "score" in errors_of(excinfo)
     assert not SafetyScaleRating.objects.exists()
 
@@ -170,8 +206,7 @@ def test_rating_by_a_person_or_a_professional_not_both_not_in_the_future(sos):
         ({"score": 4}, "person"),
         ({"person": other.pk, "score": 4}, "person"),  # a person of another case
         ({"rater_user": sos.world.a.other_worker.pk, "score": 4}, "rater_user"),  # not on the case team
-        ({"person": sos.oma.pk, "score": 4, "rated_on": timezone.localdate() + datetime.timedelta(days=1)},
-         "rated_on"),
+        ({"person": sos.oma.pk, "score": 4, "rated_on": timezone.localdate() + datetime.timedelta(days=1)}, "rated_on"),
         ({"person": sos.oma.pk, "score": 4, "rated_on": "gisteren"}, "rated_on"),
         ({"person": sos.oma.pk, "score": 4, "review": 999999}, "review"),
     ]
@@ -180,10 +215,15 @@ def test_rating_by_a_person_or_a_professional_not_both_not_in_the_future(sos):
             record(sos.worker, sos.case.pk, sos.plan.pk, data)
         assert field in errors_of(excinfo), data
     assert not SafetyScaleRating.objects.exists()
-    by_oma = record(sos.worker, sos.case.pk, sos.plan.pk,
-                    {"person": sos.oma.pk, "score": "3", "rated_on": "2026-03-01"})
-    by_worker = record(sos.worker, sos.case.pk, sos.plan.pk, {"rater_user": sos.world.a.case_worker.pk, "score": 0,
-                                                            "rated_on": D(2026, 3, 1)})
+    by_oma = record(
+        sos.worker, sos.case.pk, sos.plan.pk, {"person": sos.oma.pk, "score": "3", "rated_on": "2026-03-01"}
+    )
+    by_worker = record(
+        sos.worker,
+        sos.case.pk,
+        sos.plan.pk,
+        {"rater_user": sos.world.a.case_worker.pk, "score": 0, "rated_on": D(2026, 3, 1)},
+    )
     assert (by_oma.score, by_oma.rated_on, by_worker.score) == (3, D(2026, 3, 1), 0)
     assert by_worker.rater == str(sos.world.a.case_worker)
     series = safety.rating_series(SafetyScaleRating.objects.all())
@@ -195,16 +235,19 @@ def test_rating_page_refuses_bad_scores_next_to_the_field(client, sos):
     page = client.get(url("safety_rating_add", sos)).content.decode()
     assert f'value="p{sos.oma.pk}"' in page and f'value="u{sos.world.a.case_worker.pk}"' in page
     for score in ("11", "-1", "zeven", "7.5"):
-        response = client.post(url("safety_rating_add", sos), {"rater": f"p{sos.oma.pk}", "score": score,
-                                                                "rated_on": "2026-03-01"})
+        response = client.post(
+            url("safety_rating_add", sos), {"rater": f"p{sos.oma.pk}", "score": score, "rated_on": "2026-03-01"}
+        )
         assert response.status_code == 400, score
         assert 'id="id_score_error"' in response.content.decode() or "errorlist" in response.content.decode()
-    response = client.post(url("safety_rating_add", sos), {"rater": f"p{sos.oma.pk}", "score": "4",
-                                                            "rated_on": "2999-01-01"})
+    response = client.post(
+        url("safety_rating_add", sos), {"rater": f"p{sos.oma.pk}", "score": "4", "rated_on": "2999-01-01"}
+    )
     assert response.status_code == 400
     assert not SafetyScaleRating.objects.exists()
-    response = client.post(url("safety_rating_add", sos), {"rater": f"p{sos.oma.pk}", "score": "4",
-                                                            "rated_on": "2026-03-01"})
+    response = client.post(
+        url("safety_rating_add", sos), {"rater": f"p{sos.oma.pk}", "score": "4", "rated_on": "2026-03-01"}
+    )
     assert response.status_code == 302
     assert SafetyScaleRating.objects.get().person == sos.oma
 
@@ -240,12 +283,20 @@ def test_network_page_refuses_the_unsafe_person_with_a_message(client, sos):
 # ---- the child's own tools ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name,content", [
-    ("tekening.png", EXE), ("tekening.png", HTML), ("tekening.pdf", HTML), ("tekening.jpg", b"GIF89a" + b"\0" * 20),
-    ("tekening.png", JPEG),  # the name says PNG, the content is JPEG
-    ("tekening.exe", PNG), ("tekening.html", PNG), ("tekening", PNG),
-    ("tekening.png", b""),
-])
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("tekening.png", EXE),
+        ("tekening.png", HTML),
+        ("tekening.pdf", HTML),
+        ("tekening.jpg", b"GIF89a" + b"\0" * 20),
+        ("tekening.png", JPEG),  # the name says PNG, the content is JPEG
+        ("tekening.exe", PNG),
+        ("tekening.html", PNG),
+        ("tekening", PNG),
+        ("tekening.png", b""),
+    ],
+)
 def test_only_pdf_png_and_jpeg_by_their_content(sos, name, content):
     with pytest.raises(ValidationError) as excinfo:
         attachment(sos, content=content, name=name)
@@ -258,8 +309,10 @@ def test_accepted_files_keep_the_sniffed_type(sos):
     jpeg = attachment(sos, JPEG, "foto.jpeg")
     pdf = attachment(sos, PDF, "woorden en plaatjes.pdf")
     assert [(a.filename, a.content_type, a.size) for a in (png, jpeg, pdf)] == [
-        ("Huis.png", "image/png", len(PNG)), ("foto.jpeg", "image/jpeg", len(JPEG)),
-        ("woorden en plaatjes.pdf", "application/pdf", len(PDF))]
+        ("Huis.png", "image/png", len(PNG)),
+        ("foto.jpeg", "image/jpeg", len(JPEG)),
+        ("woorden en plaatjes.pdf", "application/pdf", len(PDF)),
+    ]
     assert bytes(ChildToolAttachment.objects.get(pk=png.pk).content) == PNG
 
 
@@ -276,15 +329,19 @@ def test_size_limit_of_5_mb(sos):
 def test_upload_page_refuses_a_disguised_file_and_a_large_one(client, sos):
     client.force_login(sos.world.a.case_worker)
     form = {"tool": "three_houses", "title": "Drie huizen", "child": sos.child.pk, "sharing": "case_team"}
-    response = client.post(url("safety_attachment_add", sos),
-                           dict(form, file=SimpleUploadedFile("huis.png", HTML, content_type="image/png")))
+    response = client.post(
+        url("safety_attachment_add", sos),
+        dict(form, file=SimpleUploadedFile("huis.png", HTML, content_type="image/png")),
+    )
     assert response.status_code == 400 and "errorlist" in response.content.decode()
     big = SimpleUploadedFile("huis.png", PNG + b"\0" * safety.MAX_ATTACHMENT_BYTES, content_type="image/png")
     response = client.post(url("safety_attachment_add", sos), dict(form, file=big))
     assert response.status_code == 400
     assert not ChildToolAttachment.objects.exists()
-    response = client.post(url("safety_attachment_add", sos),
-                           dict(form, file=SimpleUploadedFile("huis.png", PNG, content_type="text/html")))
+    response = client.post(
+        url("safety_attachment_add", sos),
+        dict(form, file=SimpleUploadedFile("huis.png", PNG, content_type="text/html")),
+    )
     assert response.status_code == 302
     assert ChildToolAttachment.objects.get().content_type == "image/png"
 
@@ -295,8 +352,10 @@ def test_sharing_needs_consent_in_force(sos):
     assert "sharing" in errors_of(excinfo)
     assert not ChildToolAttachment.objects.exists()
     tool = attachment(sos)
-    for sharing, purpose in ((Sharing.FAMILY, ConsentPurpose.SHARE_PLAN),
-                             (Sharing.NETWORK, ConsentPurpose.SHARE_WITH_NETWORK)):
+    for sharing, purpose in (
+        (Sharing.FAMILY, ConsentPurpose.SHARE_PLAN),
+        (Sharing.NETWORK, ConsentPurpose.SHARE_WITH_NETWORK),
+    ):
         with pytest.raises(ValidationError) as excinfo:
             safety.change_sharing(sos.worker, sos.case.pk, sos.plan.pk, tool.pk, sharing)
         assert str(purpose.label) in errors_of(excinfo)["sharing"][0]  # names the missing consent
@@ -318,9 +377,11 @@ def test_sharing_needs_consent_in_force(sos):
     assert "sharing" in errors_of(excinfo)
     tool.refresh_from_db()
     assert tool.sharing == Sharing.CASE_TEAM
-    assert list(AccessLogEntry.objects.filter(record_type="child_tool", record_id=str(tool.pk), action="update")
-                .order_by("id").values_list("detail", flat=True)) == [
-        "sharing: family", "sharing: network", "sharing: case_team"]
+    assert list(
+        AccessLogEntry.objects.filter(record_type="child_tool", record_id=str(tool.pk), action="update")
+        .order_by("id")
+        .values_list("detail", flat=True)
+    ) == ["sharing: family", "sharing: network", "sharing: case_team"]
 
 
 def test_sharing_page_refuses_without_consent_and_warns_after_withdrawal(client, sos):
@@ -354,8 +415,9 @@ def test_download_is_an_attachment_logged_and_hidden_from_outsiders(client, sos)
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;") and "woorden.pdf" in disposition
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert AccessLogEntry.objects.filter(record_type="child_tool", record_id=str(tool.pk), action="export",
-                                         user=sos.world.a.case_worker).exists()
+    assert AccessLogEntry.objects.filter(
+        record_type="child_tool", record_id=str(tool.pk), action="export", user=sos.world.a.case_worker
+    ).exists()
     # An outsider (same organisation, not on the case team) gets the same 404 as for a missing file; logged.
     client.force_login(sos.world.a.other_worker)
     outsider = client.get(target)
@@ -363,8 +425,7 @@ def test_download_is_an_attachment_logged_and_hidden_from_outsiders(client, sos)
     missing = client.get(missing_url)
     assert outsider.status_code == missing.status_code == 404
     assert _normalised(outsider, target) == _normalised(missing, missing_url)
-    assert AccessLogEntry.objects.filter(user=sos.world.a.other_worker, action="denied",
-                                         case_id=sos.case.pk).exists()
+    assert AccessLogEntry.objects.filter(user=sos.world.a.other_worker, action="denied", case_id=sos.case.pk).exists()
     assert not AccessLogEntry.objects.filter(user=sos.world.a.other_worker, action="export").exists()
     with pytest.raises(NotFound):
         safety.attachment_download(actor(sos.world.b.case_worker), sos.case.pk, sos.trajectory.pk, tool.pk)
@@ -377,8 +438,9 @@ def test_outsiders_get_404_on_the_pages_and_co_workers_cannot_change(client, sos
     assert client.post(url("safety_entry_add", sos), {"column": "harm", "text": "x"}).status_code == 404
     assert not SafetyMapEntry.objects.exists()
     co_worker = sos.world.a.other_worker
-    CaseTeamMember.objects.create(case=sos.case, organisation=sos.case.organisation, user=co_worker,
-                                  role=CaseRole.CO_WORKER)
+    CaseTeamMember.objects.create(
+        case=sos.case, organisation=sos.case.organisation, user=co_worker, role=CaseRole.CO_WORKER
+    )
     client.force_login(co_worker)
     response = client.get(url("safety", sos))
     assert response.status_code == 200 and url("safety_entry_add", sos) not in response.content.decode()
@@ -401,8 +463,9 @@ def test_the_records_are_refused_on_a_plan_that_is_not_a_safety_plan(client, pw)
         lambda: safety.add_danger_statement(worker, case.pk, plan.pk, {"statement": "x", "safety_goal": "y"}),
         lambda: safety.record_rating(worker, case.pk, plan.pk, {"person": oma.pk, "score": 5}),
         lambda: safety.add_network_member(worker, case.pk, plan.pk, oma.pk),
-        lambda: safety.add_attachment(worker, case.pk, plan.pk, {"tool": "three_houses", "title": "t",
-                                                                "child": pw.mw.child.pk}, "a.png", PNG),
+        lambda: safety.add_attachment(
+            worker, case.pk, plan.pk, {"tool": "three_houses", "title": "t", "child": pw.mw.child.pk}, "a.png", PNG
+        ),
     ]
     for call in calls:
         with pytest.raises(ValidationError) as excinfo:
@@ -423,19 +486,33 @@ def test_the_records_are_refused_on_a_plan_that_is_not_a_safety_plan(client, pw)
 
 def test_the_safety_page_shows_map_statements_chart_network_rules_and_tools(client, sos):
     w = sos.worker
-    safety.add_map_entry(w, sos.case.pk, sos.plan.pk, {"column": "harm", "text": "Sam had een blauwe plek.",
-                                                       "who_agrees": "mama", "who_disagrees": "papa"})
+    safety.add_map_entry(
+        w,
+        sos.case.pk,
+        sos.plan.pk,
+        {"column": "harm", "text": "Sam had een blauwe plek.", "who_agrees": "mama", "who_disagrees": "papa"},
+    )
     safety.add_map_entry(w, sos.case.pk, sos.plan.pk, {"column": "existing_safety", "text": "Oma haalt Sam op."})
-    safety.add_danger_statement(w, sos.case.pk, sos.plan.pk, {"statement": "Sam kan gewond raken.",
-                                                              "safety_goal": "Sam is veilig bij ruzie."})
+    safety.add_danger_statement(
+        w, sos.case.pk, sos.plan.pk, {"statement": "Sam kan gewond raken.", "safety_goal": "Sam is veilig bij ruzie."}
+    )
     for day, score in ((D(2026, 3, 1), 2), (D(2026, 4, 1), 5), (D(2026, 5, 1), 7)):
         safety.record_rating(w, sos.case.pk, sos.plan.pk, {"person": sos.oma.pk, "score": score, "rated_on": day})
-    safety.record_rating(w, sos.case.pk, sos.plan.pk, {"rater_user": sos.world.a.case_worker.pk, "score": 3,
-                                                       "rated_on": D(2026, 3, 2)})
+    safety.record_rating(
+        w, sos.case.pk, sos.plan.pk, {"rater_user": sos.world.a.case_worker.pk, "score": 3, "rated_on": D(2026, 3, 2)}
+    )
     safety.add_network_member(w, sos.case.pk, sos.plan.pk, sos.oma.pk, "belt elke avond")
-    rule = services.add_agreement(w, sos.case.pk, sos.plan.pk, {
-        "what": "Papa en mama maken geen ruzie waar Sam bij is.", "owner_professional": "gezin",
-        "checker_user": sos.world.a.case_worker.pk, "is_safety": True})
+    rule = services.add_agreement(
+        w,
+        sos.case.pk,
+        sos.plan.pk,
+        {
+            "what": "Papa en mama maken geen ruzie waar Sam bij is.",
+            "owner_professional": "gezin",
+            "checker_user": sos.world.a.case_worker.pk,
+            "is_safety": True,
+        },
+    )
     tool = attachment(sos)
     client.force_login(sos.world.a.case_worker)
     before = AccessLogEntry.objects.count()
@@ -446,16 +523,29 @@ def test_the_safety_page_shows_map_statements_chart_network_rules_and_tools(clie
     assert "Oma Jansen: 2026-03-01 2, 2026-04-01 5, 2026-05-01 7" in page  # the chart's text alternative
     for title, _columns in MAP_GROUPS:
         assert str(title) in page
-    for text in ("Sam had een blauwe plek.", "Oma haalt Sam op.", "Sam kan gewond raken.", "Sam is veilig bij ruzie.",
-                 "belt elke avond", rule.what, tool.title):
+    for text in (
+        "Sam had een blauwe plek.",
+        "Oma haalt Sam op.",
+        "Sam kan gewond raken.",
+        "Sam is veilig bij ruzie.",
+        "belt elke avond",
+        rule.what,
+        tool.title,
+    ):
         assert text in page
     assert page.index("Sam kan gewond raken.") < page.index("Sam is veilig bij ruzie.")
     assert url("safety_attachment", sos, attachment_id=tool.pk) in page
     assert url("safety_entry_add", sos) in page and url("safety_rating_add", sos) in page
     logged = AccessLogEntry.objects.filter(pk__gt=0).order_by("id")[before:]
     types = {e.record_type for e in logged}
-    assert {"safety_map_entry", "danger_statement", "safety_rating", "safety_network_member", "child_tool",
-            "person"} <= types
+    assert {
+        "safety_map_entry",
+        "danger_statement",
+        "safety_rating",
+        "safety_network_member",
+        "child_tool",
+        "person",
+    } <= types
 
 
 def test_an_unsafe_mark_after_joining_is_shown(client, sos):
@@ -487,12 +577,15 @@ def test_a_stale_edit_is_refused_with_409_and_nothing_changes(client, sos):
     # A removal from an old page is refused too.
     response = client.post(url("safety_entry_remove", sos, entry_id=entry.pk), {"version": 1})
     assert response.status_code == 409 and SafetyMapEntry.objects.filter(pk=entry.pk).exists()
-    statement = safety.add_danger_statement(sos.worker, sos.case.pk, sos.plan.pk,
-                                            {"statement": "Gevaar", "safety_goal": "Doel"})
-    safety.update_danger_statement(sos.worker, sos.case.pk, sos.plan.pk, statement.pk, {"safety_goal": "Nieuw doel"},
-                                   statement.version)
+    statement = safety.add_danger_statement(
+        sos.worker, sos.case.pk, sos.plan.pk, {"statement": "Gevaar", "safety_goal": "Doel"}
+    )
+    safety.update_danger_statement(
+        sos.worker, sos.case.pk, sos.plan.pk, statement.pk, {"safety_goal": "Nieuw doel"}, statement.version
+    )
     with pytest.raises(StaleEdit):
-        safety.update_danger_statement(sos.worker, sos.case.pk, sos.plan.pk, statement.pk,
-                                       {"statement": "Ander gevaar"}, statement.version)
+        safety.update_danger_statement(
+            sos.worker, sos.case.pk, sos.plan.pk, statement.pk, {"statement": "Ander gevaar"}, statement.version
+        )
     statement.refresh_from_db()
     assert (statement.statement, statement.safety_goal) == ("Gevaar", "Nieuw doel")

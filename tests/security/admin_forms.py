@@ -1,4 +1,5 @@
 """What a browser would post back from a Django admin change page: the form and every inline, as shown."""
+
 from django import forms
 
 

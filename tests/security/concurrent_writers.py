@@ -7,6 +7,7 @@ errors raised.
 
     python -m tests.security.concurrent_writers WRITERS ROUNDS
 """
+
 import json
 import os
 import sys
@@ -42,19 +43,37 @@ def world(writers):
     organisation = make_organisation("NL", name="Organisatie Gelijktijdig", code="gelijk")
     team = make_team(organisation, name="Team Gelijktijdig")
     # Everyone who may change a case: its case worker, its coordinator, and the team's leads.
-    workers = [make_user(organisation, Role.CASE_WORKER, team, email="writer0@example.org"),
-               make_user(organisation, Role.COORDINATOR, team, email="writer1@example.org")]
-    workers += [make_user(organisation, Role.TEAM_LEAD, team, is_lead=True, email=f"writer{n}@example.org")
-                for n in range(2, writers)]
+    workers = [
+        make_user(organisation, Role.CASE_WORKER, team, email="writer0@example.org"),
+        make_user(organisation, Role.COORDINATOR, team, email="writer1@example.org"),
+    ]
+    workers += [
+        make_user(organisation, Role.TEAM_LEAD, team, is_lead=True, email=f"writer{n}@example.org")
+        for n in range(2, writers)
+    ]
     case = make_case(team, case_worker=workers[0], persons=writers)
     CaseTeamMember.objects.create(case=case, organisation=organisation, user=workers[1], role=CaseRole.COORDINATOR)
     return case, workers
 
 
 def network_document(n, round_):
-    return json.dumps({"format": "kring-network", "version": 1, "persons": [
-        {"ref": "p1", "first_name": f"Buur{n}", "last_name": f"Ronde{round_}", "gender": "female",
-         "kind": "person"}], "relationships": [], "system_ties": []}).encode()
+    return json.dumps(
+        {
+            "format": "kring-network",
+            "version": 1,
+            "persons": [
+                {
+                    "ref": "p1",
+                    "first_name": f"Buur{n}",
+                    "last_name": f"Ronde{round_}",
+                    "gender": "female",
+                    "kind": "person",
+                }
+            ],
+            "relationships": [],
+            "system_ties": [],
+        }
+    ).encode()
 
 
 def writer(n, case, user, person, rounds, barrier, statuses, errors):
@@ -66,17 +85,32 @@ def writer(n, case, user, person, rounds, barrier, statuses, errors):
         for round_ in range(rounds):
             person.refresh_from_db()
             steps = [
-                ("person edit", base + f"persons/{person.pk}/",
-                 person_form_data(person, last_name=f"Schrijver{n}-{round_}")),
-                ("person add", base + "persons/new/",
-                 {"first_name": f"Nieuw{n}", "last_name": f"Ronde{round_}", "gender": "unknown"}),
+                (
+                    "person edit",
+                    base + f"persons/{person.pk}/",
+                    person_form_data(person, last_name=f"Schrijver{n}-{round_}"),
+                ),
+                (
+                    "person add",
+                    base + "persons/new/",
+                    {"first_name": f"Nieuw{n}", "last_name": f"Ronde{round_}", "gender": "unknown"},
+                ),
                 ("gedcom upload", base + "network/import/", {"file": SimpleUploadedFile("tree.ged", GOOD_GEDCOM)}),
-                ("gedcom confirm", base + "network/import/confirm/",
-                 {"center": "I3", "generations_up": 1, "generations_down": 0}),
-                ("json import", base + "network/import/",
-                 {"file": SimpleUploadedFile("network.json", network_document(n, round_))}),
-                ("consent", base + "consents/new/",
-                 {"person": person.pk, "purpose": "share_plan", "given_on": "2026-01-20"}),
+                (
+                    "gedcom confirm",
+                    base + "network/import/confirm/",
+                    {"center": "I3", "generations_up": 1, "generations_down": 0},
+                ),
+                (
+                    "json import",
+                    base + "network/import/",
+                    {"file": SimpleUploadedFile("network.json", network_document(n, round_))},
+                ),
+                (
+                    "consent",
+                    base + "consents/new/",
+                    {"person": person.pk, "purpose": "share_plan", "given_on": "2026-01-20"},
+                ),
             ]
             if n == 0:
                 case.refresh_from_db()
@@ -95,18 +129,38 @@ def main(writers, rounds):
     persons = list(Person.objects.filter(case=case).order_by("pk"))
     connection.close()
     barrier = threading.Barrier(writers)
-    statuses = {name: Counter() for name in (
-        "person edit", "person add", "gedcom upload", "gedcom confirm", "json import", "consent", "case edit")}
+    statuses = {
+        name: Counter()
+        for name in (
+            "person edit",
+            "person add",
+            "gedcom upload",
+            "gedcom confirm",
+            "json import",
+            "consent",
+            "case edit",
+        )
+    }
     errors = []
-    threads = [threading.Thread(target=writer, args=(n, case, workers[n], persons[n], rounds, barrier, statuses,
-                                                    errors)) for n in range(writers)]
+    threads = [
+        threading.Thread(target=writer, args=(n, case, workers[n], persons[n], rounds, barrier, statuses, errors))
+        for n in range(writers)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=600)
     counts = {"persons": Person.objects.filter(case=case).count()}
-    print(json.dumps({"statuses": {name: dict(c) for name, c in statuses.items()}, "errors": errors,
-                      "counts": counts, "vendor": connection.vendor}))
+    print(
+        json.dumps(
+            {
+                "statuses": {name: dict(c) for name, c in statuses.items()},
+                "errors": errors,
+                "counts": counts,
+                "vendor": connection.vendor,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """Logging in through allauth's real login page, from a chosen client address, for the login-limit tests."""
+
 from django.test import Client
 
 LOGIN = "/accounts/login/"

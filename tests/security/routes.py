@@ -1,5 +1,6 @@
 """Every URL pattern of Kring, read from Django's resolver, so the sweeps of the security tests cover new routes
 without being edited."""
+
 import re
 from dataclasses import dataclass
 

@@ -5,6 +5,7 @@ only by a superuser: account, password, roles, team places and API tokens. The a
 the user list, read-only. Password changes and new API tokens are written to the access log once per organisation
 the person belongs to, so each of those organisations' privacy officers sees them.
 """
+
 import pytest
 from django.urls import reverse
 
@@ -63,7 +64,7 @@ def test_a_user_with_a_role_elsewhere_is_shown_read_only(client, world, dual):
     assert 'name="email"' not in body and 'name="is_active"' not in body
     assert "only a superuser" in body.lower() or "alleen een superuser" in body.lower()
     # No "reset password" button that would lead to a refusal.
-    assert "password/\"" not in body
+    assert 'password/"' not in body
 
 
 def test_administrator_cannot_change_the_account_of_a_user_with_a_role_elsewhere(client, world, dual, root):
@@ -79,8 +80,9 @@ def test_administrator_cannot_change_the_account_of_a_user_with_a_role_elsewhere
 def test_administrator_cannot_give_roles_to_a_user_with_a_role_elsewhere(client, world, dual, root):
     page = as_user(client, root).get(user_change(dual))
     data = change_page_data(page)
-    add_inline_row(data, inline_prefix(page, Membership), organisation=world.a.org.pk, role=Role.ADMINISTRATOR,
-                   active="on")
+    add_inline_row(
+        data, inline_prefix(page, Membership), organisation=world.a.org.pk, role=Role.ADMINISTRATOR, active="on"
+    )
     client.logout()
     assert as_user(client, world.a.administrator).post(user_change(dual), data).status_code == 403
     assert not dual.memberships.filter(role=Role.ADMINISTRATOR).exists()
@@ -123,8 +125,10 @@ def test_administrator_cannot_move_a_user_with_a_role_elsewhere_within_the_team(
 
 def test_administrator_cannot_delete_a_user_with_a_role_elsewhere(client, world, dual):
     as_user(client, world.a.administrator)
-    response = client.post(reverse("admin:accounts_user_changelist"),
-                           {"action": "delete_selected", "_selected_action": [dual.pk], "post": "yes"})
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [dual.pk], "post": "yes"},
+    )
     assert response.status_code == 403
     assert User.objects.filter(pk=dual.pk).exists()
     assert client.post(reverse("admin:accounts_user_delete", args=[dual.pk]), {"post": "yes"}).status_code == 403
@@ -136,8 +140,9 @@ def test_a_new_account_without_any_role_stays_editable(client, world):
     as_user(client, world.a.administrator)
     page = client.get(user_change(newcomer))
     data = change_page_data(page)
-    add_inline_row(data, inline_prefix(page, Membership), organisation=world.a.org.pk, role=Role.CASE_WORKER,
-                   active="on")
+    add_inline_row(
+        data, inline_prefix(page, Membership), organisation=world.a.org.pk, role=Role.CASE_WORKER, active="on"
+    )
     response = client.post(user_change(newcomer), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert newcomer.memberships.filter(organisation=world.a.org, role=Role.CASE_WORKER).exists()
@@ -191,5 +196,4 @@ def test_token_creation_by_an_administrator_is_logged(client, world):
     as_user(client, world.a.administrator).post(token_add(), {"user": world.a.coordinator.pk, "label": "x"})
     token = world.a.coordinator.api_tokens.get()
     entry = AccessLogEntry.objects.get(record_type="api_token", record_id=str(token.pk))
-    assert (entry.organisation_id, entry.user_id, entry.action) == (world.a.org.pk, world.a.administrator.pk,
-                                                                    "create")
+    assert (entry.organisation_id, entry.user_id, entry.action) == (world.a.org.pk, world.a.administrator.pk, "create")

@@ -3,6 +3,7 @@
 TRUSTED_PROXY_COUNT says how many reverse proxies stand in front of Kring. The login limits (allauth) and
 Kring's own access log both take the client's address from it; with 0, X-Forwarded-For is ignored entirely.
 """
+
 import pytest
 from django.test import RequestFactory
 
@@ -45,20 +46,24 @@ def test_the_access_log_and_the_login_limits_see_the_same_address(db, behind_one
     """The address a login is counted under is the address the access log writes, from the one setting."""
     from allauth.account.adapter import get_adapter
 
-    request = RequestFactory().post("/accounts/login/", REMOTE_ADDR=PROXY,
-                                    HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.9")
+    request = RequestFactory().post(
+        "/accounts/login/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.9"
+    )
     assert client_ip(request) == "198.51.100.9"
     assert get_adapter(request).get_client_ip(request) == "198.51.100.9"
 
 
-@pytest.mark.parametrize("count, forwarded, expected", [
-    (0, "192.0.2.1", PROXY),  # no trusted proxy: the header is anyone's to write and is ignored
-    (1, "192.0.2.1, 198.51.100.9", "198.51.100.9"),  # the entry our proxy appended; the first was the client's
-    (2, "192.0.2.1, 198.51.100.9, 10.0.0.2", "198.51.100.9"),  # two proxies: the outer one's entry
-    (2, "198.51.100.9", "198.51.100.9"),  # fewer entries than proxies: each was appended by one of ours
-    (1, "not-an-address", PROXY),  # a broken header falls back to the connection's address
-    (1, "", PROXY),
-])
+@pytest.mark.parametrize(
+    "count, forwarded, expected",
+    [
+        (0, "192.0.2.1", PROXY),  # no trusted proxy: the header is anyone's to write and is ignored
+        (1, "192.0.2.1, 198.51.100.9", "198.51.100.9"),  # the entry our proxy appended; the first was the client's
+        (2, "192.0.2.1, 198.51.100.9, 10.0.0.2", "198.51.100.9"),  # two proxies: the outer one's entry
+        (2, "198.51.100.9", "198.51.100.9"),  # fewer entries than proxies: each was appended by one of ours
+        (1, "not-an-address", PROXY),  # a broken header falls back to the connection's address
+        (1, "", PROXY),
+    ],
+)
 def test_client_address_takes_the_entry_the_trusted_proxy_appended(settings, count, forwarded, expected):
     settings.TRUSTED_PROXY_COUNT = count
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -79,6 +84,7 @@ def test_without_a_trusted_proxy_a_client_cannot_spoof_its_address(db, settings)
 
 
 # --- Production: the count must be stated -----------------------------------------------------------------------
+
 
 def test_production_refuses_to_start_without_the_proxy_count(tmp_path):
     assert_refused(start(tmp_path, **production(TRUSTED_PROXY_COUNT=None)), "TRUSTED_PROXY_COUNT must say")

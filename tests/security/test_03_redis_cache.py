@@ -4,6 +4,7 @@
 These run against the real Redis at 127.0.0.1:6379 (REDIS_TEST_URL chooses another), each test under a key
 prefix of its own, so they neither see nor disturb other runs sharing that Redis.
 """
+
 import os
 import subprocess
 import sys
@@ -22,9 +23,13 @@ REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL") or os.environ.get("REDIS_URL")
 @pytest.fixture
 def redis_cache(settings):
     prefix = f"kring-test-{uuid.uuid4().hex}"
-    settings.CACHES = {"default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_TEST_URL, "KEY_PREFIX": prefix,
-    }}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
     return prefix
 
 
@@ -52,11 +57,14 @@ def test_failures_counted_by_another_process_hold_here(db, redis_cache):
         f"    admit(request, {user.email!r})  # counted as a failure: never forgiven by a success\n"
     )
     environment = {
-        "PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings",
-        "REDIS_URL": REDIS_TEST_URL, "CACHE_KEY_PREFIX": redis_cache,
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "REDIS_URL": REDIS_TEST_URL,
+        "CACHE_KEY_PREFIX": redis_cache,
     }
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
 
     assert too_many_attempts() in page_text(log_in(browser("203.0.113.66"), user.email, PASSWORD))
@@ -73,9 +81,9 @@ def test_cache_key_prefix_comes_from_the_environment(tmp_path):
 
 # --- check --deploy fails on a cache it cannot reach ------------------------------------------------------------
 
+
 def deployment_check(tmp_path, **environment):
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], tmp_path,
-                 **production(**environment))
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], tmp_path, **production(**environment))
     return result, result.stdout + result.stderr
 
 

@@ -5,6 +5,7 @@ a per-address limit stops one address from spraying many accounts; a per-account
 addresses, but never for a browser the owner has logged in with before (a signed cookie), where the right password
 keeps working: at worst that browser is slowed to one try per LOGIN_KNOWN_DEVICE_WAIT_SECONDS.
 """
+
 import time
 
 import pytest

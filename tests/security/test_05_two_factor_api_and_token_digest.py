@@ -6,6 +6,7 @@ for the code before it logs in a user who has an authenticator, so a password-on
 be made through the login page; a session without the second factor arises when the user has no authenticator
 yet, or when the session was made otherwise (here: ``force_login``). Token calls stay exempt (decision 17).
 """
+
 import hashlib
 
 import pytest
@@ -71,8 +72,9 @@ def test_page_session_that_skipped_the_second_factor_ends(client, world, who):
     response = client.get(page)
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
     assert "_auth_user_id" not in client.session
-    assert AccessLogEntry.objects.filter(user=user, action="denied", record_type="login_session",
-                                         organisation_id=world.a.org.pk).exists()
+    assert AccessLogEntry.objects.filter(
+        user=user, action="denied", record_type="login_session", organisation_id=world.a.org.pk
+    ).exists()
     # After a login with both steps the same page opens.
     client.force_login(user)
     assert client.get(page).status_code == 200
@@ -122,6 +124,7 @@ def test_token_calls_stay_exempt(world):
 
 # --- Tokens: a digest in the database, the key shown once --------------------------------------------------------
 
+
 def all_text_in_the_database() -> str:
     """Every value of every table, as text: the key must be in none of them."""
     chunks = []
@@ -134,8 +137,9 @@ def all_text_in_the_database() -> str:
 
 def test_the_admin_shows_the_key_once_and_stores_only_its_digest(client, world):
     client.force_login(world.a.administrator)
-    response = client.post(reverse("admin:accounts_apitoken_add"), {"user": world.a.coordinator.pk,
-                                                                     "label": "planning"})
+    response = client.post(
+        reverse("admin:accounts_apitoken_add"), {"user": world.a.coordinator.pk, "label": "planning"}
+    )
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
     key = response.context["key"]
@@ -144,8 +148,10 @@ def test_the_admin_shows_the_key_once_and_stores_only_its_digest(client, world):
     assert token.digest == hashlib.sha256(key.encode()).hexdigest()
     assert key.startswith(token.prefix) and len(token.prefix) < 12
     assert key not in all_text_in_the_database()
-    for page in (reverse("admin:accounts_apitoken_changelist"),
-                 reverse("admin:accounts_apitoken_change", args=[token.pk])):
+    for page in (
+        reverse("admin:accounts_apitoken_changelist"),
+        reverse("admin:accounts_apitoken_change", args=[token.pk]),
+    ):
         body = client.get(page).content.decode()
         assert token.prefix in body and key not in body and token.digest not in body
 
@@ -179,10 +185,14 @@ def test_clear_tokens_of_the_old_table_become_digests_and_the_table_goes(world):
 
     old_key = "0123456789abcdef0123456789abcdef01234567"
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamp NOT NULL, "
-                       "user_id bigint NOT NULL)")
-        cursor.execute("INSERT INTO authtoken_token (key, created, user_id) VALUES (%s, %s, %s)",
-                       [old_key, "2026-01-02 03:04:05", world.a.coordinator.pk])
+        cursor.execute(
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamp NOT NULL, "
+            "user_id bigint NOT NULL)"
+        )
+        cursor.execute(
+            "INSERT INTO authtoken_token (key, created, user_id) VALUES (%s, %s, %s)",
+            [old_key, "2026-01-02 03:04:05", world.a.coordinator.pk],
+        )
     import_clear_tokens(ApiToken, connection)
     assert "authtoken_token" not in connection.introspection.table_names()
     token = ApiToken.objects.get(user=world.a.coordinator)

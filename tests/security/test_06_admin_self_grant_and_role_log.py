@@ -1,6 +1,7 @@
 """Review item 6: nobody gives themselves a role or a team place in the admin, and every role and team change is
 in the access log where the privacy officer of the organisation reads it.
 """
+
 import pytest
 from django.urls import reverse
 
@@ -85,13 +86,15 @@ def test_administrator_may_still_give_a_colleague_a_case_role(client, world):
     client.force_login(world.a.administrator)
     page = client.get(user_change(world.a.researcher))
     data = change_page_data(page)
-    add_inline_row(data, inline_prefix(page, Membership), organisation=world.a.org.pk, role=Role.CASE_WORKER,
-                   active="on")
+    add_inline_row(
+        data, inline_prefix(page, Membership), organisation=world.a.org.pk, role=Role.CASE_WORKER, active="on"
+    )
     assert client.post(user_change(world.a.researcher), data).status_code == 302
     assert world.a.researcher.memberships.filter(role=Role.CASE_WORKER).exists()
 
 
 # --- Every role, team and team place change is logged ------------------------------------------------------------
+
 
 def logged(record_type, action, organisation):
     return AccessLogEntry.objects.filter(record_type=record_type, action=action, organisation_id=organisation.pk)
@@ -102,8 +105,9 @@ def test_role_changes_are_logged_create_change_delete(client, world):
     colleague = world.a.researcher
     page = client.get(user_change(colleague))
     data = change_page_data(page)
-    add_inline_row(data, inline_prefix(page, Membership), organisation=world.a.org.pk, role=Role.CASE_WORKER,
-                   active="on")
+    add_inline_row(
+        data, inline_prefix(page, Membership), organisation=world.a.org.pk, role=Role.CASE_WORKER, active="on"
+    )
     assert client.post(user_change(colleague), data).status_code == 302
     membership = colleague.memberships.get(role=Role.CASE_WORKER)
     assert logged("membership", "create", world.a.org).filter(record_id=str(membership.pk)).count() == 1
@@ -127,11 +131,18 @@ def test_role_changes_are_logged_create_change_delete(client, world):
 
 def test_team_and_team_place_changes_are_logged_also_for_superusers(client, world, root):
     client.force_login(root)
-    response = client.post(reverse("admin:accounts_team_add"), {
-        "organisation": world.a.org.pk, "name": "Team Noord", "region": "",
-        "members-TOTAL_FORMS": 1, "members-INITIAL_FORMS": 0, "members-0-user": world.a.coordinator.pk,
-        "members-0-is_lead": "on",
-    })
+    response = client.post(
+        reverse("admin:accounts_team_add"),
+        {
+            "organisation": world.a.org.pk,
+            "name": "Team Noord",
+            "region": "",
+            "members-TOTAL_FORMS": 1,
+            "members-INITIAL_FORMS": 0,
+            "members-0-user": world.a.coordinator.pk,
+            "members-0-is_lead": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     team = Team.objects.get(name="Team Noord")
     place = TeamMember.objects.get(team=team)
@@ -152,8 +163,7 @@ def test_team_and_team_place_changes_are_logged_also_for_superusers(client, worl
     response = client.post(reverse("admin:accounts_team_delete", args=[team.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert logged("team", "delete", world.a.org).filter(record_id=str(team.pk)).exists()
-    assert {"team", "team_member"} <= set(
-        access_log(world.a.privacy_officer).values_list("record_type", flat=True))
+    assert {"team", "team_member"} <= set(access_log(world.a.privacy_officer).values_list("record_type", flat=True))
 
 
 def test_deleting_a_user_logs_the_roles_and_team_places_that_go_with_them(client, world):

@@ -13,6 +13,7 @@ Sweeps over every route of Django's URL resolver, so new routes are covered with
 
 Personal links cannot be swept by id (they take a secret): explicit cases below.
 """
+
 import datetime
 
 import pytest
@@ -72,12 +73,16 @@ def check_refusal(client, user, route, url, organisation_id, problems, method, o
     elif response.status_code not in (403, 404):
         problems.append(f"{label} answered {response.status_code}, not a refusal")
     elif len(denied) != 1:
-        problems.append(f"{label}: {len(denied)} denied entries, not one: "
-                        f"{[(d.record_type, d.record_id, d.organisation_id) for d in denied]}")
+        problems.append(
+            f"{label}: {len(denied)} denied entries, not one: "
+            f"{[(d.record_type, d.record_id, d.organisation_id) for d in denied]}"
+        )
     elif denied[0].organisation_id != organisation_id or denied[0].user_id != user.pk:
         d = denied[0]
-        problems.append(f"{label}: denied {d.record_type} {d.record_id} logged for organisation "
-                        f"{d.organisation_id}, not {organisation_id}")
+        problems.append(
+            f"{label}: denied {d.record_type} {d.record_id} logged for organisation "
+            f"{d.organisation_id}, not {organisation_id}"
+        )
     return True
 
 
@@ -87,7 +92,8 @@ def two_worlds(world):
 
 
 def test_another_organisations_record_under_ones_own_case_is_logged_once_for_that_organisation(
-        world, two_worlds, client):
+    world, two_worlds, client
+):
     own, theirs = two_worlds
     user = world.a.case_worker
     client.force_login(user)
@@ -124,10 +130,13 @@ def test_another_organisations_job_project_offer_or_team_is_logged_once_for_that
         "organisation_id": b.org.pk,
     }
     own = {
-        "job_id": EvaluationJob.objects.create(kind="report", requested_by=world.a.lead,
-                                               organisation_ids=[world.a.org.pk]).pk,
+        "job_id": EvaluationJob.objects.create(
+            kind="report", requested_by=world.a.lead, organisation_ids=[world.a.org.pk]
+        ).pk,
         "offer_id": MethodOffer.objects.create(organisation=world.a.org, method_code="fnb", regions=["NL-UT"]).pk,
-        "project_id": _project(world.a).pk, "team_id": world.a.team.pk, "organisation_id": world.a.org.pk,
+        "project_id": _project(world.a).pk,
+        "team_id": world.a.team.pk,
+        "organisation_id": world.a.org.pk,
     }
     user = world.a.lead
     client.force_login(user)
@@ -178,8 +187,10 @@ def test_meeting_posts_with_an_empty_form_by_a_colleague_who_may_only_read_are_r
         denied = AccessLogEntry.objects.filter(id__gt=start, action="denied")
         tried += 1
         if response.status_code != 403 or denied.count() != 1 or denied.get().organisation_id != world.a.org.pk:
-            problems.append(f"POST {url} ({route.name}) by a reader answered {response.status_code} with "
-                            f"{denied.count()} denied entries")
+            problems.append(
+                f"POST {url} ({route.name}) by a reader answered {response.status_code} with "
+                f"{denied.count()} denied entries"
+            )
     assert tried >= 10
     assert not problems, "\n".join(problems)
 
@@ -196,7 +207,8 @@ def test_a_refused_personal_link_is_logged_once_with_the_links_own_organisation(
         assert response.status_code in (404, 429), response.status_code
         denied = list(AccessLogEntry.objects.filter(id__gt=start, action="denied"))
         assert [(d.record_type, d.record_id, d.organisation_id) for d in denied] == [
-            ("personal_link", str(link.pk), world.b.org.pk)], (attempt, denied)
+            ("personal_link", str(link.pk), world.b.org.pk)
+        ], (attempt, denied)
     # A secret that names no link concerns no organisation; it is still logged, once.
     start = last_id()
     client.get(reverse("plan_links:home", args=["x" * 43]))

@@ -11,6 +11,7 @@ maps draw them on separate lines, the API has them in separate fields). PDFs are
 answers (images) cannot be read, so they are listed in ``BINARY_ROUTES``: a map export must log every person of
 the case, since it draws them all.
 """
+
 import io
 import re
 
@@ -33,7 +34,7 @@ UNFILLABLE: dict[str, str] = {}
 # Routes that cannot answer for the world's case, with the reason; every other GET route must render.
 NOT_FOR_THIS_CASE = {
     "trajectories_api:strengths_exploration": "the Flemish access record; the case is Dutch and its twin, the "
-                                              "family plan right, is swept",
+    "family plan right, is swept",
 }
 
 # Extra variants of a route, beyond its plain GET: query strings that change what is drawn or in which format.
@@ -77,8 +78,10 @@ def test_every_get_route_of_a_case_logs_each_person_whose_name_it_shows(world, c
         missing = [p for p in route.parameters if p not in values]
         if missing:
             if route.name not in UNFILLABLE:
-                problems.append(f"{route.name}: the case world cannot fill {missing}; teach case_world.record_ids "
-                                "or list the route in UNFILLABLE with a reason")
+                problems.append(
+                    f"{route.name}: the case world cannot fill {missing}; teach case_world.record_ids "
+                    "or list the route in UNFILLABLE with a reason"
+                )
             continue
         base = route.url(values)
         for url in [base] + [base + variant for variant in VARIANTS.get(route.name, [])]:
@@ -89,13 +92,19 @@ def test_every_get_route_of_a_case_logs_each_person_whose_name_it_shows(world, c
             if response.status_code != 200:
                 if route.name in NOT_FOR_THIS_CASE:
                     break
-                problems.append(f"{url} ({route.name}) answered {response.status_code}: the world does not let it "
-                                "render")
+                problems.append(
+                    f"{url} ({route.name}) answered {response.status_code}: the world does not let it render"
+                )
                 continue
             checked += 1
-            logged = set(AccessLogEntry.objects.filter(
-                id__gt=before, user=world.a.case_worker, record_type="person", action__in=READ_ACTIONS,
-            ).values_list("record_id", flat=True))
+            logged = set(
+                AccessLogEntry.objects.filter(
+                    id__gt=before,
+                    user=world.a.case_worker,
+                    record_type="person",
+                    action__in=READ_ACTIONS,
+                ).values_list("record_id", flat=True)
+            )
             text = answer_text(response)
             if text is None:
                 reason = BINARY_ROUTES.get(route.name)
@@ -110,8 +119,9 @@ def test_every_get_route_of_a_case_logs_each_person_whose_name_it_shows(world, c
                 if shown(text, person):
                     names_found += 1
                     if str(person.pk) not in logged:
-                        problems.append(f"{url} ({route.name}) shows {person.full_name} without logging the "
-                                        "person as read")
+                        problems.append(
+                            f"{url} ({route.name}) shows {person.full_name} without logging the person as read"
+                        )
     # The sweep must have reached the pages it is about: most routes render, and names were found on them.
     assert checked >= 60, (checked, problems)
     assert names_found >= 100, names_found

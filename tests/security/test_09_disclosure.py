@@ -7,6 +7,7 @@ for every grouping the code knows (``indicators.GROUPINGS``, ``queries.PUBLIC_GR
 JSON, the dashboard page, the public overview, the report's data and page, and the research extract. A new
 grouping is covered without editing this file.
 """
+
 import datetime
 import io
 import re
@@ -24,7 +25,11 @@ from rest_framework.test import APIClient
 from kring.accounts.models import Role
 from kring.evaluation import extracts, indicators, queries, report, services
 from kring.evaluation.core.disclosure import (
-    SUPPRESSED, protected_event_times, protected_incidence, pseudonym, suppress_linked,
+    SUPPRESSED,
+    protected_event_times,
+    protected_incidence,
+    pseudonym,
+    suppress_linked,
 )
 from kring.evaluation.core.competing_risks import cumulative_incidence
 from kring.measures.models import OutcomeMeasurement
@@ -37,6 +42,7 @@ KEYS = ("plan", "abandoned", "open")
 
 
 # -- the core, as a pure property ------------------------------------------------------------------------------
+
 
 def _tables(units, groupings):
     """One table per grouping (and "all") of the units (dicts with a value per grouping and an outcome)."""
@@ -81,9 +87,20 @@ def _combined_system(tables, results):
 
 
 @settings(max_examples=250, deadline=None)
-@given(st.lists(st.fixed_dictionaries({"method": st.sampled_from("abc"), "team": st.sampled_from("xyz"),
-                                       "year": st.sampled_from((2024, 2025)), "outcome": st.sampled_from(KEYS)}),
-                min_size=1, max_size=40))  # no units: an empty answer says "none", as it must
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "method": st.sampled_from("abc"),
+                "team": st.sampled_from("xyz"),
+                "year": st.sampled_from((2024, 2025)),
+                "outcome": st.sampled_from(KEYS),
+            }
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)  # no units: an empty answer says "none", as it must
 def test_linked_tables_give_no_small_count_away(units):
     groupings = ("method", "team", "year")
     tables = _tables(units, groupings)
@@ -112,15 +129,16 @@ def test_times_never_show_one_familys_value(weeks):
     assert summary["min"] is None and summary["max"] is None
     if summary["median"] is not None:
         # the median's week (or each of the two middle weeks) is shared by at least T families
-        assert any(e >= T for t, e in weeks if t == summary["median"]) or sum(
-            1 for t, e in weeks if e >= T and abs(t - summary["median"]) > 0) >= 2
+        assert (
+            any(e >= T for t, e in weeks if t == summary["median"])
+            or sum(1 for t, e in weeks if e >= T and abs(t - summary["median"]) > 0) >= 2
+        )
     if sum(events) < T:
         assert summary["n"] is None and summary["mean"] is None
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 60), st.sampled_from(("plan", "abandoned", None))), min_size=1,
-                max_size=40))
+@given(st.lists(st.tuples(st.integers(0, 60), st.sampled_from(("plan", "abandoned", None))), min_size=1, max_size=40))
 def test_curves_show_no_step_of_a_few(trajectories):
     by_week = {}
     for week, event in trajectories:
@@ -147,8 +165,23 @@ def test_curves_show_no_step_of_a_few(trajectories):
 
 # -- what a reader receives ------------------------------------------------------------------------------------
 
-COUNT_KEYS = {"offered", "accepted", "plans", "without_plan", "running", "measured", "k", "n", "judged", "kept",
-              "partly", "not_kept", "n_events", "n_censored", "total"}
+COUNT_KEYS = {
+    "offered",
+    "accepted",
+    "plans",
+    "without_plan",
+    "running",
+    "measured",
+    "k",
+    "n",
+    "judged",
+    "kept",
+    "partly",
+    "not_kept",
+    "n_events",
+    "n_censored",
+    "total",
+}
 LIST_COUNT_KEYS = {"n_at_risk", "censored", "events"}
 
 
@@ -204,16 +237,21 @@ def _check_published_tables(tables, what):
         _assert_not_recoverable(tables, lambda row, c=column: row[c], f"{what} {column}")
     moments = {m for rows in tables.values() for row in rows for m in (row.get("outcomes") or {})}
     for moment in moments:
-        _assert_not_recoverable(tables, lambda row, m=moment: (row["outcomes"].get(m) or {}).get("measured"),
-                                f"{what} {moment} measured")
-        names = {n for rows in tables.values() for row in rows for n in row["outcomes"].get(moment, {}).get(
-            "shares", {})}
+        _assert_not_recoverable(
+            tables, lambda row, m=moment: (row["outcomes"].get(m) or {}).get("measured"), f"{what} {moment} measured"
+        )
+        names = {
+            n for rows in tables.values() for row in rows for n in row["outcomes"].get(moment, {}).get("shares", {})
+        }
         for name in names:
             for part in ("k", "n"):
                 _assert_not_recoverable(
-                    tables, lambda row, m=moment, n=name, p=part: (row["outcomes"].get(m, {}).get("shares", {})
-                                                                   .get(n) or {}).get(p),
-                    f"{what} {moment} {name}.{part}")
+                    tables,
+                    lambda row, m=moment, n=name, p=part: (
+                        row["outcomes"].get(m, {}).get("shares", {}).get(n) or {}
+                    ).get(p),
+                    f"{what} {moment} {name}.{part}",
+                )
 
 
 COUNT_CELL = re.compile(r"<td[^>]*>\s*([^<]*?)\s*</td>")
@@ -221,7 +259,7 @@ COUNT_CELL = re.compile(r"<td[^>]*>\s*([^<]*?)\s*</td>")
 
 def _assert_page_safe(html, what):
     assert "&lt;5" not in html and "<5" not in html, f"{what}: the mark of a hidden cell tells its size"
-    table = html[html.find('id="indicators"'):html.find("</table>", html.find('id="indicators"'))]
+    table = html[html.find('id="indicators"') : html.find("</table>", html.find('id="indicators"'))]
     for text in COUNT_CELL.findall(table):
         for number in [text] if text.isdigit() else re.findall(r"\((\d+)\)$", text):
             assert int(number) not in SMALL, f"{what}: a cell shows {number}"
@@ -234,11 +272,18 @@ TODAY = D(2026, 3, 2)
 METHODS = ("fnb", "regular_care", "ekc")
 END = {"plan": "plan_made_on", "abandoned": "abandoned_on", "declined": "declined_on", "running": None}
 
-trajectory_strategy = st.fixed_dictionaries({
-    "team": st.integers(0, 2), "method": st.sampled_from(METHODS), "days_before": st.integers(0, 500),
-    "outcome": st.sampled_from(tuple(END)), "weeks": st.integers(0, 12), "t0": st.booleans(),
-    "t1": st.sampled_from((None, "in_network", "at_home", "outside_network")), "other_org": st.booleans(),
-})
+trajectory_strategy = st.fixed_dictionaries(
+    {
+        "team": st.integers(0, 2),
+        "method": st.sampled_from(METHODS),
+        "days_before": st.integers(0, 500),
+        "outcome": st.sampled_from(tuple(END)),
+        "weeks": st.integers(0, 12),
+        "t0": st.booleans(),
+        "t1": st.sampled_from((None, "in_network", "at_home", "outside_network")),
+        "other_org": st.booleans(),
+    }
+)
 
 
 @pytest.fixture
@@ -257,9 +302,18 @@ def base(db):
     lead = make_user(org, Role.TEAM_LEAD, teams[0], is_lead=True)
     cases = [make_case(team, case_worker=worker) for team in teams]
     other_case = make_case(other_team, case_worker=other_worker)
-    return SimpleNamespace(org=org, other=other, teams=teams, other_team=other_team, worker=worker,
-                           other_worker=other_worker, researcher=researcher, lead=lead, cases=cases,
-                           other_case=other_case)
+    return SimpleNamespace(
+        org=org,
+        other=other,
+        teams=teams,
+        other_team=other_team,
+        worker=worker,
+        other_worker=other_worker,
+        researcher=researcher,
+        lead=lead,
+        cases=cases,
+        other_case=other_case,
+    )
 
 
 def _build(base, trajectories):
@@ -277,12 +331,27 @@ def _build(base, trajectories):
         if spec["outcome"] != "declined":
             dates["accepted_on"] = offered
         trajectory = Trajectory.objects.create(
-            case=case, organisation=org, team=team, method_code=spec["method"], method_version="1.0",
-            offered_on=offered, offered_by=user, status="offered", **dates)
+            case=case,
+            organisation=org,
+            team=team,
+            method_code=spec["method"],
+            method_version="1.0",
+            offered_on=offered,
+            offered_by=user,
+            status="offered",
+            **dates,
+        )
         for moment, placement in (("t0", "at_home" if spec["t0"] else None), ("t1", spec["t1"])):
             if placement:
-                OutcomeMeasurement.objects.create(case=case, organisation=org, trajectory=trajectory, moment=moment,
-                                                  measured_on=offered, placement=placement, recorded_by=user)
+                OutcomeMeasurement.objects.create(
+                    case=case,
+                    organisation=org,
+                    trajectory=trajectory,
+                    moment=moment,
+                    measured_on=offered,
+                    placement=placement,
+                    recorded_by=user,
+                )
         made.append(trajectory)
     return made
 
@@ -296,8 +365,9 @@ def _api_tables(client, groupings):
     return tables
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                HealthCheck.too_slow])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(st.lists(trajectory_strategy, max_size=28))
 def test_researcher_and_public_outputs_give_no_small_count_away(base, client, trajectories):
     with transaction.atomic():
@@ -314,11 +384,21 @@ def test_researcher_and_public_outputs_give_no_small_count_away(base, client, tr
             _assert_page_safe(page.content.decode(), f"dashboard {grouping}")
         client.logout()
 
-        public = {g: [report._plain(r) | {"outcomes": r.outcomes} for r in queries.public_indicators(
-            grouping=g, today=TODAY)] for g in (*queries.PUBLIC_GROUPINGS, "all") if g != "all"}
-        public["all"] = [report._plain(r) | {"outcomes": r.outcomes} for r in queries.protected_rows(
-            [base.org.pk, base.other.pk], "all", today=TODAY, groupings=queries.PUBLIC_GROUPINGS,
-            with_outcomes=False)]
+        public = {
+            g: [report._plain(r) | {"outcomes": r.outcomes} for r in queries.public_indicators(grouping=g, today=TODAY)]
+            for g in (*queries.PUBLIC_GROUPINGS, "all")
+            if g != "all"
+        }
+        public["all"] = [
+            report._plain(r) | {"outcomes": r.outcomes}
+            for r in queries.protected_rows(
+                [base.org.pk, base.other.pk],
+                "all",
+                today=TODAY,
+                groupings=queries.PUBLIC_GROUPINGS,
+                with_outcomes=False,
+            )
+        ]
         _check_published_tables(public, "public")
         for grouping in queries.PUBLIC_GROUPINGS:
             page = client.get(reverse("evaluation:public"), {"per": grouping})
@@ -327,17 +407,29 @@ def test_researcher_and_public_outputs_give_no_small_count_away(base, client, tr
         data = report.build([base.org.pk], today=TODAY, suppressed=True)
         _assert_no_small_count(data["methods"], "report")
         _assert_rows_safe(data["methods"], "report")
-        _assert_page_safe(report.render_html(data, for_pdf=False).replace('id="report-methods"', 'id="indicators"'),
-                          "report page")
+        _assert_page_safe(
+            report.render_html(data, for_pdf=False).replace('id="report-methods"', 'id="indicators"'), "report page"
+        )
         transaction.set_rollback(True)
 
 
 def test_the_demo_complaint_measured_outcomes_no_longer_carry_the_hidden_counts(base):
     """The review's example: a method with 1 and 3 offers hidden, its T0 and T1 measurements still published."""
-    specs = [dict(team=0, method="ekc", days_before=10, outcome="running", weeks=0, t0=True, t1="at_home",
-                  other_org=False)] * 3 + [
-        dict(team=0, method="fnb", days_before=10 + i, outcome="plan", weeks=i % 3, t0=True, t1="at_home",
-             other_org=False) for i in range(9)]
+    specs = [
+        dict(team=0, method="ekc", days_before=10, outcome="running", weeks=0, t0=True, t1="at_home", other_org=False)
+    ] * 3 + [
+        dict(
+            team=0,
+            method="fnb",
+            days_before=10 + i,
+            outcome="plan",
+            weeks=i % 3,
+            t0=True,
+            t1="at_home",
+            other_org=False,
+        )
+        for i in range(9)
+    ]
     _build(base, specs)
     api = APIClient()
     api.force_authenticate(base.researcher)
@@ -353,11 +445,22 @@ def test_the_demo_complaint_measured_outcomes_no_longer_carry_the_hidden_counts(
 
 
 def test_extract_rows_come_in_an_order_of_their_own_per_project(base):
-    made = _build(base, [dict(team=i % 3, method="fnb", days_before=i * 7, outcome="plan", weeks=1, t0=True,
-                              t1=None, other_org=False) for i in range(12)])
+    made = _build(
+        base,
+        [
+            dict(
+                team=i % 3, method="fnb", days_before=i * 7, outcome="plan", weeks=1, t0=True, t1=None, other_org=False
+            )
+            for i in range(12)
+        ],
+    )
     admin = make_user(base.org, Role.ADMINISTRATOR)
-    projects = [services.create_project(actor(admin), {"name": f"P{i}", "organisations": [base.org],
-                                                        "members": [base.researcher]}) for i in range(2)]
+    projects = [
+        services.create_project(
+            actor(admin), {"name": f"P{i}", "organisations": [base.org], "members": [base.researcher]}
+        )
+        for i in range(2)
+    ]
     orders = []
     for project in projects:
         content, _n = extracts.build(project, "csv", today=TODAY)

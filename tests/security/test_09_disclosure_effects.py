@@ -8,6 +8,7 @@ at least 5 in both groups; moderators only where every cell is; no single family
 common support, largest weight). The team lead still gets the exact figures. And the overlap histogram's merged
 bins as a pure property.
 """
+
 import datetime
 import json
 import random
@@ -34,8 +35,19 @@ TODAY = D(2026, 3, 2)
 OFFERED = D(2025, 6, 2)
 OUTCOME_STEMS = [stem for stem, _kind in (*comparison.OUTCOMES, *comparison.TRAJECTORY_OUTCOMES)]
 # Keys whose integer values are counts of families, wherever they appear in a published comparison.
-COUNT_KEYS = {"n", "n_treated", "n_control", "n_rows_dropped", "k", "count", "n_rows", "n_treated_matched",
-              "n_controls_used", "treated", "control"}
+COUNT_KEYS = {
+    "n",
+    "n_treated",
+    "n_control",
+    "n_rows_dropped",
+    "k",
+    "count",
+    "n_rows",
+    "n_treated_matched",
+    "n_controls_used",
+    "treated",
+    "control",
+}
 SINGLE_VALUE_KEYS = {"min", "max", "common_support", "quantiles", "max_weight"}
 
 
@@ -45,7 +57,7 @@ def _walk(value, path="$"):
             where = f"{path}.{key}"
             assert key not in SINGLE_VALUE_KEYS or item is None, f"{where}: one family's value"
             if key in COUNT_KEYS and not (key == "k" and path.endswith(".details")):  # matching's 1:k
-                for v in (item if isinstance(item, list) else [item]):
+                for v in item if isinstance(item, list) else [item]:
                     if isinstance(v, int) and not isinstance(v, bool):
                         assert v not in SMALL, f"{where} = {item}"
             _walk(item, where)
@@ -115,28 +127,52 @@ def _build(base, seed, sizes, missing):
             case = make_case(base.team, case_worker=base.worker, safety_concern=rng.choice(["some", "serious"]))
             plan = rng.random() < 0.7
             t = Trajectory.objects.create(
-                case=case, organisation=base.org, team=base.team, method_code=method, method_version="1.0",
-                offered_on=OFFERED, offered_by=base.worker, status="plan_made" if plan else "preparing",
-                accepted_on=OFFERED, plan_made_on=OFFERED + datetime.timedelta(weeks=rng.randint(0, 12)) if plan
-                else None)
+                case=case,
+                organisation=base.org,
+                team=base.team,
+                method_code=method,
+                method_version="1.0",
+                offered_on=OFFERED,
+                offered_by=base.worker,
+                status="plan_made" if plan else "preparing",
+                accepted_on=OFFERED,
+                plan_made_on=OFFERED + datetime.timedelta(weeks=rng.randint(0, 12)) if plan else None,
+            )
             Registration.objects.create(
-                case=case, organisation=base.org, trajectory=t, children_ages=[rng.randint(2, 16)],
+                case=case,
+                organisation=base.org,
+                trajectory=t,
+                children_ages=[rng.randint(2, 16)],
                 informal_network_size=None if rng.random() < missing else rng.randint(1, 12),
-                high_conflict_divorce=rng.choice(["yes", "no", "no", "no"]), updated_by=base.worker)
+                high_conflict_divorce=rng.choice(["yes", "no", "no", "no"]),
+                updated_by=base.worker,
+            )
             for moment, weeks in (("t0", 0), ("t1", 13)):
                 if rng.random() < missing:
                     continue
                 OutcomeMeasurement.objects.create(
-                    case=case, organisation=base.org, trajectory=t, moment=moment,
+                    case=case,
+                    organisation=base.org,
+                    trajectory=t,
+                    moment=moment,
                     measured_on=OFFERED + datetime.timedelta(weeks=weeks),
                     placement=rng.choice(["in_network", "at_home", "at_home", "at_home"]),
-                    risk_level=rng.choice(["low", "medium", "high", "low"]), recorded_by=base.worker)
+                    risk_level=rng.choice(["low", "medium", "high", "low"]),
+                    recorded_by=base.worker,
+                )
 
 
-@settings(max_examples=5, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],  # a world takes
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # ~30 s: no shrinking
-@given(seed=st.integers(0, 10_000), sizes=st.tuples(st.integers(3, 14), st.integers(3, 14)),
-       missing=st.sampled_from((0.0, 0.1, 0.3)))
+@settings(
+    max_examples=5,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # a world takes
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)  # ~30 s: no shrinking
+@given(
+    seed=st.integers(0, 10_000),
+    sizes=st.tuples(st.integers(3, 14), st.integers(3, 14)),
+    missing=st.sampled_from((0.0, 0.1, 0.3)),
+)
 @example(seed=3, sizes=(14, 13), missing=0.3)  # always one world that is compared, not refused
 @example(seed=5, sizes=(40, 40), missing=0.1)  # and one where outcomes are shown
 def test_a_researchers_comparison_gives_no_small_count_away(base, client, seed, sizes, missing):
@@ -155,8 +191,9 @@ def test_a_researchers_comparison_gives_no_small_count_away(base, client, seed, 
             assert published["suppressed"] and published["outcomes"] == []
 
         client.force_login(base.researcher)
-        page = client.get(reverse("evaluation:compare"), {"method": "fnb", "comparison": "regular_care",
-                                                           "moment": "t1"})
+        page = client.get(
+            reverse("evaluation:compare"), {"method": "fnb", "comparison": "regular_care", "moment": "t1"}
+        )
         assert page.status_code == 200
         _assert_page_safe(page.content.decode(), "compare page")
         client.logout()

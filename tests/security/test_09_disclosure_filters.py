@@ -9,6 +9,7 @@ before anything is read; managers keep every filter with exact figures; a user w
 does research at another sees the second one alone in the suppressed view, never both together; and the public
 overview shows no region of a single organisation on its own.
 """
+
 import datetime
 
 import pytest
@@ -40,9 +41,17 @@ def _organisation(name, region, trajectories=6):
     for i in range(trajectories):
         for method in ("fnb", "regular_care"):
             Trajectory.objects.create(
-                case=make_case(team, case_worker=worker), organisation=org, team=team, method_code=method,
-                method_version="1.0", offered_on=OFFERED + datetime.timedelta(days=40 * i), offered_by=worker,
-                status="plan_made", accepted_on=OFFERED, plan_made_on=OFFERED + datetime.timedelta(days=40 * i + 7))
+                case=make_case(team, case_worker=worker),
+                organisation=org,
+                team=team,
+                method_code=method,
+                method_version="1.0",
+                offered_on=OFFERED + datetime.timedelta(days=40 * i),
+                offered_by=worker,
+                status="plan_made",
+                accepted_on=OFFERED,
+                plan_made_on=OFFERED + datetime.timedelta(days=40 * i + 7),
+            )
     return org, team
 
 
@@ -64,8 +73,12 @@ def _api(user):
 
 
 def _filters(two):
-    return [{"date_from": "2025-09-01"}, {"date_to": "2025-12-31"},
-            {"date_from": "2025-06-01", "date_to": "2026-06-01"}, {"organisation": two.a.pk}]
+    return [
+        {"date_from": "2025-09-01"},
+        {"date_to": "2025-12-31"},
+        {"date_from": "2025-06-01", "date_to": "2026-06-01"},
+        {"organisation": two.a.pk},
+    ]
 
 
 def _reads(user):
@@ -96,9 +109,12 @@ def test_a_researcher_asking_for_a_period_or_an_organisation_is_refused_everywhe
         answer = api.post("/api/v1/reports/", {"moment": "t1", **asked}, format="json")
         assert answer.status_code == 400, (asked, answer.content)
         with pytest.raises(ValidationError):
-            services.request_report(actor(two.researcher), organisation_ids=[asked["organisation"]]
-                                    if "organisation" in asked else None, date_from=asked.get("date_from"),
-                                    date_to=asked.get("date_to"))
+            services.request_report(
+                actor(two.researcher),
+                organisation_ids=[asked["organisation"]] if "organisation" in asked else None,
+                date_from=asked.get("date_from"),
+                date_to=asked.get("date_to"),
+            )
     assert not EvaluationJob.objects.exists()
     assert _reads(two.researcher) == 0, "a refused request read nothing"
     message = str(_api(two.researcher).get("/api/v1/indicators/", {"date_from": "2025-09-01"}).json())
@@ -131,10 +147,19 @@ def test_a_manager_keeps_every_filter_with_exact_figures(client, two):
 
 def test_lead_at_one_organisation_and_researcher_at_another_sees_the_other_alone_when_suppressed(client, two):
     api = _api(two.both)
-    answers = [api.get("/api/v1/indicators/", query) for query in (
-        {}, {"view": "exact"}, {"view": "suppressed"}, {"organisation": two.a.pk}, {"organisation": two.b.pk},
-        {"view": "suppressed", "organisation": two.b.pk}, {"view": "suppressed", "date_from": "2025-09-01"},
-        {"view": "exact", "organisation": two.b.pk})]
+    answers = [
+        api.get("/api/v1/indicators/", query)
+        for query in (
+            {},
+            {"view": "exact"},
+            {"view": "suppressed"},
+            {"organisation": two.a.pk},
+            {"organisation": two.b.pk},
+            {"view": "suppressed", "organisation": two.b.pk},
+            {"view": "suppressed", "date_from": "2025-09-01"},
+            {"view": "exact", "organisation": two.b.pk},
+        )
+    ]
     shown = [a.json() for a in answers if a.status_code == 200]
     for result in shown:
         if result["suppressed"]:
@@ -151,8 +176,9 @@ def test_lead_at_one_organisation_and_researcher_at_another_sees_the_other_alone
     assert page.context["view"].organisation_ids == [two.a.pk] and not page.context["view"].suppressed
     compared = api.post("/api/v1/effects/", {**COMPARE, "view": "suppressed"}, format="json")
     assert compared.status_code == 200, compared.content
-    assert AccessLogEntry.objects.filter(user=two.both, record_type="effect_evaluation").get().organisation_id \
-        == two.b.pk
+    assert (
+        AccessLogEntry.objects.filter(user=two.both, record_type="effect_evaluation").get().organisation_id == two.b.pk
+    )
     assert api.post("/api/v1/reports/", {"moment": "t1", "view": "suppressed"}, format="json").status_code == 202
     assert EvaluationJob.objects.get().organisation_ids == [two.b.pk]
     assert EvaluationJob.objects.get().params["suppressed"] is True

@@ -6,6 +6,7 @@ The rule: in a suppressed view over several organisations the organisation is a 
 a cell is published only when every organisation's own count in it is 0 or at least 5. The difference between such
 a cell and the same cell over part of the organisations is then a sum of counts that are each 0 or at least 5.
 """
+
 import datetime
 from types import SimpleNamespace
 
@@ -44,11 +45,26 @@ def _offer(place, method, days_before=30, outcome="plan", weeks=2, t1=None):
     if END[outcome]:
         dates[END[outcome]] = min(offered + datetime.timedelta(weeks=weeks), TODAY)
     trajectory = Trajectory.objects.create(
-        case=place.case, organisation=place.org, team=place.team, method_code=method, method_version="1.0",
-        offered_on=offered, offered_by=place.worker, status="offered", **dates)
+        case=place.case,
+        organisation=place.org,
+        team=place.team,
+        method_code=method,
+        method_version="1.0",
+        offered_on=offered,
+        offered_by=place.worker,
+        status="offered",
+        **dates,
+    )
     if t1:
-        OutcomeMeasurement.objects.create(case=place.case, organisation=place.org, trajectory=trajectory,
-                                          moment="t1", measured_on=offered, placement=t1, recorded_by=place.worker)
+        OutcomeMeasurement.objects.create(
+            case=place.case,
+            organisation=place.org,
+            trajectory=trajectory,
+            moment="t1",
+            measured_on=offered,
+            placement=t1,
+            recorded_by=place.worker,
+        )
 
 
 def _by_key(rows):
@@ -80,14 +96,24 @@ def test_a_third_of_a_small_organisation_is_not_the_public_figure_minus_the_othe
 
 # -- the property over random small worlds ----------------------------------------------------------------------
 
-world = st.fixed_dictionaries({
-    "organisations": st.integers(2, 3),
-    "trajectories": st.lists(st.fixed_dictionaries({
-        "org": st.integers(0, 2), "method": st.sampled_from(("fnb", "regular_care", "ekc")),
-        "days_before": st.integers(0, 500), "outcome": st.sampled_from(tuple(END)), "weeks": st.integers(0, 12),
-        "t1": st.sampled_from((None, "in_network", "at_home")),
-    }), max_size=40),
-})
+world = st.fixed_dictionaries(
+    {
+        "organisations": st.integers(2, 3),
+        "trajectories": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "org": st.integers(0, 2),
+                    "method": st.sampled_from(("fnb", "regular_care", "ekc")),
+                    "days_before": st.integers(0, 500),
+                    "outcome": st.sampled_from(tuple(END)),
+                    "weeks": st.integers(0, 12),
+                    "t1": st.sampled_from((None, "in_network", "at_home")),
+                }
+            ),
+            max_size=40,
+        ),
+    }
+)
 
 
 def _cells(row):
@@ -117,21 +143,35 @@ def _assert_differences_safe(wider, narrower, what):
 
 
 # Without shrinking: each example builds a world in the database, and shrinking one took minutes.
-@settings(max_examples=15, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate),
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(world)
 def test_no_published_cell_minus_the_same_cell_of_fewer_organisations_is_small(db, spec):
     with transaction.atomic():
-        places = [_organisation(name, region) for name, region in
-                  (("Aalst", "Utrecht"), ("Berkel", "Brabant"), ("Cuijk", "Brabant"))[:spec["organisations"]]]
+        places = [
+            _organisation(name, region)
+            for name, region in (("Aalst", "Utrecht"), ("Berkel", "Brabant"), ("Cuijk", "Brabant"))[
+                : spec["organisations"]
+            ]
+        ]
         for t in spec["trajectories"]:
             _offer(places[t["org"] % len(places)], t["method"], t["days_before"], t["outcome"], t["weeks"], t["t1"])
         ids = [p.org.pk for p in places]
         region_keys = queries.public_region_keys()
         for grouping in (*queries.PUBLIC_GROUPINGS, "all"):
             if grouping == "all":
-                public = queries.protected_rows(ids, "all", today=TODAY, groupings=queries.PUBLIC_GROUPINGS,
-                                                region_keys=region_keys, with_outcomes=False)
+                public = queries.protected_rows(
+                    ids,
+                    "all",
+                    today=TODAY,
+                    groupings=queries.PUBLIC_GROUPINGS,
+                    region_keys=region_keys,
+                    with_outcomes=False,
+                )
             else:
                 public = queries.public_indicators(grouping=grouping, today=TODAY)
             for place in places:
@@ -149,9 +189,11 @@ def test_the_core_hides_a_cell_with_a_small_part_and_refuses_parts_that_do_not_a
     from kring.evaluation.core.disclosure import PARTS, suppress_counts
     from kring.evaluation.core.errors import EvaluationInputError
 
-    rows = [{"key": "fnb", "n": 12, PARTS: {"A": {"n": 3}, "B": {"n": 9}}},
-            {"key": "rc", "n": 12, PARTS: {"A": {"n": 6}, "B": {"n": 6}}},
-            {"key": "ekc", "n": 10, PARTS: {"A": {"n": 0}, "B": {"n": 10}}}]
+    rows = [
+        {"key": "fnb", "n": 12, PARTS: {"A": {"n": 3}, "B": {"n": 9}}},
+        {"key": "rc", "n": 12, PARTS: {"A": {"n": 6}, "B": {"n": 6}}},
+        {"key": "ekc", "n": 10, PARTS: {"A": {"n": 0}, "B": {"n": 10}}},
+    ]
     result = suppress_counts(rows, T, count_keys=("n",), total_key=None)
     shown = {row["key"]: row["n"] for row in result.rows}
     assert shown["fnb"] is None and shown["ekc"] == 10, shown  # A's 0 is no small part
@@ -159,15 +201,17 @@ def test_the_core_hides_a_cell_with_a_small_part_and_refuses_parts_that_do_not_a
     hidden_a = sum(r[PARTS]["A"]["n"] for r, s in zip(rows, result.rows) if s["n"] is None)
     assert hidden_a == 0 or hidden_a >= T, "the hidden cells together give no small part away either"
     with pytest.raises(EvaluationInputError):
-        suppress_counts([{"key": "fnb", "n": 12, PARTS: {"A": {"n": 2}, "B": {"n": 9}}}], T, count_keys=("n",),
-                        total_key=None)
+        suppress_counts(
+            [{"key": "fnb", "n": 12, PARTS: {"A": {"n": 2}, "B": {"n": 9}}}], T, count_keys=("n",), total_key=None
+        )
 
 
 # -- curve points at the horizons ---------------------------------------------------------------------------------
 
+
 def _points(row, cause):
     """The published share of ``cause`` at each horizon of a row's curve (None where hidden)."""
-    causes = ((row.incidence or {}).get("causes") or {})
+    causes = (row.incidence or {}).get("causes") or {}
     return {r["horizon"]: r["cif"] for r in (causes.get(cause) or {}).get("at_horizons", [])}
 
 
@@ -213,8 +257,11 @@ def _assert_curve_points_safe(rows, spec, organisations, what):
                     continue
                 for org in range(organisations):
                     mine = [t for t in spec["trajectories"] if t["org"] % organisations == org and t["method"] == key]
-                    by_then = sum(1 for t in mine if (_weeks_to_event(t, cause) is not None
-                                                      and _weeks_to_event(t, cause) <= horizon))
+                    by_then = sum(
+                        1
+                        for t in mine
+                        if (_weeks_to_event(t, cause) is not None and _weeks_to_event(t, cause) <= horizon)
+                    )
                     for count in (by_then, len(mine) - by_then, by_then - previous[org]):
                         assert count == 0 or count >= T, f"{what} {key} {cause} at {horizon}: org {org} {count}"
                     previous[org] = by_then
@@ -224,17 +271,33 @@ def _trajectory(org, outcome="plan", weeks=2, method="fnb"):
     return {"org": org, "method": method, "days_before": 300, "outcome": outcome, "weeks": weeks, "t1": None}
 
 
-@settings(max_examples=15, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate),
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(world)
 # The world of the test above, as an explicit example: random worlds seldom hit a horizon this precisely.
-@example({"organisations": 2, "trajectories": [
-    *[_trajectory(0) for _ in range(3)], *[_trajectory(0, weeks=20) for _ in range(3)],
-    *[_trajectory(1) for _ in range(9)], *[_trajectory(o, "running") for o in (0, 1) for _ in range(5)]]})
+@example(
+    {
+        "organisations": 2,
+        "trajectories": [
+            *[_trajectory(0) for _ in range(3)],
+            *[_trajectory(0, weeks=20) for _ in range(3)],
+            *[_trajectory(1) for _ in range(9)],
+            *[_trajectory(o, "running") for o in (0, 1) for _ in range(5)],
+        ],
+    }
+)
 def test_every_published_curve_point_counts_0_or_at_least_5_in_each_organisation(db, spec):
     with transaction.atomic():
-        places = [_organisation(name, region) for name, region in
-                  (("Aalst", "Utrecht"), ("Berkel", "Brabant"), ("Cuijk", "Brabant"))[:spec["organisations"]]]
+        places = [
+            _organisation(name, region)
+            for name, region in (("Aalst", "Utrecht"), ("Berkel", "Brabant"), ("Cuijk", "Brabant"))[
+                : spec["organisations"]
+            ]
+        ]
         for t in spec["trajectories"]:
             _offer(places[t["org"] % len(places)], t["method"], t["days_before"], t["outcome"], t["weeks"], t["t1"])
         ids = [p.org.pk for p in places]
@@ -246,6 +309,7 @@ def test_every_published_curve_point_counts_0_or_at_least_5_in_each_organisation
 
 
 # -- effect comparisons -----------------------------------------------------------------------------------------
+
 
 def _comparison_for(user):
     from kring.evaluation import comparison

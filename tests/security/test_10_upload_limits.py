@@ -5,6 +5,7 @@ nothing); reading it took 15 s and 1.3 GB. It is refused from its metadata, befo
 message that names the limit; a CSV file is measured by its lines. A normal file larger than a small size is
 evaluated as a job in the worker, with its progress, like a report.
 """
+
 import io
 import time
 import tracemalloc
@@ -46,16 +47,19 @@ def researcher(db):
 def _upload(client, content: bytes, name: str, **fields):
     upload = io.BytesIO(content)
     upload.name = name
-    return client.post(reverse("evaluation:compare_extract"), {
-        "file": upload, "treatment": "treat", "outcomes": "y", "correction": "holm", **fields})
+    return client.post(
+        reverse("evaluation:compare_extract"),
+        {"file": upload, "treatment": "treat", "outcomes": "y", "correction": "holm", **fields},
+    )
 
 
 def test_a_parquet_of_twenty_million_rows_is_refused_from_its_metadata(huge_parquet):
     tracemalloc.start()
     started = time.perf_counter()
     with pytest.raises(EvaluationInputError) as refused:
-        extract_core.read_extract(huge_parquet, treatment="treat", outcomes="y", format="parquet",
-                                  max_rows=500_000, max_columns=500)
+        extract_core.read_extract(
+            huge_parquet, treatment="treat", outcomes="y", format="parquet", max_rows=500_000, max_columns=500
+        )
     elapsed = time.perf_counter() - started
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

@@ -7,6 +7,7 @@ Kring's own settings (the test run's SQLite database lives in memory, where lock
 PostgreSQL a fresh database. Before immediate transactions, SQLite answered some of these with a server error
 ("database is locked") when a transaction that began by reading tried to write after another had.
 """
+
 import json
 import os
 import subprocess
@@ -28,8 +29,14 @@ def _postgres_database(name):
 
     url = os.environ["DATABASE_URL"]
     admin = environ.Env.db_url_config(url)
-    params = {"host": admin["HOST"] or "127.0.0.1", "port": admin["PORT"] or 5432, "user": admin["USER"],
-              "password": admin["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
+    params = {
+        "host": admin["HOST"] or "127.0.0.1",
+        "port": admin["PORT"] or 5432,
+        "user": admin["USER"],
+        "password": admin["PASSWORD"] or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
     with psycopg.connect(**params) as db:
         db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         db.execute(f'CREATE DATABASE "{name}"')
@@ -44,13 +51,16 @@ def _drop(params, name):
 
 
 def _run(env, *args, timeout=900):
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def test_five_colleagues_writing_at_once_get_no_error(tmp_path):
-    env = {**os.environ, "KRING_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings",
-           "LOG_LEVEL": "ERROR"}
+    env = {
+        **os.environ,
+        "KRING_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "LOG_LEVEL": "ERROR",
+    }
     env.pop("KRING_MODE", None)
     cleanup = None
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):

@@ -3,6 +3,7 @@
 The sweep takes every POST operation from the served OpenAPI document, so a new route is covered without editing
 this test. Path parameters are filled with records the case worker may use, so the request reaches the body.
 """
+
 import re
 
 import pytest
@@ -70,9 +71,11 @@ def test_moderately_nested_json_still_parses(world):
     """The limit is far above what any Kring document needs; a normal body is untouched by it."""
     client = APIClient()
     client.force_login(world.a.case_worker)
-    response = client.post(f"/api/v1/cases/{world.a.case.pk}/persons/",
-                           data=b'{"first_name": "Noor", "last_name": "Visser", "extra": ' + deep_json(20) + b"}",
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/cases/{world.a.case.pk}/persons/",
+        data=b'{"first_name": "Noor", "last_name": "Visser", "extra": ' + deep_json(20) + b"}",
+        content_type="application/json",
+    )
     # Parsed fine: the unknown field is what the API refuses, not the nesting.
     assert response.status_code == 400 and "extra" in response.json(), response.json()
 
@@ -82,8 +85,7 @@ def test_moderately_nested_json_still_parses(world):
 def test_network_json_import_shows_a_form_error_for_deep_json(world, client, body):
     client.force_login(world.a.case_worker)
     before = Person.objects.count()
-    response = client.post(f"/cases/{world.a.case.pk}/network/import/",
-                           {"file": SimpleUploadedFile("net.json", body)})
+    response = client.post(f"/cases/{world.a.case.pk}/network/import/", {"file": SimpleUploadedFile("net.json", body)})
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="errorlist' in html

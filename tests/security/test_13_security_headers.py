@@ -4,6 +4,7 @@
 The sweep walks every URL pattern Django knows (so a new route is covered without editing this test), fills its
 parameters from a world with a plan, meetings, links and registrations, and GETs it as the people who use it.
 """
+
 import json
 import re
 from html.parser import HTMLParser
@@ -105,6 +106,7 @@ def inline_code(response) -> list[str]:
 
 # --- every route, with its parameters filled from the world --------------------------------------------------
 
+
 def all_patterns(patterns=None, prefix=""):
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
@@ -143,26 +145,55 @@ def route_values(p, token) -> dict:
     invitation = Invitation.objects.filter(meeting=p.mw.meeting).first()
     contribution = InformationContribution.objects.filter(meeting=p.mw.meeting).first()
     values = {
-        "pk": case.pk, "case_id": case.pk, "trajectory_id": p.trajectory.pk, "meeting_id": p.mw.meeting.pk,
-        "person_id": p.mw.oma.pk, "plan_id": p.plan.pk, "line_id": p.must.pk, "bottom_line_id": p.must.pk,
-        "agreement_id": p.sleep.pk, "team_id": world.a.team.pk, "organisation_id": world.a.org.pk,
+        "pk": case.pk,
+        "case_id": case.pk,
+        "trajectory_id": p.trajectory.pk,
+        "meeting_id": p.mw.meeting.pk,
+        "person_id": p.mw.oma.pk,
+        "plan_id": p.plan.pk,
+        "line_id": p.must.pk,
+        "bottom_line_id": p.must.pk,
+        "agreement_id": p.sleep.pk,
+        "team_id": world.a.team.pk,
+        "organisation_id": world.a.org.pk,
         "relation_id": Relationship.objects.filter(case=case).first().pk,
         "relationship_id": Relationship.objects.filter(case=case).first().pk,
         "tie_id": SystemTie.objects.filter(case=case).first().pk,
-        "invitation_id": invitation.pk, "contribution_id": contribution.pk,
-        "link_id": PersonalLink.objects.filter(plan=p.plan).first().pk, "token": token,
-        "member_id": case.team_members.first().pk, "consent_id": 1, "moment": "t0", "version": "5.5.1",
-        "code": "fnb", "instrument_code": "ncfas-g", "mode": "entry",
+        "invitation_id": invitation.pk,
+        "contribution_id": contribution.pk,
+        "link_id": PersonalLink.objects.filter(plan=p.plan).first().pk,
+        "token": token,
+        "member_id": case.team_members.first().pk,
+        "consent_id": 1,
+        "moment": "t0",
+        "version": "5.5.1",
+        "code": "fnb",
+        "instrument_code": "ncfas-g",
+        "mode": "entry",
         "administration_id": getattr(Administration.objects.first(), "pk", 1),
         # Admin routes.
-        "app_label": "accounts", "id": world.a.case_worker.pk, "url": "no-such-page/",
-        "content_type_id": ContentType.objects.get_for_model(User).pk, "object_id": world.a.case_worker.pk,
+        "app_label": "accounts",
+        "id": world.a.case_worker.pk,
+        "url": "no-such-page/",
+        "content_type_id": ContentType.objects.get_for_model(User).pk,
+        "object_id": world.a.case_worker.pk,
         # allauth's e-mail confirmation and password reset keys: wrong ones still render a page.
-        "key": "not-a-key", "uidb36": "0",
+        "key": "not-a-key",
+        "uidb36": "0",
     }
     # Records the world does not hold answer 404, which must carry the headers just as well.
-    for name in ("run_id", "review_id", "entry_id", "statement_id", "rating_id", "attachment_id", "job_id",
-                 "project_id", "offer_id", "request_id"):
+    for name in (
+        "run_id",
+        "review_id",
+        "entry_id",
+        "statement_id",
+        "rating_id",
+        "attachment_id",
+        "job_id",
+        "project_id",
+        "offer_id",
+        "request_id",
+    ):
         values.setdefault(name, 999999)
     return values
 
@@ -173,13 +204,16 @@ def plan_world(accepted):  # noqa: F811
     personal link for Oma."""
     p = accepted
     worker = p.worker
-    network_services.add_relationship(worker, p.case.pk, {
-        "kind": "partner", "subtype": "married", "person_a": p.mw.oma.pk, "person_b": p.mw.piet.pk})
-    network_services.add_system_tie(worker, p.case.pk, {"system": "School", "system_kind": "school",
-                                                         "strength": "strong"})
+    network_services.add_relationship(
+        worker, p.case.pk, {"kind": "partner", "subtype": "married", "person_a": p.mw.oma.pk, "person_b": p.mw.piet.pk}
+    )
+    network_services.add_system_tie(
+        worker, p.case.pk, {"system": "School", "system_kind": "school", "strength": "strong"}
+    )
     meeting_services.invite_from_map(worker, p.case.pk, p.mw.meeting.pk)
-    meeting_services.add_contribution(worker, p.case.pk, p.mw.meeting.pk, {
-        "text": "Oma vertelt hoe het gaat.", "author_name": "Oma Jansen"})
+    meeting_services.add_contribution(
+        worker, p.case.pk, p.mw.meeting.pk, {"text": "Oma vertelt hoe het gaat.", "author_name": "Oma Jansen"}
+    )
     _link, token = plan_services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk)
     return p, token
 
@@ -262,7 +296,8 @@ def test_no_template_of_kring_holds_inline_code():
             found[name] = finder.found
     assert not found, found
     assert PDF_ONLY_TEMPLATES <= {
-        t.as_posix().split("/templates/", 1)[1] for t in (Path(settings.BASE_DIR) / "kring").rglob("*.html")}
+        t.as_posix().split("/templates/", 1)[1] for t in (Path(settings.BASE_DIR) / "kring").rglob("*.html")
+    }
 
 
 def test_pages_ask_htmx_not_to_inject_styles_or_evaluate_code(client, world):
@@ -278,6 +313,7 @@ def test_pages_ask_htmx_not_to_inject_styles_or_evaluate_code(client, world):
 
 
 # --- error pages -------------------------------------------------------------------------------------------------
+
 
 def _failing_view(request):
     raise RuntimeError("a bug")
@@ -307,10 +343,17 @@ handler404, handler500 = config.urls.handler404, config.urls.handler500
 
 
 @pytest.mark.urls(__name__)
-@pytest.mark.parametrize("url, status", [
-    ("/h6-fails/", 500), ("/h6-forbidden/", 403), ("/h6-bad/", 400), ("/no-such-page/", 404),
-    ("/api/v1/no-such-endpoint/", 404), ("/h6-fine/", 200),
-])
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/h6-fails/", 500),
+        ("/h6-forbidden/", 403),
+        ("/h6-bad/", 400),
+        ("/no-such-page/", 404),
+        ("/api/v1/no-such-endpoint/", 404),
+        ("/h6-fine/", 200),
+    ],
+)
 def test_error_pages_carry_the_headers_too(world, url, status):
     client = logged_in(world.a.case_worker)
     response = client.get(url)
@@ -325,8 +368,8 @@ def test_the_finder_sees_what_a_strict_policy_blocks():
         '<script>alert(1)</script><script src="/static/x.js"></script>'
         '<script type="application/json" id="d">{"a": 1}</script>'
         '<a href="javascript:alert(1)" onclick="x()">a</a><p style="color:red"></p><style>p{}</style>'
-        '<svg><rect onload="x()"/></svg>')
+        '<svg><rect onload="x()"/></svg>'
+    )
     found = inline_code(response)
     assert len(found) == 6, found
     assert not inline_code(HttpResponse('<script src="/static/x.js" defer></script><a href="/x/">x</a>'))
-

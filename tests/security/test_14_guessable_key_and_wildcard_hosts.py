@@ -3,6 +3,7 @@
 The settings refuse them at start-up in production; `manage.py check --deploy` reports the same as errors when
 it is run on a configuration that is not (yet) in production mode.
 """
+
 import secrets
 
 import pytest
@@ -23,16 +24,19 @@ def test_production_accepts_a_subdomain_pattern_of_a_real_domain(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("key", [
-    "changeme" * 7,
-    "secret" * 10,
-    "abcdefghij" * 5,  # ten different characters, but one piece repeated
-    "django-insecure-" + secrets.token_urlsafe(50),  # Django's own development prefix
-    "please-replace-this-with-a-long-random-value-for-kring",
-    "my-super-secret-production-key-for-the-youth-care-organisation",
-    "0123456789" * 5 + "x",
-    "aaaaaaaaaabbbbbbbbbbccccccccccddddddddddeeeeeeeeeeffffffffff",  # six different characters
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "changeme" * 7,
+        "secret" * 10,
+        "abcdefghij" * 5,  # ten different characters, but one piece repeated
+        "django-insecure-" + secrets.token_urlsafe(50),  # Django's own development prefix
+        "please-replace-this-with-a-long-random-value-for-kring",
+        "my-super-secret-production-key-for-the-youth-care-organisation",
+        "0123456789" * 5 + "x",
+        "aaaaaaaaaabbbbbbbbbbccccccccccddddddddddeeeeeeeeeeffffffffff",  # six different characters
+    ],
+)
 def test_production_refuses_a_guessable_secret_key(tmp_path, key):
     assert_refused(start(tmp_path, **production(SECRET_KEY=key)), "SECRET_KEY must be set")
 

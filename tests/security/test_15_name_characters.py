@@ -3,6 +3,7 @@
 A right-to-left override makes "Jan<RLO>nesnaJ" show as another name in a list; a zero-width space makes two
 records that look the same differ for search and for the eye. Accents, apostrophes, hyphens and spaces stay.
 """
+
 import unicodedata
 
 import pytest
@@ -17,19 +18,29 @@ from ..factories import person_form_data
 
 RLO = "\u202e"
 BAD_NAMES = [
-    "Jan" + RLO + "nesnaJ",       # right-to-left override
-    "Ali\u2066ce",                 # left-to-right isolate
-    "Mo\u200bhammed",              # zero-width space
-    "Zo\u200de",                   # zero-width joiner
-    "\ufeffEmma",                  # byte order mark
-    "Noor\u2060",                  # word joiner
-    "Sem\u200f",                   # right-to-left mark
-    "Lina\u061c",                  # Arabic letter mark
-    "Tim\u00adon",                 # soft hyphen (another format character)
-    "Ruth\u0007",                  # a control character
+    "Jan" + RLO + "nesnaJ",  # right-to-left override
+    "Ali\u2066ce",  # left-to-right isolate
+    "Mo\u200bhammed",  # zero-width space
+    "Zo\u200de",  # zero-width joiner
+    "\ufeffEmma",  # byte order mark
+    "Noor\u2060",  # word joiner
+    "Sem\u200f",  # right-to-left mark
+    "Lina\u061c",  # Arabic letter mark
+    "Tim\u00adon",  # soft hyphen (another format character)
+    "Ruth\u0007",  # a control character
 ]
-GOOD_NAMES = ["Zoë", "Anaïs-Marie", "O'Brien", "Van der Berg", "Ğülşen", "Jürgen ’t Hooft", "Łukasz", "محمد",
-              "Þórunn", "李小龙"]
+GOOD_NAMES = [
+    "Zoë",
+    "Anaïs-Marie",
+    "O'Brien",
+    "Van der Berg",
+    "Ğülşen",
+    "Jürgen ’t Hooft",
+    "Łukasz",
+    "محمد",
+    "Þórunn",
+    "李小龙",
+]
 MESSAGE_NL = "De naam bevat onzichtbare tekens of tekens die de leesrichting omdraaien"
 MESSAGE_EN = "The name contains invisible characters or characters that reverse the reading direction"
 
@@ -65,8 +76,10 @@ def test_the_person_page_refuses_the_name_with_a_clear_message(world, client, na
 def test_the_person_page_stores_a_decomposed_name_as_nfc(world, client):
     person = world.a.case.persons.first()
     client.force_login(world.a.case_worker)
-    response = client.post(f"/cases/{world.a.case.pk}/persons/{person.pk}/",
-                           person_form_data(person, first_name="Zoe\u0308", last_name="Mu\u0308ller"))
+    response = client.post(
+        f"/cases/{world.a.case.pk}/persons/{person.pk}/",
+        person_form_data(person, first_name="Zoe\u0308", last_name="Mu\u0308ller"),
+    )
     assert response.status_code == 302
     person.refresh_from_db()
     assert (person.first_name, person.last_name) == ("Zoë", "Müller")
@@ -79,8 +92,7 @@ def test_the_api_refuses_the_name_with_400(world, field):
     client.force_login(world.a.case_worker)
     body = {"first_name": "Noor", "last_name": "Visser", field: "Vis" + RLO + "ser"}
     before = Person.objects.count()
-    response = client.post(f"/api/v1/cases/{world.a.case.pk}/persons/", body, format="json",
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(f"/api/v1/cases/{world.a.case.pk}/persons/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert field in response.json()
     assert MESSAGE_EN in str(response.json()[field]) or MESSAGE_NL in str(response.json()[field])
@@ -91,8 +103,11 @@ def test_the_api_refuses_the_name_with_400(world, field):
 def test_the_api_accepts_accents_apostrophes_and_hyphens(world):
     client = APIClient()
     client.force_login(world.a.case_worker)
-    response = client.post(f"/api/v1/cases/{world.a.case.pk}/persons/",
-                           {"first_name": "Anaïs-Marie", "last_name": "O'Brien"}, format="json")
+    response = client.post(
+        f"/api/v1/cases/{world.a.case.pk}/persons/",
+        {"first_name": "Anaïs-Marie", "last_name": "O'Brien"},
+        format="json",
+    )
     assert response.status_code == 201, response.json()
 
 

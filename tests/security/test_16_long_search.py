@@ -3,6 +3,7 @@
 Before, a search text over the field's length made the form invalid, the view then applied no filter at all and
 the caseload listed every case the user may see (and logged them all as listed).
 """
+
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
@@ -69,8 +70,10 @@ def test_the_api_refuses_an_over_long_search_with_400(caseload):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", [{"case": "not-a-number"}, {"date_from": "2026-13-45"},
-                                   {"date_from": "2026-03-01", "date_until": "2026-02-01"}])
+@pytest.mark.parametrize(
+    "query",
+    [{"case": "not-a-number"}, {"date_from": "2026-13-45"}, {"date_from": "2026-03-01", "date_until": "2026-02-01"}],
+)
 def test_an_invalid_access_log_filter_shows_no_entries(world, client, query):
     worker = Client()
     worker.force_login(world.a.case_worker)
@@ -92,8 +95,7 @@ def test_an_invalid_team_work_list_filter_shows_no_trajectory(world, client, que
 
     from ..factories import actor
 
-    trajectory_services.offer_trajectory(actor(world.a.case_worker), world.a.case.pk, "fnb",
-                                         datetime.date.today())
+    trajectory_services.offer_trajectory(actor(world.a.case_worker), world.a.case.pk, "fnb", datetime.date.today())
     client.force_login(world.a.lead)
     url = f"/work/team/{world.a.team.pk}/"
     assert client.get(url).context["result"].rows, "the lead sees the team's trajectory without a filter"

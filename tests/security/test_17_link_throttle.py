@@ -3,6 +3,7 @@
 A family member on the same home or school network as someone who typed wrong links must still open their own
 link; the wrong secrets from that address keep getting 429 for the whole window.
 """
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -46,8 +47,12 @@ def test_valid_link_works_from_a_throttled_address_while_guessing_stays_refused(
     # Guessing from that address is still refused, before and after the valid link was used.
     for i in range(100, 105):
         assert client.get(reverse("plan_links:home", args=[wrong(i)]), REMOTE_ADDR=ADDRESS).status_code == 429
-    assert AccessLogEntry.objects.filter(action="denied", record_type="personal_link", detail="throttled",
-                                         ip_address=ADDRESS).count() == 7
+    assert (
+        AccessLogEntry.objects.filter(
+            action="denied", record_type="personal_link", detail="throttled", ip_address=ADDRESS
+        ).count()
+        == 7
+    )
     # A valid link does not reset the count: the next guess is still refused.
     client.get(home, REMOTE_ADDR=ADDRESS)
     assert client.get(reverse("plan_links:home", args=[wrong(200)]), REMOTE_ADDR=ADDRESS).status_code == 429

@@ -9,6 +9,7 @@ content type that is not the documented one, or a request that is invalid by the
 The examples per operation are few and derandomised, so a run is reproducible and fits in CI on SQLite and
 PostgreSQL; ``KRING_SCHEMATHESIS_EXAMPLES`` raises the number for a deeper run by hand.
 """
+
 import json
 import os
 import re
@@ -56,11 +57,16 @@ def _generated_document():
     return json.loads(OpenApiJsonRenderer().render(document))
 
 
-schema = schemathesis.openapi.from_dict(_generated_document(), config=schemathesis.Config.from_dict({
-    "generation": {"max-examples": EXAMPLES, "database": "none"},
-    # The stateful phase chains operations through links the document does not declare; it would only repeat.
-    "phases": {"stateful": {"enabled": False}},
-}))
+schema = schemathesis.openapi.from_dict(
+    _generated_document(),
+    config=schemathesis.Config.from_dict(
+        {
+            "generation": {"max-examples": EXAMPLES, "database": "none"},
+            # The stateful phase chains operations through links the document does not declare; it would only repeat.
+            "phases": {"stateful": {"enabled": False}},
+        }
+    ),
+)
 schema.app = application
 
 
@@ -115,8 +121,13 @@ def _with_real_ids(case, records):
 
 @pytest.mark.django_db
 @schema.parametrize()
-@hypothesis.settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                     suppress_health_check=list(hypothesis.HealthCheck))
+@hypothesis.settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(hypothesis.HealthCheck),
+)
 def test_every_answer_matches_the_document(case, rich):
     _with_real_ids(case, rich.records)
     case.call_and_validate(headers={"Authorization": f"Token {rich.key}"}, checks=CHECKS)

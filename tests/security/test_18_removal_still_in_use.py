@@ -3,6 +3,7 @@
 Removing the owner of an agreement is refused with a message on the page and a 409 in the API; the person,
 the agreement and the access log stay as they were.
 """
+
 import pytest
 from django.urls import reverse
 

@@ -4,6 +4,7 @@ same permissions, validation, stale refusal and access log.
 ``world`` (tests/conftest.py): a.case_worker is on the case team of a.case (Dutch); a.lead leads its team;
 a.coordinator is a coordinator at A; b.* is the Flemish organisation with b.case.
 """
+
 import datetime
 import json
 
@@ -48,7 +49,8 @@ def url(world, tail=""):
 
 def offer(world, method="fnb", on=None, user=None, **extra):
     response = api(user or world.a.case_worker).post(
-        url(world, "trajectories/"), {"method": method, "offered_on": on or days_ago(30), **extra}, format="json")
+        url(world, "trajectories/"), {"method": method, "offered_on": on or days_ago(30), **extra}, format="json"
+    )
     assert response.status_code == 201, response.content
     return response.json()
 
@@ -56,13 +58,16 @@ def offer(world, method="fnb", on=None, user=None, **extra):
 def step(world, trajectory, status, on, user=None, **extra):
     return api(user or world.a.case_worker).post(
         url(world, f"trajectories/{trajectory['id']}/transitions/"),
-        {"status": status, "on": on, "version": trajectory["version"], **extra}, format="json")
+        {"status": status, "on": on, "version": trajectory["version"], **extra},
+        format="json",
+    )
 
 
 @pytest.fixture
 def co_worker(world):
-    CaseTeamMember.objects.create(case=world.a.case, organisation=world.a.org, user=world.a.other_worker,
-                                  role="co_worker")
+    CaseTeamMember.objects.create(
+        case=world.a.case, organisation=world.a.org, user=world.a.other_worker, role="co_worker"
+    )
     return world.a.other_worker
 
 
@@ -97,7 +102,8 @@ def test_one_method_and_an_unknown_one(world):
     assert response.status_code == 200
     assert response.json()["code"] == "ekc"
     assert [c["code"] for c in response.json()["contra_indications"]] == [
-        c.code for c in catalogue()["ekc"].contra_indications]
+        c.code for c in catalogue()["ekc"].contra_indications
+    ]
     assert client.get("/api/v1/methods/nonsense/").status_code == 404
 
 
@@ -119,8 +125,14 @@ def test_methods_show_the_durations_of_an_organisation_of_the_user(world):
 
 # --- The selector -----------------------------------------------------------------------------------------
 
-ANSWERS = {"safety_concern": "some", "setting": "family", "request": "parenting", "network_size": 6,
-           "motivation": "high", "conflicts": ["loyalty_conflict"]}
+ANSWERS = {
+    "safety_concern": "some",
+    "setting": "family",
+    "request": "parenting",
+    "network_size": 6,
+    "motivation": "high",
+    "conflicts": ["loyalty_conflict"],
+}
 
 
 def run_selector(world, answers=None, user=None):
@@ -155,23 +167,28 @@ def test_selector_runs_are_listed_and_read_with_a_log_entry(world):
     assert [r["id"] for r in listed.json()] == [second["id"], first["id"]]
     entries = log_since(start)
     assert sorted((e.record_type, e.record_id) for e in entries if e.record_type == "selector_run") == sorted(
-        [("selector_run", str(first["id"])), ("selector_run", str(second["id"]))])
+        [("selector_run", str(first["id"])), ("selector_run", str(second["id"]))]
+    )
     start = last_log_id()
     one = client.get(url(world, f"selector-runs/{first['id']}/"))
     assert one.status_code == 200 and one.json()["answers"]["safety_concern"] == "some"
     assert [(e.action, e.record_type, e.record_id) for e in log_since(start)] == [
-        (Action.VIEW, "selector_run", str(first["id"]))]
+        (Action.VIEW, "selector_run", str(first["id"]))
+    ]
     assert client.get(url(world, "selector-runs/999999/")).status_code == 404
 
 
-@pytest.mark.parametrize("answers, field", [
-    ({"safety_concern": "extreme"}, "safety_concern"),
-    ({"conflicts": ["war"]}, "conflicts"),
-    ({"earlier_attempts": ["astrology"]}, "earlier_attempts"),
-    ({"network_size": -1}, "network_size"),
-    ({"favourite_colour": "blue"}, "favourite_colour"),
-    ({"score": 99}, "score"),
-])
+@pytest.mark.parametrize(
+    "answers, field",
+    [
+        ({"safety_concern": "extreme"}, "safety_concern"),
+        ({"conflicts": ["war"]}, "conflicts"),
+        ({"earlier_attempts": ["astrology"]}, "earlier_attempts"),
+        ({"network_size": -1}, "network_size"),
+        ({"favourite_colour": "blue"}, "favourite_colour"),
+        ({"score": 99}, "score"),
+    ],
+)
 def test_bad_or_unknown_answers_are_refused_and_nothing_is_kept(world, answers, field):
     response = run_selector(world, answers)
     assert response.status_code == 400
@@ -181,8 +198,9 @@ def test_bad_or_unknown_answers_are_refused_and_nothing_is_kept(world, answers, 
 
 def test_the_top_method_is_chosen_without_a_reason(world):
     run = run_selector(world).json()
-    response = api(world.a.case_worker).post(url(world, f"selector-runs/{run['id']}/choice/"),
-                                             {"method": run["top_method"], "version": 1}, format="json")
+    response = api(world.a.case_worker).post(
+        url(world, f"selector-runs/{run['id']}/choice/"), {"method": run["top_method"], "version": 1}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["chosen_method"] == run["top_method"] and response.json()["version"] == 2
     assert response.json()["chosen_by"] == str(world.a.case_worker)
@@ -197,7 +215,8 @@ def test_another_method_needs_a_reason_and_a_stale_choice_is_refused(world):
     assert refused.status_code == 400
     assert refused.json()["reason"] == ["Say why you choose another method than the top suggestion."]
     assert client.post(choice, {"method": "astrology", "version": 1}, format="json").json()["method"] == [
-        "Choose a method from the list."]
+        "Choose a method from the list."
+    ]
     assert client.post(choice, {"method": other, "version": 1, "why": "x"}, format="json").status_code == 400
     chosen = client.post(choice, {"method": other, "reason": "The family asked for it.", "version": 1}, format="json")
     assert chosen.status_code == 200 and chosen.json()["choice_reason"] == "The family asked for it."
@@ -221,8 +240,12 @@ def test_a_method_is_offered_listed_and_read_with_phases_clocks_and_options(worl
     assert created["selector_run"] == run["id"] and created["offered_by"]["id"] == world.a.case_worker.pk
     assert [p["code"] for p in created["phases"]] == ["preparation", "meeting", "execution", "evaluation"]
     assert created["phases"][0]["name"]["en"] and created["phases"][0]["planned_start"] is None
-    assert created["clocks"] == {"weeks_since_offer": round(30 / 7, 1), "weeks_to_plan": None,
-                                 "weeks_to_abandonment": None, "running": True}
+    assert created["clocks"] == {
+        "weeks_since_offer": round(30 / 7, 1),
+        "weeks_to_plan": None,
+        "weeks_to_abandonment": None,
+        "running": True,
+    }
     assert created["events"][0]["to_value"] == "offered" and created["events"][0]["note"] == "Besproken met moeder."
     client = api(world.a.lead)
     start = last_log_id()
@@ -237,14 +260,17 @@ def test_a_method_is_offered_listed_and_read_with_phases_clocks_and_options(worl
     assert client.get(url(world, "trajectories/999999/")).status_code == 404
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"method": "astrology"}, "method"),
-    ({"variant": "nope"}, "variant"),
-    ({"offered_on": "2099-01-01"}, "offered_on"),
-    ({"offered_on": "tomorrow"}, "offered_on"),
-    ({"status": "accepted"}, "status"),
-    ({"selector_run": 999999}, "selector_run"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"method": "astrology"}, "method"),
+        ({"variant": "nope"}, "variant"),
+        ({"offered_on": "2099-01-01"}, "offered_on"),
+        ({"offered_on": "tomorrow"}, "offered_on"),
+        ({"status": "accepted"}, "status"),
+        ({"selector_run": 999999}, "selector_run"),
+    ],
+)
 def test_a_bad_offer_is_refused_on_its_field(world, payload, field):
     body = {"method": "fnb", "offered_on": days_ago(3), **payload}
     response = api(world.a.case_worker).post(url(world, "trajectories/"), body, format="json")
@@ -265,16 +291,22 @@ def test_the_trajectory_walks_its_statuses_and_phases(world):
     assert t["allowed_next"] == ["preparing", "abandoned"]
     assert [d["kind"] for d in t["deadlines"]] == ["phase_end"] and t["deadlines"][0]["state"] == "upcoming"
     lead = api(world.a.lead)
-    allocated = lead.post(url(world, f"trajectories/{t['id']}/coordinator/"),
-                          {"user": world.a.coordinator.pk, "version": t["version"]}, format="json")
+    allocated = lead.post(
+        url(world, f"trajectories/{t['id']}/coordinator/"),
+        {"user": world.a.coordinator.pk, "version": t["version"]},
+        format="json",
+    )
     assert allocated.status_code == 200, allocated.content
     t = allocated.json()
     assert t["coordinator"] == {"id": world.a.coordinator.pk, "name": str(world.a.coordinator)}
     assert t["coordinator_is_case_worker"] is False
     # The coordinator now works on the trajectory.
     t = step(world, t, "preparing", days_ago(25), user=world.a.coordinator).json()
-    advanced = api(world.a.coordinator).post(url(world, f"trajectories/{t['id']}/advance-phase/"),
-                                             {"on": days_ago(10), "version": t["version"]}, format="json")
+    advanced = api(world.a.coordinator).post(
+        url(world, f"trajectories/{t['id']}/advance-phase/"),
+        {"on": days_ago(10), "version": t["version"]},
+        format="json",
+    )
     assert advanced.status_code == 200, advanced.content
     t = advanced.json()
     assert t["current_phase"] == "meeting"
@@ -290,7 +322,8 @@ def test_an_illegal_step_is_refused_with_the_possible_steps(world):
     response = step(world, t, "plan_made", days_ago(1))
     assert response.status_code == 400
     assert response.json()["status"] == [
-        "A trajectory that is offered cannot become plan made. Possible next steps: accepted, declined, abandoned."]
+        "A trajectory that is offered cannot become plan made. Possible next steps: accepted, declined, abandoned."
+    ]
     unknown = step(world, t, "flying", days_ago(1))
     assert unknown.status_code == 400 and "status" in unknown.json()
     assert Trajectory.objects.get(pk=t["id"]).status == "offered"
@@ -302,7 +335,8 @@ def test_abandoning_needs_a_reason_from_the_list(world):
     assert missing.status_code == 400
     assert missing.json()["reason"] == ["Choose a reason from the list."]
     assert step(world, t, "abandoned", days_ago(2), reason="bored").json()["reason"] == [
-        "Choose a reason from the list."]
+        "Choose a reason from the list."
+    ]
     done = step(world, t, "abandoned", days_ago(2), reason="family_withdrew", note="Moeder trok zich terug.")
     assert done.status_code == 200
     body = done.json()
@@ -335,22 +369,27 @@ def test_a_stale_transition_is_refused_with_409_and_the_other_change_stays(world
     assert stale.status_code == 409
     assert "status" in {c["field"] for c in stale.json()["changes"]}
     assert Trajectory.objects.get(pk=t["id"]).status == "accepted"
-    advance = api(world.a.case_worker).post(url(world, f"trajectories/{t['id']}/advance-phase/"),
-                                            {"on": days_ago(1), "version": 1}, format="json")
+    advance = api(world.a.case_worker).post(
+        url(world, f"trajectories/{t['id']}/advance-phase/"), {"on": days_ago(1), "version": 1}, format="json"
+    )
     assert advance.status_code == 409
 
 
 def test_advancing_before_acceptance_is_refused(world):
     t = offer(world)
-    response = api(world.a.case_worker).post(url(world, f"trajectories/{t['id']}/advance-phase/"),
-                                             {"on": days_ago(1), "version": t["version"]}, format="json")
+    response = api(world.a.case_worker).post(
+        url(world, f"trajectories/{t['id']}/advance-phase/"),
+        {"on": days_ago(1), "version": t["version"]},
+        format="json",
+    )
     assert response.status_code == 400
     assert response.json()["current_phase"] == ["Phases move only while the trajectory is under way."]
 
 
 def test_the_case_worker_as_coordinator_needs_a_confirmation(world):
-    CaseTeamMember.objects.create(case=world.a.case, organisation=world.a.org, user=world.a.coordinator,
-                                  role="case_worker")
+    CaseTeamMember.objects.create(
+        case=world.a.case, organisation=world.a.org, user=world.a.coordinator, role="case_worker"
+    )
     t = offer(world)
     client = api(world.a.lead)
     target = url(world, f"trajectories/{t['id']}/coordinator/")
@@ -361,8 +400,9 @@ def test_the_case_worker_as_coordinator_needs_a_confirmation(world):
     assert body["confirm_with"] == "accept_case_worker"
     assert str(world.a.coordinator) in body["detail"] and body["user"] == [body["detail"]]
     assert Trajectory.objects.get(pk=t["id"]).coordinator is None
-    confirmed = client.post(target, {"user": world.a.coordinator.pk, "accept_case_worker": True,
-                                     "version": t["version"]}, format="json")
+    confirmed = client.post(
+        target, {"user": world.a.coordinator.pk, "accept_case_worker": True, "version": t["version"]}, format="json"
+    )
     assert confirmed.status_code == 200, confirmed.content
     assert confirmed.json()["coordinator_is_case_worker"] is True
     assert confirmed.json()["coordinator"]["id"] == world.a.coordinator.pk
@@ -371,8 +411,7 @@ def test_the_case_worker_as_coordinator_needs_a_confirmation(world):
 def test_only_a_coordinator_of_the_organisation_and_only_by_the_lead(world):
     t = offer(world)
     target = url(world, f"trajectories/{t['id']}/coordinator/")
-    not_a_coordinator = api(world.a.lead).post(target, {"user": world.a.other_worker.pk, "version": 1},
-                                               format="json")
+    not_a_coordinator = api(world.a.lead).post(target, {"user": world.a.other_worker.pk, "version": 1}, format="json")
     assert not_a_coordinator.status_code == 400
     assert not_a_coordinator.json()["user"] == ["Choose a coordinator of this organisation."]
     assert "code" not in not_a_coordinator.json()
@@ -417,19 +456,26 @@ def test_outsiders_get_404_everywhere_and_the_refusal_is_logged(world, who):
     run = run_selector(world).json()
     client = api(user)
     before = {
-        "runs": list(SelectorRun.objects.values()), "trajectories": list(Trajectory.objects.values()),
-        "events": TrajectoryEvent.objects.count(), "plans": FamilyPlanRight.objects.count(),
+        "runs": list(SelectorRun.objects.values()),
+        "trajectories": list(Trajectory.objects.values()),
+        "events": TrajectoryEvent.objects.count(),
+        "plans": FamilyPlanRight.objects.count(),
     }
     for method, tail, body in _endpoints(world, t["id"], run["id"]):
         start = last_log_id()
-        response = getattr(client, method)(url(world, tail), body, format="json") if body is not None else \
-            client.get(url(world, tail))
+        response = (
+            getattr(client, method)(url(world, tail), body, format="json")
+            if body is not None
+            else client.get(url(world, tail))
+        )
         assert response.status_code == 404, (method, tail, response.content)
         assert response.json() == {"detail": "Not found."}
         assert [e.action for e in log_since(start)] == [Action.DENIED], (method, tail)
     assert before == {
-        "runs": list(SelectorRun.objects.values()), "trajectories": list(Trajectory.objects.values()),
-        "events": TrajectoryEvent.objects.count(), "plans": FamilyPlanRight.objects.count(),
+        "runs": list(SelectorRun.objects.values()),
+        "trajectories": list(Trajectory.objects.values()),
+        "events": TrajectoryEvent.objects.count(),
+        "plans": FamilyPlanRight.objects.count(),
     }
 
 
@@ -467,15 +513,24 @@ def test_the_family_plan_right_is_recorded_with_its_deadlines(world):
     assert empty.status_code == 200
     assert empty.json()["recorded"] is False and empty.json()["version"] is None and empty.json()["deadlines"] == []
     start = last_log_id()
-    saved = client.put(target, {
-        "offered_on": days_ago(20), "offered_by_party": "provider", "reasonable_term_until": in_days(3),
-        "support_offered": "Een onafhankelijke coördinator.", "written_copy_requested_on": days_ago(20),
-    }, format="json")
+    saved = client.put(
+        target,
+        {
+            "offered_on": days_ago(20),
+            "offered_by_party": "provider",
+            "reasonable_term_until": in_days(3),
+            "support_offered": "Een onafhankelijke coördinator.",
+            "written_copy_requested_on": days_ago(20),
+        },
+        format="json",
+    )
     assert saved.status_code == 200, saved.content
     body = saved.json()
     assert body["recorded"] is True and body["version"] == 1 and body["offered_by"] == str(world.a.case_worker)
     assert [(d["kind"], d["due_on"], d["state"]) for d in body["deadlines"]] == [
-        ("family_plan_term", in_days(3), "due_soon"), ("written_copy", days_ago(6), "overdue")]
+        ("family_plan_term", in_days(3), "due_soon"),
+        ("written_copy", days_ago(6), "overdue"),
+    ]
     assert body["deadlines"][0]["label"] == "reasonable term for the family group plan"
     assert [(e.action, e.record_type) for e in log_since(start)] == [(Action.CREATE, "family_plan_right")]
     start = last_log_id()
@@ -483,8 +538,16 @@ def test_the_family_plan_right_is_recorded_with_its_deadlines(world):
     assert read["support_offered"] == "Een onafhankelijke coördinator." and read["version"] == 1
     assert [(e.action, e.record_type) for e in log_since(start)] == [(Action.VIEW, "family_plan_right")]
     # PUT sets the whole record: what is left out is emptied.
-    changed = client.put(target, {"offered_on": days_ago(20), "written_copy_requested_on": days_ago(20),
-                                  "written_copy_given_on": days_ago(7), "version": 1}, format="json")
+    changed = client.put(
+        target,
+        {
+            "offered_on": days_ago(20),
+            "written_copy_requested_on": days_ago(20),
+            "written_copy_given_on": days_ago(7),
+            "version": 1,
+        },
+        format="json",
+    )
     assert changed.status_code == 200, changed.content
     assert changed.json()["support_offered"] == "" and changed.json()["reasonable_term_until"] is None
     assert [(d["kind"], d["state"]) for d in changed.json()["deadlines"]] == [("written_copy", "done")]
@@ -501,8 +564,7 @@ def test_the_family_plan_right_refuses_stale_unknown_and_unlawful_input(world):
     assert client.put(target, {"offered_on": days_ago(18)}, format="json").status_code == 409
     unlawful = client.put(target, {"dropped_on": days_ago(5), "version": 1}, format="json")
     assert unlawful.status_code == 400 and "drop_ground" in unlawful.json()
-    unknown = client.put(target, {"offered_on": days_ago(20), "next_due_on": days_ago(1), "version": 1},
-                         format="json")
+    unknown = client.put(target, {"offered_on": days_ago(20), "next_due_on": days_ago(1), "version": 1}, format="json")
     assert unknown.status_code == 400 and "next_due_on" in unknown.json()
     assert FamilyPlanRight.objects.get().offered_on.isoformat() == days_ago(20)
 
@@ -517,23 +579,32 @@ def test_the_strengths_exploration_of_a_flemish_case(world):
     client = api(world.b.case_worker)
     target = f"/api/v1/cases/{world.b.case.pk}/strengths-exploration/"
     assert client.get(target).json()["recorded"] is False
-    saved = client.put(target, {"explored_on": days_ago(4), "how_explored": "Gesprek met de ouders.",
-                                "methods_used": ["ekc"]}, format="json")
+    saved = client.put(
+        target,
+        {"explored_on": days_ago(4), "how_explored": "Gesprek met de ouders.", "methods_used": ["ekc"]},
+        format="json",
+    )
     assert saved.status_code == 200, saved.content
     assert saved.json()["version"] == 1 and saved.json()["methods_used"] == ["ekc"]
     assert saved.json()["recorded_by"] == str(world.b.case_worker)
     start = last_log_id()
     assert client.get(target).json()["how_explored"] == "Gesprek met de ouders."
     assert [(e.action, e.record_type) for e in log_since(start)] == [(Action.VIEW, "strengths_exploration")]
-    assert client.put(target, {"explored_on": days_ago(3), "how_explored": "x", "version": 9},
-                      format="json").status_code == 409
-    bad = client.put(target, {"explored_on": days_ago(3), "how_explored": "x", "methods_used": ["astrology"],
-                              "version": 1}, format="json")
+    assert (
+        client.put(target, {"explored_on": days_ago(3), "how_explored": "x", "version": 9}, format="json").status_code
+        == 409
+    )
+    bad = client.put(
+        target,
+        {"explored_on": days_ago(3), "how_explored": "x", "methods_used": ["astrology"], "version": 1},
+        format="json",
+    )
     assert bad.status_code == 400 and "methods_used" in bad.json()
     missing = client.put(target, {"explored_on": days_ago(3), "version": 1}, format="json")
     assert missing.status_code == 400 and "how_explored" in missing.json()
-    updated = client.put(target, {"explored_on": days_ago(3), "how_explored": "Netwerkcirkel.", "version": 1},
-                         format="json")
+    updated = client.put(
+        target, {"explored_on": days_ago(3), "how_explored": "Netwerkcirkel.", "version": 1}, format="json"
+    )
     assert updated.status_code == 200 and updated.json()["version"] == 2 and updated.json()["methods_used"] == []
     assert StrengthsExploration.objects.get().how_explored == "Netwerkcirkel."
 
@@ -541,8 +612,9 @@ def test_the_strengths_exploration_of_a_flemish_case(world):
 def test_each_legal_record_belongs_to_its_own_jurisdiction(world):
     dutch = api(world.a.case_worker)
     for method in ("get", "put"):
-        response = getattr(dutch, method)(url(world, "strengths-exploration/"),
-                                          {"explored_on": days_ago(1), "how_explored": "x"}, format="json")
+        response = getattr(dutch, method)(
+            url(world, "strengths-exploration/"), {"explored_on": days_ago(1), "how_explored": "x"}, format="json"
+        )
         assert response.status_code == 404
         assert "Flemish" in response.json()["detail"]
     flemish = api(world.b.case_worker)

@@ -1,5 +1,6 @@
 """The pure rules of a trajectory: every step of the status machine, the phase plan, the clocks and the
 Jeugdwet deadlines. No database."""
+
 import datetime
 import itertools
 
@@ -10,12 +11,20 @@ from kring.trajectories.core import jeugdwet, schedule, states
 D = datetime.date
 
 LEGAL_STEPS = {
-    ("offered", "accepted"), ("offered", "declined"), ("offered", "abandoned"),
-    ("accepted", "preparing"), ("accepted", "abandoned"),
-    ("preparing", "meeting_held"), ("preparing", "abandoned"),
-    ("meeting_held", "plan_made"), ("meeting_held", "abandoned"),
-    ("plan_made", "follow_up"), ("plan_made", "closed"),
-    ("follow_up", "closed"), ("declined", "closed"), ("abandoned", "closed"),
+    ("offered", "accepted"),
+    ("offered", "declined"),
+    ("offered", "abandoned"),
+    ("accepted", "preparing"),
+    ("accepted", "abandoned"),
+    ("preparing", "meeting_held"),
+    ("preparing", "abandoned"),
+    ("meeting_held", "plan_made"),
+    ("meeting_held", "abandoned"),
+    ("plan_made", "follow_up"),
+    ("plan_made", "closed"),
+    ("follow_up", "closed"),
+    ("declined", "closed"),
+    ("abandoned", "closed"),
 }
 
 
@@ -56,15 +65,22 @@ def test_closed_is_final_and_the_clock_statuses_end_before_a_plan():
     assert "plan_made" not in states.RUNNING and "offered" in states.RUNNING
 
 
-PHASES = [schedule.PhaseSpec("preparation", 8, 8), schedule.PhaseSpec("meeting", 1, 1),
-          schedule.PhaseSpec("execution", 13, 26), schedule.PhaseSpec("evaluation", 1)]
+PHASES = [
+    schedule.PhaseSpec("preparation", 8, 8),
+    schedule.PhaseSpec("meeting", 1, 1),
+    schedule.PhaseSpec("execution", 13, 26),
+    schedule.PhaseSpec("evaluation", 1),
+]
 
 
 def test_phase_plan_from_defaults():
     plan = schedule.plan_phases(PHASES, D(2026, 1, 5))
     assert [(p.planned_start, p.planned_end) for p in plan] == [
-        (D(2026, 1, 5), D(2026, 3, 2)), (D(2026, 3, 2), D(2026, 3, 9)),
-        (D(2026, 3, 9), D(2026, 6, 8)), (D(2026, 6, 8), D(2026, 6, 15))]
+        (D(2026, 1, 5), D(2026, 3, 2)),
+        (D(2026, 3, 2), D(2026, 3, 9)),
+        (D(2026, 3, 9), D(2026, 6, 8)),
+        (D(2026, 6, 8), D(2026, 6, 15)),
+    ]
     assert plan[2].latest_end == D(2026, 9, 7)
     assert plan[3].latest_end is None
 
@@ -90,19 +106,31 @@ def test_clocks():
     assert schedule.clocks(None, D(2026, 1, 1)).weeks_since_offer is None
 
 
-@pytest.mark.parametrize("today,done,expected", [
-    (D(2026, 1, 1), None, "upcoming"), (D(2026, 1, 25), None, "due_soon"), (D(2026, 2, 1), None, "due_soon"),
-    (D(2026, 2, 2), None, "overdue"), (D(2026, 3, 1), D(2026, 1, 30), "done"), (D(2026, 3, 1), D(2026, 2, 3), "done_late"),
-])
+@pytest.mark.parametrize(
+    "today,done,expected",
+    [
+        (D(2026, 1, 1), None, "upcoming"),
+        (D(2026, 1, 25), None, "due_soon"),
+        (D(2026, 2, 1), None, "due_soon"),
+        (D(2026, 2, 2), None, "overdue"),
+        (D(2026, 3, 1), D(2026, 1, 30), "done"),
+        (D(2026, 3, 1), D(2026, 2, 3), "done_late"),
+    ],
+)
 def test_deadline_states(today, done, expected):
     assert schedule.Deadline("x", D(2026, 2, 1), done).state(today) == expected
 
 
 def test_jeugdwet_deadlines_follow_the_law():
-    record = jeugdwet.FamilyPlanRight(offered_on=D(2026, 1, 1), reasonable_term_until=D(2026, 2, 1),
-                                      parents_answered_on=D(2026, 1, 10), parents_accepted=False,
-                                      dropped_on=D(2026, 1, 12), drop_ground="parents_declined",
-                                      written_copy_requested_on=D(2026, 2, 1))
+    record = jeugdwet.FamilyPlanRight(
+        offered_on=D(2026, 1, 1),
+        reasonable_term_until=D(2026, 2, 1),
+        parents_answered_on=D(2026, 1, 10),
+        parents_accepted=False,
+        dropped_on=D(2026, 1, 12),
+        drop_ground="parents_declined",
+        written_copy_requested_on=D(2026, 2, 1),
+    )
     assert jeugdwet.problems(record) == []
     found = {d.kind: d for d in jeugdwet.deadlines(record)}
     assert found["professional_plan"].due_on == D(2026, 2, 23)  # six weeks after dropping
@@ -120,20 +148,36 @@ def test_jeugdwet_exemption_sets_no_deadlines_and_refuses_an_offer():
     assert jeugdwet.applies("nl_supervision") and not jeugdwet.applies("vl_judicial")
 
 
-@pytest.mark.parametrize("record,code", [
-    (jeugdwet.FamilyPlanRight(dropped_on=D(2026, 1, 2), offered_on=D(2026, 1, 1)), "ground_required"),
-    (jeugdwet.FamilyPlanRight(offered_on=D(2026, 1, 1), dropped_on=D(2026, 1, 2), drop_ground="parents_declined"),
-     "parents_did_not_decline"),
-    (jeugdwet.FamilyPlanRight(offered_on=D(2026, 1, 5), dropped_on=D(2026, 1, 2), drop_ground="concrete_threat"),
-     "dropped_before_offer"),
-    (jeugdwet.FamilyPlanRight(drop_ground="concrete_threat"), "ground_without_date"),
-    (jeugdwet.FamilyPlanRight(reasonable_term_until=D(2026, 1, 5)), "term_without_offer"),
-    (jeugdwet.FamilyPlanRight(offered_on=D(2026, 1, 5), reasonable_term_until=D(2026, 1, 5)), "term_before_offer"),
-    (jeugdwet.FamilyPlanRight(professional_plan_adopted_on=D(2026, 1, 5)), "professional_plan_without_drop"),
-    (jeugdwet.FamilyPlanRight(written_copy_given_on=D(2026, 1, 5)), "copy_without_request"),
-    (jeugdwet.FamilyPlanRight(offered_on=D(2026, 1, 1), dropped_on=D(2026, 1, 2), drop_ground="concrete_threat",
-                              family_plan_made_on=D(2026, 1, 3)), "dropped_but_plan_made"),
-])
+@pytest.mark.parametrize(
+    "record,code",
+    [
+        (jeugdwet.FamilyPlanRight(dropped_on=D(2026, 1, 2), offered_on=D(2026, 1, 1)), "ground_required"),
+        (
+            jeugdwet.FamilyPlanRight(
+                offered_on=D(2026, 1, 1), dropped_on=D(2026, 1, 2), drop_ground="parents_declined"
+            ),
+            "parents_did_not_decline",
+        ),
+        (
+            jeugdwet.FamilyPlanRight(offered_on=D(2026, 1, 5), dropped_on=D(2026, 1, 2), drop_ground="concrete_threat"),
+            "dropped_before_offer",
+        ),
+        (jeugdwet.FamilyPlanRight(drop_ground="concrete_threat"), "ground_without_date"),
+        (jeugdwet.FamilyPlanRight(reasonable_term_until=D(2026, 1, 5)), "term_without_offer"),
+        (jeugdwet.FamilyPlanRight(offered_on=D(2026, 1, 5), reasonable_term_until=D(2026, 1, 5)), "term_before_offer"),
+        (jeugdwet.FamilyPlanRight(professional_plan_adopted_on=D(2026, 1, 5)), "professional_plan_without_drop"),
+        (jeugdwet.FamilyPlanRight(written_copy_given_on=D(2026, 1, 5)), "copy_without_request"),
+        (
+            jeugdwet.FamilyPlanRight(
+                offered_on=D(2026, 1, 1),
+                dropped_on=D(2026, 1, 2),
+                drop_ground="concrete_threat",
+                family_plan_made_on=D(2026, 1, 3),
+            ),
+            "dropped_but_plan_made",
+        ),
+    ],
+)
 def test_jeugdwet_rules(record, code):
     assert code in [p.code for p in jeugdwet.problems(record)]
 
@@ -152,5 +196,5 @@ def test_the_work_list_index_covers_exactly_the_active_statuses():
     from kring.trajectories.models import Trajectory
 
     index = next(i for i in Trajectory._meta.indexes if i.name == "traj_team_active_due")
-    (lookup, statuses), = index.condition.children
+    ((lookup, statuses),) = index.condition.children
     assert lookup == "status__in" and set(statuses) == set(states.ACTIVE)

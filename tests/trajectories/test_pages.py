@@ -1,5 +1,6 @@
 """The trajectory pages: selector in a case (answers, ranking, choice), offering, the status steps, the
 coordinator warning, the legal record, the organisation's durations; who sees what."""
+
 import datetime
 
 import pytest
@@ -16,8 +17,14 @@ def url(case, rest=""):
     return f"/cases/{case.pk}/trajectories/{rest}"
 
 
-SELECTOR_ANSWERS = {"safety_concern": "acute", "legal_context": "nl_supervision", "central": "child",
-                    "setting": "family", "motivation": "some", "conflicts": ["fighting_divorce"]}
+SELECTOR_ANSWERS = {
+    "safety_concern": "acute",
+    "legal_context": "nl_supervision",
+    "central": "child",
+    "setting": "family",
+    "motivation": "some",
+    "conflicts": ["fighting_divorce"],
+}
 
 
 def test_selector_stores_answers_ranking_and_choice(world, client):
@@ -40,8 +47,10 @@ def test_selector_stores_answers_ranking_and_choice(world, client):
     refused = client.post(response["Location"], {"chosen_method": "fnb", "version": run.version})
     assert refused.status_code == 200 and refused.context["form"].errors["choice_reason"]
     assert SelectorRun.objects.get(pk=run.pk).chosen_method == ""
-    done = client.post(response["Location"], {"chosen_method": "fnb", "choice_reason": "Het gezin kent FNB al.",
-                                              "version": run.version})
+    done = client.post(
+        response["Location"],
+        {"chosen_method": "fnb", "choice_reason": "Het gezin kent FNB al.", "version": run.version},
+    )
     assert done.status_code == 302
     run.refresh_from_db()
     assert (run.chosen_method, run.chosen_by, run.differs_from_top) == ("fnb", world.a.case_worker, True)
@@ -62,14 +71,17 @@ def test_offer_then_illegal_step_is_explained(world, client):
     trajectory = Trajectory.objects.get(case=case)
     detail = client.get(response["Location"])
     assert detail.status_code == 200 and detail.context["clocks"].running
-    refused = client.post(url(case, f"{trajectory.pk}/status/"),
-                          {"status": "plan_made", "on": "2026-02-02", "version": trajectory.version})
+    refused = client.post(
+        url(case, f"{trajectory.pk}/status/"),
+        {"status": "plan_made", "on": "2026-02-02", "version": trajectory.version},
+    )
     assert refused.status_code == 400
     assert "aanvaard" in refused.content.decode()  # the Dutch message names what is possible: accepted
     trajectory.refresh_from_db()
     assert trajectory.status == "offered"
-    accepted = client.post(url(case, f"{trajectory.pk}/status/"),
-                           {"status": "accepted", "on": "2026-02-03", "version": trajectory.version})
+    accepted = client.post(
+        url(case, f"{trajectory.pk}/status/"), {"status": "accepted", "on": "2026-02-03", "version": trajectory.version}
+    )
     assert accepted.status_code == 302
     trajectory.refresh_from_db()
     assert trajectory.status == "accepted" and trajectory.current_phase == "preparation"
@@ -79,8 +91,9 @@ def test_stale_step_is_refused_with_409(world, client):
     t = services.offer_trajectory(actor(world.a.case_worker), world.a.case.pk, "fnb", D(2026, 2, 1))
     services.change_status(actor(world.a.lead), world.a.case.pk, t.pk, "accepted", D(2026, 2, 2))
     client.force_login(world.a.case_worker)
-    response = client.post(url(world.a.case, f"{t.pk}/status/"),
-                           {"status": "declined", "on": "2026-02-03", "version": 1})
+    response = client.post(
+        url(world.a.case, f"{t.pk}/status/"), {"status": "declined", "on": "2026-02-03", "version": 1}
+    )
     assert response.status_code == 409
     assert Trajectory.objects.get(pk=t.pk).status == "accepted"
 
@@ -91,12 +104,15 @@ def test_coordinator_warning_then_confirmed(world, client):
     Membership.objects.create(user=world.a.case_worker, organisation=world.a.org, role="coordinator")
     t = services.offer_trajectory(actor(world.a.case_worker), world.a.case.pk, "fnb", D(2026, 2, 1))
     client.force_login(world.a.lead)
-    warned = client.post(url(world.a.case, f"{t.pk}/coordinator/"),
-                         {"coordinator": world.a.case_worker.pk, "version": t.version})
+    warned = client.post(
+        url(world.a.case, f"{t.pk}/coordinator/"), {"coordinator": world.a.case_worker.pk, "version": t.version}
+    )
     assert warned.status_code == 400 and warned.context["coordinator_warning"]
     assert Trajectory.objects.get(pk=t.pk).coordinator is None
-    confirmed = client.post(url(world.a.case, f"{t.pk}/coordinator/"),
-                            {"coordinator": world.a.case_worker.pk, "accept_case_worker": "on", "version": t.version})
+    confirmed = client.post(
+        url(world.a.case, f"{t.pk}/coordinator/"),
+        {"coordinator": world.a.case_worker.pk, "accept_case_worker": "on", "version": t.version},
+    )
     assert confirmed.status_code == 302
     assert Trajectory.objects.get(pk=t.pk).coordinator_is_case_worker
 
@@ -104,8 +120,9 @@ def test_coordinator_warning_then_confirmed(world, client):
 def test_case_worker_cannot_allocate(world, client):
     t = services.offer_trajectory(actor(world.a.case_worker), world.a.case.pk, "fnb", D(2026, 2, 1))
     client.force_login(world.a.case_worker)
-    response = client.post(url(world.a.case, f"{t.pk}/coordinator/"),
-                           {"coordinator": world.a.coordinator.pk, "version": t.version})
+    response = client.post(
+        url(world.a.case, f"{t.pk}/coordinator/"), {"coordinator": world.a.coordinator.pk, "version": t.version}
+    )
     assert response.status_code == 403
     assert Trajectory.objects.get(pk=t.pk).coordinator is None
 
@@ -137,8 +154,10 @@ def test_jeugdwet_form_in_a_dutch_case(world, client):
     bad = client.post(url(world.a.case, "law/"), {"offered_on": "2026-02-01", "dropped_on": "2026-02-05"})
     assert bad.status_code == 400 and bad.context["form"].errors["drop_ground"]
     assert not FamilyPlanRight.objects.exists()
-    good = client.post(url(world.a.case, "law/"), {"offered_on": "2026-02-01", "offered_by_party": "provider",
-                                                   "reasonable_term_until": "2026-03-01"})
+    good = client.post(
+        url(world.a.case, "law/"),
+        {"offered_on": "2026-02-01", "offered_by_party": "provider", "reasonable_term_until": "2026-03-01"},
+    )
     assert good.status_code == 302
     overview = client.get(url(world.a.case))
     assert overview.context["legal_deadlines"][0][1].due_on == D(2026, 3, 1)
@@ -148,8 +167,10 @@ def test_strengths_form_in_a_flemish_case(world, client):
     client.force_login(world.b.case_worker)
     page = client.get(url(world.b.case, "law/"))
     assert page.status_code == 200 and "toegangspoort" in page.content.decode()
-    saved = client.post(url(world.b.case, "law/"), {"explored_on": "2026-02-01", "how_explored": "Netwerkcirkel.",
-                                                    "methods_used": ["fnb"]})
+    saved = client.post(
+        url(world.b.case, "law/"),
+        {"explored_on": "2026-02-01", "how_explored": "Netwerkcirkel.", "methods_used": ["fnb"]},
+    )
     assert saved.status_code == 302
     assert world.b.case.strengths_exploration.methods_used == ["fnb"]
 
@@ -159,11 +180,27 @@ def test_durations_page_for_leads_only(world, client):
     assert client.get("/organisation/durations/").status_code == 403
     client.force_login(world.a.lead)
     assert client.get("/organisation/durations/").status_code == 200
-    bad = client.post("/organisation/durations/", {"organisation": world.a.org.pk, "method": "fnb",
-                                                   "phase": "preparation", "default_weeks": "9", "max_weeks": "6"})
+    bad = client.post(
+        "/organisation/durations/",
+        {
+            "organisation": world.a.org.pk,
+            "method": "fnb",
+            "phase": "preparation",
+            "default_weeks": "9",
+            "max_weeks": "6",
+        },
+    )
     assert bad.status_code == 400 and not DurationOverride.objects.exists()
-    good = client.post("/organisation/durations/", {"organisation": world.a.org.pk, "method": "fnb",
-                                                    "phase": "preparation", "default_weeks": "5,5", "max_weeks": "6"})
+    good = client.post(
+        "/organisation/durations/",
+        {
+            "organisation": world.a.org.pk,
+            "method": "fnb",
+            "phase": "preparation",
+            "default_weeks": "5,5",
+            "max_weeks": "6",
+        },
+    )
     assert good.status_code == 302
     assert float(DurationOverride.objects.get().default_weeks) == 5.5
     # Another organisation cannot be chosen.
@@ -174,9 +211,12 @@ def test_selector_starts_from_the_map(world, client):
     from kring.network import services as network_services
 
     for first, safety in (("Oma", "safe"), ("Kees", "unsafe")):
-        network_services.add_network_person(actor(world.a.case_worker), world.a.case.pk,
-                                            {"first_name": first, "last_name": "Jansen"},
-                                            {"domain": "family", "safety": safety})
+        network_services.add_network_person(
+            actor(world.a.case_worker),
+            world.a.case.pk,
+            {"first_name": first, "last_name": "Jansen"},
+            {"domain": "family", "safety": safety},
+        )
     client.force_login(world.a.case_worker)
     page = client.get(url(world.a.case, "selector/"))
     form = page.context["form"]

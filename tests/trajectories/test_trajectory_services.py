@@ -1,5 +1,6 @@
 """Trajectory services: offering with the method version and overrides, the status machine through the
 services, coordinator allocation and its warning, and the Jeugdwet record."""
+
 import datetime
 
 import pytest
@@ -84,7 +85,14 @@ def test_the_whole_journey_and_an_illegal_step(world):
     assert "reason" in error.value.message_dict
     t = step(world, t, "closed", D(2026, 4, 1), reason="plan_in_place")
     assert [e.to_value for e in TrajectoryEvent.objects.filter(trajectory=t, kind="status")] == [
-        "offered", "accepted", "preparing", "meeting_held", "plan_made", "follow_up", "closed"]
+        "offered",
+        "accepted",
+        "preparing",
+        "meeting_held",
+        "plan_made",
+        "follow_up",
+        "closed",
+    ]
 
 
 def test_abandon_needs_reason_and_stops_the_clock(world):
@@ -101,7 +109,8 @@ def test_preparation_of_coordinated_method_needs_a_coordinator(world):
     with pytest.raises(ValidationError) as error:
         step(world, t, "preparing", D(2026, 2, 3))
     assert error.value.message_dict["status"][0] == translation.gettext(
-        "Allocate a coordinator before the preparation starts.")
+        "Allocate a coordinator before the preparation starts."
+    )
 
 
 def test_allocating_the_case_worker_warns_and_needs_confirmation(world):
@@ -112,8 +121,9 @@ def test_allocating_the_case_worker_warns_and_needs_confirmation(world):
     with pytest.raises(ValidationError) as error:
         services.allocate_coordinator(actor(world.a.lead), world.a.case.pk, t.pk, world.a.case_worker.pk)
     assert error.value.error_dict["coordinator"][0].code == "coordinator_is_case_worker"
-    t = services.allocate_coordinator(actor(world.a.lead), world.a.case.pk, t.pk, world.a.case_worker.pk,
-                                      accept_case_worker=True)
+    t = services.allocate_coordinator(
+        actor(world.a.lead), world.a.case.pk, t.pk, world.a.case_worker.pk, accept_case_worker=True
+    )
     assert t.coordinator_is_case_worker
 
 
@@ -130,23 +140,40 @@ def test_stale_status_change_is_refused(world):
     t = offer(world)
     step(world, t, "accepted", D(2026, 2, 2))
     with pytest.raises(StaleEdit):
-        services.change_status(actor(world.a.case_worker), world.a.case.pk, t.pk, "declined", D(2026, 2, 3),
-                               expected_version=1)
+        services.change_status(
+            actor(world.a.case_worker), world.a.case.pk, t.pk, "declined", D(2026, 2, 3), expected_version=1
+        )
 
 
 def test_jeugdwet_record_deadlines_and_rules(world):
     a = actor(world.a.case_worker)
-    record = services.save_family_plan_right(a, world.a.case.pk, {
-        "offered_on": D(2026, 2, 1), "offered_by_party": "provider", "reasonable_term_until": D(2026, 3, 1),
-        "support_offered": "Een onafhankelijke coördinator."})
+    record = services.save_family_plan_right(
+        a,
+        world.a.case.pk,
+        {
+            "offered_on": D(2026, 2, 1),
+            "offered_by_party": "provider",
+            "reasonable_term_until": D(2026, 3, 1),
+            "support_offered": "Een onafhankelijke coördinator.",
+        },
+    )
     assert record.next_due_on == D(2026, 3, 1)
     with pytest.raises(ValidationError) as error:
-        services.save_family_plan_right(a, world.a.case.pk, {"dropped_on": D(2026, 2, 10)},
-                                        expected_version=record.version)
+        services.save_family_plan_right(
+            a, world.a.case.pk, {"dropped_on": D(2026, 2, 10)}, expected_version=record.version
+        )
     assert "drop_ground" in error.value.message_dict
-    record = services.save_family_plan_right(a, world.a.case.pk, {
-        "parents_answer": "declined", "parents_answered_on": D(2026, 2, 8), "dropped_on": D(2026, 2, 10),
-        "drop_ground": "parents_declined"}, expected_version=record.version)
+    record = services.save_family_plan_right(
+        a,
+        world.a.case.pk,
+        {
+            "parents_answer": "declined",
+            "parents_answered_on": D(2026, 2, 8),
+            "dropped_on": D(2026, 2, 10),
+            "drop_ground": "parents_declined",
+        },
+        expected_version=record.version,
+    )
     assert record.next_due_on == D(2026, 3, 24)  # six weeks after dropping
     with pytest.raises(ValidationError):
         services.save_family_plan_right(actor(world.b.case_worker), world.b.case.pk, {"offered_on": D(2026, 2, 1)})
@@ -154,10 +181,17 @@ def test_jeugdwet_record_deadlines_and_rules(world):
 
 
 def test_strengths_exploration_only_in_flanders(world):
-    record = services.save_strengths_exploration(actor(world.b.case_worker), world.b.case.pk, {
-        "explored_on": D(2026, 2, 1), "how_explored": "Netwerkcirkel met moeder en grootouders gemaakt.",
-        "methods_used": ["ekc"]})
+    record = services.save_strengths_exploration(
+        actor(world.b.case_worker),
+        world.b.case.pk,
+        {
+            "explored_on": D(2026, 2, 1),
+            "how_explored": "Netwerkcirkel met moeder en grootouders gemaakt.",
+            "methods_used": ["ekc"],
+        },
+    )
     assert record.pk
     with pytest.raises(ValidationError):
-        services.save_strengths_exploration(actor(world.a.case_worker), world.a.case.pk, {
-            "explored_on": D(2026, 2, 1), "how_explored": "x"})
+        services.save_strengths_exploration(
+            actor(world.a.case_worker), world.a.case.pk, {"explored_on": D(2026, 2, 1), "how_explored": "x"}
+        )

@@ -1,6 +1,7 @@
 """Planned meetings on the work lists and in the reminders: for the case workers on the case team and the
 coordinator only, at the lead days and not before, once however often the scan runs; cancelled meetings get
 none, moved meetings get them for the new date; e-mails name no family member; constant queries."""
+
 import datetime
 
 import pytest
@@ -37,10 +38,18 @@ def started(world, case=None):
 def plan(world, t, day=MEETING_DAY, case=None, at=datetime.time(19, 0)):
     case = case or world.a.case
     start = datetime.datetime.combine(day, at)  # naive: the organisation's local time, as a form gives it
-    return meeting_services.schedule_meeting(actor(world.a.case_worker), case.pk, t.pk, {
-        "kind": "network_meeting", "starts_at": start, "ends_at": start + datetime.timedelta(hours=3),
-        "place": PLACE, "language": "Nederlands",
-    })
+    return meeting_services.schedule_meeting(
+        actor(world.a.case_worker),
+        case.pk,
+        t.pk,
+        {
+            "kind": "network_meeting",
+            "starts_at": start,
+            "ends_at": start + datetime.timedelta(hours=3),
+            "place": PLACE,
+            "language": "Nederlands",
+        },
+    )
 
 
 def meeting_steps(user, today=TODAY):
@@ -66,23 +75,38 @@ def test_a_planned_meeting_is_a_step_for_the_case_worker_and_the_coordinator(wor
         assert len(steps) == 1
         step = steps[0]
         assert (step.due_on, step.state, step.trajectory_id, step.case_number) == (
-            MEETING_DAY, "upcoming", t.pk, world.a.case.number)
+            MEETING_DAY,
+            "upcoming",
+            t.pk,
+            world.a.case.number,
+        )
         assert step.kind_label == str(MeetingKind.NETWORK_MEETING.label)
         assert step.place == PLACE and (step.starts_at.hour, step.starts_at.minute) == (19, 0)
         assert step.url == reverse("meetings:detail", args=[world.a.case.pk, meeting.pk])
         assert step.method_code == "fnb" and step.is_meeting
-        assert AccessLogEntry.objects.filter(user=user, record_type="meeting", record_id=str(meeting.pk),
-                                             action="list").exists()
+        assert AccessLogEntry.objects.filter(
+            user=user, record_type="meeting", record_id=str(meeting.pk), action="list"
+        ).exists()
     assert meeting_steps(world.a.case_worker, MEETING_DAY - datetime.timedelta(days=3))[0].state == "due_soon"
 
 
 def test_outsiders_and_the_other_organisation_do_not_see_the_meeting(world):
     plan(world, started(world))
-    for user in (world.a.lead, world.a.other_worker, world.a.researcher, world.a.administrator,
-                 world.b.case_worker, world.b.coordinator, world.b.lead):
+    for user in (
+        world.a.lead,
+        world.a.other_worker,
+        world.a.researcher,
+        world.a.administrator,
+        world.b.case_worker,
+        world.b.coordinator,
+        world.b.lead,
+    ):
         assert meeting_steps(user) == []
-    assert not AccessLogEntry.objects.filter(record_type="meeting", action="list").exclude(
-        user__in=[world.a.case_worker, world.a.coordinator]).exists()
+    assert (
+        not AccessLogEntry.objects.filter(record_type="meeting", action="list")
+        .exclude(user__in=[world.a.case_worker, world.a.coordinator])
+        .exists()
+    )
 
 
 def test_a_past_meeting_never_recorded_as_held_is_overdue_and_held_or_cancelled_ones_are_gone(world):
@@ -93,16 +117,16 @@ def test_a_past_meeting_never_recorded_as_held_is_overdue_and_held_or_cancelled_
     assert [(s.due_on, s.state) for s in steps] == [(D(2026, 11, 20), "overdue"), (MEETING_DAY, "upcoming")]
     Meeting.objects.filter(pk=past.pk).update(status="held")
     assert [s.due_on for s in meeting_steps(world.a.case_worker)] == [MEETING_DAY]
-    meeting_services.cancel_meeting(actor(world.a.case_worker), world.a.case.pk, later.pk, "family ill",
-                                    later.version)
+    meeting_services.cancel_meeting(actor(world.a.case_worker), world.a.case.pk, later.pk, "family ill", later.version)
     assert meeting_steps(world.a.case_worker) == []
 
 
 def test_meetings_of_an_ended_trajectory_are_not_steps(world):
     t = started(world)
     plan(world, t)
-    services.change_status(actor(world.a.case_worker), world.a.case.pk, t.pk, "abandoned", D(2026, 11, 5),
-                           reason="family_withdrew")
+    services.change_status(
+        actor(world.a.case_worker), world.a.case.pk, t.pk, "abandoned", D(2026, 11, 5), reason="family_withdrew"
+    )
     assert meeting_steps(world.a.case_worker) == []
     assert reminders.scan(MEETING_DAY).created == 0
 
@@ -132,12 +156,14 @@ def test_meeting_reminders_at_the_lead_days_not_before_and_once(world):
     assert reminders.scan(MEETING_DAY).created == 2
     assert reminders.scan(MEETING_DAY).created == 0
     assert meeting_reminders(world.a.case_worker) == [
-        (subject, MEETING_DAY, 7), (subject, MEETING_DAY, 1), (subject, MEETING_DAY, 0)]
+        (subject, MEETING_DAY, 7),
+        (subject, MEETING_DAY, 1),
+        (subject, MEETING_DAY, 0),
+    ]
     assert len(mail.outbox) == 6
     assert Reminder.objects.filter(emailed_at__isnull=True).count() == 0
     # Nobody outside the case team.
-    assert set(Reminder.objects.values_list("user_id", flat=True)) == {world.a.case_worker.pk,
-                                                                        world.a.coordinator.pk}
+    assert set(Reminder.objects.values_list("user_id", flat=True)) == {world.a.case_worker.pk, world.a.coordinator.pk}
 
     # Not recorded as held: one notice the day after, to record what happened.
     assert reminders.scan(MEETING_DAY + day).created == 2
@@ -155,8 +181,9 @@ def test_a_cancelled_meeting_gets_no_new_reminders(world):
     meeting = plan(world, started(world))
     reminders.scan(MEETING_DAY - datetime.timedelta(days=7))
     assert len(meeting_reminders()) == 2
-    meeting_services.cancel_meeting(actor(world.a.case_worker), world.a.case.pk, meeting.pk, "family ill",
-                                    meeting.version)
+    meeting_services.cancel_meeting(
+        actor(world.a.case_worker), world.a.case.pk, meeting.pk, "family ill", meeting.version
+    )
     for days in (1, 0, -1):
         assert reminders.scan(MEETING_DAY - datetime.timedelta(days=days)).created == 0
     assert len(meeting_reminders()) == 2
@@ -170,8 +197,13 @@ def test_a_moved_meeting_gets_reminders_for_the_new_date(world):
     reminders.scan(MEETING_DAY - datetime.timedelta(days=7))
     new_day = MEETING_DAY + datetime.timedelta(days=7)
     start = datetime.datetime.combine(new_day, datetime.time(10, 30))
-    meeting_services.update_meeting(actor(world.a.case_worker), world.a.case.pk, meeting.pk, {
-        "starts_at": start, "ends_at": start + datetime.timedelta(hours=2)}, meeting.version)
+    meeting_services.update_meeting(
+        actor(world.a.case_worker),
+        world.a.case.pk,
+        meeting.pk,
+        {"starts_at": start, "ends_at": start + datetime.timedelta(hours=2)},
+        meeting.version,
+    )
     # Nothing more for the old date.
     assert reminders.scan(MEETING_DAY - datetime.timedelta(days=1)).created == 0
     assert reminders.scan(MEETING_DAY).created == 2  # the new date is seven days away

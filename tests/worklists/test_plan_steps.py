@@ -2,6 +2,7 @@
 workers and the professional who checks them, open reviews for the case workers and the coordinator; an overdue
 safety agreement marked, and alerted once with one e-mail; each reminder once however often the scan runs;
 nothing for closed cases; sentences that name only the case number; constant queries."""
+
 import datetime
 
 import pytest
@@ -39,8 +40,11 @@ def plan_path(p):
 
 
 def reminders_of(kind, **kw):
-    return list(Reminder.objects.filter(kind=kind, **kw).order_by("user_id", "due_on", "-lead_days")
-                .values_list("user_id", "subject", "due_on", "lead_days"))
+    return list(
+        Reminder.objects.filter(kind=kind, **kw)
+        .order_by("user_id", "due_on", "-lead_days")
+        .values_list("user_id", "subject", "due_on", "lead_days")
+    )
 
 
 # ---- my work -------------------------------------------------------------------------------------------------
@@ -59,8 +63,9 @@ def test_agreements_in_force_are_steps_for_the_case_worker_who_also_checks(accep
     assert (step.case_number, step.trajectory_id, step.method_code) == (p.case.number, p.trajectory.pk, "fnb")
     assert not step.is_safety_overdue
     for agreement in (p.sleep, p.school):
-        assert AccessLogEntry.objects.filter(user=p.world.a.case_worker, action="list", record_type="agreement",
-                                             record_id=str(agreement.pk)).exists()
+        assert AccessLogEntry.objects.filter(
+            user=p.world.a.case_worker, action="list", record_type="agreement", record_id=str(agreement.pk)
+        ).exists()
     # Beyond the window: not yet on the list.
     assert [s.what for s in plan_steps(p.world.a.case_worker, p.sleep.due_on - 29 * DAY)] == []
 
@@ -72,15 +77,19 @@ def test_agreements_are_not_steps_for_others(accepted):
     assert plan_steps(p.world.a.coordinator, today) == []
     for user in (p.world.a.lead, p.world.a.other_worker, p.world.a.researcher, p.world.b.case_worker):
         assert plan_steps(user, today) == []
-    assert not AccessLogEntry.objects.filter(record_type="agreement", action="list").exclude(
-        user=p.world.a.case_worker).exists()
+    assert (
+        not AccessLogEntry.objects.filter(record_type="agreement", action="list")
+        .exclude(user=p.world.a.case_worker)
+        .exists()
+    )
 
 
 def test_the_professional_who_checks_an_agreement_sees_that_one(accepted):
     p = accepted
     colleague = p.world.a.other_worker
-    CaseTeamMember.objects.create(case=p.case, organisation=p.case.organisation, user=colleague,
-                                  role=CaseRole.CO_WORKER)
+    CaseTeamMember.objects.create(
+        case=p.case, organisation=p.case.organisation, user=colleague, role=CaseRole.CO_WORKER
+    )
     Agreement.objects.filter(pk=p.school.pk).update(checker_user=colleague)
     steps = plan_steps(colleague, p.sleep.due_on - 7 * DAY)
     assert [s.what for s in steps] == [p.school.what]
@@ -122,9 +131,11 @@ def test_open_reviews_are_steps_for_the_case_worker_and_the_coordinator(accepted
     for user in (p.world.a.case_worker, p.world.a.coordinator):
         steps = [s for s in plan_steps(user, today) if s.kind == "review"]
         assert [(s.what, s.due_on, s.state, s.url) for s in steps] == [
-            (review.name, review.planned_on, "due_soon", plan_path(p))]
-        assert AccessLogEntry.objects.filter(user=user, action="list", record_type="plan_review",
-                                             record_id=str(review.pk)).exists()
+            (review.name, review.planned_on, "due_soon", plan_path(p))
+        ]
+        assert AccessLogEntry.objects.filter(
+            user=user, action="list", record_type="plan_review", record_id=str(review.pk)
+        ).exists()
     for user in (p.world.a.lead, p.world.a.other_worker, p.world.b.coordinator):
         assert plan_steps(user, today) == []
     # Overdue while not held; gone once held.
@@ -159,11 +170,25 @@ def test_my_steps_cost_the_same_queries_whatever_the_number_of_agreements_and_re
 
     few, n_few = counted()
     for i in range(6):
-        Agreement.objects.create(plan=p.plan, case=p.case, organisation=p.case.organisation, what=f"Extra {i}",
-                                 owner_person=p.mw.piet, checker_user=user, due_on=today + i * DAY, in_force=True,
-                                 is_safety=bool(i % 2))
-        Review.objects.create(plan=p.plan, case=p.case, organisation=p.case.organisation, code="extra",
-                              name=f"Extra review {i}", planned_on=today + i * DAY)
+        Agreement.objects.create(
+            plan=p.plan,
+            case=p.case,
+            organisation=p.case.organisation,
+            what=f"Extra {i}",
+            owner_person=p.mw.piet,
+            checker_user=user,
+            due_on=today + i * DAY,
+            in_force=True,
+            is_safety=bool(i % 2),
+        )
+        Review.objects.create(
+            plan=p.plan,
+            case=p.case,
+            organisation=p.case.organisation,
+            code="extra",
+            name=f"Extra review {i}",
+            planned_on=today + i * DAY,
+        )
     many, n_many = counted()
     assert n_many == n_few + 12
     assert many == few
@@ -202,8 +227,10 @@ def test_agreement_reminders_at_the_lead_days_and_once(accepted):
     reminders.scan(p.sleep.due_on)
     reminders.scan(p.sleep.due_on)
     assert reminders_of("agreement", subject=subject) == [
-        (worker.pk, subject, p.sleep.due_on, 7), (worker.pk, subject, p.sleep.due_on, 1),
-        (worker.pk, subject, p.sleep.due_on, 0)]
+        (worker.pk, subject, p.sleep.due_on, 7),
+        (worker.pk, subject, p.sleep.due_on, 1),
+        (worker.pk, subject, p.sleep.due_on, 0),
+    ]
     # The coordinator neither is a case worker nor checks it.
     assert not Reminder.objects.filter(user=p.world.a.coordinator, kind="agreement").exists()
 
@@ -232,14 +259,16 @@ def test_an_ordinary_overdue_agreement_gets_one_notice_and_no_safety_alert(accep
 def test_an_overdue_safety_agreement_alerts_each_case_worker_once_with_one_email(accepted):
     p = accepted
     second = p.world.a.other_worker
-    CaseTeamMember.objects.create(case=p.case, organisation=p.case.organisation, user=second,
-                                  role=CaseRole.CASE_WORKER)
+    CaseTeamMember.objects.create(case=p.case, organisation=p.case.organisation, user=second, role=CaseRole.CASE_WORKER)
     after = p.sleep.due_on + DAY
     reminders.scan(after)
     alerts = Reminder.objects.filter(kind="safety_alert")
-    assert sorted(alerts.values_list("user_id", "subject", "due_on", "lead_days")) == sorted([
-        (p.world.a.case_worker.pk, plan_services.agreement_subject(p.sleep.pk), p.sleep.due_on, -1),
-        (second.pk, plan_services.agreement_subject(p.sleep.pk), p.sleep.due_on, -1)])
+    assert sorted(alerts.values_list("user_id", "subject", "due_on", "lead_days")) == sorted(
+        [
+            (p.world.a.case_worker.pk, plan_services.agreement_subject(p.sleep.pk), p.sleep.due_on, -1),
+            (second.pk, plan_services.agreement_subject(p.sleep.pk), p.sleep.due_on, -1),
+        ]
+    )
     assert all(a.emailed_at for a in alerts)
     with override("nl"):
         subject = gettext("Kring: safety agreement needs attention")
@@ -249,8 +278,9 @@ def test_an_overdue_safety_agreement_alerts_each_case_worker_once_with_one_email
         assert p.case.number in message.body
         assert p.sleep.what not in message.body and "Oma" not in message.body
     # No ordinary overdue notice beside the alert.
-    assert not Reminder.objects.filter(kind="agreement", subject=plan_services.agreement_subject(p.sleep.pk),
-                                       lead_days=-1).exists()
+    assert not Reminder.objects.filter(
+        kind="agreement", subject=plan_services.agreement_subject(p.sleep.pk), lead_days=-1
+    ).exists()
     # The scan runs every hour, and on the following days: never a second alert or e-mail.
     for day in (after, after, after + DAY, after + 5 * DAY):
         reminders.scan(day)
@@ -269,7 +299,8 @@ def test_the_safety_alert_email_of_the_scan_is_queued(accepted, settings, django
         subject = gettext("Kring: safety agreement needs attention")
     queued = [r.args_kwargs["args"][0] for r in DBTaskResult.objects.filter(status="READY")]
     assert [(m["subject"], m["to"]) for m in queued if m["subject"] == subject] == [
-        (subject, [p.world.a.case_worker.email])]
+        (subject, [p.world.a.case_worker.email])
+    ]
     assert Reminder.objects.filter(kind="safety_alert").count() == 1
 
 
@@ -281,13 +312,17 @@ def test_review_reminders_for_the_case_worker_and_the_coordinator_once(accepted)
     assert reminders_of("review") == []
     reminders.scan(review.planned_on - 7 * DAY)
     reminders.scan(review.planned_on - 7 * DAY)
-    expected = [(p.world.a.case_worker.pk, subject, review.planned_on, 7),
-                (p.world.a.coordinator.pk, subject, review.planned_on, 7)]
+    expected = [
+        (p.world.a.case_worker.pk, subject, review.planned_on, 7),
+        (p.world.a.coordinator.pk, subject, review.planned_on, 7),
+    ]
     assert reminders_of("review") == sorted(expected)
     reminders.scan(review.planned_on)
     reminders.scan(review.planned_on)
-    expected += [(p.world.a.case_worker.pk, subject, review.planned_on, 0),
-                 (p.world.a.coordinator.pk, subject, review.planned_on, 0)]
+    expected += [
+        (p.world.a.case_worker.pk, subject, review.planned_on, 0),
+        (p.world.a.coordinator.pk, subject, review.planned_on, 0),
+    ]
     assert reminders_of("review") == sorted(expected, key=lambda r: (r[0], r[2], -r[3]))
     # Held: no overdue notice.
     Review.objects.filter(pk=review.pk).update(held_on=review.planned_on)
@@ -334,8 +369,10 @@ def test_plan_reminders_read_well_and_name_only_the_case_number(accepted, langua
             % {"number": number, "date": p.sleep.due_on.isoformat(), "days": 7},
             review_due.pk: gettext("Case %(number)s: a review of the plan is planned on %(date)s (in %(days)s days).")
             % {"number": number, "date": review.planned_on.isoformat(), "days": 7},
-            alert.pk: gettext("Case %(number)s: a safety agreement was due on %(date)s and has not been reported "
-                              "done. Check the safety at once.")
+            alert.pk: gettext(
+                "Case %(number)s: a safety agreement was due on %(date)s and has not been reported "
+                "done. Check the safety at once."
+            )
             % {"number": number, "date": p.sleep.due_on.isoformat()},
             help_asked.pk: gettext("Case %(number)s: help was asked with an agreement of the plan.")
             % {"number": number},

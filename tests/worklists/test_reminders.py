@@ -1,5 +1,6 @@
 """Reminders: made at the right lead day and not before, once however often the scan runs, e-mailed once by the
 worker, overdue notices, the organisation's settings, and only for the people on the case team."""
+
 import datetime
 
 import pytest
@@ -92,8 +93,14 @@ def test_nobody_outside_the_case_team_gets_one(world):
     receivers = set(Reminder.objects.values_list("user_id", flat=True))
     assert receivers == {world.a.case_worker.pk, world.a.coordinator.pk}
     # The lead sees the case but is not on its case team; the others cannot see it at all.
-    for outsider in (world.a.lead, world.a.other_worker, world.a.researcher, world.a.administrator,
-                     world.b.case_worker, world.b.lead):
+    for outsider in (
+        world.a.lead,
+        world.a.other_worker,
+        world.a.researcher,
+        world.a.administrator,
+        world.b.case_worker,
+        world.b.lead,
+    ):
         assert not Reminder.objects.filter(user=outsider).exists()
     assert {m.to[0] for m in mail.outbox} == {world.a.case_worker.email, world.a.coordinator.email}
 
@@ -116,18 +123,25 @@ def test_email_names_the_case_number_and_no_family_member(world):
 
 
 def test_legal_deadlines_remind_the_case_workers(world):
-    services.save_family_plan_right(actor(world.a.case_worker), world.a.case.pk, {
-        "offered_on": D(2026, 11, 2), "offered_by_party": "provider", "reasonable_term_until": D(2026, 12, 14)})
-    CaseTeamMember.objects.create(case=world.a.case, organisation=world.a.org, user=world.a.coordinator,
-                                  role=CaseRole.COORDINATOR)
+    services.save_family_plan_right(
+        actor(world.a.case_worker),
+        world.a.case.pk,
+        {"offered_on": D(2026, 11, 2), "offered_by_party": "provider", "reasonable_term_until": D(2026, 12, 14)},
+    )
+    CaseTeamMember.objects.create(
+        case=world.a.case, organisation=world.a.org, user=world.a.coordinator, role=CaseRole.COORDINATOR
+    )
     assert reminders.scan(D(2026, 12, 6)).created == 0
     assert reminders.scan(D(2026, 12, 7)).created == 1
     assert reminders_for(world.a.case_worker) == [("family_plan_term", D(2026, 12, 14), 7)]
     assert not Reminder.objects.filter(user=world.a.coordinator).exists()
     # Once the family group plan is made the term is done: no more reminders.
-    record = services.save_family_plan_right(actor(world.a.case_worker), world.a.case.pk,
-                                             {"family_plan_made_on": D(2026, 11, 20)},
-                                             expected_version=FamilyPlanRight.objects.get().version)
+    record = services.save_family_plan_right(
+        actor(world.a.case_worker),
+        world.a.case.pk,
+        {"family_plan_made_on": D(2026, 11, 20)},
+        expected_version=FamilyPlanRight.objects.get().version,
+    )
     assert record.family_plan_made_on == D(2026, 11, 20)
     assert reminders.scan(D(2026, 12, 13)).created == 0
 
@@ -152,8 +166,9 @@ def test_a_scan_that_was_not_run_for_days_catches_up_with_one_reminder(world):
 
 def test_ended_trajectories_are_not_reminded(world):
     t = started_trajectory(world)
-    services.change_status(actor(world.a.case_worker), world.a.case.pk, t.pk, "abandoned", D(2026, 11, 10),
-                           reason="family_withdrew")
+    services.change_status(
+        actor(world.a.case_worker), world.a.case.pk, t.pk, "abandoned", D(2026, 11, 10), reason="family_withdrew"
+    )
     assert reminders.scan(D(2026, 12, 20)).created == 0
 
 
@@ -175,8 +190,9 @@ def worker_db(transactional_db):
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-                       ["audit_accesslogentry"])
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", ["audit_accesslogentry"]
+        )
         saved = cursor.fetchall()
         for name, _sql in saved:
             cursor.execute(f'DROP TRIGGER "{name}"')
@@ -324,8 +340,9 @@ def test_a_closed_case_leaves_the_work_lists_and_gets_no_reminders(world):
     due = due_of(t)
     assert [s.trajectory_id for s in worklists.my_steps(actor(world.a.case_worker), due)] == [t.pk]
     case = world.a.case
-    case_services.update_case(actor(world.a.case_worker), case.pk,
-                              {"status": "closed", "closure_reason": "plan_in_place"}, case.version)
+    case_services.update_case(
+        actor(world.a.case_worker), case.pk, {"status": "closed", "closure_reason": "plan_in_place"}, case.version
+    )
     assert worklists.my_steps(actor(world.a.case_worker), due) == []
     team = worklists.team_worklist(actor(world.a.lead), world.a.team.pk, worklists.TeamFilter(), due)
     assert team.total == 0

@@ -1,5 +1,6 @@
 """Work lists: my upcoming and overdue steps (phase ends and the Jeugdwet deadlines), and the team's active
 trajectories by status and phase with their clocks, within what each user may see, in constant queries."""
+
 import datetime
 
 import pytest
@@ -39,8 +40,9 @@ def test_my_steps_show_the_current_phase_end_with_its_state(world):
     assert step.url
     assert [s.state for s in worklists.my_steps(actor(world.a.case_worker), D(2026, 11, 27))] == ["overdue"]
     assert [s.state for s in worklists.my_steps(actor(world.a.case_worker), D(2026, 11, 1))] == ["upcoming"]
-    assert AccessLogEntry.objects.filter(user=world.a.case_worker, record_type="trajectory", record_id=str(t.pk),
-                                         action="list").exists()
+    assert AccessLogEntry.objects.filter(
+        user=world.a.case_worker, record_type="trajectory", record_id=str(t.pk), action="list"
+    ).exists()
 
 
 def test_my_steps_are_only_my_cases(world):
@@ -62,25 +64,43 @@ def test_an_offered_or_ended_trajectory_has_no_phase_step(world):
     t = offer(world)
     assert worklists.my_steps(actor(world.a.case_worker), TODAY) == []
     accept(world, t, D(2026, 10, 1))
-    services.change_status(actor(world.a.case_worker), world.a.case.pk, t.pk, "abandoned", D(2026, 10, 5),
-                           reason="family_withdrew")
+    services.change_status(
+        actor(world.a.case_worker), world.a.case.pk, t.pk, "abandoned", D(2026, 10, 5), reason="family_withdrew"
+    )
     assert worklists.my_steps(actor(world.a.case_worker), TODAY) == []
 
 
 def test_jeugdwet_deadlines_are_on_my_work_list(world):
-    services.save_family_plan_right(actor(world.a.case_worker), world.a.case.pk, {
-        "offered_on": D(2026, 10, 1), "offered_by_party": "provider", "reasonable_term_until": D(2026, 11, 20),
-        "written_copy_requested_on": D(2026, 11, 16)})
+    services.save_family_plan_right(
+        actor(world.a.case_worker),
+        world.a.case.pk,
+        {
+            "offered_on": D(2026, 10, 1),
+            "offered_by_party": "provider",
+            "reasonable_term_until": D(2026, 11, 20),
+            "written_copy_requested_on": D(2026, 11, 16),
+        },
+    )
     steps = worklists.my_steps(actor(world.a.case_worker), TODAY)
     assert [(s.kind, s.due_on, s.state) for s in steps] == [
-        ("family_plan_term", D(2026, 11, 20), "overdue"), ("written_copy", D(2026, 11, 30), "due_soon")]
+        ("family_plan_term", D(2026, 11, 20), "overdue"),
+        ("written_copy", D(2026, 11, 30), "due_soon"),
+    ]
     assert all(s.trajectory_id is None for s in steps)
     assert worklists.my_steps(actor(world.a.other_worker), TODAY) == []
     # Dropping the offer closes the term and starts the six weeks of the professional plan.
-    services.save_family_plan_right(actor(world.a.case_worker), world.a.case.pk, {
-        "parents_answer": "declined", "parents_answered_on": D(2026, 11, 2), "dropped_on": D(2026, 11, 3),
-        "drop_ground": "parents_declined", "written_copy_given_on": D(2026, 11, 20)},
-        expected_version=FamilyPlanRight.objects.get().version)
+    services.save_family_plan_right(
+        actor(world.a.case_worker),
+        world.a.case.pk,
+        {
+            "parents_answer": "declined",
+            "parents_answered_on": D(2026, 11, 2),
+            "dropped_on": D(2026, 11, 3),
+            "drop_ground": "parents_declined",
+            "written_copy_given_on": D(2026, 11, 20),
+        },
+        expected_version=FamilyPlanRight.objects.get().version,
+    )
     steps = worklists.my_steps(actor(world.a.case_worker), TODAY)
     assert [(s.kind, s.due_on) for s in steps] == [("professional_plan", D(2026, 12, 15))]
 
@@ -112,8 +132,11 @@ def test_the_lead_sees_all_the_teams_trajectories_with_clocks_and_counts(world):
     assert row.clocks.weeks_to_plan is None and row.clocks.weeks_to_abandonment is None
     assert row.next_due_on == D(2026, 11, 26) and row.due_state == "due_soon"
     assert row.phase_name
-    logged = set(AccessLogEntry.objects.filter(user=world.a.lead, record_type="trajectory", action="list")
-                 .values_list("record_id", flat=True))
+    logged = set(
+        AccessLogEntry.objects.filter(user=world.a.lead, record_type="trajectory", action="list").values_list(
+            "record_id", flat=True
+        )
+    )
     assert logged == {str(first.pk), str(second.pk)}
 
 
@@ -133,16 +156,18 @@ def test_filters_status_phase_and_overdue(world):
     assert [t.pk for t in team_list(world, world.a.lead, phase="preparation").rows] == [first.pk]
     assert team_list(world, world.a.lead, phase="meeting").rows == []
     assert team_list(world, world.a.lead, overdue_only=True).rows == []
-    late = worklists.team_worklist(actor(world.a.lead), world.a.team.pk, worklists.TeamFilter(overdue_only=True),
-                                   D(2026, 12, 1))
+    late = worklists.team_worklist(
+        actor(world.a.lead), world.a.team.pk, worklists.TeamFilter(overdue_only=True), D(2026, 12, 1)
+    )
     assert [t.pk for t in late.rows] == [first.pk] and late.overdue == 1
     assert ("preparation", late.phases[0][1]) == late.phases[0]
 
 
 def test_ended_trajectories_are_not_on_the_work_list(world):
     first, second, _other = two_cases(world)
-    services.change_status(actor(world.a.case_worker), world.a.case.pk, first.pk, "abandoned", D(2026, 10, 5),
-                           reason="family_withdrew")
+    services.change_status(
+        actor(world.a.case_worker), world.a.case.pk, first.pk, "abandoned", D(2026, 10, 5), reason="family_withdrew"
+    )
     assert [t.pk for t in team_list(world, world.a.lead).rows] == [second.pk]
 
 
@@ -161,11 +186,13 @@ def test_pages_are_paged(world):
     for _ in range(3):
         case = make_case(world.a.team, case_worker=world.a.case_worker)
         offer(world, case=case)
-    result = worklists.team_worklist(actor(world.a.lead), world.a.team.pk, worklists.TeamFilter(page=2), TODAY,
-                                     per_page=2)
+    result = worklists.team_worklist(
+        actor(world.a.lead), world.a.team.pk, worklists.TeamFilter(page=2), TODAY, per_page=2
+    )
     assert len(result.rows) == 1 and result.page.number == 2 and result.page.paginator.count == 3
-    beyond = worklists.team_worklist(actor(world.a.lead), world.a.team.pk, worklists.TeamFilter(page=99), TODAY,
-                                     per_page=2)
+    beyond = worklists.team_worklist(
+        actor(world.a.lead), world.a.team.pk, worklists.TeamFilter(page=99), TODAY, per_page=2
+    )
     assert beyond.page.number == 2
 
 
@@ -208,8 +235,7 @@ def test_work_pages(world, client):
     team_page = client.get(reverse("worklists:team", args=[world.a.team.pk]))
     assert team_page.status_code == 200 and world.a.case.number in team_page.content.decode()
     assert client.get(reverse("worklists:team", args=[world.b.team.pk])).status_code == 404
-    assert client.get(reverse("worklists:team", args=[world.a.team.pk]) + "?status=nonsense&page=x").status_code \
-        == 200
+    assert client.get(reverse("worklists:team", args=[world.a.team.pk]) + "?status=nonsense&page=x").status_code == 200
     client.force_login(world.b.lead)
     assert client.get(reverse("worklists:team", args=[world.a.team.pk])).status_code == 404
     assert world.a.case.number not in client.get(reverse("worklists:mine")).content.decode()

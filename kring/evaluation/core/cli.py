@@ -5,6 +5,7 @@
 
 Prints a table per outcome (or the full result as JSON). On bad input: one line on stderr, exit code 2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,9 @@ def _names(values: list[str] | None) -> list[str]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m kring.evaluation.core.cli",
-                                     description="Treatment effects from a CSV or Parquet extract.")
+    parser = argparse.ArgumentParser(
+        prog="python -m kring.evaluation.core.cli", description="Treatment effects from a CSV or Parquet extract."
+    )
     parser.add_argument("file")
     parser.add_argument("--treatment", required=True, help="0/1 (or true/false) column")
     parser.add_argument("--outcome", action="append", required=True, help="outcome column (repeatable)")
@@ -52,11 +54,12 @@ def _rows(entry: dict) -> list[tuple[str, dict]]:
     regression = entry.get("regression")
     if regression:
         if entry["kind"] == "binary":
-            rows += [("logistic: odds ratio", regression["odds_ratio"]),
-                     ("logistic: risk difference (g-comp.)", regression["risk_difference"])]
+            rows += [
+                ("logistic: odds ratio", regression["odds_ratio"]),
+                ("logistic: risk difference (g-comp.)", regression["risk_difference"]),
+            ]
         else:
-            rows += [("regression adjusted", regression["classical"]),
-                     ("regression adjusted, HC1", regression["HC1"])]
+            rows += [("regression adjusted", regression["classical"]), ("regression adjusted, HC1", regression["HC1"])]
     if entry.get("ipw"):
         rows += [("IPW, ATT", entry["ipw"]["ATT"]), ("IPW, ATE", entry["ipw"]["ATE"])]
     if entry.get("matching"):
@@ -67,10 +70,14 @@ def _rows(entry: dict) -> list[tuple[str, dict]]:
 
 
 def render(result: dict) -> str:
-    lines = [f"treatment {result['treatment']}: {result['n_treated']} treated, {result['n_control']} control"
-             + (f" ({result['n_rows_dropped']} incomplete rows dropped)" if result["n_rows_dropped"] else "")]
-    lines.append(f"covariates: {', '.join(result['covariates']) or '(none)'};"
-                 f" correction across outcomes: {result['correction'] or 'none'}")
+    lines = [
+        f"treatment {result['treatment']}: {result['n_treated']} treated, {result['n_control']} control"
+        + (f" ({result['n_rows_dropped']} incomplete rows dropped)" if result["n_rows_dropped"] else "")
+    ]
+    lines.append(
+        f"covariates: {', '.join(result['covariates']) or '(none)'};"
+        f" correction across outcomes: {result['correction'] or 'none'}"
+    )
     for entry in result["outcomes"]:
         lines.append("")
         if "error" in entry:
@@ -82,15 +89,19 @@ def render(result: dict) -> str:
         lines.append(header)
         for label, e in _rows(entry):
             ci = f"{_fmt(e['ci_low'])} to {_fmt(e['ci_high'])}" if e["ci_low"] is not None else "-"
-            lines.append(f"  {label:38} {_fmt(e['estimate']):>12} {_fmt(e['se']):>10} {ci:>25}"
-                         f" {_fmt(e['p_value'], 4):>8} {_fmt(e.get('p_adjusted'), 4):>8}")
+            lines.append(
+                f"  {label:38} {_fmt(e['estimate']):>12} {_fmt(e['se']):>10} {ci:>25}"
+                f" {_fmt(e['p_value'], 4):>8} {_fmt(e.get('p_adjusted'), 4):>8}"
+            )
         mde = entry["mde"]
         lines.append(f"  minimum detectable standardised difference (80% power): {_fmt(mde['standardised'])}")
         if entry.get("balance"):
             worst = max(entry["balance"], key=lambda row: abs(row["smd"] or 0))
             after = {k: v["smd"] for k, v in worst["after"].items()}
-            lines.append(f"  largest raw |SMD|: {worst['covariate']} {_fmt(worst['smd'])}; after: "
-                         + ", ".join(f"{k} {_fmt(v)}" for k, v in after.items()))
+            lines.append(
+                f"  largest raw |SMD|: {worst['covariate']} {_fmt(worst['smd'])}; after: "
+                + ", ".join(f"{k} {_fmt(v)}" for k, v in after.items())
+            )
         for w in entry["warnings"]:
             params = dict(w)
             lines.append(f"  warning: {describe(params.pop('code'), params)}")
@@ -98,18 +109,23 @@ def render(result: dict) -> str:
     for m in result["moderation"]:
         if "error" in m:
             error = dict(m["error"])
-            lines.append(f"\nmoderator {m['moderator']} on {m['outcome']}: not estimated: "
-                         f"{describe(error.pop('code'), error)}")
+            lines.append(
+                f"\nmoderator {m['moderator']} on {m['outcome']}: not estimated: {describe(error.pop('code'), error)}"
+            )
             continue
         i = m["interaction"]
         labels = coding.get(m["moderator"], {})
-        lines.append(f"\nmoderator {m['moderator']} on {m['outcome']}: interaction {_fmt(i['estimate'])}"
-                     f" (se {_fmt(i['se'])}, p {_fmt(i['p_value'], 4)}, p adj. {_fmt(i.get('p_adjusted'), 4)})")
+        lines.append(
+            f"\nmoderator {m['moderator']} on {m['outcome']}: interaction {_fmt(i['estimate'])}"
+            f" (se {_fmt(i['se'])}, p {_fmt(i['p_value'], 4)}, p adj. {_fmt(i.get('p_adjusted'), 4)})"
+        )
         for level in m["levels"]:
             e = level["effect"]
             value = labels.get(f"{level['value']:g}", _fmt(level["value"], 0))
-            lines.append(f"  at {m['moderator']} = {value}: {_fmt(e['estimate'])}"
-                         f" ({_fmt(e['ci_low'])} to {_fmt(e['ci_high'])}), {e['n_treated']} vs {e['n_control']}")
+            lines.append(
+                f"  at {m['moderator']} = {value}: {_fmt(e['estimate'])}"
+                f" ({_fmt(e['ci_low'])} to {_fmt(e['ci_high'])}), {e['n_treated']} vs {e['n_control']}"
+            )
     return "\n".join(lines)
 
 
@@ -119,12 +135,24 @@ def main(argv: list[str] | None = None) -> int:
     covariates, moderators, binary = _names(args.covariates), _names(args.moderators), _names(args.binary)
     correction = None if args.correction == "none" else args.correction
     try:
-        extract = read_extract(args.file, treatment=args.treatment, outcomes=outcomes, covariates=covariates,
-                               moderators=moderators, binary=binary)
-        result = evaluate(extract.frame, extract.treatment, {o: ("binary" if o in extract.binary else "continuous")
-                                                             for o in extract.outcomes},
-                          list(extract.covariates), list(extract.moderators), correction, k=args.k,
-                          caliper=args.caliper)
+        extract = read_extract(
+            args.file,
+            treatment=args.treatment,
+            outcomes=outcomes,
+            covariates=covariates,
+            moderators=moderators,
+            binary=binary,
+        )
+        result = evaluate(
+            extract.frame,
+            extract.treatment,
+            {o: ("binary" if o in extract.binary else "continuous") for o in extract.outcomes},
+            list(extract.covariates),
+            list(extract.moderators),
+            correction,
+            k=args.k,
+            caliper=args.caliper,
+        )
     except EvaluationInputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -35,6 +35,7 @@ The core takes aggregated rows ``(time, {cause: n_events}, n_censored)`` so a da
 one GROUP BY; rows with the same time are added up (so per (week, cause) rows are fine).
 ``cumulative_incidence_from_records`` does the counting for individual ``(time, cause_or_None)`` data.
 """
+
 from __future__ import annotations
 
 import math
@@ -155,8 +156,9 @@ def cumulative_incidence(
         try:
             time, events, censored = row
         except (TypeError, ValueError):
-            raise EvaluationInputError("invalid_counts", time="?",
-                                       reason="row is not (time, events, censored)") from None
+            raise EvaluationInputError(
+                "invalid_counts", time="?", reason="row is not (time, events, censored)"
+            ) from None
         t = _check_time(time)
         counter, cens = by_time.setdefault(t, (Counter(), [0]))
         cens[0] += _count(censored, t)
@@ -197,8 +199,13 @@ def cumulative_incidence(
     for h in horizons:
         h_value = _check_time(h)
         if last_time is None or h_value > last_time:
-            warnings.append(warning("horizon_beyond_follow_up", horizon=_plain_time(h_value),
-                                    last_time=None if last_time is None else _plain_time(last_time)))
+            warnings.append(
+                warning(
+                    "horizon_beyond_follow_up",
+                    horizon=_plain_time(h_value),
+                    last_time=None if last_time is None else _plain_time(last_time),
+                )
+            )
 
     result_causes: dict[str, CauseIncidence] = {}
     for k, name in enumerate(seen):
@@ -218,8 +225,13 @@ def cumulative_incidence(
             elif j < 0:
                 row = {"horizon": _plain_time(h_value), "cif": 0.0, "se": 0.0, "low": 0.0, "high": 0.0}
             else:
-                row = {"horizon": _plain_time(h_value), "cif": float(cif[j]), "se": float(se[j]),
-                       "low": float(low[j]), "high": float(high[j])}
+                row = {
+                    "horizon": _plain_time(h_value),
+                    "cif": float(cif[j]),
+                    "se": float(se[j]),
+                    "low": float(low[j]),
+                    "high": float(high[j]),
+                }
             at_horizons.append(row)
         reached = np.nonzero(cif >= 0.5 - HALF_TOLERANCE)[0]
         result_causes[name] = CauseIncidence(

@@ -42,6 +42,7 @@ computed from them. The decisions:
   tools like tau-ARGUS solve as linear programs), and differencing between two tables published separately
   (for example this month and last month). Publish one table per question and keep the threshold the same.
 """
+
 from __future__ import annotations
 
 import base64
@@ -57,8 +58,18 @@ from fractions import Fraction
 from .errors import EvaluationInputError
 
 __all__ = [
-    "KEY_BYTES", "PARTS", "PSEUDONYM_LENGTH", "SUPPRESSED", "SuppressedTable", "new_project_key", "pseudonym",
-    "protected_event_times", "protected_incidence", "suppress_counts", "suppress_linked", "suppress_rates",
+    "KEY_BYTES",
+    "PARTS",
+    "PSEUDONYM_LENGTH",
+    "SUPPRESSED",
+    "SuppressedTable",
+    "new_project_key",
+    "pseudonym",
+    "protected_event_times",
+    "protected_incidence",
+    "suppress_counts",
+    "suppress_linked",
+    "suppress_rates",
 ]
 
 KEY_BYTES = 32
@@ -76,6 +87,7 @@ PARTS = "parts"  # the optional key of a row's counts per part (organisation): p
 
 
 # -- pseudonyms ------------------------------------------------------------------------------------------------
+
 
 def new_project_key() -> bytes:
     """A fresh random key for one research project (32 bytes from the operating system's CSPRNG)."""
@@ -110,13 +122,15 @@ def pseudonym(project_key: bytes, kind: str, record_id: int | str) -> str:
         raise TypeError("project_key must be bytes")
     if len(project_key) < KEY_BYTES:
         # Never the key itself in a message: only its length.
-        raise EvaluationInputError("invalid_argument", argument="project_key",
-                                   value=f"{len(project_key)} bytes (at least {KEY_BYTES} needed)")
+        raise EvaluationInputError(
+            "invalid_argument", argument="project_key", value=f"{len(project_key)} bytes (at least {KEY_BYTES} needed)"
+        )
     digest = hmac.new(bytes(project_key), _canonical(kind, record_id), hashlib.sha256).digest()
     return base64.b32encode(digest[:_PSEUDONYM_BYTES]).decode("ascii")  # 10 bytes: exactly 16 characters, no "="
 
 
 # -- small cells -----------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SuppressedTable:
@@ -135,8 +149,11 @@ def _count(row: Mapping, key: str, position: int) -> int:
         raise EvaluationInputError("missing_column", column=key)
     value = row[key]
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-        raise EvaluationInputError("invalid_argument", argument=f"row {position} {key}",
-                                   value=f"{value!r} (a whole number of at least 0 needed)")
+        raise EvaluationInputError(
+            "invalid_argument",
+            argument=f"row {position} {key}",
+            value=f"{value!r} (a whole number of at least 0 needed)",
+        )
     return int(value)
 
 
@@ -146,9 +163,15 @@ def _check_threshold(threshold) -> int:
     return int(threshold)
 
 
-def suppress_counts(table: Iterable[Mapping], threshold: int = 5, *, count_keys: Sequence[str],
-                    total_key: str | None = "total", totals_label: Mapping | None = None,
-                    hidden_totals: Iterable[str] = ()) -> SuppressedTable:
+def suppress_counts(
+    table: Iterable[Mapping],
+    threshold: int = 5,
+    *,
+    count_keys: Sequence[str],
+    total_key: str | None = "total",
+    totals_label: Mapping | None = None,
+    hidden_totals: Iterable[str] = (),
+) -> SuppressedTable:
     """Blank the counts of ``table`` that are below ``threshold``, and the further counts that would give them away.
 
     ``table``: one mapping per row with the group keys (copied as they are), one count per category in
@@ -175,28 +198,37 @@ def suppress_counts(table: Iterable[Mapping], threshold: int = 5, *, count_keys:
     part_values: dict[tuple[int, int], dict] = {}
     for i, row in enumerate(rows):
         if SUPPRESSED in row:
-            raise EvaluationInputError("invalid_argument", argument=f"row {i}", value=f"already has a {SUPPRESSED!r} key")
+            raise EvaluationInputError(
+                "invalid_argument", argument=f"row {i}", value=f"already has a {SUPPRESSED!r} key"
+            )
         for part, counts in (row.pop(PARTS, None) or {}).items():
             for j, key in enumerate(count_keys):
                 part_values.setdefault((i, j), {})[part] = _count(counts, key, i)
             if total_key is not None:
                 part_values.setdefault((i, len(count_keys)), {})[part] = sum(
-                    part_values[i, j][part] for j in range(len(count_keys)))
+                    part_values[i, j][part] for j in range(len(count_keys))
+                )
         for j, key in enumerate(count_keys):
             values[i, j] = _count(row, key, i)
         if total_key is not None:
             values[i, len(count_keys)] = total = _count(row, total_key, i)
             if total != sum(values[i, j] for j in range(len(count_keys))):
                 # A category left out is published anyway, as the total minus the others: make it a count.
-                raise EvaluationInputError("invalid_argument", argument=f"row {i} {total_key}",
-                                           value=f"{total} is not the sum of {', '.join(count_keys)}")
+                raise EvaluationInputError(
+                    "invalid_argument",
+                    argument=f"row {i} {total_key}",
+                    value=f"{total} is not the sum of {', '.join(count_keys)}",
+                )
     n = len(rows)
     for j in range(len(columns)):
         values[n, j] = sum(values[i, j] for i in range(n))
     for (i, j), parts in list(part_values.items()):
         if sum(parts.values()) != values[i, j]:
-            raise EvaluationInputError("invalid_argument", argument=f"row {i} {columns[j]}",
-                                       value=f"{values[i, j]} is not the sum of its parts")
+            raise EvaluationInputError(
+                "invalid_argument",
+                argument=f"row {i} {columns[j]}",
+                value=f"{values[i, j]} is not the sum of its parts",
+            )
         for part, value in parts.items():
             totals_parts = part_values.setdefault((n, j), {})
             totals_parts[part] = totals_parts.get(part, 0) + value
@@ -247,6 +279,7 @@ def suppress_counts(table: Iterable[Mapping], threshold: int = 5, *, count_keys:
             with_it = hidden | {cell}
             worse = sum(unsafe(k, with_it) - unsafe(k, hidden) for k in lines_of[cell])
             return worse, values[cell], cell
+
         shown = [c for c in candidates if c not in hidden]
         return min(shown, key=cost) if shown else None
 
@@ -285,8 +318,13 @@ def suppress_counts(table: Iterable[Mapping], threshold: int = 5, *, count_keys:
     return SuppressedTable(rows=result, totals=totals, threshold=threshold)
 
 
-def suppress_linked(tables: Mapping[str, Iterable[Mapping]], threshold: int = 5, *, count_keys: Sequence[str],
-                    total_key: str | None = "total") -> dict[str, SuppressedTable]:
+def suppress_linked(
+    tables: Mapping[str, Iterable[Mapping]],
+    threshold: int = 5,
+    *,
+    count_keys: Sequence[str],
+    total_key: str | None = "total",
+) -> dict[str, SuppressedTable]:
     """Suppress several tables that break down the same population in different ways (per method, per team, per
     year, and the one-row table of everything), so that together they give nothing away.
 
@@ -299,8 +337,10 @@ def suppress_linked(tables: Mapping[str, Iterable[Mapping]], threshold: int = 5,
     tables = {name: [dict(row) for row in rows] for name, rows in tables.items()}
     forced: frozenset = frozenset()
     while True:
-        results = {name: suppress_counts(rows, threshold, count_keys=count_keys, total_key=total_key,
-                                         hidden_totals=forced) for name, rows in tables.items()}
+        results = {
+            name: suppress_counts(rows, threshold, count_keys=count_keys, total_key=total_key, hidden_totals=forced)
+            for name, rows in tables.items()
+        }
         union = frozenset().union(*(r.totals[SUPPRESSED] for r in results.values())) if results else forced
         if union == forced:
             return results
@@ -347,8 +387,7 @@ def _determined_cell(lines, hidden: set) -> tuple[int, int] | None:
     return None
 
 
-def protected_event_times(times: Sequence, events: Sequence[int], published_n: int | None,
-                          threshold: int = 5) -> dict:
+def protected_event_times(times: Sequence, events: Sequence[int], published_n: int | None, threshold: int = 5) -> dict:
     """What may be said of the times to an event (weeks) when counts are suppressed.
 
     Never the minimum or the maximum: they are one family's value, however large the group. The mean only when
@@ -377,8 +416,9 @@ def protected_event_times(times: Sequence, events: Sequence[int], published_n: i
     return result
 
 
-def protected_incidence(incidence: Mapping | None, published: Mapping[str, int | None],
-                        threshold: int = 5, *, parts: Mapping | None = None) -> dict | None:
+def protected_incidence(
+    incidence: Mapping | None, published: Mapping[str, int | None], threshold: int = 5, *, parts: Mapping | None = None
+) -> dict | None:
     """A cumulative incidence (``competing_risks.CumulativeIncidence.as_dict()``) cut down to what may be shown
     when counts are suppressed: per cause only its values at the horizons, and only where the events counted by
     then, those still without the event, and the events since the previous horizon shown are each at least the
@@ -407,28 +447,60 @@ def protected_incidence(incidence: Mapping | None, published: Mapping[str, int |
         previous_parts = dict.fromkeys(parts or (), 0)
         for row in rows:
             by_then = sum(e for t, e in zip(times, cause["events"]) if t <= row["horizon"])
-            ok = (count is not None and row.get("cif") is not None and by_then >= threshold
-                  and n - by_then >= threshold and by_then - previous >= threshold)
+            ok = (
+                count is not None
+                and row.get("cif") is not None
+                and by_then >= threshold
+                and n - by_then >= threshold
+                and by_then - previous >= threshold
+            )
             parts_by_then = {}
             for part, counts in (parts or {}).items():
                 events = (counts["causes"].get(name) or {}).get("events") or []
                 parts_by_then[part] = sum(e for t, e in zip(counts["times"], events) if t <= row["horizon"])
-                ok = ok and all(_fine(value, threshold) for value in (
-                    parts_by_then[part], int(counts["n"]) - parts_by_then[part],
-                    parts_by_then[part] - previous_parts[part]))
+                ok = ok and all(
+                    _fine(value, threshold)
+                    for value in (
+                        parts_by_then[part],
+                        int(counts["n"]) - parts_by_then[part],
+                        parts_by_then[part] - previous_parts[part],
+                    )
+                )
             if ok:
                 previous = by_then
                 previous_parts.update(parts_by_then)
-            shown_rows.append({"horizon": row["horizon"], "cif": row["cif"] if ok else None, "se": None,
-                               "low": row.get("low") if ok else None, "high": row.get("high") if ok else None})
+            shown_rows.append(
+                {
+                    "horizon": row["horizon"],
+                    "cif": row["cif"] if ok else None,
+                    "se": None,
+                    "low": row.get("low") if ok else None,
+                    "high": row.get("high") if ok else None,
+                }
+            )
         causes[name] = {
-            "cause": name, "n_events": count, "events": [], "se": [],
-            "cif": [r["cif"] for r in shown_rows], "ci_low": [r["low"] for r in shown_rows],
-            "ci_high": [r["high"] for r in shown_rows], "at_horizons": shown_rows, "time_to_half": None,
+            "cause": name,
+            "n_events": count,
+            "events": [],
+            "se": [],
+            "cif": [r["cif"] for r in shown_rows],
+            "ci_low": [r["low"] for r in shown_rows],
+            "ci_high": [r["high"] for r in shown_rows],
+            "at_horizons": shown_rows,
+            "time_to_half": None,
             "event_times": protected_event_times(times, cause["events"], count, threshold),
         }
-    return {"n": None, "n_censored": None, "times": horizons or [], "n_at_risk": [], "censored": [],
-            "event_free": [], "causes": causes, "level": incidence.get("level"), "warnings": []}
+    return {
+        "n": None,
+        "n_censored": None,
+        "times": horizons or [],
+        "n_at_risk": [],
+        "censored": [],
+        "event_free": [],
+        "causes": causes,
+        "level": incidence.get("level"),
+        "warnings": [],
+    }
 
 
 def _fine(value: int, threshold: int) -> bool:
@@ -443,8 +515,9 @@ def _number(value) -> float | None:
     return None if math.isnan(value) else value
 
 
-def suppress_rates(rows: Iterable[Mapping], count_key: str, denominator_key: str, value_keys: Sequence[str] | str,
-                   threshold: int = 5) -> list[dict]:
+def suppress_rates(
+    rows: Iterable[Mapping], count_key: str, denominator_key: str, value_keys: Sequence[str] | str, threshold: int = 5
+) -> list[dict]:
     """Blank the values computed from a count (a rate, its interval, a mean) where that count may not be shown.
 
     A row's ``value_keys`` become ``None`` when its numerator (``count_key``) or denominator is suppressed (``None``
@@ -461,8 +534,14 @@ def suppress_rates(rows: Iterable[Mapping], count_key: str, denominator_key: str
         row = dict(row)
         marked = frozenset(row.get(SUPPRESSED) or ())
         numerator, denominator = _number(row.get(count_key)), _number(row.get(denominator_key))
-        blank = (count_key in marked or denominator_key in marked or numerator is None or denominator is None
-                 or numerator < threshold or denominator < threshold)
+        blank = (
+            count_key in marked
+            or denominator_key in marked
+            or numerator is None
+            or denominator is None
+            or numerator < threshold
+            or denominator < threshold
+        )
         if blank:
             for key in value_keys:
                 row[key] = None

@@ -35,6 +35,7 @@ from 1 to ``threshold - 1``, or gives one away, and none is a single family's va
 Everything is built from a list of the keys that may be published (nothing unknown passes), so a new key in the
 estimators stays unpublished until it is added here. Plain data in and out, no Django.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -45,11 +46,35 @@ import pandas as pd
 __all__ = ["SMALL_CELLS", "effect_cells", "merged_bins", "protected_outcome", "safe_count"]
 
 SMALL_CELLS = "small_cells"  # the error code of an outcome or moderator not shown to a reader without exact figures
-_ESTIMATE_KEYS = ("method", "estimand", "scale", "estimate", "se", "ci_low", "ci_high", "p_value", "p_adjusted",
-                  "level", "se_method")
-_DETAIL_KEYS = ("mean_treated", "mean_control", "risk_treated", "risk_control", "covariates", "pooled_sd",
-                "hedges_g", "se_weights_fixed", "effective_n_treated", "effective_n_control", "k", "caliper_sd",
-                "caliper_width", "ties_kept")
+_ESTIMATE_KEYS = (
+    "method",
+    "estimand",
+    "scale",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_adjusted",
+    "level",
+    "se_method",
+)
+_DETAIL_KEYS = (
+    "mean_treated",
+    "mean_control",
+    "risk_treated",
+    "risk_control",
+    "covariates",
+    "pooled_sd",
+    "hedges_g",
+    "se_weights_fixed",
+    "effective_n_treated",
+    "effective_n_control",
+    "k",
+    "caliper_sd",
+    "caliper_width",
+    "ties_kept",
+)
 
 
 def _fine(value: int, threshold: int) -> bool:
@@ -68,13 +93,17 @@ def merged_bins(treated: Sequence[int], control: Sequence[int], edges: Sequence[
     """Neighbouring histogram bins merged, from the low end, until each holds 0 or at least ``threshold`` of each
     group; a short remainder at the high end is merged backwards. Returns ``(treated, control, edges)``, or None
     when even one bin over everything would hold too few (the caller refuses such groups before this)."""
+
     def fine(t, c):
         return _fine(t, threshold) and _fine(c, threshold)
 
     groups, current = [], None
     for i, (t, c) in enumerate(zip(treated, control)):
-        current = [i, i + 1, int(t), int(c)] if current is None else [current[0], i + 1, current[2] + int(t),
-                                                                       current[3] + int(c)]
+        current = (
+            [i, i + 1, int(t), int(c)]
+            if current is None
+            else [current[0], i + 1, current[2] + int(t), current[3] + int(c)]
+        )
         if fine(current[2], current[3]):
             groups.append(current)
             current = None
@@ -85,8 +114,11 @@ def merged_bins(treated: Sequence[int], control: Sequence[int], edges: Sequence[
         groups.append(current)
     if not groups or not all(fine(g[2], g[3]) for g in groups):
         return None
-    return ([g[2] for g in groups], [g[3] for g in groups],
-            [float(edges[groups[0][0]])] + [float(edges[g[1]]) for g in groups])
+    return (
+        [g[2] for g in groups],
+        [g[3] for g in groups],
+        [float(edges[groups[0][0]])] + [float(edges[g[1]]) for g in groups],
+    )
 
 
 def _complete(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -103,8 +135,15 @@ def _is_binary(values: pd.Series) -> bool:
     return bool(len(present)) and set(present.unique()) <= {0.0, 1.0}
 
 
-def effect_cells(df: pd.DataFrame, treatment: str, outcome: str, covariates: Sequence[str], kind: str,
-                 moderators: Sequence[str] = (), part: str | None = None) -> dict:
+def effect_cells(
+    df: pd.DataFrame,
+    treatment: str,
+    outcome: str,
+    covariates: Sequence[str],
+    kind: str,
+    moderators: Sequence[str] = (),
+    part: str | None = None,
+) -> dict:
     """The counts the protection needs for one outcome, counted again from the analysed frame (the estimators'
     results do not carry all of them): group sizes, events per group, 0/1 characteristics per group, and the
     cells of every moderator.
@@ -114,8 +153,10 @@ def effect_cells(df: pd.DataFrame, treatment: str, outcome: str, covariates: Seq
     same order as the whole's), so each published count can be checked per organisation too."""
     cells = _cells(df, treatment, outcome, covariates, kind, moderators, None)
     if part is not None and part in df.columns and df[part].nunique() > 1:
-        cells["parts"] = {value: _cells(df, treatment, outcome, covariates, kind, moderators, df[part] == value)
-                          for value in sorted(df[part].unique())}
+        cells["parts"] = {
+            value: _cells(df, treatment, outcome, covariates, kind, moderators, df[part] == value)
+            for value in sorted(df[part].unique())
+        }
     return cells
 
 
@@ -127,10 +168,15 @@ def _cells(df, treatment, outcome, covariates, kind, moderators, within) -> dict
     arm = (df[treatment].astype(float) == 1)[within]
     rows = _complete(df, [treatment, outcome, *covariates])
     rows_within = within.loc[rows.index]
-    treated = (rows[treatment].astype(float) == 1)
+    treated = rows[treatment].astype(float) == 1
     rows, treated = rows[rows_within], treated[rows_within]
-    cells = {"groups": (int(arm.sum()), int((~arm).sum())), "n": (int(treated.sum()), int((~treated).sum())),
-             "events": None, "binary_covariates": {}, "moderators": {}}
+    cells = {
+        "groups": (int(arm.sum()), int((~arm).sum())),
+        "n": (int(treated.sum()), int((~treated).sum())),
+        "events": None,
+        "binary_covariates": {},
+        "moderators": {},
+    }
     if kind == "binary":
         y = rows[outcome].astype(float)
         cells["events"] = (int(y[treated].sum()), int(y[~treated].sum()))
@@ -212,9 +258,15 @@ def protected_outcome(entry: Mapping, cells: Mapping, threshold: int = 5) -> dic
         shown1 = shown1 if safe_count(p["n"][0], p["groups"][0], threshold) is not None else None
         shown0 = shown0 if safe_count(p["n"][1], p["groups"][1], threshold) is not None else None
     both = shown1 is not None and shown0 is not None
-    result = {**base, "outcome": entry.get("outcome"), "covariates": list(entry.get("covariates", [])),
-              "n": n1 + n0 if both else None, "n_treated": shown1, "n_control": shown0,
-              "n_rows_dropped": (g1 + g0) - (n1 + n0) if both else None}
+    result = {
+        **base,
+        "outcome": entry.get("outcome"),
+        "covariates": list(entry.get("covariates", [])),
+        "n": n1 + n0 if both else None,
+        "n_treated": shown1,
+        "n_control": shown0,
+        "n_rows_dropped": (g1 + g0) - (n1 + n0) if both else None,
+    }
 
     def estimate(value, extra=None):
         return _estimate(value, shown1, shown0, extra)
@@ -222,20 +274,37 @@ def protected_outcome(entry: Mapping, cells: Mapping, threshold: int = 5) -> dic
     result["raw"] = {name: estimate(value) for name, value in (entry.get("raw") or {}).items()}
     if "proportions" in entry:
         result["proportions"] = {
-            group: {"k": (value["k"] if shown is not None else None), "n": shown, "estimate": value["estimate"],
-                    "low": value["low"], "high": value["high"], "level": value["level"]}
-            for (group, value), shown in zip(entry["proportions"].items(), (shown1, shown0))}
+            group: {
+                "k": (value["k"] if shown is not None else None),
+                "n": shown,
+                "estimate": value["estimate"],
+                "low": value["low"],
+                "high": value["high"],
+                "level": value["level"],
+            }
+            for (group, value), shown in zip(entry["proportions"].items(), (shown1, shown0))
+        }
     result["effect_size"] = {name: estimate(value) for name, value in (entry.get("effect_size") or {}).items()}
     mde = entry.get("mde") or {}
-    result["mde"] = {key: mde[key] for key in ("standardised", "in_outcome_units", "base_rate", "increase",
-                                               "decrease", "alpha", "power") if key in mde}
+    result["mde"] = {
+        key: mde[key]
+        for key in ("standardised", "in_outcome_units", "base_rate", "increase", "decrease", "alpha", "power")
+        if key in mde
+    }
     regression = entry.get("regression")
-    result["regression"] = ({name: estimate(value) for name, value in regression.items()}
-                            if regression else None)
+    result["regression"] = {name: estimate(value) for name, value in regression.items()} if regression else None
     propensity = entry.get("propensity")
-    result["propensity"] = ({"coefficients": propensity.get("coefficients"), "se": propensity.get("se"),
-                             "converged": propensity.get("converged"), "separated": propensity.get("separated"),
-                             "warnings": _codes(propensity.get("warnings"))} if propensity else None)
+    result["propensity"] = (
+        {
+            "coefficients": propensity.get("coefficients"),
+            "se": propensity.get("se"),
+            "converged": propensity.get("converged"),
+            "separated": propensity.get("separated"),
+            "warnings": _codes(propensity.get("warnings")),
+        }
+        if propensity
+        else None
+    )
     result["ipw"] = _protected_ipw(entry.get("ipw"), estimate, threshold)
     # Matched families and the overlap histogram are counted by the estimators, not per organisation: over
     # several organisations their counts are not shown (the matched estimate itself is).
@@ -246,7 +315,8 @@ def protected_outcome(entry: Mapping, cells: Mapping, threshold: int = 5) -> dic
     result["warnings"] = _codes(entry.get("warnings"))
     result["moderation"] = [
         _protected_moderation(m, [p["moderators"].get(m.get("moderator")) for p in parts], threshold)
-        for m in entry.get("moderation") or []]
+        for m in entry.get("moderation") or []
+    ]
     return result
 
 
@@ -273,8 +343,10 @@ def _protected_matching(matching: Mapping | None, n1, n0, estimate, threshold, s
         return {"error": {"code": SMALL_CELLS}}
     if split:
         return estimate(matching, {"n_treated_matched": None, "n_controls_used": None})
-    return estimate(matching, {"n_treated_matched": safe_count(matched, n1, threshold),
-                               "n_controls_used": safe_count(used, n0, threshold)})
+    return estimate(
+        matching,
+        {"n_treated_matched": safe_count(matched, n1, threshold), "n_controls_used": safe_count(used, n0, threshold)},
+    )
 
 
 def _protected_balance(rows, parts, threshold):
@@ -284,13 +356,22 @@ def _protected_balance(rows, parts, threshold):
         name = row.get("covariate")
         if name in parts[0]["binary_covariates"]:
             counts = [(p["binary_covariates"].get(name, (0, 0)), p["n"]) for p in parts]
-            if not all(_fine(v, threshold) for (ones1, ones0), (n1, n0) in counts
-                       for v in (ones1, n1 - ones1, ones0, n0 - ones0)):
+            if not all(
+                _fine(v, threshold)
+                for (ones1, ones0), (n1, n0) in counts
+                for v in (ones1, n1 - ones1, ones0, n0 - ones0)
+            ):
                 continue
-        result.append({"covariate": name, "mean_treated": row.get("mean_treated"),
-                       "mean_control": row.get("mean_control"), "smd": row.get("smd"),
-                       "variance_ratio": row.get("variance_ratio"),
-                       "after": {label: {"smd": after.get("smd")} for label, after in (row.get("after") or {}).items()}})
+        result.append(
+            {
+                "covariate": name,
+                "mean_treated": row.get("mean_treated"),
+                "mean_control": row.get("mean_control"),
+                "smd": row.get("smd"),
+                "variance_ratio": row.get("variance_ratio"),
+                "after": {label: {"smd": after.get("smd")} for label, after in (row.get("after") or {}).items()},
+            }
+        )
     return result
 
 
@@ -304,12 +385,19 @@ def _protected_overlap(overlap: Mapping | None, n1, n0, threshold):
     outside = overlap.get("n_outside") or {}
     out1 = safe_count(outside.get("treated"), n1, threshold)
     out0 = safe_count(outside.get("control"), n0, threshold)
-    return {"bin_edges": edges, "treated": treated, "control": control, "merged": True,
-            "n_outside": {"treated": out1, "control": out0},
-            "share_outside": {"treated": None if out1 is None else out1 / n1,
-                              "control": None if out0 is None else out0 / n0,
-                              "all": None if out1 is None or out0 is None else (out1 + out0) / (n1 + n0)},
-            "warnings": _codes(overlap.get("warnings"))}
+    return {
+        "bin_edges": edges,
+        "treated": treated,
+        "control": control,
+        "merged": True,
+        "n_outside": {"treated": out1, "control": out0},
+        "share_outside": {
+            "treated": None if out1 is None else out1 / n1,
+            "control": None if out0 is None else out0 / n0,
+            "all": None if out1 is None or out0 is None else (out1 + out0) / (n1 + n0),
+        },
+        "warnings": _codes(overlap.get("warnings")),
+    }
 
 
 def _protected_moderation(moderation: Mapping, cells_per_part, threshold) -> dict:
@@ -320,7 +408,12 @@ def _protected_moderation(moderation: Mapping, cells_per_part, threshold) -> dic
         return {"moderator": name, "error": error}
     if any(cells is None or not all(_fine(v, threshold) for v in cells) for cells in cells_per_part):
         return {"moderator": name, "error": {"code": SMALL_CELLS}}
-    return {"moderator": name, "interaction": _estimate(moderation.get("interaction"), None, None),
-            "levels": [{"value": level.get("value"), "effect": _estimate(level.get("effect"), None, None)}
-                       for level in moderation.get("levels") or []],
-            "warnings": _codes(moderation.get("warnings"))}
+    return {
+        "moderator": name,
+        "interaction": _estimate(moderation.get("interaction"), None, None),
+        "levels": [
+            {"value": level.get("value"), "effect": _estimate(level.get("effect"), None, None)}
+            for level in moderation.get("levels") or []
+        ],
+        "warnings": _codes(moderation.get("warnings")),
+    }

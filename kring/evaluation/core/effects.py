@@ -43,6 +43,7 @@ Methodological choices, in one place:
   two-proportion z test (pooled under the null, unpooled under the alternative).
 * **Multiple comparisons**: ``holm`` or ``fdr_bh`` only, always named (statsmodels' default is Holm–Šidák).
 """
+
 from __future__ import annotations
 
 import math
@@ -65,6 +66,7 @@ KINDS = ("continuous", "binary")
 
 
 # --- results ----------------------------------------------------------------------------------------------
+
 
 def _num(value) -> float | None:
     """A plain float for JSON, None for missing, NaN or infinite."""
@@ -127,8 +129,9 @@ def _normal_estimate(method, estimand, scale, est, se, n1, n0, level, se_method,
         z = _z(level)
         low, high = est - z * se, est + z * se
         p = float(2 * stats.norm.sf(abs(est) / se))
-    return Estimate(method, estimand, scale, est, se, low, high, p, n1, n0, level, se_method,
-                    tuple(warnings), details or {})
+    return Estimate(
+        method, estimand, scale, est, se, low, high, p, n1, n0, level, se_method, tuple(warnings), details or {}
+    )
 
 
 def _t_estimate(method, estimand, scale, est, se, df, n1, n0, level, se_method, warnings=(), details=None):
@@ -140,29 +143,54 @@ def _t_estimate(method, estimand, scale, est, se, df, n1, n0, level, se_method, 
         q = float(stats.t.ppf(0.5 + level / 2, df))
         low, high = est - q * se, est + q * se
         p = float(2 * stats.t.sf(abs(est) / se, df))
-    return Estimate(method, estimand, scale, est, se, low, high, p, n1, n0, level, se_method,
-                    tuple(warnings), details or {})
+    return Estimate(
+        method, estimand, scale, est, se, low, high, p, n1, n0, level, se_method, tuple(warnings), details or {}
+    )
 
 
 def _exp_estimate(method, estimand, beta, se, n1, n0, level, se_method, warnings=(), details=None):
     """An odds ratio (or ratio of odds ratios) from a log-scale coefficient: exp(beta ± z se)."""
     beta, se = _num(beta), _num(se)
     if beta is None:
-        return Estimate(method, estimand, "odds_ratio", None, None, None, None, None, n1, n0, level,
-                        se_method, tuple(warnings), details or {})
+        return Estimate(
+            method,
+            estimand,
+            "odds_ratio",
+            None,
+            None,
+            None,
+            None,
+            None,
+            n1,
+            n0,
+            level,
+            se_method,
+            tuple(warnings),
+            details or {},
+        )
     z = _z(level)
     ok = se is not None and se > 0
     with np.errstate(over="ignore"):
         return Estimate(
-            method, estimand, "odds_ratio", _num(math.exp(min(beta, 700))), se,
+            method,
+            estimand,
+            "odds_ratio",
+            _num(math.exp(min(beta, 700))),
+            se,
             _num(math.exp(min(beta - z * se, 700))) if ok else None,
             _num(math.exp(min(beta + z * se, 700))) if ok else None,
             float(2 * stats.norm.sf(abs(beta) / se)) if ok else None,
-            n1, n0, level, se_method, tuple(warnings), {"log_estimate": beta, **(details or {})},
+            n1,
+            n0,
+            level,
+            se_method,
+            tuple(warnings),
+            {"log_estimate": beta, **(details or {})},
         )
 
 
 # --- input --------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class _Data:
@@ -253,7 +281,7 @@ def _prepare(df, treatment, outcome, covariates, kind="continuous", extra=()) ->
     t = matrix[:, 0]
     y = matrix[:, 1] if outcome is not None else None
     offset = 2 if outcome is not None else 1
-    X = matrix[:, offset:offset + len(covariates)]
+    X = matrix[:, offset : offset + len(covariates)]
     extras = {c: matrix[:, offset + len(covariates) + i] for i, c in enumerate(extra)}
     data = _Data(t, y, X, covariates, extras, warnings, n_rows, n_dropped)
     _check_groups(data, treatment)
@@ -272,8 +300,9 @@ def _check_groups(data: _Data, treatment: str) -> None:
     if n1 == 0 or n0 == 0:
         raise EvaluationInputError("no_variation", column=treatment)
     if n1 < 2 or n0 < 2 or n1 + n0 < data.X.shape[1] + 3:
-        raise EvaluationInputError("too_few_rows", n_treated=n1, n_control=n0,
-                                   minimum=max(2, math.ceil((data.X.shape[1] + 3) / 2)))
+        raise EvaluationInputError(
+            "too_few_rows", n_treated=n1, n_control=n0, minimum=max(2, math.ceil((data.X.shape[1] + 3) / 2))
+        )
 
 
 def _drop_constant_covariates(data: _Data) -> None:
@@ -320,6 +349,7 @@ def _check_collinearity(data: _Data) -> None:
 
 
 # --- model fits -------------------------------------------------------------------------------------------
+
 
 def _standardise(X: np.ndarray):
     """Centre and scale every column but the leading intercept: X_s = X @ D, so beta = D beta_s.
@@ -452,18 +482,32 @@ def _fit_warnings(fit: _Logit, model: str) -> list[dict]:
 
 # --- difference in means and regression adjustment ------------------------------------------------------------
 
+
 def _difference_in_means(data: _Data, cov_type: str, level: float) -> Estimate:
     fit = data.ols(with_covariates=False)
     beta, cov, df = fit.beta, fit.for_type(cov_type), fit.df
     details = {"mean_treated": float(data.y[data.t == 1].mean()), "mean_control": float(data.y[data.t == 0].mean())}
     make = _t_estimate if cov_type == "classical" else _normal_estimate
     args = (df,) if cov_type == "classical" else ()
-    return make("difference_in_means", "difference", "difference", beta[1], math.sqrt(cov[1, 1]), *args,
-                data.n_treated, data.n_control, level, cov_type, data.warnings, details)
+    return make(
+        "difference_in_means",
+        "difference",
+        "difference",
+        beta[1],
+        math.sqrt(cov[1, 1]),
+        *args,
+        data.n_treated,
+        data.n_control,
+        level,
+        cov_type,
+        data.warnings,
+        details,
+    )
 
 
-def difference_in_means(df: pd.DataFrame, treatment: str, outcome: str, *, cov_type: str = "classical",
-                        level: float = 0.95) -> Estimate:
+def difference_in_means(
+    df: pd.DataFrame, treatment: str, outcome: str, *, cov_type: str = "classical", level: float = 0.95
+) -> Estimate:
     """Mean(treated) - mean(control) as the OLS slope of outcome on treatment; cov_type 'classical' or 'HC1'."""
     return _difference_in_means(_prepare(df, treatment, outcome, ()), cov_type, level)
 
@@ -473,13 +517,31 @@ def _ancova(data: _Data, cov_type: str, level: float) -> Estimate:
     beta, cov, df = fit.beta, fit.for_type(cov_type), fit.df
     make = _t_estimate if cov_type == "classical" else _normal_estimate
     args = (df,) if cov_type == "classical" else ()
-    return make("regression_adjustment", "ATE", "difference", beta[1], math.sqrt(cov[1, 1]), *args,
-                data.n_treated, data.n_control, level, cov_type, data.warnings,
-                {"covariates": list(data.covariates)})
+    return make(
+        "regression_adjustment",
+        "ATE",
+        "difference",
+        beta[1],
+        math.sqrt(cov[1, 1]),
+        *args,
+        data.n_treated,
+        data.n_control,
+        level,
+        cov_type,
+        data.warnings,
+        {"covariates": list(data.covariates)},
+    )
 
 
-def ancova(df: pd.DataFrame, treatment: str, outcome: str, covariates: Sequence[str], *,
-           cov_type: str = "classical", level: float = 0.95) -> Estimate:
+def ancova(
+    df: pd.DataFrame,
+    treatment: str,
+    outcome: str,
+    covariates: Sequence[str],
+    *,
+    cov_type: str = "classical",
+    level: float = 0.95,
+) -> Estimate:
     """OLS ``outcome ~ treatment + covariates`` (ANCOVA when a baseline score is a covariate)."""
     return _ancova(_prepare(df, treatment, outcome, covariates), cov_type, level)
 
@@ -501,9 +563,18 @@ def _logistic_adjustment(data: _Data, level: float, target: str = "ATE") -> Logi
     fit = _logit(design, data.y)
     warnings = list(data.warnings) + _fit_warnings(fit, "outcome")
     se_log = math.sqrt(fit.cov[1, 1]) if np.isfinite(fit.cov[1, 1]) and fit.cov[1, 1] > 0 else None
-    odds = _exp_estimate("logistic_regression", "conditional", fit.beta[1], None if fit.separated else se_log,
-                         data.n_treated, data.n_control, level, "model-based", warnings,
-                         {"covariates": list(data.covariates)})
+    odds = _exp_estimate(
+        "logistic_regression",
+        "conditional",
+        fit.beta[1],
+        None if fit.separated else se_log,
+        data.n_treated,
+        data.n_control,
+        level,
+        "model-based",
+        warnings,
+        {"covariates": list(data.covariates)},
+    )
     rows = data.t == 1 if target == "ATT" else np.ones(n, dtype=bool)
     treated_design, control_design = design[rows].copy(), design[rows].copy()
     treated_design[:, 1], control_design[:, 1] = 1.0, 0.0
@@ -512,23 +583,48 @@ def _logistic_adjustment(data: _Data, level: float, target: str = "ATE") -> Logi
     rd = float(contrast.mean())
     # influence function: (contrast_i - rd) over the target rows + gradient' * (coefficient influence)
     gradient = (treated_design * (p1 * (1 - p1))[:, None]).mean(axis=0) - (
-        control_design * (p0 * (1 - p0))[:, None]).mean(axis=0)
+        control_design * (p0 * (1 - p0))[:, None]
+    ).mean(axis=0)
     var = float(gradient @ fit.cov @ gradient) + float(contrast.var(ddof=1)) / rows.sum()
     se = None if fit.separated or not math.isfinite(var) else math.sqrt(max(var, 0.0))
-    risk = _normal_estimate("g_computation", target, "risk_difference", rd, se, data.n_treated, data.n_control,
-                            level, "delta method, unconditional", warnings,
-                            {"risk_treated": float(p1.mean()), "risk_control": float(p0.mean())})
+    risk = _normal_estimate(
+        "g_computation",
+        target,
+        "risk_difference",
+        rd,
+        se,
+        data.n_treated,
+        data.n_control,
+        level,
+        "delta method, unconditional",
+        warnings,
+        {"risk_treated": float(p1.mean()), "risk_control": float(p0.mean())},
+    )
     return LogisticAdjustment(odds, risk)
 
 
-def logistic_adjustment(df: pd.DataFrame, treatment: str, outcome: str, covariates: Sequence[str], *,
-                        target: str = "ATE", level: float = 0.95) -> LogisticAdjustment:
+def logistic_adjustment(
+    df: pd.DataFrame,
+    treatment: str,
+    outcome: str,
+    covariates: Sequence[str],
+    *,
+    target: str = "ATE",
+    level: float = 0.95,
+) -> LogisticAdjustment:
     """Logistic ``outcome ~ treatment + covariates``: adjusted odds ratio and the g-computation risk difference."""
     return _logistic_adjustment(_prepare(df, treatment, outcome, covariates, "binary"), level, target)
 
 
-def regression_adjustment(df: pd.DataFrame, treatment: str, outcome: str, covariates: Sequence[str],
-                          kind: str = "continuous", *, level: float = 0.95) -> Estimate | LogisticAdjustment:
+def regression_adjustment(
+    df: pd.DataFrame,
+    treatment: str,
+    outcome: str,
+    covariates: Sequence[str],
+    kind: str = "continuous",
+    *,
+    level: float = 0.95,
+) -> Estimate | LogisticAdjustment:
     """``ancova`` for a continuous outcome (an Estimate), ``logistic_adjustment`` for a binary one."""
     _check_kind(kind)
     if kind == "binary":
@@ -537,6 +633,7 @@ def regression_adjustment(df: pd.DataFrame, treatment: str, outcome: str, covari
 
 
 # --- propensity score, weighting, matching -------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PropensityScore:
@@ -570,8 +667,17 @@ def _propensity(data: _Data) -> PropensityScore:
     # The sandwich's variance of mu1 - mu0 does not depend on how the score's coefficients are parametrised;
     # in the standardised basis the Jacobian stays invertible with earnings squared among the covariates.
     basis = _standardise(design)[0]
-    return PropensityScore(fit.fitted, fit.eta, data.t, basis, dict(zip(names, map(float, fit.beta), strict=True)),
-                           fit.cov, fit.converged, fit.separated, tuple(_fit_warnings(fit, "propensity")))
+    return PropensityScore(
+        fit.fitted,
+        fit.eta,
+        data.t,
+        basis,
+        dict(zip(names, map(float, fit.beta), strict=True)),
+        fit.cov,
+        fit.converged,
+        fit.separated,
+        tuple(_fit_warnings(fit, "propensity")),
+    )
 
 
 def propensity_score(df: pd.DataFrame, treatment: str, covariates: Sequence[str]) -> PropensityScore:
@@ -637,12 +743,30 @@ def _ipw(data: _Data, ps: PropensityScore, estimand: str, level: float) -> Estim
         "max_weight": _num(w.max()),
     }
     se = math.sqrt(var) if math.isfinite(var) and var > 0 else None
-    return _normal_estimate("ipw", estimand, "difference", mu1 - mu0, se, data.n_treated, data.n_control, level,
-                            "sandwich, propensity score estimated", warnings, details)
+    return _normal_estimate(
+        "ipw",
+        estimand,
+        "difference",
+        mu1 - mu0,
+        se,
+        data.n_treated,
+        data.n_control,
+        level,
+        "sandwich, propensity score estimated",
+        warnings,
+        details,
+    )
 
 
-def ipw(df: pd.DataFrame, treatment: str, outcome: str, covariates: Sequence[str], *, estimand: str = "ATT",
-        level: float = 0.95) -> Estimate:
+def ipw(
+    df: pd.DataFrame,
+    treatment: str,
+    outcome: str,
+    covariates: Sequence[str],
+    *,
+    estimand: str = "ATT",
+    level: float = 0.95,
+) -> Estimate:
     """Inverse-probability weighting (Hájek) for the ATT or ATE with the stacked sandwich SE."""
     data = _prepare(df, treatment, outcome, covariates)
     return _ipw(data, _propensity(data), estimand, level)
@@ -688,9 +812,17 @@ def _match_on_logit(logit: np.ndarray, t: np.ndarray, k: int, caliper: float | N
     np.add.at(diff, lo, share)
     np.add.at(diff, hi, -share)
     np.add.at(diff_sq, lo, share**2)
-    np.add.at(diff_sq, hi, -share**2)
-    return _Matches(treated_rows[matched], lo, hi, control_rows, np.cumsum(diff)[:-1], np.cumsum(diff_sq)[:-1],
-                    int((~matched).sum()), width)
+    np.add.at(diff_sq, hi, -(share**2))
+    return _Matches(
+        treated_rows[matched],
+        lo,
+        hi,
+        control_rows,
+        np.cumsum(diff)[:-1],
+        np.cumsum(diff_sq)[:-1],
+        int((~matched).sum()),
+        width,
+    )
 
 
 def _same_group_variance(logit_sorted: np.ndarray, y_sorted: np.ndarray, j: int) -> np.ndarray:
@@ -728,11 +860,28 @@ def _matching(data: _Data, ps: PropensityScore, k: int, caliper: float | None, l
     y = data.y
     yc = y[m.control_rows]
     n1m = len(m.treated_rows)
-    details = {"k": int(k), "caliper_sd": caliper, "caliper_width": _num(m.caliper), "n_treated_matched": n1m,
-               "n_controls_used": int((m.control_weight > 1e-12).sum()), "ties_kept": True}
+    details = {
+        "k": int(k),
+        "caliper_sd": caliper,
+        "caliper_width": _num(m.caliper),
+        "n_treated_matched": n1m,
+        "n_controls_used": int((m.control_weight > 1e-12).sum()),
+        "ties_kept": True,
+    }
     if n1m == 0:
-        return _normal_estimate("matching", "ATT", "difference", None, None, data.n_treated, data.n_control,
-                                level, "Abadie–Imbens", warnings, details), m
+        return _normal_estimate(
+            "matching",
+            "ATT",
+            "difference",
+            None,
+            None,
+            data.n_treated,
+            data.n_control,
+            level,
+            "Abadie–Imbens",
+            warnings,
+            details,
+        ), m
     prefix = np.concatenate(([0.0], np.cumsum(yc)))
     y0_hat = (prefix[m.hi] - prefix[m.lo]) / (m.hi - m.lo)
     effects = y[m.treated_rows] - y0_hat
@@ -742,19 +891,38 @@ def _matching(data: _Data, ps: PropensityScore, k: int, caliper: float | None, l
     control_term = float(((m.control_weight**2 - m.control_weight_sq) * sigma2)[used].sum())
     var = (float(((effects - att) ** 2).sum()) + control_term) / n1m**2
     se = math.sqrt(var) if var > 0 else None
-    return _normal_estimate("matching", "ATT", "difference", att, se, data.n_treated, data.n_control, level,
-                            "Abadie–Imbens, propensity score as known", warnings, details), m
+    return _normal_estimate(
+        "matching",
+        "ATT",
+        "difference",
+        att,
+        se,
+        data.n_treated,
+        data.n_control,
+        level,
+        "Abadie–Imbens, propensity score as known",
+        warnings,
+        details,
+    ), m
 
 
-def nearest_neighbour_matching(df: pd.DataFrame, treatment: str, outcome: str, covariates: Sequence[str], *,
-                               k: int = 1, caliper: float | None = DEFAULT_CALIPER,
-                               level: float = 0.95) -> Estimate:
+def nearest_neighbour_matching(
+    df: pd.DataFrame,
+    treatment: str,
+    outcome: str,
+    covariates: Sequence[str],
+    *,
+    k: int = 1,
+    caliper: float | None = DEFAULT_CALIPER,
+    level: float = 0.95,
+) -> Estimate:
     """ATT by 1:k nearest-neighbour matching with replacement on the logit of the propensity score."""
     data = _prepare(df, treatment, outcome, covariates)
     return _matching(data, _propensity(data), k, caliper, level)[0]
 
 
 # --- balance and overlap ------------------------------------------------------------------------------------
+
 
 def _ratio(a, b):
     return None if a is None or b is None or b == 0 else a / b
@@ -786,11 +954,21 @@ def _balance(data: _Data, weights: Mapping[str, np.ndarray]) -> list[dict]:
     after = {label: (_group_moments(X1, w[t]), _group_moments(X0, w[~t])) for label, w in weights.items()}
     rows = []
     for j, name in enumerate(data.covariates):
-        row = {"covariate": name, "mean_treated": float(m1[j]), "mean_control": float(m0[j]),
-               "smd": smd(m1[j], m0[j], j), "variance_ratio": _ratio(float(v1[j]), float(v0[j])), "after": {}}
+        row = {
+            "covariate": name,
+            "mean_treated": float(m1[j]),
+            "mean_control": float(m0[j]),
+            "smd": smd(m1[j], m0[j], j),
+            "variance_ratio": _ratio(float(v1[j]), float(v0[j])),
+            "after": {},
+        }
         for label, ((wm1, wv1), (wm0, wv0)) in after.items():
-            row["after"][label] = {"mean_treated": wm1[j], "mean_control": wm0[j], "smd": smd(wm1[j], wm0[j], j),
-                                   "variance_ratio": _ratio(wv1[j], wv0[j])}
+            row["after"][label] = {
+                "mean_treated": wm1[j],
+                "mean_control": wm0[j],
+                "smd": smd(wm1[j], wm0[j], j),
+                "variance_ratio": _ratio(wv1[j], wv0[j]),
+            }
         rows.append(row)
     return rows
 
@@ -801,12 +979,15 @@ def _imbalance_warnings(rows: list[dict]) -> list[dict]:
         for label, after in row["after"].items():
             if after["smd"] is not None and abs(after["smd"]) > SMD_THRESHOLD:
                 found.setdefault(label, []).append(row["covariate"])
-    return [warning("imbalance_after_adjustment", method=label, threshold=SMD_THRESHOLD, columns=columns)
-            for label, columns in found.items()]
+    return [
+        warning("imbalance_after_adjustment", method=label, threshold=SMD_THRESHOLD, columns=columns)
+        for label, columns in found.items()
+    ]
 
 
-def balance_table(df: pd.DataFrame, treatment: str, covariates: Sequence[str],
-                  weights: Mapping[str, Sequence[float]] | None = None) -> list[dict]:
+def balance_table(
+    df: pd.DataFrame, treatment: str, covariates: Sequence[str], weights: Mapping[str, Sequence[float]] | None = None
+) -> list[dict]:
     """Per covariate: group means, SMD and variance ratio, before and after each given set of row weights.
 
     Without ``weights`` it fits the propensity score and reports after IPW (ATT, ATE) and after matching.
@@ -816,8 +997,11 @@ def balance_table(df: pd.DataFrame, treatment: str, covariates: Sequence[str],
     if weights is None:
         ps = _propensity(data)
         m = _match_on_logit(ps.logit, data.t, 1, DEFAULT_CALIPER)
-        weights = {"ipw_att": ipw_weights(ps.score, data.t, "ATT"), "ipw_ate": ipw_weights(ps.score, data.t, "ATE"),
-                   "matching": matching_weights(m, len(data.t))}
+        weights = {
+            "ipw_att": ipw_weights(ps.score, data.t, "ATT"),
+            "ipw_ate": ipw_weights(ps.score, data.t, "ATE"),
+            "matching": matching_weights(m, len(data.t)),
+        }
     return _balance(data, {k: np.asarray(v, float) for k, v in weights.items()})
 
 
@@ -842,13 +1026,16 @@ def overlap_summary(score: Sequence[float], treatment: Sequence[float], bins: in
         "common_support": [float(low), float(high)],
         "share_outside": {"treated": share1, "control": share0, "all": float(outside.mean())},
         "n_outside": {"treated": int(outside[t].sum()), "control": int(outside[~t].sum())},
-        "quantiles": {group: {q: float(np.quantile(values, p)) for q, p in (("min", 0), ("median", 0.5), ("max", 1))}
-                      for group, values in (("treated", e1), ("control", e0))},
+        "quantiles": {
+            group: {q: float(np.quantile(values, p)) for q, p in (("min", 0), ("median", 0.5), ("max", 1))}
+            for group, values in (("treated", e1), ("control", e0))
+        },
         "warnings": warnings,
     }
 
 
 # --- effect sizes ----------------------------------------------------------------------------------------------
+
 
 def cohens_d(treated: Sequence[float], control: Sequence[float], level: float = 0.95) -> Estimate:
     """Cohen's d with the pooled SD; interval by inverting the noncentral t (exact under normality)."""
@@ -868,9 +1055,22 @@ def cohens_d(treated: Sequence[float], control: Sequence[float], level: float = 
     low, high = _nct_bound(t_obs, df, 1 - alpha / 2) / scale, _nct_bound(t_obs, df, alpha / 2) / scale
     se = math.sqrt((n1 + n0) / (n1 * n0) + d * d / (2 * (n1 + n0)))  # large-sample, for orientation
     correction = 1 - 3 / (4 * df - 1)
-    return Estimate("cohens_d", "difference", "standardised_difference", d, se, low, high,
-                    float(2 * stats.t.sf(abs(t_obs), df)), n1, n0, level, "noncentral t",
-                    (), {"pooled_sd": pooled, "hedges_g": d * correction})
+    return Estimate(
+        "cohens_d",
+        "difference",
+        "standardised_difference",
+        d,
+        se,
+        low,
+        high,
+        float(2 * stats.t.sf(abs(t_obs), df)),
+        n1,
+        n0,
+        level,
+        "noncentral t",
+        (),
+        {"pooled_sd": pooled, "hedges_g": d * correction},
+    )
 
 
 def _nct_bound(t_obs: float, df: int, target: float) -> float:
@@ -917,8 +1117,22 @@ def risk_difference(k1: int, n1: int, k0: int, n0: int, level: float = 0.95) -> 
     low = rd - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2)
     high = rd + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2)
     se = math.sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0)  # Wald, for orientation only
-    return Estimate("newcombe", "difference", "risk_difference", rd, se, low, high, None, n1, n0, level,
-                    "Newcombe hybrid score", (), {"risk_treated": p1, "risk_control": p0})
+    return Estimate(
+        "newcombe",
+        "difference",
+        "risk_difference",
+        rd,
+        se,
+        low,
+        high,
+        None,
+        n1,
+        n0,
+        level,
+        "Newcombe hybrid score",
+        (),
+        {"risk_treated": p1, "risk_control": p0},
+    )
 
 
 def odds_ratio(k1: int, n1: int, k0: int, n0: int, level: float = 0.95) -> Estimate:
@@ -936,6 +1150,7 @@ def odds_ratio(k1: int, n1: int, k0: int, n0: int, level: float = 0.95) -> Estim
 
 # --- moderators -------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Moderation:
     moderator: str
@@ -944,8 +1159,12 @@ class Moderation:
     warnings: tuple[dict, ...] = ()
 
     def as_dict(self) -> dict:
-        return {"moderator": self.moderator, "interaction": self.interaction.as_dict(),
-                "levels": [dict(level) for level in self.levels], "warnings": [dict(w) for w in self.warnings]}
+        return {
+            "moderator": self.moderator,
+            "interaction": self.interaction.as_dict(),
+            "levels": [dict(level) for level in self.levels],
+            "warnings": [dict(w) for w in self.warnings],
+        }
 
 
 def _moderation(data: _Data, moderator: str, values: np.ndarray, kind: str, level: float) -> Moderation:
@@ -960,16 +1179,33 @@ def _moderation(data: _Data, moderator: str, values: np.ndarray, kind: str, leve
     if kind == "continuous":
         fit = _ols(design, data.y)
         beta, cov, df = fit.beta, fit.cov["classical"], fit.df
-        interaction = _t_estimate("interaction", "interaction", "difference", beta[3], math.sqrt(cov[3, 3]), df,
-                                  data.n_treated, data.n_control, level, "classical")
+        interaction = _t_estimate(
+            "interaction",
+            "interaction",
+            "difference",
+            beta[3],
+            math.sqrt(cov[3, 3]),
+            df,
+            data.n_treated,
+            data.n_control,
+            level,
+            "classical",
+        )
     else:
         fit = _logit(design, data.y)
         beta, cov, df = fit.beta, fit.cov, None
         warnings += _fit_warnings(fit, "outcome")
-        interaction = _exp_estimate("interaction", "interaction", beta[3],
-                                    None if fit.separated or not cov[3, 3] > 0 else math.sqrt(cov[3, 3]),
-                                    data.n_treated,
-                                    data.n_control, level, "model-based", warnings)
+        interaction = _exp_estimate(
+            "interaction",
+            "interaction",
+            beta[3],
+            None if fit.separated or not cov[3, 3] > 0 else math.sqrt(cov[3, 3]),
+            data.n_treated,
+            data.n_control,
+            level,
+            "model-based",
+            warnings,
+        )
     levels = []
     if len(distinct) == 2:
         for value in distinct:
@@ -981,21 +1217,32 @@ def _moderation(data: _Data, moderator: str, values: np.ndarray, kind: str, leve
             n1, n0 = int(t[rows].sum()), int((1 - t[rows]).sum())
             for group, count in (("treated", n1), ("control", n0)):
                 if count < SMALL_GROUP:
-                    warnings.append(warning("small_group", group=f"{moderator}={_num(value):g} {group}",
-                                            n=count, minimum=SMALL_GROUP))
+                    warnings.append(
+                        warning(
+                            "small_group", group=f"{moderator}={_num(value):g} {group}", n=count, minimum=SMALL_GROUP
+                        )
+                    )
             se = math.sqrt(var) if math.isfinite(var) and var > 0 else None
             if kind == "continuous":
-                effect = _t_estimate("within_level", "conditional", "difference", est, se, df, n1, n0, level,
-                                     "classical")
+                effect = _t_estimate(
+                    "within_level", "conditional", "difference", est, se, df, n1, n0, level, "classical"
+                )
             else:
                 effect = _exp_estimate("within_level", "conditional", est, se, n1, n0, level, "model-based")
             levels.append({"value": _num(value), "effect": effect.as_dict()})
     return Moderation(moderator, interaction, tuple(levels), tuple(warnings))
 
 
-def moderator_effects(df: pd.DataFrame, treatment: str, outcome: str, moderators: Sequence[str],
-                      covariates: Sequence[str] = (), kind: str = "continuous", *,
-                      level: float = 0.95) -> list[Moderation]:
+def moderator_effects(
+    df: pd.DataFrame,
+    treatment: str,
+    outcome: str,
+    moderators: Sequence[str],
+    covariates: Sequence[str] = (),
+    kind: str = "continuous",
+    *,
+    level: float = 0.95,
+) -> list[Moderation]:
     """Per moderator: the treatment x moderator interaction, adjusted for the covariates."""
     data = _prepare(df, treatment, outcome, covariates, kind, extra=moderators)
     return [_moderation(data, m, _moderator_values(data, m), kind, level) for m in moderators]
@@ -1008,6 +1255,7 @@ def _moderator_values(data: _Data, moderator: str) -> np.ndarray:
 
 
 # --- multiple comparisons and power ------------------------------------------------------------------------
+
 
 def adjust_pvalues(pvalues: Sequence[float | None], method: str) -> list[float | None]:
     """Holm (family-wise) or Benjamini–Hochberg (false discovery rate) adjusted p-values; None stays None."""
@@ -1065,8 +1313,14 @@ def minimum_detectable_effect(n_treated: int, n_control: int, alpha: float = 0.0
     return float(optimize.brentq(shortfall, approx / 2, approx * 2, xtol=1e-12))
 
 
-def minimum_detectable_difference(n_treated: int, n_control: int, base_rate: float, alpha: float = 0.05,
-                                  power: float = 0.8, direction: str = "increase") -> float | None:
+def minimum_detectable_difference(
+    n_treated: int,
+    n_control: int,
+    base_rate: float,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    direction: str = "increase",
+) -> float | None:
     """Smallest p1 - p0 (two-sided z test) detectable from a control rate p0; None if none reaches the power."""
     _check_power_args(n_treated, n_control, alpha, power)
     if not 0 < base_rate < 1:
@@ -1092,6 +1346,7 @@ def minimum_detectable_difference(n_treated: int, n_control: int, base_rate: flo
 
 # --- one outcome, several outcomes -----------------------------------------------------------------------
 
+
 def _dedupe(warnings) -> list[dict]:
     seen, result = set(), []
     for w in warnings:
@@ -1102,32 +1357,66 @@ def _dedupe(warnings) -> list[dict]:
     return result
 
 
-def _evaluate_prepared(data: _Data, outcome: str, kind: str, ps: PropensityScore | None, *, level: float,
-                       k: int, caliper: float | None, bins: int, alpha: float, power: float) -> dict:
+def _evaluate_prepared(
+    data: _Data,
+    outcome: str,
+    kind: str,
+    ps: PropensityScore | None,
+    *,
+    level: float,
+    k: int,
+    caliper: float | None,
+    bins: int,
+    alpha: float,
+    power: float,
+) -> dict:
     t, y = data.t, data.y
     n1, n0 = data.n_treated, data.n_control
-    result: dict = {"outcome": outcome, "kind": kind, "n": n1 + n0, "n_treated": n1, "n_control": n0,
-                    "n_rows_dropped": data.n_dropped, "covariates": list(data.covariates)}
+    result: dict = {
+        "outcome": outcome,
+        "kind": kind,
+        "n": n1 + n0,
+        "n_treated": n1,
+        "n_control": n0,
+        "n_rows_dropped": data.n_dropped,
+        "covariates": list(data.covariates),
+    }
     warnings: list[dict] = list(data.warnings)
-    result["raw"] = {"classical": _difference_in_means(data, "classical", level).as_dict(),
-                     "HC1": _difference_in_means(data, "HC1", level).as_dict()}
+    result["raw"] = {
+        "classical": _difference_in_means(data, "classical", level).as_dict(),
+        "HC1": _difference_in_means(data, "HC1", level).as_dict(),
+    }
     if kind == "binary":
         k1, k0 = int(y[t == 1].sum()), int(y[t == 0].sum())
-        result["proportions"] = {"treated": proportion(k1, n1, level).as_dict(),
-                                 "control": proportion(k0, n0, level).as_dict()}
-        result["effect_size"] = {"risk_difference": risk_difference(k1, n1, k0, n0, level).as_dict(),
-                                 "odds_ratio": odds_ratio(k1, n1, k0, n0, level).as_dict()}
+        result["proportions"] = {
+            "treated": proportion(k1, n1, level).as_dict(),
+            "control": proportion(k0, n0, level).as_dict(),
+        }
+        result["effect_size"] = {
+            "risk_difference": risk_difference(k1, n1, k0, n0, level).as_dict(),
+            "odds_ratio": odds_ratio(k1, n1, k0, n0, level).as_dict(),
+        }
         warnings += result["effect_size"]["odds_ratio"]["warnings"]
         rd_up = minimum_detectable_difference(n1, n0, k0 / n0, alpha, power, "increase") if 0 < k0 < n0 else None
         rd_down = minimum_detectable_difference(n1, n0, k0 / n0, alpha, power, "decrease") if 0 < k0 < n0 else None
-        result["mde"] = {"standardised": minimum_detectable_effect(n1, n0, alpha, power), "base_rate": k0 / n0,
-                         "increase": rd_up, "decrease": rd_down, "alpha": alpha, "power": power}
+        result["mde"] = {
+            "standardised": minimum_detectable_effect(n1, n0, alpha, power),
+            "base_rate": k0 / n0,
+            "increase": rd_up,
+            "decrease": rd_down,
+            "alpha": alpha,
+            "power": power,
+        }
     else:
         d = cohens_d(y[t == 1], y[t == 0], level)
         result["effect_size"] = {"cohens_d": d.as_dict()}
         mde = minimum_detectable_effect(n1, n0, alpha, power)
-        result["mde"] = {"standardised": mde, "in_outcome_units": mde * d.details["pooled_sd"],
-                         "alpha": alpha, "power": power}
+        result["mde"] = {
+            "standardised": mde,
+            "in_outcome_units": mde * d.details["pooled_sd"],
+            "alpha": alpha,
+            "power": power,
+        }
 
     if not data.covariates:
         # nothing to adjust for: the adjusted estimators would only repeat the raw difference
@@ -1139,8 +1428,10 @@ def _evaluate_prepared(data: _Data, outcome: str, kind: str, ps: PropensityScore
         result["regression"] = _logistic_adjustment(data, level).as_dict()
         warnings += result["regression"]["odds_ratio"]["warnings"]
     else:
-        result["regression"] = {"classical": _ancova(data, "classical", level).as_dict(),
-                                "HC1": _ancova(data, "HC1", level).as_dict()}
+        result["regression"] = {
+            "classical": _ancova(data, "classical", level).as_dict(),
+            "HC1": _ancova(data, "HC1", level).as_dict(),
+        }
     ps = ps if ps is not None else _propensity(data)
     warnings += ps.warnings
     result["propensity"] = ps.as_dict()
@@ -1150,8 +1441,14 @@ def _evaluate_prepared(data: _Data, outcome: str, kind: str, ps: PropensityScore
     result["matching"] = matched.as_dict()
     warnings += matched.warnings
     n = len(t)
-    balance = _balance(data, {"ipw_att": ipw_weights(ps.score, t, "ATT"), "ipw_ate": ipw_weights(ps.score, t, "ATE"),
-                              "matching": matching_weights(matches, n)})
+    balance = _balance(
+        data,
+        {
+            "ipw_att": ipw_weights(ps.score, t, "ATT"),
+            "ipw_ate": ipw_weights(ps.score, t, "ATE"),
+            "matching": matching_weights(matches, n),
+        },
+    )
     result["balance"] = balance
     warnings += _imbalance_warnings(balance)
     result["overlap"] = overlap_summary(ps.score, t, bins)
@@ -1160,10 +1457,20 @@ def _evaluate_prepared(data: _Data, outcome: str, kind: str, ps: PropensityScore
     return result
 
 
-def evaluate_outcome(df: pd.DataFrame, treatment: str, outcome: str, covariates: Sequence[str] = (),
-                     kind: str = "continuous", *, level: float = 0.95, k: int = 1,
-                     caliper: float | None = DEFAULT_CALIPER, bins: int = 20, alpha: float = 0.05,
-                     power: float = 0.8) -> dict:
+def evaluate_outcome(
+    df: pd.DataFrame,
+    treatment: str,
+    outcome: str,
+    covariates: Sequence[str] = (),
+    kind: str = "continuous",
+    *,
+    level: float = 0.95,
+    k: int = 1,
+    caliper: float | None = DEFAULT_CALIPER,
+    bins: int = 20,
+    alpha: float = 0.05,
+    power: float = 0.8,
+) -> dict:
     """Everything for one outcome as a plain dict of JSON values (estimates are ``Estimate.as_dict()``):
 
     ``outcome, kind, n, n_treated, n_control, n_rows_dropped, covariates`` (those used);
@@ -1177,8 +1484,9 @@ def evaluate_outcome(df: pd.DataFrame, treatment: str, outcome: str, covariates:
     Without covariates ``regression``, ``propensity``, ``ipw``, ``matching`` and ``overlap`` are None.
     """
     data = _prepare(df, treatment, outcome, covariates, kind)
-    return _evaluate_prepared(data, outcome, kind, None, level=level, k=k, caliper=caliper, bins=bins,
-                              alpha=alpha, power=power)
+    return _evaluate_prepared(
+        data, outcome, kind, None, level=level, k=k, caliper=caliper, bins=bins, alpha=alpha, power=power
+    )
 
 
 # p-values corrected across outcomes, one family per estimator: (label, path into the outcome's dict)
@@ -1203,10 +1511,22 @@ def _dig(tree, path):
     return tree
 
 
-def evaluate(df: pd.DataFrame, treatment: str, outcomes: Sequence[str] | Mapping[str, str],
-             covariates: Sequence[str] = (), moderators: Sequence[str] = (), correction: str | None = "holm", *,
-             binary: Sequence[str] = (), level: float = 0.95, k: int = 1, caliper: float | None = DEFAULT_CALIPER,
-             bins: int = 20, alpha: float = 0.05, power: float = 0.8) -> dict:
+def evaluate(
+    df: pd.DataFrame,
+    treatment: str,
+    outcomes: Sequence[str] | Mapping[str, str],
+    covariates: Sequence[str] = (),
+    moderators: Sequence[str] = (),
+    correction: str | None = "holm",
+    *,
+    binary: Sequence[str] = (),
+    level: float = 0.95,
+    k: int = 1,
+    caliper: float | None = DEFAULT_CALIPER,
+    bins: int = 20,
+    alpha: float = 0.05,
+    power: float = 0.8,
+) -> dict:
     """Several outcomes on the same rows, with a multiple-comparison correction across outcomes.
 
     ``outcomes``: names (binary ones also listed in ``binary``) or a mapping name -> "continuous"/"binary".
@@ -1215,8 +1535,11 @@ def evaluate(df: pd.DataFrame, treatment: str, outcomes: Sequence[str] | Mapping
     ``p_adjusted`` to each estimate; the moderator interactions of all outcomes form one more family.
     An outcome that cannot be evaluated gets ``{"outcome": name, "error": {"code": ...}}`` instead.
     """
-    kinds = dict(outcomes) if isinstance(outcomes, Mapping) else {o: ("binary" if o in binary else "continuous")
-                                                                 for o in outcomes}
+    kinds = (
+        dict(outcomes)
+        if isinstance(outcomes, Mapping)
+        else {o: ("binary" if o in binary else "continuous") for o in outcomes}
+    )
     if not kinds:
         raise EvaluationInputError("invalid_argument", argument="outcomes", value=[])
     for kind in kinds.values():
@@ -1236,8 +1559,9 @@ def evaluate(df: pd.DataFrame, treatment: str, outcomes: Sequence[str] | Mapping
         try:
             data = _prepare(complete, treatment, outcome, covariates, kind, extra=moderators)
             data.warnings[:0] = base.warnings[:1] if base.n_dropped else []
-            entry = _evaluate_prepared(data, outcome, kind, ps, level=level, k=k, caliper=caliper, bins=bins,
-                                       alpha=alpha, power=power)
+            entry = _evaluate_prepared(
+                data, outcome, kind, ps, level=level, k=k, caliper=caliper, bins=bins, alpha=alpha, power=power
+            )
         except EvaluationInputError as error:
             results.append({"outcome": outcome, "kind": kind, "error": error.as_dict()})
             continue

@@ -4,6 +4,7 @@ The core never formats user-facing text in another language: it raises ``Evaluat
 and returns warnings as ``{"code": ..., **params}`` dicts. ``MESSAGES`` holds one plain English template per code,
 used by the command line and as a reference for whoever writes the translated messages.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,7 +30,7 @@ MESSAGES: dict[str, str] = {
     # warnings
     "small_group": "only {n} rows in the {group} group (fewer than {minimum})",
     "poor_overlap": "propensity scores overlap poorly: {share_treated:.1%} of treated and {share_control:.1%} of "
-                    "control rows lie outside the common support",
+    "control rows lie outside the common support",
     "imbalance_after_adjustment": "after {method}, |SMD| > {threshold} for {columns}",
     "perfect_separation": "the {model} model separates the data perfectly or nearly so; its estimates are unreliable",
     "not_converged": "the {model} model did not converge",

@@ -22,6 +22,7 @@ What is accepted, and how:
 
 Every refusal is an ``EvaluationInputError`` with a code and parameters.
 """
+
 from __future__ import annotations
 
 import csv
@@ -85,6 +86,7 @@ class Extract:
 
 
 # --- reading ----------------------------------------------------------------------------------------------
+
 
 def _read_source(source) -> tuple[bytes, str | None]:
     if isinstance(source, (bytes, bytearray, memoryview)):
@@ -150,8 +152,14 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, str]:
         raise EvaluationInputError("unreadable_file", reason="empty")
     delimiter = sniff_delimiter(text)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            na_values=NA_TOKENS, skipinitialspace=True)
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            na_values=NA_TOKENS,
+            skipinitialspace=True,
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         raise EvaluationInputError("unreadable_file", reason=str(error).splitlines()[0][:200]) from None
     return frame, delimiter
@@ -184,7 +192,7 @@ def _csv_shape(data: bytes) -> tuple[int, int]:
     """At most this many rows (lines after the header; a quoted line break only overcounts) and the header's
     columns, without decoding or splitting the file."""
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-    header = data[:data.find(b"\n")] if b"\n" in data else data
+    header = data[: data.find(b"\n")] if b"\n" in data else data
     text = _decode(header).strip("\r")
     columns = max((len(next(csv.reader([text], delimiter=d), [])) for d in DELIMITERS), default=0)
     return max(lines - 1, 0), columns
@@ -198,8 +206,9 @@ def extract_shape(source, *, format: str | None = None, name: str | None = None)
     return {"format": kind, "rows": rows, "columns": columns}
 
 
-def check_shape(source, *, max_rows: int | None, max_columns: int | None, format: str | None = None,
-                name: str | None = None) -> dict:
+def check_shape(
+    source, *, max_rows: int | None, max_columns: int | None, format: str | None = None, name: str | None = None
+) -> dict:
     """Refuse an extract with more rows or columns than allowed before reading its data: a Parquet file of a few
     hundred kilobytes can hold twenty million rows of one repeated value, which would take gigabytes once read.
     Refusals: ``too_many_rows`` and ``too_many_columns`` with the count and the limit. Returns its shape."""
@@ -212,6 +221,7 @@ def check_shape(source, *, max_rows: int | None, max_columns: int | None, format
 
 
 # --- converting ---------------------------------------------------------------------------------------------
+
 
 def _text(series: pd.Series) -> pd.Series:
     return series.astype("string").str.strip()
@@ -296,8 +306,9 @@ def read_extract(
         if column not in raw.columns:
             raise EvaluationInputError("missing_column", column=column, available=list(raw.columns)[:50])
 
-    columns: dict[str, pd.Series] = {treatment: _binary_column(raw[treatment], treatment, "treatment_not_binary",
-                                                               decimal_comma)}
+    columns: dict[str, pd.Series] = {
+        treatment: _binary_column(raw[treatment], treatment, "treatment_not_binary", decimal_comma)
+    }
     for outcome in outcomes:
         if outcome in binary:
             columns[outcome] = _binary_column(raw[outcome], outcome, "outcome_not_binary", decimal_comma)

@@ -18,6 +18,7 @@ machine has, DejaVu Sans on Debian), no chart library. The house style of ``krin
 Elements carry classes (``marker``, ``whisker``, ``bar``, ``band``, ``curve``, ``null-line``, ``threshold``) so a
 page can style them and tests can count them.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,7 +31,11 @@ from html import escape
 from .errors import EvaluationInputError
 
 __all__ = [
-    "balance_plot_svg", "bar_with_intervals_svg", "cumulative_incidence_svg", "forest_plot_svg", "format_number",
+    "balance_plot_svg",
+    "bar_with_intervals_svg",
+    "cumulative_incidence_svg",
+    "forest_plot_svg",
+    "format_number",
     "overlap_svg",
 ]
 
@@ -49,6 +54,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 # -- text and numbers ------------------------------------------------------------------------------------------
+
 
 def _t(text) -> str:
     return escape(_NOT_XML.sub("", str(text)), quote=True)
@@ -134,7 +140,7 @@ def _wrap(text: str, limit: int, max_lines: int = 2) -> list[str]:
     if line:
         lines.append(line)
     if len(lines) > max_lines:
-        lines = lines[: max_lines - 1] + [_short(" ".join(lines[max_lines - 1:]), limit)]
+        lines = lines[: max_lines - 1] + [_short(" ".join(lines[max_lines - 1 :]), limit)]
     return lines or [""]
 
 
@@ -143,6 +149,7 @@ def _refuse(argument: str, value) -> EvaluationInputError:
 
 
 # -- the frame -------------------------------------------------------------------------------------------------
+
 
 def _figure_id(kind: str, title: str, figure_id: str | None) -> str:
     # Several figures on one page need distinct ids for aria-labelledby.
@@ -171,14 +178,18 @@ class _Svg:
     def text(self, x, y, text, *, size=11, anchor="start", weight=None, fill=INK, cls=None, extra="") -> None:
         attrs = f' font-weight="{weight}"' if weight else ""
         attrs += f' class="{cls}"' if cls else ""
-        self.parts.append(f'<text x="{_c(x)}" y="{_c(y)}" font-size="{size}" text-anchor="{anchor}" '
-                          f'fill="{fill}"{attrs}{extra}>{_t(text)}</text>')
+        self.parts.append(
+            f'<text x="{_c(x)}" y="{_c(y)}" font-size="{size}" text-anchor="{anchor}" '
+            f'fill="{fill}"{attrs}{extra}>{_t(text)}</text>'
+        )
 
     def line(self, x1, y1, x2, y2, *, colour=INK, width=1.0, dash="", cls=None) -> None:
         attrs = f' stroke-dasharray="{dash}"' if dash else ""
         attrs += f' class="{cls}"' if cls else ""
-        self.parts.append(f'<line x1="{_c(x1)}" y1="{_c(y1)}" x2="{_c(x2)}" y2="{_c(y2)}" stroke="{colour}" '
-                          f'stroke-width="{width}"{attrs}/>')
+        self.parts.append(
+            f'<line x1="{_c(x1)}" y1="{_c(y1)}" x2="{_c(x2)}" y2="{_c(y2)}" stroke="{colour}" '
+            f'stroke-width="{width}"{attrs}/>'
+        )
 
     def label(self, x, y, text, *, size=12, anchor="start", weight=None) -> None:
         """A row label: cut to fit, with the full text as a tooltip and for screen readers."""
@@ -191,11 +202,13 @@ class _Svg:
             self.parts.append("</g>")
 
     def render(self, height: float) -> str:
-        head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="figure figure-{self.kind}" '
-                f'width="{_c(self.width)}" height="{_c(height)}" viewBox="0 0 {_c(self.width)} {_c(height)}" '
-                f'role="img" aria-labelledby="{self.id}-title {self.id}-desc" font-family="{FONT}">'
-                f'<title id="{self.id}-title">{_t(self.title)}</title>'
-                f'<desc id="{self.id}-desc">{_t(self.desc)}</desc>')
+        head = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="figure figure-{self.kind}" '
+            f'width="{_c(self.width)}" height="{_c(height)}" viewBox="0 0 {_c(self.width)} {_c(height)}" '
+            f'role="img" aria-labelledby="{self.id}-title {self.id}-desc" font-family="{FONT}">'
+            f'<title id="{self.id}-title">{_t(self.title)}</title>'
+            f'<desc id="{self.id}-desc">{_t(self.desc)}</desc>'
+        )
         return head + "".join(self.parts) + "</svg>"
 
 
@@ -207,8 +220,9 @@ def _empty(kind: str, title: str, desc: str | None, no_data: str, figure_id: str
     return svg.render(height)
 
 
-def _marker(kind: str, x: float, y: float, colour: str, *, size: float = 4.5, cls: str = "marker",
-            hollow: bool = False) -> str:
+def _marker(
+    kind: str, x: float, y: float, colour: str, *, size: float = 4.5, cls: str = "marker", hollow: bool = False
+) -> str:
     paint = f'fill="#fff" stroke="{colour}" stroke-width="2"' if hollow else f'fill="{colour}"'
     s = size
     if kind == "square":
@@ -237,6 +251,7 @@ def _style(index: int) -> tuple[str, str, str]:
 
 # -- axes ------------------------------------------------------------------------------------------------------
 
+
 def _nice_ticks(low: float, high: float, most: int = 6) -> tuple[list[float], float]:
     if high <= low:
         return [low], 1.0
@@ -252,7 +267,7 @@ def _log_ticks(low: float, high: float) -> list[float]:
     ticks = []
     for exponent in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1):
         for mantissa in (1, 2, 5):
-            value = mantissa * 10.0 ** exponent
+            value = mantissa * 10.0**exponent
             if low * (1 - 1e-9) <= value <= high * (1 + 1e-9):
                 ticks.append(round(value, 12))
     if len(ticks) > 8:
@@ -278,6 +293,7 @@ class _Scale:
 
 # -- cumulative incidence --------------------------------------------------------------------------------------
 
+
 def _series(key, data: Mapping) -> tuple[list[float], list, list | None, list | None]:
     times = [_finite(t) for t in data.get("times") or ()]
     values = list(data.get("values") or ())
@@ -296,11 +312,21 @@ def _series(key, data: Mapping) -> tuple[list[float], list, list | None, list | 
     return times, values, (list(low) if low is not None else None), (list(high) if high is not None else None)
 
 
-def cumulative_incidence_svg(curves: Mapping[str, Mapping], *, title: str, x_label: str, y_label: str,
-                             labels: Mapping[str, str], horizon: float | None = None, band_label: str = "",
-                             desc: str | None = None, no_data: str = "", decimal_comma: bool = False,
-                             number_format: Callable[[float], str] | None = None,
-                             figure_id: str | None = None) -> str:
+def cumulative_incidence_svg(
+    curves: Mapping[str, Mapping],
+    *,
+    title: str,
+    x_label: str,
+    y_label: str,
+    labels: Mapping[str, str],
+    horizon: float | None = None,
+    band_label: str = "",
+    desc: str | None = None,
+    no_data: str = "",
+    decimal_comma: bool = False,
+    number_format: Callable[[float], str] | None = None,
+    figure_id: str | None = None,
+) -> str:
     """Step curves of cumulative incidence (one per cause, or per cause and group), 0-100 % over weeks from 0.
 
     ``curves``: ``{key: {"times": [...], "values": [...], "low": [...] | None, "high": [...] | None}}`` with
@@ -311,8 +337,7 @@ def cumulative_incidence_svg(curves: Mapping[str, Mapping], *, title: str, x_lab
     Curves are not drawn past their own last time: no extrapolation beyond follow-up.
     """
     parsed = {key: _series(key, data) for key, data in curves.items()}
-    points = [t for times, values, _l, _h in parsed.values()
-              for t, v in zip(times, values) if _finite(v) is not None]
+    points = [t for times, values, _l, _h in parsed.values() for t, v in zip(times, values) if _finite(v) is not None]
     if not points:
         return _empty("cumulative-incidence", title, desc, no_data, figure_id)
     if horizon is not None and (_finite(horizon) is None or horizon <= 0):
@@ -334,8 +359,9 @@ def cumulative_incidence_svg(curves: Mapping[str, Mapping], *, title: str, x_lab
         # Followed past the horizon: the level at the horizon is the last one before it.
         at = end if times[-1] > end else times[last]
         summaries.append(f"{labels.get(key, key)}: {x_label} {week(at)}: {shown}")
-    svg = _Svg("cumulative-incidence", title, desc if desc is not None else f"{y_label}. " + "; ".join(summaries),
-               figure_id)
+    svg = _Svg(
+        "cumulative-incidence", title, desc if desc is not None else f"{y_label}. " + "; ".join(summaries), figure_id
+    )
     left, right = 64, 24
     top, plot_h = svg.top + 14, 240
     x = _Scale(0.0, end, left, svg.width - right)
@@ -351,8 +377,9 @@ def cumulative_incidence_svg(curves: Mapping[str, Mapping], *, title: str, x_lab
     svg.line(left, top + plot_h, svg.width - right, top + plot_h)
     svg.line(left, top, left, top + plot_h)
     svg.text((left + svg.width - right) / 2, top + plot_h + 34, x_label, anchor="middle")
-    svg.text(14, top + plot_h / 2, y_label, anchor="middle",
-             extra=f' transform="rotate(-90 14 {_c(top + plot_h / 2)})"')
+    svg.text(
+        14, top + plot_h / 2, y_label, anchor="middle", extra=f' transform="rotate(-90 14 {_c(top + plot_h / 2)})"'
+    )
 
     def yv(value: float) -> float:
         return y(min(max(value, 0.0), 1.0))
@@ -378,8 +405,9 @@ def cumulative_incidence_svg(curves: Mapping[str, Mapping], *, title: str, x_lab
                     upper = [(t, _finite(high[j])) for j in run for t in (times[j], until(j))]
                     lower = [(t, _finite(low[j])) for j in reversed(run) for t in (until(j), times[j])]
                     path = " ".join(f"{_c(x(t))},{_c(yv(v))}" for t, v in upper + lower)
-                    svg.add(f'<polygon class="band" points="{path}" fill="{colour}" fill-opacity="0.16" '
-                            f'stroke="none"/>')
+                    svg.add(
+                        f'<polygon class="band" points="{path}" fill="{colour}" fill-opacity="0.16" stroke="none"/>'
+                    )
                 run = []
         valid = [(times[i], _finite(values[i])) for i in inside if _finite(values[i]) is not None]
         d = f"M{_c(x(0))},{_c(yv(0))}" + "".join(f" H{_c(x(t))} V{_c(yv(v))}" for t, v in valid)
@@ -405,6 +433,7 @@ def cumulative_incidence_svg(curves: Mapping[str, Mapping], *, title: str, x_lab
 
 # -- figures with one row per estimate -------------------------------------------------------------------------
 
+
 class _Rows:
     """The shared layout of the forest, balance and bar figures: labels | plot | numbers."""
 
@@ -422,8 +451,9 @@ class _Rows:
     def y(self, row: int) -> float:
         return self.top + row * ROW + ROW / 2
 
-    def axis(self, svg: _Svg, scale: _Scale, ticks: Sequence[float], tick_text: Callable[[float], str],
-             x_label: str) -> float:
+    def axis(
+        self, svg: _Svg, scale: _Scale, ticks: Sequence[float], tick_text: Callable[[float], str], x_label: str
+    ) -> float:
         """The x axis under the rows, with grid lines; returns the y below the axis label."""
         for tick in ticks:
             svg.line(scale(tick), self.top, scale(tick), self.bottom, colour=GRID)
@@ -436,8 +466,10 @@ class _Rows:
 
 
 def _whisker(svg: _Svg, x1: float, x2: float, y: float, colour: str = INK) -> None:
-    svg.add(f'<path class="whisker" d="M{_c(x1)},{_c(y)}H{_c(x2)}M{_c(x1)},{_c(y - 4)}V{_c(y + 4)}'
-            f'M{_c(x2)},{_c(y - 4)}V{_c(y + 4)}" stroke="{colour}" stroke-width="1.4" fill="none"/>')
+    svg.add(
+        f'<path class="whisker" d="M{_c(x1)},{_c(y)}H{_c(x2)}M{_c(x1)},{_c(y - 4)}V{_c(y + 4)}'
+        f'M{_c(x2)},{_c(y - 4)}V{_c(y + 4)}" stroke="{colour}" stroke-width="1.4" fill="none"/>'
+    )
 
 
 def _layout_rows(rows: Sequence[Mapping]) -> list[tuple[str, int | str]]:
@@ -452,11 +484,24 @@ def _layout_rows(rows: Sequence[Mapping]) -> list[tuple[str, int | str]]:
     return out
 
 
-def forest_plot_svg(rows: Sequence[Mapping], *, title: str, x_label: str, null_value: float = 0.0,
-                    log_scale: bool = False, label_heading: str = "", estimate_heading: str = "",
-                    below_null_label: str = "", above_null_label: str = "", missing: str = "\u2014",
-                    desc: str | None = None, no_data: str = "", decimal_comma: bool = False,
-                    number_format: Callable[[float], str] | None = None, figure_id: str | None = None) -> str:
+def forest_plot_svg(
+    rows: Sequence[Mapping],
+    *,
+    title: str,
+    x_label: str,
+    null_value: float = 0.0,
+    log_scale: bool = False,
+    label_heading: str = "",
+    estimate_heading: str = "",
+    below_null_label: str = "",
+    above_null_label: str = "",
+    missing: str = "\u2014",
+    desc: str | None = None,
+    no_data: str = "",
+    decimal_comma: bool = False,
+    number_format: Callable[[float], str] | None = None,
+    figure_id: str | None = None,
+) -> str:
     """A forest plot: one row per estimate, a square with its confidence interval, a line at the null.
 
     ``rows``: ``{"label", "estimate", "low", "high", "group"?, "note"?}``; a change of ``group`` starts a heading.
@@ -494,12 +539,19 @@ def forest_plot_svg(rows: Sequence[Mapping], *, title: str, x_label: str, null_v
 
     texts = [numbers_of(*p) for p in parsed]
     layout_rows = _layout_rows(rows)
-    summary = "; ".join(f"{r.get('group')}: {r.get('label', '')}: {t}" if r.get("group") else f"{r.get('label', '')}: {t}"
-                        for (r, *_v), t in zip(parsed, texts))
+    summary = "; ".join(
+        f"{r.get('group')}: {r.get('label', '')}: {t}" if r.get("group") else f"{r.get('label', '')}: {t}"
+        for (r, *_v), t in zip(parsed, texts)
+    )
     svg = _Svg("forest", title, desc if desc is not None else f"{x_label}. {summary}", figure_id)
     heading = bool(label_heading or estimate_heading)
-    grid = _Rows(svg, [str(r.get("label", "")) for r in rows] + [h for k, h in layout_rows if k == "heading"],
-                 texts + [estimate_heading], heading, len(layout_rows))
+    grid = _Rows(
+        svg,
+        [str(r.get("label", "")) for r in rows] + [h for k, h in layout_rows if k == "heading"],
+        texts + [estimate_heading],
+        heading,
+        len(layout_rows),
+    )
 
     span_values = values + [null]
     if log_scale:
@@ -507,13 +559,13 @@ def forest_plot_svg(rows: Sequence[Mapping], *, title: str, x_label: str, null_v
         pad = (math.log(high_end) - math.log(low_end)) * 0.06 or math.log(2)
         low_end, high_end = low_end / math.exp(pad), high_end * math.exp(pad)
         ticks = _log_ticks(low_end, high_end)
-        tick_text = (lambda v: _tick_text(v, v, number_format, decimal_comma))
+        tick_text = lambda v: _tick_text(v, v, number_format, decimal_comma)
     else:
         low_end, high_end = min(span_values), max(span_values)
         pad = (high_end - low_end) * 0.06 or 1.0
         low_end, high_end = low_end - pad, high_end + pad
         ticks, step = _nice_ticks(low_end, high_end, 6)
-        tick_text = (lambda v: _tick_text(v, step, number_format, decimal_comma))
+        tick_text = lambda v: _tick_text(v, step, number_format, decimal_comma)
     x = _Scale(low_end, high_end, grid.plot_left, grid.plot_right, log=log_scale)
 
     if label_heading:
@@ -545,11 +597,23 @@ def forest_plot_svg(rows: Sequence[Mapping], *, title: str, x_label: str, null_v
     return svg.render(below)
 
 
-def balance_plot_svg(rows: Sequence[Mapping], *, title: str, before_label: str, after_label: str,
-                     threshold: float = 0.1, absolute: bool = False, x_label: str = "", threshold_label: str = "",
-                     missing: str = "\u2014", desc: str | None = None, no_data: str = "",
-                     decimal_comma: bool = False, number_format: Callable[[float], str] | None = None,
-                     figure_id: str | None = None) -> str:
+def balance_plot_svg(
+    rows: Sequence[Mapping],
+    *,
+    title: str,
+    before_label: str,
+    after_label: str,
+    threshold: float = 0.1,
+    absolute: bool = False,
+    x_label: str = "",
+    threshold_label: str = "",
+    missing: str = "\u2014",
+    desc: str | None = None,
+    no_data: str = "",
+    decimal_comma: bool = False,
+    number_format: Callable[[float], str] | None = None,
+    figure_id: str | None = None,
+) -> str:
     """A Love plot: per covariate its standardised mean difference before and after adjustment.
 
     ``rows``: ``{"label", "before", "after"}`` (either may be None). Signed SMDs by default, with dashed lines at
@@ -570,10 +634,14 @@ def balance_plot_svg(rows: Sequence[Mapping], *, title: str, before_label: str, 
     if not values:
         return _empty("balance", title, desc, no_data, figure_id)
     fmt = _formatter(number_format, decimal_comma, [*values, threshold_value])
-    texts = [f"{fmt(b) if b is not None else missing} \u2192 {fmt(a) if a is not None else missing}"
-             for _r, b, a in parsed]
-    summary = "; ".join(f"{r.get('label', '')}: {before_label} {fmt(b) if b is not None else missing}, "
-                        f"{after_label} {fmt(a) if a is not None else missing}" for r, b, a in parsed)
+    texts = [
+        f"{fmt(b) if b is not None else missing} \u2192 {fmt(a) if a is not None else missing}" for _r, b, a in parsed
+    ]
+    summary = "; ".join(
+        f"{r.get('label', '')}: {before_label} {fmt(b) if b is not None else missing}, "
+        f"{after_label} {fmt(a) if a is not None else missing}"
+        for r, b, a in parsed
+    )
     svg = _Svg("balance", title, desc if desc is not None else summary, figure_id)
     grid = _Rows(svg, [str(r.get("label", "")) for r in rows], texts, 0, len(rows))
     reach = max(max(abs(v) for v in values), threshold_value * 1.5) * 1.08
@@ -583,7 +651,7 @@ def balance_plot_svg(rows: Sequence[Mapping], *, title: str, before_label: str, 
     below = grid.axis(svg, x, ticks, lambda v: _tick_text(v, step, number_format, decimal_comma), x_label)
     if not absolute:
         svg.line(x(0), grid.top, x(0), grid.bottom, colour=MUTED, width=1.2, cls="null-line")
-    for edge in ((threshold_value,) if absolute else (-threshold_value, threshold_value)):
+    for edge in (threshold_value,) if absolute else (-threshold_value, threshold_value):
         svg.line(x(edge), grid.top, x(edge), grid.bottom, colour=MUTED, dash="5 4", cls="threshold")
     before_colour, after_colour = COLOURS[1], COLOURS[0]
     for n, ((row, before, after), text) in enumerate(zip(parsed, texts)):
@@ -609,10 +677,19 @@ def balance_plot_svg(rows: Sequence[Mapping], *, title: str, before_label: str, 
     return svg.render(ly + 14)
 
 
-def bar_with_intervals_svg(rows: Sequence[Mapping], *, title: str, x_label: str = "", value_heading: str = "",
-                           missing: str = "\u2014", desc: str | None = None, no_data: str = "",
-                           decimal_comma: bool = False, number_format: Callable[[float], str] | None = None,
-                           figure_id: str | None = None) -> str:
+def bar_with_intervals_svg(
+    rows: Sequence[Mapping],
+    *,
+    title: str,
+    x_label: str = "",
+    value_heading: str = "",
+    missing: str = "\u2014",
+    desc: str | None = None,
+    no_data: str = "",
+    decimal_comma: bool = False,
+    number_format: Callable[[float], str] | None = None,
+    figure_id: str | None = None,
+) -> str:
     """Proportions per group as horizontal bars on 0-100 %, each with its (Wilson) interval.
 
     ``rows``: ``{"label", "value", "low", "high", "note"?, "group"?}`` with proportions (0-1). A row without a
@@ -639,10 +716,16 @@ def bar_with_intervals_svg(rows: Sequence[Mapping], *, title: str, x_label: str 
     texts = [text_of(*p) for p in parsed]
     layout_rows = _layout_rows(rows)
     summary = "; ".join(f"{r.get('label', '')}: {t}" for (r, *_v), t in zip(parsed, texts))
-    svg = _Svg("bars", title, desc if desc is not None else (f"{x_label}. {summary}" if x_label else summary),
-               figure_id)
-    grid = _Rows(svg, [str(r.get("label", "")) for r in rows] + [h for k, h in layout_rows if k == "heading"],
-                 texts + [value_heading], bool(value_heading), len(layout_rows))
+    svg = _Svg(
+        "bars", title, desc if desc is not None else (f"{x_label}. {summary}" if x_label else summary), figure_id
+    )
+    grid = _Rows(
+        svg,
+        [str(r.get("label", "")) for r in rows] + [h for k, h in layout_rows if k == "heading"],
+        texts + [value_heading],
+        bool(value_heading),
+        len(layout_rows),
+    )
     x = _Scale(0.0, 1.0, grid.plot_left, grid.plot_right)
     if value_heading:
         svg.text(grid.numbers_x, grid.top - 8, value_heading, size=11, weight="bold")
@@ -658,8 +741,10 @@ def bar_with_intervals_svg(rows: Sequence[Mapping], *, title: str, x_label: str 
         if value is None:
             continue
         v = min(max(value, 0.0), 1.0)
-        svg.add(f'<rect class="bar" x="{_c(x(0))}" y="{_c(cy - 7)}" width="{_c(x(v) - x(0))}" height="14" '
-                f'fill="{COLOURS[0]}" fill-opacity="0.85"/>')
+        svg.add(
+            f'<rect class="bar" x="{_c(x(0))}" y="{_c(cy - 7)}" width="{_c(x(v) - x(0))}" height="14" '
+            f'fill="{COLOURS[0]}" fill-opacity="0.85"/>'
+        )
         if low is not None and high is not None:
             _whisker(svg, x(min(max(low, 0.0), 1.0)), x(min(max(high, 0.0), 1.0)), cy)
     return svg.render(below)
@@ -667,10 +752,22 @@ def bar_with_intervals_svg(rows: Sequence[Mapping], *, title: str, x_label: str 
 
 # -- propensity score overlap ----------------------------------------------------------------------------------
 
-def overlap_svg(bins_treated: Sequence[float], bins_control: Sequence[float], edges: Sequence[float], *,
-                title: str, labels: Mapping[str, str], x_label: str = "", y_label: str = "",
-                desc: str | None = None, no_data: str = "", decimal_comma: bool = False,
-                number_format: Callable[[float], str] | None = None, figure_id: str | None = None) -> str:
+
+def overlap_svg(
+    bins_treated: Sequence[float],
+    bins_control: Sequence[float],
+    edges: Sequence[float],
+    *,
+    title: str,
+    labels: Mapping[str, str],
+    x_label: str = "",
+    y_label: str = "",
+    desc: str | None = None,
+    no_data: str = "",
+    decimal_comma: bool = False,
+    number_format: Callable[[float], str] | None = None,
+    figure_id: str | None = None,
+) -> str:
     """A mirrored histogram of propensity scores: the treated group above the axis, the control group below.
 
     ``bins_treated``/``bins_control``: one count (or share) per bin; ``edges``: the bin edges, one more than the
@@ -720,17 +817,21 @@ def overlap_svg(bins_treated: Sequence[float], bins_control: Sequence[float], ed
     up = _Scale(0.0, peak, axis, top)
     down = _Scale(0.0, peak, axis, axis + half)
     for tick in ticks:
-        for scale in ((up,) if tick == 0 else (up, down)):
+        for scale in (up,) if tick == 0 else (up, down):
             svg.line(left, scale(tick), svg.width - right, scale(tick), colour=GRID)
             svg.text(left - 6, scale(tick) + 4, _tick_text(tick, step, number_format, decimal_comma), anchor="end")
     for a, b, v in zip(edges, edges[1:], treated):
         if v > 0:
-            svg.add(f'<rect class="bar bar-treated" x="{_c(x(a) + 0.5)}" y="{_c(up(v))}" '
-                    f'width="{_c(max(x(b) - x(a) - 1, 0.5))}" height="{_c(axis - up(v))}" fill="{COLOURS[0]}"/>')
+            svg.add(
+                f'<rect class="bar bar-treated" x="{_c(x(a) + 0.5)}" y="{_c(up(v))}" '
+                f'width="{_c(max(x(b) - x(a) - 1, 0.5))}" height="{_c(axis - up(v))}" fill="{COLOURS[0]}"/>'
+            )
     for a, b, v in zip(edges, edges[1:], control):
         if v > 0:
-            svg.add(f'<rect class="bar bar-control" x="{_c(x(a) + 0.5)}" y="{_c(axis)}" '
-                    f'width="{_c(max(x(b) - x(a) - 1, 0.5))}" height="{_c(down(v) - axis)}" fill="{COLOURS[1]}"/>')
+            svg.add(
+                f'<rect class="bar bar-control" x="{_c(x(a) + 0.5)}" y="{_c(axis)}" '
+                f'width="{_c(max(x(b) - x(a) - 1, 0.5))}" height="{_c(down(v) - axis)}" fill="{COLOURS[1]}"/>'
+            )
     svg.line(left, axis, svg.width - right, axis, width=1.2)
     svg.line(left, top, left, axis + half)
     if len(edges) <= 11:  # few bins: a tick on every edge, so each bar's range can be read off
@@ -740,6 +841,7 @@ def overlap_svg(bins_treated: Sequence[float], bins_control: Sequence[float], ed
 
         def x_text(value: float) -> str:
             return _tick_text(value, x_step, None, decimal_comma)
+
     for tick in x_ticks:
         svg.line(x(tick), axis + half, x(tick), axis + half + 4)
         svg.text(x(tick), axis + half + 17, x_text(tick), anchor="middle")

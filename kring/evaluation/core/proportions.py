@@ -1,4 +1,5 @@
 """Proportions with Wilson score intervals: always report the denominator with the estimate."""
+
 from __future__ import annotations
 
 import math

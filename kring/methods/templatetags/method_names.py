@@ -1,4 +1,5 @@
 """``{{ code|method_name }}``: a method's name in the current language, from its definition file."""
+
 from django import template
 from django.utils.translation import get_language
 

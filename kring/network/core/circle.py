@@ -5,6 +5,7 @@ domains (``DOMAINS``) gets an equal sector. Inside a cell (sector x ring band) t
 an arc is full the band gets another arc further out, and every band after it moves out — so crowded cells
 grow the circle instead of overlapping.
 """
+
 from __future__ import annotations
 
 import math
@@ -101,7 +102,7 @@ def layout_circle(network: Network, moment=None) -> CircleLayout:
                 capacity = 1
                 while capacity < len(ids) - placed and _chord(radius, sector_angle / (capacity + 1)) >= need:
                     capacity += 1
-                chunk = ids[placed:placed + capacity]
+                chunk = ids[placed : placed + capacity]
                 start, _ = sectors[d]
                 step = sector_angle / len(chunk)
                 for k, m in enumerate(chunk):

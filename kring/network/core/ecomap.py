@@ -4,6 +4,7 @@ Household members stand in rows inside the central circle; other persons who hav
 stand on a ring just outside it; the systems (one circle per distinct ``SystemTie.system``) are spread evenly on
 an outer ring, grouped by kind so schools sit next to schools. Radii grow with the counts, so nothing overlaps.
 """
+
 from __future__ import annotations
 
 import math
@@ -44,7 +45,7 @@ def layout_ecomap(network: Network, moment=None) -> EcomapLayout:
 
     positions: dict[str, tuple[float, float]] = {}
     spacing = max([MEMBER_SPACING] + [label_width(labels[i]) + 12 for i in members_ids(members)])
-    rows = [household[k:k + PER_ROW] for k in range(0, len(household), PER_ROW)]
+    rows = [household[k : k + PER_ROW] for k in range(0, len(household), PER_ROW)]
     height = (len(rows) - 1) * MEMBER_ROW
     for r, row in enumerate(rows):
         width = (len(row) - 1) * spacing
@@ -79,8 +80,18 @@ def layout_ecomap(network: Network, moment=None) -> EcomapLayout:
         for n, s in enumerate(names):
             angle = -math.pi / 2 + n * step
             systems[s] = (ring_radius * math.cos(angle), ring_radius * math.sin(angle))
-    return EcomapLayout(positions, household, household_radius, outer, outer_radius, systems, system_kind,
-                        SYSTEM_RADIUS, ring_radius, labels)
+    return EcomapLayout(
+        positions,
+        household,
+        household_radius,
+        outer,
+        outer_radius,
+        systems,
+        system_kind,
+        SYSTEM_RADIUS,
+        ring_radius,
+        labels,
+    )
 
 
 def members_ids(members) -> list[str]:

@@ -13,6 +13,7 @@ Decisions (see also the docstrings):
 - Vendor tags ``_FREL`` / ``_MREL`` (Family Tree Maker, Legacy) on FAM.CHIL give the kind per parent.
 - Whatever cannot be parsed in a date is kept as text; the ``date`` is then None.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -25,8 +26,21 @@ from datetime import date
 from .graph import Member, Network, ParentLink, Partnership
 
 __all__ = [
-    "Association", "ChildLink", "Family", "GedcomDate", "GedcomError", "GedcomFile", "GedcomImport", "Individual",
-    "PersonName", "parse_date", "parse_gedcom", "preview", "select", "to_gedcom", "to_network",
+    "Association",
+    "ChildLink",
+    "Family",
+    "GedcomDate",
+    "GedcomError",
+    "GedcomFile",
+    "GedcomImport",
+    "Individual",
+    "PersonName",
+    "parse_date",
+    "parse_gedcom",
+    "preview",
+    "select",
+    "to_gedcom",
+    "to_network",
 ]
 
 
@@ -42,6 +56,7 @@ class GedcomError(ValueError):
 
 
 # --- data ---------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class GedcomDate:
@@ -101,10 +116,22 @@ class Family:
         return [p for p in (self.husband, self.wife) if p]
 
 
-ROLE_LABELS = {"FRIEND": "friend", "NGHBR": "neighbour", "GODP": "godparent", "CLERGY": "clergy",
-               "WITN": "witness", "OFFICIATOR": "officiator", "MULTIPLE": "multiple birth sibling",
-               "FATH": "father", "MOTH": "mother", "PARENT": "parent", "SPOU": "spouse", "HUSB": "husband",
-               "WIFE": "wife", "CHIL": "child"}
+ROLE_LABELS = {
+    "FRIEND": "friend",
+    "NGHBR": "neighbour",
+    "GODP": "godparent",
+    "CLERGY": "clergy",
+    "WITN": "witness",
+    "OFFICIATOR": "officiator",
+    "MULTIPLE": "multiple birth sibling",
+    "FATH": "father",
+    "MOTH": "mother",
+    "PARENT": "parent",
+    "SPOU": "spouse",
+    "HUSB": "husband",
+    "WIFE": "wife",
+    "CHIL": "child",
+}
 
 
 @dataclass(frozen=True)
@@ -137,8 +164,11 @@ class GedcomFile:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {"individuals": len(self.individuals), "families": len(self.families),
-                "associations": len(self.associations)}
+        return {
+            "individuals": len(self.individuals),
+            "families": len(self.families),
+            "associations": len(self.associations),
+        }
 
 
 @dataclass(frozen=True)
@@ -151,9 +181,21 @@ class GedcomImport:
 
 _HEAD_VERS = re.compile(rb"1[ \t]+GEDC[ \t]*\r?\n(?:[ \t]*[2-9][^\r\n]*\r?\n)*?[ \t]*2[ \t]+VERS[ \t]+([^\r\n]+)")
 _HEAD_CHAR = re.compile(rb"(?m)^[ \t]*1[ \t]+CHAR[ \t]+([^\r\n]+)")
-_CHARSETS = {"UTF-8": "utf-8", "UTF8": "utf-8", "UNICODE": "utf-8", "ANSEL": "gedcom", "ASCII": "ascii",
-             "ANSI": "cp1252", "WINDOWS-1252": "cp1252", "CP1252": "cp1252", "LATIN1": "latin-1",
-             "ISO-8859-1": "latin-1", "ISO8859-1": "latin-1", "IBMPC": "cp437", "MACINTOSH": "mac_roman"}
+_CHARSETS = {
+    "UTF-8": "utf-8",
+    "UTF8": "utf-8",
+    "UNICODE": "utf-8",
+    "ANSEL": "gedcom",
+    "ASCII": "ascii",
+    "ANSI": "cp1252",
+    "WINDOWS-1252": "cp1252",
+    "CP1252": "cp1252",
+    "LATIN1": "latin-1",
+    "ISO-8859-1": "latin-1",
+    "ISO8859-1": "latin-1",
+    "IBMPC": "cp437",
+    "MACINTOSH": "mac_roman",
+}
 
 
 def _ansel_codec_ready() -> bool:
@@ -208,8 +250,12 @@ def _decode(data: bytes) -> tuple[str, str]:
             line = data[: exc.start].decode(encoding, "replace").count("\n") + 1
         else:
             line = data[: exc.start].count(b"\n") + 1
-        raise GedcomError(line, f"Line {line} cannot be read as {encoding.upper()} text, the character set "
-                                f"the file says it uses.", "encoding", encoding=encoding.upper()) from None
+        raise GedcomError(
+            line,
+            f"Line {line} cannot be read as {encoding.upper()} text, the character set the file says it uses.",
+            "encoding",
+            encoding=encoding.upper(),
+        ) from None
     if encoding == "gedcom":
         text = unicodedata.normalize("NFC", text)
     return text, encoding
@@ -219,10 +265,14 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 _LINE = re.compile(r"[ \t]*(\d+)[ \t]+(?:(@[^@]+@)[ \t]+)?([A-Za-z0-9_]+)(?: (.*))?$")
 _POINTER = re.compile(r"@[^@#][^@]*@$")
-_AGE5 = re.compile(r"(?i:CHILD|INFANT|STILLBORN)$|[<>]?(?:\d+[yY](?: \d+[mM])?(?: \d+[dD])?|\d+[mM](?: \d+[dD])?"
-                   r"|\d+[dD])$")
-_AGE7 = re.compile(r"(?:[<>] )?(?:\d+y(?: \d+m)?(?: \d+w)?(?: \d+d)?|\d+m(?: \d+w)?(?: \d+d)?|\d+w(?: \d+d)?"
-                   r"|\d+d)?$")
+_AGE5 = re.compile(
+    r"(?i:CHILD|INFANT|STILLBORN)$|[<>]?(?:\d+[yY](?: \d+[mM])?(?: \d+[dD])?|\d+[mM](?: \d+[dD])?"
+    r"|\d+[dD])$"
+)
+_AGE7 = re.compile(
+    r"(?:[<>] )?(?:\d+y(?: \d+m)?(?: \d+w)?(?: \d+d)?|\d+m(?: \d+w)?(?: \d+d)?|\d+w(?: \d+d)?"
+    r"|\d+d)?$"
+)
 
 
 class _Node:
@@ -267,8 +317,11 @@ def _tree(text: str) -> tuple[list[_Node], str]:
     first_no, first = numbered[0]
     m = _LINE.match(first)
     if not m or m.group(1) != "0" or m.group(3) != "HEAD":
-        raise GedcomError(first_no, f"Line {first_no} should be '0 HEAD': this is not a GEDCOM file, or it is "
-                                    "damaged at the start.", "no_head")
+        raise GedcomError(
+            first_no,
+            f"Line {first_no} should be '0 HEAD': this is not a GEDCOM file, or it is damaged at the start.",
+            "no_head",
+        )
     version = _version_of(numbered[:200])
     v7 = version == "7.0"
     records: list[_Node] = []
@@ -290,8 +343,13 @@ def _tree(text: str) -> tuple[list[_Node], str]:
         level, xref, tag, value = int(m.group(1)), m.group(2), m.group(3).upper(), m.group(4) or ""
         previous = stack[-1].level if stack else -1
         if level > previous + 1:
-            raise GedcomError(number, f"Line {number} jumps from level {previous} to level {level}.",
-                              "level_jump", previous=previous, level=level)
+            raise GedcomError(
+                number,
+                f"Line {number} jumps from level {previous} to level {level}.",
+                "level_jump",
+                previous=previous,
+                level=level,
+            )
         del stack[level:]
         pointer = None
         if _POINTER.match(value):
@@ -309,8 +367,12 @@ def _tree(text: str) -> tuple[list[_Node], str]:
             parent.value += ("\n" if tag == "CONT" else "") + value
             continue
         if tag == "AGE" and value and not (_AGE7 if v7 else _AGE5).match(value.strip() if not v7 else value):
-            raise GedcomError(number, f"Line {number} has an age the GEDCOM {version} standard does not allow: "
-                                      f"'{value}'.", "invalid_age", value=value)
+            raise GedcomError(
+                number,
+                f"Line {number} has an age the GEDCOM {version} standard does not allow: '{value}'.",
+                "invalid_age",
+                value=value,
+            )
         if tag == "DATE" and value and not v7:
             _check_dual_years(value, number)
         node = _Node(level, None, tag, value, pointer, number)
@@ -318,9 +380,13 @@ def _tree(text: str) -> tuple[list[_Node], str]:
             if xref:
                 key = xref[1:-1] if v7 else xref[1:-1].upper()
                 if key in defined:
-                    raise GedcomError(number, f"The identifier {xref} on line {number} is already used on line "
-                                              f"{defined[key]}.", "duplicate_xref", xref=xref,
-                                      first_line=defined[key])
+                    raise GedcomError(
+                        number,
+                        f"The identifier {xref} on line {number} is already used on line {defined[key]}.",
+                        "duplicate_xref",
+                        xref=xref,
+                        first_line=defined[key],
+                    )
                 defined[key] = number
                 node.xref = key
             records.append(node)
@@ -331,23 +397,58 @@ def _tree(text: str) -> tuple[list[_Node], str]:
         stack.append(node)
     if trlr is None:
         last = numbered[-1][0]
-        raise GedcomError(last, f"The file ends on line {last} without the closing '0 TRLR' line; it may be cut "
-                                "off.", "no_trlr")
+        raise GedcomError(
+            last, f"The file ends on line {last} without the closing '0 TRLR' line; it may be cut off.", "no_trlr"
+        )
     for target, number in pointers:
         if target not in defined:
-            raise GedcomError(number, f"Line {number} points to @{target}@, which is not in the file.",
-                              "dangling_pointer", xref=f"@{target}@")
+            raise GedcomError(
+                number,
+                f"Line {number} points to @{target}@, which is not in the file.",
+                "dangling_pointer",
+                xref=f"@{target}@",
+            )
     return records, version
 
 
 # --- dates --------------------------------------------------------------------------------------------------
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)}
-_MONTH_NAMES = {"JANUARY": 1, "FEBRUARY": 2, "MARCH": 3, "APRIL": 4, "JUNE": 6, "JULY": 7, "AUGUST": 8,
-                "SEPT": 9, "SEPTEMBER": 9, "OCTOBER": 10, "NOVEMBER": 11, "DECEMBER": 12}
-_APPROX = {"ABT", "CAL", "EST", "BEF", "AFT", "BET", "AND", "FROM", "TO", "INT", "ABOUT", "CIRCA", "C.", "CA",
-           "CA.", "BEFORE", "AFTER"}
+_MONTHS = {
+    m: i for i, m in enumerate(("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)
+}
+_MONTH_NAMES = {
+    "JANUARY": 1,
+    "FEBRUARY": 2,
+    "MARCH": 3,
+    "APRIL": 4,
+    "JUNE": 6,
+    "JULY": 7,
+    "AUGUST": 8,
+    "SEPT": 9,
+    "SEPTEMBER": 9,
+    "OCTOBER": 10,
+    "NOVEMBER": 11,
+    "DECEMBER": 12,
+}
+_APPROX = {
+    "ABT",
+    "CAL",
+    "EST",
+    "BEF",
+    "AFT",
+    "BET",
+    "AND",
+    "FROM",
+    "TO",
+    "INT",
+    "ABOUT",
+    "CIRCA",
+    "C.",
+    "CA",
+    "CA.",
+    "BEFORE",
+    "AFTER",
+}
 
 
 _DUAL_YEAR = re.compile(r"(?<![\d/])(\d{3,4})/(\d{1,2})(?![\d/])")
@@ -360,12 +461,13 @@ def _check_dual_years(value: str, number: int) -> None:
     plain = re.sub(r"\([^)]*\)", "", value)
     for year, suffix in _DUAL_YEAR.findall(plain):
         following = str(int(year) + 1)
-        if following[-len(suffix):].zfill(len(suffix)) != suffix:
+        if following[-len(suffix) :].zfill(len(suffix)) != suffix:
             raise GedcomError(
                 number,
                 f"Line {number} has the dual year {year}/{suffix}; after the slash must come the year after "
                 f"{year} ({following[-2:]}).",
-                "invalid_dual_year", value=f"{year}/{suffix}",
+                "invalid_dual_year",
+                value=f"{year}/{suffix}",
             )
 
 
@@ -381,8 +483,12 @@ def parse_date(text: str) -> GedcomDate:
 def _parse_date(original: str) -> GedcomDate:
     text = re.sub(r"\(.*?\)", " ", original.upper())  # date phrases
     text = text.replace("@#DGREGORIAN@", " ").replace("GREGORIAN", " ")
-    if "@#" in text or re.search(r"\b(JULIAN|HEBREW|FRENCH_R|ROMAN|UNKNOWN)\b", text) or "B.C" in text \
-            or re.search(r"\bBCE?\b", text):
+    if (
+        "@#" in text
+        or re.search(r"\b(JULIAN|HEBREW|FRENCH_R|ROMAN|UNKNOWN)\b", text)
+        or "B.C" in text
+        or re.search(r"\bBCE?\b", text)
+    ):
         return GedcomDate(original)  # other calendars and BC dates do not fit datetime.date
     words = text.replace(",", " ").split()
     approximate = any(w in _APPROX for w in words)
@@ -407,8 +513,11 @@ def _parse_date(original: str) -> GedcomDate:
     month = day = None
     if len(parts) >= 2:
         name = parts[-2]
-        month = _MONTHS.get(name[:3]) if name[:3] in _MONTHS and (len(name) == 3 or name in _MONTH_NAMES
-                                                                   or name.rstrip(".") in _MONTHS) else None
+        month = (
+            _MONTHS.get(name[:3])
+            if name[:3] in _MONTHS and (len(name) == 3 or name in _MONTH_NAMES or name.rstrip(".") in _MONTHS)
+            else None
+        )
         month = month or _MONTH_NAMES.get(name)
         if month is None:
             return GedcomDate(original)
@@ -420,17 +529,34 @@ def _parse_date(original: str) -> GedcomDate:
         day = int(parts[-3])
     if len(parts) > 3 or year < 1:
         return GedcomDate(original)
-    return GedcomDate(original, date(year, month or 1, day or 1),
-                      approximate or day is None or (dual is not None and month is None))
+    return GedcomDate(
+        original, date(year, month or 1, day or 1), approximate or day is None or (dual is not None and month is None)
+    )
 
 
 # --- records ------------------------------------------------------------------------------------------------
 
 _NAME = re.compile(r"^(.*?)/(.*?)/(.*)$")
-_PEDI = {"BIRTH": "birth", "NATURAL": "birth", "BIOLOGICAL": "birth", "ADOPTED": "adopted", "FOSTER": "foster",
-         "SEALING": "sealing", "OTHER": "other"}
-_RELA = {"FRIEND": "FRIEND", "NEIGHBOR": "NGHBR", "NEIGHBOUR": "NGHBR", "GODPARENT": "GODP", "GODFATHER": "GODP",
-         "GODMOTHER": "GODP", "WITNESS": "WITN", "CLERGY": "CLERGY", "OFFICIATOR": "OFFICIATOR"}
+_PEDI = {
+    "BIRTH": "birth",
+    "NATURAL": "birth",
+    "BIOLOGICAL": "birth",
+    "ADOPTED": "adopted",
+    "FOSTER": "foster",
+    "SEALING": "sealing",
+    "OTHER": "other",
+}
+_RELA = {
+    "FRIEND": "FRIEND",
+    "NEIGHBOR": "NGHBR",
+    "NEIGHBOUR": "NGHBR",
+    "GODPARENT": "GODP",
+    "GODFATHER": "GODP",
+    "GODMOTHER": "GODP",
+    "WITNESS": "WITN",
+    "CLERGY": "CLERGY",
+    "OFFICIATOR": "OFFICIATOR",
+}
 
 
 def _pedi(value: str) -> tuple[str, str]:
@@ -514,7 +640,9 @@ def _family(node: _Node) -> Family:
             frel, mrel = child.first("_FREL"), child.first("_MREL")
             if frel is not None or mrel is not None:
                 family.child_relations[child.pointer] = (
-                    _pedi(frel.value)[0] if frel is not None else "", _pedi(mrel.value)[0] if mrel is not None else "")
+                    _pedi(frel.value)[0] if frel is not None else "",
+                    _pedi(mrel.value)[0] if mrel is not None else "",
+                )
         elif tag in ("MARR", "DIV", "ANUL", "ENGA") and tag not in family.events:
             if tag == "MARR" and child.value.strip().upper() == "N":
                 continue
@@ -556,6 +684,7 @@ def parse_gedcom(data: bytes) -> GedcomFile:
 
 # --- selection and preview ----------------------------------------------------------------------------------
 
+
 def _parents(g: GedcomFile, xref: str) -> list[str]:
     out = []
     for link in g.individuals[xref].famc:
@@ -595,17 +724,26 @@ def generations(g: GedcomFile, center: str) -> dict[str, int]:
     while queue:
         xref = queue.popleft()
         gen = found[xref]
-        for other, step in ([(p, -1) for p in _parents(g, xref)] + [(c, 1) for c in _children(g, xref)]
-                            + [(p, 0) for p in _partners(g, xref)]):
+        for other, step in (
+            [(p, -1) for p in _parents(g, xref)]
+            + [(c, 1) for c in _children(g, xref)]
+            + [(p, 0) for p in _partners(g, xref)]
+        ):
             if other not in found:
                 found[other] = gen + step
                 queue.append(other)
     return found
 
 
-def select(gedcom: GedcomFile, center_xref: str, generations_up: int = 1, generations_down: int = 1,
-           include_partners: bool = True, include_siblings: bool = True,
-           include_associations: bool = True) -> GedcomFile:
+def select(
+    gedcom: GedcomFile,
+    center_xref: str,
+    generations_up: int = 1,
+    generations_down: int = 1,
+    include_partners: bool = True,
+    include_siblings: bool = True,
+    include_associations: bool = True,
+) -> GedcomFile:
     """The part of the tree to bring in around one person.
 
     Ancestors up to ``generations_up`` and descendants down to ``generations_down``; siblings = every child of
@@ -647,18 +785,33 @@ def _subset(g: GedcomFile, chosen: set[str], center: str | None) -> GedcomFile:
         children = [c for c in f.children if c in chosen]
         if len([p for p in partners if p]) + len(children) < 2:
             continue
-        families[xref] = Family(xref, partners[0], partners[1], children, dict(f.events),
-                                {c: r for c, r in f.child_relations.items() if c in chosen}, f.line)
+        families[xref] = Family(
+            xref,
+            partners[0],
+            partners[1],
+            children,
+            dict(f.events),
+            {c: r for c, r in f.child_relations.items() if c in chosen},
+            f.line,
+        )
     individuals = {}
     for xref, p in g.individuals.items():
         if xref in chosen:
             individuals[xref] = Individual(
-                p.xref, list(p.names), p.sex, p.birth, p.death, p.deceased,
+                p.xref,
+                list(p.names),
+                p.sex,
+                p.birth,
+                p.death,
+                p.deceased,
                 [link for link in p.famc if link.family in families],
-                [f for f in p.fams if f in families], p.line)
+                [f for f in p.fams if f in families],
+                p.line,
+            )
     associations = [a for a in g.associations if a.source in chosen and a.target in chosen]
-    return GedcomFile(g.version, g.encoding, individuals, families, associations, g.source, center,
-                      g.header_note, g.submitter)
+    return GedcomFile(
+        g.version, g.encoding, individuals, families, associations, g.source, center, g.header_note, g.submitter
+    )
 
 
 def preview(gedcom: GedcomFile) -> dict:
@@ -666,11 +819,18 @@ def preview(gedcom: GedcomFile) -> dict:
     gens = generations(gedcom, gedcom.center) if gedcom.center else {}
     people = []
     for p in gedcom.individuals.values():
-        people.append({
-            "id": p.xref, "name": p.name, "sex": p.sex,
-            "birth": p.birth.text if p.birth else "", "death": p.death.text if p.death else "",
-            "deceased": p.deceased, "generation": gens.get(p.xref), "center": p.xref == gedcom.center,
-        })
+        people.append(
+            {
+                "id": p.xref,
+                "name": p.name,
+                "sex": p.sex,
+                "birth": p.birth.text if p.birth else "",
+                "death": p.death.text if p.death else "",
+                "deceased": p.deceased,
+                "generation": gens.get(p.xref),
+                "center": p.xref == gedcom.center,
+            }
+        )
     people.sort(key=lambda r: (r["generation"] is None, r["generation"] or 0, r["name"]))
     per_generation: dict = {}
     for r in people:
@@ -679,10 +839,15 @@ def preview(gedcom: GedcomFile) -> dict:
     for link in to_network(gedcom).network.parents:
         kinds[link.kind] = kinds.get(link.kind, 0) + 1
     return {
-        "version": gedcom.version, "encoding": gedcom.encoding, "source": gedcom.source,
-        "persons": len(gedcom.individuals), "families": len(gedcom.families),
-        "associations": len(gedcom.associations), "parent_links": kinds,
-        "generations": per_generation, "people": people,
+        "version": gedcom.version,
+        "encoding": gedcom.encoding,
+        "source": gedcom.source,
+        "persons": len(gedcom.individuals),
+        "families": len(gedcom.families),
+        "associations": len(gedcom.associations),
+        "parent_links": kinds,
+        "generations": per_generation,
+        "people": people,
         "associations_list": [{"from": a.source, "to": a.target, "label": a.label} for a in gedcom.associations],
     }
 
@@ -690,8 +855,7 @@ def preview(gedcom: GedcomFile) -> dict:
 # --- to Network ---------------------------------------------------------------------------------------------
 
 _SEX = {"M": "male", "F": "female", "X": "other", "U": "unknown"}
-_KIND = {"": "biological", "birth": "biological", "sealing": "biological", "adopted": "adoptive",
-         "foster": "foster"}
+_KIND = {"": "biological", "birth": "biological", "sealing": "biological", "adopted": "adoptive", "foster": "foster"}
 
 
 def _parent_kind(pedi: str, phrase: str) -> str:
@@ -725,11 +889,18 @@ def to_network(gedcom: GedcomFile) -> GedcomImport:
             assoc_domain.setdefault(a.target, "friends" if a.role == "FRIEND" else "neighbourhood_clubs")
     members = []
     for p in gedcom.individuals.values():
-        members.append(Member(
-            id=p.xref, name=p.name or p.xref, sex=_SEX.get(p.sex, "unknown"),
-            birth_date=p.birth.date if p.birth else None, death_date=p.death.date if p.death else None,
-            deceased=p.deceased, central=p.xref == gedcom.center,
-            domain=None if p.xref in kin else assoc_domain.get(p.xref)))
+        members.append(
+            Member(
+                id=p.xref,
+                name=p.name or p.xref,
+                sex=_SEX.get(p.sex, "unknown"),
+                birth_date=p.birth.date if p.birth else None,
+                death_date=p.death.date if p.death else None,
+                deceased=p.deceased,
+                central=p.xref == gedcom.center,
+                domain=None if p.xref in kin else assoc_domain.get(p.xref),
+            )
+        )
     parents, seen = [], set()
     for p in gedcom.individuals.values():
         for link in p.famc:
@@ -756,8 +927,12 @@ def to_network(gedcom: GedcomFile) -> GedcomImport:
                     parents.append(ParentLink(parent, child, _parent_kind(vendor, "")))
     partners = []
     for family in gedcom.families.values():
-        if not (family.husband and family.wife and family.husband in gedcom.individuals
-                and family.wife in gedcom.individuals):
+        if not (
+            family.husband
+            and family.wife
+            and family.husband in gedcom.individuals
+            and family.wife in gedcom.individuals
+        ):
             continue
         ev = family.events
         end = ev.get("DIV") or ev.get("ANUL")
@@ -770,8 +945,15 @@ def to_network(gedcom: GedcomFile) -> GedcomImport:
         else:
             kind = "relationship"
         start = ev.get("MARR") or ev.get("ENGA")
-        partners.append(Partnership(family.husband, family.wife, kind, start.date if start else None,
-                                    end.date if end and kind == "divorced" else None))
+        partners.append(
+            Partnership(
+                family.husband,
+                family.wife,
+                kind,
+                start.date if start else None,
+                end.date if end and kind == "divorced" else None,
+            )
+        )
     network = Network(members=tuple(members), parents=tuple(parents), partners=tuple(partners))
     return GedcomImport(network, tuple(gedcom.associations))
 
@@ -793,8 +975,7 @@ def _text(value: str, v7: bool) -> str:
     return value.replace("@", "@@")
 
 
-def to_gedcom(network: Network, version: str = "5.5.1", source_name: str = "Kring",
-              associations=()) -> str:
+def to_gedcom(network: Network, version: str = "5.5.1", source_name: str = "Kring", associations=()) -> str:
     """Write a network as GEDCOM 5.5.1 or 7.0 text (UTF-8; encode it as such).
 
     Families come from partnerships, then from each child's parents of one kind (two parents → one family,
@@ -849,8 +1030,9 @@ def to_gedcom(network: Network, version: str = "5.5.1", source_name: str = "Krin
                     fam = family_of_pair.get(frozenset(pair)) or new_family(*pair)
                 else:
                     # a single parent: reuse a one-parent family of theirs, else a new one
-                    fam = next((f for f in families if f["partners"] == pair and f["partnership"] is None), None) \
-                        or new_family(pair[0], None)
+                    fam = next(
+                        (f for f in families if f["partners"] == pair and f["partnership"] is None), None
+                    ) or new_family(pair[0], None)
                 fam["children"].append(child)
                 famc.setdefault(child, []).append((fam["xref"], kind))
     fams: dict[str, list[str]] = {}
@@ -862,8 +1044,16 @@ def to_gedcom(network: Network, version: str = "5.5.1", source_name: str = "Krin
     if v7:
         out += ["1 GEDC", "2 VERS 7.0", f"1 SOUR {_text(source_name, v7)}"]
     else:
-        out += [f"1 SOUR {_text(source_name, v7)}", "1 GEDC", "2 VERS 5.5.1", "2 FORM LINEAGE-LINKED",
-                "1 CHAR UTF-8", "1 SUBM @SUBM1@", "0 @SUBM1@ SUBM", f"1 NAME {_text(source_name, v7)}"]
+        out += [
+            f"1 SOUR {_text(source_name, v7)}",
+            "1 GEDC",
+            "2 VERS 5.5.1",
+            "2 FORM LINEAGE-LINKED",
+            "1 CHAR UTF-8",
+            "1 SUBM @SUBM1@",
+            "0 @SUBM1@ SUBM",
+            f"1 NAME {_text(source_name, v7)}",
+        ]
     sex_out = {"male": "M", "female": "F", "other": "X" if v7 else "U", "unknown": "U"}
     for m in network.members:
         x = ids[m.id]

@@ -13,6 +13,7 @@ A layered (Sugiyama-style) layout tuned for families rather than general graphs:
 
 Everything is plain Python over ``graph.Network``; no Django.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -73,11 +74,13 @@ class GenogramLayout:
         if not self.positions:
             return Box(0, 0, 0, 0)
         boxes = [self.symbol_box(i) for i in self.positions] + [self.label_box(i) for i in self.positions]
-        return Box(min(b.x0 for b in boxes), min(b.y0 for b in boxes),
-                   max(b.x1 for b in boxes), max(b.y1 for b in boxes))
+        return Box(
+            min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes), max(b.y1 for b in boxes)
+        )
 
 
 # --- labels -----------------------------------------------------------------------------------------------
+
 
 def short_name(name: str, limit: int = MAX_NAME) -> str:
     name = " ".join((name or "").split())
@@ -114,6 +117,7 @@ def label_width(lines: list[str]) -> float:
 
 # --- union-find -------------------------------------------------------------------------------------------
 
+
 def _find(parent: dict[str, str], x: str) -> str:
     root = x
     while parent[root] != root:
@@ -130,6 +134,7 @@ def _union(parent: dict[str, str], a: str, b: str) -> None:
 
 
 # --- the layout -------------------------------------------------------------------------------------------
+
 
 def placement_parents(network: Network) -> dict[str, tuple[str, ...]]:
     """Child -> the one or two parents it hangs from (the best kind of link present, see PLACEMENT_PRIORITY)."""
@@ -193,8 +198,11 @@ def _generations(ids: list[str], network: Network, group: dict[str, str]) -> dic
     # Founders who married into a later generation hang right above their children, not at the very top.
     for node in reversed(order):
         if indegree[node] == 0 and children_of[node]:
-            lowest = min(gen[c] for c in children_of[node] if position[c] > position[node]) \
-                if any(position[c] > position[node] for c in children_of[node]) else None
+            lowest = (
+                min(gen[c] for c in children_of[node] if position[c] > position[node])
+                if any(position[c] > position[node] for c in children_of[node])
+                else None
+            )
             if lowest is not None:
                 gen[node] = max(gen[node], lowest - 1)
     return {i: gen[_find(group, i)] for i in ids}
@@ -259,7 +267,9 @@ def _pava(desired: list[float], weight: list[float], offset: list[float]) -> lis
     return result
 
 
-def layout_genogram(network: Network, moment: date | None = None, *, sweeps: int = 3, passes: int = 6) -> GenogramLayout:
+def layout_genogram(
+    network: Network, moment: date | None = None, *, sweeps: int = 3, passes: int = 6
+) -> GenogramLayout:
     members = list(network.members)
     by_id = {m.id: m for m in members}
     ids = [m.id for m in members]
@@ -318,8 +328,12 @@ def layout_genogram(network: Network, moment: date | None = None, *, sweeps: int
     # by their own date in their own sibship, not dragged to their twin's place.
     twin_group = {i: i for i in placed}
     for t in network.twins:
-        if t.a in twin_group and t.b in twin_group and t.a != t.b and \
-                set(parents_of.get(t.a, ())) == set(parents_of.get(t.b, ())):
+        if (
+            t.a in twin_group
+            and t.b in twin_group
+            and t.a != t.b
+            and set(parents_of.get(t.a, ())) == set(parents_of.get(t.b, ()))
+        ):
             _union(twin_group, t.a, t.b)
     own_key = {i: _birth_key(by_id[i], entry[i]) for i in placed}
     group_key: dict[str, tuple] = {}
@@ -393,8 +407,13 @@ def layout_genogram(network: Network, moment: date | None = None, *, sweeps: int
                     first, last = parent_key(b[0]), parent_key(b[-1])
                     if first is not None and last is not None and first > last:
                         b.reverse()
-                    elif first is None and last is None and len(b) == 2 and \
-                            by_id[b[0]].sex == "female" and by_id[b[1]].sex == "male":
+                    elif (
+                        first is None
+                        and last is None
+                        and len(b) == 2
+                        and by_id[b[0]].sex == "female"
+                        and by_id[b[1]].sex == "male"
+                    ):
                         b.reverse()  # husband left, wife right when nothing else decides
                 p = primary(b)
                 if p is not None:

@@ -3,6 +3,7 @@
 Everything that computes on a network (layouts, SVG drawing, statistics, GEDCOM) takes a ``Network`` and
 knows nothing of Django or the database. Ids are strings so imported files and stored records look alike.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -19,8 +20,16 @@ PARENT_KINDS = ("biological", "adoptive", "foster", "step", "guardian")
 PARTNER_KINDS = ("relationship", "engaged", "cohabiting", "married", "separated", "divorced", "widowed")
 TWIN_KINDS = ("fraternal", "identical")
 EMOTIONAL_KINDS = (
-    "close", "very_close", "distant", "conflict", "hostile", "cut_off",
-    "physical_abuse", "emotional_abuse", "sexual_abuse", "neglect",
+    "close",
+    "very_close",
+    "distant",
+    "conflict",
+    "hostile",
+    "cut_off",
+    "physical_abuse",
+    "emotional_abuse",
+    "sexual_abuse",
+    "neglect",
 )
 # Emotional kinds that point from one person to another (who harms whom).
 DIRECTED_EMOTIONAL_KINDS = ("physical_abuse", "emotional_abuse", "sexual_abuse", "neglect")
@@ -33,8 +42,18 @@ HELP_DIRECTIONS = ("gives", "receives", "both")
 SAFETY_FLAGS = ("safe", "unsafe", "unknown")
 
 SYSTEM_KINDS = (
-    "school", "work", "faith", "sports_club", "gp", "youth_care", "police", "hospital", "mental_health",
-    "social_services", "neighbourhood", "other",
+    "school",
+    "work",
+    "faith",
+    "sports_club",
+    "gp",
+    "youth_care",
+    "police",
+    "hospital",
+    "mental_health",
+    "social_services",
+    "neighbourhood",
+    "other",
 )
 TIE_STRENGTHS = ("strong", "tenuous", "stressful")
 ENERGY_DIRECTIONS = ("to_system", "from_system", "both", "none")
@@ -162,7 +181,8 @@ class Network:
 
         def keep(items, *ends):
             return tuple(
-                t for t in items
+                t
+                for t in items
                 if _active(getattr(t, "start", None), getattr(t, "end", None), moment)
                 and all(getattr(t, e) in present for e in ends if getattr(t, e) is not None)
             )

@@ -5,6 +5,7 @@ phenotype, and any further columns (ignored). '0' means an unknown parent. Lines
 lines are skipped. A parent named in a row but without a row of their own is still added, with unknown sex
 unless the column it appears in tells it, so every link has both ends.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -9,6 +9,7 @@ who has died can no longer support the family. Everyone else counts, professiona
 network is the network minus the professionals (life domain "professional"). A person without a life domain
 counts as informal: most of them are family drawn in the genogram.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -63,8 +64,12 @@ def network_persons(network: Network, moment: date | None = None) -> list[Member
 def is_invitable(member: Member, moment: date | None = None) -> bool:
     """Could be invited to a meeting: marked safe, allowed to be invited, reachable, alive."""
     return (
-        member.kind == "person" and not member.central and member.safety == "safe" and member.may_invite
-        and member.reachable and member.alive_at(moment)
+        member.kind == "person"
+        and not member.central
+        and member.safety == "safe"
+        and member.may_invite
+        and member.reachable
+        and member.alive_at(moment)
     )
 
 

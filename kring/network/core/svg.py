@@ -21,6 +21,7 @@ ring_1, ring_2, ring_3, practical, emotional, information, support_letter_practi
 support_letter_emotional, support_letter_information, unsafe, professional, informal, critical,
 and one per domain: household, family, friends, school_work, neighbourhood_clubs, professional_domain.
 """
+
 from __future__ import annotations
 
 import math
@@ -37,24 +38,62 @@ KINDS = ("genogram", "ecomap", "circle")
 
 DEFAULT_LABELS: dict[str, str] = {
     "legend": "Legend",
-    "male": "Male", "female": "Female", "other": "Other / non-binary", "unknown_sex": "Sex unknown",
-    "central": "Central person", "deceased": "Deceased",
-    "pregnancy": "Pregnancy", "miscarriage": "Miscarriage", "stillbirth": "Stillbirth",
-    "married": "Married", "relationship": "Relationship", "cohabiting": "Living together", "engaged": "Engaged",
-    "separated": "Separated", "divorced": "Divorced", "widowed": "Widowed",
-    "biological": "Biological child", "adoptive": "Adopted child", "foster": "Foster child",
-    "step": "Stepchild", "guardian": "Guardianship",
-    "twins": "Twins", "identical_twins": "Identical twins", "household": "Household",
-    "close": "Close", "very_close": "Very close", "distant": "Distant", "conflict": "Conflict",
-    "hostile": "Hostile", "cut_off": "Cut off", "physical_abuse": "Physical abuse",
-    "emotional_abuse": "Emotional abuse", "sexual_abuse": "Sexual abuse", "neglect": "Neglect",
-    "strong": "Strong", "tenuous": "Tenuous", "stressful": "Stressful", "energy": "Flow of energy",
-    "ring_1": "Very close", "ring_2": "Close", "ring_3": "Further away",
-    "practical": "Practical support", "emotional": "Emotional support", "information": "Information / advice",
-    "support_letter_practical": "P", "support_letter_emotional": "E", "support_letter_information": "I",
-    "unsafe": "Unsafe", "professional": "Professional", "informal": "Informal", "critical": "Critical",
-    "family": "Family", "friends": "Friends", "school_work": "School / work",
-    "neighbourhood_clubs": "Neighbourhood / clubs", "professional_domain": "Professionals",
+    "male": "Male",
+    "female": "Female",
+    "other": "Other / non-binary",
+    "unknown_sex": "Sex unknown",
+    "central": "Central person",
+    "deceased": "Deceased",
+    "pregnancy": "Pregnancy",
+    "miscarriage": "Miscarriage",
+    "stillbirth": "Stillbirth",
+    "married": "Married",
+    "relationship": "Relationship",
+    "cohabiting": "Living together",
+    "engaged": "Engaged",
+    "separated": "Separated",
+    "divorced": "Divorced",
+    "widowed": "Widowed",
+    "biological": "Biological child",
+    "adoptive": "Adopted child",
+    "foster": "Foster child",
+    "step": "Stepchild",
+    "guardian": "Guardianship",
+    "twins": "Twins",
+    "identical_twins": "Identical twins",
+    "household": "Household",
+    "close": "Close",
+    "very_close": "Very close",
+    "distant": "Distant",
+    "conflict": "Conflict",
+    "hostile": "Hostile",
+    "cut_off": "Cut off",
+    "physical_abuse": "Physical abuse",
+    "emotional_abuse": "Emotional abuse",
+    "sexual_abuse": "Sexual abuse",
+    "neglect": "Neglect",
+    "strong": "Strong",
+    "tenuous": "Tenuous",
+    "stressful": "Stressful",
+    "energy": "Flow of energy",
+    "ring_1": "Very close",
+    "ring_2": "Close",
+    "ring_3": "Further away",
+    "practical": "Practical support",
+    "emotional": "Emotional support",
+    "information": "Information / advice",
+    "support_letter_practical": "P",
+    "support_letter_emotional": "E",
+    "support_letter_information": "I",
+    "unsafe": "Unsafe",
+    "professional": "Professional",
+    "informal": "Informal",
+    "critical": "Critical",
+    "family": "Family",
+    "friends": "Friends",
+    "school_work": "School / work",
+    "neighbourhood_clubs": "Neighbourhood / clubs",
+    "professional_domain": "Professionals",
 }
 
 PAGES_MM = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape
@@ -99,6 +138,7 @@ def _f(v: float) -> str:
 
 # --- layouts ----------------------------------------------------------------------------------------------
 
+
 def compute_layout(network: Network, kind: str, moment: date | None = None):
     if kind == "genogram":
         return layout_genogram(network, moment)
@@ -116,6 +156,7 @@ def layout(network: Network, kind: str) -> dict[str, tuple[float, float]]:
 
 # --- symbols ----------------------------------------------------------------------------------------------
 
+
 def _shape(sex: str, size: float, attrs: str) -> str:
     h = size / 2
     if sex == "male":
@@ -125,26 +166,32 @@ def _shape(sex: str, size: float, attrs: str) -> str:
     if sex == "other":
         return f'<path d="M0 {_f(-h)}L{_f(h)} 0L0 {_f(h)}L{_f(-h)} 0Z" {attrs}/>'
     # Unknown sex: a square with a question mark (GenoPro's genogram convention).
-    return (f'<rect x="{_f(-h)}" y="{_f(-h)}" width="{_f(size)}" height="{_f(size)}" {attrs}/>'
-            f'<text y="{_f(h * 0.35)}" text-anchor="middle" font-size="{_f(size * 0.55)}">?</text>')
+    return (
+        f'<rect x="{_f(-h)}" y="{_f(-h)}" width="{_f(size)}" height="{_f(size)}" {attrs}/>'
+        f'<text y="{_f(h * 0.35)}" text-anchor="middle" font-size="{_f(size * 0.55)}">?</text>'
+    )
 
 
 def _death_mark(size: float, style: str) -> str:
     h = size / 2 + 4
     if style == "slash":
         return f'<path class="death" d="M{_f(-h)} {_f(h)}L{_f(h)} {_f(-h)}" stroke="{INK}" stroke-width="1.6"/>'
-    return (f'<path class="death" d="M{_f(-h)} {_f(-h)}L{_f(h)} {_f(h)}M{_f(-h)} {_f(h)}L{_f(h)} {_f(-h)}" '
-            f'stroke="{INK}" stroke-width="1.6"/>')
+    return (
+        f'<path class="death" d="M{_f(-h)} {_f(-h)}L{_f(h)} {_f(h)}M{_f(-h)} {_f(h)}L{_f(h)} {_f(-h)}" '
+        f'stroke="{INK}" stroke-width="1.6"/>'
+    )
 
 
-def symbol_svg(member: Member, size: float, options: RenderOptions, *, fill: str = "#fff",
-               stroke: str = INK, dashed: bool = False) -> str:
+def symbol_svg(
+    member: Member, size: float, options: RenderOptions, *, fill: str = "#fff", stroke: str = INK, dashed: bool = False
+) -> str:
     """The McGoldrick/Gerson symbol of one member, centred on (0, 0)."""
     dash = ' stroke-dasharray="4 3"' if dashed else ""
     attrs = f'fill="{fill}" stroke="{stroke}" stroke-width="1.6"{dash}'
     parts = []
-    dead = member.deceased or (member.death_date is not None and
-                               (options.moment is None or member.death_date <= options.moment))
+    dead = member.deceased or (
+        member.death_date is not None and (options.moment is None or member.death_date <= options.moment)
+    )
     if member.kind == "pregnancy":
         h = size / 2
         parts.append(f'<path d="M0 {_f(-h)}L{_f(h)} {_f(h * 0.8)}L{_f(-h)} {_f(h * 0.8)}Z" {attrs}/>')
@@ -156,8 +203,13 @@ def symbol_svg(member: Member, size: float, options: RenderOptions, *, fill: str
         parts.append(_death_mark(small, "cross"))
     else:
         if member.central:
-            parts.append(_shape(member.sex if member.sex != "unknown" else "male", size + 8,
-                                f'fill="none" stroke="{stroke}" stroke-width="1.6"'))
+            parts.append(
+                _shape(
+                    member.sex if member.sex != "unknown" else "male",
+                    size + 8,
+                    f'fill="none" stroke="{stroke}" stroke-width="1.6"',
+                )
+            )
         parts.append(_shape(member.sex, size, attrs))
         if dead:
             parts.append(_death_mark(size, options.death_mark))
@@ -170,25 +222,32 @@ def _label_svg(lines: list[str], top: float, font: float = LABEL_FONT, line: flo
     out = []
     for n, text in enumerate(lines):
         weight = ' font-weight="bold"' if n == 0 else ""
-        common = (f'y="{_f(top + font + n * line - 2)}" text-anchor="middle" font-size="{_f(font)}"{weight}')
-        out.append(f'<text class="label-halo" {common} fill="#fff" stroke="#fff" stroke-width="3" '
-                   f'aria-hidden="true">{escape(text)}</text>'
-                   f'<text class="label" {common} fill="#000">{escape(text)}</text>')
+        common = f'y="{_f(top + font + n * line - 2)}" text-anchor="middle" font-size="{_f(font)}"{weight}'
+        out.append(
+            f'<text class="label-halo" {common} fill="#fff" stroke="#fff" stroke-width="3" '
+            f'aria-hidden="true">{escape(text)}</text>'
+            f'<text class="label" {common} fill="#000">{escape(text)}</text>'
+        )
     return "".join(out)
 
 
 def _member_group(member: Member, x: float, y: float, inner: str, extra_class: str = "") -> str:
     cls = "member" + (f" {extra_class}" if extra_class else "")
-    return (f'<g class="{cls}" data-id="{_a(member.id)}" tabindex="0" role="button" aria-label="{_a(member.name)}" '
-            f'transform="translate({_f(x)},{_f(y)})"><title>{escape(member.name)}</title>{inner}</g>')
+    return (
+        f'<g class="{cls}" data-id="{_a(member.id)}" tabindex="0" role="button" aria-label="{_a(member.name)}" '
+        f'transform="translate({_f(x)},{_f(y)})"><title>{escape(member.name)}</title>{inner}</g>'
+    )
 
 
 # --- line helpers -----------------------------------------------------------------------------------------
 
+
 def _line(x1, y1, x2, y2, dash=None, width=1.5, color=INK, extra="") -> str:
     d = f' stroke-dasharray="{dash}"' if dash else ""
-    return (f'<line x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" stroke="{color}" '
-            f'stroke-width="{_f(width)}"{d}{extra}/>')
+    return (
+        f'<line x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" stroke="{color}" '
+        f'stroke-width="{_f(width)}"{d}{extra}/>'
+    )
 
 
 def _unit(x1, y1, x2, y2):
@@ -271,12 +330,12 @@ def _emotional_glyph(kind: str, x1, y1, x2, y2) -> str:
 
 
 DEFS = (
-    '<defs>'
+    "<defs>"
     f'<marker id="arrow-red" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
     f'orient="auto-start-reverse"><path d="M0 0L10 5L0 10Z" fill="{RED}"/></marker>'
     f'<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
     f'orient="auto-start-reverse"><path d="M0 0L10 5L0 10Z" fill="{INK}"/></marker>'
-    '</defs>'
+    "</defs>"
 )
 
 
@@ -287,13 +346,16 @@ def _emotional_layer(network: Network, positions: dict[str, tuple[float, float]]
             continue
         (xa, ya), (xb, yb) = positions[tie.a], positions[tie.b]
         x1, y1, x2, y2 = _shorten(xa, ya, xb, yb, radius + 4, radius + 6)
-        out.append(f'<g class="tie emotional" data-kind="{_a(tie.kind)}" data-a="{_a(tie.a)}" data-b="{_a(tie.b)}">'
-                   f'{_emotional_glyph(tie.kind, x1, y1, x2, y2)}</g>')
+        out.append(
+            f'<g class="tie emotional" data-kind="{_a(tie.kind)}" data-a="{_a(tie.a)}" data-b="{_a(tie.b)}">'
+            f"{_emotional_glyph(tie.kind, x1, y1, x2, y2)}</g>"
+        )
     out.append("</g>")
     return "".join(out)
 
 
 # --- genogram ---------------------------------------------------------------------------------------------
+
 
 def _draw_genogram(network: Network, lay: GenogramLayout, options: RenderOptions) -> tuple[str, tuple]:
     pos = lay.positions
@@ -314,9 +376,11 @@ def _draw_genogram(network: Network, lay: GenogramLayout, options: RenderOptions
         if intruder:
             rects = [(min(a.x0, b.x0) - 8, a.y0 - 10, max(a.x1, b.x1) + 8, b.y1 + 4) for a, b in boxes]
         for rx0, ry0, rx1, ry1 in rects:
-            out.append(f'<rect class="household" x="{_f(rx0)}" y="{_f(ry0)}" width="{_f(rx1 - rx0)}" '
-                       f'height="{_f(ry1 - ry0)}" rx="18" fill="#f4f8ff" stroke="#5b7db1" stroke-width="1.4" '
-                       f'stroke-dasharray="8 4"/>')
+            out.append(
+                f'<rect class="household" x="{_f(rx0)}" y="{_f(ry0)}" width="{_f(rx1 - rx0)}" '
+                f'height="{_f(ry1 - ry0)}" rx="18" fill="#f4f8ff" stroke="#5b7db1" stroke-width="1.4" '
+                f'stroke-dasharray="8 4"/>'
+            )
 
     # Partner lines: straight between neighbours on one row; otherwise routed over the symbols.
     row_index = {m: (k, n) for k, row in enumerate(lay.rows) for n, m in enumerate(row)}
@@ -338,8 +402,7 @@ def _draw_genogram(network: Network, lay: GenogramLayout, options: RenderOptions
             top = min(ya, yb) - h - 10 - 5 * (detour % 4)
             d = f"M{_f(xa)} {_f(ya - h)}V{_f(top)}H{_f(xb)}V{_f(yb - h)}"
             dash = PARTNER_DASH.get(p.kind)
-            glyph = (f'<path d="{d}" fill="none" stroke="{INK}" stroke-width="1.6"'
-                     f'{_dash(dash)}/>')
+            glyph = f'<path d="{d}" fill="none" stroke="{INK}" stroke-width="1.6"{_dash(dash)}/>'
             if p.kind in ("separated", "divorced"):
                 glyph += _bars(xa, top, xb, top, (0.5,) if p.kind == "separated" else (0.45, 0.55), tilt=0.6)
             couple_mid[frozenset((p.a, p.b))] = ((xa + xb) / 2, max(ya, yb))
@@ -380,16 +443,20 @@ def _draw_genogram(network: Network, lay: GenogramLayout, options: RenderOptions
                 groups.append([k])
         anchors = [sum(pos[k][0] for k in g) / len(g) for g in groups]
         left, right = min(anchors + [dx]), max(anchors + [dx])
-        out.append(f'<g class="sibship" data-parents="{_a(" ".join(parents))}">'
-                   f'{_line(dx, dy, dx, sy)}{_line(left, sy, right, sy)}</g>')
+        out.append(
+            f'<g class="sibship" data-parents="{_a(" ".join(parents))}">'
+            f"{_line(dx, dy, dx, sy)}{_line(left, sy, right, sy)}</g>"
+        )
         for g, ax in zip(groups, anchors):
             for k in g:
                 kind = link_kind.get((parents[0], k), "biological")
                 for p in parents:
                     used_links.add((p, k))
                 kx, ky = pos[k]
-                out.append(f'<g class="tie" data-kind="{_a(kind)}" data-a="{_a(parents[0])}" data-b="{_a(k)}">'
-                           f'{_line(ax, sy, kx, ky - h, PARENT_DASH.get(kind))}</g>')
+                out.append(
+                    f'<g class="tie" data-kind="{_a(kind)}" data-a="{_a(parents[0])}" data-b="{_a(k)}">'
+                    f"{_line(ax, sy, kx, ky - h, PARENT_DASH.get(kind))}</g>"
+                )
             if len(g) > 1 and any(twin_kind.get(frozenset((a, b))) == "identical" for a, b in zip(g, g[1:])):
                 ty = (sy + child_top) / 2
                 lx = ax + (pos[g[0]][0] - ax) / 2
@@ -400,10 +467,12 @@ def _draw_genogram(network: Network, lay: GenogramLayout, options: RenderOptions
         if (l.parent, l.child) in used_links or l.parent not in pos or l.child not in pos:
             continue
         (px, py), (cx, cy) = pos[l.parent], pos[l.child]
-        out.append(f'<g class="tie" data-kind="{_a(l.kind)}" data-a="{_a(l.parent)}" data-b="{_a(l.child)}">'
-                   f'<path d="M{_f(px)} {_f(py + h)}C{_f(px)} {_f(py + 60)} {_f(cx)} {_f(cy - 60)} {_f(cx)} {_f(cy - h)}" '
-                   f'fill="none" stroke="#555" stroke-width="1.3"'
-                   f'{_dash(PARENT_DASH.get(l.kind) or "1 0")}/></g>')
+        out.append(
+            f'<g class="tie" data-kind="{_a(l.kind)}" data-a="{_a(l.parent)}" data-b="{_a(l.child)}">'
+            f'<path d="M{_f(px)} {_f(py + h)}C{_f(px)} {_f(py + 60)} {_f(cx)} {_f(cy - 60)} {_f(cx)} {_f(cy - h)}" '
+            f'fill="none" stroke="#555" stroke-width="1.3"'
+            f"{_dash(PARENT_DASH.get(l.kind) or '1 0')}/></g>"
+        )
 
     if options.show_emotional:
         out.append(_emotional_layer(network, pos, h))
@@ -419,6 +488,7 @@ def _draw_genogram(network: Network, lay: GenogramLayout, options: RenderOptions
 
 # --- eco-map ----------------------------------------------------------------------------------------------
 
+
 def _strength_glyph(strength: str, x1, y1, x2, y2, energy: str) -> str:
     markers = ""
     if energy in ("to_system", "both"):
@@ -431,15 +501,17 @@ def _strength_glyph(strength: str, x1, y1, x2, y2, energy: str) -> str:
         ux, uy, length = _unit(x1, y1, x2, y2)
         n = max(int(length // 12), 1)
         return _line(x1, y1, x2, y2, None, 1.4, INK, markers) + _bars(
-            x1, y1, x2, y2, [(k + 0.5) / n for k in range(n)], half=6, tilt=0.5)
+            x1, y1, x2, y2, [(k + 0.5) / n for k in range(n)], half=6, tilt=0.5
+        )
     return _line(x1, y1, x2, y2, None, 3.6, INK, markers)
 
 
 def _draw_ecomap(network: Network, lay: EcomapLayout, options: RenderOptions) -> tuple[str, tuple]:
     pos = lay.positions
     size = 34.0
-    out = [f'<circle class="household" r="{_f(lay.household_radius)}" fill="#f4f8ff" stroke="#5b7db1" '
-           f'stroke-width="2"/>']
+    out = [
+        f'<circle class="household" r="{_f(lay.household_radius)}" fill="#f4f8ff" stroke="#5b7db1" stroke-width="2"/>'
+    ]
     first_tie: dict[str, str] = {}
     for tie in network.systems:
         first_tie.setdefault(tie.system, tie.id)
@@ -456,17 +528,22 @@ def _draw_ecomap(network: Network, lay: EcomapLayout, options: RenderOptions) ->
             x1, y1 = ux * lay.household_radius, uy * lay.household_radius
             _, _, x2, y2 = _shorten(x1, y1, sx, sy, 0, SYSTEM_RADIUS + 3)
             a = "household"
-        out.append(f'<g class="tie" data-kind="{_a(tie.strength)}" data-energy="{_a(tie.energy)}" data-a="{_a(a)}" '
-                   f'data-b="{_a(tie.id)}">{_strength_glyph(tie.strength, x1, y1, x2, y2, tie.energy)}</g>')
+        out.append(
+            f'<g class="tie" data-kind="{_a(tie.strength)}" data-energy="{_a(tie.energy)}" data-a="{_a(a)}" '
+            f'data-b="{_a(tie.id)}">{_strength_glyph(tie.strength, x1, y1, x2, y2, tie.energy)}</g>'
+        )
     for name, (sx, sy) in lay.systems.items():
         words = _wrap(name, 12, 3)
         text = "".join(
             f'<text y="{_f((n - (len(words) - 1) / 2) * 13 + 4)}" text-anchor="middle" font-size="11">{escape(w)}</text>'
-            for n, w in enumerate(words))
-        out.append(f'<g class="system" data-id="{_a(first_tie[name])}" data-system="{_a(name)}" '
-                   f'data-system-kind="{_a(lay.system_kind[name])}" transform="translate({_f(sx)},{_f(sy)})">'
-                   f'<title>{escape(name)}</title><circle r="{_f(SYSTEM_RADIUS)}" fill="#fff" stroke="{INK}" '
-                   f'stroke-width="1.6"/>{text}</g>')
+            for n, w in enumerate(words)
+        )
+        out.append(
+            f'<g class="system" data-id="{_a(first_tie[name])}" data-system="{_a(name)}" '
+            f'data-system-kind="{_a(lay.system_kind[name])}" transform="translate({_f(sx)},{_f(sy)})">'
+            f'<title>{escape(name)}</title><circle r="{_f(SYSTEM_RADIUS)}" fill="#fff" stroke="{INK}" '
+            f'stroke-width="1.6"/>{text}</g>'
+        )
     if options.show_emotional:
         out.append(_emotional_layer(network, pos, size / 2))
     for m in network.members:
@@ -493,13 +570,16 @@ def _wrap(text: str, width: int, max_lines: int) -> list[str]:
 
 # --- network circle ---------------------------------------------------------------------------------------
 
+
 def _domain_word(domain: str, options: RenderOptions) -> str:
     return options.word("professional_domain" if domain == "professional" else domain)
 
 
 def _warning_glyph(x: float, y: float) -> str:
-    return (f'<g class="unsafe-mark" transform="translate({_f(x)},{_f(y)})"><path d="M0 -8L8 6H-8Z" fill="{RED}"/>'
-            f'<text y="5" text-anchor="middle" font-size="10" font-weight="bold" fill="#fff">!</text></g>')
+    return (
+        f'<g class="unsafe-mark" transform="translate({_f(x)},{_f(y)})"><path d="M0 -8L8 6H-8Z" fill="{RED}"/>'
+        f'<text y="5" text-anchor="middle" font-size="10" font-weight="bold" fill="#fff">!</text></g>'
+    )
 
 
 def _draw_circle(network: Network, lay: CircleLayout, options: RenderOptions) -> tuple[str, tuple]:
@@ -509,19 +589,31 @@ def _draw_circle(network: Network, lay: CircleLayout, options: RenderOptions) ->
     outer = lay.radius
     for r in sorted(lay.bands):
         inner_r, outer_r = lay.bands[r]
-        out.append(f'<circle class="ring" data-ring="{r}" r="{_f(outer_r)}" fill="none" stroke="#9aa" '
-                   f'stroke-width="1"/>')
+        out.append(
+            f'<circle class="ring" data-ring="{r}" r="{_f(outer_r)}" fill="none" stroke="#9aa" stroke-width="1"/>'
+        )
     first_inner = lay.bands[min(lay.bands)][0]
     out.append(f'<circle class="ring centre" r="{_f(first_inner)}" fill="#f4f8ff" stroke="#9aa"/>')
     for d in DOMAINS:
         start, end = lay.sector[d]
-        out.append(_line(first_inner * math.sin(start), -first_inner * math.cos(start),
-                         outer * math.sin(start), -outer * math.cos(start), None, 1, "#9aa"))
+        out.append(
+            _line(
+                first_inner * math.sin(start),
+                -first_inner * math.cos(start),
+                outer * math.sin(start),
+                -outer * math.cos(start),
+                None,
+                1,
+                "#9aa",
+            )
+        )
         mid = (start + end) / 2
         tx, ty = (outer + 18) * math.sin(mid), -(outer + 18) * math.cos(mid)
         anchor = "start" if tx > 5 else "end" if tx < -5 else "middle"
-        out.append(f'<text class="domain" x="{_f(tx)}" y="{_f(ty + 4)}" text-anchor="{anchor}" font-size="13" '
-                   f'font-weight="bold" fill="#456">{escape(_domain_word(d, options))}</text>')
+        out.append(
+            f'<text class="domain" x="{_f(tx)}" y="{_f(ty + 4)}" text-anchor="{anchor}" font-size="13" '
+            f'font-weight="bold" fill="#456">{escape(_domain_word(d, options))}</text>'
+        )
     if options.show_emotional:
         out.append(_emotional_layer(network, pos, size / 2))
     letters = {s: options.word(f"support_letter_{s}") for s in ("practical", "emotional", "information")}
@@ -530,16 +622,24 @@ def _draw_circle(network: Network, lay: CircleLayout, options: RenderOptions) ->
             continue
         x, y = pos[m.id]
         unsafe = m.safety == "unsafe"
-        inner = symbol_svg(m, size, options, fill="#eef0f3" if m.is_professional else "#fff",
-                           stroke=RED if unsafe else INK, dashed=m.is_professional)
+        inner = symbol_svg(
+            m,
+            size,
+            options,
+            fill="#eef0f3" if m.is_professional else "#fff",
+            stroke=RED if unsafe else INK,
+            dashed=m.is_professional,
+        )
         if unsafe:
             inner += _warning_glyph(size / 2 + 4, -size / 2)
         marks = "".join(letters[s] for s in ("practical", "emotional", "information") if s in m.support)
         if m.critical:
             marks += "!"
         if marks:
-            inner += (f'<text class="support" x="{_f(size / 2 + 3)}" y="{_f(size / 2)}" font-size="9" '
-                      f'fill="#246">{escape(marks)}</text>')
+            inner += (
+                f'<text class="support" x="{_f(size / 2 + 3)}" y="{_f(size / 2)}" font-size="9" '
+                f'fill="#246">{escape(marks)}</text>'
+            )
         inner += _label_svg(lay.labels.get(m.id, [])[:1], size / 2 + 2, 10, 12)
         extra = " ".join(c for c in ("unsafe" if unsafe else "", "professional" if m.is_professional else "") if c)
         out.append(_member_group(m, x, y, inner, extra))
@@ -548,6 +648,7 @@ def _draw_circle(network: Network, lay: CircleLayout, options: RenderOptions) ->
 
 
 # --- legend -----------------------------------------------------------------------------------------------
+
 
 def _legend_entries(kind: str, options: RenderOptions, network: Network) -> list[tuple[str, str]]:
     w = options.word
@@ -561,23 +662,35 @@ def _legend_entries(kind: str, options: RenderOptions, network: Network) -> list
 
     entries: list[tuple[str, str]] = []
     if kind == "genogram":
-        entries += [(sym("male"), w("male")), (sym("female"), w("female")), (sym("other"), w("other")),
-                    (sym("unknown"), w("unknown_sex")), (sym("male", central=True), w("central")),
-                    (sym("male", deceased=True), w("deceased")),
-                    (symbol_svg(Member("l", "", kind="pregnancy"), s, options), w("pregnancy")),
-                    (symbol_svg(Member("l", "", kind="miscarriage"), s, options), w("miscarriage")),
-                    (symbol_svg(Member("l", "", kind="stillbirth", sex="male"), s, options), w("stillbirth"))]
+        entries += [
+            (sym("male"), w("male")),
+            (sym("female"), w("female")),
+            (sym("other"), w("other")),
+            (sym("unknown"), w("unknown_sex")),
+            (sym("male", central=True), w("central")),
+            (sym("male", deceased=True), w("deceased")),
+            (symbol_svg(Member("l", "", kind="pregnancy"), s, options), w("pregnancy")),
+            (symbol_svg(Member("l", "", kind="miscarriage"), s, options), w("miscarriage")),
+            (symbol_svg(Member("l", "", kind="stillbirth", sex="male"), s, options), w("stillbirth")),
+        ]
         for pk in ("married", "cohabiting", "engaged", "separated", "divorced", "widowed"):
             entries.append((seg(lambda a, b, c, d, pk=pk: _partner_glyph(pk, a, b, c, d)), w(pk)))
         for ck in ("biological", "adoptive", "foster", "step", "guardian"):
-            entries.append((f'<path d="M0 -8V8" stroke="{INK}" stroke-width="1.5"'
-                            f'{_dash(PARENT_DASH[ck])}/>',
-                            w(ck)))
+            entries.append((f'<path d="M0 -8V8" stroke="{INK}" stroke-width="1.5"{_dash(PARENT_DASH[ck])}/>', w(ck)))
         entries.append(('<path d="M0 -8L-7 8M0 -8L7 8" stroke="#222" fill="none" stroke-width="1.4"/>', w("twins")))
-        entries.append(('<path d="M0 -8L-7 8M0 -8L7 8M-3.5 0H3.5" stroke="#222" fill="none" stroke-width="1.4"/>',
-                        w("identical_twins")))
-        entries.append(('<rect x="-12" y="-8" width="24" height="16" rx="6" fill="#f4f8ff" stroke="#5b7db1" '
-                        'stroke-dasharray="4 2"/>', w("household")))
+        entries.append(
+            (
+                '<path d="M0 -8L-7 8M0 -8L7 8M-3.5 0H3.5" stroke="#222" fill="none" stroke-width="1.4"/>',
+                w("identical_twins"),
+            )
+        )
+        entries.append(
+            (
+                '<rect x="-12" y="-8" width="24" height="16" rx="6" fill="#f4f8ff" stroke="#5b7db1" '
+                'stroke-dasharray="4 2"/>',
+                w("household"),
+            )
+        )
     elif kind == "ecomap":
         for st in ("strong", "tenuous", "stressful"):
             entries.append((_strength_glyph(st, -14, 0, 14, 0, "none"), w(st)))
@@ -587,16 +700,22 @@ def _legend_entries(kind: str, options: RenderOptions, network: Network) -> list
         for r in (1, 2, 3):
             entries.append((f'<text y="4" text-anchor="middle" font-size="11">{r}</text>', w(f"ring_{r}")))
         for sp in ("practical", "emotional", "information"):
-            entries.append((f'<text y="4" text-anchor="middle" font-size="11" fill="#246">'
-                            f'{escape(w("support_letter_" + sp))}</text>', w(sp)))
+            entries.append(
+                (
+                    f'<text y="4" text-anchor="middle" font-size="11" fill="#246">'
+                    f"{escape(w('support_letter_' + sp))}</text>",
+                    w(sp),
+                )
+            )
         entries.append(('<text y="4" text-anchor="middle" font-size="11" fill="#246">!</text>', w("critical")))
-        entries.append((symbol_svg(Member("l", "", sex="male"), s, options, stroke=RED) + _warning_glyph(10, -6),
-                        w("unsafe")))
+        entries.append(
+            (symbol_svg(Member("l", "", sex="male"), s, options, stroke=RED) + _warning_glyph(10, -6), w("unsafe"))
+        )
         entries.append((symbol_svg(Member("l", "", sex="male"), s, options), w("informal")))
-        entries.append((symbol_svg(Member("l", "", sex="male"), s, options, fill="#eef0f3", dashed=True),
-                        w("professional")))
-        entries += [(sym("male"), w("male")), (sym("female"), w("female")), (sym("male", deceased=True),
-                                                                               w("deceased"))]
+        entries.append(
+            (symbol_svg(Member("l", "", sex="male"), s, options, fill="#eef0f3", dashed=True), w("professional"))
+        )
+        entries += [(sym("male"), w("male")), (sym("female"), w("female")), (sym("male", deceased=True), w("deceased"))]
     if options.show_emotional and network.emotional:
         for ek in dict.fromkeys(t.kind for t in network.emotional):
             entries.append((seg(lambda a, b, c, d, ek=ek: _emotional_glyph(ek, a, b, c, d)), w(ek)))
@@ -608,13 +727,16 @@ def _legend_svg(kind: str, options: RenderOptions, network: Network) -> tuple[st
     out = [f'<text x="0" y="14" font-size="13" font-weight="bold">{escape(options.word("legend"))}</text>']
     for n, (glyph, text) in enumerate(entries):
         y = 34 + n * LEGEND_ROW
-        out.append(f'<g transform="translate(16,{_f(y)})">{glyph}</g>'
-                   f'<text x="38" y="{_f(y + 4)}" font-size="11">{escape(text)}</text>')
+        out.append(
+            f'<g transform="translate(16,{_f(y)})">{glyph}</g>'
+            f'<text x="38" y="{_f(y + 4)}" font-size="11">{escape(text)}</text>'
+        )
     height = 34 + len(entries) * LEGEND_ROW
     return f'<g class="legend">{"".join(out)}</g>', LEGEND_WIDTH, height
 
 
 # --- the document -----------------------------------------------------------------------------------------
+
 
 def render_map(network: Network, kind: str, *, options: RenderOptions | None = None) -> str:
     """A standalone SVG document of ``network`` drawn as ``kind`` ("genogram", "ecomap" or "circle")."""
@@ -636,11 +758,15 @@ def render_map(network: Network, kind: str, *, options: RenderOptions | None = N
         title_h = 20.0
         if options.title:
             title_h += 22
-            head += (f'<text class="title" x="{_f(MARGIN)}" y="{_f(MARGIN + 18)}" font-size="20" '
-                     f'font-weight="bold">{escape(options.title)}</text>')
+            head += (
+                f'<text class="title" x="{_f(MARGIN)}" y="{_f(MARGIN + 18)}" font-size="20" '
+                f'font-weight="bold">{escape(options.title)}</text>'
+            )
         if options.subtitle:
-            head += (f'<text class="subtitle" x="{_f(MARGIN)}" y="{_f(MARGIN + title_h - 4)}" font-size="12" '
-                     f'fill="#555">{escape(options.subtitle)}</text>')
+            head += (
+                f'<text class="subtitle" x="{_f(MARGIN)}" y="{_f(MARGIN + title_h - 4)}" font-size="12" '
+                f'fill="#555">{escape(options.subtitle)}</text>'
+            )
             title_h += 16
     legend, legend_w, legend_h = ("", 0.0, 0.0)
     if options.legend:
@@ -659,16 +785,24 @@ def render_map(network: Network, kind: str, *, options: RenderOptions | None = N
         tx = area_x + (area_w - map_w * scale) / 2 - x0 * scale
         ty = area_y - y0 * scale
         viewport = f'<g class="viewport" transform="translate({_f(tx)},{_f(ty)}) scale({scale:.5f})">{body}</g>'
-        legend_part = (f'<g transform="translate({_f(width - MARGIN - legend_w)},{_f(area_y)}) '
-                       f'scale({legend_scale:.4f})">{legend}</g>') if legend else ""
+        legend_part = (
+            (
+                f'<g transform="translate({_f(width - MARGIN - legend_w)},{_f(area_y)}) '
+                f'scale({legend_scale:.4f})">{legend}</g>'
+            )
+            if legend
+            else ""
+        )
         size_attrs = f'width="{_f(mm_w)}mm" height="{_f(mm_h)}mm"'
     else:
         width = MARGIN * 2 + map_w + (legend_w + 20 if legend else 0)
         height = MARGIN * 2 + title_h + max(map_h, legend_h)
-        viewport = (f'<g class="viewport" transform="translate({_f(MARGIN - x0)},{_f(MARGIN + title_h - y0)})">'
-                    f'{body}</g>')
-        legend_part = (f'<g transform="translate({_f(MARGIN + map_w + 20)},{_f(MARGIN + title_h)})">{legend}</g>'
-                       if legend else "")
+        viewport = (
+            f'<g class="viewport" transform="translate({_f(MARGIN - x0)},{_f(MARGIN + title_h - y0)})">{body}</g>'
+        )
+        legend_part = (
+            f'<g transform="translate({_f(MARGIN + map_w + 20)},{_f(MARGIN + title_h)})">{legend}</g>' if legend else ""
+        )
         size_attrs = f'width="{_f(width)}" height="{_f(height)}"'
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -676,5 +810,5 @@ def render_map(network: Network, kind: str, *, options: RenderOptions | None = N
         f'viewBox="0 0 {_f(width)} {_f(height)}" font-family="sans-serif" role="img" '
         f'aria-label="{_a(options.title or kind)}">'
         f'{DEFS}<rect class="background" width="{_f(width)}" height="{_f(height)}" fill="#fff"/>'
-        f'{head}{viewport}{legend_part}</svg>\n'
+        f"{head}{viewport}{legend_part}</svg>\n"
     )

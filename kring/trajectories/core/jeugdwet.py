@@ -6,6 +6,7 @@ probation, nor to guardianship after parental authority ended.
 4.1.3: when no family group plan is drawn up, a professional plan is adopted within six weeks of that being
 established; if the child, a parent or the provider asks, it is put in writing within fourteen days.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -78,8 +79,11 @@ def problems(record: FamilyPlanRight) -> list[LegalRuleError]:
         found.append(LegalRuleError("professional_plan_adopted_on", "professional_plan_without_drop"))
     if record.written_copy_given_on and not record.written_copy_requested_on:
         found.append(LegalRuleError("written_copy_given_on", "copy_without_request"))
-    if (record.written_copy_requested_on and record.written_copy_given_on
-            and record.written_copy_given_on < record.written_copy_requested_on):
+    if (
+        record.written_copy_requested_on
+        and record.written_copy_given_on
+        and record.written_copy_given_on < record.written_copy_requested_on
+    ):
         found.append(LegalRuleError("written_copy_given_on", "copy_before_request"))
     return found
 
@@ -94,11 +98,21 @@ def deadlines(record: FamilyPlanRight) -> list[Deadline]:
         done = record.family_plan_made_on or record.dropped_on
         result.append(Deadline("family_plan_term", record.reasonable_term_until, done))
     if record.dropped_on:
-        result.append(Deadline("professional_plan", record.dropped_on + timedelta(weeks=PROFESSIONAL_PLAN_WEEKS),
-                               record.professional_plan_adopted_on))
+        result.append(
+            Deadline(
+                "professional_plan",
+                record.dropped_on + timedelta(weeks=PROFESSIONAL_PLAN_WEEKS),
+                record.professional_plan_adopted_on,
+            )
+        )
     if record.written_copy_requested_on:
-        result.append(Deadline("written_copy", record.written_copy_requested_on + timedelta(days=WRITTEN_COPY_DAYS),
-                               record.written_copy_given_on))
+        result.append(
+            Deadline(
+                "written_copy",
+                record.written_copy_requested_on + timedelta(days=WRITTEN_COPY_DAYS),
+                record.written_copy_given_on,
+            )
+        )
     return result
 
 

@@ -4,6 +4,7 @@ A phase plan follows the phases of the method version in order: each phase is pl
 previous one is planned to end, and to take its default weeks; its latest end follows its maximum weeks.
 Actual dates shift what follows: once a phase really started or ended, later phases are planned from there.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,8 +33,9 @@ def weeks(n: float) -> timedelta:
     return timedelta(days=round(n * 7))
 
 
-def plan_phases(phases: Sequence[PhaseSpec], start: date,
-                actual: dict[str, tuple[date | None, date | None]] | None = None) -> list[PlannedPhase]:
+def plan_phases(
+    phases: Sequence[PhaseSpec], start: date, actual: dict[str, tuple[date | None, date | None]] | None = None
+) -> list[PlannedPhase]:
     """Planned start, planned end and latest end of every phase, from ``start`` (the day the method was
     accepted) and the actual (start, end) dates known so far."""
     actual = actual or {}
@@ -64,8 +66,13 @@ def _weeks_between(start: date, end: date) -> float:
     return round((end - start).days / 7, 1)
 
 
-def clocks(offered_on: date | None, today: date, plan_made_on: date | None = None,
-           abandoned_on: date | None = None, ended_on: date | None = None) -> Clocks:
+def clocks(
+    offered_on: date | None,
+    today: date,
+    plan_made_on: date | None = None,
+    abandoned_on: date | None = None,
+    ended_on: date | None = None,
+) -> Clocks:
     """The offer clock runs until a plan is made, the trajectory is abandoned, or it otherwise ended
     (declined, closed)."""
     if offered_on is None:

@@ -9,6 +9,7 @@ follow_up -> closed
 declined -> closed
 Before a plan is made, a trajectory may be abandoned with a reason; an abandoned trajectory is closed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,11 +44,24 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 ABANDONMENT_REASONS = (
-    "family_withdrew", "network_too_small", "safety", "consent_withdrawn", "no_agreement_on_plan",
-    "coordinator_unavailable", "situation_changed", "referred_elsewhere", "other",
+    "family_withdrew",
+    "network_too_small",
+    "safety",
+    "consent_withdrawn",
+    "no_agreement_on_plan",
+    "coordinator_unavailable",
+    "situation_changed",
+    "referred_elsewhere",
+    "other",
 )
 CLOSURE_REASONS = (
-    "plan_carried_out", "plan_in_place", "declined", "abandoned", "new_trajectory", "case_closed", "other",
+    "plan_carried_out",
+    "plan_in_place",
+    "declined",
+    "abandoned",
+    "new_trajectory",
+    "case_closed",
+    "other",
 )
 
 

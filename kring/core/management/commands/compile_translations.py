@@ -1,4 +1,5 @@
 """Compile the .po catalogues to .mo with polib, so no system gettext is needed to run Kring."""
+
 from pathlib import Path
 
 import polib

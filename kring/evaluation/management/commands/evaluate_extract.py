@@ -1,6 +1,7 @@
 """``manage.py evaluate_extract FILE --treatment T --outcome Y ...``: the effect estimators on an extract made
 elsewhere (CSV or Parquet), the same as the page /evaluation/compare/extract/ and ``python -m
 kring.evaluation.core.cli`` (whose options it takes unchanged)."""
+
 import sys
 
 from django.core.management.base import BaseCommand, CommandError

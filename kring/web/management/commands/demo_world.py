@@ -1,4 +1,5 @@
 """Build the demo world: two organisations, staff in every role, about forty families (see kring/web/demo.py)."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -14,14 +15,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--if-empty", action="store_true",
+            "--if-empty",
+            action="store_true",
             help="Do nothing if any organisation exists (used on the first start of scripts/run.py).",
         )
+        parser.add_argument("--print-logins", action="store_true", help="Only print the demo logins; build nothing.")
         parser.add_argument(
-            "--print-logins", action="store_true", help="Only print the demo logins; build nothing."
-        )
-        parser.add_argument(
-            "--force", action="store_true",
+            "--force",
+            action="store_true",
             help="Run even in production mode. The demo accounts share a published password and secret.",
         )
 
@@ -42,8 +43,10 @@ class Command(BaseCommand):
         result = demo.build_world()
         if verbosity > 0:
             counts = ", ".join(f"{n} {name}" for name, n in demo.world_counts().items())
-            self.stdout.write(self.style.SUCCESS(
-                f"Demo world ready ({result.cases_created} new cases, {result.users_created} new accounts): {counts}."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo world ready ({result.cases_created} new cases, {result.users_created} new accounts): {counts}."
+                )
+            )
             self.stdout.write("")
             self.stdout.write(demo.format_logins(demo.login_rows()))

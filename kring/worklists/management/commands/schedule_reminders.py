@@ -1,4 +1,5 @@
 """Start the hourly reminder scan in the background worker, unless a run is already waiting."""
+
 from django.core.management.base import BaseCommand
 
 from kring.worklists import tasks

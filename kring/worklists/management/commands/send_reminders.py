@@ -1,4 +1,5 @@
 """Run the reminder scan once, now (for cron, or by hand). Safe to repeat: reminders are made once."""
+
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
