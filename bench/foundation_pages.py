@@ -171,7 +171,7 @@ class Databases:
         """Point Django's default connection (what the pages use) at one size."""
         from django.db import connections
 
-        setattr(connections._connections, "default", self.wrappers[size])
+        connections._connections.default = self.wrappers[size]
 
 
 def setup_django(url):
@@ -506,7 +506,7 @@ CONSENT_COLUMNS = [
 ]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def name_key(first, last):
     # Person.save() fills search_name; COPY and bulk inserts skip save(), so do what it does here.
     from kring.cases.models import search_key
@@ -614,7 +614,7 @@ def generate(world, rng, assignments, persons_for):
 
     Ids are handed out here rather than by the database, so persons and consents can point at their case.
     """
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     today = datetime.date.today()
     case_ids, cases, persons, members, consents = [], [], [], [], []
     for index, (team, case_members, surname) in enumerate(assignments):
@@ -1021,17 +1021,17 @@ def judge(results, users, pages, search, vendor):
 
 
 def report(args, sizes, rows, failures, results, search, fill_seconds, vendor, load):
-    s, l = fmt_n(sizes["small_cases"]), fmt_n(sizes["large_cases"])
+    s, large = fmt_n(sizes["small_cases"]), fmt_n(sizes["large_cases"])
     header = [
         "user",
         "page",
         f"q@{s}",
-        f"q@{l}",
+        f"q@{large}",
         f"ms@{s}",
-        f"ms@{l}",
+        f"ms@{large}",
         f"×ping@{s}",
-        f"×ping@{l}",
-        f"{l}/{s}",
+        f"×ping@{large}",
+        f"{large}/{s}",
         "queries",
         "growth",
         "vs ping",
@@ -1057,12 +1057,12 @@ def report(args, sizes, rows, failures, results, search, fill_seconds, vendor, l
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     print()
     print(
-        f"Foundation pages on {vendor}: {s} and {l} cases ({fmt_n(sizes['small_persons'])} and "
+        f"Foundation pages on {vendor}: {s} and {large} cases ({fmt_n(sizes['small_persons'])} and "
         f"{fmt_n(sizes['large_persons'])} persons), both sizes measured in one interleaved loop; "
         f"median of {args.runs} requests per page after {args.warmup} warm-up rounds."
     )
     print(
-        f"Goals: ≤{MAX_QUERIES} queries per page at both sizes (BEGIN/COMMIT included); {l}/{s} ≤{MAX_GROWTH}; "
+        f"Goals: ≤{MAX_QUERIES} queries per page at both sizes (BEGIN/COMMIT included); {large}/{s} ≤{MAX_GROWTH}; "
         f"every page ≤{MAX_VS_PING:g}× /ping/ at both sizes. Ratios are medians of per-round ratios."
     )
     for i, line in enumerate(table):

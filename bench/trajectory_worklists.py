@@ -239,8 +239,8 @@ def measure_scan(runs, warmup):
     from django.core import mail
     from django.test.utils import override_settings
 
-    from kring.worklists import reminders
     from kring.trajectories.models import Reminder, ReminderSettings
+    from kring.worklists import reminders
 
     high = TODAY + datetime.timedelta(days=max(ReminderSettings.DEFAULT_LEAD_DAYS))
     # E-mail goes to memory here: delivering is the worker's business, not the scan's.

@@ -13,8 +13,6 @@ PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 def ensure_venv(extras: str = "") -> Path:
     """Create .venv and install Kring (with extras) unless pyproject.toml is unchanged since the last install."""
-    if sys.version_info[:2] < (3, 11):
-        sys.exit("Kring needs Python 3.11 or newer.")
     if not PYTHON.exists():
         print("Creating the virtual environment in .venv ...", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)

@@ -15,7 +15,9 @@ from django.core.validators import MaxLengthValidator
 from django.test import Client
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from kring.audit.models import AccessLogEntry
 from kring.cases.forms import CaseloadFilterForm

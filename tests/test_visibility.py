@@ -7,8 +7,8 @@ B, must get the same 404 as for a case that does not exist, and nothing may chan
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 

@@ -73,7 +73,7 @@ def _as_utc(value):
     if isinstance(value, str):
         value = dateparse.parse_datetime(value)
     if value is not None and timezone.is_naive(value):
-        value = value.replace(tzinfo=datetime.timezone.utc)
+        value = value.replace(tzinfo=datetime.UTC)
     return value
 
 

@@ -104,7 +104,7 @@ def document_common_answers(result, generator, request, public):
         {"type": "object", "properties": {"detail": {"type": "string", "readOnly": True}}, "required": ["detail"]},
     )
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-    for path, operations in result.get("paths", {}).items():
+    for _path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             for code, description in _COMMON_ANSWERS.items():

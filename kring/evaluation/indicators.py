@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import ExtractMonth, ExtractYear
 from django.db.models.expressions import Func
+from django.db.models.functions import ExtractMonth, ExtractYear
 
 from kring.measures.models import AdministrationScore, OutcomeMeasurement
 from kring.plans.choices import ReviewKeeping

@@ -23,8 +23,8 @@ from kring.core.errors import NotFound
 from kring.core.forms import apply_service_errors
 
 from . import comparison, dataset, queries, report, services
-from .core import extract as extract_core
 from .core import effects
+from .core import extract as extract_core
 from .core.errors import EvaluationInputError
 from .forms import CompareForm, ExtractRequestForm, ExtractUploadForm, IndicatorForm, ProjectForm, ReportForm
 from .messages import error_message

@@ -14,7 +14,6 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-
 from kring.core.definitions import DefinitionError, check_files, load_toml
 
 from .instrument_schema import InstrumentDefinition

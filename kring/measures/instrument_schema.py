@@ -58,7 +58,7 @@ class ResponseScale(Strict):
     labels: list[ScaleLabel] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _values(self) -> "ResponseScale":
+    def _values(self) -> ResponseScale:
         if self.max is not None:
             if self.max <= self.min:
                 raise PydanticCustomError(
@@ -119,7 +119,7 @@ class ValueRange(Strict):
     max: float
 
     @model_validator(mode="after")
-    def _ordered(self) -> "ValueRange":
+    def _ordered(self) -> ValueRange:
         if not (math.isfinite(self.min) and math.isfinite(self.max)) or self.max <= self.min:
             raise PydanticCustomError(
                 "reference", "{path}: {message}", {"path": "max", "message": f"must be above min ({self.min})"}
@@ -139,7 +139,7 @@ class Missing(Strict):
     impute: Literal["prorate", "none"]
 
     @model_validator(mode="after")
-    def _one_limit(self) -> "Missing":
+    def _one_limit(self) -> Missing:
         if (self.max_missing is None) == (self.max_missing_share is None):
             raise PydanticCustomError(
                 "reference",
@@ -165,7 +165,7 @@ class NormBand(Strict):
     source: str = NonEmpty  # the publication the band comes from; a band without one is never shipped
 
     @model_validator(mode="after")
-    def _ordered(self) -> "NormBand":
+    def _ordered(self) -> NormBand:
         if self.to < self.from_:
             raise PydanticCustomError(
                 "reference", "{path}: {message}", {"path": "to", "message": f"must not be below from ({self.from_})"}
@@ -221,7 +221,7 @@ class InstrumentDefinition(Strict):
         return value
 
     @model_validator(mode="after")
-    def _cross_references(self) -> "InstrumentDefinition":
+    def _cross_references(self) -> InstrumentDefinition:
         def fail(path: str, message: str) -> None:
             raise PydanticCustomError("reference", "{path}: {message}", {"path": path, "message": message})
 

@@ -10,12 +10,11 @@ from django.utils import timezone
 
 from kring.audit.services import Action, log_access, person_access
 from kring.core.errors import NotFound
+from kring.plans.models import PersonalLink
 from kring.trajectories import queries as trajectory_queries
 
 from . import services
 from .choices import MOMENT_MONTHS, Moment
-from kring.plans.models import PersonalLink
-
 from .models import Administration, OutcomeMeasurement, QuestionnaireRequest, Registration
 
 

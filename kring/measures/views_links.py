@@ -21,7 +21,7 @@ class AnswersForm(forms.Form):
     def __init__(self, data=None, *, definition):
         super().__init__(data)
         self.codes = []
-        for name, label, help_text, minimum, maximum, _step in instrument_entry.entry_fields(
+        for name, label, _help_text, minimum, maximum, _step in instrument_entry.entry_fields(
             definition, EntryMode.ITEMS
         ):
             scale = definition.scale_of(definition.item(name))

@@ -127,8 +127,9 @@ def _refuse_unknown(data, allowed):
 
 
 def local_zone(organisation) -> ZoneInfo:
-    from .models import TIMEZONES
     from django.conf import settings
+
+    from .models import TIMEZONES
 
     return ZoneInfo(TIMEZONES.get(organisation.jurisdiction, settings.TIME_ZONE))
 

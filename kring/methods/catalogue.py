@@ -8,9 +8,10 @@ file and the dotted field path, e.g. ``fnb.toml: phases.2.default_weeks: must be
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 

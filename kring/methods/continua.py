@@ -70,7 +70,7 @@ def draw_continua(
         left, right = (tx - width, tx) if right_side else (tx, tx + width)
         ty = cy + 4
         # Nudge a label down until it no longer overlaps one already drawn.
-        while any(left < r and l < right and abs(ty - y) < 15 for l, r, y in placed):
+        while any(left < r and lft < right and abs(ty - y) < 15 for lft, r, y in placed):
             ty += 15
         placed.append((left, right, ty))
         parts.append(

@@ -177,7 +177,7 @@ class MethodDefinition(Strict):
         return value
 
     @model_validator(mode="after")
-    def _cross_references(self) -> "MethodDefinition":
+    def _cross_references(self) -> MethodDefinition:
         def fail(path: str, message: str) -> None:
             # The path travels in ctx so the catalogue can name the exact field.
             raise PydanticCustomError("reference", "{path}: {message}", {"path": path, "message": message})

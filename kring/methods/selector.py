@@ -17,9 +17,10 @@ and the warnings (contra-indications and safety limits) that produced its score.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 SAFETY_LEVELS = ("none", "some", "serious", "acute")
 MOTIVATION_LEVELS = ("none", "some", "high")

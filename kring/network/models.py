@@ -8,7 +8,8 @@ such as a school or a GP (``SystemTie``). All dated (from / until) so a map can 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kring.accounts.models import Organisation

@@ -14,7 +14,6 @@ from kring.core.api import OutputModelSerializer
 from .models import NetworkMember, Relationship, RelationshipKind, SystemTie
 from .queries import MAP_KINDS, MEMBER_FIELDS, RELATIONSHIP_FIELDS, SYSTEM_TIE_FIELDS
 
-
 # --- Output -------------------------------------------------------------------------------------------
 
 

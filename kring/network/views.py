@@ -15,12 +15,13 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
-from django.utils.translation import gettext as _, pgettext
-from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kring.audit.services import Action, case_access, log_access
@@ -36,10 +37,12 @@ from .forms import (
     CompareForm,
     GedcomChoiceForm,
     ImportForm,
-    PERSON_FIELDS as PERSON_FORM_FIELDS,
     MemberForm,
     RelationshipForm,
     SystemTieForm,
+)
+from .forms import (
+    PERSON_FIELDS as PERSON_FORM_FIELDS,
 )
 from .models import NetworkMember, Relationship, SystemTie
 

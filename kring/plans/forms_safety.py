@@ -3,7 +3,8 @@ validate again."""
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from kring.cases.forms import VersionedForm
 

@@ -1274,7 +1274,7 @@ def _review_ratings(case, plan, ratings, rated_on, user) -> list:
     from .safety import _score
 
     made = []
-    for index, rating in enumerate(ratings or ()):
+    for rating in ratings or ():
         if not isinstance(rating, dict):
             raise ValidationError({"ratings": [_("Give each rating as a person or professional and a score.")]})
         person = _person_of_case(case, rating.get("person"), "ratings")

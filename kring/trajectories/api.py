@@ -30,9 +30,6 @@ from .choices import DeadlineKind, Status
 from .core import states
 from .models import FamilyPlanRight, StrengthsExploration
 from .serializers import (
-    TrajectoryAdvancePhaseSerializer,
-    TrajectoryCoordinatorInputSerializer,
-    TrajectoryCoordinatorWarningSerializer,
     FamilyPlanRightInputSerializer,
     FamilyPlanRightSerializer,
     MethodQuerySerializer,
@@ -42,6 +39,9 @@ from .serializers import (
     SelectorRunSerializer,
     StrengthsExplorationInputSerializer,
     StrengthsExplorationSerializer,
+    TrajectoryAdvancePhaseSerializer,
+    TrajectoryCoordinatorInputSerializer,
+    TrajectoryCoordinatorWarningSerializer,
     TrajectoryDetailSerializer,
     TrajectoryOfferSerializer,
     TrajectorySerializer,

@@ -7,9 +7,8 @@ serializers present what a query or service returned (``api.py`` builds the plai
 ``version`` to send back so a stale change is refused.
 """
 
-from rest_framework import serializers
-
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from kring.cases.choices import LegalContext, SafetyConcern
 from kring.cases.serializers import MAX_ID, VERSION_HELP, RefuseUnknownFields, _id_field, _version_field
@@ -19,7 +18,6 @@ from kring.methods import selector
 from .choices import AbandonmentReason, ClosureReason
 from .models import TEXT_LENGTH, FamilyPlanRight
 from .services import FAMILY_PLAN_FIELDS
-
 
 # Methods and statuses are checked by the services (one list, one message); in the OpenAPI document they are
 # plain strings, because their field names ("method", "status") already name other choice sets there.

@@ -18,8 +18,8 @@ from kring.cases.choices import CaseRole
 from kring.cases.models import CaseTeamMember
 from kring.cases.services import _check_can_edit, _full_clean, _lock_case, _logs_refusal, _refuse_if_stale
 from kring.core.errors import NotFound, StaleEdit, form_version
-from kring.methods.catalogue import MethodDefinitionError, catalogue, with_duration_overrides
 from kring.methods import selector
+from kring.methods.catalogue import MethodDefinitionError, catalogue, with_duration_overrides
 
 from . import deadlines
 from .choices import Status

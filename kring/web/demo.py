@@ -1609,7 +1609,7 @@ class _Family:
             sex = "mother" if persons[self.central]["gender"] == Gender.FEMALE else "father"
             self.parents[sex] = self.central
             self.side = {"c": self.central}
-            for i, p in enumerate(persons):
+            for i in range(len(persons)):
                 r = self.relation(i)
                 if i == self.central:
                     continue

@@ -7,7 +7,6 @@ costs the same few queries whether the team has ten trajectories or ten thousand
 
 from __future__ import annotations
 
-
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo

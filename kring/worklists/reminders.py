@@ -49,7 +49,6 @@ from kring.audit.services import Access, Action, log_access
 from kring.cases.choices import CaseRole, CaseStatus
 from kring.cases.models import CaseTeamMember
 from kring.cases.queries import visible_cases
-
 from kring.plans import queries as plan_queries
 from kring.plans import services as plan_services
 from kring.plans.choices import RUNNING_AGREEMENT
@@ -59,6 +58,7 @@ from kring.trajectories.choices import DeadlineKind
 from kring.trajectories.core import jeugdwet, schedule
 from kring.trajectories.core.states import ACTIVE
 from kring.trajectories.models import FamilyPlanRight, Reminder, ReminderSettings, Trajectory, TrajectoryPhase
+
 from .queries import PLANNED, meeting_support
 
 OVERDUE = -1

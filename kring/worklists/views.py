@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from kring.cases.queries import teams_for_filter
 from kring.core.actor import Actor
 from kring.core.errors import NotFound
-
-from . import queries as worklists, reminders
 from kring.trajectories.choices import Status
+
+from . import queries as worklists
+from . import reminders
 
 
 @login_required

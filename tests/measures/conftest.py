@@ -7,7 +7,6 @@ from types import SimpleNamespace
 import pytest
 
 from kring.cases import services as case_services
-
 from tests.factories import actor
 from tests.meetings.conftest import mw  # noqa: F401  (the fixture this one builds on)
 

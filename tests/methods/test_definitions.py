@@ -62,6 +62,7 @@ def test_sources_referenced_exist(methods):
 
 def test_enum_lists_match_case_choices():
     from typing import get_args
+
     from kring.cases.choices import LegalContext, ReferralRoute
 
     assert set(get_args(ReferralRouteCode)) == set(ReferralRoute.values)

@@ -82,7 +82,7 @@ def families(draw, max_persons: int = 60) -> Network:
         a, b = person("male", date(1940, 1, 1)), person("female", date(1942, 1, 1))
         couple(a, b, draw(st.sampled_from(["married", "divorced", "cohabiting"])))
         wave.append(((a, b), 1965))
-    for generation in range(3):
+    for _generation in range(3):
         nxt = []
         for parent_ids, year in wave:
             if len(members) >= max_persons:
@@ -340,7 +340,7 @@ def test_circle_rings_and_sectors(net):
     names = [
         Box(x - name_width(lay.labels[i]) / 2, y + 17, x + name_width(lay.labels[i]) / 2, y + 29)
         for i, (x, y) in lay.positions.items()
-        if not lay.domain.get(i) is None
+        if lay.domain.get(i) is not None
     ]
     _no_overlaps(_symbol_boxes(lay.positions, 30) + names)
     for m in net.members:
@@ -380,7 +380,7 @@ def test_parse_ped_basics():
     assert list(nets) == ["F1", "F2"]
     f1 = nets["F1"]
     assert {m.id: m.sex for m in f1.members} == {"c": "male", "f": "male", "m": "female"}
-    assert {(l.parent, l.child) for l in f1.parents} == {("f", "c"), ("m", "c")}
+    assert {(link.parent, link.child) for link in f1.parents} == {("f", "c"), ("m", "c")}
     assert len(f1.partners) == 1 and f1.partners[0].kind == "relationship"
     assert {m.id for m in nets["F2"].members} == {"x", "y"}  # a named parent without a row is added
 

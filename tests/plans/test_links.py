@@ -498,7 +498,7 @@ def test_wrong_tries_are_counted_for_the_whole_window(accepted, client, settings
         if isinstance(expires, str):
             expires = datetime.datetime.fromisoformat(expires)
         if timezone.is_naive(expires):
-            expires = timezone.make_aware(expires, datetime.timezone.utc)
+            expires = timezone.make_aware(expires, datetime.UTC)
         left = (expires - timezone.now()).total_seconds()
     else:
         # Redis (CI's PostgreSQL run): ask the server how long the key has left.

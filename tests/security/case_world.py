@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from kring.cases import services as case_services
 from kring.cases.models import CaseTeamMember
+from kring.measures import services as measure_services
 from kring.meetings import services as meeting_services
 from kring.meetings.models import Invitation
-from kring.measures import services as measure_services
 from kring.network import services as network_services
 from kring.plans import safety
 from kring.plans import services as plan_services

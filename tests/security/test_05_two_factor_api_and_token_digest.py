@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from kring.accounts.models import ApiToken, User
 from kring.audit.models import AccessLogEntry
 
-from ..factories import PASSWORD, enable_totp, make_api_token, make_user, totp_code
+from ..factories import PASSWORD, enable_totp, make_api_token, totp_code
 
 CASES = "/api/v1/cases/"
 

@@ -24,6 +24,7 @@ from rest_framework.test import APIClient
 
 from kring.accounts.models import Role
 from kring.evaluation import extracts, indicators, queries, report, services
+from kring.evaluation.core.competing_risks import cumulative_incidence
 from kring.evaluation.core.disclosure import (
     SUPPRESSED,
     protected_event_times,
@@ -31,7 +32,6 @@ from kring.evaluation.core.disclosure import (
     pseudonym,
     suppress_linked,
 )
-from kring.evaluation.core.competing_risks import cumulative_incidence
 from kring.measures.models import OutcomeMeasurement
 from kring.trajectories.models import Trajectory
 from tests.factories import actor, make_case, make_organisation, make_team, make_user

@@ -20,7 +20,6 @@ from kring.accounts.models import User
 from kring.meetings import services as meeting_services
 from kring.network import services as network_services
 from kring.plans import services as plan_services
-from tests.factories import actor
 from tests.meetings.conftest import mw  # noqa: F401  (the fixtures the plan world builds on)
 from tests.plans.conftest import accepted, pw  # noqa: F401
 

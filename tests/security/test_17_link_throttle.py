@@ -11,8 +11,8 @@ from django.urls import reverse
 from kring.audit.models import AccessLogEntry
 from kring.plans import services
 from kring.plans.models import Agreement
-from tests.plans.conftest import accepted, pw  # noqa: F401  (the fixtures this test builds on)
 from tests.meetings.conftest import mw  # noqa: F401
+from tests.plans.conftest import accepted, pw  # noqa: F401  (the fixtures this test builds on)
 
 ADDRESS = "203.0.113.77"
 

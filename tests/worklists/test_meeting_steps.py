@@ -15,8 +15,9 @@ from kring.meetings import services as meeting_services
 from kring.meetings.choices import MeetingKind
 from kring.meetings.models import Meeting
 from kring.trajectories import services
-from kring.worklists import queries as worklists, reminders
 from kring.trajectories.models import Reminder
+from kring.worklists import queries as worklists
+from kring.worklists import reminders
 from tests.factories import actor, make_case
 
 D = datetime.date

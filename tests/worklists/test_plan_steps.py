@@ -18,7 +18,8 @@ from kring.cases.models import Case, CaseTeamMember
 from kring.plans import services as plan_services
 from kring.plans.models import Agreement, Review
 from kring.trajectories.models import Reminder
-from kring.worklists import queries as worklists, reminders
+from kring.worklists import queries as worklists
+from kring.worklists import reminders
 from tests.factories import actor
 from tests.meetings.conftest import mw  # noqa: F401  (the fixtures the plan fixtures build on)
 from tests.plans.conftest import accepted, pw  # noqa: F401

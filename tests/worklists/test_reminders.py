@@ -16,8 +16,8 @@ from django_tasks_db.models import DBTaskResult
 from kring.cases.choices import CaseRole
 from kring.cases.models import CaseTeamMember
 from kring.trajectories import services
-from kring.worklists import reminders, tasks
 from kring.trajectories.models import FamilyPlanRight, Reminder, ReminderSettings
+from kring.worklists import reminders, tasks
 from tests.factories import actor, make_case
 
 D = datetime.date
@@ -246,10 +246,10 @@ def test_send_reminders_command(world, capsys):
 
 
 def test_next_run_is_in_the_next_hour():
-    now = datetime.datetime(2026, 11, 23, 10, 30, tzinfo=datetime.timezone.utc)
-    assert tasks.next_run(now) == datetime.datetime(2026, 11, 23, 11, 5, tzinfo=datetime.timezone.utc)
-    early = datetime.datetime(2026, 11, 23, 10, 2, tzinfo=datetime.timezone.utc)
-    assert tasks.next_run(early) == datetime.datetime(2026, 11, 23, 10, 5, tzinfo=datetime.timezone.utc)
+    now = datetime.datetime(2026, 11, 23, 10, 30, tzinfo=datetime.UTC)
+    assert tasks.next_run(now) == datetime.datetime(2026, 11, 23, 11, 5, tzinfo=datetime.UTC)
+    early = datetime.datetime(2026, 11, 23, 10, 2, tzinfo=datetime.UTC)
+    assert tasks.next_run(early) == datetime.datetime(2026, 11, 23, 10, 5, tzinfo=datetime.UTC)
 
 
 def test_stage_picks_the_reached_lead_time():

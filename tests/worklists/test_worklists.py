@@ -11,8 +11,8 @@ from django.urls import reverse
 from kring.audit.models import AccessLogEntry
 from kring.core.errors import NotFound
 from kring.trajectories import services
-from kring.worklists import queries as worklists
 from kring.trajectories.models import FamilyPlanRight
+from kring.worklists import queries as worklists
 from tests.factories import actor, make_case
 
 D = datetime.date

@@ -431,7 +431,7 @@ def _logit(X: np.ndarray, y: np.ndarray, max_iter: int = 60) -> _Logit:
     current = loglik(eta)
     converged = False
     iterations = 0
-    for iterations in range(1, max_iter + 1):
+    for iterations in range(1, max_iter + 1):  # noqa: B007  (the count is returned after the loop)
         fitted = _expit(eta)
         weight = fitted * (1 - fitted)
         gradient = X.T @ (y - fitted)

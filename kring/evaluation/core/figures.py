@@ -390,7 +390,7 @@ def cumulative_incidence_svg(
         inside = [i for i, t in enumerate(times) if t <= end]
         beyond = len(inside) < len(times)  # follow-up goes on past the horizon: the last level holds to it
 
-        def until(i: int) -> float:
+        def until(i: int, times=times, inside=inside, beyond=beyond) -> float:
             later = [times[j] for j in inside if j > i and times[j] > times[i]]
             return later[0] if later else (end if beyond else times[i])
 
@@ -559,13 +559,19 @@ def forest_plot_svg(
         pad = (math.log(high_end) - math.log(low_end)) * 0.06 or math.log(2)
         low_end, high_end = low_end / math.exp(pad), high_end * math.exp(pad)
         ticks = _log_ticks(low_end, high_end)
-        tick_text = lambda v: _tick_text(v, v, number_format, decimal_comma)
+
+        def tick_text(v):
+            return _tick_text(v, v, number_format, decimal_comma)
+
     else:
         low_end, high_end = min(span_values), max(span_values)
         pad = (high_end - low_end) * 0.06 or 1.0
         low_end, high_end = low_end - pad, high_end + pad
         ticks, step = _nice_ticks(low_end, high_end, 6)
-        tick_text = lambda v: _tick_text(v, step, number_format, decimal_comma)
+
+        def tick_text(v, step=step):
+            return _tick_text(v, step, number_format, decimal_comma)
+
     x = _Scale(low_end, high_end, grid.plot_left, grid.plot_right, log=log_scale)
 
     if label_heading:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .genogram import label_width, label_lines
+from .genogram import label_lines, label_width
 from .graph import SYSTEM_KINDS, Network
 
 MEMBER_SPACING = 90.0  # centre to centre, room for a symbol and its label

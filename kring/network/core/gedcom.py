@@ -292,7 +292,7 @@ class _Node:
 def _version_of(lines) -> str:
     # GEDC.VERS inside HEAD, before the tree is built (the @@ rules differ per version).
     in_gedc = False
-    for number, raw in lines:
+    for _number, raw in lines:
         m = _LINE.match(raw)
         if not m:
             continue

@@ -416,7 +416,7 @@ def _draw_genogram(network: Network, lay: GenogramLayout, options: RenderOptions
     twin_kind: dict[frozenset, str] = {}
     for t in network.twins:
         twin_kind[frozenset((t.a, t.b))] = t.kind
-    link_kind = {(l.parent, l.child): l.kind for l in network.parents}
+    link_kind = {(link.parent, link.child): link.kind for link in network.parents}
     used_links = set()
     stagger: dict[float, int] = {}
     for parents, kids in sibships.items():
@@ -463,15 +463,15 @@ def _draw_genogram(network: Network, lay: GenogramLayout, options: RenderOptions
                 rx = ax + (pos[g[-1]][0] - ax) / 2
                 out.append(_line(lx, ty, rx, ty, None, 1.5))
     # Parent links that did not decide the placement (a foster parent beside the biological ones).
-    for l in network.parents:
-        if (l.parent, l.child) in used_links or l.parent not in pos or l.child not in pos:
+    for link in network.parents:
+        if (link.parent, link.child) in used_links or link.parent not in pos or link.child not in pos:
             continue
-        (px, py), (cx, cy) = pos[l.parent], pos[l.child]
+        (px, py), (cx, cy) = pos[link.parent], pos[link.child]
         out.append(
-            f'<g class="tie" data-kind="{_a(l.kind)}" data-a="{_a(l.parent)}" data-b="{_a(l.child)}">'
+            f'<g class="tie" data-kind="{_a(link.kind)}" data-a="{_a(link.parent)}" data-b="{_a(link.child)}">'
             f'<path d="M{_f(px)} {_f(py + h)}C{_f(px)} {_f(py + 60)} {_f(cx)} {_f(cy - 60)} {_f(cx)} {_f(cy - h)}" '
             f'fill="none" stroke="#555" stroke-width="1.3"'
-            f"{_dash(PARENT_DASH.get(l.kind) or '1 0')}/></g>"
+            f"{_dash(PARENT_DASH.get(link.kind) or '1 0')}/></g>"
         )
 
     if options.show_emotional:

@@ -7,9 +7,9 @@ Actual dates shift what follows: once a phase really started or ended, later pha
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable, Sequence
 
 
 @dataclass(frozen=True)
