@@ -50,6 +50,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from foundation_pages import Databases, analyze, bound_sql, explain, log, setup_django, write_rows  # noqa: E402
 
+from kring.cases.editing import forget_scope  # noqa: E402
+
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/kring_bench_plans"
 
 MAX_PAGE_VS_PING = 10.0
@@ -182,7 +184,6 @@ def build_page_plan(world, label, agreements, versions, seed):
 
     from kring.cases.choices import CaseRole
     from kring.cases.models import Case, CaseTeamMember, Person
-    from kring.cases.services import _forget_scope
     from kring.core.actor import Actor
     from kring.plans import services
     from kring.plans.choices import AgreementStatus, ReviewDecision
@@ -235,11 +236,11 @@ def build_page_plan(world, label, agreements, versions, seed):
         for i, (f, last, rel) in enumerate(names[:PAGE_PERSONS])
     ]
     CaseTeamMember.objects.create(case=case, organisation=org, user=world["worker"], role=CaseRole.CASE_WORKER)
-    _forget_scope(world["worker"])
+    forget_scope(world["worker"])
     t = trajectory_services.offer_trajectory(worker, case.pk, "fnb", today - 100 * day)
     t = trajectory_services.change_status(worker, case.pk, t.pk, "accepted", today - 98 * day)
     t = trajectory_services.allocate_coordinator(lead, case.pk, t.pk, world["coordinator"].pk)
-    _forget_scope(world["coordinator"])
+    forget_scope(world["coordinator"])
     t = trajectory_services.change_status(worker, case.pk, t.pk, "preparing", today - 96 * day)
     lines = []
     for k in range(BOTTOM_LINES if agreements > 2 else 2):

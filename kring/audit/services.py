@@ -76,7 +76,7 @@ def log_access(actor, action: str, accesses: Iterable[Access], path: str = "", d
             str(access.record_id or "")[:64],
             action,
             actor.ip_address,
-            path[:300],
+            (path or getattr(actor, "path", ""))[:300],
             detail[:300],
         )
         for access in accesses

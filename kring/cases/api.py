@@ -4,21 +4,14 @@ Who may see and change what, validation and the access log all live in ``queries
 ``kring.core.api.exception_handler`` turns their errors into 400, 403, 404 and 409 answers.
 """
 
-from django.core.exceptions import RequestDataTooBig
-from django.http import QueryDict
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
-from rest_framework.views import APIView
 
 from kring.core.actor import Actor
-from kring.core.api import ValidationErrorSerializer
-from kring.core.parsers import BoundedJSONParser
+from kring.core.api import INVALID, STALE, ErrorSerializer, JsonApiView, parse_input
 
 from . import queries, services
 from .serializers import (
@@ -31,33 +24,19 @@ from .serializers import (
     ConsentInputSerializer,
     ConsentSerializer,
     ConsentWithdrawalSerializer,
-    ErrorSerializer,
     PersonChangesSerializer,
     PersonInputSerializer,
     PersonSerializer,
     ReferralSerializer,
-    StaleEditSerializer,
     TeamMemberInputSerializer,
     TeamMemberSerializer,
 )
 
-INVALID = OpenApiResponse(ValidationErrorSerializer, description="Invalid input: a list of messages per field.")
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Your role does not allow this change.")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such case, or not one of yours.")
-STALE = OpenApiResponse(StaleEditSerializer, description="Someone else changed the record since you read it.")
 
 
-def _parse(serializer_class, data):
-    # REST framework reads an empty query value ("?status=") of a QueryDict as left out; a plain dict has it
-    # validated like any other value, so a filter that may not be empty is refused with 400 as documented.
-    if isinstance(data, QueryDict):
-        data = data.dict()
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-def _check_visible(request, case_id):
+def check_case_visible(request, case_id):
     """Answer 404 for a case the user may not see, and log the refusal, before looking at the input."""
     queries.get_case(Actor.from_request(request), case_id, path=request.path, log=False)
 
@@ -68,25 +47,7 @@ def _detail(case, persons, team, consents):
     return CaseDetailSerializer(case).data
 
 
-class RequestTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = _("The request is too large.")
-    default_code = "request_too_large"
-
-
-class CaseApiView(APIView):
-    # JSON only: the browsable API and form posts would add ways in that the pages and tests do not cover.
-    parser_classes = [BoundedJSONParser]
-    renderer_classes = [JSONRenderer]
-
-    def handle_exception(self, exc):
-        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE; answer in JSON, not with the HTML error page.
-        if isinstance(exc, RequestDataTooBig):
-            exc = RequestTooLarge()
-        return super().handle_exception(exc)
-
-
-class CaseListView(CaseApiView):
+class CaseListView(JsonApiView):
     @extend_schema(
         operation_id="cases_list",
         tags=["cases"],
@@ -95,7 +56,7 @@ class CaseListView(CaseApiView):
         responses={200: CaseListPageSerializer, 400: INVALID},
     )
     def get(self, request):
-        query = _parse(CaseloadQuerySerializer, request.query_params)
+        query = parse_input(CaseloadQuerySerializer, request.query_params)
         filters = queries.CaseloadFilter(
             text=query.get("q", ""),
             status=query.get("status", ""),
@@ -122,7 +83,7 @@ class CaseListView(CaseApiView):
         responses={201: CaseDetailSerializer, 400: INVALID, 403: FORBIDDEN},
     )
     def post(self, request):
-        data = _parse(ReferralSerializer, request.data)
+        data = parse_input(ReferralSerializer, request.data)
         organisation = data.pop("organisation")
         persons = [dict(person) for person in data.pop("persons")]
         actor = Actor.from_request(request)
@@ -137,7 +98,7 @@ def _previous_page_url(url, page):
     return remove_query_param(url, "page") if previous == 1 else replace_query_param(url, "page", previous)
 
 
-class CaseDetailView(CaseApiView):
+class CaseDetailView(JsonApiView):
     @extend_schema(
         operation_id="cases_retrieve",
         tags=["cases"],
@@ -157,14 +118,14 @@ class CaseDetailView(CaseApiView):
         responses={200: CaseSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def patch(self, request, case_id):
-        _check_visible(request, case_id)
-        changes = _parse(CaseChangesSerializer, request.data)
+        check_case_visible(request, case_id)
+        changes = parse_input(CaseChangesSerializer, request.data)
         version = changes.pop("version")
         case = services.update_case(Actor.from_request(request), case_id, changes, version, path=request.path)
         return Response(CaseSerializer(case).data)
 
 
-class PersonListView(CaseApiView):
+class PersonListView(JsonApiView):
     @extend_schema(
         operation_id="case_persons_list",
         tags=["persons"],
@@ -183,13 +144,13 @@ class PersonListView(CaseApiView):
         responses={201: PersonSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id):
-        _check_visible(request, case_id)
-        data = _parse(PersonInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(PersonInputSerializer, request.data)
         person = services.add_person(Actor.from_request(request), case_id, data, path=request.path)
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
 
 
-class PersonDetailView(CaseApiView):
+class PersonDetailView(JsonApiView):
     @extend_schema(
         operation_id="case_persons_retrieve",
         tags=["persons"],
@@ -211,8 +172,8 @@ class PersonDetailView(CaseApiView):
         responses={200: PersonSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def patch(self, request, case_id, person_id):
-        _check_visible(request, case_id)
-        changes = _parse(PersonChangesSerializer, request.data)
+        check_case_visible(request, case_id)
+        changes = parse_input(PersonChangesSerializer, request.data)
         version = changes.pop("version")
         person = services.update_person(
             Actor.from_request(request), case_id, person_id, changes, version, path=request.path
@@ -226,12 +187,12 @@ class PersonDetailView(CaseApiView):
         responses={204: None, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def delete(self, request, case_id, person_id):
-        _check_visible(request, case_id)
+        check_case_visible(request, case_id)
         services.remove_person(Actor.from_request(request), case_id, person_id, path=request.path)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TeamListView(CaseApiView):
+class TeamListView(JsonApiView):
     @extend_schema(
         operation_id="case_team_list",
         tags=["case team"],
@@ -251,15 +212,15 @@ class TeamListView(CaseApiView):
         responses={201: TeamMemberSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id):
-        _check_visible(request, case_id)
-        data = _parse(TeamMemberInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(TeamMemberInputSerializer, request.data)
         member = services.add_team_member(
             Actor.from_request(request), case_id, data["user"], data["role"], path=request.path
         )
         return Response(TeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
-class TeamMemberDetailView(CaseApiView):
+class TeamMemberDetailView(JsonApiView):
     @extend_schema(
         operation_id="case_team_destroy",
         tags=["case team"],
@@ -267,12 +228,12 @@ class TeamMemberDetailView(CaseApiView):
         responses={204: None, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def delete(self, request, case_id, member_id):
-        _check_visible(request, case_id)
+        check_case_visible(request, case_id)
         services.remove_team_member(Actor.from_request(request), case_id, member_id, path=request.path)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ConsentListView(CaseApiView):
+class ConsentListView(JsonApiView):
     @extend_schema(
         operation_id="case_consents_list",
         tags=["consent"],
@@ -292,13 +253,13 @@ class ConsentListView(CaseApiView):
         responses={201: ConsentSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id):
-        _check_visible(request, case_id)
-        data = _parse(ConsentInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(ConsentInputSerializer, request.data)
         consent = services.record_consent(Actor.from_request(request), case_id, data, path=request.path)
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 
-class ConsentWithdrawView(CaseApiView):
+class ConsentWithdrawView(JsonApiView):
     @extend_schema(
         operation_id="case_consents_withdraw",
         tags=["consent"],
@@ -307,8 +268,8 @@ class ConsentWithdrawView(CaseApiView):
         responses={200: ConsentSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def post(self, request, case_id, consent_id):
-        _check_visible(request, case_id)
-        data = _parse(ConsentWithdrawalSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(ConsentWithdrawalSerializer, request.data)
         consent = services.withdraw_consent(
             Actor.from_request(request), case_id, consent_id, data["withdrawn_on"], data["version"], path=request.path
         )

@@ -9,34 +9,25 @@ pages. Output serializers present what a query or service returned, including ea
 so a client can send it back and have a stale edit refused.
 """
 
-from collections.abc import Mapping
-
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from kring.accounts.models import Organisation
-from kring.core.api import OutputModelSerializer
+from kring.core.api import (
+    MAX_ID,
+    OutputModelSerializer,
+    RefuseUnknownFields,
+    id_field,
+    version_field,
+)
 
 from .choices import CaseRole, CaseStatus, LegalContext
 from .forms import ReferralPersonFormSet
 from .models import Case, CaseTeamMember, Consent, Person
 from .services import CASE_FIELDS, CONSENT_FIELDS, PERSON_FIELDS
 
-# The largest id a database key column holds; bigger numbers are refused as input, not sent to the database.
-MAX_ID = 2**63 - 1
 # A referral starts as "referred"; status and closure are changed later, on the case itself.
 REFERRAL_FIELDS = [name for name in CASE_FIELDS if name not in ("status", "closure_reason")]
-
-VERSION_HELP = "The version you read. If the record changed since, the change is refused with 409."
-
-
-def _id_field(**kwargs):
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
-
-
-def _version_field():
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=VERSION_HELP)
 
 
 def _all_optional(fields):
@@ -167,56 +158,14 @@ class CaseDetailSerializer(CaseSerializer):
         read_only_fields = fields
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(read_only=True)
-
-
-class StaleChangeSerializer(serializers.Serializer):
-    field = serializers.CharField(read_only=True)
-    was = serializers.CharField(read_only=True)
-    now = serializers.CharField(read_only=True)
-    changed_by = serializers.CharField(read_only=True)
-
-
-class StaleEditSerializer(serializers.Serializer):
-    detail = serializers.CharField(read_only=True)
-    changes = StaleChangeSerializer(many=True, read_only=True)
-
-
 # --- Input --------------------------------------------------------------------------------------------
-
-
-class RefuseUnknownFields:
-    """Refuse fields the endpoint does not take, so a misspelt or read-only field is not silently ignored."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = sorted(str(name)[:100] for name in data if name not in writable)
-            if unknown:
-                message = _("This field is unknown or cannot be changed here.")
-                raise serializers.ValidationError({name: [message] for name in unknown})
-        return super().to_internal_value(data)
-
-
-class RefuseUnknownFieldsSchema(OpenApiSerializerExtension):
-    """The document says what ``RefuseUnknownFields`` does: a request body takes no other fields."""
-
-    target_class = RefuseUnknownFields
-    match_subclasses = True
-
-    def map_serializer(self, auto_schema, direction):
-        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
-        if direction == "request":
-            schema["additionalProperties"] = False
-        return schema
 
 
 class CaseloadQuerySerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="A name or a case number.")
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
     legal_context = serializers.ChoiceField(choices=LegalContext.choices, required=False)
-    team = _id_field(required=False, help_text="Only cases of this team.")
+    team = id_field(required=False, help_text="Only cases of this team.")
     page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, default=1)
 
 
@@ -227,7 +176,7 @@ class PersonInputSerializer(RefuseUnknownFields, serializers.ModelSerializer):
 
 
 class PersonChangesSerializer(RefuseUnknownFields, serializers.ModelSerializer):
-    version = _version_field()
+    version = version_field()
 
     class Meta:
         model = Person
@@ -238,7 +187,7 @@ class PersonChangesSerializer(RefuseUnknownFields, serializers.ModelSerializer):
 class ReferralSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     organisation = serializers.CharField(max_length=20, help_text="The organisation's code.")
     # An id, resolved by the service within the organisation, so other organisations' teams stay unknown.
-    team = _id_field(help_text="The id of the team of the organisation that takes the case.")
+    team = id_field(help_text="The id of the team of the organisation that takes the case.")
     persons = PersonInputSerializer(
         many=True,
         max_length=ReferralPersonFormSet.max_num,
@@ -257,8 +206,8 @@ class ReferralSerializer(RefuseUnknownFields, serializers.ModelSerializer):
 
 
 class CaseChangesSerializer(RefuseUnknownFields, serializers.ModelSerializer):
-    team = _id_field(required=False, help_text="The id of a team of the case's organisation.")
-    version = _version_field()
+    team = id_field(required=False, help_text="The id of a team of the case's organisation.")
+    version = version_field()
 
     class Meta:
         model = Case
@@ -267,13 +216,13 @@ class CaseChangesSerializer(RefuseUnknownFields, serializers.ModelSerializer):
 
 
 class TeamMemberInputSerializer(RefuseUnknownFields, serializers.Serializer):
-    user = _id_field(help_text="The id of a case worker, coordinator or team lead of the case's organisation.")
+    user = id_field(help_text="The id of a case worker, coordinator or team lead of the case's organisation.")
     role = serializers.ChoiceField(choices=CaseRole.choices)
 
 
 class ConsentInputSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     # An id, resolved by the service among this case's persons only.
-    person = _id_field(help_text="The id of a person of this case.")
+    person = id_field(help_text="The id of a person of this case.")
 
     class Meta:
         model = Consent
@@ -282,4 +231,4 @@ class ConsentInputSerializer(RefuseUnknownFields, serializers.ModelSerializer):
 
 class ConsentWithdrawalSerializer(RefuseUnknownFields, serializers.Serializer):
     withdrawn_on = serializers.DateField()
-    version = _version_field()
+    version = version_field()

@@ -3,9 +3,6 @@
 Views and API endpoints call these and nothing else to change case data.
 """
 
-import functools
-import inspect
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -14,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from kring.accounts.models import CASE_ROLES, Organisation, Role, Team
 from kring.audit.services import Access, Action, case_access, log_access, person_access
-from kring.core.errors import NotFound, StaleEdit, form_version
+from kring.core.errors import NotFound
 
 from .choices import CaseRole, CaseStatus
+from .editing import check_can_edit, forget_scope, lock_case, logs_refusal, refuse_if_stale, validate
 from .models import Case, CaseNumberSequence, CaseTeamMember, Consent, Person
 
 CASE_FIELDS = [
@@ -50,66 +48,10 @@ PERSON_FIELDS = [
 ]
 CONSENT_FIELDS = ["person", "purpose", "given_on", "withdrawn_on", "note"]
 
-# Who may change a case: its case worker(s), coordinator(s), team lead(s) on the case team, and the lead of the
-# owning team. Co-workers may read only.
-EDITING_CASE_ROLES = {CaseRole.CASE_WORKER, CaseRole.COORDINATOR, CaseRole.TEAM_LEAD}
-
 
 def _check_can_refer(user, organisation):
     if not user.roles_in(organisation.pk) & set(CASE_ROLES):
         raise PermissionDenied(_("You cannot record referrals for this organisation."))
-
-
-def _check_can_edit(user, case):
-    membership = CaseTeamMember.objects.filter(case=case, user=user).first()
-    if membership and membership.role in EDITING_CASE_ROLES:
-        return
-    if case.team.members.filter(user=user, is_lead=True).exists():
-        return
-    raise PermissionDenied(_("Only the case worker, the coordinator or the team lead can change this case."))
-
-
-def _logs_refusal(service):
-    """Log a refused change as 'denied'. The entry is written after the service's transaction rolled back,
-    so the refusal stays on record while nothing of the change does."""
-    signature = inspect.signature(service)
-
-    @functools.wraps(service)
-    def wrapper(*args, **kwargs):
-        try:
-            return service(*args, **kwargs)
-        except PermissionDenied:
-            from .queries import refused_case_access
-
-            arguments = signature.bind(*args, **kwargs).arguments
-            log_access(
-                arguments["actor"],
-                Action.DENIED,
-                [refused_case_access(arguments["case_id"])],
-                path=arguments.get("path", ""),
-            )
-            raise
-
-    return wrapper
-
-
-def can_edit_case(user, case) -> bool:
-    """Whether the user may change this case (pages use it to offer or hide the editing tools)."""
-    try:
-        _check_can_edit(user, case)
-    except PermissionDenied:
-        return False
-    return True
-
-
-def _lock_case(case_id, user):
-    """Re-read the case inside the transaction, locked, and only if the user may still see it."""
-    from .queries import visible_cases
-
-    case = visible_cases(user).select_for_update().select_related("organisation", "team").filter(pk=case_id).first()
-    if case is None:
-        raise NotFound()
-    return case
 
 
 def _next_case_number(organisation: Organisation, year: int) -> str:
@@ -119,33 +61,6 @@ def _next_case_number(organisation: Organisation, year: int) -> str:
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return f"{organisation.code.upper()}-{year}-{sequence.last:04d}"
-
-
-def _refuse_if_stale(instance, expected_version, fields):
-    """Compare the form's starting version with the stored one; explain what changed in between."""
-    expected_version = form_version(expected_version)
-    if expected_version is None or expected_version == instance.version:
-        return
-    changes = []
-    base = instance.history.filter(version=expected_version).order_by("-history_date").first()
-    latest = instance.history.order_by("-history_date").select_related("history_user").first()
-    who = str(latest.history_user) if latest and latest.history_user else _("someone else")
-    from .queries import field_display
-
-    for name in fields:
-        field = instance._meta.get_field(name)
-        old = getattr(base, field.attname) if base else None
-        new = getattr(instance, field.attname)
-        if old != new:
-            changes.append((field.verbose_name, field_display(field, old), field_display(field, new), who))
-    raise StaleEdit(changes)
-
-
-def _full_clean(instance, exclude=None):
-    try:
-        instance.full_clean(exclude=exclude)
-    except ValidationError as error:
-        raise ValidationError(error.message_dict) from None
 
 
 @transaction.atomic
@@ -163,7 +78,7 @@ def create_referral(actor, organisation, data: dict, persons: list[dict], path: 
     if not case.status:
         case.status = CaseStatus.REFERRED
     case.number = "pending"
-    _full_clean(case, exclude=["number"])
+    validate(case, exclude=["number"])
     person_objects = []
     person_errors = []
     for index, person_data in enumerate(persons):
@@ -198,17 +113,17 @@ def create_referral(actor, organisation, data: dict, persons: list[dict], path: 
     member = CaseTeamMember(case=case, organisation=organisation, user=user, role=role)
     member._history_user = user
     member.save()
-    _forget_scope(user)
+    forget_scope(user)
     log_access(actor, Action.CREATE, [case_access(case)] + [person_access(p) for p in person_objects], path=path)
     return case
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def update_case(actor, case_id, changes: dict, expected_version, path: str = "") -> Case:
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
-    _refuse_if_stale(case, expected_version, CASE_FIELDS)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
+    refuse_if_stale(case, expected_version, CASE_FIELDS)
     for name, value in changes.items():
         if name not in CASE_FIELDS:
             continue
@@ -219,7 +134,7 @@ def update_case(actor, case_id, changes: dict, expected_version, path: str = "")
         case.closed_on = timezone.localdate()
     if case.status != CaseStatus.CLOSED:
         case.closed_on = None
-    _full_clean(case)
+    validate(case)
     case.version += 1
     case._history_user = actor.user
     case.save()
@@ -227,32 +142,32 @@ def update_case(actor, case_id, changes: dict, expected_version, path: str = "")
     return case
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def add_person(actor, case_id, data: dict, path: str = "") -> Person:
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     person = Person(case=case, organisation=case.organisation, **{k: v for k, v in data.items() if k in PERSON_FIELDS})
-    _full_clean(person)
+    validate(person)
     person._history_user = actor.user
     person.save()
     log_access(actor, Action.CREATE, [person_access(person)], path=path)
     return person
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def update_person(actor, case_id, person_id, changes: dict, expected_version, path: str = "") -> Person:
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     person = Person.objects.select_for_update().filter(case=case, pk=person_id).first()
     if person is None:
         raise NotFound()
-    _refuse_if_stale(person, expected_version, PERSON_FIELDS)
+    refuse_if_stale(person, expected_version, PERSON_FIELDS)
     for name, value in changes.items():
         if name in PERSON_FIELDS:
             setattr(person, name, value)
-    _full_clean(person)
+    validate(person)
     if not person.is_central and not case.persons.exclude(pk=person.pk).filter(is_central=True).exists():
         raise ValidationError({"is_central": [_("A case needs at least one central person.")]})
     person.version += 1
@@ -262,11 +177,11 @@ def update_person(actor, case_id, person_id, changes: dict, expected_version, pa
     return person
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def remove_person(actor, case_id, person_id, path: str = "") -> None:
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     person = case.persons.filter(pk=person_id).first()
     if person is None:
         raise NotFound()
@@ -294,13 +209,13 @@ def remove_person(actor, case_id, person_id, path: str = "") -> None:
     log_access(actor, Action.DELETE, [removed], path=path)
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def add_team_member(actor, case_id, user_id, role, path: str = "") -> CaseTeamMember:
     from kring.accounts.models import User
 
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     if role not in CaseRole.values:
         raise ValidationError({"role": [_("Choose a valid role.")]})
     member_user = User.objects.filter(pk=user_id, is_active=True).first()
@@ -317,11 +232,11 @@ def add_team_member(actor, case_id, user_id, role, path: str = "") -> CaseTeamMe
     return member
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def remove_team_member(actor, case_id, member_id, path: str = "") -> None:
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     member = case.team_members.filter(pk=member_id).first()
     if member is None:
         raise NotFound()
@@ -333,11 +248,11 @@ def remove_team_member(actor, case_id, member_id, path: str = "") -> None:
     member.delete()
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def record_consent(actor, case_id, data: dict, path: str = "") -> Consent:
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     person = data.get("person")
     if not isinstance(person, Person):
         person = case.persons.filter(pk=person).first() if person else None
@@ -350,26 +265,26 @@ def record_consent(actor, case_id, data: dict, path: str = "") -> Consent:
         person=person,
         **{k: v for k, v in data.items() if k in CONSENT_FIELDS and k != "person"},
     )
-    _full_clean(consent)
+    validate(consent)
     consent._history_user = actor.user
     consent.save()
     log_access(actor, Action.CREATE, [Access("consent", consent.pk, case.pk, case.organisation_id)], path=path)
     return consent
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def withdraw_consent(actor, case_id, consent_id, withdrawn_on, expected_version, path: str = "") -> Consent:
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     consent = Consent.objects.select_for_update().filter(case=case, pk=consent_id).first()
     if consent is None:
         raise NotFound()
-    _refuse_if_stale(consent, expected_version, CONSENT_FIELDS)
+    refuse_if_stale(consent, expected_version, CONSENT_FIELDS)
     if consent.withdrawn_on:
         raise ValidationError({"withdrawn_on": [_("This consent was already withdrawn.")]})
     consent.withdrawn_on = withdrawn_on
-    _full_clean(consent)
+    validate(consent)
     consent.version += 1
     consent._history_user = actor.user
     consent.save()
@@ -383,6 +298,4 @@ def has_consent(case, purpose) -> bool:
     return case.consents.filter(purpose=purpose, given_on__lte=today).exclude(withdrawn_on__lte=today).exists()
 
 
-def _forget_scope(user):
-    if hasattr(user, "_kring_scope"):
-        del user._kring_scope
+# END

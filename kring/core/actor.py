@@ -6,12 +6,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Actor:
+    """The user, the address they act from and the page or endpoint they act through (for the access log)."""
+
     user: object  # accounts.User
     ip_address: str | None = None
+    path: str = ""
 
     @classmethod
-    def from_request(cls, request):
-        return cls(user=request.user, ip_address=client_ip(request))
+    def from_request(cls, request) -> "Actor":
+        return cls(user=request.user, ip_address=client_ip(request), path=request.path)
 
 
 def client_ip(request) -> str | None:

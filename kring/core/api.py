@@ -1,16 +1,24 @@
 """Shared API plumbing: errors become JSON in the caller's language, never a server error."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from collections.abc import Mapping
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db.models import ProtectedError
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import NotFound, StaleEdit
+from .parsers import BoundedJSONParser
 
 
 def exception_handler(exc, context):
@@ -112,3 +120,99 @@ def document_common_answers(result, generator, request, public):
             if method == "delete":
                 responses.setdefault("409", {"description": _IN_USE, "content": error})
     return result
+
+
+# --- Shared by every app's API: input fields, parsing, the base view and error bodies -----------------------
+
+# The largest id a database key column holds; bigger numbers are refused as input, not sent to the database.
+MAX_ID = 2**63 - 1
+VERSION_HELP = "The version you read. If the record changed since, the change is refused with 409."
+
+
+def id_field(**kwargs):
+    """A record id as input: a positive number a key column can hold."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def version_field(**kwargs):
+    """The version a client read, sent back with a change so a stale edit is refused with 409."""
+    return serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text=kwargs.pop("help_text", VERSION_HELP), **kwargs
+    )
+
+
+def parse_input(serializer_class, data):
+    """Validate a request body or query with the serializer; its values as a dict, or a 400."""
+    # REST framework reads an empty query value ("?status=") of a QueryDict as left out; a plain dict has it
+    # validated like any other value, so a filter that may not be empty is refused with 400 as documented.
+    if isinstance(data, QueryDict):
+        data = data.dict()
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class RefuseUnknownFields:
+    """Refuse fields the endpoint does not take, so a misspelt or read-only field is not silently ignored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(str(name)[:100] for name in data if name not in writable)
+            if unknown:
+                message = _("This field is unknown or cannot be changed here.")
+                raise serializers.ValidationError({name: [message] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class RefuseUnknownFieldsSchema(OpenApiSerializerExtension):
+    """The document says what ``RefuseUnknownFields`` does: a request body takes no other fields."""
+
+    target_class = RefuseUnknownFields
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["additionalProperties"] = False
+        return schema
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(read_only=True)
+
+
+class StaleChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(read_only=True)
+    was = serializers.CharField(read_only=True)
+    now = serializers.CharField(read_only=True)
+    changed_by = serializers.CharField(read_only=True)
+
+
+class StaleEditSerializer(serializers.Serializer):
+    detail = serializers.CharField(read_only=True)
+    changes = StaleChangeSerializer(many=True, read_only=True)
+
+
+INVALID = OpenApiResponse(ValidationErrorSerializer, description="Invalid input: a list of messages per field.")
+STALE = OpenApiResponse(StaleEditSerializer, description="Someone else changed the record since you read it.")
+
+
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("The request is too large.")
+    default_code = "request_too_large"
+
+
+class JsonApiView(APIView):
+    """The base of every API view: JSON in (bounded), JSON out."""
+
+    # JSON only: the browsable API and form posts would add ways in that the pages and tests do not cover.
+    parser_classes = [BoundedJSONParser]
+    renderer_classes = [JSONRenderer]
+
+    def handle_exception(self, exc):
+        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE; answer in JSON, not with the HTML error page.
+        if isinstance(exc, RequestDataTooBig):
+            exc = RequestTooLarge()
+        return super().handle_exception(exc)

@@ -1,11 +1,16 @@
 """Errors that services raise and views translate into messages."""
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 
-class NotFound(Exception):
-    """The record does not exist or the user may not know that it exists."""
+class NotFound(Http404):
+    """The record does not exist or the user may not know that it exists.
+
+    An ``Http404``, so a page view lets it pass and Django answers with the same 404 as for a missing record;
+    the API's exception handler answers it in JSON. No view translates it by hand.
+    """
 
 
 class StaleEdit(Exception):

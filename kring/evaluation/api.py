@@ -11,8 +11,9 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from kring.cases.api import FORBIDDEN, INVALID, NOT_FOUND, CaseApiView, _parse
+from kring.cases.api import FORBIDDEN, NOT_FOUND
 from kring.core.actor import Actor
+from kring.core.api import INVALID, JsonApiView, parse_input
 from kring.core.errors import NotFound
 
 from . import comparison, dataset, queries, report, services
@@ -54,7 +55,7 @@ def _chosen_view(scope, data):
     )
 
 
-class IndicatorsView(CaseApiView):
+class IndicatorsView(JsonApiView):
     @extend_schema(
         operation_id="evaluation_indicators",
         tags=TAGS,
@@ -70,7 +71,7 @@ class IndicatorsView(CaseApiView):
     )
     def get(self, request):
         _scope_or_404(request)
-        data = _parse(IndicatorQuerySerializer, request.query_params)
+        data = parse_input(IndicatorQuerySerializer, request.query_params)
         # indicator_view refuses a suppressed view with a filter (400) before it reads anything
         view = queries.indicator_view(
             Actor.from_request(request),
@@ -93,7 +94,7 @@ class IndicatorsView(CaseApiView):
         )
 
 
-class CompareView(CaseApiView):
+class CompareView(JsonApiView):
     @extend_schema(
         operation_id="evaluation_compare",
         tags=TAGS,
@@ -109,7 +110,7 @@ class CompareView(CaseApiView):
     )
     def post(self, request):
         scope = _scope_or_404(request)
-        data = _parse(CompareRequestSerializer, request.data)
+        data = parse_input(CompareRequestSerializer, request.data)
         chosen_view = _chosen_view(scope, data)
         chosen = chosen_view.organisation_ids
         queries.log_compare(Actor.from_request(request), chosen, data["method"], path=request.path)
@@ -131,7 +132,7 @@ class CompareView(CaseApiView):
         return Response(result)
 
 
-class ReportRequestView(CaseApiView):
+class ReportRequestView(JsonApiView):
     @extend_schema(
         operation_id="evaluation_reports_create",
         tags=TAGS,
@@ -142,7 +143,7 @@ class ReportRequestView(CaseApiView):
     )
     def post(self, request):
         _scope_or_404(request)
-        data = _parse(ReportRequestSerializer, request.data)
+        data = parse_input(ReportRequestSerializer, request.data)
         job = services.request_report(
             Actor.from_request(request),
             organisation_ids=_organisations(data),
@@ -155,7 +156,7 @@ class ReportRequestView(CaseApiView):
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
-class JobView(CaseApiView):
+class JobView(JsonApiView):
     @extend_schema(
         operation_id="evaluation_jobs_retrieve",
         tags=TAGS,
@@ -166,7 +167,7 @@ class JobView(CaseApiView):
         return Response(JobSerializer(queries.job_for(Actor.from_request(request), job_id)).data)
 
 
-class JobDownloadView(CaseApiView):
+class JobDownloadView(JsonApiView):
     @extend_schema(
         operation_id="evaluation_jobs_download",
         tags=TAGS,
@@ -180,7 +181,7 @@ class JobDownloadView(CaseApiView):
         return response
 
 
-class ProjectListView(CaseApiView):
+class ProjectListView(JsonApiView):
     @extend_schema(
         operation_id="evaluation_projects_list",
         tags=TAGS,
@@ -191,7 +192,7 @@ class ProjectListView(CaseApiView):
         return Response(ProjectSerializer(queries.projects_of(Actor.from_request(request)), many=True).data)
 
 
-class ExtractRequestView(CaseApiView):
+class ExtractRequestView(JsonApiView):
     @extend_schema(
         operation_id="evaluation_extracts_create",
         tags=TAGS,
@@ -201,12 +202,12 @@ class ExtractRequestView(CaseApiView):
         responses={202: JobSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, project_id):
-        data = _parse(ExtractRequestSerializer, request.data)
+        data = parse_input(ExtractRequestSerializer, request.data)
         job = services.request_extract(Actor.from_request(request), project_id, data["format"], path=request.path)
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
-class DictionaryView(CaseApiView):
+class DictionaryView(JsonApiView):
     permission_classes = [AllowAny]
 
     @extend_schema(

@@ -2,8 +2,7 @@
 
 from rest_framework import serializers
 
-from kring.cases.serializers import MAX_ID, RefuseUnknownFields
-from kring.core.api import OutputModelSerializer
+from kring.core.api import MAX_ID, OutputModelSerializer, RefuseUnknownFields
 
 from . import indicators
 from .models import EvaluationJob, ResearchProject

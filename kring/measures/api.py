@@ -8,8 +8,9 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.response import Response
 
-from kring.cases.api import FORBIDDEN, INVALID, NOT_FOUND, STALE, CaseApiView, _check_visible, _parse
+from kring.cases.api import FORBIDDEN, NOT_FOUND, check_case_visible
 from kring.core.actor import Actor
+from kring.core.api import INVALID, STALE, JsonApiView, parse_input
 from kring.core.errors import NotFound
 
 from . import instrument_entry, queries, services
@@ -28,7 +29,7 @@ from .serializers import (
 TAGS = ["registration"]
 
 
-class InstrumentListView(CaseApiView):
+class InstrumentListView(JsonApiView):
     @extend_schema(
         operation_id="instruments_list",
         tags=TAGS,
@@ -42,7 +43,7 @@ class InstrumentListView(CaseApiView):
         return Response(InstrumentSerializer(found, many=True).data)
 
 
-class InstrumentDetailView(CaseApiView):
+class InstrumentDetailView(JsonApiView):
     @extend_schema(
         operation_id="instruments_retrieve",
         tags=TAGS,
@@ -68,7 +69,7 @@ def _errors_renamed(error: ValidationError) -> ValidationError:
     )
 
 
-class RegistrationView(CaseApiView):
+class RegistrationView(JsonApiView):
     @extend_schema(
         operation_id="registration_retrieve",
         tags=TAGS,
@@ -91,8 +92,8 @@ class RegistrationView(CaseApiView):
         responses={200: RegistrationSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def put(self, request, case_id, trajectory_id):
-        _check_visible(request, case_id)
-        data = _parse(RegistrationInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(RegistrationInputSerializer, request.data)
         version, refresh = data.pop("version", None), data.pop("refresh_snapshot", False)
         record = services.save_registration(
             Actor.from_request(request),
@@ -106,7 +107,7 @@ class RegistrationView(CaseApiView):
         return Response(RegistrationSerializer(record).data)
 
 
-class OutcomeListView(CaseApiView):
+class OutcomeListView(JsonApiView):
     @extend_schema(
         operation_id="registration_outcomes_list",
         tags=TAGS,
@@ -118,7 +119,7 @@ class OutcomeListView(CaseApiView):
         return Response(OutcomeSerializer([row.outcome for row in view.moments if row.outcome], many=True).data)
 
 
-class OutcomeMomentView(CaseApiView):
+class OutcomeMomentView(JsonApiView):
     @extend_schema(
         operation_id="registration_outcomes_update",
         tags=TAGS,
@@ -129,8 +130,8 @@ class OutcomeMomentView(CaseApiView):
     def put(self, request, case_id, trajectory_id, moment):
         if moment not in Moment.values:
             raise Http404
-        _check_visible(request, case_id)
-        data = _parse(OutcomeInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(OutcomeInputSerializer, request.data)
         version = data.pop("version", None)
         record = services.record_outcome(
             Actor.from_request(request), case_id, trajectory_id, moment, data, version, path=request.path
@@ -138,7 +139,7 @@ class OutcomeMomentView(CaseApiView):
         return Response(OutcomeSerializer(record).data)
 
 
-class AdministrationListView(CaseApiView):
+class AdministrationListView(JsonApiView):
     @extend_schema(
         operation_id="registration_administrations_list",
         tags=TAGS,
@@ -159,8 +160,8 @@ class AdministrationListView(CaseApiView):
         responses={201: AdministrationSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id, trajectory_id):
-        _check_visible(request, case_id)
-        data = _parse(AdministrationInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(AdministrationInputSerializer, request.data)
         values = data.pop("values")
         try:
             record = services.record_administration(
@@ -171,7 +172,7 @@ class AdministrationListView(CaseApiView):
         return Response(AdministrationSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
-class AdministrationDetailView(CaseApiView):
+class AdministrationDetailView(JsonApiView):
     @extend_schema(
         operation_id="registration_administrations_destroy",
         tags=TAGS,
@@ -185,8 +186,8 @@ class AdministrationDetailView(CaseApiView):
         },
     )
     def delete(self, request, case_id, trajectory_id, administration_id):
-        _check_visible(request, case_id)
-        version = _parse(VersionQuerySerializer, request.query_params)["version"]
+        check_case_visible(request, case_id)
+        version = parse_input(VersionQuerySerializer, request.query_params)["version"]
         services.remove_administration(
             Actor.from_request(request), case_id, trajectory_id, administration_id, version, path=request.path
         )

@@ -8,8 +8,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
-from kring.cases.serializers import MAX_ID, VERSION_HELP, RefuseUnknownFields
-from kring.core.api import OutputModelSerializer
+from kring.core.api import MAX_ID, VERSION_HELP, OutputModelSerializer, RefuseUnknownFields
 
 from .choices import (
     Ending,

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.audit.services import Access, Action, log_access, person_access
+from kring.cases.editing import check_can_edit, lock_case, logs_refusal, refuse_if_stale, validate
 from kring.cases.models import Person
-from kring.cases.services import _check_can_edit, _full_clean, _lock_case, _logs_refusal, _refuse_if_stale
 from kring.core.actor import Actor
 from kring.core.errors import NotFound, form_version
 from kring.network.core import stats as network_stats
@@ -70,7 +70,7 @@ def _check_can_register(user, case, trajectory):
     if trajectory.coordinator_id == user.pk:
         return
     try:
-        _check_can_edit(user, case)
+        check_can_edit(user, case)
     except PermissionDenied:
         raise PermissionDenied(
             _("Only the case worker, the coordinator or the team lead can register outcomes for this trajectory.")
@@ -87,7 +87,7 @@ def can_register(user, case, trajectory) -> bool:
 
 def _open(actor: Actor, case_id, trajectory_id):
     """The case (locked, through the visibility query) and its trajectory, or NotFound; then the permission."""
-    case = _lock_case(case_id, actor.user)
+    case = lock_case(case_id, actor.user)
     trajectory = Trajectory.objects.select_for_update().filter(case=case, pk=trajectory_id).first()
     if trajectory is None:
         raise NotFound()
@@ -134,7 +134,7 @@ def _clean_problem_areas(value):
 # ---- registration --------------------------------------------------------------------------------------------
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def save_registration(
     actor: Actor,
@@ -158,13 +158,13 @@ def save_registration(
             case=case, organisation_id=case.organisation_id, trajectory=trajectory, updated_by=actor.user
         )
     else:
-        _refuse_if_stale(registration, expected_version, REGISTRATION_FIELDS)
+        refuse_if_stale(registration, expected_version, REGISTRATION_FIELDS)
         registration.version += 1
     for name, value in changes.items():
         setattr(registration, name, _clean_problem_areas(value) if name == "problem_areas" else value)
     persons_read = _take_snapshot(registration, case, trajectory) if created or refresh_snapshot else []
     registration.updated_by = actor.user
-    _full_clean(registration, exclude=["case", "organisation", "trajectory", "updated_by"])
+    validate(registration, exclude=["case", "organisation", "trajectory", "updated_by"])
     registration.save()
     log_access(actor, Action.CREATE if created else Action.UPDATE, [registration_access(registration)], path=path)
     if persons_read:
@@ -177,7 +177,7 @@ def save_registration(
 # ---- outcomes per moment -------------------------------------------------------------------------------------
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def record_outcome(
     actor: Actor, case_id, trajectory_id, moment: str, data: dict, expected_version=None, path: str = ""
@@ -200,13 +200,13 @@ def record_outcome(
             recorded_by=actor.user,
         )
     else:
-        _refuse_if_stale(record, expected_version, OUTCOME_FIELDS)
+        refuse_if_stale(record, expected_version, OUTCOME_FIELDS)
         record.version += 1
     for name, value in data.items():
         setattr(record, name, value)
     record.recorded_by = actor.user
     _check_measured_on(record.measured_on, trajectory)
-    _full_clean(record, exclude=["case", "organisation", "trajectory", "recorded_by"])
+    validate(record, exclude=["case", "organisation", "trajectory", "recorded_by"])
     record.save()
     log_access(actor, Action.CREATE if created else Action.UPDATE, [outcome_access(record)], path=path)
     return record
@@ -240,7 +240,7 @@ def _respondent_person(case, person_id):
         raise ValidationError({"respondent_person": [_("Choose a person of this case.")]}) from None
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def record_administration(
     actor: Actor, case_id, trajectory_id, data: dict, values: dict, path: str = ""
@@ -286,7 +286,7 @@ def record_administration(
         totals=dict(values) if mode == EntryMode.TOTALS else {},
         scores=result.as_dict(),
     )
-    _full_clean(record, exclude=["case", "organisation", "trajectory", "entered_by", "respondent_person"])
+    validate(record, exclude=["case", "organisation", "trajectory", "entered_by", "respondent_person"])
     record.save()
     AdministrationScore.objects.bulk_create(
         AdministrationScore(
@@ -307,7 +307,7 @@ def record_administration(
     return record
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def remove_administration(
     actor: Actor, case_id, trajectory_id, administration_id, expected_version, path: str = ""
@@ -330,7 +330,7 @@ def questionnaire_access(record) -> Access:
     return Access("questionnaire_request", record.pk, record.case_id, record.organisation_id)
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def request_questionnaire(actor: Actor, case_id, trajectory_id, data: dict, path: str = ""):
     """Ask the holder of a personal link of this trajectory's plan to fill in an instrument at a moment."""

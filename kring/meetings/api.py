@@ -5,8 +5,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from kring.cases.api import FORBIDDEN, INVALID, NOT_FOUND, STALE, CaseApiView, _check_visible, _parse
+from kring.cases.api import FORBIDDEN, NOT_FOUND, check_case_visible
 from kring.core.actor import Actor
+from kring.core.api import INVALID, STALE, JsonApiView, parse_input
 
 from . import queries, services
 from .serializers import (
@@ -50,7 +51,7 @@ def _attendance(view) -> dict:
     ).data
 
 
-class MeetingListView(CaseApiView):
+class MeetingListView(JsonApiView):
     @extend_schema(
         operation_id="meetings_list",
         tags=TAGS,
@@ -72,15 +73,15 @@ class MeetingListView(CaseApiView):
         responses={201: MeetingSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id, trajectory_id):
-        _check_visible(request, case_id)
-        data = _parse(MeetingInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(MeetingInputSerializer, request.data)
         meeting = services.schedule_meeting(
             Actor.from_request(request), case_id, trajectory_id, data, path=request.path
         )
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
 
-class MeetingDetailView(CaseApiView):
+class MeetingDetailView(JsonApiView):
     @extend_schema(
         operation_id="meetings_retrieve",
         tags=TAGS,
@@ -100,8 +101,8 @@ class MeetingDetailView(CaseApiView):
         responses={200: MeetingSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def patch(self, request, case_id, meeting_id):
-        _check_visible(request, case_id)
-        changes = _parse(MeetingChangesSerializer, request.data)
+        check_case_visible(request, case_id)
+        changes = parse_input(MeetingChangesSerializer, request.data)
         version = changes.pop("version")
         meeting = services.update_meeting(
             Actor.from_request(request), case_id, meeting_id, changes, version, path=request.path
@@ -109,7 +110,7 @@ class MeetingDetailView(CaseApiView):
         return Response(MeetingSerializer(meeting).data)
 
 
-class MeetingCancelView(CaseApiView):
+class MeetingCancelView(JsonApiView):
     @extend_schema(
         operation_id="meetings_cancel",
         tags=TAGS,
@@ -118,15 +119,15 @@ class MeetingCancelView(CaseApiView):
         responses={200: MeetingSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def post(self, request, case_id, meeting_id):
-        _check_visible(request, case_id)
-        data = _parse(CancelSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(CancelSerializer, request.data)
         meeting = services.cancel_meeting(
             Actor.from_request(request), case_id, meeting_id, data["reason"], data["version"], path=request.path
         )
         return Response(MeetingSerializer(meeting).data)
 
 
-class InvitationListView(CaseApiView):
+class InvitationListView(JsonApiView):
     @extend_schema(
         operation_id="meeting_invitations_list",
         tags=TAGS,
@@ -146,8 +147,8 @@ class InvitationListView(CaseApiView):
         responses={201: InvitationSerializer(many=True), 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id, meeting_id):
-        _check_visible(request, case_id)
-        data = _parse(InviteSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(InviteSerializer, request.data)
         created = services.invite_from_map(
             Actor.from_request(request),
             case_id,
@@ -160,7 +161,7 @@ class InvitationListView(CaseApiView):
         return Response(InvitationSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
 
-class InvitationDetailView(CaseApiView):
+class InvitationDetailView(JsonApiView):
     @extend_schema(
         operation_id="meeting_invitations_partial_update",
         tags=TAGS,
@@ -169,8 +170,8 @@ class InvitationDetailView(CaseApiView):
         responses={200: InvitationSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def patch(self, request, case_id, meeting_id, invitation_id):
-        _check_visible(request, case_id)
-        changes = _parse(InvitationChangesSerializer, request.data)
+        check_case_visible(request, case_id)
+        changes = parse_input(InvitationChangesSerializer, request.data)
         version = changes.pop("version")
         invitation = services.update_invitation(
             Actor.from_request(request), case_id, meeting_id, invitation_id, changes, version, path=request.path
@@ -178,7 +179,7 @@ class InvitationDetailView(CaseApiView):
         return Response(InvitationSerializer(invitation).data)
 
 
-class AttendanceView(CaseApiView):
+class AttendanceView(JsonApiView):
     @extend_schema(
         operation_id="meeting_attendance_retrieve",
         tags=TAGS,
@@ -199,8 +200,8 @@ class AttendanceView(CaseApiView):
         responses={200: AttendanceSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def put(self, request, case_id, meeting_id):
-        _check_visible(request, case_id)
-        data = _parse(AttendanceInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(AttendanceInputSerializer, request.data)
         present, times = [], {}
         for part in data["parts"]:
             present += [(part["part"], f"i{i}") for i in part["invitations"]]
@@ -213,7 +214,7 @@ class AttendanceView(CaseApiView):
         return Response(_attendance(queries.meeting_detail(actor, case_id, meeting_id, path=request.path)))
 
 
-class ContributionListView(CaseApiView):
+class ContributionListView(JsonApiView):
     @extend_schema(
         operation_id="meeting_information_list",
         tags=TAGS,
@@ -232,8 +233,8 @@ class ContributionListView(CaseApiView):
         responses={201: ContributionSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id, meeting_id):
-        _check_visible(request, case_id)
-        data = _parse(ContributionInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(ContributionInputSerializer, request.data)
         contribution = services.add_contribution(
             Actor.from_request(request), case_id, meeting_id, data, path=request.path
         )

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 
 from kring.audit.services import Action, case_access, log_access, person_access
 from kring.cases import queries as case_queries
+from kring.cases.editing import check_can_work_on
 from kring.cases.models import CaseTeamMember
 from kring.core.errors import NotFound
 from kring.trajectories.models import Trajectory
@@ -82,7 +83,7 @@ def meeting_to_change(actor, case_id, meeting_id, path: str = "", contribution_i
     if contribution_id is not None and not meeting.contributions.filter(pk=contribution_id).exists():
         raise NotFound()
     try:
-        services._check_can_work_on(actor.user, case, meeting.trajectory)
+        check_can_work_on(actor.user, case, meeting.trajectory, refusal=services.WORK_REFUSAL)
     except PermissionDenied:
         log_access(actor, Action.DENIED, [services.meeting_access(meeting)], path=path)
         raise
@@ -96,7 +97,7 @@ def trajectory_to_change(actor, case_id, trajectory_id, path: str = ""):
     if trajectory is None:
         raise NotFound()
     try:
-        services._check_can_work_on(actor.user, case, trajectory)
+        check_can_work_on(actor.user, case, trajectory, refusal=services.WORK_REFUSAL)
     except PermissionDenied:
         log_access(actor, Action.DENIED, [case_access(case)], path=path)
         raise

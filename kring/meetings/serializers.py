@@ -3,20 +3,10 @@ the services decide what is valid, exactly as for the pages."""
 
 from rest_framework import serializers
 
-from kring.cases.serializers import MAX_ID, VERSION_HELP, RefuseUnknownFields
-from kring.core.api import OutputModelSerializer
+from kring.core.api import OutputModelSerializer, RefuseUnknownFields, id_field, version_field
 
 from .choices import PartKind
 from .models import InformationContribution, Invitation, Meeting, MeetingPart
-
-
-def _id_field(**kwargs):
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
-
-
-def _version_field():
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=VERSION_HELP)
-
 
 # --- Output -------------------------------------------------------------------------------------------
 
@@ -109,12 +99,12 @@ class AttendeeSerializer(serializers.Serializer):
 
 
 class PartAttendanceSerializer(serializers.Serializer):
-    part = _id_field()
+    part = id_field()
     private = serializers.BooleanField(read_only=True)
     started_at = serializers.DateTimeField(required=False, allow_null=True)
     ended_at = serializers.DateTimeField(required=False, allow_null=True)
-    invitations = serializers.ListField(child=_id_field(), help_text="Invitations whose person was present.")
-    users = serializers.ListField(child=_id_field(), help_text="Professional users who were present.")
+    invitations = serializers.ListField(child=id_field(), help_text="Invitations whose person was present.")
+    users = serializers.ListField(child=id_field(), help_text="Professional users who were present.")
 
 
 class PrivateCheckSerializer(serializers.Serializer):
@@ -157,7 +147,7 @@ class MeetingInputSerializer(RefuseUnknownFields, serializers.ModelSerializer):
 
 
 class MeetingChangesSerializer(RefuseUnknownFields, serializers.ModelSerializer):
-    version = _version_field()
+    version = version_field()
 
     class Meta:
         model = Meeting
@@ -177,12 +167,12 @@ class MeetingChangesSerializer(RefuseUnknownFields, serializers.ModelSerializer)
 
 class CancelSerializer(RefuseUnknownFields, serializers.Serializer):
     reason = serializers.CharField(max_length=300)
-    version = _version_field()
+    version = version_field()
 
 
 class InviteSerializer(RefuseUnknownFields, serializers.Serializer):
     persons = serializers.ListField(
-        child=_id_field(),
+        child=id_field(),
         required=False,
         help_text="Persons of the case to invite. Leave out to invite every safe, invitable person of the network "
         "map and the central persons.",
@@ -200,8 +190,8 @@ class InviteSerializer(RefuseUnknownFields, serializers.Serializer):
 
 
 class InvitationChangesSerializer(RefuseUnknownFields, serializers.ModelSerializer):
-    version = _version_field()
-    represented_by_person = _id_field(required=False, allow_null=True)
+    version = version_field()
+    represented_by_person = id_field(required=False, allow_null=True)
 
     class Meta:
         model = Invitation
@@ -219,12 +209,12 @@ class InvitationChangesSerializer(RefuseUnknownFields, serializers.ModelSerializ
 
 
 class AttendanceInputSerializer(RefuseUnknownFields, serializers.Serializer):
-    version = _version_field()
+    version = version_field()
     parts = PartAttendanceSerializer(many=True)
 
 
 class ContributionInputSerializer(RefuseUnknownFields, serializers.ModelSerializer):
-    author_user = _id_field(required=False, allow_null=True)
+    author_user = id_field(required=False, allow_null=True)
 
     class Meta:
         model = InformationContribution

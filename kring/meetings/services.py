@@ -14,10 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kring.audit.services import Access, Action, log_access, person_access
+from kring.cases.editing import check_can_work_on, lock_case, logs_refusal, refuse_if_stale, validate
 from kring.cases.models import CaseTeamMember, Person
-from kring.cases.services import _check_can_edit, _full_clean, _lock_case, _logs_refusal, _refuse_if_stale
 from kring.core.errors import NotFound
 from kring.network.core import stats
 from kring.network.queries import load_records
@@ -49,6 +50,9 @@ INVITATION_FIELDS = [
 ]
 CONTRIBUTION_FIELDS = ["author_user", "author_name", "author_organisation", "text", "shared_with_all", "shared_on"]
 
+# Refused work on a meeting of a trajectory (the rule is ``check_can_work_on``).
+WORK_REFUSAL = gettext_lazy("Only the case worker, the coordinator or the team lead can change this meeting.")
+
 
 # ---- access log records ------------------------------------------------------------------------------------
 
@@ -71,21 +75,10 @@ def contribution_access(contribution, case_id) -> Access:
 def can_work_on(user, case, trajectory) -> bool:
     """Whether the user may change this trajectory's meetings (pages use it to offer or hide the forms)."""
     try:
-        _check_can_work_on(user, case, trajectory)
+        check_can_work_on(user, case, trajectory, refusal=WORK_REFUSAL)
     except PermissionDenied:
         return False
     return True
-
-
-def _check_can_work_on(user, case, trajectory):
-    if trajectory.coordinator_id == user.pk:
-        return
-    try:
-        _check_can_edit(user, case)
-    except PermissionDenied:
-        raise PermissionDenied(
-            _("Only the case worker, the coordinator or the team lead can change this meeting.")
-        ) from None
 
 
 def _lock_trajectory(case, trajectory_id) -> Trajectory:
@@ -109,9 +102,9 @@ def _lock_meeting(case, meeting_id) -> Meeting:
 
 def _open_meeting(actor, case_id, meeting_id):
     """Lock case and meeting, check the permission; (case, meeting)."""
-    case = _lock_case(case_id, actor.user)
+    case = lock_case(case_id, actor.user)
     meeting = _lock_meeting(case, meeting_id)
-    _check_can_work_on(actor.user, case, meeting.trajectory)
+    check_can_work_on(actor.user, case, meeting.trajectory, refusal=WORK_REFUSAL)
     return case, meeting
 
 
@@ -181,13 +174,13 @@ def _create_parts(meeting, trajectory, kinds=None):
 # ---- meetings ----------------------------------------------------------------------------------------------
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def schedule_meeting(actor, case_id, trajectory_id, data: dict, path: str = "") -> Meeting:
     """Plan a meeting of a trajectory; its parts follow from the kind of meeting and the method."""
-    case = _lock_case(case_id, actor.user)
+    case = lock_case(case_id, actor.user)
     trajectory = _lock_trajectory(case, trajectory_id)
-    _check_can_work_on(actor.user, case, trajectory)
+    check_can_work_on(actor.user, case, trajectory, refusal=WORK_REFUSAL)
     data = dict(data)
     part_kinds = data.pop("parts", None)
     _refuse_unknown(data, MEETING_FIELDS)
@@ -199,7 +192,7 @@ def schedule_meeting(actor, case_id, trajectory_id, data: dict, path: str = "") 
         if name in ("starts_at", "ends_at"):
             value = _aware(value, zone)
         setattr(meeting, name, "" if value is None and name not in ("starts_at", "ends_at") else value)
-    _full_clean(meeting, exclude=["trajectory", "case", "organisation", "created_by"])
+    validate(meeting, exclude=["trajectory", "case", "organisation", "created_by"])
     _check_not_before_referral(meeting, case)
     meeting._history_user = actor.user
     meeting.save()
@@ -213,13 +206,13 @@ def _check_not_before_referral(meeting, case):
         raise ValidationError({"starts_at": [_("A meeting cannot be before the referral date.")]})
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def update_meeting(actor, case_id, meeting_id, changes: dict, expected_version, path: str = "") -> Meeting:
     """Change date, place, language or interpreter. A new kind brings its own parts, until attendance exists."""
     case, meeting = _open_meeting(actor, case_id, meeting_id)
     _refuse_cancelled(meeting)
-    _refuse_if_stale(meeting, expected_version, MEETING_FIELDS)
+    refuse_if_stale(meeting, expected_version, MEETING_FIELDS)
     _refuse_unknown(changes, MEETING_FIELDS)
     old_kind = meeting.kind
     zone = local_zone(case.organisation)
@@ -227,7 +220,7 @@ def update_meeting(actor, case_id, meeting_id, changes: dict, expected_version, 
         if name in ("starts_at", "ends_at"):
             value = _aware(value, zone)
         setattr(meeting, name, value)
-    _full_clean(meeting, exclude=["trajectory", "case", "organisation", "created_by"])
+    validate(meeting, exclude=["trajectory", "case", "organisation", "created_by"])
     _check_not_before_referral(meeting, case)
     if meeting.kind != old_kind:
         if Attendance.objects.filter(part__meeting=meeting).exists():
@@ -241,12 +234,12 @@ def update_meeting(actor, case_id, meeting_id, changes: dict, expected_version, 
     return meeting
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def cancel_meeting(actor, case_id, meeting_id, reason: str, expected_version, path: str = "") -> Meeting:
     case, meeting = _open_meeting(actor, case_id, meeting_id)
     _refuse_cancelled(meeting)
-    _refuse_if_stale(meeting, expected_version, MEETING_FIELDS)
+    refuse_if_stale(meeting, expected_version, MEETING_FIELDS)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"cancel_reason": [_("Say why the meeting is cancelled.")]})
@@ -261,7 +254,7 @@ def cancel_meeting(actor, case_id, meeting_id, reason: str, expected_version, pa
     return meeting
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def add_part(
     actor,
@@ -276,7 +269,7 @@ def add_part(
     """Add a part at the end, e.g. the method's own part."""
     case, meeting = _open_meeting(actor, case_id, meeting_id)
     _refuse_cancelled(meeting)
-    _refuse_if_stale(meeting, expected_version, MEETING_FIELDS)
+    refuse_if_stale(meeting, expected_version, MEETING_FIELDS)
     if kind not in PartKind.values:
         raise ValidationError({"kind": [_("Choose a part from the list.")]})
     if kind == PartKind.OTHER and not (label or "").strip():
@@ -290,7 +283,7 @@ def add_part(
         order=last + 1,
         private=(kind in core.PRIVATE_PARTS) if private is None else bool(private),
     )
-    _full_clean(part, exclude=["meeting", "organisation"])
+    validate(part, exclude=["meeting", "organisation"])
     part.save()
     meeting.version += 1
     meeting._history_user = actor.user
@@ -325,7 +318,7 @@ def map_candidates(case):
     return records.persons
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def invite_from_map(
     actor,
@@ -402,7 +395,7 @@ def invite_from_map(
     return created
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def update_invitation(
     actor, case_id, meeting_id, invitation_id, changes: dict, expected_version, path: str = ""
@@ -418,7 +411,7 @@ def update_invitation(
     )
     if invitation is None:
         raise NotFound()
-    _refuse_if_stale(invitation, expected_version, INVITATION_FIELDS)
+    refuse_if_stale(invitation, expected_version, INVITATION_FIELDS)
     _refuse_unknown(changes, INVITATION_FIELDS)
     for name, value in changes.items():
         if name == "represented_by_person" and value not in (None, "") and not isinstance(value, Person):
@@ -431,7 +424,7 @@ def update_invitation(
         if value == "" and name in ("represented_by_person", "preparation_contact_on"):
             value = None
         setattr(invitation, name, value)
-    _full_clean(invitation, exclude=["meeting", "case", "organisation", "person", "invited_by"])
+    validate(invitation, exclude=["meeting", "case", "organisation", "person", "invited_by"])
     errors = {}
     if invitation.represented_by_person_id:
         if invitation.represented_by_person.case_id != case.pk:
@@ -464,7 +457,7 @@ def update_invitation(
     return invitation
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def withdraw_invitation(actor, case_id, meeting_id, invitation_id, path: str = "") -> None:
     case, meeting = _open_meeting(actor, case_id, meeting_id)
@@ -503,7 +496,7 @@ def attendees_of(case, meeting, invitations=None, team=None) -> dict[str, core.A
     return rows
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def record_attendance(
     actor, case_id, meeting_id, present, part_times: dict | None = None, expected_version=None, path: str = ""
@@ -514,7 +507,7 @@ def record_attendance(
     Refused when a professional or the coordinator is marked present in a private part."""
     case, meeting = _open_meeting(actor, case_id, meeting_id)
     _refuse_cancelled(meeting)
-    _refuse_if_stale(meeting, expected_version, MEETING_FIELDS)
+    refuse_if_stale(meeting, expected_version, MEETING_FIELDS)
     if meeting.starts_at > timezone.now():
         raise ValidationError({"__all__": [_("Attendance can be recorded once the meeting has begun.")]})
     parts = {p.pk: p for p in MeetingPart.objects.select_for_update().filter(meeting=meeting)}
@@ -605,7 +598,7 @@ def record_attendance(
 # ---- information from professionals ------------------------------------------------------------------------
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def add_contribution(actor, case_id, meeting_id, data: dict, path: str = "") -> InformationContribution:
     """Information from a professional for the meeting; it shows only once shared equally with everyone."""
@@ -631,7 +624,7 @@ def add_contribution(actor, case_id, meeting_id, data: dict, path: str = "") -> 
 
 
 def _check_contribution(case, contribution):
-    _full_clean(contribution, exclude=["meeting", "organisation", "created_by"])
+    validate(contribution, exclude=["meeting", "organisation", "created_by"])
     if (
         contribution.author_user_id
         and not CaseTeamMember.objects.filter(case=case, user_id=contribution.author_user_id).exists()
@@ -641,7 +634,7 @@ def _check_contribution(case, contribution):
         raise ValidationError({"shared_on": [_("This date cannot be in the future.")]})
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def share_contribution(
     actor, case_id, meeting_id, contribution_id, shared_on: datetime.date, path: str = ""

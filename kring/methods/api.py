@@ -21,9 +21,8 @@ from rest_framework.response import Response
 
 from kring.accounts.models import Organisation
 from kring.audit.services import Access, Action, log_access
-from kring.cases.api import INVALID, STALE, CaseApiView, _parse
-from kring.cases.serializers import ErrorSerializer
 from kring.core.actor import Actor
+from kring.core.api import INVALID, STALE, ErrorSerializer, JsonApiView, parse_input
 from kring.core.errors import NotFound
 
 from . import queries, services
@@ -86,7 +85,7 @@ def _check_maintainer(request, organisation_id, offer_id=None, change=False):
     )
 
 
-class PublicMethodOfferListView(CaseApiView):
+class PublicMethodOfferListView(JsonApiView):
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -99,12 +98,12 @@ class PublicMethodOfferListView(CaseApiView):
         responses={200: MethodOfferSerializer(many=True), 400: INVALID},
     )
     def get(self, request):
-        query = _parse(MethodOfferQuerySerializer, request.query_params)
+        query = parse_input(MethodOfferQuerySerializer, request.query_params)
         offers = queries.public_offers(region=query.get("region") or None, method=query.get("method") or None)
         return Response(MethodOfferSerializer(offers, many=True).data)
 
 
-class OrganisationMethodOfferListView(CaseApiView):
+class OrganisationMethodOfferListView(JsonApiView):
     @extend_schema(
         operation_id="organisation_method_offers_list",
         tags=TAGS,
@@ -129,7 +128,7 @@ class OrganisationMethodOfferListView(CaseApiView):
     )
     def post(self, request, organisation_id):
         _check_maintainer(request, organisation_id, change=True)
-        data = _parse(MethodOfferInputSerializer, request.data)
+        data = parse_input(MethodOfferInputSerializer, request.data)
         with _fields_named():
             offer = services.save_offer(
                 Actor.from_request(request), organisation_id, _service_data(data), path=request.path
@@ -142,7 +141,7 @@ class OrganisationMethodOfferListView(CaseApiView):
         return Response(MethodOfferDetailSerializer(offer).data, status=status.HTTP_201_CREATED, headers=headers)
 
 
-class OrganisationMethodOfferDetailView(CaseApiView):
+class OrganisationMethodOfferDetailView(JsonApiView):
     @extend_schema(
         operation_id="organisation_method_offers_retrieve",
         tags=TAGS,
@@ -164,7 +163,7 @@ class OrganisationMethodOfferDetailView(CaseApiView):
     )
     def put(self, request, organisation_id, offer_id):
         _check_maintainer(request, organisation_id, offer_id, change=True)
-        data = _parse(MethodOfferChangeSerializer, request.data)
+        data = parse_input(MethodOfferChangeSerializer, request.data)
         with _fields_named():
             offer = services.save_offer(
                 Actor.from_request(request),
@@ -186,7 +185,7 @@ class OrganisationMethodOfferDetailView(CaseApiView):
     )
     def delete(self, request, organisation_id, offer_id):
         _check_maintainer(request, organisation_id, offer_id, change=True)
-        query = _parse(MethodOfferRemoveQuerySerializer, request.query_params)
+        query = parse_input(MethodOfferRemoveQuerySerializer, request.query_params)
         services.remove_offer(
             Actor.from_request(request), organisation_id, offer_id, expected_version=query["version"], path=request.path
         )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from kring.cases.serializers import RefuseUnknownFields, _version_field
+from kring.core.api import RefuseUnknownFields, version_field
 
 from .catalogue import catalogue
 from .models import Referrer
@@ -132,8 +132,8 @@ class MethodOfferInputSerializer(RefuseUnknownFields, serializers.Serializer):
 
 
 class MethodOfferChangeSerializer(MethodOfferInputSerializer):
-    version = _version_field()
+    version = version_field()
 
 
 class MethodOfferRemoveQuerySerializer(serializers.Serializer):
-    version = _version_field()
+    version = version_field()

@@ -13,8 +13,9 @@ from rest_framework import serializers, status
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from kring.cases.api import FORBIDDEN, INVALID, NOT_FOUND, STALE, CaseApiView, _check_visible, _parse
+from kring.cases.api import FORBIDDEN, NOT_FOUND, check_case_visible
 from kring.core.actor import Actor
+from kring.core.api import INVALID, STALE, JsonApiView, parse_input
 
 from . import queries, services
 from .models import NetworkMember
@@ -39,7 +40,7 @@ from .serializers import (
 TAGS = ["network"]
 
 
-class NetworkView(CaseApiView):
+class NetworkView(JsonApiView):
     @extend_schema(
         operation_id="case_network_retrieve",
         tags=TAGS,
@@ -48,7 +49,7 @@ class NetworkView(CaseApiView):
         responses={200: NetworkSerializer, 400: INVALID, 404: NOT_FOUND},
     )
     def get(self, request, case_id):
-        query = _parse(NetworkQuerySerializer, request.query_params)
+        query = parse_input(NetworkQuerySerializer, request.query_params)
         moment = query.get("at")
         records = queries.network_records(Actor.from_request(request), case_id, path=request.path)
         network = records.network.at(moment)
@@ -89,7 +90,7 @@ class NetworkView(CaseApiView):
         )
 
 
-class NetworkPersonListView(CaseApiView):
+class NetworkPersonListView(JsonApiView):
     @extend_schema(
         operation_id="case_network_persons_create",
         tags=TAGS,
@@ -98,8 +99,8 @@ class NetworkPersonListView(CaseApiView):
         responses={201: NetworkPersonSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id):
-        _check_visible(request, case_id)
-        data = _parse(NetworkPersonInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(NetworkPersonInputSerializer, request.data)
         member_data = dict(data.get("network") or {})
         member_data.pop("version", None)
         person = services.add_network_person(
@@ -109,7 +110,7 @@ class NetworkPersonListView(CaseApiView):
         return Response(NetworkPersonSerializer(person).data, status=status.HTTP_201_CREATED)
 
 
-class NetworkPersonDetailView(CaseApiView):
+class NetworkPersonDetailView(JsonApiView):
     @extend_schema(
         operation_id="case_network_persons_destroy",
         tags=TAGS,
@@ -117,14 +118,14 @@ class NetworkPersonDetailView(CaseApiView):
         responses={204: None, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def delete(self, request, case_id, person_id):
-        _check_visible(request, case_id)
+        check_case_visible(request, case_id)
         services.remove_network_person(Actor.from_request(request), case_id, person_id, path=request.path)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MemberView(CaseApiView):
+class MemberView(JsonApiView):
     def _save(self, request, case_id, person_id, partial):
-        _check_visible(request, case_id)
+        check_case_visible(request, case_id)
         serializer = MemberInputSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -159,7 +160,7 @@ class MemberView(CaseApiView):
         return self._save(request, case_id, person_id, partial=True)
 
 
-class MemberPositionView(CaseApiView):
+class MemberPositionView(JsonApiView):
     @extend_schema(
         operation_id="case_network_members_position",
         tags=TAGS,
@@ -168,15 +169,15 @@ class MemberPositionView(CaseApiView):
         responses={200: MemberSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id, person_id):
-        _check_visible(request, case_id)
-        data = _parse(PositionInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(PositionInputSerializer, request.data)
         member = services.move_member(
             Actor.from_request(request), case_id, person_id, data["map_kind"], data["x"], data["y"], path=request.path
         )
         return Response(MemberSerializer(member).data)
 
 
-class RelationshipListView(CaseApiView):
+class RelationshipListView(JsonApiView):
     @extend_schema(
         operation_id="case_network_relationships_create",
         tags=TAGS,
@@ -185,13 +186,13 @@ class RelationshipListView(CaseApiView):
         responses={201: RelationshipSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id):
-        _check_visible(request, case_id)
-        data = _parse(RelationshipInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(RelationshipInputSerializer, request.data)
         relationship = services.add_relationship(Actor.from_request(request), case_id, data, path=request.path)
         return Response(RelationshipSerializer(relationship).data, status=status.HTTP_201_CREATED)
 
 
-class RelationshipDetailView(CaseApiView):
+class RelationshipDetailView(JsonApiView):
     @extend_schema(
         operation_id="case_network_relationships_partial_update",
         tags=TAGS,
@@ -201,8 +202,8 @@ class RelationshipDetailView(CaseApiView):
         responses={200: RelationshipSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def patch(self, request, case_id, relationship_id):
-        _check_visible(request, case_id)
-        data = _parse(RelationshipChangesSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(RelationshipChangesSerializer, request.data)
         version = data.pop("version")
         relationship = services.update_relationship(
             Actor.from_request(request), case_id, relationship_id, data, version, path=request.path
@@ -216,12 +217,12 @@ class RelationshipDetailView(CaseApiView):
         responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def delete(self, request, case_id, relationship_id):
-        _check_visible(request, case_id)
+        check_case_visible(request, case_id)
         services.remove_relationship(Actor.from_request(request), case_id, relationship_id, path=request.path)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class SystemTieListView(CaseApiView):
+class SystemTieListView(JsonApiView):
     @extend_schema(
         operation_id="case_network_system_ties_create",
         tags=TAGS,
@@ -230,13 +231,13 @@ class SystemTieListView(CaseApiView):
         responses={201: SystemTieSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id):
-        _check_visible(request, case_id)
-        data = _parse(SystemTieInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(SystemTieInputSerializer, request.data)
         tie = services.add_system_tie(Actor.from_request(request), case_id, data, path=request.path)
         return Response(SystemTieSerializer(tie).data, status=status.HTTP_201_CREATED)
 
 
-class SystemTieDetailView(CaseApiView):
+class SystemTieDetailView(JsonApiView):
     @extend_schema(
         operation_id="case_network_system_ties_partial_update",
         tags=TAGS,
@@ -246,8 +247,8 @@ class SystemTieDetailView(CaseApiView):
         responses={200: SystemTieSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def patch(self, request, case_id, tie_id):
-        _check_visible(request, case_id)
-        data = _parse(SystemTieChangesSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(SystemTieChangesSerializer, request.data)
         version = data.pop("version")
         tie = services.update_system_tie(Actor.from_request(request), case_id, tie_id, data, version, path=request.path)
         return Response(SystemTieSerializer(tie).data)
@@ -259,12 +260,12 @@ class SystemTieDetailView(CaseApiView):
         responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def delete(self, request, case_id, tie_id):
-        _check_visible(request, case_id)
+        check_case_visible(request, case_id)
         services.remove_system_tie(Actor.from_request(request), case_id, tie_id, path=request.path)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class UndoView(CaseApiView):
+class UndoView(JsonApiView):
     @extend_schema(
         operation_id="case_network_undo",
         tags=TAGS,
@@ -273,7 +274,7 @@ class UndoView(CaseApiView):
         responses={200: UndoResultSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def post(self, request, case_id):
-        _check_visible(request, case_id)
+        check_case_visible(request, case_id)
         edit = services.undo_last(Actor.from_request(request), case_id, path=request.path)
         return Response(
             {
@@ -284,7 +285,7 @@ class UndoView(CaseApiView):
         )
 
 
-class ExportJsonView(CaseApiView):
+class ExportJsonView(JsonApiView):
     @extend_schema(
         operation_id="case_network_export_json",
         tags=TAGS,
@@ -301,7 +302,7 @@ class ExportJsonView(CaseApiView):
         return response
 
 
-class ImportJsonView(CaseApiView):
+class ImportJsonView(JsonApiView):
     @extend_schema(
         operation_id="case_network_import_json",
         tags=TAGS,
@@ -312,7 +313,7 @@ class ImportJsonView(CaseApiView):
         responses={201: ImportResultSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id):
-        _check_visible(request, case_id)
+        check_case_visible(request, case_id)
         counts = services.import_json(Actor.from_request(request), case_id, request.data, path=request.path)
         return Response(counts, status=status.HTTP_201_CREATED)
 
@@ -336,7 +337,7 @@ class MapQuerySerializer(serializers.Serializer):
     at = serializers.DateField(required=False, help_text="Draw the network as it was on this day.")
 
 
-class MapSvgView(CaseApiView):
+class MapSvgView(JsonApiView):
     renderer_classes = [SvgRenderer, JSONRenderer]
 
     @extend_schema(
@@ -349,7 +350,7 @@ class MapSvgView(CaseApiView):
     def get(self, request, case_id):
         from .core.svg import RenderOptions, render_map
 
-        query = _parse(MapQuerySerializer, request.query_params)
+        query = parse_input(MapQuerySerializer, request.query_params)
         case, network = queries.network_for_case(Actor.from_request(request), case_id, path=request.path)
         settings = queries.network_settings(case.organisation)
         options = RenderOptions(death_mark=settings.death_mark, moment=query.get("at"), title=case.family_name)

@@ -8,8 +8,8 @@ decide what is valid, exactly as for the pages.
 from rest_framework import serializers
 
 from kring.cases.models import Person
-from kring.cases.serializers import MAX_ID, PersonInputSerializer, RefuseUnknownFields, _id_field, _version_field
-from kring.core.api import OutputModelSerializer
+from kring.cases.serializers import PersonInputSerializer
+from kring.core.api import MAX_ID, OutputModelSerializer, RefuseUnknownFields, id_field, version_field
 
 from .models import NetworkMember, Relationship, RelationshipKind, SystemTie
 from .queries import MAP_KINDS, MEMBER_FIELDS, RELATIONSHIP_FIELDS, SYSTEM_TIE_FIELDS
@@ -137,15 +137,15 @@ class PositionInputSerializer(RefuseUnknownFields, serializers.Serializer):
 class RelationshipInputSerializer(RefuseUnknownFields, serializers.Serializer):
     kind = serializers.ChoiceField(choices=RelationshipKind.choices)
     subtype = serializers.CharField(max_length=20, help_text="A type that fits the kind, e.g. 'biological'.")
-    person_a = _id_field(help_text="For a parent link the parent; for abuse the one who harms.")
-    person_b = _id_field()
+    person_a = id_field(help_text="For a parent link the parent; for abuse the one who harms.")
+    person_b = id_field()
     start = serializers.DateField(required=False, allow_null=True)
     end = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
 
 class RelationshipChangesSerializer(RelationshipInputSerializer):
-    version = _version_field()
+    version = version_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,7 +154,7 @@ class RelationshipChangesSerializer(RelationshipInputSerializer):
 
 
 class SystemTieInputSerializer(RefuseUnknownFields, serializers.ModelSerializer):
-    person = _id_field(required=False, allow_null=True, help_text="Empty: the household as a whole.")
+    person = id_field(required=False, allow_null=True, help_text="Empty: the household as a whole.")
 
     class Meta:
         model = SystemTie
@@ -162,7 +162,7 @@ class SystemTieInputSerializer(RefuseUnknownFields, serializers.ModelSerializer)
 
 
 class SystemTieChangesSerializer(SystemTieInputSerializer):
-    version = _version_field()
+    version = version_field()
 
     class Meta(SystemTieInputSerializer.Meta):
         fields = [*SYSTEM_TIE_FIELDS, "version"]

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from kring.audit.services import Access, Action, log_access, person_access
 from kring.cases import services as case_services
+from kring.cases.editing import check_can_edit, lock_case, logs_refusal, refuse_if_stale
 from kring.cases.models import Person
-from kring.cases.services import _check_can_edit, _lock_case, _logs_refusal, _refuse_if_stale
 from kring.core.errors import NotFound, StaleEdit
 
 from .core.graph import DIRECTED_EMOTIONAL_KINDS
@@ -129,17 +129,17 @@ def _member_for_update(case, person):
 # --- members --------------------------------------------------------------------------------------------
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def save_member(actor, case_id, person_id, data: dict, expected_version=None, path: str = "") -> NetworkMember:
     """Create or change what the map knows of a person (life domain, closeness, support, safety, ...)."""
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     person = _get_person(case, person_id)
     member = _member_for_update(case, person)
     existed = not member._state.adding
     if existed:
-        _refuse_if_stale(member, expected_version, MEMBER_FIELDS)
+        refuse_if_stale(member, expected_version, MEMBER_FIELDS)
     before = _snapshot(member) if existed else None
     for name, value in data.items():
         if name in MEMBER_FIELDS:
@@ -167,13 +167,13 @@ def _check_position(map_kind, x, y):
     return x, y
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def move_member(actor, case_id, person_id, map_kind, x, y, path: str = "") -> NetworkMember:
     """Keep where the user dragged a person on one map. Not a change of content: the version stays."""
     x, y = _check_position(map_kind, x, y)
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     person = _get_person(case, person_id)
     member = _member_for_update(case, person)
     existed = not member._state.adding
@@ -186,14 +186,14 @@ def move_member(actor, case_id, person_id, map_kind, x, y, path: str = "") -> Ne
     return member
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def reset_positions(actor, case_id, map_kind, path: str = "") -> int:
     """Forget where persons were dragged on one map, so the layout places them again. Returns how many."""
     if map_kind not in MAP_KINDS:
         raise ValidationError({"map_kind": [_("Choose the genogram, the eco-map or the network circle.")]})
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     members = [
         m for m in NetworkMember.objects.select_for_update().filter(case=case) if map_kind in (m.positions or {})
     ]
@@ -214,7 +214,7 @@ def reset_positions(actor, case_id, map_kind, path: str = "") -> int:
 # --- persons --------------------------------------------------------------------------------------------
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def add_network_person(
     actor, case_id, person_data: dict, member_data: dict | None = None, position: tuple | None = None, path: str = ""
@@ -227,8 +227,8 @@ def add_network_person(
     if position:
         map_kind, x, y = position
         position = (map_kind, *_check_position(map_kind, x, y))
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     member = NetworkMember(case=case, organisation=case.organisation)
     for name, value in (member_data or {}).items():
         if name in MEMBER_FIELDS:
@@ -271,13 +271,13 @@ def _ties_of(case, person_ids):
     return relationships, system_ties
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def remove_network_person(actor, case_id, person_id, path: str = "") -> None:
     """Remove a person from the case with their ties (through the case file's service, with its rules: the last
     central person and a person who gave consent stay)."""
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     person = _get_person(case, person_id)
     member = NetworkMember.objects.filter(pk=person.pk).first()
     relationships, system_ties = _ties_of(case, [person.pk])
@@ -383,8 +383,8 @@ def _save_change(actor, case, instance, record_type, before, path):
 
 def _remove(actor, case_id, model, record_id, record_type, path):
     """Remove a relationship or system tie of the case, keeping what it was for undo."""
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     instance = model.objects.select_for_update().filter(case=case, pk=record_id).first()
     if instance is None:
         raise NotFound()
@@ -394,13 +394,13 @@ def _remove(actor, case_id, model, record_id, record_type, path):
     instance.delete()
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def add_relationship(actor, case_id, data: dict, path: str = "") -> Relationship:
     """Record a tie between two persons of the case: parent and child (person_a the parent), partners, twins
     or an emotional tie (for abuse, person_a the one who harms)."""
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     relationship = Relationship(case=case, organisation=case.organisation)
     data = {"person_a": None, "person_b": None, **data}
     errors = _apply_relationship(case, relationship, data)
@@ -412,24 +412,24 @@ def add_relationship(actor, case_id, data: dict, path: str = "") -> Relationship
     return relationship
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def update_relationship(
     actor, case_id, relationship_id, data: dict, expected_version=None, path: str = ""
 ) -> Relationship:
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     relationship = Relationship.objects.select_for_update().filter(case=case, pk=relationship_id).first()
     if relationship is None:
         raise NotFound()
-    _refuse_if_stale(relationship, expected_version, RELATIONSHIP_FIELDS)
+    refuse_if_stale(relationship, expected_version, RELATIONSHIP_FIELDS)
     before = _snapshot(relationship)
     errors = _apply_relationship(case, relationship, data)
     _validate_relationship(case, relationship, errors)
     return _save_change(actor, case, relationship, "relationship", before, path)
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def remove_relationship(actor, case_id, relationship_id, path: str = "") -> None:
     _remove(actor, case_id, Relationship, relationship_id, "relationship", path)
@@ -457,12 +457,12 @@ def _apply_system_tie(case, tie, data):
     return errors
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def add_system_tie(actor, case_id, data: dict, path: str = "") -> SystemTie:
     """Record an eco-map tie from the household (no person) or one person to a system such as a school."""
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     tie = SystemTie(case=case, organisation=case.organisation)
     errors = _apply_system_tie(case, tie, data)
     _clean(tie, errors=errors)
@@ -473,22 +473,22 @@ def add_system_tie(actor, case_id, data: dict, path: str = "") -> SystemTie:
     return tie
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def update_system_tie(actor, case_id, tie_id, data: dict, expected_version=None, path: str = "") -> SystemTie:
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     tie = SystemTie.objects.select_for_update().filter(case=case, pk=tie_id).first()
     if tie is None:
         raise NotFound()
-    _refuse_if_stale(tie, expected_version, SYSTEM_TIE_FIELDS)
+    refuse_if_stale(tie, expected_version, SYSTEM_TIE_FIELDS)
     before = _snapshot(tie)
     errors = _apply_system_tie(case, tie, data)
     _clean(tie, errors=errors)
     return _save_change(actor, case, tie, "system_tie", before, path)
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def remove_system_tie(actor, case_id, tie_id, path: str = "") -> None:
     _remove(actor, case_id, SystemTie, tie_id, "system_tie", path)
@@ -624,15 +624,15 @@ def _undo_person(actor, case, edit, path=""):
     log_access(actor, Action.CREATE, accesses, path=path)
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def undo_last(actor, case_id, path: str = "") -> NetworkEdit | None:
     """Undo the user's latest change to this case's network that is not undone yet; None if there is none.
 
     Refused (StaleEdit) when someone changed the record since, so nobody's later work is lost silently.
     """
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     edit = (
         NetworkEdit.objects.select_for_update()
         .filter(case=case, user=actor.user, undone=False)
@@ -855,7 +855,7 @@ def _save_imported(actor, case, persons, relationships, ties, path=""):
     return {"persons": len(saved_persons), "relationships": len(saved_relationships), "system_ties": len(saved_ties)}
 
 
-@_logs_refusal
+@logs_refusal
 def import_json(actor, case_id, payload: dict, path: str = "") -> dict:
     """Add the persons, relationships and ties of a Kring network document to the case, as new persons.
 
@@ -865,11 +865,11 @@ def import_json(actor, case_id, payload: dict, path: str = "") -> dict:
     lock is held only while saving; inside it the case is read again, locked, and the permission checked again.
     """
     case = _visible_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    check_can_edit(actor.user, case)
     persons, relationships, ties = _build_document(case, payload)
     with transaction.atomic():
-        case = _lock_case(case_id, actor.user)
-        _check_can_edit(actor.user, case)
+        case = lock_case(case_id, actor.user)
+        check_can_edit(actor.user, case)
         return _save_imported(actor, case, persons, relationships, ties, path=path)
 
 
@@ -1046,7 +1046,7 @@ def _gedcom_records(case, gedcom, network):
     return persons, relationships, dropped_dates
 
 
-@_logs_refusal
+@logs_refusal
 def import_gedcom(
     actor,
     case_id,
@@ -1078,8 +1078,8 @@ def import_gedcom(
     )
     imported = to_network(gedcom)
     with transaction.atomic():
-        case = _lock_case(case_id, actor.user)
-        _check_can_edit(actor.user, case)
+        case = lock_case(case_id, actor.user)
+        check_can_edit(actor.user, case)
         persons, relationships, dropped = _gedcom_records(case, gedcom, imported.network)
         counts = _save_imported(actor, case, persons, relationships, [], path=path)
     counts["dates_left_out"] = dropped

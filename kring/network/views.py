@@ -25,6 +25,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kring.audit.services import Action, case_access, log_access
+from kring.cases.editing import can_edit_case
 from kring.core.actor import Actor
 from kring.core.errors import NotFound, StaleEdit
 from kring.core.forms import apply_service_errors
@@ -64,7 +65,6 @@ def _case_or_404(request, pk, log=True):
 
 def can_edit(user, case) -> bool:
     """Whether the user may change this case's network (case worker, coordinator, lead); co-workers only read."""
-    from kring.cases.services import can_edit_case
 
     return can_edit_case(user, case)
 

@@ -13,8 +13,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from kring.cases.api import FORBIDDEN, INVALID, NOT_FOUND, STALE, CaseApiView, _check_visible, _parse
+from kring.cases.api import FORBIDDEN, NOT_FOUND, check_case_visible
 from kring.core.actor import Actor
+from kring.core.api import INVALID, STALE, JsonApiView, parse_input
 from kring.core.errors import NotFound
 
 from . import queries, services
@@ -76,7 +77,7 @@ def _plan_detail(view):
 # ---- bottom lines ------------------------------------------------------------------------------------------
 
 
-class BottomLineListView(CaseApiView):
+class BottomLineListView(JsonApiView):
     @extend_schema(
         operation_id="plan_bottom_lines_list",
         tags=TAGS,
@@ -99,13 +100,13 @@ class BottomLineListView(CaseApiView):
         responses={201: BottomLineSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id, trajectory_id):
-        _check_visible(request, case_id)
-        data = _parse(BottomLineInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(BottomLineInputSerializer, request.data)
         line = services.add_bottom_line(Actor.from_request(request), case_id, trajectory_id, data, path=request.path)
         return Response(BottomLineSerializer(line).data, status=status.HTTP_201_CREATED)
 
 
-class BottomLineDetailView(CaseApiView):
+class BottomLineDetailView(JsonApiView):
     @extend_schema(
         operation_id="plan_bottom_lines_retrieve",
         tags=TAGS,
@@ -125,8 +126,8 @@ class BottomLineDetailView(CaseApiView):
         responses={200: BottomLineSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def patch(self, request, case_id, bottom_line_id):
-        _check_visible(request, case_id)
-        changes = _parse(BottomLineChangesSerializer, request.data)
+        check_case_visible(request, case_id)
+        changes = parse_input(BottomLineChangesSerializer, request.data)
         version = changes.pop("version")
         line = services.update_bottom_line(
             Actor.from_request(request), case_id, bottom_line_id, changes, version, path=request.path
@@ -134,7 +135,7 @@ class BottomLineDetailView(CaseApiView):
         return Response(BottomLineSerializer(line).data)
 
 
-class BottomLineWithdrawView(CaseApiView):
+class BottomLineWithdrawView(JsonApiView):
     @extend_schema(
         operation_id="plan_bottom_lines_withdraw",
         tags=TAGS,
@@ -144,8 +145,8 @@ class BottomLineWithdrawView(CaseApiView):
         responses={200: BottomLineSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def post(self, request, case_id, bottom_line_id):
-        _check_visible(request, case_id)
-        data = _parse(WithdrawSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(WithdrawSerializer, request.data)
         with _fields_renamed({"withdrawal_reason": "reason"}):
             line = services.withdraw_bottom_line(
                 Actor.from_request(request), case_id, bottom_line_id, data["reason"], data["version"], path=request.path
@@ -156,7 +157,7 @@ class BottomLineWithdrawView(CaseApiView):
 # ---- the plan ----------------------------------------------------------------------------------------------
 
 
-class PlanView(CaseApiView):
+class PlanView(JsonApiView):
     @extend_schema(
         operation_id="plans_retrieve",
         tags=TAGS,
@@ -177,8 +178,8 @@ class PlanView(CaseApiView):
         responses={201: PlanSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id, trajectory_id):
-        _check_visible(request, case_id)
-        _parse(PlanStartSerializer, request.data)
+        check_case_visible(request, case_id)
+        parse_input(PlanStartSerializer, request.data)
         plan = services.start_plan(Actor.from_request(request), case_id, trajectory_id, path=request.path)
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
@@ -193,15 +194,15 @@ class PlanView(CaseApiView):
     )
     def patch(self, request, case_id, trajectory_id):
         actor = Actor.from_request(request)
-        _check_visible(request, case_id)
-        changes = _parse(PlanChangesSerializer, request.data)
+        check_case_visible(request, case_id)
+        changes = parse_input(PlanChangesSerializer, request.data)
         version = changes.pop("version")
         plan_id = queries.plan_id_of_trajectory(actor, case_id, trajectory_id, path=request.path)
         plan = services.update_plan(actor, case_id, plan_id, changes, version, path=request.path)
         return Response(PlanSerializer(plan).data)
 
 
-class PlanSubmitView(CaseApiView):
+class PlanSubmitView(JsonApiView):
     @extend_schema(
         operation_id="plans_submit",
         tags=TAGS,
@@ -210,13 +211,13 @@ class PlanSubmitView(CaseApiView):
         responses={200: PlanSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def post(self, request, case_id, plan_id):
-        _check_visible(request, case_id)
-        data = _parse(VersionSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(VersionSerializer, request.data)
         plan = services.submit_plan(Actor.from_request(request), case_id, plan_id, data["version"], path=request.path)
         return Response(PlanSerializer(plan).data)
 
 
-class PlanDecisionView(CaseApiView):
+class PlanDecisionView(JsonApiView):
     @extend_schema(
         operation_id="plans_decide",
         tags=TAGS,
@@ -227,8 +228,8 @@ class PlanDecisionView(CaseApiView):
         responses={201: PlanDecisionSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def post(self, request, case_id, plan_id):
-        _check_visible(request, case_id)
-        data = _parse(DecisionInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(DecisionInputSerializer, request.data)
         checks = {c["bottom_line"]: (c["met"], c["explanation"]) for c in data["checks"]}
         decision = services.decide_plan(
             Actor.from_request(request),
@@ -243,7 +244,7 @@ class PlanDecisionView(CaseApiView):
         return Response(PlanDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
-class PlanNewVersionView(CaseApiView):
+class PlanNewVersionView(JsonApiView):
     @extend_schema(
         operation_id="plans_new_version",
         tags=TAGS,
@@ -253,8 +254,8 @@ class PlanNewVersionView(CaseApiView):
         responses={200: PlanSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def post(self, request, case_id, plan_id):
-        _check_visible(request, case_id)
-        data = _parse(VersionSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(VersionSerializer, request.data)
         plan = services.start_new_edition(
             Actor.from_request(request), case_id, plan_id, data["version"], path=request.path
         )
@@ -264,7 +265,7 @@ class PlanNewVersionView(CaseApiView):
 # ---- agreements --------------------------------------------------------------------------------------------
 
 
-class AgreementListView(CaseApiView):
+class AgreementListView(JsonApiView):
     @extend_schema(
         operation_id="plan_agreements_list",
         tags=TAGS,
@@ -283,8 +284,8 @@ class AgreementListView(CaseApiView):
         responses={201: AgreementSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def post(self, request, case_id, plan_id):
-        _check_visible(request, case_id)
-        data = _parse(AgreementInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(AgreementInputSerializer, request.data)
         plan_version = data.pop("plan_version", None)
         agreement = services.add_agreement(
             Actor.from_request(request), case_id, plan_id, data, plan_version, path=request.path
@@ -292,7 +293,7 @@ class AgreementListView(CaseApiView):
         return Response(AgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
 
 
-class AgreementDetailView(CaseApiView):
+class AgreementDetailView(JsonApiView):
     @extend_schema(
         operation_id="plan_agreements_retrieve",
         tags=TAGS,
@@ -312,8 +313,8 @@ class AgreementDetailView(CaseApiView):
         responses={200: AgreementSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def patch(self, request, case_id, agreement_id):
-        _check_visible(request, case_id)
-        changes = _parse(AgreementChangesSerializer, request.data)
+        check_case_visible(request, case_id)
+        changes = parse_input(AgreementChangesSerializer, request.data)
         version = changes.pop("version")
         agreement = services.update_agreement(
             Actor.from_request(request), case_id, agreement_id, changes, version, path=request.path
@@ -331,15 +332,15 @@ class AgreementDetailView(CaseApiView):
         responses={204: REMOVED, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def delete(self, request, case_id, agreement_id):
-        _check_visible(request, case_id)
-        query = _parse(AgreementRemovalQuerySerializer, request.query_params)
+        check_case_visible(request, case_id)
+        query = parse_input(AgreementRemovalQuerySerializer, request.query_params)
         services.remove_agreement(
             Actor.from_request(request), case_id, agreement_id, query["version"], path=request.path
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AgreementReportView(CaseApiView):
+class AgreementReportView(JsonApiView):
     @extend_schema(
         operation_id="plan_agreements_report",
         tags=TAGS,
@@ -349,8 +350,8 @@ class AgreementReportView(CaseApiView):
         responses={201: AgreementReportSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id, agreement_id):
-        _check_visible(request, case_id)
-        data = _parse(ReportInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(ReportInputSerializer, request.data)
         report = services.record_report(
             Actor.from_request(request), case_id, agreement_id, data["outcome"], data.get("note", ""), path=request.path
         )
@@ -360,7 +361,7 @@ class AgreementReportView(CaseApiView):
 # ---- reviews -----------------------------------------------------------------------------------------------
 
 
-class ReviewListView(CaseApiView):
+class ReviewListView(JsonApiView):
     @extend_schema(
         operation_id="plan_reviews_list",
         tags=TAGS,
@@ -379,13 +380,13 @@ class ReviewListView(CaseApiView):
         responses={201: ReviewSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id, plan_id):
-        _check_visible(request, case_id)
-        data = _parse(ReviewInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(ReviewInputSerializer, request.data)
         review = services.add_review(Actor.from_request(request), case_id, plan_id, data, path=request.path)
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
-class ReviewHoldView(CaseApiView):
+class ReviewHoldView(JsonApiView):
     @extend_schema(
         operation_id="plan_reviews_hold",
         tags=TAGS,
@@ -396,8 +397,8 @@ class ReviewHoldView(CaseApiView):
         responses={200: ReviewSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def post(self, request, case_id, review_id):
-        _check_visible(request, case_id)
-        data = _parse(HoldReviewSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(HoldReviewSerializer, request.data)
         items = {
             item["agreement"]: {"keeping": item["keeping"], "note": item.get("note", "")} for item in data["items"]
         }
@@ -419,7 +420,7 @@ class ReviewHoldView(CaseApiView):
 # ---- personal links (read only, without their secret) ------------------------------------------------------
 
 
-class PersonalLinkListView(CaseApiView):
+class PersonalLinkListView(JsonApiView):
     @extend_schema(
         operation_id="plan_links_list",
         tags=TAGS,

@@ -30,8 +30,9 @@ from django.utils.translation import gettext as _
 from kring.audit.services import Access, Action, log_access, person_access
 from kring.cases import queries as case_queries
 from kring.cases.choices import ConsentPurpose
+from kring.cases.editing import logs_refusal, refuse_if_stale, validate
 from kring.cases.models import CaseTeamMember, Person
-from kring.cases.services import _full_clean, _logs_refusal, _refuse_if_stale, has_consent
+from kring.cases.services import has_consent
 from kring.core.errors import NotFound
 from kring.network.models import NetworkMember, Safety
 
@@ -181,10 +182,10 @@ def _apply_entry(entry, data):
         errors["text"] = [_("Write what this line of the map says.")]
     if errors:
         raise ValidationError(errors)
-    _full_clean(entry, exclude=["plan", "case", "organisation", "created_by"])
+    validate(entry, exclude=["plan", "case", "organisation", "created_by"])
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def add_map_entry(actor, case_id, plan_id, data: dict, path: str = "") -> SafetyMapEntry:
     """A line in one column of the map: what we are worried about (harm, complicating factors), what is working
@@ -203,7 +204,7 @@ def _change(actor, case_id, plan_id, model, record_id, changes, expected_version
     """Change one record of the safety plan: version-checked, validated by ``apply``, kept in its history."""
     case, plan = _open_safety_plan(actor, case_id, plan_id)
     record = _lock_in_plan(model, case, plan, record_id)
-    _refuse_if_stale(record, expected_version, fields)
+    refuse_if_stale(record, expected_version, fields)
     _refuse_unknown(changes, fields)
     apply(record, changes)
     _save(record, actor)
@@ -215,13 +216,13 @@ def _remove(actor, case_id, plan_id, model, record_id, expected_version, fields,
     """Remove one record of the safety plan, version-checked; its history keeps who removed it."""
     case, plan = _open_safety_plan(actor, case_id, plan_id)
     record = _lock_in_plan(model, case, plan, record_id)
-    _refuse_if_stale(record, expected_version, fields)
+    refuse_if_stale(record, expected_version, fields)
     log_access(actor, Action.DELETE, [access(record)], path=path)
     record._history_user = actor.user
     record.delete()
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def update_map_entry(
     actor, case_id, plan_id, entry_id, changes: dict, expected_version, path: str = ""
@@ -241,7 +242,7 @@ def update_map_entry(
     )
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def remove_map_entry(actor, case_id, plan_id, entry_id, expected_version, path: str = "") -> None:
     _remove(actor, case_id, plan_id, SafetyMapEntry, entry_id, expected_version, ENTRY_FIELDS, entry_access, path)
@@ -272,10 +273,10 @@ def _apply_statement(statement, data):
         ]
     if errors:
         raise ValidationError(errors)
-    _full_clean(statement, exclude=["plan", "case", "organisation"])
+    validate(statement, exclude=["plan", "case", "organisation"])
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def add_danger_statement(actor, case_id, plan_id, data: dict, path: str = "") -> DangerStatement:
     """A danger statement with its safety goal; both are required."""
@@ -290,7 +291,7 @@ def add_danger_statement(actor, case_id, plan_id, data: dict, path: str = "") ->
     return statement
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def update_danger_statement(
     actor, case_id, plan_id, statement_id, changes: dict, expected_version, path: str = ""
@@ -310,7 +311,7 @@ def update_danger_statement(
     )
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def remove_danger_statement(actor, case_id, plan_id, statement_id, expected_version, path: str = "") -> None:
     """Removes the statement together with its goal: the two only exist as a pair."""
@@ -330,7 +331,7 @@ def remove_danger_statement(actor, case_id, plan_id, statement_id, expected_vers
 # ---- safety scaling ----------------------------------------------------------------------------------------
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def record_rating(actor, case_id, plan_id, data: dict, path: str = "") -> SafetyScaleRating:
     """Where one person puts the safety today, 0 to 10: a person of the case (family or network) or a
@@ -379,14 +380,14 @@ def record_rating(actor, case_id, plan_id, data: dict, path: str = "") -> Safety
         note=_text(data.get("note")),
         recorded_by=actor.user,
     )
-    _full_clean(rating, exclude=["plan", "case", "organisation", "person", "rater_user", "review", "recorded_by"])
+    validate(rating, exclude=["plan", "case", "organisation", "person", "rater_user", "review", "recorded_by"])
     rating.save()
     accesses = [rating_access(rating)] + ([person_access(person)] if person else [])
     log_access(actor, Action.CREATE, accesses, path=path)
     return rating
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def remove_rating(actor, case_id, plan_id, rating_id, path: str = "") -> None:
     """Take back a score that was recorded by mistake."""
@@ -399,7 +400,7 @@ def remove_rating(actor, case_id, plan_id, rating_id, path: str = "") -> None:
 # ---- the safety network ------------------------------------------------------------------------------------
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def add_network_member(actor, case_id, plan_id, person_id, role: str = "", path: str = "") -> SafetyNetworkMember:
     """A person of the case joins the safety network. Only trustworthy network members join a safety plan: a
@@ -423,13 +424,13 @@ def add_network_member(actor, case_id, plan_id, person_id, role: str = "", path:
             {"person": [_("%(name)s is already in the safety network.") % {"name": person.full_name}]}
         )
     member = SafetyNetworkMember(plan=plan, case=case, organisation=case.organisation, person=person, role=_text(role))
-    _full_clean(member, exclude=["plan", "case", "organisation", "person"])
+    validate(member, exclude=["plan", "case", "organisation", "person"])
     member.save()
     log_access(actor, Action.CREATE, [network_member_access(member), person_access(person)], path=path)
     return member
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def remove_network_member(actor, case_id, plan_id, member_id, path: str = "") -> None:
     case, plan = _open_safety_plan(actor, case_id, plan_id)
@@ -507,7 +508,7 @@ def _refuse_sharing_without_consent(case, sharing):
         )
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def add_attachment(
     actor, case_id, plan_id, data: dict, filename: str, content: bytes, path: str = ""
@@ -554,13 +555,13 @@ def add_attachment(
         size=len(content),
         uploaded_by=actor.user,
     )
-    _full_clean(attachment, exclude=["plan", "case", "organisation", "child", "uploaded_by", "content"])
+    validate(attachment, exclude=["plan", "case", "organisation", "child", "uploaded_by", "content"])
     attachment.save()
     log_access(actor, Action.CREATE, [attachment_access(attachment), person_access(child)], path=path)
     return attachment
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def change_sharing(actor, case_id, plan_id, attachment_id, sharing: str, path: str = "") -> ChildToolAttachment:
     """Share a child's tool more or less widely. Wider than the case team only with consent in force today;
@@ -575,7 +576,7 @@ def change_sharing(actor, case_id, plan_id, attachment_id, sharing: str, path: s
     return attachment
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def remove_attachment(actor, case_id, plan_id, attachment_id, path: str = "") -> None:
     case, plan = _open_safety_plan(actor, case_id, plan_id)

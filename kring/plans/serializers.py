@@ -13,8 +13,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
-from kring.cases.serializers import MAX_ID, VERSION_HELP, RefuseUnknownFields
-from kring.core.api import OutputModelSerializer
+from kring.core.api import OutputModelSerializer, RefuseUnknownFields, id_field, version_field
 
 from .choices import (
     AgreementStatus,
@@ -39,17 +38,6 @@ from .models import (
     ReviewItem,
 )
 from .services import AGREEMENT_FIELDS, BOTTOM_LINE_FIELDS, PLAN_FIELDS
-
-
-def _id_field(**kwargs):
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
-
-
-def _version_field(**kwargs):
-    return serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, help_text=kwargs.pop("help_text", VERSION_HELP), **kwargs
-    )
-
 
 # --- Choices --------------------------------------------------------------------------------------------------
 
@@ -336,7 +324,7 @@ class BottomLineChangesSerializer(RefuseUnknownFields, serializers.ModelSerializ
     """Changes to a bottom line: only the fields to change, and the version you read."""
 
     kind = NamedChoiceField(BottomLineKind, required=False)
-    version = _version_field()
+    version = version_field()
 
     class Meta:
         model = BottomLine
@@ -349,7 +337,7 @@ class WithdrawSerializer(RefuseUnknownFields, serializers.Serializer):
     """Why a bottom line no longer applies, and the version you read."""
 
     reason = serializers.CharField(max_length=300, help_text="Why the bottom line no longer applies.")
-    version = _version_field()
+    version = version_field()
 
 
 class PlanStartSerializer(RefuseUnknownFields, serializers.Serializer):
@@ -359,7 +347,7 @@ class PlanStartSerializer(RefuseUnknownFields, serializers.Serializer):
 class PlanChangesSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     """Changes to the plan's text: only the fields to change, and the version you read."""
 
-    version = _version_field()
+    version = version_field()
 
     class Meta:
         model = Plan
@@ -370,23 +358,23 @@ class PlanChangesSerializer(RefuseUnknownFields, serializers.ModelSerializer):
 class VersionSerializer(RefuseUnknownFields, serializers.Serializer):
     """The version of the plan you read."""
 
-    version = _version_field()
+    version = version_field()
 
 
 class AgreementInputSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     """A new agreement: what, who carries it out, when, how often, who stands in and who checks."""
 
-    owner_person = _id_field(required=False, allow_null=True, help_text="A person of this case.")
-    backup_person = _id_field(required=False, allow_null=True, help_text="A person of this case, not the owner.")
-    checker_person = _id_field(required=False, allow_null=True, help_text="A person of this case.")
-    checker_user = _id_field(required=False, allow_null=True, help_text="A professional on the case team.")
+    owner_person = id_field(required=False, allow_null=True, help_text="A person of this case.")
+    backup_person = id_field(required=False, allow_null=True, help_text="A person of this case, not the owner.")
+    checker_person = id_field(required=False, allow_null=True, help_text="A person of this case.")
+    checker_user = id_field(required=False, allow_null=True, help_text="A professional on the case team.")
     bottom_lines = serializers.ListField(
-        child=_id_field(),
+        child=id_field(),
         required=False,
         max_length=200,
         help_text="Bottom lines of this trajectory (in force) it answers.",
     )
-    plan_version = _version_field(
+    plan_version = version_field(
         required=False,
         help_text=(
             "The plan's version you read. Adding an agreement changes the plan; if it changed since, the agreement is "
@@ -403,7 +391,7 @@ class AgreementInputSerializer(RefuseUnknownFields, serializers.ModelSerializer)
 class AgreementChangesSerializer(AgreementInputSerializer):
     """Changes to an agreement: only the fields to change, and the version you read."""
 
-    version = _version_field()
+    version = version_field()
     plan_version = None
 
     class Meta:
@@ -416,7 +404,7 @@ class AgreementChangesSerializer(AgreementInputSerializer):
 class AgreementRemovalQuerySerializer(serializers.Serializer):
     """The version of the agreement you read."""
 
-    version = _version_field()
+    version = version_field()
 
 
 class ReportInputSerializer(RefuseUnknownFields, serializers.Serializer):
@@ -429,7 +417,7 @@ class ReportInputSerializer(RefuseUnknownFields, serializers.Serializer):
 class CheckInputSerializer(RefuseUnknownFields, serializers.Serializer):
     """The judgement of one bottom line: met or not, and why."""
 
-    bottom_line = _id_field(help_text="A bottom line in force of this plan's trajectory.")
+    bottom_line = id_field(help_text="A bottom line in force of this plan's trajectory.")
     met = StrictBooleanField(help_text="true or false.")
     explanation = serializers.CharField(max_length=4000, allow_blank=True, help_text="Why it is met or not.")
 
@@ -440,7 +428,7 @@ class DecisionInputSerializer(RefuseUnknownFields, serializers.Serializer):
     outcome = NamedChoiceField(DecisionOutcome)
     reason = serializers.CharField(max_length=4000)
     checks = CheckInputSerializer(many=True, help_text="One judgement per bottom line in force.")
-    version = _version_field(help_text="The plan's version you read.")
+    version = version_field(help_text="The plan's version you read.")
 
     def validate_checks(self, checks):
         lines = [check["bottom_line"] for check in checks]
@@ -460,7 +448,7 @@ class ReviewInputSerializer(RefuseUnknownFields, serializers.ModelSerializer):
 class ReviewItemInputSerializer(RefuseUnknownFields, serializers.Serializer):
     """How one agreement was kept."""
 
-    agreement = _id_field(help_text="An agreement in force of the plan.")
+    agreement = id_field(help_text="An agreement in force of the plan.")
     keeping = NamedChoiceField(ReviewKeeping)
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
 
@@ -468,8 +456,8 @@ class ReviewItemInputSerializer(RefuseUnknownFields, serializers.Serializer):
 class ReviewRatingInputSerializer(RefuseUnknownFields, serializers.Serializer):
     """The safety scale at a review: one person of the case or one professional of the case team, 0 to 10."""
 
-    person = _id_field(required=False, allow_null=True, help_text="A person of the case.")
-    rater_user = _id_field(required=False, allow_null=True, help_text="A user on the case team.")
+    person = id_field(required=False, allow_null=True, help_text="A person of the case.")
+    rater_user = id_field(required=False, allow_null=True, help_text="A user on the case team.")
     score = serializers.IntegerField(min_value=0, max_value=10)
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
 
@@ -482,7 +470,7 @@ class HoldReviewSerializer(RefuseUnknownFields, serializers.Serializer):
     decision = NamedChoiceField(ReviewDecision)
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     held_on = serializers.DateField(required=False, allow_null=True, help_text="Default: today.")
-    version = _version_field(help_text="The review's version you read.")
+    version = version_field(help_text="The review's version you read.")
 
     def validate_items(self, items):
         agreements = [item["agreement"] for item in items]

@@ -19,14 +19,22 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, Subquery
+from django.db.models import Exists
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kring.audit.services import Access, Action, log_access
 from kring.cases.choices import CaseRole
+from kring.cases.editing import (
+    case_standing,
+    check_can_work_on,
+    lock_case,
+    logs_refusal,
+    refuse_if_stale,
+    validate,
+)
 from kring.cases.models import CaseTeamMember, Person
-from kring.cases.services import EDITING_CASE_ROLES, _full_clean, _lock_case, _logs_refusal, _refuse_if_stale
 from kring.core.actor import Actor
 from kring.core.errors import NotFound, form_version
 from kring.meetings.models import Meeting, MeetingPart
@@ -99,6 +107,9 @@ LINK_DAYS_MAX = 400
 LINK_TRIES = 10
 LINK_TRY_WINDOW = 15 * 60
 
+# Refused work on the plan of a trajectory (the rule is ``check_can_work_on``).
+WORK_REFUSAL = gettext_lazy("Only the case worker, the coordinator or the team lead can change this plan.")
+
 
 class LinkThrottled(Exception):
     """Too many wrong links from one address: refused for a while."""
@@ -130,43 +141,12 @@ def link_access(link) -> Access:
 # ---- permissions -------------------------------------------------------------------------------------------
 
 
-def _standing(user, case) -> tuple[str | None, bool]:
-    """(the user's role on the case team, whether they lead the owning team), read in one query and kept on the
-    case object for the rest of the request: the plan page asks both permission questions."""
-    cache = case.__dict__.setdefault("_kring_standing", {})
-    if user.pk not in cache:
-        from kring.accounts.models import TeamMember
-
-        role = CaseTeamMember.objects.filter(case_id=case.pk, user_id=user.pk).values("role")[:1]
-        lead = TeamMember.objects.filter(team_id=case.team_id, user_id=user.pk, is_lead=True)
-        row = (
-            type(case)
-            .objects.filter(pk=case.pk)
-            .annotate(my_role=Subquery(role), my_lead=Exists(lead))
-            .values_list("my_role", "my_lead")
-            .first()
-        )
-        cache[user.pk] = row or (None, False)
-    return cache[user.pk]
-
-
 def _check_can_decide(user, case):
     """Bottom lines and the decision on the plan belong to the responsible professional."""
-    role, leads = _standing(user, case)
+    role, leads = case_standing(user, case)
     if role in DECIDING_ROLES or leads:
         return
     raise PermissionDenied(_("Only the case worker or the team lead sets the bottom lines and decides on the plan."))
-
-
-def _check_can_work_on(user, case, trajectory):
-    """The trajectory's coordinator, and whoever may change the case (as ``cases.services`` rules it: an editing
-    role on the case team, or the lead of the owning team)."""
-    if trajectory.coordinator_id == user.pk:
-        return
-    role, leads = _standing(user, case)
-    if role in EDITING_CASE_ROLES or leads:
-        return
-    raise PermissionDenied(_("Only the case worker, the coordinator or the team lead can change this plan."))
 
 
 def can_decide(user, case) -> bool:
@@ -179,7 +159,7 @@ def can_decide(user, case) -> bool:
 
 def can_work_on(user, case, trajectory) -> bool:
     try:
-        _check_can_work_on(user, case, trajectory)
+        check_can_work_on(user, case, trajectory, refusal=WORK_REFUSAL)
     except PermissionDenied:
         return False
     return True
@@ -204,12 +184,12 @@ def _lock(model, case, record_id, related=()):
 
 def open_plan(actor, case_id, plan_id, *, deciding=False):
     """Lock case and plan and check the permission; (case, plan). Other plan modules build on it."""
-    case = _lock_case(case_id, actor.user)
+    case = lock_case(case_id, actor.user)
     plan = _lock(Plan, case, plan_id, related=("trajectory", "organisation"))
     if deciding:
         _check_can_decide(actor.user, case)
     else:
-        _check_can_work_on(actor.user, case, plan.trajectory)
+        check_can_work_on(actor.user, case, plan.trajectory, refusal=WORK_REFUSAL)
     return case, plan
 
 
@@ -293,11 +273,11 @@ def _team_user(case, value, field):
 # ---- bottom lines ------------------------------------------------------------------------------------------
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def add_bottom_line(actor, case_id, trajectory_id, data: dict, path: str = "") -> BottomLine:
     """Record a condition any plan of this trajectory must meet."""
-    case = _lock_case(case_id, actor.user)
+    case = lock_case(case_id, actor.user)
     trajectory = _lock_trajectory(case, trajectory_id)
     _check_can_decide(actor.user, case)
     _refuse_ended(trajectory)
@@ -315,41 +295,41 @@ def add_bottom_line(actor, case_id, trajectory_id, data: dict, path: str = "") -
         setattr(line, name, "" if value is None and name != "order" else value)
     if line.order is None:
         line.order = (last or 0) + 1
-    _full_clean(line, exclude=["trajectory", "case", "organisation", "set_by"])
+    validate(line, exclude=["trajectory", "case", "organisation", "set_by"])
     line._history_user = actor.user
     line.save()
     log_access(actor, Action.CREATE, [bottom_line_access(line)], path=path)
     return line
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def update_bottom_line(actor, case_id, bottom_line_id, changes: dict, expected_version, path: str = "") -> BottomLine:
     """Change a bottom line; each change is a new version, kept in its history."""
-    case = _lock_case(case_id, actor.user)
+    case = lock_case(case_id, actor.user)
     line = _lock(BottomLine, case, bottom_line_id, related=("trajectory",))
     _check_can_decide(actor.user, case)
     _refuse_ended(line.trajectory)
-    _refuse_if_stale(line, expected_version, BOTTOM_LINE_FIELDS)
+    refuse_if_stale(line, expected_version, BOTTOM_LINE_FIELDS)
     _refuse_unknown(changes, BOTTOM_LINE_FIELDS)
     if line.withdrawn_on:
         raise ValidationError({"__all__": [_("This bottom line was withdrawn.")]})
     for name, value in changes.items():
         setattr(line, name, "" if value is None and name != "order" else value)
-    _full_clean(line, exclude=["trajectory", "case", "organisation", "set_by"])
+    validate(line, exclude=["trajectory", "case", "organisation", "set_by"])
     _save(line, actor)
     log_access(actor, Action.UPDATE, [bottom_line_access(line)], path=path)
     return line
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def withdraw_bottom_line(actor, case_id, bottom_line_id, reason: str, expected_version, path: str = "") -> BottomLine:
     """A bottom line no longer applies. It stays on record with its checks; new decisions skip it."""
-    case = _lock_case(case_id, actor.user)
+    case = lock_case(case_id, actor.user)
     line = _lock(BottomLine, case, bottom_line_id, related=("trajectory",))
     _check_can_decide(actor.user, case)
-    _refuse_if_stale(line, expected_version, BOTTOM_LINE_FIELDS)
+    refuse_if_stale(line, expected_version, BOTTOM_LINE_FIELDS)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"withdrawal_reason": [_("Say why the bottom line no longer applies.")]})
@@ -369,13 +349,13 @@ def lines_in_force(trajectory_id):
 # ---- the plan ----------------------------------------------------------------------------------------------
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def start_plan(actor, case_id, trajectory_id, path: str = "") -> Plan:
     """Open the trajectory's plan, of the kind its method makes. One plan per trajectory."""
-    case = _lock_case(case_id, actor.user)
+    case = lock_case(case_id, actor.user)
     trajectory = _lock_trajectory(case, trajectory_id)
-    _check_can_work_on(actor.user, case, trajectory)
+    check_can_work_on(actor.user, case, trajectory, refusal=WORK_REFUSAL)
     _refuse_ended(trajectory)
     if Plan.objects.filter(trajectory=trajectory).exists():
         raise ValidationError({"__all__": [_("This trajectory already has a plan.")]})
@@ -396,7 +376,7 @@ def start_plan(actor, case_id, trajectory_id, path: str = "") -> Plan:
 
 
 def _clean_plan(plan):
-    _full_clean(plan, exclude=["trajectory", "case", "organisation", "meeting", "written_by"])
+    validate(plan, exclude=["trajectory", "case", "organisation", "meeting", "written_by"])
     errors = {}
     if plan.deliberation_kept and not plan.deliberation_chosen_by.strip():
         errors["deliberation_chosen_by"] = [_("Say who in the family chose to keep these notes.")]
@@ -408,14 +388,14 @@ def _clean_plan(plan):
         raise ValidationError(errors)
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def update_plan(actor, case_id, plan_id, changes: dict, expected_version, path: str = "") -> Plan:
     """Change the plan's text while it is a draft (or was sent back)."""
     case, plan = open_plan(actor, case_id, plan_id)
     _refuse_ended(plan.trajectory)
     _refuse_not_editable(plan)
-    _refuse_if_stale(plan, expected_version, PLAN_HISTORY_FIELDS)
+    refuse_if_stale(plan, expected_version, PLAN_HISTORY_FIELDS)
     _refuse_unknown(changes, PLAN_FIELDS)
     _refuse_during_private_time(plan)
     for name, value in changes.items():
@@ -453,7 +433,7 @@ def _apply_agreement(case, plan, agreement, data):
             setattr(agreement, name, "" if value is None else value)
     if agreement.order is None:
         agreement.order = 1
-    _full_clean(
+    validate(
         agreement,
         exclude=["plan", "case", "organisation", "owner_person", "backup_person", "checker_person", "checker_user"],
     )
@@ -501,13 +481,13 @@ def _lines_of_plan(plan, ids):
     return lines
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def add_agreement(actor, case_id, plan_id, data: dict, expected_plan_version=None, path: str = "") -> Agreement:
     case, plan = open_plan(actor, case_id, plan_id)
     _refuse_ended(plan.trajectory)
     _refuse_not_editable(plan)
-    _refuse_if_stale(plan, expected_plan_version, PLAN_HISTORY_FIELDS)
+    refuse_if_stale(plan, expected_plan_version, PLAN_HISTORY_FIELDS)
     _refuse_unknown(data, AGREEMENT_FIELDS)
     _refuse_during_private_time(plan)
     last = plan.agreements.order_by("-order").values_list("order", flat=True).first()
@@ -522,15 +502,15 @@ def add_agreement(actor, case_id, plan_id, data: dict, expected_plan_version=Non
     return agreement
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def update_agreement(actor, case_id, agreement_id, changes: dict, expected_version, path: str = "") -> Agreement:
-    case = _lock_case(case_id, actor.user)
+    case = lock_case(case_id, actor.user)
     agreement = _lock(Agreement, case, agreement_id)
     case, plan = open_plan(actor, case_id, agreement.plan_id)
     _refuse_ended(plan.trajectory)
     _refuse_not_editable(plan)
-    _refuse_if_stale(agreement, expected_version, [f for f in AGREEMENT_FIELDS if f != "bottom_lines"])
+    refuse_if_stale(agreement, expected_version, [f for f in AGREEMENT_FIELDS if f != "bottom_lines"])
     _refuse_unknown(changes, AGREEMENT_FIELDS)
     _refuse_during_private_time(plan)
     lines = _apply_agreement(case, plan, agreement, changes)
@@ -542,16 +522,16 @@ def update_agreement(actor, case_id, agreement_id, changes: dict, expected_versi
     return agreement
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def remove_agreement(actor, case_id, agreement_id, expected_version, path: str = "") -> None:
     """Take an agreement out of the draft. One that was ever in force is stopped, not deleted: the follow-up
     keeps its history."""
-    case = _lock_case(case_id, actor.user)
+    case = lock_case(case_id, actor.user)
     agreement = _lock(Agreement, case, agreement_id)
     case, plan = open_plan(actor, case_id, agreement.plan_id)
     _refuse_not_editable(plan)
-    _refuse_if_stale(agreement, expected_version, [f for f in AGREEMENT_FIELDS if f != "bottom_lines"])
+    refuse_if_stale(agreement, expected_version, [f for f in AGREEMENT_FIELDS if f != "bottom_lines"])
     if agreement.in_force or agreement.reports.exists():
         agreement.status = AgreementStatus.STOPPED
         _save(agreement, actor)
@@ -562,14 +542,14 @@ def remove_agreement(actor, case_id, agreement_id, expected_version, path: str =
     _touch_plan(plan, actor)
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def submit_plan(actor, case_id, plan_id, expected_version, path: str = "") -> Plan:
     """The coordinator hands the written plan to the case worker for the check against the bottom lines."""
     case, plan = open_plan(actor, case_id, plan_id)
     _refuse_ended(plan.trajectory)
     _refuse_not_editable(plan)
-    _refuse_if_stale(plan, expected_version, PLAN_HISTORY_FIELDS)
+    refuse_if_stale(plan, expected_version, PLAN_HISTORY_FIELDS)
     agreements = [a for a in plan.agreements.all() if a.status != AgreementStatus.STOPPED]
     problems = core.submission_problems(plan.concerns, [_draft(a) for a in agreements])
     messages = {
@@ -627,7 +607,7 @@ def formal_basis(plan) -> str:
     return _("the formal plan of this trajectory")
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def decide_plan(
     actor, case_id, plan_id, outcome: str, reason: str, checks: dict, expected_version, path: str = ""
@@ -637,7 +617,7 @@ def decide_plan(
     (met, explanation)."""
     case, plan = open_plan(actor, case_id, plan_id, deciding=True)
     _refuse_ended(plan.trajectory)
-    _refuse_if_stale(plan, expected_version, PLAN_HISTORY_FIELDS)
+    refuse_if_stale(plan, expected_version, PLAN_HISTORY_FIELDS)
     if plan.status != PlanStatus.SUBMITTED:
         raise ValidationError({"__all__": [_("Only a plan submitted for approval can be decided on.")]})
     if outcome not in DecisionOutcome.values:
@@ -742,14 +722,14 @@ def _mark_plan_made(actor, case, plan, today, path):
     plan.trajectory.refresh_from_db()
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def start_new_edition(actor, case_id, plan_id, expected_version, path: str = "") -> Plan:
     """Adjust an accepted plan: the next version starts as a draft from the accepted one. The agreements in force
     stay in force until the new version is accepted."""
     case, plan = open_plan(actor, case_id, plan_id)
     _refuse_ended(plan.trajectory)
-    _refuse_if_stale(plan, expected_version, PLAN_HISTORY_FIELDS)
+    refuse_if_stale(plan, expected_version, PLAN_HISTORY_FIELDS)
     if plan.status != PlanStatus.ACCEPTED:
         raise ValidationError({"__all__": [_("Only an accepted plan gets a new version.")]})
     plan.edition += 1
@@ -809,7 +789,7 @@ def alert_case_team(agreement, today: date, outcome: str | None = None) -> int:
     """Tell the case worker (and whoever checks) at once: a safety agreement not done or overdue is a safety
     alert, by e-mail too; a request for help on another agreement appears in their work list. Once per
     agreement, day and kind (the reminder's unique key)."""
-    from django.db.models import Exists, OuterRef, Q
+    from django.db.models import OuterRef, Q
 
     from kring.accounts.models import CASE_ROLES, Membership
 
@@ -873,11 +853,11 @@ def _email_alerts(reminders):
     Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(emailed_at=timezone.now())
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def record_report(actor, case_id, agreement_id, outcome: str, note: str = "", path: str = "") -> AgreementReport:
     """A professional records how an agreement went (e.g. after a phone call with the owner)."""
-    case = _lock_case(case_id, actor.user)
+    case = lock_case(case_id, actor.user)
     agreement = _lock(Agreement, case, agreement_id)
     case, plan = open_plan(actor, case_id, agreement.plan_id)
     report = _apply_report(agreement, outcome, note, user=actor.user)
@@ -945,7 +925,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def create_link(
     actor, case_id, plan_id, person_id, shared_parts=(), valid_days: int | None = None, path: str = ""
@@ -996,12 +976,12 @@ def create_link(
     return link, token
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def revoke_link(actor, case_id, link_id, path: str = "") -> PersonalLink:
-    case = _lock_case(case_id, actor.user)
+    case = lock_case(case_id, actor.user)
     link = _lock(PersonalLink, case, link_id, related=("plan__trajectory",))
-    _check_can_work_on(actor.user, case, link.plan.trajectory)
+    check_can_work_on(actor.user, case, link.plan.trajectory, refusal=WORK_REFUSAL)
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.revoked_by = actor.user
@@ -1170,7 +1150,7 @@ def _schedule_reviews(plan, accepted_on):
             review.save(update_fields=["planned_on", "plan_edition"])
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def add_review(actor, case_id, plan_id, data: dict, path: str = "") -> Review:
     """An extra review moment, e.g. one the family put in its plan."""
@@ -1186,14 +1166,14 @@ def add_review(actor, case_id, plan_id, data: dict, path: str = "") -> Review:
         planned_on=data.get("planned_on"),
         plan_edition=plan.edition,
     )
-    _full_clean(review, exclude=["plan", "case", "organisation", "held_by"])
+    validate(review, exclude=["plan", "case", "organisation", "held_by"])
     review._history_user = actor.user
     review.save()
     log_access(actor, Action.CREATE, [review_access(review)], path=path)
     return review
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def hold_review(
     actor,
@@ -1210,10 +1190,10 @@ def hold_review(
     """Record a review: per agreement in force how it was kept, the safety scale again, and the decision.
     Adjusting starts a new version of the plan. ``items``: agreement id -> (keeping, note); ``ratings``: dicts
     with a ``person`` (of the case) or a ``rater_user`` (of the case team) and a ``score`` from 0 to 10."""
-    case = _lock_case(case_id, actor.user)
+    case = lock_case(case_id, actor.user)
     review = _lock(Review, case, review_id)
     case, plan = open_plan(actor, case_id, review.plan_id)
-    _refuse_if_stale(review, expected_version, REVIEW_FIELDS + ["held_on", "decision", "note"])
+    refuse_if_stale(review, expected_version, REVIEW_FIELDS + ["held_on", "decision", "note"])
     if review.held_on:
         raise ValidationError({"__all__": [_("This review was already recorded.")]})
     if decision not in ReviewDecision.values:
@@ -1261,7 +1241,7 @@ def hold_review(
     review.held_on, review.held_by, review.decision = held_on, actor.user, decision
     review.note = (note or "").strip()[:4000]
     review.plan_edition = plan.edition
-    _full_clean(review, exclude=["plan", "case", "organisation", "held_by"])
+    validate(review, exclude=["plan", "case", "organisation", "held_by"])
     _save(review, actor)
     log_access(actor, Action.UPDATE, [review_access(review)], path=path, detail=f"review: {decision}")
     if decision == ReviewDecision.ADJUST and plan.status == PlanStatus.ACCEPTED:

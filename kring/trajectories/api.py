@@ -19,9 +19,9 @@ from rest_framework.response import Response
 
 from kring.accounts.models import Jurisdiction
 from kring.cases import queries as case_queries
-from kring.cases.api import FORBIDDEN, INVALID, NOT_FOUND, STALE, CaseApiView, _check_visible, _parse
-from kring.cases.serializers import ErrorSerializer
+from kring.cases.api import FORBIDDEN, NOT_FOUND, check_case_visible
 from kring.core.actor import Actor
+from kring.core.api import INVALID, STALE, ErrorSerializer, JsonApiView, parse_input
 from kring.core.errors import NotFound
 from kring.methods.catalogue import MethodDefinitionError, catalogue
 
@@ -76,7 +76,7 @@ def _fields_named(names):
 
 def _organisation_asked(request):
     """The organisation whose durations to show: one the user belongs to, or None for the definitions' own."""
-    query = _parse(MethodQuerySerializer, request.query_params)
+    query = parse_input(MethodQuerySerializer, request.query_params)
     organisation_id = query.get("organisation")
     if organisation_id is not None and not request.user.roles_in(organisation_id):
         raise ValidationError({"organisation": [_("Choose one of your organisations.")]})
@@ -96,7 +96,7 @@ def _method_data(code, organisation_id):
     return {**definition.model_dump(), "durations_of": organisation_id}
 
 
-class MethodListView(CaseApiView):
+class MethodListView(JsonApiView):
     @extend_schema(
         operation_id="methods_list",
         tags=["methods"],
@@ -109,7 +109,7 @@ class MethodListView(CaseApiView):
         return Response(MethodSerializer([_method_data(code, organisation_id) for code in catalogue()], many=True).data)
 
 
-class MethodDetailView(CaseApiView):
+class MethodDetailView(JsonApiView):
     @extend_schema(
         operation_id="methods_retrieve",
         tags=["methods"],
@@ -128,7 +128,7 @@ class MethodDetailView(CaseApiView):
 CHOICE_FIELDS = {"chosen_method": "method", "chosen_variant": "variant", "choice_reason": "reason"}
 
 
-class SelectorRunListView(CaseApiView):
+class SelectorRunListView(JsonApiView):
     @extend_schema(
         operation_id="case_selector_runs_list",
         tags=["selector"],
@@ -151,8 +151,8 @@ class SelectorRunListView(CaseApiView):
         responses={201: SelectorRunSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id):
-        _check_visible(request, case_id)
-        answers = _parse(SelectorAnswersSerializer, request.data)
+        check_case_visible(request, case_id)
+        answers = parse_input(SelectorAnswersSerializer, request.data)
         run = services.run_selector(Actor.from_request(request), case_id, answers, path=request.path)
         headers = {
             "Location": request.build_absolute_uri(reverse("trajectories_api:selector_run", args=[case_id, run.pk]))
@@ -160,7 +160,7 @@ class SelectorRunListView(CaseApiView):
         return Response(SelectorRunSerializer(run).data, status=status.HTTP_201_CREATED, headers=headers)
 
 
-class SelectorRunDetailView(CaseApiView):
+class SelectorRunDetailView(JsonApiView):
     @extend_schema(
         operation_id="case_selector_runs_retrieve",
         tags=["selector"],
@@ -174,7 +174,7 @@ class SelectorRunDetailView(CaseApiView):
         return Response(SelectorRunSerializer(run).data)
 
 
-class SelectorChoiceView(CaseApiView):
+class SelectorChoiceView(JsonApiView):
     @extend_schema(
         operation_id="case_selector_runs_choose",
         tags=["selector"],
@@ -184,8 +184,8 @@ class SelectorChoiceView(CaseApiView):
         responses={200: SelectorRunSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def post(self, request, case_id, run_id):
-        _check_visible(request, case_id)
-        data = _parse(SelectorChoiceSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(SelectorChoiceSerializer, request.data)
         with _fields_named(CHOICE_FIELDS):
             run = services.choose_method(
                 Actor.from_request(request),
@@ -297,7 +297,7 @@ def _detail(trajectory):
     return TrajectoryDetailSerializer(_trajectory_data(trajectory, with_events=True)).data
 
 
-class TrajectoryListView(CaseApiView):
+class TrajectoryListView(JsonApiView):
     @extend_schema(
         operation_id="case_trajectories_list",
         tags=["trajectories"],
@@ -319,8 +319,8 @@ class TrajectoryListView(CaseApiView):
         responses={201: TrajectoryDetailSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id):
-        _check_visible(request, case_id)
-        data = _parse(TrajectoryOfferSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(TrajectoryOfferSerializer, request.data)
         with _fields_named(OFFER_FIELDS):
             trajectory = services.offer_trajectory(
                 Actor.from_request(request),
@@ -340,7 +340,7 @@ class TrajectoryListView(CaseApiView):
         return Response(_detail(trajectory), status=status.HTTP_201_CREATED, headers=headers)
 
 
-class TrajectoryDetailView(CaseApiView):
+class TrajectoryDetailView(JsonApiView):
     @extend_schema(
         operation_id="case_trajectories_retrieve",
         tags=["trajectories"],
@@ -354,7 +354,7 @@ class TrajectoryDetailView(CaseApiView):
         return Response(_detail(trajectory))
 
 
-class TrajectoryTransitionView(CaseApiView):
+class TrajectoryTransitionView(JsonApiView):
     @extend_schema(
         operation_id="case_trajectories_transition",
         tags=["trajectories"],
@@ -365,8 +365,8 @@ class TrajectoryTransitionView(CaseApiView):
         responses={200: TrajectoryDetailSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def post(self, request, case_id, trajectory_id):
-        _check_visible(request, case_id)
-        data = _parse(TrajectoryTransitionSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(TrajectoryTransitionSerializer, request.data)
         trajectory = services.change_status(
             Actor.from_request(request),
             case_id,
@@ -381,7 +381,7 @@ class TrajectoryTransitionView(CaseApiView):
         return Response(_detail(trajectory))
 
 
-class TrajectoryAdvancePhaseView(CaseApiView):
+class TrajectoryAdvancePhaseView(JsonApiView):
     @extend_schema(
         operation_id="case_trajectories_advance_phase",
         tags=["trajectories"],
@@ -391,8 +391,8 @@ class TrajectoryAdvancePhaseView(CaseApiView):
         responses={200: TrajectoryDetailSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
     )
     def post(self, request, case_id, trajectory_id):
-        _check_visible(request, case_id)
-        data = _parse(TrajectoryAdvancePhaseSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(TrajectoryAdvancePhaseSerializer, request.data)
         trajectory = services.advance_phase(
             Actor.from_request(request),
             case_id,
@@ -404,7 +404,7 @@ class TrajectoryAdvancePhaseView(CaseApiView):
         return Response(_detail(trajectory))
 
 
-class TrajectoryCoordinatorView(CaseApiView):
+class TrajectoryCoordinatorView(JsonApiView):
     @extend_schema(
         operation_id="case_trajectories_coordinator",
         tags=["trajectories"],
@@ -421,8 +421,8 @@ class TrajectoryCoordinatorView(CaseApiView):
         },
     )
     def post(self, request, case_id, trajectory_id):
-        _check_visible(request, case_id)
-        data = _parse(TrajectoryCoordinatorInputSerializer, request.data)
+        check_case_visible(request, case_id)
+        data = parse_input(TrajectoryCoordinatorInputSerializer, request.data)
         try:
             with _fields_named({"coordinator": "user"}):
                 trajectory = services.allocate_coordinator(
@@ -481,7 +481,7 @@ def _flemish_only():
     )
 
 
-class FamilyPlanRightView(CaseApiView):
+class FamilyPlanRightView(JsonApiView):
     @extend_schema(
         operation_id="case_family_plan_right_retrieve",
         tags=["law"],
@@ -505,7 +505,7 @@ class FamilyPlanRightView(CaseApiView):
     )
     def put(self, request, case_id):
         _legal_case(request, case_id, Jurisdiction.NETHERLANDS, _dutch_only())
-        data = _parse(FamilyPlanRightInputSerializer, request.data)
+        data = parse_input(FamilyPlanRightInputSerializer, request.data)
         version = data.pop("version", None)
         values = {name: data.get(name) for name in services.FAMILY_PLAN_FIELDS}
         # No version means "there is no record yet": if there is one after all, 0 makes the save stale.
@@ -531,7 +531,7 @@ def _strengths_data(record):
     ).data
 
 
-class StrengthsExplorationView(CaseApiView):
+class StrengthsExplorationView(JsonApiView):
     @extend_schema(
         operation_id="case_strengths_exploration_retrieve",
         tags=["law"],
@@ -560,7 +560,7 @@ class StrengthsExplorationView(CaseApiView):
     )
     def put(self, request, case_id):
         _legal_case(request, case_id, Jurisdiction.FLANDERS, _flemish_only())
-        data = _parse(StrengthsExplorationInputSerializer, request.data)
+        data = parse_input(StrengthsExplorationInputSerializer, request.data)
         version = data.pop("version", None)
         record = services.save_strengths_exploration(
             Actor.from_request(request), case_id, data, expected_version=version or 0, path=request.path

@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from kring.cases.choices import LegalContext, SafetyConcern
-from kring.cases.serializers import MAX_ID, VERSION_HELP, RefuseUnknownFields, _id_field, _version_field
-from kring.core.api import OutputModelSerializer
+from kring.core.api import MAX_ID, VERSION_HELP, OutputModelSerializer, RefuseUnknownFields, id_field, version_field
 from kring.methods import selector
 
 from .choices import AbandonmentReason, ClosureReason
@@ -113,7 +112,7 @@ class MethodSerializer(serializers.Serializer):
 
 
 class MethodQuerySerializer(serializers.Serializer):
-    organisation = _id_field(
+    organisation = id_field(
         required=False, help_text="The id of one of your organisations: show the phase durations it uses."
     )
 
@@ -210,7 +209,7 @@ class SelectorChoiceSerializer(RefuseUnknownFields, serializers.Serializer):
         default="",
         help_text="Required when the method is not the top suggestion.",
     )
-    version = _version_field()
+    version = version_field()
 
 
 # --- Trajectories --------------------------------------------------------------------------------------
@@ -304,7 +303,7 @@ class TrajectoryOfferSerializer(RefuseUnknownFields, serializers.Serializer):
     method = _method_field()
     variant = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
     offered_on = serializers.DateField()
-    selector_run = _id_field(required=False, allow_null=True, help_text="The method selection this offer follows.")
+    selector_run = id_field(required=False, allow_null=True, help_text="The method selection this offer follows.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LENGTH, default="")
 
 
@@ -321,7 +320,7 @@ class TrajectoryTransitionSerializer(RefuseUnknownFields, serializers.Serializer
         help_text="Required for abandoned (a reason for abandoning) and closed (a reason for closing).",
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LENGTH, default="")
-    version = _version_field()
+    version = version_field()
 
     def validate_reason(self, value):
         if value and value not in REASONS:
@@ -331,17 +330,17 @@ class TrajectoryTransitionSerializer(RefuseUnknownFields, serializers.Serializer
 
 class TrajectoryAdvancePhaseSerializer(RefuseUnknownFields, serializers.Serializer):
     on = serializers.DateField(help_text="The day the current phase ended and the next began.")
-    version = _version_field()
+    version = version_field()
 
 
 class TrajectoryCoordinatorInputSerializer(RefuseUnknownFields, serializers.Serializer):
-    user = _id_field(help_text="The id of a coordinator of the case's organisation.")
+    user = id_field(help_text="The id of a coordinator of the case's organisation.")
     accept_case_worker = serializers.BooleanField(
         required=False,
         default=False,
         help_text="Allocate the family's own case worker anyway, after the coordinator_is_case_worker warning.",
     )
-    version = _version_field()
+    version = version_field()
 
 
 class TrajectoryCoordinatorWarningSerializer(serializers.Serializer):

@@ -15,8 +15,16 @@ from django.utils.translation import gettext as _
 from kring.accounts.models import Jurisdiction, Role
 from kring.audit.services import Access, Action, log_access
 from kring.cases.choices import CaseRole
+from kring.cases.editing import (
+    check_can_edit,
+    check_can_work_on,
+    forget_scope,
+    lock_case,
+    logs_refusal,
+    refuse_if_stale,
+    validate,
+)
 from kring.cases.models import CaseTeamMember
-from kring.cases.services import _check_can_edit, _full_clean, _lock_case, _logs_refusal, _refuse_if_stale
 from kring.core.errors import NotFound, StaleEdit, form_version
 from kring.methods import selector
 from kring.methods.catalogue import MethodDefinitionError, catalogue, with_duration_overrides
@@ -154,7 +162,7 @@ def save_duration_override(actor, organisation, method_code, phase_code, default
     row.max_weeks = Decimal(str(max_weeks)) if max_weeks not in (None, "") else None
     row.changed_by = actor.user
     row._history_user = actor.user
-    _full_clean(row, exclude=["organisation", "changed_by"])
+    validate(row, exclude=["organisation", "changed_by"])
     row.save()
     return row
 
@@ -230,12 +238,12 @@ def answers_from(data: dict) -> selector.Answers:
         raise ValidationError({field or "answers": [_("Choose an answer from the list.")]}) from None
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def run_selector(actor, case_id, data: dict, path: str = "") -> SelectorRun:
     """Rank the methods for a case from the answers and keep answers and ranking on the case."""
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     answers = answers_from(data)
     methods = catalogue()
     ranking = selector.rank(answers, methods.values(), words=answer_words())
@@ -255,14 +263,14 @@ def run_selector(actor, case_id, data: dict, path: str = "") -> SelectorRun:
     return run
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def choose_method(
     actor, case_id, run_id, method_code, variant_code="", reason="", expected_version=None, path: str = ""
 ) -> SelectorRun:
     """Record the method chosen, by whom, and why when it is not the top suggestion."""
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     run = SelectorRun.objects.select_for_update().filter(pk=run_id, case=case).first()
     if run is None:
         raise NotFound()
@@ -338,15 +346,15 @@ def _check_date(on: date, field="on", not_before: date | None = None):
         raise ValidationError({field: [_("This date cannot be before %(date)s.") % {"date": not_before.isoformat()}]})
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def offer_trajectory(
     actor, case_id, method_code, offered_on: date, variant_code="", selector_run_id=None, note="", path: str = ""
 ) -> Trajectory:
     """Offer a method to the family: a new trajectory that keeps the method version and the organisation's
     durations as they are today."""
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     if case.status == "closed":
         raise ValidationError({"method_code": [_("A closed case cannot get a new trajectory.")]})
     try:
@@ -405,16 +413,16 @@ DATE_FIELD = {
 }
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def change_status(
     actor, case_id, trajectory_id, target, on: date, reason="", note="", expected_version=None, path: str = ""
 ) -> Trajectory:
     """Move the trajectory one step through its status machine; illegal steps are refused with the options."""
-    case = _lock_case(case_id, actor.user)
+    case = lock_case(case_id, actor.user)
     trajectory = _lock_trajectory(case, trajectory_id)
-    _check_can_work_on(actor.user, case, trajectory)
-    _refuse_if_stale(trajectory, expected_version, ["status", "current_phase", "coordinator"])
+    check_can_work_on(actor.user, case, trajectory)
+    refuse_if_stale(trajectory, expected_version, ["status", "current_phase", "coordinator"])
     try:
         states.check_transition(trajectory.status, target, reason)
     except states.IllegalTransition as error:
@@ -467,20 +475,14 @@ def _needs_coordinator(trajectory) -> bool:
     return definition is not None and definition.leader == "independent_coordinator"
 
 
-def _check_can_work_on(user, case, trajectory):
-    if trajectory.coordinator_id == user.pk:
-        return
-    _check_can_edit(user, case)
-
-
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def advance_phase(actor, case_id, trajectory_id, on: date, expected_version=None, path: str = "") -> Trajectory:
     """End the current phase and start the next, in the order of the method; later phases are re-planned."""
-    case = _lock_case(case_id, actor.user)
+    case = lock_case(case_id, actor.user)
     trajectory = _lock_trajectory(case, trajectory_id)
-    _check_can_work_on(actor.user, case, trajectory)
-    _refuse_if_stale(trajectory, expected_version, ["status", "current_phase", "coordinator"])
+    check_can_work_on(actor.user, case, trajectory)
+    refuse_if_stale(trajectory, expected_version, ["status", "current_phase", "coordinator"])
     if trajectory.status in (Status.OFFERED, *[s for s in Status if s not in states.ACTIVE]):
         raise ValidationError({"current_phase": [_("Phases move only while the trajectory is under way.")]})
     phases = list(trajectory.phases.all())
@@ -512,7 +514,7 @@ def coordinator_is_case_worker(case, user_id) -> bool:
     return CaseTeamMember.objects.filter(case=case, user_id=user_id, role=CaseRole.CASE_WORKER).exists()
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def allocate_coordinator(
     actor, case_id, trajectory_id, user_id, accept_case_worker=False, expected_version=None, path: str = ""
@@ -521,11 +523,11 @@ def allocate_coordinator(
     warning was seen (``accept_case_worker``): the methods want an independent coordinator."""
     from kring.accounts.models import User
 
-    case = _lock_case(case_id, actor.user)
+    case = lock_case(case_id, actor.user)
     trajectory = _lock_trajectory(case, trajectory_id)
     if not _is_team_lead(actor.user, case):
         raise PermissionDenied(_("Only the team lead allocates a coordinator."))
-    _refuse_if_stale(trajectory, expected_version, ["status", "current_phase", "coordinator"])
+    refuse_if_stale(trajectory, expected_version, ["status", "current_phase", "coordinator"])
     if trajectory.status not in states.ACTIVE:
         raise ValidationError({"coordinator": [_("This trajectory has ended.")]})
     coordinator = User.objects.filter(pk=user_id, is_active=True).first()
@@ -554,9 +556,8 @@ def allocate_coordinator(
         member = CaseTeamMember(case=case, organisation=case.organisation, user=coordinator, role=CaseRole.COORDINATOR)
         member._history_user = actor.user
         member.save()
-        from kring.cases.services import _forget_scope
 
-        _forget_scope(coordinator)
+        forget_scope(coordinator)
     _event(
         actor,
         trajectory,
@@ -575,8 +576,8 @@ def allocate_coordinator(
 def _open_case_record(actor, case_id, model, jurisdiction, message, expected_version, fields, data, **new):
     """Lock the case and its one record of ``model`` (or start one), for an editor in the right jurisdiction;
     refuse a stale form and unknown fields. Returns (case, record, creating)."""
-    case = _lock_case(case_id, actor.user)
-    _check_can_edit(actor.user, case)
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
     if case.organisation.jurisdiction != jurisdiction:
         raise ValidationError({"__all__": [message]})
     record = model.objects.select_for_update().filter(case=case).first()
@@ -585,14 +586,14 @@ def _open_case_record(actor, case_id, model, jurisdiction, message, expected_ver
         record = model(case=case, organisation=case.organisation, **new)
     else:
         # A form opened before the record existed carries no version: someone else created it meanwhile.
-        _refuse_if_stale(record, 0 if expected_version is None else expected_version, fields)
+        refuse_if_stale(record, 0 if expected_version is None else expected_version, fields)
     unknown = set(data) - set(fields)
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
     return case, record, creating
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def save_family_plan_right(actor, case_id, data: dict, expected_version=None, path: str = "") -> FamilyPlanRight:
     """Record the Jeugdwet art. 4.1.2 offer and what followed; the law's rules are checked as a whole."""
@@ -611,7 +612,7 @@ def save_family_plan_right(actor, case_id, data: dict, expected_version=None, pa
         setattr(record, name, "" if value is None and text_field else value)
     if "offered_on" in data and record.offered_on and not record.offered_by_id:
         record.offered_by = actor.user
-    _full_clean(record, exclude=["case", "organisation", "offered_by"])
+    validate(record, exclude=["case", "organisation", "offered_by"])
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
     for name in FAMILY_PLAN_FIELDS:
@@ -641,7 +642,7 @@ def save_family_plan_right(actor, case_id, data: dict, expected_version=None, pa
     return record
 
 
-@_logs_refusal
+@logs_refusal
 @transaction.atomic
 def save_strengths_exploration(
     actor, case_id, data: dict, expected_version=None, path: str = ""
@@ -666,7 +667,7 @@ def save_strengths_exploration(
     methods = set(catalogue())
     if not isinstance(record.methods_used, list) or set(record.methods_used) - methods:
         raise ValidationError({"methods_used": [_("Choose methods from the list.")]})
-    _full_clean(record, exclude=["case", "organisation", "recorded_by"])
+    validate(record, exclude=["case", "organisation", "recorded_by"])
     if record.explored_on and record.explored_on > timezone.localdate():
         raise ValidationError({"explored_on": [_("This date cannot be in the future.")]})
     if not creating:

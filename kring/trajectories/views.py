@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from kring.accounts.models import Membership, Role
 from kring.cases import queries as case_queries
 from kring.cases.choices import legal_context_choices
-from kring.cases.services import can_edit_case
+from kring.cases.editing import can_edit_case
 from kring.core.actor import Actor
 from kring.core.errors import NotFound, StaleEdit
 from kring.core.forms import apply_service_errors

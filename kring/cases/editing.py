@@ -1,0 +1,148 @@
+"""The editing API every stage uses to change case data: the lock-check-validate-compare-save-log sequence.
+
+A service of any app changes a record of a case in this order, inside one transaction:
+
+1. ``lock_case(case_id, user)``: re-read the case locked, and only if the user may still see it (else ``NotFound``);
+2. a permission check: ``check_can_edit(user, case)`` here, or the stage's own rule built on it;
+3. ``refuse_if_stale(record, expected_version, fields)``: the version the form started from against the stored one;
+4. ``validate(record)``: the model's own validation, errors per field;
+5. save, and ``log_access`` with the actor (the actor carries the path).
+
+``logs_refusal`` wraps a service so that a refused change (``PermissionDenied``) is logged as denied after the
+transaction rolled back. ``can_edit_case`` is the same rule as ``check_can_edit`` for pages that offer or hide tools.
+"""
+
+import functools
+import inspect
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, Subquery
+from django.utils.translation import gettext as _
+
+from kring.audit.services import Action, log_access
+from kring.core.errors import NotFound, StaleEdit, form_version
+
+from .choices import CaseRole
+from .models import CaseTeamMember
+
+# Who may change a case: its case worker(s), coordinator(s), team lead(s) on the case team, and the lead of the
+# owning team. Co-workers may read only.
+EDITING_CASE_ROLES = {CaseRole.CASE_WORKER, CaseRole.COORDINATOR, CaseRole.TEAM_LEAD}
+
+
+def case_standing(user, case) -> tuple[str | None, bool]:
+    """(the user's role on the case team, whether they lead the owning team), read in one query and kept on the
+    case object for the rest of the request: a page asks several permission questions."""
+    cache = case.__dict__.setdefault("_kring_standing", {})
+    if user.pk not in cache:
+        from kring.accounts.models import TeamMember
+
+        role = CaseTeamMember.objects.filter(case_id=case.pk, user_id=user.pk).values("role")[:1]
+        lead = TeamMember.objects.filter(team_id=case.team_id, user_id=user.pk, is_lead=True)
+        row = (
+            type(case)
+            .objects.filter(pk=case.pk)
+            .annotate(my_role=Subquery(role), my_lead=Exists(lead))
+            .values_list("my_role", "my_lead")
+            .first()
+        )
+        cache[user.pk] = row or (None, False)
+    return cache[user.pk]
+
+
+def check_can_edit(user, case):
+    """Refuse (``PermissionDenied``) unless the user holds an editing role on the case team or leads its team."""
+    role, leads = case_standing(user, case)
+    if role in EDITING_CASE_ROLES or leads:
+        return
+    raise PermissionDenied(_("Only the case worker, the coordinator or the team lead can change this case."))
+
+
+def logs_refusal(service):
+    """Log a refused change as 'denied'. The entry is written after the service's transaction rolled back,
+    so the refusal stays on record while nothing of the change does."""
+    signature = inspect.signature(service)
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except PermissionDenied:
+            from .queries import refused_case_access
+
+            arguments = signature.bind(*args, **kwargs).arguments
+            log_access(
+                arguments["actor"],
+                Action.DENIED,
+                [refused_case_access(arguments["case_id"])],
+                path=arguments.get("path") or "",
+            )
+            raise
+
+    return wrapper
+
+
+def can_edit_case(user, case) -> bool:
+    """Whether the user may change this case (pages use it to offer or hide the editing tools)."""
+    try:
+        check_can_edit(user, case)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def check_can_work_on(user, case, trajectory, refusal: str | None = None):
+    """The one rule for work on a trajectory (its phases, meetings, plan): its coordinator, or whoever may change
+    the case. ``refusal`` names what was refused ("this meeting", "this plan") in the message."""
+    if trajectory.coordinator_id == user.pk:
+        return
+    try:
+        check_can_edit(user, case)
+    except PermissionDenied as error:
+        if refusal is None:
+            raise
+        raise PermissionDenied(refusal) from error
+
+
+def lock_case(case_id, user):
+    """Re-read the case inside the transaction, locked, and only if the user may still see it."""
+    from .queries import visible_cases
+
+    case = visible_cases(user).select_for_update().select_related("organisation", "team").filter(pk=case_id).first()
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def refuse_if_stale(instance, expected_version, fields):
+    """Compare the form's starting version with the stored one; explain what changed in between."""
+    expected_version = form_version(expected_version)
+    if expected_version is None or expected_version == instance.version:
+        return
+    changes = []
+    base = instance.history.filter(version=expected_version).order_by("-history_date").first()
+    latest = instance.history.order_by("-history_date").select_related("history_user").first()
+    who = str(latest.history_user) if latest and latest.history_user else _("someone else")
+    from .queries import field_display
+
+    for name in fields:
+        field = instance._meta.get_field(name)
+        old = getattr(base, field.attname) if base else None
+        new = getattr(instance, field.attname)
+        if old != new:
+            changes.append((field.verbose_name, field_display(field, old), field_display(field, new), who))
+    raise StaleEdit(changes)
+
+
+def validate(instance, exclude=None):
+    """The model's own validation; its errors per field, as the form shows them beside the fields."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from None
+
+
+def forget_scope(user):
+    """Drop the visibility sets cached on the user for this request, after a change of case team or owner."""
+    if hasattr(user, "_kring_scope"):
+        del user._kring_scope
