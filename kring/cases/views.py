@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kring.accounts.models import CASE_ROLES, Organisation
 from kring.core.actor import Actor
-from kring.core.errors import NotFound, StaleEdit
+from kring.core.errors import StaleEdit
 from kring.core.forms import apply_service_errors
 
 from . import queries, services
@@ -30,10 +30,7 @@ from .forms import (
 
 
 def _case_or_404(request, pk, log=True):
-    try:
-        return queries.get_case(Actor.from_request(request), pk, path=request.path, log=log)
-    except NotFound:
-        raise Http404 from None
+    return queries.get_case(Actor.from_request(request), pk, path=request.path, log=log)
 
 
 def _at_version(data, version):
@@ -116,10 +113,7 @@ def referral(request, organisation_id):
 
 @login_required
 def case_detail(request, pk):
-    try:
-        case, persons, team, consents = queries.case_detail(Actor.from_request(request), pk, path=request.path)
-    except NotFound:
-        raise Http404 from None
+    case, persons, team, consents = queries.case_detail(Actor.from_request(request), pk, path=request.path)
     return render(
         request,
         "cases/detail.html",
@@ -177,10 +171,7 @@ def person_add(request, pk):
 def person_edit(request, pk, person_id):
     case = _case_or_404(request, pk, log=False)
     actor = Actor.from_request(request)
-    try:
-        person = queries.get_person(actor, case, person_id, path=request.path)
-    except NotFound:
-        raise Http404 from None
+    person = queries.get_person(actor, case, person_id, path=request.path)
     form = PersonForm(request.POST or None, instance=person)
     stale = None
     if request.method == "POST" and form.is_valid():
@@ -196,10 +187,7 @@ def person_edit(request, pk, person_id):
             messages.success(request, _("The person was saved."))
             return redirect("cases:detail", pk=pk)
     if stale:
-        try:
-            person = queries.get_person(actor, case, person_id, path=request.path)
-        except NotFound:
-            raise Http404 from None
+        person = queries.get_person(actor, case, person_id, path=request.path)
         form = PersonForm(_at_version(request.POST, person.version), instance=person)
     return render(
         request,
@@ -215,8 +203,6 @@ def person_remove(request, pk, person_id):
     _case_or_404(request, pk, log=False)
     try:
         services.remove_person(Actor.from_request(request), pk, person_id, path=request.path)
-    except NotFound:
-        raise Http404 from None
     except ValidationError as error:
         for message in sum(error.message_dict.values(), []):
             messages.error(request, message)
@@ -253,8 +239,6 @@ def team_remove(request, pk, member_id):
     _case_or_404(request, pk, log=False)
     try:
         services.remove_team_member(Actor.from_request(request), pk, member_id, path=request.path)
-    except NotFound:
-        raise Http404 from None
     except ValidationError as error:
         for message in sum(error.message_dict.values(), []):
             messages.error(request, message)

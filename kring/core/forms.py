@@ -1,4 +1,9 @@
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+
+from .errors import StaleEdit
 
 
 class KringFormRenderer(TemplatesSetting):
@@ -25,21 +30,51 @@ def submit_versioned(request, form_class, instance, save, reload, **form_kwargs)
     """The edit-a-versioned-record dance of a page: bind the form, call ``save(form)`` (a service) on a valid post,
     and on a stale edit show the other person's record again with this person's input and the new version, so
     nothing is lost. Returns (saved, form, stale): ``stale`` is the StaleEdit to show (answer 409), else None."""
-    from django.core.exceptions import ValidationError
-
-    from .errors import StaleEdit
-
     form = form_class(request.POST if request.method == "POST" else None, instance=instance, **form_kwargs)
+
+    def refill():
+        fresh = reload()
+        return form_class(at_version(request.POST, fresh.version), instance=fresh, **form_kwargs)
+
+    result = save_versioned(request, form, save, refill)
+    return result.saved, result.form, result.stale
+
+
+@dataclass
+class VersionedSave:
+    """What ``save_versioned`` did: ``saved``; the ``form`` to show again; ``stale``, the StaleEdit to explain."""
+
+    saved: bool
+    form: object
+    stale: object = None
+
+    @property
+    def status(self) -> int:
+        """The answer for the page shown again: 409 after a stale edit, else 200."""
+        return 409 if self.stale else 200
+
+
+def save_versioned(request, form, save, refill) -> VersionedSave:
+    """The one save of a versioned record on a page, for any form: on a valid POST call ``save(form)`` (a service).
+
+    A service's ``ValidationError`` goes beside the fields. On a ``StaleEdit`` ``refill()`` builds the form shown
+    instead: the other person's record with this person's input and the new version (``at_version`` helps), so
+    nothing typed is lost and the next save compares with what is stored now.
+    """
     if request.method != "POST" or not form.is_valid():
-        return False, form, None
+        return VersionedSave(False, form)
     try:
         save(form)
     except StaleEdit as error:
-        fresh = reload()
-        data = request.POST.copy()
-        data["version"] = fresh.version
-        return False, form_class(data, instance=fresh, **form_kwargs), error
+        return VersionedSave(False, refill(), error)
     except ValidationError as error:
         apply_service_errors(form, error)
-        return False, form, None
-    return True, form, None
+        return VersionedSave(False, form)
+    return VersionedSave(True, form)
+
+
+def at_version(data, version, field: str = "version"):
+    """A copy of the posted data with the version it now starts from."""
+    data = data.copy()
+    data[field] = version
+    return data

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from kring.accounts.models import Role
 from kring.core.actor import Actor
-from kring.core.errors import NotFound
 from kring.core.forms import apply_service_errors
 
 from . import comparison, dataset, queries, report, services
@@ -42,10 +41,7 @@ def _page(view_func):
         scope = queries.scope_for(request.user)
         if scope.empty:
             raise Http404
-        try:
-            return view_func(request, scope, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
+        return view_func(request, scope, *args, **kwargs)
 
     return login_required(wrapper)
 

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from kring.cases import queries as case_queries
 from kring.core.actor import Actor
-from kring.core.errors import NotFound
 from kring.core.forms import apply_service_errors, submit_versioned
 from kring.methods.templatetags.method_names import method_name
 
@@ -29,10 +28,7 @@ def _page(view_func):
 
     @functools.wraps(view_func)
     def wrapper(request, pk, trajectory_id, *args, **kwargs):
-        try:
-            return view_func(request, pk, trajectory_id, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
+        return view_func(request, pk, trajectory_id, *args, **kwargs)
 
     return login_required(wrapper)
 
@@ -68,10 +64,7 @@ def _overview_url(pk, trajectory_id, anchor=""):
 
 @login_required
 def registration_list(request, pk):
-    try:
-        case, trajectories = queries.case_registrations(Actor.from_request(request), pk, path=request.path)
-    except NotFound:
-        raise Http404 from None
+    case, trajectories = queries.case_registrations(Actor.from_request(request), pk, path=request.path)
     return render(request, "measures/list.html", {"case": case, "trajectories": trajectories})
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kring.cases import queries as case_queries
 from kring.core.actor import Actor
-from kring.core.errors import NotFound, StaleEdit, form_version
+from kring.core.errors import StaleEdit, form_version
 from kring.core.forms import apply_service_errors
 
 from . import documents, queries, services
@@ -51,10 +51,7 @@ def _in_local_time(view_func):
         from .models import TIMEZONES
 
         with timezone.override(TIMEZONES.get(organisation, "Europe/Brussels")):
-            try:
-                return view_func(request, pk, *args, **kwargs)
-            except NotFound:
-                raise Http404 from None
+            return view_func(request, pk, *args, **kwargs)
 
     return login_required(wrapper)
 

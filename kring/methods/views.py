@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kring.accounts.models import Organisation
 from kring.core.actor import Actor
-from kring.core.errors import NotFound, StaleEdit
+from kring.core.errors import StaleEdit
 from kring.core.forms import apply_service_errors
 
 from . import labels, queries, services
@@ -199,10 +199,7 @@ def our_offer(request):
 @login_required
 def our_offer_for(request, organisation_id):
     organisation = _organisation_or_404(request, organisation_id)
-    try:
-        own = queries.organisation_offers(request.user, organisation.pk)
-    except NotFound:
-        raise Http404 from None
+    own = queries.organisation_offers(request.user, organisation.pk)
     return render(
         request,
         "methods/our_offer.html",
@@ -220,10 +217,7 @@ def offer_edit(request, organisation_id, offer_id=None):
     organisation = _organisation_or_404(request, organisation_id)
     offer = None
     if offer_id is not None:
-        try:
-            offer = queries.get_offer(request.user, organisation.pk, offer_id)
-        except NotFound:
-            raise Http404 from None
+        offer = queries.get_offer(request.user, organisation.pk, offer_id)
     initial = None
     if offer is None:
         from .regions import guess_region
@@ -244,8 +238,6 @@ def offer_edit(request, organisation_id, offer_id=None):
             )
         except StaleEdit as error:
             stale = error
-        except NotFound:
-            raise Http404 from None
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -274,10 +266,7 @@ def offer_edit(request, organisation_id, offer_id=None):
 @require_POST
 def offer_remove(request, organisation_id, offer_id):
     organisation = _organisation_or_404(request, organisation_id)
-    try:  # the offer first: another organisation's is refused (and logged) whatever the form holds
-        queries.get_offer(request.user, organisation.pk, offer_id)
-    except NotFound:
-        raise Http404 from None
+    queries.get_offer(request.user, organisation.pk, offer_id)
     form = RemoveOfferForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The offer was not removed: the form was incomplete."))
@@ -290,8 +279,6 @@ def offer_remove(request, organisation_id, offer_id):
             expected_version=form.cleaned_data["version"],
             path=request.path,
         )
-    except NotFound:
-        raise Http404 from None
     except StaleEdit:
         messages.error(
             request,

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from kring.audit.services import Action, case_access, log_access
 from kring.cases.editing import can_edit_case
 from kring.core.actor import Actor
-from kring.core.errors import NotFound, StaleEdit
+from kring.core.errors import StaleEdit
 from kring.core.forms import apply_service_errors
 from kring.core.parsers import JSONTooDeep, load_bounded_json, too_deep_message
 
@@ -57,10 +57,7 @@ def _actor(request):
 def _case_or_404(request, pk, log=True):
     from kring.cases import queries as case_queries
 
-    try:
-        return case_queries.get_case(_actor(request), pk, path=request.path, log=log)
-    except NotFound:
-        raise Http404 from None
+    return case_queries.get_case(_actor(request), pk, path=request.path, log=log)
 
 
 def can_edit(user, case) -> bool:
@@ -238,10 +235,7 @@ def network_map(request, pk):
     actor = _actor(request)
     kind = _map_kind(request)
     moment = _parse_date(request.GET.get("at"))
-    try:
-        records = queries.network_records(actor, pk, path=request.path)
-    except NotFound:
-        raise Http404 from None
+    records = queries.network_records(actor, pk, path=request.path)
     case, full_network = records.case, records.network
     network = full_network.at(moment)
     settings = queries.network_settings(case.organisation)
@@ -386,10 +380,7 @@ def person_edit(request, pk, person_id):
 
     case = _case_or_404(request, pk, log=False)
     actor = _actor(request)
-    try:
-        person = case_queries.get_person(actor, case, person_id, path=request.path)
-    except NotFound:
-        raise Http404 from None
+    person = case_queries.get_person(actor, case, person_id, path=request.path)
     editable = can_edit(request.user, case)
     if request.method == "POST":
         _require_edit(request, case)
@@ -414,8 +405,6 @@ def person_edit(request, pk, person_id):
                         expected_version=form.cleaned_data.get("version"),
                         path=request.path,
                     )
-        except NotFound:
-            raise Http404 from None
         except StaleEdit as error:
             stale = error
         except ValidationError as error:
@@ -442,8 +431,6 @@ def person_remove(request, pk, person_id):
     case = _case_or_404(request, pk, log=False)
     try:
         services.remove_network_person(_actor(request), pk, person_id, path=request.path)
-    except NotFound:
-        raise Http404 from None
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -463,10 +450,7 @@ def person_move(request, pk, person_id):
         return HttpResponseBadRequest(_("A position needs x and y."))
     if not all(abs(v) < 1e6 for v in (x, y)):
         return HttpResponseBadRequest(_("A position needs x and y."))
-    try:
-        services.move_member(_actor(request), pk, person_id, kind, x, y, path=request.path)
-    except NotFound:
-        raise Http404 from None
+    services.move_member(_actor(request), pk, person_id, kind, x, y, path=request.path)
     if request.htmx or request.headers.get("X-Requested-With") == "fetch":
         return HttpResponse(status=204)
     return redirect(_map_url(case, request))
@@ -476,10 +460,7 @@ def person_move(request, pk, person_id):
 @require_POST
 def reset_layout(request, pk):
     case = _case_or_404(request, pk, log=False)
-    try:
-        services.reset_positions(_actor(request), pk, _map_kind(request), path=request.path)
-    except NotFound:
-        raise Http404 from None
+    services.reset_positions(_actor(request), pk, _map_kind(request), path=request.path)
     messages.success(request, _("The map is drawn automatically again."))
     return redirect(_map_url(case, request))
 
@@ -490,8 +471,6 @@ def undo(request, pk):
     case = _case_or_404(request, pk, log=False)
     try:
         edit = services.undo_last(_actor(request), pk, path=request.path)
-    except NotFound:
-        raise Http404 from None
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -551,8 +530,6 @@ def relation_edit(request, pk, relation_id):
             services.update_relationship(
                 _actor(request), pk, relation_id, form.changes(), form.cleaned_data.get("version"), path=request.path
             )
-        except NotFound:
-            raise Http404 from None
         except StaleEdit as error:
             stale = error
         except ValidationError as error:
@@ -574,10 +551,7 @@ def relation_edit(request, pk, relation_id):
 @require_POST
 def relation_remove(request, pk, relation_id):
     case = _case_or_404(request, pk, log=False)
-    try:
-        services.remove_relationship(_actor(request), pk, relation_id, path=request.path)
-    except NotFound:
-        raise Http404 from None
+    services.remove_relationship(_actor(request), pk, relation_id, path=request.path)
     return _done(request, case, _("The relationship was removed."))
 
 
@@ -622,8 +596,6 @@ def tie_edit(request, pk, tie_id):
             services.update_system_tie(
                 _actor(request), pk, tie_id, form.changes(), form.cleaned_data.get("version"), path=request.path
             )
-        except NotFound:
-            raise Http404 from None
         except StaleEdit as error:
             stale = error
         except ValidationError as error:
@@ -652,10 +624,7 @@ def tie_edit(request, pk, tie_id):
 @require_POST
 def tie_remove(request, pk, tie_id):
     case = _case_or_404(request, pk, log=False)
-    try:
-        services.remove_system_tie(_actor(request), pk, tie_id, path=request.path)
-    except NotFound:
-        raise Http404 from None
+    services.remove_system_tie(_actor(request), pk, tie_id, path=request.path)
     return _done(request, case, _("The tie was removed."))
 
 
@@ -666,12 +635,7 @@ def relations_list(request, pk):
     from .models import RELATIONSHIP_SUBTYPES
 
     a, b, person = (request.GET.get(n, "") for n in ("a", "b", "person"))
-    try:
-        case, relations, ties = queries.relations_of_case(
-            _actor(request), pk, a=a, b=b, person=person, path=request.path
-        )
-    except NotFound:
-        raise Http404 from None
+    case, relations, ties = queries.relations_of_case(_actor(request), pk, a=a, b=b, person=person, path=request.path)
     for r in relations:
         r.subtype_label = RELATIONSHIP_SUBTYPES.get(r.kind, {}).get(r.subtype, r.subtype)
     return _form_page(request, "relations", {"case": case, "relations": relations, "ties": ties})
@@ -693,10 +657,7 @@ def export_map(request, pk):
         raise Http404
     moment = _parse_date(request.GET.get("at"))
     actor = _actor(request)
-    try:
-        case, network = queries.network_for_case(actor, pk, moment=moment, path=request.path)
-    except NotFound:
-        raise Http404 from None
+    case, network = queries.network_for_case(actor, pk, moment=moment, path=request.path)
     settings = queries.network_settings(case.organisation)
     svg = _render_svg(request, case, network, kind, settings, legend=True, page=page, moment=moment)
     if fmt == "png":
@@ -719,10 +680,7 @@ def export_gedcom(request, pk, version):
     if version not in ("5.5.1", "7.0"):
         raise Http404
     actor = _actor(request)
-    try:
-        text = queries.export_gedcom(actor, pk, version, path=request.path)
-    except NotFound:
-        raise Http404 from None
+    text = queries.export_gedcom(actor, pk, version, path=request.path)
     case = _case_or_404(request, pk, log=False)
     response = HttpResponse(text.encode("utf-8"), content_type="text/vnd.familysearch.gedcom; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(case.number)}-{version.replace(".", "")}.ged"'
@@ -732,10 +690,7 @@ def export_gedcom(request, pk, version):
 @login_required
 def export_json(request, pk):
     actor = _actor(request)
-    try:
-        document = queries.export_json(actor, pk, path=request.path)
-    except NotFound:
-        raise Http404 from None
+    document = queries.export_json(actor, pk, path=request.path)
     case = _case_or_404(request, pk, log=False)
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{slugify(case.number)}-network.json"'

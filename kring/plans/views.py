@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -56,10 +55,7 @@ def _page(view_func):
 
     @functools.wraps(view_func)
     def wrapper(request, pk, *args, **kwargs):
-        try:
-            return view_func(request, pk, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
+        return view_func(request, pk, *args, **kwargs)
 
     return login_required(wrapper)
 

@@ -4,10 +4,9 @@ documents module renders; a case, plan or person the user may not reach answers 
 import functools
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 
 from kring.core.actor import Actor
-from kring.core.errors import NotFound
 
 from . import documents
 
@@ -21,10 +20,7 @@ FILE_NAMES = {
 def _document(view_func):
     @functools.wraps(view_func)
     def wrapper(request, *args, **kwargs):
-        try:
-            return view_func(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
+        return view_func(request, *args, **kwargs)
 
     return login_required(wrapper)
 

@@ -7,7 +7,7 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kring.core.actor import Actor
-from kring.core.errors import NotFound, StaleEdit
+from kring.core.errors import StaleEdit
 from kring.core.forms import apply_service_errors
 
 from . import safety, services
@@ -41,10 +41,7 @@ def _page(view_func):
 
     @functools.wraps(view_func)
     def wrapper(request, *args, **kwargs):
-        try:
-            return view_func(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
+        return view_func(request, *args, **kwargs)
 
     return login_required(wrapper)
 

@@ -42,10 +42,7 @@ def _actor(request):
 
 
 def _case(request, pk, log=True):
-    try:
-        return case_queries.get_case(_actor(request), pk, path=request.path, log=log)
-    except NotFound:
-        raise Http404 from None
+    return case_queries.get_case(_actor(request), pk, path=request.path, log=log)
 
 
 def _pick(text: dict, language: str) -> str:
@@ -197,10 +194,7 @@ def selector_run(request, pk, run_id):
     case = _case(request, pk)
     actor = _actor(request)
     language = request.LANGUAGE_CODE
-    try:
-        run = queries.get_selector_run(actor, case, run_id, path=request.path)
-    except NotFound:
-        raise Http404 from None
+    run = queries.get_selector_run(actor, case, run_id, path=request.path)
     stale = None
     if request.method == "POST":
         form = ChoiceForm(request.POST, language=language)
@@ -386,10 +380,7 @@ def _status_label(code):
 
 
 def _trajectory(request, pk, trajectory_id):
-    try:
-        return queries.get_trajectory(_actor(request), pk, trajectory_id, path=request.path)
-    except NotFound:
-        raise Http404 from None
+    return queries.get_trajectory(_actor(request), pk, trajectory_id, path=request.path)
 
 
 @login_required

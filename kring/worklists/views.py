@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from kring.cases.queries import teams_for_filter
 from kring.core.actor import Actor
-from kring.core.errors import NotFound
 from kring.trajectories.choices import Status
 
 from . import queries as worklists
@@ -79,12 +77,7 @@ def team(request, team_id):
         # A filter that cannot be applied shows nothing and says why, not the whole team's work.
         filters.matches_nothing = True
     today = timezone.localdate()
-    try:
-        result = worklists.team_worklist(
-            actor, team_id, filters, today, path=request.path, per_page=worklists.page_size()
-        )
-    except NotFound:
-        raise Http404 from None
+    result = worklists.team_worklist(actor, team_id, filters, today, path=request.path, per_page=worklists.page_size())
     query = request.GET.copy()
     query.pop("page", None)
     status_labels = dict(Status.choices)
