@@ -77,7 +77,7 @@ class RegistrationView(JsonApiView):
         responses={200: RegistrationSerializer, 404: NOT_FOUND},
     )
     def get(self, request, case_id, trajectory_id):
-        view = queries.registration_view(Actor.from_request(request), case_id, trajectory_id, path=request.path)
+        view = queries.registration_view(Actor.from_request(request), case_id, trajectory_id)
         if view.registration is None:
             raise NotFound()
         return Response(RegistrationSerializer(view.registration).data)
@@ -101,7 +101,6 @@ class RegistrationView(JsonApiView):
             trajectory_id,
             data,
             version,
-            path=request.path,
             refresh_snapshot=refresh,
         )
         return Response(RegistrationSerializer(record).data)
@@ -115,7 +114,7 @@ class OutcomeListView(JsonApiView):
         responses={200: OutcomeSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, case_id, trajectory_id):
-        view = queries.registration_view(Actor.from_request(request), case_id, trajectory_id, path=request.path)
+        view = queries.registration_view(Actor.from_request(request), case_id, trajectory_id)
         return Response(OutcomeSerializer([row.outcome for row in view.moments if row.outcome], many=True).data)
 
 
@@ -133,9 +132,7 @@ class OutcomeMomentView(JsonApiView):
         check_case_visible(request, case_id)
         data = parse_input(OutcomeInputSerializer, request.data)
         version = data.pop("version", None)
-        record = services.record_outcome(
-            Actor.from_request(request), case_id, trajectory_id, moment, data, version, path=request.path
-        )
+        record = services.record_outcome(Actor.from_request(request), case_id, trajectory_id, moment, data, version)
         return Response(OutcomeSerializer(record).data)
 
 
@@ -147,7 +144,7 @@ class AdministrationListView(JsonApiView):
         responses={200: AdministrationSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, case_id, trajectory_id):
-        view = queries.registration_view(Actor.from_request(request), case_id, trajectory_id, path=request.path)
+        view = queries.registration_view(Actor.from_request(request), case_id, trajectory_id)
         return Response(AdministrationSerializer(view.administrations, many=True).data)
 
     @extend_schema(
@@ -164,9 +161,7 @@ class AdministrationListView(JsonApiView):
         data = parse_input(AdministrationInputSerializer, request.data)
         values = data.pop("values")
         try:
-            record = services.record_administration(
-                Actor.from_request(request), case_id, trajectory_id, data, values, path=request.path
-            )
+            record = services.record_administration(Actor.from_request(request), case_id, trajectory_id, data, values)
         except ValidationError as error:
             raise _errors_renamed(error) from None
         return Response(AdministrationSerializer(record).data, status=status.HTTP_201_CREATED)
@@ -188,7 +183,5 @@ class AdministrationDetailView(JsonApiView):
     def delete(self, request, case_id, trajectory_id, administration_id):
         check_case_visible(request, case_id)
         version = parse_input(VersionQuerySerializer, request.query_params)["version"]
-        services.remove_administration(
-            Actor.from_request(request), case_id, trajectory_id, administration_id, version, path=request.path
-        )
+        services.remove_administration(Actor.from_request(request), case_id, trajectory_id, administration_id, version)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -67,10 +67,10 @@ class RegistrationView:
         return next((row.outcome for row in self.moments if row.moment == moment), None)
 
 
-def registration_view(actor, case_id, trajectory_id, path: str = "") -> RegistrationView:
+def registration_view(actor, case_id, trajectory_id) -> RegistrationView:
     """The registration of one trajectory the user may see: characteristics, outcomes per moment, and the
     instruments filled in; NotFound as for a missing record otherwise."""
-    case, trajectory = trajectory_queries.get_trajectory(actor, case_id, trajectory_id, path=path)
+    case, trajectory = trajectory_queries.get_trajectory(actor, case_id, trajectory_id)
     registration = Registration.objects.filter(trajectory=trajectory).select_related("updated_by").first()
     outcomes = {
         o.moment: o for o in OutcomeMeasurement.objects.filter(trajectory=trajectory).select_related("recorded_by")
@@ -105,16 +105,16 @@ def registration_view(actor, case_id, trajectory_id, path: str = "") -> Registra
     persons = {link.person_id: link.person for link in links} | {r.link.person_id: r.link.person for r in requests}
     accesses += [person_access(p) for p in persons.values()]
     if accesses:
-        log_access(actor, Action.VIEW, accesses, path=path)
+        log_access(actor, Action.VIEW, accesses)
     return RegistrationView(case, trajectory, registration, rows, administrations, links, requests)
 
 
-def case_registrations(actor, case_id, path: str = "") -> tuple:
+def case_registrations(actor, case_id) -> tuple:
     """(case, its trajectories newest first, each with ``registered``): the case's registration overview."""
     from kring.cases import queries as case_queries
 
-    case = case_queries.get_case(actor, case_id, path=path)
-    trajectories = trajectory_queries.trajectories_for_case(actor, case, path=path)
+    case = case_queries.get_case(actor, case_id)
+    trajectories = trajectory_queries.trajectories_for_case(actor, case)
     registered = set(Registration.objects.filter(trajectory__in=trajectories).values_list("trajectory_id", flat=True))
     for trajectory in trajectories:
         trajectory.registered = trajectory.pk in registered

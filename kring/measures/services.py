@@ -142,7 +142,6 @@ def save_registration(
     trajectory_id,
     changes: dict,
     expected_version=None,
-    path: str = "",
     refresh_snapshot: bool = False,
 ) -> Registration:
     """Create the trajectory's registration, or change it. The snapshot is taken when it is created, and again
@@ -166,11 +165,9 @@ def save_registration(
     registration.updated_by = actor.user
     validate(registration, exclude=["case", "organisation", "trajectory", "updated_by"])
     registration.save()
-    log_access(actor, Action.CREATE if created else Action.UPDATE, [registration_access(registration)], path=path)
+    log_access(actor, Action.CREATE if created else Action.UPDATE, [registration_access(registration)])
     if persons_read:
-        log_access(
-            actor, Action.VIEW, [person_access(p) for p in persons_read], path=path, detail="registration snapshot"
-        )
+        log_access(actor, Action.VIEW, [person_access(p) for p in persons_read], detail="registration snapshot")
     return registration
 
 
@@ -180,7 +177,7 @@ def save_registration(
 @logs_refusal
 @transaction.atomic
 def record_outcome(
-    actor: Actor, case_id, trajectory_id, moment: str, data: dict, expected_version=None, path: str = ""
+    actor: Actor, case_id, trajectory_id, moment: str, data: dict, expected_version=None
 ) -> OutcomeMeasurement:
     """Record (or correct) the outcomes of one moment. A moment is measured once; a correction is a new version."""
     case, trajectory = _open(actor, case_id, trajectory_id)
@@ -208,7 +205,7 @@ def record_outcome(
     _check_measured_on(record.measured_on, trajectory)
     validate(record, exclude=["case", "organisation", "trajectory", "recorded_by"])
     record.save()
-    log_access(actor, Action.CREATE if created else Action.UPDATE, [outcome_access(record)], path=path)
+    log_access(actor, Action.CREATE if created else Action.UPDATE, [outcome_access(record)])
     return record
 
 
@@ -242,9 +239,7 @@ def _respondent_person(case, person_id):
 
 @logs_refusal
 @transaction.atomic
-def record_administration(
-    actor: Actor, case_id, trajectory_id, data: dict, values: dict, path: str = ""
-) -> Administration:
+def record_administration(actor: Actor, case_id, trajectory_id, data: dict, values: dict) -> Administration:
     """Enter one filled-in instrument: the item scores (``mode`` items) or only its totals (``mode`` totals).
 
     ``data`` holds instrument, moment, respondent, respondent_person (id or None), administered_on and mode;
@@ -301,17 +296,15 @@ def record_administration(
         )
         for code, value in instrument_entry.score_values(result).items()
     )
-    log_access(actor, Action.CREATE, [administration_access(record)], path=path)
+    log_access(actor, Action.CREATE, [administration_access(record)])
     if person is not None:  # the respondent was looked up and is named in the record
-        log_access(actor, Action.VIEW, [person_access(person)], path=path, detail="instrument respondent")
+        log_access(actor, Action.VIEW, [person_access(person)], detail="instrument respondent")
     return record
 
 
 @logs_refusal
 @transaction.atomic
-def remove_administration(
-    actor: Actor, case_id, trajectory_id, administration_id, expected_version, path: str = ""
-) -> None:
+def remove_administration(actor: Actor, case_id, trajectory_id, administration_id, expected_version) -> None:
     """Take out an administration entered by mistake (its scores go with it)."""
     case, trajectory = _open(actor, case_id, trajectory_id)
     record = Administration.objects.select_for_update().filter(trajectory=trajectory, pk=administration_id).first()
@@ -319,7 +312,7 @@ def remove_administration(
         raise NotFound()
     if form_version(expected_version) not in (None, record.version):
         raise ValidationError({"version": [_("This record was changed by someone else after you opened it.")]})
-    log_access(actor, Action.DELETE, [administration_access(record)], path=path)
+    log_access(actor, Action.DELETE, [administration_access(record)])
     record.delete()
 
 
@@ -332,7 +325,7 @@ def questionnaire_access(record) -> Access:
 
 @logs_refusal
 @transaction.atomic
-def request_questionnaire(actor: Actor, case_id, trajectory_id, data: dict, path: str = ""):
+def request_questionnaire(actor: Actor, case_id, trajectory_id, data: dict):
     """Ask the holder of a personal link of this trajectory's plan to fill in an instrument at a moment."""
     from kring.plans.models import PersonalLink
 
@@ -376,7 +369,7 @@ def request_questionnaire(actor: Actor, case_id, trajectory_id, data: dict, path
         respondent=respondent,
         requested_by=actor.user,
     )
-    log_access(actor, Action.CREATE, [questionnaire_access(record), person_access(link.person)], path=path)
+    log_access(actor, Action.CREATE, [questionnaire_access(record), person_access(link.person)])
     return record
 
 
@@ -403,8 +396,9 @@ def link_questionnaire(link, request_id):
 
 
 @transaction.atomic
-def answer_questionnaire(link, request_id, values: dict, *, ip_address=None, path: str = "") -> Administration:
-    """The link holder's answers: scored like any administration, with the link holder as respondent."""
+def answer_questionnaire(link, request_id, values: dict, *, actor: Actor) -> Administration:
+    """The link holder's answers: scored like any administration, with the link holder as respondent. ``actor``
+    has no user: the link holder's address and the page's path without the secret."""
     from .models import QuestionnaireRequest
 
     record = link_questionnaire(link, request_id)
@@ -446,10 +440,9 @@ def answer_questionnaire(link, request_id, values: dict, *, ip_address=None, pat
     record.administration = administration
     record.save(update_fields=["administration"])
     log_access(
-        Actor(user=None, ip_address=ip_address),
+        actor,
         Action.CREATE,
         [administration_access(administration), questionnaire_access(record)],
-        path=path,
         detail=f"through personal link {link.pk}",
     )
     return administration

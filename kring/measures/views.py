@@ -2,8 +2,6 @@
 instruments filled in. Thin: parse, call a query or a service, render. Every page reads through
 ``queries.registration_view``, which starts from the case's visibility query and logs what it returns."""
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,22 +21,12 @@ from .choices import EntryMode, Moment, ProblemArea
 from .forms import AdministrationForm, OutcomeForm, QuestionnaireRequestForm, RegistrationForm, RemoveForm
 
 
-def _page(view_func):
-    """Logged-in pages; a record the user may not know about answers 404, like a missing one."""
-
-    @functools.wraps(view_func)
-    def wrapper(request, pk, trajectory_id, *args, **kwargs):
-        return view_func(request, pk, trajectory_id, *args, **kwargs)
-
-    return login_required(wrapper)
-
-
 def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
 def _load(request, pk, trajectory_id):
-    return queries.registration_view(Actor.from_request(request), pk, trajectory_id, path=request.path)
+    return queries.registration_view(Actor.from_request(request), pk, trajectory_id)
 
 
 def _context(request, view, **extra):
@@ -64,11 +52,11 @@ def _overview_url(pk, trajectory_id, anchor=""):
 
 @login_required
 def registration_list(request, pk):
-    case, trajectories = queries.case_registrations(Actor.from_request(request), pk, path=request.path)
+    case, trajectories = queries.case_registrations(Actor.from_request(request), pk)
     return render(request, "measures/list.html", {"case": case, "trajectories": trajectories})
 
 
-@_page
+@login_required
 def registration(request, pk, trajectory_id):
     view = _load(request, pk, trajectory_id)
     rows = [(a, instrument_entry.display(a)) for a in view.administrations]
@@ -99,16 +87,14 @@ def registration(request, pk, trajectory_id):
     )
 
 
-@_page
+@login_required
 @require_POST
 def questionnaire_request(request, pk, trajectory_id):
     view = _load(request, pk, trajectory_id)
     form = QuestionnaireRequestForm(request.POST, links=view.links, instruments=instrument_entry.link_choices())
     if form.is_valid():
         try:
-            services.request_questionnaire(
-                Actor.from_request(request), pk, trajectory_id, form.cleaned_data, path=request.path
-            )
+            services.request_questionnaire(Actor.from_request(request), pk, trajectory_id, form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -118,7 +104,7 @@ def questionnaire_request(request, pk, trajectory_id):
     return redirect(_overview_url(pk, trajectory_id, "questionnaires"))
 
 
-@_page
+@login_required
 def characteristics(request, pk, trajectory_id):
     view = _load(request, pk, trajectory_id)
     _refuse_form(request, view)
@@ -130,7 +116,6 @@ def characteristics(request, pk, trajectory_id):
             trajectory_id,
             form.changes(),
             form.cleaned_data.get("version"),
-            path=request.path,
             refresh_snapshot=form.cleaned_data.get("refresh_snapshot", False),
         )
 
@@ -148,7 +133,7 @@ def characteristics(request, pk, trajectory_id):
     )
 
 
-@_page
+@login_required
 def outcome(request, pk, trajectory_id, moment):
     if moment not in Moment.values:
         raise Http404
@@ -163,7 +148,6 @@ def outcome(request, pk, trajectory_id, moment):
             moment,
             form.changes(),
             form.cleaned_data.get("version"),
-            path=request.path,
         )
 
     saved, form, stale = submit_versioned(
@@ -180,7 +164,7 @@ def outcome(request, pk, trajectory_id, moment):
     )
 
 
-@_page
+@login_required
 def administration_add(request, pk, trajectory_id, instrument_code, mode):
     definition = instrument_entry.definition(instrument_code)
     if definition is None or mode not in (EntryMode.ITEMS, EntryMode.TOTALS) or mode not in definition.entry_modes:
@@ -191,7 +175,7 @@ def administration_add(request, pk, trajectory_id, instrument_code, mode):
         _posted(request),
         fields=instrument_entry.entry_fields(definition, mode),
         respondents=definition.respondents,
-        persons=case_queries.persons_offered(Actor.from_request(request), view.case, path=request.path),
+        persons=case_queries.persons_offered(Actor.from_request(request), view.case),
         initial={"moment": request.GET.get("moment", Moment.T0)},
     )
     if request.method == "POST" and form.is_valid():
@@ -202,7 +186,6 @@ def administration_add(request, pk, trajectory_id, instrument_code, mode):
                 trajectory_id,
                 {"instrument": definition.code, "mode": mode, **form.meta()},
                 form.values(),
-                path=request.path,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -223,7 +206,7 @@ def administration_add(request, pk, trajectory_id, instrument_code, mode):
     )
 
 
-@_page
+@login_required
 def administration_remove(request, pk, trajectory_id, administration_id):
     view = _load(request, pk, trajectory_id)
     record = view.administration(administration_id)
@@ -238,7 +221,6 @@ def administration_remove(request, pk, trajectory_id, administration_id):
                 trajectory_id,
                 record.pk,
                 form.cleaned_data["version"],
-                path=request.path,
             )
         except ValidationError as error:
             errors = [m for messages_ in error.message_dict.values() for m in messages_]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kring.core.actor import Actor
 from kring.core.forms import apply_service_errors
 from kring.plans.views_links import _open, _private
 
@@ -52,7 +53,8 @@ def questionnaire(request, token, request_id):
     form = AnswersForm(request.POST if request.method == "POST" else None, definition=definition)
     if request.method == "POST" and form.is_valid():
         try:
-            services.answer_questionnaire(link, record.pk, form.values(), ip_address=ip_address, path=path)
+            actor = Actor(user=None, ip_address=ip_address, path=path)
+            services.answer_questionnaire(link, record.pk, form.values(), actor=actor)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
