@@ -237,7 +237,7 @@ def _chain_order(members: list[str], partners_of: dict[str, list[str]]) -> list[
     return line
 
 
-def _birth_key(member: Member, index: int) -> tuple:
+def _birth_key(member: Member, index: int) -> tuple[int, int, int]:
     # Oldest left; persons with no birth date after those with one, in entry order.
     return (0, member.birth_date.toordinal(), index) if member.birth_date else (1, 0, index)
 
@@ -267,16 +267,32 @@ def _pava(desired: list[float], weight: list[float], offset: list[float]) -> lis
     return result
 
 
-def layout_genogram(
-    network: Network, moment: date | None = None, *, sweeps: int = 3, passes: int = 6
-) -> GenogramLayout:
-    members = list(network.members)
-    by_id = {m.id: m for m in members}
-    ids = [m.id for m in members]
-    entry = {i: n for n, i in enumerate(ids)}
-    labels = {m.id: label_lines(m, moment) for m in members}
-    half_width = {i: max(SYMBOL / 2, label_width(labels[i]) / 2) for i in ids}
+# --- the layout, pass by pass ---------------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class _Kinship:
+    """Who is tied to whom, as the layout sees it: links to persons outside the network and to oneself dropped."""
+
+    by_id: dict[str, Member]
+    entry: dict[str, int]  # input order: the last tie-breaker everywhere
+    partners_of: dict[str, list[str]]
+    parents_of: dict[str, tuple[str, ...]]  # child -> the parents it hangs from (placement_parents)
+    children_of: dict[str, list[str]]  # the inverse of parents_of
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """Union-find forests over the linked persons (read a group with ``_find``)."""
+
+    row: dict[str, str]  # partners and twins share a row
+    block: dict[str, str]  # partners stand side by side
+    component: dict[str, str]  # everyone connected by any family tie
+
+
+def _kinship(network: Network) -> _Kinship:
+    """Partners (each pair once, both ways), placement parents and their inverse."""
+    by_id = {m.id: m for m in network.members}
     partners_of: dict[str, list[str]] = {}
     for p in network.partners:
         if p.a in by_id and p.b in by_id and p.a != p.b:
@@ -285,43 +301,65 @@ def layout_genogram(
             if p.a not in partners_of.setdefault(p.b, []):
                 partners_of[p.b].append(p.a)
     parents_of = placement_parents(network)
+    children_of: dict[str, list[str]] = {}
+    for child, ps in parents_of.items():
+        for parent in ps:
+            children_of.setdefault(parent, []).append(child)
+    entry = {m.id: n for n, m in enumerate(network.members)}
+    return _Kinship(by_id, entry, partners_of, parents_of, children_of)
 
-    linked: set[str] = set(partners_of) | set(parents_of)
+
+def _linked(network: Network, kin: _Kinship) -> set[str]:
+    """The persons with any family tie (partner, parent, child, twin); the others go to the side grid."""
+    linked: set[str] = set(kin.partners_of) | set(kin.parents_of)
     for link in network.parents:
-        if link.parent in by_id and link.child in by_id:
+        if link.parent in kin.by_id and link.child in kin.by_id:
             linked.add(link.parent)
     for t in network.twins:
-        if t.a in by_id and t.b in by_id:
+        if t.a in kin.by_id and t.b in kin.by_id:
             linked.update((t.a, t.b))
-    side = [i for i in ids if i not in linked]
-    placed = [i for i in ids if i in linked]
+    return linked
 
-    row_group = {i: i for i in placed}
-    block_of_uf = {i: i for i in placed}
-    component_uf = {i: i for i in placed}
+
+def _groups(network: Network, placed: list[str], partners_of: dict[str, list[str]]) -> _Groups:
+    """Decides who shares a row (partners, twins), a block (partners) and a component (any tie)."""
+    groups = _Groups({i: i for i in placed}, {i: i for i in placed}, {i: i for i in placed})
     for a, bs in partners_of.items():
         for b in bs:
-            _union(row_group, a, b)
-            _union(block_of_uf, a, b)
-            _union(component_uf, a, b)
+            _union(groups.row, a, b)
+            _union(groups.block, a, b)
+            _union(groups.component, a, b)
     for t in network.twins:
-        if t.a in row_group and t.b in row_group:
-            _union(row_group, t.a, t.b)
-            _union(component_uf, t.a, t.b)
+        if t.a in groups.row and t.b in groups.row:
+            _union(groups.row, t.a, t.b)
+            _union(groups.component, t.a, t.b)
     for link in network.parents:
-        if link.parent in component_uf and link.child in component_uf:
-            _union(component_uf, link.parent, link.child)
-    generation = _generations(placed, network, row_group)
+        if link.parent in groups.component and link.child in groups.component:
+            _union(groups.component, link.parent, link.child)
+    return groups
+
+
+def _partner_blocks(
+    placed: list[str], generation: dict[str, int], block_group: dict[str, str], partners_of: dict[str, list[str]]
+) -> list[list[str]]:
+    """The blocks: each partner chain within a row, laid out in a line (partners stay adjacent)."""
     # Partners in different rows can only happen when a cycle was broken; keep blocks within one row.
     blocks_by_root: dict[tuple[str, int], list[str]] = {}
     for i in placed:
-        blocks_by_root.setdefault((_find(block_of_uf, i), generation[i]), []).append(i)
-    blocks = [_chain_order(ms, partners_of) for ms in blocks_by_root.values()]
+        blocks_by_root.setdefault((_find(block_group, i), generation[i]), []).append(i)
+    return [_chain_order(ms, partners_of) for ms in blocks_by_root.values()]
+
+
+def _component_numbers(placed: list[str], component_group: dict[str, str]) -> dict[str, int]:
+    """Person -> number of their connected family, numbered in input order (families are never interleaved)."""
     component_rank: dict[str, int] = {}
     for i in placed:
-        component_rank.setdefault(_find(component_uf, i), len(component_rank))
-    component = {i: component_rank[_find(component_uf, i)] for i in placed}
+        component_rank.setdefault(_find(component_group, i), len(component_rank))
+    return {i: component_rank[_find(component_group, i)] for i in placed}
 
+
+def _birth_ranks(network: Network, placed: list[str], kin: _Kinship) -> dict[str, tuple[int, ...]]:
+    """Sibling order: oldest left; twins of one sibship side by side at the place of the eldest."""
     # Twins hang from one point of their sibship line, so they share one birth key: that of the eldest dated
     # twin (or, with no dates at all, of the first entered). Only twins in the same sibship are grouped — a twin
     # who hangs from other parents (say, a biological link where the other twin has an adoptive one) is ordered
@@ -332,32 +370,29 @@ def layout_genogram(
             t.a in twin_group
             and t.b in twin_group
             and t.a != t.b
-            and set(parents_of.get(t.a, ())) == set(parents_of.get(t.b, ()))
+            and set(kin.parents_of.get(t.a, ())) == set(kin.parents_of.get(t.b, ()))
         ):
             _union(twin_group, t.a, t.b)
-    own_key = {i: _birth_key(by_id[i], entry[i]) for i in placed}
-    group_key: dict[str, tuple] = {}
+    own_key = {i: _birth_key(kin.by_id[i], kin.entry[i]) for i in placed}
+    group_key: dict[str, tuple[int, int, int]] = {}
     for i in placed:
         root = _find(twin_group, i)
         if root not in group_key or own_key[i] < group_key[root]:
             group_key[root] = own_key[i]
+    return {i: group_key[_find(twin_group, i)] + own_key[i] for i in placed}
 
-    def birth_rank(i: str) -> tuple:
-        return group_key[_find(twin_group, i)] + own_key[i]
 
-    children_of: dict[str, list[str]] = {}
-    for child, ps in parents_of.items():
-        for p in ps:
-            children_of.setdefault(p, []).append(child)
-
-    # Initial order: depth-first from the founders, so each family starts out contiguous.
+def _depth_first_order(
+    blocks: list[list[str]], generation: dict[str, int], kin: _Kinship, birth_rank: dict[str, tuple[int, ...]]
+) -> dict[str, int]:
+    """The initial order: depth-first from the founders, children in birth order, so each family starts contiguous."""
     block_index = {}
     for n, b in enumerate(blocks):
         for m in b:
             block_index[m] = n
     visit_order: dict[str, int] = {}
     counter = 0
-    starts = sorted(range(len(blocks)), key=lambda n: (generation[blocks[n][0]], min(entry[m] for m in blocks[n])))
+    starts = sorted(range(len(blocks)), key=lambda n: (generation[blocks[n][0]], min(kin.entry[m] for m in blocks[n])))
     for s in starts:
         stack = [s]
         while stack:
@@ -367,69 +402,108 @@ def layout_genogram(
             for m in blocks[n]:
                 visit_order[m] = counter
                 counter += 1
-            kids = sorted({k for m in blocks[n] for k in children_of.get(m, ())}, key=birth_rank, reverse=True)
+            kids = sorted(
+                {k for m in blocks[n] for k in kin.children_of.get(m, ())}, key=birth_rank.__getitem__, reverse=True
+            )
             stack.extend(block_index[k] for k in kids if k not in visit_order)
+    return visit_order
 
+
+def _renumber(row: list[list[str]], npos: dict[str, float]) -> None:
+    """Normalised positions (0..1) of the persons in a row, so rows of different lengths compare."""
+    flat = [m for b in row for m in b]
+    n = len(flat)
+    for k, m in enumerate(flat):
+        npos[m] = (k + 0.5) / n
+
+
+def _parent_position(m: str, parents_of: dict[str, tuple[str, ...]], npos: dict[str, float]) -> float | None:
+    ps = [p for p in parents_of.get(m, ()) if p in npos]
+    return sum(npos[p] for p in ps) / len(ps) if ps else None
+
+
+def _orient_chain(block: list[str], kin: _Kinship, npos: dict[str, float]) -> None:
+    """Turns a chain so the member whose parents stand further left sits left (else husband left, wife right)."""
+    if len(block) <= 1:
+        return
+    first, last = _parent_position(block[0], kin.parents_of, npos), _parent_position(block[-1], kin.parents_of, npos)
+    if first is not None and last is not None and first > last:
+        block.reverse()
+    elif (
+        first is None
+        and last is None
+        and len(block) == 2
+        and kin.by_id[block[0]].sex == "female"
+        and kin.by_id[block[1]].sex == "male"
+    ):
+        block.reverse()  # husband left, wife right when nothing else decides
+
+
+_BlockKey = tuple[int, float | None, tuple[str, ...], tuple[int, ...]]
+
+
+def _block_key(
+    block: list[str],
+    kin: _Kinship,
+    npos: dict[str, float],
+    component: dict[str, int],
+    visit_order: dict[str, int],
+    birth_rank: dict[str, tuple[int, ...]],
+) -> _BlockKey:
+    """Where a block goes in its row: a block with parents under them (sibship together, in birth order, half-
+    siblings under their own couple); a founder block over the barycenter of its children."""
+    primary = next((m for m in block if m in kin.parents_of), None)
+    if primary is not None:
+        return (
+            component[block[0]],
+            _parent_position(primary, kin.parents_of, npos),
+            tuple(sorted(kin.parents_of[primary])),
+            birth_rank[primary],
+        )
+    kids = [k for m in block for k in kin.children_of.get(m, ()) if k in npos]
+    bary = sum(npos[k] for k in kids) / len(kids) if kids else sum(npos[m] for m in block) / len(block)
+    return (component[block[0]], bary, (), (2, 0, visit_order[block[0]]))
+
+
+def _order_rows(
+    blocks: list[list[str]],
+    generation: dict[str, int],
+    component: dict[str, int],
+    visit_order: dict[str, int],
+    kin: _Kinship,
+    birth_rank: dict[str, tuple[int, ...]],
+    sweeps: int,
+) -> list[list[list[str]]]:
+    """The order within each row (top row first): the depth-first order, then ``sweeps`` barycenter sweeps down."""
     rows_blocks: dict[int, list[list[str]]] = {}
     for b in blocks:
         rows_blocks.setdefault(generation[b[0]], []).append(b)
     row_numbers = sorted(rows_blocks)
     for r in row_numbers:
         rows_blocks[r].sort(key=lambda b: (component[b[0]], visit_order[b[0]]))
-
     npos: dict[str, float] = {}
-
-    def renumber(r: int) -> None:
-        flat = [m for b in rows_blocks[r] for m in b]
-        n = len(flat)
-        for k, m in enumerate(flat):
-            npos[m] = (k + 0.5) / n
-
     for r in row_numbers:
-        renumber(r)
-
-    def parent_key(m: str) -> float | None:
-        ps = [p for p in parents_of.get(m, ()) if p in npos]
-        return sum(npos[p] for p in ps) / len(ps) if ps else None
-
-    def primary(block: list[str]) -> str | None:
-        for m in block:
-            if m in parents_of:
-                return m
-        return None
-
+        _renumber(rows_blocks[r], npos)
     for _ in range(sweeps):
         for r in row_numbers:
-            keyed = []
+            keyed: list[tuple[_BlockKey, list[str]]] = []
             for b in rows_blocks[r]:
-                # Orient a chain so the member whose parents stand further left sits left.
-                if len(b) > 1:
-                    first, last = parent_key(b[0]), parent_key(b[-1])
-                    if first is not None and last is not None and first > last:
-                        b.reverse()
-                    elif (
-                        first is None
-                        and last is None
-                        and len(b) == 2
-                        and by_id[b[0]].sex == "female"
-                        and by_id[b[1]].sex == "male"
-                    ):
-                        b.reverse()  # husband left, wife right when nothing else decides
-                p = primary(b)
-                if p is not None:
-                    key = (component[b[0]], parent_key(p), tuple(sorted(parents_of[p])), birth_rank(p))
-                else:
-                    kids = [k for m in b for k in children_of.get(m, ()) if k in npos]
-                    bary = sum(npos[k] for k in kids) / len(kids) if kids else sum(npos[m] for m in b) / len(b)
-                    key = (component[b[0]], bary, (), (2, 0, visit_order[b[0]]))
-                keyed.append((key, b))
+                _orient_chain(b, kin, npos)
+                keyed.append((_block_key(b, kin, npos, component, visit_order, birth_rank), b))
             keyed.sort(key=lambda kb: kb[0])
             rows_blocks[r] = [b for _, b in keyed]
-            renumber(r)
+            _renumber(rows_blocks[r], npos)
+    return [rows_blocks[r] for r in row_numbers]
 
-    # --- x coordinates ---
-    rows = [[m for b in rows_blocks[r] for m in b] for r in row_numbers]
-    block_id = {m: n for n, b in enumerate(blocks) for m in b}
+
+def _minimum_offsets(
+    rows: list[list[str]],
+    block_id: dict[str, int],
+    component: dict[str, int],
+    parents_of: dict[str, tuple[str, ...]],
+    half_width: dict[str, float],
+) -> list[list[float]]:
+    """Per row, the tightest x of each person after the first: half widths plus the gap their tie asks for."""
     offsets: list[list[float]] = []
     for row in rows:
         off = [0.0]
@@ -444,69 +518,116 @@ def layout_genogram(
                 pad = PAD_GROUP
             off.append(off[-1] + half_width[a] + half_width[b] + pad)
         offsets.append(off)
+    return offsets
+
+
+def _block_shift(block: list[str], x: dict[str, float], kin: _Kinship, upward: bool) -> tuple[float, float]:
+    """How far a block wants to move and how strongly: down passes pull children under their parents, up passes
+    (and parentless blocks) pull a couple over the centre of the children they have together."""
+    pulls = 0.0
+    total = 0.0
+    has_parents = False
+    for m in block:
+        ps = kin.parents_of.get(m)
+        if ps:
+            has_parents = True
+            mid = sum(x[p] for p in ps) / len(ps)
+            w = 0.3 if upward else 1.0
+            total += (mid - x[m]) * w
+            pulls += w
+    if upward or not has_parents:
+        units: dict[tuple[str, ...], list[str]] = {}
+        for m in block:
+            for c in kin.children_of.get(m, ()):
+                units.setdefault(kin.parents_of[c], []).append(c)
+        for ps, kids in units.items():
+            unique_kids = list(dict.fromkeys(kids))
+            mid = sum(x[p] for p in ps) / len(ps)
+            total += sum(x[c] for c in unique_kids) / len(unique_kids) - mid
+            pulls += 1.0
+    return (total / pulls if pulls else 0.0, max(pulls, 0.05))
+
+
+def _x_coordinates(
+    rows: list[list[str]],
+    row_blocks: list[list[list[str]]],
+    offsets: list[list[float]],
+    block_id: dict[str, int],
+    kin: _Kinship,
+    passes: int,
+) -> dict[str, float]:
+    """x per person: from the tightest packing, alternating down/up passes, each row solved by isotonic regression
+    (``_pava``) so the order and minimum gaps hold while blocks move as far as they want to."""
     x: dict[str, float] = {}
     for row, off in zip(rows, offsets):
         for m, o in zip(row, off):
             x[m] = o
-
-    row_blocks_list = [rows_blocks[r] for r in row_numbers]
-
-    def solve_row(k: int, upward: bool) -> None:
-        row = rows[k]
-        shift_of_block: dict[int, tuple[float, float]] = {}
-        for b in row_blocks_list[k]:
-            pulls = 0.0
-            total = 0.0
-            has_parents = False
-            for m in b:
-                ps = parents_of.get(m)
-                if ps:
-                    has_parents = True
-                    mid = sum(x[p] for p in ps) / len(ps)
-                    w = 0.3 if upward else 1.0
-                    total += (mid - x[m]) * w
-                    pulls += w
-            if upward or not has_parents:
-                # Pull the couple over the centre of the children they have together.
-                units: dict[tuple, list[str]] = {}
-                for m in b:
-                    for c in children_of.get(m, ()):
-                        units.setdefault(parents_of[c], []).append(c)
-                for ps, kids in units.items():
-                    kids = list(dict.fromkeys(kids))
-                    mid = sum(x[p] for p in ps) / len(ps)
-                    total += sum(x[c] for c in kids) / len(kids) - mid
-                    pulls += 1.0
-            shift_of_block[block_id[b[0]]] = (total / pulls if pulls else 0.0, max(pulls, 0.05))
-        desired = []
-        weight = []
-        for m in row:
-            shift, w = shift_of_block[block_id[m]]
-            desired.append(x[m] + shift)
-            weight.append(w)
-        for m, v in zip(row, _pava(desired, weight, offsets[k])):
-            x[m] = v
-
     for p in range(passes):
         upward = p % 2 == 1
         order = range(len(rows) - 1, -1, -1) if upward else range(len(rows))
         for k in order:
-            solve_row(k, upward)
+            shift_of_block = {block_id[b[0]]: _block_shift(b, x, kin, upward) for b in row_blocks[k]}
+            desired = []
+            weight = []
+            for m in rows[k]:
+                shift, w = shift_of_block[block_id[m]]
+                desired.append(x[m] + shift)
+                weight.append(w)
+            for m, v in zip(rows[k], _pava(desired, weight, offsets[k])):
+                x[m] = v
+    return x
+
+
+def _place_unlinked(
+    positions: dict[str, tuple[float, float]],
+    side: list[str],
+    x: dict[str, float],
+    half_width: dict[str, float],
+    row_count: int,
+) -> None:
+    """Persons without any link: a grid at the right-hand side, one person per row height, column by column."""
+    if not side:
+        return
+    right = max((x[m] + half_width[m] for m in x), default=0.0) + PAD_COMPONENT
+    per_column = max(row_count, 1)
+    column_width = max(2 * half_width[m] for m in side) + PAD_GROUP
+    for n, m in enumerate(side):
+        col, r = divmod(n, per_column)
+        positions[m] = (right + col * column_width + column_width / 2, r * ROW_HEIGHT)
+
+
+def layout_genogram(
+    network: Network, moment: date | None = None, *, sweeps: int = 3, passes: int = 6
+) -> GenogramLayout:
+    """The genogram layout of ``network`` (labels as at ``moment``); see the module docstring for the passes."""
+    ids = [m.id for m in network.members]
+    labels = {m.id: label_lines(m, moment) for m in network.members}
+    half_width = {i: max(SYMBOL / 2, label_width(labels[i]) / 2) for i in ids}
+    kin = _kinship(network)
+    linked = _linked(network, kin)
+    side = [i for i in ids if i not in linked]
+    placed = [i for i in ids if i in linked]
+
+    groups = _groups(network, placed, kin.partners_of)
+    generation = _generations(placed, network, groups.row)
+    blocks = _partner_blocks(placed, generation, groups.block, kin.partners_of)
+    component = _component_numbers(placed, groups.component)
+    birth_rank = _birth_ranks(network, placed, kin)
+
+    visit_order = _depth_first_order(blocks, generation, kin, birth_rank)
+    row_blocks = _order_rows(blocks, generation, component, visit_order, kin, birth_rank, sweeps)
+    rows = [[m for b in row for m in b] for row in row_blocks]
+
+    block_id = {m: n for n, b in enumerate(blocks) for m in b}
+    offsets = _minimum_offsets(rows, block_id, component, kin.parents_of, half_width)
+    x = _x_coordinates(rows, row_blocks, offsets, block_id, kin, passes)
 
     positions: dict[str, tuple[float, float]] = {}
     for k, row in enumerate(rows):
         for m in row:
             positions[m] = (x[m], k * ROW_HEIGHT)
-
-    # Persons without any link: a grid at the right-hand side.
-    if side:
-        right = max((x[m] + half_width[m] for m in x), default=0.0) + PAD_COMPONENT
-        per_column = max(len(rows), 1)
-        column_width = max(2 * half_width[m] for m in side) + PAD_GROUP
-        for n, m in enumerate(side):
-            col, r = divmod(n, per_column)
-            positions[m] = (right + col * column_width + column_width / 2, r * ROW_HEIGHT)
-    layout = GenogramLayout(positions, rows, generation, parents_of, labels, side)
+    _place_unlinked(positions, side, x, half_width, len(rows))
+    layout = GenogramLayout(positions, rows, generation, kin.parents_of, labels, side)
     _apply_pins(layout, network, half_width)
     _normalise(layout)
     return layout
@@ -515,11 +636,11 @@ def layout_genogram(
 def _apply_pins(layout: GenogramLayout, network: Network, half_width: dict[str, float]) -> None:
     """Pinned persons keep their (x, y); the others in a row are pushed right, past them, keeping their gaps."""
     pinned = {}
-    for m in network.members:
-        spot = (m.pinned or {}).get("genogram") if isinstance(m.pinned, dict) else None
-        if m.id in layout.positions and spot is not None:
+    for member in network.members:
+        spot = (member.pinned or {}).get("genogram") if isinstance(member.pinned, dict) else None
+        if member.id in layout.positions and spot is not None:
             try:
-                pinned[m.id] = (float(spot[0]), float(spot[1]))
+                pinned[member.id] = (float(spot[0]), float(spot[1]))
             except (TypeError, ValueError, IndexError, KeyError):
                 continue
     if not pinned:
