@@ -1,4 +1,4 @@
-"""Build the demo world: two organisations, staff in every role, about forty families (see kring/web/demo.py)."""
+"""Build the demo world: two organisations, staff in every role, about forty families (see kring/web/demo/)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
