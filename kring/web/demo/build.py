@@ -169,9 +169,7 @@ def _create_case(plan: CasePlan, organisation, team, users) -> Case:
     if plan.status == CaseStatus.CLOSED:
         # update_case dates a closure today; set the planned date first, which it then keeps.
         Case.objects.filter(pk=case.pk).update(closed_on=plan.closed_on)
-        services.update_case(
-            actor, case.pk, {"status": CaseStatus.CLOSED, "closure_reason": plan.closure_reason}, None
-        )
+        services.update_case(actor, case.pk, {"status": CaseStatus.CLOSED, "closure_reason": plan.closure_reason}, None)
     return case
 
 
@@ -224,9 +222,7 @@ def _ensure_network(plan: CasePlan, case: Case, users) -> int:
             continue
         if (tie["system"], person.pk if person else None) in ties:
             continue
-        network_services.add_system_tie(
-            actor, case.pk, {**tie, "person": person.pk if person else None}
-        )
+        network_services.add_system_tie(actor, case.pk, {**tie, "person": person.pk if person else None})
         added += 1
     return added
 

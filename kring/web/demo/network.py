@@ -6,12 +6,10 @@ from dataclasses import dataclass, field
 
 from kring.cases.choices import (
     Gender,
-    LegalContext,
-    ReferralRoute,
-    SafetyConcern,
 )
 
-from .plan import CasePlan, jurisdiction_of, years_before
+from .ecomap import plan_system_ties
+from .plan import CasePlan, years_before
 from .world import SEED
 
 # --- The network: who is family of whom, and the ties to systems ------------------------------------------
@@ -60,41 +58,6 @@ EMOTIONAL_TIES = {
 }
 # Parents who separated on good terms: no conflict line between them.
 AMICABLE = {"Jacobs"}
-
-SCHOOLS = {
-    "VL": {
-        "childcare": ["Kinderdagverblijf 't Kabouterhuis", "Kinderopvang De Speelvogel"],
-        "primary": ["Basisschool De Regenboog", "Vrije Basisschool Sint-Jozef", "GO! Basisschool De Linde"],
-        "secondary": ["Sint-Lievenscollege", "Koninklijk Atheneum", "Technisch Instituut Sint-Vincentius"],
-    },
-    "NL": {
-        "childcare": ["Kinderopvang Dikkertje Dap", "Peuterspeelzaal Het Ukkepuk"],
-        "primary": ["Basisschool De Wegwijzer", "OBS De Klimop", "CBS De Fontein"],
-        "secondary": ["RSG Lingecollege", "Koningin Wilhelmina College", "Heerenlanden College"],
-    },
-}
-WORKPLACES = {
-    "VL": [
-        "AZ Sint-Lucas",
-        "Volvo Car Gent",
-        "Colruyt",
-        "Bouwbedrijf Van Hoecke",
-        "Stad {town}",
-        "Schoonmaakbedrijf Net & Proper",
-    ],
-    "NL": [
-        "Ziekenhuis Rivierenland",
-        "Albert Heijn {town}",
-        "Gemeente {town}",
-        "Transportbedrijf Van der Heijden",
-        "Uitzendbureau Flexwerk",
-        "Thuiszorg Rivierenland",
-    ],
-}
-CLUBS = {
-    "VL": {"voetbal": "Voetbalclub KFC {town}", "jeugdbeweging": "Chiro {town}", "other": "Zwemclub {town}"},
-    "NL": {"voetbal": "VV {town}", "jeugdbeweging": "Scouting {town}", "other": "Hockeyclub {town}"},
-}
 
 PROFESSIONAL_WORDS = ("jongerenwerker", "huisarts", "arts", "therapeut", "maatschappelijk", "begeleider")
 SCHOOL_WORK_WORDS = ("klastitularis", "mentor", "juf", "meester", "leerkracht", "collega")
@@ -250,7 +213,7 @@ def plan_network(plan: CasePlan) -> NetworkPlan:
     _plan_relationships(plan, family, net, rng)
     _plan_members(plan, family, net, rng)
     _plan_emotional_ties(plan, family, net, rng)
-    net.ties = _plan_system_ties(plan, family, rng)
+    net.ties = plan_system_ties(plan, family, rng)
     return net
 
 
@@ -281,10 +244,37 @@ def _partnership(rng, family, a, b, subtype, children=(), end_after=None):
 
 
 def _plan_relationships(plan, family, net, rng):
+    """Every relationship of the genogram, one kind of family tie after another (the order keeps the draws)."""
+    _parents_and_children(family, net)
+    previous_end = _couples(family, net, rng)
+    _step_parents(family, net, rng, previous_end)
+    _grandparents(family, net, rng)
+    _cousins(family, net)
+    _twins(family, net, rng)
+
+
+def _foster_carer(family):
+    """Without a parent in the case, the relative the child lives with: an aunt or uncle, or an adult relative."""
     persons = family.persons
-    mother, father = family.parents.get("mother"), family.parents.get("father")
-    # Parents and their children.
-    for parent in (mother, father):
+    carer = next((i for group in family.aunts.values() for i in group if persons[i]["in_household"]), None)
+    if carer is not None:
+        return carer
+    return next(
+        (
+            i
+            for i in family.family
+            if persons[i]["in_household"]
+            and family.age(i) >= 21
+            and persons[i]["relation"].lower().startswith(AUNT_UNCLE_WORDS)
+        ),
+        None,
+    )
+
+
+def _parents_and_children(family, net):
+    """Parents and their children, the central person's own children, and foster parents."""
+    persons = family.persons
+    for parent in (family.parents.get("mother"), family.parents.get("father")):
         if parent is not None:
             for child in family.children:
                 _parent_link(net, family, parent, child)
@@ -294,50 +284,52 @@ def _plan_relationships(plan, family, net, rng):
             _parent_link(net, family, other, child)
     if family.child_centred and not family.parents and not family.foster:
         # No parent in the case: the relative the child lives with is the network foster parent.
-        carer = next((i for group in family.aunts.values() for i in group if persons[i]["in_household"]), None)
-        carer = (
-            carer
-            if carer is not None
-            else next(
-                (
-                    i
-                    for i in family.family
-                    if persons[i]["in_household"]
-                    and family.age(i) >= 21
-                    and persons[i]["relation"].lower().startswith(AUNT_UNCLE_WORDS)
-                ),
-                None,
-            )
-        )
+        carer = _foster_carer(family)
         if carer is not None:
             family.foster.append(carer)
     for carer in family.foster:
         start = _years_after(persons[family.central]["birth_date"], min(4, family.age(family.central)))
         for child in family.children:
             _parent_link(net, family, carer, child, "foster", start=start)
-    # The parents as a couple.
+
+
+def _couple_subtype(family, mother, father, rng) -> str:
+    """How the parents are (or were) together: from the relation named, their ages and where they live."""
+    persons = family.persons
+    young = min(family.age(mother), family.age(father)) < 21
+    apart = persons[mother]["in_household"] != persons[father]["in_household"] or bool(family.step)
+    if not family.child_centred and family.relation(father if mother == family.central else mother) in (
+        "echtgenoot",
+        "echtgenote",
+    ):
+        return "married"
+    if young:
+        return "separated" if apart else "relationship"
+    if apart:
+        return "divorced" if rng.random() < 0.6 else "separated"
+    return "married" if rng.random() < 0.65 else "cohabiting"
+
+
+def _couples(family, net, rng):
+    """The parents as a couple, and the central person with the other parent of each of their children. Gives
+    the day the parents' partnership ended (a step parent's partnership starts after it)."""
+    mother, father = family.parents.get("mother"), family.parents.get("father")
     previous_end = None
     if mother is not None and father is not None:
-        young = min(family.age(mother), family.age(father)) < 21
-        apart = persons[mother]["in_household"] != persons[father]["in_household"] or bool(family.step)
-        if not family.child_centred and family.relation(father if mother == family.central else mother) in (
-            "echtgenoot",
-            "echtgenote",
-        ):
-            subtype = "married"
-        elif young:
-            subtype = "separated" if apart else "relationship"
-        elif apart:
-            subtype = "divorced" if rng.random() < 0.6 else "separated"
-        else:
-            subtype = "married" if rng.random() < 0.65 else "cohabiting"
+        subtype = _couple_subtype(family, mother, father, rng)
         couple = _partnership(rng, family, mother, father, subtype, family.children)
         net.relationships.append(couple)
         previous_end = couple.end
     for child, other in family.grandchildren:
         if other is not None:
             net.relationships.append(_partnership(rng, family, family.central, other, "separated", [child]))
-    # A step parent: the partner of the parent the children live with, and parent of the half siblings.
+    return previous_end
+
+
+def _step_parents(family, net, rng, previous_end):
+    """A step parent: the partner of the parent the children live with, and parent of the half siblings."""
+    persons = family.persons
+    mother, father = family.parents.get("mother"), family.parents.get("father")
     for step in family.step:
         parent = mother if mother is not None else father
         if parent is None:
@@ -353,8 +345,12 @@ def _plan_relationships(plan, family, net, rng):
     for child in family.half:
         if mother is not None:
             _parent_link(net, family, mother, child)
-    # Grandparents as the parents of one parent; aunts and uncles as that parent's brothers and sisters.
-    # Without that parent in the case, the grandparents are still the parents of the aunts and uncles.
+
+
+def _grandparents(family, net, rng):
+    """Grandparents as the parents of one parent; aunts and uncles as that parent's brothers and sisters.
+    Without that parent in the case, the grandparents are still the parents of the aunts and uncles."""
+    persons = family.persons
     for side, grandparents in family.grandparents.items():
         parent = family.side.get(side)
         children = ([parent] if parent is not None else []) + family.aunts.get(side, [])
@@ -365,7 +361,11 @@ def _plan_relationships(plan, family, net, rng):
         if len(pair) == 2 and persons[pair[0]]["gender"] != persons[pair[1]]["gender"]:
             subtype = "married" if rng.random() < 0.8 else "divorced"
             net.relationships.append(_partnership(rng, family, pair[0], pair[1], subtype, children))
-    # Cousins: children of the aunt or uncle they live with or share a name with.
+
+
+def _cousins(family, net):
+    """Cousins: children of the aunt or uncle they live with or share a name with."""
+    persons = family.persons
     for cousin in family.cousins:
         aunts = [i for group in family.aunts.values() for i in group] + [
             i for i in family.foster if family.relation(i).startswith(AUNT_UNCLE_WORDS)
@@ -378,7 +378,11 @@ def _plan_relationships(plan, family, net, rng):
         )
         if parent is not None:
             _parent_link(net, family, parent, cousin)
-    # Twins: born on the same day to the same parent.
+
+
+def _twins(family, net, rng):
+    """Twins: born on the same day to the same parent."""
+    persons = family.persons
     for i, j in zip(family.children, family.children[1:]):
         if persons[i]["birth_date"] == persons[j]["birth_date"]:
             same = persons[i]["gender"] == persons[j]["gender"] and rng.random() < 0.3
@@ -402,130 +406,168 @@ def _domain(family, i) -> str:
     return "family"
 
 
+# What a network member's map details are before their place in the network fills them in.
+MEMBER_DEFAULTS = {
+    "reachable": True,
+    "deceased": False,
+    "death_date": None,
+    "practical_support": False,
+    "emotional_support": False,
+    "information_support": False,
+    "critical": False,
+    "help_direction": "",
+    "contact_frequency": "",
+    "known_for": "",
+    "ring": None,
+}
+# A member who died: no ring close by, no support, no contact.
+DECEASED_DETAILS = {
+    "ring": 3,
+    "reachable": False,
+    "practical_support": False,
+    "emotional_support": False,
+    "information_support": False,
+    "critical": False,
+    "help_direction": "",
+    "contact_frequency": "",
+    "known_for": "",
+}
+
+
 def _plan_members(plan, family, net, rng):
-    spec = plan.spec
+    """Each person's map details: ring, support and contact by domain, then death and safety."""
     persons = family.persons
-    unsafe = UNSAFE.get(spec.family)
-    unknown = SAFETY_UNKNOWN.get(spec.family, ())
     grandparents = {i for group in family.grandparents.values() for i in group}
-    # A grandfather who died, in a few cases: never one who lives with or looks after the child.
-    deceased = None
+    deceased = _deceased_grandfather(family, grandparents, rng)
+    for i, p in enumerate(persons):
+        domain = _domain(family, i)
+        age = family.age(i)
+        data = {"kind": "person", "domain": domain, **MEMBER_DEFAULTS}
+        DOMAIN_DETAILS[domain](data, family, i, age, grandparents, rng)
+        if i == deceased:
+            data.update(deceased=True, death_date=_death_date(p, plan.referral_date, rng), **DECEASED_DETAILS)
+        data["safety"] = _member_safety(plan.spec.family, p, domain, age >= 18, data, rng)
+        data["may_invite"] = (
+            data["safety"] == "safe" and domain != "professional" and not data["deceased"] and age >= 12
+        )
+        net.members[i] = data
+
+
+def _deceased_grandfather(family, grandparents, rng):
+    """A grandfather who died, in a few cases: never one who lives with or looks after the child."""
+    persons = family.persons
     candidates = [
         i for i in sorted(grandparents) if persons[i]["gender"] == Gender.MALE and not persons[i]["in_household"]
     ]
     if candidates and rng.random() < 0.4:
-        deceased = candidates[0]
-    for i, p in enumerate(persons):
-        domain = _domain(family, i)
-        age = family.age(i)
-        adult = age >= 18
-        data = {
-            "kind": "person",
-            "domain": domain,
-            "reachable": True,
-            "deceased": False,
-            "death_date": None,
-            "practical_support": False,
-            "emotional_support": False,
-            "information_support": False,
-            "critical": False,
-            "help_direction": "",
-            "contact_frequency": "",
-            "known_for": "",
-            "ring": None,
-        }
-        if domain == "household":
-            data.update(
-                ring=1,
-                contact_frequency="daily",
-                known_for="over_5" if age >= 5 else "1_to_5" if age >= 1 else "under_1",
-            )
-            if adult and i != family.central:
-                data.update(practical_support=True, emotional_support=True, help_direction="both")
-            elif age >= 12:
-                data["emotional_support"] = rng.random() < 0.5
-            if i == family.central and adult:
-                data["help_direction"] = "receives"
-        elif domain == "family":
-            close = i in family.parents.values() or i in grandparents and rng.random() < 0.4
-            data.update(
-                ring=1 if close and rng.random() < 0.5 else 2 if close or rng.random() < 0.6 else 3,
-                contact_frequency=rng.choice(["weekly", "weekly", "monthly", "few_times_a_year"]),
-                known_for="over_5",
-            )
-            if adult:
-                data["practical_support"] = rng.random() < 0.6
-                data["emotional_support"] = not data["practical_support"] or rng.random() < 0.5
-                data["critical"] = rng.random() < 0.15
-                data["help_direction"] = "gives"
-        elif domain == "friends":
-            data.update(
-                ring=2,
-                emotional_support=True,
-                practical_support=rng.random() < 0.5,
-                contact_frequency=rng.choice(["weekly", "monthly"]),
-                known_for=rng.choice(["1_to_5", "over_5"]),
-                help_direction="both",
-            )
-        elif domain == "neighbourhood_clubs":
-            data.update(
-                ring=rng.choice([2, 3]),
-                practical_support=True,
-                emotional_support=rng.random() < 0.3,
-                contact_frequency="weekly",
-                known_for=rng.choice(["under_1", "1_to_5", "over_5"]),
-                help_direction="gives",
-            )
-        elif domain == "school_work":
-            data.update(
-                ring=rng.choice([2, 3]),
-                information_support=True,
-                emotional_support=rng.random() < 0.4,
-                contact_frequency="weekly",
-                known_for=rng.choice(["under_1", "1_to_5"]),
-                help_direction="gives",
-            )
-        else:  # professional
-            data.update(
-                ring=3,
-                information_support=True,
-                emotional_support=rng.random() < 0.5,
-                contact_frequency=rng.choice(["weekly", "monthly"]),
-                known_for="under_1",
-                help_direction="gives",
-            )
-        if i == deceased:
-            death = _between(
-                rng,
-                max(
-                    p["birth_date"] + datetime.timedelta(days=365 * 50),
-                    plan.referral_date - datetime.timedelta(days=3650),
-                ),
-                plan.referral_date - datetime.timedelta(days=200),
-            )
-            data.update(
-                deceased=True,
-                death_date=death,
-                ring=3,
-                reachable=False,
-                practical_support=False,
-                emotional_support=False,
-                information_support=False,
-                critical=False,
-                help_direction="",
-                contact_frequency="",
-                known_for="",
-            )
-        if p["first_name"] == unsafe:
-            safety = "unsafe"
-            data.update(practical_support=False, emotional_support=False, help_direction="", critical=False)
-        elif p["first_name"] in unknown or (domain != "household" and adult and rng.random() < 0.08):
-            safety = "unknown"
-        else:
-            safety = "safe"
-        data["safety"] = safety
-        data["may_invite"] = safety == "safe" and domain != "professional" and not data["deceased"] and age >= 12
-        net.members[i] = data
+        return candidates[0]
+    return None
+
+
+def _death_date(person, referral_date, rng) -> datetime.date:
+    return _between(
+        rng,
+        max(
+            person["birth_date"] + datetime.timedelta(days=365 * 50),
+            referral_date - datetime.timedelta(days=3650),
+        ),
+        referral_date - datetime.timedelta(days=200),
+    )
+
+
+def _member_safety(family_name, person, domain, adult, data, rng) -> str:
+    """Safe, unsafe (the person the case's safety is about) or unknown (not yet clear, or at random)."""
+    if person["first_name"] == UNSAFE.get(family_name):
+        data.update(practical_support=False, emotional_support=False, help_direction="", critical=False)
+        return "unsafe"
+    if person["first_name"] in SAFETY_UNKNOWN.get(family_name, ()) or (
+        domain != "household" and adult and rng.random() < 0.08
+    ):
+        return "unknown"
+    return "safe"
+
+
+def _household_details(data, family, i, age, grandparents, rng):
+    data.update(
+        ring=1,
+        contact_frequency="daily",
+        known_for="over_5" if age >= 5 else "1_to_5" if age >= 1 else "under_1",
+    )
+    if age >= 18 and i != family.central:
+        data.update(practical_support=True, emotional_support=True, help_direction="both")
+    elif age >= 12:
+        data["emotional_support"] = rng.random() < 0.5
+    if i == family.central and age >= 18:
+        data["help_direction"] = "receives"
+
+
+def _family_details(data, family, i, age, grandparents, rng):
+    close = i in family.parents.values() or i in grandparents and rng.random() < 0.4
+    data.update(
+        ring=1 if close and rng.random() < 0.5 else 2 if close or rng.random() < 0.6 else 3,
+        contact_frequency=rng.choice(["weekly", "weekly", "monthly", "few_times_a_year"]),
+        known_for="over_5",
+    )
+    if age >= 18:
+        data["practical_support"] = rng.random() < 0.6
+        data["emotional_support"] = not data["practical_support"] or rng.random() < 0.5
+        data["critical"] = rng.random() < 0.15
+        data["help_direction"] = "gives"
+
+
+def _friend_details(data, family, i, age, grandparents, rng):
+    data.update(
+        ring=2,
+        emotional_support=True,
+        practical_support=rng.random() < 0.5,
+        contact_frequency=rng.choice(["weekly", "monthly"]),
+        known_for=rng.choice(["1_to_5", "over_5"]),
+        help_direction="both",
+    )
+
+
+def _neighbour_details(data, family, i, age, grandparents, rng):
+    data.update(
+        ring=rng.choice([2, 3]),
+        practical_support=True,
+        emotional_support=rng.random() < 0.3,
+        contact_frequency="weekly",
+        known_for=rng.choice(["under_1", "1_to_5", "over_5"]),
+        help_direction="gives",
+    )
+
+
+def _school_work_details(data, family, i, age, grandparents, rng):
+    data.update(
+        ring=rng.choice([2, 3]),
+        information_support=True,
+        emotional_support=rng.random() < 0.4,
+        contact_frequency="weekly",
+        known_for=rng.choice(["under_1", "1_to_5"]),
+        help_direction="gives",
+    )
+
+
+def _professional_details(data, family, i, age, grandparents, rng):
+    data.update(
+        ring=3,
+        information_support=True,
+        emotional_support=rng.random() < 0.5,
+        contact_frequency=rng.choice(["weekly", "monthly"]),
+        known_for="under_1",
+        help_direction="gives",
+    )
+
+
+# A member's ring, support and contact by the domain ``_domain`` puts them in.
+DOMAIN_DETAILS = {
+    "household": _household_details,
+    "family": _family_details,
+    "friends": _friend_details,
+    "neighbourhood_clubs": _neighbour_details,
+    "school_work": _school_work_details,
+    "professional": _professional_details,
+}
 
 
 def _plan_emotional_ties(plan, family, net, rng):
@@ -560,168 +602,3 @@ def _plan_emotional_ties(plan, family, net, rng):
             if frozenset((family.central, grandmother)) not in seen and rng.random() < 0.7:
                 net.relationships.append(RelationshipPlan("emotional", "close", family.central, grandmother))
                 net.members[grandmother].update(ring=1, emotional_support=True)
-
-
-def _plan_system_ties(plan, family, rng) -> list[dict]:
-    spec = plan.spec
-    persons = family.persons
-    jurisdiction = jurisdiction_of(spec)
-    town = spec.town
-    ties = []
-    concerns = f"{spec.concerns} {spec.question}".lower()
-    # The school (or childcare) of the central child, or of the eldest child of a central parent.
-    pupils = (
-        [family.central]
-        if family.child_centred
-        else sorted((c for c in family.children if 1 <= family.age(c) < 18), key=lambda c: persons[c]["birth_date"])
-    )
-    if pupils:
-        pupil = pupils[0]
-        age = family.age(pupil)
-        level = "childcare" if age < 4 else "primary" if age < 12 else "secondary"
-        school = rng.choice(SCHOOLS[jurisdiction][level])
-        stressful = spec.route == ReferralRoute.SCHOOL or any(
-            w in concerns for w in ("school", "spijbel", "gepest", "pesten", "naar huis gestuurd")
-        )
-        strength = "stressful" if stressful else "strong" if rng.random() < 0.7 else "tenuous"
-        year = plan.referral_date.year - (0 if plan.referral_date.month >= 9 else 1)
-        ties.append(
-            {
-                "system": f"{school}, {town}",
-                "system_kind": "school",
-                "person": pupil,
-                "strength": strength,
-                "energy": {"stressful": "to_system", "strong": "both"}.get(strength, "none"),
-                "start": datetime.date(year - rng.randint(0, 2), 9, 1),
-                "note": "Veel contact over afwezigheid en gedrag." if stressful else "",
-            }
-        )
-    # The GP of the household.
-    gp_strength = "strong" if spec.route == ReferralRoute.GP or rng.random() < 0.6 else "tenuous"
-    ties.append(
-        {
-            "system": f"Huisartsenpraktijk {town}",
-            "system_kind": "gp",
-            "person": None,
-            "strength": gp_strength,
-            "energy": "from_system" if gp_strength == "strong" else "none",
-        }
-    )
-    extra = []
-    # Youth care around the child.
-    child = family.central if family.child_centred else None
-    context = spec.legal_context
-    if child is not None and not persons[child]["in_household"]:
-        name = "Gesloten jeugdzorg De Hunnerberg" if jurisdiction == "NL" else "Leefgroep De Kering"
-        extra.append(
-            {
-                "system": name,
-                "system_kind": "youth_care",
-                "person": child,
-                "strength": "stressful",
-                "energy": "both",
-                "start": plan.referral_date - datetime.timedelta(days=rng.randint(30, 120)),
-            }
-        )
-    elif family.foster:
-        extra.append(
-            {
-                "system": "Pleegzorg Gelderland" if jurisdiction == "NL" else "Pleegzorg Oost-Vlaanderen",
-                "system_kind": "youth_care",
-                "person": child,
-                "strength": "strong",
-                "energy": "from_system",
-            }
-        )
-    elif (
-        context in (LegalContext.NL_JUVENILE_PROBATION, LegalContext.VL_JUDICIAL) and spec.route == ReferralRoute.POLICE
-    ):
-        extra.append(
-            {
-                "system": f"Politie, wijkagent {town}",
-                "system_kind": "police",
-                "person": child,
-                "strength": "stressful",
-                "energy": "to_system",
-            }
-        )
-    elif any(w in concerns for w in ("depressie", "bipolaire", "donkere gedachten", "zelfbeschadiging", "overdosis")):
-        name = "CGG Eclips" if jurisdiction == "VL" else "GGZ Rivierenland"
-        extra.append(
-            {
-                "system": name,
-                "system_kind": "mental_health",
-                "person": None,
-                "strength": "tenuous",
-                "energy": "from_system",
-            }
-        )
-    elif spec.safety in (SafetyConcern.SERIOUS, SafetyConcern.ACUTE):
-        name = "Ondersteuningscentrum Jeugdzorg" if jurisdiction == "VL" else "Veilig Thuis Gelderland-Zuid"
-        extra.append(
-            {
-                "system": name,
-                "system_kind": "youth_care",
-                "person": None,
-                "strength": "stressful" if rng.random() < 0.5 else "tenuous",
-                "energy": "to_system",
-            }
-        )
-    # A club the child goes to.
-    relations = " ".join(family.relation(i) for i in range(len(persons)))
-    clubs = CLUBS[jurisdiction]
-    member = child if child is not None else (pupils[0] if pupils else None)
-    if member is not None and family.age(member) >= 6:
-        club = (
-            clubs["voetbal"]
-            if "voetbal" in relations
-            else clubs["jeugdbeweging"]
-            if "jeugdbeweging" in relations
-            else clubs["other"]
-            if rng.random() < 0.4
-            else None
-        )
-        if club:
-            extra.append(
-                {
-                    "system": club.format(town=town),
-                    "system_kind": "sports_club",
-                    "person": member,
-                    "strength": "strong" if rng.random() < 0.7 else "tenuous",
-                    "energy": "both",
-                }
-            )
-    # Income support or a social district team for a family with debts or without anyone around.
-    if any(w in concerns for w in ("schulden", "ken bijna niemand", "nederlandse les")):
-        name = "Sociaal Huis {town}" if jurisdiction == "VL" else "Sociaal wijkteam {town}"
-        extra.insert(
-            0,
-            {
-                "system": name.format(town=town),
-                "system_kind": "social_services",
-                "person": None,
-                "strength": rng.choice(["strong", "tenuous"]),
-                "energy": "from_system",
-            },
-        )
-    # The work of a parent at home.
-    workers = [
-        i
-        for i in family.parents.values()
-        if persons[i]["in_household"]
-        and 20 <= family.age(i) < 67
-        and not (family.child_centred and i == family.central)
-    ]
-    if workers:
-        worker = workers[-1]
-        strength = rng.choice(["strong", "strong", "stressful", "tenuous"])
-        extra.append(
-            {
-                "system": rng.choice(WORKPLACES[jurisdiction]).format(town=town),
-                "system_kind": "work",
-                "person": worker,
-                "strength": strength,
-                "energy": {"stressful": "to_system", "strong": "both"}.get(strength, "none"),
-            }
-        )
-    return ties + extra[: 4 - len(ties)]
