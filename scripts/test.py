@@ -5,6 +5,9 @@
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/kring python3 scripts/test.py
     python3 scripts/test.py -k caseload         # extra arguments go to pytest
 
+The house rules (scripts/check.py: ruff, import-linter, mypy, private names) run first; if one fails,
+the tests do not run.
+
 The browser tests drive Debian's Chromium (/usr/bin/chromium, or CHROMIUM_PATH). On a Debian or Ubuntu
 machine where this runs as root, missing system packages (chromium, gettext, and the cairo and Pango
 libraries of the PDF exports) are installed with apt-get.
@@ -51,6 +54,10 @@ def main():
     ensure_system_packages()
     python = ensure_venv("test")
     manage("compile_translations", "-v0")
+    # The house rules (lint, format, import contracts, types) first: a broken rule fails before the long suite.
+    check = subprocess.run([str(python), str(ROOT / "scripts" / "check.py")], cwd=ROOT)
+    if check.returncode:
+        return check.returncode
     result = subprocess.run([str(python), "-m", "pytest", *sys.argv[1:]], cwd=ROOT)
     return result.returncode
 
