@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from .admin_site import administered_organisation_ids
 from .models import ApiToken, Membership, Organisation, Team, TeamMember, User
+from .signals import admin_changed
 
 
 def organisation_ids_of(user) -> set[int]:
@@ -92,19 +93,8 @@ def described(obj, extra_detail=""):
 
 
 def log_admin_change(request, action, descriptions) -> None:
-    """One entry per record and organisation it concerns, so every organisation's privacy officer sees it.
+    """Tell the access log (``signals.admin_changed``) about records changed in the admin.
 
     ``descriptions`` are tuples from ``described`` (taken before a deletion, while the record still exists).
     """
-    from kring.audit.services import Access, log_access
-    from kring.core.actor import Actor
-
-    accesses, details = [], set()
-    for record_type, record_id, organisation_ids, detail in descriptions:
-        for organisation_id in sorted(organisation_ids) or [None]:
-            accesses.append((Access(record_type, record_id, organisation_id=organisation_id), detail))
-        details.add(detail)
-    actor = Actor.from_request(request)
-    # log_access writes one detail per call; records with different details go in separate calls.
-    for detail in sorted(details):
-        log_access(actor, action, [a for a, d in accesses if d == detail], path=request.path, detail=detail)
+    admin_changed.send(sender=None, request=request, action=action, descriptions=list(descriptions))

@@ -16,6 +16,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import PermissionDenied
 
 from .models import TWO_FACTOR_ROLES
+from .signals import session_refused
 
 ACTIVATED_IN_SESSION_KEY = "kring_authenticator_activated_for"
 
@@ -79,18 +80,9 @@ def refuse(request, user, reason, message):
 
 
 def log_refused_session(request, user, reason, record_type="login_session"):
-    """A session refused for want of the second factor, in the log of every organisation of the user."""
-    from kring.audit.services import Access, log_access
-    from kring.core.actor import Actor
-
-    organisation_ids = sorted({m.organisation_id for m in user.active_memberships()}) or [None]
-    log_access(
-        Actor.from_request(request),
-        "denied",
-        [Access(record_type, user.pk, organisation_id=o) for o in organisation_ids],
-        path=request.path,
-        detail=reason,
-    )
+    """A session refused for want of the second factor; the access log (``signals.session_refused``) records it
+    in the log of every organisation of the user."""
+    session_refused.send(sender=None, request=request, user=user, reason=reason, record_type=record_type)
 
 
 class TwoFactorSessionScheme(SessionScheme):

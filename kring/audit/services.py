@@ -64,6 +64,7 @@ def log_access(actor, action: str, accesses: Iterable[Access], path: str = "", d
     inserted, so nothing of the model's behaviour is bypassed.
     """
     user = actor.user if getattr(actor.user, "is_authenticated", False) else None
+    path = path or getattr(actor, "path", "") or ""
     at = timezone.now()
     common = (user.pk if user else None, (user.email if user else "")[:254])
     rows = [
@@ -76,7 +77,7 @@ def log_access(actor, action: str, accesses: Iterable[Access], path: str = "", d
             str(access.record_id or "")[:64],
             action,
             actor.ip_address,
-            (path or getattr(actor, "path", ""))[:300],
+            path[:300],
             detail[:300],
         )
         for access in accesses

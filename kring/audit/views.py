@@ -41,7 +41,6 @@ def log(request):
             Actor.from_request(request),
             Action.EXPORT,
             [Access("access_log", "")],
-            path=request.path,
             detail=request.GET.urlencode()[:300],
         )
         return _csv(entries)
