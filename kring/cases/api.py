@@ -38,7 +38,7 @@ NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such case, or not o
 
 def check_case_visible(request, case_id):
     """Answer 404 for a case the user may not see, and log the refusal, before looking at the input."""
-    queries.get_case(Actor.from_request(request), case_id, path=request.path, log=False)
+    queries.get_case(Actor.from_request(request), case_id, log=False)
 
 
 def _detail(case, persons, team, consents):
@@ -64,7 +64,7 @@ class CaseListView(JsonApiView):
             team_id=query.get("team"),
             page=query["page"],
         )
-        page, rows = queries.caseload(Actor.from_request(request), filters, path=request.path)
+        page, rows = queries.caseload(Actor.from_request(request), filters)
         url = request.build_absolute_uri()
         return Response(
             {
@@ -87,8 +87,8 @@ class CaseListView(JsonApiView):
         organisation = data.pop("organisation")
         persons = [dict(person) for person in data.pop("persons")]
         actor = Actor.from_request(request)
-        case = services.create_referral(actor, organisation, data, persons, path=request.path)
-        detail = queries.case_detail(actor, case.pk, path=request.path)
+        case = services.create_referral(actor, organisation, data, persons)
+        detail = queries.case_detail(actor, case.pk)
         headers = {"Location": request.build_absolute_uri(reverse("cases_api:case", args=[case.pk]))}
         return Response(_detail(*detail), status=status.HTTP_201_CREATED, headers=headers)
 
@@ -106,7 +106,7 @@ class CaseDetailView(JsonApiView):
         responses={200: CaseDetailSerializer, 404: NOT_FOUND},
     )
     def get(self, request, case_id):
-        detail = queries.case_detail(Actor.from_request(request), case_id, path=request.path)
+        detail = queries.case_detail(Actor.from_request(request), case_id)
         return Response(_detail(*detail))
 
     @extend_schema(
@@ -121,7 +121,7 @@ class CaseDetailView(JsonApiView):
         check_case_visible(request, case_id)
         changes = parse_input(CaseChangesSerializer, request.data)
         version = changes.pop("version")
-        case = services.update_case(Actor.from_request(request), case_id, changes, version, path=request.path)
+        case = services.update_case(Actor.from_request(request), case_id, changes, version)
         return Response(CaseSerializer(case).data)
 
 
@@ -133,7 +133,7 @@ class PersonListView(JsonApiView):
         responses={200: PersonSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, case_id):
-        _case, persons, _team, _consents = queries.case_detail(Actor.from_request(request), case_id, path=request.path)
+        _case, persons, _team, _consents = queries.case_detail(Actor.from_request(request), case_id)
         return Response(PersonSerializer(persons, many=True).data)
 
     @extend_schema(
@@ -146,7 +146,7 @@ class PersonListView(JsonApiView):
     def post(self, request, case_id):
         check_case_visible(request, case_id)
         data = parse_input(PersonInputSerializer, request.data)
-        person = services.add_person(Actor.from_request(request), case_id, data, path=request.path)
+        person = services.add_person(Actor.from_request(request), case_id, data)
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
 
 
@@ -159,8 +159,8 @@ class PersonDetailView(JsonApiView):
     )
     def get(self, request, case_id, person_id):
         actor = Actor.from_request(request)
-        case = queries.get_case(actor, case_id, path=request.path, log=False)
-        person = queries.get_person(actor, case, person_id, path=request.path)
+        case = queries.get_case(actor, case_id, log=False)
+        person = queries.get_person(actor, case, person_id)
         return Response(PersonSerializer(person).data)
 
     @extend_schema(
@@ -175,9 +175,7 @@ class PersonDetailView(JsonApiView):
         check_case_visible(request, case_id)
         changes = parse_input(PersonChangesSerializer, request.data)
         version = changes.pop("version")
-        person = services.update_person(
-            Actor.from_request(request), case_id, person_id, changes, version, path=request.path
-        )
+        person = services.update_person(Actor.from_request(request), case_id, person_id, changes, version)
         return Response(PersonSerializer(person).data)
 
     @extend_schema(
@@ -188,7 +186,7 @@ class PersonDetailView(JsonApiView):
     )
     def delete(self, request, case_id, person_id):
         check_case_visible(request, case_id)
-        services.remove_person(Actor.from_request(request), case_id, person_id, path=request.path)
+        services.remove_person(Actor.from_request(request), case_id, person_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -200,7 +198,7 @@ class TeamListView(JsonApiView):
         responses={200: TeamMemberSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, case_id):
-        case = queries.get_case(Actor.from_request(request), case_id, path=request.path)
+        case = queries.get_case(Actor.from_request(request), case_id)
         members = case.team_members.select_related("user")
         return Response(TeamMemberSerializer(members, many=True).data)
 
@@ -214,9 +212,7 @@ class TeamListView(JsonApiView):
     def post(self, request, case_id):
         check_case_visible(request, case_id)
         data = parse_input(TeamMemberInputSerializer, request.data)
-        member = services.add_team_member(
-            Actor.from_request(request), case_id, data["user"], data["role"], path=request.path
-        )
+        member = services.add_team_member(Actor.from_request(request), case_id, data["user"], data["role"])
         return Response(TeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
@@ -229,7 +225,7 @@ class TeamMemberDetailView(JsonApiView):
     )
     def delete(self, request, case_id, member_id):
         check_case_visible(request, case_id)
-        services.remove_team_member(Actor.from_request(request), case_id, member_id, path=request.path)
+        services.remove_team_member(Actor.from_request(request), case_id, member_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -242,7 +238,7 @@ class ConsentListView(JsonApiView):
     )
     def get(self, request, case_id):
         # Through case_detail: the consents name persons, so the person reads are logged with them.
-        _case, _persons, _team, consents = queries.case_detail(Actor.from_request(request), case_id, path=request.path)
+        _case, _persons, _team, consents = queries.case_detail(Actor.from_request(request), case_id)
         return Response(ConsentSerializer(consents, many=True).data)
 
     @extend_schema(
@@ -255,7 +251,7 @@ class ConsentListView(JsonApiView):
     def post(self, request, case_id):
         check_case_visible(request, case_id)
         data = parse_input(ConsentInputSerializer, request.data)
-        consent = services.record_consent(Actor.from_request(request), case_id, data, path=request.path)
+        consent = services.record_consent(Actor.from_request(request), case_id, data)
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 
@@ -271,6 +267,6 @@ class ConsentWithdrawView(JsonApiView):
         check_case_visible(request, case_id)
         data = parse_input(ConsentWithdrawalSerializer, request.data)
         consent = services.withdraw_consent(
-            Actor.from_request(request), case_id, consent_id, data["withdrawn_on"], data["version"], path=request.path
+            Actor.from_request(request), case_id, consent_id, data["withdrawn_on"], data["version"]
         )
         return Response(ConsentSerializer(consent).data)

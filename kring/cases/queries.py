@@ -91,7 +91,7 @@ class CaseloadFilter:
     page: int = 1
 
 
-def caseload(actor, filters: CaseloadFilter, path: str = ""):
+def caseload(actor, filters: CaseloadFilter):
     """A page of the user's cases, with their central persons, logged as listed (or searched)."""
     cases = visible_cases(actor.user).select_related("team", "organisation")
     if filters.status:
@@ -123,7 +123,7 @@ def caseload(actor, filters: CaseloadFilter, path: str = ""):
     if text:
         # The search itself is on record too, also when it found nothing.
         accesses.append(Access("case_search", ""))
-    log_access(actor, Action.SEARCH if text else Action.LIST, accesses, path=path, detail=text[:100])
+    log_access(actor, Action.SEARCH if text else Action.LIST, accesses, detail=text[:100])
     return page, rows
 
 
@@ -162,47 +162,47 @@ def _page_with_count(queryset, number, per_page):
     return page, rows
 
 
-def get_case(actor, case_id, path: str = "", log: bool = True) -> Case:
+def get_case(actor, case_id, log: bool = True) -> Case:
     """One case the user may see, or NotFound (whether it exists elsewhere is not revealed)."""
     case = visible_cases(actor.user).select_related("organisation", "team").filter(pk=case_id).first()
     if case is None:
-        log_access(actor, Action.DENIED, [refused_case_access(case_id)], path=path)
+        log_access(actor, Action.DENIED, [refused_case_access(case_id)])
         raise NotFound()
     if log:
-        log_access(actor, Action.VIEW, [case_access(case)], path=path)
+        log_access(actor, Action.VIEW, [case_access(case)])
     return case
 
 
-def case_detail(actor, case_id, path: str = ""):
+def case_detail(actor, case_id):
     """Everything the case page shows: the case, its persons, team and consents; every person read is logged."""
-    case = get_case(actor, case_id, path=path, log=False)
+    case = get_case(actor, case_id, log=False)
     persons = list(case.persons.all())
     team = list(case.team_members.select_related("user"))
     consents = list(case.consents.select_related("person", "recorded_by"))
-    log_access(actor, Action.VIEW, [case_access(case)] + [person_access(p) for p in persons], path=path)
+    log_access(actor, Action.VIEW, [case_access(case)] + [person_access(p) for p in persons])
     return case, persons, team, consents
 
 
-def get_person(actor, case, person_id, path: str = "") -> Person:
+def get_person(actor, case, person_id) -> Person:
     person = case.persons.filter(pk=person_id).first()
     if person is None:
         raise NotFound()
-    log_access(actor, Action.VIEW, [person_access(person)], path=path)
+    log_access(actor, Action.VIEW, [person_access(person)])
     return person
 
 
-def persons_offered(actor, case, path: str = "", persons=None) -> list:
+def persons_offered(actor, case, persons=None) -> list:
     """The persons a form offers to choose from: their names are on the page, so they are logged as listed.
     ``persons`` narrows the offer (a queryset or list of the case's persons); by default all, by name."""
     if persons is None:
         persons = case.persons.order_by("last_name", "first_name", "pk")
     persons = list(persons)
     if persons:
-        log_access(actor, Action.LIST, [person_access(p) for p in persons], path=path)
+        log_access(actor, Action.LIST, [person_access(p) for p in persons])
     return persons
 
 
-def log_person_choices(actor, *forms, path: str = "") -> None:
+def log_person_choices(actor, *forms) -> None:
     """Log, once each, the persons that the forms' person fields (model choices over ``Person``) offer by name."""
     from django.forms import ModelChoiceField
 
@@ -212,14 +212,14 @@ def log_person_choices(actor, *forms, path: str = "") -> None:
             if isinstance(field, ModelChoiceField) and field.queryset.model is Person:
                 offered.update((p.pk, p) for p in field.queryset)
     if offered:
-        log_access(actor, Action.LIST, [person_access(p) for p in offered.values()], path=path)
+        log_access(actor, Action.LIST, [person_access(p) for p in offered.values()])
 
 
-def log_persons_shown(actor, persons, path: str = "", action: str = Action.VIEW) -> None:
+def log_persons_shown(actor, persons, action: str = Action.VIEW) -> None:
     """Log persons a page names beside its own record (a consent's person, the persons a list of ties names)."""
     unique = {p.pk: p for p in persons if p is not None}
     if unique:
-        log_access(actor, action, [person_access(p) for p in unique.values()], path=path)
+        log_access(actor, action, [person_access(p) for p in unique.values()])
 
 
 def field_display(field, value):
@@ -281,7 +281,7 @@ def history_entries(sources, events) -> list[dict]:
     return entries
 
 
-def case_history(actor, case, path: str = ""):
+def case_history(actor, case):
     """The change history of the case and its records, newest first: (when, who, what, field changes)."""
     entries = history_entries(
         [
@@ -299,7 +299,6 @@ def case_history(actor, case, path: str = ""):
         Action.VIEW,
         [Access("case_history", case.pk, case.pk, case.organisation_id)]
         + [Access("person", pk, case.pk, record.organisation_id) for pk, record in persons.items()],
-        path=path,
     )
     return entries
 

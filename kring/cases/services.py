@@ -64,7 +64,7 @@ def _next_case_number(organisation: Organisation, year: int) -> str:
 
 
 @transaction.atomic
-def create_referral(actor, organisation, data: dict, persons: list[dict], path: str = "") -> Case:
+def create_referral(actor, organisation, data: dict, persons: list[dict]) -> Case:
     """Record a referral: the case, its persons (at least one central person), and the referrer on the team."""
     user = actor.user
     _check_can_refer(user, organisation)
@@ -114,13 +114,13 @@ def create_referral(actor, organisation, data: dict, persons: list[dict], path: 
     member._history_user = user
     member.save()
     forget_scope(user)
-    log_access(actor, Action.CREATE, [case_access(case)] + [person_access(p) for p in person_objects], path=path)
+    log_access(actor, Action.CREATE, [case_access(case)] + [person_access(p) for p in person_objects])
     return case
 
 
 @logs_refusal
 @transaction.atomic
-def update_case(actor, case_id, changes: dict, expected_version, path: str = "") -> Case:
+def update_case(actor, case_id, changes: dict, expected_version) -> Case:
     case = lock_case(case_id, actor.user)
     check_can_edit(actor.user, case)
     refuse_if_stale(case, expected_version, CASE_FIELDS)
@@ -138,26 +138,26 @@ def update_case(actor, case_id, changes: dict, expected_version, path: str = "")
     case.version += 1
     case._history_user = actor.user
     case.save()
-    log_access(actor, Action.UPDATE, [case_access(case)], path=path)
+    log_access(actor, Action.UPDATE, [case_access(case)])
     return case
 
 
 @logs_refusal
 @transaction.atomic
-def add_person(actor, case_id, data: dict, path: str = "") -> Person:
+def add_person(actor, case_id, data: dict) -> Person:
     case = lock_case(case_id, actor.user)
     check_can_edit(actor.user, case)
     person = Person(case=case, organisation=case.organisation, **{k: v for k, v in data.items() if k in PERSON_FIELDS})
     validate(person)
     person._history_user = actor.user
     person.save()
-    log_access(actor, Action.CREATE, [person_access(person)], path=path)
+    log_access(actor, Action.CREATE, [person_access(person)])
     return person
 
 
 @logs_refusal
 @transaction.atomic
-def update_person(actor, case_id, person_id, changes: dict, expected_version, path: str = "") -> Person:
+def update_person(actor, case_id, person_id, changes: dict, expected_version) -> Person:
     case = lock_case(case_id, actor.user)
     check_can_edit(actor.user, case)
     person = Person.objects.select_for_update().filter(case=case, pk=person_id).first()
@@ -173,13 +173,13 @@ def update_person(actor, case_id, person_id, changes: dict, expected_version, pa
     person.version += 1
     person._history_user = actor.user
     person.save()
-    log_access(actor, Action.UPDATE, [person_access(person)], path=path)
+    log_access(actor, Action.UPDATE, [person_access(person)])
     return person
 
 
 @logs_refusal
 @transaction.atomic
-def remove_person(actor, case_id, person_id, path: str = "") -> None:
+def remove_person(actor, case_id, person_id) -> None:
     case = lock_case(case_id, actor.user)
     check_can_edit(actor.user, case)
     person = case.persons.filter(pk=person_id).first()
@@ -206,12 +206,12 @@ def remove_person(actor, case_id, person_id, path: str = "") -> None:
                 ]
             }
         ) from None
-    log_access(actor, Action.DELETE, [removed], path=path)
+    log_access(actor, Action.DELETE, [removed])
 
 
 @logs_refusal
 @transaction.atomic
-def add_team_member(actor, case_id, user_id, role, path: str = "") -> CaseTeamMember:
+def add_team_member(actor, case_id, user_id, role) -> CaseTeamMember:
     from kring.accounts.models import User
 
     case = lock_case(case_id, actor.user)
@@ -228,13 +228,13 @@ def add_team_member(actor, case_id, user_id, role, path: str = "") -> CaseTeamMe
     member = CaseTeamMember(case=case, organisation=case.organisation, user=member_user, role=role)
     member._history_user = actor.user
     member.save()
-    log_access(actor, Action.CREATE, [Access("case_team", member.pk, case.pk, case.organisation_id)], path=path)
+    log_access(actor, Action.CREATE, [Access("case_team", member.pk, case.pk, case.organisation_id)])
     return member
 
 
 @logs_refusal
 @transaction.atomic
-def remove_team_member(actor, case_id, member_id, path: str = "") -> None:
+def remove_team_member(actor, case_id, member_id) -> None:
     case = lock_case(case_id, actor.user)
     check_can_edit(actor.user, case)
     member = case.team_members.filter(pk=member_id).first()
@@ -243,14 +243,14 @@ def remove_team_member(actor, case_id, member_id, path: str = "") -> None:
     others = case.team_members.exclude(pk=member.pk)
     if member.role == CaseRole.CASE_WORKER and not others.filter(role=CaseRole.CASE_WORKER).exists():
         raise ValidationError({"user": [_("A case needs a case worker; add another one first.")]})
-    log_access(actor, Action.DELETE, [Access("case_team", member.pk, case.pk, case.organisation_id)], path=path)
+    log_access(actor, Action.DELETE, [Access("case_team", member.pk, case.pk, case.organisation_id)])
     member._history_user = actor.user
     member.delete()
 
 
 @logs_refusal
 @transaction.atomic
-def record_consent(actor, case_id, data: dict, path: str = "") -> Consent:
+def record_consent(actor, case_id, data: dict) -> Consent:
     case = lock_case(case_id, actor.user)
     check_can_edit(actor.user, case)
     person = data.get("person")
@@ -268,13 +268,13 @@ def record_consent(actor, case_id, data: dict, path: str = "") -> Consent:
     validate(consent)
     consent._history_user = actor.user
     consent.save()
-    log_access(actor, Action.CREATE, [Access("consent", consent.pk, case.pk, case.organisation_id)], path=path)
+    log_access(actor, Action.CREATE, [Access("consent", consent.pk, case.pk, case.organisation_id)])
     return consent
 
 
 @logs_refusal
 @transaction.atomic
-def withdraw_consent(actor, case_id, consent_id, withdrawn_on, expected_version, path: str = "") -> Consent:
+def withdraw_consent(actor, case_id, consent_id, withdrawn_on, expected_version) -> Consent:
     case = lock_case(case_id, actor.user)
     check_can_edit(actor.user, case)
     consent = Consent.objects.select_for_update().filter(case=case, pk=consent_id).first()
@@ -288,7 +288,7 @@ def withdraw_consent(actor, case_id, consent_id, withdrawn_on, expected_version,
     consent.version += 1
     consent._history_user = actor.user
     consent.save()
-    log_access(actor, Action.UPDATE, [Access("consent", consent.pk, case.pk, case.organisation_id)], path=path)
+    log_access(actor, Action.UPDATE, [Access("consent", consent.pk, case.pk, case.organisation_id)])
     return consent
 
 

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from kring.accounts.models import CASE_ROLES, Organisation
 from kring.core.actor import Actor
-from kring.core.errors import StaleEdit
-from kring.core.forms import apply_service_errors
+from kring.core.forms import apply_service_errors, at_version, save_versioned
 
 from . import queries, services
+from .editing import forget_scope
 from .forms import (
     CaseForm,
     CaseloadFilterForm,
@@ -30,14 +30,7 @@ from .forms import (
 
 
 def _case_or_404(request, pk, log=True):
-    return queries.get_case(Actor.from_request(request), pk, path=request.path, log=log)
-
-
-def _at_version(data, version):
-    """The user's input, shown again after a refused stale save, now based on the record's current version."""
-    data = data.copy()
-    data["version"] = version
-    return data
+    return queries.get_case(Actor.from_request(request), pk, log=log)
 
 
 @login_required
@@ -55,7 +48,7 @@ def caseload(request):
         # A search that cannot be run shows nothing and says why; without its filters it would list every case.
         page, rows = Paginator([], settings.KRING_CASELOAD_PAGE_SIZE).get_page(1), []
     else:
-        page, rows = queries.caseload(Actor.from_request(request), filters, path=request.path)
+        page, rows = queries.caseload(Actor.from_request(request), filters)
     query = request.GET.copy()
     query.pop("page", None)
     filter_selects = [
@@ -100,9 +93,7 @@ def referral(request, organisation_id):
             f.changes() for i, f in enumerate(persons.forms) if f.cleaned_data and (i == 0 or f.has_changed())
         ]
         try:
-            case = services.create_referral(
-                Actor.from_request(request), organisation, form.changes(), person_rows, path=request.path
-            )
+            case = services.create_referral(Actor.from_request(request), organisation, form.changes(), person_rows)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -113,7 +104,7 @@ def referral(request, organisation_id):
 
 @login_required
 def case_detail(request, pk):
-    case, persons, team, consents = queries.case_detail(Actor.from_request(request), pk, path=request.path)
+    case, persons, team, consents = queries.case_detail(Actor.from_request(request), pk)
     return render(
         request,
         "cases/detail.html",
@@ -129,26 +120,27 @@ def case_detail(request, pk):
 @login_required
 def case_edit(request, pk):
     case = _case_or_404(request, pk)
+    actor = Actor.from_request(request)
     form = CaseForm(request.POST or None, instance=case, organisation=case.organisation)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_case(
-                Actor.from_request(request), pk, form.changes(), form.cleaned_data.get("version"), path=request.path
-            )
-        except StaleEdit as error:
-            stale = error
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The case was saved."))
-            return redirect("cases:detail", pk=pk)
-    if stale:
-        # Show the form again with the user's input, but against the current version, beside what changed.
-        case = _case_or_404(request, pk, log=False)
-        form = CaseForm(_at_version(request.POST, case.version), instance=case, organisation=case.organisation)
+
+    def save(form):
+        services.update_case(actor, pk, form.changes(), form.cleaned_data.get("version"))
+
+    def refill():
+        # The user's input again, against the current version, beside what changed.
+        fresh = _case_or_404(request, pk, log=False)
+        return CaseForm(at_version(request.POST, fresh.version), instance=fresh, organisation=fresh.organisation)
+
+    result = save_versioned(request, form, save, refill)
+    if result.saved:
+        messages.success(request, _("The case was saved."))
+        return redirect("cases:detail", pk=pk)
+    case = result.form.instance  # the stored case again after a stale edit
     return render(
-        request, "cases/case_form.html", {"form": form, "case": case, "stale": stale}, status=409 if stale else 200
+        request,
+        "cases/case_form.html",
+        {"form": result.form, "case": case, "stale": result.stale},
+        status=result.status,
     )
 
 
@@ -158,7 +150,7 @@ def person_add(request, pk):
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_person(Actor.from_request(request), pk, form.changes(), path=request.path)
+            services.add_person(Actor.from_request(request), pk, form.changes())
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -171,29 +163,26 @@ def person_add(request, pk):
 def person_edit(request, pk, person_id):
     case = _case_or_404(request, pk, log=False)
     actor = Actor.from_request(request)
-    person = queries.get_person(actor, case, person_id, path=request.path)
+    person = queries.get_person(actor, case, person_id)
     form = PersonForm(request.POST or None, instance=person)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_person(
-                actor, pk, person_id, form.changes(), form.cleaned_data.get("version"), path=request.path
-            )
-        except StaleEdit as error:
-            stale = error
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The person was saved."))
-            return redirect("cases:detail", pk=pk)
-    if stale:
-        person = queries.get_person(actor, case, person_id, path=request.path)
-        form = PersonForm(_at_version(request.POST, person.version), instance=person)
+
+    def save(form):
+        services.update_person(actor, pk, person_id, form.changes(), form.cleaned_data.get("version"))
+
+    def refill():
+        fresh = queries.get_person(actor, case, person_id)
+        return PersonForm(at_version(request.POST, fresh.version), instance=fresh)
+
+    result = save_versioned(request, form, save, refill)
+    if result.saved:
+        messages.success(request, _("The person was saved."))
+        return redirect("cases:detail", pk=pk)
+    person = result.form.instance  # the stored person again after a stale edit
     return render(
         request,
         "cases/person_form.html",
-        {"form": form, "case": case, "person": person, "stale": stale},
-        status=409 if stale else 200,
+        {"form": result.form, "case": case, "person": person, "stale": result.stale},
+        status=result.status,
     )
 
 
@@ -202,7 +191,7 @@ def person_edit(request, pk, person_id):
 def person_remove(request, pk, person_id):
     _case_or_404(request, pk, log=False)
     try:
-        services.remove_person(Actor.from_request(request), pk, person_id, path=request.path)
+        services.remove_person(Actor.from_request(request), pk, person_id)
     except ValidationError as error:
         for message in sum(error.message_dict.values(), []):
             messages.error(request, message)
@@ -218,11 +207,7 @@ def team(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.add_team_member(
-                Actor.from_request(request),
-                pk,
-                form.cleaned_data["user"].pk,
-                form.cleaned_data["role"],
-                path=request.path,
+                Actor.from_request(request), pk, form.cleaned_data["user"].pk, form.cleaned_data["role"]
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -238,21 +223,17 @@ def team(request, pk):
 def team_remove(request, pk, member_id):
     _case_or_404(request, pk, log=False)
     try:
-        services.remove_team_member(Actor.from_request(request), pk, member_id, path=request.path)
+        services.remove_team_member(Actor.from_request(request), pk, member_id)
     except ValidationError as error:
         for message in sum(error.message_dict.values(), []):
             messages.error(request, message)
     else:
         messages.success(request, _("The colleague was removed from the case team."))
-    if not queries.can_see_case(_fresh(request.user), pk):
+    # Whoever removed themselves may no longer see the case: ask again, without this request's cached scope.
+    forget_scope(request.user)
+    if not queries.can_see_case(request.user, pk):
         return redirect("cases:caseload")
     return redirect("cases:team", pk=pk)
-
-
-def _fresh(user):
-    if hasattr(user, "_kring_scope"):
-        del user._kring_scope
-    return user
 
 
 @login_required
@@ -261,57 +242,51 @@ def consent_add(request, pk):
     form = ConsentForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_consent(Actor.from_request(request), pk, form.cleaned_data, path=request.path)
+            services.record_consent(Actor.from_request(request), pk, form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The consent was recorded."))
             return redirect("cases:detail", pk=pk)
-    queries.log_person_choices(Actor.from_request(request), form, path=request.path)
+    queries.log_person_choices(Actor.from_request(request), form)
     return render(request, "cases/consent_form.html", {"form": form, "case": case})
 
 
 @login_required
 def consent_withdraw(request, pk, consent_id):
     case = _case_or_404(request, pk)
+    actor = Actor.from_request(request)
     consent = case.consents.select_related("person").filter(pk=consent_id).first()
     if consent is None:
         raise Http404
     form = WithdrawConsentForm(request.POST or None, initial={"version": consent.version})
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_consent(
-                Actor.from_request(request),
-                pk,
-                consent_id,
-                form.cleaned_data["withdrawn_on"],
-                form.cleaned_data.get("version"),
-                path=request.path,
-            )
-        except StaleEdit as error:
-            stale = error
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The withdrawal was recorded."))
-            return redirect("cases:detail", pk=pk)
-    if stale:
+
+    def save(form):
+        data = form.cleaned_data
+        services.withdraw_consent(actor, pk, consent_id, data["withdrawn_on"], data.get("version"))
+
+    def refill():
+        nonlocal consent
         consent = case.consents.select_related("person").get(pk=consent_id)
-        form = WithdrawConsentForm(_at_version(request.POST, consent.version))
-    queries.log_persons_shown(Actor.from_request(request), [consent.person], path=request.path)
+        return WithdrawConsentForm(at_version(request.POST, consent.version))
+
+    result = save_versioned(request, form, save, refill)
+    if result.saved:
+        messages.success(request, _("The withdrawal was recorded."))
+        return redirect("cases:detail", pk=pk)
+    queries.log_persons_shown(actor, [consent.person])
     return render(
         request,
         "cases/consent_withdraw.html",
-        {"form": form, "case": case, "consent": consent, "stale": stale},
-        status=409 if stale else 200,
+        {"form": result.form, "case": case, "consent": consent, "stale": result.stale},
+        status=result.status,
     )
 
 
 @login_required
 def history(request, pk):
     case = _case_or_404(request, pk, log=False)
-    entries = queries.case_history(Actor.from_request(request), case, path=request.path)
+    entries = queries.case_history(Actor.from_request(request), case)
     return render(request, "cases/history.html", {"case": case, "entries": entries})
 
 

@@ -43,7 +43,7 @@ class MeetingView:
 
 def meetings_for_case(actor, case_id, path: str = ""):
     """(case, trajectories, meetings) of a case the user may see; the meetings are logged as listed."""
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    case = case_queries.get_case(actor, case_id, log=False)
     trajectories = list(Trajectory.objects.filter(case=case).select_related("coordinator"))
     meetings = list(
         Meeting.objects.filter(case=case)
@@ -56,7 +56,7 @@ def meetings_for_case(actor, case_id, path: str = ""):
 
 
 def get_trajectory(actor, case_id, trajectory_id, path: str = ""):
-    case = case_queries.get_case(actor, case_id, path=path)
+    case = case_queries.get_case(actor, case_id)
     trajectory = Trajectory.objects.filter(case=case, pk=trajectory_id).select_related("coordinator").first()
     if trajectory is None:
         raise NotFound()
@@ -78,7 +78,7 @@ def meeting_to_change(actor, case_id, meeting_id, path: str = "", contribution_i
     """(case, meeting) for a change by this user, checked before the form is read: NotFound for a meeting (or a
     contribution of it) the user may not see, PermissionDenied (the refusal is logged) for one they may not
     change. Nothing else is logged: the service that makes the change logs it."""
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    case = case_queries.get_case(actor, case_id, log=False)
     meeting = _load(case, meeting_id)
     if contribution_id is not None and not meeting.contributions.filter(pk=contribution_id).exists():
         raise NotFound()
@@ -92,7 +92,7 @@ def meeting_to_change(actor, case_id, meeting_id, path: str = "", contribution_i
 
 def trajectory_to_change(actor, case_id, trajectory_id, path: str = ""):
     """Like ``meeting_to_change``, for a meeting to be planned on a trajectory."""
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    case = case_queries.get_case(actor, case_id, log=False)
     trajectory = Trajectory.objects.filter(case=case, pk=trajectory_id).select_related("coordinator").first()
     if trajectory is None:
         raise NotFound()
@@ -152,7 +152,7 @@ def _log_view(actor, view: MeetingView, action=Action.VIEW, path=""):
 def meeting_detail(actor, case_id, meeting_id, path: str = "") -> MeetingView:
     """One meeting of a visible case, with its parts, invitations, attendance and information; every
     invitation and person shown is logged."""
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    case = case_queries.get_case(actor, case_id, log=False)
     view = meeting_view(case, _load(case, meeting_id))
     _log_view(actor, view, path=path)
     return view
@@ -161,7 +161,7 @@ def meeting_detail(actor, case_id, meeting_id, path: str = "") -> MeetingView:
 def invitation_candidates(actor, case_id, meeting_id, path: str = ""):
     """(case, meeting, persons, invited person ids): the case's persons from the map with ``invitability`` and
     ``proposed_role``; every person shown is logged."""
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    case = case_queries.get_case(actor, case_id, log=False)
     meeting = _load(case, meeting_id)
     persons = services.map_candidates(case)
     invited = set(meeting.invitations.values_list("person_id", flat=True))
@@ -176,7 +176,7 @@ def invitation_candidates(actor, case_id, meeting_id, path: str = ""):
 
 def calendar_export(actor, case_id, meeting_id, path: str = "") -> MeetingView:
     """The meeting for its .ics file; logged as an export of the meeting."""
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    case = case_queries.get_case(actor, case_id, log=False)
     view = meeting_view(case, _load(case, meeting_id))
     log_access(actor, Action.EXPORT, [services.meeting_access(view.meeting)], path=path)
     return view
@@ -185,7 +185,7 @@ def calendar_export(actor, case_id, meeting_id, path: str = "") -> MeetingView:
 def letter_export(actor, case_id, meeting_id, invitation_id, path: str = ""):
     """(meeting view, invitation) for one invitation letter; the invitation and its person are logged as
     exported."""
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    case = case_queries.get_case(actor, case_id, log=False)
     view = meeting_view(case, _load(case, meeting_id))
     invitation = next((i for i in view.invitations if i.pk == int(invitation_id)), None)
     if invitation is None:

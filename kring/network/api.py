@@ -51,7 +51,7 @@ class NetworkView(JsonApiView):
     def get(self, request, case_id):
         query = parse_input(NetworkQuerySerializer, request.query_params)
         moment = query.get("at")
-        records = queries.network_records(Actor.from_request(request), case_id, path=request.path)
+        records = queries.network_records(Actor.from_request(request), case_id)
         network = records.network.at(moment)
         present = {m.id for m in network.members}
         persons = [p for p in records.persons if str(p.pk) in present]
@@ -103,9 +103,7 @@ class NetworkPersonListView(JsonApiView):
         data = parse_input(NetworkPersonInputSerializer, request.data)
         member_data = dict(data.get("network") or {})
         member_data.pop("version", None)
-        person = services.add_network_person(
-            Actor.from_request(request), case_id, dict(data["person"]), member_data, path=request.path
-        )
+        person = services.add_network_person(Actor.from_request(request), case_id, dict(data["person"]), member_data)
         person.member = person.network
         return Response(NetworkPersonSerializer(person).data, status=status.HTTP_201_CREATED)
 
@@ -119,7 +117,7 @@ class NetworkPersonDetailView(JsonApiView):
     )
     def delete(self, request, case_id, person_id):
         check_case_visible(request, case_id)
-        services.remove_network_person(Actor.from_request(request), case_id, person_id, path=request.path)
+        services.remove_network_person(Actor.from_request(request), case_id, person_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -134,7 +132,7 @@ class MemberView(JsonApiView):
             # PUT sets the whole record: what is left out goes back to its default.
             for name in queries.MEMBER_FIELDS:
                 data.setdefault(name, NetworkMember._meta.get_field(name).get_default())
-        member = services.save_member(Actor.from_request(request), case_id, person_id, data, version, path=request.path)
+        member = services.save_member(Actor.from_request(request), case_id, person_id, data, version)
         return Response(MemberSerializer(member).data)
 
     @extend_schema(
@@ -172,7 +170,7 @@ class MemberPositionView(JsonApiView):
         check_case_visible(request, case_id)
         data = parse_input(PositionInputSerializer, request.data)
         member = services.move_member(
-            Actor.from_request(request), case_id, person_id, data["map_kind"], data["x"], data["y"], path=request.path
+            Actor.from_request(request), case_id, person_id, data["map_kind"], data["x"], data["y"]
         )
         return Response(MemberSerializer(member).data)
 
@@ -188,7 +186,7 @@ class RelationshipListView(JsonApiView):
     def post(self, request, case_id):
         check_case_visible(request, case_id)
         data = parse_input(RelationshipInputSerializer, request.data)
-        relationship = services.add_relationship(Actor.from_request(request), case_id, data, path=request.path)
+        relationship = services.add_relationship(Actor.from_request(request), case_id, data)
         return Response(RelationshipSerializer(relationship).data, status=status.HTTP_201_CREATED)
 
 
@@ -206,7 +204,7 @@ class RelationshipDetailView(JsonApiView):
         data = parse_input(RelationshipChangesSerializer, request.data)
         version = data.pop("version")
         relationship = services.update_relationship(
-            Actor.from_request(request), case_id, relationship_id, data, version, path=request.path
+            Actor.from_request(request), case_id, relationship_id, data, version
         )
         return Response(RelationshipSerializer(relationship).data)
 
@@ -218,7 +216,7 @@ class RelationshipDetailView(JsonApiView):
     )
     def delete(self, request, case_id, relationship_id):
         check_case_visible(request, case_id)
-        services.remove_relationship(Actor.from_request(request), case_id, relationship_id, path=request.path)
+        services.remove_relationship(Actor.from_request(request), case_id, relationship_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -233,7 +231,7 @@ class SystemTieListView(JsonApiView):
     def post(self, request, case_id):
         check_case_visible(request, case_id)
         data = parse_input(SystemTieInputSerializer, request.data)
-        tie = services.add_system_tie(Actor.from_request(request), case_id, data, path=request.path)
+        tie = services.add_system_tie(Actor.from_request(request), case_id, data)
         return Response(SystemTieSerializer(tie).data, status=status.HTTP_201_CREATED)
 
 
@@ -250,7 +248,7 @@ class SystemTieDetailView(JsonApiView):
         check_case_visible(request, case_id)
         data = parse_input(SystemTieChangesSerializer, request.data)
         version = data.pop("version")
-        tie = services.update_system_tie(Actor.from_request(request), case_id, tie_id, data, version, path=request.path)
+        tie = services.update_system_tie(Actor.from_request(request), case_id, tie_id, data, version)
         return Response(SystemTieSerializer(tie).data)
 
     @extend_schema(
@@ -261,7 +259,7 @@ class SystemTieDetailView(JsonApiView):
     )
     def delete(self, request, case_id, tie_id):
         check_case_visible(request, case_id)
-        services.remove_system_tie(Actor.from_request(request), case_id, tie_id, path=request.path)
+        services.remove_system_tie(Actor.from_request(request), case_id, tie_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -275,7 +273,7 @@ class UndoView(JsonApiView):
     )
     def post(self, request, case_id):
         check_case_visible(request, case_id)
-        edit = services.undo_last(Actor.from_request(request), case_id, path=request.path)
+        edit = services.undo_last(Actor.from_request(request), case_id)
         return Response(
             {
                 "undone": edit is not None,
@@ -293,7 +291,7 @@ class ExportJsonView(JsonApiView):
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The network document."), 404: NOT_FOUND},
     )
     def get(self, request, case_id):
-        document = queries.export_json(Actor.from_request(request), case_id, path=request.path)
+        document = queries.export_json(Actor.from_request(request), case_id)
         response = HttpResponse(
             json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
             content_type="application/json; charset=utf-8",
@@ -314,7 +312,7 @@ class ImportJsonView(JsonApiView):
     )
     def post(self, request, case_id):
         check_case_visible(request, case_id)
-        counts = services.import_json(Actor.from_request(request), case_id, request.data, path=request.path)
+        counts = services.import_json(Actor.from_request(request), case_id, request.data)
         return Response(counts, status=status.HTTP_201_CREATED)
 
 
@@ -351,7 +349,7 @@ class MapSvgView(JsonApiView):
         from .core.svg import RenderOptions, render_map
 
         query = parse_input(MapQuerySerializer, request.query_params)
-        case, network = queries.network_for_case(Actor.from_request(request), case_id, path=request.path)
+        case, network = queries.network_for_case(Actor.from_request(request), case_id)
         settings = queries.network_settings(case.organisation)
         options = RenderOptions(death_mark=settings.death_mark, moment=query.get("at"), title=case.family_name)
         svg = render_map(network, query["kind"], options=options)

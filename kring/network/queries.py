@@ -158,19 +158,19 @@ def load_records(case) -> NetworkRecords:
     return records
 
 
-def network_records(actor, case_id, path: str = "", action: str = Action.VIEW) -> NetworkRecords:
+def network_records(actor, case_id, action: str = Action.VIEW) -> NetworkRecords:
     """The network records of a case the user may see (else NotFound); the case and every person are logged
     in one INSERT."""
-    case = get_case(actor, case_id, path=path, log=False)
+    case = get_case(actor, case_id, log=False)
     records = load_records(case)
-    log_access(actor, action, [case_access(case)] + [person_access(p) for p in records.persons], path=path)
+    log_access(actor, action, [case_access(case)] + [person_access(p) for p in records.persons])
     return records
 
 
-def relations_of_case(actor, case_id, a: str = "", b: str = "", person: str = "", path: str = ""):
+def relations_of_case(actor, case_id, a: str = "", b: str = "", person: str = ""):
     """(case, relationships, system ties) for the list of ties: all, those between persons ``a`` and ``b`` (a line
     clicked on the map), or those of one ``person``. The case and every person the list names are logged."""
-    case = get_case(actor, case_id, path=path, log=False)
+    case = get_case(actor, case_id, log=False)
     relations = Relationship.objects.filter(case=case).select_related("person_a", "person_b").order_by("kind", "id")
     ties = SystemTie.objects.filter(case=case).select_related("person").order_by("system")
     if a.isdigit() and b.isdigit():
@@ -182,13 +182,13 @@ def relations_of_case(actor, case_id, a: str = "", b: str = "", person: str = ""
     relations, ties = list(relations), list(ties)
     named = {p.pk: p for r in relations for p in (r.person_a, r.person_b)}
     named.update((t.person_id, t.person) for t in ties if t.person_id)
-    log_access(actor, Action.VIEW, [case_access(case)] + [person_access(p) for p in named.values()], path=path)
+    log_access(actor, Action.VIEW, [case_access(case)] + [person_access(p) for p in named.values()])
     return case, relations, ties
 
 
-def network_for_case(actor, case_id, moment: date | None = None, path: str = "") -> tuple[Case, graph.Network]:
+def network_for_case(actor, case_id, moment: date | None = None) -> tuple[Case, graph.Network]:
     """The case and its network (as it was on ``moment``, if given)."""
-    records = network_records(actor, case_id, path=path)
+    records = network_records(actor, case_id)
     return records.case, records.network.at(moment)
 
 
@@ -260,17 +260,17 @@ def export_document(records: NetworkRecords) -> dict:
     }
 
 
-def export_json(actor, case_id, path: str = "") -> dict:
+def export_json(actor, case_id) -> dict:
     """The case's network as a JSON document (``format`` "kring-network", ``version`` 1), logged as export."""
-    records = network_records(actor, case_id, path=path, action=Action.EXPORT)
+    records = network_records(actor, case_id, action=Action.EXPORT)
     return export_document(records)
 
 
-def export_gedcom(actor, case_id, version: str = "5.5.1", path: str = "") -> str:
+def export_gedcom(actor, case_id, version: str = "5.5.1") -> str:
     """The case's family tree as GEDCOM text, logged as export."""
     from .core.gedcom import to_gedcom
 
-    records = network_records(actor, case_id, path=path, action=Action.EXPORT)
+    records = network_records(actor, case_id, action=Action.EXPORT)
     return to_gedcom(records.network, version=version)
 
 

@@ -131,7 +131,7 @@ def _member_for_update(case, person):
 
 @logs_refusal
 @transaction.atomic
-def save_member(actor, case_id, person_id, data: dict, expected_version=None, path: str = "") -> NetworkMember:
+def save_member(actor, case_id, person_id, data: dict, expected_version=None) -> NetworkMember:
     """Create or change what the map knows of a person (life domain, closeness, support, safety, ...)."""
     case = lock_case(case_id, actor.user)
     check_can_edit(actor.user, case)
@@ -151,7 +151,7 @@ def save_member(actor, case_id, person_id, data: dict, expected_version=None, pa
     member._history_user = actor.user
     member.save()
     _record_edit(case, actor.user, "member", person.pk, before, _snapshot(member))
-    log_access(actor, Action.UPDATE if existed else Action.CREATE, [_access(case, "member", person.pk)], path=path)
+    log_access(actor, Action.UPDATE if existed else Action.CREATE, [_access(case, "member", person.pk)])
     return member
 
 
@@ -169,7 +169,7 @@ def _check_position(map_kind, x, y):
 
 @logs_refusal
 @transaction.atomic
-def move_member(actor, case_id, person_id, map_kind, x, y, path: str = "") -> NetworkMember:
+def move_member(actor, case_id, person_id, map_kind, x, y) -> NetworkMember:
     """Keep where the user dragged a person on one map. Not a change of content: the version stays."""
     x, y = _check_position(map_kind, x, y)
     case = lock_case(case_id, actor.user)
@@ -182,13 +182,13 @@ def move_member(actor, case_id, person_id, map_kind, x, y, path: str = "") -> Ne
     member._history_user = actor.user
     member.save()
     _record_edit(case, actor.user, "member", person.pk, before, _snapshot(member))
-    log_access(actor, Action.UPDATE if existed else Action.CREATE, [_access(case, "member", person.pk)], path=path)
+    log_access(actor, Action.UPDATE if existed else Action.CREATE, [_access(case, "member", person.pk)])
     return member
 
 
 @logs_refusal
 @transaction.atomic
-def reset_positions(actor, case_id, map_kind, path: str = "") -> int:
+def reset_positions(actor, case_id, map_kind) -> int:
     """Forget where persons were dragged on one map, so the layout places them again. Returns how many."""
     if map_kind not in MAP_KINDS:
         raise ValidationError({"map_kind": [_("Choose the genogram, the eco-map or the network circle.")]})
@@ -207,7 +207,7 @@ def reset_positions(actor, case_id, map_kind, path: str = "") -> int:
         member._history_user = actor.user
         member.save(update_fields=["positions"])
     _record_edit(case, actor.user, "positions", map_kind, before, after)
-    log_access(actor, Action.UPDATE, [_access(case, "member", m.pk) for m in members], path=path)
+    log_access(actor, Action.UPDATE, [_access(case, "member", m.pk) for m in members])
     return len(members)
 
 
@@ -217,7 +217,7 @@ def reset_positions(actor, case_id, map_kind, path: str = "") -> int:
 @logs_refusal
 @transaction.atomic
 def add_network_person(
-    actor, case_id, person_data: dict, member_data: dict | None = None, position: tuple | None = None, path: str = ""
+    actor, case_id, person_data: dict, member_data: dict | None = None, position: tuple | None = None
 ) -> Person:
     """Add a person to the case (through the case file's service) together with what the map knows of them.
 
@@ -246,7 +246,7 @@ def add_network_person(
             **{k: v for k, v in person_data.items() if k in case_services.PERSON_FIELDS},
         )
         _clean(probe, errors=member_errors)
-    person = case_services.add_person(actor, case_id, person_data, path=path)
+    person = case_services.add_person(actor, case_id, person_data)
     member.person = person
     if position:
         member.positions = {position[0]: [position[1], position[2]]}
@@ -256,7 +256,7 @@ def add_network_person(
     _record_edit(
         case, actor.user, "person", person.pk, None, {"person": _snapshot(person), "member": _snapshot(member)}
     )
-    log_access(actor, Action.CREATE, [_access(case, "member", person.pk)], path=path)
+    log_access(actor, Action.CREATE, [_access(case, "member", person.pk)])
     return person
 
 
@@ -273,7 +273,7 @@ def _ties_of(case, person_ids):
 
 @logs_refusal
 @transaction.atomic
-def remove_network_person(actor, case_id, person_id, path: str = "") -> None:
+def remove_network_person(actor, case_id, person_id) -> None:
     """Remove a person from the case with their ties (through the case file's service, with its rules: the last
     central person and a person who gave consent stay)."""
     case = lock_case(case_id, actor.user)
@@ -292,11 +292,11 @@ def remove_network_person(actor, case_id, person_id, path: str = "") -> None:
     for record in [*relationships, *system_ties] + ([member] if member else []):
         record._history_user = actor.user
         record.delete()
-    case_services.remove_person(actor, case_id, person.pk, path=path)
+    case_services.remove_person(actor, case_id, person.pk)
     _record_edit(case, actor.user, "person", person_id, before, None)
     if member:
         accesses.append(_access(case, "member", person.pk))
-    log_access(actor, Action.DELETE, accesses, path=path)
+    log_access(actor, Action.DELETE, accesses)
 
 
 # --- relationships ----------------------------------------------------------------------------------------
@@ -371,17 +371,17 @@ def _validate_relationship(case, relationship, errors):
     )
 
 
-def _save_change(actor, case, instance, record_type, before, path):
+def _save_change(actor, case, instance, record_type, before):
     """Save a changed relationship or system tie: new version, history, undo record and access log."""
     instance.version += 1
     instance._history_user = actor.user
     instance.save()
     _record_edit(case, actor.user, record_type, instance.pk, before, _snapshot(instance))
-    log_access(actor, Action.UPDATE, [_access(case, record_type, instance.pk)], path=path)
+    log_access(actor, Action.UPDATE, [_access(case, record_type, instance.pk)])
     return instance
 
 
-def _remove(actor, case_id, model, record_id, record_type, path):
+def _remove(actor, case_id, model, record_id, record_type):
     """Remove a relationship or system tie of the case, keeping what it was for undo."""
     case = lock_case(case_id, actor.user)
     check_can_edit(actor.user, case)
@@ -389,14 +389,14 @@ def _remove(actor, case_id, model, record_id, record_type, path):
     if instance is None:
         raise NotFound()
     _record_edit(case, actor.user, record_type, instance.pk, _snapshot(instance), None)
-    log_access(actor, Action.DELETE, [_access(case, record_type, instance.pk)], path=path)
+    log_access(actor, Action.DELETE, [_access(case, record_type, instance.pk)])
     instance._history_user = actor.user
     instance.delete()
 
 
 @logs_refusal
 @transaction.atomic
-def add_relationship(actor, case_id, data: dict, path: str = "") -> Relationship:
+def add_relationship(actor, case_id, data: dict) -> Relationship:
     """Record a tie between two persons of the case: parent and child (person_a the parent), partners, twins
     or an emotional tie (for abuse, person_a the one who harms)."""
     case = lock_case(case_id, actor.user)
@@ -408,15 +408,13 @@ def add_relationship(actor, case_id, data: dict, path: str = "") -> Relationship
     relationship._history_user = actor.user
     relationship.save()
     _record_edit(case, actor.user, "relationship", relationship.pk, None, _snapshot(relationship))
-    log_access(actor, Action.CREATE, [_access(case, "relationship", relationship.pk)], path=path)
+    log_access(actor, Action.CREATE, [_access(case, "relationship", relationship.pk)])
     return relationship
 
 
 @logs_refusal
 @transaction.atomic
-def update_relationship(
-    actor, case_id, relationship_id, data: dict, expected_version=None, path: str = ""
-) -> Relationship:
+def update_relationship(actor, case_id, relationship_id, data: dict, expected_version=None) -> Relationship:
     case = lock_case(case_id, actor.user)
     check_can_edit(actor.user, case)
     relationship = Relationship.objects.select_for_update().filter(case=case, pk=relationship_id).first()
@@ -426,13 +424,13 @@ def update_relationship(
     before = _snapshot(relationship)
     errors = _apply_relationship(case, relationship, data)
     _validate_relationship(case, relationship, errors)
-    return _save_change(actor, case, relationship, "relationship", before, path)
+    return _save_change(actor, case, relationship, "relationship", before)
 
 
 @logs_refusal
 @transaction.atomic
-def remove_relationship(actor, case_id, relationship_id, path: str = "") -> None:
-    _remove(actor, case_id, Relationship, relationship_id, "relationship", path)
+def remove_relationship(actor, case_id, relationship_id) -> None:
+    _remove(actor, case_id, Relationship, relationship_id, "relationship")
 
 
 # --- ties to systems ------------------------------------------------------------------------------------
@@ -459,7 +457,7 @@ def _apply_system_tie(case, tie, data):
 
 @logs_refusal
 @transaction.atomic
-def add_system_tie(actor, case_id, data: dict, path: str = "") -> SystemTie:
+def add_system_tie(actor, case_id, data: dict) -> SystemTie:
     """Record an eco-map tie from the household (no person) or one person to a system such as a school."""
     case = lock_case(case_id, actor.user)
     check_can_edit(actor.user, case)
@@ -469,13 +467,13 @@ def add_system_tie(actor, case_id, data: dict, path: str = "") -> SystemTie:
     tie._history_user = actor.user
     tie.save()
     _record_edit(case, actor.user, "system_tie", tie.pk, None, _snapshot(tie))
-    log_access(actor, Action.CREATE, [_access(case, "system_tie", tie.pk)], path=path)
+    log_access(actor, Action.CREATE, [_access(case, "system_tie", tie.pk)])
     return tie
 
 
 @logs_refusal
 @transaction.atomic
-def update_system_tie(actor, case_id, tie_id, data: dict, expected_version=None, path: str = "") -> SystemTie:
+def update_system_tie(actor, case_id, tie_id, data: dict, expected_version=None) -> SystemTie:
     case = lock_case(case_id, actor.user)
     check_can_edit(actor.user, case)
     tie = SystemTie.objects.select_for_update().filter(case=case, pk=tie_id).first()
@@ -485,13 +483,13 @@ def update_system_tie(actor, case_id, tie_id, data: dict, expected_version=None,
     before = _snapshot(tie)
     errors = _apply_system_tie(case, tie, data)
     _clean(tie, errors=errors)
-    return _save_change(actor, case, tie, "system_tie", before, path)
+    return _save_change(actor, case, tie, "system_tie", before)
 
 
 @logs_refusal
 @transaction.atomic
-def remove_system_tie(actor, case_id, tie_id, path: str = "") -> None:
-    _remove(actor, case_id, SystemTie, tie_id, "system_tie", path)
+def remove_system_tie(actor, case_id, tie_id) -> None:
+    _remove(actor, case_id, SystemTie, tie_id, "system_tie")
 
 
 # --- undo -----------------------------------------------------------------------------------------------
@@ -508,7 +506,7 @@ def _differences(current: dict | None, expected: dict | None, fields) -> list:
     return [f for f in fields if f != "version" and current.get(f) != expected.get(f)]
 
 
-def _undo_record(actor, case, edit, path=""):
+def _undo_record(actor, case, edit):
     model = RECORD_MODELS[edit.record_type]
     current = model.objects.select_for_update().filter(case=case, pk=edit.record_id).first()
     current_data = _snapshot(current) if current is not None else None
@@ -541,11 +539,11 @@ def _undo_record(actor, case, edit, path=""):
             current.version += 1
         current._history_user = actor.user
         current.save()
-    log_access(actor, action, [_access(case, edit.record_type, edit.record_id)], path=path)
+    log_access(actor, action, [_access(case, edit.record_type, edit.record_id)])
     return action
 
 
-def _undo_positions(actor, case, edit, path=""):
+def _undo_positions(actor, case, edit):
     members = {str(m.pk): m for m in NetworkMember.objects.select_for_update().filter(pk__in=list(edit.before))}
     for person_id, positions in edit.after.items():
         member = members.get(person_id)
@@ -556,10 +554,10 @@ def _undo_positions(actor, case, edit, path=""):
         member.positions = positions
         member._history_user = actor.user
         member.save(update_fields=["positions"])
-    log_access(actor, Action.UPDATE, [_access(case, "member", pk) for pk in members], path=path)
+    log_access(actor, Action.UPDATE, [_access(case, "member", pk) for pk in members])
 
 
-def _delete_persons(actor, case, person_ids, relationship_ids=(), tie_ids=(), path=""):
+def _delete_persons(actor, case, person_ids, relationship_ids=(), tie_ids=()):
     """Remove persons added by an edit being undone; refused if others have tied them in since."""
     persons = list(case.persons.filter(pk__in=person_ids))
     if len(persons) != len(set(person_ids)):
@@ -585,10 +583,10 @@ def _delete_persons(actor, case, person_ids, relationship_ids=(), tie_ids=(), pa
     accesses = [person_access(p) for p in persons] + [_access(case, "member", p.pk) for p in persons]
     accesses += [_access(case, "relationship", r.pk) for r in relationships]
     accesses += [_access(case, "system_tie", t.pk) for t in system_ties]
-    log_access(actor, Action.DELETE, accesses, path=path)
+    log_access(actor, Action.DELETE, accesses)
 
 
-def _undo_person(actor, case, edit, path=""):
+def _undo_person(actor, case, edit):
     if edit.before is None:
         # Undo an added person: remove them again, if nobody changed or tied them in since.
         person = case.persons.filter(pk=edit.record_id).first()
@@ -597,7 +595,7 @@ def _undo_person(actor, case, edit, path=""):
         changed = _differences(_snapshot(person), edit.after["person"], case_services.PERSON_FIELDS)
         if changed:
             raise _stale()
-        _delete_persons(actor, case, [person.pk], path=path)
+        _delete_persons(actor, case, [person.pk])
         return
     # Undo a removal: bring the person back with the same id, their map data and the ties still possible.
     if Person.objects.filter(pk=edit.record_id).exists():
@@ -621,12 +619,12 @@ def _undo_person(actor, case, edit, path=""):
             record._history_user = actor.user
             record.save(force_insert=True)
             accesses.append(_access(case, "relationship" if model is Relationship else "system_tie", record.pk))
-    log_access(actor, Action.CREATE, accesses, path=path)
+    log_access(actor, Action.CREATE, accesses)
 
 
 @logs_refusal
 @transaction.atomic
-def undo_last(actor, case_id, path: str = "") -> NetworkEdit | None:
+def undo_last(actor, case_id) -> NetworkEdit | None:
     """Undo the user's latest change to this case's network that is not undone yet; None if there is none.
 
     Refused (StaleEdit) when someone changed the record since, so nobody's later work is lost silently.
@@ -642,15 +640,13 @@ def undo_last(actor, case_id, path: str = "") -> NetworkEdit | None:
     if edit is None:
         return None
     if edit.record_type in RECORD_MODELS:
-        _undo_record(actor, case, edit, path=path)
+        _undo_record(actor, case, edit)
     elif edit.record_type == "positions":
-        _undo_positions(actor, case, edit, path=path)
+        _undo_positions(actor, case, edit)
     elif edit.record_type == "person":
-        _undo_person(actor, case, edit, path=path)
+        _undo_person(actor, case, edit)
     elif edit.record_type == "import":
-        _delete_persons(
-            actor, case, edit.after["persons"], edit.after["relationships"], edit.after["system_ties"], path=path
-        )
+        _delete_persons(actor, case, edit.after["persons"], edit.after["relationships"], edit.after["system_ties"])
     edit.undone = True
     edit.save(update_fields=["undone"])
     return edit
@@ -693,37 +689,24 @@ def _build_document(case, payload):
     """Check the whole document and build the unsaved records; raise ValidationError listing what is wrong."""
     persons_data, relationships_data, ties_data = _document_lists(payload)
     errors = []
+    persons, refs = _document_persons(case, persons_data, errors)
+    relationships = _document_relationships(case, relationships_data, refs, errors)
+    errors += _document_family_errors(relationships)
+    ties = _document_ties(case, ties_data, refs, errors)
+    if errors:
+        raise ValidationError({"document": errors[:MAX_IMPORT_ERRORS]})
+    return persons, relationships, ties
+
+
+def _document_persons(case, items, errors):
+    """The document's persons, each with its map data, and their places by reference; problems go to ``errors``."""
     persons, refs = [], {}
-    for n, item in enumerate(persons_data, 1):
+    for n, item in enumerate(items, 1):
         ref = item.get("ref")
         try:
             if not isinstance(ref, str | int) or str(ref) == "" or str(ref) in refs:
                 raise ValidationError(_("Each person needs its own reference ('ref')."))
-            if not item.get("first_name"):
-                raise ValidationError({"first_name": [forms.Field.default_error_messages["required"]]})
-            person = Person(
-                case=case,
-                organisation=case.organisation,
-                **{k: item[k] for k in EXPORT_PERSON_FIELDS if k in item and item[k] is not None},
-            )
-            person.full_clean(exclude=["case", "organisation"])
-            network = item.get("network") or {}
-            if not isinstance(network, dict):
-                raise ValidationError(_("'network' must be an object."))
-            member = NetworkMember(
-                case=case,
-                organisation=case.organisation,
-                **{k: network[k] for k in MEMBER_FIELDS if k in network and network[k] is not None},
-            )
-            positions = network.get("positions") or {}
-            if not isinstance(positions, dict):
-                raise ValidationError(_("'positions' must be an object."))
-            member.positions = {}
-            for map_kind, point in positions.items():
-                if not isinstance(point, list | tuple) or len(point) != 2:
-                    raise ValidationError({"position": [_("A position needs two ordinary numbers.")]})
-                member.positions[map_kind] = list(_check_position(map_kind, *point))
-            member.full_clean(exclude=["person", "case", "organisation"])
+            person, member = _document_person(case, item)
         except ValidationError as error:
             errors.append(_("Person %(n)s: %(problem)s") % {"n": n, "problem": _messages(error)})
             continue
@@ -732,9 +715,44 @@ def _build_document(case, payload):
             continue
         refs[str(ref)] = len(persons)
         persons.append((person, member))
+    return persons, refs
 
+
+def _document_person(case, item):
+    """One person of the document and what the map knows of them, checked; unsaved."""
+    if not item.get("first_name"):
+        raise ValidationError({"first_name": [forms.Field.default_error_messages["required"]]})
+    person = Person(
+        case=case,
+        organisation=case.organisation,
+        **{k: item[k] for k in EXPORT_PERSON_FIELDS if k in item and item[k] is not None},
+    )
+    person.full_clean(exclude=["case", "organisation"])
+    network = item.get("network") or {}
+    if not isinstance(network, dict):
+        raise ValidationError(_("'network' must be an object."))
+    member = NetworkMember(
+        case=case,
+        organisation=case.organisation,
+        **{k: network[k] for k in MEMBER_FIELDS if k in network and network[k] is not None},
+    )
+    positions = network.get("positions") or {}
+    if not isinstance(positions, dict):
+        raise ValidationError(_("'positions' must be an object."))
+    member.positions = {}
+    for map_kind, point in positions.items():
+        if not isinstance(point, list | tuple) or len(point) != 2:
+            raise ValidationError({"position": [_("A position needs two ordinary numbers.")]})
+        member.positions[map_kind] = list(_check_position(map_kind, *point))
+    member.full_clean(exclude=["person", "case", "organisation"])
+    return person, member
+
+
+def _document_relationships(case, items, refs, errors):
+    """(relationship, index of person a, index of person b) for the document's relationships; problems go to
+    ``errors``."""
     relationships = []
-    for n, item in enumerate(relationships_data, 1):
+    for n, item in enumerate(items, 1):
         try:
             a, b = str(item.get("person_a")), str(item.get("person_b"))
             if a not in refs or b not in refs:
@@ -756,10 +774,14 @@ def _build_document(case, payload):
             errors.append(_("Relationship %(n)s: %(problem)s") % {"n": n, "problem": _("a value has the wrong type.")})
             continue
         relationships.append((relationship, refs[a], refs[b]))
-    errors += _document_family_errors(relationships)
+    return relationships
 
+
+def _document_ties(case, items, refs, errors):
+    """(tie, index of its person or None for the household) for the document's ties to systems; problems go to
+    ``errors``."""
     ties = []
-    for n, item in enumerate(ties_data, 1):
+    for n, item in enumerate(items, 1):
         try:
             ref = item.get("person")
             if ref is not None and str(ref) not in refs:
@@ -783,9 +805,7 @@ def _build_document(case, payload):
             )
             continue
         ties.append((tie, refs[str(ref)] if ref is not None else None))
-    if errors:
-        raise ValidationError({"document": errors[:MAX_IMPORT_ERRORS]})
-    return persons, relationships, ties
+    return ties
 
 
 def _document_family_errors(relationships) -> list:
@@ -814,7 +834,7 @@ def _document_family_errors(relationships) -> list:
     return errors
 
 
-def _save_imported(actor, case, persons, relationships, ties, path=""):
+def _save_imported(actor, case, persons, relationships, ties):
     saved_persons = []
     for person, member in persons:
         person._history_user = actor.user
@@ -851,12 +871,12 @@ def _save_imported(actor, case, persons, relationships, ties, path=""):
     accesses = [person_access(p) for p in saved_persons] + [_access(case, "member", p.pk) for p in saved_persons]
     accesses += [_access(case, "relationship", r.pk) for r in saved_relationships]
     accesses += [_access(case, "system_tie", t.pk) for t in saved_ties]
-    log_access(actor, Action.CREATE, accesses, path=path)
+    log_access(actor, Action.CREATE, accesses)
     return {"persons": len(saved_persons), "relationships": len(saved_relationships), "system_ties": len(saved_ties)}
 
 
 @logs_refusal
-def import_json(actor, case_id, payload: dict, path: str = "") -> dict:
+def import_json(actor, case_id, payload: dict) -> dict:
     """Add the persons, relationships and ties of a Kring network document to the case, as new persons.
 
     The whole document is checked first; if anything is wrong nothing is imported and the ValidationError
@@ -870,7 +890,7 @@ def import_json(actor, case_id, payload: dict, path: str = "") -> dict:
     with transaction.atomic():
         case = lock_case(case_id, actor.user)
         check_can_edit(actor.user, case)
-        return _save_imported(actor, case, persons, relationships, ties, path=path)
+        return _save_imported(actor, case, persons, relationships, ties)
 
 
 def _visible_case(case_id, user):
@@ -962,22 +982,28 @@ EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 def _gedcom_records(case, gedcom, network):
     """Unsaved persons, members and relationships from a GEDCOM selection; raise ValidationError if unusable."""
+    persons, index, problems, dropped_dates = _gedcom_persons(case, gedcom, network)
+    relationships = _gedcom_relationships(case, network, index)
+    problems += _document_family_errors(relationships)
+    if problems:
+        raise ValidationError({"file": problems[:MAX_IMPORT_ERRORS]})
+    return persons, relationships, dropped_dates
+
+
+def _gedcom_persons(case, gedcom, network):
+    """(person, member) per usable person of the selection, each one's place by GEDCOM id, the problems, and how
+    many dates were left out."""
     from django.utils import timezone
 
     today = timezone.localdate()
     persons, index, problems, dropped_dates = [], {}, [], 0
     for member in network.members:
+        birth, death, dropped = _gedcom_kept_dates(member, today)
+        dropped_dates += dropped
         individual = gedcom.individuals.get(member.id)
         name = individual.names[0] if individual and individual.names else None
         first = (name.given if name and (name.given or name.surname) else member.name) or member.id
         last = name.surname if name and (name.given or name.surname) else ""
-        birth = member.birth_date
-        # The case file keeps birth dates from 1900 to today; older or odd ones stay out rather than block.
-        if birth and not (EARLIEST_BIRTH_DATE <= birth <= today):
-            birth, dropped_dates = None, dropped_dates + 1
-        death = member.death_date
-        if death and ((birth and death < birth) or death > today):
-            death, dropped_dates = None, dropped_dates + 1
         person = Person(
             case=case,
             organisation=case.organisation,
@@ -1004,46 +1030,49 @@ def _gedcom_records(case, gedcom, network):
             continue
         index[member.id] = len(persons)
         persons.append((person, network_member))
+    return persons, index, problems, dropped_dates
+
+
+def _gedcom_kept_dates(member, today):
+    """(birth date, death date, how many were left out). The case file keeps birth dates from 1900 to today;
+    older or odd ones, and deaths before the birth or in the future, stay out rather than block the import."""
+    birth, death, dropped = member.birth_date, member.death_date, 0
+    if birth and not (EARLIEST_BIRTH_DATE <= birth <= today):
+        birth, dropped = None, dropped + 1
+    if death and ((birth and death < birth) or death > today):
+        death, dropped = None, dropped + 1
+    return birth, death, dropped
+
+
+def _gedcom_relationships(case, network, index):
+    """(relationship, index of a, index of b) for the parent links and partnerships between imported persons."""
     relationships = []
     for link in network.parents:
         if link.parent in index and link.child in index and link.parent != link.child:
-            relationships.append(
-                (
-                    Relationship(
-                        case=case,
-                        organisation=case.organisation,
-                        kind="parent",
-                        subtype=link.kind,
-                        start=link.start,
-                        end=link.end,
-                    ),
-                    index[link.parent],
-                    index[link.child],
-                )
+            parent_link = Relationship(
+                case=case,
+                organisation=case.organisation,
+                kind="parent",
+                subtype=link.kind,
+                start=link.start,
+                end=link.end,
             )
+            relationships.append((parent_link, index[link.parent], index[link.child]))
     for partnership in network.partners:
         if partnership.a in index and partnership.b in index and partnership.a != partnership.b:
             start, end = partnership.start, partnership.end
             if start and end and end < start:
                 start = end = None
-            relationships.append(
-                (
-                    Relationship(
-                        case=case,
-                        organisation=case.organisation,
-                        kind="partner",
-                        subtype=partnership.kind,
-                        start=start,
-                        end=end,
-                    ),
-                    index[partnership.a],
-                    index[partnership.b],
-                )
+            partners = Relationship(
+                case=case,
+                organisation=case.organisation,
+                kind="partner",
+                subtype=partnership.kind,
+                start=start,
+                end=end,
             )
-    problems += _document_family_errors(relationships)
-    if problems:
-        raise ValidationError({"file": problems[:MAX_IMPORT_ERRORS]})
-    return persons, relationships, dropped_dates
+            relationships.append((partners, index[partnership.a], index[partnership.b]))
+    return relationships
 
 
 @logs_refusal
@@ -1057,7 +1086,6 @@ def import_gedcom(
     include_partners: bool = True,
     include_siblings: bool = True,
     include_associations: bool = True,
-    path: str = "",
 ) -> dict:
     """Add the part of a family tree around ``center_xref`` to the case, as new (not central) persons.
 
@@ -1081,6 +1109,6 @@ def import_gedcom(
         case = lock_case(case_id, actor.user)
         check_can_edit(actor.user, case)
         persons, relationships, dropped = _gedcom_records(case, gedcom, imported.network)
-        counts = _save_imported(actor, case, persons, relationships, [], path=path)
+        counts = _save_imported(actor, case, persons, relationships, [])
     counts["dates_left_out"] = dropped
     return counts

@@ -27,8 +27,7 @@ from django.views.decorators.http import require_POST
 from kring.audit.services import Action, case_access, log_access
 from kring.cases.editing import can_edit_case
 from kring.core.actor import Actor
-from kring.core.errors import StaleEdit
-from kring.core.forms import apply_service_errors
+from kring.core.forms import apply_service_errors, at_version, save_versioned
 from kring.core.parsers import JSONTooDeep, load_bounded_json, too_deep_message
 
 from . import exports, queries, services
@@ -57,7 +56,7 @@ def _actor(request):
 def _case_or_404(request, pk, log=True):
     from kring.cases import queries as case_queries
 
-    return case_queries.get_case(_actor(request), pk, path=request.path, log=log)
+    return case_queries.get_case(_actor(request), pk, log=log)
 
 
 def can_edit(user, case) -> bool:
@@ -69,12 +68,6 @@ def can_edit(user, case) -> bool:
 def _require_edit(request, case):
     if not can_edit(request.user, case):
         raise PermissionDenied(_("Only the case worker, the coordinator or the team lead can change this case."))
-
-
-def _at_version(data, version):
-    data = data.copy()
-    data["version"] = version
-    return data
 
 
 def _map_kind(request):
@@ -127,7 +120,7 @@ def _form_page(request, template, context, status=200):
     if context.get("form") is not None:  # its person fields offer the case's persons by name
         from kring.cases import queries as case_queries
 
-        case_queries.log_person_choices(_actor(request), context["form"], path=request.path)
+        case_queries.log_person_choices(_actor(request), context["form"])
     name = f"network/_{template}.html" if request.htmx else f"network/{template}.html"
     return render(request, name, context, status=status)
 
@@ -235,7 +228,7 @@ def network_map(request, pk):
     actor = _actor(request)
     kind = _map_kind(request)
     moment = _parse_date(request.GET.get("at"))
-    records = queries.network_records(actor, pk, path=request.path)
+    records = queries.network_records(actor, pk)
     case, full_network = records.case, records.network
     network = full_network.at(moment)
     settings = queries.network_settings(case.organisation)
@@ -352,7 +345,7 @@ def person_add(request, pk):
         actor = _actor(request)
         try:
             person = services.add_network_person(
-                actor, pk, form.person_data(), form.member_data(), position=form.position(), path=request.path
+                actor, pk, form.person_data(), form.member_data(), position=form.position()
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -380,48 +373,41 @@ def person_edit(request, pk, person_id):
 
     case = _case_or_404(request, pk, log=False)
     actor = _actor(request)
-    person = case_queries.get_person(actor, case, person_id, path=request.path)
+    person = case_queries.get_person(actor, case, person_id)
     editable = can_edit(request.user, case)
     if request.method == "POST":
         _require_edit(request, case)
     initial = _member_initial(person, _map_kind(request))
     form = MemberForm(request.POST or None, initial=initial)
-    stale = None
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         person_changes = {n: v for n, v in form.person_data().items() if v != initial.get(n)}
         member_changes = {n: v for n, v in form.member_data().items() if v != initial.get(n)}
-        try:
-            with transaction.atomic():
-                if person_changes:
-                    case_services.update_person(
-                        actor, pk, person_id, person_changes, form.cleaned_data.get("person_version"), path=request.path
-                    )
-                if member_changes:
-                    services.save_member(
-                        actor,
-                        pk,
-                        person_id,
-                        form.member_data(),
-                        expected_version=form.cleaned_data.get("version"),
-                        path=request.path,
-                    )
-        except StaleEdit as error:
-            stale = error
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            return _done(request, case, _("%(name)s was saved.") % {"name": person.full_name})
-    if stale:
+        with transaction.atomic():
+            if person_changes:
+                case_services.update_person(
+                    actor, pk, person_id, person_changes, form.cleaned_data.get("person_version")
+                )
+            if member_changes:
+                services.save_member(
+                    actor, pk, person_id, form.member_data(), expected_version=form.cleaned_data.get("version")
+                )
+
+    def refill():
+        # Both records start again from what is stored now: the map's own version and the person's.
         person.refresh_from_db()
         current = _member_initial(person, _map_kind(request))
-        data = _at_version(request.POST, current["version"])
-        data["person_version"] = current["person_version"]
-        form = MemberForm(data, initial=current)
+        data = at_version(request.POST, current["version"])
+        return MemberForm(at_version(data, current["person_version"], "person_version"), initial=current)
+
+    result = save_versioned(request, form, save, refill)
+    if result.saved:
+        return _done(request, case, _("%(name)s was saved.") % {"name": person.full_name})
     return _form_page(
         request,
         "member_form",
-        {"case": case, "form": form, "person": person, "stale": stale, "can_edit": editable},
-        status=409 if stale else 200,
+        {"case": case, "form": result.form, "person": person, "stale": result.stale, "can_edit": editable},
+        status=result.status,
     )
 
 
@@ -430,7 +416,7 @@ def person_edit(request, pk, person_id):
 def person_remove(request, pk, person_id):
     case = _case_or_404(request, pk, log=False)
     try:
-        services.remove_network_person(_actor(request), pk, person_id, path=request.path)
+        services.remove_network_person(_actor(request), pk, person_id)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -450,7 +436,7 @@ def person_move(request, pk, person_id):
         return HttpResponseBadRequest(_("A position needs x and y."))
     if not all(abs(v) < 1e6 for v in (x, y)):
         return HttpResponseBadRequest(_("A position needs x and y."))
-    services.move_member(_actor(request), pk, person_id, kind, x, y, path=request.path)
+    services.move_member(_actor(request), pk, person_id, kind, x, y)
     if request.htmx or request.headers.get("X-Requested-With") == "fetch":
         return HttpResponse(status=204)
     return redirect(_map_url(case, request))
@@ -460,7 +446,7 @@ def person_move(request, pk, person_id):
 @require_POST
 def reset_layout(request, pk):
     case = _case_or_404(request, pk, log=False)
-    services.reset_positions(_actor(request), pk, _map_kind(request), path=request.path)
+    services.reset_positions(_actor(request), pk, _map_kind(request))
     messages.success(request, _("The map is drawn automatically again."))
     return redirect(_map_url(case, request))
 
@@ -470,7 +456,7 @@ def reset_layout(request, pk):
 def undo(request, pk):
     case = _case_or_404(request, pk, log=False)
     try:
-        edit = services.undo_last(_actor(request), pk, path=request.path)
+        edit = services.undo_last(_actor(request), pk)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -497,7 +483,7 @@ def relation_add(request, pk):
     form = RelationshipForm(request.POST or None, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_relationship(_actor(request), pk, form.changes(), path=request.path)
+            services.add_relationship(_actor(request), pk, form.changes())
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -524,26 +510,28 @@ def relation_edit(request, pk, relation_id):
         "version": relation.version,
     }
     form = RelationshipForm(request.POST or None, case=case, initial=initial)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_relationship(
-                _actor(request), pk, relation_id, form.changes(), form.cleaned_data.get("version"), path=request.path
-            )
-        except StaleEdit as error:
-            stale = error
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            return _done(request, case, _("The relationship was saved."))
-    if stale:
+
+    def save(form):
+        services.update_relationship(_actor(request), pk, relation_id, form.changes(), form.cleaned_data.get("version"))
+
+    def refill():
         relation.refresh_from_db()
-        form = RelationshipForm(_at_version(request.POST, relation.version), case=case)
+        return RelationshipForm(at_version(request.POST, relation.version), case=case)
+
+    result = save_versioned(request, form, save, refill)
+    if result.saved:
+        return _done(request, case, _("The relationship was saved."))
     return _form_page(
         request,
         "relation_form",
-        {"case": case, "form": form, "relation": relation, "stale": stale, "can_edit": can_edit(request.user, case)},
-        status=409 if stale else 200,
+        {
+            "case": case,
+            "form": result.form,
+            "relation": relation,
+            "stale": result.stale,
+            "can_edit": can_edit(request.user, case),
+        },
+        status=result.status,
     )
 
 
@@ -551,7 +539,7 @@ def relation_edit(request, pk, relation_id):
 @require_POST
 def relation_remove(request, pk, relation_id):
     case = _case_or_404(request, pk, log=False)
-    services.remove_relationship(_actor(request), pk, relation_id, path=request.path)
+    services.remove_relationship(_actor(request), pk, relation_id)
     return _done(request, case, _("The relationship was removed."))
 
 
@@ -569,7 +557,7 @@ def tie_add(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_system_tie(_actor(request), pk, form.changes(), path=request.path)
+            services.add_system_tie(_actor(request), pk, form.changes())
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -590,33 +578,29 @@ def tie_edit(request, pk, tie_id):
     }
     initial["person"] = tie.person_id
     form = SystemTieForm(request.POST or None, case=case, initial=initial)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_system_tie(
-                _actor(request), pk, tie_id, form.changes(), form.cleaned_data.get("version"), path=request.path
-            )
-        except StaleEdit as error:
-            stale = error
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            return _done(request, case, _("The tie was saved."))
-    if stale:
+
+    def save(form):
+        services.update_system_tie(_actor(request), pk, tie_id, form.changes(), form.cleaned_data.get("version"))
+
+    def refill():
         tie.refresh_from_db()
-        form = SystemTieForm(_at_version(request.POST, tie.version), case=case)
+        return SystemTieForm(at_version(request.POST, tie.version), case=case)
+
+    result = save_versioned(request, form, save, refill)
+    if result.saved:
+        return _done(request, case, _("The tie was saved."))
     return _form_page(
         request,
         "tie_form",
         {
             "case": case,
-            "form": form,
+            "form": result.form,
             "tie": tie,
-            "stale": stale,
+            "stale": result.stale,
             "map_kind": "ecomap",
             "can_edit": can_edit(request.user, case),
         },
-        status=409 if stale else 200,
+        status=result.status,
     )
 
 
@@ -624,7 +608,7 @@ def tie_edit(request, pk, tie_id):
 @require_POST
 def tie_remove(request, pk, tie_id):
     case = _case_or_404(request, pk, log=False)
-    services.remove_system_tie(_actor(request), pk, tie_id, path=request.path)
+    services.remove_system_tie(_actor(request), pk, tie_id)
     return _done(request, case, _("The tie was removed."))
 
 
@@ -635,7 +619,7 @@ def relations_list(request, pk):
     from .models import RELATIONSHIP_SUBTYPES
 
     a, b, person = (request.GET.get(n, "") for n in ("a", "b", "person"))
-    case, relations, ties = queries.relations_of_case(_actor(request), pk, a=a, b=b, person=person, path=request.path)
+    case, relations, ties = queries.relations_of_case(_actor(request), pk, a=a, b=b, person=person)
     for r in relations:
         r.subtype_label = RELATIONSHIP_SUBTYPES.get(r.kind, {}).get(r.subtype, r.subtype)
     return _form_page(request, "relations", {"case": case, "relations": relations, "ties": ties})
@@ -657,7 +641,7 @@ def export_map(request, pk):
         raise Http404
     moment = _parse_date(request.GET.get("at"))
     actor = _actor(request)
-    case, network = queries.network_for_case(actor, pk, moment=moment, path=request.path)
+    case, network = queries.network_for_case(actor, pk, moment=moment)
     settings = queries.network_settings(case.organisation)
     svg = _render_svg(request, case, network, kind, settings, legend=True, page=page, moment=moment)
     if fmt == "png":
@@ -666,9 +650,7 @@ def export_map(request, pk):
         content = exports.svg_to_pdf(svg, page=page)
     else:
         content = svg.encode("utf-8")
-    log_access(
-        actor, Action.EXPORT, [case_access(case)], path=request.path, detail=f"{kind} {fmt}{' ' + page if page else ''}"
-    )
+    log_access(actor, Action.EXPORT, [case_access(case)], detail=f"{kind} {fmt}{' ' + page if page else ''}")
     name = exports.file_name(case, kind, fmt, page=page if fmt == "pdf" else None, moment=moment)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -680,7 +662,7 @@ def export_gedcom(request, pk, version):
     if version not in ("5.5.1", "7.0"):
         raise Http404
     actor = _actor(request)
-    text = queries.export_gedcom(actor, pk, version, path=request.path)
+    text = queries.export_gedcom(actor, pk, version)
     case = _case_or_404(request, pk, log=False)
     response = HttpResponse(text.encode("utf-8"), content_type="text/vnd.familysearch.gedcom; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(case.number)}-{version.replace(".", "")}.ged"'
@@ -690,7 +672,7 @@ def export_gedcom(request, pk, version):
 @login_required
 def export_json(request, pk):
     actor = _actor(request)
-    document = queries.export_json(actor, pk, path=request.path)
+    document = queries.export_json(actor, pk)
     case = _case_or_404(request, pk, log=False)
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{slugify(case.number)}-network.json"'
@@ -739,7 +721,7 @@ def import_page(request, pk):
                 form.add_error("file", too_deep_message(error.limit))
             else:
                 try:
-                    services.import_json(_actor(request), pk, payload, path=request.path)
+                    services.import_json(_actor(request), pk, payload)
                 except ValidationError as error:
                     for message in _error_messages(error):
                         form.add_error("file", message)

@@ -137,7 +137,7 @@ class SelectorRunListView(JsonApiView):
     )
     def get(self, request, case_id):
         actor = Actor.from_request(request)
-        case = case_queries.get_case(actor, case_id, path=request.path)
+        case = case_queries.get_case(actor, case_id)
         runs = queries.selector_runs(actor, case, path=request.path)
         return Response(SelectorRunSerializer(runs, many=True).data)
 
@@ -169,7 +169,7 @@ class SelectorRunDetailView(JsonApiView):
     )
     def get(self, request, case_id, run_id):
         actor = Actor.from_request(request)
-        case = case_queries.get_case(actor, case_id, path=request.path, log=False)
+        case = case_queries.get_case(actor, case_id, log=False)
         run = queries.get_selector_run(actor, case, run_id, path=request.path)
         return Response(SelectorRunSerializer(run).data)
 
@@ -306,7 +306,7 @@ class TrajectoryListView(JsonApiView):
     )
     def get(self, request, case_id):
         actor = Actor.from_request(request)
-        case = case_queries.get_case(actor, case_id, path=request.path)
+        case = case_queries.get_case(actor, case_id)
         found = queries.trajectories_for_case(actor, case, path=request.path)
         return Response(TrajectorySerializer([_trajectory_data(t) for t in found], many=True).data)
 
@@ -458,7 +458,7 @@ class TrajectoryCoordinatorView(JsonApiView):
 
 def _legal_case(request, case_id, jurisdiction, message):
     """The case if the user may see it (404 otherwise) and the record applies to its organisation."""
-    case = case_queries.get_case(Actor.from_request(request), case_id, path=request.path, log=False)
+    case = case_queries.get_case(Actor.from_request(request), case_id, log=False)
     if case.organisation.jurisdiction != jurisdiction:
         raise exceptions.NotFound(message)
     return case

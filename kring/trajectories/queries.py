@@ -26,7 +26,7 @@ def trajectories_for_case(actor, case, path: str = "") -> list[Trajectory]:
 
 def get_trajectory(actor, case_id, trajectory_id, path: str = "") -> tuple:
     """(case, trajectory) if the user may see the case; NotFound otherwise, as for a missing record."""
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    case = case_queries.get_case(actor, case_id, log=False)
     trajectory = (
         Trajectory.objects.filter(case=case, pk=trajectory_id)
         .select_related("coordinator", "offered_by", "coordinator_allocated_by", "selector_run")

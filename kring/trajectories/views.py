@@ -42,7 +42,7 @@ def _actor(request):
 
 
 def _case(request, pk, log=True):
-    return case_queries.get_case(_actor(request), pk, path=request.path, log=log)
+    return case_queries.get_case(_actor(request), pk, log=log)
 
 
 def _pick(text: dict, language: str) -> str:
@@ -110,7 +110,7 @@ def _selector_initial(actor, case, request):
 
     initial = {"safety_concern": case.safety_concern, "legal_context": case.legal_context}
     try:
-        _case_again, network = network_queries.network_for_case(actor, case.pk, path=request.path)
+        _case_again, network = network_queries.network_for_case(actor, case.pk)
     except NotFound:
         return initial
     summary = network_queries.summary(case, network)
