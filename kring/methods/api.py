@@ -75,7 +75,6 @@ def _check_maintainer(request, organisation_id, offer_id=None, change=False):
             Actor.from_request(request),
             Action.DENIED,
             [Access(services.RECORD_TYPE, offer_id, None, organisation_id)],
-            path=request.path,
         )
         raise PermissionDenied(
             _("Only the organisation's team leads and functional administrators can change its method offer.")
@@ -130,9 +129,7 @@ class OrganisationMethodOfferListView(JsonApiView):
         _check_maintainer(request, organisation_id, change=True)
         data = parse_input(MethodOfferInputSerializer, request.data)
         with _fields_named():
-            offer = services.save_offer(
-                Actor.from_request(request), organisation_id, _service_data(data), path=request.path
-            )
+            offer = services.save_offer(Actor.from_request(request), organisation_id, _service_data(data))
         headers = {
             "Location": request.build_absolute_uri(
                 reverse("methods_api:organisation_offer", args=[organisation_id, offer.pk])
@@ -171,7 +168,6 @@ class OrganisationMethodOfferDetailView(JsonApiView):
                 _service_data(data),
                 offer_id=offer_id,
                 expected_version=data["version"],
-                path=request.path,
             )
         return Response(MethodOfferDetailSerializer(offer).data)
 
@@ -186,7 +182,5 @@ class OrganisationMethodOfferDetailView(JsonApiView):
     def delete(self, request, organisation_id, offer_id):
         _check_maintainer(request, organisation_id, offer_id, change=True)
         query = parse_input(MethodOfferRemoveQuerySerializer, request.query_params)
-        services.remove_offer(
-            Actor.from_request(request), organisation_id, offer_id, expected_version=query["version"], path=request.path
-        )
+        services.remove_offer(Actor.from_request(request), organisation_id, offer_id, expected_version=query["version"])
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -102,10 +102,10 @@ def ensure(organisations: dict, users: dict) -> int:
         if organisation is None or user is None:
             continue
         existing = set(MethodOffer.objects.filter(organisation=organisation).values_list("method_code", flat=True))
-        actor = Actor(user=user, ip_address=None)
+        actor = Actor(user=user, ip_address=None, path="demo_world")
         for data in offers:
             if data["method_code"] in existing:
                 continue
-            save_offer(actor, organisation.pk, {"active": True, **data}, path="demo_world")
+            save_offer(actor, organisation.pk, {"active": True, **data})
             created += 1
     return created

@@ -85,67 +85,84 @@ class MethodOffer(models.Model):
         return catalogue().get(self.method_code)
 
     def clean(self):
-        from .catalogue import catalogue
+        """Each field's check gives at most one message; all of them are shown at once."""
+        definition = self.definition
+        problems = {
+            "method_code": self._method_problem(definition),
+            "variants": self._variants_problem(definition),
+            "regions": self._regions_problem(),
+            "referrers": self._referrers_problem(),
+            "contact_phone": self._phone_problem(),
+            "contact_email": self._contact_problem(),
+            "waiting_weeks": self._waiting_time_problem(),
+        }
+        errors = {field: [message] for field, message in problems.items() if message}
+        if errors:
+            raise ValidationError(errors)
 
-        errors: dict[str, list] = {}
-
-        def add(field, message):
-            errors.setdefault(field, []).append(message)
-
-        definition = catalogue().get(self.method_code)
+    def _method_problem(self, definition):
         if self.method_code and definition is None:
-            add("method_code", _("There is no method with the code “%(code)s”.") % {"code": self.method_code})
+            return _("There is no method with the code “%(code)s”.") % {"code": self.method_code}
+        return None
 
+    def _variants_problem(self, definition):
+        """Variant codes of this method (when the method is known), each once."""
         variants = self.variants if isinstance(self.variants, list) else None
         if variants is None or not all(isinstance(v, str) for v in variants):
-            add("variants", _("Variants must be a list of variant codes."))
-        elif definition is not None:
-            known = {variant.code for variant in definition.variants}
-            unknown = [v for v in variants if v not in known]
-            if unknown:
-                add("variants", _("Not a variant of this method: %(codes)s.") % {"codes": ", ".join(unknown)})
-            elif len(set(variants)) != len(variants):
-                add("variants", _("A variant is listed twice."))
+            return _("Variants must be a list of variant codes.")
+        if definition is None:
+            return None
+        known = {variant.code for variant in definition.variants}
+        unknown = [v for v in variants if v not in known]
+        if unknown:
+            return _("Not a variant of this method: %(codes)s.") % {"codes": ", ".join(unknown)}
+        if len(set(variants)) != len(variants):
+            return _("A variant is listed twice.")
+        return None
 
+    def _regions_problem(self):
+        """At least one known region, each once, all of the organisation's own jurisdiction."""
         regions = self.regions if isinstance(self.regions, list) else None
         if regions is None or not all(isinstance(r, str) for r in regions):
-            add("regions", _("Regions must be a list of region codes."))
-        elif not regions:
-            add("regions", _("Choose at least one region."))
-        else:
-            unknown = [r for r in regions if r not in REGIONS_BY_CODE]
-            jurisdiction = self.organisation.jurisdiction if self.organisation_id else None
-            foreign = [
-                r
-                for r in regions
-                if r in REGIONS_BY_CODE and jurisdiction and REGIONS_BY_CODE[r].jurisdiction != jurisdiction
-            ]
-            if unknown:
-                add("regions", _("Unknown region: %(codes)s.") % {"codes": ", ".join(unknown)})
-            elif foreign:
-                add(
-                    "regions",
-                    _("An organisation can only offer in regions of its own jurisdiction; not in %(names)s.")
-                    % {"names": ", ".join(str(REGIONS_BY_CODE[r].label) for r in foreign)},
-                )
-            elif len(set(regions)) != len(regions):
-                add("regions", _("A region is listed twice."))
+            return _("Regions must be a list of region codes.")
+        if not regions:
+            return _("Choose at least one region.")
+        unknown = [r for r in regions if r not in REGIONS_BY_CODE]
+        if unknown:
+            return _("Unknown region: %(codes)s.") % {"codes": ", ".join(unknown)}
+        jurisdiction = self.organisation.jurisdiction if self.organisation_id else None
+        foreign = [r for r in regions if jurisdiction and REGIONS_BY_CODE[r].jurisdiction != jurisdiction]
+        if foreign:
+            return _("An organisation can only offer in regions of its own jurisdiction; not in %(names)s.") % {
+                "names": ", ".join(str(REGIONS_BY_CODE[r].label) for r in foreign)
+            }
+        if len(set(regions)) != len(regions):
+            return _("A region is listed twice.")
+        return None
 
+    def _referrers_problem(self):
         referrers = self.referrers if isinstance(self.referrers, list) else None
         if referrers is None or not all(isinstance(r, str) for r in referrers):
-            add("referrers", _("Who may ask must be a list."))
-        elif not referrers:
-            add("referrers", _("Say who may ask for this method."))
-        elif any(r not in Referrer.values for r in referrers):
-            add("referrers", _("Unknown kind of referrer."))
+            return _("Who may ask must be a list.")
+        if not referrers:
+            return _("Say who may ask for this method.")
+        if any(r not in Referrer.values for r in referrers):
+            return _("Unknown kind of referrer.")
+        return None
 
+    def _phone_problem(self):
         if self.contact_phone and (
             not PHONE.match(self.contact_phone) or sum(c.isdigit() for c in self.contact_phone) < 6
         ):
-            add("contact_phone", _("Enter a telephone number of digits, spaces, dashes and an optional +."))
+            return _("Enter a telephone number of digits, spaces, dashes and an optional +.")
+        return None
+
+    def _contact_problem(self):
         if not (self.contact_email or self.contact_phone or self.contact_url):
-            add("contact_email", _("Give at least one way to get in touch: e-mail, telephone or web address."))
+            return _("Give at least one way to get in touch: e-mail, telephone or web address.")
+        return None
+
+    def _waiting_time_problem(self):
         if self.waiting_weeks is not None and self.waiting_weeks > MAX_WAITING_WEEKS:
-            add("waiting_weeks", _("A waiting time of more than two years cannot be right; enter weeks."))
-        if errors:
-            raise ValidationError(errors)
+            return _("A waiting time of more than two years cannot be right; enter weeks.")
+        return None

@@ -1,7 +1,7 @@
 """Writes to an organisation's method offer. Only its team leads and functional administrators maintain it.
 
 Each service checks the permission, re-reads the record locked inside a transaction, validates
-(``full_clean``), refuses stale edits, saves and logs (record type ``method_offer``, no case).
+(``validate``), refuses stale edits, saves and logs (record type ``method_offer``, no case).
 """
 
 import functools
@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from kring.accounts.models import Organisation, Role
 from kring.audit.services import Access, Action, log_access
-from kring.core.errors import NotFound, StaleEdit, form_version
+from kring.core.editing import refuse_if_stale, validate
+from kring.core.errors import NotFound
 
 from .models import MethodOffer
 
@@ -52,7 +53,11 @@ def _access(offer_id, organisation_id) -> Access:
 
 
 def _logs_refusal(service):
-    """A refused change is written to the log as 'denied', after the transaction rolled back."""
+    """A refused change is written to the log as 'denied', after the transaction rolled back.
+
+    Not ``kring.cases.editing.logs_refusal``: an offer belongs to an organisation, not to a case, so the refusal
+    is logged against the offer (and its organisation), and methods comes before cases anyway.
+    """
     signature = inspect.signature(service)
 
     @functools.wraps(service)
@@ -65,7 +70,6 @@ def _logs_refusal(service):
                 arguments["actor"],
                 Action.DENIED,
                 [_access(arguments.get("offer_id"), arguments["organisation_id"])],
-                path=arguments.get("path", ""),
             )
             raise
 
@@ -80,6 +84,7 @@ def _check_can_maintain(user, organisation_id):
 
 
 def _display(field, value):
+    """An offer's value as people read it: its lists (variants, regions, who may ask) joined, nothing as empty."""
     if value in (None, "", []):
         return ""
     if isinstance(value, list):
@@ -90,27 +95,7 @@ def _display(field, value):
 
 
 def _refuse_if_stale(offer, expected_version):
-    """Compare the form's starting version with the stored one; explain what changed in between."""
-    expected_version = form_version(expected_version)
-    if expected_version is None or expected_version == offer.version:
-        return
-    base = offer.history.filter(version=expected_version).order_by("-history_date").first()
-    who = str(offer.updated_by) if offer.updated_by else _("someone else")
-    changes = []
-    for name in OFFER_FIELDS:
-        field = offer._meta.get_field(name)
-        old = getattr(base, name) if base else None
-        new = getattr(offer, name)
-        if old != new:
-            changes.append((field.verbose_name, _display(field, old), _display(field, new), who))
-    raise StaleEdit(changes)
-
-
-def _full_clean(offer):
-    try:
-        offer.full_clean()
-    except ValidationError as error:
-        raise ValidationError(error.message_dict) from None
+    refuse_if_stale(offer, expected_version, OFFER_FIELDS, display=_display)
 
 
 def _lock(organisation_id, offer_id) -> MethodOffer:
@@ -127,7 +112,7 @@ def _lock(organisation_id, offer_id) -> MethodOffer:
 
 @_logs_refusal
 @transaction.atomic
-def save_offer(actor, organisation_id, data: dict, *, offer_id=None, expected_version=None, path="") -> MethodOffer:
+def save_offer(actor, organisation_id, data: dict, *, offer_id=None, expected_version=None) -> MethodOffer:
     """Create (``offer_id`` None) or change one offer of the organisation.
 
     ``data`` holds fields of ``OFFER_FIELDS``; others are ignored. Changing an offer needs the version the form
@@ -161,23 +146,23 @@ def save_offer(actor, organisation_id, data: dict, *, offer_id=None, expected_ve
         raise ValidationError(
             {"method_code": [_("Your organisation already offers this method; change that offer instead.")]}
         )
-    _full_clean(offer)
+    validate(offer)
     if offer.pk:
         offer.version += 1
     offer.updated_by = user
     offer._history_user = user
     offer.save()
-    log_access(actor, action, [_access(offer.pk, organisation_id)], path=path)
+    log_access(actor, action, [_access(offer.pk, organisation_id)])
     return offer
 
 
 @_logs_refusal
 @transaction.atomic
-def remove_offer(actor, organisation_id, offer_id, *, expected_version=None, path="") -> None:
+def remove_offer(actor, organisation_id, offer_id, *, expected_version=None) -> None:
     """Remove one offer of the organisation (it disappears from the public guide)."""
     _check_can_maintain(actor.user, organisation_id)
     offer = _lock(organisation_id, offer_id)
     _refuse_if_stale(offer, expected_version)
     offer._history_user = actor.user
     offer.delete()
-    log_access(actor, Action.DELETE, [_access(offer_id, organisation_id)], path=path)
+    log_access(actor, Action.DELETE, [_access(offer_id, organisation_id)])

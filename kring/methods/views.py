@@ -3,7 +3,7 @@ of who offers which method where, and the page where an organisation maintains i
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from kring.accounts.models import Organisation
 from kring.core.actor import Actor
 from kring.core.errors import StaleEdit
-from kring.core.forms import apply_service_errors
+from kring.core.forms import at_version, save_versioned
 
 from . import labels, queries, services
 from .catalogue import catalogue
@@ -225,40 +225,35 @@ def offer_edit(request, organisation_id, offer_id=None):
         guessed = guess_region(organisation.jurisdiction, organisation.region)
         initial = {"active": True, "regions": [guessed] if guessed else []}
     form = OfferForm(request.POST or None, organisation=organisation, offer=offer, initial=initial)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_offer(
-                Actor.from_request(request),
-                organisation.pk,
-                form.changes(),
-                offer_id=offer_id,
-                expected_version=form.cleaned_data.get("version"),
-                path=request.path,
-            )
-        except StaleEdit as error:
-            stale = error
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The offer was saved."))
-            return redirect("methods:our_offer_for", organisation_id=organisation.pk)
-    if stale:
-        # The user's input again, now based on the current version, beside what changed.
+
+    def save(form):
+        services.save_offer(
+            Actor.from_request(request),
+            organisation.pk,
+            form.changes(),
+            offer_id=offer_id,
+            expected_version=form.cleaned_data.get("version"),
+        )
+
+    def refill():
+        nonlocal offer
         offer = queries.get_offer(request.user, organisation.pk, offer_id)
-        data = request.POST.copy()
-        data["version"] = offer.version
-        form = OfferForm(data, organisation=organisation, offer=offer)
+        return OfferForm(at_version(request.POST, offer.version), organisation=organisation, offer=offer)
+
+    result = save_versioned(request, form, save, refill)
+    if result.saved:
+        messages.success(request, _("The offer was saved."))
+        return redirect("methods:our_offer_for", organisation_id=organisation.pk)
     return render(
         request,
         "methods/offer_form.html",
         {
-            "form": form,
+            "form": result.form,
             "organisation": organisation,
             "offer": offer,
-            "stale": stale,
+            "stale": result.stale,
         },
-        status=409 if stale else 200,
+        status=result.status,
     )
 
 
@@ -277,7 +272,6 @@ def offer_remove(request, organisation_id, offer_id):
             organisation.pk,
             offer_id,
             expected_version=form.cleaned_data["version"],
-            path=request.path,
         )
     except StaleEdit:
         messages.error(

@@ -40,12 +40,11 @@ def _data(**changes):
 
 def _save(user, organisation, offer_id=None, version=None, **changes):
     return services.save_offer(
-        Actor(user, "127.0.0.1"),
+        Actor(user, "127.0.0.1", "/test/"),
         organisation.pk,
         _data(**changes),
         offer_id=offer_id,
         expected_version=version,
-        path="/test/",
     )
 
 
@@ -221,7 +220,7 @@ def test_create_change_and_remove_are_logged_without_a_case(world):
     before = AccessLogEntry.objects.count()
     offer = _save(world.a.lead, world.a.org)
     _save(world.a.lead, world.a.org, offer_id=offer.pk, version=1, waiting_weeks=5)
-    services.remove_offer(Actor(world.a.lead, "10.0.0.1"), world.a.org.pk, offer.pk, expected_version=2, path="/gone/")
+    services.remove_offer(Actor(world.a.lead, "10.0.0.1", "/gone/"), world.a.org.pk, offer.pk, expected_version=2)
     entries = list(AccessLogEntry.objects.order_by("id")[before:])
     assert [e.action for e in entries] == [Action.CREATE, Action.UPDATE, Action.DELETE]
     assert {(e.record_type, e.record_id, e.case_id, e.organisation_id, e.user_id) for e in entries} == {

@@ -64,7 +64,7 @@ def body(**changes):
 def save(user, organisation, **changes):
     data = body(**changes)
     data["method_code"] = data.pop("method")
-    return services.save_offer(Actor(user, "127.0.0.1"), organisation.pk, data, path="/test/")
+    return services.save_offer(Actor(user, "127.0.0.1", "/test/"), organisation.pk, data)
 
 
 @pytest.fixture(autouse=True)
