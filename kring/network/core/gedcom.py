@@ -20,8 +20,10 @@ import codecs
 import re
 import unicodedata
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .graph import Member, Network, ParentLink, Partnership
 
@@ -47,7 +49,7 @@ __all__ = [
 class GedcomError(ValueError):
     """A file that cannot be imported. ``code`` and ``params`` are stable, so the caller can translate."""
 
-    def __init__(self, line: int, message: str, code: str = "invalid", **params):
+    def __init__(self, line: int, message: str, code: str = "invalid", **params: object) -> None:
         self.line = line
         self.message = message
         self.code = code
@@ -278,18 +280,18 @@ _AGE7 = re.compile(
 class _Node:
     __slots__ = ("level", "xref", "tag", "value", "pointer", "line", "children")
 
-    def __init__(self, level, xref, tag, value, pointer, line):
+    def __init__(self, level: int, xref: str | None, tag: str, value: str, pointer: str | None, line: int) -> None:
         self.level, self.xref, self.tag, self.value, self.pointer, self.line = level, xref, tag, value, pointer, line
-        self.children = []
+        self.children: list[_Node] = []
 
-    def first(self, tag):
+    def first(self, tag: str) -> _Node | None:
         for child in self.children:
             if child.tag == tag:
                 return child
         return None
 
 
-def _version_of(lines) -> str:
+def _version_of(lines: list[tuple[int, str]]) -> str:
     # GEDC.VERS inside HEAD, before the tree is built (the @@ rules differ per version).
     in_gedc = False
     for _number, raw in lines:
@@ -306,7 +308,8 @@ def _version_of(lines) -> str:
     return "5.5.1"
 
 
-def _tree(text: str) -> tuple[list[_Node], str]:
+def _numbered_lines(text: str) -> list[tuple[int, str]]:
+    """The non-blank lines with their line numbers; refuses binary data, an empty file and one not opening with HEAD."""
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise GedcomError(line, f"Line {line} contains binary data; this is not a GEDCOM text file.", "binary")
@@ -322,79 +325,65 @@ def _tree(text: str) -> tuple[list[_Node], str]:
             f"Line {first_no} should be '0 HEAD': this is not a GEDCOM file, or it is damaged at the start.",
             "no_head",
         )
-    version = _version_of(numbered[:200])
+    return numbered
+
+
+def _line_error(number: int, raw: str) -> GedcomError:
+    """What is wrong with a line that is not a GEDCOM line: no level, no tag, or something else."""
+    stripped = raw.strip()
+    if not stripped[:1].isdigit():
+        return GedcomError(number, f"Line {number} does not start with a level number.", "missing_level")
+    if re.fullmatch(r"\d+(?:[ \t]+@[^@]+@)?", stripped):
+        return GedcomError(number, f"Line {number} has no tag.", "missing_tag")
+    return GedcomError(number, f"Line {number} is not a valid GEDCOM line.", "syntax")
+
+
+def _pointer_and_value(value: str, v7: bool) -> tuple[str | None, str]:
+    """A pointer (``@X1@`` → ``X1``, upper-cased in 5.5.1; 7.0's ``@VOID@`` points nowhere) or the value with its
+    escaped ``@@`` undone (7.0 escapes only a leading one)."""
+    if _POINTER.match(value):
+        pointer = value[1:-1] if v7 else value[1:-1].upper()
+        return (None if v7 and pointer == "VOID" else pointer), value
+    if value.startswith("@@"):
+        return None, value[1:] if v7 else value.replace("@@", "@")
+    if not v7 and "@@" in value:
+        return None, value.replace("@@", "@")
+    return None, value
+
+
+def _check_value(tag: str, value: str, number: int, version: str) -> None:
+    """Refuses an AGE the version does not allow and, in 5.5.1, a DATE with a malformed dual year."""
     v7 = version == "7.0"
-    records: list[_Node] = []
-    stack: list[_Node] = []
-    defined: dict[str, int] = {}
-    pointers: list[tuple[str, int]] = []
-    trlr = None
-    for number, raw in numbered:
-        if trlr is not None:
-            raise GedcomError(number, f"Line {number} comes after the closing TRLR line.", "after_trlr")
-        m = _LINE.match(raw)
-        if not m:
-            stripped = raw.strip()
-            if not stripped[:1].isdigit():
-                raise GedcomError(number, f"Line {number} does not start with a level number.", "missing_level")
-            if re.fullmatch(r"\d+(?:[ \t]+@[^@]+@)?", stripped):
-                raise GedcomError(number, f"Line {number} has no tag.", "missing_tag")
-            raise GedcomError(number, f"Line {number} is not a valid GEDCOM line.", "syntax")
-        level, xref, tag, value = int(m.group(1)), m.group(2), m.group(3).upper(), m.group(4) or ""
-        previous = stack[-1].level if stack else -1
-        if level > previous + 1:
-            raise GedcomError(
-                number,
-                f"Line {number} jumps from level {previous} to level {level}.",
-                "level_jump",
-                previous=previous,
-                level=level,
-            )
-        del stack[level:]
-        pointer = None
-        if _POINTER.match(value):
-            pointer = value[1:-1] if v7 else value[1:-1].upper()
-            if not (v7 and pointer == "VOID"):
-                pointers.append((pointer, number))
-            else:
-                pointer = None
-        elif value.startswith("@@"):
-            value = value[1:] if v7 else value.replace("@@", "@")
-        elif not v7 and "@@" in value:
-            value = value.replace("@@", "@")
-        if tag in ("CONC", "CONT") and level > 0:
-            parent = stack[level - 1]
-            parent.value += ("\n" if tag == "CONT" else "") + value
-            continue
-        if tag == "AGE" and value and not (_AGE7 if v7 else _AGE5).match(value.strip() if not v7 else value):
-            raise GedcomError(
-                number,
-                f"Line {number} has an age the GEDCOM {version} standard does not allow: '{value}'.",
-                "invalid_age",
-                value=value,
-            )
-        if tag == "DATE" and value and not v7:
-            _check_dual_years(value, number)
-        node = _Node(level, None, tag, value, pointer, number)
-        if level == 0:
-            if xref:
-                key = xref[1:-1] if v7 else xref[1:-1].upper()
-                if key in defined:
-                    raise GedcomError(
-                        number,
-                        f"The identifier {xref} on line {number} is already used on line {defined[key]}.",
-                        "duplicate_xref",
-                        xref=xref,
-                        first_line=defined[key],
-                    )
-                defined[key] = number
-                node.xref = key
-            records.append(node)
-            if tag == "TRLR":
-                trlr = number
-        else:
-            stack[-1].children.append(node)
-        stack.append(node)
+    if tag == "AGE" and value and not (_AGE7 if v7 else _AGE5).match(value.strip() if not v7 else value):
+        raise GedcomError(
+            number,
+            f"Line {number} has an age the GEDCOM {version} standard does not allow: '{value}'.",
+            "invalid_age",
+            value=value,
+        )
+    if tag == "DATE" and value and not v7:
+        _check_dual_years(value, number)
+
+
+def _record_key(xref: str, number: int, v7: bool, defined: dict[str, int]) -> str:
+    """The key of a record's identifier (5.5.1 ignores case); refuses one defined before and records it."""
+    key = xref[1:-1] if v7 else xref[1:-1].upper()
+    if key in defined:
+        raise GedcomError(
+            number,
+            f"The identifier {xref} on line {number} is already used on line {defined[key]}.",
+            "duplicate_xref",
+            xref=xref,
+            first_line=defined[key],
+        )
+    defined[key] = number
+    return key
+
+
+def _check_complete(
+    numbered: list[tuple[int, str]], trlr: int | None, pointers: list[tuple[str, int]], defined: dict[str, int]
+) -> None:
+    """Refuses a file cut off before its closing TRLR and a pointer to a record that is not in the file."""
     if trlr is None:
         last = numbered[-1][0]
         raise GedcomError(
@@ -408,6 +397,59 @@ def _tree(text: str) -> tuple[list[_Node], str]:
                 "dangling_pointer",
                 xref=f"@{target}@",
             )
+
+
+def _tree(text: str) -> tuple[list[_Node], str]:
+    """The records of a GEDCOM text, each a tree of nodes (CONC/CONT joined into their parent's value), and the
+    version; a malformed file is refused with a ``GedcomError`` naming its line."""
+    numbered = _numbered_lines(text)
+    version = _version_of(numbered[:200])
+    v7 = version == "7.0"
+    records: list[_Node] = []
+    stack: list[_Node] = []
+    defined: dict[str, int] = {}
+    pointers: list[tuple[str, int]] = []
+    trlr = None
+    for number, raw in numbered:
+        if trlr is not None:
+            raise GedcomError(number, f"Line {number} comes after the closing TRLR line.", "after_trlr")
+        m = _LINE.match(raw)
+        if not m:
+            raise _line_error(number, raw)
+        level, xref, tag = int(m.group(1)), m.group(2), m.group(3).upper()
+        previous = stack[-1].level if stack else -1
+        if level > previous + 1:
+            raise GedcomError(
+                number,
+                f"Line {number} jumps from level {previous} to level {level}.",
+                "level_jump",
+                previous=previous,
+                level=level,
+            )
+        del stack[level:]
+        value = m.group(4) or ""
+        pointer = None
+        if "@" in value:  # only then can it be a pointer or hold an escaped @@ (a hot loop: skip the call)
+            pointer, value = _pointer_and_value(value, v7)
+            if pointer is not None:
+                pointers.append((pointer, number))
+        if tag in ("CONC", "CONT") and level > 0:
+            parent = stack[level - 1]
+            parent.value += ("\n" if tag == "CONT" else "") + value
+            continue
+        if tag == "AGE" or tag == "DATE":
+            _check_value(tag, value, number, version)
+        node = _Node(level, None, tag, value, pointer, number)
+        if level == 0:
+            if xref:
+                node.xref = _record_key(xref, number, v7, defined)
+            records.append(node)
+            if tag == "TRLR":
+                trlr = number
+        else:
+            stack[-1].children.append(node)
+        stack.append(node)
+    _check_complete(numbered, trlr, pointers, defined)
     return records, version
 
 
@@ -571,8 +613,8 @@ def _event_date(node: _Node) -> GedcomDate | None:
     return parse_date(d.value) if d is not None and d.value.strip() else None
 
 
-def _individual(node: _Node, v7: bool) -> Individual:
-    person = Individual(node.xref, line=node.line)
+def _individual(xref: str, node: _Node, v7: bool) -> Individual:
+    person = Individual(xref, line=node.line)
     for child in node.children:
         tag = child.tag
         if tag == "NAME":
@@ -599,8 +641,9 @@ def _individual(node: _Node, v7: bool) -> Individual:
         elif tag == "FAMC" and child.pointer:
             pedi_node = child.first("PEDI")
             pedi, phrase = _pedi(pedi_node.value) if pedi_node is not None else ("", "")
-            if pedi_node is not None and pedi_node.first("PHRASE") is not None:
-                phrase = pedi_node.first("PHRASE").value.strip()
+            phrase_node = pedi_node.first("PHRASE") if pedi_node is not None else None
+            if phrase_node is not None:
+                phrase = phrase_node.value.strip()
             kring = child.first("_KRING_KIND")  # our own 5.5.1 extension for step / guardian
             if kring is not None and not pedi:
                 pedi, phrase = "other", kring.value.strip()
@@ -626,8 +669,8 @@ def _association(source: str, node: _Node) -> Association | None:
     return Association(source, node.pointer, role, phrase, node.line)
 
 
-def _family(node: _Node) -> Family:
-    family = Family(node.xref, line=node.line)
+def _family(xref: str, node: _Node) -> Family:
+    family = Family(xref, line=node.line)
     for child in node.children:
         tag = child.tag
         if tag == "HUSB" and child.pointer and not family.husband:
@@ -663,13 +706,13 @@ def parse_gedcom(data: bytes) -> GedcomFile:
     result.source = sour.value.strip() if sour is not None else ""
     note = head.first("NOTE")
     result.header_note = note.value if note is not None else ""
-    asso_nodes = []
+    asso_nodes: list[tuple[str, _Node]] = []
     for node in records:
         if node.tag == "INDI" and node.xref:
-            result.individuals[node.xref] = _individual(node, v7)
+            result.individuals[node.xref] = _individual(node.xref, node, v7)
             asso_nodes.extend((node.xref, c) for c in node.children if c.tag == "ASSO")
         elif node.tag == "FAM" and node.xref:
-            result.families[node.xref] = _family(node)
+            result.families[node.xref] = _family(node.xref, node)
         elif node.tag in ("NOTE", "SNOTE") and node.xref:
             result.notes[node.xref] = node.value
         elif node.tag == "SUBM" and not result.submitter:
@@ -686,7 +729,7 @@ def parse_gedcom(data: bytes) -> GedcomFile:
 
 
 def _parents(g: GedcomFile, xref: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for link in g.individuals[xref].famc:
         family = g.families.get(link.family)
         if family:
@@ -695,7 +738,7 @@ def _parents(g: GedcomFile, xref: str) -> list[str]:
 
 
 def _children(g: GedcomFile, xref: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for fam in g.individuals[xref].fams:
         family = g.families.get(fam)
         if family:
@@ -704,7 +747,7 @@ def _children(g: GedcomFile, xref: str) -> list[str]:
 
 
 def _partners(g: GedcomFile, xref: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for fam in g.individuals[xref].fams:
         family = g.families.get(fam)
         if family:
@@ -814,10 +857,10 @@ def _subset(g: GedcomFile, chosen: set[str], center: str | None) -> GedcomFile:
     )
 
 
-def preview(gedcom: GedcomFile) -> dict:
+def preview(gedcom: GedcomFile) -> dict[str, Any]:
     """A summary for the preview page: counts, people (with generation if a centre is set), per generation."""
     gens = generations(gedcom, gedcom.center) if gedcom.center else {}
-    people = []
+    people: list[dict[str, Any]] = []
     for p in gedcom.individuals.values():
         people.append(
             {
@@ -832,7 +875,7 @@ def preview(gedcom: GedcomFile) -> dict:
             }
         )
     people.sort(key=lambda r: (r["generation"] is None, r["generation"] or 0, r["name"]))
-    per_generation: dict = {}
+    per_generation: dict[int | None, int] = {}
     for r in people:
         per_generation[r["generation"]] = per_generation.get(r["generation"], 0) + 1
     kinds: dict[str, int] = {}
@@ -871,22 +914,29 @@ def _parent_kind(pedi: str, phrase: str) -> str:
     return "guardian"
 
 
-def to_network(gedcom: GedcomFile) -> GedcomImport:
-    """Members (id = xref), parent links from FAMC (+PEDI), one partnership per two-partner family.
-
-    Partnership kind: divorced if DIV or ANUL (end = that date), else married if MARR (start = its date), else
-    engaged if ENGA, else relationship. Associations come back separately; a person tied to the others only by
-    an association gets domain "friends" (FRIEND), "neighbourhood_clubs" (NGHBR) or stays None.
-    """
+def _family_members(gedcom: GedcomFile) -> set[str]:
+    """The persons in a family together with someone else (partner, parent or child)."""
     kin = set()
     for f in gedcom.families.values():
         people = f.partners + f.children
         if len(people) > 1:
             kin.update(people)
+    return kin
+
+
+def _association_domains(gedcom: GedcomFile) -> dict[str, str]:
+    """Person -> network domain by their first FRIEND or NGHBR association (as its target)."""
     assoc_domain: dict[str, str] = {}
     for a in gedcom.associations:
         if a.role in ("FRIEND", "NGHBR"):
             assoc_domain.setdefault(a.target, "friends" if a.role == "FRIEND" else "neighbourhood_clubs")
+    return assoc_domain
+
+
+def _members(gedcom: GedcomFile) -> list[Member]:
+    """One member per individual; a person tied to the others only by an association gets its domain."""
+    kin = _family_members(gedcom)
+    assoc_domain = _association_domains(gedcom)
     members = []
     for p in gedcom.individuals.values():
         members.append(
@@ -901,7 +951,14 @@ def to_network(gedcom: GedcomFile) -> GedcomImport:
                 domain=None if p.xref in kin else assoc_domain.get(p.xref),
             )
         )
-    parents, seen = [], set()
+    return members
+
+
+def _parent_links(gedcom: GedcomFile) -> list[ParentLink]:
+    """Parent links from each person's FAMC (PEDI, else the vendor _FREL/_MREL), then from FAM.CHIL lines that
+    have no FAMC; each parent-child pair once."""
+    parents: list[ParentLink] = []
+    seen: set[tuple[str, str]] = set()
     for p in gedcom.individuals.values():
         for link in p.famc:
             family = gedcom.families.get(link.family)
@@ -916,45 +973,52 @@ def to_network(gedcom: GedcomFile) -> GedcomImport:
                 parents.append(ParentLink(parent, p.xref, _parent_kind(pedi, phrase)))
     # Children listed only under FAM.CHIL (no FAMC on the person) still count.
     for family in gedcom.families.values():
-        relations = family.child_relations
         for child in family.children:
             if child not in gedcom.individuals:
                 continue
-            frel, mrel = relations.get(child, ("", ""))
+            frel, mrel = family.child_relations.get(child, ("", ""))
             for parent, vendor in ((family.husband, frel), (family.wife, mrel)):
                 if parent and parent in gedcom.individuals and (parent, child) not in seen:
                     seen.add((parent, child))
                     parents.append(ParentLink(parent, child, _parent_kind(vendor, "")))
-    partners = []
-    for family in gedcom.families.values():
-        if not (
-            family.husband
-            and family.wife
-            and family.husband in gedcom.individuals
-            and family.wife in gedcom.individuals
-        ):
-            continue
-        ev = family.events
-        end = ev.get("DIV") or ev.get("ANUL")
-        if "DIV" in ev or "ANUL" in ev:
-            kind = "divorced"
-        elif "MARR" in ev:
-            kind = "married"
-        elif "ENGA" in ev:
-            kind = "engaged"
-        else:
-            kind = "relationship"
-        start = ev.get("MARR") or ev.get("ENGA")
-        partners.append(
-            Partnership(
-                family.husband,
-                family.wife,
-                kind,
-                start.date if start else None,
-                end.date if end and kind == "divorced" else None,
-            )
-        )
-    network = Network(members=tuple(members), parents=tuple(parents), partners=tuple(partners))
+    return parents
+
+
+def _partnership(husband: str, wife: str, events: dict[str, GedcomDate | None]) -> Partnership:
+    """Divorced if DIV or ANUL (end = its date), else married if MARR (start = its date), else engaged if ENGA,
+    else a relationship."""
+    end = events.get("DIV") or events.get("ANUL")
+    if "DIV" in events or "ANUL" in events:
+        kind = "divorced"
+    elif "MARR" in events:
+        kind = "married"
+    elif "ENGA" in events:
+        kind = "engaged"
+    else:
+        kind = "relationship"
+    start = events.get("MARR") or events.get("ENGA")
+    return Partnership(
+        husband,
+        wife,
+        kind,
+        start.date if start else None,
+        end.date if end and kind == "divorced" else None,
+    )
+
+
+def to_network(gedcom: GedcomFile) -> GedcomImport:
+    """Members (id = xref), parent links from FAMC (+PEDI), one partnership per two-partner family.
+
+    Partnership kind: divorced if DIV or ANUL (end = that date), else married if MARR (start = its date), else
+    engaged if ENGA, else relationship. Associations come back separately; a person tied to the others only by
+    an association gets domain "friends" (FRIEND), "neighbourhood_clubs" (NGHBR) or stays None.
+    """
+    partners = [
+        _partnership(family.husband, family.wife, family.events)
+        for family in gedcom.families.values()
+        if family.husband and family.wife and family.husband in gedcom.individuals and family.wife in gedcom.individuals
+    ]
+    network = Network(members=tuple(_members(gedcom)), parents=tuple(_parent_links(gedcom)), partners=tuple(partners))
     return GedcomImport(network, tuple(gedcom.associations))
 
 
@@ -975,15 +1039,49 @@ def _text(value: str, v7: bool) -> str:
     return value.replace("@", "@@")
 
 
-def to_gedcom(network: Network, version: str = "5.5.1", source_name: str = "Kring", associations=()) -> str:
-    """Write a network as GEDCOM 5.5.1 or 7.0 text (UTF-8; encode it as such).
+_ROLE_OF_LABEL = {label: role for role, label in ROLE_LABELS.items()}
 
-    Families come from partnerships, then from each child's parents of one kind (two parents → one family,
-    reusing their partnership's family; one parent → a one-partner family). Adoptive and foster links get
-    PEDI; step and guardian get PEDI OTHER + PHRASE in 7.0 and the extension ``_KRING_KIND`` in 5.5.1.
-    ``associations``: (from id, to id, label) triples written as ASSO (RELA in 5.5.1, ROLE in 7.0).
-    """
-    v7 = version.startswith("7")
+
+@dataclass
+class _ExportFamily:
+    xref: str
+    partners: list[str]
+    children: list[str] = field(default_factory=list)
+    partnership: Partnership | None = None
+
+
+class _ExportFamilies:
+    """The FAM records of an export, numbered F1, F2… past the xrefs already taken; one per couple."""
+
+    def __init__(self, used: set[str]) -> None:
+        self.used = used
+        self.families: list[_ExportFamily] = []
+        self.of_pair: dict[frozenset[str], _ExportFamily] = {}
+
+    def new(self, a: str, b: str | None) -> _ExportFamily:
+        n = len(self.families) + 1
+        while f"F{n}" in self.used:
+            n += 1
+        self.used.add(f"F{n}")
+        fam = _ExportFamily(f"F{n}", [p for p in (a, b) if p])
+        self.families.append(fam)
+        if a and b:
+            self.of_pair[frozenset((a, b))] = fam
+        return fam
+
+    def of_couple(self, a: str, b: str) -> _ExportFamily:
+        return self.of_pair.get(frozenset((a, b))) or self.new(a, b)
+
+    def of_single_parent(self, parent: str) -> _ExportFamily:
+        """A one-parent family of theirs (not a partnership's), else a new one."""
+        return next((f for f in self.families if f.partners == [parent] and f.partnership is None), None) or self.new(
+            parent, None
+        )
+
+
+def _export_xrefs(network: Network) -> tuple[dict[str, str], set[str]]:
+    """Member id -> INDI xref (the id upper-cased when it is a short plain word not taken yet, else I<n>), and
+    the xrefs taken."""
     ids: dict[str, str] = {}
     used: set[str] = set()
     for m in network.members:
@@ -995,26 +1093,19 @@ def to_gedcom(network: Network, version: str = "5.5.1", source_name: str = "Krin
             candidate = f"I{n}"
         ids[m.id] = candidate
         used.add(candidate)
-    by_id = network.by_id()
+    return ids, used
 
-    families: list[dict] = []
-    family_of_pair: dict[frozenset, dict] = {}
 
-    def new_family(a, b):
-        n = len(families) + 1
-        while f"F{n}" in used:
-            n += 1
-        used.add(f"F{n}")
-        fam = {"xref": f"F{n}", "partners": [p for p in (a, b) if p], "children": [], "partnership": None}
-        families.append(fam)
-        if a and b:
-            family_of_pair[frozenset((a, b))] = fam
-        return fam
-
+def _export_families(
+    network: Network, by_id: dict[str, Member], used: set[str]
+) -> tuple[list[_ExportFamily], dict[str, list[tuple[str, str]]]]:
+    """The families (one per partnership, then per child the parents of one kind in twos, each pair reusing its
+    couple's family, a single parent a one-parent family) and per child its FAMC: (family xref, kind)."""
+    book = _ExportFamilies(used)
     for p in network.partners:
         if p.a in by_id and p.b in by_id:
-            fam = family_of_pair.get(frozenset((p.a, p.b))) or new_family(p.a, p.b)
-            fam["partnership"] = fam["partnership"] or p
+            fam = book.of_couple(p.a, p.b)
+            fam.partnership = fam.partnership or p
     links_by_child: dict[str, dict[str, list[str]]] = {}
     for link in network.parents:
         if link.parent in by_id and link.child in by_id:
@@ -1022,89 +1113,121 @@ def to_gedcom(network: Network, version: str = "5.5.1", source_name: str = "Krin
     famc: dict[str, list[tuple[str, str]]] = {}
     for child, kinds in links_by_child.items():
         for kind, parents in kinds.items():
-            parents = list(dict.fromkeys(parents))
-            while parents:
-                pair = parents[:2]
-                parents = parents[2:]
-                if len(pair) == 2:
-                    fam = family_of_pair.get(frozenset(pair)) or new_family(*pair)
-                else:
-                    # a single parent: reuse a one-parent family of theirs, else a new one
-                    fam = next(
-                        (f for f in families if f["partners"] == pair and f["partnership"] is None), None
-                    ) or new_family(pair[0], None)
-                fam["children"].append(child)
-                famc.setdefault(child, []).append((fam["xref"], kind))
+            remaining = list(dict.fromkeys(parents))
+            while remaining:
+                pair = remaining[:2]
+                remaining = remaining[2:]
+                fam = book.of_couple(pair[0], pair[1]) if len(pair) == 2 else book.of_single_parent(pair[0])
+                fam.children.append(child)
+                famc.setdefault(child, []).append((fam.xref, kind))
+    return book.families, famc
+
+
+def _header_lines(source_name: str, v7: bool) -> list[str]:
+    if v7:
+        return ["0 HEAD", "1 GEDC", "2 VERS 7.0", f"1 SOUR {_text(source_name, v7)}"]
+    return [
+        "0 HEAD",
+        f"1 SOUR {_text(source_name, v7)}",
+        "1 GEDC",
+        "2 VERS 5.5.1",
+        "2 FORM LINEAGE-LINKED",
+        "1 CHAR UTF-8",
+        "1 SUBM @SUBM1@",
+        "0 @SUBM1@ SUBM",
+        f"1 NAME {_text(source_name, v7)}",
+    ]
+
+
+def _individual_lines(
+    m: Member,
+    ids: dict[str, str],
+    famc: dict[str, list[tuple[str, str]]],
+    fams: dict[str, list[str]],
+    associations: Sequence[tuple[str, str, str]],
+    v7: bool,
+) -> list[str]:
+    """The INDI record: name, sex, birth, death, FAMC with the kind of parenthood, FAMS, associations."""
+    sex_out = {"male": "M", "female": "F", "other": "X" if v7 else "U", "unknown": "U"}
+    out = [f"0 @{ids[m.id]}@ INDI", f"1 NAME {_text(m.name.replace('/', ' '), v7)}", f"1 SEX {sex_out.get(m.sex, 'U')}"]
+    if m.birth_date:
+        out += ["1 BIRT", f"2 DATE {_gdate(m.birth_date)}"]
+    if m.death_date:
+        out += ["1 DEAT", f"2 DATE {_gdate(m.death_date)}"]
+    elif m.deceased or m.kind in ("miscarriage", "stillbirth"):
+        out.append("1 DEAT Y")
+    for fam_xref, kind in famc.get(m.id, []):
+        out.append(f"1 FAMC @{fam_xref}@")
+        if kind in _PEDI_OUT:
+            out.append(f"2 PEDI {_PEDI_OUT[kind].upper() if v7 else _PEDI_OUT[kind]}")
+        elif v7:
+            out += ["2 PEDI OTHER", f"3 PHRASE {kind}"]
+        else:
+            out.append(f"2 _KRING_KIND {kind}")
+    for fam_xref in fams.get(m.id, []):
+        out.append(f"1 FAMS @{fam_xref}@")
+    for a, b, label in associations:
+        if a == m.id and b in ids:
+            out.append(f"1 ASSO @{ids[b]}@")
+            role = _ROLE_OF_LABEL.get(label.lower(), "OTHER")
+            if v7:
+                out.append(f"2 ROLE {role}")
+                if role == "OTHER":
+                    out.append(f"3 PHRASE {_text(label, v7)}")
+            else:
+                out.append(f"2 RELA {_text(label, v7)}")
+    return out
+
+
+def _family_lines(fam: _ExportFamily, ids: dict[str, str], by_id: dict[str, Member]) -> list[str]:
+    """The FAM record: partners (the man as HUSB), children, and the engagement, marriage or divorce."""
+    out = [f"0 @{fam.xref}@ FAM"]
+    partners = fam.partners
+    if len(partners) == 2 and by_id[partners[0]].sex == "female" and by_id[partners[1]].sex != "female":
+        partners = partners[::-1]  # 5.5.1 readers expect the man as HUSB
+    if len(partners) == 1:
+        out.append(f"1 {'WIFE' if by_id[partners[0]].sex == 'female' else 'HUSB'} @{ids[partners[0]]}@")
+    else:
+        for tag, p in zip(("HUSB", "WIFE"), partners):
+            out.append(f"1 {tag} @{ids[p]}@")
+    for c in fam.children:
+        out.append(f"1 CHIL @{ids[c]}@")
+    ship = fam.partnership
+    if ship:
+        if ship.kind == "engaged":
+            out.append("1 ENGA" if not ship.start else f"1 ENGA\n2 DATE {_gdate(ship.start)}")
+        elif ship.kind in ("married", "divorced", "widowed", "separated"):
+            out.append("1 MARR Y" if not ship.start else f"1 MARR\n2 DATE {_gdate(ship.start)}")
+            if ship.kind == "divorced":
+                out.append("1 DIV Y" if not ship.end else f"1 DIV\n2 DATE {_gdate(ship.end)}")
+    return out
+
+
+def to_gedcom(
+    network: Network,
+    version: str = "5.5.1",
+    source_name: str = "Kring",
+    associations: Sequence[tuple[str, str, str]] = (),
+) -> str:
+    """Write a network as GEDCOM 5.5.1 or 7.0 text (UTF-8; encode it as such).
+
+    Families come from partnerships, then from each child's parents of one kind (two parents → one family,
+    reusing their partnership's family; one parent → a one-partner family). Adoptive and foster links get
+    PEDI; step and guardian get PEDI OTHER + PHRASE in 7.0 and the extension ``_KRING_KIND`` in 5.5.1.
+    ``associations``: (from id, to id, label) triples written as ASSO (RELA in 5.5.1, ROLE in 7.0).
+    """
+    v7 = version.startswith("7")
+    ids, used = _export_xrefs(network)
+    by_id = network.by_id()
+    families, famc = _export_families(network, by_id, used)
     fams: dict[str, list[str]] = {}
     for fam in families:
-        for p in fam["partners"]:
-            fams.setdefault(p, []).append(fam["xref"])
-
-    out = ["0 HEAD"]
-    if v7:
-        out += ["1 GEDC", "2 VERS 7.0", f"1 SOUR {_text(source_name, v7)}"]
-    else:
-        out += [
-            f"1 SOUR {_text(source_name, v7)}",
-            "1 GEDC",
-            "2 VERS 5.5.1",
-            "2 FORM LINEAGE-LINKED",
-            "1 CHAR UTF-8",
-            "1 SUBM @SUBM1@",
-            "0 @SUBM1@ SUBM",
-            f"1 NAME {_text(source_name, v7)}",
-        ]
-    sex_out = {"male": "M", "female": "F", "other": "X" if v7 else "U", "unknown": "U"}
+        for p in fam.partners:
+            fams.setdefault(p, []).append(fam.xref)
+    out = _header_lines(source_name, v7)
     for m in network.members:
-        x = ids[m.id]
-        out.append(f"0 @{x}@ INDI")
-        out.append(f"1 NAME {_text(m.name.replace('/', ' '), v7)}")
-        out.append(f"1 SEX {sex_out.get(m.sex, 'U')}")
-        if m.birth_date:
-            out += ["1 BIRT", f"2 DATE {_gdate(m.birth_date)}"]
-        if m.death_date:
-            out += ["1 DEAT", f"2 DATE {_gdate(m.death_date)}"]
-        elif m.deceased or m.kind in ("miscarriage", "stillbirth"):
-            out.append("1 DEAT Y")
-        for fam_xref, kind in famc.get(m.id, []):
-            out.append(f"1 FAMC @{fam_xref}@")
-            if kind in _PEDI_OUT:
-                out.append(f"2 PEDI {_PEDI_OUT[kind].upper() if v7 else _PEDI_OUT[kind]}")
-            elif v7:
-                out += ["2 PEDI OTHER", f"3 PHRASE {kind}"]
-            else:
-                out.append(f"2 _KRING_KIND {kind}")
-        for fam_xref in fams.get(m.id, []):
-            out.append(f"1 FAMS @{fam_xref}@")
-        for a, b, label in associations:
-            if a == m.id and b in ids:
-                out.append(f"1 ASSO @{ids[b]}@")
-                role = {v: k for k, v in ROLE_LABELS.items()}.get(label.lower(), "OTHER")
-                if v7:
-                    out.append(f"2 ROLE {role}")
-                    if role == "OTHER":
-                        out.append(f"3 PHRASE {_text(label, v7)}")
-                else:
-                    out.append(f"2 RELA {_text(label, v7)}")
+        out += _individual_lines(m, ids, famc, fams, associations, v7)
     for fam in families:
-        out.append(f"0 @{fam['xref']}@ FAM")
-        partners = fam["partners"]
-        if len(partners) == 2 and by_id[partners[0]].sex == "female" and by_id[partners[1]].sex != "female":
-            partners = partners[::-1]  # 5.5.1 readers expect the man as HUSB
-        if len(partners) == 1:
-            out.append(f"1 {'WIFE' if by_id[partners[0]].sex == 'female' else 'HUSB'} @{ids[partners[0]]}@")
-        else:
-            for tag, p in zip(("HUSB", "WIFE"), partners):
-                out.append(f"1 {tag} @{ids[p]}@")
-        for c in fam["children"]:
-            out.append(f"1 CHIL @{ids[c]}@")
-        ship = fam["partnership"]
-        if ship:
-            if ship.kind == "engaged":
-                out.append("1 ENGA" if not ship.start else f"1 ENGA\n2 DATE {_gdate(ship.start)}")
-            elif ship.kind in ("married", "divorced", "widowed", "separated"):
-                out.append("1 MARR Y" if not ship.start else f"1 MARR\n2 DATE {_gdate(ship.start)}")
-                if ship.kind == "divorced":
-                    out.append("1 DIV Y" if not ship.end else f"1 DIV\n2 DATE {_gdate(ship.end)}")
+        out += _family_lines(fam, ids, by_id)
     out.append("0 TRLR")
     return "\n".join(out) + "\n"
