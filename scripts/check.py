@@ -22,7 +22,7 @@ BIN = Path(sys.executable).parent
 TOOL_CHECKS = {
     "ruff": [BIN / "ruff", "check", "--no-fix", "."],
     "format": [BIN / "ruff", "format", "--check", "."],
-    "imports": [BIN / "lint-imports", "--no-cache"],
+    "imports": [BIN / "lint-imports", "--no-cache", "--no-logo"],
     "mypy": [BIN / "mypy"],
 }
 
