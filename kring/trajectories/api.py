@@ -138,7 +138,7 @@ class SelectorRunListView(JsonApiView):
     def get(self, request, case_id):
         actor = Actor.from_request(request)
         case = case_queries.get_case(actor, case_id)
-        runs = queries.selector_runs(actor, case, path=request.path)
+        runs = queries.selector_runs(actor, case)
         return Response(SelectorRunSerializer(runs, many=True).data)
 
     @extend_schema(
@@ -153,7 +153,7 @@ class SelectorRunListView(JsonApiView):
     def post(self, request, case_id):
         check_case_visible(request, case_id)
         answers = parse_input(SelectorAnswersSerializer, request.data)
-        run = services.run_selector(Actor.from_request(request), case_id, answers, path=request.path)
+        run = services.run_selector(Actor.from_request(request), case_id, answers)
         headers = {
             "Location": request.build_absolute_uri(reverse("trajectories_api:selector_run", args=[case_id, run.pk]))
         }
@@ -170,7 +170,7 @@ class SelectorRunDetailView(JsonApiView):
     def get(self, request, case_id, run_id):
         actor = Actor.from_request(request)
         case = case_queries.get_case(actor, case_id, log=False)
-        run = queries.get_selector_run(actor, case, run_id, path=request.path)
+        run = queries.get_selector_run(actor, case, run_id)
         return Response(SelectorRunSerializer(run).data)
 
 
@@ -195,7 +195,6 @@ class SelectorChoiceView(JsonApiView):
                 data["variant"],
                 data["reason"],
                 data["version"],
-                path=request.path,
             )
         return Response(SelectorRunSerializer(run).data)
 
@@ -307,7 +306,7 @@ class TrajectoryListView(JsonApiView):
     def get(self, request, case_id):
         actor = Actor.from_request(request)
         case = case_queries.get_case(actor, case_id)
-        found = queries.trajectories_for_case(actor, case, path=request.path)
+        found = queries.trajectories_for_case(actor, case)
         return Response(TrajectorySerializer([_trajectory_data(t) for t in found], many=True).data)
 
     @extend_schema(
@@ -330,7 +329,6 @@ class TrajectoryListView(JsonApiView):
                 variant_code=data["variant"],
                 selector_run_id=data.get("selector_run"),
                 note=data["note"],
-                path=request.path,
             )
         headers = {
             "Location": request.build_absolute_uri(
@@ -348,9 +346,7 @@ class TrajectoryDetailView(JsonApiView):
         responses={200: TrajectoryDetailSerializer, 404: NOT_FOUND},
     )
     def get(self, request, case_id, trajectory_id):
-        _case, trajectory = queries.get_trajectory(
-            Actor.from_request(request), case_id, trajectory_id, path=request.path
-        )
+        _case, trajectory = queries.get_trajectory(Actor.from_request(request), case_id, trajectory_id)
         return Response(_detail(trajectory))
 
 
@@ -376,7 +372,6 @@ class TrajectoryTransitionView(JsonApiView):
             reason=data["reason"],
             note=data["note"],
             expected_version=data["version"],
-            path=request.path,
         )
         return Response(_detail(trajectory))
 
@@ -399,7 +394,6 @@ class TrajectoryAdvancePhaseView(JsonApiView):
             trajectory_id,
             data["on"],
             expected_version=data["version"],
-            path=request.path,
         )
         return Response(_detail(trajectory))
 
@@ -432,7 +426,6 @@ class TrajectoryCoordinatorView(JsonApiView):
                     data["user"],
                     accept_case_worker=data["accept_case_worker"],
                     expected_version=data["version"],
-                    path=request.path,
                 )
         except ValidationError as error:
             warning = next(
@@ -491,7 +484,7 @@ class FamilyPlanRightView(JsonApiView):
     )
     def get(self, request, case_id):
         case = _legal_case(request, case_id, Jurisdiction.NETHERLANDS, _dutch_only())
-        record = queries.legal_record(Actor.from_request(request), case, path=request.path)
+        record = queries.legal_record(Actor.from_request(request), case)
         return Response(_family_plan_data(record or FamilyPlanRight(case=case, organisation=case.organisation)))
 
     @extend_schema(
@@ -510,7 +503,7 @@ class FamilyPlanRightView(JsonApiView):
         values = {name: data.get(name) for name in services.FAMILY_PLAN_FIELDS}
         # No version means "there is no record yet": if there is one after all, 0 makes the save stale.
         record = services.save_family_plan_right(
-            Actor.from_request(request), case_id, values, expected_version=version or 0, path=request.path
+            Actor.from_request(request), case_id, values, expected_version=version or 0
         )
         return Response(_family_plan_data(record))
 
@@ -541,7 +534,7 @@ class StrengthsExplorationView(JsonApiView):
     )
     def get(self, request, case_id):
         case = _legal_case(request, case_id, Jurisdiction.FLANDERS, _flemish_only())
-        record = queries.legal_record(Actor.from_request(request), case, path=request.path)
+        record = queries.legal_record(Actor.from_request(request), case)
         return Response(_strengths_data(record if isinstance(record, StrengthsExploration) else None))
 
     @extend_schema(
@@ -563,6 +556,6 @@ class StrengthsExplorationView(JsonApiView):
         data = parse_input(StrengthsExplorationInputSerializer, request.data)
         version = data.pop("version", None)
         record = services.save_strengths_exploration(
-            Actor.from_request(request), case_id, data, expected_version=version or 0, path=request.path
+            Actor.from_request(request), case_id, data, expected_version=version or 0
         )
         return Response(_strengths_data(record))

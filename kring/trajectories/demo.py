@@ -68,7 +68,13 @@ def ensure(organisations: dict, users: dict) -> int:
         lead_member = TeamMember.objects.filter(team=case.team, is_lead=True).select_related("user").first()
         if worker is None or lead_member is None:
             continue
-        created += _build(case, index, Actor(worker), Actor(lead_member.user), _member(case, CaseRole.COORDINATOR))
+        created += _build(
+            case,
+            index,
+            Actor(worker, path="demo"),
+            Actor(lead_member.user, path="demo"),
+            _member(case, CaseRole.COORDINATOR),
+        )
     return created
 
 
@@ -86,11 +92,10 @@ def _build(case, index, worker, lead, coordinator) -> int:
             "setting": "foster_care" if index % 5 == 0 else "family",
             "motivation": "high" if index % 2 else "some",
         },
-        path="demo",
     )
     reason = "" if method == run.top_method else "Het gezin en de verwijzer kozen samen voor deze methodiek."
-    services.choose_method(worker, case.pk, run.pk, method, reason=reason, path="demo")
-    trajectory = services.offer_trajectory(worker, case.pk, method, day, selector_run_id=run.pk, path="demo")
+    services.choose_method(worker, case.pk, run.pk, method, reason=reason)
+    trajectory = services.offer_trajectory(worker, case.pk, method, day, selector_run_id=run.pk)
     created = 1 + _legal(case, worker, day, index)
     for step in SCENARIOS[index % len(SCENARIOS)]:
         status, _sep, reason = step.partition(":")
@@ -101,13 +106,13 @@ def _build(case, index, worker, lead, coordinator) -> int:
             break
         if status == "preparing" and trajectory.coordinator_id is None:
             trajectory = services.allocate_coordinator(
-                lead, case.pk, trajectory.pk, coordinator.pk, accept_case_worker=True, path="demo"
+                lead, case.pk, trajectory.pk, coordinator.pk, accept_case_worker=True
             )
         if status == "meeting_held":
             # The preparation phase ends with the meeting.
-            trajectory = services.advance_phase(worker, case.pk, trajectory.pk, next_day, path="demo")
+            trajectory = services.advance_phase(worker, case.pk, trajectory.pk, next_day)
         day = next_day
-        trajectory = services.change_status(worker, case.pk, trajectory.pk, status, day, reason=reason, path="demo")
+        trajectory = services.change_status(worker, case.pk, trajectory.pk, status, day, reason=reason)
     return created
 
 
@@ -131,7 +136,7 @@ def _legal(case, worker, offered_on, index) -> int:
                     drop_ground="parents_declined",
                     drop_note="De ouders willen eerst zelf met de hulpverlener verder.",
                 )
-        services.save_family_plan_right(worker, case.pk, data, path="demo")
+        services.save_family_plan_right(worker, case.pk, data)
     else:
         services.save_strengths_exploration(
             worker,
@@ -142,6 +147,5 @@ def _legal(case, worker, offered_on, index) -> int:
                 "strengths_found": "Grootmoeder en een buurvrouw willen helpen; de ouders zoeken zelf hulp.",
                 "methods_used": [],
             },
-            path="demo",
         )
     return 1

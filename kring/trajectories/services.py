@@ -240,7 +240,7 @@ def answers_from(data: dict) -> selector.Answers:
 
 @logs_refusal
 @transaction.atomic
-def run_selector(actor, case_id, data: dict, path: str = "") -> SelectorRun:
+def run_selector(actor, case_id, data: dict) -> SelectorRun:
     """Rank the methods for a case from the answers and keep answers and ranking on the case."""
     case = lock_case(case_id, actor.user)
     check_can_edit(actor.user, case)
@@ -259,14 +259,14 @@ def run_selector(actor, case_id, data: dict, path: str = "") -> SelectorRun:
         method_versions={code: d.version for code, d in methods.items()},
         created_by=actor.user,
     )
-    log_access(actor, Action.CREATE, [Access("selector_run", run.pk, case.pk, case.organisation_id)], path=path)
+    log_access(actor, Action.CREATE, [Access("selector_run", run.pk, case.pk, case.organisation_id)])
     return run
 
 
 @logs_refusal
 @transaction.atomic
 def choose_method(
-    actor, case_id, run_id, method_code, variant_code="", reason="", expected_version=None, path: str = ""
+    actor, case_id, run_id, method_code, variant_code="", reason="", expected_version=None
 ) -> SelectorRun:
     """Record the method chosen, by whom, and why when it is not the top suggestion."""
     case = lock_case(case_id, actor.user)
@@ -293,7 +293,7 @@ def choose_method(
     run.chosen_at = timezone.now()
     run.version += 1
     run.save()
-    log_access(actor, Action.UPDATE, [Access("selector_run", run.pk, case.pk, case.organisation_id)], path=path)
+    log_access(actor, Action.UPDATE, [Access("selector_run", run.pk, case.pk, case.organisation_id)])
     return run
 
 
@@ -349,7 +349,7 @@ def _check_date(on: date, field="on", not_before: date | None = None):
 @logs_refusal
 @transaction.atomic
 def offer_trajectory(
-    actor, case_id, method_code, offered_on: date, variant_code="", selector_run_id=None, note="", path: str = ""
+    actor, case_id, method_code, offered_on: date, variant_code="", selector_run_id=None, note=""
 ) -> Trajectory:
     """Offer a method to the family: a new trajectory that keeps the method version and the organisation's
     durations as they are today."""
@@ -399,7 +399,7 @@ def offer_trajectory(
         ]
     )
     _event(actor, trajectory, "status", "", Status.OFFERED, offered_on, note=note)
-    log_access(actor, Action.CREATE, [_trajectory_access(trajectory)], path=path)
+    log_access(actor, Action.CREATE, [_trajectory_access(trajectory)])
     return trajectory
 
 
@@ -416,7 +416,7 @@ DATE_FIELD = {
 @logs_refusal
 @transaction.atomic
 def change_status(
-    actor, case_id, trajectory_id, target, on: date, reason="", note="", expected_version=None, path: str = ""
+    actor, case_id, trajectory_id, target, on: date, reason="", note="", expected_version=None
 ) -> Trajectory:
     """Move the trajectory one step through its status machine; illegal steps are refused with the options."""
     case = lock_case(case_id, actor.user)
@@ -466,7 +466,7 @@ def change_status(
     trajectory._history_user = actor.user
     trajectory.save()
     _event(actor, trajectory, "status", previous, target, on, reason=reason, note=note)
-    log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)], path=path)
+    log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)])
     return trajectory
 
 
@@ -477,7 +477,7 @@ def _needs_coordinator(trajectory) -> bool:
 
 @logs_refusal
 @transaction.atomic
-def advance_phase(actor, case_id, trajectory_id, on: date, expected_version=None, path: str = "") -> Trajectory:
+def advance_phase(actor, case_id, trajectory_id, on: date, expected_version=None) -> Trajectory:
     """End the current phase and start the next, in the order of the method; later phases are re-planned."""
     case = lock_case(case_id, actor.user)
     trajectory = _lock_trajectory(case, trajectory_id)
@@ -506,7 +506,7 @@ def advance_phase(actor, case_id, trajectory_id, on: date, expected_version=None
     trajectory._history_user = actor.user
     trajectory.save()
     _event(actor, trajectory, "phase", current.code, trajectory.current_phase or "-", on)
-    log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)], path=path)
+    log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)])
     return trajectory
 
 
@@ -517,7 +517,7 @@ def coordinator_is_case_worker(case, user_id) -> bool:
 @logs_refusal
 @transaction.atomic
 def allocate_coordinator(
-    actor, case_id, trajectory_id, user_id, accept_case_worker=False, expected_version=None, path: str = ""
+    actor, case_id, trajectory_id, user_id, accept_case_worker=False, expected_version=None
 ) -> Trajectory:
     """The team lead allocates a coordinator. The family's own case worker may be chosen only after the
     warning was seen (``accept_case_worker``): the methods want an independent coordinator."""
@@ -566,7 +566,7 @@ def allocate_coordinator(
         str(coordinator.pk),
         timezone.localdate(),
     )
-    log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)], path=path)
+    log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)])
     return trajectory
 
 
@@ -595,7 +595,7 @@ def _open_case_record(actor, case_id, model, jurisdiction, message, expected_ver
 
 @logs_refusal
 @transaction.atomic
-def save_family_plan_right(actor, case_id, data: dict, expected_version=None, path: str = "") -> FamilyPlanRight:
+def save_family_plan_right(actor, case_id, data: dict, expected_version=None) -> FamilyPlanRight:
     """Record the Jeugdwet art. 4.1.2 offer and what followed; the law's rules are checked as a whole."""
     case, record, creating = _open_case_record(
         actor,
@@ -637,16 +637,13 @@ def save_family_plan_right(actor, case_id, data: dict, expected_version=None, pa
         actor,
         Action.CREATE if creating else Action.UPDATE,
         [Access("family_plan_right", record.pk, case.pk, case.organisation_id)],
-        path=path,
     )
     return record
 
 
 @logs_refusal
 @transaction.atomic
-def save_strengths_exploration(
-    actor, case_id, data: dict, expected_version=None, path: str = ""
-) -> StrengthsExploration:
+def save_strengths_exploration(actor, case_id, data: dict, expected_version=None) -> StrengthsExploration:
     """Flanders: how the family's own strengths were explored, as the intersectoral access gate asks."""
     case, record, creating = _open_case_record(
         actor,
@@ -679,6 +676,5 @@ def save_strengths_exploration(
         actor,
         Action.CREATE if creating else Action.UPDATE,
         [Access("strengths_exploration", record.pk, case.pk, case.organisation_id)],
-        path=path,
     )
     return record

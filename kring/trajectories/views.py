@@ -18,8 +18,8 @@ from kring.cases import queries as case_queries
 from kring.cases.choices import legal_context_choices
 from kring.cases.editing import can_edit_case
 from kring.core.actor import Actor
-from kring.core.errors import NotFound, StaleEdit
-from kring.core.forms import apply_service_errors
+from kring.core.errors import NotFound
+from kring.core.forms import apply_service_errors, at_version, save_versioned
 from kring.methods.catalogue import catalogue
 
 from . import deadlines, queries, services
@@ -70,7 +70,7 @@ def overview(request, pk):
     actor = _actor(request)
     language = request.LANGUAGE_CODE
     today = timezone.localdate()
-    trajectories = queries.trajectories_for_case(actor, case, path=request.path)
+    trajectories = queries.trajectories_for_case(actor, case)
     rows = [
         {
             "trajectory": t,
@@ -80,8 +80,8 @@ def overview(request, pk):
         }
         for t in trajectories
     ]
-    runs = queries.selector_runs(actor, case, path=request.path)
-    legal = queries.legal_record(actor, case, path=request.path)
+    runs = queries.selector_runs(actor, case)
+    legal = queries.legal_record(actor, case)
     legal_deadlines = []
     if legal is not None and case.organisation.jurisdiction == "NL":
         legal_deadlines = [(DeadlineKind(d.kind).label, d, d.state(today)) for d in deadlines.legal_deadlines(legal)]
@@ -131,7 +131,7 @@ def selector(request, pk):
         form = SelectorForm(request.POST, **kwargs)
         if form.is_valid():
             try:
-                run = services.run_selector(actor, pk, form.answers(), path=request.path)
+                run = services.run_selector(actor, pk, form.answers())
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -194,30 +194,9 @@ def selector_run(request, pk, run_id):
     case = _case(request, pk)
     actor = _actor(request)
     language = request.LANGUAGE_CODE
-    run = queries.get_selector_run(actor, case, run_id, path=request.path)
-    stale = None
+    run = queries.get_selector_run(actor, case, run_id)
     if request.method == "POST":
         form = ChoiceForm(request.POST, language=language)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.choose_method(
-                    actor,
-                    pk,
-                    run_id,
-                    data["chosen_method"],
-                    data["chosen_variant"],
-                    data["choice_reason"],
-                    data["version"],
-                    path=request.path,
-                )
-            except StaleEdit as error:
-                stale = error
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("The choice was recorded."))
-                return redirect("trajectories:selector_run", pk=pk, run_id=run_id)
     else:
         form = ChoiceForm(
             initial={
@@ -228,6 +207,18 @@ def selector_run(request, pk, run_id):
             },
             language=language,
         )
+
+    def save(form):
+        data = form.cleaned_data
+        services.choose_method(
+            actor, pk, run_id, data["chosen_method"], data["chosen_variant"], data["choice_reason"], data["version"]
+        )
+
+    # After a stale edit the choice is shown again as it was posted, beside what changed.
+    result = save_versioned(request, form, save, refill=lambda: form)
+    if result.saved:
+        messages.success(request, _("The choice was recorded."))
+        return redirect("trajectories:selector_run", pk=pk, run_id=run_id)
     offer_form = OfferForm(
         initial={"method_code": run.chosen_method, "variant_code": run.chosen_variant, "selector_run": run.pk},
         language=language,
@@ -240,14 +231,14 @@ def selector_run(request, pk, run_id):
             "run": run,
             "rows": _ranking_rows(run, language),
             "answers": _answer_rows(run, language),
-            "form": form,
-            "stale": stale,
+            "form": result.form,
+            "stale": result.stale,
             "offer_form": offer_form,
             "top_name": _method_name(run.top_method, language),
             "chosen_name": _method_name(run.chosen_method, language) if run.chosen_method else "",
             "can_edit": can_edit_case(request.user, case),
         },
-        status=409 if stale else 200,
+        status=result.status,
     )
 
 
@@ -270,7 +261,6 @@ def offer(request, pk):
                 data["variant_code"],
                 data.get("selector_run"),
                 data["note"],
-                path=request.path,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -380,7 +370,7 @@ def _status_label(code):
 
 
 def _trajectory(request, pk, trajectory_id):
-    return queries.get_trajectory(_actor(request), pk, trajectory_id, path=request.path)
+    return queries.get_trajectory(_actor(request), pk, trajectory_id)
 
 
 @login_required
@@ -396,60 +386,55 @@ def _redisplay(request, pk, trajectory_id, status=400, **forms):
     )
 
 
+def _take_step(request, pk, trajectory_id, form, step):
+    """Take a step on the trajectory page: ``step(form)`` calls the service and says what was done, and the page
+    follows. After a stale edit the page again with what changed (409); it builds its forms afresh from the stored
+    trajectory, so there is no form to refill. None when the form or the service refused the step."""
+    result = save_versioned(request, form, step, refill=lambda: None)
+    if result.stale:
+        return _redisplay(request, pk, trajectory_id, status=409, stale=result.stale)
+    if result.saved:
+        return redirect("trajectories:detail", pk=pk, trajectory_id=trajectory_id)
+    return None
+
+
 @login_required
 @require_POST
 def change_status(request, pk, trajectory_id):
     form = StatusForm(request.POST, allowed=states.STATUSES)
-    if form.is_valid():
+
+    def step(form):
         data = form.cleaned_data
-        try:
-            services.change_status(
-                _actor(request),
-                pk,
-                trajectory_id,
-                data["status"],
-                data["on"],
-                data["reason"],
-                data["note"],
-                data["version"],
-                path=request.path,
-            )
-        except StaleEdit as error:
-            return _redisplay(request, pk, trajectory_id, status=409, stale=error)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The trajectory is now %(status)s.")
-                % {"status": dict(form.fields["status"].choices)[data["status"]]},
-            )
-            return redirect("trajectories:detail", pk=pk, trajectory_id=trajectory_id)
-    return _redisplay(request, pk, trajectory_id, status_form=form)
+        services.change_status(
+            _actor(request),
+            pk,
+            trajectory_id,
+            data["status"],
+            data["on"],
+            data["reason"],
+            data["note"],
+            data["version"],
+        )
+        status = dict(form.fields["status"].choices)[data["status"]]
+        messages.success(request, _("The trajectory is now %(status)s.") % {"status": status})
+
+    return _take_step(request, pk, trajectory_id, form, step) or _redisplay(
+        request, pk, trajectory_id, status_form=form
+    )
 
 
 @login_required
 @require_POST
 def advance_phase(request, pk, trajectory_id):
     form = AdvancePhaseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.advance_phase(
-                _actor(request),
-                pk,
-                trajectory_id,
-                form.cleaned_data["on"],
-                form.cleaned_data["version"],
-                path=request.path,
-            )
-        except StaleEdit as error:
-            return _redisplay(request, pk, trajectory_id, status=409, stale=error)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The next phase has started."))
-            return redirect("trajectories:detail", pk=pk, trajectory_id=trajectory_id)
-    return _redisplay(request, pk, trajectory_id, phase_form=form)
+
+    def step(form):
+        services.advance_phase(
+            _actor(request), pk, trajectory_id, form.cleaned_data["on"], form.cleaned_data["version"]
+        )
+        messages.success(request, _("The next phase has started."))
+
+    return _take_step(request, pk, trajectory_id, form, step) or _redisplay(request, pk, trajectory_id, phase_form=form)
 
 
 @login_required
@@ -458,7 +443,9 @@ def allocate_coordinator(request, pk, trajectory_id):
     case, _trajectory_record = _trajectory(request, pk, trajectory_id)
     form = CoordinatorForm(request.POST, coordinators=_coordinators(case))
     warning = False
-    if form.is_valid():
+
+    def step(form):
+        nonlocal warning
         data = form.cleaned_data
         try:
             services.allocate_coordinator(
@@ -468,19 +455,18 @@ def allocate_coordinator(request, pk, trajectory_id):
                 int(data["coordinator"]),
                 data["accept_case_worker"],
                 data["version"],
-                path=request.path,
             )
-        except StaleEdit as error:
-            return _redisplay(request, pk, trajectory_id, status=409, stale=error)
         except ValidationError as error:
+            # The page then asks whether the case worker may coordinate after all.
             warning = any(
                 e.code == "coordinator_is_case_worker" for e in getattr(error, "error_dict", {}).get("coordinator", [])
             )
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The coordinator was allocated."))
-            return redirect("trajectories:detail", pk=pk, trajectory_id=trajectory_id)
-    return _redisplay(request, pk, trajectory_id, coordinator_form=form, coordinator_warning=warning)
+            raise
+        messages.success(request, _("The coordinator was allocated."))
+
+    return _take_step(request, pk, trajectory_id, form, step) or _redisplay(
+        request, pk, trajectory_id, coordinator_form=form, coordinator_warning=warning
+    )
 
 
 # ---- the law -------------------------------------------------------------------------------------------------
@@ -491,38 +477,33 @@ def legal(request, pk):
     """Jeugdwet art. 4.1.2/4.1.3 for a Dutch case; the exploration of own strengths for a Flemish one."""
     case = _case(request, pk)
     actor = _actor(request)
-    record = queries.legal_record(actor, case, path=request.path)
+    record = queries.legal_record(actor, case)
     dutch = case.organisation.jurisdiction == "NL"
     form_class = FamilyPlanRightForm if dutch else StrengthsExplorationForm
     extra = {} if dutch else {"language": request.LANGUAGE_CODE}
-    stale = None
     if request.method == "POST":
         form = form_class(request.POST, instance=record, **extra)
-        if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-            if not dutch:
-                data["methods_used"] = form.cleaned_data["methods_used"]
-            save = services.save_family_plan_right if dutch else services.save_strengths_exploration
-            try:
-                save(actor, pk, data, form.cleaned_data.get("version"), path=request.path)
-            except StaleEdit as error:
-                stale = error
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("trajectories:overview", pk=pk)
-        if stale:
-            record = queries.legal_record(actor, case, path=request.path)
-            post = request.POST.copy()
-            post["version"] = record.version
-            form = form_class(post, instance=record, **extra)
     else:
         form = form_class(instance=record, initial={"version": getattr(record, "version", None)}, **extra)
-    status = 409 if stale else (400 if request.method == "POST" else 200)
-    return render(
-        request, "trajectories/legal.html", {"case": case, "form": form, "dutch": dutch, "stale": stale}, status=status
-    )
+
+    def save(form):
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if not dutch:
+            data["methods_used"] = form.cleaned_data["methods_used"]
+        save_record = services.save_family_plan_right if dutch else services.save_strengths_exploration
+        save_record(actor, pk, data, form.cleaned_data.get("version"))
+
+    def refill():
+        fresh = queries.legal_record(actor, case)
+        return form_class(at_version(request.POST, fresh.version), instance=fresh, **extra)
+
+    result = save_versioned(request, form, save, refill)
+    if result.saved:
+        messages.success(request, _("Saved."))
+        return redirect("trajectories:overview", pk=pk)
+    status = result.status if result.stale or request.method != "POST" else 400
+    context = {"case": case, "form": result.form, "dutch": dutch, "stale": result.stale}
+    return render(request, "trajectories/legal.html", context, status=status)
 
 
 # ---- the organisation's durations ----------------------------------------------------------------------------
