@@ -42,11 +42,15 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.stats import norm
 
 from .errors import EvaluationInputError, warning
+
+FloatArray = NDArray[np.float64]
 
 HALF_TOLERANCE = 1e-12  # F_k reaching 0.5 up to floating-point rounding counts as reaching it
 
@@ -134,23 +138,12 @@ def _plain_time(value) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-def cumulative_incidence(
-    rows: Iterable[tuple[float, Mapping[str, int], int]],
-    *,
-    causes: Sequence[str] | None = None,
-    horizons: Sequence[float] = (),
-    level: float = 0.95,
-) -> CumulativeIncidence:
-    """Aalen–Johansen estimate from aggregated rows ``(time, {cause: n_events}, n_censored)``.
-
-    ``causes`` fixes which causes are reported and in what order (a cause with no events gets a zero curve);
-    by default every cause seen, in order of first appearance. ``horizons``: times at which to read off each
-    CIF (e.g. weeks 4, 8, 12); a horizon after the last observed time gets cif None and a warning, since
-    the estimate is not identified there.
-    """
-    if not 0 < level < 1:
-        raise EvaluationInputError("invalid_argument", argument="level", value=level)
-    by_time: dict[float, tuple[Counter, list[int]]] = {}
+def _grouped_rows(
+    rows: Iterable[tuple[float, Mapping[str, int], int]], causes: Sequence[str] | None
+) -> tuple[dict[float, tuple[Counter[str], list[int]]], list[str]]:
+    """The rows checked and summed per time: {time: (events per cause, [censored])}, and the causes in report
+    order (those given, else in order of first appearance); refuses a cause not among those given."""
+    by_time: dict[float, tuple[Counter[str], list[int]]] = {}
     seen: list[str] = [str(c) for c in causes] if causes is not None else []
     for row in rows:
         try:
@@ -171,7 +164,13 @@ def cumulative_incidence(
                     raise EvaluationInputError("invalid_counts", time=_plain_time(t), reason=f"unknown cause {name!r}")
                 seen.append(name)
             counter[name] += _count(n_events, t)
+    return by_time, seen
 
+
+def _event_matrix(
+    by_time: dict[float, tuple[Counter[str], list[int]]], seen: list[str]
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The distinct times in order, the events per time and cause (a times x causes matrix), and the censored."""
     times = np.array(sorted(by_time), dtype=float)
     n_times = len(times)
     d = np.zeros((n_times, len(seen)), dtype=float)
@@ -181,6 +180,76 @@ def cumulative_incidence(
         censored[j] = cens[0]
         for k, name in enumerate(seen):
             d[j, k] = counter.get(name, 0)
+    return times, d, censored
+
+
+def _horizon_warnings(horizons: Sequence[float], last_time: float | None) -> list[dict[str, Any]]:
+    """A warning per horizon after the last observed time (the curve is not identified there)."""
+    warnings: list[dict[str, Any]] = []
+    for h in horizons:
+        h_value = _check_time(h)
+        if last_time is None or h_value > last_time:
+            warnings.append(
+                warning(
+                    "horizon_beyond_follow_up",
+                    horizon=_plain_time(h_value),
+                    last_time=None if last_time is None else _plain_time(last_time),
+                )
+            )
+    return warnings
+
+
+def _at_horizons(
+    horizons: Sequence[float],
+    times: FloatArray,
+    last_time: float | None,
+    cif: FloatArray,
+    se: FloatArray,
+    low: FloatArray,
+    high: FloatArray,
+) -> list[dict[str, Any]]:
+    """A curve read off at each horizon: its value at the last time up to it (0 before the first time, None
+    beyond follow-up)."""
+    at_horizons = []
+    for h in horizons:
+        h_value = _check_time(h)
+        j = int(np.searchsorted(times, h_value, side="right")) - 1
+        row: dict[str, Any]
+        if last_time is None or h_value > last_time:
+            row = {"horizon": _plain_time(h_value), "cif": None, "se": None, "low": None, "high": None}
+        elif j < 0:
+            row = {"horizon": _plain_time(h_value), "cif": 0.0, "se": 0.0, "low": 0.0, "high": 0.0}
+        else:
+            row = {
+                "horizon": _plain_time(h_value),
+                "cif": float(cif[j]),
+                "se": float(se[j]),
+                "low": float(low[j]),
+                "high": float(high[j]),
+            }
+        at_horizons.append(row)
+    return at_horizons
+
+
+def cumulative_incidence(
+    rows: Iterable[tuple[float, Mapping[str, int], int]],
+    *,
+    causes: Sequence[str] | None = None,
+    horizons: Sequence[float] = (),
+    level: float = 0.95,
+) -> CumulativeIncidence:
+    """Aalen–Johansen estimate from aggregated rows ``(time, {cause: n_events}, n_censored)``.
+
+    ``causes`` fixes which causes are reported and in what order (a cause with no events gets a zero curve);
+    by default every cause seen, in order of first appearance. ``horizons``: times at which to read off each
+    CIF (e.g. weeks 4, 8, 12); a horizon after the last observed time gets cif None and a warning, since
+    the estimate is not identified there.
+    """
+    if not 0 < level < 1:
+        raise EvaluationInputError("invalid_argument", argument="level", value=level)
+    by_time, seen = _grouped_rows(rows, causes)
+    times, d, censored = _event_matrix(by_time, seen)
+    n_times = len(times)
 
     d_all = d.sum(axis=1)
     removed = d_all + censored
@@ -195,17 +264,7 @@ def cumulative_incidence(
     z = float(norm.ppf(0.5 + level / 2))
     last_time = float(times[-1]) if n_times else None
     plain_times = tuple(_plain_time(t) for t in times)
-    warnings: list[dict] = []
-    for h in horizons:
-        h_value = _check_time(h)
-        if last_time is None or h_value > last_time:
-            warnings.append(
-                warning(
-                    "horizon_beyond_follow_up",
-                    horizon=_plain_time(h_value),
-                    last_time=None if last_time is None else _plain_time(last_time),
-                )
-            )
+    warnings = _horizon_warnings(horizons, last_time)
 
     result_causes: dict[str, CauseIncidence] = {}
     for k, name in enumerate(seen):
@@ -216,23 +275,6 @@ def cumulative_incidence(
         var = _delta_method_variance(cif, dk, d_all, at_risk, surv_before)
         se = np.sqrt(var)
         low, high = _loglog_interval(cif, se, z)
-        at_horizons = []
-        for h in horizons:
-            h_value = _check_time(h)
-            j = int(np.searchsorted(times, h_value, side="right")) - 1
-            if last_time is None or h_value > last_time:
-                row = {"horizon": _plain_time(h_value), "cif": None, "se": None, "low": None, "high": None}
-            elif j < 0:
-                row = {"horizon": _plain_time(h_value), "cif": 0.0, "se": 0.0, "low": 0.0, "high": 0.0}
-            else:
-                row = {
-                    "horizon": _plain_time(h_value),
-                    "cif": float(cif[j]),
-                    "se": float(se[j]),
-                    "low": float(low[j]),
-                    "high": float(high[j]),
-                }
-            at_horizons.append(row)
         reached = np.nonzero(cif >= 0.5 - HALF_TOLERANCE)[0]
         result_causes[name] = CauseIncidence(
             cause=name,
@@ -242,7 +284,7 @@ def cumulative_incidence(
             se=tuple(float(x) for x in se),
             ci_low=tuple(float(x) for x in low),
             ci_high=tuple(float(x) for x in high),
-            at_horizons=tuple(at_horizons),
+            at_horizons=tuple(_at_horizons(horizons, times, last_time, cif, se, low, high)),
             time_to_half=plain_times[int(reached[0])] if len(reached) else None,
             event_times=_event_time_summary(times, dk),
         )

@@ -54,6 +54,7 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from .errors import EvaluationInputError
 
@@ -157,45 +158,105 @@ def _count(row: Mapping, key: str, position: int) -> int:
     return int(value)
 
 
-def _check_threshold(threshold) -> int:
+Cell = tuple[int, int]  # (row, column) in the grid of a table with its totals row
+Line = tuple[tuple[Cell, ...], Cell]  # the cells of a row or column, and the cell of its total
+
+
+def _check_threshold(threshold: object) -> int:
     if isinstance(threshold, bool) or not isinstance(threshold, numbers.Integral) or threshold < 1:
         raise EvaluationInputError("invalid_argument", argument="threshold", value=repr(threshold))
     return int(threshold)
 
 
-def suppress_counts(
-    table: Iterable[Mapping],
-    threshold: int = 5,
-    *,
-    count_keys: Sequence[str],
-    total_key: str | None = "total",
-    totals_label: Mapping | None = None,
-    hidden_totals: Iterable[str] = (),
-) -> SuppressedTable:
-    """Blank the counts of ``table`` that are below ``threshold``, and the further counts that would give them away.
-
-    ``table``: one mapping per row with the group keys (copied as they are), one count per category in
-    ``count_keys``, and the row total under ``total_key`` (``None`` when the table publishes no row totals).
-    The counts of a row must add up to its total. ``totals_label`` gives the group keys of the returned totals row
-    (for example ``{"method": "All methods"}``). ``hidden_totals`` names columns whose cell in the totals row is
-    suppressed from the start (``suppress_linked`` uses it). A row's optional ``PARTS`` splits its counts per part
-    (they must add up to the row's); it is not returned. The input is not changed. See the module docstring.
-    """
-    threshold = _check_threshold(threshold)
-    if isinstance(count_keys, str):
-        count_keys = (count_keys,)
-    count_keys = tuple(count_keys)
-    if not count_keys or len(set(count_keys)) != len(count_keys):
-        raise EvaluationInputError("invalid_argument", argument="count_keys", value=repr(count_keys))
-    if total_key is not None and total_key in count_keys:
+def _checked_count_keys(count_keys: Sequence[str], total_key: str | None) -> tuple[str, ...]:
+    """The count keys as a tuple (one text is one key); refuses none, doubles, and the total key among them."""
+    keys = (count_keys,) if isinstance(count_keys, str) else tuple(count_keys)
+    if not keys or len(set(keys)) != len(keys):
+        raise EvaluationInputError("invalid_argument", argument="count_keys", value=repr(keys))
+    if total_key is not None and total_key in keys:
         raise EvaluationInputError("invalid_argument", argument="total_key", value=f"{total_key!r} is also a count key")
-    rows = [dict(row) for row in table]
-    columns = count_keys + ((total_key,) if total_key is not None else ())
+    return keys
 
-    # The grid: one line of cells per row, then the totals row; cell (i, j) holds row i's value of columns[j].
-    values: dict[tuple[int, int], int] = {}
-    # Each cell's counts per part, where rows carry parts; the totals row's are the parts' sums over the rows.
-    part_values: dict[tuple[int, int], dict] = {}
+
+@dataclass
+class _Grid:
+    """A table as published with its margins: one line of cells per row, then the totals row; cell (i, j) holds
+    row i's value of ``columns[j]``. ``hidden`` is the set of suppressed cells, growing as the rules run."""
+
+    values: dict[Cell, int]
+    part_values: dict[Cell, dict[Any, int]]  # each cell's counts per part, where rows carry parts
+    lines: list[Line]
+    lines_of: dict[Cell, list[int]]  # cell -> the lines it is in (as a cell or as their total)
+    threshold: int
+    hidden: set[Cell]
+
+    def small(self, value: int) -> bool:
+        return 0 < value < self.threshold
+
+    def small_part(self, cells: Iterable[Cell]) -> bool:
+        """Some part's own count over these cells is from 1 to threshold - 1."""
+        sums: dict[Any, int] = {}
+        for cell in cells:
+            for part, value in self.part_values.get(cell, {}).items():
+                sums[part] = sums.get(part, 0) + value
+        return any(self.small(value) for value in sums.values())
+
+    def unsafe(self, index: int, hide: set[Cell]) -> bool:
+        """Whether a line with these cells suppressed gives one of them away."""
+        cells, margin = self.lines[index]
+        inner = [c for c in cells if c in hide]
+        if margin in hide:
+            return not inner  # a hidden total with all its cells shown is their sum
+        if not inner:
+            return False
+        return len(inner) == 1 or sum(self.values[c] for c in inner) < self.threshold or self.small_part(inner)
+
+    def best(self, candidates: Iterable[Cell]) -> Cell | None:
+        """The cell to suppress next: the smallest shown one, preferring one that leaves its other lines no worse
+        off."""
+
+        def cost(cell: Cell) -> tuple[int, int, Cell]:
+            with_it = self.hidden | {cell}
+            worse = sum(self.unsafe(k, with_it) - self.unsafe(k, self.hidden) for k in self.lines_of[cell])
+            return worse, self.values[cell], cell
+
+        shown = [c for c in candidates if c not in self.hidden]
+        return min(shown, key=cost) if shown else None
+
+    def protect_lines(self) -> None:
+        """Complementary suppression per line, until every line is safe."""
+        changed = True
+        while changed:
+            changed = False
+            for index, (cells, _margin) in enumerate(self.lines):
+                while self.unsafe(index, self.hidden):
+                    cell = self.best(cells)
+                    if cell is None:
+                        break
+                    self.hidden.add(cell)
+                    changed = True
+
+    def protect(self) -> None:
+        """Line rules, then across lines: a cell the published totals still determine gets a neighbour suppressed,
+        and the line rules run again."""
+        while True:
+            self.protect_lines()
+            found = _determined_cell(self.lines, self.hidden)
+            if found is None:
+                break
+            neighbours = [c for k in self.lines_of[found] for c in self.lines[k][0]]
+            cell = self.best(neighbours) or self.best(self.values)
+            if cell is None:
+                break  # everything is suppressed already
+            self.hidden.add(cell)
+
+
+def _read_cells(
+    rows: list[dict[str, Any]], count_keys: tuple[str, ...], total_key: str | None
+) -> tuple[dict[Cell, int], dict[Cell, dict[Any, int]]]:
+    """The counts (and counts per part) of the rows' cells; refuses a row whose counts do not add up to its total."""
+    values: dict[Cell, int] = {}
+    part_values: dict[Cell, dict[Any, int]] = {}
     for i, row in enumerate(rows):
         if SUPPRESSED in row:
             raise EvaluationInputError(
@@ -219,7 +280,13 @@ def suppress_counts(
                     argument=f"row {i} {total_key}",
                     value=f"{total} is not the sum of {', '.join(count_keys)}",
                 )
-    n = len(rows)
+    return values, part_values
+
+
+def _add_totals_row(
+    values: dict[Cell, int], part_values: dict[Cell, dict[Any, int]], n: int, columns: tuple[str, ...]
+) -> None:
+    """Row ``n``: the column totals (per part too); refuses a cell whose parts do not add up to it."""
     for j in range(len(columns)):
         values[n, j] = sum(values[i, j] for i in range(n))
     for (i, j), parts in list(part_values.items()):
@@ -233,85 +300,68 @@ def suppress_counts(
             totals_parts = part_values.setdefault((n, j), {})
             totals_parts[part] = totals_parts.get(part, 0) + value
 
-    def small(value: int) -> bool:
-        return 0 < value < threshold
 
-    def small_part(cells) -> bool:
-        """Some part's own count over these cells is from 1 to threshold - 1."""
-        sums: dict = {}
-        for cell in cells:
-            for part, value in part_values.get(cell, {}).items():
-                sums[part] = sums.get(part, 0) + value
-        return any(small(value) for value in sums.values())
-
-    # A line is (its cells, its total cell): every column including the total column, and, when rows have
-    # totals, every row including the totals row.
-    lines: list[tuple[tuple[tuple[int, int], ...], tuple[int, int]]] = [
-        (tuple((i, j) for i in range(n)), (n, j)) for j in range(len(columns))
-    ]
+def _grid_lines(
+    n: int, columns: tuple[str, ...], count_keys: tuple[str, ...], total_key: str | None, cells: Iterable[Cell]
+) -> tuple[list[Line], dict[Cell, list[int]]]:
+    """The lines: every column including the total column and, when rows have totals, every row including the
+    totals row; and per cell the lines it is in."""
+    lines: list[Line] = [(tuple((i, j) for i in range(n)), (n, j)) for j in range(len(columns))]
     if total_key is not None:
         last = len(count_keys)
         lines += [(tuple((i, j) for j in range(last)), (i, last)) for i in range(n + 1)]
-    lines_of: dict[tuple[int, int], list[int]] = {cell: [] for cell in values}
-    for index, (cells, margin) in enumerate(lines):
-        for cell in (*cells, margin):
+    lines_of: dict[Cell, list[int]] = {cell: [] for cell in cells}
+    for index, (line_cells, margin) in enumerate(lines):
+        for cell in (*line_cells, margin):
             lines_of[cell].append(index)
+    return lines, lines_of
+
+
+def suppress_counts(
+    table: Iterable[Mapping[str, Any]],
+    threshold: int = 5,
+    *,
+    count_keys: Sequence[str],
+    total_key: str | None = "total",
+    totals_label: Mapping[str, Any] | None = None,
+    hidden_totals: Iterable[str] = (),
+) -> SuppressedTable:
+    """Blank the counts of ``table`` that are below ``threshold``, and the further counts that would give them away.
+
+    ``table``: one mapping per row with the group keys (copied as they are), one count per category in
+    ``count_keys``, and the row total under ``total_key`` (``None`` when the table publishes no row totals).
+    The counts of a row must add up to its total. ``totals_label`` gives the group keys of the returned totals row
+    (for example ``{"method": "All methods"}``). ``hidden_totals`` names columns whose cell in the totals row is
+    suppressed from the start (``suppress_linked`` uses it). A row's optional ``PARTS`` splits its counts per part
+    (they must add up to the row's); it is not returned. The input is not changed. See the module docstring.
+    """
+    threshold = _check_threshold(threshold)
+    keys = _checked_count_keys(count_keys, total_key)
+    rows = [dict(row) for row in table]
+    columns = keys + ((total_key,) if total_key is not None else ())
+    values, part_values = _read_cells(rows, keys, total_key)
+    n = len(rows)
+    _add_totals_row(values, part_values, n, columns)
+    lines, lines_of = _grid_lines(n, columns, keys, total_key, values)
+    grid = _Grid(values, part_values, lines, lines_of, threshold, set())
 
     # Primary suppression: every count under the threshold, zeros too, and every cell with a small part.
-    hidden = {cell for cell, value in values.items() if value < threshold or small_part((cell,))}
+    grid.hidden = {cell for cell, value in values.items() if value < threshold or grid.small_part((cell,))}
     unknown = set(hidden_totals) - set(columns)
     if unknown:
         raise EvaluationInputError("invalid_argument", argument="hidden_totals", value=repr(sorted(unknown)))
-    hidden |= {(n, j) for j, key in enumerate(columns) if key in set(hidden_totals)}
-
-    def unsafe(index: int, hide: set) -> bool:
-        cells, margin = lines[index]
-        inner = [c for c in cells if c in hide]
-        if margin in hide:
-            return not inner  # a hidden total with all its cells shown is their sum
-        if not inner:
-            return False
-        return len(inner) == 1 or sum(values[c] for c in inner) < threshold or small_part(inner)
-
-    def best(candidates: Iterable[tuple[int, int]]) -> tuple[int, int] | None:
-        # The smallest shown cell, preferring one that leaves its other lines no worse off.
-        def cost(cell):
-            with_it = hidden | {cell}
-            worse = sum(unsafe(k, with_it) - unsafe(k, hidden) for k in lines_of[cell])
-            return worse, values[cell], cell
-
-        shown = [c for c in candidates if c not in hidden]
-        return min(shown, key=cost) if shown else None
-
-    while True:
-        changed = True
-        while changed:
-            changed = False
-            for index, (cells, _margin) in enumerate(lines):
-                while unsafe(index, hidden):
-                    cell = best(cells)
-                    if cell is None:
-                        break
-                    hidden.add(cell)
-                    changed = True
-        found = _determined_cell(lines, hidden)
-        if found is None:
-            break
-        neighbours = [c for k in lines_of[found] for c in lines[k][0]]
-        cell = best(neighbours) or best(values)
-        if cell is None:
-            break  # everything is suppressed already
-        hidden.add(cell)
+    grid.hidden |= {(n, j) for j, key in enumerate(columns) if key in set(hidden_totals)}
+    grid.protect()
 
     result = []
     for i, row in enumerate(rows):
-        blanked = {columns[j] for j in range(len(columns)) if (i, j) in hidden}
+        blanked = {columns[j] for j in range(len(columns)) if (i, j) in grid.hidden}
         for key in blanked:
             row[key] = None
         row[SUPPRESSED] = frozenset(blanked)
         result.append(row)
     totals = dict(totals_label or {})
-    blanked = {columns[j] for j in range(len(columns)) if (n, j) in hidden}
+    blanked = {columns[j] for j in range(len(columns)) if (n, j) in grid.hidden}
     for j, key in enumerate(columns):
         totals[key] = None if key in blanked else values[n, j]
     totals[SUPPRESSED] = frozenset(blanked)

@@ -27,6 +27,7 @@ import numbers
 import re
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
+from typing import Any
 
 from .errors import EvaluationInputError
 
@@ -312,8 +313,60 @@ def _series(key, data: Mapping) -> tuple[list[float], list, list | None, list | 
     return times, values, (list(low) if low is not None else None), (list(high) if high is not None else None)
 
 
+_Series = tuple[list[float], list[Any], list[Any] | None, list[Any] | None]  # times, values, low, high
+
+
+def _cif_summaries(
+    parsed: dict[str, _Series],
+    end: float,
+    labels: Mapping[str, str],
+    x_label: str,
+    pct: Callable[[float], str],
+    week: Callable[[float], str],
+) -> list[str]:
+    """The text alternative: per curve its level (and interval) at the horizon or its last time before it."""
+    summaries = []
+    for key, (times, values, low, high) in parsed.items():
+        last = max((i for i, t in enumerate(times) if t <= end and _finite(values[i]) is not None), default=None)
+        if last is None:
+            continue
+        lo = _finite(low[last]) if low else None
+        hi = _finite(high[last]) if high else None
+        shown = _with_interval(pct(_finite(values[last])), _maybe(pct, lo), _maybe(pct, hi))
+        # Followed past the horizon: the level at the horizon is the last one before it.
+        at = end if times[-1] > end else times[last]
+        summaries.append(f"{labels.get(key, key)}: {x_label} {week(at)}: {shown}")
+    return summaries
+
+
+def _cif_band(
+    svg: _Svg,
+    times: list[float],
+    low: list[Any],
+    high: list[Any],
+    inside: list[int],
+    until: Callable[[int], float],
+    x: _Scale,
+    yv: Callable[[float], float],
+    colour: str,
+) -> None:
+    """The shaded interval of a step curve, one polygon per run of times with both bounds known."""
+    run: list[int] = []
+    for i in [*inside, None]:
+        ok = i is not None and _finite(low[i]) is not None and _finite(high[i]) is not None
+        if ok:
+            run.append(i)
+            continue
+        if run:
+            upper = [(t, _finite(high[j])) for j in run for t in (times[j], until(j))]
+            lower = [(t, _finite(low[j])) for j in reversed(run) for t in (until(j), times[j])]
+            path = " ".join(f"{_c(x(t))},{_c(yv(v))}" for t, v in upper + lower)
+            svg.add(f'<polygon class="band" points="{path}" fill="{colour}" fill-opacity="0.16" stroke="none"/>')
+        run = []
+
+
 def cumulative_incidence_svg(
-    curves: Mapping[str, Mapping],
+    curves: Mapping[str, Mapping[str, Any]],
     *,
     title: str,
     x_label: str,
@@ -348,17 +401,7 @@ def cumulative_incidence_svg(
     def week(t: float) -> str:
         return format_number(t, 0 if float(t).is_integer() else 1, decimal_comma=decimal_comma)
 
-    summaries = []
-    for key, (times, values, low, high) in parsed.items():
-        last = max((i for i, t in enumerate(times) if t <= end and _finite(values[i]) is not None), default=None)
-        if last is None:
-            continue
-        lo = _finite(low[last]) if low else None
-        hi = _finite(high[last]) if high else None
-        shown = _with_interval(pct(_finite(values[last])), _maybe(pct, lo), _maybe(pct, hi))
-        # Followed past the horizon: the level at the horizon is the last one before it.
-        at = end if times[-1] > end else times[last]
-        summaries.append(f"{labels.get(key, key)}: {x_label} {week(at)}: {shown}")
+    summaries = _cif_summaries(parsed, end, labels, x_label, pct, week)
     svg = _Svg(
         "cumulative-incidence", title, desc if desc is not None else f"{y_label}. " + "; ".join(summaries), figure_id
     )
@@ -390,25 +433,12 @@ def cumulative_incidence_svg(
         inside = [i for i, t in enumerate(times) if t <= end]
         beyond = len(inside) < len(times)  # follow-up goes on past the horizon: the last level holds to it
 
-        def until(i: int, times=times, inside=inside, beyond=beyond) -> float:
+        def until(i: int, times: list[float] = times, inside: list[int] = inside, beyond: bool = beyond) -> float:
             later = [times[j] for j in inside if j > i and times[j] > times[i]]
             return later[0] if later else (end if beyond else times[i])
 
         if low is not None and high is not None:
-            run: list[int] = []
-            for i in [*inside, None]:
-                ok = i is not None and _finite(low[i]) is not None and _finite(high[i]) is not None
-                if ok:
-                    run.append(i)
-                    continue
-                if run:
-                    upper = [(t, _finite(high[j])) for j in run for t in (times[j], until(j))]
-                    lower = [(t, _finite(low[j])) for j in reversed(run) for t in (until(j), times[j])]
-                    path = " ".join(f"{_c(x(t))},{_c(yv(v))}" for t, v in upper + lower)
-                    svg.add(
-                        f'<polygon class="band" points="{path}" fill="{colour}" fill-opacity="0.16" stroke="none"/>'
-                    )
-                run = []
+            _cif_band(svg, times, low, high, inside, until, x, yv, colour)
         valid = [(times[i], _finite(values[i])) for i in inside if _finite(values[i]) is not None]
         d = f"M{_c(x(0))},{_c(yv(0))}" + "".join(f" H{_c(x(t))} V{_c(yv(v))}" for t, v in valid)
         if beyond:
@@ -484,8 +514,53 @@ def _layout_rows(rows: Sequence[Mapping]) -> list[tuple[str, int | str]]:
     return out
 
 
+_ForestRow = tuple[Mapping[str, Any], float | None, float | None, float | None]  # row, estimate, low, high
+
+
+def _forest_rows(rows: list[Mapping[str, Any]], log_scale: bool) -> list[_ForestRow]:
+    """Each row's estimate and interval as finite numbers (or None), the interval in order; a log scale refuses
+    values of 0 or below."""
+    parsed = []
+    for i, row in enumerate(rows):
+        estimate, low, high = (_finite(row.get(k)) for k in ("estimate", "low", "high"))
+        if log_scale:
+            for name in ("estimate", "low", "high"):
+                value = _finite(row.get(name))
+                if value is not None and value <= 0:
+                    raise _refuse(f"rows[{i}][{name!r}]", f"{value} (a log scale needs values above 0)")
+        if low is not None and high is not None and low > high:
+            low, high = high, low
+        parsed.append((row, estimate, low, high))
+    return parsed
+
+
+def _forest_scale(
+    values: list[float], null: float, log_scale: bool, number_format: Callable[[float], str] | None, decimal_comma: bool
+) -> tuple[float, float, list[float], Callable[[float], str]]:
+    """The x range (every value and the null, padded by 6 %), its ticks and how a tick is written."""
+    span_values = values + [null]
+    low_end, high_end = min(span_values), max(span_values)
+    if log_scale:
+        pad = (math.log(high_end) - math.log(low_end)) * 0.06 or math.log(2)
+        low_end, high_end = low_end / math.exp(pad), high_end * math.exp(pad)
+        ticks = _log_ticks(low_end, high_end)
+
+        def tick_text(v: float) -> str:
+            return _tick_text(v, v, number_format, decimal_comma)
+
+        return low_end, high_end, ticks, tick_text
+    pad = (high_end - low_end) * 0.06 or 1.0
+    low_end, high_end = low_end - pad, high_end + pad
+    ticks, step = _nice_ticks(low_end, high_end, 6)
+
+    def step_tick_text(v: float) -> str:
+        return _tick_text(v, step, number_format, decimal_comma)
+
+    return low_end, high_end, ticks, step_tick_text
+
+
 def forest_plot_svg(
-    rows: Sequence[Mapping],
+    rows: Sequence[Mapping[str, Any]],
     *,
     title: str,
     x_label: str,
@@ -515,23 +590,13 @@ def forest_plot_svg(
     null = _finite(null_value)
     if null is None:
         raise _refuse("null_value", null_value)
-    parsed = []
-    for i, row in enumerate(rows):
-        estimate, low, high = (_finite(row.get(k)) for k in ("estimate", "low", "high"))
-        if log_scale:
-            for name in ("estimate", "low", "high"):
-                value = _finite(row.get(name))
-                if value is not None and value <= 0:
-                    raise _refuse(f"rows[{i}][{name!r}]", f"{value} (a log scale needs values above 0)")
-        if low is not None and high is not None and low > high:
-            low, high = high, low
-        parsed.append((row, estimate, low, high))
+    parsed = _forest_rows(rows, log_scale)
     if log_scale and null <= 0:
         raise _refuse("null_value", f"{null} (a log scale needs values above 0)")
     values = [v for _r, *vs in parsed for v in vs if v is not None]
     fmt = _formatter(number_format, decimal_comma, values)
 
-    def numbers_of(row, estimate, low, high) -> str:
+    def numbers_of(row: Mapping[str, Any], estimate: float | None, low: float | None, high: float | None) -> str:
         if estimate is None:
             return str(row.get("note") or missing)
         text = _with_interval(fmt(estimate), _maybe(fmt, low), _maybe(fmt, high))
@@ -547,31 +612,12 @@ def forest_plot_svg(
     heading = bool(label_heading or estimate_heading)
     grid = _Rows(
         svg,
-        [str(r.get("label", "")) for r in rows] + [h for k, h in layout_rows if k == "heading"],
+        [str(r.get("label", "")) for r in rows] + [str(h) for k, h in layout_rows if k == "heading"],
         texts + [estimate_heading],
         heading,
         len(layout_rows),
     )
-
-    span_values = values + [null]
-    if log_scale:
-        low_end, high_end = min(span_values), max(span_values)
-        pad = (math.log(high_end) - math.log(low_end)) * 0.06 or math.log(2)
-        low_end, high_end = low_end / math.exp(pad), high_end * math.exp(pad)
-        ticks = _log_ticks(low_end, high_end)
-
-        def tick_text(v):
-            return _tick_text(v, v, number_format, decimal_comma)
-
-    else:
-        low_end, high_end = min(span_values), max(span_values)
-        pad = (high_end - low_end) * 0.06 or 1.0
-        low_end, high_end = low_end - pad, high_end + pad
-        ticks, step = _nice_ticks(low_end, high_end, 6)
-
-        def tick_text(v, step=step):
-            return _tick_text(v, step, number_format, decimal_comma)
-
+    low_end, high_end, ticks, tick_text = _forest_scale(values, null, log_scale, number_format, decimal_comma)
     x = _Scale(low_end, high_end, grid.plot_left, grid.plot_right, log=log_scale)
 
     if label_heading:
@@ -587,9 +633,9 @@ def forest_plot_svg(
     if below_null_label or above_null_label:
         below += 20
 
-    for n, (kind, item) in enumerate(layout_rows):
+    for n, (_kind, item) in enumerate(layout_rows):
         cy = grid.y(n)
-        if kind == "heading":
+        if isinstance(item, str):  # a heading
             svg.label(grid.label_x, cy + 4, item, weight="bold")
             continue
         row, estimate, low, high = parsed[item]
@@ -759,6 +805,72 @@ def bar_with_intervals_svg(
 # -- propensity score overlap ----------------------------------------------------------------------------------
 
 
+def _overlap_bins(
+    treated: list[Any], control: list[Any], edges: list[float | None]
+) -> tuple[list[float], list[float], list[float]]:
+    """The bins as numbers of at least 0 and the edges, one more than the bins and increasing (else refused)."""
+    if len(treated) != len(control) or len(edges) != len(treated) + 1:
+        raise _refuse("edges", f"{len(edges)} edges for {len(treated)} and {len(control)} bins (one more needed)")
+    if any(e is None for e in edges) or any(b <= a for a, b in zip(edges, edges[1:])):  # type: ignore[operator]
+        raise _refuse("edges", "edges must be numbers that increase")
+    heights = []
+    for name, values in (("bins_treated", treated), ("bins_control", control)):
+        parsed = [_finite(v) for v in values]
+        if any(v is None or v < 0 for v in parsed):
+            raise _refuse(name, "every bin needs a number of at least 0")
+        heights.append(parsed)
+    return heights[0], heights[1], edges  # type: ignore[return-value]  # no None left: refused above
+
+
+def _overlap_key(svg: _Svg, left: float, treated_label: str, control_label: str) -> None:
+    """A key above the plot rather than labels inside it, where bars would cover them: the arrow says the side."""
+    key_y = svg.top + 8
+    svg.add(f'<rect x="{left}" y="{_c(key_y - 10)}" width="12" height="12" fill="{COLOURS[0]}"/>')
+    svg.text(left + 18, key_y, f"\u25b2 {treated_label}", size=12, cls="group-label")
+    second = left + 18 + _text_width(f"\u25b2 {treated_label}", 12) + 28
+    svg.add(f'<rect x="{_c(second)}" y="{_c(key_y - 10)}" width="12" height="12" fill="{COLOURS[1]}"/>')
+    svg.text(second + 18, key_y, f"\u25bc {control_label}", size=12, cls="group-label")
+
+
+def _overlap_bars(
+    svg: _Svg,
+    edges: list[float],
+    treated: list[float],
+    control: list[float],
+    x: _Scale,
+    up: _Scale,
+    down: _Scale,
+    axis: float,
+) -> None:
+    """The treated bars up from the axis, the control bars down from it."""
+    for a, b, v in zip(edges, edges[1:], treated):
+        if v > 0:
+            svg.add(
+                f'<rect class="bar bar-treated" x="{_c(x(a) + 0.5)}" y="{_c(up(v))}" '
+                f'width="{_c(max(x(b) - x(a) - 1, 0.5))}" height="{_c(axis - up(v))}" fill="{COLOURS[0]}"/>'
+            )
+    for a, b, v in zip(edges, edges[1:], control):
+        if v > 0:
+            svg.add(
+                f'<rect class="bar bar-control" x="{_c(x(a) + 0.5)}" y="{_c(axis)}" '
+                f'width="{_c(max(x(b) - x(a) - 1, 0.5))}" height="{_c(down(v) - axis)}" fill="{COLOURS[1]}"/>'
+            )
+
+
+def _overlap_x_ticks(
+    edges: list[float], edge_fmt: Callable[[float], str], decimal_comma: bool
+) -> tuple[list[float], Callable[[float], str]]:
+    """Few bins: a tick on every edge, so each bar's range can be read off; else round ticks."""
+    if len(edges) <= 11:
+        return edges, edge_fmt
+    x_ticks, x_step = _nice_ticks(edges[0], edges[-1], 8)
+
+    def x_text(value: float) -> str:
+        return _tick_text(value, x_step, None, decimal_comma)
+
+    return x_ticks, x_text
+
+
 def overlap_svg(
     bins_treated: Sequence[float],
     bins_control: Sequence[float],
@@ -780,74 +892,42 @@ def overlap_svg(
     bins, increasing. ``labels``: ``{"treated": text, "control": text}``, in a key above the plot with an arrow up
     or down, so the side and the text say which group is which, not only the colour.
     """
-    treated, control, edges = list(bins_treated), list(bins_control), [_finite(e) for e in edges]
-    if not treated and not control:
+    given_treated, given_control, given_edges = list(bins_treated), list(bins_control), [_finite(e) for e in edges]
+    if not given_treated and not given_control:
         return _empty("overlap", title, desc, no_data, figure_id)
-    if len(treated) != len(control) or len(edges) != len(treated) + 1:
-        raise _refuse("edges", f"{len(edges)} edges for {len(treated)} and {len(control)} bins (one more needed)")
-    if any(e is None for e in edges) or any(b <= a for a, b in zip(edges, edges[1:])):
-        raise _refuse("edges", "edges must be numbers that increase")
-    heights = []
-    for name, values in (("bins_treated", treated), ("bins_control", control)):
-        parsed = [_finite(v) for v in values]
-        if any(v is None or v < 0 for v in parsed):
-            raise _refuse(name, "every bin needs a number of at least 0")
-        heights.append(parsed)
-    treated, control = heights
+    treated, control, bin_edges = _overlap_bins(given_treated, given_control, given_edges)
     if not any(treated) and not any(control):
         return _empty("overlap", title, desc, no_data, figure_id)
     fmt = _formatter(number_format, decimal_comma, [*treated, *control])
-    edge_fmt = _formatter(None, decimal_comma, edges)
+    edge_fmt = _formatter(None, decimal_comma, bin_edges)
 
-    def bins_text(values):
-        return ", ".join(f"{edge_fmt(a)}\u2013{edge_fmt(b)}: {fmt(v)}" for a, b, v in zip(edges, edges[1:], values))
+    def bins_text(values: list[float]) -> str:
+        return ", ".join(
+            f"{edge_fmt(a)}\u2013{edge_fmt(b)}: {fmt(v)}" for a, b, v in zip(bin_edges, bin_edges[1:], values)
+        )
 
     treated_label, control_label = labels.get("treated", ""), labels.get("control", "")
     summary = f"{x_label}. {treated_label}: {bins_text(treated)}. {control_label}: {bins_text(control)}"
     svg = _Svg("overlap", title, desc if desc is not None else summary, figure_id)
     left, right = 64, 24
-    # A key above the plot rather than labels inside it, where bars would cover them: the arrow says the side.
-    key_y = svg.top + 8
-    svg.add(f'<rect x="{left}" y="{_c(key_y - 10)}" width="12" height="12" fill="{COLOURS[0]}"/>')
-    svg.text(left + 18, key_y, f"\u25b2 {treated_label}", size=12, cls="group-label")
-    second = left + 18 + _text_width(f"\u25b2 {treated_label}", 12) + 28
-    svg.add(f'<rect x="{_c(second)}" y="{_c(key_y - 10)}" width="12" height="12" fill="{COLOURS[1]}"/>')
-    svg.text(second + 18, key_y, f"\u25bc {control_label}", size=12, cls="group-label")
+    _overlap_key(svg, left, treated_label, control_label)
     top, half = svg.top + 26, 110
     axis = top + half
     ticks, step = _nice_ticks(0.0, max(*treated, *control), 3)
     peak = math.ceil(max(*treated, *control) / step - 1e-9) * step  # end the axis on a tick
     if peak > ticks[-1] + 1e-12:
         ticks.append(round(peak, 12))
-    x = _Scale(edges[0], edges[-1], left, svg.width - right)
+    x = _Scale(bin_edges[0], bin_edges[-1], left, svg.width - right)
     up = _Scale(0.0, peak, axis, top)
     down = _Scale(0.0, peak, axis, axis + half)
     for tick in ticks:
         for scale in (up,) if tick == 0 else (up, down):
             svg.line(left, scale(tick), svg.width - right, scale(tick), colour=GRID)
             svg.text(left - 6, scale(tick) + 4, _tick_text(tick, step, number_format, decimal_comma), anchor="end")
-    for a, b, v in zip(edges, edges[1:], treated):
-        if v > 0:
-            svg.add(
-                f'<rect class="bar bar-treated" x="{_c(x(a) + 0.5)}" y="{_c(up(v))}" '
-                f'width="{_c(max(x(b) - x(a) - 1, 0.5))}" height="{_c(axis - up(v))}" fill="{COLOURS[0]}"/>'
-            )
-    for a, b, v in zip(edges, edges[1:], control):
-        if v > 0:
-            svg.add(
-                f'<rect class="bar bar-control" x="{_c(x(a) + 0.5)}" y="{_c(axis)}" '
-                f'width="{_c(max(x(b) - x(a) - 1, 0.5))}" height="{_c(down(v) - axis)}" fill="{COLOURS[1]}"/>'
-            )
+    _overlap_bars(svg, bin_edges, treated, control, x, up, down, axis)
     svg.line(left, axis, svg.width - right, axis, width=1.2)
     svg.line(left, top, left, axis + half)
-    if len(edges) <= 11:  # few bins: a tick on every edge, so each bar's range can be read off
-        x_ticks, x_text = edges, edge_fmt
-    else:
-        x_ticks, x_step = _nice_ticks(edges[0], edges[-1], 8)
-
-        def x_text(value: float) -> str:
-            return _tick_text(value, x_step, None, decimal_comma)
-
+    x_ticks, x_text = _overlap_x_ticks(bin_edges, edge_fmt, decimal_comma)
     for tick in x_ticks:
         svg.line(x(tick), axis + half, x(tick), axis + half + 4)
         svg.text(x(tick), axis + half + 17, x_text(tick), anchor="middle")
