@@ -81,9 +81,8 @@ class IndicatorsView(JsonApiView):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             view=data.get("view"),
-            path=request.path,
         )
-        rows = [{**report._plain(r), "outcomes": r.outcomes} for r in view.rows]
+        rows = [{**report.plain_row(r), "outcomes": r.outcomes} for r in view.rows]
         return Response(
             {
                 "grouping": view.grouping,
@@ -113,7 +112,7 @@ class CompareView(JsonApiView):
         data = parse_input(CompareRequestSerializer, request.data)
         chosen_view = _chosen_view(scope, data)
         chosen = chosen_view.organisation_ids
-        queries.log_compare(Actor.from_request(request), chosen, data["method"], path=request.path)
+        queries.log_compare(Actor.from_request(request), chosen, data["method"])
         try:
             today = timezone.localdate()
             result = comparison.compare(
@@ -151,7 +150,6 @@ class ReportRequestView(JsonApiView):
             date_to=data.get("date_to"),
             moment=data["moment"],
             view=data.get("view"),
-            path=request.path,
         )
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
@@ -175,7 +173,7 @@ class JobDownloadView(JsonApiView):
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: NOT_FOUND},
     )
     def get(self, request, job_id):
-        job = queries.job_result(Actor.from_request(request), job_id, path=request.path)
+        job = queries.job_result(Actor.from_request(request), job_id)
         response = HttpResponse(bytes(job.result), content_type=job.content_type)
         response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
         return response
@@ -203,7 +201,7 @@ class ExtractRequestView(JsonApiView):
     )
     def post(self, request, project_id):
         data = parse_input(ExtractRequestSerializer, request.data)
-        job = services.request_extract(Actor.from_request(request), project_id, data["format"], path=request.path)
+        job = services.request_extract(Actor.from_request(request), project_id, data["format"])
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 

@@ -180,38 +180,56 @@ def compare(
     wanted = [(stem, kind, _column(stem, moment), _column(stem, "t0")) for stem, kind in OUTCOMES]
     wanted += [(stem, kind, stem, None) for stem, kind in TRAJECTORY_OUTCOMES]
     for index, (stem, kind, column, baseline) in enumerate(wanted):
-        covariates = [c for c in COVARIATES if df[c].notna().any()]
-        if baseline and baseline in df and df[baseline].notna().sum() > 0:
-            covariates.append(baseline)
-        entry = {"stem": stem, "kind": kind, "column": column, "baseline": baseline}
         if column not in df or df[column].notna().sum() == 0:
-            entry.update(error={"code": "not_registered", "column": column}, moderation=[])
-            result["outcomes"].append(entry)
-            continue
-        try:
-            entry.update(effects.evaluate_outcome(df, "treated", column, covariates, kind))
-        except EvaluationInputError as error:
-            entry["error"] = error.as_dict()
-        entry["moderation"] = []
-        if "error" not in entry:
-            for moderator in MODERATORS:
-                try:
-                    found = effects.moderator_effects(df, "treated", column, [moderator], covariates, kind=kind)
-                except EvaluationInputError as error:
-                    entry["moderation"].append({"moderator": moderator, "error": error.as_dict()})
-                else:
-                    entry["moderation"] += [m.as_dict() for m in found]
-        if threshold is not None:
-            entry = protected_outcome(
-                entry, effect_cells(df, "treated", column, covariates, kind, MODERATORS, part=ORGANISATION), threshold
+            result["outcomes"].append(
+                {
+                    "stem": stem,
+                    "kind": kind,
+                    "column": column,
+                    "baseline": baseline,
+                    "error": {"code": "not_registered", "column": column},
+                    "moderation": [],
+                }
             )
-        result["outcomes"].append(entry)
+            continue  # nothing to estimate, so no progress to report
+        result["outcomes"].append(_outcome(df, stem, kind, column, baseline, threshold))
         if progress:
             progress(index + 1, len(wanted))
     _correct(result, correction)
     if threshold is not None:
         result["suppressed"] = False
     return result
+
+
+def _outcome(df, stem, kind, column, baseline, threshold) -> dict:
+    """One outcome: the estimators adjusted for the case characteristics and the baseline (when measured), each
+    moderator, and for a reader without exact figures only what ``protected_outcome`` lets through."""
+    covariates = [c for c in COVARIATES if df[c].notna().any()]
+    if baseline and baseline in df and df[baseline].notna().sum() > 0:
+        covariates.append(baseline)
+    entry = {"stem": stem, "kind": kind, "column": column, "baseline": baseline}
+    try:
+        entry.update(effects.evaluate_outcome(df, "treated", column, covariates, kind))
+    except EvaluationInputError as error:
+        entry["error"] = error.as_dict()
+    entry["moderation"] = [] if "error" in entry else _moderation(df, column, covariates, kind)
+    if threshold is not None:
+        entry = protected_outcome(
+            entry, effect_cells(df, "treated", column, covariates, kind, MODERATORS, part=ORGANISATION), threshold
+        )
+    return entry
+
+
+def _moderation(df, column, covariates, kind) -> list:
+    effects_found = []
+    for moderator in MODERATORS:
+        try:
+            found = effects.moderator_effects(df, "treated", column, [moderator], covariates, kind=kind)
+        except EvaluationInputError as error:
+            effects_found.append({"moderator": moderator, "error": error.as_dict()})
+        else:
+            effects_found += [m.as_dict() for m in found]
+    return effects_found
 
 
 def _refused(result, threshold, published_groups) -> bool:

@@ -102,109 +102,110 @@ def _moment_variables() -> list[Variable]:
     return out
 
 
+# The variables every trajectory has, whatever the moments and instruments: in the order of the extract's columns.
+TRAJECTORY_VARIABLES = (
+    _v("trajectory", _("pseudonym of the trajectory"), "pseudonym", "identification"),
+    _v("case", _("pseudonym of the case (a family may have several trajectories)"), "pseudonym", "identification"),
+    _v("organisation", _("pseudonym of the organisation"), "pseudonym", "identification"),
+    _v("team", _("pseudonym of the team"), "pseudonym", "identification"),
+    _v("jurisdiction", _("the Netherlands (NL) or Flanders (VL)"), "code", "identification"),
+    _v("region", _("region of the organisation"), "text", "identification"),
+    _v("method", _("method"), "code", "method"),
+    _v("method_version", _("version of the method definition followed"), "text", "method"),
+    _v("variant", _("variant of the method"), "code", "method"),
+    _v("regular_care", _("comparison case in regular care (1) or a network method (0)"), "binary", "method"),
+    _v("offer_year", _("year of the offer"), "integer", "method"),
+    _v("offer_quarter", _("quarter of the offer, e.g. 2026-Q3"), "text", "method"),
+    _v("legal_context", _("legal context"), "code", "case", LegalContext),
+    _v("safety_concern", _("safety concern at the start"), "code", "case", SafetyConcern),
+    _v("referral_route", _("referral route"), "code", "case", ReferralRoute),
+    _v("registered", _("family characteristics recorded"), "binary", "case"),
+    _v("children", _("number of children the case is about"), "integer", "case"),
+    _v("child_age_min", _("age of the youngest child at the offer"), "integer", "case", unit="years"),
+    _v("child_age_max", _("age of the oldest child at the offer"), "integer", "case", unit="years"),
+    _v("child_age_mean", _("mean age of the children at the offer"), "number", "case", unit="years"),
+    _v("household", _("the children live with"), "code", "case", Household),
+    _v("household_size", _("persons in the household"), "integer", "case"),
+    *[_v(f"problem_{area.value}", area.label, "binary", "case") for area in ProblemArea],
+    _v("high_conflict_divorce", _("high-conflict divorce"), "code", "case", YesNoUnknown),
+    _v("migration_background", _("migration background of a parent"), "code", "case", YesNoUnknown),
+    _v(
+        "parent_intellectual_disability",
+        _("a parent with a mild intellectual disability"),
+        "code",
+        "case",
+        YesNoUnknown,
+    ),
+    _v(
+        "network_size",
+        _("network size at the offer (living persons on the map, central persons excluded)"),
+        "integer",
+        "case",
+    ),
+    _v("informal_network_size", _("informal network at the offer"), "integer", "case"),
+    _v("professional_network_size", _("professionals in the network at the offer"), "integer", "case"),
+    _v("status", _("status of the trajectory"), "code", "trajectory", Status),
+    _v("accepted", _("the family accepted the offer"), "binary", "trajectory"),
+    _v(
+        "event",
+        _(
+            "how the offer ended: plan, abandoned (abandoned, declined or closed before a plan), or "
+            "running (still open: censored)"
+        ),
+        "code",
+        "trajectory",
+    ),
+    _v(
+        "event_weeks",
+        _("weeks from the offer to the event, or to today while running"),
+        "integer",
+        "trajectory",
+        unit="weeks",
+    ),
+    _v("weeks_to_plan", _("weeks from the offer to the plan"), "integer", "trajectory", unit="weeks"),
+    _v("weeks_to_abandonment", _("weeks from the offer to abandonment"), "integer", "trajectory", unit="weeks"),
+    _v("abandonment_reason", _("reason for abandoning"), "code", "trajectory", AbandonmentReason),
+    _v("weeks_to_closure", _("weeks from the offer to closure"), "integer", "trajectory", unit="weeks"),
+    _v("closure_reason", _("reason for closing"), "code", "trajectory", ClosureReason),
+    _v("ending", _("how the help ended (after the iJw list JZ588)"), "code", "trajectory", Ending),
+    _v(
+        "ended_as_planned",
+        _("the help ended as planned (1) or early (0); empty while it runs"),
+        "binary",
+        "trajectory",
+    ),
+    _v("plan_made", _("a plan was made"), "binary", "plan"),
+    _v("plan_editions", _("formal versions of the plan"), "integer", "plan"),
+    _v("agreements", _("agreements ever in force"), "integer", "plan"),
+    _v(
+        "agreements_kept_share",
+        _("share of the agreements kept at the latest review (kept = 1, partly = 0.5)"),
+        "number",
+        "plan",
+    ),
+    _v("reviews_held", _("reviews held"), "integer", "plan"),
+    _v(
+        "fid_independent_coordinator",
+        _("fidelity: a coordinator other than the family's case worker"),
+        "binary",
+        "fidelity",
+    ),
+    _v(
+        "fid_bottom_lines_before_meeting",
+        _("fidelity: bottom lines set before the first meeting"),
+        "binary",
+        "fidelity",
+    ),
+    _v("fid_private_time_held", _("fidelity: private family time held without professionals"), "binary", "fidelity"),
+    _v("fid_plan_presented_by_family", _("fidelity: the plan was presented by the family"), "binary", "fidelity"),
+    _v("fid_child_view", _("fidelity: the child's view is in the plan"), "binary", "fidelity"),
+    _v("fid_reviews_on_time", _("fidelity: every review held so far was held on time"), "binary", "fidelity"),
+)
+
+
 def variables() -> list[Variable]:
     """Every variable of the minimum dataset, in the order of the extract's columns."""
-    fixed = [
-        _v("trajectory", _("pseudonym of the trajectory"), "pseudonym", "identification"),
-        _v("case", _("pseudonym of the case (a family may have several trajectories)"), "pseudonym", "identification"),
-        _v("organisation", _("pseudonym of the organisation"), "pseudonym", "identification"),
-        _v("team", _("pseudonym of the team"), "pseudonym", "identification"),
-        _v("jurisdiction", _("the Netherlands (NL) or Flanders (VL)"), "code", "identification"),
-        _v("region", _("region of the organisation"), "text", "identification"),
-        _v("method", _("method"), "code", "method"),
-        _v("method_version", _("version of the method definition followed"), "text", "method"),
-        _v("variant", _("variant of the method"), "code", "method"),
-        _v("regular_care", _("comparison case in regular care (1) or a network method (0)"), "binary", "method"),
-        _v("offer_year", _("year of the offer"), "integer", "method"),
-        _v("offer_quarter", _("quarter of the offer, e.g. 2026-Q3"), "text", "method"),
-        _v("legal_context", _("legal context"), "code", "case", LegalContext),
-        _v("safety_concern", _("safety concern at the start"), "code", "case", SafetyConcern),
-        _v("referral_route", _("referral route"), "code", "case", ReferralRoute),
-        _v("registered", _("family characteristics recorded"), "binary", "case"),
-        _v("children", _("number of children the case is about"), "integer", "case"),
-        _v("child_age_min", _("age of the youngest child at the offer"), "integer", "case", unit="years"),
-        _v("child_age_max", _("age of the oldest child at the offer"), "integer", "case", unit="years"),
-        _v("child_age_mean", _("mean age of the children at the offer"), "number", "case", unit="years"),
-        _v("household", _("the children live with"), "code", "case", Household),
-        _v("household_size", _("persons in the household"), "integer", "case"),
-        *[_v(f"problem_{area.value}", area.label, "binary", "case") for area in ProblemArea],
-        _v("high_conflict_divorce", _("high-conflict divorce"), "code", "case", YesNoUnknown),
-        _v("migration_background", _("migration background of a parent"), "code", "case", YesNoUnknown),
-        _v(
-            "parent_intellectual_disability",
-            _("a parent with a mild intellectual disability"),
-            "code",
-            "case",
-            YesNoUnknown,
-        ),
-        _v(
-            "network_size",
-            _("network size at the offer (living persons on the map, central persons excluded)"),
-            "integer",
-            "case",
-        ),
-        _v("informal_network_size", _("informal network at the offer"), "integer", "case"),
-        _v("professional_network_size", _("professionals in the network at the offer"), "integer", "case"),
-        _v("status", _("status of the trajectory"), "code", "trajectory", Status),
-        _v("accepted", _("the family accepted the offer"), "binary", "trajectory"),
-        _v(
-            "event",
-            _(
-                "how the offer ended: plan, abandoned (abandoned, declined or closed before a plan), or "
-                "running (still open: censored)"
-            ),
-            "code",
-            "trajectory",
-        ),
-        _v(
-            "event_weeks",
-            _("weeks from the offer to the event, or to today while running"),
-            "integer",
-            "trajectory",
-            unit="weeks",
-        ),
-        _v("weeks_to_plan", _("weeks from the offer to the plan"), "integer", "trajectory", unit="weeks"),
-        _v("weeks_to_abandonment", _("weeks from the offer to abandonment"), "integer", "trajectory", unit="weeks"),
-        _v("abandonment_reason", _("reason for abandoning"), "code", "trajectory", AbandonmentReason),
-        _v("weeks_to_closure", _("weeks from the offer to closure"), "integer", "trajectory", unit="weeks"),
-        _v("closure_reason", _("reason for closing"), "code", "trajectory", ClosureReason),
-        _v("ending", _("how the help ended (after the iJw list JZ588)"), "code", "trajectory", Ending),
-        _v(
-            "ended_as_planned",
-            _("the help ended as planned (1) or early (0); empty while it runs"),
-            "binary",
-            "trajectory",
-        ),
-        _v("plan_made", _("a plan was made"), "binary", "plan"),
-        _v("plan_editions", _("formal versions of the plan"), "integer", "plan"),
-        _v("agreements", _("agreements ever in force"), "integer", "plan"),
-        _v(
-            "agreements_kept_share",
-            _("share of the agreements kept at the latest review (kept = 1, partly = 0.5)"),
-            "number",
-            "plan",
-        ),
-        _v("reviews_held", _("reviews held"), "integer", "plan"),
-        _v(
-            "fid_independent_coordinator",
-            _("fidelity: a coordinator other than the family's case worker"),
-            "binary",
-            "fidelity",
-        ),
-        _v(
-            "fid_bottom_lines_before_meeting",
-            _("fidelity: bottom lines set before the first meeting"),
-            "binary",
-            "fidelity",
-        ),
-        _v(
-            "fid_private_time_held", _("fidelity: private family time held without professionals"), "binary", "fidelity"
-        ),
-        _v("fid_plan_presented_by_family", _("fidelity: the plan was presented by the family"), "binary", "fidelity"),
-        _v("fid_child_view", _("fidelity: the child's view is in the plan"), "binary", "fidelity"),
-        _v("fid_reviews_on_time", _("fidelity: every review held so far was held on time"), "binary", "fidelity"),
-    ]
-    return fixed + _moment_variables() + _instrument_variables()
+    return [*TRAJECTORY_VARIABLES, *_moment_variables(), *_instrument_variables()]
 
 
 def _instrument_variables() -> list[Variable]:
@@ -370,9 +371,27 @@ def _one_of(ids):
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
 
 
-def _rows_for(ids, project_key, today):
+@dataclass
+class _Chunk:
+    """What the rows of one chunk of trajectories are made of, each per trajectory (or per plan) id."""
+
+    trajectories: list  # TRAJECTORY_COLUMNS of each trajectory, by id
+    registrations: dict
+    outcomes: dict  # per moment
+    scores: dict  # (moment, instrument, score) -> mean over the respondents
+    plans: dict
+    agreements: dict  # per plan: agreements ever in force
+    reviews: dict  # per plan: the reviews held, oldest first
+    keeping: dict  # per plan: the share kept at the latest review
+    first_meeting: dict  # when the first meeting started
+    private_held: set  # trajectories with private family time held
+    first_line: dict  # when the first bottom line was set
+
+
+def _read_chunk(ids) -> _Chunk:
+    """One query per kind of record for the whole chunk, whatever its length."""
     chunk = _one_of(ids)
-    base = list(Trajectory.objects.filter(id__in=chunk).order_by("id").values(*TRAJECTORY_COLUMNS))
+    trajectories = list(Trajectory.objects.filter(id__in=chunk).order_by("id").values(*TRAJECTORY_COLUMNS))
     registrations = {
         r["trajectory_id"]: r
         for r in Registration.objects.filter(trajectory_id__in=chunk).order_by().values(*REGISTRATION_COLUMNS)
@@ -431,86 +450,119 @@ def _rows_for(ids, project_key, today):
         .order_by()
         .values_list("trajectory_id", "first")
     )
-    ages = _children_ages(registrations)
-    definitions = instrument_definitions()
+    return _Chunk(
+        trajectories,
+        registrations,
+        outcomes,
+        scores,
+        plans,
+        agreements,
+        reviews,
+        keeping,
+        first_meeting,
+        private_held,
+        first_line,
+    )
 
-    for t in base:
+
+def _rows_for(ids, project_key, today):
+    records = _read_chunk(ids)
+    ages = _children_ages(records.registrations)
+    definitions = instrument_definitions()
+    for t in records.trajectories:
         tid = t["id"]
-        reg = registrations.get(tid)
-        plan = plans.get(tid)
-        event, event_weeks = event_of(t, today)
-        row = {
-            # No key: an analysis that never leaves the server needs no identifiers at all.
-            "trajectory": pseudonym(project_key, "trajectory", tid) if project_key else None,
-            "case": pseudonym(project_key, "case", t["case_id"]) if project_key else None,
-            "organisation": pseudonym(project_key, "organisation", t["organisation_id"]) if project_key else None,
-            "team": pseudonym(project_key, "team", t["team_id"]) if project_key else None,
-            "jurisdiction": t["organisation__jurisdiction"],
-            "region": t["organisation__region"],
-            "method": t["method_code"],
-            "method_version": t["method_version"],
-            "variant": t["variant_code"],
-            "regular_care": int(t["method_code"] == REGULAR_CARE),
-            "offer_year": t["offered_on"].year,
-            "offer_quarter": f"{t['offered_on'].year}-Q{(t['offered_on'].month - 1) // 3 + 1}",
-            "legal_context": t["case__legal_context"],
-            "safety_concern": t["case__safety_concern"],
-            "referral_route": t["case__referral_route"],
-            "registered": int(reg is not None),
-            "status": t["status"],
-            "accepted": int(t["accepted_on"] is not None),
-            "event": event,
-            "event_weeks": event_weeks,
-            "weeks_to_plan": _weeks(t["offered_on"], t["plan_made_on"]),
-            "weeks_to_abandonment": _weeks(t["offered_on"], t["abandoned_on"]),
-            "abandonment_reason": t["abandonment_reason"],
-            "weeks_to_closure": _weeks(t["offered_on"], t["closed_on"]),
-            "closure_reason": t["closure_reason"],
-            "plan_made": int(t["plan_made_on"] is not None),
-        }
-        child_ages = ages.get(tid, [])
-        row["children"] = len(child_ages) if reg else None
-        row["child_age_min"], row["child_age_max"], row["child_age_mean"] = _age(child_ages)
-        for name in (
-            "household",
-            "household_size",
-            "high_conflict_divorce",
-            "migration_background",
-            "parent_intellectual_disability",
-            "network_size",
-            "informal_network_size",
-            "professional_network_size",
-            "ending",
-        ):
-            row[name] = reg[name] if reg else None
-        areas = set(reg["problem_areas"]) if reg else None
-        for area in ProblemArea:
-            row[f"problem_{area.value}"] = None if areas is None else int(area.value in areas)
-        ending = reg["ending"] if reg else ""
-        row["ended_as_planned"] = 1 if ending == Ending.AS_PLANNED else 0 if ending in EARLY_ENDINGS else None
-        # The plan and how it is kept.
-        row["plan_editions"] = plan["edition"] if plan and plan["accepted_on"] else 0
-        row["agreements"] = agreements.get(plan["id"], 0) if plan else 0
-        row["agreements_kept_share"] = keeping.get(plan["id"]) if plan else None
-        held = reviews.get(plan["id"], []) if plan else []
-        row["reviews_held"] = len(held)
-        # How the method was carried out.
-        row["fid_independent_coordinator"] = int(
-            t["coordinator_id"] is not None and not t["coordinator_is_case_worker"]
-        )
-        meeting_at = first_meeting.get(tid)
-        line_on = first_line.get(tid)
-        row["fid_bottom_lines_before_meeting"] = (
-            None if meeting_at is None else int(line_on is not None and line_on <= meeting_at.date())
-        )
-        row["fid_private_time_held"] = None if meeting_at is None else int(tid in private_held)
-        row["fid_plan_presented_by_family"] = None if plan is None else int(plan["presented_on"] is not None)
-        row["fid_child_view"] = None if plan is None else int(bool((plan["child_view"] or "").strip()))
-        row["fid_reviews_on_time"] = (
-            None if not held else int(all((r["held_on"] - r["planned_on"]).days <= REVIEW_GRACE_DAYS for r in held))
-        )
-        _add_moments(row, t, outcomes.get(tid, {}), scores.get(tid, {}), definitions)
+        reg = records.registrations.get(tid)
+        plan = records.plans.get(tid)
+        held = records.reviews.get(plan["id"], []) if plan else []
+        row = _trajectory_columns(t, reg, project_key, today)
+        _add_case(row, reg, ages.get(tid, []))
+        _add_plan(row, plan, held, records)
+        _add_fidelity(row, t, plan, held, records)
+        _add_moments(row, t, records.outcomes.get(tid, {}), records.scores.get(tid, {}), definitions)
         yield row
+
+
+def _trajectory_columns(t, reg, project_key, today) -> dict:
+    """The trajectory's own columns: pseudonyms, method, case context, and how and when the offer ended."""
+    tid = t["id"]
+    event, event_weeks = event_of(t, today)
+    return {
+        # No key: an analysis that never leaves the server needs no identifiers at all.
+        "trajectory": pseudonym(project_key, "trajectory", tid) if project_key else None,
+        "case": pseudonym(project_key, "case", t["case_id"]) if project_key else None,
+        "organisation": pseudonym(project_key, "organisation", t["organisation_id"]) if project_key else None,
+        "team": pseudonym(project_key, "team", t["team_id"]) if project_key else None,
+        "jurisdiction": t["organisation__jurisdiction"],
+        "region": t["organisation__region"],
+        "method": t["method_code"],
+        "method_version": t["method_version"],
+        "variant": t["variant_code"],
+        "regular_care": int(t["method_code"] == REGULAR_CARE),
+        "offer_year": t["offered_on"].year,
+        "offer_quarter": f"{t['offered_on'].year}-Q{(t['offered_on'].month - 1) // 3 + 1}",
+        "legal_context": t["case__legal_context"],
+        "safety_concern": t["case__safety_concern"],
+        "referral_route": t["case__referral_route"],
+        "registered": int(reg is not None),
+        "status": t["status"],
+        "accepted": int(t["accepted_on"] is not None),
+        "event": event,
+        "event_weeks": event_weeks,
+        "weeks_to_plan": _weeks(t["offered_on"], t["plan_made_on"]),
+        "weeks_to_abandonment": _weeks(t["offered_on"], t["abandoned_on"]),
+        "abandonment_reason": t["abandonment_reason"],
+        "weeks_to_closure": _weeks(t["offered_on"], t["closed_on"]),
+        "closure_reason": t["closure_reason"],
+        "plan_made": int(t["plan_made_on"] is not None),
+    }
+
+
+def _add_case(row, reg, child_ages):
+    """The family characteristics of the registration (empty without one)."""
+    row["children"] = len(child_ages) if reg else None
+    row["child_age_min"], row["child_age_max"], row["child_age_mean"] = _age(child_ages)
+    for name in (
+        "household",
+        "household_size",
+        "high_conflict_divorce",
+        "migration_background",
+        "parent_intellectual_disability",
+        "network_size",
+        "informal_network_size",
+        "professional_network_size",
+        "ending",
+    ):
+        row[name] = reg[name] if reg else None
+    areas = set(reg["problem_areas"]) if reg else None
+    for area in ProblemArea:
+        row[f"problem_{area.value}"] = None if areas is None else int(area.value in areas)
+    ending = reg["ending"] if reg else ""
+    row["ended_as_planned"] = 1 if ending == Ending.AS_PLANNED else 0 if ending in EARLY_ENDINGS else None
+
+
+def _add_plan(row, plan, held, records):
+    """The plan and how it is kept."""
+    row["plan_editions"] = plan["edition"] if plan and plan["accepted_on"] else 0
+    row["agreements"] = records.agreements.get(plan["id"], 0) if plan else 0
+    row["agreements_kept_share"] = records.keeping.get(plan["id"]) if plan else None
+    row["reviews_held"] = len(held)
+
+
+def _add_fidelity(row, t, plan, held, records):
+    """How the method was carried out."""
+    tid = t["id"]
+    row["fid_independent_coordinator"] = int(t["coordinator_id"] is not None and not t["coordinator_is_case_worker"])
+    meeting_at = records.first_meeting.get(tid)
+    line_on = records.first_line.get(tid)
+    row["fid_bottom_lines_before_meeting"] = (
+        None if meeting_at is None else int(line_on is not None and line_on <= meeting_at.date())
+    )
+    row["fid_private_time_held"] = None if meeting_at is None else int(tid in records.private_held)
+    row["fid_plan_presented_by_family"] = None if plan is None else int(plan["presented_on"] is not None)
+    row["fid_child_view"] = None if plan is None else int(bool((plan["child_view"] or "").strip()))
+    row["fid_reviews_on_time"] = (
+        None if not held else int(all((r["held_on"] - r["planned_on"]).days <= REVIEW_GRACE_DAYS for r in held))
+    )
 
 
 def _add_moments(row, t, outcomes, scores, definitions):

@@ -29,14 +29,13 @@ def ensure(organisations: dict, users: dict) -> int:
         if admin is None or not researchers:
             continue
         services.create_project(
-            Actor(admin.user),
+            Actor(admin.user, path="demo"),
             {
                 "name": NAMES.get(organisation.jurisdiction, "Onderzoek"),
                 "organisations": [organisation],
                 "members": researchers,
                 "description": "Demo: vergelijkt trajecten met een netwerkmethodiek met reguliere hulp.",
             },
-            path="demo",
         )
         created += 1
     return created

@@ -213,6 +213,14 @@ def _link(per_grouping, extract, count_keys, total_key, apply):
 def _protect(per_grouping: dict, with_outcomes: bool) -> None:
     """Blank, in place, every count under the threshold and every further one that would give it away, and what
     is built on them: rates, curves, times, agreements, outcome shares and mean scores."""
+    _protect_offers(per_grouping)
+    _protect_agreements(per_grouping)
+    if with_outcomes:
+        _protect_outcomes(per_grouping)
+
+
+def _protect_offers(per_grouping: dict) -> None:
+    """The offers (with a plan, without, still running) and what is built on them: the rate and the curves."""
 
     def offers(row):
         return {"plans": row.plans, "without_plan": row.without_plan, "running": row.running, "total": row.offered}
@@ -235,6 +243,10 @@ def _protect(per_grouping: dict, with_outcomes: bool) -> None:
 
     _link(per_grouping, offers, COUNT_FIELDS, "total", apply_offers)
 
+
+def _protect_agreements(per_grouping: dict) -> None:
+    """The agreements judged (kept, partly, not kept); the share kept is shown only beside its counts."""
+
     def judged(row):
         a = row.agreements or {}
         return {
@@ -254,50 +266,62 @@ def _protect(per_grouping: dict, with_outcomes: bool) -> None:
             }
 
     _link(per_grouping, judged, ("kept", "partly", "not_kept"), "judged", apply_judged)
-    if not with_outcomes:
-        return
+
+
+def _protect_outcomes(per_grouping: dict) -> None:
+    """Per moment: the families measured, each outcome share and each mean score, each table linked on its own
+    count. What is published is built anew, so nothing unchecked stays behind."""
     every_row = [row for rows in per_grouping.values() for row in rows]
     moments = sorted({m for row in every_row for m in row.outcomes})
     published = {id(row): {m: {"measured": None, "shares": {}, "scores": {}} for m in moments} for row in every_row}
     for moment in moments:
-
-        def measured(row, moment=moment):
-            return {"measured": row.outcomes.get(moment, {}).get("measured", 0)}
-
-        def apply_measured(row, shown, moment=moment):
-            published[id(row)][moment]["measured"] = shown["measured"]
-
-        _link(per_grouping, measured, ("measured",), None, apply_measured)
+        _protect_measured(per_grouping, moment, published)
         names = sorted({n for row in every_row for n in row.outcomes.get(moment, {}).get("shares", {})})
         for name in names:
-
-            def share(row, moment=moment, name=name):
-                found = row.outcomes.get(moment, {}).get("shares", {}).get(name) or {"k": 0, "n": 0}
-                return {"k": found["k"], "rest": found["n"] - found["k"], "n": found["n"]}
-
-            def apply_share(row, shown, moment=moment, name=name):
-                if shown["k"] is not None and shown["n"] is not None:
-                    published[id(row)][moment]["shares"][name] = row.outcomes[moment]["shares"][name]
-
-            _link(per_grouping, share, ("k", "rest"), "n", apply_share)
+            _protect_share(per_grouping, moment, name, published)
         codes = sorted({c for row in every_row for c in row.outcomes.get(moment, {}).get("scores", {})})
         for code in codes:
-
-            def score(row, moment=moment, code=code):
-                return {"n": (row.outcomes.get(moment, {}).get("scores", {}).get(code) or {"n": 0})["n"]}
-
-            def apply_score(row, shown, moment=moment, code=code):
-                if shown["n"] is not None:
-                    found = row.outcomes[moment]["scores"][code]
-                    published[id(row)][moment]["scores"][code] = {"n": found["n"], "mean": found["mean"]}
-
-            _link(per_grouping, score, ("n",), None, apply_score)
+            _protect_score(per_grouping, moment, code, published)
     for row in every_row:
         row.outcomes = published[id(row)]
 
 
+def _protect_measured(per_grouping, moment, published):
+    def measured(row):
+        return {"measured": row.outcomes.get(moment, {}).get("measured", 0)}
+
+    def apply_measured(row, shown):
+        published[id(row)][moment]["measured"] = shown["measured"]
+
+    _link(per_grouping, measured, ("measured",), None, apply_measured)
+
+
+def _protect_share(per_grouping, moment, name, published):
+    def share(row):
+        found = row.outcomes.get(moment, {}).get("shares", {}).get(name) or {"k": 0, "n": 0}
+        return {"k": found["k"], "rest": found["n"] - found["k"], "n": found["n"]}
+
+    def apply_share(row, shown):
+        if shown["k"] is not None and shown["n"] is not None:
+            published[id(row)][moment]["shares"][name] = row.outcomes[moment]["shares"][name]
+
+    _link(per_grouping, share, ("k", "rest"), "n", apply_share)
+
+
+def _protect_score(per_grouping, moment, code, published):
+    def score(row):
+        return {"n": (row.outcomes.get(moment, {}).get("scores", {}).get(code) or {"n": 0})["n"]}
+
+    def apply_score(row, shown):
+        if shown["n"] is not None:
+            found = row.outcomes[moment]["scores"][code]
+            published[id(row)][moment]["scores"][code] = {"n": found["n"], "mean": found["mean"]}
+
+    _link(per_grouping, score, ("n",), None, apply_score)
+
+
 def indicator_view(
-    actor, *, grouping, today, organisation_ids=None, date_from=None, date_to=None, methods=None, view=None, path=""
+    actor, *, grouping, today, organisation_ids=None, date_from=None, date_to=None, methods=None, view=None
 ) -> IndicatorView:
     scope = scope_for(actor.user)
     if scope.empty:
@@ -316,7 +340,6 @@ def indicator_view(
         actor,
         Action.VIEW,
         [Access("indicators", grouping, None, o) for o in chosen],
-        path=path,
         detail=f"grouping={grouping}",
     )
     return IndicatorView(rows, chosen, suppressed, grouping)
@@ -373,7 +396,7 @@ def jobs_of(actor, limit=10) -> list[EvaluationJob]:
     return list(EvaluationJob.objects.filter(requested_by=actor.user).defer("result", "upload")[:limit])
 
 
-def job_for(actor, job_id, path="") -> EvaluationJob:
+def job_for(actor, job_id) -> EvaluationJob:
     """A job of this user (only the one who asked for it sees it); NotFound otherwise."""
     job = EvaluationJob.objects.filter(pk=job_id, requested_by=actor.user).defer("result", "upload").first()
     if job is None:
@@ -381,7 +404,7 @@ def job_for(actor, job_id, path="") -> EvaluationJob:
     return job
 
 
-def job_result(actor, job_id, path="") -> EvaluationJob:
+def job_result(actor, job_id) -> EvaluationJob:
     job = EvaluationJob.objects.filter(pk=job_id, requested_by=actor.user, status="done", result__isnull=False).first()
     if job is None:
         raise NotFound()
@@ -389,7 +412,6 @@ def job_result(actor, job_id, path="") -> EvaluationJob:
         actor,
         Action.EXPORT,
         [Access(job.kind, job.pk, None, o) for o in job.organisation_ids or [None]],
-        path=path,
         detail=job.filename,
     )
     return job
@@ -415,10 +437,10 @@ def project_for(actor, project_id) -> ResearchProject:
     return project
 
 
-def log_compare(actor, organisation_ids, method, path=""):
+def log_compare(actor, organisation_ids, method):
     """An effect evaluation reads every registered trajectory of the method and the comparison: logged as such."""
-    log_access(actor, Action.VIEW, [Access("effect_evaluation", method, None, o) for o in organisation_ids], path=path)
+    log_access(actor, Action.VIEW, [Access("effect_evaluation", method, None, o) for o in organisation_ids])
 
 
-def log_upload(actor, filename, path=""):
-    log_access(actor, Action.VIEW, [Access("external_extract", "", None, None)], path=path, detail=str(filename)[:200])
+def log_upload(actor, filename):
+    log_access(actor, Action.VIEW, [Access("external_extract", "", None, None)], detail=str(filename)[:200])

@@ -69,7 +69,7 @@ def _methods_present(organisation_ids, date_from, date_to) -> list[str]:
     return sorted(set(query.values_list("method_code", flat=True).distinct()))
 
 
-def _plain(row: indicators.GroupIndicators) -> dict:
+def plain_row(row: indicators.GroupIndicators) -> dict:
     return {
         "key": row.key,
         "offered": row.offered,
@@ -102,7 +102,7 @@ def build(
         rows = queries.protected_rows(organisation_ids, "method", today=today)
     else:
         rows = indicators.compute(organisation_ids, "method", today=today, date_from=date_from, date_to=date_to)
-    q1 = [_plain(r) for r in rows]
+    q1 = [plain_row(r) for r in rows]
     # A researcher's comparisons show no group size the table above hides (issue 12, item 9).
     disclosure = (
         {"threshold": queries.SMALL_CELL, "published_groups": {r["key"]: r["offered"] for r in q1}}
@@ -158,7 +158,7 @@ def build(
 # ---- presenting ----------------------------------------------------------------------------------------------
 
 
-def _fmt(value, digits=2):
+def format_number(value, digits=2):
     if value is None:
         return "—"
     return formats.number_format(round(value, digits), digits, use_l10n=True, force_grouping=True)
@@ -168,11 +168,11 @@ def _pct(value):
     return "—" if value is None else f"{formats.number_format(value * 100, 0, use_l10n=True)} %"
 
 
-def _interval(estimate, scale=1.0, digits=2):
+def format_interval(estimate, scale=1.0, digits=2):
     if not estimate or estimate.get("estimate") is None:
         return "—"
     e, low, high = (None if estimate.get(k) is None else estimate[k] * scale for k in ("estimate", "ci_low", "ci_high"))
-    return f"{_fmt(e, digits)} [{_fmt(low, digits)}; {_fmt(high, digits)}]"
+    return f"{format_number(e, digits)} [{format_number(low, digits)}; {format_number(high, digits)}]"
 
 
 def _decimal_comma() -> bool:
@@ -182,243 +182,271 @@ def _decimal_comma() -> bool:
 def presentation(data: dict) -> dict:
     """Tables and figures of a report in the current language, from ``build``'s data."""
     comma = _decimal_comma()
-    methods = []
-    curves, labels = {}, {}
-    bars = []
+    methods, bars, curves, labels = [], [], {}, {}
     for row in data["methods"]:
         name = method_label(row["key"])
-        incidence = row.get("incidence")
-        plan_times = abandon_times = {}
-        at_12 = None
-        if incidence:
-            plan = incidence["causes"]["plan"]
-            abandoned = incidence["causes"]["abandoned"]
-            plan_times, abandon_times = plan["event_times"], abandoned["event_times"]
-            at_12 = next((h for h in plan["at_horizons"] if h["horizon"] == 12), None)
-            curves[f"{row['key']}:plan"] = {
-                "times": incidence["times"],
-                "values": plan["cif"],
-                "low": plan["ci_low"],
-                "high": plan["ci_high"],
-            }
-            labels[f"{row['key']}:plan"] = _("%(method)s: plan") % {"method": name}
-            curves[f"{row['key']}:abandoned"] = {"times": incidence["times"], "values": abandoned["cif"]}
-            labels[f"{row['key']}:abandoned"] = _("%(method)s: given up") % {"method": name}
-        rate = row.get("plan_rate")
-        bars.append(
-            {
-                "label": name,
-                "value": rate["estimate"] if rate else None,
-                "low": rate["low"] if rate else None,
-                "high": rate["high"] if rate else None,
-                "note": _("too few to show") if not rate else "",
-            }
-        )
-        methods.append(
-            {
-                "name": name,
-                "offered": row["offered"],
-                "plans": row["plans"],
-                "without_plan": row["without_plan"],
-                "running": row["running"],
-                "rate": _interval(
-                    {"estimate": rate["estimate"], "ci_low": rate["low"], "ci_high": rate["high"]}, 100, 0
-                )
-                if rate
-                else "—",
-                "plan_median": plan_times.get("median"),
-                "plan_mean": _fmt(plan_times.get("mean"), 1),
-                "plan_range": (f"{plan_times['min']}–{plan_times['max']}" if plan_times.get("min") is not None else ""),
-                "abandon_median": abandon_times.get("median"),
-                "abandon_mean": _fmt(abandon_times.get("mean"), 1),
-                "abandon_range": (
-                    f"{abandon_times['min']}–{abandon_times['max']}" if abandon_times.get("min") is not None else ""
-                ),
-                "cif_12": _pct(at_12["cif"]) if at_12 and at_12.get("cif") is not None else "—",
-                "kept": _pct(row["agreements"]["kept_rate"]["estimate"]) if row.get("agreements") else "—",
-            }
-        )
-    figure_rate = figures.bar_with_intervals_svg(
-        bars,
-        title=_("Offers that led to a plan, per method"),
-        x_label=_("share of offers with a plan"),
-        no_data=_("No offers in this period."),
-        decimal_comma=comma,
-        figure_id="fig-plan-rate",
-    )
-    figure_curves = figures.cumulative_incidence_svg(
-        curves,
-        title=_("Cumulative incidence of a plan and of giving up, with a plan and giving up competing"),
-        x_label=_("weeks since the offer"),
-        y_label=_("share of offers"),
-        labels=labels,
-        horizon=52,
-        band_label=_("95% interval"),
-        no_data=_("No offers in this period."),
-        decimal_comma=comma,
-        figure_id="fig-incidence",
-    )
-    comparisons = [_comparison_presentation(c, comma) for c in data["comparisons"]]
+        methods.append(_method_row(row, name))
+        bars.append(_rate_bar(row, name))
+        if row.get("incidence"):
+            _add_incidence_curves(curves, labels, row, name)
     return {
         "methods": methods,
-        "figure_rate": figure_rate,
-        "figure_curves": figure_curves,
-        "comparisons": comparisons,
+        "figure_rate": figures.bar_with_intervals_svg(
+            bars,
+            title=_("Offers that led to a plan, per method"),
+            x_label=_("share of offers with a plan"),
+            no_data=_("No offers in this period."),
+            decimal_comma=comma,
+            figure_id="fig-plan-rate",
+        ),
+        "figure_curves": figures.cumulative_incidence_svg(
+            curves,
+            title=_("Cumulative incidence of a plan and of giving up, with a plan and giving up competing"),
+            x_label=_("weeks since the offer"),
+            y_label=_("share of offers"),
+            labels=labels,
+            horizon=52,
+            band_label=_("95% interval"),
+            no_data=_("No offers in this period."),
+            decimal_comma=comma,
+            figure_id="fig-incidence",
+        ),
+        "comparisons": [comparison_presentation(c, comma) for c in data["comparisons"]],
         "data": data,
     }
+
+
+def _method_row(row: dict, name: str) -> dict:
+    """Question 1 for one method: offers, plans, and the times until a plan and until giving up."""
+    incidence = row.get("incidence")
+    plan_times = abandon_times = {}
+    at_12 = None
+    if incidence:
+        plan = incidence["causes"]["plan"]
+        plan_times, abandon_times = plan["event_times"], incidence["causes"]["abandoned"]["event_times"]
+        at_12 = next((h for h in plan["at_horizons"] if h["horizon"] == 12), None)
+    rate = row.get("plan_rate")
+    return {
+        "name": name,
+        "offered": row["offered"],
+        "plans": row["plans"],
+        "without_plan": row["without_plan"],
+        "running": row["running"],
+        "rate": format_interval({"estimate": rate["estimate"], "ci_low": rate["low"], "ci_high": rate["high"]}, 100, 0)
+        if rate
+        else "—",
+        "plan_median": plan_times.get("median"),
+        "plan_mean": format_number(plan_times.get("mean"), 1),
+        "plan_range": (f"{plan_times['min']}–{plan_times['max']}" if plan_times.get("min") is not None else ""),
+        "abandon_median": abandon_times.get("median"),
+        "abandon_mean": format_number(abandon_times.get("mean"), 1),
+        "abandon_range": (
+            f"{abandon_times['min']}–{abandon_times['max']}" if abandon_times.get("min") is not None else ""
+        ),
+        "cif_12": _pct(at_12["cif"]) if at_12 and at_12.get("cif") is not None else "—",
+        "kept": _pct(row["agreements"]["kept_rate"]["estimate"]) if row.get("agreements") else "—",
+    }
+
+
+def _rate_bar(row: dict, name: str) -> dict:
+    rate = row.get("plan_rate")
+    return {
+        "label": name,
+        "value": rate["estimate"] if rate else None,
+        "low": rate["low"] if rate else None,
+        "high": rate["high"] if rate else None,
+        "note": _("too few to show") if not rate else "",
+    }
+
+
+def _add_incidence_curves(curves: dict, labels: dict, row: dict, name: str) -> None:
+    """The method's curve of a plan (with its band) and of giving up, for the figure of cumulative incidence."""
+    incidence = row["incidence"]
+    plan, abandoned = incidence["causes"]["plan"], incidence["causes"]["abandoned"]
+    curves[f"{row['key']}:plan"] = {
+        "times": incidence["times"],
+        "values": plan["cif"],
+        "low": plan["ci_low"],
+        "high": plan["ci_high"],
+    }
+    labels[f"{row['key']}:plan"] = _("%(method)s: plan") % {"method": name}
+    curves[f"{row['key']}:abandoned"] = {"times": incidence["times"], "values": abandoned["cif"]}
+    labels[f"{row['key']}:abandoned"] = _("%(method)s: given up") % {"method": name}
 
 
 def _label(stem):
     return str(OUTCOME_LABELS.get(stem, stem))
 
 
-def _comparison_presentation(result: dict, comma: bool) -> dict:
+def comparison_presentation(result: dict, comma: bool) -> dict:
+    """Question 2 (and 3) for one method against regular care: the table of outcomes, the forest plots, the
+    balance and overlap of the first outcome that has them, and the moderators."""
     name = method_label(result["method"])
     rows, binary_forest, continuous_forest, moderators = [], [], [], []
     balance_source = None
     for entry in result.get("outcomes", []):
         label = _label(entry["stem"])
+        forest = binary_forest if entry["kind"] == "binary" else continuous_forest
         if "error" in entry:
             rows.append({"label": label, "error": _error_text(entry["error"])})
-            (binary_forest if entry["kind"] == "binary" else continuous_forest).append(
-                {"label": label, "estimate": None, "low": None, "high": None, "note": _("not estimable")}
-            )
+            forest.append({"label": label, "estimate": None, "low": None, "high": None, "note": _("not estimable")})
             continue
-        main = comparison.main_estimate(entry)
-        raw = entry["raw"]["classical"]
-        ipw = (entry.get("ipw") or {}).get("ATT")
-        matching = entry.get("matching")
-        scale = 100 if entry["kind"] == "binary" else 1
-        rows.append(
-            {
-                "label": label,
-                "kind": entry["kind"],
-                "n": f"{_count(entry['n_treated'])} / {_count(entry['n_control'])}",
-                "raw": _interval(raw, scale),
-                "adjusted": _interval(main, scale),
-                "ipw": _interval(ipw, scale),
-                "matching": _interval(matching, scale),
-                "p": _fmt(main.get("p_value"), 3) if main else "—",
-                "p_adjusted": _fmt(main.get("p_adjusted"), 3) if main else "—",
-                "effect_size": _effect_size(entry),
-                "mde": _mde(entry),
-                "warnings": [_warning_text(w) for w in entry.get("warnings", [])][:4],
-            }
-        )
-        target = binary_forest if entry["kind"] == "binary" else continuous_forest
-        if main and main.get("estimate") is not None:
-            target.append(
-                {
-                    "label": label,
-                    "estimate": main["estimate"] * scale,
-                    "low": main["ci_low"] * scale if main.get("ci_low") is not None else None,
-                    "high": main["ci_high"] * scale if main.get("ci_high") is not None else None,
-                }
-            )
+        rows.append(_outcome_row(entry, label))
+        forest += _forest_point(entry, label)
         if balance_source is None and entry.get("balance"):
             balance_source = entry
-        for m in entry.get("moderation", []):
-            if "error" in m:
-                continue
-            interaction = m["interaction"]
-            moderators.append(
-                {
-                    "outcome": label,
-                    "moderator": str(MODERATOR_LABELS.get(m["moderator"], m["moderator"])),
-                    "estimate": _interval(interaction, 1),
-                    "p": _fmt(interaction.get("p_value"), 3),
-                    "p_adjusted": _fmt(interaction.get("p_adjusted"), 3),
-                    "significant": (interaction.get("p_adjusted") or 1) < 0.05,
-                }
-            )
-    favours = _("favours %(method)s") % {"method": name}
-    forest_binary = figures.forest_plot_svg(
-        binary_forest,
-        title=_("%(method)s against regular care: adjusted risk differences (percentage points)") % {"method": name},
-        x_label=_("difference in percentage points"),
-        label_heading=_("outcome"),
-        estimate_heading=_("estimate [95% interval]"),
-        no_data=_("No outcome could be estimated."),
-        decimal_comma=comma,
-        figure_id=f"fig-forest-binary-{result['method']}",
-    )
-    forest_continuous = figures.forest_plot_svg(
-        continuous_forest,
-        title=_("%(method)s against regular care: adjusted differences in scores") % {"method": name},
-        x_label=_("difference in score points"),
-        label_heading=_("outcome"),
-        estimate_heading=_("estimate [95% interval]"),
-        no_data=_("No outcome could be estimated."),
-        decimal_comma=comma,
-        figure_id=f"fig-forest-continuous-{result['method']}",
-    )
-    balance = overlap = ""
-    if balance_source:
-        balance = figures.balance_plot_svg(
-            [
-                {
-                    "label": str(COVARIATE_LABELS.get(b["covariate"], b["covariate"])),
-                    "before": b["smd"],
-                    "after": b["after"].get("ipw_att", {}).get("smd"),
-                }
-                for b in balance_source["balance"]
-            ],
-            title=_("Covariate balance before and after weighting (%(outcome)s)")
-            % {"outcome": _label(balance_source["stem"])},
-            before_label=_("before"),
-            after_label=_("after weighting"),
-            x_label=_("standardised mean difference"),
-            threshold_label=_("±0.1"),
-            decimal_comma=comma,
-            figure_id=f"fig-balance-{result['method']}",
-        )
-        if balance_source.get("overlap"):
-            o = balance_source["overlap"]
-            overlap = figures.overlap_svg(
-                o["treated"],
-                o["control"],
-                o["bin_edges"],
-                title=_("Overlap of the propensity scores"),
-                labels={"treated": name, "control": _("regular care")},
-                x_label=_("propensity score"),
-                y_label=_("trajectories"),
-                decimal_comma=comma,
-                figure_id=f"fig-overlap-{result['method']}",
-            )
+        moderators += _moderator_rows(entry, label)
+    balance, overlap = _balance_figures(balance_source, name, result["method"], comma)
     return {
         "method": result["method"],
         "name": name,
         "n_treated": result["n_treated"],
         "n_control": result["n_control"],
         "rows": rows,
-        "forest_binary": forest_binary,
-        "forest_continuous": forest_continuous,
+        "forest_binary": figures.forest_plot_svg(
+            binary_forest,
+            title=_("%(method)s against regular care: adjusted risk differences (percentage points)")
+            % {"method": name},
+            x_label=_("difference in percentage points"),
+            label_heading=_("outcome"),
+            estimate_heading=_("estimate [95% interval]"),
+            no_data=_("No outcome could be estimated."),
+            decimal_comma=comma,
+            figure_id=f"fig-forest-binary-{result['method']}",
+        ),
+        "forest_continuous": figures.forest_plot_svg(
+            continuous_forest,
+            title=_("%(method)s against regular care: adjusted differences in scores") % {"method": name},
+            x_label=_("difference in score points"),
+            label_heading=_("outcome"),
+            estimate_heading=_("estimate [95% interval]"),
+            no_data=_("No outcome could be estimated."),
+            decimal_comma=comma,
+            figure_id=f"fig-forest-continuous-{result['method']}",
+        ),
         "balance": balance,
         "overlap": overlap,
         "moderators": moderators,
         "suppressed": result.get("suppressed", False),
-        "favours": favours,
+        "favours": _("favours %(method)s") % {"method": name},
     }
+
+
+def _scale(entry) -> int:
+    """Binary outcomes are shown in percentage points."""
+    return 100 if entry["kind"] == "binary" else 1
+
+
+def _outcome_row(entry: dict, label: str) -> dict:
+    main = comparison.main_estimate(entry)
+    scale = _scale(entry)
+    return {
+        "label": label,
+        "kind": entry["kind"],
+        "n": f"{_count(entry['n_treated'])} / {_count(entry['n_control'])}",
+        "raw": format_interval(entry["raw"]["classical"], scale),
+        "adjusted": format_interval(main, scale),
+        "ipw": format_interval((entry.get("ipw") or {}).get("ATT"), scale),
+        "matching": format_interval(entry.get("matching"), scale),
+        "p": format_number(main.get("p_value"), 3) if main else "—",
+        "p_adjusted": format_number(main.get("p_adjusted"), 3) if main else "—",
+        "effect_size": effect_size_text(entry),
+        "mde": mde_text(entry),
+        "warnings": [_warning_text(w) for w in entry.get("warnings", [])][:4],
+    }
+
+
+def _forest_point(entry: dict, label: str) -> list:
+    """The outcome's main estimate for the forest plot, if there is one (an empty list otherwise)."""
+    main = comparison.main_estimate(entry)
+    if not main or main.get("estimate") is None:
+        return []
+    scale = _scale(entry)
+    return [
+        {
+            "label": label,
+            "estimate": main["estimate"] * scale,
+            "low": main["ci_low"] * scale if main.get("ci_low") is not None else None,
+            "high": main["ci_high"] * scale if main.get("ci_high") is not None else None,
+        }
+    ]
+
+
+def _moderator_rows(entry: dict, label: str) -> list:
+    rows = []
+    for m in entry.get("moderation", []):
+        if "error" in m:
+            continue
+        interaction = m["interaction"]
+        rows.append(
+            {
+                "outcome": label,
+                "moderator": str(MODERATOR_LABELS.get(m["moderator"], m["moderator"])),
+                "estimate": format_interval(interaction, 1),
+                "p": format_number(interaction.get("p_value"), 3),
+                "p_adjusted": format_number(interaction.get("p_adjusted"), 3),
+                "significant": (interaction.get("p_adjusted") or 1) < 0.05,
+            }
+        )
+    return rows
+
+
+def _balance_figures(source, name: str, method: str, comma: bool) -> tuple:
+    """(balance plot, overlap plot) of the outcome ``source``; empty strings without one."""
+    if not source:
+        return "", ""
+    balance = figures.balance_plot_svg(
+        [
+            {
+                "label": str(COVARIATE_LABELS.get(b["covariate"], b["covariate"])),
+                "before": b["smd"],
+                "after": b["after"].get("ipw_att", {}).get("smd"),
+            }
+            for b in source["balance"]
+        ],
+        title=_("Covariate balance before and after weighting (%(outcome)s)") % {"outcome": _label(source["stem"])},
+        before_label=_("before"),
+        after_label=_("after weighting"),
+        x_label=_("standardised mean difference"),
+        threshold_label=_("±0.1"),
+        decimal_comma=comma,
+        figure_id=f"fig-balance-{method}",
+    )
+    if not source.get("overlap"):
+        return balance, ""
+    o = source["overlap"]
+    overlap = figures.overlap_svg(
+        o["treated"],
+        o["control"],
+        o["bin_edges"],
+        title=_("Overlap of the propensity scores"),
+        labels={"treated": name, "control": _("regular care")},
+        x_label=_("propensity score"),
+        y_label=_("trajectories"),
+        decimal_comma=comma,
+        figure_id=f"fig-overlap-{method}",
+    )
+    return balance, overlap
 
 
 def _count(value):
     return HIDDEN if value is None else value
 
 
-def _effect_size(entry):
+def effect_size_text(entry):
     sizes = entry.get("effect_size") or {}
     if "cohens_d" in sizes:
-        return "d = " + _interval(sizes["cohens_d"])
+        return "d = " + format_interval(sizes["cohens_d"])
     if "odds_ratio" in sizes:
-        return "OR = " + _interval(sizes["odds_ratio"])
+        return "OR = " + format_interval(sizes["odds_ratio"])
     return "—"
 
 
-def _mde(entry):
+def mde_text(entry):
     mde = entry.get("mde") or {}
     if mde.get("standardised") is None:
         return "—"
-    return "d ≥ " + _fmt(mde["standardised"])
+    return "d ≥ " + format_number(mde["standardised"])
 
 
 ERROR_TEXTS = {

@@ -51,7 +51,7 @@ def _check_queue(actor):
 
 @transaction.atomic
 def request_report(
-    actor: Actor, *, organisation_ids=None, date_from=None, date_to=None, moment="t1", view=None, path: str = ""
+    actor: Actor, *, organisation_ids=None, date_from=None, date_to=None, moment="t1", view=None
 ) -> EvaluationJob:
     """Ask for the evaluation report of these organisations (within the user's scope) and period: exact figures
     of organisations the user manages, or the suppressed ones of every organisation where they do research, over
@@ -79,13 +79,13 @@ def request_report(
         },
         language=translation.get_language() or "nl",
     )
-    log_access(actor, Action.CREATE, [Access("report", job.pk, None, o) for o in chosen], path=path)
+    log_access(actor, Action.CREATE, [Access("report", job.pk, None, o) for o in chosen])
     _enqueue(job)
     return job
 
 
 @transaction.atomic
-def request_extract(actor: Actor, project_id, fmt: str, path: str = "") -> EvaluationJob:
+def request_extract(actor: Actor, project_id, fmt: str) -> EvaluationJob:
     project = queries.project_for(actor, project_id)
     if fmt not in extracts.FORMATS:
         raise ValidationError({"format": [_("Choose CSV or Parquet.")]})
@@ -103,7 +103,6 @@ def request_extract(actor: Actor, project_id, fmt: str, path: str = "") -> Evalu
         actor,
         Action.EXPORT,
         [Access("extract", job.pk, None, o) for o in organisation_ids],
-        path=path,
         detail=f"project={project.pk}",
     )
     _enqueue(job)
@@ -120,7 +119,7 @@ def limits() -> dict:
 
 
 @transaction.atomic
-def request_upload_evaluation(actor: Actor, data: bytes, filename: str, spec: dict, path: str = "") -> EvaluationJob:
+def request_upload_evaluation(actor: Actor, data: bytes, filename: str, spec: dict) -> EvaluationJob:
     """Evaluate an uploaded extract in the worker: the file waits in the job and is emptied when the job ends.
     Its size was checked from its header by the caller (``core.extract.check_shape``); the worker checks again."""
     if queries.scope_for(actor.user).empty:
@@ -134,9 +133,7 @@ def request_upload_evaluation(actor: Actor, data: bytes, filename: str, spec: di
         upload=bytes(data),
         language=translation.get_language() or "nl",
     )
-    log_access(
-        actor, Action.CREATE, [Access("external_extract", job.pk, None, None)], path=path, detail=str(filename)[:200]
-    )
+    log_access(actor, Action.CREATE, [Access("external_extract", job.pk, None, None)], detail=str(filename)[:200])
     _enqueue(job)
     return job
 
@@ -281,7 +278,7 @@ def _run_extract(job, today):
 
 
 @transaction.atomic
-def create_project(actor: Actor, data: dict, path: str = "") -> ResearchProject:
+def create_project(actor: Actor, data: dict) -> ResearchProject:
     """A research project of organisations the user administers, with researchers of those organisations."""
     administered = {m.organisation_id for m in actor.user.active_memberships() if m.role == Role.ADMINISTRATOR}
     if not administered:
@@ -315,7 +312,5 @@ def create_project(actor: Actor, data: dict, path: str = "") -> ResearchProject:
     project.save()
     project.organisations.set(organisations)
     project.members.set(members)
-    log_access(
-        actor, Action.CREATE, [Access("research_project", project.pk, None, o.pk) for o in organisations], path=path
-    )
+    log_access(actor, Action.CREATE, [Access("research_project", project.pk, None, o.pk) for o in organisations])
     return project

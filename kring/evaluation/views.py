@@ -89,7 +89,6 @@ def dashboard(request, scope):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             view=data.get("view") or None,
-            path=request.path,
         )
     rows = []
     if view:
@@ -134,7 +133,6 @@ def report_request(request, scope):
                 date_to=form.cleaned_data.get("date_to"),
                 moment=form.cleaned_data["moment"],
                 view=form.cleaned_data.get("view") or None,
-                path=request.path,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -149,10 +147,10 @@ def report_request(request, scope):
 
 @_page
 def job_page(request, scope, job_id):
-    job = queries.job_for(Actor.from_request(request), job_id, path=request.path)
+    job = queries.job_for(Actor.from_request(request), job_id)
     body = presented = None
     if job.status == "done" and job.kind == "report":
-        with_data = queries.job_result(Actor.from_request(request), job_id, path=request.path)
+        with_data = queries.job_result(Actor.from_request(request), job_id)
         body = report.render_html(with_data.data, for_pdf=False)
     if job.status == "done" and job.kind == "uploaded":
         presented = _extract_presentation(job.data)
@@ -171,7 +169,7 @@ def job_status(request, scope, job_id):
 
 @_page
 def job_download(request, scope, job_id):
-    job = queries.job_result(Actor.from_request(request), job_id, path=request.path)
+    job = queries.job_result(Actor.from_request(request), job_id)
     response = HttpResponse(bytes(job.result), content_type=job.content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     response["Cache-Control"] = "no-store"
@@ -186,7 +184,7 @@ def compare(request, scope):
         data = form.cleaned_data
         chosen_view = form.chosen_view()
         chosen = chosen_view.organisation_ids
-        queries.log_compare(Actor.from_request(request), chosen, data["method"], path=request.path)
+        queries.log_compare(Actor.from_request(request), chosen, data["method"])
         try:
             today = timezone.localdate()
             result = comparison.compare(
@@ -202,7 +200,7 @@ def compare(request, scope):
         except EvaluationInputError as error:
             form.add_error(None, error_message(error.as_dict()))
         else:
-            presented = report._comparison_presentation(result, _language() == "nl")
+            presented = report.comparison_presentation(result, _language() == "nl")
     return render(request, "evaluation/compare.html", {"form": form, "result": result, "presented": presented})
 
 
@@ -216,7 +214,7 @@ def compare_extract(request, scope):
         spec = form.spec()
         upload = form.cleaned_data["file"]
         actor = Actor.from_request(request)
-        queries.log_upload(actor, upload.name, path=request.path)
+        queries.log_upload(actor, upload.name)
         try:
             data = upload.read()
             # From the header only: a small file may hold millions of rows (issue 12).
@@ -226,7 +224,7 @@ def compare_extract(request, scope):
             spec["format"] = shape["format"]
             if len(data) > limit["inline_bytes"]:
                 try:
-                    job = services.request_upload_evaluation(actor, data, upload.name, spec, path=request.path)
+                    job = services.request_upload_evaluation(actor, data, upload.name, spec)
                 except ValidationError as error:
                     form.add_error(None, " ".join(error.messages))
                 else:
@@ -274,14 +272,14 @@ def _extract_presentation(result):
                 "label": entry["outcome"],
                 "kind": entry["kind"],
                 "n": f"{entry['n_treated']} / {entry['n_control']}",
-                "raw": report._interval(entry["raw"]["classical"]),
-                "adjusted": report._interval(main),
-                "ipw": report._interval((entry.get("ipw") or {}).get("ATT")),
-                "matching": report._interval(entry.get("matching")),
-                "p": report._fmt(main.get("p_value"), 3) if main else "—",
-                "p_adjusted": report._fmt(main.get("p_adjusted"), 3) if main else "—",
-                "effect_size": report._effect_size(entry),
-                "mde": report._mde(entry),
+                "raw": report.format_interval(entry["raw"]["classical"]),
+                "adjusted": report.format_interval(main),
+                "ipw": report.format_interval((entry.get("ipw") or {}).get("ATT")),
+                "matching": report.format_interval(entry.get("matching")),
+                "p": report.format_number(main.get("p_value"), 3) if main else "—",
+                "p_adjusted": report.format_number(main.get("p_adjusted"), 3) if main else "—",
+                "effect_size": report.effect_size_text(entry),
+                "mde": report.mde_text(entry),
                 "warnings": [error_message(w) for w in entry.get("warnings", [])][:6],
                 "balance": entry.get("balance") or [],
             }
@@ -313,7 +311,7 @@ def project_new(request, scope):
     form = ProjectForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_project(Actor.from_request(request), form.cleaned_data, path=request.path)
+            services.create_project(Actor.from_request(request), form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -331,9 +329,7 @@ def extract_request(request, scope, project_id):
         messages.error(request, _("Choose CSV or Parquet."))
         return redirect("evaluation:projects")
     try:
-        job = services.request_extract(
-            Actor.from_request(request), project_id, form.cleaned_data["format"], path=request.path
-        )
+        job = services.request_extract(Actor.from_request(request), project_id, form.cleaned_data["format"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("evaluation:projects")

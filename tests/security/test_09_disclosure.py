@@ -385,12 +385,15 @@ def test_researcher_and_public_outputs_give_no_small_count_away(base, client, tr
         client.logout()
 
         public = {
-            g: [report._plain(r) | {"outcomes": r.outcomes} for r in queries.public_indicators(grouping=g, today=TODAY)]
+            g: [
+                report.plain_row(r) | {"outcomes": r.outcomes}
+                for r in queries.public_indicators(grouping=g, today=TODAY)
+            ]
             for g in (*queries.PUBLIC_GROUPINGS, "all")
             if g != "all"
         }
         public["all"] = [
-            report._plain(r) | {"outcomes": r.outcomes}
+            report.plain_row(r) | {"outcomes": r.outcomes}
             for r in queries.protected_rows(
                 [base.org.pk, base.other.pk],
                 "all",
