@@ -60,8 +60,8 @@ class MeetingListView(JsonApiView):
     )
     def get(self, request, case_id, trajectory_id):
         actor = Actor.from_request(request)
-        queries.get_trajectory(actor, case_id, trajectory_id, path=request.path)
-        _case, _trajectories, meetings = queries.meetings_for_case(actor, case_id, path=request.path)
+        queries.get_trajectory(actor, case_id, trajectory_id)
+        _case, _trajectories, meetings = queries.meetings_for_case(actor, case_id)
         return Response(MeetingSerializer([m for m in meetings if m.trajectory_id == trajectory_id], many=True).data)
 
     @extend_schema(
@@ -75,9 +75,7 @@ class MeetingListView(JsonApiView):
     def post(self, request, case_id, trajectory_id):
         check_case_visible(request, case_id)
         data = parse_input(MeetingInputSerializer, request.data)
-        meeting = services.schedule_meeting(
-            Actor.from_request(request), case_id, trajectory_id, data, path=request.path
-        )
+        meeting = services.schedule_meeting(Actor.from_request(request), case_id, trajectory_id, data)
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
 
@@ -89,7 +87,7 @@ class MeetingDetailView(JsonApiView):
         responses={200: MeetingSerializer, 404: NOT_FOUND},
     )
     def get(self, request, case_id, meeting_id):
-        view = queries.meeting_detail(Actor.from_request(request), case_id, meeting_id, path=request.path)
+        view = queries.meeting_detail(Actor.from_request(request), case_id, meeting_id)
         return Response(MeetingSerializer(view.meeting).data)
 
     @extend_schema(
@@ -104,9 +102,7 @@ class MeetingDetailView(JsonApiView):
         check_case_visible(request, case_id)
         changes = parse_input(MeetingChangesSerializer, request.data)
         version = changes.pop("version")
-        meeting = services.update_meeting(
-            Actor.from_request(request), case_id, meeting_id, changes, version, path=request.path
-        )
+        meeting = services.update_meeting(Actor.from_request(request), case_id, meeting_id, changes, version)
         return Response(MeetingSerializer(meeting).data)
 
 
@@ -122,7 +118,7 @@ class MeetingCancelView(JsonApiView):
         check_case_visible(request, case_id)
         data = parse_input(CancelSerializer, request.data)
         meeting = services.cancel_meeting(
-            Actor.from_request(request), case_id, meeting_id, data["reason"], data["version"], path=request.path
+            Actor.from_request(request), case_id, meeting_id, data["reason"], data["version"]
         )
         return Response(MeetingSerializer(meeting).data)
 
@@ -135,7 +131,7 @@ class InvitationListView(JsonApiView):
         responses={200: InvitationSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, case_id, meeting_id):
-        view = queries.meeting_detail(Actor.from_request(request), case_id, meeting_id, path=request.path)
+        view = queries.meeting_detail(Actor.from_request(request), case_id, meeting_id)
         return Response(InvitationSerializer(view.invitations, many=True).data)
 
     @extend_schema(
@@ -156,7 +152,6 @@ class InvitationListView(JsonApiView):
             data.get("persons"),
             roles=data.get("roles"),
             overrides=data.get("overrides"),
-            path=request.path,
         )
         return Response(InvitationSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -174,7 +169,7 @@ class InvitationDetailView(JsonApiView):
         changes = parse_input(InvitationChangesSerializer, request.data)
         version = changes.pop("version")
         invitation = services.update_invitation(
-            Actor.from_request(request), case_id, meeting_id, invitation_id, changes, version, path=request.path
+            Actor.from_request(request), case_id, meeting_id, invitation_id, changes, version
         )
         return Response(InvitationSerializer(invitation).data)
 
@@ -187,7 +182,7 @@ class AttendanceView(JsonApiView):
         responses={200: AttendanceSerializer, 404: NOT_FOUND},
     )
     def get(self, request, case_id, meeting_id):
-        view = queries.meeting_detail(Actor.from_request(request), case_id, meeting_id, path=request.path)
+        view = queries.meeting_detail(Actor.from_request(request), case_id, meeting_id)
         return Response(_attendance(view))
 
     @extend_schema(
@@ -208,10 +203,8 @@ class AttendanceView(JsonApiView):
             present += [(part["part"], f"u{u}") for u in part["users"]]
             times[part["part"]] = (part.get("started_at"), part.get("ended_at"))
         actor = Actor.from_request(request)
-        services.record_attendance(
-            actor, case_id, meeting_id, present, times, expected_version=data["version"], path=request.path
-        )
-        return Response(_attendance(queries.meeting_detail(actor, case_id, meeting_id, path=request.path)))
+        services.record_attendance(actor, case_id, meeting_id, present, times, expected_version=data["version"])
+        return Response(_attendance(queries.meeting_detail(actor, case_id, meeting_id)))
 
 
 class ContributionListView(JsonApiView):
@@ -222,7 +215,7 @@ class ContributionListView(JsonApiView):
         responses={200: ContributionSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, case_id, meeting_id):
-        view = queries.meeting_detail(Actor.from_request(request), case_id, meeting_id, path=request.path)
+        view = queries.meeting_detail(Actor.from_request(request), case_id, meeting_id)
         return Response(ContributionSerializer(view.contributions, many=True).data)
 
     @extend_schema(
@@ -235,7 +228,5 @@ class ContributionListView(JsonApiView):
     def post(self, request, case_id, meeting_id):
         check_case_visible(request, case_id)
         data = parse_input(ContributionInputSerializer, request.data)
-        contribution = services.add_contribution(
-            Actor.from_request(request), case_id, meeting_id, data, path=request.path
-        )
+        contribution = services.add_contribution(Actor.from_request(request), case_id, meeting_id, data)
         return Response(ContributionSerializer(contribution).data, status=status.HTTP_201_CREATED)

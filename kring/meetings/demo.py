@@ -42,7 +42,7 @@ def _build(trajectory) -> int:
     user = trajectory.coordinator or (worker.user if worker else None)
     if user is None:
         return 0
-    actor = Actor(user)
+    actor = Actor(user, path="demo")
     zone = services.local_zone(case.organisation)
     held = trajectory.status in HELD and trajectory.meeting_held_on
     day = trajectory.meeting_held_on if held else timezone.localdate() + datetime.timedelta(days=14)
@@ -58,9 +58,8 @@ def _build(trajectory) -> int:
             "place": PLACES.get(case.organisation.jurisdiction, ""),
             "language": "Nederlands",
         },
-        path="demo",
     )
-    invitations = services.invite_from_map(actor, case.pk, meeting.pk, path="demo")
+    invitations = services.invite_from_map(actor, case.pk, meeting.pk)
     created = 1 + len(invitations)
     if not held:
         return created
@@ -77,7 +76,6 @@ def _build(trajectory) -> int:
                 "preparation_note": "Voorbereidend gesprek gevoerd.",
             },
             invitation.version,
-            path="demo",
         )
     meeting.refresh_from_db()
     attendees = services.attendees_of(case, meeting)
@@ -87,7 +85,7 @@ def _build(trajectory) -> int:
             if part.private and core.refused_in_private(attendee):
                 continue
             present.append((part.pk, key))
-    services.record_attendance(actor, case.pk, meeting.pk, present, expected_version=meeting.version, path="demo")
+    services.record_attendance(actor, case.pk, meeting.pk, present, expected_version=meeting.version)
     services.add_contribution(
         actor,
         case.pk,
@@ -99,6 +97,5 @@ def _build(trajectory) -> int:
             "shared_with_all": True,
             "shared_on": day - datetime.timedelta(days=3),
         },
-        path="demo",
     )
     return created + 2

@@ -105,3 +105,12 @@ class ShareForm(forms.Form):
 
 
 ROLE_CHOICES = InvitationRole.choices
+
+
+class AttendanceGridForm(forms.Form):
+    """The attendance grid as posted. Its boxes and times follow the meeting's parts and attendees, so the page
+    reads them from the post by name and the service checks them; this form only carries the save, and every
+    refusal is shown above the grid."""
+
+    def refusals(self) -> list[str]:
+        return [str(message) for message in self.non_field_errors()]

@@ -41,7 +41,7 @@ class MeetingView:
         return all(c.holds for c in self.private_checks)
 
 
-def meetings_for_case(actor, case_id, path: str = ""):
+def meetings_for_case(actor, case_id):
     """(case, trajectories, meetings) of a case the user may see; the meetings are logged as listed."""
     case = case_queries.get_case(actor, case_id, log=False)
     trajectories = list(Trajectory.objects.filter(case=case).select_related("coordinator"))
@@ -51,11 +51,11 @@ def meetings_for_case(actor, case_id, path: str = ""):
         .prefetch_related("parts")
         .order_by("-starts_at", "-id")
     )
-    log_access(actor, Action.LIST, [case_access(case)] + [services.meeting_access(m) for m in meetings], path=path)
+    log_access(actor, Action.LIST, [case_access(case)] + [services.meeting_access(m) for m in meetings])
     return case, trajectories, meetings
 
 
-def get_trajectory(actor, case_id, trajectory_id, path: str = ""):
+def get_trajectory(actor, case_id, trajectory_id):
     case = case_queries.get_case(actor, case_id)
     trajectory = Trajectory.objects.filter(case=case, pk=trajectory_id).select_related("coordinator").first()
     if trajectory is None:
@@ -74,7 +74,7 @@ def _load(case, meeting_id) -> Meeting:
     return meeting
 
 
-def meeting_to_change(actor, case_id, meeting_id, path: str = "", contribution_id=None):
+def meeting_to_change(actor, case_id, meeting_id, contribution_id=None):
     """(case, meeting) for a change by this user, checked before the form is read: NotFound for a meeting (or a
     contribution of it) the user may not see, PermissionDenied (the refusal is logged) for one they may not
     change. Nothing else is logged: the service that makes the change logs it."""
@@ -85,12 +85,12 @@ def meeting_to_change(actor, case_id, meeting_id, path: str = "", contribution_i
     try:
         check_can_work_on(actor.user, case, meeting.trajectory, refusal=services.WORK_REFUSAL)
     except PermissionDenied:
-        log_access(actor, Action.DENIED, [services.meeting_access(meeting)], path=path)
+        log_access(actor, Action.DENIED, [services.meeting_access(meeting)])
         raise
     return case, meeting
 
 
-def trajectory_to_change(actor, case_id, trajectory_id, path: str = ""):
+def trajectory_to_change(actor, case_id, trajectory_id):
     """Like ``meeting_to_change``, for a meeting to be planned on a trajectory."""
     case = case_queries.get_case(actor, case_id, log=False)
     trajectory = Trajectory.objects.filter(case=case, pk=trajectory_id).select_related("coordinator").first()
@@ -99,7 +99,7 @@ def trajectory_to_change(actor, case_id, trajectory_id, path: str = ""):
     try:
         check_can_work_on(actor.user, case, trajectory, refusal=services.WORK_REFUSAL)
     except PermissionDenied:
-        log_access(actor, Action.DENIED, [case_access(case)], path=path)
+        log_access(actor, Action.DENIED, [case_access(case)])
         raise
     return case, trajectory
 
@@ -137,7 +137,7 @@ def meeting_view(case, meeting) -> MeetingView:
     )
 
 
-def _log_view(actor, view: MeetingView, action=Action.VIEW, path=""):
+def _log_view(actor, view: MeetingView, action=Action.VIEW):
     case = view.case
     log_access(
         actor,
@@ -145,20 +145,19 @@ def _log_view(actor, view: MeetingView, action=Action.VIEW, path=""):
         [case_access(case), services.meeting_access(view.meeting)]
         + [services.invitation_access(i) for i in view.invitations]
         + [person_access(i.person) for i in view.invitations],
-        path=path,
     )
 
 
-def meeting_detail(actor, case_id, meeting_id, path: str = "") -> MeetingView:
+def meeting_detail(actor, case_id, meeting_id) -> MeetingView:
     """One meeting of a visible case, with its parts, invitations, attendance and information; every
     invitation and person shown is logged."""
     case = case_queries.get_case(actor, case_id, log=False)
     view = meeting_view(case, _load(case, meeting_id))
-    _log_view(actor, view, path=path)
+    _log_view(actor, view)
     return view
 
 
-def invitation_candidates(actor, case_id, meeting_id, path: str = ""):
+def invitation_candidates(actor, case_id, meeting_id):
     """(case, meeting, persons, invited person ids): the case's persons from the map with ``invitability`` and
     ``proposed_role``; every person shown is logged."""
     case = case_queries.get_case(actor, case_id, log=False)
@@ -169,20 +168,19 @@ def invitation_candidates(actor, case_id, meeting_id, path: str = ""):
         actor,
         Action.VIEW,
         [case_access(case), services.meeting_access(meeting)] + [person_access(p) for p in persons],
-        path=path,
     )
     return case, meeting, persons, invited
 
 
-def calendar_export(actor, case_id, meeting_id, path: str = "") -> MeetingView:
+def calendar_export(actor, case_id, meeting_id) -> MeetingView:
     """The meeting for its .ics file; logged as an export of the meeting."""
     case = case_queries.get_case(actor, case_id, log=False)
     view = meeting_view(case, _load(case, meeting_id))
-    log_access(actor, Action.EXPORT, [services.meeting_access(view.meeting)], path=path)
+    log_access(actor, Action.EXPORT, [services.meeting_access(view.meeting)])
     return view
 
 
-def letter_export(actor, case_id, meeting_id, invitation_id, path: str = ""):
+def letter_export(actor, case_id, meeting_id, invitation_id):
     """(meeting view, invitation) for one invitation letter; the invitation and its person are logged as
     exported."""
     case = case_queries.get_case(actor, case_id, log=False)
@@ -198,6 +196,5 @@ def letter_export(actor, case_id, meeting_id, invitation_id, path: str = ""):
             services.invitation_access(invitation),
             person_access(invitation.person),
         ],
-        path=path,
     )
     return view, invitation

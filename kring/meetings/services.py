@@ -176,7 +176,7 @@ def _create_parts(meeting, trajectory, kinds=None):
 
 @logs_refusal
 @transaction.atomic
-def schedule_meeting(actor, case_id, trajectory_id, data: dict, path: str = "") -> Meeting:
+def schedule_meeting(actor, case_id, trajectory_id, data: dict) -> Meeting:
     """Plan a meeting of a trajectory; its parts follow from the kind of meeting and the method."""
     case = lock_case(case_id, actor.user)
     trajectory = _lock_trajectory(case, trajectory_id)
@@ -197,7 +197,7 @@ def schedule_meeting(actor, case_id, trajectory_id, data: dict, path: str = "") 
     meeting._history_user = actor.user
     meeting.save()
     _create_parts(meeting, trajectory, part_kinds)
-    log_access(actor, Action.CREATE, [meeting_access(meeting)], path=path)
+    log_access(actor, Action.CREATE, [meeting_access(meeting)])
     return meeting
 
 
@@ -208,7 +208,7 @@ def _check_not_before_referral(meeting, case):
 
 @logs_refusal
 @transaction.atomic
-def update_meeting(actor, case_id, meeting_id, changes: dict, expected_version, path: str = "") -> Meeting:
+def update_meeting(actor, case_id, meeting_id, changes: dict, expected_version) -> Meeting:
     """Change date, place, language or interpreter. A new kind brings its own parts, until attendance exists."""
     case, meeting = _open_meeting(actor, case_id, meeting_id)
     _refuse_cancelled(meeting)
@@ -230,13 +230,13 @@ def update_meeting(actor, case_id, meeting_id, changes: dict, expected_version, 
     meeting.version += 1
     meeting._history_user = actor.user
     meeting.save()
-    log_access(actor, Action.UPDATE, [meeting_access(meeting)], path=path)
+    log_access(actor, Action.UPDATE, [meeting_access(meeting)])
     return meeting
 
 
 @logs_refusal
 @transaction.atomic
-def cancel_meeting(actor, case_id, meeting_id, reason: str, expected_version, path: str = "") -> Meeting:
+def cancel_meeting(actor, case_id, meeting_id, reason: str, expected_version) -> Meeting:
     case, meeting = _open_meeting(actor, case_id, meeting_id)
     _refuse_cancelled(meeting)
     refuse_if_stale(meeting, expected_version, MEETING_FIELDS)
@@ -250,7 +250,7 @@ def cancel_meeting(actor, case_id, meeting_id, reason: str, expected_version, pa
     meeting.version += 1
     meeting._history_user = actor.user
     meeting.save()
-    log_access(actor, Action.UPDATE, [meeting_access(meeting)], path=path)
+    log_access(actor, Action.UPDATE, [meeting_access(meeting)])
     return meeting
 
 
@@ -264,7 +264,6 @@ def add_part(
     label: str = "",
     private: bool | None = None,
     expected_version=None,
-    path: str = "",
 ) -> MeetingPart:
     """Add a part at the end, e.g. the method's own part."""
     case, meeting = _open_meeting(actor, case_id, meeting_id)
@@ -288,7 +287,7 @@ def add_part(
     meeting.version += 1
     meeting._history_user = actor.user
     meeting.save()
-    log_access(actor, Action.UPDATE, [meeting_access(meeting)], path=path)
+    log_access(actor, Action.UPDATE, [meeting_access(meeting)])
     return part
 
 
@@ -327,7 +326,6 @@ def invite_from_map(
     person_ids=None,
     roles: dict | None = None,
     overrides: dict | None = None,
-    path: str = "",
 ) -> list[Invitation]:
     """Invite persons from the network map. Without ``person_ids``: every safe, invitable person and the central
     persons not yet invited. A person marked unsafe, or not cleared on the map, is invited only with a reason
@@ -390,16 +388,13 @@ def invite_from_map(
             actor,
             Action.CREATE,
             [invitation_access(i) for i in created] + [person_access(i.person) for i in created],
-            path=path,
         )
     return created
 
 
 @logs_refusal
 @transaction.atomic
-def update_invitation(
-    actor, case_id, meeting_id, invitation_id, changes: dict, expected_version, path: str = ""
-) -> Invitation:
+def update_invitation(actor, case_id, meeting_id, invitation_id, changes: dict, expected_version) -> Invitation:
     """Record the answer, how the person takes part, who represents them, the preparation contact, the role."""
     case, meeting = _open_meeting(actor, case_id, meeting_id)
     _refuse_cancelled(meeting)
@@ -453,13 +448,13 @@ def update_invitation(
     invitation.version += 1
     invitation._history_user = actor.user
     invitation.save()
-    log_access(actor, Action.UPDATE, [invitation_access(invitation), person_access(invitation.person)], path=path)
+    log_access(actor, Action.UPDATE, [invitation_access(invitation), person_access(invitation.person)])
     return invitation
 
 
 @logs_refusal
 @transaction.atomic
-def withdraw_invitation(actor, case_id, meeting_id, invitation_id, path: str = "") -> None:
+def withdraw_invitation(actor, case_id, meeting_id, invitation_id) -> None:
     case, meeting = _open_meeting(actor, case_id, meeting_id)
     invitation = Invitation.objects.select_for_update().filter(pk=invitation_id, meeting=meeting).first()
     if invitation is None:
@@ -469,7 +464,7 @@ def withdraw_invitation(actor, case_id, meeting_id, invitation_id, path: str = "
     access = invitation_access(invitation)
     invitation._history_user = actor.user
     invitation.delete()
-    log_access(actor, Action.DELETE, [access], path=path)
+    log_access(actor, Action.DELETE, [access])
 
 
 # ---- attendance --------------------------------------------------------------------------------------------
@@ -496,25 +491,24 @@ def attendees_of(case, meeting, invitations=None, team=None) -> dict[str, core.A
     return rows
 
 
-@logs_refusal
-@transaction.atomic
-def record_attendance(
-    actor, case_id, meeting_id, present, part_times: dict | None = None, expected_version=None, path: str = ""
-) -> Meeting:
-    """Save the whole attendance grid at once. ``present``: (part id, attendee key) pairs of who was there;
-    every other cell of the grid is stored as absent. ``part_times``: part id -> (started_at, ended_at).
+def _private_time_refusal(attendee, part) -> str:
+    """Why this professional or coordinator cannot be ticked present in a part that is the family's own."""
+    if attendee.coordinator:
+        message = _(
+            "%(name)s is the coordinator and cannot be present during %(part)s: the family "
+            "and its network are on their own."
+        )
+    else:
+        message = _(
+            "%(name)s is a professional and cannot be present during %(part)s: the family "
+            "and its network are on their own."
+        )
+    return message % {"name": attendee.name, "part": part.name}
 
-    Refused when a professional or the coordinator is marked present in a private part."""
-    case, meeting = _open_meeting(actor, case_id, meeting_id)
-    _refuse_cancelled(meeting)
-    refuse_if_stale(meeting, expected_version, MEETING_FIELDS)
-    if meeting.starts_at > timezone.now():
-        raise ValidationError({"__all__": [_("Attendance can be recorded once the meeting has begun.")]})
-    parts = {p.pk: p for p in MeetingPart.objects.select_for_update().filter(meeting=meeting)}
-    invitations = list(meeting.invitations.select_related("person"))
-    attendees = attendees_of(case, meeting, invitations)
-    cells = set()
-    errors = []
+
+def _present_cells(present, parts, attendees) -> tuple[set, list]:
+    """The ticked boxes that may be ticked, as (part id, attendee key), and why the others may not."""
+    cells, errors = set(), []
     for part_id, key in present:
         try:
             part_id = int(part_id)
@@ -529,25 +523,15 @@ def record_attendance(
             errors.append(_("Only invited persons and the case's professionals can be recorded as present."))
             continue
         if part.private and core.refused_in_private(attendee):
-            if attendee.coordinator:
-                errors.append(
-                    _(
-                        "%(name)s is the coordinator and cannot be present during %(part)s: the family "
-                        "and its network are on their own."
-                    )
-                    % {"name": attendee.name, "part": part.name}
-                )
-            else:
-                errors.append(
-                    _(
-                        "%(name)s is a professional and cannot be present during %(part)s: the family "
-                        "and its network are on their own."
-                    )
-                    % {"name": attendee.name, "part": part.name}
-                )
+            errors.append(_private_time_refusal(attendee, part))
             continue
         cells.add((part.pk, attendee.key))
-    zone = local_zone(case.organisation)
+    return cells, errors
+
+
+def _set_part_times(part_times, parts, zone) -> list:
+    """Put each part's start and end (local times of the organisation's zone) on the part; the errors found."""
+    errors = []
     for raw_id, (started, ended) in (part_times or {}).items():
         try:
             part = parts.get(int(raw_id))
@@ -562,8 +546,11 @@ def record_attendance(
             errors.append(_("Enter a valid date and time."))
         elif part.started_at and part.ended_at and part.ended_at <= part.started_at:
             errors.append(_("%(part)s must end after it starts.") % {"part": part.name})
-    if errors:
-        raise ValidationError({"attendance": sorted(set(errors), key=errors.index)})
+    return errors
+
+
+def _store_grid(meeting, parts, attendees, invitations, cells):
+    """The whole grid anew: every part's times, and per part a row for every attendee, present or not."""
     MeetingPart.objects.bulk_update(parts.values(), ["started_at", "ended_at"])
     Attendance.objects.filter(part__meeting=meeting).delete()
     by_key = {f"i{i.pk}": i for i in invitations}
@@ -580,6 +567,31 @@ def record_attendance(
             for key in attendees
         ]
     )
+
+
+@logs_refusal
+@transaction.atomic
+def record_attendance(
+    actor, case_id, meeting_id, present, part_times: dict | None = None, expected_version=None
+) -> Meeting:
+    """Save the whole attendance grid at once. ``present``: (part id, attendee key) pairs of who was there;
+    every other cell of the grid is stored as absent. ``part_times``: part id -> (started_at, ended_at).
+
+    Refused when a professional or the coordinator is marked present in a private part."""
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    refuse_if_stale(meeting, expected_version, MEETING_FIELDS)
+    if meeting.starts_at > timezone.now():
+        raise ValidationError({"__all__": [_("Attendance can be recorded once the meeting has begun.")]})
+    parts = {p.pk: p for p in MeetingPart.objects.select_for_update().filter(meeting=meeting)}
+    invitations = list(meeting.invitations.select_related("person"))
+    attendees = attendees_of(case, meeting, invitations)
+    cells, errors = _present_cells(present, parts, attendees)
+    errors += _set_part_times(part_times, parts, local_zone(case.organisation))
+    if errors:
+        # Each reason once, in the order found.
+        raise ValidationError({"attendance": sorted(set(errors), key=errors.index)})
+    _store_grid(meeting, parts, attendees, invitations, cells)
     if cells and meeting.status == MeetingStatus.PLANNED:
         meeting.status = MeetingStatus.HELD
     meeting.version += 1
@@ -590,7 +602,6 @@ def record_attendance(
         Action.UPDATE,
         [meeting_access(meeting), Access("attendance", meeting.pk, case.pk, case.organisation_id)]
         + [person_access(i.person) for i in invitations],
-        path=path,
     )
     return meeting
 
@@ -600,7 +611,7 @@ def record_attendance(
 
 @logs_refusal
 @transaction.atomic
-def add_contribution(actor, case_id, meeting_id, data: dict, path: str = "") -> InformationContribution:
+def add_contribution(actor, case_id, meeting_id, data: dict) -> InformationContribution:
     """Information from a professional for the meeting; it shows only once shared equally with everyone."""
     case, meeting = _open_meeting(actor, case_id, meeting_id)
     _refuse_cancelled(meeting)
@@ -619,7 +630,7 @@ def add_contribution(actor, case_id, meeting_id, data: dict, path: str = "") -> 
         setattr(contribution, name, value)
     _check_contribution(case, contribution)
     contribution.save()
-    log_access(actor, Action.CREATE, [contribution_access(contribution, case.pk)], path=path)
+    log_access(actor, Action.CREATE, [contribution_access(contribution, case.pk)])
     return contribution
 
 
@@ -637,7 +648,7 @@ def _check_contribution(case, contribution):
 @logs_refusal
 @transaction.atomic
 def share_contribution(
-    actor, case_id, meeting_id, contribution_id, shared_on: datetime.date, path: str = ""
+    actor, case_id, meeting_id, contribution_id, shared_on: datetime.date
 ) -> InformationContribution:
     """Record that the information went to all participants alike; from then on it is shown."""
     case, meeting = _open_meeting(actor, case_id, meeting_id)
@@ -650,5 +661,5 @@ def share_contribution(
     contribution.shared_on = shared_on
     _check_contribution(case, contribution)
     contribution.save()
-    log_access(actor, Action.UPDATE, [contribution_access(contribution, case.pk)], path=path)
+    log_access(actor, Action.UPDATE, [contribution_access(contribution, case.pk)])
     return contribution

@@ -17,11 +17,11 @@ from django.views.decorators.http import require_POST
 from kring.cases import queries as case_queries
 from kring.core.actor import Actor
 from kring.core.errors import StaleEdit, form_version
-from kring.core.forms import apply_service_errors
+from kring.core.forms import apply_service_errors, at_version, save_versioned
 
 from . import documents, queries, services
 from .choices import InvitationRole
-from .forms import CancelForm, ContributionForm, InvitationForm, MeetingForm, PartForm, ShareForm
+from .forms import AttendanceGridForm, CancelForm, ContributionForm, InvitationForm, MeetingForm, PartForm, ShareForm
 
 
 def _actor(request):
@@ -60,7 +60,7 @@ def _check_change(request, pk, meeting_id):
     """A posted change is checked before its form: a meeting the user may not see answers 404, one they may not
     change 403, each logged as refused, whatever the form holds."""
     if request.method == "POST":
-        queries.meeting_to_change(_actor(request), pk, meeting_id, path=request.path)
+        queries.meeting_to_change(_actor(request), pk, meeting_id)
 
 
 def _detail_url(pk, meeting_id):
@@ -71,7 +71,7 @@ def _detail_url(pk, meeting_id):
 
 @_in_local_time
 def meeting_list(request, pk):
-    case, trajectories, meetings = queries.meetings_for_case(_actor(request), pk, path=request.path)
+    case, trajectories, meetings = queries.meetings_for_case(_actor(request), pk)
     by_trajectory = {t.pk: [] for t in trajectories}
     for meeting in meetings:
         by_trajectory.setdefault(meeting.trajectory_id, []).append(meeting)
@@ -83,15 +83,15 @@ def meeting_list(request, pk):
 def meeting_create(request, pk, trajectory_id):
     actor = _actor(request)
     if request.method == "POST":
-        queries.trajectory_to_change(actor, pk, trajectory_id, path=request.path)
-    case, trajectory = queries.get_trajectory(actor, pk, trajectory_id, path=request.path)
+        queries.trajectory_to_change(actor, pk, trajectory_id)
+    case, trajectory = queries.get_trajectory(actor, pk, trajectory_id)
     from .core import suggested_kind
 
     initial = {"kind": suggested_kind(trajectory.method_code), "language": "Nederlands"}
     form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.schedule_meeting(actor, pk, trajectory_id, form.changes(), path=request.path)
+            meeting = services.schedule_meeting(actor, pk, trajectory_id, form.changes())
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -102,7 +102,7 @@ def meeting_create(request, pk, trajectory_id):
 
 @_in_local_time
 def meeting_detail(request, pk, meeting_id):
-    view = queries.meeting_detail(_actor(request), pk, meeting_id, path=request.path)
+    view = queries.meeting_detail(_actor(request), pk, meeting_id)
     can_edit = services.can_work_on(request.user, view.case, view.meeting.trajectory)
     part_form = PartForm(initial={"version": view.meeting.version})
     return render(
@@ -142,26 +142,21 @@ def _grid(view):
 def meeting_edit(request, pk, meeting_id):
     actor = _actor(request)
     _check_change(request, pk, meeting_id)
-    view = queries.meeting_detail(actor, pk, meeting_id, path=request.path)
+    view = queries.meeting_detail(actor, pk, meeting_id)
     meeting = view.meeting
     form = MeetingForm(request.POST or None, instance=meeting)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_meeting(
-                actor, pk, meeting_id, form.changes(), form.cleaned_data["version"], path=request.path
-            )
-        except StaleEdit as error:
-            stale = error
-            fresh = queries.meeting_detail(actor, pk, meeting_id, path=request.path).meeting
-            data = request.POST.copy()
-            data["version"] = fresh.version
-            form = MeetingForm(data, instance=fresh)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The meeting was saved."))
-            return redirect(_detail_url(pk, meeting_id))
+
+    def save(form):
+        services.update_meeting(actor, pk, meeting_id, form.changes(), form.cleaned_data["version"])
+
+    def refill():
+        fresh = queries.meeting_detail(actor, pk, meeting_id).meeting
+        return MeetingForm(at_version(request.POST, fresh.version), instance=fresh)
+
+    result = save_versioned(request, form, save, refill)
+    if result.saved:
+        messages.success(request, _("The meeting was saved."))
+        return redirect(_detail_url(pk, meeting_id))
     cancel_form = CancelForm(initial={"version": meeting.version})
     return render(
         request,
@@ -169,12 +164,12 @@ def meeting_edit(request, pk, meeting_id):
         {
             "case": view.case,
             "trajectory": meeting.trajectory,
-            "form": form,
+            "form": result.form,
             "meeting": meeting,
-            "stale": stale,
+            "stale": result.stale,
             "cancel_form": cancel_form,
         },
-        status=409 if stale else 200,
+        status=result.status,
     )
 
 
@@ -191,7 +186,6 @@ def meeting_cancel(request, pk, meeting_id):
                 meeting_id,
                 form.cleaned_data["cancel_reason"],
                 form.cleaned_data["version"],
-                path=request.path,
             )
         except StaleEdit:
             messages.error(request, _("Not saved: someone else changed this meeting after you opened it."))
@@ -221,7 +215,6 @@ def part_add(request, pk, meeting_id):
                 data["label"],
                 private=data["private"] or None,
                 expected_version=data["version"],
-                path=request.path,
             )
         except StaleEdit:
             messages.error(request, _("Not saved: someone else changed this meeting after you opened it."))
@@ -238,7 +231,7 @@ def invite(request, pk, meeting_id):
     """The persons of the network map: safe candidates ticked, others only with a reason."""
     actor = _actor(request)
     _check_change(request, pk, meeting_id)
-    case, meeting, persons, invited = queries.invitation_candidates(actor, pk, meeting_id, path=request.path)
+    case, meeting, persons, invited = queries.invitation_candidates(actor, pk, meeting_id)
     errors = []
     if request.method == "POST":
         chosen = request.POST.getlist("person")
@@ -248,9 +241,7 @@ def invite(request, pk, meeting_id):
             errors.append(_("Choose at least one person."))
         else:
             try:
-                created = services.invite_from_map(
-                    actor, pk, meeting_id, chosen, roles=roles, overrides=overrides, path=request.path
-                )
+                created = services.invite_from_map(actor, pk, meeting_id, chosen, roles=roles, overrides=overrides)
             except ValidationError as error:
                 errors = _messages_of(error)
             else:
@@ -290,34 +281,25 @@ def invite(request, pk, meeting_id):
 def invitation_edit(request, pk, meeting_id, invitation_id):
     actor = _actor(request)
     _check_change(request, pk, meeting_id)
-    view = queries.meeting_detail(actor, pk, meeting_id, path=request.path)
+    view = queries.meeting_detail(actor, pk, meeting_id)
     invitation = next((i for i in view.invitations if i.pk == invitation_id), None)
     if invitation is None:
         raise Http404
     form = InvitationForm(request.POST or None, instance=invitation, case=view.case)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        changes = form.changes()
-        try:
-            services.update_invitation(
-                actor, pk, meeting_id, invitation_id, changes, form.cleaned_data["version"], path=request.path
-            )
-        except StaleEdit as error:
-            stale = error
-            fresh = next(
-                i
-                for i in queries.meeting_detail(actor, pk, meeting_id, path=request.path).invitations
-                if i.pk == invitation_id
-            )
-            data = request.POST.copy()
-            data["version"] = fresh.version
-            form = InvitationForm(data, instance=fresh, case=view.case)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The invitation was saved."))
-            return redirect(_detail_url(pk, meeting_id))
-    case_queries.log_person_choices(actor, form, path=request.path)
+
+    def save(form):
+        services.update_invitation(actor, pk, meeting_id, invitation_id, form.changes(), form.cleaned_data["version"])
+
+    def refill():
+        fresh = next(i for i in queries.meeting_detail(actor, pk, meeting_id).invitations if i.pk == invitation_id)
+        return InvitationForm(at_version(request.POST, fresh.version), instance=fresh, case=view.case)
+
+    result = save_versioned(request, form, save, refill)
+    if result.saved:
+        messages.success(request, _("The invitation was saved."))
+        return redirect(_detail_url(pk, meeting_id))
+    form = result.form
+    case_queries.log_person_choices(actor, form)
     return render(
         request,
         "meetings/invitation_form.html",
@@ -326,9 +308,9 @@ def invitation_edit(request, pk, meeting_id, invitation_id):
             "meeting": view.meeting,
             "invitation": invitation,
             "form": form,
-            "stale": stale,
+            "stale": result.stale,
         },
-        status=409 if stale else 200,
+        status=result.status,
     )
 
 
@@ -337,7 +319,7 @@ def invitation_edit(request, pk, meeting_id, invitation_id):
 def invitation_withdraw(request, pk, meeting_id, invitation_id):
     _check_change(request, pk, meeting_id)
     try:
-        services.withdraw_invitation(_actor(request), pk, meeting_id, invitation_id, path=request.path)
+        services.withdraw_invitation(_actor(request), pk, meeting_id, invitation_id)
     except ValidationError as error:
         for message in _messages_of(error):
             messages.error(request, message)
@@ -362,9 +344,10 @@ def attendance(request, pk, meeting_id):
     """Hold the meeting: per part its times, and who was present, saved in one form."""
     actor = _actor(request)
     _check_change(request, pk, meeting_id)
-    view = queries.meeting_detail(actor, pk, meeting_id, path=request.path)
-    errors, stale = [], None
-    if request.method == "POST":
+    view = queries.meeting_detail(actor, pk, meeting_id)
+    form = AttendanceGridForm(request.POST if request.method == "POST" else None)
+
+    def save(form):
         present = []
         for name in request.POST:
             if name.startswith("p") and "_" in name:
@@ -374,21 +357,21 @@ def attendance(request, pk, meeting_id):
             p.pk: (_parse_local(request.POST.get(f"start_{p.pk}")), _parse_local(request.POST.get(f"end_{p.pk}")))
             for p in view.parts
         }
-        try:
-            # The grid always carries the version it was drawn at; without it a save could overwrite another's.
-            version = form_version(request.POST.get("version") or "missing")
-            services.record_attendance(
-                actor, pk, meeting_id, present, times, expected_version=version, path=request.path
-            )
-        except StaleEdit as error:
-            stale = error
-        except ValidationError as error:
-            errors = _messages_of(error)
-        else:
-            messages.success(request, _("Attendance was saved."))
-            return redirect(_detail_url(pk, meeting_id))
-        if stale:
-            view = queries.meeting_detail(actor, pk, meeting_id, path=request.path)
+        # The grid always carries the version it was drawn at; without it a save could overwrite another's.
+        version = form_version(request.POST.get("version") or "missing")
+        services.record_attendance(actor, pk, meeting_id, present, times, expected_version=version)
+
+    def refill():
+        # The grid is drawn again from the meeting as it is stored now.
+        nonlocal view
+        view = queries.meeting_detail(actor, pk, meeting_id)
+        return form
+
+    result = save_versioned(request, form, save, refill)
+    if result.saved:
+        messages.success(request, _("Attendance was saved."))
+        return redirect(_detail_url(pk, meeting_id))
+    stale, errors = result.stale, form.refusals()
     grid = _grid(view)
     if errors:
         posted = set(request.POST)
@@ -414,11 +397,11 @@ def attendance(request, pk, meeting_id):
 def contribution_add(request, pk, meeting_id):
     actor = _actor(request)
     _check_change(request, pk, meeting_id)
-    view = queries.meeting_detail(actor, pk, meeting_id, path=request.path)
+    view = queries.meeting_detail(actor, pk, meeting_id)
     form = ContributionForm(request.POST or None, team=view.team)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_contribution(actor, pk, meeting_id, form.values(), path=request.path)
+            services.add_contribution(actor, pk, meeting_id, form.values())
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -432,14 +415,14 @@ def contribution_add(request, pk, meeting_id):
 @_in_local_time
 @require_POST
 def contribution_share(request, pk, meeting_id, contribution_id):
-    queries.meeting_to_change(_actor(request), pk, meeting_id, path=request.path, contribution_id=contribution_id)
+    queries.meeting_to_change(_actor(request), pk, meeting_id, contribution_id=contribution_id)
     form = ShareForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the date on which it was shared with all participants."))
     else:
         try:
             services.share_contribution(
-                _actor(request), pk, meeting_id, contribution_id, form.cleaned_data["shared_on"], path=request.path
+                _actor(request), pk, meeting_id, contribution_id, form.cleaned_data["shared_on"]
             )
         except ValidationError as error:
             for message in _messages_of(error):
@@ -456,7 +439,7 @@ def _doc_language(request):
 
 @_in_local_time
 def calendar_file(request, pk, meeting_id):
-    view = queries.calendar_export(_actor(request), pk, meeting_id, path=request.path)
+    view = queries.calendar_export(_actor(request), pk, meeting_id)
     response = HttpResponse(
         documents.calendar_file(view, _doc_language(request)), content_type="text/calendar; charset=utf-8"
     )
@@ -466,7 +449,7 @@ def calendar_file(request, pk, meeting_id):
 
 @_in_local_time
 def letter(request, pk, meeting_id, invitation_id):
-    view, invitation = queries.letter_export(_actor(request), pk, meeting_id, invitation_id, path=request.path)
+    view, invitation = queries.letter_export(_actor(request), pk, meeting_id, invitation_id)
     lang = _doc_language(request)
     response = HttpResponse(documents.letter_pdf(view, invitation, lang), content_type="application/pdf")
     name = "uitnodiging" if lang == "nl" else "invitation"
