@@ -1,7 +1,7 @@
 """The schema every method definition file must satisfy (pydantic v2).
 
 Django-free on purpose: the files are checked at start-up and in tests without settings.
-The value lists for referral routes and legal contexts mirror ``kring.cases.choices``;
+The value lists for referral routes and legal contexts mirror the cases app's choices;
 a test keeps them equal.
 """
 

@@ -1,6 +1,6 @@
 """Shapes of method offers in the REST API.
 
-Like ``kring.cases.serializers``: field descriptions are documentation for integrators and stay in English;
+As in the cases app's serializers, field descriptions are documentation for integrators and stay in English;
 messages shown to people are translated. Input serializers refuse fields they do not take and parse JSON into
 the plain values ``services.save_offer`` takes; the service (the model's ``clean()``) decides what is valid,
 exactly as for the maintenance pages. Methods, variants, regions and referrers are plain strings in the OpenAPI

@@ -55,8 +55,8 @@ def _access(offer_id, organisation_id) -> Access:
 def _logs_refusal(service):
     """A refused change is written to the log as 'denied', after the transaction rolled back.
 
-    Not ``kring.cases.editing.logs_refusal``: an offer belongs to an organisation, not to a case, so the refusal
-    is logged against the offer (and its organisation), and methods comes before cases anyway.
+    Not the case editing API's ``logs_refusal``: an offer belongs to an organisation, not to a case, so the refusal
+    is logged against the offer (and its organisation); and methods comes before cases, so it may not import it.
     """
     signature = inspect.signature(service)
 
