@@ -6,3 +6,9 @@ class NetworkConfig(AppConfig):
     name = "kring.network"
     label = "network"
     verbose_name = _("Network maps")
+
+    def ready(self):
+        # The case page (cases) shows this stage's section without naming it.
+        from kring.cases.sections import register_section
+
+        register_section("network", 20, "network/case_section.html")

@@ -175,7 +175,7 @@ def log_unlogged_refusal(request, response) -> None:
     actor = Actor.from_request(request)
     detail = f"refused with {response.status_code} ({match.view_name})"
     if record is not None:
-        log_access(actor, Action.DENIED, _accesses(record), path=request.path, detail=detail)
+        log_access(actor, Action.DENIED, _accesses(record), detail=detail)
     elif getattr(user, "is_authenticated", False):
         # A page refused as a whole (not the user's role): on record for the user's own organisations.
         organisations = sorted({m.organisation_id for m in user.active_memberships()}) or [None]
@@ -183,7 +183,6 @@ def log_unlogged_refusal(request, response) -> None:
             actor,
             Action.DENIED,
             [Access("page", match.view_name, None, o) for o in organisations],
-            path=request.path,
             detail=detail,
         )
 

@@ -14,7 +14,8 @@ the change history and the access log look like those of real work.
 
 The package: ``world`` (fixed points, organisations and staff), ``specs`` with ``families_vl`` and ``families_nl``
 (the families as declared), ``names`` (for the network members added at random), ``plan`` (a case worked out in
-full), ``network`` (its genogram and circle worked out), ``ecomap`` (its ties to systems) and ``build`` (writing it all, counting it, the logins table).
+full), ``network`` (its genogram and circle), ``ecomap`` (its ties to systems) and ``build`` (writing it all,
+counting it, the logins table).
 """
 
 from .build import (
