@@ -64,7 +64,7 @@ class ScoreValue:
     range: tuple[float, float | None]
     band: Band | None = None
     reason: str | None = None
-    reason_params: dict[str, Any] = field(default_factory=dict)
+    reason_params: dict[str, Any] = field(default_factory=dict[str, Any])
     higher_is_better: bool | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -80,7 +80,7 @@ class ScoreResult:
     version: str
     mode: str  # "items" or "totals"
     scores: tuple[ScoreValue, ...]
-    item_scores: dict[str, int] = field(default_factory=dict)  # answered items after reverse scoring
+    item_scores: dict[str, int] = field(default_factory=dict[str, Any])  # answered items after reverse scoring
 
     def score(self, code: str) -> ScoreValue:
         for score in self.scores:

@@ -7,6 +7,7 @@ Codes only; the Django side (``choices.py``) puts labels on them and a test keep
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 MEETING_KINDS = (
     "conference",
@@ -158,7 +159,9 @@ class PrivatePartCheck:
         return self.recorded and not self.intruders
 
 
-def check_private_time(private_part_ids, attendees: dict[str, Attendee], present: dict) -> list[PrivatePartCheck]:
+def check_private_time(
+    private_part_ids, attendees: dict[str, Attendee], present: dict[str, Any]
+) -> list[PrivatePartCheck]:
     """For each private part: was attendance recorded, and was nobody present who must not be.
 
     ``present`` maps a part id to the attendee keys marked present, or to None when nothing was recorded.

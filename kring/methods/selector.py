@@ -149,13 +149,13 @@ class Reason:
 @dataclass
 class Suggestion:
     method: str
-    name: dict[str, str] = field(default_factory=dict)
+    name: dict[str, str] = field(default_factory=dict[str, Any])
     score: int = 0
     reasons_for: list[Reason] = field(default_factory=list)
     reasons_against: list[Reason] = field(default_factory=list)
     warnings: list[Reason] = field(default_factory=list)
     excluded: bool = False
-    continua: dict[str, float] = field(default_factory=dict)
+    continua: dict[str, float] = field(default_factory=dict[str, Any])
 
     @property
     def all_reasons(self) -> list[Reason]:
@@ -433,6 +433,9 @@ def _continua(method) -> dict[str, float]:
     return {k: float(_get(c, k)) for k in ("family_lead", "network_breadth") if _get(c, k) is not None}
 
 
+Words = Mapping[str, Mapping[str, str]]  # answer code -> {language: word}
+
+
 def _word(value, lang: str, words: Mapping[str, Mapping[str, str]] | None):
     """A value as the reader should see it: a per-language text in that language, a list as words joined by
     commas, and an answer code (e.g. ``nl_supervision``) as its word from ``words`` when the caller gave one."""
@@ -465,15 +468,10 @@ def _generic(s: Suggestion, g: GenericCheck, kind: str, code: str, source: str =
     {"for": s.reasons_for, "against": s.reasons_against, "warning": s.warnings}[kind].append(reason)
 
 
-def evaluate(answers: Answers, method, rules: Rules, words=None) -> Suggestion:
-    """All checks for one method; not sorted. ``words`` maps answer codes to {language: word} for the texts."""
-    code = str(_get(method, "code"))
-    name = _as_text(_get(method, "name")) or {"nl": code, "en": code}
-    s = Suggestion(method=code, name=name, continua=_continua(method))
-    g = rules.generic
-    kw = {"method": name, "words": words}
-
-    # Setting and request kind.
+def _check_setting_and_request(
+    s: Suggestion, answers: Answers, method: Any, g: Mapping[str, GenericCheck], kw: dict[str, Any]
+) -> None:
+    """For when the method is meant for this setting (and request kind), against when it names others."""
     settings = _values(_get(method, "settings"))
     if answers.setting in settings:
         _generic(s, g["setting_match"], "for", "setting_match", setting=answers.setting, **kw)
@@ -486,7 +484,11 @@ def evaluate(answers: Answers, method, rules: Rules, words=None) -> Suggestion:
         elif kinds:
             _generic(s, g["request_mismatch"], "against", "request_mismatch", request=answers.request, **kw)
 
-    # Legal context.
+
+def _check_legal_context(
+    s: Suggestion, answers: Answers, method: Any, g: Mapping[str, GenericCheck], kw: dict[str, Any]
+) -> None:
+    """Against when the method names the legal contexts it is for and this one is not among them."""
     legal = _values(_get(method, "legal_contexts"))
     if answers.legal_context and legal and answers.legal_context not in legal:
         _generic(
@@ -499,33 +501,42 @@ def evaluate(answers: Answers, method, rules: Rules, words=None) -> Suggestion:
             **kw,
         )
 
-    # Safety concern above what the method is meant for.
-    max_safety = getattr(_get(method, "max_safety_concern"), "value", _get(method, "max_safety_concern"))
-    if max_safety in SAFETY_LEVELS:
-        above = SAFETY_LEVELS.index(answers.safety_concern) - SAFETY_LEVELS.index(max_safety)
-        if above >= 2:
-            _generic(
-                s,
-                g["safety_far_above_max"],
-                "warning",
-                "safety_above_max",
-                concern=answers.safety_concern,
-                max=max_safety,
-                **kw,
-            )
-            s.excluded = True
-        elif above == 1:
-            _generic(
-                s,
-                g["safety_above_max"],
-                "warning",
-                "safety_above_max",
-                concern=answers.safety_concern,
-                max=max_safety,
-                **kw,
-            )
 
-    # Contra-indications named in the method definition.
+def _check_safety(
+    s: Suggestion, answers: Answers, method: Any, g: Mapping[str, GenericCheck], kw: dict[str, Any]
+) -> None:
+    """A warning when the safety concern is above what the method is meant for; two levels above excludes it."""
+    max_safety = getattr(_get(method, "max_safety_concern"), "value", _get(method, "max_safety_concern"))
+    if max_safety not in SAFETY_LEVELS:
+        return
+    above = SAFETY_LEVELS.index(answers.safety_concern) - SAFETY_LEVELS.index(max_safety)
+    if above >= 2:
+        _generic(
+            s,
+            g["safety_far_above_max"],
+            "warning",
+            "safety_above_max",
+            concern=answers.safety_concern,
+            max=max_safety,
+            **kw,
+        )
+        s.excluded = True
+    elif above == 1:
+        _generic(
+            s,
+            g["safety_above_max"],
+            "warning",
+            "safety_above_max",
+            concern=answers.safety_concern,
+            max=max_safety,
+            **kw,
+        )
+
+
+def _check_contra_indications(
+    s: Suggestion, answers: Answers, method: Any, g: Mapping[str, GenericCheck], kw: dict[str, Any]
+) -> None:
+    """A warning per contra-indication of the method that the answers raise; one of severity "exclude" excludes."""
     raised = answer_contra_indications(answers)
     for ci in _get(method, "contra_indications") or ():
         ci_code = str(getattr(_get(ci, "code"), "value", _get(ci, "code")))
@@ -544,11 +555,9 @@ def evaluate(answers: Answers, method, rules: Rules, words=None) -> Suggestion:
         if severity == "exclude":
             s.excluded = True
 
-    # Tried before.
-    if code in answers.earlier_attempts:
-        _generic(s, g["earlier_attempt"], "against", "earlier_attempt", **kw)
 
-    # Situational rules.
+def _apply_situational_rules(s: Suggestion, answers: Answers, code: str, rules: Rules) -> None:
+    """The effects on this method of every situational rule that applies: for, against or a warning."""
     for rule in rules.rules:
         effects = [e for e in rule.effects if e.method == code]
         if not effects or not rule.applies(answers):
@@ -563,6 +572,21 @@ def evaluate(answers: Answers, method, rules: Rules, words=None) -> Suggestion:
             else:
                 s.reasons_against.append(reason)
 
+
+def evaluate(answers: Answers, method: Any, rules: Rules, words: Words | None = None) -> Suggestion:
+    """All checks for one method; not sorted. ``words`` maps answer codes to {language: word} for the texts."""
+    code = str(_get(method, "code"))
+    name = _as_text(_get(method, "name")) or {"nl": code, "en": code}
+    s = Suggestion(method=code, name=name, continua=_continua(method))
+    g = rules.generic
+    kw: dict[str, Any] = {"method": name, "words": words}
+    _check_setting_and_request(s, answers, method, g, kw)
+    _check_legal_context(s, answers, method, g, kw)
+    _check_safety(s, answers, method, g, kw)
+    _check_contra_indications(s, answers, method, g, kw)
+    if code in answers.earlier_attempts:  # tried before
+        _generic(s, g["earlier_attempt"], "against", "earlier_attempt", **kw)
+    _apply_situational_rules(s, answers, code, rules)
     if not s.all_reasons:
         _generic(s, g["no_indication"], "against", "no_indication", **kw)
     return s

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from .effects import evaluate
 from .errors import EvaluationInputError, describe
@@ -49,7 +50,7 @@ def _fmt(value, digits=3) -> str:
     return str(value)
 
 
-def _rows(entry: dict) -> list[tuple[str, dict]]:
+def _rows(entry: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     rows = [("raw difference", entry["raw"]["classical"]), ("raw difference, HC1", entry["raw"]["HC1"])]
     regression = entry.get("regression")
     if regression:
@@ -69,7 +70,7 @@ def _rows(entry: dict) -> list[tuple[str, dict]]:
     return rows
 
 
-def render(result: dict) -> str:
+def render(result: dict[str, Any]) -> str:
     lines = [
         f"treatment {result['treatment']}: {result['n_treated']} treated, {result['n_control']} control"
         + (f" ({result['n_rows_dropped']} incomplete rows dropped)" if result["n_rows_dropped"] else "")

@@ -66,12 +66,12 @@ class CauseIncidence:
     se: tuple[float, ...]
     ci_low: tuple[float, ...]
     ci_high: tuple[float, ...]
-    at_horizons: tuple[dict, ...]  # {"horizon", "cif", "se", "low", "high"}; cif None beyond follow-up
+    at_horizons: tuple[dict[str, Any], ...]  # {"horizon", "cif", "se", "low", "high"}; cif None beyond follow-up
     time_to_half: float | int | None  # first time the cumulative incidence reaches 50 %, if it does
     # descriptive, among those who had this event: {"n", "median", "mean", "min", "max"} (None if n == 0)
-    event_times: dict = field(default_factory=dict)
+    event_times: dict[str, Any] = field(default_factory=dict[str, Any])
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "cause": self.cause,
             "n_events": self.n_events,
@@ -98,9 +98,9 @@ class CumulativeIncidence:
     event_free: tuple[float, ...]  # overall S(t): no event of any cause by t
     causes: dict[str, CauseIncidence]
     level: float = 0.95
-    warnings: tuple[dict, ...] = ()
+    warnings: tuple[dict[str, Any], ...] = ()
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "n": self.n,
             "n_censored": self.n_censored,
@@ -333,7 +333,7 @@ def _loglog_interval(cif, se, z):
     return low, high
 
 
-def _event_time_summary(times, dk) -> dict:
+def _event_time_summary(times, dk) -> dict[str, Any]:
     """Median, mean, min and max of the event times of those who had this event (descriptive only)."""
     n = int(dk.sum())
     if n == 0:
@@ -360,7 +360,7 @@ def cumulative_incidence_from_records(
     level: float = 0.95,
 ) -> CumulativeIncidence:
     """Convenience: individual ``(time, cause)`` pairs, cause None meaning censored at that time."""
-    counts: dict[float, tuple[Counter, list[int]]] = {}
+    counts: dict[float, tuple[Counter[str], list[int]]] = {}
     for record in records:
         time, cause = record
         t = _check_time(time)

@@ -140,12 +140,12 @@ class SuppressedTable:
     Suppressed counts are ``None``, and every row (and ``totals``) names them in ``row["suppressed"]``.
     """
 
-    rows: list[dict]
-    totals: dict
+    rows: list[dict[str, Any]]
+    totals: dict[str, Any]
     threshold: int
 
 
-def _count(row: Mapping, key: str, position: int) -> int:
+def _count(row: Mapping[str, Any], key: str, position: int) -> int:
     if key not in row:
         raise EvaluationInputError("missing_column", column=key)
     value = row[key]
@@ -369,7 +369,7 @@ def suppress_counts(
 
 
 def suppress_linked(
-    tables: Mapping[str, Iterable[Mapping]],
+    tables: Mapping[str, Iterable[Mapping[str, Any]]],
     threshold: int = 5,
     *,
     count_keys: Sequence[str],
@@ -437,7 +437,9 @@ def _determined_cell(lines, hidden: set) -> tuple[int, int] | None:
     return None
 
 
-def protected_event_times(times: Sequence, events: Sequence[int], published_n: int | None, threshold: int = 5) -> dict:
+def protected_event_times(
+    times: Sequence, events: Sequence[int], published_n: int | None, threshold: int = 5
+) -> dict[str, Any]:
     """What may be said of the times to an event (weeks) when counts are suppressed.
 
     Never the minimum or the maximum: they are one family's value, however large the group. The mean only when
@@ -466,9 +468,63 @@ def protected_event_times(times: Sequence, events: Sequence[int], published_n: i
     return result
 
 
+def _shown_horizons(
+    rows: list[dict[str, Any]],
+    times: list[Any],
+    events: Sequence[int],
+    name: str,
+    count: int | None,
+    n: int,
+    parts: Mapping[Any, Any] | None,
+    threshold: int,
+) -> list[dict[str, Any]]:
+    """One cause's readings at the horizons, each shown only where the events by then, those without the event,
+    and the events since the previous horizon shown are each at least the threshold (per part: 0 or at least)."""
+    shown_rows, previous = [], 0
+    previous_parts = dict.fromkeys(parts or (), 0)
+    for row in rows:
+        by_then = sum(e for t, e in zip(times, events) if t <= row["horizon"])
+        ok = (
+            count is not None
+            and row.get("cif") is not None
+            and by_then >= threshold
+            and n - by_then >= threshold
+            and by_then - previous >= threshold
+        )
+        parts_by_then = {}
+        for part, counts in (parts or {}).items():
+            part_events = (counts["causes"].get(name) or {}).get("events") or []
+            parts_by_then[part] = sum(e for t, e in zip(counts["times"], part_events) if t <= row["horizon"])
+            ok = ok and all(
+                _fine(value, threshold)
+                for value in (
+                    parts_by_then[part],
+                    int(counts["n"]) - parts_by_then[part],
+                    parts_by_then[part] - previous_parts[part],
+                )
+            )
+        if ok:
+            previous = by_then
+            previous_parts.update(parts_by_then)
+        shown_rows.append(
+            {
+                "horizon": row["horizon"],
+                "cif": row["cif"] if ok else None,
+                "se": None,
+                "low": row.get("low") if ok else None,
+                "high": row.get("high") if ok else None,
+            }
+        )
+    return shown_rows
+
+
 def protected_incidence(
-    incidence: Mapping | None, published: Mapping[str, int | None], threshold: int = 5, *, parts: Mapping | None = None
-) -> dict | None:
+    incidence: Mapping[str, Any] | None,
+    published: Mapping[str, int | None],
+    threshold: int = 5,
+    *,
+    parts: Mapping[str, Any] | None = None,
+) -> dict[str, Any] | None:
     """A cumulative incidence (``competing_risks.CumulativeIncidence.as_dict()``) cut down to what may be shown
     when counts are suppressed: per cause only its values at the horizons, and only where the events counted by
     then, those still without the event, and the events since the previous horizon shown are each at least the
@@ -493,41 +549,7 @@ def protected_incidence(
         if horizons is None:
             horizons = [row["horizon"] for row in rows]
         count = published.get(name)
-        shown_rows, previous = [], 0
-        previous_parts = dict.fromkeys(parts or (), 0)
-        for row in rows:
-            by_then = sum(e for t, e in zip(times, cause["events"]) if t <= row["horizon"])
-            ok = (
-                count is not None
-                and row.get("cif") is not None
-                and by_then >= threshold
-                and n - by_then >= threshold
-                and by_then - previous >= threshold
-            )
-            parts_by_then = {}
-            for part, counts in (parts or {}).items():
-                events = (counts["causes"].get(name) or {}).get("events") or []
-                parts_by_then[part] = sum(e for t, e in zip(counts["times"], events) if t <= row["horizon"])
-                ok = ok and all(
-                    _fine(value, threshold)
-                    for value in (
-                        parts_by_then[part],
-                        int(counts["n"]) - parts_by_then[part],
-                        parts_by_then[part] - previous_parts[part],
-                    )
-                )
-            if ok:
-                previous = by_then
-                previous_parts.update(parts_by_then)
-            shown_rows.append(
-                {
-                    "horizon": row["horizon"],
-                    "cif": row["cif"] if ok else None,
-                    "se": None,
-                    "low": row.get("low") if ok else None,
-                    "high": row.get("high") if ok else None,
-                }
-            )
+        shown_rows = _shown_horizons(rows, times, cause["events"], name, count, n, parts, threshold)
         causes[name] = {
             "cause": name,
             "n_events": count,
@@ -566,8 +588,12 @@ def _number(value) -> float | None:
 
 
 def suppress_rates(
-    rows: Iterable[Mapping], count_key: str, denominator_key: str, value_keys: Sequence[str] | str, threshold: int = 5
-) -> list[dict]:
+    rows: Iterable[Mapping[str, Any]],
+    count_key: str,
+    denominator_key: str,
+    value_keys: Sequence[str] | str,
+    threshold: int = 5,
+) -> list[dict[str, Any]]:
     """Blank the values computed from a count (a rate, its interval, a mean) where that count may not be shown.
 
     A row's ``value_keys`` become ``None`` when its numerator (``count_key``) or denominator is suppressed (``None``

@@ -39,6 +39,7 @@ estimators stays unpublished until it is added here. Plain data in and out, no D
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -143,7 +144,7 @@ def effect_cells(
     kind: str,
     moderators: Sequence[str] = (),
     part: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The counts the protection needs for one outcome, counted again from the analysed frame (the estimators'
     results do not carry all of them): group sizes, events per group, 0/1 characteristics per group, and the
     cells of every moderator.
@@ -160,7 +161,7 @@ def effect_cells(
     return cells
 
 
-def _cells(df, treatment, outcome, covariates, kind, moderators, within) -> dict:
+def _cells(df, treatment, outcome, covariates, kind, moderators, within) -> dict[str, Any]:
     """``effect_cells`` of the rows ``within`` selects (all when None), the moderators' values of the whole."""
     covariates = [c for c in covariates if c not in (treatment, outcome)]
     if within is None:
@@ -204,7 +205,7 @@ def _cells(df, treatment, outcome, covariates, kind, moderators, within) -> dict
     return cells
 
 
-def _codes(items) -> list[dict]:
+def _codes(items) -> list[dict[str, Any]]:
     seen, result = set(), []
     for item in items or ():
         code = item.get("code")
@@ -214,7 +215,9 @@ def _codes(items) -> list[dict]:
     return result
 
 
-def _estimate(estimate: Mapping | None, n_treated, n_control, extra: Mapping | None = None) -> dict | None:
+def _estimate(
+    estimate: Mapping[str, Any] | None, n_treated, n_control, extra: Mapping[str, Any] | None = None
+) -> dict[str, Any] | None:
     if not estimate:
         return None
     result = {key: estimate[key] for key in _ESTIMATE_KEYS if key in estimate}
@@ -225,11 +228,70 @@ def _estimate(estimate: Mapping | None, n_treated, n_control, extra: Mapping | N
     return result
 
 
-def _hidden(entry: Mapping, base: dict) -> dict:
+def _hidden(entry: Mapping[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     return {**base, "error": {"code": SMALL_CELLS}, "moderation": []}
 
 
-def protected_outcome(entry: Mapping, cells: Mapping, threshold: int = 5) -> dict:
+def _too_small(entry: Mapping[str, Any], cells: Mapping[str, Any], parts: list[Any], threshold: int) -> bool:
+    """Whether the outcome must be hidden: its counts disagree with the estimators', a group is under the
+    threshold, an organisation's part of a group is small, or (binary) some count of events or non-events is."""
+    n1, n0 = cells["n"]
+    if (n1, n0) != (entry.get("n_treated"), entry.get("n_control")):
+        return True  # the counts do not agree with the estimators': show nothing rather than guess
+    if n1 < threshold or n0 < threshold:
+        return True
+    if not all(_fine(v, threshold) for p in parts[1:] for v in p["n"]):
+        return True  # a mean over a few of one organisation's families, by subtraction
+    if cells["events"] is not None:
+        for p in parts:
+            (k1, k0), (m1, m0) = p["events"], p["n"]
+            if not all(_fine(v, threshold) for v in (k1, m1 - k1, k0, m0 - k0)):
+                return True
+    return False
+
+
+def _shown_group_sizes(cells: Mapping[str, Any], parts: list[Any], threshold: int) -> tuple[int | None, int | None]:
+    """The group sizes that may be shown (None where the difference with the whole group would be a small
+    count), in every organisation's part too."""
+    (g1, g0), (n1, n0) = cells["groups"], cells["n"]
+    shown1, shown0 = safe_count(n1, g1, threshold), safe_count(n0, g0, threshold)
+    for p in parts[1:]:
+        shown1 = shown1 if safe_count(p["n"][0], p["groups"][0], threshold) is not None else None
+        shown0 = shown0 if safe_count(p["n"][1], p["groups"][1], threshold) is not None else None
+    return shown1, shown0
+
+
+def _protected_proportions(
+    proportions: Mapping[str, Any], shown1: int | None, shown0: int | None
+) -> dict[str, dict[str, Any]]:
+    """Each group's proportion and interval, with its counts only where its group size may be shown."""
+    return {
+        group: {
+            "k": (value["k"] if shown is not None else None),
+            "n": shown,
+            "estimate": value["estimate"],
+            "low": value["low"],
+            "high": value["high"],
+            "level": value["level"],
+        }
+        for (group, value), shown in zip(proportions.items(), (shown1, shown0))
+    }
+
+
+def _protected_propensity(propensity: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The score model's coefficients and flags, its warnings as codes only."""
+    if not propensity:
+        return None
+    return {
+        "coefficients": propensity.get("coefficients"),
+        "se": propensity.get("se"),
+        "converged": propensity.get("converged"),
+        "separated": propensity.get("separated"),
+        "warnings": _codes(propensity.get("warnings")),
+    }
+
+
+def protected_outcome(entry: Mapping[str, Any], cells: Mapping[str, Any], threshold: int = 5) -> dict[str, Any]:
     """One outcome of ``comparison.compare`` (``effects.evaluate_outcome`` with the comparison's own keys and
     ``moderation``) as a reader without exact figures may see it; ``cells`` from ``effect_cells``."""
     base = {key: entry[key] for key in ("stem", "kind", "column", "baseline") if key in entry}
@@ -239,24 +301,12 @@ def protected_outcome(entry: Mapping, cells: Mapping, threshold: int = 5) -> dic
             error["column"] = entry["error"]["column"]
         return {**base, "error": error, "moderation": []}
     (g1, g0), (n1, n0) = cells["groups"], cells["n"]
-    if (n1, n0) != (entry.get("n_treated"), entry.get("n_control")):
-        return _hidden(entry, base)  # the counts do not agree with the estimators': show nothing rather than guess
-    if n1 < threshold or n0 < threshold:
-        return _hidden(entry, base)
     # Over several organisations each one's part of every count below must be 0 or at least the threshold too
     # (``effect_cells(part=...)``): this comparison minus the same over fewer organisations is then no small count.
     parts = [cells, *(cells.get("parts") or {}).values()]
-    if not all(_fine(v, threshold) for p in parts[1:] for v in p["n"]):
-        return _hidden(entry, base)  # a mean over a few of one organisation's families, by subtraction
-    if cells["events"] is not None:
-        for p in parts:
-            (k1, k0), (m1, m0) = p["events"], p["n"]
-            if not all(_fine(v, threshold) for v in (k1, m1 - k1, k0, m0 - k0)):
-                return _hidden(entry, base)
-    shown1, shown0 = safe_count(n1, g1, threshold), safe_count(n0, g0, threshold)
-    for p in parts[1:]:
-        shown1 = shown1 if safe_count(p["n"][0], p["groups"][0], threshold) is not None else None
-        shown0 = shown0 if safe_count(p["n"][1], p["groups"][1], threshold) is not None else None
+    if _too_small(entry, cells, parts, threshold):
+        return _hidden(entry, base)
+    shown1, shown0 = _shown_group_sizes(cells, parts, threshold)
     both = shown1 is not None and shown0 is not None
     result = {
         **base,
@@ -268,22 +318,12 @@ def protected_outcome(entry: Mapping, cells: Mapping, threshold: int = 5) -> dic
         "n_rows_dropped": (g1 + g0) - (n1 + n0) if both else None,
     }
 
-    def estimate(value, extra=None):
+    def estimate(value: Mapping[str, Any] | None, extra: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
         return _estimate(value, shown1, shown0, extra)
 
     result["raw"] = {name: estimate(value) for name, value in (entry.get("raw") or {}).items()}
     if "proportions" in entry:
-        result["proportions"] = {
-            group: {
-                "k": (value["k"] if shown is not None else None),
-                "n": shown,
-                "estimate": value["estimate"],
-                "low": value["low"],
-                "high": value["high"],
-                "level": value["level"],
-            }
-            for (group, value), shown in zip(entry["proportions"].items(), (shown1, shown0))
-        }
+        result["proportions"] = _protected_proportions(entry["proportions"], shown1, shown0)
     result["effect_size"] = {name: estimate(value) for name, value in (entry.get("effect_size") or {}).items()}
     mde = entry.get("mde") or {}
     result["mde"] = {
@@ -293,18 +333,7 @@ def protected_outcome(entry: Mapping, cells: Mapping, threshold: int = 5) -> dic
     }
     regression = entry.get("regression")
     result["regression"] = {name: estimate(value) for name, value in regression.items()} if regression else None
-    propensity = entry.get("propensity")
-    result["propensity"] = (
-        {
-            "coefficients": propensity.get("coefficients"),
-            "se": propensity.get("se"),
-            "converged": propensity.get("converged"),
-            "separated": propensity.get("separated"),
-            "warnings": _codes(propensity.get("warnings")),
-        }
-        if propensity
-        else None
-    )
+    result["propensity"] = _protected_propensity(entry.get("propensity"))
     result["ipw"] = _protected_ipw(entry.get("ipw"), estimate, threshold)
     # Matched families and the overlap histogram are counted by the estimators, not per organisation: over
     # several organisations their counts are not shown (the matched estimate itself is).
@@ -320,7 +349,7 @@ def protected_outcome(entry: Mapping, cells: Mapping, threshold: int = 5) -> dic
     return result
 
 
-def _protected_ipw(ipw: Mapping | None, estimate, threshold):
+def _protected_ipw(ipw: Mapping[str, Any] | None, estimate, threshold):
     if not ipw:
         return None
     result = {}
@@ -334,7 +363,7 @@ def _protected_ipw(ipw: Mapping | None, estimate, threshold):
     return result
 
 
-def _protected_matching(matching: Mapping | None, n1, n0, estimate, threshold, split=False):
+def _protected_matching(matching: Mapping[str, Any] | None, n1, n0, estimate, threshold, split=False):
     if not matching:
         return None
     details = matching.get("details") or {}
@@ -375,7 +404,7 @@ def _protected_balance(rows, parts, threshold):
     return result
 
 
-def _protected_overlap(overlap: Mapping | None, n1, n0, threshold):
+def _protected_overlap(overlap: Mapping[str, Any] | None, n1, n0, threshold):
     if not overlap:
         return None
     merged = merged_bins(overlap["treated"], overlap["control"], overlap["bin_edges"], threshold)
@@ -400,7 +429,7 @@ def _protected_overlap(overlap: Mapping | None, n1, n0, threshold):
     }
 
 
-def _protected_moderation(moderation: Mapping, cells_per_part, threshold) -> dict:
+def _protected_moderation(moderation: Mapping[str, Any], cells_per_part, threshold) -> dict[str, Any]:
     """``cells_per_part``: the moderator's cells of the whole, then of each organisation."""
     name = moderation.get("moderator")
     if "error" in moderation:

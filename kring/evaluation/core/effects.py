@@ -49,6 +49,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -92,10 +93,10 @@ class Estimate:
     n_control: int
     level: float = 0.95
     se_method: str = ""
-    warnings: tuple[dict, ...] = ()
-    details: dict = field(default_factory=dict)
+    warnings: tuple[dict[str, Any], ...] = ()
+    details: dict[str, Any] = field(default_factory=dict[str, Any])
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "method": self.method,
             "estimand": self.estimand,
@@ -201,10 +202,12 @@ class _Data:
     X: np.ndarray
     covariates: list[str]
     extra: dict[str, np.ndarray]
-    warnings: list[dict]
+    warnings: list[dict[str, Any]]
     n_rows: int  # before dropping missing values
     n_dropped: int
-    cache: dict = field(default_factory=dict)  # fits and designs shared by the estimators of one evaluation
+    cache: dict[str, Any] = field(
+        default_factory=dict[str, Any]
+    )  # fits and designs shared by the estimators of one evaluation
 
     def design(self) -> np.ndarray:
         """[1, t, X], built once."""
@@ -472,7 +475,7 @@ def _expit(eta: np.ndarray) -> np.ndarray:
     return special.expit(eta)
 
 
-def _fit_warnings(fit: _Logit, model: str) -> list[dict]:
+def _fit_warnings(fit: _Logit, model: str) -> list[dict[str, Any]]:
     if fit.separated:
         return [warning("perfect_separation", model=model)]
     if not fit.converged:
@@ -551,7 +554,7 @@ class LogisticAdjustment:
     odds_ratio: Estimate  # conditional (adjusted) odds ratio
     risk_difference: Estimate  # marginal, by g-computation
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"odds_ratio": self.odds_ratio.as_dict(), "risk_difference": self.risk_difference.as_dict()}
 
 
@@ -647,9 +650,9 @@ class PropensityScore:
     cov: np.ndarray
     converged: bool
     separated: bool
-    warnings: tuple[dict, ...] = ()
+    warnings: tuple[dict[str, Any], ...] = ()
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         se = np.sqrt(np.diag(self.cov))
         return {
             "coefficients": {k: _num(v) for k, v in self.coefficients.items()},
@@ -938,7 +941,7 @@ def _group_moments(X: np.ndarray, w: np.ndarray):
     return list(map(float, mean)), list(map(float, var))
 
 
-def _balance(data: _Data, weights: Mapping[str, np.ndarray]) -> list[dict]:
+def _balance(data: _Data, weights: Mapping[str, np.ndarray]) -> list[dict[str, Any]]:
     t = data.t == 1
     X1, X0 = data.X[t], data.X[~t]
     m1, m0 = X1.mean(axis=0), X0.mean(axis=0)
@@ -973,7 +976,7 @@ def _balance(data: _Data, weights: Mapping[str, np.ndarray]) -> list[dict]:
     return rows
 
 
-def _imbalance_warnings(rows: list[dict]) -> list[dict]:
+def _imbalance_warnings(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     found: dict[str, list[str]] = {}
     for row in rows:
         for label, after in row["after"].items():
@@ -987,7 +990,7 @@ def _imbalance_warnings(rows: list[dict]) -> list[dict]:
 
 def balance_table(
     df: pd.DataFrame, treatment: str, covariates: Sequence[str], weights: Mapping[str, Sequence[float]] | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Per covariate: group means, SMD and variance ratio, before and after each given set of row weights.
 
     Without ``weights`` it fits the propensity score and reports after IPW (ATT, ATE) and after matching.
@@ -1005,7 +1008,7 @@ def balance_table(
     return _balance(data, {k: np.asarray(v, float) for k, v in weights.items()})
 
 
-def overlap_summary(score: Sequence[float], treatment: Sequence[float], bins: int = 20) -> dict:
+def overlap_summary(score: Sequence[float], treatment: Sequence[float], bins: int = 20) -> dict[str, Any]:
     """Histogram of the propensity score per group on [0, 1] (plain lists) and the common support."""
     e = np.asarray(score, float)
     t = np.asarray(treatment, float) == 1
@@ -1155,10 +1158,10 @@ def odds_ratio(k1: int, n1: int, k0: int, n0: int, level: float = 0.95) -> Estim
 class Moderation:
     moderator: str
     interaction: Estimate
-    levels: tuple[dict, ...]  # for a two-valued moderator: the effect within each value
-    warnings: tuple[dict, ...] = ()
+    levels: tuple[dict[str, Any], ...]  # for a two-valued moderator: the effect within each value
+    warnings: tuple[dict[str, Any], ...] = ()
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "moderator": self.moderator,
             "interaction": self.interaction.as_dict(),
@@ -1173,7 +1176,7 @@ def _moderation(data: _Data, moderator: str, values: np.ndarray, kind: str, leve
     keep = [i for i, c in enumerate(data.covariates) if c != moderator]
     design = np.column_stack([np.ones(n), t, values, t * values, data.X[:, keep]])
     distinct = np.unique(values)
-    warnings: list[dict] = []
+    warnings: list[dict[str, Any]] = []
     if len(distinct) < 2:
         raise EvaluationInputError("no_variation", column=moderator)
     if kind == "continuous":
@@ -1347,7 +1350,7 @@ def minimum_detectable_difference(
 # --- one outcome, several outcomes -----------------------------------------------------------------------
 
 
-def _dedupe(warnings) -> list[dict]:
+def _dedupe(warnings) -> list[dict[str, Any]]:
     seen, result = set(), []
     for w in warnings:
         key = repr(sorted(w.items()))
@@ -1357,73 +1360,65 @@ def _dedupe(warnings) -> list[dict]:
     return result
 
 
-def _evaluate_prepared(
-    data: _Data,
-    outcome: str,
-    kind: str,
-    ps: PropensityScore | None,
-    *,
-    level: float,
-    k: int,
-    caliper: float | None,
-    bins: int,
-    alpha: float,
-    power: float,
-) -> dict:
+def _binary_summaries(data: _Data, level: float, alpha: float, power: float) -> dict[str, Any]:
+    """A binary outcome unadjusted: the proportions (Wilson), risk difference and odds ratio, and the smallest
+    detectable differences up and down from the control rate."""
     t, y = data.t, data.y
     n1, n0 = data.n_treated, data.n_control
-    result: dict = {
-        "outcome": outcome,
-        "kind": kind,
-        "n": n1 + n0,
-        "n_treated": n1,
-        "n_control": n0,
-        "n_rows_dropped": data.n_dropped,
-        "covariates": list(data.covariates),
-    }
-    warnings: list[dict] = list(data.warnings)
-    result["raw"] = {
-        "classical": _difference_in_means(data, "classical", level).as_dict(),
-        "HC1": _difference_in_means(data, "HC1", level).as_dict(),
-    }
-    if kind == "binary":
-        k1, k0 = int(y[t == 1].sum()), int(y[t == 0].sum())
-        result["proportions"] = {
+    k1, k0 = int(y[t == 1].sum()), int(y[t == 0].sum())
+    summaries: dict[str, Any] = {
+        "proportions": {
             "treated": proportion(k1, n1, level).as_dict(),
             "control": proportion(k0, n0, level).as_dict(),
-        }
-        result["effect_size"] = {
+        },
+        "effect_size": {
             "risk_difference": risk_difference(k1, n1, k0, n0, level).as_dict(),
             "odds_ratio": odds_ratio(k1, n1, k0, n0, level).as_dict(),
-        }
-        warnings += result["effect_size"]["odds_ratio"]["warnings"]
-        rd_up = minimum_detectable_difference(n1, n0, k0 / n0, alpha, power, "increase") if 0 < k0 < n0 else None
-        rd_down = minimum_detectable_difference(n1, n0, k0 / n0, alpha, power, "decrease") if 0 < k0 < n0 else None
-        result["mde"] = {
-            "standardised": minimum_detectable_effect(n1, n0, alpha, power),
-            "base_rate": k0 / n0,
-            "increase": rd_up,
-            "decrease": rd_down,
-            "alpha": alpha,
-            "power": power,
-        }
-    else:
-        d = cohens_d(y[t == 1], y[t == 0], level)
-        result["effect_size"] = {"cohens_d": d.as_dict()}
-        mde = minimum_detectable_effect(n1, n0, alpha, power)
-        result["mde"] = {
+        },
+    }
+    rd_up = minimum_detectable_difference(n1, n0, k0 / n0, alpha, power, "increase") if 0 < k0 < n0 else None
+    rd_down = minimum_detectable_difference(n1, n0, k0 / n0, alpha, power, "decrease") if 0 < k0 < n0 else None
+    summaries["mde"] = {
+        "standardised": minimum_detectable_effect(n1, n0, alpha, power),
+        "base_rate": k0 / n0,
+        "increase": rd_up,
+        "decrease": rd_down,
+        "alpha": alpha,
+        "power": power,
+    }
+    return summaries
+
+
+def _continuous_summaries(data: _Data, level: float, alpha: float, power: float) -> dict[str, Any]:
+    """A continuous outcome unadjusted: Cohen's d, and the smallest detectable effect (also in outcome units)."""
+    t, y = data.t, data.y
+    d = cohens_d(y[t == 1], y[t == 0], level)
+    mde = minimum_detectable_effect(data.n_treated, data.n_control, alpha, power)
+    return {
+        "effect_size": {"cohens_d": d.as_dict()},
+        "mde": {
             "standardised": mde,
             "in_outcome_units": mde * d.details["pooled_sd"],
             "alpha": alpha,
             "power": power,
-        }
+        },
+    }
 
-    if not data.covariates:
-        # nothing to adjust for: the adjusted estimators would only repeat the raw difference
-        result.update(regression=None, propensity=None, ipw=None, matching=None, balance=[], overlap=None)
-        result["warnings"] = _dedupe(warnings)
-        return result
 
+def _adjusted_estimates(
+    data: _Data,
+    kind: str,
+    ps: PropensityScore | None,
+    level: float,
+    k: int,
+    caliper: float | None,
+    bins: int,
+    warnings: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The covariate-adjusted estimators: regression, the propensity score (fitted unless given), IPW, matching,
+    balance before and after, and overlap. Their warnings are added to ``warnings``, in that order."""
+    result: dict[str, Any] = {}
+    t = data.t
     if kind == "binary":
         result["regression"] = _logistic_adjustment(data, level).as_dict()
         warnings += result["regression"]["odds_ratio"]["warnings"]
@@ -1453,6 +1448,50 @@ def _evaluate_prepared(
     warnings += _imbalance_warnings(balance)
     result["overlap"] = overlap_summary(ps.score, t, bins)
     warnings += result["overlap"]["warnings"]
+    return result
+
+
+def _evaluate_prepared(
+    data: _Data,
+    outcome: str,
+    kind: str,
+    ps: PropensityScore | None,
+    *,
+    level: float,
+    k: int,
+    caliper: float | None,
+    bins: int,
+    alpha: float,
+    power: float,
+) -> dict[str, Any]:
+    """One outcome on prepared data: the raw difference, the unadjusted summaries of its kind, and (when there
+    are covariates) the adjusted estimators; warnings deduplicated at the end."""
+    n1, n0 = data.n_treated, data.n_control
+    result: dict[str, Any] = {
+        "outcome": outcome,
+        "kind": kind,
+        "n": n1 + n0,
+        "n_treated": n1,
+        "n_control": n0,
+        "n_rows_dropped": data.n_dropped,
+        "covariates": list(data.covariates),
+    }
+    warnings: list[dict[str, Any]] = list(data.warnings)
+    result["raw"] = {
+        "classical": _difference_in_means(data, "classical", level).as_dict(),
+        "HC1": _difference_in_means(data, "HC1", level).as_dict(),
+    }
+    if kind == "binary":
+        result.update(_binary_summaries(data, level, alpha, power))
+        warnings += result["effect_size"]["odds_ratio"]["warnings"]
+    else:
+        result.update(_continuous_summaries(data, level, alpha, power))
+
+    if not data.covariates:
+        # nothing to adjust for: the adjusted estimators would only repeat the raw difference
+        result.update(regression=None, propensity=None, ipw=None, matching=None, balance=[], overlap=None)
+    else:
+        result.update(_adjusted_estimates(data, kind, ps, level, k, caliper, bins, warnings))
     result["warnings"] = _dedupe(warnings)
     return result
 
@@ -1470,7 +1509,7 @@ def evaluate_outcome(
     bins: int = 20,
     alpha: float = 0.05,
     power: float = 0.8,
-) -> dict:
+) -> dict[str, Any]:
     """Everything for one outcome as a plain dict of JSON values (estimates are ``Estimate.as_dict()``):
 
     ``outcome, kind, n, n_treated, n_control, n_rows_dropped, covariates`` (those used);
@@ -1511,6 +1550,68 @@ def _dig(tree, path):
     return tree
 
 
+def _outcome_kinds(outcomes: Sequence[str] | Mapping[str, str], binary: Sequence[str]) -> dict[str, str]:
+    """Outcome -> "continuous" or "binary" (checked); refuses no outcomes."""
+    kinds = (
+        dict(outcomes)
+        if isinstance(outcomes, Mapping)
+        else {o: ("binary" if o in binary else "continuous") for o in outcomes}
+    )
+    if not kinds:
+        raise EvaluationInputError("invalid_argument", argument="outcomes", value=[])
+    for kind in kinds.values():
+        _check_kind(kind)
+    return kinds
+
+
+def _evaluate_each(
+    complete: pd.DataFrame,
+    base: _Data,
+    kinds: dict[str, str],
+    ps: PropensityScore | None,
+    treatment: str,
+    covariates: Sequence[str],
+    moderators: Sequence[str],
+    options: dict[str, Any],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each outcome on the complete rows with the shared propensity score, and its moderator models; an outcome
+    or a moderator model that cannot be evaluated gets its error instead of failing the others."""
+    level = options["level"]
+    results: list[dict[str, Any]] = []
+    moderation: list[dict[str, Any]] = []
+    for outcome, kind in kinds.items():
+        try:
+            data = _prepare(complete, treatment, outcome, covariates, kind, extra=moderators)
+            data.warnings[:0] = base.warnings[:1] if base.n_dropped else []
+            entry = _evaluate_prepared(data, outcome, kind, ps, **options)
+        except EvaluationInputError as error:
+            results.append({"outcome": outcome, "kind": kind, "error": error.as_dict()})
+            continue
+        results.append(entry)
+        for m in moderators:
+            try:
+                found = _moderation(data, m, _moderator_values(data, m), kind, level).as_dict()
+            except EvaluationInputError as error:
+                # a moderator without variation fails that model only, not the outcome
+                moderation.append({"outcome": outcome, "moderator": m, "error": error.as_dict()})
+                continue
+            moderation.append({"outcome": outcome, **found})
+    return results, moderation
+
+
+def _correct_pvalues(results: list[dict[str, Any]], moderation: list[dict[str, Any]], correction: str) -> None:
+    """Adds ``p_adjusted``: per estimator across outcomes, and across all moderator interactions."""
+    for _, path in _FAMILIES:
+        estimates = [_dig(entry, path) for entry in results]
+        present = [e for e in estimates if e is not None]
+        adjusted = adjust_pvalues([e["p_value"] for e in present], correction)
+        for e, p in zip(present, adjusted, strict=True):
+            e["p_adjusted"] = p
+    interactions = [m["interaction"] for m in moderation if "interaction" in m]
+    for e, p in zip(interactions, adjust_pvalues([e["p_value"] for e in interactions], correction), strict=True):
+        e["p_adjusted"] = p
+
+
 def evaluate(
     df: pd.DataFrame,
     treatment: str,
@@ -1526,7 +1627,7 @@ def evaluate(
     bins: int = 20,
     alpha: float = 0.05,
     power: float = 0.8,
-) -> dict:
+) -> dict[str, Any]:
     """Several outcomes on the same rows, with a multiple-comparison correction across outcomes.
 
     ``outcomes``: names (binary ones also listed in ``binary``) or a mapping name -> "continuous"/"binary".
@@ -1535,15 +1636,7 @@ def evaluate(
     ``p_adjusted`` to each estimate; the moderator interactions of all outcomes form one more family.
     An outcome that cannot be evaluated gets ``{"outcome": name, "error": {"code": ...}}`` instead.
     """
-    kinds = (
-        dict(outcomes)
-        if isinstance(outcomes, Mapping)
-        else {o: ("binary" if o in binary else "continuous") for o in outcomes}
-    )
-    if not kinds:
-        raise EvaluationInputError("invalid_argument", argument="outcomes", value=[])
-    for kind in kinds.values():
-        _check_kind(kind)
+    kinds = _outcome_kinds(outcomes, binary)
     if correction not in ("holm", "fdr_bh", None):
         raise EvaluationInputError("invalid_argument", argument="correction", value=correction)
     # listwise over every used column, then each outcome on those rows
@@ -1554,37 +1647,10 @@ def evaluate(
         values = np.column_stack([_as_float(df, c) for c in used])
         complete = df.loc[np.isfinite(values).all(axis=1)]
     ps = _propensity(base) if base.covariates else None
-    results, moderation = [], []
-    for outcome, kind in kinds.items():
-        try:
-            data = _prepare(complete, treatment, outcome, covariates, kind, extra=moderators)
-            data.warnings[:0] = base.warnings[:1] if base.n_dropped else []
-            entry = _evaluate_prepared(
-                data, outcome, kind, ps, level=level, k=k, caliper=caliper, bins=bins, alpha=alpha, power=power
-            )
-        except EvaluationInputError as error:
-            results.append({"outcome": outcome, "kind": kind, "error": error.as_dict()})
-            continue
-        results.append(entry)
-        for m in moderators:
-            try:
-                found = _moderation(data, m, _moderator_values(data, m), kind, level).as_dict()
-            except EvaluationInputError as error:
-                # a moderator without variation fails that model only, not the outcome
-                moderation.append({"outcome": outcome, "moderator": m, "error": error.as_dict()})
-                continue
-            moderation.append({"outcome": outcome, **found})
-
+    options = {"level": level, "k": k, "caliper": caliper, "bins": bins, "alpha": alpha, "power": power}
+    results, moderation = _evaluate_each(complete, base, kinds, ps, treatment, covariates, moderators, options)
     if correction is not None:
-        for _, path in _FAMILIES:
-            estimates = [_dig(entry, path) for entry in results]
-            present = [e for e in estimates if e is not None]
-            adjusted = adjust_pvalues([e["p_value"] for e in present], correction)
-            for e, p in zip(present, adjusted, strict=True):
-                e["p_adjusted"] = p
-        interactions = [m["interaction"] for m in moderation if "interaction" in m]
-        for e, p in zip(interactions, adjust_pvalues([e["p_value"] for e in interactions], correction), strict=True):
-            e["p_adjusted"] = p
+        _correct_pvalues(results, moderation, correction)
     return {
         "treatment": treatment,
         "n": base.n_treated + base.n_control,

@@ -32,6 +32,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,15 +59,17 @@ class Extract:
     binary: tuple[str, ...]
     covariates: tuple[str, ...]  # after dummy coding
     moderators: tuple[str, ...]
-    categories: dict[str, list[str]] = field(default_factory=dict)  # text covariate -> its dummy columns
-    coding: dict[str, dict[str, str]] = field(default_factory=dict)  # two-level text column -> {"0": a, "1": b}
+    categories: dict[str, list[str]] = field(default_factory=dict[str, Any])  # text covariate -> its dummy columns
+    coding: dict[str, dict[str, str]] = field(
+        default_factory=dict[str, Any]
+    )  # two-level text column -> {"0": a, "1": b}
     n_rows_read: int = 0
     n_rows_dropped: int = 0
     source_format: str = "csv"
     delimiter: str | None = None
-    warnings: tuple[dict, ...] = ()
+    warnings: tuple[dict[str, Any], ...] = ()
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """Everything but the data itself."""
         return {
             "treatment": self.treatment,
@@ -198,7 +201,7 @@ def _csv_shape(data: bytes) -> tuple[int, int]:
     return max(lines - 1, 0), columns
 
 
-def extract_shape(source, *, format: str | None = None, name: str | None = None) -> dict:
+def extract_shape(source, *, format: str | None = None, name: str | None = None) -> dict[str, Any]:
     """``{"format", "rows", "columns"}`` of an extract, read from its header only (see ``check_shape``)."""
     data, source_name = _read_source(source)
     kind = _detect_format(data, name or source_name, format)
@@ -208,7 +211,7 @@ def extract_shape(source, *, format: str | None = None, name: str | None = None)
 
 def check_shape(
     source, *, max_rows: int | None, max_columns: int | None, format: str | None = None, name: str | None = None
-) -> dict:
+) -> dict[str, Any]:
     """Refuse an extract with more rows or columns than allowed before reading its data: a Parquet file of a few
     hundred kilobytes can hold twenty million rows of one repeated value, which would take gigabytes once read.
     Refusals: ``too_many_rows`` and ``too_many_columns`` with the count and the limit. Returns its shape."""
@@ -269,52 +272,29 @@ def _levels(series: pd.Series) -> list[str]:
     return sorted(str(v) for v in _text(series).dropna().unique() if str(v) != "")
 
 
-def read_extract(
-    source,
-    *,
-    treatment: str,
-    outcomes: Sequence[str] | str,
-    covariates: Sequence[str] = (),
-    moderators: Sequence[str] = (),
-    binary: Sequence[str] = (),
-    format: str | None = None,
-    max_levels: int = 50,
-    max_rows: int | None = None,
-    max_columns: int | None = None,
-) -> Extract:
-    """Read and validate an extract; see the module docstring for the rules. ``binary`` lists binary outcomes.
-    ``max_rows`` and ``max_columns`` refuse a larger file from its header, before its data is read."""
-    outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
-    if not outcomes:
-        raise EvaluationInputError("invalid_argument", argument="outcomes", value=[])
-    unknown_binary = [b for b in binary if b not in outcomes]
-    if unknown_binary:
-        raise EvaluationInputError("invalid_argument", argument="binary", value=unknown_binary)
+def _read_raw(
+    source: Any, format: str | None, max_rows: int | None, max_columns: int | None
+) -> tuple[pd.DataFrame, str, str | None]:
+    """The file as a frame of its own columns (names stripped), its format and the CSV delimiter (None for
+    Parquet); a file larger than allowed is refused from its header."""
     data, name = _read_source(source)
     kind = _detect_format(data, name, format)
     if max_rows is not None or max_columns is not None:
         check_shape(data, max_rows=max_rows, max_columns=max_columns, format=kind)
+    raw: pd.DataFrame
+    delimiter: str | None
     if kind == "parquet":
         raw, delimiter = _read_parquet(data), None
     else:
         raw, delimiter = _read_csv(data)
     raw.columns = [str(c).strip() for c in raw.columns]
-    decimal_comma = delimiter == ";"
+    return raw, kind, delimiter
 
-    used = list(dict.fromkeys([treatment, *outcomes, *covariates, *moderators]))
-    for column in used:
-        if column not in raw.columns:
-            raise EvaluationInputError("missing_column", column=column, available=list(raw.columns)[:50])
 
-    columns: dict[str, pd.Series] = {
-        treatment: _binary_column(raw[treatment], treatment, "treatment_not_binary", decimal_comma)
-    }
-    for outcome in outcomes:
-        if outcome in binary:
-            columns[outcome] = _binary_column(raw[outcome], outcome, "outcome_not_binary", decimal_comma)
-        else:
-            columns[outcome] = _numeric_column(raw[outcome], outcome, decimal_comma)
-
+def _moderator_columns(
+    raw: pd.DataFrame, moderators: Sequence[str], columns: dict[str, pd.Series], decimal_comma: bool
+) -> dict[str, dict[str, str]]:
+    """Adds each moderator as a number; a two-level text moderator is coded 0/1 (returned: the coding)."""
     coding: dict[str, dict[str, str]] = {}
     for moderator in moderators:
         if moderator in columns:
@@ -328,12 +308,24 @@ def read_extract(
             values = text.map({levels[0]: 0.0, levels[1]: 1.0}).astype("float64")
             coding[moderator] = {"0": levels[0], "1": levels[1]}
         columns[moderator] = values
+    return coding
 
+
+def _covariate_columns(
+    raw: pd.DataFrame,
+    covariates: Sequence[str],
+    columns: dict[str, pd.Series],
+    not_covariates: Sequence[str],
+    decimal_comma: bool,
+    max_levels: int,
+) -> tuple[list[str], dict[str, list[str]]]:
+    """Adds each covariate: a number as it is, a text as one 0/1 dummy per level after the first (missing stays
+    missing). Returns the covariates the model uses and the dummies per categorical covariate."""
     expanded: list[str] = []
     categories: dict[str, list[str]] = {}
     for covariate in covariates:
         if covariate in columns:  # also the treatment, an outcome or a moderator: use that column
-            if covariate != treatment and covariate not in outcomes:
+            if covariate not in not_covariates:
                 expanded.append(covariate)
             continue
         values, bad = _numbers(raw[covariate], decimal_comma)
@@ -353,28 +345,79 @@ def read_extract(
             names.append(dummy)
         categories[covariate] = names
         expanded.extend(names)
+    return expanded, categories
 
-    frame = pd.DataFrame(columns, index=raw.index)
+
+def _complete_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int, int, list[dict[str, Any]]]:
+    """Only the rows with every used value present and finite (a warning says how many went), renumbered."""
     finite = np.isfinite(frame.to_numpy(dtype="float64", na_value=np.nan)).all(axis=1)
     n_read, n_dropped = len(frame), int((~finite).sum())
     warnings = []
     if n_dropped:
         warnings.append(warning("rows_dropped_missing", count=n_dropped, n_rows=n_read))
         frame = frame.loc[finite]
-    frame = frame.reset_index(drop=True)
+    return frame.reset_index(drop=True), n_read, n_dropped, warnings
 
-    t = frame[treatment]
-    n1, n0 = int((t == 1).sum()), int((t == 0).sum())
+
+def _check_groups(treatment: pd.Series, column: str) -> None:
+    """Refuses a treatment without variation and groups smaller than ``MIN_ROWS_PER_GROUP``."""
+    n1, n0 = int((treatment == 1).sum()), int((treatment == 0).sum())
     if n1 + n0 > 0 and (n1 == 0 or n0 == 0):
-        raise EvaluationInputError("no_variation", column=treatment)
+        raise EvaluationInputError("no_variation", column=column)
     if n1 < MIN_ROWS_PER_GROUP or n0 < MIN_ROWS_PER_GROUP:
         raise EvaluationInputError("too_few_rows", n_treated=n1, n_control=n0, minimum=MIN_ROWS_PER_GROUP)
+
+
+def read_extract(
+    source: Any,
+    *,
+    treatment: str,
+    outcomes: Sequence[str] | str,
+    covariates: Sequence[str] = (),
+    moderators: Sequence[str] = (),
+    binary: Sequence[str] = (),
+    format: str | None = None,
+    max_levels: int = 50,
+    max_rows: int | None = None,
+    max_columns: int | None = None,
+) -> Extract:
+    """Read and validate an extract; see the module docstring for the rules. ``binary`` lists binary outcomes.
+    ``max_rows`` and ``max_columns`` refuse a larger file from its header, before its data is read."""
+    outcome_list = [outcomes] if isinstance(outcomes, str) else list(outcomes)
+    if not outcome_list:
+        raise EvaluationInputError("invalid_argument", argument="outcomes", value=[])
+    unknown_binary = [b for b in binary if b not in outcome_list]
+    if unknown_binary:
+        raise EvaluationInputError("invalid_argument", argument="binary", value=unknown_binary)
+    raw, kind, delimiter = _read_raw(source, format, max_rows, max_columns)
+    decimal_comma = delimiter == ";"
+
+    used = list(dict.fromkeys([treatment, *outcome_list, *covariates, *moderators]))
+    for column in used:
+        if column not in raw.columns:
+            raise EvaluationInputError("missing_column", column=column, available=list(raw.columns)[:50])
+
+    columns: dict[str, pd.Series] = {
+        treatment: _binary_column(raw[treatment], treatment, "treatment_not_binary", decimal_comma)
+    }
+    for outcome in outcome_list:
+        if outcome in binary:
+            columns[outcome] = _binary_column(raw[outcome], outcome, "outcome_not_binary", decimal_comma)
+        else:
+            columns[outcome] = _numeric_column(raw[outcome], outcome, decimal_comma)
+    coding = _moderator_columns(raw, moderators, columns, decimal_comma)
+    expanded, categories = _covariate_columns(
+        raw, covariates, columns, [treatment, *outcome_list], decimal_comma, max_levels
+    )
+
+    frame, n_read, n_dropped, warnings = _complete_rows(pd.DataFrame(columns, index=raw.index))
+    _check_groups(frame[treatment], treatment)
 
     return Extract(
         frame=frame,
         treatment=treatment,
-        outcomes=tuple(outcomes),
-        binary=tuple(b for b in outcomes if b in binary),
+        outcomes=tuple(outcome_list),
+        binary=tuple(b for b in outcome_list if b in binary),
         covariates=tuple(dict.fromkeys(expanded)),
         moderators=tuple(moderators),
         categories=categories,

@@ -295,7 +295,7 @@ class _Scale:
 # -- cumulative incidence --------------------------------------------------------------------------------------
 
 
-def _series(key, data: Mapping) -> tuple[list[float], list, list | None, list | None]:
+def _series(key, data: Mapping[str, Any]) -> tuple[list[float], list, list | None, list | None]:
     times = [_finite(t) for t in data.get("times") or ()]
     values = list(data.get("values") or ())
     low, high = data.get("low"), data.get("high")
@@ -365,6 +365,48 @@ def _cif_band(
         run = []
 
 
+def _cif_axes(
+    svg: _Svg,
+    x: _Scale,
+    y: _Scale,
+    frame: tuple[float, float, float, float],
+    end: float,
+    pct: Callable[[float], str],
+    x_label: str,
+    y_label: str,
+    decimal_comma: bool,
+) -> None:
+    """Grid lines every 20 %, week ticks, the axes and their labels; ``frame``: left, right, top, plot height."""
+    left, right, top, plot_h = frame
+    for tick in (0, 0.2, 0.4, 0.6, 0.8, 1.0):
+        svg.line(left, y(tick), svg.width - right, y(tick), colour=GRID)
+        svg.text(left - 6, y(tick) + 4, pct(tick), anchor="end")
+    ticks, step = _nice_ticks(0.0, end, 8)
+    for tick in ticks:
+        svg.line(x(tick), top + plot_h, x(tick), top + plot_h + 4)
+        svg.text(x(tick), top + plot_h + 17, _tick_text(tick, step, None, decimal_comma), anchor="middle")
+    svg.line(left, top + plot_h, svg.width - right, top + plot_h)
+    svg.line(left, top, left, top + plot_h)
+    svg.text((left + svg.width - right) / 2, top + plot_h + 34, x_label, anchor="middle")
+    svg.text(
+        14, top + plot_h / 2, y_label, anchor="middle", extra=f' transform="rotate(-90 14 {_c(top + plot_h / 2)})"'
+    )
+
+
+def _cif_legend(svg: _Svg, legend: list[tuple[str, str, str, str]], left: float, ly: float, band_label: str) -> float:
+    """One line per curve (its colour, marker and dash), then the band's meaning; returns where it ends."""
+    for text, colour, marker, dash in legend:
+        svg.line(left, ly - 4, left + 30, ly - 4, colour=colour, width=2, dash=dash)
+        svg.add(_marker(marker, left + 15, ly - 4, colour, size=3.5, cls="legend-marker"))
+        svg.label(left + 38, ly, text)
+        ly += 18
+    if band_label:
+        svg.add(f'<rect x="{left}" y="{_c(ly - 10)}" width="30" height="10" fill="{MUTED}" fill-opacity="0.2"/>')
+        svg.text(left + 38, ly, band_label, size=12)
+        ly += 18
+    return ly
+
+
 def cumulative_incidence_svg(
     curves: Mapping[str, Mapping[str, Any]],
     *,
@@ -410,19 +452,7 @@ def cumulative_incidence_svg(
     x = _Scale(0.0, end, left, svg.width - right)
     y = _Scale(0.0, 1.0, top + plot_h, top)
 
-    for tick in (0, 0.2, 0.4, 0.6, 0.8, 1.0):
-        svg.line(left, y(tick), svg.width - right, y(tick), colour=GRID)
-        svg.text(left - 6, y(tick) + 4, pct(tick), anchor="end")
-    ticks, step = _nice_ticks(0.0, end, 8)
-    for tick in ticks:
-        svg.line(x(tick), top + plot_h, x(tick), top + plot_h + 4)
-        svg.text(x(tick), top + plot_h + 17, _tick_text(tick, step, None, decimal_comma), anchor="middle")
-    svg.line(left, top + plot_h, svg.width - right, top + plot_h)
-    svg.line(left, top, left, top + plot_h)
-    svg.text((left + svg.width - right) / 2, top + plot_h + 34, x_label, anchor="middle")
-    svg.text(
-        14, top + plot_h / 2, y_label, anchor="middle", extra=f' transform="rotate(-90 14 {_c(top + plot_h / 2)})"'
-    )
+    _cif_axes(svg, x, y, (left, right, top, plot_h), end, pct, x_label, y_label, decimal_comma)
 
     def yv(value: float) -> float:
         return y(min(max(value, 0.0), 1.0))
@@ -448,17 +478,7 @@ def cumulative_incidence_svg(
         svg.parts.extend(_marker(marker, x(t), yv(v), colour, size=3.5) for t, v in valid)
         legend.append((labels.get(key, key), colour, marker, dash))
 
-    ly = top + plot_h + 56
-    for text, colour, marker, dash in legend:
-        svg.line(left, ly - 4, left + 30, ly - 4, colour=colour, width=2, dash=dash)
-        svg.add(_marker(marker, left + 15, ly - 4, colour, size=3.5, cls="legend-marker"))
-        svg.label(left + 38, ly, text)
-        ly += 18
-    if band_label:
-        svg.add(f'<rect x="{left}" y="{_c(ly - 10)}" width="30" height="10" fill="{MUTED}" fill-opacity="0.2"/>')
-        svg.text(left + 38, ly, band_label, size=12)
-        ly += 18
-    return svg.render(ly)
+    return svg.render(_cif_legend(svg, legend, left, top + plot_h + 56, band_label))
 
 
 # -- figures with one row per estimate -------------------------------------------------------------------------
@@ -502,7 +522,7 @@ def _whisker(svg: _Svg, x1: float, x2: float, y: float, colour: str = INK) -> No
     )
 
 
-def _layout_rows(rows: Sequence[Mapping]) -> list[tuple[str, int | str]]:
+def _layout_rows(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, int | str]]:
     """The lines to draw: a heading where the ``group`` changes, then the row: [("heading", text) | ("row", i)]."""
     out: list[tuple[str, int | str]] = []
     group = None
@@ -557,6 +577,42 @@ def _forest_scale(
         return _tick_text(v, step, number_format, decimal_comma)
 
     return low_end, high_end, ticks, step_tick_text
+
+
+def _null_line(svg: _Svg, grid: _Rows, at: float, below: float, below_null_label: str, above_null_label: str) -> float:
+    """The line at the null, and under the axis what each side of it means; returns where that text ends."""
+    svg.line(at, grid.top - 4, at, grid.bottom, colour=MUTED, width=1.2, cls="null-line")
+    if below_null_label:
+        svg.text(at - 8, below + 6, f"\u2190 {below_null_label}", anchor="end", fill=MUTED)
+    if above_null_label:
+        svg.text(at + 8, below + 6, f"{above_null_label} \u2192", fill=MUTED)
+    if below_null_label or above_null_label:
+        below += 20
+    return below
+
+
+def _forest_marks(
+    svg: _Svg,
+    grid: _Rows,
+    x: _Scale,
+    layout_rows: list[tuple[str, int | str]],
+    parsed: list[_ForestRow],
+    texts: list[str],
+) -> None:
+    """Per line a group heading, or a row's label, numbers, whisker and square (none without an estimate)."""
+    for n, (_kind, item) in enumerate(layout_rows):
+        cy = grid.y(n)
+        if isinstance(item, str):  # a heading
+            svg.label(grid.label_x, cy + 4, item, weight="bold")
+            continue
+        row, estimate, low, high = parsed[item]
+        svg.label(grid.label_x + (12 if row.get("group") else 0), cy + 4, row.get("label", ""))
+        svg.text(grid.numbers_x, cy + 4, texts[item], fill=INK if estimate is not None else MUTED)
+        if estimate is None:
+            continue
+        if low is not None and high is not None:
+            _whisker(svg, x(low), x(high), cy)
+        svg.add(_marker("square", x(estimate), cy, COLOURS[0], size=5))
 
 
 def forest_plot_svg(
@@ -625,32 +681,13 @@ def forest_plot_svg(
     if estimate_heading:
         svg.text(grid.numbers_x, grid.top - 8, estimate_heading, size=11, weight="bold")
     below = grid.axis(svg, x, ticks, tick_text, x_label)
-    svg.line(x(null), grid.top - 4, x(null), grid.bottom, colour=MUTED, width=1.2, cls="null-line")
-    if below_null_label:
-        svg.text(x(null) - 8, below + 6, f"\u2190 {below_null_label}", anchor="end", fill=MUTED)
-    if above_null_label:
-        svg.text(x(null) + 8, below + 6, f"{above_null_label} \u2192", fill=MUTED)
-    if below_null_label or above_null_label:
-        below += 20
-
-    for n, (_kind, item) in enumerate(layout_rows):
-        cy = grid.y(n)
-        if isinstance(item, str):  # a heading
-            svg.label(grid.label_x, cy + 4, item, weight="bold")
-            continue
-        row, estimate, low, high = parsed[item]
-        svg.label(grid.label_x + (12 if row.get("group") else 0), cy + 4, row.get("label", ""))
-        svg.text(grid.numbers_x, cy + 4, texts[item], fill=INK if estimate is not None else MUTED)
-        if estimate is None:
-            continue
-        if low is not None and high is not None:
-            _whisker(svg, x(low), x(high), cy)
-        svg.add(_marker("square", x(estimate), cy, COLOURS[0], size=5))
+    below = _null_line(svg, grid, x(null), below, below_null_label, above_null_label)
+    _forest_marks(svg, grid, x, layout_rows, parsed, texts)
     return svg.render(below)
 
 
 def balance_plot_svg(
-    rows: Sequence[Mapping],
+    rows: Sequence[Mapping[str, Any]],
     *,
     title: str,
     before_label: str,
@@ -730,7 +767,7 @@ def balance_plot_svg(
 
 
 def bar_with_intervals_svg(
-    rows: Sequence[Mapping],
+    rows: Sequence[Mapping[str, Any]],
     *,
     title: str,
     x_label: str = "",

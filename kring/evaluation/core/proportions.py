@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from scipy.stats import norm
 
@@ -53,7 +54,7 @@ class Proportion:
     high: float | None
     level: float = 0.95
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
