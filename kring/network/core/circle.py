@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 from .genogram import label_lines
-from .graph import DOMAINS, RINGS, Network
+from .graph import DOMAINS, RINGS, Member, Network
 
 SPACING = 76.0  # minimum centre-to-centre distance between two persons
 NAME_CHAR_WIDTH = 0.62 * 10  # the circle writes names at 10 px (svg.py); generous average glyph width
@@ -37,14 +38,14 @@ class CircleLayout:
         return max(outer for _, outer in self.bands.values())
 
 
-def member_domain(member) -> str:
+def member_domain(member: Member) -> str:
     """The sector a person goes in; without a domain: household members in 'household', others in 'family'."""
     if member.domain in DOMAINS:
         return member.domain
     return "household" if member.household else "family"
 
 
-def member_ring(member) -> int:
+def member_ring(member: Member) -> int:
     return member.ring if member.ring in RINGS else RINGS[-1]
 
 
@@ -57,7 +58,7 @@ def _chord(radius: float, angle: float) -> float:
     return 2 * radius * math.sin(min(angle, math.pi) / 2)
 
 
-def layout_circle(network: Network, moment=None) -> CircleLayout:
+def layout_circle(network: Network, moment: date | None = None) -> CircleLayout:
     members = list(network.members)
     labels = {m.id: label_lines(m, moment) for m in members}
     central = [m.id for m in members if m.central]
@@ -79,10 +80,10 @@ def layout_circle(network: Network, moment=None) -> CircleLayout:
     cells: dict[tuple[int, str], list[str]] = {}
     domain = {}
     ring = {}
-    for m in others:
-        domain[m.id] = member_domain(m)
-        ring[m.id] = member_ring(m)
-        cells.setdefault((ring[m.id], domain[m.id]), []).append(m.id)
+    for person in others:
+        domain[person.id] = member_domain(person)
+        ring[person.id] = member_ring(person)
+        cells.setdefault((ring[person.id], domain[person.id]), []).append(person.id)
 
     bands: dict[int, tuple[float, float]] = {}
     inner = max(FIRST_RING_MIN - SPACING / 2, centre_radius + SPACING)

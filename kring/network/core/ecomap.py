@@ -8,10 +8,12 @@ an outer ring, grouped by kind so schools sit next to schools. Radii grow with t
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from .genogram import label_lines, label_width
-from .graph import SYSTEM_KINDS, Network
+from .graph import SYSTEM_KINDS, Member, Network
 
 MEMBER_SPACING = 90.0  # centre to centre, room for a symbol and its label
 MEMBER_ROW = 80.0
@@ -36,7 +38,7 @@ class EcomapLayout:
     labels: dict[str, list[str]]
 
 
-def layout_ecomap(network: Network, moment=None) -> EcomapLayout:
+def layout_ecomap(network: Network, moment: date | None = None) -> EcomapLayout:
     members = list(network.members)
     labels = {m.id: label_lines(m, moment) for m in members}
     household = [m.id for m in members if m.household] or [m.id for m in members if m.central]
@@ -94,5 +96,5 @@ def layout_ecomap(network: Network, moment=None) -> EcomapLayout:
     )
 
 
-def members_ids(members) -> list[str]:
+def members_ids(members: Iterable[Member]) -> list[str]:
     return [m.id for m in members]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any, TypeVar
 
 # --- vocabularies (the stored values; the interface translates them) ---------------------------------------
 
@@ -59,6 +60,9 @@ TIE_STRENGTHS = ("strong", "tenuous", "stressful")
 ENERGY_DIRECTIONS = ("to_system", "from_system", "both", "none")
 
 
+_Tie = TypeVar("_Tie")
+
+
 def _active(start: date | None, end: date | None, moment: date | None) -> bool:
     if moment is None:
         return True
@@ -90,7 +94,7 @@ class Member:
     may_invite: bool = False
     reachable: bool = True
     # Where the user dragged the person, per map kind ("genogram", "ecomap", "circle"), if they did.
-    pinned: dict = field(default_factory=dict, compare=False, hash=False)
+    pinned: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def is_professional(self) -> bool:
@@ -179,7 +183,7 @@ class Network:
         members = tuple(m for m in self.members if not (m.birth_date and m.birth_date > moment))
         present = {m.id for m in members}
 
-        def keep(items, *ends):
+        def keep(items: tuple[_Tie, ...], *ends: str) -> tuple[_Tie, ...]:
             return tuple(
                 t
                 for t in items

@@ -42,7 +42,7 @@ def _family_network(family: str, entries: list[tuple[str, str, str, str]]) -> Ne
             raise PedigreeError(f"family {family}: person {person} appears twice")
         members[person] = Member(id=person, name=person, sex=sex)
     parents: list[ParentLink] = []
-    couples: dict[frozenset, Partnership] = {}
+    couples: dict[frozenset[str], Partnership] = {}
     for person, father, mother, _ in entries:
         known = []
         for parent_id, sex in ((father, "male"), (mother, "female")):

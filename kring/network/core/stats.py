@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .graph import DOMAINS, RINGS, SUPPORT_TYPES, TIE_STRENGTHS, Member, Network
 
@@ -38,7 +39,7 @@ class NetworkSummary:
     small_informal_network: bool
     system_ties: dict[str, int] = field(default_factory=dict)  # strength -> count
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "size": self.size,
             "informal": self.informal,
@@ -77,7 +78,7 @@ def invitable(network: Network, moment: date | None = None) -> list[Member]:
     return [m for m in network.members if is_invitable(m, moment)]
 
 
-def _ring_key(ring) -> str:
+def _ring_key(ring: int | None) -> str:
     return str(ring) if ring in RINGS else UNSPECIFIED
 
 
@@ -93,7 +94,7 @@ def summarize(network: Network, *, small_threshold: int, moment: date | None = N
     by_domain = dict.fromkeys(domain_keys, 0)
     by_ring = dict.fromkeys(ring_keys, 0)
     domain_ring = {d: dict.fromkeys(ring_keys, 0) for d in domain_keys}
-    support = {kind: [] for kind in SUPPORT_TYPES}
+    support: dict[str, list[str]] = {kind: [] for kind in SUPPORT_TYPES}
     for member in persons:
         domain = member.domain if member.domain in DOMAINS else UNSPECIFIED
         ring = _ring_key(member.ring)
@@ -128,7 +129,7 @@ def summarize(network: Network, *, small_threshold: int, moment: date | None = N
 TIE_GROUPS = ("parents", "partners", "twins", "emotional", "systems")
 
 
-def changes_between(network: Network, date_from: date, date_to: date) -> dict:
+def changes_between(network: Network, date_from: date, date_to: date) -> dict[str, Any]:
     """What changed in the network from one day to another.
 
     ``members_added``: ids on the map on ``date_to`` but not yet on ``date_from`` (born in between);

@@ -25,9 +25,12 @@ and one per domain: household, family, friends, school_work, neighbourhood_clubs
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from html import escape
+from typing import Any
 
 from .circle import CircleLayout, layout_circle
 from .ecomap import SYSTEM_RADIUS, EcomapLayout, layout_ecomap
@@ -35,6 +38,8 @@ from .genogram import LABEL_FONT, LABEL_LINE, LABEL_TOP, SYMBOL, GenogramLayout,
 from .graph import DOMAINS, Member, Network
 
 KINDS = ("genogram", "ecomap", "circle")
+
+Bounds = tuple[float, float, float, float]  # x0, y0, x1, y1 of what was drawn
 
 DEFAULT_LABELS: dict[str, str] = {
     "legend": "Legend",
@@ -128,7 +133,7 @@ def _dash(pattern: str | None) -> str:
     return f' stroke-dasharray="{pattern}"' if pattern else ""
 
 
-def _a(value) -> str:
+def _a(value: object) -> str:
     return escape(str(value), quote=True)
 
 
@@ -139,7 +144,9 @@ def _f(v: float) -> str:
 # --- layouts ----------------------------------------------------------------------------------------------
 
 
-def compute_layout(network: Network, kind: str, moment: date | None = None):
+def compute_layout(
+    network: Network, kind: str, moment: date | None = None
+) -> GenogramLayout | EcomapLayout | CircleLayout:
     if kind == "genogram":
         return layout_genogram(network, moment)
     if kind == "ecomap":
@@ -242,7 +249,16 @@ def _member_group(member: Member, x: float, y: float, inner: str, extra_class: s
 # --- line helpers -----------------------------------------------------------------------------------------
 
 
-def _line(x1, y1, x2, y2, dash=None, width=1.5, color=INK, extra="") -> str:
+def _line(
+    x1: float,
+    y1: float,
+    x2: float,
+    y2: float,
+    dash: str | None = None,
+    width: float = 1.5,
+    color: str = INK,
+    extra: str = "",
+) -> str:
     d = f' stroke-dasharray="{dash}"' if dash else ""
     return (
         f'<line x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" stroke="{color}" '
@@ -250,20 +266,30 @@ def _line(x1, y1, x2, y2, dash=None, width=1.5, color=INK, extra="") -> str:
     )
 
 
-def _unit(x1, y1, x2, y2):
+def _unit(x1: float, y1: float, x2: float, y2: float) -> tuple[float, float, float]:
     dx, dy = x2 - x1, y2 - y1
     length = math.hypot(dx, dy) or 1.0
     return dx / length, dy / length, length
 
 
-def _shorten(x1, y1, x2, y2, r1, r2):
+def _shorten(x1: float, y1: float, x2: float, y2: float, r1: float, r2: float) -> tuple[float, float, float, float]:
     ux, uy, length = _unit(x1, y1, x2, y2)
     if length <= r1 + r2:
         return x1, y1, x2, y2
     return x1 + ux * r1, y1 + uy * r1, x2 - ux * r2, y2 - uy * r2
 
 
-def _parallel(x1, y1, x2, y2, count, gap, color=INK, width=1.3, dash=None) -> str:
+def _parallel(
+    x1: float,
+    y1: float,
+    x2: float,
+    y2: float,
+    count: int,
+    gap: float,
+    color: str = INK,
+    width: float = 1.3,
+    dash: str | None = None,
+) -> str:
     ux, uy, _ = _unit(x1, y1, x2, y2)
     nx, ny = -uy, ux
     out = []
@@ -273,7 +299,17 @@ def _parallel(x1, y1, x2, y2, count, gap, color=INK, width=1.3, dash=None) -> st
     return "".join(out)
 
 
-def _zigzag(x1, y1, x2, y2, amplitude=5.0, step=8.0, color=INK, width=1.4, extra="") -> str:
+def _zigzag(
+    x1: float,
+    y1: float,
+    x2: float,
+    y2: float,
+    amplitude: float = 5.0,
+    step: float = 8.0,
+    color: str = INK,
+    width: float = 1.4,
+    extra: str = "",
+) -> str:
     ux, uy, length = _unit(x1, y1, x2, y2)
     nx, ny = -uy, ux
     n = max(int(length // step), 2)
@@ -286,7 +322,16 @@ def _zigzag(x1, y1, x2, y2, amplitude=5.0, step=8.0, color=INK, width=1.4, extra
     return f'<path d="M{"L".join(pts)}" fill="none" stroke="{color}" stroke-width="{_f(width)}"{extra}/>'
 
 
-def _bars(x1, y1, x2, y2, fractions, half=7.0, tilt=0.0, color=INK) -> str:
+def _bars(
+    x1: float,
+    y1: float,
+    x2: float,
+    y2: float,
+    fractions: Sequence[float],
+    half: float = 7.0,
+    tilt: float = 0.0,
+    color: str = INK,
+) -> str:
     """Short bars across a line at the given fractions of its length (tilt > 0 slants them like slashes)."""
     ux, uy, length = _unit(x1, y1, x2, y2)
     nx, ny = -uy, ux
@@ -298,7 +343,7 @@ def _bars(x1, y1, x2, y2, fractions, half=7.0, tilt=0.0, color=INK) -> str:
     return "".join(out)
 
 
-def _partner_glyph(kind: str, x1, y1, x2, y2) -> str:
+def _partner_glyph(kind: str, x1: float, y1: float, x2: float, y2: float) -> str:
     dash = PARTNER_DASH.get(kind)
     out = _line(x1, y1, x2, y2, dash, 1.6)
     if kind == "separated":
@@ -310,7 +355,7 @@ def _partner_glyph(kind: str, x1, y1, x2, y2) -> str:
     return out
 
 
-def _emotional_glyph(kind: str, x1, y1, x2, y2) -> str:
+def _emotional_glyph(kind: str, x1: float, y1: float, x2: float, y2: float) -> str:
     if kind == "close":
         return _parallel(x1, y1, x2, y2, 2, 4)
     if kind == "very_close":
@@ -357,34 +402,40 @@ def _emotional_layer(network: Network, positions: dict[str, tuple[float, float]]
 # --- genogram ---------------------------------------------------------------------------------------------
 
 
-def _draw_genogram(network: Network, lay: GenogramLayout, options: RenderOptions) -> tuple[str, tuple]:
+def _household_svg(network: Network, lay: GenogramLayout) -> str:
+    """One rounded boundary around the household's members (one per person when others stand in between)."""
+    pos = lay.positions
+    house = [m for m in network.members if m.household and m.id in pos]
+    if not house:
+        return ""
+    boxes = [(lay.symbol_box(m.id), lay.label_box(m.id)) for m in house]
+    x0 = min(min(a.x0, b.x0) for a, b in boxes) - 10
+    x1 = max(max(a.x1, b.x1) for a, b in boxes) + 10
+    y0 = min(a.y0 for a, _ in boxes) - 12
+    y1 = max(b.y1 for _, b in boxes) + 6
+    inside = {m.id for m in house}
+    intruder = any(x0 < x < x1 and y0 < y < y1 for mid, (x, y) in pos.items() if mid not in inside)
+    rects = [(x0, y0, x1, y1)]
+    if intruder:
+        rects = [(min(a.x0, b.x0) - 8, a.y0 - 10, max(a.x1, b.x1) + 8, b.y1 + 4) for a, b in boxes]
+    return "".join(
+        f'<rect class="household" x="{_f(rx0)}" y="{_f(ry0)}" width="{_f(rx1 - rx0)}" '
+        f'height="{_f(ry1 - ry0)}" rx="18" fill="#f4f8ff" stroke="#5b7db1" stroke-width="1.4" '
+        f'stroke-dasharray="8 4"/>'
+        for rx0, ry0, rx1, ry1 in rects
+    )
+
+
+def _partner_lines(
+    network: Network, lay: GenogramLayout
+) -> tuple[list[str], dict[frozenset[str], tuple[float, float]]]:
+    """Partner lines, straight between neighbours on one row, otherwise routed over the symbols; and per couple
+    the point their children's line drops from."""
     pos = lay.positions
     h = SYMBOL / 2
     out: list[str] = []
-
-    # Household: one rounded boundary around its members (per row run when others stand in between).
-    house = [m for m in network.members if m.household and m.id in pos]
-    if house:
-        boxes = [(lay.symbol_box(m.id), lay.label_box(m.id)) for m in house]
-        x0 = min(min(a.x0, b.x0) for a, b in boxes) - 10
-        x1 = max(max(a.x1, b.x1) for a, b in boxes) + 10
-        y0 = min(a.y0 for a, _ in boxes) - 12
-        y1 = max(b.y1 for _, b in boxes) + 6
-        inside = {m.id for m in house}
-        intruder = any(x0 < x < x1 and y0 < y < y1 for mid, (x, y) in pos.items() if mid not in inside)
-        rects = [(x0, y0, x1, y1)]
-        if intruder:
-            rects = [(min(a.x0, b.x0) - 8, a.y0 - 10, max(a.x1, b.x1) + 8, b.y1 + 4) for a, b in boxes]
-        for rx0, ry0, rx1, ry1 in rects:
-            out.append(
-                f'<rect class="household" x="{_f(rx0)}" y="{_f(ry0)}" width="{_f(rx1 - rx0)}" '
-                f'height="{_f(ry1 - ry0)}" rx="18" fill="#f4f8ff" stroke="#5b7db1" stroke-width="1.4" '
-                f'stroke-dasharray="8 4"/>'
-            )
-
-    # Partner lines: straight between neighbours on one row; otherwise routed over the symbols.
     row_index = {m: (k, n) for k, row in enumerate(lay.rows) for n, m in enumerate(row)}
-    couple_mid: dict[frozenset, tuple[float, float]] = {}
+    couple_mid: dict[frozenset[str], tuple[float, float]] = {}
     detour = 0
     for p in network.partners:
         if p.a not in pos or p.b not in pos or p.a == p.b:
@@ -407,64 +458,83 @@ def _draw_genogram(network: Network, lay: GenogramLayout, options: RenderOptions
                 glyph += _bars(xa, top, xb, top, (0.5,) if p.kind == "separated" else (0.45, 0.55), tilt=0.6)
             couple_mid[frozenset((p.a, p.b))] = ((xa + xb) / 2, max(ya, yb))
         out.append(f'<g class="tie" data-kind="{_a(p.kind)}" data-a="{_a(p.a)}" data-b="{_a(p.b)}">{glyph}</g>')
+    return out, couple_mid
 
-    # Sibships: each set of parents drops one line to a horizontal line the children hang from.
-    sibships: dict[tuple[str, ...], list[str]] = {}
-    for child, parents in lay.placement_parents.items():
-        if child in pos and all(p in pos for p in parents):
-            sibships.setdefault(tuple(sorted(parents)), []).append(child)
-    twin_kind: dict[frozenset, str] = {}
-    for t in network.twins:
-        twin_kind[frozenset((t.a, t.b))] = t.kind
-    link_kind = {(link.parent, link.child): link.kind for link in network.parents}
-    used_links = set()
-    stagger: dict[float, int] = {}
-    for parents, kids in sibships.items():
-        kids.sort(key=lambda k: pos[k][0])
-        if len(parents) == 2 and frozenset(parents) in couple_mid:
-            dx, dy = couple_mid[frozenset(parents)]
+
+def _twin_groups(kids: list[str], twin_kind: dict[frozenset[str], str]) -> list[list[str]]:
+    """Children left to right, neighbouring twins grouped: a group hangs from one point."""
+    groups: list[list[str]] = []
+    for k in kids:
+        if groups and frozenset((groups[-1][-1], k)) in twin_kind:
+            groups[-1].append(k)
         else:
-            dx = sum(pos[p][0] for p in parents) / len(parents)
-            dy = max(pos[p][1] for p in parents) + (h if len(parents) == 1 else 0)
-            if len(parents) == 2:  # parents without a partnership: join them with a thin line
-                (xa, ya), (xb, yb) = pos[parents[0]], pos[parents[1]]
-                out.append(_line(xa, ya, xb, yb, "1 3", 1.0, "#888"))
-        child_top = min(pos[k][1] for k in kids) - h
-        row_key = round(child_top)
-        level = stagger.get(row_key, 0)
-        stagger[row_key] = level + 1
-        sy = child_top - 22 - 7 * (level % 4)
-        # Twins hang from one point: group neighbouring twins.
-        groups: list[list[str]] = []
-        for k in kids:
-            if groups and frozenset((groups[-1][-1], k)) in twin_kind:
-                groups[-1].append(k)
-            else:
-                groups.append([k])
-        anchors = [sum(pos[k][0] for k in g) / len(g) for g in groups]
-        left, right = min(anchors + [dx]), max(anchors + [dx])
-        out.append(
-            f'<g class="sibship" data-parents="{_a(" ".join(parents))}">'
-            f"{_line(dx, dy, dx, sy)}{_line(left, sy, right, sy)}</g>"
-        )
-        for g, ax in zip(groups, anchors):
-            for k in g:
-                kind = link_kind.get((parents[0], k), "biological")
-                for p in parents:
-                    used_links.add((p, k))
-                kx, ky = pos[k]
-                out.append(
-                    f'<g class="tie" data-kind="{_a(kind)}" data-a="{_a(parents[0])}" data-b="{_a(k)}">'
-                    f"{_line(ax, sy, kx, ky - h, PARENT_DASH.get(kind))}</g>"
-                )
-            if len(g) > 1 and any(twin_kind.get(frozenset((a, b))) == "identical" for a, b in zip(g, g[1:])):
-                ty = (sy + child_top) / 2
-                lx = ax + (pos[g[0]][0] - ax) / 2
-                rx = ax + (pos[g[-1]][0] - ax) / 2
-                out.append(_line(lx, ty, rx, ty, None, 1.5))
-    # Parent links that did not decide the placement (a foster parent beside the biological ones).
+            groups.append([k])
+    return groups
+
+
+@dataclass
+class _SibshipContext:
+    """What every sibship of one genogram needs to draw itself, and what the drawing records."""
+
+    pos: dict[str, tuple[float, float]]
+    couple_mid: dict[frozenset[str], tuple[float, float]]
+    twin_kind: dict[frozenset[str], str]
+    link_kind: dict[tuple[str, str], str]
+    used_links: set[tuple[str, str]] = field(default_factory=set)  # parent links drawn as part of a sibship
+    stagger: dict[int, int] = field(default_factory=dict)  # sibship lines per row so far: each drops lower
+
+
+def _sibship_svg(parents: tuple[str, ...], kids: list[str], ctx: _SibshipContext) -> list[str]:
+    """One set of parents drops a line to a horizontal line their children hang from (twins from one point,
+    identical twins joined by a bar); parents who are not partners are joined by a thin dotted line."""
+    pos = ctx.pos
+    h = SYMBOL / 2
+    out: list[str] = []
+    kids.sort(key=lambda k: pos[k][0])
+    if len(parents) == 2 and frozenset(parents) in ctx.couple_mid:
+        dx, dy = ctx.couple_mid[frozenset(parents)]
+    else:
+        dx = sum(pos[p][0] for p in parents) / len(parents)
+        dy = max(pos[p][1] for p in parents) + (h if len(parents) == 1 else 0)
+        if len(parents) == 2:  # parents without a partnership: join them with a thin line
+            (xa, ya), (xb, yb) = pos[parents[0]], pos[parents[1]]
+            out.append(_line(xa, ya, xb, yb, "1 3", 1.0, "#888"))
+    child_top = min(pos[k][1] for k in kids) - h
+    row_key = round(child_top)
+    level = ctx.stagger.get(row_key, 0)
+    ctx.stagger[row_key] = level + 1
+    sy = child_top - 22 - 7 * (level % 4)
+    groups = _twin_groups(kids, ctx.twin_kind)
+    anchors = [sum(pos[k][0] for k in g) / len(g) for g in groups]
+    left, right = min(anchors + [dx]), max(anchors + [dx])
+    out.append(
+        f'<g class="sibship" data-parents="{_a(" ".join(parents))}">'
+        f"{_line(dx, dy, dx, sy)}{_line(left, sy, right, sy)}</g>"
+    )
+    for g, ax in zip(groups, anchors):
+        for k in g:
+            kind = ctx.link_kind.get((parents[0], k), "biological")
+            for p in parents:
+                ctx.used_links.add((p, k))
+            kx, ky = pos[k]
+            out.append(
+                f'<g class="tie" data-kind="{_a(kind)}" data-a="{_a(parents[0])}" data-b="{_a(k)}">'
+                f"{_line(ax, sy, kx, ky - h, PARENT_DASH.get(kind))}</g>"
+            )
+        if len(g) > 1 and any(ctx.twin_kind.get(frozenset((a, b))) == "identical" for a, b in zip(g, g[1:])):
+            ty = (sy + child_top) / 2
+            lx = ax + (pos[g[0]][0] - ax) / 2
+            rx = ax + (pos[g[-1]][0] - ax) / 2
+            out.append(_line(lx, ty, rx, ty, None, 1.5))
+    return out
+
+
+def _other_parent_links(network: Network, pos: dict[str, tuple[float, float]], drawn: set[tuple[str, str]]) -> str:
+    """Parent links that did not decide the placement (a foster parent beside the biological ones): curves."""
+    h = SYMBOL / 2
+    out: list[str] = []
     for link in network.parents:
-        if (link.parent, link.child) in used_links or link.parent not in pos or link.child not in pos:
+        if (link.parent, link.child) in drawn or link.parent not in pos or link.child not in pos:
             continue
         (px, py), (cx, cy) = pos[link.parent], pos[link.child]
         out.append(
@@ -473,9 +543,32 @@ def _draw_genogram(network: Network, lay: GenogramLayout, options: RenderOptions
             f'fill="none" stroke="#555" stroke-width="1.3"'
             f"{_dash(PARENT_DASH.get(link.kind) or '1 0')}/></g>"
         )
+    return "".join(out)
+
+
+def _draw_genogram(network: Network, lay: GenogramLayout, options: RenderOptions) -> tuple[str, Bounds]:
+    """Household, partner lines, sibships, other parent links, emotional lines, then the persons on top."""
+    pos = lay.positions
+    out: list[str] = [_household_svg(network, lay)]
+    partner_lines, couple_mid = _partner_lines(network, lay)
+    out += partner_lines
+
+    sibships: dict[tuple[str, ...], list[str]] = {}
+    for child, parents in lay.placement_parents.items():
+        if child in pos and all(p in pos for p in parents):
+            sibships.setdefault(tuple(sorted(parents)), []).append(child)
+    ctx = _SibshipContext(
+        pos,
+        couple_mid,
+        twin_kind={frozenset((t.a, t.b)): t.kind for t in network.twins},
+        link_kind={(link.parent, link.child): link.kind for link in network.parents},
+    )
+    for parents, kids in sibships.items():
+        out += _sibship_svg(parents, kids, ctx)
+    out.append(_other_parent_links(network, pos, ctx.used_links))
 
     if options.show_emotional:
-        out.append(_emotional_layer(network, pos, h))
+        out.append(_emotional_layer(network, pos, SYMBOL / 2))
     for m in network.members:
         if m.id not in pos:
             continue
@@ -489,7 +582,7 @@ def _draw_genogram(network: Network, lay: GenogramLayout, options: RenderOptions
 # --- eco-map ----------------------------------------------------------------------------------------------
 
 
-def _strength_glyph(strength: str, x1, y1, x2, y2, energy: str) -> str:
+def _strength_glyph(strength: str, x1: float, y1: float, x2: float, y2: float, energy: str) -> str:
     markers = ""
     if energy in ("to_system", "both"):
         markers += ' marker-end="url(#arrow)"'
@@ -506,7 +599,7 @@ def _strength_glyph(strength: str, x1, y1, x2, y2, energy: str) -> str:
     return _line(x1, y1, x2, y2, None, 3.6, INK, markers)
 
 
-def _draw_ecomap(network: Network, lay: EcomapLayout, options: RenderOptions) -> tuple[str, tuple]:
+def _draw_ecomap(network: Network, lay: EcomapLayout, options: RenderOptions) -> tuple[str, Bounds]:
     pos = lay.positions
     size = 34.0
     out = [
@@ -582,7 +675,7 @@ def _warning_glyph(x: float, y: float) -> str:
     )
 
 
-def _draw_circle(network: Network, lay: CircleLayout, options: RenderOptions) -> tuple[str, tuple]:
+def _draw_circle(network: Network, lay: CircleLayout, options: RenderOptions) -> tuple[str, Bounds]:
     pos = lay.positions
     size = 30.0
     out = []
@@ -643,8 +736,8 @@ def _draw_circle(network: Network, lay: CircleLayout, options: RenderOptions) ->
         inner += _label_svg(lay.labels.get(m.id, [])[:1], size / 2 + 2, 10, 12)
         extra = " ".join(c for c in ("unsafe" if unsafe else "", "professional" if m.is_professional else "") if c)
         out.append(_member_group(m, x, y, inner, extra))
-    r = outer + 150  # room for the domain names outside the rings
-    return "".join(out), (-r, -outer - 40, r, outer + 40)
+    reach = outer + 150  # room for the domain names outside the rings
+    return "".join(out), (-reach, -outer - 40, reach, outer + 40)
 
 
 # --- legend -----------------------------------------------------------------------------------------------
@@ -654,10 +747,10 @@ def _legend_entries(kind: str, options: RenderOptions, network: Network) -> list
     w = options.word
     s = 16.0
 
-    def sym(sex, **kw):
+    def sym(sex: str, **kw: Any) -> str:
         return symbol_svg(Member("legend", "", sex=sex, **kw), s, options)
 
-    def seg(glyph):
+    def seg(glyph: Callable[[float, float, float, float], str]) -> str:
         return glyph(-12, 0, 12, 0)
 
     entries: list[tuple[str, str]] = []
@@ -674,7 +767,7 @@ def _legend_entries(kind: str, options: RenderOptions, network: Network) -> list
             (symbol_svg(Member("l", "", kind="stillbirth", sex="male"), s, options), w("stillbirth")),
         ]
         for pk in ("married", "cohabiting", "engaged", "separated", "divorced", "widowed"):
-            entries.append((seg(lambda a, b, c, d, pk=pk: _partner_glyph(pk, a, b, c, d)), w(pk)))
+            entries.append((seg(partial(_partner_glyph, pk)), w(pk)))
         for ck in ("biological", "adoptive", "foster", "step", "guardian"):
             entries.append((f'<path d="M0 -8V8" stroke="{INK}" stroke-width="1.5"{_dash(PARENT_DASH[ck])}/>', w(ck)))
         entries.append(('<path d="M0 -8L-7 8M0 -8L7 8" stroke="#222" fill="none" stroke-width="1.4"/>', w("twins")))
@@ -718,7 +811,7 @@ def _legend_entries(kind: str, options: RenderOptions, network: Network) -> list
         entries += [(sym("male"), w("male")), (sym("female"), w("female")), (sym("male", deceased=True), w("deceased"))]
     if options.show_emotional and network.emotional:
         for ek in dict.fromkeys(t.kind for t in network.emotional):
-            entries.append((seg(lambda a, b, c, d, ek=ek: _emotional_glyph(ek, a, b, c, d)), w(ek)))
+            entries.append((seg(partial(_emotional_glyph, ek)), w(ek)))
     return entries
 
 
@@ -743,9 +836,9 @@ def render_map(network: Network, kind: str, *, options: RenderOptions | None = N
     options = options or RenderOptions()
     net = network.at(options.moment)
     lay = compute_layout(net, kind, options.moment)
-    if kind == "genogram":
+    if isinstance(lay, GenogramLayout):
         body, bounds = _draw_genogram(net, lay, options)
-    elif kind == "ecomap":
+    elif isinstance(lay, EcomapLayout):
         body, bounds = _draw_ecomap(net, lay, options)
     else:
         body, bounds = _draw_circle(net, lay, options)
