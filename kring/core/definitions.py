@@ -6,6 +6,7 @@ Pure Python (no Django), so the files can be checked at start-up and in tests wi
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -41,7 +42,9 @@ class DefinitionError(Exception):
 M = TypeVar("M", bound=BaseModel)
 
 
-def first_error(file: str, error: ValidationError, error_class=DefinitionError) -> DefinitionError:
+def first_error(
+    file: str, error: ValidationError, error_class: type[DefinitionError] = DefinitionError
+) -> DefinitionError:
     """The first problem of a validation error, named by file and dotted field path.
 
     Cross-field checks raise a ``reference`` error whose context carries the path relative to the model that
@@ -60,7 +63,7 @@ def first_error(file: str, error: ValidationError, error_class=DefinitionError) 
     return error_class(file, location or "(file)", message)
 
 
-def load_toml(path: Path | str, model: type[M], error_class=DefinitionError) -> M:
+def load_toml(path: Path | str, model: type[M], error_class: type[DefinitionError] = DefinitionError) -> M:
     """One definition file, validated by ``model`` (which may check that its code equals the file's stem)."""
     path = Path(path)
     try:
@@ -76,7 +79,13 @@ def load_toml(path: Path | str, model: type[M], error_class=DefinitionError) -> 
         raise first_error(path.name, exc, error_class) from None
 
 
-def check_files(files: list[Path], load, error_class, directory, what: str) -> list[str]:
+def check_files(
+    files: list[Path],
+    load: Callable[[Path], object],
+    error_class: type[Exception],
+    directory: Path | str,
+    what: str,
+) -> list[str]:
     """Every file's problems as messages (not only up to the first broken file); empty when all is well."""
     if not files:
         return [f"{directory}: (directory): holds no {what} definition files"]

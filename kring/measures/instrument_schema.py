@@ -16,7 +16,8 @@ catalogue can name it (``fes.toml: items.3.text: ...``).
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Literal, NoReturn, cast
 
 from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -151,7 +152,7 @@ class Missing(Strict):
     def allows(self, missing: int, items: int) -> bool:
         if self.max_missing is not None:
             return missing <= self.max_missing
-        return missing <= self.max_missing_share * items + 1e-9
+        return missing <= cast(float, self.max_missing_share) * items + 1e-9  # one of the two is set (checked)
 
 
 class NormBand(Strict):
@@ -222,7 +223,7 @@ class InstrumentDefinition(Strict):
 
     @model_validator(mode="after")
     def _cross_references(self) -> InstrumentDefinition:
-        def fail(path: str, message: str) -> None:
+        def fail(path: str, message: str) -> NoReturn:
             raise PydanticCustomError("reference", "{path}: {message}", {"path": path, "message": message})
 
         for label in ("respondents", "entry_modes"):
@@ -240,8 +241,8 @@ class InstrumentDefinition(Strict):
             if score.code in score_codes:
                 fail(f"scores.{index}.code", f"duplicate '{score.code}'")
             score_codes[score.code] = score
-        for name, scale in self.response_scales.items():
-            if scale.labels and not shows_text and self.licence.labels_source is None:
+        for name, named_scale in self.response_scales.items():
+            if named_scale.labels and not shows_text and self.licence.labels_source is None:
                 fail(
                     f"response_scales.{name}.labels",
                     "labels of a licence_required instrument need licence.labels_source (where they are published)",
@@ -283,7 +284,7 @@ class InstrumentDefinition(Strict):
             self._check_score(index, score, fail)
         return self
 
-    def _check_score(self, index: int, score: Score, fail) -> None:
+    def _check_score(self, index: int, score: Score, fail: Callable[[str, str], NoReturn]) -> None:
         path = f"scores.{index}"
         members = self.score_items(score.code)
         if score.items == "none":
@@ -404,7 +405,7 @@ class InstrumentDefinition(Strict):
         score = self.score(code)
         if score.method != "sum" or score.items == "none":
             return False
-        rule = score.missing
+        rule = cast(Missing, score.missing)  # a score of items always has a rule (checked on load)
         return not ((rule.max_missing or 0) > 0 or (rule.max_missing_share or 0) > 0)
 
     @property

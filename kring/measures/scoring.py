@@ -16,9 +16,9 @@ import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from .instrument_schema import InstrumentDefinition, ResponseScale, Score
+from .instrument_schema import InstrumentDefinition, Missing, ResponseScale, Score
 
 ITEMS = "items"
 TOTALS = "totals"
@@ -64,7 +64,7 @@ class ScoreValue:
     range: tuple[float, float | None]
     band: Band | None = None
     reason: str | None = None
-    reason_params: dict[str, Any] = field(default_factory=dict[str, Any])
+    reason_params: dict[str, Any] = field(default_factory=dict)
     higher_is_better: bool | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -80,7 +80,7 @@ class ScoreResult:
     version: str
     mode: str  # "items" or "totals"
     scores: tuple[ScoreValue, ...]
-    item_scores: dict[str, int] = field(default_factory=dict[str, Any])  # answered items after reverse scoring
+    item_scores: dict[str, int] = field(default_factory=dict)  # answered items after reverse scoring
 
     def score(self, code: str) -> ScoreValue:
         for score in self.scores:
@@ -127,10 +127,10 @@ def _check_item_value(code: str, scale: ResponseScale, value: Any) -> int:
     # Any integer type (int, a numpy integer from a data frame), but not a bool and not 3.0.
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ScoringError("not_an_integer", item=code, value=value)
-    value = int(value)
-    if not scale.allows(value):
-        raise ScoringError("out_of_range", item=code, value=value, min=scale.min, max=scale.max, step=scale.step)
-    return value
+    whole = int(value)
+    if not scale.allows(whole):
+        raise ScoringError("out_of_range", item=code, value=whole, min=scale.min, max=scale.max, step=scale.step)
+    return whole
 
 
 def _require_mode(definition: InstrumentDefinition, mode: str) -> None:
@@ -161,7 +161,7 @@ def score_items(definition: InstrumentDefinition, responses: Mapping[str, int | 
 def _score_from_items(definition: InstrumentDefinition, score: Score, scored: Mapping[str, int]) -> ScoreValue:
     members = definition.score_items(score.code)
     value_range = definition.score_range(score.code)
-    common = dict(
+    common: dict[str, Any] = dict(
         code=score.code,
         method=score.method,
         items=len(members),
@@ -174,12 +174,12 @@ def _score_from_items(definition: InstrumentDefinition, score: Score, scored: Ma
         )
     answered = [scored[item.code] for item in members if item.code in scored]
     missing = len(members) - len(answered)
-    rule = score.missing
+    rule = cast(Missing, score.missing)  # a score of items always has a rule (checked on load)
     if not answered or not rule.allows(missing, len(members)):
         allowed = (
             rule.max_missing
             if rule.max_missing is not None
-            else math.floor(rule.max_missing_share * len(members) + 1e-9)
+            else math.floor(cast(float, rule.max_missing_share) * len(members) + 1e-9)
         )
         return ScoreValue(
             value=None,
@@ -202,7 +202,8 @@ def _score_from_items(definition: InstrumentDefinition, score: Score, scored: Ma
         value = sum(answered) / len(answered)
         prorated = bool(missing)
     else:  # share
-        value = sum(1 for answer in answered if answer >= score.threshold) / len(answered)
+        threshold = cast(int, score.threshold)  # required for method 'share' (checked on load)
+        value = sum(1 for answer in answered if answer >= threshold) / len(answered)
     return ScoreValue(
         value=value,
         computable=True,
@@ -226,7 +227,7 @@ def score_totals(definition: InstrumentDefinition, totals: Mapping[str, float | 
     for score in definition.scores:
         value = totals.get(score.code)
         value_range = definition.score_range(score.code)
-        common = dict(
+        common: dict[str, Any] = dict(
             code=score.code,
             method=score.method,
             items=0,
@@ -258,7 +259,7 @@ _UNITS = {"sum": "points", "mean": "mean item score", "share": "proportion (0-1)
 def _missing_rule(score: Score) -> str:
     if score.items == "none":
         return "entered as a total; no item rule"
-    rule = score.missing
+    rule = cast(Missing, score.missing)  # only asked of scores of items, which always have one
     if not rule.max_missing and not rule.max_missing_share:
         return "every item must be answered"
     limit = (

@@ -6,6 +6,7 @@ Codes only; the Django side (``choices.py``) puts labels on them and a test keep
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,7 +161,7 @@ class PrivatePartCheck:
 
 
 def check_private_time(
-    private_part_ids, attendees: dict[str, Attendee], present: dict[str, Any]
+    private_part_ids: Iterable[str], attendees: dict[str, Attendee], present: dict[str, Any]
 ) -> list[PrivatePartCheck]:
     """For each private part: was attendance recorded, and was nobody present who must not be.
 

@@ -190,7 +190,7 @@ class MethodDefinition(Strict):
         ):
             seen: set[str] = set()
             for index, item in enumerate(items):
-                key = item.id if label == "sources" else item.code
+                key: str = getattr(item, "id" if label == "sources" else "code")  # sources have ids, the rest codes
                 if key in seen:
                     fail(f"{label}.{index}.{'id' if label == 'sources' else 'code'}", f"duplicate '{key}'")
                 seen.add(key)

@@ -113,8 +113,8 @@ class Answers:
     lost_contacts: bool = False
     violence_by_child: bool = False
 
-    def __post_init__(self):
-        def check(name, value, allowed):
+    def __post_init__(self) -> None:
+        def check(name: str, value: object, allowed: Iterable[object]) -> None:
             if value not in allowed:
                 raise ValueError(f"Answers.{name}: {value!r} is not one of {', '.join(map(str, allowed))}")
 
@@ -149,13 +149,13 @@ class Reason:
 @dataclass
 class Suggestion:
     method: str
-    name: dict[str, str] = field(default_factory=dict[str, Any])
+    name: dict[str, str] = field(default_factory=dict)
     score: int = 0
     reasons_for: list[Reason] = field(default_factory=list)
     reasons_against: list[Reason] = field(default_factory=list)
     warnings: list[Reason] = field(default_factory=list)
     excluded: bool = False
-    continua: dict[str, float] = field(default_factory=dict[str, Any])
+    continua: dict[str, float] = field(default_factory=dict)
 
     @property
     def all_reasons(self) -> list[Reason]:
@@ -209,7 +209,7 @@ class Condition:
     def holds(self, answers: Answers) -> bool:
         actual = getattr(answers, self.field)
         if self.op == "equals":
-            return actual == self.value
+            return bool(actual == self.value)
         if self.op == "in":
             return actual in self.value
         if self.op == "contains":
@@ -256,13 +256,13 @@ class Rules:
     generic: dict[str, GenericCheck]
 
 
-def _check_text(text, where):
+def _check_text(text: object, where: str) -> dict[str, str]:
     if not isinstance(text, dict) or not text.get("nl") or not text.get("en"):
         raise RulesError(f"{where}: 'text' must be a table with non-empty 'nl' and 'en'")
     return {"nl": str(text["nl"]), "en": str(text["en"])}
 
 
-def _parse_condition(rule_id: str, fld: str, spec) -> Condition:
+def _parse_condition(rule_id: str, fld: str, spec: Any) -> Condition:
     where = f"rule {rule_id!r}, field 'when.{fld}'"
     if fld not in ANSWER_FIELDS:
         raise RulesError(f"{where}: unknown answer field (known: {', '.join(ANSWER_FIELDS)})")
@@ -402,13 +402,13 @@ def answer_contra_indications(a: Answers) -> dict[str, str]:
     return found
 
 
-def _get(obj, name, default=None):
+def _get(obj: Any, name: str, default: Any = None) -> Any:
     if isinstance(obj, Mapping):
         return obj.get(name, default)
     return getattr(obj, name, default)
 
 
-def _as_text(obj) -> dict[str, str]:
+def _as_text(obj: Any) -> dict[str, str]:
     if obj is None:
         return {}
     if isinstance(obj, str):
@@ -420,11 +420,11 @@ def _as_text(obj) -> dict[str, str]:
     return {k: str(_get(obj, k)) for k in ("nl", "en") if _get(obj, k)}
 
 
-def _values(seq) -> list[str]:
+def _values(seq: Iterable[Any] | None) -> list[str]:
     return [getattr(x, "value", x) for x in (seq or ())]
 
 
-def _continua(method) -> dict[str, float]:
+def _continua(method: Any) -> dict[str, float]:
     c = _get(method, "continua")
     if c is None:
         return {}
@@ -436,7 +436,7 @@ def _continua(method) -> dict[str, float]:
 Words = Mapping[str, Mapping[str, str]]  # answer code -> {language: word}
 
 
-def _word(value, lang: str, words: Mapping[str, Mapping[str, str]] | None):
+def _word(value: Any, lang: str, words: Words | None) -> Any:
     """A value as the reader should see it: a per-language text in that language, a list as words joined by
     commas, and an answer code (e.g. ``nl_supervision``) as its word from ``words`` when the caller gave one."""
     if isinstance(value, Mapping):
@@ -448,7 +448,7 @@ def _word(value, lang: str, words: Mapping[str, Mapping[str, str]] | None):
     return value
 
 
-def _fmt(text: dict[str, str], words=None, **kw) -> dict[str, str]:
+def _fmt(text: dict[str, str], words: Words | None = None, **kw: Any) -> dict[str, str]:
     out = {}
     for lang, t in text.items():
         try:
@@ -462,7 +462,7 @@ def _order_key(code: str) -> tuple[int, str]:
     return (METHOD_ORDER.index(code) if code in METHOD_ORDER else len(METHOD_ORDER), code)
 
 
-def _generic(s: Suggestion, g: GenericCheck, kind: str, code: str, source: str = "", **kw) -> None:
+def _generic(s: Suggestion, g: GenericCheck, kind: str, code: str, source: str = "", **kw: Any) -> None:
     reason = Reason(code, _fmt(g.text, **kw), source or g.source, g.points)
     s.score += g.points
     {"for": s.reasons_for, "against": s.reasons_against, "warning": s.warnings}[kind].append(reason)
@@ -592,7 +592,9 @@ def evaluate(answers: Answers, method: Any, rules: Rules, words: Words | None = 
     return s
 
 
-def rank(answers: Answers, methods, rules: Rules | None = None, words=None) -> list[Suggestion]:
+def rank(
+    answers: Answers, methods: Iterable[Any] | Mapping[str, Any], rules: Rules | None = None, words: Words | None = None
+) -> list[Suggestion]:
     """Every method scored and explained; sorted by (not excluded, score) desc, then METHOD_ORDER.
 
     ``words`` ({code: {language: word}}) lets the texts name answers in words rather than codes; the caller

@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fmt(value, digits=3) -> str:
+def _fmt(value: object, digits: int = 3) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):

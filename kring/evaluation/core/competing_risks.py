@@ -69,7 +69,7 @@ class CauseIncidence:
     at_horizons: tuple[dict[str, Any], ...]  # {"horizon", "cif", "se", "low", "high"}; cif None beyond follow-up
     time_to_half: float | int | None  # first time the cumulative incidence reaches 50 %, if it does
     # descriptive, among those who had this event: {"n", "median", "mean", "min", "max"} (None if n == 0)
-    event_times: dict[str, Any] = field(default_factory=dict[str, Any])
+    event_times: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -114,14 +114,14 @@ class CumulativeIncidence:
         }
 
 
-def _count(value, time) -> int:
+def _count(value: Any, time: float) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
         # Floats are refused rather than rounded: a fractional count means the caller's query is wrong.
         raise EvaluationInputError("invalid_counts", time=_plain_time(time), reason=f"count {value!r}")
     return int(value)
 
 
-def _check_time(time) -> float:
+def _check_time(time: Any) -> float:
     try:
         value = float(time)
     except (TypeError, ValueError):
@@ -133,9 +133,9 @@ def _check_time(time) -> float:
     return value
 
 
-def _plain_time(value) -> float | int:
-    value = float(value)
-    return int(value) if value.is_integer() else value
+def _plain_time(value: Any) -> float | int:
+    number = float(value)
+    return int(number) if number.is_integer() else number
 
 
 def _grouped_rows(
@@ -302,7 +302,9 @@ def cumulative_incidence(
     )
 
 
-def _delta_method_variance(cif, dk, d_all, at_risk, surv_before) -> np.ndarray:
+def _delta_method_variance(
+    cif: FloatArray, dk: FloatArray, d_all: FloatArray, at_risk: FloatArray, surv_before: FloatArray
+) -> FloatArray:
     """The module docstring's variance at every t_j, as cumulative sums (O(J) per cause, no J x J matrix).
 
     sum_m a_m (F_j - F_m)^2 = F_j^2 sum a_m - 2 F_j sum a_m F_m + sum a_m F_m^2, and likewise for the cross
@@ -319,10 +321,11 @@ def _delta_method_variance(cif, dk, d_all, at_risk, surv_before) -> np.ndarray:
     term3 = cif**2 * np.cumsum(a3) - 2 * cif * np.cumsum(a3 * cif) + np.cumsum(a3 * cif**2)
     term2 = -2 * (cif * np.cumsum(b2) - np.cumsum(b2 * cif))
     var = np.cumsum(a1) + term2 + term3
-    return np.clip(var, 0.0, None)  # cancellation can leave -1e-18 where the variance is 0
+    clipped: FloatArray = np.clip(var, 0.0, None)  # cancellation can leave -1e-18 where the variance is 0
+    return clipped
 
 
-def _loglog_interval(cif, se, z):
+def _loglog_interval(cif: FloatArray, se: FloatArray, z: float) -> tuple[FloatArray, FloatArray]:
     low = cif.copy()
     high = cif.copy()
     inner = (cif > 0) & (cif < 1) & (se > 0)
@@ -333,7 +336,7 @@ def _loglog_interval(cif, se, z):
     return low, high
 
 
-def _event_time_summary(times, dk) -> dict[str, Any]:
+def _event_time_summary(times: FloatArray, dk: FloatArray) -> dict[str, Any]:
     """Median, mean, min and max of the event times of those who had this event (descriptive only)."""
     n = int(dk.sum())
     if n == 0:

@@ -385,7 +385,7 @@ def suppress_linked(
     as every table publishes it, and the one-row table of everything shows exactly that totals row.
     """
     tables = {name: [dict(row) for row in rows] for name, rows in tables.items()}
-    forced: frozenset = frozenset()
+    forced: frozenset[str] = frozenset()
     while True:
         results = {
             name: suppress_counts(rows, threshold, count_keys=count_keys, total_key=total_key, hidden_totals=forced)
@@ -397,7 +397,7 @@ def suppress_linked(
         forced = union
 
 
-def _determined_cell(lines, hidden: set) -> tuple[int, int] | None:
+def _determined_cell(lines: list[Line], hidden: set[Cell]) -> Cell | None:
     """A suppressed cell that the published totals fix exactly, or None.
 
     Every line says: sum of its cells - its total = 0. Keep only the suppressed cells as unknowns; a cell is fixed
@@ -406,7 +406,7 @@ def _determined_cell(lines, hidden: set) -> tuple[int, int] | None:
     """
     unknowns = sorted(hidden)
     column = {cell: k for k, cell in enumerate(unknowns)}
-    matrix = []
+    matrix: list[list[Fraction]] = []
     for cells, margin in lines:
         row = [Fraction(0)] * len(unknowns)
         for cell in cells:
@@ -438,7 +438,7 @@ def _determined_cell(lines, hidden: set) -> tuple[int, int] | None:
 
 
 def protected_event_times(
-    times: Sequence, events: Sequence[int], published_n: int | None, threshold: int = 5
+    times: Sequence[Any], events: Sequence[int], published_n: int | None, threshold: int = 5
 ) -> dict[str, Any]:
     """What may be said of the times to an event (weeks) when counts are suppressed.
 
@@ -580,7 +580,7 @@ def _fine(value: int, threshold: int) -> bool:
     return value == 0 or value >= threshold
 
 
-def _number(value) -> float | None:
+def _number(value: object) -> float | None:
     if value is None or isinstance(value, bool) or not isinstance(value, numbers.Real):
         return None
     value = float(value)

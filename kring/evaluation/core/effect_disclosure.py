@@ -38,8 +38,8 @@ estimators stays unpublished until it is added here. Plain data in and out, no D
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -90,15 +90,25 @@ def safe_count(part: int | None, whole: int | None, threshold: int) -> int | Non
     return part if _fine(part, threshold) and _fine(whole - part, threshold) else None
 
 
-def merged_bins(treated: Sequence[int], control: Sequence[int], edges: Sequence[float], threshold: int):
+# An estimate as shown (given the group sizes that may be shown): ``protected_outcome``'s ``estimate``.
+class _EstimateView(Protocol):
+    def __call__(
+        self, value: Mapping[str, Any] | None, extra: Mapping[str, Any] | None = None
+    ) -> dict[str, Any] | None: ...
+
+
+def merged_bins(
+    treated: Sequence[int], control: Sequence[int], edges: Sequence[float], threshold: int
+) -> tuple[list[int], list[int], list[float]] | None:
     """Neighbouring histogram bins merged, from the low end, until each holds 0 or at least ``threshold`` of each
     group; a short remainder at the high end is merged backwards. Returns ``(treated, control, edges)``, or None
     when even one bin over everything would hold too few (the caller refuses such groups before this)."""
 
-    def fine(t, c):
+    def fine(t: int, c: int) -> bool:
         return _fine(t, threshold) and _fine(c, threshold)
 
-    groups, current = [], None
+    groups: list[list[int]] = []
+    current: list[int] | None = None
     for i, (t, c) in enumerate(zip(treated, control)):
         current = (
             [i, i + 1, int(t), int(c)]
@@ -128,7 +138,8 @@ def _complete(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     if len(used) < len(list(dict.fromkeys(columns))):
         return df.iloc[0:0]
     values = df[used].apply(pd.to_numeric, errors="coerce").astype(float)
-    return df[np.isfinite(values.to_numpy()).all(axis=1)]
+    complete: pd.DataFrame = df[np.isfinite(values.to_numpy()).all(axis=1)]
+    return complete
 
 
 def _is_binary(values: pd.Series) -> bool:
@@ -161,7 +172,15 @@ def effect_cells(
     return cells
 
 
-def _cells(df, treatment, outcome, covariates, kind, moderators, within) -> dict[str, Any]:
+def _cells(
+    df: pd.DataFrame,
+    treatment: str,
+    outcome: str,
+    covariates: Sequence[str],
+    kind: str,
+    moderators: Sequence[str],
+    within: pd.Series | None,
+) -> dict[str, Any]:
     """``effect_cells`` of the rows ``within`` selects (all when None), the moderators' values of the whole."""
     covariates = [c for c in covariates if c not in (treatment, outcome)]
     if within is None:
@@ -171,7 +190,7 @@ def _cells(df, treatment, outcome, covariates, kind, moderators, within) -> dict
     rows_within = within.loc[rows.index]
     treated = rows[treatment].astype(float) == 1
     rows, treated = rows[rows_within], treated[rows_within]
-    cells = {
+    cells: dict[str, Any] = {
         "groups": (int(arm.sum()), int((~arm).sum())),
         "n": (int(treated.sum()), int((~treated).sum())),
         "events": None,
@@ -205,7 +224,7 @@ def _cells(df, treatment, outcome, covariates, kind, moderators, within) -> dict
     return cells
 
 
-def _codes(items) -> list[dict[str, Any]]:
+def _codes(items: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
     seen, result = set(), []
     for item in items or ():
         code = item.get("code")
@@ -216,7 +235,10 @@ def _codes(items) -> list[dict[str, Any]]:
 
 
 def _estimate(
-    estimate: Mapping[str, Any] | None, n_treated, n_control, extra: Mapping[str, Any] | None = None
+    estimate: Mapping[str, Any] | None,
+    n_treated: int | None,
+    n_control: int | None,
+    extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any] | None:
     if not estimate:
         return None
@@ -349,10 +371,10 @@ def protected_outcome(entry: Mapping[str, Any], cells: Mapping[str, Any], thresh
     return result
 
 
-def _protected_ipw(ipw: Mapping[str, Any] | None, estimate, threshold):
+def _protected_ipw(ipw: Mapping[str, Any] | None, estimate: _EstimateView, threshold: int) -> dict[str, Any] | None:
     if not ipw:
         return None
-    result = {}
+    result: dict[str, Any] = {}
     for name, value in ipw.items():
         details = value.get("details") or {}
         effective = [details.get("effective_n_treated"), details.get("effective_n_control")]
@@ -363,7 +385,14 @@ def _protected_ipw(ipw: Mapping[str, Any] | None, estimate, threshold):
     return result
 
 
-def _protected_matching(matching: Mapping[str, Any] | None, n1, n0, estimate, threshold, split=False):
+def _protected_matching(
+    matching: Mapping[str, Any] | None,
+    n1: int,
+    n0: int,
+    estimate: _EstimateView,
+    threshold: int,
+    split: bool = False,
+) -> dict[str, Any] | None:
     if not matching:
         return None
     details = matching.get("details") or {}
@@ -378,7 +407,7 @@ def _protected_matching(matching: Mapping[str, Any] | None, n1, n0, estimate, th
     )
 
 
-def _protected_balance(rows, parts, threshold):
+def _protected_balance(rows: Sequence[Mapping[str, Any]], parts: list[Any], threshold: int) -> list[dict[str, Any]]:
     """``parts``: the cells of the whole, then of each organisation (``protected_outcome``)."""
     result = []
     for row in rows:
@@ -404,7 +433,7 @@ def _protected_balance(rows, parts, threshold):
     return result
 
 
-def _protected_overlap(overlap: Mapping[str, Any] | None, n1, n0, threshold):
+def _protected_overlap(overlap: Mapping[str, Any] | None, n1: int, n0: int, threshold: int) -> dict[str, Any] | None:
     if not overlap:
         return None
     merged = merged_bins(overlap["treated"], overlap["control"], overlap["bin_edges"], threshold)
@@ -429,7 +458,7 @@ def _protected_overlap(overlap: Mapping[str, Any] | None, n1, n0, threshold):
     }
 
 
-def _protected_moderation(moderation: Mapping[str, Any], cells_per_part, threshold) -> dict[str, Any]:
+def _protected_moderation(moderation: Mapping[str, Any], cells_per_part: list[Any], threshold: int) -> dict[str, Any]:
     """``cells_per_part``: the moderator's cells of the whole, then of each organisation."""
     name = moderation.get("moderator")
     if "error" in moderation:

@@ -47,7 +47,7 @@ Methodological choices, in one place:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,12 +69,12 @@ KINDS = ("continuous", "binary")
 # --- results ----------------------------------------------------------------------------------------------
 
 
-def _num(value) -> float | None:
+def _num(value: Any) -> float | None:
     """A plain float for JSON, None for missing, NaN or infinite."""
     if value is None:
         return None
-    value = float(value)
-    return value if math.isfinite(value) else None
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class Estimate:
     level: float = 0.95
     se_method: str = ""
     warnings: tuple[dict[str, Any], ...] = ()
-    details: dict[str, Any] = field(default_factory=dict[str, Any])
+    details: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -121,9 +121,24 @@ def _z(level: float) -> float:
     return float(stats.norm.ppf(0.5 + level / 2))
 
 
-def _normal_estimate(method, estimand, scale, est, se, n1, n0, level, se_method, warnings=(), details=None):
+def _normal_estimate(
+    method: str,
+    estimand: str,
+    scale: str,
+    est: Any,
+    se: Any,
+    n1: int,
+    n0: int,
+    level: float,
+    se_method: str,
+    warnings: Iterable[dict[str, Any]] = (),
+    details: dict[str, Any] | None = None,
+) -> Estimate:
     """Estimate with a normal-theory interval and two-sided p-value (None where se is unusable)."""
     est, se = _num(est), _num(se)
+    low: float | None
+    high: float | None
+    p: float | None
     if est is None or se is None or se <= 0:
         low = high = p = None
     else:
@@ -135,8 +150,24 @@ def _normal_estimate(method, estimand, scale, est, se, n1, n0, level, se_method,
     )
 
 
-def _t_estimate(method, estimand, scale, est, se, df, n1, n0, level, se_method, warnings=(), details=None):
+def _t_estimate(
+    method: str,
+    estimand: str,
+    scale: str,
+    est: Any,
+    se: Any,
+    df: float,
+    n1: int,
+    n0: int,
+    level: float,
+    se_method: str,
+    warnings: Iterable[dict[str, Any]] = (),
+    details: dict[str, Any] | None = None,
+) -> Estimate:
     est, se = _num(est), _num(se)
+    low: float | None
+    high: float | None
+    p: float | None
     if est is None or se is None or se <= 0 or df <= 0:
         low = high = p = None
     else:
@@ -149,7 +180,18 @@ def _t_estimate(method, estimand, scale, est, se, df, n1, n0, level, se_method, 
     )
 
 
-def _exp_estimate(method, estimand, beta, se, n1, n0, level, se_method, warnings=(), details=None):
+def _exp_estimate(
+    method: str,
+    estimand: str,
+    beta: Any,
+    se: Any,
+    n1: int,
+    n0: int,
+    level: float,
+    se_method: str,
+    warnings: Iterable[dict[str, Any]] = (),
+    details: dict[str, Any] | None = None,
+) -> Estimate:
     """An odds ratio (or ratio of odds ratios) from a log-scale coefficient: exp(beta ± z se)."""
     beta, se = _num(beta), _num(se)
     if beta is None:
@@ -205,9 +247,7 @@ class _Data:
     warnings: list[dict[str, Any]]
     n_rows: int  # before dropping missing values
     n_dropped: int
-    cache: dict[str, Any] = field(
-        default_factory=dict[str, Any]
-    )  # fits and designs shared by the estimators of one evaluation
+    cache: dict[str, Any] = field(default_factory=dict)  # fits and designs shared by the estimators of one evaluation
 
     def design(self) -> np.ndarray:
         """[1, t, X], built once."""

@@ -59,10 +59,8 @@ class Extract:
     binary: tuple[str, ...]
     covariates: tuple[str, ...]  # after dummy coding
     moderators: tuple[str, ...]
-    categories: dict[str, list[str]] = field(default_factory=dict[str, Any])  # text covariate -> its dummy columns
-    coding: dict[str, dict[str, str]] = field(
-        default_factory=dict[str, Any]
-    )  # two-level text column -> {"0": a, "1": b}
+    categories: dict[str, list[str]] = field(default_factory=dict)  # text covariate -> its dummy columns
+    coding: dict[str, dict[str, str]] = field(default_factory=dict)  # two-level text column -> {"0": a, "1": b}
     n_rows_read: int = 0
     n_rows_dropped: int = 0
     source_format: str = "csv"
@@ -91,7 +89,7 @@ class Extract:
 # --- reading ----------------------------------------------------------------------------------------------
 
 
-def _read_source(source) -> tuple[bytes, str | None]:
+def _read_source(source: Any) -> tuple[bytes, str | None]:
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source), None
     if hasattr(source, "read"):
@@ -173,7 +171,8 @@ def _read_parquet(data: bytes) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     try:
-        return pq.read_table(pa.BufferReader(data)).to_pandas()
+        frame: pd.DataFrame = pq.read_table(pa.BufferReader(data)).to_pandas()
+        return frame
     except (pa.ArrowException, OSError, ValueError) as error:
         raise EvaluationInputError("unreadable_file", reason=str(error).splitlines()[0][:200]) from None
 
@@ -201,7 +200,7 @@ def _csv_shape(data: bytes) -> tuple[int, int]:
     return max(lines - 1, 0), columns
 
 
-def extract_shape(source, *, format: str | None = None, name: str | None = None) -> dict[str, Any]:
+def extract_shape(source: Any, *, format: str | None = None, name: str | None = None) -> dict[str, Any]:
     """``{"format", "rows", "columns"}`` of an extract, read from its header only (see ``check_shape``)."""
     data, source_name = _read_source(source)
     kind = _detect_format(data, name or source_name, format)
@@ -210,7 +209,7 @@ def extract_shape(source, *, format: str | None = None, name: str | None = None)
 
 
 def check_shape(
-    source, *, max_rows: int | None, max_columns: int | None, format: str | None = None, name: str | None = None
+    source: Any, *, max_rows: int | None, max_columns: int | None, format: str | None = None, name: str | None = None
 ) -> dict[str, Any]:
     """Refuse an extract with more rows or columns than allowed before reading its data: a Parquet file of a few
     hundred kilobytes can hold twenty million rows of one repeated value, which would take gigabytes once read.

@@ -27,7 +27,7 @@ import numbers
 import re
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 from .errors import EvaluationInputError
 
@@ -57,7 +57,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # -- text and numbers ------------------------------------------------------------------------------------------
 
 
-def _t(text) -> str:
+def _t(text: object) -> str:
     return escape(_NOT_XML.sub("", str(text)), quote=True)
 
 
@@ -75,7 +75,7 @@ def format_number(value: float, digits: int = 2, *, decimal_comma: bool = False)
     return ("\u2212" if rounded < 0 else "") + text
 
 
-def _finite(value) -> float | None:
+def _finite(value: Any) -> float | None:
     if value is None or isinstance(value, bool) or not isinstance(value, numbers.Real):
         return None
     value = float(value)
@@ -90,14 +90,16 @@ def _digits_for(values: Sequence[float]) -> int:
     return 0 if largest >= 100 else 1 if largest >= 10 else 2
 
 
-def _formatter(number_format, decimal_comma: bool, values: Sequence[float]) -> Callable[[float], str]:
+def _formatter(
+    number_format: Callable[[float], str] | None, decimal_comma: bool, values: Sequence[float]
+) -> Callable[[float], str]:
     if number_format is not None:
         return number_format
     digits = _digits_for(values)
     return lambda v: format_number(v, digits, decimal_comma=decimal_comma)
 
 
-def _percent_formatter(number_format, decimal_comma: bool) -> Callable[[float], str]:
+def _percent_formatter(number_format: Callable[[float], str] | None, decimal_comma: bool) -> Callable[[float], str]:
     """Formats a proportion as a percentage; a caller's formatter gets the percentage (0-100)."""
     if number_format is not None:
         return lambda p: f"{number_format(p * 100)}{NBSP}%"
@@ -112,7 +114,7 @@ def _with_interval(text: str, low: str | None, high: str | None) -> str:
     return f"{text} [{low}; {high}]" if low is not None and high is not None else text
 
 
-def _tick_text(value: float, step: float, number_format, decimal_comma: bool) -> str:
+def _tick_text(value: float, step: float, number_format: Callable[[float], str] | None, decimal_comma: bool) -> str:
     if number_format is not None:
         return number_format(value)
     digits = 0
@@ -145,7 +147,7 @@ def _wrap(text: str, limit: int, max_lines: int = 2) -> list[str]:
     return lines or [""]
 
 
-def _refuse(argument: str, value) -> EvaluationInputError:
+def _refuse(argument: str, value: object) -> EvaluationInputError:
     return EvaluationInputError("invalid_argument", argument=argument, value=str(value))
 
 
@@ -176,7 +178,19 @@ class _Svg:
     def add(self, part: str) -> None:
         self.parts.append(part)
 
-    def text(self, x, y, text, *, size=11, anchor="start", weight=None, fill=INK, cls=None, extra="") -> None:
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: object,
+        *,
+        size: float = 11,
+        anchor: str = "start",
+        weight: str | None = None,
+        fill: str = INK,
+        cls: str | None = None,
+        extra: str = "",
+    ) -> None:
         attrs = f' font-weight="{weight}"' if weight else ""
         attrs += f' class="{cls}"' if cls else ""
         self.parts.append(
@@ -184,7 +198,18 @@ class _Svg:
             f'fill="{fill}"{attrs}{extra}>{_t(text)}</text>'
         )
 
-    def line(self, x1, y1, x2, y2, *, colour=INK, width=1.0, dash="", cls=None) -> None:
+    def line(
+        self,
+        x1: float,
+        y1: float,
+        x2: float,
+        y2: float,
+        *,
+        colour: str = INK,
+        width: float = 1.0,
+        dash: str = "",
+        cls: str | None = None,
+    ) -> None:
         attrs = f' stroke-dasharray="{dash}"' if dash else ""
         attrs += f' class="{cls}"' if cls else ""
         self.parts.append(
@@ -192,7 +217,9 @@ class _Svg:
             f'stroke-width="{width}"{attrs}/>'
         )
 
-    def label(self, x, y, text, *, size=12, anchor="start", weight=None) -> None:
+    def label(
+        self, x: float, y: float, text: str, *, size: float = 12, anchor: str = "start", weight: str | None = None
+    ) -> None:
         """A row label: cut to fit, with the full text as a tooltip and for screen readers."""
         short = _short(text)
         if short == str(text):
@@ -295,12 +322,13 @@ class _Scale:
 # -- cumulative incidence --------------------------------------------------------------------------------------
 
 
-def _series(key, data: Mapping[str, Any]) -> tuple[list[float], list, list | None, list | None]:
-    times = [_finite(t) for t in data.get("times") or ()]
+def _series(key: str, data: Mapping[str, Any]) -> _Series:
+    given_times = [_finite(t) for t in data.get("times") or ()]
     values = list(data.get("values") or ())
     low, high = data.get("low"), data.get("high")
-    if len(values) != len(times) or any(t is None or t < 0 for t in times):
+    if len(values) != len(given_times) or any(t is None or t < 0 for t in given_times):
         raise _refuse(f"curves[{key!r}]", "times must be numbers of at least 0, one per value")
+    times = cast(list[float], given_times)  # none is None: refused above
     if any(b > a for a, b in zip(times[1:], times)):
         raise _refuse(f"curves[{key!r}]", "times must not decrease")
     for name, band in (("low", low), ("high", high)):
@@ -332,7 +360,7 @@ def _cif_summaries(
             continue
         lo = _finite(low[last]) if low else None
         hi = _finite(high[last]) if high else None
-        shown = _with_interval(pct(_finite(values[last])), _maybe(pct, lo), _maybe(pct, hi))
+        shown = _with_interval(pct(cast(float, _finite(values[last]))), _maybe(pct, lo), _maybe(pct, hi))
         # Followed past the horizon: the level at the horizon is the last one before it.
         at = end if times[-1] > end else times[last]
         summaries.append(f"{labels.get(key, key)}: {x_label} {week(at)}: {shown}")
@@ -355,11 +383,11 @@ def _cif_band(
     for i in [*inside, None]:
         ok = i is not None and _finite(low[i]) is not None and _finite(high[i]) is not None
         if ok:
-            run.append(i)
+            run.append(cast(int, i))  # ok: not the end marker
             continue
         if run:
-            upper = [(t, _finite(high[j])) for j in run for t in (times[j], until(j))]
-            lower = [(t, _finite(low[j])) for j in reversed(run) for t in (until(j), times[j])]
+            upper = [(t, cast(float, _finite(high[j]))) for j in run for t in (times[j], until(j))]
+            lower = [(t, cast(float, _finite(low[j]))) for j in reversed(run) for t in (until(j), times[j])]
             path = " ".join(f"{_c(x(t))},{_c(yv(v))}" for t, v in upper + lower)
             svg.add(f'<polygon class="band" points="{path}" fill="{colour}" fill-opacity="0.16" stroke="none"/>')
         run = []
@@ -469,7 +497,7 @@ def cumulative_incidence_svg(
 
         if low is not None and high is not None:
             _cif_band(svg, times, low, high, inside, until, x, yv, colour)
-        valid = [(times[i], _finite(values[i])) for i in inside if _finite(values[i]) is not None]
+        valid = [(times[i], cast(float, _finite(values[i]))) for i in inside if _finite(values[i]) is not None]
         d = f"M{_c(x(0))},{_c(yv(0))}" + "".join(f" H{_c(x(t))} V{_c(yv(v))}" for t, v in valid)
         if beyond:
             d += f" H{_c(x(end))}"
@@ -732,7 +760,7 @@ def balance_plot_svg(
         for r, b, a in parsed
     )
     svg = _Svg("balance", title, desc if desc is not None else summary, figure_id)
-    grid = _Rows(svg, [str(r.get("label", "")) for r in rows], texts, 0, len(rows))
+    grid = _Rows(svg, [str(r.get("label", "")) for r in rows], texts, False, len(rows))
     reach = max(max(abs(v) for v in values), threshold_value * 1.5) * 1.08
     low_end = 0.0 if absolute else -reach
     x = _Scale(low_end, reach, grid.plot_left, grid.plot_right)
@@ -796,7 +824,7 @@ def bar_with_intervals_svg(
                 raise _refuse(f"rows[{i}][{name!r}]", f"{v} is not a proportion between 0 and 1")
         parsed.append((row, value, low, high))
 
-    def text_of(row, value, low, high) -> str:
+    def text_of(row: Mapping[str, Any], value: float | None, low: float | None, high: float | None) -> str:
         if value is None:
             return str(row.get("note") or missing)
         text = _with_interval(pct(value), _maybe(pct, low), _maybe(pct, high))
@@ -810,7 +838,7 @@ def bar_with_intervals_svg(
     )
     grid = _Rows(
         svg,
-        [str(r.get("label", "")) for r in rows] + [h for k, h in layout_rows if k == "heading"],
+        [str(r.get("label", "")) for r in rows] + [str(h) for k, h in layout_rows if k == "heading"],
         texts + [value_heading],
         bool(value_heading),
         len(layout_rows),
@@ -819,9 +847,9 @@ def bar_with_intervals_svg(
     if value_heading:
         svg.text(grid.numbers_x, grid.top - 8, value_heading, size=11, weight="bold")
     below = grid.axis(svg, x, [0, 0.2, 0.4, 0.6, 0.8, 1.0], pct, x_label)
-    for n, (kind, item) in enumerate(layout_rows):
+    for n, (_kind, item) in enumerate(layout_rows):
         cy = grid.y(n)
-        if kind == "heading":
+        if isinstance(item, str):  # a heading
             svg.label(grid.label_x, cy + 4, item, weight="bold")
             continue
         row, value, low, high = parsed[item]
