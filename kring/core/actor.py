@@ -2,13 +2,14 @@
 
 import ipaddress
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
 class Actor:
     """The user, the address they act from and the page or endpoint they act through (for the access log)."""
 
-    user: object  # accounts.User
+    user: Any  # an accounts.User (core may not import accounts), or None
     ip_address: str | None = None
     path: str = ""
 

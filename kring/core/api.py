@@ -1,6 +1,7 @@
 """Shared API plumbing: errors become JSON in the caller's language, never a server error."""
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db.models import ProtectedError
@@ -152,7 +153,14 @@ def parse_input(serializer_class, data):
     return dict(serializer.validated_data)
 
 
-class RefuseUnknownFields:
+# The mixin goes before a serializer class; the type checker is told so, for self.fields and super().
+if TYPE_CHECKING:
+    MixinBase = serializers.Serializer
+else:
+    MixinBase = object
+
+
+class RefuseUnknownFields(MixinBase):
     """Refuse fields the endpoint does not take, so a misspelt or read-only field is not silently ignored."""
 
     def to_internal_value(self, data):

@@ -1,5 +1,7 @@
 """E-mail goes out through the background worker, so a slow mail server never holds up a page."""
 
+from functools import partial
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
@@ -25,7 +27,7 @@ class QueuedEmailBackend(BaseEmailBackend):
                 ],
             }
             # Only queue once the surrounding transaction commits: no mail about work that was rolled back.
-            transaction.on_commit(lambda payload=payload: deliver_email.enqueue(payload))
+            transaction.on_commit(partial(deliver_email.enqueue, payload))
         return len(email_messages)
 
 

@@ -6,6 +6,8 @@ serializer and validator after it. No Kring document needs more than a handful o
 """
 
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -31,6 +33,7 @@ def nesting_depth(value, stop_after: int | None = None) -> int:
     pending = [(value, 1)]
     while pending:
         item, depth = pending.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):
