@@ -185,8 +185,10 @@ def build_page_plan(world, label, agreements, versions, seed):
     from kring.cases.choices import CaseRole
     from kring.cases.models import Case, CaseTeamMember, Person
     from kring.core.actor import Actor
+    from kring.plans import follow_up as plan_follow_up
     from kring.plans import services
     from kring.plans.choices import AgreementStatus, ReviewDecision
+    from kring.plans.links import services as link_services
     from kring.plans.models import Review
     from kring.trajectories import services as trajectory_services
 
@@ -318,7 +320,7 @@ def build_page_plan(world, label, agreements, versions, seed):
         for agreement in rng.sample(made, min(len(made), 2)):
             agreement.refresh_from_db()
             if agreement.in_force and agreement.status != AgreementStatus.STOPPED:
-                services.record_report(
+                plan_follow_up.record_report(
                     worker, case.pk, agreement.pk, rng.choice(("done", "done", "not_done")), "Gebeld met de eigenaar."
                 )
                 reports += 1
@@ -330,7 +332,7 @@ def build_page_plan(world, label, agreements, versions, seed):
             review = Review.objects.filter(plan=plan, held_on__isnull=True).order_by("planned_on", "id").first()
             in_force = plan.agreements.filter(in_force=True).exclude(status=AgreementStatus.STOPPED)
             items = {a.pk: (rng.choice(("kept", "kept", "partly", "not_kept")), "") for a in in_force}
-            services.hold_review(
+            plan_follow_up.hold_review(
                 coordinator,
                 case.pk,
                 review.pk,
@@ -346,7 +348,7 @@ def build_page_plan(world, label, agreements, versions, seed):
         # Both measured plans at the same stage (accepted, a review held), so only their size differs.
         review = Review.objects.filter(plan=plan, held_on__isnull=True).order_by("planned_on", "id").first()
         in_force = plan.agreements.filter(in_force=True).exclude(status=AgreementStatus.STOPPED)
-        services.hold_review(
+        plan_follow_up.hold_review(
             coordinator,
             case.pk,
             review.pk,
@@ -357,7 +359,7 @@ def build_page_plan(world, label, agreements, versions, seed):
         )
         plan.refresh_from_db()
     for person in persons[1:4]:
-        services.create_link(coordinator, case.pk, plan.pk, person.pk)
+        link_services.create_link(coordinator, case.pk, plan.pk, person.pk)
     return case, t, plan, reports
 
 

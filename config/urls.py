@@ -11,7 +11,7 @@ urlpatterns = [
     path("cases/<int:pk>/meetings/", include("kring.meetings.urls")),
     path("cases/<int:pk>/plans/", include("kring.plans.urls")),
     path("cases/<int:pk>/registration/", include("kring.measures.urls")),
-    path("l/", include("kring.plans.link_urls")),
+    path("l/", include("kring.plans.links.urls")),
     path("l/", include("kring.measures.link_urls")),
     path("evaluation/", include("kring.evaluation.urls")),
     path("work/", include("kring.worklists.urls")),

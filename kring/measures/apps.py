@@ -9,7 +9,7 @@ class MeasuresConfig(AppConfig):
 
     def ready(self):
         # The link holder's page (plans) lists the questionnaires asked of them, without importing this app.
-        from kring.plans.views_links import LINK_SECTIONS
+        from kring.plans.links.views import LINK_SECTIONS
 
         from .views_links import link_items
 

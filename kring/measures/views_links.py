@@ -1,6 +1,7 @@
 """A questionnaire filled in by a network member through their personal link (no account). The link is opened
-exactly as the plan's link pages open it (``plans.services.open_link``: throttled, every refusal logged, the same
-404 for anything outside the link), and the page shows only the questionnaire asked of this link holder."""
+exactly as the plan's link pages open it (``plans.links.views.open_link_page``: throttled, every refusal logged,
+the same 404 for anything outside the link), and the page shows only the questionnaire asked of this link
+holder."""
 
 from django import forms
 from django.contrib import messages
@@ -10,9 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kring.core.actor import Actor
 from kring.core.forms import apply_service_errors
-from kring.plans.views_links import _open, _private
+from kring.plans.links.views import link_page, open_link_page
 
 from . import instrument_entry, services
 from .choices import EntryMode
@@ -44,16 +44,15 @@ class AnswersForm(forms.Form):
         return {code: self.cleaned_data.get(f"v_{code}") for code in self.codes}
 
 
-@_private
+@link_page
 @require_http_methods(["GET", "POST"])
 def questionnaire(request, token, request_id):
-    link, ip_address, path = _open(request, token)
+    link, actor = open_link_page(request, token)
     record = services.link_questionnaire(link, request_id)
     definition = instrument_entry.definition(record.instrument_code)
     form = AnswersForm(request.POST if request.method == "POST" else None, definition=definition)
     if request.method == "POST" and form.is_valid():
         try:
-            actor = Actor(user=None, ip_address=ip_address, path=path)
             services.answer_questionnaire(link, record.pk, form.values(), actor=actor)
         except ValidationError as error:
             apply_service_errors(form, error)

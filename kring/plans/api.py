@@ -18,7 +18,8 @@ from kring.core.actor import Actor
 from kring.core.api import INVALID, STALE, JsonApiView, parse_input
 from kring.core.errors import NotFound
 
-from . import queries, services
+from . import follow_up, queries, services
+from .links import queries as link_queries
 from .serializers import (
     AgreementChangesSerializer,
     AgreementInputSerializer,
@@ -86,9 +87,7 @@ class BottomLineListView(JsonApiView):
         responses={200: BottomLineSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, case_id, trajectory_id):
-        lines = queries.bottom_lines_of_trajectory(
-            Actor.from_request(request), case_id, trajectory_id, path=request.path
-        )
+        lines = queries.bottom_lines_of_trajectory(Actor.from_request(request), case_id, trajectory_id)
         return Response(BottomLineSerializer(lines, many=True).data)
 
     @extend_schema(
@@ -102,7 +101,7 @@ class BottomLineListView(JsonApiView):
     def post(self, request, case_id, trajectory_id):
         check_case_visible(request, case_id)
         data = parse_input(BottomLineInputSerializer, request.data)
-        line = services.add_bottom_line(Actor.from_request(request), case_id, trajectory_id, data, path=request.path)
+        line = services.add_bottom_line(Actor.from_request(request), case_id, trajectory_id, data)
         return Response(BottomLineSerializer(line).data, status=status.HTTP_201_CREATED)
 
 
@@ -114,7 +113,7 @@ class BottomLineDetailView(JsonApiView):
         responses={200: BottomLineSerializer, 404: NOT_FOUND},
     )
     def get(self, request, case_id, bottom_line_id):
-        line = queries.bottom_line_detail(Actor.from_request(request), case_id, bottom_line_id, path=request.path)
+        line = queries.bottom_line_detail(Actor.from_request(request), case_id, bottom_line_id)
         return Response(BottomLineSerializer(line).data)
 
     @extend_schema(
@@ -129,9 +128,7 @@ class BottomLineDetailView(JsonApiView):
         check_case_visible(request, case_id)
         changes = parse_input(BottomLineChangesSerializer, request.data)
         version = changes.pop("version")
-        line = services.update_bottom_line(
-            Actor.from_request(request), case_id, bottom_line_id, changes, version, path=request.path
-        )
+        line = services.update_bottom_line(Actor.from_request(request), case_id, bottom_line_id, changes, version)
         return Response(BottomLineSerializer(line).data)
 
 
@@ -149,7 +146,7 @@ class BottomLineWithdrawView(JsonApiView):
         data = parse_input(WithdrawSerializer, request.data)
         with _fields_renamed({"withdrawal_reason": "reason"}):
             line = services.withdraw_bottom_line(
-                Actor.from_request(request), case_id, bottom_line_id, data["reason"], data["version"], path=request.path
+                Actor.from_request(request), case_id, bottom_line_id, data["reason"], data["version"]
             )
         return Response(BottomLineSerializer(line).data)
 
@@ -166,7 +163,7 @@ class PlanView(JsonApiView):
         responses={200: PlanDetailSerializer, 404: NOT_FOUND},
     )
     def get(self, request, case_id, trajectory_id):
-        view = queries.plan_view(Actor.from_request(request), case_id, trajectory_id, path=request.path)
+        view = queries.plan_view(Actor.from_request(request), case_id, trajectory_id)
         return Response(_plan_detail(view))
 
     @extend_schema(
@@ -180,7 +177,7 @@ class PlanView(JsonApiView):
     def post(self, request, case_id, trajectory_id):
         check_case_visible(request, case_id)
         parse_input(PlanStartSerializer, request.data)
-        plan = services.start_plan(Actor.from_request(request), case_id, trajectory_id, path=request.path)
+        plan = services.start_plan(Actor.from_request(request), case_id, trajectory_id)
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -197,8 +194,8 @@ class PlanView(JsonApiView):
         check_case_visible(request, case_id)
         changes = parse_input(PlanChangesSerializer, request.data)
         version = changes.pop("version")
-        plan_id = queries.plan_id_of_trajectory(actor, case_id, trajectory_id, path=request.path)
-        plan = services.update_plan(actor, case_id, plan_id, changes, version, path=request.path)
+        plan_id = queries.plan_id_of_trajectory(actor, case_id, trajectory_id)
+        plan = services.update_plan(actor, case_id, plan_id, changes, version)
         return Response(PlanSerializer(plan).data)
 
 
@@ -213,7 +210,7 @@ class PlanSubmitView(JsonApiView):
     def post(self, request, case_id, plan_id):
         check_case_visible(request, case_id)
         data = parse_input(VersionSerializer, request.data)
-        plan = services.submit_plan(Actor.from_request(request), case_id, plan_id, data["version"], path=request.path)
+        plan = services.submit_plan(Actor.from_request(request), case_id, plan_id, data["version"])
         return Response(PlanSerializer(plan).data)
 
 
@@ -239,7 +236,6 @@ class PlanDecisionView(JsonApiView):
             data["reason"],
             checks,
             data["version"],
-            path=request.path,
         )
         return Response(PlanDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
@@ -256,9 +252,7 @@ class PlanNewVersionView(JsonApiView):
     def post(self, request, case_id, plan_id):
         check_case_visible(request, case_id)
         data = parse_input(VersionSerializer, request.data)
-        plan = services.start_new_edition(
-            Actor.from_request(request), case_id, plan_id, data["version"], path=request.path
-        )
+        plan = services.start_new_edition(Actor.from_request(request), case_id, plan_id, data["version"])
         return Response(PlanSerializer(plan).data)
 
 
@@ -273,7 +267,7 @@ class AgreementListView(JsonApiView):
         responses={200: AgreementSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, case_id, plan_id):
-        agreements = queries.agreements_of_plan(Actor.from_request(request), case_id, plan_id, path=request.path)
+        agreements = queries.agreements_of_plan(Actor.from_request(request), case_id, plan_id)
         return Response(AgreementSerializer(agreements, many=True).data)
 
     @extend_schema(
@@ -287,9 +281,7 @@ class AgreementListView(JsonApiView):
         check_case_visible(request, case_id)
         data = parse_input(AgreementInputSerializer, request.data)
         plan_version = data.pop("plan_version", None)
-        agreement = services.add_agreement(
-            Actor.from_request(request), case_id, plan_id, data, plan_version, path=request.path
-        )
+        agreement = services.add_agreement(Actor.from_request(request), case_id, plan_id, data, plan_version)
         return Response(AgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
 
 
@@ -301,7 +293,7 @@ class AgreementDetailView(JsonApiView):
         responses={200: AgreementSerializer, 404: NOT_FOUND},
     )
     def get(self, request, case_id, agreement_id):
-        agreement = queries.agreement_detail(Actor.from_request(request), case_id, agreement_id, path=request.path)
+        agreement = queries.agreement_detail(Actor.from_request(request), case_id, agreement_id)
         return Response(AgreementSerializer(agreement).data)
 
     @extend_schema(
@@ -316,9 +308,7 @@ class AgreementDetailView(JsonApiView):
         check_case_visible(request, case_id)
         changes = parse_input(AgreementChangesSerializer, request.data)
         version = changes.pop("version")
-        agreement = services.update_agreement(
-            Actor.from_request(request), case_id, agreement_id, changes, version, path=request.path
-        )
+        agreement = services.update_agreement(Actor.from_request(request), case_id, agreement_id, changes, version)
         return Response(AgreementSerializer(agreement).data)
 
     @extend_schema(
@@ -334,9 +324,7 @@ class AgreementDetailView(JsonApiView):
     def delete(self, request, case_id, agreement_id):
         check_case_visible(request, case_id)
         query = parse_input(AgreementRemovalQuerySerializer, request.query_params)
-        services.remove_agreement(
-            Actor.from_request(request), case_id, agreement_id, query["version"], path=request.path
-        )
+        services.remove_agreement(Actor.from_request(request), case_id, agreement_id, query["version"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -352,8 +340,8 @@ class AgreementReportView(JsonApiView):
     def post(self, request, case_id, agreement_id):
         check_case_visible(request, case_id)
         data = parse_input(ReportInputSerializer, request.data)
-        report = services.record_report(
-            Actor.from_request(request), case_id, agreement_id, data["outcome"], data.get("note", ""), path=request.path
+        report = follow_up.record_report(
+            Actor.from_request(request), case_id, agreement_id, data["outcome"], data.get("note", "")
         )
         return Response(AgreementReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
@@ -369,7 +357,7 @@ class ReviewListView(JsonApiView):
         responses={200: ReviewSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, case_id, plan_id):
-        reviews = queries.reviews_of_plan(Actor.from_request(request), case_id, plan_id, path=request.path)
+        reviews = queries.reviews_of_plan(Actor.from_request(request), case_id, plan_id)
         return Response(ReviewSerializer(reviews, many=True).data)
 
     @extend_schema(
@@ -382,7 +370,7 @@ class ReviewListView(JsonApiView):
     def post(self, request, case_id, plan_id):
         check_case_visible(request, case_id)
         data = parse_input(ReviewInputSerializer, request.data)
-        review = services.add_review(Actor.from_request(request), case_id, plan_id, data, path=request.path)
+        review = follow_up.add_review(Actor.from_request(request), case_id, plan_id, data)
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
@@ -402,7 +390,7 @@ class ReviewHoldView(JsonApiView):
         items = {
             item["agreement"]: {"keeping": item["keeping"], "note": item.get("note", "")} for item in data["items"]
         }
-        review = services.hold_review(
+        review = follow_up.hold_review(
             Actor.from_request(request),
             case_id,
             review_id,
@@ -411,7 +399,6 @@ class ReviewHoldView(JsonApiView):
             data.get("note", ""),
             data.get("held_on"),
             data["version"],
-            path=request.path,
             ratings=data.get("ratings", ()),
         )
         return Response(ReviewSerializer(review).data)
@@ -429,5 +416,5 @@ class PersonalLinkListView(JsonApiView):
         responses={200: PersonalLinkSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, case_id, plan_id):
-        links = queries.links_of_plan(Actor.from_request(request), case_id, plan_id, path=request.path)
+        links = link_queries.links_of_plan(Actor.from_request(request), case_id, plan_id)
         return Response(PersonalLinkSerializer(links, many=True).data)

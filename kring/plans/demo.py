@@ -17,6 +17,7 @@ from kring.meetings.services import map_candidates
 from kring.trajectories.models import Trajectory
 
 from . import services
+from .links import services as link_services
 from .models import BottomLine, Plan
 
 BOTTOM_LINES = [
@@ -58,20 +59,18 @@ def _build(trajectory) -> int:
     worker = CaseTeamMember.objects.filter(case=case, role=CaseRole.CASE_WORKER).select_related("user").first()
     if worker is None:
         return 0
-    decider = Actor(worker.user)
+    decider = Actor(worker.user, path="demo")
     lines = [
-        services.add_bottom_line(
-            decider, case.pk, trajectory.pk, {"text": text, "reason": reason, "kind": kind}, path="demo"
-        )
+        services.add_bottom_line(decider, case.pk, trajectory.pk, {"text": text, "reason": reason, "kind": kind})
         for text, reason, kind in BOTTOM_LINES
     ]
     if trajectory.status == "preparing":
         return len(lines)
-    writer = Actor(trajectory.coordinator) if trajectory.coordinator_id else decider
+    writer = Actor(trajectory.coordinator, path="demo") if trajectory.coordinator_id else decider
     network = [p for p in map_candidates(case) if p.invitability == "safe" and not p.is_central]
     if not network:
         return len(lines)
-    plan = services.start_plan(writer, case.pk, trajectory.pk, path="demo")
+    plan = services.start_plan(writer, case.pk, trajectory.pk)
     plan = services.update_plan(
         writer,
         case.pk,
@@ -83,7 +82,6 @@ def _build(trajectory) -> int:
             "presented_on": trajectory.meeting_held_on or timezone.localdate(),
         },
         plan.version,
-        path="demo",
     )
     today = timezone.localdate()
     for index, (what, safety, frequency) in enumerate(AGREEMENTS):
@@ -106,10 +104,9 @@ def _build(trajectory) -> int:
                 "bottom_lines": [lines[0].pk] if safety else [lines[1].pk],
             },
             plan.version,
-            path="demo",
         )
     plan.refresh_from_db()
-    plan = services.submit_plan(writer, case.pk, plan.pk, plan.version, path="demo")
+    plan = services.submit_plan(writer, case.pk, plan.pk, plan.version)
     if trajectory.status == "meeting_held":
         return len(lines) + 1 + len(AGREEMENTS)
     services.decide_plan(
@@ -123,9 +120,8 @@ def _build(trajectory) -> int:
             lines[1].pk: (True, "Het contact met school is belegd."),
         },
         plan.version,
-        path="demo",
     )
-    services.create_link(writer, case.pk, plan.pk, network[0].pk, path="demo")
+    link_services.create_link(writer, case.pk, plan.pk, network[0].pk)
     made = len(lines) + 2 + len(AGREEMENTS)
     if plan.plan_type == "safety_plan":
         made += _safety_records(decider, case, plan, network, worker.user, today)
@@ -143,10 +139,10 @@ MAP = [
 
 def _safety_records(actor, case, plan, network, worker, today) -> int:
     """A filled Signs of Safety map, one danger statement with its goal, the network, and scaling over time."""
-    from . import safety
+    from .safety import services as safety
 
     for column, text in MAP:
-        safety.add_map_entry(actor, case.pk, plan.pk, {"column": column, "text": text}, path="demo")
+        safety.add_map_entry(actor, case.pk, plan.pk, {"column": column, "text": text})
     safety.add_danger_statement(
         actor,
         case.pk,
@@ -157,16 +153,11 @@ def _safety_records(actor, case, plan, network, worker, today) -> int:
             "safety_goal": "De kinderen zijn altijd bij een veilige volwassene als er thuis ruzie is, drie maanden "
             "lang, en iedereen in het netwerk weet wat te doen.",
         },
-        path="demo",
     )
     for person in network[:2]:
-        safety.add_network_member(actor, case.pk, plan.pk, person.pk, "let op de kinderen", path="demo")
+        safety.add_network_member(actor, case.pk, plan.pk, person.pk, "let op de kinderen")
     for weeks, worker_score, family_score in ((8, 3, 5), (4, 5, 6), (0, 6, 7)):
         day = today - datetime.timedelta(weeks=weeks)
-        safety.record_rating(
-            actor, case.pk, plan.pk, {"rater_user": worker.pk, "score": worker_score, "rated_on": day}, path="demo"
-        )
-        safety.record_rating(
-            actor, case.pk, plan.pk, {"person": network[0].pk, "score": family_score, "rated_on": day}, path="demo"
-        )
+        safety.record_rating(actor, case.pk, plan.pk, {"rater_user": worker.pk, "score": worker_score, "rated_on": day})
+        safety.record_rating(actor, case.pk, plan.pk, {"person": network[0].pk, "score": family_score, "rated_on": day})
     return len(MAP) + 1 + min(len(network), 2) + 6

@@ -24,8 +24,9 @@ from kring.core.errors import NotFound
 from kring.meetings.documents import MONTHS, WEEKDAYS
 from kring.methods.catalogue import catalogue
 
-from . import queries, services
+from . import queries
 from .choices import AgreementStatus, BottomLineKind, PlanStatus
+from .editing import agreement_access, bottom_line_access, plan_access
 
 DOC_LANGUAGES = ("nl", "en")
 
@@ -96,42 +97,42 @@ def _named_persons(agreements):
     return list(persons.values())
 
 
-def plan_export(actor, case_id, trajectory_id, path: str = ""):
+def plan_export(actor, case_id, trajectory_id):
     """The plan view for the family's document; the plan and every person it names are logged as exported."""
-    view = queries.plan_view(actor, case_id, trajectory_id, path=path)
+    view = queries.plan_view(actor, case_id, trajectory_id)
     if view.plan is None:
         raise NotFound()
-    accesses = [services.plan_access(view.plan)]
+    accesses = [plan_access(view.plan)]
     accesses += [person_access(p) for p in _named_persons(_current(view.agreements))]
-    log_access(actor, Action.EXPORT, accesses, path=path, detail="plan document")
+    log_access(actor, Action.EXPORT, accesses, detail="plan document")
     return view
 
 
-def member_export(actor, case_id, trajectory_id, person_id, path: str = ""):
+def member_export(actor, case_id, trajectory_id, person_id):
     """(plan view, person, their own agreements) for one network member's page. A person of another case is not
     found; the plan, the person and their agreements are logged as exported."""
-    view = queries.plan_view(actor, case_id, trajectory_id, path=path)
+    view = queries.plan_view(actor, case_id, trajectory_id)
     if view.plan is None:
         raise NotFound()
     person = view.case.persons.filter(pk=person_id).first()
     if person is None:
         raise NotFound()
     own = [a for a in _current(view.agreements) if person.pk in (a.owner_person_id, a.backup_person_id)]
-    accesses = [services.plan_access(view.plan), person_access(person)]
-    accesses += [services.agreement_access(a) for a in own]
-    log_access(actor, Action.EXPORT, accesses, path=path, detail="member document")
+    accesses = [plan_access(view.plan), person_access(person)]
+    accesses += [agreement_access(a) for a in own]
+    log_access(actor, Action.EXPORT, accesses, detail="member document")
     return view, person, own
 
 
-def bottom_lines_export(actor, case_id, trajectory_id, path: str = ""):
+def bottom_lines_export(actor, case_id, trajectory_id):
     """The plan view for the bottom lines document (there may be no plan yet); the bottom lines in force (and the
     plan, if there is one) are logged as exported."""
-    view = queries.plan_view(actor, case_id, trajectory_id, path=path)
-    accesses = [services.bottom_line_access(line) for line in view.lines_in_force]
+    view = queries.plan_view(actor, case_id, trajectory_id)
+    accesses = [bottom_line_access(line) for line in view.lines_in_force]
     if view.plan is not None:
-        accesses.append(services.plan_access(view.plan))
+        accesses.append(plan_access(view.plan))
     if accesses:
-        log_access(actor, Action.EXPORT, accesses, path=path, detail="bottom lines document")
+        log_access(actor, Action.EXPORT, accesses, detail="bottom lines document")
     return view
 
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from kring.cases.forms import VersionedForm
 
 from .choices import DecisionOutcome, PlanPart, ReportOutcome, ReviewDecision, ReviewKeeping
+from .links.services import LINK_DAYS_DEFAULT, LINK_DAYS_MAX
 from .models import Agreement, BottomLine, Plan, Review
-from .services import LINK_DAYS_DEFAULT, LINK_DAYS_MAX
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EMPTY = [("", "—")]

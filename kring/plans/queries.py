@@ -1,37 +1,27 @@
-"""Reads of the plan stage. Professionals' reads start from the case's visibility query (``get_case``); a network
-member's read starts from their personal link and reaches only their own agreements and the parts shared with
-them. Every read of plan records and persons is logged."""
+"""Reads of the plan stage for the professionals. They start from the case's visibility query (``get_case``) and
+log every plan record and person they return. The Signs of Safety records have their own reads
+(``safety.queries``), and so do the personal links and the network member's view through one
+(``links.queries``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from kring.audit.services import Access, Action, case_access, log_access, person_access
+from kring.audit.services import Action, case_access, log_access, person_access
 from kring.cases import queries as case_queries
-from kring.core.actor import Actor
 from kring.core.errors import NotFound
 from kring.trajectories.core.states import ACTIVE
 from kring.trajectories.models import Trajectory
 
-from . import core, services
-from .choices import RUNNING_AGREEMENT, AgreementStatus, PlanPart, PlanType, ReviewKeeping, Sharing
-from .models import (
-    Agreement,
-    AgreementReport,
-    BottomLine,
-    BottomLineCheck,
-    ChildToolAttachment,
-    PersonalLink,
-    Plan,
-    Review,
-    ReviewItem,
-)
+from . import core
+from .choices import RUNNING_AGREEMENT, PlanType, ReviewKeeping
+from .editing import agreement_access, bottom_line_access, plan_access, review_access
+from .models import Agreement, AgreementReport, BottomLine, BottomLineCheck, Plan, Review, ReviewItem
 
-RECENT_REPORTS = 3
 # Bottom lines in force (no withdrawal date) first, on every database: NULLs sort last on PostgreSQL by default.
 IN_FORCE_FIRST = F("withdrawn_on").asc(nulls_first=True)
 
@@ -148,21 +138,21 @@ def _with_latest_report(agreements, lines) -> list:
 
 def _agreement_accesses(agreements) -> list:
     """Log entries for the agreements and, once each, the persons named on them."""
-    accesses = [services.agreement_access(a) for a in agreements]
+    accesses = [agreement_access(a) for a in agreements]
     persons = {p.pk: p for a in agreements for p in (a.owner_person, a.backup_person, a.checker_person) if p}
     return accesses + [person_access(p) for p in persons.values()]
 
 
-def get_trajectory(actor, case_id, trajectory_id, path: str = "", log: bool = True):
+def get_trajectory(actor, case_id, trajectory_id, log: bool = True):
     """The case (logged as viewed, unless the caller logs it with the rest) and one of its trajectories."""
-    case = case_queries.get_case(actor, case_id, path=path, log=log)
+    case = case_queries.get_case(actor, case_id, log=log)
     trajectory = Trajectory.objects.filter(case=case, pk=trajectory_id).select_related("coordinator").first()
     if trajectory is None:
         raise NotFound()
     return case, trajectory
 
 
-def plan_view(actor, case_id, trajectory_id, path: str = "", *, complete: bool = True) -> PlanView:
+def plan_view(actor, case_id, trajectory_id, *, complete: bool = True) -> PlanView:
     """The plan of a trajectory with its bottom lines, agreements, decisions, reviews and links, in a fixed
     number of queries whatever the plan's size.
 
@@ -170,7 +160,7 @@ def plan_view(actor, case_id, trajectory_id, path: str = "", *, complete: bool =
     only (``latest_checks``), the per-agreement judgements of the latest review held only (``latest_items``),
     each agreement's latest report only, and no decision snapshots. Earlier checks have a page of their own
     (``decision_history``); how well the plan was kept at every review is still computed from all of them."""
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    case = case_queries.get_case(actor, case_id, log=False)
     # The plan with its trajectory in one query; the trajectory alone when it has no plan yet.
     plan = (
         Plan.objects.filter(case=case, trajectory_id=trajectory_id)
@@ -183,75 +173,93 @@ def plan_view(actor, case_id, trajectory_id, path: str = "", *, complete: bool =
         trajectory = Trajectory.objects.filter(case=case, pk=trajectory_id).select_related("coordinator").first()
         if trajectory is None:
             raise NotFound()
-    lines = list(
+    view = PlanView(case=case, trajectory=trajectory, plan=plan, bottom_lines=_bottom_lines(trajectory))
+    # One log statement for the whole page: the case, then every record shown.
+    accesses = [case_access(case)] + [bottom_line_access(line) for line in view.bottom_lines]
+    if plan is not None:
+        _read_plan(view, plan, complete)
+        accesses.append(plan_access(plan))
+        accesses += _agreement_accesses(view.agreements)
+    log_access(actor, Action.VIEW, accesses)
+    return view
+
+
+def _bottom_lines(trajectory) -> list:
+    """A trajectory's bottom lines, in force first, then withdrawn ones."""
+    return list(
         BottomLine.objects.filter(trajectory=trajectory)
         .select_related("set_by")
         .order_by(IN_FORCE_FIRST, "order", "id")
     )
-    view = PlanView(case=case, trajectory=trajectory, plan=plan, bottom_lines=lines)
-    # One log statement for the whole page: the case, then every record shown.
-    accesses = [case_access(case)] + [services.bottom_line_access(line) for line in lines]
-    if plan is not None:
-        view.agreements = (
-            list(_with_follow_up(plan.agreements.all()))
-            if complete
-            else _with_latest_report(plan.agreements.all(), lines)
+
+
+def _read_plan(view, plan, complete):
+    """The plan's own records into the view: all of them, or the plan page's compact view of a long history."""
+    view.agreements = (
+        list(_with_follow_up(plan.agreements.all()))
+        if complete
+        else _with_latest_report(plan.agreements.all(), view.bottom_lines)
+    )
+    decisions = plan.decisions.select_related("decided_by")
+    reviews = plan.reviews.select_related("held_by")
+    if complete:
+        decisions = decisions.prefetch_related(
+            Prefetch("checks", queryset=BottomLineCheck.objects.select_related("bottom_line"))
         )
-        decisions = plan.decisions.select_related("decided_by")
-        reviews = plan.reviews.select_related("held_by")
-        if complete:
-            decisions = decisions.prefetch_related(
-                Prefetch("checks", queryset=BottomLineCheck.objects.select_related("bottom_line"))
-            )
-            reviews = reviews.prefetch_related(
-                Prefetch("items", queryset=ReviewItem.objects.select_related("agreement"))
-            )
-        else:
-            decisions = decisions.defer("snapshot")
-        view.decisions, view.reviews = list(decisions), list(reviews)
-        if complete:
-            judged = {r.pk: [i.keeping for i in r.items.all()] for r in view.reviews}
-        else:
-            # Every judgement as plain values (for the keeping over time); the latest review's shown in full.
-            judged, lines_of = {}, {}
-            rows = (
-                ReviewItem.objects.filter(review__plan=plan)
-                .values_list("review_id", "keeping", "note", "agreement__what")
-                .order_by("review_id", "agreement__order", "agreement_id")
-            )
-            keeping_names = dict(ReviewKeeping.choices)
-            for review_id, keeping, note, what in rows:
-                judged.setdefault(review_id, []).append(keeping)
-                lines_of.setdefault(review_id, []).append(ReviewLine(what, keeping_names.get(keeping, keeping), note))
-            # Always one query each, found or not, so the page costs the same at every stage of the plan.
-            newest_decision = plan.decisions.order_by("-decided_at", "-id").values("pk")[:1]
-            view.latest_checks = list(
-                BottomLineCheck.objects.filter(decision=Subquery(newest_decision)).select_related("bottom_line")
-            )
-            held = [r for r in view.reviews if r.held_on]
-            view.latest_review = max(held, key=lambda r: (r.held_on, r.pk)) if held else None
-            view.latest_items = lines_of.get(view.latest_review.pk, []) if view.latest_review else []
-        view.links = list(plan.links.select_related("person", "created_by"))
-        view.keeping = [KeepingPoint(r, core.keeping_rate(judged.get(r.pk, []))) for r in view.reviews if r.held_on]
-        # Ratings come from the Signs of Safety records or from a review held: none to read otherwise.
-        if view.is_safety_plan or any(r.held_on for r in view.reviews):
-            view.ratings = list(plan.ratings.select_related("person", "rater_user"))
-        for review in view.reviews:  # the safety scale as given at each review, without a query per review
-            review.scale = [r for r in view.ratings if r.review_id == review.pk]
-        if view.is_safety_plan:  # the Signs of Safety records exist only on a safety plan
-            view.map_entries = list(plan.map_entries.all())
-            view.danger_statements = list(plan.danger_statements.all())
-            view.safety_network = list(plan.safety_network.select_related("person"))
-            view.attachments = list(plan.attachments.defer("content").select_related("child", "uploaded_by"))
-        accesses.append(services.plan_access(plan))
-        accesses += _agreement_accesses(view.agreements)
-    log_access(actor, Action.VIEW, accesses, path=path)
-    return view
+        reviews = reviews.prefetch_related(Prefetch("items", queryset=ReviewItem.objects.select_related("agreement")))
+    else:
+        decisions = decisions.defer("snapshot")
+    view.decisions, view.reviews = list(decisions), list(reviews)
+    if complete:
+        judged = {r.pk: [i.keeping for i in r.items.all()] for r in view.reviews}
+    else:
+        judged = _read_latest_judgements(view, plan)
+    view.links = list(plan.links.select_related("person", "created_by"))
+    view.keeping = [KeepingPoint(r, core.keeping_rate(judged.get(r.pk, []))) for r in view.reviews if r.held_on]
+    _read_safety(view, plan)
 
 
-def decision_history(actor, case_id, trajectory_id, path: str = ""):
+def _read_latest_judgements(view, plan) -> dict:
+    """The compact view's judgements: the latest decision's checks and the latest review's items in full, and
+    every review's judgements as plain values (returned, per review, for how well the plan was kept over time)."""
+    judged, lines_of = {}, {}
+    rows = (
+        ReviewItem.objects.filter(review__plan=plan)
+        .values_list("review_id", "keeping", "note", "agreement__what")
+        .order_by("review_id", "agreement__order", "agreement_id")
+    )
+    keeping_names = dict(ReviewKeeping.choices)
+    for review_id, keeping, note, what in rows:
+        judged.setdefault(review_id, []).append(keeping)
+        lines_of.setdefault(review_id, []).append(ReviewLine(what, keeping_names.get(keeping, keeping), note))
+    # Always one query each, found or not, so the page costs the same at every stage of the plan.
+    newest_decision = plan.decisions.order_by("-decided_at", "-id").values("pk")[:1]
+    view.latest_checks = list(
+        BottomLineCheck.objects.filter(decision=Subquery(newest_decision)).select_related("bottom_line")
+    )
+    held = [r for r in view.reviews if r.held_on]
+    view.latest_review = max(held, key=lambda r: (r.held_on, r.pk)) if held else None
+    view.latest_items = lines_of.get(view.latest_review.pk, []) if view.latest_review else []
+    return judged
+
+
+def _read_safety(view, plan):
+    """The safety scale, as given at each review, and the Signs of Safety records of a safety plan."""
+    # Ratings come from the Signs of Safety records or from a review held: none to read otherwise.
+    if view.is_safety_plan or any(r.held_on for r in view.reviews):
+        view.ratings = list(plan.ratings.select_related("person", "rater_user"))
+    for review in view.reviews:  # the safety scale as given at each review, without a query per review
+        review.scale = [r for r in view.ratings if r.review_id == review.pk]
+    if view.is_safety_plan:  # the Signs of Safety records exist only on a safety plan
+        view.map_entries = list(plan.map_entries.all())
+        view.danger_statements = list(plan.danger_statements.all())
+        view.safety_network = list(plan.safety_network.select_related("person"))
+        view.attachments = list(plan.attachments.defer("content").select_related("child", "uploaded_by"))
+
+
+def decision_history(actor, case_id, trajectory_id):
     """(case, trajectory, plan, decisions with their checks against the bottom lines), newest first."""
-    case, trajectory = get_trajectory(actor, case_id, trajectory_id, path=path)
+    case, trajectory = get_trajectory(actor, case_id, trajectory_id)
     plan = Plan.objects.filter(trajectory=trajectory).first()
     if plan is None:
         raise NotFound()
@@ -260,16 +268,16 @@ def decision_history(actor, case_id, trajectory_id, path: str = ""):
         .defer("snapshot")
         .prefetch_related(Prefetch("checks", queryset=BottomLineCheck.objects.select_related("bottom_line")))
     )
-    log_access(actor, Action.VIEW, [services.plan_access(plan)], path=path, detail="decisions")
+    log_access(actor, Action.VIEW, [plan_access(plan)], detail="decisions")
     return case, trajectory, plan, decisions
 
 
-def plans_for_case(actor, case_id, path: str = ""):
+def plans_for_case(actor, case_id):
     """(case, [(trajectory, plan or None)]) for the case's plans overview."""
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    case = case_queries.get_case(actor, case_id, log=False)
     trajectories = list(Trajectory.objects.filter(case=case).order_by("-offered_on", "-id"))
     plans = {p.trajectory_id: p for p in Plan.objects.filter(case=case)}
-    log_access(actor, Action.LIST, [case_access(case)] + [services.plan_access(p) for p in plans.values()], path=path)
+    log_access(actor, Action.LIST, [case_access(case)] + [plan_access(p) for p in plans.values()])
     return case, [(t, plans.get(t.pk)) for t in trajectories]
 
 
@@ -287,10 +295,10 @@ PLAN_HISTORY_EVENTS = {
 }
 
 
-def plan_history(actor, case_id, trajectory_id, path: str = ""):
+def plan_history(actor, case_id, trajectory_id):
     """(case, trajectory, plan, entries): every change to the plan, its agreements and its bottom lines, newest
     first, with who made it and each field's old and new value."""
-    case, trajectory = get_trajectory(actor, case_id, trajectory_id, path=path, log=False)
+    case, trajectory = get_trajectory(actor, case_id, trajectory_id, log=False)
     plan = Plan.objects.filter(trajectory=trajectory).first()
     if plan is None:
         raise NotFound()
@@ -302,188 +310,83 @@ def plan_history(actor, case_id, trajectory_id, path: str = ""):
         ],
         PLAN_HISTORY_EVENTS,
     )
-    log_access(actor, Action.VIEW, [case_access(case), services.plan_access(plan)], path=path, detail="history")
+    log_access(actor, Action.VIEW, [case_access(case), plan_access(plan)], detail="history")
     return case, trajectory, plan, entries
 
 
-def bottom_line_history(actor, case_id, bottom_line_id, path: str = ""):
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
+def bottom_line_history(actor, case_id, bottom_line_id):
+    case = case_queries.get_case(actor, case_id, log=False)
     line = BottomLine.objects.filter(case=case, pk=bottom_line_id).first()
     if line is None:
         raise NotFound()
-    log_access(actor, Action.VIEW, [services.bottom_line_access(line)], path=path, detail="history")
+    log_access(actor, Action.VIEW, [bottom_line_access(line)], detail="history")
     return case, line, list(line.history.select_related("history_user").order_by("-history_date"))
-
-
-def attachment_for_team(actor, case_id, attachment_id, path: str = "") -> ChildToolAttachment:
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
-    attachment = ChildToolAttachment.objects.filter(case=case, pk=attachment_id).first()
-    if attachment is None:
-        raise NotFound()
-    log_access(actor, Action.VIEW, [Access("child_tool", attachment.pk, case.pk, case.organisation_id)], path=path)
-    return attachment
 
 
 # ---- one list or record of a plan (the API) ----------------------------------------------------------------
 
 
-def _plan_of(actor, case_id, plan_id, path: str = "") -> Plan:
+def plan_of(actor, case_id, plan_id) -> Plan:
     """A plan of a visible case, or NotFound. Not logged here: the callers log the plan with what they answer."""
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    case = case_queries.get_case(actor, case_id, log=False)
     plan = Plan.objects.filter(case=case, pk=plan_id).first()
     if plan is None:
         raise NotFound()
     return plan
 
 
-def plan_id_of_trajectory(actor, case_id, trajectory_id, path: str = "") -> int:
+def plan_id_of_trajectory(actor, case_id, trajectory_id) -> int:
     """The id of a trajectory's plan, for a write addressed by trajectory; only an id, so nothing is logged."""
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    case = case_queries.get_case(actor, case_id, log=False)
     plan_id = Plan.objects.filter(case=case, trajectory_id=trajectory_id).values_list("pk", flat=True).first()
     if plan_id is None:
         raise NotFound()
     return plan_id
 
 
-def bottom_lines_of_trajectory(actor, case_id, trajectory_id, path: str = "") -> list:
+def bottom_lines_of_trajectory(actor, case_id, trajectory_id) -> list:
     """A trajectory's bottom lines, in force first, then withdrawn ones; logged as listed."""
-    _case, trajectory = get_trajectory(actor, case_id, trajectory_id, path=path)
-    lines = list(
-        BottomLine.objects.filter(trajectory=trajectory)
-        .select_related("set_by")
-        .order_by(IN_FORCE_FIRST, "order", "id")
-    )
-    log_access(actor, Action.LIST, [services.bottom_line_access(line) for line in lines], path=path)
+    _case, trajectory = get_trajectory(actor, case_id, trajectory_id)
+    lines = _bottom_lines(trajectory)
+    log_access(actor, Action.LIST, [bottom_line_access(line) for line in lines])
     return lines
 
 
-def bottom_line_detail(actor, case_id, bottom_line_id, path: str = "") -> BottomLine:
+def bottom_line_detail(actor, case_id, bottom_line_id) -> BottomLine:
     """One bottom line of a visible case, logged as viewed."""
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    case = case_queries.get_case(actor, case_id, log=False)
     line = BottomLine.objects.filter(case=case, pk=bottom_line_id).select_related("set_by").first()
     if line is None:
         raise NotFound()
-    log_access(actor, Action.VIEW, [services.bottom_line_access(line)], path=path)
+    log_access(actor, Action.VIEW, [bottom_line_access(line)])
     return line
 
 
-def agreements_of_plan(actor, case_id, plan_id, path: str = "") -> list:
+def agreements_of_plan(actor, case_id, plan_id) -> list:
     """A plan's agreements with their reports; the plan, the agreements and their persons are logged as listed."""
-    plan = _plan_of(actor, case_id, plan_id, path=path)
+    plan = plan_of(actor, case_id, plan_id)
     agreements = list(_with_follow_up(plan.agreements.all()))
-    log_access(actor, Action.LIST, [services.plan_access(plan)] + _agreement_accesses(agreements), path=path)
+    log_access(actor, Action.LIST, [plan_access(plan)] + _agreement_accesses(agreements))
     return agreements
 
 
-def agreement_detail(actor, case_id, agreement_id, path: str = "") -> Agreement:
+def agreement_detail(actor, case_id, agreement_id) -> Agreement:
     """One agreement with its reports; the agreement and its persons are logged."""
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
+    case = case_queries.get_case(actor, case_id, log=False)
     agreement = _with_follow_up(Agreement.objects.filter(case=case, pk=agreement_id)).first()
     if agreement is None:
         raise NotFound()
-    log_access(actor, Action.VIEW, _agreement_accesses([agreement]), path=path)
+    log_access(actor, Action.VIEW, _agreement_accesses([agreement]))
     return agreement
 
 
-def reviews_of_plan(actor, case_id, plan_id, path: str = "") -> list:
+def reviews_of_plan(actor, case_id, plan_id) -> list:
     """A plan's reviews with their items; the plan and the reviews are logged as listed."""
-    plan = _plan_of(actor, case_id, plan_id, path=path)
+    plan = plan_of(actor, case_id, plan_id)
     items = ReviewItem.objects.select_related("agreement")
     reviews = list(plan.reviews.prefetch_related(Prefetch("items", queryset=items)))
-    log_access(
-        actor, Action.LIST, [services.plan_access(plan)] + [services.review_access(r) for r in reviews], path=path
-    )
+    log_access(actor, Action.LIST, [plan_access(plan)] + [review_access(r) for r in reviews])
     return reviews
-
-
-def links_of_plan(actor, case_id, plan_id, path: str = "") -> list:
-    """A plan's personal links with their persons; the plan, the links and the persons are logged as listed."""
-    plan = _plan_of(actor, case_id, plan_id, path=path)
-    links = list(plan.links.select_related("person"))
-    accesses = [services.plan_access(plan)] + [services.link_access(link) for link in links]
-    accesses += [person_access(p) for p in {link.person_id: link.person for link in links}.values()]
-    log_access(actor, Action.LIST, accesses, path=path)
-    return links
-
-
-# ---- the network member's view through a personal link -----------------------------------------------------
-
-
-@dataclass
-class LinkView:
-    link: PersonalLink
-    plan: Plan
-    agreements: list  # their own (owner or backup)
-    shared: set  # plan parts shared with them
-    bottom_lines: list = field(default_factory=list)
-    reviews: list = field(default_factory=list)
-    all_agreements: list = field(default_factory=list)
-    attachments: list = field(default_factory=list)
-
-
-def link_view(link: PersonalLink, ip_address=None, path: str = "") -> LinkView:
-    """What the link's holder may see: their own agreements in force and the plan parts shared with them."""
-    plan = link.plan
-    person_id = link.person_id
-    own = list(
-        Agreement.objects.filter(Q(owner_person_id=person_id) | Q(backup_person_id=person_id), plan=plan, in_force=True)
-        .exclude(status=AgreementStatus.STOPPED)
-        .select_related("owner_person", "backup_person", "checker_person", "checker_user")
-    )
-    shared = set(link.shared_parts or []) & set(PlanPart.values)
-    view = LinkView(link=link, plan=plan, agreements=own, shared=shared)
-    if PlanPart.BOTTOM_LINES in shared:
-        view.bottom_lines = list(services.lines_in_force(plan.trajectory_id))
-    if PlanPart.REVIEWS in shared:
-        view.reviews = list(plan.reviews.filter(held_on__isnull=True))
-    if PlanPart.ALL_AGREEMENTS in shared:
-        view.all_agreements = list(
-            plan.agreements.filter(in_force=True).exclude(status=AgreementStatus.STOPPED).select_related("owner_person")
-        )
-    person = link.person
-    allowed = [Sharing.NETWORK] + ([Sharing.FAMILY] if person.is_central or person.in_household else [])
-    # Shared only while the consent that allowed it is still in force: a withdrawal hides it at once.
-    from kring.cases.choices import ConsentPurpose
-    from kring.cases.services import has_consent
-
-    consent_for = {Sharing.NETWORK: ConsentPurpose.SHARE_WITH_NETWORK, Sharing.FAMILY: ConsentPurpose.SHARE_PLAN}
-    allowed = [level for level in allowed if has_consent(link.case, consent_for[level])]
-    view.attachments = list(plan.attachments.filter(sharing__in=allowed).defer("content"))
-    actor = Actor(user=None, ip_address=ip_address)
-    # Every record the page shows, once.
-    agreements = {a.pk: a for a in own + view.all_agreements}
-    accesses = [services.plan_access(plan)] + [services.agreement_access(a) for a in agreements.values()]
-    accesses += [services.bottom_line_access(line) for line in view.bottom_lines]
-    accesses += [services.review_access(review) for review in view.reviews]
-    accesses += [Access("child_tool", a.pk, a.case_id, a.organisation_id) for a in view.attachments]
-    log_access(actor, Action.VIEW, accesses, path=path, detail=f"via personal link {link.pk}")
-    return view
-
-
-def link_attachment(link: PersonalLink, attachment_id, ip_address=None, path: str = "") -> ChildToolAttachment:
-    """A child's tool the link's page lists, with its content, logged as exported; any other is refused (logged as
-    denied) with NotFound. Reads through ``link_view``, so exactly what the holder may see is reachable."""
-    view = link_view(link, ip_address, path)
-    found = next((a for a in view.attachments if a.pk == attachment_id), None)
-    actor = Actor(user=None, ip_address=ip_address)
-    if found is None:
-        log_access(
-            actor,
-            Action.DENIED,
-            [Access("child_tool", attachment_id, link.case_id, link.organisation_id)],
-            path=path,
-            detail=f"not shared with personal link {link.pk}",
-        )
-        raise NotFound()
-    found.content = bytes(found.content)  # deferred in the list: read now, for this one file only
-    log_access(
-        actor,
-        Action.EXPORT,
-        [Access("child_tool", found.pk, found.case_id, found.organisation_id)],
-        path=path,
-        detail=f"download via personal link {link.pk}",
-    )
-    return found
 
 
 # ---- follow-up across cases --------------------------------------------------------------------------------
@@ -509,26 +412,3 @@ def overdue_agreements(today: date, organisation_ids=None, since: date | None = 
         .order_by()
         .values_list("id", "case_id", "organisation_id", "due_on", "is_safety")
     )
-
-
-__all__ = [
-    "plan_history",
-    "decision_history",
-    "LinkView",
-    "PlanView",
-    "agreement_detail",
-    "agreements_of_plan",
-    "attachment_for_team",
-    "bottom_line_detail",
-    "bottom_line_history",
-    "bottom_lines_of_trajectory",
-    "get_trajectory",
-    "link_attachment",
-    "link_view",
-    "links_of_plan",
-    "overdue_agreements",
-    "plan_id_of_trajectory",
-    "plan_view",
-    "plans_for_case",
-    "reviews_of_plan",
-]

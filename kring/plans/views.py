@@ -8,8 +8,6 @@ controls are shown only to those the services would let through; a GET of a form
 403, and a POST is refused (and logged) by the service. Every form works without JavaScript.
 """
 
-import functools
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,13 +21,14 @@ from django.utils.translation import gettext as _
 
 from kring.cases import queries as case_queries
 from kring.core.actor import Actor
-from kring.core.errors import NotFound, StaleEdit
-from kring.core.forms import apply_service_errors
+from kring.core.errors import NotFound
+from kring.core.forms import apply_service_errors, at_version, save_versioned, submit_versioned
 from kring.meetings.models import TIMEZONES
 from kring.methods.catalogue import catalogue
 
-from . import charts, queries, services
+from . import charts, follow_up, queries, services
 from .choices import AgreementStatus, PlanPart, PlanStatus
+from .editing import can_decide, can_work_on
 from .forms import (
     AgreementForm,
     BottomLineForm,
@@ -42,22 +41,13 @@ from .forms import (
     VersionForm,
     WithdrawForm,
 )
+from .links import services as link_services
 
 # ---- helpers -------------------------------------------------------------------------------------------------
 
 
 def _actor(request):
     return Actor.from_request(request)
-
-
-def _page(view_func):
-    """Logged-in pages; a record the user may not know about answers 404, like a missing one."""
-
-    @functools.wraps(view_func)
-    def wrapper(request, pk, *args, **kwargs):
-        return view_func(request, pk, *args, **kwargs)
-
-    return login_required(wrapper)
 
 
 def _posted(request):
@@ -84,7 +74,7 @@ def _plan_url(pk, trajectory_id, anchor=""):
 
 
 def _load(request, pk, trajectory_id, complete=True):
-    return queries.plan_view(_actor(request), pk, trajectory_id, path=request.path, complete=complete)
+    return queries.plan_view(_actor(request), pk, trajectory_id, complete=complete)
 
 
 def _plan_of(view):
@@ -112,11 +102,11 @@ def _context(view, **extra):
 
 
 def _may_work(request, view) -> bool:
-    return services.can_work_on(request.user, view.case, view.trajectory)
+    return can_work_on(request.user, view.case, view.trajectory)
 
 
 def _may_decide(request, view) -> bool:
-    return services.can_decide(request.user, view.case)
+    return can_decide(request.user, view.case)
 
 
 def _refuse_form(request, allowed: bool):
@@ -127,7 +117,7 @@ def _refuse_form(request, allowed: bool):
 
 def _persons(request, case):
     """The case's persons a form offers by name: logged as listed."""
-    return case_queries.persons_offered(_actor(request), case, path=request.path)
+    return case_queries.persons_offered(_actor(request), case)
 
 
 def _team(case):
@@ -160,15 +150,15 @@ def _confirm(
 # ---- the case's plans and the plan page ----------------------------------------------------------------------
 
 
-@_page
+@login_required
 def plan_list(request, pk):
-    case, rows = queries.plans_for_case(_actor(request), pk, path=request.path)
+    case, rows = queries.plans_for_case(_actor(request), pk)
     items = [
         {
             "trajectory": t,
             "plan": plan,
             "method_name": _method_name(t.method_code),
-            "can_work": services.can_work_on(request.user, case, t),
+            "can_work": can_work_on(request.user, case, t),
         }
         for t, plan in rows
     ]
@@ -181,7 +171,7 @@ def _plan_context(request, view):
     loaded, so the page costs the same whatever the plan's size."""
     overdue = {a.pk for a in view.overdue}
     # One reverse() for the rows' links rather than three per agreement: agreement_edit is "<plan>agreements/<id>/"
-    # and its remove and report pages hang below it (urls_pages.py).
+    # and its remove and report pages hang below it (urls.py).
     base = reverse("plans:plan", args=[view.case.pk, view.trajectory.pk]) + "agreements/"
     agreements = [
         {
@@ -224,16 +214,16 @@ def _plan_context(request, view):
     )
 
 
-@_page
+@login_required
 def plan_page(request, pk, trajectory_id):
     view = _load(request, pk, trajectory_id, complete=False)
     return _render(request, "plans/plan.html", _plan_context(request, view))
 
 
-@_page
+@login_required
 def plan_history(request, pk, trajectory_id):
     """Every change to the plan, its agreements and its bottom lines, with who made it."""
-    case, trajectory, plan, entries = queries.plan_history(_actor(request), pk, trajectory_id, path=request.path)
+    case, trajectory, plan, entries = queries.plan_history(_actor(request), pk, trajectory_id)
     return _render(
         request,
         "plans/history.html",
@@ -247,10 +237,10 @@ def plan_history(request, pk, trajectory_id):
     )
 
 
-@_page
+@login_required
 def plan_decisions(request, pk, trajectory_id):
     """Every decision on the plan with its check against each bottom line."""
-    case, trajectory, plan, decisions = queries.decision_history(_actor(request), pk, trajectory_id, path=request.path)
+    case, trajectory, plan, decisions = queries.decision_history(_actor(request), pk, trajectory_id)
     return _render(
         request,
         "plans/decisions.html",
@@ -264,7 +254,7 @@ def plan_decisions(request, pk, trajectory_id):
     )
 
 
-@_page
+@login_required
 def plan_start(request, pk, trajectory_id):
     actor = _actor(request)
     view = _load(request, pk, trajectory_id)
@@ -272,7 +262,7 @@ def plan_start(request, pk, trajectory_id):
     errors = []
     if request.method == "POST":
         try:
-            services.start_plan(actor, pk, trajectory_id, path=request.path)
+            services.start_plan(actor, pk, trajectory_id)
         except ValidationError as error:
             errors = error.messages
         else:
@@ -291,28 +281,22 @@ def plan_start(request, pk, trajectory_id):
     )
 
 
-@_page
+@login_required
 def plan_edit(request, pk, trajectory_id):
     actor = _actor(request)
     view = _load(request, pk, trajectory_id)
     plan = _plan_of(view)
     _refuse_form(request, _may_work(request, view))
-    form = PlanForm(_posted(request), instance=plan)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_plan(actor, pk, plan.pk, form.changes(), form.cleaned_data["version"], path=request.path)
-        except StaleEdit as error:
-            stale = error
-            fresh = _plan_of(_load(request, pk, trajectory_id))
-            data = request.POST.copy()
-            data["version"] = fresh.version
-            form = PlanForm(data, instance=fresh)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The plan was saved."))
-            return redirect(_plan_url(pk, trajectory_id))
+    saved, form, stale = submit_versioned(
+        request,
+        PlanForm,
+        plan,
+        save=lambda form: services.update_plan(actor, pk, plan.pk, form.changes(), form.cleaned_data["version"]),
+        reload=lambda: _plan_of(_load(request, pk, trajectory_id)),
+    )
+    if saved:
+        messages.success(request, _("The plan was saved."))
+        return redirect(_plan_url(pk, trajectory_id))
     return _render(
         request, "plans/plan_form.html", _context(view, form=form, stale=stale), status=409 if stale else 200
     )
@@ -321,7 +305,7 @@ def plan_edit(request, pk, trajectory_id):
 # ---- bottom lines --------------------------------------------------------------------------------------------
 
 
-@_page
+@login_required
 def bottom_line_add(request, pk, trajectory_id):
     actor = _actor(request)
     view = _load(request, pk, trajectory_id)
@@ -329,7 +313,7 @@ def bottom_line_add(request, pk, trajectory_id):
     form = BottomLineForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_bottom_line(actor, pk, trajectory_id, form.changes(), path=request.path)
+            services.add_bottom_line(actor, pk, trajectory_id, form.changes())
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -338,78 +322,61 @@ def bottom_line_add(request, pk, trajectory_id):
     return _render(request, "plans/bottom_line_form.html", _context(view, form=form, line=None))
 
 
-@_page
+@login_required
 def bottom_line_edit(request, pk, trajectory_id, line_id):
     actor = _actor(request)
     view = _load(request, pk, trajectory_id)
     line = _find(view.bottom_lines, line_id)
     _refuse_form(request, _may_decide(request, view))
-    form = BottomLineForm(_posted(request), instance=line)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_bottom_line(
-                actor, pk, line_id, form.changes(), form.cleaned_data["version"], path=request.path
-            )
-        except StaleEdit as error:
-            stale = error
-            line = _find(_load(request, pk, trajectory_id).bottom_lines, line_id)
-            data = request.POST.copy()
-            data["version"] = line.version
-            form = BottomLineForm(data, instance=line)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The bottom line was saved."))
-            return redirect(_plan_url(pk, trajectory_id, "bottom-lines"))
+    saved, form, stale = submit_versioned(
+        request,
+        BottomLineForm,
+        line,
+        save=lambda form: services.update_bottom_line(actor, pk, line_id, form.changes(), form.cleaned_data["version"]),
+        reload=lambda: _find(_load(request, pk, trajectory_id).bottom_lines, line_id),
+    )
+    if saved:
+        messages.success(request, _("The bottom line was saved."))
+        return redirect(_plan_url(pk, trajectory_id, "bottom-lines"))
     return _render(
         request,
         "plans/bottom_line_form.html",
-        _context(view, form=form, line=line, stale=stale),
+        _context(view, form=form, line=form.instance, stale=stale),
         status=409 if stale else 200,
     )
 
 
-@_page
+@login_required
 def bottom_line_withdraw(request, pk, trajectory_id, line_id):
     actor = _actor(request)
     view = _load(request, pk, trajectory_id)
     line = _find(view.bottom_lines, line_id)
     _refuse_form(request, _may_decide(request, view))
-    form = WithdrawForm(_posted(request), initial={"version": line.version})
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_bottom_line(
-                actor,
-                pk,
-                line_id,
-                form.cleaned_data["withdrawal_reason"],
-                form.cleaned_data["version"],
-                path=request.path,
-            )
-        except StaleEdit as error:
-            stale = error
-            line = _find(_load(request, pk, trajectory_id).bottom_lines, line_id)
-            data = request.POST.copy()
-            data["version"] = line.version
-            form = WithdrawForm(data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The bottom line was withdrawn."))
-            return redirect(_plan_url(pk, trajectory_id, "bottom-lines"))
+
+    def save(form):
+        data = form.cleaned_data
+        services.withdraw_bottom_line(actor, pk, line_id, data["withdrawal_reason"], data["version"])
+
+    def refill():
+        nonlocal line  # the page shows the line as it is now
+        line = _find(_load(request, pk, trajectory_id).bottom_lines, line_id)
+        return WithdrawForm(at_version(request.POST, line.version))
+
+    result = save_versioned(request, WithdrawForm(_posted(request), initial={"version": line.version}), save, refill)
+    if result.saved:
+        messages.success(request, _("The bottom line was withdrawn."))
+        return redirect(_plan_url(pk, trajectory_id, "bottom-lines"))
     return _render(
         request,
         "plans/bottom_line_withdraw.html",
-        _context(view, form=form, line=line, stale=stale),
-        status=409 if stale else 200,
+        _context(view, form=result.form, line=line, stale=result.stale),
+        status=result.status,
     )
 
 
-@_page
+@login_required
 def bottom_line_history(request, pk, trajectory_id, line_id):
-    case, line, versions = queries.bottom_line_history(_actor(request), pk, line_id, path=request.path)
+    case, line, versions = queries.bottom_line_history(_actor(request), pk, line_id)
     if line.trajectory_id != trajectory_id:
         raise NotFound()
     return _render(
@@ -433,107 +400,101 @@ def _agreement_form(request, view, instance=None, data=None):
     )
 
 
-@_page
+@login_required
 def agreement_add(request, pk, trajectory_id):
     actor = _actor(request)
     view = _load(request, pk, trajectory_id)
     plan = _plan_of(view)
     _refuse_form(request, _may_work(request, view))
-    form = _agreement_form(request, view, data=_posted(request))
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_agreement(actor, pk, plan.pk, form.changes(), form.cleaned_data["version"], path=request.path)
-        except StaleEdit as error:
-            stale = error
-            view = _load(request, pk, trajectory_id)
-            data = request.POST.copy()
-            data["version"] = view.plan.version
-            form = _agreement_form(request, view, data=data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The agreement was added."))
-            return redirect(_plan_url(pk, trajectory_id, "agreements"))
+
+    def save(form):
+        services.add_agreement(actor, pk, plan.pk, form.changes(), form.cleaned_data["version"])
+
+    def refill():
+        nonlocal view  # the plan moved on: its agreements and version as they are now
+        view = _load(request, pk, trajectory_id)
+        return _agreement_form(request, view, data=at_version(request.POST, view.plan.version))
+
+    result = save_versioned(request, _agreement_form(request, view, data=_posted(request)), save, refill)
+    if result.saved:
+        messages.success(request, _("The agreement was added."))
+        return redirect(_plan_url(pk, trajectory_id, "agreements"))
     return _render(
         request,
         "plans/agreement_form.html",
-        _context(view, form=form, agreement=None, stale=stale),
-        status=409 if stale else 200,
+        _context(view, form=result.form, agreement=None, stale=result.stale),
+        status=result.status,
     )
 
 
-@_page
+@login_required
 def agreement_edit(request, pk, trajectory_id, agreement_id):
     actor = _actor(request)
     view = _load(request, pk, trajectory_id)
     _plan_of(view)
     agreement = _find(view.agreements, agreement_id)
     _refuse_form(request, _may_work(request, view))
+
+    def save(form):
+        services.update_agreement(actor, pk, agreement_id, form.changes(), form.cleaned_data["version"])
+
+    def refill():
+        nonlocal view, agreement  # the agreement as it is now, in the plan as it is now
+        view = _load(request, pk, trajectory_id)
+        agreement = _find(view.agreements, agreement_id)
+        return _agreement_form(request, view, instance=agreement, data=at_version(request.POST, agreement.version))
+
     form = _agreement_form(request, view, instance=agreement, data=_posted(request))
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_agreement(
-                actor, pk, agreement_id, form.changes(), form.cleaned_data["version"], path=request.path
-            )
-        except StaleEdit as error:
-            stale = error
-            view = _load(request, pk, trajectory_id)
-            agreement = _find(view.agreements, agreement_id)
-            data = request.POST.copy()
-            data["version"] = agreement.version
-            form = _agreement_form(request, view, instance=agreement, data=data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The agreement was saved."))
-            return redirect(_plan_url(pk, trajectory_id, "agreements"))
+    result = save_versioned(request, form, save, refill)
+    if result.saved:
+        messages.success(request, _("The agreement was saved."))
+        return redirect(_plan_url(pk, trajectory_id, "agreements"))
     return _render(
         request,
         "plans/agreement_form.html",
-        _context(view, form=form, agreement=agreement, stale=stale),
-        status=409 if stale else 200,
+        _context(view, form=result.form, agreement=agreement, stale=result.stale),
+        status=result.status,
     )
 
 
-@_page
+@login_required
 def agreement_remove(request, pk, trajectory_id, agreement_id):
     actor = _actor(request)
     view = _load(request, pk, trajectory_id)
     _plan_of(view)
     agreement = _find(view.agreements, agreement_id)
     _refuse_form(request, _may_work(request, view))
-    form = VersionForm(_posted(request), initial={"version": agreement.version})
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.remove_agreement(actor, pk, agreement_id, form.cleaned_data["version"], path=request.path)
-        except StaleEdit as error:
-            stale = error
-            agreement = _find(_load(request, pk, trajectory_id).agreements, agreement_id)
-            form = VersionForm(initial={"version": agreement.version})
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The agreement was taken out of the plan."))
-            return redirect(_plan_url(pk, trajectory_id, "agreements"))
+
+    def refill():
+        nonlocal agreement  # confirm again against the agreement as it is now
+        agreement = _find(_load(request, pk, trajectory_id).agreements, agreement_id)
+        return VersionForm(initial={"version": agreement.version})
+
+    result = save_versioned(
+        request,
+        VersionForm(_posted(request), initial={"version": agreement.version}),
+        lambda form: services.remove_agreement(actor, pk, agreement_id, form.cleaned_data["version"]),
+        refill,
+    )
+    if result.saved:
+        messages.success(request, _("The agreement was taken out of the plan."))
+        return redirect(_plan_url(pk, trajectory_id, "agreements"))
     return _confirm(
         request,
         view,
         title=_("Take this agreement out of the plan"),
         button=_("Take it out"),
         text=_("An agreement that was ever in force is stopped, not deleted: its history stays."),
-        form=form,
+        form=result.form,
         cancel=_plan_url(pk, trajectory_id, "agreements"),
         danger=True,
-        stale=stale,
-        status=409 if stale else 200,
+        stale=result.stale,
+        status=result.status,
         item=agreement.what,
     )
 
 
-@_page
+@login_required
 def agreement_report(request, pk, trajectory_id, agreement_id):
     actor = _actor(request)
     view = _load(request, pk, trajectory_id)
@@ -543,9 +504,7 @@ def agreement_report(request, pk, trajectory_id, agreement_id):
     form = ReportForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_report(
-                actor, pk, agreement_id, form.cleaned_data["outcome"], form.cleaned_data["note"], path=request.path
-            )
+            follow_up.record_report(actor, pk, agreement_id, form.cleaned_data["outcome"], form.cleaned_data["note"])
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -567,33 +526,29 @@ def _plan_step(request, pk, trajectory_id, service, *, done, title, button, text
     view = _load(request, pk, trajectory_id)
     plan = _plan_of(view)
     _refuse_form(request, _may_work(request, view))
-    form = VersionForm(_posted(request), initial={"version": plan.version})
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(actor, pk, plan.pk, form.cleaned_data["version"], path=request.path)
-        except StaleEdit as error:
-            stale = error
-            form = VersionForm(initial={"version": _plan_of(_load(request, pk, trajectory_id)).version})
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(_plan_url(pk, trajectory_id))
+    result = save_versioned(
+        request,
+        VersionForm(_posted(request), initial={"version": plan.version}),
+        lambda form: service(actor, pk, plan.pk, form.cleaned_data["version"]),
+        lambda: VersionForm(initial={"version": _plan_of(_load(request, pk, trajectory_id)).version}),
+    )
+    if result.saved:
+        messages.success(request, done)
+        return redirect(_plan_url(pk, trajectory_id))
     return _confirm(
         request,
         view,
         title=title,
         button=button,
         text=text,
-        form=form,
+        form=result.form,
         cancel=_plan_url(pk, trajectory_id),
-        stale=stale,
-        status=409 if stale else 200,
+        stale=result.stale,
+        status=result.status,
     )
 
 
-@_page
+@login_required
 def plan_submit(request, pk, trajectory_id):
     return _plan_step(
         request,
@@ -610,45 +565,48 @@ def plan_submit(request, pk, trajectory_id):
     )
 
 
-@_page
+@login_required
 def plan_decide(request, pk, trajectory_id):
     actor = _actor(request)
     view = _load(request, pk, trajectory_id)
     plan = _plan_of(view)
     _refuse_form(request, _may_decide(request, view))
-    form = DecideForm(_posted(request), lines=view.lines_in_force, initial={"version": plan.version})
-    stale = None
-    if request.method == "POST" and form.is_valid():
+    decision = None
+
+    def save(form):
+        nonlocal decision
         data = form.cleaned_data
-        try:
-            decision = services.decide_plan(
-                actor, pk, plan.pk, data["outcome"], data["reason"], form.checks(), data["version"], path=request.path
-            )
-        except StaleEdit as error:
-            stale = error
-            view = _load(request, pk, trajectory_id)
-            posted = request.POST.copy()
-            posted["version"] = view.plan.version
-            form = DecideForm(posted, lines=view.lines_in_force)
-        except ValidationError as error:
-            apply_service_errors(form, error)
+        decision = services.decide_plan(
+            actor, pk, plan.pk, data["outcome"], data["reason"], form.checks(), data["version"]
+        )
+
+    def refill():
+        nonlocal view  # decide on the plan as it is now
+        view = _load(request, pk, trajectory_id)
+        return DecideForm(at_version(request.POST, view.plan.version), lines=view.lines_in_force)
+
+    form = DecideForm(_posted(request), lines=view.lines_in_force, initial={"version": plan.version})
+    result = save_versioned(request, form, save, refill)
+    if result.saved:
+        if decision.outcome == "accepted":
+            messages.success(request, _("The plan was accepted."))
         else:
-            if decision.outcome == "accepted":
-                messages.success(request, _("The plan was accepted."))
-            else:
-                messages.success(request, _("The plan was sent back."))
-            return redirect(_plan_url(pk, trajectory_id, f"decision-{decision.pk}"))
+            messages.success(request, _("The plan was sent back."))
+        return redirect(_plan_url(pk, trajectory_id, f"decision-{decision.pk}"))
     return _render(
         request,
         "plans/decide.html",
         _context(
-            view, form=form, stale=stale, agreements=[a for a in view.agreements if a.status != AgreementStatus.STOPPED]
+            view,
+            form=result.form,
+            stale=result.stale,
+            agreements=[a for a in view.agreements if a.status != AgreementStatus.STOPPED],
         ),
-        status=409 if stale else 200,
+        status=result.status,
     )
 
 
-@_page
+@login_required
 def plan_new_version(request, pk, trajectory_id):
     return _plan_step(
         request,
@@ -677,7 +635,7 @@ def _link_address(request, token):
     return request.build_absolute_uri(path)
 
 
-@_page
+@login_required
 def link_add(request, pk, trajectory_id):
     actor = _actor(request)
     view = _load(request, pk, trajectory_id)
@@ -687,8 +645,8 @@ def link_add(request, pk, trajectory_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            link, token = services.create_link(
-                actor, pk, plan.pk, data["person"], data["shared_parts"], data["valid_days"], path=request.path
+            link, token = link_services.create_link(
+                actor, pk, plan.pk, data["person"], data["shared_parts"], data["valid_days"]
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -709,7 +667,7 @@ def link_add(request, pk, trajectory_id):
     return _render(request, "plans/personal_link_form.html", _context(view, form=form))
 
 
-@_page
+@login_required
 def link_revoke(request, pk, trajectory_id, link_id):
     actor = _actor(request)
     view = _load(request, pk, trajectory_id)
@@ -717,7 +675,7 @@ def link_revoke(request, pk, trajectory_id, link_id):
     link = _find(view.links, link_id)
     _refuse_form(request, _may_work(request, view))
     if request.method == "POST":
-        services.revoke_link(actor, pk, link_id, path=request.path)
+        link_services.revoke_link(actor, pk, link_id)
         messages.success(request, _("The link was revoked. It no longer opens."))
         return redirect(_plan_url(pk, trajectory_id, "links"))
     return _confirm(
@@ -736,7 +694,7 @@ def link_revoke(request, pk, trajectory_id, link_id):
 # ---- reviews -------------------------------------------------------------------------------------------------
 
 
-@_page
+@login_required
 def review_add(request, pk, trajectory_id):
     actor = _actor(request)
     view = _load(request, pk, trajectory_id)
@@ -745,7 +703,7 @@ def review_add(request, pk, trajectory_id):
     form = ReviewForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_review(actor, pk, plan.pk, dict(form.cleaned_data), path=request.path)
+            follow_up.add_review(actor, pk, plan.pk, dict(form.cleaned_data))
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -758,50 +716,51 @@ def _agreements_to_review(view):
     return [a for a in view.agreements if a.in_force and a.status != AgreementStatus.STOPPED]
 
 
-@_page
+@login_required
 def review_hold(request, pk, trajectory_id, review_id):
     actor = _actor(request)
     view = _load(request, pk, trajectory_id)
     _plan_of(view)
     review = _find(view.reviews, review_id)
     _refuse_form(request, _may_work(request, view))
+
+    def save(form):
+        data = form.cleaned_data
+        follow_up.hold_review(
+            actor,
+            pk,
+            review_id,
+            form.items(),
+            data["decision"],
+            data["note"],
+            data["held_on"],
+            expected_version=data["version"],
+            ratings=form.ratings(request.user),
+        )
+
+    def refill():
+        nonlocal view, review  # the review as it is now, with the agreements in force now
+        view = _load(request, pk, trajectory_id)
+        review = _find(view.reviews, review_id)
+        return HoldReviewForm(
+            at_version(request.POST, review.version),
+            agreements=_agreements_to_review(view),
+            persons=_persons(request, view.case),
+        )
+
     form = HoldReviewForm(
         _posted(request),
         agreements=_agreements_to_review(view),
         persons=_persons(request, view.case),
         initial={"version": review.version, "held_on": timezone.localdate()},
     )
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.hold_review(
-                actor,
-                pk,
-                review_id,
-                form.items(),
-                data["decision"],
-                data["note"],
-                data["held_on"],
-                expected_version=data["version"],
-                path=request.path,
-                ratings=form.ratings(request.user),
-            )
-        except StaleEdit as error:
-            stale = error
-            view = _load(request, pk, trajectory_id)
-            review = _find(view.reviews, review_id)
-            posted = request.POST.copy()
-            posted["version"] = review.version
-            form = HoldReviewForm(posted, agreements=_agreements_to_review(view), persons=_persons(request, view.case))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The review was recorded."))
-            return redirect(_plan_url(pk, trajectory_id, f"review-{review_id}"))
+    result = save_versioned(request, form, save, refill)
+    if result.saved:
+        messages.success(request, _("The review was recorded."))
+        return redirect(_plan_url(pk, trajectory_id, f"review-{review_id}"))
     return _render(
         request,
         "plans/review_hold.html",
-        _context(view, form=form, review=review, stale=stale),
-        status=409 if stale else 200,
+        _context(view, form=result.form, review=review, stale=result.stale),
+        status=result.status,
     )

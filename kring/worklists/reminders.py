@@ -19,7 +19,7 @@ read, so it gets no new reminders; a meeting moved to another day has a new date
 The plan's agreements in force, still to be carried out, are reminded of by their due date (kind AGREEMENT,
 subject ``agreement:<id>``), to the case workers and the professional who checks them; the overdue ones are read
 through ``plans.queries.overdue_agreements`` (the partial index on running agreements). An overdue safety
-agreement gets no ordinary notice: ``plans.services.alert_case_team`` makes a SAFETY_ALERT and e-mails it at once,
+agreement gets no ordinary notice: ``plans.follow_up.alert_case_team`` makes a SAFETY_ALERT and e-mails it at once,
 once. Open reviews of active trajectories are reminded of by their planned date (kind REVIEW, subject
 ``review:<id>``), to the case workers and the coordinator. Network members who own an agreement are not e-mailed
 (a reminder needs a user; they see their agreements behind their personal link).
@@ -49,8 +49,8 @@ from kring.audit.services import Access, Action, log_access
 from kring.cases.choices import CaseRole, CaseStatus
 from kring.cases.models import CaseTeamMember
 from kring.cases.queries import visible_cases
+from kring.plans import follow_up as plan_follow_up
 from kring.plans import queries as plan_queries
-from kring.plans import services as plan_services
 from kring.plans.choices import RUNNING_AGREEMENT
 from kring.plans.models import Agreement, Review
 from kring.trajectories import deadlines
@@ -270,7 +270,7 @@ def scan(today: date | None = None) -> ScanResult:
         )
     )
     # The members who carry these agreements hear of them too, before the date (through their own link).
-    plan_services.remind_members(
+    plan_follow_up.remind_members(
         today,
         [(row[0], row[2], row[3]) for row in upcoming],
         lambda org, due_on: stage(due_on, today, days_for(org)) if email_for(org) else None,
@@ -369,7 +369,7 @@ def scan(today: date | None = None) -> ScanResult:
             case_id,
             trajectory_id,
             DeadlineKind.AGREEMENT,
-            plan_services.agreement_subject(agreement_id),
+            plan_follow_up.agreement_subject(agreement_id),
             due_on,
             users,
         )
@@ -392,7 +392,7 @@ def scan(today: date | None = None) -> ScanResult:
     for agreement in safety:
         # A safety alert and its e-mail, once per agreement and due date (the reminder's unique key).
         with transaction.atomic():
-            alerts += plan_services.alert_case_team(agreement, today)
+            alerts += plan_follow_up.alert_case_team(agreement, today)
 
     if not candidates:
         return ScanResult(alerts, alerts, alerts)
@@ -487,7 +487,7 @@ def plan_sentence(reminder: Reminder, values: dict) -> str:
         if on_the_day:
             return _("Case %(number)s: a review of the plan is planned today (%(date)s).") % values
         return _("Case %(number)s: a review of the plan is planned on %(date)s (in %(days)s days).") % values
-    if reminder.subject.startswith(plan_services.HELP_SUBJECT):
+    if reminder.subject.startswith(plan_follow_up.HELP_SUBJECT):
         return _("Case %(number)s: help was asked with an agreement of the plan.") % values
     if overdue:
         return (

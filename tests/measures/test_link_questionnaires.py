@@ -10,7 +10,7 @@ from django.test import Client
 from kring.audit.models import AccessLogEntry
 from kring.measures import services
 from kring.measures.models import Administration, AdministrationScore, QuestionnaireRequest
-from kring.plans import services as plan_services
+from kring.plans.links import services as link_services
 from tests.plans.conftest import accept, submitted_plan
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +39,8 @@ def clean_cache(db):
 def linked(mw):
     p = submitted_plan(mw)
     accept(p)
-    link, token = plan_services.create_link(p.coordinator, p.case.pk, p.plan.pk, mw.oma.pk)
-    other, other_token = plan_services.create_link(p.coordinator, p.case.pk, p.plan.pk, mw.piet.pk)
+    link, token = link_services.create_link(p.coordinator, p.case.pk, p.plan.pk, mw.oma.pk)
+    other, other_token = link_services.create_link(p.coordinator, p.case.pk, p.plan.pk, mw.piet.pk)
     return p, link, token, other, other_token
 
 
@@ -131,6 +131,6 @@ def test_another_links_questionnaire_and_wrong_links_get_the_same_404(linked):
     assert client.get(f"/l/{other_token}/questionnaires/{request.pk}/").status_code == 404
     assert client.get(f"/l/{'x' * 43}/questionnaires/{request.pk}/").status_code == 404
     assert client.get(f"/l/{token}/questionnaires/99999999999999999999/").status_code == 404
-    plan_services.revoke_link(p.coordinator, p.case.pk, link.pk, path="test")
+    link_services.revoke_link(p.coordinator, p.case.pk, link.pk)
     assert client.get(f"/l/{token}/questionnaires/{request.pk}/").status_code == 404
     assert AccessLogEntry.objects.filter(record_type="personal_link", action="denied").exists()

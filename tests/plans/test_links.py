@@ -17,8 +17,9 @@ from django.utils.translation import gettext, override
 from kring.audit.models import AccessLogEntry
 from kring.cases import services as case_services
 from kring.cases.models import Consent
-from kring.plans import services
+from kring.plans import follow_up as plan_follow_up
 from kring.plans.choices import PlanPart
+from kring.plans.links import services as link_services
 from kring.plans.models import Agreement, AgreementReport, ChildToolAttachment, PersonalLink
 from kring.trajectories.models import Reminder
 
@@ -44,7 +45,7 @@ def link_for(p, person, parts=()):
                 "given_on": timezone.localdate(),
             },
         )
-    return services.create_link(p.coordinator, p.case.pk, p.plan.pk, person.pk, list(parts))
+    return link_services.create_link(p.coordinator, p.case.pk, p.plan.pk, person.pk, list(parts))
 
 
 def home(token):
@@ -271,7 +272,7 @@ def test_report_not_done_on_the_safety_agreement_alerts_the_case_worker_at_once(
     assert (alert.user, alert.case, alert.subject) == (
         p.world.a.case_worker,
         p.case,
-        services.agreement_subject(p.sleep.pk),
+        plan_follow_up.agreement_subject(p.sleep.pk),
     )
     assert alert.emailed_at is not None
     assert [m.to for m in mail.outbox] == [[p.world.a.case_worker.email]]
@@ -348,7 +349,7 @@ def test_unknown_expired_and_revoked_links_get_the_same_404_and_are_logged(accep
     expired, expired_token = link_for(p, p.mw.oma)
     PersonalLink.objects.filter(pk=expired.pk).update(expires_on=timezone.localdate() - datetime.timedelta(days=1))
     revoked, revoked_token = link_for(p, p.mw.oma)
-    services.revoke_link(p.coordinator, p.case.pk, revoked.pk)
+    link_services.revoke_link(p.coordinator, p.case.pk, revoked.pk)
     pages = []
     for token in ("x" * 43, expired_token, revoked_token, "short"):
         response = client.get(home(token), REMOTE_ADDR=ADDRESS)
@@ -375,7 +376,7 @@ def test_unknown_expired_and_revoked_links_get_the_same_404_and_are_logged(accep
 def test_ten_wrong_tokens_from_one_address_then_guesses_are_refused_but_the_valid_link_opens(accepted, client):
     p = accepted
     _link, token = link_for(p, p.mw.oma)
-    for i in range(services.LINK_TRIES):
+    for i in range(link_services.LINK_TRIES):
         assert client.get(home(f"wrong-token-{i:02d}-" + "x" * 30), REMOTE_ADDR=ADDRESS).status_code == 404
     response = client.get(home("wrong-token-next-" + "x" * 30), REMOTE_ADDR=ADDRESS)
     assert response.status_code == 429
@@ -489,7 +490,7 @@ def test_wrong_tries_are_counted_for_the_whole_window(accepted, client, settings
 
     for i in range(3):
         client.get(home(f"wrong-token-{i:02d}-" + "x" * 30), REMOTE_ADDR=ADDRESS)
-    key = cache.make_key(services._throttle_key(ADDRESS))
+    key = cache.make_key(link_services._throttle_key(ADDRESS))
     if isinstance(caches["default"], DatabaseCache):
         table = connection.ops.quote_name(settings.CACHES["default"]["LOCATION"])
         with connection.cursor() as cursor:
@@ -503,5 +504,5 @@ def test_wrong_tries_are_counted_for_the_whole_window(accepted, client, settings
     else:
         # Redis (CI's PostgreSQL run): ask the server how long the key has left.
         left = caches["default"]._cache.get_client(key).ttl(key)
-    assert services.LINK_TRY_WINDOW - 60 < left <= services.LINK_TRY_WINDOW
-    assert cache.get(services._throttle_key(ADDRESS)) == 3
+    assert link_services.LINK_TRY_WINDOW - 60 < left <= link_services.LINK_TRY_WINDOW
+    assert cache.get(link_services._throttle_key(ADDRESS)) == 3

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from kring.audit.models import AccessLogEntry
 from kring.plans import services
+from kring.plans.links import services as link_services
 from kring.plans.models import Agreement, AgreementReport, BottomLine, Plan, PlanDecision, Review
 from kring.trajectories import services as trajectory_services
 from tests.factories import actor, make_api_token
@@ -404,7 +405,7 @@ def test_reports_and_reviews(accepted):
 
 def test_links_are_listed_without_their_secret(accepted):
     p = accepted
-    link, token = services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk)
+    link, token = link_services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk)
     response = api_client(p.world.a.case_worker).get(base(p.case) + f"plans/{p.plan.pk}/links/")
     assert response.status_code == 200
     [listed] = response.json()

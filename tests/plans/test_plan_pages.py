@@ -17,7 +17,9 @@ from django.utils import translation
 from django.utils.html import escape
 
 from kring.audit.models import AccessLogEntry
+from kring.plans import follow_up as plan_follow_up
 from kring.plans import services
+from kring.plans.links import services as link_services
 from kring.plans.models import (
     Agreement,
     AgreementReport,
@@ -91,7 +93,7 @@ def shows_errors(response):
 
 
 def make_link(p, person=None):
-    link, token = services.create_link(
+    link, token = link_services.create_link(
         actor(p.world.a.coordinator), p.case.pk, p.plan.pk, (person or p.mw.oma).pk, [], 30
     )
     return link, token
@@ -719,9 +721,9 @@ def _follow_up(p, review, coordinator):
     """Reports on every agreement in force, a personal link, and the review held: every part of the page filled."""
     agreements = list(Agreement.objects.filter(plan=p.plan, in_force=True))
     for agreement in agreements:
-        services.record_report(coordinator, p.case.pk, agreement.pk, "done", "Gedaan.")
+        plan_follow_up.record_report(coordinator, p.case.pk, agreement.pk, "done", "Gedaan.")
     make_link(p)
-    services.hold_review(
+    plan_follow_up.hold_review(
         coordinator,
         p.case.pk,
         review.pk,

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from kring.audit.models import AccessLogEntry
 from kring.plans import services
+from kring.plans.links import services as link_services
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def test_anyone_outside_the_case_team_gets_not_found_and_is_logged(client, pw, w
 
 def test_a_network_member_sees_only_their_own_part(client, accepted):
     p = accepted
-    _link, token = services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.piet.pk)
+    _link, token = link_services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.piet.pk)
     html = client.get(reverse("plan_links:home", args=[token])).content.decode()
     assert p.school.what in html  # Piet's own agreement
     assert p.sleep.what in html  # Piet stands in for Oma's: he is its backup

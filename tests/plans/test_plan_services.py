@@ -13,7 +13,9 @@ from kring.audit.models import AccessLogEntry
 from kring.core.errors import NotFound, StaleEdit
 from kring.meetings.models import MeetingPart
 from kring.plans import core, queries, services
+from kring.plans import follow_up as plan_follow_up
 from kring.plans.choices import PlanPart
+from kring.plans.links import services as link_services
 from kring.plans.models import Agreement, BottomLine, Plan, PlanDecision, Review
 from kring.trajectories.models import FamilyPlanRight, Reminder, Trajectory
 from tests.factories import actor
@@ -319,7 +321,7 @@ def test_deliberation_notes_are_kept_only_when_the_family_chooses(pw):
 
 def test_a_safety_agreement_not_done_alerts_the_case_worker_at_once(accepted):
     p = accepted
-    report = services.record_report(p.coordinator, p.case.pk, p.sleep.pk, "not_done", "Oma was ziek.")
+    report = plan_follow_up.record_report(p.coordinator, p.case.pk, p.sleep.pk, "not_done", "Oma was ziek.")
     assert report.outcome == "not_done"
     alerts = Reminder.objects.filter(kind="safety_alert", case=p.case)
     assert list(alerts.values_list("user_id", flat=True)) == [p.world.a.case_worker.pk]
@@ -327,17 +329,17 @@ def test_a_safety_agreement_not_done_alerts_the_case_worker_at_once(accepted):
     assert p.case.number in mail.outbox[0].body and "Oma" not in mail.outbox[0].body
     assert len(mail.outbox) == 1
     # A second report the same day does not alert twice.
-    services.record_report(p.coordinator, p.case.pk, p.sleep.pk, "not_done", "Nog steeds niet.")
+    plan_follow_up.record_report(p.coordinator, p.case.pk, p.sleep.pk, "not_done", "Nog steeds niet.")
     assert alerts.count() == 1
     # Help asked on an ordinary agreement: in the work list, no e-mail.
-    services.record_report(p.coordinator, p.case.pk, p.school.pk, "help_needed", "Auto kapot.")
+    plan_follow_up.record_report(p.coordinator, p.case.pk, p.school.pk, "help_needed", "Auto kapot.")
     assert Reminder.objects.filter(kind="agreement", case=p.case).count() == 1
     assert len(mail.outbox) == 1
 
 
 def test_reports_only_on_agreements_in_force(pw):
     with pytest.raises(ValidationError):
-        services.record_report(pw.coordinator, pw.case.pk, pw.sleep.pk, "done")
+        plan_follow_up.record_report(pw.coordinator, pw.case.pk, pw.sleep.pk, "done")
     assert Agreement.objects.get(pk=pw.sleep.pk).status == "open"
 
 
@@ -345,12 +347,12 @@ def test_a_review_judges_every_agreement_and_shows_how_well_the_plan_is_kept(acc
     p = accepted
     review = Review.objects.filter(plan=p.plan).order_by("planned_on").first()
     with pytest.raises(ValidationError):
-        services.hold_review(p.coordinator, p.case.pk, review.pk, {p.sleep.pk: ("kept", "")}, "continue")
+        plan_follow_up.hold_review(p.coordinator, p.case.pk, review.pk, {p.sleep.pk: ("kept", "")}, "continue")
     with pytest.raises(ValidationError):
-        services.hold_review(
+        plan_follow_up.hold_review(
             p.coordinator, p.case.pk, review.pk, {p.sleep.pk: ("kept", ""), p.school.pk: ("sort of", "")}, "continue"
         )
-    services.hold_review(
+    plan_follow_up.hold_review(
         p.coordinator,
         p.case.pk,
         review.pk,
@@ -362,7 +364,7 @@ def test_a_review_judges_every_agreement_and_shows_how_well_the_plan_is_kept(acc
     assert [round(point.rate, 2) for point in view.keeping] == [0.75]
     assert view.plan.edition == 2 and view.plan.status == "draft"  # adjust: a new version
     with pytest.raises(ValidationError):
-        services.hold_review(
+        plan_follow_up.hold_review(
             p.coordinator, p.case.pk, review.pk, {p.sleep.pk: ("kept", ""), p.school.pk: ("kept", "")}, "continue"
         )
 
@@ -370,11 +372,11 @@ def test_a_review_judges_every_agreement_and_shows_how_well_the_plan_is_kept(acc
 def test_personal_link_sharing_needs_consent(accepted):
     p = accepted
     with pytest.raises(ValidationError):
-        services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk, [PlanPart.BOTTOM_LINES])
-    link, token = services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk)
+        link_services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk, [PlanPart.BOTTOM_LINES])
+    link, token = link_services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk)
     assert token not in link.token_digest and len(token) >= 40
     with pytest.raises(ValidationError):
-        services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk, valid_days=5000)
+        link_services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk, valid_days=5000)
 
 
 def test_plan_types_match_the_method_schema():
@@ -422,7 +424,7 @@ def test_when_the_trajectory_ends_its_agreements_leave_the_lists(accepted):
     )
     assert list(queries.overdue_agreements(TODAY())) == []
     with pytest.raises(ValidationError):
-        services.record_report(p.coordinator, p.case.pk, p.school.pk, "done")
+        plan_follow_up.record_report(p.coordinator, p.case.pk, p.school.pk, "done")
     assert Agreement.objects.get(pk=p.school.pk).status == "open"
 
 
@@ -439,11 +441,11 @@ def test_a_review_takes_the_safety_scale_again_and_saves_nothing_on_a_bad_score(
         ["7"],
     ):
         with pytest.raises(ValidationError) as error:
-            services.hold_review(p.worker, p.case.pk, review.pk, items, "continue", ratings=bad)
+            plan_follow_up.hold_review(p.worker, p.case.pk, review.pk, items, "continue", ratings=bad)
         assert "ratings" in error.value.message_dict
     assert not ReviewItem.objects.exists() and not SafetyScaleRating.objects.exists()
     assert Review.objects.get(pk=review.pk).held_on is None
-    services.hold_review(
+    plan_follow_up.hold_review(
         p.worker,
         p.case.pk,
         review.pk,

@@ -19,7 +19,7 @@ from kring.cases.choices import CaseRole, ConsentPurpose
 from kring.cases.models import CaseTeamMember
 from kring.core.errors import NotFound, StaleEdit
 from kring.network import services as network_services
-from kring.plans import safety, services
+from kring.plans import services
 from kring.plans.choices import MAP_GROUPS, MapColumn, Sharing
 from kring.plans.models import (
     ChildToolAttachment,
@@ -28,6 +28,8 @@ from kring.plans.models import (
     SafetyNetworkMember,
     SafetyScaleRating,
 )
+from kring.plans.safety import queries as safety_queries
+from kring.plans.safety import services as safety
 from kring.trajectories import services as trajectory_services
 from tests.factories import actor, make_case
 
@@ -226,7 +228,7 @@ def test_rating_by_a_person_or_a_professional_not_both_not_in_the_future(sos):
     )
     assert (by_oma.score, by_oma.rated_on, by_worker.score) == (3, D(2026, 3, 1), 0)
     assert by_worker.rater == str(sos.world.a.case_worker)
-    series = safety.rating_series(SafetyScaleRating.objects.all())
+    series = safety_queries.rating_series(SafetyScaleRating.objects.all())
     assert series == {"Oma Jansen": [(D(2026, 3, 1), 3.0)], str(sos.world.a.case_worker): [(D(2026, 3, 1), 0.0)]}
 
 
@@ -428,7 +430,7 @@ def test_download_is_an_attachment_logged_and_hidden_from_outsiders(client, sos)
     assert AccessLogEntry.objects.filter(user=sos.world.a.other_worker, action="denied", case_id=sos.case.pk).exists()
     assert not AccessLogEntry.objects.filter(user=sos.world.a.other_worker, action="export").exists()
     with pytest.raises(NotFound):
-        safety.attachment_download(actor(sos.world.b.case_worker), sos.case.pk, sos.trajectory.pk, tool.pk)
+        safety_queries.attachment_download(actor(sos.world.b.case_worker), sos.case.pk, sos.trajectory.pk, tool.pk)
 
 
 def test_outsiders_get_404_on_the_pages_and_co_workers_cannot_change(client, sos):

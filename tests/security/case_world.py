@@ -16,8 +16,9 @@ from kring.measures import services as measure_services
 from kring.meetings import services as meeting_services
 from kring.meetings.models import Invitation
 from kring.network import services as network_services
-from kring.plans import safety
 from kring.plans import services as plan_services
+from kring.plans.links import services as link_services
+from kring.plans.safety import services as safety
 from kring.trajectories import services as trajectory_services
 from tests.factories import actor
 
@@ -133,7 +134,7 @@ def build_rich_case(ns, tag):
         worker, case.pk, plan.pk, "accepted", "Veilig genoeg.", {must.pk: (True, "Er is een slaapplek.")}, plan.version
     )
     plan.refresh_from_db()
-    link, _token = plan_services.create_link(coordinator, case.pk, plan.pk, oma.pk)
+    link, _token = link_services.create_link(coordinator, case.pk, plan.pk, oma.pk)
     review = plan.reviews.order_by("pk").first()
     measure_services.save_registration(worker, case.pk, t.pk, {"household": "kin"})
     administration = measure_services.record_administration(

@@ -25,7 +25,7 @@ from kring.audit.models import AccessLogEntry
 from kring.cases import services as case_services
 from kring.evaluation.models import EvaluationJob, ResearchProject
 from kring.methods.models import MethodOffer
-from kring.plans import services as plan_services
+from kring.plans.links import services as link_services
 from kring.web.refusals import record_parameter
 from tests.factories import actor
 
@@ -197,8 +197,8 @@ def test_meeting_posts_with_an_empty_form_by_a_colleague_who_may_only_read_are_r
 
 def test_a_refused_personal_link_is_logged_once_with_the_links_own_organisation(world, client):
     own = build_rich_case(world.b, "B")
-    link, token = plan_services.create_link(actor(world.b.coordinator), own.case.pk, own.plan.pk, own.piet.pk)
-    plan_services.revoke_link(actor(world.b.coordinator), own.case.pk, link.pk)
+    link, token = link_services.create_link(actor(world.b.coordinator), own.case.pk, own.plan.pk, own.piet.pk)
+    link_services.revoke_link(actor(world.b.coordinator), own.case.pk, link.pk)
     cache.clear()
     url = reverse("plan_links:home", args=[token])
     for attempt in range(12):  # past the throttle: refused as throttled from then on
@@ -217,7 +217,7 @@ def test_a_refused_personal_link_is_logged_once_with_the_links_own_organisation(
 
 def test_an_expired_link_is_logged_with_its_organisation(world, client):
     own = build_rich_case(world.b, "B")
-    link, token = plan_services.create_link(actor(world.b.coordinator), own.case.pk, own.plan.pk, own.piet.pk)
+    link, token = link_services.create_link(actor(world.b.coordinator), own.case.pk, own.plan.pk, own.piet.pk)
     type(link).objects.filter(pk=link.pk).update(expires_on=timezone.localdate() - datetime.timedelta(days=1))
     cache.clear()
     start = last_id()

@@ -19,7 +19,7 @@ import config.urls
 from kring.accounts.models import User
 from kring.meetings import services as meeting_services
 from kring.network import services as network_services
-from kring.plans import services as plan_services
+from kring.plans.links import services as link_services
 from tests.meetings.conftest import mw  # noqa: F401  (the fixtures the plan world builds on)
 from tests.plans.conftest import accepted, pw  # noqa: F401
 
@@ -213,7 +213,7 @@ def plan_world(accepted):  # noqa: F811
     meeting_services.add_contribution(
         worker, p.case.pk, p.mw.meeting.pk, {"text": "Oma vertelt hoe het gaat.", "author_name": "Oma Jansen"}
     )
-    _link, token = plan_services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk)
+    _link, token = link_services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk)
     return p, token
 
 

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from kring.audit.models import AccessLogEntry
-from kring.plans import services
+from kring.plans.links import services as link_services
 from kring.plans.models import Agreement
 from tests.meetings.conftest import mw  # noqa: F401
 from tests.plans.conftest import accepted, pw  # noqa: F401  (the fixtures this test builds on)
@@ -30,11 +30,11 @@ def wrong(i):
 
 def test_valid_link_works_from_a_throttled_address_while_guessing_stays_refused(accepted, client):  # noqa: F811
     p = accepted
-    _link, token = services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk, [])
+    _link, token = link_services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk, [])
     home = reverse("plan_links:home", args=[token])
-    for i in range(services.LINK_TRIES + 2):
+    for i in range(link_services.LINK_TRIES + 2):
         response = client.get(reverse("plan_links:home", args=[wrong(i)]), REMOTE_ADDR=ADDRESS)
-        assert response.status_code == (404 if i < services.LINK_TRIES else 429)
+        assert response.status_code == (404 if i < link_services.LINK_TRIES else 429)
 
     response = client.get(home, REMOTE_ADDR=ADDRESS)
     assert response.status_code == 200
@@ -61,8 +61,8 @@ def test_valid_link_works_from_a_throttled_address_while_guessing_stays_refused(
 def test_revoked_link_from_a_throttled_address_is_throttled_like_a_guess(accepted, client):  # noqa: F811
     """Only a link that opens is let through; a revoked or expired one is a wrong try like any other."""
     p = accepted
-    link, token = services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk, [])
-    services.revoke_link(p.coordinator, p.case.pk, link.pk)
-    for i in range(services.LINK_TRIES):
+    link, token = link_services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk, [])
+    link_services.revoke_link(p.coordinator, p.case.pk, link.pk)
+    for i in range(link_services.LINK_TRIES):
         client.get(reverse("plan_links:home", args=[wrong(i)]), REMOTE_ADDR=ADDRESS)
     assert client.get(reverse("plan_links:home", args=[token]), REMOTE_ADDR=ADDRESS).status_code == 429

@@ -15,7 +15,8 @@ from django.utils.translation import gettext, override
 from kring.audit.models import AccessLogEntry
 from kring.cases.choices import CaseRole
 from kring.cases.models import Case, CaseTeamMember
-from kring.plans import services as plan_services
+from kring.plans import follow_up as plan_follow_up
+from kring.plans.links import services as link_services
 from kring.plans.models import Agreement, Review
 from kring.trajectories.models import Reminder
 from kring.worklists import queries as worklists
@@ -104,7 +105,7 @@ def test_only_agreements_in_force_and_still_running(pw):
 
     accept(p)
     assert len(plan_steps(p.world.a.case_worker, today)) == 2
-    plan_services.record_report(p.worker, p.case.pk, p.school.pk, "done")
+    plan_follow_up.record_report(p.worker, p.case.pk, p.school.pk, "done")
     assert [s.what for s in plan_steps(p.world.a.case_worker, today)] == [p.sleep.what]
     Agreement.objects.filter(pk=p.sleep.pk).update(status="stopped")
     assert plan_steps(p.world.a.case_worker, today) == []
@@ -210,7 +211,7 @@ def mails_about(reminder_row):
 def test_agreement_reminders_at_the_lead_days_and_once(accepted):
     p = accepted
     worker = p.world.a.case_worker
-    subject = plan_services.agreement_subject(p.sleep.pk)
+    subject = plan_follow_up.agreement_subject(p.sleep.pk)
     reminders.scan(p.sleep.due_on - 8 * DAY)
     assert reminders_of("agreement") == []
 
@@ -238,7 +239,7 @@ def test_agreement_reminders_at_the_lead_days_and_once(accepted):
     # Piet's agreement, checked by Oma (a network member): the case worker is reminded.
     reminders.scan(p.school.due_on - 7 * DAY)
     reminders.scan(p.school.due_on - 7 * DAY)
-    school = Reminder.objects.get(kind="agreement", subject=plan_services.agreement_subject(p.school.pk))
+    school = Reminder.objects.get(kind="agreement", subject=plan_follow_up.agreement_subject(p.school.pk))
     assert (school.user_id, school.due_on, school.lead_days) == (worker.pk, p.school.due_on, 7)
     messages = mails_about(school)
     assert len(messages) == 1
@@ -249,7 +250,7 @@ def test_agreement_reminders_at_the_lead_days_and_once(accepted):
 
 def test_an_ordinary_overdue_agreement_gets_one_notice_and_no_safety_alert(accepted):
     p = accepted
-    subject = plan_services.agreement_subject(p.school.pk)
+    subject = plan_follow_up.agreement_subject(p.school.pk)
     after = p.school.due_on + DAY
     for day in (after, after, after + 2 * DAY):
         reminders.scan(day)
@@ -266,8 +267,8 @@ def test_an_overdue_safety_agreement_alerts_each_case_worker_once_with_one_email
     alerts = Reminder.objects.filter(kind="safety_alert")
     assert sorted(alerts.values_list("user_id", "subject", "due_on", "lead_days")) == sorted(
         [
-            (p.world.a.case_worker.pk, plan_services.agreement_subject(p.sleep.pk), p.sleep.due_on, -1),
-            (second.pk, plan_services.agreement_subject(p.sleep.pk), p.sleep.due_on, -1),
+            (p.world.a.case_worker.pk, plan_follow_up.agreement_subject(p.sleep.pk), p.sleep.due_on, -1),
+            (second.pk, plan_follow_up.agreement_subject(p.sleep.pk), p.sleep.due_on, -1),
         ]
     )
     assert all(a.emailed_at for a in alerts)
@@ -280,7 +281,7 @@ def test_an_overdue_safety_agreement_alerts_each_case_worker_once_with_one_email
         assert p.sleep.what not in message.body and "Oma" not in message.body
     # No ordinary overdue notice beside the alert.
     assert not Reminder.objects.filter(
-        kind="agreement", subject=plan_services.agreement_subject(p.sleep.pk), lead_days=-1
+        kind="agreement", subject=plan_follow_up.agreement_subject(p.sleep.pk), lead_days=-1
     ).exists()
     # The scan runs every hour, and on the following days: never a second alert or e-mail.
     for day in (after, after, after + DAY, after + 5 * DAY):
@@ -358,9 +359,9 @@ def test_plan_reminders_read_well_and_name_only_the_case_number(accepted, langua
     reminders.scan(p.sleep.due_on - 7 * DAY)
     reminders.scan(review.planned_on - 7 * DAY)
     reminders.scan(p.sleep.due_on + DAY)
-    plan_services.record_report(p.worker, p.case.pk, p.school.pk, "help_needed", "Auto kapot.")
+    plan_follow_up.record_report(p.worker, p.case.pk, p.school.pk, "help_needed", "Auto kapot.")
     mine = Reminder.objects.filter(user=p.world.a.case_worker)
-    due = mine.get(kind="agreement", subject=plan_services.agreement_subject(p.sleep.pk), lead_days=7)
+    due = mine.get(kind="agreement", subject=plan_follow_up.agreement_subject(p.sleep.pk), lead_days=7)
     review_due = mine.get(kind="review", lead_days=7)
     alert = mine.get(kind="safety_alert")
     help_asked = mine.get(kind="agreement", subject__startswith="help:")
@@ -395,14 +396,14 @@ def test_a_request_for_help_is_not_hidden_by_the_reminder_of_the_due_day(accepte
     p = accepted
     reminders.scan(p.school.due_on)  # the reminder on the day, read by the case worker
     reminders.mark_read(actor(p.world.a.case_worker))
-    plan_services.record_report(p.worker, p.case.pk, p.school.pk, "help_needed", "Auto kapot.")
+    plan_follow_up.record_report(p.worker, p.case.pk, p.school.pk, "help_needed", "Auto kapot.")
     inbox = reminders.unread(actor(p.world.a.case_worker))
     assert [(r.kind, r.subject) for r in inbox] == [("agreement", f"help:{p.school.pk}")]
 
 
 def test_the_my_work_page_links_plan_reminders_to_the_plan(accepted, client):
     p = accepted
-    plan_services.record_report(p.worker, p.case.pk, p.sleep.pk, "not_done", "Oma was ziek.")
+    plan_follow_up.record_report(p.worker, p.case.pk, p.sleep.pk, "not_done", "Oma was ziek.")
     client.force_login(p.world.a.case_worker)
     text = client.get(reverse("worklists:mine")).content.decode()
     assert p.case.number in text
@@ -418,7 +419,7 @@ def test_members_with_a_link_get_one_email_before_their_agreement_is_due(accepte
     type(p.mw.piet).objects.filter(pk=p.mw.piet.pk).update(email="piet@example.org")
     Agreement.objects.filter(pk=p.sleep.pk).update(due_on=today + datetime.timedelta(days=7))  # Oma's: 7 days
     Agreement.objects.filter(pk=p.school.pk).update(due_on=today + datetime.timedelta(days=7))  # Piet's
-    plan_services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk)  # only Oma has a link
+    link_services.create_link(p.coordinator, p.case.pk, p.plan.pk, p.mw.oma.pk)  # only Oma has a link
     mail.outbox.clear()
     reminders.scan(today)
     reminders.scan(today)
@@ -430,7 +431,7 @@ def test_members_with_a_link_get_one_email_before_their_agreement_is_due(accepte
         assert secret not in body
     # A revoked link: no more reminders for the next lead time.
     link = p.plan.links.get()
-    plan_services.revoke_link(p.coordinator, p.case.pk, link.pk)
+    link_services.revoke_link(p.coordinator, p.case.pk, link.pk)
     mail.outbox.clear()
     reminders.scan(today + datetime.timedelta(days=6))
     assert not [m for m in mail.outbox if m.to == ["oma@example.org"]]

@@ -1,15 +1,17 @@
 """The network member's pages behind a personal link: no account and no login; the link's secret is the key.
 
-Thin, like every page: each request resolves the secret with ``services.open_link`` (wrong, expired and revoked
-links get the same 404 page; an address that keeps trying gets 429), then calls a query or a service and renders.
-The secret is in the address, so these pages keep it to themselves: no referrer to other sites, nothing cached,
+Thin, like every page: each request resolves the secret with ``open_link_page`` (wrong, expired and revoked links
+get the same 404 page; an address that keeps trying gets 429), then calls a query or a service and renders. The
+secret is in the address, so these pages keep it to themselves: no referrer to other sites, nothing cached,
 nothing indexed, and the access log gets the address with the secret left out.
+
+Later stages hang their own link pages on these (a questionnaire for the link holder): they open the link with
+``open_link_page``, answer through ``link_page`` and add to the home page through ``LINK_SECTIONS``.
 """
 
 import functools
 from types import SimpleNamespace
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -17,7 +19,6 @@ from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from kring.audit.services import Access, Action, log_access
@@ -25,8 +26,9 @@ from kring.core.actor import Actor, client_ip
 from kring.core.errors import NotFound
 from kring.core.forms import apply_service_errors
 
+from ..choices import PlanPart
 from . import queries, services
-from .choices import PlanPart, ReportOutcome
+from .forms import ReportForm
 
 # No referrer leaves these pages. Except within Kring from a page with a form (every HTML page: the language
 # switch at least): with "no-referrer" browsers send ``Origin: null`` with a form post, which Django's CSRF check
@@ -37,15 +39,6 @@ WITHOUT_FORMS = "no-referrer"
 # Later stages add their own items to the link's page (a questionnaire to fill in, say) without this app
 # importing them: each registers a callable (link, token) -> list of {"title", "text", "url"}.
 LINK_SECTIONS = []
-
-
-class ReportForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=gettext_lazy("How did it go?"), choices=ReportOutcome.choices, widget=forms.RadioSelect
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Note (optional)"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
 
 
 def _report_form(agreement_id, data=None):
@@ -59,7 +52,7 @@ def _logged_path(request, token: str) -> str:
     return f"{head}/…/{tail}" if found else request.path
 
 
-def _private(view_func):
+def link_page(view_func):
     """Answer every outcome of a link page the same careful way: the 404 page that looks alike for unknown, expired
     and revoked links (and for records outside the link), 429 for an address that keeps trying, and on every
     response the headers that keep the secret out of caches, referrers and search engines."""
@@ -69,7 +62,7 @@ def _private(view_func):
         try:
             response = view_func(request, token, *args, **kwargs)
         except NotFound:
-            response = render(request, "plans/link_not_found.html", status=404)
+            response = render(request, "plans/links/not_found.html", status=404)
         except services.LinkThrottled:
             response = HttpResponse(
                 _("Too many attempts from your address. Please wait a quarter of an hour and try again."),
@@ -86,10 +79,11 @@ def _private(view_func):
     return wrapper
 
 
-def _open(request, token):
-    """(link, address, path for the log) for this request, or NotFound / LinkThrottled."""
-    ip_address, path = client_ip(request), _logged_path(request, token)
-    return services.open_link(token, ip_address, path), ip_address, path
+def open_link_page(request, token):
+    """(link, actor) for this request, or NotFound / LinkThrottled. The link holder acts without a user: the actor
+    is their address and the page's address without the secret, built here once for everything the page logs."""
+    actor = Actor(user=None, ip_address=client_ip(request), path=_logged_path(request, token))
+    return services.open_link(token, actor), actor
 
 
 def _checker_name(agreement) -> str:
@@ -100,17 +94,16 @@ def _checker_name(agreement) -> str:
     return ""
 
 
-def _page(request, token, link, ip_address, path, *, failed=None, status=200):
+def _home_page(request, token, link, actor, *, failed=None, status=200):
     """The link's page: the holder's own agreements with their buttons and forms, and what is shared with them.
     ``failed`` is (agreement id, bound form) of a report that was refused, shown again with its errors."""
-    view = queries.link_view(link, ip_address, path)
+    view = queries.link_view(link, actor)
     if failed is not None and failed[0] not in {a.pk for a in view.agreements}:
         # A form for someone else's agreement (the service, which logs this itself, was not reached).
         log_access(
-            Actor(user=None, ip_address=ip_address),
+            actor,
             Action.DENIED,
             [Access("agreement", failed[0], link.case_id, link.organisation_id)],
-            path=path,
             detail=f"not an agreement of personal link {link.pk}",
         )
         raise NotFound()
@@ -128,7 +121,7 @@ def _page(request, token, link, ip_address, path, *, failed=None, status=200):
     shared = view.shared
     return render(
         request,
-        "plans/link_home.html",
+        "plans/links/home.html",
         {
             "token": token,
             "person": link.person,
@@ -150,51 +143,44 @@ def _page(request, token, link, ip_address, path, *, failed=None, status=200):
     )
 
 
-@_private
+@link_page
 @require_safe
 def home(request, token):
-    link, ip_address, path = _open(request, token)
-    return _page(request, token, link, ip_address, path)
+    link, actor = open_link_page(request, token)
+    return _home_page(request, token, link, actor)
 
 
-@_private
+@link_page
 @require_POST
 def confirm(request, token, agreement_id):
-    link, ip_address, path = _open(request, token)
-    services.confirm_via_link(link, agreement_id, ip_address=ip_address, path=path)
+    link, actor = open_link_page(request, token)
+    services.confirm_via_link(link, agreement_id, actor)
     messages.success(request, _("Thank you: you have taken this agreement on."))
     return redirect("plan_links:home", token=token)
 
 
-@_private
+@link_page
 @require_POST
 def report(request, token, agreement_id):
-    link, ip_address, path = _open(request, token)
+    link, actor = open_link_page(request, token)
     form = _report_form(agreement_id, request.POST)
     if form.is_valid():
         try:
-            services.report_via_link(
-                link,
-                agreement_id,
-                form.cleaned_data["outcome"],
-                form.cleaned_data["note"],
-                ip_address=ip_address,
-                path=path,
-            )
+            services.report_via_link(link, agreement_id, form.cleaned_data["outcome"], form.cleaned_data["note"], actor)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("Thank you: your report has been passed on."))
             return redirect("plan_links:home", token=token)
-    return _page(request, token, link, ip_address, path, failed=(agreement_id, form), status=400)
+    return _home_page(request, token, link, actor, failed=(agreement_id, form), status=400)
 
 
-@_private
+@link_page
 @require_safe
 def attachment(request, token, attachment_id):
     """A child's tool shared with the link holder, as a download; only those the link's page lists."""
-    link, ip_address, path = _open(request, token)
-    found = queries.link_attachment(link, attachment_id, ip_address, path)
+    link, actor = open_link_page(request, token)
+    found = queries.link_attachment(link, attachment_id, actor)
     response = HttpResponse(found.content, content_type=found.content_type or "application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, found.filename or "download")
     response["X-Content-Type-Options"] = "nosniff"

@@ -1,4 +1,4 @@
-"""Forms of the Signs of Safety pages. They parse and show input; the services in ``safety.py`` decide and
+"""Forms of the Signs of Safety pages. They parse and show input; the services in ``services.py`` decide and
 validate again."""
 
 from django import forms
@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.cases.forms import VersionedForm
 
-from .choices import ChildTool, MapColumn, Sharing
-from .models import DangerStatement, SafetyMapEntry
-from .safety import MAX_ATTACHMENT_BYTES, SCORE_MAX, SCORE_MIN
+from ..choices import ChildTool, MapColumn, Sharing
+from ..models import DangerStatement, SafetyMapEntry
+from .services import MAX_ATTACHMENT_BYTES, SCORE_MAX, SCORE_MIN
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

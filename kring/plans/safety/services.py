@@ -1,4 +1,4 @@
-"""Signs of Safety: the records of a safety plan and the read for its page.
+"""Signs of Safety: the writes of a safety plan's records.
 
 - the three-column map (what are we worried about, what is working well, what needs to happen), each line with
   who agrees and who does not;
@@ -8,18 +8,18 @@
 - the child's own tools (Three Houses, Words and Pictures) as attachments, shared beyond the case team only as
   the family's consent allows.
 
-The rules of the safety plan are the plan's safety agreements; the plan pages write them, this page lists them.
+The rules of the safety plan are the plan's safety agreements; the plan pages write them, the safety page lists
+them.
 
-Writes go like the rest of the plan stage: ``open_plan`` locks the case and the plan and checks the permission,
-the record is validated and saved in one transaction, versioned records refuse a stale edit, and every write is
-in the access log. Only a plan of the kind "safety plan" takes these records.
+Writes go like the rest of the plan stage (``plans.editing``): ``open_plan`` locks the case and the plan and
+checks the permission, the record is validated and saved in one transaction, versioned records refuse a stale
+edit, and every write is in the access log. Only a plan of the kind "safety plan" takes these records.
 """
 
 from __future__ import annotations
 
 import os
 import unicodedata
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -28,27 +28,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.audit.services import Access, Action, log_access, person_access
-from kring.cases import queries as case_queries
 from kring.cases.choices import ConsentPurpose
 from kring.cases.editing import logs_refusal, refuse_if_stale, validate
-from kring.cases.models import CaseTeamMember, Person
 from kring.cases.services import has_consent
 from kring.core.errors import NotFound
+from kring.core.history import set_history_user
 from kring.network.models import NetworkMember, Safety
 
-from . import queries, services
-from .charts import line_chart_svg
-from .choices import MAP_GROUPS, ChildTool, MapColumn, PlanType, Sharing
-from .models import (
+from ..choices import ChildTool, MapColumn, PlanType, Sharing
+from ..editing import (
+    child_tool_access,
+    open_plan,
+    person_of_case,
+    refuse_during_private_time,
+    refuse_ended,
+    refuse_unknown,
+    save_new_version,
+    team_user,
+)
+from ..models import (
     ChildToolAttachment,
     DangerStatement,
-    Plan,
     Review,
     SafetyMapEntry,
     SafetyNetworkMember,
     SafetyScaleRating,
 )
-from .services import _refuse_during_private_time, _refuse_ended, _refuse_unknown, _save, open_plan
 
 ENTRY_FIELDS = ["column", "text", "who_agrees", "who_disagrees"]
 STATEMENT_FIELDS = ["order", "statement", "safety_goal"]
@@ -91,11 +96,6 @@ def network_member_access(member) -> Access:
     return Access("safety_network_member", member.pk, member.case_id, member.organisation_id)
 
 
-def attachment_access(attachment) -> Access:
-    # The same record type as the plan queries use for the child's tools.
-    return Access("child_tool", attachment.pk, attachment.case_id, attachment.organisation_id)
-
-
 # ---- helpers -----------------------------------------------------------------------------------------------
 
 
@@ -116,8 +116,8 @@ def _open_safety_plan(actor, case_id, plan_id):
     ended, and any write while the family deliberates in private."""
     case, plan = open_plan(actor, case_id, plan_id)
     _refuse_not_safety_plan(plan)
-    _refuse_ended(plan.trajectory)
-    _refuse_during_private_time(plan)
+    refuse_ended(plan.trajectory)
+    refuse_during_private_time(plan)
     return case, plan
 
 
@@ -132,12 +132,7 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-# Persons and team members are looked up as the plan services do (ids of other cases are refused alike).
-_person_of_case = services._person_of_case
-_team_user = services._team_user
-
-
-def _score(value) -> int:
+def score_of(value) -> int:
     message = _("Give a whole number from %(min)s to %(max)s.") % {"min": SCORE_MIN, "max": SCORE_MAX}
     if isinstance(value, bool) or value in (None, ""):
         raise ValidationError({"score": [message]})
@@ -187,46 +182,44 @@ def _apply_entry(entry, data):
 
 @logs_refusal
 @transaction.atomic
-def add_map_entry(actor, case_id, plan_id, data: dict, path: str = "") -> SafetyMapEntry:
+def add_map_entry(actor, case_id, plan_id, data: dict) -> SafetyMapEntry:
     """A line in one column of the map: what we are worried about (harm, complicating factors), what is working
     well (strengths, existing safety) or what needs to happen."""
     case, plan = _open_safety_plan(actor, case_id, plan_id)
-    _refuse_unknown(data, ENTRY_FIELDS)
+    refuse_unknown(data, ENTRY_FIELDS)
     entry = SafetyMapEntry(plan=plan, case=case, organisation=case.organisation, created_by=actor.user)
     _apply_entry(entry, data)
-    entry._history_user = actor.user
+    set_history_user(entry, actor.user)
     entry.save()
-    log_access(actor, Action.CREATE, [entry_access(entry)], path=path)
+    log_access(actor, Action.CREATE, [entry_access(entry)])
     return entry
 
 
-def _change(actor, case_id, plan_id, model, record_id, changes, expected_version, fields, apply, access, path):
+def _change(actor, case_id, plan_id, model, record_id, changes, expected_version, fields, apply, access):
     """Change one record of the safety plan: version-checked, validated by ``apply``, kept in its history."""
     case, plan = _open_safety_plan(actor, case_id, plan_id)
     record = _lock_in_plan(model, case, plan, record_id)
     refuse_if_stale(record, expected_version, fields)
-    _refuse_unknown(changes, fields)
+    refuse_unknown(changes, fields)
     apply(record, changes)
-    _save(record, actor)
-    log_access(actor, Action.UPDATE, [access(record)], path=path)
+    save_new_version(record, actor)
+    log_access(actor, Action.UPDATE, [access(record)])
     return record
 
 
-def _remove(actor, case_id, plan_id, model, record_id, expected_version, fields, access, path):
+def _remove(actor, case_id, plan_id, model, record_id, expected_version, fields, access):
     """Remove one record of the safety plan, version-checked; its history keeps who removed it."""
     case, plan = _open_safety_plan(actor, case_id, plan_id)
     record = _lock_in_plan(model, case, plan, record_id)
     refuse_if_stale(record, expected_version, fields)
-    log_access(actor, Action.DELETE, [access(record)], path=path)
-    record._history_user = actor.user
+    log_access(actor, Action.DELETE, [access(record)])
+    set_history_user(record, actor.user)
     record.delete()
 
 
 @logs_refusal
 @transaction.atomic
-def update_map_entry(
-    actor, case_id, plan_id, entry_id, changes: dict, expected_version, path: str = ""
-) -> SafetyMapEntry:
+def update_map_entry(actor, case_id, plan_id, entry_id, changes: dict, expected_version) -> SafetyMapEntry:
     return _change(
         actor,
         case_id,
@@ -238,14 +231,13 @@ def update_map_entry(
         ENTRY_FIELDS,
         _apply_entry,
         entry_access,
-        path,
     )
 
 
 @logs_refusal
 @transaction.atomic
-def remove_map_entry(actor, case_id, plan_id, entry_id, expected_version, path: str = "") -> None:
-    _remove(actor, case_id, plan_id, SafetyMapEntry, entry_id, expected_version, ENTRY_FIELDS, entry_access, path)
+def remove_map_entry(actor, case_id, plan_id, entry_id, expected_version) -> None:
+    _remove(actor, case_id, plan_id, SafetyMapEntry, entry_id, expected_version, ENTRY_FIELDS, entry_access)
 
 
 # ---- danger statements and safety goals --------------------------------------------------------------------
@@ -278,24 +270,22 @@ def _apply_statement(statement, data):
 
 @logs_refusal
 @transaction.atomic
-def add_danger_statement(actor, case_id, plan_id, data: dict, path: str = "") -> DangerStatement:
+def add_danger_statement(actor, case_id, plan_id, data: dict) -> DangerStatement:
     """A danger statement with its safety goal; both are required."""
     case, plan = _open_safety_plan(actor, case_id, plan_id)
-    _refuse_unknown(data, STATEMENT_FIELDS)
+    refuse_unknown(data, STATEMENT_FIELDS)
     last = plan.danger_statements.order_by("-order").values_list("order", flat=True).first()
     statement = DangerStatement(plan=plan, case=case, organisation=case.organisation, order=(last or 0) + 1)
     _apply_statement(statement, data)
-    statement._history_user = actor.user
+    set_history_user(statement, actor.user)
     statement.save()
-    log_access(actor, Action.CREATE, [statement_access(statement)], path=path)
+    log_access(actor, Action.CREATE, [statement_access(statement)])
     return statement
 
 
 @logs_refusal
 @transaction.atomic
-def update_danger_statement(
-    actor, case_id, plan_id, statement_id, changes: dict, expected_version, path: str = ""
-) -> DangerStatement:
+def update_danger_statement(actor, case_id, plan_id, statement_id, changes: dict, expected_version) -> DangerStatement:
     return _change(
         actor,
         case_id,
@@ -307,13 +297,12 @@ def update_danger_statement(
         STATEMENT_FIELDS,
         _apply_statement,
         statement_access,
-        path,
     )
 
 
 @logs_refusal
 @transaction.atomic
-def remove_danger_statement(actor, case_id, plan_id, statement_id, expected_version, path: str = "") -> None:
+def remove_danger_statement(actor, case_id, plan_id, statement_id, expected_version) -> None:
     """Removes the statement together with its goal: the two only exist as a pair."""
     _remove(
         actor,
@@ -324,7 +313,6 @@ def remove_danger_statement(actor, case_id, plan_id, statement_id, expected_vers
         expected_version,
         STATEMENT_FIELDS,
         statement_access,
-        path,
     )
 
 
@@ -333,11 +321,11 @@ def remove_danger_statement(actor, case_id, plan_id, statement_id, expected_vers
 
 @logs_refusal
 @transaction.atomic
-def record_rating(actor, case_id, plan_id, data: dict, path: str = "") -> SafetyScaleRating:
+def record_rating(actor, case_id, plan_id, data: dict) -> SafetyScaleRating:
     """Where one person puts the safety today, 0 to 10: a person of the case (family or network) or a
     professional of the case team, optionally at a review of the plan."""
     case, plan = _open_safety_plan(actor, case_id, plan_id)
-    _refuse_unknown(data, RATING_FIELDS)
+    refuse_unknown(data, RATING_FIELDS)
     errors = {}
 
     def collect(func, *args, **kwargs):
@@ -348,9 +336,9 @@ def record_rating(actor, case_id, plan_id, data: dict, path: str = "") -> Safety
                 errors.setdefault(name, []).extend(messages)
             return None
 
-    person = collect(_person_of_case, case, data.get("person"), "person")
-    professional = collect(_team_user, case, data.get("rater_user"), "rater_user")
-    score = collect(_score, data.get("score"))
+    person = collect(person_of_case, case, data.get("person"), "person")
+    professional = collect(team_user, case, data.get("rater_user"), "rater_user")
+    score = collect(score_of, data.get("score"))
     rated_on = collect(_date, data.get("rated_on") or timezone.localdate(), "rated_on")
     review = None
     if data.get("review") not in (None, ""):
@@ -383,17 +371,17 @@ def record_rating(actor, case_id, plan_id, data: dict, path: str = "") -> Safety
     validate(rating, exclude=["plan", "case", "organisation", "person", "rater_user", "review", "recorded_by"])
     rating.save()
     accesses = [rating_access(rating)] + ([person_access(person)] if person else [])
-    log_access(actor, Action.CREATE, accesses, path=path)
+    log_access(actor, Action.CREATE, accesses)
     return rating
 
 
 @logs_refusal
 @transaction.atomic
-def remove_rating(actor, case_id, plan_id, rating_id, path: str = "") -> None:
+def remove_rating(actor, case_id, plan_id, rating_id) -> None:
     """Take back a score that was recorded by mistake."""
     case, plan = _open_safety_plan(actor, case_id, plan_id)
     rating = _lock_in_plan(SafetyScaleRating, case, plan, rating_id)
-    log_access(actor, Action.DELETE, [rating_access(rating)], path=path)
+    log_access(actor, Action.DELETE, [rating_access(rating)])
     rating.delete()
 
 
@@ -402,11 +390,11 @@ def remove_rating(actor, case_id, plan_id, rating_id, path: str = "") -> None:
 
 @logs_refusal
 @transaction.atomic
-def add_network_member(actor, case_id, plan_id, person_id, role: str = "", path: str = "") -> SafetyNetworkMember:
+def add_network_member(actor, case_id, plan_id, person_id, role: str = "") -> SafetyNetworkMember:
     """A person of the case joins the safety network. Only trustworthy network members join a safety plan: a
     person marked unsafe on the network map is refused."""
     case, plan = _open_safety_plan(actor, case_id, plan_id)
-    person = _person_of_case(case, person_id, "person", required=True)
+    person = person_of_case(case, person_id, "person", required=True)
     safety = NetworkMember.objects.filter(person=person).values_list("safety", flat=True).first()
     if safety == Safety.UNSAFE:
         raise ValidationError(
@@ -426,16 +414,16 @@ def add_network_member(actor, case_id, plan_id, person_id, role: str = "", path:
     member = SafetyNetworkMember(plan=plan, case=case, organisation=case.organisation, person=person, role=_text(role))
     validate(member, exclude=["plan", "case", "organisation", "person"])
     member.save()
-    log_access(actor, Action.CREATE, [network_member_access(member), person_access(person)], path=path)
+    log_access(actor, Action.CREATE, [network_member_access(member), person_access(person)])
     return member
 
 
 @logs_refusal
 @transaction.atomic
-def remove_network_member(actor, case_id, plan_id, member_id, path: str = "") -> None:
+def remove_network_member(actor, case_id, plan_id, member_id) -> None:
     case, plan = _open_safety_plan(actor, case_id, plan_id)
     member = _lock_in_plan(SafetyNetworkMember, case, plan, member_id)
-    log_access(actor, Action.DELETE, [network_member_access(member)], path=path)
+    log_access(actor, Action.DELETE, [network_member_access(member)])
     member.delete()
 
 
@@ -510,13 +498,11 @@ def _refuse_sharing_without_consent(case, sharing):
 
 @logs_refusal
 @transaction.atomic
-def add_attachment(
-    actor, case_id, plan_id, data: dict, filename: str, content: bytes, path: str = ""
-) -> ChildToolAttachment:
+def add_attachment(actor, case_id, plan_id, data: dict, filename: str, content: bytes) -> ChildToolAttachment:
     """Keep a child's own tool (a drawing, a scan, a PDF) with the plan. Only PDF, PNG and JPEG, recognised by
     their content, up to 5 MB. Sharing beyond the case team needs the matching consent."""
     case, plan = _open_safety_plan(actor, case_id, plan_id)
-    _refuse_unknown(data, ATTACHMENT_FIELDS)
+    refuse_unknown(data, ATTACHMENT_FIELDS)
     errors = {}
     tool = _text(data.get("tool"))
     if tool not in ChildTool.values:
@@ -527,7 +513,7 @@ def add_attachment(
     sharing = _text(data.get("sharing")) or Sharing.CASE_TEAM
     child = clean_name = content_type = None
     try:
-        child = _person_of_case(case, data.get("child"), "child", required=True)
+        child = person_of_case(case, data.get("child"), "child", required=True)
     except ValidationError as error:
         errors.update(error.message_dict)
     try:
@@ -557,13 +543,13 @@ def add_attachment(
     )
     validate(attachment, exclude=["plan", "case", "organisation", "child", "uploaded_by", "content"])
     attachment.save()
-    log_access(actor, Action.CREATE, [attachment_access(attachment), person_access(child)], path=path)
+    log_access(actor, Action.CREATE, [child_tool_access(attachment), person_access(child)])
     return attachment
 
 
 @logs_refusal
 @transaction.atomic
-def change_sharing(actor, case_id, plan_id, attachment_id, sharing: str, path: str = "") -> ChildToolAttachment:
+def change_sharing(actor, case_id, plan_id, attachment_id, sharing: str) -> ChildToolAttachment:
     """Share a child's tool more or less widely. Wider than the case team only with consent in force today;
     narrowing is always allowed."""
     case, plan = _open_safety_plan(actor, case_id, plan_id)
@@ -572,217 +558,14 @@ def change_sharing(actor, case_id, plan_id, attachment_id, sharing: str, path: s
     _refuse_sharing_without_consent(case, sharing)
     attachment.sharing = sharing
     attachment.save(update_fields=["sharing"])
-    log_access(actor, Action.UPDATE, [attachment_access(attachment)], path=path, detail=f"sharing: {sharing}")
+    log_access(actor, Action.UPDATE, [child_tool_access(attachment)], detail=f"sharing: {sharing}")
     return attachment
 
 
 @logs_refusal
 @transaction.atomic
-def remove_attachment(actor, case_id, plan_id, attachment_id, path: str = "") -> None:
+def remove_attachment(actor, case_id, plan_id, attachment_id) -> None:
     case, plan = _open_safety_plan(actor, case_id, plan_id)
     attachment = _lock_in_plan(ChildToolAttachment, case, plan, attachment_id)
-    log_access(actor, Action.DELETE, [attachment_access(attachment)], path=path)
+    log_access(actor, Action.DELETE, [child_tool_access(attachment)])
     attachment.delete()
-
-
-def attachment_download(actor, case_id, trajectory_id, attachment_id, path: str = "") -> ChildToolAttachment:
-    """One attachment with its content, for the case team; logged as an export. Outside the user's cases: NotFound,
-    logged as refused."""
-    case = case_queries.get_case(actor, case_id, path=path, log=False)
-    attachment = (
-        ChildToolAttachment.objects.select_related("child")
-        .filter(case=case, plan__trajectory_id=trajectory_id, pk=attachment_id)
-        .first()
-    )
-    if attachment is None:
-        raise NotFound()
-    accesses = [attachment_access(attachment)] + ([person_access(attachment.child)] if attachment.child else [])
-    log_access(actor, Action.EXPORT, accesses, path=path)
-    return attachment
-
-
-# ---- the safety page ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class MapColumnView:
-    code: str
-    label: str
-    entries: list
-
-
-@dataclass
-class MapGroupView:
-    title: str
-    columns: list  # MapColumnView
-
-
-@dataclass
-class AttachmentRow:
-    attachment: ChildToolAttachment
-    consent_in_force: bool  # False: shared more widely than the consent in force allows today
-
-
-@dataclass
-class SafetyPage:
-    view: queries.PlanView
-    case: object
-    trajectory: object
-    plan: Plan | None
-    groups: list = field(default_factory=list)
-    statements: list = field(default_factory=list)
-    ratings: list = field(default_factory=list)
-    chart: str = ""
-    rules: list = field(default_factory=list)
-    network: list = field(default_factory=list)
-    attachments: list = field(default_factory=list)
-    unsafe_ids: set = field(default_factory=set)  # persons marked unsafe on the network map (since they joined)
-
-    @property
-    def is_safety_plan(self) -> bool:
-        return self.view.is_safety_plan
-
-
-def rating_series(ratings) -> dict[str, list[tuple[date, float]]]:
-    """One series per rater, in the order they first gave a score. Two raters with the same name stay apart."""
-    series: dict[str, list] = {}
-    names: dict[tuple, str] = {}
-    for rating in sorted(ratings, key=lambda r: (r.rated_on, r.pk)):
-        key = ("p", rating.person_id) if rating.person_id else ("u", rating.rater_user_id)
-        if key not in names:
-            name, n = rating.rater, 2
-            while name in series:
-                name, n = f"{rating.rater} ({n})", n + 1
-            names[key] = name
-            series[name] = []
-        series[names[key]].append((rating.rated_on, float(rating.score)))
-    return series
-
-
-def safety_page(actor, case_id, trajectory_id, path: str = "") -> SafetyPage:
-    """Everything the Signs of Safety page shows, from the plan's read (visibility, access log); the safety
-    records and the persons they name are logged too."""
-    view = queries.plan_view(actor, case_id, trajectory_id, path=path)
-    page = SafetyPage(view=view, case=view.case, trajectory=view.trajectory, plan=view.plan)
-    if view.plan is None or not view.is_safety_plan:
-        return page
-    by_column: dict[str, list] = {}
-    for entry in view.map_entries:
-        by_column.setdefault(entry.column, []).append(entry)
-    page.groups = [
-        MapGroupView(str(title), [MapColumnView(c.value, c.label, by_column.get(c.value, [])) for c in columns])
-        for title, columns in MAP_GROUPS
-    ]
-    page.statements = view.danger_statements
-    page.ratings = sorted(view.ratings, key=lambda r: (r.rated_on, r.pk))
-    # The axis label stays short to fit beside the chart; the page explains 0 and 10 above it.
-    page.chart = line_chart_svg(
-        rating_series(page.ratings), SCORE_MIN, SCORE_MAX, _("Safety scale over time"), _("score (0-10)")
-    )
-    page.rules = [a for a in view.agreements if a.is_safety]
-    page.network = view.safety_network
-    consent = {sharing: has_consent(view.case, purpose) for sharing, purpose in SHARING_CONSENT.items()}
-    page.attachments = [AttachmentRow(a, consent.get(a.sharing, True)) for a in view.attachments]
-    page.unsafe_ids = unsafe_person_ids(view.case)
-    persons = {
-        p.pk: p
-        for p in (
-            [r.person for r in view.ratings]
-            + [m.person for m in view.safety_network]
-            + [a.child for a in view.attachments]
-        )
-        if p is not None
-    }
-    accesses = (
-        [entry_access(e) for e in view.map_entries]
-        + [statement_access(s) for s in view.danger_statements]
-        + [rating_access(r) for r in view.ratings]
-        + [network_member_access(m) for m in view.safety_network]
-        + [attachment_access(a) for a in view.attachments]
-        + [person_access(p) for p in persons.values()]
-    )
-    log_access(actor, Action.VIEW, accesses, path=path)
-    return page
-
-
-@dataclass
-class SafetyFormContext:
-    """What a Signs of Safety form page needs: the plan, and for the forms that name people their choices."""
-
-    case: object
-    trajectory: object
-    plan: Plan
-    persons: list = field(default_factory=list)
-    team: list = field(default_factory=list)
-    reviews: list = field(default_factory=list)
-    unsafe_ids: set = field(default_factory=set)
-
-
-def safety_plan_for(actor, case_id, trajectory_id, path: str = "", with_persons: bool = False) -> SafetyFormContext:
-    """The trajectory's safety plan for a form page; NotFound when it has none. With ``with_persons`` also the
-    persons of the case (logged), the case team and the plan's reviews, for the form's choices."""
-    case, trajectory = queries.get_trajectory(actor, case_id, trajectory_id, path=path)
-    plan = Plan.objects.filter(trajectory=trajectory, plan_type=PlanType.SAFETY_PLAN).first()
-    if plan is None:
-        raise NotFound()
-    from .services import plan_access
-
-    context = SafetyFormContext(case=case, trajectory=trajectory, plan=plan)
-    if with_persons:
-        context.persons = case_persons(case)
-        context.team = list(CaseTeamMember.objects.filter(case=case).select_related("user"))
-        context.reviews = list(plan.reviews.all())
-        context.unsafe_ids = unsafe_person_ids(case)
-    log_access(actor, Action.VIEW, [plan_access(plan)] + [person_access(p) for p in context.persons], path=path)
-    return context
-
-
-def safety_record(actor, case_id, trajectory_id, model, record_id, path: str = ""):
-    """(form context, record) for an edit form: the record must belong to this trajectory's safety plan."""
-    context = safety_plan_for(actor, case_id, trajectory_id, path=path)
-    record = model.objects.filter(case=context.case, plan=context.plan, pk=record_id).first()
-    if record is None:
-        raise NotFound()
-    access = {SafetyMapEntry: entry_access, DangerStatement: statement_access}[model]
-    log_access(actor, Action.VIEW, [access(record)], path=path)
-    return context, record
-
-
-def require_record(context, model, record_id) -> None:
-    """NotFound unless the record belongs to the context's safety plan: checked before a posted form is read, so a
-    record of another plan is refused (and logged as refused) whatever the form holds."""
-    if not model.objects.filter(case=context.case, plan=context.plan, pk=record_id).exists():
-        raise NotFound()
-
-
-def case_persons(case):
-    """The persons of a case, central persons first (the caller logs them)."""
-    return list(Person.objects.filter(case=case).order_by("-is_central", "last_name", "first_name"))
-
-
-def unsafe_person_ids(case) -> set:
-    return set(NetworkMember.objects.filter(case=case, safety=Safety.UNSAFE).values_list("person_id", flat=True))
-
-
-__all__ = [
-    "MAX_ATTACHMENT_BYTES",
-    "SafetyPage",
-    "add_attachment",
-    "add_danger_statement",
-    "add_map_entry",
-    "add_network_member",
-    "attachment_download",
-    "change_sharing",
-    "check_file",
-    "record_rating",
-    "remove_attachment",
-    "remove_danger_statement",
-    "remove_map_entry",
-    "remove_network_member",
-    "remove_rating",
-    "safety_page",
-    "safety_plan_for",
-    "safety_record",
-    "update_danger_statement",
-    "update_map_entry",
-]

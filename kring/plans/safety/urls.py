@@ -1,8 +1,9 @@
-"""Signs of Safety pages of a trajectory's safety plan, under /cases/<pk>/plans/<trajectory_id>/safety/."""
+"""Signs of Safety pages of a trajectory's safety plan, under /cases/<pk>/plans/<trajectory_id>/safety/: part of
+the plan pages (namespace ``plans``, included by ``plans/urls.py``)."""
 
 from django.urls import path
 
-from . import views_safety as views
+from . import views
 
 urlpatterns = [
     path("<int:trajectory_id>/safety/", views.safety_view, name="safety"),

@@ -1,8 +1,6 @@
 """Signs of Safety pages: the whole safety view of a trajectory's safety plan, and the forms that add to it. Thin,
-like the other pages: parse the request, call a read or a service from ``safety.py``, render. Every form works
-without JavaScript."""
-
-import functools
+like the other pages: parse the request, call a read (``queries``) or a service (``services``), render. Every form
+works without JavaScript."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kring.core.actor import Actor
-from kring.core.errors import StaleEdit
-from kring.core.forms import apply_service_errors
+from kring.core.forms import apply_service_errors, at_version, save_versioned
 
-from . import safety, services
-from .forms_safety import (
+from ..editing import can_work_on
+from ..models import ChildToolAttachment, DangerStatement, SafetyMapEntry, SafetyNetworkMember, SafetyScaleRating
+from . import queries, services
+from .forms import (
     RATING_ERROR_FIELDS,
     AttachmentForm,
     DangerStatementForm,
@@ -29,21 +28,10 @@ from .forms_safety import (
     RemoveForm,
     SharingForm,
 )
-from .models import ChildToolAttachment, DangerStatement, SafetyMapEntry, SafetyNetworkMember, SafetyScaleRating
 
 
 def _actor(request):
     return Actor.from_request(request)
-
-
-def _page(view_func):
-    """Logged in; a case, trajectory or record the user may not know of is a 404 like a missing one."""
-
-    @functools.wraps(view_func)
-    def wrapper(request, *args, **kwargs):
-        return view_func(request, *args, **kwargs)
-
-    return login_required(wrapper)
 
 
 def _safety_url(pk, trajectory_id, anchor=""):
@@ -55,6 +43,11 @@ def _messages_of(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [m for items in error.message_dict.values() for m in items]
     return list(error.messages)
+
+
+def _messages_of_form(form) -> list[str]:
+    """What a service refused, as the form holds it after ``save_versioned``."""
+    return [message for items in form.errors.values() for message in items]
 
 
 def _renamed(error: ValidationError, names: dict) -> ValidationError:
@@ -71,8 +64,8 @@ def _renamed(error: ValidationError, names: dict) -> ValidationError:
 
 
 def _render_safety(request, pk, trajectory_id, stale=None, status=200):
-    page = safety.safety_page(_actor(request), pk, trajectory_id, path=request.path)
-    can_edit = bool(page.plan) and services.can_work_on(request.user, page.case, page.trajectory)
+    page = queries.safety_page(_actor(request), pk, trajectory_id)
+    can_edit = bool(page.plan) and can_work_on(request.user, page.case, page.trajectory)
     rows = [
         {
             "row": row,
@@ -84,7 +77,7 @@ def _render_safety(request, pk, trajectory_id, stale=None, status=200):
     ]
     return render(
         request,
-        "plans/safety.html",
+        "plans/safety/page.html",
         {
             "case": page.case,
             "trajectory": page.trajectory,
@@ -98,40 +91,39 @@ def _render_safety(request, pk, trajectory_id, stale=None, status=200):
     )
 
 
-@_page
+@login_required
 def safety_view(request, pk, trajectory_id):
     return _render_safety(request, pk, trajectory_id)
 
 
 # The record each removal takes away, looked up before its form is read.
 REMOVED_RECORD = {
-    safety.remove_map_entry: SafetyMapEntry,
-    safety.remove_danger_statement: DangerStatement,
-    safety.remove_rating: SafetyScaleRating,
-    safety.remove_network_member: SafetyNetworkMember,
-    safety.remove_attachment: ChildToolAttachment,
+    services.remove_map_entry: SafetyMapEntry,
+    services.remove_danger_statement: DangerStatement,
+    services.remove_rating: SafetyScaleRating,
+    services.remove_network_member: SafetyNetworkMember,
+    services.remove_attachment: ChildToolAttachment,
 }
 
 
 def _remove(request, pk, trajectory_id, service, record_id, anchor, done, *, versioned=True):
     """Run a removal posted from the safety page; a stale one shows the page again with what changed (409)."""
     actor = _actor(request)
-    context = safety.safety_plan_for(actor, pk, trajectory_id, path=request.path)
-    safety.require_record(context, REMOVED_RECORD[service], record_id)
+    context = queries.safety_plan_for(actor, pk, trajectory_id)
+    queries.require_record(context, REMOVED_RECORD[service], record_id)
     form = RemoveForm(request.POST)
     if not form.is_valid() or (versioned and form.cleaned_data["version"] is None):
         messages.error(request, _("The form was damaged; open it again."))
         return redirect(_safety_url(pk, trajectory_id, anchor))
     args = (actor, pk, context.plan.pk, record_id) + ((form.cleaned_data["version"],) if versioned else ())
-    try:
-        service(*args, path=request.path)
-    except StaleEdit as error:
-        return _render_safety(request, pk, trajectory_id, stale=error, status=409)
-    except ValidationError as error:
-        for message in _messages_of(error):
-            messages.error(request, message)
-    else:
+    # Nothing to fill in again after a stale removal: the page itself is shown with what changed.
+    result = save_versioned(request, form, lambda form: service(*args), refill=lambda: form)
+    if result.stale:
+        return _render_safety(request, pk, trajectory_id, stale=result.stale, status=result.status)
+    if result.saved:
         messages.success(request, done)
+    for message in _messages_of_form(form):
+        messages.error(request, message)
     return redirect(_safety_url(pk, trajectory_id, anchor))
 
 
@@ -144,53 +136,41 @@ def _versioned_form(
     """Add or change a map entry or a danger statement; a stale change is shown again with what changed (409)."""
     actor = _actor(request)
     if record_id is None:
-        context, record = safety.safety_plan_for(actor, pk, trajectory_id, path=request.path), None
+        context, record = queries.safety_plan_for(actor, pk, trajectory_id), None
     else:
-        context, record = safety.safety_record(actor, pk, trajectory_id, model, record_id, path=request.path)
-    form = form_class(request.POST or None, instance=record)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            if record is None:
-                add(actor, pk, context.plan.pk, form.changes(), path=request.path)
-            else:
-                update(
-                    actor,
-                    pk,
-                    context.plan.pk,
-                    record.pk,
-                    form.changes(),
-                    form.cleaned_data["version"],
-                    path=request.path,
-                )
-        except StaleEdit as error:
-            stale = error
-            _context, fresh = safety.safety_record(actor, pk, trajectory_id, model, record_id, path=request.path)
-            data = request.POST.copy()
-            data["version"] = fresh.version
-            form = form_class(data, instance=fresh)
-        except ValidationError as error:
-            apply_service_errors(form, error)
+        context, record = queries.safety_record(actor, pk, trajectory_id, model, record_id)
+
+    def save(form):
+        if record is None:
+            add(actor, pk, context.plan.pk, form.changes())
         else:
-            messages.success(request, saved)
-            return redirect(_safety_url(pk, trajectory_id, anchor))
+            update(actor, pk, context.plan.pk, record.pk, form.changes(), form.cleaned_data["version"])
+
+    def refill():
+        _context, fresh = queries.safety_record(actor, pk, trajectory_id, model, record_id)
+        return form_class(at_version(request.POST, fresh.version), instance=fresh)
+
+    result = save_versioned(request, form_class(request.POST or None, instance=record), save, refill)
+    if result.saved:
+        messages.success(request, saved)
+        return redirect(_safety_url(pk, trajectory_id, anchor))
     return render(
         request,
-        "plans/safety_form.html",
+        "plans/safety/form.html",
         {
             "case": context.case,
             "trajectory": context.trajectory,
-            "form": form,
-            "stale": stale,
+            "form": result.form,
+            "stale": result.stale,
             "title": template_title,
             "anchor": anchor,
             "multipart": False,
         },
-        status=409 if stale else (400 if form.errors else 200),
+        status=result.status if result.stale else (400 if result.form.errors else 200),
     )
 
 
-@_page
+@login_required
 def entry_add(request, pk, trajectory_id):
     return _versioned_form(
         request,
@@ -199,15 +179,15 @@ def entry_add(request, pk, trajectory_id):
         None,
         model=SafetyMapEntry,
         form_class=MapEntryForm,
-        add=safety.add_map_entry,
-        update=safety.update_map_entry,
+        add=services.add_map_entry,
+        update=services.update_map_entry,
         anchor="map",
         saved=_("The line was added to the map."),
         template_title=_("Add to the map"),
     )
 
 
-@_page
+@login_required
 def entry_edit(request, pk, trajectory_id, entry_id):
     return _versioned_form(
         request,
@@ -216,26 +196,26 @@ def entry_edit(request, pk, trajectory_id, entry_id):
         entry_id,
         model=SafetyMapEntry,
         form_class=MapEntryForm,
-        add=safety.add_map_entry,
-        update=safety.update_map_entry,
+        add=services.add_map_entry,
+        update=services.update_map_entry,
         anchor="map",
         saved=_("The line on the map was saved."),
         template_title=_("Change a line of the map"),
     )
 
 
-@_page
+@login_required
 @require_POST
 def entry_remove(request, pk, trajectory_id, entry_id):
     return _remove(
-        request, pk, trajectory_id, safety.remove_map_entry, entry_id, "map", _("The line was removed from the map.")
+        request, pk, trajectory_id, services.remove_map_entry, entry_id, "map", _("The line was removed from the map.")
     )
 
 
 # ---- danger statements -------------------------------------------------------------------------------------
 
 
-@_page
+@login_required
 def statement_add(request, pk, trajectory_id):
     return _versioned_form(
         request,
@@ -244,15 +224,15 @@ def statement_add(request, pk, trajectory_id):
         None,
         model=DangerStatement,
         form_class=DangerStatementForm,
-        add=safety.add_danger_statement,
-        update=safety.update_danger_statement,
+        add=services.add_danger_statement,
+        update=services.update_danger_statement,
         anchor="statements",
         saved=_("The danger statement and its safety goal were added."),
         template_title=_("Add a danger statement with its safety goal"),
     )
 
 
-@_page
+@login_required
 def statement_edit(request, pk, trajectory_id, statement_id):
     return _versioned_form(
         request,
@@ -261,22 +241,22 @@ def statement_edit(request, pk, trajectory_id, statement_id):
         statement_id,
         model=DangerStatement,
         form_class=DangerStatementForm,
-        add=safety.add_danger_statement,
-        update=safety.update_danger_statement,
+        add=services.add_danger_statement,
+        update=services.update_danger_statement,
         anchor="statements",
         saved=_("The danger statement and its safety goal were saved."),
         template_title=_("Change a danger statement and its safety goal"),
     )
 
 
-@_page
+@login_required
 @require_POST
 def statement_remove(request, pk, trajectory_id, statement_id):
     return _remove(
         request,
         pk,
         trajectory_id,
-        safety.remove_danger_statement,
+        services.remove_danger_statement,
         statement_id,
         "statements",
         _("The danger statement and its safety goal were removed."),
@@ -286,14 +266,14 @@ def statement_remove(request, pk, trajectory_id, statement_id):
 # ---- safety scaling ----------------------------------------------------------------------------------------
 
 
-@_page
+@login_required
 def rating_add(request, pk, trajectory_id):
     actor = _actor(request)
-    context = safety.safety_plan_for(actor, pk, trajectory_id, path=request.path, with_persons=True)
+    context = queries.safety_plan_for(actor, pk, trajectory_id, with_persons=True)
     form = RatingForm(request.POST or None, persons=context.persons, team=context.team, reviews=context.reviews)
     if request.method == "POST" and form.is_valid():
         try:
-            safety.record_rating(actor, pk, context.plan.pk, form.values(), path=request.path)
+            services.record_rating(actor, pk, context.plan.pk, form.values())
         except ValidationError as error:
             apply_service_errors(form, _renamed(error, RATING_ERROR_FIELDS))
         else:
@@ -301,7 +281,7 @@ def rating_add(request, pk, trajectory_id):
             return redirect(_safety_url(pk, trajectory_id, "scaling"))
     return render(
         request,
-        "plans/safety_form.html",
+        "plans/safety/form.html",
         {
             "case": context.case,
             "trajectory": context.trajectory,
@@ -314,14 +294,14 @@ def rating_add(request, pk, trajectory_id):
     )
 
 
-@_page
+@login_required
 @require_POST
 def rating_remove(request, pk, trajectory_id, rating_id):
     return _remove(
         request,
         pk,
         trajectory_id,
-        safety.remove_rating,
+        services.remove_rating,
         rating_id,
         "scaling",
         _("The score was removed."),
@@ -332,15 +312,15 @@ def rating_remove(request, pk, trajectory_id, rating_id):
 # ---- the safety network ------------------------------------------------------------------------------------
 
 
-@_page
+@login_required
 def network_add(request, pk, trajectory_id):
     actor = _actor(request)
-    context = safety.safety_plan_for(actor, pk, trajectory_id, path=request.path, with_persons=True)
+    context = queries.safety_plan_for(actor, pk, trajectory_id, with_persons=True)
     form = NetworkMemberForm(request.POST or None, persons=context.persons, unsafe_ids=context.unsafe_ids)
     if request.method == "POST" and form.is_valid():
         try:
-            safety.add_network_member(
-                actor, pk, context.plan.pk, form.cleaned_data["person"], form.cleaned_data["role"], path=request.path
+            services.add_network_member(
+                actor, pk, context.plan.pk, form.cleaned_data["person"], form.cleaned_data["role"]
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -349,7 +329,7 @@ def network_add(request, pk, trajectory_id):
             return redirect(_safety_url(pk, trajectory_id, "network"))
     return render(
         request,
-        "plans/safety_form.html",
+        "plans/safety/form.html",
         {
             "case": context.case,
             "trajectory": context.trajectory,
@@ -366,14 +346,14 @@ def network_add(request, pk, trajectory_id):
     )
 
 
-@_page
+@login_required
 @require_POST
 def network_remove(request, pk, trajectory_id, member_id):
     return _remove(
         request,
         pk,
         trajectory_id,
-        safety.remove_network_member,
+        services.remove_network_member,
         member_id,
         "network",
         _("The person was taken out of the safety network."),
@@ -384,22 +364,21 @@ def network_remove(request, pk, trajectory_id, member_id):
 # ---- the child's own tools ---------------------------------------------------------------------------------
 
 
-@_page
+@login_required
 def attachment_add(request, pk, trajectory_id):
     actor = _actor(request)
-    context = safety.safety_plan_for(actor, pk, trajectory_id, path=request.path, with_persons=True)
+    context = queries.safety_plan_for(actor, pk, trajectory_id, with_persons=True)
     form = AttachmentForm(request.POST or None, request.FILES or None, persons=context.persons)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            safety.add_attachment(
+            services.add_attachment(
                 actor,
                 pk,
                 context.plan.pk,
                 form.values(),
                 upload.name,
-                upload.read(safety.MAX_ATTACHMENT_BYTES + 1),
-                path=request.path,
+                upload.read(services.MAX_ATTACHMENT_BYTES + 1),
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -408,7 +387,7 @@ def attachment_add(request, pk, trajectory_id):
             return redirect(_safety_url(pk, trajectory_id, "tools"))
     return render(
         request,
-        "plans/safety_form.html",
+        "plans/safety/form.html",
         {
             "case": context.case,
             "trajectory": context.trajectory,
@@ -421,20 +400,18 @@ def attachment_add(request, pk, trajectory_id):
     )
 
 
-@_page
+@login_required
 @require_POST
 def attachment_sharing(request, pk, trajectory_id, attachment_id):
     actor = _actor(request)
-    context = safety.safety_plan_for(actor, pk, trajectory_id, path=request.path)
-    safety.require_record(context, ChildToolAttachment, attachment_id)
+    context = queries.safety_plan_for(actor, pk, trajectory_id)
+    queries.require_record(context, ChildToolAttachment, attachment_id)
     form = SharingForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose with whom it is shared."))
     else:
         try:
-            safety.change_sharing(
-                actor, pk, context.plan.pk, attachment_id, form.cleaned_data["sharing"], path=request.path
-            )
+            services.change_sharing(actor, pk, context.plan.pk, attachment_id, form.cleaned_data["sharing"])
         except ValidationError as error:
             for message in _messages_of(error):
                 messages.error(request, message)
@@ -443,14 +420,14 @@ def attachment_sharing(request, pk, trajectory_id, attachment_id):
     return redirect(_safety_url(pk, trajectory_id, "tools"))
 
 
-@_page
+@login_required
 @require_POST
 def attachment_remove(request, pk, trajectory_id, attachment_id):
     return _remove(
         request,
         pk,
         trajectory_id,
-        safety.remove_attachment,
+        services.remove_attachment,
         attachment_id,
         "tools",
         _("The child's tool was removed."),
@@ -458,10 +435,10 @@ def attachment_remove(request, pk, trajectory_id, attachment_id):
     )
 
 
-@_page
+@login_required
 def attachment_download(request, pk, trajectory_id, attachment_id):
     """The stored file as a download, never shown inline: its own content type, no sniffing, no caching."""
-    attachment = safety.attachment_download(_actor(request), pk, trajectory_id, attachment_id, path=request.path)
+    attachment = queries.attachment_download(_actor(request), pk, trajectory_id, attachment_id)
     response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
     response["Content-Disposition"] = content_disposition_header(True, attachment.filename)
     response["X-Content-Type-Options"] = "nosniff"
