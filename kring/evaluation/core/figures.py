@@ -876,7 +876,7 @@ def _overlap_bins(
     """The bins as numbers of at least 0 and the edges, one more than the bins and increasing (else refused)."""
     if len(treated) != len(control) or len(edges) != len(treated) + 1:
         raise _refuse("edges", f"{len(edges)} edges for {len(treated)} and {len(control)} bins (one more needed)")
-    if any(e is None for e in edges) or any(b <= a for a, b in zip(edges, edges[1:])):  # type: ignore[operator]
+    if any(e is None for e in edges) or any(b <= a for a, b in zip(edges, edges[1:])):  # type: ignore[operator]  # no None reaches <=: the first test refuses it
         raise _refuse("edges", "edges must be numbers that increase")
     heights = []
     for name, values in (("bins_treated", treated), ("bins_control", control)):
