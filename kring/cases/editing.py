@@ -17,6 +17,7 @@ import inspect
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Subquery
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from kring.audit.services import Action, log_access
@@ -93,7 +94,7 @@ def can_edit_case(user, case) -> bool:
     return True
 
 
-def check_can_work_on(user, case, trajectory, refusal: str | None = None):
+def check_can_work_on(user, case, trajectory, refusal: str | Promise | None = None):
     """The one rule for work on a trajectory (its phases, meetings, plan): its coordinator, or whoever may change
     the case. ``refusal`` names what was refused ("this meeting", "this plan") in the message."""
     if trajectory.coordinator_id == user.pk:

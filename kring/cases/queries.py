@@ -6,10 +6,11 @@ special access: they see a case only if they are on its case team (and researche
 """
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, Value, Window
+from django.db.models import BigIntegerField, Count, Exists, Field, OuterRef, Q, Value, Window
 from django.template.defaultfilters import yesno
 from django.utils.translation import gettext_lazy as _
 
@@ -107,12 +108,13 @@ def caseload(actor, filters: CaseloadFilter):
         cases = cases.filter(Q(number=text.upper()) | Q(family_name__icontains=text) | Exists(name_match))
     cases = cases.order_by("-referral_date", "-id")
     page, rows = _page_with_count(cases, filters.page, settings.KRING_CASELOAD_PAGE_SIZE)
-    centrals = {}
+    centrals: dict[int, list[Person]] = {}
     for person in Person.objects.filter(case__in=[c.pk for c in rows], is_central=True).order_by("birth_date"):
         centrals.setdefault(person.case_id, []).append(person)
     # Labels looked up once per page: Model.get_FOO_display() rebuilds its choices dictionary on every call.
     labels = {
-        name: dict(Case._meta.get_field(name).flatchoices) for name in ("status", "legal_context", "safety_concern")
+        name: dict(cast(Field, Case._meta.get_field(name)).flatchoices)
+        for name in ("status", "legal_context", "safety_concern")
     }
     for case in rows:
         case.central_persons = centrals.get(case.pk, [])
@@ -206,10 +208,10 @@ def log_person_choices(actor, *forms) -> None:
     """Log, once each, the persons that the forms' person fields (model choices over ``Person``) offer by name."""
     from django.forms import ModelChoiceField
 
-    offered = {}
+    offered: dict[int, Person] = {}
     for form in forms:
         for field in form.fields.values():
-            if isinstance(field, ModelChoiceField) and field.queryset.model is Person:
+            if isinstance(field, ModelChoiceField) and field.queryset is not None and field.queryset.model is Person:
                 offered.update((p.pk, p) for p in field.queryset)
     if offered:
         log_access(actor, Action.LIST, [person_access(p) for p in offered.values()])
@@ -260,7 +262,7 @@ def history_entries(sources, events) -> list[dict]:
     entries = []
     for records, kind in sources:
         records = list(records.select_related("history_user").order_by("history_date"))
-        previous_by_id = {}
+        previous_by_id: dict[int, Any] = {}
         for record in records:
             previous = previous_by_id.get(record.id)
             changes = []

@@ -3,6 +3,8 @@
 Views and API endpoints call these and nothing else to change case data.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from kring.accounts.models import CASE_ROLES, Organisation, Role, Team
 from kring.audit.services import Access, Action, case_access, log_access, person_access
 from kring.core.errors import NotFound
+from kring.core.history import set_history_user
 
 from .choices import CaseRole, CaseStatus
 from .editing import check_can_edit, forget_scope, lock_case, logs_refusal, refuse_if_stale, validate
@@ -70,7 +73,7 @@ def create_referral(actor, organisation, data: dict, persons: list[dict]) -> Cas
     _check_can_refer(user, organisation)
     if not any(p.get("is_central") for p in persons):
         raise ValidationError({"persons": [_("A referral needs at least one central person.")]})
-    team = data.get("team")
+    team: Any = data.get("team")  # a Team, its id, or nothing (validation refuses that)
     if isinstance(team, int | str):
         team = Team.objects.filter(pk=team, organisation=organisation).first()
     case = Case(organisation=organisation, **{k: v for k, v in data.items() if k in CASE_FIELDS and k != "team"})
@@ -99,11 +102,11 @@ def create_referral(actor, organisation, data: dict, persons: list[dict]) -> Cas
             }
         )
     case.number = _next_case_number(organisation, case.referral_date.year)
-    case._history_user = user
+    set_history_user(case, user)
     case.save()
     for person in person_objects:
         person.case = case
-        person._history_user = user
+        set_history_user(person, user)
         person.save()
     role = (
         CaseRole.CASE_WORKER
@@ -111,7 +114,7 @@ def create_referral(actor, organisation, data: dict, persons: list[dict]) -> Cas
         else (CaseRole.COORDINATOR if Role.COORDINATOR in user.roles_in(organisation.pk) else CaseRole.TEAM_LEAD)
     )
     member = CaseTeamMember(case=case, organisation=organisation, user=user, role=role)
-    member._history_user = user
+    set_history_user(member, user)
     member.save()
     forget_scope(user)
     log_access(actor, Action.CREATE, [case_access(case)] + [person_access(p) for p in person_objects])
@@ -136,7 +139,7 @@ def update_case(actor, case_id, changes: dict, expected_version) -> Case:
         case.closed_on = None
     validate(case)
     case.version += 1
-    case._history_user = actor.user
+    set_history_user(case, actor.user)
     case.save()
     log_access(actor, Action.UPDATE, [case_access(case)])
     return case
@@ -149,7 +152,7 @@ def add_person(actor, case_id, data: dict) -> Person:
     check_can_edit(actor.user, case)
     person = Person(case=case, organisation=case.organisation, **{k: v for k, v in data.items() if k in PERSON_FIELDS})
     validate(person)
-    person._history_user = actor.user
+    set_history_user(person, actor.user)
     person.save()
     log_access(actor, Action.CREATE, [person_access(person)])
     return person
@@ -171,7 +174,7 @@ def update_person(actor, case_id, person_id, changes: dict, expected_version) ->
     if not person.is_central and not case.persons.exclude(pk=person.pk).filter(is_central=True).exists():
         raise ValidationError({"is_central": [_("A case needs at least one central person.")]})
     person.version += 1
-    person._history_user = actor.user
+    set_history_user(person, actor.user)
     person.save()
     log_access(actor, Action.UPDATE, [person_access(person)])
     return person
@@ -190,7 +193,7 @@ def remove_person(actor, case_id, person_id) -> None:
     if person.consents.exists():
         raise ValidationError({"person": [_("This person gave consent; the consent record must stay.")]})
     removed = person_access(person)  # taken before delete(), which clears the primary key
-    person._history_user = actor.user
+    set_history_user(person, actor.user)
     try:
         # A savepoint, so a refused removal leaves the case as it was and the surrounding transaction usable.
         with transaction.atomic():
@@ -226,7 +229,7 @@ def add_team_member(actor, case_id, user_id, role) -> CaseTeamMember:
     if CaseTeamMember.objects.filter(case=case, user=member_user).exists():
         raise ValidationError({"user": [_("This person is already on the case team.")]})
     member = CaseTeamMember(case=case, organisation=case.organisation, user=member_user, role=role)
-    member._history_user = actor.user
+    set_history_user(member, actor.user)
     member.save()
     log_access(actor, Action.CREATE, [Access("case_team", member.pk, case.pk, case.organisation_id)])
     return member
@@ -244,7 +247,7 @@ def remove_team_member(actor, case_id, member_id) -> None:
     if member.role == CaseRole.CASE_WORKER and not others.filter(role=CaseRole.CASE_WORKER).exists():
         raise ValidationError({"user": [_("A case needs a case worker; add another one first.")]})
     log_access(actor, Action.DELETE, [Access("case_team", member.pk, case.pk, case.organisation_id)])
-    member._history_user = actor.user
+    set_history_user(member, actor.user)
     member.delete()
 
 
@@ -266,7 +269,7 @@ def record_consent(actor, case_id, data: dict) -> Consent:
         **{k: v for k, v in data.items() if k in CONSENT_FIELDS and k != "person"},
     )
     validate(consent)
-    consent._history_user = actor.user
+    set_history_user(consent, actor.user)
     consent.save()
     log_access(actor, Action.CREATE, [Access("consent", consent.pk, case.pk, case.organisation_id)])
     return consent
@@ -286,7 +289,7 @@ def withdraw_consent(actor, case_id, consent_id, withdrawn_on, expected_version)
     consent.withdrawn_on = withdrawn_on
     validate(consent)
     consent.version += 1
-    consent._history_user = actor.user
+    set_history_user(consent, actor.user)
     consent.save()
     log_access(actor, Action.UPDATE, [Access("consent", consent.pk, case.pk, case.organisation_id)])
     return consent

@@ -152,7 +152,7 @@ def save_registration(
         raise ValidationError({sorted(unknown)[0]: [_("This field cannot be changed here.")]})
     registration = Registration.objects.select_for_update().filter(trajectory=trajectory).first()
     created = registration is None
-    if created:
+    if registration is None:
         registration = Registration(
             case=case, organisation_id=case.organisation_id, trajectory=trajectory, updated_by=actor.user
         )
@@ -188,7 +188,7 @@ def record_outcome(
         raise ValidationError({sorted(unknown)[0]: [_("This field cannot be changed here.")]})
     record = OutcomeMeasurement.objects.select_for_update().filter(trajectory=trajectory, moment=moment).first()
     created = record is None
-    if created:
+    if record is None:
         record = OutcomeMeasurement(
             case=case,
             organisation_id=case.organisation_id,

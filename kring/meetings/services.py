@@ -20,6 +20,7 @@ from kring.audit.services import Access, Action, log_access, person_access
 from kring.cases.editing import check_can_work_on, lock_case, logs_refusal, refuse_if_stale, validate
 from kring.cases.models import CaseTeamMember, Person
 from kring.core.errors import NotFound
+from kring.core.history import set_history_user
 from kring.network.core import stats
 from kring.network.queries import load_records
 from kring.trajectories.core.states import ACTIVE
@@ -194,7 +195,7 @@ def schedule_meeting(actor, case_id, trajectory_id, data: dict) -> Meeting:
         setattr(meeting, name, "" if value is None and name not in ("starts_at", "ends_at") else value)
     validate(meeting, exclude=["trajectory", "case", "organisation", "created_by"])
     _check_not_before_referral(meeting, case)
-    meeting._history_user = actor.user
+    set_history_user(meeting, actor.user)
     meeting.save()
     _create_parts(meeting, trajectory, part_kinds)
     log_access(actor, Action.CREATE, [meeting_access(meeting)])
@@ -228,7 +229,7 @@ def update_meeting(actor, case_id, meeting_id, changes: dict, expected_version) 
         meeting.parts.all().delete()
         _create_parts(meeting, meeting.trajectory)
     meeting.version += 1
-    meeting._history_user = actor.user
+    set_history_user(meeting, actor.user)
     meeting.save()
     log_access(actor, Action.UPDATE, [meeting_access(meeting)])
     return meeting
@@ -248,7 +249,7 @@ def cancel_meeting(actor, case_id, meeting_id, reason: str, expected_version) ->
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancel_reason = reason[:300]
     meeting.version += 1
-    meeting._history_user = actor.user
+    set_history_user(meeting, actor.user)
     meeting.save()
     log_access(actor, Action.UPDATE, [meeting_access(meeting)])
     return meeting
@@ -285,7 +286,7 @@ def add_part(
     validate(part, exclude=["meeting", "organisation"])
     part.save()
     meeting.version += 1
-    meeting._history_user = actor.user
+    set_history_user(meeting, actor.user)
     meeting.save()
     log_access(actor, Action.UPDATE, [meeting_access(meeting)])
     return part
@@ -380,7 +381,7 @@ def invite_from_map(
             invited_on=today,
             invited_by=actor.user,
         )
-        invitation._history_user = actor.user
+        set_history_user(invitation, actor.user)
         invitation.save()
         created.append(invitation)
     if created:
@@ -421,7 +422,7 @@ def update_invitation(actor, case_id, meeting_id, invitation_id, changes: dict, 
         setattr(invitation, name, value)
     validate(invitation, exclude=["meeting", "case", "organisation", "person", "invited_by"])
     errors = {}
-    if invitation.represented_by_person_id:
+    if invitation.represented_by_person is not None:
         if invitation.represented_by_person.case_id != case.pk:
             errors["represented_by_person"] = [_("Choose a person of this case.")]
         elif invitation.represented_by_person_id == invitation.person_id:
@@ -446,7 +447,7 @@ def update_invitation(actor, case_id, meeting_id, invitation_id, changes: dict, 
     if errors:
         raise ValidationError(errors)
     invitation.version += 1
-    invitation._history_user = actor.user
+    set_history_user(invitation, actor.user)
     invitation.save()
     log_access(actor, Action.UPDATE, [invitation_access(invitation), person_access(invitation.person)])
     return invitation
@@ -462,7 +463,7 @@ def withdraw_invitation(actor, case_id, meeting_id, invitation_id) -> None:
     if Attendance.objects.filter(invitation=invitation, present=True).exists():
         raise ValidationError({"__all__": [_("This person's attendance was recorded; the invitation stays.")]})
     access = invitation_access(invitation)
-    invitation._history_user = actor.user
+    set_history_user(invitation, actor.user)
     invitation.delete()
     log_access(actor, Action.DELETE, [access])
 
@@ -595,7 +596,7 @@ def record_attendance(
     if cells and meeting.status == MeetingStatus.PLANNED:
         meeting.status = MeetingStatus.HELD
     meeting.version += 1
-    meeting._history_user = actor.user
+    set_history_user(meeting, actor.user)
     meeting.save()
     log_access(
         actor,

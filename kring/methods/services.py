@@ -15,6 +15,7 @@ from kring.accounts.models import Organisation, Role
 from kring.audit.services import Access, Action, log_access
 from kring.core.editing import refuse_if_stale, validate
 from kring.core.errors import NotFound
+from kring.core.history import set_history_user
 
 from .models import MethodOffer
 
@@ -150,7 +151,7 @@ def save_offer(actor, organisation_id, data: dict, *, offer_id=None, expected_ve
     if offer.pk:
         offer.version += 1
     offer.updated_by = user
-    offer._history_user = user
+    set_history_user(offer, user)
     offer.save()
     log_access(actor, action, [_access(offer.pk, organisation_id)])
     return offer
@@ -163,6 +164,6 @@ def remove_offer(actor, organisation_id, offer_id, *, expected_version=None) -> 
     _check_can_maintain(actor.user, organisation_id)
     offer = _lock(organisation_id, offer_id)
     _refuse_if_stale(offer, expected_version)
-    offer._history_user = actor.user
+    set_history_user(offer, actor.user)
     offer.delete()
     log_access(actor, Action.DELETE, [_access(offer_id, organisation_id)])

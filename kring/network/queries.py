@@ -5,8 +5,9 @@ The records are mapped to the plain ``Network`` of ``core.graph``, which the lay
 statistics and GEDCOM work on.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -65,7 +66,7 @@ class NetworkRecords:
     persons: list  # cases.Person, each with ``member`` (a NetworkMember, possibly unsaved defaults)
     relationships: list
     system_ties: list
-    network: graph.Network = field(default=None)
+    network: graph.Network
 
 
 def member_of(person, case=None) -> NetworkMember:
@@ -153,9 +154,7 @@ def load_records(case) -> NetworkRecords:
         person.member = member_of(person)
     relationships = list(Relationship.objects.filter(case=case).order_by("id"))
     system_ties = list(SystemTie.objects.filter(case=case).order_by("id"))
-    records = NetworkRecords(case, persons, relationships, system_ties)
-    records.network = to_network(persons, relationships, system_ties)
-    return records
+    return NetworkRecords(case, persons, relationships, system_ties, to_network(persons, relationships, system_ties))
 
 
 def network_records(actor, case_id, action: str = Action.VIEW) -> NetworkRecords:
@@ -179,11 +178,11 @@ def relations_of_case(actor, case_id, a: str = "", b: str = "", person: str = ""
     elif person.isdigit():
         relations = relations.filter(Q(person_a_id=person) | Q(person_b_id=person))
         ties = ties.filter(person_id=person)
-    relations, ties = list(relations), list(ties)
-    named = {p.pk: p for r in relations for p in (r.person_a, r.person_b)}
-    named.update((t.person_id, t.person) for t in ties if t.person_id)
+    relation_rows, tie_rows = list(relations), list(ties)
+    named = {p.pk: p for r in relation_rows for p in (r.person_a, r.person_b)}
+    named.update((t.person.pk, t.person) for t in tie_rows if t.person is not None)
     log_access(actor, Action.VIEW, [case_access(case)] + [person_access(p) for p in named.values()])
-    return case, relations, ties
+    return case, relation_rows, tie_rows
 
 
 def network_for_case(actor, case_id, moment: date | None = None) -> tuple[Case, graph.Network]:
@@ -219,7 +218,7 @@ def export_document(records: NetworkRecords) -> dict:
     """The network as a versioned JSON document; persons are referred to by their id as text."""
     persons = []
     for person in records.persons:
-        item = {"ref": str(person.pk)}
+        item: dict[str, Any] = {"ref": str(person.pk)}
         item.update({name: _plain(getattr(person, name)) for name in EXPORT_PERSON_FIELDS})
         member = person.member
         item["network"] = {name: _plain(getattr(member, name)) for name in MEMBER_FIELDS}

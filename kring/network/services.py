@@ -21,6 +21,7 @@ from kring.cases import services as case_services
 from kring.cases.editing import check_can_edit, lock_case, logs_refusal, refuse_if_stale
 from kring.cases.models import Person
 from kring.core.errors import NotFound, StaleEdit
+from kring.core.history import set_history_user
 
 from .core.graph import DIRECTED_EMOTIONAL_KINDS
 from .models import (
@@ -148,7 +149,7 @@ def save_member(actor, case_id, person_id, data: dict, expected_version=None) ->
     _clean(member)
     if existed:
         member.version += 1
-    member._history_user = actor.user
+    set_history_user(member, actor.user)
     member.save()
     _record_edit(case, actor.user, "member", person.pk, before, _snapshot(member))
     log_access(actor, Action.UPDATE if existed else Action.CREATE, [_access(case, "member", person.pk)])
@@ -179,7 +180,7 @@ def move_member(actor, case_id, person_id, map_kind, x, y) -> NetworkMember:
     existed = not member._state.adding
     before = _snapshot(member) if existed else None
     member.positions = {**(member.positions or {}), map_kind: [x, y]}
-    member._history_user = actor.user
+    set_history_user(member, actor.user)
     member.save()
     _record_edit(case, actor.user, "member", person.pk, before, _snapshot(member))
     log_access(actor, Action.UPDATE if existed else Action.CREATE, [_access(case, "member", person.pk)])
@@ -204,7 +205,7 @@ def reset_positions(actor, case_id, map_kind) -> int:
         before[str(member.pk)] = dict(member.positions)
         member.positions = {k: v for k, v in member.positions.items() if k != map_kind}
         after[str(member.pk)] = dict(member.positions)
-        member._history_user = actor.user
+        set_history_user(member, actor.user)
         member.save(update_fields=["positions"])
     _record_edit(case, actor.user, "positions", map_kind, before, after)
     log_access(actor, Action.UPDATE, [_access(case, "member", m.pk) for m in members])
@@ -251,7 +252,7 @@ def add_network_person(
     if position:
         member.positions = {position[0]: [position[1], position[2]]}
     _clean(member)
-    member._history_user = actor.user
+    set_history_user(member, actor.user)
     member.save()
     _record_edit(
         case, actor.user, "person", person.pk, None, {"person": _snapshot(person), "member": _snapshot(member)}
@@ -290,7 +291,7 @@ def remove_network_person(actor, case_id, person_id) -> None:
     accesses = [_access(case, "relationship", r.pk) for r in relationships]
     accesses += [_access(case, "system_tie", t.pk) for t in system_ties]
     for record in [*relationships, *system_ties] + ([member] if member else []):
-        record._history_user = actor.user
+        set_history_user(record, actor.user)
         record.delete()
     case_services.remove_person(actor, case_id, person.pk)
     _record_edit(case, actor.user, "person", person_id, before, None)
@@ -374,7 +375,7 @@ def _validate_relationship(case, relationship, errors):
 def _save_change(actor, case, instance, record_type, before):
     """Save a changed relationship or system tie: new version, history, undo record and access log."""
     instance.version += 1
-    instance._history_user = actor.user
+    set_history_user(instance, actor.user)
     instance.save()
     _record_edit(case, actor.user, record_type, instance.pk, before, _snapshot(instance))
     log_access(actor, Action.UPDATE, [_access(case, record_type, instance.pk)])
@@ -390,7 +391,7 @@ def _remove(actor, case_id, model, record_id, record_type):
         raise NotFound()
     _record_edit(case, actor.user, record_type, instance.pk, _snapshot(instance), None)
     log_access(actor, Action.DELETE, [_access(case, record_type, instance.pk)])
-    instance._history_user = actor.user
+    set_history_user(instance, actor.user)
     instance.delete()
 
 
@@ -405,7 +406,7 @@ def add_relationship(actor, case_id, data: dict) -> Relationship:
     data = {"person_a": None, "person_b": None, **data}
     errors = _apply_relationship(case, relationship, data)
     _validate_relationship(case, relationship, errors)
-    relationship._history_user = actor.user
+    set_history_user(relationship, actor.user)
     relationship.save()
     _record_edit(case, actor.user, "relationship", relationship.pk, None, _snapshot(relationship))
     log_access(actor, Action.CREATE, [_access(case, "relationship", relationship.pk)])
@@ -464,7 +465,7 @@ def add_system_tie(actor, case_id, data: dict) -> SystemTie:
     tie = SystemTie(case=case, organisation=case.organisation)
     errors = _apply_system_tie(case, tie, data)
     _clean(tie, errors=errors)
-    tie._history_user = actor.user
+    set_history_user(tie, actor.user)
     tie.save()
     _record_edit(case, actor.user, "system_tie", tie.pk, None, _snapshot(tie))
     log_access(actor, Action.CREATE, [_access(case, "system_tie", tie.pk)])
@@ -524,12 +525,12 @@ def _undo_record(actor, case, edit):
         )
     action = Action.UPDATE
     if edit.before is None:
-        current._history_user = actor.user
+        set_history_user(current, actor.user)
         current.delete()
         action = Action.DELETE
     elif current is None:
         restored = _from_snapshot(model, edit.before)
-        restored._history_user = actor.user
+        set_history_user(restored, actor.user)
         restored.save(force_insert=True)
         action = Action.CREATE
     else:
@@ -537,7 +538,7 @@ def _undo_record(actor, case, edit):
             setattr(current, f, _value(model._meta.get_field(f), edit.before.get(f)))
         if any(f != "positions" for f in fields):
             current.version += 1
-        current._history_user = actor.user
+        set_history_user(current, actor.user)
         current.save()
     log_access(actor, action, [_access(case, edit.record_type, edit.record_id)])
     return action
@@ -552,7 +553,7 @@ def _undo_positions(actor, case, edit):
     for person_id, positions in edit.before.items():
         member = members[person_id]
         member.positions = positions
-        member._history_user = actor.user
+        set_history_user(member, actor.user)
         member.save(update_fields=["positions"])
     log_access(actor, Action.UPDATE, [_access(case, "member", pk) for pk in members])
 
@@ -578,7 +579,7 @@ def _delete_persons(actor, case, person_ids, relationship_ids=(), tie_ids=()):
         *NetworkMember.objects.filter(pk__in=[p.pk for p in persons]),
         *persons,
     ]:
-        record._history_user = actor.user
+        set_history_user(record, actor.user)
         record.delete()
     accesses = [person_access(p) for p in persons] + [_access(case, "member", p.pk) for p in persons]
     accesses += [_access(case, "relationship", r.pk) for r in relationships]
@@ -601,12 +602,12 @@ def _undo_person(actor, case, edit):
     if Person.objects.filter(pk=edit.record_id).exists():
         raise _stale()
     person = _from_snapshot(Person, edit.before["person"])
-    person._history_user = actor.user
+    set_history_user(person, actor.user)
     person.save(force_insert=True)
     accesses = [person_access(person)]
     if edit.before.get("member"):
         member = _from_snapshot(NetworkMember, edit.before["member"])
-        member._history_user = actor.user
+        set_history_user(member, actor.user)
         member.save(force_insert=True)
         accesses.append(_access(case, "member", person.pk))
     present = set(case.persons.values_list("pk", flat=True))
@@ -616,7 +617,7 @@ def _undo_person(actor, case, edit):
             ends = [getattr(record, n) for n in ("person_a_id", "person_b_id", "person_id") if hasattr(record, n)]
             if any(e is not None and e not in present for e in ends) or model.objects.filter(pk=record.pk).exists():
                 continue
-            record._history_user = actor.user
+            set_history_user(record, actor.user)
             record.save(force_insert=True)
             accesses.append(_access(case, "relationship" if model is Relationship else "system_tie", record.pk))
     log_access(actor, Action.CREATE, accesses)
@@ -837,23 +838,23 @@ def _document_family_errors(relationships) -> list:
 def _save_imported(actor, case, persons, relationships, ties):
     saved_persons = []
     for person, member in persons:
-        person._history_user = actor.user
+        set_history_user(person, actor.user)
         person.save()
         member.person = person
-        member._history_user = actor.user
+        set_history_user(member, actor.user)
         member.save()
         saved_persons.append(person)
     saved_relationships = []
     for relationship, a, b in relationships:
         relationship.person_a = saved_persons[a]
         relationship.person_b = saved_persons[b]
-        relationship._history_user = actor.user
+        set_history_user(relationship, actor.user)
         relationship.save()
         saved_relationships.append(relationship)
     saved_ties = []
     for tie, ref in ties:
         tie.person = saved_persons[ref] if ref is not None else None
-        tie._history_user = actor.user
+        set_history_user(tie, actor.user)
         tie.save()
         saved_ties.append(tie)
     _record_edit(

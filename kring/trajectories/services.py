@@ -26,6 +26,7 @@ from kring.cases.editing import (
 )
 from kring.cases.models import CaseTeamMember
 from kring.core.errors import NotFound, StaleEdit, form_version
+from kring.core.history import set_history_user
 from kring.methods import selector
 from kring.methods.catalogue import MethodDefinitionError, catalogue, with_duration_overrides
 
@@ -161,7 +162,7 @@ def save_duration_override(actor, organisation, method_code, phase_code, default
     row.default_weeks = Decimal(str(default_weeks))
     row.max_weeks = Decimal(str(max_weeks)) if max_weeks not in (None, "") else None
     row.changed_by = actor.user
-    row._history_user = actor.user
+    set_history_user(row, actor.user)
     validate(row, exclude=["organisation", "changed_by"])
     row.save()
     return row
@@ -390,7 +391,7 @@ def offer_trajectory(
         offered_on=offered_on,
         offered_by=actor.user,
     )
-    trajectory._history_user = actor.user
+    set_history_user(trajectory, actor.user)
     trajectory.save()
     TrajectoryPhase.objects.bulk_create(
         [
@@ -463,7 +464,7 @@ def change_status(
     )
     _refresh_next_due(trajectory, phases)
     trajectory.version += 1
-    trajectory._history_user = actor.user
+    set_history_user(trajectory, actor.user)
     trajectory.save()
     _event(actor, trajectory, "status", previous, target, on, reason=reason, note=note)
     log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)])
@@ -503,7 +504,7 @@ def advance_phase(actor, case_id, trajectory_id, on: date, expected_version=None
     )
     _refresh_next_due(trajectory, phases)
     trajectory.version += 1
-    trajectory._history_user = actor.user
+    set_history_user(trajectory, actor.user)
     trajectory.save()
     _event(actor, trajectory, "phase", current.code, trajectory.current_phase or "-", on)
     log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)])
@@ -550,11 +551,11 @@ def allocate_coordinator(
     trajectory.coordinator_allocated_by = actor.user
     trajectory.coordinator_allocated_on = timezone.localdate()
     trajectory.version += 1
-    trajectory._history_user = actor.user
+    set_history_user(trajectory, actor.user)
     trajectory.save()
     if not CaseTeamMember.objects.filter(case=case, user=coordinator).exists():
         member = CaseTeamMember(case=case, organisation=case.organisation, user=coordinator, role=CaseRole.COORDINATOR)
-        member._history_user = actor.user
+        set_history_user(member, actor.user)
         member.save()
 
         forget_scope(coordinator)
@@ -631,7 +632,7 @@ def save_family_plan_right(actor, case_id, data: dict, expected_version=None) ->
     record.next_due_on = deadlines.earliest_open(deadlines.legal_deadlines(record))
     if not creating:
         record.version += 1
-    record._history_user = actor.user
+    set_history_user(record, actor.user)
     record.save()
     log_access(
         actor,
@@ -670,7 +671,7 @@ def save_strengths_exploration(actor, case_id, data: dict, expected_version=None
     if not creating:
         record.version += 1
     record.recorded_by = actor.user
-    record._history_user = actor.user
+    set_history_user(record, actor.user)
     record.save()
     log_access(
         actor,
