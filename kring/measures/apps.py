@@ -8,6 +8,11 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("Registration and measures")
 
     def ready(self):
+        # The case page (cases) shows this stage's section without naming it.
+        from kring.cases.sections import register_section
+
+        register_section("measures", 60, "measures/case_section.html")
+
         # The link holder's page (plans) lists the questionnaires asked of them, without importing this app.
         from kring.plans.links.views import LINK_SECTIONS
 

@@ -12,63 +12,48 @@ Which reminder: the lead times of the organisation (ReminderSettings, default 7 
 scan that was not run for a few days catches up with one reminder, never with a pile of stale ones, and a
 reminder is never made before its day.
 
-Planned meetings (of active trajectories) are read by ``starts_at`` in the same window and reminded of like a
-date: kind MEETING, subject ``meeting:<id>``, due on the meeting's local date. A cancelled or held meeting is not
-read, so it gets no new reminders; a meeting moved to another day has a new date and so gets its own.
+What is due comes from the stages (``kring.trajectories.due``): each registered source reads its own dates in
+the window (phase ends and Jeugdwet deadlines in ``trajectories.due_phases``, meetings in ``meetings.due``, the
+plan's agreements and reviews in ``plans.due``, which also raises the safety alerts and e-mails the network
+members who carry an agreement). The scan loops over them in their registered order.
 
-The plan's agreements in force, still to be carried out, are reminded of by their due date (kind AGREEMENT,
-subject ``agreement:<id>``), to the case workers and the professional who checks them; the overdue ones are read
-through ``plans.queries.overdue_agreements`` (the partial index on running agreements). An overdue safety
-agreement gets no ordinary notice: ``plans.follow_up.alert_case_team`` makes a SAFETY_ALERT and e-mails it at once,
-once. Open reviews of active trajectories are reminded of by their planned date (kind REVIEW, subject
-``review:<id>``), to the case workers and the coordinator. Network members who own an agreement are not e-mailed
-(a reminder needs a user; they see their agreements behind their personal link).
-
-Who: the case workers on the case team, and for a trajectory (and its meetings) also its coordinator; only
-people who are on the case team and hold an active case role at the organisation (need-to-know). E-mails name
-the case number (and for a meeting its kind, time and place), never a family member.
+Who: the case workers on the case team, and the one person a date names besides them (a trajectory's or
+meeting's coordinator, who checks an agreement, a review's coordinator) when they are on the case team too; only
+people who hold an active case role at the organisation (need-to-know): ``recipients``, one function for every
+kind of date. E-mails name the case number (and for a meeting its kind, time and place), never a family member.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import CASE_ROLES, Membership, Organisation, Role
 from kring.audit.services import Access, Action, log_access
-from kring.cases.choices import CaseRole, CaseStatus
+from kring.cases.choices import CaseRole
 from kring.cases.models import CaseTeamMember
 from kring.cases.queries import visible_cases
-from kring.plans import follow_up as plan_follow_up
-from kring.plans import queries as plan_queries
-from kring.plans.choices import RUNNING_AGREEMENT
-from kring.plans.models import Agreement, Review
-from kring.trajectories import deadlines
+from kring.meetings.due import PLANNED, local_time, meeting_id_of
+from kring.plans.due import review_subject as review_subject  # known here too (tests)
+from kring.plans.follow_up import HELP_SUBJECT
 from kring.trajectories.choices import DeadlineKind
-from kring.trajectories.core import jeugdwet, schedule
-from kring.trajectories.core.states import ACTIVE
-from kring.trajectories.models import FamilyPlanRight, Reminder, ReminderSettings, Trajectory, TrajectoryPhase
+from kring.trajectories.due import OVERDUE_NOTICE_DAYS, DueDate, ScanWindow, due_sources
+from kring.trajectories.due import stage as stage  # known here too (tests)
+from kring.trajectories.models import Reminder, ReminderSettings
 
-from .queries import PLANNED, meeting_support
+from .queries import meeting_support
 
-OVERDUE = -1
-# An overdue notice is made at most this many days after the date (a worker that was down longer does not
-# send notices about things long past: the work lists show them).
-OVERDUE_NOTICE_DAYS = 14
 MAX_LEAD_DAYS = 60
 MAX_LEAD_TIMES = 5
-MEETING_SUBJECT = "meeting:"
-REVIEW_SUBJECT = "review:"
 
 
 @dataclass(frozen=True)
@@ -81,23 +66,6 @@ class MeetingInfo:
     planned: bool
 
 
-def meeting_subject(meeting_id) -> str:
-    return f"{MEETING_SUBJECT}{meeting_id}"
-
-
-def review_subject(review_id) -> str:
-    return f"{REVIEW_SUBJECT}{review_id}"
-
-
-def _meeting_id(subject: str) -> int | None:
-    if subject.startswith(MEETING_SUBJECT):
-        try:
-            return int(subject[len(MEETING_SUBJECT) :])
-        except ValueError:
-            return None
-    return None
-
-
 def attach_meetings(reminders) -> None:
     """Give each meeting reminder its meeting's kind, local time and place (``reminder.meeting``): one query for
     all of them, none when there is no meeting reminder."""
@@ -105,17 +73,17 @@ def attach_meetings(reminders) -> None:
     for reminder in reminders:
         reminder.meeting = None
         if reminder.kind == DeadlineKind.MEETING:
-            meeting_id = _meeting_id(reminder.subject)
+            meeting_id = meeting_id_of(reminder.subject)
             if meeting_id is not None:
                 wanted.setdefault(meeting_id, []).append(reminder)
     if not wanted:
         return
-    Meeting, zones, _kinds = meeting_support()
+    Meeting, _zones, _kinds = meeting_support()
     rows = Meeting.objects.filter(pk__in=list(wanted)).values_list(
         "id", "kind", "starts_at", "place", "status", "organisation__jurisdiction"
     )
     for meeting_id, kind, starts_at, place, status, jurisdiction in rows:
-        local = starts_at.astimezone(ZoneInfo(zones.get(jurisdiction, settings.TIME_ZONE)))
+        local = local_time(starts_at, jurisdiction)
         info = MeetingInfo(kind=kind, starts_at=local, place=place, planned=status == PLANNED)
         for reminder in wanted[meeting_id]:
             reminder.meeting = info
@@ -136,16 +104,6 @@ class ScanResult:
     emailed: int
 
 
-def stage(due_on: date, today: date, lead_days: list[int]) -> int | None:
-    """The reminder due today for a date: the smallest lead time already reached (0 on the day, -1 once
-    overdue within the notice window), or None when no reminder is due yet (or any more)."""
-    if today > due_on:
-        return OVERDUE if (today - due_on).days <= OVERDUE_NOTICE_DAYS else None
-    left = (due_on - today).days
-    reached = [d for d in (*lead_days, 0) if d >= left]
-    return min(reached) if reached else None
-
-
 def _settings_by_organisation():
     found = {row.organisation_id: row for row in ReminderSettings.objects.all()}
     default = list(ReminderSettings.DEFAULT_LEAD_DAYS)
@@ -155,13 +113,13 @@ def _settings_by_organisation():
     return (lambda org: days.get(org, sorted(default, reverse=True))), (lambda org: email.get(org, True)), longest
 
 
-def _recipients(case_filter) -> dict[int, dict[int, str]]:
+def _case_teams(case_ids) -> dict[int, dict[int, str]]:
     """case id -> {user id: case role} of the people on the case team who hold an active case role there."""
     has_role = Membership.objects.filter(
         user_id=OuterRef("user_id"), organisation_id=OuterRef("organisation_id"), active=True, role__in=CASE_ROLES
     )
     rows = (
-        CaseTeamMember.objects.filter(case_filter, user__is_active=True)
+        CaseTeamMember.objects.filter(case_id__in=case_ids, user__is_active=True)
         .filter(Exists(has_role))
         .values_list("case_id", "user_id", "role")
     )
@@ -171,229 +129,38 @@ def _recipients(case_filter) -> dict[int, dict[int, str]]:
     return result
 
 
+def recipients(members: dict[int, str], also: int | None) -> set[int]:
+    """Who is reminded of a date: the case workers on the case team (``members``: user id -> case role), and
+    ``also`` (the date's coordinator or checker) when they are on the case team too."""
+    users = {user_id for user_id, role in members.items() if role == CaseRole.CASE_WORKER}
+    if also in members:
+        users.add(also)
+    return users
+
+
 def scan(today: date | None = None) -> ScanResult:
     """Make the reminders due today and e-mail the new ones. Safe to run as often as one likes."""
     today = today or timezone.localdate()
     days_for, email_for, longest = _settings_by_organisation()
-    low, high = today - timedelta(days=OVERDUE_NOTICE_DAYS), today + timedelta(days=longest)
+    window = ScanWindow(
+        today=today,
+        low=today - timedelta(days=OVERDUE_NOTICE_DAYS),
+        high=today + timedelta(days=longest),
+        days_for=days_for,
+        email_for=email_for,
+    )
     started = timezone.now()
-
-    # Phase deadlines: the open (current) phases of active trajectories due in the window. An earlier date
-    # long past keeps next_due_on low while the phase's maximum may still come up: those are found too.
-    maximum_in_window = TrajectoryPhase.objects.filter(
-        trajectory_id=OuterRef("pk"),
-        started_on__isnull=False,
-        ended_on__isnull=True,
-        latest_end__gte=low,
-        latest_end__lte=high,
-    )
-    # Closed cases are left alone whatever their trajectories' status.
-    due = (
-        Trajectory.objects.filter(status__in=ACTIVE, next_due_on__lte=high)
-        .exclude(case__status=CaseStatus.CLOSED)
-        .filter(Q(next_due_on__gte=low) | Exists(maximum_in_window))
-    )
-    phases = list(
-        TrajectoryPhase.objects.filter(
-            trajectory__in=due.values("pk"), started_on__isnull=False, ended_on__isnull=True
-        ).values_list(
-            "trajectory_id",
-            "code",
-            "planned_end",
-            "latest_end",
-            "trajectory__case_id",
-            "trajectory__organisation_id",
-            "trajectory__coordinator_id",
-        )
-    )
-    # Legal deadlines of Dutch cases still open.
-    rights = list(
-        FamilyPlanRight.objects.filter(next_due_on__gte=low, next_due_on__lte=high, organisation__jurisdiction="NL")
-        .exclude(case__status=CaseStatus.CLOSED)
-        .only(
-            *[
-                f
-                for f in (
-                    "id",
-                    "case_id",
-                    "organisation_id",
-                    "exemption",
-                    "offered_on",
-                    "reasonable_term_until",
-                    "parents_answered_on",
-                    "parents_answer",
-                    "dropped_on",
-                    "drop_ground",
-                    "family_plan_made_on",
-                    "professional_plan_adopted_on",
-                    "written_copy_requested_on",
-                    "written_copy_given_on",
-                )
-            ]
-        )
-    )
-    # Planned meetings of active trajectories that start in the window (a day wider on each side for the time
-    # zones; the stage below works on each meeting's local date).
-    Meeting, zones, _kinds = meeting_support()
-    zone = timezone.get_default_timezone()
-    meetings = list(
-        Meeting.objects.filter(
-            status=PLANNED,
-            trajectory__status__in=ACTIVE,
-            starts_at__gte=datetime.combine(low - timedelta(days=1), time.min, tzinfo=zone),
-            starts_at__lt=datetime.combine(high + timedelta(days=2), time.min, tzinfo=zone),
-        )
-        .exclude(case__status=CaseStatus.CLOSED)
-        .values_list(
-            "id",
-            "case_id",
-            "organisation_id",
-            "trajectory_id",
-            "trajectory__coordinator_id",
-            "starts_at",
-            "organisation__jurisdiction",
-        )
-    )
-    # The plan's agreements in force still to be carried out: those due from today to the end of the window, and
-    # those overdue since the window's start (both read through the partial index on running agreements).
-    upcoming = list(
-        Agreement.objects.filter(
-            in_force=True,
-            status__in=[s.value for s in RUNNING_AGREEMENT],
-            due_on__gte=today,
-            due_on__lte=high,
-            plan__trajectory__status__in=ACTIVE,
-        )
-        .exclude(case__status=CaseStatus.CLOSED)
-        .values_list(
-            "id", "case_id", "organisation_id", "due_on", "is_safety", "checker_user_id", "plan__trajectory_id"
-        )
-    )
-    # The members who carry these agreements hear of them too, before the date (through their own link).
-    plan_follow_up.remind_members(
-        today,
-        [(row[0], row[2], row[3]) for row in upcoming],
-        lambda org, due_on: stage(due_on, today, days_for(org)) if email_for(org) else None,
-    )
-    overdue_ids = [row[0] for row in plan_queries.overdue_agreements(today, since=low)]
-    overdue = (
-        list(
-            Agreement.objects.filter(pk__in=overdue_ids)
-            .select_related("plan")
-            .only(
-                "id",
-                "case_id",
-                "organisation_id",
-                "due_on",
-                "is_safety",
-                "checker_user_id",
-                "plan_id",
-                "plan__trajectory_id",
-            )
-        )
-        if overdue_ids
-        else []
-    )
-    # Open reviews of active trajectories planned in the window.
-    reviews = list(
-        Review.objects.filter(
-            held_on__isnull=True, planned_on__gte=low, planned_on__lte=high, plan__trajectory__status__in=ACTIVE
-        )
-        .exclude(case__status=CaseStatus.CLOSED)
-        .values_list(
-            "id", "case_id", "organisation_id", "planned_on", "plan__trajectory_id", "plan__trajectory__coordinator_id"
-        )
-    )
-    if not phases and not rights and not meetings and not upcoming and not overdue and not reviews:
+    found = [source.reminders(window) for source in due_sources() if source.reminders is not None]
+    cases = set().union(*(part.cases for part in found))
+    if not cases:
         return ScanResult(0, 0, 0)
-
-    phase_cases = {row[4] for row in phases}
-    right_cases = {r.case_id for r in rights}
-    meeting_cases = {row[1] for row in meetings}
-    plan_cases = {row[1] for row in upcoming} | {a.case_id for a in overdue} | {row[1] for row in reviews}
-    team = _recipients(Q(case_id__in=(phase_cases | right_cases | meeting_cases | plan_cases)))
-
-    candidates: list[Reminder] = []
-
-    def remind(org, case_id, trajectory_id, kind, subject, due_on, users):
-        lead = stage(due_on, today, days_for(org))
-        if lead is None:
-            return
-        for user_id in users:
-            candidates.append(
-                Reminder(
-                    organisation_id=org,
-                    user_id=user_id,
-                    case_id=case_id,
-                    trajectory_id=trajectory_id,
-                    kind=kind,
-                    subject=subject[:60],
-                    due_on=due_on,
-                    lead_days=lead,
-                )
-            )
-
-    for trajectory_id, code, planned_end, latest_end, case_id, org, coordinator_id in phases:
-        members = team.get(case_id, {})
-        users = {u for u, role in members.items() if role == CaseRole.CASE_WORKER}
-        if coordinator_id in members:
-            users.add(coordinator_id)
-        subject = f"t{trajectory_id}:{code}"
-        if planned_end:
-            remind(org, case_id, trajectory_id, DeadlineKind.PHASE_END, subject, planned_end, users)
-        if latest_end and latest_end != planned_end:
-            remind(org, case_id, trajectory_id, DeadlineKind.PHASE_LATEST, subject, latest_end, users)
-    for record in rights:
-        members = team.get(record.case_id, {})
-        users = {u for u, role in members.items() if role == CaseRole.CASE_WORKER}
-        for deadline in schedule.open_deadlines(jeugdwet.deadlines(deadlines.as_core(record))):
-            remind(
-                record.organisation_id, record.case_id, None, deadline.kind, f"fpr{record.pk}", deadline.due_on, users
-            )
-    for meeting_id, case_id, org, trajectory_id, coordinator_id, starts_at, jurisdiction in meetings:
-        members = team.get(case_id, {})
-        users = {u for u, role in members.items() if role == CaseRole.CASE_WORKER}
-        if coordinator_id in members:
-            users.add(coordinator_id)
-        local_day = starts_at.astimezone(ZoneInfo(zones.get(jurisdiction, settings.TIME_ZONE))).date()
-        if low <= local_day <= high:
-            remind(org, case_id, trajectory_id, DeadlineKind.MEETING, meeting_subject(meeting_id), local_day, users)
-
-    def remind_of_agreement(agreement_id, case_id, org, due_on, checker_id, trajectory_id):
-        members = team.get(case_id, {})
-        users = {u for u, role in members.items() if role == CaseRole.CASE_WORKER}
-        if checker_id in members:
-            users.add(checker_id)
-        remind(
-            org,
-            case_id,
-            trajectory_id,
-            DeadlineKind.AGREEMENT,
-            plan_follow_up.agreement_subject(agreement_id),
-            due_on,
-            users,
-        )
-
-    for agreement_id, case_id, org, due_on, _is_safety, checker_id, trajectory_id in upcoming:
-        remind_of_agreement(agreement_id, case_id, org, due_on, checker_id, trajectory_id)
-    # Overdue: a safety agreement alerts the case team at once (below); any other gets the one overdue notice.
-    safety = [a for a in overdue if a.is_safety]
-    for a in overdue:
-        if not a.is_safety:
-            remind_of_agreement(a.pk, a.case_id, a.organisation_id, a.due_on, a.checker_user_id, a.plan.trajectory_id)
-    for review_id, case_id, org, planned_on, trajectory_id, coordinator_id in reviews:
-        members = team.get(case_id, {})
-        users = {u for u, role in members.items() if role == CaseRole.CASE_WORKER}
-        if coordinator_id in members:
-            users.add(coordinator_id)
-        remind(org, case_id, trajectory_id, DeadlineKind.REVIEW, review_subject(review_id), planned_on, users)
-
+    teams = _case_teams(cases)
+    candidates = [reminder for part in found for due in part.dates for reminder in _reminders_of(due, window, teams)]
     alerts = 0
-    for agreement in safety:
-        # A safety alert and its e-mail, once per agreement and due date (the reminder's unique key).
-        with transaction.atomic():
-            alerts += plan_follow_up.alert_case_team(agreement, today)
-
+    for part in found:
+        for alert in part.alerts:
+            with transaction.atomic():
+                alerts += alert()
     if not candidates:
         return ScanResult(alerts, alerts, alerts)
     with transaction.atomic():
@@ -404,12 +171,32 @@ def scan(today: date | None = None) -> ScanResult:
             user_id__in={c.user_id for c in candidates},
             created_at__gte=started,
             emailed_at__isnull=True,
-            due_on__gte=low - timedelta(days=1),
-            due_on__lte=high,
+            due_on__gte=window.low - timedelta(days=1),
+            due_on__lte=window.high,
         )
         created = new.count()
         emailed = _email(new.filter(organisation_id__in=_email_organisations(candidates, email_for)))
     return ScanResult(len(candidates) + alerts, created + alerts, emailed + alerts)
+
+
+def _reminders_of(due: DueDate, window: ScanWindow, teams) -> list[Reminder]:
+    """The reminders of one date due today (its lead time reached), one per recipient; none when none is due."""
+    lead = window.stage(due.organisation_id, due.due_on)
+    if lead is None:
+        return []
+    return [
+        Reminder(
+            organisation_id=due.organisation_id,
+            user_id=user_id,
+            case_id=due.case_id,
+            trajectory_id=due.trajectory_id,
+            kind=due.kind,
+            subject=due.subject[:60],
+            due_on=due.due_on,
+            lead_days=lead,
+        )
+        for user_id in recipients(teams.get(due.case_id, {}), due.also)
+    ]
 
 
 def _email_organisations(candidates, email_for):
@@ -487,7 +274,7 @@ def plan_sentence(reminder: Reminder, values: dict) -> str:
         if on_the_day:
             return _("Case %(number)s: a review of the plan is planned today (%(date)s).") % values
         return _("Case %(number)s: a review of the plan is planned on %(date)s (in %(days)s days).") % values
-    if reminder.subject.startswith(plan_follow_up.HELP_SUBJECT):
+    if reminder.subject.startswith(HELP_SUBJECT):
         return _("Case %(number)s: help was asked with an agreement of the plan.") % values
     if overdue:
         return (
@@ -535,7 +322,7 @@ def email_text(items: list[Reminder]) -> tuple[str, str]:
 # ---- in the application ------------------------------------------------------------------------------------
 
 
-def unread(actor, path: str = "", limit: int = 50) -> list[Reminder]:
+def unread(actor, limit: int = 50) -> list[Reminder]:
     """The user's unread reminders, for cases they may still see."""
     rows = list(
         Reminder.objects.filter(user=actor.user, read_at__isnull=True, case__in=visible_cases(actor.user))
@@ -547,9 +334,7 @@ def unread(actor, path: str = "", limit: int = 50) -> list[Reminder]:
     attach_meetings(rows)
     rows = [r for r in rows if _is_current(r)]
     if rows:
-        log_access(
-            actor, Action.LIST, [Access("reminder", r.pk, r.case_id, r.organisation_id) for r in rows], path=path
-        )
+        log_access(actor, Action.LIST, [Access("reminder", r.pk, r.case_id, r.organisation_id) for r in rows])
     return rows
 
 

@@ -22,8 +22,8 @@ from . import reminders
 def my_work(request):
     actor = Actor.from_request(request)
     today = timezone.localdate()
-    steps = worklists.my_steps(actor, today, path=request.path)
-    inbox = reminders.unread(actor, path=request.path)
+    steps = worklists.my_steps(actor, today)
+    inbox = reminders.unread(actor)
     for reminder in inbox:
         reminder.sentence = reminders.reminder_sentence(reminder, today)
     return render(
@@ -77,7 +77,7 @@ def team(request, team_id):
         # A filter that cannot be applied shows nothing and says why, not the whole team's work.
         filters.matches_nothing = True
     today = timezone.localdate()
-    result = worklists.team_worklist(actor, team_id, filters, today, path=request.path, per_page=worklists.page_size())
+    result = worklists.team_worklist(actor, team_id, filters, today, per_page=worklists.page_size())
     query = request.GET.copy()
     query.pop("page", None)
     status_labels = dict(Status.choices)
