@@ -15,6 +15,7 @@ Every read is logged (record type ``indicators``, ``report`` or ``extract``), wi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -219,6 +220,13 @@ def _protect(per_grouping: dict, with_outcomes: bool) -> None:
         _protect_outcomes(per_grouping)
 
 
+def mark_suppressed(row: indicators.GroupIndicators, fields: set[str]) -> None:
+    """Give a published row the names of its blanked fields (``row.suppressed``; report.plain_row and the API read
+    it). Set on the instance, not declared on GroupIndicators: a dataclass field would change what ``asdict`` and
+    the dataclass's fields give for every row indicators.compute makes."""
+    vars(row)["suppressed"] = fields
+
+
 def _protect_offers(per_grouping: dict) -> None:
     """The offers (with a plan, without, still running) and what is built on them: the rate and the curves."""
 
@@ -229,13 +237,14 @@ def _protect_offers(per_grouping: dict) -> None:
         for name in COUNT_FIELDS:
             setattr(row, name, shown[name])
         row.offered = shown["total"]
-        row.suppressed = {("offered" if key == "total" else key) for key in shown[SUPPRESSED]}
+        suppressed = {("offered" if key == "total" else key) for key in shown[SUPPRESSED]}
         # Accepted offers are a second breakdown of the same offers; they stay with the exact view.
         row.accepted = row.plan_rate_accepted = None
-        row.suppressed |= {"accepted", "plan_rate_accepted"}
+        suppressed |= {"accepted", "plan_rate_accepted"}
         if row.plans is None or row.offered is None:
             row.plan_rate = None  # a rate with its Wilson interval gives its count and its denominator back
-            row.suppressed.add("plan_rate")
+            suppressed.add("plan_rate")
+        mark_suppressed(row, suppressed)
         parts = {organisation: part.incidence for organisation, part in row.parts.items() if part.incidence}
         row.incidence = protected_incidence(
             row.incidence, {"plan": row.plans, "abandoned": row.without_plan}, SMALL_CELL, parts=parts or None
@@ -273,7 +282,9 @@ def _protect_outcomes(per_grouping: dict) -> None:
     count. What is published is built anew, so nothing unchecked stays behind."""
     every_row = [row for rows in per_grouping.values() for row in rows]
     moments = sorted({m for row in every_row for m in row.outcomes})
-    published = {id(row): {m: {"measured": None, "shares": {}, "scores": {}} for m in moments} for row in every_row}
+    published: dict[int, dict[str, dict[str, Any]]] = {
+        id(row): {m: {"measured": None, "shares": {}, "scores": {}} for m in moments} for row in every_row
+    }
     for moment in moments:
         _protect_measured(per_grouping, moment, published)
         names = sorted({n for row in every_row for n in row.outcomes.get(moment, {}).get("shares", {})})
@@ -335,7 +346,7 @@ def indicator_view(
     else:
         rows = indicators.compute(chosen, grouping, today=today, date_from=date_from, date_to=date_to, methods=methods)
         for row in rows:
-            row.suppressed = set()
+            mark_suppressed(row, set())
     log_access(
         actor,
         Action.VIEW,
@@ -366,7 +377,7 @@ def public_region_keys() -> dict:
     with another pattern: the two together give away what each hides. When the merged row would again hold one
     organisation, the region with the fewest organisations joins it, so every published row holds at least two.
     """
-    per_region = {}
+    per_region: dict[str, set[int]] = {}
     for organisation_id, region in (
         Trajectory.objects.values_list("organisation_id", "organisation__region").distinct().order_by()
     ):
