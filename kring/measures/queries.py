@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from kring.audit.services import Action, log_access, person_access
 from kring.core.errors import NotFound
@@ -37,7 +38,7 @@ def moment_due_on(offered_on: date, moment: str) -> date:
 @dataclass
 class MomentRow:
     moment: str
-    label: str
+    label: str | Promise  # the moment's lazy label, translated where it is shown
     due_on: date
     outcome: OutcomeMeasurement | None
     administrations: list = field(default_factory=list)
@@ -117,5 +118,6 @@ def case_registrations(actor, case_id) -> tuple:
     trajectories = trajectory_queries.trajectories_for_case(actor, case)
     registered = set(Registration.objects.filter(trajectory__in=trajectories).values_list("trajectory_id", flat=True))
     for trajectory in trajectories:
-        trajectory.registered = trajectory.pk in registered
+        # Read by the overview's template; not a field of Trajectory, so set through vars (typed, same effect).
+        vars(trajectory)["registered"] = trajectory.pk in registered
     return case, trajectories
