@@ -333,7 +333,7 @@ def request_questionnaire(actor: Actor, case_id, trajectory_id, data: dict):
 
     case, trajectory = _open(actor, case_id, trajectory_id)
     try:
-        link_id = int(data.get("link"))
+        link_id = int(data.get("link", ""))  # missing or None: the same refusal
     except (TypeError, ValueError):
         raise ValidationError({"link": [_("Choose a personal link of this plan.")]}) from None
     link = (
@@ -353,7 +353,7 @@ def request_questionnaire(actor: Actor, case_id, trajectory_id, data: dict):
     moment, respondent = data.get("moment"), data.get("respondent")
     if moment not in Moment.values:
         raise ValidationError({"moment": [_("Unknown moment.")]})
-    if respondent not in definition.respondents or respondent == Respondent.PROFESSIONAL:
+    if respondent is None or respondent not in definition.respondents or respondent == Respondent.PROFESSIONAL:
         raise ValidationError({"respondent": [_("This instrument is not meant for this respondent.")]})
     if QuestionnaireRequest.objects.filter(link=link, instrument_code=definition.code, moment=moment).exists():
         raise ValidationError(
