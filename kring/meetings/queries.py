@@ -4,6 +4,7 @@ meeting, invitation and person records it returns."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
@@ -110,7 +111,7 @@ def meeting_view(case, meeting) -> MeetingView:
     contributions = list(meeting.contributions.select_related("author_user"))
     team = list(CaseTeamMember.objects.filter(case=case).select_related("user"))
     attendees = services.attendees_of(case, meeting, invitations, team)
-    present = {p.pk: None for p in parts}
+    present: dict[Any, set[str] | None] = {p.pk: None for p in parts}  # None: attendance not recorded
     for row in Attendance.objects.filter(part__meeting=meeting).values(
         "part_id", "invitation_id", "user_id", "present"
     ):
@@ -122,7 +123,8 @@ def meeting_view(case, meeting) -> MeetingView:
     checks = core.check_private_time([p.pk for p in parts if p.private], attendees, present)
     names = {p.pk: p.name for p in parts}
     for check in checks:
-        check.part_name = names[check.part_id]
+        # Read by the meeting page; the pure core knows parts by id only, so the name is set through vars.
+        vars(check)["part_name"] = names[check.part_id]
     return MeetingView(
         case=case,
         meeting=meeting,
