@@ -8,11 +8,12 @@ Views and API endpoints call these and nothing else to change the network.
 import math
 from collections import defaultdict
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import JSONField, Q
+from django.db.models import Field, JSONField, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,7 +47,11 @@ MAX_COORDINATE = 1_000_000
 # How many problems an invalid import lists at most.
 MAX_IMPORT_ERRORS = 20
 
-RECORD_MODELS = {"member": NetworkMember, "relationship": Relationship, "system_tie": SystemTie}
+RECORD_MODELS: dict[str, type[NetworkMember] | type[Relationship] | type[SystemTie]] = {
+    "member": NetworkMember,
+    "relationship": Relationship,
+    "system_tie": SystemTie,
+}
 # The record types of the access log.
 ACCESS_TYPES = {"member": "network_member", "relationship": "relationship", "system_tie": "system_tie"}
 
@@ -306,7 +311,7 @@ def remove_network_person(actor, case_id, person_id) -> None:
 def _relationship_errors(case, relationship) -> dict:
     """The rules that need the rest of the network: no duplicates, no one their own ancestor, at most two
     biological parents."""
-    errors = {}
+    errors: dict[str, list[str]] = {}
     a, b = relationship.person_a_id, relationship.person_b_id
     if not (a and b) or a == b:
         return errors
@@ -519,12 +524,19 @@ def _undo_record(actor, case, edit):
         changed = _differences(current_data, edit.after, fields)
         raise _stale(
             [
-                (model._meta.get_field(f).verbose_name, edit.after.get(f), current_data.get(f), _("someone else"))
+                # Only fields of both snapshots differ (``changed`` is empty without them), each a concrete field.
+                (
+                    cast(Field, model._meta.get_field(f)).verbose_name,
+                    edit.after.get(f),
+                    (current_data or {}).get(f),
+                    _("someone else"),
+                )
                 for f in changed
             ]
         )
     action = Action.UPDATE
     if edit.before is None:
+        assert current is not None  # the edit made the record: its after is set, so the check above found it
         set_history_user(current, actor.user)
         current.delete()
         action = Action.DELETE
@@ -647,7 +659,8 @@ def undo_last(actor, case_id) -> NetworkEdit | None:
     elif edit.record_type == "person":
         _undo_person(actor, case, edit)
     elif edit.record_type == "import":
-        _delete_persons(actor, case, edit.after["persons"], edit.after["relationships"], edit.after["system_ties"])
+        imported = cast(dict, edit.after)  # an import always records what it added
+        _delete_persons(actor, case, imported["persons"], imported["relationships"], imported["system_ties"])
     edit.undone = True
     edit.save(update_fields=["undone"])
     return edit
@@ -689,7 +702,7 @@ def _document_lists(payload):
 def _build_document(case, payload):
     """Check the whole document and build the unsaved records; raise ValidationError listing what is wrong."""
     persons_data, relationships_data, ties_data = _document_lists(payload)
-    errors = []
+    errors: list[str] = []
     persons, refs = _document_persons(case, persons_data, errors)
     relationships = _document_relationships(case, relationships_data, refs, errors)
     errors += _document_family_errors(relationships)
@@ -701,7 +714,8 @@ def _build_document(case, payload):
 
 def _document_persons(case, items, errors):
     """The document's persons, each with its map data, and their places by reference; problems go to ``errors``."""
-    persons, refs = [], {}
+    persons: list[tuple[Person, NetworkMember]] = []
+    refs: dict[str, int] = {}
     for n, item in enumerate(items, 1):
         ref = item.get("ref")
         try:
@@ -811,8 +825,9 @@ def _document_ties(case, items, refs, errors):
 
 def _document_family_errors(relationships) -> list:
     """The parent rules within an imported document: no one their own ancestor, at most two biological parents."""
-    errors = []
-    children, biological = defaultdict(set), defaultdict(int)
+    errors: list[str] = []
+    children: defaultdict[int, set[int]] = defaultdict(set)  # by the persons' places in the document
+    biological: defaultdict[int, int] = defaultdict(int)
     for relationship, a, b in relationships:
         if relationship.kind == RelationshipKind.PARENT:
             children[a].add(b)
@@ -997,7 +1012,10 @@ def _gedcom_persons(case, gedcom, network):
     from django.utils import timezone
 
     today = timezone.localdate()
-    persons, index, problems, dropped_dates = [], {}, [], 0
+    persons: list[tuple[Person, NetworkMember]] = []
+    index: dict[str, int] = {}
+    problems: list[str] = []
+    dropped_dates = 0
     for member in network.members:
         birth, death, dropped = _gedcom_kept_dates(member, today)
         dropped_dates += dropped
