@@ -254,7 +254,7 @@ def _apply_agreement(case, plan, agreement, data):
         "ends_before_start": (_("The end cannot be before the start."), "ends_on"),
         "due_before_start": (_("The due date cannot be before the start."), "due_on"),
     }
-    errors = {}
+    errors: dict[str, list[str]] = {}
     for code in problems.values():
         text, field = messages[code]
         errors.setdefault(field, []).append(text)
