@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kring.audit.services import Action, case_access, log_access, person_access
@@ -31,7 +32,7 @@ class ReviewLine:
     """How one agreement was kept at a review, as the plan page shows it."""
 
     what: str
-    keeping: str  # in words
+    keeping: str | Promise  # in words (the choice's lazy label)
     note: str
 
 
@@ -119,7 +120,7 @@ def _with_latest_report(agreements, lines) -> list:
         .annotate(newest_report_id=Subquery(newest))
     )
     by_id = {line.pk: line for line in lines}
-    answers = {}
+    answers: dict[int, list[BottomLine]] = {}
     links = Agreement.bottom_lines.through.objects.filter(agreement_id__in=[a.pk for a in rows])
     for agreement_id, line_id in links.values_list("agreement_id", "bottomline_id").order_by("bottomline_id"):
         if line_id in by_id:
@@ -167,6 +168,7 @@ def plan_view(actor, case_id, trajectory_id, *, complete: bool = True) -> PlanVi
         .select_related("trajectory__coordinator", "organisation", "meeting", "written_by")
         .first()
     )
+    trajectory: Trajectory | None
     if plan is not None:
         trajectory = plan.trajectory
     else:
@@ -222,7 +224,8 @@ def _read_plan(view, plan, complete):
 def _read_latest_judgements(view, plan) -> dict:
     """The compact view's judgements: the latest decision's checks and the latest review's items in full, and
     every review's judgements as plain values (returned, per review, for how well the plan was kept over time)."""
-    judged, lines_of = {}, {}
+    judged: dict[int, list[str]] = {}
+    lines_of: dict[int, list[ReviewLine]] = {}
     rows = (
         ReviewItem.objects.filter(review__plan=plan)
         .values_list("review_id", "keeping", "note", "agreement__what")
