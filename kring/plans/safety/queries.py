@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from kring.audit.services import Action, log_access, person_access
@@ -53,7 +54,7 @@ def attachment_download(actor, case_id, trajectory_id, attachment_id) -> ChildTo
 @dataclass
 class MapColumnView:
     code: str
-    label: str
+    label: str | Promise  # the column's lazy label
     entries: list
 
 
