@@ -326,7 +326,7 @@ def record_rating(actor, case_id, plan_id, data: dict) -> SafetyScaleRating:
     professional of the case team, optionally at a review of the plan."""
     case, plan = _open_safety_plan(actor, case_id, plan_id)
     refuse_unknown(data, RATING_FIELDS)
-    errors = {}
+    errors: dict[str, list[str]] = {}
 
     def collect(func, *args, **kwargs):
         try:
@@ -526,6 +526,7 @@ def add_attachment(actor, case_id, plan_id, data: dict, filename: str, content: 
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    assert clean_name is not None and content_type is not None  # check_file passed, or errors were raised
     content = bytes(content)
     attachment = ChildToolAttachment(
         plan=plan,
