@@ -58,7 +58,7 @@ def _digest(token: str) -> str:
 @logs_refusal
 @transaction.atomic
 def create_link(
-    actor, case_id, plan_id, person_id, shared_parts=(), valid_days: int | None = None
+    actor, case_id, plan_id, person_id, shared_parts=(), valid_days: int | str | None = None
 ) -> tuple[PersonalLink, str]:
     """Make a personal link for a network member; returns the link and its secret, which is shown once and
     stored only as a digest. Sharing plan parts beyond the member's own agreements needs the consent to share
@@ -83,7 +83,7 @@ def create_link(
             }
         )
     try:
-        days = LINK_DAYS_DEFAULT if valid_days in (None, "") else int(valid_days)
+        days = LINK_DAYS_DEFAULT if valid_days is None or valid_days == "" else int(valid_days)
     except (TypeError, ValueError):
         raise ValidationError({"valid_days": [_("Give a number of days.")]}) from None
     if not 1 <= days <= LINK_DAYS_MAX:
