@@ -47,12 +47,13 @@ Methodological choices, in one place:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar, cast, overload
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 from scipy import linalg, optimize, special, stats
 
 from .errors import EvaluationInputError, warning
@@ -64,6 +65,9 @@ OVERLAP_SHARE = 0.10
 DEFAULT_CALIPER = 0.2
 VARIANCE_NEIGHBOURS = 2  # J in Abadie–Imbens' conditional variance estimate
 KINDS = ("continuous", "binary")
+
+FloatArray = NDArray[np.float64]
+IndexArray = NDArray[np.intp]
 
 
 # --- results ----------------------------------------------------------------------------------------------
@@ -235,33 +239,38 @@ def _exp_estimate(
 # --- input --------------------------------------------------------------------------------------------------
 
 
+# The outcome of a _Data: a FloatArray, or None when the analysis has none (propensity score, balance).
+Outcome = TypeVar("Outcome", bound=FloatArray | None)
+
+
 @dataclass
-class _Data:
+class _Data(Generic[Outcome]):
     """Validated arrays for one analysis: t in {0, 1}, y (or None), X the covariates (n x k)."""
 
-    t: np.ndarray
-    y: np.ndarray | None
-    X: np.ndarray
+    t: FloatArray
+    y: Outcome
+    X: FloatArray
     covariates: list[str]
-    extra: dict[str, np.ndarray]
+    extra: dict[str, FloatArray]
     warnings: list[dict[str, Any]]
     n_rows: int  # before dropping missing values
     n_dropped: int
-    cache: dict[str, Any] = field(default_factory=dict)  # fits and designs shared by the estimators of one evaluation
+    # the design and fits shared by the estimators of one evaluation
+    design_cache: FloatArray | None = None
+    ols_cache: dict[bool, _OLS] = field(default_factory=dict)  # by with_covariates
 
-    def design(self) -> np.ndarray:
+    def design(self) -> FloatArray:
         """[1, t, X], built once."""
-        if "design" not in self.cache:
-            self.cache["design"] = np.column_stack([np.ones(len(self.t)), self.t, self.X])
-        return self.cache["design"]
+        if self.design_cache is None:
+            self.design_cache = np.column_stack([np.ones(len(self.t)), self.t, self.X])
+        return self.design_cache
 
-    def ols(self, with_covariates: bool):
+    def ols(self: _Data[FloatArray], with_covariates: bool) -> _OLS:
         """The OLS fit of y on [1, t] or [1, t, X], fitted once and shared by its classical and HC1 SEs."""
-        key = ("ols", with_covariates)
-        if key not in self.cache:
+        if with_covariates not in self.ols_cache:
             design = self.design() if with_covariates else self.design()[:, :2]
-            self.cache[key] = _ols(design, self.y)
-        return self.cache[key]
+            self.ols_cache[with_covariates] = _ols(design, self.y)
+        return self.ols_cache[with_covariates]
 
     @property
     def n_treated(self) -> int:
@@ -272,22 +281,25 @@ class _Data:
         return int(len(self.t) - self.t.sum())
 
 
-def _as_float(df: pd.DataFrame, column: str) -> np.ndarray:
+def _as_float(df: pd.DataFrame, column: str) -> FloatArray:
     series = df[column]
     if pd.api.types.is_bool_dtype(series.dtype):
-        return series.astype("float64").to_numpy()
-    if pd.api.types.is_numeric_dtype(series.dtype):
+        values = series.astype("float64").to_numpy()
+    elif pd.api.types.is_numeric_dtype(series.dtype):
         # float64 before any arithmetic: Stata files bring int8 columns, and int8 age**2 overflows
-        return series.astype("float64").to_numpy(na_value=np.nan)
-    converted = pd.to_numeric(series, errors="coerce")
-    bad = converted.isna() & series.notna()
-    if bad.any():
-        examples = [str(v) for v in pd.unique(series[bad])[:3]]
-        raise EvaluationInputError("not_numeric", column=column, examples=examples)
-    return converted.astype("float64").to_numpy(na_value=np.nan)
+        values = series.astype("float64").to_numpy(na_value=np.nan)
+    else:
+        converted = pd.to_numeric(series, errors="coerce")
+        bad = converted.isna() & series.notna()
+        if bad.any():
+            examples = [str(v) for v in pd.unique(series[bad])[:3]]
+            raise EvaluationInputError("not_numeric", column=column, examples=examples)
+        values = converted.astype("float64").to_numpy(na_value=np.nan)
+    # astype("float64") made them float64; pandas-stubs type a float Series' values as floating[Any] only
+    return cast(FloatArray, values)
 
 
-def _binary(values: np.ndarray, column: str, code: str) -> None:
+def _binary(values: FloatArray, column: str, code: str) -> None:
     present = values[~np.isnan(values)]
     bad = present[(present != 0) & (present != 1)]
     if len(bad):
@@ -299,7 +311,36 @@ def _check_kind(kind: str) -> None:
         raise EvaluationInputError("invalid_argument", argument="kind", value=kind)
 
 
-def _prepare(df, treatment, outcome, covariates, kind="continuous", extra=()) -> _Data:
+@overload
+def _prepare(
+    df: pd.DataFrame,
+    treatment: str,
+    outcome: str,
+    covariates: Iterable[str],
+    kind: str = "continuous",
+    extra: Iterable[str] = (),
+) -> _Data[FloatArray]: ...
+
+
+@overload
+def _prepare(
+    df: pd.DataFrame,
+    treatment: str,
+    outcome: None,
+    covariates: Iterable[str],
+    kind: str = "continuous",
+    extra: Iterable[str] = (),
+) -> _Data[None]: ...
+
+
+def _prepare(
+    df: pd.DataFrame,
+    treatment: str,
+    outcome: str | None,
+    covariates: Iterable[str],
+    kind: str = "continuous",
+    extra: Iterable[str] = (),
+) -> _Data[FloatArray] | _Data[None]:
     """Validate and turn the used columns into float arrays; drop incomplete rows listwise (with a warning)."""
     if not isinstance(df, pd.DataFrame):
         raise EvaluationInputError("invalid_argument", argument="df", value=type(df).__name__)
@@ -322,13 +363,19 @@ def _prepare(df, treatment, outcome, covariates, kind="continuous", extra=()) ->
         warnings.append(warning("rows_dropped_missing", count=n_dropped, n_rows=n_rows))
         matrix = matrix[complete]
     t = matrix[:, 0]
-    y = matrix[:, 1] if outcome is not None else None
     offset = 2 if outcome is not None else 1
     X = matrix[:, offset : offset + len(covariates)]
     extras = {c: matrix[:, offset + len(covariates) + i] for i, c in enumerate(extra)}
-    data = _Data(t, y, X, covariates, extras, warnings, n_rows, n_dropped)
+    if outcome is None:
+        return _checked(_Data(t, None, X, covariates, extras, warnings, n_rows, n_dropped), treatment, outcome)
+    return _checked(_Data(t, matrix[:, 1], X, covariates, extras, warnings, n_rows, n_dropped), treatment, outcome)
+
+
+def _checked(data: _Data[Outcome], treatment: str, outcome: str | None) -> _Data[Outcome]:
+    """The complete rows checked: both groups, the outcome's variation, constant and collinear covariates; and
+    a warning for each small group."""
     _check_groups(data, treatment)
-    if y is not None and np.ptp(y) == 0:
+    if data.y is not None and np.ptp(data.y) == 0:
         raise EvaluationInputError("no_variation", column=outcome)
     _drop_constant_covariates(data)
     _check_collinearity(data)
@@ -338,7 +385,7 @@ def _prepare(df, treatment, outcome, covariates, kind="continuous", extra=()) ->
     return data
 
 
-def _check_groups(data: _Data, treatment: str) -> None:
+def _check_groups(data: _Data[Outcome], treatment: str) -> None:
     n1, n0 = data.n_treated, data.n_control
     if n1 == 0 or n0 == 0:
         raise EvaluationInputError("no_variation", column=treatment)
@@ -348,7 +395,7 @@ def _check_groups(data: _Data, treatment: str) -> None:
         )
 
 
-def _drop_constant_covariates(data: _Data) -> None:
+def _drop_constant_covariates(data: _Data[Outcome]) -> None:
     if not data.covariates:
         return
     constant = np.ptp(data.X, axis=0) == 0
@@ -359,7 +406,7 @@ def _drop_constant_covariates(data: _Data) -> None:
         data.covariates = [c for c, drop in zip(data.covariates, constant, strict=True) if not drop]
 
 
-def _check_collinearity(data: _Data) -> None:
+def _check_collinearity(data: _Data[Outcome]) -> None:
     """Refuse covariates that are linear combinations of the treatment and earlier covariates.
 
     From the correlation matrix of [t, X] (centring takes care of the intercept), column by column: the
@@ -394,7 +441,7 @@ def _check_collinearity(data: _Data) -> None:
 # --- model fits -------------------------------------------------------------------------------------------
 
 
-def _standardise(X: np.ndarray):
+def _standardise(X: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Centre and scale every column but the leading intercept: X_s = X @ D, so beta = D beta_s.
 
     Designs here mix 0/1 dummies with earnings squared (1e9): unscaled, X'WX is too ill-conditioned for a
@@ -412,17 +459,17 @@ def _standardise(X: np.ndarray):
 
 @dataclass(frozen=True)
 class _OLS:
-    beta: np.ndarray
-    cov: dict[str, np.ndarray]  # "classical" and "HC1"
+    beta: FloatArray
+    cov: dict[str, FloatArray]  # "classical" and "HC1"
     df: int
 
-    def for_type(self, cov_type: str) -> np.ndarray:
+    def for_type(self, cov_type: str) -> FloatArray:
         if cov_type not in self.cov:
             raise EvaluationInputError("invalid_argument", argument="cov_type", value=cov_type)
         return self.cov[cov_type]
 
 
-def _ols(X: np.ndarray, y: np.ndarray) -> _OLS:
+def _ols(X: FloatArray, y: FloatArray) -> _OLS:
     """OLS with classical and HC1 covariances. X must start with the intercept column.
 
     Normal equations on the centred and scaled design (whose condition number stays modest), Cholesky, and
@@ -450,24 +497,24 @@ def _ols(X: np.ndarray, y: np.ndarray) -> _OLS:
 
 @dataclass(frozen=True)
 class _Logit:
-    beta: np.ndarray
-    cov: np.ndarray
-    fitted: np.ndarray
-    eta: np.ndarray
+    beta: FloatArray
+    cov: FloatArray
+    fitted: FloatArray
+    eta: FloatArray
     converged: bool
     separated: bool
     iterations: int
 
 
-def _logit(X: np.ndarray, y: np.ndarray, max_iter: int = 60) -> _Logit:
+def _logit(X: FloatArray, y: FloatArray, max_iter: int = 60) -> _Logit:
     """Unpenalised ML logistic regression by Newton–Raphson with step halving. X starts with the intercept."""
     X, back = _standardise(X)
     n, p = X.shape
-    beta = np.zeros(p)
+    beta: FloatArray = np.zeros(p)
     mean = float(np.clip(y.mean(), 1e-6, 1 - 1e-6))
     beta[0] = math.log(mean / (1 - mean))  # start at the marginal rate: fewer iterations
 
-    def loglik(eta):
+    def loglik(eta: FloatArray) -> float:
         return float(y @ eta - np.logaddexp(0.0, eta).sum())
 
     eta = X @ beta
@@ -482,7 +529,8 @@ def _logit(X: np.ndarray, y: np.ndarray, max_iter: int = 60) -> _Logit:
         try:
             step = linalg.cho_solve(linalg.cho_factor(hessian), gradient)
         except (linalg.LinAlgError, ValueError):
-            step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
+            # numpy's stub widens lstsq's float64 solution to floating[Any]
+            step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]  # type: ignore[assignment]
         factor = 1.0
         while True:
             candidate = beta + factor * step
@@ -511,7 +559,7 @@ def _logit(X: np.ndarray, y: np.ndarray, max_iter: int = 60) -> _Logit:
     return _Logit(back @ beta, back @ cov @ back.T, fitted, eta, converged, separated, iterations)
 
 
-def _expit(eta: np.ndarray) -> np.ndarray:
+def _expit(eta: FloatArray) -> FloatArray:
     return special.expit(eta)
 
 
@@ -526,19 +574,33 @@ def _fit_warnings(fit: _Logit, model: str) -> list[dict[str, Any]]:
 # --- difference in means and regression adjustment ------------------------------------------------------------
 
 
-def _difference_in_means(data: _Data, cov_type: str, level: float) -> Estimate:
-    fit = data.ols(with_covariates=False)
-    beta, cov, df = fit.beta, fit.for_type(cov_type), fit.df
-    details = {"mean_treated": float(data.y[data.t == 1].mean()), "mean_control": float(data.y[data.t == 0].mean())}
-    make = _t_estimate if cov_type == "classical" else _normal_estimate
-    args = (df,) if cov_type == "classical" else ()
-    return make(
-        "difference_in_means",
+def _treatment_coefficient(
+    data: _Data[FloatArray], fit: _OLS, cov_type: str, method: str, estimand: str, level: float, details: dict[str, Any]
+) -> Estimate:
+    """The treatment's coefficient of an OLS fit: a t interval with classical SEs, a normal one with HC1."""
+    cov = fit.for_type(cov_type)
+    se = math.sqrt(cov[1, 1])
+    if cov_type == "classical":
+        return _t_estimate(
+            method,
+            estimand,
+            "difference",
+            fit.beta[1],
+            se,
+            fit.df,
+            data.n_treated,
+            data.n_control,
+            level,
+            cov_type,
+            data.warnings,
+            details,
+        )
+    return _normal_estimate(
+        method,
+        estimand,
         "difference",
-        "difference",
-        beta[1],
-        math.sqrt(cov[1, 1]),
-        *args,
+        fit.beta[1],
+        se,
         data.n_treated,
         data.n_control,
         level,
@@ -548,6 +610,12 @@ def _difference_in_means(data: _Data, cov_type: str, level: float) -> Estimate:
     )
 
 
+def _difference_in_means(data: _Data[FloatArray], cov_type: str, level: float) -> Estimate:
+    fit = data.ols(with_covariates=False)
+    details = {"mean_treated": float(data.y[data.t == 1].mean()), "mean_control": float(data.y[data.t == 0].mean())}
+    return _treatment_coefficient(data, fit, cov_type, "difference_in_means", "difference", level, details)
+
+
 def difference_in_means(
     df: pd.DataFrame, treatment: str, outcome: str, *, cov_type: str = "classical", level: float = 0.95
 ) -> Estimate:
@@ -555,25 +623,10 @@ def difference_in_means(
     return _difference_in_means(_prepare(df, treatment, outcome, ()), cov_type, level)
 
 
-def _ancova(data: _Data, cov_type: str, level: float) -> Estimate:
+def _ancova(data: _Data[FloatArray], cov_type: str, level: float) -> Estimate:
     fit = data.ols(with_covariates=True)
-    beta, cov, df = fit.beta, fit.for_type(cov_type), fit.df
-    make = _t_estimate if cov_type == "classical" else _normal_estimate
-    args = (df,) if cov_type == "classical" else ()
-    return make(
-        "regression_adjustment",
-        "ATE",
-        "difference",
-        beta[1],
-        math.sqrt(cov[1, 1]),
-        *args,
-        data.n_treated,
-        data.n_control,
-        level,
-        cov_type,
-        data.warnings,
-        {"covariates": list(data.covariates)},
-    )
+    details = {"covariates": list(data.covariates)}
+    return _treatment_coefficient(data, fit, cov_type, "regression_adjustment", "ATE", level, details)
 
 
 def ancova(
@@ -598,7 +651,7 @@ class LogisticAdjustment:
         return {"odds_ratio": self.odds_ratio.as_dict(), "risk_difference": self.risk_difference.as_dict()}
 
 
-def _logistic_adjustment(data: _Data, level: float, target: str = "ATE") -> LogisticAdjustment:
+def _logistic_adjustment(data: _Data[FloatArray], level: float, target: str = "ATE") -> LogisticAdjustment:
     if target not in ("ATE", "ATT"):
         raise EvaluationInputError("invalid_argument", argument="target", value=target)
     n = len(data.t)
@@ -682,12 +735,12 @@ def regression_adjustment(
 class PropensityScore:
     """The fitted score e(x) = P(treated | x) per row (in the order of the rows kept), and the model."""
 
-    score: np.ndarray
-    logit: np.ndarray
-    treatment: np.ndarray
-    design: np.ndarray  # [1, covariates] centred and scaled: a well-conditioned basis for the IPW sandwich
+    score: FloatArray
+    logit: FloatArray
+    treatment: FloatArray
+    design: FloatArray  # [1, covariates] centred and scaled: a well-conditioned basis for the IPW sandwich
     coefficients: dict[str, float]
-    cov: np.ndarray
+    cov: FloatArray
     converged: bool
     separated: bool
     warnings: tuple[dict[str, Any], ...] = ()
@@ -703,7 +756,7 @@ class PropensityScore:
         }
 
 
-def _propensity(data: _Data) -> PropensityScore:
+def _propensity(data: _Data[Outcome]) -> PropensityScore:
     design = np.delete(data.design(), 1, axis=1)
     fit = _logit(design, data.t)
     names = ["(intercept)"] + list(data.covariates)
@@ -728,7 +781,7 @@ def propensity_score(df: pd.DataFrame, treatment: str, covariates: Sequence[str]
     return _propensity(_prepare(df, treatment, None, covariates))
 
 
-def ipw_weights(score: np.ndarray, treatment: np.ndarray, estimand: str = "ATT") -> np.ndarray:
+def ipw_weights(score: ArrayLike, treatment: ArrayLike, estimand: str = "ATT") -> FloatArray:
     """ATT: 1 for treated, e/(1-e) for controls. ATE: 1/e for treated, 1/(1-e) for controls."""
     t = np.asarray(treatment, float)
     e = np.asarray(score, float)
@@ -740,7 +793,9 @@ def ipw_weights(score: np.ndarray, treatment: np.ndarray, estimand: str = "ATT")
     raise EvaluationInputError("invalid_argument", argument="estimand", value=estimand)
 
 
-def _ipw_parts(ps: PropensityScore, y: np.ndarray, estimand: str):
+def _ipw_parts(
+    ps: PropensityScore, y: FloatArray, estimand: str
+) -> tuple[float, float, FloatArray, FloatArray, FloatArray]:
     """Estimate, the stacked estimating functions and their Jacobian (A = -mean d psi / d theta)."""
     t, e, Z = ps.treatment, ps.score, ps.design
     w = ipw_weights(e, t, estimand)
@@ -762,7 +817,7 @@ def _ipw_parts(ps: PropensityScore, y: np.ndarray, estimand: str):
     return mu1, mu0, psi, a, w
 
 
-def _ipw(data: _Data, ps: PropensityScore, estimand: str, level: float) -> Estimate:
+def _ipw(data: _Data[FloatArray], ps: PropensityScore, estimand: str, level: float) -> Estimate:
     y = data.y
     mu1, mu0, psi, a, w = _ipw_parts(ps, y, estimand)
     n, p = len(y), ps.design.shape[1]
@@ -817,17 +872,17 @@ def ipw(
 
 @dataclass(frozen=True)
 class _Matches:
-    treated_rows: np.ndarray  # indices (into all rows) of matched treated
-    lo: np.ndarray  # per matched treated: range [lo, hi) in the sorted controls
-    hi: np.ndarray
-    control_rows: np.ndarray  # controls' row indices in sorted-logit order
-    control_weight: np.ndarray  # per sorted control: sum of 1/M_i over the treated it serves
-    control_weight_sq: np.ndarray  # per sorted control: sum of 1/M_i^2
+    treated_rows: IndexArray  # indices (into all rows) of matched treated
+    lo: IndexArray  # per matched treated: range [lo, hi) in the sorted controls
+    hi: IndexArray
+    control_rows: IndexArray  # controls' row indices in sorted-logit order
+    control_weight: FloatArray  # per sorted control: sum of 1/M_i over the treated it serves
+    control_weight_sq: FloatArray  # per sorted control: sum of 1/M_i^2
     n_unmatched: int
     caliper: float | None
 
 
-def _match_on_logit(logit: np.ndarray, t: np.ndarray, k: int, caliper: float | None) -> _Matches:
+def _match_on_logit(logit: FloatArray, t: FloatArray, k: int, caliper: float | None) -> _Matches:
     """1:k nearest neighbours with replacement on the logit, ties at the k-th distance kept, within caliper."""
     control_rows = np.nonzero(t == 0)[0]
     treated_rows = np.nonzero(t == 1)[0]
@@ -868,7 +923,7 @@ def _match_on_logit(logit: np.ndarray, t: np.ndarray, k: int, caliper: float | N
     )
 
 
-def _same_group_variance(logit_sorted: np.ndarray, y_sorted: np.ndarray, j: int) -> np.ndarray:
+def _same_group_variance(logit_sorted: FloatArray, y_sorted: FloatArray, j: int) -> FloatArray:
     """Abadie–Imbens conditional variance per row: J/(J+1) (y - mean of its J nearest same-group rows)^2."""
     n = len(y_sorted)
     j = min(j, n - 1)
@@ -880,10 +935,11 @@ def _same_group_variance(logit_sorted: np.ndarray, y_sorted: np.ndarray, j: int)
     distance = np.where(valid, np.abs(logit_sorted[clipped] - logit_sorted[:, None]), np.inf)
     nearest = np.argsort(distance, axis=1, kind="stable")[:, :j]
     neighbours = np.take_along_axis(clipped, nearest, axis=1)
-    return j / (j + 1) * (y_sorted - y_sorted[neighbours].mean(axis=1)) ** 2
+    neighbour_mean: FloatArray = y_sorted[neighbours].mean(axis=1)
+    return j / (j + 1) * (y_sorted - neighbour_mean) ** 2
 
 
-def matching_weights(matches: _Matches, n: int) -> np.ndarray:
+def matching_weights(matches: _Matches, n: int) -> FloatArray:
     """Per row: 1 for matched treated, the summed 1/M_i for controls, 0 otherwise (for the balance table)."""
     w = np.zeros(n)
     w[matches.treated_rows] = 1.0
@@ -891,7 +947,9 @@ def matching_weights(matches: _Matches, n: int) -> np.ndarray:
     return w
 
 
-def _matching(data: _Data, ps: PropensityScore, k: int, caliper: float | None, level: float):
+def _matching(
+    data: _Data[FloatArray], ps: PropensityScore, k: int, caliper: float | None, level: float
+) -> tuple[Estimate, _Matches]:
     if int(k) != k or k < 1:
         raise EvaluationInputError("invalid_argument", argument="k", value=k)
     if caliper is not None and not caliper > 0:
@@ -967,11 +1025,11 @@ def nearest_neighbour_matching(
 # --- balance and overlap ------------------------------------------------------------------------------------
 
 
-def _ratio(a, b):
+def _ratio(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None or b == 0 else a / b
 
 
-def _group_moments(X: np.ndarray, w: np.ndarray):
+def _group_moments(X: FloatArray, w: FloatArray) -> tuple[list[float | None], list[float | None]]:
     """Weighted means and (biased) weighted variances of every column; None where the weights sum to 0."""
     total = w.sum()
     if total <= 0:
@@ -981,7 +1039,7 @@ def _group_moments(X: np.ndarray, w: np.ndarray):
     return list(map(float, mean)), list(map(float, var))
 
 
-def _balance(data: _Data, weights: Mapping[str, np.ndarray]) -> list[dict[str, Any]]:
+def _balance(data: _Data[Outcome], weights: Mapping[str, FloatArray]) -> list[dict[str, Any]]:
     t = data.t == 1
     X1, X0 = data.X[t], data.X[~t]
     m1, m0 = X1.mean(axis=0), X0.mean(axis=0)
@@ -989,15 +1047,15 @@ def _balance(data: _Data, weights: Mapping[str, np.ndarray]) -> list[dict[str, A
     v0 = X0.var(axis=0, ddof=1) if len(X0) > 1 else np.zeros(X0.shape[1])
     sd = np.sqrt((v1 + v0) / 2)
 
-    def smd(a, b, j):
+    def smd(a: float | None, b: float | None, j: int) -> float | None:
         if a is None or b is None:
             return None
         return float((a - b) / sd[j]) if sd[j] > 0 else 0.0
 
     after = {label: (_group_moments(X1, w[t]), _group_moments(X0, w[~t])) for label, w in weights.items()}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for j, name in enumerate(data.covariates):
-        row = {
+        row: dict[str, Any] = {
             "covariate": name,
             "mean_treated": float(m1[j]),
             "mean_control": float(m0[j]),
@@ -1037,18 +1095,21 @@ def balance_table(
     Given weights must be in the order of ``df``'s complete rows.
     """
     data = _prepare(df, treatment, None, covariates)
+    used: Mapping[str, ArrayLike]
     if weights is None:
         ps = _propensity(data)
         m = _match_on_logit(ps.logit, data.t, 1, DEFAULT_CALIPER)
-        weights = {
+        used = {
             "ipw_att": ipw_weights(ps.score, data.t, "ATT"),
             "ipw_ate": ipw_weights(ps.score, data.t, "ATE"),
             "matching": matching_weights(m, len(data.t)),
         }
-    return _balance(data, {k: np.asarray(v, float) for k, v in weights.items()})
+    else:
+        used = weights
+    return _balance(data, {k: np.asarray(v, float) for k, v in used.items()})
 
 
-def overlap_summary(score: Sequence[float], treatment: Sequence[float], bins: int = 20) -> dict[str, Any]:
+def overlap_summary(score: ArrayLike, treatment: ArrayLike, bins: int = 20) -> dict[str, Any]:
     """Histogram of the propensity score per group on [0, 1] (plain lists) and the common support."""
     e = np.asarray(score, float)
     t = np.asarray(treatment, float) == 1
@@ -1080,7 +1141,7 @@ def overlap_summary(score: Sequence[float], treatment: Sequence[float], bins: in
 # --- effect sizes ----------------------------------------------------------------------------------------------
 
 
-def cohens_d(treated: Sequence[float], control: Sequence[float], level: float = 0.95) -> Estimate:
+def cohens_d(treated: ArrayLike, control: ArrayLike, level: float = 0.95) -> Estimate:
     """Cohen's d with the pooled SD; interval by inverting the noncentral t (exact under normality)."""
     y1, y0 = np.asarray(treated, float), np.asarray(control, float)
     n1, n0 = len(y1), len(y0)
@@ -1125,7 +1186,7 @@ def _nct_bound(t_obs: float, df: int, target: float) -> float:
     spread = math.sqrt(1 + t_obs * t_obs / (2 * df))
     guess = t_obs - float(stats.norm.ppf(target)) * spread
 
-    def f(nc):
+    def f(nc: float) -> float:
         return float(stats.nct.cdf(t_obs, df, nc)) - target
 
     lo, hi = guess - spread - 0.5, guess + spread + 0.5
@@ -1142,7 +1203,7 @@ def _nct_bound(t_obs: float, df: int, target: float) -> float:
     return guess
 
 
-def _check_two_by_two(k1, n1, k0, n0):
+def _check_two_by_two(k1: float, n1: float, k0: float, n0: float) -> None:
     for name, value in (("k1", k1), ("n1", n1), ("k0", k0), ("n0", n0)):
         if isinstance(value, bool) or int(value) != value or value < 0:
             raise EvaluationInputError("invalid_argument", argument=name, value=value)
@@ -1156,6 +1217,8 @@ def risk_difference(k1: int, n1: int, k0: int, n0: int, level: float = 0.95) -> 
     p1, p0 = k1 / n1, k0 / n0
     l1, u1 = wilson_interval(k1, n1, level)
     l0, u0 = wilson_interval(k0, n0, level)
+    # None only for an empty group, which _check_two_by_two refused
+    assert l1 is not None and u1 is not None and l0 is not None and u0 is not None
     rd = p1 - p0
     low = rd - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2)
     high = rd + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2)
@@ -1181,6 +1244,10 @@ def risk_difference(k1: int, n1: int, k0: int, n0: int, level: float = 0.95) -> 
 def odds_ratio(k1: int, n1: int, k0: int, n0: int, level: float = 0.95) -> Estimate:
     """Odds ratio with Woolf's interval; 0.5 added to every cell if any cell is zero (Haldane–Anscombe)."""
     _check_two_by_two(k1, n1, k0, n0)
+    a: float
+    b: float
+    c: float
+    d: float
     a, b, c, d = k1, n1 - k1, k0, n0 - k0
     warnings = []
     if min(a, b, c, d) == 0:
@@ -1210,7 +1277,7 @@ class Moderation:
         }
 
 
-def _moderation(data: _Data, moderator: str, values: np.ndarray, kind: str, level: float) -> Moderation:
+def _moderation(data: _Data[FloatArray], moderator: str, values: FloatArray, kind: str, level: float) -> Moderation:
     t = data.t
     n = len(t)
     keep = [i for i, c in enumerate(data.covariates) if c != moderator]
@@ -1219,9 +1286,10 @@ def _moderation(data: _Data, moderator: str, values: np.ndarray, kind: str, leve
     warnings: list[dict[str, Any]] = []
     if len(distinct) < 2:
         raise EvaluationInputError("no_variation", column=moderator)
+    within: Callable[[float, float | None, int, int], Estimate]  # the effect within one value of the moderator
     if kind == "continuous":
-        fit = _ols(design, data.y)
-        beta, cov, df = fit.beta, fit.cov["classical"], fit.df
+        ols_fit = _ols(design, data.y)
+        beta, cov, df = ols_fit.beta, ols_fit.cov["classical"], ols_fit.df
         interaction = _t_estimate(
             "interaction",
             "interaction",
@@ -1234,21 +1302,29 @@ def _moderation(data: _Data, moderator: str, values: np.ndarray, kind: str, leve
             level,
             "classical",
         )
+
+        def within(est: float, se: float | None, n1: int, n0: int) -> Estimate:
+            return _t_estimate("within_level", "conditional", "difference", est, se, df, n1, n0, level, "classical")
+
     else:
-        fit = _logit(design, data.y)
-        beta, cov, df = fit.beta, fit.cov, None
-        warnings += _fit_warnings(fit, "outcome")
+        logit_fit = _logit(design, data.y)
+        beta, cov = logit_fit.beta, logit_fit.cov
+        warnings += _fit_warnings(logit_fit, "outcome")
         interaction = _exp_estimate(
             "interaction",
             "interaction",
             beta[3],
-            None if fit.separated or not cov[3, 3] > 0 else math.sqrt(cov[3, 3]),
+            None if logit_fit.separated or not cov[3, 3] > 0 else math.sqrt(cov[3, 3]),
             data.n_treated,
             data.n_control,
             level,
             "model-based",
             warnings,
         )
+
+        def within(est: float, se: float | None, n1: int, n0: int) -> Estimate:
+            return _exp_estimate("within_level", "conditional", est, se, n1, n0, level, "model-based")
+
     levels = []
     if len(distinct) == 2:
         for value in distinct:
@@ -1266,12 +1342,7 @@ def _moderation(data: _Data, moderator: str, values: np.ndarray, kind: str, leve
                         )
                     )
             se = math.sqrt(var) if math.isfinite(var) and var > 0 else None
-            if kind == "continuous":
-                effect = _t_estimate(
-                    "within_level", "conditional", "difference", est, se, df, n1, n0, level, "classical"
-                )
-            else:
-                effect = _exp_estimate("within_level", "conditional", est, se, n1, n0, level, "model-based")
+            effect = within(est, se, n1, n0)
             levels.append({"value": _num(value), "effect": effect.as_dict()})
     return Moderation(moderator, interaction, tuple(levels), tuple(warnings))
 
@@ -1291,7 +1362,7 @@ def moderator_effects(
     return [_moderation(data, m, _moderator_values(data, m), kind, level) for m in moderators]
 
 
-def _moderator_values(data: _Data, moderator: str) -> np.ndarray:
+def _moderator_values(data: _Data[FloatArray], moderator: str) -> FloatArray:
     if moderator in data.extra:
         return data.extra[moderator]
     return data.X[:, data.covariates.index(moderator)]
@@ -1304,14 +1375,14 @@ def adjust_pvalues(pvalues: Sequence[float | None], method: str) -> list[float |
     """Holm (family-wise) or Benjamini–Hochberg (false discovery rate) adjusted p-values; None stays None."""
     if method not in ("holm", "fdr_bh"):
         raise EvaluationInputError("invalid_argument", argument="method", value=method)
-    present = [i for i, p in enumerate(pvalues) if p is not None and math.isfinite(p)]
-    for i in present:
-        if not 0 <= pvalues[i] <= 1:
-            raise EvaluationInputError("invalid_argument", argument="pvalues", value=pvalues[i])
+    present = [(i, p) for i, p in enumerate(pvalues) if p is not None and math.isfinite(p)]
+    for _, p_i in present:
+        if not 0 <= p_i <= 1:
+            raise EvaluationInputError("invalid_argument", argument="pvalues", value=p_i)
     adjusted: list[float | None] = [None] * len(pvalues)
     if not present:
         return adjusted
-    p = np.array([pvalues[i] for i in present], float)
+    p = np.array([p_i for _, p_i in present], float)
     m = len(p)
     order = np.argsort(p, kind="stable")
     ranked = p[order]
@@ -1324,12 +1395,12 @@ def adjust_pvalues(pvalues: Sequence[float | None], method: str) -> list[float |
         values = np.minimum(values, 1.0)
     result = np.empty(m)
     result[order] = values
-    for i, value in zip(present, result, strict=True):
+    for (i, _), value in zip(present, result, strict=True):
         adjusted[i] = float(value)
     return adjusted
 
 
-def _check_power_args(n_treated, n_control, alpha, power):
+def _check_power_args(n_treated: float, n_control: float, alpha: float, power: float) -> None:
     for name, value in (("n_treated", n_treated), ("n_control", n_control)):
         if int(value) != value or value < 2:
             raise EvaluationInputError("invalid_argument", argument=name, value=value)
@@ -1346,7 +1417,7 @@ def minimum_detectable_effect(n_treated: int, n_control: int, alpha: float = 0.0
     scale = math.sqrt(n_treated * n_control / (n_treated + n_control))
     critical = stats.t.ppf(1 - alpha / 2, df)
 
-    def shortfall(d):
+    def shortfall(d: float) -> float:
         nc = d * scale
         return stats.nct.sf(critical, df, nc) + stats.nct.cdf(-critical, df, nc) - power
 
@@ -1373,7 +1444,7 @@ def minimum_detectable_difference(
     n1, n0, p0 = n_treated, n_control, base_rate
     z_alpha = stats.norm.ppf(1 - alpha / 2)
 
-    def achieved(p1):
+    def achieved(p1: float) -> float:
         pooled = (n1 * p1 + n0 * p0) / (n1 + n0)
         null_sd = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0))
         alt_sd = math.sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0)
@@ -1383,15 +1454,17 @@ def minimum_detectable_difference(
     if achieved(end) < 0:
         return None
     start = p0 + 1e-9 if direction == "increase" else p0 - 1e-9
-    p1 = optimize.brentq(achieved, *sorted((start, end)), xtol=1e-12)
+    low, high = sorted((start, end))
+    p1 = optimize.brentq(achieved, low, high, xtol=1e-12)
     return float(p1 - p0)
 
 
 # --- one outcome, several outcomes -----------------------------------------------------------------------
 
 
-def _dedupe(warnings) -> list[dict[str, Any]]:
-    seen, result = set(), []
+def _dedupe(warnings: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[str] = set()
+    result: list[dict[str, Any]] = []
     for w in warnings:
         key = repr(sorted(w.items()))
         if key not in seen:
@@ -1400,7 +1473,7 @@ def _dedupe(warnings) -> list[dict[str, Any]]:
     return result
 
 
-def _binary_summaries(data: _Data, level: float, alpha: float, power: float) -> dict[str, Any]:
+def _binary_summaries(data: _Data[FloatArray], level: float, alpha: float, power: float) -> dict[str, Any]:
     """A binary outcome unadjusted: the proportions (Wilson), risk difference and odds ratio, and the smallest
     detectable differences up and down from the control rate."""
     t, y = data.t, data.y
@@ -1429,7 +1502,7 @@ def _binary_summaries(data: _Data, level: float, alpha: float, power: float) -> 
     return summaries
 
 
-def _continuous_summaries(data: _Data, level: float, alpha: float, power: float) -> dict[str, Any]:
+def _continuous_summaries(data: _Data[FloatArray], level: float, alpha: float, power: float) -> dict[str, Any]:
     """A continuous outcome unadjusted: Cohen's d, and the smallest detectable effect (also in outcome units)."""
     t, y = data.t, data.y
     d = cohens_d(y[t == 1], y[t == 0], level)
@@ -1446,7 +1519,7 @@ def _continuous_summaries(data: _Data, level: float, alpha: float, power: float)
 
 
 def _adjusted_estimates(
-    data: _Data,
+    data: _Data[FloatArray],
     kind: str,
     ps: PropensityScore | None,
     level: float,
@@ -1492,7 +1565,7 @@ def _adjusted_estimates(
 
 
 def _evaluate_prepared(
-    data: _Data,
+    data: _Data[FloatArray],
     outcome: str,
     kind: str,
     ps: PropensityScore | None,
@@ -1582,7 +1655,8 @@ _FAMILIES = (
 )
 
 
-def _dig(tree, path):
+def _dig(tree: Any, path: Sequence[str]) -> Any:
+    """The JSON value at ``path`` in ``tree``, or None where a step is missing or None."""
     for key in path:
         if not isinstance(tree, dict) or tree.get(key) is None:
             return None
@@ -1606,7 +1680,7 @@ def _outcome_kinds(outcomes: Sequence[str] | Mapping[str, str], binary: Sequence
 
 def _evaluate_each(
     complete: pd.DataFrame,
-    base: _Data,
+    base: _Data[None],
     kinds: dict[str, str],
     ps: PropensityScore | None,
     treatment: str,
@@ -1685,7 +1759,8 @@ def evaluate(
     if base.n_dropped:
         used = list(dict.fromkeys([treatment, *kinds, *covariates, *moderators]))
         values = np.column_stack([_as_float(df, c) for c in used])
-        complete = df.loc[np.isfinite(values).all(axis=1)]
+        # numpy's stub allows a scalar for all(axis=1); on a 2-D array it is an array of one bool per row
+        complete = df.loc[np.isfinite(values).all(axis=1)]  # type: ignore[index]
     ps = _propensity(base) if base.covariates else None
     options = {"level": level, "k": k, "caliper": caliper, "bins": bins, "alpha": alpha, "power": power}
     results, moderation = _evaluate_each(complete, base, kinds, ps, treatment, covariates, moderators, options)
