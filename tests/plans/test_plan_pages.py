@@ -778,6 +778,16 @@ def test_the_plan_page_costs_the_same_with_2_and_12_agreements(client, accepted)
     assert PlanDecision.objects.count() == 2 and ReviewItem.objects.count() == 14
     large = _page_queries(client, p)
     assert large == small
+    # The architecture document names the count; it stays true.
+    assert small == _documented_plan_page_queries()
+
+
+def _documented_plan_page_queries():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    return int(re.search(r"in (\d+) queries whatever the plan's length", " ".join(text.split())).group(1))
 
 
 def test_a_safety_plan_links_to_its_signs_of_safety_pages(client, accepted):
