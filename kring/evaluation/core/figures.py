@@ -61,7 +61,7 @@ def _t(text: object) -> str:
     return escape(_NOT_XML.sub("", str(text)), quote=True)
 
 
-def _c(value: float) -> str:
+def coord(value: float) -> str:
     return f"{value:.1f}"
 
 
@@ -75,7 +75,7 @@ def format_number(value: float, digits: int = 2, *, decimal_comma: bool = False)
     return ("\u2212" if rounded < 0 else "") + text
 
 
-def _finite(value: Any) -> float | None:
+def finite_or_none(value: Any) -> float | None:
     if value is None or isinstance(value, bool) or not isinstance(value, numbers.Real):
         return None
     value = float(value)
@@ -90,7 +90,7 @@ def _digits_for(values: Sequence[float]) -> int:
     return 0 if largest >= 100 else 1 if largest >= 10 else 2
 
 
-def _formatter(
+def number_formatter(
     number_format: Callable[[float], str] | None, decimal_comma: bool, values: Sequence[float]
 ) -> Callable[[float], str]:
     if number_format is not None:
@@ -99,22 +99,22 @@ def _formatter(
     return lambda v: format_number(v, digits, decimal_comma=decimal_comma)
 
 
-def _percent_formatter(number_format: Callable[[float], str] | None, decimal_comma: bool) -> Callable[[float], str]:
+def percent_formatter(number_format: Callable[[float], str] | None, decimal_comma: bool) -> Callable[[float], str]:
     """Formats a proportion as a percentage; a caller's formatter gets the percentage (0-100)."""
     if number_format is not None:
         return lambda p: f"{number_format(p * 100)}{NBSP}%"
     return lambda p: f"{format_number(p * 100, 0, decimal_comma=decimal_comma)}{NBSP}%"
 
 
-def _maybe(fmt: Callable[[float], str], value: float | None) -> str | None:
+def format_or_none(fmt: Callable[[float], str], value: float | None) -> str | None:
     return None if value is None else fmt(value)
 
 
-def _with_interval(text: str, low: str | None, high: str | None) -> str:
+def with_interval(text: str, low: str | None, high: str | None) -> str:
     return f"{text} [{low}; {high}]" if low is not None and high is not None else text
 
 
-def _tick_text(value: float, step: float, number_format: Callable[[float], str] | None, decimal_comma: bool) -> str:
+def tick_label(value: float, step: float, number_format: Callable[[float], str] | None, decimal_comma: bool) -> str:
     if number_format is not None:
         return number_format(value)
     digits = 0
@@ -123,12 +123,12 @@ def _tick_text(value: float, step: float, number_format: Callable[[float], str] 
     return format_number(value, digits, decimal_comma=decimal_comma)
 
 
-def _short(text: str, limit: int = MAX_LABEL) -> str:
+def shorten(text: str, limit: int = MAX_LABEL) -> str:
     text = str(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _text_width(text: str, size: float) -> float:
+def text_width(text: str, size: float) -> float:
     return len(str(text)) * size * CHAR
 
 
@@ -143,11 +143,11 @@ def _wrap(text: str, limit: int, max_lines: int = 2) -> list[str]:
     if line:
         lines.append(line)
     if len(lines) > max_lines:
-        lines = lines[: max_lines - 1] + [_short(" ".join(lines[max_lines - 1 :]), limit)]
+        lines = lines[: max_lines - 1] + [shorten(" ".join(lines[max_lines - 1 :]), limit)]
     return lines or [""]
 
 
-def _refuse(argument: str, value: object) -> EvaluationInputError:
+def refusal(argument: str, value: object) -> EvaluationInputError:
     return EvaluationInputError("invalid_argument", argument=argument, value=str(value))
 
 
@@ -162,7 +162,7 @@ def _figure_id(kind: str, title: str, figure_id: str | None) -> str:
     return f"fig-{kind}-{hashlib.sha256(str(title).encode()).hexdigest()[:8]}"
 
 
-class _Svg:
+class Svg:
     """Collects the parts of one figure; the height is known only at the end."""
 
     def __init__(self, kind: str, title: str, desc: str, figure_id: str | None, width: float = WIDTH):
@@ -194,7 +194,7 @@ class _Svg:
         attrs = f' font-weight="{weight}"' if weight else ""
         attrs += f' class="{cls}"' if cls else ""
         self.parts.append(
-            f'<text x="{_c(x)}" y="{_c(y)}" font-size="{size}" text-anchor="{anchor}" '
+            f'<text x="{coord(x)}" y="{coord(y)}" font-size="{size}" text-anchor="{anchor}" '
             f'fill="{fill}"{attrs}{extra}>{_t(text)}</text>'
         )
 
@@ -213,7 +213,7 @@ class _Svg:
         attrs = f' stroke-dasharray="{dash}"' if dash else ""
         attrs += f' class="{cls}"' if cls else ""
         self.parts.append(
-            f'<line x1="{_c(x1)}" y1="{_c(y1)}" x2="{_c(x2)}" y2="{_c(y2)}" stroke="{colour}" '
+            f'<line x1="{coord(x1)}" y1="{coord(y1)}" x2="{coord(x2)}" y2="{coord(y2)}" stroke="{colour}" '
             f'stroke-width="{width}"{attrs}/>'
         )
 
@@ -221,7 +221,7 @@ class _Svg:
         self, x: float, y: float, text: str, *, size: float = 12, anchor: str = "start", weight: str | None = None
     ) -> None:
         """A row label: cut to fit, with the full text as a tooltip and for screen readers."""
-        short = _short(text)
+        short = shorten(text)
         if short == str(text):
             self.text(x, y, text, size=size, anchor=anchor, weight=weight)
         else:
@@ -232,7 +232,7 @@ class _Svg:
     def render(self, height: float) -> str:
         head = (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="figure figure-{self.kind}" '
-            f'width="{_c(self.width)}" height="{_c(height)}" viewBox="0 0 {_c(self.width)} {_c(height)}" '
+            f'width="{coord(self.width)}" height="{coord(height)}" viewBox="0 0 {coord(self.width)} {coord(height)}" '
             f'role="img" aria-labelledby="{self.id}-title {self.id}-desc" font-family="{FONT}">'
             f'<title id="{self.id}-title">{_t(self.title)}</title>'
             f'<desc id="{self.id}-desc">{_t(self.desc)}</desc>'
@@ -240,21 +240,23 @@ class _Svg:
         return head + "".join(self.parts) + "</svg>"
 
 
-def _empty(kind: str, title: str, desc: str | None, no_data: str, figure_id: str | None) -> str:
-    svg = _Svg(kind, title, desc if desc is not None else (no_data or title), figure_id)
+def empty_figure(kind: str, title: str, desc: str | None, no_data: str, figure_id: str | None) -> str:
+    svg = Svg(kind, title, desc if desc is not None else (no_data or title), figure_id)
     height = svg.top + 110
-    svg.add(f'<rect x="8" y="{_c(svg.top)}" width="{_c(svg.width - 16)}" height="96" fill="none" stroke="{GRID}"/>')
+    svg.add(
+        f'<rect x="8" y="{coord(svg.top)}" width="{coord(svg.width - 16)}" height="96" fill="none" stroke="{GRID}"/>'
+    )
     svg.text(svg.width / 2, svg.top + 52, no_data, size=12, anchor="middle", fill=MUTED, cls="no-data")
     return svg.render(height)
 
 
-def _marker(
+def marker_svg(
     kind: str, x: float, y: float, colour: str, *, size: float = 4.5, cls: str = "marker", hollow: bool = False
 ) -> str:
     paint = f'fill="#fff" stroke="{colour}" stroke-width="2"' if hollow else f'fill="{colour}"'
     s = size
     if kind == "square":
-        return f'<rect class="{cls}" x="{_c(x - s)}" y="{_c(y - s)}" width="{_c(2 * s)}" height="{_c(2 * s)}" {paint}/>'
+        return f'<rect class="{cls}" x="{coord(x - s)}" y="{coord(y - s)}" width="{coord(2 * s)}" height="{coord(2 * s)}" {paint}/>'
     if kind in ("diamond", "triangle", "triangle-down"):
         if kind == "diamond":
             points = [(x, y - s * 1.2), (x + s * 1.2, y), (x, y + s * 1.2), (x - s * 1.2, y)]
@@ -262,25 +264,25 @@ def _marker(
             points = [(x, y - s * 1.2), (x + s * 1.1, y + s * 0.9), (x - s * 1.1, y + s * 0.9)]
         else:
             points = [(x, y + s * 1.2), (x + s * 1.1, y - s * 0.9), (x - s * 1.1, y - s * 0.9)]
-        text = " ".join(f"{_c(px)},{_c(py)}" for px, py in points)
+        text = " ".join(f"{coord(px)},{coord(py)}" for px, py in points)
         return f'<polygon class="{cls}" points="{text}" {paint}/>'
     if kind in ("cross", "plus"):
         if kind == "cross":
-            d = f"M{_c(x - s)},{_c(y - s)}L{_c(x + s)},{_c(y + s)}M{_c(x - s)},{_c(y + s)}L{_c(x + s)},{_c(y - s)}"
+            d = f"M{coord(x - s)},{coord(y - s)}L{coord(x + s)},{coord(y + s)}M{coord(x - s)},{coord(y + s)}L{coord(x + s)},{coord(y - s)}"
         else:
-            d = f"M{_c(x - s)},{_c(y)}L{_c(x + s)},{_c(y)}M{_c(x)},{_c(y - s)}L{_c(x)},{_c(y + s)}"
+            d = f"M{coord(x - s)},{coord(y)}L{coord(x + s)},{coord(y)}M{coord(x)},{coord(y - s)}L{coord(x)},{coord(y + s)}"
         return f'<path class="{cls}" d="{d}" stroke="{colour}" stroke-width="2.2" fill="none"/>'
-    return f'<circle class="{cls}" cx="{_c(x)}" cy="{_c(y)}" r="{_c(s)}" {paint}/>'
+    return f'<circle class="{cls}" cx="{coord(x)}" cy="{coord(y)}" r="{coord(s)}" {paint}/>'
 
 
-def _style(index: int) -> tuple[str, str, str]:
+def series_style(index: int) -> tuple[str, str, str]:
     return COLOURS[index % len(COLOURS)], MARKERS[index % len(MARKERS)], DASHES[index % len(DASHES)]
 
 
 # -- axes ------------------------------------------------------------------------------------------------------
 
 
-def _nice_ticks(low: float, high: float, most: int = 6) -> tuple[list[float], float]:
+def nice_ticks(low: float, high: float, most: int = 6) -> tuple[list[float], float]:
     if high <= low:
         return [low], 1.0
     raw = (high - low) / most
@@ -291,7 +293,7 @@ def _nice_ticks(low: float, high: float, most: int = 6) -> tuple[list[float], fl
     return [round((first + k) * step, 12) for k in range(count)], step
 
 
-def _log_ticks(low: float, high: float) -> list[float]:
+def log_ticks(low: float, high: float) -> list[float]:
     ticks = []
     for exponent in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1):
         for mantissa in (1, 2, 5):
@@ -301,11 +303,11 @@ def _log_ticks(low: float, high: float) -> list[float]:
     if len(ticks) > 8:
         ticks = [t for t in ticks if math.isclose(10 ** round(math.log10(t)), t)]
     if len(ticks) < 3:  # a narrow range such as 0.8-1.3: ordinary steps, placed on the log axis
-        ticks = [t for t in _nice_ticks(low, high, 4)[0] if t > 0]
+        ticks = [t for t in nice_ticks(low, high, 4)[0] if t > 0]
     return ticks
 
 
-class _Scale:
+class Scale:
     """Data to pixels on one axis, linear or logarithmic."""
 
     def __init__(self, low: float, high: float, start: float, end: float, log: bool = False):
@@ -323,21 +325,21 @@ class _Scale:
 
 
 def _series(key: str, data: Mapping[str, Any]) -> _Series:
-    given_times = [_finite(t) for t in data.get("times") or ()]
+    given_times = [finite_or_none(t) for t in data.get("times") or ()]
     values = list(data.get("values") or ())
     low, high = data.get("low"), data.get("high")
     if len(values) != len(given_times) or any(t is None or t < 0 for t in given_times):
-        raise _refuse(f"curves[{key!r}]", "times must be numbers of at least 0, one per value")
+        raise refusal(f"curves[{key!r}]", "times must be numbers of at least 0, one per value")
     times = cast(list[float], given_times)  # none is None: refused above
     if any(b > a for a, b in zip(times[1:], times)):
-        raise _refuse(f"curves[{key!r}]", "times must not decrease")
+        raise refusal(f"curves[{key!r}]", "times must not decrease")
     for name, band in (("low", low), ("high", high)):
         if band is not None and len(band) != len(times):
-            raise _refuse(f"curves[{key!r}][{name!r}]", "one value per time needed")
+            raise refusal(f"curves[{key!r}][{name!r}]", "one value per time needed")
     for value in (*values, *(low or ()), *(high or ())):
-        v = _finite(value)
+        v = finite_or_none(value)
         if v is not None and not -1e-9 <= v <= 1 + 1e-9:
-            raise _refuse(f"curves[{key!r}]", f"{value} is not a proportion between 0 and 1")
+            raise refusal(f"curves[{key!r}]", f"{value} is not a proportion between 0 and 1")
     return times, values, (list(low) if low is not None else None), (list(high) if high is not None else None)
 
 
@@ -355,12 +357,14 @@ def _cif_summaries(
     """The text alternative: per curve its level (and interval) at the horizon or its last time before it."""
     summaries = []
     for key, (times, values, low, high) in parsed.items():
-        last = max((i for i, t in enumerate(times) if t <= end and _finite(values[i]) is not None), default=None)
+        last = max((i for i, t in enumerate(times) if t <= end and finite_or_none(values[i]) is not None), default=None)
         if last is None:
             continue
-        lo = _finite(low[last]) if low else None
-        hi = _finite(high[last]) if high else None
-        shown = _with_interval(pct(cast(float, _finite(values[last]))), _maybe(pct, lo), _maybe(pct, hi))
+        lo = finite_or_none(low[last]) if low else None
+        hi = finite_or_none(high[last]) if high else None
+        shown = with_interval(
+            pct(cast(float, finite_or_none(values[last]))), format_or_none(pct, lo), format_or_none(pct, hi)
+        )
         # Followed past the horizon: the level at the horizon is the last one before it.
         at = end if times[-1] > end else times[last]
         summaries.append(f"{labels.get(key, key)}: {x_label} {week(at)}: {shown}")
@@ -368,35 +372,35 @@ def _cif_summaries(
 
 
 def _cif_band(
-    svg: _Svg,
+    svg: Svg,
     times: list[float],
     low: list[Any],
     high: list[Any],
     inside: list[int],
     until: Callable[[int], float],
-    x: _Scale,
+    x: Scale,
     yv: Callable[[float], float],
     colour: str,
 ) -> None:
     """The shaded interval of a step curve, one polygon per run of times with both bounds known."""
     run: list[int] = []
     for i in [*inside, None]:
-        ok = i is not None and _finite(low[i]) is not None and _finite(high[i]) is not None
+        ok = i is not None and finite_or_none(low[i]) is not None and finite_or_none(high[i]) is not None
         if ok:
             run.append(cast(int, i))  # ok: not the end marker
             continue
         if run:
-            upper = [(t, cast(float, _finite(high[j]))) for j in run for t in (times[j], until(j))]
-            lower = [(t, cast(float, _finite(low[j]))) for j in reversed(run) for t in (until(j), times[j])]
-            path = " ".join(f"{_c(x(t))},{_c(yv(v))}" for t, v in upper + lower)
+            upper = [(t, cast(float, finite_or_none(high[j]))) for j in run for t in (times[j], until(j))]
+            lower = [(t, cast(float, finite_or_none(low[j]))) for j in reversed(run) for t in (until(j), times[j])]
+            path = " ".join(f"{coord(x(t))},{coord(yv(v))}" for t, v in upper + lower)
             svg.add(f'<polygon class="band" points="{path}" fill="{colour}" fill-opacity="0.16" stroke="none"/>')
         run = []
 
 
 def _cif_axes(
-    svg: _Svg,
-    x: _Scale,
-    y: _Scale,
+    svg: Svg,
+    x: Scale,
+    y: Scale,
     frame: tuple[float, float, float, float],
     end: float,
     pct: Callable[[float], str],
@@ -409,27 +413,27 @@ def _cif_axes(
     for tick in (0, 0.2, 0.4, 0.6, 0.8, 1.0):
         svg.line(left, y(tick), svg.width - right, y(tick), colour=GRID)
         svg.text(left - 6, y(tick) + 4, pct(tick), anchor="end")
-    ticks, step = _nice_ticks(0.0, end, 8)
+    ticks, step = nice_ticks(0.0, end, 8)
     for tick in ticks:
         svg.line(x(tick), top + plot_h, x(tick), top + plot_h + 4)
-        svg.text(x(tick), top + plot_h + 17, _tick_text(tick, step, None, decimal_comma), anchor="middle")
+        svg.text(x(tick), top + plot_h + 17, tick_label(tick, step, None, decimal_comma), anchor="middle")
     svg.line(left, top + plot_h, svg.width - right, top + plot_h)
     svg.line(left, top, left, top + plot_h)
     svg.text((left + svg.width - right) / 2, top + plot_h + 34, x_label, anchor="middle")
     svg.text(
-        14, top + plot_h / 2, y_label, anchor="middle", extra=f' transform="rotate(-90 14 {_c(top + plot_h / 2)})"'
+        14, top + plot_h / 2, y_label, anchor="middle", extra=f' transform="rotate(-90 14 {coord(top + plot_h / 2)})"'
     )
 
 
-def _cif_legend(svg: _Svg, legend: list[tuple[str, str, str, str]], left: float, ly: float, band_label: str) -> float:
+def _cif_legend(svg: Svg, legend: list[tuple[str, str, str, str]], left: float, ly: float, band_label: str) -> float:
     """One line per curve (its colour, marker and dash), then the band's meaning; returns where it ends."""
     for text, colour, marker, dash in legend:
         svg.line(left, ly - 4, left + 30, ly - 4, colour=colour, width=2, dash=dash)
-        svg.add(_marker(marker, left + 15, ly - 4, colour, size=3.5, cls="legend-marker"))
+        svg.add(marker_svg(marker, left + 15, ly - 4, colour, size=3.5, cls="legend-marker"))
         svg.label(left + 38, ly, text)
         ly += 18
     if band_label:
-        svg.add(f'<rect x="{left}" y="{_c(ly - 10)}" width="30" height="10" fill="{MUTED}" fill-opacity="0.2"/>')
+        svg.add(f'<rect x="{left}" y="{coord(ly - 10)}" width="30" height="10" fill="{MUTED}" fill-opacity="0.2"/>')
         svg.text(left + 38, ly, band_label, size=12)
         ly += 18
     return ly
@@ -460,25 +464,27 @@ def cumulative_incidence_svg(
     Curves are not drawn past their own last time: no extrapolation beyond follow-up.
     """
     parsed = {key: _series(key, data) for key, data in curves.items()}
-    points = [t for times, values, _l, _h in parsed.values() for t, v in zip(times, values) if _finite(v) is not None]
+    points = [
+        t for times, values, _l, _h in parsed.values() for t, v in zip(times, values) if finite_or_none(v) is not None
+    ]
     if not points:
-        return _empty("cumulative-incidence", title, desc, no_data, figure_id)
-    if horizon is not None and (_finite(horizon) is None or horizon <= 0):
-        raise _refuse("horizon", horizon)
+        return empty_figure("cumulative-incidence", title, desc, no_data, figure_id)
+    if horizon is not None and (finite_or_none(horizon) is None or horizon <= 0):
+        raise refusal("horizon", horizon)
     end = float(horizon) if horizon is not None else max(max(points), 1.0)
-    pct = _percent_formatter(number_format, decimal_comma)
+    pct = percent_formatter(number_format, decimal_comma)
 
     def week(t: float) -> str:
         return format_number(t, 0 if float(t).is_integer() else 1, decimal_comma=decimal_comma)
 
     summaries = _cif_summaries(parsed, end, labels, x_label, pct, week)
-    svg = _Svg(
+    svg = Svg(
         "cumulative-incidence", title, desc if desc is not None else f"{y_label}. " + "; ".join(summaries), figure_id
     )
     left, right = 64, 24
     top, plot_h = svg.top + 14, 240
-    x = _Scale(0.0, end, left, svg.width - right)
-    y = _Scale(0.0, 1.0, top + plot_h, top)
+    x = Scale(0.0, end, left, svg.width - right)
+    y = Scale(0.0, 1.0, top + plot_h, top)
 
     _cif_axes(svg, x, y, (left, right, top, plot_h), end, pct, x_label, y_label, decimal_comma)
 
@@ -487,7 +493,7 @@ def cumulative_incidence_svg(
 
     legend = []
     for index, (key, (times, values, low, high)) in enumerate(parsed.items()):
-        colour, marker, dash = _style(index)
+        colour, marker, dash = series_style(index)
         inside = [i for i, t in enumerate(times) if t <= end]
         beyond = len(inside) < len(times)  # follow-up goes on past the horizon: the last level holds to it
 
@@ -497,13 +503,15 @@ def cumulative_incidence_svg(
 
         if low is not None and high is not None:
             _cif_band(svg, times, low, high, inside, until, x, yv, colour)
-        valid = [(times[i], cast(float, _finite(values[i]))) for i in inside if _finite(values[i]) is not None]
-        d = f"M{_c(x(0))},{_c(yv(0))}" + "".join(f" H{_c(x(t))} V{_c(yv(v))}" for t, v in valid)
+        valid = [
+            (times[i], cast(float, finite_or_none(values[i]))) for i in inside if finite_or_none(values[i]) is not None
+        ]
+        d = f"M{coord(x(0))},{coord(yv(0))}" + "".join(f" H{coord(x(t))} V{coord(yv(v))}" for t, v in valid)
         if beyond:
-            d += f" H{_c(x(end))}"
+            d += f" H{coord(x(end))}"
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         svg.add(f'<path class="curve" d="{d}" fill="none" stroke="{colour}" stroke-width="2"{dashes}/>')
-        svg.parts.extend(_marker(marker, x(t), yv(v), colour, size=3.5) for t, v in valid)
+        svg.parts.extend(marker_svg(marker, x(t), yv(v), colour, size=3.5) for t, v in valid)
         legend.append((labels.get(key, key), colour, marker, dash))
 
     return svg.render(_cif_legend(svg, legend, left, top + plot_h + 56, band_label))
@@ -512,12 +520,12 @@ def cumulative_incidence_svg(
 # -- figures with one row per estimate -------------------------------------------------------------------------
 
 
-class _Rows:
+class Rows:
     """The shared layout of the forest, balance and bar figures: labels | plot | numbers."""
 
-    def __init__(self, svg: _Svg, labels: Sequence[str], numbers: Sequence[str], headed: bool, rows: int):
-        label_w = min(max((_text_width(_short(t), 12) for t in labels), default=0) + 16, 300)
-        numbers_w = max((_text_width(t, 11) for t in numbers), default=0) + 16
+    def __init__(self, svg: Svg, labels: Sequence[str], numbers: Sequence[str], headed: bool, rows: int):
+        label_w = min(max((text_width(shorten(t), 12) for t in labels), default=0) + 16, 300)
+        numbers_w = max((text_width(t, 11) for t in numbers), default=0) + 16
         self.label_x = 8.0
         self.plot_left = 8 + max(label_w, 60)
         self.plot_right = max(svg.width - 8 - numbers_w, self.plot_left + 220)
@@ -530,7 +538,7 @@ class _Rows:
         return self.top + row * ROW + ROW / 2
 
     def axis(
-        self, svg: _Svg, scale: _Scale, ticks: Sequence[float], tick_text: Callable[[float], str], x_label: str
+        self, svg: Svg, scale: Scale, ticks: Sequence[float], tick_text: Callable[[float], str], x_label: str
     ) -> float:
         """The x axis under the rows, with grid lines; returns the y below the axis label."""
         for tick in ticks:
@@ -543,14 +551,14 @@ class _Rows:
         return self.bottom + 40
 
 
-def _whisker(svg: _Svg, x1: float, x2: float, y: float, colour: str = INK) -> None:
+def draw_whisker(svg: Svg, x1: float, x2: float, y: float, colour: str = INK) -> None:
     svg.add(
-        f'<path class="whisker" d="M{_c(x1)},{_c(y)}H{_c(x2)}M{_c(x1)},{_c(y - 4)}V{_c(y + 4)}'
-        f'M{_c(x2)},{_c(y - 4)}V{_c(y + 4)}" stroke="{colour}" stroke-width="1.4" fill="none"/>'
+        f'<path class="whisker" d="M{coord(x1)},{coord(y)}H{coord(x2)}M{coord(x1)},{coord(y - 4)}V{coord(y + 4)}'
+        f'M{coord(x2)},{coord(y - 4)}V{coord(y + 4)}" stroke="{colour}" stroke-width="1.4" fill="none"/>'
     )
 
 
-def _layout_rows(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, int | str]]:
+def rows_with_headings(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, int | str]]:
     """The lines to draw: a heading where the ``group`` changes, then the row: [("heading", text) | ("row", i)]."""
     out: list[tuple[str, int | str]] = []
     group = None
@@ -570,12 +578,12 @@ def _forest_rows(rows: list[Mapping[str, Any]], log_scale: bool) -> list[_Forest
     values of 0 or below."""
     parsed = []
     for i, row in enumerate(rows):
-        estimate, low, high = (_finite(row.get(k)) for k in ("estimate", "low", "high"))
+        estimate, low, high = (finite_or_none(row.get(k)) for k in ("estimate", "low", "high"))
         if log_scale:
             for name in ("estimate", "low", "high"):
-                value = _finite(row.get(name))
+                value = finite_or_none(row.get(name))
                 if value is not None and value <= 0:
-                    raise _refuse(f"rows[{i}][{name!r}]", f"{value} (a log scale needs values above 0)")
+                    raise refusal(f"rows[{i}][{name!r}]", f"{value} (a log scale needs values above 0)")
         if low is not None and high is not None and low > high:
             low, high = high, low
         parsed.append((row, estimate, low, high))
@@ -591,23 +599,23 @@ def _forest_scale(
     if log_scale:
         pad = (math.log(high_end) - math.log(low_end)) * 0.06 or math.log(2)
         low_end, high_end = low_end / math.exp(pad), high_end * math.exp(pad)
-        ticks = _log_ticks(low_end, high_end)
+        ticks = log_ticks(low_end, high_end)
 
         def tick_text(v: float) -> str:
-            return _tick_text(v, v, number_format, decimal_comma)
+            return tick_label(v, v, number_format, decimal_comma)
 
         return low_end, high_end, ticks, tick_text
     pad = (high_end - low_end) * 0.06 or 1.0
     low_end, high_end = low_end - pad, high_end + pad
-    ticks, step = _nice_ticks(low_end, high_end, 6)
+    ticks, step = nice_ticks(low_end, high_end, 6)
 
     def step_tick_text(v: float) -> str:
-        return _tick_text(v, step, number_format, decimal_comma)
+        return tick_label(v, step, number_format, decimal_comma)
 
     return low_end, high_end, ticks, step_tick_text
 
 
-def _null_line(svg: _Svg, grid: _Rows, at: float, below: float, below_null_label: str, above_null_label: str) -> float:
+def _null_line(svg: Svg, grid: Rows, at: float, below: float, below_null_label: str, above_null_label: str) -> float:
     """The line at the null, and under the axis what each side of it means; returns where that text ends."""
     svg.line(at, grid.top - 4, at, grid.bottom, colour=MUTED, width=1.2, cls="null-line")
     if below_null_label:
@@ -620,9 +628,9 @@ def _null_line(svg: _Svg, grid: _Rows, at: float, below: float, below_null_label
 
 
 def _forest_marks(
-    svg: _Svg,
-    grid: _Rows,
-    x: _Scale,
+    svg: Svg,
+    grid: Rows,
+    x: Scale,
     layout_rows: list[tuple[str, int | str]],
     parsed: list[_ForestRow],
     texts: list[str],
@@ -639,8 +647,8 @@ def _forest_marks(
         if estimate is None:
             continue
         if low is not None and high is not None:
-            _whisker(svg, x(low), x(high), cy)
-        svg.add(_marker("square", x(estimate), cy, COLOURS[0], size=5))
+            draw_whisker(svg, x(low), x(high), cy)
+        svg.add(marker_svg("square", x(estimate), cy, COLOURS[0], size=5))
 
 
 def forest_plot_svg(
@@ -670,31 +678,31 @@ def forest_plot_svg(
     """
     rows = list(rows)
     if not rows:
-        return _empty("forest", title, desc, no_data, figure_id)
-    null = _finite(null_value)
+        return empty_figure("forest", title, desc, no_data, figure_id)
+    null = finite_or_none(null_value)
     if null is None:
-        raise _refuse("null_value", null_value)
+        raise refusal("null_value", null_value)
     parsed = _forest_rows(rows, log_scale)
     if log_scale and null <= 0:
-        raise _refuse("null_value", f"{null} (a log scale needs values above 0)")
+        raise refusal("null_value", f"{null} (a log scale needs values above 0)")
     values = [v for _r, *vs in parsed for v in vs if v is not None]
-    fmt = _formatter(number_format, decimal_comma, values)
+    fmt = number_formatter(number_format, decimal_comma, values)
 
     def numbers_of(row: Mapping[str, Any], estimate: float | None, low: float | None, high: float | None) -> str:
         if estimate is None:
             return str(row.get("note") or missing)
-        text = _with_interval(fmt(estimate), _maybe(fmt, low), _maybe(fmt, high))
+        text = with_interval(fmt(estimate), format_or_none(fmt, low), format_or_none(fmt, high))
         return f"{text} {row['note']}" if row.get("note") else text
 
     texts = [numbers_of(*p) for p in parsed]
-    layout_rows = _layout_rows(rows)
+    layout_rows = rows_with_headings(rows)
     summary = "; ".join(
         f"{r.get('group')}: {r.get('label', '')}: {t}" if r.get("group") else f"{r.get('label', '')}: {t}"
         for (r, *_v), t in zip(parsed, texts)
     )
-    svg = _Svg("forest", title, desc if desc is not None else f"{x_label}. {summary}", figure_id)
+    svg = Svg("forest", title, desc if desc is not None else f"{x_label}. {summary}", figure_id)
     heading = bool(label_heading or estimate_heading)
-    grid = _Rows(
+    grid = Rows(
         svg,
         [str(r.get("label", "")) for r in rows] + [str(h) for k, h in layout_rows if k == "heading"],
         texts + [estimate_heading],
@@ -702,7 +710,7 @@ def forest_plot_svg(
         len(layout_rows),
     )
     low_end, high_end, ticks, tick_text = _forest_scale(values, null, log_scale, number_format, decimal_comma)
-    x = _Scale(low_end, high_end, grid.plot_left, grid.plot_right, log=log_scale)
+    x = Scale(low_end, high_end, grid.plot_left, grid.plot_right, log=log_scale)
 
     if label_heading:
         svg.text(grid.label_x, grid.top - 8, label_heading, size=11, weight="bold")
@@ -738,19 +746,19 @@ def balance_plot_svg(
     Before is an open circle, after a filled square, and a grey line joins them.
     """
     rows = list(rows)
-    threshold_value = _finite(threshold)
+    threshold_value = finite_or_none(threshold)
     if threshold_value is None or threshold_value <= 0:
-        raise _refuse("threshold", threshold)
+        raise refusal("threshold", threshold)
     parsed = []
     for row in rows:
-        before, after = _finite(row.get("before")), _finite(row.get("after"))
+        before, after = finite_or_none(row.get("before")), finite_or_none(row.get("after"))
         if absolute:
             before, after = (abs(v) if v is not None else None for v in (before, after))
         parsed.append((row, before, after))
     values = [v for _r, *vs in parsed for v in vs if v is not None]
     if not values:
-        return _empty("balance", title, desc, no_data, figure_id)
-    fmt = _formatter(number_format, decimal_comma, [*values, threshold_value])
+        return empty_figure("balance", title, desc, no_data, figure_id)
+    fmt = number_formatter(number_format, decimal_comma, [*values, threshold_value])
     texts = [
         f"{fmt(b) if b is not None else missing} \u2192 {fmt(a) if a is not None else missing}" for _r, b, a in parsed
     ]
@@ -759,13 +767,13 @@ def balance_plot_svg(
         f"{after_label} {fmt(a) if a is not None else missing}"
         for r, b, a in parsed
     )
-    svg = _Svg("balance", title, desc if desc is not None else summary, figure_id)
-    grid = _Rows(svg, [str(r.get("label", "")) for r in rows], texts, False, len(rows))
+    svg = Svg("balance", title, desc if desc is not None else summary, figure_id)
+    grid = Rows(svg, [str(r.get("label", "")) for r in rows], texts, False, len(rows))
     reach = max(max(abs(v) for v in values), threshold_value * 1.5) * 1.08
     low_end = 0.0 if absolute else -reach
-    x = _Scale(low_end, reach, grid.plot_left, grid.plot_right)
-    ticks, step = _nice_ticks(low_end, reach, 6)
-    below = grid.axis(svg, x, ticks, lambda v: _tick_text(v, step, number_format, decimal_comma), x_label)
+    x = Scale(low_end, reach, grid.plot_left, grid.plot_right)
+    ticks, step = nice_ticks(low_end, reach, 6)
+    below = grid.axis(svg, x, ticks, lambda v: tick_label(v, step, number_format, decimal_comma), x_label)
     if not absolute:
         svg.line(x(0), grid.top, x(0), grid.bottom, colour=MUTED, width=1.2, cls="null-line")
     for edge in (threshold_value,) if absolute else (-threshold_value, threshold_value):
@@ -778,17 +786,17 @@ def balance_plot_svg(
         if before is not None and after is not None:
             svg.line(x(before), cy, x(after), cy, colour="#999", width=1.2, cls="change")
         if before is not None:
-            svg.add(_marker("circle", x(before), cy, before_colour, size=4.5, hollow=True))
+            svg.add(marker_svg("circle", x(before), cy, before_colour, size=4.5, hollow=True))
         if after is not None:
-            svg.add(_marker("square", x(after), cy, after_colour, size=4))
+            svg.add(marker_svg("square", x(after), cy, after_colour, size=4))
     ly = below + 6
-    svg.add(_marker("circle", grid.plot_left + 6, ly - 4, before_colour, size=4.5, hollow=True, cls="legend-marker"))
+    svg.add(marker_svg("circle", grid.plot_left + 6, ly - 4, before_colour, size=4.5, hollow=True, cls="legend-marker"))
     svg.text(grid.plot_left + 16, ly, before_label, size=12)
-    offset = grid.plot_left + 16 + _text_width(before_label, 12) + 24
-    svg.add(_marker("square", offset + 6, ly - 4, after_colour, size=4, cls="legend-marker"))
+    offset = grid.plot_left + 16 + text_width(before_label, 12) + 24
+    svg.add(marker_svg("square", offset + 6, ly - 4, after_colour, size=4, cls="legend-marker"))
     svg.text(offset + 16, ly, after_label, size=12)
     if threshold_label:
-        offset += 16 + _text_width(after_label, 12) + 24
+        offset += 16 + text_width(after_label, 12) + 24
         svg.line(offset, ly - 10, offset, ly + 2, colour=MUTED, dash="3 2")
         svg.text(offset + 8, ly, threshold_label, size=12)
     return svg.render(ly + 14)
@@ -814,36 +822,34 @@ def bar_with_intervals_svg(
     """
     rows = list(rows)
     if not rows:
-        return _empty("bars", title, desc, no_data, figure_id)
-    pct = _percent_formatter(number_format, decimal_comma)
+        return empty_figure("bars", title, desc, no_data, figure_id)
+    pct = percent_formatter(number_format, decimal_comma)
     parsed = []
     for i, row in enumerate(rows):
-        value, low, high = (_finite(row.get(k)) for k in ("value", "low", "high"))
+        value, low, high = (finite_or_none(row.get(k)) for k in ("value", "low", "high"))
         for name, v in (("value", value), ("low", low), ("high", high)):
             if v is not None and not -1e-9 <= v <= 1 + 1e-9:
-                raise _refuse(f"rows[{i}][{name!r}]", f"{v} is not a proportion between 0 and 1")
+                raise refusal(f"rows[{i}][{name!r}]", f"{v} is not a proportion between 0 and 1")
         parsed.append((row, value, low, high))
 
     def text_of(row: Mapping[str, Any], value: float | None, low: float | None, high: float | None) -> str:
         if value is None:
             return str(row.get("note") or missing)
-        text = _with_interval(pct(value), _maybe(pct, low), _maybe(pct, high))
+        text = with_interval(pct(value), format_or_none(pct, low), format_or_none(pct, high))
         return f"{text} {row['note']}" if row.get("note") else text
 
     texts = [text_of(*p) for p in parsed]
-    layout_rows = _layout_rows(rows)
+    layout_rows = rows_with_headings(rows)
     summary = "; ".join(f"{r.get('label', '')}: {t}" for (r, *_v), t in zip(parsed, texts))
-    svg = _Svg(
-        "bars", title, desc if desc is not None else (f"{x_label}. {summary}" if x_label else summary), figure_id
-    )
-    grid = _Rows(
+    svg = Svg("bars", title, desc if desc is not None else (f"{x_label}. {summary}" if x_label else summary), figure_id)
+    grid = Rows(
         svg,
         [str(r.get("label", "")) for r in rows] + [str(h) for k, h in layout_rows if k == "heading"],
         texts + [value_heading],
         bool(value_heading),
         len(layout_rows),
     )
-    x = _Scale(0.0, 1.0, grid.plot_left, grid.plot_right)
+    x = Scale(0.0, 1.0, grid.plot_left, grid.plot_right)
     if value_heading:
         svg.text(grid.numbers_x, grid.top - 8, value_heading, size=11, weight="bold")
     below = grid.axis(svg, x, [0, 0.2, 0.4, 0.6, 0.8, 1.0], pct, x_label)
@@ -859,11 +865,11 @@ def bar_with_intervals_svg(
             continue
         v = min(max(value, 0.0), 1.0)
         svg.add(
-            f'<rect class="bar" x="{_c(x(0))}" y="{_c(cy - 7)}" width="{_c(x(v) - x(0))}" height="14" '
+            f'<rect class="bar" x="{coord(x(0))}" y="{coord(cy - 7)}" width="{coord(x(v) - x(0))}" height="14" '
             f'fill="{COLOURS[0]}" fill-opacity="0.85"/>'
         )
         if low is not None and high is not None:
-            _whisker(svg, x(min(max(low, 0.0), 1.0)), x(min(max(high, 0.0), 1.0)), cy)
+            draw_whisker(svg, x(min(max(low, 0.0), 1.0)), x(min(max(high, 0.0), 1.0)), cy)
     return svg.render(below)
 
 
@@ -875,50 +881,50 @@ def _overlap_bins(
 ) -> tuple[list[float], list[float], list[float]]:
     """The bins as numbers of at least 0 and the edges, one more than the bins and increasing (else refused)."""
     if len(treated) != len(control) or len(edges) != len(treated) + 1:
-        raise _refuse("edges", f"{len(edges)} edges for {len(treated)} and {len(control)} bins (one more needed)")
+        raise refusal("edges", f"{len(edges)} edges for {len(treated)} and {len(control)} bins (one more needed)")
     if any(e is None for e in edges) or any(b <= a for a, b in zip(edges, edges[1:])):  # type: ignore[operator]  # no None reaches <=: the first test refuses it
-        raise _refuse("edges", "edges must be numbers that increase")
+        raise refusal("edges", "edges must be numbers that increase")
     heights = []
     for name, values in (("bins_treated", treated), ("bins_control", control)):
-        parsed = [_finite(v) for v in values]
+        parsed = [finite_or_none(v) for v in values]
         if any(v is None or v < 0 for v in parsed):
-            raise _refuse(name, "every bin needs a number of at least 0")
+            raise refusal(name, "every bin needs a number of at least 0")
         heights.append(parsed)
     return heights[0], heights[1], edges  # type: ignore[return-value]  # no None left: refused above
 
 
-def _overlap_key(svg: _Svg, left: float, treated_label: str, control_label: str) -> None:
+def _overlap_key(svg: Svg, left: float, treated_label: str, control_label: str) -> None:
     """A key above the plot rather than labels inside it, where bars would cover them: the arrow says the side."""
     key_y = svg.top + 8
-    svg.add(f'<rect x="{left}" y="{_c(key_y - 10)}" width="12" height="12" fill="{COLOURS[0]}"/>')
+    svg.add(f'<rect x="{left}" y="{coord(key_y - 10)}" width="12" height="12" fill="{COLOURS[0]}"/>')
     svg.text(left + 18, key_y, f"\u25b2 {treated_label}", size=12, cls="group-label")
-    second = left + 18 + _text_width(f"\u25b2 {treated_label}", 12) + 28
-    svg.add(f'<rect x="{_c(second)}" y="{_c(key_y - 10)}" width="12" height="12" fill="{COLOURS[1]}"/>')
+    second = left + 18 + text_width(f"\u25b2 {treated_label}", 12) + 28
+    svg.add(f'<rect x="{coord(second)}" y="{coord(key_y - 10)}" width="12" height="12" fill="{COLOURS[1]}"/>')
     svg.text(second + 18, key_y, f"\u25bc {control_label}", size=12, cls="group-label")
 
 
 def _overlap_bars(
-    svg: _Svg,
+    svg: Svg,
     edges: list[float],
     treated: list[float],
     control: list[float],
-    x: _Scale,
-    up: _Scale,
-    down: _Scale,
+    x: Scale,
+    up: Scale,
+    down: Scale,
     axis: float,
 ) -> None:
     """The treated bars up from the axis, the control bars down from it."""
     for a, b, v in zip(edges, edges[1:], treated):
         if v > 0:
             svg.add(
-                f'<rect class="bar bar-treated" x="{_c(x(a) + 0.5)}" y="{_c(up(v))}" '
-                f'width="{_c(max(x(b) - x(a) - 1, 0.5))}" height="{_c(axis - up(v))}" fill="{COLOURS[0]}"/>'
+                f'<rect class="bar bar-treated" x="{coord(x(a) + 0.5)}" y="{coord(up(v))}" '
+                f'width="{coord(max(x(b) - x(a) - 1, 0.5))}" height="{coord(axis - up(v))}" fill="{COLOURS[0]}"/>'
             )
     for a, b, v in zip(edges, edges[1:], control):
         if v > 0:
             svg.add(
-                f'<rect class="bar bar-control" x="{_c(x(a) + 0.5)}" y="{_c(axis)}" '
-                f'width="{_c(max(x(b) - x(a) - 1, 0.5))}" height="{_c(down(v) - axis)}" fill="{COLOURS[1]}"/>'
+                f'<rect class="bar bar-control" x="{coord(x(a) + 0.5)}" y="{coord(axis)}" '
+                f'width="{coord(max(x(b) - x(a) - 1, 0.5))}" height="{coord(down(v) - axis)}" fill="{COLOURS[1]}"/>'
             )
 
 
@@ -928,10 +934,10 @@ def _overlap_x_ticks(
     """Few bins: a tick on every edge, so each bar's range can be read off; else round ticks."""
     if len(edges) <= 11:
         return edges, edge_fmt
-    x_ticks, x_step = _nice_ticks(edges[0], edges[-1], 8)
+    x_ticks, x_step = nice_ticks(edges[0], edges[-1], 8)
 
     def x_text(value: float) -> str:
-        return _tick_text(value, x_step, None, decimal_comma)
+        return tick_label(value, x_step, None, decimal_comma)
 
     return x_ticks, x_text
 
@@ -957,14 +963,18 @@ def overlap_svg(
     bins, increasing. ``labels``: ``{"treated": text, "control": text}``, in a key above the plot with an arrow up
     or down, so the side and the text say which group is which, not only the colour.
     """
-    given_treated, given_control, given_edges = list(bins_treated), list(bins_control), [_finite(e) for e in edges]
+    given_treated, given_control, given_edges = (
+        list(bins_treated),
+        list(bins_control),
+        [finite_or_none(e) for e in edges],
+    )
     if not given_treated and not given_control:
-        return _empty("overlap", title, desc, no_data, figure_id)
+        return empty_figure("overlap", title, desc, no_data, figure_id)
     treated, control, bin_edges = _overlap_bins(given_treated, given_control, given_edges)
     if not any(treated) and not any(control):
-        return _empty("overlap", title, desc, no_data, figure_id)
-    fmt = _formatter(number_format, decimal_comma, [*treated, *control])
-    edge_fmt = _formatter(None, decimal_comma, bin_edges)
+        return empty_figure("overlap", title, desc, no_data, figure_id)
+    fmt = number_formatter(number_format, decimal_comma, [*treated, *control])
+    edge_fmt = number_formatter(None, decimal_comma, bin_edges)
 
     def bins_text(values: list[float]) -> str:
         return ", ".join(
@@ -973,22 +983,22 @@ def overlap_svg(
 
     treated_label, control_label = labels.get("treated", ""), labels.get("control", "")
     summary = f"{x_label}. {treated_label}: {bins_text(treated)}. {control_label}: {bins_text(control)}"
-    svg = _Svg("overlap", title, desc if desc is not None else summary, figure_id)
+    svg = Svg("overlap", title, desc if desc is not None else summary, figure_id)
     left, right = 64, 24
     _overlap_key(svg, left, treated_label, control_label)
     top, half = svg.top + 26, 110
     axis = top + half
-    ticks, step = _nice_ticks(0.0, max(*treated, *control), 3)
+    ticks, step = nice_ticks(0.0, max(*treated, *control), 3)
     peak = math.ceil(max(*treated, *control) / step - 1e-9) * step  # end the axis on a tick
     if peak > ticks[-1] + 1e-12:
         ticks.append(round(peak, 12))
-    x = _Scale(bin_edges[0], bin_edges[-1], left, svg.width - right)
-    up = _Scale(0.0, peak, axis, top)
-    down = _Scale(0.0, peak, axis, axis + half)
+    x = Scale(bin_edges[0], bin_edges[-1], left, svg.width - right)
+    up = Scale(0.0, peak, axis, top)
+    down = Scale(0.0, peak, axis, axis + half)
     for tick in ticks:
         for scale in (up,) if tick == 0 else (up, down):
             svg.line(left, scale(tick), svg.width - right, scale(tick), colour=GRID)
-            svg.text(left - 6, scale(tick) + 4, _tick_text(tick, step, number_format, decimal_comma), anchor="end")
+            svg.text(left - 6, scale(tick) + 4, tick_label(tick, step, number_format, decimal_comma), anchor="end")
     _overlap_bars(svg, bin_edges, treated, control, x, up, down, axis)
     svg.line(left, axis, svg.width - right, axis, width=1.2)
     svg.line(left, top, left, axis + half)
@@ -1000,5 +1010,5 @@ def overlap_svg(
     if x_label:
         svg.text((left + svg.width - right) / 2, axis + half + 34, x_label, anchor="middle")
     if y_label:
-        svg.text(14, axis, y_label, anchor="middle", extra=f' transform="rotate(-90 14 {_c(axis)})"')
+        svg.text(14, axis, y_label, anchor="middle", extra=f' transform="rotate(-90 14 {coord(axis)})"')
     return svg.render(axis + half + 44)
