@@ -74,12 +74,7 @@ def logs_refusal(service):
             from .queries import refused_case_access
 
             arguments = signature.bind(*args, **kwargs).arguments
-            log_access(
-                arguments["actor"],
-                Action.DENIED,
-                [refused_case_access(arguments["case_id"])],
-                path=arguments.get("path") or "",
-            )
+            log_access(arguments["actor"], Action.DENIED, [refused_case_access(arguments["case_id"])])
             raise
 
     return wrapper
