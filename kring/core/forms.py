@@ -26,18 +26,17 @@ def apply_service_errors(form, error):
             form.add_error(target, message)
 
 
-def submit_versioned(request, form_class, instance, save, reload, **form_kwargs):
+def submit_versioned(request, form_class, instance, save, reload, **form_kwargs) -> "VersionedSave":
     """The edit-a-versioned-record dance of a page: bind the form, call ``save(form)`` (a service) on a valid post,
     and on a stale edit show the other person's record again with this person's input and the new version, so
-    nothing is lost. Returns (saved, form, stale): ``stale`` is the StaleEdit to show (answer 409), else None."""
+    nothing is lost. Returns the ``VersionedSave``."""
     form = form_class(request.POST if request.method == "POST" else None, instance=instance, **form_kwargs)
 
     def refill():
         fresh = reload()
         return form_class(at_version(request.POST, fresh.version), instance=fresh, **form_kwargs)
 
-    result = save_versioned(request, form, save, refill)
-    return result.saved, result.form, result.stale
+    return save_versioned(request, form, save, refill)
 
 
 @dataclass

@@ -119,17 +119,17 @@ def characteristics(request, pk, trajectory_id):
             refresh_snapshot=form.cleaned_data.get("refresh_snapshot", False),
         )
 
-    saved, form, stale = submit_versioned(
+    result = submit_versioned(
         request, RegistrationForm, view.registration, save, lambda: _load(request, pk, trajectory_id).registration
     )
-    if saved:
+    if result.saved:
         messages.success(request, _("The registration was saved."))
         return redirect(_overview_url(pk, trajectory_id))
     return render(
         request,
         "measures/characteristics_form.html",
-        _context(request, view, form=form, stale=stale),
-        status=409 if stale else 200,
+        _context(request, view, form=result.form, stale=result.stale),
+        status=result.status,
     )
 
 
@@ -150,17 +150,17 @@ def outcome(request, pk, trajectory_id, moment):
             form.cleaned_data.get("version"),
         )
 
-    saved, form, stale = submit_versioned(
+    result = submit_versioned(
         request, OutcomeForm, view.outcome(moment), save, lambda: _load(request, pk, trajectory_id).outcome(moment)
     )
-    if saved:
+    if result.saved:
         messages.success(request, _("The outcomes were saved."))
         return redirect(_overview_url(pk, trajectory_id, "moments"))
     return render(
         request,
         "measures/outcome_form.html",
-        _context(request, view, form=form, stale=stale, moment=Moment(moment)),
-        status=409 if stale else 200,
+        _context(request, view, form=result.form, stale=result.stale, moment=Moment(moment)),
+        status=result.status,
     )
 
 

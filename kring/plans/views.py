@@ -287,18 +287,18 @@ def plan_edit(request, pk, trajectory_id):
     view = _load(request, pk, trajectory_id)
     plan = _plan_of(view)
     _refuse_form(request, _may_work(request, view))
-    saved, form, stale = submit_versioned(
+    result = submit_versioned(
         request,
         PlanForm,
         plan,
         save=lambda form: services.update_plan(actor, pk, plan.pk, form.changes(), form.cleaned_data["version"]),
         reload=lambda: _plan_of(_load(request, pk, trajectory_id)),
     )
-    if saved:
+    if result.saved:
         messages.success(request, _("The plan was saved."))
         return redirect(_plan_url(pk, trajectory_id))
     return _render(
-        request, "plans/plan_form.html", _context(view, form=form, stale=stale), status=409 if stale else 200
+        request, "plans/plan_form.html", _context(view, form=result.form, stale=result.stale), status=result.status
     )
 
 
@@ -328,21 +328,21 @@ def bottom_line_edit(request, pk, trajectory_id, line_id):
     view = _load(request, pk, trajectory_id)
     line = _find(view.bottom_lines, line_id)
     _refuse_form(request, _may_decide(request, view))
-    saved, form, stale = submit_versioned(
+    result = submit_versioned(
         request,
         BottomLineForm,
         line,
         save=lambda form: services.update_bottom_line(actor, pk, line_id, form.changes(), form.cleaned_data["version"]),
         reload=lambda: _find(_load(request, pk, trajectory_id).bottom_lines, line_id),
     )
-    if saved:
+    if result.saved:
         messages.success(request, _("The bottom line was saved."))
         return redirect(_plan_url(pk, trajectory_id, "bottom-lines"))
     return _render(
         request,
         "plans/bottom_line_form.html",
-        _context(view, form=form, line=form.instance, stale=stale),
-        status=409 if stale else 200,
+        _context(view, form=result.form, line=result.form.instance, stale=result.stale),
+        status=result.status,
     )
 
 
