@@ -17,7 +17,7 @@ from kring.cases.api import FORBIDDEN, NOT_FOUND, check_case_visible
 from kring.core.actor import Actor
 from kring.core.api import INVALID, STALE, JsonApiView, parse_input
 
-from . import queries, services
+from . import importing, queries, services
 from .models import NetworkMember
 from .serializers import (
     ImportResultSerializer,
@@ -312,7 +312,7 @@ class ImportJsonView(JsonApiView):
     )
     def post(self, request, case_id):
         check_case_visible(request, case_id)
-        counts = services.import_json(Actor.from_request(request), case_id, request.data)
+        counts = importing.import_json(Actor.from_request(request), case_id, request.data)
         return Response(counts, status=status.HTTP_201_CREATED)
 
 

@@ -30,7 +30,7 @@ from kring.core.actor import Actor
 from kring.core.forms import apply_service_errors, at_version, save_versioned
 from kring.core.parsers import JSONTooDeep, load_bounded_json, too_deep_message
 
-from . import exports, queries, services
+from . import exports, importing, queries, services
 from .core import stats
 from .forms import (
     MAP_KINDS,
@@ -721,7 +721,7 @@ def import_page(request, pk):
                 form.add_error("file", too_deep_message(error.limit))
             else:
                 try:
-                    services.import_json(_actor(request), pk, payload)
+                    importing.import_json(_actor(request), pk, payload)
                 except ValidationError as error:
                     for message in _error_messages(error):
                         form.add_error("file", message)
@@ -730,7 +730,7 @@ def import_page(request, pk):
                     return redirect(_map_url(case))
         else:
             try:
-                preview = services.preview_gedcom(raw)
+                preview = importing.preview_gedcom(raw)
             except (ValidationError, ValueError) as error:
                 for message in _error_messages(error):
                     form.add_error("file", message)
@@ -780,13 +780,13 @@ def import_confirm(request, pk):
         messages.error(request, _("Upload the file again: the preview has expired."))
         return redirect("network:import", pk=pk)
     raw = base64.b64decode(stored)
-    preview = services.preview_gedcom(raw)
+    preview = importing.preview_gedcom(raw)
     form = GedcomChoiceForm(request.POST, persons=_preview_persons(preview))
     if not form.is_valid():
         return _gedcom_preview(request, case, preview, form)
     data = form.cleaned_data
     try:
-        services.import_gedcom(
+        importing.import_gedcom(
             _actor(request), pk, raw, data["center"], data["generations_up"], data["generations_down"]
         )
     except ValidationError as error:

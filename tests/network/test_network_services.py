@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from kring.audit.models import AccessLogEntry, Action
 from kring.cases.models import Consent, Person
 from kring.core.errors import NotFound, StaleEdit
-from kring.network import queries, services
+from kring.network import importing, queries, services
 from kring.network.models import NetworkEdit, NetworkMember, Relationship, SystemTie
 from tests.factories import actor, make_case
 
@@ -484,7 +484,7 @@ def test_export_then_import_into_another_case_gives_the_same_network(w):
     other = _other_case(w)
     import json
 
-    counts = services.import_json(w.a.me, other.pk, json.loads(json.dumps(document)))
+    counts = importing.import_json(w.a.me, other.pk, json.loads(json.dumps(document)))
     assert counts == {"persons": 4, "relationships": 5, "system_ties": 2}
     _case, original = queries.network_for_case(w.a.me, w.a.case.pk)
     _case, copied = queries.network_for_case(w.a.me, other.pk)
@@ -495,7 +495,7 @@ def test_an_import_is_one_change_to_undo(w):
     document = _document(w)
     other = _other_case(w)
     Person.objects.create(case=other, organisation=w.a.org, first_name="Kind", is_central=True)
-    services.import_json(w.a.me, other.pk, document)
+    importing.import_json(w.a.me, other.pk, document)
     assert other.persons.count() == 5
     services.undo_last(w.a.me, other.pk)
     assert list(other.persons.values_list("first_name", flat=True)) == ["Kind"]
@@ -557,7 +557,7 @@ def test_invalid_documents_import_nothing(w, breakage):
     breakage(document)
     other = _other_case(w)
     with pytest.raises(ValidationError) as error:
-        services.import_json(w.a.me, other.pk, document)
+        importing.import_json(w.a.me, other.pk, document)
     assert error.value.message_dict["document"]
     assert not other.persons.exists() and not NetworkEdit.objects.filter(case=other).exists()
 
@@ -565,9 +565,9 @@ def test_invalid_documents_import_nothing(w, breakage):
 def test_import_needs_edit_rights(w, world):
     document = _document(w)
     with pytest.raises(NotFound):
-        services.import_json(actor(world.b.case_worker), w.a.case.pk, document)
+        importing.import_json(actor(world.b.case_worker), w.a.case.pk, document)
     with pytest.raises(PermissionDenied):
-        services.import_json(actor(w.a.other_worker), _with_co_worker(w), document)
+        importing.import_json(actor(w.a.other_worker), _with_co_worker(w), document)
 
 
 def _with_co_worker(w):
@@ -620,9 +620,9 @@ GEDCOM = b"""0 HEAD
 
 
 def test_preview_and_import_gedcom(w):
-    preview = services.preview_gedcom(GEDCOM, "@I3@", generations_up=1, generations_down=0)
+    preview = importing.preview_gedcom(GEDCOM, "@I3@", generations_up=1, generations_down=0)
     assert preview["persons"] == 3
-    counts = services.import_gedcom(w.a.me, w.a.case.pk, GEDCOM, "@I3@", 1, 0)
+    counts = importing.import_gedcom(w.a.me, w.a.case.pk, GEDCOM, "@I3@", 1, 0)
     assert counts == {"persons": 3, "relationships": 3, "system_ties": 0, "dates_left_out": 1}
     lotte = w.a.case.persons.get(first_name="Lotte")
     assert (lotte.last_name, lotte.gender, lotte.birth_date, lotte.is_central) == (
@@ -643,21 +643,21 @@ def test_broken_gedcom_imports_nothing_and_names_the_line(w):
     broken = GEDCOM.replace(b"1 SEX F\n1 BIRT\n2 DATE 3 MAR", b"1 SEX F\n3 BIRT\n2 DATE 3 MAR")
     count = Person.objects.count()
     with pytest.raises(ValidationError) as error:
-        services.import_gedcom(w.a.me, w.a.case.pk, broken, "@I3@", 1, 0)
+        importing.import_gedcom(w.a.me, w.a.case.pk, broken, "@I3@", 1, 0)
     message = error.value.message_dict["file"][0]
     assert "15" in message  # the line of "3 BIRT"
     with pytest.raises(ValidationError) as error:
-        services.preview_gedcom(b"hello")
+        importing.preview_gedcom(b"hello")
     assert "file" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.import_gedcom(w.a.me, w.a.case.pk, GEDCOM, "@I99@", 1, 0)
+        importing.import_gedcom(w.a.me, w.a.case.pk, GEDCOM, "@I99@", 1, 0)
     assert "center" in error.value.message_dict
     assert Person.objects.count() == count
 
 
 def test_gedcom_import_needs_edit_rights(w):
     with pytest.raises(PermissionDenied):
-        services.import_gedcom(actor(w.a.other_worker), _with_co_worker(w), GEDCOM, "@I3@", 1, 0)
+        importing.import_gedcom(actor(w.a.other_worker), _with_co_worker(w), GEDCOM, "@I3@", 1, 0)
 
 
 def test_network_settings_admin_shows_only_own_organisations(w, world, rf):
