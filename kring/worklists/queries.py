@@ -132,7 +132,8 @@ def team_worklist(actor, team_id, filters: TeamFilter, today: date, per_page: in
         chosen &= Q(current_phase=filters.phase)
     if filters.overdue_only:
         chosen &= Q(next_due_on__lt=today)
-    counts, overdue, phase_pairs = {}, 0, set()
+    counts: dict[str, int] = {}
+    overdue, phase_pairs = 0, set()
     grouped = (
         base.order_by()
         .values_list("status", "method_code", "current_phase")
@@ -179,7 +180,7 @@ def _phase_names(pairs) -> list[tuple[str, str]]:
     from kring.methods.catalogue import catalogue
 
     language = (get_language() or "nl")[:2]
-    names = {}
+    names: dict[str, str] = {}
     for method_code, code in sorted(pairs):
         definition = catalogue().get(method_code)
         name = code
