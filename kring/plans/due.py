@@ -103,22 +103,8 @@ def _agreement_steps(ask, until, worker_of, steps, accesses):
         is_safety,
     ) in agreements:
         accesses.append(Access("agreement", agreement_id, case_id, organisation_id))
-        steps.append(
-            Step(
-                case_id=case_id,
-                case_number=number,
-                organisation_id=organisation_id,
-                trajectory_id=trajectory_id,
-                method_code=method_code,
-                kind=DeadlineKind.AGREEMENT,
-                kind_label=str(ask.labels[DeadlineKind.AGREEMENT]),
-                what=what,
-                due_on=due_on,
-                state=schedule.Deadline(DeadlineKind.AGREEMENT, due_on).state(ask.today, SOON_DAYS),
-                url=plan_url(case_id, trajectory_id),
-                safety=is_safety,
-            )
-        )
+        row = (case_id, number, organisation_id, trajectory_id, method_code)
+        steps.append(_plan_step(ask, DeadlineKind.AGREEMENT, row, what, due_on, safety=is_safety))
 
 
 def _review_steps(ask, until, worker_of, steps, accesses):
@@ -142,21 +128,8 @@ def _review_steps(ask, until, worker_of, steps, accesses):
     )
     for review_id, case_id, number, organisation_id, trajectory_id, method_code, name, planned_on in reviews:
         accesses.append(Access("plan_review", review_id, case_id, organisation_id))
-        steps.append(
-            Step(
-                case_id=case_id,
-                case_number=number,
-                organisation_id=organisation_id,
-                trajectory_id=trajectory_id,
-                method_code=method_code,
-                kind=DeadlineKind.REVIEW,
-                kind_label=str(ask.labels[DeadlineKind.REVIEW]),
-                what=name,
-                due_on=planned_on,
-                state=schedule.Deadline(DeadlineKind.REVIEW, planned_on).state(ask.today, SOON_DAYS),
-                url=plan_url(case_id, trajectory_id),
-            )
-        )
+        row = (case_id, number, organisation_id, trajectory_id, method_code)
+        steps.append(_plan_step(ask, DeadlineKind.REVIEW, row, name, planned_on))
 
 
 # ---- reminders ---------------------------------------------------------------------------------------------
@@ -248,3 +221,22 @@ def _review_reminders(window: ScanWindow, found: DueFound) -> None:
                 org, case_id, trajectory_id, DeadlineKind.REVIEW, review_subject(review_id), planned_on, coordinator_id
             )
         )
+
+
+def _plan_step(ask, kind, trajectory_row, what, due_on, safety=False) -> Step:
+    """One step of a plan on "my work": an agreement or a review of a trajectory, with its state today."""
+    case_id, number, organisation_id, trajectory_id, method_code = trajectory_row
+    return Step(
+        case_id=case_id,
+        case_number=number,
+        organisation_id=organisation_id,
+        trajectory_id=trajectory_id,
+        method_code=method_code,
+        kind=kind,
+        kind_label=str(ask.labels[kind]),
+        what=what,
+        due_on=due_on,
+        state=schedule.Deadline(kind, due_on).state(ask.today, SOON_DAYS),
+        url=plan_url(case_id, trajectory_id),
+        safety=safety,
+    )
