@@ -50,8 +50,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from foundation_pages import Databases, analyze, bound_sql, explain, log, setup_django, write_rows  # noqa: E402
 
-from kring.cases.editing import forget_scope  # noqa: E402
-
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/kring_bench_plans"
 
 MAX_PAGE_VS_PING = 10.0
@@ -183,6 +181,7 @@ def build_page_plan(world, label, agreements, versions, seed):
     from django.utils import timezone
 
     from kring.cases.choices import CaseRole
+    from kring.cases.editing import forget_scope
     from kring.cases.models import Case, CaseTeamMember, Person
     from kring.core.actor import Actor
     from kring.plans import follow_up as plan_follow_up
