@@ -7,6 +7,7 @@ trigger (see the migration) refuses them too, so not even a slip in our own code
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Action(models.TextChoices):
@@ -81,7 +82,7 @@ class AccessLogEntry(models.Model):
     record_type = models.CharField(_("record type"), max_length=40)
     record_id = models.CharField(_("record"), max_length=64, blank=True)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(pgettext_lazy("IP address", "address"), null=True, blank=True)
     path = models.CharField(_("page or endpoint"), max_length=300, blank=True)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
 

@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kring.accounts.models import Organisation, Team
+from kring.core import name_search
 from kring.core.names import NameField
 
 from .choices import (
@@ -26,12 +28,31 @@ from .choices import (
 
 NAME_LENGTH = 100
 LONG_TEXT_LENGTH = 5000
+# A person's search key holds each word of the name plain and folded, and a last name of several words joined.
+SEARCH_KEY_LENGTH = 8 * NAME_LENGTH
 
 
 def search_key(text: str) -> str:
     """Lower case without accents, so 'Özdemir' is found by 'ozdemir' and 'Sénéchal' by 'senechal'."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
+
+
+def person_search_key(first_name: str, last_name: str) -> str:
+    """What Person.save() stores in search_name (bulk inserts and migrations call it too)."""
+    return name_search.search_key(first_name or "", last_name or "")[:SEARCH_KEY_LENGTH]
+
+
+def person_name_condition(text: str) -> models.Q | None:
+    """Persons whose name answers a search, every word typed in any order (None when no word was typed):
+    one LIKE '%form%' per form, which PostgreSQL answers from the trigram index on search_name."""
+    condition = None
+    for forms in name_search.search_terms(text):
+        any_form = models.Q()
+        for form in forms:
+            any_form |= models.Q(search_name__contains=form)
+        condition = any_form if condition is None else condition & any_form
+    return condition
 
 
 class Case(models.Model):
@@ -116,7 +137,8 @@ class Person(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     first_name = NameField(_("first name"), max_length=NAME_LENGTH)
     last_name = NameField(_("last name"), max_length=NAME_LENGTH, blank=True)
-    search_name = models.CharField(max_length=2 * NAME_LENGTH + 1, editable=False, default="")
+    # The name as a search finds it (kring.core.name_search): Meijer and Meyer, van der Berg and Berg alike.
+    search_name = models.CharField(max_length=SEARCH_KEY_LENGTH, editable=False, default="")
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     gender = models.CharField(
         _("sex/gender"),
@@ -133,7 +155,7 @@ class Person(models.Model):
     in_household = models.BooleanField(_("part of the household"), default=False)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    address = models.CharField(pgettext_lazy("home address", "address"), max_length=300, blank=True)
     language = models.CharField(_("language"), max_length=60, blank=True, help_text=_("Language spoken at home."))
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -154,7 +176,7 @@ class Person(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     def save(self, *args, **kwargs):
-        self.search_name = search_key(self.full_name)
+        self.search_name = person_search_key(self.first_name, self.last_name)
         if self.case_id and not self.organisation_id:
             self.organisation_id = self.case.organisation_id
         super().save(*args, **kwargs)

@@ -6,6 +6,7 @@ Nothing here holds case data: a job's result is an aggregate report or a pseudon
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kring.accounts.models import Organisation
 
@@ -42,8 +43,8 @@ class JobKind(models.TextChoices):
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("waiting")
-    RUNNING = "running", _("running")
-    DONE = "done", _("done")
+    RUNNING = "running", pgettext_lazy("job status", "running")
+    DONE = "done", pgettext_lazy("job status", "done")
     FAILED = "failed", _("failed")
 
 

@@ -33,8 +33,8 @@ class Domain(models.TextChoices):
 
 
 class Ring(models.IntegerChoices):
-    VERY_CLOSE = 1, _("very close")
-    CLOSE = 2, _("close")
+    VERY_CLOSE = 1, pgettext_lazy("network ring", "very close")
+    CLOSE = 2, pgettext_lazy("network ring", "close")
     FURTHER = 3, _("further away")
 
 
@@ -107,6 +107,7 @@ class RelationshipKind(models.TextChoices):
     PARENT = "parent", _("parent and child")
     PARTNER = "partner", _("partners")
     TWIN = "twin", _("twins")
+    SIBLING = "sibling", _("brothers and sisters")
     EMOTIONAL = "emotional", _("emotional tie")
 
 
@@ -131,6 +132,11 @@ RELATIONSHIP_SUBTYPES = {
     RelationshipKind.TWIN: {
         "fraternal": _("twins"),
         "identical": _("identical twins"),
+    },
+    RelationshipKind.SIBLING: {
+        "sibling": _("brother or sister"),
+        "half": _("half brother or sister"),
+        "step": _("stepbrother or stepsister"),
     },
     RelationshipKind.EMOTIONAL: {
         "close": pgettext_lazy("emotional tie", "close"),

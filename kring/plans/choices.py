@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BottomLineKind(models.TextChoices):
@@ -50,6 +51,14 @@ class ReportOutcome(models.TextChoices):
     HELP_NEEDED = "help_needed", _("I need help")
 
 
+class AlertReason(models.TextChoices):
+    """Why a safety alert was raised."""
+
+    NOT_DONE = "not_done", _("reported not done")
+    HELP_NEEDED = "help_needed", _("help asked for")
+    OVERDUE = "overdue", _("past its date")
+
+
 class ReviewKeeping(models.TextChoices):
     """How an agreement was kept, as judged at a review."""
 
@@ -63,7 +72,7 @@ class ReviewDecision(models.TextChoices):
     CONTINUE = "continue", _("continue with the plan")
     ADJUST = "adjust", _("adjust the plan (new version)")
     NEW_MEETING = "new_meeting", _("a new meeting")
-    CLOSE = "close", _("close")
+    CLOSE = "close", pgettext_lazy("review decision", "close")
 
 
 class MapColumn(models.TextChoices):
