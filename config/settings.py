@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "kring.accounts",
     "kring.audit",
     "kring.cases",
+    "kring.inbox",
     "kring.network",
     "kring.methods",
     "kring.trajectories",
