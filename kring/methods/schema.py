@@ -77,6 +77,10 @@ PlanType = Literal[
     "care_plan",
 ]
 ReviewBy = Literal["coordinator", "case_worker", "facilitator", "family"]
+# The purposes of a consent; mirrors kring.cases.choices.ConsentPurpose (a test keeps them equal).
+ConsentPurposeCode = Literal[
+    "contact_network", "share_with_network", "share_with_professionals", "share_plan", "research"
+]
 
 Code = Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=60)
 NonEmpty = Field(min_length=1)
@@ -165,6 +169,9 @@ class MethodDefinition(Strict):
     conditions: Conditions
     phases: list[Phase] = Field(min_length=1)
     plan_type: PlanType
+    # The consents the method needs before the first invitation goes out (the case page and the invitation page
+    # show which are missing; the first invitation without them needs a reason). Empty: the method invites no one.
+    consents: list[ConsentPurposeCode] = Field(default_factory=list)
     reviews: list[ReviewMoment] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
 
@@ -206,7 +213,7 @@ class MethodDefinition(Strict):
                 fail(f"reviews.{index}.source", f"unknown source id '{review.source}'")
         if self.continua.source is not None and self.continua.source not in ids:
             fail("continua.source", f"unknown source id '{self.continua.source}'")
-        for label in ("request_kinds", "settings", "referral_routes", "legal_contexts"):
+        for label in ("request_kinds", "settings", "referral_routes", "legal_contexts", "consents"):
             values = getattr(self, label)
             if len(set(values)) != len(values):
                 fail(label, "contains a value twice")

@@ -11,7 +11,7 @@ from kring.methods.catalogue import (
     load_all,
     with_duration_overrides,
 )
-from kring.methods.schema import DEFAULT_DURATION, LegalContextCode, ReferralRouteCode
+from kring.methods.schema import DEFAULT_DURATION, ConsentPurposeCode, LegalContextCode, ReferralRouteCode
 
 EXPECTED = {
     "ekc",
@@ -63,10 +63,24 @@ def test_sources_referenced_exist(methods):
 def test_enum_lists_match_case_choices():
     from typing import get_args
 
-    from kring.cases.choices import LegalContext, ReferralRoute
+    from kring.cases.choices import ConsentPurpose, LegalContext, ReferralRoute
 
     assert set(get_args(ReferralRouteCode)) == set(ReferralRoute.values)
     assert set(get_args(LegalContextCode)) == set(LegalContext.values)
+    assert set(get_args(ConsentPurposeCode)) == set(ConsentPurpose.values)
+
+
+def test_every_method_that_meets_the_network_names_the_consents_it_needs(methods):
+    # A method that invites the network needs the family's consent to contact it; one that shares what the
+    # professionals know with the network (an information round, a safety network) needs that consent too.
+    for code, method in methods.items():
+        if code == "regular_care":
+            assert method.consents == []
+            continue
+        assert "contact_network" in method.consents, code
+    for code in ("fnb", "ekc", "signs_of_safety", "hergo"):
+        assert {"share_with_network", "share_with_professionals"} <= set(methods[code].consents), code
+    assert "research" not in {purpose for m in methods.values() for purpose in m.consents}
 
 
 def test_variants(methods):
@@ -125,6 +139,7 @@ def _broken(tmp_path: Path, name: str, old: str, new: str, count: int = 1) -> Pa
         ),
         ("nvr.toml", 'code = "nvr"', 'code = "geweldloos"', "nvr.toml: code: must equal the file name 'nvr'"),
         ("ekc.toml", 'code = "ekc"', 'code = "ekc', "ekc.toml: (syntax): not valid TOML"),
+        ("fnb.toml", 'consents = ["contact_network"', 'consents = ["gossip"', "fnb.toml: consents.0:"),
     ],
 )
 def test_broken_file_names_file_and_field(tmp_path, name, old, new, expected):
