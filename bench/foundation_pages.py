@@ -41,6 +41,9 @@ MAX_QUERIES = 15  # per page, whatever the data size
 MAX_GROWTH = 1.2  # time at the large size / time at the small size
 MAX_VS_PING = 5.0  # time of a page / time of /ping/
 SEARCH_INTERACTIVE_MS = 100.0  # a name lookup over all persons, answered from an index
+# Below this many persons PostgreSQL rightly reads the table rather than the index for a lookup with two forms of a
+# name (as typed OR folded, two index scans): index use is judged from here on, the time at every size.
+INDEX_JUDGED_FROM_PERSONS = 100_000
 
 # The measured users' own cases; they stay the same when the database grows.
 FOCUS_TEAM_CASES = 500  # cases of the team the measured team lead leads
@@ -50,6 +53,8 @@ WORKERS_PER_TEAM = 5
 
 COMMON_SURNAME = "Peeters"
 RARE_SURNAME = "Uyttendaele"
+# The rare name as it is also spelled: found through the Dutch and Flemish folds (kring.core.name_search).
+RARE_SPELLING = "Uittendaele"
 
 
 def parse_args():
@@ -509,9 +514,9 @@ CONSENT_COLUMNS = [
 @functools.cache
 def name_key(first, last):
     # Person.save() fills search_name; COPY and bulk inserts skip save(), so do what it does here.
-    from kring.cases.models import search_key
+    from kring.cases.models import person_search_key
 
-    return search_key(f"{first} {last}".strip())
+    return person_search_key(first, last)
 
 
 @dataclass
@@ -807,6 +812,7 @@ def pages_for(world):
         "detail": f"/cases/{world.planted['rare_case']}/",
         "search common name": "/cases/?" + urlencode({"q": COMMON_SURNAME}),
         "search rare name": "/cases/?" + urlencode({"q": RARE_SURNAME}),
+        "search rare name, other spelling": "/cases/?" + urlencode({"q": RARE_SPELLING}),
     }
 
 
@@ -906,14 +912,15 @@ def name_search_check(results):
     """The name lookup alone, over all persons: does it use the trigram index, and how long does it take."""
     from django.db import connection
 
-    from kring.cases.models import Person, search_key
+    from kring.cases.models import Person, person_name_condition
 
-    rare, common = search_key(RARE_SURNAME), search_key(COMMON_SURNAME)
+    rare, common, variant = (person_name_condition(name) for name in (RARE_SURNAME, COMMON_SURNAME, RARE_SPELLING))
     out = {
         "vendor": connection.vendor,
         "matches": {
-            RARE_SURNAME: Person.objects.filter(search_name__contains=rare).count(),
-            COMMON_SURNAME: Person.objects.filter(search_name__contains=common).count(),
+            RARE_SURNAME: Person.objects.filter(rare).count(),
+            COMMON_SURNAME: Person.objects.filter(common).count(),
+            RARE_SPELLING: Person.objects.filter(variant).count(),
         },
     }
     if connection.vendor != "postgresql":
@@ -925,6 +932,7 @@ def name_search_check(results):
             " current_setting('shared_buffers')"
         )
         index_bytes, table_bytes, shared_buffers = cursor.fetchone()
+    out["persons"] = Person.objects.count()
     out["index"] = {
         "name": "cases_person_search_name_trgm",
         "mb": round(index_bytes / 2**20, 1),
@@ -933,11 +941,11 @@ def name_search_check(results):
     }
     lookups = {
         # Every person with a rare name: what a search for one specific family looks like.
-        f"all persons named '{RARE_SURNAME}'": Person.objects.filter(search_name__contains=rare).values_list(
-            "id", "case_id"
-        ),
+        f"all persons named '{RARE_SURNAME}'": Person.objects.filter(rare).values_list("id", "case_id"),
+        # The same persons, typed as the name is also spelled: one LIKE per form, both from the index.
+        f"all persons found by '{RARE_SPELLING}'": Person.objects.filter(variant).values_list("id", "case_id"),
         # A first page for a common name: a search must not read all its matches to show some.
-        f"first 25 persons named '{COMMON_SURNAME}'": Person.objects.filter(search_name__contains=common)
+        f"first 25 persons named '{COMMON_SURNAME}'": Person.objects.filter(common)
         .order_by()
         .values_list("id", "case_id")[:25],
     }
@@ -1014,8 +1022,10 @@ def judge(results, users, pages, search, vendor):
                 if not row[f"{goal}_ok"]:
                     failures[goal].append(f"{user_key} {page}")
     if vendor == "postgresql":
+        index_judged = search["persons"] >= INDEX_JUDGED_FROM_PERSONS
         for label, lookup in search["lookups"].items():
-            if not (lookup["uses_trigram_index"] or "first 25" in label) or lookup["ms"] > SEARCH_INTERACTIVE_MS:
+            index_ok = lookup["uses_trigram_index"] or "first 25" in label or not index_judged
+            if not index_ok or lookup["ms"] > SEARCH_INTERACTIVE_MS:
                 failures["name_search"].append(label)
     return rows, failures
 
@@ -1087,6 +1097,8 @@ def report(args, sizes, rows, failures, results, search, fill_seconds, vendor, l
             f"  trigram index {index['name']}: {index['mb']} MB (table {index['table_mb']} MB, "
             f"shared_buffers {index['shared_buffers']})"
         )
+        if search["persons"] < INDEX_JUDGED_FROM_PERSONS:
+            print(f"  (index use is judged from {fmt_n(INDEX_JUDGED_FROM_PERSONS)} persons; this table is smaller)")
         for label, lookup in search["lookups"].items():
             print(
                 f"  {label}: {lookup['ms']:.2f} ms, trigram index "

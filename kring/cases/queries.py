@@ -18,7 +18,7 @@ from kring.accounts.models import CASE_ROLES, TeamMember
 from kring.audit.services import Access, Action, case_access, log_access, person_access
 from kring.core.errors import NotFound
 
-from .models import Case, CaseTeamMember, Consent, Person, search_key
+from .models import Case, CaseTeamMember, Consent, Person, person_name_condition
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,11 @@ def caseload(actor, filters: CaseloadFilter):
         cases = cases.filter(team_id=filters.team_id)
     text = filters.text.strip()
     if text:
-        key = search_key(text)
-        name_match = Person.objects.filter(case=OuterRef("pk"), search_name__contains=key)
-        cases = cases.filter(Q(number=text.upper()) | Q(family_name__icontains=text) | Exists(name_match))
+        found = Q(number=text.upper()) | Q(family_name__icontains=text)
+        name_condition = person_name_condition(text)
+        if name_condition is not None:
+            found |= Q(Exists(Person.objects.filter(name_condition, case=OuterRef("pk"))))
+        cases = cases.filter(found)
     cases = cases.order_by("-referral_date", "-id")
     page, rows = _page_with_count(cases, filters.page, settings.KRING_CASELOAD_PAGE_SIZE)
     centrals: dict[int, list[Person]] = {}
