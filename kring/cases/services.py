@@ -19,6 +19,7 @@ from kring.core.history import set_history_user
 from .choices import CaseRole, CaseStatus
 from .editing import check_can_edit, forget_scope, lock_case, logs_refusal, refuse_if_stale, validate
 from .models import Case, CaseNumberSequence, CaseTeamMember, Consent, Person
+from .person_events import relations_recorded
 
 CASE_FIELDS = [
     "family_name",
@@ -118,6 +119,7 @@ def create_referral(actor, organisation, data: dict, persons: list[dict]) -> Cas
     member.save()
     forget_scope(user)
     log_access(actor, Action.CREATE, [case_access(case)] + [person_access(p) for p in person_objects])
+    relations_recorded(actor, case, person_objects)
     return case
 
 
@@ -155,6 +157,7 @@ def add_person(actor, case_id, data: dict) -> Person:
     set_history_user(person, actor.user)
     person.save()
     log_access(actor, Action.CREATE, [person_access(person)])
+    relations_recorded(actor, case, [person])
     return person
 
 
@@ -167,6 +170,7 @@ def update_person(actor, case_id, person_id, changes: dict, expected_version) ->
     if person is None:
         raise NotFound()
     refuse_if_stale(person, expected_version, PERSON_FIELDS)
+    kinship_before = (person.relation, person.is_central)
     for name, value in changes.items():
         if name in PERSON_FIELDS:
             setattr(person, name, value)
@@ -177,6 +181,8 @@ def update_person(actor, case_id, person_id, changes: dict, expected_version) ->
     set_history_user(person, actor.user)
     person.save()
     log_access(actor, Action.UPDATE, [person_access(person)])
+    if (person.relation, person.is_central) != kinship_before:
+        relations_recorded(actor, case, [person])
     return person
 
 

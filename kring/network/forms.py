@@ -11,7 +11,17 @@ from .models import RELATIONSHIP_SUBTYPES, NetworkMember, RelationshipKind, Syst
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAP_KINDS = ("genogram", "ecomap", "circle")
 
-PERSON_FIELDS = ["first_name", "last_name", "gender", "birth_date", "relation", "is_central", "in_household"]
+PERSON_FIELDS = [
+    "first_name",
+    "last_name",
+    "gender",
+    "birth_date",
+    "relation",
+    "phone",
+    "email",
+    "is_central",
+    "in_household",
+]
 MEMBER_FIELDS = [
     "kind",
     "deceased",

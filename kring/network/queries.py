@@ -113,7 +113,7 @@ def to_member(person, member) -> graph.Member:
 
 def to_network(persons, relationships, system_ties) -> graph.Network:
     """Stored records to the plain network of ``core.graph``."""
-    parents, partners, twins, emotional = [], [], [], []
+    parents, partners, twins, emotional, sibling_ties = [], [], [], [], []
     for r in relationships:
         a, b = str(r.person_a_id), str(r.person_b_id)
         if r.kind == RelationshipKind.PARENT:
@@ -122,6 +122,8 @@ def to_network(persons, relationships, system_ties) -> graph.Network:
             partners.append(graph.Partnership(a=a, b=b, kind=r.subtype, start=r.start, end=r.end))
         elif r.kind == RelationshipKind.TWIN:
             twins.append(graph.Twins(a=a, b=b, kind=r.subtype))
+        elif r.kind == RelationshipKind.SIBLING:
+            sibling_ties.append(graph.SiblingTie(a=a, b=b, kind=r.subtype))
         elif r.kind == RelationshipKind.EMOTIONAL:
             emotional.append(graph.EmotionalTie(a=a, b=b, kind=r.subtype, note=r.note, start=r.start, end=r.end))
     systems = [
@@ -144,6 +146,7 @@ def to_network(persons, relationships, system_ties) -> graph.Network:
         twins=tuple(twins),
         emotional=tuple(emotional),
         systems=tuple(systems),
+        sibling_ties=tuple(sibling_ties),
     )
 
 

@@ -81,6 +81,12 @@ class SummarySerializer(serializers.Serializer):
     small_threshold = serializers.IntegerField(read_only=True)
     small_informal_network = serializers.BooleanField(read_only=True)
     system_ties = serializers.DictField(child=serializers.IntegerField(), read_only=True)
+    institutions = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="School, GP, club: the systems tied to, each once."
+    )
+    professional_ties = serializers.IntegerField(
+        read_only=True, help_text="Professionals in the network plus the institutions."
+    )
 
 
 class NetworkSerializer(serializers.Serializer):

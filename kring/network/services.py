@@ -255,7 +255,20 @@ def add_network_person(
     _clean(member)
     set_history_user(member, actor.user)
     member.save()
-    record_edit(case, actor.user, "person", person.pk, None, {"person": _snapshot(person), "member": _snapshot(member)})
+    # The links the person's relation implied (kring.network.intake) are part of this change: one undo takes them.
+    derived = list(
+        Relationship.objects.filter(case=case)
+        .filter(Q(person_a_id=person.pk) | Q(person_b_id=person.pk))
+        .values_list("pk", flat=True)
+    )
+    record_edit(
+        case,
+        actor.user,
+        "person",
+        person.pk,
+        None,
+        {"person": _snapshot(person), "member": _snapshot(member), "relationships": derived},
+    )
     log_access(actor, Action.CREATE, [network_access(case, "member", person.pk)])
     return person
 
@@ -302,7 +315,7 @@ def remove_network_person(actor, case_id, person_id) -> None:
 # --- relationships ----------------------------------------------------------------------------------------
 
 
-def _relationship_errors(case, relationship) -> dict:
+def relationship_errors(case, relationship) -> dict:
     """The rules that need the rest of the network: no duplicates, no one their own ancestor, at most two
     biological parents."""
     errors: dict[str, list[str]] = {}
@@ -363,7 +376,7 @@ def _apply_relationship(case, relationship, data):
 
 def _validate_relationship(case, relationship, errors):
     if not errors:
-        errors = _relationship_errors(case, relationship)
+        errors = relationship_errors(case, relationship)
     _clean(
         relationship,
         exclude=["person_a", "person_b"] if not (relationship.person_a_id and relationship.person_b_id) else None,
@@ -602,7 +615,7 @@ def _undo_person(actor, case, edit):
         changed = _differences(_snapshot(person), edit.after["person"], case_services.PERSON_FIELDS)
         if changed:
             raise _stale()
-        _delete_persons(actor, case, [person.pk])
+        _delete_persons(actor, case, [person.pk], edit.after.get("relationships", ()))
         return
     # Undo a removal: bring the person back with the same id, their map data and the ties still possible.
     if Person.objects.filter(pk=edit.record_id).exists():

@@ -186,6 +186,9 @@ def map_labels():
         "school_work": _("School / work"),
         "neighbourhood_clubs": _("Neighbourhood / clubs"),
         "professional_domain": _("Professionals"),
+        "siblings": _("Brothers and sisters"),
+        "siblings_dashed": _("Half or step sibling; parents not recorded"),
+        "institution": _("Institution (school, GP, club)"),
     }
 
 
@@ -296,7 +299,8 @@ def _summary_rows(summary):
         (_("Per life domain"), counts(summary.by_domain, domain_labels)),
         (_("Per ring"), counts(summary.by_ring, ring_labels)),
         (_("Informal ties"), f"{summary.informal}{share}"),
-        (_("Professional ties"), summary.professional),
+        (_("Professional ties"), summary.professional_ties),
+        (_("Institutions (school, GP, club)"), ", ".join(summary.institutions) or "—"),
         (_("Gives practical support"), ", ".join(summary.support.get("practical", ())) or "—"),
         (_("Gives emotional support"), ", ".join(summary.support.get("emotional", ())) or "—"),
         (_("Could be invited (safe and reachable)"), ", ".join(summary.invitable) or "—"),

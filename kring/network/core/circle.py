@@ -9,10 +9,10 @@ grow the circle instead of overlapping.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from .genogram import label_lines
+from .genogram import label_lines, wrap_words
 from .graph import DOMAINS, RINGS, Member, Network
 
 SPACING = 76.0  # minimum centre-to-centre distance between two persons
@@ -21,6 +21,18 @@ ARC_GAP = 70.0  # distance between two arcs in one band
 CENTRE_SPACING = 64.0
 FIRST_RING_MIN = 130.0
 BAND_PAD = 36.0
+SYSTEM_NAME_WIDTH = 18  # characters per line of an institution's name
+
+# Where the institutions of the eco-map (its ties to systems) stand on the circle: school and work in
+# "school or work", clubs, faith and the neighbourhood in "neighbourhood and clubs", the services in "professional".
+SYSTEM_DOMAINS = {
+    "school": "school_work",
+    "work": "school_work",
+    "sports_club": "neighbourhood_clubs",
+    "faith": "neighbourhood_clubs",
+    "neighbourhood": "neighbourhood_clubs",
+}
+SYSTEM_PREFIX = "system:"  # keys of institutions among the persons while they are placed
 
 
 @dataclass
@@ -32,6 +44,10 @@ class CircleLayout:
     bands: dict[int, tuple[float, float]]  # ring -> (inner radius, outer radius)
     sector: dict[str, tuple[float, float]]  # domain -> (start angle, end angle), radians, clockwise from 12 o'clock
     labels: dict[str, list[str]]
+    # The institutions (one per distinct system name of the eco-map's ties): centre, kind, ring and name lines.
+    systems: dict[str, tuple[float, float]] = field(default_factory=dict)
+    system_kind: dict[str, str] = field(default_factory=dict)
+    system_lines: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def radius(self) -> float:
@@ -52,6 +68,18 @@ def member_ring(member: Member) -> int:
 def name_width(lines: list[str]) -> float:
     """How wide the name under a person is drawn on the circle (only the first label line is shown there)."""
     return len(lines[0]) * NAME_CHAR_WIDTH if lines else 0.0
+
+
+def system_place(kind: str, strengths: set[str]) -> tuple[str, int]:
+    """An institution's sector and ring: by its kind; close (ring 2) when a tie to it is strong, else further."""
+    return SYSTEM_DOMAINS.get(kind, "professional"), 2 if "strong" in strengths else 3
+
+
+def _drawn_width(key: str, lines: list[str]) -> float:
+    """Width of what stands at a place: a person's name, or an institution's box with every line of its name."""
+    if key.startswith(SYSTEM_PREFIX):
+        return max(len(line) for line in lines) * NAME_CHAR_WIDTH + 10 if lines else 0.0
+    return name_width(lines)
 
 
 def _chord(radius: float, angle: float) -> float:
@@ -84,6 +112,17 @@ def layout_circle(network: Network, moment: date | None = None) -> CircleLayout:
         domain[person.id] = member_domain(person)
         ring[person.id] = member_ring(person)
         cells.setdefault((ring[person.id], domain[person.id]), []).append(person.id)
+    system_kind: dict[str, str] = {}
+    strengths: dict[str, set[str]] = {}
+    for tie in network.systems:
+        system_kind.setdefault(tie.system, tie.kind)
+        strengths.setdefault(tie.system, set()).add(tie.strength)
+    system_lines = {name: wrap_words(name, max(SYSTEM_NAME_WIDTH, -(-len(name) // 4))) for name in system_kind}
+    for name in sorted(system_kind, key=str.lower):
+        key = SYSTEM_PREFIX + name
+        sector, band = system_place(system_kind[name], strengths[name])
+        labels[key] = system_lines[name]
+        cells.setdefault((band, sector), []).append(key)
 
     bands: dict[int, tuple[float, float]] = {}
     inner = max(FIRST_RING_MIN - SPACING / 2, centre_radius + SPACING)
@@ -95,7 +134,7 @@ def layout_circle(network: Network, moment: date | None = None) -> CircleLayout:
             if not ids:
                 continue
             # Fill arcs from the inside; an arc at radius R holds as many as fit side by side, names included.
-            need = max(SPACING, max(name_width(labels[i]) for i in ids) + 8)
+            need = max(SPACING, max(_drawn_width(i, labels[i]) for i in ids) + 8)
             placed = 0
             arc = 0
             while placed < len(ids):
@@ -115,4 +154,9 @@ def layout_circle(network: Network, moment: date | None = None) -> CircleLayout:
         outer = first_arc + max(deepest - 1, 0) * ARC_GAP + SPACING / 2 + BAND_PAD / 2
         bands[r] = (inner, outer)
         inner = outer
-    return CircleLayout(positions, central, domain, ring, bands, sectors, labels)
+    systems = {
+        key[len(SYSTEM_PREFIX) :]: positions.pop(key) for key in list(positions) if key.startswith(SYSTEM_PREFIX)
+    }
+    for key in [k for k in labels if k.startswith(SYSTEM_PREFIX)]:
+        del labels[key]
+    return CircleLayout(positions, central, domain, ring, bands, sectors, labels, systems, system_kind, system_lines)

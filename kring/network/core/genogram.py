@@ -16,10 +16,10 @@ Everything is plain Python over ``graph.Network``; no Django.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .graph import Member, Network
+from .graph import Member, Network, ParentLink
 
 SYMBOL = 40.0  # symbol width and height
 ROW_HEIGHT = 150.0
@@ -58,6 +58,8 @@ class GenogramLayout:
     labels: dict[str, list[str]]
     side: list[str] = field(default_factory=list)  # persons without any link, placed at the right
     pinned: set[str] = field(default_factory=set)
+    # Children placed under the parents of a brother or sister (a sibling link; their own parents not recorded).
+    inferred: set[str] = field(default_factory=set)
 
     def symbol_box(self, member_id: str) -> Box:
         x, y = self.positions[member_id]
@@ -100,6 +102,38 @@ def years_line(member: Member, moment: date | None = None) -> str:
         age = ref.year - born.year - ((ref.month, ref.day) < (born.month, born.day))
         return f"{born.year} ({max(age, 0)})"
     return ""
+
+
+def wrap_words(text: str, width: int) -> list[str]:
+    """Text in lines of at most ``width`` characters, broken between words or after a hyphen; a word longer
+    than a line is split with a hyphen. Nothing is left out."""
+    pieces: list[tuple[str, bool]] = []  # (text, glued to the piece before without a space)
+    for word in (text or "").split():
+        parts = word.replace("-", "-\n").split("\n")
+        for n, part in enumerate(p for p in parts if p):
+            glued = n > 0
+            while len(part) > width:
+                pieces.append((part[: width - 1] + "-", glued))
+                part, glued = part[width - 1 :], True
+            pieces.append((part, glued))
+    lines: list[str] = []
+    for piece, glued in pieces:
+        sep = "" if glued else " "
+        if lines and len(lines[-1]) + len(sep) + len(piece) <= width:
+            lines[-1] += sep + piece
+        else:
+            lines.append(piece)
+    return lines or [""]
+
+
+def full_label_lines(member: Member, moment: date | None = None, width: int = MAX_NAME) -> list[str]:
+    """The whole name wrapped in lines of ``width`` characters (not shortened), then the years line."""
+    lines = wrap_words(member.name, width)
+    if member.kind == "person":
+        years = years_line(member, moment)
+        if years:
+            lines.append(years)
+    return lines
 
 
 def label_lines(member: Member, moment: date | None = None) -> list[str]:
@@ -150,6 +184,60 @@ def placement_parents(network: Network) -> dict[str, tuple[str, ...]]:
                 result[child] = tuple(dict.fromkeys(kinds[kind]))[:2]
                 break
     return result
+
+
+def _sibling_groups(network: Network, kinds: tuple[str, ...] = ("sibling",)) -> dict[str, str]:
+    """Union-find over the persons recorded as brothers and sisters (of ``kinds``) or twins."""
+    ids = {m.id for m in network.members}
+    group: dict[str, str] = {}
+    pairs = [(t.a, t.b) for t in network.sibling_ties if t.kind in kinds] + [(t.a, t.b) for t in network.twins]
+    for a, b in pairs:
+        if a in ids and b in ids and a != b:
+            group.setdefault(a, a)
+            group.setdefault(b, b)
+            _union(group, a, b)
+    return group
+
+
+def _ancestors(person: str, parents_of: dict[str, set[str]]) -> set[str]:
+    seen: set[str] = set()
+    stack = [person]
+    while stack:
+        for p in parents_of.get(stack.pop(), ()):
+            if p not in seen:
+                seen.add(p)
+                stack.append(p)
+    return seen
+
+
+def inferred_parent_links(network: Network) -> list[ParentLink]:
+    """A brother or sister (sibling link, not half or step) whose own parents are not recorded hangs from the
+    parents of a sibling who has them: the links the drawing borrows, not stored ones."""
+    group = _sibling_groups(network)
+    if not group:
+        return []
+    placed = placement_parents(network)
+    parents_of: dict[str, set[str]] = {}
+    linked_children = set()
+    for link in network.parents:
+        parents_of.setdefault(link.child, set()).add(link.parent)
+        linked_children.add(link.child)
+    kind_of = {(link.parent, link.child): link.kind for link in network.parents}
+    entry = {m.id: n for n, m in enumerate(network.members)}
+    donors: dict[str, str] = {}
+    for person in sorted(group, key=lambda i: entry.get(i, 0)):
+        if person in placed:
+            donors.setdefault(_find(group, person), person)
+    links = []
+    for person in group:
+        donor = donors.get(_find(group, person))
+        if donor is None or person in linked_children:
+            continue
+        parents = placed[donor]
+        if any(p == person or person in _ancestors(p, parents_of) for p in parents):
+            continue
+        links += [ParentLink(p, person, kind_of.get((p, donor), "biological")) for p in parents]
+    return links
 
 
 def _generations(ids: list[str], network: Network, group: dict[str, str]) -> dict[str, int]:
@@ -279,6 +367,8 @@ class _Kinship:
     partners_of: dict[str, list[str]]
     parents_of: dict[str, tuple[str, ...]]  # child -> the parents it hangs from (placement_parents)
     children_of: dict[str, list[str]]  # the inverse of parents_of
+    # Brothers and sisters with no parents on the map: person -> their group (they share a row, side by side).
+    sibship: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -306,12 +396,15 @@ def _kinship(network: Network) -> _Kinship:
         for parent in ps:
             children_of.setdefault(parent, []).append(child)
     entry = {m.id: n for n, m in enumerate(network.members)}
-    return _Kinship(by_id, entry, partners_of, parents_of, children_of)
+    siblings = _sibling_groups(network, ("sibling", "half", "step"))
+    sibship = {i: _find(siblings, i) for i in siblings if i not in parents_of}
+    sibship = {i: root for i, root in sibship.items() if sum(1 for r in sibship.values() if r == root) > 1}
+    return _Kinship(by_id, entry, partners_of, parents_of, children_of, sibship)
 
 
 def _linked(network: Network, kin: _Kinship) -> set[str]:
     """The persons with any family tie (partner, parent, child, twin); the others go to the side grid."""
-    linked: set[str] = set(kin.partners_of) | set(kin.parents_of)
+    linked: set[str] = set(kin.partners_of) | set(kin.parents_of) | set(kin.sibship)
     for link in network.parents:
         if link.parent in kin.by_id and link.child in kin.by_id:
             linked.add(link.parent)
@@ -321,9 +414,15 @@ def _linked(network: Network, kin: _Kinship) -> set[str]:
     return linked
 
 
-def _groups(network: Network, placed: list[str], partners_of: dict[str, list[str]]) -> _Groups:
-    """Decides who shares a row (partners, twins), a block (partners) and a component (any tie)."""
+def _groups(network: Network, placed: list[str], kin: _Kinship) -> _Groups:
+    """Decides who shares a row (partners, twins, siblings without parents), a block (partners) and a component
+    (any tie)."""
+    partners_of = kin.partners_of
     groups = _Groups({i: i for i in placed}, {i: i for i in placed}, {i: i for i in placed})
+    for person, root in kin.sibship.items():
+        if person in groups.row and root in groups.row:
+            _union(groups.row, person, root)
+            _union(groups.component, person, root)
     for a, bs in partners_of.items():
         for b in bs:
             _union(groups.row, a, b)
@@ -461,6 +560,12 @@ def _block_key(
             birth_rank[primary],
         )
     kids = [k for m in block for k in kin.children_of.get(m, ()) if k in npos]
+    sibling = next((m for m in block if m in kin.sibship), None)
+    if sibling is not None and not kids:
+        # Brothers and sisters without parents: together, in birth order, where their group stands.
+        root = kin.sibship[sibling]
+        group = [m for m, r in kin.sibship.items() if r == root and m in npos]
+        return (component[block[0]], sum(npos[m] for m in group) / len(group), ("~", root), birth_rank[sibling])
     bary = sum(npos[k] for k in kids) / len(kids) if kids else sum(npos[m] for m in block) / len(block)
     return (component[block[0]], bary, (), (2, 0, visit_order[block[0]]))
 
@@ -600,6 +705,9 @@ def layout_genogram(
     network: Network, moment: date | None = None, *, sweeps: int = 3, passes: int = 6
 ) -> GenogramLayout:
     """The genogram layout of ``network`` (labels as at ``moment``); see the module docstring for the passes."""
+    borrowed = inferred_parent_links(network)
+    if borrowed:
+        network = replace(network, parents=network.parents + tuple(borrowed))
     ids = [m.id for m in network.members]
     labels = {m.id: label_lines(m, moment) for m in network.members}
     half_width = {i: max(SYMBOL / 2, label_width(labels[i]) / 2) for i in ids}
@@ -608,7 +716,7 @@ def layout_genogram(
     side = [i for i in ids if i not in linked]
     placed = [i for i in ids if i in linked]
 
-    groups = _groups(network, placed, kin.partners_of)
+    groups = _groups(network, placed, kin)
     generation = _generations(placed, network, groups.row)
     blocks = _partner_blocks(placed, generation, groups.block, kin.partners_of)
     component = _component_numbers(placed, groups.component)
@@ -628,6 +736,7 @@ def layout_genogram(
             positions[m] = (x[m], k * ROW_HEIGHT)
     _place_unlinked(positions, side, x, half_width, len(rows))
     layout = GenogramLayout(positions, rows, generation, kin.parents_of, labels, side)
+    layout.inferred = {link.child for link in borrowed}
     _apply_pins(layout, network, half_width)
     _normalise(layout)
     return layout

@@ -20,6 +20,8 @@ PARENT_KINDS = ("biological", "adoptive", "foster", "step", "guardian")
 # Partner links, in the order a partnership usually goes.
 PARTNER_KINDS = ("relationship", "engaged", "cohabiting", "married", "separated", "divorced", "widowed")
 TWIN_KINDS = ("fraternal", "identical")
+# Brothers and sisters recorded as such (beside those who share recorded parents): unknown, half, step.
+SIBLING_KINDS = ("sibling", "half", "step")
 EMOTIONAL_KINDS = (
     "close",
     "very_close",
@@ -134,6 +136,15 @@ class Twins:
 
 
 @dataclass(frozen=True)
+class SiblingTie:
+    """Two persons recorded as brother or sister of each other, whether or not their parents are on the map."""
+
+    a: str
+    b: str
+    kind: str = "sibling"
+
+
+@dataclass(frozen=True)
 class EmotionalTie:
     a: str  # for directed kinds: the one who harms
     b: str
@@ -169,6 +180,7 @@ class Network:
     twins: tuple[Twins, ...] = ()
     emotional: tuple[EmotionalTie, ...] = ()
     systems: tuple[SystemTie, ...] = ()
+    sibling_ties: tuple[SiblingTie, ...] = ()
 
     def member(self, member_id: str) -> Member:
         return self.by_id()[member_id]
@@ -199,6 +211,7 @@ class Network:
             twins=keep(self.twins, "a", "b"),
             emotional=keep(self.emotional, "a", "b"),
             systems=keep(self.systems, "member"),
+            sibling_ties=keep(self.sibling_ties, "a", "b"),
         )
 
     def siblings(self, member_id: str) -> dict[str, str]:

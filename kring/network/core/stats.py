@@ -38,6 +38,13 @@ class NetworkSummary:
     small_threshold: int
     small_informal_network: bool
     system_ties: dict[str, int] = field(default_factory=dict)  # strength -> count
+    # The institutions tied to the family (school, GP, club: the eco-map's systems), each once, as first tied.
+    institutions: tuple[str, ...] = ()
+
+    @property
+    def professional_ties(self) -> int:
+        """Formal ties: the professionals on the map and the institutions."""
+        return self.professional + len(self.institutions)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +61,8 @@ class NetworkSummary:
             "small_threshold": self.small_threshold,
             "small_informal_network": self.small_informal_network,
             "system_ties": dict(self.system_ties),
+            "institutions": list(self.institutions),
+            "professional_ties": self.professional_ties,
         }
 
 
@@ -123,6 +132,7 @@ def summarize(network: Network, *, small_threshold: int, moment: date | None = N
         small_threshold=small_threshold,
         small_informal_network=informal < small_threshold,
         system_ties=strengths,
+        institutions=tuple(dict.fromkeys(tie.system for tie in network.systems)),
     )
 
 

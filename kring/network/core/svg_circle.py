@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 from html import escape
 
-from .circle import CircleLayout
+from .circle import NAME_CHAR_WIDTH, CircleLayout
 from .graph import DOMAINS, Network
 from .svg_drawing import (
     INK,
     RED,
     Bounds,
     RenderOptions,
+    attr,
     emotional_layer,
     label_svg,
     line_svg,
@@ -30,6 +31,31 @@ def warning_glyph(x: float, y: float) -> str:
         f'<g class="unsafe-mark" transform="translate({num(x)},{num(y)})"><path d="M0 -8L8 6H-8Z" fill="{RED}"/>'
         f'<text y="5" text-anchor="middle" font-size="10" font-weight="bold" fill="#fff">!</text></g>'
     )
+
+
+def _institutions_svg(network: Network, lay: CircleLayout) -> str:
+    """The institutions (school, GP, club: the eco-map's systems) as boxes holding their whole name."""
+    first_tie: dict[str, str] = {}
+    for tie in network.systems:
+        first_tie.setdefault(tie.system, tie.id)
+    out = []
+    for name, (x, y) in lay.systems.items():
+        lines = lay.system_lines.get(name) or [name]
+        width = max(len(line) for line in lines) * NAME_CHAR_WIDTH + 10
+        height = len(lines) * 12 + 8
+        text = "".join(
+            f'<text y="{num((n - (len(lines) - 1) / 2) * 12 + 3.5)}" text-anchor="middle" font-size="10">'
+            f"{escape(line)}</text>"
+            for n, line in enumerate(lines)
+        )
+        out.append(
+            f'<g class="system" data-id="{attr(first_tie.get(name, ""))}" data-system="{attr(name)}" '
+            f'data-system-kind="{attr(lay.system_kind.get(name, "other"))}" transform="translate({num(x)},{num(y)})">'
+            f"<title>{escape(name)}</title>"
+            f'<rect x="{num(-width / 2)}" y="{num(-height / 2)}" width="{num(width)}" height="{num(height)}" rx="6" '
+            f'fill="#eef0f3" stroke="{INK}" stroke-width="1.2" stroke-dasharray="5 3"/>{text}</g>'
+        )
+    return "".join(out)
 
 
 def draw_circle(network: Network, lay: CircleLayout, options: RenderOptions) -> tuple[str, Bounds]:
@@ -64,6 +90,7 @@ def draw_circle(network: Network, lay: CircleLayout, options: RenderOptions) -> 
             f'<text class="domain" x="{num(tx)}" y="{num(ty + 4)}" text-anchor="{anchor}" font-size="13" '
             f'font-weight="bold" fill="#456">{escape(_domain_word(d, options))}</text>'
         )
+    out.append(_institutions_svg(network, lay))
     if options.show_emotional:
         out.append(emotional_layer(network, pos, size / 2))
     letters = {s: options.word(f"support_letter_{s}") for s in ("practical", "emotional", "information")}

@@ -72,6 +72,9 @@ DEFAULT_LABELS: dict[str, str] = {
     "school_work": "School / work",
     "neighbourhood_clubs": "Neighbourhood / clubs",
     "professional_domain": "Professionals",
+    "siblings": "Brothers and sisters",
+    "siblings_dashed": "Half or step sibling; parents not recorded",
+    "institution": "Institution (school, GP, club)",
 }
 
 INK = "#222"
@@ -80,6 +83,8 @@ RED = "#c0392b"
 # Dash patterns that tell parent-link kinds apart.
 PARENT_DASH = {"biological": None, "adoptive": "7 4", "foster": "2 3", "step": "9 3 2 3", "guardian": "12 3 2 3 2 3"}
 PARTNER_DASH = {"relationship": "7 4", "cohabiting": "7 4", "engaged": "2 3"}
+# Half and step siblings, and a child drawn under a sibling's parents (their own not recorded).
+SIBLING_DASH = "4 4"
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .ecomap import SYSTEM_RADIUS, EcomapLayout
+from .ecomap import SYSTEM_FONT, SYSTEM_LINE, EcomapLayout
 from .graph import Network
 from .svg_drawing import (
     INK,
@@ -55,27 +55,28 @@ def draw_ecomap(network: Network, lay: EcomapLayout, options: RenderOptions) -> 
         sx, sy = lay.systems[tie.system]
         if tie.member and tie.member in pos:
             mx, my = pos[tie.member]
-            x1, y1, x2, y2 = shorten(mx, my, sx, sy, size / 2 + 4, SYSTEM_RADIUS + 3)
+            x1, y1, x2, y2 = shorten(mx, my, sx, sy, size / 2 + 4, lay.system_radius + 3)
             a = tie.member
         else:
             ux, uy, _ = unit_vector(0, 0, sx, sy)
             x1, y1 = ux * lay.household_radius, uy * lay.household_radius
-            _, _, x2, y2 = shorten(x1, y1, sx, sy, 0, SYSTEM_RADIUS + 3)
+            _, _, x2, y2 = shorten(x1, y1, sx, sy, 0, lay.system_radius + 3)
             a = "household"
         out.append(
             f'<g class="tie" data-kind="{attr(tie.strength)}" data-energy="{attr(tie.energy)}" data-a="{attr(a)}" '
             f'data-b="{attr(tie.id)}">{strength_glyph(tie.strength, x1, y1, x2, y2, tie.energy)}</g>'
         )
     for name, (sx, sy) in lay.systems.items():
-        words = _wrap(name, 12, 3)
+        words = lay.system_lines.get(name) or [name]
         text = "".join(
-            f'<text y="{num((n - (len(words) - 1) / 2) * 13 + 4)}" text-anchor="middle" font-size="11">{escape(w)}</text>'
+            f'<text y="{num((n - (len(words) - 1) / 2) * SYSTEM_LINE + 4)}" text-anchor="middle" '
+            f'font-size="{num(SYSTEM_FONT)}">{escape(w)}</text>'
             for n, w in enumerate(words)
         )
         out.append(
             f'<g class="system" data-id="{attr(first_tie[name])}" data-system="{attr(name)}" '
             f'data-system-kind="{attr(lay.system_kind[name])}" transform="translate({num(sx)},{num(sy)})">'
-            f'<title>{escape(name)}</title><circle r="{num(SYSTEM_RADIUS)}" fill="#fff" stroke="{INK}" '
+            f'<title>{escape(name)}</title><circle r="{num(lay.system_radius)}" fill="#fff" stroke="{INK}" '
             f'stroke-width="1.6"/>{text}</g>'
         )
     if options.show_emotional:
@@ -85,18 +86,5 @@ def draw_ecomap(network: Network, lay: EcomapLayout, options: RenderOptions) -> 
             x, y = pos[m.id]
             inner = symbol_svg(m, size, options) + label_svg(lay.labels.get(m.id, []), size / 2 + 4, 10, 12)
             out.append(member_group(m, x, y, inner))
-    r = max(lay.ring_radius + SYSTEM_RADIUS, lay.outer_radius + 60, lay.household_radius) + 20
+    r = max(lay.ring_radius + lay.system_radius, lay.outer_radius + 60, lay.household_radius) + 20
     return "".join(out), (-r, -r, r, r)
-
-
-def _wrap(text: str, width: int, max_lines: int) -> list[str]:
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word[:width])
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][: width - 1] + "…"
-    return lines or [""]

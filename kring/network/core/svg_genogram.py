@@ -10,6 +10,7 @@ from .svg_drawing import (
     INK,
     PARENT_DASH,
     PARTNER_DASH,
+    SIBLING_DASH,
     Bounds,
     RenderOptions,
     attr,
@@ -103,6 +104,7 @@ class _SibshipContext:
     couple_mid: dict[frozenset[str], tuple[float, float]]
     twin_kind: dict[frozenset[str], str]
     link_kind: dict[tuple[str, str], str]
+    inferred: set[str] = field(default_factory=set)  # children hanging from a sibling's parents (not recorded)
     used_links: set[tuple[str, str]] = field(default_factory=set)  # parent links drawn as part of a sibship
     stagger: dict[int, int] = field(default_factory=dict)  # sibship lines per row so far: each drops lower
 
@@ -140,6 +142,13 @@ def _sibship_svg(parents: tuple[str, ...], kids: list[str], ctx: _SibshipContext
             for p in parents:
                 ctx.used_links.add((p, k))
             kx, ky = pos[k]
+            if k in ctx.inferred:
+                # Parents not recorded for this child: hangs from a brother's or sister's parents, drawn lighter.
+                out.append(
+                    f'<g class="tie inferred" data-kind="sibling" data-a="{attr(parents[0])}" data-b="{attr(k)}">'
+                    f"{line_svg(ax, sy, kx, ky - h, SIBLING_DASH, 1.3, '#777')}</g>"
+                )
+                continue
             out.append(
                 f'<g class="tie" data-kind="{attr(kind)}" data-a="{attr(parents[0])}" data-b="{attr(k)}">'
                 f"{line_svg(ax, sy, kx, ky - h, PARENT_DASH.get(kind))}</g>"
@@ -150,6 +159,32 @@ def _sibship_svg(parents: tuple[str, ...], kids: list[str], ctx: _SibshipContext
             rx = ax + (pos[g[-1]][0] - ax) / 2
             out.append(line_svg(lx, ty, rx, ty, None, 1.5))
     return out
+
+
+def _sibling_links(network: Network, lay: GenogramLayout) -> str:
+    """Brothers and sisters recorded as such who do not hang from the same parents on the map: on one row a line
+    above them with a short drop to each (a sibship without parents), elsewhere a dashed curve between them."""
+    pos = lay.positions
+    h = SYMBOL / 2
+    out: list[str] = []
+    for tie in network.sibling_ties:
+        if tie.a not in pos or tie.b not in pos or tie.a == tie.b:
+            continue
+        shared = lay.placement_parents.get(tie.a)
+        if shared and set(shared) == set(lay.placement_parents.get(tie.b, ())):
+            continue  # drawn as children of the same parents already
+        (xa, ya), (xb, yb) = sorted((pos[tie.a], pos[tie.b]))
+        dash = SIBLING_DASH if tie.kind != "sibling" else None
+        if abs(ya - yb) < 1:
+            top = ya - h - 16
+            d = f"M{num(xa)} {num(ya - h)}V{num(top)}H{num(xb)}V{num(yb - h)}"
+        else:
+            d = f"M{num(xa)} {num(ya - h)}C{num(xa)} {num(ya - 60)} {num(xb)} {num(yb - 60)} {num(xb)} {num(yb - h)}"
+        out.append(
+            f'<g class="tie sibling" data-kind="{attr(tie.kind)}" data-a="{attr(tie.a)}" data-b="{attr(tie.b)}">'
+            f'<path d="{d}" fill="none" stroke="{INK}" stroke-width="1.6"{dash_attr(dash)}/></g>'
+        )
+    return "".join(out)
 
 
 def _other_parent_links(network: Network, pos: dict[str, tuple[float, float]], drawn: set[tuple[str, str]]) -> str:
@@ -185,10 +220,12 @@ def draw_genogram(network: Network, lay: GenogramLayout, options: RenderOptions)
         couple_mid,
         twin_kind={frozenset((t.a, t.b)): t.kind for t in network.twins},
         link_kind={(link.parent, link.child): link.kind for link in network.parents},
+        inferred=lay.inferred,
     )
     for parents, kids in sibships.items():
         out += _sibship_svg(parents, kids, ctx)
     out.append(_other_parent_links(network, pos, ctx.used_links))
+    out.append(_sibling_links(network, lay))
 
     if options.show_emotional:
         out.append(emotional_layer(network, pos, SYMBOL / 2))

@@ -13,6 +13,7 @@ from .svg_drawing import (
     INK,
     PARENT_DASH,
     RED,
+    SIBLING_DASH,
     RenderOptions,
     dash_attr,
     emotional_glyph,
@@ -25,6 +26,17 @@ from .svg_ecomap import strength_glyph
 
 LEGEND_WIDTH = 250.0
 LEGEND_ROW = 20.0
+
+
+def _sibling_entries(options: RenderOptions, network: Network) -> list[tuple[str, str]]:
+    """Brothers and sisters linked as such: the line above them, dashed for half or step siblings."""
+    if not network.sibling_ties:
+        return []
+    bracket = '<path d="M-10 8V-6H10V8" fill="none" stroke="#222" stroke-width="1.5"'
+    return [
+        (bracket + "/>", options.word("siblings")),
+        (bracket + dash_attr(SIBLING_DASH) + "/>", options.word("siblings_dashed")),
+    ]
 
 
 def _legend_entries(kind: str, options: RenderOptions, network: Network) -> list[tuple[str, str]]:
@@ -70,6 +82,7 @@ def _legend_entries(kind: str, options: RenderOptions, network: Network) -> list
                 w("household"),
             )
         )
+        entries += _sibling_entries(options, network)
     elif kind == "ecomap":
         for st in ("strong", "tenuous", "stressful"):
             entries.append((strength_glyph(st, -14, 0, 14, 0, "none"), w(st)))
@@ -95,6 +108,14 @@ def _legend_entries(kind: str, options: RenderOptions, network: Network) -> list
             (symbol_svg(Member("l", "", sex="male"), s, options, fill="#eef0f3", dashed=True), w("professional"))
         )
         entries += [(sym("male"), w("male")), (sym("female"), w("female")), (sym("male", deceased=True), w("deceased"))]
+        if network.systems:
+            entries.append(
+                (
+                    f'<rect x="-12" y="-7" width="24" height="14" rx="4" fill="#eef0f3" stroke="{INK}" '
+                    'stroke-dasharray="5 3"/>',
+                    w("institution"),
+                )
+            )
     if options.show_emotional and network.emotional:
         for ek in dict.fromkeys(t.kind for t in network.emotional):
             entries.append((seg(partial(emotional_glyph, ek)), w(ek)))
