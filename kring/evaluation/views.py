@@ -337,8 +337,21 @@ def extract_request(request, scope, project_id):
 
 
 def dictionary_page(request):
-    """The data dictionary is public: it describes variables, not people."""
-    return render(request, "evaluation/dictionary.html", {"entries": dataset.dictionary(), "language": _language()})
+    """The data dictionary is public: it describes variables, not people. The page names each variable's type
+    and unit in words; the CSV keeps the extract's own values."""
+    kinds = {
+        "binary": _("yes or no (1/0)"),
+        "code": _("code"),
+        "integer": _("whole number"),
+        "number": _("number"),
+        "text": _("text"),
+    }
+    units = {"weeks": _("weeks"), "years": _("years")}
+    entries = [
+        {**e, "type_label": kinds.get(e["type"], e["type"]), "unit_label": units.get(e["unit"], e["unit"])}
+        for e in dataset.dictionary()
+    ]
+    return render(request, "evaluation/dictionary.html", {"entries": entries, "language": _language()})
 
 
 def dictionary_csv(request):

@@ -381,24 +381,36 @@ def load_rules(path: str | Path | None = None) -> Rules:
 # --------------------------------------------------------------------------------------------
 
 
-# Which answer raises which contra-indication code of a method definition.
-def answer_contra_indications(a: Answers) -> dict[str, str]:
-    """Contra-indication codes raised by the answers -> the answer that raised them."""
-    found: dict[str, str] = {}
+# Which answer raises which contra-indication code of a method definition, and how the reason names that answer
+# (in words, per language: the reader sees "conflicten: loyaliteitsconflict", never the answer's code).
+ANSWER_WORDS: dict[str, dict[str, str]] = {
+    "fighting_divorce": {"nl": "conflicten: vechtscheiding", "en": "conflicts: high-conflict divorce"},
+    "loyalty_conflict": {"nl": "conflicten: loyaliteitsconflict", "en": "conflicts: loyalty conflict"},
+    "network_danger": {"nl": "conflicten: gevaar vanuit het netwerk", "en": "conflicts: danger from the network"},
+    "no_motivation": {"nl": "motivatie: geen", "en": "motivation: none"},
+    "network_unsafe": {"nl": "het netwerk is onveilig", "en": "the network is unsafe"},
+    "no_network": {"nl": "grootte van het netwerk: 0", "en": "network size: 0"},
+    "acute_danger": {"nl": "zorg over de veiligheid: acuut", "en": "safety concern: acute"},
+}
+
+
+def answer_contra_indications(a: Answers) -> dict[str, dict[str, str]]:
+    """Contra-indication codes raised by the answers -> the answer that raised them, in words per language."""
+    found: dict[str, dict[str, str]] = {}
     if "fighting_divorce" in a.conflicts:
-        found["fighting_divorce"] = "conflicts: fighting_divorce"
+        found["fighting_divorce"] = ANSWER_WORDS["fighting_divorce"]
     if "loyalty_conflict" in a.conflicts:
-        found["loyalty_conflict"] = "conflicts: loyalty_conflict"
+        found["loyalty_conflict"] = ANSWER_WORDS["loyalty_conflict"]
     if "network_danger" in a.conflicts:
-        found["network_is_source_of_conflict"] = "conflicts: network_danger"
+        found["network_is_source_of_conflict"] = ANSWER_WORDS["network_danger"]
     if a.motivation == "none":
-        found["no_motivation"] = "motivation: none"
+        found["no_motivation"] = ANSWER_WORDS["no_motivation"]
     if a.network_unsafe:
-        found["unsafe_network"] = "network_unsafe"
+        found["unsafe_network"] = ANSWER_WORDS["network_unsafe"]
     if a.network_size == 0:
-        found["no_network"] = "network_size: 0"
+        found["no_network"] = ANSWER_WORDS["no_network"]
     if a.safety_concern == "acute":
-        found["acute_danger"] = "safety_concern: acute"
+        found["acute_danger"] = ANSWER_WORDS["acute_danger"]
     return found
 
 

@@ -1,6 +1,8 @@
 """The public method guide (no login, read-only, straight from the method definition files), the public overview
 of who offers which method where, and the page where an organisation maintains its own offer."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -30,6 +32,22 @@ def _pick(text, language):
     return text.en if language == "en" else text.nl
 
 
+# An inline source marker of a definition's text: "[seed003]", "[ref-fnb]".
+SOURCE_MARKER = re.compile(r"\s*\[([\w-]+)\]")
+
+
+def _cite(text, sources, numbers=None):
+    """A definition's text with its source markers as the reader sees them: the source's number where the page
+    lists the sources ("[1]"), left out where it does not. A bracketed word that names no source stays."""
+
+    def marker(match):
+        if match.group(1) not in sources:
+            return match.group(0)
+        return f" [{numbers[match.group(1)]}]" if numbers else ""
+
+    return SOURCE_MARKER.sub(marker, text)
+
+
 def _plural_count(weeks):
     """An integer for choosing the plural form ("1 week", "1.5 weeks")."""
     return 1 if weeks == 1 else 2
@@ -40,7 +58,7 @@ def _summary(definition, language):
     return {
         "code": definition.code,
         "name": _pick(definition.name, language),
-        "target_group": _pick(definition.target_group, language),
+        "target_group": _cite(_pick(definition.target_group, language), {s.id for s in definition.sources}),
         "leader": labels.label(labels.LEADERS, definition.leader),
         "volunteer_allowed": definition.volunteer_allowed,
         "settings": [labels.label(labels.SETTINGS, code) for code in definition.settings],
@@ -82,48 +100,57 @@ def method(request, code):
         raise Http404
     language = request.LANGUAGE_CODE
     sources = {source.id: source.citation for source in definition.sources}
+    numbers = {source_id: number for number, source_id in enumerate(sources, start=1)}
+
+    def cited(text):
+        return _cite(_pick(text, language), sources, numbers)
+
     phases = [
         {
             "code": phase.code,
             "name": _pick(phase.name, language),
-            "description": _pick(phase.description, language),
+            "description": cited(phase.description),
             "default_weeks": phase.default_weeks,
             "default_weeks_count": _plural_count(phase.default_weeks),
             "max_weeks": phase.max_weeks,
             "set_by_organisation": phase.duration_source == DEFAULT_DURATION,
             "duration_source": phase.duration_source,
+            "duration_source_number": numbers.get(phase.duration_source),
             "roles": [labels.label(labels.ROLES, role) for role in phase.roles],
             "artefacts": [labels.label(labels.ARTEFACTS, artefact) for artefact in phase.artefacts],
         }
         for phase in definition.phases
     ]
+    method_summary = _summary(definition, language)
+    method_summary["target_group"] = cited(definition.target_group)
     return render(
         request,
         "methods/method.html",
         {
-            "method": _summary(definition, language),
-            "origin": _pick(definition.origin, language),
-            "vision": _pick(definition.vision, language),
+            "method": method_summary,
+            "origin": cited(definition.origin),
+            "vision": cited(definition.vision),
             "conditions": {
-                "participants": _pick(definition.conditions.participants, language),
-                "service": _pick(definition.conditions.service, language),
+                "participants": cited(definition.conditions.participants),
+                "service": cited(definition.conditions.service),
             },
             "contra_indications": [
                 {
                     "label": labels.label(labels.CONTRA_INDICATIONS, item.code),
                     "severity": labels.label(labels.SEVERITIES, item.severity),
                     "exclude": item.severity == "exclude",
-                    "text": _pick(item.text, language),
+                    "text": cited(item.text),
                     "source": item.source,
+                    "source_number": numbers.get(item.source),
                 }
                 for item in definition.contra_indications
             ],
             "variants": [
-                {"name": _pick(variant.name, language), "description": _pick(variant.description, language)}
+                {"name": _pick(variant.name, language), "description": cited(variant.description)}
                 for variant in definition.variants
             ],
             "phases": phases,
-            "sources": list(sources.items()),
+            "sources": [(source_id, numbers[source_id], citation) for source_id, citation in sources.items()],
             "offer_groups": _grouped_rows(queries.public_offers(method=definition.code), language),
         },
     )

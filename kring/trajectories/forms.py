@@ -95,11 +95,13 @@ class ChoiceForm(forms.Form):
     def __init__(self, *args, language="nl", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chosen_method"].choices = method_choices(language=language)
-        variants = [("", "—")]
-        for code, definition in catalogue().items():
-            for variant in definition.variants:
-                name = variant.name.en if language == "en" else variant.name.nl
-                variants.append((variant.code, f"{name} ({code})"))
+        # Variants grouped under their method's name (an <optgroup> each): the reader sees names, not codes.
+        variants: list = [("", "—")]
+        for definition in catalogue().values():
+            if definition.variants:
+                method = definition.name.en if language == "en" else definition.name.nl
+                names = [(v.code, v.name.en if language == "en" else v.name.nl) for v in definition.variants]
+                variants.append((method, names))
         self.fields["chosen_variant"].choices = variants
 
 
