@@ -1,7 +1,8 @@
 """The meeting's documents: a calendar invitation (.ics) and an invitation letter (PDF).
 
 A letter to a family is read as a whole, so its wording lives in the template per language (Dutch, and English
-on request) rather than in the interface's message catalogue; the names of meeting kinds and parts for the
+on request) and per reader (a child, a young person, an adult: ``reader_of``) rather than in the interface's
+message catalogue; the names of meeting kinds and parts for the
 documents are kept here for the same reason. Both hold no more person data than the invitee needs: the
 letter is addressed to them; the calendar file names nobody but the contact person.
 """
@@ -207,13 +208,36 @@ def calendar_file(view, lang: str = "nl") -> bytes:
     return calendar.to_ical()
 
 
+# A letter's wording follows the reader's age: short sentences for a child, "je" for a young person, and the
+# formal "u" of the interface for an adult (the Dutch letter; English has one "you").
+CHILD_UNTIL = 12
+YOUTH_UNTIL = 18
+
+
+def age_on(birth_date: datetime.date | None, day: datetime.date) -> int | None:
+    if birth_date is None:
+        return None
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def reader_of(person, role: str, day: datetime.date) -> str:
+    """'child' under 12, 'youth' from 12 to 17, else 'adult'; without a birth date, a child's invitation is
+    written for a young person."""
+    age = age_on(person.birth_date, day)
+    if age is None:
+        return "youth" if role == "child" else "adult"
+    return "child" if age < CHILD_UNTIL else "youth" if age < YOUTH_UNTIL else "adult"
+
+
 def letter_html(view, invitation, lang: str = "nl") -> str:
     facts = _facts(view, lang)
+    today = datetime.datetime.now(zone_of(view.meeting)).date()
     facts.update(
         {
             "invitation": invitation,
             "person": invitation.person,
-            "today": long_date(datetime.datetime.now(zone_of(view.meeting)).date(), lang),
+            "today": long_date(today, lang),
+            "reader": reader_of(invitation.person, invitation.role, today),
         }
     )
     return render_to_string("meetings/letter.html", facts)

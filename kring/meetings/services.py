@@ -22,6 +22,7 @@ from kring.cases.models import CaseTeamMember, Person
 from kring.core.errors import NotFound
 from kring.core.history import set_history_user
 from kring.network.core import stats
+from kring.network.core.kinship import read_relation
 from kring.network.queries import load_records
 from kring.trajectories.core.states import ACTIVE
 from kring.trajectories.models import Trajectory
@@ -140,11 +141,16 @@ def _aware(value, zone):
     return value
 
 
-def _default_role(person) -> str:
+def _default_role(person, parents_of_central: frozenset[str] = frozenset()) -> str:
+    """The role an invitation proposes: child or parent for a central person by age; a parent of the central
+    person (by the relation typed at intake, or a parent link on the map) as parent; then by life domain."""
     if person.is_central:
         today = timezone.localdate()
         if person.birth_date and (today - person.birth_date).days < 18 * 365.25:
             return InvitationRole.CHILD
+        return InvitationRole.PARENT
+    kin = read_relation(person.relation)
+    if (kin is not None and kin.kind == "parent") or str(person.pk) in parents_of_central:
         return InvitationRole.PARENT
     member = getattr(person, "member", None)
     if member is not None and member.domain == "professional":
@@ -312,9 +318,11 @@ def map_candidates(case):
     """The case's persons with their map details, each with ``invitability`` and a proposed ``role``."""
     records = load_records(case)
     invitable_ids = {m.id for m in stats.invitable(records.network)}
+    central = {m.id for m in records.network.members if m.central}
+    parents = frozenset(link.parent for link in records.network.parents if link.child in central)
     for person in records.persons:
         person.invitability = invitability(person, invitable_ids)
-        person.proposed_role = _default_role(person)
+        person.proposed_role = _default_role(person, parents)
     return records.persons
 
 

@@ -341,10 +341,14 @@ def _parse_local(value):
 
 @_in_local_time
 def attendance(request, pk, meeting_id):
-    """Hold the meeting: per part its times, and who was present, saved in one form."""
+    """Hold the meeting: per part its times, and who was present, saved in one form. A meeting that has not
+    begun shows no grid, only when it can be filled in; times typed in a refused save are shown again."""
     actor = _actor(request)
     _check_change(request, pk, meeting_id)
     view = queries.meeting_detail(actor, pk, meeting_id)
+    if view.meeting.starts_at > timezone.now():
+        context = {"case": view.case, "meeting": view.meeting, "view": view, "not_begun": True}
+        return render(request, "meetings/attendance.html", context, status=400 if request.method == "POST" else 200)
     form = AttendanceGridForm(request.POST if request.method == "POST" else None)
 
     def save(form):
@@ -386,11 +390,25 @@ def attendance(request, pk, meeting_id):
             "meeting": view.meeting,
             "view": view,
             "grid": grid,
+            "part_times": _part_times(view, request.POST if errors else None),
             "errors": errors,
             "stale": stale,
         },
         status=409 if stale else (400 if errors else 200),
     )
+
+
+def _part_times(view, posted=None):
+    """Per part the start and end shown in the grid: as typed when a save was refused, else as stored."""
+    rows = []
+    for part in view.parts:
+        stored = [
+            timezone.localtime(t).strftime("%Y-%m-%dT%H:%M") if t else "" for t in (part.started_at, part.ended_at)
+        ]
+        if posted is not None:
+            stored = [posted.get(f"start_{part.pk}", ""), posted.get(f"end_{part.pk}", "")]
+        rows.append({"part": part, "start": stored[0], "end": stored[1]})
+    return rows
 
 
 @_in_local_time
