@@ -35,7 +35,7 @@ from kring.measures.choices import (
 from kring.measures.instrument_catalogue import load_all as instrument_definitions
 from kring.measures.models import AdministrationScore, OutcomeMeasurement, Registration
 from kring.meetings.models import MeetingPart
-from kring.plans.choices import ReviewKeeping
+from kring.plans import core as plans_core
 from kring.plans.models import Agreement, BottomLine, Plan, Review, ReviewItem
 from kring.trajectories.choices import AbandonmentReason, ClosureReason, Status
 from kring.trajectories.models import Trajectory
@@ -594,20 +594,17 @@ def _add_moments(row, t, outcomes, scores, definitions):
 
 
 def _latest_keeping(reviews) -> dict:
-    """Per plan, how well its agreements were kept at the latest review held: kept counts 1, partly 0.5, not
-    kept 0; agreements no longer needed are left out. ``reviews``: the held reviews per plan, oldest first."""
+    """Per plan, how well its agreements were kept at the latest review held, as the plan page counts it
+    (kring.plans.core.Keeping). ``reviews``: the held reviews per plan, oldest first."""
     by_review = {held[-1]["id"]: plan_id for plan_id, held in reviews.items() if held}
-    weights = {ReviewKeeping.KEPT: 1.0, ReviewKeeping.PARTLY: 0.5, ReviewKeeping.NOT_KEPT: 0.0}
-    sums = defaultdict(lambda: [0.0, 0])
+    judged = defaultdict(list)
     # No order: the items' default order would join the agreements to sort by their order.
     for review_id, keeping in (
         ReviewItem.objects.filter(review_id__in=_one_of(by_review)).order_by().values_list("review_id", "keeping")
     ):
-        if keeping in weights:
-            entry = sums[by_review[review_id]]
-            entry[0] += weights[keeping]
-            entry[1] += 1
-    return {plan_id: round(total / n, 4) for plan_id, (total, n) in sums.items() if n}
+        judged[by_review[review_id]].append(keeping)
+    shares = {plan_id: plans_core.keeping_of(values).share for plan_id, values in judged.items()}
+    return {plan_id: round(share, 4) for plan_id, share in shares.items() if share is not None}
 
 
 def _children_ages(registrations) -> dict:

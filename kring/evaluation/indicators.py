@@ -13,13 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.expressions import Func
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from kring.measures.models import AdministrationScore, OutcomeMeasurement
+from kring.plans import core as plans_core
 from kring.plans.choices import ReviewKeeping
-from kring.plans.models import ReviewItem
+from kring.plans.models import Review, ReviewItem
 from kring.trajectories.models import Trajectory
 
 from .core.competing_risks import cumulative_incidence
@@ -258,9 +259,15 @@ def _related(model_query, prefix, organisation_ids, grouping, date_from, date_to
 def _add_agreements(
     groups, organisation_ids, grouping, date_from, date_to, methods, region_keys=None, per_organisation=False
 ):
-    """How the agreements were kept, over every judgement at a review held (kept, partly, not kept)."""
+    """How the agreements were kept, defined as on the plan page (kring.plans.core.Keeping): per plan the
+    judgements at its latest review held, kept 1, partly half, not kept 0, "no longer needed" left out."""
+    latest = (
+        Review.objects.filter(plan_id=OuterRef("review__plan_id"), held_on__isnull=False)
+        .order_by("-held_on", "-id")
+        .values("id")[:1]
+    )
     query, names = _related(
-        ReviewItem.objects.exclude(keeping=ReviewKeeping.STOPPED),
+        ReviewItem.objects.exclude(keeping=ReviewKeeping.STOPPED).filter(review_id=Subquery(latest)),
         "review__plan__trajectory__",
         organisation_ids,
         grouping,
@@ -275,14 +282,32 @@ def _add_agreements(
         for target in _targets(groups, _key(grouping, row, names, region_keys), row):
             totals.setdefault(id(target), (target, defaultdict(int)))[1][row["keeping"]] += row["n"]
     for target, counts in totals.values():
-        judged = sum(counts.values())
+        keeping = plans_core.Keeping(
+            counts[ReviewKeeping.KEPT], counts[ReviewKeeping.PARTLY], counts[ReviewKeeping.NOT_KEPT]
+        )
         target.agreements = {
-            "judged": judged,
-            "kept": counts[ReviewKeeping.KEPT],
-            "partly": counts[ReviewKeeping.PARTLY],
-            "not_kept": counts[ReviewKeeping.NOT_KEPT],
-            "kept_rate": proportion(counts[ReviewKeeping.KEPT], judged).as_dict(),
+            "judged": keeping.judged,
+            "kept": keeping.kept,
+            "partly": keeping.partly,
+            "not_kept": keeping.not_kept,
+            "kept_rate": kept_rate(keeping),
         }
+
+
+def kept_rate(keeping: plans_core.Keeping) -> dict:
+    """The share kept with an interval that holds whatever half a "partly" is worth: from the Wilson lower bound
+    with partly counted as not kept to the upper bound with partly counted as kept (a proportion's interval
+    needs whole successes)."""
+    low = proportion(keeping.kept, keeping.judged)
+    high = proportion(keeping.kept + keeping.partly, keeping.judged)
+    return {
+        "k": keeping.kept + keeping.partly / 2,
+        "n": keeping.judged,
+        "estimate": keeping.share,
+        "low": low.low,
+        "high": high.high,
+        "level": low.level,
+    }
 
 
 OUTCOME_SHARES = (

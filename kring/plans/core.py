@@ -3,11 +3,14 @@ can be submitted, the review schedule, and how well a plan is kept. No Django he
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 # How a review's judgement counts towards "kept": partly kept counts half; "no longer needed" not at all.
 KEEPING_WEIGHT = {"kept": 1.0, "partly": 0.5, "not_kept": 0.0}
+SATURDAY = 5  # date.weekday(): Saturday and Sunday are no working days
 
 
 @dataclass(frozen=True)
@@ -101,17 +104,60 @@ class Moment:
     after_weeks: float
 
 
-def review_dates(accepted_on: date, moments: list[Moment]) -> list[tuple[str, date]]:
-    """The follow-up moments of a method, counted from the day the plan was accepted."""
-    return [(m.code, accepted_on + timedelta(days=round(m.after_weeks * 7))) for m in moments]
+def working_day(day: date, holidays: Collection[date]) -> date:
+    """The day itself when it is a working day, else the next one: no Saturday, Sunday or public holiday."""
+    while day.weekday() >= SATURDAY or day in holidays:
+        day += timedelta(days=1)
+    return day
+
+
+def review_dates(accepted_on: date, moments: list[Moment], holidays: Collection[date]) -> list[tuple[str, date]]:
+    """The follow-up moments of a method, counted from the day the plan was accepted; a moment that falls on a
+    weekend or on one of the public ``holidays`` of the case's jurisdiction moves to the next working day."""
+    return [(m.code, working_day(accepted_on + timedelta(days=round(m.after_weeks * 7)), holidays)) for m in moments]
+
+
+def review_years(accepted_on: date, moments: list[Moment]) -> range:
+    """The calendar years whose public holidays ``review_dates`` needs (a week more, for a move past New Year)."""
+    last = max((round(m.after_weeks * 7) for m in moments), default=0) + 7
+    return range(accepted_on.year, (accepted_on + timedelta(days=last)).year + 1)
+
+
+@dataclass(frozen=True)
+class Keeping:
+    """How well agreements were kept: the one definition of "agreements kept" that the plan page, the evaluation's
+    indicators and its dataset all use. Every judgement counts (kept 1, partly kept half, not kept 0) except
+    "no longer needed", which is left out; a plan's figure is that of its latest review held."""
+
+    kept: int = 0
+    partly: int = 0
+    not_kept: int = 0
+
+    @property
+    def judged(self) -> int:
+        return self.kept + self.partly + self.not_kept
+
+    @property
+    def share(self) -> float | None:
+        """The share kept (0..1), partly kept counting half; None when nothing could be judged."""
+        if not self.judged:
+            return None
+        weights = self.kept * KEEPING_WEIGHT["kept"] + self.partly * KEEPING_WEIGHT["partly"]
+        return weights / self.judged
+
+    def __add__(self, other: Keeping) -> Keeping:
+        return Keeping(self.kept + other.kept, self.partly + other.partly, self.not_kept + other.not_kept)
+
+
+def keeping_of(judgements: Iterable[str]) -> Keeping:
+    """Count judgements (ReviewKeeping values); "no longer needed" and unknown values are left out."""
+    counts = Counter(j for j in judgements if j in KEEPING_WEIGHT)
+    return Keeping(counts["kept"], counts["partly"], counts["not_kept"])
 
 
 def keeping_rate(judgements: list[str]) -> float | None:
     """Share of the agreements kept at one review (0..1); None when nothing could be judged."""
-    weights = [KEEPING_WEIGHT[j] for j in judgements if j in KEEPING_WEIGHT]
-    if not weights:
-        return None
-    return sum(weights) / len(weights)
+    return keeping_of(judgements).share
 
 
 def is_overdue(due_on: date | None, running: bool, today: date) -> bool:

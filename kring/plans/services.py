@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from kring.audit.services import Action, log_access
 from kring.cases.editing import check_can_work_on, lock_case, logs_refusal, refuse_if_stale, validate
 from kring.core.history import set_history_user
+from kring.core.public_holidays import public_holidays
 from kring.meetings.models import Meeting
 from kring.trajectories.choices import Status
 from kring.trajectories.models import Trajectory
@@ -481,7 +482,9 @@ def decide_plan(actor, case_id, plan_id, outcome: str, reason: str, checks: dict
         _schedule_reviews(plan, today)
         _mark_plan_made(actor, case, plan, today)
     else:
+        # The decided version stays with the decision (its snapshot); the changes asked for make the next one.
         plan.status = PlanStatus.SENT_BACK
+        plan.edition += 1
     save_new_version(plan, actor)
     log_access(actor, Action.UPDATE, [plan_access(plan)], detail=f"decision: {outcome}")
     return decision
@@ -527,12 +530,13 @@ def _mark_plan_made(actor, case, plan, today):
 
 
 def _schedule_reviews(plan, accepted_on):
-    """The method's follow-up moments, from the day this version of the plan was accepted. Reviews still open
-    from an earlier version are moved, not doubled."""
+    """The method's follow-up moments, from the day this version of the plan was accepted, on working days of
+    the case's jurisdiction. Reviews still open from an earlier version are moved, not doubled."""
     definition = definition_for(plan.organisation_id, plan.trajectory.method_code)
     moments = [core.Moment(r.code, r.after_weeks) for r in definition.reviews]
     names = {r.code: getattr(r.name, translation.get_language() or "nl", None) or r.name.nl for r in definition.reviews}
-    for code, planned_on in core.review_dates(accepted_on, moments):
+    holidays = public_holidays(plan.organisation.jurisdiction, core.review_years(accepted_on, moments))
+    for code, planned_on in core.review_dates(accepted_on, moments, holidays):
         review = Review.objects.filter(plan=plan, code=code, held_on__isnull=True).first()
         if review is None:
             Review.objects.create(

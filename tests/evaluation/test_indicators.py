@@ -51,10 +51,15 @@ def test_competing_risk_curves_with_a_plan_in_week_0_and_tied_weeks(small_world)
 
 
 def test_how_agreements_were_kept_leaves_out_those_no_longer_needed(small_world):
+    """As on the plan page: the plan's latest review (partly and not kept; the first review's "kept" is history),
+    partly kept counting half, "no longer needed" left out."""
     fnb = by_key(indicators.compute([small_world.org.pk], "method", today=TODAY))["fnb"]
-    assert fnb.agreements["judged"] == 3
-    assert (fnb.agreements["kept"], fnb.agreements["partly"], fnb.agreements["not_kept"]) == (1, 1, 1)
-    assert fnb.agreements["kept_rate"]["estimate"] == pytest.approx(1 / 3)
+    assert fnb.agreements["judged"] == 2
+    assert (fnb.agreements["kept"], fnb.agreements["partly"], fnb.agreements["not_kept"]) == (0, 1, 1)
+    kept = fnb.agreements["kept_rate"]
+    assert kept["estimate"] == pytest.approx(0.25)
+    # The interval holds whatever half a "partly" is worth: from 0 of 2 kept to 1 of 2 kept.
+    assert kept["low"] == 0.0 and 0.5 < kept["high"] < 1.0
 
 
 def test_outcomes_at_follow_up(small_world):

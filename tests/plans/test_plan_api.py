@@ -344,7 +344,8 @@ def test_submit_decide_and_new_version(pw):
     version = detail["version"]
     assert worker.post(url + "new-version/", {"version": version - 1}, format="json").status_code == 409
     response = worker.post(url + "new-version/", {"version": version}, format="json")
-    assert response.status_code == 200 and response.json()["edition"] == 2 and response.json()["status"] == "draft"
+    # Version 1 was sent back, version 2 accepted: the new version is the third.
+    assert response.status_code == 200 and response.json()["edition"] == 3 and response.json()["status"] == "draft"
 
 
 def test_reports_and_reviews(accepted):

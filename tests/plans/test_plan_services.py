@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kring.audit.models import AccessLogEntry
 from kring.core.errors import NotFound, StaleEdit
+from kring.core.public_holidays import public_holidays
 from kring.meetings.models import MeetingPart
 from kring.plans import core, queries, services
 from kring.plans import follow_up as plan_follow_up
@@ -121,10 +122,11 @@ def test_acceptance_makes_the_formal_plan_and_schedules_the_methods_reviews(pw):
     right.refresh_from_db()
     assert right.family_plan_made_on == TODAY()
     assert set(Agreement.objects.filter(plan=plan).values_list("in_force", flat=True)) == {True}
-    # fnb: reviews after 13 and 26 weeks
-    assert [(r.code, (r.planned_on - TODAY()).days) for r in Review.objects.filter(plan=plan)] == [
-        ("review", 91),
-        ("second_review", 182),
+    # fnb: reviews after 13 and 26 weeks, on the next working day when that is a weekend or a public holiday
+    holidays = public_holidays(pw.case.organisation.jurisdiction, range(TODAY().year, TODAY().year + 2))
+    assert [(r.code, r.planned_on) for r in Review.objects.filter(plan=plan)] == [
+        ("review", core.working_day(TODAY() + datetime.timedelta(days=91), holidays)),
+        ("second_review", core.working_day(TODAY() + datetime.timedelta(days=182), holidays)),
     ]
 
 
@@ -399,7 +401,9 @@ def test_core_approval_rules():
     assert core.keeping_rate(["stopped"]) is None
     assert core.needs_safety_alert(True, True, TODAY() - datetime.timedelta(days=1), None, TODAY())
     assert not core.needs_safety_alert(False, True, TODAY() - datetime.timedelta(days=1), "not_done", TODAY())
-    assert core.review_dates(datetime.date(2026, 1, 1), [core.Moment("a", 4)]) == [("a", datetime.date(2026, 1, 29))]
+    assert core.review_dates(datetime.date(2026, 1, 1), [core.Moment("a", 4)], frozenset()) == [
+        ("a", datetime.date(2026, 1, 29))
+    ]
 
 
 def test_bottom_lines_are_withdrawn_not_deleted(pw):
