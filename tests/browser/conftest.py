@@ -139,3 +139,37 @@ def pytest_runtest_teardown(item, nextitem):
             _restore_audit_triggers(saved)
             # Outside any test now: let go of the connection, or PostgreSQL cannot drop the test database.
             connection.close()
+
+
+# --- Accessibility: axe-core in the page, WCAG 2.1 A and AA plus axe's best practices; a serious or critical
+# violation fails the test. axe-core is injected through the DevTools protocol, which the page's
+# Content-Security-Policy does not govern.
+_AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+}
+_FAILING_IMPACTS = {"serious", "critical"}
+
+
+def accessibility_violations(page):
+    """The serious and critical axe-core violations on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page, options=_AXE_OPTIONS).response["violations"]
+    return [violation for violation in violations if violation.get("impact") in _FAILING_IMPACTS]
+
+
+def _describe(violation, shown=3):
+    targets = [" ".join(map(str, node.get("target", []))) for node in violation["nodes"][:shown]]
+    more = len(violation["nodes"]) - shown
+    return (
+        f"{violation['id']} ({violation['impact']}): {violation['help']}; "
+        + "; ".join(targets)
+        + (f" and {more} more" if more > 0 else "")
+    )
+
+
+def assert_accessible(page):
+    """Fail with each serious or critical axe-core violation: its rule, impact and the first elements hit."""
+    violations = accessibility_violations(page)
+    assert not violations, f"accessibility violations on {page.url}:\n" + "\n".join(map(_describe, violations))

@@ -4,6 +4,7 @@ them where they were left after a reload, undo, use the keyboard, and export a P
 Screenshots of the genogram and the circle land in /tmp (kring-genogram.png, kring-circle.png).
 """
 
+import io
 import re
 import time
 
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 from kring.cases.models import Person
 from kring.network.models import NetworkMember, Relationship
 
+from .conftest import assert_accessible
 from .test_foundation_journey import log_in
 
 pytestmark = pytest.mark.browser
@@ -62,6 +64,7 @@ def test_build_drag_undo_and_export(page, live_server, world):
     page.locator(f"a[href='/cases/{case.pk}/network/']").click()
     expect(page.locator("#map svg")).to_be_visible()
     expect(page.locator("#network[data-ready=true]")).to_be_attached()
+    assert_accessible(page)
 
     # --- Two persons, each placed where the map was clicked.
     box = page.locator("#map svg").bounding_box()
@@ -80,6 +83,7 @@ def test_build_drag_undo_and_export(page, live_server, world):
     panel = page.locator("#panel")
     expect(panel.locator("[name=person_a]")).to_have_value(str(henk.pk))
     expect(panel.locator("[name=person_b]")).to_have_value(str(mila.pk))
+    assert_accessible(page)  # with the relation form open in the panel
     panel.locator("[name=kind]").select_option("parent")
     panel.locator("[name=subtype]").select_option("biological")
     panel.locator("form.relation-form button[type=submit]").click()
@@ -126,9 +130,12 @@ def test_build_drag_undo_and_export(page, live_server, world):
     assert open(pdf_download.value.path(), "rb").read(4) == b"%PDF"
     assert pdf_download.value.suggested_filename.endswith("-a3.pdf")
 
-    # --- The circle, for the eye.
+    # --- The circle, for the eye; and the eco-map.
     _open_map(page, live_server, case, "circle")
+    assert_accessible(page)
     page.screenshot(path="/tmp/kring-circle.png", full_page=True)
+    _open_map(page, live_server, case, "ecomap")
+    assert_accessible(page)
 
 
 def test_keyboard_opens_moves_and_cancels(page, live_server, world):
@@ -162,6 +169,56 @@ def test_keyboard_opens_moves_and_cancels(page, live_server, world):
     expect(page.locator("[data-mode=add-relation]")).to_have_attribute("aria-pressed", "true")
     page.keyboard.press("Escape")
     expect(page.locator("[data-mode=add-relation]")).to_have_attribute("aria-pressed", "false")
+
+
+FOCUS_RING = (0xB3, 0x5C, 0x00)  # kring.css: the outline of a focused person
+
+
+def _ring_pixels(png_bytes):
+    """How many pixels of a screenshot have the focus ring's colour."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png_bytes)).convert("RGB")
+    return sum(
+        1
+        for pixel in image.getdata()
+        if all(abs(got - want) <= 12 for got, want in zip(pixel, FOCUS_RING, strict=True))
+    )
+
+
+def test_keyboard_focus_on_the_map_is_visible(page, live_server, world):
+    case = world.a.case
+    log_in(page, live_server, world.a.case_worker.email)
+    _open_map(page, live_server, case, "genogram")
+    member = page.locator("#map .member").first
+    member.scroll_into_view_if_needed()
+    box = member.bounding_box()
+    clip = {"x": box["x"] - 12, "y": box["y"] - 12, "width": box["width"] + 24, "height": box["height"] + 24}
+    before = _ring_pixels(page.screenshot(clip=clip))
+
+    # Tab from the last control before the map lands on the first person, as a keyboard user gets there.
+    page.locator("#id_death").locator("xpath=following::button[1]").focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate_handle("document.activeElement")
+    assert page.evaluate("(el) => el.matches('#map .member')", focused)
+    # The focused element is drawn (not a hidden <title>), and has a clear outline and a ring on its symbol.
+    assert page.evaluate(
+        "(el) => { const b = el.getBoundingClientRect(); return b.width > 10 && b.height > 10; }", focused
+    )
+    outline = page.evaluate(
+        "(el) => { const s = getComputedStyle(el); return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }",
+        focused,
+    )
+    assert outline[0] == "solid" and outline[1] >= 2 and outline[2] == "rgb(179, 92, 0)", outline
+    symbol_stroke = page.evaluate(
+        "(el) => { const s = getComputedStyle(el.querySelector(':scope > title + *')); "
+        "return [s.stroke, parseFloat(s.strokeWidth)]; }",
+        focused,
+    )
+    assert symbol_stroke == ["rgb(179, 92, 0)", 4], symbol_stroke
+    # And it shows on the screen: the ring's colour appears round the person only once it has focus.
+    after = _ring_pixels(page.screenshot(clip=clip))
+    assert before == 0 and after > 40, (before, after)
 
 
 def test_tapping_on_a_touch_screen_opens_a_person(browser, live_server, world):

@@ -182,7 +182,7 @@ def render_map(network: Network, kind: str, *, options: RenderOptions | None = N
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" data-kind="{attr(kind)}" {size_attrs} '
-        f'viewBox="0 0 {num(width)} {num(height)}" font-family="sans-serif" role="img" '
+        f'viewBox="0 0 {num(width)} {num(height)}" font-family="sans-serif" role="group" '
         f'aria-label="{attr(options.title or kind)}">'
         f'{DEFS}<rect class="background" width="{num(width)}" height="{num(height)}" fill="#fff"/>'
         f"{head}{viewport}{legend_part}</svg>\n"

@@ -303,7 +303,16 @@
 
   // --- toolbar and panel ------------------------------------------------------------------------------------
 
+  // Without this script the mode links open their own pages; with it they become toggle buttons.
   root.querySelectorAll("a[data-mode]").forEach((button) => {
+    button.setAttribute("role", "button");
+    button.setAttribute("aria-pressed", "false");
+    button.addEventListener("keydown", (event) => {
+      if (event.key === " ") {
+        event.preventDefault();
+        button.click();
+      }
+    });
     button.addEventListener("click", (event) => {
       event.preventDefault();
       const next = button.dataset.mode;
