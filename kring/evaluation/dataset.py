@@ -61,7 +61,7 @@ INSTRUMENT_OUTCOMES = (
 @dataclass(frozen=True)
 class Variable:
     name: str
-    label: object  # lazy text
+    label: object  # lazy text, or {"nl": ..., "en": ...}
     kind: str  # pseudonym, code, integer, number, binary, text
     group: str
     choices: object = None  # a TextChoices class, for codes
@@ -217,7 +217,10 @@ def _instrument_variables() -> list[Variable]:
                 out.append(
                     Variable(
                         f"{moment.value}_{definition.code}_{score.code}",
-                        f"{definition.name.nl} / {definition.name.en}: {score.name.nl} / {score.name.en}",
+                        {
+                            "nl": f"{definition.name.nl}: {score.name.nl}",
+                            "en": f"{definition.name.en}: {score.name.en}",
+                        },
                         "number",
                         "instrument",
                         note=_("mean over the respondents at this moment"),
@@ -234,6 +237,14 @@ def _in(language, text):
         return str(text)
 
 
+def _label(label, language):
+    """A variable's label in one language: a text per language (the instruments' own names), a lazy text, or a
+    plain text that is the same in both."""
+    if isinstance(label, dict):
+        return label[language]
+    return label if isinstance(label, str) else _in(language, label)
+
+
 def dictionary() -> list[dict]:
     """The data dictionary: per variable its name, labels in Dutch and English, type, unit and codes."""
     entries = []
@@ -248,8 +259,8 @@ def dictionary() -> list[dict]:
                 "group": variable.group,
                 "type": variable.kind,
                 "unit": variable.unit,
-                "label_nl": label if isinstance(label, str) else _in("nl", label),
-                "label_en": label if isinstance(label, str) else _in("en", label),
+                "label_nl": _label(label, "nl"),
+                "label_en": _label(label, "en"),
                 "note_nl": _in("nl", variable.note) if variable.note else "",
                 "note_en": _in("en", variable.note) if variable.note else "",
                 "codes": codes,

@@ -13,6 +13,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kring.audit.services import Access, Action, log_access, person_access
@@ -219,7 +220,7 @@ def _check_measured_on(day, trajectory, field="measured_on"):
             {
                 field: [
                     _("This date is before the trajectory was offered (%(day)s).")
-                    % {"day": trajectory.offered_on.isoformat()}
+                    % {"day": date_format(trajectory.offered_on, "SHORT_DATE_FORMAT")}
                 ]
             }
         )

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -201,7 +202,7 @@ def _options(request, case, kind, settings, *, legend=False, page=None, moment=N
     subtitle = _("%(case)s · %(family)s · situation on %(date)s") % {
         "case": case.number,
         "family": case.family_name,
-        "date": when.isoformat(),
+        "date": date_format(when, "DATE_FORMAT"),
     }
     from .core import svg as svg_core
 

@@ -49,7 +49,8 @@ def line_chart_svg(
         return TOP + plot_h - (value - y_min) / ((y_max - y_min) or 1) * plot_h
 
     summary = "; ".join(
-        f"{name}: " + ", ".join(f"{d.isoformat()} {v:g}" for d, v in sorted(values)) for name, values in series.items()
+        f"{name}: " + ", ".join(f"{d.strftime('%d-%m-%Y')} {v:g}" for d, v in sorted(values))
+        for name, values in series.items()
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '

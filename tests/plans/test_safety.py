@@ -522,7 +522,7 @@ def test_the_safety_page_shows_map_statements_chart_network_rules_and_tools(clie
     page = response.content.decode()
     assert response.status_code == 200
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart"' in page and "<polyline" in page
-    assert "Oma Jansen: 2026-03-01 2, 2026-04-01 5, 2026-05-01 7" in page  # the chart's text alternative
+    assert "Oma Jansen: 01-03-2026 2, 01-04-2026 5, 01-05-2026 7" in page  # the chart's text alternative
     for title, _columns in MAP_GROUPS:
         assert str(title) in page
     for text in (
