@@ -18,6 +18,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import CASE_ROLES, Membership
@@ -226,7 +227,7 @@ def remind_members(today: date, upcoming, stage_for) -> int:
                 body = _(
                     "You have an agreement that is to be done by %(date)s. Open the personal link you received "
                     "to see which one, and to let us know how it went."
-                ) % {"date": reminder.due_on.isoformat()}
+                ) % {"date": date_format(reminder.due_on, "DATE_FORMAT")}
             send_mail(subject, body, None, [reminder.person.email])
         MemberReminder.objects.filter(pk__in=[r.pk for r in new]).update(emailed_at=timezone.now())
     return len(new)

@@ -35,7 +35,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kring.accounts.models import CASE_ROLES, Membership, Organisation, Role
 from kring.audit.services import Access, Action, log_access
@@ -233,7 +235,7 @@ def reminder_sentence(reminder: Reminder, today: date | None = None) -> str:
     values = {
         "number": reminder.case.number,
         "kind": kind,
-        "date": reminder.due_on.isoformat(),
+        "date": date_format(reminder.due_on, "DATE_FORMAT"),
         "days": max((reminder.due_on - (today or timezone.localdate())).days, 0),
     }
     if reminder.kind in PLAN_KINDS:
@@ -242,7 +244,14 @@ def reminder_sentence(reminder: Reminder, today: date | None = None) -> str:
         return _("Case %(number)s: %(kind)s was due on %(date)s and is overdue.") % values
     if reminder.lead_days == 0:
         return _("Case %(number)s: %(kind)s is due today (%(date)s).") % values
-    return _("Case %(number)s: %(kind)s is due on %(date)s (in %(days)s days).") % values
+    return (
+        ngettext(
+            "Case %(number)s: %(kind)s is due on %(date)s (in %(days)s day).",
+            "Case %(number)s: %(kind)s is due on %(date)s (in %(days)s days).",
+            values["days"],
+        )
+        % values
+    )
 
 
 PLAN_KINDS = (DeadlineKind.AGREEMENT, DeadlineKind.REVIEW, DeadlineKind.SAFETY_ALERT)
@@ -273,7 +282,14 @@ def plan_sentence(reminder: Reminder, values: dict) -> str:
             return _("Case %(number)s: the review of the plan planned on %(date)s has not been recorded.") % values
         if on_the_day:
             return _("Case %(number)s: a review of the plan is planned today (%(date)s).") % values
-        return _("Case %(number)s: a review of the plan is planned on %(date)s (in %(days)s days).") % values
+        return (
+            ngettext(
+                "Case %(number)s: a review of the plan is planned on %(date)s (in %(days)s day).",
+                "Case %(number)s: a review of the plan is planned on %(date)s (in %(days)s days).",
+                values["days"],
+            )
+            % values
+        )
     if reminder.subject.startswith(HELP_SUBJECT):
         return _("Case %(number)s: help was asked with an agreement of the plan.") % values
     if overdue:
@@ -282,7 +298,14 @@ def plan_sentence(reminder: Reminder, values: dict) -> str:
         )
     if on_the_day:
         return _("Case %(number)s: an agreement of the plan is due today (%(date)s).") % values
-    return _("Case %(number)s: an agreement of the plan is due on %(date)s (in %(days)s days).") % values
+    return (
+        ngettext(
+            "Case %(number)s: an agreement of the plan is due on %(date)s (in %(days)s day).",
+            "Case %(number)s: an agreement of the plan is due on %(date)s (in %(days)s days).",
+            values["days"],
+        )
+        % values
+    )
 
 
 def meeting_sentence(reminder: Reminder, today: date | None = None) -> str:
@@ -292,7 +315,7 @@ def meeting_sentence(reminder: Reminder, today: date | None = None) -> str:
     values = {
         "number": reminder.case.number,
         "kind": str(kinds.get(info.kind, info.kind)),
-        "date": info.starts_at.date().isoformat(),
+        "date": date_format(info.starts_at.date(), "DATE_FORMAT"),
         "time": info.starts_at.strftime("%H:%M"),
         "place": info.place,
     }
@@ -307,7 +330,14 @@ def meeting_sentence(reminder: Reminder, today: date | None = None) -> str:
     if reminder.lead_days == 0:
         return _("Case %(number)s: %(kind)s today (%(date)s) at %(time)s, %(place)s.") % values
     values["days"] = max((reminder.due_on - (today or timezone.localdate())).days, 0)
-    return _("Case %(number)s: %(kind)s on %(date)s at %(time)s, %(place)s (in %(days)s days).") % values
+    return (
+        ngettext(
+            "Case %(number)s: %(kind)s on %(date)s at %(time)s, %(place)s (in %(days)s day).",
+            "Case %(number)s: %(kind)s on %(date)s at %(time)s, %(place)s (in %(days)s days).",
+            values["days"],
+        )
+        % values
+    )
 
 
 def email_text(items: list[Reminder]) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from kring.audit.models import AccessLogEntry
 from kring.meetings import services as meeting_services
@@ -224,7 +225,7 @@ def test_meeting_email_names_case_kind_time_and_place_and_no_family_member(world
     for message in mail.outbox:
         body = message.body
         assert world.a.case.number in body
-        assert "19:00" in body and PLACE in body and MEETING_DAY.isoformat() in body
+        assert "19:00" in body and PLACE in body and date_format(MEETING_DAY, "DATE_FORMAT") in body
         for person in world.a.case.persons.all():
             assert person.first_name not in body and person.last_name not in body
             assert person.first_name not in message.subject and person.last_name not in message.subject

@@ -10,7 +10,8 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.translation import gettext, override
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext, override
 
 from kring.audit.models import AccessLogEntry
 from kring.cases.choices import CaseRole
@@ -367,15 +368,23 @@ def test_plan_reminders_read_well_and_name_only_the_case_number(accepted, langua
     help_asked = mine.get(kind="agreement", subject__startswith="help:")
     with override(language):
         expected = {
-            due.pk: gettext("Case %(number)s: an agreement of the plan is due on %(date)s (in %(days)s days).")
-            % {"number": number, "date": p.sleep.due_on.isoformat(), "days": 7},
-            review_due.pk: gettext("Case %(number)s: a review of the plan is planned on %(date)s (in %(days)s days).")
-            % {"number": number, "date": review.planned_on.isoformat(), "days": 7},
+            due.pk: ngettext(
+                "Case %(number)s: an agreement of the plan is due on %(date)s (in %(days)s day).",
+                "Case %(number)s: an agreement of the plan is due on %(date)s (in %(days)s days).",
+                7,
+            )
+            % {"number": number, "date": date_format(p.sleep.due_on, "DATE_FORMAT"), "days": 7},
+            review_due.pk: ngettext(
+                "Case %(number)s: a review of the plan is planned on %(date)s (in %(days)s day).",
+                "Case %(number)s: a review of the plan is planned on %(date)s (in %(days)s days).",
+                7,
+            )
+            % {"number": number, "date": date_format(review.planned_on, "DATE_FORMAT"), "days": 7},
             alert.pk: gettext(
                 "Case %(number)s: a safety agreement was due on %(date)s and has not been reported "
                 "done. Check the safety at once."
             )
-            % {"number": number, "date": p.sleep.due_on.isoformat()},
+            % {"number": number, "date": date_format(p.sleep.due_on, "DATE_FORMAT")},
             help_asked.pk: gettext("Case %(number)s: help was asked with an agreement of the plan.")
             % {"number": number},
         }
@@ -426,7 +435,7 @@ def test_members_with_a_link_get_one_email_before_their_agreement_is_due(accepte
     to_members = [m for m in mail.outbox if m.to[0].endswith("@example.org") and m.to[0].startswith(("oma", "piet"))]
     assert [m.to for m in to_members] == [["oma@example.org"]]
     body = to_members[0].body
-    assert (today + datetime.timedelta(days=7)).isoformat() in body
+    assert date_format(today + datetime.timedelta(days=7), "DATE_FORMAT") in body
     for secret in (p.case.number, p.sleep.what, "Oma", p.case.family_name):
         assert secret not in body
     # A revoked link: no more reminders for the next lead time.
