@@ -15,6 +15,7 @@ urlpatterns = [
     path("l/", include("kring.measures.link_urls")),
     path("evaluation/", include("kring.evaluation.urls")),
     path("work/", include("kring.worklists.urls")),
+    path("inbox/", include("kring.inbox.urls")),
     path("organisation/", include("kring.trajectories.organisation_urls")),
     path("cases/", include("kring.cases.urls")),
     path("methods/", include("kring.methods.urls")),

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import Membership
+from kring.cases.queries import visible_cases
 
 from . import kinds
 from .models import EmailPreference, Notification
@@ -122,6 +123,36 @@ def mark_read(user, ids=None) -> int:
     if ids is not None:
         mine = mine.filter(pk__in=[int(i) for i in ids])
     return mine.update(read_at=timezone.now())
+
+
+def settle(kind: str, key: str) -> int:
+    """Mark read everyone's unread notifications of one event once it is dealt with (a coordinator was allocated
+    for the trajectory the team lead was told about)."""
+    return Notification.objects.filter(kind=kind, key=key, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def open_notification(user, notification_id: int) -> str:
+    """Mark one of the user's own notifications read and return where it leads ("" when it is not theirs)."""
+    row = Notification.objects.filter(recipient=user, pk=notification_id).values_list("link", flat=True).first()
+    if row is None:
+        return ""
+    mark_read(user, [notification_id])
+    return row if row.startswith("/") and not row.startswith("//") else ""
+
+
+def settle_hidden(user) -> int:
+    """Mark read the user's unread notifications about cases they may no longer see (the inbox leaves those out),
+    so the count in the header matches what the inbox shows."""
+    hidden = Notification.objects.filter(recipient=user, read_at__isnull=True, case__isnull=False).exclude(
+        case__in=visible_cases(user)
+    )
+    return hidden.update(read_at=timezone.now())
+
+
+def email_preferences(user) -> dict[str, bool]:
+    """Kind code -> whether the user gets it by e-mail: their choice, or the kind's default."""
+    chosen = email_choices([user.pk])
+    return {code: chosen.get((user.pk, code), kind.email) for code, kind in kinds.KINDS.items()}
 
 
 @transaction.atomic

@@ -120,6 +120,9 @@ class Invitation(models.Model):
         blank=True,
     )
     invited_on = models.DateField(_("invited on"))
+    # Set when the meeting moved after this invitation was made: the letter the person has names the old time
+    # ("vervangen"); the re-invite step clears it with a new invitation date, and the letter then names the new one.
+    superseded_at = models.DateTimeField(_("superseded on"), null=True, blank=True)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()

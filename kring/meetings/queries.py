@@ -35,6 +35,11 @@ class MeetingView:
     team: list = field(default_factory=list)
 
     @property
+    def superseded(self) -> bool:
+        """Whether an invitation was made for a time the meeting has since moved from (the re-invite step)."""
+        return any(invitation.superseded_at for invitation in self.invitations)
+
+    @property
     def private_time_holds(self) -> bool | None:
         """True when every private part has attendance recorded without professionals; None if none recorded."""
         if not self.private_checks or not any(c.recorded for c in self.private_checks):

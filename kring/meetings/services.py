@@ -27,7 +27,7 @@ from kring.network.queries import load_records
 from kring.trajectories.core.states import ACTIVE
 from kring.trajectories.models import Trajectory
 
-from . import core
+from . import core, handoffs
 from .choices import Answer, InvitationRole, MeetingStatus, Mode, PartKind
 from .models import Attendance, InformationContribution, Invitation, Meeting, MeetingPart
 
@@ -221,7 +221,7 @@ def update_meeting(actor, case_id, meeting_id, changes: dict, expected_version) 
     _refuse_cancelled(meeting)
     refuse_if_stale(meeting, expected_version, MEETING_FIELDS)
     _refuse_unknown(changes, MEETING_FIELDS)
-    old_kind = meeting.kind
+    old_kind, old_start = meeting.kind, meeting.starts_at
     zone = local_zone(case.organisation)
     for name, value in changes.items():
         if name in ("starts_at", "ends_at"):
@@ -237,6 +237,8 @@ def update_meeting(actor, case_id, meeting_id, changes: dict, expected_version) 
     meeting.version += 1
     set_history_user(meeting, actor.user)
     meeting.save()
+    if meeting.starts_at != old_start and meeting.status == MeetingStatus.PLANNED:
+        handoffs.rescheduled(actor, case, meeting)
     log_access(actor, Action.UPDATE, [meeting_access(meeting)])
     return meeting
 
@@ -259,6 +261,29 @@ def cancel_meeting(actor, case_id, meeting_id, reason: str, expected_version) ->
     meeting.save()
     log_access(actor, Action.UPDATE, [meeting_access(meeting)])
     return meeting
+
+
+@logs_refusal
+@transaction.atomic
+def reinvite(actor, case_id, meeting_id) -> int:
+    """The re-invite step after the meeting moved: each superseded invitation becomes a new one for the new time
+    (invited today by this user, the answer asked again); its letter and calendar file then name the new time.
+    Returns how many were made new."""
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    rows = list(meeting.invitations.select_for_update().filter(superseded_at__isnull=False))
+    today = timezone.localdate()
+    for invitation in rows:
+        invitation.superseded_at = None
+        invitation.invited_on = today
+        invitation.invited_by = actor.user
+        invitation.answer = Answer.NONE
+        invitation.version += 1
+        set_history_user(invitation, actor.user)
+        invitation.save()
+    if rows:
+        log_access(actor, Action.UPDATE, [invitation_access(invitation) for invitation in rows])
+    return len(rows)
 
 
 @logs_refusal

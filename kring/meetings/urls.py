@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:meeting_id>/", views.meeting_detail, name="detail"),
     path("<int:meeting_id>/edit/", views.meeting_edit, name="edit"),
     path("<int:meeting_id>/cancel/", views.meeting_cancel, name="cancel"),
+    path("<int:meeting_id>/reinvite/", views.reinvite, name="reinvite"),
     path("<int:meeting_id>/parts/", views.part_add, name="part_add"),
     path("<int:meeting_id>/invite/", views.invite, name="invite"),
     path("<int:meeting_id>/invitations/<int:invitation_id>/", views.invitation_edit, name="invitation"),

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kring.cases import queries as case_queries
@@ -171,6 +172,29 @@ def meeting_edit(request, pk, meeting_id):
         },
         status=result.status,
     )
+
+
+@_in_local_time
+@require_POST
+def reinvite(request, pk, meeting_id):
+    """The re-invite step after the meeting moved: the superseded invitations become new ones for the new time."""
+    _check_change(request, pk, meeting_id)
+    try:
+        made = services.reinvite(_actor(request), pk, meeting_id)
+    except ValidationError as error:
+        for message in _messages_of(error):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s invitation was made new; send its letter.",
+                "%(count)s invitations were made new; send their letters.",
+                made,
+            )
+            % {"count": made},
+        )
+    return redirect(_detail_url(pk, meeting_id))
 
 
 @_in_local_time

@@ -27,7 +27,7 @@ from kring.trajectories.choices import Status
 from kring.trajectories.models import Trajectory
 from kring.trajectories.services import definition_for
 
-from . import core
+from . import core, handoffs
 from .choices import AgreementStatus, BottomLineKind, DecisionOutcome, PlanStatus
 from .editing import (
     WORK_REFUSAL,
@@ -368,6 +368,7 @@ def submit_plan(actor, case_id, plan_id, expected_version) -> Plan:
         raise ValidationError({"__all__": [messages[p] for p in problems]})
     plan.status = PlanStatus.SUBMITTED
     plan.submitted_on = timezone.localdate()
+    handoffs.submitted(case, plan)
     save_new_version(plan, actor)
     log_access(actor, Action.UPDATE, [plan_access(plan)])
     return plan
@@ -484,6 +485,7 @@ def decide_plan(actor, case_id, plan_id, outcome: str, reason: str, checks: dict
     else:
         # The decided version stays with the decision (its snapshot); the changes asked for make the next one.
         plan.status = PlanStatus.SENT_BACK
+        handoffs.sent_back(case, plan)
         plan.edition += 1
     save_new_version(plan, actor)
     log_access(actor, Action.UPDATE, [plan_access(plan)], detail=f"decision: {outcome}")

@@ -30,7 +30,7 @@ from kring.core.history import set_history_user
 from kring.methods import selector
 from kring.methods.catalogue import MethodDefinitionError, catalogue, with_duration_overrides
 
-from . import deadlines
+from . import deadlines, handoffs
 from .choices import Status
 from .core import jeugdwet, schedule, states
 from .models import (
@@ -401,6 +401,8 @@ def offer_trajectory(
     )
     _event(actor, trajectory, "status", "", Status.OFFERED, offered_on, note=note)
     log_access(actor, Action.CREATE, [_trajectory_access(trajectory)])
+    if _needs_coordinator(trajectory):
+        handoffs.without_coordinator(case, trajectory)
     return trajectory
 
 
@@ -559,6 +561,7 @@ def allocate_coordinator(
         member.save()
 
         forget_scope(coordinator)
+    handoffs.coordinator_allocated(case, trajectory)
     _event(
         actor,
         trajectory,

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.functional import SimpleLazyObject
 
 from kring.accounts.models import CASE_ROLES, Role
+from kring.inbox.queries import unread_count
 
 
 def navigation(request):
@@ -14,4 +16,6 @@ def navigation(request):
         "nav_admin": admin.site.has_permission(request),
         "nav_organisation": user.has_role(Role.TEAM_LEAD, Role.ADMINISTRATOR),
         "nav_evaluation": user.has_role(Role.TEAM_LEAD, Role.ADMINISTRATOR, Role.RESEARCHER),
+        # Counted when the page shows it, in one query (kring.inbox.queries.unread_count).
+        "inbox_unread": SimpleLazyObject(lambda: unread_count(user)),
     }

@@ -34,6 +34,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -42,8 +43,10 @@ from django.utils.translation import ngettext
 from kring.accounts.models import CASE_ROLES, Membership, Organisation, Role
 from kring.audit.services import Access, Action, log_access
 from kring.cases.choices import CaseRole
-from kring.cases.models import CaseTeamMember
+from kring.cases.models import Case, CaseTeamMember, Consent
 from kring.cases.queries import visible_cases
+from kring.inbox import kinds as inbox_kinds
+from kring.inbox.services import notify
 from kring.meetings.due import PLANNED, local_time, meeting_id_of
 from kring.plans.due import review_subject as review_subject  # known here too (tests)
 from kring.plans.follow_up import HELP_SUBJECT
@@ -152,6 +155,8 @@ def scan(today: date | None = None) -> ScanResult:
         email_for=email_for,
     )
     started = timezone.now()
+    with transaction.atomic():
+        tell_lapsing_consents(today)
     found = [source.reminders(window) for source in due_sources() if source.reminders is not None]
     cases = set().union(*(part.cases for part in found))
     if not cases:
@@ -167,6 +172,7 @@ def scan(today: date | None = None) -> ScanResult:
         return ScanResult(alerts, alerts, alerts)
     with transaction.atomic():
         Reminder.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=1000)
+        tell_reviews_due(candidates)
         # What is new: made from ``started`` on and not yet e-mailed. A concurrent scan that inserted first has
         # e-mailed (and marked) its rows in its own transaction, so they are not sent twice.
         new = Reminder.objects.filter(
@@ -199,6 +205,74 @@ def _reminders_of(due: DueDate, window: ScanWindow, teams) -> list[Reminder]:
         )
         for user_id in recipients(teams.get(due.case_id, {}), due.also)
     ]
+
+
+def tell_reviews_due(candidates: list[Reminder]) -> int:
+    """A review of the plan coming up, in the inbox of the people its reminders go to: once per review and date
+    (the key), at the first lead time reached, however often the scan runs."""
+    per_review: dict[tuple[int, str, date], set[int]] = defaultdict(set)
+    for reminder in candidates:
+        if reminder.kind == DeadlineKind.REVIEW and reminder.lead_days >= 0 and reminder.trajectory_id:
+            per_review[(reminder.case_id, reminder.subject, reminder.due_on)].add(reminder.user_id)
+    if not per_review:
+        return 0
+    cases = Case.objects.in_bulk({case_id for case_id, _subject, _due in per_review})
+    trajectories = {(r.case_id, r.subject): r.trajectory_id for r in candidates if r.kind == DeadlineKind.REVIEW}
+    told = 0
+    for (case_id, subject, due_on), users in per_review.items():
+        case = cases[case_id]
+        told += len(
+            notify(
+                inbox_kinds.REVIEW_DUE,
+                users,
+                organisation=case.organisation_id,
+                case=case,
+                link=reverse("plans:plan", args=[case_id, trajectories[(case_id, subject)]]),
+                key=f"{subject}:{due_on.isoformat()}",
+                params={"date": due_on.isoformat()},
+            )
+        )
+    return told
+
+
+# A consent is asked again a year after it was given (decision 103): the case workers are told this many days
+# before, once per consent. Only the newest consent of a person for a purpose counts; a new one replaces it.
+CONSENT_TERM_DAYS = 365
+CONSENT_NOTICE_DAYS = 30
+
+
+def tell_lapsing_consents(today: date) -> int:
+    """Tell the case workers of open cases about each consent that lapses within CONSENT_NOTICE_DAYS."""
+    given_from = today - timedelta(days=CONSENT_TERM_DAYS)
+    given_to = given_from + timedelta(days=CONSENT_NOTICE_DAYS)
+    newer = Consent.objects.filter(
+        person_id=OuterRef("person_id"), purpose=OuterRef("purpose"), given_on__gt=OuterRef("given_on")
+    )
+    rows = list(
+        Consent.objects.filter(given_on__gt=given_from, given_on__lte=given_to, withdrawn_on__isnull=True)
+        .exclude(case__status="closed")
+        .exclude(Exists(newer))
+        .select_related("case")
+    )
+    if not rows:
+        return 0
+    teams = _case_teams({row.case_id for row in rows})
+    told = 0
+    for consent in rows:
+        workers = {user_id for user_id, role in teams.get(consent.case_id, {}).items() if role == CaseRole.CASE_WORKER}
+        lapses_on = consent.given_on + timedelta(days=CONSENT_TERM_DAYS)
+        told += len(
+            notify(
+                inbox_kinds.CONSENT_LAPSING,
+                workers,
+                organisation=consent.organisation_id,
+                case=consent.case,
+                link=reverse("cases:detail", args=[consent.case_id]),
+                key=f"consent:{consent.pk}:{lapses_on.isoformat()}",
+                params={"date": lapses_on.isoformat()},
+            )
+        )
+    return told
 
 
 def _email_organisations(candidates, email_for):

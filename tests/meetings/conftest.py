@@ -4,6 +4,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from kring.meetings import services
@@ -52,6 +53,7 @@ def mw(world):
             "interpreter_language": "Arabisch",
         },
     )
+    mail.outbox.clear()  # the hand-off e-mails of the offer and the allocation (tests/inbox) are counted there
     return SimpleNamespace(
         world=world,
         case=case,

@@ -5,6 +5,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.core import mail
 
 from kring.plans import services
 from kring.trajectories import services as trajectory_services
@@ -115,6 +116,7 @@ def pw(mw):  # noqa: F811
 @pytest.fixture
 def accepted(pw):
     accept(pw)
+    mail.outbox.clear()  # the hand-off e-mails of making the plan (tests/inbox) are counted there
     pw.plan.refresh_from_db()
     for agreement in (pw.sleep, pw.school):
         agreement.refresh_from_db()
