@@ -1,12 +1,21 @@
 """The statistics core's refusal and warning codes, in the reader's language."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def _list(value):
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value[:8])
     return str(value)
+
+
+def _count(p):
+    """The number a plural message counts (its ``count``); 0 when the code gave none or not a number."""
+    try:
+        return int(p.get("count", 0))
+    except ValueError:
+        return 0
 
 
 def error_message(error: dict) -> str:
@@ -59,11 +68,23 @@ def error_message(error: dict) -> str:
         else "",
         "perfect_separation": _("A model separated the groups perfectly; its estimates are unreliable."),
         "not_converged": _("A model did not converge."),
-        "rows_dropped_missing": _("%(count)s rows with missing values were left out.") % p if "count" in p else "",
+        "rows_dropped_missing": ngettext(
+            "%(count)s row with missing values was left out.",
+            "%(count)s rows with missing values were left out.",
+            _count(p),
+        )
+        % p
+        if "count" in p
+        else "",
         "constant_covariate_dropped": _("The covariate %(column)s has one value only and was left out.") % p
         if "column" in p
         else "",
-        "treated_unmatched": _("%(count)s treated rows found no comparable row and were left out of matching.") % p
+        "treated_unmatched": ngettext(
+            "%(count)s treated row found no comparable row and was left out of matching.",
+            "%(count)s treated rows found no comparable row and were left out of matching.",
+            _count(p),
+        )
+        % p
         if "count" in p
         else "",
         "zero_cell_correction": _("A zero cell: 0.5 was added to every cell for the odds ratio."),

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kring.accounts.models import Role
 from kring.audit.services import Access, Action, log_access
@@ -229,7 +230,12 @@ def _run_upload(job):
         max_rows=limit["max_rows"],
         max_columns=limit["max_columns"],
     )
-    _progress(job.pk, 20, _("%(n)s rows read; estimating") % {"n": len(extract.frame)})
+    _progress(
+        job.pk,
+        20,
+        ngettext("%(n)s row read; estimating", "%(n)s rows read; estimating", len(extract.frame))
+        % {"n": len(extract.frame)},
+    )
     kinds = {o: ("binary" if o in extract.binary else "continuous") for o in extract.outcomes}
     result = effects.evaluate(
         extract.frame, extract.treatment, kinds, extract.covariates, extract.moderators, spec["correction"]
@@ -261,12 +267,12 @@ def _run_extract(job, today):
         job.project,
         fmt,
         today=today,
-        progress=lambda percent, n: _progress(job.pk, percent, _("%(n)s rows") % {"n": n}),
+        progress=lambda percent, n: _progress(job.pk, percent, ngettext("%(n)s row", "%(n)s rows", n) % {"n": n}),
     )
     EvaluationJob.objects.filter(pk=job.pk).update(
         status=JobStatus.DONE,
         progress=100,
-        stage=_("%(n)s rows") % {"n": rows},
+        stage=ngettext("%(n)s row", "%(n)s rows", rows) % {"n": rows},
         result=content,
         filename=f"kring-extract-{job.project_id}-{today.isoformat()}-{fmt}.zip",
         content_type="application/zip",
