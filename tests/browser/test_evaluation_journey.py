@@ -14,6 +14,7 @@ from kring.evaluation import services
 from kring.evaluation.models import EvaluationJob
 
 from ..evaluation.conftest import TODAY, small_world  # noqa: F401  (the hand-checked world of trajectories)
+from .conftest import assert_accessible
 from .test_foundation_journey import log_in
 
 pytestmark = pytest.mark.browser
@@ -24,11 +25,13 @@ def test_dashboard_report_progress_and_pdf(page, live_server, small_world):  # n
     page.locator("nav a[href='/evaluation/']").click()
     expect(page.locator("#indicators")).to_contain_text("Familienetwerkberaad")
     expect(page.locator("#indicators tbody tr").first).to_contain_text("5")  # five FNB offers, shown exactly
+    assert_accessible(page)
     page.screenshot(path="/tmp/kring-evaluation.png", full_page=True)
 
     page.locator("#build-report").click()
     expect(page.locator("#job-state")).to_have_text("wacht")
     expect(page.locator("#job-progress")).to_have_attribute("value", "0")
+    assert_accessible(page)
     job = EvaluationJob.objects.get()
 
     # The worker picks the job up and reports a first step; the page shows it without a reload.
@@ -43,6 +46,7 @@ def test_dashboard_report_progress_and_pdf(page, live_server, small_world):  # n
     expect(page.locator("#job-download")).to_be_visible(timeout=20_000)
     expect(page.locator("#report-methods")).to_contain_text("Familienetwerkberaad")
     expect(page.locator("main")).to_contain_text("Hoe vaak leidt een aanbod tot een plan")
+    assert_accessible(page)
     page.screenshot(path="/tmp/kring-evaluation-report.png", full_page=True)
     with page.expect_download() as download_info:
         page.locator("#job-download").click()

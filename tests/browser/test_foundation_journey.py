@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from kring.cases.models import Case
 
 from ..factories import PASSWORD
+from .conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +52,7 @@ def test_referral_is_recorded_found_and_kept_from_the_other_organisation(page, l
     page.locator("nav a[href='/cases/new/']").click()
     expect(page).to_have_url(f"{live_server.url}/cases/new/{world.a.org.pk}/")
     expect(page.locator("h1")).to_contain_text(world.a.org.name)
+    assert_accessible(page)
     page.fill("[name=family_name]", "Familie Vermeulen")
     page.select_option("[name=team]", str(world.a.team.pk))
     page.select_option("[name=legal_context]", "nl_voluntary")
@@ -78,6 +80,7 @@ def test_referral_is_recorded_found_and_kept_from_the_other_organisation(page, l
     people = page.locator("section[aria-labelledby=people-h] tbody tr")
     expect(people).to_have_count(1)
     expect(people.first).to_contain_text(f"{CHILD_FIRST} {CHILD_LAST}")
+    assert_accessible(page)
     expect(page.locator("section[aria-labelledby=team-h]")).to_contain_text(str(world.a.case_worker))
     assert case.organisation_id == world.a.org.pk and case.team_id == world.a.team.pk
     assert case.persons.get().is_central
@@ -89,6 +92,7 @@ def test_referral_is_recorded_found_and_kept_from_the_other_organisation(page, l
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(case.number)
     expect(rows.first).to_contain_text(f"{CHILD_FIRST} {CHILD_LAST}")
+    assert_accessible(page)
     rows.first.get_by_role("link", name=case.number).click()
     expect(page).to_have_url(case_url)
 
@@ -101,6 +105,7 @@ def test_referral_is_recorded_found_and_kept_from_the_other_organisation(page, l
     expect(body).not_to_contain_text("Vermeulen")
     expect(body).not_to_contain_text(CHILD_FIRST)
     expect(body).not_to_contain_text(case.number)
+    assert_accessible(page)
 
     search_caseload(page, live_server, CHILD_FIRST)
     expect(page.locator("table tbody tr")).to_have_count(0)
@@ -122,6 +127,7 @@ def focused(page):
 def test_login_form_works_by_keyboard_alone(page, live_server, world):
     page.goto(f"{live_server.url}/accounts/login/")
     # The first stop is the skip link, which jumps to the content.
+    assert_accessible(page)
     page.keyboard.press("Tab")
     assert focused(page) == "skip-link"
     expect(page.locator(".skip-link")).to_be_in_viewport()
@@ -139,6 +145,7 @@ def test_login_form_works_by_keyboard_alone(page, live_server, world):
 
     # A wrong password: the error is announced, the address kept, and the form is usable again by keyboard.
     expect(page.get_by_role("alert")).to_be_visible()
+    assert_accessible(page)
     expect(page.locator("#id_login")).to_have_value(world.a.case_worker.email)
     page.locator("#id_password").focus()
     page.keyboard.type(PASSWORD)

@@ -21,6 +21,7 @@ from kring.trajectories.models import Reminder
 
 from ..factories import actor
 from ..meetings.conftest import mw  # noqa: F401  (the trajectory, the map and the meeting)
+from .conftest import assert_accessible
 from .test_foundation_journey import log_in, log_out
 
 pytestmark = pytest.mark.browser
@@ -34,12 +35,15 @@ def test_plan_made_approved_kept_through_a_link_and_reviewed(page, live_server, 
     log_in(page, live_server, world.a.case_worker.email)
     page.goto(plan_url)
     page.locator(f"a[href$='/plans/{trajectory.pk}/bottom-lines/new/']").click()
+    expect(page.locator("[name=text]")).to_be_visible()  # the bottom line form is open
+    assert_accessible(page)
     page.fill("[name=text]", "De kinderen slapen elke nacht op een veilige plek.")
     page.fill("[name=reason]", "Er waren ruzies 's nachts waar de kinderen bij waren.")
     page.fill("[name=legal_basis]", "Ondertoezichtstelling")
     page.select_option("[name=kind]", "non_negotiable")
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator("#bottom-lines")).to_contain_text("veilige plek")
+    assert_accessible(page)
     log_out(page, live_server)
 
     # The meeting was held (the coordinator's step, recorded here directly).
@@ -52,16 +56,21 @@ def test_plan_made_approved_kept_through_a_link_and_reviewed(page, live_server, 
     page.goto(plan_url)
     page.locator(f"form[action$='/plans/{trajectory.pk}/start/'] button").click()
     page.locator(f"a[href$='/plans/{trajectory.pk}/edit/']").first.click()
+    expect(page.locator("[name=concerns]")).to_be_visible()  # the plan form is open
+    assert_accessible(page)
     page.fill("[name=concerns]", "We willen dat Sam rustig kan slapen en elke dag naar school gaat.")
     page.fill("[name=if_it_goes_wrong]", "Dan belt mama oma en slaapt Sam bij oma.")
     page.fill("[name=child_view]", "Ik wil bij oma kunnen logeren.")
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator("#family-words")).to_contain_text("rustig kan slapen")
+    assert_accessible(page)
     for what, safety in (
         ("Sam slaapt bij oma als het thuis onrustig is.", True),
         ("Oma haalt Sam op woensdag van school.", False),
     ):
         page.locator(f"#agreements a[href$='/plans/{trajectory.pk}/agreements/new/']").click()
+        expect(page.locator("[name=what]")).to_be_visible()  # the agreement form is open
+        assert_accessible(page)
         page.fill("[name=what]", what)
         page.select_option("[name=owner_person]", str(mw.oma.pk))
         page.select_option("[name=backup_person]", str(mw.piet.pk))
@@ -73,6 +82,7 @@ def test_plan_made_approved_kept_through_a_link_and_reviewed(page, live_server, 
         expect(page.locator("#agreements")).to_contain_text(what)
     page.locator(f"form[action$='/plans/{trajectory.pk}/submit/'] button").click()
     expect(page.locator(f"a[href$='/plans/{trajectory.pk}/edit/']")).to_have_count(0)
+    assert_accessible(page)
     assert Plan.objects.get(trajectory=trajectory).status == "submitted"
     log_out(page, live_server)
 
@@ -80,12 +90,26 @@ def test_plan_made_approved_kept_through_a_link_and_reviewed(page, live_server, 
     log_in(page, live_server, world.a.case_worker.email)
     page.goto(plan_url)
     page.locator(f"a[href$='/plans/{trajectory.pk}/decide/']").click()
+    expect(page.locator("input[name=outcome]").first).to_be_visible()  # the decision form is open
+    assert_accessible(page)
     page.locator("input[name^=met_][value=not_met]").check()
     page.locator("textarea[name^=why_], input[name^=why_]").first.fill("Er staat niet wie 's nachts opvangt.")
     page.locator("input[name=outcome][value=accepted]").check()
     page.fill("[name=reason]", "Het plan is veilig genoeg.")
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator(".errorlist, [role=alert]").first).to_be_visible()
+    # The refusal is summarised at the top of the form, on the screen and focused, and stands beside the button.
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_be_focused()
+    expect(summary).to_have_attribute("role", "alert")
+    # Its link leads to the field the refusal is about, and puts the keyboard there.
+    to_field = summary.locator("a[data-field]").first
+    expect(to_field).to_contain_text("aanvaard")  # "cannot accept: a non-negotiable bottom line is not met"
+    to_field.click()
+    summary_focus = page.evaluate("document.activeElement.closest('.field') !== null")
+    assert summary_focus and page.evaluate("document.activeElement.name") == "outcome"
+    assert_accessible(page)
     assert Plan.objects.get(trajectory=trajectory).status == "submitted"
     page.locator("input[name^=met_][value=met]").check()
     page.locator("textarea[name^=why_], input[name^=why_]").first.fill("Oma vangt Sam op; Piet staat in.")
@@ -95,16 +119,20 @@ def test_plan_made_approved_kept_through_a_link_and_reviewed(page, live_server, 
     plan = Plan.objects.get(trajectory=trajectory)
     assert plan.status == "accepted" and plan.accepted_on == datetime.date.today()
     page.screenshot(path="/tmp/kring-plan.png", full_page=True)
+    assert_accessible(page)
     log_out(page, live_server)
 
     # The coordinator makes Oma's personal link; its address is shown once.
     log_in(page, live_server, world.a.coordinator.email)
     page.goto(plan_url)
     page.locator(f"a[href$='/plans/{trajectory.pk}/links/new/']").click()
+    expect(page.locator("[name=person]")).to_be_visible()  # the link form is open
+    assert_accessible(page)
     page.select_option("[name=person]", str(mw.oma.pk))
     page.locator("main form button[type=submit]").first.click()
     address = page.locator(".secret").first.inner_text().strip()
     assert re.search(r"/l/[\w-]{40,}/$", address)
+    assert_accessible(page)
     log_out(page, live_server)
 
     # Oma, without an account: confirms the school agreement, reports the safety agreement not done.
@@ -113,12 +141,14 @@ def test_plan_made_approved_kept_through_a_link_and_reviewed(page, live_server, 
     page.goto(address)
     expect(page.locator("h1")).to_contain_text("Oma")
     expect(page.locator("body")).not_to_contain_text(case.number)
+    assert_accessible(page)
     page.locator(f"form[action$='/agreements/{school.pk}/confirm/'] button").click()
     report = page.locator(f"form[action$='/agreements/{sleep.pk}/report/']")
     report.locator("input[name=outcome][value=not_done]").check()
     report.locator("textarea[name=note]").fill("Ik lag zelf in het ziekenhuis.")
     report.locator("button[type=submit]").click()
     page.screenshot(path="/tmp/kring-plan-link.png", full_page=True)
+    assert_accessible(page)
     assert Agreement.objects.get(pk=school.pk).confirmed_on == datetime.date.today()
     assert Agreement.objects.get(pk=sleep.pk).status == "not_done"
 
@@ -128,6 +158,7 @@ def test_plan_made_approved_kept_through_a_link_and_reviewed(page, live_server, 
     page.goto(f"{live_server.url}/work/")
     expect(page.locator(f"input[name=reminder][value='{alert.pk}']")).to_be_visible()
     expect(page.locator("section[aria-labelledby=reminders-h]")).to_contain_text(case.number)
+    assert_accessible(page)
 
     # The review shows both reports; the case worker records it.
     review = Review.objects.filter(plan=plan).order_by("planned_on").first()
@@ -136,6 +167,7 @@ def test_plan_made_approved_kept_through_a_link_and_reviewed(page, live_server, 
         confirmed_on = date_format(datetime.date.today(), "SHORT_DATE_FORMAT")
     expect(page.locator(f"#keeping-{school.pk}")).to_contain_text(confirmed_on)
     expect(page.locator(f"#keeping-{sleep.pk}")).to_contain_text("Ik lag zelf in het ziekenhuis.")
+    assert_accessible(page)
     page.locator(f"#keeping-{school.pk} input[value=kept]").check()
     page.locator(f"#keeping-{sleep.pk} input[value=not_kept]").check()
     page.fill("[name=my_score]", "4")
@@ -145,3 +177,4 @@ def test_plan_made_approved_kept_through_a_link_and_reviewed(page, live_server, 
     assert Review.objects.get(pk=review.pk).decision == "new_meeting"
     assert list(review.ratings.values_list("score", flat=True)) == [4]
     expect(page.locator(f"#review-{review.pk}")).to_contain_text("4")
+    assert_accessible(page)

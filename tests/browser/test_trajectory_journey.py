@@ -17,6 +17,7 @@ from kring.network import services as network_services
 from kring.trajectories.models import SelectorRun, Trajectory
 
 from ..factories import actor
+from .conftest import assert_accessible
 from .test_foundation_journey import log_in, log_out
 
 pytestmark = pytest.mark.browser
@@ -45,12 +46,14 @@ def test_selector_offer_allocate_prepare_invite_and_hold_the_meeting(page, live_
     page.locator(f"a[href='/cases/{case.pk}/trajectories/selector/']").click()
     # From the map: the sibling already on the case and the three persons just added (the central child not).
     expect(page.locator("[name=network_size]")).to_have_value("4")
+    assert_accessible(page)
     page.select_option("[name=safety_concern]", "some")
     page.select_option("[name=setting]", "foster_care")
     page.select_option("[name=motivation]", "high")
     page.locator("form.card button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/trajectories/selector/\d+/$"))
     expect(page.locator("ol.ranking > li").first).to_be_visible()
+    assert_accessible(page)
     run = SelectorRun.objects.get(case=case)
     assert run.answers["setting"] == "foster_care"
 
@@ -60,11 +63,13 @@ def test_selector_offer_allocate_prepare_invite_and_hold_the_meeting(page, live_
         page.fill("[name=choice_reason]", "Het gezin kent het familienetwerkberaad van de pleegzorg.")
     page.locator("section[aria-labelledby=choice-h] form").first.locator("button[type=submit]").click()
     expect(page.locator("[name=offered_on]")).to_be_visible()
+    assert_accessible(page)
     page.locator(f"form[action='/cases/{case.pk}/trajectories/offer/'] button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/trajectories/\d+/$"))
     trajectory = Trajectory.objects.get(case=case)
     assert (trajectory.method_code, trajectory.selector_run_id) == ("fnb", run.pk)
     expect(page.locator("#trajectory-status")).to_have_attribute("class", re.compile("status-offered"))
+    assert_accessible(page)
 
     # The family accepts.
     page.select_option("[name=status]", "accepted")
@@ -76,6 +81,7 @@ def test_selector_offer_allocate_prepare_invite_and_hold_the_meeting(page, live_
     # The team lead allocates the coordinator.
     log_in(page, live_server, world.a.lead.email)
     page.goto(_trajectory_url(live_server, case, trajectory))
+    assert_accessible(page)
     page.select_option("[name=coordinator]", str(world.a.coordinator.pk))
     page.locator(f"form[action$='/{trajectory.pk}/coordinator/'] button[type=submit]").click()
     expect(page.locator("#coordinator")).to_contain_text(str(world.a.coordinator))
@@ -88,6 +94,8 @@ def test_selector_offer_allocate_prepare_invite_and_hold_the_meeting(page, live_
     page.locator(f"form[action$='/{trajectory.pk}/status/'] button[type=submit]").click()
     expect(page.locator("#trajectory-status")).to_have_attribute("class", re.compile("status-preparing"))
     page.locator(f"a[href='/cases/{case.pk}/meetings/new/{trajectory.pk}/']").click()
+    expect(page.locator("[name=kind]")).to_be_visible()  # the meeting form is open
+    assert_accessible(page)
     start = (timezone.localtime() - datetime.timedelta(days=1)).replace(hour=18, minute=0)
     page.select_option("[name=kind]", "network_meeting")
     page.fill("[name=starts_at]", start.strftime("%Y-%m-%dT%H:%M"))
@@ -107,6 +115,7 @@ def test_selector_offer_allocate_prepare_invite_and_hold_the_meeting(page, live_
     page.goto(f"{live_server.url}/cases/{case.pk}/meetings/{meeting.pk}/invite/")
     expect(page.locator(f"#person-{oma.pk}")).to_be_checked()
     expect(page.locator(f"#person-{kees.pk}")).not_to_be_checked()
+    assert_accessible(page)
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/meetings/{meeting.pk}/$"))
     invited = set(Invitation.objects.filter(meeting=meeting).values_list("person__first_name", flat=True))
@@ -120,11 +129,13 @@ def test_selector_offer_allocate_prepare_invite_and_hold_the_meeting(page, live_
         page.check(f"[name=p{part.pk}_i{oma_invitation.pk}]")
     coordinator_private = page.locator(f"[name=p{parts['private_family_time'].pk}_u{world.a.coordinator.pk}]")
     expect(coordinator_private).to_be_disabled()
+    assert_accessible(page)
     page.check(f"[name=p{parts['information'].pk}_u{world.a.coordinator.pk}]")
     page.check(f"[name=p{parts['plan_presentation'].pk}_u{world.a.coordinator.pk}]")
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/meetings/{meeting.pk}/$"))
     expect(page.locator(".private-holds")).to_be_visible()
+    assert_accessible(page)
     page.screenshot(path="/tmp/kring-meeting.png", full_page=True)
     present = Attendance.objects.filter(part__meeting=meeting, present=True)
     assert present.filter(invitation=oma_invitation).count() == 3
