@@ -24,8 +24,10 @@ from kring.core.history import set_history_user
 from kring.network.core import stats
 from kring.network.core.kinship import read_relation
 from kring.network.queries import load_records
+from kring.trajectories.core import flow
 from kring.trajectories.core.states import ACTIVE
 from kring.trajectories.models import Trajectory
+from kring.trajectories.services import advance_on
 
 from . import core, handoffs
 from .choices import Answer, InvitationRole, MeetingStatus, Mode, PartKind
@@ -205,6 +207,8 @@ def schedule_meeting(actor, case_id, trajectory_id, data: dict) -> Meeting:
     meeting.save()
     _create_parts(meeting, trajectory, part_kinds)
     log_access(actor, Action.CREATE, [meeting_access(meeting)])
+    # The method's table may start the preparation when the first meeting is planned.
+    advance_on(flow.MEETING_SCHEDULED, trajectory, actor)
     return meeting
 
 
@@ -626,7 +630,8 @@ def record_attendance(
         # Each reason once, in the order found.
         raise ValidationError({"attendance": sorted(set(errors), key=errors.index)})
     _store_grid(meeting, parts, attendees, invitations, cells)
-    if cells and meeting.status == MeetingStatus.PLANNED:
+    held = bool(cells) and meeting.status == MeetingStatus.PLANNED
+    if held:
         meeting.status = MeetingStatus.HELD
     meeting.version += 1
     set_history_user(meeting, actor.user)
@@ -637,6 +642,10 @@ def record_attendance(
         [meeting_access(meeting), Access("attendance", meeting.pk, case.pk, case.organisation_id)]
         + [person_access(i.person) for i in invitations],
     )
+    if held:
+        # The method's table moves the trajectory on, as of the day the meeting began.
+        day = timezone.localtime(meeting.starts_at, local_zone(case.organisation)).date()
+        advance_on(flow.MEETING_HELD, meeting.trajectory, actor, on=day)
     return meeting
 
 

@@ -7,6 +7,7 @@ a test keeps them equal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -82,6 +83,26 @@ ConsentPurposeCode = Literal[
     "contact_network", "share_with_network", "share_with_professionals", "share_plan", "research"
 ]
 
+# The trajectory's statuses, the events the stages report and the closure reasons; they mirror
+# kring.trajectories.core (states, flow), which this app may not import (a test keeps them equal).
+TrajectoryStatus = Literal[
+    "offered", "accepted", "declined", "preparing", "meeting_held", "plan_made", "abandoned", "follow_up", "closed"
+]
+FlowEvent = Literal[
+    "offer_accepted",
+    "coordinator_allocated",
+    "meeting_scheduled",
+    "meeting_held",
+    "plan_accepted",
+    "review_held",
+    "plan_closed",
+    "abandoned",
+    "declined",
+]
+ClosureReasonCode = Literal[
+    "plan_carried_out", "plan_in_place", "declined", "abandoned", "new_trajectory", "case_closed", "other"
+]
+
 Code = Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=60)
 NonEmpty = Field(min_length=1)
 
@@ -144,6 +165,31 @@ class ReviewMoment(Strict):
     source: str = NonEmpty  # a source id, or "default" when the organisation's own practice sets it
 
 
+class FlowStep(Strict):
+    """One row of the method's table of events: when ``on`` happens, the trajectory reaches ``status``, the phase
+    ``phase`` becomes current and the case reaches ``case_status`` (each optional). ``reason``: the closure reason a
+    closing row gives."""
+
+    on: FlowEvent
+    status: TrajectoryStatus | None = None
+    phase: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    case_status: Literal["active"] | None = None
+    reason: ClosureReasonCode | None = None
+
+
+class Flow(Strict):
+    """Which event moves what, for this method (applied by kring.trajectories.core.flow)."""
+
+    steps: list[FlowStep] = Field(min_length=1)
+
+
+class Jeugdwet(Strict):
+    """Whether an accepted plan of this method fulfils the family group plan of Jeugdwet art. 4.1.2 (Dutch cases):
+    every accepted plan, or only one the family presented with its network (the plan's "presented on" date)."""
+
+    family_plan: Literal["accepted_plan", "presented_with_network"]
+
+
 class Source(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     citation: str = NonEmpty
@@ -174,6 +220,8 @@ class MethodDefinition(Strict):
     consents: list[ConsentPurposeCode] = Field(default_factory=list)
     reviews: list[ReviewMoment] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
+    flow: Flow
+    jeugdwet: Jeugdwet | None = None  # absent: the method's plan is not a family group plan in law
 
     @field_validator("code")
     @classmethod
@@ -211,6 +259,7 @@ class MethodDefinition(Strict):
         for index, review in enumerate(self.reviews):
             if review.source != DEFAULT_DURATION and review.source not in ids:
                 fail(f"reviews.{index}.source", f"unknown source id '{review.source}'")
+        self._check_flow(fail)
         if self.continua.source is not None and self.continua.source not in ids:
             fail("continua.source", f"unknown source id '{self.continua.source}'")
         for label in ("request_kinds", "settings", "referral_routes", "legal_contexts", "consents"):
@@ -218,6 +267,18 @@ class MethodDefinition(Strict):
             if len(set(values)) != len(values):
                 fail(label, "contains a value twice")
         return self
+
+    def _check_flow(self, fail: Callable[[str, str], None]) -> None:
+        phases = {phase.code for phase in self.phases}
+        seen: set[str] = set()
+        for index, step in enumerate(self.flow.steps):
+            if step.on in seen:
+                fail(f"flow.steps.{index}.on", f"duplicate '{step.on}'")
+            seen.add(step.on)
+            if step.phase is not None and step.phase not in phases:
+                fail(f"flow.steps.{index}.phase", f"unknown phase '{step.phase}'")
+            if step.status == "closed" and step.reason is None:
+                fail(f"flow.steps.{index}.reason", "a closing step needs a reason")
 
     # Convenience for callers (selector, trajectories).
     def phase(self, code: str) -> Phase:

@@ -28,8 +28,10 @@ from kring.cases.editing import lock_case, logs_refusal, refuse_if_stale, valida
 from kring.cases.models import CaseTeamMember
 from kring.core.history import set_history_user
 from kring.trajectories.choices import DeadlineKind
+from kring.trajectories.core import flow
 from kring.trajectories.core.states import ACTIVE
 from kring.trajectories.models import Reminder, Trajectory
+from kring.trajectories.services import advance_on
 
 from .choices import AgreementStatus, PlanStatus, ReportOutcome, ReviewDecision, ReviewKeeping
 from .editing import (
@@ -298,6 +300,9 @@ def hold_review(
     log_access(actor, Action.UPDATE, [review_access(review)], detail=f"review: {decision}")
     if decision == ReviewDecision.ADJUST and plan.status == PlanStatus.ACCEPTED:
         start_new_edition(actor, case_id, plan.pk, plan.version)
+    # The review moves the trajectory as the method's table says: into follow-up, or closed when it closes the plan.
+    event = flow.PLAN_CLOSED if decision == ReviewDecision.CLOSE else flow.REVIEW_HELD
+    advance_on(event, plan.trajectory, actor, on=held_on, note=review.note[:2000])
     return review
 
 

@@ -23,7 +23,6 @@ from kring.cases.editing import check_can_work_on, lock_case, logs_refusal, refu
 from kring.core.history import set_history_user
 from kring.core.public_holidays import public_holidays
 from kring.meetings.models import Meeting
-from kring.trajectories.choices import Status
 from kring.trajectories.models import Trajectory
 from kring.trajectories.services import definition_for
 
@@ -410,7 +409,10 @@ def _iso(value):
 
 def formal_basis(plan) -> str:
     """What acceptance makes of the plan in law (shown on the decision)."""
-    if plan.organisation.jurisdiction == "NL" and plan.plan_type == "family_group_plan":
+    from kring.trajectories.services import plan_is_family_plan
+
+    counts = plan_is_family_plan(plan.trajectory.method_code, presented_with_network=bool(plan.presented_on))
+    if plan.organisation.jurisdiction == "NL" and counts:
         return _("familiegroepsplan (Jeugdwet art. 4.1.2): the formal plan of this trajectory")
     return _("the formal plan of this trajectory")
 
@@ -516,18 +518,17 @@ def _parse_checks(checks, known_ids) -> dict[int, core.Check]:
 
 
 def _mark_plan_made(actor, case, plan, today):
-    """Acceptance is the moment the trajectory has its plan: the status moves on after a held meeting, the plan
-    date is kept, and a Dutch family group plan is noted on the Jeugdwet record."""
+    """Acceptance is the moment the trajectory has its plan: the method's table moves the trajectory on (after a
+    held meeting: plan made, and its phase), the plan date is kept, and a plan that counts as the family group plan
+    (the method definition says which) is noted on the Jeugdwet record."""
     from kring.trajectories import services as trajectory_services
-    from kring.trajectories.models import FamilyPlanRight
+    from kring.trajectories.core import flow
 
     trajectory = plan.trajectory
-    if trajectory.status == Status.MEETING_HELD:
-        trajectory_services.change_status(actor, case.pk, trajectory.pk, Status.PLAN_MADE, today)
-    elif trajectory.plan_made_on is None:
+    trajectory_services.advance_on(flow.PLAN_ACCEPTED, trajectory, actor, on=today)
+    if trajectory.plan_made_on is None:
         Trajectory.objects.filter(pk=trajectory.pk).update(plan_made_on=today)
-    if plan.plan_type == "family_group_plan":
-        FamilyPlanRight.objects.filter(case=case, family_plan_made_on__isnull=True).update(family_plan_made_on=today)
+    trajectory_services.record_family_plan(actor, trajectory, today, presented_with_network=bool(plan.presented_on))
     plan.trajectory.refresh_from_db()
 
 

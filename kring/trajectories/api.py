@@ -284,6 +284,7 @@ def _trajectory_data(trajectory, with_events=False):
                 "on": e.on,
                 "reason": e.reason,
                 "note": e.note,
+                "cause": e.cause,
                 "by": str(e.by),
                 "at": e.at,
             }
@@ -426,6 +427,7 @@ class TrajectoryCoordinatorView(JsonApiView):
                     data["user"],
                     accept_case_worker=data["accept_case_worker"],
                     expected_version=data["version"],
+                    on=data["on"],
                 )
         except ValidationError as error:
             warning = next(

@@ -20,6 +20,20 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+class FlowEvent(models.TextChoices):
+    """The events of the work that move a trajectory (``core/flow.py``), as the history names them."""
+
+    OFFER_ACCEPTED = "offer_accepted", _("the family accepted the offer")
+    COORDINATOR_ALLOCATED = "coordinator_allocated", _("a coordinator was allocated")
+    MEETING_SCHEDULED = "meeting_scheduled", _("a meeting was planned")
+    MEETING_HELD = "meeting_held", _("the meeting was held")
+    PLAN_ACCEPTED = "plan_accepted", _("the plan was accepted")
+    REVIEW_HELD = "review_held", _("the plan was reviewed")
+    PLAN_CLOSED = "plan_closed", _("a review closed the plan")
+    ABANDONED = "abandoned", _("the trajectory was abandoned")
+    DECLINED = "declined", _("the family declined the offer")
+
+
 class AbandonmentReason(models.TextChoices):
     FAMILY_WITHDREW = "family_withdrew", _("the family withdrew")
     NETWORK_TOO_SMALL = "network_too_small", _("the network is too small")

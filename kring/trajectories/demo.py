@@ -38,6 +38,7 @@ STEP_DAYS = {
     "declined": 12,
     "abandoned": 30,
 }
+HISTORY_NOTE = "Vastgelegd bij de overgang naar Kring: dit gebeurde voordat het dossier in Kring werd bijgehouden."
 METHOD_BY_SAFETY = {"acute": "signs_of_safety", "serious": "signs_of_safety", "some": "fnb", "none": "ekc"}
 
 
@@ -105,14 +106,17 @@ def _build(case, index, worker, lead, coordinator) -> int:
         if status == "preparing" and coordinator is None:
             break
         if status == "preparing" and trajectory.coordinator_id is None:
+            # For the coordinated methods the allocation itself starts the preparation (the method's table).
             trajectory = services.allocate_coordinator(
-                lead, case.pk, trajectory.pk, coordinator.pk, accept_case_worker=True
+                lead, case.pk, trajectory.pk, coordinator.pk, accept_case_worker=True, on=next_day
             )
         if status == "meeting_held":
             # The preparation phase ends with the meeting.
             trajectory = services.advance_phase(worker, case.pk, trajectory.pk, next_day)
         day = next_day
-        trajectory = services.change_status(worker, case.pk, trajectory.pk, status, day, reason=reason)
+        # The demo's past is recorded by hand; a step that normally follows from the work says why.
+        note = "" if status in services.MANUAL_STEPS else HISTORY_NOTE
+        trajectory = services.change_status(worker, case.pk, trajectory.pk, status, day, reason=reason, note=note)
     return created
 
 

@@ -17,6 +17,7 @@ from .choices import (
     DeadlineKind,
     DropGround,
     Exemption,
+    FlowEvent,
     OfferedBy,
     ParentsAnswer,
     Status,
@@ -205,6 +206,9 @@ class TrajectoryEvent(models.Model):
     on = models.DateField()
     reason = models.CharField(max_length=30, blank=True)
     note = models.TextField(max_length=TEXT_LENGTH, blank=True)
+    # The event of the work that made this change (a meeting held, a plan accepted: FlowEvent); empty when a
+    # person took the step by hand, and then ``note`` says why.
+    cause = models.CharField(max_length=30, choices=FlowEvent.choices, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 

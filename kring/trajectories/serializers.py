@@ -250,12 +250,15 @@ class TrajectoryPhaseSerializer(serializers.Serializer):
 
 
 class TrajectoryEventSerializer(serializers.Serializer):
-    kind = serializers.CharField(read_only=True, help_text="status, phase or coordinator.")
+    kind = serializers.CharField(read_only=True, help_text="status, phase, case or coordinator.")
     from_value = serializers.CharField(read_only=True)
     to_value = serializers.CharField(read_only=True)
     on = serializers.DateField(read_only=True)
     reason = serializers.CharField(read_only=True)
     note = serializers.CharField(read_only=True)
+    cause = serializers.CharField(
+        read_only=True, help_text="The event of the work that made the change (e.g. meeting_held); empty: by hand."
+    )
     by = serializers.CharField(read_only=True)
     at = serializers.DateTimeField(read_only=True)
 
@@ -339,6 +342,9 @@ class TrajectoryCoordinatorInputSerializer(RefuseUnknownFields, serializers.Seri
         required=False,
         default=False,
         help_text="Allocate the family's own case worker anyway, after the coordinator_is_case_worker warning.",
+    )
+    on = serializers.DateField(
+        required=False, default=None, help_text="The day of the allocation (not in the future); today when not given."
     )
     version = version_field()
 

@@ -31,8 +31,8 @@ from kring.methods import selector
 from kring.methods.catalogue import MethodDefinitionError, catalogue, with_duration_overrides
 
 from . import deadlines, handoffs
-from .choices import Status
-from .core import jeugdwet, schedule, states
+from .choices import FlowEvent, Status
+from .core import flow, jeugdwet, schedule, states
 from .models import (
     DurationOverride,
     FamilyPlanRight,
@@ -326,7 +326,7 @@ def _plan(trajectory: Trajectory, phases: list[TrajectoryPhase]) -> None:
         phase.planned_start, phase.planned_end, phase.latest_end = plan.planned_start, plan.planned_end, plan.latest_end
 
 
-def _event(actor, trajectory, kind, from_value, to_value, on, reason="", note=""):
+def _event(actor, trajectory, kind, from_value, to_value, on, reason="", note="", cause=""):
     TrajectoryEvent.objects.create(
         trajectory=trajectory,
         organisation_id=trajectory.organisation_id,
@@ -336,6 +336,7 @@ def _event(actor, trajectory, kind, from_value, to_value, on, reason="", note=""
         on=on,
         reason=reason,
         note=note,
+        cause=cause,
         by=actor.user,
     )
 
@@ -414,6 +415,161 @@ DATE_FIELD = {
     Status.ABANDONED: "abandoned_on",
     Status.CLOSED: "closed_on",
 }
+# A manual step to one of these statuses is the normal way (the family's answer, or ending with a reason code);
+# a manual step to any other status the method's table reaches by an event needs a note saying why.
+MANUAL_STEPS = frozenset({Status.ACCEPTED, Status.DECLINED, Status.ABANDONED, Status.CLOSED})
+
+
+def _last_status_on(trajectory) -> date:
+    last = (
+        TrajectoryEvent.objects.filter(trajectory=trajectory, kind="status")
+        .order_by("-on")
+        .values_list("on", flat=True)
+        .first()
+    )
+    return last or trajectory.offered_on
+
+
+def _set_status(trajectory, phases, target, on, reason) -> None:
+    """The status with its date and reason; accepting starts the first phase, ending ends the phases."""
+    trajectory.status = target
+    if target in DATE_FIELD:
+        setattr(trajectory, DATE_FIELD[target], on)
+    if target == Status.ABANDONED:
+        trajectory.abandonment_reason = reason
+    if target == Status.CLOSED:
+        trajectory.closure_reason = reason
+    if target == Status.ACCEPTED and phases and not trajectory.current_phase:
+        phases[0].started_on = on
+        trajectory.current_phase = phases[0].code
+    if target in flow.ENDED:
+        for phase in phases:
+            if phase.started_on and not phase.ended_on:
+                phase.ended_on = on
+        trajectory.current_phase = ""
+
+
+def _set_phase(trajectory, phases, move: flow.Move, on) -> None:
+    """End the current phase and those passed over; start the move's phase."""
+    by_code = {p.code: p for p in phases}
+    current = by_code.get(trajectory.current_phase)
+    if current is not None and not current.ended_on:
+        current.ended_on = on
+    for code in move.passed:
+        passed = by_code[code]
+        passed.started_on = passed.started_on or on
+        passed.ended_on = passed.ended_on or on
+    if move.phase:
+        by_code[move.phase].started_on = on
+    trajectory.current_phase = move.phase or ""
+
+
+def _apply_move(actor, case, trajectory, move: flow.Move, on: date, note="") -> None:
+    """Apply a move (from an event, or a step by hand when ``move.event`` is empty) to the locked trajectory and
+    case: each change is an event in the trajectory's history with who, the cause and why; logged."""
+    phases = list(trajectory.phases.all())
+    cause = move.event
+    previous_status, previous_phase = trajectory.status, trajectory.current_phase
+    if move.status:
+        _set_status(trajectory, phases, move.status, on, move.reason)
+    if move.phase is not None and move.status not in flow.ENDED:
+        _set_phase(trajectory, phases, move, on)
+    if move.status or move.phase is not None:
+        _plan(trajectory, phases)
+        TrajectoryPhase.objects.bulk_update(
+            phases, ["started_on", "ended_on", "planned_start", "planned_end", "latest_end"]
+        )
+        _refresh_next_due(trajectory, phases)
+        trajectory.version += 1
+        set_history_user(trajectory, actor.user)
+        trajectory.save()
+        log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)])
+    if move.status:
+        _event(actor, trajectory, "status", previous_status, move.status, on, move.reason, note, cause)
+    if move.phase is not None and move.status not in flow.ENDED and trajectory.current_phase != previous_phase:
+        _event(actor, trajectory, "phase", previous_phase, trajectory.current_phase or "-", on, note=note, cause=cause)
+    if move.case_status and case.status != move.case_status:
+        _event(actor, trajectory, "case", case.status, move.case_status, on, note=note, cause=cause)
+        case.status = move.case_status
+        case.version += 1
+        set_history_user(case, actor.user)
+        case.save()
+        log_access(actor, Action.UPDATE, [Access("case", case.pk, case.pk, case.organisation_id)])
+
+
+def _event_refused(error: flow.EventRefused) -> ValidationError:
+    allowed = ", ".join(_status_label(s) for s in error.allowed) or _("nothing: the trajectory has ended")
+    return ValidationError(
+        {
+            "__all__": [
+                _(
+                    "This cannot be recorded: %(event)s would take the trajectory from %(current)s to %(target)s, "
+                    "which skips a step. Possible next steps now: %(allowed)s."
+                )
+                % {
+                    "event": FlowEvent(error.event).label,
+                    "current": _status_label(error.current),
+                    "target": _status_label(error.target),
+                    "allowed": allowed,
+                }
+            ]
+        }
+    )
+
+
+def flow_steps(method_code: str) -> tuple[flow.Step, ...]:
+    """The method's table of events as the pure core's rows; empty for an unknown method."""
+    definition = catalogue().get(method_code)
+    if definition is None:
+        return ()
+    return tuple(
+        flow.Step(s.on, s.status or "", s.phase or "", s.case_status or "", s.reason or "")
+        for s in definition.flow.steps
+    )
+
+
+def expected_next(trajectory) -> tuple[flow.Step, ...]:
+    """What the method expects next for this trajectory: the rows of its table whose event would move it on now,
+    in journey order (e.g. ``meeting_held`` for a trajectory in preparation). Reads no database."""
+    return flow.expected(trajectory.status, flow_steps(trajectory.method_code))
+
+
+def _advance_locked(actor, case, trajectory, event, reason="", on=None, note="") -> flow.Move:
+    phases = [p["code"] for p in trajectory.phases_followed]
+    try:
+        move = flow.move_on(
+            event,
+            trajectory.status,
+            trajectory.current_phase,
+            phases,
+            flow_steps(trajectory.method_code),
+            case.status,
+            reason,
+        )
+    except flow.EventRefused as error:
+        raise _event_refused(error) from None
+    except states.MissingReason:
+        raise ValidationError({"reason": [_("Choose a reason from the list.")]}) from None
+    if move.changes:
+        # The day of the event, but never before the last status change (the history stays in order).
+        on = max(on or timezone.localdate(), _last_status_on(trajectory))
+        _apply_move(actor, case, trajectory, move, on, note)
+    return move
+
+
+def advance_on(event: str, trajectory, actor, reason: str = "", *, on: date | None = None, note: str = "") -> flow.Move:
+    """Move the trajectory (status, phase) and its case as the method's table says for ``event`` (one of
+    ``core.flow.EVENTS``). Called by the stage where the event happens, inside its own transaction after its own
+    permission check. Idempotent: an event whose target is reached or passed changes nothing (never backwards).
+    A step the status machine forbids raises ValidationError naming the possible steps, so the caller's write is
+    refused with it. ``reason``: the abandonment or closure reason code; ``on``: the day of the event (today when
+    not given); ``note``: why, in words. Returns the move made (``move.changes`` False: nothing changed)."""
+    case = lock_case(trajectory.case_id, actor.user)
+    locked = _lock_trajectory(case, trajectory.pk)
+    move = _advance_locked(actor, case, locked, event, reason, on, note)
+    if move.changes:
+        trajectory.refresh_from_db()
+    return move
 
 
 @logs_refusal
@@ -421,11 +577,15 @@ DATE_FIELD = {
 def change_status(
     actor, case_id, trajectory_id, target, on: date, reason="", note="", expected_version=None
 ) -> Trajectory:
-    """Move the trajectory one step through its status machine; illegal steps are refused with the options."""
+    """Move the trajectory one step through its status machine by hand; illegal steps are refused with the
+    options. A step the method's table takes on an event (a meeting held, a plan accepted) needs a note saying why
+    it is taken by hand; a step to the status the trajectory already has changes nothing."""
     case = lock_case(case_id, actor.user)
     trajectory = _lock_trajectory(case, trajectory_id)
     check_can_work_on(actor.user, case, trajectory)
     refuse_if_stale(trajectory, expected_version, ["status", "current_phase", "coordinator"])
+    if target == trajectory.status:
+        return trajectory
     try:
         states.check_transition(trajectory.status, target, reason)
     except states.IllegalTransition as error:
@@ -434,42 +594,25 @@ def change_status(
         raise ValidationError({"reason": [_("Choose a reason from the list.")]}) from None
     except ValueError:
         raise ValidationError({"status": [_("Choose a status from the list.")]}) from None
-    last = (
-        TrajectoryEvent.objects.filter(trajectory=trajectory, kind="status")
-        .order_by("-on")
-        .values_list("on", flat=True)
-        .first()
-    )
-    _check_date(on, "on", last or trajectory.offered_on)
+    _check_date(on, "on", _last_status_on(trajectory))
     if target == Status.PREPARING and trajectory.coordinator_id is None and _needs_coordinator(trajectory):
         raise ValidationError({"status": [_("Allocate a coordinator before the preparation starts.")]})
-    previous = trajectory.status
-    trajectory.status = target
-    if target in DATE_FIELD:
-        setattr(trajectory, DATE_FIELD[target], on)
-    if target == Status.ABANDONED:
-        trajectory.abandonment_reason = reason
-    if target == Status.CLOSED:
-        trajectory.closure_reason = reason
-    phases = list(trajectory.phases.all())
-    if target == Status.ACCEPTED and phases:
-        phases[0].started_on = on
-        trajectory.current_phase = phases[0].code
-    if target in (Status.DECLINED, Status.ABANDONED, Status.CLOSED):
-        for phase in phases:
-            if phase.started_on and not phase.ended_on:
-                phase.ended_on = on
-        trajectory.current_phase = ""
-    _plan(trajectory, phases)
-    TrajectoryPhase.objects.bulk_update(
-        phases, ["started_on", "ended_on", "planned_start", "planned_end", "latest_end"]
-    )
-    _refresh_next_due(trajectory, phases)
-    trajectory.version += 1
-    set_history_user(trajectory, actor.user)
-    trajectory.save()
-    _event(actor, trajectory, "status", previous, target, on, reason=reason, note=note)
-    log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)])
+    note = (note or "").strip()
+    steps = flow_steps(trajectory.method_code)
+    if target not in MANUAL_STEPS and target in flow.event_targets(steps) and not note:
+        raise ValidationError(
+            {"note": [_("This step normally follows from the work itself; say in the note why you take it by hand.")]}
+        )
+    event = {Status.ABANDONED: flow.ABANDONED, Status.DECLINED: flow.DECLINED}.get(target)
+    if event and flow.step_for(event, steps):
+        _advance_locked(actor, case, trajectory, event, reason, on, note)
+    else:
+        _apply_move(actor, case, trajectory, flow.Move("", target, reason=reason), on, note)
+    if target == Status.ACCEPTED:
+        _advance_locked(actor, case, trajectory, flow.OFFER_ACCEPTED, on=on)
+        if trajectory.coordinator_id:
+            # Allocated before the family said yes: the allocation now starts the preparation.
+            _advance_locked(actor, case, trajectory, flow.COORDINATOR_ALLOCATED, on=on)
     return trajectory
 
 
@@ -480,7 +623,7 @@ def _needs_coordinator(trajectory) -> bool:
 
 @logs_refusal
 @transaction.atomic
-def advance_phase(actor, case_id, trajectory_id, on: date, expected_version=None) -> Trajectory:
+def advance_phase(actor, case_id, trajectory_id, on: date, expected_version=None, note="") -> Trajectory:
     """End the current phase and start the next, in the order of the method; later phases are re-planned."""
     case = lock_case(case_id, actor.user)
     trajectory = _lock_trajectory(case, trajectory_id)
@@ -508,7 +651,7 @@ def advance_phase(actor, case_id, trajectory_id, on: date, expected_version=None
     trajectory.version += 1
     set_history_user(trajectory, actor.user)
     trajectory.save()
-    _event(actor, trajectory, "phase", current.code, trajectory.current_phase or "-", on)
+    _event(actor, trajectory, "phase", current.code, trajectory.current_phase or "-", on, note=(note or "").strip())
     log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)])
     return trajectory
 
@@ -520,12 +663,15 @@ def coordinator_is_case_worker(case, user_id) -> bool:
 @logs_refusal
 @transaction.atomic
 def allocate_coordinator(
-    actor, case_id, trajectory_id, user_id, accept_case_worker=False, expected_version=None
+    actor, case_id, trajectory_id, user_id, accept_case_worker=False, expected_version=None, on: date | None = None
 ) -> Trajectory:
     """The team lead allocates a coordinator. The family's own case worker may be chosen only after the
-    warning was seen (``accept_case_worker``): the methods want an independent coordinator."""
+    warning was seen (``accept_case_worker``): the methods want an independent coordinator. The allocation is an
+    event of the method's table (``coordinator_allocated``: for the coordinated methods the preparation starts).
+    ``on``: the day of the allocation, today when not given."""
     from kring.accounts.models import User
 
+    on = on or timezone.localdate()
     case = lock_case(case_id, actor.user)
     trajectory = _lock_trajectory(case, trajectory_id)
     if not _is_team_lead(actor.user, case):
@@ -547,11 +693,12 @@ def allocate_coordinator(
             code="coordinator_is_case_worker",
         )
         raise ValidationError({"coordinator": [warning]})
+    _check_date(on, "on", trajectory.offered_on)
     previous = trajectory.coordinator
     trajectory.coordinator = coordinator
     trajectory.coordinator_is_case_worker = is_worker
     trajectory.coordinator_allocated_by = actor.user
-    trajectory.coordinator_allocated_on = timezone.localdate()
+    trajectory.coordinator_allocated_on = on
     trajectory.version += 1
     set_history_user(trajectory, actor.user)
     trajectory.save()
@@ -568,9 +715,10 @@ def allocate_coordinator(
         "coordinator",
         str(previous.pk) if previous else "",
         str(coordinator.pk),
-        timezone.localdate(),
+        on,
     )
     log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)])
+    _advance_locked(actor, case, trajectory, flow.COORDINATOR_ALLOCATED, on=on)
     return trajectory
 
 
@@ -641,6 +789,39 @@ def save_family_plan_right(actor, case_id, data: dict, expected_version=None) ->
         actor,
         Action.CREATE if creating else Action.UPDATE,
         [Access("family_plan_right", record.pk, case.pk, case.organisation_id)],
+    )
+    return record
+
+
+def plan_is_family_plan(method_code: str, presented_with_network: bool) -> bool:
+    """Whether an accepted plan of this method fulfils the family group plan of Jeugdwet art. 4.1.2, as its
+    definition says (``[jeugdwet] family_plan``): every accepted plan, or only one the family presented with its
+    network. Reads no database."""
+    definition = catalogue().get(method_code)
+    rule = definition.jeugdwet.family_plan if definition is not None and definition.jeugdwet else None
+    return rule == "accepted_plan" or (rule == "presented_with_network" and presented_with_network)
+
+
+def record_family_plan(actor, trajectory, on: date, presented_with_network: bool) -> FamilyPlanRight | None:
+    """An accepted plan of the trajectory: when it counts as the family group plan (``plan_is_family_plan``), note
+    it on the case's Jeugdwet record, which closes the reasonable term (and its "overdue" step on my work).
+    Called inside the plan stage's transaction after its own checks; returns the record changed, or None."""
+    if not plan_is_family_plan(trajectory.method_code, presented_with_network):
+        return None
+    record = (
+        FamilyPlanRight.objects.select_for_update()
+        .filter(case_id=trajectory.case_id, family_plan_made_on__isnull=True)
+        .first()
+    )
+    if record is None:
+        return None
+    record.family_plan_made_on = on
+    record.next_due_on = deadlines.earliest_open(deadlines.legal_deadlines(record))
+    record.version += 1
+    set_history_user(record, actor.user)
+    record.save()
+    log_access(
+        actor, Action.UPDATE, [Access("family_plan_right", record.pk, trajectory.case_id, record.organisation_id)]
     )
     return record
 

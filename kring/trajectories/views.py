@@ -345,7 +345,9 @@ def _detail_context(request, case, trajectory, **forms):
 
 def _timeline(trajectory, phase_names):
     """The trajectory's events in words, in the order of their dates."""
-    from .choices import AbandonmentReason, ClosureReason
+    from kring.cases.choices import CaseStatus
+
+    from .choices import AbandonmentReason, ClosureReason, FlowEvent
 
     reasons = {**dict(AbandonmentReason.choices), **dict(ClosureReason.choices)}
     events = sorted(trajectory.events.all(), key=lambda e: (e.on, e.at))
@@ -353,13 +355,22 @@ def _timeline(trajectory, phase_names):
         if event.kind == "status":
             event.text = _("status: %(status)s") % {"status": _status_label(event.to_value)}
         elif event.kind == "phase":
-            event.text = _("phase %(ended)s ended") % {"ended": phase_names.get(event.from_value, event.from_value)}
+            parts = []
+            if event.from_value in phase_names:
+                parts.append(_("phase %(ended)s ended") % {"ended": phase_names[event.from_value]})
             if event.to_value in phase_names:
-                event.text += "; " + _("%(started)s started") % {"started": phase_names[event.to_value]}
+                parts.append(_("%(started)s started") % {"started": phase_names[event.to_value]})
+            event.text = "; ".join(str(part) for part in parts)
+        elif event.kind == "case":
+            event.text = _("case: %(status)s") % {"status": dict(CaseStatus.choices).get(event.to_value, "")}
         else:
             event.text = _("coordinator allocated")
         if event.reason:
             event.text += f" ({reasons.get(event.reason, event.reason)})"
+        if event.cause in FlowEvent.values:
+            event.text += ", " + _("because %(event)s") % {"event": FlowEvent(event.cause).label}
+        elif event.kind in ("status", "phase") and event.from_value:
+            event.text += ", " + _("by hand")
     return events
 
 

@@ -48,7 +48,12 @@ def test_plan_made_approved_kept_through_a_link_and_reviewed(page, live_server, 
 
     # The meeting was held (the coordinator's step, recorded here directly).
     trajectory_services.change_status(
-        actor(world.a.coordinator), case.pk, trajectory.pk, "meeting_held", datetime.date.today()
+        actor(world.a.coordinator),
+        case.pk,
+        trajectory.pk,
+        "meeting_held",
+        datetime.date.today(),
+        note="Aanwezigheid op papier.",
     )
 
     # The coordinator writes down the plan as the family presented it, on the plan page.

@@ -87,11 +87,10 @@ def test_selector_offer_allocate_prepare_invite_and_hold_the_meeting(page, live_
     expect(page.locator("#coordinator")).to_contain_text(str(world.a.coordinator))
     log_out(page, live_server)
 
-    # The coordinator starts the preparation and plans the meeting (it took place yesterday evening).
+    # The allocation started the preparation (the method's table); the coordinator plans the meeting (it took place
+    # yesterday evening).
     log_in(page, live_server, world.a.coordinator.email)
     page.goto(_trajectory_url(live_server, case, trajectory))
-    page.select_option("[name=status]", "preparing")
-    page.locator(f"form[action$='/{trajectory.pk}/status/'] button[type=submit]").click()
     expect(page.locator("#trajectory-status")).to_have_attribute("class", re.compile("status-preparing"))
     page.locator(f"a[href='/cases/{case.pk}/meetings/new/{trajectory.pk}/']").click()
     expect(page.locator("[name=kind]")).to_be_visible()  # the meeting form is open
@@ -141,8 +140,6 @@ def test_selector_offer_allocate_prepare_invite_and_hold_the_meeting(page, live_
     assert present.filter(invitation=oma_invitation).count() == 3
     assert not present.filter(part=parts["private_family_time"], user__isnull=False).exists()
 
-    # Back on the trajectory: the meeting was held.
+    # Back on the trajectory: recording who was there moved it on (the method's table), no step by hand.
     page.goto(_trajectory_url(live_server, case, trajectory))
-    page.select_option("[name=status]", "meeting_held")
-    page.locator(f"form[action$='/{trajectory.pk}/status/'] button[type=submit]").click()
     expect(page.locator("#trajectory-status")).to_have_attribute("class", re.compile("status-meeting_held"))

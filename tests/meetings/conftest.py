@@ -29,7 +29,9 @@ def mw(world):
     worker = actor(world.a.case_worker)
     t = trajectory_services.offer_trajectory(worker, case.pk, "fnb", D(2026, 2, 1))
     t = trajectory_services.change_status(worker, case.pk, t.pk, "accepted", D(2026, 2, 2))
-    t = trajectory_services.allocate_coordinator(actor(world.a.lead), case.pk, t.pk, world.a.coordinator.pk)
+    t = trajectory_services.allocate_coordinator(
+        actor(world.a.lead), case.pk, t.pk, world.a.coordinator.pk, on=D(2026, 2, 3)
+    )
     t = trajectory_services.change_status(worker, case.pk, t.pk, "preparing", D(2026, 2, 3))
     persons = case.persons.order_by("pk")
     child, sibling = persons[0], persons[1]  # the central child; a person the map knows nothing about

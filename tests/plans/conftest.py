@@ -36,7 +36,7 @@ def submitted_plan(mw):
         {"text": "School wordt op de hoogte gehouden.", "reason": "Veel verzuim.", "kind": "wish"},
     )
     trajectory = trajectory_services.change_status(
-        worker, case.pk, mw.trajectory.pk, "meeting_held", datetime.date.today()
+        worker, case.pk, mw.trajectory.pk, "meeting_held", datetime.date.today(), note="Aanwezigheid op papier."
     )
     plan = services.start_plan(coordinator, case.pk, trajectory.pk)
     plan = services.update_plan(

@@ -56,7 +56,9 @@ def sos(world):
     case, worker = world.a.case, actor(world.a.case_worker)
     t = trajectory_services.offer_trajectory(worker, case.pk, "signs_of_safety", D(2026, 2, 1))
     t = trajectory_services.change_status(worker, case.pk, t.pk, "accepted", D(2026, 2, 2))
-    t = trajectory_services.change_status(worker, case.pk, t.pk, "preparing", D(2026, 2, 3))
+    t = trajectory_services.change_status(
+        worker, case.pk, t.pk, "preparing", D(2026, 2, 3), note="Veiligheidsplan gestart voor het eerste beraad."
+    )
     plan = services.start_plan(worker, case.pk, t.pk)
     assert plan.plan_type == "safety_plan"
     oma = _person(world, "Oma", "Jansen", domain="family", safety="safe", may_invite=True)

@@ -100,7 +100,9 @@ def build_rich_case(ns, tag):
         t.pk,
         {"text": "De kinderen slapen elke nacht op een veilige plek.", "reason": "Zorg.", "kind": "non_negotiable"},
     )
-    t = trajectory_services.change_status(worker, case.pk, t.pk, "meeting_held", timezone.localdate())
+    t = trajectory_services.change_status(
+        worker, case.pk, t.pk, "meeting_held", timezone.localdate(), note="Aanwezigheid op papier."
+    )
     plan = plan_services.start_plan(coordinator, case.pk, t.pk)
     plan = plan_services.update_plan(
         coordinator,
@@ -154,7 +156,9 @@ def build_rich_case(ns, tag):
     # Signs of Safety: a safety plan with a map entry, a danger statement, a rating, a network member, a tool.
     s = trajectory_services.offer_trajectory(worker, case.pk, "signs_of_safety", D(2026, 2, 1))
     s = trajectory_services.change_status(worker, case.pk, s.pk, "accepted", D(2026, 2, 2))
-    s = trajectory_services.change_status(worker, case.pk, s.pk, "preparing", D(2026, 2, 3))
+    s = trajectory_services.change_status(
+        worker, case.pk, s.pk, "preparing", D(2026, 2, 3), note="Veiligheidsplan gestart voor het eerste beraad."
+    )
     safety_plan = plan_services.start_plan(worker, case.pk, s.pk)
     entry = safety.add_map_entry(worker, case.pk, safety_plan.pk, {"column": "harm", "text": "Ruzie 's nachts."})
     statement = safety.add_danger_statement(

@@ -293,15 +293,17 @@ def test_the_trajectory_walks_its_statuses_and_phases(world):
     lead = api(world.a.lead)
     allocated = lead.post(
         url(world, f"trajectories/{t['id']}/coordinator/"),
-        {"user": world.a.coordinator.pk, "version": t["version"]},
+        {"user": world.a.coordinator.pk, "version": t["version"], "on": days_ago(25)},
         format="json",
     )
     assert allocated.status_code == 200, allocated.content
     t = allocated.json()
     assert t["coordinator"] == {"id": world.a.coordinator.pk, "name": str(world.a.coordinator)}
     assert t["coordinator_is_case_worker"] is False
-    # The coordinator now works on the trajectory.
-    t = step(world, t, "preparing", days_ago(25), user=world.a.coordinator).json()
+    # The allocation started the preparation (the method's table); the same step by hand changes nothing.
+    assert t["status"] == "preparing"
+    assert [e["cause"] for e in t["events"] if e["kind"] == "status"] == ["", "", "coordinator_allocated"]
+    assert step(world, t, "preparing", days_ago(25), user=world.a.coordinator).json()["version"] == t["version"]
     advanced = api(world.a.coordinator).post(
         url(world, f"trajectories/{t['id']}/advance-phase/"),
         {"on": days_ago(10), "version": t["version"]},
@@ -311,9 +313,13 @@ def test_the_trajectory_walks_its_statuses_and_phases(world):
     t = advanced.json()
     assert t["current_phase"] == "meeting"
     assert t["phases"][0]["ended_on"] == days_ago(10) and t["phases"][1]["started_on"] == days_ago(10)
-    assert [e["kind"] for e in t["events"]] == ["status", "status", "coordinator", "status", "phase"]
-    t = step(world, t, "meeting_held", days_ago(9)).json()
-    t = step(world, t, "plan_made", days_ago(8)).json()
+    # Accepting moved the case from referred to active; the allocation moved the status.
+    assert [e["kind"] for e in t["events"]] == ["status", "status", "case", "coordinator", "status", "phase"]
+    # A step the table takes on an event, taken by hand, needs a note saying why.
+    refused = step(world, t, "meeting_held", days_ago(9))
+    assert refused.status_code == 400 and "note" in refused.json()
+    t = step(world, t, "meeting_held", days_ago(9), note="Beraad gehouden voor Kring in gebruik was.").json()
+    t = step(world, t, "plan_made", days_ago(8), note="Plan op papier aanvaard.").json()
     assert t["clocks"]["weeks_to_plan"] == round(22 / 7, 1) and t["clocks"]["running"] is False
 
 

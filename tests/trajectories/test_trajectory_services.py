@@ -22,8 +22,10 @@ def offer(world, method="fnb", on=D(2026, 2, 1), **kw):
     return services.offer_trajectory(actor(world.a.case_worker), world.a.case.pk, method, on, **kw)
 
 
-def step(world, t, target, on, reason="", user=None):
-    return services.change_status(actor(user or world.a.case_worker), world.a.case.pk, t.pk, target, on, reason=reason)
+def step(world, t, target, on, reason="", user=None, note=""):
+    return services.change_status(
+        actor(user or world.a.case_worker), world.a.case.pk, t.pk, target, on, reason=reason, note=note
+    )
 
 
 def test_offer_keeps_method_version_and_phases(world):
@@ -75,11 +77,20 @@ def test_the_whole_journey_and_an_illegal_step(world):
         step(world, t, "plan_made", D(2026, 2, 3))
     assert str(Status.ACCEPTED.label) in error.value.message_dict["status"][0]  # names the possible step
     t = step(world, t, "accepted", D(2026, 2, 3))
-    services.allocate_coordinator(actor(world.a.lead), world.a.case.pk, t.pk, world.a.coordinator.pk)
+    # The allocation starts the preparation (the method's table); the same step by hand changes nothing.
+    t = services.allocate_coordinator(
+        actor(world.a.lead), world.a.case.pk, t.pk, world.a.coordinator.pk, on=D(2026, 2, 5)
+    )
+    assert t.status == "preparing"
     t = step(world, t, "preparing", D(2026, 2, 5), user=world.a.coordinator)
-    t = step(world, t, "meeting_held", D(2026, 3, 20), user=world.a.coordinator)
-    t = step(world, t, "plan_made", D(2026, 3, 20))
-    t = step(world, t, "follow_up", D(2026, 3, 21))
+    # Steps the table takes on events need a note when taken by hand.
+    with pytest.raises(ValidationError) as error:
+        step(world, t, "meeting_held", D(2026, 3, 20), user=world.a.coordinator)
+    assert "note" in error.value.message_dict
+    why = "Vastgelegd bij de overgang naar Kring."
+    t = step(world, t, "meeting_held", D(2026, 3, 20), user=world.a.coordinator, note=why)
+    t = step(world, t, "plan_made", D(2026, 3, 20), note=why)
+    t = step(world, t, "follow_up", D(2026, 3, 21), note=why)
     with pytest.raises(ValidationError) as error:
         step(world, t, "closed", D(2026, 4, 1))
     assert "reason" in error.value.message_dict

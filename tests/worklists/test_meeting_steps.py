@@ -34,7 +34,7 @@ def started(world, case=None):
     worker = actor(world.a.case_worker)
     t = services.offer_trajectory(worker, case.pk, "fnb", D(2026, 10, 20))
     t = services.change_status(worker, case.pk, t.pk, "accepted", D(2026, 11, 1))
-    t = services.allocate_coordinator(actor(world.a.lead), case.pk, t.pk, world.a.coordinator.pk)
+    t = services.allocate_coordinator(actor(world.a.lead), case.pk, t.pk, world.a.coordinator.pk, on=D(2026, 11, 1))
     mail.outbox.clear()  # the hand-off e-mails of the offer and the allocation (tests/inbox) are not counted here
     return t
 

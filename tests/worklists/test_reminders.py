@@ -31,7 +31,7 @@ def started_trajectory(world, case=None, coordinator=True):
     t = services.offer_trajectory(worker, case.pk, "fnb", D(2026, 10, 20))
     t = services.change_status(worker, case.pk, t.pk, "accepted", ACCEPTED)
     if coordinator:
-        t = services.allocate_coordinator(actor(world.a.lead), case.pk, t.pk, world.a.coordinator.pk)
+        t = services.allocate_coordinator(actor(world.a.lead), case.pk, t.pk, world.a.coordinator.pk, on=ACCEPTED)
     mail.outbox.clear()  # the hand-off e-mails of the offer and the allocation (tests/inbox) are not counted here
     return t
 
@@ -343,6 +343,7 @@ def test_a_closed_case_leaves_the_work_lists_and_gets_no_reminders(world):
     due = due_of(t)
     assert [s.trajectory_id for s in worklists.my_steps(actor(world.a.case_worker), due)] == [t.pk]
     case = world.a.case
+    case.refresh_from_db()  # accepting the offer made the case active (a new version)
     case_services.update_case(
         actor(world.a.case_worker), case.pk, {"status": "closed", "closure_reason": "plan_in_place"}, case.version
     )

@@ -173,11 +173,12 @@ def test_ended_trajectories_are_not_on_the_work_list(world):
 
 def test_clock_to_abandonment_and_plan(world):
     t = accept(world, offer(world), D(2026, 10, 1))
-    services.allocate_coordinator(actor(world.a.lead), world.a.case.pk, t.pk, world.a.coordinator.pk)
+    # The allocation starts the preparation; the meeting and the plan are recorded by hand, with a note.
+    services.allocate_coordinator(actor(world.a.lead), world.a.case.pk, t.pk, world.a.coordinator.pk, on=D(2026, 10, 2))
     worker = actor(world.a.case_worker)
-    services.change_status(worker, world.a.case.pk, t.pk, "preparing", D(2026, 10, 2))
-    services.change_status(worker, world.a.case.pk, t.pk, "meeting_held", D(2026, 10, 29))
-    services.change_status(worker, world.a.case.pk, t.pk, "plan_made", D(2026, 10, 29))
+    why = "Op papier vastgelegd."
+    services.change_status(worker, world.a.case.pk, t.pk, "meeting_held", D(2026, 10, 29), note=why)
+    services.change_status(worker, world.a.case.pk, t.pk, "plan_made", D(2026, 10, 29), note=why)
     row = team_list(world, world.a.lead).rows[0]
     assert row.clocks.weeks_to_plan == 4.0 and row.clocks.weeks_since_offer == 4.0
 
@@ -220,8 +221,9 @@ def test_the_team_page_costs_the_same_queries_whatever_the_number_of_trajectorie
     assert few == many
     assert few <= 15
     # A filtered page that finds nothing skips fetching and logging rows: never more queries.
-    assert _page_queries(client, url + "?status=accepted&overdue=on") <= many
-    assert _page_queries(client, url + "?status=accepted") == many
+    # (The allocation moved the accepted ones on to preparing: the method's table.)
+    assert _page_queries(client, url + "?status=preparing&overdue=on") <= many
+    assert _page_queries(client, url + "?status=preparing") == many
 
 
 def test_work_pages(world, client):
