@@ -15,6 +15,7 @@ from kring.cases.choices import (
 from kring.cases.models import Case, CaseNumberSequence, CaseTeamMember, Consent, Person
 from kring.core.actor import Actor
 from kring.network import services as network_services
+from kring.network.intake import links_from_relations
 from kring.network.models import NetworkMember, Relationship, SystemTie
 
 from .network import plan_network
@@ -224,6 +225,8 @@ def _ensure_network(plan: CasePlan, case: Case, users) -> int:
             continue
         network_services.add_system_tie(actor, case.pk, {**tie, "person": person.pk if person else None})
         added += 1
+    # What the relations typed at intake draw (siblings, for one), as the referral did when the case was made.
+    added += len(links_from_relations(actor, case, [p for p in people if p is not None]))
     return added
 
 
