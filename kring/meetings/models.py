@@ -4,6 +4,8 @@ part, and the information professionals shared with everyone."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -49,7 +51,7 @@ class Meeting(models.Model):
         verbose_name_plural = _("meetings")
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d}"
+        return f"{self.get_kind_display()} {date_format(timezone.localtime(self.starts_at), 'SHORT_DATE_FORMAT')}"
 
     @property
     def timezone_name(self) -> str:
