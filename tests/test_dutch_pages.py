@@ -184,3 +184,19 @@ def test_the_sweep_finds_english_and_codes():
         "method code 'fnb'",
         "seed tag '[seed003]'",
     ], found
+
+
+def test_a_page_a_role_may_not_open_answers_in_dutch(world, client):
+    """A case worker may not read the access log; a case of another organisation is not found; an unknown page."""
+    case_url = f"/cases/{world.a.case.pk}/"
+    for user, url, status, title in (
+        (world.a.case_worker, "/access-log/", 403, "Niet toegestaan"),
+        (world.b.case_worker, case_url, 404, "Niet gevonden"),
+        (world.a.case_worker, "/no-such-page/", 404, "Niet gevonden"),
+    ):
+        client.force_login(user)
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="nl")
+        page = response.content.decode()
+        assert response.status_code == status, (user, url)
+        assert '<html lang="nl">' in page and f"<h1>{title}</h1>" in page, page[:500]
+        assert not problems_in(visible_text(page)), problems_in(visible_text(page))
