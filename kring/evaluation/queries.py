@@ -269,10 +269,10 @@ def _protect_agreements(per_grouping: dict) -> None:
         if shown["kept"] is None or shown["judged"] is None:
             row.agreements = {}
         else:
-            row.agreements = {
-                **{k: shown[k] for k in ("judged", "kept", "partly", "not_kept")},
-                "kept_rate": row.agreements["kept_rate"],
-            }
+            # Partly kept counts half in the share, so the share (and its upper bound) would tell a hidden
+            # "partly": it is published only beside that count too.
+            rate = row.agreements["kept_rate"] if shown["partly"] is not None else None
+            row.agreements = {**{k: shown[k] for k in ("judged", "kept", "partly", "not_kept")}, "kept_rate": rate}
 
     _link(per_grouping, judged, ("kept", "partly", "not_kept"), "judged", apply_judged)
 

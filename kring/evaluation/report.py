@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kring.methods.catalogue import catalogue
+from kring.plans import core as plans_core
 from kring.trajectories.models import Trajectory
 
 from . import comparison, dataset, indicators, queries
@@ -168,6 +169,12 @@ def _pct(value):
     return "—" if value is None else f"{formats.number_format(value * 100, 0, use_l10n=True)} %"
 
 
+def _kept(agreements) -> str:
+    """The share of the agreements kept, rounded as the plan page and the dashboard round it."""
+    share = ((agreements or {}).get("kept_rate") or {}).get("estimate")
+    return "—" if share is None else f"{plans_core.percent(share)} %"
+
+
 def format_interval(estimate, scale=1.0, digits=2):
     if not estimate or estimate.get("estimate") is None:
         return "—"
@@ -244,7 +251,7 @@ def _method_row(row: dict, name: str) -> dict:
             f"{abandon_times['min']}–{abandon_times['max']}" if abandon_times.get("min") is not None else ""
         ),
         "cif_12": _pct(at_12["cif"]) if at_12 and at_12.get("cif") is not None else "—",
-        "kept": _pct(row["agreements"]["kept_rate"]["estimate"]) if row.get("agreements") else "—",
+        "kept": _kept(row.get("agreements")),
     }
 
 

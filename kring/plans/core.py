@@ -155,6 +155,11 @@ def keeping_of(judgements: Iterable[str]) -> Keeping:
     return Keeping(counts["kept"], counts["partly"], counts["not_kept"])
 
 
+def percent(share: float) -> int:
+    """A share as the pages show it: a whole percentage, rounded as Python and Django's widthratio round."""
+    return round(share * 100)
+
+
 def keeping_rate(judgements: list[str]) -> float | None:
     """Share of the agreements kept at one review (0..1); None when nothing could be judged."""
     return keeping_of(judgements).share
