@@ -4,6 +4,7 @@ Run these with `pytest tests/browser` (they are marked `browser`); CHROMIUM_PATH
 """
 
 import os
+import re
 
 import pytest
 
@@ -169,7 +170,18 @@ def _describe(violation, shown=3):
     )
 
 
+MAX_TITLE = 90
+
+
+def assert_plain_title(page):
+    """The page's title is short plain text naming the page (once a title held a copied section of HTML)."""
+    title = page.title()
+    assert 0 < len(title) <= MAX_TITLE and not re.search(r"[<>]|&\w+;|&#", title), (page.url, len(title), title)
+
+
 def assert_accessible(page):
-    """Fail with each serious or critical axe-core violation: its rule, impact and the first elements hit."""
+    """Fail with each serious or critical axe-core violation (its rule, impact and the first elements hit), and on
+    a title that is not short plain text."""
     violations = accessibility_violations(page)
     assert not violations, f"accessibility violations on {page.url}:\n" + "\n".join(map(_describe, violations))
+    assert_plain_title(page)

@@ -17,12 +17,10 @@ from kring.plans.links import services as link_services
 from ..factories import PASSWORD, actor
 from ..meetings.conftest import mw  # noqa: F401
 from ..plans.conftest import accepted, pw  # noqa: F401  (an accepted plan on the meetings world)
-from .conftest import assert_accessible
+from .conftest import MAX_TITLE, assert_accessible
 from .test_foundation_journey import log_in, log_out
 
 pytestmark = pytest.mark.browser
-
-MAX_TITLE = 90
 
 
 def _optional(name, *args):
