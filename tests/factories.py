@@ -132,3 +132,15 @@ def totp_code(secret):
 
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(secret, counter))
+
+
+def make_parent(case, first_name="Mama", relation="moeder"):
+    """A parent of the case's child: who may consent for a child too young to consent alone."""
+    return Person.objects.create(
+        case=case,
+        organisation=case.organisation,
+        first_name=first_name,
+        last_name="Ouder",
+        relation=relation,
+        birth_date=datetime.date(1985, 6, 1),
+    )

@@ -15,7 +15,7 @@ from kring.audit.services import Access, log_access
 from kring.cases.choices import CaseRole
 from kring.cases.models import CaseTeamMember, Consent, Person
 
-from .factories import actor, make_case, make_user
+from .factories import actor, make_case, make_parent, make_user
 
 IP = "203.0.113.42"
 CSV_HEADER = [
@@ -170,7 +170,7 @@ POSTS = {
     ),
     "consent_add": (
         lambda w: f"/cases/{w.a.case.pk}/consents/new/",
-        lambda w: {"person": w.a.central.pk, "purpose": "research", "given_on": "2026-02-01"},
+        lambda w: {"person": make_parent(w.a.case).pk, "purpose": "research", "given_on": "2026-02-01"},
         ("consent", "create"),
     ),
     "consent_withdraw": (

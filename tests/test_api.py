@@ -16,7 +16,7 @@ from kring.audit.models import AccessLogEntry, Action
 from kring.cases.choices import CaseRole
 from kring.cases.models import Case, CaseNumberSequence, CaseTeamMember, Consent, Person
 
-from .factories import make_api_token, make_case
+from .factories import make_api_token, make_case, make_parent
 
 CASES = "/api/v1/cases/"
 TEN_MEGABYTES = "x" * (10 * 1024 * 1024)
@@ -807,7 +807,7 @@ def test_consents_are_listed_and_the_persons_read_are_logged(world, who):
 
 @pytest.mark.parametrize("who", INSIDERS)
 def test_a_consent_is_recorded(world, who):
-    person = central_person(world.a.case)
+    person = make_parent(world.a.case)  # the child is too young to consent alone
     before = last_log_id()
     response = api_client(user_in(world, who)).post(
         f"{CASES}{world.a.case.pk}/consents/",

@@ -17,7 +17,7 @@ from kring.audit.models import AccessLogEntry, Action
 from kring.cases.choices import CaseRole
 from kring.cases.models import Case, CaseTeamMember, Consent, Person
 
-from .factories import case_form_data, make_case, make_user, person_form_data
+from .factories import case_form_data, make_case, make_parent, make_user, person_form_data
 
 IP = "198.51.100.23"
 MISSING = 987654
@@ -117,7 +117,7 @@ PAGES = [
         "consent_add",
         "post",
         lambda w: f"/cases/{w.a.case.pk}/consents/new/",
-        data=lambda w: {"person": w.a.central.pk, "purpose": "research", "given_on": "2026-02-01"},
+        data=lambda w: {"person": make_parent(w.a.case).pk, "purpose": "research", "given_on": "2026-02-01"},
         done=lambda w: Consent.objects.filter(case=w.a.case, purpose="research").exists(),
     ),
     Page(

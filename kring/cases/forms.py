@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import CASE_ROLES, Team, User
 
-from .choices import CaseRole, CaseStatus, LegalContext, legal_context_choices
-from .models import Case, Consent, Person
+from .choices import CaseRole, CaseStatus, ConsentPurpose, LegalContext, legal_context_choices
+from .models import Case, Person
 from .services import PERSON_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -96,17 +96,29 @@ class TeamMemberForm(forms.Form):
         )
 
 
-class ConsentForm(forms.ModelForm):
-    class Meta:
-        model = Consent
-        fields = ["person", "purpose", "given_on", "withdrawn_on", "note"]
-        widgets = {"given_on": DATE, "withdrawn_on": DATE}
+class ConsentForm(forms.Form):
+    """One person's consent for one or more purposes (one record per purpose). ``?purpose=...`` in the address
+    ticks purposes in advance (the case page links here with the purposes the method still needs)."""
+
+    person = forms.ModelChoiceField(label=_("given by"), queryset=Person.objects.none())
+    purpose = forms.MultipleChoiceField(
+        label=_("purposes"),
+        choices=ConsentPurpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every purpose this person agreed to; each is recorded as a consent of its own."),
+    )
+    given_on = forms.DateField(label=_("given on"), widget=DATE)
+    withdrawn_on = forms.DateField(label=_("withdrawn on"), widget=DATE, required=False)
+    note = forms.CharField(label=_("note"), max_length=1000, required=False)
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.case = case
-        self.instance.organisation = case.organisation
         self.fields["person"].queryset = case.persons.all()
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["purposes"] = data.pop("purpose")
+        return {key: value for key, value in data.items() if value not in (None, "")}
 
 
 class WithdrawConsentForm(forms.Form):

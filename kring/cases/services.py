@@ -17,6 +17,7 @@ from kring.core.errors import NotFound
 from kring.core.history import set_history_user
 
 from .choices import CaseRole, CaseStatus
+from .consent_rules import check_giver
 from .editing import check_can_edit, forget_scope, lock_case, logs_refusal, refuse_if_stale, validate
 from .models import Case, CaseNumberSequence, CaseTeamMember, Consent, Person
 from .person_events import relations_recorded
@@ -260,6 +261,17 @@ def remove_team_member(actor, case_id, member_id) -> None:
 @logs_refusal
 @transaction.atomic
 def record_consent(actor, case_id, data: dict) -> Consent:
+    """One consent for one purpose (the API's record); see ``record_consents``."""
+    purposes = [data.get("purpose")] if data.get("purpose") else []
+    fields = {k: v for k, v in data.items() if k != "purpose"}
+    return record_consents(actor, case_id, {**fields, "purposes": purposes})[0]
+
+
+@logs_refusal
+@transaction.atomic
+def record_consents(actor, case_id, data: dict) -> list[Consent]:
+    """One person's consent for several purposes at once: one record per purpose, all or none. Who gave it is
+    checked against who may give it for the child (``consent_rules.check_giver``)."""
     case = lock_case(case_id, actor.user)
     check_can_edit(actor.user, case)
     person = data.get("person")
@@ -267,18 +279,28 @@ def record_consent(actor, case_id, data: dict) -> Consent:
         person = case.persons.filter(pk=person).first() if person else None
     if person is None or person.case_id != case.pk:
         raise ValidationError({"person": [_("Choose a person of this case.")]})
-    consent = Consent(
-        case=case,
-        organisation=case.organisation,
-        recorded_by=actor.user,
-        person=person,
-        **{k: v for k, v in data.items() if k in CONSENT_FIELDS and k != "person"},
-    )
-    validate(consent)
-    set_history_user(consent, actor.user)
-    consent.save()
-    log_access(actor, Action.CREATE, [Access("consent", consent.pk, case.pk, case.organisation_id)])
-    return consent
+    purposes = list(dict.fromkeys(data.get("purposes") or []))
+    if not purposes:
+        raise ValidationError({"purpose": [_("Choose at least one purpose.")]})
+    fields = {k: v for k, v in data.items() if k in CONSENT_FIELDS and k not in ("person", "purpose")}
+    consents = []
+    for purpose in purposes:
+        consent = Consent(
+            case=case,
+            organisation=case.organisation,
+            recorded_by=actor.user,
+            person=person,
+            purpose=purpose,
+            **fields,
+        )
+        validate(consent)
+        consents.append(consent)
+    check_giver(person, case.organisation.jurisdiction, consents[0].given_on)
+    for consent in consents:
+        set_history_user(consent, actor.user)
+        consent.save()
+    log_access(actor, Action.CREATE, [Access("consent", c.pk, case.pk, case.organisation_id) for c in consents])
+    return consents
 
 
 @logs_refusal

@@ -16,6 +16,8 @@ from kring.core.actor import Actor
 from kring.core.forms import apply_service_errors, at_version, save_versioned
 
 from . import queries, services
+from .choices import ConsentPurpose
+from .consent_rules import OWN_CONSENT_AGE
 from .editing import forget_scope
 from .forms import (
     CaseForm,
@@ -239,17 +241,21 @@ def team_remove(request, pk, member_id):
 @login_required
 def consent_add(request, pk):
     case = _case_or_404(request, pk)
-    form = ConsentForm(request.POST or None, case=case)
+    ticked = [p for p in request.GET.getlist("purpose") if p in ConsentPurpose.values]
+    form = ConsentForm(request.POST or None, case=case, initial={"purpose": ticked})
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_consent(Actor.from_request(request), pk, form.cleaned_data)
+            consents = services.record_consents(Actor.from_request(request), pk, form.service_data())
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("The consent was recorded."))
+            count = len(consents)
+            recorded = _("%(count)d consents were recorded.") % {"count": count}
+            messages.success(request, _("The consent was recorded.") if count == 1 else recorded)
             return redirect("cases:detail", pk=pk)
     queries.log_person_choices(Actor.from_request(request), form)
-    return render(request, "cases/consent_form.html", {"form": form, "case": case})
+    own = OWN_CONSENT_AGE.get(case.organisation.jurisdiction, 16)
+    return render(request, "cases/consent_form.html", {"form": form, "case": case, "own_consent_age": own})
 
 
 @login_required

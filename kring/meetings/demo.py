@@ -59,7 +59,10 @@ def _build(trajectory) -> int:
             "language": "Nederlands",
         },
     )
-    invitations = services.invite_from_map(actor, case.pk, meeting.pk)
+    # Where the demo family's file lacks a consent the method needs, the coordinator says why they invite anyway.
+    invitations = services.invite_from_map(
+        actor, case.pk, meeting.pk, consent_reason="Toestemming mondeling gegeven; het formulier volgt."
+    )
     created = 1 + len(invitations)
     if not held:
         return created

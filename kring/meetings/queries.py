@@ -13,10 +13,11 @@ from kring.cases import queries as case_queries
 from kring.cases.editing import check_can_work_on
 from kring.cases.models import CaseTeamMember
 from kring.core.errors import NotFound
+from kring.trajectories import consents
 from kring.trajectories.models import Trajectory
 
 from . import core, services
-from .models import Attendance, Meeting
+from .models import Attendance, Invitation, Meeting
 
 
 @dataclass
@@ -177,6 +178,20 @@ def invitation_candidates(actor, case_id, meeting_id):
         [case_access(case), services.meeting_access(meeting)] + [person_access(p) for p in persons],
     )
     return case, meeting, persons, invited
+
+
+def consent_state(meeting) -> dict:
+    """For the invitation page: the consents the trajectory's method needs (each with whether it is in force),
+    whether the trajectory's first invitation is still to go out, and the timeline event that let it go out without
+    them. The meeting was read through the case's visibility query."""
+    trajectory = meeting.trajectory
+    needs = consents.consent_needs(trajectory)
+    return {
+        "consent_needs": needs,
+        "consent_missing": [need for need in needs if not need.given],
+        "first_invitation": not Invitation.objects.filter(meeting__trajectory=trajectory).exists(),
+        "invited_without_consent": consents.invited_without_consent(trajectory),
+    }
 
 
 def calendar_export(actor, case_id, meeting_id) -> MeetingView:

@@ -24,6 +24,7 @@ from kring.core.history import set_history_user
 from kring.network.core import stats
 from kring.network.core.kinship import read_relation
 from kring.network.queries import load_records
+from kring.trajectories import consents
 from kring.trajectories.core import flow
 from kring.trajectories.core.states import ACTIVE
 from kring.trajectories.models import Trajectory
@@ -355,6 +356,30 @@ def map_candidates(case):
     return records.persons
 
 
+def _check_consents(actor, trajectory, reason: str, chosen) -> None:
+    """Before the trajectory's first invitation: the consents its method needs are in force, or a reason is given
+    (recorded once in the timeline, then later invitations go out without asking again)."""
+    if not chosen or Invitation.objects.filter(meeting__trajectory=trajectory).exists():
+        return
+    missing = consents.missing_consents(trajectory)
+    if not missing or consents.invited_without_consent(trajectory) is not None:
+        return
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "consent_reason": [
+                    _(
+                        "The method needs the family's consent before the first invitation goes out, and these are "
+                        "missing: %(missing)s. Record the consent first, or give a reason to invite without it."
+                    )
+                    % {"missing": ", ".join(need.label for need in missing)}
+                ]
+            }
+        )
+    consents.record_invited_without_consent(actor, trajectory, [need.purpose for need in missing], reason[:1000])
+
+
 @logs_refusal
 @transaction.atomic
 def invite_from_map(
@@ -364,10 +389,12 @@ def invite_from_map(
     person_ids=None,
     roles: dict | None = None,
     overrides: dict | None = None,
+    consent_reason: str = "",
 ) -> list[Invitation]:
     """Invite persons from the network map. Without ``person_ids``: every safe, invitable person and the central
     persons not yet invited. A person marked unsafe, or not cleared on the map, is invited only with a reason
-    in ``overrides`` (person id -> reason); a deceased person never."""
+    in ``overrides`` (person id -> reason); a deceased person never. The trajectory's first invitation needs the
+    consents its method names, or ``consent_reason`` (kept in the trajectory's timeline)."""
     case, meeting = _open_meeting(actor, case_id, meeting_id)
     _refuse_cancelled(meeting)
     roles = {str(k): v for k, v in (roles or {}).items()}
@@ -401,6 +428,7 @@ def invite_from_map(
             chosen.append(person)
         if errors:
             raise ValidationError({"persons": errors})
+    _check_consents(actor, meeting.trajectory, consent_reason, chosen)
     today = timezone.localdate()
     created = []
     for person in chosen:

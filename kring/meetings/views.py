@@ -265,7 +265,15 @@ def invite(request, pk, meeting_id):
             errors.append(_("Choose at least one person."))
         else:
             try:
-                created = services.invite_from_map(actor, pk, meeting_id, chosen, roles=roles, overrides=overrides)
+                created = services.invite_from_map(
+                    actor,
+                    pk,
+                    meeting_id,
+                    chosen,
+                    roles=roles,
+                    overrides=overrides,
+                    consent_reason=request.POST.get("consent_reason", ""),
+                )
             except ValidationError as error:
                 errors = _messages_of(error)
             else:
@@ -296,6 +304,8 @@ def invite(request, pk, meeting_id):
             "rows": rows,
             "errors": errors,
             "roles": InvitationRole.choices,
+            "consent_reason": request.POST.get("consent_reason", ""),
+            **queries.consent_state(meeting),
         },
         status=400 if errors else 200,
     )

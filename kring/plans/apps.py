@@ -12,6 +12,10 @@ class PlansConfig(AppConfig):
         from kring.cases.sections import register_section
 
         register_section("plans", 50, "plans/case_section.html")
+        # What the method expects next and the consents it needs, under the case page's buttons.
+        from .next_step import case_section_context
+
+        register_section("next_step", 10, "plans/case_status.html", case_section_context, place="status")
 
         # The work lists and the reminder scan (worklists) gather what this stage has due.
         from kring.trajectories.due import register_due_source

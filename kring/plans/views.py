@@ -211,7 +211,23 @@ def _plan_context(request, view):
         may_decide=status == PlanStatus.SUBMITTED and can_decide,
         may_adjust=status == PlanStatus.ACCEPTED and can_work,
         version_form=VersionForm(initial={"version": plan.version}) if plan else None,
+        member_documents=_member_documents(view),
     )
+
+
+def _member_documents(view) -> list[dict]:
+    """Each network member who carries or backs up an agreement the plan holds, with the address of their own
+    one-page letter (the same persons, in the same way, as ``documents.member_export`` writes it for)."""
+    base = reverse("plans:plan", args=[view.case.pk, view.trajectory.pk]) + "member/"
+    persons: dict[int, object] = {}
+    for agreement in view.agreements:
+        if agreement.status == AgreementStatus.STOPPED:
+            continue
+        for person in (agreement.owner_person, agreement.backup_person):
+            if person is not None:
+                persons.setdefault(person.pk, person)
+    ordered = sorted(persons.values(), key=lambda person: str(person))
+    return [{"person": person, "url": f"{base}{person.pk}.pdf"} for person in ordered]
 
 
 @login_required

@@ -22,7 +22,7 @@ from kring.core.errors import NotFound
 from kring.core.forms import apply_service_errors, at_version, save_versioned
 from kring.methods.catalogue import catalogue
 
-from . import deadlines, queries, services
+from . import consents, deadlines, queries, services
 from .choices import DeadlineKind
 from .core import states
 from .forms import (
@@ -363,6 +363,10 @@ def _timeline(trajectory, phase_names):
             event.text = "; ".join(str(part) for part in parts)
         elif event.kind == "case":
             event.text = _("case: %(status)s") % {"status": dict(CaseStatus.choices).get(event.to_value, "")}
+        elif event.kind == consents.INVITED_WITHOUT_CONSENT:
+            event.text = _("first invitation without the consents: %(purposes)s") % {
+                "purposes": consents.missing_labels(event.to_value)
+            }
         else:
             event.text = _("coordinator allocated")
         if event.reason:

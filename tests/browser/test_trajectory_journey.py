@@ -115,6 +115,9 @@ def test_selector_offer_allocate_prepare_invite_and_hold_the_meeting(page, live_
     expect(page.locator(f"#person-{oma.pk}")).to_be_checked()
     expect(page.locator(f"#person-{kees.pk}")).not_to_be_checked()
     assert_accessible(page)
+    # No consent is on file yet: the page names what the method needs, and inviting anyway takes a reason.
+    expect(page.locator("#consent-needs-h")).to_be_visible()
+    page.fill("#consent-reason", "Mondeling toegestemd bij het kennismakingsgesprek.")
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/meetings/{meeting.pk}/$"))
     invited = set(Invitation.objects.filter(meeting=meeting).values_list("person__first_name", flat=True))

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from kring.meetings import services
 from kring.network import services as network_services
+from kring.trajectories import consents
 from kring.trajectories import services as trajectory_services
 from tests.factories import actor
 
@@ -55,6 +56,9 @@ def mw(world):
             "interpreter_language": "Arabisch",
         },
     )
+    # No consent is recorded in this world: the first invitation goes out with a reason, kept in the timeline.
+    missing = [need.purpose for need in consents.missing_consents(t)]
+    consents.record_invited_without_consent(worker, t, missing, "Mondeling toegestemd, het formulier volgt.")
     mail.outbox.clear()  # the hand-off e-mails of the offer and the allocation (tests/inbox) are counted there
     return SimpleNamespace(
         world=world,

@@ -22,6 +22,7 @@ from kring.plans.choices import PlanPart
 from kring.plans.links import services as link_services
 from kring.plans.models import Agreement, AgreementReport, ChildToolAttachment, PersonalLink
 from kring.trajectories.models import Reminder
+from tests.factories import make_parent
 
 ADDRESS = "203.0.113.7"
 
@@ -40,7 +41,7 @@ def link_for(p, person, parts=()):
             p.worker,
             p.case.pk,
             {
-                "person": p.case.persons.order_by("pk").first().pk,
+                "person": make_parent(p.case).pk,  # the child is too young to consent alone
                 "purpose": "share_plan",
                 "given_on": timezone.localdate(),
             },

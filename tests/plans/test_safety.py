@@ -31,7 +31,7 @@ from kring.plans.models import (
 from kring.plans.safety import queries as safety_queries
 from kring.plans.safety import services as safety
 from kring.trajectories import services as trajectory_services
-from tests.factories import actor, make_case
+from tests.factories import actor, make_case, make_parent
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,11 @@ def consent(s, purpose):
     return case_services.record_consent(
         s.worker,
         s.case.pk,
-        {"person": s.child.pk, "purpose": purpose, "given_on": timezone.localdate() - datetime.timedelta(days=3)},
+        {
+            "person": make_parent(s.case).pk,  # the child is too young to consent alone
+            "purpose": purpose,
+            "given_on": timezone.localdate() - datetime.timedelta(days=3),
+        },
     )
 
 

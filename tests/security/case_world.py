@@ -20,7 +20,7 @@ from kring.plans import services as plan_services
 from kring.plans.links import services as link_services
 from kring.plans.safety import services as safety
 from kring.trajectories import services as trajectory_services
-from tests.factories import actor
+from tests.factories import actor, make_parent
 
 D = datetime.date
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
@@ -53,7 +53,11 @@ def build_rich_case(ns, tag):
     consent = case_services.record_consent(
         worker,
         case.pk,
-        {"person": child.pk, "purpose": "share_plan", "given_on": timezone.localdate() - datetime.timedelta(days=3)},
+        {
+            "person": make_parent(case).pk,  # the child is too young to consent alone
+            "purpose": "share_plan",
+            "given_on": timezone.localdate() - datetime.timedelta(days=3),
+        },
     )
     run = trajectory_services.run_selector(
         worker,
@@ -86,7 +90,7 @@ def build_rich_case(ns, tag):
             "language": "Nederlands",
         },
     )
-    meeting_services.invite_from_map(worker, case.pk, meeting.pk)
+    meeting_services.invite_from_map(worker, case.pk, meeting.pk, consent_reason="Mondeling toegestemd.")
     invitation = Invitation.objects.filter(meeting=meeting, person=oma).get()
     contribution = meeting_services.add_contribution(
         worker,

@@ -8,6 +8,7 @@ errors raised.
     python -m tests.security.concurrent_writers WRITERS ROUNDS
 """
 
+import datetime
 import json
 import os
 import sys
@@ -52,6 +53,9 @@ def world(writers):
         for n in range(2, writers)
     ]
     case = make_case(team, case_worker=workers[0], persons=writers)
+    # Each writer records a consent given by "their" person: grown-ups, so each may give it (the central one for
+    # themselves, the others as parents).
+    Person.objects.filter(case=case).update(relation="ouder", birth_date=datetime.date(1985, 6, 1))
     CaseTeamMember.objects.create(case=case, organisation=organisation, user=workers[1], role=CaseRole.COORDINATOR)
     return case, workers
 

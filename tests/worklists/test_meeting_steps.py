@@ -221,7 +221,9 @@ def test_a_moved_meeting_gets_reminders_for_the_new_date(world):
 def test_meeting_email_names_case_kind_time_and_place_and_no_family_member(world):
     meeting = plan(world, started(world))
     # Someone of the family on the invitation list, so their name exists around the meeting.
-    meeting_services.invite_from_map(actor(world.a.case_worker), world.a.case.pk, meeting.pk)
+    meeting_services.invite_from_map(
+        actor(world.a.case_worker), world.a.case.pk, meeting.pk, consent_reason="Mondeling toegestemd."
+    )
     reminders.scan(MEETING_DAY - datetime.timedelta(days=7))
     assert mail.outbox
     for message in mail.outbox:

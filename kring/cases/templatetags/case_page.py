@@ -9,14 +9,15 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def case_sections(context):
-    """Each registered section rendered in the page's own context, as ``{% include %}`` would (the context
-    processors do not run again, so the sections cost no queries of their own beyond their context function)."""
+def case_sections(context, place="actions"):
+    """Each registered section of ``place`` rendered in the page's own context, as ``{% include %}`` would (the
+    context processors do not run again, so the sections cost no queries of their own beyond their context
+    function)."""
     case = context["case"]
     request = context.get("request")
     engine = context.template.engine
     parts = []
-    for section in registered_sections():
+    for section in registered_sections(place):
         extra = section.context(request, case) if section.context else {}
         with context.push(**extra):
             parts.append(engine.get_template(section.template).render(context).strip())

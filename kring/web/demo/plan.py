@@ -12,11 +12,12 @@ from kring.cases.choices import (
     ConsentPurpose,
     SafetyConcern,
 )
+from kring.cases.consent_rules import is_parent_relation
 from kring.cases.models import search_key
 
 from .families_nl import DUTCH_CASES
 from .families_vl import FLEMISH_CASES
-from .names import CHILD_NETWORK, GENDERS, NAMES, PARENT_NETWORK, PARENT_RELATIONS
+from .names import CHILD_NETWORK, GENDERS, NAMES, PARENT_NETWORK
 from .specs import CaseSpec
 from .world import ORGANISATIONS, REFERENCE_DATE, SEED, USERS
 
@@ -197,9 +198,11 @@ def _consents(plan: CasePlan, rng: random.Random) -> list[ConsentPlan]:
     adults = [i for i, age in enumerate(ages) if age >= 18]
     giver = next((i for i in adults if persons[i]["is_central"]), None)
     if giver is None:
-        giver = next(
-            (i for i in adults if persons[i]["relation"] in PARENT_RELATIONS and persons[i]["in_household"]), adults[0]
-        )
+        # Only a parent or legal representative consents for a child (kring.cases.consent_rules).
+        parents = [i for i in adults if is_parent_relation(persons[i]["relation"])]
+        giver = next((i for i in parents if persons[i]["in_household"]), parents[0] if parents else None)
+    if giver is None:
+        return []
     last_day = plan.closed_on or REFERENCE_DATE - datetime.timedelta(days=1)
     first_day = min(plan.referral_date + datetime.timedelta(days=rng.randint(2, 14)), last_day)
     note = rng.choice(
