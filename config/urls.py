@@ -16,6 +16,7 @@ urlpatterns = [
     path("evaluation/", include("kring.evaluation.urls")),
     path("work/", include("kring.worklists.urls")),
     path("inbox/", include("kring.inbox.urls")),
+    path("safety-alerts/", include("kring.plans.alerts.urls")),
     path("organisation/", include("kring.trajectories.organisation_urls")),
     path("cases/", include("kring.cases.urls")),
     path("methods/", include("kring.methods.urls")),

@@ -35,3 +35,48 @@ def case_sections(place: str = "actions") -> list[CaseSection]:
     """The registered sections of one place of the page, in the order the page shows them."""
     found = [section for section in _sections.values() if section.place == place]
     return sorted(found, key=lambda section: (section.order, section.name))
+
+
+# ---- banners -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Banner:
+    """Something a later stage must make unmissable on the case page and the caseload (a safety alert)."""
+
+    name: str
+    template: str
+    context: Callable[[object, object], dict | None]  # (request, case, or None on the caseload) -> variables or None
+
+
+_banners: dict[str, Banner] = {}
+
+
+def register_banner(name: str, template: str, context: Callable) -> None:
+    """Offer a banner for the top of the case page and the caseload; ``context`` returns None when there is
+    nothing to show (then nothing is rendered). Registering a name again replaces the banner."""
+    _banners[name] = Banner(name=name, template=template, context=context)
+
+
+def case_banners() -> list[Banner]:
+    return sorted(_banners.values(), key=lambda banner: banner.name)
+
+
+# ---- marks beside a person ---------------------------------------------------------------------------------
+
+
+_person_marks: dict[str, Callable[[object], dict]] = {}
+
+
+def register_person_marks(name: str, marks: Callable) -> None:
+    """Offer marks beside the persons of the case page's person table: ``marks(case)`` returns person id -> the
+    words of the mark, read once per page."""
+    _person_marks[name] = marks
+
+
+def person_marks(case) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for name in sorted(_person_marks):
+        for person_id, words in _person_marks[name](case).items():
+            found.setdefault(person_id, []).append(str(words))
+    return found

@@ -21,6 +21,7 @@ from kring.cases.editing import check_can_work_on, lock_case, logs_refusal, refu
 from kring.cases.models import CaseTeamMember, Person
 from kring.core.errors import NotFound
 from kring.core.history import set_history_user
+from kring.network import unsafe
 from kring.network.core import stats
 from kring.network.core.kinship import read_relation
 from kring.network.queries import load_records
@@ -415,11 +416,17 @@ def invite_from_map(
             reason = overrides.get(str(person.pk), "")
             if person.invitability == "deceased":
                 errors.append(_("%(name)s has died and cannot be invited.") % {"name": person.full_name})
-            elif person.invitability == "unsafe" and not reason:
-                errors.append(
-                    _("%(name)s is marked unsafe on the network map. Invite them only with a reason.")
-                    % {"name": person.full_name}
-                )
+            elif person.invitability == "unsafe":
+                # The network's one rule for a person marked unsafe, as everywhere a person is involved.
+                try:
+                    unsafe.require_reason(
+                        [person.full_name],
+                        reason,
+                        "persons",
+                        _("%(name)s is marked unsafe on the network map. Invite them only with a reason."),
+                    )
+                except ValidationError as error:
+                    errors.extend(error.messages)
             elif person.invitability == "not_cleared" and not reason:
                 errors.append(
                     _("%(name)s is not marked safe and invitable on the network map. Invite them only with a reason.")

@@ -19,3 +19,10 @@ class NetworkConfig(AppConfig):
         from .intake import links_from_relations
 
         register_relation_listener("network", links_from_relations)
+
+        # The case page's person table marks whoever the map marks unsafe.
+        from kring.cases.sections import register_person_marks
+
+        from .unsafe import case_marks
+
+        register_person_marks("unsafe", case_marks)

@@ -17,6 +17,13 @@ class PlansConfig(AppConfig):
 
         register_section("next_step", 10, "plans/case_status.html", case_section_context, place="status")
 
+        # Open safety alerts, unmissable at the top of the case page and the caseload.
+        from kring.cases.sections import register_banner
+
+        from .alerts.views import case_banner
+
+        register_banner("safety_alerts", "plans/alerts/_banner.html", case_banner)
+
         # The work lists and the reminder scan (worklists) gather what this stage has due.
         from kring.trajectories.due import register_due_source
 

@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kring.audit.services import Action, log_access, person_access
 from kring.core.errors import NotFound
 from kring.meetings.documents import MONTHS, WEEKDAYS
 from kring.methods.catalogue import catalogue
+from kring.network import unsafe
 
 from . import queries
 from .choices import AgreementStatus, BottomLineKind, PlanStatus
@@ -108,19 +110,28 @@ def plan_export(actor, case_id, trajectory_id):
     return view
 
 
-def member_export(actor, case_id, trajectory_id, person_id):
+def member_export(actor, case_id, trajectory_id, person_id, unsafe_reason=""):
     """(plan view, person, their own agreements) for one network member's page. A person of another case is not
-    found; the plan, the person and their agreements are logged as exported."""
+    found; a person marked unsafe on the network map gets this letter only with ``unsafe_reason`` (else a
+    ValidationError; the reason goes into the access log). The plan, the person and their agreements are logged
+    as exported."""
     view = queries.plan_view(actor, case_id, trajectory_id)
     if view.plan is None:
         raise NotFound()
     person = view.case.persons.filter(pk=person_id).first()
     if person is None:
         raise NotFound()
+    reason = unsafe.require_reason(
+        [person.full_name] if unsafe.unsafe_ids([person.pk]) else [],
+        unsafe_reason,
+        "unsafe_reason",
+        _("%(name)s is marked unsafe on the network map. Say why they get this letter nonetheless."),
+    )
     own = [a for a in _current(view.agreements) if person.pk in (a.owner_person_id, a.backup_person_id)]
     accesses = [plan_access(view.plan), person_access(person)]
     accesses += [agreement_access(a) for a in own]
-    log_access(actor, Action.EXPORT, accesses, detail="member document")
+    detail = f"member document despite the network map: {reason}" if reason else "member document"
+    log_access(actor, Action.EXPORT, accesses, detail=detail[:300])
     return view, person, own
 
 

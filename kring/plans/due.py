@@ -28,6 +28,7 @@ from kring.trajectories.core.states import ACTIVE
 from kring.trajectories.due import SOON_DAYS, DueDate, DueFound, ScanWindow, Step, StepQuery
 
 from . import follow_up, queries
+from .alerts.services import escalate_alerts
 from .choices import RUNNING_AGREEMENT
 from .models import Agreement, Review
 
@@ -138,7 +139,9 @@ def _review_steps(ask, until, worker_of, steps, accesses):
 def plan_reminders(window: ScanWindow) -> DueFound:
     """Agreements due from today to the end of the window (their owners in the network hear of them too),
     those overdue since the window's start (a safety agreement raises an alert instead), and open reviews
-    planned in the window. Five queries at most, plus the network members' e-mails."""
+    planned in the window. Five queries at most, plus the network members' e-mails. Every scan also sends the
+    safety alerts nobody acknowledged in time to the team lead (``alerts.services.escalate_alerts``)."""
+    escalate_alerts()
     found = DueFound()
     upcoming = list(
         running_agreements(due_on__gte=window.today, due_on__lte=window.high).values_list(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -33,6 +32,7 @@ from kring.trajectories.core.states import ACTIVE
 from kring.trajectories.models import Reminder, Trajectory
 from kring.trajectories.services import advance_on
 
+from .alerts.services import raise_alert
 from .choices import AgreementStatus, PlanStatus, ReportOutcome, ReviewDecision, ReviewKeeping
 from .editing import (
     agreement_access,
@@ -102,14 +102,15 @@ def apply_report(agreement, outcome, note, *, link=None, user=None) -> Agreement
     set_history_user(agreement, user)
     agreement.save()
     if outcome != ReportOutcome.DONE:
-        alert_case_team(agreement, timezone.localdate(), outcome)
+        alert_case_team(agreement, timezone.localdate(), outcome, report=report)
     return report
 
 
-def alert_case_team(agreement, today: date, outcome: str | None = None) -> int:
+def alert_case_team(agreement, today: date, outcome: str | None = None, report=None) -> int:
     """Tell the case worker (and whoever checks) at once: a safety agreement not done or overdue is a safety
-    alert, by e-mail too; a request for help on another agreement appears in their work list. Once per
-    agreement, day and kind (the reminder's unique key)."""
+    alert (``alerts.services.raise_alert``: the banners until acknowledged, their inbox and e-mail) and a
+    reminder on their work list; a request for help on another agreement appears in their work list. The reminder once per
+    agreement, day and kind (its unique key), the alert once per report or due date."""
     kind = DeadlineKind.SAFETY_ALERT if agreement.is_safety else DeadlineKind.AGREEMENT
     if not agreement.is_safety and outcome != ReportOutcome.HELP_NEEDED:
         return 0
@@ -143,8 +144,11 @@ def alert_case_team(agreement, today: date, outcome: str | None = None) -> int:
         )
         if created:
             made.append(reminder)
-    if made and kind == DeadlineKind.SAFETY_ALERT:
-        _email_alerts(made)
+    if agreement.is_safety:
+        # The alert goes to their inbox, and from there by e-mail (naming only the case number): that e-mail
+        # stands for the reminders made here, so the reminder scan does not send them again.
+        raise_alert(agreement, today, report=report, notify_ids=users)
+        Reminder.objects.filter(pk__in=[r.pk for r in made]).update(emailed_at=timezone.now())
     return len(made)
 
 
@@ -154,20 +158,6 @@ HELP_SUBJECT = "help:"  # a request for help with an (ordinary) agreement
 
 def agreement_subject(agreement_id) -> str:
     return f"{AGREEMENT_SUBJECT}{agreement_id}"
-
-
-def _email_alerts(reminders):
-    """A safety alert goes out by e-mail straight away (through the worker), naming only the case number."""
-    rows = Reminder.objects.filter(pk__in=[r.pk for r in reminders]).select_related("user", "case")
-    for reminder in rows:
-        with translation.override(getattr(reminder.user, "language", "") or settings.LANGUAGE_CODE):
-            subject = _("Kring: safety agreement needs attention")
-            body = _(
-                "Case %(number)s: a safety agreement was not kept or is overdue. Open the case in Kring to "
-                "see what happened."
-            ) % {"number": reminder.case.number}
-        send_mail(subject, body, None, [reminder.user.email])
-    Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(emailed_at=timezone.now())
 
 
 @logs_refusal

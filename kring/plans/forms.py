@@ -5,9 +5,11 @@ the services as ids: the services check that each belongs to this case, so a han
 case's records."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kring.cases.forms import VersionedForm
+from kring.network import unsafe
 
 from .choices import DecisionOutcome, PlanPart, ReportOutcome, ReviewDecision, ReviewKeeping
 from .links.services import LINK_DAYS_DEFAULT, LINK_DAYS_MAX
@@ -15,6 +17,14 @@ from .models import Agreement, BottomLine, Plan, Review
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EMPTY = [("", "—")]
+UNSAFE_HELP = _("Only when a person marked unsafe on the network map is involved: why nonetheless.")
+
+
+def persons_marked(persons) -> list:
+    """The persons as choices, those marked unsafe on the network map labelled so (the services ask a reason)."""
+    marked = unsafe.unsafe_ids(p.pk for p in persons)
+    words = gettext("marked unsafe on the network map")
+    return [(p.pk, f"{p.full_name} ({words})" if p.pk in marked else p.full_name) for p in persons]
 
 
 class VersionForm(forms.Form):
@@ -47,6 +57,8 @@ class PlanForm(VersionedForm):
         fields = [
             "concerns",
             "if_it_goes_wrong",
+            "emergency_contact_name",
+            "emergency_contact_phone",
             "child_view",
             "presented_on",
             "deliberation_kept",
@@ -94,12 +106,14 @@ class AgreementForm(VersionedForm):
             "due_on",
             "is_safety",
             "bottom_lines",
+            "unsafe_reason",
         ]
         widgets = {"what": forms.Textarea(attrs={"rows": 3}), "starts_on": DATE, "ends_on": DATE, "due_on": DATE}
+        help_texts = {"unsafe_reason": UNSAFE_HELP}
 
     def __init__(self, *args, persons=(), team=(), lines=(), plan_version=None, **kwargs):
         super().__init__(*args, **kwargs)
-        people = EMPTY + [(p.pk, p.full_name) for p in persons]
+        people = EMPTY + persons_marked(persons)
         for name in ("owner_person", "backup_person", "checker_person"):
             self.fields[name].choices = people
         self.fields["checker_user"].choices = EMPTY + [(m.user_id, str(m.user)) for m in team]
@@ -198,10 +212,13 @@ class LinkForm(forms.Form):
     valid_days = forms.IntegerField(
         label=_("valid for (days)"), min_value=1, max_value=LINK_DAYS_MAX, initial=LINK_DAYS_DEFAULT
     )
+    unsafe_reason = forms.CharField(
+        label=_("why despite the network map"), max_length=500, required=False, help_text=UNSAFE_HELP
+    )
 
     def __init__(self, *args, persons=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = EMPTY + [(p.pk, p.full_name) for p in persons]
+        self.fields["person"].choices = EMPTY + persons_marked(persons)
 
 
 # ---- reviews -------------------------------------------------------------------------------------------------

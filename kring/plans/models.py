@@ -20,6 +20,7 @@ from kring.trajectories.models import Trajectory
 from .choices import (
     RUNNING_AGREEMENT,
     AgreementStatus,
+    AlertReason,
     BottomLineKind,
     ChildTool,
     DecisionOutcome,
@@ -98,6 +99,9 @@ class Plan(CaseScoped):
     )
     if_it_goes_wrong = models.TextField(_("what happens if it goes wrong"), max_length=TEXT_LENGTH, blank=True)
     child_view = models.TextField(_("the child's view"), max_length=TEXT_LENGTH, blank=True)
+    # Whom a network member calls at once when the plan does not hold (the link page shows it, with 112).
+    emergency_contact_name = NameField(_("emergency contact"), max_length=200, blank=True)
+    emergency_contact_phone = models.CharField(_("emergency contact's phone"), max_length=40, blank=True)
     presented_on = models.DateField(_("presented on"), null=True, blank=True)
     # Private family time: nothing is kept unless the family chooses so (then it says who chose).
     deliberation_kept = models.BooleanField(_("the family chose to keep notes of its private time"), default=False)
@@ -167,6 +171,8 @@ class Agreement(CaseScoped):
     # True while the plan's current edition is accepted: only agreements in force are reminded and scanned.
     in_force = models.BooleanField(default=False, editable=False)
     confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True)
+    # Why a person marked unsafe on the network map carries, stands in for or checks this agreement.
+    unsafe_reason = models.CharField(_("why despite the network map"), max_length=500, blank=True)
     last_reported_on = models.DateField(_("last reported on"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
@@ -245,6 +251,8 @@ class PersonalLink(CaseScoped):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # Why the link is for, or shares a part naming, a person marked unsafe on the network map.
+    unsafe_reason = models.CharField(_("why despite the network map"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["plan", "-created_at", "-id"]
@@ -317,6 +325,60 @@ class ReviewItem(models.Model):
     class Meta:
         ordering = ["review", "agreement__order", "agreement_id"]
         constraints = [models.UniqueConstraint(fields=["review", "agreement"], name="review_item_once")]
+
+
+class SafetyAlert(CaseScoped):
+    """A safety agreement reported not done (or needing help) or past its date: shown on the case page, the
+    caseload and in the header until someone of the case team acknowledges it with the action taken; escalated
+    to the team lead when nobody did within the organisation's time. ``key`` makes each alert once."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="safety_alerts")
+    reason = models.CharField(_("why"), max_length=12, choices=AlertReason.choices)
+    report = models.ForeignKey(
+        AgreementReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="safety_alerts"
+    )
+    due_on = models.DateField(_("was due on"), null=True, blank=True)
+    key = models.CharField(max_length=80, unique=True, editable=False)
+    raised_at = models.DateTimeField(_("raised at"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action_taken = models.TextField(_("action taken"), max_length=TEXT_LENGTH, blank=True)
+    escalated_at = models.DateTimeField(_("escalated to the team lead at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [
+            # The banners read the open alerts of a case (or of the user's cases).
+            models.Index(fields=["case"], condition=Q(acknowledged_at__isnull=True), name="safety_alert_open"),
+            # The escalation scan reads the open alerts not yet escalated, oldest first.
+            models.Index(
+                fields=["raised_at"],
+                condition=Q(acknowledged_at__isnull=True, escalated_at__isnull=True),
+                name="safety_alert_to_escalate",
+            ),
+        ]
+        verbose_name = _("safety alert")
+        verbose_name_plural = _("safety alerts")
+
+
+class SafetyAlertSettings(models.Model):
+    """Per organisation: after how many hours an unacknowledged safety alert goes to the team lead."""
+
+    DEFAULT_HOURS = 24
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+    escalate_after_hours = models.PositiveSmallIntegerField(
+        _("escalate to the team lead after (hours)"),
+        default=DEFAULT_HOURS,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+    )
+
+    class Meta:
+        verbose_name = _("safety alert settings")
+        verbose_name_plural = _("safety alert settings")
 
 
 # ---- Signs of Safety ---------------------------------------------------------------------------------------

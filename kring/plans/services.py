@@ -23,6 +23,7 @@ from kring.cases.editing import check_can_work_on, lock_case, logs_refusal, refu
 from kring.core.history import set_history_user
 from kring.core.public_holidays import public_holidays
 from kring.meetings.models import Meeting
+from kring.network import unsafe
 from kring.trajectories.models import Trajectory
 from kring.trajectories.services import definition_for
 
@@ -51,6 +52,8 @@ BOTTOM_LINE_FIELDS = ["order", "text", "reason", "legal_basis", "kind"]
 PLAN_FIELDS = [
     "concerns",
     "if_it_goes_wrong",
+    "emergency_contact_name",
+    "emergency_contact_phone",
     "child_view",
     "presented_on",
     "deliberation_kept",
@@ -71,6 +74,7 @@ AGREEMENT_FIELDS = [
     "due_on",
     "is_safety",
     "bottom_lines",
+    "unsafe_reason",
 ]
 # The fields a stale plan form is explained by; the notes of private time are not in the history (decision 41).
 PLAN_HISTORY_FIELDS = [f for f in PLAN_FIELDS if f != "deliberation_notes"]
@@ -262,7 +266,23 @@ def _apply_agreement(case, plan, agreement, data):
         errors.setdefault("backup_person", []).append(_("The backup person must be someone else than the owner."))
     if errors:
         raise ValidationError(errors)
+    _confirm_unsafe(agreement)
     return lines
+
+
+def _confirm_unsafe(agreement) -> None:
+    """A person marked unsafe on the network map carries, stands in for or checks this agreement only with a
+    reason (the network's one rule, ``kring.network.unsafe``); the reason stays with the agreement and its
+    history. A reason given before for this agreement still counts."""
+    persons = [agreement.owner_person, agreement.backup_person, agreement.checker_person]
+    marked = unsafe.unsafe_ids(p.pk for p in persons if p is not None)
+    names = [p.full_name for p in persons if p is not None and p.pk in marked]
+    agreement.unsafe_reason = unsafe.require_reason(
+        names,
+        agreement.unsafe_reason,
+        "unsafe_reason",
+        _("%(name)s is marked unsafe on the network map. Say why they take part in this agreement nonetheless."),
+    )
 
 
 def _draft(agreement) -> core.AgreementDraft:

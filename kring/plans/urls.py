@@ -5,6 +5,7 @@ the Signs of Safety records of a safety plan (``safety.urls``)."""
 from django.urls import path
 
 from . import views, views_documents
+from .alerts import views as alert_views
 from .safety.urls import urlpatterns as safety_urls
 
 app_name = "plans"
@@ -13,6 +14,7 @@ T = "<int:trajectory_id>/"
 
 urlpatterns = [
     path("", views.plan_list, name="list"),
+    path("alerts/<int:alert_id>/acknowledge/", alert_views.acknowledge, name="alert_acknowledge"),
     path(T, views.plan_page, name="plan"),
     path(T + "start/", views.plan_start, name="start"),
     path(T + "edit/", views.plan_edit, name="edit"),

@@ -662,7 +662,13 @@ def link_add(request, pk, trajectory_id):
         data = form.cleaned_data
         try:
             link, token = link_services.create_link(
-                actor, pk, plan.pk, data["person"], data["shared_parts"], data["valid_days"]
+                actor,
+                pk,
+                plan.pk,
+                data["person"],
+                data["shared_parts"],
+                data["valid_days"],
+                unsafe_reason=data["unsafe_reason"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)

@@ -3,6 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 from kring.accounts.models import CASE_ROLES, Role
 from kring.inbox.queries import unread_count
+from kring.plans.alerts.queries import header_alerts
 
 
 def navigation(request):
@@ -18,4 +19,6 @@ def navigation(request):
         "nav_evaluation": user.has_role(Role.TEAM_LEAD, Role.ADMINISTRATOR, Role.RESEARCHER),
         # Counted when the page shows it, in one query (kring.inbox.queries.unread_count).
         "inbox_unread": SimpleLazyObject(lambda: unread_count(user)),
+        # The cases with a safety alert nobody acknowledged, read when the header shows them (one query).
+        "header_safety_alerts": SimpleLazyObject(lambda: header_alerts(user)),
     }

@@ -16,8 +16,10 @@ from kring.measures import services as measure_services
 from kring.meetings import services as meeting_services
 from kring.meetings.models import Invitation
 from kring.network import services as network_services
+from kring.plans import follow_up as plan_follow_up
 from kring.plans import services as plan_services
 from kring.plans.links import services as link_services
+from kring.plans.models import SafetyAlert
 from kring.plans.safety import services as safety
 from kring.trajectories import services as trajectory_services
 from tests.factories import actor, make_parent
@@ -141,6 +143,9 @@ def build_rich_case(ns, tag):
     )
     plan.refresh_from_db()
     link, _token = link_services.create_link(coordinator, case.pk, plan.pk, oma.pk)
+    # The safety agreement reported not done: an open safety alert on the case.
+    plan_follow_up.record_report(coordinator, case.pk, agreement.pk, "not_done", "Niet gelukt.")
+    alert = SafetyAlert.objects.get(case=case)
     review = plan.reviews.order_by("pk").first()
     measure_services.save_registration(worker, case.pk, t.pk, {"household": "kin"})
     administration = measure_services.record_administration(
@@ -203,6 +208,7 @@ def build_rich_case(ns, tag):
         plan=plan,
         agreement=agreement,
         link=link,
+        alert=alert,
         review=review,
         administration=administration,
         safety_trajectory=s,
@@ -244,6 +250,7 @@ def record_ids(rich, route_name: str) -> dict:
         "agreement_id": rich.agreement.pk,
         "review_id": rich.review.pk,
         "link_id": rich.link.pk,
+        "alert_id": rich.alert.pk,
         "administration_id": rich.administration.pk,
         "entry_id": rich.entry.pk,
         "statement_id": rich.statement.pk,

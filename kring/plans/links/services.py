@@ -10,6 +10,7 @@ pages, ``views.open_link_page``).
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -23,14 +24,17 @@ from django.utils.translation import gettext as _
 from kring.audit.services import Access, Action, log_access
 from kring.cases.choices import ConsentPurpose
 from kring.cases.editing import check_can_work_on, lock_case, logs_refusal
+from kring.cases.models import Person
 from kring.cases.services import has_consent
 from kring.core.actor import Actor
 from kring.core.errors import NotFound
+from kring.network import unsafe
 
 from ..choices import AgreementStatus, PlanPart
 from ..editing import WORK_REFUSAL, agreement_access, lock_record, open_plan, person_of_case, refuse_ended
 from ..follow_up import apply_report
 from ..models import Agreement, AgreementReport, PersonalLink
+from ..services import lines_in_force
 
 # How long a link stays valid unless the coordinator says otherwise, and how many wrong tries one address gets in
 # a window before it is refused for a while.
@@ -58,11 +62,12 @@ def _digest(token: str) -> str:
 @logs_refusal
 @transaction.atomic
 def create_link(
-    actor, case_id, plan_id, person_id, shared_parts=(), valid_days: int | str | None = None
+    actor, case_id, plan_id, person_id, shared_parts=(), valid_days: int | str | None = None, unsafe_reason=""
 ) -> tuple[PersonalLink, str]:
     """Make a personal link for a network member; returns the link and its secret, which is shown once and
     stored only as a digest. Sharing plan parts beyond the member's own agreements needs the consent to share
-    the plan."""
+    the plan. A link for a person marked unsafe on the network map, or sharing a part that names one, needs
+    ``unsafe_reason`` (kept with the link)."""
     case, plan = open_plan(actor, case_id, plan_id)
     refuse_ended(plan.trajectory)
     person = person_of_case(case, person_id, "person")
@@ -88,6 +93,15 @@ def create_link(
         raise ValidationError({"valid_days": [_("Give a number of days.")]}) from None
     if not 1 <= days <= LINK_DAYS_MAX:
         raise ValidationError({"valid_days": [_("A link is valid for 1 to %(max)s days.") % {"max": LINK_DAYS_MAX}]})
+    reason = unsafe.require_reason(
+        unsafe_names([person, *persons_named(case, plan, parts)]),
+        unsafe_reason,
+        "unsafe_reason",
+        _(
+            "%(name)s is marked unsafe on the network map. Say why this link is made, or these parts are shared, "
+            "nonetheless."
+        ),
+    )
     token = secrets.token_urlsafe(32)
     link = PersonalLink.objects.create(
         plan=plan,
@@ -98,9 +112,38 @@ def create_link(
         shared_parts=parts,
         expires_on=timezone.localdate() + timedelta(days=days),
         created_by=actor.user,
+        unsafe_reason=reason,
     )
-    log_access(actor, Action.CREATE, [link_access(link)])
+    log_access(actor, Action.CREATE, [link_access(link)], detail="despite the network map" if reason else "")
     return link, token
+
+
+def unsafe_names(persons) -> list[str]:
+    marked = unsafe.unsafe_ids(p.pk for p in persons)
+    return [p.full_name for p in persons if p.pk in marked]
+
+
+def persons_named(case, plan, parts) -> list:
+    """The persons of the case that the shared parts name: the owners of everyone's agreements, and whoever is
+    named by full or first name in the shared texts (concerns, what happens if it goes wrong, bottom lines)."""
+    named = []
+    texts = []
+    if PlanPart.ALL_AGREEMENTS in parts:
+        owners = plan.agreements.exclude(status=AgreementStatus.STOPPED).values("owner_person_id")
+        named += list(Person.objects.filter(case=case, pk__in=owners))
+    if PlanPart.CONCERNS in parts:
+        texts.append(plan.concerns)
+    if PlanPart.IF_WRONG in parts:
+        texts.append(plan.if_it_goes_wrong)
+    if PlanPart.BOTTOM_LINES in parts:
+        texts += [line.text for line in lines_in_force(plan.trajectory_id)]
+    text = " ".join(t for t in texts if t)
+    if text:
+        for person in Person.objects.filter(case=case):
+            words = {person.full_name.strip(), (person.first_name or "").strip()} - {""}
+            if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.IGNORECASE) for w in words):
+                named.append(person)
+    return named
 
 
 @logs_refusal
