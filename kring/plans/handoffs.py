@@ -1,5 +1,6 @@
 """The plan's hand-offs (kring.inbox): a plan submitted for decision is told to the case worker(s) of the case, a
-plan sent back to the coordinator of the trajectory. Called from services.py in the transaction of the event."""
+plan sent back to the coordinator of the trajectory; once the plan is decided, the submission is dealt with
+for every case worker told of it. Called from services.py in the transaction of the event."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.urls import reverse
 from kring.cases.choices import CaseRole
 from kring.inbox import kinds
 from kring.inbox.recipients import case_team
-from kring.inbox.services import notify
+from kring.inbox.services import notify, settle
 
 
 def _link(plan) -> str:
@@ -22,8 +23,18 @@ def submitted(case, plan) -> None:
         organisation=case.organisation_id,
         case=case,
         link=_link(plan),
-        key=f"plan:{plan.pk}:{plan.version}",
+        key=_submission(plan),
     )
+
+
+def _submission(plan) -> str:
+    # One submission per plan version (a plan sent back is handed in again as the next version).
+    return f"plan:{plan.pk}:{plan.edition}"
+
+
+def decided(plan) -> None:
+    """The plan was accepted or sent back: its submission no longer waits in anyone's inbox."""
+    settle(kinds.PLAN_SUBMITTED, _submission(plan))
 
 
 def sent_back(case, plan) -> None:

@@ -497,6 +497,7 @@ def decide_plan(actor, case_id, plan_id, outcome: str, reason: str, checks: dict
             for line in lines
         ]
     )
+    handoffs.decided(plan)
     if outcome == DecisionOutcome.ACCEPTED:
         plan.status = PlanStatus.ACCEPTED
         plan.accepted_on = today
