@@ -245,6 +245,8 @@ def test_the_organisation_sets_the_time_on_its_settings_page(world, client):
     client.force_login(world.a.case_worker)
     assert client.get(url).status_code == 403
     client.force_login(world.a.lead)
+    # The organisation's reminder settings lead to it.
+    assert url in client.get(reverse("worklists:reminder_settings")).content.decode()
     page = client.get(url).content.decode()
     assert 'value="24"' in page
     response = client.post(url, {"organisation": world.a.org.pk, "escalate_after_hours": 6})
