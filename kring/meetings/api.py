@@ -152,6 +152,7 @@ class InvitationListView(JsonApiView):
             data.get("persons"),
             roles=data.get("roles"),
             overrides=data.get("overrides"),
+            consent_reason=data.get("consent_reason", ""),
         )
         return Response(InvitationSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 

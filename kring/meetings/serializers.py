@@ -187,6 +187,13 @@ class InviteSerializer(RefuseUnknownFields, serializers.Serializer):
         required=False,
         help_text="Person id -> reason to invite a person the map does not mark safe and invitable.",
     )
+    consent_reason = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text="Why the trajectory's first invitation goes out without the consents its method needs (kept in "
+        "the trajectory's timeline); refused without it while one is missing.",
+    )
 
 
 class InvitationChangesSerializer(RefuseUnknownFields, serializers.ModelSerializer):

@@ -249,3 +249,18 @@ def test_the_plan_page_links_the_plan_and_each_members_page_and_they_download(cl
         assert response["Content-Type"] == "application/pdf"
         assert b"".join(response).startswith(b"%PDF")
     assert "Oma Jansen" in text_of(client.get(reverse("plans:plan", args=[p.case.pk, p.trajectory.pk])))
+
+
+def test_the_api_refuses_the_first_invitation_without_consents_and_takes_a_reason(fresh):
+    from rest_framework.test import APIClient
+
+    world, case, worker, t, meeting, oma = fresh
+    client = APIClient()
+    client.force_authenticate(world.a.coordinator)
+    url = f"/api/v1/cases/{case.pk}/meetings/{meeting.pk}/invitations/"
+    refused = client.post(url, {"persons": [oma.pk]}, format="json")
+    assert refused.status_code == 400 and "consent_reason" in refused.json()
+    assert not Invitation.objects.filter(meeting=meeting).exists()
+    done = client.post(url, {"persons": [oma.pk], "consent_reason": "Mondeling toegestemd."}, format="json")
+    assert done.status_code == 201, done.json()
+    assert TrajectoryEvent.objects.get(trajectory=t, kind="consents").note == "Mondeling toegestemd."
