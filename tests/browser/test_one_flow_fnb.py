@@ -37,7 +37,7 @@ def _page(browser, browser_context_args, live_server, user):
     return page
 
 
-def _unread(page):
+def header_unread(page):
     """The unread count the header shows on the inbox link (0 when it shows none)."""
     badge = page.locator("nav a[href='/inbox/'] .badge")
     if badge.count() == 0:
@@ -45,14 +45,14 @@ def _unread(page):
     return int(re.match(r"\d+", badge.inner_text().strip()).group())
 
 
-def _inbox(page, live_server, axe=False):
+def inbox_items(page, live_server, axe=False):
     """Open the inbox; the texts of the unread notifications, the count in the header."""
     page.goto(f"{live_server.url}/inbox/")
     expect(page.locator("h1")).to_be_visible()
     if axe:
         assert_accessible(page)
     unread = [item.inner_text() for item in page.locator("ul.inbox > li.unread").all()]
-    assert _unread(page) == len(unread), (page.url, _unread(page), unread)
+    assert header_unread(page) == len(unread), (page.url, header_unread(page), unread)
     return unread
 
 
@@ -76,7 +76,7 @@ def _my_work(page, live_server, case, axe=False):
     return [" ".join(row.inner_text().split()) for row in rows.all()]
 
 
-def _trajectory(page, live_server, case, trajectory, status, phase, axe=True):
+def shows_trajectory(page, live_server, case, trajectory, status, phase, axe=True):
     """The trajectory page shows this status (its code as the badge's class) and this current phase."""
     page.goto(f"{live_server.url}/cases/{case.pk}/trajectories/{trajectory.pk}/")
     expect(page.locator("#trajectory-status")).to_have_attribute("class", re.compile(rf"\bstatus-{status}\b"))
@@ -195,7 +195,7 @@ def test_one_fnb_from_referral_to_closure(browser, browser_context_args, live_se
     lead = _page(browser, browser_context_args, live_server, a.lead)
     coordinator = _page(browser, browser_context_args, live_server, a.coordinator)
     for page in (worker, lead, coordinator):
-        assert _inbox(page, live_server) == []
+        assert inbox_items(page, live_server) == []
 
     # 1. The case worker records the referral and chooses FNB (offered, then accepted by the family).
     case = _register_referral(worker, live_server, world)
@@ -217,13 +217,13 @@ def test_one_fnb_from_referral_to_closure(browser, browser_context_args, live_se
         trajectory=trajectory,
         plan_url=f"{live_server.url}/cases/{case.pk}/plans/{trajectory.pk}/",
     )
-    _trajectory(worker, live_server, case, trajectory, "offered", "—")
+    shows_trajectory(worker, live_server, case, trajectory, "offered", "—")
     worker.select_option("[name=status]", "accepted")
     worker.locator(f"form[action$='/{trajectory.pk}/status/'] button[type=submit]").click()
     expect(worker.locator("#trajectory-status")).to_have_attribute("class", re.compile("status-accepted"))
-    _trajectory(worker, live_server, case, trajectory, "accepted", "Voorbereiding")
+    shows_trajectory(worker, live_server, case, trajectory, "accepted", "Voorbereiding")
     assert Case.objects.get(pk=case.pk).status == "active"  # the family's yes made the case active (the table)
-    assert _inbox(worker, live_server) == [] and _inbox(coordinator, live_server) == []
+    assert inbox_items(worker, live_server) == [] and inbox_items(coordinator, live_server) == []
 
     _allocation(f)
     _meeting_and_plan(f)
@@ -245,22 +245,22 @@ def _allocation(f):
     assert [r for r in _my_work(worker, live_server, case, axe=True) if "Voorbereiding" in r], "case worker"
     assert _my_work(lead, live_server, case, axe=True) == []
     assert _my_work(coordinator, live_server, case) == []
-    told = _inbox(lead, live_server, axe=True)
+    told = inbox_items(lead, live_server, axe=True)
     assert len(told) == 1 and case.number in told[0] and "coördinator" in told[0], told
     _open_from_inbox(lead, live_server, case, "zonder coördinator")
     expect(lead).to_have_url(re.compile(rf"/trajectories/{trajectory.pk}/$"))
-    assert _unread(lead) == 0
+    assert header_unread(lead) == 0
     lead.select_option("[name=coordinator]", str(a.coordinator.pk))
     lead.locator(f"form[action$='/{trajectory.pk}/coordinator/'] button[type=submit]").click()
     expect(lead.locator("#coordinator")).to_contain_text(str(a.coordinator))
-    assert _inbox(lead, live_server) == []
-    _trajectory(lead, live_server, case, trajectory, "preparing", "Voorbereiding")
+    assert inbox_items(lead, live_server) == []
+    shows_trajectory(lead, live_server, case, trajectory, "preparing", "Voorbereiding")
 
     # 3. The coordinator is told, opens the trajectory from the inbox and sees the preparation in My work.
-    told = _inbox(coordinator, live_server, axe=True)
+    told = inbox_items(coordinator, live_server, axe=True)
     assert len(told) == 1 and case.number in told[0], told
     _open_from_inbox(coordinator, live_server, case, "coördinator")
-    _trajectory(coordinator, live_server, case, trajectory, "preparing", "Voorbereiding")
+    shows_trajectory(coordinator, live_server, case, trajectory, "preparing", "Voorbereiding")
     assert [r for r in _my_work(coordinator, live_server, case, axe=True) if "Voorbereiding" in r]
 
 
@@ -278,12 +278,12 @@ def _meeting_and_plan(f):
     # 4. The coordinator plans and holds the meeting: recording attendance moves the trajectory on by itself.
     coordinator.goto(f"{live_server.url}/cases/{case.pk}/trajectories/{trajectory.pk}/")
     _plan_and_hold_meeting(coordinator, live_server, case, trajectory, a.coordinator)
-    _trajectory(coordinator, live_server, case, trajectory, "meeting_held", "Netwerkberaad")
-    _trajectory(worker, live_server, case, trajectory, "meeting_held", "Netwerkberaad", axe=False)
+    shows_trajectory(coordinator, live_server, case, trajectory, "meeting_held", "Netwerkberaad")
+    shows_trajectory(worker, live_server, case, trajectory, "meeting_held", "Netwerkberaad", axe=False)
     for page in (worker, coordinator):
         steps = _my_work(page, live_server, case)
         assert steps and all("Netwerkberaad" in step for step in steps), steps
-    assert _my_work(lead, live_server, case) == [] and _inbox(lead, live_server) == []
+    assert _my_work(lead, live_server, case) == [] and inbox_items(lead, live_server) == []
 
     # 5. The case worker sets a bottom line; the coordinator writes down the plan and submits it.
     worker.goto(plan_url)
@@ -312,28 +312,30 @@ def _decision_to_closure(f):
     a = f.world.a
     oma, plan_url = f.oma, f.plan_url
     # 6. The case worker's inbox has the plan for decision; it is sent back once, which the coordinator is told.
-    told = _inbox(worker, live_server, axe=True)
+    told = inbox_items(worker, live_server, axe=True)
     assert len(told) == 1 and case.number in told[0] and "beslissing" in told[0], told
     _open_from_inbox(worker, live_server, case, "beslissing")
     expect(worker).to_have_url(re.compile(rf"/plans/{trajectory.pk}/$"))
     _decide(worker, plan_url, trajectory, "sent_back", "Schrijf erbij wie Noor naar school brengt.")
     assert Plan.objects.get(trajectory=trajectory).status == "sent_back"
-    assert _inbox(worker, live_server) == []
-    told = _inbox(coordinator, live_server)
+    assert inbox_items(worker, live_server) == []
+    told = inbox_items(coordinator, live_server)
     assert len(told) == 1 and case.number in told[0] and "teruggestuurd" in told[0], told
     _open_from_inbox(coordinator, live_server, case, "teruggestuurd")
-    _trajectory(coordinator, live_server, case, trajectory, "meeting_held", "Netwerkberaad", axe=False)
+    shows_trajectory(coordinator, live_server, case, trajectory, "meeting_held", "Netwerkberaad", axe=False)
 
     # 7. Handed in again (the next version), the case worker is told again and accepts: the plan is made.
     _write_and_submit_plan(coordinator, plan_url, trajectory, oma, a.case_worker, first_time=False)
-    told = _inbox(worker, live_server)
+    told = inbox_items(worker, live_server)
     assert len(told) == 1 and case.number in told[0], told
     _decide(worker, plan_url, trajectory, "accepted", "Het plan is veilig genoeg.")
     plan = Plan.objects.get(trajectory=trajectory)
     assert plan.status == "accepted" and plan.edition == 2
-    assert _inbox(worker, live_server) == []
+    assert inbox_items(worker, live_server) == []
     for page in (worker, coordinator, lead):
-        _trajectory(page, live_server, case, trajectory, "plan_made", "Uitvoering en opvolging", axe=page is worker)
+        shows_trajectory(
+            page, live_server, case, trajectory, "plan_made", "Uitvoering en opvolging", axe=page is worker
+        )
     # My work: the case worker checks the safety agreement; both follow the execution phase.
     steps = _my_work(worker, live_server, case)
     assert [step for step in steps if "slaapt bij oma" in step and "veiligheidsafspraak" in step], steps
@@ -351,8 +353,8 @@ def _decision_to_closure(f):
     assert_accessible(worker)
     assert Review.objects.get(pk=review.pk).decision == "close"
     for page in (worker, coordinator, lead):
-        _trajectory(page, live_server, case, trajectory, "closed", "—", axe=page is lead)
+        shows_trajectory(page, live_server, case, trajectory, "closed", "—", axe=page is lead)
     # Nobody is left with an unread hand-off of this family, nor a step in My work.
     for page in (worker, coordinator, lead):
-        assert _inbox(page, live_server) == []
+        assert inbox_items(page, live_server) == []
         assert _my_work(page, live_server, case) == []
