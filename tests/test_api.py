@@ -298,8 +298,10 @@ def test_case_roles_record_a_referral(world, who):
     assert sorted((p.first_name, p.is_central) for p in case.persons.all()) == [("Ann", False), ("Lotte", True)]
     assert [p["first_name"] for p in body["persons"]] == ["Lotte", "Ann"]
     assert list(case.team_members.values_list("user", flat=True)) == [user.pk]
+    # "moeder" typed at referral draws the parent link on the map (kring.network.intake): a logged write too
     created = {(e.action, e.record_type) for e in log_since(before) if e.action == Action.CREATE}
-    assert created == {(Action.CREATE, "case"), (Action.CREATE, "person")}
+    assert created == {(Action.CREATE, "case"), (Action.CREATE, "person"), (Action.CREATE, "relationship")}
+    assert [(r.kind, r.person_a.first_name, r.person_b.first_name) for r in case.relationships.all()] == [("parent", "Ann", "Lotte")]
 
 
 @pytest.mark.parametrize(

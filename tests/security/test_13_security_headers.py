@@ -192,6 +192,7 @@ def route_values(p, token) -> dict:
         "project_id",
         "offer_id",
         "request_id",
+        "alert_id",
     ):
         values.setdefault(name, 999999)
     return values
