@@ -301,7 +301,9 @@ def test_case_roles_record_a_referral(world, who):
     # "moeder" typed at referral draws the parent link on the map (kring.network.intake): a logged write too
     created = {(e.action, e.record_type) for e in log_since(before) if e.action == Action.CREATE}
     assert created == {(Action.CREATE, "case"), (Action.CREATE, "person"), (Action.CREATE, "relationship")}
-    assert [(r.kind, r.person_a.first_name, r.person_b.first_name) for r in case.relationships.all()] == [("parent", "Ann", "Lotte")]
+    assert [(r.kind, r.person_a.first_name, r.person_b.first_name) for r in case.relationships.all()] == [
+        ("parent", "Ann", "Lotte")
+    ]
 
 
 @pytest.mark.parametrize(
