@@ -108,26 +108,39 @@ def _register_referral(page, live_server, world):
     return case
 
 
-def _choose_and_offer_fnb(page, live_server, case):
+def choose_and_offer(page, live_server, case, method, answers, reason):
+    """The case worker runs the selector with these answers (field name: value), chooses the method by its code
+    (with the reason, asked when it is not the top suggestion) and offers it; the trajectory's page opens."""
     page.goto(f"{live_server.url}/cases/{case.pk}/trajectories/selector/")
-    page.select_option("[name=safety_concern]", "some")
-    page.select_option("[name=setting]", "foster_care")
-    page.select_option("[name=motivation]", "high")
+    for name, value in answers.items():
+        page.select_option(f"[name={name}]", value)
     page.locator("form.card button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/trajectories/selector/\d+/$"))
     assert_accessible(page)
-    page.select_option("[name=chosen_method]", "fnb")
-    reason = page.locator("[name=choice_reason]")
-    if reason.is_visible():
-        reason.fill("Het gezin kent het familienetwerkberaad al.")
+    page.select_option("[name=chosen_method]", method)
+    reason_field = page.locator("[name=choice_reason]")
+    if reason_field.is_visible():
+        reason_field.fill(reason)
     page.locator("section[aria-labelledby=choice-h] form").first.locator("button[type=submit]").click()
     expect(page.locator("[name=offered_on]")).to_be_visible()
     page.locator(f"form[action='/cases/{case.pk}/trajectories/offer/'] button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/trajectories/\d+/$"))
-    return Trajectory.objects.get(case=case)
+    return Trajectory.objects.get(case=case, method_code=method)
 
 
-def _plan_and_hold_meeting(page, live_server, case, trajectory, coordinator):
+def _choose_and_offer_fnb(page, live_server, case):
+    return choose_and_offer(
+        page,
+        live_server,
+        case,
+        "fnb",
+        {"safety_concern": "some", "setting": "foster_care", "motivation": "high"},
+        "Het gezin kent het familienetwerkberaad al.",
+    )
+
+
+def plan_meeting(page, live_server, case, trajectory):
+    """From the trajectory's page: the network meeting, yesterday evening; the meeting's id."""
     page.locator(f"a[href='/cases/{case.pk}/meetings/new/{trajectory.pk}/']").click()
     expect(page.locator("[name=kind]")).to_be_visible()
     assert_accessible(page)
@@ -139,14 +152,21 @@ def _plan_and_hold_meeting(page, live_server, case, trajectory, coordinator):
     page.fill("main [name=language]", "Nederlands")
     page.locator("main form button[type=submit]").first.click()
     expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/meetings/(\d+)/$"))
-    meeting_id = re.search(r"/meetings/(\d+)/$", page.url).group(1)
-    # Attendance: the coordinator in the information part and at the plan's presentation.
+    return re.search(r"/meetings/(\d+)/$", page.url).group(1)
+
+
+def hold_meeting(page, live_server, case, meeting_id, user):
+    """Attendance: this user in every part of the meeting they can be ticked for (which records it held)."""
     page.goto(f"{live_server.url}/cases/{case.pk}/meetings/{meeting_id}/attendance/")
-    for box in page.locator(f"input[type=checkbox][name$='_u{coordinator.pk}']:not([disabled])").all():
+    for box in page.locator(f"input[type=checkbox][name$='_u{user.pk}']:not([disabled])").all():
         box.check()
     assert_accessible(page)
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/meetings/{meeting_id}/$"))
+
+
+def _plan_and_hold_meeting(page, live_server, case, trajectory, coordinator):
+    hold_meeting(page, live_server, case, plan_meeting(page, live_server, case, trajectory), coordinator)
 
 
 def _write_and_submit_plan(page, plan_url, trajectory, oma, case_worker, first_time):
