@@ -201,3 +201,34 @@ def test_the_form_shows_why_a_giver_is_refused_beside_the_person(world, client):
     assert response.status_code == 200
     assert response.context["form"].errors["person"]
     assert not Consent.objects.filter(case=world.a.case).exists()
+
+
+def test_a_consent_lapses_a_year_after_it_was_given(world):
+    from kring.cases.models import CONSENT_TERM_DAYS
+    from kring.trajectories.consents import purposes_in_force
+
+    mother = person(world.a.case, "Mama", "moeder", D(1985, 4, 1))
+    today = datetime.date.today()
+    (old,) = record(world.a, mother, ["share_plan"], given_on=today - datetime.timedelta(days=CONSENT_TERM_DAYS))
+    (recent,) = record(world.a, mother, ["research"], given_on=today - datetime.timedelta(days=CONSENT_TERM_DAYS - 1))
+    assert (old.lapses_on, old.is_active) == (today, False)
+    assert (recent.lapses_on, recent.is_active) == (today + datetime.timedelta(days=1), True)
+    assert purposes_in_force(world.a.case.pk) == {"research"}
+    assert not services.has_consent(world.a.case, "share_plan")
+    assert services.has_consent(world.a.case, "research")
+    # Given again, it holds for another year.
+    record(world.a, mother, ["share_plan"], given_on=today)
+    assert services.has_consent(world.a.case, "share_plan")
+
+
+def test_the_case_page_says_when_each_consent_lapses(world, client):
+    mother = person(world.a.case, "Mama", "moeder", D(1985, 4, 1))
+    today = datetime.date.today()
+    record(world.a, mother, ["share_plan"], given_on=today - datetime.timedelta(days=400))
+    client.force_login(world.a.case_worker)
+    with translation.override("nl"):
+        html = client.get(reverse("cases:detail", args=[world.a.case.pk]), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    section = html[html.index('id="consent-h"') :]
+    section = section[: section.index("</section>")]
+    assert "Vervalt op" in section and "vervallen" in section
+    assert "Intrekking registreren" not in section

@@ -1,5 +1,6 @@
 """The case file: a family and its question, the people in it, the case team, and consent."""
 
+import datetime
 import unicodedata
 
 from django.conf import settings
@@ -213,6 +214,18 @@ class CaseTeamMember(models.Model):
         return f"{self.user} ({self.get_role_display()})"
 
 
+# A consent holds for a year after it was given (decision 103): then it lapses unless it is given again. The case
+# workers are told before (kring.worklists.reminders.tell_lapsing_consents).
+CONSENT_TERM_DAYS = 365
+
+
+def consent_in_force(today: datetime.date) -> models.Q:
+    """Consents in force on this day: given on or before it, within the term, not withdrawn by then."""
+    return models.Q(given_on__lte=today, given_on__gt=today - datetime.timedelta(days=CONSENT_TERM_DAYS)) & ~models.Q(
+        withdrawn_on__lte=today
+    )
+
+
 class Consent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -235,8 +248,15 @@ class Consent(models.Model):
         return f"{self.person} – {self.get_purpose_display()}"
 
     @property
+    def lapses_on(self) -> datetime.date:
+        return self.given_on + datetime.timedelta(days=CONSENT_TERM_DAYS)
+
+    @property
     def is_active(self):
-        return self.withdrawn_on is None or self.withdrawn_on > timezone.localdate()
+        today = timezone.localdate()
+        if self.lapses_on <= today:
+            return False
+        return self.withdrawn_on is None or self.withdrawn_on > today
 
     def clean(self):
         errors = {}

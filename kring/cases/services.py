@@ -19,7 +19,7 @@ from kring.core.history import set_history_user
 from .choices import CaseRole, CaseStatus
 from .consent_rules import check_giver
 from .editing import check_can_edit, forget_scope, lock_case, logs_refusal, refuse_if_stale, validate
-from .models import Case, CaseNumberSequence, CaseTeamMember, Consent, Person
+from .models import Case, CaseNumberSequence, CaseTeamMember, Consent, Person, consent_in_force
 from .person_events import relations_recorded
 
 CASE_FIELDS = [
@@ -326,7 +326,7 @@ def withdraw_consent(actor, case_id, consent_id, withdrawn_on, expected_version)
 def has_consent(case, purpose) -> bool:
     """Whether any consent for this purpose is in force today; sharing that needs it is refused without."""
     today = timezone.localdate()
-    return case.consents.filter(purpose=purpose, given_on__lte=today).exclude(withdrawn_on__lte=today).exists()
+    return case.consents.filter(consent_in_force(today), purpose=purpose).exists()
 
 
 # END

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from kring.audit.services import Access, Action, log_access
 from kring.cases.choices import ConsentPurpose
-from kring.cases.models import Consent
+from kring.cases.models import Consent, consent_in_force
 from kring.methods.catalogue import catalogue
 
 from .choices import Status
@@ -42,11 +42,7 @@ def needed_purposes(method_code: str) -> list[str]:
 
 def purposes_in_force(case_id: int, today: datetime.date | None = None) -> set[str]:
     today = today or timezone.localdate()
-    return set(
-        Consent.objects.filter(case_id=case_id, given_on__lte=today)
-        .exclude(withdrawn_on__lte=today)
-        .values_list("purpose", flat=True)
-    )
+    return set(Consent.objects.filter(consent_in_force(today), case_id=case_id).values_list("purpose", flat=True))
 
 
 def consent_needs(trajectory, in_force: set[str] | None = None) -> list[ConsentNeed]:

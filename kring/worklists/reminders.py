@@ -43,7 +43,7 @@ from django.utils.translation import ngettext
 from kring.accounts.models import CASE_ROLES, Membership, Organisation, Role
 from kring.audit.services import Access, Action, log_access
 from kring.cases.choices import CaseRole
-from kring.cases.models import Case, CaseTeamMember, Consent
+from kring.cases.models import CONSENT_TERM_DAYS, Case, CaseTeamMember, Consent
 from kring.cases.queries import visible_cases
 from kring.inbox import kinds as inbox_kinds
 from kring.inbox.services import notify
@@ -235,9 +235,8 @@ def tell_reviews_due(candidates: list[Reminder]) -> int:
     return told
 
 
-# A consent is asked again a year after it was given (decision 103): the case workers are told this many days
-# before, once per consent. Only the newest consent of a person for a purpose counts; a new one replaces it.
-CONSENT_TERM_DAYS = 365
+# A consent lapses a year after it was given (CONSENT_TERM_DAYS, decision 103): the case workers are told this many
+# days before, once per consent. Only the newest consent of a person for a purpose counts; a new one replaces it.
 CONSENT_NOTICE_DAYS = 30
 
 
