@@ -280,3 +280,25 @@ def test_the_link_page_says_whom_to_call_now(accepted, client):
     client.force_login(p.world.a.case_worker)
     plan_page = client.get(reverse("plans:plan", args=[p.case.pk, p.trajectory.pk])).content.decode()
     assert "Tante Els" in plan_page
+
+
+def test_acknowledging_settles_what_the_inbox_told_of_the_alert(reported):
+    """The team lead told too late and the case workers told of the day's alerts find their notices read once
+    every alert of that agreement and day is acknowledged; a notice of an alert still open stays unread."""
+    p = reported
+    second = plan_follow_up.record_report(p.coordinator, p.case.pk, p.sleep.pk, "not_done", "Weer niet.")
+    second_alert = SafetyAlert.objects.get(report=second)
+    alert_services.escalate_alerts(timezone.now() + timedelta(hours=SafetyAlertSettings.DEFAULT_HOURS + 1))
+    unread = Notification.objects.filter(read_at__isnull=True, kind__startswith="safety_alert")
+    assert set(unread.values_list("kind", flat=True)) == {"safety_alert", "safety_alert_escalated"}
+    assert unread.filter(kind="safety_alert_escalated").count() == 2
+
+    alert_services.acknowledge_alert(p.worker, p.case.pk, p.alert.pk, "Mama gebeld.", p.alert.version)
+    # The first alert's escalation is settled; the second alert is still open, so its and the day's notice stay.
+    assert list(unread.filter(kind="safety_alert_escalated").values_list("key", flat=True)) == [
+        f"safety_alert_escalated:{second_alert.pk}"
+    ]
+    assert unread.filter(kind="safety_alert").exists()
+
+    alert_services.acknowledge_alert(p.worker, p.case.pk, second_alert.pk, "Oma gebeld.", second_alert.version)
+    assert not unread.exists()

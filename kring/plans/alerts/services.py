@@ -24,7 +24,7 @@ from kring.audit.services import Access, Action, log_access
 from kring.cases.editing import case_standing, lock_case, logs_refusal, validate
 from kring.core.errors import NotFound, StaleEdit, form_version
 from kring.inbox import kinds
-from kring.inbox.services import notify
+from kring.inbox.services import notify, settle
 
 from ..choices import AlertReason, ReportOutcome
 from ..models import SafetyAlert, SafetyAlertSettings
@@ -110,7 +110,21 @@ def acknowledge_alert(actor, case_id, alert_id, action_taken, expected_version) 
     validate(alert, exclude=["agreement", "case", "organisation", "report", "acknowledged_by", "key"])
     alert.save()
     log_access(actor, Action.UPDATE, [alert_access(alert)], detail="safety alert acknowledged")
+    _settle_told(alert)
     return alert
+
+
+def _settle_told(alert) -> None:
+    """An acknowledged alert is dealt with: its escalation leaves the team lead's unread count, and the case
+    workers' notice of that day goes too once no alert of the same agreement and day is left open (one notice
+    tells of all of them)."""
+    settle(ESCALATED, f"{ESCALATED}:{alert.pk}")
+    day = timezone.localdate(alert.raised_at)
+    still_open = SafetyAlert.objects.filter(
+        agreement_id=alert.agreement_id, acknowledged_at__isnull=True, raised_at__date=day
+    ).exists()
+    if not still_open:
+        settle(RAISED, f"{RAISED}:{alert.agreement_id}:{day.isoformat()}")
 
 
 # ---- escalating --------------------------------------------------------------------------------------------
