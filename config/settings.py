@@ -247,6 +247,9 @@ vars().update(EMAIL_CONFIG)
 KRING_DELIVERY_EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
 EMAIL_BACKEND = "kring.core.mail.QueuedEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kring <kring@localhost>")
+# Where people reach Kring (https://kring.example.org): the inbox's e-mails then link to the page; without it they
+# say to open the inbox.
+KRING_BASE_URL = env.str("KRING_BASE_URL", default="")
 
 TASKS = {
     "default": {

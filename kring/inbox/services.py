@@ -103,7 +103,7 @@ def _email(rows: list[Notification]) -> None:
     the kind and the case number, and where to look; nothing else."""
     if not rows:
         return
-    base = getattr(settings, "KRING_BASE_URL", "").rstrip("/")
+    base = settings.KRING_BASE_URL.rstrip("/")
     for row in rows:
         user = row.recipient
         with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):

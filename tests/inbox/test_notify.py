@@ -96,3 +96,15 @@ def test_unread_count_is_one_query_and_mark_read_touches_only_own(world):
     assert unread_count(a.lead) == 1
     assert mark_read(a.coordinator) == 2
     assert unread_count(a.coordinator) == 0
+
+
+@pytest.mark.parametrize("base", ["", "https://kring.example.org/"])
+def test_the_email_links_to_the_page_only_where_kring_knows_its_address(world, settings, base):
+    settings.KRING_BASE_URL = base
+    a = world.a
+    notify(kinds.PLAN_SUBMITTED, [a.case_worker], organisation=a.org, case=a.case, link=f"/cases/{a.case.pk}/")
+    (message,) = mail.outbox
+    if base:
+        assert f"https://kring.example.org/cases/{a.case.pk}/" in message.body
+    else:
+        assert "http" not in message.body and f"/cases/{a.case.pk}/" not in message.body
