@@ -105,7 +105,7 @@ def _plan_step(facts: Facts) -> Step:
     if facts.plan_status == PlanStatus.SENT_BACK:
         return Step(_("The plan was sent back: adjust it with the family and submit it again."), "plan")
     if facts.plan_status == PlanStatus.SUBMITTED:
-        return Step(_("The plan awaits your decision."), "plan")
+        return Step(_("The plan awaits the decision of the case worker."), "plan")
     return Step(_("Follow the plan and plan its review."), "plan")
 
 

@@ -171,7 +171,7 @@ def test_the_next_step_follows_the_trajectory_through_its_phases(client, mw):
 
 def test_the_next_step_after_the_meeting_is_the_plan_and_its_decision(client, pw):
     case, user = pw.case, pw.world.a.case_worker
-    assert hint(client, user, case) == "Het plan wacht op uw besluit."
+    assert hint(client, user, case) == "Het plan wacht op het besluit van de hulpverlener."
     accept(pw)
     pw.plan.refresh_from_db()
     review = pw.plan.reviews.order_by("planned_on").first()
@@ -217,7 +217,7 @@ def test_the_next_step_links_to_the_page_where_it_is_taken(client, pw):
             Facts(status="meeting_held", plan_status="sent_back"),
             "The plan was sent back: adjust it with the family and submit it again.",
         ),
-        (Facts(status="meeting_held", plan_status="submitted"), "The plan awaits your decision."),
+        (Facts(status="meeting_held", plan_status="submitted"), "The plan awaits the decision of the case worker."),
         (Facts(status="plan_made", plan_status="accepted"), "Follow the plan and plan its review."),
         (Facts(status="closed"), ""),
     ],
