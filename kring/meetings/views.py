@@ -19,6 +19,7 @@ from kring.cases import queries as case_queries
 from kring.core.actor import Actor
 from kring.core.errors import StaleEdit, form_version
 from kring.core.forms import apply_service_errors, at_version, save_versioned
+from kring.trajectories.core.states import ACTIVE
 
 from . import documents, queries, services
 from .choices import InvitationRole
@@ -76,7 +77,11 @@ def meeting_list(request, pk):
     by_trajectory = {t.pk: [] for t in trajectories}
     for meeting in meetings:
         by_trajectory.setdefault(meeting.trajectory_id, []).append(meeting)
-    rows = [(t, by_trajectory[t.pk], services.can_work_on(request.user, case, t)) for t in trajectories]
+    # A meeting is planned only on a trajectory under way (services.schedule_meeting refuses an ended one).
+    rows = [
+        (t, by_trajectory[t.pk], t.status in ACTIVE and services.can_work_on(request.user, case, t))
+        for t in trajectories
+    ]
     return render(request, "meetings/list.html", {"case": case, "rows": rows})
 
 

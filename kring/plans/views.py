@@ -25,6 +25,7 @@ from kring.core.errors import NotFound
 from kring.core.forms import apply_service_errors, at_version, save_versioned, submit_versioned
 from kring.meetings.models import TIMEZONES
 from kring.methods.catalogue import catalogue
+from kring.trajectories.core.states import ACTIVE
 
 from . import charts, follow_up, queries, services
 from .choices import AgreementStatus, PlanPart, PlanStatus
@@ -196,8 +197,13 @@ def _plan_context(request, view):
     links = [{"link": link, "parts": [part_names.get(p, p) for p in link.shared_parts or []]} for link in view.links]
     plan = view.plan
     can_work, can_decide = _may_work(request, view), _may_decide(request, view)
+    # An ended trajectory's plan no longer changes (editing.refuse_ended): the page offers none of those steps.
+    # What stays possible then: recording an open review or how an agreement went, revoking a link, withdrawing
+    # a bottom line.
+    ended = view.trajectory.status not in ACTIVE
+    may_change = can_work and not ended
     status = plan.status if plan else None
-    editable = status in (PlanStatus.DRAFT, PlanStatus.SENT_BACK) and can_work
+    editable = status in (PlanStatus.DRAFT, PlanStatus.SENT_BACK) and may_change
     return _context(
         view,
         agreements=agreements,
@@ -206,10 +212,13 @@ def _plan_context(request, view):
         links=links,
         can_work=can_work,
         can_decide=can_decide,
+        ended=ended,
+        may_change=may_change,
+        may_set_lines=can_decide and not ended,
         editable=editable,
         may_submit=editable,
-        may_decide=status == PlanStatus.SUBMITTED and can_decide,
-        may_adjust=status == PlanStatus.ACCEPTED and can_work,
+        may_decide=status == PlanStatus.SUBMITTED and can_decide and not ended,
+        may_adjust=status == PlanStatus.ACCEPTED and may_change,
         version_form=VersionForm(initial={"version": plan.version}) if plan else None,
         member_documents=_member_documents(view),
     )

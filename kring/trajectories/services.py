@@ -503,8 +503,8 @@ def _event_refused(error: flow.EventRefused) -> ValidationError:
         {
             "__all__": [
                 _(
-                    "This cannot be recorded: %(event)s would take the trajectory from %(current)s to %(target)s, "
-                    "which skips a step. Possible next steps now: %(allowed)s."
+                    "This cannot be recorded: %(event)s, and that would take the trajectory from %(current)s to "
+                    "%(target)s, which skips a step. Possible next steps now: %(allowed)s."
                 )
                 % {
                     "event": FlowEvent(error.event).label,
