@@ -16,6 +16,7 @@ from django.core import mail
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -335,7 +336,7 @@ def test_two_factor_is_optional_for_case_workers(client, case_worker):
 
 def test_session_lifetime_is_the_idle_time():
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert "kring.core.middleware.IdleSessionMiddleware" in settings.MIDDLEWARE
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
 
 
@@ -343,9 +344,18 @@ def stored_expiry(client):
     return Session.objects.get(session_key=client.session.session_key).expire_date
 
 
-def test_every_request_pushes_the_expiry_forward(client, case_worker):
+def _last_push_a_minute_ago(client):
+    from kring.core.middleware import IdleSessionMiddleware
+
+    session = client.session
+    session[IdleSessionMiddleware.KEY] -= IdleSessionMiddleware.IDLE_PUSH_SECONDS
+    session.save()
+
+
+def test_a_request_pushes_the_expiry_forward(client, case_worker):
     log_in(client, case_worker.email, PASSWORD)
     idle = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    _last_push_a_minute_ago(client)
     Session.objects.filter(session_key=client.session.session_key).update(
         expire_date=timezone.now() + datetime.timedelta(minutes=1)
     )
@@ -356,6 +366,22 @@ def test_every_request_pushes_the_expiry_forward(client, case_worker):
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert not cookie["max-age"] and not cookie["expires"]
     assert cookie["httponly"]
+
+
+def test_the_expiry_is_written_at_most_once_a_minute(client, case_worker):
+    """A page does not write the session row on every request: within the minute the push waits."""
+    log_in(client, case_worker.email, PASSWORD)
+    assert client.get(PING).status_code == 200
+    pushed = stored_expiry(client)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PING).status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert stored_expiry(client) == pushed
+    _last_push_a_minute_ago(client)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PING).status_code == 200
+    assert [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert stored_expiry(client) > pushed
 
 
 def test_idle_session_expires_and_asks_for_a_new_login(client, case_worker):

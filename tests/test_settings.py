@@ -183,7 +183,7 @@ def test_idle_minutes_and_lockout_come_from_the_environment(tmp_path):
         tmp_path,
         "SESSION_IDLE_MINUTES",
         "SESSION_COOKIE_AGE",
-        "SESSION_SAVE_EVERY_REQUEST",
+        "MIDDLEWARE",
         "LOGIN_FAILURES_ALLOWED",
         "ACCOUNT_RATE_LIMITS",
         SESSION_IDLE_MINUTES="10",
@@ -192,7 +192,7 @@ def test_idle_minutes_and_lockout_come_from_the_environment(tmp_path):
     )
     assert values["SESSION_IDLE_MINUTES"] == 10
     assert values["SESSION_COOKIE_AGE"] == 600
-    assert values["SESSION_SAVE_EVERY_REQUEST"] is True
+    assert "kring.core.middleware.IdleSessionMiddleware" in values["MIDDLEWARE"]
     assert values["LOGIN_FAILURES_ALLOWED"] == 3
     assert "3/60m/key" in values["ACCOUNT_RATE_LIMITS"]["login_failed"].split(",")
 

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -49,4 +51,29 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         # Added to whatever a view set (e.g. never_cache's directives), never replacing it.
         patch_cache_control(response, no_store=True)
+        return response
+
+
+class IdleSessionMiddleware:
+    """Keeps the idle clock of a session: a request pushes its server-side expiry forward (SESSION_COOKIE_AGE).
+
+    Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) wrote the session row on every page view:
+    three queries and a write per GET. The push is written at most once per IDLE_PUSH_SECONDS, so a session ends
+    between SESSION_COOKIE_AGE minus that and SESSION_COOKIE_AGE after the last request.
+    """
+
+    IDLE_PUSH_SECONDS = 60
+    KEY = "_kring_idle_pushed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Only a session this request used and that still holds something (not a visitor's, not one just ended).
+        if session is not None and session.accessed and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= self.IDLE_PUSH_SECONDS:
+                session[self.KEY] = now  # modified: the session middleware saves it with a fresh expiry
         return response
