@@ -197,6 +197,7 @@ def _count_queries(client, url):
 @pytest.mark.parametrize("url", ["/cases/", "/cases/?q=familie", "/cases/?status=referred&page=1"])
 def test_caseload_queries_do_not_grow_with_the_number_of_cases(world, client, many_cases, url):
     client.force_login(world.a.case_worker)
+    client.get("/ping/")  # the session's first idle push is written once, not on every page
     many_cases(4)
     few, shown_few = _count_queries(client, url)
     many_cases(46)
@@ -207,6 +208,7 @@ def test_caseload_queries_do_not_grow_with_the_number_of_cases(world, client, ma
 
 def test_case_page_queries_do_not_grow_with_the_number_of_persons(world, client):
     client.force_login(world.a.case_worker)
+    client.get("/ping/")  # the session's first idle push is written once, not on every page
     url = f"/cases/{world.a.case.pk}/"
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
@@ -217,7 +219,7 @@ def test_case_page_queries_do_not_grow_with_the_number_of_persons(world, client)
             organisation=world.a.org,
             person=person,
             purpose="research",
-            given_on=datetime.date(2026, 1, 20),
+            given_on=datetime.date.today() - datetime.timedelta(days=30),
             recorded_by=world.a.case_worker,
         )
     with CaptureQueriesContext(connection) as many:
