@@ -549,7 +549,10 @@ def _mark_plan_made(actor, case, plan, today):
     trajectory_services.advance_on(flow.PLAN_ACCEPTED, trajectory, actor, on=today)
     if trajectory.plan_made_on is None:
         Trajectory.objects.filter(pk=trajectory.pk).update(plan_made_on=today)
-    trajectory_services.record_family_plan(actor, trajectory, today, presented_with_network=bool(plan.presented_on))
+    # The family made its plan the day it presented it; the acceptance after is the professional's part. A term
+    # that ends between those days was kept.
+    made_on = min(plan.presented_on, today) if plan.presented_on else today
+    trajectory_services.record_family_plan(actor, trajectory, made_on, presented_with_network=bool(plan.presented_on))
     plan.trajectory.refresh_from_db()
 
 

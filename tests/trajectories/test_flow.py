@@ -290,7 +290,7 @@ def _term_overdue(world) -> bool:
     return any(s.kind == "family_plan_term" and s.state == "overdue" for s in steps)
 
 
-def _accepted_plan(world, method, presented=True):
+def _accepted_plan(world, method, presented=True, presented_on=None):
     from kring.plans import services as plan_services
 
     worker = actor(world.a.case_worker)
@@ -301,7 +301,8 @@ def _accepted_plan(world, method, presented=True):
         worker, world.a.case.pk, {"first_name": "Oma", "last_name": "Jansen"}, {"domain": "family", "safety": "safe"}
     )
     plan = plan_services.start_plan(worker, world.a.case.pk, t.pk)
-    data = {"concerns": "Veilig slapen.", "presented_on": timezone.localdate() if presented else None}
+    presented_on = presented_on or timezone.localdate()
+    data = {"concerns": "Veilig slapen.", "presented_on": presented_on if presented else None}
     plan = plan_services.update_plan(worker, world.a.case.pk, plan.pk, data, plan.version)
     plan_services.add_agreement(
         worker,
@@ -322,6 +323,22 @@ def test_a_safety_plan_accepted_with_the_network_closes_the_jeugdwet_term(world)
     assert t.status == "plan_made"
     record = world.a.case.__class__.objects.get(pk=world.a.case.pk).family_plan_right
     assert record.family_plan_made_on == timezone.localdate() and record.next_due_on is None
+    assert not _term_overdue(world)
+
+
+def test_the_record_keeps_the_day_the_family_presented_its_plan_not_the_day_of_acceptance(world):
+    """The term ended five days ago; the family presented its plan eight days ago, the case worker accepted it
+    today: the plan was made in time."""
+    from kring.trajectories import deadlines
+
+    _right_overdue(world)
+    presented_on = timezone.localdate() - datetime.timedelta(days=8)
+    _accepted_plan(world, "fnb", presented_on=presented_on)
+    record = world.a.case.__class__.objects.get(pk=world.a.case.pk).family_plan_right
+    assert record.family_plan_made_on == presented_on
+    (term,) = [d for d in deadlines.legal_deadlines(record) if d.kind == "family_plan_term"]
+    assert term.done_on == presented_on < term.due_on  # made in time
+    assert record.next_due_on is None
     assert not _term_overdue(world)
 
 
