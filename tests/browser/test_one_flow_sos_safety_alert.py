@@ -27,26 +27,39 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from playwright.sync_api import expect
 
-from kring.cases.models import Case
-from kring.network import services as network_services
 from kring.plans.alerts import services as alert_services
 from kring.plans.models import Plan, Review, SafetyAlert
 from kring.trajectories.models import FamilyPlanRight
 
-from ..factories import actor
 from .conftest import assert_accessible
-from .test_one_flow_fnb import (
-    _decide,
-    _my_work,
-    _open_from_inbox,
-    _page,
-    _register_referral,
+from .one_flow import (
+    NOOR_BOTTOM_LINE,
+    add_agreement,
+    add_oma,
+    allocate_coordinator,
     choose_and_offer,
+    coordinator_is_told,
+    decide,
+    family_accepts,
     header_unread,
     hold_meeting,
+    hold_review,
     inbox_items,
-    plan_meeting,
+    my_work,
+    new_page,
+    nobody_left_with_work,
+    noor_referral,
+    open_from_inbox,
+    open_plan_for_decision,
+    open_walk,
+    plan_network_meeting,
+    register_referral,
+    set_bottom_line,
     shows_trajectory,
+    start_plan,
+    submit_plan,
+    told_once,
+    write_family_words,
 )
 
 pytestmark = pytest.mark.browser
@@ -73,22 +86,15 @@ def _report_not_done(page, live_server, address, note):
 
 def test_one_signs_of_safety_from_referral_to_closure(browser, browser_context_args, live_server, world):
     a = world.a
-    worker = _page(browser, browser_context_args, live_server, a.case_worker)
-    lead = _page(browser, browser_context_args, live_server, a.lead)
-    coordinator = _page(browser, browser_context_args, live_server, a.coordinator)
-    everyone = (worker, lead, coordinator)
+    walk = open_walk(browser, browser_context_args, live_server, world, a)
+    worker, lead, coordinator = everyone = walk.everyone
     for page in everyone:
         assert inbox_items(page, live_server) == []
 
     # 1. The case worker records the referral and offers Signs of Safety; the family says yes.
-    case = _register_referral(worker, live_server, world)
-    oma = network_services.add_network_person(
-        actor(a.case_worker),
-        case.pk,
-        {"first_name": "Oma", "last_name": "Kringloop", "phone": "0612345678"},
-        {"domain": "family", "safety": "safe", "may_invite": True},
-    )
-    trajectory = choose_and_offer(
+    case = walk.case = register_referral(worker, live_server, noor_referral(world))
+    oma = add_oma(a.case_worker, case, phone="0612345678")
+    trajectory = walk.trajectory = choose_and_offer(
         worker,
         live_server,
         case,
@@ -96,17 +102,12 @@ def test_one_signs_of_safety_from_referral_to_closure(browser, browser_context_a
         {"safety_concern": "serious", "setting": "family", "request": "safety", "motivation": "some"},
         "De zorgen gaan over de veiligheid thuis; het gezin wil er met het netwerk aan werken.",
     )
-    shows_trajectory(worker, live_server, case, trajectory, "offered", "—")
-    worker.select_option("[name=status]", "accepted")
-    worker.locator(f"form[action$='/{trajectory.pk}/status/'] button[type=submit]").click()
-    expect(worker.locator("#trajectory-status")).to_have_attribute("class", re.compile("status-accepted"))
-    shows_trajectory(worker, live_server, case, trajectory, "accepted", MAPPING)
-    assert Case.objects.get(pk=case.pk).status == "active"
+    family_accepts(walk, MAPPING)
     # Led by the family's own case worker: nobody is told of a trajectory without a coordinator.
     for page in everyone:
         assert inbox_items(page, live_server) == []
-    assert [r for r in _my_work(worker, live_server, case, axe=True) if MAPPING in r]
-    assert _my_work(lead, live_server, case) == [] and _my_work(coordinator, live_server, case) == []
+    assert [r for r in my_work(worker, live_server, case, axe=True) if MAPPING in r]
+    assert my_work(lead, live_server, case) == [] and my_work(coordinator, live_server, case) == []
 
     # 2. A Dutch case: the case worker records the Jeugdwet offer of a family group plan, which the parents accept.
     worker.goto(f"{live_server.url}/cases/{case.pk}/trajectories/")
@@ -122,7 +123,7 @@ def test_one_signs_of_safety_from_referral_to_closure(browser, browser_context_a
     worker.locator("main form button[type=submit]").first.click()
     expect(worker).to_have_url(f"{live_server.url}/cases/{case.pk}/trajectories/")
     expect(worker.locator("section[aria-labelledby=law-h]")).to_contain_text(TERM)
-    assert [r for r in _my_work(worker, live_server, case) if TERM in r and "over tijd" not in r]
+    assert [r for r in my_work(worker, live_server, case) if TERM in r and "over tijd" not in r]
 
     # 3. The team lead allocates a network coordinator from the team's work list; the coordinator is told.
     lead.goto(f"{live_server.url}/work/")
@@ -133,37 +134,29 @@ def test_one_signs_of_safety_from_referral_to_closure(browser, browser_context_a
     assert_accessible(lead)
     row.locator(f"a:text-is('{case.number}')").click()
     expect(lead).to_have_url(re.compile(rf"/trajectories/{trajectory.pk}/$"))
-    lead.select_option("[name=coordinator]", str(a.coordinator.pk))
-    lead.locator(f"form[action$='/{trajectory.pk}/coordinator/'] button[type=submit]").click()
-    expect(lead.locator("#coordinator")).to_contain_text(str(a.coordinator))
+    allocate_coordinator(lead, trajectory, a.coordinator)
     # The method's table has no step for the allocation: the trajectory waits for the meeting.
     shows_trajectory(lead, live_server, case, trajectory, "accepted", MAPPING, axe=False)
     assert inbox_items(lead, live_server) == [] and inbox_items(worker, live_server) == []
-    told = inbox_items(coordinator, live_server, axe=True)
-    assert len(told) == 1 and case.number in told[0] and "coördinator" in told[0], told
-    _open_from_inbox(coordinator, live_server, case, "coördinator")
-    expect(coordinator).to_have_url(re.compile(rf"/trajectories/{trajectory.pk}/$"))
-    assert header_unread(coordinator) == 0
-    assert [r for r in _my_work(coordinator, live_server, case, axe=True) if MAPPING in r]
+    coordinator_is_told(walk)
+    assert [r for r in my_work(coordinator, live_server, case, axe=True) if MAPPING in r]
 
     # 4. The coordinator plans the network meeting (the preparation starts) and holds it (the meeting phase).
-    coordinator.goto(f"{live_server.url}/cases/{case.pk}/trajectories/{trajectory.pk}/")
-    meeting_id = plan_meeting(coordinator, live_server, case, trajectory)
+    meeting_id = plan_network_meeting(coordinator, live_server, case, trajectory)
     shows_trajectory(coordinator, live_server, case, trajectory, "preparing", MAPPING, axe=False)
     hold_meeting(coordinator, live_server, case, meeting_id, a.coordinator)
     for page in (coordinator, worker):
         shows_trajectory(page, live_server, case, trajectory, "meeting_held", MEETING, axe=page is coordinator)
-        assert [r for r in _my_work(page, live_server, case) if MEETING in r]
-    assert _my_work(lead, live_server, case) == [] and inbox_items(lead, live_server) == []
+        assert [r for r in my_work(page, live_server, case) if MEETING in r]
+    assert my_work(lead, live_server, case) == [] and inbox_items(lead, live_server) == []
 
-    plan_url = f"{live_server.url}/cases/{case.pk}/plans/{trajectory.pk}/"
-    _safety_plan(worker, coordinator, live_server, case, trajectory, oma, a.case_worker, plan_url)
+    plan_url = walk.plan_url
+    presented = timezone.localdate() - timedelta(days=1)  # at the meeting, yesterday
+    _safety_plan(worker, coordinator, live_server, case, trajectory, oma, a.case_worker, plan_url, presented)
     # 6. The case worker is told, opens the plan from the inbox and accepts it: the trajectory has its plan.
-    told = inbox_items(worker, live_server, axe=True)
-    assert len(told) == 1 and case.number in told[0] and "beslissing" in told[0], told
-    _open_from_inbox(worker, live_server, case, "beslissing")
-    expect(worker).to_have_url(re.compile(rf"/plans/{trajectory.pk}/$"))
-    _decide(worker, plan_url, trajectory, "accepted", "Het netwerk zorgt dat Noor 's nachts veilig is.")
+    open_plan_for_decision(worker, live_server, case, trajectory)
+    reason = "Het netwerk zorgt dat Noor 's nachts veilig is."
+    decide(worker, plan_url, trajectory, "accepted", reason, bottom_lines_met_because="Oma vangt Noor 's nachts op.")
     plan = Plan.objects.get(trajectory=trajectory)
     assert plan.status == "accepted"
     # Presented by the family with its network, it is the Jeugdwet family group plan.
@@ -173,62 +166,40 @@ def test_one_signs_of_safety_from_referral_to_closure(browser, browser_context_a
         assert inbox_items(page, live_server) == []
     worker.goto(f"{live_server.url}/cases/{case.pk}/trajectories/")
     law = worker.locator("section[aria-labelledby=law-h]")
+    # The record keeps the day the family presented its plan, not the day it was accepted (decision 141).
     with translation.override("nl"):
-        today = date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
-    expect(law).to_contain_text(f"{TERM} — afgerond op {today}")
+        presented_text = date_format(presented, "SHORT_DATE_FORMAT")
+    expect(law).to_contain_text(f"{TERM} — afgerond op {presented_text}")
     expect(law).not_to_contain_text("over tijd")
-    assert FamilyPlanRight.objects.get(case=case).family_plan_made_on == timezone.localdate()
-    steps = _my_work(worker, live_server, case)
+    assert FamilyPlanRight.objects.get(case=case).family_plan_made_on == presented
+    steps = my_work(worker, live_server, case)
     assert not [s for s in steps if TERM in s or "over tijd" in s], steps
     assert [s for s in steps if "slaapt bij oma" in s and "veiligheidsafspraak" in s], steps
-    assert [s for s in _my_work(coordinator, live_server, case) if PLAN in s]
+    assert [s for s in my_work(coordinator, live_server, case) if PLAN in s]
 
     address = _personal_link(coordinator, plan_url, trajectory, oma)
-    oma_page = browser.new_context(**browser_context_args).new_page()
-    oma_page.set_default_timeout(15_000)
+    oma_page = new_page(browser, browser_context_args, live_server)  # Oma has no account: not logged in
     _alert_path(worker, lead, coordinator, oma_page, live_server, world, case, trajectory, address)
-    _closing_review(worker, lead, coordinator, live_server, case, trajectory, plan, plan_url)
+    _closing_review(walk, plan)
 
 
-def _safety_plan(worker, coordinator, live_server, case, trajectory, oma, case_worker, plan_url):
+def _safety_plan(worker, coordinator, live_server, case, trajectory, oma, case_worker, plan_url, presented):
     # 5. The case worker sets a bottom line; the coordinator writes down the safety plan the family presented with
     # its network at the meeting (yesterday), with whom to call and a safety agreement for Oma, and submits it.
-    worker.goto(plan_url)
-    worker.locator(f"a[href$='/plans/{trajectory.pk}/bottom-lines/new/']").click()
-    expect(worker.locator("[name=text]")).to_be_visible()
-    worker.fill("[name=text]", "Noor slaapt elke nacht op een veilige plek.")
-    worker.fill("[name=reason]", "Er waren ruzies 's nachts waar Noor bij was.")
-    worker.fill("[name=legal_basis]", "Vrijwillig kader")
-    worker.select_option("[name=kind]", "non_negotiable")
-    worker.locator("main form button[type=submit]").first.click()
-    expect(worker.locator("#bottom-lines")).to_contain_text("veilige plek")
-    assert_accessible(worker)
+    set_bottom_line(worker, plan_url, trajectory, **NOOR_BOTTOM_LINE)
 
-    coordinator.goto(plan_url)
-    coordinator.locator(f"form[action$='/plans/{trajectory.pk}/start/'] button").click()
-    coordinator.locator(f"a[href$='/plans/{trajectory.pk}/edit/']").first.click()
-    expect(coordinator.locator("[name=concerns]")).to_be_visible()
-    coordinator.fill("[name=concerns]", "Noor is 's nachts veilig, ook als het thuis onrustig wordt.")
-    coordinator.fill("[name=if_it_goes_wrong]", "Dan belt mama oma en slaapt Noor bij oma.")
-    coordinator.fill("[name=emergency_contact_name]", "Tante Els")
-    coordinator.fill("[name=emergency_contact_phone]", "06 1122 3344")
-    coordinator.fill("[name=child_view]", "Bij oma kan ik rustig slapen.")
-    coordinator.fill("[name=presented_on]", (timezone.localdate() - timedelta(days=1)).isoformat())
-    assert_accessible(coordinator)
-    coordinator.locator("main form button[type=submit]").first.click()
-    expect(coordinator.locator("#family-words")).to_contain_text("'s nachts veilig")
-    coordinator.locator(f"#agreements a[href$='/plans/{trajectory.pk}/agreements/new/']").click()
-    expect(coordinator.locator("[name=what]")).to_be_visible()
-    coordinator.fill("[name=what]", SAFETY)
-    coordinator.select_option("[name=owner_person]", str(oma.pk))
-    coordinator.select_option("[name=checker_user]", str(case_worker.pk))
-    coordinator.fill("[name=due_on]", (datetime.date.today() + timedelta(days=7)).isoformat())
-    coordinator.check("[name=is_safety]")
-    coordinator.locator("main form button[type=submit]").first.click()
-    expect(coordinator.locator("#agreements")).to_contain_text("slaapt bij oma")
-    coordinator.locator(f"form[action$='/plans/{trajectory.pk}/submit/'] button").click()
-    expect(coordinator.locator(f"a[href$='/plans/{trajectory.pk}/edit/']")).to_have_count(0)
-    assert_accessible(coordinator)
+    start_plan(coordinator, plan_url, trajectory)
+    words = {
+        "concerns": "Noor is 's nachts veilig, ook als het thuis onrustig wordt.",
+        "if_it_goes_wrong": "Dan belt mama oma en slaapt Noor bij oma.",
+        "emergency_contact_name": "Tante Els",
+        "emergency_contact_phone": "06 1122 3344",
+        "child_view": "Bij oma kan ik rustig slapen.",
+        "presented_on": presented.isoformat(),
+    }
+    write_family_words(coordinator, trajectory, words, "'s nachts veilig", axe=True)
+    add_agreement(coordinator, trajectory, SAFETY, oma, case_worker, 7, is_safety=True)
+    submit_plan(coordinator, trajectory)
     assert Plan.objects.get(trajectory=trajectory).status == "submitted"
     shows_trajectory(coordinator, live_server, case, trajectory, "meeting_held", MEETING, axe=False)
 
@@ -254,15 +225,14 @@ def _alert_path(worker, lead, coordinator, oma, live_server, world, case, trajec
     alert = SafetyAlert.objects.get(case=case)
 
     # The case worker: told in the inbox, the alert in the header, on the caseload and as a banner on the case page.
-    told = inbox_items(worker, live_server, axe=True)
-    assert len(told) == 1 and case.number in told[0], told
+    told_once(worker, live_server, case)
     expect(worker.locator(".safety-header")).to_contain_text(case.number)
     assert inbox_items(lead, live_server) == [] and inbox_items(coordinator, live_server) == []
     worker.goto(f"{live_server.url}/cases/")  # the caseload names the case and its agreement
     expect(worker.locator(".safety-banner")).to_contain_text(case.number)
     expect(worker.locator(".safety-banner")).to_contain_text(SAFETY)
     assert_accessible(worker)
-    _open_from_inbox(worker, live_server, case, "Veiligheidsalarm")  # to the case page
+    open_from_inbox(worker, live_server, case, "Veiligheidsalarm")  # to the case page
     banner = worker.locator(f"#safety-alert-{alert.pk}")
     for shown in (SAFETY, "Oma", "Ik lag zelf in het ziekenhuis."):
         expect(banner).to_contain_text(shown)
@@ -288,10 +258,9 @@ def _alert_path(worker, lead, coordinator, oma, live_server, world, case, trajec
     later = second.raised_at + timedelta(hours=hours, minutes=1)
     assert alert_services.escalate_alerts(later) == 1
     assert alert_services.escalate_alerts(later + datetime.timedelta(hours=1)) == 0
-    told = inbox_items(lead, live_server, axe=True)
-    assert len(told) == 1 and case.number in told[0], told
+    told_once(lead, live_server, case)
     assert header_unread(lead) == 1
-    _open_from_inbox(lead, live_server, case, "niet bevestigd")  # to the case page
+    open_from_inbox(lead, live_server, case, "niet bevestigd")  # to the case page
     expect(lead.locator(f"#safety-alert-{second.pk}")).to_contain_text("Weer niet gelukt.")
     assert_accessible(lead)
     assert header_unread(lead) == 0
@@ -312,23 +281,13 @@ def _alert_path(worker, lead, coordinator, oma, live_server, world, case, trajec
         assert inbox_items(page, live_server) == []
 
 
-def _closing_review(worker, lead, coordinator, live_server, case, trajectory, plan, plan_url):
+def _closing_review(walk, plan):
     # 8. The review, held by the case worker, closes the plan: the trajectory closes by itself.
     review = Review.objects.filter(plan=plan).order_by("planned_on").first()
-    worker.goto(f"{plan_url}reviews/{review.pk}/")
-    expect(worker.locator("[id^=keeping-]").first).to_contain_text("Weer niet gelukt.")
-    assert_accessible(worker)
-    worker.locator("[id^=keeping-] input[value=partly]").first.check()
-    worker.fill("[name=my_score]", "7")
-    worker.locator("input[name=decision][value=close]").check()
-    worker.locator("main form button[type=submit]").first.click()
-    expect(worker.locator("#keeping")).to_be_visible()
-    assert_accessible(worker)
-    assert Review.objects.get(pk=review.pk).decision == "close"
-    for page in (worker, coordinator, lead):
-        shows_trajectory(page, live_server, case, trajectory, "closed", "—", axe=page is coordinator)
+    hold_review(walk.worker, walk.plan_url, review, "partly", "close", score="7", shows="Weer niet gelukt.")
+    for page in walk.everyone:
+        shows_trajectory(page, walk.server, walk.case, walk.trajectory, "closed", "—", axe=page is walk.coordinator)
     # Nobody is left with an unread hand-off of this family, a step in My work, or an open alert.
-    for page in (worker, coordinator, lead):
-        assert inbox_items(page, live_server) == []
-        assert _my_work(page, live_server, case) == []
+    nobody_left_with_work(walk)
+    for page in walk.everyone:
         expect(page.locator(".safety-header")).to_have_count(0)
