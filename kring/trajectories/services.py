@@ -308,6 +308,18 @@ def _check_version(record, expected_version):
 # ---- trajectories ------------------------------------------------------------------------------------------
 
 
+def _save_phases_and_trajectory(actor, trajectory, phases) -> None:
+    """After its status or phase moved: plan the phases again, store them and the trajectory (a new version)."""
+    _plan(trajectory, phases)
+    TrajectoryPhase.objects.bulk_update(
+        phases, ["started_on", "ended_on", "planned_start", "planned_end", "latest_end"]
+    )
+    _refresh_next_due(trajectory, phases)
+    trajectory.version += 1
+    set_history_user(trajectory, actor.user)
+    trajectory.save()
+
+
 def _refresh_next_due(trajectory: Trajectory, phases=None) -> None:
     phases = list(trajectory.phases.all()) if phases is None else phases
     trajectory.next_due_on = deadlines.earliest_open(deadlines.phase_deadlines(trajectory, phases))
@@ -475,14 +487,7 @@ def _apply_move(actor, case, trajectory, move: flow.Move, on: date, note="") -> 
     if move.phase is not None and move.status not in flow.ENDED:
         _set_phase(trajectory, phases, move, on)
     if move.status or move.phase is not None:
-        _plan(trajectory, phases)
-        TrajectoryPhase.objects.bulk_update(
-            phases, ["started_on", "ended_on", "planned_start", "planned_end", "latest_end"]
-        )
-        _refresh_next_due(trajectory, phases)
-        trajectory.version += 1
-        set_history_user(trajectory, actor.user)
-        trajectory.save()
+        _save_phases_and_trajectory(actor, trajectory, phases)
         log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)])
     if move.status:
         _event(actor, trajectory, "status", previous_status, move.status, on, move.reason, note, cause)
@@ -643,14 +648,7 @@ def advance_phase(actor, case_id, trajectory_id, on: date, expected_version=None
         trajectory.current_phase = following.code
     else:
         trajectory.current_phase = ""
-    _plan(trajectory, phases)
-    TrajectoryPhase.objects.bulk_update(
-        phases, ["started_on", "ended_on", "planned_start", "planned_end", "latest_end"]
-    )
-    _refresh_next_due(trajectory, phases)
-    trajectory.version += 1
-    set_history_user(trajectory, actor.user)
-    trajectory.save()
+    _save_phases_and_trajectory(actor, trajectory, phases)
     _event(actor, trajectory, "phase", current.code, trajectory.current_phase or "-", on, note=(note or "").strip())
     log_access(actor, Action.UPDATE, [_trajectory_access(trajectory)])
     return trajectory
