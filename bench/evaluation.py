@@ -687,8 +687,12 @@ RAW_WEEKS = (
     "(COALESCE(t.plan_made_on, t.abandoned_on, t.declined_on, t.closed_on, %s::date) - t.offered_on) / 7, count(*) "
     "FROM trajectories_trajectory t{join} WHERE t.organisation_id = ANY(%s) GROUP BY 1, 2, 3"
 )
+# Agreements kept as the plan page counts them (kring.plans.core.Keeping): per plan only its latest review held.
 RAW_KEEPING = (
+    "WITH latest AS (SELECT DISTINCT ON (plan_id) id FROM plans_review WHERE held_on IS NOT NULL "
+    "ORDER BY plan_id, held_on DESC, id DESC) "
     "SELECT t.method_code, i.keeping, count(*) FROM plans_reviewitem i "
+    "JOIN latest l ON l.id = i.review_id "
     "JOIN plans_review r ON r.id = i.review_id JOIN plans_plan p ON p.id = r.plan_id "
     "JOIN trajectories_trajectory t ON t.id = p.trajectory_id "
     "WHERE t.organisation_id = ANY(%s) AND i.keeping <> 'stopped' GROUP BY 1, 2"

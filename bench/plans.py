@@ -240,9 +240,10 @@ def build_page_plan(world, label, agreements, versions, seed):
     forget_scope(world["worker"])
     t = trajectory_services.offer_trajectory(worker, case.pk, "fnb", today - 100 * day)
     t = trajectory_services.change_status(worker, case.pk, t.pk, "accepted", today - 98 * day)
-    t = trajectory_services.allocate_coordinator(lead, case.pk, t.pk, world["coordinator"].pk)
+    # The allocation starts the preparation (the method's table); the meeting is not walked here, so holding it is
+    # a manual step with a note.
+    t = trajectory_services.allocate_coordinator(lead, case.pk, t.pk, world["coordinator"].pk, on=today - 96 * day)
     forget_scope(world["coordinator"])
-    t = trajectory_services.change_status(worker, case.pk, t.pk, "preparing", today - 96 * day)
     lines = []
     for k in range(BOTTOM_LINES if agreements > 2 else 2):
         lines.append(
@@ -258,7 +259,9 @@ def build_page_plan(world, label, agreements, versions, seed):
                 },
             )
         )
-    t = trajectory_services.change_status(worker, case.pk, t.pk, "meeting_held", today - 60 * day)
+    t = trajectory_services.change_status(
+        worker, case.pk, t.pk, "meeting_held", today - 60 * day, note="Het beraad is gehouden (benchmark)."
+    )
     plan = services.start_plan(coordinator, case.pk, t.pk)
     plan = services.update_plan(
         coordinator,

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import Jurisdiction, Role
@@ -357,7 +358,13 @@ def _check_date(on: date, field="on", not_before: date | None = None):
     if on > timezone.localdate():
         raise ValidationError({field: [_("This date cannot be in the future.")]})
     if not_before and on < not_before:
-        raise ValidationError({field: [_("This date cannot be before %(date)s.") % {"date": not_before.isoformat()}]})
+        raise ValidationError(
+            {
+                field: [
+                    _("This date cannot be before %(date)s.") % {"date": date_format(not_before, "SHORT_DATE_FORMAT")}
+                ]
+            }
+        )
 
 
 @logs_refusal

@@ -206,3 +206,11 @@ def test_strengths_exploration_only_in_flanders(world):
         services.save_strengths_exploration(
             actor(world.a.case_worker), world.a.case.pk, {"explored_on": D(2026, 2, 1), "how_explored": "x"}
         )
+
+
+def test_a_status_date_before_the_last_step_is_refused_naming_that_day_in_dutch(world):
+    t = offer(world)
+    t = step(world, t, "accepted", D(2026, 2, 10))
+    with translation.override("nl"), pytest.raises(ValidationError) as error:
+        step(world, t, "abandoned", D(2026, 2, 3), reason="family_withdrew")
+    assert error.value.message_dict["on"] == ["Deze datum kan niet vóór 10-2-2026 liggen."]
