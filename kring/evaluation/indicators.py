@@ -13,7 +13,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.expressions import Func
 from django.db.models.functions import ExtractMonth, ExtractYear
 
@@ -261,13 +273,14 @@ def _add_agreements(
 ):
     """How the agreements were kept, defined as on the plan page (kring.plans.core.Keeping): per plan the
     judgements at its latest review held, kept 1, partly half, not kept 0, "no longer needed" left out."""
-    latest = (
-        Review.objects.filter(plan_id=OuterRef("review__plan_id"), held_on__isnull=False)
-        .order_by("-held_on", "-id")
-        .values("id")[:1]
+    # The latest review held of each plan: no later one held (an anti-join over the reviews, not a subquery per
+    # judgement, which took four times as long at 250,000 trajectories).
+    later = Review.objects.filter(plan_id=OuterRef("plan_id"), held_on__isnull=False).filter(
+        Q(held_on__gt=OuterRef("held_on")) | Q(held_on=OuterRef("held_on"), id__gt=OuterRef("id"))
     )
+    latest = Review.objects.filter(held_on__isnull=False).exclude(Exists(later)).values("id")
     query, names = _related(
-        ReviewItem.objects.exclude(keeping=ReviewKeeping.STOPPED).filter(review_id=Subquery(latest)),
+        ReviewItem.objects.exclude(keeping=ReviewKeeping.STOPPED).filter(review_id__in=latest),
         "review__plan__trajectory__",
         organisation_ids,
         grouping,
