@@ -27,6 +27,7 @@ RECORD_TYPE_LABELS = {
     "person": _("person"),
     "case_team": _("case team member"),
     "consent": _("consent"),
+    "journal_entry": _("journal entry"),
     "case_history": _("case history"),
     "case_search": _("search"),
     "access_log": _("access log"),

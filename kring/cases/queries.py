@@ -296,6 +296,12 @@ def case_history(actor, case):
         ],
         HISTORY_EVENTS,
     )
+    # What later stages registered (the journal), each logging its own reads.
+    from .history_sources import history_sources
+
+    for source in history_sources():
+        entries.extend(source(actor, case))
+    entries.sort(key=lambda e: e["record"].history_date, reverse=True)
     # The entries name the persons whose records changed (also removed ones): each is a read of that person.
     persons = {e["record"].id: e["record"] for e in entries if e["kind"] == "person"}
     log_access(
