@@ -4,6 +4,7 @@ Development (the default) needs nothing: SQLite under var/, mail to the console.
 Production (KRING_MODE=production) refuses to start unless the configuration is safe.
 """
 
+import importlib.util
 from pathlib import Path
 
 import environ
@@ -240,6 +241,46 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Documents on a case (kring.documents): their files in the storage "documents". By default a folder under var/
+# (KRING_DOCUMENT_ROOT), readable only by Kring's own user; with KRING_DOCUMENT_STORAGE=s3 an S3-compatible store
+# (AWS S3, MinIO, Ceph, ...) through django-storages, which is not installed by default: install it with
+# `pip install "django-storages[s3]>=1.14,<2"` (decision 150). Files are stored under random names, never served
+# by a URL of the store: Kring reads them back, checks their checksum and sends them as a download.
+KRING_DOCUMENT_MAX_BYTES = env.int("KRING_DOCUMENT_MAX_BYTES", default=25 * 1024 * 1024)
+KRING_DOCUMENT_STORAGE = env.str("KRING_DOCUMENT_STORAGE", default="filesystem")
+if KRING_DOCUMENT_STORAGE == "filesystem":
+    STORAGES["documents"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env.str("KRING_DOCUMENT_ROOT", default=str(VAR_DIR / "documents")),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+elif KRING_DOCUMENT_STORAGE == "s3":
+    if importlib.util.find_spec("storages") is None or importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured(
+            'KRING_DOCUMENT_STORAGE=s3 needs django-storages with boto3: pip install "django-storages[s3]>=1.14,<2".'
+        )
+    if not env.str("KRING_DOCUMENT_S3_BUCKET", default=""):
+        raise ImproperlyConfigured("KRING_DOCUMENT_STORAGE=s3 needs KRING_DOCUMENT_S3_BUCKET, the bucket's name.")
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("KRING_DOCUMENT_S3_BUCKET"),
+            "endpoint_url": env.str("KRING_DOCUMENT_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("KRING_DOCUMENT_S3_REGION", default="") or None,
+            "access_key": env.str("KRING_DOCUMENT_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("KRING_DOCUMENT_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("KRING_DOCUMENT_S3_PREFIX", default="documents"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    raise ImproperlyConfigured("KRING_DOCUMENT_STORAGE must be 'filesystem' or 's3'.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Large enough that an oversized field reaches form validation and gets a message next to it.
@@ -254,6 +295,22 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kring <kring@localho
 # Where people reach Kring (https://kring.example.org): the inbox's e-mails then link to the page; without it they
 # say to open the inbox.
 KRING_BASE_URL = env.str("KRING_BASE_URL", default="")
+
+# The access log's retention (kring.audit.retention, decisions 165-166): months kept by default and at least (the
+# legal minimum; an organisation may choose longer, up to the maximum), and where archived months are written.
+KRING_ACCESS_LOG_RETENTION_MONTHS = env.int("KRING_ACCESS_LOG_RETENTION_MONTHS", default=60)
+KRING_ACCESS_LOG_MIN_RETENTION_MONTHS = env.int("KRING_ACCESS_LOG_MIN_RETENTION_MONTHS", default=60)
+KRING_ACCESS_LOG_MAX_RETENTION_MONTHS = env.int("KRING_ACCESS_LOG_MAX_RETENTION_MONTHS", default=240)
+KRING_ACCESS_LOG_ARCHIVE_ROOT = Path(env.str("KRING_ACCESS_LOG_ARCHIVE_ROOT", default=str(VAR_DIR / "access-log-archive")))
+if not (
+    1 <= KRING_ACCESS_LOG_MIN_RETENTION_MONTHS
+    <= KRING_ACCESS_LOG_RETENTION_MONTHS
+    <= KRING_ACCESS_LOG_MAX_RETENTION_MONTHS
+):
+    raise ImproperlyConfigured(
+        "The access log's retention must satisfy 1 <= KRING_ACCESS_LOG_MIN_RETENTION_MONTHS <= "
+        "KRING_ACCESS_LOG_RETENTION_MONTHS <= KRING_ACCESS_LOG_MAX_RETENTION_MONTHS."
+    )
 
 TASKS = {
     "default": {
@@ -310,6 +367,8 @@ SPECTACULAR_SETTINGS = {
         "InvitationRoleEnum": "kring.meetings.choices.InvitationRole",
         "CaseStatusEnum": "kring.cases.choices.CaseStatus",
         "CaseRoleEnum": "kring.cases.choices.CaseRole",
+        "AuthorityKindEnum": "kring.cases.choices.AuthorityKind",
+        "AuthoritySourceEnum": "kring.cases.choices.AuthoritySource",
     },
 }
 

@@ -88,14 +88,15 @@ def test_no_purpose_is_refused(world):
 @pytest.mark.parametrize(
     "key, age, allowed",
     [
-        ("a", 16, True),  # the Netherlands: from sixteen
-        ("a", 15, False),
-        ("a", 12, False),
+        ("a", 16, True),  # the Netherlands: alone from sixteen
+        ("a", 15, True),  # from twelve to fifteen together with a holder of authority (decision 157)
+        ("a", 12, True),
+        ("a", 11, False),
         ("b", 12, True),  # Flanders: a minor of twelve is presumed "bekwaam"
         ("b", 11, False),
     ],
 )
-def test_a_young_person_consents_for_themselves_from_the_age_of_their_jurisdiction(world, key, age, allowed):
+def test_a_young_person_takes_part_in_consent_from_the_age_of_their_jurisdiction(world, key, age, allowed):
     ns = getattr(world, key)
     young = person(ns.case, "Jongere", "", years_ago(age), central=True)
     if allowed:
@@ -103,13 +104,13 @@ def test_a_young_person_consents_for_themselves_from_the_age_of_their_jurisdicti
     else:
         with pytest.raises(ValidationError) as caught:
             record(ns, young, ["share_with_network"])
-        assert "parent or legal representative" in message_of(caught)
+        assert "takes part in consent from 12" in message_of(caught)
         assert str(age) in message_of(caught)
 
 
 def test_the_age_counts_on_the_day_the_consent_was_given(world):
-    # Sixteen today, fifteen a week ago: a consent dated a week ago was not theirs to give.
-    young = person(world.a.case, "Jongere", "", years_ago(16, days=3), central=True)
+    # Twelve today, eleven a week ago: a consent dated a week ago was not theirs to give.
+    young = person(world.a.case, "Jongere", "", years_ago(12, days=3), central=True)
     with pytest.raises(ValidationError):
         record(world.a, young, ["share_with_network"], given_on=TODAY - datetime.timedelta(days=7))
     assert record(world.a, young, ["share_with_network"], given_on=TODAY)
@@ -133,7 +134,7 @@ def test_nobody_else_of_the_network_can_consent_for_the_child(world, relation):
     giver = person(world.b.case, "Iemand", relation, D(1960, 1, 1))
     with pytest.raises(ValidationError) as caught:
         record(world.b, giver, ["contact_network"])
-    assert "is not a parent or legal representative of the child" in message_of(caught)
+    assert "holds no parental authority over" in message_of(caught)
 
 
 def test_a_minor_cannot_consent_as_a_parent(world):

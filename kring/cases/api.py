@@ -15,6 +15,11 @@ from kring.core.api import INVALID, STALE, ErrorSerializer, JsonApiView, parse_i
 
 from . import queries, services
 from .serializers import (
+    AuthorityEndSerializer,
+    AuthorityInputSerializer,
+    AuthoritySerializer,
+    CapabilityInputSerializer,
+    CapabilitySerializer,
     CaseChangesSerializer,
     CaseDetailSerializer,
     CaseListItemSerializer,
@@ -270,3 +275,74 @@ class ConsentWithdrawView(JsonApiView):
             Actor.from_request(request), case_id, consent_id, data["withdrawn_on"], data["version"]
         )
         return Response(ConsentSerializer(consent).data)
+
+
+class AuthorityListView(JsonApiView):
+    @extend_schema(
+        operation_id="case_authority_list",
+        tags=["parental authority"],
+        summary="Who holds parental authority over the children of a case",
+        responses={200: AuthoritySerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, case_id):
+        actor = Actor.from_request(request)
+        case = queries.get_case(actor, case_id, log=False)
+        records = queries.authority_page(actor, case)["records"]
+        return Response(AuthoritySerializer(records, many=True).data)
+
+    @extend_schema(
+        operation_id="case_authority_create",
+        tags=["parental authority"],
+        summary="Record who holds parental authority over a child",
+        request=AuthorityInputSerializer,
+        responses={201: AuthoritySerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, case_id):
+        check_case_visible(request, case_id)
+        data = parse_input(AuthorityInputSerializer, request.data)
+        record = services.record_authority(Actor.from_request(request), case_id, data)
+        return Response(AuthoritySerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class AuthorityEndView(JsonApiView):
+    @extend_schema(
+        operation_id="case_authority_end",
+        tags=["parental authority"],
+        summary="Record the day a parental authority ended",
+        request=AuthorityEndSerializer,
+        responses={200: AuthoritySerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
+    def post(self, request, case_id, authority_id):
+        check_case_visible(request, case_id)
+        data = parse_input(AuthorityEndSerializer, request.data)
+        record = services.end_authority(
+            Actor.from_request(request), case_id, authority_id, data["ended_on"], data["version"], data.get("notes", "")
+        )
+        return Response(AuthoritySerializer(record).data)
+
+
+class CapabilityListView(JsonApiView):
+    @extend_schema(
+        operation_id="case_capability_list",
+        tags=["parental authority"],
+        summary="The case worker's judgements of a child's capability, per purpose of consent",
+        responses={200: CapabilitySerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, case_id):
+        actor = Actor.from_request(request)
+        case = queries.get_case(actor, case_id, log=False)
+        judgements = queries.authority_page(actor, case)["judgements"]
+        return Response(CapabilitySerializer(judgements, many=True).data)
+
+    @extend_schema(
+        operation_id="case_capability_create",
+        tags=["parental authority"],
+        summary="Record whether a child can judge their own interests for a purpose",
+        request=CapabilityInputSerializer,
+        responses={201: CapabilitySerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, case_id):
+        check_case_visible(request, case_id)
+        data = parse_input(CapabilityInputSerializer, request.data)
+        judgement = services.record_capability(Actor.from_request(request), case_id, data)
+        return Response(CapabilitySerializer(judgement).data, status=status.HTTP_201_CREATED)

@@ -18,4 +18,11 @@ urlpatterns = [
         api.ConsentWithdrawView.as_view(),
         name="consent_withdraw",
     ),
+    path("cases/<int:case_id>/authority/", api.AuthorityListView.as_view(), name="authority"),
+    path(
+        "cases/<int:case_id>/authority/<int:authority_id>/end/",
+        api.AuthorityEndView.as_view(),
+        name="authority_end",
+    ),
+    path("cases/<int:case_id>/capability/", api.CapabilityListView.as_view(), name="capability"),
 ]

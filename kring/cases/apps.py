@@ -6,3 +6,9 @@ class CasesConfig(AppConfig):
     name = "kring.cases"
     label = "cases"
     verbose_name = _("Case files")
+
+    def ready(self):
+        # The consent rules are data (consent_rules.toml): a mistake in them stops the start, not a consent later.
+        from .consent_rules import rules
+
+        rules()

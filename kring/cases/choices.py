@@ -86,3 +86,22 @@ class ConsentPurpose(models.TextChoices):
     SHARE_WITH_PROFESSIONALS = "share_with_professionals", _("exchange information with other professionals")
     SHARE_PLAN = "share_plan", _("share the plan with those involved")
     RESEARCH = "research", _("pseudonymised registration for research")
+
+
+class AuthorityKind(models.TextChoices):
+    """Who holds parental authority over a child (decision 156): a parent ("ouderlijk gezag", BW art. 1:245; in
+    Flanders "ouderlijk gezag", oud BW art. 373), a guardian (voogd, a natural person) or an institution that holds
+    the guardianship (in the Netherlands a gecertificeerde instelling, BW art. 1:302 lid 2)."""
+
+    PARENT = "parent", _("parent with parental authority")
+    GUARDIAN = "guardian", _("guardian")
+    INSTITUTION = "institution", _("institution holding guardianship")
+
+
+class AuthoritySource(models.TextChoices):
+    """Where the authority comes from."""
+
+    BY_LAW = "by_law", _("by law (birth, marriage, registered partnership or recognition)")
+    REGISTER = "register", _("entry in the custody register")
+    COURT = "court", _("court decision")
+    OTHER = "other", _("other (explain in the notes)")

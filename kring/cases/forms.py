@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from kring.accounts.models import CASE_ROLES, Team, User
 
 from .choices import CaseRole, CaseStatus, ConsentPurpose, LegalContext, legal_context_choices
-from .models import Case, Person
+from .models import CapabilityJudgement, Case, ParentalAuthority, Person
 from .services import PERSON_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -147,3 +147,46 @@ class CaseloadFilterForm(forms.Form):
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+
+
+class AuthorityForm(forms.ModelForm):
+    """Who holds parental authority over a child of the case (the service validates again)."""
+
+    class Meta:
+        model = ParentalAuthority
+        fields = ["child", "kind", "holder", "institution", "source", "court_reference", "starts_on", "notes"]
+        widgets = {"starts_on": DATE}
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = case.persons.filter(is_central=True)
+        self.fields["holder"].queryset = case.persons.all()
+
+    def _post_clean(self):
+        pass  # the model's checks run in the service, on the record it builds
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class EndAuthorityForm(forms.Form):
+    ended_on = forms.DateField(label=_("ended on"), widget=DATE)
+    notes = forms.CharField(label=_("notes"), max_length=500, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CapabilityForm(forms.ModelForm):
+    class Meta:
+        model = CapabilityJudgement
+        fields = ["child", "purpose", "capable", "judged_on", "note"]
+        widgets = {"judged_on": DATE}
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = case.persons.filter(is_central=True)
+
+    def _post_clean(self):
+        pass
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)

@@ -17,6 +17,8 @@ from kring.core.names import NameField
 
 from .choices import (
     LEGAL_CONTEXTS_BY_JURISDICTION,
+    AuthorityKind,
+    AuthoritySource,
     CaseRole,
     CaseStatus,
     ClosureReason,
@@ -271,3 +273,129 @@ class Consent(models.Model):
             errors["person"] = _("This person is not part of the case.")
         if errors:
             raise ValidationError(errors)
+
+
+class ParentalAuthority(models.Model):
+    """Who holds parental authority ("gezag") over a child of the case, from where, from when and until when
+    (decision 156). The holder is a person of the case, or, for an institution that holds the guardianship, the
+    institution's name (with, optionally, the person of the case who acts for it)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="authorities")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="authorities", verbose_name=_("child"))
+    kind = models.CharField(_("kind of authority"), max_length=20, choices=AuthorityKind.choices)
+    holder = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="authority_held",
+        null=True,
+        blank=True,
+        verbose_name=_("holder"),
+        help_text=_("The person of the case who holds the authority, or who acts for the institution."),
+    )
+    institution = models.CharField(_("institution"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=AuthoritySource.choices)
+    court_reference = models.CharField(_("court reference"), max_length=100, blank=True)
+    starts_on = models.DateField(_("from"))
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, help_text=_("The first day the authority no longer held.")
+    )
+    notes = models.CharField(_("notes"), max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["recorded_at"])
+
+    class Meta:
+        ordering = ["child_id", "-starts_on", "-id"]
+        indexes = [models.Index(fields=["case", "child"])]
+        verbose_name = _("parental authority")
+        verbose_name_plural = _("parental authority")
+
+    def __str__(self):
+        return f"{self.holder_name} – {self.child}"
+
+    @property
+    def holder_name(self) -> str:
+        if self.kind == AuthorityKind.INSTITUTION:
+            return f"{self.institution} ({self.holder})" if self.holder_id else self.institution
+        return str(self.holder) if self.holder_id else ""
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return self.starts_on <= day and (self.ended_on is None or day < self.ended_on)
+
+    def clean(self):
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        if self.starts_on and self.starts_on > today:
+            errors["starts_on"] = _("The authority cannot start in the future.")
+        if self.ended_on and self.starts_on and self.ended_on <= self.starts_on:
+            errors["ended_on"] = _("The authority must end after the day it started.")
+        elif self.ended_on and self.ended_on > today:
+            errors["ended_on"] = _("The end date cannot be in the future.")
+        if self.kind == AuthorityKind.INSTITUTION:
+            if not self.institution.strip():
+                errors["institution"] = _("Name the institution that holds the guardianship.")
+        else:
+            if self.institution.strip():
+                errors["institution"] = _("Only an institution holding guardianship has an institution name.")
+            if not self.holder_id:
+                errors["holder"] = _("Choose the person who holds the authority.")
+        if self.source == AuthoritySource.COURT and not self.court_reference.strip():
+            errors["court_reference"] = _("Write the reference of the court decision.")
+        if self.source == AuthoritySource.OTHER and not self.notes.strip():
+            errors["notes"] = _("Explain in the notes where the authority comes from.")
+        if self.child_id and self.case_id and self.child.case_id != self.case_id:
+            errors["child"] = _("This person is not part of the case.")
+        if self.holder_id and self.case_id and self.holder.case_id != self.case_id:
+            errors["holder"] = _("This person is not part of the case.")
+        elif self.holder_id and self.holder_id == self.child_id:
+            errors["holder"] = _("A child cannot hold authority over themselves.")
+        elif self.holder_id and self.kind != AuthorityKind.INSTITUTION and self.starts_on:
+            born = self.holder.birth_date
+            if born is not None and _age(born, self.starts_on) < 18:
+                errors["holder"] = _("A minor cannot hold parental authority.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CapabilityJudgement(models.Model):
+    """The case worker's judgement whether a child is able to judge their own interests ("bekwaam") for one
+    purpose of consent (decision 158). In Flanders it turns the presumption of the decree around, both ways."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="capability_judgements")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="capability_judgements", verbose_name=_("child")
+    )
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    capable = models.BooleanField(_("able to judge their own interests"))
+    judged_on = models.DateField(_("judged on"))
+    note = models.CharField(_("reasons"), max_length=1000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["recorded_at"])
+
+    class Meta:
+        ordering = ["-judged_on", "-id"]
+        indexes = [models.Index(fields=["case", "child"])]
+        verbose_name = _("judgement of capability")
+        verbose_name_plural = _("judgements of capability")
+
+    def __str__(self):
+        return f"{self.child} – {self.get_purpose_display()}"
+
+    def clean(self):
+        errors = {}
+        if self.judged_on and self.judged_on > timezone.localdate():
+            errors["judged_on"] = _("A judgement cannot be dated in the future.")
+        if self.child_id and self.case_id and self.child.case_id != self.case_id:
+            errors["child"] = _("This person is not part of the case.")
+        if not (self.note or "").strip():
+            errors["note"] = _("Write why you judge so.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def _age(born: datetime.date, day: datetime.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

@@ -18,7 +18,15 @@ from kring.accounts.models import CASE_ROLES, TeamMember
 from kring.audit.services import Access, Action, case_access, log_access, person_access
 from kring.core.errors import NotFound
 
-from .models import Case, CaseTeamMember, Consent, Person, person_name_condition
+from .models import (
+    CapabilityJudgement,
+    Case,
+    CaseTeamMember,
+    Consent,
+    ParentalAuthority,
+    Person,
+    person_name_condition,
+)
 
 
 @dataclass(frozen=True)
@@ -187,6 +195,61 @@ def case_detail(actor, case_id):
     return case, persons, team, consents
 
 
+def authority_overview(case, persons) -> dict:
+    """For the case page (whose persons are read and logged already): per central person the holders of parental
+    authority today, and the warnings where none is recorded (decision 159)."""
+    from django.utils import timezone
+
+    from . import consent_rules
+
+    today = timezone.localdate()
+    records = list(ParentalAuthority.objects.filter(case=case).select_related("holder", "child"))
+    facts = consent_rules.CaseFacts(case.organisation.jurisdiction, list(persons), records, [])
+    rows = []
+    for child in facts.children:
+        current = [a for a in records if a.child_id == child.pk and a.in_force_on(today)]
+        rows.append({"child": child, "current": current, "recorded": facts.recorded_for(child)})
+    return {"rows": rows, "warnings": consent_rules.authority_warnings(facts, today)}
+
+
+def authority_page(actor, case) -> dict:
+    """Every authority record and capability judgement of the case, with the persons they name (logged)."""
+    from django.utils import timezone
+
+    from . import consent_rules
+
+    records = list(ParentalAuthority.objects.filter(case=case).select_related("holder", "child"))
+    judgements = list(CapabilityJudgement.objects.filter(case=case).select_related("child"))
+    persons = list(case.persons.all())
+    named = [r.child for r in records] + [r.holder for r in records] + [j.child for j in judgements]
+    log_access(
+        actor,
+        Action.VIEW,
+        [Access("parental_authority", r.pk, case.pk, case.organisation_id) for r in records]
+        + [Access("capability_judgement", j.pk, case.pk, case.organisation_id) for j in judgements]
+        + [person_access(p) for p in {p.pk: p for p in named if p is not None}.values()],
+    )
+    facts = consent_rules.CaseFacts(case.organisation.jurisdiction, persons, records, judgements)
+    today = timezone.localdate()
+    return {
+        "records": records,
+        "judgements": judgements,
+        "warnings": consent_rules.authority_warnings(facts, today),
+        "today": today,
+    }
+
+
+def get_authority(actor, case, authority_id) -> ParentalAuthority:
+    record = ParentalAuthority.objects.filter(case=case, pk=authority_id).select_related("holder", "child").first()
+    if record is None:
+        raise NotFound()
+    accessed = [Access("parental_authority", record.pk, case.pk, case.organisation_id), person_access(record.child)]
+    if record.holder is not None:
+        accessed.append(person_access(record.holder))
+    log_access(actor, Action.VIEW, accessed)
+    return record
+
+
 def get_person(actor, case, person_id) -> Person:
     person = case.persons.filter(pk=person_id).first()
     if person is None:
@@ -254,6 +317,12 @@ HISTORY_EVENTS = {
     ("consent", "+"): _("Consent recorded"),
     ("consent", "~"): _("Consent changed"),
     ("consent", "-"): _("Consent removed"),
+    ("parental authority", "+"): _("Parental authority recorded"),
+    ("parental authority", "~"): _("Parental authority changed"),
+    ("parental authority", "-"): _("Parental authority removed"),
+    ("capability", "+"): _("Judgement of capability recorded"),
+    ("capability", "~"): _("Judgement of capability changed"),
+    ("capability", "-"): _("Judgement of capability removed"),
 }
 
 
@@ -293,6 +362,8 @@ def case_history(actor, case):
             (Person.history.filter(case_id=case.pk), "person"),
             (CaseTeamMember.history.filter(case_id=case.pk), "case team"),
             (Consent.history.filter(case_id=case.pk), "consent"),
+            (ParentalAuthority.history.filter(case_id=case.pk), "parental authority"),
+            (CapabilityJudgement.history.filter(case_id=case.pk), "capability"),
         ],
         HISTORY_EVENTS,
     )

@@ -23,8 +23,8 @@ from kring.core.api import (
 
 from .choices import CaseRole, CaseStatus, LegalContext
 from .forms import ReferralPersonFormSet
-from .models import Case, CaseTeamMember, Consent, Person
-from .services import CASE_FIELDS, CONSENT_FIELDS, PERSON_FIELDS
+from .models import CapabilityJudgement, Case, CaseTeamMember, Consent, ParentalAuthority, Person
+from .services import CAPABILITY_FIELDS, CASE_FIELDS, CONSENT_FIELDS, PERSON_FIELDS
 
 # A referral starts as "referred"; status and closure are changed later, on the case itself.
 REFERRAL_FIELDS = [name for name in CASE_FIELDS if name not in ("status", "closure_reason")]
@@ -232,3 +232,59 @@ class ConsentInputSerializer(RefuseUnknownFields, serializers.ModelSerializer):
 class ConsentWithdrawalSerializer(RefuseUnknownFields, serializers.Serializer):
     withdrawn_on = serializers.DateField()
     version = version_field()
+
+
+# --- Parental authority and capability (decisions 156-158) ----------------------------------------------
+
+
+class AuthoritySerializer(OutputModelSerializer):
+    holder_name = serializers.CharField(read_only=True, help_text="The holder, or the institution and who acts for it.")
+
+    class Meta:
+        model = ParentalAuthority
+        fields = [
+            "id",
+            "child",
+            "kind",
+            "holder",
+            "institution",
+            "holder_name",
+            "source",
+            "court_reference",
+            "starts_on",
+            "ended_on",
+            "notes",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class AuthorityInputSerializer(RefuseUnknownFields, serializers.ModelSerializer):
+    # Ids, resolved by the service among this case's persons only.
+    child = id_field(help_text="The id of a central person of this case.")
+    holder = id_field(required=False, allow_null=True, help_text="The id of a person of this case.")
+
+    class Meta:
+        model = ParentalAuthority
+        fields = ["child", "kind", "holder", "institution", "source", "court_reference", "starts_on", "notes"]
+
+
+class AuthorityEndSerializer(RefuseUnknownFields, serializers.Serializer):
+    ended_on = serializers.DateField()
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    version = version_field()
+
+
+class CapabilitySerializer(OutputModelSerializer):
+    class Meta:
+        model = CapabilityJudgement
+        fields = ["id", *CAPABILITY_FIELDS]
+        read_only_fields = fields
+
+
+class CapabilityInputSerializer(RefuseUnknownFields, serializers.ModelSerializer):
+    child = id_field(help_text="The id of a central person of this case.")
+
+    class Meta:
+        model = CapabilityJudgement
+        fields = CAPABILITY_FIELDS

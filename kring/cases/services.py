@@ -16,10 +16,19 @@ from kring.audit.services import Access, Action, case_access, log_access, person
 from kring.core.errors import NotFound
 from kring.core.history import set_history_user
 
+from . import consent_rules
 from .choices import CaseRole, CaseStatus
-from .consent_rules import check_giver
 from .editing import check_can_edit, forget_scope, lock_case, logs_refusal, refuse_if_stale, validate
-from .models import Case, CaseNumberSequence, CaseTeamMember, Consent, Person, consent_in_force
+from .models import (
+    CapabilityJudgement,
+    Case,
+    CaseNumberSequence,
+    CaseTeamMember,
+    Consent,
+    ParentalAuthority,
+    Person,
+    consent_in_force,
+)
 from .person_events import relations_recorded
 
 CASE_FIELDS = [
@@ -271,7 +280,7 @@ def record_consent(actor, case_id, data: dict) -> Consent:
 @transaction.atomic
 def record_consents(actor, case_id, data: dict) -> list[Consent]:
     """One person's consent for several purposes at once: one record per purpose, all or none. Who gave it is
-    checked against who may give it for the child (``consent_rules.check_giver``)."""
+    checked against who may give it for the children of the case (``consent_rules``, decisions 156-160)."""
     case = lock_case(case_id, actor.user)
     check_can_edit(actor.user, case)
     person = data.get("person")
@@ -295,7 +304,7 @@ def record_consents(actor, case_id, data: dict) -> list[Consent]:
         )
         validate(consent)
         consents.append(consent)
-    check_giver(person, case.organisation.jurisdiction, consents[0].given_on)
+    consent_rules.check_giver(consent_rules.case_facts(case), person, purposes, consents[0].given_on)
     for consent in consents:
         set_history_user(consent, actor.user)
         consent.save()
@@ -329,4 +338,90 @@ def has_consent(case, purpose) -> bool:
     return case.consents.filter(consent_in_force(today), purpose=purpose).exists()
 
 
-# END
+AUTHORITY_FIELDS = ["child", "kind", "holder", "institution", "source", "court_reference", "starts_on", "notes"]
+CAPABILITY_FIELDS = ["child", "purpose", "capable", "judged_on", "note"]
+
+
+def _case_person(case, value, field: str):
+    """A person of this case from a Person or an id; refused (on ``field``) when it is not one of the case's."""
+    if value in (None, ""):
+        return None
+    person = value if isinstance(value, Person) else case.persons.filter(pk=value).first()
+    if person is None or person.case_id != case.pk:
+        raise ValidationError({field: [_("Choose a person of this case.")]})
+    return person
+
+
+def authority_access(authority) -> Access:
+    return Access("parental_authority", authority.pk, authority.case_id, authority.organisation_id)
+
+
+@logs_refusal
+@transaction.atomic
+def record_authority(actor, case_id, data: dict) -> ParentalAuthority:
+    """Record who holds parental authority over a child of the case (decision 156)."""
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
+    fields = {k: v for k, v in data.items() if k in AUTHORITY_FIELDS and k not in ("child", "holder")}
+    child = _case_person(case, data.get("child"), "child")
+    if child is None:
+        raise ValidationError({"child": [_("Choose the child.")]})
+    holder = _case_person(case, data.get("holder"), "holder")
+    authority = ParentalAuthority(
+        case=case, organisation=case.organisation, recorded_by=actor.user, child=child, holder=holder, **fields
+    )
+    validate(authority)
+    set_history_user(authority, actor.user)
+    authority.save()
+    accessed = [authority_access(authority), person_access(child)] + ([person_access(holder)] if holder else [])
+    log_access(actor, Action.CREATE, accessed)
+    return authority
+
+
+@logs_refusal
+@transaction.atomic
+def end_authority(actor, case_id, authority_id, ended_on, expected_version, notes: str = "") -> ParentalAuthority:
+    """Record the day a parental authority stopped holding (a court decision, majority, death ...)."""
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
+    authority = ParentalAuthority.objects.select_for_update().filter(case=case, pk=authority_id).first()
+    if authority is None:
+        raise NotFound()
+    refuse_if_stale(authority, expected_version, AUTHORITY_FIELDS + ["ended_on"])
+    if authority.ended_on:
+        raise ValidationError({"ended_on": [_("This authority was already ended.")]})
+    if ended_on is None:
+        raise ValidationError({"ended_on": [_("Give the day the authority ended.")]})
+    authority.ended_on = ended_on
+    if notes:
+        authority.notes = f"{authority.notes}\n{notes}".strip()[:1000]
+    validate(authority)
+    authority.version += 1
+    set_history_user(authority, actor.user)
+    authority.save()
+    log_access(actor, Action.UPDATE, [authority_access(authority)])
+    return authority
+
+
+@logs_refusal
+@transaction.atomic
+def record_capability(actor, case_id, data: dict) -> CapabilityJudgement:
+    """Record the case worker's judgement whether a child can judge their own interests for one purpose."""
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
+    child = _case_person(case, data.get("child"), "child")
+    if child is None or not child.is_central:
+        raise ValidationError({"child": [_("Choose a central person of this case.")]})
+    fields = {k: v for k, v in data.items() if k in CAPABILITY_FIELDS and k != "child"}
+    judgement = CapabilityJudgement(
+        case=case, organisation=case.organisation, recorded_by=actor.user, child=child, **fields
+    )
+    validate(judgement)
+    set_history_user(judgement, actor.user)
+    judgement.save()
+    log_access(
+        actor,
+        Action.CREATE,
+        [Access("capability_judgement", judgement.pk, case.pk, case.organisation_id), person_access(child)],
+    )
+    return judgement

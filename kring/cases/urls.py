@@ -17,4 +17,7 @@ urlpatterns = [
     path("<int:pk>/consents/new/", views.consent_add, name="consent_add"),
     path("<int:pk>/consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("<int:pk>/history/", views.history, name="history"),
+    path("<int:pk>/authority/", views.authority, name="authority"),
+    path("<int:pk>/authority/<int:authority_id>/end/", views.authority_end, name="authority_end"),
+    path("<int:pk>/capability/", views.capability, name="capability"),
 ]

@@ -15,14 +15,16 @@ from kring.accounts.models import CASE_ROLES, Organisation
 from kring.core.actor import Actor
 from kring.core.forms import apply_service_errors, at_version, save_versioned
 
-from . import queries, services
+from . import consent_rules, queries, services
 from .choices import ConsentPurpose
-from .consent_rules import OWN_CONSENT_AGE
 from .editing import forget_scope
 from .forms import (
+    AuthorityForm,
+    CapabilityForm,
     CaseForm,
     CaseloadFilterForm,
     ConsentForm,
+    EndAuthorityForm,
     PersonForm,
     ReferralForm,
     ReferralPersonFormSet,
@@ -107,6 +109,7 @@ def referral(request, organisation_id):
 @login_required
 def case_detail(request, pk):
     case, persons, team, consents = queries.case_detail(Actor.from_request(request), pk)
+    authority = queries.authority_overview(case, persons)
     return render(
         request,
         "cases/detail.html",
@@ -115,6 +118,7 @@ def case_detail(request, pk):
             "persons": persons,
             "team": team,
             "consents": consents,
+            "authority": authority,
         },
     )
 
@@ -252,10 +256,12 @@ def consent_add(request, pk):
             count = len(consents)
             recorded = _("%(count)d consents were recorded.") % {"count": count}
             messages.success(request, _("The consent was recorded.") if count == 1 else recorded)
+            for warning in consent_rules.authority_warnings(consent_rules.case_facts(case), consents[0].given_on):
+                messages.warning(request, warning)
             return redirect("cases:detail", pk=pk)
     queries.log_person_choices(Actor.from_request(request), form)
-    own = OWN_CONSENT_AGE.get(case.organisation.jurisdiction, 16)
-    return render(request, "cases/consent_form.html", {"form": form, "case": case, "own_consent_age": own})
+    rules = consent_rules.describe(case.organisation.jurisdiction)
+    return render(request, "cases/consent_form.html", {"form": form, "case": case, "consent_rules": rules})
 
 
 @login_required
@@ -294,6 +300,71 @@ def history(request, pk):
     case = _case_or_404(request, pk, log=False)
     entries = queries.case_history(Actor.from_request(request), case)
     return render(request, "cases/history.html", {"case": case, "entries": entries})
+
+
+@login_required
+def authority(request, pk):
+    """The "Gezag" page: who holds parental authority over each child, the capability judgements, and a form
+    to record a new authority."""
+    case = _case_or_404(request, pk)
+    actor = Actor.from_request(request)
+    form = AuthorityForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_authority(actor, pk, form.service_data())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The parental authority was recorded."))
+            return redirect("cases:authority", pk=pk)
+    queries.log_person_choices(actor, form)
+    overview = queries.authority_page(actor, case)
+    return render(request, "cases/authority.html", {"case": case, "form": form, **overview})
+
+
+@login_required
+def authority_end(request, pk, authority_id):
+    case = _case_or_404(request, pk)
+    actor = Actor.from_request(request)
+    record = queries.get_authority(actor, case, authority_id)
+    form = EndAuthorityForm(request.POST or None, initial={"version": record.version})
+
+    def save(form):
+        data = form.cleaned_data
+        services.end_authority(actor, pk, authority_id, data["ended_on"], data.get("version"), data.get("notes", ""))
+
+    def refill():
+        nonlocal record
+        record = queries.get_authority(actor, case, authority_id)
+        return EndAuthorityForm(at_version(request.POST, record.version))
+
+    result = save_versioned(request, form, save, refill)
+    if result.saved:
+        messages.success(request, _("The end of the parental authority was recorded."))
+        return redirect("cases:authority", pk=pk)
+    return render(
+        request,
+        "cases/authority_end.html",
+        {"form": result.form, "case": case, "record": record, "stale": result.stale},
+        status=result.status,
+    )
+
+
+@login_required
+def capability(request, pk):
+    case = _case_or_404(request, pk)
+    actor = Actor.from_request(request)
+    form = CapabilityForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_capability(actor, pk, form.service_data())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The judgement was recorded."))
+            return redirect("cases:authority", pk=pk)
+    queries.log_person_choices(actor, form)
+    return render(request, "cases/capability_form.html", {"case": case, "form": form})
 
 
 def detail_url(case):

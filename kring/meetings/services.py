@@ -374,7 +374,7 @@ def _check_consents(actor, trajectory, reason: str, chosen) -> None:
                         "The method needs the family's consent before the first invitation goes out, and these are "
                         "missing: %(missing)s. Record the consent first, or give a reason to invite without it."
                     )
-                    % {"missing": ", ".join(need.label for need in missing)}
+                    % {"missing": ", ".join(need.text for need in missing)}
                 ]
             }
         )

@@ -119,7 +119,7 @@ ACTIVE = (
 )
 
 
-def _facts(trajectory, in_force: set[str], now: datetime.datetime) -> tuple[Facts, list]:
+def _facts(trajectory, in_force: dict[str, list[str]], now: datetime.datetime) -> tuple[Facts, list]:
     definition = catalogue().get(trajectory.method_code)
     needs = consents.consent_needs(trajectory, in_force)
     meetings = list(Meeting.objects.filter(trajectory=trajectory).exclude(status=MeetingStatus.CANCELLED))
@@ -134,7 +134,7 @@ def _facts(trajectory, in_force: set[str], now: datetime.datetime) -> tuple[Fact
         has_coordinator=trajectory.coordinator_id is not None,
         needs_bottom_lines=bool(definition and any(BOTTOM_LINES in p.artefacts for p in definition.phases)),
         bottom_lines=BottomLine.objects.filter(trajectory=trajectory, withdrawn_on__isnull=True).count(),
-        missing_consents=[need.label for need in needs if not need.given],
+        missing_consents=[need.text for need in needs if not need.given],
         invited_without_consent=consents.invited_without_consent(trajectory) is not None,
         invited=Invitation.objects.filter(meeting__trajectory=trajectory).exists(),
         next_meeting=min((m.starts_at for m in planned if m.starts_at >= now), default=None),
@@ -165,7 +165,7 @@ def case_steps(case) -> list[dict]:
     trajectories = list(Trajectory.objects.filter(case=case, status__in=ACTIVE).order_by("-offered_on", "-id"))
     if not trajectories:
         return []
-    in_force = consents.purposes_in_force(case.pk)
+    in_force = consents.consent_gaps(case.pk)
     now = timezone.now()
     rows = []
     for trajectory in trajectories:

@@ -1,7 +1,9 @@
 """Which consents a trajectory's method needs before its first invitation, and which of them the case lacks.
 
 The method definition names the purposes (``consents`` in ``methods/definitions/*.toml``); the case's consents in
-force today say which are given. The case page and the meeting's invitation page show the result, and the first
+force today say which are given, and a purpose counts as given only when the consents in force satisfy the rules of
+``kring.cases.consent_rules`` for every child of the case (decision 160: in the Netherlands from 12 to 15 the young
+person AND a holder of parental authority); what is still missing is named. The case page and the meeting's invitation page show the result, and the first
 invitation of a trajectory without them needs a reason (``meetings.services.invite_from_map``, decision 117).
 Callers pass a trajectory they already read through the case's visibility query.
 """
@@ -14,8 +16,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from kring.audit.services import Access, Action, log_access
+from kring.cases import consent_rules
 from kring.cases.choices import ConsentPurpose
-from kring.cases.models import Consent, consent_in_force
+from kring.cases.models import Case, Consent, consent_in_force
 from kring.methods.catalogue import catalogue
 
 from .choices import Status
@@ -33,6 +36,11 @@ class ConsentNeed:
     purpose: str
     label: str
     given: bool
+    missing: str = ""  # what is still lacking, in words ("consent of Sanne themselves and of a holder ...")
+
+    @property
+    def text(self) -> str:
+        return f"{self.label} ({self.missing})" if self.missing else self.label
 
 
 def needed_purposes(method_code: str) -> list[str]:
@@ -40,18 +48,32 @@ def needed_purposes(method_code: str) -> list[str]:
     return list(definition.consents) if definition else []
 
 
-def purposes_in_force(case_id: int, today: datetime.date | None = None) -> set[str]:
+def consent_gaps(case_id: int, today: datetime.date | None = None) -> dict[str, list[str]]:
+    """Per purpose what the consents in force today still lack under the consent rules (empty: complete)."""
     today = today or timezone.localdate()
-    return set(Consent.objects.filter(consent_in_force(today), case_id=case_id).values_list("purpose", flat=True))
+    case = Case.objects.select_related("organisation").get(pk=case_id)
+    facts = consent_rules.case_facts(case)
+    consents = list(Consent.objects.filter(consent_in_force(today), case_id=case_id).select_related("person"))
+    return {purpose: consent_rules.missing(facts, consents, purpose, today) for purpose in ConsentPurpose.values}
 
 
-def consent_needs(trajectory, in_force: set[str] | None = None) -> list[ConsentNeed]:
-    """Each purpose the trajectory's method needs, with whether a consent for it is in force today."""
-    if in_force is None:
-        in_force = purposes_in_force(trajectory.case_id)
+def purposes_in_force(case_id: int, today: datetime.date | None = None) -> set[str]:
+    """The purposes whose consents in force today are complete under the consent rules."""
+    return {purpose for purpose, gaps in consent_gaps(case_id, today).items() if not gaps}
+
+
+def consent_needs(trajectory, gaps: dict[str, list[str]] | None = None) -> list[ConsentNeed]:
+    """Each purpose the trajectory's method needs, with whether it is complete today and what it lacks."""
+    if gaps is None:
+        gaps = consent_gaps(trajectory.case_id)
     labels = dict(ConsentPurpose.choices)
     return [
-        ConsentNeed(purpose=purpose, label=str(labels.get(purpose, purpose)), given=purpose in in_force)
+        ConsentNeed(
+            purpose=purpose,
+            label=str(labels.get(purpose, purpose)),
+            given=not gaps.get(purpose),
+            missing="; ".join(gaps.get(purpose) or []),
+        )
         for purpose in needed_purposes(trajectory.method_code)
     ]
 
