@@ -104,3 +104,14 @@ def world(db):
         ns.case = make_case(team, case_worker=ns.case_worker, persons=2)
         result[key] = ns
     return SimpleNamespace(**result)
+
+
+@pytest.fixture(autouse=True)
+def documents_in_a_folder_of_their_own(settings, tmp_path):
+    """Each test stores documents (kring.documents) in an empty folder of its own, never under var/."""
+    location = tmp_path / "documents"
+    storages = dict(settings.STORAGES)
+    storages["documents"] = {**storages["documents"], "OPTIONS": {**storages["documents"]["OPTIONS"]}}
+    storages["documents"]["OPTIONS"]["location"] = str(location)
+    settings.STORAGES = storages
+    return location

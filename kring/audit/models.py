@@ -55,6 +55,7 @@ RECORD_TYPE_LABELS = {
     "danger_statement": _("danger statement"),
     "safety_rating": _("safety scale rating"),
     "safety_network_member": _("safety network member"),
+    "document": _("document"),
     # Changes made in the administration (accounts), and refused API calls of a browser session.
     "user_account": _("user account"),
     "membership": _("role at an organisation"),

@@ -1,0 +1,19 @@
+import pytest
+
+from kring.documents.models import Document, DocumentVersion
+
+
+def stored_files(location) -> list:
+    return [path for path in location.rglob("*") if path.is_file()] if location.exists() else []
+
+
+@pytest.fixture
+def nothing_stored(documents_in_a_folder_of_their_own):
+    """A check that no document row, no version row and no file exists."""
+
+    def check():
+        assert not Document.objects.exists()
+        assert not DocumentVersion.objects.exists()
+        assert stored_files(documents_in_a_folder_of_their_own) == []
+
+    return check
