@@ -40,7 +40,7 @@ class JournalView(JsonApiView):
     )
     def get(self, request, case_id):
         actor = Actor.from_request(request)
-        case = get_case(actor, case_id)
+        case = get_case(actor, case_id, log=False)
         query = parse_input(JournalQuerySerializer, request.query_params)
         filters = queries.JournalFilter(
             category=query.get("category", ""),

@@ -67,9 +67,9 @@ class CorrectionForm(EntryForm):
                     "occurred_at": timezone.localtime(original.occurred_at),
                     "category": original.category,
                     "text": original.text,
-                    "persons": list(original.persons.all()),
+                    "persons": [person.pk for person in original.concerned_persons],
                     "visibility": original.visibility,
-                    "hidden_from": list(original.hidden_from.all()),
+                    "hidden_from": [person.pk for person in original.hidden_persons],
                 },
             )
         super().__init__(*args, case=case, **kwargs)
@@ -79,9 +79,10 @@ class FilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_label("category"), choices=[("", _("All kinds"))] + list(Category.choices), required=False
     )
-    person = forms.ModelChoiceField(label=_("Concerns"), queryset=None, required=False, empty_label=_("Everybody"))
+    person = forms.TypedChoiceField(label=_("Person it concerns"), coerce=int, empty_value=None, required=False)
     versions = forms.BooleanField(label=_("Also show corrected versions"), required=False)
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, persons, **kwargs):
+        """``persons``: the case's persons, read once by the page (a list, so rendering asks nothing more)."""
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = case.persons.order_by("last_name", "first_name", "pk")
+        self.fields["person"].choices = [("", _("Everybody"))] + [(person.pk, person.full_name) for person in persons]

@@ -2,8 +2,9 @@
 case team and the leads of its team), and logs each entry and each person it shows.
 
 A page of the journal costs the same number of queries whatever the journal's length: the page's entries in one
-query (the correction each was replaced by, and the entry each corrects, joined to it), their persons in two
-(``prefetch_related``), and the count of the whole in one.
+query (the correction each was replaced by, and the entry each corrects, joined to it), the persons they name in one
+(both link tables at once, mapped onto the case's persons read once), the count of the whole in one, and one insert
+into the access log.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+from django.db.models import IntegerField, Value
 from django.utils.translation import gettext_lazy as _
 
-from kring.audit.services import Action, log_access, person_access
+from kring.audit.services import Action, case_access, log_access, person_access
 from kring.core.errors import NotFound
 
-from .models import EntryHiddenFrom, JournalEntry, Visibility
+from .models import EntryHiddenFrom, EntryPerson, JournalEntry, Visibility
 from .services import entry_access
 
 PAGE_SIZE = 25
@@ -35,25 +37,57 @@ def _entries(case):
     return (
         JournalEntry.objects.filter(case=case)
         .select_related("corrects", "corrected_by")
-        .prefetch_related("persons", "hidden_from")
         .order_by("-occurred_at", "-id")
     )
 
 
-def _log_shown(actor, entries, action=Action.LIST) -> None:
-    accesses = [entry_access(entry) for entry in entries]
-    persons = {}
+def case_persons(case) -> list:
+    """The persons of the case, by name: the filter's choices and the names the entries show, read once."""
+    return list(case.persons.order_by("last_name", "first_name", "pk"))
+
+
+def _attach_persons(entries, persons) -> None:
+    """Give each entry ``concerned_persons`` and ``hidden_persons`` (lists of the case's persons), from one query
+    over both link tables, whatever the number of entries."""
+    by_id = {person.pk: person for person in persons}
     for entry in entries:
-        for person in list(entry.persons.all()) + list(entry.hidden_from.all()):
+        entry.concerned_persons, entry.hidden_persons = [], []
+    if not entries:
+        return
+    ids = [entry.pk for entry in entries]
+    kind = Value(0, output_field=IntegerField())
+    concerned = EntryPerson.objects.filter(entry_id__in=ids).order_by().values_list("entry_id", "person_id", kind)
+    hidden = (
+        EntryHiddenFrom.objects.filter(entry_id__in=ids)
+        .order_by()
+        .values_list("entry_id", "person_id", Value(1, output_field=IntegerField()))
+    )
+    entry_by_id = {entry.pk: entry for entry in entries}
+    for entry_id, person_id, is_hidden in concerned.union(hidden, all=True):
+        person = by_id.get(person_id)
+        if person is not None:
+            target = entry_by_id[entry_id]
+            (target.hidden_persons if is_hidden else target.concerned_persons).append(person)
+
+
+def _log_shown(actor, case, entries, offered=(), with_case=True) -> None:
+    """One access log insert for the page: the case, each entry and each person it names or offers to choose."""
+    accesses = [case_access(case)] if with_case else []
+    accesses += [entry_access(entry) for entry in entries]
+    persons = {person.pk: person for person in offered}
+    for entry in entries:
+        for person in entry.concerned_persons + entry.hidden_persons:
             persons[person.pk] = person
     accesses += [person_access(person) for person in persons.values()]
     if accesses:
-        log_access(actor, action, accesses)
+        log_access(actor, Action.VIEW, accesses)
 
 
-def journal_page(actor, case, filters: JournalFilter):
-    """One page of the journal of a case the caller got through ``get_case``, newest first: (page, entries). Each
-    entry shown and each person it names is logged as listed."""
+def journal_page(actor, case, filters: JournalFilter, offered_persons: list | None = None):
+    """One page of the journal of a case the caller got through ``get_case`` (unlogged), newest first: (page,
+    entries). The case, each entry shown and each person it names is logged as viewed in one insert, and so are
+    ``offered_persons``, the persons a page names as the filter's choices (then also the persons it reads)."""
+    persons = offered_persons if offered_persons is not None else case_persons(case)
     entries = _entries(case)
     if not filters.all_versions:
         entries = entries.filter(corrected_by__isnull=True)
@@ -69,7 +103,8 @@ def journal_page(actor, case, filters: JournalFilter):
     page = paginator.get_page(number)
     rows = list(page.object_list)
     page.object_list = rows
-    _log_shown(actor, rows)
+    _attach_persons(rows, persons)
+    _log_shown(actor, case, rows, offered_persons or ())
     return page, rows
 
 
@@ -78,7 +113,8 @@ def get_entry(actor, case, entry_id) -> JournalEntry:
     entry = _entries(case).filter(pk=entry_id).first()
     if entry is None:
         raise NotFound()
-    _log_shown(actor, [entry], Action.VIEW)
+    _attach_persons([entry], case_persons(case))
+    _log_shown(actor, case, [entry], with_case=False)
     return entry
 
 

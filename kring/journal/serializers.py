@@ -40,10 +40,10 @@ class JournalEntrySerializer(OutputModelSerializer):
         read_only_fields = fields
 
     def get_persons(self, entry) -> list[int]:
-        return [person.pk for person in entry.persons.all()]
+        return [person.pk for person in entry.concerned_persons]
 
     def get_hidden_from(self, entry) -> list[int]:
-        return [person.pk for person in entry.hidden_from.all()]
+        return [person.pk for person in entry.hidden_persons]
 
     def get_corrected_by(self, entry) -> int | None:
         try:

@@ -20,18 +20,18 @@ from .forms import CorrectionForm, EntryForm, FilterForm
 def journal(request, pk):
     actor = Actor.from_request(request)
     filters = queries.JournalFilter(page=request.GET.get("page", 1))
-    case = get_case(actor, pk)
-    form = FilterForm(request.GET or None, case=case)
+    case = get_case(actor, pk, log=False)
+    persons = queries.case_persons(case)
+    form = FilterForm(request.GET or None, persons=persons)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters.category = data["category"]
-        filters.person_id = data["person"].pk if data["person"] else None
+        filters.person_id = data["person"]
         filters.all_versions = data["versions"]
-    page, entries = queries.journal_page(actor, case, filters)
+    page, entries = queries.journal_page(actor, case, filters, offered_persons=persons)
     if form.is_bound and not form.is_valid():
         # A filter that cannot be applied shows nothing and says why, rather than the whole journal.
         entries = []
-    log_person_choices(actor, form)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
