@@ -88,8 +88,8 @@ def test_a_second_run_changes_nothing(db):
 
 def test_the_plan_does_not_depend_on_the_run():
     first, second = demo.plan_world(), demo.plan_world()
-    assert [(p.number, p.referral_date, p.persons, p.consents, p.team_additions) for p in first] == [
-        (p.number, p.referral_date, p.persons, p.consents, p.team_additions) for p in second
+    assert [(p.number, p.referral_date, p.persons, p.consents, p.authorities, p.team_additions) for p in first] == [
+        (p.number, p.referral_date, p.persons, p.consents, p.authorities, p.team_additions) for p in second
     ]
     assert all(p.referral_date < demo.REFERENCE_DATE for p in first)
 
@@ -132,6 +132,34 @@ def test_every_case_is_whole_and_valid(db):
             person.full_clean()
         for consent in case.consents.all():
             consent.full_clean()
+
+
+def test_every_child_has_recorded_authority_and_every_consent_obeys_the_rules(db):
+    """Issue 15.3 (decision 161): authority is recorded for every central person under age, and each consent was
+    given by somebody the consent rules of the case's jurisdiction allow, on the day it was given; no aunt, foster
+    parent or grandparent consents for a child."""
+    from kring.cases import consent_rules
+    from kring.cases.models import ParentalAuthority
+
+    run()
+    checked = 0
+    for case in Case.objects.select_related("organisation"):
+        facts = consent_rules.case_facts(case)
+        for child in facts.minors(case.referral_date):
+            assert facts.recorded_for(child), (case, child)
+        for consent in case.consents.select_related("person"):
+            assert consent_rules.refusal(facts, consent.person, consent.purpose, consent.given_on) is None, (
+                case,
+                consent.person,
+                consent.person.relation,
+            )
+            assert "tante" not in consent.person.relation and "pleeg" not in consent.person.relation, consent
+            checked += 1
+    assert checked > 100
+    kinds = set(ParentalAuthority.objects.values_list("kind", flat=True))
+    assert kinds == {"parent", "guardian", "institution"}
+    # In the Netherlands a young person of 12 to 15 and a holder both consent: the demo has such pairs.
+    assert Consent.objects.filter(case__organisation__jurisdiction="NL", person__is_central=True).exists()
 
 
 def test_history_and_access_log_name_the_case_worker(db):

@@ -373,8 +373,7 @@ def record_authority(actor, case_id, data: dict) -> ParentalAuthority:
     validate(authority)
     set_history_user(authority, actor.user)
     authority.save()
-    accessed = [authority_access(authority), person_access(child)] + ([person_access(holder)] if holder else [])
-    log_access(actor, Action.CREATE, accessed)
+    log_access(actor, Action.CREATE, [authority_access(authority)])
     return authority
 
 
@@ -419,9 +418,5 @@ def record_capability(actor, case_id, data: dict) -> CapabilityJudgement:
     validate(judgement)
     set_history_user(judgement, actor.user)
     judgement.save()
-    log_access(
-        actor,
-        Action.CREATE,
-        [Access("capability_judgement", judgement.pk, case.pk, case.organisation_id), person_access(child)],
-    )
+    log_access(actor, Action.CREATE, [Access("capability_judgement", judgement.pk, case.pk, case.organisation_id)])
     return judgement

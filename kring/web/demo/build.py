@@ -154,6 +154,20 @@ def _create_case(plan: CasePlan, organisation, team, users) -> Case:
     for email, role in plan.team_additions:
         services.add_team_member(actor, case.pk, users[email].pk, role)
     persons = list(case.persons.order_by("pk"))
+    for authority in plan.authorities:
+        services.record_authority(
+            actor,
+            case.pk,
+            {
+                "child": persons[authority.child],
+                "kind": authority.kind,
+                "holder": persons[authority.holder] if authority.holder is not None else None,
+                "institution": authority.institution,
+                "source": authority.source,
+                "court_reference": authority.court_reference,
+                "starts_on": authority.starts_on,
+            },
+        )
     for consent_plan in plan.consents:
         consent = services.record_consent(
             actor,

@@ -5,14 +5,17 @@ import random
 from dataclasses import dataclass, field
 
 from kring.accounts.models import Role
+from kring.cases import consent_rules
 from kring.cases.choices import (
+    AuthorityKind,
+    AuthoritySource,
     CaseRole,
     CaseStatus,
     ClosureReason,
     ConsentPurpose,
+    LegalContext,
     SafetyConcern,
 )
-from kring.cases.consent_rules import is_parent_relation
 from kring.cases.models import search_key
 
 from .families_nl import DUTCH_CASES
@@ -35,6 +38,17 @@ class ConsentPlan:
 
 
 @dataclass
+class AuthorityPlan:
+    child: int  # index into persons
+    kind: str
+    starts_on: datetime.date
+    source: str
+    holder: int | None = None  # index into persons
+    institution: str = ""
+    court_reference: str = ""
+
+
+@dataclass
 class CasePlan:
     spec: CaseSpec
     number: str = ""
@@ -44,6 +58,7 @@ class CasePlan:
     persons: list = field(default_factory=list)  # dicts of PERSON_FIELDS
     team_additions: list = field(default_factory=list)  # (e-mail, case role)
     consents: list = field(default_factory=list)
+    authorities: list = field(default_factory=list)
 
     @property
     def status(self):
@@ -192,50 +207,129 @@ def _persons(spec: CaseSpec, rng: random.Random, referral: datetime.date) -> lis
     return persons
 
 
-def _consents(plan: CasePlan, rng: random.Random) -> list[ConsentPlan]:
+# The institution that holds the guardianship of the demo's children under a guardianship measure.
+GUARDIAN_INSTITUTION = "Jeugdbescherming Gelderland (gecertificeerde instelling)"
+
+
+def _authorities(plan: CasePlan) -> list[AuthorityPlan]:
+    """Who holds parental authority over each child of the case (decision 161): under a guardianship measure the
+    certified institution, by a court decision; otherwise the parents of the case, by law, from the birth."""
+    rng = random.Random(f"{SEED}:{plan.spec.organisation}:{plan.spec.family}:authority")
     persons = plan.persons
-    ages = [(plan.referral_date - p["birth_date"]).days // 365 for p in persons]
-    adults = [i for i, age in enumerate(ages) if age >= 18]
-    giver = next((i for i in adults if persons[i]["is_central"]), None)
-    if giver is None:
-        # Only a parent or legal representative consents for a child (kring.cases.consent_rules).
-        parents = [i for i in adults if is_parent_relation(persons[i]["relation"])]
-        giver = next((i for i in parents if persons[i]["in_household"]), parents[0] if parents else None)
-    if giver is None:
-        return []
+    found = []
+    for index, child in enumerate(persons):
+        if not child["is_central"] or consent_rules.age_on(child["birth_date"], plan.referral_date) >= 18:
+            continue
+        if plan.spec.legal_context == LegalContext.NL_GUARDIANSHIP:
+            earliest = child["birth_date"] + datetime.timedelta(days=365)
+            start = max(earliest, years_before(plan.referral_date, rng.randint(1, 4)))
+            found.append(
+                AuthorityPlan(
+                    index,
+                    AuthorityKind.INSTITUTION,
+                    start,
+                    AuthoritySource.COURT,
+                    institution=GUARDIAN_INSTITUTION,
+                    court_reference=f"C/05/{rng.randint(300000, 399999)} / JE RK {start.year % 100:02d}-{rng.randint(100, 999)}",
+                )
+            )
+            continue
+        # The parents of the (first) central person: a parent word that does not place somebody else ("vader van
+        # Jaylen" is the father of the baby, not of its mother).
+        parents = [
+            i
+            for i, person in enumerate(persons)
+            if not person["is_central"]
+            and consent_rules.is_parent_relation(person["relation"])
+            and " van " not in person["relation"]
+            and consent_rules.age_on(person["birth_date"], child["birth_date"]) >= 18
+        ]
+        mother = next((i for i, p in enumerate(persons) if p["is_central"] and i != index), None)
+        if child["relation"].split(" ")[0] in ("zoon", "dochter") and mother is not None:
+            # The child of a central person. A minor mother holds no authority: until then a guardian appointed by
+            # the court does (her own parent, in the demo).
+            if consent_rules.age_on(persons[mother]["birth_date"], child["birth_date"]) >= 18:
+                found.append(
+                    AuthorityPlan(index, AuthorityKind.PARENT, child["birth_date"], AuthoritySource.BY_LAW, mother)
+                )
+            for guardian in parents[:1]:
+                start = child["birth_date"] + datetime.timedelta(days=rng.randint(10, 40))
+                reference = f"C/05/{rng.randint(300000, 399999)} / FA RK {start.year % 100:02d}-{rng.randint(100, 999)}"
+                found.append(
+                    AuthorityPlan(
+                        index, AuthorityKind.GUARDIAN, start, AuthoritySource.COURT, guardian, court_reference=reference
+                    )
+                )
+            continue
+        for holder in parents:
+            found.append(
+                AuthorityPlan(index, AuthorityKind.PARENT, child["birth_date"], AuthoritySource.BY_LAW, holder)
+            )
+    return found
+
+
+def _givers(plan: CasePlan, day: datetime.date) -> list[int]:
+    """The persons whose consent together completes a purpose on ``day``, by the consent rules of the case's
+    jurisdiction: per child a holder of authority (one living with the child first), the child, or both."""
+    jurisdiction = jurisdiction_of(plan.spec)
+    persons = plan.persons
+    givers: list[int] = []
+    for index, child in enumerate(persons):
+        if not child["is_central"]:
+            continue
+        age = consent_rules.age_on(child["birth_date"], day)
+        who = consent_rules.CHILD if age >= 18 else consent_rules.who_consents(jurisdiction, age)
+        if who in (consent_rules.CHILD, consent_rules.BOTH):
+            givers.append(index)
+        if who in (consent_rules.HOLDERS, consent_rules.BOTH):
+            holders = [
+                a.holder for a in plan.authorities if a.child == index and a.holder is not None and a.starts_on <= day
+            ]
+            holders.sort(key=lambda i: not persons[i]["in_household"])
+            if holders:
+                givers.append(holders[0])
+    return sorted(set(givers))
+
+
+def _consents(plan: CasePlan, rng: random.Random) -> list[ConsentPlan]:
+    """The consents of the case, each given by somebody who may give it (decision 161): every purpose by each of
+    the givers the rules ask for. A child under guardianship of an institution that no person of the case acts for
+    has no holder to consent: the case shows what is missing."""
+    persons = plan.persons
     last_day = plan.closed_on or REFERENCE_DATE - datetime.timedelta(days=1)
     first_day = min(plan.referral_date + datetime.timedelta(days=rng.randint(2, 14)), last_day)
+    givers = _givers(plan, first_day)
+    if not givers:
+        return []
     note = rng.choice(
         [
             "Mondeling gegeven tijdens het kennismakingsgesprek.",
             "Schriftelijk gegeven, formulier in het dossier.",
-            "Gegeven na uitleg met tolk." if persons[giver]["interpreter_needed"] else "Gegeven thuis.",
+            "Gegeven na uitleg met tolk." if persons[givers[0]]["interpreter_needed"] else "Gegeven thuis.",
         ]
     )
+
+    def each(purpose, day, note=note):
+        return [ConsentPlan(giver, purpose, day, note=note) for giver in _givers(plan, day)]
+
     if plan.status == CaseStatus.REFERRED:
-        return [ConsentPlan(giver, ConsentPurpose.CONTACT_NETWORK, first_day, note=note)] if rng.random() < 0.5 else []
-    consents = [ConsentPlan(giver, ConsentPurpose.CONTACT_NETWORK, first_day, note=note)]
+        return each(ConsentPurpose.CONTACT_NETWORK, first_day) if rng.random() < 0.5 else []
+    consents = each(ConsentPurpose.CONTACT_NETWORK, first_day)
     if plan.closure_reason == ClosureReason.NOT_ELIGIBLE:
         return consents
-    consents.append(ConsentPlan(giver, ConsentPurpose.SHARE_WITH_NETWORK, first_day, note=note))
+    consents += each(ConsentPurpose.SHARE_WITH_NETWORK, first_day)
     if rng.random() < 0.5:
-        consents.append(ConsentPlan(giver, ConsentPurpose.SHARE_WITH_PROFESSIONALS, first_day, note=note))
+        consents += each(ConsentPurpose.SHARE_WITH_PROFESSIONALS, first_day)
     if plan.closure_reason in (ClosureReason.PLAN_IN_PLACE, ClosureReason.GOALS_REACHED):
         plan_day = max(first_day, last_day - datetime.timedelta(days=rng.randint(10, 40)))
-        consents.append(
-            ConsentPlan(giver, ConsentPurpose.SHARE_PLAN, plan_day, note="Bij de presentatie van het plan.")
-        )
+        consents += each(ConsentPurpose.SHARE_PLAN, plan_day, note="Bij de presentatie van het plan.")
     if rng.random() < 0.5:
-        research = ConsentPlan(giver, ConsentPurpose.RESEARCH, first_day, note=note)
+        research = each(ConsentPurpose.RESEARCH, first_day)
         if rng.random() < 0.3:  # some families change their mind about research
-            research.withdrawn_on = min(first_day + datetime.timedelta(days=rng.randint(20, 120)), last_day)
-        consents.append(research)
-    central = next(i for i, p in enumerate(persons) if p["is_central"])
-    # Young people of sixteen and seventeen often sign for themselves as well.
-    if central != giver and 16 <= ages[central] < 18 and rng.random() < 0.7:
-        consents.append(
-            ConsentPlan(central, ConsentPurpose.SHARE_WITH_NETWORK, first_day, note="De jongere gaf zelf toestemming.")
-        )
+            withdrawn = min(first_day + datetime.timedelta(days=rng.randint(20, 120)), last_day)
+            for consent in research:
+                consent.withdrawn_on = withdrawn
+        consents += research
     if plan.closure_reason == ClosureReason.FAMILY_WITHDREW:
         withdrawn = max(first_day, last_day - datetime.timedelta(days=rng.randint(0, 5)))
         for consent in consents:
@@ -285,6 +379,7 @@ def plan_world() -> list[CasePlan]:
         index = index_per_organisation.get(spec.organisation, 0)
         index_per_organisation[spec.organisation] = index + 1
         plan.team_additions = _case_team(spec, plan, rng, index)
+        plan.authorities = _authorities(plan)
         plan.consents = _consents(plan, rng)
         plans.append(plan)
     plans.sort(key=lambda p: (p.referral_date, p.spec.organisation, p.spec.family))
