@@ -30,6 +30,7 @@ def main():
         manage("demo_world", "--if-empty", "-v0", env=env)
 
     manage("schedule_reminders", "-v0", env=env)  # the worker's hourly reminder scan
+    manage("schedule_access_log_retention", "-v0", env=env)  # the worker's daily access log retention
     worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker"], cwd=ROOT, env=env)
     web = subprocess.Popen(
         [str(PYTHON), "manage.py", "runserver", f"127.0.0.1:{args.port}", "--noreload"], cwd=ROOT, env=env

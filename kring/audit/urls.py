@@ -3,4 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "audit"
-urlpatterns = [path("", views.log, name="log")]
+urlpatterns = [
+    path("", views.log, name="log"),
+    path("retention/", views.retention_settings, name="retention"),
+]
