@@ -62,10 +62,14 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 def default_period(date_from, date_until, today=None):
-    """Without a start, the period is the last DEFAULT_DAYS days up to the end (or today)."""
+    """Without a start, the last DEFAULT_DAYS days up to the end; without an end, up to today.
+
+    Both bounds are always given, so on PostgreSQL the planner reads only the months in between (and not the
+    partitions made ahead, nor the DEFAULT partition).
+    """
+    date_until = date_until or today or timezone.localdate()
     if date_from is None:
-        end = date_until or today or timezone.localdate()
-        date_from = end - datetime.timedelta(days=DEFAULT_DAYS - 1)
+        date_from = date_until - datetime.timedelta(days=DEFAULT_DAYS - 1)
     return date_from, date_until
 
 
