@@ -58,6 +58,7 @@ RECORD_PARAMETERS = {
     "plans:member_id": _param("safety_network_member", "plans.SafetyNetworkMember"),
     "attachment_id": _param("child_tool", "plans.ChildToolAttachment"),
     "administration_id": _param("instrument_administration", "measures.Administration"),
+    "journal_entry_id": _param("journal_entry", "journal.JournalEntry"),
     "organisation_id": _param("organisation", "accounts.Organisation", None),
     "team_id": _param("team", "accounts.Team", None),
     "offer_id": _param("method_offer", "methods.MethodOffer", None),

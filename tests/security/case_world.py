@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from kring.cases import services as case_services
 from kring.cases.models import CaseTeamMember
+from kring.documents import services as document_services
+from kring.journal import services as journal_services
 from kring.measures import services as measure_services
 from kring.meetings import services as meeting_services
 from kring.meetings.models import Invitation
@@ -59,6 +61,17 @@ def build_rich_case(ns, tag):
             "person": make_parent(case).pk,  # the child is too young to consent alone
             "purpose": "share_plan",
             "given_on": timezone.localdate() - datetime.timedelta(days=3),
+        },
+    )
+    authority = case_services.record_authority(
+        worker,
+        case.pk,
+        {
+            "child": child.pk,
+            "kind": "parent",
+            "holder": consent.person_id,
+            "source": "by_law",
+            "starts_on": D(2016, 5, 1),
         },
     )
     run = trajectory_services.run_selector(
@@ -188,6 +201,25 @@ def build_rich_case(ns, tag):
         "huis.png",
         PNG,
     )
+    document = document_services.add_document(
+        worker,
+        case.pk,
+        {"title": "Beschikking", "kind": "court_decision", "person": child.pk, "meeting": meeting.pk, "plan": plan.pk},
+        "beschikking.png",
+        PNG,
+    )
+    journal_entry = journal_services.write_entry(
+        worker,
+        case.pk,
+        {
+            "occurred_at": timezone.now() - datetime.timedelta(days=1),
+            "category": "home_visit",
+            "text": "Huisbezoek met Oma.",
+            "persons": [child.pk, oma.pk],
+            "visibility": "family",
+            "hidden_from": [piet.pk],
+        },
+    )
     team_member = CaseTeamMember.objects.filter(case=case, user=ns.coordinator).get()
     return SimpleNamespace(
         case=case,
@@ -199,6 +231,7 @@ def build_rich_case(ns, tag):
         relationship=relationship,
         tie=tie,
         consent=consent,
+        authority=authority,
         run=run,
         trajectory=t,
         meeting=meeting,
@@ -218,6 +251,8 @@ def build_rich_case(ns, tag):
         rating=rating,
         safety_member=safety_member,
         attachment=attachment,
+        document=document,
+        journal_entry=journal_entry,
         team_member=team_member,
     )
 
@@ -235,6 +270,7 @@ def record_ids(rich, route_name: str) -> dict:
         "case_id": rich.case.pk,
         "person_id": rich.oma.pk,
         "consent_id": rich.consent.pk,
+        "authority_id": rich.authority.pk,
         "member_id": rich.safety_member.pk if safety_route else rich.team_member.pk,
         "relation_id": rich.relationship.pk,
         "relationship_id": rich.relationship.pk,
@@ -256,5 +292,8 @@ def record_ids(rich, route_name: str) -> dict:
         "statement_id": rich.statement.pk,
         "rating_id": rich.rating.pk,
         "attachment_id": rich.attachment.pk,
+        "journal_entry_id": rich.journal_entry.pk,
+        "document_id": rich.document.pk,
+        "version_number": 1,
     }
     return ids

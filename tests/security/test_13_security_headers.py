@@ -135,6 +135,10 @@ def fill(route: str, values: dict) -> str | None:
 
 def route_values(p, token) -> dict:
     """Parameter name -> an id of the world that a case worker of world.a.case may open."""
+    from django.utils import timezone
+
+    from kring.documents import services as document_services
+    from kring.journal import services as journal_services
     from kring.measures.models import Administration
     from kring.meetings.models import InformationContribution, Invitation
     from kring.network.models import Relationship, SystemTie
@@ -143,6 +147,14 @@ def route_values(p, token) -> dict:
     world, case = p.world, p.case
     invitation = Invitation.objects.filter(meeting=p.mw.meeting).first()
     contribution = InformationContribution.objects.filter(meeting=p.mw.meeting).first()
+    letter = document_services.add_document(
+        p.worker, case.pk, {"title": "Brief", "kind": "letter_received"}, "brief.txt", b"Beste familie,\n"
+    )
+    journal_entry = journal_services.write_entry(
+        p.worker,
+        case.pk,
+        {"occurred_at": timezone.now(), "category": "phone_call", "text": "Gebeld met Oma.", "persons": [p.mw.oma.pk]},
+    )
     values = {
         "pk": case.pk,
         "case_id": case.pk,
@@ -170,6 +182,9 @@ def route_values(p, token) -> dict:
         "instrument_code": "ncfas-g",
         "mode": "entry",
         "administration_id": getattr(Administration.objects.first(), "pk", 1),
+        "journal_entry_id": journal_entry.pk,
+        "document_id": letter.pk,
+        "version_number": 1,
         # Admin routes.
         "app_label": "accounts",
         "id": world.a.case_worker.pk,
