@@ -192,7 +192,7 @@ def fill(rows, orgs, first_user_id, now):
                        '/cases/' || c || '/',
                        '',
                        %(user0)s + u
-                FROM generate_series(1, %(n)s) AS g,
+                FROM generate_series(1::bigint, %(n)s::bigint) AS g,
                      LATERAL (SELECT (g * 7919) %% {users} AS u) AS pick_user,
                      LATERAL (SELECT 1 + (u %% {ORGANISATIONS}) + {ORGANISATIONS} * ((g * 104729) %% {CASES_PER_ORGANISATION})
                               AS c) AS pick_case

@@ -70,6 +70,26 @@ def ensure_partitions(today: datetime.date, ahead: int = AHEAD, connection=None)
     return created
 
 
+def adopt_strays(connection=None) -> list[str]:
+    """Give every month with entries in the DEFAULT partition a partition of its own, moving those entries into it.
+
+    The DEFAULT partition is empty in a running installation (partitions are made ahead); entries land there when
+    a month had none, e.g. rows restored from a backup of older months. Returns the partitions created.
+    """
+    connection = connection or default_connection
+    if not is_partitioned(connection):
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT date_trunc('month', at AT TIME ZONE 'UTC')::date FROM {DEFAULT} ORDER BY 1")
+        months = [row[0] for row in cursor.fetchall()]
+        created = []
+        for month in months:
+            cursor.execute("SELECT audit_accesslogentry_ensure_partition(%s)", [month])
+            if cursor.fetchone()[0]:
+                created.append(partition_name(month))
+    return created
+
+
 def monthly_partitions(connection=None) -> list[Partition]:
     """The monthly partitions attached to the access log, oldest first (the DEFAULT partition not among them)."""
     connection = connection or default_connection

@@ -7,7 +7,8 @@ of the month N months back are gone; so at least N whole months are kept.
 
 ``run`` (daily in the worker, ``tasks.py``; by hand ``manage.py access_log_retention``):
 
-1. creates the partitions of this month and the next two (PostgreSQL);
+1. creates the partitions of this month and the next two (PostgreSQL), and one for each month whose entries went
+   to the DEFAULT partition (e.g. restored from a backup), moving them there;
 2. archives every month older than the LONGEST retention any organisation keeps: its entries go to a gzip-compressed
    JSON-lines file under ``KRING_ACCESS_LOG_ARCHIVE_ROOT`` with its SHA-256 recorded in ``AccessLogArchive``; then
    the month's partition is detached and dropped (PostgreSQL) or its rows deleted under an archive permit (SQLite);
@@ -174,7 +175,8 @@ def run(now: datetime.datetime | None = None) -> RunResult:
     if not _lock():
         return RunResult(skipped=True)
     try:
-        result = RunResult(partitions_created=partitions.ensure_partitions(today))
+        made = partitions.ensure_partitions(today) + partitions.adopt_strays()
+        result = RunResult(partitions_created=made)
         retentions = all_retentions()
         longest = max(retentions.values(), default=default_months())
         result.archive_before = cutoff(today, max(longest, minimum_months()))

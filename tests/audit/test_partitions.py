@@ -98,3 +98,15 @@ def test_the_primary_key_holds_the_month_and_ids_stay_unique(world, monkeypatch)
             "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'audit_accesslogentry_pkey'"
         )
         assert cursor.fetchone()[0] == "PRIMARY KEY (id, at)"
+
+
+def test_the_job_gives_entries_left_in_default_a_partition_of_their_own(world, monkeypatch, settings, tmp_path):
+    """E.g. old entries restored from a backup into a new installation, whose partitions start this month."""
+    from kring.audit import retention
+
+    settings.KRING_ACCESS_LOG_ARCHIVE_ROOT = tmp_path
+    old = log_at(monkeypatch, datetime.datetime(2025, 3, 4, tzinfo=datetime.UTC), world.a.case_worker, world.a.org)
+    assert partition_of(old) == partitions.DEFAULT
+    result = retention.run(datetime.datetime(2026, 12, 7, tzinfo=datetime.UTC))
+    assert "audit_accesslogentry_p2025_03" in result.partitions_created
+    assert partition_of(old) == "audit_accesslogentry_p2025_03"
