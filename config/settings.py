@@ -370,6 +370,7 @@ SPECTACULAR_SETTINGS = {
         "InvitationRoleEnum": "kring.meetings.choices.InvitationRole",
         "CaseStatusEnum": "kring.cases.choices.CaseStatus",
         "CaseRoleEnum": "kring.cases.choices.CaseRole",
+        "DocumentKindEnum": "kring.documents.choices.DocumentKind",
         "AuthorityKindEnum": "kring.cases.choices.AuthorityKind",
         "AuthoritySourceEnum": "kring.cases.choices.AuthoritySource",
     },

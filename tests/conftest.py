@@ -106,12 +106,20 @@ def world(db):
     return SimpleNamespace(**result)
 
 
-@pytest.fixture(autouse=True)
-def documents_in_a_folder_of_their_own(settings, tmp_path):
-    """Each test stores documents (kring.documents) in an empty folder of its own, never under var/."""
-    location = tmp_path / "documents"
-    storages = dict(settings.STORAGES)
-    storages["documents"] = {**storages["documents"], "OPTIONS": {**storages["documents"]["OPTIONS"]}}
-    storages["documents"]["OPTIONS"]["location"] = str(location)
-    settings.STORAGES = storages
-    return location
+def documents_stored_in(location) -> dict:
+    """settings.STORAGES with the documents' storage (kring.documents) in ``location``."""
+    from django.conf import settings
+
+    storages = {name: dict(config) for name, config in settings.STORAGES.items()}
+    storages["documents"]["OPTIONS"] = {**storages["documents"].get("OPTIONS", {}), "location": str(location)}
+    return storages
+
+
+@pytest.fixture(scope="session", autouse=True)
+def documents_outside_var(tmp_path_factory):
+    """Documents stored by any test, also by a world built once per module, go to a folder of the test run, never
+    under var/. tests/documents gives each test an empty folder of its own."""
+    from django.test import override_settings
+
+    with override_settings(STORAGES=documents_stored_in(tmp_path_factory.mktemp("documents"))):
+        yield

@@ -85,7 +85,7 @@ def download(actor, case_id, document_id, number=None):
     """(the version, its bytes) of one version of a document (the latest when ``number`` is None), checked against
     its checksum. Logged as an export; a file that does not match is refused, logged and reported."""
     case = case_queries.get_case(actor, case_id, log=False)
-    document = Document.objects.filter(case=case, pk=document_id).first()
+    document = Document.objects.filter(case=case, pk=document_id).select_related("person").first()
     if document is None:
         raise NotFound()
     versions = DocumentVersion.objects.filter(document=document).order_by("-number")
@@ -101,7 +101,10 @@ def download(actor, case_id, document_id, number=None):
         log_access(actor, Action.DENIED, [document_access(document)], detail=f"version {version.number}: damaged")
         logger.error("Document %s version %s: the stored file is missing or damaged", document.pk, version.number)
         raise DamagedFile()
-    log_access(actor, Action.EXPORT, [document_access(document)], detail=f"version {version.number}")
+    accesses = [document_access(document)]
+    if document.person_id:
+        accesses.append(person_access(document.person))
+    log_access(actor, Action.EXPORT, accesses, detail=f"version {version.number}")
     return version, content
 
 

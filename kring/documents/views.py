@@ -24,6 +24,9 @@ from . import queries, services
 from .forms import DocumentForm, FilterForm, RemoveForm, VersionForm
 from .uploads import declared_too_large, limit_uploads, name_as_sent
 
+# Should a browser open the file anyway: no script, no plugin, no frame, nothing loaded.
+SANDBOX = "sandbox; default-src 'none'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+
 
 def _actor(request):
     return Actor.from_request(request)
@@ -45,6 +48,7 @@ def document_list(request, pk):
     case, page, rows = queries.documents_page(actor, pk, filters, request.GET.get("page") or 1)
     query = request.GET.copy()
     query.pop("page", None)
+    queries.case_queries.log_person_choices(actor, filter_form)
     return render(
         request,
         "documents/list.html",
@@ -77,13 +81,12 @@ def _upload(request):
 @login_required
 def document_add(request, pk):
     actor = _actor(request)
-    if request.method != "POST":
-        case = queries.case_to_change(actor, pk)
-        return render(request, "documents/form.html", {"case": case, "form": DocumentForm(case=case, with_file=True)})
     case = queries.case_to_change(actor, pk)
+    if request.method != "POST":
+        return _form_page(request, case, DocumentForm(case=case, with_file=True))
     if declared_too_large(request.META):
         form = _with_file_error(DocumentForm(case=case, with_file=True), services.too_large_message())
-        return render(request, "documents/form.html", {"case": case, "form": form}, status=413)
+        return _form_page(request, case, form, 413)
     handler = limit_uploads(request)
     return csrf_protect(_add_posted)(request, pk, case, handler)
 
@@ -94,7 +97,7 @@ def _add_posted(request, pk, case, handler):
     if handler.too_large:
         form.is_valid()
         form.add_error("file", services.too_large_message())
-        return render(request, "documents/form.html", {"case": case, "form": form}, status=413)
+        return _form_page(request, case, form, 413)
     filename, content = _upload(request)
     if form.is_valid():
         try:
@@ -109,7 +112,12 @@ def _add_posted(request, pk, case, handler):
             services.check_upload(filename, content)
         except ValidationError as error:
             apply_service_errors(form, error)
-    return render(request, "documents/form.html", {"case": case, "form": form})
+    return _form_page(request, case, form)
+
+
+def _form_page(request, case, form, status=200):
+    queries.case_queries.log_person_choices(_actor(request), form)
+    return render(request, "documents/form.html", {"case": case, "form": form}, status=status)
 
 
 @login_required
@@ -120,6 +128,8 @@ def document_detail(request, pk, document_id):
 
 def _detail_page(request, case, document, form, version_form, stale=None, status=200):
     can_edit = queries.can_change(request.user, case)
+    if can_edit:
+        queries.case_queries.log_person_choices(_actor(request), form)
     return render(
         request,
         "documents/detail.html",
@@ -231,6 +241,6 @@ def file_response(version, content) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(True, version.filename)
     response["Content-Length"] = str(len(content))
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Content-Security-Policy"] = SANDBOX
     response["Cache-Control"] = "private, no-store"
     return response

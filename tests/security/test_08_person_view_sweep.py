@@ -48,6 +48,10 @@ VARIANTS = {
 BINARY_ROUTES = {
     "network:export": True,
     "plans:safety_attachment": "the child's own drawing, as uploaded: no names Kring could put in it",
+    "documents:download": "a document's file, as uploaded: no names Kring could put in it",
+    "documents:version_download": "a document's file, as uploaded: no names Kring could put in it",
+    "documents_api:download": "a document's file, as uploaded: no names Kring could put in it",
+    "documents_api:version_download": "a document's file, as uploaded: no names Kring could put in it",
 }
 
 
