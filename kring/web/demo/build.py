@@ -258,14 +258,25 @@ def build_world() -> BuildResult:
             result.cases_created += 1
         result.network_records_created += _ensure_network(plan, case, users)
     # Later stages add their part, in journey order, each through its own services.
+    from kring.documents import demo as documents_demo
     from kring.evaluation import demo as evaluation_demo
+    from kring.journal import demo as journal_demo
     from kring.measures import demo as measures_demo
     from kring.meetings import demo as meetings_demo
     from kring.methods import demo as methods_demo
     from kring.plans import demo as plans_demo
     from kring.trajectories import demo as trajectories_demo
 
-    for stage in (methods_demo, trajectories_demo, meetings_demo, plans_demo, measures_demo, evaluation_demo):
+    for stage in (
+        journal_demo,
+        methods_demo,
+        trajectories_demo,
+        meetings_demo,
+        plans_demo,
+        documents_demo,
+        measures_demo,
+        evaluation_demo,
+    ):
         result.stage_records_created += stage.ensure(organisations, users)
     return result
 
