@@ -90,7 +90,12 @@ def test_the_journal_and_case_pages_cost_the_same_queries_with_500_entries(world
     child, mother, father = family(case)
     client.force_login(world.a.case_worker)
     write(world.a.case_worker, case, persons=[child.pk], hidden_from=[father.pk])
-    pages = [_list(case), _list(case) + "?page=2", reverse("cases:detail", args=[case.pk])]
+    pages = [
+        _list(case),
+        _list(case) + "?page=2",
+        reverse("cases:detail", args=[case.pk]),
+        reverse("journal_api:journal", args=[case.pk]) + "?versions=all&page=3",
+    ]
     for url in pages:  # the first request of a session reads more (session, language, scope)
         client.get(url)
     few = [_queries(client, url) for url in pages]
@@ -113,7 +118,7 @@ def test_the_journal_and_case_pages_cost_the_same_queries_with_500_entries(world
         entry.hidden_from.add(father, through_defaults={"organisation": case.organisation})
     many = [_queries(client, url) for url in pages]
     assert many == few
-    assert max(many) <= 15  # the page benchmark's goal (bench/README.md)
+    assert max(many[:3]) <= 15  # the page benchmark's goal for pages (bench/README.md)
 
 
 def test_write_an_entry_through_the_form(world, client):
