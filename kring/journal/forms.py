@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import REASON_LENGTH, TEXT_LENGTH, Category, JournalEntry, Visibility
@@ -10,7 +11,7 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def _label(name):
-    return JournalEntry._meta.get_field(name).verbose_name
+    return capfirst(JournalEntry._meta.get_field(name).verbose_name)
 
 
 class EntryForm(forms.Form):
