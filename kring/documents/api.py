@@ -45,6 +45,13 @@ class UploadView(JsonApiView):
 
     upload_handler = None
 
+    def initial(self, request, *args, **kwargs):
+        # Before anything reads a body declared larger than the limit. (A browser session's CSRF check reads the
+        # body through REST framework's parsers, so through ``DocumentUploadParser`` too.)
+        if request.method == "POST" and declared_too_large(request.META):
+            raise FileTooLarge()
+        super().initial(request, *args, **kwargs)
+
     def get_parsers(self):
         if self.request is not None and self.request.method == "POST":
             return [DocumentUploadParser()]

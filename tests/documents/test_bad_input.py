@@ -195,3 +195,33 @@ def test_the_size_limit_and_an_empty_file_are_refused_by_the_pure_check():
     with pytest.raises(filecheck.FileRefused) as refusal:
         filecheck.check_file("a.pdf", b"", 10)
     assert refusal.value.code == "empty"
+
+
+def test_a_browser_sessions_api_upload_is_read_through_the_same_checks(world, nothing_stored):
+    """With a browser session the CSRF check reads the body before the view: the name is still checked as sent."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.a.case_worker)
+    client.get(reverse("documents:list", args=[world.a.case.pk]))
+    token = client.cookies["csrftoken"].value
+    url = reverse("documents_api:documents", args=[world.a.case.pk])
+    body, content_type = samples.multipart(FIELDS, "../../report.pdf", samples.PDF)
+    response = client.post(url, data=body, content_type=content_type, HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 400, response.content
+    assert "map" in response.json()["file"][0]
+    huge = samples.HugeUpload(200 * 1024 * 1024)
+    response = client.generic("POST", url, HTTP_X_CSRFTOKEN=token, **huge.environ())
+    assert response.status_code == 413 and huge.read_bytes == 0
+    nothing_stored()
+
+
+def test_the_pages_check_csrf_once_the_limits_are_in_place(world, nothing_stored):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.a.case_worker)
+    body, content_type = samples.multipart(FIELDS, "report.pdf", samples.PDF)
+    response = client.post(reverse("documents:add", args=[world.a.case.pk]), data=body, content_type=content_type)
+    assert response.status_code == 403
+    nothing_stored()
