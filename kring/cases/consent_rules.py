@@ -117,6 +117,7 @@ def rules() -> dict[str, tuple[Band, ...]]:
 
 def band_for(jurisdiction: str, age: int) -> Band:
     bands = rules().get(jurisdiction) or rules()[Jurisdiction.NETHERLANDS]
+    age = min(max(age, 0), MAJORITY - 1)  # a day before the birth counts as the first band
     return next(b for b in bands if b.from_age <= age < b.until_age)
 
 
@@ -285,6 +286,8 @@ def refusal(facts: CaseFacts, person, purpose: str, day: datetime.date) -> str |
                 "%(name)s is a central person without a birth date: record the birth date first, so Kring can tell "
                 "whether they may consent for themselves."
             ) % {"name": person.full_name}
+        if day < person.birth_date:
+            return _("The consent is dated before %(name)s was born.") % {"name": person.full_name}
         age = age_on(person.birth_date, day)
         who = facts.who(person, purpose, day)
         if age >= MAJORITY or who in (CHILD, BOTH):

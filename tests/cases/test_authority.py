@@ -418,3 +418,9 @@ def test_outsiders_cannot_read_or_record_authority(world):
     )
     assert response.status_code == 404
     assert ParentalAuthority.objects.filter(case=family.case).count() == 2
+
+
+def test_a_consent_dated_before_the_birth_is_refused_not_a_server_error(world):
+    family = Family(world.a, 3)
+    message = family.refused(family.sanne, family.sanne.birth_date - datetime.timedelta(days=1))
+    assert "dated before Sanne de Groot was born" in message

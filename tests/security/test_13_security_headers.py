@@ -208,6 +208,7 @@ def route_values(p, token) -> dict:
         "offer_id",
         "request_id",
         "alert_id",
+        "authority_id",
     ):
         values.setdefault(name, 999999)
     return values
