@@ -64,6 +64,8 @@ def test_filters_by_kind_and_person(world, client):
     bad = client.get(_list(case), {"category": "nonsense"})
     assert bad.status_code == 200
     assert "Over het kind." not in bad.content.decode()
+    assert "2 journaalnotities" not in bad.content.decode()
+    assert "2 journaalnotities" in client.get(_list(case)).content.decode()
 
 
 def test_the_journal_is_paginated(world, client):
