@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "kring.documents",
     "kring.measures",
     "kring.evaluation",
+    "kring.privacy",
+    "kring.retention",
     "kring.worklists",
     "kring.web",
 ]
