@@ -424,3 +424,23 @@ def test_a_consent_dated_before_the_birth_is_refused_not_a_server_error(world):
     family = Family(world.a, 3)
     message = family.refused(family.sanne, family.sanne.birth_date - datetime.timedelta(days=1))
     assert "dated before Sanne de Groot was born" in message
+
+
+def test_the_method_needs_name_what_is_missing_and_the_first_invitation_gate_says_it(world):
+    from kring.trajectories import consents as trajectory_consents
+    from kring.trajectories import services as trajectory_services
+
+    family = Family(world.a, 13)
+    trajectory = trajectory_services.offer_trajectory(
+        actor(world.a.case_worker), family.case.pk, "fnb", TODAY - datetime.timedelta(days=5)
+    )
+    family.consent(family.mirjam, purposes=trajectory_consents.needed_purposes("fnb"))
+    needs = trajectory_consents.consent_needs(trajectory)
+    assert needs and all(not need.given for need in needs)
+    assert all(
+        need.missing == "consent of Sanne de Groot themselves (a holder of parental authority gave it)"
+        for need in needs
+    )
+    assert "Sanne de Groot themselves" in needs[0].text
+    family.consent(family.sanne, purposes=trajectory_consents.needed_purposes("fnb"))
+    assert trajectory_consents.missing_consents(trajectory) == []
