@@ -789,6 +789,46 @@ def phase_one(world, small, persons_small):
     world.focus_cases = case_ids[:focus_cases]
     world.worker_cases = case_ids[:worker_cases]
     world.planted = {"rare_case": case_ids[0], "common_case": case_ids[1]}
+    plant_documents(world, case_ids[0])
+
+
+DOCUMENTS_ON_A_CASE = 200  # issue 15: the goals hold with 200 documents on a case
+
+
+def plant_documents(world, case_id):
+    """200 documents, each with a version, on the measured worker's first case (rows only: the list page reads no
+    file)."""
+    from kring.cases.models import Case
+    from kring.documents.models import Document, DocumentVersion
+
+    case = Case.objects.get(pk=case_id)
+    person = case.persons.order_by("pk").first()
+    kinds = ["court_decision", "report", "letter_received", "letter_sent", "consent_form"]
+    documents = Document.objects.bulk_create(
+        Document(
+            case=case,
+            organisation_id=case.organisation_id,
+            title=f"Document {i + 1}",
+            kind=kinds[i % len(kinds)],
+            person=person if i % 3 == 0 else None,
+            created_by=world.worker,
+        )
+        for i in range(DOCUMENTS_ON_A_CASE)
+    )
+    DocumentVersion.objects.bulk_create(
+        DocumentVersion(
+            document=document,
+            number=number,
+            filename=f"document-{document.pk}-{number}.pdf",
+            content_type="application/pdf",
+            size=12_345,
+            sha256="0" * 64,
+            file=f"bench-{document.pk}-{number}",
+            uploaded_by=world.worker,
+        )
+        for document in documents
+        for number in (1, 2)
+    )
 
 
 def phase_two(world, extra_cases, extra_persons):
@@ -810,6 +850,7 @@ def pages_for(world):
         "ping": "/ping/",
         "caseload": "/cases/",
         "detail": f"/cases/{world.planted['rare_case']}/",
+        "documents (200)": f"/cases/{world.planted['rare_case']}/documents/",
         "search common name": "/cases/?" + urlencode({"q": COMMON_SURNAME}),
         "search rare name": "/cases/?" + urlencode({"q": RARE_SURNAME}),
         "search rare name, other spelling": "/cases/?" + urlencode({"q": RARE_SPELLING}),

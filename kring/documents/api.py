@@ -86,7 +86,9 @@ class DocumentListView(UploadView):
         check_case_visible(request, case_id)
         query = parse_input(DocumentFilterSerializer, request.query_params)
         filters = queries.DocumentFilter(kind=query.get("kind", ""), person_id=query.get("person"))
-        _case, page, rows = queries.documents_page(Actor.from_request(request), case_id, filters, query.get("page", 1))
+        _case, page, rows, _persons = queries.documents_page(
+            Actor.from_request(request), case_id, filters, query.get("page", 1)
+        )
         url = request.build_absolute_uri()
         return Response(
             {

@@ -62,15 +62,15 @@ class RemoveForm(forms.Form):
 
 
 class FilterForm(forms.Form):
+    """The list's filters. The persons are those the list read (and logged) already, so no query of its own."""
+
     kind = forms.ChoiceField(
         label=_("Kind of document"),
         required=False,
         choices=[("", pgettext_lazy("filter", "All"))] + list(DocumentKind.choices),
     )
-    person = forms.ModelChoiceField(
-        label=_("Person"), required=False, queryset=None, empty_label=pgettext_lazy("filter", "All")
-    )
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, persons, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = case.persons.order_by("last_name", "first_name")
+        choices = [("", pgettext_lazy("filter", "All"))] + [(str(p.pk), str(p)) for p in persons]
+        self.fields["person"] = forms.ChoiceField(label=_("Person"), required=False, choices=choices)

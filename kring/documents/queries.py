@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Subquery
 from kring.audit.services import Action, case_access, log_access, person_access
 from kring.cases import queries as case_queries
 from kring.cases.editing import can_edit_case, check_can_edit
+from kring.cases.models import Person
 from kring.core.errors import NotFound
 
 from .models import Document, DocumentVersion
@@ -45,11 +46,12 @@ def _with_latest(queryset):
     )
 
 
-def documents_page(actor, case_id, filters: DocumentFilter, page_number=1, per_page: int = PAGE_SIZE):
-    """One page of the case's documents, most recently changed first: the case, the page and its rows. A fixed
-    number of queries whatever the number of documents; the documents and persons shown are logged."""
+def documents_page(actor, case_id, filters: DocumentFilter, page_number=1, per_page: int = PAGE_SIZE, offer=False):
+    """One page of the case's documents, most recently changed first: the case, the page, its rows and, with
+    ``offer``, the case's persons for a filter to choose from. A fixed number of queries whatever the number of
+    documents; the documents and persons shown are logged in one entry each, in one statement."""
     case = case_queries.get_case(actor, case_id, log=False)
-    queryset = Document.objects.filter(case=case).select_related("person", "created_by")
+    queryset = Document.objects.filter(case=case).select_related("person")
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     if filters.person_id:
@@ -57,10 +59,11 @@ def documents_page(actor, case_id, filters: DocumentFilter, page_number=1, per_p
     paginator = Paginator(_with_latest(queryset).order_by("-updated_at", "-id"), per_page)
     page = paginator.get_page(page_number)
     rows = list(page.object_list)
-    persons = {row.person.pk: row.person for row in rows if row.person}
+    offered = list(Person.objects.filter(case=case).order_by("last_name", "first_name", "pk")) if offer else []
+    persons = {p.pk: p for p in offered} | {row.person.pk: row.person for row in rows if row.person}
     accesses = [case_access(case)] + [document_access(row) for row in rows]
     log_access(actor, Action.LIST, accesses + [person_access(p) for p in persons.values()])
-    return case, page, rows
+    return case, page, rows, offered
 
 
 def get_document(actor, case_id, document_id, log: bool = True):

@@ -21,6 +21,7 @@ from kring.core.errors import StaleEdit
 from kring.core.forms import apply_service_errors, at_version, save_versioned
 
 from . import queries, services
+from .choices import DocumentKind
 from .forms import DocumentForm, FilterForm, RemoveForm, VersionForm
 from .uploads import declared_too_large, limit_uploads, name_as_sent
 
@@ -39,16 +40,14 @@ def _detail_url(pk, document_id):
 @login_required
 def document_list(request, pk):
     actor = _actor(request)
-    case = queries.case_queries.get_case(actor, pk, log=False)
-    filter_form = FilterForm(request.GET or None, case=case)
-    filters = queries.DocumentFilter()
-    if filter_form.is_bound and filter_form.is_valid():
-        person = filter_form.cleaned_data["person"]
-        filters = queries.DocumentFilter(kind=filter_form.cleaned_data["kind"], person_id=person.pk if person else None)
-    case, page, rows = queries.documents_page(actor, pk, filters, request.GET.get("page") or 1)
+    kind, person = request.GET.get("kind", ""), request.GET.get("person", "")
+    filters = queries.DocumentFilter(
+        kind=kind if kind in DocumentKind.values else "",
+        person_id=int(person) if person.isdigit() and len(person) < 19 else None,
+    )
+    case, page, rows, persons = queries.documents_page(actor, pk, filters, request.GET.get("page") or 1, offer=True)
     query = request.GET.copy()
     query.pop("page", None)
-    queries.case_queries.log_person_choices(actor, filter_form)
     return render(
         request,
         "documents/list.html",
@@ -56,7 +55,7 @@ def document_list(request, pk):
             "case": case,
             "page": page,
             "rows": rows,
-            "filter_form": filter_form,
+            "filter_form": FilterForm(request.GET or None, persons=persons),
             "query": query.urlencode(),
             "can_edit": queries.can_change(request.user, case),
         },
