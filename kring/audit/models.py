@@ -56,6 +56,8 @@ RECORD_TYPE_LABELS = {
     "safety_rating": _("safety scale rating"),
     "safety_network_member": _("safety network member"),
     "document": _("document"),
+    "subject_access_request": _("subject access request"),
+    "rectification_request": _("rectification request"),
     # Changes made in the administration (accounts), and refused API calls of a browser session.
     "user_account": _("user account"),
     "membership": _("role at an organisation"),

@@ -12,7 +12,7 @@ from kring.core.actor import Actor
 from kring.core.errors import StaleEdit
 from kring.core.forms import apply_service_errors
 
-from . import queries, services
+from . import beside, queries, services
 from .forms import CorrectionForm, EntryForm, FilterForm
 
 
@@ -32,6 +32,7 @@ def journal(request, pk):
     if form.is_bound and not form.is_valid():
         # A filter that cannot be applied shows nothing and says why, rather than the whole journal.
         entries = []
+    beside.attach(entries)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -6,3 +6,11 @@ class PrivacyConfig(AppConfig):
     name = "kring.privacy"
     label = "privacy"
     verbose_name = _("Subject access")
+
+    def ready(self):
+        # A rectification request and its answer are shown beside the journal entry they concern.
+        from kring.journal.beside import register_beside_entries
+
+        from .queries import rectifications_beside_entries
+
+        register_beside_entries("privacy", "privacy/_beside_entry.html", rectifications_beside_entries)

@@ -1,0 +1,208 @@
+"""The privacy officer's pages for subject access and rectification. Thin: a form, a query or service, a page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kring.audit.models import Action
+from kring.audit.services import Access, log_access, person_access
+from kring.core.actor import Actor
+from kring.core.forms import apply_service_errors
+from kring.journal.queries import entries_visible_to_person
+
+from . import queries, services
+from .forms import CloseForm, DecisionForm, ExtensionForm, PersonSearchForm, RectificationForm, RequestForm
+from .models import RectificationRequest, WithheldItem
+
+SANDBOX = "sandbox; default-src 'none'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+
+
+def _actor(request):
+    return Actor.from_request(request)
+
+
+@login_required
+def index(request):
+    actor = _actor(request)
+    found = queries.requests(actor)
+    today = timezone.localdate()
+    return render(
+        request,
+        "privacy/index.html",
+        {
+            "requests": found,
+            "today": today,
+            "rectifications": queries.rectifications(actor),
+            "search": PersonSearchForm(),
+        },
+    )
+
+
+@login_required
+def new_request(request):
+    """Find the person by name, then record the request for the chosen person record."""
+    actor = _actor(request)
+    queries.officer_organisations(actor)
+    search = PersonSearchForm(request.GET if "name" in request.GET else None)
+    found = queries.find_persons(actor, search.cleaned_data["name"]) if search.is_bound and search.is_valid() else None
+    person = queries.get_person(actor, request.GET["person"]) if request.GET.get("person") else None
+    form = None
+    elsewhere = []
+    if person is not None:
+        elsewhere = queries.same_person_elsewhere(person)
+        log_access(actor, Action.VIEW, [person_access(p) for p in [person, *elsewhere]])
+        form = RequestForm(request.POST or None, initial={"requested_on": timezone.localdate()})
+        if request.method == "POST" and form.is_valid():
+            try:
+                record = services.record_request(actor, {**form.cleaned_data, "person_id": person.pk})
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("The request is recorded."))
+                return redirect("privacy:detail", record.pk)
+    return render(
+        request,
+        "privacy/new.html",
+        {"search": search, "found": found, "person": person, "elsewhere": elsewhere, "form": form},
+    )
+
+
+def _detail(request, record, **forms):
+    actor = _actor(request)
+    person = record.person
+    entries = list(entries_visible_to_person(person)) if person else []
+    context = {
+        "record": record,
+        "withheld": list(WithheldItem.objects.filter(request=record)),
+        "rectifications": list(
+            RectificationRequest.objects.filter(person=person).order_by("-requested_on") if person else []
+        ),
+        "entries": entries,
+        "today": timezone.localdate(),
+        "extension": forms.get("extension") or ExtensionForm(),
+        "close": forms.get("close") or CloseForm(),
+        "rectification": forms.get("rectification")
+        or RectificationForm(initial={"requested_on": timezone.localdate()}),
+    }
+    if person:
+        log_access(
+            actor,
+            Action.VIEW,
+            [person_access(person)] + [Access("journal_entry", e.pk, e.case_id, e.organisation_id) for e in entries],
+        )
+    status = 400 if forms else 200
+    return render(request, "privacy/detail.html", context, status=status)
+
+
+@login_required
+def detail(request, request_id):
+    return _detail(request, queries.get_request(_actor(request), request_id))
+
+
+@login_required
+@require_POST
+def produce(request, request_id):
+    try:
+        services.produce_export(_actor(request), request_id)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The export is ready. Download the letter and the zip file below."))
+    return redirect("privacy:detail", request_id)
+
+
+@login_required
+@require_POST
+def extend(request, request_id):
+    actor = _actor(request)
+    record = queries.get_request(actor, request_id, log=False)
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.extend_request(
+                actor, record.pk, form.cleaned_data["extended_months"], form.cleaned_data["extension_reason"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The term is extended."))
+            return redirect("privacy:detail", record.pk)
+    return _detail(request, record, extension=form)
+
+
+@login_required
+@require_POST
+def close(request, request_id):
+    actor = _actor(request)
+    record = queries.get_request(actor, request_id, log=False)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_request(actor, record.pk, form.cleaned_data["status"], form.cleaned_data["notes"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The outcome is recorded."))
+            return redirect("privacy:detail", record.pk)
+    return _detail(request, record, close=form)
+
+
+@login_required
+@require_POST
+def rectify(request, request_id):
+    actor = _actor(request)
+    record = queries.get_request(actor, request_id, log=False)
+    form = RectificationForm(request.POST)
+    if form.is_valid() and record.person is not None:
+        try:
+            services.record_rectification(actor, {**form.cleaned_data, "person_id": record.person_id})
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The rectification request is recorded."))
+            return redirect("privacy:detail", record.pk)
+    return _detail(request, record, rectification=form)
+
+
+@login_required
+def rectification(request, request_id):
+    actor = _actor(request)
+    record = queries.get_rectification(actor, request_id)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_rectification(actor, record.pk, form.cleaned_data["decision"], form.cleaned_data["answer"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect("privacy:rectification", record.pk)
+    return render(request, "privacy/rectification.html", {"record": record, "form": form})
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Length"] = str(len(content))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SANDBOX
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def download_pdf(request, request_id):
+    content = services.export_pdf(_actor(request), request_id)
+    return _attachment(content, "application/pdf", f"inzage-{request_id}.pdf")
+
+
+@login_required
+def download_zip(request, request_id):
+    content = services.export_zip(_actor(request), request_id)
+    return _attachment(content, "application/zip", f"inzage-{request_id}.zip")
