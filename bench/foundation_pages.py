@@ -790,9 +790,64 @@ def phase_one(world, small, persons_small):
     world.worker_cases = case_ids[:worker_cases]
     world.planted = {"rare_case": case_ids[0], "common_case": case_ids[1]}
     plant_documents(world, case_ids[0])
+    plant_journal(world, case_ids[0])
 
 
 DOCUMENTS_ON_A_CASE = 200  # issue 15: the goals hold with 200 documents on a case
+JOURNAL_ON_A_CASE = 500  # and with a journal of 500 entries
+
+
+def plant_journal(world, case_id):
+    """500 journal entries on the measured worker's first case, each naming a person of the case, a tenth of them
+    hidden from another and a tenth corrected, so the page meets every kind of row."""
+    import datetime
+
+    from django.utils import timezone
+
+    from kring.cases.models import Case
+    from kring.journal.models import Category, EntryHiddenFrom, EntryPerson, JournalEntry, Visibility
+
+    case = Case.objects.get(pk=case_id)
+    persons = list(case.persons.order_by("pk"))
+    categories = list(Category.values)
+    start = timezone.now() - datetime.timedelta(days=JOURNAL_ON_A_CASE)
+    entries = JournalEntry.objects.bulk_create(
+        JournalEntry(
+            case=case,
+            organisation_id=case.organisation_id,
+            author=world.worker,
+            author_name=world.worker.email,
+            occurred_at=start + datetime.timedelta(days=i),
+            category=categories[i % len(categories)],
+            text=f"Gesprek {i + 1} met het gezin over de afspraken van deze week.",
+            visibility=Visibility.FAMILY if i % 2 else Visibility.TEAM_ONLY,
+        )
+        for i in range(JOURNAL_ON_A_CASE)
+    )
+    organisation_id = case.organisation_id
+    EntryPerson.objects.bulk_create(
+        EntryPerson(entry=entry, person=persons[i % len(persons)], organisation_id=organisation_id)
+        for i, entry in enumerate(entries)
+    )
+    if len(persons) > 1:
+        EntryHiddenFrom.objects.bulk_create(
+            EntryHiddenFrom(entry=entry, person=persons[-1], organisation_id=organisation_id) for entry in entries[::10]
+        )
+    JournalEntry.objects.bulk_create(
+        JournalEntry(
+            case=case,
+            organisation_id=case.organisation_id,
+            author=world.worker,
+            author_name=world.worker.email,
+            occurred_at=entry.occurred_at,
+            category=entry.category,
+            text=entry.text + " (gecorrigeerd)",
+            visibility=entry.visibility,
+            corrects=entry,
+            correction_reason="Datum verkeerd overgenomen.",
+        )
+        for entry in entries[5::10]
+    )
 
 
 def plant_documents(world, case_id):
@@ -851,6 +906,7 @@ def pages_for(world):
         "caseload": "/cases/",
         "detail": f"/cases/{world.planted['rare_case']}/",
         "documents (200)": f"/cases/{world.planted['rare_case']}/documents/",
+        "journal (500)": f"/cases/{world.planted['rare_case']}/journal/",
         "search common name": "/cases/?" + urlencode({"q": COMMON_SURNAME}),
         "search rare name": "/cases/?" + urlencode({"q": RARE_SURNAME}),
         "search rare name, other spelling": "/cases/?" + urlencode({"q": RARE_SPELLING}),
