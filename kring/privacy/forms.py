@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
 from .models import RectificationDecision, RectificationTarget, RequestStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -30,7 +29,7 @@ class ExtensionForm(forms.Form):
     extended_months = forms.TypedChoiceField(
         label=_("extend the term by"),
         coerce=int,
-        choices=[(n, _("%(n)s month(s)") % {"n": n}) for n in range(1, rules.MAX_EXTENDED_MONTHS)],
+        choices=[(1, _("one month")), (2, _("two months"))],
     )
     extension_reason = forms.CharField(
         label=_("reason for the extension"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
