@@ -12,3 +12,8 @@ class CasesConfig(AppConfig):
         from .consent_rules import rules
 
         rules()
+
+        from .confidentiality import case_marks
+        from .sections import register_person_marks
+
+        register_person_marks("confidentiality", case_marks)

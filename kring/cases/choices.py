@@ -105,3 +105,11 @@ class AuthoritySource(models.TextChoices):
     REGISTER = "register", _("entry in the custody register")
     COURT = "court", _("court decision")
     OTHER = "other", _("other (explain in the notes)")
+
+
+class ContactConfidentiality(models.TextChoices):
+    """How much of a person's contact details stays within the case team (decision 185)."""
+
+    NONE = "none", _("not confidential")
+    ADDRESS = "address", _("address confidential")
+    ALL = "all", _("all contact details confidential")

@@ -23,6 +23,7 @@ from .choices import (
     CaseStatus,
     ClosureReason,
     ConsentPurpose,
+    ContactConfidentiality,
     Gender,
     LegalContext,
     ReferralRoute,
@@ -161,6 +162,15 @@ class Person(models.Model):
     address = models.CharField(pgettext_lazy("home address", "address"), max_length=300, blank=True)
     language = models.CharField(_("language"), max_length=60, blank=True, help_text=_("Language spoken at home."))
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    # Decision 185: a shelter or a secret address stays within the case team (kring.cases.confidentiality).
+    contact_confidentiality = models.CharField(
+        _("confidential contact details"),
+        max_length=10,
+        choices=ContactConfidentiality.choices,
+        default=ContactConfidentiality.NONE,
+        help_text=_("What never leaves the case team: in letters, plans, calendar files, exports and link pages."),
+    )
+    confidentiality_reason = models.CharField(_("reason for confidentiality"), max_length=500, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["created_at", "search_name"])
@@ -193,6 +203,8 @@ class Person(models.Model):
             errors["birth_date"] = _("The birth date must be after 1900.")
         if self.gender == Gender.OTHER and not self.gender_description.strip():
             errors["gender_description"] = _("Write how the person describes themselves.")
+        if self.contact_confidentiality != ContactConfidentiality.NONE and not self.confidentiality_reason.strip():
+            errors["confidentiality_reason"] = _("Give the reason why the contact details are confidential.")
         if errors:
             raise ValidationError(errors)
 
@@ -399,3 +411,43 @@ class CapabilityJudgement(models.Model):
 
 def _age(born: datetime.date, day: datetime.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class NoContact(models.Model):
+    """A "no contact" mark (decision 186): nothing that locates ``person`` (address, phone, e-mail, a meeting
+    at their home) reaches ``kept_from``; their name may. Both are persons of the same case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="no_contacts")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("protected person"))
+    kept_from = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=pgettext_lazy("no contact", "kept from")
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    since = models.DateField(_("since"), default=timezone.localdate)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["recorded_at"])
+
+    class Meta:
+        ordering = ["since", "id"]
+        constraints = [models.UniqueConstraint(fields=["person", "kept_from"], name="no_contact_once_per_pair")]
+        verbose_name = _("no contact")
+        verbose_name_plural = _("no contact marks")
+
+    def __str__(self):
+        return f"{self.person} / {self.kept_from}"
+
+    def clean(self):
+        errors = {}
+        if not (self.reason or "").strip():
+            errors["reason"] = _("Give the reason for the no contact mark.")
+        if self.person_id and self.kept_from_id and self.person_id == self.kept_from_id:
+            errors["kept_from"] = _("A person cannot be kept from themselves.")
+        for field in ("person", "kept_from"):
+            if getattr(self, f"{field}_id") and self.case_id and getattr(self, field).case_id != self.case_id:
+                errors[field] = _("This person is not part of the case.")
+        if self.since and self.since > timezone.localdate():
+            errors["since"] = _("The date cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)

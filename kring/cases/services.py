@@ -25,6 +25,7 @@ from .models import (
     CaseNumberSequence,
     CaseTeamMember,
     Consent,
+    NoContact,
     ParentalAuthority,
     Person,
     consent_in_force,
@@ -59,6 +60,8 @@ PERSON_FIELDS = [
     "address",
     "language",
     "interpreter_needed",
+    "contact_confidentiality",
+    "confidentiality_reason",
 ]
 CONSENT_FIELDS = ["person", "purpose", "given_on", "withdrawn_on", "note"]
 
@@ -420,3 +423,49 @@ def record_capability(actor, case_id, data: dict) -> CapabilityJudgement:
     judgement.save()
     log_access(actor, Action.CREATE, [Access("capability_judgement", judgement.pk, case.pk, case.organisation_id)])
     return judgement
+
+
+@logs_refusal
+@transaction.atomic
+def record_no_contact(actor, case_id, data: dict) -> NoContact:
+    """Mark that nothing locating ``person`` may reach ``kept_from`` (decision 186). Logged as a change of both
+    persons' records (the mark is part of what the case file says about them)."""
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
+    person = _case_person(case, data.get("person"), "person")
+    kept_from = _case_person(case, data.get("kept_from"), "kept_from")
+    if person is None:
+        raise ValidationError({"person": [_("Choose the person to protect.")]})
+    if kept_from is None:
+        raise ValidationError({"kept_from": [_("Choose the person they are kept from.")]})
+    if NoContact.objects.filter(person=person, kept_from=kept_from).exists():
+        raise ValidationError({"kept_from": [_("This no contact mark already exists.")]})
+    mark = NoContact(
+        case=case,
+        organisation=case.organisation,
+        person=person,
+        kept_from=kept_from,
+        reason=str(data.get("reason") or "").strip()[:500],
+        recorded_by=actor.user,
+    )
+    if data.get("since"):
+        mark.since = data["since"]
+    validate(mark)
+    set_history_user(mark, actor.user)
+    mark.save()
+    log_access(actor, Action.UPDATE, [person_access(person), person_access(kept_from)])
+    return mark
+
+
+@logs_refusal
+@transaction.atomic
+def end_no_contact(actor, case_id, mark_id) -> None:
+    case = lock_case(case_id, actor.user)
+    check_can_edit(actor.user, case)
+    mark = NoContact.objects.filter(case=case, pk=mark_id).select_related("person", "kept_from").first()
+    if mark is None:
+        raise NotFound()
+    touched = [person_access(mark.person), person_access(mark.kept_from)]
+    set_history_user(mark, actor.user)
+    mark.delete()
+    log_access(actor, Action.UPDATE, touched)

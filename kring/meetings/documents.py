@@ -4,7 +4,9 @@ A letter to a family is read as a whole, so its wording lives in the template pe
 on request) and per reader (a child, a young person, an adult: ``reader_of``) rather than in the interface's
 message catalogue; the names of meeting kinds and parts for the
 documents are kept here for the same reason. Both hold no more person data than the invitee needs: the
-letter is addressed to them; the calendar file names nobody but the contact person.
+letter is addressed to them; the calendar file names nobody but the contact person. Neither carries a
+confidential address (kring.cases.confidentiality, decision 187): not the invitee's own on the letter, and no
+meeting place that is a protected person's home (the contact person tells the place instead).
 """
 
 from __future__ import annotations
@@ -14,9 +16,16 @@ from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 
+from kring.cases.confidentiality import Audience, kept_from, safe_place, shown_address
+
 from .models import TIMEZONES
 
 DOC_LANGUAGES = ("nl", "en")
+# Said instead of a meeting place that is a confidential address (decision 187).
+PLACE_WITHHELD = {
+    "nl": "De contactpersoon vertelt u waar.",
+    "en": "Your contact person will tell you where.",
+}
 
 KIND_WORDS = {
     "nl": {
@@ -157,7 +166,7 @@ def contact_of(view):
     return worker, "case_worker"
 
 
-def _facts(view, lang):
+def _facts(view, lang, recipient=None):
     meeting = view.meeting
     zone = zone_of(meeting)
     start, end = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
@@ -178,6 +187,7 @@ def _facts(view, lang):
         "contact_role": contact_role,
         "organisation": meeting.organisation.name,
         "cancelled": meeting.status == "cancelled",
+        "place": safe_place(meeting.case, meeting.place, recipient) or PLACE_WITHHELD[lang],
     }
 
 
@@ -200,7 +210,7 @@ def calendar_file(view, lang: str = "nl") -> bytes:
     event.add("dtstart", meeting.starts_at.astimezone(zone))
     event.add("dtend", meeting.ends_at.astimezone(zone))
     event.add("summary", facts["kind"][:1].upper() + facts["kind"][1:])
-    event.add("location", vText(meeting.place))
+    event.add("location", vText(facts["place"]))
     event.add("description", render_to_string("meetings/calendar_description.txt", facts).strip())
     event.add("status", "CANCELLED" if facts["cancelled"] else "CONFIRMED")
     calendar.add_component(event)
@@ -230,12 +240,14 @@ def reader_of(person, role: str, day: datetime.date) -> str:
 
 
 def letter_html(view, invitation, lang: str = "nl") -> str:
-    facts = _facts(view, lang)
+    person = invitation.person
+    facts = _facts(view, lang, recipient=person)
     today = datetime.datetime.now(zone_of(view.meeting)).date()
     facts.update(
         {
             "invitation": invitation,
-            "person": invitation.person,
+            "person": person,
+            "address": shown_address(person, Audience.OUTSIDER, kept_from(view.meeting.case, person)),
             "today": long_date(today, lang),
             "reader": reader_of(invitation.person, invitation.role, today),
         }

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kring.audit.services import Access, Action, log_access, person_access
+from kring.cases import confidentiality
 from kring.cases.editing import check_can_work_on, lock_case, logs_refusal, refuse_if_stale, validate
 from kring.cases.models import CaseTeamMember, Person
 from kring.core.errors import NotFound
@@ -435,14 +436,16 @@ def invite_from_map(
             chosen.append(person)
         if errors:
             raise ValidationError({"persons": errors})
+    chosen = _no_contact_guard(case, chosen, already, overrides, automatic=person_ids is None)
     _check_consents(actor, meeting.trajectory, consent_reason, chosen)
+    guarded = set(confidentiality.kept_from_ids(case, [p.pk for p in chosen]))
     today = timezone.localdate()
     created = []
     for person in chosen:
         role = roles.get(str(person.pk)) or person.proposed_role
         if role not in InvitationRole.values:
             raise ValidationError({"role": [_("Choose a role from the list.")]})
-        reason = "" if person.invitability == "safe" else overrides.get(str(person.pk), "")
+        reason = overrides.get(str(person.pk), "") if person.invitability != "safe" or person.pk in guarded else ""
         invitation = Invitation(
             meeting=meeting,
             case=case,
@@ -463,6 +466,27 @@ def invite_from_map(
             [invitation_access(i) for i in created] + [person_access(i.person) for i in created],
         )
     return created
+
+
+def _no_contact_guard(case, chosen, already, overrides, automatic: bool) -> list:
+    """Decision 188: a person under a no-contact mark meets the person they are kept from only after a
+    confirmation with a reason (as for a person marked unsafe). Inviting everyone at once leaves them out."""
+    present = set(already) | {p.pk for p in chosen}
+    marks = confidentiality.marks_between(case, present)
+    if not marks:
+        return chosen
+    if automatic:
+        return [p for p in chosen if p.pk not in marks]
+    errors = []
+    for person in chosen:
+        if person.pk in marks and not overrides.get(str(person.pk), ""):
+            errors.append(
+                _("%(name)s has a no contact mark with %(other)s, who is invited too. Invite them only with a reason.")
+                % {"name": person.full_name, "other": ", ".join(marks[person.pk])}
+            )
+    if errors:
+        raise ValidationError({"persons": errors})
+    return chosen
 
 
 @logs_refusal

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kring.audit.services import Access, Action, log_access
+from kring.cases import confidentiality
 from kring.core.actor import Actor, client_ip
 from kring.core.errors import NotFound
 from kring.core.forms import apply_service_errors
@@ -126,6 +127,8 @@ def _home_page(request, token, link, actor, *, failed=None, status=200):
             "token": token,
             "person": link.person,
             "plan": view.plan,
+            # Decision 189: a confidential phone number is not shown to a network member.
+            "emergency_phone": confidentiality.safe_phone(link.case, view.plan.emergency_contact_phone, link.person),
             "items": items,
             "concerns": view.plan.concerns if PlanPart.CONCERNS in shared else "",
             "if_wrong": view.plan.if_it_goes_wrong if PlanPart.IF_WRONG in shared else "",
