@@ -1,0 +1,61 @@
+"""Retention of closed cases, requests to destroy a case, batches of destruction a privacy officer approved, and what
+stays of a destroyed case: an anonymous count for statistics (no name, number or birth date)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kring.accounts.models import Organisation
+from kring.cases.models import Case
+
+
+class RetentionPeriod(models.Model):
+    """Started when a case is closed: the end of care, the rule that applied, and the last day the file is kept."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="retention_period")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    end_of_care = models.DateField(_("end of care"))
+    rule = models.CharField(_("rule applied"), max_length=60)
+    retain_until = models.DateField(_("kept until"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "retain_until"])]
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention periods")
+
+
+class DestructionBatch(models.Model):
+    """Cases whose retention ended, approved for destruction at once by a privacy officer of their organisation.
+    The case ids are kept (numbers of rows, not case numbers), so the batch can say which were destroyed."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(auto_now_add=True)
+    case_ids = models.JSONField(default=list)
+    destroyed_ids = models.JSONField(default=list)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("destruction batch")
+        verbose_name_plural = _("destruction batches")
+
+
+class DestroyedCase(models.Model):
+    """What stays of a destroyed case for statistics: counts without names, numbers or dates of birth."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    legal_context = models.CharField(max_length=40)
+    closure_reason = models.CharField(max_length=30, blank=True)
+    year_referred = models.PositiveIntegerField()
+    year_closed = models.PositiveIntegerField(null=True)
+    method_codes = models.JSONField(default=list)
+    counts = models.JSONField(default=dict)
+    reason = models.CharField(max_length=20)  # "retention_ended" or "request"
+    destroyed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("destroyed case (count)")
+        verbose_name_plural = _("destroyed cases (counts)")
