@@ -257,3 +257,26 @@ def test_api_of_another_case_team_gets_nothing(client, mw, world):  # noqa: F811
     response = client.get(f"/api/v1/cases/{mw.case.pk}/persons/{mw.oma.pk}/")
     assert response.status_code in (403, 404)
     _absent(response.content.decode())
+
+
+def test_the_person_page_marks_with_a_reason(client, mw):  # noqa: F811
+    from tests.factories import person_form_data
+
+    person = Person.objects.get(pk=mw.oma.pk)
+    client.force_login(mw.world.a.case_worker)
+    url = reverse("cases:person_edit", args=[mw.case.pk, person.pk])
+    refused = client.post(url, person_form_data(person, contact_confidentiality="address"), HTTP_ACCEPT_LANGUAGE="nl")
+    assert refused.status_code == 200
+    assert "Geef de reden waarom de contactgegevens vertrouwelijk zijn." in refused.content.decode()
+    person.refresh_from_db()
+    assert person.contact_confidentiality == "none"
+    done = client.post(
+        url, person_form_data(person, contact_confidentiality="address", confidentiality_reason="Opvanghuis.")
+    )
+    assert done.status_code == 302
+    person.refresh_from_db()
+    assert (person.contact_confidentiality, person.confidentiality_reason) == ("address", "Opvanghuis.")
+    # A form that leaves the mark out does not clear it.
+    client.post(url, person_form_data(person, relation="oma"))
+    person.refresh_from_db()
+    assert person.relation == "oma" and person.contact_confidentiality == "address"
