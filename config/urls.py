@@ -37,6 +37,7 @@ urlpatterns = [
     path("api/v1/", include("kring.methods.api_urls")),
     path("api/v1/", include("kring.measures.api_urls")),
     path("api/v1/", include("kring.evaluation.api_urls")),
+    path("api/v1/", include("kring.privacy.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
     # Last: whatever under /api/ no route above matched answers the API's JSON 404, not the HTML page.
     re_path(r"^api/", not_found, name="api-not-found"),

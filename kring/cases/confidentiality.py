@@ -75,7 +75,11 @@ def is_protected_value(case, value: str, field: str, recipient=None) -> bool:
     wanted = key(value)
     if not wanted:
         return False
-    protected = kept_from(case, recipient)
+    if recipient is None:
+        # A file for any reader (a calendar file): nobody's no-contact protection may be broken by it.
+        protected = set(NoContact.objects.filter(case=case).values_list("person_id", flat=True))
+    else:
+        protected = kept_from(case, recipient)
     for person in Person.objects.filter(case=case).exclude(**{field: ""}):
         if key(getattr(person, field)) == wanted and (field in hidden_fields(person) or person.pk in protected):
             return True
@@ -84,7 +88,8 @@ def is_protected_value(case, value: str, field: str, recipient=None) -> bool:
 
 def safe_place(case, place: str, recipient=None) -> str:
     """The meeting place as an outsider may read it: empty when it is the confidential address of a person of
-    the case, or the address of a person the recipient is kept from (decision 187)."""
+    the case, or the address of a person the recipient is kept from (for no named recipient: of anyone a
+    no-contact mark protects) (decision 187)."""
     return "" if is_protected_value(case, place, "address", recipient) else place
 
 

@@ -280,3 +280,15 @@ def test_the_person_page_marks_with_a_reason(client, mw):  # noqa: F811
     client.post(url, person_form_data(person, relation="oma"))
     person.refresh_from_db()
     assert person.relation == "oma" and person.contact_confidentiality == "address"
+
+
+def test_a_calendar_file_names_no_protected_home(mw):  # noqa: F811
+    person = Person.objects.get(pk=mw.oma.pk)
+    case_services.update_person(mw.worker, mw.case.pk, person.pk, {"address": SECRET_ADDRESS}, person.version)
+    meeting_services.update_meeting(mw.worker, mw.case.pk, mw.meeting.pk, {"place": SECRET_ADDRESS}, 1)
+    meeting = mw.meeting.__class__.objects.get(pk=mw.meeting.pk)
+    assert "Geheimstraat" in documents.calendar_file(meeting_view(mw.case, meeting)).decode()
+    case_services.record_no_contact(
+        mw.worker, mw.case.pk, {"person": mw.oma.pk, "kept_from": mw.piet.pk, "reason": "Bedreiging."}
+    )
+    assert "Geheimstraat" not in documents.calendar_file(meeting_view(mw.case, meeting)).decode()
