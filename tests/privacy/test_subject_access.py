@@ -288,3 +288,36 @@ def test_pages_find_the_person_record_the_request_and_download(w, client):
     assert "Mira Ouder" in page
     zipped = client.get(reverse("privacy:zip", args=[request.pk]))
     assert zipped.status_code == 200 and zipped["Content-Type"] == "application/zip"
+
+
+def test_the_api_records_and_reads_requests_for_privacy_officers_only(w, client):
+    from tests.factories import make_api_token
+
+    url = "/api/v1/privacy/subject-access/"
+    body = {
+        "person": w.a.mother.pk,
+        "requested_on": timezone.localdate().isoformat(),
+        "requested_by": "haar advocaat",
+        "identity_checked": True,
+        "identity_check": "volmacht en kopie paspoort",
+    }
+
+    def call(user, method, path, data=None):
+        headers = {"HTTP_AUTHORIZATION": f"Token {make_api_token(user)}"}
+        return getattr(client, method)(path, data=data, content_type="application/json", **headers)
+
+    created = call(w.a.privacy_officer, "post", url, body)
+    assert created.status_code == 201, created.content
+    assert created.json()["due_on"] == rules.due_on(timezone.localdate()).isoformat()
+    detail = f"{url}{created.json()['id']}/"
+    assert call(w.a.privacy_officer, "get", detail).json()["person_name"] == "Mira Ouder"
+    assert [r["id"] for r in call(w.a.privacy_officer, "get", url).json()] == [created.json()["id"]]
+    assert call(w.b.privacy_officer, "get", detail).status_code == 404
+    assert call(w.b.privacy_officer, "post", url, body).status_code == 404
+    assert call(w.a.case_worker, "get", url).status_code == 403
+    assert call(w.a.case_worker, "post", url, body).status_code == 403
+    future = {**body, "requested_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()}
+    refused = call(w.a.privacy_officer, "post", url, future)
+    assert refused.status_code == 400 and "requested_on" in refused.json()
+    assert call(w.a.privacy_officer, "post", url, {**body, "status": "answered"}).status_code == 400
+    assert SubjectAccessRequest.objects.count() == 1
