@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kring.accounts.models import CASE_ROLES, Team, User
 
@@ -207,3 +208,20 @@ class CapabilityForm(forms.ModelForm):
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)
+
+
+class NoContactForm(forms.Form):
+    """A "no contact" mark between two persons of the case (decision 186)."""
+
+    person = forms.ModelChoiceField(label=_("protected person"), queryset=Person.objects.none())
+    kept_from = forms.ModelChoiceField(label=pgettext_lazy("no contact", "kept from"), queryset=Person.objects.none())
+    reason = forms.CharField(label=_("reason"), max_length=500)
+    since = forms.DateField(label=_("since"), widget=DATE, required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = case.persons.all()
+        self.fields["kept_from"].queryset = case.persons.all()
+
+    def service_data(self) -> dict:
+        return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}

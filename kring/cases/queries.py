@@ -399,3 +399,12 @@ def teams_for_filter(user):
 
 def case_counts_by_status(user):
     return dict(visible_cases(user).values_list("status").annotate(n=Count("id")).order_by())
+
+
+def no_contact_marks(actor, case) -> list:
+    """The case's "no contact" marks with both persons, logged as persons shown (decision 186)."""
+    from .models import NoContact
+
+    marks = list(NoContact.objects.filter(case=case).select_related("person", "kept_from"))
+    log_persons_shown(actor, [m.person for m in marks] + [m.kept_from for m in marks])
+    return marks

@@ -20,4 +20,5 @@ urlpatterns = [
     path("<int:pk>/authority/", views.authority, name="authority"),
     path("<int:pk>/authority/<int:authority_id>/end/", views.authority_end, name="authority_end"),
     path("<int:pk>/capability/", views.capability, name="capability"),
+    path("<int:pk>/no-contact/", views.no_contact, name="no_contact"),
 ]

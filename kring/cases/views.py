@@ -25,6 +25,7 @@ from .forms import (
     CaseloadFilterForm,
     ConsentForm,
     EndAuthorityForm,
+    NoContactForm,
     PersonForm,
     ReferralForm,
     ReferralPersonFormSet,
@@ -369,3 +370,30 @@ def capability(request, pk):
 
 def detail_url(case):
     return reverse("cases:detail", kwargs={"pk": case.pk})
+
+
+@login_required
+def no_contact(request, pk):
+    """The case's "no contact" marks: the list, a form for a new one, and ending one (decision 186)."""
+    case = _case_or_404(request, pk)
+    actor = Actor.from_request(request)
+    form = NoContactForm(request.POST if request.method == "POST" and "end" not in request.POST else None, case=case)
+    if request.method == "POST" and "end" in request.POST:
+        try:
+            mark_id = int(request.POST["end"])
+        except ValueError:
+            raise Http404 from None
+        services.end_no_contact(actor, pk, mark_id)
+        messages.success(request, _("The no contact mark was ended."))
+        return redirect("cases:no_contact", pk=pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_no_contact(actor, pk, form.service_data())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The no contact mark was recorded."))
+            return redirect("cases:no_contact", pk=pk)
+    marks = queries.no_contact_marks(actor, case)
+    queries.log_person_choices(actor, form)
+    return render(request, "cases/no_contact.html", {"form": form, "case": case, "marks": marks})

@@ -292,3 +292,21 @@ def test_a_calendar_file_names_no_protected_home(mw):  # noqa: F811
         mw.worker, mw.case.pk, {"person": mw.oma.pk, "kept_from": mw.piet.pk, "reason": "Bedreiging."}
     )
     assert "Geheimstraat" not in documents.calendar_file(meeting_view(mw.case, meeting)).decode()
+
+
+def test_the_no_contact_page(client, mw, world):  # noqa: F811
+    url = reverse("cases:no_contact", args=[mw.case.pk])
+    client.force_login(mw.world.a.case_worker)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "In dit dossier worden geen personen van elkaar afgeschermd." in page
+    refused = client.post(url, {"person": mw.oma.pk, "kept_from": mw.oma.pk, "reason": "x"}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert refused.status_code == 200 and "Iemand kan niet van zichzelf worden afgeschermd." in refused.content.decode()
+    done = client.post(url, {"person": mw.oma.pk, "kept_from": mw.kees.pk, "reason": "Bedreiging."})
+    assert done.status_code == 302
+    mark = NoContact.objects.get()
+    assert (mark.person_id, mark.kept_from_id, mark.recorded_by) == (mw.oma.pk, mw.kees.pk, mw.world.a.case_worker)
+    assert "Bedreiging." in client.get(url).content.decode()
+    assert client.post(url, {"end": str(mark.pk)}).status_code == 302
+    assert not NoContact.objects.exists()
+    client.force_login(world.b.case_worker)
+    assert client.get(url).status_code in (403, 404)
