@@ -24,6 +24,7 @@ urlpatterns = [
     path("methods/", include("kring.methods.urls")),
     path("access-log/", include("kring.audit.urls")),
     path("privacy/", include("kring.privacy.urls")),
+    path("retention/", include("kring.retention.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -58,6 +58,9 @@ RECORD_TYPE_LABELS = {
     "document": _("document"),
     "subject_access_request": _("subject access request"),
     "rectification_request": _("rectification request"),
+    "retention": _("files due for destruction"),
+    "destruction_request": _("request to destroy a file"),
+    "destruction_batch": _("destruction batch"),
     # Changes made in the administration (accounts), and refused API calls of a browser session.
     "user_account": _("user account"),
     "membership": _("role at an organisation"),

@@ -24,12 +24,13 @@ from kring.documents.models import DocumentVersion
 from kring.journal.models import JournalEntry
 from kring.trajectories.models import Trajectory
 
-from .models import DestroyedCase
+from .models import DestroyedCase, DestructionRequest
 
 # Tables that refer to a case by number but keep no personal data, and stay: the access log's own entries.
 KEPT_BY_NUMBER = {"audit.accesslogentry"}
 # Tables of this app that a destruction writes or keeps (its anonymous count, its batches); never destroyed with a case.
-KEPT_OWN = {"retention.destroyedcase", "retention.destructionbatch"}
+# A request to destroy stays, its links to the case and the requester emptied.
+KEPT_OWN = {"retention.destroyedcase", "retention.destructionbatch", "retention.destructionrequest"}
 
 
 def _links(model) -> list[models.ForeignKey]:
@@ -59,6 +60,17 @@ def case_bound_models() -> dict[type[models.Model], list[models.ForeignKey]]:
     return bound
 
 
+def case_id_tables() -> list[type[models.Model]]:
+    """Tables that name a case by a plain ``case_id`` column (not a foreign key), except those that stay; their rows of
+    the case are destroyed by that column."""
+    return [
+        model
+        for model in backed_up_models()
+        if model._meta.label_lower not in KEPT_BY_NUMBER | KEPT_OWN
+        and any(f.attname == "case_id" and not f.is_relation for f in model._meta.concrete_fields)
+    ]
+
+
 def history_tables(bound) -> dict[type[models.Model], type[models.Model]]:
     """The field-history table (simple-history) of every case-bound table: history model -> the model it records.
     Their rows name the recorded row by its id in a plain column, so they are found by that id as well."""
@@ -74,7 +86,8 @@ def _rows_of(case: Case) -> dict[type[models.Model], set]:
     """The primary keys of the case's rows in every case-bound table."""
     bound = case_bound_models()
     histories = history_tables(bound)
-    for model in histories:
+    by_case_id = case_id_tables()
+    for model in [*histories, *by_case_id]:
         bound.setdefault(model, [])
     found: dict[type[models.Model], set] = {model: set() for model in bound}
     found[Case] = {case.pk}
@@ -89,6 +102,8 @@ def _rows_of(case: Case) -> dict[type[models.Model], set]:
                 ids = found[field.related_model]
                 if ids:
                     condition |= models.Q(**{f"{field.attname}__in": sorted(ids)})
+            if model in by_case_id:
+                condition |= models.Q(case_id=case.pk)
             if model in histories:
                 recorded = histories[model]
                 if found[recorded]:
@@ -145,6 +160,7 @@ def destroy_case(actor, case: Case, reason: str = "retention_ended") -> Destroye
     files = list(
         DocumentVersion.objects.filter(pk__in=sorted(found.get(DocumentVersion, ()))).values_list("file", flat=True)
     )
+    _unlink_kept(found)
     JournalEntry.objects.filter(pk__in=sorted(found.get(JournalEntry, ()))).destroy()
     for model in _deletion_order([m for m, ids in found.items() if ids and m is not JournalEntry]):
         ids = sorted(found[model])
@@ -156,6 +172,19 @@ def destroy_case(actor, case: Case, reason: str = "retention_ended") -> Destroye
     transaction.on_commit(lambda: _remove_files(store, files))
     log_access(actor, Action.DELETE, [Access("case", case_id, case_id, organisation_id)], detail="destroyed")
     return summary
+
+
+def _unlink_kept(found: dict) -> None:
+    """Rows that stay (this app's own) lose their links to the rows that go."""
+    # The answer to a request to destroy may name the requester; its decision, exception and dates stay.
+    DestructionRequest.objects.filter(case_id__in=sorted(found.get(Case, ()))).update(answer="")
+    for model in backed_up_models():
+        if model._meta.label_lower not in KEPT_OWN:
+            continue
+        for field in _links(model):
+            ids = found.get(field.related_model)
+            if ids and field.null:
+                model._base_manager.filter(**{f"{field.attname}__in": sorted(ids)}).update(**{field.attname: None})
 
 
 def _remove_files(store, names: list[str]) -> None:

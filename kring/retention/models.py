@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kring.accounts.models import Organisation
 from kring.cases.models import Case
@@ -59,3 +60,52 @@ class DestroyedCase(models.Model):
     class Meta:
         verbose_name = _("destroyed case (count)")
         verbose_name_plural = _("destroyed cases (counts)")
+
+
+class RequestDecision(models.TextChoices):
+    PENDING = "pending", _("not yet decided")
+    GRANTED = "granted", _("granted: the file is destroyed")
+    REFUSED = "refused", pgettext_lazy("destruction request", "refused")
+
+
+class LegalException(models.TextChoices):
+    """Why a request to destroy may be refused (Jeugdwet art. 7.3.9; GDPR art. 17 lid 3 in Flanders)."""
+
+    OTHERS_INTEREST = "others_interest", _("keeping it is of substantial importance to someone else")
+    LEGAL_DUTY = "legal_duty", _("a statutory rule requires keeping it")
+    PROTECTION_MEASURE = "protection_measure", _("a child-protection measure requires keeping it")
+    NOT_ENTITLED = "not_entitled", _("the requester may not make this request")
+
+
+class DestructionRequest(models.Model):
+    """A request by a person of the case to destroy the file, judged and answered within the legal term.
+
+    Stays after the destruction, with the case and the requester removed (their links are emptied) and no name in it:
+    it shows that the request was answered, and when."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    requested_by = models.ForeignKey(
+        "cases.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    received_on = models.DateField(_("received on"))
+    due_on = models.DateField(_("answer due on"))
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=RequestDecision.choices, default=RequestDecision.PENDING
+    )
+    legal_exception = models.CharField(_("legal exception"), max_length=30, choices=LegalException.choices, blank=True)
+    answer = models.TextField(_("answer"), max_length=4000, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("request to destroy a file")
+        verbose_name_plural = _("requests to destroy a file")

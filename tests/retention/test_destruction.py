@@ -25,7 +25,7 @@ from kring.measures.models import Registration
 from kring.meetings.models import Meeting
 from kring.network.models import NetworkMember
 from kring.plans.models import Plan
-from kring.retention.destruction import KEPT_BY_NUMBER, KEPT_OWN, case_bound_models, destroy_case
+from kring.retention.destruction import KEPT_BY_NUMBER, KEPT_OWN, case_bound_models, case_id_tables, destroy_case
 from kring.retention.models import DestroyedCase, RetentionPeriod
 
 MONTHS = "januari februari maart april mei juni juli augustus september oktober november december".split()
@@ -190,4 +190,4 @@ def test_every_table_that_refers_to_a_case_or_person_is_destroyed_with_it():
             if not f.is_relation and f.name in {"case_id", "person_id", "case", "person", "case_number"}
         ]
         if by_number:
-            assert label in KEPT_BY_NUMBER, f"{label} refers to a case by {by_number}: destroy or document it"
+            assert label in KEPT_BY_NUMBER or model in case_id_tables(), f"{label} refers to a case by {by_number}"
