@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from kring.accounts.models import CASE_ROLES, Team, User
 
-from .choices import CaseRole, CaseStatus, ConsentPurpose, ContactConfidentiality, LegalContext, legal_context_choices
+from .choices import CaseRole, CaseStatus, ConsentPurpose, LegalContext, legal_context_choices
 from .models import CapabilityJudgement, Case, ParentalAuthority, Person
 from .services import PERSON_FIELDS
 
@@ -75,20 +75,11 @@ class PersonForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Left out (as by a form that does not know the mark): the mark stays as it was (decision 185).
-        self.fields["contact_confidentiality"].required = False
-
-    def clean_contact_confidentiality(self):
-        chosen = self.cleaned_data.get("contact_confidentiality")
-        if chosen:
-            return chosen
-        return self.instance.contact_confidentiality if self.instance.pk else ContactConfidentiality.NONE
-
-    def clean_confidentiality_reason(self):
-        reason = self.cleaned_data.get("confidentiality_reason", "")
-        if self.add_prefix("confidentiality_reason") not in self.data and self.instance.pk:
-            return self.instance.confidentiality_reason
-        return reason
+        # Left out (by a form that does not know the mark): it stays as it was, for a new person "not confidential",
+        # and an empty extra row of the referral form stays empty (decision 185).
+        for name in ("contact_confidentiality", "confidentiality_reason"):
+            if self.is_bound and self.add_prefix(name) not in self.data:
+                self.fields[name].disabled = True
 
 
 # The first row is the central person and required; empty extra rows are ignored.
