@@ -13,6 +13,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import models
 
+from kring.accounts.models import Role, User
 from kring.audit.models import AccessLogEntry
 from kring.cases.choices import CaseStatus, ClosureReason
 from kring.cases.models import Case, CaseTeamMember, Person
@@ -25,8 +26,10 @@ from kring.measures.models import Registration
 from kring.meetings.models import Meeting
 from kring.network.models import NetworkMember
 from kring.plans.models import Plan
-from kring.retention.destruction import KEPT_BY_NUMBER, KEPT_OWN, case_bound_models, case_id_tables, destroy_case
+from kring.retention import services
+from kring.retention.destruction import KEPT_BY_NUMBER, KEPT_OWN, case_bound_models, case_id_tables
 from kring.retention.models import DestroyedCase, RetentionPeriod
+from kring.retention.tasks import run_batch
 
 MONTHS = "januari februari maart april mei juni juli augustus september oktober november december".split()
 
@@ -157,8 +160,17 @@ def test_a_destroyed_demo_case_leaves_no_name_birth_date_or_number_in_any_table_
     others = rows_per_case(exclude=case.pk)
     files_before = set(stored_files(document_store))
 
+    # The privacy officer of the case's organisation approves the batch; the worker's task destroys it.
+    officer = User.objects.get(
+        memberships__organisation=case.organisation, memberships__role=Role.PRIVACY_OFFICER, memberships__active=True
+    )
+    officer_actor = Actor(user=officer, ip_address="127.0.0.1", path="/retention/approve/")
+    assert [p.case_id for p in services.due_for_destruction(officer_actor)] == [case.pk]
+    with django_capture_on_commit_callbacks(execute=False):
+        batch = services.approve_batch(officer_actor, [case.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        summary = destroy_case(actor, case)
+        assert run_batch.call(batch.pk) == [case.pk]
+    summary = DestroyedCase.objects.get()
 
     assert not Case.objects.filter(pk=case.pk).exists()
     found = hits(needles, text_of_every_table(), stored_files(document_store))
