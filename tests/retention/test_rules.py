@@ -90,3 +90,14 @@ def test_closing_a_case_records_its_retention_and_reopening_removes_it(world):
     case.save()
     assert record_period(case) is None
     assert not RetentionPeriod.objects.filter(case=case).exists()
+
+
+@pytest.mark.django_db
+def test_the_case_page_shows_until_when_a_closed_case_is_kept(world, client):
+    case = make_case(world.a.team, world.a.case_worker)
+    client.force_login(world.a.case_worker)
+    assert "Bewaard tot" not in client.get(f"/cases/{case.pk}/").content.decode()
+    case.status, case.closure_reason, case.closed_on = CaseStatus.CLOSED, "goals_reached", datetime.date(2026, 5, 1)
+    case.save()
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Bewaard tot 1 mei 2046" in page
