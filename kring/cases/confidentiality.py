@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from .choices import ContactConfidentiality
@@ -131,15 +132,27 @@ def no_contact_names(case, recipient_ids) -> list[str]:
     )
 
 
-def case_marks(case) -> dict:
-    """The case page's marks (registered in ``apps.py``): "address confidential", "no contact with …"."""
+def case_marks(case, persons=None) -> dict:
+    """The case page's marks (registered in ``apps.py``): "address confidential", "no contact with …".
+
+    With the persons the page read already (``queries.case_detail`` marks each one that is kept from somebody), this
+    costs no query unless the case has a no-contact mark."""
     marks: dict[int, list[str]] = {}
-    for person in Person.objects.filter(case=case).exclude(contact_confidentiality=ContactConfidentiality.NONE):
-        marks.setdefault(person.pk, []).append(
-            _("address confidential")
-            if person.contact_confidentiality == ContactConfidentiality.ADDRESS
-            else _("contact details confidential")
-        )
-    for mark in NoContact.objects.filter(case=case).select_related("person"):
-        marks.setdefault(mark.kept_from_id, []).append(_("no contact with %(name)s") % {"name": mark.person})
+    if persons is None:
+        persons = list(Person.objects.filter(case=case).annotate(kept_from_somebody=kept_from_somebody()))
+    for person in persons:
+        if person.contact_confidentiality != ContactConfidentiality.NONE:
+            marks.setdefault(person.pk, []).append(
+                _("address confidential")
+                if person.contact_confidentiality == ContactConfidentiality.ADDRESS
+                else _("contact details confidential")
+            )
+    if any(getattr(person, "kept_from_somebody", True) for person in persons):
+        for mark in NoContact.objects.filter(case=case).select_related("person"):
+            marks.setdefault(mark.kept_from_id, []).append(_("no contact with %(name)s") % {"name": mark.person})
     return {person_id: "; ".join(words) for person_id, words in marks.items()}
+
+
+def kept_from_somebody():
+    """An annotation for a query of persons: whether a no-contact mark keeps the person from somebody."""
+    return Exists(NoContact.objects.filter(kept_from=OuterRef("pk")))

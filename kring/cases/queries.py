@@ -187,8 +187,11 @@ def get_case(actor, case_id, log: bool = True) -> Case:
 
 def case_detail(actor, case_id):
     """Everything the case page shows: the case, its persons, team and consents; every person read is logged."""
+    from .confidentiality import kept_from_somebody
+
     case = get_case(actor, case_id, log=False)
-    persons = list(case.persons.all())
+    # Whether a no-contact mark keeps a person from somebody rides along, so the marks cost no query of their own.
+    persons = list(case.persons.annotate(kept_from_somebody=kept_from_somebody()))
     team = list(case.team_members.select_related("user"))
     consents = list(case.consents.select_related("person", "recorded_by"))
     log_access(actor, Action.VIEW, [case_access(case)] + [person_access(p) for p in persons])

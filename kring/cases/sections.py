@@ -69,14 +69,14 @@ _person_marks: dict[str, Callable[[object], dict]] = {}
 
 
 def register_person_marks(name: str, marks: Callable) -> None:
-    """Offer marks beside the persons of the case page's person table: ``marks(case)`` returns person id -> the
-    words of the mark, read once per page."""
+    """Offer marks beside the persons of the case page's person table: ``marks(case, persons)`` returns person id
+    -> the words of the mark, read once per page; ``persons`` are the persons the page read already (or None)."""
     _person_marks[name] = marks
 
 
-def person_marks(case) -> dict[int, list[str]]:
+def person_marks(case, persons=None) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
     for name in sorted(_person_marks):
-        for person_id, words in _person_marks[name](case).items():
+        for person_id, words in _person_marks[name](case, persons).items():
             found.setdefault(person_id, []).append(str(words))
     return found

@@ -28,7 +28,7 @@ def unsafe_ids(person_ids: Iterable) -> set[int]:
     )
 
 
-def case_marks(case) -> dict:
+def case_marks(case, persons=None) -> dict:
     """The case page's mark beside each person marked unsafe (registered in ``apps.py``): one query."""
     words = _("marked unsafe on the network map")
     ids = NetworkMember.objects.filter(case=case, safety=Safety.UNSAFE).values_list("person_id", flat=True)

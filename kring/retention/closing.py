@@ -49,5 +49,7 @@ def connect() -> None:
 
 
 def section_context(request, case) -> dict:
-    period = RetentionPeriod.objects.filter(case=case).first()
-    return {"retention_period": period}
+    # Only a closed case has a retention period: an open case's page spends no query on it.
+    if case.status != CaseStatus.CLOSED:
+        return {"retention_period": None}
+    return {"retention_period": RetentionPeriod.objects.filter(case=case).first()}

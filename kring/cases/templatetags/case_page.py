@@ -50,7 +50,7 @@ def person_marks(context, person):
     worked out once per page for all persons of the page's case."""
     marks = context.render_context.get("kring_person_marks")
     if marks is None:
-        marks = registered_marks(context["case"])
+        marks = registered_marks(context["case"], context.get("persons"))
         context.render_context["kring_person_marks"] = marks
     return format_html_join(
         " ", '<span class="badge acute">{}</span>', ((words,) for words in marks.get(person.pk, ()))
