@@ -38,25 +38,12 @@ from kring.core.actor import Actor
 
 from . import partitions
 from .models import AccessLogArchive, AccessLogEntry, AccessLogSettings, Action
-from .services import Access, log_access
+from .services import COLUMNS, Access, log_access
 
 JOB_PATH = "job:access_log_retention"
 # Held for the whole run on PostgreSQL so two workers never archive the same month at once.
 ADVISORY_LOCK = 7_513_0165
-ARCHIVE_COLUMNS = (
-    "id",
-    "at",
-    "user_id",
-    "user_label",
-    "organisation_id",
-    "case_id",
-    "record_type",
-    "record_id",
-    "action",
-    "ip_address",
-    "path",
-    "detail",
-)
+ARCHIVE_COLUMNS = ("id", *COLUMNS)  # every column of an entry, its id first
 
 
 # ---- the settings --------------------------------------------------------------------------------------------

@@ -117,57 +117,52 @@ def produce(request, request_id):
     return redirect("privacy:detail", request_id)
 
 
-@login_required
-@require_POST
-def extend(request, request_id):
+def _form_on_the_request(request, request_id, form_class, slot: str, save, done: str):
+    """One form of the request's page: valid input goes to ``save(actor, record, cleaned_data)``; its errors, or the
+    form's own, show on the page in the form's place (``slot``)."""
     actor = _actor(request)
     record = queries.get_request(actor, request_id, log=False)
-    form = ExtensionForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.extend_request(
-                actor, record.pk, form.cleaned_data["extended_months"], form.cleaned_data["extension_reason"]
-            )
+            save(actor, record, form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("The term is extended."))
+            messages.success(request, done)
             return redirect("privacy:detail", record.pk)
-    return _detail(request, record, extension=form)
+    return _detail(request, record, **{slot: form})
+
+
+@login_required
+@require_POST
+def extend(request, request_id):
+    def save(actor, record, data):
+        services.extend_request(actor, record.pk, data["extended_months"], data["extension_reason"])
+
+    return _form_on_the_request(request, request_id, ExtensionForm, "extension", save, _("The term is extended."))
 
 
 @login_required
 @require_POST
 def close(request, request_id):
-    actor = _actor(request)
-    record = queries.get_request(actor, request_id, log=False)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.close_request(actor, record.pk, form.cleaned_data["status"], form.cleaned_data["notes"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The outcome is recorded."))
-            return redirect("privacy:detail", record.pk)
-    return _detail(request, record, close=form)
+    def save(actor, record, data):
+        services.close_request(actor, record.pk, data["status"], data["notes"])
+
+    return _form_on_the_request(request, request_id, CloseForm, "close", save, _("The outcome is recorded."))
 
 
 @login_required
 @require_POST
 def rectify(request, request_id):
-    actor = _actor(request)
-    record = queries.get_request(actor, request_id, log=False)
-    form = RectificationForm(request.POST)
-    if form.is_valid() and record.person is not None:
-        try:
-            services.record_rectification(actor, {**form.cleaned_data, "person_id": record.person_id})
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The rectification request is recorded."))
-            return redirect("privacy:detail", record.pk)
-    return _detail(request, record, rectification=form)
+    def save(actor, record, data):
+        if record.person is None:
+            raise ValidationError(_("This request names no person of a case."))
+        services.record_rectification(actor, {**data, "person_id": record.person_id})
+
+    return _form_on_the_request(
+        request, request_id, RectificationForm, "rectification", save, _("The rectification request is recorded.")
+    )
 
 
 @login_required
