@@ -492,6 +492,8 @@ PERSON_COLUMNS = [
     "address",
     "language",
     "interpreter_needed",
+    "contact_confidentiality",
+    "confidentiality_reason",
     "version",
     "created_at",
 ]
@@ -696,6 +698,8 @@ def generate(world, rng, assignments, persons_for):
                     address if household else "",
                     language,
                     language != "Nederlands" and rng.random() < 0.3,
+                    "none",  # contact details not confidential
+                    "",
                     1,
                     now,
                 )
