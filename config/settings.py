@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "kring.evaluation",
     "kring.privacy",
     "kring.retention",
+    "kring.transfer",
     "kring.worklists",
     "kring.web",
 ]
