@@ -247,8 +247,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Documents on a case (kring.documents): their files in the storage "documents". By default a folder under var/
 # (KRING_DOCUMENT_ROOT), readable only by Kring's own user; with KRING_DOCUMENT_STORAGE=s3 an S3-compatible store
-# (AWS S3, MinIO, Ceph, ...) through django-storages, which is not installed by default: install it with
-# `pip install "django-storages[s3]>=1.14,<2"` (decision 150). Files are stored under random names, never served
+# (AWS S3, MinIO, Ceph, ...) through django-storages with boto3, which the lock files install (decisions 150, 211);
+# an installation without them is refused with what to install. Files are stored under random names, never served
 # by a URL of the store: Kring reads them back, checks their checksum and sends them as a download.
 KRING_DOCUMENT_MAX_BYTES = env.int("KRING_DOCUMENT_MAX_BYTES", default=25 * 1024 * 1024)
 KRING_DOCUMENT_STORAGE = env.str("KRING_DOCUMENT_STORAGE", default="filesystem")
