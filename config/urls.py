@@ -25,6 +25,7 @@ urlpatterns = [
     path("access-log/", include("kring.audit.urls")),
     path("privacy/", include("kring.privacy.urls")),
     path("retention/", include("kring.retention.urls")),
+    path("", include("kring.transfer.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -39,6 +40,8 @@ urlpatterns = [
     path("api/v1/", include("kring.measures.api_urls")),
     path("api/v1/", include("kring.evaluation.api_urls")),
     path("api/v1/", include("kring.privacy.api_urls")),
+    path("api/v1/", include("kring.retention.api_urls")),
+    path("api/v1/", include("kring.transfer.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
     # Last: whatever under /api/ no route above matched answers the API's JSON 404, not the HTML page.
     re_path(r"^api/", not_found, name="api-not-found"),
