@@ -25,11 +25,38 @@ def _day(value: str | None) -> str:
     return text
 
 
-DATE_KEYS = ("birth_date", "referral_date", "closed_on", "date", "from", "until", "given_on", "withdrawn_on", "when")
+DATE_KEYS = (
+    "birth_date",
+    "referral_date",
+    "closed_on",
+    "date",
+    "from",
+    "until",
+    "given_on",
+    "withdrawn_on",
+    "when",
+    "offered_on",
+    "invited_on",
+    "preparation_contact_on",
+    "judged_on",
+)
 
 
 def _readable(rows: list[dict]) -> list[dict]:
-    return [{k: (_day(v) if k in DATE_KEYS else v) for k, v in row.items()} for row in rows]
+    """Dates written out, also in the rows nested in a row (a trajectory's history)."""
+    return [
+        {
+            k: (
+                _day(v)
+                if k in DATE_KEYS
+                else _readable(v)
+                if isinstance(v, list) and v and isinstance(v[0], dict)
+                else v
+            )
+            for k, v in row.items()
+        }
+        for row in rows
+    ]
 
 
 def answer_html(export) -> str:
@@ -44,6 +71,8 @@ def answer_html(export) -> str:
         "case": sections["case"][0],
         "s": sections,
         "withheld_count": len(sections["withheld"]),
+        # How many records are held back and why, never which (decision 206).
+        "withheld_by_reason": export.withheld_by_reason(),
     }
     return render_to_string("privacy/answer_nl.html", context)
 

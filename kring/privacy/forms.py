@@ -1,9 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import RectificationDecision, RectificationTarget, RequestStatus
+from .models import RectificationDecision, RectificationTarget, RequestStatus, WithheldReason
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionedForm(forms.Form):
+    """A form that changes a versioned record carries the version it was opened at (decision 208)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
 class PersonSearchForm(forms.Form):
@@ -25,7 +31,7 @@ class RequestForm(forms.Form):
     notes = forms.CharField(label=_("notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(VersionedForm):
     extended_months = forms.TypedChoiceField(
         label=_("extend the term by"),
         coerce=int,
@@ -36,7 +42,7 @@ class ExtensionForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(VersionedForm):
     status = forms.ChoiceField(
         label=_("outcome"),
         choices=[
@@ -56,6 +62,17 @@ class RectificationForm(forms.Form):
     asked = forms.CharField(label=_("what is asked"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(VersionedForm):
     decision = forms.ChoiceField(label=_("decision"), choices=[c for c in RectificationDecision.choices if c[0]])
     answer = forms.CharField(label=_("answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class WithholdForm(forms.Form):
+    record_type = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    record_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    reason = forms.ChoiceField(label=_("reason"), choices=WithheldReason.choices)
+    explanation = forms.CharField(
+        label=_("explanation"),
+        max_length=500,
+        help_text=_("Why this record is withheld, without repeating what it says."),
+    )

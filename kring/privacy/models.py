@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from kring.accounts.models import Organisation
 from kring.cases.models import Person
@@ -50,6 +51,8 @@ class SubjectAccessRequest(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The history explains a stale edit: what another officer changed since the form was opened (decision 208).
+    history = HistoricalRecords(excluded_fields=["recorded_at"])
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -71,16 +74,26 @@ class SubjectAccessRequest(models.Model):
 class WithheldReason(models.TextChoices):
     OTHERS_PRIVACY = "others_privacy", _("another person's privacy (GDPR art. 15(4))")
     TEAM_ONLY = "team_only", _("working notes of the case team, not meant to be shared (GDPR art. 15(4))")
+    OTHERS_SAFETY = "others_safety", _("another person's safety (GDPR art. 15(4), UAVG art. 41(1)(i))")
+    SUBJECT_PROTECTION = "subject_protection", _("the protection of the person themselves (UAVG art. 41(1)(i))")
 
 
 class WithheldItem(models.Model):
-    """A record of the person's cases that the answer leaves out, by type and id (never its content)."""
+    """A record of the person's cases that the answer leaves out, by type and id (never its content).
+
+    Either a rule of the export left it out (``marked_by`` empty; recomputed at every export) or the privacy officer
+    withheld it by hand, with a reason and an explanation in their own words (kept until released; decision 206)."""
 
     request = models.ForeignKey(SubjectAccessRequest, on_delete=models.CASCADE, related_name="withheld")
     record_type = models.CharField(_("record type"), max_length=40)
     record_id = models.CharField(_("record"), max_length=64)
     case_id = models.BigIntegerField(_("case"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=20, choices=WithheldReason.choices)
+    explanation = models.CharField(_("explanation"), max_length=500, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -124,6 +137,8 @@ class RectificationRequest(models.Model):
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["recorded_at"])
 
     class Meta:
         ordering = ["-requested_on", "-id"]

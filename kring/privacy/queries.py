@@ -88,7 +88,9 @@ def same_person_elsewhere(person: Person) -> list[Person]:
 def requests(actor) -> list[SubjectAccessRequest]:
     organisation_ids = officer_organisations(actor)
     found = list(
-        SubjectAccessRequest.objects.filter(organisation_id__in=organisation_ids).select_related("person__case")
+        SubjectAccessRequest.objects.filter(organisation_id__in=organisation_ids)
+        .select_related("person__case")
+        .prefetch_related("withheld")
     )
     if found:
         log_access(actor, Action.LIST, [request_access(r) for r in found])
@@ -102,7 +104,7 @@ def _refuse_other(actor, model, record_type, record_id, access) -> NoReturn:
     raise NotFound()
 
 
-def _as_id(value) -> int:
+def as_id(value) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -111,9 +113,10 @@ def _as_id(value) -> int:
 
 def get_request(actor, request_id, *, log: bool = True) -> SubjectAccessRequest:
     organisation_ids = officer_organisations(actor)
-    request_id = _as_id(request_id)
+    request_id = as_id(request_id)
     found = (
-        SubjectAccessRequest.objects.select_related("person__case", "answered_by")
+        SubjectAccessRequest.objects.select_related("person__case__organisation", "answered_by")
+        .prefetch_related("withheld")
         .filter(pk=request_id, organisation_id__in=organisation_ids)
         .first()
         if 0 < request_id < 2**63
@@ -136,7 +139,7 @@ def rectifications(actor) -> list[RectificationRequest]:
 
 def get_rectification(actor, request_id) -> RectificationRequest:
     organisation_ids = officer_organisations(actor)
-    request_id = _as_id(request_id)
+    request_id = as_id(request_id)
     found = (
         RectificationRequest.objects.select_related("person")
         .filter(pk=request_id, organisation_id__in=organisation_ids)

@@ -11,14 +11,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kring.audit.models import Action
-from kring.audit.services import Access, log_access, person_access
+from kring.audit.services import log_access, person_access
 from kring.core.actor import Actor
-from kring.core.forms import apply_service_errors
-from kring.journal.queries import entries_visible_to_person
+from kring.core.errors import StaleEdit
+from kring.core.forms import apply_service_errors, at_version
 
 from . import queries, services
-from .forms import CloseForm, DecisionForm, ExtensionForm, PersonSearchForm, RectificationForm, RequestForm
-from .models import RectificationRequest, WithheldItem
+from .forms import (
+    CloseForm,
+    DecisionForm,
+    ExtensionForm,
+    PersonSearchForm,
+    RectificationForm,
+    RequestForm,
+    WithholdForm,
+)
+from .gathering import gather
+from .models import RectificationRequest
 
 SANDBOX = "sandbox; default-src 'none'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 
@@ -73,30 +82,31 @@ def new_request(request):
     )
 
 
-def _detail(request, record, **forms):
+def _detail(request, record, stale=None, **forms):
+    """The request's page: its term and outcome, what the answer holds (each record with a form to withhold it)
+    and what it withholds, and the rectification requests. What the answer holds is read as a view, logged."""
     actor = _actor(request)
     person = record.person
-    entries = list(entries_visible_to_person(person)) if person else []
+    export = gather(actor, record, Action.VIEW) if person else None
+    version = {"version": record.version}
     context = {
         "record": record,
-        "withheld": list(WithheldItem.objects.filter(request=record)),
+        "export": export,
+        "withheld": services.withheld_of(record),
+        "withhold_form": forms.get("withhold") or WithholdForm(),
         "rectifications": list(
-            RectificationRequest.objects.filter(person=person).order_by("-requested_on") if person else []
+            RectificationRequest.objects.filter(person=person).order_by("-requested_on", "-id") if person else []
         ),
-        "entries": entries,
         "today": timezone.localdate(),
-        "extension": forms.get("extension") or ExtensionForm(),
-        "close": forms.get("close") or CloseForm(),
+        "stale": stale,
+        "extension": forms.get("extension") or ExtensionForm(initial=version),
+        "close": forms.get("close") or CloseForm(initial=version),
         "rectification": forms.get("rectification")
         or RectificationForm(initial={"requested_on": timezone.localdate()}),
     }
     if person:
-        log_access(
-            actor,
-            Action.VIEW,
-            [person_access(person)] + [Access("journal_entry", e.pk, e.case_id, e.organisation_id) for e in entries],
-        )
-    status = 400 if forms else 200
+        log_access(actor, Action.VIEW, [person_access(person)])
+    status = 409 if stale else (400 if forms else 200)
     return render(request, "privacy/detail.html", context, status=status)
 
 
@@ -119,13 +129,17 @@ def produce(request, request_id):
 
 def _form_on_the_request(request, request_id, form_class, slot: str, save, done: str):
     """One form of the request's page: valid input goes to ``save(actor, record, cleaned_data)``; its errors, or the
-    form's own, show on the page in the form's place (``slot``)."""
+    form's own, show on the page in the form's place (``slot``). A stale change shows the page again with what
+    changed meanwhile and the input kept, now at the stored version (409)."""
     actor = _actor(request)
     record = queries.get_request(actor, request_id, log=False)
     form = form_class(request.POST)
     if form.is_valid():
         try:
             save(actor, record, form.cleaned_data)
+        except StaleEdit as error:
+            fresh = queries.get_request(actor, request_id, log=False)
+            return _detail(request, fresh, stale=error, **{slot: form_class(at_version(request.POST, fresh.version))})
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -138,7 +152,7 @@ def _form_on_the_request(request, request_id, form_class, slot: str, save, done:
 @require_POST
 def extend(request, request_id):
     def save(actor, record, data):
-        services.extend_request(actor, record.pk, data["extended_months"], data["extension_reason"])
+        services.extend_request(actor, record.pk, data["extended_months"], data["extension_reason"], data["version"])
 
     return _form_on_the_request(request, request_id, ExtensionForm, "extension", save, _("The term is extended."))
 
@@ -147,7 +161,7 @@ def extend(request, request_id):
 @require_POST
 def close(request, request_id):
     def save(actor, record, data):
-        services.close_request(actor, record.pk, data["status"], data["notes"])
+        services.close_request(actor, record.pk, data["status"], data["notes"], data["version"])
 
     return _form_on_the_request(request, request_id, CloseForm, "close", save, _("The outcome is recorded."))
 
@@ -166,19 +180,51 @@ def rectify(request, request_id):
 
 
 @login_required
+@require_POST
+def withhold(request, request_id):
+    def save(actor, record, data):
+        services.withhold(actor, record.pk, data)
+
+    return _form_on_the_request(
+        request, request_id, WithholdForm, "withhold", save, _("The record is withheld from the answer.")
+    )
+
+
+@login_required
+@require_POST
+def release(request, request_id, item_id):
+    try:
+        services.release(_actor(request), request_id, item_id)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The record is part of the answer again."))
+    return redirect("privacy:detail", request_id)
+
+
+@login_required
 def rectification(request, request_id):
     actor = _actor(request)
     record = queries.get_rectification(actor, request_id)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, initial={"version": record.version})
+    stale = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.decide_rectification(actor, record.pk, form.cleaned_data["decision"], form.cleaned_data["answer"])
+            services.decide_rectification(actor, record.pk, data["decision"], data["answer"], data["version"])
+        except StaleEdit as error:
+            stale = error
+            record = RectificationRequest.objects.select_related("person").get(pk=record.pk)
+            form = DecisionForm(at_version(request.POST, record.version))
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The decision is recorded."))
             return redirect("privacy:rectification", record.pk)
-    return render(request, "privacy/rectification.html", {"record": record, "form": form})
+    status = 409 if stale else (400 if form.errors else 200)
+    return render(
+        request, "privacy/rectification.html", {"record": record, "form": form, "stale": stale}, status=status
+    )
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
