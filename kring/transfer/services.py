@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kring.accounts.models import Organisation, Role, Team
+from kring.accounts.models import Jurisdiction, Organisation, Role, Team
 from kring.audit.services import Access, Action, case_access, log_access
 from kring.cases.choices import (
     LEGAL_CONTEXTS_BY_JURISDICTION,
@@ -205,7 +205,7 @@ def propose(actor, case_id, data: dict) -> Transfer:
         errors.setdefault("__all__", []).append(
             _("This case has a proposed transfer already. Withdraw it first to propose another.")
         )
-    receiver = data.get("receiving_organisation")
+    receiver: Any = data.get("receiving_organisation")
     external = str(data.get("external_receiver") or "").strip()
     organisation = None
     if receiver not in (None, ""):
@@ -382,7 +382,7 @@ def _target(transfer: Transfer, data: dict) -> dict:
         team = None
     if team is None:
         errors["team"] = [_("Choose a team of your organisation.")]
-    allowed = {c.value for c in LEGAL_CONTEXTS_BY_JURISDICTION[organisation.jurisdiction]}
+    allowed = {c.value for c in LEGAL_CONTEXTS_BY_JURISDICTION[Jurisdiction(organisation.jurisdiction)]}
     legal_context = str(data.get("legal_context") or "")
     if legal_context not in allowed:
         errors["legal_context"] = [_("Choose the legal context of the case in your organisation.")]
@@ -417,7 +417,11 @@ def _accept(actor, transfer_id, data, expected_version, stored) -> tuple[Case, s
     target = _target(transfer, data)
     sending_case = None
     if transfer.direction == Direction.INTERNAL:
-        sending_case = Case.objects.select_for_update().filter(pk=transfer.sending_case_id).first()
+        sending_case = (
+            Case.objects.select_for_update().filter(pk=transfer.sending_case_id).first()
+            if transfer.sending_case_id
+            else None
+        )
         if sending_case is None or sending_case.status == CaseStatus.CLOSED:
             raise ValidationError(_("The sending case is closed or gone; this transfer can no longer be accepted."))
         body, files, items = content_module.build(sending_case, transfer)
@@ -475,8 +479,17 @@ def _accept(actor, transfer_id, data, expected_version, stored) -> tuple[Case, s
 
 
 @logs_refusals
-@transaction.atomic
 def refuse(actor, transfer_id, reason: str, expected_version) -> Transfer:
+    """Refuse the transfer with a reason the sender reads. A refused package is not kept: only the record that it
+    came and was refused stays."""
+    with transaction.atomic():
+        transfer, package_name = _refuse_transfer(actor, transfer_id, reason, expected_version)
+    if package_name:
+        document_storage.delete(package_name)
+    return transfer
+
+
+def _refuse_transfer(actor, transfer_id, reason: str, expected_version) -> tuple[Transfer, str]:
     transfer = _receiver_transfer(actor, transfer_id)
     _check_version(transfer, expected_version)
     _check_open(transfer)
@@ -495,10 +508,7 @@ def refuse(actor, transfer_id, reason: str, expected_version) -> Transfer:
     transfer.version += 1
     transfer.save()
     log_access(actor, Action.UPDATE, both_sides(transfer), detail="transfer refused")
-    if package_name:
-        # A refused package is not kept: only the record that it came and was refused stays.
-        transaction.on_commit(lambda: document_storage.delete(package_name))
-    return transfer
+    return transfer, package_name
 
 
 # ---- packages ------------------------------------------------------------------------------------------------
