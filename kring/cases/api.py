@@ -29,6 +29,8 @@ from .serializers import (
     ConsentInputSerializer,
     ConsentSerializer,
     ConsentWithdrawalSerializer,
+    NoContactInputSerializer,
+    NoContactSerializer,
     PersonChangesSerializer,
     PersonInputSerializer,
     PersonSerializer,
@@ -346,3 +348,46 @@ class CapabilityListView(JsonApiView):
         data = parse_input(CapabilityInputSerializer, request.data)
         judgement = services.record_capability(Actor.from_request(request), case_id, data)
         return Response(CapabilitySerializer(judgement).data, status=status.HTTP_201_CREATED)
+
+
+class NoContactListView(JsonApiView):
+    @extend_schema(
+        operation_id="case_no_contact_list",
+        tags=["confidentiality"],
+        summary='The case\'s "no contact" marks',
+        description="Each mark keeps everything that locates `person` (address, phone, e-mail, a meeting at their "
+        "home) from `kept_from`. Only the case team sees them.",
+        responses={200: NoContactSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, case_id):
+        actor = Actor.from_request(request)
+        case = queries.get_case(actor, case_id)
+        return Response(NoContactSerializer(queries.no_contact_marks(actor, case), many=True).data)
+
+    @extend_schema(
+        operation_id="case_no_contact_create",
+        tags=["confidentiality"],
+        summary='Record a "no contact" mark between two persons of the case',
+        description="Both persons must be of this case and differ; a pair is marked once.",
+        request=NoContactInputSerializer,
+        responses={201: NoContactSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, case_id):
+        check_case_visible(request, case_id)
+        data = parse_input(NoContactInputSerializer, request.data)
+        mark = services.record_no_contact(Actor.from_request(request), case_id, data)
+        return Response(NoContactSerializer(mark).data, status=status.HTTP_201_CREATED)
+
+
+class NoContactDetailView(JsonApiView):
+    @extend_schema(
+        operation_id="case_no_contact_destroy",
+        tags=["confidentiality"],
+        summary='End a "no contact" mark',
+        description="The mark is removed; the case's history keeps it.",
+        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def delete(self, request, case_id, no_contact_id):
+        check_case_visible(request, case_id)
+        services.end_no_contact(Actor.from_request(request), case_id, no_contact_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -25,4 +25,10 @@ urlpatterns = [
         name="authority_end",
     ),
     path("cases/<int:case_id>/capability/", api.CapabilityListView.as_view(), name="capability"),
+    path("cases/<int:case_id>/no-contact/", api.NoContactListView.as_view(), name="no_contacts"),
+    path(
+        "cases/<int:case_id>/no-contact/<int:no_contact_id>/",
+        api.NoContactDetailView.as_view(),
+        name="no_contact",
+    ),
 ]

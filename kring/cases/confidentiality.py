@@ -13,6 +13,7 @@ a person under a no-contact mark).
 from __future__ import annotations
 
 import enum
+import re
 
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
@@ -91,7 +92,10 @@ def safe_place(case, place: str, recipient=None) -> str:
     """The meeting place as an outsider may read it: empty when it is the confidential address of a person of
     the case, or the address of a person the recipient is kept from (for no named recipient: of anyone a
     no-contact mark protects) (decision 187)."""
-    return "" if is_protected_value(case, place, "address", recipient) else place
+    if is_protected_value(case, place, "address", recipient):
+        return ""
+    # A place that mentions the address (its street and number, or its postcode) gives it away as well.
+    return "" if protected_addresses_in(case, place, recipient=recipient) else place
 
 
 def safe_phone(case, phone: str, recipient=None) -> str:
@@ -156,3 +160,91 @@ def case_marks(case, persons=None) -> dict:
 def kept_from_somebody():
     """An annotation for a query of persons: whether a no-contact mark keeps the person from somebody."""
     return Exists(NoContact.objects.filter(kept_from=OuterRef("pk")))
+
+
+# ---- the warning before a document goes to someone a mark keeps something from (decision 201) ----------------
+
+
+def kept_from_among(case, recipient, person_ids) -> list:
+    """The persons among ``person_ids`` (those a document names, or brings the recipient together with) whom a
+    no-contact mark keeps from ``recipient``: the document would tell the recipient where, or with whom, they
+    are. Empty when no mark concerns the recipient (one query)."""
+    if recipient is None or getattr(recipient, "pk", None) is None:
+        return []
+    wanted = {int(getattr(p, "pk", p)) for p in person_ids if p not in (None, "")} - {recipient.pk}
+    if not wanted:
+        return []
+    marks = NoContact.objects.filter(case=case, kept_from=recipient, person_id__in=wanted).select_related("person")
+    return sorted({mark.person for mark in marks}, key=lambda person: (person.full_name, person.pk))
+
+
+# ---- a confidential address written in free text (decision 202) ------------------------------------------------
+
+_POSTCODE = re.compile(r"(?<![0-9a-z])([1-9][0-9]{3})\s?([a-z]{2})(?![0-9a-z])")
+_STREET_NUMBER = re.compile(r"([^\W\d_][^\W\d_' .-]*(?:[ '.-]+[^\W\d_]+)*)\s+([0-9]+)(?![0-9])")
+
+
+def _fold(text: str) -> str:
+    """Case folded, every run of characters that is not a letter or digit one space."""
+    return " ".join(re.sub(r"[\W_]+", " ", (text or "").casefold()).split())
+
+
+def address_keys(address: str) -> list[str]:
+    """What identifies a stored address in somebody's writing: its street with house number ("geheimstraat 7")
+    and a Dutch postcode ("3511 ab"), folded. A Belgian postcode (four digits) alone says too little to count."""
+    keys = []
+    folded_first_line = _fold((address or "").split(",")[0])
+    street = _STREET_NUMBER.search(folded_first_line)
+    if street:
+        keys.append(f"{street.group(1)} {street.group(2)}")
+    postcode = _POSTCODE.search((address or "").casefold())
+    if postcode:
+        keys.append(f"{postcode.group(1)} {postcode.group(2)}")
+    return keys
+
+
+def _contains(folded_text: str, key: str) -> bool:
+    if re.fullmatch(r"[0-9]{4} [a-z]{2}", key):
+        number, letters = key.split()
+        pattern = rf"(?<![0-9a-z]){number} ?{letters}(?![0-9a-z])"
+    else:
+        pattern = rf"(?<![0-9a-z]){re.escape(key)}(?![0-9])"
+    return re.search(pattern, folded_text) is not None
+
+
+def protected_addresses_in(case, *texts: str, recipient=None) -> list[str]:
+    """The names of the persons of the case whose protected address a text mentions (street and number, or
+    postcode, however it is written): a confidential address, or the address of anyone a no-contact mark
+    protects (from ``recipient`` only, when one is given). For the warning to a writer and before a document
+    goes out; it does not change the text."""
+    folded = _fold(" ".join(t for t in texts if t))
+    if not folded:
+        return []
+    protected = (
+        kept_from(case, recipient)
+        if recipient is not None
+        else set(NoContact.objects.filter(case=case).values_list("person_id", flat=True))
+    )
+    names = set()
+    for person in Person.objects.filter(case=case).exclude(address=""):
+        if "address" not in hidden_fields(person) and person.pk not in protected:
+            continue
+        if any(_contains(folded, key) for key in address_keys(person.address)):
+            names.add(person.full_name)
+    return sorted(names)
+
+
+def address_warning(names) -> str:
+    """The writer's warning (not a refusal) for ``protected_addresses_in``."""
+    if not names:
+        return ""
+    return _(
+        "This text contains the confidential address of %(names)s. Check that it may be written here: whoever "
+        "reads this text can learn where they live."
+    ) % {"names": ", ".join(names)}
+
+
+def address_warning_for(case, *texts: str) -> str:
+    """The writer's warning for texts just saved (a journal entry, an agreement, a meeting place): "" when they
+    mention no protected address."""
+    return address_warning(protected_addresses_in(case, *texts))

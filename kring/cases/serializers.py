@@ -23,7 +23,7 @@ from kring.core.api import (
 
 from .choices import CaseRole, CaseStatus, LegalContext
 from .forms import ReferralPersonFormSet
-from .models import CapabilityJudgement, Case, CaseTeamMember, Consent, ParentalAuthority, Person
+from .models import CapabilityJudgement, Case, CaseTeamMember, Consent, NoContact, ParentalAuthority, Person
 from .services import CAPABILITY_FIELDS, CASE_FIELDS, CONSENT_FIELDS, PERSON_FIELDS
 
 # A referral starts as "referred"; status and closure are changed later, on the case itself.
@@ -288,3 +288,39 @@ class CapabilityInputSerializer(RefuseUnknownFields, serializers.ModelSerializer
     class Meta:
         model = CapabilityJudgement
         fields = CAPABILITY_FIELDS
+
+
+# --- "No contact" marks (decisions 186 and 200) ----------------------------------------------------------------
+
+
+class NoContactSerializer(OutputModelSerializer):
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    kept_from_name = serializers.CharField(source="kept_from.full_name", read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.__str__", read_only=True)
+
+    class Meta:
+        model = NoContact
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "kept_from",
+            "kept_from_name",
+            "reason",
+            "since",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "person": {"help_text": "The protected person: nothing that locates them reaches `kept_from`."},
+            "kept_from": {"help_text": "The person the protected person's whereabouts are kept from."},
+        }
+
+
+class NoContactInputSerializer(RefuseUnknownFields, serializers.Serializer):
+    # Ids, resolved by the service among this case's persons only.
+    person = id_field(help_text="The id of the person to protect (a person of this case).")
+    kept_from = id_field(help_text="The id of the person they are kept from (another person of this case).")
+    reason = serializers.CharField(max_length=500, help_text="Why the mark is needed (a court order, a threat).")
+    since = serializers.DateField(required=False, help_text="Since when; today when left out. Not in the future.")

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kring.cases.confidentiality import address_warning_for
 from kring.cases.editing import can_edit_case
 from kring.cases.queries import get_case, log_person_choices
 from kring.core.actor import Actor
@@ -49,6 +50,13 @@ def journal(request, pk):
     )
 
 
+def _warn_about_addresses(request, case, text) -> None:
+    """Decision 202: a confidential address in the text is pointed out to the writer (the entry is kept)."""
+    warning = address_warning_for(case, text)
+    if warning:
+        messages.warning(request, warning)
+
+
 @login_required
 def write(request, pk):
     actor = Actor.from_request(request)
@@ -61,6 +69,7 @@ def write(request, pk):
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The journal entry was saved."))
+            _warn_about_addresses(request, case, form.cleaned_data.get("text", ""))
             return redirect("journal:list", pk=pk)
     log_person_choices(actor, form)
     return render(request, "journal/entry_form.html", {"case": case, "form": form})
@@ -83,6 +92,7 @@ def correct(request, pk, journal_entry_id):
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The correction was saved; the earlier version stays in the journal."))
+            _warn_about_addresses(request, case, form.cleaned_data.get("text", ""))
             return redirect("journal:list", pk=pk)
     log_person_choices(actor, form)
     return render(

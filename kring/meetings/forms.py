@@ -114,3 +114,9 @@ class AttendanceGridForm(forms.Form):
 
     def refusals(self) -> list[str]:
         return [str(message) for message in self.non_field_errors()]
+
+
+class LetterConfirmForm(forms.Form):
+    """The reason to make a letter for a person kept from someone invited too (decision 201)."""
+
+    reason = forms.CharField(label=_("Why nonetheless"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))

@@ -202,14 +202,16 @@ def calendar_export(actor, case_id, meeting_id) -> MeetingView:
     return view
 
 
-def letter_export(actor, case_id, meeting_id, invitation_id):
+def letter_export(actor, case_id, meeting_id, invitation_id, reason=""):
     """(meeting view, invitation) for one invitation letter; the invitation and its person are logged as
-    exported."""
+    exported. A letter to a person kept from someone invited too needs ``reason`` (``services.letter_guard``,
+    decision 201: a ValidationError on "reason" without one)."""
     case = case_queries.get_case(actor, case_id, log=False)
     view = meeting_view(case, _load(case, meeting_id))
     invitation = next((i for i in view.invitations if i.pk == int(invitation_id)), None)
     if invitation is None:
         raise NotFound()
+    services.letter_guard(actor, view, invitation, reason)
     log_access(
         actor,
         Action.EXPORT,

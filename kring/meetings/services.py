@@ -22,6 +22,7 @@ from kring.cases.editing import check_can_work_on, lock_case, logs_refusal, refu
 from kring.cases.models import CaseTeamMember, Person
 from kring.core.errors import NotFound
 from kring.core.history import set_history_user
+from kring.journal import services as journal_services
 from kring.network import unsafe
 from kring.network.core import stats
 from kring.network.core.kinship import read_relation
@@ -765,3 +766,56 @@ def share_contribution(
     contribution.save()
     log_access(actor, Action.UPDATE, [contribution_access(contribution, case.pk)])
     return contribution
+
+
+# ---- a document for someone a no-contact mark keeps something from (decision 201) ----------------------------
+
+REASON_LENGTH = 500
+
+
+def confirm_despite_no_contact(actor, case, recipient, protected, document: str, reason, field: str, warning: str):
+    """The rule before a document goes to ``recipient`` while a no-contact mark keeps ``protected`` (persons the
+    document names or brings them together with) from them: without a reason a ValidationError on ``field`` with
+    ``warning``; with one, a journal entry for the case team (hidden from the recipient) records who confirmed
+    which document for whom, and why. Returns the reason ("" when nothing was needed)."""
+    if not protected:
+        return ""
+    reason = str(reason or "").strip()[:REASON_LENGTH]
+    if not reason:
+        raise ValidationError({field: [warning]})
+    text = _(
+        "%(document)s made for %(recipient)s despite the no contact mark with %(names)s, confirmed with this "
+        "reason: %(reason)s"
+    ) % {
+        "document": document,
+        "recipient": recipient.full_name,
+        "names": ", ".join(p.full_name for p in protected),
+        "reason": reason,
+    }
+    journal_services.write_entry(
+        actor,
+        case.pk,
+        {
+            "occurred_at": timezone.now(),
+            "category": "decision",
+            "visibility": "team_only",
+            "text": text[:4000],
+            "persons": [recipient.pk, *(p.pk for p in protected)],
+            "hidden_from": [recipient.pk],
+        },
+    )
+    return reason
+
+
+def letter_guard(actor, view, invitation, reason) -> str:
+    """Decision 201: the letter to a person kept from someone who is invited to the same meeting tells them
+    where and when that person will be; it is made only with a reason (recorded, see above)."""
+    recipient = invitation.person
+    protected = confidentiality.kept_from_among(view.meeting.case, recipient, [i.person_id for i in view.invitations])
+    warning = _(
+        "%(recipient)s has a no contact mark with %(names)s, who is invited to this meeting too: this letter tells "
+        "%(recipient)s where and when they will be. Make the letter only with a reason."
+    ) % {"recipient": recipient.full_name, "names": ", ".join(p.full_name for p in protected)}
+    return confirm_despite_no_contact(
+        actor, view.meeting.case, recipient, protected, _("The invitation letter"), reason, "reason", warning
+    )

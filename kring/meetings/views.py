@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kring.cases import queries as case_queries
+from kring.cases.confidentiality import address_warning_for
 from kring.core.actor import Actor
 from kring.core.errors import StaleEdit, form_version
 from kring.core.forms import apply_service_errors, at_version, save_versioned
@@ -23,7 +24,16 @@ from kring.trajectories.core.states import ACTIVE
 
 from . import documents, queries, services
 from .choices import InvitationRole
-from .forms import AttendanceGridForm, CancelForm, ContributionForm, InvitationForm, MeetingForm, PartForm, ShareForm
+from .forms import (
+    AttendanceGridForm,
+    CancelForm,
+    ContributionForm,
+    InvitationForm,
+    LetterConfirmForm,
+    MeetingForm,
+    PartForm,
+    ShareForm,
+)
 
 
 def _actor(request):
@@ -56,6 +66,13 @@ def _in_local_time(view_func):
             return view_func(request, pk, *args, **kwargs)
 
     return login_required(wrapper)
+
+
+def _warn_about_addresses(request, case, place) -> None:
+    """Decision 202: a place that mentions a confidential address is pointed out (letters leave it out)."""
+    warning = address_warning_for(case, place)
+    if warning:
+        messages.warning(request, warning)
 
 
 def _check_change(request, pk, meeting_id):
@@ -102,6 +119,7 @@ def meeting_create(request, pk, trajectory_id):
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The meeting was planned."))
+            _warn_about_addresses(request, case, meeting.place)
             return redirect(_detail_url(pk, meeting.pk))
     return render(request, "meetings/meeting_form.html", {"case": case, "trajectory": trajectory, "form": form})
 
@@ -162,6 +180,7 @@ def meeting_edit(request, pk, meeting_id):
     result = save_versioned(request, form, save, refill)
     if result.saved:
         messages.success(request, _("The meeting was saved."))
+        _warn_about_addresses(request, view.case, result.form.cleaned_data.get("place", ""))
         return redirect(_detail_url(pk, meeting_id))
     cancel_form = CancelForm(initial={"version": meeting.version})
     return render(
@@ -506,7 +525,22 @@ def calendar_file(request, pk, meeting_id):
 
 @_in_local_time
 def letter(request, pk, meeting_id, invitation_id):
-    view, invitation = queries.letter_export(_actor(request), pk, meeting_id, invitation_id)
+    """An invitation letter. For a person kept from someone invited too (a no-contact mark) the page answers
+    first with the warning and a form; the letter is made once a reason is posted (decision 201)."""
+    form = LetterConfirmForm(request.POST if request.method == "POST" else None)
+    reason = form.cleaned_data["reason"] if form.is_bound and form.is_valid() else ""
+    try:
+        view, invitation = queries.letter_export(_actor(request), pk, meeting_id, invitation_id, reason=reason)
+    except ValidationError as error:
+        if form.is_bound:
+            apply_service_errors(form, error)
+        context = {
+            "form": form,
+            "warning": _messages_of(error)[0],
+            "cancel": _detail_url(pk, meeting_id),
+            "lang": _doc_language(request),
+        }
+        return render(request, "meetings/letter_confirm.html", context, status=400 if form.is_bound else 200)
     lang = _doc_language(request)
     response = HttpResponse(documents.letter_pdf(view, invitation, lang), content_type="application/pdf")
     name = "uitnodiging" if lang == "nl" else "invitation"

@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.audit.services import Action, log_access, person_access
+from kring.cases import confidentiality
 from kring.core.errors import NotFound
 from kring.meetings.documents import MONTHS, WEEKDAYS
+from kring.meetings.services import confirm_despite_no_contact
 from kring.methods.catalogue import catalogue
 from kring.network import unsafe
 
@@ -128,9 +130,29 @@ def member_export(actor, case_id, trajectory_id, person_id, unsafe_reason=""):
         _("%(name)s is marked unsafe on the network map. Say why they get this letter nonetheless."),
     )
     own = [a for a in _current(view.agreements) if person.pk in (a.owner_person_id, a.backup_person_id)]
+    # Decision 201: the letter to a person kept from someone it names (on their agreements, or the child the plan
+    # is about) is made only with a reason, recorded in the case journal for the team.
+    shown = {p.pk for p in view.case.persons.all() if p.is_central} | {p.pk for p in _named_persons(own)}
+    protected = confidentiality.kept_from_among(view.case, person, shown)
+    warning = _(
+        "%(recipient)s has a no contact mark with %(names)s, whom this letter names. Say why they get this letter "
+        "nonetheless."
+    ) % {"recipient": person.full_name, "names": ", ".join(p.full_name for p in protected)}
+    kept = confirm_despite_no_contact(
+        actor,
+        view.case,
+        person,
+        protected,
+        _("The letter with the agreements"),
+        unsafe_reason,
+        "unsafe_reason",
+        warning,
+    )
     accesses = [plan_access(view.plan), person_access(person)]
     accesses += [agreement_access(a) for a in own]
     detail = f"member document despite the network map: {reason}" if reason else "member document"
+    if kept:
+        detail = f"member document despite a no contact mark: {kept}"
     log_access(actor, Action.EXPORT, accesses, detail=detail[:300])
     return view, person, own
 

@@ -213,7 +213,13 @@ class LinkForm(forms.Form):
         label=_("valid for (days)"), min_value=1, max_value=LINK_DAYS_MAX, initial=LINK_DAYS_DEFAULT
     )
     unsafe_reason = forms.CharField(
-        label=_("why despite the network map"), max_length=500, required=False, help_text=UNSAFE_HELP
+        label=_("why nonetheless"),
+        max_length=500,
+        required=False,
+        help_text=_(
+            "Only when a person marked unsafe on the network map is involved, or the person has a no contact mark "
+            "with someone the link names: why nonetheless."
+        ),
     )
 
     def __init__(self, *args, persons=(), **kwargs):

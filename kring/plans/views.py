@@ -20,6 +20,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from kring.cases import queries as case_queries
+from kring.cases.confidentiality import address_warning_for
 from kring.core.actor import Actor
 from kring.core.errors import NotFound
 from kring.core.forms import apply_service_errors, at_version, save_versioned, submit_versioned
@@ -425,6 +426,14 @@ def _agreement_form(request, view, instance=None, data=None):
     )
 
 
+def _warn_about_addresses(request, case, text) -> None:
+    """Decision 202: an agreement that mentions a confidential address is pointed out to the writer (it is kept;
+    the plan's letters reach network members)."""
+    warning = address_warning_for(case, text)
+    if warning:
+        messages.warning(request, warning)
+
+
 @login_required
 def agreement_add(request, pk, trajectory_id):
     actor = _actor(request)
@@ -443,6 +452,7 @@ def agreement_add(request, pk, trajectory_id):
     result = save_versioned(request, _agreement_form(request, view, data=_posted(request)), save, refill)
     if result.saved:
         messages.success(request, _("The agreement was added."))
+        _warn_about_addresses(request, view.case, result.form.cleaned_data.get("what", ""))
         return redirect(_plan_url(pk, trajectory_id, "agreements"))
     return _render(
         request,
@@ -473,6 +483,7 @@ def agreement_edit(request, pk, trajectory_id, agreement_id):
     result = save_versioned(request, form, save, refill)
     if result.saved:
         messages.success(request, _("The agreement was saved."))
+        _warn_about_addresses(request, view.case, result.form.cleaned_data.get("what", ""))
         return redirect(_plan_url(pk, trajectory_id, "agreements"))
     return _render(
         request,

@@ -221,6 +221,10 @@ def build_rich_case(ns, tag):
         },
     )
     team_member = CaseTeamMember.objects.filter(case=case, user=ns.coordinator).get()
+    # A "no contact" mark between two persons no meeting or link of this world brings together.
+    no_contact = case_services.record_no_contact(
+        worker, case.pk, {"person": piet.pk, "kept_from": kees.pk, "reason": "Dreiging."}
+    )
     return SimpleNamespace(
         case=case,
         persons=list(case.persons.order_by("pk")),
@@ -254,6 +258,7 @@ def build_rich_case(ns, tag):
         document=document,
         journal_entry=journal_entry,
         team_member=team_member,
+        no_contact=no_contact,
     )
 
 
@@ -294,6 +299,7 @@ def record_ids(rich, route_name: str) -> dict:
         "attachment_id": rich.attachment.pk,
         "journal_entry_id": rich.journal_entry.pk,
         "document_id": rich.document.pk,
+        "no_contact_id": rich.no_contact.pk,
         "version_number": 1,
     }
     return ids

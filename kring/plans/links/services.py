@@ -22,12 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.audit.services import Access, Action, log_access
+from kring.cases import confidentiality
 from kring.cases.choices import ConsentPurpose
 from kring.cases.editing import check_can_work_on, lock_case, logs_refusal
 from kring.cases.models import Person
 from kring.cases.services import has_consent
 from kring.core.actor import Actor
 from kring.core.errors import NotFound
+from kring.meetings.services import confirm_despite_no_contact
 from kring.network import unsafe
 
 from ..choices import AgreementStatus, PlanPart
@@ -93,8 +95,9 @@ def create_link(
         raise ValidationError({"valid_days": [_("Give a number of days.")]}) from None
     if not 1 <= days <= LINK_DAYS_MAX:
         raise ValidationError({"valid_days": [_("A link is valid for 1 to %(max)s days.") % {"max": LINK_DAYS_MAX}]})
+    named = persons_named(case, plan, parts)
     reason = unsafe.require_reason(
-        unsafe_names([person, *persons_named(case, plan, parts)]),
+        unsafe_names([person, *named]),
         unsafe_reason,
         "unsafe_reason",
         _(
@@ -102,6 +105,7 @@ def create_link(
             "nonetheless."
         ),
     )
+    reason = _no_contact_guard(actor, case, plan, person, named, unsafe_reason) or reason
     token = secrets.token_urlsafe(32)
     link = PersonalLink.objects.create(
         plan=plan,
@@ -116,6 +120,31 @@ def create_link(
     )
     log_access(actor, Action.CREATE, [link_access(link)], detail="despite the network map" if reason else "")
     return link, token
+
+
+def persons_on_the_link(case, plan, person, named) -> set[int]:
+    """Whom the link's page names: the case's central persons (the plan is about them), everyone on the holder's
+    own agreements (owner, backup, who checks) and the persons the shared parts name."""
+    ids = set(case.persons.filter(is_central=True).values_list("pk", flat=True)) | {p.pk for p in named}
+    own = plan.agreements.exclude(status=AgreementStatus.STOPPED).filter(
+        Q(owner_person=person) | Q(backup_person=person)
+    )
+    for row in own.values_list("owner_person_id", "backup_person_id", "checker_person_id"):
+        ids |= {pk for pk in row if pk}
+    return ids
+
+
+def _no_contact_guard(actor, case, plan, person, named, reason) -> str:
+    """Decision 201: a link for a person kept from someone the link's page names needs a reason, recorded in the
+    case journal (for the team only) and kept with the link."""
+    protected = confidentiality.kept_from_among(case, person, persons_on_the_link(case, plan, person, named))
+    warning = _(
+        "%(recipient)s has a no contact mark with %(names)s, whom this link's page names. Say why this link is "
+        "made nonetheless."
+    ) % {"recipient": person.full_name, "names": ", ".join(p.full_name for p in protected)}
+    return confirm_despite_no_contact(
+        actor, case, person, protected, _("The personal link"), reason, "unsafe_reason", warning
+    )
 
 
 def unsafe_names(persons) -> list[str]:
