@@ -29,6 +29,8 @@ class Transfer(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=TransferStatus.choices, default=TransferStatus.PROPOSED
     )
+    # Whose record this is: the sending organisation's, or for a package taken in, the receiving organisation's.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     # The sending side. The case is emptied if it is destroyed after its retention period; the number stays.
     sending_case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     sending_organisation = models.ForeignKey(

@@ -256,6 +256,7 @@ def propose(actor, case_id, data: dict) -> Transfer:
     assert central is not None
     include_journal = _flag(data.get("include_journal"))
     transfer = Transfer.objects.create(
+        organisation=case.organisation,
         direction=Direction.INTERNAL if organisation else Direction.OUTGOING,
         sending_case=case,
         sending_organisation=case.organisation,
@@ -690,6 +691,7 @@ def import_package(actor, organisation_id, data) -> Transfer:
     try:
         with transaction.atomic():
             transfer = Transfer.objects.create(
+                organisation_id=organisation_id,
                 direction=Direction.INCOMING,
                 sender_name=_summary_text(sender.name, 200),
                 sender_case_number=_summary_text(summary.get("sender_case_number"), 30),
