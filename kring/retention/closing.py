@@ -10,7 +10,7 @@ from kring.cases.choices import CaseStatus
 from kring.cases.models import Case, Person
 
 from . import rules
-from .models import RetentionPeriod
+from .models import RetentionExtension, RetentionPeriod
 
 
 def central_birth_date(case: Case):
@@ -26,6 +26,15 @@ def record_period(case: Case) -> RetentionPeriod | None:
     jurisdiction = case.organisation.jurisdiction
     rule = rules.rules().rule(jurisdiction, case.legal_context)
     until = rules.retain_until(rule, case.closed_on, central_birth_date(case))
+    # A period a privacy officer lengthened keeps its later end when the case is saved again (decision 212).
+    extended = (
+        RetentionExtension.objects.filter(period__case_id=case.pk)
+        .order_by("-new_until")
+        .values_list("new_until", flat=True)
+        .first()
+    )
+    if extended is not None and extended > until:
+        until = extended
     period, _created = RetentionPeriod.objects.update_or_create(
         case_id=case.pk,
         defaults={

@@ -176,8 +176,10 @@ def destroy_case(actor, case: Case, reason: str = "retention_ended") -> Destroye
 
 def _unlink_kept(found: dict) -> None:
     """Rows that stay (this app's own) lose their links to the rows that go."""
-    # The answer to a request to destroy may name the requester; its decision, exception and dates stay.
-    DestructionRequest.objects.filter(case_id__in=sorted(found.get(Case, ()))).update(answer="")
+    # The answer to a request to destroy, and its letter, may name the requester; decision, exception and dates stay.
+    DestructionRequest.objects.filter(case_id__in=sorted(found.get(Case, ()))).update(
+        answer="", letter=b"", letter_made_at=None
+    )
     for model in backed_up_models():
         if model._meta.label_lower not in KEPT_OWN:
             continue

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import LegalException, RequestDecision
+from .models import ExtensionReason, LegalException, RequestDecision
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -39,3 +39,15 @@ class DecisionForm(forms.Form):
         label=_("legal exception"), choices=[("", "—"), *LegalException.choices], required=False
     )
     answer = forms.CharField(label=_("answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ExtensionForm(forms.Form):
+    current_until = forms.DateField(widget=forms.HiddenInput)
+    new_until = forms.DateField(label=_("keep until"), widget=DATE)
+    reason = forms.ChoiceField(label=_("reason"), choices=[("", "—"), *ExtensionReason.choices])
+    explanation = forms.CharField(
+        label=_("explanation"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What makes keeping the file longer necessary, e.g. the court case and its number."),
+    )

@@ -28,6 +28,33 @@ class RetentionPeriod(models.Model):
         verbose_name_plural = _("retention periods")
 
 
+class ExtensionReason(models.TextChoices):
+    """Why a privacy officer kept a file longer than the rule (decision 212)."""
+
+    GOOD_CARE = "good_care", _("the care of a good care provider requires it (the child's interest)")
+    LEGAL_PROCEDURE = "legal_procedure", _("a complaint or court case is pending or expected")
+    PERSON_ASKED = "person_asked", _("the person asked to keep the file longer")
+    STATUTORY = "statutory", _("another statutory rule requires keeping it")
+
+
+class RetentionExtension(models.Model):
+    """A retention period lengthened by hand: by whom, why, from which day to which later day. Never edited; the
+    rows are the period's history. Destroyed with the case (it refers to the period, which refers to the case)."""
+
+    period = models.ForeignKey(RetentionPeriod, on_delete=models.CASCADE, related_name="extensions")
+    previous_until = models.DateField(_("kept until before"))
+    new_until = models.DateField(_("kept until"))
+    reason = models.CharField(_("reason"), max_length=30, choices=ExtensionReason.choices)
+    explanation = models.TextField(_("explanation"), max_length=2000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("extension of a retention period")
+        verbose_name_plural = _("extensions of retention periods")
+
+
 class DestructionBatch(models.Model):
     """Cases whose retention ended, approved for destruction at once by a privacy officer of their organisation.
     The case ids are kept (numbers of rows, not case numbers), so the batch can say which were destroyed."""
@@ -102,6 +129,9 @@ class DestructionRequest(models.Model):
     answer = models.TextField(_("answer"), max_length=4000, blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The answer as the letter the requester receives (a PDF in Dutch, decision 213), made when it is answered.
+    letter = models.BinaryField(default=b"", blank=True, editable=False)
+    letter_made_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -14,15 +14,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import Role
-from kring.audit.services import Access, Action, case_access, log_access
+from kring.audit.services import Access, Action, case_access, log_access, person_access
 from kring.cases import consent_rules
 from kring.cases.models import Case, ParentalAuthority, Person
 from kring.core.actor import Actor
 from kring.core.errors import NotFound
 
-from . import rules
+from . import letters, rules
 from .destruction import destroy_case
-from .models import DestructionBatch, DestructionRequest, LegalException, RequestDecision, RetentionPeriod
+from .models import (
+    DestructionBatch,
+    DestructionRequest,
+    ExtensionReason,
+    LegalException,
+    RequestDecision,
+    RetentionExtension,
+    RetentionPeriod,
+)
 
 
 def today() -> datetime.date:
@@ -180,7 +188,10 @@ def get_request(actor, request_id) -> DestructionRequest:
     if record is None:
         log_access(actor, Action.DENIED, [Access("destruction_request", request_id)])
         raise NotFound(_("This request does not exist."))
-    log_access(actor, Action.VIEW, [Access("destruction_request", record.pk, record.case_id, record.organisation_id)])
+    accesses = [Access("destruction_request", record.pk, record.case_id, record.organisation_id)]
+    if record.requested_by is not None:
+        accesses.append(person_access(record.requested_by))
+    log_access(actor, Action.VIEW, accesses)
     return record
 
 
@@ -213,6 +224,161 @@ def decide_request(actor, request_id, decision: str, legal_exception: str, answe
     record.version += 1
     record.save()
     log_access(actor, Action.UPDATE, [Access("destruction_request", record.pk, record.case_id, record.organisation_id)])
+    organisation = record.organisation
+    requester = record.requested_by
     if decision == RequestDecision.GRANTED and record.case is not None:
         destroy_case(actor, record.case, reason="request")
+        # The destruction emptied the request's links and answer; the letter is made from what stays (decision 213).
+        record.refresh_from_db()
+        requester = None
+    record.letter = letters.letter_pdf(record, organisation, requester)
+    record.letter_made_at = timezone.now()
+    DestructionRequest.objects.filter(pk=record.pk).update(letter=record.letter, letter_made_at=record.letter_made_at)
     return record
+
+
+def answer_letter(actor, request_id) -> tuple[DestructionRequest, bytes]:
+    """The letter of an answered request, for the officer to send (logged as exported, with the requester when the
+    letter names them)."""
+    record = get_request(actor, request_id)
+    content = bytes(record.letter or b"")
+    if not content:
+        raise NotFound(_("This request has no answer letter yet."))
+    accesses = [Access("destruction_request", record.pk, record.case_id, record.organisation_id)]
+    if record.requested_by is not None:
+        accesses.append(person_access(record.requested_by))
+    log_access(actor, Action.EXPORT, accesses)
+    return record, content
+
+
+def open_requests(actor) -> list[DestructionRequest]:
+    """Requests not yet answered, the earliest due first: the officer's worklist of answers owed."""
+    organisations = officer_organisations(actor)
+    return list(
+        DestructionRequest.objects.filter(organisation_id__in=organisations, decision=RequestDecision.PENDING)
+        .select_related("case")
+        .order_by("due_on", "id")
+    )
+
+
+def all_requests(actor, limit: int = 200) -> list[DestructionRequest]:
+    organisations = officer_organisations(actor)
+    found = list(
+        DestructionRequest.objects.filter(organisation_id__in=organisations)
+        .select_related("case", "requested_by")
+        .order_by("-received_on", "-id")[:limit]
+    )
+    log_access(
+        actor,
+        Action.LIST,
+        [Access("destruction_request", r.pk, r.case_id, r.organisation_id) for r in found]
+        + [person_access(r.requested_by) for r in found if r.requested_by is not None]
+        or [Access("destruction_request", "")],
+    )
+    return found
+
+
+def officer_case_by_id(actor, case_id) -> Case:
+    """A case of the officer's organisations by its id (logged as viewed); others are not found (logged)."""
+    organisations = officer_organisations(actor)
+    case = Case.objects.filter(organisation_id__in=organisations, pk=case_id).first()
+    if case is None:
+        log_access(actor, Action.DENIED, [Access("case", case_id, case_id)])
+        raise NotFound(_("No file of your organisation has this number."))
+    log_access(actor, Action.VIEW, [case_access(case)])
+    return case
+
+
+# ---- retention periods and their extension by hand (decision 212) ------------------------------------------------
+
+
+def minimum_until(period: RetentionPeriod) -> datetime.date:
+    """The end the rule gives the period: the legal minimum, below which no extension can bring it."""
+    from .closing import central_birth_date
+
+    case = period.case
+    rule = rules.rules().rule(case.organisation.jurisdiction, case.legal_context)
+    return rules.retain_until(rule, period.end_of_care, central_birth_date(case))
+
+
+def periods(actor, case_id=None) -> list[RetentionPeriod]:
+    """The retention periods of the officer's organisations (of one case when given), the earliest end first."""
+    organisations = officer_organisations(actor)
+    found = RetentionPeriod.objects.filter(organisation_id__in=organisations).select_related("case")
+    if case_id is not None:
+        found = found.filter(case_id=case_id)
+    rows = list(found.order_by("retain_until", "case_id")[:500])
+    log_access(actor, Action.LIST, [case_access(p.case) for p in rows] or [Access("retention", "")])
+    return rows
+
+
+def get_period(actor, period_id) -> RetentionPeriod:
+    organisations = officer_organisations(actor)
+    period = (
+        RetentionPeriod.objects.filter(pk=period_id, organisation_id__in=organisations)
+        .select_related("case", "case__organisation")
+        .first()
+    )
+    if period is None:
+        log_access(actor, Action.DENIED, [Access("case", "")])
+        raise NotFound(_("This retention period does not exist."))
+    log_access(actor, Action.VIEW, [case_access(period.case)])
+    return period
+
+
+def find_period(actor, case_number: str) -> RetentionPeriod:
+    """The retention period of a file found by its number; a file that is not closed has none."""
+    case = officer_case(actor, case_number)
+    period = RetentionPeriod.objects.filter(case=case).first()
+    if period is None:
+        _invalid({"number": _("This file is not closed, so it has no retention period yet.")})
+    return period
+
+
+# Beyond this an end date is a typing error, not a decision: no youth-care file is kept for a century after today.
+LONGEST_EXTENSION_YEARS = 100
+
+
+def extend_period(
+    actor,
+    period_id,
+    new_until: datetime.date,
+    reason: str,
+    explanation: str,
+    expected_until: datetime.date | None = None,
+) -> RetentionExtension:
+    """Keep a closed file longer than its rule: a later end date, a reason and an explanation, recorded as the
+    period's history. Never shorter: the new end must be after the current one, which is never before the legal
+    minimum. A refusal (another organisation, no privacy officer) is logged; the change is logged as well."""
+    period = get_period(actor, period_id)
+    with transaction.atomic():
+        period = RetentionPeriod.objects.select_for_update().select_related("case").get(pk=period.pk)
+        if expected_until is not None and expected_until != period.retain_until:
+            _invalid({"__all__": _("Someone else changed this retention period in the meantime. Reload the page.")})
+        errors = {}
+        floor = max(period.retain_until, minimum_until(period))
+        if new_until <= floor:
+            errors["new_until"] = _(
+                "The new end must be later than the current end (%(day)s): a retention period is only lengthened."
+            ) % {"day": floor.strftime("%d-%m-%Y")}
+        elif new_until > rules.add_years(today(), LONGEST_EXTENSION_YEARS):
+            errors["new_until"] = _("The new end lies more than %(years)s years ahead; check the date.") % {
+                "years": LONGEST_EXTENSION_YEARS
+            }
+        if reason not in ExtensionReason.values:
+            errors["reason"] = _("Choose why the file is kept longer.")
+        if not explanation.strip():
+            errors["explanation"] = _("Explain why the file is kept longer.")
+        if errors:
+            _invalid(errors)
+        extension = RetentionExtension.objects.create(
+            period=period,
+            previous_until=period.retain_until,
+            new_until=new_until,
+            reason=reason,
+            explanation=explanation.strip(),
+            recorded_by=actor.user,
+        )
+        RetentionPeriod.objects.filter(pk=period.pk).update(retain_until=new_until)
+        log_access(actor, Action.UPDATE, [case_access(period.case)], detail="retention extended")
+    return extension

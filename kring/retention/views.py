@@ -4,6 +4,7 @@ file. Thin: a form, a service, a page."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,30 +12,31 @@ from django.views.decorators.http import require_POST
 
 from kring.audit.services import Action, log_access, person_access
 from kring.core.actor import Actor
+from kring.core.errors import NotFound
 from kring.core.forms import apply_service_errors
 
 from . import services
-from .forms import BatchForm, CaseNumberForm, DecisionForm, NewRequestForm
-from .models import DestructionRequest
+from .forms import BatchForm, CaseNumberForm, DecisionForm, ExtensionForm, NewRequestForm
 
 
 @login_required
 def index(request):
     actor = Actor.from_request(request)
     due = services.due_for_destruction(actor)
-    organisations = services.officer_organisations(actor)
-    return render(
-        request,
-        "retention/index.html",
-        {
-            "due": due,
-            "form": BatchForm(due=due),
-            "requests": DestructionRequest.objects.filter(organisation_id__in=organisations).order_by(
-                "-received_on", "-id"
-            )[:200],
-            "today": timezone.localdate(),
-        },
-    )
+    return render(request, "retention/index.html", _index_context(actor, due, BatchForm(due=due)))
+
+
+def _index_context(actor, due, form) -> dict:
+    today = timezone.localdate()
+    owed = [(r, (r.due_on - today).days, (today - r.due_on).days) for r in services.open_requests(actor)]
+    return {
+        "due": due,
+        "form": form,
+        "owed": owed,
+        "requests": services.all_requests(actor),
+        "search": CaseNumberForm(),
+        "today": today,
+    }
 
 
 @login_required
@@ -51,18 +53,7 @@ def approve(request):
         else:
             messages.success(request, _("The destruction is approved; the files are destroyed in the background."))
             return redirect("retention:index")
-    organisations = services.officer_organisations(actor)
-    return render(
-        request,
-        "retention/index.html",
-        {
-            "due": due,
-            "form": form,
-            "requests": DestructionRequest.objects.filter(organisation_id__in=organisations)[:200],
-            "today": timezone.localdate(),
-        },
-        status=400,
-    )
+    return render(request, "retention/index.html", _index_context(actor, due, form), status=400)
 
 
 @login_required
@@ -118,3 +109,61 @@ def request_detail(request, request_id):
         {"record": record, "form": form, "entitled": entitled, "today": timezone.localdate()},
         status=status,
     )
+
+
+@login_required
+def request_letter(request, request_id):
+    """The answer letter of a request, as a PDF attachment for the officer to send."""
+    record, content = services.answer_letter(Actor.from_request(request), request_id)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="antwoord-verzoek-vernietiging-{record.pk}.pdf"'
+    return response
+
+
+@login_required
+def find_file(request):
+    """A closed file's retention period, found by its case number."""
+    actor = Actor.from_request(request)
+    services.officer_organisations(actor)
+    search = CaseNumberForm(request.GET if "number" in request.GET else None)
+    if search.is_bound and search.is_valid():
+        try:
+            period = services.find_period(actor, search.cleaned_data["number"])
+        except ValidationError as error:
+            apply_service_errors(search, error)
+        except NotFound as missing:
+            search.add_error("number", str(missing))
+        else:
+            return redirect("retention:period", period.pk)
+    status = 400 if search.is_bound else 200
+    return render(request, "retention/find.html", {"search": search}, status=status)
+
+
+@login_required
+def period_detail(request, period_id):
+    """A retention period with its history, and lengthening it by hand (decision 212)."""
+    actor = Actor.from_request(request)
+    period = services.get_period(actor, period_id)
+    form = ExtensionForm(request.POST or None, initial={"current_until": period.retain_until})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.extend_period(
+                    actor, period.pk, data["new_until"], data["reason"], data["explanation"], data["current_until"]
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("The retention period is lengthened."))
+                return redirect("retention:period", period.pk)
+    context = {
+        "period": period,
+        "minimum": services.minimum_until(period),
+        "extensions": list(period.extensions.select_related("recorded_by")),
+        "form": form,
+        "today": timezone.localdate(),
+    }
+    return render(request, "retention/period.html", context, status=status)
