@@ -25,12 +25,15 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kring.accounts.models import Jurisdiction
 
 RULES_FILE = Path(__file__).with_name("consent_rules.toml")
 HOLDERS, CHILD, BOTH = "holders", "child", "child_and_holders"
 WHO = (HOLDERS, CHILD, BOTH)
+# Whether every holder of authority in force consents, or one is enough (decision 217).
+ALL_HOLDERS, ANY_HOLDER = "all", "any"
 MAJORITY = 18
 
 # A relation whose head word is one of these names a parent or legal representative (Dutch and English).
@@ -87,6 +90,11 @@ def parse_rules(text: str) -> dict[str, tuple[Band, ...]]:
         section = data.get(jurisdiction)
         if not isinstance(section, dict) or not section.get("band"):
             raise ImproperlyConfigured(f"consent rules: no bands for {jurisdiction}")
+        unknown_keys = set(section) - {"source", "holders", "band"}
+        if unknown_keys:
+            raise ImproperlyConfigured(f"consent rules {jurisdiction}: unknown keys {sorted(unknown_keys)}")
+        if section.get("holders") not in (ALL_HOLDERS, ANY_HOLDER):
+            raise ImproperlyConfigured(f'consent rules {jurisdiction}: holders must be "all" or "any"')
         bands = []
         expected = 0
         for raw in section["band"]:
@@ -115,6 +123,17 @@ def rules() -> dict[str, tuple[Band, ...]]:
     return parse_rules(RULES_FILE.read_text(encoding="utf-8"))
 
 
+@functools.cache
+def holder_rule(jurisdiction: str) -> str:
+    """ "all" when every holder of authority in force must consent (the Netherlands: Jeugdwet art. 7.3.4 lid 2 names
+    the parents who hold authority), "any" when one holder's consent is enough (Flanders: a parent acting alone is
+    presumed to act with the other's agreement, Belgian BW art. 373-374). Checked with the bands by ``rules()``."""
+    rules()
+    data = tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))
+    section = data.get(jurisdiction) or data[Jurisdiction.NETHERLANDS]
+    return section["holders"]
+
+
 def band_for(jurisdiction: str, age: int) -> Band:
     bands = rules().get(jurisdiction) or rules()[Jurisdiction.NETHERLANDS]
     age = min(max(age, 0), MAJORITY - 1)  # a day before the birth counts as the first band
@@ -135,11 +154,18 @@ def first_own_age(jurisdiction: str) -> int:
 
 def describe(jurisdiction: str) -> list[str]:
     """The rules of a jurisdiction in words, one sentence per age band (for the consent form)."""
-    sentences = {
-        HOLDERS: _("from %(from)d to %(until)d years: a holder of parental authority"),
-        CHILD: _("from %(from)d to %(until)d years: the young person themselves"),
-        BOTH: _("from %(from)d to %(until)d years: the young person and a holder of parental authority, both"),
-    }
+    if holder_rule(jurisdiction) == ALL_HOLDERS:
+        sentences = {
+            HOLDERS: _("from %(from)d to %(until)d years: every holder of parental authority"),
+            CHILD: _("from %(from)d to %(until)d years: the young person themselves"),
+            BOTH: _("from %(from)d to %(until)d years: the young person and every holder of parental authority"),
+        }
+    else:
+        sentences = {
+            HOLDERS: _("from %(from)d to %(until)d years: a holder of parental authority"),
+            CHILD: _("from %(from)d to %(until)d years: the young person themselves"),
+            BOTH: _("from %(from)d to %(until)d years: the young person and a holder of parental authority, both"),
+        }
     lines = []
     for band in rules().get(jurisdiction) or ():
         line = sentences[band.who] % {"from": band.from_age, "until": band.until_age - 1}
@@ -357,8 +383,10 @@ def check_giver(facts: CaseFacts, person, purposes, given_on: datetime.date | No
 
 def missing(facts: CaseFacts, consents, purpose: str, day: datetime.date) -> list[str]:
     """What the consents in force (``consents``, with their persons) still lack for ``purpose`` on ``day``, one
-    sentence per child; empty when the purpose is complete."""
+    sentence per child; empty when the purpose is complete. Where every holder must consent (decision 217), the
+    holders who have not are named."""
     given = [c for c in consents if c.purpose == purpose]
+    every_holder = holder_rule(facts.jurisdiction) == ALL_HOLDERS
     gaps = []
     for child in facts.children:
         if child.birth_date is not None and age_on(child.birth_date, day) >= MAJORITY:
@@ -375,17 +403,42 @@ def missing(facts: CaseFacts, consents, purpose: str, day: datetime.date) -> lis
         by_child = any(c.person_id == child.pk for c in given)
         by_holder = any(c.person in facts.holders(child, c.given_on) for c in given)
         name = child.full_name
-        if who == HOLDERS and not by_holder:
-            gaps.append(_("consent of a holder of parental authority over %(child)s") % {"child": name})
+        lacking = []
+        if every_holder and by_holder and who in (HOLDERS, BOTH):
+            lacking = [h for h in facts.holders(child, day) if not any(c.person_id == h.pk for c in given)]
+        if lacking:
+            # One holder consented, another who holds authority that day has not (the Netherlands: all of them).
+            gaps.append(
+                ngettext(
+                    "consent of %(names)s, who also holds parental authority over %(child)s",
+                    "consent of %(names)s, who also hold parental authority over %(child)s",
+                    len(lacking),
+                )
+                % {"names": _names(lacking), "child": name}
+            )
+            if who == BOTH and not by_child:
+                gaps.append(_("consent of %(child)s themselves") % {"child": name})
+        elif who == HOLDERS and not by_holder:
+            gaps.append(
+                _("consent of every holder of parental authority over %(child)s") % {"child": name}
+                if every_holder
+                else _("consent of a holder of parental authority over %(child)s") % {"child": name}
+            )
         elif who == CHILD and not by_child:
             gaps.append(_("consent of %(child)s themselves") % {"child": name})
         elif who == BOTH and not (by_child or by_holder):
-            gaps.append(_("consent of %(child)s themselves and of a holder of parental authority") % {"child": name})
+            gaps.append(
+                _("consent of %(child)s themselves and of every holder of parental authority") % {"child": name}
+                if every_holder
+                else _("consent of %(child)s themselves and of a holder of parental authority") % {"child": name}
+            )
         elif who == BOTH and not by_child:
             gaps.append(_("consent of %(child)s themselves (a holder of parental authority gave it)") % {"child": name})
         elif who == BOTH and not by_holder:
             gaps.append(
-                _("consent of a holder of parental authority over %(child)s (%(child)s gave it)") % {"child": name}
+                _("consent of every holder of parental authority over %(child)s (%(child)s gave it)") % {"child": name}
+                if every_holder
+                else _("consent of a holder of parental authority over %(child)s (%(child)s gave it)") % {"child": name}
             )
     return gaps
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from kring.accounts.models import Organisation, Team
+from kring.accounts.models import Jurisdiction, Organisation, Team
 from kring.core import name_search
 from kring.core.names import NameField
 
@@ -365,8 +365,21 @@ class ParentalAuthority(models.Model):
             errors["holder"] = _("A child cannot hold authority over themselves.")
         elif self.holder_id and self.kind != AuthorityKind.INSTITUTION and self.starts_on:
             born = self.holder.birth_date
-            if born is not None and _age(born, self.starts_on) < 18:
-                errors["holder"] = _("A minor cannot hold parental authority.")
+            age = _age(born, self.starts_on) if born is not None else None
+            # BW 1:253ha: the juvenile court can declare a mother of 16 or 17 of age, so that she holds the
+            # authority herself (decision 218); only a court decision with its reference records that.
+            declared_of_age = (
+                age is not None
+                and age >= 16
+                and self.source == AuthoritySource.COURT
+                and self.case_id is not None
+                and self.case.organisation.jurisdiction == Jurisdiction.NETHERLANDS
+            )
+            if age is not None and age < 18 and not declared_of_age:
+                errors["holder"] = _(
+                    "A minor cannot hold parental authority. In the Netherlands the juvenile court can declare a "
+                    "mother of 16 or 17 of age (BW 1:253ha): record that as a court decision with its reference."
+                )
         if errors:
             raise ValidationError(errors)
 

@@ -96,22 +96,92 @@ def test_nl_under_twelve_a_holder_consents_and_the_child_cannot(world):
     family.consent(family.mirjam, YESTERDAY)
 
 
-def test_nl_twelve_to_fifteen_needs_the_child_and_a_holder(world):
+def test_nl_twelve_to_fifteen_needs_the_child_and_every_holder(world):
+    # Jeugdwet art. 7.3.4 lid 2: the young person and the parents who hold authority (decision 217).
     family = Family(world.a, 12)
-    assert family.gaps() == ["consent of Sanne de Groot themselves and of a holder of parental authority"]
+    assert family.gaps() == ["consent of Sanne de Groot themselves and of every holder of parental authority"]
     family.consent(family.sanne)  # twelve today: her part
-    assert family.gaps() == ["consent of a holder of parental authority over Sanne de Groot (Sanne de Groot gave it)"]
+    assert family.gaps() == [
+        "consent of every holder of parental authority over Sanne de Groot (Sanne de Groot gave it)"
+    ]
     assert SHARE not in purposes_in_force(family.case.pk)
     family.consent(family.karel)
+    assert family.gaps() == ["consent of Mirjam de Groot, who also holds parental authority over Sanne de Groot"]
+    assert SHARE not in purposes_in_force(family.case.pk)
+    family.consent(family.mirjam)
     assert family.gaps() == []
     assert SHARE in purposes_in_force(family.case.pk)
+
+
+def test_nl_under_twelve_one_parent_is_not_enough_when_both_hold_authority(world):
+    family = Family(world.a, 8)
+    family.consent(family.mirjam)
+    assert family.gaps() == ["consent of Karel de Groot, who also holds parental authority over Sanne de Groot"]
+    family.consent(family.karel)
+    assert family.gaps() == []
+
+
+def test_nl_one_parent_is_enough_when_only_she_holds_authority(world):
+    family = Family(world.a, 8, record_authority=False)
+    family.authority(family.mirjam)
+    family.consent(family.mirjam)
+    assert family.gaps() == []
+
+
+def test_vl_one_parent_is_enough_when_both_hold_authority(world):
+    # Belgian BW art. 373-374: a parent acting alone is presumed to act with the other's agreement.
+    family = Family(world.b, 8)
+    family.consent(family.mirjam)
+    assert family.gaps() == []
 
 
 def test_nl_the_dutch_words_of_the_missing_joint_consent(world):
     family = Family(world.a, 14)
     with translation.override("nl"):
         (gap,) = family.gaps()
-    assert gap == "toestemming van Sanne de Groot zelf én van een gezaghebbende"
+        family.consent(family.sanne)
+        family.consent(family.mirjam)
+        (other,) = family.gaps()
+    assert gap == "toestemming van Sanne de Groot zelf én van iedere gezaghebbende"
+    assert other == "toestemming van Karel de Groot, die ook het gezag heeft over Sanne de Groot"
+
+
+@pytest.mark.parametrize("age", [13, 17])
+def test_nl_a_young_person_judged_unable_is_represented_by_the_holders(world, age):
+    # Jeugdwet art. 7.3.15: from twelve, a young person who cannot judge their interests reasonably is represented
+    # by the holders of authority (decision 217).
+    family = Family(world.a, age)
+    services.record_capability(
+        actor(world.a.case_worker),
+        family.case.pk,
+        {"child": family.sanne.pk, "purpose": SHARE, "capable": False, "judged_on": TODAY, "note": "Overzicht mist."},
+    )
+    assert "cannot judge their own interests" in family.refused(family.sanne)
+    family.consent(family.mirjam)
+    family.consent(family.karel)
+    assert family.gaps() == []
+
+
+def test_nl_a_mother_of_sixteen_declared_of_age_by_the_court_holds_authority(world):
+    # BW 1:253ha (decision 218): only as a court decision with its reference; without it she is refused.
+    family = Family(world.a, 0, record_authority=False)
+    young_mother = family.person("Noor", born_years_ago(16) - datetime.timedelta(days=30), relation="moeder")
+    with pytest.raises(ValidationError) as caught:
+        family.authority(young_mother)
+    assert "1:253ha" in caught.value.message_dict["holder"][0]
+    family.authority(young_mother, source="court", court_reference="C/05/401234 / FA RK 26-77")
+    assert ParentalAuthority.objects.filter(case=family.case, holder=young_mother).exists()
+    too_young = family.person("Iris", born_years_ago(15), relation="moeder")
+    with pytest.raises(ValidationError):
+        family.authority(too_young, source="court", court_reference="C/05/401235 / FA RK 26-78")
+
+
+def test_vl_has_no_declaration_of_age_for_a_minor_mother(world):
+    family = Family(world.b, 0, record_authority=False)
+    young_mother = family.person("Noor", born_years_ago(17), relation="moeder")
+    with pytest.raises(ValidationError):
+        family.authority(young_mother, source="court", court_reference="AR 26/123/A")
+    assert not ParentalAuthority.objects.filter(case=family.case).exists()
 
 
 def test_nl_fifteen_yesterday_sixteen_today(world):
@@ -300,6 +370,10 @@ def test_the_rules_file_is_checked():
         consent_rules.parse_rules(good.replace('who = "child"', 'who = "aunt"', 1))
     with pytest.raises(ImproperlyConfigured, match="no bands for VL"):
         consent_rules.parse_rules(good.split("[VL]")[0])
+    with pytest.raises(ImproperlyConfigured, match='holders must be "all" or "any"'):
+        consent_rules.parse_rules(good.replace('holders = "all"', 'holders = "some"'))
+    with pytest.raises(ImproperlyConfigured, match="unknown keys"):
+        consent_rules.parse_rules(good.replace('holders = "any"', 'holders = "any"\nholder = "any"'))
 
 
 # ---- pages, API and the access log ---------------------------------------------------------------------------
@@ -434,7 +508,8 @@ def test_the_method_needs_name_what_is_missing_and_the_first_invitation_gate_say
     trajectory = trajectory_services.offer_trajectory(
         actor(world.a.case_worker), family.case.pk, "fnb", TODAY - datetime.timedelta(days=5)
     )
-    family.consent(family.mirjam, purposes=trajectory_consents.needed_purposes("fnb"))
+    for parent in (family.mirjam, family.karel):  # both hold authority: in the Netherlands both consent
+        family.consent(parent, purposes=trajectory_consents.needed_purposes("fnb"))
     needs = trajectory_consents.consent_needs(trajectory)
     assert needs and all(not need.given for need in needs)
     assert all(

@@ -270,7 +270,8 @@ def _authorities(plan: CasePlan) -> list[AuthorityPlan]:
 
 def _givers(plan: CasePlan, day: datetime.date) -> list[int]:
     """The persons whose consent together completes a purpose on ``day``, by the consent rules of the case's
-    jurisdiction: per child a holder of authority (one living with the child first), the child, or both."""
+    jurisdiction: per child the holders of authority (all of them where the rules ask for all, else one living with the
+    child first), the child, or both."""
     jurisdiction = jurisdiction_of(plan.spec)
     persons = plan.persons
     givers: list[int] = []
@@ -286,7 +287,9 @@ def _givers(plan: CasePlan, day: datetime.date) -> list[int]:
                 a.holder for a in plan.authorities if a.child == index and a.holder is not None and a.starts_on <= day
             ]
             holders.sort(key=lambda i: not persons[i]["in_household"])
-            if holders:
+            if consent_rules.holder_rule(jurisdiction) == consent_rules.ALL_HOLDERS:
+                givers.extend(holders)  # every holder in force (decision 217)
+            elif holders:
                 givers.append(holders[0])
     return sorted(set(givers))
 
