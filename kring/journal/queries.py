@@ -21,7 +21,7 @@ from kring.core.errors import NotFound
 from .models import EntryHiddenFrom, EntryPerson, JournalEntry, Visibility
 from .services import entry_access
 
-PAGE_SIZE = 25
+PAGE_SIZE = 20
 MAX_PAGE = 10**8
 
 
