@@ -376,6 +376,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "kring.documents.choices.DocumentKind",
         "AuthorityKindEnum": "kring.cases.choices.AuthorityKind",
         "AuthoritySourceEnum": "kring.cases.choices.AuthoritySource",
+        "WithheldReasonEnum": "kring.privacy.models.WithheldReason",
+        "RetentionExtensionReasonEnum": "kring.retention.models.ExtensionReason",
     },
 }
 

@@ -15,7 +15,7 @@ from . import services
 from .serializers import (
     BatchInputSerializer,
     BatchSerializer,
-    DecisionInputSerializer,
+    DestructionDecisionInputSerializer,
     DestructionRequestInputSerializer,
     DestructionRequestSerializer,
     DuePeriodSerializer,
@@ -151,13 +151,13 @@ class DecisionView(JsonApiView):
         summary="Answer a request to destroy a file",
         description="Granted destroys the file at once; refused needs the legal exception it rests on. The answer "
         "is recorded with its letter to the requester.",
-        request=DecisionInputSerializer,
+        request=DestructionDecisionInputSerializer,
         responses={200: DestructionRequestSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, request_id):
         actor = Actor.from_request(request)
         services.get_request(actor, request_id)
-        data = parse_input(DecisionInputSerializer, request.data)
+        data = parse_input(DestructionDecisionInputSerializer, request.data)
         record = services.decide_request(
             actor, request_id, data["decision"], data["legal_exception"], data["answer"], data["version"]
         )

@@ -114,7 +114,7 @@ class DestructionRequestInputSerializer(RefuseUnknownFields, serializers.Seriali
     received_on = serializers.DateField(help_text="The day the request was received; not in the future.")
 
 
-class DecisionInputSerializer(RefuseUnknownFields, serializers.Serializer):
+class DestructionDecisionInputSerializer(RefuseUnknownFields, serializers.Serializer):
     decision = serializers.ChoiceField(choices=[c for c in RequestDecision.choices if c[0] != RequestDecision.PENDING])
     legal_exception = serializers.ChoiceField(
         choices=LegalException.choices, required=False, allow_blank=True, default=""

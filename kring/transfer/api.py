@@ -25,7 +25,7 @@ from .serializers import (
     ProposeSerializer,
     RefuseSerializer,
     TransferSerializer,
-    VersionSerializer,
+    TransferVersionSerializer,
 )
 
 TAGS = ["transfers"]
@@ -138,11 +138,11 @@ class WithdrawView(JsonApiView):
         operation_id="transfers_withdraw",
         tags=TAGS,
         summary="Withdraw a proposed transfer",
-        request=VersionSerializer,
+        request=TransferVersionSerializer,
         responses={200: TransferSerializer, 400: INVALID, 403: FORBIDDEN, 404: NO_TRANSFER, 409: STALE},
     )
     def post(self, request, transfer_id):
-        data = parse_input(VersionSerializer, request.data)
+        data = parse_input(TransferVersionSerializer, request.data)
         transfer = services.withdraw(Actor.from_request(request), transfer_id, data["version"])
         return Response(TransferSerializer(transfer, context={"side": "sender"}).data)
 
@@ -152,11 +152,11 @@ class ExportView(JsonApiView):
         operation_id="transfers_export",
         tags=TAGS,
         summary="Send a transfer to another installation: make its signed package and close the case",
-        request=VersionSerializer,
+        request=TransferVersionSerializer,
         responses={200: TransferSerializer, 400: INVALID, 403: FORBIDDEN, 404: NO_TRANSFER, 409: STALE},
     )
     def post(self, request, transfer_id):
-        data = parse_input(VersionSerializer, request.data)
+        data = parse_input(TransferVersionSerializer, request.data)
         transfer = services.export_package(Actor.from_request(request), transfer_id, data["version"])
         return Response(TransferSerializer(transfer, context={"side": "sender"}).data)
 

@@ -1,6 +1,7 @@
 """The forms of the transfer pages. They only parse; the services validate."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .choices import LegalBasis
@@ -8,38 +9,40 @@ from .choices import LegalBasis
 
 class ProposeForm(forms.Form):
     receiving_organisation = forms.TypedChoiceField(
-        label=_("receiving organisation (in this installation)"), required=False, coerce=int, empty_value=None
+        label=capfirst(_("receiving organisation (in this installation)")), required=False, coerce=int, empty_value=None
     )
     external_receiver = forms.CharField(
-        label=_("or: receiver in another installation"),
+        label=capfirst(_("or: receiver in another installation")),
         required=False,
         max_length=200,
         help_text=_("Then you send a signed package that the receiver takes in."),
     )
-    legal_basis = forms.ChoiceField(label=_("legal basis"), choices=[("", "---------"), *LegalBasis.choices])
+    legal_basis = forms.ChoiceField(label=capfirst(_("legal basis")), choices=[("", "---------"), *LegalBasis.choices])
     basis_note = forms.CharField(
-        label=_("legal basis or consent in words"),
+        label=capfirst(_("legal basis or consent in words")),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The article, the court decision, or who consented when and to what."),
     )
     consent_ids = forms.TypedMultipleChoiceField(
-        label=_("consents it rests on"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+        label=capfirst(_("consents it rests on")), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
     reason = forms.CharField(
-        label=_("reason for the transfer"),
+        label=capfirst(_("reason for the transfer")),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The receiver reads this, with the first name and age of the central child, before deciding."),
     )
     include_network = forms.BooleanField(
-        label=_("persons and network (otherwise only the central persons)"), required=False, initial=True
+        label=capfirst(_("persons and network (otherwise only the central persons)")), required=False, initial=True
     )
-    include_journal = forms.BooleanField(label=_("journal entries"), required=False)
-    include_team_only = forms.BooleanField(label=_("also journal entries for the case team only"), required=False)
-    include_plans = forms.BooleanField(label=_("plans and agreements (summary)"), required=False)
+    include_journal = forms.BooleanField(label=capfirst(_("journal entries")), required=False)
+    include_team_only = forms.BooleanField(
+        label=capfirst(_("also journal entries for the case team only")), required=False
+    )
+    include_plans = forms.BooleanField(label=capfirst(_("plans and agreements (summary)")), required=False)
     document_ids = forms.TypedMultipleChoiceField(
-        label=_("documents"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+        label=capfirst(_("documents")), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, organisations=(), consents=(), documents=(), **kwargs):
@@ -56,8 +59,8 @@ class VersionedForm(forms.Form):
 
 
 class AcceptForm(VersionedForm):
-    team = forms.TypedChoiceField(label=_("team"), coerce=int)
-    legal_context = forms.ChoiceField(label=_("legal context"))
+    team = forms.TypedChoiceField(label=capfirst(_("team")), coerce=int)
+    legal_context = forms.ChoiceField(label=capfirst(_("legal context")))
 
     def __init__(self, *args, teams=(), legal_contexts=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,12 +69,14 @@ class AcceptForm(VersionedForm):
 
 
 class RefuseForm(VersionedForm):
-    reason = forms.CharField(label=_("reason for refusing"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=capfirst(_("reason for refusing")), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ImportForm(forms.Form):
-    organisation = forms.TypedChoiceField(label=_("your organisation"), coerce=int)
-    file = forms.FileField(label=_("package (.zip)"))
+    organisation = forms.TypedChoiceField(label=capfirst(_("your organisation")), coerce=int)
+    file = forms.FileField(label=capfirst(_("package (.zip)")))
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,9 +84,11 @@ class ImportForm(forms.Form):
 
 
 class TrustedSenderForm(forms.Form):
-    organisation = forms.TypedChoiceField(label=_("your organisation"), coerce=int)
-    name = forms.CharField(label=_("name of the sender"), max_length=200)
-    public_key = forms.CharField(label=_("public key"), max_length=200, help_text=_("64 characters, 0-9 and a-f."))
+    organisation = forms.TypedChoiceField(label=capfirst(_("your organisation")), coerce=int)
+    name = forms.CharField(label=capfirst(_("name of the sender")), max_length=200)
+    public_key = forms.CharField(
+        label=capfirst(_("public key")), max_length=200, help_text=_("64 characters, 0-9 and a-f.")
+    )
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -69,7 +69,7 @@ class ProposeSerializer(RefuseUnknownFields, serializers.Serializer):
     document_ids = serializers.ListField(child=id_field(), required=False, max_length=1000)
 
 
-class VersionSerializer(RefuseUnknownFields, serializers.Serializer):
+class TransferVersionSerializer(RefuseUnknownFields, serializers.Serializer):
     version = version_field()
 
 
