@@ -209,6 +209,12 @@ def route_values(p, token) -> dict:
         "request_id",
         "alert_id",
         "authority_id",
+        "item_id",
+        "period_id",
+        "sender_id",
+        "transfer_id",
+        "no_contact_id",
+        "rectification_id",
     ):
         values.setdefault(name, 999999)
     return values
