@@ -123,3 +123,23 @@ def documents_outside_var(tmp_path_factory):
 
     with override_settings(STORAGES=documents_stored_in(tmp_path_factory.mktemp("documents"))):
         yield
+
+
+def pytest_collection_modifyitems(config, items):
+    """With KRING_DATABASE_TESTS_ONLY=1 (the second database of .ci/run, decision 222) a test module none of whose
+    tests reaches the database is left out: such modules (statistics, layout, definitions, house rules,
+    translations) do not change with the database and already ran on the first one. A module with one database test
+    runs whole, browser tests included."""
+    if os.environ.get("KRING_DATABASE_TESTS_ONLY") != "1":
+        return
+    database_fixtures = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+    modules_with_database = {
+        item.nodeid.split("::")[0]
+        for item in items
+        if item.get_closest_marker("django_db") is not None
+        or database_fixtures & set(getattr(item, "fixturenames", ()))
+    }
+    skipped = [item for item in items if item.nodeid.split("::")[0] not in modules_with_database]
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = [item for item in items if item.nodeid.split("::")[0] in modules_with_database]
