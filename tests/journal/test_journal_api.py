@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from kring.journal.models import JournalEntry
+from kring.journal.queries import PAGE_SIZE
 
 from .helpers import family, when, write
 
@@ -53,9 +54,9 @@ def test_pages_of_the_journal(world, client):
         write(world.a.case_worker, case, occurred_at=when(i + 1), text=f"Notitie {i}.")
     client.force_login(world.a.case_worker)
     first = client.get(_url(case)).json()
-    assert first["count"] == 30 and len(first["results"]) == 25 and first["previous"] is None
+    assert first["count"] == 30 and len(first["results"]) == PAGE_SIZE and first["previous"] is None
     second = client.get(first["next"]).json()
-    assert len(second["results"]) == 5 and second["next"] is None
+    assert len(second["results"]) == 30 - PAGE_SIZE and second["next"] is None
 
 
 def test_bad_input_and_unknown_fields_are_refused(world, client):

@@ -75,8 +75,9 @@ def test_the_journal_is_paginated(world, client):
     client.force_login(world.a.case_worker)
     first = client.get(_list(case)).content.decode()
     second = client.get(_list(case), {"page": 2}).content.decode()
-    assert "Notitie nummer 000." in first and "Notitie nummer 027." not in first
-    assert "Notitie nummer 027." in second and "Notitie nummer 000." not in second
+    newest = f"Notitie nummer {PAGE_SIZE + 2:03d}."
+    assert "Notitie nummer 000." in first and newest not in first
+    assert newest in second and "Notitie nummer 000." not in second
     assert client.get(_list(case), {"page": "99999999999999999999"}).status_code == 200
 
 
