@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kring.accounts.models import Jurisdiction, Organisation, Team
+from kring.core import languages as document_languages
 from kring.core import name_search
 from kring.core.names import NameField
 
@@ -162,6 +163,14 @@ class Person(models.Model):
     address = models.CharField(pgettext_lazy("home address", "address"), max_length=300, blank=True)
     language = models.CharField(_("language"), max_length=60, blank=True, help_text=_("Language spoken at home."))
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    # Decision 224: letters, link pages and plans for this person in this language; empty is the organisation's.
+    document_language = models.CharField(
+        _("language of letters and plans"),
+        max_length=5,
+        choices=document_languages.choices(),
+        blank=True,
+        help_text=_("The language this person receives letters, link pages and plans in."),
+    )
     # Decision 185: a shelter or a secret address stays within the case team (kring.cases.confidentiality).
     contact_confidentiality = models.CharField(
         _("confidential contact details"),

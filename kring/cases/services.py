@@ -60,6 +60,7 @@ PERSON_FIELDS = [
     "address",
     "language",
     "interpreter_needed",
+    "document_language",
     "contact_confidentiality",
     "confidentiality_reason",
 ]
