@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "kring.meetings",
     "kring.plans",
     "kring.documents",
+    "kring.family",
     "kring.measures",
     "kring.evaluation",
     "kring.privacy",

@@ -18,7 +18,8 @@ END = "<!-- end of app graph -->"
 # Journey order, as the import contract in pyproject.toml has it (earliest first).
 APPS = [
     "core", "accounts", "audit", "cases", "inbox", "journal", "network", "methods", "trajectories",
-    "meetings", "plans", "documents", "measures", "evaluation", "privacy", "retention", "transfer", "worklists", "web",
+    "meetings", "plans", "documents", "family", "measures", "evaluation", "privacy", "retention", "transfer",
+    "worklists", "web",
 ]  # fmt: skip
 
 
