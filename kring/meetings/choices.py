@@ -64,6 +64,22 @@ class Mode(models.TextChoices):
     REPRESENTED = "represented", _("represented by someone")
 
 
+class Presence(models.TextChoices):
+    """How someone takes part in a part of the meeting, or how a preparation visit or an interpreter is held."""
+
+    IN_PERSON = "in_person", _("in person")
+    VIDEO = "video", _("by video")
+    PHONE = "phone", _("by phone")
+
+
+class AgreedBy(models.TextChoices):
+    """The three who agree the conference's question."""
+
+    FAMILY = "family", _("the family")
+    CASE_WORKER = "case_worker", _("the case worker")
+    COORDINATOR = "coordinator", _("the coordinator")
+
+
 class InvitationRole(models.TextChoices):
     PARENT = "parent", _("parent")
     CHILD = "child", _("child")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 MEETING_KINDS = (
@@ -117,6 +118,7 @@ INVITATION_ROLES = (
 PROFESSIONAL_ROLES = frozenset({"information_giver", "referrer"})
 ANSWERS = ("none", "yes", "no", "maybe")
 MODES = ("in_person", "phone", "letter", "represented")
+PRESENCES = ("in_person", "video", "phone")
 
 
 def default_parts(meeting_kind: str, method_code: str = "", variant_code: str = "") -> list[tuple[str, bool]]:
@@ -180,3 +182,48 @@ def check_private_time(
                 check.intruders.append(attendee.name)
         checks.append(check)
     return checks
+
+
+# ---- the preparation (decisions 230-239) ----------------------------------------------------------------------
+
+
+def question_agreed(family_on, case_worker_on, coordinator_on) -> bool:
+    """A question of the meeting counts as agreed once the family, the case worker and the coordinator have each
+    agreed to its present text."""
+    return None not in (family_on, case_worker_on, coordinator_on)
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The costs of a meeting against its budget. ``over``: by how much the costs exceed it (0 when they do not,
+    or when there is no budget)."""
+
+    total: Decimal
+    budget: Decimal | None
+
+    @property
+    def over(self) -> Decimal:
+        if self.budget is None or self.total <= self.budget:
+            return Decimal("0")
+        return self.total - self.budget
+
+
+def budget_of(amounts: Iterable[Decimal], budget: Decimal | None) -> Budget:
+    return Budget(total=sum(amounts, Decimal("0")), budget=budget)
+
+
+def parts_lacking_interpreter(part_ids: Iterable[Any], languages_needed: Iterable[str], booked: dict) -> list:
+    """The parts where invitees need an interpreter and none is booked for a language they need.
+    ``languages_needed``: one entry per invitee who needs an interpreter ("" when the language is not known: any
+    booking then counts). ``booked`` maps a part id to the languages booked for it (compared without case and
+    surrounding spaces)."""
+    wanted = [language.strip().casefold() for language in languages_needed]
+    if not wanted:
+        return []
+    needed = {language for language in wanted if language}
+    lacking = []
+    for part_id in part_ids:
+        have = {language.strip().casefold() for language in booked.get(part_id, ())}
+        if not have or needed - have:
+            lacking.append(part_id)
+    return lacking

@@ -1,7 +1,10 @@
 """Meetings of a trajectory: the meeting, its parts, who was invited and answered, who was present in each
 part, and the information professionals shared with everyone."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,7 +17,8 @@ from kring.cases.models import Case, Person
 from kring.core.names import NameField
 from kring.trajectories.models import Trajectory
 
-from .choices import Answer, InvitationRole, MeetingKind, MeetingStatus, Mode, PartKind
+from .choices import Answer, InvitationRole, MeetingKind, MeetingStatus, Mode, PartKind, Presence
+from .validators import validate_video_link
 
 TEXT_LENGTH = 4000
 TIMEZONES = {"NL": "Europe/Amsterdam", "VL": "Europe/Brussels"}
@@ -33,6 +37,13 @@ class Meeting(models.Model):
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
     interpreter_language = models.CharField(_("interpreter for"), max_length=60, blank=True)
     note = models.TextField(_("note"), max_length=TEXT_LENGTH, blank=True)
+    video_link = models.URLField(
+        _("video meeting link"),
+        max_length=500,
+        blank=True,
+        validators=[validate_video_link],
+        help_text=_("For those who take part by video; it goes to the invitees with the place (https only)."),
+    )
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -116,6 +127,12 @@ class Invitation(models.Model):
     represented_by_name = NameField(_("represented by (name)"), max_length=200, blank=True)
     preparation_contact_on = models.DateField(_("preparation contact on"), null=True, blank=True)
     preparation_note = models.TextField(_("preparation note"), max_length=TEXT_LENGTH, blank=True)
+    not_coming_reason = models.CharField(
+        _("why not coming"),
+        max_length=500,
+        blank=True,
+        help_text=_("What the person told in the preparation, when they will not come."),
+    )
     unsafe_override_reason = models.CharField(
         _("why invited although not marked safe"),
         max_length=500,
@@ -161,6 +178,7 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     present = models.BooleanField(_("present"), default=False)
+    mode = models.CharField(_("took part"), max_length=10, choices=Presence.choices, blank=True)
 
     class Meta:
         constraints = [
@@ -225,3 +243,164 @@ class InformationContribution(models.Model):
             errors["shared_with_all"] = [_("Tick this when it was shared with all participants.")]
         if errors:
             raise ValidationError(errors)
+
+
+# ---- the preparation of the meeting (issue 16, decisions 230-239) --------------------------------------------
+
+
+class ConferenceQuestion(models.Model):
+    """A central question of the meeting, agreed by the family, the case worker and the coordinator. A new text
+    is a new version: the agreements given to the old one are cleared (the history keeps them)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="questions")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("question"), max_length=1000)
+    family_agreed_by = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agreed for the family by"),
+    )
+    family_agreed_on = models.DateField(_("family agreed on"), null=True, blank=True)
+    case_worker_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case worker who agreed"),
+    )
+    case_worker_agreed_on = models.DateField(_("case worker agreed on"), null=True, blank=True)
+    coordinator_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("coordinator who agreed"),
+    )
+    coordinator_agreed_on = models.DateField(_("coordinator agreed on"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "order", "id"]
+        verbose_name = _("question of the meeting")
+        verbose_name_plural = _("questions of the meeting")
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def agreed(self) -> bool:
+        from .core import question_agreed
+
+        return question_agreed(self.family_agreed_on, self.case_worker_agreed_on, self.coordinator_agreed_on)
+
+
+class PreparationVisit(models.Model):
+    """A visit (or call) of the coordinator to a person of the case in preparing the meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="visits")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("whom"))
+    visited_on = models.DateField(_("date"))
+    how = models.CharField(_("how"), max_length=10, choices=Presence.choices, default=Presence.IN_PERSON)
+    note = models.TextField(_("note"), max_length=TEXT_LENGTH, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "visited_on", "id"]
+        verbose_name = _("preparation visit")
+        verbose_name_plural = _("preparation visits")
+
+
+class MeetingLogistics(models.Model):
+    """The practical side of one meeting (the venue is the meeting's place), and the plan keeper the family
+    chose."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="logistics")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    date_chosen_by_family = models.BooleanField(_("date chosen by the family"), default=False)
+    food = models.TextField(_("food and drinks"), max_length=1000, blank=True)
+    travel = models.TextField(_("travel arrangements"), max_length=1000, blank=True)
+    childcare = models.TextField(_("childcare"), max_length=1000, blank=True)
+    budget = models.DecimalField(
+        _("budget (EUR)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    plan_keeper = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("plan keeper"),
+        help_text=_("The person the family chose to keep an eye on the plan."),
+    )
+    plan_keeper_chosen_by = models.CharField(_("plan keeper chosen by"), max_length=200, blank=True)
+    plan_keeper_chosen_on = models.DateField(_("plan keeper chosen on"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("logistics of a meeting")
+        verbose_name_plural = _("logistics of meetings")
+
+
+class MeetingCost(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="costs")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    what = models.CharField(_("what"), max_length=200)
+    amount = models.DecimalField(
+        _("amount (EUR)"), max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    paid_by = models.CharField(_("paid by"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "id"]
+        verbose_name = _("cost of a meeting")
+        verbose_name_plural = _("costs of a meeting")
+
+
+class InterpreterBooking(models.Model):
+    """An interpreter booked for one part of a meeting."""
+
+    part = models.ForeignKey(MeetingPart, on_delete=models.CASCADE, related_name="interpreters")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(_("language"), max_length=60)
+    how = models.CharField(_("how"), max_length=10, choices=Presence.choices, default=Presence.IN_PERSON)
+    arranged_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("arranged by (user)"),
+    )
+    arranged_by_name = NameField(_("arranged by"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["part", "id"]
+        verbose_name = _("interpreter booking")
+        verbose_name_plural = _("interpreter bookings")
+
+    @property
+    def arranged_by(self) -> str:
+        return str(self.arranged_by_user or self.arranged_by_name or "")
