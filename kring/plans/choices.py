@@ -96,7 +96,21 @@ class ChildTool(models.TextChoices):
     THREE_HOUSES = "three_houses", _("Three Houses")
     WORDS_AND_PICTURES = "words_and_pictures", _("Words and Pictures")
     SAFETY_HOUSE = "safety_house", _("Safety House")
+    DRAWING = "drawing", _("drawing")
     OTHER = "other", _("other")
+
+
+class Assent(models.TextChoices):
+    """What the child says to the plan version presented: their assent, not a legal consent."""
+
+    YES = "yes", pgettext_lazy("child's assent", "yes")
+    PARTLY = "partly", pgettext_lazy("child's assent", "partly")
+    NO = "no", pgettext_lazy("child's assent", "no")
+
+
+class AdvocateRole(models.TextChoices):
+    ADVOCATE = "advocate", _("child advocate")
+    TRUSTED_PERSON = "trusted_person", _("trusted person")
 
 
 class Sharing(models.TextChoices):

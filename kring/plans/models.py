@@ -19,8 +19,10 @@ from kring.trajectories.models import Trajectory
 
 from .choices import (
     RUNNING_AGREEMENT,
+    AdvocateRole,
     AgreementStatus,
     AlertReason,
+    Assent,
     BottomLineKind,
     ChildTool,
     DecisionOutcome,
@@ -499,6 +501,92 @@ class ChildToolAttachment(CaseScoped):
         ordering = ["plan", "-uploaded_at", "-id"]
         verbose_name = _("child's tool")
         verbose_name_plural = _("child's tools")
+
+
+# ---- the child's voice, on a plan of any method ---------------------------------------------------------------
+
+
+class ChildWish(CaseScoped):
+    """One wish of a child for the plan, in the child's words, in the child's own order."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="child_wishes")
+    child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("child"))
+    text = models.TextField(_("wish"), max_length=1000)
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    sharing = models.CharField(_("shared with"), max_length=12, choices=Sharing.choices, default=Sharing.CASE_TEAM)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "child", "order", "id"]
+        verbose_name = _("child's wish")
+        verbose_name_plural = _("child's wishes")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class ChildAssent(CaseScoped):
+    """What a child said to one version (edition) of the plan, in their own words, and how they were heard. Once
+    per child and edition: a new edition asks again."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="child_assents")
+    edition = models.PositiveSmallIntegerField(_("plan version"))
+    child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("child"))
+    assent = models.CharField(_("does the child agree"), max_length=8, choices=Assent.choices)
+    in_own_words = models.TextField(_("in the child's own words"), max_length=TEXT_LENGTH)
+    heard_by = models.CharField(_("how heard, and by whom"), max_length=SHORT_TEXT)
+    heard_on = models.DateField(_("heard on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "-edition", "child", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "edition", "child"], name="child_assent_once_per_edition")
+        ]
+        verbose_name = _("child's assent")
+        verbose_name_plural = _("children's assent")
+
+
+class ChildAdvocate(CaseScoped):
+    """A child advocate or trusted person at the child's side: a person of the case, or someone named."""
+
+    child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("child"))
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("person of the case")
+    )
+    name = NameField(_("or their name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=AdvocateRole.choices)
+    since = models.DateField(_("since"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "child", "-since", "-id"]
+        verbose_name = _("child advocate or trusted person")
+        verbose_name_plural = _("child advocates and trusted persons")
+
+    @property
+    def who(self) -> str:
+        return self.person.full_name if self.person_id else self.name
+
+
+class ChildVoiceSettings(models.Model):
+    """Per organisation: under which age a child invited to a meeting gets a child advocate or trusted person."""
+
+    DEFAULT_AGE = 12
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+    advocate_under_age = models.PositiveSmallIntegerField(
+        _("a child advocate or trusted person for children under (years)"),
+        default=DEFAULT_AGE,
+        validators=[MinValueValidator(1), MaxValueValidator(18)],
+    )
+
+    class Meta:
+        verbose_name = _("child's voice settings")
+        verbose_name_plural = _("child's voice settings")
 
 
 class MemberReminder(models.Model):
