@@ -190,6 +190,14 @@ class Jeugdwet(Strict):
     family_plan: Literal["accepted_plan", "presented_with_network"]
 
 
+class FamilyAgreement(Strict):
+    """Whose agreement makes a plan of this method "agreed by the family" (kring.family, decision 255): every adult
+    present at the meeting where it was made and every young person old enough, the parents (holders of authority,
+    else by relation) and those young persons, the parents alone, or nobody (the method has no family agreement)."""
+
+    who: Literal["adults_present_and_young_persons", "parents_and_young_persons", "parents", "none"]
+
+
 class Source(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     citation: str = NonEmpty
@@ -222,6 +230,7 @@ class MethodDefinition(Strict):
     sources: list[Source] = Field(min_length=1)
     flow: Flow
     jeugdwet: Jeugdwet | None = None  # absent: the method's plan is not a family group plan in law
+    family_agreement: FamilyAgreement = FamilyAgreement(who="none")
 
     @field_validator("code")
     @classmethod

@@ -1,0 +1,35 @@
+"""The family app's fixed lists."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LinkRole(models.TextChoices):
+    PARENT = "parent", _("parent")
+    YOUNG_PERSON = "young_person", _("young person")
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+
+
+class SignedHow(models.TextChoices):
+    LINK = "link", _("on their personal link")
+    PAPER = "paper", _("on paper")
+
+
+class DeliveryChannel(models.TextChoices):
+    LINK = "link", _("on their personal link")
+    EMAIL = "email", _("by e-mail")
+    POST = "post", _("by post")
+    HANDED = "handed", _("handed over")
+
+
+class SendChannel(models.TextChoices):
+    """How a new personal link reaches its holder."""
+
+    NONE = "", _("show it to me only")
+    EMAIL = "email", _("by e-mail")
+    SMS = "sms", _("by text message")
