@@ -34,6 +34,13 @@ class Organisation(models.Model):
     )
     jurisdiction = models.CharField(_("jurisdiction"), max_length=2, choices=Jurisdiction.choices)
     region = models.CharField(_("region"), max_length=120, blank=True)
+    # Decision 240: a coordinating office (e.g. a regional Eigen Kracht office) keeps a pool of independent
+    # coordinators whom other organisations' cases can be assigned to (kring.cases.assignments).
+    is_coordinating_office = models.BooleanField(
+        _("coordinating office"),
+        default=False,
+        help_text=_("Keeps a pool of independent coordinators that other organisations can request for a case."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -144,6 +151,77 @@ class TeamMember(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.team}"
+
+
+def split_list(text: str) -> list[str]:
+    """A list typed as text, split on commas and semicolons, each item trimmed, empty ones left out."""
+    return [item.strip() for item in str(text or "").replace(";", ",").split(",") if item.strip()]
+
+
+class CoordinatorProfile(models.Model):
+    """An independent coordinator in a coordinating office's pool (decision 240): what the matching reads.
+
+    The person is a member of the office with the coordinator role; the profile says which languages they speak,
+    their cultural background (if they wish to give it), the regions they work in and when and how much they are
+    available. Nothing here is a family's data."""
+
+    office = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="coordinator_profiles", verbose_name=_("office")
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="coordinator_profiles", verbose_name=_("coordinator")
+    )
+    languages = models.CharField(
+        _("languages spoken"),
+        max_length=200,
+        blank=True,
+        help_text=_("Separated by commas, e.g. 'Nederlands, Arabisch, Turks' or language codes such as 'ar'."),
+    )
+    cultural_background = models.CharField(
+        _("cultural background"), max_length=200, blank=True, help_text=_("Optional, as the coordinator puts it.")
+    )
+    regions = models.CharField(
+        _("regions"), max_length=300, blank=True, help_text=_("Separated by commas, e.g. 'Utrecht, Amersfoort'.")
+    )
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    available_until = models.DateField(_("available until"), null=True, blank=True)
+    max_assignments = models.PositiveSmallIntegerField(_("assignments at once at most"), default=3)
+    active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["office", "user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "user"], name="coordinator_profile_unique_per_office"),
+            models.CheckConstraint(
+                condition=models.Q(available_until__isnull=True)
+                | models.Q(available_from__isnull=True)
+                | models.Q(available_until__gte=models.F("available_from")),
+                name="coordinator_profile_available_in_order",
+            ),
+        ]
+        verbose_name = _("coordinator profile")
+        verbose_name_plural = _("coordinator profiles")
+
+    def __str__(self):
+        return f"{self.user} @ {self.office.code}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.available_from and self.available_until and self.available_until < self.available_from:
+            raise ValidationError({"available_until": _("The end of the availability lies before its start.")})
+        if self.max_assignments is not None and self.max_assignments < 1:
+            raise ValidationError({"max_assignments": _("Give at least one assignment at once.")})
+
+    @property
+    def language_list(self) -> list[str]:
+        return split_list(self.languages)
+
+    @property
+    def region_list(self) -> list[str]:
+        return split_list(self.regions)
 
 
 class ApiToken(models.Model):
