@@ -473,3 +473,176 @@ class NoContact(models.Model):
             errors["since"] = _("The date cannot be in the future.")
         if errors:
             raise ValidationError(errors)
+
+
+# ---- independent coordinators (decisions 240-249) ------------------------------------------------------------
+
+
+class AssignmentRequestStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    CONFIRMED = "confirmed", _("confirmed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class AssignmentRequest(models.Model):
+    """A case referred to a coordinating office for an independent coordinator (decision 242).
+
+    What the matching needs is copied from the case when the request is made (the languages of its persons, the
+    region), so the office matches without reading the family's file; the family's choice among the offered
+    coordinators (or no preference) is recorded here by the case worker."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignment_requests")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    office = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="assignment_requests", verbose_name=_("office")
+    )
+    trajectory = models.ForeignKey(
+        "trajectories.Trajectory",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("trajectory"),
+    )
+    languages = models.CharField(
+        _("languages"), max_length=300, blank=True, help_text=_("Separated by commas; the persons' languages.")
+    )
+    region = models.CharField(_("region"), max_length=120, blank=True)
+    culture = models.CharField(
+        _("cultural background wished"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional: what the family wishes of the coordinator's background, in their words."),
+    )
+    wished_start = models.DateField(_("wished start"))
+    note = models.TextField(
+        _("note to the office"), blank=True, max_length=1000, help_text=_("No names: the office sees the case number.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=AssignmentRequestStatus.choices, default=AssignmentRequestStatus.OPEN
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    family_choice = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("the family's choice"),
+    )
+    family_no_preference = models.BooleanField(_("the family has no preference"), default=False)
+    family_choice_on = models.DateField(_("choice made on"), null=True, blank=True)
+    family_choice_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["office", "status"])]
+        verbose_name = _("request for a coordinator")
+        verbose_name_plural = _("requests for a coordinator")
+
+    def __str__(self):
+        return f"{self.case.number} → {self.office.code}"
+
+    @property
+    def family_has_chosen(self) -> bool:
+        return self.family_no_preference or self.family_choice_id is not None
+
+
+class Assignment(models.Model):
+    """An independent coordinator of a coordinating office assigned to one case of another organisation
+    (decision 241). While active (``starts_on`` reached, ``ends_on`` not) the coordinator sees that case, and only
+    that case, with the coordinator's case role (``kring.cases.queries.scope_for``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="coordinator_assignments")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")  # the case's
+    office = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="coordinator_assignments", verbose_name=_("office")
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="coordinator_assignments",
+        verbose_name=_("coordinator"),
+    )
+    request = models.OneToOneField(
+        AssignmentRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="assignment"
+    )
+    trajectory = models.ForeignKey(
+        "trajectories.Trajectory",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("trajectory"),
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(
+        _("ended on"), null=True, blank=True, help_text=_("From this day on the coordinator no longer sees the case.")
+    )
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        indexes = [models.Index(fields=["coordinator", "starts_on"]), models.Index(fields=["office", "starts_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="assignment_ends_after_start",
+            )
+        ]
+        verbose_name = _("coordinator assignment")
+        verbose_name_plural = _("coordinator assignments")
+
+    def __str__(self):
+        return f"{self.case.number}: {self.coordinator}"
+
+    def active_on(self, day: datetime.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on > day)
+
+
+def assignment_active_on(day: datetime.date, prefix: str = "") -> models.Q:
+    """Assignments active on this day: started, and not ended by then (``ends_on`` is the first day without)."""
+    return models.Q(**{f"{prefix}starts_on__lte": day}) & (
+        models.Q(**{f"{prefix}ends_on__isnull": True}) | models.Q(**{f"{prefix}ends_on__gt": day})
+    )
+
+
+class AssignmentTimeEntry(models.Model):
+    """Hours and costs of an assignment, recorded by its coordinator, for the office's invoice (decision 246)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="time_entries")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")  # the case's
+    worked_on = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
+    travel_km = models.DecimalField(_("travel (km)"), max_digits=7, decimal_places=1, default=0)
+    costs = models.DecimalField(
+        _("other costs (euro)"), max_digits=8, decimal_places=2, default=0, help_text=_("E.g. parking, a room.")
+    )
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, help_text=_("What the time was for; no names of the family.")
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["worked_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours__gte=0, travel_km__gte=0, costs__gte=0), name="time_entry_not_negative"
+            )
+        ]
+        verbose_name = _("hours and costs")
+        verbose_name_plural = _("hours and costs")
+
+    def __str__(self):
+        return f"{self.worked_on}: {self.hours}"
