@@ -58,8 +58,19 @@ def main():
     check = subprocess.run([str(python), str(ROOT / "scripts" / "check.py")], cwd=ROOT)
     if check.returncode:
         return check.returncode
-    result = subprocess.run([str(python), "-m", "pytest", *sys.argv[1:]], cwd=ROOT)
+    result = subprocess.run([str(python), "-m", "pytest", *parallel(sys.argv[1:]), *sys.argv[1:]], cwd=ROOT)
     return result.returncode
+
+
+def parallel(arguments: list[str]) -> list[str]:
+    """pytest-xdist's options: one test process per core (KRING_TEST_PROCESSES overrides), each test file whole in
+    one process so a world built once per module is built once (decision 223). None when the caller chose."""
+    if any(a == "-n" or a.startswith(("-n", "--numprocesses", "--dist")) for a in arguments) or "no:xdist" in arguments:
+        return []
+    processes = os.environ.get("KRING_TEST_PROCESSES") or str(os.cpu_count() or 1)
+    if processes in ("0", "1"):
+        return []
+    return ["-n", processes, "--dist", "loadfile"]
 
 
 if __name__ == "__main__":
