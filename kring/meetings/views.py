@@ -541,7 +541,8 @@ def letter(request, pk, meeting_id, invitation_id):
             "lang": _doc_language(request),
         }
         return render(request, "meetings/letter_confirm.html", context, status=400 if form.is_bound else 200)
-    lang = _doc_language(request)
+    # Decision 270: the invitee's own language of letters unless the worker asks for another (?lang=).
+    lang = documents.language_for(invitation.person, request.GET.get("lang"))
     response = HttpResponse(documents.letter_pdf(view, invitation, lang), content_type="application/pdf")
     name = "uitnodiging" if lang == "nl" else "invitation"
     response["Content-Disposition"] = f'attachment; filename="{name}-{view.meeting.pk}-{invitation.pk}.pdf"'
