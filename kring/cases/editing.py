@@ -29,7 +29,7 @@ from .choices import CaseRole
 from .models import CaseTeamMember
 
 # Who may change a case: its case worker(s), coordinator(s), team lead(s) on the case team, and the lead of the
-# owning team. Co-workers may read only.
+# owning team; an independent coordinator assigned to the case counts as its coordinator. Co-workers may read only.
 EDITING_CASE_ROLES = {CaseRole.CASE_WORKER, CaseRole.COORDINATOR, CaseRole.TEAM_LEAD}
 
 
@@ -49,8 +49,19 @@ def case_standing(user, case) -> tuple[str | None, bool]:
             .values_list("my_role", "my_lead")
             .first()
         )
-        cache[user.pk] = row or (None, False)
+        role, lead = row or (None, False)
+        if role is None and _assigned_to(user, case):
+            # An independent coordinator on an assignment active today acts with the coordinator's case role
+            # (decision 241); the assignment is read with the visibility sets, so this costs no query.
+            role = CaseRole.COORDINATOR
+        cache[user.pk] = (role, lead)
     return cache[user.pk]
+
+
+def _assigned_to(user, case) -> bool:
+    from .queries import scope_for
+
+    return case.pk in scope_for(user).assigned_case_ids
 
 
 def check_can_edit(user, case):

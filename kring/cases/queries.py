@@ -2,7 +2,9 @@
 
 Need-to-know: a user sees a case as a member of its case team, or as lead of the team that owns it, and
 only while they hold an active role at the case's organisation. Researchers and administrators have no
-special access: they see a case only if they are on its case team (and researchers cannot be).
+special access: they see a case only if they are on its case team (and researchers cannot be). An independent
+coordinator of a coordinating office sees, besides, the one case of each of their assignments while it is active,
+whatever organisation it belongs to (decision 241).
 """
 
 from dataclasses import dataclass
@@ -12,19 +14,22 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import BigIntegerField, Count, Exists, Field, OuterRef, Q, Value, Window
 from django.template.defaultfilters import yesno
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kring.accounts.models import CASE_ROLES, TeamMember
+from kring.accounts.models import CASE_ROLES, Role, TeamMember
 from kring.audit.services import Access, Action, case_access, log_access, person_access
 from kring.core.errors import NotFound
 
 from .models import (
+    Assignment,
     CapabilityJudgement,
     Case,
     CaseTeamMember,
     Consent,
     ParentalAuthority,
     Person,
+    assignment_active_on,
     person_name_condition,
 )
 
@@ -34,6 +39,9 @@ class Scope:
     organisation_ids: frozenset
     lead_team_ids: frozenset
     case_ids: frozenset
+    # The cases of the user's active assignments as an independent coordinator (decision 241); also in case_ids,
+    # and their organisations in organisation_ids.
+    assigned_case_ids: frozenset = frozenset()
 
     @property
     def empty(self):
@@ -45,33 +53,59 @@ def scope_for(user) -> Scope:
 
     Literal id lists (rather than subqueries joined by OR) let the database use its indexes, so the cost
     does not grow with the number of cases in other teams and organisations.
+
+    An independent coordinator (decision 241) holds the coordinator role at a coordinating office; each of their
+    assignments active today adds its one case, and that case's organisation, to the sets. The organisations
+    added let only those cases through: the teams led and the case team memberships are read at the user's own
+    organisations only, before the assignments' organisations are added.
     """
     if not getattr(user, "is_authenticated", False):
         return Scope(frozenset(), frozenset(), frozenset())
     cached = getattr(user, "_kring_scope", None)
     if cached is not None:
         return cached
-    organisation_ids = frozenset(m.organisation_id for m in user.active_memberships() if m.role in CASE_ROLES)
-    lead_team_ids, case_ids = set(), set()
+    memberships = [m for m in user.active_memberships() if m.role in CASE_ROLES]
+    organisation_ids = frozenset(m.organisation_id for m in memberships)
+    coordinating_at = sorted({m.organisation_id for m in memberships if m.role == Role.COORDINATOR})
+    lead_team_ids, case_ids, assigned_ids, assigned_organisation_ids = set(), set(), set(), set()
     if organisation_ids:
-        # One round trip for both lists: (team led, None) and (None, case on whose team the user is).
+        # One round trip for the lists: (team led, None, None), (None, case on whose team the user is, None) and
+        # (None, case of an active assignment, its organisation).
         no_id = Value(None, output_field=BigIntegerField())
         led = (
             TeamMember.objects.filter(user=user, is_lead=True, team__organisation_id__in=organisation_ids)
             .order_by()
-            .values_list("team_id", no_id)
+            .values_list("team_id", no_id, no_id)
         )
         joined = (
             CaseTeamMember.objects.filter(user=user, organisation_id__in=organisation_ids)
             .order_by()
-            .values_list(no_id, "case_id")
+            .values_list(no_id, "case_id", no_id)
         )
-        for team_id, case_id in led.union(joined, all=True):
+        rows = led.union(joined, all=True)
+        if coordinating_at:
+            assigned = (
+                Assignment.objects.filter(
+                    assignment_active_on(timezone.localdate()), coordinator=user, office_id__in=coordinating_at
+                )
+                .order_by()
+                .values_list(no_id, "case_id", "organisation_id")
+            )
+            rows = led.union(joined, assigned, all=True)
+        for team_id, case_id, assigned_organisation_id in rows:
             if team_id is not None:
                 lead_team_ids.add(team_id)
             if case_id is not None:
                 case_ids.add(case_id)
-    scope = Scope(organisation_ids, frozenset(lead_team_ids), frozenset(case_ids))
+            if assigned_organisation_id is not None:
+                assigned_ids.add(case_id)
+                assigned_organisation_ids.add(assigned_organisation_id)
+    scope = Scope(
+        organisation_ids | assigned_organisation_ids,
+        frozenset(lead_team_ids),
+        frozenset(case_ids),
+        frozenset(assigned_ids),
+    )
     user._kring_scope = scope
     return scope
 
@@ -80,6 +114,9 @@ def visible_cases(user):
     scope = scope_for(user)
     if scope.empty:
         return Case.objects.none()
+    # The assignments' cases are in case_ids and their organisations in organisation_ids (decision 241); the
+    # teams led and the case team memberships were read at the user's own organisations only, so an assignment
+    # lets through its own case and no other of its organisation.
     return Case.objects.filter(
         Q(id__in=scope.case_ids) | Q(team_id__in=scope.lead_team_ids),
         organisation_id__in=scope.organisation_ids,

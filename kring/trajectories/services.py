@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from kring.accounts.models import Jurisdiction, Role
 from kring.audit.services import Access, Action, log_access
 from kring.cases.choices import CaseRole
+from kring.cases.coordination.queries import assigned_coordinator_ids
 from kring.cases.editing import (
     check_can_edit,
     check_can_work_on,
@@ -685,7 +686,11 @@ def allocate_coordinator(
     if trajectory.status not in states.ACTIVE:
         raise ValidationError({"coordinator": [_("This trajectory has ended.")]})
     coordinator = User.objects.filter(pk=user_id, is_active=True).first()
-    if coordinator is None or Role.COORDINATOR not in coordinator.roles_in(case.organisation_id):
+    # A coordinator of the case's organisation, or an independent one assigned to this case (decision 247).
+    if coordinator is None or (
+        Role.COORDINATOR not in coordinator.roles_in(case.organisation_id)
+        and coordinator.pk not in assigned_coordinator_ids(case, on)
+    ):
         raise ValidationError({"coordinator": [_("Choose a coordinator of this organisation.")]})
     is_worker = coordinator_is_case_worker(case, coordinator.pk)
     if is_worker and not accept_case_worker:

@@ -7,6 +7,7 @@ Thin: parse with a form, call a query or a service, render. Refused steps come b
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from kring.accounts.models import Membership, Role
 from kring.cases import queries as case_queries
 from kring.cases.choices import legal_context_choices
+from kring.cases.coordination.queries import assigned_coordinator_ids
 from kring.cases.editing import can_edit_case
 from kring.core.actor import Actor
 from kring.core.errors import NotFound
@@ -278,12 +280,16 @@ def offer(request, pk):
 def _coordinators(case):
     from kring.accounts.models import User
 
+    # The organisation's coordinators, and the independent ones assigned to this case (decision 247).
     return (
         User.objects.filter(
+            Q(
+                memberships__organisation=case.organisation,
+                memberships__role=Role.COORDINATOR,
+                memberships__active=True,
+            )
+            | Q(pk__in=assigned_coordinator_ids(case)),
             is_active=True,
-            memberships__organisation=case.organisation,
-            memberships__role=Role.COORDINATOR,
-            memberships__active=True,
         )
         .distinct()
         .order_by("last_name", "first_name", "email")
