@@ -23,6 +23,7 @@ urlpatterns = [
     path("safety-alerts/", include("kring.plans.alerts.urls")),
     path("organisation/", include("kring.trajectories.organisation_urls")),
     path("cases/", include("kring.cases.urls")),
+    path("coordination/", include("kring.cases.coordination.urls")),
     path("methods/", include("kring.methods.urls")),
     path("access-log/", include("kring.audit.urls")),
     path("privacy/", include("kring.privacy.urls")),

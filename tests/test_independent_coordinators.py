@@ -249,3 +249,116 @@ def test_hours_and_costs_within_the_assignment_total_per_assignment_and_the_invo
     assert AccessLogEntry.objects.filter(user=lead, action="export", record_type="assignment_time_entry").count() == 2
     client.force_login(coordinator)  # not office staff
     assert client.get(reverse("coordination:invoice")).status_code == 403
+
+
+# ---- pages -----------------------------------------------------------------------------------------------------
+
+
+def test_the_pages_refer_choose_confirm_record_hours_and_end(world, client):
+    office, lead, pool = make_office()
+    child = world.a.case.persons.order_by("pk").first()
+    child.language = "Turks"
+    child.save()
+    client.force_login(world.a.case_worker)
+    url = reverse("cases:coordinator", args=[world.a.case.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "Turks" in page.content.decode()
+    response = client.post(
+        url,
+        {"action": "request", "office": office.pk, "languages": "Turks", "region": "Utrecht", "wished_start": TODAY()},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    request = world.a.case.assignment_requests.get()
+    page = client.get(url).content.decode()
+    assert page.index(str(pool["ayse"])) < page.index(str(pool["fatima"]))  # Ayse speaks Turkish
+    response = client.post(
+        url,
+        {
+            "action": "choice",
+            "request": request.pk,
+            "version": request.version,
+            "coordinator": pool["ayse"].pk,
+            "chosen_on": TODAY(),
+        },
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.family_choice == pool["ayse"]
+    # A bad date: a clear message, nothing stored.
+    response = client.post(
+        url,
+        {
+            "action": "choice",
+            "request": request.pk,
+            "version": request.version,
+            "coordinator": "none",
+            "chosen_on": "x",
+        },
+    )
+    assert response.status_code == 400
+    request.refresh_from_db()
+    assert request.family_choice == pool["ayse"]
+
+    client.force_login(lead)
+    office_page = client.get(reverse("coordination:office"))
+    assert office_page.status_code == 200 and world.a.case.number in office_page.content.decode()
+    assert child.first_name not in office_page.content.decode()  # the office reads no person of the family
+    response = client.post(
+        reverse("coordination:office"),
+        {
+            "action": "confirm",
+            "request": request.pk,
+            "version": request.version,
+            "coordinator": pool["ayse"].pk,
+            "starts_on": TODAY(),
+        },
+    )
+    assert response.status_code == 302
+    assignment = Assignment.objects.get()
+    assert client.get(reverse("coordination:pool")).status_code == 200
+
+    client.force_login(pool["ayse"])
+    assert client.get(reverse("cases:detail", args=[world.a.case.pk])).status_code == 200
+    response = client.post(
+        reverse("coordination:hours"),
+        {"assignment": assignment.pk, "worked_on": TODAY(), "hours": "3", "travel_km": "12", "costs": ""},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("coordination:hours")).status_code == 200
+    assert client.get(reverse("coordination:office")).status_code == 403  # not office staff
+    assert client.post(url, {"action": "withdraw", "request": request.pk}).status_code == 403  # may not refer
+
+    client.force_login(world.a.case_worker)
+    response = client.post(url, {"action": "end", "assignment": assignment.pk, "version": assignment.version})
+    assert response.status_code == 302
+    client.force_login(pool["ayse"])
+    assert client.get(reverse("cases:detail", args=[world.a.case.pk])).status_code == 404
+
+
+def test_office_staff_keep_the_pool_profiles(world, client):
+    office, lead, pool = make_office()
+    profile = CoordinatorProfile.objects.get(user=pool["piet"])
+    client.force_login(lead)
+    page = client.get(reverse("coordination:pool"), {"office": office.pk, "user": pool["piet"].pk})
+    assert page.status_code == 200
+    data = {
+        "office": office.pk,
+        "user": pool["piet"].pk,
+        "version": profile.version,
+        "languages": "Nederlands, Pools",
+        "regions": "Utrecht",
+        "cultural_background": "",
+        "available_from": "2026-01-01",
+        "available_until": "2025-01-01",  # before the start: refused
+        "max_assignments": 2,
+        "active": "on",
+    }
+    assert client.post(reverse("coordination:pool"), data).status_code == 400
+    profile.refresh_from_db()
+    assert profile.languages == "Nederlands, Engels"
+    assert client.post(reverse("coordination:pool"), {**data, "available_until": ""}).status_code == 302
+    profile.refresh_from_db()
+    assert profile.languages == "Nederlands, Pools" and profile.max_assignments == 2
+    # Someone else's office: refused.
+    client.force_login(world.a.lead)
+    assert client.post(reverse("coordination:pool"), {**data, "available_until": ""}).status_code == 403

@@ -17,3 +17,8 @@ class CasesConfig(AppConfig):
         from .sections import register_person_marks
 
         register_person_marks("confidentiality", case_marks)
+
+        from .sections import register_section
+
+        # Independent coordinators (decisions 240-249): refer the case to a coordinating office.
+        register_section("coordination", 45, "cases/coordination/case_section.html")

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .coordination import views as coordination_views
 
 app_name = "cases"
 urlpatterns = [
@@ -21,4 +22,5 @@ urlpatterns = [
     path("<int:pk>/authority/<int:authority_id>/end/", views.authority_end, name="authority_end"),
     path("<int:pk>/capability/", views.capability, name="capability"),
     path("<int:pk>/no-contact/", views.no_contact, name="no_contact"),
+    path("<int:pk>/coordinator/", coordination_views.case_coordinator, name="coordinator"),
 ]

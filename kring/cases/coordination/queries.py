@@ -105,6 +105,11 @@ def case_coordination(actor, case) -> dict:
     return {"requests": views, "assignments": assignments, "today": today}
 
 
+def request_matches(request) -> list[matching.Match]:
+    """The office's pool ranked for one request."""
+    return ranked(request, candidates_for({request.office_id}, timezone.localdate()).get(request.office_id, []))
+
+
 def assigned_coordinator_ids(case, day: datetime.date | None = None) -> set[int]:
     """The independent coordinators assigned to the case on this day (today when not given)."""
     day = day or timezone.localdate()
@@ -168,6 +173,7 @@ class OwnAssignment:
     hours: Decimal
     km: Decimal
     costs: Decimal
+    active: bool = False  # active today: the case opens from here
 
 
 def my_assignments(actor) -> list[OwnAssignment]:
@@ -175,6 +181,7 @@ def my_assignments(actor) -> list[OwnAssignment]:
     assignments = list(
         Assignment.objects.filter(coordinator=actor.user).select_related("case", "office", "organisation")
     )
+    today = timezone.localdate()
     entries: dict[int, list] = {}
     for entry in AssignmentTimeEntry.objects.filter(assignment__in=[a.pk for a in assignments]):
         entries.setdefault(entry.assignment_id, []).append(entry)
@@ -188,6 +195,7 @@ def my_assignments(actor) -> list[OwnAssignment]:
                 sum((e.hours for e in own), Decimal(0)),
                 sum((e.travel_km for e in own), Decimal(0)),
                 sum((e.costs for e in own), Decimal(0)),
+                a.active_on(today),
             )
         )
     accessed = [assignment_access(a) for a in assignments] + [

@@ -80,6 +80,27 @@ def check_may_refer(user, case):
         raise PermissionDenied(_("Only the case worker or the team lead of the case's organisation refers a case."))
 
 
+def refuse_referral(actor, case):
+    """Refuse a change of the case's referral by someone who may not refer it: logged as denied, nothing changed."""
+    from ..queries import refused_case_access
+
+    log_access(actor, Action.DENIED, [refused_case_access(case.pk)])
+    raise PermissionDenied(_("Only the case worker or the team lead of the case's organisation refers a case."))
+
+
+def case_request(case, request_id) -> AssignmentRequest:
+    """One request of this case (the case read through the visibility query already), or NotFound."""
+    return _case_request(case, request_id, lock=False)
+
+
+def assignment_of_case(assignment_id, case) -> bool:
+    return Assignment.objects.filter(pk=assignment_id, case=case).exists()
+
+
+def profile_of(office_id, user_id) -> CoordinatorProfile | None:
+    return CoordinatorProfile.objects.filter(office_id=office_id, user_id=user_id).first()
+
+
 def check_not_stale(record, expected_version):
     expected = form_version(expected_version)
     if expected is not None and expected != record.version:
