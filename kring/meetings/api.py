@@ -11,17 +11,30 @@ from kring.core.api import INVALID, STALE, JsonApiView, parse_input
 
 from . import queries, services
 from .serializers import (
+    AgreeSerializer,
     AttendanceInputSerializer,
     AttendanceSerializer,
+    BookingInputSerializer,
+    BookingSerializer,
     CancelSerializer,
     ContributionInputSerializer,
     ContributionSerializer,
+    CostInputSerializer,
+    CostSerializer,
     InvitationChangesSerializer,
     InvitationSerializer,
     InviteSerializer,
+    LogisticsInputSerializer,
+    LogisticsSerializer,
     MeetingChangesSerializer,
     MeetingInputSerializer,
     MeetingSerializer,
+    PreparationSerializer,
+    QuestionChangeSerializer,
+    QuestionInputSerializer,
+    QuestionSerializer,
+    VisitInputSerializer,
+    VisitSerializer,
 )
 
 TAGS = ["meetings"]
@@ -39,6 +52,7 @@ def _attendance(view) -> dict:
                 "ended_at": part.ended_at,
                 "invitations": sorted(int(k[1:]) for k in keys if k.startswith("i")),
                 "users": sorted(int(k[1:]) for k in keys if k.startswith("u")),
+                "modes": {key: mode for (part_id, key), mode in view.modes.items() if part_id == part.pk},
             }
         )
     return AttendanceSerializer(
@@ -198,13 +212,16 @@ class AttendanceView(JsonApiView):
     def put(self, request, case_id, meeting_id):
         check_case_visible(request, case_id)
         data = parse_input(AttendanceInputSerializer, request.data)
-        present, times = [], {}
+        present, times, modes = [], {}, {}
         for part in data["parts"]:
             present += [(part["part"], f"i{i}") for i in part["invitations"]]
             present += [(part["part"], f"u{u}") for u in part["users"]]
             times[part["part"]] = (part.get("started_at"), part.get("ended_at"))
+            modes.update({(part["part"], key): mode for key, mode in (part.get("modes") or {}).items()})
         actor = Actor.from_request(request)
-        services.record_attendance(actor, case_id, meeting_id, present, times, expected_version=data["version"])
+        services.record_attendance(
+            actor, case_id, meeting_id, present, times, expected_version=data["version"], modes=modes
+        )
         return Response(_attendance(queries.meeting_detail(actor, case_id, meeting_id)))
 
 
@@ -231,3 +248,153 @@ class ContributionListView(JsonApiView):
         data = parse_input(ContributionInputSerializer, request.data)
         contribution = services.add_contribution(Actor.from_request(request), case_id, meeting_id, data)
         return Response(ContributionSerializer(contribution).data, status=status.HTTP_201_CREATED)
+
+
+# ---- the preparation (decisions 230-239) ---------------------------------------------------------------------
+
+PREPARATION = "The coordinator's preparation: the question agreed by the family, the case worker and the coordinator"
+
+
+def _preparation(request, case_id, meeting_id) -> dict:
+    prepared = queries.preparation(Actor.from_request(request), case_id, meeting_id)
+    return dict(PreparationSerializer(prepared).data)
+
+
+class PreparationView(JsonApiView):
+    @extend_schema(
+        operation_id="meeting_preparation_retrieve",
+        tags=TAGS,
+        summary="The preparation of a meeting",
+        description=PREPARATION + "; visits; who comes and who does not and why; logistics and costs against the "
+        "budget; the plan keeper; interpreters per part, with the parts where one is needed and none is booked.",
+        responses={200: PreparationSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, case_id, meeting_id):
+        return Response(_preparation(request, case_id, meeting_id))
+
+
+class QuestionView(JsonApiView):
+    @extend_schema(
+        operation_id="meeting_questions_create",
+        tags=TAGS,
+        summary="Add a question of the meeting",
+        request=QuestionInputSerializer,
+        responses={201: QuestionSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, case_id, meeting_id):
+        check_case_visible(request, case_id)
+        data = parse_input(QuestionInputSerializer, request.data)
+        question = services.add_question(Actor.from_request(request), case_id, meeting_id, data["text"])
+        return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="meeting_questions_partial_update",
+        tags=TAGS,
+        summary="Change a question's text",
+        description="A new text is a new version: the agreements given to the old text are cleared.",
+        request=QuestionChangeSerializer,
+        responses={200: QuestionSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
+    def patch(self, request, case_id, meeting_id):
+        check_case_visible(request, case_id)
+        data = parse_input(QuestionChangeSerializer, request.data)
+        question = services.change_question(
+            Actor.from_request(request), case_id, meeting_id, data["question"], data["text"], data["version"]
+        )
+        return Response(QuestionSerializer(question).data)
+
+
+class AgreeView(JsonApiView):
+    @extend_schema(
+        operation_id="meeting_questions_agree",
+        tags=TAGS,
+        summary="Record that the family, the case worker or the coordinator agreed a question",
+        description="Always with the version of the question read: an agreement is to that text.",
+        request=AgreeSerializer,
+        responses={200: QuestionSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
+    def post(self, request, case_id, meeting_id):
+        check_case_visible(request, case_id)
+        data = parse_input(AgreeSerializer, request.data)
+        question = services.agree_question(
+            Actor.from_request(request),
+            case_id,
+            meeting_id,
+            data["question"],
+            data["party"],
+            data["version"],
+            person=data.get("person"),
+            user=data.get("user"),
+            on=data.get("on"),
+        )
+        return Response(QuestionSerializer(question).data)
+
+
+class VisitView(JsonApiView):
+    @extend_schema(
+        operation_id="meeting_visits_create",
+        tags=TAGS,
+        summary="Record a preparation visit, call or video call",
+        request=VisitInputSerializer,
+        responses={201: VisitSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, case_id, meeting_id):
+        check_case_visible(request, case_id)
+        data = parse_input(VisitInputSerializer, request.data)
+        visit = services.record_visit(Actor.from_request(request), case_id, meeting_id, data)
+        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+
+class LogisticsView(JsonApiView):
+    @extend_schema(
+        operation_id="meeting_logistics_update",
+        tags=TAGS,
+        summary="Save the logistics and the plan keeper",
+        description="Send the version read (0 before the first save); fields left out keep their value.",
+        request=LogisticsInputSerializer,
+        responses={200: LogisticsSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: STALE},
+    )
+    def put(self, request, case_id, meeting_id):
+        check_case_visible(request, case_id)
+        data = parse_input(LogisticsInputSerializer, request.data)
+        version = data.pop("version")
+        logistics = services.save_logistics(Actor.from_request(request), case_id, meeting_id, data, version)
+        return Response(LogisticsSerializer(logistics).data)
+
+
+class CostView(JsonApiView):
+    @extend_schema(
+        operation_id="meeting_costs_create",
+        tags=TAGS,
+        summary="Add a cost of the meeting",
+        description="Over the budget is warned (`budget.warning`), not refused.",
+        request=CostInputSerializer,
+        responses={201: CostSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, case_id, meeting_id):
+        check_case_visible(request, case_id)
+        data = parse_input(CostInputSerializer, request.data)
+        cost, budget = services.add_cost(Actor.from_request(request), case_id, meeting_id, data)
+        answer = dict(CostSerializer(cost).data)
+        answer["budget"] = {
+            "total": str(budget.total),
+            "budget": None if budget.budget is None else str(budget.budget),
+            "over": str(budget.over),
+            "warning": services.budget_warning(budget),
+        }
+        return Response(answer, status=status.HTTP_201_CREATED)
+
+
+class InterpreterView(JsonApiView):
+    @extend_schema(
+        operation_id="meeting_interpreters_create",
+        tags=TAGS,
+        summary="Book an interpreter for a part of the meeting",
+        request=BookingInputSerializer,
+        responses={201: BookingSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, case_id, meeting_id):
+        check_case_visible(request, case_id)
+        data = parse_input(BookingInputSerializer, request.data)
+        booking = services.book_interpreter(Actor.from_request(request), case_id, meeting_id, data)
+        return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)

@@ -15,4 +15,11 @@ urlpatterns = [
     path(meeting + "invitations/<int:invitation_id>/", api.InvitationDetailView.as_view(), name="invitation"),
     path(meeting + "attendance/", api.AttendanceView.as_view(), name="attendance"),
     path(meeting + "information/", api.ContributionListView.as_view(), name="information"),
+    path(meeting + "preparation/", api.PreparationView.as_view(), name="preparation"),
+    path(meeting + "preparation/questions/", api.QuestionView.as_view(), name="questions"),
+    path(meeting + "preparation/questions/agree/", api.AgreeView.as_view(), name="agree"),
+    path(meeting + "preparation/visits/", api.VisitView.as_view(), name="visits"),
+    path(meeting + "preparation/logistics/", api.LogisticsView.as_view(), name="logistics"),
+    path(meeting + "preparation/costs/", api.CostView.as_view(), name="costs"),
+    path(meeting + "preparation/interpreters/", api.InterpreterView.as_view(), name="interpreters"),
 ]

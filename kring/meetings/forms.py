@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.cases.forms import VersionedForm
 
-from .choices import InvitationRole, PartKind
-from .models import InformationContribution, Invitation, Meeting
+from .choices import AgreedBy, InvitationRole, PartKind, Presence
+from .models import InformationContribution, Invitation, Meeting, MeetingLogistics
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
@@ -24,6 +24,14 @@ def datetime_field(label, required=True):
 class MeetingForm(VersionedForm):
     starts_at = datetime_field(_("starts at"))
     ends_at = datetime_field(_("ends at"))
+    # An address typed without a scheme is read as https; the model refuses every other scheme.
+    video_link = forms.URLField(
+        label=_("video meeting link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("For those who take part by video; it goes to the invitees with the place (https only)."),
+    )
 
     class Meta:
         model = Meeting
@@ -36,6 +44,7 @@ class MeetingForm(VersionedForm):
             "interpreter_needed",
             "interpreter_language",
             "note",
+            "video_link",
         ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
@@ -66,6 +75,7 @@ class InvitationForm(VersionedForm):
             "represented_by_name",
             "preparation_contact_on",
             "preparation_note",
+            "not_coming_reason",
         ]
         widgets = {"preparation_contact_on": DATE, "preparation_note": forms.Textarea(attrs={"rows": 3})}
 
@@ -120,3 +130,108 @@ class LetterConfirmForm(forms.Form):
     """The reason to make a letter for a person kept from someone invited too (decision 201)."""
 
     reason = forms.CharField(label=_("Why nonetheless"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# ---- the preparation page (decisions 230-239) -----------------------------------------------------------------
+
+
+class QuestionForm(forms.Form):
+    """A new question, or a new text for one (``question`` and its ``version``): agreements to the old text are
+    cleared."""
+
+    question = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(label=_("question"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AgreeForm(forms.Form):
+    question = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    party = forms.ChoiceField(label=_("who agreed"), choices=AgreedBy.choices)
+    person = forms.ChoiceField(label=_("for the family"), required=False)
+    user = forms.ChoiceField(label=_("case worker or coordinator"), required=False)
+    on = forms.DateField(label=_("on"), widget=DATE, required=False)
+
+    def __init__(self, *args, persons, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "—")] + [(p.pk, p.full_name) for p in persons]
+        self.fields["user"].choices = [("", _("myself"))] + team
+
+
+class VisitForm(forms.Form):
+    person = forms.ChoiceField(label=_("whom"))
+    visited_on = forms.DateField(label=_("date"), widget=DATE)
+    how = forms.ChoiceField(label=_("how"), choices=Presence.choices)
+    note = forms.CharField(label=_("note"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(p.pk, p.full_name) for p in persons]
+
+
+class LogisticsForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    plan_keeper = forms.ChoiceField(label=_("plan keeper"), required=False)
+
+    class Meta:
+        model = MeetingLogistics
+        fields = [
+            "date_chosen_by_family",
+            "food",
+            "travel",
+            "childcare",
+            "budget",
+            "plan_keeper_chosen_by",
+            "plan_keeper_chosen_on",
+        ]
+        widgets = {
+            "food": forms.Textarea(attrs={"rows": 2}),
+            "travel": forms.Textarea(attrs={"rows": 2}),
+            "childcare": forms.Textarea(attrs={"rows": 2}),
+            "plan_keeper_chosen_on": DATE,
+        }
+
+    def __init__(self, *args, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_keeper"].choices = [("", "—")] + [(p.pk, p.full_name) for p in persons]
+        self.fields["plan_keeper"].help_text = _("The person the family chose to keep an eye on the plan.")
+        self.order_fields(["date_chosen_by_family", "food", "travel", "childcare", "budget", "plan_keeper"])
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+            self.initial["plan_keeper"] = self.instance.plan_keeper_id or ""
+
+    def _post_clean(self):
+        # The service validates the record (the plan keeper is a person of the case); the form only parses.
+        pass
+
+    def changes(self) -> dict:
+        data = {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        data["plan_keeper"] = data.get("plan_keeper") or None
+        return data
+
+
+class CostForm(forms.Form):
+    what = forms.CharField(label=_("what"), max_length=200)
+    amount = forms.DecimalField(label=_("amount (EUR)"), max_digits=9, decimal_places=2, min_value=0)
+    paid_by = forms.CharField(label=_("paid by"), max_length=200, required=False)
+
+
+class BookingForm(forms.Form):
+    part = forms.ChoiceField(label=_("part"))
+    language = forms.CharField(label=_("language"), max_length=60)
+    how = forms.ChoiceField(label=_("how"), choices=Presence.choices)
+    arranged_by_name = forms.CharField(
+        label=_("arranged by"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty when you arranged it yourself."),
+    )
+    note = forms.CharField(label=_("note"), max_length=500, required=False)
+
+    def __init__(self, *args, parts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].choices = [(p.pk, p.name) for p in parts]
+
+
+class RemoveForm(forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)

@@ -17,7 +17,7 @@ from kring.trajectories import consents
 from kring.trajectories.models import Trajectory
 
 from . import core, services
-from .models import Attendance, Invitation, Meeting
+from .models import Attendance, InterpreterBooking, Invitation, Meeting
 
 
 @dataclass
@@ -34,6 +34,13 @@ class MeetingView:
     present: dict = field(default_factory=dict)  # part id -> set of keys present, or None if not recorded
     private_checks: list = field(default_factory=list)
     team: list = field(default_factory=list)
+    interpreters: dict = field(default_factory=dict)  # part id -> interpreter bookings
+    modes: dict = field(default_factory=dict)  # (part id, attendee key) -> how they took part
+
+    @property
+    def part_interpreters(self) -> list:
+        """(part, its interpreter bookings) for every part, in order."""
+        return [(part, self.interpreters.get(part.pk, [])) for part in self.parts]
 
     @property
     def superseded(self) -> bool:
@@ -118,14 +125,21 @@ def meeting_view(case, meeting) -> MeetingView:
     team = list(CaseTeamMember.objects.filter(case=case).select_related("user"))
     attendees = services.attendees_of(case, meeting, invitations, team)
     present: dict[Any, set[str] | None] = {p.pk: None for p in parts}  # None: attendance not recorded
+    modes = {}
     for row in Attendance.objects.filter(part__meeting=meeting).values(
-        "part_id", "invitation_id", "user_id", "present"
+        "part_id", "invitation_id", "user_id", "present", "mode"
     ):
         keys = present[row["part_id"]]
         if keys is None:
             keys = present[row["part_id"]] = set()
         if row["present"]:
-            keys.add(f"i{row['invitation_id']}" if row["invitation_id"] else f"u{row['user_id']}")
+            key = f"i{row['invitation_id']}" if row["invitation_id"] else f"u{row['user_id']}"
+            keys.add(key)
+            if row["mode"]:
+                modes[(row["part_id"], key)] = row["mode"]
+    interpreters: dict[Any, list] = {p.pk: [] for p in parts}
+    for booking in InterpreterBooking.objects.filter(part__meeting=meeting).select_related("arranged_by_user"):
+        interpreters[booking.part_id].append(booking)
     checks = core.check_private_time([p.pk for p in parts if p.private], attendees, present)
     names = {p.pk: p.name for p in parts}
     for check in checks:
@@ -142,6 +156,8 @@ def meeting_view(case, meeting) -> MeetingView:
         present=present,
         private_checks=checks,
         team=team,
+        interpreters=interpreters,
+        modes=modes,
     )
 
 
@@ -222,3 +238,80 @@ def letter_export(actor, case_id, meeting_id, invitation_id, reason=""):
         ],
     )
     return view, invitation
+
+
+# ---- the preparation page (decisions 230-239) ------------------------------------------------------------------
+
+
+@dataclass
+class PreparationView:
+    """The coordinator's preparation of one meeting: the question, visits, who comes and who does not, the
+    logistics with costs against the budget, the plan keeper and the interpreters."""
+
+    view: MeetingView
+    questions: list
+    visits: list
+    logistics: Any
+    costs: list
+    budget: core.Budget
+    persons: list  # the case's persons, to choose from
+    interpreter_needs: list  # persons of the case who need an interpreter
+    lacking_interpreter: list  # parts with invitees who need an interpreter and none booked for their language
+
+    @property
+    def budget_warning(self) -> str:
+        return services.budget_warning(self.budget)
+
+    @property
+    def budget_answer(self) -> dict:
+        """The costs against the budget as the API gives them."""
+        return {
+            "total": self.budget.total,
+            "budget": self.budget.budget,
+            "over": self.budget.over,
+            "warning": self.budget_warning,
+        }
+
+    @property
+    def bookings(self) -> list:
+        return [booking for _part, rows in self.view.part_interpreters for booking in rows]
+
+    @property
+    def lacking_part_ids(self) -> list:
+        return [part.pk for part in self.lacking_interpreter]
+
+
+def preparation(actor, case_id, meeting_id) -> PreparationView:
+    """The preparation of a meeting of a visible case; the meeting, its invitations and every person shown (in
+    the lists and the choices) are logged."""
+    case = case_queries.get_case(actor, case_id, log=False)
+    view = meeting_view(case, _load(case, meeting_id))
+    meeting = view.meeting
+    persons = list(case.persons.order_by("last_name", "first_name", "pk"))
+    needs = [p for p in persons if p.interpreter_needed]
+    needing_invitees = [i.person.language for i in view.invitations if i.person.interpreter_needed and i.answer != "no"]
+    booked = {part_id: [b.language for b in rows] for part_id, rows in view.interpreters.items()}
+    lacking = core.parts_lacking_interpreter([p.pk for p in view.parts], needing_invitees, booked)
+    costs = list(meeting.costs.all())
+    logistics = services.logistics_of(meeting)
+    prepared = PreparationView(
+        view=view,
+        questions=list(
+            meeting.questions.select_related("family_agreed_by", "case_worker_agreed_by", "coordinator_agreed_by")
+        ),
+        visits=list(meeting.visits.select_related("person")),
+        logistics=logistics,
+        costs=costs,
+        budget=core.budget_of([c.amount for c in costs], logistics.budget),
+        persons=persons,
+        interpreter_needs=needs,
+        lacking_interpreter=[p for p in view.parts if p.pk in lacking],
+    )
+    log_access(
+        actor,
+        Action.VIEW,
+        [case_access(case), services.meeting_access(meeting)]
+        + [services.invitation_access(i) for i in view.invitations]
+        + [person_access(p) for p in persons],
+    )
+    return prepared

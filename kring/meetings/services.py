@@ -20,7 +20,7 @@ from kring.audit.services import Access, Action, log_access, person_access
 from kring.cases import confidentiality
 from kring.cases.editing import check_can_work_on, lock_case, logs_refusal, refuse_if_stale, validate
 from kring.cases.models import CaseTeamMember, Person
-from kring.core.errors import NotFound
+from kring.core.errors import NotFound, StaleEdit, form_version
 from kring.core.history import set_history_user
 from kring.journal import services as journal_services
 from kring.network import unsafe
@@ -34,8 +34,19 @@ from kring.trajectories.models import Trajectory
 from kring.trajectories.services import advance_on
 
 from . import core, handoffs
-from .choices import Answer, InvitationRole, MeetingStatus, Mode, PartKind
-from .models import Attendance, InformationContribution, Invitation, Meeting, MeetingPart
+from .choices import AgreedBy, Answer, InvitationRole, MeetingStatus, Mode, PartKind, Presence
+from .models import (
+    Attendance,
+    ConferenceQuestion,
+    InformationContribution,
+    InterpreterBooking,
+    Invitation,
+    Meeting,
+    MeetingCost,
+    MeetingLogistics,
+    MeetingPart,
+    PreparationVisit,
+)
 
 MEETING_FIELDS = [
     "kind",
@@ -46,6 +57,7 @@ MEETING_FIELDS = [
     "interpreter_needed",
     "interpreter_language",
     "note",
+    "video_link",
 ]
 INVITATION_FIELDS = [
     "role",
@@ -55,6 +67,7 @@ INVITATION_FIELDS = [
     "represented_by_name",
     "preparation_contact_on",
     "preparation_note",
+    "not_coming_reason",
 ]
 CONTRIBUTION_FIELDS = ["author_user", "author_name", "author_organisation", "text", "shared_with_all", "shared_on"]
 
@@ -204,6 +217,8 @@ def schedule_meeting(actor, case_id, trajectory_id, data: dict) -> Meeting:
     for name, value in data.items():
         if name in ("starts_at", "ends_at"):
             value = _aware(value, zone)
+        elif name == "video_link":
+            value = (value or "").strip()
         setattr(meeting, name, "" if value is None and name not in ("starts_at", "ends_at") else value)
     validate(meeting, exclude=["trajectory", "case", "organisation", "created_by"])
     _check_not_before_referral(meeting, case)
@@ -234,6 +249,8 @@ def update_meeting(actor, case_id, meeting_id, changes: dict, expected_version) 
     for name, value in changes.items():
         if name in ("starts_at", "ends_at"):
             value = _aware(value, zone)
+        elif name == "video_link":
+            value = (value or "").strip()
         setattr(meeting, name, value)
     validate(meeting, exclude=["trajectory", "case", "organisation", "created_by"])
     _check_not_before_referral(meeting, case)
@@ -534,6 +551,8 @@ def update_invitation(actor, case_id, meeting_id, invitation_id, changes: dict, 
         errors["preparation_contact_on"] = [_("This date cannot be in the future.")]
     if invitation.preparation_note.strip() and not invitation.preparation_contact_on:
         errors["preparation_contact_on"] = [_("Give the date of the preparation contact.")]
+    if invitation.not_coming_reason.strip() and invitation.answer != Answer.NO:
+        errors["not_coming_reason"] = [_("Why someone will not come goes with the answer no.")]
     if (
         invitation.is_professional
         and Attendance.objects.filter(invitation=invitation, present=True, part__private=True).exists()
@@ -647,8 +666,31 @@ def _set_part_times(part_times, parts, zone) -> list:
     return errors
 
 
-def _store_grid(meeting, parts, attendees, invitations, cells):
-    """The whole grid anew: every part's times, and per part a row for every attendee, present or not."""
+def _check_modes(modes, cells) -> tuple[dict, list]:
+    """How each present attendee took part (in person, by video, by phone): (part id, key) -> mode, and the
+    errors found. A mode is recorded only for someone ticked present."""
+    checked, errors = {}, []
+    for (part_id, key), mode in (modes or {}).items():
+        if mode in (None, ""):
+            continue
+        try:
+            cell = (int(part_id), str(key))
+        except (TypeError, ValueError):
+            errors.append(_("This part does not belong to the meeting."))
+            continue
+        if mode not in Presence.values:
+            errors.append(_("Choose in person, by video or by phone."))
+        elif cell not in cells:
+            errors.append(_("How someone took part is recorded only for who was present."))
+        else:
+            checked[cell] = mode
+    return checked, errors
+
+
+def _store_grid(meeting, parts, attendees, invitations, cells, modes=None):
+    """The whole grid anew: every part's times, and per part a row for every attendee, present or not, with
+    how each one present took part."""
+    modes = modes or {}
     MeetingPart.objects.bulk_update(parts.values(), ["started_at", "ended_at"])
     Attendance.objects.filter(part__meeting=meeting).delete()
     by_key = {f"i{i.pk}": i for i in invitations}
@@ -660,6 +702,7 @@ def _store_grid(meeting, parts, attendees, invitations, cells):
                 invitation=by_key.get(key),
                 user_id=int(key[1:]) if key.startswith("u") else None,
                 present=(part.pk, key) in cells,
+                mode=modes.get((part.pk, key), ""),
             )
             for part in parts.values()
             for key in attendees
@@ -670,10 +713,17 @@ def _store_grid(meeting, parts, attendees, invitations, cells):
 @logs_refusal
 @transaction.atomic
 def record_attendance(
-    actor, case_id, meeting_id, present, part_times: dict | None = None, expected_version=None
+    actor,
+    case_id,
+    meeting_id,
+    present,
+    part_times: dict | None = None,
+    expected_version=None,
+    modes: dict | None = None,
 ) -> Meeting:
     """Save the whole attendance grid at once. ``present``: (part id, attendee key) pairs of who was there;
     every other cell of the grid is stored as absent. ``part_times``: part id -> (started_at, ended_at).
+    ``modes``: (part id, attendee key) -> how someone present took part ("in_person", "video", "phone").
 
     Refused when a professional or the coordinator is marked present in a private part."""
     case, meeting = _open_meeting(actor, case_id, meeting_id)
@@ -686,10 +736,12 @@ def record_attendance(
     attendees = attendees_of(case, meeting, invitations)
     cells, errors = _present_cells(present, parts, attendees)
     errors += _set_part_times(part_times, parts, local_zone(case.organisation))
+    checked_modes, mode_errors = _check_modes(modes, cells)
+    errors += mode_errors
     if errors:
         # Each reason once, in the order found.
         raise ValidationError({"attendance": sorted(set(errors), key=errors.index)})
-    _store_grid(meeting, parts, attendees, invitations, cells)
+    _store_grid(meeting, parts, attendees, invitations, cells, checked_modes)
     held = bool(cells) and meeting.status == MeetingStatus.PLANNED
     if held:
         meeting.status = MeetingStatus.HELD
@@ -819,3 +871,348 @@ def letter_guard(actor, view, invitation, reason) -> str:
     return confirm_despite_no_contact(
         actor, view.meeting.case, recipient, protected, _("The invitation letter"), reason, "reason", warning
     )
+
+
+# ---- the preparation: the question, visits, logistics, costs, interpreters (decisions 230-239) ---------------
+
+QUESTION_FIELDS = [
+    "text",
+    "family_agreed_by",
+    "family_agreed_on",
+    "case_worker_agreed_by",
+    "case_worker_agreed_on",
+    "coordinator_agreed_by",
+    "coordinator_agreed_on",
+]
+VISIT_FIELDS = ["person", "visited_on", "how", "note"]
+LOGISTICS_FIELDS = [
+    "date_chosen_by_family",
+    "food",
+    "travel",
+    "childcare",
+    "budget",
+    "plan_keeper",
+    "plan_keeper_chosen_by",
+    "plan_keeper_chosen_on",
+]
+COST_FIELDS = ["what", "amount", "paid_by"]
+BOOKING_FIELDS = ["part", "language", "how", "arranged_by_user", "arranged_by_name", "note"]
+
+
+def _case_person(case, value, field: str) -> Person | None:
+    """A person of this case from an id (or the person itself); a ValidationError on ``field`` otherwise."""
+    if value in (None, ""):
+        return None
+    person_id = value.pk if isinstance(value, Person) else value
+    try:
+        found = Person.objects.filter(pk=int(person_id), case=case).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise ValidationError({field: [_("Choose a person of this case.")]})
+    return found
+
+
+def _day(value, field: str, default=None) -> datetime.date | None:
+    """A date from a form (a date) or the API (an ISO string); never in the future."""
+    if value in (None, ""):
+        return default
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError({field: [_("Enter a valid date.")]}) from None
+    if value > timezone.localdate():
+        raise ValidationError({field: [_("This date cannot be in the future.")]})
+    return value
+
+
+def _lock_question(meeting, question_id) -> ConferenceQuestion:
+    question = ConferenceQuestion.objects.select_for_update().filter(pk=question_id, meeting=meeting).first()
+    if question is None:
+        raise NotFound()
+    return question
+
+
+def _preparation_access(meeting, persons=()) -> list[Access]:
+    """The preparation is part of the meeting's record in the access log, with every person it names."""
+    return [meeting_access(meeting)] + [person_access(p) for p in persons if p is not None]
+
+
+@logs_refusal
+@transaction.atomic
+def add_question(actor, case_id, meeting_id, text: str) -> ConferenceQuestion:
+    """A central question of the meeting, not yet agreed by anyone."""
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    last = meeting.questions.order_by("-order").values_list("order", flat=True).first() or 0
+    question = ConferenceQuestion(
+        meeting=meeting,
+        case=case,
+        organisation=case.organisation,
+        order=last + 1,
+        text=(text or "").strip(),
+        created_by=actor.user,
+    )
+    validate(question, exclude=["meeting", "case", "organisation", "created_by"])
+    set_history_user(question, actor.user)
+    question.save()
+    log_access(actor, Action.CREATE, _preparation_access(meeting))
+    return question
+
+
+@logs_refusal
+@transaction.atomic
+def change_question(actor, case_id, meeting_id, question_id, text: str, expected_version) -> ConferenceQuestion:
+    """A new text for the question: a new version, and the agreements given to the old text are cleared (the
+    history keeps who agreed to which text)."""
+    _case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    question = _lock_question(meeting, question_id)
+    refuse_if_stale(question, expected_version, QUESTION_FIELDS)
+    text = (text or "").strip()
+    if text == question.text:
+        return question
+    question.text = text
+    validate(question, exclude=["meeting", "case", "organisation", "created_by"])
+    question.family_agreed_by = question.case_worker_agreed_by = question.coordinator_agreed_by = None
+    question.family_agreed_on = question.case_worker_agreed_on = question.coordinator_agreed_on = None
+    question.version += 1
+    set_history_user(question, actor.user)
+    question.save()
+    log_access(actor, Action.UPDATE, _preparation_access(meeting))
+    return question
+
+
+def _agreeing_user(case, meeting, party: str, user_id):
+    """The case worker or coordinator who agreed: a member of the case team in that role (the trajectory's
+    coordinator counts as coordinator)."""
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        user_id = None
+    if party == AgreedBy.COORDINATOR and user_id is not None and user_id == meeting.trajectory.coordinator_id:
+        return meeting.trajectory.coordinator
+    member = CaseTeamMember.objects.filter(case=case, user_id=user_id, role=party).select_related("user").first()
+    if member is not None:
+        return member.user
+    if party == AgreedBy.COORDINATOR:
+        raise ValidationError({"user": [_("Choose the coordinator of this meeting.")]})
+    raise ValidationError({"user": [_("Choose the case worker of this case.")]})
+
+
+@logs_refusal
+@transaction.atomic
+def agree_question(
+    actor, case_id, meeting_id, question_id, party: str, expected_version, person=None, user=None, on=None
+) -> ConferenceQuestion:
+    """Record that the family (``person``: who agreed for it, a person of the case), the case worker or the
+    coordinator (``user``, by default the one recording) agreed to the question's present text, on ``on``
+    (default today). Refused on a version of the text other than the one agreed to."""
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    question = _lock_question(meeting, question_id)
+    if form_version(expected_version) is None:
+        # An agreement is to one text: the version of the text read is always needed.
+        raise ValidationError({"version": [_("The form was damaged; open it again.")]})
+    refuse_if_stale(question, expected_version, QUESTION_FIELDS)
+    if party not in AgreedBy.values:
+        raise ValidationError({"party": [_("Choose who agreed: the family, the case worker or the coordinator.")]})
+    day = _day(on, "on", default=timezone.localdate())
+    named = []
+    if party == AgreedBy.FAMILY:
+        found = _case_person(case, person, "person")
+        if found is None:
+            raise ValidationError({"person": [_("Say who agreed for the family.")]})
+        question.family_agreed_by, question.family_agreed_on = found, day
+        named.append(found)
+    elif party == AgreedBy.CASE_WORKER:
+        agreed = _agreeing_user(case, meeting, party, actor.user.pk if user in (None, "") else user)
+        question.case_worker_agreed_by, question.case_worker_agreed_on = agreed, day
+    else:
+        agreed = _agreeing_user(case, meeting, party, actor.user.pk if user in (None, "") else user)
+        question.coordinator_agreed_by, question.coordinator_agreed_on = agreed, day
+    question.version += 1
+    set_history_user(question, actor.user)
+    question.save()
+    log_access(actor, Action.UPDATE, _preparation_access(meeting, named))
+    return question
+
+
+@logs_refusal
+@transaction.atomic
+def record_visit(actor, case_id, meeting_id, data: dict) -> PreparationVisit:
+    """A preparation visit, call or video call of the coordinator with a person of the case."""
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    _refuse_unknown(data, VISIT_FIELDS)
+    person = _case_person(case, data.get("person"), "person")
+    if person is None:
+        raise ValidationError({"person": [_("Choose a person of this case.")]})
+    visit = PreparationVisit(
+        meeting=meeting,
+        case=case,
+        organisation=case.organisation,
+        person=person,
+        visited_on=_day(data.get("visited_on"), "visited_on"),
+        how=data.get("how") or Presence.IN_PERSON,
+        note=(data.get("note") or "").strip(),
+        created_by=actor.user,
+    )
+    validate(visit, exclude=["meeting", "case", "organisation", "created_by", "person"])
+    set_history_user(visit, actor.user)
+    visit.save()
+    log_access(actor, Action.CREATE, _preparation_access(meeting, [person]))
+    return visit
+
+
+def logistics_of(meeting) -> MeetingLogistics:
+    """The meeting's logistics, or an empty one at version 0 when nothing was recorded yet."""
+    found = MeetingLogistics.objects.filter(meeting=meeting).select_related("plan_keeper").first()
+    return found or MeetingLogistics(meeting=meeting, organisation_id=meeting.organisation_id, version=0)
+
+
+@logs_refusal
+@transaction.atomic
+def save_logistics(actor, case_id, meeting_id, data: dict, expected_version) -> MeetingLogistics:
+    """The logistics and the plan keeper as a whole (``expected_version`` 0 for the first save)."""
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    _refuse_unknown(data, LOGISTICS_FIELDS)
+    logistics = MeetingLogistics.objects.select_for_update().filter(meeting=meeting).first()
+    if logistics is None:
+        logistics = MeetingLogistics(meeting=meeting, organisation=case.organisation, version=0)
+        if form_version(expected_version) not in (None, 0):
+            raise StaleEdit([])
+    else:
+        refuse_if_stale(logistics, expected_version, LOGISTICS_FIELDS)
+    for name, value in data.items():
+        if name == "plan_keeper":
+            value = _case_person(case, value, "plan_keeper")
+        elif name == "plan_keeper_chosen_on":
+            value = _day(value, name)
+        elif name == "budget":
+            value = None if value in (None, "") else value
+        elif name == "date_chosen_by_family":
+            value = bool(value)
+        else:
+            value = (value or "").strip()
+        setattr(logistics, name, value)
+    validate(logistics, exclude=["meeting", "organisation"])
+    if logistics.plan_keeper is None and (logistics.plan_keeper_chosen_by or logistics.plan_keeper_chosen_on):
+        raise ValidationError({"plan_keeper": [_("Choose the plan keeper the family chose.")]})
+    logistics.version += 1
+    set_history_user(logistics, actor.user)
+    logistics.save()
+    log_access(actor, Action.UPDATE, _preparation_access(meeting, [logistics.plan_keeper]))
+    return logistics
+
+
+def budget_of(meeting) -> core.Budget:
+    """The meeting's costs against its budget (read through a meeting the caller may see)."""
+    budget = MeetingLogistics.objects.filter(meeting=meeting).values_list("budget", flat=True).first()
+    return core.budget_of(meeting.costs.values_list("amount", flat=True), budget)
+
+
+def budget_warning(budget: core.Budget) -> str:
+    """The warning when the costs exceed the budget ("" when they do not): a warning, the cost is kept."""
+    if not budget.over:
+        return ""
+    return _("The costs (EUR %(total)s) exceed the budget (EUR %(budget)s) by EUR %(over)s.") % {
+        "total": budget.total,
+        "budget": budget.budget,
+        "over": budget.over,
+    }
+
+
+@logs_refusal
+@transaction.atomic
+def add_cost(actor, case_id, meeting_id, data: dict) -> tuple[MeetingCost, core.Budget]:
+    """A cost line of the meeting; (cost, the costs against the budget). Over budget is warned, not refused."""
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    _refuse_unknown(data, COST_FIELDS)
+    cost = MeetingCost(
+        meeting=meeting,
+        organisation=case.organisation,
+        what=(data.get("what") or "").strip(),
+        amount=data.get("amount"),
+        paid_by=(data.get("paid_by") or "").strip(),
+        created_by=actor.user,
+    )
+    validate(cost, exclude=["meeting", "organisation", "created_by"])
+    set_history_user(cost, actor.user)
+    cost.save()
+    cost.refresh_from_db(fields=["amount"])
+    log_access(actor, Action.CREATE, _preparation_access(meeting))
+    return cost, budget_of(meeting)
+
+
+@logs_refusal
+@transaction.atomic
+def remove_cost(actor, case_id, meeting_id, cost_id) -> None:
+    _case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    cost = MeetingCost.objects.select_for_update().filter(pk=cost_id, meeting=meeting).first()
+    if cost is None:
+        raise NotFound()
+    set_history_user(cost, actor.user)
+    cost.delete()
+    log_access(actor, Action.UPDATE, _preparation_access(meeting))
+
+
+@logs_refusal
+@transaction.atomic
+def book_interpreter(actor, case_id, meeting_id, data: dict) -> InterpreterBooking:
+    """An interpreter for one part of the meeting: language, in person or by phone or video, who arranged it
+    (a member of the case team, or a name; by default the one recording)."""
+    case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    _refuse_unknown(data, BOOKING_FIELDS)
+    part_id = data.get("part")
+    part_id = part_id.pk if isinstance(part_id, MeetingPart) else part_id
+    try:
+        part = MeetingPart.objects.filter(pk=int(part_id), meeting=meeting).first()
+    except (TypeError, ValueError):
+        part = None
+    if part is None:
+        raise ValidationError({"part": [_("This part does not belong to the meeting.")]})
+    booking = InterpreterBooking(
+        part=part,
+        organisation=case.organisation,
+        language=(data.get("language") or "").strip(),
+        how=data.get("how") or Presence.IN_PERSON,
+        arranged_by_name=(data.get("arranged_by_name") or "").strip(),
+        note=(data.get("note") or "").strip(),
+        created_by=actor.user,
+    )
+    arranged_by = data.get("arranged_by_user")
+    if arranged_by not in (None, ""):
+        arranged_id = getattr(arranged_by, "pk", arranged_by)
+        if arranged_id == meeting.trajectory.coordinator_id:
+            booking.arranged_by_user = meeting.trajectory.coordinator
+        else:
+            member = CaseTeamMember.objects.filter(case=case, user_id=arranged_id).select_related("user").first()
+            if member is None:
+                raise ValidationError({"arranged_by_user": [_("Choose a member of the case team.")]})
+            booking.arranged_by_user = member.user
+    elif not booking.arranged_by_name:
+        booking.arranged_by_user = actor.user
+    validate(booking, exclude=["part", "organisation", "created_by", "arranged_by_user"])
+    set_history_user(booking, actor.user)
+    booking.save()
+    log_access(actor, Action.CREATE, _preparation_access(meeting))
+    return booking
+
+
+@logs_refusal
+@transaction.atomic
+def cancel_interpreter(actor, case_id, meeting_id, booking_id) -> None:
+    _case, meeting = _open_meeting(actor, case_id, meeting_id)
+    _refuse_cancelled(meeting)
+    booking = InterpreterBooking.objects.select_for_update().filter(pk=booking_id, part__meeting=meeting).first()
+    if booking is None:
+        raise NotFound()
+    set_history_user(booking, actor.user)
+    booking.delete()
+    log_access(actor, Action.UPDATE, _preparation_access(meeting))

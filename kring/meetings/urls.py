@@ -27,4 +27,5 @@ urlpatterns = [
         "<int:meeting_id>/information/<int:contribution_id>/share/", views.contribution_share, name="contribution_share"
     ),
     path("<int:meeting_id>/calendar.ics", views.calendar_file, name="calendar"),
+    path("<int:meeting_id>/preparation/", views.preparation, name="preparation"),
 ]

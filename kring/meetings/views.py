@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,16 +24,23 @@ from kring.core.forms import apply_service_errors, at_version, save_versioned
 from kring.trajectories.core.states import ACTIVE
 
 from . import documents, queries, services
-from .choices import InvitationRole
+from .choices import InvitationRole, Presence
 from .forms import (
+    AgreeForm,
     AttendanceGridForm,
+    BookingForm,
     CancelForm,
     ContributionForm,
+    CostForm,
     InvitationForm,
     LetterConfirmForm,
+    LogisticsForm,
     MeetingForm,
     PartForm,
+    QuestionForm,
+    RemoveForm,
     ShareForm,
+    VisitForm,
 )
 
 
@@ -143,6 +151,9 @@ def meeting_detail(request, pk, meeting_id):
     )
 
 
+PRESENCE_LABELS = dict(Presence.choices)
+
+
 def _grid(view):
     """Rows of the attendance grid: (attendee, [(part, checked, refused), ...])."""
     rows = []
@@ -154,6 +165,9 @@ def _grid(view):
                 {
                     "part": part,
                     "name": f"p{part.pk}_{key}",
+                    "mode_name": f"m{part.pk}_{key}",
+                    "mode": view.modes.get((part.pk, key), ""),
+                    "mode_label": PRESENCE_LABELS.get(view.modes.get((part.pk, key), ""), ""),
                     "checked": key in keys,
                     "refused": part.private and (attendee.professional or attendee.coordinator),
                 }
@@ -419,9 +433,11 @@ def attendance(request, pk, meeting_id):
             p.pk: (_parse_local(request.POST.get(f"start_{p.pk}")), _parse_local(request.POST.get(f"end_{p.pk}")))
             for p in view.parts
         }
+        # How each one ticked present took part: the choice beside their box ("m<part>_<key>").
+        modes = {(part_id, key): request.POST.get(f"m{part_id}_{key}", "") for part_id, key in present}
         # The grid always carries the version it was drawn at; without it a save could overwrite another's.
         version = form_version(request.POST.get("version") or "missing")
-        services.record_attendance(actor, pk, meeting_id, present, times, expected_version=version)
+        services.record_attendance(actor, pk, meeting_id, present, times, expected_version=version, modes=modes)
 
     def refill():
         # The grid is drawn again from the meeting as it is stored now.
@@ -440,6 +456,7 @@ def attendance(request, pk, meeting_id):
         for row in grid:
             for cell in row["cells"]:
                 cell["checked"] = cell["name"] in posted
+                cell["mode"] = request.POST.get(cell["mode_name"], "")
     return render(
         request,
         "meetings/attendance.html",
@@ -448,6 +465,7 @@ def attendance(request, pk, meeting_id):
             "meeting": view.meeting,
             "view": view,
             "grid": grid,
+            "presences": Presence.choices,
             "part_times": _part_times(view, request.POST if errors else None),
             "errors": errors,
             "stale": stale,
@@ -547,3 +565,136 @@ def letter(request, pk, meeting_id, invitation_id):
     name = "uitnodiging" if lang == "nl" else "invitation"
     response["Content-Disposition"] = f'attachment; filename="{name}-{view.meeting.pk}-{invitation.pk}.pdf"'
     return response
+
+
+# ---- the preparation page (decisions 230-239) -----------------------------------------------------------------
+
+
+def _team_choices(prepared) -> list:
+    """The case worker(s) and coordinator(s) who can agree the question: the case team and the trajectory's
+    coordinator."""
+    users = {m.user_id: str(m.user) for m in prepared.view.team if m.role in ("case_worker", "coordinator")}
+    coordinator = prepared.view.meeting.trajectory.coordinator
+    if coordinator is not None:
+        users.setdefault(coordinator.pk, str(coordinator))
+    return list(users.items())
+
+
+def _preparation_forms(prepared, posted=None, action=""):
+    """The page's forms; the one posted (``action``) bound to the post."""
+
+    def data(name):
+        return posted if action == name else None
+
+    return {
+        "question_form": QuestionForm(data("question")),
+        "agree_form": AgreeForm(data("agree"), persons=prepared.persons, team=_team_choices(prepared)),
+        "visit_form": VisitForm(data("visit"), persons=prepared.persons),
+        "logistics_form": LogisticsForm(data("logistics"), instance=prepared.logistics, persons=prepared.persons),
+        "cost_form": CostForm(data("cost")),
+        "booking_form": BookingForm(data("booking"), parts=prepared.view.parts),
+    }
+
+
+def _save_preparation(actor, pk, meeting_id, action, form, request):
+    """Call the service the posted form is for; a message for what was saved (and a warning over budget)."""
+    values = form.cleaned_data
+    if action == "question":
+        if values.get("question"):
+            services.change_question(actor, pk, meeting_id, values["question"], values["text"], values["version"])
+            return _("The question was changed; it needs to be agreed again.")
+        services.add_question(actor, pk, meeting_id, values["text"])
+        return _("The question was added.")
+    if action == "agree":
+        services.agree_question(
+            actor,
+            pk,
+            meeting_id,
+            values["question"],
+            values["party"],
+            values["version"],
+            person=values.get("person") or None,
+            user=values.get("user") or None,
+            on=values.get("on"),
+        )
+        return _("The agreement was recorded.")
+    if action == "visit":
+        services.record_visit(actor, pk, meeting_id, values)
+        return _("The visit was recorded.")
+    if action == "logistics":
+        services.save_logistics(actor, pk, meeting_id, form.changes(), values["version"])
+        return _("The logistics were saved.")
+    if action == "cost":
+        _cost, budget = services.add_cost(actor, pk, meeting_id, values)
+        warning = services.budget_warning(budget)
+        if warning:
+            messages.warning(request, warning)
+        return _("The cost was added.")
+    if action == "booking":
+        services.book_interpreter(actor, pk, meeting_id, values)
+        return _("The interpreter was booked.")
+    if action == "remove_cost":
+        services.remove_cost(actor, pk, meeting_id, values["item"])
+        return _("The cost was removed.")
+    services.cancel_interpreter(actor, pk, meeting_id, values["item"])
+    return _("The interpreter booking was removed.")
+
+
+def _post_preparation(request, actor, pk, meeting_id, action, forms):
+    """Save the posted form: ("done" message, 302), (StaleEdit, 409) or (None, 400) with the errors on the form
+    (or, for the remove buttons, in the messages)."""
+    if action not in PREPARATION_ACTIONS:
+        messages.error(request, _("Choose what to save."))
+        return None, 400
+    form = RemoveForm(request.POST) if action.startswith("remove_") else forms[f"{action}_form"]
+    if form.is_valid():
+        try:
+            return _save_preparation(actor, pk, meeting_id, action, form, request), 302
+        except StaleEdit as error:
+            return error, 409
+        except ValidationError as error:
+            apply_service_errors(form, error)
+    if action.startswith("remove_"):
+        for message in dict.fromkeys(m for items in form.errors.values() for m in items):
+            messages.error(request, message)
+    return None, 400
+
+
+PREPARATION_ACTIONS = ("question", "agree", "visit", "logistics", "cost", "booking", "remove_cost", "remove_booking")
+
+
+@_in_local_time
+def preparation(request, pk, meeting_id):
+    """The coordinator's preparation of the meeting: the question and who agreed it, visits, who comes and who
+    does not and why, the logistics and costs against the budget, the plan keeper, and the interpreters."""
+    actor = _actor(request)
+    _check_change(request, pk, meeting_id)
+    prepared = queries.preparation(actor, pk, meeting_id)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    forms = _preparation_forms(prepared, request.POST if action else None, action)
+    stale, status = None, 200
+    if request.method == "POST":
+        outcome, status = _post_preparation(request, actor, pk, meeting_id, action, forms)
+        if status == 302:
+            messages.success(request, outcome)
+            return redirect(reverse("meetings:preparation", kwargs={"pk": pk, "meeting_id": meeting_id}))
+        if status == 409:
+            stale = outcome
+            # Shown again as stored now, with a note of what changed in between.
+            prepared = queries.preparation(actor, pk, meeting_id)
+            forms = _preparation_forms(prepared)
+    can_edit = services.can_work_on(request.user, prepared.view.case, prepared.view.meeting.trajectory)
+    return render(
+        request,
+        "meetings/preparation.html",
+        {
+            "case": prepared.view.case,
+            "meeting": prepared.view.meeting,
+            "prepared": prepared,
+            "can_edit": can_edit and prepared.view.meeting.status != "cancelled",
+            "stale": stale,
+            "action": action,
+            **forms,
+        },
+        status=status,
+    )
