@@ -17,14 +17,21 @@ from zoneinfo import ZoneInfo
 from django.template.loader import render_to_string
 
 from kring.cases.confidentiality import Audience, kept_from, safe_place, shown_address
+from kring.core import languages as document_languages
 
 from .models import TIMEZONES
 
-DOC_LANGUAGES = ("nl", "en")
+# Decision 270: every language Kring writes family documents in; Dutch and English share letter.html, the
+# others have a letter of their own (meetings/letter_<lang>.html).
+DOC_LANGUAGES = tuple(language.code for language in document_languages.DOCUMENT_LANGUAGES)
+OWN_LETTER = ("ar", "tr", "pl")
 # Said instead of a meeting place that is a confidential address (decision 187).
 PLACE_WITHHELD = {
     "nl": "De contactpersoon vertelt u waar.",
     "en": "Your contact person will tell you where.",
+    "ar": "سيخبركم الشخص المسؤول عن التواصل بالمكان.",
+    "tr": "Yeri irtibat kişiniz size bildirecektir.",
+    "pl": "Miejsce poda Państwu osoba kontaktowa.",
 }
 
 KIND_WORDS = {
@@ -49,6 +56,39 @@ KIND_WORDS = {
         "path_session": "PATH session",
         "maps_session": "MAPS session",
         "review": "review meeting",
+    },
+    "ar": {
+        "conference": "مؤتمر العائلة (Eigen Kracht)",
+        "network_meeting": "اجتماع شبكة العائلة",
+        "round_table_start": "اجتماع الطاولة المستديرة (البداية)",
+        "round_table_interim": "اجتماع الطاولة المستديرة (مرحلي)",
+        "round_table_closing": "اجتماع الطاولة المستديرة (الختام)",
+        "hergo_circle": "اجتماع جماعي لإصلاح الضرر (HERGO)",
+        "path_session": "جلسة PATH",
+        "maps_session": "جلسة MAPS",
+        "review": "اجتماع التقييم",
+    },
+    "tr": {
+        "conference": "aile grup konferansı (Eigen Kracht)",
+        "network_meeting": "aile ve yakın çevre toplantısı",
+        "round_table_start": "yuvarlak masa toplantısı (başlangıç)",
+        "round_table_interim": "yuvarlak masa toplantısı (ara değerlendirme)",
+        "round_table_closing": "yuvarlak masa toplantısı (kapanış)",
+        "hergo_circle": "onarıcı grup toplantısı (HERGO)",
+        "path_session": "PATH oturumu",
+        "maps_session": "MAPS oturumu",
+        "review": "değerlendirme toplantısı",
+    },
+    "pl": {
+        "conference": "konferencja grupy rodzinnej (Eigen Kracht)",
+        "network_meeting": "spotkanie sieci wsparcia",
+        "round_table_start": "okrągły stół (spotkanie początkowe)",
+        "round_table_interim": "okrągły stół (spotkanie pośrednie)",
+        "round_table_closing": "okrągły stół (spotkanie końcowe)",
+        "hergo_circle": "naprawcza konferencja grupowa (HERGO)",
+        "path_session": "sesja PATH",
+        "maps_session": "sesja MAPS",
+        "review": "spotkanie ewaluacyjne",
     },
 }
 
@@ -107,42 +147,92 @@ PART_WORDS = {
         "review": "review",
         "other": "other",
     },
+    "ar": {
+        "information": "جزء المعلومات",
+        "private_family_time": "وقت العائلة الخاص",
+        "plan_presentation": "عرض الخطة",
+        "opening": "الافتتاح",
+        "conversation": "الحوار",
+        "agreements": "الاتفاقات",
+        "repair": "إصلاح الضرر",
+        "statement_of_intent": "إعلان النوايا (خاص)",
+        "path_north_star": "الحلم",
+        "path_goal": "الهدف",
+        "path_now": "الوضع الآن",
+        "path_enrol": "من يشارك",
+        "path_get_stronger": "أن نصبح أقوى",
+        "path_next_steps": "الخطوات التالية",
+        "path_next_month": "الشهر القادم",
+        "path_first_steps": "الخطوات الأولى",
+        "maps_history": "القصة حتى الآن",
+        "maps_dreams": "الأحلام",
+        "maps_nightmares": "المخاوف",
+        "maps_who": "من هو هذا الشخص",
+        "maps_gifts": "المواهب ونقاط القوة",
+        "maps_needs": "الاحتياجات",
+        "maps_action_plan": "خطة العمل",
+        "review": "التقييم",
+        "other": "أخرى",
+    },
+    "tr": {
+        "information": "bilgilendirme bölümü",
+        "private_family_time": "ailenin kendi arasındaki bölüm",
+        "plan_presentation": "planın sunulması",
+        "opening": "açılış",
+        "conversation": "görüşme",
+        "agreements": "kararlar ve anlaşmalar",
+        "repair": "onarım",
+        "statement_of_intent": "niyet beyanı (kapalı)",
+        "path_north_star": "hayal",
+        "path_goal": "hedef",
+        "path_now": "şu anki durum",
+        "path_enrol": "kimler katılıyor",
+        "path_get_stronger": "güçlenmek",
+        "path_next_steps": "sonraki adımlar",
+        "path_next_month": "önümüzdeki ay",
+        "path_first_steps": "atılacak ilk adımlar",
+        "maps_history": "geçmiş",
+        "maps_dreams": "hayaller",
+        "maps_nightmares": "korkular",
+        "maps_who": "bu kişi kimdir",
+        "maps_gifts": "yetenekler ve güçlü yönler",
+        "maps_needs": "gereksinimler",
+        "maps_action_plan": "eylem planı",
+        "review": "değerlendirme",
+        "other": "diğer",
+    },
+    "pl": {
+        "information": "część informacyjna",
+        "private_family_time": "czas tylko dla rodziny",
+        "plan_presentation": "przedstawienie planu",
+        "opening": "otwarcie",
+        "conversation": "rozmowa",
+        "agreements": "ustalenia",
+        "repair": "naprawienie szkody",
+        "statement_of_intent": "deklaracja intencji (zamknięta)",
+        "path_north_star": "marzenie",
+        "path_goal": "cel",
+        "path_now": "tu i teraz",
+        "path_enrol": "kto się przyłącza",
+        "path_get_stronger": "jak stać się silniejszym",
+        "path_next_steps": "kolejne kroki",
+        "path_next_month": "najbliższy miesiąc",
+        "path_first_steps": "pierwsze kroki",
+        "maps_history": "historia",
+        "maps_dreams": "marzenia",
+        "maps_nightmares": "obawy",
+        "maps_who": "kim jest ta osoba",
+        "maps_gifts": "talenty i mocne strony",
+        "maps_needs": "potrzeby",
+        "maps_action_plan": "plan działania",
+        "review": "ewaluacja",
+        "other": "inne",
+    },
 }
 
-MONTHS = {
-    "nl": [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-}
-WEEKDAYS = {
-    "nl": ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"],
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-}
+# Month and weekday names live with the languages (kring.core.languages); kept here under their old names.
+MONTHS = document_languages.MONTHS
+WEEKDAYS = document_languages.WEEKDAYS
 
 
 def zone_of(meeting) -> ZoneInfo:
@@ -150,7 +240,7 @@ def zone_of(meeting) -> ZoneInfo:
 
 
 def long_date(day: datetime.date, lang: str) -> str:
-    return f"{WEEKDAYS[lang][day.weekday()]} {day.day} {MONTHS[lang][day.month - 1]} {day.year}"
+    return document_languages.long_day(day, lang)
 
 
 def part_name(part, lang: str) -> str:
@@ -173,6 +263,7 @@ def _facts(view, lang, recipient=None):
     contact, contact_role = contact_of(view)
     return {
         "lang": lang,
+        "dir": document_languages.direction(lang),
         "meeting": meeting,
         "kind": KIND_WORDS[lang][meeting.kind],
         "date": long_date(start.date(), lang),
@@ -197,6 +288,7 @@ def calendar_file(view, lang: str = "nl") -> bytes:
     from icalendar import Calendar, Event, vText
 
     facts = _facts(view, lang)
+    facts["unchecked"] = document_languages.unchecked_notice(lang, "meetings/calendar")
     meeting = view.meeting
     zone = zone_of(meeting)
     calendar = Calendar()
@@ -239,7 +331,7 @@ def reader_of(person, role: str, day: datetime.date) -> str:
     return "child" if age < CHILD_UNTIL else "youth" if age < YOUTH_UNTIL else "adult"
 
 
-def letter_html(view, invitation, lang: str = "nl") -> str:
+def letter_context(view, invitation, lang: str = "nl") -> dict:
     person = invitation.person
     facts = _facts(view, lang, recipient=person)
     today = datetime.datetime.now(zone_of(view.meeting)).date()
@@ -250,12 +342,27 @@ def letter_html(view, invitation, lang: str = "nl") -> str:
             "address": shown_address(person, Audience.OUTSIDER, kept_from(view.meeting.case, person)),
             "today": long_date(today, lang),
             "reader": reader_of(invitation.person, invitation.role, today),
+            "unchecked": document_languages.unchecked_notice(lang, "meetings/letter"),
         }
     )
-    return render_to_string("meetings/letter.html", facts)
+    return facts
+
+
+def letter_html(view, invitation, lang: str = "nl") -> str:
+    facts = letter_context(view, invitation, lang)
+    template = f"meetings/letter_{lang}.html" if lang in OWN_LETTER else "meetings/letter.html"
+    return render_to_string(template, facts)
 
 
 def letter_pdf(view, invitation, lang: str = "nl") -> bytes:
     from weasyprint import HTML
 
     return HTML(string=letter_html(view, invitation, lang)).write_pdf()
+
+
+def language_for(person, asked: str | None = None) -> str:
+    """The language of a document for ``person`` (decision 270): the one asked for (a worker's ``?lang=``), else the
+    person's own choice, else the organisation's default (Dutch)."""
+    if asked in DOC_LANGUAGES:
+        return asked
+    return document_languages.resolve(getattr(person, "document_language", ""))

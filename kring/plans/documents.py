@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from kring.audit.services import Action, log_access, person_access
 from kring.cases import confidentiality
+from kring.core import languages as document_languages
 from kring.core.errors import NotFound
-from kring.meetings.documents import MONTHS, WEEKDAYS
 from kring.meetings.services import confirm_despite_no_contact
 from kring.methods.catalogue import catalogue
 from kring.network import unsafe
@@ -32,7 +32,8 @@ from . import queries
 from .choices import AgreementStatus, BottomLineKind, PlanStatus
 from .editing import agreement_access, bottom_line_access, plan_access
 
-DOC_LANGUAGES = ("nl", "en")
+# Decision 270: every language Kring writes family documents in (kring.core.languages).
+DOC_LANGUAGES = tuple(language.code for language in document_languages.DOCUMENT_LANGUAGES)
 
 PLAN_TYPE_WORDS = {
     "nl": {
@@ -53,6 +54,33 @@ PLAN_TYPE_WORDS = {
         "action_plan": "action plan",
         "care_plan": "care plan",
     },
+    "ar": {
+        "family_group_plan": "خطة مجموعة العائلة",
+        "safety_plan": "خطة الأمان",
+        "restoration_plan": "خطة إصلاح الضرر",
+        "future_plan": "خطة المستقبل",
+        "round_table_agreements": "اتفاقات الطاولة المستديرة",
+        "action_plan": "خطة العمل",
+        "care_plan": "خطة الرعاية",
+    },
+    "tr": {
+        "family_group_plan": "aile grup planı",
+        "safety_plan": "güvenlik planı",
+        "restoration_plan": "onarım planı",
+        "future_plan": "gelecek planı",
+        "round_table_agreements": "yuvarlak masa anlaşmaları",
+        "action_plan": "eylem planı",
+        "care_plan": "bakım planı",
+    },
+    "pl": {
+        "family_group_plan": "plan grupy rodzinnej",
+        "safety_plan": "plan bezpieczeństwa",
+        "restoration_plan": "plan naprawczy",
+        "future_plan": "plan na przyszłość",
+        "round_table_agreements": "ustalenia okrągłego stołu",
+        "action_plan": "plan działania",
+        "care_plan": "plan opieki",
+    },
 }
 
 # The template of each document, per language.
@@ -62,22 +90,31 @@ TEMPLATES = {
 }
 
 
-def doc_language(value) -> str:
-    """The document's language: Dutch unless English is asked for (an unknown value gives Dutch)."""
-    return value if value in DOC_LANGUAGES else "nl"
+def doc_language(value, person=None) -> str:
+    """The document's language: the one asked for, else the person's own language of letters and plans (for a
+    document to one person), else Dutch (an unknown value counts as not asked)."""
+    if value in DOC_LANGUAGES:
+        return value
+    return document_languages.resolve(getattr(person, "document_language", ""))
 
 
 def day(value: datetime.date | None, lang: str) -> str:
-    """A date as people write it: "12 maart 2026", "12 March 2026"."""
-    if value is None:
-        return ""
-    return f"{value.day} {MONTHS[lang][value.month - 1]} {value.year}"
+    """A date as people write it: "12 maart 2026", "12 March 2026", "12 marca 2026 r." (kring.core.languages)."""
+    return document_languages.day(value, lang)
 
 
 def long_day(value: datetime.date | None, lang: str) -> str:
-    if value is None:
-        return ""
-    return f"{WEEKDAYS[lang][value.weekday()]} {day(value, lang)}"
+    return document_languages.long_day(value, lang)
+
+
+def script(lang: str, document: str) -> dict:
+    """What every document's frame needs for its language: direction (Arabic right to left) and the notice of a
+    translation no qualified translator has checked yet (decision 272)."""
+    return {
+        "lang": lang,
+        "dir": document_languages.direction(lang),
+        "unchecked": document_languages.unchecked_notice(lang, document),
+    }
 
 
 def plan_type_name(plan_type: str, lang: str) -> str:
@@ -320,17 +357,20 @@ def _pdf(html: str) -> bytes:
 
 def plan_html(view, lang: str = "nl") -> str:
     lang = doc_language(lang)
-    return render_to_string(TEMPLATES["plan"][lang], plan_context(view, lang))
+    context = plan_context(view, lang) | script(lang, "plans/plan")
+    return render_to_string(TEMPLATES["plan"][lang], context)
 
 
 def member_html(view, person, agreements, lang: str = "nl") -> str:
     lang = doc_language(lang)
-    return render_to_string(TEMPLATES["member"][lang], member_context(view, person, agreements, lang))
+    context = member_context(view, person, agreements, lang) | script(lang, "plans/member")
+    return render_to_string(TEMPLATES["member"][lang], context)
 
 
 def bottom_lines_html(view, lang: str = "nl") -> str:
     lang = doc_language(lang)
-    return render_to_string(TEMPLATES["bottom_lines"][lang], bottom_lines_context(view, lang))
+    context = bottom_lines_context(view, lang) | script(lang, "plans/bottom_lines")
+    return render_to_string(TEMPLATES["bottom_lines"][lang], context)
 
 
 def plan_pdf(view, lang: str = "nl") -> bytes:

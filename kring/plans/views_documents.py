@@ -19,11 +19,16 @@ class UnsafeConfirmForm(forms.Form):
     lang = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
+# File names in Dutch, else in English (a name in Arabic script travels badly through mail and file systems).
 FILE_NAMES = {
     "plan": {"nl": "plan", "en": "plan"},
     "member": {"nl": "afspraken", "en": "agreements"},
     "bottom_lines": {"nl": "bodemeisen", "en": "bottom-lines"},
 }
+
+
+def _file_name(kind: str, lang: str) -> str:
+    return FILE_NAMES[kind].get(lang, FILE_NAMES[kind]["en"])
 
 
 def _pdf_response(content: bytes, name: str) -> HttpResponse:
@@ -37,7 +42,7 @@ def _pdf_response(content: bytes, name: str) -> HttpResponse:
 def document_plan(request, pk, trajectory_id):
     lang = documents.doc_language(request.GET.get("lang"))
     view = documents.plan_export(Actor.from_request(request), pk, trajectory_id)
-    name = f"{FILE_NAMES['plan'][lang]}-{view.plan.pk}-{view.plan.edition}"
+    name = f"{_file_name('plan', lang)}-{view.plan.pk}-{view.plan.edition}"
     return _pdf_response(documents.plan_pdf(view, lang), name)
 
 
@@ -45,8 +50,8 @@ def document_plan(request, pk, trajectory_id):
 def document_member(request, pk, trajectory_id, person_id):
     """A network member's letter. For a person marked unsafe on the network map it is made only after a
     confirmation with a reason (posted from the page this answers first)."""
-    lang = documents.doc_language(request.POST.get("lang") or request.GET.get("lang"))
-    form = UnsafeConfirmForm(request.POST if request.method == "POST" else None, initial={"lang": lang})
+    asked = request.POST.get("lang") or request.GET.get("lang")
+    form = UnsafeConfirmForm(request.POST if request.method == "POST" else None, initial={"lang": asked})
     reason = form.cleaned_data["unsafe_reason"] if form.is_bound and form.is_valid() else ""
     try:
         view, person, agreements = documents.member_export(
@@ -57,7 +62,9 @@ def document_member(request, pk, trajectory_id, person_id):
             apply_service_errors(form, error)
         context = {"form": form, "case_id": pk, "trajectory_id": trajectory_id, "refusal": error.messages[0]}
         return render(request, "plans/unsafe_confirm.html", context, status=400 if form.is_bound else 200)
-    name = f"{FILE_NAMES['member'][lang]}-{view.plan.pk}-{person.pk}"
+    # Decision 270: the member's own language of letters and plans unless another is asked for.
+    lang = documents.doc_language(asked, person)
+    name = f"{_file_name('member', lang)}-{view.plan.pk}-{person.pk}"
     return _pdf_response(documents.member_pdf(view, person, agreements, lang), name)
 
 
@@ -65,5 +72,5 @@ def document_member(request, pk, trajectory_id, person_id):
 def document_bottom_lines(request, pk, trajectory_id):
     lang = documents.doc_language(request.GET.get("lang"))
     view = documents.bottom_lines_export(Actor.from_request(request), pk, trajectory_id)
-    name = f"{FILE_NAMES['bottom_lines'][lang]}-{view.trajectory.pk}"
+    name = f"{_file_name('bottom_lines', lang)}-{view.trajectory.pk}"
     return _pdf_response(documents.bottom_lines_pdf(view, lang), name)
