@@ -20,9 +20,19 @@ import sys
 
 from _setup import ROOT, ensure_venv, manage
 
-SYSTEM_PACKAGES = {"chromium": "chromium", "xgettext": "gettext"}
+# pdftoppm renders the Arabic plan PDF to an image to check it reads right to left (decision 273).
+SYSTEM_PACKAGES = {"chromium": "chromium", "xgettext": "gettext", "pdftoppm": "poppler-utils"}
 # Shared libraries the PNG/PDF exports load (cairosvg, WeasyPrint), by the name ctypes looks for.
 SYSTEM_LIBRARIES = {"cairo": "libcairo2", "pango-1.0": "libpango-1.0-0", "pangoft2-1.0": "libpangoft2-1.0-0"}
+# Fonts the family documents name (Latin, Turkish and Polish letters; Arabic), by the family fontconfig knows.
+SYSTEM_FONTS = {"DejaVu Sans": "fonts-dejavu-core", "Noto Naskh Arabic": "fonts-noto-core"}
+
+
+def missing_fonts() -> list[str]:
+    if not shutil.which("fc-list"):
+        return list(SYSTEM_FONTS.values())
+    found = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
+    return [package for family, package in SYSTEM_FONTS.items() if family not in found]
 
 
 def ensure_system_packages():
@@ -30,6 +40,7 @@ def ensure_system_packages():
 
     missing = [package for command, package in SYSTEM_PACKAGES.items() if not shutil.which(command)]
     missing += [package for library, package in SYSTEM_LIBRARIES.items() if not find_library(library)]
+    missing += missing_fonts()
     if os.environ.get("CHROMIUM_PATH"):
         missing = [p for p in missing if p != "chromium"]
     if not missing:
