@@ -150,7 +150,7 @@ class AgreeForm(forms.Form):
     party = forms.ChoiceField(label=_("who agreed"), choices=AgreedBy.choices)
     person = forms.ChoiceField(label=_("for the family"), required=False)
     user = forms.ChoiceField(label=_("case worker or coordinator"), required=False)
-    on = forms.DateField(label=_("on"), widget=DATE, required=False)
+    on = forms.DateField(label=_("agreed on"), widget=DATE, required=False)
 
     def __init__(self, *args, persons, team, **kwargs):
         super().__init__(*args, **kwargs)
