@@ -21,6 +21,7 @@ urlpatterns = [
     path("work/", include("kring.worklists.urls")),
     path("inbox/", include("kring.inbox.urls")),
     path("safety-alerts/", include("kring.plans.alerts.urls")),
+    path("child-voice/", include("kring.plans.voice.settings_urls")),
     path("organisation/", include("kring.trajectories.organisation_urls")),
     path("cases/", include("kring.cases.urls")),
     path("coordination/", include("kring.cases.coordination.urls")),

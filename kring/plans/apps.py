@@ -24,6 +24,11 @@ class PlansConfig(AppConfig):
 
         register_banner("safety_alerts", "plans/alerts/_banner.html", case_banner)
 
+        # A child invited to a meeting under the organisation's age without a child advocate or trusted person.
+        from .voice.views import case_banner as advocate_banner
+
+        register_banner("child_advocate", "plans/voice/_banner.html", advocate_banner)
+
         # The work lists and the reminder scan (worklists) gather what this stage has due.
         from kring.trajectories.due import register_due_source
 

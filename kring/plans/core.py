@@ -176,3 +176,35 @@ def needs_safety_alert(
     if not is_safety:
         return False
     return last_outcome == "not_done" or is_overdue(due_on, running, today)
+
+
+# ---- words for a child's age (decision 264) ---------------------------------------------------------------------
+
+# The child's one-page plan and link page come in three bands: under 8 (read aloud by an adult), 8 to 11, and 12
+# and over. A child whose age is unknown gets the middle band: plain words they can read themselves.
+READ_ALOUD_UNTIL = 8
+CHILD_UNTIL = 12
+ADULT_AGE = 18
+CHILD_BANDS = ("under_8", "8_11", "12_up")
+
+
+def age_in_years(birth_date: date | None, day: date) -> int | None:
+    if birth_date is None:
+        return None
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def child_band(age: int | None) -> str:
+    if age is None:
+        return "8_11"
+    if age < READ_ALOUD_UNTIL:
+        return "under_8"
+    return "8_11" if age < CHILD_UNTIL else "12_up"
+
+
+def needs_advocate(age: int | None, invited_as_child: bool, under_age: int) -> bool:
+    """A child invited to a meeting gets a child advocate or trusted person under the organisation's age; a child
+    invited as a child whose birth date is unknown is asked about too (better asked once too often)."""
+    if age is None:
+        return invited_as_child
+    return age < under_age

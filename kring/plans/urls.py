@@ -1,12 +1,14 @@
 """Plan pages (namespace ``plans``, mounted at /cases/<pk>/plans/): the plan itself with its bottom lines,
 agreements, decision, reviews and personal links (``views``), its documents as PDF (``views_documents``), and
-the Signs of Safety records of a safety plan (``safety.urls``)."""
+the Signs of Safety records of a safety plan (``safety.urls``) and the child's voice on a plan of any method
+(``voice.urls``)."""
 
 from django.urls import path
 
 from . import views, views_documents
 from .alerts import views as alert_views
 from .safety.urls import urlpatterns as safety_urls
+from .voice.urls import urlpatterns as voice_urls
 
 app_name = "plans"
 
@@ -36,6 +38,7 @@ urlpatterns = [
     path(T + "reviews/new/", views.review_add, name="review_add"),
     path(T + "reviews/<int:review_id>/", views.review_hold, name="review_hold"),
     *safety_urls,
+    *voice_urls,
     path(T + "plan.pdf", views_documents.document_plan, name="document_plan"),
     path(T + "member/<int:person_id>.pdf", views_documents.document_member, name="document_member"),
     path(T + "bottom-lines.pdf", views_documents.document_bottom_lines, name="document_bottom_lines"),

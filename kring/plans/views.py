@@ -44,6 +44,7 @@ from .forms import (
     WithdrawForm,
 )
 from .links import services as link_services
+from .voice import queries as voice_queries
 
 # ---- helpers -------------------------------------------------------------------------------------------------
 
@@ -243,7 +244,10 @@ def _member_documents(view) -> list[dict]:
 @login_required
 def plan_page(request, pk, trajectory_id):
     view = _load(request, pk, trajectory_id, complete=False)
-    return _render(request, "plans/plan.html", _plan_context(request, view))
+    context = _plan_context(request, view)
+    # Decision 262: a child invited under the organisation's age without a child advocate, asked for here too.
+    context["advocate_prompts"] = voice_queries.case_prompts(_actor(request), view.case)
+    return _render(request, "plans/plan.html", context)
 
 
 @login_required
