@@ -322,13 +322,23 @@ def age_on(birth_date: datetime.date | None, day: datetime.date) -> int | None:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
+READ_ALOUD_UNTIL = 8
+
+
 def reader_of(person, role: str, day: datetime.date) -> str:
-    """'child' under 12, 'youth' from 12 to 17, else 'adult'; without a birth date, a child's invitation is
-    written for a young person."""
+    """'child' under 12, 'youth' from 12 to 17, else 'adult'. The age decides whatever the role of the invitation
+    (an 11-year-old invited as a family or network member gets the child's letter, decision 265); only without a
+    birth date does the role speak: a child's invitation is written for a young person, any other for an adult."""
     age = age_on(person.birth_date, day)
     if age is None:
         return "youth" if role == "child" else "adult"
     return "child" if age < CHILD_UNTIL else "youth" if age < YOUTH_UNTIL else "adult"
+
+
+def read_aloud(person, day: datetime.date) -> bool:
+    """A child under 8 has the letter read to them: it starts with a line for the adult who reads it."""
+    age = age_on(person.birth_date, day)
+    return age is not None and age < READ_ALOUD_UNTIL
 
 
 def letter_context(view, invitation, lang: str = "nl") -> dict:
@@ -342,6 +352,7 @@ def letter_context(view, invitation, lang: str = "nl") -> dict:
             "address": shown_address(person, Audience.OUTSIDER, kept_from(view.meeting.case, person)),
             "today": long_date(today, lang),
             "reader": reader_of(invitation.person, invitation.role, today),
+            "read_aloud": read_aloud(invitation.person, today),
             "unchecked": document_languages.unchecked_notice(lang, "meetings/letter"),
         }
     )
