@@ -7,6 +7,7 @@ from kring.cases.forms import VersionedForm
 
 from .choices import AgreedBy, InvitationRole, PartKind, Presence
 from .models import InformationContribution, Invitation, Meeting, MeetingLogistics
+from .validators import validate_video_link
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
@@ -24,12 +25,14 @@ def datetime_field(label, required=True):
 class MeetingForm(VersionedForm):
     starts_at = datetime_field(_("starts at"))
     ends_at = datetime_field(_("ends at"))
-    # An address typed without a scheme is read as https; the model refuses every other scheme.
-    video_link = forms.URLField(
+    # Checked by the model's own rule only (https, one message for every other address): a form URL field would
+    # add its own message and take an address without a scheme for http.
+    video_link = forms.CharField(
         label=_("video meeting link"),
         max_length=500,
         required=False,
-        assume_scheme="https",
+        validators=[validate_video_link],
+        widget=forms.URLInput,
         help_text=_("For those who take part by video; it goes to the invitees with the place (https only)."),
     )
 
