@@ -143,10 +143,12 @@ def agree(request, token):
         try:
             services.sign_via_link(link, form.cleaned_data["digest"], form.cleaned_data["typed_name"], actor)
         except ValidationError as error:
-            outdated = str(services.OUTDATED) in error.messages
-            if outdated:
+            if str(services.OUTDATED) in error.messages:
                 # The page shows the new version with a fresh form: they read it and agree again.
                 return _page(request, token, link, actor, status=409, agree_error=str(services.OUTDATED))
+            if "typed_name" not in getattr(error, "message_dict", {}):
+                # Not theirs to give, or not yet: said above the plan, nothing kept.
+                return _page(request, token, link, actor, status=400, agree_error=" ".join(error.messages))
             apply_service_errors(form, error)
         else:
             messages.success(request, _("Thank you: your agreement to the plan has been recorded."))
