@@ -16,6 +16,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import select_template
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -27,6 +29,7 @@ from kring.core.actor import Actor, client_ip
 from kring.core.errors import NotFound
 from kring.core.forms import apply_service_errors
 
+from .. import core
 from ..choices import PlanPart
 from . import queries, services
 from .forms import ReportForm
@@ -95,6 +98,18 @@ def _checker_name(agreement) -> str:
     return ""
 
 
+def _child_words(person) -> dict:
+    """For a child holding the link, the top of the page in words for their age (decision 264): the band and the
+    template in the page's language (Dutch where a language has none yet). Nothing for an adult or an unknown age:
+    they get the page as it is."""
+    age = core.age_in_years(person.birth_date, timezone.localdate())
+    if age is None or age >= core.ADULT_AGE:
+        return {}
+    language = (translation.get_language() or "nl").split("-")[0]
+    template = select_template([f"plans/links/child_{language}.html", "plans/links/child_nl.html"])
+    return {"band": core.child_band(age), "child_intro": template}
+
+
 def _home_page(request, token, link, actor, *, failed=None, status=200):
     """The link's page: the holder's own agreements with their buttons and forms, and what is shared with them.
     ``failed`` is (agreement id, bound form) of a report that was refused, shown again with its errors."""
@@ -141,6 +156,7 @@ def _home_page(request, token, link, actor, *, failed=None, status=200):
             "attachments": view.attachments,
             "failed_id": failed[0] if failed else None,
             "extras": [item for section in LINK_SECTIONS for item in section(link, token)],
+            **_child_words(link.person),
         },
         status=status,
     )
