@@ -111,7 +111,7 @@ def voice_page(actor, case_id, trajectory_id) -> VoicePage:
     page.prompts = advocate_prompts(case)
     accesses = [case_access(case)]
     if plan is not None:
-        consent = {sharing: has_consent(case, purpose) for sharing, purpose in SHARING_CONSENT.items()}
+        consent: dict[str, bool] = {str(s): has_consent(case, purpose) for s, purpose in SHARING_CONSENT.items()}
         attachments = list(plan.attachments.defer("content").select_related("child", "uploaded_by"))
         page.tools = [ToolRow(a, consent.get(a.sharing, True)) for a in attachments]
         page.wishes = list(plan.child_wishes.select_related("child"))
