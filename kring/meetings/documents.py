@@ -279,6 +279,8 @@ def _facts(view, lang, recipient=None):
         "organisation": meeting.organisation.name,
         "cancelled": meeting.status == "cancelled",
         "place": safe_place(meeting.case, meeting.place, recipient) or PLACE_WITHHELD[lang],
+        # Decision 236: the video link goes to the invitees as the place does (https only, checked on saving).
+        "video_link": meeting.video_link,
     }
 
 
@@ -303,6 +305,11 @@ def calendar_file(view, lang: str = "nl") -> bytes:
     event.add("dtend", meeting.ends_at.astimezone(zone))
     event.add("summary", facts["kind"][:1].upper() + facts["kind"][1:])
     event.add("location", vText(facts["place"]))
+    if facts["video_link"]:
+        # URL for the clients that show a link, CONFERENCE (RFC 7986) for those that offer to join; the
+        # description names it too, for those that read neither.
+        event.add("url", facts["video_link"])
+        event.add("conference", facts["video_link"], parameters={"VALUE": "URI", "FEATURE": "VIDEO"})
     event.add("description", render_to_string("meetings/calendar_description.txt", facts).strip())
     event.add("status", "CANCELLED" if facts["cancelled"] else "CONFIRMED")
     calendar.add_component(event)
