@@ -6,7 +6,7 @@ Codes only; the Django side (``choices.py``) puts labels on them and a test keep
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -187,7 +187,7 @@ def check_private_time(
 # ---- the preparation (decisions 230-239) ----------------------------------------------------------------------
 
 
-def question_agreed(family_on, case_worker_on, coordinator_on) -> bool:
+def question_agreed(family_on: object, case_worker_on: object, coordinator_on: object) -> bool:
     """A question of the meeting counts as agreed once the family, the case worker and the coordinator have each
     agreed to its present text."""
     return None not in (family_on, case_worker_on, coordinator_on)
@@ -212,7 +212,9 @@ def budget_of(amounts: Iterable[Decimal], budget: Decimal | None) -> Budget:
     return Budget(total=sum(amounts, Decimal("0")), budget=budget)
 
 
-def parts_lacking_interpreter(part_ids: Iterable[Any], languages_needed: Iterable[str], booked: dict) -> list:
+def parts_lacking_interpreter(
+    part_ids: Iterable[Any], languages_needed: Iterable[str], booked: Mapping[Any, Iterable[str]]
+) -> list[Any]:
     """The parts where invitees need an interpreter and none is booked for a language they need.
     ``languages_needed``: one entry per invitee who needs an interpreter ("" when the language is not known: any
     booking then counts). ``booked`` maps a part id to the languages booked for it (compared without case and

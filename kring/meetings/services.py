@@ -1049,12 +1049,15 @@ def record_visit(actor, case_id, meeting_id, data: dict) -> PreparationVisit:
     person = _case_person(case, data.get("person"), "person")
     if person is None:
         raise ValidationError({"person": [_("Choose a person of this case.")]})
+    visited_on = _day(data.get("visited_on"), "visited_on")
+    if visited_on is None:
+        raise ValidationError({"visited_on": [_("Enter a valid date.")]})
     visit = PreparationVisit(
         meeting=meeting,
         case=case,
         organisation=case.organisation,
         person=person,
-        visited_on=_day(data.get("visited_on"), "visited_on"),
+        visited_on=visited_on,
         how=data.get("how") or Presence.IN_PERSON,
         note=(data.get("note") or "").strip(),
         created_by=actor.user,
@@ -1136,7 +1139,7 @@ def add_cost(actor, case_id, meeting_id, data: dict) -> tuple[MeetingCost, core.
         meeting=meeting,
         organisation=case.organisation,
         what=(data.get("what") or "").strip(),
-        amount=data.get("amount"),
+        amount=data.get("amount"),  # type: ignore[misc]  # None or a bad value: validate() says so
         paid_by=(data.get("paid_by") or "").strip(),
         created_by=actor.user,
     )
@@ -1172,7 +1175,7 @@ def book_interpreter(actor, case_id, meeting_id, data: dict) -> InterpreterBooki
     part_id = data.get("part")
     part_id = part_id.pk if isinstance(part_id, MeetingPart) else part_id
     try:
-        part = MeetingPart.objects.filter(pk=int(part_id), meeting=meeting).first()
+        part = MeetingPart.objects.filter(pk=int(str(part_id)), meeting=meeting).first()
     except (TypeError, ValueError):
         part = None
     if part is None:
@@ -1189,6 +1192,10 @@ def book_interpreter(actor, case_id, meeting_id, data: dict) -> InterpreterBooki
     arranged_by = data.get("arranged_by_user")
     if arranged_by not in (None, ""):
         arranged_id = getattr(arranged_by, "pk", arranged_by)
+        try:
+            arranged_id = int(str(arranged_id))
+        except (TypeError, ValueError):
+            raise ValidationError({"arranged_by_user": [_("Choose a member of the case team.")]}) from None
         if arranged_id == meeting.trajectory.coordinator_id:
             booking.arranged_by_user = meeting.trajectory.coordinator
         else:
