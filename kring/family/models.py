@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from kring.cases.models import Person
 from kring.core.names import NameField
@@ -72,6 +73,7 @@ class InviteeProposal(CaseScoped):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("added as")
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["trajectory", "-proposed_at", "-id"]

@@ -430,6 +430,7 @@ def propose_invitee(link: FamilyLink, data: dict, actor: Actor) -> InviteePropos
         proposed_at=timezone.now(),
     )
     validate(proposal)
+    set_history_user(proposal, None)
     proposal.save()
     log_access(actor, Action.CREATE, [proposal_access(proposal)], detail=_via(link))
     return proposal
@@ -481,6 +482,7 @@ def decide_proposal(
     proposal.decided_by = actor.user
     proposal.decided_at = timezone.now()
     proposal.version += 1
+    set_history_user(proposal, actor.user)
     proposal.save()
     log_access(actor, Action.UPDATE, [proposal_access(proposal)], detail=proposal.status)
     return proposal
@@ -508,17 +510,16 @@ def give_view(link: FamilyLink, text: str, actor: Actor) -> FamilyView:
 
 def sharing_persons(link: FamilyLink) -> list:
     """The persons of the case a family member may name in a sharing choice: everyone but the central persons and
-    themselves, without those they are kept from (they do not learn of them here)."""
+    themselves, without those they are kept from (they do not learn of them here) and those marked unsafe on the
+    network map."""
     from kring.cases import confidentiality
+    from kring.network import unsafe
 
-    kept = confidentiality.kept_from(link.case, link.person)
-    return [
-        p
-        for p in Person.objects.filter(case=link.case, is_central=False)
-        .exclude(pk=link.person_id)
-        .order_by("first_name")
-        if p.pk not in kept
-    ]
+    persons = list(
+        Person.objects.filter(case=link.case, is_central=False).exclude(pk=link.person_id).order_by("first_name")
+    )
+    hidden = confidentiality.kept_from(link.case, link.person) | unsafe.unsafe_ids(p.pk for p in persons)
+    return [p for p in persons if p.pk not in hidden]
 
 
 @transaction.atomic

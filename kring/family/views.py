@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kring.cases.queries import visible_cases
 from kring.core.actor import Actor
-from kring.core.errors import NotFound
+from kring.core.errors import NotFound, StaleEdit
 from kring.core.forms import apply_service_errors
 from kring.documents.models import Document
 from kring.plans.choices import PlanPart
@@ -162,6 +162,9 @@ def proposal_decide(request, pk, trajectory_id):
             proposal = services.decide_proposal(
                 _actor(request), pk, data["proposal"], data["accept"], data["reason"], data["version"], trajectory_id
             )
+        except StaleEdit as error:
+            form.add_error(None, str(error))
+            return _refused(request, pk, trajectory_id, status=409, decide_failed=form)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

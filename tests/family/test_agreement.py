@@ -148,7 +148,9 @@ def test_agreed_by_the_family_only_when_the_rule_is_met_with_paper_for_the_young
     # The plan changes: no longer agreed, and the PDF says the signatures are of an earlier version.
     Agreement.objects.filter(pk=fw.sleep.pk).update(what="Sam slaapt altijd bij oma op vrijdag.")
     assert not services.agreement_state(fw.plan).met
-    html = plan_documents.plan_html(plan_documents.plan_export(actor(fw.world.a.case_worker), fw.case.pk, fw.trajectory.pk), "nl")
+    html = plan_documents.plan_html(
+        plan_documents.plan_export(actor(fw.world.a.case_worker), fw.case.pk, fw.trajectory.pk), "nl"
+    )
     assert "Nog niet door de familie ingestemd" in html and "een eerdere versie" in html
 
 
@@ -204,18 +206,33 @@ def test_the_team_page_shows_signatures_and_records_paper_and_delivery(fw, clien
     assert digest in page and "Fatima Ouder" in page
     stale = client.post(
         reverse("family:paper_signature", args=base),
-        {"person": fw.child.pk, "signed_on": timezone.localdate().isoformat(), "document": document.pk, "digest": "0" * 64},
+        {
+            "person": fw.child.pk,
+            "signed_on": timezone.localdate().isoformat(),
+            "document": document.pk,
+            "digest": "0" * 64,
+        },
     )
     assert stale.status_code == 400 and PlanAgreementSignature.objects.count() == 1
     response = client.post(
         reverse("family:paper_signature", args=base),
-        {"person": fw.child.pk, "signed_on": timezone.localdate().isoformat(), "document": document.pk, "digest": digest},
+        {
+            "person": fw.child.pk,
+            "signed_on": timezone.localdate().isoformat(),
+            "document": document.pk,
+            "digest": digest,
+        },
     )
     assert response.status_code == 302
     assert services.agreement_state(fw.plan).met
     response = client.post(
         reverse("family:delivery", args=base),
-        {"person": fw.child.pk, "channel": "handed", "delivered_on": timezone.localdate().isoformat(), "digest": digest},
+        {
+            "person": fw.child.pk,
+            "channel": "handed",
+            "delivered_on": timezone.localdate().isoformat(),
+            "digest": digest,
+        },
     )
     assert response.status_code == 302
     assert PlanDelivery.objects.filter(channel="handed", person=fw.child).exists()

@@ -164,8 +164,6 @@ def test_another_organisation_cannot_reach_the_family_pages(fw, client):
     client.force_login(fw.world.b.case_worker)
     page = reverse("family:trajectory", args=[fw.case.pk, fw.trajectory.pk])
     assert client.get(page).status_code == 404
-    response = client.post(
-        reverse("family:link_create", args=[fw.case.pk, fw.trajectory.pk]), {"person": fw.mother.pk}
-    )
+    response = client.post(reverse("family:link_create", args=[fw.case.pk, fw.trajectory.pk]), {"person": fw.mother.pk})
     assert response.status_code == 404
     assert not FamilyLink.objects.exists()
