@@ -146,8 +146,8 @@ class TeamInline(ScopedInline):
 @admin.register(Organisation)
 class OrganisationAdmin(OrganisationScopedAdmin):
     organisation_path = "id"
-    list_display = ["name", "code", "jurisdiction", "region"]
-    list_filter = ["jurisdiction"]
+    list_display = ["name", "code", "jurisdiction", "region", "is_coordinating_office"]
+    list_filter = ["jurisdiction", "is_coordinating_office"]
     search_fields = ["name", "code"]
     inlines = [TeamInline]
 

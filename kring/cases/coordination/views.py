@@ -83,7 +83,7 @@ def case_coordinator(request, pk):
         languages=services.case_languages(case),
         region=services.case_region(case),
     )
-    bound_choice = None
+    bound_choice, stale = None, False
     if request.method == "POST":
         if not may_refer:
             # Refused as the services refuse it: logged, and nothing changes.
@@ -119,6 +119,7 @@ def case_coordinator(request, pk):
                 messages.error(request, " ".join(error.messages))
         except StaleEdit as error:
             messages.error(request, str(error))
+            stale = True
     shown = queries.case_coordination(actor, case)
     rows = []
     for view in shown["requests"]:
@@ -129,7 +130,7 @@ def case_coordinator(request, pk):
             else:
                 form = FamilyChoiceForm(request=view.request, matches=view.matches)
         rows.append({"request": view.request, "matches": with_reason_texts(view.matches), "choice_form": form})
-    status = 400 if request.method == "POST" else 200
+    status = 409 if stale else 400 if request.method == "POST" else 200
     return render(
         request,
         "cases/coordination/case.html",
@@ -182,6 +183,7 @@ def office(request):
     _office_staff(request)
     actor = Actor.from_request(request)
     errors: dict[int, object] = {}
+    stale = False
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -213,6 +215,7 @@ def office(request):
             messages.error(request, " ".join(error.messages))
         except StaleEdit as error:
             messages.error(request, str(error))
+            stale = True
     shown = queries.office_overview(actor)
     rows = []
     for view in shown["requests"]:
@@ -226,7 +229,7 @@ def office(request):
         request,
         "cases/coordination/office.html",
         {**shown, "rows": rows},
-        status=400 if request.method == "POST" else 200,
+        status=409 if stale else 400 if request.method == "POST" else 200,
     )
 
 
@@ -234,7 +237,7 @@ def office(request):
 def pool(request):
     _office_staff(request)
     actor = Actor.from_request(request)
-    form = None
+    form, stale = None, False
     if request.method == "POST":
         office_id, user_id = _int(request.POST.get("office")), _int(request.POST.get("user"))
         existing = services.profile_of(office_id, user_id)
@@ -246,6 +249,7 @@ def pool(request):
                 apply_service_errors(form, error)
             except StaleEdit as error:
                 messages.error(request, str(error))
+                stale = True
             else:
                 messages.success(request, _("The profile was saved."))
                 return redirect("coordination:pool")
@@ -275,7 +279,7 @@ def pool(request):
         request,
         "cases/coordination/pool.html",
         {**shown, "form": form, "editing": editing},
-        status=400 if request.method == "POST" else 200,
+        status=409 if stale else 400 if request.method == "POST" else 200,
     )
 
 
