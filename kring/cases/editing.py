@@ -49,12 +49,12 @@ def case_standing(user, case) -> tuple[str | None, bool]:
             .values_list("my_role", "my_lead")
             .first()
         )
-        role, lead = row or (None, False)
-        if role is None and _assigned_to(user, case):
+        my_role, my_lead = row or (None, False)
+        if my_role is None and _assigned_to(user, case):
             # An independent coordinator on an assignment active today acts with the coordinator's case role
             # (decision 241); the assignment is read with the visibility sets, so this costs no query.
-            role = CaseRole.COORDINATOR
-        cache[user.pk] = (role, lead)
+            my_role = CaseRole.COORDINATOR
+        cache[user.pk] = (my_role, my_lead)
     return cache[user.pk]
 
 

@@ -158,11 +158,11 @@ def pool(actor) -> dict:
     today = timezone.localdate()
     loads = current_loads({o.pk for o in offices}, today)
     profiles = {(p.office_id, p.user_id): p for p in pool_profiles({o.pk for o in offices})}
-    rows = []
+    rows: list[dict] = []
     for office in offices:
         for user in pool_members(office):
-            rows.append({"office": office, "user": user, "profile": profiles.get((office.pk, user.pk))})
-            rows[-1]["load"] = loads.get(user.pk, 0)
+            profile = profiles.get((office.pk, user.pk))
+            rows.append({"office": office, "user": user, "profile": profile, "load": loads.get(user.pk, 0)})
     return {"offices": offices, "rows": rows}
 
 
