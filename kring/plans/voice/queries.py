@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from kring.audit.services import Action, case_access, log_access, person_access
@@ -18,7 +19,7 @@ from kring.meetings.models import Invitation
 
 from ..core import ADULT_AGE, age_in_years, child_band, needs_advocate
 from ..editing import child_tool_access, plan_access
-from ..models import ChildAdvocate, ChildToolAttachment, Plan
+from ..models import ChildAdvocate, ChildToolAttachment, ChildVoiceSettings, Plan
 from ..queries import get_trajectory
 from ..safety.services import SHARING_CONSENT
 from .services import advocate_access, advocate_age, assent_access, wish_access
@@ -80,22 +81,26 @@ class Prompt:
 
 def advocate_prompts(case) -> list[Prompt]:
     """Children invited to a meeting of the case that is not cancelled (any role), under the organisation's age,
-    with no child advocate or trusted person recorded. Not logged: the callers log what they show."""
-    under_age = advocate_age(case.organisation_id)
+    with no child advocate or trusted person recorded. One query (the plan page's count is documented). Not logged:
+    the callers log what they show."""
     today = timezone.localdate()
+    setting = ChildVoiceSettings.objects.filter(organisation_id=case.organisation_id).values("advocate_under_age")
+    advocate = ChildAdvocate.objects.filter(case_id=case.pk, child_id=OuterRef("person_id"))
     invitations = (
         Invitation.objects.filter(case=case, superseded_at__isnull=True)
         .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .annotate(has_advocate=Exists(advocate), under_age=Subquery(setting[:1]))
+        .filter(has_advocate=False)
         .select_related("person", "meeting")
-        .order_by("person__birth_date", "person_id")
+        .order_by("person__birth_date", "person_id", "id")
     )
-    with_advocate = set(ChildAdvocate.objects.filter(case=case).values_list("child_id", flat=True))
     found: dict[int, Prompt] = {}
     for invitation in invitations:
         person = invitation.person
-        if person.pk in with_advocate or person.pk in found:
+        if person.pk in found:
             continue
         age = age_in_years(person.birth_date, today)
+        under_age = invitation.under_age or ChildVoiceSettings.DEFAULT_AGE
         if needs_advocate(age, invitation.role == InvitationRole.CHILD, under_age):
             found[person.pk] = Prompt(person, age, invitation.meeting.trajectory_id)
     return list(found.values())
