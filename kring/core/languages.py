@@ -6,6 +6,7 @@ pages and plans in any of these. Pure: no Django.
 
 import functools
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -177,3 +178,16 @@ def unchecked_notice(code: str, document: str) -> list[tuple[str, str, str]]:
     if is_checked(code, document):
         return []
     return [(c, direction(c), UNCHECKED_NOTICE[c]) for c in (code, "nl") if c in UNCHECKED_NOTICE]
+
+
+def text_direction(text: str) -> str:
+    """ "rtl" when the first letter of ``text`` is of a right-to-left script, else "ltr" (the rule of HTML's
+    dir="auto"). Text a family or a worker typed goes into an Arabic document as it was written, often in Dutch:
+    its block gets its own direction so its full stop and brackets stay where the writer put them."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
