@@ -362,3 +362,24 @@ def test_office_staff_keep_the_pool_profiles(world, client):
     # Someone else's office: refused.
     client.force_login(world.a.lead)
     assert client.post(reverse("coordination:pool"), {**data, "available_until": ""}).status_code == 403
+
+
+def test_a_stale_choice_is_refused_with_409_and_nothing_stored(world, client):
+    office, _lead, pool = make_office()
+    request = coordination.request_coordinator(actor(world.a.case_worker), world.a.case.pk, {"office": office})
+    old_version = request.version
+    coordination.record_family_choice(actor(world.a.lead), world.a.case.pk, request.pk, pool["piet"].pk)
+    client.force_login(world.a.case_worker)
+    response = client.post(
+        reverse("cases:coordinator", args=[world.a.case.pk]),
+        {
+            "action": "choice",
+            "request": request.pk,
+            "version": old_version,
+            "coordinator": pool["ayse"].pk,
+            "chosen_on": TODAY(),
+        },
+    )
+    assert response.status_code == 409
+    request.refresh_from_db()
+    assert request.family_choice == pool["piet"]
