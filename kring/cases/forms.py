@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kring.accounts.models import CASE_ROLES, Team, User
+from kring.core import languages as document_languages
 
 from .choices import CaseRole, CaseStatus, ConsentPurpose, LegalContext, legal_context_choices
 from .models import CapabilityJudgement, Case, ParentalAuthority, Person
@@ -80,6 +81,12 @@ class PersonForm(VersionedForm):
         for name in ("contact_confidentiality", "confidentiality_reason"):
             if self.is_bound and self.add_prefix(name) not in self.data:
                 self.fields[name].disabled = True
+        # Decision 270: each language under its own name (as its readers write it); empty is the organisation's.
+        if "document_language" in self.fields:
+            self.fields["document_language"].choices = [
+                ("", _("The organisation's default (Dutch)")),
+                *document_languages.choices(),
+            ]
 
 
 # The first row is the central person and required; empty extra rows are ignored.

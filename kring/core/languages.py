@@ -120,6 +120,7 @@ DOCUMENTS: tuple[str, ...] = (
     "plans/plan",
     "plans/member",
     "plans/bottom_lines",
+    "plans/child",
     "plans/link_page",
 )
 CHECKED_FILE = Path(__file__).with_name("translations_checked.toml")
