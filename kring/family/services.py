@@ -137,6 +137,8 @@ def family_of(case, plan=None, day=None) -> Family:
             .select_related("invitation__person")
         )
         for row in present:
+            if row.invitation is None:
+                continue
             person = row.invitation.person
             age = _age(person, day)
             if age is None or age >= consent_rules.MAJORITY:
@@ -213,16 +215,18 @@ def current_digest(plan) -> str:
     return core.plan_digest(plan_content(plan))
 
 
-def agreement_state(plan) -> core.FamilyAgreementState:
-    """The method's rule for "agreed by the family" applied to the signatures kept for this plan's current version."""
+def agreement_state(plan, digest: str | None = None, signatures=None) -> core.FamilyAgreementState:
+    """The method's rule for "agreed by the family" applied to the signatures kept for this plan's current version
+    (``digest`` and ``signatures`` when the caller has read them already)."""
     family = family_of(plan.case, plan)
     rule = method_rule(plan.trajectory)
     required = core.who_must_agree(rule, family.adults_present, family.parents, family.young_persons)
-    signatures = [
-        core.Signed(person_id, digest)
-        for person_id, digest in PlanAgreementSignature.objects.filter(plan=plan).values_list("person_id", "digest")
-    ]
-    return core.agreement_state(rule, required, signatures, current_digest(plan))
+    if signatures is None:
+        rows = PlanAgreementSignature.objects.filter(plan=plan).values_list("person_id", "digest")
+    else:
+        rows = [(s.person_id, s.digest) for s in signatures]
+    signed = [core.Signed(person_id, signed_digest) for person_id, signed_digest in rows]
+    return core.agreement_state(rule, required, signed, digest or current_digest(plan))
 
 
 def entitled_to_agree(plan) -> frozenset[int]:

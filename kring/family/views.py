@@ -139,17 +139,15 @@ def link_revoke(request, pk, trajectory_id, link_id):
 @require_POST
 def link_resend(request, pk, trajectory_id, link_id):
     form = ResendForm(request.POST)
-    if form.is_valid():
-        try:
-            link, token = services.resend_link(
-                _actor(request), pk, link_id, form.cleaned_data["send_by"], trajectory_id
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
-        else:
-            messages.success(request, _("A new link was sent; the old one no longer opens."))
-            return _created(request, pk, trajectory_id, link, token)
-    return redirect(_page_url(pk, trajectory_id, "links"))
+    send_by = form.cleaned_data["send_by"] if form.is_valid() else ""
+    try:
+        # The service checks the case, the right and the link before the way of sending.
+        link, token = services.resend_link(_actor(request), pk, link_id, send_by, trajectory_id)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _refused(request, pk, trajectory_id)
+    messages.success(request, _("A new link was sent; the old one no longer opens."))
+    return _created(request, pk, trajectory_id, link, token)
 
 
 @login_required

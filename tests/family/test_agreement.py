@@ -236,3 +236,23 @@ def test_the_team_page_shows_signatures_and_records_paper_and_delivery(fw, clien
     )
     assert response.status_code == 302
     assert PlanDelivery.objects.filter(channel="handed", person=fw.child).exists()
+
+
+def test_the_plan_page_shows_the_family_agreement_apart_from_the_case_workers_decision(fw, client):
+    _link, token = link_of(fw, fw.mother)
+    digest = services.current_digest(fw.plan)
+    agree(token, digest, "Fatima Ouder")
+    client.force_login(fw.world.a.case_worker)
+    page_url = reverse("plans:plan", kwargs={"pk": fw.case.pk, "trajectory_id": fw.trajectory.pk})
+    text = client.get(page_url).content.decode()
+    assert "Nog niet door de familie ingestemd." in text and digest in text and "Kind0" in text
+    services.record_paper_signature(
+        fw.coordinator,
+        fw.case.pk,
+        fw.plan.pk,
+        {"person": fw.child.pk, "signed_on": timezone.localdate(), "document": signed_page(fw).pk, "digest": digest},
+    )
+    text = client.get(page_url).content.decode()
+    assert "Door de familie ingestemd" in text
+    fw.plan.refresh_from_db()
+    assert fw.plan.status == "submitted"  # the family's agreement is not the case worker's acceptance
