@@ -383,3 +383,17 @@ def test_a_stale_choice_is_refused_with_409_and_nothing_stored(world, client):
     assert response.status_code == 409
     request.refresh_from_db()
     assert request.family_choice == pool["piet"]
+
+
+def test_the_navigation_offers_the_office_to_its_staff_and_the_hours_to_its_coordinators(world, client):
+    office, lead, pool = make_office()
+    office_link, hours_link = (f'href="{reverse(name)}"' for name in ("coordination:office", "coordination:hours"))
+    client.force_login(lead)
+    page = client.get(reverse("inbox:list")).content.decode()
+    assert office_link in page and hours_link not in page
+    client.force_login(pool["fatima"])
+    page = client.get(reverse("inbox:list")).content.decode()
+    assert hours_link in page and office_link not in page
+    client.force_login(world.a.lead)
+    page = client.get(reverse("inbox:list")).content.decode()
+    assert office_link not in page and hours_link not in page

@@ -17,6 +17,14 @@ def navigation(request):
         "nav_admin": admin.site.has_permission(request),
         "nav_organisation": user.has_role(Role.TEAM_LEAD, Role.ADMINISTRATOR),
         "nav_evaluation": user.has_role(Role.TEAM_LEAD, Role.ADMINISTRATOR, Role.RESEARCHER),
+        # A coordinating office's staff and pool (decision 240): from the memberships read already.
+        "nav_office": any(
+            m.organisation.is_coordinating_office and m.role in (Role.TEAM_LEAD, Role.ADMINISTRATOR)
+            for m in user.active_memberships()
+        ),
+        "nav_hours": any(
+            m.organisation.is_coordinating_office and m.role == Role.COORDINATOR for m in user.active_memberships()
+        ),
         # Counted when the page shows it, in one query (kring.inbox.queries.unread_count).
         "inbox_unread": SimpleLazyObject(lambda: unread_count(user)),
         # The cases with a safety alert nobody acknowledged, read when the header shows them (one query).
