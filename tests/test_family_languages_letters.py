@@ -131,3 +131,27 @@ def test_every_letter_reader_in_every_translated_language(mw, lang):
         assert languages.UNCHECKED_NOTICE[lang] in html and languages.UNCHECKED_NOTICE["nl"] in html
         seen.add(html.split("<h1>")[1].split("</h1>")[0])
     assert len(seen) >= 2  # the child's letter has a heading of its own
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("ar", ("البرنامج:", "وقت العائلة الخاص", "سيحضر مترجم فوري (Arabisch)", "لم يراجع مترجمٌ محلَّف")),
+        ("tr", ("Program:", "ailenin kendi arasındaki bölüm", "tercüman (Arabisch)", "Bu çeviri henüz")),
+        ("pl", ("Program:", "czas tylko dla rodziny", "tłumacz (Arabisch)", "To tłumaczenie nie zostało")),
+    ],
+)
+def test_the_calendar_file_in_each_translated_language(mw, lang, words):
+    from icalendar import Calendar
+
+    services.invite_from_map(mw.worker, mw.case.pk, mw.meeting.pk)
+    calendar = Calendar.from_ical(documents.calendar_file(meeting_view(mw.case, mw.meeting), lang))
+    event = next(iter(calendar.walk("VEVENT")))
+    description = str(event["DESCRIPTION"])
+    for text in (*words, NOT_CHECKED_NL):
+        assert text in description, text
+    assert (
+        str(event["SUMMARY"])
+        == documents.KIND_WORDS[lang]["network_meeting"][:1].upper()
+        + (documents.KIND_WORDS[lang]["network_meeting"][1:])
+    )

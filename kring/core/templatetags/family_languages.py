@@ -1,6 +1,7 @@
 """Template filters for the family documents in several scripts (decision 273)."""
 
 from django import template
+from django.utils import translation
 
 from kring.core import languages
 
@@ -11,3 +12,17 @@ register = template.Library()
 def text_dir(value) -> str:
     """The direction of typed text, for a block's ``dir`` attribute: ``<p dir="{{ text|text_dir }}">``."""
     return languages.text_direction(str(value or ""))
+
+
+@register.simple_tag
+def unchecked_notice(document: str) -> list[tuple[str, str, str]]:
+    """The notice of a translation no qualified translator has checked, for ``document`` in the language the page
+    speaks now: [(language, direction, text)], in that language and in Dutch; empty for Dutch and English."""
+    code = (translation.get_language() or "nl").split("-")[0]
+    return languages.unchecked_notice(code, document) if code in languages.BY_CODE else []
+
+
+@register.simple_tag
+def document_languages() -> list[tuple[str, str]]:
+    """(code, the language's own name) of every language Kring writes family documents in."""
+    return languages.choices()

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kring.audit.services import Access, Action, log_access
 from kring.cases import confidentiality
+from kring.core import languages as document_languages
 from kring.core.actor import Actor, client_ip
 from kring.core.errors import NotFound
 from kring.core.forms import apply_service_errors
@@ -76,6 +77,7 @@ def link_page(view_func):
             response["Retry-After"] = str(services.LINK_TRY_WINDOW)
         html = response.get("Content-Type", "").startswith("text/html")
         response["Referrer-Policy"] = WITH_FORMS if html else WITHOUT_FORMS
+        response.setdefault("Content-Language", translation.get_language())  # the holder's language (decision 274)
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
@@ -83,11 +85,32 @@ def link_page(view_func):
     return wrapper
 
 
+# Decision 274: the language a link page speaks, chosen on the page (?lang=) and kept for the visit.
+LINK_LANGUAGE_KEY = "link_page_language"
+
+
+def use_document_language(request, person) -> str:
+    """Speak the link holder's language on this page: the one chosen on the page (``?lang=``, kept in the session
+    for the rest of the visit), else the person's language of letters and plans, else the interface's (Dutch or
+    English, as the browser or the language switch chose). Every link page calls this once its link is open."""
+    asked = request.GET.get("lang", "")
+    if asked in document_languages.BY_CODE:
+        request.session[LINK_LANGUAGE_KEY] = asked
+    lang = request.session.get(LINK_LANGUAGE_KEY) or getattr(person, "document_language", "")
+    if lang in document_languages.BY_CODE:
+        translation.activate(lang)
+        request.LANGUAGE_CODE = lang
+    return translation.get_language()
+
+
 def open_link_page(request, token):
     """(link, actor) for this request, or NotFound / LinkThrottled. The link holder acts without a user: the actor
-    is their address and the page's address without the secret, built here once for everything the page logs."""
+    is their address and the page's address without the secret, built here once for everything the page logs.
+    The page then speaks the holder's language (``use_document_language``)."""
     actor = Actor(user=None, ip_address=client_ip(request), path=_logged_path(request, token))
-    return services.open_link(token, actor), actor
+    link = services.open_link(token, actor)
+    use_document_language(request, link.person)
+    return link, actor
 
 
 def _checker_name(agreement) -> str:
