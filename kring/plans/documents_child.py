@@ -4,13 +4,16 @@ template itself (``plans/child_icon.html``: house, people, calendar, phone, star
 
 Like the other family documents (``documents.py``) its wording lives in one template per language,
 ``plans/document_child_<lang>.html``, each holding the three bands; a language without its own file yet gets the
-Dutch one. The page names the people of the plan by first name only, and no case number.
+Dutch one. Its layout is a stylesheet beside this module (``document_child.css``), so no template holds inline
+style. The page names the people of the plan by first name only, and no case number.
 
 ``child_export`` reads through ``queries.plan_view`` (which starts from the case's visibility query) and logs the
 download as an export of the plan and of the persons the page names.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from django.template.loader import select_template
 from django.utils import timezone
@@ -21,11 +24,12 @@ from kring.core.errors import NotFound
 
 from . import core, queries
 from .choices import AgreementStatus, PlanStatus
-from .documents import _pdf, day, doc_language, long_day
+from .documents import day, doc_language, long_day
 from .editing import plan_access
 from .models import ChildWish
 
 FALLBACK_LANGUAGE = "nl"
+STYLESHEET = Path(__file__).with_name("document_child.css")
 FILE_NAMES = {"nl": "plan-voor-kinderen", "en": "plan-for-children"}
 
 
@@ -102,4 +106,7 @@ def child_html(view, child, band: str, lang: str = "nl") -> str:
 
 
 def child_pdf(view, child, band: str, lang: str = "nl") -> bytes:
-    return _pdf(child_html(view, child, band, lang))
+    from weasyprint import CSS, HTML
+
+    html = HTML(string=child_html(view, child, band, lang))
+    return html.write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])

@@ -80,10 +80,10 @@ def test_the_childs_tools_hang_on_a_plan_that_is_not_signs_of_safety(pw, client)
     client.force_login(pw.world.a.case_worker)
     page = client.get(url("voice", pw)).content.decode()
     for record in (houses, drawing, words):
-        assert tool_url("voice_tool", pw, record.pk) in page
+        assert url("safety_attachment", pw, attachment_id=record.pk) in page
     # The plan page leads to the child's page, on every method.
     assert url("voice", pw) in client.get(url("plan", pw)).content.decode()
-    download = client.get(tool_url("voice_tool", pw, drawing.pk))
+    download = client.get(url("safety_attachment", pw, attachment_id=drawing.pk))
     assert download.status_code == 200 and download.content == JPEG
     assert download["Content-Disposition"].startswith("attachment;")
     assert AccessLogEntry.objects.filter(record_type="child_tool", record_id=str(drawing.pk), action="export").exists()
@@ -363,7 +363,7 @@ def test_outsiders_get_404_and_are_logged(pw, client):
         url("voice_advocate_add", pw),
         url("voice_tool_add", pw),
         url("document_child", pw),
-        tool_url("voice_tool", pw, drawing.pk),
+        url("safety_attachment", pw, attachment_id=drawing.pk),
     ):
         assert client.get(target).status_code == 404, target
     assert client.post(tool_url("voice_tool_remove", pw, drawing.pk)).status_code == 404

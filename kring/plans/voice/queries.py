@@ -179,17 +179,6 @@ def tool_of(actor, case_id, attachment_id) -> ChildToolAttachment:
     return attachment
 
 
-def tool_download(actor, case_id, attachment_id) -> ChildToolAttachment:
-    """One child's tool with its content, on a plan of any method, for the case team; logged as an export."""
-    case = case_queries.get_case(actor, case_id, log=False)
-    attachment = ChildToolAttachment.objects.select_related("child").filter(case=case, pk=attachment_id).first()
-    if attachment is None:
-        raise NotFound()
-    accesses = [child_tool_access(attachment)] + ([person_access(attachment.child)] if attachment.child else [])
-    log_access(actor, Action.EXPORT, accesses)
-    return attachment
-
-
 def case_prompts(actor, case) -> list[Prompt]:
     """The case page's banner: the children who still need a child advocate or trusted person, logged as read."""
     prompts = advocate_prompts(case)

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -107,18 +106,6 @@ def tool_add(request, pk, trajectory_id):
             messages.success(request, _("The child's tool was added."))
             return redirect(_voice_url(pk, trajectory_id, "tools"))
     return _form_page(request, context, form, title=_("Add a child's tool or drawing"), anchor="tools", multipart=True)
-
-
-@login_required
-def tool_download(request, pk, attachment_id):
-    """The stored file as a download, never shown inline: its own content type, no sniffing, no caching."""
-    attachment = queries.tool_download(_actor(request), pk, attachment_id)
-    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, attachment.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
