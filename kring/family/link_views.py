@@ -17,7 +17,7 @@ from kring.core.actor import Actor, client_ip
 from kring.core.errors import NotFound
 from kring.core.forms import apply_service_errors
 from kring.plans.choices import PlanPart
-from kring.plans.links.views import WITH_FORMS, WITHOUT_FORMS
+from kring.plans.links.views import WITH_FORMS, WITHOUT_FORMS, use_document_language
 
 from . import queries, services
 from .forms import AgreeForm, ProposalForm, SharingForm, ViewForm
@@ -54,7 +54,9 @@ def _logged_path(request, token: str) -> str:
 def open_family_page(request, token):
     """(link, actor): the holder acts without a user; the actor is their address and the page without the secret."""
     actor = Actor(user=None, ip_address=client_ip(request), path=_logged_path(request, token))
-    return services.open_link(token, actor), actor
+    link = services.open_link(token, actor)
+    use_document_language(request, link.person)  # the holder's language of letters and plans (decision 274)
+    return link, actor
 
 
 def _page(request, token, link, actor, status=200, **forms):
