@@ -397,3 +397,35 @@ def test_the_navigation_offers_the_office_to_its_staff_and_the_hours_to_its_coor
     client.force_login(world.a.lead)
     page = client.get(reverse("inbox:list")).content.decode()
     assert office_link not in page and hours_link not in page
+
+
+def test_the_api_lists_the_offices_assignments_to_its_staff_and_their_own_to_coordinators(world, client):
+    office, lead, pool = make_office()
+    assignment = assign(world, office, lead, pool["fatima"])
+    coordination.record_time(actor(pool["fatima"]), assignment.pk, {"worked_on": TODAY(), "hours": "2"})
+    url = reverse("cases_api:coordination_assignments")
+    for user, expected in ((lead, [assignment.pk]), (pool["fatima"], [assignment.pk]), (pool["ayse"], [])):
+        client.force_login(user)
+        rows = client.get(url).json()
+        assert [r["id"] for r in rows] == expected, user
+    client.force_login(lead)
+    (row,) = client.get(url).json()
+    assert row["case_number"] == world.a.case.number and row["hours"] == "2.00" and row["active"] is True
+    assert set(row) == {
+        "id",
+        "case_id",
+        "case_number",
+        "organisation",
+        "office",
+        "coordinator_id",
+        "coordinator",
+        "starts_on",
+        "ends_on",
+        "active",
+        "hours",
+        "travel_km",
+        "costs",
+    }
+    assert AccessLogEntry.objects.filter(
+        user=lead, action="list", record_type="coordinator_assignment", organisation_id=world.a.org.pk
+    ).exists()

@@ -3,10 +3,12 @@
 from django.urls import path
 
 from . import api
+from .coordination import api as coordination_api
 
 app_name = "cases_api"
 urlpatterns = [
     path("cases/", api.CaseListView.as_view(), name="cases"),
+    path("coordination/assignments/", coordination_api.AssignmentListView.as_view(), name="coordination_assignments"),
     path("cases/<int:case_id>/", api.CaseDetailView.as_view(), name="case"),
     path("cases/<int:case_id>/persons/", api.PersonListView.as_view(), name="persons"),
     path("cases/<int:case_id>/persons/<int:person_id>/", api.PersonDetailView.as_view(), name="person"),

@@ -255,3 +255,34 @@ def invoice_rows(actor, first: datetime.date | None = None, last: datetime.date 
         )
         for e in rows
     ]
+
+
+def known_assignments(actor) -> list[dict]:
+    """For the API: the assignments of the offices the user staffs and their own, with totals, logged as listed."""
+    office_ids = sorted(o.pk for o in staffed_offices(actor.user))
+    assignments = list(
+        with_totals(Assignment.objects.filter(Q(office_id__in=office_ids) | Q(coordinator=actor.user)))
+        .select_related("case", "organisation", "office", "coordinator")
+        .order_by("-starts_on", "-id")
+    )
+    if assignments:
+        log_access(actor, Action.LIST, [assignment_access(a) for a in assignments])
+    today = timezone.localdate()
+    return [
+        {
+            "id": a.pk,
+            "case_id": a.case_id,
+            "case_number": a.case.number,
+            "organisation": a.organisation.code,
+            "office": a.office.code,
+            "coordinator_id": a.coordinator_id,
+            "coordinator": str(a.coordinator),
+            "starts_on": a.starts_on,
+            "ends_on": a.ends_on,
+            "active": a.active_on(today),
+            "hours": a.total_hours or Decimal(0),
+            "travel_km": a.total_km or Decimal(0),
+            "costs": a.total_costs or Decimal(0),
+        }
+        for a in assignments
+    ]

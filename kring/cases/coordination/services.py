@@ -417,7 +417,7 @@ def _amount(data, name, maximum, required=False) -> Decimal:
     value = data.get(name)
     if value in (None, ""):
         if required:
-            raise ValidationError({name: [_("This field is required.")]})
+            raise ValidationError({name: [_("Give a number.")]})
         return Decimal(0)
     try:
         amount = Decimal(str(value))
