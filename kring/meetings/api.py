@@ -19,8 +19,8 @@ from .serializers import (
     CancelSerializer,
     ContributionInputSerializer,
     ContributionSerializer,
+    CostAnswerSerializer,
     CostInputSerializer,
-    CostSerializer,
     InvitationChangesSerializer,
     InvitationSerializer,
     InviteSerializer,
@@ -369,20 +369,19 @@ class CostView(JsonApiView):
         summary="Add a cost of the meeting",
         description="Over the budget is warned (`budget.warning`), not refused.",
         request=CostInputSerializer,
-        responses={201: CostSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={201: CostAnswerSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, case_id, meeting_id):
         check_case_visible(request, case_id)
         data = parse_input(CostInputSerializer, request.data)
         cost, budget = services.add_cost(Actor.from_request(request), case_id, meeting_id, data)
-        answer = dict(CostSerializer(cost).data)
-        answer["budget"] = {
-            "total": str(budget.total),
-            "budget": None if budget.budget is None else str(budget.budget),
-            "over": str(budget.over),
+        cost.budget = {
+            "total": budget.total,
+            "budget": budget.budget,
+            "over": budget.over,
             "warning": services.budget_warning(budget),
         }
-        return Response(answer, status=status.HTTP_201_CREATED)
+        return Response(CostAnswerSerializer(cost).data, status=status.HTTP_201_CREATED)
 
 
 class InterpreterView(JsonApiView):

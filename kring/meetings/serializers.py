@@ -254,7 +254,9 @@ class ContributionInputSerializer(RefuseUnknownFields, serializers.ModelSerializ
 
 class QuestionSerializer(OutputModelSerializer):
     agreed = serializers.BooleanField(read_only=True)
-    family_agreed_by_name = serializers.CharField(source="family_agreed_by.full_name", default=None, read_only=True)
+    family_agreed_by_name = serializers.CharField(
+        source="family_agreed_by.full_name", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = ConferenceQuestion
@@ -322,6 +324,16 @@ class BudgetSerializer(serializers.Serializer):
     budget = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
     over = serializers.DecimalField(max_digits=11, decimal_places=2, help_text="By how much the costs exceed it.")
     warning = serializers.CharField(help_text="Empty unless the costs exceed the budget (warned, not refused).")
+
+
+class CostAnswerSerializer(CostSerializer):
+    """A cost just added, with the costs against the budget after it."""
+
+    budget = BudgetSerializer(read_only=True)
+
+    class Meta(CostSerializer.Meta):
+        fields = [*CostSerializer.Meta.fields, "budget"]
+        read_only_fields = fields
 
 
 class InterpreterNeedSerializer(serializers.Serializer):
