@@ -40,7 +40,6 @@ urlpatterns = [
     path("api/v1/", include("kring.meetings.api_urls")),
     path("api/v1/", include("kring.plans.api_urls")),
     path("api/v1/", include("kring.documents.api_urls")),
-    path("api/v1/", include("kring.family.api_urls")),
     path("api/v1/", include("kring.methods.api_urls")),
     path("api/v1/", include("kring.measures.api_urls")),
     path("api/v1/", include("kring.evaluation.api_urls")),
