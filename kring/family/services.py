@@ -222,9 +222,8 @@ def agreement_state(plan, digest: str | None = None, signatures=None) -> core.Fa
     rule = method_rule(plan.trajectory)
     required = core.who_must_agree(rule, family.adults_present, family.parents, family.young_persons)
     if signatures is None:
-        rows = PlanAgreementSignature.objects.filter(plan=plan).values_list("person_id", "digest")
-    else:
-        rows = [(s.person_id, s.digest) for s in signatures]
+        signatures = PlanAgreementSignature.objects.filter(plan=plan).only("person_id", "digest")
+    rows = [(s.person_id, s.digest) for s in signatures]
     signed = [core.Signed(person_id, signed_digest) for person_id, signed_digest in rows]
     return core.agreement_state(rule, required, signed, digest or current_digest(plan))
 
