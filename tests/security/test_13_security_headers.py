@@ -293,7 +293,12 @@ def test_every_route_carries_the_security_headers_and_no_inline_code(plan_world)
 
 
 # Templates WeasyPrint turns into PDF: never served as HTML, so the policy does not apply and their <style> stays.
-PDF_ONLY_TEMPLATES = {"evaluation/report_document.html", "meetings/letter.html", "plans/document_base.html"}
+PDF_ONLY_TEMPLATES = {
+    "evaluation/report_document.html",
+    "meetings/letter.html",
+    "meetings/letter_base.html",  # the Arabic, Turkish and Polish letters' frame (decision 270)
+    "plans/document_base.html",
+}
 
 
 TEMPLATE_COMMENT = re.compile(r"{#.*?#}|{% comment %}.*?{% endcomment %}", re.DOTALL)
