@@ -96,3 +96,24 @@ def test_an_unknown_link_stays_the_same_page(linked):
     client = Client(REMOTE_ADDR="203.0.113.10")
     response = client.get(home("x" * 43), HTTP_ACCEPT_LANGUAGE="nl")
     assert response.status_code == 404 and "Deze link werkt niet" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("code", "years", "says"),
+    [
+        ("ar", 13, "رأيك مهمّ"),
+        ("ar", 6, "للشخص البالغ: يُرجى قراءة هذه الصفحة مع"),
+        ("tr", 9, "bağlantıyı başkalarına verme"),
+        ("pl", 13, "Twoje zdanie się liczy"),
+    ],
+)
+def test_a_childs_link_page_in_their_language(linked, code, years, says):
+    from tests.plans.test_children_links import aged
+
+    p, _token = linked
+    child = aged(p.mw.child, years)
+    child.document_language = code
+    child.save()
+    _link, token = link_for(p, child)
+    page, _response = _page(token)
+    assert f'<html lang="{code}"' in page and says in page
