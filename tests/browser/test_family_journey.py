@@ -229,6 +229,7 @@ def test_the_family_prepares_agrees_and_the_plan_is_agreed_by_the_family(page, l
     view.locator("[name=text]").fill(MOTHER_VIEW)
     view.locator("button[type=submit]").click()
     expect(page.locator("section[aria-labelledby=view-h] blockquote")).to_contain_text(MOTHER_VIEW)
+    expect(page.locator("section[aria-labelledby=view-h] blockquote")).to_have_attribute("dir", "rtl")
     expect(page.locator("main [role=status]")).to_have_count(1)  # the thanks said once
     assert_accessible(page)
     shot("mother-proposed-and-gave-view")
@@ -346,6 +347,8 @@ def test_the_family_prepares_agrees_and_the_plan_is_agreed_by_the_family(page, l
         page.goto(url)
         expect(page.locator("#plan .digest")).to_have_text(digest)
         expect(page.locator("#plan")).to_contain_text("slapen bij Salma")
+        # Dutch typed into the plan keeps its own direction on the Arabic page (its full stop where it was put).
+        expect(page.locator("#plan p", has_text="Wij willen dat")).to_have_attribute("dir", "ltr")
         agree = page.locator("form[action$='/agree/']")
         agree.locator("[name=typed_name]").fill(person.full_name)
         agree.locator("button[type=submit]").click()
