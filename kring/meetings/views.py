@@ -617,7 +617,7 @@ def _save_preparation(actor, pk, meeting_id, action, form, request):
             user=values.get("user") or None,
             on=values.get("on"),
         )
-        return _("The agreement was recorded.")
+        return _("Recorded who agreed to the question.")
     if action == "visit":
         services.record_visit(actor, pk, meeting_id, values)
         return _("The visit was recorded.")
