@@ -256,3 +256,28 @@ def test_the_plan_page_shows_the_family_agreement_apart_from_the_case_workers_de
     assert "Door de familie ingestemd" in text
     fw.plan.refresh_from_db()
     assert fw.plan.status == "submitted"  # the family's agreement is not the case worker's acceptance
+
+
+@pytest.mark.parametrize(
+    "lang, agreed, on_the_link",
+    [
+        ("ar", "وافقت العائلة على الخطة.", "عبر الرابط الشخصي"),
+        ("tr", "Aile tarafından onaylandı.", "kişisel bağlantı üzerinden"),
+        ("pl", "Rodzina wyraziła zgodę na plan.", "przez osobisty link"),
+    ],
+)
+def test_the_plan_in_the_familys_language_carries_their_agreement_in_that_language(fw, lang, agreed, on_the_link):
+    """A plan PDF in Arabic, Turkish or Polish shows the family's agreement in its own words, not the English panel."""
+    _link, token = link_of(fw, fw.mother)
+    digest = services.current_digest(fw.plan)
+    agree(token, digest, "Fatima Ouder")
+    services.record_paper_signature(
+        fw.coordinator,
+        fw.case.pk,
+        fw.plan.pk,
+        {"person": fw.child.pk, "signed_on": timezone.localdate(), "document": signed_page(fw).pk, "digest": digest},
+    )
+    view = plan_documents.plan_export(actor(fw.world.a.case_worker), fw.case.pk, fw.trajectory.pk)
+    html = plan_documents.plan_html(view, lang)
+    assert agreed in html and on_the_link in html and html.count(digest) >= 3
+    assert "Agreed by the family" not in html and "The family's agreement" not in html

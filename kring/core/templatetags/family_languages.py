@@ -26,3 +26,15 @@ def unchecked_notice(document: str) -> list[tuple[str, str, str]]:
 def document_languages() -> list[tuple[str, str]]:
     """(code, the language's own name) of every language Kring writes family documents in."""
     return languages.choices()
+
+
+@register.filter
+def document_day(value, code: str) -> str:
+    """A date or moment as the document's language writes it (``languages.day``), in the installation's time zone."""
+    from django.utils import timezone
+
+    if value is None:
+        return ""
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return languages.day(value, languages.resolve(code))
