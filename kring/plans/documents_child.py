@@ -3,9 +3,10 @@ read aloud by an adult, 8 to 11 in short sentences, 12 and over for a young pers
 template itself (``plans/child_icon.html``: house, people, calendar, phone, star).
 
 Like the other family documents (``documents.py``) its wording lives in one template per language,
-``plans/document_child_<lang>.html``, each holding the three bands; a language without its own file yet gets the
-Dutch one. Its layout is a stylesheet beside this module (``document_child.css``), so no template holds inline
-style. The page names the people of the plan by first name only, and no case number.
+``plans/document_child_<lang>.html``, each holding the three bands (Dutch, English, Arabic right to left, Turkish,
+Polish); a language without its own file yet gets the Dutch one. A translation carries the not-checked notice as the
+other documents do (``documents.script``). Its layout is a stylesheet beside this module (``document_child.css``),
+so no template holds inline style. The page names the people of the plan by first name only, and no case number.
 
 ``child_export`` reads through ``queries.plan_view`` (which starts from the case's visibility query) and logs the
 download as an export of the plan and of the persons the page names.
@@ -24,7 +25,7 @@ from kring.core.errors import NotFound
 
 from . import core, queries
 from .choices import AgreementStatus, PlanStatus
-from .documents import day, doc_language, long_day
+from .documents import day, doc_language, long_day, script
 from .editing import plan_access
 from .models import ChildWish
 
@@ -76,7 +77,7 @@ def child_context(view, child, band: str, lang: str) -> dict:
     reviews = [r for r in view.reviews if r.held_on is None]
     wishes = list(ChildWish.objects.filter(plan=plan, child=child)) if child is not None else []
     return {
-        "lang": lang,
+        **script(lang, "plans/child"),  # direction (Arabic right to left) and the not-checked notice (decision 272)
         "band": band,
         "read_aloud": band == "under_8",
         "organisation": view.case.organisation.name,
