@@ -429,3 +429,32 @@ def test_the_api_lists_the_offices_assignments_to_its_staff_and_their_own_to_coo
     assert AccessLogEntry.objects.filter(
         user=lead, action="list", record_type="coordinator_assignment", organisation_id=world.a.org.pk
     ).exists()
+
+
+def test_the_inbox_tells_an_assigned_coordinator_of_their_case_while_the_assignment_lasts(world, client):
+    """An independent coordinator holds no role at the case's organisation, yet it is their turn as much as a staff
+    coordinator's: notify reaches them through an active assignment, and not before, after or for another case."""
+    from kring.inbox import kinds
+    from kring.inbox.models import Notification
+    from kring.inbox.services import notify
+
+    office, lead, pool = make_office()
+    coordinator, stranger = pool["fatima"], pool["ayse"]
+    assignment = assign(world, office, lead, coordinator)
+    other = make_case(world.a.team, case_worker=world.a.case_worker)
+    recipients = [coordinator, stranger, world.a.case_worker]
+    notify(kinds.PLAN_SUBMITTED, recipients, organisation=world.a.org, case=world.a.case, key="plan-1")
+    told = set(Notification.objects.filter(key="plan-1").values_list("recipient_id", flat=True))
+    assert told == {coordinator.pk, world.a.case_worker.pk}  # not the office's coordinator without an assignment
+    notify(kinds.PLAN_SUBMITTED, [coordinator], organisation=world.a.org, case=other, key="plan-2")
+    assert not Notification.objects.filter(key="plan-2").exists()  # not another case of the organisation
+    client.force_login(coordinator)
+    assert world.a.case.number in client.get(reverse("inbox:list")).content.decode()
+    coordination.end_assignment(actor(lead), assignment.pk)
+    notify(kinds.PLAN_SUBMITTED, [coordinator], organisation=world.a.org, case=world.a.case, key="plan-3")
+    assert not Notification.objects.filter(key="plan-3").exists()  # after the assignment
+    # The coordinator's role at the office ended while an assignment was still open: not told either.
+    again = assign(world, office, lead, stranger)
+    stranger.memberships.update(active=False)
+    notify(kinds.PLAN_SUBMITTED, [stranger], organisation=world.a.org, case=world.a.case, key="plan-4")
+    assert again.pk and not Notification.objects.filter(key="plan-4").exists()

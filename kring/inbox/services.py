@@ -15,10 +15,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import Membership
+from kring.cases.coordination.queries import assigned_coordinator_ids
 from kring.cases.queries import visible_cases
 
 from . import kinds
@@ -50,7 +52,7 @@ def notify(
     values = dict(params or {})
     if case is not None:
         values.setdefault("case_number", case.number)
-    users = _active_users(wanted, organisation_id)
+    users = _active_users(wanted, organisation_id, case)
     if key:
         told = set(
             Notification.objects.filter(recipient_id__in=[u.pk for u in users], kind=kind, key=key).values_list(
@@ -80,14 +82,14 @@ def notify(
     return made
 
 
-def _active_users(ids, organisation_id) -> list:
-    """The active users among ``ids`` who hold an active role at the organisation."""
-    return list(
-        get_user_model()
-        .objects.filter(pk__in=ids, is_active=True)
-        .filter(pk__in=Membership.objects.filter(organisation_id=organisation_id, active=True).values("user_id"))
-        .order_by("pk")
-    )
+def _active_users(ids, organisation_id, case=None) -> list:
+    """The active users among ``ids`` who hold an active role at the organisation, or who are independent
+    coordinators with an assignment to the case active today (they hold no role at the case's organisation, and
+    see the case through that assignment alone: decision 249)."""
+    allowed = Q(pk__in=Membership.objects.filter(organisation_id=organisation_id, active=True).values("user_id"))
+    if case is not None:
+        allowed |= Q(pk__in=assigned_coordinator_ids(case))
+    return list(get_user_model().objects.filter(allowed, pk__in=ids, is_active=True).order_by("pk"))
 
 
 def email_choices(user_ids) -> dict[tuple[int, str], bool]:

@@ -9,10 +9,10 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
-from kring.accounts.models import CoordinatorProfile, Organisation, Role
+from kring.accounts.models import CoordinatorProfile, Membership, Organisation, Role
 from kring.audit.services import Access, Action, log_access
 
 from ..models import Assignment, AssignmentRequest, AssignmentRequestStatus, AssignmentTimeEntry, assignment_active_on
@@ -113,7 +113,12 @@ def request_matches(request) -> list[matching.Match]:
 def assigned_coordinator_ids(case, day: datetime.date | None = None) -> set[int]:
     """The independent coordinators assigned to the case on this day (today when not given)."""
     day = day or timezone.localdate()
-    return set(Assignment.objects.filter(assignment_active_on(day), case=case).values_list("coordinator_id", flat=True))
+    # As in scope_for: only while they still hold the coordinator role at the office.
+    coordinating = Membership.objects.filter(
+        user_id=OuterRef("coordinator_id"), organisation_id=OuterRef("office_id"), role=Role.COORDINATOR, active=True
+    )
+    assignments = Assignment.objects.filter(assignment_active_on(day), Exists(coordinating), case=case)
+    return set(assignments.values_list("coordinator_id", flat=True))
 
 
 # ---- the office's pages --------------------------------------------------------------------------------------
