@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from kring.family import services
+from kring.family.models import FamilyView
 from tests.family.conftest import fw  # noqa: F401  (the family on top of the submitted plan)
 from tests.meetings.conftest import mw  # noqa: F401
 
@@ -168,3 +169,8 @@ def test_the_family_page_speaks_turkish_and_polish(fw, code, words):  # noqa: F8
     )
     thanks = {"tr": "Seçiminiz kaydedildi.", "pl": "Państwa wybór został zapisany."}[code]
     assert thanks in saved.content.decode()
+    # A view left empty: refused in the holder's language (Django's own wording of a required field), nothing kept.
+    empty = Client(REMOTE_ADDR="203.0.113.7").post(reverse("family_links:view", args=[token]), {"text": ""})
+    assert empty.status_code == 400
+    assert {"tr": "Bu alan zorunlu.", "pl": "To pole jest wymagane."}[code] in empty.content.decode()
+    assert "Dit veld is verplicht" not in empty.content.decode() and not FamilyView.objects.exists()
