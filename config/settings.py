@@ -301,7 +301,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kring <kring@localho
 KRING_BASE_URL = env.str("KRING_BASE_URL", default="")
 # Who sends personal links by text message (kring.family.sending): a class with send(phone, text). The default writes
 # the message to the log and standard output; a real provider is a class of the installation's own.
-KRING_SMS_SENDER = env.str("KRING_SMS_SENDER", default="kring.family.sending.ConsoleSmsSender")
+KRING_SMS_SENDER = env.str("KRING_SMS_SENDER", default="kring.core.link_sending.ConsoleSmsSender")
 
 # The access log's retention (kring.audit.retention, decisions 165-166): months kept by default and at least (the
 # legal minimum; an organisation may choose longer, up to the maximum), and where archived months are written.

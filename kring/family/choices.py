@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# How a link is sent is shared with the network members' links.
+from kring.core.link_sending import SendChannel as SendChannel
+
 
 class LinkRole(models.TextChoices):
     PARENT = "parent", _("parent")
@@ -25,11 +28,3 @@ class DeliveryChannel(models.TextChoices):
     EMAIL = "email", _("by e-mail")
     POST = "post", _("by post")
     HANDED = "handed", _("handed over")
-
-
-class SendChannel(models.TextChoices):
-    """How a new personal link reaches its holder."""
-
-    NONE = "", _("show it to me only")
-    EMAIL = "email", _("by e-mail")
-    SMS = "sms", _("by text message")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kring.cases.forms import VersionedForm
+from kring.core.link_sending import SendChannel
 from kring.network import unsafe
 
 from .choices import DecisionOutcome, PlanPart, ReportOutcome, ReviewDecision, ReviewKeeping
@@ -222,9 +223,23 @@ class LinkForm(forms.Form):
         ),
     )
 
+    send_by = forms.ChoiceField(
+        label=_("Send it"),
+        choices=SendChannel.choices,
+        required=False,
+        help_text=_("By e-mail or text message through Kring, naming only the first name; or shown to you only."),
+    )
+
     def __init__(self, *args, persons=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = EMPTY + persons_marked(persons)
+
+
+class LinkResendForm(forms.Form):
+    send_by = forms.ChoiceField(
+        label=_("Send it"),
+        choices=[(SendChannel.EMAIL, SendChannel.EMAIL.label), (SendChannel.SMS, SendChannel.SMS.label)],
+    )
 
 
 # ---- reviews -------------------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ urlpatterns = [
     path(T + "new-version/", views.plan_new_version, name="new_version"),
     path(T + "links/new/", views.link_add, name="link_add"),
     path(T + "links/<int:link_id>/revoke/", views.link_revoke, name="link_revoke"),
+    path(T + "links/<int:link_id>/resend/", views.link_resend, name="link_resend"),
     path(T + "reviews/new/", views.review_add, name="review_add"),
     path(T + "reviews/<int:review_id>/", views.review_hold, name="review_hold"),
     *safety_urls,

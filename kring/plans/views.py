@@ -18,12 +18,14 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kring.cases import queries as case_queries
 from kring.cases.confidentiality import address_warning_for
 from kring.core.actor import Actor
 from kring.core.errors import NotFound
 from kring.core.forms import apply_service_errors, at_version, save_versioned, submit_versioned
+from kring.core.link_sending import SendChannel
 from kring.meetings.models import TIMEZONES
 from kring.methods.catalogue import catalogue
 from kring.trajectories.core.states import ACTIVE
@@ -37,6 +39,7 @@ from .forms import (
     DecideForm,
     HoldReviewForm,
     LinkForm,
+    LinkResendForm,
     PlanForm,
     ReportForm,
     ReviewForm,
@@ -693,24 +696,49 @@ def link_add(request, pk, trajectory_id):
                 data["shared_parts"],
                 data["valid_days"],
                 unsafe_reason=data["unsafe_reason"],
+                send_by=data["send_by"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            # The secret is shown this once; only its digest is stored. Nothing may keep a copy of this page.
-            response = _render(
-                request,
-                "plans/personal_link_created.html",
-                _context(
-                    view,
-                    link=link,
-                    address=_link_address(request, token),
-                    parts=[dict(PlanPart.choices).get(p, p) for p in link.shared_parts],
-                ),
-            )
-            response["Cache-Control"] = "no-store"
-            return response
+            return _link_created(request, view, link, token, sent_by=data["send_by"])
     return _render(request, "plans/personal_link_form.html", _context(view, form=form))
+
+
+def _link_created(request, view, link, token, sent_by=""):
+    """The secret is shown this once; only its digest is stored. Nothing may keep a copy of this page."""
+    response = _render(
+        request,
+        "plans/personal_link_created.html",
+        _context(
+            view,
+            link=link,
+            address=_link_address(request, token),
+            parts=[dict(PlanPart.choices).get(p, p) for p in link.shared_parts],
+            sent_by=dict(SendChannel.choices).get(sent_by, "") if sent_by else "",
+        ),
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def link_resend(request, pk, trajectory_id, link_id):
+    """Send a person their link again, by e-mail or text message: a new secret, the old link revoked."""
+    view = _load(request, pk, trajectory_id)
+    _plan_of(view)
+    _find(view.links, link_id)
+    _refuse_form(request, _may_work(request, view))
+    form = LinkResendForm(request.POST)
+    send_by = form.cleaned_data["send_by"] if form.is_valid() else ""
+    try:
+        link, token = link_services.resend_link(_actor(request), pk, link_id, send_by)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_plan_url(pk, trajectory_id, "links"))
+    messages.success(request, _("A new link was sent; the old one no longer opens."))
+    return _link_created(request, view, link, token, sent_by=send_by)
 
 
 @login_required

@@ -14,11 +14,14 @@ import re
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kring.audit.services import Access, Action, log_access
@@ -27,6 +30,7 @@ from kring.cases.choices import ConsentPurpose
 from kring.cases.editing import check_can_work_on, lock_case, logs_refusal
 from kring.cases.models import Person
 from kring.cases.services import has_consent
+from kring.core import link_sending
 from kring.core.actor import Actor
 from kring.core.errors import NotFound
 from kring.meetings.services import confirm_despite_no_contact
@@ -64,17 +68,26 @@ def _digest(token: str) -> str:
 @logs_refusal
 @transaction.atomic
 def create_link(
-    actor, case_id, plan_id, person_id, shared_parts=(), valid_days: int | str | None = None, unsafe_reason=""
+    actor,
+    case_id,
+    plan_id,
+    person_id,
+    shared_parts=(),
+    valid_days: int | str | None = None,
+    unsafe_reason="",
+    send_by: str = "",
 ) -> tuple[PersonalLink, str]:
     """Make a personal link for a network member; returns the link and its secret, which is shown once and
     stored only as a digest. Sharing plan parts beyond the member's own agreements needs the consent to share
     the plan. A link for a person marked unsafe on the network map, or sharing a part that names one, needs
-    ``unsafe_reason`` (kept with the link)."""
+    ``unsafe_reason`` (kept with the link). ``send_by`` ("email", "sms") sends it to the person through the worker;
+    a way the person cannot be reached by is refused before anything is made."""
     case, plan = open_plan(actor, case_id, plan_id)
     refuse_ended(plan.trajectory)
     person = person_of_case(case, person_id, "person")
     if person is None:
         raise ValidationError({"person": [_("Choose a person of this case.")]})
+    link_sending.check_channel(person, send_by)
     parts = list(dict.fromkeys(shared_parts or []))
     if any(p not in PlanPart.values for p in parts):
         raise ValidationError({"shared_parts": [_("Choose the parts from the list.")]})
@@ -119,7 +132,59 @@ def create_link(
         unsafe_reason=reason,
     )
     log_access(actor, Action.CREATE, [link_access(link)], detail="despite the network map" if reason else "")
+    _send(actor, link, token, send_by)
     return link, token
+
+
+def resend_link(actor, case_id, link_id, send_by: str) -> tuple[PersonalLink, str]:
+    """Send a person their link again, on request: a new secret (only the digest is kept, so the old one cannot be
+    sent), the same parts until the same day, and the old link revoked (decision 257)."""
+    case = lock_case(case_id, actor.user)
+    old = lock_record(PersonalLink, case, link_id, related=("plan__trajectory", "person"))
+    check_can_work_on(actor.user, case, old.plan.trajectory, refusal=WORK_REFUSAL)
+    refuse_ended(old.plan.trajectory)
+    if send_by not in (link_sending.SendChannel.EMAIL, link_sending.SendChannel.SMS):
+        raise ValidationError({"send_by": [_("Choose how the link is sent.")]})
+    if old.revoked_at is not None or old.expires_on < timezone.localdate():
+        raise ValidationError({"send_by": [_("This link no longer opens; make a new one.")]})
+    link_sending.check_channel(old.person, send_by)
+    token = secrets.token_urlsafe(32)
+    link = PersonalLink.objects.create(
+        plan=old.plan,
+        case=case,
+        organisation=case.organisation,
+        person=old.person,
+        token_digest=_digest(token),
+        shared_parts=old.shared_parts,
+        expires_on=old.expires_on,
+        created_by=actor.user,
+        unsafe_reason=old.unsafe_reason,
+    )
+    old.revoked_at = timezone.now()
+    old.revoked_by = actor.user
+    old.save(update_fields=["revoked_at", "revoked_by"])
+    log_access(actor, Action.UPDATE, [link_access(old)], detail=f"revoked: sent again as link {link.pk}")
+    log_access(actor, Action.CREATE, [link_access(link)], detail=f"sent again, replacing link {old.pk}")
+    _send(actor, link, token, send_by)
+    return link, token
+
+
+def _send(actor, link, token: str, send_by: str) -> None:
+    """The message names the holder by first name only and says nothing of the case or the plan."""
+    if send_by not in (link_sending.SendChannel.EMAIL, link_sending.SendChannel.SMS):
+        return
+    address = settings.KRING_BASE_URL.rstrip("/") + reverse("plan_links:home", args=[token])
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Your personal link")
+        text = _(
+            "Dear %(first_name)s,\n\nHere is your personal link to the agreements you made with a family: %(url)s\n\n"
+            "Keep it to yourself: whoever has it can read your page. Ask the coordinator for a new link if you lose it."
+        ) % {"first_name": link.person.first_name, "url": address}
+    if send_by == link_sending.SendChannel.EMAIL:
+        send_mail(subject, text, None, [link.person.email])
+    else:
+        link_sending.queue_sms(link.person.phone, text)
+    log_access(actor, Action.EXPORT, [link_access(link)], detail=f"link sent by {send_by}")
 
 
 def persons_on_the_link(case, plan, person, named) -> set[int]:
