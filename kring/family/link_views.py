@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import select_template
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -20,6 +22,7 @@ from kring.plans.choices import PlanPart
 from kring.plans.links.views import WITH_FORMS, WITHOUT_FORMS, use_document_language
 
 from . import queries, services
+from .choices import LinkRole
 from .forms import AgreeForm, ProposalForm, SharingForm, ViewForm
 
 
@@ -59,6 +62,15 @@ def open_family_page(request, token):
     return link, actor
 
 
+def _young_words(link) -> dict:
+    """A young person's page opens in their own words, in the page's language (decision 277); a parent's as it is."""
+    if link.role != LinkRole.YOUNG_PERSON:
+        return {}
+    language = (translation.get_language() or "nl").split("-")[0]
+    template = select_template([f"family/young_{language}.html", "family/young_nl.html"])
+    return {"young_intro": template, "jurisdiction": link.case.organisation.jurisdiction}
+
+
 def _page(request, token, link, actor, status=200, **forms):
     page = queries.family_page(link, actor)
     persons = services.sharing_persons(link)
@@ -69,6 +81,7 @@ def _page(request, token, link, actor, status=200, **forms):
             "token": token,
             "page": page,
             "person": link.person,
+            **_young_words(link),
             "part_names": dict(PlanPart.choices),
             "proposal_form": forms.get("proposal_form") or ProposalForm(),
             "view_form": forms.get("view_form") or ViewForm(),

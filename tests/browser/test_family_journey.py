@@ -345,6 +345,9 @@ def test_the_family_prepares_agrees_and_the_plan_is_agreed_by_the_family(page, l
     # --- The mother and Yara agree to the plan version they read, on their links.
     for url, person in ((mother_url, mother), (yara_url, yara)):
         page.goto(url)
+        if person == yara:  # her family page speaks to her, not to her parents (decision 277)
+            expect(page.locator("h1")).to_have_text("Hoi Yara")
+            expect(page.locator("main")).to_contain_text("Jouw mening telt.")
         expect(page.locator("#plan .digest")).to_have_text(digest)
         expect(page.locator("#plan")).to_contain_text("slapen bij Salma")
         # Dutch typed into the plan keeps its own direction on the Arabic page (its full stop where it was put).

@@ -158,3 +158,30 @@ def test_without_a_plan_the_page_says_it_comes_after_the_meeting(fw):
     _link, token = link_of(fw, fw.mother)
     text = Client().get(url("home", token)).content.decode()
     assert "Het plan wordt bij de bijeenkomst gemaakt" in text
+
+
+@pytest.mark.parametrize(
+    "lang, greeting, own_words",
+    [
+        ("nl", "Hoi Sam", "Jouw mening telt."),
+        ("en", "Hi Sam", "What you think matters."),
+        ("ar", "مرحباً Sam", "رأيك مهم."),
+        ("tr", "Merhaba Sam", "Senin düşüncen önemli."),
+        ("pl", "Cześć Sam", "Twoje zdanie się liczy."),
+    ],
+)
+def test_the_young_persons_page_opens_in_their_own_words_and_the_parents_does_not(fw, lang, greeting, own_words):
+    """The 13-year-old reads a page written to them ("je", no "u"), in their language of letters; the mother's page
+    keeps the adults' opening."""
+    fw.child.first_name = "Sam"
+    fw.child.document_language = lang
+    fw.child.save()
+    _link, token = link_of(fw, fw.child)
+    page = Client().get(url("home", token)).content.decode()
+    assert greeting in page and own_words in page
+    assert "Laat u ons weten" not in page and "bereidt u" not in page
+    helpline = "0800 0432" if fw.case.organisation.jurisdiction == "NL" else "102"
+    assert helpline in page
+    _link, token = link_of(fw, fw.mother)
+    mothers = Client().get(url("home", token)).content.decode()
+    assert "Jouw mening telt." not in mothers and "Hoi " not in mothers
