@@ -1,5 +1,6 @@
 """The demo world: deterministic, idempotent, complete, usable, and refused in production."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from kring.accounts.models import Membership, Organisation, Role, Team, TeamMember, User
+from kring.accounts.models import CoordinatorProfile, Membership, Organisation, Role, Team, TeamMember, User
 from kring.audit.models import AccessLogEntry
 from kring.cases import services
 from kring.cases.choices import (
@@ -21,9 +22,17 @@ from kring.cases.choices import (
     ReferralRoute,
     SafetyConcern,
 )
-from kring.cases.models import Case, CaseTeamMember, Consent, Person
+from kring.cases.models import Assignment, Case, CaseTeamMember, Consent, Person
 from kring.cases.queries import visible_cases
+from kring.meetings.models import (
+    ConferenceQuestion,
+    InterpreterBooking,
+    MeetingCost,
+    MeetingLogistics,
+    PreparationVisit,
+)
 from kring.web import demo
+from kring.web.demo import family as demo_family
 
 from .factories import actor, make_organisation, totp_code
 
@@ -79,7 +88,7 @@ def test_a_second_run_changes_nothing(db):
     second_output = run()
 
     assert snapshot() == first
-    assert first["counts"]["organisations"] == 2
+    assert first["counts"]["organisations"] == 3
     assert 35 <= first["counts"]["cases"] <= 45
     assert first["numbers"][0] == "JBR-2025-0001"
     assert "(40 new cases" in first_output
@@ -104,9 +113,12 @@ def test_the_world_covers_every_choice(db):
     assert {c.closure_reason for c in cases if c.status == CaseStatus.CLOSED} == set(ClosureReason.values)
     assert {c.safety_concern for c in cases} == set(SafetyConcern.values)
     assert {c.referral_route for c in cases} == set(ReferralRoute.values)
-    for organisation in Organisation.objects.all():
+    for organisation in Organisation.objects.filter(is_coordinating_office=False):
         roles = set(Membership.objects.filter(organisation=organisation, active=True).values_list("role", flat=True))
         assert roles == set(Role.values), organisation
+    # The coordinating office has only its team lead and its pool of independent coordinators.
+    office_roles = Membership.objects.filter(organisation__is_coordinating_office=True).values_list("role", flat=True)
+    assert set(office_roles) == {Role.TEAM_LEAD, Role.COORDINATOR}
     assert Consent.objects.filter(withdrawn_on__isnull=False).exists()
     assert Consent.objects.filter(withdrawn_on__isnull=True).exists()
     assert Person.objects.filter(interpreter_needed=True).exists()
@@ -265,6 +277,40 @@ def test_logins_are_printed(db):
             assert email in output
         assert demo.DEMO_PASSWORD in output and demo.DEMO_TOTP_SECRET in output
     assert printed.count("netwerkcoordinator@kring.demo") == 2
+    assert "Eigen Kracht Centrale regio Utrecht" in printed and printed.count("@eigenkracht.demo") == 3
+
+
+def test_the_coordinating_office_and_its_assigned_coordinator(db):
+    run()
+    office = Organisation.objects.get(code="ekc")
+    assert office.is_coordinating_office and office.jurisdiction == "NL"
+    profiles = {p.user.email: p for p in CoordinatorProfile.objects.filter(office=office).select_related("user")}
+    assert set(profiles) == {"fatima@eigenkracht.demo", "ayse@eigenkracht.demo"}
+    assert "Arabisch" in profiles["fatima@eigenkracht.demo"].languages
+    assert "Turks" in profiles["ayse@eigenkracht.demo"].languages
+
+    meeting = demo_family.conference()
+    assert meeting is not None and meeting.trajectory.method_code in ("ekc", "fnb")
+    case = meeting.case
+    assigned = Assignment.objects.get(office=office)
+    assert (assigned.case, assigned.coordinator.email) == (case, demo_family.ASSIGNED)
+    # Logging in as the assigned coordinator shows exactly that case; the other one and the team lead see none.
+    assert list(visible_cases(User.objects.get(email=demo_family.ASSIGNED))) == [case]
+    for email in ("ayse@eigenkracht.demo", "teamleider@eigenkracht.demo"):
+        assert not visible_cases(User.objects.get(email=email)).exists(), email
+
+
+def test_the_family_network_conference_is_prepared(db):
+    run()
+    meeting = demo_family.conference()
+    question = ConferenceQuestion.objects.get(meeting=meeting)
+    assert question.agreed and question.family_agreed_by.document_language == "ar"
+    assert PreparationVisit.objects.filter(meeting=meeting, person=question.family_agreed_by).exists()
+    logistics = MeetingLogistics.objects.get(meeting=meeting)
+    assert logistics.budget == Decimal("150.00") and logistics.date_chosen_by_family
+    assert [c.what for c in MeetingCost.objects.filter(meeting=meeting)] == ["Zaalhuur"]
+    bookings = list(InterpreterBooking.objects.filter(part__meeting=meeting))
+    assert [(b.part, b.language) for b in bookings] == [(meeting.parts.order_by("pk").first(), "Arabisch")]
 
 
 def test_if_empty_leaves_an_existing_installation_alone(db):
@@ -276,7 +322,7 @@ def test_if_empty_leaves_an_existing_installation_alone(db):
 
 def test_if_empty_builds_on_an_empty_database(db):
     run("--if-empty")
-    assert Organisation.objects.count() == 2 and Case.objects.count() == len(demo.CASES)
+    assert Organisation.objects.count() == 3 and Case.objects.count() == len(demo.CASES)
 
 
 @override_settings(PRODUCTION=True)
@@ -287,7 +333,7 @@ def test_refused_in_production_unless_forced(db):
     assert not Organisation.objects.exists() and not User.objects.exists()
 
     run("--force")
-    assert Organisation.objects.count() == 2
+    assert Organisation.objects.count() == 3
 
 
 # --- The network of every case ----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from kring.network import services as network_services
 from kring.network.intake import links_from_relations
 from kring.network.models import NetworkMember, Relationship, SystemTie
 
+from . import family
 from .network import plan_network
 from .plan import CasePlan, plan_world
 from .world import ACCESS_PATH, DEMO_PASSWORD, DEMO_TOTP_SECRET, ORGANISATIONS, TWO_FACTOR_ROLES, USERS
@@ -62,7 +63,15 @@ def _ensure_organisations():
         organisation, _created = Organisation.objects.get_or_create(
             code=spec.code, defaults={"name": spec.name, "jurisdiction": spec.jurisdiction, "region": spec.region}
         )
-        _save_changes(organisation, {"name": spec.name, "jurisdiction": spec.jurisdiction, "region": spec.region})
+        _save_changes(
+            organisation,
+            {
+                "name": spec.name,
+                "jurisdiction": spec.jurisdiction,
+                "region": spec.region,
+                "is_coordinating_office": spec.coordinating_office,
+            },
+        )
         organisations[spec.code] = organisation
         for team_spec in spec.teams:
             team, _created = Team.objects.get_or_create(
@@ -278,6 +287,8 @@ def build_world() -> BuildResult:
         evaluation_demo,
     ):
         result.stage_records_created += stage.ensure(organisations, users)
+    # The family's side: the coordinating office's pool, an independent coordinator assigned, a conference prepared.
+    result.stage_records_created += family.ensure(organisations, users)
     return result
 
 

@@ -31,6 +31,7 @@ class OrganisationSpec:
     jurisdiction: str
     region: str
     teams: tuple
+    coordinating_office: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,15 @@ ORGANISATIONS = (
             TeamSpec("tiel", "Team Tiel", "Tiel"),
             TeamSpec("culemborg", "Team Culemborg-Zaltbommel", "Culemborg"),
         ),
+    ),
+    # A coordinating office: its independent coordinators are assigned to cases of other organisations.
+    OrganisationSpec(
+        "ekc",
+        "Eigen Kracht Centrale regio Utrecht",
+        "NL",
+        "Utrecht",
+        (TeamSpec("pool", "Pool regio Utrecht", "Utrecht"),),
+        coordinating_office=True,
     ),
 )
 
@@ -114,6 +124,35 @@ USERS = (
             _m("kom", Role.COORDINATOR, "waasland"),
             _m("jbr", Role.COORDINATOR, "culemborg"),
         ),
+    ),
+    # The coordinating office: its team lead keeps the pool and confirms assignments; two independent coordinators.
+    UserSpec("teamleider@eigenkracht.demo", "Marieke", "Jansen", (_m("ekc", Role.TEAM_LEAD, "pool", True),)),
+    UserSpec("fatima@eigenkracht.demo", "Fatima", "El Idrissi", (_m("ekc", Role.COORDINATOR, "pool"),)),
+    UserSpec("ayse@eigenkracht.demo", "Ayşe", "Yılmaz", (_m("ekc", Role.COORDINATOR, "pool"),)),
+)
+
+
+@dataclass(frozen=True)
+class PoolSpec:
+    email: str
+    profile: dict
+
+
+OFFICE = "ekc"
+OFFICE_LEAD = "teamleider@eigenkracht.demo"
+# The office's pool; the first is assigned to the demo's Eigen Kracht-conferentie (kring/web/demo/family.py).
+POOL = (
+    PoolSpec(
+        "fatima@eigenkracht.demo",
+        {
+            "languages": "Nederlands, Arabisch, Berbers",
+            "regions": "Utrecht, Rivierenland",
+            "cultural_background": "Marokkaans",
+        },
+    ),
+    PoolSpec(
+        "ayse@eigenkracht.demo",
+        {"languages": "Nederlands, Turks", "regions": "Utrecht, Amersfoort", "cultural_background": "Turks"},
     ),
 )
 
