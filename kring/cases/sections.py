@@ -40,6 +40,9 @@ def case_sections(place: str = "actions") -> list[CaseSection]:
 # ---- banners -----------------------------------------------------------------------------------------------
 
 
+BANNER_PLACES = ("case", "caseload", "meeting")
+
+
 @dataclass(frozen=True)
 class Banner:
     """Something a later stage must make unmissable on the case page and the caseload (a safety alert)."""
@@ -47,19 +50,21 @@ class Banner:
     name: str
     template: str
     context: Callable[[object, object], dict | None]  # (request, case, or None on the caseload) -> variables or None
+    places: tuple[str, ...] = BANNER_PLACES
 
 
 _banners: dict[str, Banner] = {}
 
 
-def register_banner(name: str, template: str, context: Callable) -> None:
-    """Offer a banner for the top of the case page and the caseload; ``context`` returns None when there is
-    nothing to show (then nothing is rendered). Registering a name again replaces the banner."""
-    _banners[name] = Banner(name=name, template=template, context=context)
+def register_banner(name: str, template: str, context: Callable, places: tuple[str, ...] = BANNER_PLACES) -> None:
+    """Offer a banner for the top of the case page, the caseload and a meeting's pages (``places``: where it is
+    wanted; each place has its page's query budget); ``context`` returns None when there is nothing to show (then
+    nothing is rendered). Registering a name again replaces the banner."""
+    _banners[name] = Banner(name=name, template=template, context=context, places=tuple(places))
 
 
-def case_banners() -> list[Banner]:
-    return sorted(_banners.values(), key=lambda banner: banner.name)
+def case_banners(place: str = "case") -> list[Banner]:
+    return sorted((b for b in _banners.values() if place in b.places), key=lambda banner: banner.name)
 
 
 # ---- marks beside a person ---------------------------------------------------------------------------------

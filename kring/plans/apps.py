@@ -27,7 +27,9 @@ class PlansConfig(AppConfig):
         # A child invited to a meeting under the organisation's age without a child advocate or trusted person.
         from .voice.views import case_banner as advocate_banner
 
-        register_banner("child_advocate", "plans/voice/_banner.html", advocate_banner)
+        # At the invitation (the meeting's pages) rather than on the case page, whose query budget it would exceed;
+        # the plan page and the child's page show it too (decision 262).
+        register_banner("child_advocate", "plans/voice/_banner.html", advocate_banner, places=("meeting",))
 
         # The work lists and the reminder scan (worklists) gather what this stage has due.
         from kring.trajectories.due import register_due_source

@@ -29,13 +29,14 @@ def case_sections(context, place="actions"):
 
 
 @register.simple_tag(takes_context=True)
-def case_banners(context):
-    """The registered banners for the top of the case page (the page's ``case``) or the caseload (no case)."""
+def case_banners(context, place=""):
+    """The registered banners for the top of the case page (the page's ``case``), the caseload (no case) or a
+    meeting's pages (``place="meeting"``)."""
     case = context.get("case")
     request = context.get("request")
     engine = context.template.engine
     parts = []
-    for banner in registered_banners():
+    for banner in registered_banners(place or ("case" if case is not None else "caseload")):
         extra = banner.context(request, case)
         if extra is None:
             continue
