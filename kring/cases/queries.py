@@ -13,6 +13,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import BigIntegerField, Count, Exists, Field, OuterRef, Q, Value, Window
+from django.db.models.functions import Cast
 from django.template.defaultfilters import yesno
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,7 +72,9 @@ def scope_for(user) -> Scope:
     if organisation_ids:
         # One round trip for the lists: (team led, None, None), (None, case on whose team the user is, None) and
         # (None, case of an active assignment, its organisation).
-        no_id = Value(None, output_field=BigIntegerField())
+        # Typed NULLs: PostgreSQL types two untyped NULLs of one column as text, which the assignments' bigint
+        # organisation id then cannot join.
+        no_id = Cast(Value(None), output_field=BigIntegerField())
         led = (
             TeamMember.objects.filter(user=user, is_lead=True, team__organisation_id__in=organisation_ids)
             .order_by()
