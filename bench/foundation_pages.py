@@ -492,6 +492,7 @@ PERSON_COLUMNS = [
     "address",
     "language",
     "interpreter_needed",
+    "document_language",
     "contact_confidentiality",
     "confidentiality_reason",
     "version",
@@ -698,6 +699,7 @@ def generate(world, rng, assignments, persons_for):
                     address if household else "",
                     language,
                     language != "Nederlands" and rng.random() < 0.3,
+                    "",  # letters and plans in the organisation's language
                     "none",  # contact details not confidential
                     "",
                     1,
