@@ -31,9 +31,9 @@ from kring.retention.models import DestructionBatch, RetentionPeriod
 from kring.retention.tasks import run_batch
 
 from ..conftest import documents_stored_in
-from ..factories import PASSWORD, make_parent, totp_code
+from ..factories import PASSWORD, make_parent
 from ..retention.test_destruction import date_forms, hits, stored_files, text_of_every_table
-from .conftest import assert_accessible
+from .conftest import assert_accessible, enter_authenticator_code
 from .test_foundation_journey import log_in, log_out
 
 pytestmark = pytest.mark.browser
@@ -98,17 +98,7 @@ def log_in_with_code(page, live_server, email):
     page.fill("#id_password", PASSWORD)
     page.locator("main").get_by_role("button").click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
-    # A code is good for its 30-second window only (allauth allows no tolerance): on a loaded machine the window can
-    # turn between reading the code and the server checking it, so a refused code is tried once more with a new one.
-    for _attempt in range(2):
-        page.fill("#id_code", totp_code(SECRET))
-        page.locator("main").get_by_role("button", name="Inloggen").click()
-        try:
-            expect(page).not_to_have_url(re.compile(r"/accounts/2fa/authenticate/"), timeout=10_000)
-            return
-        except AssertionError:
-            continue
-    raise AssertionError("the authenticator code was refused twice")
+    enter_authenticator_code(page, SECRET)
 
 
 def pdf_text(path) -> str:

@@ -12,9 +12,9 @@ from kring.cases.models import Case, Person
 from kring.retention.models import DestructionBatch, RetentionPeriod
 from kring.retention.tasks import run_batch
 
-from ..factories import PASSWORD, totp_code
+from ..factories import PASSWORD
 from ..retention.test_destruction import date_forms, hits, text_of_every_table
-from .conftest import assert_accessible
+from .conftest import assert_accessible, enter_authenticator_code
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +34,7 @@ def test_the_privacy_officer_destroys_a_closed_case_whose_retention_ended(page, 
     page.fill("#id_password", PASSWORD)
     page.locator("main").get_by_role("button").click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
-    page.fill("#id_code", totp_code(SECRET))
-    page.locator("main").get_by_role("button", name="Inloggen").click()
+    enter_authenticator_code(page, SECRET)
 
     page.get_by_role("link", name="Bewaren en vernietigen").click()
     expect(page).to_have_url(f"{live_server.url}/retention/")

@@ -10,9 +10,9 @@ from pypdf import PdfReader
 
 from kring.privacy.models import SubjectAccessRequest, WithheldItem
 
-from ..factories import PASSWORD, totp_code
+from ..factories import PASSWORD
 from ..journal.helpers import family, write
-from .conftest import assert_accessible
+from .conftest import assert_accessible, enter_authenticator_code
 
 pytestmark = pytest.mark.browser
 
@@ -33,8 +33,7 @@ def test_the_privacy_officer_answers_the_mothers_request(page, live_server, worl
     page.fill("#id_password", PASSWORD)
     page.locator("main").get_by_role("button").click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
-    page.fill("#id_code", totp_code(SECRET))
-    page.locator("main").get_by_role("button", name="Inloggen").click()
+    enter_authenticator_code(page, SECRET)
 
     page.get_by_role("link", name="Inzageverzoeken").click()
     expect(page).to_have_url(f"{live_server.url}/privacy/")
