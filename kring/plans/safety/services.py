@@ -527,6 +527,11 @@ def add_attachment(actor, case_id, plan_id, data: dict, filename: str, content: 
     if errors:
         raise ValidationError(errors)
     assert clean_name is not None and content_type is not None  # check_file passed, or errors were raised
+    return save_child_tool(actor, case, plan, child, tool, title, sharing, clean_name, content_type, content)
+
+
+def save_child_tool(actor, case, plan, child, tool, title, sharing, filename, content_type, content):
+    """Store a child's tool whose file and fields were checked (here and by the child's voice page), and log it."""
     content = bytes(content)
     attachment = ChildToolAttachment(
         plan=plan,
@@ -536,7 +541,7 @@ def add_attachment(actor, case_id, plan_id, data: dict, filename: str, content: 
         title=title,
         child=child,
         sharing=sharing,
-        filename=clean_name,
+        filename=filename,
         content_type=content_type,
         content=content,
         size=len(content),

@@ -37,7 +37,7 @@ from ..editing import (
     refuse_unknown,
 )
 from ..models import ChildAdvocate, ChildAssent, ChildToolAttachment, ChildVoiceSettings, ChildWish
-from ..safety.services import _refuse_sharing_without_consent, check_file
+from ..safety.services import _refuse_sharing_without_consent, check_file, save_child_tool
 
 TOOL_FIELDS = ["tool", "title", "child", "sharing"]
 WISH_FIELDS = ["child", "text", "sharing"]
@@ -151,25 +151,7 @@ def add_tool(actor, case_id, plan_id, data: dict, filename: str, content: bytes)
     if errors:
         raise ValidationError(errors)
     clean_name, content_type = checked
-    content = bytes(content)
-    attachment = ChildToolAttachment(
-        plan=plan,
-        case=case,
-        organisation=case.organisation,
-        tool=tool,
-        title=title,
-        child=child,
-        sharing=sharing,
-        filename=clean_name,
-        content_type=content_type,
-        content=content,
-        size=len(content),
-        uploaded_by=actor.user,
-    )
-    validate(attachment, exclude=["plan", "case", "organisation", "child", "uploaded_by", "content"])
-    attachment.save()
-    log_access(actor, Action.CREATE, [child_tool_access(attachment), person_access(child)])
-    return attachment
+    return save_child_tool(actor, case, plan, child, tool, title, sharing, clean_name, content_type, content)
 
 
 @logs_refusal
